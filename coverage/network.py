@@ -1,0 +1,573 @@
+"""Walking networks: load, filter to walkable streets, keep one component, and build the CSR graph.
+
+A :class:`WalkNetwork` is the single representation every later step uses: one row per street
+segment (geometry oriented from ``u`` to ``v``, in a metric CRS) plus a compact directed graph
+(``scipy.sparse`` CSR, weights in seconds) for routing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from coverage import settings
+from coverage.errors import NetworkError
+
+log = logging.getLogger(__name__)
+
+EDGE_TABLE_SUFFIXES = (".parquet", ".geoparquet", ".gpkg", ".shp", ".geojson", ".json", ".fgb")
+OSM_SUFFIXES = (".osm", ".osm.bz2", ".xml", ".osm.pbf", ".pbf")
+GRAPHML_SUFFIXES = (".graphml",)
+
+# Tags osmnx should keep on ways so that our walk filter can read them.
+_EXTRA_WAY_TAGS = ("foot", "access", "oneway", "oneway:foot", "highway", "name")
+
+
+@dataclass
+class WalkNetwork:
+    """A directed walking network in a projected CRS.
+
+    Attributes
+    ----------
+    edges
+        One row per street segment: ``u``, ``v`` (original node ids), ``u_idx``, ``v_idx``
+        (positions in :attr:`node_ids`), ``highway``, ``length`` (m), ``time_s`` (walking time
+        of the whole segment), ``two_way`` (walkable from ``v`` to ``u`` too), ``geometry``
+        (LineString oriented from ``u`` to ``v``).
+    node_ids, x, y
+        Node ids and their coordinates (metres, in :attr:`crs`).
+    speed_mps
+        Walking speed used for ``time_s``.
+    report
+        What loading dropped and why (counts), for the run report.
+    """
+
+    edges: gpd.GeoDataFrame
+    node_ids: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    speed_mps: float
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def crs(self) -> CRS:
+        return CRS.from_user_input(self.edges.crs)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_ids)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.edges)
+
+    @cached_property
+    def arcs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Directed arcs ``(tail, head, time_s, edge_row)``: every edge forward, two-way ones back too."""
+        e = self.edges
+        u = e["u_idx"].to_numpy()
+        v = e["v_idx"].to_numpy()
+        t = e["time_s"].to_numpy()
+        rows = np.arange(len(e))
+        back = e["two_way"].to_numpy()
+        tail = np.concatenate([u, v[back]])
+        head = np.concatenate([v, u[back]])
+        return tail, head, np.concatenate([t, t[back]]), np.concatenate([rows, rows[back]])
+
+    @cached_property
+    def csr(self) -> sparse.csr_matrix:
+        """Node × node walking times (s); parallel arcs collapse to the fastest."""
+        tail, head, t, _ = self.arcs
+        return _csr_min(tail, head, t, self.n_nodes, self.n_nodes)
+
+    def nodes_gdf(self) -> gpd.GeoDataFrame:
+        """Nodes as points, indexed by position, with their original ids."""
+        return gpd.GeoDataFrame(
+            {"node_id": self.node_ids},
+            geometry=shapely.points(self.x, self.y),
+            crs=self.edges.crs,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """Small dict describing the network, for reports and logs."""
+        return {
+            "nodes": int(self.n_nodes),
+            "edges": int(self.n_edges),
+            "length_km": round(float(self.edges["length"].sum()) / 1000, 1),
+            "crs": self.crs.to_string() if self.crs.to_epsg() else self.crs.name,
+            **self.report,
+        }
+
+
+def _csr_min(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, n_cols: int
+) -> sparse.csr_matrix:
+    """CSR matrix keeping the minimum of duplicate entries (scipy would sum them)."""
+    keep = rows != cols
+    rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    order = np.lexsort((vals, cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    # csgraph would read a stored 0 as "no edge" in some code paths: keep weights positive.
+    vals = np.maximum(vals, 1e-6)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.add.at(indptr, rows + 1, 1)
+    return sparse.csr_matrix(
+        (vals.astype(float), cols.astype(np.int32), np.cumsum(indptr)), shape=(n_rows, n_cols)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Building from an edge table
+# --------------------------------------------------------------------------------------------
+
+
+def _first_tag(value: Any) -> str:
+    """osmnx stores merged ways' tags as lists (or their string form); use the first value."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return str(value[0]) if len(value) else ""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    s = str(value)
+    if s.startswith("[") and s.endswith("]"):
+        parts = [p.strip().strip("'\"") for p in s[1:-1].split(",") if p.strip()]
+        return parts[0] if parts else ""
+    return s
+
+
+def _all_tags(value: Any) -> list[str]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(v) for v in value]
+    s = _first_tag(value)
+    if isinstance(value, str) and value.startswith("["):
+        return [p.strip().strip("'\"") for p in value[1:-1].split(",") if p.strip()]
+    return [s]
+
+
+def _truthy(value: Any) -> bool:
+    return _first_tag(value).lower() in {"yes", "true", "1", "-1"}
+
+
+def _walkable_mask(edges: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
+    """Which segments pedestrians may use, with counts of what is dropped and why."""
+    n = len(edges)
+    keep = np.ones(n, dtype=bool)
+    dropped: dict[str, int] = {}
+    if "highway" in edges:
+        tags = edges["highway"].map(_all_tags)
+        motor = tags.map(lambda ts: all(t in settings.non_walkable_highways for t in ts)).to_numpy()
+    else:
+        motor = np.zeros(n, dtype=bool)
+    foot = (
+        edges["foot"].map(_first_tag).str.lower()
+        if "foot" in edges
+        else pd.Series("", index=edges.index)
+    )
+    foot_yes = foot.isin(["yes", "designated", "permissive"]).to_numpy()
+    foot_no = foot.isin(["no", "private", "use_sidepath"]).to_numpy()
+    access_no = (
+        edges["access"].map(_first_tag).str.lower().isin(["no", "private"]).to_numpy()
+        if "access" in edges
+        else np.zeros(n, dtype=bool)
+    )
+    for reason, mask in (
+        ("motorway/trunk (not walkable)", motor & ~foot_yes),
+        ("foot=no", foot_no),
+        ("access=no/private", access_no & ~foot_yes & ~motor),
+    ):
+        mask = mask & keep
+        if mask.any():
+            dropped[reason] = int(mask.sum())
+        keep &= ~mask
+    return keep, dropped
+
+
+def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Flag edges whose geometry runs v→u and return node coordinates.
+
+    Edge tables from undirected osmnx graphs store geometries in either direction. A node's true
+    position is the end point shared by all its edges, so it is the most frequent candidate.
+    """
+    geoms = edges.geometry.values
+    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    u = edges["u"].to_numpy()
+    v = edges["v"].to_numpy()
+    cand = pd.DataFrame(
+        {
+            "node": np.concatenate([u, u, v, v]),
+            "x": np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
+            "y": np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
+        }
+    )
+    counts = cand.groupby(["node", "x", "y"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["node", "n"], ascending=[True, False])
+    best = counts.drop_duplicates("node", keep="first").set_index("node")
+    second_n = counts.groupby("node")["n"].nth(1)
+    second_n = pd.Series(second_n.to_numpy(), index=counts.loc[second_n.index, "node"].to_numpy())
+    ambiguous = best["n"].to_numpy() <= second_n.reindex(best.index).fillna(0).to_numpy()
+    resolved = pd.Series(~ambiguous, index=best.index)
+
+    def dist(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+        b = best.loc[nodes]
+        return np.hypot(p[:, 0] - b["x"].to_numpy(), p[:, 1] - b["y"].to_numpy())
+
+    u_ok = resolved.loc[u].to_numpy()
+    v_ok = resolved.loc[v].to_numpy()
+    rev_u = dist(first, u) > dist(last, u)  # first point is not at u
+    rev_v = dist(last, v) > dist(first, v)  # last point is not at v
+    reverse = np.where(u_ok, rev_u, np.where(v_ok, rev_v, False))
+    start = np.where(reverse[:, None], last, first)
+    end = np.where(reverse[:, None], first, last)
+    pos = pd.DataFrame(
+        {
+            "node": np.concatenate([u, v]),
+            "x": np.concatenate([start[:, 0], end[:, 0]]),
+            "y": np.concatenate([start[:, 1], end[:, 1]]),
+            "ok": np.concatenate([u_ok, v_ok]),
+        }
+    )
+    # Resolved nodes keep their consensus position; dead ends take it from their oriented edge.
+    pos = pos.sort_values("ok", ascending=False).drop_duplicates("node").set_index("node")
+    good = resolved[resolved].index
+    pos.loc[good, "x"] = best.loc[good, "x"].to_numpy()
+    pos.loc[good, "y"] = best.loc[good, "y"].to_numpy()
+    return reverse, pos[["x", "y"]]
+
+
+def from_edges(
+    edges: gpd.GeoDataFrame,
+    *,
+    speed_kmh: float = settings.walk_speed_kmh,
+    steps_penalty: float = settings.steps_penalty,
+    component: str = "strong",
+    source: str = "edge table",
+) -> WalkNetwork:
+    """Build a :class:`WalkNetwork` from a street edge table.
+
+    Parameters
+    ----------
+    edges
+        GeoDataFrame with ``u``, ``v`` and LineString geometries; optional ``key``, ``highway``,
+        ``oneway``, ``foot``, ``access`` columns (OSM tags, as osmnx writes them).
+    speed_kmh
+        Walking speed.
+    steps_penalty
+        Multiplier on the time of ``highway=steps`` segments.
+    component
+        ``"strong"`` or ``"weak"``: which largest connected component to keep; ``"all"`` keeps
+        everything.
+    source
+        Name of the input, used in messages.
+
+    Returns
+    -------
+    WalkNetwork
+    """
+    if speed_kmh <= 0:
+        raise NetworkError(f"walking speed must be positive, got {speed_kmh} km/h")
+    missing = [c for c in ("u", "v") if c not in edges.columns]
+    if missing:
+        raise NetworkError(f"{source}: edge table lacks column(s) {missing}; need u, v, geometry")
+    if edges.crs is None:
+        raise NetworkError(f"{source}: edge table has no CRS")
+    edges = edges.reset_index(drop=edges.index.names == [None])
+    edges = edges[edges.geometry.notna() & ~edges.geometry.is_empty]
+    n_in = len(edges)
+    if n_in == 0:
+        raise NetworkError(f"{source}: no street segments")
+    crs = CRS.from_user_input(edges.crs)
+    if crs.is_geographic:
+        edges = edges.to_crs(edges.estimate_utm_crs())
+    elif (epsg := crs.to_epsg(min_confidence=70)) is not None:
+        edges = edges.set_crs(
+            epsg, allow_override=True
+        )  # a plain EPSG code reads better in outputs
+    edges = edges.explode(index_parts=False) if (edges.geom_type != "LineString").any() else edges
+
+    keep, dropped = _walkable_mask(edges)
+    edges = edges[keep]
+    edges = edges[edges["u"] != edges["v"]] if (edges["u"] == edges["v"]).any() else edges
+    if (n_loops := int(keep.sum()) - len(edges)) > 0:
+        dropped["self-loops"] = n_loops
+
+    highway = (
+        edges["highway"].map(_first_tag) if "highway" in edges else pd.Series("", index=edges.index)
+    )
+    pedestrian = highway.isin(settings.pedestrian_highways).to_numpy()
+    oneway = (
+        edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)
+    )
+    if "oneway:foot" in edges:
+        foot_ow = edges["oneway:foot"].map(_first_tag).str.lower()
+        oneway = np.where(foot_ow.isin(["yes", "no"]), foot_ow.eq("yes"), oneway & pedestrian)
+    else:
+        # On roads `oneway` binds vehicles, not walkers; on footways it binds walkers too.
+        oneway = oneway & pedestrian
+
+    # Reciprocal rows (u,v)/(v,u) of a bidirectional graph are one street walked both ways.
+    pair = pd.DataFrame({"u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()})
+    pair["L"] = edges.geometry.length.round(1).to_numpy()
+    pair["key"] = edges["key"].to_numpy() if "key" in edges else 0
+    fwd = pd.MultiIndex.from_frame(pair[["u", "v", "key", "L"]])
+    bwd = pd.MultiIndex.from_frame(
+        pair[["v", "u", "key", "L"]].set_axis(["u", "v", "key", "L"], axis=1)
+    )
+    has_twin = bwd.isin(fwd)
+    drop_twin = has_twin & (pair["u"].to_numpy() > pair["v"].to_numpy())
+    edges = edges[~drop_twin]
+    oneway = oneway[~drop_twin] & ~has_twin[~drop_twin]
+    highway = highway[~drop_twin]
+
+    reverse, pos = _orient(edges)
+    geoms = edges.geometry.values.copy()
+    geoms[reverse] = shapely.reverse(geoms[reverse])
+    node_ids = pos.index.to_numpy()
+    index_of = pd.Series(np.arange(len(node_ids)), index=node_ids)
+    speed = speed_kmh / 3.6
+    length = shapely.length(geoms)
+    penalty = np.where(highway.to_numpy() == "steps", steps_penalty, 1.0)
+    out = gpd.GeoDataFrame(
+        {
+            "u": edges["u"].to_numpy(),
+            "v": edges["v"].to_numpy(),
+            "key": edges["key"].to_numpy() if "key" in edges else 0,
+            "u_idx": index_of.loc[edges["u"].to_numpy()].to_numpy(),
+            "v_idx": index_of.loc[edges["v"].to_numpy()].to_numpy(),
+            "highway": highway.to_numpy(),
+            "length": length,
+            "time_s": length / speed * penalty,
+            "two_way": ~oneway,
+        },
+        geometry=geoms,
+        crs=edges.crs,
+    )
+    if "name" in edges:
+        out["name"] = edges["name"].map(_first_tag).to_numpy()
+    net = WalkNetwork(
+        out, node_ids, pos["x"].to_numpy(float), pos["y"].to_numpy(float), speed, {"source": source}
+    )
+    if component != "all":
+        net = largest_component(net, strong=component == "strong")
+    net.report.update(
+        {
+            "segments_in": n_in,
+            "dropped_not_walkable": dropped,
+            "reciprocal_rows_merged": int(drop_twin.sum()),
+            "one_way_for_walkers": int(oneway.sum()),
+        }
+    )
+    return net
+
+
+def subset(net: WalkNetwork, edge_mask: np.ndarray) -> WalkNetwork:
+    """Network of the selected edges, with nodes renumbered."""
+    e = net.edges[edge_mask]
+    used = np.unique(np.concatenate([e["u_idx"].to_numpy(), e["v_idx"].to_numpy()]))
+    new_index = np.full(net.n_nodes, -1)
+    new_index[used] = np.arange(len(used))
+    e = e.copy()
+    e["u_idx"] = new_index[e["u_idx"].to_numpy()]
+    e["v_idx"] = new_index[e["v_idx"].to_numpy()]
+    return WalkNetwork(
+        e.reset_index(drop=True),
+        net.node_ids[used],
+        net.x[used],
+        net.y[used],
+        net.speed_mps,
+        dict(net.report),
+    )
+
+
+def largest_component(net: WalkNetwork, *, strong: bool = True) -> WalkNetwork:
+    """Keep the largest strongly (or weakly) connected component; record what was dropped."""
+    n_comp, labels = csgraph.connected_components(
+        net.csr, directed=True, connection="strong" if strong else "weak"
+    )
+    if n_comp <= 1:
+        net.report["component"] = {"kind": "strong" if strong else "weak", "dropped_nodes": 0}
+        return net
+    biggest = np.bincount(labels).argmax()
+    in_main = labels == biggest
+    e = net.edges
+    mask = in_main[e["u_idx"].to_numpy()] & in_main[e["v_idx"].to_numpy()]
+    out = subset(net, mask)
+    out.report["component"] = {
+        "kind": "strong" if strong else "weak",
+        "components": int(n_comp),
+        "dropped_nodes": int(net.n_nodes - out.n_nodes),
+        "dropped_edges": int((~mask).sum()),
+        "dropped_length_km": round(float(e.loc[~mask, "length"].sum()) / 1000, 2),
+    }
+    return out
+
+
+def clip(net: WalkNetwork, area: shapely.Geometry, margin_m: float = 0.0) -> WalkNetwork:
+    """Keep segments with both ends within ``area`` buffered by ``margin_m`` (network CRS).
+
+    Routing within a time limit never leaves the disc of radius speed × limit around a source,
+    so clipping to the study area plus that margin changes no answer and saves work.
+    """
+    zone = shapely.buffer(area, margin_m) if margin_m > 0 else area
+    shapely.prepare(zone)
+    inside = shapely.contains_xy(zone, net.x, net.y)
+    e = net.edges
+    mask = inside[e["u_idx"].to_numpy()] & inside[e["v_idx"].to_numpy()]
+    if mask.all():
+        return net
+    if not mask.any():
+        raise NetworkError("the study area contains no street of the network (check CRS and area)")
+    out = subset(net, mask)
+    out.report["clipped_to_area"] = {"margin_m": margin_m, "edges_kept": int(mask.sum())}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Loaders
+# --------------------------------------------------------------------------------------------
+
+
+def _configure_osmnx() -> Any:
+    import osmnx as ox
+
+    tags = list(ox.settings.useful_tags_way)
+    for tag in _EXTRA_WAY_TAGS:
+        if tag not in tags:
+            tags.append(tag)
+    ox.settings.useful_tags_way = tags
+    return ox
+
+
+def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
+    """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
+    ox = _configure_osmnx()
+    if G.number_of_edges() == 0:
+        raise NetworkError(f"{kwargs.get('source', 'graph')}: the graph has no edges")
+    edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
+    return from_edges(edges, **kwargs)
+
+
+def read_edge_table(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a GeoParquet/GeoPackage/… street edge table."""
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".geoparquet"):
+        return gpd.read_parquet(path)
+    return gpd.read_file(path)
+
+
+def _pbf_to_xml(path: Path, out: Path) -> None:
+    import osmium
+
+    with osmium.SimpleWriter(str(out)) as writer:
+        for obj in osmium.FileProcessor(str(path)):
+            writer.add(obj)
+
+
+def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
+    """Read ``.osm`` / ``.osm.bz2`` XML or ``.osm.pbf`` into a walking network.
+
+    Ways are loaded one-directional (osmnx ``bidirectional=False``) so that ``oneway`` survives;
+    our filter then makes roads two-way for walkers and keeps one-way footpaths one-way.
+    """
+    import tempfile
+
+    ox = _configure_osmnx()
+    path = Path(path)
+    kwargs.setdefault("source", str(path))
+    if path.name.lower().endswith(".pbf"):
+        with tempfile.TemporaryDirectory() as tmp:
+            xml = Path(tmp) / "extract.osm"
+            _pbf_to_xml(path, xml)
+            G = ox.graph_from_xml(xml, bidirectional=False, simplify=True, retain_all=True)
+    else:
+        G = ox.graph_from_xml(path, bidirectional=False, simplify=True, retain_all=True)
+    return from_graph(G, **kwargs)
+
+
+def _download_key(query: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(query, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[
+        :16
+    ]
+
+
+def download(
+    *,
+    place: str | None = None,
+    polygon: shapely.Geometry | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    cache_dir: str | Path = settings.cache_folder,
+    **kwargs: Any,
+) -> WalkNetwork:
+    """Download a walking network through osmnx (Overpass), cached as GraphML.
+
+    Give exactly one of ``place`` (a name Nominatim knows, e.g. ``"江北区, 重庆市, 中国"``),
+    ``polygon`` (WGS-84) or ``bbox`` (west, south, east, north). The second call with the same
+    query reads the cached GraphML and needs no internet.
+    """
+    ox = _configure_osmnx()
+    given = [q is not None for q in (place, polygon, bbox)]
+    if sum(given) != 1:
+        raise NetworkError("download needs exactly one of place, polygon or bbox")
+    query = {
+        "place": place,
+        "bbox": list(bbox) if bbox else None,
+        "polygon": shapely.to_wkt(polygon, rounding_precision=6) if polygon is not None else None,
+        "network_type": "walk",
+    }
+    cache = Path(cache_dir) / f"walk-{_download_key(query)}.graphml"
+    kwargs.setdefault("source", f"osmnx download {place or bbox or 'polygon'}")
+    if cache.exists():
+        log.info("using cached network %s", cache)
+        G = ox.load_graphml(cache)
+    else:
+        ox.settings.use_cache = True
+        ox.settings.cache_folder = str(Path(cache_dir) / "http")
+        try:
+            if place is not None:
+                G = ox.graph_from_place(place, network_type="walk", retain_all=True)
+            elif polygon is not None:
+                G = ox.graph_from_polygon(polygon, network_type="walk", retain_all=True)
+            else:
+                G = ox.graph_from_bbox(tuple(bbox), network_type="walk", retain_all=True)
+        except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
+            raise NetworkError(f"download of the walking network failed ({query}): {exc}") from exc
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".graphml.part")
+        ox.save_graphml(G, tmp)
+        tmp.replace(cache)
+    return from_graph(G, **kwargs)
+
+
+def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
+    """Load a walking network from a file, choosing the reader by its suffix."""
+    path = Path(path)
+    if not path.exists():
+        raise NetworkError(f"network file not found: {path}")
+    name = path.name.lower()
+    kwargs.setdefault("source", str(path))
+    if name.endswith(GRAPHML_SUFFIXES):
+        ox = _configure_osmnx()
+        return from_graph(ox.load_graphml(path), **kwargs)
+    if name.endswith(OSM_SUFFIXES):
+        return read_osm(path, **kwargs)
+    if name.endswith(EDGE_TABLE_SUFFIXES):
+        return from_edges(read_edge_table(path), **kwargs)
+    raise NetworkError(
+        f"{path}: unknown network format; use .osm/.osm.bz2/.osm.pbf, .graphml, "
+        "or an edge table (.parquet/.gpkg/.shp/.geojson)"
+    )

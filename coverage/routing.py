@@ -1,0 +1,311 @@
+"""Snapping points onto the network and distance-bounded shortest paths on the CSR graph.
+
+A point is snapped to its nearest position on a street segment (not just the nearest node), so
+a facility half-way along a long block starts half-way along it. Its walking time then counts:
+the straight walk from the point to the street (``access``), and the walk along the segment to
+either end node (only towards ``u`` when the segment may be walked backwards).
+
+Each source gets a virtual node with arcs to its segment's end nodes; scipy's Dijkstra runs from
+these virtual nodes. Virtual nodes have no incoming arcs, so no path can pass through one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from coverage import settings
+from coverage.network import WalkNetwork, _csr_min
+
+#: Sources are routed in chunks so the dense rows scipy returns stay small (chunk × nodes).
+_CHUNK = 128
+
+
+@dataclass
+class Snapped:
+    """Points located on the network.
+
+    Attributes
+    ----------
+    edge
+        Row of ``network.edges`` each point lies on (-1 where it is too far from any street).
+    frac
+        Position along that segment from ``u`` (0) to ``v`` (1).
+    dist_m
+        Straight-line distance from the point to the street.
+    access_s
+        Time to walk ``dist_m`` (0 when access walking is not counted).
+    """
+
+    edge: np.ndarray
+    frac: np.ndarray
+    dist_m: np.ndarray
+    access_s: np.ndarray
+
+    @property
+    def ok(self) -> np.ndarray:
+        return self.edge >= 0
+
+    def __len__(self) -> int:
+        return len(self.edge)
+
+    def take(self, idx: np.ndarray) -> Snapped:
+        return Snapped(self.edge[idx], self.frac[idx], self.dist_m[idx], self.access_s[idx])
+
+
+def snap(
+    net: WalkNetwork,
+    points: gpd.GeoSeries | np.ndarray,
+    *,
+    max_dist_m: float = settings.max_snap_m,
+    include_access: bool = True,
+) -> Snapped:
+    """Snap points (in the network CRS) to the nearest position on a walkable segment.
+
+    Points farther than ``max_dist_m`` from every segment get ``edge = -1``.
+    """
+    geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
+    n = len(geoms)
+    edge = np.full(n, -1, dtype=np.int64)
+    frac = np.zeros(n)
+    dist = np.full(n, np.inf)
+    if n:
+        lines = net.edges.geometry.values
+        tree = _tree(net)
+        (pi, ei), d = tree.query_nearest(
+            geoms, max_distance=max_dist_m, return_distance=True, all_matches=False
+        )
+        edge[pi] = ei
+        dist[pi] = d
+        frac[pi] = shapely.line_locate_point(lines[ei], geoms[pi], normalized=True)
+        frac = np.nan_to_num(frac)  # zero-length segments
+    access = (
+        np.where(np.isfinite(dist), dist / net.speed_mps, 0.0) if include_access else np.zeros(n)
+    )
+    return Snapped(edge, frac, dist, access)
+
+
+def _tree(net: WalkNetwork) -> shapely.STRtree:
+    tree = getattr(net, "_strtree", None)
+    if tree is None:
+        tree = shapely.STRtree(net.edges.geometry.values)
+        net._strtree = tree  # type: ignore[attr-defined]
+    return tree
+
+
+def snapped_points(net: WalkNetwork, snapped: Snapped) -> np.ndarray:
+    """Positions on the street (network CRS) of snapped points; None where unsnapped."""
+    out = np.full(len(snapped), None, dtype=object)
+    ok = snapped.ok
+    out[ok] = shapely.line_interpolate_point(
+        net.edges.geometry.values[snapped.edge[ok]], snapped.frac[ok], normalized=True
+    )
+    return out
+
+
+def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Arcs from each source (by position) to the end nodes of its segment: (source, node, time)."""
+    e = net.edges
+    idx = np.flatnonzero(src.ok)
+    edge = src.edge[idx]
+    t_e = e["time_s"].to_numpy()[edge]
+    f = src.frac[idx]
+    a = src.access_s[idx]
+    to_v = (idx, e["v_idx"].to_numpy()[edge], a + (1 - f) * t_e)
+    back = e["two_way"].to_numpy()[edge]
+    to_u = (idx[back], e["u_idx"].to_numpy()[edge][back], (a + f * t_e)[back])
+    return tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))  # type: ignore[return-value]
+
+
+def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
+    """The network graph with one virtual source node per source appended after the real nodes."""
+    s, node, t = _entry_arcs(net, src)
+    n, k = net.n_nodes, len(src)
+    g = net.csr.tocoo()
+    rows = np.concatenate([g.row, n + s])
+    cols = np.concatenate([g.col, node])
+    vals = np.concatenate([g.data, t])
+    return _csr_min(rows, cols, vals, n + k, n + k)
+
+
+@dataclass
+class Reach:
+    """Walking times from sources to network nodes within a limit.
+
+    Attributes
+    ----------
+    times
+        CSR matrix (sources × nodes), seconds. A stored entry means "reached"; absent means
+        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times.
+    limit_s
+        The time limit used.
+    sources
+        The snapped sources.
+    """
+
+    times: sparse.csr_matrix
+    limit_s: float
+    sources: Snapped
+
+    def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Reached node positions and their times (s) for source ``i``."""
+        a, b = self.times.indptr[i], self.times.indptr[i + 1]
+        return self.times.indices[a:b], self.times.data[a:b]
+
+
+def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
+    """Per-source walking times to every node reachable within ``limit_s`` (sparse result)."""
+    n, k = net.n_nodes, len(sources)
+    g = _augmented(net, sources)
+    indptr = [np.zeros(1, dtype=np.int64)]
+    indices: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    total = 0
+    for start in range(0, k, _CHUNK):
+        rows = np.arange(start, min(start + _CHUNK, k))
+        d = csgraph.dijkstra(g, directed=True, indices=n + rows, limit=limit_s)[:, :n]
+        d[~sources.ok[rows]] = np.inf
+        r, c = np.nonzero(np.isfinite(d))
+        indices.append(c.astype(np.int32))
+        data.append(d[r, c])
+        counts = np.bincount(r, minlength=len(rows))
+        indptr.append(total + np.cumsum(counts))
+        total += int(counts.sum())
+    times = sparse.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0),
+            np.concatenate(indices) if indices else np.zeros(0, np.int32),
+            np.concatenate(indptr),
+        ),
+        shape=(k, n),
+    )
+    return Reach(times, float(limit_s), sources)
+
+
+def nearest(
+    net: WalkNetwork, sources: Snapped, limit_s: float = np.inf
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time (s) from the nearest source to every node, and which source it is (-1: none).
+
+    One multi-source Dijkstra (``min_only``), so the cost does not grow with the number of sources.
+    """
+    n = net.n_nodes
+    if not sources.ok.any():
+        return np.full(n, np.inf), np.full(n, -1)
+    g = _augmented(net, sources)
+    virt = n + np.flatnonzero(sources.ok)
+    d, _, src = csgraph.dijkstra(
+        g, directed=True, indices=virt, limit=limit_s, min_only=True, return_predecessors=True
+    )
+    src = np.where(src >= n, src - n, -1)
+    return d[:n], src[:n]
+
+
+def _exit_offsets(net: WalkNetwork, dst: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How targets are reached from nodes: (target, node, time from node to target)."""
+    e = net.edges
+    idx = np.flatnonzero(dst.ok)
+    edge = dst.edge[idx]
+    t_e = e["time_s"].to_numpy()[edge]
+    g = dst.frac[idx]
+    a = dst.access_s[idx]
+    from_u = (idx, e["u_idx"].to_numpy()[edge], a + g * t_e)  # along u→v: always allowed
+    back = e["two_way"].to_numpy()[edge]
+    from_v = (idx[back], e["v_idx"].to_numpy()[edge][back], (a + (1 - g) * t_e)[back])
+    return tuple(np.concatenate([x, y]) for x, y in zip(from_u, from_v, strict=True))  # type: ignore[return-value]
+
+
+def same_edge_pairs(
+    net: WalkNetwork, src: Snapped, dst: Snapped
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direct walks along a shared segment, which never pass a node: (source, target, time)."""
+    s = pd.DataFrame({"i": np.flatnonzero(src.ok), "edge": src.edge[src.ok]})
+    d = pd.DataFrame({"j": np.flatnonzero(dst.ok), "edge": dst.edge[dst.ok]})
+    m = s.merge(d, on="edge")
+    if m.empty:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    i, j, edge = m["i"].to_numpy(), m["j"].to_numpy(), m["edge"].to_numpy()
+    e = net.edges
+    t_e = e["time_s"].to_numpy()[edge]
+    df = dst.frac[j] - src.frac[i]
+    allowed = (df >= 0) | e["two_way"].to_numpy()[edge]
+    t = np.abs(df) * t_e + src.access_s[i] + dst.access_s[j]
+    return i[allowed], j[allowed], t[allowed]
+
+
+def point_times(
+    net: WalkNetwork, r: Reach, targets: Snapped, limit_s: float | None = None
+) -> sparse.csr_matrix:
+    """Source × target walking times (s) within the limit, from per-source node times.
+
+    A target on segment (u, v) is reached through ``u`` (walking on along the segment), through
+    ``v`` (walking back, if two-way), or directly when source and target share the segment.
+    """
+    limit = r.limit_s if limit_s is None else limit_s
+    tgt, node, off = _exit_offsets(net, targets)
+    # Node → exits incidence: for every reached (source, node), every target that node leads to.
+    exits = sparse.csr_matrix((off + 1.0, (node, tgt)), shape=(net.n_nodes, len(targets)))
+    exits.sum_duplicates()
+    coo = r.times.tocoo()
+    rows, cols, vals = [], [], []
+    ex_ptr, ex_idx, ex_val = exits.indptr, exits.indices, exits.data - 1.0
+    counts = ex_ptr[coo.col + 1] - ex_ptr[coo.col]
+    rep = np.repeat(np.arange(len(coo.row)), counts)
+    starts = np.repeat(ex_ptr[coo.col], counts)
+    within = np.arange(len(rep)) - np.repeat(np.cumsum(counts) - counts, counts)
+    pos = starts + within
+    rows.append(coo.row[rep])
+    cols.append(ex_idx[pos])
+    vals.append(coo.data[rep] + ex_val[pos])
+    si, tj, tt = same_edge_pairs(net, r.sources, targets)
+    rows.append(si)
+    cols.append(tj)
+    vals.append(tt)
+    rows_a, cols_a, vals_a = (np.concatenate(x) for x in (rows, cols, vals))
+    keep = vals_a <= limit + 1e-9
+    return _min_entries(rows_a[keep], cols_a[keep], vals_a[keep], (len(r.sources), len(targets)))
+
+
+def _min_entries(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
+) -> sparse.csr_matrix:
+    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable)."""
+    order = np.lexsort((vals, cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
+
+
+def nearest_point_times(
+    net: WalkNetwork, sources: Snapped, targets: Snapped, limit_s: float = np.inf
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time (s) from the nearest source to each target and the source's index (-1: none/beyond)."""
+    node_t, node_src = nearest(net, sources, limit_s)
+    tgt, node, off = _exit_offsets(net, targets)
+    t = node_t[node] + off
+    si, tj, tt = same_edge_pairs(net, sources, targets)
+    tgt = np.concatenate([tgt, tj])
+    t = np.concatenate([t, tt])
+    src = np.concatenate([node_src[node], si])
+    best = np.full(len(targets), np.inf)
+    who = np.full(len(targets), -1)
+    order = np.lexsort((t, tgt))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = tgt[order][1:] != tgt[order][:-1]
+    pick = order[first]
+    best[tgt[pick]] = t[pick]
+    who[tgt[pick]] = src[pick]
+    beyond = best > limit_s
+    best[beyond] = np.inf
+    who[beyond | ~np.isfinite(best)] = -1
+    return best, who

@@ -51,3 +51,38 @@ class InputError(CoverageError):
 
 class NetworkError(CoverageError):
     """The street network cannot be loaded or is unusable."""
+
+
+class Problem:
+    """One problem found in an input row: where, what, and what the run did about it."""
+
+    __slots__ = ("path", "row", "field", "message", "action")
+
+    def __init__(
+        self,
+        path: str | Path,
+        row: int | None,
+        field: str | None,
+        message: str,
+        action: str = "skipped",
+    ) -> None:
+        self.path = str(path)
+        self.row = row
+        self.field = field
+        self.message = message
+        self.action = action  # "skipped" (row not used), "kept" (warning only) or "failed"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path,
+            "row": self.row,
+            "field": self.field,
+            "problem": self.message,
+            "action": self.action,
+        }
+
+    def to_error(self) -> InputError:
+        return InputError(self.message, self.path, self.row, self.field)
+
+    def __repr__(self) -> str:
+        return f"Problem({self.to_error()} [{self.action}])"

@@ -35,6 +35,12 @@ GRAPHML_SUFFIXES = (".graphml",)
 # Tags osmnx should keep on ways so that our walk filter can read them.
 _EXTRA_WAY_TAGS = ("foot", "access", "oneway", "oneway:foot", "highway", "name")
 
+# A node where one of these tags changes must stay a segment end when osmnx simplifies the graph:
+# by default osmnx merges any two ways meeting at a plain corner into one edge whose tags become a
+# list, and our filter then reads only the first value (e.g. steps + street → one edge, penalised
+# wholly or not at all; a trunk road continuing as a residential street → kept walkable wholly).
+_SPLIT_ON_TAGS = ("highway", "foot", "access", "oneway", "oneway:foot")
+
 
 @dataclass
 class WalkNetwork:
@@ -453,6 +459,12 @@ def _configure_osmnx() -> Any:
     return ox
 
 
+def _simplify(G: Any) -> Any:
+    """osmnx topology simplification that keeps a node wherever a walk-relevant tag changes."""
+    ox = _configure_osmnx()
+    return ox.simplify_graph(G, edge_attrs_differ=_SPLIT_ON_TAGS)
+
+
 def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
     """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
     ox = _configure_osmnx()
@@ -493,10 +505,10 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
         with tempfile.TemporaryDirectory() as tmp:
             xml = Path(tmp) / "extract.osm"
             _pbf_to_xml(path, xml)
-            G = ox.graph_from_xml(xml, bidirectional=False, simplify=True, retain_all=True)
+            G = ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
     else:
-        G = ox.graph_from_xml(path, bidirectional=False, simplify=True, retain_all=True)
-    return from_graph(G, **kwargs)
+        G = ox.graph_from_xml(path, bidirectional=False, simplify=False, retain_all=True)
+    return from_graph(_simplify(G), **kwargs)
 
 
 def _download_key(query: dict[str, Any]) -> str:
@@ -538,12 +550,14 @@ def download(
         ox.settings.use_cache = True
         ox.settings.cache_folder = str(Path(cache_dir) / "http")
         try:
+            opts = {"network_type": "walk", "retain_all": True, "simplify": False}
             if place is not None:
-                G = ox.graph_from_place(place, network_type="walk", retain_all=True)
+                G = ox.graph_from_place(place, **opts)
             elif polygon is not None:
-                G = ox.graph_from_polygon(polygon, network_type="walk", retain_all=True)
+                G = ox.graph_from_polygon(polygon, **opts)
             else:
-                G = ox.graph_from_bbox(tuple(bbox), network_type="walk", retain_all=True)
+                G = ox.graph_from_bbox(tuple(bbox), **opts)
+            G = _simplify(G)
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
             raise NetworkError(f"download of the walking network failed ({query}): {exc}") from exc
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -327,13 +327,17 @@ def from_edges(
         oneway = oneway & pedestrian
 
     # Reciprocal rows (u,v)/(v,u) of a bidirectional graph are one street walked both ways.
+    # They are matched by length and midpoint, not by edge key: osmnx numbers parallel edges per
+    # direction, so the two rows of one street get different keys when a one-way road also
+    # joins u to v (u→v: road 0, street 1; v→u: street 0).
     pair = pd.DataFrame({"u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()})
     pair["L"] = edges.geometry.length.round(1).to_numpy()
-    pair["key"] = edges["key"].to_numpy() if "key" in edges else 0
-    fwd = pd.MultiIndex.from_frame(pair[["u", "v", "key", "L"]])
-    bwd = pd.MultiIndex.from_frame(
-        pair[["v", "u", "key", "L"]].set_axis(["u", "v", "key", "L"], axis=1)
-    )
+    mid = shapely.line_interpolate_point(edges.geometry.values, 0.5, normalized=True)
+    pair["mx"] = shapely.get_x(mid).round(1)
+    pair["my"] = shapely.get_y(mid).round(1)
+    cols = ["u", "v", "L", "mx", "my"]
+    fwd = pd.MultiIndex.from_frame(pair[cols])
+    bwd = pd.MultiIndex.from_frame(pair[["v", "u", "L", "mx", "my"]].set_axis(cols, axis=1))
     has_twin = bwd.isin(fwd)
     drop_twin = has_twin & (pair["u"].to_numpy() > pair["v"].to_numpy())
     edges = edges[~drop_twin]

@@ -319,12 +319,29 @@ def from_edges(
     oneway = (
         edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)
     )
+    # oneway=-1 / reverse (raw OSM tags in an edge table): one-way AGAINST the drawing direction.
+    backward = (
+        edges["oneway"].map(_first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
+        if "oneway" in edges
+        else np.zeros(len(edges), bool)
+    )
+    oneway = oneway | backward
     if "oneway:foot" in edges:
         foot_ow = edges["oneway:foot"].map(_first_tag).str.lower()
-        oneway = np.where(foot_ow.isin(["yes", "no"]), foot_ow.eq("yes"), oneway & pedestrian)
+        foot_back = foot_ow.isin(["-1", "reverse"]).to_numpy()
+        given = foot_ow.isin(["yes", "no"]).to_numpy() | foot_back
+        oneway = np.where(given, foot_ow.eq("yes").to_numpy() | foot_back, oneway & pedestrian)
+        backward = np.where(given, foot_back, backward)
     else:
         # On roads `oneway` binds vehicles, not walkers; on footways it binds walkers too.
         oneway = oneway & pedestrian
+    if (flip := oneway & backward).any():
+        # Flip such rows so that u → v (and the geometry) runs the permitted way.
+        u0, v0 = edges["u"].to_numpy(), edges["v"].to_numpy()
+        geoms0 = edges.geometry.values.copy()
+        geoms0[flip] = shapely.reverse(geoms0[flip])
+        edges = edges.assign(u=np.where(flip, v0, u0), v=np.where(flip, u0, v0))
+        edges[edges.geometry.name] = geoms0
 
     # Reciprocal rows (u,v)/(v,u) of a bidirectional graph are one street walked both ways.
     # They are matched by length and midpoint, not by edge key: osmnx numbers parallel edges per

@@ -503,6 +503,16 @@ def read_edge_table(path: str | Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
 
 
+def _parse(reader: Any, path: Path, *args: Any, name: Path | None = None) -> Any:
+    """Run a file parser; turn its errors (XML, GDAL, osmium, osmnx…) into a NetworkError."""
+    try:
+        return reader(path, *args)
+    except Exception as exc:
+        raise NetworkError(
+            f"{name or path}: cannot read this network file ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
 def _pbf_to_xml(path: Path, out: Path) -> None:
     import osmium
 
@@ -522,13 +532,17 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     ox = _configure_osmnx()
     path = Path(path)
     kwargs.setdefault("source", str(path))
+
+    def parse_xml(xml: Path) -> Any:
+        return ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
+
     if path.name.lower().endswith(".pbf"):
         with tempfile.TemporaryDirectory() as tmp:
             xml = Path(tmp) / "extract.osm"
-            _pbf_to_xml(path, xml)
-            G = ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
+            _parse(_pbf_to_xml, path, xml)
+            G = _parse(parse_xml, xml, name=path)
     else:
-        G = ox.graph_from_xml(path, bidirectional=False, simplify=False, retain_all=True)
+        G = _parse(parse_xml, path)
     return from_graph(_simplify(G), **kwargs)
 
 
@@ -597,11 +611,11 @@ def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
     kwargs.setdefault("source", str(path))
     if name.endswith(GRAPHML_SUFFIXES):
         ox = _configure_osmnx()
-        return from_graph(ox.load_graphml(path), **kwargs)
+        return from_graph(_parse(ox.load_graphml, path), **kwargs)
     if name.endswith(OSM_SUFFIXES):
         return read_osm(path, **kwargs)
     if name.endswith(EDGE_TABLE_SUFFIXES):
-        return from_edges(read_edge_table(path), **kwargs)
+        return from_edges(_parse(read_edge_table, path), **kwargs)
     raise NetworkError(
         f"{path}: unknown network format; use .osm/.osm.bz2/.osm.pbf, .graphml, "
         "or an edge table (.parquet/.gpkg/.shp/.geojson)"

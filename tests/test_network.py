@@ -1,0 +1,500 @@
+"""Building walking networks: the walk filter, one-way rules, steps, components, orientation,
+and the file loaders (.osm, .osm.bz2, .osm.pbf, GraphML, edge tables) and their errors.
+
+Hand networks use 3.6 km/h = 1 m/s, so a time in seconds equals a length in metres.
+"""
+
+from __future__ import annotations
+
+import bz2
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+from scipy.sparse import csgraph
+
+from coverage import network, routing
+from coverage.errors import NetworkError
+
+# --------------------------------------------------------------------------------------------
+# Hand-built edge tables
+# --------------------------------------------------------------------------------------------
+
+
+def test_grid_lengths_times_and_nodes(hand):
+    net = hand.net(hand.grid(3, 100.0))
+    # 3 × 3 nodes; 3 rows × 2 horizontal + 3 columns × 2 vertical = 12 edges
+    assert (net.n_nodes, net.n_edges) == (9, 12)
+    assert net.crs.to_epsg() == 32650
+    np.testing.assert_allclose(net.edges["length"], 100.0)
+    np.testing.assert_allclose(net.edges["time_s"], 100.0)  # 100 m at 1 m/s
+    assert net.edges["two_way"].all()
+    # node id n*i + j sits at (100 j, 100 i) from the origin
+    for node_id in range(9):
+        i, j = divmod(node_id, 3)
+        k = hand.node(net, node_id)
+        assert (net.x[k], net.y[k]) == (hand.x0 + 100 * j, hand.y0 + 100 * i)
+    # default speed 4.5 km/h = 1.25 m/s: 100 m take 100 / 1.25 = 80 s
+    np.testing.assert_allclose(network.from_edges(hand.table(hand.grid())).edges["time_s"], 80.0)
+
+
+def test_one_way_footway_but_not_one_way_road(hand):
+    # Square 0-1-2-3 (100 m sides). 0→1 is a one-way footway, 1→2 a one-way residential road.
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "footway", "yes"),
+        (1, 2, [(100, 0), (100, 100)], "residential", "yes"),
+        (2, 3, [(100, 100), (0, 100)], "residential", "no"),
+        (3, 0, [(0, 100), (0, 0)], "residential", None),
+    ]
+    net = hand.net(lines)
+    e = net.edges.set_index(["u", "v"])
+    assert not e.loc[(0, 1), "two_way"]  # walkers obey oneway on footways
+    assert e.loc[(1, 2), "two_way"]  # ... not on roads: oneway binds vehicles
+    assert e.loc[(2, 3), "two_way"] and e.loc[(3, 0), "two_way"]
+    assert net.report["one_way_for_walkers"] == 1
+    csr = net.csr
+    n0, n1 = hand.node(net, 0), hand.node(net, 1)
+    assert csr[n0, n1] == 100.0  # 0 → 1 along the footway
+    assert csr[n1, n0] == 0.0  # no arc 1 → 0: stored zero means "no edge" in csr
+    # reach from node 1 (snapped at frac 1 of edge 0→1, i.e. exactly at node 1):
+    # 1 → 0 must go round: 1 → 2 → 3 → 0 = 300 m = 300 s, not 100 s.
+    r = routing.reach(net, routing.snap(net, hand.pts([(100, 0)])), 1000)
+    nodes, times = r.node_times(0)
+    t = dict(zip(net.node_ids[nodes], times, strict=True))
+    assert t[0] == pytest.approx(300.0)
+    assert t[2] == pytest.approx(100.0)
+
+
+def test_oneway_foot_tag_overrides(hand):
+    # oneway:foot=yes binds walkers on a road; oneway:foot=no frees a one-way footway.
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "residential", None, {"oneway:foot": "yes"}),
+        (1, 2, [(100, 0), (100, 100)], "footway", "yes", {"oneway:foot": "no"}),
+        (2, 0, [(100, 100), (0, 0)], "residential", None, {"oneway:foot": None}),
+    ]
+    e = hand.net(lines).edges.set_index(["u", "v"])
+    assert not e.loc[(0, 1), "two_way"]
+    assert e.loc[(1, 2), "two_way"]
+    assert e.loc[(2, 0), "two_way"]
+
+
+@pytest.mark.parametrize(
+    ("oneway", "foot_oneway"), [("-1", None), ("reverse", None), ("yes", "-1")]
+)
+def test_oneway_against_drawing_direction(hand, oneway, foot_oneway):
+    # Footway drawn 0 → 1 but tagged oneway=-1 (or oneway:foot=-1): walkable 1 → 0 only.
+    extra = {"oneway:foot": foot_oneway}
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "footway", oneway, extra),
+        (1, 2, [(100, 0), (100, 100)], "residential", None, {"oneway:foot": None}),
+        (2, 0, [(100, 100), (0, 0)], "residential", None, {"oneway:foot": None}),
+    ]
+    net = hand.net(lines)
+    row = hand.edge(net, 0, 1)
+    e = net.edges.iloc[row]
+    assert (e["u"], e["v"], bool(e["two_way"])) == (1, 0, False)
+    # geometry runs from the new u (node 1 at x=100) to v (node 0 at x=0)
+    assert shapely.get_coordinates(e.geometry).tolist() == [
+        [hand.x0 + 100, hand.y0],
+        [hand.x0, hand.y0],
+    ]
+
+
+def test_steps_penalty(hand):
+    # Path 0 -(100 m residential)- 1 -(100 m steps)- 2
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "residential"),
+        (1, 2, [(100, 0), (200, 0)], "steps"),
+    ]
+    e = hand.net(lines).edges.set_index("highway")
+    assert e.loc["residential", "time_s"] == pytest.approx(100.0)
+    assert e.loc["steps", "time_s"] == pytest.approx(200.0)  # 100 s × penalty 2 (default)
+    e3 = hand.net(lines, steps_penalty=3.0).edges.set_index("highway")
+    assert e3.loc["steps", "time_s"] == pytest.approx(300.0)  # 100 s × 3
+    assert e3.loc["steps", "length"] == pytest.approx(100.0)  # length is not penalised
+
+
+def test_disconnected_island_dropped_and_reported(hand):
+    island = [
+        (100, 101, [(1000, 0), (1100, 0)], "residential"),
+        (101, 102, [(1100, 0), (1100, 100)], "residential"),
+    ]
+    net = hand.net(hand.grid() + island)
+    assert net.n_nodes == 9 and net.n_edges == 12
+    assert not set(net.node_ids) & {100, 101, 102}
+    assert net.report["component"] == {
+        "kind": "strong",
+        "components": 2,
+        "dropped_nodes": 3,  # 100, 101, 102
+        "dropped_edges": 2,
+        "dropped_length_km": 0.2,  # 2 × 100 m
+    }
+    assert hand.net(hand.grid() + island, component="weak").n_nodes == 9
+    kept = hand.net(hand.grid() + island, component="all")
+    assert kept.n_nodes == 12 and "component" not in kept.report
+    # a connected network reports that nothing was dropped
+    assert hand.net(hand.grid()).report["component"] == {"kind": "strong", "dropped_nodes": 0}
+
+
+def test_strong_component_drops_one_way_dead_end(hand):
+    # One-way footway 8 → 50 into a dead end: 50 can be reached but not left, so it is not in
+    # the largest strongly connected component; the weakly connected one keeps it.
+    spur = [(8, 50, [(200, 200), (300, 200)], "footway", "yes")]
+    strong = hand.net(hand.grid() + spur)
+    assert 50 not in strong.node_ids
+    assert strong.report["component"]["dropped_nodes"] == 1
+    weak = hand.net(hand.grid() + spur, component="weak")
+    assert 50 in weak.node_ids
+    assert weak.report["component"] == {"kind": "weak", "dropped_nodes": 0}
+
+
+def test_motorway_trunk_and_access_excluded_and_reported(hand):
+    extra = [
+        (2, 20, [(200, 0), (400, 0)], "motorway", None, {"foot": None, "access": None}),
+        (20, 21, [(400, 0), (500, 0)], "trunk_link", None, {"foot": None, "access": None}),
+        # a trunk road with a sidewalk tagged foot=yes stays walkable
+        (5, 22, [(200, 100), (300, 100)], "trunk", None, {"foot": "yes", "access": None}),
+        (22, 8, [(300, 100), (200, 200)], "residential", None, {"foot": None, "access": None}),
+        # merged osmnx edge whose tags include a walkable street: kept
+        (6, 23, [(0, 200), (-100, 200)], "['motorway', 'residential']", None, {}),
+        (23, 3, [(-100, 200), (0, 100)], "residential", None, {}),
+        (0, 24, [(0, 0), (0, -100)], "service", None, {"foot": None, "access": "private"}),
+        (1, 25, [(100, 0), (100, -100)], "footway", None, {"foot": "no", "access": None}),
+    ]
+    net = hand.net(hand.grid() + extra)
+    assert net.report["dropped_not_walkable"] == {
+        "motorway/trunk (not walkable)": 2,  # 2-20 motorway, 20-21 trunk_link
+        "foot=no": 1,
+        "access=no/private": 1,
+    }
+    assert set(net.edges["highway"]) == {"residential", "trunk", "motorway"}
+    assert not set(net.node_ids) & {20, 21, 24, 25}  # only reachable over dropped edges
+    assert {22, 23} <= set(net.node_ids)
+    # the merged 6-23 edge keeps its first tag as highway
+    assert net.edges.iloc[hand.edge(net, 6, 23)]["highway"] == "motorway"
+
+
+def test_reversed_geometries_are_reoriented(hand):
+    # The grid with every other edge drawn v → u, plus a dead-end spur 8 → 9 drawn 9 → 8.
+    lines = []
+    for k, (u, v, coords, hw) in enumerate(hand.grid()):
+        lines.append((u, v, coords[::-1] if k % 2 else coords, hw))
+    lines.append((8, 9, [(300, 200), (200, 200)], "residential"))
+    net = hand.net(lines)
+    expected = {n: (100 * (n % 3), 100 * (n // 3)) for n in range(9)} | {9: (300, 200)}
+    for node_id, (x, y) in expected.items():
+        k = hand.node(net, node_id)
+        assert (net.x[k] - hand.x0, net.y[k] - hand.y0) == pytest.approx((x, y), abs=0.01)
+    e = net.edges
+    first = shapely.get_coordinates(shapely.get_point(e.geometry.values, 0))
+    last = shapely.get_coordinates(shapely.get_point(e.geometry.values, -1))
+    u, v = e["u_idx"].to_numpy(), e["v_idx"].to_numpy()
+    np.testing.assert_allclose(first, np.c_[net.x[u], net.y[u]], atol=0.01)
+    np.testing.assert_allclose(last, np.c_[net.x[v], net.y[v]], atol=0.01)
+    # A point at 30 m along 0→1 (stored reversed in the input) snaps at frac 0.3 from node 0.
+    s = routing.snap(net, hand.pts([(30, 0)]))
+    row = hand.edge(net, 0, 1)
+    assert s.edge[0] == row and e.iloc[row]["u"] == 0 and s.frac[0] == pytest.approx(0.3)
+
+
+def test_reciprocal_rows_merged(hand):
+    # A bidirectional table lists two-way streets twice (u→v and v→u, geometry reversed).
+    lines = []
+    for u, v, coords, hw in hand.grid(2):
+        lines += [(u, v, coords, hw), (v, u, coords[::-1], hw)]
+    net = hand.net(lines)
+    assert net.n_edges == 4 and net.report["reciprocal_rows_merged"] == 4
+    assert net.edges["two_way"].all()
+    assert net.summary()["length_km"] == 0.4
+
+
+def test_reciprocal_rows_with_different_keys_merged(hand):
+    # osmnx numbers parallel edges per direction: a one-way road 0→1 (key 0) beside a two-way
+    # footway 0-1 via (50, 50) gives footway rows 0→1 key 1 and 1→0 key 0. One street, not two.
+    curve = [(0, 0), (50, 50), (100, 0)]
+    table = hand.table(
+        [
+            (0, 1, [(0, 0), (100, 0)], "residential", "yes"),
+            (0, 1, curve, "footway", "no"),
+            (1, 0, curve[::-1], "footway", "no"),
+            (1, 2, [(100, 0), (50, -100)], "residential", "no"),
+            (2, 0, [(50, -100), (0, 0)], "residential", "no"),
+        ]
+    )
+    table["key"] = [0, 1, 0, 0, 0]
+    net = network.from_edges(table, speed_kmh=3.6)
+    assert net.n_edges == 4
+    assert net.report["reciprocal_rows_merged"] == 1
+    foot = net.edges[net.edges["highway"] == "footway"]
+    assert len(foot) == 1 and foot["two_way"].all()
+    # footway length: 2 × √(50² + 50²) = 141.42 m
+    assert foot["length"].iloc[0] == pytest.approx(2 * np.hypot(50, 50))
+
+
+def test_geographic_input_is_projected(hand):
+    wgs = hand.table(hand.grid()).to_crs(4326)
+    net = network.from_edges(wgs, speed_kmh=3.6)
+    assert net.crs.to_epsg() == 32650  # the UTM zone of the data
+    np.testing.assert_allclose(net.edges["length"], 100.0, atol=0.01)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.drop(columns=["u", "v"]), r"lacks column\(s\) \['u', 'v'\]"),
+        (lambda t: t.drop(columns=["v"]), r"lacks column\(s\) \['v'\]"),
+        (lambda t: t.iloc[:0], "no street segments"),
+        (lambda t: t.set_crs(None, allow_override=True), "no CRS"),
+    ],
+)
+def test_from_edges_rejects_bad_tables(hand, change, message):
+    with pytest.raises(NetworkError, match=message):
+        network.from_edges(change(hand.table(hand.grid())), source="streets.gpkg")
+
+
+def test_from_edges_rejects_bad_speed(hand):
+    with pytest.raises(NetworkError, match="walking speed must be positive"):
+        network.from_edges(hand.table(hand.grid()), speed_kmh=0)
+
+
+def test_clip(hand):
+    net = hand.net(hand.grid())
+    # the lower two rows of nodes (y ≤ 100) and the 7 edges among them: 2 × 2 + 3 vertical
+    area = shapely.box(hand.x0 - 1, hand.y0 - 1, hand.x0 + 201, hand.y0 + 101)
+    small = network.clip(net, area)
+    assert (small.n_nodes, small.n_edges) == (6, 7)
+    assert small.report["clipped_to_area"] == {"margin_m": 0.0, "edges_kept": 7}
+    assert network.clip(net, area, margin_m=150) is net  # everything inside: unchanged
+    with pytest.raises(NetworkError, match="contains no street"):
+        network.clip(net, shapely.box(0, 0, 1, 1))
+
+
+# --------------------------------------------------------------------------------------------
+# The hand-written .osm fixture (tests/fixtures/jiangbei_small.osm)
+# --------------------------------------------------------------------------------------------
+
+# Node positions (lon, lat) in the fixture; the island (10, 11) and motorway (7, 8) get dropped.
+OSM_NODES = {
+    1: (106.530, 29.580),
+    2: (106.531, 29.580),
+    3: (106.532, 29.580),
+    4: (106.530, 29.581),
+    5: (106.531, 29.581),
+    6: (106.532, 29.581),
+}
+# (u, v): (highway, walkable both ways)
+OSM_EDGES = {
+    (1, 2): ("residential", True),
+    (2, 3): ("residential", True),
+    (4, 5): ("residential", True),
+    (5, 6): ("residential", True),
+    (2, 5): ("residential", True),  # oneway=yes road: two-way for walkers
+    (3, 6): ("footway", False),  # oneway=yes footway: 3 → 6 only
+    (1, 4): ("steps", True),
+}
+
+
+def _edge_set(net: network.WalkNetwork) -> dict[tuple[int, int], tuple[str, bool]]:
+    e = net.edges
+    return {
+        (int(u), int(v)): (hw, bool(tw))
+        for u, v, hw, tw in zip(e["u"], e["v"], e["highway"], e["two_way"], strict=True)
+    }
+
+
+def _check_fixture_network(net: network.WalkNetwork) -> None:
+    """Hand expectations for jiangbei_small.osm at 3.6 km/h (1 m/s)."""
+    assert net.crs.to_epsg() == 32648  # UTM 48N: 106.5° E lies in zone 48 (102°–108° E)
+    assert sorted(net.node_ids.tolist()) == [1, 2, 3, 4, 5, 6]
+    edges = _edge_set(net)
+    # two-way edges may come out as (u, v) or (v, u); the one-way footway must be exactly 3 → 6
+    norm = {(min(k), max(k)) if tw else k: (hw, tw) for k, (hw, tw) in edges.items()}
+    assert norm == OSM_EDGES
+
+    to_utm = Transformer.from_crs(4326, 32648, always_xy=True)
+    xy = {n: to_utm.transform(*lonlat) for n, lonlat in OSM_NODES.items()}
+    for n, (x, y) in xy.items():
+        k = int(np.flatnonzero(net.node_ids == n)[0])
+        assert (net.x[k], net.y[k]) == pytest.approx((x, y), abs=0.01)
+    # Hand check of the scale: 0.001° of longitude at 29.58° N is
+    # N·cos φ·(0.001·π/180) = 6 383 340 m × 0.86966 × 1.74533e-5 ≈ 96.89 m, times the UTM scale
+    # factor there (0.9996 × (1 + (Δλ cos φ)²/2), Δλ = 1.53° → 0.99987) ≈ 96.88 m; 0.001° of
+    # latitude is M·1.74533e-5 = 6 350 948 m × 1.74533e-5 ≈ 110.84 m × 0.99987 ≈ 110.83 m.
+    e = {
+        tuple(sorted((int(u), int(v)))): {"length": L, "time_s": t, "highway": hw}
+        for u, v, L, t, hw in net.edges[["u", "v", "length", "time_s", "highway"]].itertuples(
+            index=False
+        )
+    }
+    assert e[(1, 2)]["length"] == pytest.approx(96.88, abs=0.01)
+    assert e[(1, 4)]["length"] == pytest.approx(110.83, abs=0.01)
+    for (a, b), row in e.items():
+        straight = np.hypot(xy[b][0] - xy[a][0], xy[b][1] - xy[a][1])  # every way is straight
+        assert row["length"] == pytest.approx(straight, abs=0.01)
+        penalty = 2.0 if row["highway"] == "steps" else 1.0
+        assert row["time_s"] == pytest.approx(straight * penalty, abs=0.01)  # 1 m/s
+
+    rep = net.report
+    assert rep["dropped_not_walkable"] == {"motorway/trunk (not walkable)": 1}  # 3→7→8, one edge
+    assert rep["component"]["dropped_nodes"] == 2  # island 10, 11
+    assert rep["component"]["dropped_edges"] == 1
+    assert rep["one_way_for_walkers"] == 1
+    # osmnx (bidirectional=False) stores two-way ways as u→v and v→u rows: 5 streets, the steps
+    # and the island street come twice → 6 merges.
+    assert rep["reciprocal_rows_merged"] == 6
+
+    # Routing on it: from node 6 to node 3 the footway (3 → 6) is closed, so the walk goes
+    # 6 → 5 → 2 → 3 = 96.88 + 110.83 + 96.88 ≈ 304.6 s; from 3 to 6 it is the footway: 110.83 s.
+    ids = net.node_ids
+    at = {n: shapely.Point(xy[n]) for n in (3, 6)}
+    r = routing.reach(net, routing.snap(net, np.array([at[6], at[3]])), 1000)
+    t6 = dict(zip(ids[r.node_times(0)[0]], r.node_times(0)[1], strict=True))
+    t3 = dict(zip(ids[r.node_times(1)[0]], r.node_times(1)[1], strict=True))
+    assert t6[3] == pytest.approx(
+        e[(5, 6)]["time_s"] + e[(2, 5)]["time_s"] + e[(2, 3)]["time_s"], abs=0.01
+    )
+    assert t6[3] == pytest.approx(96.88 + 110.83 + 96.88, abs=0.05)
+    assert t3[6] == pytest.approx(110.83, abs=0.01)
+
+
+@pytest.fixture
+def osm_path(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "jiangbei_small.osm"
+
+
+def test_load_osm_xml(osm_path):
+    net = network.load(osm_path, speed_kmh=3.6)
+    _check_fixture_network(net)
+    assert net.report["source"] == str(osm_path)
+    # names survive (Chinese text included)
+    assert "建新东路" in set(net.edges["name"])
+
+
+def test_load_osm_bz2(osm_path, tmp_path):
+    path = tmp_path / "jiangbei_small.osm.bz2"
+    path.write_bytes(bz2.compress(osm_path.read_bytes()))
+    _check_fixture_network(network.load(path, speed_kmh=3.6))
+
+
+def test_load_osm_pbf(fixtures_dir):
+    net = network.load(fixtures_dir / "jiangbei_small.osm.pbf", speed_kmh=3.6)
+    _check_fixture_network(net)
+
+
+def test_pbf_fixture_matches_osm(osm_path, fixtures_dir):
+    """The committed .pbf holds the same data as the .osm (re-run make_pbf.py if not)."""
+    import osmium
+
+    def objects(path: Path) -> list[str]:
+        out = []
+        for o in osmium.FileProcessor(str(path)):
+            tags = sorted((t.k, t.v) for t in o.tags)
+            if o.is_node():
+                out.append(f"n{o.id} {o.location.lon:.7f} {o.location.lat:.7f} {tags}")
+            elif o.is_way():
+                out.append(f"w{o.id} {[n.ref for n in o.nodes]} {tags}")
+        return out
+
+    assert objects(fixtures_dir / "jiangbei_small.osm.pbf") == objects(osm_path)
+
+
+@pytest.mark.parametrize("projected", [False, True])
+def test_graphml_round_trip(osm_path, tmp_path, projected):
+    import osmnx as ox
+
+    G = ox.graph_from_xml(osm_path, bidirectional=False, simplify=False, retain_all=True)
+    G = ox.simplify_graph(G, edge_attrs_differ=["highway"])
+    if projected:
+        G = ox.project_graph(G)
+    path = tmp_path / "jiangbei.graphml"
+    ox.save_graphml(G, path)
+    _check_fixture_network(network.load(path, speed_kmh=3.6))
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".parquet"])
+def test_edge_table_files(hand, tmp_path, suffix):
+    table = hand.table(hand.grid() + [(8, 9, [(200, 200), (300, 200)], "steps")])
+    path = tmp_path / f"streets{suffix}"
+    if suffix == ".parquet":
+        table.to_parquet(path)
+    else:
+        table.to_file(path, layer="streets")
+    net = network.load(path, speed_kmh=3.6)
+    direct = network.from_edges(table, speed_kmh=3.6)
+    assert (net.n_nodes, net.n_edges) == (10, 13)
+    cols = ["u", "v", "highway", "length", "time_s", "two_way"]
+    assert net.edges[cols].equals(direct.edges[cols])
+    assert net.edges.set_index("highway").loc["steps", "time_s"] == pytest.approx(200.0)
+    assert net.report["source"] == str(path)
+
+
+def test_load_bad_files(hand, tmp_path):
+    def expect(path: Path, *fragments: str) -> None:
+        with pytest.raises(NetworkError) as info:
+            network.load(path)
+        for fragment in fragments:
+            assert fragment in str(info.value)
+
+    expect(tmp_path / "missing.osm", "network file not found", "missing.osm")
+
+    unknown = tmp_path / "streets.txt"
+    unknown.write_text("u,v\n1,2\n")
+    expect(unknown, "streets.txt", "unknown network format", ".osm.pbf", ".graphml", ".gpkg")
+
+    no_uv = tmp_path / "no_uv.gpkg"
+    hand.table(hand.grid()).drop(columns=["u", "v"]).to_file(no_uv)
+    expect(no_uv, "no_uv.gpkg", "lacks column(s) ['u', 'v']", "need u, v, geometry")
+
+    empty = tmp_path / "empty.parquet"
+    gpd.GeoDataFrame({"u": [], "v": []}, geometry=[], crs=hand.crs).to_parquet(empty)
+    expect(empty, "empty.parquet", "no street segments")
+
+    not_xml = tmp_path / "broken.osm"
+    not_xml.write_text("this is not OSM XML")
+    expect(not_xml, "broken.osm", "cannot read this network file")
+
+    no_ways = tmp_path / "empty.osm"
+    no_ways.write_text('<?xml version="1.0"?><osm version="0.6"></osm>')
+    expect(no_ways, "empty.osm", "cannot read this network file")
+
+    bad_pbf = tmp_path / "broken.osm.pbf"
+    bad_pbf.write_bytes(b"\x00\x01 not a pbf")
+    expect(bad_pbf, "broken.osm.pbf", "cannot read this network file")
+
+    bad_graphml = tmp_path / "broken.graphml"
+    bad_graphml.write_text("<graphml>")
+    expect(bad_graphml, "broken.graphml", "cannot read this network file")
+
+    bad_gpkg = tmp_path / "broken.gpkg"
+    bad_gpkg.write_bytes(b"not a geopackage")
+    expect(bad_gpkg, "broken.gpkg", "cannot read this network file")
+
+
+# --------------------------------------------------------------------------------------------
+# The real Wuhan network
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_wuhan_network_loaded(wuhan_net):
+    net = wuhan_net
+    s = net.summary()
+    assert s["crs"] == "EPSG:32650"
+    assert s["segments_in"] == 92_667  # ../shared/data/README.md
+    # motorways/trunks and their links are not walkable: none remain
+    assert not set(net.edges["highway"]) & {"motorway", "motorway_link", "trunk", "trunk_link"}
+    assert s["dropped_not_walkable"]["motorway/trunk (not walkable)"] > 0
+    # one strongly connected component remains
+    n_comp, _ = csgraph.connected_components(net.csr, directed=True, connection="strong")
+    assert n_comp == 1
+    # every geometry runs from its u node to its v node
+    first = shapely.get_coordinates(shapely.get_point(net.edges.geometry.values, 0))
+    last = shapely.get_coordinates(shapely.get_point(net.edges.geometry.values, -1))
+    u, v = net.edges["u_idx"].to_numpy(), net.edges["v_idx"].to_numpy()
+    np.testing.assert_allclose(first, np.c_[net.x[u], net.y[u]], atol=0.01)
+    np.testing.assert_allclose(last, np.c_[net.x[v], net.y[v]], atol=0.01)
+    # times at the default 4.5 km/h = 1.25 m/s
+    np.testing.assert_allclose(net.edges["time_s"], net.edges["length"] / 1.25)

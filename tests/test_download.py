@@ -1,0 +1,281 @@
+"""network.download over real HTTP: a local server plays Nominatim and Overpass.
+
+osmnx is not mocked: it geocodes and queries a ``http.server`` on 127.0.0.1 that answers with the
+stored responses in tests/fixtures (hand-written in the Nominatim / Overpass JSON formats, see
+tests/fixtures/README.md). osmnx 2.1.1 builds its URLs as
+
+* ``settings.nominatim_url + "/search"`` (GET, ``format=json&polygon_geojson=1&dedupe=0&limit=50&q=…``),
+* ``settings.overpass_url + "/interpreter"`` (POST, form field ``data`` = the Overpass QL query),
+* ``settings.overpass_url + "/status"`` (GET, only when ``settings.overpass_rate_limit``; line 5
+  of the text must start with the number of free slots, else osmnx pauses 60 s).
+
+Every test restores the osmnx settings (``download`` changes ``use_cache`` and ``cache_folder``,
+and osmnx patches ``socket.getaddrinfo`` when it resolves the Overpass host).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import types
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+from pyproj import Transformer
+
+from coverage import network
+from coverage.errors import NetworkError
+
+PLACE = "江北区, 重庆市, 中国"
+BBOX = (106.528, 29.578, 106.535, 29.583)  # west, south, east, north: around all the nodes
+
+# the Overpass status page as overpass-api.de serves it; line 5 = "2 slots available now."
+STATUS = (
+    "Connected as: 2130706433\n"
+    "Current time: 2024-06-01T00:00:00Z\n"
+    "Announced endpoint: none\n"
+    "Rate limit: 2\n"
+    "2 slots available now.\n"
+    "Currently running queries (pid, space limit, time limit, start time):\n"
+)
+
+
+class FakeOSM:
+    """A local HTTP server answering Nominatim search and Overpass interpreter/status requests."""
+
+    def __init__(self, fixtures: Path) -> None:
+        self.nominatim = (fixtures / "nominatim_jiangbei.json").read_bytes()
+        self.overpass = (fixtures / "overpass_jiangbei.json").read_bytes()
+        self.fail = False  # answer queries with HTTP 500
+        self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _send(self, code: int, body: bytes, ctype: str) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                url = urlsplit(self.path)
+                fake.requests.append(("GET", url.path, parse_qs(url.query)))
+                if url.path == "/api/status":
+                    self._send(200, STATUS.encode(), "text/plain")
+                elif fake.fail:
+                    self._send(500, b"Internal Server Error", "text/plain")
+                elif url.path == "/nominatim/search":
+                    self._send(200, fake.nominatim, "application/json; charset=utf-8")
+                else:
+                    self._send(404, b"not found", "text/plain")
+
+            def do_POST(self) -> None:  # noqa: N802
+                url = urlsplit(self.path)
+                n = int(self.headers.get("Content-Length", 0))
+                form = parse_qs(self.rfile.read(n).decode())
+                fake.requests.append(("POST", url.path, form))
+                if fake.fail:
+                    self._send(500, b"Internal Server Error", "text/plain")
+                elif url.path == "/api/interpreter":
+                    self._send(200, fake.overpass, "application/json")
+                else:
+                    self._send(404, b"not found", "text/plain")
+
+            def log_message(self, *args: Any) -> None:  # keep pytest output clean
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(5)
+
+    def paths(self, method: str) -> list[str]:
+        return [p for m, p, _ in self.requests if m == method]
+
+
+def _point_osmnx_at(ox: Any, port: int) -> None:
+    ox.settings.overpass_url = f"http://127.0.0.1:{port}/api"
+    ox.settings.nominatim_url = f"http://127.0.0.1:{port}/nominatim"
+
+
+@pytest.fixture
+def ox_settings(monkeypatch) -> Iterator[Any]:
+    """osmnx, with its settings and socket.getaddrinfo restored afterwards; no proxy for 127.0.0.1."""
+    import osmnx as ox
+
+    saved = {
+        k: getattr(ox.settings, k)
+        for k in dir(ox.settings)
+        if not k.startswith("_")
+        and not isinstance(getattr(ox.settings, k), types.ModuleType)
+        and k not in {"Any", "TYPE_CHECKING", "annotations"}
+    }
+    saved = {k: (list(v) if isinstance(v, list) else v) for k, v in saved.items()}
+    getaddrinfo = socket.getaddrinfo
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(var, "127.0.0.1,localhost")
+    try:
+        yield ox
+    finally:
+        socket.getaddrinfo = getaddrinfo
+        for k, v in saved.items():
+            setattr(ox.settings, k, v)
+
+
+@pytest.fixture
+def fake_osm(fixtures_dir, ox_settings) -> Iterator[FakeOSM]:
+    server = FakeOSM(fixtures_dir)
+    _point_osmnx_at(ox_settings, server.port)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# Expected network, worked out from overpass_jiangbei.json: 6 street corners (990001 … 990006)
+# and 7 segments. osmnx's walk networks are two-way throughout (the tertiary road's oneway=yes
+# binds cars), the footway's middle node 990007 (a bollard) is not a junction, so the footway
+# 990002 → 990007 → 990005 is one segment; every corner where the highway type changes
+# (residential/tertiary at 990001, 990004; residential/steps at 990003, 990006) stays a node.
+EXPECTED = {
+    (990001, 990002): "residential",
+    (990002, 990003): "residential",
+    (990004, 990005): "residential",
+    (990005, 990006): "residential",
+    (990001, 990004): "tertiary",
+    (990002, 990005): "footway",
+    (990003, 990006): "steps",
+}
+LONLAT = {
+    990001: (106.530, 29.580),
+    990002: (106.531, 29.580),
+    990003: (106.532, 29.580),
+    990004: (106.530, 29.581),
+    990005: (106.531, 29.581),
+    990006: (106.532, 29.581),
+    990007: (106.5311, 29.5805),
+}
+
+
+def _check_network(net: network.WalkNetwork) -> None:
+    assert net.crs.to_epsg() == 32648  # UTM 48N
+    got = {
+        (min(u, v), max(u, v)): hw
+        for u, v, hw in zip(net.edges["u"], net.edges["v"], net.edges["highway"], strict=True)
+    }
+    assert got == EXPECTED
+    assert net.n_edges == 7 and net.edges["two_way"].all()
+    to_utm = Transformer.from_crs(4326, 32648, always_xy=True)
+    xy = {n: np.array(to_utm.transform(*ll)) for n, ll in LONLAT.items()}
+    for n in range(990001, 990007):
+        k = int(np.flatnonzero(net.node_ids == n)[0])
+        assert (net.x[k], net.y[k]) == pytest.approx(tuple(xy[n]), abs=0.01)
+    e = net.edges.set_index("highway")
+    # footway: two straight pieces through the bollard, ≈ 55.9 + 55.9 m
+    foot = np.linalg.norm(xy[990007] - xy[990002]) + np.linalg.norm(xy[990005] - xy[990007])
+    assert e.loc["footway", "length"] == pytest.approx(foot, abs=0.01)
+    # steps: 0.001° of latitude ≈ 110.83 m, at 1.25 m/s (4.5 km/h) × penalty 2 ≈ 177.3 s
+    steps = np.linalg.norm(xy[990006] - xy[990003])
+    assert e.loc["steps", "time_s"] == pytest.approx(steps / 1.25 * 2, abs=0.01)
+    assert e.loc["steps", "time_s"] == pytest.approx(110.83 / 1.25 * 2, abs=0.05)
+
+
+def test_download_place_then_offline_from_cache(fake_osm, ox_settings, tmp_path):
+    ox = ox_settings
+    net = network.download(place=PLACE, cache_dir=tmp_path)
+    _check_network(net)
+    assert net.report["source"] == f"osmnx download {PLACE}"
+
+    # osmnx really went over HTTP: geocode, status check, one Overpass query in our polygon
+    assert fake_osm.paths("GET") == ["/nominatim/search", "/api/status"]
+    assert fake_osm.paths("POST") == ["/api/interpreter"]
+    search = fake_osm.requests[0][2]
+    assert search["q"] == [PLACE] and search["format"] == ["json"]
+    assert search["polygon_geojson"] == ["1"]
+    query = fake_osm.requests[-1][2]["data"][0]
+    assert query.startswith("[out:json]") and "(poly:" in query and '["highway"]' in query
+    # the query polygon is the district polygon buffered by 500 m: its coordinates are there
+    assert "29.57" in query and "106.52" in query
+
+    caches = list(tmp_path.glob("walk-*.graphml"))
+    assert len(caches) == 1 and not list(tmp_path.glob("*.part"))
+
+    # offline: no server, and the osmnx HTTP cache removed: only the GraphML cache can answer
+    fake_osm.stop()
+    for f in (tmp_path / "http").glob("*"):
+        f.unlink()
+    ox.settings.overpass_url = "http://127.0.0.1:9/api"  # nothing listens on port 9 (discard)
+    ox.settings.nominatim_url = "http://127.0.0.1:9/nominatim"
+    again = network.download(place=PLACE, cache_dir=tmp_path)
+    _check_network(again)
+    cols = ["u", "v", "highway", "length", "time_s", "two_way"]
+    assert again.edges[cols].equals(net.edges[cols])
+    np.testing.assert_array_equal(again.node_ids, net.node_ids)
+    np.testing.assert_allclose(np.c_[again.x, again.y], np.c_[net.x, net.y])
+
+
+def test_download_bbox_then_offline_from_cache(fake_osm, ox_settings, tmp_path):
+    net = network.download(bbox=BBOX, cache_dir=tmp_path)
+    _check_network(net)
+    # a bounding box needs no geocoding
+    assert "/nominatim/search" not in fake_osm.paths("GET")
+    assert fake_osm.paths("POST") == ["/api/interpreter"]
+    fake_osm.stop()
+    again = network.download(bbox=BBOX, cache_dir=tmp_path)
+    _check_network(again)
+    # a different box is a different cache entry: with the server gone it must fail (no rate
+    # limit check: osmnx would wait 60 s when the status page is unreachable)
+    ox_settings.settings.overpass_rate_limit = False
+    with pytest.raises(NetworkError, match="download of the walking network failed"):
+        network.download(bbox=(106.529, 29.578, 106.535, 29.583), cache_dir=tmp_path)
+
+
+@pytest.mark.parametrize("query", [{"place": PLACE}, {"bbox": BBOX}])
+def test_download_server_error_gives_network_error(fake_osm, tmp_path, query):
+    fake_osm.fail = True
+    with pytest.raises(NetworkError, match="download of the walking network failed") as info:
+        network.download(cache_dir=tmp_path, **query)
+    assert "500" in str(info.value)
+    assert not list(tmp_path.glob("walk-*.graphml"))  # nothing cached after a failure
+
+
+@pytest.mark.parametrize("query", [{"place": PLACE}, {"bbox": BBOX}])
+def test_download_connection_refused_gives_network_error(ox_settings, tmp_path, query):
+    ox = ox_settings
+    with socket.socket() as s:  # a free port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _point_osmnx_at(ox, port)
+    # osmnx would wait 60 s when the Overpass status page is unreachable
+    ox.settings.overpass_rate_limit = False
+    with pytest.raises(NetworkError, match="download of the walking network failed") as info:
+        network.download(cache_dir=tmp_path, **query)
+    assert isinstance(info.value.__cause__, Exception)
+    assert "Connection" in type(info.value.__cause__).__name__ or "refused" in str(info.value)
+
+
+def test_download_needs_exactly_one_query(tmp_path):
+    with pytest.raises(NetworkError, match="exactly one of place, polygon or bbox"):
+        network.download(cache_dir=tmp_path)
+    with pytest.raises(NetworkError, match="exactly one of place, polygon or bbox"):
+        network.download(place=PLACE, bbox=BBOX, cache_dir=tmp_path)
+
+
+def test_settings_restored(ox_settings):
+    """Runs after the download tests in file order: osmnx points at the real services again."""
+    ox = ox_settings
+    assert ox.settings.overpass_url == "https://overpass-api.de/api"
+    assert ox.settings.nominatim_url == "https://nominatim.openstreetmap.org/"
+    assert ox.settings.overpass_rate_limit is True

@@ -1,90 +1,685 @@
 """Reading point layers (facilities, demand, candidate sites) from tables and GIS files.
 
 Every layer comes out the same way: a GeoDataFrame in WGS-84 with standard column names
-(``name``, ``tier``, ``type``, ``services``, ``capacity``, ``weight``, ``address``) and ``row``,
-the row number a planner sees in the source (spreadsheet line, header = line 1; feature number
-in GIS files), so every later message can point back to the file and row.
+(``name``, ``tier``, ``type``, ``services``, ``capacity``, ``weight``, ``address`` and, when the
+file has them, ``id``, ``area``, ``district``, ``subdistrict``) and ``row``, the row number a
+planner sees in the source (spreadsheet row with the header on its own row, as Excel numbers
+it; feature number in GIS files), so every later message can point back to the file and row.
+
+Registers in China come as Excel workbooks (``.xlsx`` and old ``.xls``), CSV files saved by
+Excel in UTF-8, UTF-8 with BOM or GBK/GB18030, and GIS files; coordinates may be WGS-84, GCJ-02
+(Amap/Gaode, Tencent), BD-09 (Baidu) or a projected CRS. :func:`read_points` reads them all,
+recognises the usual Chinese and English column names, converts the coordinates to WGS-84 and
+records how it read the file in ``gdf.attrs`` (see :func:`describe_columns`), so the planner can
+check that the right columns and encoding were used.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import codecs
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from pyproj import CRS, Transformer
 
+from coverage import datum as datum_mod
 from coverage.errors import InputError, Problem
 
-TABULAR = (".csv", ".txt", ".tsv")
-GIS = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet")
+log = logging.getLogger(__name__)
 
-#: Recognised column names for each standard field (lower-cased; Chinese and English).
+TABULAR = (".csv", ".txt", ".tsv")
+EXCEL = (".xlsx", ".xlsm", ".xls")
+GIS = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet", ".zip")
+
+#: Recognised column names for each standard field, compared after normalising (Unicode NFKC,
+#: lower case, no spaces, no bracketed units such as "面积（㎡）" and no datum tags such as
+#: "WGS84_" in "WGS84_Lng" — see :func:`normalize_column`). Earlier names win when a file has
+#: several candidates.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "lon": ("lon", "lng", "long", "longitude", "x", "经度", "wgs84_lng"),
-    "lat": ("lat", "latitude", "y", "纬度", "wgs84_lat"),
-    "name": ("name", "名称", "站点名称", "名字", "facility", "site"),
-    "tier": ("tier", "level", "层级", "级别", "类别"),
-    "type": ("type", "kind", "类型"),
+    "lon": (
+        "lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标", "坐标x", "经度坐标",
+        "point_x", "pointx",
+    ),
+    "lat": (
+        "lat", "latitude", "y", "纬度", "北纬", "y坐标", "坐标y", "纬度坐标", "point_y", "pointy",
+    ),
+    "name": (
+        "name", "名称", "站点名称", "单位名称", "设施名称", "阵地名称", "服务站名称", "企业名称",
+        "名字", "facility", "site", "site_name", "站点",
+    ),
+    "id": ("id", "编号", "站点编号", "代码", "code"),
+    "tier": ("tier", "level", "层级", "级别", "等级", "类别"),
+    "type": ("type", "kind", "category", "类型", "站点类型", "设施类型"),
     "services": ("services", "service", "服务", "服务内容", "服务项目"),
-    "capacity": ("capacity", "容量", "服务能力"),
-    "weight": ("weight", "workers", "residents", "population", "人数", "职工人数", "人口"),
-    "address": ("address", "地址"),
+    "capacity": ("capacity", "容量", "服务能力", "可容纳人数"),
+    "weight": (
+        "weight", "权重", "workers", "employees", "residents", "population", "人数", "职工人数",
+        "职工数", "员工人数", "从业人员", "从业人员数", "从业人数", "人口",
+    ),
+    "area": ("area", "floor_area", "面积", "建筑面积", "使用面积", "场地面积"),
+    "address": ("address", "addr", "地址", "详细地址"),
+    "district": ("district", "区", "区县", "所属区", "所属区县", "行政区"),
+    "subdistrict": (
+        "subdistrict", "township", "街道", "镇街", "街镇", "所属街道", "街道办事处", "乡镇街道",
+    ),
+}  # fmt: skip
+
+#: Fields read as numbers. A non-number skips the row for capacity and weight (they change
+#: results); for area (informative only) it is a warning and the value is left empty.
+NUMERIC_FIELDS = ("capacity", "weight", "area")
+
+#: Column headers are looked for in the first rows: registers often start with a title row.
+_HEADER_SEARCH_ROWS = 30
+
+_DATUM_TOKENS = {
+    "wgs84": "wgs84", "wgs": "wgs84", "gcj02": "gcj02", "gcj": "gcj02", "gd": "gcj02",
+    "gaode": "gcj02", "amap": "gcj02", "bd09": "bd09", "bd": "bd09", "baidu": "bd09",
+}  # fmt: skip
+_DATUM_PREFIXES = {"高德": "gcj02", "火星": "gcj02", "百度": "bd09"}
+
+
+# --- column names -------------------------------------------------------------------------------
+
+
+def _split_name(name: object) -> tuple[str, str | None]:
+    """Normalised column name and the datum it names, if any ("WGS84_Lng" → ("lng", "wgs84"))."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower().lstrip("\ufeff")
+    tag = None
+    inside = re.findall(r"[\(\[【](.*?)[\)\]】]", text)
+    text = re.sub(r"[\(\[【].*?[\)\]】]", "", text)
+    for part in inside:
+        key = re.sub(r"[\s_\-]", "", part)
+        tag = tag or _DATUM_TOKENS.get(key) or _DATUM_PREFIXES.get(key)
+    tokens = [t for t in re.split(r"[\s_\-.:]+", text) if t]
+    kept = []
+    for t in tokens:
+        if t in _DATUM_TOKENS and len(tokens) > 1:
+            tag = tag or _DATUM_TOKENS[t]
+        else:
+            kept.append(t)
+    base = "_".join(kept)
+    for prefix, d in _DATUM_PREFIXES.items():
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base, tag = base[len(prefix) :].lstrip("_"), tag or d
+    return base, tag
+
+
+def normalize_column(name: object) -> str:
+    """The form in which column names are compared with :data:`ALIASES`.
+
+    Unicode NFKC (full-width letters and brackets become ASCII), lower case, bracketed units and
+    datum tags removed, separators unified: ``"经度（WGS84）"`` → ``"经度"``, ``"WGS84_Lng"`` →
+    ``"lng"``, ``"Point X"`` → ``"point_x"``.
+    """
+    return _split_name(name)[0]
+
+
+_ALIAS_RANK = {
+    f: {normalize_column(a): i for i, a in enumerate(aliases)} for f, aliases in ALIASES.items()
 }
 
 
 def _find(columns: list[str], field: str) -> str | None:
-    lower = {str(c).strip().lower(): c for c in columns}
-    for alias in ALIASES.get(field, ()):
-        if alias in lower:
-            return lower[alias]
-    return None
+    """First column recognised as ``field`` (kept for callers of the old helper)."""
+    ranked = _candidates(columns, field, None)
+    return ranked[0] if ranked else None
 
 
-def read_frame(path: str | Path, layer: str | None = None) -> pd.DataFrame:
-    """Read a table or GIS file as it is, without interpreting columns."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in TABULAR:
-            sep = "\t" if suffix == ".tsv" else ","
-            return pd.read_csv(
-                path, sep=sep, dtype=str, encoding="utf-8-sig", keep_default_na=False
+def _candidates(columns: Sequence[Any], field: str, datum: str | None) -> list[Any]:
+    """Columns that could hold ``field``, best first.
+
+    A column whose name carries the declared datum (``WGS84_Lng`` for a WGS-84 layer) beats an
+    untagged one, which beats one tagged with another datum; then the alias order decides.
+    """
+    ranks = _ALIAS_RANK.get(field, {})
+    found = []
+    for pos, col in enumerate(columns):
+        base, tag = _split_name(col)
+        if base in ranks:
+            agree = 0 if (datum is not None and tag == datum) else (1 if tag is None else 2)
+            found.append((agree, ranks[base], pos, col))
+    return [c for *_, c in sorted(found, key=lambda t: t[:3])]
+
+
+@dataclass
+class _Resolved:
+    columns: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+
+
+def _resolve(
+    frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: Path, datum: str | None
+) -> _Resolved:
+    cols = [c for c in frame.columns if c != "geometry"]
+    out = _Resolved()
+    for fld, col in (mapping or {}).items():
+        if col not in frame.columns:
+            # Forgive spacing/case/width differences between the scenario and the header.
+            same = [c for c in cols if normalize_column(c) == normalize_column(col)]
+            if len(same) != 1:
+                raise InputError(
+                    f"column '{col}' (mapped to {fld}) not found; columns are {cols}",
+                    path,
+                    field=str(col),
+                )
+            col = same[0]
+        out.columns[fld] = col
+        out.source[fld] = "scenario"
+    taken = set(out.columns.values())
+    for fld in ALIASES:
+        if fld in out.columns:
+            continue
+        found = [c for c in _candidates(cols, fld, datum) if c not in taken]
+        if not found:
+            continue
+        col = found[0]
+        out.columns[fld] = col
+        out.source[fld] = "recognised"
+        taken.add(col)
+        if len(found) > 1:
+            out.notes.append(
+                Problem(
+                    path,
+                    None,
+                    str(col),
+                    f"several columns could be '{fld}': {[str(c) for c in found]}; used "
+                    f"'{col}' (map the field in the scenario to choose another)",
+                    action="kept",
+                )
             )
-        if suffix == ".parquet":
-            return gpd.read_parquet(path)
-        if suffix in GIS:
-            return gpd.read_file(path, layer=layer)
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        raise InputError(f"cannot read the file: {exc}", path) from exc
-    raise InputError(
-        f"unsupported file type '{suffix}' (use CSV, GeoJSON, GeoPackage or Shapefile)", path
-    )
+    for fld in ("lon", "lat"):
+        tag = _split_name(out.columns[fld])[1] if fld in out.columns else None
+        if datum is not None and tag is not None and tag != datum:
+            out.notes.append(
+                Problem(
+                    path,
+                    None,
+                    str(out.columns[fld]),
+                    f"column '{out.columns[fld]}' looks like {datum_mod.DATUM_NAMES[tag]} but the "
+                    f"layer is declared {datum_mod.DATUM_NAMES[datum]}; check the crs setting",
+                    action="kept",
+                )
+            )
+    return out
 
 
 def resolve_columns(
     frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: str | Path
 ) -> dict[str, str]:
     """Standard field → source column, from the scenario's mapping plus recognised names."""
-    cols = [c for c in frame.columns if c != "geometry"]
-    out: dict[str, str] = {}
-    for field, col in (mapping or {}).items():
-        if col not in frame.columns:
-            raise InputError(
-                f"column '{col}' (mapped to {field}) not found; columns are {cols}", path
+    return _resolve(frame, mapping, Path(path), None).columns
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """A file read as text cells (tables) or features (GIS), before interpretation."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray  # row number the planner sees, per frame row
+    problems: list[Problem] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    """Text of a CSV file and the encoding used: the given one, or UTF-8 (BOM or not), UTF-16
+    (with BOM, Excel's "Unicode text"), then GB18030 (a superset of GBK and GB2312)."""
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot read the file as {encoding}: {exc}", path) from exc
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        text = raw.decode("utf-8-sig")
+        return text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"the file is neither UTF-8 nor GBK/GB18030 text ({exc}); save it as UTF-8 CSV", path
+        ) from exc
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    # The separator that splits some early line into the most fields; commas win ties.
+    lines = [ln for ln in text.splitlines()[:_HEADER_SEARCH_ROWS] if ln.strip()]
+    best, most = ",", 0
+    for sep in (",", "\t", ";", "|"):
+        count = max((ln.count(sep) for ln in lines), default=0)
+        if count > most:
+            best, most = sep, count
+    return best
+
+
+def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    raw = path.read_bytes()
+    text, used = _decode(raw, path, encoding)
+    sep = _delimiter(text, path.suffix.lower())
+    try:
+        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise InputError(f"cannot parse the CSV file: {exc}", path) from exc
+    return cells, {"format": "csv", "encoding": used, "delimiter": sep}
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a planner sees (numbers without a spurious ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if np.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    import openpyxl
+
+    # data_only: formulas give their cached values (what Excel shows), not the formula text.
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = wb.sheetnames
+        if sheet is not None:
+            if sheet not in names:
+                raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
+            ws = wb[sheet]
+        else:
+            visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
+            ws = (visible or wb.worksheets)[0]
+        # Some writers store wrong sheet dimensions; without them openpyxl reads every row.
+        ws.reset_dimensions()
+        # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
+        cells = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
+        return cells, {"format": "xlsx", "sheet": ws.title, "sheets": names}
+    finally:
+        wb.close()
+
+
+def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    import xlrd
+
+    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        names = book.sheet_names()
+        if sheet is not None:
+            if sheet not in names:
+                raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
+            ws = book.sheet_by_name(sheet)
+        else:
+            ws = book.sheet_by_index(0)
+        cells = []
+        for r in range(ws.nrows):
+            row = []
+            for c in ws.row(r):
+                if c.ctype == xlrd.XL_CELL_DATE:
+                    row.append(_cell_text(xlrd.xldate.xldate_as_datetime(c.value, book.datemode)))
+                elif c.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append(_cell_text(bool(c.value)))
+                elif c.ctype == xlrd.XL_CELL_ERROR:
+                    row.append(xlrd.error_text_from_code.get(c.value, "#ERROR"))
+                else:
+                    row.append(_cell_text(c.value))
+            cells.append(row)
+        return cells, {"format": "xls", "sheet": ws.name, "sheets": names}
+    finally:
+        book.release_resources()
+
+
+def _excel_cells(
+    path: Path, sheet: str | None, encoding: str | None
+) -> tuple[list[list[str]], dict[str, Any]]:
+    # Go by content, not name: ".xls" downloads from web systems are often CSV, HTML or xlsx.
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"PK\x03\x04"):
+        return _xlsx_cells(path, sheet)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        return _xls_cells(path, sheet)
+    head = magic.lstrip(codecs.BOM_UTF8).lstrip()
+    if head.startswith(b"<"):
+        raise InputError(
+            "this is an HTML/XML file with a spreadsheet name; open it in Excel and save it as "
+            ".xlsx",
+            path,
+        )
+    cells, info = _csv_cells(path, encoding)
+    info["format"] = f"csv (named {path.suffix})"
+    return cells, info
+
+
+def _table(
+    cells: list[list[str]], path: Path, hints: set[str], *, strict_width: bool
+) -> tuple[pd.DataFrame, np.ndarray, list[Problem], dict[str, Any]]:
+    """Frame of text cells from raw rows: find the header, number the rows, skip blank ones.
+
+    ``strict_width``: a row with more values than the header is skipped (CSV: an unquoted comma
+    has shifted the values); otherwise (Excel) extra columns are kept as unnamed columns.
+    """
+    cells = [[str(c).strip() for c in r] for r in cells]
+    nonblank = [i for i, r in enumerate(cells) if any(r)]
+    if not nonblank:
+        raise InputError("the file is empty", path)
+    header_at = nonblank[0]
+    for i in nonblank[:_HEADER_SEARCH_ROWS]:
+        if sum(normalize_column(c) in hints for c in cells[i] if c) >= 2:
+            header_at = i
+            break
+    header = list(cells[header_at])
+    data_at = [i for i in nonblank if i > header_at]
+    problems: list[Problem] = []
+    width = len(header)
+    if not strict_width:
+        width = max([width, *(len(cells[i]) for i in data_at)])
+    # Unnamed header cells get a name a planner can find: the column's position.
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for j in range(width):
+        name = header[j] if j < len(header) and header[j] else f"column {j + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    keep_rows: list[list[str]] = []
+    numbers: list[int] = []
+    for i in data_at:
+        row = cells[i]
+        if len(row) > width and any(row[width:]):
+            problems.append(
+                Problem(
+                    path,
+                    i + 1,
+                    None,
+                    f"row has {len(row)} values but the header has {width} columns "
+                    "(a comma inside an unquoted value?)",
+                )
             )
-        out[field] = col
-    for field in ALIASES:
-        if field not in out and (col := _find(cols, field)) is not None:
-            out[field] = col
-    return out
+            continue
+        keep_rows.append((row + [""] * width)[:width])
+        numbers.append(i + 1)
+    frame = pd.DataFrame(keep_rows, columns=names, dtype=object)
+    # Drop columns that are unnamed and empty (Excel's formatted but unused columns).
+    empty_unnamed = [
+        n for j, n in enumerate(names) if n == f"column {j + 1}" and not frame[n].astype(bool).any()
+    ]
+    frame = frame.drop(columns=empty_unnamed)
+    info = {
+        "header_row": header_at + 1,
+        "rows_read": len(data_at),
+        "blank_rows": sum(1 for i in range(header_at + 1, len(cells)) if not any(cells[i])),
+    }
+    return frame, np.asarray(numbers, dtype=int), problems, info
 
 
-def _numeric(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series.astype(str).str.strip().replace("", np.nan), errors="coerce")
+def _gis(path: Path, layer: str | None, encoding: str | None) -> tuple[pd.DataFrame, dict]:
+    import pyogrio
+
+    suffix = path.suffix.lower()
+    info: dict[str, Any] = {"format": suffix.lstrip(".")}
+    if suffix == ".parquet":
+        try:
+            return gpd.read_parquet(path), info
+        except ValueError:  # a plain (non-geo) Parquet table
+            return pd.read_parquet(path), info
+    kwargs: dict[str, Any] = {}
+    if layer is None and suffix in (".gpkg", ".zip"):
+        layers = pyogrio.list_layers(path)
+        if len(layers):
+            layer = str(layers[0][0])
+            info["layers"] = [str(n) for n in layers[:, 0]]
+    if layer is not None:
+        kwargs["layer"] = layer
+        info["layer"] = layer
+    if encoding:
+        kwargs["encoding"] = encoding
+        info["encoding"] = encoding
+    elif suffix == ".shp" and not any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        # Without a .cpg, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
+        # Chinese shapefiles are GBK as often as UTF-8, so try UTF-8 and fall back to GB18030.
+        for enc in ("utf-8", "gb18030"):
+            try:
+                frame = gpd.read_file(path, encoding=enc, **kwargs)
+            except UnicodeDecodeError:
+                continue
+            info["encoding"] = enc
+            return frame, info
+    return gpd.read_file(path, **kwargs), info
+
+
+def _read(path: Path, layer: str | None, encoding: str | None, hints: set[str]) -> _Table:
+    if not path.exists():
+        raise InputError("file not found", path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in TABULAR or suffix in EXCEL:
+            if suffix in TABULAR:
+                cells, info = _csv_cells(path, encoding)
+            else:
+                cells, info = _excel_cells(path, layer, encoding)
+            frame, rows, problems, more = _table(
+                cells, path, hints, strict_width=info["format"] == "csv"
+            )
+            return _Table(frame, rows, problems, {**info, **more})
+        if suffix in GIS:
+            frame, info = _gis(path, layer, encoding)
+            info["rows_read"] = len(frame)
+            # Feature numbers as in a GIS attribute table (1-based).
+            return _Table(frame, np.arange(1, len(frame) + 1), [], info)
+    except InputError:
+        raise
+    except Exception as exc:  # any reader failure is a problem of this file
+        raise InputError(f"cannot read the file: {exc}", path) from exc
+    raise InputError(
+        f"unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)", path
+    )
+
+
+def _all_hints(mapping: Mapping[str, str] | None) -> set[str]:
+    hints = {a for ranks in _ALIAS_RANK.values() for a in ranks}
+    hints |= {normalize_column(c) for c in (mapping or {}).values()}
+    return hints
+
+
+def read_frame(
+    path: str | Path, layer: str | None = None, *, encoding: str | None = None
+) -> pd.DataFrame:
+    """Read a table or GIS file as it is, without interpreting columns.
+
+    Tables come back as text cells with the header found (title rows above it are skipped);
+    ``frame.attrs`` holds ``encoding``, ``sheet``, ``header_row`` and ``rows`` (the row number
+    of each frame row as a spreadsheet shows it). ``layer`` is the sheet of a workbook or the
+    layer of a GeoPackage.
+    """
+    table = _read(Path(path), layer, encoding, _all_hints(None))
+    frame = table.frame
+    frame.attrs.update(table.info)
+    frame.attrs["rows"] = table.rows.tolist()
+    return frame
+
+
+# --- interpreting values ------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DMS = re.compile(
+    r"^([nsew东西南北]?)\s*(\d+(?:\.\d+)?)\s*(?:°|度)\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|分)\s*)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|秒)\s*)?([nsew东西南北]?)$"
+)
+
+
+def _number_text(value: Any, coordinate: bool = False) -> Any:
+    """Text of a numeric cell made parseable: full-width digits, thousands separators, DMS."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, int | float | np.number):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if coordinate and (m := _DMS.match(text.lower())):
+        hemi = m.group(1) or m.group(5)
+        deg = float(m.group(2)) + float(m.group(3) or 0) / 60 + float(m.group(4) or 0) / 3600
+        return -deg if hemi in ("s", "w", "西", "南") else deg
+    return text
+
+
+def _numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
+    """Numbers of a column; NaN where the cell is empty, not a number or not finite."""
+    text = series.map(lambda v: _number_text(v, coordinate))
+    num = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
+    return num.where(np.isfinite(num))
+
+
+def _is_empty(series: pd.Series) -> np.ndarray:
+    return series.map(lambda v: _number_text(v) == "").to_numpy(dtype=bool)
+
+
+def _text(series: pd.Series) -> np.ndarray:
+    def one(v: Any) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        return _cell_text(v).strip()
+
+    return series.map(one).to_numpy(dtype=object)
+
+
+def _split_services(value: object) -> list[str]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    text = str(value)
+    for sep in ("；", "，", "、", "|", ";", "\n"):
+        text = text.replace(sep, ",")
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+# --- coordinate systems -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A layer's declared coordinates: a datum handled by prcoords, or a pyproj CRS."""
+
+    datum: str | None  # "wgs84", "gcj02", "bd09", or None for other CRSs
+    crs: CRS
+    label: str
+
+
+def _target(crs: str | int | CRS, path: Path) -> _Target:
+    """Translate a layer's declared coordinate system (``crs`` setting)."""
+    if isinstance(crs, CRS):
+        c = crs
+    elif isinstance(crs, int) or str(crs).strip().isdigit():
+        try:
+            c = CRS.from_epsg(int(crs))
+        except Exception as exc:
+            raise InputError(f"unknown EPSG code {crs}", path, field="crs") from exc
+    else:
+        key = datum_mod.normalize_datum(crs)
+        if key is not None:
+            return _Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
+        text = str(crs).strip()
+        if text.lower().replace("-", "") in ("cgcs2000", "cgcs"):
+            text = "EPSG:4490"
+        try:
+            c = CRS.from_user_input(text)
+        except Exception as exc:
+            raise InputError(
+                f"unknown coordinate system '{crs}' (use wgs84, gcj02, bd09 or an EPSG code)",
+                path,
+                field="crs",
+            ) from exc
+    if c.equals(CRS.from_epsg(4326)):
+        return _Target("wgs84", c, "WGS-84")
+    epsg = c.to_epsg()
+    return _Target(None, c, f"EPSG:{epsg}" if epsg else c.name)
+
+
+def _crs(crs: str | int, path: str | Path) -> str | int:
+    """Declared coordinate system as something pyproj understands (old helper, kept)."""
+    t = _target(crs, Path(path))
+    return t.crs.to_epsg() or t.crs.to_wkt()
+
+
+def _swap_note(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Rows whose values fit China only if longitude and latitude are exchanged."""
+    return ~datum_mod.in_china(lon, lat) & datum_mod.in_china(lat, lon)
+
+
+def _swapped_projected(
+    x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, target: _Target
+) -> np.ndarray:
+    """Rows of a projected layer outside its CRS's area of use that fit it with X and Y swapped."""
+    aou = target.crs.area_of_use
+    if aou is None:
+        return np.zeros(len(x), dtype=bool)
+    # Areas of use are conservative; a margin keeps points just beyond a zone edge.
+    w, s, e, n = aou.west - 2, aou.south - 2, aou.east + 2, aou.north + 2
+
+    def inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.isfinite(a) & np.isfinite(b) & (a >= w) & (a <= e) & (b >= s) & (b <= n)
+
+    outside = ~inside(lon, lat)
+    if not outside.any():
+        return outside
+    with np.errstate(all="ignore"):
+        slon, slat, _ = _to_wgs84(
+            np.where(outside, y, np.nan), np.where(outside, x, np.nan), target
+        )
+    return outside & inside(slon, slat)
+
+
+def _to_wgs84(
+    x: np.ndarray, y: np.ndarray, target: _Target
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WGS-84 longitudes/latitudes and a mask of rows whose coordinates are unusable."""
+    if target.datum is not None:
+        bad = (np.abs(y) > 90) | (np.abs(x) > 180)
+        lon, lat = datum_mod.to_wgs84(np.where(bad, np.nan, x), np.where(bad, np.nan, y),
+                                      target.datum)  # fmt: skip
+        return lon, lat, bad
+    if target.crs.is_geographic:
+        bad = (np.abs(y) > 90) | (np.abs(x) > 180)
+        x, y = np.where(bad, np.nan, x), np.where(bad, np.nan, y)
+    tr = Transformer.from_crs(target.crs, 4326, always_xy=True)
+    lon, lat = tr.transform(x, y)
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    return lon, lat, bad
+
+
+# --- the reader ---------------------------------------------------------------------------------
 
 
 def read_points(
@@ -94,131 +689,350 @@ def read_points(
     crs: str | int = "wgs84",
     layer: str | None = None,
     require: tuple[str, ...] = (),
+    encoding: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a point layer into standard columns, reporting bad rows instead of dropping them silently.
 
     Parameters
     ----------
     path
-        CSV (with longitude/latitude columns) or a GIS file with point geometries.
+        CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, detected), Excel workbook
+        (``.xlsx``, ``.xls``) with longitude/latitude columns, or a GIS file (GeoJSON,
+        GeoPackage, Shapefile, FlatGeobuf, GeoParquet) with point (or area) geometries.
     columns
         Mapping from standard field (``lon``, ``lat``, ``name``, ``tier``, ``weight``…) to the
-        file's column name; unmapped fields are recognised by common names.
+        file's column name; unmapped fields are recognised by common names (:data:`ALIASES`).
     crs
-        Coordinate system of the coordinates: ``"wgs84"`` or an EPSG code.
+        Coordinate system of the coordinates: ``"wgs84"``, ``"gcj02"`` (Amap/Gaode, Tencent),
+        ``"bd09"`` (Baidu), or an EPSG code. A GIS file's own CRS wins over an EPSG code; a
+        declared ``gcj02``/``bd09`` is applied to its longitudes/latitudes. A GIS file without a
+        CRS is read in the declared one.
     layer
-        Layer name in a GeoPackage.
+        Sheet of a workbook or layer of a GeoPackage (default: the first).
     require
         Standard fields that must be present (e.g. ``("weight",)`` for demand).
+    encoding
+        Text encoding of a CSV or Shapefile, when detection gets it wrong.
 
     Returns
     -------
     (GeoDataFrame, list of Problem)
-        Valid rows in EPSG:4326, and one problem per skipped row.
+        Valid rows in EPSG:4326, and the problems found: every skipped row has at least one
+        problem with ``action="skipped"``; warnings (``action="kept"``, ``row`` None for the
+        whole layer) keep the row. ``gdf.attrs`` records how the file was read: ``columns``
+        (field → source column), ``columns_source``, ``unused_columns``, ``encoding``, ``crs``,
+        ``sheet``/``layer``, ``header_row``, ``rows_read``; see :func:`describe_columns`.
     """
     path = Path(path)
-    frame = read_frame(path, layer)
-    cols = resolve_columns(frame, columns, path)
-    problems: list[Problem] = []
-    is_gis = isinstance(frame, gpd.GeoDataFrame) and "geometry" in frame
-    rows = np.arange(len(frame)) + (1 if is_gis else 2)  # spreadsheet line numbers
-    for field in require:
-        if field not in cols:
+    target = _target(crs, path)
+    table = _read(path, layer, encoding, _all_hints(columns))
+    frame = table.frame.reset_index(drop=True)
+    rows = table.rows
+    problems: list[Problem] = list(table.problems)
+    resolved = _resolve(frame, columns, path, target.datum)
+    cols = resolved.columns
+    problems += resolved.notes
+    names = [str(c) for c in frame.columns if c != "geometry"]
+    for fld in require:
+        if fld not in cols:
             raise InputError(
-                f"missing required column for '{field}' (recognised names: {', '.join(ALIASES[field])});"
-                f" columns are {[c for c in frame.columns if c != 'geometry']}",
+                f"missing required column for '{fld}' (recognised names: "
+                f"{', '.join(ALIASES.get(fld, ()))}); columns are {names}",
                 path,
-                field=field,
+                field=fld,
             )
+    is_gis = (
+        isinstance(frame, gpd.GeoDataFrame)
+        and frame._geometry_column_name in frame
+        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
+    )
+    n = len(frame)
     if is_gis:
-        gdf = frame
-        if gdf.crs is None:
-            raise InputError("the file has no coordinate reference system", path)
-        geom = gdf.geometry
-        bad = geom.isna() | geom.is_empty
-        not_point = ~bad & (geom.geom_type != "Point")
-        if not_point.any():
-            # Areas (e.g. an industrial park) are represented by a point inside them.
-            geom = geom.where(~not_point, geom.representative_point())
-        for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem(path, int(rows[i]), "geometry", "missing geometry"))
-        out = gpd.GeoDataFrame(geometry=geom, crs=gdf.crs).to_crs(4326)
+        lon, lat, bad, crs_label = _gis_points(frame, rows, target, path, problems)
+        coord_fields: tuple[Any, Any] = ("geometry", "geometry")
     else:
-        for field in ("lon", "lat"):
-            if field not in cols:
+        for fld in ("lon", "lat"):
+            if fld not in cols:
                 raise InputError(
-                    f"no {'longitude' if field == 'lon' else 'latitude'} column found "
-                    f"(recognised: {', '.join(ALIASES[field])}); columns are {list(frame.columns)}",
+                    f"no {'longitude' if fld == 'lon' else 'latitude'} column found "
+                    f"(recognised: {', '.join(ALIASES[fld])}); columns are {names}",
                     path,
-                    field=field,
+                    field=fld,
                 )
-        lon = _numeric(frame[cols["lon"]])
-        lat = _numeric(frame[cols["lat"]])
-        bad = lon.isna() | lat.isna()
-        for i in np.flatnonzero(bad.to_numpy()):
-            field = cols["lon"] if pd.isna(lon.iat[i]) else cols["lat"]
-            raw = frame[field].iat[i]
-            problems.append(Problem(path, int(rows[i]), field, f"not a number: '{raw}'"))
-        lon, lat = lon.fillna(0.0), lat.fillna(0.0)
-        out = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=_crs(crs, path))
-        out = out.to_crs(4326)
-    out["row"] = rows
-    for field, col in cols.items():
-        if field in ("lon", "lat"):
+        lon, lat, bad = _table_points(frame, rows, cols, target, path, problems)
+        crs_label = _crs_label(target)
+        coord_fields = (cols["lon"], cols["lat"])
+
+    # Outside China a GCJ-02/BD-09 shift is undefined and prcoords leaves points unchanged.
+    if target.datum in ("gcj02", "bd09"):
+        outside = ~bad & ~datum_mod.convertible(lon, lat)
+        if outside.any():
+            listed = [int(r) for r in rows[outside][:20]]
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    str(coord_fields[0]),
+                    f"{int(outside.sum())} points are outside China (rows {listed}): the "
+                    f"{target.label} shift is undefined there, so their coordinates were used "
+                    "unchanged; check the crs setting",
+                    action="kept",
+                )
+            )
+
+    out = gpd.GeoDataFrame({"row": rows}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    for fld, col in cols.items():
+        if fld in ("lon", "lat"):
             continue
         values = frame[col].reset_index(drop=True)
-        if field in ("capacity", "weight"):
+        if fld in NUMERIC_FIELDS:
             num = _numeric(values)
-            wrong = num.isna() & values.astype(str).str.strip().ne("") & ~bad.to_numpy()
-            for i in np.flatnonzero(wrong.to_numpy()):
+            wrong = num.isna().to_numpy() & ~_is_empty(values) & ~bad
+            for i in np.flatnonzero(wrong):
                 problems.append(
-                    Problem(path, int(rows[i]), col, f"not a number: '{values.iat[i]}'")
+                    Problem(
+                        path,
+                        int(rows[i]),
+                        str(col),
+                        f"not a number: '{values.iat[i]}'"
+                        + ("; value left empty" if fld == "area" else ""),
+                        action="kept" if fld == "area" else "skipped",
+                    )
                 )
-            if field == "weight":
-                nonpos = (num <= 0) & ~bad.to_numpy()
-                for i in np.flatnonzero(nonpos.to_numpy()):
+            if fld == "weight":
+                nonpos = (num <= 0).to_numpy() & ~bad
+                for i in np.flatnonzero(nonpos):
                     problems.append(
                         Problem(
-                            path, int(rows[i]), col, f"weight must be positive, got {num.iat[i]}"
+                            path,
+                            int(rows[i]),
+                            str(col),
+                            f"weight must be positive, got {num.iat[i]:g}",
                         )
                     )
-                missing = num.isna() & ~wrong & ~bad.to_numpy()
-                for i in np.flatnonzero(missing.to_numpy()):
-                    problems.append(Problem(path, int(rows[i]), col, "missing weight"))
-                bad = bad | wrong | (num <= 0) | num.isna()
-            else:
+                missing = num.isna().to_numpy() & ~wrong & ~bad
+                for i in np.flatnonzero(missing):
+                    problems.append(Problem(path, int(rows[i]), str(col), "missing weight"))
+                bad = bad | wrong | nonpos | missing
+            elif fld == "capacity":
                 bad = bad | wrong
-            out[field] = num.to_numpy()
-        elif field == "services":
-            out[field] = values.map(_split_services).to_numpy()
+            out[fld] = num.to_numpy()
+        elif fld == "services":
+            out[fld] = values.map(_split_services).to_numpy()
         else:
-            out[field] = values.astype(str).str.strip().replace({"nan": "", "None": ""}).to_numpy()
-    out = out[~bad.to_numpy()].reset_index(drop=True)
+            out[fld] = _text(values)
+    out = out[~bad].reset_index(drop=True)
+    used = {c for f, c in cols.items()}
+    out.attrs.update(
+        {
+            "path": str(path),
+            **{k: v for k, v in table.info.items() if k not in ("rows",)},
+            "encoding": table.info.get("encoding"),
+            "crs": crs_label,
+            "columns": {f: str(c) for f, c in cols.items()},
+            "columns_source": dict(resolved.source),
+            "unused_columns": [c for c in names if c not in used],
+            "rows_read": n + len(table.problems),
+        }
+    )
+    log.info("%s", describe_columns(out))
     return out, problems
 
 
-def _split_services(value: object) -> list[str]:
-    if isinstance(value, list | tuple | np.ndarray):
-        return [str(v).strip() for v in value if str(v).strip()]
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    text = str(value)
-    for sep in ("；", "，", "、", "|", ";"):
-        text = text.replace(sep, ",")
-    return [s.strip() for s in text.split(",") if s.strip()]
+def _crs_label(target: _Target) -> str:
+    if target.datum in ("gcj02", "bd09"):
+        return f"{target.label}, converted to WGS-84 with prcoords (precise inverse)"
+    return target.label
 
 
-def _crs(crs: str | int, path: str | Path) -> str | int:
-    """Translate a layer's declared coordinate system into something pyproj understands."""
-    if isinstance(crs, int):
-        return crs
-    key = str(crs).strip().lower()
-    if key in ("wgs84", "wgs-84", "epsg:4326", "4326"):
-        return 4326
-    if key.startswith("epsg:") and key[5:].isdigit():
-        return int(key[5:])
-    if key.isdigit():
-        return int(key)
-    raise InputError(
-        f"unknown coordinate system '{crs}' (use wgs84 or an EPSG code)", path, field="crs"
-    )
+def _table_points(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    cols: dict[str, Any],
+    target: _Target,
+    path: Path,
+    problems: list[Problem],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """WGS-84 coordinates from longitude/latitude (or x/y) columns, reporting each bad cell."""
+    raw = {f: frame[cols[f]].reset_index(drop=True) for f in ("lon", "lat")}
+    num = {f: _numeric(raw[f], coordinate=True).to_numpy() for f in ("lon", "lat")}
+    bad = np.zeros(len(frame), dtype=bool)
+    for f in ("lon", "lat"):
+        what = "longitude" if f == "lon" else "latitude"
+        empty = _is_empty(raw[f])
+        for i in np.flatnonzero(np.isnan(num[f])):
+            msg = f"missing {what}" if empty[i] else f"not a number: '{raw[f].iat[i]}'"
+            problems.append(Problem(path, int(rows[i]), str(cols[f]), msg))
+        bad |= np.isnan(num[f])
+    x, y = num["lon"], num["lat"]
+    lon, lat, unusable = _to_wgs84(x, y, target)
+    unusable &= ~bad
+    geographic = target.datum is not None or target.crs.is_geographic
+    if geographic:
+        swapped = unusable & _swap_note(x, y)
+    else:
+        # A projected CRS turns almost any pair into some point on Earth; swapped X/Y (Chinese
+        # surveying writes the northing first) show as points far outside the CRS's area.
+        swapped = ~bad & ~unusable & _swapped_projected(x, y, lon, lat, target)
+        unusable |= swapped
+    if swapped.sum() >= 2 and swapped.sum() == (~bad).sum():
+        what = "latitude is out of range" if geographic else "point is outside the CRS's area"
+        raise InputError(
+            f"every row's {what} and the values fit with the two coordinates exchanged: column "
+            f"'{cols['lon']}' holds {'latitudes' if geographic else 'northings (Y)'} and "
+            f"'{cols['lat']}' {'longitudes' if geographic else 'eastings (X)'}; swap them in the "
+            "scenario's column mapping or in the file",
+            path,
+            field=str(cols["lat"]),
+        )
+    for i in np.flatnonzero(unusable):
+        if geographic:
+            if abs(y[i]) > 90:
+                fld, msg = cols["lat"], f"latitude {y[i]:g} is out of range (-90 to 90)"
+            else:
+                fld, msg = cols["lon"], f"longitude {x[i]:g} is out of range (-180 to 180)"
+            if swapped[i]:
+                msg += "; the values fit China if longitude and latitude are swapped"
+        elif swapped[i]:
+            fld = cols["lon"]
+            msg = (
+                f"({x[i]:.2f}, {y[i]:.2f}) lies outside the area of {target.label}; the values fit "
+                "it if X and Y are swapped"
+            )
+        else:
+            fld = cols["lon"]
+            msg = f"({x[i]:.2f}, {y[i]:.2f}) cannot be transformed from {target.label}"
+        problems.append(Problem(path, int(rows[i]), str(fld), msg))
+    bad |= unusable
+    return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad
+
+
+def _gis_points(
+    frame: gpd.GeoDataFrame,
+    rows: np.ndarray,
+    target: _Target,
+    path: Path,
+    problems: list[Problem],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """WGS-84 coordinates of a GIS layer's features (areas become a point inside them)."""
+    geom = frame.geometry.reset_index(drop=True)
+    missing = (geom.isna() | geom.is_empty).to_numpy()
+    for i in np.flatnonzero(missing):
+        problems.append(Problem(path, int(rows[i]), "geometry", "missing geometry"))
+    not_point = ~missing & (geom.geom_type != "Point").to_numpy()
+    if not_point.any():
+        # Areas (e.g. an industrial park) are represented by a point inside them.
+        geom = geom.where(~not_point, geom.representative_point())
+    pts = geom.where(~missing, None)
+    x = np.where(missing, np.nan, pts.x.to_numpy(dtype=float, na_value=np.nan))
+    y = np.where(missing, np.nan, pts.y.to_numpy(dtype=float, na_value=np.nan))
+    file_crs = frame.crs
+    if file_crs is None:
+        file_target = target
+        ok = ~missing
+        if (target.datum is not None or target.crs.is_geographic) and ok.any():
+            if (np.abs(y[ok]) > 90).all() or (np.abs(x[ok]) > 180).all():
+                raise InputError(
+                    "the file has no coordinate reference system and its coordinates (e.g. "
+                    f"{x[ok][0]:g}, {y[ok][0]:g}) are not longitude/latitude; add a .prj file or "
+                    "declare the layer's crs (an EPSG code)",
+                    path,
+                    field="crs",
+                )
+        label = f"{_crs_label(target)} (assumed: the file has no CRS)"
+    else:
+        fc = CRS(file_crs)
+        epsg = fc.to_epsg()
+        name = f"EPSG:{epsg}" if epsg else fc.name
+        if target.datum in ("gcj02", "bd09"):
+            # Declared GCJ-02/BD-09 longitudes/latitudes, stored in the file's CRS.
+            if not fc.equals(CRS.from_epsg(4326)):
+                tr = Transformer.from_crs(fc, 4326, always_xy=True)
+                x, y = (np.asarray(v, dtype=float) for v in tr.transform(x, y))
+            file_target = target
+            label = f"{_crs_label(target)} (file CRS {name})"
+        else:
+            file_target = _Target("wgs84" if fc.equals(CRS.from_epsg(4326)) else None, fc, name)
+            label = name
+    lon, lat, unusable = _to_wgs84(x, y, file_target)
+    unusable &= ~missing
+    geographic = file_target.datum is not None or file_target.crs.is_geographic
+    for i in np.flatnonzero(unusable):
+        msg = (
+            f"coordinates ({x[i]:g}, {y[i]:g}) are out of range for longitude/latitude"
+            if geographic
+            else f"({x[i]:g}, {y[i]:g}) cannot be transformed from {file_target.label}"
+        )
+        if geographic and _swap_note(np.array([x[i]]), np.array([y[i]]))[0]:
+            msg += "; the values fit China if longitude and latitude are swapped"
+        problems.append(Problem(path, int(rows[i]), "geometry", msg))
+    bad = missing | unusable
+    return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad, label
+
+
+# --- reporting how a file was read --------------------------------------------------------------
+
+_FIELD_LABELS = {
+    "lon": "longitude",
+    "lat": "latitude",
+    "name": "name",
+    "id": "id",
+    "tier": "tier",
+    "type": "type",
+    "services": "services",
+    "capacity": "capacity",
+    "weight": "weight",
+    "area": "area",
+    "address": "address",
+    "district": "district",
+    "subdistrict": "sub-district",
+}
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "gb18030": "GBK/GB18030",
+    "utf-16": "UTF-16",
+}
+
+
+def describe_columns(layer: gpd.GeoDataFrame | Mapping[str, Any]) -> str:
+    """How a layer was read, for the console and the run report.
+
+    Parameters
+    ----------
+    layer
+        A layer returned by :func:`read_points` (its ``attrs``), or that ``attrs`` mapping.
+
+    Returns
+    -------
+    str
+        E.g. ``"sites.csv: CSV, GBK/GB18030, header on row 1; WGS-84; longitude ← '经度'
+        (recognised), latitude ← '纬度' (recognised), name ← '名称' (recognised); not used: 备注"``.
+    """
+    attrs = layer.attrs if isinstance(layer, pd.DataFrame) else layer
+    parts = []
+    head = [str(attrs.get("format", "")).upper() or "file"]
+    if attrs.get("encoding"):
+        enc = attrs["encoding"]
+        head.append(_ENCODING_LABELS.get(enc, enc))
+    if attrs.get("sheet"):
+        head.append(f"sheet '{attrs['sheet']}'")
+    if attrs.get("layer"):
+        head.append(f"layer '{attrs['layer']}'")
+    if attrs.get("header_row"):
+        head.append(f"header on row {attrs['header_row']}")
+    parts.append(", ".join(head))
+    if attrs.get("crs"):
+        parts.append(str(attrs["crs"]))
+    source = attrs.get("columns_source", {})
+    mapped = [
+        f"{_FIELD_LABELS.get(f, f)} ← '{c}' ({source.get(f, 'recognised')})"
+        for f, c in attrs.get("columns", {}).items()
+    ]
+    if mapped:
+        parts.append(", ".join(mapped))
+    if attrs.get("unused_columns"):
+        parts.append("not used: " + ", ".join(map(str, attrs["unused_columns"])))
+    name = Path(str(attrs.get("path", ""))).name
+    return f"{name}: " + "; ".join(parts)

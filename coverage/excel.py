@@ -1,0 +1,276 @@
+"""Excel workbooks for planners: Chinese (or English) sheet names and headers, readable widths.
+
+Our tables use short English column names (``name``, ``covered_weight``…); planners read
+Chinese. :func:`write_workbook` translates sheet names and headers through two small
+dictionaries (:data:`SHEETS`, :data:`HEADERS`; names not in them are written as they are),
+turns point geometries into longitude/latitude columns, joins lists, sizes columns to their
+content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
+mid-write leaves the previous workbook intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coverage.io import write_with
+
+#: Sheet names: our key → (Chinese, English).
+SHEETS: dict[str, tuple[str, str]] = {
+    "summary": ("汇总", "Summary"),
+    "by_subdistrict": ("分街道", "By sub-district"),
+    "subdistricts": ("分街道", "By sub-district"),
+    "by_district": ("分区", "By district"),
+    "uncovered": ("未覆盖需求点", "Uncovered demand"),
+    "uncovered_demand": ("未覆盖需求点", "Uncovered demand"),
+    "proposed": ("建议选址", "Proposed sites"),
+    "proposed_sites": ("建议选址", "Proposed sites"),
+    "facilities": ("服务设施", "Facilities"),
+    "skipped": ("跳过的行", "Skipped rows"),
+    "skipped_rows": ("跳过的行", "Skipped rows"),
+    "problems": ("数据问题", "Data problems"),
+    "settings": ("参数", "Settings"),
+}
+
+#: Column headers: our column name → (Chinese, English).
+HEADERS: dict[str, tuple[str, str]] = {
+    # identity and attributes of points
+    "name": ("名称", "Name"),
+    "id": ("编号", "ID"),
+    "tier": ("层级", "Tier"),
+    "type": ("类型", "Type"),
+    "services": ("服务内容", "Services"),
+    "capacity": ("容量", "Capacity"),
+    "weight": ("职工人数", "Workers"),
+    "area": ("面积（㎡）", "Area (m²)"),
+    "address": ("地址", "Address"),
+    "district": ("区", "District"),
+    "subdistrict": ("街道", "Sub-district"),
+    "lon": ("经度", "Longitude"),
+    "lat": ("纬度", "Latitude"),
+    "row": ("行号", "Row"),
+    # problems table
+    "file": ("文件", "File"),
+    "field": ("字段", "Field"),
+    "problem": ("问题", "Problem"),
+    "action": ("处理", "Action"),
+    # results
+    "layer": ("图层", "Layer"),
+    "metric": ("指标", "Metric"),
+    "value": ("数值", "Value"),
+    "unit": ("单位", "Unit"),
+    "facilities": ("设施数", "Facilities"),
+    "n_facilities": ("设施数", "Facilities"),
+    "demand_points": ("需求点数", "Demand points"),
+    "n_demand": ("需求点数", "Demand points"),
+    "total_weight": ("职工总数", "Total workers"),
+    "covered_weight": ("已覆盖职工数", "Workers covered"),
+    "uncovered_weight": ("未覆盖职工数", "Workers not covered"),
+    "coverage": ("覆盖率", "Coverage"),
+    "coverage_pct": ("覆盖率（%）", "Coverage (%)"),
+    "covered": ("是否覆盖", "Covered"),
+    "walk_min": ("步行时间（分钟）", "Walking time (min)"),
+    "walk_time_min": ("步行时间（分钟）", "Walking time (min)"),
+    "distance_m": ("距离（米）", "Distance (m)"),
+    "nearest_facility": ("最近设施", "Nearest facility"),
+    "threshold_min": ("步行时间标准（分钟）", "Walking-time standard (min)"),
+    "rank": ("排序", "Rank"),
+    "gain": ("新增覆盖职工数", "Workers newly covered"),
+    "added_weight": ("新增覆盖职工数", "Workers newly covered"),
+    "cumulative_pct": ("累计覆盖率（%）", "Cumulative coverage (%)"),
+    "site": ("选址", "Site"),
+}
+
+#: Cell values translated in Chinese workbooks, per column.
+VALUES: dict[str, dict[str, str]] = {
+    "action": {"skipped": "跳过", "kept": "保留（警告）", "failed": "失败"},
+    "covered": {"True": "是", "False": "否"},
+}
+
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _lang_index(lang: str) -> int:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return 0 if lang == "zh" else 1
+
+
+def sheet_name(key: str, lang: str = "zh") -> str:
+    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself."""
+    return SHEETS[key][_lang_index(lang)] if key in SHEETS else str(key)
+
+
+def header(column: Any, lang: str = "zh") -> str:
+    """Column header for one of our column names, or the name itself."""
+    return HEADERS[column][_lang_index(lang)] if column in HEADERS else str(column)
+
+
+def display_width(text: str) -> int:
+    """Width of text in Excel's character units: CJK and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` with cells Excel can store and planners can read."""
+    frame = frame.copy()
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    geom_name = getattr(frame, "_geometry_column_name", None)
+    if geom_name is not None and geom_name in frame.columns:
+        geom = frame.geometry
+        if geom.crs is not None:
+            geom = geom.to_crs(4326)
+        if (geom.geom_type.dropna() == "Point").all():
+            # Points become coordinates a planner can paste into a map search box.
+            if "lon" not in frame.columns:
+                frame["lon"] = geom.x.round(6)
+            if "lat" not in frame.columns:
+                frame["lat"] = geom.y.round(6)
+        frame = pd.DataFrame(frame.drop(columns=geom_name))
+    sep = "、" if lang == "zh" else "; "
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype == object:
+            frame[col] = s.map(lambda v: _cell(v, sep))
+        elif isinstance(s.dtype, pd.DatetimeTZDtype):
+            frame[col] = s.dt.tz_localize(None)
+        elif lang == "zh" and str(col) in VALUES and s.dtype == bool:
+            frame[col] = s.astype(str)
+        if lang == "zh" and str(col) in VALUES:
+            frame[col] = frame[col].map(lambda v, m=VALUES[str(col)]: m.get(str(v), v))
+    return frame
+
+
+def _cell(value: Any, sep: str) -> Any:
+    if isinstance(value, list | tuple | set | np.ndarray):
+        return sep.join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if value is None or isinstance(value, str | int | float | bool | dt.date | dt.time):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _value(v: Any) -> Any:
+    """A cell value for openpyxl: NaN/NaT/None become empty cells, numpy scalars plain ones."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, float) and not np.isfinite(v):
+        return str(v)  # Excel cannot store inf
+    if isinstance(v, str) and len(v) > 32767:
+        return v[:32766] + "…"  # Excel's cell limit
+    return v
+
+
+def _unique_titles(keys: list[str], lang: str) -> list[str]:
+    titles: list[str] = []
+    for key in keys:
+        title = _BAD_SHEET_CHARS.sub("_", sheet_name(key, lang)).strip("'")[:31] or "Sheet"
+        base, k = title, 2
+        while title.lower() in (t.lower() for t in titles):
+            suffix = f" ({k})"
+            title, k = base[: 31 - len(suffix)] + suffix, k + 1
+        titles.append(title)
+    return titles
+
+
+def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    # Write-only mode streams rows to disk: large uncovered-demand sheets stay cheap in memory.
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
+        ws = wb.create_sheet(title)
+        data = _plain(frame, lang)
+        heads = [header(c, lang) for c in data.columns]
+        widths = [display_width(h) for h in heads]
+        rows = []
+        for rec in data.itertuples(index=False, name=None):
+            vals = [_value(v) for v in rec]
+            for j, v in enumerate(vals):
+                if v is not None:
+                    text = f"{v:.4g}" if isinstance(v, float) else str(v)
+                    widths[j] = max(widths[j], display_width(text.split("\n")[0]))
+            rows.append(vals)
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = min(
+                max(w + 2, _MIN_WIDTH), _MAX_WIDTH
+            )
+        ws.freeze_panes = "A2"
+        if heads:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
+        cells = []
+        for h in heads:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = bold
+            cell.alignment = Alignment(vertical="center")
+            cells.append(cell)
+        ws.append(cells)
+        for vals in rows:
+            ws.append(vals)
+    wb.save(path)
+
+
+def _clean_stale_parts(target: Path) -> None:
+    """Remove temporary files left by an earlier write of ``target`` that was killed.
+
+    :func:`coverage.io.atomic_path` writes to ``.<name>.<random>.part<suffix>`` beside the
+    target; a SIGKILL or power cut leaves that file behind. Writing the same workbook from two
+    processes at once is not supported (the last rename would win anyway), so any such file is
+    stale by the time a new write starts.
+    """
+    pattern = f".{target.name}.*.part{target.suffix}"
+    for part in target.parent.glob(pattern):
+        part.unlink(missing_ok=True)
+
+
+def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: str = "zh") -> Path:
+    """Write tables as an ``.xlsx`` workbook for planners, atomically.
+
+    Parameters
+    ----------
+    path
+        Target ``.xlsx`` file; replaced only once the new workbook is complete.
+    sheets
+        Sheet key → table, in order. Keys in :data:`SHEETS` (``summary``, ``by_subdistrict``,
+        ``uncovered``, ``proposed``, ``skipped``…) get translated titles; others are used as
+        titles (cut to Excel's 31 characters, made unique). GeoDataFrames of points get
+        ``lon``/``lat`` columns (WGS-84) instead of geometry; other geometries are dropped.
+    lang
+        ``"zh"``: Chinese titles, headers and action values; ``"en"``: English ones.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    _lang_index(lang)
+    if not sheets:
+        raise ValueError("a workbook needs at least one sheet")
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise ValueError(f"write_workbook writes .xlsx files, not {target.suffix or 'no suffix'}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale_parts(target)
+    return write_with(target, lambda tmp: _save(tmp, sheets, lang))

@@ -202,6 +202,21 @@ class DatumFinding:
         return f"[{self.level}] {self.message}"
 
 
+def utm_epsg(lon: Any, lat: Any) -> int:
+    """EPSG code of the WGS-84 UTM zone around the median of the points (metric distances).
+
+    Computed from the zone numbering directly: geopandas' ``estimate_utm_crs`` queries the PROJ
+    database and costs ~0.1 s per call, too slow for checks run on every layer.
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    if not ok.any():
+        raise ValueError("no valid longitude/latitude to choose a UTM zone")
+    x, y = float(np.median(lon[ok])), float(np.median(lat[ok]))
+    zone = min(int((x + 180) // 6) + 1, 60)
+    return (32600 if y >= 0 else 32700) + zone
+
+
 def _lonlat(points: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Longitudes, latitudes and (if any) source row numbers of a point layer."""
     rows = None
@@ -244,11 +259,7 @@ def _metric(geoms: gpd.GeoSeries, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSe
     crs = CRS(geoms.crs)
     if crs.is_projected and crs.axis_info and crs.axis_info[0].unit_name in ("metre", "meter"):
         return geoms
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    utm = gpd.GeoSeries(
-        gpd.points_from_xy([np.median(lon[ok])], [np.median(lat[ok])]), crs=4326
-    ).estimate_utm_crs()
-    return geoms.to_crs(utm)
+    return geoms.to_crs(utm_epsg(lon, lat))
 
 
 def _nearest_m(

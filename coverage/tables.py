@@ -23,6 +23,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,15 +260,22 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
 
 
 def _delimiter(text: str, suffix: str) -> str:
+    """The field separator: the one that splits the most early records into the same number of
+    fields (a title row or a stray semicolon in one cell does not decide it); commas win ties."""
     if suffix == ".tsv":
         return "\t"
-    # The separator that splits some early line into the most fields; commas win ties.
-    lines = [ln for ln in text.splitlines()[:_HEADER_SEARCH_ROWS] if ln.strip()]
-    best, most = ",", 0
+    head = "\n".join(text.splitlines()[: _HEADER_SEARCH_ROWS * 2])
+    best, best_score = ",", (0, 0)
     for sep in (",", "\t", ";", "|"):
-        count = max((ln.count(sep) for ln in lines), default=0)
-        if count > most:
-            best, most = sep, count
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(head), delimiter=sep) if len(r) > 1]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, agree = Counter(counts).most_common(1)[0]
+        if (agree, width) > best_score:
+            best, best_score = sep, (agree, width)
     return best
 
 

@@ -795,6 +795,12 @@ def read_points(
         values = frame[col].reset_index(drop=True)
         if fld in NUMERIC_FIELDS:
             num = _numeric(values)
+            # A bad capacity changes results: skip. A bad weight skips the row when weights are
+            # required (demand); otherwise (e.g. a staff count in a facility register) it is only
+            # a warning. Area is informative only.
+            strict = fld == "capacity" or (fld == "weight" and "weight" in require)
+            action = "skipped" if strict else "kept"
+            note = "" if strict else "; value left empty"
             wrong = num.isna().to_numpy() & ~_is_empty(values) & ~bad
             for i in np.flatnonzero(wrong):
                 problems.append(
@@ -802,9 +808,8 @@ def read_points(
                         path,
                         int(rows[i]),
                         str(col),
-                        f"not a number: '{values.iat[i]}'"
-                        + ("; value left empty" if fld == "area" else ""),
-                        action="kept" if fld == "area" else "skipped",
+                        f"not a number: '{values.iat[i]}'{note}",
+                        action=action,
                     )
                 )
             if fld == "weight":
@@ -816,13 +821,15 @@ def read_points(
                             int(rows[i]),
                             str(col),
                             f"weight must be positive, got {num.iat[i]:g}",
+                            action=action,
                         )
                     )
                 missing = num.isna().to_numpy() & ~wrong & ~bad
-                for i in np.flatnonzero(missing):
-                    problems.append(Problem(path, int(rows[i]), str(col), "missing weight"))
-                bad = bad | wrong | nonpos | missing
-            elif fld == "capacity":
+                if strict:
+                    for i in np.flatnonzero(missing):
+                        problems.append(Problem(path, int(rows[i]), str(col), "missing weight"))
+                    bad = bad | wrong | nonpos | missing
+            elif strict:
                 bad = bad | wrong
             out[fld] = num.to_numpy()
         elif fld == "services":
@@ -830,7 +837,7 @@ def read_points(
         else:
             out[fld] = _text(values)
     out = out[~bad].reset_index(drop=True)
-    used = {c for f, c in cols.items()}
+    used = set(cols.values())
     out.attrs.update(
         {
             "path": str(path),

@@ -257,6 +257,17 @@ def test_demand_weights_are_checked_while_reading() -> None:
     assert gdf.attrs["columns"]["subdistrict"] == "所属街道"
 
 
+def test_weights_are_only_warnings_when_not_required(tmp_path: Path) -> None:
+    # A staff count in a facility register must not drop facilities.
+    text = "名称,经度,纬度,人数\nA,106.53,29.57,\nB,106.54,29.58,0\nC,106.55,29.59,很多\n"
+    gdf, problems = tables.read_points(_write_csv(tmp_path / "f.csv", text))
+    assert gdf["row"].tolist() == [2, 3, 4]
+    assert [(p.row, p.message, p.action) for p in problems] == [
+        (4, "not a number: '很多'; value left empty", "kept"),
+        (3, "weight must be positive, got 0", "kept"),
+    ]
+
+
 def test_missing_coordinate_column() -> None:
     with pytest.raises(InputError) as err:
         tables.read_points(REG / "missing_columns.csv")

@@ -95,10 +95,10 @@ def _apply(
     func: Callable[..., tuple[float, float]], lon: Any, lat: Any
 ) -> tuple[np.ndarray, np.ndarray]:
     """Apply a prcoords ``(lat, lon) -> (lat, lon)`` function to arrays of points."""
-    lon = np.array(lon, dtype=float, copy=True)
-    lat = np.array(lat, dtype=float, copy=True)
-    lon, lat = np.broadcast_arrays(lon, lat)
-    lon, lat = lon.copy(), lat.copy()
+    # Broadcast views are read-only: copy into fresh arrays that receive the results.
+    lon, lat = (
+        a.copy() for a in np.broadcast_arrays(np.asarray(lon, float), np.asarray(lat, float))
+    )
     mask = np.isfinite(lon) & np.isfinite(lat) & convertible(lon, lat)
     if not mask.any():
         return lon, lat

@@ -88,6 +88,23 @@ def test_in_china() -> None:
     assert datum.in_china([106.5, 5.6, 29.5], [29.5, 50.6, 106.5]).tolist() == [True, False, False]
 
 
+@pytest.mark.parametrize(
+    ("lon", "lat", "epsg"),
+    [
+        (114.3, 30.6, 32650),  # Wuhan
+        (106.53, 29.58, 32648),  # Chongqing
+        (5.57, 50.63, 32631),  # Liège
+        (-111.9, 40.76, 32612),  # Salt Lake City
+        (151.2, -33.9, 32756),  # Sydney
+        (180.0, 0.0, 32660),
+    ],
+)
+def test_utm_epsg(lon: float, lat: float, epsg: int) -> None:
+    assert datum.utm_epsg([lon, np.nan], [lat, np.nan]) == epsg
+    expected = gpd.GeoSeries([shapely.Point(lon, lat)], crs=4326).estimate_utm_crs().to_epsg()
+    assert epsg == expected or lon == 180.0
+
+
 # --- conversions ---------------------------------------------------------------------------------
 
 

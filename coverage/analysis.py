@@ -1,0 +1,373 @@
+"""Coverage of demand by facilities on the walking network, tier by tier.
+
+A facility *covers* a demand point when the walk between them (access walk to the street, along
+the streets, access walk off the street) takes at most the threshold of the facility's tier.
+Every share here is **weighted by demand** (workers, residents), not a count of points.
+
+Data flow: facilities and demand (WGS-84) are projected to the network CRS and snapped; one
+bounded multi-source routing gives the sparse facility × demand times; everything else (times to
+the nearest facility of each tier, cross-coverage counts, per-facility reach, summaries) is read
+from those times or from one ``min_only`` Dijkstra per tier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+
+from coverage import routing, settings
+from coverage.network import WalkNetwork
+
+__all__ = ["Coverage", "evaluate", "circle_counts", "summarize", "tier_order"]
+
+
+@dataclass
+class Coverage:
+    """Result of :func:`evaluate`.
+
+    Attributes
+    ----------
+    facilities
+        Input facilities (WGS-84) with ``fid``, ``snap_m``, ``snapped``, ``threshold_min``,
+        ``demand_reached`` (points) and ``workers_reached`` (weight within the threshold).
+    demand
+        Input demand (WGS-84) with ``snap_m``, ``snapped``, ``t_<tier>`` (minutes to the nearest
+        facility of each tier, inf if none), ``covered_<tier>``, ``nearest_min``, ``nearest_fid``,
+        ``n_reach`` (facilities within their tier's threshold: cross-coverage), ``covered``,
+        ``n_circle``/``covered_circle`` (straight-line circle) and ``subdistrict`` when given.
+    times
+        Facility × demand walking times in minutes (CSR); a stored entry is a pair within the
+        largest threshold (explicit zeros are real times).
+    covers
+        Facility × demand boolean CSR: pair within the facility's own tier threshold.
+    summary
+        Weighted coverage table (see :func:`summarize`).
+    thresholds
+        Threshold in minutes per tier.
+    """
+
+    facilities: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    times: sparse.csr_matrix
+    covers: sparse.csr_matrix
+    summary: pd.DataFrame
+    thresholds: dict[str, float]
+    facility_snap: routing.Snapped | None = None
+    demand_snap: routing.Snapped | None = None
+    circle_radius_m: float = settings.circle_radius_m
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def uncovered(self) -> gpd.GeoDataFrame:
+        """Demand points no facility covers, heaviest first."""
+        d = self.demand[~self.demand["covered"]]
+        return d.sort_values("weight", ascending=False)
+
+    def kpis(self) -> dict[str, float]:
+        """Headline numbers for maps and reports."""
+        s = self.summary.set_index(["scope", "key"])
+        out: dict[str, float] = {}
+        for tier in tier_order(self.thresholds):
+            if ("tier", tier) in s.index:
+                out[f"share_{tier}"] = float(s.loc[("tier", tier), "share"])
+        if ("overall", "all") in s.index:
+            row = s.loc[("overall", "all")]
+            out["share_any"] = float(row["share"])
+            out["share_cross"] = float(row["cross_share"])
+            out["share_circle"] = float(row["circle_share"])
+            out["uncovered_weight"] = float(row["weight"] - row["covered_weight"])
+            out["total_weight"] = float(row["weight"])
+        return out
+
+
+def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
+    """Known tiers top-down first (centre, subcentre, point), then the others alphabetically."""
+    known = [t for t in settings.tiers if t in tiers]
+    return known + sorted(t for t in tiers if t not in settings.tiers)
+
+
+def _threshold_of(tiers: np.ndarray, default_min: float, per_tier: Mapping[str, float]):
+    return np.array([float(per_tier.get(t, default_min)) for t in tiers], dtype=float)
+
+
+def _projected(gdf: gpd.GeoDataFrame, net: WalkNetwork) -> gpd.GeoSeries:
+    return gdf.geometry.to_crs(net.crs)
+
+
+def _to_minutes(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    # Build anew rather than ``m / 60`` so explicit zeros (site on the demand point) survive.
+    return sparse.csr_matrix((m.data / 60.0, m.indices, m.indptr), shape=m.shape)
+
+
+def _within(times: sparse.csr_matrix, limit_per_row: np.ndarray) -> sparse.csr_matrix:
+    """Boolean CSR of the stored entries with time ≤ the row's limit (zeros kept)."""
+    rows = np.repeat(np.arange(times.shape[0]), np.diff(times.indptr))
+    keep = times.data <= limit_per_row[rows] + 1e-9
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=times.shape[0]))])
+    return sparse.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=bool), times.indices[keep], indptr), shape=times.shape
+    )
+
+
+def circle_counts(facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float) -> np.ndarray:
+    """Number of facilities within a straight-line radius of each demand point (metric CRS)."""
+    if len(facilities) == 0 or len(demand) == 0:
+        return np.zeros(len(demand), dtype=np.int64)
+    tree = shapely.STRtree(facilities.values)
+    d_idx, _ = tree.query(demand.values, predicate="dwithin", distance=radius_m)
+    return np.bincount(d_idx, minlength=len(demand))
+
+
+def evaluate(
+    net: WalkNetwork,
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    *,
+    threshold_min: float = settings.threshold_min,
+    tier_threshold_min: Mapping[str, float] | None = None,
+    max_snap_m: float = settings.max_snap_m,
+    include_access: bool = True,
+    circle_radius_m: float = settings.circle_radius_m,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    name_field: str = "name",
+    services: Sequence[str] | None = None,
+) -> Coverage:
+    """Walking coverage of demand by facilities, per tier, with cross-coverage counts.
+
+    Parameters
+    ----------
+    net
+        Walking network (projected CRS).
+    facilities
+        Points with a ``tier`` column (and optional ``type``, ``services``, ``name``).
+    demand
+        Points with a ``weight`` column (workers, residents).
+    threshold_min, tier_threshold_min
+        Coverage threshold in minutes, and per-tier overrides.
+    max_snap_m
+        Points farther than this from a walkable street are not routed (reported as unsnapped).
+    include_access
+        Count the straight-line walk between a point and its street.
+    circle_radius_m
+        Radius of the naive straight-line circle coverage reported beside network coverage.
+    subdistricts
+        Optional polygons; demand gets the name (``name_field``) of the one containing it.
+    services
+        Services to summarise (default: all found in ``facilities.services``).
+
+    Returns
+    -------
+    Coverage
+    """
+    per_tier = dict(tier_threshold_min or {})
+    fac = facilities.reset_index(drop=True).copy()
+    dem = demand.reset_index(drop=True).copy()
+    if "tier" not in fac:
+        raise ValueError("facilities need a 'tier' column")
+    if "weight" not in dem:
+        raise ValueError("demand needs a 'weight' column")
+    fac["tier"] = fac["tier"].astype(str)
+    fac["fid"] = np.arange(len(fac))
+    tiers = tier_order(pd.unique(fac["tier"]).tolist())
+    thresholds = {t: float(per_tier.get(t, threshold_min)) for t in tiers}
+    f_limit = _threshold_of(fac["tier"].to_numpy(), threshold_min, per_tier)
+    fac["threshold_min"] = f_limit
+    w = dem["weight"].to_numpy(dtype=float)
+
+    fs = routing.snap(
+        net, _projected(fac, net), max_dist_m=max_snap_m, include_access=include_access
+    )
+    ds = routing.snap(
+        net, _projected(dem, net), max_dist_m=max_snap_m, include_access=include_access
+    )
+    fac["snap_m"] = fs.dist_m
+    fac["snapped"] = fs.ok
+    dem.attrs.update(circle_radius_m=circle_radius_m, metric_crs=net.crs)
+    dem["snap_m"] = ds.dist_m
+    dem["snapped"] = ds.ok
+
+    limit_s = float(f_limit.max() if len(f_limit) else threshold_min) * 60.0
+    r = routing.reach(net, fs, limit_s)
+    times = _to_minutes(routing.point_times(net, r, ds, limit_s))
+    # Unsnapped demand is never covered: it has no place on the network.
+    if not ds.ok.all():
+        times = _keep(times, ds.ok[times.indices])
+    covers = _within(times, f_limit)
+
+    # Cross-coverage and per-facility reach.
+    cov_csc = covers.tocsc()
+    n_reach = np.diff(cov_csc.indptr)
+    dem["n_reach"] = n_reach
+    dem["covered"] = n_reach > 0
+    fac["demand_reached"] = np.diff(covers.indptr)
+    fac["workers_reached"] = np.asarray(covers.astype(float) @ w).ravel()
+
+    # Nearest facility of each tier, without a threshold (how far off the uncovered are).
+    fac_tier = fac["tier"].to_numpy()
+    nearest_any = np.full(len(dem), np.inf)
+    nearest_fid = np.full(len(dem), -1)
+    for tier in tiers:
+        idx = np.flatnonzero(fac_tier == tier)
+        best, who = routing.nearest_point_times(net, fs.take(idx), ds)
+        best = np.where(ds.ok, best / 60.0, np.inf)
+        dem[f"t_{tier}"] = best
+        tier_cov = np.asarray(covers[idx].sum(axis=0)).ravel() > 0
+        dem[f"covered_{tier}"] = tier_cov
+        better = best < nearest_any
+        nearest_any = np.where(better, best, nearest_any)
+        nearest_fid = np.where(better & (who >= 0), idx[np.maximum(who, 0)], nearest_fid)
+    dem["nearest_min"] = nearest_any
+    dem["nearest_fid"] = nearest_fid
+
+    # The straight-line circle that many plans quote, beside the walking coverage.
+    n_circle = circle_counts(_projected(fac, net), _projected(dem, net), circle_radius_m)
+    dem["n_circle"] = n_circle
+    dem["covered_circle"] = n_circle > 0
+
+    if subdistricts is not None and len(subdistricts):
+        dem["subdistrict"] = _label(dem, subdistricts, name_field)
+
+    summary = summarize(fac, dem, covers, thresholds, services=services)
+    return Coverage(
+        facilities=fac,
+        demand=dem,
+        times=times,
+        covers=covers,
+        summary=summary,
+        thresholds=thresholds,
+        facility_snap=fs,
+        demand_snap=ds,
+        circle_radius_m=circle_radius_m,
+    )
+
+
+def _keep(m: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=m.shape[0]))])
+    return sparse.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
+
+
+def _label(dem: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str) -> np.ndarray:
+    """Name of the zone containing each point ('' outside every zone; first zone on overlaps)."""
+    if name_field not in zones:
+        raise ValueError(
+            f"sub-district layer has no '{name_field}' column (columns: {list(zones.columns)})"
+        )
+    z = zones.to_crs(dem.crs)
+    names = z[name_field].astype(str).to_numpy()
+    tree = shapely.STRtree(z.geometry.values)
+    p_idx, z_idx = tree.query(dem.geometry.values, predicate="intersects")
+    out = np.full(len(dem), "", dtype=object)
+    first = np.unique(p_idx, return_index=True)[1]
+    out[p_idx[first]] = names[z_idx[first]]
+    return out
+
+
+def _services_of(value: Any) -> list[str]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(s) for s in value]
+    if isinstance(value, str) and value:
+        return [s.strip() for s in value.replace("；", ";").split(";") if s.strip()]
+    return []
+
+
+def _row(scope: str, key: str, w: np.ndarray, hit: np.ndarray, cross: np.ndarray,
+         circle: np.ndarray, n_fac: int) -> dict[str, Any]:  # fmt: skip
+    total = float(w.sum())
+    cw = float(w[hit].sum())
+    return {
+        "scope": scope,
+        "key": key,
+        "facilities": n_fac,
+        "demand_points": int(len(w)),
+        "weight": total,
+        "covered_weight": cw,
+        "share": cw / total if total > 0 else np.nan,
+        "cross_weight": float(w[cross].sum()),
+        "cross_share": float(w[cross].sum()) / total if total > 0 else np.nan,
+        "circle_share": float(w[circle].sum()) / total if total > 0 else np.nan,
+        "uncovered_points": int((~hit).sum()),
+    }
+
+
+def summarize(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    covers: sparse.csr_matrix,
+    thresholds: Mapping[str, float],
+    *,
+    services: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Weighted coverage table.
+
+    One row per ``scope``/``key``: ``overall``/``all``; ``tier``/<tier>; ``type``/<type> (when
+    facilities have a ``type`` column); ``service``/<service>; ``subdistrict``/<name> (when demand
+    has a ``subdistrict`` column). ``covered_weight`` and ``share`` count demand covered by the
+    facilities of that group (for sub-districts: by any facility); ``cross_*`` by at least two of
+    them; ``circle_share`` by the straight-line circle of any facility of the group.
+    """
+    w = demand["weight"].to_numpy(dtype=float)
+    radius_hits = (
+        demand["n_circle"].to_numpy() > 0 if "n_circle" in demand else np.zeros(len(w), bool)
+    )
+    rows: list[dict[str, Any]] = []
+
+    def group(scope: str, key: str, members: np.ndarray) -> None:
+        counts = (
+            np.asarray(covers[members].sum(axis=0)).ravel() if len(members) else np.zeros(len(w))
+        )
+        circle = (
+            _circle_for(facilities, demand, members) if len(members) else np.zeros(len(w), bool)
+        )
+        rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members))))
+
+    all_idx = np.arange(len(facilities))
+    counts = np.diff(covers.tocsc().indptr)
+    rows.append(_row("overall", "all", w, counts > 0, counts > 1, radius_hits, len(facilities)))
+    tiers = facilities["tier"].astype(str).to_numpy()
+    for tier in tier_order(thresholds):
+        group("tier", tier, np.flatnonzero(tiers == tier))
+    if "type" in facilities:
+        types = facilities["type"].fillna("").astype(str).to_numpy()
+        for t in sorted(set(types) - {""}):
+            group("type", t, np.flatnonzero(types == t))
+    svc = [_services_of(v) for v in facilities["services"]] if "services" in facilities else []
+    wanted = services if services is not None else sorted({s for v in svc for s in v})
+    for s in wanted:
+        group("service", s, np.array([i for i, v in enumerate(svc) if s in v], dtype=np.int64))
+    if "subdistrict" in demand:
+        names = demand["subdistrict"].fillna("").astype(str).to_numpy()
+        for name in sorted(set(names)):
+            m = names == name
+            rows.append(
+                _row(
+                    "subdistrict",
+                    name or "(outside)",
+                    w[m],
+                    counts[m] > 0,
+                    counts[m] > 1,
+                    radius_hits[m],
+                    len(all_idx),
+                )
+            )
+    return pd.DataFrame(rows)
+
+
+def _circle_for(facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, members: np.ndarray):
+    """Circle coverage by a subset of facilities (recomputed: the subset changes the answer)."""
+    radius = demand.attrs.get("circle_radius_m", settings.circle_radius_m)
+    crs = demand.attrs.get("metric_crs")
+    f = facilities.geometry.iloc[members]
+    d = demand.geometry
+    if crs is None:
+        crs = d.estimate_utm_crs() if len(d) else None
+    if crs is None:
+        return np.zeros(len(demand), dtype=bool)
+    return circle_counts(f.to_crs(crs), d.to_crs(crs), radius) > 0

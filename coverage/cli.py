@@ -1,0 +1,235 @@
+"""Command line: ``coverage run SCENARIO`` and its sub-steps.
+
+Every command takes a scenario file (TOML, see the README). Failures print one line per
+problem on stderr, naming the file/row/field, and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from coverage.errors import CoverageError
+
+app = typer.Typer(
+    name="coverage",
+    help="Street-network service coverage: 15-minute walking catchments, gaps and new sites.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario file (TOML).", show_default=False, metavar="SCENARIO")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
+]
+
+
+@contextlib.contextmanager
+def _step(title: str) -> Iterator[Callable[[str], None]]:
+    """A spinner whose text follows the pipeline's progress messages; errors become exit 1."""
+    try:
+        with err.status(title) as status:
+
+            def progress(msg: str) -> None:
+                status.update(f"{title}: {msg}")
+                err.log(msg)
+
+            yield progress
+    except CoverageError as exc:
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("[bold red]interrupted[/]: previous results were left as they were")
+        raise typer.Exit(130) from None
+
+
+def _scenario(path: Path, lang: str | None = None, **output: object):
+    from coverage.scenario import load_scenario
+
+    s = load_scenario(path)
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            raise typer.BadParameter("use zh or en", param_hint="--lang")
+        s.lang = lang
+    for key, value in output.items():
+        if value is not None:
+            setattr(s.output, key, value)
+    return s
+
+
+def _kpi_table(cov, lang: str) -> Table:
+    from coverage.analysis import tier_order
+
+    table = Table(title="Coverage (share of demand weight within the walking threshold)")
+    for col in ("scope", "key", "facilities", "weight", "covered", "share", "cross", "1 km circle"):
+        table.add_column(col, justify="right" if col not in ("scope", "key") else "left")
+    s = cov.summary
+    show = s[s["scope"].isin(["overall", "tier"])]
+    order = {t: i for i, t in enumerate(tier_order(cov.thresholds))}
+    show = show.assign(_o=show["key"].map(order).fillna(-1)).sort_values(["_o"])
+    for _, r in show.iterrows():
+        table.add_row(
+            r["scope"],
+            str(r["key"]),
+            str(r["facilities"]),
+            f"{r['weight']:,.0f}",
+            f"{r['covered_weight']:,.0f}",
+            f"{r['share']:.1%}",
+            f"{r['cross_share']:.1%}",
+            f"{r['circle_share']:.1%}",
+        )
+    return table
+
+
+@app.command("run")
+def run_cmd(
+    scenario: ScenarioArg,
+    lang: LangOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
+    ] = None,
+    map_path: Annotated[Path | None, typer.Option("--map", help="HTML map to write.")] = None,
+    basemap: Annotated[
+        str | None, typer.Option(help="Basemap: osm, amap (GCJ-02 handled), tianditu or none.")
+    ] = None,
+    self_contained: Annotated[
+        bool | None,
+        typer.Option(
+            "--self-contained/--cdn",
+            help="Inline Leaflet and plugins in the HTML (works offline) or load them from CDNs.",
+        ),
+    ] = None,
+) -> None:
+    """Run a scenario: catchments, coverage per tier, tables, GeoPackage, Excel and the map."""
+    from coverage import pipeline
+
+    with _step("coverage run") as progress:
+        s = _scenario(
+            scenario,
+            lang,
+            dir=out_dir,
+            map=map_path,
+            basemap=basemap,
+            self_contained=self_contained,
+        )
+        result = pipeline.run(s, progress=progress)
+    out.print(_kpi_table(result.coverage, s.lang))
+    skipped = pipeline.run_info(result)["rows_skipped"]
+    if skipped:
+        out.print(
+            f"[yellow]{skipped} input rows skipped[/] — see {result.files['skipped']} for why"
+        )
+    for note in result.layers.notes:
+        out.print(f"  {note}", highlight=False)
+    out.print("Wrote:")
+    for key, path in result.files.items():
+        out.print(f"  {key:<12} {path}", highlight=False)
+
+
+@app.command("network")
+def network_cmd(
+    scenario: ScenarioArg,
+    save: Annotated[
+        Path | None, typer.Option(help="Also save the walking edges (.parquet/.gpkg).")
+    ] = None,
+) -> None:
+    """Load (or download and cache) the scenario's walking network and report what was kept."""
+    from coverage import io as cio
+    from coverage import pipeline
+
+    with _step("coverage network") as progress:
+        s = _scenario(scenario)
+        area, _ = pipeline.load_area(s)
+        net = pipeline.load_network(s, area, progress)
+        if save is not None:
+            edges = net.edges.drop(columns=["u_idx", "v_idx"])
+            if save.suffix == ".parquet":
+                cio.write_with(save, lambda p: edges.to_parquet(p))
+            else:
+                cio.write_gpkg(save, {"edges": edges})
+    table = Table(title=f"Walking network of {s.name}")
+    table.add_column("item")
+    table.add_column("value", justify="right")
+    for key, value in net.summary().items():
+        table.add_row(str(key), str(value))
+    out.print(table)
+
+
+@app.command("catchments")
+def catchments_cmd(
+    scenario: ScenarioArg,
+    bands: Annotated[
+        str | None, typer.Option(help="Bands in minutes, e.g. 5,10,15 (default: scenario).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="GeoPackage to write (default: results folder).")
+    ] = None,
+) -> None:
+    """Walking catchments of every facility (per band) and their union per tier."""
+    from coverage import io as cio
+    from coverage import pipeline
+
+    with _step("coverage catchments") as progress:
+        s = _scenario(scenario)
+        try:
+            band_list = (
+                sorted(float(b) for b in bands.split(",")) if bands else list(s.walk.bands_min)
+            )
+        except ValueError:
+            raise typer.BadParameter(
+                f"not a list of minutes: {bands}", param_hint="--bands"
+            ) from None
+        area, _ = pipeline.load_area(s)
+        net = pipeline.load_network(s, area, progress)
+        layers = pipeline.read_layers(s, net, progress)
+        if len(layers.facilities) == 0:
+            raise CoverageError("no usable facility rows")
+        fac = layers.facilities
+        progress("drawing catchments")
+        catch, by_tier = pipeline.facility_catchments(
+            net, fac, band_list, s.walk.walk_off_m, max_snap_m=s.walk.max_snap_m
+        )
+        path = output or s.output_dir / "catchments.gpkg"
+        cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
+    out.print(f"{len(catch)} catchment polygons for {len(fac)} facilities → {path}")
+
+
+@app.command("map")
+def map_cmd(
+    scenario: ScenarioArg,
+    lang: LangOpt = None,
+    output: Annotated[Path | None, typer.Option("--out", help="HTML file to write.")] = None,
+    basemap: Annotated[
+        str | None, typer.Option(help="Basemap: osm, amap (GCJ-02 handled), tianditu or none.")
+    ] = None,
+    self_contained: Annotated[
+        bool | None, typer.Option("--self-contained/--cdn", help="Inline JS/CSS (offline use).")
+    ] = None,
+) -> None:
+    """Only the HTML map (computes coverage and catchments, writes no other files)."""
+    from coverage import pipeline
+
+    with _step("coverage map") as progress:
+        s = _scenario(scenario, lang, basemap=basemap, self_contained=self_contained)
+        result = pipeline.run(s, progress=progress, write=False)
+        path = pipeline.write_map(result, output or s.map_path)
+    out.print(f"map → {path}")
+
+
+def main() -> None:  # pragma: no cover - entry point
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(app())

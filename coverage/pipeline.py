@@ -1,0 +1,493 @@
+"""Run a scenario end to end: network → layers → coverage → catchments → files and map.
+
+Each step is a plain function so notebooks can run them one by one::
+
+    from coverage import pipeline
+    s = pipeline.load_scenario("data/wuhan/scenario.toml")
+    net = pipeline.load_network(s)
+    layers = pipeline.read_layers(s, net)
+    cov = pipeline.evaluate(s, net, layers)
+
+:func:`run` does all of it and writes the results.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from coverage import analysis, catchments, datum, network, routing, settings, tables, validation
+from coverage import io as cio
+from coverage.errors import InputError, Problem, ScenarioError
+from coverage.scenario import Layer, Scenario, load_scenario
+
+__all__ = [
+    "Layers",
+    "Run",
+    "load_scenario",
+    "load_area",
+    "load_network",
+    "read_layers",
+    "evaluate",
+    "facility_catchments",
+    "write_results",
+    "run",
+]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Layers:
+    """Validated input layers (WGS-84) and everything found wrong with them."""
+
+    facilities: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    area: shapely.Geometry | None
+    subdistricts: gpd.GeoDataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how files were read, datum findings
+
+
+@dataclass
+class Run:
+    """Everything a scenario run produced (returned by :func:`run`)."""
+
+    scenario: Scenario
+    network: network.WalkNetwork
+    layers: Layers
+    coverage: analysis.Coverage
+    catchments: gpd.GeoDataFrame
+    tier_catchments: gpd.GeoDataFrame
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+# --- area and network -----------------------------------------------------------------------
+
+
+def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]:
+    """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given."""
+    area = None
+    if s.area.path is not None:
+        p = s.input_path(s.area.path)
+        gdf = _read_polygons(p, s.area.layer)
+        area = shapely.union_all(gdf.geometry.values)
+    subs = None
+    if s.area.subdistricts is not None:
+        p = s.input_path(s.area.subdistricts)
+        subs = _read_polygons(p, None)
+        if s.area.name_field not in subs:
+            raise InputError(
+                f"no column '{s.area.name_field}' for sub-district names "
+                f"(columns: {[c for c in subs.columns if c != 'geometry']}); "
+                "set [area] name_field",
+                p,
+                field=s.area.name_field,
+            )
+        if area is None:
+            area = shapely.union_all(subs.geometry.values)
+    return area, subs
+
+
+def _read_polygons(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as exc:
+        raise InputError(f"cannot read polygons: {exc}", path) from exc
+    if gdf.crs is None:
+        raise InputError(
+            "the file has no coordinate system; save it with one (e.g. EPSG:4326)", path
+        )
+    kinds = set(gdf.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(f"expected polygons, found {sorted(kinds) or 'no geometries'}", path)
+    bad = np.flatnonzero(~gdf.is_valid.to_numpy())
+    if len(bad):
+        gdf.loc[gdf.index[bad], "geometry"] = gdf.geometry.iloc[bad].make_valid()
+    return gdf.to_crs(4326)
+
+
+def load_network(
+    s: Scenario, area: shapely.Geometry | None = None, progress: Progress = _noop
+) -> network.WalkNetwork:
+    """Load (or download) the walking network and clip it to the area plus a walking margin.
+
+    The margin defaults to the distance walked in the largest threshold, so that facilities
+    just outside the area still reach the people inside and catchments are not cut at the edge.
+    """
+    opts = {
+        "speed_kmh": s.walk.speed_kmh,
+        "steps_penalty": s.walk.steps_penalty,
+        "component": s.network.component,
+    }
+    margin = s.network.margin_m
+    if margin is None:
+        margin = s.walk.speed_kmh / 3.6 * s.walk.max_threshold_min * 60
+    nw = s.network
+    if nw.path is not None:
+        progress(f"reading network {nw.path}")
+        net = network.load(s.input_path(nw.path), **opts)
+    else:
+        progress("downloading network (cached after the first run)")
+        query: dict[str, Any]
+        if nw.place is not None:
+            query = {"place": nw.place}
+        elif nw.bbox is not None:
+            query = {"bbox": tuple(nw.bbox)}
+        else:
+            if area is None:
+                raise ScenarioError(f"{s.source}: network.polygon = true needs an [area] path")
+            poly = area.buffer(margin / 111_000)  # degrees, generous at these latitudes
+            query = {"polygon": poly}
+        net = network.download(cache_dir=s.cache_dir, **query, **opts)
+    if area is not None:
+        area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
+        net = network.clip(net, area_m, margin)
+    return net
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+def _read_layer(
+    s: Scenario,
+    layer: Layer,
+    role: str,
+    net: network.WalkNetwork,
+    area: shapely.Geometry | None,
+    problems: list[Problem],
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    path = s.input_path(layer.path)
+    columns = dict(layer.columns)
+    if layer.weight is not None:
+        columns.setdefault("weight", layer.weight)
+    require = ("weight",) if role == "demand" else ()
+    gdf, found = tables.read_points(
+        path,
+        columns=columns or None,
+        crs=layer.crs,
+        layer=layer.layer,
+        require=require,
+        encoding=layer.encoding,
+    )
+    problems += found
+    notes.append(tables.describe_columns(gdf))
+    gdf = _defaults(gdf, layer, role)
+    # Distance to the nearest walkable street, for the "too far from any street" check.
+    pts = gdf.geometry.to_crs(net.crs)
+    snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
+    tiers = None
+    if role == "facility" and "tier" not in gdf:
+        raise InputError(
+            "no tier column and no default: add a tier column (centre/subcentre/point/…) "
+            'or set tier = "..." for this layer in the scenario',
+            path,
+            field="tier",
+        )
+    gdf, found = validation.validate_layer(
+        gdf,
+        path,
+        role=role,
+        area=area,
+        allowed_tiers=tiers,
+        street_distance_m=snapped.dist_m,
+        max_street_m=s.walk.max_snap_m,
+    )
+    problems += found
+    if str(layer.crs).lower() in {"wgs84", "gcj02", "bd09"} and len(gdf):
+        streets = net.edges[["geometry"]]
+        findings = datum.check_datum(gdf, streets, declared=str(layer.crs).lower())
+        for f in findings:
+            if f.code in {"datum_ok", "inconclusive"}:
+                notes.append(f"{path.name}: {f.message}")
+                continue
+            notes.append(f"{path.name}: {f}")
+            problems.append(Problem(path, None, "coordinates", f.message, action="kept"))
+    gdf["layer"] = path.name
+    return gdf
+
+
+def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:
+    """Fill a layer's default tier/type/role where rows leave them empty."""
+    gdf = gdf.copy()
+    for col, default in (("tier", layer.tier), ("type", layer.type), ("role", layer.role)):
+        if default is None:
+            continue
+        if col not in gdf:
+            gdf[col] = default
+        else:
+            empty = gdf[col].isna() | (gdf[col].astype(str).str.strip() == "")
+            gdf.loc[empty, col] = default
+    if role == "facility" and "type" not in gdf and "tier" in gdf:
+        gdf["type"] = gdf["tier"]
+    if role == "candidate" and "role" not in gdf:
+        gdf["role"] = "candidate"
+    return gdf
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    if not frames:
+        return gpd.GeoDataFrame(geometry=[], crs=4326)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
+def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noop) -> Layers:
+    """Read, validate and datum-check every facility, demand and candidate layer."""
+    area, subs = load_area(s)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
+    for role, layers in (
+        ("facility", s.facilities),
+        ("demand", s.demand),
+        ("candidate", s.candidates),
+    ):
+        for layer in layers:
+            progress(f"reading {role} layer {layer.path}")
+            groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
+    return Layers(
+        facilities=_concat(groups["facility"]),
+        demand=_concat(groups["demand"]),
+        candidates=_concat(groups["candidate"]),
+        area=area,
+        subdistricts=subs,
+        problems=problems,
+        notes=notes,
+    )
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+
+def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
+    """Coverage of the scenario's demand by its facilities."""
+    if len(layers.facilities) == 0:
+        raise InputError("no usable facility rows (see the problems report)", s.source)
+    if len(layers.demand) == 0:
+        raise InputError("no usable demand rows (see the problems report)", s.source)
+    return analysis.evaluate(
+        net,
+        layers.facilities,
+        layers.demand,
+        threshold_min=s.walk.threshold_min,
+        tier_threshold_min=s.walk.tier_threshold_min,
+        max_snap_m=s.walk.max_snap_m,
+        include_access=s.walk.include_access,
+        circle_radius_m=s.walk.circle_radius_m,
+        subdistricts=layers.subdistricts,
+        name_field=s.area.name_field,
+    )
+
+
+def facility_catchments(
+    net: network.WalkNetwork,
+    facilities: gpd.GeoDataFrame,
+    bands_min: list[float],
+    walk_off_m: float = settings.walk_off_m,
+    *,
+    snapped: routing.Snapped | None = None,
+    max_snap_m: float = settings.max_snap_m,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Per-facility catchment bands and their union per tier (both WGS-84).
+
+    ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
+    """
+    fac = facilities.reset_index(drop=True)
+    if "fid" not in fac:
+        fac = fac.assign(fid=np.arange(len(fac)))
+    fs = snapped
+    if fs is None:
+        fs = routing.snap(net, fac.geometry.to_crs(net.crs), max_dist_m=max_snap_m)
+    r = routing.reach(net, fs, max(bands_min) * 60.0)
+    catch = catchments.catchments(net, r, bands_min, walk_off_m)
+    catch["fid"] = fac["fid"].to_numpy()[catch["source"].to_numpy()]
+    catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
+    if "name" in fac:
+        catch["name"] = fac["name"].to_numpy()[catch["source"].to_numpy()]
+    by_tier = catchments.union_by(catch, fac["tier"].to_numpy(), "tier")
+    catch = catch.drop(columns="source")
+    return catch.to_crs(4326), by_tier.to_crs(4326)
+
+
+# --- outputs --------------------------------------------------------------------------------
+
+
+def _demand_table(cov: analysis.Coverage) -> pd.DataFrame:
+    d = cov.demand
+    out = pd.DataFrame(d.drop(columns="geometry"))
+    out.insert(0, "lon", d.geometry.x.round(6))
+    out.insert(1, "lat", d.geometry.y.round(6))
+    names = cov.facilities["name"].to_numpy() if "name" in cov.facilities else None
+    if names is not None:
+        nf = d["nearest_fid"].to_numpy()
+        out["nearest_facility"] = np.where(nf >= 0, names[np.maximum(nf, 0)], "")
+    return out
+
+
+def _facility_table(cov: analysis.Coverage) -> pd.DataFrame:
+    f = cov.facilities
+    out = pd.DataFrame(f.drop(columns="geometry"))
+    out.insert(0, "lon", f.geometry.x.round(6))
+    out.insert(1, "lat", f.geometry.y.round(6))
+    if "services" in out:
+        out["services"] = out["services"].map(
+            lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
+        )
+    return out
+
+
+def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Infinite times become empty (GeoPackage/CSV readers choke on inf)."""
+    gdf = gdf.copy()
+    for c in gdf.columns:
+        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
+            gdf[c] = gdf[c].where(np.isfinite(gdf[c]))
+    return gdf
+
+
+def run_info(run: Run) -> dict[str, Any]:
+    s = run.scenario
+    return {
+        "scenario": str(s.source),
+        "name": s.name,
+        "title": s.title,
+        "network": run.network.summary(),
+        "walk": s.walk.model_dump(),
+        "thresholds_min": run.coverage.thresholds,
+        "kpis": run.coverage.kpis(),
+        "facilities": int(len(run.layers.facilities)),
+        "demand_points": int(len(run.layers.demand)),
+        "rows_skipped": int(
+            len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
+        ),
+        "notes": run.layers.notes,
+        "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
+    }
+
+
+def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
+    """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically."""
+    s = run.scenario
+    cov = run.coverage
+    out = s.output_dir
+    files: dict[str, Path] = {}
+    progress(f"writing results to {out}")
+    layers = {
+        "facilities": _finite(cov.facilities),
+        "demand": _finite(cov.demand),
+        "catchments": run.catchments,
+        "tier_catchments": run.tier_catchments,
+    }
+    if run.layers.subdistricts is not None:
+        layers["subdistricts"] = _subdistrict_layer(run)
+    files["gpkg"] = cio.write_gpkg(out / "coverage.gpkg", layers)
+    files["summary"] = cio.write_csv(out / "summary.csv", cov.summary)
+    files["facilities"] = cio.write_csv(out / "facilities.csv", _facility_table(cov))
+    demand = _demand_table(cov)
+    files["demand"] = cio.write_csv(out / "demand.csv", demand)
+    uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
+    files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
+    problems = validation.problems_frame(run.layers.problems)
+    files["problems"] = cio.write_csv(out / "problems.csv", problems)
+    skipped = validation.skipped_rows(run.layers.problems)
+    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", skipped)
+    files["run"] = cio.write_json(out / "run.json", run_info(run))
+    if s.output.excel:
+        from coverage import excel
+
+        sheets = {
+            "summary": cov.summary,
+            "uncovered": uncovered,
+            "facilities": _facility_table(cov),
+            "problems": problems,
+        }
+        if "subdistrict" in cov.demand:
+            sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
+        files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
+    files["map"] = write_map(run, s.map_path)
+    return files
+
+
+def _subdistrict_layer(run: Run) -> gpd.GeoDataFrame:
+    subs = run.layers.subdistricts.copy()
+    table = run.coverage.summary[run.coverage.summary["scope"] == "subdistrict"]
+    table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
+    key = run.scenario.area.name_field
+    subs[key] = subs[key].astype(str)
+    return subs.merge(table, on=key, how="left")
+
+
+def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | None = None,
+              self_contained: bool | None = None) -> Path:  # fmt: skip
+    """Write the scenario's HTML map."""
+    from coverage import maps
+
+    s = run.scenario
+    cov = run.coverage
+    m = maps.coverage_map(
+        cov.facilities,
+        _finite(cov.demand),
+        catchments=run.catchments,
+        tier_catchments=run.tier_catchments,
+        subdistricts=_subdistrict_layer(run) if run.layers.subdistricts is not None else None,
+        area=run.layers.area,
+        kpis=cov.kpis(),
+        title=s.title or s.name,
+        lang=lang or s.lang,
+        basemap=basemap or s.output.basemap,
+    )
+    keep = s.output.self_contained if self_contained is None else self_contained
+    return maps.save_map(m, path, self_contained=keep)
+
+
+def run(
+    scenario: Scenario | str | Path,
+    *,
+    progress: Progress = _noop,
+    write: bool = True,
+) -> Run:
+    """Run a scenario: load the network and layers, compute coverage and catchments, write files."""
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    area, _ = load_area(s)
+    net = load_network(s, area, progress)
+    timings["network"] = time.perf_counter() - t
+    t = time.perf_counter()
+    layers = read_layers(s, net, progress)
+    timings["layers"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("computing coverage")
+    cov = evaluate(s, net, layers)
+    timings["coverage"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("drawing catchments")
+    catch, by_tier = facility_catchments(
+        net, cov.facilities, s.walk.bands_min, s.walk.walk_off_m, snapped=cov.facility_snap
+    )
+    timings["catchments"] = time.perf_counter() - t
+    result = Run(s, net, layers, cov, catch, by_tier, timings=timings)
+    if write:
+        t = time.perf_counter()
+        result.files = write_results(result, progress)
+        timings["write"] = time.perf_counter() - t
+    return result

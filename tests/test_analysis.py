@@ -1,0 +1,220 @@
+"""Coverage analysis: a hand network worked out on paper, and Wuhan against networkx."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+
+from coverage import analysis, network, routing
+
+# --- by hand ----------------------------------------------------------------------------------
+# A straight street A(0)–B(100)–C(200)–D(300) m, walked at 1 m/s, and a separate island street
+# 600 m north (dropped as a separate component, so the demand point there is unreachable).
+# Facilities: P1 point at 0, P2 point at 150, S subcentre at 300. Thresholds: point 2 min
+# (120 s), subcentre 1.5 min (90 s).
+#
+#   demand  where     w   P1     P2      S      covered by   n_reach
+#   d0      (50, 10)  10  60 s   110 s   260 s  P1, P2       2       (10 s access walk)
+#   d1      (200, 0)  20  200    50      100    P2           1       (S: 100 s > 90 s)
+#   d2      (280, 0)   5  280    130     20     S            1
+#   d3      (100, 0)   3  100    50      200    P1, P2       2
+#   d4      (50, 600)  7  —      —       —      —            0       (no street within 300 m)
+
+
+@pytest.fixture
+def line_case(hand):
+    net = hand.net(
+        [
+            ("A", "B", [(0, 0), (100, 0)], "residential"),
+            ("B", "C", [(100, 0), (200, 0)], "residential"),
+            ("C", "D", [(200, 0), (300, 0)], "residential"),
+            ("E", "F", [(0, 900), (100, 900)], "residential"),
+        ],
+        component="weak",
+    )
+    fac = gpd.GeoDataFrame(
+        {"name": ["P1", "P2", "S"], "tier": ["point", "point", "subcentre"],
+         "services": [["rest"], ["rest", "law"], "law;books"], "type": ["a", "b", "a"]},
+        geometry=list(hand.pts([(0, 0), (150, 0), (300, 0)])),
+        crs=hand.crs,
+    )  # fmt: skip
+    dem = gpd.GeoDataFrame(
+        {"weight": [10.0, 20.0, 5.0, 3.0, 7.0]},
+        geometry=list(hand.pts([(50, 10), (200, 0), (280, 0), (100, 0), (50, 600)])),
+        crs=hand.crs,
+    )
+    west = shapely.box(hand.x0 - 50, hand.y0 - 50, hand.x0 + 150, hand.y0 + 700)
+    east = shapely.box(hand.x0 + 150, hand.y0 - 50, hand.x0 + 400, hand.y0 + 700)
+    subs = gpd.GeoDataFrame({"name": ["west", "east"]}, geometry=[west, east], crs=hand.crs)
+    cov = analysis.evaluate(
+        net,
+        fac,
+        dem,
+        threshold_min=2.0,
+        tier_threshold_min={"subcentre": 1.5},
+        circle_radius_m=120.0,
+        subdistricts=subs,
+    )
+    return net, cov
+
+
+def test_times_and_cross_coverage_by_hand(line_case):
+    _, cov = line_case
+    d = cov.demand
+    assert d["snapped"].tolist() == [True, True, True, True, False]
+    np.testing.assert_allclose(d["t_point"], np.array([60, 50, 130, 50, np.inf]) / 60)
+    np.testing.assert_allclose(d["t_subcentre"], np.array([260, 100, 20, 200, np.inf]) / 60)
+    assert d["n_reach"].tolist() == [2, 1, 1, 2, 0]
+    assert d["covered"].tolist() == [True, True, True, True, False]
+    assert d["covered_point"].tolist() == [True, True, False, True, False]
+    assert d["covered_subcentre"].tolist() == [False, False, True, False, False]
+    assert d["nearest_fid"].tolist() == [0, 1, 2, 1, -1]
+    np.testing.assert_allclose(d["nearest_min"], np.array([60, 50, 20, 50, np.inf]) / 60)
+    # Times stored within the largest threshold (120 s), facility × demand.
+    dense = np.full(cov.times.shape, np.nan)
+    coo = cov.times.tocoo()
+    dense[coo.row, coo.col] = coo.data * 60
+    expect = np.array(
+        [
+            [60, np.nan, np.nan, 100, np.nan],
+            [110, 50, np.nan, 50, np.nan],
+            [np.nan, 100, 20, np.nan, np.nan],
+        ]
+    )
+    np.testing.assert_allclose(dense, expect)
+
+
+def test_weighted_summary_by_hand(line_case):
+    _, cov = line_case
+    s = cov.summary.set_index(["scope", "key"])
+    total = 45.0
+    assert s.loc[("overall", "all"), "weight"] == total
+    assert s.loc[("overall", "all"), "covered_weight"] == 38
+    assert s.loc[("overall", "all"), "share"] == pytest.approx(38 / total)
+    assert s.loc[("overall", "all"), "cross_weight"] == 13
+    assert s.loc[("tier", "point"), "covered_weight"] == 33
+    assert s.loc[("tier", "point"), "cross_weight"] == 13
+    assert s.loc[("tier", "subcentre"), "covered_weight"] == 5
+    # Services: "rest" at P1, P2; "law" at P2, S; "books" at S only.
+    assert s.loc[("service", "rest"), "covered_weight"] == 33
+    assert s.loc[("service", "law"), "covered_weight"] == 10 + 20 + 3 + 5
+    assert s.loc[("service", "books"), "covered_weight"] == 5
+    assert s.loc[("type", "a"), "covered_weight"] == 10 + 3 + 5  # P1 and S
+    # Sub-districts: west holds d0, d3, d4 (x < 150); east d1, d2.
+    assert s.loc[("subdistrict", "west"), "weight"] == 20
+    assert s.loc[("subdistrict", "west"), "covered_weight"] == 13
+    assert s.loc[("subdistrict", "east"), "covered_weight"] == 25
+    # The 120 m circle covers d0..d3 (d2 is 20 m from S), not the island point.
+    assert s.loc[("overall", "all"), "circle_share"] == pytest.approx(38 / total)
+    kpis = cov.kpis()
+    assert kpis["uncovered_weight"] == 7
+    assert kpis["share_cross"] == pytest.approx(13 / total)
+
+
+def test_facility_reach_by_hand(line_case):
+    _, cov = line_case
+    f = cov.facilities
+    assert f["workers_reached"].tolist() == [13.0, 33.0, 5.0]
+    assert f["demand_reached"].tolist() == [2, 3, 1]
+    assert f["threshold_min"].tolist() == [2.0, 2.0, 1.5]
+    assert cov.uncovered.index.tolist() == [4]
+
+
+def test_circle_counts_straight_line():
+    f = gpd.GeoSeries(shapely.points([[0, 0], [1000, 0]]))
+    d = gpd.GeoSeries(shapely.points([[0, 999], [500, 0], [3000, 0]]))
+    assert analysis.circle_counts(f, d, 1000).tolist() == [1, 2, 0]
+
+
+def test_tier_order_known_first():
+    assert analysis.tier_order(["point", "zeta", "centre", "alpha"]) == [
+        "centre", "point", "alpha", "zeta",
+    ]  # fmt: skip
+
+
+# --- real network: a second, independent implementation with networkx -------------------------
+
+
+def _nx_times(net: network.WalkNetwork, src: routing.Snapped, dst: routing.Snapped, limit_s: float):
+    """Facility × demand times (s) by networkx, derived from the edge table alone."""
+    e = net.edges
+    G = nx.DiGraph()
+    for u, v, t, two in zip(e["u_idx"], e["v_idx"], e["time_s"], e["two_way"], strict=True):
+        for a, b in ((u, v), (v, u)) if two else ((u, v),):
+            if not G.has_edge(a, b) or G[a][b]["t"] > t:
+                G.add_edge(a, b, t=t)
+    t_e = e["time_s"].to_numpy()
+    u_e = e["u_idx"].to_numpy()
+    v_e = e["v_idx"].to_numpy()
+    two_e = e["two_way"].to_numpy()
+    out = {}
+    for i in range(len(src)):
+        if not src.ok[i]:
+            continue
+        ei, f, a = int(src.edge[i]), float(src.frac[i]), float(src.access_s[i])
+        starts = {int(v_e[ei]): a + (1 - f) * t_e[ei]}
+        if two_e[ei]:
+            starts[int(u_e[ei])] = min(starts.get(int(u_e[ei]), np.inf), a + f * t_e[ei])
+        dist: dict[int, float] = {}
+        for node, t0 in starts.items():
+            for n, t in nx.single_source_dijkstra_path_length(
+                G, node, cutoff=limit_s, weight="t"
+            ).items():
+                dist[n] = min(dist.get(n, np.inf), t0 + t)
+        for j in range(len(dst)):
+            if not dst.ok[j]:
+                continue
+            ej, g, b = int(dst.edge[j]), float(dst.frac[j]), float(dst.access_s[j])
+            best = dist.get(int(u_e[ej]), np.inf) + g * t_e[ej]
+            if two_e[ej]:
+                best = min(best, dist.get(int(v_e[ej]), np.inf) + (1 - g) * t_e[ej])
+            if ej == ei and (two_e[ei] or g >= f):
+                best = min(best, a + abs(g - f) * t_e[ei])
+            best += b
+            if best <= limit_s + 1e-9:
+                out[i, j] = best
+    return out
+
+
+@pytest.mark.realdata
+def test_wuhan_coverage_matches_networkx_brute_force(wuhan_net):
+    box = shapely.box(114.262, 30.585, 114.285, 30.602)
+    box_m = gpd.GeoSeries([box], crs=4326).to_crs(wuhan_net.crs).iloc[0]
+    net = network.clip(wuhan_net, box_m, 300)
+    rng = np.random.default_rng(7)
+    xy = lambda k: np.c_[net.x[k], net.y[k]] + rng.uniform(-60, 60, size=(len(k), 2))  # noqa: E731
+    fk = rng.choice(net.n_nodes, 15, replace=False)
+    dk = rng.choice(net.n_nodes, 400, replace=False)
+    fac = gpd.GeoDataFrame(
+        {"tier": np.where(np.arange(15) < 4, "subcentre", "point")},
+        geometry=shapely.points(xy(fk)),
+        crs=net.crs,
+    )
+    dem = gpd.GeoDataFrame(
+        {"weight": rng.integers(1, 100, 400).astype(float)},
+        geometry=shapely.points(xy(dk)),
+        crs=net.crs,
+    )
+    th = {"point": 5.0, "subcentre": 8.0}
+    cov = analysis.evaluate(net, fac, dem, threshold_min=5.0, tier_threshold_min=th)
+    ref = _nx_times(net, cov.facility_snap, cov.demand_snap, 8.0 * 60)
+    # Every pair networkx finds within 8 min is stored, with the same time, and nothing else.
+    coo = cov.times.tocoo()
+    ours = {(int(i), int(j)): t * 60 for i, j, t in zip(coo.row, coo.col, coo.data, strict=True)}
+    assert ours.keys() == ref.keys()
+    for key, t in ref.items():
+        assert ours[key] == pytest.approx(t, abs=1e-6)
+    # Brute-force coverage from the networkx times.
+    limit = np.where(fac["tier"] == "subcentre", 8.0, 5.0) * 60
+    n = np.zeros(len(dem), dtype=int)
+    for (i, j), t in ref.items():
+        n[j] += t <= limit[i] + 1e-9
+    w = dem["weight"].to_numpy()
+    assert cov.demand["n_reach"].tolist() == n.tolist()
+    s = cov.summary.set_index(["scope", "key"])
+    assert s.loc[("overall", "all"), "share"] == pytest.approx(w[n > 0].sum() / w.sum())
+    assert s.loc[("overall", "all"), "cross_share"] == pytest.approx(w[n > 1].sum() / w.sum())
+    assert 0.05 < s.loc[("overall", "all"), "share"] < 0.99  # the case is not trivial

@@ -1,0 +1,112 @@
+"""The scenario pipeline on the small Wuhan scenario: bad rows are reported by file/row/field and
+everything valid is used."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from coverage import pipeline
+from coverage.errors import InputError
+
+SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
+
+
+@pytest.fixture
+def small(tmp_path, wuhan_edges_path):
+    """A copy of the small scenario in tmp_path, network by absolute path, outputs in tmp_path."""
+    folder = tmp_path / "scenario"
+    shutil.copytree(SMALL, folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace(
+        "../../../../shared/data/wuhan_streets_osm.parquet", wuhan_edges_path.as_posix()
+    )
+    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp_path / "out").as_posix()}"')
+    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp_path / "map.html").as_posix()}"')
+    (folder / "scenario.toml").write_text(toml, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.realdata
+def test_bad_rows_are_reported_and_the_rest_used(small):
+    fac = pd.read_csv(small / "facilities.csv", dtype=str)
+    fac.loc[2, "经度"] = "东经114"  # spreadsheet row 4 (row 1 is the header): not a number
+    fac.loc[4, "层级"] = ""  # row 6: no tier
+    fac.loc[6, ["经度", "纬度"]] = ["114.2875", "30.595"]  # row 8: 200 m outside the area
+    fac.loc[7, ["经度", "纬度"]] = ["114.40", "30.70"]  # row 9: far outside, no street near
+    fac.to_csv(small / "facilities.csv", index=False)
+    dem = pd.read_csv(small / "demand.csv", dtype={"lon": object, "lat": object})
+    dem.loc[9, "workers"] = -5  # row 11
+    dem.loc[19, ["lon", "lat"]] = ["114.10", "30.50"]  # row 21: outside the area
+    dem.to_csv(small / "demand.csv", index=False)
+
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area, _ = pipeline.load_area(s)
+    net = pipeline.load_network(s, area)
+    layers = pipeline.read_layers(s, net)
+    probs = {(Path(p.path).name, p.row, p.field): p for p in layers.problems}
+
+    def said(name: str, row: int) -> list[tuple[str, str]]:
+        return [
+            (p.message, p.action)
+            for p in layers.problems
+            if (Path(p.path).name, p.row) == (name, row)
+        ]
+
+    assert probs[("facilities.csv", 4, "经度")].action == "skipped"
+    assert probs[("facilities.csv", 6, "层级")].action == "skipped"
+    assert "missing tier" in probs[("facilities.csv", 6, "层级")].message
+    # A facility outside the area is kept (it may serve people inside), with a warning.
+    assert probs[("facilities.csv", 8, "geometry")].action == "kept"
+    assert ("no walkable street found nearby", "skipped") in said("facilities.csv", 9)
+    assert probs[("demand.csv", 11, "workers")].action == "skipped"
+    assert ("outside the study area", "skipped") in said("demand.csv", 21)
+    # Nothing valid is lost: every other row is there, in order.
+    assert layers.facilities["row"].tolist() == [r for r in range(2, 14) if r not in (4, 6, 9)]
+    assert layers.demand["row"].tolist() == [r for r in range(2, 302) if r not in (11, 21)]
+    assert layers.demand["weight"].sum() == dem.drop(index=[9, 19])["workers"].astype(float).sum()
+
+
+@pytest.mark.realdata
+def test_missing_weight_column_is_an_error(small):
+    dem = pd.read_csv(small / "demand.csv").rename(columns={"workers": "count"})
+    dem.to_csv(small / "demand.csv", index=False)
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area, _ = pipeline.load_area(s)
+    net = pipeline.load_network(s, area)
+    with pytest.raises(
+        InputError,
+        match=r"demand.csv, field 'workers': column 'workers' \(mapped to weight\) not found",
+    ):
+        pipeline.read_layers(s, net)
+
+
+@pytest.mark.realdata
+def test_facility_layer_without_tier_needs_a_default(small):
+    fac = pd.read_csv(small / "facilities.csv").drop(columns="层级")
+    fac.to_csv(small / "facilities.csv", index=False)
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area, _ = pipeline.load_area(s)
+    net = pipeline.load_network(s, area)
+    with pytest.raises(InputError, match=r"facilities.csv, field 'tier': no tier column"):
+        pipeline.read_layers(s, net)
+    s.facilities[0].tier = "point"
+    layers = pipeline.read_layers(s, net)
+    assert set(layers.facilities["tier"]) == {"point"}
+
+
+@pytest.mark.realdata
+def test_network_is_clipped_to_area_plus_margin(small):
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area, subs = pipeline.load_area(s)
+    net = pipeline.load_network(s, area)
+    assert list(subs["name"]) == ["西街道", "东街道"]
+    import geopandas as gpd
+
+    a = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
+    # Every kept edge touches the area grown by the 500 m margin; the network is not the city.
+    assert net.edges.geometry.intersects(a.buffer(500 + 1)).all()
+    assert 500 < net.n_nodes < 5000

@@ -491,3 +491,259 @@ def run(
         result.files = write_results(result, progress)
         timings["write"] = time.perf_counter() - t
     return result
+
+
+# --- site proposals -------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRun:
+    """Result of :func:`plan`: the coverage run before, the stages and all sites considered."""
+
+    before: Run
+    sites: gpd.GeoDataFrame
+    plans: list[Any]
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def proposed(self) -> gpd.GeoDataFrame:
+        if not self.plans:
+            return gpd.GeoDataFrame(geometry=[], crs=4326)
+        return _concat([p.proposed for p in self.plans])
+
+    def stages(self) -> pd.DataFrame:
+        return pd.DataFrame([p.summary() for p in self.plans])
+
+
+def planning_sites(s: Scenario, result: Run, progress: Progress = _noop) -> gpd.GeoDataFrame:
+    """Existing facilities (role ``existing``) and every candidate the scenario names."""
+    from coverage import planning
+
+    fac = result.coverage.facilities
+    existing = gpd.GeoDataFrame(
+        {
+            "name": fac["name"] if "name" in fac else [f"facility-{i}" for i in range(len(fac))],
+            "role": "existing",
+            "source": "facility",
+            "facility_tier": fac["tier"].to_numpy(),
+        },
+        geometry=fac.geometry.values,
+        crs=4326,
+    )
+    osm = None
+    if s.plan.osm_features:
+        progress("reading OSM features for candidate sites")
+        nw = s.network
+        path = s.input_path(nw.path) if nw.path is not None else None
+        if path is not None and path.suffix.lower() == ".osm":
+            osm = planning.osm_candidates(osm_file=path)
+        elif nw.place is not None:
+            osm = planning.osm_candidates(place=nw.place)
+        elif result.layers.area is not None:
+            osm = planning.osm_candidates(polygon=result.layers.area)
+        else:
+            raise ScenarioError(
+                f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
+            )
+        if result.layers.area is not None and len(osm):
+            osm = osm[shapely.covers(result.layers.area, osm.geometry.values)]
+    cands = planning.candidate_sites(
+        result.layers.candidates,
+        net=result.network,
+        grid_spacing_m=s.plan.grid_spacing_m,
+        area=result.layers.area,
+        osm=osm,
+    )
+    return _concat([existing, cands])
+
+
+def _default_model(tier: str, target: float | None) -> str:
+    if target is not None:
+        return "lscp"
+    return "pmedian" if tier == "subcentre" else "mclp"
+
+
+def plan(
+    scenario: Scenario | str | Path,
+    *,
+    tier: str | None = None,
+    add: int | None = None,
+    target: float | None = None,
+    staged: bool = False,
+    model: str | None = None,
+    method: str = "milp",
+    time_limit: float | None = None,
+    progress: Progress = _noop,
+    write: bool = True,
+) -> PlanRun:
+    """Propose new sites for a scenario and write them with before/after coverage.
+
+    One stage (``tier``; ``add`` sites with MCLP, or the fewest sites for ``target`` with LSCP),
+    or every tier of ``[plan] tiers`` in order with ``staged=True`` (sub-centres by p-median,
+    then points given the sub-centres). Defaults come from the scenario's ``[plan]`` section.
+    """
+    from coverage import planning
+
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    before = run(s, progress=progress, write=False)
+    sites = planning_sites(s, before, progress)
+    if not (sites["role"] == "candidate").any():
+        raise InputError(
+            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
+        )
+    cov = before.coverage
+    weights = cov.demand["weight"].to_numpy(dtype=float)
+    if staged:
+        stages = []
+        for t in s.plan.tiers:
+            k = s.plan.stage_add.get(t, add if t == s.plan.tiers[-1] else None)
+            tg = target if t == s.plan.tiers[-1] else None
+            if k is None and tg is None:
+                raise ScenarioError(
+                    f"{s.source}: say how many {t} sites to add: [plan] stage_add = {{ {t} = ... }}"
+                )
+            stages.append((t, model or _default_model(t, tg), k, tg))
+    else:
+        t = tier or s.plan.tier
+        k = add if add is not None else (None if target is not None else s.plan.add)
+        tg = target if target is not None else (s.plan.target if k is None else None)
+        if k is None and tg is None:
+            raise ScenarioError(f"{s.source}: give --add N or --target SHARE (or [plan] add)")
+        stages = [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
+    thresholds = {t: s.walk.threshold_for(t) for t, *_ in stages}
+    times = {}
+    for t in thresholds:
+        progress(
+            f"routing {len(sites)} sites to {len(weights)} demand points ({thresholds[t]:g} min)"
+        )
+        times[t], _ = planning.site_times(
+            before.network,
+            sites,
+            cov.demand,
+            thresholds[t],
+            max_snap_m=s.walk.max_snap_m,
+            include_access=s.walk.include_access,
+            demand_snap=cov.demand_snap,
+        )
+    capacity = None
+    if s.plan.capacity and "capacity" in sites:
+        capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
+    progress("solving " + ", then ".join(f"{m} for {t}" for t, m, *_ in stages) + f" ({method})")
+    plans = planning.staged_plan(
+        times,
+        weights,
+        sites,
+        stages,
+        thresholds,
+        method=method,
+        time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
+        mip_rel_gap=s.plan.mip_rel_gap,
+        capacity=capacity,
+    )
+    for p in plans:
+        _describe_sites(p.proposed, before)
+    result = PlanRun(before, sites, plans)
+    if write:
+        result.files = write_plan(result, progress)
+    return result
+
+
+def _describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
+    """Add sub-district and nearest street (name or type) to proposed sites, in place."""
+    if not len(prop):
+        return
+    net = before.network
+    if before.layers.subdistricts is not None:
+        prop["subdistrict"] = analysis._label(
+            prop, before.layers.subdistricts, before.scenario.area.name_field
+        )
+    snapped = routing.snap(net, prop.geometry.to_crs(net.crs), max_dist_m=1e6)
+    e = net.edges.iloc[np.maximum(snapped.edge, 0)]
+    street = e["name"].astype(str) if "name" in e else pd.Series("", index=e.index)
+    hw = e["highway"].astype(str).to_numpy()
+    prop["street"] = np.where(street.isin(["", "nan", "None"]), "(" + hw + ")", street)
+    prop["lon"] = prop.geometry.x.round(6)
+    prop["lat"] = prop.geometry.y.round(6)
+
+
+def write_plan(result: PlanRun, progress: Progress = _noop) -> dict[str, Path]:
+    """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map."""
+    s = result.before.scenario
+    out = s.output_dir / "plan"
+    progress(f"writing the plan to {out}")
+    files: dict[str, Path] = {}
+    prop = result.proposed
+    table = pd.DataFrame(prop.drop(columns="geometry"))
+    files["proposed_gpkg"] = cio.write_gpkg(out / "proposed_sites.gpkg", {"proposed_sites": prop})
+    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", table)
+    files["stages"] = cio.write_csv(out / "plan_summary.csv", result.stages())
+    curves = [p.curve.assign(tier=p.tier) for p in result.plans if p.curve is not None]
+    if curves:
+        curve = pd.concat(curves, ignore_index=True)
+        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
+        files["curve_png"] = _curve_png(result, out / "coverage_curve.png")
+    if s.output.excel:
+        from coverage import excel
+
+        files["excel"] = excel.write_workbook(
+            out / "plan.xlsx",
+            {"proposed": table, "summary": result.stages()},
+            lang=s.lang,
+        )
+    map_path = s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
+    files["map"] = write_plan_map(result, map_path)
+    return files
+
+
+def _curve_png(result: PlanRun, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=150)
+    for p in result.plans:
+        if p.curve is None:
+            continue
+        ax.plot(p.curve["k"], 100 * p.curve["covered_share"], marker=".", label=p.tier)
+    ax.set_xlabel("new sites added (in order of marginal gain)")
+    ax.set_ylabel("demand weight covered (%)")
+    ax.set_title("Coverage vs number of new sites")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+
+    def save(p: Path) -> None:
+        fig.savefig(p, format="png")
+
+    try:
+        return cio.write_with(path, save)
+    finally:
+        plt.close(fig)
+
+
+def write_plan_map(result: PlanRun, path: Path) -> Path:
+    """The coverage map with the proposed sites and before/after KPIs."""
+    from coverage import maps
+
+    before = result.before
+    s = before.scenario
+    cov = before.coverage
+    kpis = cov.kpis()
+    if result.plans:
+        kpis["share_after_plan"] = float(result.plans[-1].after_share)
+        kpis["share_before_plan"] = float(result.plans[0].before_share)
+    m = maps.coverage_map(
+        cov.facilities,
+        _finite(cov.demand),
+        catchments=before.catchments,
+        tier_catchments=before.tier_catchments,
+        subdistricts=_subdistrict_layer(before) if before.layers.subdistricts is not None else None,
+        proposed=result.proposed,
+        area=before.layers.area,
+        kpis=kpis,
+        title=(s.title or s.name),
+        lang=s.lang,
+        basemap=s.output.basemap,
+    )
+    return maps.save_map(m, path, self_contained=s.output.self_contained)

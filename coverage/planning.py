@@ -1,0 +1,374 @@
+"""Proposing new sites: candidates, the candidate × demand walking times, and staged plans.
+
+This module connects the scenario data to the location models in :mod:`coverage.siting`:
+
+1. :func:`candidate_sites` gathers candidates from files (roles ``candidate``/``existing``/
+   ``excluded``), from a spacing grid over the network nodes, and from OSM features (community
+   centres, libraries, townhalls, malls…) when the network comes from OSM;
+2. :func:`site_times` routes every site to every demand point within the threshold (sparse);
+3. :func:`propose` runs one model (MCLP for a number of sites, LSCP for a target share,
+   backup coverage, p-median) with the existing facilities counted as already open;
+4. :func:`staged_plan` runs the tiers in order (sub-centres, then points given the sub-centres).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+
+from coverage import routing, settings, siting
+from coverage.errors import InputError
+from coverage.network import WalkNetwork
+
+__all__ = [
+    "OSM_TAGS",
+    "Plan",
+    "candidate_sites",
+    "grid_candidates",
+    "osm_candidates",
+    "site_times",
+    "propose",
+    "staged_plan",
+]
+
+Model = Literal["mclp", "lscp", "backup", "pmedian"]
+
+#: OSM features that make plausible union service sites (shared community premises).
+OSM_TAGS: dict[str, Any] = {
+    "amenity": ["community_centre", "social_centre", "townhall", "library", "arts_centre"],
+    "shop": ["mall"],
+    "office": ["government"],
+}
+
+
+# --- candidates -----------------------------------------------------------------------------
+
+
+def grid_candidates(
+    net: WalkNetwork, spacing_m: float, area: shapely.Geometry | None = None
+) -> gpd.GeoDataFrame:
+    """One candidate per grid cell: the street node nearest to the cell centre.
+
+    Parameters
+    ----------
+    net
+        Walking network (projected).
+    spacing_m
+        Cell size in metres.
+    area
+        WGS-84 area; only nodes inside it are used.
+
+    Returns
+    -------
+    GeoDataFrame (WGS-84) with ``name``, ``role`` = ``candidate``, ``source`` = ``grid``.
+    """
+    if spacing_m <= 0:
+        raise ValueError("grid spacing must be positive")
+    x, y = net.x, net.y
+    keep = np.ones(net.n_nodes, dtype=bool)
+    if area is not None:
+        a = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
+        keep = shapely.contains_xy(a, x, y)
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        return _empty_sites()
+    cx = np.floor(x[idx] / spacing_m)
+    cy = np.floor(y[idx] / spacing_m)
+    d = np.hypot(x[idx] - (cx + 0.5) * spacing_m, y[idx] - (cy + 0.5) * spacing_m)
+    order = np.lexsort((d, cy, cx))
+    cells = np.c_[cx, cy][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.any(cells[1:] != cells[:-1], axis=1)
+    pick = idx[order[first]]
+    pts = gpd.GeoSeries(shapely.points(x[pick], y[pick]), crs=net.crs).to_crs(4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": [f"grid-{i + 1:05d}" for i in range(len(pick))],
+            "role": "candidate",
+            "source": "grid",
+        },
+        geometry=pts.values,
+        crs=4326,
+    )
+
+
+def osm_candidates(
+    *,
+    osm_file: str | Path | None = None,
+    place: str | None = None,
+    polygon: shapely.Geometry | None = None,
+    tags: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
+    """Candidate sites from OSM features (community centres, libraries, …) via osmnx.
+
+    Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
+    cached by osmnx). Areas become their representative point.
+    """
+    import osmnx as ox
+
+    tags = tags or OSM_TAGS
+    try:
+        if osm_file is not None:
+            feats = ox.features_from_xml(osm_file, tags=tags)
+        elif place is not None:
+            feats = ox.features_from_place(place, tags=tags)
+        elif polygon is not None:
+            feats = ox.features_from_polygon(polygon, tags=tags)
+        else:
+            raise ValueError("give osm_file, place or polygon")
+    except ox._errors.InsufficientResponseError:
+        return _empty_sites()
+    feats = feats.reset_index()
+    kind = pd.Series("", index=feats.index, dtype=object)
+    for key in tags:  # the first tag that matched, e.g. "amenity=library"
+        if key in feats:
+            hit = (kind == "") & feats[key].notna()
+            kind[hit] = key + "=" + feats.loc[hit, key].astype(str)
+    names = feats["name"] if "name" in feats else pd.Series(None, index=feats.index)
+    geom = feats.geometry.to_crs(feats.estimate_utm_crs()).representative_point().to_crs(4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": names.fillna(kind).astype(str).to_numpy(),
+            "role": "candidate",
+            "source": "osm",
+            "osm_tag": kind.to_numpy(),
+        },
+        geometry=geom.values,
+        crs=4326,
+    )
+
+
+def _empty_sites() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": [], "role": [], "source": []}, geometry=[], crs=4326)
+
+
+def candidate_sites(
+    files: gpd.GeoDataFrame | None = None,
+    *,
+    net: WalkNetwork | None = None,
+    grid_spacing_m: float = 0.0,
+    area: shapely.Geometry | None = None,
+    osm: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """All candidate sites: from files (with their roles), a node grid and OSM features.
+
+    Roles: ``candidate`` (may be chosen), ``existing`` (already built: counted as open),
+    ``excluded`` (may not be chosen, e.g. a site the landlord refused).
+    """
+    parts = []
+    if files is not None and len(files):
+        f = files.copy()
+        if "role" not in f:
+            f["role"] = "candidate"
+        f["role"] = f["role"].fillna("candidate").astype(str).str.strip().str.lower()
+        bad = ~f["role"].isin(["candidate", "existing", "excluded"])
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            row = f["row"].iloc[i] if "row" in f else None
+            raise InputError(
+                f"unknown role '{f['role'].iloc[i]}' (use candidate, existing or excluded)",
+                f["layer"].iloc[i] if "layer" in f else None,
+                row=int(row) if row is not None else None,
+                field="role",
+            )
+        f["source"] = "file"
+        parts.append(f)
+    if grid_spacing_m and net is not None:
+        parts.append(grid_candidates(net, grid_spacing_m, area))
+    if osm is not None and len(osm):
+        parts.append(osm)
+    if not parts:
+        return _empty_sites()
+    out = pd.concat(parts, ignore_index=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    if "name" not in out:
+        out["name"] = ""
+    unnamed = out["name"].isna() | (out["name"].astype(str).str.strip() == "")
+    out.loc[unnamed, "name"] = [f"site-{i + 1}" for i in np.flatnonzero(unnamed.to_numpy())]
+    return out
+
+
+# --- times ----------------------------------------------------------------------------------
+
+
+def site_times(
+    net: WalkNetwork,
+    sites: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    threshold_min: float,
+    *,
+    max_snap_m: float = settings.max_snap_m,
+    include_access: bool = True,
+    demand_snap: routing.Snapped | None = None,
+) -> tuple[sparse.csr_matrix, routing.Snapped]:
+    """Site × demand walking times (minutes) within the threshold, sparse; and the site snaps.
+
+    Sites farther than ``max_snap_m`` from a street get an empty row (they reach nobody).
+    """
+    ss = routing.snap(
+        net, sites.geometry.to_crs(net.crs), max_dist_m=max_snap_m, include_access=include_access
+    )
+    ds = demand_snap
+    if ds is None:
+        ds = routing.snap(
+            net,
+            demand.geometry.to_crs(net.crs),
+            max_dist_m=max_snap_m,
+            include_access=include_access,
+        )
+    limit = threshold_min * 60.0
+    r = routing.reach(net, ss, limit)
+    t = routing.point_times(net, r, ds, limit)
+    keep = ds.ok[t.indices]
+    rows = np.repeat(np.arange(t.shape[0]), np.diff(t.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=t.shape[0]))])
+    out = sparse.csr_matrix((t.data[keep] / 60.0, t.indices[keep], indptr), shape=t.shape)
+    return out, ss
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """One planning stage: the model, the proposed sites and coverage before/after."""
+
+    tier: str
+    model: Any
+    proposed: gpd.GeoDataFrame
+    curve: pd.DataFrame | None
+    before_share: float
+    after_share: float
+    threshold_min: float
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        out = {
+            "tier": self.tier,
+            "threshold_min": self.threshold_min,
+            "before_share": self.before_share,
+            "after_share": self.after_share,
+            "proposed": int(len(self.proposed)),
+        }
+        s = self.model.summary()
+        s.pop("selected", None)
+        return {**out, **s, **self.info}
+
+
+def propose(
+    times: sparse.csr_matrix,
+    weights: np.ndarray,
+    sites: gpd.GeoDataFrame,
+    *,
+    model: Model = "mclp",
+    k: int | None = None,
+    target: float | None = None,
+    threshold_min: float = settings.threshold_min,
+    capacity: np.ndarray | None = None,
+    backup_weight: float = 0.0,
+    method: Literal["milp", "greedy"] = "milp",
+    time_limit: float | None = 120.0,
+    mip_rel_gap: float = 0.005,
+    tier: str = "point",
+    curve: bool = True,
+) -> Plan:
+    """Choose new sites among ``sites`` (rows of ``times``).
+
+    ``sites.role`` says which rows are already built (``existing``: counted as open) and which
+    may not be chosen (``excluded``). ``model``: ``mclp`` (``k`` sites, most weight covered),
+    ``lscp`` (fewest sites to cover ``target`` of the weight), ``backup`` (``k`` sites, most weight
+    covered twice) or ``pmedian`` (``k`` sites, least weighted walking time).
+    """
+    role = (
+        sites["role"].astype(str).to_numpy()
+        if "role" in sites
+        else np.full(len(sites), "candidate")
+    )
+    existing = np.flatnonzero(role == "existing")
+    excluded = np.flatnonzero(role == "excluded")
+    common = {"threshold": threshold_min, "existing": existing, "excluded": excluded}
+    if model == "lscp":
+        if target is None:
+            raise ValueError("LSCP needs a target share (e.g. 0.95)")
+        m = siting.LSCP.from_cost_matrix(times, weights, target, **common)
+    else:
+        if k is None:
+            raise ValueError(f"{model} needs a number of new sites (k)")
+        if model == "mclp":
+            m = siting.MCLP.from_cost_matrix(
+                times, weights, k, capacity=capacity, backup_weight=backup_weight, **common
+            )
+        elif model == "backup":
+            m = siting.BackupCoverage.from_cost_matrix(
+                times, weights, k, primary_weight=1.0, **common
+            )
+        elif model == "pmedian":
+            m = siting.PMedian.from_cost_matrix(
+                times, weights, k, capacity=capacity, unreachable_penalty=2 * threshold_min,
+                **common,
+            )  # fmt: skip
+        else:
+            raise ValueError(f"unknown model {model!r}")
+    m.solve(method, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
+    before = siting.MCLP.from_cost_matrix(times, weights, 0, **common).solve("greedy")
+    after_count = m.problem.counts(np.union1d(existing, m.selected))
+    total = float(np.sum(weights))
+    after = float(np.sum(weights[after_count > 0])) / total if total > 0 else np.nan
+    prop = sites.iloc[m.selected].copy()
+    prop.insert(0, "rank", np.arange(1, len(m.selected) + 1))
+    prop["gain"] = m.gains
+    prop["tier"] = tier
+    if model != "pmedian":
+        prop["cumulative_share"] = (before.covered_weight + np.cumsum(m.gains)) / total
+    prop["site_row"] = m.selected
+    crv = None
+    if curve and model != "pmedian" and len(m.selected):
+        crv = siting.coverage_curve(m)
+    return Plan(
+        tier=tier,
+        model=m,
+        proposed=prop.reset_index(drop=True),
+        curve=crv,
+        before_share=before.covered_share,
+        after_share=after,
+        threshold_min=threshold_min,
+    )
+
+
+def staged_plan(
+    times_by_tier: dict[str, sparse.csr_matrix],
+    weights: np.ndarray,
+    sites: gpd.GeoDataFrame,
+    stages: Sequence[tuple[str, Model, int | None, float | None]],
+    thresholds: dict[str, float],
+    **kwargs: Any,
+) -> list[Plan]:
+    """Run the tiers in order; each stage's proposed sites count as existing for the next.
+
+    ``stages`` lists ``(tier, model, k, target)``, e.g. ``[("subcentre", "pmedian", 3, None),
+    ("point", "mclp", 50, None)]``. ``times_by_tier`` holds each tier's site × demand times
+    (computed with that tier's threshold).
+    """
+    plans = []
+    role = (
+        sites["role"].astype(str).to_numpy().copy()
+        if "role" in sites
+        else np.full(len(sites), "candidate")
+    )
+    for tier, model, k, target in stages:
+        s = sites.assign(role=role)
+        plan = propose(
+            times_by_tier[tier], weights, s, model=model, k=k, target=target,
+            threshold_min=thresholds[tier], tier=tier, **kwargs,
+        )  # fmt: skip
+        role[plan.model.selected] = "existing"
+        plans.append(plan)
+    return plans

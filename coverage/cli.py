@@ -230,6 +230,88 @@ def map_cmd(
     out.print(f"map → {path}")
 
 
+@app.command("plan")
+def plan_cmd(
+    scenario: ScenarioArg,
+    add: Annotated[
+        int | None, typer.Option("--add", help="New sites to add (maximal covering, MCLP).")
+    ] = None,
+    target: Annotated[
+        float | None,
+        typer.Option(
+            "--target", help="Share of demand weight to cover with the fewest sites (LSCP), 0-1."
+        ),
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Tier of the new sites (default: scenario).")
+    ] = None,
+    tiers: Annotated[
+        bool,
+        typer.Option(
+            "--tiers", help="Staged plan: sub-centres first (p-median), then points given them."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="Model: mclp, lscp, backup (cross-coverage) or pmedian."),
+    ] = None,
+    greedy: Annotated[
+        bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
+    ] = False,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds for the MILP solver per stage.")
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Propose new sites that close the coverage gaps, with before/after coverage and a map."""
+    from coverage import pipeline
+
+    if target is not None and not 0 < target <= 1:
+        raise typer.BadParameter("a share between 0 and 1, e.g. 0.95", param_hint="--target")
+    if model is not None and model not in ("mclp", "lscp", "backup", "pmedian"):
+        raise typer.BadParameter("use mclp, lscp, backup or pmedian", param_hint="--model")
+    with _step("coverage plan") as progress:
+        s = _scenario(scenario, lang)
+        result = pipeline.plan(
+            s,
+            tier=tier,
+            add=add,
+            target=target,
+            staged=tiers,
+            model=model,
+            method="greedy" if greedy else "milp",
+            time_limit=time_limit,
+            progress=progress,
+        )
+    table = Table(title="Site proposals")
+    for col in (
+        "tier",
+        "model",
+        "new sites",
+        "covered before",
+        "after",
+        "status",
+        "gap",
+        "solve s",
+    ):
+        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
+    for _, r in result.stages().iterrows():
+        table.add_row(
+            str(r["tier"]),
+            str(r["model"]),
+            str(r["n_selected"]),
+            f"{r['before_share']:.1%}",
+            f"{r['after_share']:.1%}",
+            str(r["status"]),
+            f"{r['gap']:.2%}",
+            f"{r['solve_time_s']:.1f}",
+        )
+    out.print(table)
+    out.print("Wrote:")
+    for key, path in result.files.items():
+        out.print(f"  {key:<14} {path}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - entry point
     logging.basicConfig(level=logging.WARNING)
     sys.exit(app())

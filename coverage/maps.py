@@ -1,0 +1,1741 @@
+"""Leader-ready maps: an interactive folium dashboard and a printable static map.
+
+:func:`coverage_map` draws facilities by tier, their walking catchments per tier and band,
+covered/uncovered worker points, proposed sites, sub-district boundaries and the study area on
+one Leaflet map, with a title bar, a legend and a KPI panel, in Chinese or English.
+:func:`save_map` writes it, optionally **self-contained** (Leaflet and jQuery inlined from
+``coverage/static``; no request leaves the page except for basemap tiles, so the data still
+shows offline). :func:`save_static_map` renders a PNG/PDF for print with matplotlib.
+
+Basemaps: ``"osm"`` (default), ``"amap"`` (Gaode, GCJ-02: every drawn coordinate is shifted
+from WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000,
+needs a key) or ``"none"``.
+
+Browser registry
+----------------
+A script run after everything is drawn sets ``window.coverageMap`` (browser tests and
+integrators should use it rather than folium's generated variable names)::
+
+    window.coverageMap = {
+      map,          // the L.Map
+      lang,         // "zh" | "en"
+      datum,        // "wgs84" | "gcj02": datum of the drawn coordinates
+      layers,       // {key: L.Layer} for every overlay and basemap, keys below
+      names,        // {key: label shown in the layer control}
+      counts,       // {key: number of points / features drawn in that layer}
+      facilities,   // {fid: L.Marker}
+      catchments,   // {fid: GeoJSON FeatureCollection, one feature per band (band_min)}
+      highlight,    // L.FeatureGroup holding the highlighted catchment
+      selected,     // fid shown in highlight, or null
+      showCatchment(fid),  // draw that facility's catchment; returns the L.GeoJSON or null
+      clearCatchment(),
+      ready: true,
+    }
+
+Layer keys: ``basemap`` (``basemap_labels`` for Tianditu annotations),
+``facilities_<tier>``, ``catchment_<tier>_<band>`` (e.g. ``catchment_centre_15``; the
+threshold band is shown on opening, other bands hidden), ``demand_uncovered``,
+``demand_covered``, ``demand_cross`` (covered by two or more facilities; ``demand`` when the
+layer has no coverage columns), ``proposed``, ``subdistricts``, ``area``. ``<tier>`` is the tier
+reduced to ``[A-Za-z0-9_-]`` (``tier1``, ``tier2``… for names with none of those characters).
+
+DOM hooks: facility icons are ``<svg class="cov-fac cov-tier-<tier>" data-fid=… data-tier=…>``
+(clicking one opens its popup and highlights its catchment; clicking the map background
+clears it), proposed sites ``<svg class="cov-proposed" data-rank=…>``, layer-control labels
+``<span class="cov-layer" data-layer="<key>">``, panels ``#cov-title``, ``#cov-legend`` and
+``#cov-kpi``. Worker points and polygons are drawn on a canvas (30k points stay fluid), so
+they are not DOM elements: use ``layers`` and ``counts``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+
+from coverage import settings
+from coverage.datum import from_wgs84, utm_epsg
+from coverage.io import write_text, write_with
+
+__all__ = ["coverage_map", "save_map", "save_static_map"]
+
+STATIC = Path(__file__).parent / "static"
+
+#: Covered worker points drawn at most per layer; beyond this they are thinned evenly (and the
+#: legend says so). Uncovered points are never thinned: they are what the map is for.
+MAX_COVERED_POINTS: int = 60_000
+
+#: Degrees: catchment and boundary polygons are simplified by about 1 m and rounded to 5
+#: decimals (about 1 m) before embedding, which roughly halves the HTML without visible change.
+_SIMPLIFY_DEG = 1e-5
+_DECIMALS = 5
+
+LANGS = ("zh", "en")
+BASEMAPS = ("osm", "amap", "tianditu", "none")
+
+# --- labels ---------------------------------------------------------------------------------
+
+TIER_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "centre": "服务中心",
+        "subcentre": "分中心",
+        "point": "服务站点",
+        "outdoor_station": "户外劳动者驿站",
+        "other": "设施",
+    },
+    "en": {
+        "centre": "Service centre",
+        "subcentre": "Sub-centre",
+        "point": "Service point",
+        "outdoor_station": "Outdoor workers' station",
+        "other": "Facility",
+    },
+}
+
+# Spellings met in registers, reduced to the planner's tier names.
+_TIER_ALIASES: dict[str, str] = {
+    "center": "centre",
+    "subcenter": "subcentre",
+    "sub_centre": "subcentre",
+    "sub_center": "subcentre",
+    "station": "point",
+    "outdoor": "outdoor_station",
+    "服务中心": "centre",
+    "分中心": "subcentre",
+    "服务站点": "point",
+    "服务站": "point",
+    "户外劳动者驿站": "outdoor_station",
+    "驿站": "outdoor_station",
+}
+
+# Colour, SVG shape and icon size (px) per tier; the centre is the largest.
+TIER_STYLE: dict[str, dict[str, Any]] = {
+    "centre": {"color": "#c0392b", "shape": "square", "size": 24},
+    "subcentre": {"color": "#e67e22", "shape": "diamond", "size": 20},
+    "point": {"color": "#2471a3", "shape": "circle", "size": 15},
+    "outdoor_station": {"color": "#1e8449", "shape": "triangle", "size": 15},
+}
+_OTHER_COLORS = ("#8e44ad", "#7f8c8d", "#b7950b", "#17a589", "#a04000")
+
+# Fill opacity of catchment bands: inner bands darker, so nested bands read as rings.
+_BAND_OPACITY = {5.0: 0.28, 10.0: 0.2, 15.0: 0.12}
+
+_DEMAND_STYLE: dict[str, dict[str, Any]] = {
+    "demand_uncovered": {
+        "radius": 3.5,
+        "color": "#7b241c",
+        "weight": 1,
+        "fillColor": "#e74c3c",
+        "fillOpacity": 0.9,
+    },
+    "demand_covered": {"radius": 2.5, "stroke": False, "fillColor": "#27ae60", "fillOpacity": 0.6},
+    "demand_cross": {"radius": 2.5, "stroke": False, "fillColor": "#145a32", "fillOpacity": 0.75},
+    "demand": {"radius": 2.5, "stroke": False, "fillColor": "#566573", "fillOpacity": 0.6},
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "职工服务阵地15分钟步行覆盖",
+        "facilities": "设施",
+        "count": "{label}（{n}处）",
+        "catchment": "{label} {band}分钟步行范围",
+        "catchments": "步行范围",
+        "band": "{band}分钟",
+        "demand_uncovered": "未覆盖劳动者点（{n}）",
+        "demand_covered": "已覆盖劳动者点（{n}）",
+        "demand_covered_once": "已覆盖·1个设施（{n}）",
+        "demand_cross": "交叉覆盖·≥2个设施（{n}）",
+        "demand": "劳动者点（{n}）",
+        "demand_head": "劳动者点",
+        "proposed": "建议新增站点（{n}）",
+        "proposed_head": "建议新增站点",
+        "subdistricts": "街道/乡镇边界",
+        "area": "研究范围",
+        "name": "名称",
+        "tier": "级别",
+        "type": "类型",
+        "services": "服务内容",
+        "capacity": "容量",
+        "workers_reached": "步行可达劳动者",
+        "snap_m": "距路网",
+        "fid": "编号",
+        "weight": "劳动者数",
+        "n_reach": "可达设施数",
+        "nearest_min": "到最近设施",
+        "to_tier": "到{label}",
+        "minutes": "{v}分钟",
+        "beyond": "超出可达范围",
+        "rank": "排序",
+        "gain": "新增覆盖劳动者",
+        "proposed_tier": "建议级别",
+        "click_hint": "点击设施显示其步行范围",
+        "offline": "底图需联网；离线时仍显示数据",
+        "gcj02": "数据已由WGS-84转换为GCJ-02以对齐高德底图",
+        "thinned": "已覆盖点抽样显示：{shown}/{total}",
+        "kpi": "关键指标",
+        "legend": "图例",
+        "sep": "、",
+        "no_font": "",
+    },
+    "en": {
+        "title": "15-minute walking coverage of worker service facilities",
+        "facilities": "Facilities",
+        "count": "{label} ({n})",
+        "catchment": "{label}: {band}-min walk",
+        "catchments": "Walking catchments",
+        "band": "{band} min",
+        "demand_uncovered": "Uncovered workers ({n})",
+        "demand_covered": "Covered workers ({n})",
+        "demand_covered_once": "Covered by 1 facility ({n})",
+        "demand_cross": "Cross-covered, ≥2 facilities ({n})",
+        "demand": "Worker points ({n})",
+        "demand_head": "Worker points",
+        "proposed": "Proposed sites ({n})",
+        "proposed_head": "Proposed sites",
+        "subdistricts": "Sub-district boundaries",
+        "area": "Study area",
+        "name": "Name",
+        "tier": "Tier",
+        "type": "Type",
+        "services": "Services",
+        "capacity": "Capacity",
+        "workers_reached": "Workers within reach",
+        "snap_m": "Distance to street",
+        "fid": "ID",
+        "weight": "Workers",
+        "n_reach": "Facilities within reach",
+        "nearest_min": "Nearest facility",
+        "to_tier": "To {label}",
+        "minutes": "{v} min",
+        "beyond": "beyond reach",
+        "rank": "Rank",
+        "gain": "Workers added",
+        "proposed_tier": "Proposed tier",
+        "click_hint": "Click a facility to show its catchment",
+        "offline": "Basemap needs internet; data shows offline",
+        "gcj02": "Data shifted from WGS-84 to GCJ-02 to match the Amap basemap",
+        "thinned": "Covered points thinned: {shown} of {total} shown",
+        "kpi": "Key figures",
+        "legend": "Legend",
+        "sep": ", ",
+        "no_font": "",
+    },
+}
+
+KPI_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "share_any": "任一设施覆盖率",
+        "share_cross": "交叉覆盖率（≥2个设施）",
+        "uncovered_weight": "未覆盖劳动者",
+        "covered_weight": "已覆盖劳动者",
+        "total_weight": "劳动者总数",
+        "share_circle_1km": "1公里直线圈覆盖率（对比）",
+        "n_facilities": "设施数",
+        "n_proposed": "建议新增站点数",
+        "share_tier": "{label}覆盖率",
+    },
+    "en": {
+        "share_any": "Covered by any facility",
+        "share_cross": "Cross-covered (≥2 facilities)",
+        "uncovered_weight": "Workers not covered",
+        "covered_weight": "Workers covered",
+        "total_weight": "Workers in total",
+        "share_circle_1km": "1 km straight-line circle (comparison)",
+        "n_facilities": "Facilities",
+        "n_proposed": "Proposed sites",
+        "share_tier": "{label} coverage",
+    },
+}
+
+# Sub-district summary columns people are likely to add; others keep their own names.
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "name": "名称",
+        "weight": "劳动者数",
+        "covered_weight": "已覆盖劳动者",
+        "uncovered_weight": "未覆盖劳动者",
+        "share": "覆盖率",
+        "share_cross": "交叉覆盖率",
+        "n_facilities": "设施数",
+        "population": "人口",
+        "area_km2": "面积（km²）",
+    },
+    "en": {
+        "name": "Name",
+        "weight": "Workers",
+        "covered_weight": "Workers covered",
+        "uncovered_weight": "Workers not covered",
+        "share": "Share covered",
+        "share_cross": "Share cross-covered",
+        "n_facilities": "Facilities",
+        "population": "Population",
+        "area_km2": "Area (km²)",
+    },
+}
+
+# --- basemaps -------------------------------------------------------------------------------
+
+_OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_OSM_ATTR = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_AMAP_URL = (
+    "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
+    "&x={x}&y={y}&z={z}"
+)
+_AMAP_ATTR = '&copy; <a href="https://www.amap.com/">高德地图 AutoNavi</a>'
+_TDT_URL = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
+)
+_TDT_ATTR = (
+    '&copy; <a href="https://www.tianditu.gov.cn/">天地图 Tianditu</a> 国家地理信息公共服务平台'
+)
+
+# --- small helpers --------------------------------------------------------------------------
+
+
+def _t(lang: str, key: str, **kw: Any) -> str:
+    return TEXT[lang][key].format(**kw)
+
+
+def _esc(value: Any) -> str:
+    """HTML-escape text for popups; also backticks and ``${``, since folium's ``Popup`` embeds
+    its HTML in a JavaScript template literal."""
+    return html.escape(str(value)).replace("`", "&#96;").replace("${", "&#36;{")
+
+
+def _js(obj: Any) -> str:
+    """JSON for embedding in a ``<script>``: compact, UTF-8, and unable to close the tag."""
+    return (
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        .replace("</", "<\\/")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists, arrays
+        return False
+
+
+def _number(value: Any, *, digits: int = 0, lang: str = "zh") -> str:
+    """Thousands-separated number; '–' for missing, '∞'-free (inf reads as missing)."""
+    if _missing(value):
+        return "–"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if not math.isfinite(v):
+        return "–"
+    if digits == 0 or float(v).is_integer():
+        return f"{round(v):,}"
+    return f"{v:,.{digits}f}"
+
+
+def _percent(value: Any) -> str:
+    if _missing(value):
+        return "–"
+    v = float(value)
+    return "–" if not math.isfinite(v) else f"{100 * v:.1f}%"
+
+
+def _is_share(key: str) -> bool:
+    return "share" in key or key.endswith("_rate") or key.startswith("pct")
+
+
+def _band_text(band: float) -> str:
+    return f"{band:g}"
+
+
+def normalize_tier(tier: Any) -> str:
+    """The planner's tier name for a register's spelling (``"Center"`` → ``"centre"``)."""
+    if _missing(tier) or str(tier).strip() == "":
+        return "other"
+    key = re.sub(r"[\s\-]+", "_", str(tier).strip().lower())
+    return _TIER_ALIASES.get(key, _TIER_ALIASES.get(str(tier).strip(), key))
+
+
+def tier_label(tier: str, lang: str) -> str:
+    """Display name of a tier (free-form tiers show as they are)."""
+    return TIER_LABELS[lang].get(tier, tier)
+
+
+class _Tiers:
+    """Stable slugs, colours and shapes for the tiers present, known ones first."""
+
+    def __init__(self, tiers: Iterable[str]):
+        known = [t for t in TIER_STYLE if t in set(tiers)]
+        others = sorted({t for t in tiers if t not in TIER_STYLE})
+        self.order: list[str] = known + others
+        self.slug: dict[str, str] = {}
+        self.style: dict[str, dict[str, Any]] = {}
+        used: set[str] = set()
+        for i, tier in enumerate(self.order):
+            slug = re.sub(r"[^0-9A-Za-z_-]+", "_", tier).strip("_") or f"tier{i + 1}"
+            while slug in used:
+                slug = f"{slug}_{i + 1}"
+            used.add(slug)
+            self.slug[tier] = slug
+            self.style[tier] = TIER_STYLE.get(tier) or {
+                "color": _OTHER_COLORS[len(self.style) % len(_OTHER_COLORS)],
+                "shape": "triangle",
+                "size": 14,
+            }
+
+
+def _svg(shape: str, color: str, size: int, attrs: str = "", text: str = "") -> str:
+    """Inline SVG marker: no icon font or image needed, so it works offline."""
+    shapes = {
+        "circle": '<circle cx="10" cy="10" r="8"/>',
+        "square": '<rect x="2" y="2" width="16" height="16" rx="2"/>',
+        "diamond": '<polygon points="10,1 19,10 10,19 1,10"/>',
+        "triangle": '<polygon points="10,1.5 19,18 1,18"/>',
+        "star": '<polygon points="10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 7.4,7"/>',
+    }
+    label = (
+        f'<text x="10" y="12.5" text-anchor="middle" font-size="7" font-weight="bold" '
+        f'fill="#fff" stroke="none">{_esc(text)}</text>'
+        if text
+        else ""
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="{size}" '
+        f'height="{size}" {attrs}><g fill="{color}" stroke="#fff" stroke-width="2">'
+        f"{shapes[shape]}</g>{label}</svg>"
+    )
+
+
+def _wgs84(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+    """The layer in EPSG:4326 without missing or empty geometries (None stays None)."""
+    if frame is None:
+        return None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise TypeError(f"expected a GeoDataFrame, got {type(frame).__name__}")
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs(4326)
+    geoms = frame.geometry.to_numpy()
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    return frame.loc[keep].copy()
+
+
+def _shifter(datum: str) -> Callable[[np.ndarray], np.ndarray]:
+    """Coordinate function for ``shapely.transform``: WGS-84 to ``datum``, rounded."""
+
+    def shift(coords: np.ndarray) -> np.ndarray:
+        if datum != "wgs84" and len(coords):
+            lon, lat = from_wgs84(coords[:, 0], coords[:, 1], datum)
+            coords = np.column_stack([lon, lat])
+        return np.round(coords, _DECIMALS)
+
+    return shift
+
+
+def _draw_geoms(geoms: Any, datum: str, *, simplify: bool = False) -> np.ndarray:
+    """Geometries ready to embed: simplified (polygons), shifted to ``datum`` and rounded."""
+    geoms = np.asarray(geoms, dtype=object)
+    if simplify:
+        # Simplify before shifting: fewer vertices to push through the GCJ-02 formula.
+        geoms = shapely.simplify(geoms, _SIMPLIFY_DEG, preserve_topology=True)
+    return shapely.transform(geoms, _shifter(datum))
+
+
+def _feature_collection(geoms: Sequence[Any], props: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": p, "geometry": mapping(g)}
+            for g, p in zip(geoms, props, strict=True)
+            if g is not None and not g.is_empty
+        ],
+    }
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalar: NaN/inf → None, numpy → Python."""
+    if _missing(value):
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+class _Js(MacroElement):
+    """Raw JavaScript emitted in the map script, in the order elements are added."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "CoverageJs"
+        self.code = code
+
+
+def _layer_label(key: str, text: str) -> str:
+    """Layer-control label with a stable hook for browser tests."""
+    return f"<span class='cov-layer' data-layer='{key}'>{_esc(text)}</span>"
+
+
+# --- popups ---------------------------------------------------------------------------------
+
+
+def _popup_table(title: str, rows: Iterable[tuple[str, str]], hint: str = "") -> str:
+    body = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
+    foot = f'<div class="cov-hint">{_esc(hint)}</div>' if hint else ""
+    return f'<div class="cov-popup"><h4>{_esc(title)}</h4><table>{body}</table>{foot}</div>'
+
+
+def _services_text(value: Any, lang: str) -> str:
+    if isinstance(value, str):
+        items = [s.strip() for s in re.split(r"[;；,，、]", value) if s.strip()]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | dict):
+        items = [str(s).strip() for s in value if not _missing(s) and str(s).strip()]
+    else:
+        items = [] if _missing(value) else [str(value)]
+    return _t(lang, "sep").join(items)
+
+
+def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> str:
+    title = row.get("name")
+    if _missing(title) or str(title).strip() == "":
+        title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
+    rows: list[tuple[str, str]] = [(_t(lang, "tier"), tier_label(tier, lang))]
+    if not _missing(row.get("type")) and str(row.get("type")).strip():
+        rows.append((_t(lang, "type"), str(row["type"])))
+    services = _services_text(row.get("services"), lang)
+    if services:
+        rows.append((_t(lang, "services"), services))
+    if not _missing(row.get("capacity")):
+        rows.append((_t(lang, "capacity"), _number(row["capacity"], digits=1)))
+    if not _missing(row.get("workers_reached")):
+        rows.append((_t(lang, "workers_reached"), _number(row["workers_reached"])))
+    if not _missing(row.get("snap_m")):
+        rows.append((_t(lang, "snap_m"), f"{_number(row['snap_m'])} m"))
+    if not _missing(row.get("fid")):
+        rows.append((_t(lang, "fid"), str(row["fid"])))
+    return _popup_table(str(title), rows, _t(lang, "click_hint") if has_catchment else "")
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+class _Registry:
+    """What the final script puts into ``window.coverageMap``."""
+
+    def __init__(self) -> None:
+        self.layers: dict[str, str] = {}  # key -> JS variable
+        self.names: dict[str, str] = {}
+        self.counts: dict[str, int] = {}
+        self.facilities: dict[str, str] = {}
+        self.facility_tier: dict[str, str] = {}
+        self.catchments: dict[str, dict[str, Any]] = {}
+        self.front: list[str] = []  # keys raised above catchments when layers are toggled
+        self.notes: list[str] = []
+
+    def add(
+        self,
+        m: folium.Map,
+        key: str,
+        name: str,
+        *,
+        show: bool = True,
+        count: int = 0,
+        overlay: bool = True,
+    ) -> folium.FeatureGroup:
+        group = folium.FeatureGroup(
+            name=_layer_label(key, name), show=show, overlay=overlay, control=True
+        )
+        group.add_to(m)
+        self.layers[key] = group.get_name()
+        self.names[key] = name
+        self.counts[key] = count
+        return group
+
+
+def _polygon_layer(
+    group: folium.FeatureGroup,
+    fc: dict[str, Any],
+    style: dict[str, Any],
+    *,
+    interactive: bool = False,
+) -> None:
+    """Static-style GeoJSON into ``group``; features with a ``_popup`` property get a popup."""
+    options = {"style": style, "interactive": interactive, "bubblingMouseEvents": False}
+    code = (
+        f"L.geoJSON({_js(fc)},Object.assign({_js(options)},{{onEachFeature:function(f,l){{"
+        "if(f.properties&&f.properties._popup){l.bindPopup(f.properties._popup,{maxWidth:360});}"
+        f"}}}})).addTo({group.get_name()});"
+    )
+    group.add_child(_Js(code))
+
+
+def _add_basemap(m: folium.Map, reg: _Registry, basemap: str, lang: str, key: str | None) -> None:
+    if basemap == "none":
+        return
+    if basemap == "osm":
+        layer = folium.TileLayer(
+            _OSM_URL, attr=_OSM_ATTR, name=_layer_label("basemap", "OpenStreetMap"), max_zoom=19
+        )
+        label = "OpenStreetMap"
+    elif basemap == "amap":
+        label = "高德地图" if lang == "zh" else "Amap (Gaode)"
+        layer = folium.TileLayer(
+            _AMAP_URL,
+            attr=_AMAP_ATTR,
+            name=_layer_label("basemap", label),
+            subdomains="1234",
+            max_zoom=18,
+            max_native_zoom=18,
+        )
+    else:
+        if not key:
+            raise ValueError(
+                "basemap='tianditu' needs tianditu_key (a free key from tianditu.gov.cn)"
+            )
+        label = "天地图" if lang == "zh" else "Tianditu"
+        layer = folium.TileLayer(
+            _TDT_URL.format(layer="vec", key=key),
+            attr=_TDT_ATTR,
+            name=_layer_label("basemap", label),
+            subdomains="01234567",
+            max_zoom=18,
+        )
+        labels = folium.TileLayer(
+            _TDT_URL.format(layer="cva", key=key),
+            attr=_TDT_ATTR,
+            overlay=True,
+            control=False,
+            subdomains="01234567",
+            max_zoom=18,
+            name="basemap_labels",
+        )
+    layer.add_to(m)
+    reg.layers["basemap"] = layer.get_name()
+    reg.names["basemap"] = label
+    if basemap == "tianditu":
+        labels.add_to(m)
+        reg.layers["basemap_labels"] = labels.get_name()
+        reg.names["basemap_labels"] = label
+
+
+def _catchment_style(color: str, band: float, shown_band: float) -> dict[str, Any]:
+    opacity = _BAND_OPACITY.get(float(band), 0.15)
+    return {
+        "color": color,
+        "weight": 1.5 if band == shown_band else 1,
+        "opacity": 0.8,
+        "fillColor": color,
+        "fillOpacity": opacity,
+    }
+
+
+def _tier_bands(
+    tier_catchments: gpd.GeoDataFrame | None, catchments: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame | None:
+    """Union per tier and band; dissolved from per-facility catchments when not given."""
+    if tier_catchments is not None and len(tier_catchments):
+        return tier_catchments
+    if catchments is None or not len(catchments) or "band_min" not in catchments:
+        return None
+    frame = catchments.assign(tier=catchments["tier"] if "tier" in catchments else "other")
+    rows = []
+    for (tier, band), part in frame.groupby(["tier", "band_min"], sort=False):
+        rows.append(
+            {
+                "tier": tier,
+                "band_min": band,
+                "geometry": shapely.union_all(part.geometry.to_numpy()),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
+
+
+def _demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
+    """Boolean masks per demand layer key (uncovered last so it is drawn on top)."""
+    n = len(demand)
+    covered: np.ndarray | None = None
+    if "covered" in demand:
+        covered = demand["covered"].fillna(False).astype(bool).to_numpy()
+    elif "n_reach" in demand:
+        covered = pd.to_numeric(demand["n_reach"], errors="coerce").fillna(0).to_numpy() > 0
+    elif "nearest_min" in demand:
+        nearest = pd.to_numeric(demand["nearest_min"], errors="coerce").to_numpy(dtype=float)
+        covered = np.nan_to_num(nearest, nan=np.inf) <= settings.threshold_min
+    if covered is None:
+        return {"demand": np.ones(n, dtype=bool)}
+    if "n_reach" in demand:
+        reach = pd.to_numeric(demand["n_reach"], errors="coerce").fillna(0).to_numpy()
+        cross = covered & (reach >= 2)
+        return {
+            "demand_covered": covered & ~cross,
+            "demand_cross": cross,
+            "demand_uncovered": ~covered,
+        }
+    return {"demand_covered": covered, "demand_uncovered": ~covered}
+
+
+def _minutes(values: Any) -> list[float | None]:
+    arr = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+    return [round(float(v), 1) if math.isfinite(v) else None for v in arr]
+
+
+def _demand_layer(
+    m: folium.Map,
+    reg: _Registry,
+    demand: gpd.GeoDataFrame,
+    key: str,
+    mask: np.ndarray,
+    tiers: _Tiers,
+    lang: str,
+    datum: str,
+) -> None:
+    total = int(mask.sum())
+    idx = np.flatnonzero(mask)
+    if key != "demand_uncovered" and total > MAX_COVERED_POINTS:
+        # Even thinning keeps the density pattern; the legend reports it.
+        idx = idx[np.linspace(0, total - 1, MAX_COVERED_POINTS).round().astype(int)]
+        reg.notes.append(_t(lang, "thinned", shown=f"{len(idx):,}", total=f"{total:,}"))
+    part = demand.iloc[idx]
+    label_key = key
+    if key == "demand_covered" and "n_reach" in demand:
+        label_key = "demand_covered_once"
+    group = reg.add(m, key, _t(lang, label_key, n=f"{total:,}"), count=len(idx))
+    reg.front.append(key)
+    pts = _draw_geoms(shapely.point_on_surface(part.geometry.to_numpy()), datum)
+    data: dict[str, Any] = {
+        "x": shapely.get_x(pts).tolist(),
+        "y": shapely.get_y(pts).tolist(),
+    }
+    # Columns are shipped as parallel arrays and popups built on click: far smaller than one
+    # folium CircleMarker (and popup) per point.
+    fields: list[list[Any]] = []  # [label, column key, kind]
+    if "name" in part:
+        data["name"] = [None if _missing(v) else _esc(v) for v in part["name"]]
+    if "weight" in part:
+        data["w"] = [
+            _clean(round(float(v), 2)) if not _missing(v) else None
+            for v in pd.to_numeric(part["weight"], errors="coerce")
+        ]
+        fields.append([_t(lang, "weight"), "w", "num"])
+    if "n_reach" in part:
+        data["n"] = [_clean(v) for v in pd.to_numeric(part["n_reach"], errors="coerce")]
+        fields.append([_t(lang, "n_reach"), "n", "num"])
+    if "nearest_min" in part:
+        data["m"] = _minutes(part["nearest_min"])
+        fields.append([_t(lang, "nearest_min"), "m", "min"])
+    for col in part.columns:
+        if isinstance(col, str) and col.startswith("t_") and col != "t_any":
+            tier = normalize_tier(col[2:])
+            data[col] = _minutes(part[col])
+            fields.append([_t(lang, "to_tier", label=tier_label(tier, lang)), col, "min"])
+    style = dict(_DEMAND_STYLE[key])
+    if len(idx) > 5000:
+        # Thousands of large dots merge into a blanket; smaller ones keep the pattern legible.
+        style["radius"] = min(style["radius"], 2.5)
+    spec = {
+        "fields": fields,
+        "head": _t(lang, "demand_head"),
+        "minutes": _t(lang, "minutes", v="{v}"),
+        "beyond": _t(lang, "beyond"),
+    }
+    code = f"""(function(){{
+var d={_js(data)},s={_js(spec)},st={_js(style)},g={group.get_name()};
+st.bubblingMouseEvents=false;
+for(var i=0;i<d.x.length;i++){{var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}}
+g.on('click',function(e){{var i=e.layer._covIndex,r='';
+s.fields.forEach(function(f){{var v=d[f[1]][i];
+v=(v===null||v===undefined)?(f[2]==='min'?s.beyond:'–'):(f[2]==='min'?s.minutes.replace('{{v}}',v):Number(v).toLocaleString());
+r+='<tr><th>'+f[0]+'</th><td>'+v+'</td></tr>';}});
+var t=d.name&&d.name[i]?d.name[i]:s.head;
+L.popup({{maxWidth:320}}).setLatLng(e.layer.getLatLng()).setContent('<div class="cov-popup"><h4>'+t+'</h4><table>'+r+'</table></div>').openOn(g._map);}});
+}})();"""
+    group.add_child(_Js(code))
+
+
+def _fid_key(value: Any, fallback: int) -> str:
+    if _missing(value):
+        return str(fallback)
+    try:
+        f = float(value)
+        if f.is_integer():
+            return str(int(f))
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+# --- the map --------------------------------------------------------------------------------
+
+
+def coverage_map(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | None = None,
+    *,
+    catchments: gpd.GeoDataFrame | None = None,
+    tier_catchments: gpd.GeoDataFrame | None = None,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    proposed: gpd.GeoDataFrame | None = None,
+    area: shapely.Geometry | None = None,
+    kpis: Mapping[str, float] | None = None,
+    title: str = "",
+    lang: str = "zh",
+    basemap: str = "osm",
+    tianditu_key: str | None = None,
+) -> folium.Map:
+    """Interactive coverage map for leaders: facilities, catchments, gaps, proposals, KPIs.
+
+    Parameters
+    ----------
+    facilities
+        Points (EPSG:4326) with optional ``name``, ``tier``, ``type``, ``services``,
+        ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
+    demand
+        Worker points with optional ``name``, ``weight``, ``covered``, ``n_reach``,
+        ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn.
+    catchments
+        Per-facility polygons with ``fid``, ``tier``, ``band_min``: clicking a facility
+        highlights its own; also dissolved into tier layers when ``tier_catchments`` is None.
+    tier_catchments
+        Union per ``tier`` and ``band_min``: one toggleable layer each, the threshold band
+        (``settings.threshold_min``, else the largest) shown on opening.
+    subdistricts
+        Boundaries with ``name`` and numeric summaries, shown in a table popup on click.
+    proposed
+        Proposed sites with ``name``, ``rank``, ``gain``, ``tier``.
+    area
+        Study-area outline (WGS-84).
+    kpis
+        Figures for the KPI panel; ``share*`` keys show as percentages, unknown keys by name.
+    title
+        Title bar text (a default title when empty).
+    lang
+        ``"zh"`` or ``"en"`` for every label.
+    basemap
+        ``"osm"``, ``"amap"`` (data shifted to GCJ-02), ``"tianditu"`` (needs
+        ``tianditu_key``) or ``"none"``.
+    tianditu_key
+        Tianditu API key.
+
+    Returns
+    -------
+    folium.Map
+        With ``window.coverageMap`` set by a script (see the module docstring).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}, not {basemap!r}")
+    datum = "gcj02" if basemap == "amap" else "wgs84"
+
+    facilities = _wgs84(facilities)
+    if facilities is None:
+        raise TypeError("facilities is required (an empty GeoDataFrame is fine)")
+    demand, catchments, tier_catchments, subdistricts, proposed = (
+        _wgs84(f) for f in (demand, catchments, tier_catchments, subdistricts, proposed)
+    )
+
+    fac_tiers = (
+        [normalize_tier(t) for t in facilities["tier"]]
+        if "tier" in facilities
+        else ["other"] * len(facilities)
+    )
+    bands = _tier_bands(tier_catchments, catchments)
+    band_tiers = [normalize_tier(t) for t in bands["tier"]] if bands is not None else []
+    tiers = _Tiers([*fac_tiers, *band_tiers])
+
+    m = folium.Map(
+        location=[30.0, 114.0],
+        zoom_start=12,
+        tiles=None,
+        prefer_canvas=True,  # 30k worker points as DOM paths would make the page crawl
+        control_scale=True,
+        max_zoom=19,
+    )
+    # Only Leaflet and jQuery (folium's Popup uses it): the markers here are inline SVG, so
+    # Bootstrap, awesome-markers and icon fonts would be dead weight and CDN requests.
+    m.default_js = [(n, u) for n, u in m.default_js if n in ("leaflet", "jquery")]
+    m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
+
+    reg = _Registry()
+    _add_basemap(m, reg, basemap, lang, tianditu_key)
+    m.get_root().header.add_child(Element(_CSS), name="coverage_css")
+
+    bounds: list[np.ndarray] = []
+
+    # Order matters on the shared canvas: area and boundaries under catchments, then points.
+    if area is not None and not shapely.is_empty(area):
+        geom = _draw_geoms([area], datum, simplify=True)[0]
+        bounds.append(np.asarray(geom.bounds))
+        group = reg.add(m, "area", _t(lang, "area"), count=1)
+        style = {"color": "#222", "weight": 2.5, "dashArray": "8 6", "fill": False}
+        _polygon_layer(group, _feature_collection([geom.boundary], [{}]), style)
+
+    if subdistricts is not None and len(subdistricts):
+        _subdistrict_layer(m, reg, subdistricts, lang, datum, bounds)
+
+    if bands is not None and len(bands):
+        _catchment_layers(m, reg, bands, tiers, lang, datum)
+
+    if demand is not None and len(demand):
+        geoms = demand.geometry.to_numpy()
+        bounds.append(np.asarray(shapely.total_bounds(geoms)))
+        for key, mask in _demand_classes(demand).items():
+            _demand_layer(m, reg, demand, key, mask, tiers, lang, datum)
+
+    if catchments is not None and len(catchments) and "fid" in catchments:
+        _facility_catchments(reg, catchments, datum)
+
+    _facility_layers(m, reg, facilities, fac_tiers, tiers, lang, datum, bounds)
+
+    if proposed is not None and len(proposed):
+        _proposed_layer(m, reg, proposed, lang, datum, bounds)
+
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+
+    _fit(m, bounds, datum)
+    _add_panels(m, reg, tiers, bands, kpis or {}, title or _t(lang, "title"), lang, basemap)
+    m.add_child(_Js(_registry_js(m, reg, tiers, lang, datum)))
+    return m
+
+
+def _fit(m: folium.Map, bounds: list[np.ndarray], datum: str) -> None:
+    boxes = [b for b in bounds if np.all(np.isfinite(b))]
+    if not boxes:
+        return
+    arr = np.vstack(boxes)
+    x0, y0 = arr[:, 0].min(), arr[:, 1].min()
+    x1, y1 = arr[:, 2].max(), arr[:, 3].max()
+    # Bounds are of drawn (possibly shifted) coordinates already.
+    m.location = [(y0 + y1) / 2, (x0 + x1) / 2]
+    m.fit_bounds([[y0, x0], [y1, x1]], padding=(20, 20))
+
+
+def _subdistrict_layer(
+    m: folium.Map,
+    reg: _Registry,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    geoms = _draw_geoms(frame.geometry.to_numpy(), datum, simplify=True)
+    bounds.append(np.asarray(shapely.total_bounds(geoms)))
+    labels = COLUMN_LABELS[lang]
+    props = []
+    columns = [c for c in frame.columns if c != frame.geometry.name and c != "name"]
+    for i, (_, row) in enumerate(frame.iterrows()):
+        rows = []
+        for col in columns:
+            value = row[col]
+            if isinstance(value, bool | np.bool_):
+                text = str(bool(value))
+            elif pd.api.types.is_number(value):
+                text = _percent(value) if _is_share(str(col)) else _number(value, digits=2)
+            elif _missing(value):
+                continue
+            else:
+                text = str(value)
+            rows.append((labels.get(str(col), str(col)), text))
+        name = row.get("name")
+        title = str(name) if not _missing(name) else f"{_t(lang, 'subdistricts')} {i + 1}"
+        props.append({"_popup": _popup_table(title, rows)})
+    group = reg.add(m, "subdistricts", _t(lang, "subdistricts"), count=len(frame))
+    # A faint fill keeps the inside clickable for the summary popup.
+    style = {
+        "color": "#555",
+        "weight": 1.5,
+        "dashArray": "4 3",
+        "fillColor": "#888",
+        "fillOpacity": 0.02,
+    }
+    _polygon_layer(group, _feature_collection(geoms, props), style, interactive=True)
+
+
+def _catchment_layers(
+    m: folium.Map, reg: _Registry, bands: gpd.GeoDataFrame, tiers: _Tiers, lang: str, datum: str
+) -> None:
+    frame = bands.assign(
+        _tier=[normalize_tier(t) for t in bands["tier"]],
+        _band=pd.to_numeric(bands["band_min"], errors="coerce"),
+    )
+    frame = frame[frame["_band"].notna()]
+    all_bands = sorted(set(frame["_band"]))
+    shown = (
+        settings.threshold_min if settings.threshold_min in all_bands else max(all_bands, default=0)
+    )
+    # Listed (and drawn) from the centre down; large bands first so small ones draw over them.
+    for tier in tiers.order:
+        for band in sorted(set(frame.loc[frame["_tier"] == tier, "_band"]), reverse=True):
+            part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
+            geoms = _draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
+            key = f"catchment_{tiers.slug[tier]}_{_band_text(band)}"
+            name = _t(lang, "catchment", label=tier_label(tier, lang), band=_band_text(band))
+            group = reg.add(m, key, name, show=band == shown, count=len(part))
+            style = _catchment_style(tiers.style[tier]["color"], band, shown)
+            _polygon_layer(group, _feature_collection(geoms, [{}] * len(geoms)), style)
+
+
+def _facility_catchments(reg: _Registry, catchments: gpd.GeoDataFrame, datum: str) -> None:
+    geoms = _draw_geoms(catchments.geometry.to_numpy(), datum, simplify=True)
+    bands = (
+        pd.to_numeric(catchments["band_min"], errors="coerce")
+        if "band_min" in catchments
+        else pd.Series(np.nan, index=catchments.index)
+    )
+    per: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    for i, (fid, band, geom) in enumerate(zip(catchments["fid"], bands, geoms, strict=True)):
+        per.setdefault(_fid_key(fid, i), []).append((geom, {"band_min": _clean(band)}))
+    for fid, items in per.items():
+        # Largest band first so the inner bands are drawn over it.
+        items.sort(key=lambda gp: -(gp[1]["band_min"] or 0))
+        reg.catchments[fid] = _feature_collection([g for g, _ in items], [p for _, p in items])
+
+
+def _facility_layers(
+    m: folium.Map,
+    reg: _Registry,
+    facilities: gpd.GeoDataFrame,
+    fac_tiers: list[str],
+    tiers: _Tiers,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    if not len(facilities):
+        return
+    pts = _draw_geoms(shapely.point_on_surface(facilities.geometry.to_numpy()), datum)
+    bounds.append(np.asarray(shapely.total_bounds(pts)))
+    frame = facilities.reset_index(drop=True)
+    tier_arr = np.asarray(fac_tiers, dtype=object)
+    for tier in tiers.order:
+        rows = np.flatnonzero(tier_arr == tier)
+        if not len(rows):
+            continue
+        slug, style = tiers.slug[tier], tiers.style[tier]
+        group = reg.add(
+            m,
+            f"facilities_{slug}",
+            _t(lang, "count", label=tier_label(tier, lang), n=len(rows)),
+            count=len(rows),
+        )
+        size = int(style["size"])
+        for i in rows:
+            row = frame.iloc[i]
+            fid = _fid_key(row.get("fid"), int(i))
+            name = row.get("name")
+            name = "" if _missing(name) else str(name)
+            attrs = (
+                f'class="cov-fac cov-tier-{slug}" data-fid="{_esc(fid)}" data-tier="{_esc(tier)}"'
+            )
+            icon = folium.DivIcon(
+                html=_svg(style["shape"], style["color"], size, attrs),
+                icon_size=(size, size),
+                icon_anchor=(size // 2, size // 2),
+                class_name="cov-fac-icon",
+            )
+            popup = folium.Popup(
+                _facility_popup(row, tier, lang, fid in reg.catchments), max_width=340
+            )
+            marker = folium.Marker(
+                [pts[i].y, pts[i].x],
+                icon=icon,
+                popup=popup,
+                tooltip=_esc(name or tier_label(tier, lang)),
+                # Centres above sub-centres above points where they overlap.
+                z_index_offset=1000 * (len(tiers.order) - tiers.order.index(tier)),
+            )
+            marker.add_to(group)
+            reg.facilities[fid] = marker.get_name()
+            reg.facility_tier[fid] = tier
+
+
+def _proposed_layer(
+    m: folium.Map,
+    reg: _Registry,
+    proposed: gpd.GeoDataFrame,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    pts = _draw_geoms(shapely.point_on_surface(proposed.geometry.to_numpy()), datum)
+    bounds.append(np.asarray(shapely.total_bounds(pts)))
+    group = reg.add(m, "proposed", _t(lang, "proposed", n=len(proposed)), count=len(proposed))
+    size = 26
+    for i, (_, row) in enumerate(proposed.reset_index(drop=True).iterrows()):
+        rank = row.get("rank")
+        rank_text = "" if _missing(rank) else _fid_key(rank, i + 1)
+        rows = []
+        if rank_text:
+            rows.append((_t(lang, "rank"), rank_text))
+        if not _missing(row.get("gain")):
+            rows.append((_t(lang, "gain"), _number(row["gain"])))
+        if not _missing(row.get("tier")):
+            rows.append((_t(lang, "proposed_tier"), tier_label(normalize_tier(row["tier"]), lang)))
+        name = row.get("name")
+        title = (
+            _t(lang, "proposed_head") + (f"：{name}" if lang == "zh" else f": {name}")
+            if not _missing(name)
+            else _t(lang, "proposed_head")
+        )
+        attrs = f'class="cov-proposed" data-rank="{_esc(rank_text)}"'
+        icon = folium.DivIcon(
+            html=_svg("star", "#6c3483", size, attrs, text=rank_text),
+            icon_size=(size, size),
+            icon_anchor=(size // 2, size // 2),
+            class_name="cov-proposed-icon",
+        )
+        folium.Marker(
+            [pts[i].y, pts[i].x],
+            icon=icon,
+            popup=folium.Popup(_popup_table(title, rows), max_width=340),
+            tooltip=_esc(title),
+            z_index_offset=5000,
+        ).add_to(group)
+
+
+# --- panels ---------------------------------------------------------------------------------
+
+_CSS = """<style>
+#cov-title{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;
+ background:rgba(255,255,255,.92);padding:6px 16px;border-radius:6px;font:bold 18px/1.3
+ "Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;box-shadow:0 1px 5px rgba(0,0,0,.4);
+ max-width:60%;text-align:center;pointer-events:none}
+.cov-panel{position:absolute;z-index:1000;background:rgba(255,255,255,.93);padding:8px 10px;
+ border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.4);font:12px/1.4 "Microsoft YaHei",
+ "PingFang SC","Noto Sans CJK SC",sans-serif;max-height:45vh;overflow-y:auto}
+#cov-kpi{left:10px;bottom:64px;min-width:180px}
+#cov-legend{right:10px;bottom:30px;max-width:280px}
+.cov-panel h4,.cov-popup h4{margin:0 0 4px;font-size:13px}
+.cov-panel table,.cov-popup table{border-collapse:collapse}
+.cov-panel td,.cov-panel th,.cov-popup td,.cov-popup th{padding:1px 6px 1px 0;text-align:left;
+ vertical-align:top}
+.cov-popup th{font-weight:normal;color:#555;white-space:nowrap}
+.cov-kpi-value{font-weight:bold;text-align:right!important;font-size:14px}
+.cov-hint,.cov-note{color:#666;font-size:11px;margin-top:4px}
+.cov-sw{display:inline-block;width:14px;height:10px;margin-right:4px;vertical-align:middle;
+ border:1px solid #666}
+.cov-dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin:0 6px 0 3px;
+ vertical-align:middle}
+.cov-legend-row svg{vertical-align:middle;margin-right:4px}
+.cov-fac-icon,.cov-proposed-icon{background:none;border:none}
+.cov-fac,.cov-proposed{filter:drop-shadow(0 0 1.5px rgba(0,0,0,.8));cursor:pointer;display:block}
+.leaflet-control-layers-expanded{max-height:55vh;overflow-y:auto;font-size:12px}
+</style>"""
+
+
+def _kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
+    labels = KPI_LABELS[lang]
+    rows = []
+    for key, value in kpis.items():
+        key = str(key)
+        if key in labels and key != "share_tier":
+            label = labels[key]
+        elif key.startswith("share_") and normalize_tier(key[6:]) in TIER_LABELS[lang]:
+            label = labels["share_tier"].format(label=tier_label(normalize_tier(key[6:]), lang))
+        else:
+            label = key
+        text = _percent(value) if _is_share(key) else _number(value, digits=2)
+        rows.append((label, text))
+    return rows
+
+
+def _add_panels(
+    m: folium.Map,
+    reg: _Registry,
+    tiers: _Tiers,
+    bands: gpd.GeoDataFrame | None,
+    kpis: Mapping[str, float],
+    title: str,
+    lang: str,
+    basemap: str,
+) -> None:
+    root = m.get_root()
+    root.html.add_child(Element(f'<div id="cov-title">{_esc(title)}</div>'), name="cov_title")
+
+    if kpis:
+        body = "".join(
+            f'<tr><td>{_esc(k)}</td><td class="cov-kpi-value">{_esc(v)}</td></tr>'
+            for k, v in _kpi_rows(kpis, lang)
+        )
+        root.html.add_child(
+            Element(
+                f'<div id="cov-kpi" class="cov-panel"><h4>{_esc(_t(lang, "kpi"))}</h4>'
+                f"<table>{body}</table></div>"
+            ),
+            name="cov_kpi",
+        )
+
+    parts = [f"<h4>{_esc(_t(lang, 'legend'))}</h4>"]
+    fac = [t for t in tiers.order if f"facilities_{tiers.slug[t]}" in reg.layers]
+    for tier in fac:
+        st = tiers.style[tier]
+        parts.append(
+            f'<div class="cov-legend-row">{_svg(st["shape"], st["color"], 14)}'
+            f"{_esc(tier_label(tier, lang))}</div>"
+        )
+    if bands is not None and len(bands):
+        values = sorted(set(pd.to_numeric(bands["band_min"], errors="coerce").dropna()))
+        sw = "".join(
+            f'<span class="cov-sw" style="background:rgba(60,60,60,{_BAND_OPACITY.get(b, 0.15)})">'
+            f"</span>{_esc(_t(lang, 'band', band=_band_text(b)))} "
+            for b in values
+        )
+        parts.append(f'<div class="cov-legend-row">{_esc(_t(lang, "catchments"))}: {sw}</div>')
+    for key in ("demand_uncovered", "demand_covered", "demand_cross", "demand"):
+        if key in reg.layers:
+            color = _DEMAND_STYLE[key]["fillColor"]
+            parts.append(
+                f'<div class="cov-legend-row"><span class="cov-dot" style="background:{color}">'
+                f"</span>{_esc(reg.names[key])}</div>"
+            )
+    if "proposed" in reg.layers:
+        parts.append(
+            f'<div class="cov-legend-row">{_svg("star", "#6c3483", 16)}'
+            f"{_esc(_t(lang, 'proposed_head'))}</div>"
+        )
+    notes = [*reg.notes]
+    if reg.catchments:
+        notes.append(_t(lang, "click_hint"))
+    if basemap == "amap":
+        notes.append(_t(lang, "gcj02"))
+    if basemap != "none":
+        notes.append(_t(lang, "offline"))
+    parts += [f'<div class="cov-note">{_esc(n)}</div>' for n in notes]
+    root.html.add_child(
+        Element(f'<div id="cov-legend" class="cov-panel">{"".join(parts)}</div>'),
+        name="cov_legend",
+    )
+
+
+def _registry_js(m: folium.Map, reg: _Registry, tiers: _Tiers, lang: str, datum: str) -> str:
+    layers = ",".join(f"{_js(k)}:{v}" for k, v in reg.layers.items())
+    facilities = ",".join(f"{_js(k)}:{v}" for k, v in reg.facilities.items())
+    colors = {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()}
+    return f"""(function(){{
+var map={m.get_name()};
+var reg=window.coverageMap={{map:map,lang:{_js(lang)},datum:{_js(datum)},
+layers:{{{layers}}},names:{_js(reg.names)},counts:{_js(reg.counts)},
+facilities:{{{facilities}}},catchments:{_js(reg.catchments)},
+highlight:L.featureGroup().addTo(map),selected:null,ready:false}};
+var colors={_js(colors)},front={_js(reg.front)};
+reg.clearCatchment=function(){{reg.highlight.clearLayers();reg.selected=null;}};
+reg.showCatchment=function(fid){{fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
+if(!fc||!fc.features.length){{return null;}}
+var c=colors[fid]||'#000';
+var lyr=L.geoJSON(fc,{{interactive:false,style:function(f){{return {{color:'#111',weight:2.5,
+fillColor:c,fillOpacity:0.18,dashArray:null}};}}}}).addTo(reg.highlight);
+reg.selected=fid;return lyr;}};
+Object.keys(reg.facilities).forEach(function(fid){{
+reg.facilities[fid].on('click',function(){{reg.showCatchment(fid);}});}});
+// Clicks on markers, worker points and boundaries do not bubble: this is the background.
+map.on('click',function(){{reg.clearCatchment();}});
+// Catchment layers switched on later would be drawn over the worker points on the shared
+// canvas: lift the points (and the highlight) back on top.
+map.on('overlayadd',function(){{front.forEach(function(k){{var l=reg.layers[k];
+if(l&&map.hasLayer(l)){{l.bringToFront();}}}});reg.highlight.bringToFront();}});
+reg.ready=true;
+}})();"""
+
+
+# --- saving ---------------------------------------------------------------------------------
+
+# (pattern on the URL, kind, vendored file). Matched loosely on package and version, so the
+# same file serves whichever CDN a folium release points at.
+_ASSETS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(r"leaflet[@/-]1\.9\.3/(dist/)?leaflet\.js$"), "js", "leaflet-1.9.3/leaflet.js"),
+    (re.compile(r"leaflet[@/-]1\.9\.3/(dist/)?leaflet\.css$"), "css", "leaflet-1.9.3/leaflet.css"),
+    (
+        re.compile(r"jquery-3\.7\.1\.min\.js$|jquery@3\.7\.1/dist/jquery\.min\.js$"),
+        "js",
+        "jquery-3.7.1/jquery.min.js",
+    ),
+]
+
+_SCRIPT_RE = re.compile(
+    r"<script\b[^>]*?\bsrc\s*=\s*([\"'])(?P<url>[^\"']+)\1[^>]*>\s*</script>", re.I
+)
+_LINK_RE = re.compile(r"<link\b[^>]*?\bhref\s*=\s*([\"'])(?P<url>[^\"']+)\1[^>]*>", re.I)
+_REMOTE_RE = re.compile(r"^(https?:)?//", re.I)
+
+# Leaflet finds its default marker image from the CSS url(); with a data: URI that detection
+# yields nonsense, so point the default icon at the inlined images directly.
+_ICON_FIX = (
+    "L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({{iconUrl:{icon},"
+    "iconRetinaUrl:{icon2x},shadowUrl:{shadow}}});"
+)
+
+
+@lru_cache(maxsize=8)
+def _data_uri(path: str) -> str:
+    data = Path(path).read_bytes()
+    mime = "image/png" if path.endswith(".png") else "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@lru_cache(maxsize=8)
+def _asset(rel: str) -> str:
+    """A vendored file ready to inline: source maps dropped, CSS images as data: URIs."""
+    path = STATIC / rel
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^\s*//# sourceMappingURL=.*$", "", text, flags=re.M)
+    if rel.endswith(".css"):
+
+        def inline(match: re.Match[str]) -> str:
+            target = (path.parent / match.group(2)).resolve()
+            if not target.is_file():
+                return match.group(0)  # e.g. url(#default#VML): no file behind it
+            return f'url("{_data_uri(str(target))}")'
+
+        text = re.sub(r"url\((['\"]?)(?!data:|#)([^'\")]+)\1\)", inline, text)
+    if rel.endswith("leaflet.js"):
+        img = STATIC / "leaflet-1.9.3" / "images"
+        text += "\n" + _ICON_FIX.format(
+            icon=_js(_data_uri(str(img / "marker-icon.png"))),
+            icon2x=_js(_data_uri(str(img / "marker-icon-2x.png"))),
+            shadow=_js(_data_uri(str(img / "marker-shadow.png"))),
+        )
+    return text
+
+
+def _vendored(url: str) -> tuple[str, str] | None:
+    for pattern, kind, rel in _ASSETS:
+        if pattern.search(url):
+            return kind, rel
+    return None
+
+
+def inline_assets(page: str) -> str:
+    """Replace CDN ``<script src>``/``<link href>`` tags by vendored content inline.
+
+    Raises
+    ------
+    ValueError
+        When a remote script or stylesheet is not vendored (e.g. a folium plugin's): better
+        than a map that silently breaks on an offline office machine.
+    """
+    missing: list[str] = []
+
+    def script(match: re.Match[str]) -> str:
+        url = match.group("url")
+        if not _REMOTE_RE.match(url):
+            return match.group(0)
+        found = _vendored(url)
+        if found is None or found[0] != "js":
+            missing.append(url)
+            return match.group(0)
+        code = _asset(found[1]).replace("</script", "<\\/script")
+        return f"<script>/* {found[1]} */\n{code}\n</script>"
+
+    def link(match: re.Match[str]) -> str:
+        tag, url = match.group(0), match.group("url")
+        if not re.search(r"\brel\s*=\s*[\"']?stylesheet", tag, re.I) or not _REMOTE_RE.match(url):
+            return tag
+        found = _vendored(url)
+        if found is None or found[0] != "css":
+            missing.append(url)
+            return tag
+        css = _asset(found[1]).replace("</style", "<\\/style")
+        return f"<style>/* {found[1]} */\n{css}\n</style>"
+
+    page = _SCRIPT_RE.sub(script, page)
+    page = _LINK_RE.sub(link, page)
+    if missing:
+        raise ValueError(
+            "cannot make the map self-contained: no vendored copy of "
+            + ", ".join(sorted(set(missing)))
+            + " (maps from coverage_map need only Leaflet and jQuery; see coverage/static)"
+        )
+    return page
+
+
+def save_map(m: folium.Map, path: str | Path, *, self_contained: bool = False) -> Path:
+    """Write the map as one HTML file, atomically.
+
+    Parameters
+    ----------
+    m
+        A map, normally from :func:`coverage_map`.
+    path
+        Target ``.html`` file; replaced only once the whole page is written.
+    self_contained
+        Inline Leaflet and jQuery from ``coverage/static`` so the page makes no CDN request
+        (basemap tiles still need the network; the data shows without them).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    page = m.get_root().render()
+    if self_contained:
+        page = inline_assets(page)
+    return write_text(path, page)
+
+
+# --- static map -----------------------------------------------------------------------------
+
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Sarasa Gothic SC",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "Noto Sans CJK JP",
+)
+
+_PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}  # landscape, inches
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of a font matplotlib can use for Chinese labels, or None."""
+    from matplotlib import font_manager
+
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for name in _CJK_FONTS:
+        if name in names:
+            return name
+    for name in sorted(names):
+        if re.search(r"CJK|Hei|Song|Ming|Kai|WenQuanYi|YaHei", name):
+            return name
+    return None
+
+
+def _scale_bar(ax: Any, lang: str) -> None:
+    """A plain scale bar in the lower left (axes in metres)."""
+    from matplotlib.patches import Rectangle
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    target = (x1 - x0) / 5
+    steps = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000]
+    length = max([s for s in steps if s <= target] or [steps[0]])
+    bx, by, h = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05, (y1 - y0) * 0.008
+    for k in range(2):
+        ax.add_patch(
+            Rectangle(
+                (bx + k * length / 2, by),
+                length / 2,
+                h,
+                facecolor="black" if k == 0 else "white",
+                edgecolor="black",
+                lw=0.8,
+                zorder=20,
+            )
+        )
+    if length >= 1000:
+        text = f"{length / 1000:g} 公里" if lang == "zh" else f"{length / 1000:g} km"
+    else:
+        text = f"{length} 米" if lang == "zh" else f"{length} m"
+    ax.text(bx + length / 2, by + 2.2 * h, text, ha="center", va="bottom", fontsize=8, zorder=20)
+
+
+def _north_arrow(ax: Any, lang: str) -> None:
+    ax.annotate(
+        "北" if lang == "zh" else "N",
+        xy=(0.96, 0.95),
+        xytext=(0.96, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 3, "headwidth": 10, "headlength": 10},
+        zorder=20,
+    )
+
+
+def save_static_map(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | None,
+    tier_catchments: gpd.GeoDataFrame | None,
+    area: shapely.Geometry | None,
+    path: str | Path,
+    *,
+    lang: str = "zh",
+    paper: str = "A4",
+    dpi: int = 200,
+    title: str = "",
+) -> Path:
+    """Printable map (PNG or PDF by the file suffix) of catchments, facilities and gaps.
+
+    Parameters
+    ----------
+    facilities, demand, tier_catchments, area
+        As for :func:`coverage_map` (EPSG:4326); only uncovered worker points are drawn
+        prominently, covered ones faintly.
+    path
+        ``.png`` or ``.pdf`` target, written atomically.
+    lang
+        ``"zh"`` or ``"en"``. Without a Chinese font matplotlib can find, English labels are
+        used and a warning says so (install e.g. ``fonts-noto-cjk``).
+    paper
+        ``"A4"`` or ``"A3"``, landscape.
+    dpi
+        Resolution of a PNG.
+    title
+        Title (a default title when empty).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if paper not in _PAPER_IN:
+        raise ValueError(f"paper must be one of {tuple(_PAPER_IN)}, not {paper!r}")
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("png", "pdf"):
+        raise ValueError(f"save_static_map writes .png or .pdf, not {path.suffix!r}")
+
+    font = cjk_font()
+    rc: dict[str, Any] = {"axes.unicode_minus": False, "pdf.fonttype": 42}
+    if font:
+        rc["font.family"] = [font, "sans-serif"]
+    elif lang == "zh" or re.search(r"[^\x00-\x7f]", title):
+        warnings.warn(
+            "no Chinese font found for matplotlib (install fonts-noto-cjk); the static map "
+            "uses English labels",
+            stacklevel=2,
+        )
+        lang = "en"
+        if re.search(r"[^\x00-\x7f]", title):
+            title = ""
+    title = title or _t(lang, "title")
+
+    facilities = _wgs84(facilities)
+    demand, tier_catchments = _wgs84(demand), _wgs84(tier_catchments)
+    sample = [g for g in (facilities, demand) if g is not None and len(g)]
+    if area is not None and not shapely.is_empty(area):
+        c = shapely.centroid(area)
+        crs = utm_epsg([c.x], [c.y])
+    elif sample:
+        pts = shapely.point_on_surface(pd.concat([g.geometry for g in sample]).to_numpy())
+        crs = utm_epsg(shapely.get_x(pts), shapely.get_y(pts))
+    else:
+        raise ValueError("nothing to draw: no facilities, demand or area")
+
+    fac_tiers = (
+        [normalize_tier(t) for t in facilities["tier"]]
+        if facilities is not None and "tier" in facilities
+        else ["other"] * (0 if facilities is None else len(facilities))
+    )
+    band_tiers = (
+        [normalize_tier(t) for t in tier_catchments["tier"]]
+        if tier_catchments is not None and "tier" in tier_catchments
+        else []
+    )
+    tiers = _Tiers([*fac_tiers, *band_tiers])
+    markers = {"square": "s", "diamond": "D", "circle": "o", "triangle": "^"}
+
+    with rc_context(rc):
+        fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.02, 0.04, 0.74, 0.88))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        handles: list[Any] = []
+
+        if tier_catchments is not None and len(tier_catchments):
+            tc = tier_catchments.to_crs(crs).assign(
+                _tier=band_tiers or ["other"] * len(tier_catchments),
+                _band=pd.to_numeric(tier_catchments.get("band_min", np.nan), errors="coerce"),
+            )
+            for tier in reversed(tiers.order):
+                part = tc[tc["_tier"] == tier]
+                if not len(part):
+                    continue
+                color = tiers.style[tier]["color"]
+                for band in sorted(set(part["_band"].dropna()), reverse=True) or [np.nan]:
+                    sub = part if np.isnan(band) else part[part["_band"] == band]
+                    sub.plot(
+                        ax=ax,
+                        color=color,
+                        alpha=_BAND_OPACITY.get(float(band), 0.15),
+                        edgecolor=color,
+                        linewidth=0.4,
+                        zorder=2,
+                    )
+                handles.append(
+                    Patch(
+                        facecolor=color,
+                        alpha=0.35,
+                        edgecolor=color,
+                        label=_t(
+                            lang,
+                            "catchment",
+                            label=tier_label(tier, lang),
+                            band="≤" + _band_text(part["_band"].max()),
+                        ),
+                    )
+                )
+
+        if area is not None and not shapely.is_empty(area):
+            gpd.GeoSeries([area], crs=4326).to_crs(crs).boundary.plot(
+                ax=ax, color="#222", linewidth=1.2, linestyle="--", zorder=3
+            )
+            handles.append(Line2D([], [], color="#222", ls="--", label=_t(lang, "area")))
+
+        if demand is not None and len(demand):
+            dm = demand.to_crs(crs)
+            classes = _demand_classes(demand)
+            unc = classes.get("demand_uncovered")
+            if unc is not None:
+                covered = dm[~unc]
+                if len(covered):
+                    covered.plot(ax=ax, color="#7f8c8d", markersize=0.6, alpha=0.5, zorder=4)
+                    handles.append(
+                        Line2D(
+                            [],
+                            [],
+                            marker="o",
+                            ls="",
+                            color="#7f8c8d",
+                            ms=3,
+                            label=_t(lang, "demand_covered", n=f"{len(covered):,}"),
+                        )
+                    )
+                if unc.any():
+                    dm[unc].plot(ax=ax, color="#e74c3c", markersize=3, zorder=5)
+                    handles.append(
+                        Line2D(
+                            [],
+                            [],
+                            marker="o",
+                            ls="",
+                            color="#e74c3c",
+                            ms=4,
+                            label=_t(lang, "demand_uncovered", n=f"{int(unc.sum()):,}"),
+                        )
+                    )
+            else:
+                dm.plot(ax=ax, color="#566573", markersize=0.8, zorder=4)
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        ls="",
+                        color="#566573",
+                        ms=3,
+                        label=_t(lang, "demand", n=f"{len(dm):,}"),
+                    )
+                )
+
+        if facilities is not None and len(facilities):
+            fc = facilities.to_crs(crs).reset_index(drop=True)
+            pts = shapely.point_on_surface(fc.geometry.to_numpy())
+            tier_arr = np.asarray(fac_tiers, dtype=object)
+            for tier in tiers.order:
+                rows = np.flatnonzero(tier_arr == tier)
+                if not len(rows):
+                    continue
+                st = tiers.style[tier]
+                mk = markers.get(st["shape"], "^")
+                ax.scatter(
+                    shapely.get_x(pts[rows]),
+                    shapely.get_y(pts[rows]),
+                    marker=mk,
+                    s=st["size"] ** 2 / 4,
+                    c=st["color"],
+                    edgecolors="white",
+                    linewidths=0.8,
+                    zorder=10 + (tier == "centre"),
+                )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker=mk,
+                        ls="",
+                        color=st["color"],
+                        markeredgecolor="white",
+                        ms=st["size"] / 2.5,
+                        label=_t(lang, "count", label=tier_label(tier, lang), n=len(rows)),
+                    )
+                )
+                if tier == "centre" and "name" in fc:
+                    for r in rows:
+                        name = fc.at[r, "name"]
+                        if not _missing(name) and (font or str(name).isascii()):
+                            ax.annotate(
+                                str(name),
+                                (pts[r].x, pts[r].y),
+                                xytext=(6, 6),
+                                textcoords="offset points",
+                                fontsize=7,
+                                zorder=12,
+                            )
+
+        if area is not None and not shapely.is_empty(area):
+            x0, y0, x1, y1 = gpd.GeoSeries([area], crs=4326).to_crs(crs).total_bounds
+            pad = 0.03 * max(x1 - x0, y1 - y0)
+            ax.set_xlim(x0 - pad, x1 + pad)
+            ax.set_ylim(y0 - pad, y1 + pad)
+        _scale_bar(ax, lang)
+        _north_arrow(ax, lang)
+        fig.suptitle(title, fontsize=16, fontweight="bold", y=0.97)
+        fig.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.77, 0.9),
+            fontsize=8,
+            frameon=False,
+            title=_t(lang, "legend"),
+        )
+        note = (
+            "坐标：WGS-84\n步行时间按OpenStreetMap路网计算\n© OpenStreetMap contributors"
+            if lang == "zh"
+            else "Coordinates: WGS-84\nWalking times on the OpenStreetMap street network\n"
+            "© OpenStreetMap contributors"
+        )
+        fig.text(0.77, 0.05, note, fontsize=6, color="#555", va="bottom")
+
+        def writer(tmp: Path) -> None:
+            fig.savefig(tmp, format=fmt, dpi=dpi)
+
+        return write_with(path, writer)

@@ -49,6 +49,11 @@ OSM_TAGS: dict[str, Any] = {
 }
 
 
+#: Role words planners write in Chinese registers.
+_ROLE_WORDS = {"候选": "candidate", "备选": "candidate", "已建": "existing", "现有": "existing",
+               "排除": "excluded", "不可用": "excluded"}  # fmt: skip
+
+
 # --- candidates -----------------------------------------------------------------------------
 
 
@@ -169,6 +174,7 @@ def candidate_sites(
         if "role" not in f:
             f["role"] = "candidate"
         f["role"] = f["role"].fillna("candidate").astype(str).str.strip().str.lower()
+        f["role"] = f["role"].replace(_ROLE_WORDS).replace("", "candidate")
         bad = ~f["role"].isin(["candidate", "existing", "excluded"])
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])

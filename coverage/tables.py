@@ -70,6 +70,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "area": ("area", "floor_area", "面积", "建筑面积", "使用面积", "场地面积"),
     "address": ("address", "addr", "地址", "详细地址"),
+    "role": ("role", "status", "角色", "状态", "选址状态"),  # candidate / existing / excluded
     "district": ("district", "区", "区县", "所属区", "所属区县", "行政区"),
     "subdistrict": (
         "subdistrict", "township", "街道", "镇街", "街镇", "所属街道", "街道办事处", "乡镇街道",
@@ -999,6 +1000,7 @@ _FIELD_LABELS = {
     "weight": "weight",
     "area": "area",
     "address": "address",
+    "role": "role",
     "district": "district",
     "subdistrict": "sub-district",
 }

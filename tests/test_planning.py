@@ -1,0 +1,162 @@
+"""Candidate sites, site times and plans: hand-checked instances and the small Wuhan scenario."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from scipy import sparse
+
+from coverage import analysis, planning
+from coverage.errors import InputError
+
+
+def test_grid_candidates_pick_the_node_nearest_each_cell_centre(hand):
+    # 4 × 4 grid, 100 m blocks: nodes at 0, 100, 200, 300 m (+ origin). With 200 m cells
+    # aligned on multiples of 200 m (the origin is a multiple of 200 too), every cell holds
+    # 2 × 2 nodes and its centre (100, 100) + 200·(i, j) is a node itself, except that nodes at
+    # 300 fall into cells whose centres (500) are beyond the grid: those pick the node nearest.
+    net = hand.net(hand.grid(4, 100.0))
+    g = planning.grid_candidates(net, 200.0)
+    xy = np.c_[g.to_crs(net.crs).geometry.x - hand.x0, g.to_crs(net.crs).geometry.y - hand.y0]
+    got = sorted(map(tuple, np.round(xy).astype(int).tolist()))
+    assert got == [(100, 100), (100, 300), (300, 100), (300, 300)]
+    assert (g["role"] == "candidate").all() and (g["source"] == "grid").all()
+
+
+def test_grid_candidates_respect_the_area(hand):
+    net = hand.net(hand.grid(4, 100.0))
+    west = gpd.GeoSeries(
+        [shapely.box(hand.x0 - 10, hand.y0 - 10, hand.x0 + 150, hand.y0 + 310)], crs=hand.crs
+    ).to_crs(4326)
+    g = planning.grid_candidates(net, 200.0, area=west.iloc[0])
+    xs = np.round(g.to_crs(net.crs).geometry.x - hand.x0).astype(int)
+    assert set(xs) == {100}  # only cells west of x = 150 m
+
+
+def test_candidate_roles_and_bad_role(tmp_path):
+    pts = gpd.GeoSeries(
+        shapely.points([[114.27, 30.59], [114.28, 30.59], [114.29, 30.59]]), crs=4326
+    )
+    f = gpd.GeoDataFrame(
+        {
+            "name": ["a", "", "c"],
+            "role": ["已建", None, "排除"],
+            "row": [2, 3, 4],
+            "layer": "c.csv",
+        },
+        geometry=pts.values,
+        crs=4326,
+    )
+    out = planning.candidate_sites(f)
+    assert out["role"].tolist() == ["existing", "candidate", "excluded"]
+    assert out["name"].tolist()[1] == "site-2"
+    f.loc[2, "role"] = "maybe"
+    with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
+        planning.candidate_sites(f)
+
+
+def test_osm_candidates_from_an_osm_file(fixtures_dir):
+    c = planning.osm_candidates(osm_file=fixtures_dir / "amenities.osm")
+    assert sorted(c["name"]) == ["amenity=townhall", "江北区图书馆", "观音桥社区服务中心"]
+    town = c[c["osm_tag"] == "amenity=townhall"].geometry.iloc[0]
+    assert shapely.box(106.526, 29.578, 106.527, 29.579).contains(town)  # inside the building
+
+
+def test_site_times_equal_the_coverage_times(hand):
+    net = hand.net(hand.grid(3, 100.0))
+    sites = gpd.GeoDataFrame(geometry=list(hand.pts([(0, 0), (200, 150)])), crs=hand.crs)
+    dem = gpd.GeoDataFrame(
+        {"weight": [1.0, 1.0, 1.0]},
+        geometry=list(hand.pts([(50, 0), (200, 200), (100, 130)])),
+        crs=hand.crs,
+    )
+    t, _ = planning.site_times(net, sites.to_crs(4326), dem.to_crs(4326), 5.0)
+    cov = analysis.evaluate(net, sites.assign(tier="point"), dem, threshold_min=5.0)
+    np.testing.assert_allclose(t.toarray(), cov.times.toarray())
+    # By hand (1 m/s): site 0 → (50,0) 50 s; (100,130): 100 + 100 + 30 access... via (100,100)
+    # is 200 s then 30 s off the street = 230 s. Site 1 at (200,150) is on the street x = 200.
+    assert t[0, 0] == pytest.approx(50 / 60)
+    assert t[0, 2] == pytest.approx(230 / 60)
+    assert t[1, 1] == pytest.approx(50 / 60)
+
+
+def _brute_mclp(cover: np.ndarray, w: np.ndarray, k: int, existing: list[int], free: list[int]):
+    best = -1.0
+    for combo in itertools.combinations(free, k):
+        open_ = existing + list(combo)
+        best = max(best, float(w[cover[open_].any(axis=0)].sum()))
+    return best
+
+
+def test_propose_counts_existing_sites_and_reports_gains():
+    rng = np.random.default_rng(3)
+    n_s, n_d = 9, 30
+    dense = np.where(rng.random((n_s, n_d)) < 0.25, rng.uniform(0, 20, (n_s, n_d)), np.inf)
+    cost = sparse.csr_matrix(  # store only finite entries (a stored entry means reachable)
+        (
+            dense[np.isfinite(dense)],
+            np.nonzero(np.isfinite(dense))[1],
+            np.r_[0, np.cumsum(np.isfinite(dense).sum(1))],
+        ),
+        shape=dense.shape,
+    )
+    w = rng.integers(1, 10, n_d).astype(float)
+    sites = gpd.GeoDataFrame(
+        {"name": [f"s{i}" for i in range(n_s)],
+         "role": ["existing", "existing"] + ["candidate"] * 6 + ["excluded"]},
+        geometry=shapely.points(np.c_[np.arange(n_s), np.zeros(n_s)]),
+        crs=4326,
+    )  # fmt: skip
+    plan = planning.propose(cost, w, sites, model="mclp", k=2, threshold_min=15.0, curve=True)
+    cover = dense <= 15.0
+    best = _brute_mclp(cover, w, 2, [0, 1], list(range(2, 8)))
+    assert plan.model.objective == pytest.approx(best)
+    assert plan.after_share == pytest.approx(best / w.sum())
+    assert plan.before_share == pytest.approx(w[cover[[0, 1]].any(axis=0)].sum() / w.sum())
+    assert 8 not in plan.model.selected and not {0, 1} & set(plan.model.selected)
+    assert plan.proposed["rank"].tolist() == [1, 2]
+    assert plan.proposed["cumulative_share"].iloc[-1] == pytest.approx(plan.after_share)
+    assert plan.proposed["gain"].sum() == pytest.approx(best - plan.before_share * w.sum())
+    # LSCP for the share this plan reached needs at most 2 sites; brute force says how many.
+    lscp = planning.propose(
+        cost, w, sites, model="lscp", target=plan.after_share, threshold_min=15.0
+    )
+    need = min(
+        k for k in range(0, 3) if _brute_mclp(cover, w, k, [0, 1], list(range(2, 8))) >= best - 1e-9
+    )
+    assert len(lscp.model.selected) == need
+
+
+def test_staged_plan_treats_earlier_stages_as_built():
+    # Sites a, b reach demand 0-1 and 2-3 in 5 min; c reaches all four in 12 min. Stage 1
+    # (p-median, 20 min, unserved demand charged 2 × 20 = 40 min): a costs 5·3 + 40·7 = 295,
+    # b 5·7 + 40·3 = 155, c 12·10 = 120 → c. Stage 2 (points, 10 min): c reaches nobody.
+    rows = [[0, 1], [2, 3], [0, 1, 2, 3]]
+    t15 = [[5.0, 5.0], [5.0, 5.0], [12.0, 12.0, 12.0, 12.0]]
+
+    def csr(times):  # noqa: E306
+        data = [v for r in times for v in r]
+        idx = [c for r in rows for c in r]
+        ptr = np.r_[0, np.cumsum([len(r) for r in rows])]
+        return sparse.csr_matrix((data, idx, ptr), shape=(3, 4))
+
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    sites = gpd.GeoDataFrame(
+        {"name": ["a", "b", "c"], "role": "candidate"},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0]]),
+        crs=4326,
+    )
+    times = {"subcentre": csr(t15), "point": csr(t15)}
+    plans = planning.staged_plan(
+        times, w, sites, [("subcentre", "pmedian", 1, None), ("point", "mclp", 1, None)],
+        {"subcentre": 20.0, "point": 10.0},
+    )  # fmt: skip
+    assert plans[0].model.selected.tolist() == [2]
+    # Stage 2: c is built now but reaches nobody within 10 min; b covers 7 of 10, a only 3.
+    assert plans[1].before_share == 0.0
+    assert plans[1].model.selected.tolist() == [1]
+    assert plans[1].after_share == pytest.approx(0.7)

@@ -301,7 +301,7 @@ _AMAP_URL = (
 )
 _AMAP_ATTR = '&copy; <a href="https://www.amap.com/">高德地图 AutoNavi</a>'
 _TDT_URL = (
-    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
     "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
     "&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}"
 )
@@ -1237,14 +1237,24 @@ def _add_panels(
 def _registry_js(m: folium.Map, reg: _Registry, tiers: _Tiers, lang: str, datum: str) -> str:
     layers = ",".join(f"{_js(k)}:{v}" for k, v in reg.layers.items())
     facilities = ",".join(f"{_js(k)}:{v}" for k, v in reg.facilities.items())
-    colors = {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()}
+    meta = {
+        "lang": lang,
+        "datum": datum,
+        "names": reg.names,
+        "counts": reg.counts,
+        "catchments": reg.catchments,
+        "colors": {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()},
+        "front": reg.front,
+    }
+    # The data sits on one line as plain JSON ("var coverageMeta=...;"), easy to check from tests.
     return f"""(function(){{
 var map={m.get_name()};
-var reg=window.coverageMap={{map:map,lang:{_js(lang)},datum:{_js(datum)},
-layers:{{{layers}}},names:{_js(reg.names)},counts:{_js(reg.counts)},
-facilities:{{{facilities}}},catchments:{_js(reg.catchments)},
+var coverageMeta={_js(meta)};
+var reg=window.coverageMap={{map:map,lang:coverageMeta.lang,datum:coverageMeta.datum,
+layers:{{{layers}}},names:coverageMeta.names,counts:coverageMeta.counts,
+facilities:{{{facilities}}},catchments:coverageMeta.catchments,
 highlight:L.featureGroup().addTo(map),selected:null,ready:false}};
-var colors={_js(colors)},front={_js(reg.front)};
+var colors=coverageMeta.colors,front=coverageMeta.front;
 reg.clearCatchment=function(){{reg.highlight.clearLayers();reg.selected=null;}};
 reg.showCatchment=function(fid){{fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
 if(!fc||!fc.features.length){{return null;}}

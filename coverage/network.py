@@ -602,6 +602,32 @@ def download(
     return from_graph(G, **kwargs)
 
 
+def geocode_area(place: str, cache_dir: str | Path = settings.cache_folder) -> shapely.Geometry:
+    """The boundary polygon (WGS-84) of a place name, via osmnx/Nominatim, cached on disk.
+
+    Used as the study area when a scenario names a place but no area file; the second run reads
+    the cached GeoJSON and needs no internet.
+    """
+    cache = Path(cache_dir) / f"area-{_download_key({'place': place})}.geojson"
+    if cache.exists():
+        return shapely.union_all(gpd.read_file(cache).to_crs(4326).geometry.values)
+    ox = _configure_osmnx()
+    ox.settings.use_cache = True
+    ox.settings.cache_folder = str(Path(cache_dir) / "http")
+    try:
+        gdf = ox.geocode_to_gdf(place)
+    except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
+        raise NetworkError(f"could not find the boundary of '{place}': {exc}") from exc
+    kinds = set(gdf.geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise NetworkError(f"'{place}' geocodes to {sorted(kinds)}, not an area; give [area] path")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".part")
+    gdf[["geometry"]].to_file(tmp, driver="GeoJSON")
+    tmp.replace(cache)
+    return shapely.union_all(gdf.geometry.values)
+
+
 def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
     """Load a walking network from a file, choosing the reader by its suffix."""
     path = Path(path)

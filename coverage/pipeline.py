@@ -83,7 +83,11 @@ def _noop(_: str) -> None:
 
 
 def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]:
-    """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given."""
+    """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
+
+    Without an area file the area is the sub-districts' union, or the boundary of the network's
+    ``place`` (geocoded once, then cached).
+    """
     area = None
     if s.area.path is not None:
         p = s.input_path(s.area.path)
@@ -103,6 +107,9 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
             )
         if area is None:
             area = shapely.union_all(subs.geometry.values)
+    if area is None and s.network.place is not None:
+        # No area file: the named place's boundary (Nominatim, cached with the network).
+        area = network.geocode_area(s.network.place, s.cache_dir)
     return area, subs
 
 

@@ -279,3 +279,36 @@ def test_settings_restored(ox_settings):
     assert ox.settings.overpass_url == "https://overpass-api.de/api"
     assert ox.settings.nominatim_url == "https://nominatim.openstreetmap.org/"
     assert ox.settings.overpass_rate_limit is True
+
+
+def test_place_scenario_runs_online_then_offline(fake_osm, ox_settings, tmp_path):
+    """A scenario naming only a place (like data/jiangbei): boundary and network are fetched
+    once over HTTP, then the run works with no server at all."""
+    from coverage import pipeline
+
+    (tmp_path / "fac.csv").write_text(
+        "名称,层级,经度,纬度\n站点A,point,106.5300,29.5801\n站点B,subcentre,106.5320,29.5809\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "dem.csv").write_text(
+        "lon,lat,workers\n106.5310,29.5800,10\n106.5320,29.5805,20\n106.5301,29.5810,30\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "s.toml").write_text(
+        f'name = "jb"\n[network]\nplace = "{PLACE}"\ncache_dir = "cache"\n'
+        '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "workers"\n',
+        encoding="utf-8",
+    )
+    first = pipeline.run(tmp_path / "s.toml", write=False)
+    assert first.layers.area is not None and first.layers.area.area > 0
+    assert len(list((tmp_path / "cache").glob("area-*.geojson"))) == 1
+    assert len(first.coverage.demand) == 3 and len(first.coverage.facilities) == 2
+    assert first.coverage.demand["covered"].all()  # everything is a few hundred metres apart
+    fake_osm.stop()
+    for f in (tmp_path / "cache" / "http").glob("*"):
+        f.unlink()
+    ox_settings.settings.overpass_url = "http://127.0.0.1:9/api"
+    ox_settings.settings.nominatim_url = "http://127.0.0.1:9/nominatim"
+    again = pipeline.run(tmp_path / "s.toml", write=False)
+    assert again.layers.area.equals(first.layers.area)
+    assert again.coverage.summary.equals(first.coverage.summary)

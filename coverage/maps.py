@@ -444,6 +444,17 @@ def _wgs84(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     return frame.loc[keep].copy()
 
 
+def _area(area: Any) -> shapely.Geometry | None:
+    """The study area as one WGS-84 geometry (a GeoSeries/GeoDataFrame is merged); None if empty."""
+    if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
+        if area.crs is not None and not area.crs.equals("EPSG:4326"):
+            area = area.to_crs(4326)
+        area = shapely.union_all(area.geometry.to_numpy() if hasattr(area, "geometry") else area)
+    if area is None or shapely.is_missing(area) or shapely.is_empty(area):
+        return None
+    return area
+
+
 def _shifter(datum: str) -> Callable[[np.ndarray], np.ndarray]:
     """Coordinate function for ``shapely.transform``: WGS-84 to ``datum``, rounded."""
 
@@ -860,6 +871,7 @@ def coverage_map(
     demand, catchments, tier_catchments, subdistricts, proposed = (
         _wgs84(f) for f in (demand, catchments, tier_catchments, subdistricts, proposed)
     )
+    area = _area(area)
 
     fac_tiers = (
         [normalize_tier(t) for t in facilities["tier"]]
@@ -890,7 +902,7 @@ def coverage_map(
     bounds: list[np.ndarray] = []
 
     # Order matters on the shared canvas: area and boundaries under catchments, then points.
-    if area is not None and not shapely.is_empty(area):
+    if area is not None:
         geom = _draw_geoms([area], datum, simplify=True)[0]
         bounds.append(np.asarray(geom.bounds))
         group = reg.add(m, "area", _t(lang, "area"), count=1)
@@ -1559,8 +1571,9 @@ def save_static_map(
 
     facilities = _wgs84(facilities)
     demand, tier_catchments = _wgs84(demand), _wgs84(tier_catchments)
+    area = _area(area)
     sample = [g for g in (facilities, demand) if g is not None and len(g)]
-    if area is not None and not shapely.is_empty(area):
+    if area is not None:
         c = shapely.centroid(area)
         crs = utm_epsg([c.x], [c.y])
     elif sample:
@@ -1595,6 +1608,8 @@ def save_static_map(
                 _tier=band_tiers or ["other"] * len(tier_catchments),
                 _band=pd.to_numeric(tier_catchments.get("band_min", np.nan), errors="coerce"),
             )
+            # Centre drawn last (on top), but listed first in the legend.
+            catch_handles: list[Any] = []
             for tier in reversed(tiers.order):
                 part = tc[tc["_tier"] == tier]
                 if not len(part):
@@ -1610,7 +1625,7 @@ def save_static_map(
                         linewidth=0.4,
                         zorder=2,
                     )
-                handles.append(
+                catch_handles.append(
                     Patch(
                         facecolor=color,
                         alpha=0.35,
@@ -1623,8 +1638,9 @@ def save_static_map(
                         ),
                     )
                 )
+            handles.extend(reversed(catch_handles))
 
-        if area is not None and not shapely.is_empty(area):
+        if area is not None:
             gpd.GeoSeries([area], crs=4326).to_crs(crs).boundary.plot(
                 ax=ax, color="#222", linewidth=1.2, linestyle="--", zorder=3
             )
@@ -1721,7 +1737,7 @@ def save_static_map(
                                 zorder=12,
                             )
 
-        if area is not None and not shapely.is_empty(area):
+        if area is not None:
             x0, y0, x1, y1 = gpd.GeoSeries([area], crs=4326).to_crs(crs).total_bounds
             pad = 0.03 * max(x1 - x0, y1 - y0)
             ax.set_xlim(x0 - pad, x1 + pad)

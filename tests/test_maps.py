@@ -291,6 +291,12 @@ def test_free_form_tiers_get_stable_keys():
     assert any(k.startswith("facilities_tier") and v == "流动（1处）" for k, v in names.items())
 
 
+def test_area_as_geodataframe_in_another_crs(data):
+    area = gpd.GeoDataFrame(geometry=[data["area"]], crs=4326).to_crs(32648)
+    names = _registry(_page(maps.coverage_map(data["facilities"], area=area)), "names")
+    assert "area" in names
+
+
 def test_bad_arguments():
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([LON0], [LAT0]), crs=4326)
     with pytest.raises(ValueError, match="lang"):

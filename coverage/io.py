@@ -63,7 +63,8 @@ def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
 
     def write(p: Path) -> None:
         for name, gdf in layers.items():
-            gdf = gdf.copy()
+            # GeoPackage reserves "fid" for its own row key; keep ours under a plain name.
+            gdf = gdf.rename(columns={"fid": "facility_id"})
             for col in gdf.columns:
                 if col != gdf.geometry.name and gdf[col].map(lambda v: isinstance(v, list)).any():
                     gdf[col] = gdf[col].map(

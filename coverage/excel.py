@@ -232,19 +232,6 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
     wb.save(path)
 
 
-def _clean_stale_parts(target: Path) -> None:
-    """Remove temporary files left by an earlier write of ``target`` that was killed.
-
-    :func:`coverage.io.atomic_path` writes to ``.<name>.<random>.part<suffix>`` beside the
-    target; a SIGKILL or power cut leaves that file behind. Writing the same workbook from two
-    processes at once is not supported (the last rename would win anyway), so any such file is
-    stale by the time a new write starts.
-    """
-    pattern = f".{target.name}.*.part{target.suffix}"
-    for part in target.parent.glob(pattern):
-        part.unlink(missing_ok=True)
-
-
 def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: str = "zh") -> Path:
     """Write tables as an ``.xlsx`` workbook for planners, atomically.
 
@@ -271,6 +258,4 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: s
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"write_workbook writes .xlsx files, not {target.suffix or 'no suffix'}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale_parts(target)
     return write_with(target, lambda tmp: _save(tmp, sheets, lang))

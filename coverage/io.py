@@ -24,6 +24,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_parts(target)
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent
     )
@@ -36,6 +37,17 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def clean_stale_parts(target: Path) -> None:
+    """Remove temporary files left beside ``target`` by an earlier write that was killed.
+
+    A SIGKILL or power cut leaves ``.<name>.<random>.part<suffix>`` behind. Writing the same
+    file from two processes at once is not supported (the last rename would win anyway), so any
+    such file is stale by the time a new write starts.
+    """
+    for part in target.parent.glob(f".{target.name}.*.part{target.suffix}"):
+        part.unlink(missing_ok=True)
 
 
 def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:

@@ -25,6 +25,7 @@ from coverage.io import write_with
 #: Sheet names: our key → (Chinese, English).
 SHEETS: dict[str, tuple[str, str]] = {
     "summary": ("汇总", "Summary"),
+    "plan_stages": ("规划阶段", "Plan stages"),
     "by_subdistrict": ("分街道", "By sub-district"),
     "subdistricts": ("分街道", "By sub-district"),
     "by_district": ("分区", "By district"),
@@ -86,13 +87,44 @@ HEADERS: dict[str, tuple[str, str]] = {
     "added_weight": ("新增覆盖职工数", "Workers newly covered"),
     "cumulative_pct": ("累计覆盖率（%）", "Cumulative coverage (%)"),
     "site": ("选址", "Site"),
+    # coverage tables (coverage.analysis)
+    "scope": ("统计口径", "Scope"),
+    "key": ("分组", "Group"),
+    "share": ("覆盖率", "Share covered"),
+    "cross_weight": ("交叉覆盖职工数", "Workers covered twice+"),
+    "cross_share": ("交叉覆盖率", "Share covered twice+"),
+    "circle_share": ("1公里圆覆盖率", "Share in 1 km circle"),
+    "uncovered_points": ("未覆盖需求点数", "Uncovered points"),
+    "n_reach": ("可达设施数", "Facilities within reach"),
+    "nearest_min": ("最近设施步行时间（分钟）", "Minutes to nearest facility"),
+    "snap_m": ("距街道距离（米）", "Distance to street (m)"),
+    "workers_reached": ("服务范围内职工数", "Workers within reach"),
+    "demand_reached": ("服务范围内需求点数", "Demand points within reach"),
+    "covered_circle": ("在1公里圆内", "Within 1 km circle"),
+    "n_circle": ("1公里圆内设施数", "Facilities within 1 km"),
+    "t_centre": ("到服务中心（分钟）", "Minutes to centre"),
+    "t_subcentre": ("到分中心（分钟）", "Minutes to sub-centre"),
+    "t_point": ("到服务站点（分钟）", "Minutes to service point"),
+    "t_outdoor_station": ("到户外劳动者驿站（分钟）", "Minutes to outdoor station"),
+    "cumulative_share": ("累计覆盖率", "Cumulative share covered"),
+    "street": ("所在道路", "Street"),
+    "role": ("角色", "Role"),
+    "source": ("来源", "Source"),
+    "before_share": ("规划前覆盖率", "Share before"),
+    "after_share": ("规划后覆盖率", "Share after"),
+    "status": ("求解状态", "Solver status"),
+    "gap": ("最优性差距", "Optimality gap"),
 }
 
 #: Cell values translated in Chinese workbooks, per column.
 VALUES: dict[str, dict[str, str]] = {
     "action": {"skipped": "跳过", "kept": "保留（警告）", "failed": "失败"},
     "covered": {"True": "是", "False": "否"},
-}
+    "scope": {"overall": "全区", "tier": "层级", "type": "类型", "service": "服务项目",
+              "subdistrict": "街道"},
+    "tier": {"centre": "服务中心", "subcentre": "分中心", "point": "服务站点",
+             "outdoor_station": "户外劳动者驿站"},
+}  # fmt: skip
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

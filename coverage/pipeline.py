@@ -692,11 +692,15 @@ def write_plan(result: PlanRun, progress: Progress = _noop) -> dict[str, Path]:
     if s.output.excel:
         from coverage import excel
 
-        files["excel"] = excel.write_workbook(
-            out / "plan.xlsx",
-            {"proposed": table, "summary": result.stages()},
-            lang=s.lang,
-        )
+        cov = result.before.coverage
+        sheets = {
+            "proposed": table,
+            "plan_stages": result.stages(),
+            "summary": cov.summary,
+            "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
+            "uncovered": _demand_table(cov).query("~covered"),
+        }
+        files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
     map_path = s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
     files["map"] = write_plan_map(result, map_path)
     return files

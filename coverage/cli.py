@@ -312,6 +312,37 @@ def plan_cmd(
         out.print(f"  {key:<14} {path}", highlight=False)
 
 
+@app.command("report")
+def report_cmd(
+    scenario: ScenarioArg,
+    lang: LangOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--out", help="HTML file to write (default: <results>/report.html)."),
+    ] = None,
+    add: Annotated[
+        int | None, typer.Option("--add", help="New sites to propose (default: [plan] add).")
+    ] = None,
+    target: Annotated[
+        float | None,
+        typer.Option("--target", help="Share of workers to cover with the fewest sites, 0-1."),
+    ] = None,
+) -> None:
+    """One-page HTML report for leaders: KPIs, sub-districts, coverage curve, before/after maps."""
+    from coverage import report
+
+    if target is not None and not 0 < target <= 1:
+        raise typer.BadParameter("a share between 0 and 1, e.g. 0.95", param_hint="--target")
+    if add is not None and target is not None:
+        raise typer.BadParameter("give --add or --target, not both", param_hint="--add")
+    with _step("coverage report") as progress:
+        s = _scenario(scenario, lang)
+        path = report.write_report(
+            s, output, lang=s.lang, add=add, target=target, progress=progress
+        )
+    out.print(f"report → {path}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - entry point
     logging.basicConfig(level=logging.WARNING)
     sys.exit(app())

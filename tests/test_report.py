@@ -1,0 +1,189 @@
+"""The one-page HTML report on the small Wuhan scenario: self-contained, the right numbers in
+both languages, valid embedded images, and the ``coverage report`` command end to end."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from coverage import pipeline, report
+from coverage.cli import app
+from coverage.errors import ScenarioError
+
+SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+runner = CliRunner()
+
+
+def _copy_small(folder: Path, edges: Path, out: Path, extra: str) -> Path:
+    """The small scenario in ``folder``, network by absolute path, results in ``out``."""
+    shutil.copytree(SMALL, folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace("../../../../shared/data/wuhan_streets_osm.parquet", edges.as_posix())
+    toml = toml.replace('dir = "results/small"', f'dir = "{out.as_posix()}"')
+    (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
+    return folder / "scenario.toml"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory, wuhan_edges_path) -> Path:
+    """Scenario file of a copy of the small scenario with a 150 m candidate grid."""
+    tmp = tmp_path_factory.mktemp("report")
+    return _copy_small(
+        tmp / "scenario", wuhan_edges_path, tmp / "out", "\n[plan]\ngrid_spacing_m = 150\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def planned(small) -> pipeline.PlanRun:
+    """Run and a 5-site plan of the small scenario (computed once for the module)."""
+    return pipeline.plan(small, add=5, write=False)
+
+
+@pytest.fixture(scope="module")
+def page_zh(planned) -> str:
+    return report.build_report(planned.before, planned, lang="zh")
+
+
+def _pngs(page: str) -> list[bytes]:
+    found = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    return [base64.b64decode(b, validate=True) for b in found]
+
+
+def _self_contained(page: str) -> None:
+    assert "<script" not in page.lower()
+    assert "<link" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
+    assert "url(http" not in page and "@import" not in page
+
+
+@pytest.mark.realdata
+def test_page_is_self_contained_with_valid_images(page_zh):
+    _self_contained(page_zh)
+    pngs = _pngs(page_zh)
+    assert len(pngs) == 3  # coverage curve, map before, map after
+    for png in pngs:
+        assert png.startswith(PNG_MAGIC)
+        assert png[12:16] == b"IHDR"
+        width, height = struct.unpack(">II", png[16:24])
+        assert width > 300 and height > 200
+    assert "@page" in page_zh and "A4" in page_zh  # print layout
+    assert '<html lang="zh-CN">' in page_zh
+
+
+@pytest.mark.realdata
+def test_kpis_and_subdistricts_match_the_summary_table(planned, page_zh):
+    cov = planned.before.coverage
+    s = cov.summary.set_index(["scope", "key"])
+    all_ = s.loc[("overall", "all")]
+    # Expected strings from the weights, independently of kpis().
+    expected = [
+        f"{all_['covered_weight'] / all_['weight']:.1%}",
+        f"{all_['cross_weight'] / all_['weight']:.1%}",
+        f"{all_['circle_share']:.1%}",
+        f"{all_['weight'] - all_['covered_weight']:,.0f} 人",
+        f"{all_['covered_weight']:,.0f} / {all_['weight']:,.0f}",
+    ]
+    for tier in ("centre", "subcentre", "point", "outdoor_station"):
+        r = s.loc[("tier", tier)]
+        expected.append(f"{r['covered_weight'] / r['weight']:.1%}")
+    for text in expected:
+        assert text in page_zh, text
+    # And they agree with the headline numbers the maps and CLI use.
+    k = cov.kpis()
+    assert f"{k['share_any']:.1%}" in page_zh and f"{k['uncovered_weight']:,.0f}" in page_zh
+    assert "服务中心（≤15 分钟）" in page_zh and "户外劳动者驿站（≤5 分钟）" in page_zh
+    # Sub-districts, worst first (东街道 has the lower share).
+    section = page_zh.split("分街道覆盖情况", 1)[1].split("</table>", 1)[0]
+    assert section.index("东街道") < section.index("西街道")
+    for name in ("东街道", "西街道"):
+        r = s.loc[("subdistrict", name)]
+        assert f"{r['covered_weight'] / r['weight']:.1%}" in section
+        assert f"{r['weight'] - r['covered_weight']:,.0f}" in section
+    # Proposed sites, data and method notes.
+    assert "建议新增站点（前 5 处）" in page_zh
+    for site in planned.proposed["name"]:
+        assert site in page_zh
+    assert "数据说明" in page_zh and "方法说明" in page_zh and "4.5 公里/小时" in page_zh
+    assert "所有输入行均已使用" in page_zh
+
+
+@pytest.mark.realdata
+def test_after_plan_adds_up(planned):
+    run = planned.before
+    after = report.after_plan(run, planned, catchments=False)
+    w = run.coverage.demand["weight"].to_numpy(dtype=float)
+    covered_before = run.coverage.summary.set_index(["scope", "key"]).loc[
+        ("overall", "all"), "covered_weight"
+    ]
+    c = after.curve
+    assert after.k == len(planned.proposed) == 5
+    assert c["k"].tolist() == list(range(6))
+    assert c["covered_weight"].iloc[0] == pytest.approx(covered_before)
+    assert np.all(np.diff(c["covered_weight"]) >= 0)
+    assert np.diff(c["covered_weight"]) == pytest.approx(after.sites["added"].to_numpy())
+    assert c["covered_weight"].iloc[-1] == pytest.approx(w[after.covered].sum())
+    # Nobody covered before is lost; the proposed sites only add.
+    assert after.covered[run.coverage.demand["covered"].to_numpy(dtype=bool)].all()
+    assert (after.n_reach >= run.coverage.demand["n_reach"].to_numpy()).all()
+    assert after.sites["cumulative_share"].iloc[-1] == pytest.approx(c["covered_share"].iloc[-1])
+
+
+@pytest.mark.realdata
+def test_english_labels_and_no_plan(planned):
+    run = planned.before
+    page = report.build_report(run, None, lang="en", notes=["no plan for this test"])
+    _self_contained(page)
+    assert '<html lang="en">' in page
+    for label in ("Key figures", "Coverage by sub-district (worst first)", "Workers not covered",
+                  "Service centre (≤15 min)", "Data notes", "Method", "no plan for this test"):  # fmt: skip
+        assert label in page, label
+    assert "核心指标" not in page and "覆盖率" not in page
+    assert "东街道" in page and "西街道" in page  # names are data: kept as they are
+    assert f"{run.coverage.kpis()['share_any']:.1%}" in page
+    pngs = _pngs(page)
+    assert len(pngs) == 1 and pngs[0].startswith(PNG_MAGIC)  # the current map only
+    assert "Proposed sites" not in page
+    with pytest.raises(ValueError, match="lang"):
+        report.build_report(run, None, lang="fr")
+
+
+@pytest.mark.realdata
+def test_cli_report_end_to_end(small, tmp_path):
+    out = tmp_path / "r" / "report.html"
+    res = runner.invoke(
+        app, ["report", str(small), "--lang", "en", "--out", str(out), "--add", "2"]
+    )
+    assert res.exit_code == 0, res.output
+    assert out.is_file() and str(out) in res.output.replace("\n", "")
+    assert not list(out.parent.glob(".*part*"))  # written atomically
+    page = out.read_text(encoding="utf-8")
+    _self_contained(page)
+    assert "Proposed sites (top 2)" in page and "After the plan (+2 sites)" in page
+    assert len(_pngs(page)) == 3
+
+
+def test_cli_report_errors(tmp_path):
+    res = runner.invoke(app, ["report", str(tmp_path / "missing.toml")])
+    assert res.exit_code == 1
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "scenario file not found" in lines[0]
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["report", "x.toml", "--add", "2", "--target", "0.9"])
+    assert res.exit_code == 2 and "not both" in res.output
+    res = runner.invoke(app, ["report", "x.toml", "--target", "1.5"])
+    assert res.exit_code == 2
+
+
+@pytest.mark.realdata
+def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
+    toml = _copy_small(tmp_path / "s", wuhan_edges_path, tmp_path / "out", "")
+    with pytest.raises(ScenarioError, match="candidate sites"):
+        report.write_report(toml, add=3)

@@ -19,11 +19,13 @@ at the planning tier's threshold and can differ slightly.)
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import html
 import io
+import logging
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
         "workers": "职工人数",
         "share": "覆盖率",
         "cross_share": "交叉覆盖率",
-        "circle_share": "1 公里圆覆盖率",
+        "circle_share": "{radius}圆覆盖率",
         "uncovered": "未覆盖职工",
         "after_share": "规划后覆盖率",
         "outside": "（街道范围外）",
@@ -102,7 +104,7 @@ TEXT: dict[str, dict[str, str]] = {
         "maps_caption_after": "规划后图中“{label}”为建议站点及其 {bands} 步行范围（见图例）。",
         "proposed_tier": "建议新增{tier}",
         "sites": "建议新增站点（前 {n} 处）",
-        "sites_more": "共 {n} 处，完整列表见 {path}。",
+        "sites_more": "共 {n} 处，完整列表见 {path}（由 coverage plan 生成）。",
         "rank": "序号",
         "street": "最近道路",
         "added": "新增覆盖职工",
@@ -164,7 +166,7 @@ TEXT: dict[str, dict[str, str]] = {
         "workers": "Workers",
         "share": "Covered",
         "cross_share": "Cross-covered",
-        "circle_share": "1 km circle",
+        "circle_share": "{radius} circle",
         "uncovered": "Workers not covered",
         "after_share": "After plan",
         "outside": "(outside the sub-districts)",
@@ -191,7 +193,7 @@ TEXT: dict[str, dict[str, str]] = {
         "walking catchments (see the legend).",
         "proposed_tier": "Proposed {tier}",
         "sites": "Proposed sites (top {n})",
-        "sites_more": "{n} sites in all; the full list is in {path}.",
+        "sites_more": "{n} sites in all; the full list is in {path} (written by coverage plan).",
         "rank": "Rank",
         "street": "Nearest street",
         "added": "Workers added",
@@ -271,6 +273,14 @@ def _radius(m: float, lang: str) -> str:
 # --- after the plan -------------------------------------------------------------------------
 
 
+def _proposed_label(tier: str, lang: str) -> str:
+    """Legend label of proposed sites: a free-form tier, so the static map draws them apart."""
+    label = maps.tier_label(tier, lang)
+    if lang == "en":
+        label = label[:1].lower() + label[1:]  # "Proposed service point"
+    return _t(lang, "proposed_tier", tier=label)
+
+
 @dataclass
 class AfterPlan:
     """Coverage with the proposed sites added, under the run's per-tier thresholds.
@@ -337,12 +347,10 @@ def after_plan(
             n_reach[hit] += 1
             shares.append(float(w[covered].sum()))
         if catchments:
-            label = {
-                t: _t(lang, "proposed_tier", tier=maps.tier_label(t, lang))
-                for t in prop["tier"].astype(str).unique()
-            }
+            label = {t: _proposed_label(t, lang) for t in prop["tier"].astype(str).unique()}
             thr = max(s.walk.threshold_for(t) for t in label)
-            bands = [b for b in s.walk.bands_min if b <= thr] or [thr]
+            # Bands up to the new sites' own threshold, which is always drawn.
+            bands = sorted({float(b) for b in s.walk.bands_min if b < thr} | {float(thr)})
             _, by_tier = pipeline.facility_catchments(
                 run.network,
                 sites.assign(tier=sites["tier"].map(label)),
@@ -367,6 +375,22 @@ def after_plan(
 # --- images ---------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _quiet_fonts() -> Iterator[None]:
+    """Silence matplotlib's "Failed to find font weight" warnings while drawing.
+
+    Common CJK fonts (WenQuanYi Zen Hei) ship a single weight, and matplotlib warns on every
+    label drawn in another weight; the text still renders, so the warnings are noise here.
+    """
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -385,7 +409,7 @@ def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
         rc["font.family"] = [font, "sans-serif"]
     c = after.curve
     k = after.k
-    with rc_context(rc):
+    with rc_context(rc), _quiet_fonts():
         # Figure, not pyplot: no global state, safe in threads and notebooks.
         fig = Figure(figsize=(7, 3.4), dpi=dpi)
         FigureCanvasAgg(fig)
@@ -430,9 +454,10 @@ def static_map_png(
     """PNG bytes of :func:`coverage.maps.save_static_map` (written to a temporary file)."""
     with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
         path = Path(tmp) / "map.png"
-        maps.save_static_map(
-            facilities, demand, tier_catchments, area, path, lang=lang, dpi=dpi, title=title
-        )
+        with _quiet_fonts():
+            maps.save_static_map(
+                facilities, demand, tier_catchments, area, path, lang=lang, dpi=dpi, title=title
+            )
         return path.read_bytes()
 
 
@@ -634,7 +659,7 @@ def _tier_table(run: pipeline.Run, lang: str) -> str:
         (_t(lang, "threshold"), True),
         (_t(lang, "share"), True),
         (_t(lang, "cross_share"), True),
-        (_t(lang, "circle_share"), True),
+        (_t(lang, "circle_share", radius=_radius(run.scenario.walk.circle_radius_m, lang)), True),
         (_t(lang, "uncovered"), True),
     ]
     rows = []
@@ -859,10 +884,7 @@ def build_report(
     figures = [(before_png, _t(lang, "map_before"))]
     caption = _t(lang, "maps_caption")
     if after is not None and after.k:
-        label = {
-            t: _t(lang, "proposed_tier", tier=maps.tier_label(t, lang))
-            for t in after.sites["tier"].astype(str).unique()
-        }
+        label = {t: _proposed_label(t, lang) for t in after.sites["tier"].astype(str).unique()}
         fac = pd.concat(
             [
                 cov.facilities[["tier", "geometry"]],

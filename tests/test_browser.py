@@ -1,0 +1,531 @@
+"""The generated maps in a real browser: headless Chromium opens them from disk with no network.
+
+One Chromium session serves the module (see ``browser_helpers``). The small real-data scenario
+is run once and written as four maps: self-contained Chinese and English maps, an Amap-basemap
+map (GCJ-02) and a plan map with three proposed sites. For each, the page must load without a
+JavaScript error, build ``window.coverageMap``, draw every layer, marker and worker point, keep
+every script and stylesheet inline, and react to the layer control and to clicks. Screenshots
+go to ``test-artifacts/browser/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from browser_helpers import chromium, is_network_failure, wait_for
+
+from coverage import pipeline
+from coverage.datum import from_wgs84
+
+pytestmark = pytest.mark.realdata
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
+
+TIERS = ("centre", "subcentre", "point", "outdoor_station")
+BANDS = (5, 10)  # the scenario's bands_min
+SHOWN_BAND = 10  # the scenario's threshold_min: that band is on when the map opens
+N_PROPOSED = 3
+MAPS = ("zh", "en", "amap", "plan")
+
+TILE_HOSTS = {
+    "zh": r"tile\.openstreetmap\.org",
+    "en": r"tile\.openstreetmap\.org",
+    "plan": r"tile\.openstreetmap\.org",
+    "amap": r"webrd0[1-4]\.is\.autonavi\.com",
+}
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+@dataclass
+class Maps:
+    """The maps written for the module and what the scenario run says they should show."""
+
+    paths: dict[str, Path]
+    n_facilities: int  # valid rows of facilities.csv
+    n_demand: int  # valid rows of demand.csv
+    lonlat: dict[str, tuple[float, float]]  # fid -> WGS-84 position
+    tier: dict[str, str]  # fid -> tier
+    name: dict[str, str]  # fid -> name
+    skipped: list[Any] = field(default_factory=list)
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def maps(browser, tmp_path_factory, wuhan_edges_path) -> Maps:
+    """Runs the small scenario once (plus a 3-site plan) and writes the four maps."""
+    tmp = tmp_path_factory.mktemp("browser")
+    folder = tmp / "scenario"
+    shutil.copytree(SMALL, folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace(
+        "../../../../shared/data/wuhan_streets_osm.parquet", wuhan_edges_path.as_posix()
+    )
+    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp / "out").as_posix()}"')
+    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp / "small.html").as_posix()}"')
+    # Candidates for the plan map: a 400 m grid over the area (the scenario lists none).
+    toml += '\n[plan]\ntier = "point"\ngrid_spacing_m = 400\n'
+    (folder / "scenario.toml").write_text(toml, encoding="utf-8")
+    scenario = pipeline.load_scenario(folder / "scenario.toml")
+
+    # The plan runs the scenario first: its ``before`` run serves the other maps too.
+    plan = pipeline.plan(scenario, add=N_PROPOSED, write=False)
+    run = plan.before
+    paths = {
+        "zh": pipeline.write_map(run, tmp / "zh.html", lang="zh", self_contained=True),
+        "en": pipeline.write_map(run, tmp / "en.html", lang="en", self_contained=True),
+        "amap": pipeline.write_map(
+            run, tmp / "amap.html", lang="zh", basemap="amap", self_contained=True
+        ),
+    }
+    paths["plan"] = pipeline.write_plan_map(plan, tmp / "plan.html")
+
+    def valid_rows(name: str, rows: int) -> tuple[int, list[Any]]:
+        skipped = [
+            p for p in run.layers.problems if Path(p.path).name == name and p.action == "skipped"
+        ]
+        return rows - len({p.row for p in skipped}), skipped
+
+    n_fac, skipped_fac = valid_rows("facilities.csv", len(pd.read_csv(folder / "facilities.csv")))
+    n_dem, skipped_dem = valid_rows("demand.csv", len(pd.read_csv(folder / "demand.csv")))
+    fac = run.coverage.facilities.to_crs(4326).reset_index(drop=True)
+    fids = [str(int(f)) for f in fac["fid"]]
+    return Maps(
+        paths=paths,
+        n_facilities=n_fac,
+        n_demand=n_dem,
+        lonlat={f: (g.x, g.y) for f, g in zip(fids, fac.geometry, strict=True)},
+        tier=dict(zip(fids, fac["tier"].astype(str), strict=True)),
+        name=dict(zip(fids, fac["name"].astype(str), strict=True)),
+        skipped=skipped_fac + skipped_dem,
+    )
+
+
+@pytest.fixture(scope="module", params=MAPS)
+def map_name(request) -> str:
+    """Module-scoped, so pytest groups the read-only tests of each map together."""
+    return request.param
+
+
+@pytest.fixture
+def page(browser, maps, map_name) -> str:
+    """The map ``map_name`` open in the browser, untouched (reused between read-only tests)."""
+    open_map(browser, maps.paths[map_name], reuse=True)
+    return map_name
+
+
+# --- page helpers ---------------------------------------------------------------------------
+
+
+def js(driver, script: str, *args: Any) -> Any:
+    return driver.execute_script(script, *args)
+
+
+def settled(driver) -> bool:
+    """True once the registry is ready and the map has stopped zooming to the data.
+
+    The page opens at zoom 12 and ``fitBounds`` animates to the data a frame later, so the view
+    must stay put for three polls in a row.
+    """
+    state = js(
+        driver,
+        """const r = window.coverageMap;
+        if (!r || !r.ready) return null;
+        const m = r.map;
+        if (m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) return null;
+        const c = m.getCenter();
+        return [m.getZoom(), c.lat.toFixed(7), c.lng.toFixed(7)].join();""",
+    )
+    history = driver.__dict__.setdefault("_cov_views", [])
+    history.append(state)
+    return state is not None and history[-3:] == [state] * 3
+
+
+def open_map(driver, path: Path, *, reuse: bool = False) -> None:
+    """Opens a map from disk and waits until it is ready and still; logs start empty.
+
+    With ``reuse``, a page that is already showing ``path`` and was opened with ``reuse`` too
+    (so no test has clicked on it) is kept as it is.
+    """
+    if reuse and driver.__dict__.get("_cov_untouched") == path:
+        return
+    driver.__dict__["_cov_untouched"] = path if reuse else None
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(path.as_uri())
+    driver.__dict__["_cov_views"] = []
+    wait_for(lambda: settled(driver), timeout=15, interval=0.1, what=f"{path.name} to settle")
+
+
+def page_errors(driver) -> list[str]:
+    """JavaScript errors: uncaught ones, and SEVERE console entries other than failed tiles."""
+    errors = list(js(driver, "return window.__covErrors || ['error collector missing'];"))
+    for entry in driver.get_log("browser"):
+        if entry["level"] == "SEVERE" and not is_network_failure(entry):
+            errors.append(f"console: {entry['message']}")
+    return errors
+
+
+def requests_sent(driver) -> list[tuple[str, str]]:
+    """(resource type, URL) of every request the page made, from Chromium's network log."""
+    out = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            p = msg["params"]
+            out.append((p.get("type", "?"), p["request"]["url"]))
+    return out
+
+
+def screenshot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert driver.save_screenshot(str(path)), f"could not save {path}"
+    return path
+
+
+def layer_checkbox(driver, key: str):
+    """The layer control's checkbox for a layer key, found through its ``span.cov-layer``."""
+    from selenium.webdriver.common.by import By
+
+    label = driver.find_element(By.CSS_SELECTOR, f"span.cov-layer[data-layer='{key}']")
+    return label.find_element(By.XPATH, "ancestor::label[1]//input[@type='checkbox']")
+
+
+def on_map(driver, key: str) -> bool:
+    return js(
+        driver, "const r = window.coverageMap; return r.map.hasLayer(r.layers[arguments[0]]);", key
+    )
+
+
+def background_point(driver) -> tuple[int, int]:
+    """A container point on bare map: outside the sub-districts (whose fill takes clicks),
+    the worker points and every control or panel."""
+    xy = js(
+        driver,
+        """const r = window.coverageMap, m = r.map, box = m.getContainer().getBoundingClientRect();
+        const b = r.layers.subdistricts.getBounds();
+        const nw = m.latLngToContainerPoint(b.getNorthWest());
+        const se = m.latLngToContainerPoint(b.getSouthEast());
+        const ys = [0.5, 0.4, 0.6, 0.3, 0.7].map(f => Math.round(nw.y + f * (se.y - nw.y)));
+        const xs = [Math.round(nw.x / 2), Math.round((se.x + box.width) / 2)];
+        for (const y of ys) for (const x of xs) {
+          if (x > 2 && x < nw.x - 2 || x > se.x + 2 && x < box.width - 2) {
+            const el = document.elementFromPoint(box.left + x, box.top + y);
+            if (el && !el.closest('.leaflet-control, .cov-panel, #cov-title, .leaflet-marker-icon')) {
+              return [x, y];
+            }
+          }
+        }
+        return null;""",
+    )
+    assert xy, "no bare map beside the study area to click"
+    return int(xy[0]), int(xy[1])
+
+
+def click_at(driver, x: int, y: int) -> None:
+    """A real mouse click at a point of the map container."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    container = driver.find_element(By.CSS_SELECTOR, ".leaflet-container")
+    rect = container.rect
+    ActionChains(driver).move_to_element_with_offset(
+        container, int(x - rect["width"] / 2), int(y - rect["height"] / 2)
+    ).click().perform()
+
+
+def metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Rough ground distance between two (lon, lat) points."""
+    dx = (a[0] - b[0]) * 111_320 * math.cos(math.radians((a[1] + b[1]) / 2))
+    return math.hypot(dx, (a[1] - b[1]) * 110_540)
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_map_opens_offline_without_errors(browser, maps, page):
+    name = page
+    assert page_errors(browser) == []
+    state = js(
+        browser,
+        """const r = window.coverageMap, m = r.map;
+        return {lang: r.lang, datum: r.datum, version: window.L && L.version,
+                zoom: m.getZoom(),
+                fits: m.getBounds().pad(0.01).contains(r.layers.subdistricts.getBounds()),
+                canvas: document.querySelectorAll('.leaflet-overlay-pane canvas').length};""",
+    )
+    assert state["version"] == "1.9.3"
+    assert state["lang"] == ("en" if name == "en" else "zh")
+    assert state["datum"] == ("gcj02" if name == "amap" else "wgs84")
+    # Zoomed to the data (a 2.9 × 2.2 km box), not left at the opening zoom of 12.
+    assert state["zoom"] >= 14 and state["fits"], state
+    assert state["canvas"] == 1  # points and polygons share one canvas
+    shot = screenshot(browser, name)
+    assert shot.stat().st_size > 20_000  # a drawn map, not a blank page
+
+
+def test_layers_markers_and_counts(browser, maps, page):
+    name = page
+    reg = js(
+        browser,
+        """const r = window.coverageMap, out = {keys: Object.keys(r.layers), counts: r.counts,
+          drawn: {}, shown: {}, facilities: Object.keys(r.facilities),
+          catchments: Object.keys(r.catchments),
+          svg: Array.from(document.querySelectorAll('svg.cov-fac')).map(
+                 s => [s.dataset.fid, s.dataset.tier]),
+          proposed: Array.from(document.querySelectorAll('svg.cov-proposed')).map(
+                 s => s.dataset.rank),
+          labels: Array.from(document.querySelectorAll('span.cov-layer')).map(
+                 s => s.dataset.layer)};
+        for (const [k, l] of Object.entries(r.layers)) {
+          out.shown[k] = r.map.hasLayer(l);
+          if (k.startsWith('demand') || k.startsWith('facilities_') || k === 'proposed') {
+            out.drawn[k] = l.getLayers().length;
+          }
+        }
+        return out;""",
+    )
+    keys = set(reg["keys"])
+    expected = {f"facilities_{t}" for t in TIERS}
+    expected |= {f"catchment_{t}_{b}" for t in TIERS for b in BANDS}
+    expected |= {"demand_uncovered", "demand_covered", "demand_cross"}
+    expected |= {"subdistricts", "area", "basemap"}
+    if name == "plan":
+        expected.add("proposed")
+    assert keys == expected
+    # Every layer, the basemap too, is listed in the layer control under its key.
+    assert sorted(reg["labels"]) == sorted(keys)
+    # Catchments: the threshold band on, the other bands off; everything else on.
+    for key, shown in reg["shown"].items():
+        want = not key.startswith("catchment_") or key.endswith(f"_{SHOWN_BAND}")
+        assert shown == want, key
+
+    # One marker per valid facility row, in the DOM, in the registry and in the layers.
+    assert maps.n_facilities == 12 - len({p.row for p in maps.skipped if "facilities" in p.path})
+    svg = reg["svg"]
+    assert len(svg) == maps.n_facilities == len(reg["facilities"])
+    assert {fid for fid, _ in svg} == set(reg["facilities"]) == set(maps.lonlat)
+    assert all(maps.tier[fid] == tier for fid, tier in svg)
+    for t in TIERS:
+        n = sum(1 for _, tier in svg if tier == t)
+        assert reg["counts"][f"facilities_{t}"] == reg["drawn"][f"facilities_{t}"] == n > 0
+    assert set(reg["catchments"]) == set(maps.lonlat)
+
+    # Every valid worker row is drawn once, in exactly one of the three classes.
+    demand = {k: v for k, v in reg["counts"].items() if k.startswith("demand")}
+    assert sum(demand.values()) == maps.n_demand == 300
+    assert {k: reg["drawn"][k] for k in demand} == demand
+    assert all(v > 0 for v in demand.values())
+
+    if name == "plan":
+        assert sorted(reg["proposed"]) == [str(i) for i in range(1, N_PROPOSED + 1)]
+        assert reg["counts"]["proposed"] == reg["drawn"]["proposed"] == N_PROPOSED
+    else:
+        assert reg["proposed"] == []
+
+
+def test_no_script_or_stylesheet_from_the_network(browser, maps, page):
+    name = page
+    # Resource timing: whatever was fetched from http(s) is a basemap tile image (which fails
+    # here); Leaflet, jQuery, CSS and the marker images are all inline.
+    entries = js(
+        browser,
+        "return performance.getEntriesByType('resource').map(e => [e.initiatorType, e.name]);",
+    )
+    remote = [(kind, url) for kind, url in entries if re.match(r"https?:", url)]
+    assert remote, "expected the basemap to at least try to load tiles"
+    tile = re.compile(rf"^https://{TILE_HOSTS[name]}/")
+    assert [(k, u) for k, u in remote if k != "img" or not tile.match(u)] == []
+    # The same from Chromium's own network log, which also sees what resource timing hides.
+    sent = requests_sent(browser)
+    off_disk = [(t, u) for t, u in sent if not re.match(r"(file|data|blob|about):", u)]
+    assert [(t, u) for t, u in off_disk if t != "Image" or not tile.match(u)] == []
+    dom = js(
+        browser,
+        """return [Array.from(document.scripts).map(s => s.src).filter(Boolean),
+                   Array.from(document.querySelectorAll('link[href]')).map(l => l.href)];""",
+    )
+    assert dom == [[], []]
+    assert page_errors(browser) == []
+
+
+def test_view_is_centred_on_the_data(browser, page, request):
+    if page == "amap":
+        request.applymarker(
+            pytest.mark.xfail(
+                reason="maps.coverage_map fits the view to the worker points' WGS-84 bounds "
+                "while drawing them in GCJ-02: the view is off-centre by the datum shift",
+                strict=False,
+            )
+        )
+    box = js(
+        browser,
+        """const r = window.coverageMap, m = r.map, b = L.latLngBounds([]);
+        for (const [k, l] of Object.entries(r.layers)) {
+          if (/^(demand|facilities_|proposed$|subdistricts$|area$)/.test(k)) b.extend(l.getBounds());
+        }
+        const nw = m.latLngToContainerPoint(b.getNorthWest());
+        const se = m.latLngToContainerPoint(b.getSouthEast());
+        return {nw: [nw.x, nw.y], se: [se.x, se.y], size: [m.getSize().x, m.getSize().y]};""",
+    )
+    (x0, y0), (x1, y1), (w, h) = box["nw"], box["se"], box["size"]
+    assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h, box  # all the data in view
+    assert abs((x0 + x1) / 2 - w / 2) <= 2 and abs((y0 + y1) / 2 - h / 2) <= 2, box
+
+
+def test_toggling_catchment_layers(browser, maps):
+    open_map(browser, maps.paths["zh"])
+    for key, before in (("catchment_point_5", False), ("catchment_centre_10", True)):
+        box = layer_checkbox(browser, key)
+        assert on_map(browser, key) is before and box.is_selected() is before
+        box.click()
+        wait_for(lambda k=key, b=before: on_map(browser, k) is not b, what=f"{key} to toggle")
+        assert box.is_selected() is not before
+        box.click()
+        wait_for(lambda k=key, b=before: on_map(browser, k) is b, what=f"{key} to toggle back")
+        assert box.is_selected() is before
+    # Switching a catchment band on keeps the worker points above it on the shared canvas.
+    box = layer_checkbox(browser, "catchment_subcentre_5")
+    box.click()
+    wait_for(lambda: on_map(browser, "catchment_subcentre_5"), what="catchment_subcentre_5 on")
+    assert page_errors(browser) == []
+
+
+def test_clicking_a_facility_highlights_its_catchment(browser, maps):
+    from selenium.webdriver.common.by import By
+
+    open_map(browser, maps.paths["zh"])
+    # The centre is drawn above every other tier, so nothing can take its click.
+    fid = next(f for f, t in maps.tier.items() if t == "centre")
+    marker = browser.find_element(By.CSS_SELECTOR, f"svg.cov-fac[data-fid='{fid}']")
+    marker.click()
+    wait_for(lambda: js(browser, "return window.coverageMap.selected;") == fid, what="selection")
+    hl = js(
+        browser,
+        """const r = window.coverageMap;
+        let bands = [];
+        r.highlight.eachLayer(g => g.eachLayer(l => bands.push(l.feature.properties.band_min)));
+        return {on: r.map.hasLayer(r.highlight), bands: bands.sort((a, b) => a - b),
+                popup: (document.querySelector('.leaflet-popup-content') || {}).textContent};""",
+    )
+    assert hl["on"] and hl["bands"] == list(BANDS)
+    assert maps.name[fid] in (hl["popup"] or "")
+    screenshot(browser, "zh-selected")
+
+    # Clicking bare map clears the highlight again.
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-close-button").click()
+    click_at(browser, *background_point(browser))
+    wait_for(lambda: js(browser, "return window.coverageMap.selected;") is None, what="clearing")
+    assert js(browser, "return window.coverageMap.highlight.getLayers().length;") == 0
+
+    # Another facility, through the registry call integrators use.
+    other = next(f for f, t in maps.tier.items() if t == "point")
+    n = js(
+        browser,
+        "const l = window.coverageMap.showCatchment(arguments[0]); return l && l.getLayers().length;",
+        other,
+    )
+    assert n == len(BANDS) and js(browser, "return window.coverageMap.selected;") == other
+    assert page_errors(browser) == []
+
+
+def panel_text(driver) -> dict[str, Any]:
+    return js(
+        driver,
+        """const t = s => (document.querySelector(s) || {}).innerText || '';
+        return {title: t('#cov-title'), legend: t('#cov-legend'), kpi: t('#cov-kpi'),
+                layers: Array.from(document.querySelectorAll('span.cov-layer')).map(
+                  s => s.innerText),
+                kpiLabels: Array.from(document.querySelectorAll('#cov-kpi td:first-child')).map(
+                  td => td.innerText)};""",
+    )
+
+
+def test_chinese_and_english_maps(browser, maps):
+    open_map(browser, maps.paths["zh"])
+    zh = panel_text(browser)
+    open_map(browser, maps.paths["en"])
+    en = panel_text(browser)
+
+    # The title is the scenario's own (Chinese) title in both languages.
+    assert zh["title"] == en["title"] == "测试场景"
+    assert zh["legend"].startswith("图例") and "服务中心" in zh["legend"]
+    assert "步行范围" in zh["legend"] and "未覆盖劳动者点" in zh["legend"]
+    assert zh["kpi"].startswith("关键指标")
+    assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
+    assert "服务中心 10分钟步行范围" in zh["layers"]
+
+    assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
+    assert "Walking catchments" in en["legend"] and "Uncovered workers" in en["legend"]
+    assert en["kpi"].startswith("Key figures")
+    assert "Service centre: 10-min walk" in en["layers"]
+    # Nothing Chinese left in the English panels and layer names.
+    leaks = [s for s in [en["legend"], en["kpi"], *en["layers"]] if CJK.search(s)]
+    assert leaks == []
+
+
+@pytest.mark.xfail(
+    reason="maps.KPI_LABELS has 'share_circle_1km' but analysis.Coverage.kpis() says "
+    "'share_circle'; the plan map's 'share_before_plan'/'share_after_plan' have no label either",
+    strict=False,
+)
+def test_kpi_labels_are_words_not_keys(browser, page):
+    labels = panel_text(browser)["kpiLabels"]
+    assert labels
+    assert [s for s in labels if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", s.strip())] == []
+
+
+def test_amap_map_is_drawn_in_gcj02(browser, maps):
+    script = """const out = {};
+        for (const [fid, mk] of Object.entries(window.coverageMap.facilities)) {
+          const p = mk.getLatLng(); out[fid] = [p.lng, p.lat];
+        }
+        return out;"""
+    open_map(browser, maps.paths["zh"])
+    wgs = js(browser, script)
+    open_map(browser, maps.paths["amap"])
+    gcj = js(browser, script)
+    assert set(wgs) == set(gcj) == set(maps.lonlat)
+    for fid, lonlat in maps.lonlat.items():
+        assert metres(tuple(wgs[fid]), lonlat) < 2
+        lon, lat = from_wgs84([lonlat[0]], [lonlat[1]], "gcj02")
+        assert metres(tuple(gcj[fid]), (float(lon[0]), float(lat[0]))) < 2
+        # GCJ-02 in Wuhan is a few hundred metres off WGS-84.
+        assert 100 < metres(tuple(gcj[fid]), lonlat) < 1000
+    assert page_errors(browser) == []
+
+
+def test_proposed_sites_open_their_popup(browser, maps):
+    from selenium.webdriver.common.by import By
+
+    open_map(browser, maps.paths["plan"])
+    star = browser.find_element(By.CSS_SELECTOR, "svg.cov-proposed[data-rank='1']")
+    star.click()
+    text = wait_for(
+        lambda: js(
+            browser,
+            "const p = document.querySelector('.leaflet-popup-content');return p && p.innerText;",
+        ),
+        what="the proposed site's popup",
+    )
+    assert "建议新增站点" in text and "排序" in text and "1" in text
+    assert page_errors(browser) == []

@@ -246,6 +246,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "covered_weight": "已覆盖劳动者",
         "total_weight": "劳动者总数",
         "share_circle_1km": "1公里直线圈覆盖率（对比）",
+        "share_circle": "1公里直线圈覆盖率（对比）",
+        "share_before_plan": "规划前覆盖率（按规划层级标准）",
+        "share_after_plan": "规划后覆盖率（按规划层级标准）",
         "n_facilities": "设施数",
         "n_proposed": "建议新增站点数",
         "share_tier": "{label}覆盖率",
@@ -257,6 +260,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "covered_weight": "Workers covered",
         "total_weight": "Workers in total",
         "share_circle_1km": "1 km straight-line circle (comparison)",
+        "share_circle": "1 km straight-line circle (comparison)",
+        "share_before_plan": "Before the plan (planned tier's standard)",
+        "share_after_plan": "After the plan (planned tier's standard)",
         "n_facilities": "Facilities",
         "n_proposed": "Proposed sites",
         "share_tier": "{label} coverage",
@@ -538,8 +544,13 @@ def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -
     if _missing(title) or str(title).strip() == "":
         title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
     rows: list[tuple[str, str]] = [(_t(lang, "tier"), tier_label(tier, lang))]
-    if not _missing(row.get("type")) and str(row.get("type")).strip():
-        rows.append((_t(lang, "type"), str(row["type"])))
+    kind = row.get("type")
+    # A type that merely repeats the tier adds nothing; a tier-like type gets its label.
+    if not _missing(kind) and str(kind).strip() and normalize_tier(kind) != tier:
+        text = str(kind)
+        if normalize_tier(kind) in TIER_LABELS[lang]:
+            text = tier_label(normalize_tier(kind), lang)
+        rows.append((_t(lang, "type"), text))
     services = _services_text(row.get("services"), lang)
     if services:
         rows.append((_t(lang, "services"), services))
@@ -819,6 +830,7 @@ def coverage_map(
     lang: str = "zh",
     basemap: str = "osm",
     tianditu_key: str | None = None,
+    thresholds: Mapping[str, float] | None = None,
 ) -> folium.Map:
     """Interactive coverage map for leaders: facilities, catchments, gaps, proposals, KPIs.
 
@@ -835,7 +847,7 @@ def coverage_map(
         highlights its own; also dissolved into tier layers when ``tier_catchments`` is None.
     tier_catchments
         Union per ``tier`` and ``band_min``: one toggleable layer each, the threshold band
-        (``settings.threshold_min``, else the largest) shown on opening.
+        (the tier's threshold, see ``thresholds``) shown on opening.
     subdistricts
         Boundaries with ``name`` and numeric summaries, shown in a table popup on click.
     proposed
@@ -853,6 +865,9 @@ def coverage_map(
         ``tianditu_key``) or ``"none"``.
     tianditu_key
         Tianditu API key.
+    thresholds
+        Walking threshold (minutes) per tier: each tier opens with the catchment band of its
+        own threshold (or the largest band below it) shown. Default: ``settings.threshold_min``.
 
     Returns
     -------
@@ -913,10 +928,11 @@ def coverage_map(
         _subdistrict_layer(m, reg, subdistricts, lang, datum, bounds)
 
     if bands is not None and len(bands):
-        _catchment_layers(m, reg, bands, tiers, lang, datum)
+        _catchment_layers(m, reg, bands, tiers, lang, datum, thresholds or {})
 
     if demand is not None and len(demand):
-        geoms = demand.geometry.to_numpy()
+        # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
+        geoms = _draw_geoms(demand.geometry.to_numpy(), datum)
         bounds.append(np.asarray(shapely.total_bounds(geoms)))
         for key, mask in _demand_classes(demand).items():
             _demand_layer(m, reg, demand, key, mask, tiers, lang, datum)
@@ -990,21 +1006,32 @@ def _subdistrict_layer(
     _polygon_layer(group, _feature_collection(geoms, props), style, interactive=True)
 
 
+def _shown_band(bands: list[float], threshold: float) -> float:
+    """The band drawn on opening: the threshold's own, else the largest below it."""
+    below = [b for b in bands if b <= threshold + 1e-9]
+    return max(below) if below else min(bands, default=0)
+
+
 def _catchment_layers(
-    m: folium.Map, reg: _Registry, bands: gpd.GeoDataFrame, tiers: _Tiers, lang: str, datum: str
+    m: folium.Map,
+    reg: _Registry,
+    bands: gpd.GeoDataFrame,
+    tiers: _Tiers,
+    lang: str,
+    datum: str,
+    thresholds: Mapping[str, float],
 ) -> None:
     frame = bands.assign(
         _tier=[normalize_tier(t) for t in bands["tier"]],
         _band=pd.to_numeric(bands["band_min"], errors="coerce"),
     )
     frame = frame[frame["_band"].notna()]
-    all_bands = sorted(set(frame["_band"]))
-    shown = (
-        settings.threshold_min if settings.threshold_min in all_bands else max(all_bands, default=0)
-    )
+    limits = {normalize_tier(t): float(v) for t, v in thresholds.items()}
     # Listed (and drawn) from the centre down; large bands first so small ones draw over them.
     for tier in tiers.order:
-        for band in sorted(set(frame.loc[frame["_tier"] == tier, "_band"]), reverse=True):
+        tier_bands = sorted(set(frame.loc[frame["_tier"] == tier, "_band"]))
+        shown = _shown_band(tier_bands, limits.get(tier, settings.threshold_min))
+        for band in reversed(tier_bands):
             part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
             geoms = _draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
             key = f"catchment_{tiers.slug[tier]}_{_band_text(band)}"

@@ -243,8 +243,6 @@ def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFram
         else:
             empty = gdf[col].isna() | (gdf[col].astype(str).str.strip() == "")
             gdf.loc[empty, col] = default
-    if role == "facility" and "type" not in gdf and "tier" in gdf:
-        gdf["type"] = gdf["tier"]
     if role == "candidate" and "role" not in gdf:
         gdf["role"] = "candidate"
     return gdf
@@ -461,6 +459,7 @@ def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | N
         title=s.title or s.name,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
+        thresholds=cov.thresholds,
     )
     keep = s.output.self_contained if self_contained is None else self_contained
     return maps.save_map(m, path, self_contained=keep)
@@ -756,5 +755,6 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
         title=(s.title or s.name),
         lang=s.lang,
         basemap=s.output.basemap,
+        thresholds=cov.thresholds,
     )
     return maps.save_map(m, path, self_contained=s.output.self_contained)

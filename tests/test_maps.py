@@ -455,3 +455,11 @@ def test_static_map_is_atomic_and_checks_suffix(tmp_path, monkeypatch, data):
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
     with pytest.raises(ValueError, match="png or .pdf"):
         maps.save_static_map(data["facilities"], None, None, None, tmp_path / "m.jpg")
+
+
+def test_band_shown_on_opening_follows_the_tier_threshold():
+    from coverage.maps import _shown_band
+
+    assert _shown_band([5.0, 10.0, 15.0], 10.0) == 10.0
+    assert _shown_band([5.0, 10.0], 15.0) == 10.0  # no 15-min band drawn: the largest below
+    assert _shown_band([10.0, 15.0], 5.0) == 10.0  # nothing below: the smallest

@@ -307,6 +307,13 @@ def plan_cmd(
             f"{r['solve_time_s']:.1f}",
         )
     out.print(table)
+    for _, r in result.stages().iterrows():
+        asked = r.get("requested")
+        if asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
+            out.print(
+                f"[yellow]{r['tier']}: {r['n_selected']} of the {int(asked)} sites asked for "
+                "already reach every worker any candidate site can reach; more would add nobody.[/]"
+            )
     out.print("Wrote:")
     for key, path in result.files.items():
         out.print(f"  {key:<14} {path}", highlight=False)

@@ -375,6 +375,7 @@ def staged_plan(
             times_by_tier[tier], weights, s, model=model, k=k, target=target,
             threshold_min=thresholds[tier], tier=tier, **kwargs,
         )  # fmt: skip
+        plan.info["requested"] = k if k is not None else np.nan
         role[plan.model.selected] = "existing"
         plans.append(plan)
     return plans

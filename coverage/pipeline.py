@@ -215,6 +215,7 @@ def _read_layer(
         role=role,
         area=area,
         allowed_tiers=tiers,
+        allowed_services=s.services or None,
         street_distance_m=snapped.dist_m,
         max_street_m=s.walk.max_snap_m,
     )

@@ -165,6 +165,9 @@ class Scenario(_Section):
     name: str = "scenario"
     title: str = ""
     lang: Literal["zh", "en"] = "zh"
+    #: Known services; others found in facility layers are dropped from the row with a warning
+    #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.
+    services: list[str] = Field(default_factory=list)
     area: Area = Field(default_factory=Area)
     network: Network
     walk: Walk = Field(default_factory=Walk)

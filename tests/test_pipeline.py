@@ -110,3 +110,22 @@ def test_network_is_clipped_to_area_plus_margin(small):
     # Every kept edge touches the area grown by the 500 m margin; the network is not the city.
     assert net.edges.geometry.intersects(a.buffer(500 + 1)).all()
     assert 500 < net.n_nodes < 5000
+
+
+@pytest.mark.realdata
+def test_unknown_services_are_warned_and_dropped(small):
+    toml = (small / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace(
+        'title = "测试场景"', 'title = "测试场景"\nservices = ["休息", "饮水", "职工书屋"]'
+    )
+    (small / "scenario.toml").write_text(toml, encoding="utf-8")
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area, _ = pipeline.load_area(s)
+    net = pipeline.load_network(s, area)
+    layers = pipeline.read_layers(s, net)
+    # Row 2 (site 01) offers 法律援助;心理咨询;职工书屋: two are unknown to this scenario.
+    warn = [p for p in layers.problems if p.row == 2 and p.field == "服务项目"]
+    assert len(warn) == 1 and warn[0].action == "kept"
+    assert "unknown services '法律援助', '心理咨询' ignored" in warn[0].message
+    assert layers.facilities["services"].iloc[0] == ["职工书屋"]
+    assert len(layers.facilities) == 12  # nothing skipped for it

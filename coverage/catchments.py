@@ -8,7 +8,7 @@ convex hull of reached nodes it does not cover rivers, rail yards or the far sid
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
@@ -112,6 +112,7 @@ def catchments(
     bands_min: Sequence[float] = settings.bands_min,
     walk_off_m: float = settings.walk_off_m,
     simplify_m: float = 2.0,
+    on_done: Callable[[int, int], None] | None = None,
 ) -> gpd.GeoDataFrame:
     """Catchment polygons of every source for each time band.
 
@@ -128,6 +129,8 @@ def catchments(
         Buffer around reached streets: how far off the street a place still counts as reached.
     simplify_m
         Tolerance for simplifying the polygons (keeps files and maps small).
+    on_done
+        Called as ``on_done(done, total)`` while polygons are built (for progress bars).
 
     Returns
     -------
@@ -163,7 +166,11 @@ def catchments(
 
     # GEOS releases the GIL, so threads use every core without copying the network.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        polys = list(pool.map(build, jobs))
+        polys = []
+        for poly in pool.map(build, jobs):
+            polys.append(poly)
+            if on_done is not None and (len(polys) % 10 == 0 or len(polys) == len(jobs)):
+                on_done(len(polys), len(jobs))
     out = gpd.GeoDataFrame(
         {"source": [r_[0] for r_ in rows], "band_min": [r_[1] for r_ in rows]},
         geometry=polys,

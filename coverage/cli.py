@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +16,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from coverage.errors import CoverageError
@@ -27,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 err = Console(stderr=True)
+_COUNT = re.compile(r"(\d+)/(\d+)$")
 out = Console()
 
 ScenarioArg = Annotated[
@@ -40,12 +50,31 @@ LangOpt = Annotated[
 @contextlib.contextmanager
 def _step(title: str) -> Iterator[Callable[[str], None]]:
     """A spinner whose text follows the pipeline's progress messages; errors become exit 1."""
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     try:
-        with err.status(title) as status:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(title, total=None)
+            last = [""]
 
             def progress(msg: str) -> None:
-                status.update(f"{title}: {msg}")
-                err.log(msg)
+                count = _COUNT.search(msg)
+                if count:  # "catchments 120/570": move the bar, log only the first time
+                    text = msg[: count.start()].strip()
+                    done, total = int(count.group(1)), int(count.group(2))
+                    bar.update(task, description=text, completed=done, total=total)
+                    if text != last[0]:
+                        err.log(text)
+                else:
+                    bar.update(task, description=msg, completed=0, total=None)
+                    err.log(msg)
+                    text = msg
+                last[0] = text
 
             yield progress
     except CoverageError as exc:
@@ -219,15 +248,29 @@ def map_cmd(
     self_contained: Annotated[
         bool | None, typer.Option("--self-contained/--cdn", help="Inline JS/CSS (offline use).")
     ] = None,
+    print_path: Annotated[
+        Path | None,
+        typer.Option("--print", help="Also a printable static map: a .png or .pdf file."),
+    ] = None,
+    paper: Annotated[str, typer.Option(help="Paper size of the printable map: A4 or A3.")] = "A4",
 ) -> None:
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
     from coverage import pipeline
 
+    if paper not in ("A4", "A3"):
+        raise typer.BadParameter("A4 or A3", param_hint="--paper")
+    if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
+        raise typer.BadParameter("a .png or .pdf file", param_hint="--print")
     with _step("coverage map") as progress:
         s = _scenario(scenario, lang, basemap=basemap, self_contained=self_contained)
         result = pipeline.run(s, progress=progress, write=False)
         path = pipeline.write_map(result, output or s.map_path)
+        if print_path is not None:
+            progress(f"drawing the printable map ({paper})")
+            printed = pipeline.write_print_map(result, print_path, paper=paper)
     out.print(f"map → {path}")
+    if print_path is not None:
+        out.print(f"printable map → {printed}")
 
 
 @app.command("plan")

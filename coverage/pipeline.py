@@ -45,6 +45,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Progress callback: receives short messages; a message ending in "done/total" (e.g.
+#: "catchments 120/570") reports a count, which the CLI shows as a progress bar.
 Progress = Callable[[str], None]
 
 
@@ -312,6 +314,7 @@ def facility_catchments(
     *,
     snapped: routing.Snapped | None = None,
     max_snap_m: float = settings.max_snap_m,
+    progress: Progress = _noop,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Per-facility catchment bands and their union per tier (both WGS-84).
 
@@ -324,7 +327,9 @@ def facility_catchments(
     if fs is None:
         fs = routing.snap(net, fac.geometry.to_crs(net.crs), max_dist_m=max_snap_m)
     r = routing.reach(net, fs, max(bands_min) * 60.0)
-    catch = catchments.catchments(net, r, bands_min, walk_off_m)
+    catch = catchments.catchments(
+        net, r, bands_min, walk_off_m, on_done=lambda d, n: progress(f"catchments {d}/{n}")
+    )
     catch["fid"] = fac["fid"].to_numpy()[catch["source"].to_numpy()]
     catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
     if "name" in fac:
@@ -430,6 +435,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
             sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
         files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
     files["map"] = write_map(run, s.map_path)
+    if s.output.print_map is not None:
+        files["print_map"] = write_print_map(run, s.output.print_map)
     return files
 
 
@@ -460,10 +467,36 @@ def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | N
         title=s.title or s.name,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
+        tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
     )
     keep = s.output.self_contained if self_contained is None else self_contained
     return maps.save_map(m, path, self_contained=keep)
+
+
+def _tianditu_key(s: Scenario) -> str | None:
+    import os
+
+    return s.output.tianditu_key or os.environ.get("TIANDITU_KEY") or None
+
+
+def write_print_map(run: Run, path: Path, *, paper: str | None = None,
+                    lang: str | None = None) -> Path:  # fmt: skip
+    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
+    from coverage import maps
+
+    s = run.scenario
+    cov = run.coverage
+    return maps.save_static_map(
+        cov.facilities,
+        _finite(cov.demand),
+        run.tier_catchments,
+        run.layers.area,
+        path,
+        lang=lang or s.lang,
+        paper=paper or s.output.paper,
+        title=s.title or s.name,
+    )
 
 
 def run(
@@ -489,7 +522,12 @@ def run(
     t = time.perf_counter()
     progress("drawing catchments")
     catch, by_tier = facility_catchments(
-        net, cov.facilities, s.walk.bands_min, s.walk.walk_off_m, snapped=cov.facility_snap
+        net,
+        cov.facilities,
+        s.walk.bands_min,
+        s.walk.walk_off_m,
+        snapped=cov.facility_snap,
+        progress=progress,
     )
     timings["catchments"] = time.perf_counter() - t
     result = Run(s, net, layers, cov, catch, by_tier, timings=timings)
@@ -756,6 +794,7 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
         title=(s.title or s.name),
         lang=s.lang,
         basemap=s.output.basemap,
+        tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
     )
     return maps.save_map(m, path, self_contained=s.output.self_contained)

@@ -156,7 +156,10 @@ class Output(_Section):
     map: Path | None = None
     self_contained: bool = True
     basemap: Literal["osm", "amap", "tianditu", "none"] = "osm"
+    tianditu_key: str | None = None  # or the TIANDITU_KEY environment variable
     excel: bool = True
+    print_map: Path | None = None  # also a printable static map (.png or .pdf)
+    paper: Literal["A4", "A3"] = "A4"
 
 
 class Scenario(_Section):

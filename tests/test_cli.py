@@ -161,9 +161,12 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert set(c["band_min"]) == {3.0, 6.0}
 
     res = runner.invoke(
-        app, ["map", str(small), "--lang", "en", "--out", str(tmp_path / "en.html")]
-    )
+        app,
+        ["map", str(small), "--lang", "en", "--out", str(tmp_path / "en.html"),
+         "--print", str(tmp_path / "a3.pdf"), "--paper", "A3"],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
+    assert (tmp_path / "a3.pdf").read_bytes()[:5] == b"%PDF-"
     html = (tmp_path / "en.html").read_text(encoding="utf-8")
     assert "Legend" in html and "图例" not in html
 

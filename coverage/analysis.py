@@ -25,7 +25,7 @@ from scipy import sparse
 from coverage import routing, settings
 from coverage.network import WalkNetwork
 
-__all__ = ["Coverage", "evaluate", "circle_counts", "summarize", "tier_order"]
+__all__ = ["Coverage", "evaluate", "circle_counts", "node_times", "summarize", "tier_order"]
 
 
 @dataclass
@@ -246,6 +246,34 @@ def evaluate(
         demand_snap=ds,
         circle_radius_m=circle_radius_m,
     )
+
+
+def node_times(
+    net: WalkNetwork,
+    facilities: gpd.GeoDataFrame,
+    *,
+    max_snap_m: float = settings.max_snap_m,
+    include_access: bool = True,
+    limit_min: float = np.inf,
+) -> gpd.GeoDataFrame:
+    """Minutes from every network node to the nearest facility of each tier (whole-city view).
+
+    One ``min_only`` multi-source Dijkstra per tier, so the cost barely grows with the number of
+    facilities. Returns the nodes (network CRS) with ``t_<tier>`` (inf beyond ``limit_min`` or
+    unreachable) and ``nearest_<tier>`` (facility position, -1 if none).
+    """
+    fac = facilities.reset_index(drop=True)
+    fs = routing.snap(
+        net, _projected(fac, net), max_dist_m=max_snap_m, include_access=include_access
+    )
+    out = net.nodes_gdf()
+    tiers = fac["tier"].astype(str).to_numpy()
+    for tier in tier_order(pd.unique(tiers).tolist()):
+        idx = np.flatnonzero(tiers == tier)
+        t, who = routing.nearest(net, fs.take(idx), limit_min * 60.0)
+        out[f"t_{tier}"] = t / 60.0
+        out[f"nearest_{tier}"] = np.where(who >= 0, idx[np.maximum(who, 0)], -1)
+    return out
 
 
 def _keep(m: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:

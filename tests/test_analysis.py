@@ -218,3 +218,52 @@ def test_wuhan_coverage_matches_networkx_brute_force(wuhan_net):
     assert s.loc[("overall", "all"), "share"] == pytest.approx(w[n > 0].sum() / w.sum())
     assert s.loc[("overall", "all"), "cross_share"] == pytest.approx(w[n > 1].sum() / w.sum())
     assert 0.05 < s.loc[("overall", "all"), "share"] < 0.99  # the case is not trivial
+
+
+def test_node_times_by_hand(line_case):
+    net, cov = line_case
+    nodes = analysis.node_times(net, cov.facilities)
+    x = np.round(nodes.geometry.x - nodes.geometry.x.min()).astype(int)
+    on_line = nodes[nodes.geometry.y < nodes.geometry.y.min() + 1].assign(x=x)
+    t = on_line.set_index("x")
+    # Nodes A(0) B(100) C(200) D(300); points P1 at 0 and P2 at 150, the subcentre S at 300.
+    np.testing.assert_allclose(
+        t.loc[[0, 100, 200, 300], "t_point"], np.array([0, 50, 50, 150]) / 60, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        t.loc[[0, 100, 200, 300], "t_subcentre"], np.array([300, 200, 100, 0]) / 60, atol=1e-6
+    )
+    assert t.loc[[0, 100, 200, 300], "nearest_point"].tolist() == [0, 1, 1, 1]
+    # The island nodes are unreachable.
+    island = nodes[nodes.geometry.y > nodes.geometry.y.min() + 1]
+    assert np.isinf(island["t_point"]).all() and (island["nearest_point"] == -1).all()
+
+
+@pytest.mark.realdata
+def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
+    """Whole-city nearest-facility times equal networkx's multi-source Dijkstra from the snapped
+    positions (sources placed on nodes here, so both start at the same points)."""
+    net = wuhan_net
+    rng = np.random.default_rng(11)
+    k = rng.choice(net.n_nodes, 25, replace=False)
+    fac = gpd.GeoDataFrame(
+        {"tier": ["point"] * len(k)},
+        geometry=shapely.points(np.c_[net.x[k], net.y[k]]),
+        crs=net.crs,
+    )
+    nodes = analysis.node_times(net, fac, limit_min=20)
+    e = net.edges
+    G = nx.DiGraph()
+    for u, v, t, two in zip(e["u_idx"], e["v_idx"], e["time_s"], e["two_way"], strict=True):
+        for a, b in ((u, v), (v, u)) if two else ((u, v),):
+            if not G.has_edge(a, b) or G[a][b]["t"] > t:
+                G.add_edge(a, b, t=t)
+    ref = nx.multi_source_dijkstra_path_length(G, set(int(i) for i in k), cutoff=1200, weight="t")
+    got = nodes["t_point"].to_numpy() * 60
+    # Compare away from the cutoff: our sources carry a 1e-6 s entry arc.
+    inside = {n for n, t in ref.items() if t < 1200 - 1e-3}
+    assert set(np.flatnonzero(got < 1200 - 1e-3).tolist()) == inside
+    ids = sorted(inside)
+    # Sources snap to the node's position on an edge: millimetre rounding, i.e. < 0.01 s.
+    np.testing.assert_allclose(got[ids], np.array([ref[n] for n in ids]), atol=1e-2)
+    assert len(ids) > 10_000  # a real share of the city

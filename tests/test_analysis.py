@@ -266,4 +266,4 @@ def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
     ids = sorted(inside)
     # Sources snap to the node's position on an edge: millimetre rounding, i.e. < 0.01 s.
     np.testing.assert_allclose(got[ids], np.array([ref[n] for n in ids]), atol=1e-2)
-    assert len(ids) > 10_000  # a real share of the city
+    assert len(ids) > 5_000  # a real share of the city

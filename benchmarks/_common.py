@@ -37,16 +37,18 @@ class Timing:
 
 
 def timed(fn: Callable[[], Any], repeat: int = 2) -> Timing:
-    """Best wall time of ``repeat`` calls (gc before each); keeps the last result."""
+    """Best wall time of ``repeat`` calls (gc before each); keeps the best run's result."""
     runs = []
-    result = None
+    best = None
     for _ in range(max(1, repeat)):
-        result = None
         gc.collect()
         t = time.perf_counter()
         result = fn()
         runs.append(time.perf_counter() - t)
-    return Timing(min(runs), runs, result)
+        if runs[-1] == min(runs):
+            best = result
+        del result
+    return Timing(min(runs), runs, best)
 
 
 def _status_kb(key: str) -> int:

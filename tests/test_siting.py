@@ -501,3 +501,57 @@ def test_summary_and_trivial_cases():
     assert s["model"] == "mclp" and s["n_selected"] == len(s["selected"])
     assert {"gap", "bound", "status", "covered_share", "n_demand_aggregated"} <= s.keys()
     assert LSCP.from_cost_matrix(cost, w, 0.0).solve().objective == 0
+
+
+# --- swaps, early stops and a HiGHS inconsistency -----------------------------------------------
+
+
+def test_swaps_escape_the_greedy_trap():
+    """Sets A = {0,1,2}, B = {3,4,5}, M = {1,2,4,5}, unit weights, k = 2. Greedy takes M (4) and
+    then A or B (+1) = 5; the optimum A + B = 6. One swap (M out, the other in) finds it."""
+    rows = {0: [0, 1, 2], 1: [3, 4, 5], 2: [1, 2, 4, 5]}  # A, B, M
+    r = [i for i, cols in rows.items() for _ in cols]
+    c = [j for cols in rows.values() for j in cols]
+    cost = sparse.csr_matrix((np.full(len(r), 5.0), (r, c)), shape=(3, 6))
+    w = np.ones(6)
+    g = MCLP.from_cost_matrix(cost, w, 2).solve("greedy")
+    assert g.objective == 6 and sorted(g.selected) == [0, 1]
+    # Bound: after M, level 4 + the two largest gains (1 + 1) = 6, so 6 is proven optimal.
+    assert g.bound == 6 and g.gap == 0.0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_greedy_with_swaps_never_beats_the_optimum(seed):
+    cost, w, dense = random_instance(seed, n_c=9, n_d=20)
+    for k in (2, 3):
+        best = brute_cover(dense, w, k)
+        g = MCLP.from_cost_matrix(cost, w, k).solve("greedy")
+        assert g.objective <= best + 1e-9 <= g.bound + 2e-9
+        assert close(g.covered_weight, g.objective)
+
+
+def test_milp_skipped_when_greedy_is_proven_close_enough():
+    # Two disjoint sites, k = 2: greedy is optimal and its bound proves it, so HiGHS never runs.
+    cost = sparse.csr_matrix(np.array([[1.0, 1.0, 0, 0], [0, 0, 1.0, 1.0]]))
+    m = MCLP.from_cost_matrix(cost, np.ones(4), 2).solve("milp")
+    assert m.status == "optimal" and m.gap == 0.0 and np.isnan(m.solver_bound)
+    assert "proven within mip_rel_gap" in m.solver_status
+
+
+def test_inconsistent_warm_start_answer_is_solved_again(monkeypatch):
+    """HiGHS 1.16 once reported an optimum its returned solution did not have (warm start +
+    presolve). When objective and solution disagree, the model is solved again from scratch."""
+    from coverage import siting
+
+    cost, w, dense = random_instance(3, n_c=9, n_d=25)
+    calls = []
+    real = siting._consistent
+
+    def first_fails(h, c, off):
+        calls.append(1)
+        return False if len(calls) == 1 else real(h, c, off)
+
+    monkeypatch.setattr(siting, "_consistent", first_fails)
+    m = LSCP.from_cost_matrix(cost, w, 0.8).solve("milp")
+    assert len(calls) == 1  # checked once (the warm-started run), then solved without a start
+    assert close(m.objective, brute_lscp(dense, w, 0.8))

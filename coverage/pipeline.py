@@ -620,17 +620,23 @@ def plan(
     time_limit: float | None = None,
     progress: Progress = _noop,
     write: bool = True,
+    before: Run | None = None,
 ) -> PlanRun:
     """Propose new sites for a scenario and write them with before/after coverage.
 
     One stage (``tier``; ``add`` sites with MCLP, or the fewest sites for ``target`` with LSCP),
     or every tier of ``[plan] tiers`` in order with ``staged=True`` (sub-centres by p-median,
     then points given the sub-centres). Defaults come from the scenario's ``[plan]`` section.
+
+    Existing facilities count with their own tier's threshold (as in ``coverage run``), new
+    sites with the planned tier's; pass ``before`` (a :func:`run` result of the same scenario)
+    to skip recomputing coverage and catchments.
     """
     from coverage import planning
 
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    before = run(s, progress=progress, write=False)
+    if before is None:
+        before = run(s, progress=progress, write=False)
     sites = planning_sites(s, before, progress)
     if not (sites["role"] == "candidate").any():
         raise InputError(
@@ -656,20 +662,24 @@ def plan(
             raise ScenarioError(f"{s.source}: give --add N or --target SHARE (or [plan] add)")
         stages = [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
     thresholds = {t: s.walk.threshold_for(t) for t, *_ in stages}
-    times = {}
-    for t in thresholds:
-        progress(
-            f"routing {len(sites)} sites to {len(weights)} demand points ({thresholds[t]:g} min)"
-        )
-        times[t], _ = planning.site_times(
-            before.network,
-            sites,
-            cov.demand,
-            thresholds[t],
-            max_snap_m=s.walk.max_snap_m,
-            include_access=s.walk.include_access,
-            demand_snap=cov.demand_snap,
-        )
+    # Each row keeps its own limit: existing facilities their tier's, candidates the stage's.
+    own = np.array(
+        [s.walk.threshold_for(str(t)) if r == "existing" else np.nan
+         for r, t in zip(sites["role"], sites.get("facility_tier", sites["role"]), strict=True)]
+    )  # fmt: skip
+    limits = {t: np.where(np.isnan(own), thresholds[t], own) for t in thresholds}
+    longest = max(float(np.max(v)) for v in limits.values())
+    progress(f"routing {len(sites)} sites to {len(weights)} demand points ({longest:g} min)")
+    all_times, _ = planning.site_times(
+        before.network,
+        sites,
+        cov.demand,
+        longest,
+        max_snap_m=s.walk.max_snap_m,
+        include_access=s.walk.include_access,
+        demand_snap=cov.demand_snap,
+    )
+    times = {t: planning.within_row_limits(all_times, limits[t]) for t in thresholds}
     capacity = None
     if s.plan.capacity and "capacity" in sites:
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)

@@ -35,6 +35,7 @@ __all__ = [
     "grid_candidates",
     "osm_candidates",
     "site_times",
+    "within_row_limits",
     "propose",
     "staged_plan",
 ]
@@ -240,6 +241,31 @@ def site_times(
     return out, ss
 
 
+def within_row_limits(times: sparse.csr_matrix, limits: np.ndarray) -> sparse.csr_matrix:
+    """Keep each row's entries within that row's limit (minutes); explicit zeros survive."""
+    rows = np.repeat(np.arange(times.shape[0]), np.diff(times.indptr))
+    keep = times.data <= np.asarray(limits, dtype=float)[rows] + 1e-9
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=times.shape[0]))])
+    return sparse.csr_matrix((times.data[keep], times.indices[keep], indptr), shape=times.shape)
+
+
+def _swap_rows(into: sparse.csr_matrix, src: sparse.csr_matrix, rows: np.ndarray):
+    """``into`` with the given rows taken from ``src`` (same shape), built from arrays so that
+    explicit zeros (a site on its demand point) survive."""
+    take = np.zeros(into.shape[0], dtype=bool)
+    take[np.asarray(rows, dtype=np.int64)] = True
+    n_into, n_src = np.diff(into.indptr), np.diff(src.indptr)
+    counts = np.where(take, n_src, n_into)
+    data, idx = [], []
+    for r in range(into.shape[0]):
+        m = src if take[r] else into
+        a, b = m.indptr[r], m.indptr[r + 1]
+        data.append(m.data[a:b])
+        idx.append(m.indices[a:b])
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sparse.csr_matrix((np.concatenate(data), np.concatenate(idx), indptr), shape=into.shape)
+
+
 # --- plans ----------------------------------------------------------------------------------
 
 
@@ -285,6 +311,7 @@ def propose(
     mip_rel_gap: float = 0.005,
     tier: str = "point",
     curve: bool = True,
+    cover_limit: float | None = None,
 ) -> Plan:
     """Choose new sites among ``sites`` (rows of ``times``).
 
@@ -292,6 +319,10 @@ def propose(
     may not be chosen (``excluded``). ``model``: ``mclp`` (``k`` sites, most weight covered),
     ``lscp`` (fewest sites to cover ``target`` of the weight), ``backup`` (``k`` sites, most weight
     covered twice) or ``pmedian`` (``k`` sites, least weighted walking time).
+
+    ``threshold_min`` is the new sites' walking threshold. When rows were already cut to their
+    own limits (existing facilities of other tiers, see :func:`within_row_limits`), pass the
+    largest stored time as ``cover_limit``: every stored pair then counts as covering.
     """
     role = (
         sites["role"].astype(str).to_numpy()
@@ -300,7 +331,8 @@ def propose(
     )
     existing = np.flatnonzero(role == "existing")
     excluded = np.flatnonzero(role == "excluded")
-    common = {"threshold": threshold_min, "existing": existing, "excluded": excluded}
+    limit = threshold_min if cover_limit is None else max(cover_limit, threshold_min)
+    common = {"threshold": limit, "existing": existing, "excluded": excluded}
     if model == "lscp":
         if target is None:
             raise ValueError("LSCP needs a target share (e.g. 0.95)")
@@ -369,13 +401,19 @@ def staged_plan(
         if "role" in sites
         else np.full(len(sites), "candidate")
     )
+    built: list[tuple[str, np.ndarray]] = []  # sites chosen so far, with their tier
     for tier, model, k, target in stages:
         s = sites.assign(role=role)
+        times = times_by_tier[tier]
+        for earlier, rows in built:  # sites built in earlier stages reach as their own tier
+            times = _swap_rows(times, times_by_tier[earlier], rows)
+        stored = float(times.data.max()) if times.nnz else 0.0
         plan = propose(
-            times_by_tier[tier], weights, s, model=model, k=k, target=target,
-            threshold_min=thresholds[tier], tier=tier, **kwargs,
+            times, weights, s, model=model, k=k, target=target,
+            threshold_min=thresholds[tier], tier=tier, cover_limit=stored, **kwargs,
         )  # fmt: skip
         plan.info["requested"] = k if k is not None else np.nan
         role[plan.model.selected] = "existing"
+        built.append((tier, plan.model.selected))
         plans.append(plan)
     return plans

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -129,3 +130,29 @@ def test_unknown_services_are_warned_and_dropped(small):
     assert "unknown services '法律援助', '心理咨询' ignored" in warn[0].message
     assert layers.facilities["services"].iloc[0] == ["职工书屋"]
     assert len(layers.facilities) == 12  # nothing skipped for it
+
+
+@pytest.mark.realdata
+def test_plan_starts_from_the_run_coverage_and_reuses_a_run(small):
+    """Existing facilities count with their own tier's threshold in a plan (centre 15, outdoor
+    stations 5, others 10 min here), so the plan's "before" equals the run's overall share."""
+    toml = (small / "scenario.toml").read_text(encoding="utf-8")
+    (small / "scenario.toml").write_text(toml + "\n[plan]\ngrid_spacing_m = 150\n", "utf-8")
+    s = pipeline.load_scenario(small / "scenario.toml")
+    before = pipeline.run(s, write=False)
+    result = pipeline.plan(s, add=3, write=False, before=before)
+    assert result.before is before
+    overall = before.coverage.summary.set_index(["scope", "key"]).loc[("overall", "all"), "share"]
+    stage = result.plans[0]
+    assert stage.before_share == pytest.approx(overall)
+    assert stage.after_share > stage.before_share
+    # After: re-evaluating coverage with the proposed points added gives the plan's figure.
+    from coverage import analysis
+
+    added = result.proposed.assign(tier="point")[["tier", "geometry"]]
+    fac = pd.concat([before.coverage.facilities[["tier", "geometry"]], added], ignore_index=True)
+    cov = analysis.evaluate(
+        before.network, gpd.GeoDataFrame(fac, crs=4326), before.coverage.demand[["weight", "geometry"]],
+        threshold_min=s.walk.threshold_min, tier_threshold_min=s.walk.tier_threshold_min,
+    )  # fmt: skip
+    assert cov.kpis()["share_any"] == pytest.approx(stage.after_share)

@@ -134,14 +134,20 @@ def test_propose_counts_existing_sites_and_reports_gains():
 def test_staged_plan_treats_earlier_stages_as_built():
     # Sites a, b reach demand 0-1 and 2-3 in 5 min; c reaches all four in 12 min. Stage 1
     # (p-median, 20 min, unserved demand charged 2 × 20 = 40 min): a costs 5·3 + 40·7 = 295,
-    # b 5·7 + 40·3 = 155, c 12·10 = 120 → c. Stage 2 (points, 10 min): c reaches nobody.
+    # b 5·7 + 40·3 = 155, c 12·10 = 120 → c. Stage 2 (points, 10 min): the point times are cut
+    # at 10 min, but c, now built as a sub-centre, keeps its own 20-min standard and already
+    # covers everyone, so no point is needed.
     rows = [[0, 1], [2, 3], [0, 1, 2, 3]]
-    t15 = [[5.0, 5.0], [5.0, 5.0], [12.0, 12.0, 12.0, 12.0]]
+    t = [[5.0, 5.0], [5.0, 5.0], [12.0, 12.0, 12.0, 12.0]]
 
-    def csr(times):  # noqa: E306
-        data = [v for r in times for v in r]
-        idx = [c for r in rows for c in r]
-        ptr = np.r_[0, np.cumsum([len(r) for r in rows])]
+    def csr(limit):
+        keep = [
+            [(c, v) for c, v in zip(r, tt, strict=True) if v <= limit]
+            for r, tt in zip(rows, t, strict=True)
+        ]
+        data = [v for r in keep for _, v in r]
+        idx = [c for r in keep for c, _ in r]
+        ptr = np.r_[0, np.cumsum([len(r) for r in keep])]
         return sparse.csr_matrix((data, idx, ptr), shape=(3, 4))
 
     w = np.array([1.0, 2.0, 3.0, 4.0])
@@ -150,13 +156,23 @@ def test_staged_plan_treats_earlier_stages_as_built():
         geometry=shapely.points([[0, 0], [1, 0], [2, 0]]),
         crs=4326,
     )
-    times = {"subcentre": csr(t15), "point": csr(t15)}
+    times = {"subcentre": csr(20.0), "point": csr(10.0)}
     plans = planning.staged_plan(
         times, w, sites, [("subcentre", "pmedian", 1, None), ("point", "mclp", 1, None)],
         {"subcentre": 20.0, "point": 10.0},
     )  # fmt: skip
     assert plans[0].model.selected.tolist() == [2]
-    # Stage 2: c is built now but reaches nobody within 10 min; b covers 7 of 10, a only 3.
-    assert plans[1].before_share == 0.0
-    assert plans[1].model.selected.tolist() == [1]
-    assert plans[1].after_share == pytest.approx(0.7)
+    assert plans[1].before_share == 1.0
+    assert plans[1].model.selected.tolist() == []
+    # Without stage 1 the point stage would have to choose b (7 of 10).
+    alone = planning.propose(times["point"], w, sites, model="mclp", k=1, threshold_min=10.0)
+    assert alone.model.selected.tolist() == [1] and alone.after_share == pytest.approx(0.7)
+
+
+def test_within_row_limits_keeps_zeros():
+    m = sparse.csr_matrix(
+        (np.array([0.0, 7.0, 12.0, 3.0]), np.array([0, 1, 2, 0]), np.array([0, 3, 4])), shape=(2, 3)
+    )
+    out = planning.within_row_limits(m, np.array([10.0, 2.0]))
+    assert out.nnz == 2 and out.indptr.tolist() == [0, 2, 2]
+    assert out.data.tolist() == [0.0, 7.0]  # the explicit zero (a site on its point) survives

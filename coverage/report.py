@@ -6,8 +6,8 @@ mailed, opened offline and printed on A4. Chinese labels by default, English wit
 Every share on the page uses the same rule as ``coverage run``: a worker is covered when a
 facility of some tier is within that tier's walking threshold. The "after" figures add the
 proposed sites to the existing facilities under the same rule, so the curve starts at the
-headline share. (The optimiser's own figures in ``plan_summary.csv`` count existing facilities
-at the planning tier's threshold and can differ slightly.)
+headline share; they equal the optimiser's own figures in ``plan_summary.csv``, which count
+existing facilities with their own tier's threshold too.
 
 ::
 
@@ -138,8 +138,7 @@ TEXT: dict[str, dict[str, str]] = {
         "method_shares": "所有覆盖率均按职工人数加权，而非按点位个数。",
         "method_plan": "选址模型：{model}（{method}，{status}，最优性差距 {gap}），"
         "从 {cands} 个候选点中选出 {n} 处。",
-        "method_after": "规划后覆盖率按同一标准计入新增站点（{tier}，{minutes} 分钟）；"
-        "优化器自身的数字（plan_summary.csv）按规划层级的标准计入现有设施，可能略有不同。",
+        "method_after": "规划后覆盖率按与现有设施相同的标准计入新增站点（{tier}，{minutes} 分钟）。",
         "footer": "由 coverage {version} 生成 · 路网 © OpenStreetMap contributors",
     },
     "en": {
@@ -231,8 +230,7 @@ TEXT: dict[str, dict[str, str]] = {
         "method_plan": "Siting model: {model} ({method}, {status}, optimality gap {gap}); "
         "{n} sites chosen from {cands} candidates.",
         "method_after": "After-plan shares count the new sites ({tier}, {minutes} min) under the "
-        "same standard; the optimiser's own figures (plan_summary.csv) count existing facilities "
-        "at the planning tier's threshold and may differ slightly.",
+        "same standard as the existing facilities.",
         "footer": "Made with coverage {version} · street network © OpenStreetMap contributors",
     },
 }

@@ -1541,6 +1541,7 @@ def save_static_map(
     paper: str = "A4",
     dpi: int = 200,
     title: str = "",
+    thresholds: Mapping[str, float] | None = None,
 ) -> Path:
     """Printable map (PNG or PDF by the file suffix) of catchments, facilities and gaps.
 
@@ -1558,6 +1559,9 @@ def save_static_map(
         ``"A4"`` or ``"A3"``, landscape.
     dpi
         Resolution of a PNG.
+    thresholds
+        Walking threshold (minutes) per tier: only bands up to it are drawn for that tier
+        (default ``settings.threshold_min``).
     title
         Title (a default title when empty).
 
@@ -1642,6 +1646,12 @@ def save_static_map(
                 if not len(part):
                     continue
                 color = tiers.style[tier]["color"]
+                limit = {normalize_tier(t): float(v) for t, v in (thresholds or {}).items()}.get(
+                    tier, settings.threshold_min
+                )
+                all_bands = sorted(set(part["_band"].dropna()))
+                top = _shown_band(all_bands, limit) if all_bands else np.nan
+                part = part[~(part["_band"] > top)]  # bands beyond the tier's standard: not drawn
                 for band in sorted(set(part["_band"].dropna()), reverse=True) or [np.nan]:
                     sub = part if np.isnan(band) else part[part["_band"] == band]
                     sub.plot(

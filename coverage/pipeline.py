@@ -496,6 +496,7 @@ def write_print_map(run: Run, path: Path, *, paper: str | None = None,
         lang=lang or s.lang,
         paper=paper or s.output.paper,
         title=s.title or s.name,
+        thresholds=cov.thresholds,
     )
 
 

@@ -448,14 +448,16 @@ def static_map_png(
     lang: str = "zh",
     title: str = "",
     dpi: int = MAP_DPI,
+    thresholds: Any = None,
 ) -> bytes:
     """PNG bytes of :func:`coverage.maps.save_static_map` (written to a temporary file)."""
     with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
         path = Path(tmp) / "map.png"
         with _quiet_fonts():
             maps.save_static_map(
-                facilities, demand, tier_catchments, area, path, lang=lang, dpi=dpi, title=title
-            )
+                facilities, demand, tier_catchments, area, path,
+                lang=lang, dpi=dpi, title=title, thresholds=thresholds,
+            )  # fmt: skip
         return path.read_bytes()
 
 
@@ -878,6 +880,7 @@ def build_report(
         run.layers.area,
         lang=lang,
         title=f"{title} · {_t(lang, 'map_before')}",
+        thresholds=cov.thresholds,
     )
     figures = [(before_png, _t(lang, "map_before"))]
     caption = _t(lang, "maps_caption")
@@ -902,6 +905,7 @@ def build_report(
             run.layers.area,
             lang=lang,
             title=f"{title} · {after_title}",
+            thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
         )
         figures.append((after_png, after_title))
         bands = "/".join(f"{b:g}" for b in after.bands_min)

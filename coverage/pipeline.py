@@ -39,6 +39,7 @@ __all__ = [
     "read_layers",
     "evaluate",
     "facility_catchments",
+    "coverage_map",
     "write_results",
     "run",
 ]
@@ -449,27 +450,43 @@ def _subdistrict_layer(run: Run) -> gpd.GeoDataFrame:
     return subs.merge(table, on=key, how="left")
 
 
-def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | None = None,
-              self_contained: bool | None = None) -> Path:  # fmt: skip
-    """Write the scenario's HTML map."""
+def coverage_map(
+    run: Run,
+    *,
+    proposed: gpd.GeoDataFrame | None = None,
+    kpis: dict[str, float] | None = None,
+    lang: str | None = None,
+    basemap: str | None = None,
+) -> Any:
+    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it)."""
     from coverage import maps
 
     s = run.scenario
     cov = run.coverage
-    m = maps.coverage_map(
+    return maps.coverage_map(
         cov.facilities,
         _finite(cov.demand),
         catchments=run.catchments,
         tier_catchments=run.tier_catchments,
         subdistricts=_subdistrict_layer(run) if run.layers.subdistricts is not None else None,
+        proposed=proposed,
         area=run.layers.area,
-        kpis=cov.kpis(),
+        kpis=cov.kpis() if kpis is None else kpis,
         title=s.title or s.name,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
         tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
     )
+
+
+def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | None = None,
+              self_contained: bool | None = None) -> Path:  # fmt: skip
+    """Write the scenario's HTML map."""
+    from coverage import maps
+
+    s = run.scenario
+    m = coverage_map(run, lang=lang, basemap=basemap)
     keep = s.output.self_contained if self_contained is None else self_contained
     return maps.save_map(m, path, self_contained=keep)
 
@@ -787,25 +804,9 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
     from coverage import maps
 
     before = result.before
-    s = before.scenario
-    cov = before.coverage
-    kpis = cov.kpis()
+    kpis = before.coverage.kpis()
     if result.plans:
         kpis["share_after_plan"] = float(result.plans[-1].after_share)
         kpis["share_before_plan"] = float(result.plans[0].before_share)
-    m = maps.coverage_map(
-        cov.facilities,
-        _finite(cov.demand),
-        catchments=before.catchments,
-        tier_catchments=before.tier_catchments,
-        subdistricts=_subdistrict_layer(before) if before.layers.subdistricts is not None else None,
-        proposed=result.proposed,
-        area=before.layers.area,
-        kpis=kpis,
-        title=(s.title or s.name),
-        lang=s.lang,
-        basemap=s.output.basemap,
-        tianditu_key=_tianditu_key(s),
-        thresholds=cov.thresholds,
-    )
-    return maps.save_map(m, path, self_contained=s.output.self_contained)
+    m = coverage_map(before, proposed=result.proposed, kpis=kpis)
+    return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)

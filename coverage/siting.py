@@ -1372,6 +1372,30 @@ def _from_outcome(
     )
 
 
+def _assign_solution(
+    out: _Outcome,
+    asg: _Assign,
+    prob: _Problem,
+    build: float,
+    n_agg: int,
+    *,
+    maximize: bool,
+    greedy_bound: float,
+) -> _Solution:
+    """Solution of a capacitated (assignment) model: chosen sites, served shares, assignment."""
+    if out.values is None:
+        return _from_outcome(
+            out, np.zeros(0, np.int64), build, asg.n_model, n_agg,
+            maximize=maximize, greedy_bound=greedy_bound,
+        )  # fmt: skip
+    chosen = asg.sites[np.flatnonzero(out.values[: asg.n_free] > 0.5)]
+    served, assignment = _assign_split(asg, out.values, prob, np.union1d(prob.existing, chosen))
+    return _from_outcome(
+        out, chosen, build, asg.n_model, n_agg, maximize=maximize, greedy_bound=greedy_bound,
+        served=served, assignment=assignment,
+    )  # fmt: skip
+
+
 # --- covering models ---------------------------------------------------------------------------
 
 
@@ -1492,29 +1516,7 @@ class _CoveringModel(_SitingModel):
             asg, median=False, k=self.k, penalty=None, opts=opts, start=g.order if warm else None
         )
         build = time.perf_counter() - t0 - out.solve_time
-        if out.values is None:
-            return _from_outcome(
-                out,
-                np.zeros(0, np.int64),
-                build,
-                asg.n_model,
-                n_agg,
-                maximize=True,
-                greedy_bound=ub,
-            )
-        chosen = asg.sites[np.flatnonzero(out.values[: asg.n_free] > 0.5)]
-        served, assignment = _assign_split(asg, out.values, prob, np.union1d(prob.existing, chosen))
-        return _from_outcome(
-            out,
-            chosen,
-            build,
-            asg.n_model,
-            n_agg,
-            maximize=True,
-            greedy_bound=ub,
-            served=served,
-            assignment=assignment,
-        )
+        return _assign_solution(out, asg, prob, build, n_agg, maximize=True, greedy_bound=ub)
 
 
 def _cover_order(
@@ -2066,29 +2068,7 @@ class PMedian(_SitingModel):
         if out.status == "infeasible":
             raise self._infeasible("capacity too small or too few sites; HiGHS proved it")
         build = time.perf_counter() - t0 - out.solve_time
-        if out.values is None:
-            return _from_outcome(
-                out,
-                np.zeros(0, np.int64),
-                build,
-                asg.n_model,
-                n_agg,
-                maximize=False,
-                greedy_bound=lb,
-            )
-        chosen = asg.sites[np.flatnonzero(out.values[: asg.n_free] > 0.5)]
-        served, assignment = _assign_split(asg, out.values, prob, np.union1d(prob.existing, chosen))
-        return _from_outcome(
-            out,
-            chosen,
-            build,
-            asg.n_model,
-            n_agg,
-            maximize=False,
-            greedy_bound=lb,
-            served=served,
-            assignment=assignment,
-        )
+        return _assign_solution(out, asg, prob, build, n_agg, maximize=False, greedy_bound=lb)
 
     def _order(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
         if self.problem.capacity is not None:

@@ -190,3 +190,25 @@ def wuhan_sample(wuhan_net: network.WalkNetwork) -> SimpleNamespace:
     snapped = routing.snap(net, pts)
     r = routing.reach(net, snapped, WUHAN_LIMIT_S)
     return SimpleNamespace(points=pts, snapped=snapped, reach=r, limit_s=WUHAN_LIMIT_S)
+
+
+#: The small hand-made scenario on the real Wuhan network (tests/fixtures/scenario_small).
+SMALL_SCENARIO = FIXTURES / "scenario_small"
+
+
+def copy_small_scenario(
+    tmp: Path, edges: Path, *, extra: str = "", map_name: str = "map.html"
+) -> Path:
+    """Copy the small scenario to ``tmp/scenario`` with the network by absolute path, results in
+    ``tmp/out`` and the map at ``tmp/<map_name>``; ``extra`` TOML is appended. Returns the
+    scenario file."""
+    import shutil
+
+    folder = tmp / "scenario"
+    shutil.copytree(SMALL_SCENARIO, folder)
+    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
+    toml = toml.replace("../../../../shared/data/wuhan_streets_osm.parquet", edges.as_posix())
+    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp / "out").as_posix()}"')
+    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp / map_name).as_posix()}"')
+    (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
+    return folder / "scenario.toml"

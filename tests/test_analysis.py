@@ -138,14 +138,21 @@ def test_tier_order_known_first():
 # --- real network: a second, independent implementation with networkx -------------------------
 
 
-def _nx_times(net: network.WalkNetwork, src: routing.Snapped, dst: routing.Snapped, limit_s: float):
-    """Facility × demand times (s) by networkx, derived from the edge table alone."""
+def _nx_graph(net: network.WalkNetwork) -> nx.DiGraph:
+    """The walking network as a networkx DiGraph on node positions, weight ``t`` (seconds)."""
     e = net.edges
     G = nx.DiGraph()
     for u, v, t, two in zip(e["u_idx"], e["v_idx"], e["time_s"], e["two_way"], strict=True):
         for a, b in ((u, v), (v, u)) if two else ((u, v),):
             if not G.has_edge(a, b) or G[a][b]["t"] > t:
                 G.add_edge(a, b, t=t)
+    return G
+
+
+def _nx_times(net: network.WalkNetwork, src: routing.Snapped, dst: routing.Snapped, limit_s: float):
+    """Facility × demand times (s) by networkx, derived from the edge table alone."""
+    e = net.edges
+    G = _nx_graph(net)
     t_e = e["time_s"].to_numpy()
     u_e = e["u_idx"].to_numpy()
     v_e = e["v_idx"].to_numpy()
@@ -253,11 +260,7 @@ def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
     )
     nodes = analysis.node_times(net, fac, limit_min=20)
     e = net.edges
-    G = nx.DiGraph()
-    for u, v, t, two in zip(e["u_idx"], e["v_idx"], e["time_s"], e["two_way"], strict=True):
-        for a, b in ((u, v), (v, u)) if two else ((u, v),):
-            if not G.has_edge(a, b) or G[a][b]["t"] > t:
-                G.add_edge(a, b, t=t)
+    G = _nx_graph(net)
     ref = nx.multi_source_dijkstra_path_length(G, set(int(i) for i in k), cutoff=1200, weight="t")
     got = nodes["t_point"].to_numpy() * 60
     # Compare away from the cutoff: our sources carry a 1e-6 s entry arc.

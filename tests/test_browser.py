@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from browser_helpers import chromium, is_network_failure, wait_for
+from conftest import copy_small_scenario
 
 from coverage import pipeline
 from coverage.datum import from_wgs84
@@ -28,7 +28,6 @@ from coverage.datum import from_wgs84
 pytestmark = pytest.mark.realdata
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 
 TIERS = ("centre", "subcentre", "point", "outdoor_station")
@@ -75,18 +74,13 @@ def browser():
 def maps(browser, tmp_path_factory, wuhan_edges_path) -> Maps:
     """Runs the small scenario once (plus a 3-site plan) and writes the four maps."""
     tmp = tmp_path_factory.mktemp("browser")
-    folder = tmp / "scenario"
-    shutil.copytree(SMALL, folder)
-    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
-    toml = toml.replace(
-        "../../../../shared/data/wuhan_streets_osm.parquet", wuhan_edges_path.as_posix()
-    )
-    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp / "out").as_posix()}"')
-    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp / "small.html").as_posix()}"')
     # Candidates for the plan map: a 400 m grid over the area (the scenario lists none).
-    toml += '\n[plan]\ntier = "point"\ngrid_spacing_m = 400\n'
-    (folder / "scenario.toml").write_text(toml, encoding="utf-8")
-    scenario = pipeline.load_scenario(folder / "scenario.toml")
+    toml = copy_small_scenario(
+        tmp, wuhan_edges_path, extra='\n[plan]\ntier = "point"\ngrid_spacing_m = 400\n',
+        map_name="small.html",
+    )  # fmt: skip
+    folder = toml.parent
+    scenario = pipeline.load_scenario(toml)
 
     # The plan runs the scenario first: its ``before`` run serves the other maps too.
     plan = pipeline.plan(scenario, add=N_PROPOSED, write=False)

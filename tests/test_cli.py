@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,29 +16,18 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
 from coverage.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = ROOT / "tests" / "fixtures" / "scenario_small"
 runner = CliRunner()
-
-
-def _copy_small(tmp_path: Path, edges: Path, extra: str = "") -> Path:
-    folder = tmp_path / "scenario"
-    shutil.copytree(SMALL, folder)
-    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
-    toml = toml.replace("../../../../shared/data/wuhan_streets_osm.parquet", edges.as_posix())
-    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp_path / "out").as_posix()}"')
-    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp_path / "map.html").as_posix()}"')
-    (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
-    return folder / "scenario.toml"
 
 
 @pytest.fixture
 def small(tmp_path, wuhan_edges_path) -> Path:
-    return _copy_small(tmp_path, wuhan_edges_path, "\n[plan]\ngrid_spacing_m = 150\n")
+    return copy_small_scenario(tmp_path, wuhan_edges_path, extra="\n[plan]\ngrid_spacing_m = 150\n")
 
 
 @pytest.mark.realdata

@@ -3,32 +3,21 @@ everything valid is used."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from conftest import copy_small_scenario
 
 from coverage import pipeline
 from coverage.errors import InputError
-
-SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
 
 
 @pytest.fixture
 def small(tmp_path, wuhan_edges_path):
     """A copy of the small scenario in tmp_path, network by absolute path, outputs in tmp_path."""
-    folder = tmp_path / "scenario"
-    shutil.copytree(SMALL, folder)
-    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
-    toml = toml.replace(
-        "../../../../shared/data/wuhan_streets_osm.parquet", wuhan_edges_path.as_posix()
-    )
-    toml = toml.replace('dir = "results/small"', f'dir = "{(tmp_path / "out").as_posix()}"')
-    toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp_path / "map.html").as_posix()}"')
-    (folder / "scenario.toml").write_text(toml, encoding="utf-8")
-    return folder
+    return copy_small_scenario(tmp_path, wuhan_edges_path).parent
 
 
 @pytest.mark.realdata

@@ -5,40 +5,27 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
 from coverage import pipeline, report
 from coverage.cli import app
 from coverage.errors import ScenarioError
 
-SMALL = Path(__file__).resolve().parent / "fixtures" / "scenario_small"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 runner = CliRunner()
-
-
-def _copy_small(folder: Path, edges: Path, out: Path, extra: str) -> Path:
-    """The small scenario in ``folder``, network by absolute path, results in ``out``."""
-    shutil.copytree(SMALL, folder)
-    toml = (folder / "scenario.toml").read_text(encoding="utf-8")
-    toml = toml.replace("../../../../shared/data/wuhan_streets_osm.parquet", edges.as_posix())
-    toml = toml.replace('dir = "results/small"', f'dir = "{out.as_posix()}"')
-    (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
-    return folder / "scenario.toml"
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory, wuhan_edges_path) -> Path:
     """Scenario file of a copy of the small scenario with a 150 m candidate grid."""
     tmp = tmp_path_factory.mktemp("report")
-    return _copy_small(
-        tmp / "scenario", wuhan_edges_path, tmp / "out", "\n[plan]\ngrid_spacing_m = 150\n"
-    )
+    return copy_small_scenario(tmp, wuhan_edges_path, extra="\n[plan]\ngrid_spacing_m = 150\n")
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +171,6 @@ def test_cli_report_errors(tmp_path):
 
 @pytest.mark.realdata
 def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
-    toml = _copy_small(tmp_path / "s", wuhan_edges_path, tmp_path / "out", "")
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
     with pytest.raises(ScenarioError, match="candidate sites"):
         report.write_report(toml, add=3)

@@ -259,7 +259,6 @@ def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
         crs=net.crs,
     )
     nodes = analysis.node_times(net, fac, limit_min=20)
-    e = net.edges
     G = _nx_graph(net)
     ref = nx.multi_source_dijkstra_path_length(G, set(int(i) for i in k), cutoff=1200, weight="t")
     got = nodes["t_point"].to_numpy() * 60

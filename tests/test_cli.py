@@ -137,6 +137,18 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
     assert stages.loc[0, "model"] == "lscp" and stages.loc[0, "after_share"] >= 0.95
 
+    # Staged: sub-centres (p-median) first, then points given them; [plan] is the last table.
+    with small.open("a", encoding="utf-8") as f:
+        f.write("stage_add = { subcentre = 2, point = 4 }\n")
+    res = runner.invoke(app, ["plan", str(small), "--tiers"])
+    assert res.exit_code == 0, res.output
+    stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
+    assert stages["tier"].tolist() == ["subcentre", "point"]
+    assert stages["model"].tolist() == ["p_median", "mclp"]
+    assert stages.loc[1, "before_share"] == pytest.approx(stages.loc[0, "after_share"])
+    prop = pd.read_csv(plan_dir / "proposed_sites.csv", encoding="utf-8-sig")
+    assert prop.groupby("tier").size().to_dict() == {"point": 4, "subcentre": 2}
+
     res = runner.invoke(app, ["network", str(small), "--save", str(tmp_path / "edges.parquet")])
     assert res.exit_code == 0, res.output
     assert len(gpd.read_parquet(tmp_path / "edges.parquet")) > 500

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Self
@@ -353,6 +355,24 @@ class _Outcome:
     solve_time: float
 
 
+def _new_highs(verbose: bool) -> highspy.Highs:
+    """A Highs instance; its C++ constructor prints a licence banner on the process's stdout
+    (not through Python), which would land in the middle of the CLI's tables, so the file
+    descriptor is muted while it runs unless the log is wanted."""
+    if verbose:
+        return highspy.Highs()
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return h
+
+
 def _status_name(status: highspy.HighsModelStatus) -> str:
     """``kTimeLimit`` -> ``time_limit``."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", status.name.removeprefix("k")).lower()
@@ -376,7 +396,7 @@ def _run_highs(
     a = sparse.csc_matrix(a)
     a.sum_duplicates()
     a.eliminate_zeros()  # constraint coefficients, not times: a zero here is no entry
-    h = highspy.Highs()
+    h = _new_highs(opts.verbose)
     h.setOptionValue("output_flag", bool(opts.verbose))
     h.setOptionValue("mip_rel_gap", float(opts.mip_rel_gap))
     if opts.time_limit is not None:

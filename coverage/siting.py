@@ -1443,6 +1443,9 @@ class _CoveringModel(_SitingModel):
         t1 = time.perf_counter()
         oracle = _CoverOracle(cov, a, b)
         greedy = _lazy_greedy(oracle, len(prob.free), budget=self.k, tol=prob.tol)
+        # Nothing can beat covering every model demand point (twice, for backup): a cap that
+        # the submodular bound, summing k gains, often exceeds.
+        greedy.bound = min(greedy.bound, cov.const + (a + b) * float(cov.w.sum()))
         value = oracle.value()
         order = greedy.order
         if b == 0 and a == 1.0 and len(order) == self.k:

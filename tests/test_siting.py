@@ -220,6 +220,7 @@ def test_mclp_brute_force(seed, k):
     g = MCLP.from_cost_matrix(cost, w, k, existing=ex, excluded=no).solve("greedy")
     assert g.objective <= expected + 1e-9
     assert g.bound >= expected - 1e-9
+    assert g.bound <= w.sum() + 1e-9  # never above covering everyone
     assert m.objective <= m.bound + 1e-7
 
 

@@ -594,7 +594,10 @@ def download(
                 G = ox.graph_from_bbox(tuple(bbox), **opts)
             G = _simplify(G)
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
-            raise NetworkError(f"download of the walking network failed ({query}): {exc}") from exc
+            raise NetworkError(
+                f"download of the walking network failed ({query}; the first run needs internet, "
+                f"later runs use the cache in {cache_dir}): {exc}"
+            ) from exc
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".graphml.part")
         ox.save_graphml(G, tmp)
@@ -617,7 +620,10 @@ def geocode_area(place: str, cache_dir: str | Path = settings.cache_folder) -> s
     try:
         gdf = ox.geocode_to_gdf(place)
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
-        raise NetworkError(f"could not find the boundary of '{place}': {exc}") from exc
+        raise NetworkError(
+            f"could not find the boundary of '{place}' (the first run needs internet; later runs "
+            f"use the cache in {cache_dir}): {exc}"
+        ) from exc
     kinds = set(gdf.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise NetworkError(f"'{place}' geocodes to {sorted(kinds)}, not an area; give [area] path")

@@ -352,7 +352,10 @@ def plan_cmd(
     out.print(table)
     for _, r in result.stages().iterrows():
         asked = r.get("requested")
-        if asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
+        note = r.get("note")
+        if isinstance(note, str) and note:
+            out.print(f"[yellow]{r['tier']}: {note}.[/]")
+        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
             out.print(
                 f"[yellow]{r['tier']}: {r['n_selected']} of the {int(asked)} sites asked for "
                 "already reach every worker any candidate site can reach; more would add nobody.[/]"

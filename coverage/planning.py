@@ -356,6 +356,23 @@ def propose(
         else:
             raise ValueError(f"unknown model {model!r}")
     m.solve(method, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
+    info: dict[str, Any] = {}
+    if model == "mclp" and capacity is None and len(m.selected) > 1:
+        # MCLP maximises coverage, not thrift: when k is more than enough it may spend more
+        # sites than needed. If it covers every coverable worker, ask LSCP for the fewest.
+        reachable = m.problem.total_weight - m.uncoverable_weight
+        if m.covered_weight >= reachable - 1e-9 * max(1.0, reachable) and m.covered_share > 0:
+            fewest = siting.LSCP.from_cost_matrix(times, weights, m.covered_share, **common)
+            fewest.solve(method, time_limit=time_limit, mip_rel_gap=mip_rel_gap)
+            if len(fewest.selected) < len(
+                m.selected
+            ) and fewest.covered_weight >= m.covered_weight - 1e-9 * max(1.0, reachable):
+                info["mclp_sites"] = len(m.selected)
+                info["note"] = (
+                    f"{len(m.selected)} sites from MCLP reach every coverable worker; "
+                    f"{len(fewest.selected)} suffice (set covering), so those are proposed"
+                )
+                m = fewest
     before = siting.MCLP.from_cost_matrix(times, weights, 0, **common).solve("greedy")
     after_count = m.problem.counts(np.union1d(existing, m.selected))
     total = float(np.sum(weights))
@@ -378,6 +395,7 @@ def propose(
         before_share=before.covered_share,
         after_share=after,
         threshold_min=threshold_min,
+        info=info,
     )
 
 

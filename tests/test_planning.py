@@ -176,3 +176,21 @@ def test_within_row_limits_keeps_zeros():
     out = planning.within_row_limits(m, np.array([10.0, 2.0]))
     assert out.nnz == 2 and out.indptr.tolist() == [0, 2, 2]
     assert out.data.tolist() == [0.0, 7.0]  # the explicit zero (a site on its point) survives
+
+
+def test_mclp_that_covers_everyone_proposes_the_fewest_sites():
+    """A = {0,1,2}, B = {3,4,5}, M = {1,2,4,5}: with k = 3 greedy takes M, A, B (each adds
+    someone), but A and B alone cover everyone; the plan proposes those two."""
+    rows = {0: [0, 1, 2], 1: [3, 4, 5], 2: [1, 2, 4, 5]}
+    r = [i for i, cols in rows.items() for _ in cols]
+    c = [j for cols in rows.values() for j in cols]
+    cost = sparse.csr_matrix((np.full(len(r), 5.0), (r, c)), shape=(3, 6))
+    sites = gpd.GeoDataFrame(
+        {"name": ["A", "B", "M"], "role": "candidate"},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0]]),
+        crs=4326,
+    )
+    plan = planning.propose(cost, np.ones(6), sites, model="mclp", k=3, threshold_min=15.0)
+    assert sorted(plan.proposed["name"]) == ["A", "B"]
+    assert plan.after_share == 1.0
+    assert plan.info["mclp_sites"] == 3 and "2 suffice" in plan.info["note"]

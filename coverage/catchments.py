@@ -1,8 +1,20 @@
 """Catchment polygons built from the street segments a walker reaches.
 
 Each catchment is the reached part of the street network — whole segments, plus the reachable
-stretch of segments whose far end is out of reach — buffered by a walk-off distance. Unlike a
+stretch of segments whose far end is out of reach — grown by a walk-off distance. Unlike a
 convex hull of reached nodes it does not cover rivers, rail yards or the far side of a barrier.
+
+Two ways to draw the same set:
+
+* ``method="grid"`` (default): the distance from grid points (spacing ``cell_m``) to the nearest
+  reached stretch, traced at ``walk_off_m`` by marching squares (contourpy). Every grid point
+  nearer than ``walk_off_m`` is inside and every farther one outside, so the outline is within
+  about a cell of the exact one (measured on Wuhan at the default 20 m cells, walk-off 50 m:
+  0.9 % of the area differs, outline vertices within 4.3 m of the exact outline at p99). Distances
+  from each street segment to its grid points are computed once and shared by every facility
+  that reaches the segment, which is what makes it fast.
+* ``method="exact"``: shapely buffers of the reached stretches and their union (GEOS); the
+  reference the grid is tested against, 10-20× slower.
 """
 
 from __future__ import annotations
@@ -10,16 +22,21 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from contourpy import FillType, contour_generator
 from scipy import sparse
 from shapely import ops
 
 from coverage import settings
 from coverage.network import WalkNetwork
 from coverage.routing import Reach
+
+_FAR = 1e9  # field value of grid points no reached stretch is near
 
 
 def _incidence(net: WalkNetwork) -> sparse.csr_matrix:
@@ -28,6 +45,59 @@ def _incidence(net: WalkNetwork) -> sparse.csr_matrix:
     rows = np.concatenate([e["u_idx"].to_numpy(), e["v_idx"].to_numpy()])
     cols = np.concatenate([np.arange(len(e)), np.arange(len(e))])
     return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=(net.n_nodes, len(e)))
+
+
+def _stretch_ends(
+    net: WalkNetwork,
+    owner: np.ndarray,
+    cand: np.ndarray,
+    tu: np.ndarray,
+    tv: np.ndarray,
+    limit_s: float,
+) -> tuple[np.ndarray, ...]:
+    """Reached stretches of candidate segments given the times of their end nodes.
+
+    A segment is reached from ``u`` up to ``(limit - t_u) / t_edge`` of its length, and from
+    ``v`` (if two-way) back to ``1 - (limit - t_v) / t_edge``; when the stretches meet the whole
+    segment is reached. Returns (owner, edge, start, end) arrays.
+    """
+    e = net.edges
+    te = np.maximum(e["time_s"].to_numpy()[cand], 1e-9)
+    two = e["two_way"].to_numpy()[cand]
+    a = np.where(tu <= limit_s, np.clip((limit_s - tu) / te, 0, 1), -1.0)
+    b = np.where(two & (tv <= limit_s), np.clip((limit_s - tv) / te, 0, 1), -1.0)
+    full = (a >= 1) | (b >= 1) | ((a >= 0) & (b >= 0) & (a + b >= 1))
+    part_u = ~full & (a >= 0)
+    part_v = ~full & (b >= 0)
+    n_full, n_u, n_v = int(full.sum()), int(part_u.sum()), int(part_v.sum())
+    return (
+        np.concatenate([owner[full], owner[part_u], owner[part_v]]),
+        np.concatenate([cand[full], cand[part_u], cand[part_v]]),
+        np.concatenate([np.zeros(n_full), np.zeros(n_u), 1 - b[part_v]]),
+        np.concatenate([np.ones(n_full), a[part_u], np.ones(n_v)]),
+    )
+
+
+def _source_stretches(
+    net: WalkNetwork,
+    owner: np.ndarray,
+    edge: np.ndarray,
+    frac: np.ndarray,
+    access_s: np.ndarray,
+    limit_s: float,
+) -> tuple[np.ndarray, ...]:
+    """The stretch of each source's own segment reached both ways from its position."""
+    keep = (edge >= 0) & (limit_s >= access_s)
+    owner, edge, frac, access_s = (
+        owner[keep],
+        edge[keep].astype(np.int64),
+        frac[keep],
+        access_s[keep],
+    )
+    e = net.edges
+    r = (limit_s - access_s) / np.maximum(e["time_s"].to_numpy()[edge], 1e-9)
+    lo = np.where(e["two_way"].to_numpy()[edge], np.maximum(0.0, frac - r), frac)
+    return owner, edge, lo, np.minimum(1.0, frac + r)
 
 
 def reached_segments(
@@ -40,46 +110,289 @@ def reached_segments(
     source_access_s: float = 0.0,
     incidence: sparse.csr_matrix | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Reached stretches of segments: (edge rows, start fraction, end fraction), ``u`` = 0.
+    """Reached stretches of segments for one source: (edge rows, start, end fractions), ``u`` = 0.
 
-    A segment is reached from ``u`` up to ``(limit - t_u) / t_edge`` of its length, and from
-    ``v`` (if two-way) back to ``1 - (limit - t_v) / t_edge``; when the stretches meet the whole
-    segment is reached. The source's own segment is reached both ways from the source position.
+    ``node_idx``/``node_t`` are the source's reached nodes and times; the source's own segment
+    is reached both ways from the source position (listed as a separate stretch).
     """
-    e = net.edges
     inc = _incidence(net) if incidence is None else incidence
     reached = node_t <= limit_s + 1e-9
     node_idx, node_t = node_idx[reached], node_t[reached]
     cand = np.unique(inc[node_idx].indices) if len(node_idx) else np.zeros(0, dtype=np.int64)
     buf = np.full(net.n_nodes, np.inf)
     buf[node_idx] = node_t
-    u = e["u_idx"].to_numpy()[cand]
-    v = e["v_idx"].to_numpy()[cand]
-    te = np.maximum(e["time_s"].to_numpy()[cand], 1e-9)
-    two = e["two_way"].to_numpy()[cand]
-    tu, tv = buf[u], buf[v]
-    a = np.where(tu <= limit_s, np.clip((limit_s - tu) / te, 0, 1), -1.0)
-    b = np.where(two & (tv <= limit_s), np.clip((limit_s - tv) / te, 0, 1), -1.0)
-    full = (a >= 1) | (b >= 1) | ((a >= 0) & (b >= 0) & (a + b >= 1))
-    edges = [cand[full]]
-    starts = [np.zeros(full.sum())]
-    ends = [np.ones(full.sum())]
-    part_u = ~full & (a >= 0)
-    edges.append(cand[part_u])
-    starts.append(np.zeros(part_u.sum()))
-    ends.append(a[part_u])
-    part_v = ~full & (b >= 0)
-    edges.append(cand[part_v])
-    starts.append(1 - b[part_v])
-    ends.append(np.ones(part_v.sum()))
-    if source_edge >= 0 and limit_s >= source_access_s:
-        te0 = max(float(e["time_s"].iat[source_edge]), 1e-9)
-        r = (limit_s - source_access_s) / te0
-        lo = max(0.0, source_frac - r) if bool(e["two_way"].iat[source_edge]) else source_frac
-        edges.append(np.array([source_edge]))
-        starts.append(np.array([lo]))
-        ends.append(np.array([min(1.0, source_frac + r)]))
-    return np.concatenate(edges), np.concatenate(starts), np.concatenate(ends)
+    e = net.edges
+    tu = buf[e["u_idx"].to_numpy()[cand]]
+    tv = buf[e["v_idx"].to_numpy()[cand]]
+    zero = np.zeros(len(cand), dtype=np.int64)
+    _, edge, start, end = _stretch_ends(net, zero, cand, tu, tv, limit_s)
+    one = np.zeros(1, dtype=np.int64)
+    _, se, ss, st = _source_stretches(
+        net, one, np.array([source_edge]), np.array([source_frac]), np.array([source_access_s]),
+        limit_s,
+    )  # fmt: skip
+    return np.concatenate([edge, se]), np.concatenate([start, ss]), np.concatenate([end, st])
+
+
+def reached_stretches(
+    net: WalkNetwork, r: Reach, limit_s: float, incidence: sparse.csr_matrix | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Reached stretches of every source at once: (source, edge, start, end), sorted by source.
+
+    The same stretches as :func:`reached_segments` per source, computed with sparse products
+    over all sources instead of a Python loop.
+    """
+    inc = _incidence(net) if incidence is None else incidence
+    t = r.times.tocsr()
+    t.sort_indices()
+    n = net.n_nodes
+    keep = t.data <= limit_s + 1e-9
+    rows = np.repeat(np.arange(t.shape[0], dtype=np.int64), np.diff(t.indptr))[keep]
+    cols = t.indices[keep].astype(np.int64)
+    times = t.data[keep]
+    key = rows * n + cols  # sorted: CSR order with sorted indices
+    hit = sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=t.shape)
+    pairs = (hit @ inc).tocoo()
+    src, cand = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+
+    def time_at(nodes: np.ndarray) -> np.ndarray:
+        k = src * n + nodes
+        p = np.minimum(np.searchsorted(key, k), max(len(key) - 1, 0))
+        return np.where(key[p] == k, times[p], np.inf) if len(key) else np.full(len(k), np.inf)
+
+    e = net.edges
+    parts = _stretch_ends(
+        net, src, cand, time_at(e["u_idx"].to_numpy()[cand]), time_at(e["v_idx"].to_numpy()[cand]),
+        limit_s,
+    )  # fmt: skip
+    s = r.sources
+    ok = np.flatnonzero(s.ok)
+    own = _source_stretches(net, ok, s.edge[ok], s.frac[ok], s.access_s[ok], limit_s)
+    out = [np.concatenate([p, q]) for p, q in zip(parts, own, strict=True)]
+    order = np.argsort(out[0], kind="stable")
+    return tuple(x[order] for x in out)  # type: ignore[return-value]
+
+
+# --- grid method -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Grid points ``(x0 + i·cell, y0 + j·cell)``, ``0 ≤ i < ni``, ``0 ≤ j < nj``, covering the
+    network with a margin; distances are kept up to ``reach``."""
+
+    x0: float
+    y0: float
+    cell: float
+    reach: float
+    ni: int
+    nj: int
+
+    @classmethod
+    def around(cls, net: WalkNetwork, cell: float, reach: float) -> _Grid:
+        _, x0, y0, x1, y1, *_ = _pieces(net)
+        xs, ys = np.concatenate([x0, x1, net.x]), np.concatenate([y0, y1, net.y])
+        pad = reach + 2 * cell
+        gx = float(np.floor((xs.min() - pad) / cell) * cell)
+        gy = float(np.floor((ys.min() - pad) / cell) * cell)
+        ni = int(np.ceil((xs.max() + pad - gx) / cell)) + 1
+        nj = int(np.ceil((ys.max() + pad - gy) / cell)) + 1
+        return cls(gx, gy, cell, reach, ni, nj)
+
+
+def _pieces(net: WalkNetwork) -> tuple[np.ndarray, ...]:
+    """Straight pieces of every segment: (indptr by edge, x0, y0, x1, y1, m0, length, total).
+
+    ``m0`` is where a piece starts, in metres along its segment, and ``total`` the segment's
+    drawn length, so a stretch ``[start, end]`` (fractions) clips each piece in metres.
+    """
+    cached = getattr(net, "_pieces", None)
+    if cached is not None:
+        return cached
+    xy, idx = shapely.get_coordinates(net.edges.geometry.values, return_index=True)
+    j = np.flatnonzero(idx[1:] == idx[:-1])
+    edge = idx[j]
+    x0, y0, x1, y1 = xy[j, 0], xy[j, 1], xy[j + 1, 0], xy[j + 1, 1]
+    ln = np.hypot(x1 - x0, y1 - y0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(edge, minlength=net.n_edges))])
+    m0 = np.cumsum(ln) - ln
+    m0 -= m0[indptr[edge]]
+    total = np.bincount(edge, weights=ln, minlength=net.n_edges)
+    out = (indptr, x0, y0, x1, y1, m0, ln, total)
+    net._pieces = out  # type: ignore[attr-defined]
+    return out
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flattened ranges ``starts[i] … starts[i] + counts[i] - 1`` and the range each came from."""
+    owner = np.repeat(np.arange(len(counts)), counts)
+    pos = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts) + starts[owner]
+    return pos, owner
+
+
+class _Table:
+    """Grid points near the pieces of some segments, computed once and shared by all sources.
+
+    Each entry keeps the point (``g``, its position in the grid, row-major) and its position
+    relative to its piece — ``along`` (metres from the piece start, projected, unclipped) and
+    ``perp`` (distance to the piece's line) — so the distance to any stretch of the piece is
+    ``hypot(perp, max(lo - along, 0, along - hi))`` without touching geometry again.
+    """
+
+    def __init__(self, net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> None:
+        self.net, self.grid = net, grid
+        indptr, x0, y0, x1, y1, _, ln, _ = _pieces(net)
+        edges = np.unique(edges)
+        piece, owner = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])
+        c, reach = grid.cell, grid.reach
+        ax, ay, bx, by = x0[piece], y0[piece], x1[piece], y1[piece]
+        i0 = np.ceil((np.minimum(ax, bx) - reach - grid.x0) / c).astype(np.int64)
+        i1 = np.floor((np.maximum(ax, bx) + reach - grid.x0) / c).astype(np.int64)
+        j0 = np.ceil((np.minimum(ay, by) - reach - grid.y0) / c).astype(np.int64)
+        j1 = np.floor((np.maximum(ay, by) + reach - grid.y0) / c).astype(np.int64)
+        w = i1 - i0 + 1
+        pos, k = _expand(np.zeros(len(w), np.int64), w * (j1 - j0 + 1))
+        dj = pos // w[k]
+        i, j = i0[k] + pos - dj * w[k], j0[k] + dj
+        px, py = grid.x0 + i * c - ax[k], grid.y0 + j * c - ay[k]
+        length = ln[piece]
+        safe = np.where(length > 0, length, 1.0)
+        ux, uy = ((bx - ax) / safe)[k], ((by - ay) / safe)[k]  # zero for a zero-length piece
+        along = px * ux + py * uy
+        perp = np.where(length[k] > 0, np.abs(px * uy - py * ux), np.hypot(px, py))
+        d = np.hypot(perp, np.maximum(np.maximum(-along, 0), along - length[k]))
+        near = d <= reach
+        k = k[near]
+        self.g = j[near] * grid.ni + i[near]
+        self.along, self.perp = along[near].astype(np.float32), perp[near].astype(np.float32)
+        self.d = d[near].astype(np.float32)
+        # entries are grouped by piece and pieces by edge: one contiguous range for each
+        self._ptr = np.concatenate([[0], np.cumsum(np.bincount(k, minlength=len(piece)))])
+        row = np.full(net.n_edges, -1, dtype=np.int64)
+        row[edges] = np.arange(len(edges))
+        self._row = row
+        self._first = np.searchsorted(piece, indptr[edges])  # by row: first table piece
+        self._count = indptr[edges + 1] - indptr[edges]
+        # by row: the box of grid points every stretch of the edge can touch
+        self._box = np.stack(
+            [np.minimum.reduceat(i0, self._first), np.maximum.reduceat(i1, self._first),
+             np.minimum.reduceat(j0, self._first), np.maximum.reduceat(j1, self._first)],
+            axis=1,
+        ) if len(edges) else np.zeros((0, 4), np.int64)  # fmt: skip
+
+    def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Grid points and distances near whole segments."""
+        row = self._row[edges]
+        lo = self._ptr[self._first[row]]
+        hi = self._ptr[self._first[row] + self._count[row]]
+        pos, _ = _expand(lo, hi - lo)
+        return self.g[pos], self.d[pos]
+
+    def partial(
+        self, edge: np.ndarray, start: np.ndarray, end: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Grid points and distances near stretches: (stretch, g, distance)."""
+        indptr, *_, m0, ln, total = _pieces(self.net)
+        row = self._row[edge]
+        tp, k = _expand(self._first[row], self._count[row])  # table piece, stretch
+        gp = indptr[edge][k] + tp - self._first[row][k]  # the same piece in _pieces
+        lo = start[k] * total[edge][k] - m0[gp]
+        hi = end[k] * total[edge][k] - m0[gp]
+        keep = (hi >= 0) & (lo <= ln[gp])
+        tp, k = tp[keep], k[keep]
+        lo, hi = np.maximum(lo[keep], 0), np.minimum(hi[keep], ln[gp][keep])
+        pos, q = _expand(self._ptr[tp], self._ptr[tp + 1] - self._ptr[tp])
+        a = self.along[pos]
+        d = np.hypot(self.perp[pos], np.maximum(np.maximum(lo[q] - a, 0), a - hi[q]))
+        return k[q], self.g[pos], d.astype(np.float32)
+
+    def box(self, edges: np.ndarray) -> tuple[int, int, int, int]:
+        """Grid box ``(i0, i1, j0, j1)`` (inclusive, one point of margin) around the edges."""
+        b = self._box[self._row[edges]]
+        return (
+            int(b[:, 0].min()) - 1,
+            int(b[:, 1].max()) + 1,
+            int(b[:, 2].min()) - 1,
+            int(b[:, 3].max()) + 1,
+        )
+
+
+class _Tracer:
+    """Traces distance fields on one reusable grid-sized buffer (one source at a time)."""
+
+    def __init__(self, grid: _Grid) -> None:
+        self.grid = grid
+        self.field = np.full(grid.ni * grid.nj, _FAR, dtype=np.float32)
+
+    def __call__(
+        self, box: tuple[int, int, int, int], g: np.ndarray, d: np.ndarray, level: float
+    ) -> shapely.Geometry:
+        """Polygon where the minimum ``d`` per grid point ``g`` (all inside ``box``) < level."""
+        grid, (i0, i1, j0, j1) = self.grid, box
+        if len(d) == 0:
+            return shapely.MultiPolygon()
+        f2 = self.field.reshape(grid.nj, grid.ni)
+        np.minimum.at(self.field, g, d)
+        z = f2[j0 : j1 + 1, i0 : i1 + 1].copy()
+        f2[j0 : j1 + 1, i0 : i1 + 1] = _FAR  # leave the buffer clean for the next source
+        gen = contour_generator(
+            x=grid.x0 + np.arange(i0, i1 + 1) * grid.cell,
+            y=grid.y0 + np.arange(j0, j1 + 1) * grid.cell,
+            z=z,
+            fill_type=FillType.ChunkCombinedOffsetOffset,
+        )
+        pts, ring_ofs, poly_ofs = gen.filled(-1.0, level)
+        if pts[0] is None:
+            return shapely.MultiPolygon()
+        polys = shapely.from_ragged_array(
+            shapely.GeometryType.POLYGON, pts[0], (ring_ofs[0], poly_ofs[0])
+        )
+        return shapely.multipolygons(polys)
+
+
+def _grid_catchments(
+    net: WalkNetwork,
+    per_band: list[tuple[np.ndarray, ...]],
+    sources: np.ndarray,
+    walk_off_m: float,
+    cell_m: float,
+    on_done: Callable[[int, int], None] | None,
+) -> list[shapely.Geometry]:
+    """Grid-traced polygons for every (band, source), band by band.
+
+    Single-threaded: contourpy holds the GIL, and threads measured no faster.
+    """
+    # grid points within a cell diagonal of the outline get exact distances
+    grid = _Grid.around(net, cell_m, walk_off_m + 1.5 * cell_m)
+    table = _Table(net, grid, np.concatenate([p[1] for p in per_band]))
+    trace = _Tracer(grid)
+    n = int(sources.max()) + 2 if len(sources) else 1
+    out: list[shapely.Geometry] = []
+    total = len(per_band) * len(sources)
+    for src, edge, start, end in per_band:
+        whole = (start <= 1e-12) & (end >= 1 - 1e-12)
+        # partial stretches of all sources at once, then split by source
+        part = np.flatnonzero(~whole)
+        k, pg, pd = table.partial(edge[part], start[part], end[part])
+        owner = src[part][k]
+        bounds_p = np.searchsorted(owner, np.arange(n))
+        bounds_w = np.searchsorted(src, np.arange(n))
+        for s in sources:
+            sl, pl = slice(bounds_w[s], bounds_w[s + 1]), slice(bounds_p[s], bounds_p[s + 1])
+            if sl.start == sl.stop:
+                out.append(shapely.MultiPolygon())
+            else:
+                g, d = table.whole(edge[sl][whole[sl]])
+                box = table.box(edge[sl])
+                out.append(
+                    trace(box, np.concatenate([g, pg[pl]]), np.concatenate([d, pd[pl]]), walk_off_m)
+                )
+            if on_done is not None and (len(out) % 10 == 0 or len(out) == total):
+                on_done(len(out), total)
+    return out
+
+
+# --- exact method ----------------------------------------------------------------------------
 
 
 def segment_geometries(
@@ -93,7 +406,7 @@ def segment_geometries(
     return np.asarray(geoms)
 
 
-def _buffer_union(parts: np.ndarray, walk_off_m: float, simplify_m: float) -> shapely.Geometry:
+def _buffer_union(parts: np.ndarray, walk_off_m: float) -> shapely.Geometry:
     """Buffer and union segment stretches.
 
     Merging stretches into longer lines first (``line_merge``) leaves fewer, larger buffers to
@@ -102,8 +415,40 @@ def _buffer_union(parts: np.ndarray, walk_off_m: float, simplify_m: float) -> sh
     is_line = shapely.get_type_id(parts) == 1
     lines = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(parts[is_line])))
     pieces = np.concatenate([lines, parts[~is_line]])  # degenerate stretches are points
-    poly = shapely.union_all(shapely.buffer(pieces, walk_off_m, quad_segs=4))
-    return shapely.simplify(poly, simplify_m) if simplify_m else poly
+    return shapely.union_all(shapely.buffer(pieces, walk_off_m, quad_segs=4))
+
+
+def _exact_catchments(
+    net: WalkNetwork,
+    per_band: list[tuple[np.ndarray, ...]],
+    sources: np.ndarray,
+    walk_off_m: float,
+    on_done: Callable[[int, int], None] | None,
+) -> list[shapely.Geometry]:
+    jobs = []
+    n = int(sources.max()) + 2 if len(sources) else 1
+    for src, edge, start, end in per_band:
+        bounds = np.searchsorted(src, np.arange(n))
+        for s in sources:
+            sl = slice(bounds[s], bounds[s + 1])
+            jobs.append(segment_geometries(net, edge[sl], start[sl], end[sl]))
+    return _run(lambda parts: _buffer_union(parts, walk_off_m), jobs, on_done)
+
+
+def _run(
+    build: Callable, jobs: list, on_done: Callable[[int, int], None] | None
+) -> list[shapely.Geometry]:
+    """Build every polygon on a thread pool (GEOS and numpy release the GIL)."""
+    out: list[shapely.Geometry] = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for poly in pool.map(build, jobs):
+            out.append(poly)
+            if on_done is not None and (len(out) % 10 == 0 or len(out) == len(jobs)):
+                on_done(len(out), len(jobs))
+    return out
+
+
+# --- public ----------------------------------------------------------------------------------
 
 
 def catchments(
@@ -111,8 +456,10 @@ def catchments(
     r: Reach,
     bands_min: Sequence[float] = settings.bands_min,
     walk_off_m: float = settings.walk_off_m,
-    simplify_m: float = 2.0,
+    simplify_m: float | None = None,
     on_done: Callable[[int, int], None] | None = None,
+    method: Literal["grid", "exact"] = "grid",
+    cell_m: float | None = None,
 ) -> gpd.GeoDataFrame:
     """Catchment polygons of every source for each time band.
 
@@ -126,11 +473,19 @@ def catchments(
     bands_min
         Time bands in minutes (e.g. 5, 10, 15).
     walk_off_m
-        Buffer around reached streets: how far off the street a place still counts as reached.
+        How far off a reached street a place still counts as reached (> 0).
     simplify_m
-        Tolerance for simplifying the polygons (keeps files and maps small).
+        Tolerance for simplifying the polygons; default 2 m for ``"exact"`` (keeps files and maps
+        small) and none for ``"grid"``, whose outline has one vertex per grid cell crossed
+        already (simplifying it only cuts into the round ends).
     on_done
         Called as ``on_done(done, total)`` while polygons are built (for progress bars).
+    method
+        ``"grid"`` (fast; outline within about ``cell_m`` of the exact one) or ``"exact"``
+        (buffers and union; see the module docstring).
+    cell_m
+        Grid spacing for ``method="grid"``; default ``0.4 * walk_off_m`` (20 m for the default
+        walk-off), at most half of it. Smaller cells are closer to the exact outline and slower.
 
     Returns
     -------
@@ -141,41 +496,32 @@ def catchments(
     bands = sorted(float(b) for b in bands_min)
     if bands and bands[-1] * 60 > r.limit_s + 1e-6:
         raise ValueError(f"band {bands[-1]} min exceeds the routing limit {r.limit_s / 60:.1f} min")
+    if walk_off_m <= 0:
+        raise ValueError(f"walk_off_m must be positive, got {walk_off_m}")
+    cell = 0.4 * walk_off_m if cell_m is None else float(cell_m)
+    if method == "grid" and not 0 < cell <= walk_off_m / 2:
+        # a reached node must have its whole grid cell inside the outline
+        raise ValueError(f"cell_m must be in (0, walk_off_m / 2 = {walk_off_m / 2}], got {cell}")
     inc = _incidence(net)
-    src = r.sources
-    rows: list[tuple[int, float]] = []
-    jobs: list[np.ndarray] = []
-    for i in np.flatnonzero(src.ok):
-        nodes, times = r.node_times(int(i))
-        for band in bands:
-            edge, s, t = reached_segments(
-                net,
-                nodes,
-                times,
-                band * 60,
-                int(src.edge[i]),
-                float(src.frac[i]),
-                float(src.access_s[i]),
-                incidence=inc,
-            )
-            rows.append((int(i), band))
-            jobs.append(segment_geometries(net, edge, s, t))
-
-    def build(parts: np.ndarray) -> shapely.Geometry:
-        return _buffer_union(parts, walk_off_m, simplify_m)
-
-    # GEOS releases the GIL, so threads use every core without copying the network.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        polys = []
-        for poly in pool.map(build, jobs):
-            polys.append(poly)
-            if on_done is not None and (len(polys) % 10 == 0 or len(polys) == len(jobs)):
-                on_done(len(polys), len(jobs))
+    per_band = [reached_stretches(net, r, b * 60, inc) for b in bands]
+    ok = np.flatnonzero(r.sources.ok)
+    keys = [(int(s), b) for b in bands for s in ok]
+    if method == "grid":
+        polys = _grid_catchments(net, per_band, ok, walk_off_m, cell, on_done)
+    elif method == "exact":
+        polys = _exact_catchments(net, per_band, ok, walk_off_m, on_done)
+    else:
+        raise ValueError(f"unknown method {method!r}; use 'grid' or 'exact'")
+    if simplify_m is None:
+        simplify_m = 2.0 if method == "exact" else 0.0
+    if simplify_m:
+        polys = shapely.simplify(np.asarray(polys, dtype=object), simplify_m)
     out = gpd.GeoDataFrame(
-        {"source": [r_[0] for r_ in rows], "band_min": [r_[1] for r_ in rows]},
-        geometry=polys,
+        {"source": [k[0] for k in keys], "band_min": [k[1] for k in keys]},
+        geometry=np.asarray(polys, dtype=object),
         crs=net.edges.crs,
     )
+    out = out.sort_values(["source", "band_min"], kind="stable").reset_index(drop=True)
     out["area_km2"] = out.geometry.area / 1e6
     return out
 

@@ -230,7 +230,13 @@ def catchments_cmd(
         fac = layers.facilities
         progress("drawing catchments")
         catch, by_tier = pipeline.facility_catchments(
-            net, fac, band_list, s.walk.walk_off_m, max_snap_m=s.walk.max_snap_m
+            net,
+            fac,
+            band_list,
+            s.walk.walk_off_m,
+            max_snap_m=s.walk.max_snap_m,
+            method=s.walk.catchment_method,
+            cell_m=s.walk.catchment_cell_m,
         )
         path = output or s.output_dir / "catchments.gpkg"
         cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})

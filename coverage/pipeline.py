@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -315,11 +315,14 @@ def facility_catchments(
     *,
     snapped: routing.Snapped | None = None,
     max_snap_m: float = settings.max_snap_m,
+    method: Literal["grid", "exact"] = "grid",
+    cell_m: float | None = None,
     progress: Progress = _noop,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Per-facility catchment bands and their union per tier (both WGS-84).
 
     ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
+    ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
     """
     fac = facilities.reset_index(drop=True)
     if "fid" not in fac:
@@ -329,7 +332,13 @@ def facility_catchments(
         fs = routing.snap(net, fac.geometry.to_crs(net.crs), max_dist_m=max_snap_m)
     r = routing.reach(net, fs, max(bands_min) * 60.0)
     catch = catchments.catchments(
-        net, r, bands_min, walk_off_m, on_done=lambda d, n: progress(f"catchments {d}/{n}")
+        net,
+        r,
+        bands_min,
+        walk_off_m,
+        on_done=lambda d, n: progress(f"catchments {d}/{n}"),
+        method=method,
+        cell_m=cell_m,
     )
     catch["fid"] = fac["fid"].to_numpy()[catch["source"].to_numpy()]
     catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
@@ -545,6 +554,8 @@ def run(
         s.walk.bands_min,
         s.walk.walk_off_m,
         snapped=cov.facility_snap,
+        method=s.walk.catchment_method,
+        cell_m=s.walk.catchment_cell_m,
         progress=progress,
     )
     timings["catchments"] = time.perf_counter() - t

@@ -355,6 +355,8 @@ def after_plan(
                 bands,
                 s.walk.walk_off_m,
                 max_snap_m=s.walk.max_snap_m,
+                method=s.walk.catchment_method,
+                cell_m=s.walk.catchment_cell_m,
             )
             tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
             tc = gpd.GeoDataFrame(tc, geometry="geometry", crs=4326)

@@ -103,7 +103,10 @@ class Walk(_Section):
     bands_min: list[Positive] = Field(default_factory=lambda: list(settings.bands_min))
     steps_penalty: Annotated[float, Field(ge=1)] = settings.steps_penalty
     max_snap_m: Positive = settings.max_snap_m
-    walk_off_m: NonNegative = settings.walk_off_m
+    walk_off_m: Positive = settings.walk_off_m
+    # how catchment outlines are drawn: "grid" (fast, within about a cell) or "exact" (buffers)
+    catchment_method: Literal["grid", "exact"] = "grid"
+    catchment_cell_m: Positive | None = None  # grid spacing; default 0.4 × walk_off_m
     include_access: bool = True
     circle_radius_m: Positive = settings.circle_radius_m
 
@@ -111,6 +114,15 @@ class Walk(_Section):
     @classmethod
     def _sorted(cls, v: list[float]) -> list[float]:
         return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _cell_fits(self) -> Walk:
+        if self.catchment_cell_m is not None and self.catchment_cell_m > self.walk_off_m / 2:
+            raise ValueError(
+                f"catchment_cell_m ({self.catchment_cell_m}) must be at most half of walk_off_m"
+                f" ({self.walk_off_m})"
+            )
+        return self
 
     def threshold_for(self, tier: str) -> float:
         """Threshold (minutes) for a tier; the general threshold when none is set."""

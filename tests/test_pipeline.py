@@ -6,8 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from conftest import copy_small_scenario
 
 from coverage import pipeline
@@ -145,3 +147,39 @@ def test_plan_starts_from_the_run_coverage_and_reuses_a_run(small):
         threshold_min=s.walk.threshold_min, tier_threshold_min=s.walk.tier_threshold_min,
     )  # fmt: skip
     assert cov.kpis()["share_any"] == pytest.approx(stage.after_share)
+
+
+@pytest.mark.realdata
+def test_catchment_method_and_cell_come_from_the_scenario(small):
+    toml = small / "scenario.toml"
+    text = toml.read_text(encoding="utf-8")
+    grid = pipeline.run(toml, write=False)
+    toml.write_text(
+        text.replace("bands_min = [5, 10]", 'bands_min = [5, 10]\ncatchment_method = "exact"'),
+        encoding="utf-8",
+    )
+    exact = pipeline.run(toml, write=False)
+    toml.write_text(
+        text.replace("bands_min = [5, 10]", "bands_min = [5, 10]\ncatchment_cell_m = 5"),
+        encoding="utf-8",
+    )
+    fine = pipeline.run(toml, write=False)
+    assert exact.scenario.walk.catchment_method == "exact"
+    for run in (grid, fine):
+        assert list(run.catchments["fid"]) == list(exact.catchments["fid"])
+    # the same catchments drawn three ways: areas agree within a few per cent, and finer cells
+    # come closer to the exact buffers
+    a_exact = exact.catchments.to_crs(grid.network.crs).area.to_numpy()
+    a_grid = grid.catchments.to_crs(grid.network.crs).area.to_numpy()
+    a_fine = fine.catchments.to_crs(grid.network.crs).area.to_numpy()
+    assert abs(a_grid / a_exact - 1).max() < 0.03
+    assert abs(a_fine / a_exact - 1).mean() < abs(a_grid / a_exact - 1).mean()
+
+    # grid vertices sit on multiples of the cell (the crossings lie on grid lines): 5 m vs 20 m
+    def on_lines(run, cell):
+        xy = shapely.get_coordinates(run.catchments.to_crs(run.network.crs).geometry.values)
+        r = np.abs(xy / cell - np.round(xy / cell))
+        return float(np.mean(np.minimum(r[:, 0], r[:, 1]) < 1e-3))
+
+    assert on_lines(grid, 20.0) > 0.99 and on_lines(fine, 5.0) > 0.99
+    assert on_lines(exact, 20.0) < 0.5

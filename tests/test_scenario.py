@@ -75,6 +75,18 @@ def test_good_scenario_resolves_paths_and_defaults(tmp_path):
         (('weight = "workers"', ""), r"demand\[0\] \(dem.csv\): name its weight column"),
         (('crs = "gcj02"', "crs = [1]"), r"facilities\[0\].crs"),
         (('name = "t"', 'name = "a b/c"'), r"scenario.toml:1: name: .*letters, digits"),
+        (
+            ("threshold_min = 12", "threshold_min = 12\nwalk_off_m = 0"),
+            r"walk.walk_off_m: Input should be greater than 0",
+        ),
+        (
+            ("threshold_min = 12", 'threshold_min = 12\ncatchment_method = "fast"'),
+            r"walk.catchment_method: Input should be 'grid' or 'exact'",
+        ),
+        (
+            ("threshold_min = 12", "threshold_min = 12\ncatchment_cell_m = 30"),
+            r"walk: .*catchment_cell_m \(30.0\) must be at most half of walk_off_m \(50.0\)",
+        ),
     ],
 )
 def test_bad_scenarios_name_file_field_and_line(tmp_path, change, expected):

@@ -215,6 +215,14 @@ CHILD = textwrap.dedent(
 )
 
 
+def _size(path: Path) -> int:
+    """Size of a file that may vanish while we look (0 then)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def _kill_mid_write(kind: str, target: Path) -> list[Path]:
     """Start the child, wait until its temporary file has content, SIGKILL it."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -223,7 +231,12 @@ def _kill_mid_write(kind: str, target: Path) -> list[Path]:
         deadline = time.monotonic() + 60
         parts: list[Path] = []
         while time.monotonic() < deadline:
-            parts = [p for p in target.parent.glob(f".{target.name}.*.part*") if p.stat().st_size]
+            # (SQLite's "-journal" files come and go while the writer runs: not the file itself)
+            parts = [
+                p
+                for p in target.parent.glob(f".{target.name}.*.part*")
+                if not p.name.endswith("-journal") and _size(p)
+            ]
             if parts:
                 time.sleep(0.2)  # let the writer get well into the file
                 break

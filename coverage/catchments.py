@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -451,6 +451,53 @@ def _run(
 # --- public ----------------------------------------------------------------------------------
 
 
+def _prepare(
+    net: WalkNetwork,
+    r: Reach,
+    bands_min: Sequence[float],
+    walk_off_m: float,
+    method: str,
+    cell_m: float | None,
+) -> tuple[list[float], list[tuple[np.ndarray, ...]], float]:
+    """Check the arguments; reached stretches per band and the grid cell."""
+    bands = sorted(float(b) for b in bands_min)
+    if bands and bands[-1] * 60 > r.limit_s + 1e-6:
+        raise ValueError(f"band {bands[-1]} min exceeds the routing limit {r.limit_s / 60:.1f} min")
+    if walk_off_m <= 0:
+        raise ValueError(f"walk_off_m must be positive, got {walk_off_m}")
+    if method not in ("grid", "exact"):
+        raise ValueError(f"unknown method {method!r}; use 'grid' or 'exact'")
+    cell = 0.4 * walk_off_m if cell_m is None else float(cell_m)
+    if method == "grid" and not 0 < cell <= walk_off_m / 2:
+        # a reached node must have its whole grid cell inside the outline
+        raise ValueError(f"cell_m must be in (0, walk_off_m / 2 = {walk_off_m / 2}], got {cell}")
+    inc = _incidence(net)
+    return bands, [reached_stretches(net, r, b * 60, inc) for b in bands], cell
+
+
+def _frame(
+    net: WalkNetwork,
+    keys: list[tuple[Any, float]],
+    polys: Sequence[shapely.Geometry],
+    name: str,
+    method: str,
+    simplify_m: float | None,
+) -> gpd.GeoDataFrame:
+    if simplify_m is None:
+        simplify_m = 2.0 if method == "exact" else 0.0
+    geoms = np.asarray(polys, dtype=object)
+    if simplify_m and len(geoms):
+        geoms = shapely.simplify(geoms, simplify_m)
+    out = gpd.GeoDataFrame(
+        {name: [k[0] for k in keys], "band_min": [k[1] for k in keys]},
+        geometry=geoms,
+        crs=net.edges.crs,
+    )
+    out = out.sort_values([name, "band_min"], kind="stable").reset_index(drop=True)
+    out["area_km2"] = out.geometry.area / 1e6
+    return out
+
+
 def catchments(
     net: WalkNetwork,
     r: Reach,
@@ -481,7 +528,7 @@ def catchments(
     on_done
         Called as ``on_done(done, total)`` while polygons are built (for progress bars).
     method
-        ``"grid"`` (fast; outline within about ``cell_m`` of the exact one) or ``"exact"``
+        ``"grid"`` (fast; outline within half a cell of the exact one) or ``"exact"``
         (buffers and union; see the module docstring).
     cell_m
         Grid spacing for ``method="grid"``; default ``0.4 * walk_off_m`` (20 m for the default
@@ -493,37 +540,82 @@ def catchments(
         One row per (source, band): ``source`` (position in the source list), ``band_min``,
         ``area_km2`` and the polygon, in the network CRS. Unsnapped sources get no rows.
     """
-    bands = sorted(float(b) for b in bands_min)
-    if bands and bands[-1] * 60 > r.limit_s + 1e-6:
-        raise ValueError(f"band {bands[-1]} min exceeds the routing limit {r.limit_s / 60:.1f} min")
-    if walk_off_m <= 0:
-        raise ValueError(f"walk_off_m must be positive, got {walk_off_m}")
-    cell = 0.4 * walk_off_m if cell_m is None else float(cell_m)
-    if method == "grid" and not 0 < cell <= walk_off_m / 2:
-        # a reached node must have its whole grid cell inside the outline
-        raise ValueError(f"cell_m must be in (0, walk_off_m / 2 = {walk_off_m / 2}], got {cell}")
-    inc = _incidence(net)
-    per_band = [reached_stretches(net, r, b * 60, inc) for b in bands]
+    bands, per_band, cell = _prepare(net, r, bands_min, walk_off_m, method, cell_m)
     ok = np.flatnonzero(r.sources.ok)
     keys = [(int(s), b) for b in bands for s in ok]
     if method == "grid":
         polys = _grid_catchments(net, per_band, ok, walk_off_m, cell, on_done)
-    elif method == "exact":
-        polys = _exact_catchments(net, per_band, ok, walk_off_m, on_done)
     else:
-        raise ValueError(f"unknown method {method!r}; use 'grid' or 'exact'")
-    if simplify_m is None:
-        simplify_m = 2.0 if method == "exact" else 0.0
-    if simplify_m:
-        polys = shapely.simplify(np.asarray(polys, dtype=object), simplify_m)
-    out = gpd.GeoDataFrame(
-        {"source": [k[0] for k in keys], "band_min": [k[1] for k in keys]},
-        geometry=np.asarray(polys, dtype=object),
-        crs=net.edges.crs,
+        polys = _exact_catchments(net, per_band, ok, walk_off_m, on_done)
+    return _frame(net, keys, polys, "source", method, simplify_m)
+
+
+def group_catchments(
+    net: WalkNetwork,
+    r: Reach,
+    groups: np.ndarray | Sequence,
+    bands_min: Sequence[float] = settings.bands_min,
+    walk_off_m: float = settings.walk_off_m,
+    name: str = "group",
+    simplify_m: float | None = None,
+    method: Literal["grid", "exact"] = "grid",
+    cell_m: float | None = None,
+) -> gpd.GeoDataFrame:
+    """The union of the catchments of each group of sources (e.g. per tier), for each band.
+
+    With ``method="grid"`` each group is traced once from the smallest distance to any of its
+    sources' reached stretches (the union of the sets ``distance < walk_off_m``), instead of
+    unioning hundreds of overlapping polygons; with ``"exact"`` the exact catchments are unioned.
+
+    Parameters
+    ----------
+    groups
+        The group of each source (one value per source of ``r``).
+    name
+        Name of the group column in the result.
+
+    Other parameters are those of :func:`catchments`.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per (group, band) with a snapped source: ``name``, ``band_min``, ``area_km2`` and
+        the polygon, in the network CRS.
+    """
+    groups = np.asarray(groups)
+    if len(groups) != r.times.shape[0]:
+        raise ValueError(f"groups has {len(groups)} values for {r.times.shape[0]} sources")
+    if method == "exact":
+        catch = catchments(net, r, bands_min, walk_off_m, simplify_m, method="exact")
+        return union_by(catch, groups, name)
+    bands, per_band, cell = _prepare(net, r, bands_min, walk_off_m, method, cell_m)
+    ok = np.flatnonzero(r.sources.ok)
+    labels, code = np.unique(groups[ok], return_inverse=True)
+    of_source = np.full(len(groups), -1, dtype=np.int64)
+    of_source[ok] = code
+    regrouped = [_regroup(of_source, *p) for p in per_band]
+    polys = _grid_catchments(net, regrouped, np.arange(len(labels)), walk_off_m, cell, None)
+    keys = [(labels[g], b) for b in bands for g in range(len(labels))]
+    return _frame(net, keys, polys, name, method, simplify_m)
+
+
+def _regroup(
+    of_source: np.ndarray, src: np.ndarray, edge: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Stretches relabelled by group and sorted by it; a whole segment is kept once per group."""
+    g = of_source[src]
+    whole = (start <= 1e-12) & (end >= 1 - 1e-12)
+    n = int(edge.max()) + 1 if len(edge) else 1
+    w = np.unique(g[whole] * n + edge[whole])  # (group, edge) pairs, once each
+    part = ~whole
+    out = (
+        np.concatenate([w // n, g[part]]),
+        np.concatenate([w % n, edge[part]]),
+        np.concatenate([np.zeros(len(w)), start[part]]),
+        np.concatenate([np.ones(len(w)), end[part]]),
     )
-    out = out.sort_values(["source", "band_min"], kind="stable").reset_index(drop=True)
-    out["area_km2"] = out.geometry.area / 1e6
-    return out
+    order = np.argsort(out[0], kind="stable")
+    return tuple(x[order] for x in out)
 
 
 def union_by(

@@ -395,6 +395,45 @@ def test_union_by(hand):
     np.testing.assert_allclose(u["area_km2"], u.area / 1e6)
 
 
+def test_group_catchments_trace_the_union_of_each_group(hand):
+    net = hand.net(hand.grid())
+    # sources 0 and 3 in group "a", 1 (unsnapped) alone in "c", 2 in "b"
+    src = routing.snap(net, hand.pts([(30, -5), (500, 5000), (200, 160), (0, 200)]))
+    r = routing.reach(net, src, 120)
+    groups = ["a", "c", "b", "a"]
+    g = catchments.group_catchments(net, r, groups, bands_min=[1, 2], name="tier")
+    # one row per group with a snapped source and band; "c" has none
+    assert list(zip(g["tier"], g["band_min"], strict=True)) == [
+        ("a", 1.0),
+        ("a", 2.0),
+        ("b", 1.0),
+        ("b", 2.0),
+    ]
+    np.testing.assert_allclose(g["area_km2"], g.area / 1e6)
+    c = catchments.catchments(net, r, bands_min=[1, 2])
+    inc = catchments._incidence(net)
+    for (tier, band), poly in zip(
+        zip(g["tier"], g["band_min"], strict=True), g.geometry, strict=True
+    ):
+        members = [i for i, x in enumerate(groups) if x == tier]
+        # the traced minimum distance contains each member's own traced catchment …
+        own = c[c["source"].isin(members) & (c["band_min"] == band)].geometry
+        assert all(poly.buffer(1e-6).covers(p) for p in own)
+        # … and follows the exact distance to all the group's reached stretches
+        s_all, e_all, a_all, b_all = catchments.reached_stretches(net, r, band * 60, inc)
+        m = np.isin(s_all, members)
+        lines = shapely.union_all(catchments.segment_geometries(net, e_all[m], a_all[m], b_all[m]))
+        _check_grid_outline(poly, lines, W, 0.4 * W)
+    # the exact method is the union of the exact catchments
+    x = catchments.group_catchments(net, r, groups, bands_min=[1, 2], name="tier", method="exact")
+    u = catchments.union_by(catchments.catchments(net, r, [1, 2], method="exact"), groups, "tier")
+    assert list(x["tier"]) == list(u["tier"]) == ["a", "a", "b", "b"]
+    for p, q in zip(x.geometry, u.geometry, strict=True):
+        assert p.symmetric_difference(q).area < 1e-6
+    with pytest.raises(ValueError, match="groups has 3 values for 4 sources"):
+        catchments.group_catchments(net, r, groups[:3], bands_min=[1])
+
+
 # --------------------------------------------------------------------------------------------
 # The real Wuhan network
 # --------------------------------------------------------------------------------------------

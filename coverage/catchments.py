@@ -225,9 +225,10 @@ def _pieces(net: WalkNetwork) -> tuple[np.ndarray, ...]:
 
 def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Flattened ranges ``starts[i] … starts[i] + counts[i] - 1`` and the range each came from."""
+    counts = np.asarray(counts, dtype=np.int64)
     owner = np.repeat(np.arange(len(counts)), counts)
-    pos = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts) + starts[owner]
-    return pos, owner
+    shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(counts) - counts)
+    return np.arange(len(owner), dtype=np.int64) + shift[owner], owner
 
 
 class _Table:
@@ -264,6 +265,7 @@ class _Table:
         near = d <= reach
         k = k[near]
         self.g = j[near] * grid.ni + i[near]
+        # float32 halves the memory; distances are compared at centimetre scale
         self.along, self.perp = along[near].astype(np.float32), perp[near].astype(np.float32)
         self.d = d[near].astype(np.float32)
         # entries are grouped by piece and pieces by edge: one contiguous range for each
@@ -280,13 +282,13 @@ class _Table:
             axis=1,
         ) if len(edges) else np.zeros((0, 4), np.int64)  # fmt: skip
 
-    def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Grid points and distances near whole segments."""
+    def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Grid points and distances near whole segments: (segment, g, distance)."""
         row = self._row[edges]
         lo = self._ptr[self._first[row]]
         hi = self._ptr[self._first[row] + self._count[row]]
-        pos, _ = _expand(lo, hi - lo)
-        return self.g[pos], self.d[pos]
+        pos, k = _expand(lo, hi - lo)
+        return k, self.g[pos], self.d[pos]
 
     def partial(
         self, edge: np.ndarray, start: np.ndarray, end: np.ndarray
@@ -306,48 +308,107 @@ class _Table:
         d = np.hypot(self.perp[pos], np.maximum(np.maximum(lo[q] - a, 0), a - hi[q]))
         return k[q], self.g[pos], d.astype(np.float32)
 
-    def box(self, edges: np.ndarray) -> tuple[int, int, int, int]:
-        """Grid box ``(i0, i1, j0, j1)`` (inclusive, one point of margin) around the edges."""
+    def boxes(self, owner: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Grid box (i0, i1, j0, j1), inclusive with one point of margin, around the segments
+        of each owner; ``owner`` sorted. Returns the owners and their boxes."""
         b = self._box[self._row[edges]]
+        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         return (
-            int(b[:, 0].min()) - 1,
-            int(b[:, 1].max()) + 1,
-            int(b[:, 2].min()) - 1,
-            int(b[:, 3].max()) + 1,
+            owner[first],
+            np.minimum.reduceat(b[:, 0], first) - 1,
+            np.maximum.reduceat(b[:, 1], first) + 1,
+            np.minimum.reduceat(b[:, 2], first) - 1,
+            np.maximum.reduceat(b[:, 3], first) + 1,
         )
 
 
-class _Tracer:
-    """Traces distance fields on one reusable grid-sized buffer (one source at a time)."""
+def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:
+    """The table for ``edges`` on ``grid``, kept on the network and reused by later calls that
+    need no other segment (e.g. the tier unions after the facility catchments)."""
+    edges = np.unique(edges)
+    cached: _Table | None = getattr(net, "_grid_table", None)
+    if cached is not None and cached.grid == grid:
+        have = cached._row >= 0
+        if have[edges].all():
+            return cached
+        edges = np.union1d(edges, np.flatnonzero(have))
+    table = _Table(net, grid, edges)
+    net._grid_table = table  # type: ignore[attr-defined]
+    return table
 
-    def __init__(self, grid: _Grid) -> None:
-        self.grid = grid
-        self.field = np.full(grid.ni * grid.nj, _FAR, dtype=np.float32)
 
-    def __call__(
-        self, box: tuple[int, int, int, int], g: np.ndarray, d: np.ndarray, level: float
-    ) -> shapely.Geometry:
-        """Polygon where the minimum ``d`` per grid point ``g`` (all inside ``box``) < level."""
-        grid, (i0, i1, j0, j1) = self.grid, box
-        if len(d) == 0:
-            return shapely.MultiPolygon()
-        f2 = self.field.reshape(grid.nj, grid.ni)
-        np.minimum.at(self.field, g, d)
-        z = f2[j0 : j1 + 1, i0 : i1 + 1].copy()
-        f2[j0 : j1 + 1, i0 : i1 + 1] = _FAR  # leave the buffer clean for the next source
-        gen = contour_generator(
-            x=grid.x0 + np.arange(i0, i1 + 1) * grid.cell,
-            y=grid.y0 + np.arange(j0, j1 + 1) * grid.cell,
-            z=z,
-            fill_type=FillType.ChunkCombinedOffsetOffset,
-        )
-        pts, ring_ofs, poly_ofs = gen.filled(-1.0, level)
-        if pts[0] is None:
-            return shapely.MultiPolygon()
-        polys = shapely.from_ragged_array(
-            shapely.GeometryType.POLYGON, pts[0], (ring_ofs[0], poly_ofs[0])
-        )
-        return shapely.multipolygons(polys)
+def _pack(w: np.ndarray, h: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Shelf-pack rectangles ``w × h`` (each at most ``width`` wide) into a canvas ``width``
+    wide: (x, y) of each and the canvas height."""
+    x, y = np.zeros(len(w), np.int64), np.zeros(len(w), np.int64)
+    cx = cy = shelf = 0
+    for k in np.argsort(-h, kind="stable"):
+        if cx + w[k] > width:
+            cx, cy, shelf = 0, cy + shelf, 0
+        x[k], y[k] = cx, cy
+        cx, shelf = cx + int(w[k]), max(shelf, int(h[k]))
+    return x, y, cy + shelf
+
+
+def _trace_band(
+    table: _Table,
+    src: np.ndarray,
+    edge: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    sources: np.ndarray,
+    level: float,
+) -> list[shapely.Geometry]:
+    """Traced polygons of every source for one band, with one contourpy call.
+
+    Each source's distance field lives on its own tile (the grid box around its stretches,
+    bordered by far points), and the tiles are packed side by side into one canvas as wide as
+    the grid, so a grid point ``g`` of a tile is canvas cell ``g + offset``: tracing the canvas
+    traces every source at once, and each polygon is moved back from its tile.
+    """
+    grid = table.grid
+    out = {int(s): shapely.MultiPolygon() for s in sources}
+    if len(src) == 0:
+        return list(out.values())
+    has, i0, i1, j0, j1 = table.boxes(src, edge)
+    tx, ty, height = _pack(i1 - i0 + 1, j1 - j0 + 1, grid.ni)
+    offset = np.zeros(int(src.max()) + 1, dtype=np.int64)
+    offset[has] = (ty - j0) * grid.ni + (tx - i0)
+
+    canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
+    whole = (start <= 1e-12) & (end >= 1 - 1e-12)
+    k, g, d = table.whole(edge[whole])
+    np.minimum.at(canvas, g + offset[src[whole]][k], d)
+    part = np.flatnonzero(~whole)
+    k, g, d = table.partial(edge[part], start[part], end[part])
+    np.minimum.at(canvas, g + offset[src[part]][k], d)
+
+    pts, ring_ofs, poly_ofs = contour_generator(
+        x=np.arange(grid.ni, dtype=float),
+        y=np.arange(height, dtype=float),
+        z=canvas.reshape(height, grid.ni),
+        fill_type=FillType.ChunkCombinedOffsetOffset,
+    ).filled(-1.0, level)
+    if pts[0] is None:
+        return list(out.values())
+    pts, ring_ofs, poly_ofs = pts[0], ring_ofs[0], poly_ofs[0]
+    # the tile of each polygon, from its first vertex (tiles never touch: far borders)
+    label = np.full((height, grid.ni), -1, dtype=np.int32)
+    for t in range(len(has)):
+        label[ty[t] : ty[t] + j1[t] - j0[t] + 1, tx[t] : tx[t] + i1[t] - i0[t] + 1] = t
+    first = pts[ring_ofs[poly_ofs[:-1]]]
+    poly_tile = label[first[:, 1].astype(np.int64), first[:, 0].astype(np.int64)]
+    pt = np.repeat(np.repeat(poly_tile, np.diff(poly_ofs)), np.diff(ring_ofs))
+    xy = np.c_[
+        grid.x0 + (pts[:, 0] + (i0 - tx)[pt]) * grid.cell,
+        grid.y0 + (pts[:, 1] + (j0 - ty)[pt]) * grid.cell,
+    ]
+    polys = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (ring_ofs, poly_ofs))
+    order = np.argsort(poly_tile, kind="stable")
+    tiles, idx = np.unique(poly_tile[order], return_inverse=True)
+    for t, mp in zip(tiles, shapely.multipolygons(polys[order], indices=idx), strict=True):
+        out[int(has[t])] = mp
+    return list(out.values())
 
 
 def _grid_catchments(
@@ -358,37 +419,30 @@ def _grid_catchments(
     cell_m: float,
     on_done: Callable[[int, int], None] | None,
 ) -> list[shapely.Geometry]:
-    """Grid-traced polygons for every (band, source), band by band.
-
-    Single-threaded: contourpy holds the GIL, and threads measured no faster.
-    """
-    # grid points within a cell diagonal of the outline get exact distances
-    grid = _Grid.around(net, cell_m, walk_off_m + 1.5 * cell_m)
-    table = _Table(net, grid, np.concatenate([p[1] for p in per_band]))
-    trace = _Tracer(grid)
-    n = int(sources.max()) + 2 if len(sources) else 1
+    """Grid-traced polygons for every (band, source), band by band."""
+    # A grid edge crossing the outline has one end nearer than walk_off and so (distances are
+    # 1-Lipschitz) the other within walk_off + cell: farther points are never interpolated.
+    grid = _Grid.around(net, cell_m, walk_off_m + cell_m)
+    table = _table(net, grid, np.concatenate([p[1] for p in per_band]))
+    # sources in a few contiguous chunks on a thread pool: numpy and contourpy release the GIL
+    # for most of the work
+    n_chunks = min(len(sources), 2 * (os.cpu_count() or 1)) or 1
+    chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
-    total = len(per_band) * len(sources)
-    for src, edge, start, end in per_band:
-        whole = (start <= 1e-12) & (end >= 1 - 1e-12)
-        # partial stretches of all sources at once, then split by source
-        part = np.flatnonzero(~whole)
-        k, pg, pd = table.partial(edge[part], start[part], end[part])
-        owner = src[part][k]
-        bounds_p = np.searchsorted(owner, np.arange(n))
-        bounds_w = np.searchsorted(src, np.arange(n))
-        for s in sources:
-            sl, pl = slice(bounds_w[s], bounds_w[s + 1]), slice(bounds_p[s], bounds_p[s + 1])
-            if sl.start == sl.stop:
-                out.append(shapely.MultiPolygon())
-            else:
-                g, d = table.whole(edge[sl][whole[sl]])
-                box = table.box(edge[sl])
-                out.append(
-                    trace(box, np.concatenate([g, pg[pl]]), np.concatenate([d, pd[pl]]), walk_off_m)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for src, edge, start, end in per_band:
+            cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])
+
+            def trace(k: int, src=src, edge=edge, start=start, end=end, cut=cut):
+                sl = slice(cut[k], cut[k + 1])
+                return _trace_band(
+                    table, src[sl], edge[sl], start[sl], end[sl], chunks[k], walk_off_m
                 )
-            if on_done is not None and (len(out) % 10 == 0 or len(out) == total):
-                on_done(len(out), total)
+
+            for polys in pool.map(trace, range(n_chunks)):
+                out.extend(polys)
+            if on_done is not None:
+                on_done(len(out), len(per_band) * len(sources))
     return out
 
 

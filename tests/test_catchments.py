@@ -434,6 +434,29 @@ def test_group_catchments_trace_the_union_of_each_group(hand):
         catchments.group_catchments(net, r, groups[:3], bands_min=[1])
 
 
+def test_grid_table_is_reused_and_extended_without_changing_results(hand):
+    net = hand.net(hand.grid())
+    src = routing.snap(net, hand.pts([(30, -5), (200, 160)]))
+    r = routing.reach(net, src, 200)
+    one = routing.reach(net, routing.snap(net, hand.pts([(30, -5)])), 200)
+    # a first call needing few segments, then one needing more: the table grows
+    small = catchments.catchments(net, one, bands_min=[1])
+    table = net._grid_table
+    big = catchments.catchments(net, r, bands_min=[1, 3])
+    assert (
+        net._grid_table is not table and (net._grid_table._row >= 0).sum() > (table._row >= 0).sum()
+    )
+    table = net._grid_table
+    again = catchments.catchments(net, r, bands_min=[1, 3])
+    assert net._grid_table is table  # covered: reused
+    # the same polygons whichever table drew them, and as from a fresh network
+    fresh = hand.net(hand.grid())
+    ref = catchments.catchments(fresh, routing.reach(fresh, src, 200), bands_min=[1, 3])
+    for a, b, c in zip(big.geometry, again.geometry, ref.geometry, strict=True):
+        assert a.equals_exact(b, 1e-9) and a.equals_exact(c, 1e-9)
+    assert small.geometry.iloc[0].equals_exact(big.geometry.iloc[0], 1e-9)
+
+
 # --------------------------------------------------------------------------------------------
 # The real Wuhan network
 # --------------------------------------------------------------------------------------------

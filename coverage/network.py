@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -469,26 +471,37 @@ def clip(net: WalkNetwork, area: shapely.Geometry, margin_m: float = 0.0) -> Wal
 # --------------------------------------------------------------------------------------------
 
 
-def _configure_osmnx() -> Any:
+@contextmanager
+def _osmnx(cache_dir: str | Path | None = None) -> Iterator[Any]:
+    """osmnx with the way tags we need (and its HTTP cache in ``cache_dir``), restoring the
+    caller's ``ox.settings`` afterwards: analysts may use osmnx with their own settings in the
+    same session."""
     import osmnx as ox
 
-    tags = list(ox.settings.useful_tags_way)
-    for tag in _EXTRA_WAY_TAGS:
-        if tag not in tags:
-            tags.append(tag)
-    ox.settings.useful_tags_way = tags
-    return ox
+    keys = ("useful_tags_way", "use_cache", "cache_folder")
+    saved = {k: getattr(ox.settings, k) for k in keys}
+    try:
+        tags = list(ox.settings.useful_tags_way)
+        ox.settings.useful_tags_way = tags + [t for t in _EXTRA_WAY_TAGS if t not in tags]
+        if cache_dir is not None:
+            ox.settings.use_cache = True
+            ox.settings.cache_folder = str(Path(cache_dir) / "http")
+        yield ox
+    finally:
+        for k, v in saved.items():
+            setattr(ox.settings, k, v)
 
 
 def _simplify(G: Any) -> Any:
     """osmnx topology simplification that keeps a node wherever a walk-relevant tag changes."""
-    ox = _configure_osmnx()
-    return ox.simplify_graph(G, edge_attrs_differ=_SPLIT_ON_TAGS)
+    with _osmnx() as ox:
+        return ox.simplify_graph(G, edge_attrs_differ=_SPLIT_ON_TAGS)
 
 
 def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
     """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
-    ox = _configure_osmnx()
+    import osmnx as ox
+
     if G.number_of_edges() == 0:
         raise NetworkError(f"{kwargs.get('source', 'graph')}: the graph has no edges")
     edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
@@ -529,12 +542,12 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     """
     import tempfile
 
-    ox = _configure_osmnx()
     path = Path(path)
     kwargs.setdefault("source", str(path))
 
     def parse_xml(xml: Path) -> Any:
-        return ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
+        with _osmnx() as ox:
+            return ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
 
     if path.name.lower().endswith(".pbf"):
         with tempfile.TemporaryDirectory() as tmp:
@@ -566,7 +579,8 @@ def download(
     ``polygon`` (WGS-84) or ``bbox`` (west, south, east, north). The second call with the same
     query reads the cached GraphML and needs no internet.
     """
-    ox = _configure_osmnx()
+    import osmnx as ox
+
     given = [q is not None for q in (place, polygon, bbox)]
     if sum(given) != 1:
         raise NetworkError("download needs exactly one of place, polygon or bbox")
@@ -582,16 +596,15 @@ def download(
         log.info("using cached network %s", cache)
         G = ox.load_graphml(cache)
     else:
-        ox.settings.use_cache = True
-        ox.settings.cache_folder = str(Path(cache_dir) / "http")
         try:
             opts = {"network_type": "walk", "retain_all": True, "simplify": False}
-            if place is not None:
-                G = ox.graph_from_place(place, **opts)
-            elif polygon is not None:
-                G = ox.graph_from_polygon(polygon, **opts)
-            else:
-                G = ox.graph_from_bbox(tuple(bbox), **opts)
+            with _osmnx(cache_dir):
+                if place is not None:
+                    G = ox.graph_from_place(place, **opts)
+                elif polygon is not None:
+                    G = ox.graph_from_polygon(polygon, **opts)
+                else:
+                    G = ox.graph_from_bbox(tuple(bbox), **opts)
             G = _simplify(G)
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
             raise NetworkError(
@@ -614,11 +627,9 @@ def geocode_area(place: str, cache_dir: str | Path = settings.cache_folder) -> s
     cache = Path(cache_dir) / f"area-{_download_key({'place': place})}.geojson"
     if cache.exists():
         return shapely.union_all(gpd.read_file(cache).to_crs(4326).geometry.values)
-    ox = _configure_osmnx()
-    ox.settings.use_cache = True
-    ox.settings.cache_folder = str(Path(cache_dir) / "http")
     try:
-        gdf = ox.geocode_to_gdf(place)
+        with _osmnx(cache_dir) as ox:
+            gdf = ox.geocode_to_gdf(place)
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
         raise NetworkError(
             f"could not find the boundary of '{place}' (the first run needs internet; later runs "
@@ -642,7 +653,8 @@ def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
     name = path.name.lower()
     kwargs.setdefault("source", str(path))
     if name.endswith(GRAPHML_SUFFIXES):
-        ox = _configure_osmnx()
+        import osmnx as ox
+
         return from_graph(_parse(ox.load_graphml, path), **kwargs)
     if name.endswith(OSM_SUFFIXES):
         return read_osm(path, **kwargs)

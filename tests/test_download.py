@@ -9,8 +9,9 @@ tests/fixtures/README.md). osmnx 2.1.1 builds its URLs as
 * ``settings.overpass_url + "/status"`` (GET, only when ``settings.overpass_rate_limit``; line 5
   of the text must start with the number of free slots, else osmnx pauses 60 s).
 
-Every test restores the osmnx settings (``download`` changes ``use_cache`` and ``cache_folder``,
-and osmnx patches ``socket.getaddrinfo`` when it resolves the Overpass host).
+Every test restores the osmnx settings it changes (``download`` restores its own changes to
+``use_cache``, ``cache_folder`` and ``useful_tags_way``), and ``socket.getaddrinfo``, which osmnx
+patches when it resolves the Overpass host.
 """
 
 from __future__ import annotations
@@ -194,8 +195,13 @@ def _check_network(net: network.WalkNetwork) -> None:
 
 def test_download_place_then_offline_from_cache(fake_osm, ox_settings, tmp_path):
     ox = ox_settings
+    mine = ("use_cache", "cache_folder", "useful_tags_way")
+    before = {k: getattr(ox.settings, k) for k in mine}
     net = network.download(place=PLACE, cache_dir=tmp_path)
     _check_network(net)
+    # the caller's osmnx settings are as they were (the download used its own, temporarily)
+    assert {k: getattr(ox.settings, k) for k in mine} == before
+    assert list((tmp_path / "http").glob("*.json"))  # … and osmnx's HTTP cache was ours
     assert net.report["source"] == f"osmnx download {PLACE}"
 
     # osmnx really went over HTTP: geocode, status check, one Overpass query in our polygon

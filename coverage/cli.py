@@ -207,6 +207,13 @@ def catchments_cmd(
     output: Annotated[
         Path | None, typer.Option("--out", help="GeoPackage to write (default: results folder).")
     ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            help='How outlines are drawn: "grid" (fast, within half a cell of exact) or "exact" '
+            "(shapely buffers, about 10× slower). Default: the scenario's catchment_method."
+        ),
+    ] = None,
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
     from coverage import io as cio
@@ -222,6 +229,8 @@ def catchments_cmd(
             raise typer.BadParameter(
                 f"not a list of minutes: {bands}", param_hint="--bands"
             ) from None
+        if method not in (None, "grid", "exact"):
+            raise typer.BadParameter(f"'{method}' is not 'grid' or 'exact'", param_hint="--method")
         area, _ = pipeline.load_area(s)
         net = pipeline.load_network(s, area, progress)
         layers = pipeline.read_layers(s, net, progress)
@@ -235,7 +244,7 @@ def catchments_cmd(
             band_list,
             s.walk.walk_off_m,
             max_snap_m=s.walk.max_snap_m,
-            method=s.walk.catchment_method,
+            method=method or s.walk.catchment_method,
             cell_m=s.walk.catchment_cell_m,
         )
         path = output or s.output_dir / "catchments.gpkg"

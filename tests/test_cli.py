@@ -159,6 +159,20 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert res.exit_code == 0, res.output
     c = gpd.read_file(tmp_path / "c.gpkg", layer="catchments")
     assert set(c["band_min"]) == {3.0, 6.0}
+    res = runner.invoke(
+        app,
+        ["catchments", str(small), "--bands", "3,6", "--method", "exact",
+         "--out", str(tmp_path / "x.gpkg")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    x = gpd.read_file(tmp_path / "x.gpkg", layer="catchments")
+    assert list(x["facility_id"]) == list(c["facility_id"])
+    assert list(x["band_min"]) == list(c["band_min"])
+    # the same catchments drawn two ways: the areas agree within a few per cent
+    rel = x.to_crs(32650).area.to_numpy() / c.to_crs(32650).area.to_numpy()
+    assert abs(rel - 1).max() < 0.04
+    res = runner.invoke(app, ["catchments", str(small), "--method", "fast"])
+    assert res.exit_code != 0 and "'fast' is not 'grid' or 'exact'" in res.output
 
     res = runner.invoke(
         app,

@@ -764,17 +764,76 @@ def _cover_offset(cov: _Cover, a: float, b: float) -> float:
     return cov.const + a * float(cov.w[cov.e >= 1].sum()) + b * float(cov.w[cov.e >= 2].sum())
 
 
+#: Skip the dominance reduction when the site × site overlap product would cost more than this
+#: many multiply-adds (Σ over demand rows of their number of sites, squared).
+_DOMINANCE_MAX_WORK = 2_000_000_000
+
+
+def _keep_sites(pattern: sparse.csr_matrix) -> np.ndarray:
+    """Representative of each site for pure covering (MCLP, LSCP): a site covering every
+    demand row it covers, itself for sites worth keeping (``rep[j] == j``).
+
+    Site j is dominated when another site covers a superset of its rows (ties: the lower
+    index stays); some optimal plan never needs it, since swapping it for its dominator loses
+    nothing. On the Wuhan sample this drops about half of the candidates (neighbouring grid and
+    file candidates on the same streets), which shortens HiGHS's solve.
+    """
+    m, n = pattern.shape
+    rep = np.arange(n)
+    deg = np.diff(pattern.indptr).astype(np.float64)
+    if n < 2 or float(np.sum(deg * deg)) > _DOMINANCE_MAX_WORK:
+        return rep
+    by_site = _transpose(pattern)
+    by_site.data = np.ones(by_site.nnz)
+    size = np.diff(by_site.indptr)
+    o = (by_site @ by_site.T).tocoo()
+    r, c, v = o.row, o.col, o.data
+    dom = (r != c) & (v >= size[r] - 0.5) & ((size[c] > size[r]) | ((size[c] == size[r]) & (c < r)))
+    rep[r[dom]] = c[dom]
+    while True:  # follow chains to a site nothing dominates (the order is strict: no cycles)
+        nxt = rep[rep]
+        if np.array_equal(nxt, rep):
+            return rep
+        rep = nxt
+
+
+def _reduced_start(start: np.ndarray | None, rep: np.ndarray, keep: np.ndarray, n: int):
+    """A warm start on the kept sites: each chosen site replaced by its representative."""
+    if start is None:
+        return None
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[keep] = np.arange(len(keep))
+    x = np.zeros(len(keep))
+    x[pos[rep[np.asarray(start, dtype=np.int64)]]] = 1.0
+    return x
+
+
+def _full_values(out: _Outcome, keep: np.ndarray, n: int) -> _Outcome:
+    """Column values with the dropped sites put back (at 0) in front of the other columns."""
+    if out.values is not None and len(keep) < n:
+        x = np.zeros(n)
+        x[keep] = out.values[: len(keep)]
+        out.values = np.concatenate([x, out.values[len(keep) :]])
+    return out
+
+
 def _cover_milp(
     cov: _Cover, a: float, b: float, k: int, opts: _MipOptions, start: np.ndarray | None
 ) -> _Outcome:
     """max a·Σ w y1 + b·Σ w y2  s.t.  y1_i <= Σ_{j covers i} x_j,  2·y2_i <= e_i + Σ x_j,
-    Σ x <= k, x and y2 binary (y1 may be continuous: it is integral once x is)."""
-    m, n = cov.pattern.shape
+    Σ x <= k, x and y2 binary (y1 may be continuous: it is integral once x is). Without the
+    "twice" term, dominated sites are left out (see :func:`_keep_sites`)."""
+    m, n_all = cov.pattern.shape
     lens = np.diff(cov.pattern.indptr)
     d1 = np.flatnonzero(cov.e == 0) if a > 0 else np.zeros(0, np.int64)
     d2 = np.flatnonzero((cov.e <= 1) & (lens + cov.e >= 2)) if b > 0 else np.zeros(0, np.int64)
     n1, n2 = len(d1), len(d2)
     p1, p2 = _take_rows(cov.pattern, d1), _take_rows(cov.pattern, d2)
+    rep = _keep_sites(p1) if b == 0 else np.arange(n_all)
+    keep = np.flatnonzero(rep == np.arange(n_all))
+    if len(keep) < n_all:
+        p1 = p1[:, keep].tocsr()
+    n = len(keep)
     a_mat = _coo(
         [
             (np.zeros(n), np.arange(n), 1.0),
@@ -790,14 +849,12 @@ def _cover_milp(
     cost = np.concatenate([np.zeros(n), a * cov.w[d1], b * cov.w[d2]])
     integer = np.concatenate([np.ones(n), np.zeros(n1), np.ones(n2)])
     warm = None
-    if start is not None:
-        x = np.zeros(n)
-        x[start] = 1.0
-        hits = cov.pattern @ x
-        y1 = np.minimum(hits[d1], 1.0)
-        y2 = (hits[d2] + cov.e[d2] >= 2).astype(float)
+    x = _reduced_start(start, rep, keep, n_all)
+    if x is not None:
+        y1 = np.minimum(p1 @ x, 1.0)
+        y2 = (p2 @ x + cov.e[d2] >= 2).astype(float) if n2 else np.zeros(0)  # b > 0: all kept
         warm = (np.arange(n + n1 + n2), np.concatenate([x, y1, y2]))
-    return _run_highs(
+    out = _run_highs(
         cost,
         np.zeros(len(cost)),
         np.ones(len(cost)),
@@ -810,6 +867,7 @@ def _cover_milp(
         opts=opts,
         start=warm,
     )
+    return _full_values(out, keep, n_all)
 
 
 # --- p-median data -----------------------------------------------------------------------------
@@ -1825,16 +1883,17 @@ class LSCP(_SitingModel):
 
 def _lscp_milp(cov: _Cover, need: float, opts: _MipOptions, start: np.ndarray | None) -> _Outcome:
     """min Σ x  s.t. every model demand covered (full target), or  y_i <= Σ_{j covers i} x_j and
-    Σ w y >= need (partial target)."""
-    m, n = cov.pattern.shape
+    Σ w y >= need (partial target). Dominated sites are left out (see :func:`_keep_sites`)."""
+    m, n_all = cov.pattern.shape
     d = np.flatnonzero(cov.e == 0)
     p = _take_rows(cov.pattern, d)
-    nd = len(d)
+    rep = _keep_sites(p)
+    keep = np.flatnonzero(rep == np.arange(n_all))
+    if len(keep) < n_all:
+        p = p[:, keep].tocsr()
+    n, nd = len(keep), len(d)
     full = need >= float(cov.w[d].sum()) - _TOL * max(float(cov.w.sum()), 1.0)
-    x = None
-    if start is not None:
-        x = np.zeros(n)
-        x[start] = 1.0
+    x = _reduced_start(start, rep, keep, n_all)
     if full:
         a_mat = _coo([(_row_ids(p), p.indices, 1.0)], (nd, n))
         row_lower, row_upper = np.ones(nd), np.full(nd, np.inf)
@@ -1857,7 +1916,7 @@ def _lscp_milp(cov: _Cover, need: float, opts: _MipOptions, start: np.ndarray | 
         if x is not None:
             y = np.minimum(p @ x, 1.0)
             warm = (np.arange(n + nd), np.concatenate([x, y]))
-    return _run_highs(
+    out = _run_highs(
         cost,
         np.zeros(len(cost)),
         np.ones(len(cost)),
@@ -1870,6 +1929,7 @@ def _lscp_milp(cov: _Cover, need: float, opts: _MipOptions, start: np.ndarray | 
         opts=opts,
         start=warm,
     )
+    return _full_values(out, keep, n_all)
 
 
 # --- p-median ----------------------------------------------------------------------------------

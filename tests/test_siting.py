@@ -556,3 +556,59 @@ def test_inconsistent_warm_start_answer_is_solved_again(monkeypatch):
     m = LSCP.from_cost_matrix(cost, w, 0.8).solve("milp")
     assert len(calls) == 1  # checked once (the warm-started run), then solved without a start
     assert close(m.objective, brute_lscp(dense, w, 0.8))
+
+
+# --- dominated sites ---------------------------------------------------------------------------
+
+
+def test_dominated_sites_by_hand():
+    from coverage.siting import _full_values, _keep_sites, _Outcome, _reduced_start
+
+    # sites: 0 {0, 1} ⊂ 1 {0, 1, 2}; 2 {2, 3} = 3 {2, 3} (the lower index stays); 4 covers
+    # nothing (kept: nothing covers a superset of nothing in the overlap product, and it is
+    # harmless); 5 {3} ⊂ 3 ⊂ … → its representative is 2, following the chain
+    cover = {0: [0, 1], 1: [0, 1, 2], 2: [2, 3], 3: [2, 3], 4: [], 5: [3]}
+    rows = [i for j in cover for i in cover[j]]
+    cols = [j for j in cover for _ in cover[j]]
+    pattern = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(4, 6))
+    rep = _keep_sites(pattern)
+    assert rep.tolist() == [1, 1, 2, 2, 4, 2]
+    keep = np.flatnonzero(rep == np.arange(6))
+    assert keep.tolist() == [1, 2, 4]
+    # a warm start choosing dominated sites 0 and 3 becomes their representatives 1 and 2
+    assert _reduced_start(np.array([0, 3]), rep, keep, 6).tolist() == [1.0, 1.0, 0.0]
+    # solutions on the kept sites come back in the full layout, extra columns after them
+    out = _Outcome("optimal", "Optimal", 1.0, 1.0, 0.0, np.array([1.0, 0.0, 1.0, 0.5]), 0.0)
+    assert _full_values(out, keep, 6).values.tolist() == [0, 1, 0, 0, 1, 0, 0.5]
+
+
+def nested_instance(seed: int, n_c: int = 10, n_d: int = 16):
+    """Half of the candidates cover a random subset of another candidate's demand."""
+    rng = np.random.default_rng(seed)
+    base = rng.random((n_c // 2, n_d)) < 0.4
+    mask = np.vstack([base, base & (rng.random(base.shape) < 0.6)])[rng.permutation(n_c)]
+    times = np.where(mask, np.round(rng.uniform(0, T, mask.shape), 1), np.inf)
+    rows, cols = np.nonzero(mask)
+    cost = sparse.csr_matrix((times[rows, cols], (rows, cols)), shape=mask.shape)
+    return cost, rng.integers(1, 10, n_d).astype(float), times
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_models_with_dominated_sites_match_brute_force(seed):
+    from coverage.siting import _keep_sites
+
+    cost, w, dense = nested_instance(seed)
+    pattern = sparse.csr_matrix(np.isfinite(dense).T.astype(float))
+    rep = _keep_sites(pattern)
+    assert (rep != np.arange(len(rep))).sum() >= 3  # the instance really has dominated sites
+    for j, r in enumerate(rep):  # each representative covers a superset
+        assert set(np.flatnonzero(np.isfinite(dense[j]))) <= set(
+            np.flatnonzero(np.isfinite(dense[r]))
+        )
+    for k in (1, 2, 3):
+        m = MCLP.from_cost_matrix(cost, w, k).solve("milp", mip_rel_gap=0)
+        assert close(m.covered_weight, brute_cover(dense, w, k)), k
+    max_share = w[np.isfinite(dense).any(axis=0)].sum() / w.sum()
+    for target in (0.6, max_share):  # the full target: every coverable demand point
+        m = LSCP.from_cost_matrix(cost, w, target).solve("milp", mip_rel_gap=0)
+        assert m.objective == brute_lscp(dense, w, target) == len(m.selected)

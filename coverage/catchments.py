@@ -38,6 +38,7 @@ from coverage.network import WalkNetwork
 from coverage.routing import Reach
 
 _FAR = 1e9  # field value of grid points no reached stretch is near
+_CHUNK = 64  # most sources traced together (their distance entries are held at once)
 
 
 def _incidence(net: WalkNetwork) -> sparse.csr_matrix:
@@ -425,9 +426,10 @@ def _grid_catchments(
     # 1-Lipschitz) the other within walk_off + cell: farther points are never interpolated.
     grid = _Grid.around(net, cell_m, walk_off_m + cell_m)
     table = _table(net, grid, np.concatenate([p[1] for p in per_band]))
-    # sources in a few contiguous chunks on a thread pool: numpy and contourpy release the GIL
-    # for most of the work
-    n_chunks = min(len(sources), 2 * (os.cpu_count() or 1)) or 1
+    # sources in contiguous chunks on a thread pool (numpy and contourpy release the GIL for
+    # most of the work); at most _CHUNK sources each, so memory stays bounded for many sources
+    n_chunks = max(2 * (os.cpu_count() or 1), -(-len(sources) // _CHUNK))
+    n_chunks = min(len(sources), n_chunks) or 1
     chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -457,6 +457,18 @@ def test_grid_table_is_reused_and_extended_without_changing_results(hand):
     assert small.geometry.iloc[0].equals_exact(big.geometry.iloc[0], 1e-9)
 
 
+def test_chunking_does_not_change_the_polygons(hand, monkeypatch):
+    net = hand.net(hand.grid())
+    pts = [(30, -5), (200, 160), (100, 100), (0, 150), (170, 40), (60, 210), (500, 5000)]
+    r = routing.reach(net, routing.snap(net, hand.pts(pts)), 200)
+    whole = catchments.catchments(net, r, bands_min=[1, 3])
+    monkeypatch.setattr(catchments, "_CHUNK", 1)  # one chunk per source (default: 2 per CPU)
+    chunked = catchments.catchments(net, r, bands_min=[1, 3])
+    assert list(chunked["source"]) == list(whole["source"])
+    for a, b in zip(whole.geometry, chunked.geometry, strict=True):
+        assert a.equals_exact(b, 1e-9)
+
+
 # --------------------------------------------------------------------------------------------
 # The real Wuhan network
 # --------------------------------------------------------------------------------------------

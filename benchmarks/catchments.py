@@ -94,9 +94,7 @@ def breakdown(net, pts, bands, s) -> dict[str, float]:
     catchments._exact_catchments(net, per_band, ok, w, None)
     out["exact: cut + buffer + union (threads)"] = time.perf_counter() - t
     out["stretches"] = int(sum(len(p[0]) for p in per_band))
-    out["partial stretches"] = int(
-        sum(((p[2] > 1e-12) | (p[3] < 1 - 1e-12)).sum() for p in per_band)
-    )
+    out["partial stretches"] = int(sum((~catchments._whole(p[2], p[3])).sum() for p in per_band))
     return out
 
 

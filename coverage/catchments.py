@@ -80,6 +80,11 @@ def _stretch_ends(
     )
 
 
+def _whole(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Which stretches cover their whole segment."""
+    return (start <= 1e-12) & (end >= 1 - 1e-12)
+
+
 def _source_stretches(
     net: WalkNetwork,
     owner: np.ndarray,
@@ -378,7 +383,7 @@ def _trace_band(
     offset[has] = (ty - j0) * grid.ni + (tx - i0)
 
     canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
-    whole = (start <= 1e-12) & (end >= 1 - 1e-12)
+    whole = _whole(start, end)
     k, g, d = table.whole(edge[whole])
     np.minimum.at(canvas, g + offset[src[whole]][k], d)
     part = np.flatnonzero(~whole)
@@ -661,7 +666,7 @@ def _regroup(
 ) -> tuple[np.ndarray, ...]:
     """Stretches relabelled by group and sorted by it; a whole segment is kept once per group."""
     g = of_source[src]
-    whole = (start <= 1e-12) & (end >= 1 - 1e-12)
+    whole = _whole(start, end)
     n = int(edge.max()) + 1 if len(edge) else 1
     w = np.unique(g[whole] * n + edge[whole])  # (group, edge) pairs, once each
     part = ~whole

@@ -344,16 +344,13 @@ def facility_catchments(
     catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
     if "name" in fac:
         catch["name"] = fac["name"].to_numpy()[catch["source"].to_numpy()]
-    by_tier = catchments.group_catchments(
-        net,
-        r,
-        fac["tier"].to_numpy(),
-        bands_min,
-        walk_off_m,
-        name="tier",
-        method=method,
-        cell_m=cell_m,
-    )
+    tiers = fac["tier"].to_numpy()
+    if method == "exact":  # the facility polygons are drawn already: union them, not redraw
+        by_tier = catchments.union_by(catch, tiers, "tier")
+    else:
+        by_tier = catchments.group_catchments(
+            net, r, tiers, bands_min, walk_off_m, name="tier", cell_m=cell_m
+        )
     catch = catch.drop(columns="source")
     return catch.to_crs(4326), by_tier.to_crs(4326)
 

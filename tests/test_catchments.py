@@ -474,6 +474,14 @@ def test_chunking_does_not_change_the_polygons(hand, monkeypatch):
 # --------------------------------------------------------------------------------------------
 
 
+def _assert_facility_inside(net, snapped, i: int, band: float, poly) -> None:
+    """The facility's position on its street lies in its catchment when it reaches the street
+    within the band."""
+    on_street = routing.snapped_points(net, snapped.take(np.array([i])))[0]
+    if snapped.access_s[i] <= band * 60:
+        assert poly.covers(on_street), (i, band)
+
+
 @pytest.mark.realdata
 def test_wuhan_exact_catchments_contain_reachable_nodes(wuhan_net, wuhan_sample):
     net, r = wuhan_net, wuhan_sample.reach
@@ -494,10 +502,7 @@ def test_wuhan_exact_catchments_contain_reachable_nodes(wuhan_net, wuhan_sample)
         # 2 m simplification tolerance: ≥ 47 m
         assert shapely.distance(poly.boundary, pts).min() >= 47.0, (source, band)
         # the snapped facility itself is inside too
-        i = int(source)
-        on_street = routing.snapped_points(net, wuhan_sample.snapped.take(np.array([i])))[0]
-        if wuhan_sample.snapped.access_s[i] <= band * 60:
-            assert poly.covers(on_street)
+        _assert_facility_inside(net, wuhan_sample.snapped, int(source), band, poly)
     # bands are nested, up to the simplification: each boundary moves ≤ 2 m, so a smaller band
     # lies within the next one grown by 2 + 2 m
     for s in np.unique(c["source"]):
@@ -524,10 +529,7 @@ def test_wuhan_grid_catchments_follow_the_exact_distance(wuhan_net, wuhan_sample
             nodes, times = r.node_times(int(s))
             inside = nodes[times <= band * 60]
             _check_grid_outline(poly, lines, W, 0.4 * W, np.c_[net.x[inside], net.y[inside]])
-            i = int(s)
-            on_street = routing.snapped_points(net, wuhan_sample.snapped.take(np.array([i])))[0]
-            if wuhan_sample.snapped.access_s[i] <= band * 60:
-                assert poly.covers(on_street)
+            _assert_facility_inside(net, wuhan_sample.snapped, int(s), band, poly)
     # bands are nested: on the same grid a larger set of stretches gives a smaller distance at
     # every grid point (up to floating-point noise in the traced outline: measured < 1e-4 m²)
     for s in np.unique(c["source"]):

@@ -778,7 +778,7 @@ def _keep_sites(pattern: sparse.csr_matrix) -> np.ndarray:
     nothing. On the Wuhan sample this drops about half of the candidates (neighbouring grid and
     file candidates on the same streets), which shortens HiGHS's solve.
     """
-    m, n = pattern.shape
+    n = pattern.shape[1]
     rep = np.arange(n)
     deg = np.diff(pattern.indptr).astype(np.float64)
     if n < 2 or float(np.sum(deg * deg)) > _DOMINANCE_MAX_WORK:

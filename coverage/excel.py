@@ -6,6 +6,11 @@ dictionaries (:data:`SHEETS`, :data:`HEADERS`; names not in them are written as 
 turns point geometries into longitude/latitude columns, joins lists, sizes columns to their
 content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
 mid-write leaves the previous workbook intact.
+
+Text is data, never a formula: openpyxl would store a string starting with ``=`` as a formula
+(and ``#N/A`` as an error), so text cells are written explicitly as strings, and text a
+spreadsheet would parse as a formula when edited (:func:`coverage.io.formula_like`) gets Excel's
+quote prefix: the cell shows the text unchanged and Excel keeps it text. We write no formulas.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coverage.io import write_with
+from coverage.io import formula_like, write_with
 
 #: Sheet names: our key → (Chinese, English).
 SHEETS: dict[str, tuple[str, str]] = {
@@ -128,6 +133,8 @@ VALUES: dict[str, dict[str, str]] = {
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+#: Characters openpyxl refuses in cells (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``).
+_ILLEGAL_CHARS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def _lang_index(lang: str) -> int:
@@ -206,9 +213,32 @@ def _value(v: Any) -> Any:
         v = v.to_pydatetime()
     if isinstance(v, float) and not np.isfinite(v):
         return str(v)  # Excel cannot store inf
-    if isinstance(v, str) and len(v) > 32767:
-        return v[:32766] + "…"  # Excel's cell limit
+    if isinstance(v, str):
+        # Control characters XML cannot hold would abort the whole workbook: show them as "�".
+        v = _ILLEGAL_CHARS.sub("\ufffd", v)
+        if len(v) > 32767:
+            return v[:32766] + "…"  # Excel's cell limit
     return v
+
+
+def _needs_cell(v: Any) -> bool:
+    """Must this value be written as an explicit text cell (see the module notes)?
+
+    openpyxl infers a formula from a leading ``=`` and an error from ``#N/A``-like text.
+    """
+    return isinstance(v, str) and (v[:1] in ("=", "#") or formula_like(v))
+
+
+def _text_cell(ws: Any, text: str) -> Any:
+    """A write-only cell holding ``text`` as a string, quote-prefixed when it looks like a
+    formula, so Excel neither evaluates it now nor after the planner edits it."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if formula_like(text):
+        cell.quotePrefix = True
+    return cell
 
 
 def _unique_titles(keys: list[str], lang: str) -> list[str]:
@@ -225,7 +255,6 @@ def _unique_titles(keys: list[str], lang: str) -> list[str]:
 
 def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -254,13 +283,13 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
         cells = []
         for h in heads:
-            cell = WriteOnlyCell(ws, value=h)
+            cell = _text_cell(ws, _value(h))
             cell.font = bold
             cell.alignment = Alignment(vertical="center")
             cells.append(cell)
         ws.append(cells)
         for vals in rows:
-            ws.append(vals)
+            ws.append([_text_cell(ws, v) if _needs_cell(v) else v for v in vals])
     wb.save(path)
 
 

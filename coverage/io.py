@@ -3,6 +3,11 @@
 Each writer writes to a temporary file in the destination folder, then renames it over the
 target (``os.replace`` is atomic on the same file system), so readers see the old file or the
 new one, never a mix.
+
+CSV files are read by spreadsheets, which evaluate a cell that starts like a formula. Text that
+came from the planner's files (names, addresses, sub-districts, file names) is therefore written
+through :func:`neutralize_text`: OWASP's CSV-injection rule, a leading ``'`` on text that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -65,9 +71,86 @@ def write_json(target: str | Path, data: Any) -> Path:
     return write_text(target, json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP), with their
+#: full-width forms, which Excel in Chinese and Japanese locales converts as it parses input.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+
+# A plain decimal number ("-5", "+1.5e3") is read as that number, never as a formula.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def formula_like(text: str) -> bool:
+    """Would a spreadsheet read ``text`` as a formula?
+
+    True when its first character, or its first one after leading white space (importers may
+    trim it), is one of :data:`FORMULA_STARTS`, unless the text is a plain number.
+    """
+    first = text[:1]
+    if first not in FORMULA_STARTS:
+        first = text.lstrip()[:1]
+        if first not in FORMULA_STARTS:
+            return False
+    return _NUMBER.fullmatch(text.strip()) is None
+
+
+def neutralize_text(value: Any) -> Any:
+    """``value`` as a spreadsheet will show it but never evaluate it.
+
+    Text that :func:`formula_like` flags gets a leading ``'`` (OWASP's rule: Excel and
+    LibreOffice show the rest as text and the text stays readable); anything else, numbers
+    included, is returned unchanged.
+
+    Parameters
+    ----------
+    value
+        A cell value.
+
+    Returns
+    -------
+    Any
+        ``"'" + value`` for formula-like text, else ``value``.
+    """
+    if isinstance(value, str) and formula_like(value):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names are :func:`neutralize_text`-ed.
+
+    Numeric, boolean and date columns are left as they are: a number is never a formula.
+    """
+    out = frame.rename(columns=neutralize_text)
+    for i in range(out.shape[1]):
+        s = out.iloc[:, i]
+        if _may_hold_text(s):
+            out.isetitem(i, s.map(neutralize_text))
+    return out
+
+
+def _may_hold_text(s: pd.Series) -> bool:
+    t = s.dtype
+    return not (
+        pd.api.types.is_numeric_dtype(t)
+        or pd.api.types.is_bool_dtype(t)
+        or pd.api.types.is_datetime64_any_dtype(t)
+        or pd.api.types.is_timedelta64_dtype(t)
+    )
+
+
 def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
-    # utf-8-sig so that Excel on Chinese Windows opens Chinese text correctly.
-    return write_with(target, lambda p: frame.to_csv(p, index=False, encoding="utf-8-sig"))
+    """Write ``frame`` as CSV atomically, with formula-like text neutralised.
+
+    UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens Chinese text correctly;
+    text cells and column names go through :func:`neutralize_text`. Lines end in CRLF (RFC 4180):
+    the csv module then quotes every field holding a carriage return, which spreadsheets would
+    otherwise read as a row break, starting a new, unneutralised cell.
+    """
+    safe = neutralize_frame(frame)
+    return write_with(
+        target,
+        lambda p: safe.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\r\n"),
+    )
 
 
 def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:

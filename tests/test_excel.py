@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import signal
 import subprocess
@@ -16,8 +18,9 @@ import openpyxl
 import pandas as pd
 import pytest
 import shapely
+from conftest import copy_small_scenario
 
-from coverage import excel, io
+from coverage import excel, io, pipeline
 from coverage.errors import Problem
 from coverage.validation import problems_frame
 
@@ -177,6 +180,180 @@ def test_failed_write_keeps_previous_workbook(tmp_path: Path) -> None:
         excel.write_workbook(target, {"summary": pd.DataFrame({"value": [Boom()]})})
     assert target.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+
+
+# --- input text is never a formula ----------------------------------------------------------------
+
+#: Text that spreadsheets evaluate, as planners' registers may hold it (or an attacker writes it).
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =1",  # importers may trim the space
+    "＝1+1",  # full-width: CJK-locale Excel converts it as it parses input
+]
+#: Text that starts like a formula but is not one, or does not start like one.
+HARMLESS = ["-5", "+1.5", "观音桥=1", "a+b", "#N/A", ""]
+#: First characters a test flags on its own (independently of coverage.io).
+DANGEROUS = tuple("=+-@\t\r＝＋－＠")
+
+
+def _hostile_frame() -> pd.DataFrame:
+    n = len(HOSTILE)
+    return pd.DataFrame(
+        {
+            "name": HOSTILE,
+            "address": list(reversed(HOSTILE)),
+            "subdistrict": HOSTILE[1:] + HOSTILE[:1],
+            "weight": np.arange(n, dtype=float) - 4.5,  # negative numbers stay numbers
+            "row": np.arange(n) - 3,
+            "=SUM(A1:A9)": "header from a register",  # a column name is input text too
+        }
+    )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_neutralize_text_by_hand() -> None:
+    for text in HOSTILE:
+        assert io.formula_like(text), repr(text)
+        assert io.neutralize_text(text) == "'" + text
+    for text in HARMLESS:
+        assert not io.formula_like(text), repr(text)
+        assert io.neutralize_text(text) == text
+    assert io.neutralize_text("  -7.25 ") == "  -7.25 "  # a number with spaces is a number
+    assert io.neutralize_text("-") == "'-"
+    for value in (-5, -2.5, np.float64(-1.0), np.int64(-3), None, True):
+        assert io.neutralize_text(value) is value
+
+
+def test_csv_text_has_no_formulas(tmp_path: Path) -> None:
+    frame = _hostile_frame()
+    frame["note"] = HARMLESS[:4] + [np.nan] * (len(frame) - 4)
+    io.write_csv(tmp_path / "t.csv", frame)
+    raw = (tmp_path / "t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel on Chinese Windows
+    with open(tmp_path / "t.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    # One header and one line per row: the carriage return stayed inside its quoted field.
+    assert len(rows) == len(frame) + 1 and {len(r) for r in rows} == {7}
+    for r in rows:
+        for field in r:
+            if field.lstrip()[:1] in DANGEROUS or field[:1] in DANGEROUS:
+                assert _is_number(field), repr(field)
+    assert rows[0] == ["name", "address", "subdistrict", "weight", "row", "'=SUM(A1:A9)", "note"]
+    body = rows[1:]
+    assert [r[0] for r in body] == ["'" + t for t in HOSTILE]  # readable: the text after a '
+    assert [r[1] for r in body] == ["'" + t for t in reversed(HOSTILE)]
+    assert [r[2] for r in body] == ["'" + t for t in HOSTILE[1:] + HOSTILE[:1]]
+    assert [float(r[3]) for r in body] == [i - 4.5 for i in range(len(HOSTILE))]
+    assert [int(r[4]) for r in body] == [i - 3 for i in range(len(HOSTILE))]
+    assert [r[6] for r in body[:4]] == HARMLESS[:4]  # "-5" is a number, the rest no formula
+    # pandas reads the numbers back as numbers.
+    back = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig")
+    assert back["weight"].tolist() == frame["weight"].tolist()
+    assert back["row"].tolist() == frame["row"].tolist()
+
+
+def _check_cells(wb: openpyxl.Workbook) -> list[object]:
+    """Assert no cell is a formula and formula-like text is quote-prefixed; return the values."""
+    values = []
+    for ws in wb:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value.lstrip()[:1] in DANGEROUS:
+                    assert c.data_type == "s" and (c.quotePrefix or _is_number(c.value)), (
+                        ws.title,
+                        c.coordinate,
+                        c.value,
+                    )
+                values.append(c.value)
+    return values
+
+
+def test_workbook_writes_input_text_as_text(tmp_path: Path) -> None:
+    frame = _hostile_frame()
+    frame["note"] = HARMLESS + [None] * (len(frame) - len(HARMLESS))
+    path = excel.write_workbook(tmp_path / "t.xlsx", {"facilities": frame})
+    wb = openpyxl.load_workbook(path)
+    _check_cells(wb)
+    ws = wb["服务设施"]
+    head = [c.value for c in ws[1]]
+    assert head == ["名称", "地址", "街道", "职工人数", "行号", "=SUM(A1:A9)", "note"]
+    assert ws["F1"].quotePrefix and ws["F1"].data_type == "s"
+    # XML turns a bare carriage return into a line feed: Excel shows both as a line break.
+    shown = [t.replace("\r", "\n") for t in HOSTILE]
+    body = list(ws.iter_rows(min_row=2))
+    assert [r[0].value for r in body] == shown  # the original text, unchanged
+    assert all(r[0].quotePrefix and r[0].data_type == "s" for r in body)
+    assert [r[1].value for r in body] == list(reversed(shown))
+    assert [r[2].value for r in body] == shown[1:] + shown[:1]
+    assert [r[3].value for r in body] == [i - 4.5 for i in range(len(HOSTILE))]
+    assert [r[4].value for r in body] == [i - 3 for i in range(len(HOSTILE))]
+    assert all(r[3].data_type == "n" and r[4].data_type == "n" for r in body)
+    notes = [r[6] for r in body[: len(HARMLESS)]]
+    assert [c.value for c in notes] == HARMLESS[:-1] + [None]  # "" is an empty cell
+    assert notes[3].data_type == "s"  # "#N/A" stays text, not an error value
+    assert not any(c.quotePrefix for c in notes)
+
+
+def test_workbook_control_characters_do_not_abort_the_write(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"name": ["站点\x01一", "ok\tfine"]})
+    wb = openpyxl.load_workbook(excel.write_workbook(tmp_path / "c.xlsx", {"s": frame}))
+    assert _rows(wb["s"]) == [["名称"], ["站点\ufffd一"], ["ok\tfine"]]
+
+
+@pytest.mark.realdata
+def test_hostile_register_gives_clean_results(tmp_path: Path, wuhan_edges_path: Path) -> None:
+    """Names, addresses, services and sub-district names from the input files, written by a run:
+    coverage.xlsx and every CSV file hold them as text, never as formulas."""
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    folder = toml.parent
+    fac = pd.read_csv(folder / "facilities.csv", dtype=str)
+    k = len(HOSTILE)
+    fac.loc[: k - 1, "名称"] = [t.strip() for t in HOSTILE]
+    fac["地址"] = [HOSTILE[i % k].strip() for i in range(len(fac))]
+    fac.loc[0, "服务项目"] = "@SUM(A1);休息"
+    fac.loc[1, "层级"] = "=1+1"  # an unknown tier: the row is skipped and reported
+    fac.to_csv(folder / "facilities.csv", index=False)
+    subs = json.loads((folder / "subdistricts.geojson").read_text(encoding="utf-8"))
+    sub_names = ['=HYPERLINK("http://x","西")', "-东街道+1"]
+    for feat, name in zip(subs["features"], sub_names, strict=True):
+        feat["properties"]["name"] = name
+    (folder / "subdistricts.geojson").write_text(json.dumps(subs), encoding="utf-8")
+
+    run = pipeline.run(toml)
+    out = tmp_path / "out"
+    assert run.layers.facilities["name"].iloc[0] == HOSTILE[0]  # the read kept the text
+    kept = [t.strip() for i, t in enumerate(HOSTILE) if i != 1]  # row 1 was skipped
+    csvs = sorted(out.glob("*.csv"))
+    assert {p.name for p in csvs} >= {"summary.csv", "facilities.csv", "demand.csv",
+                                      "uncovered.csv", "problems.csv"}  # fmt: skip
+    fields: set[str] = set()
+    for path in csvs:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            for r in csv.reader(f):
+                for field in r:
+                    if field.lstrip()[:1] in DANGEROUS or field[:1] in DANGEROUS:
+                        assert _is_number(field), (path.name, field)
+                    fields.add(field)
+    # Still readable: the text is there, after its quote.
+    for name in sub_names + kept:
+        assert "'" + name in fields, name
+    values = _check_cells(openpyxl.load_workbook(out / "coverage.xlsx"))
+    for name in sub_names + kept:
+        assert name in values, name
 
 
 # --- SIGKILL mid-write ---------------------------------------------------------------------------

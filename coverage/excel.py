@@ -90,6 +90,11 @@ HEADERS: dict[str, tuple[str, str]] = {
     "rank": ("排序", "Rank"),
     "gain": ("新增覆盖职工数", "Workers newly covered"),
     "added_weight": ("新增覆盖职工数", "Workers newly covered"),
+    "time_saved": ("减少的加权步行时间（人·分钟）", "Weighted walking time saved (worker·min)"),
+    "objective_gain": ("模型目标增量", "Model objective gain"),
+    "objective": ("模型目标值", "Model objective"),
+    "served_weight": ("模型分配服务职工数", "Workers served (model)"),
+    "served_share": ("模型分配服务比例", "Share served (model)"),
     "cumulative_pct": ("累计覆盖率（%）", "Cumulative coverage (%)"),
     "site": ("选址", "Site"),
     # coverage tables (coverage.analysis)

@@ -32,6 +32,7 @@ __all__ = [
     "OSM_TAGS",
     "Plan",
     "candidate_sites",
+    "covered_gains",
     "grid_candidates",
     "osm_candidates",
     "site_times",
@@ -281,17 +282,33 @@ class Plan:
     after_share: float
     threshold_min: float
     info: dict[str, Any] = field(default_factory=dict)
+    #: Workers covered after the stage (existing and new sites), and those the new sites add.
+    covered_weight: float = np.nan
+    added_weight: float = np.nan
 
     def summary(self) -> dict[str, Any]:
+        """The stage as one table row.
+
+        ``covered_weight``/``covered_share`` are the workers covered after the stage and
+        ``added_weight`` those the new sites add, whatever the model optimised; ``objective`` is
+        the model's own (MCLP: covered weight, LSCP: sites, p-median: weighted minutes) and
+        ``served_weight``/``served_share`` the weight the model assigns to a site (less than
+        covered when p-median leaves far demand unserved or capacity runs out).
+        """
         out = {
             "tier": self.tier,
             "threshold_min": self.threshold_min,
             "before_share": self.before_share,
             "after_share": self.after_share,
             "proposed": int(len(self.proposed)),
+            "added_weight": self.added_weight,
         }
         s = self.model.summary()
         s.pop("selected", None)
+        s["served_weight"] = s.pop("covered_weight", np.nan)
+        s["served_share"] = s.pop("covered_share", np.nan)
+        s["covered_weight"] = self.covered_weight
+        s["covered_share"] = self.after_share
         return {**out, **s, **self.info}
 
 
@@ -323,6 +340,11 @@ def propose(
     ``threshold_min`` is the new sites' walking threshold. When rows were already cut to their
     own limits (existing facilities of other tiers, see :func:`within_row_limits`), pass the
     largest stored time as ``cover_limit``: every stored pair then counts as covering.
+
+    The proposed sites come ranked, with ``gain`` (workers each site newly covers, in rank
+    order: :func:`covered_gains`, for every model) and ``cumulative_share``; p-median sites also
+    carry ``time_saved`` (the weighted minutes each saves, the model's own gain), backup and
+    capacitated models ``objective_gain``.
     """
     role = (
         sites["role"].astype(str).to_numpy()
@@ -374,15 +396,20 @@ def propose(
                 )
                 m = fewest
     before = siting.MCLP.from_cost_matrix(times, weights, 0, **common).solve("greedy")
+    gain = covered_gains(m.problem, m.selected)
     after_count = m.problem.counts(np.union1d(existing, m.selected))
     total = float(np.sum(weights))
-    after = float(np.sum(weights[after_count > 0])) / total if total > 0 else np.nan
+    covered_after = float(np.sum(weights[after_count > 0]))
+    after = covered_after / total if total > 0 else np.nan
     prop = sites.iloc[m.selected].copy()
     prop.insert(0, "rank", np.arange(1, len(m.selected) + 1))
-    prop["gain"] = m.gains
+    prop["gain"] = gain
+    if model == "pmedian":
+        prop["time_saved"] = m.gains  # the model's own currency: worker-minutes
+    elif model == "backup" or backup_weight > 0 or capacity is not None:
+        prop["objective_gain"] = m.gains  # twice-covered or capacity-served weight
     prop["tier"] = tier
-    if model != "pmedian":
-        prop["cumulative_share"] = (before.covered_weight + np.cumsum(m.gains)) / total
+    prop["cumulative_share"] = (before.covered_weight + np.cumsum(gain)) / total
     prop["site_row"] = m.selected
     crv = None
     if curve and model != "pmedian" and len(m.selected):
@@ -396,7 +423,40 @@ def propose(
         after_share=after,
         threshold_min=threshold_min,
         info=info,
+        covered_weight=covered_after,
+        added_weight=float(gain.sum()),
     )
+
+
+def covered_gains(problem: Any, selected: np.ndarray) -> np.ndarray:
+    """Workers each new site covers that nothing before it did, in the order given.
+
+    The covered-worker gain whatever the model optimised: a demand point counts once, when the
+    first open site (existing ones included) reaches it within the problem's threshold. The sum
+    is the covered weight after the plan minus the covered weight before it.
+
+    Parameters
+    ----------
+    problem
+        The model's problem (``model.problem``): ``reach`` (sites × demand within the threshold),
+        ``weights`` and ``existing`` rows.
+    selected
+        Rows of the new sites, in the order they are reported.
+
+    Returns
+    -------
+    numpy.ndarray
+        Newly covered weight per site (float, ≥ 0).
+    """
+    reach, w = problem.reach, problem.weights
+    covered = problem.counts(problem.existing) > 0
+    out = np.zeros(len(selected))
+    for i, j in enumerate(np.asarray(selected, dtype=np.int64)):
+        hit = reach.indices[reach.indptr[j] : reach.indptr[j + 1]]
+        fresh = hit[~covered[hit]]
+        out[i] = float(w[fresh].sum())
+        covered[fresh] = True
+    return out
 
 
 def staged_plan(

@@ -6,11 +6,13 @@ import itertools
 
 import geopandas as gpd
 import numpy as np
+import openpyxl
 import pytest
 import shapely
+from conftest import copy_small_scenario
 from scipy import sparse
 
-from coverage import analysis, planning
+from coverage import analysis, excel, pipeline, planning, report
 from coverage.errors import InputError
 
 
@@ -162,11 +164,92 @@ def test_staged_plan_treats_earlier_stages_as_built():
         {"subcentre": 20.0, "point": 10.0},
     )  # fmt: skip
     assert plans[0].model.selected.tolist() == [2]
+    # c newly covers all 10 workers; the 400 − 120 = 280 worker-minutes it saves are the
+    # p-median's own currency, not workers.
+    assert plans[0].proposed["gain"].tolist() == [10.0]
+    assert plans[0].proposed["time_saved"].tolist() == pytest.approx([280.0])
+    assert plans[0].summary()["added_weight"] == 10.0
     assert plans[1].before_share == 1.0
+    assert plans[1].summary()["added_weight"] == 0.0
     assert plans[1].model.selected.tolist() == []
     # Without stage 1 the point stage would have to choose b (7 of 10).
     alone = planning.propose(times["point"], w, sites, model="mclp", k=1, threshold_min=10.0)
     assert alone.model.selected.tolist() == [1] and alone.after_share == pytest.approx(0.7)
+
+
+# Workers newly covered, for a p-median plan, by hand. Demand d0..d3 weighs 10, 20, 30, 40
+# (100 in all); threshold 10 min, so unserved demand is charged 2 × 10 = 20 min. Times (min):
+#
+#   site          d0   d1   d2   d3
+#   E (existing)   4    —    —    —
+#   A              1    8    —    —
+#   B              —    —    1    1
+#   C              —    2    9    9
+#
+# Before: 10·4 + (20 + 30 + 40)·20 = 1840 worker-minutes, 10 workers covered.
+# One site: A 10·1 + 20·8 + 70·20 = 1570, B 40 + 400 + 30 + 40 = 510, C 40 + 40 + 270 + 360 = 710,
+# so p-median opens B: it saves 1840 − 510 = 1330 worker-minutes and newly covers d2 + d3 = 70.
+# Two sites: {B, C} 40 + 40 + 30 + 40 = 150 beats {A, B} 240 and {A, C} 680; greedy by time
+# saved takes B, then C (saves 510 − 150 = 360, newly covers d1 = 20): 90 workers added.
+PMEDIAN_TIMES = {0: {0: 4.0}, 1: {0: 1.0, 1: 8.0}, 2: {2: 1.0, 3: 1.0}, 3: {1: 2.0, 2: 9.0, 3: 9.0}}
+
+
+def _pmedian_case():
+    r = [i for i, row in PMEDIAN_TIMES.items() for _ in row]
+    c = [j for row in PMEDIAN_TIMES.values() for j in row]
+    t = [v for row in PMEDIAN_TIMES.values() for v in row.values()]
+    cost = sparse.csr_matrix((t, (r, c)), shape=(4, 4))
+    sites = gpd.GeoDataFrame(
+        {"name": ["E", "A", "B", "C"], "role": ["existing", "candidate", "candidate", "candidate"]},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0], [3, 0]]),
+        crs=4326,
+    )
+    return cost, np.array([10.0, 20.0, 30.0, 40.0]), sites
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_pmedian_gain_is_workers_newly_covered(method):
+    cost, w, sites = _pmedian_case()
+    one = planning.propose(cost, w, sites, model="pmedian", k=1, threshold_min=10.0, method=method)
+    assert one.proposed["name"].tolist() == ["B"]
+    assert one.model.objective == pytest.approx(510.0)
+    assert one.proposed["gain"].tolist() == [70.0]
+    assert one.proposed["time_saved"].tolist() == pytest.approx([1330.0])
+    assert one.before_share == pytest.approx(0.1) and one.after_share == pytest.approx(0.8)
+    assert one.proposed["cumulative_share"].tolist() == pytest.approx([0.8])
+    row = one.summary()
+    assert row["added_weight"] == 70.0 <= row["total_weight"] == 100.0
+    assert row["covered_weight"] == 80.0 and row["covered_share"] == pytest.approx(0.8)
+    assert row["objective"] == pytest.approx(510.0)
+
+    two = planning.propose(cost, w, sites, model="pmedian", k=2, threshold_min=10.0, method=method)
+    assert two.proposed["name"].tolist() == ["B", "C"]
+    assert two.model.objective == pytest.approx(150.0)
+    assert two.proposed["gain"].tolist() == [70.0, 20.0]
+    assert two.proposed["time_saved"].tolist() == pytest.approx([1330.0, 360.0])
+    assert two.proposed["cumulative_share"].tolist() == pytest.approx([0.8, 1.0])
+    assert two.summary()["added_weight"] == 90.0 and two.after_share == 1.0
+
+
+def test_mclp_gain_on_the_pmedian_case():
+    # MCLP with one site opens C instead: it covers d1, d2, d3 (90 workers; B only 70).
+    cost, w, sites = _pmedian_case()
+    plan = planning.propose(cost, w, sites, model="mclp", k=1, threshold_min=10.0)
+    assert plan.proposed["name"].tolist() == ["C"]
+    assert plan.proposed["gain"].tolist() == [90.0]
+    assert "time_saved" not in plan.proposed
+    assert plan.summary()["added_weight"] == 90.0
+
+
+def test_plan_workbook_names_each_gain(tmp_path):
+    cost, w, sites = _pmedian_case()
+    plan = planning.propose(cost, w, sites, model="pmedian", k=2, threshold_min=10.0)
+    table = plan.proposed.drop(columns="geometry")[["rank", "name", "gain", "time_saved"]]
+    path = excel.write_workbook(tmp_path / "p.xlsx", {"proposed": table})
+    rows = [list(r) for r in openpyxl.load_workbook(path)["建议选址"].iter_rows(values_only=True)]
+    assert rows[0] == ["排序", "名称", "新增覆盖职工数", "减少的加权步行时间（人·分钟）"]
+    assert [r[2] for r in rows[1:]] == [70, 20]
+    assert [r[3] for r in rows[1:]] == pytest.approx([1330, 360])
 
 
 def test_within_row_limits_keeps_zeros():
@@ -194,3 +277,26 @@ def test_mclp_that_covers_everyone_proposes_the_fewest_sites():
     assert sorted(plan.proposed["name"]) == ["A", "B"]
     assert plan.after_share == 1.0
     assert plan.info["mclp_sites"] == 3 and "2 suffice" in plan.info["note"]
+
+
+@pytest.mark.realdata
+def test_staged_plan_gains_are_workers_covered_on_wuhan(tmp_path, wuhan_edges_path):
+    """Sub-centres by p-median, then points: each site's gain is the workers it newly covers,
+    as an independent evaluation of the run with the proposed sites added counts them."""
+    extra = "\n[plan]\ngrid_spacing_m = 200\nstage_add = { subcentre = 2, point = 3 }\n"
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path, extra=extra)
+    result = pipeline.plan(toml, staged=True, write=False)
+    stages = result.stages()
+    assert stages["model"].tolist() == ["p_median", "mclp"]
+    total = float(result.before.coverage.demand["weight"].sum())
+    after = report.after_plan(result.before, result, catchments=False)
+    prop = result.proposed
+    assert prop["gain"].to_numpy() == pytest.approx(after.sites["added"].to_numpy())
+    assert (prop["gain"] >= 0).all() and stages["added_weight"].sum() <= total
+    pm = prop[prop["tier"] == "subcentre"]
+    assert stages.loc[0, "added_weight"] == pytest.approx(pm["gain"].sum())
+    assert stages.loc[0, "added_weight"] == pytest.approx(
+        (stages.loc[0, "after_share"] - stages.loc[0, "before_share"]) * total
+    )
+    assert pm["time_saved"].notna().all()  # the p-median's own gain, in its own column
+    assert prop["cumulative_share"].iloc[-1] == pytest.approx(stages.loc[1, "after_share"])

@@ -231,10 +231,15 @@ def evaluate(
     dem["n_circle"] = n_circle
     dem["covered_circle"] = n_circle > 0
 
+    fac_zone = None
     if subdistricts is not None and len(subdistricts):
         dem["subdistrict"] = _label(dem, subdistricts, name_field)
+        # Kept apart from the facilities table: a register may have its own 街道 column.
+        fac_zone = _label(fac, subdistricts, name_field)
 
-    summary = summarize(fac, dem, covers, thresholds, services=services)
+    summary = summarize(
+        fac, dem, covers, thresholds, services=services, facility_subdistricts=fac_zone
+    )
     return Coverage(
         facilities=fac,
         demand=dem,
@@ -307,7 +312,7 @@ def _services_of(value: Any) -> list[str]:
 
 
 def _row(scope: str, key: str, w: np.ndarray, hit: np.ndarray, cross: np.ndarray,
-         circle: np.ndarray, n_fac: int) -> dict[str, Any]:  # fmt: skip
+         circle: np.ndarray, n_fac: float) -> dict[str, Any]:  # fmt: skip
     total = float(w.sum())
     cw = float(w[hit].sum())
     return {
@@ -332,6 +337,7 @@ def summarize(
     thresholds: Mapping[str, float],
     *,
     services: Sequence[str] | None = None,
+    facility_subdistricts: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Weighted coverage table.
 
@@ -340,6 +346,9 @@ def summarize(
     has a ``subdistrict`` column). ``covered_weight`` and ``share`` count demand covered by the
     facilities of that group (for sub-districts: by any facility); ``cross_*`` by at least two of
     them; ``circle_share`` by the straight-line circle of any facility of the group.
+    ``facilities`` counts the facilities of the group; for a sub-district, those located in it,
+    by ``facility_subdistricts`` (the sub-district containing each facility, '' outside all,
+    as :func:`evaluate` finds them; without it the count is unknown: NaN).
     """
     w = demand["weight"].to_numpy(dtype=float)
     radius_hits = (
@@ -356,7 +365,6 @@ def summarize(
         )
         rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members))))
 
-    all_idx = np.arange(len(facilities))
     counts = np.diff(covers.tocsc().indptr)
     rows.append(_row("overall", "all", w, counts > 0, counts > 1, radius_hits, len(facilities)))
     tiers = facilities["tier"].astype(str).to_numpy()
@@ -372,8 +380,18 @@ def summarize(
         group("service", s, np.array([i for i, v in enumerate(svc) if s in v], dtype=np.int64))
     if "subdistrict" in demand:
         names = demand["subdistrict"].fillna("").astype(str).to_numpy()
+        zones = (
+            pd.Series(facility_subdistricts, dtype=object).fillna("").astype(str).to_numpy()
+            if facility_subdistricts is not None
+            else None
+        )
+        if zones is not None and len(zones) != len(facilities):
+            raise ValueError(
+                f"facility_subdistricts has {len(zones)} names for {len(facilities)} facilities"
+            )
         for name in sorted(set(names)):
             m = names == name
+            n_fac = int((zones == name).sum()) if zones is not None else np.nan
             rows.append(
                 _row(
                     "subdistrict",
@@ -382,7 +400,7 @@ def summarize(
                     counts[m] > 0,
                     counts[m] > 1,
                     radius_hits[m],
-                    len(all_idx),
+                    n_fac,
                 )
             )
     return pd.DataFrame(rows)

@@ -123,6 +123,45 @@ def test_facility_reach_by_hand(line_case):
     assert cov.uncovered.index.tolist() == [4]
 
 
+def test_subdistrict_rows_count_the_facilities_inside(line_case, hand):
+    # The same street, other zones: west x < 120, east 120 ≤ x < 250 (both up to y = 700).
+    # Facilities: P1 (0) and P3 (110) in west, P2 (150) in east, S (300) in neither.
+    # Demand: d0 (50), d3 (100), d4 (island, x = 50) west; d1 (200) east; d2 (280) outside.
+    # The register's own 街道 column says otherwise on purpose: location decides.
+    net, _ = line_case
+    fac = gpd.GeoDataFrame(
+        {"name": ["P1", "P3", "P2", "S"], "tier": ["point", "point", "point", "subcentre"],
+         "subdistrict": ["east", "east", "west", "west"]},
+        geometry=list(hand.pts([(0, 0), (110, 0), (150, 0), (300, 0)])),
+        crs=hand.crs,
+    )  # fmt: skip
+    dem = gpd.GeoDataFrame(
+        {"weight": [10.0, 20.0, 5.0, 3.0, 7.0]},
+        geometry=list(hand.pts([(50, 10), (200, 0), (280, 0), (100, 0), (50, 600)])),
+        crs=hand.crs,
+    )
+    west = shapely.box(hand.x0 - 50, hand.y0 - 50, hand.x0 + 120, hand.y0 + 700)
+    east = shapely.box(hand.x0 + 120, hand.y0 - 50, hand.x0 + 250, hand.y0 + 700)
+    subs = gpd.GeoDataFrame({"name": ["west", "east"]}, geometry=[west, east], crs=hand.crs)
+    cov = analysis.evaluate(net, fac, dem, threshold_min=2.0, subdistricts=subs)
+    s = cov.summary.set_index(["scope", "key"])
+    assert s.loc[("overall", "all"), "facilities"] == 4
+    assert s.loc[("subdistrict", "west"), "facilities"] == 2
+    assert s.loc[("subdistrict", "east"), "facilities"] == 1
+    assert s.loc[("subdistrict", "(outside)"), "facilities"] == 1
+    assert s.loc[("subdistrict", "west"), "demand_points"] == 3
+    assert s.loc[("subdistrict", "(outside)"), "weight"] == 5
+    assert cov.facilities["subdistrict"].tolist() == ["east", "east", "west", "west"]  # kept
+    # Without the facilities' sub-districts the count is unknown, not the total.
+    bare = analysis.summarize(cov.facilities, cov.demand, cov.covers, cov.thresholds)
+    assert bare[bare["scope"] == "subdistrict"]["facilities"].isna().all()
+    with pytest.raises(ValueError, match="3 names for 4 facilities"):
+        analysis.summarize(
+            cov.facilities, cov.demand, cov.covers, cov.thresholds,
+            facility_subdistricts=["west", "east", ""],
+        )  # fmt: skip
+
+
 def test_circle_counts_straight_line():
     f = gpd.GeoSeries(shapely.points([[0, 0], [1000, 0]]))
     d = gpd.GeoSeries(shapely.points([[0, 999], [500, 0], [3000, 0]]))

@@ -20,7 +20,7 @@ Example::
     [walk]
     threshold_min = 15
     [walk.tier_threshold_min]
-    outdoor_station = 10        # tier codes, or any name of a tier (驿站 = 10)
+    outdoor_station = 10        # a tier code, or any name of a tier ("驿站" = 10)
 
     [types.nursing_room]        # a further facility type, usable as a tier value
     label_zh = "爱心妈咪小屋"

@@ -11,9 +11,8 @@ What happens to a row, by role:
 ============================  ==================  ==================  ==================
 problem                       facility            demand              candidate
 ============================  ==================  ==================  ==================
-missing tier                  skipped             —                   skipped if tiers
-unknown tier                  skipped; error      —                   skipped if tiers;
-                              with a vocabulary                       error with a vocabulary
+missing tier                  skipped             —                   kept
+unknown tier                  error               —                   error
 unknown service               kept, dropped from  —                   kept, dropped from
                               its services                            its services
 missing / non-positive weight —                   skipped             —
@@ -25,6 +24,9 @@ same name, within tolerance   later row skipped   later row skipped   later row 
 same place, other name        kept (warning)      kept                kept (warning)
 same name, far apart          kept (warning)      kept                kept (warning)
 ============================  ==================  ==================  ==================
+
+Tiers become codes of a :class:`~coverage.vocab.Vocabulary`; with a plain ``allowed_tiers`` list
+instead, rows with unknown tiers (and candidates without one) are skipped.
 """
 
 from __future__ import annotations
@@ -303,8 +305,8 @@ def _tier_codes(
         raise InputError(
             unknown_tier_message(value, vocabulary, more), check.path, check.row(first), col
         )
-    for i in np.flatnonzero(blank):
-        if required:
+    if required:  # candidates need no tier
+        for i in np.flatnonzero(blank):
             check.add(int(i), col, f"missing tier (known: {known})", skip=True)
     gdf = gdf.copy()
     gdf["tier"] = pd.Series(

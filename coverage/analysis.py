@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from coverage import routing, settings
+from coverage import routing, settings, vocab
 from coverage.network import WalkNetwork
 
 __all__ = ["Coverage", "evaluate", "circle_counts", "node_times", "summarize", "tier_order"]
@@ -88,9 +88,9 @@ class Coverage:
 
 
 def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
-    """Known tiers top-down first (centre, subcentre, point), then the others alphabetically."""
-    known = [t for t in settings.tiers if t in tiers]
-    return known + sorted(t for t in tiers if t not in settings.tiers)
+    """Known tiers top-down first (centre … outdoor_station, declared types), then the others
+    alphabetically (see :func:`coverage.vocab.tier_order`)."""
+    return vocab.tier_order(tiers)
 
 
 def _threshold_of(tiers: np.ndarray, default_min: float, per_tier: Mapping[str, float]):

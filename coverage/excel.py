@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from coverage import vocab
 from coverage.io import formula_like, write_with
 
 #: Sheet names: our key → (Chinese, English).
@@ -44,6 +45,28 @@ SHEETS: dict[str, tuple[str, str]] = {
     "problems": ("数据问题", "Data problems"),
     "settings": ("参数", "Settings"),
 }
+
+
+class _TierLabels(Mapping[str, str]):
+    """Chinese labels of the tier codes, looked up in the active vocabulary (declared types too)."""
+
+    def __getitem__(self, code: str) -> str:
+        if code not in vocab.active():
+            raise KeyError(code)
+        return vocab.tier_label(code, "zh")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(vocab.active().codes)
+
+    def __len__(self) -> int:
+        return len(vocab.active().codes)
+
+
+def _minutes_to(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
+    """Headers of a ``t_<tier>`` column (minutes to the nearest facility of the tier)."""
+    zh, en = (vocab.tier_label(code, lang, words) for lang in ("zh", "en"))
+    return f"到{zh}（分钟）", f"Minutes to {en[:1].lower()}{en[1:]}"
+
 
 #: Column headers: our column name → (Chinese, English).
 HEADERS: dict[str, tuple[str, str]] = {
@@ -112,10 +135,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "demand_reached": ("服务范围内需求点数", "Demand points within reach"),
     "covered_circle": ("在1公里圆内", "Within 1 km circle"),
     "n_circle": ("1公里圆内设施数", "Facilities within 1 km"),
-    "t_centre": ("到服务中心（分钟）", "Minutes to centre"),
-    "t_subcentre": ("到分中心（分钟）", "Minutes to sub-centre"),
-    "t_point": ("到服务站点（分钟）", "Minutes to service point"),
-    "t_outdoor_station": ("到户外劳动者驿站（分钟）", "Minutes to outdoor station"),
+    **{f"t_{c}": _minutes_to(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
     "cumulative_share": ("累计覆盖率", "Cumulative share covered"),
     "street": ("所在道路", "Street"),
     "role": ("角色", "Role"),
@@ -127,13 +147,12 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 
 #: Cell values translated in Chinese workbooks, per column.
-VALUES: dict[str, dict[str, str]] = {
+VALUES: dict[str, Mapping[str, str]] = {
     "action": {"skipped": "跳过", "kept": "保留（警告）", "failed": "失败"},
     "covered": {"True": "是", "False": "否"},
     "scope": {"overall": "全区", "tier": "层级", "type": "类型", "service": "服务项目",
               "subdistrict": "街道"},
-    "tier": {"centre": "服务中心", "subcentre": "分中心", "point": "服务站点",
-             "outdoor_station": "户外劳动者驿站"},
+    "tier": _TierLabels(),
 }  # fmt: skip
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
@@ -155,7 +174,11 @@ def sheet_name(key: str, lang: str = "zh") -> str:
 
 def header(column: Any, lang: str = "zh") -> str:
     """Column header for one of our column names, or the name itself."""
-    return HEADERS[column][_lang_index(lang)] if column in HEADERS else str(column)
+    if column in HEADERS:
+        return HEADERS[column][_lang_index(lang)]
+    if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():
+        return _minutes_to(column[2:])[_lang_index(lang)]  # a declared type's minutes
+    return str(column)
 
 
 def display_width(text: str) -> int:
@@ -191,6 +214,9 @@ def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             frame[col] = s.astype(str)
         if lang == "zh" and str(col) in VALUES:
             frame[col] = frame[col].map(lambda v, m=VALUES[str(col)]: m.get(str(v), v))
+    if lang == "zh" and {"scope", "key"} <= set(frame.columns):  # summary rows per tier
+        tier = frame["scope"].isin(["tier", VALUES["scope"]["tier"]])
+        frame.loc[tier, "key"] = frame.loc[tier, "key"].map(lambda v: VALUES["tier"].get(v, v))
     return frame
 
 

@@ -69,7 +69,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 
-from coverage import settings
+from coverage import settings, vocab
 from coverage.datum import from_wgs84, utm_epsg
 from coverage.io import write_text, write_with
 
@@ -91,45 +91,18 @@ BASEMAPS = ("osm", "amap", "tianditu", "none")
 
 # --- labels ---------------------------------------------------------------------------------
 
+# Tier codes, labels, aliases and styles live in coverage.vocab; these names stay for callers.
 TIER_LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "centre": "服务中心",
-        "subcentre": "分中心",
-        "point": "服务站点",
-        "outdoor_station": "户外劳动者驿站",
-        "other": "设施",
-    },
-    "en": {
-        "centre": "Service centre",
-        "subcentre": "Sub-centre",
-        "point": "Service point",
-        "outdoor_station": "Outdoor workers' station",
-        "other": "Facility",
-    },
+    lang: {
+        **{c: vocab.tier_label(c, lang, vocab.BUILTIN) for c in vocab.TIER_CODES},
+        "other": "设施" if lang == "zh" else "Facility",
+    }
+    for lang in vocab.LANGS
 }
 
-# Spellings met in registers, reduced to the planner's tier names.
-_TIER_ALIASES: dict[str, str] = {
-    "center": "centre",
-    "subcenter": "subcentre",
-    "sub_centre": "subcentre",
-    "sub_center": "subcentre",
-    "station": "point",
-    "outdoor": "outdoor_station",
-    "服务中心": "centre",
-    "分中心": "subcentre",
-    "服务站点": "point",
-    "服务站": "point",
-    "户外劳动者驿站": "outdoor_station",
-    "驿站": "outdoor_station",
-}
-
-# Colour, SVG shape and icon size (px) per tier; the centre is the largest.
+# Colour, SVG shape and icon size (px) per built-in tier; the centre is the largest.
 TIER_STYLE: dict[str, dict[str, Any]] = {
-    "centre": {"color": "#c0392b", "shape": "square", "size": 24},
-    "subcentre": {"color": "#e67e22", "shape": "diamond", "size": 20},
-    "point": {"color": "#2471a3", "shape": "circle", "size": 15},
-    "outdoor_station": {"color": "#1e8449", "shape": "triangle", "size": 15},
+    c: vocab.tier_style(c, vocab.BUILTIN) for c in vocab.TIER_CODES
 }
 _OTHER_COLORS = ("#8e44ad", "#7f8c8d", "#b7950b", "#17a589", "#a04000")
 
@@ -380,25 +353,30 @@ def _band_text(band: float) -> str:
 
 
 def normalize_tier(tier: Any) -> str:
-    """The planner's tier name for a register's spelling (``"Center"`` → ``"centre"``)."""
+    """The tier code of a register's spelling (``"Center"`` → ``"centre"``, see
+    :func:`coverage.vocab.normalize_tier`); free-form names keep a tidied spelling."""
     if _missing(tier) or str(tier).strip() == "":
         return "other"
-    key = re.sub(r"[\s\-]+", "_", str(tier).strip().lower())
-    return _TIER_ALIASES.get(key, _TIER_ALIASES.get(str(tier).strip(), key))
+    code = vocab.normalize_tier(tier)
+    return code if code is not None else re.sub(r"[\s\-]+", "_", str(tier).strip().lower())
 
 
 def tier_label(tier: str, lang: str) -> str:
-    """Display name of a tier (free-form tiers show as they are)."""
-    return TIER_LABELS[lang].get(tier, tier)
+    """Display name of a tier code (free-form tiers show as they are)."""
+    if tier == "other":
+        return TIER_LABELS[lang]["other"]
+    return vocab.tier_label(tier, lang)
+
+
+def _is_tier(code: str) -> bool:
+    return code in vocab.active()
 
 
 class _Tiers:
     """Stable slugs, colours and shapes for the tiers present, known ones first."""
 
     def __init__(self, tiers: Iterable[str]):
-        known = [t for t in TIER_STYLE if t in set(tiers)]
-        others = sorted({t for t in tiers if t not in TIER_STYLE})
-        self.order: list[str] = known + others
+        self.order: list[str] = vocab.tier_order(set(tiers))
         self.slug: dict[str, str] = {}
         self.style: dict[str, dict[str, Any]] = {}
         used: set[str] = set()
@@ -408,10 +386,11 @@ class _Tiers:
                 slug = f"{slug}_{i + 1}"
             used.add(slug)
             self.slug[tier] = slug
-            self.style[tier] = TIER_STYLE.get(tier) or {
+            self.style[tier] = {
                 "color": _OTHER_COLORS[len(self.style) % len(_OTHER_COLORS)],
                 "shape": "triangle",
                 "size": 14,
+                **vocab.tier_style(tier),  # declared types may set some of these
             }
 
 
@@ -548,7 +527,7 @@ def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -
     # A type that merely repeats the tier adds nothing; a tier-like type gets its label.
     if not _missing(kind) and str(kind).strip() and normalize_tier(kind) != tier:
         text = str(kind)
-        if normalize_tier(kind) in TIER_LABELS[lang]:
+        if _is_tier(normalize_tier(kind)):
             text = tier_label(normalize_tier(kind), lang)
         rows.append((_t(lang, "type"), text))
     services = _services_text(row.get("services"), lang)
@@ -1196,7 +1175,7 @@ def _kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
         key = str(key)
         if key in labels and key != "share_tier":
             label = labels[key]
-        elif key.startswith("share_") and normalize_tier(key[6:]) in TIER_LABELS[lang]:
+        elif key.startswith("share_") and _is_tier(normalize_tier(key[6:])):
             label = labels["share_tier"].format(label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key

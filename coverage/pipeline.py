@@ -29,6 +29,7 @@ from coverage import analysis, catchments, datum, network, routing, settings, ta
 from coverage import io as cio
 from coverage.errors import InputError, Problem, ScenarioError
 from coverage.scenario import Layer, Scenario, load_scenario
+from coverage.vocab import activate as activate_vocabulary
 
 __all__ = [
     "Layers",
@@ -204,7 +205,6 @@ def _read_layer(
     # Distance to the nearest walkable street, for the "too far from any street" check.
     pts = gdf.geometry.to_crs(net.crs)
     snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
-    tiers = None
     if role == "facility" and "tier" not in gdf:
         raise InputError(
             "no tier column and no default: add a tier column (centre/subcentre/point/…) "
@@ -217,7 +217,7 @@ def _read_layer(
         path,
         role=role,
         area=area,
-        allowed_tiers=tiers,
+        vocabulary=s.vocabulary,  # tier values become codes here, before anything uses them
         allowed_services=s.services or None,
         street_distance_m=snapped.dist_m,
         max_street_m=s.walk.max_snap_m,
@@ -262,6 +262,7 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noop) -> Layers:
     """Read, validate and datum-check every facility, demand and candidate layer."""
     area, subs = load_area(s)
+    activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
     problems: list[Problem] = []
     notes: list[str] = []
     groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
@@ -690,7 +691,7 @@ def plan(
                 )
             stages.append((t, model or _default_model(t, tg), k, tg))
     else:
-        t = tier or s.plan.tier
+        t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
         k = add if add is not None else (None if target is not None else s.plan.add)
         tg = target if target is not None else (s.plan.target if k is None else None)
         if k is None and tg is None:

@@ -20,7 +20,13 @@ Example::
     [walk]
     threshold_min = 15
     [walk.tier_threshold_min]
-    outdoor_station = 10
+    outdoor_station = 10        # a tier code, or any name of a tier ("驿站" = 10)
+
+    [types.nursing_room]        # a further facility type, usable as a tier value
+    label_zh = "爱心妈咪小屋"
+    label_en = "Nursing room"
+    aliases = ["妈咪小屋"]
+    threshold_min = 10
 
     [[facilities]]
     path = "facilities.xlsx"
@@ -42,9 +48,17 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from coverage import settings
+from coverage import settings, vocab
 from coverage.errors import ScenarioError
 
 __all__ = ["Scenario", "load_scenario"]
@@ -163,6 +177,39 @@ class Plan(_Section):
     mip_rel_gap: Annotated[float, Field(ge=0, lt=1)] = 0.005
 
 
+class FacilityType(_Section):
+    """A facility type the scenario adds to the tier vocabulary (``[types.<code>]``).
+
+    Rows whose tier is the code, a label or an alias get the code, this threshold (default: the
+    general ``walk.threshold_min``) and their own map layer, summary rows and labels.
+    """
+
+    label_zh: Annotated[str, Field(min_length=1)]
+    label_en: Annotated[str, Field(min_length=1)] | None = None  # default: from the code
+    aliases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    threshold_min: Positive | None = None
+    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None  # map marker
+    shape: Literal[vocab.SHAPES] | None = None  # type: ignore[valid-type]
+
+    def tier(self, code: str) -> vocab.Tier:
+        """This type as a :class:`coverage.vocab.Tier`."""
+        style = {k: v for k, v in (("color", self.color), ("shape", self.shape)) if v}
+        label_en = self.label_en or code.replace("_", " ").capitalize()
+        return vocab.Tier(code, self.label_zh, label_en, tuple(self.aliases), style)
+
+
+def _vocabulary(types: dict[str, FacilityType]) -> vocab.Vocabulary:
+    return vocab.BUILTIN.extend(t.tier(code) for code, t in types.items())
+
+
+def _code(v: vocab.Vocabulary, value: str, where: str) -> str:
+    """The tier code of a scenario value, or a ValueError naming where it is."""
+    code = v.normalize(value)
+    if code is None:
+        raise ValueError(f"{where}: {vocab.unknown_tier_message(value, v)}")
+    return code
+
+
 class Output(_Section):
     dir: Path | None = None
     map: Path | None = None
@@ -183,6 +230,9 @@ class Scenario(_Section):
     #: Known services; others found in facility layers are dropped from the row with a warning
     #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.
     services: list[str] = Field(default_factory=list)
+    #: Further facility types (``[types.<code>]``); before the sections that name tiers, so
+    #: their validators can use them.
+    types: dict[str, FacilityType] = Field(default_factory=dict)
     area: Area = Field(default_factory=Area)
     network: Network
     walk: Walk = Field(default_factory=Walk)
@@ -200,6 +250,63 @@ class Scenario(_Section):
             raise ValueError("use letters, digits, '-', '_' or '.' (it names output files)")
         return v
 
+    @field_validator("types")
+    @classmethod
+    def _types(cls, v: dict[str, FacilityType]) -> dict[str, FacilityType]:
+        _vocabulary(v)  # codes well formed, names clash with no tier
+        return v
+
+    @field_validator("walk")
+    @classmethod
+    def _tier_thresholds(cls, v: Walk, info: ValidationInfo) -> Walk:
+        """Threshold keys become codes (any name of a tier is accepted); declared types add theirs."""
+        if "types" not in info.data:  # the types are invalid: reported on their own
+            return v
+        types, words = info.data["types"], _vocabulary(info.data["types"])
+        out: dict[str, float] = {}
+        for key, minutes in v.tier_threshold_min.items():
+            code = words.normalize(key)
+            if code is None:
+                raise ValueError(
+                    f"tier_threshold_min: unknown tier {key!r} (known: {', '.join(words.codes)};"
+                    " names such as 服务中心 are accepted; declare a new facility type with "
+                    "[types.<code>])"
+                )
+            if code in out:
+                raise ValueError(f"tier_threshold_min: {key!r} is {code!r}, which is set twice")
+            out[code] = minutes
+        for code, t in types.items():
+            if t.threshold_min is None:
+                continue
+            if code in out:
+                raise ValueError(
+                    f"tier_threshold_min: {code!r} has threshold_min in [types.{code}] too; "
+                    "set it in one place"
+                )
+            out[code] = t.threshold_min
+        v.tier_threshold_min = out
+        return v
+
+    @field_validator("facilities", "candidates")
+    @classmethod
+    def _layer_tiers(cls, v: list[Layer], info: ValidationInfo) -> list[Layer]:
+        if "types" in info.data:
+            words = _vocabulary(info.data["types"])
+            for i, layer in enumerate(v):
+                if layer.tier is not None:
+                    layer.tier = _code(words, layer.tier, f"[{i}] tier")
+        return v
+
+    @field_validator("plan")
+    @classmethod
+    def _plan_tiers(cls, v: Plan, info: ValidationInfo) -> Plan:
+        if "types" in info.data:
+            words = _vocabulary(info.data["types"])
+            v.tier = _code(words, v.tier, "tier")
+            v.tiers = [_code(words, t, "tiers") for t in v.tiers]
+            v.stage_add = {_code(words, t, "stage_add"): k for t, k in v.stage_add.items()}
+        return v
+
     @model_validator(mode="after")
     def _layers(self) -> Scenario:
         if not self.facilities and not self.candidates:
@@ -210,6 +317,27 @@ class Scenario(_Section):
                     f'demand[{i}] ({layer.path}): name its weight column with weight = "..."'
                 )
         return self
+
+    # Tier vocabulary -------------------------------------------------------------------------
+
+    @property
+    def vocabulary(self) -> vocab.Vocabulary:
+        """The built-in tiers and the scenario's declared facility types."""
+        return _vocabulary(self.types)
+
+    def tier_code(self, value: str) -> str:
+        """The tier code of a name given outside the file (e.g. ``--tier 服务站点``).
+
+        Raises
+        ------
+        ScenarioError
+            The name is no tier of this scenario.
+        """
+        code = self.vocabulary.normalize(value)
+        if code is None:
+            message = vocab.unknown_tier_message(value, self.vocabulary)
+            raise ScenarioError(f"{self.source}: {message}")
+        return code
 
     # Resolved locations ----------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """Package-wide defaults. Scenario files override them; change them here only for new defaults."""
 
+from coverage.vocab import TIER_CODES
+
 #: Walking speed in km/h (a common planning value; elderly walkers are nearer 3.6).
 walk_speed_kmh: float = 4.5
 
@@ -31,8 +33,8 @@ pedestrian_highways: frozenset[str] = frozenset(
     {"footway", "path", "steps", "pedestrian", "corridor", "bridleway", "cycleway", "track"}
 )
 
-#: Facility tiers known to the planner, from the top down.
-tiers: tuple[str, ...] = ("centre", "subcentre", "point")
+#: Facility tiers known to the planner, from the top down (codes; see :mod:`coverage.vocab`).
+tiers: tuple[str, ...] = TIER_CODES
 
 #: Where downloaded networks are cached.
 cache_folder: str = "cache"

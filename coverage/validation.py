@@ -11,7 +11,8 @@ What happens to a row, by role:
 ============================  ==================  ==================  ==================
 problem                       facility            demand              candidate
 ============================  ==================  ==================  ==================
-missing / unknown tier        skipped             —                   skipped if tiers
+missing tier                  skipped             —                   kept
+unknown tier                  error               —                   error
 unknown service               kept, dropped from  —                   kept, dropped from
                               its services                            its services
 missing / non-positive weight —                   skipped             —
@@ -23,6 +24,9 @@ same name, within tolerance   later row skipped   later row skipped   later row 
 same place, other name        kept (warning)      kept                kept (warning)
 same name, far apart          kept (warning)      kept                kept (warning)
 ============================  ==================  ==================  ==================
+
+Tiers become codes of a :class:`~coverage.vocab.Vocabulary`; with a plain ``allowed_tiers`` list
+instead, rows with unknown tiers (and candidates without one) are skipped.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from scipy.spatial import cKDTree
 from coverage import settings
 from coverage.datum import utm_epsg
 from coverage.errors import InputError, Problem
+from coverage.vocab import Vocabulary, unknown_tier_message
 
 ROLES: tuple[str, ...] = ("facility", "demand", "candidate")
 _ROLE_ALIASES = {
@@ -134,6 +139,7 @@ def validate_layer(
     role: str,
     area: Any = None,
     allowed_tiers: Sequence[str] | None = None,
+    vocabulary: Vocabulary | None = None,
     allowed_services: Iterable[str] | None = None,
     dup_tolerance_m: float = 5.0,
     street_distance_m: Sequence[float] | np.ndarray | pd.Series | None = None,
@@ -154,7 +160,13 @@ def validate_layer(
         Study area: a shapely geometry in WGS-84, or a GeoDataFrame/GeoSeries in any CRS.
     allowed_tiers
         Known tiers; tiers are matched ignoring case, width and spaces and rewritten in the
-        spelling given here. A facility layer then needs a tier column.
+        spelling given here; rows with other tiers are skipped. A facility layer then needs a
+        tier column.
+    vocabulary
+        Tier vocabulary (e.g. :attr:`coverage.scenario.Scenario.vocabulary`), instead of
+        ``allowed_tiers``: every tier becomes its code; a value that names no tier raises
+        :class:`~coverage.errors.InputError`. Blank facility tiers are skipped; blank candidate
+        tiers stay blank.
     allowed_services
         Known services; unknown ones are dropped from a row's services, with a warning.
     dup_tolerance_m
@@ -185,7 +197,9 @@ def validate_layer(
         gdf = _check_weights(gdf, check)
     else:
         _check_capacity(gdf, check)
-    if role_key == "facility" or (role_key == "candidate" and allowed_tiers is not None):
+    if vocabulary is not None and role_key != "demand":
+        gdf = _tier_codes(gdf, check, vocabulary, required=role_key == "facility")
+    elif role_key == "facility" or (role_key == "candidate" and allowed_tiers is not None):
         gdf = _check_tiers(gdf, check, allowed_tiers, required=role_key == "facility")
     if allowed_services is not None and role_key != "demand":
         gdf = _check_services(gdf, check, allowed_services)
@@ -261,6 +275,45 @@ def _check_tiers(
     if canon is not None:
         gdf = gdf.copy()
         gdf["tier"] = fixed
+    return gdf
+
+
+def _tier_codes(
+    gdf: gpd.GeoDataFrame, check: _Checker, vocabulary: Vocabulary, *, required: bool
+) -> gpd.GeoDataFrame:
+    """Every tier value becomes its code; one error names every value that names no tier."""
+    col = _source(gdf, "tier")
+    known = ", ".join(vocabulary.codes)
+    if "tier" not in gdf.columns:
+        if required:
+            raise InputError(
+                f"no tier column: every facility needs a tier ({known}, or a declared type)",
+                check.path,
+                field="tier",
+            )
+        return gdf
+    codes = [vocabulary.normalize(v) for v in gdf["tier"]]
+    blank = [not _key(v) for v in gdf["tier"]]
+    unknown = [i for i, (c, b) in enumerate(zip(codes, blank, strict=True)) if c is None and not b]
+    if unknown:
+        first, rest = unknown[0], [check.row(i) for i in unknown[1:]]
+        more = ""
+        if rest:
+            shown = ", ".join(str(r) for r in rest[:10])
+            more = f" (also rows {shown}{f' and {len(rest) - 10} more' if len(rest) > 10 else ''})"
+        value = gdf["tier"].iat[first]
+        raise InputError(
+            unknown_tier_message(value, vocabulary, more), check.path, check.row(first), col
+        )
+    if required:  # candidates need no tier
+        for i in np.flatnonzero(blank):
+            check.add(int(i), col, f"missing tier (known: {known})", skip=True)
+    gdf = gdf.copy()
+    gdf["tier"] = pd.Series(
+        [c if c is not None else v for c, v in zip(codes, gdf["tier"], strict=True)],
+        index=gdf.index,
+        dtype=object,
+    )
     return gdf
 
 

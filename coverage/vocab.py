@@ -1,0 +1,338 @@
+"""One tier vocabulary: codes, order, labels, aliases and map styles of facility tiers.
+
+Registers name tiers in many ways (``服务中心``, ``区级职工服务中心``, ``Center``, ``ｃｅｎｔｒｅ``…).
+Every tier value is reduced to a **code** when a layer is read (``centre``, ``subcentre``,
+``point``, ``outdoor_station``, or a type the scenario declares); thresholds, tables, maps, Excel
+and the report only see codes and look their labels up here.
+
+Names are matched ignoring case, width, spaces and the separators ``- _ ' ·``
+(:func:`name_key`), so ``Sub-Centre``, ``sub_center`` and ``ＳＵＢ ＣＥＮＴＲＥ`` are one name.
+
+A scenario may declare further facility types (see :class:`Tier` and
+:meth:`Vocabulary.extend`); :data:`BUILTIN` holds the four built-in tiers. Display code (maps,
+report, Excel) uses :func:`active`, the vocabulary of the layers read last
+(:func:`activate`, :func:`using`), so declared types show with their own labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "TIER_CODES",
+    "LANGS",
+    "SHAPES",
+    "Tier",
+    "Vocabulary",
+    "BUILTIN",
+    "name_key",
+    "normalize_tier",
+    "tier_label",
+    "tier_order",
+    "tier_style",
+    "unknown_tier_message",
+    "active",
+    "activate",
+    "using",
+]
+
+#: Built-in tier codes, from the top down.
+TIER_CODES: tuple[str, ...] = ("centre", "subcentre", "point", "outdoor_station")
+
+#: Label languages.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+#: Marker shapes the maps can draw.
+SHAPES: tuple[str, ...] = ("circle", "square", "diamond", "triangle", "star")
+
+#: What a declared code must look like (it names map layers and table columns).
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+
+# Removed before comparing names: spaces and the separators people put between words.
+_SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
+
+
+def name_key(value: Any) -> str:
+    """Comparable form of a tier name: NFKC, casefolded, without spaces or separators.
+
+    Parameters
+    ----------
+    value
+        A tier value as written in a register or a scenario (None and NaN give ``""``).
+
+    Returns
+    -------
+    str
+        ``"Sub-Centre"``, ``"sub_center"`` and ``"ＳＵＢ ＣＥＮＴＲＥ"`` all give ``"subcentre"``
+        / ``"subcenter"``; a blank value gives ``""``.
+    """
+    if _missing(value):
+        return ""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)).casefold())
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier or declared facility type.
+
+    Parameters
+    ----------
+    code
+        Stable code used in tables, thresholds and map layer keys (``[a-z][a-z0-9_]*``).
+    label_zh, label_en
+        Display names; both also count as names of the tier.
+    aliases
+        Further names met in registers.
+    style
+        Map marker: any of ``color`` (``#rrggbb``), ``shape`` (one of :data:`SHAPES`) and
+        ``size`` (px); what is missing is filled in by the map.
+    """
+
+    code: str
+    label_zh: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    style: Mapping[str, Any] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        """The display name in ``lang`` (``"zh"`` or ``"en"``)."""
+        _check_lang(lang)
+        return self.label_zh if lang == "zh" else self.label_en
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name of the tier (code, labels, aliases), first spelling of each key kept."""
+        seen: dict[str, str] = {}
+        for name in (self.code, self.label_zh, self.label_en, *self.aliases):
+            seen.setdefault(name_key(name), str(name))
+        return tuple(seen.values())
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+
+
+class Vocabulary:
+    """Tiers in order, with a lookup from every name to its code.
+
+    Parameters
+    ----------
+    tiers
+        The tiers, top down; codes and names must be unique once reduced by :func:`name_key`.
+
+    Raises
+    ------
+    ValueError
+        A code that is not ``[a-z][a-z0-9_]*``, a blank name, or a name shared by two tiers.
+    """
+
+    def __init__(self, tiers: Iterable[Tier]) -> None:
+        self.tiers: tuple[Tier, ...] = tuple(tiers)
+        self._by_code: dict[str, Tier] = {}
+        self._by_key: dict[str, str] = {}
+        for tier in self.tiers:
+            if not CODE_PATTERN.fullmatch(tier.code):
+                raise ValueError(
+                    f"tier code {tier.code!r}: use lower-case letters, digits and '_', "
+                    "starting with a letter"
+                )
+            if tier.code in self._by_code:
+                raise ValueError(f"tier code {tier.code!r} is declared twice")
+            self._by_code[tier.code] = tier
+            for name in (tier.code, tier.label_zh, tier.label_en, *tier.aliases):
+                key = name_key(name)
+                if not key:
+                    raise ValueError(f"tier {tier.code!r}: a label or alias is blank")
+                other = self._by_key.get(key)
+                if other is not None and other != tier.code:
+                    raise ValueError(
+                        f"tier {tier.code!r}: the name {name!r} already means {other!r}"
+                    )
+                self._by_key[key] = tier.code
+
+    def __repr__(self) -> str:
+        return f"Vocabulary({', '.join(self.codes)})"
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The tier codes, top down (built-in tiers first, then declared types)."""
+        return tuple(self._by_code)
+
+    def tier(self, code: str) -> Tier:
+        """The :class:`Tier` of a code (``KeyError`` if unknown)."""
+        return self._by_code[code]
+
+    def normalize(self, value: Any) -> str | None:
+        """The code a name stands for, or None (blank or unknown values)."""
+        key = name_key(value)
+        return self._by_key.get(key) if key else None
+
+    def label(self, code: str, lang: str) -> str:
+        """Display name of a code; anything else is shown as it is."""
+        _check_lang(lang)
+        tier = self._by_code.get(code)
+        return str(code) if tier is None else tier.label(lang)
+
+    def order(self, codes: Iterable[str] | Mapping[str, Any]) -> list[str]:
+        """The given codes (or a mapping's keys), known ones in tier order, others alphabetically."""
+        given = set(codes)
+        return [c for c in self.codes if c in given] + sorted(c for c in given if c not in self)
+
+    def style(self, code: str) -> dict[str, Any]:
+        """Map marker of a code (possibly partial for declared types; empty if unknown)."""
+        tier = self._by_code.get(code)
+        return {} if tier is None else dict(tier.style)
+
+    def extend(self, tiers: Iterable[Tier]) -> Vocabulary:
+        """A new vocabulary with ``tiers`` added after these (declared facility types)."""
+        return Vocabulary([*self.tiers, *tiers])
+
+    def describe(self) -> str:
+        """Every known name, grouped by code, for error messages (one line)."""
+        parts = []
+        for tier in self.tiers:
+            parts.append(f"{tier.code} ({', '.join(n for n in tier.names if n != tier.code)})")
+        return "; ".join(parts)
+
+
+#: The built-in tiers: district centres, sub-district (street/town) sub-centres, community
+#: service points and outdoor workers' stations.
+BUILTIN = Vocabulary(
+    [
+        Tier(
+            "centre",
+            "服务中心",
+            "Service centre",
+            aliases=(
+                "center", "service center", "区级职工服务中心", "区职工服务中心", "职工服务中心",
+                "区级服务中心",
+            ),
+            style={"color": "#c0392b", "shape": "square", "size": 24},
+        ),
+        Tier(
+            "subcentre",
+            "分中心",
+            "Sub-centre",
+            aliases=(
+                "subcenter", "service sub-centre", "服务分中心", "职工服务分中心",
+                "街镇职工服务中心", "街道职工服务中心", "乡镇职工服务中心", "街镇服务中心",
+            ),
+            style={"color": "#e67e22", "shape": "diamond", "size": 20},
+        ),
+        Tier(
+            "point",
+            "服务站点",
+            "Service point",
+            aliases=(
+                "station", "service station", "服务站", "服务点", "职工服务站", "职工服务站点",
+                "职工服务点", "社区职工服务站",
+            ),
+            style={"color": "#2471a3", "shape": "circle", "size": 15},
+        ),
+        Tier(
+            "outdoor_station",
+            "户外劳动者驿站",
+            "Outdoor workers' station",
+            aliases=(
+                "outdoor", "outdoor worker station", "户外劳动者服务站", "户外劳动者服务站点",
+                "户外驿站", "驿站", "爱心驿站",
+            ),
+            style={"color": "#1e8449", "shape": "triangle", "size": 15},
+        ),
+    ]
+)  # fmt: skip
+
+_ACTIVE: ContextVar[Vocabulary] = ContextVar("coverage_vocabulary", default=BUILTIN)
+
+
+def active() -> Vocabulary:
+    """The vocabulary labels are looked up in: the one of the layers read last (or built-in)."""
+    return _ACTIVE.get()
+
+
+def activate(vocab: Vocabulary) -> Vocabulary:
+    """Make ``vocab`` the one display code looks labels, order and styles up in.
+
+    :func:`coverage.pipeline.read_layers` calls it with the scenario's vocabulary, so maps,
+    report and workbooks drawn from those layers show declared types with their own labels.
+    """
+    _ACTIVE.set(vocab)
+    return vocab
+
+
+@contextmanager
+def using(vocab: Vocabulary) -> Iterator[Vocabulary]:
+    """Use ``vocab`` for labels inside a ``with`` block only."""
+    token = _ACTIVE.set(vocab)
+    try:
+        yield vocab
+    finally:
+        _ACTIVE.reset(token)
+
+
+def normalize_tier(value: Any, vocab: Vocabulary | None = None) -> str | None:
+    """The tier code a register's value stands for (``"区级职工服务中心"`` → ``"centre"``).
+
+    Parameters
+    ----------
+    value
+        The value as written (any case, width and spacing).
+    vocab
+        Vocabulary to look it up in; default :func:`active`.
+
+    Returns
+    -------
+    str or None
+        The code, or None when the value is blank or names no known tier.
+    """
+    return (vocab or active()).normalize(value)
+
+
+def tier_label(code: str, lang: str, vocab: Vocabulary | None = None) -> str:
+    """Display name of a tier code in ``lang`` (``"zh"``/``"en"``); unknown codes as they are."""
+    return (vocab or active()).label(code, lang)
+
+
+def tier_order(
+    codes: Sequence[str] | Iterable[str] | Mapping[str, Any], vocab: Vocabulary | None = None
+) -> list[str]:
+    """Codes in tier order (top down, then declared types), unknown ones alphabetically after."""
+    return (vocab or active()).order(codes)
+
+
+def tier_style(code: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
+    """Map marker (``color``, ``shape``, ``size``) of a code; what is missing is up to the map."""
+    return (vocab or active()).style(code)
+
+
+def unknown_tier_message(value: Any, vocab: Vocabulary | None = None, more: str = "") -> str:
+    """One line for a value that names no tier: the value, the known names, how to add a type.
+
+    ``more`` is added after the value (e.g. ``" (also rows 7, 9)"``).
+    """
+    vocab = vocab or active()
+    return (
+        f"unknown tier {str(value)!r}{more}; known tiers: {vocab.describe()}; to use a new facility "
+        "type, declare it in the scenario: [types.<code>] label_zh = "
+        f"{json.dumps(str(value), ensure_ascii=False)} (code: lower-case letters, digits, '_')"
+    )

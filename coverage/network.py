@@ -62,7 +62,9 @@ class WalkNetwork:
     speed_mps
         Walking speed used for ``time_s``.
     report
-        What loading dropped and why (counts), for the run report.
+        What loading dropped and why (counts), for the run report: ``dropped_not_walkable``
+        counts what the walk rule left out by tag (``{"railway=rail": 3, "building": 12,
+        "highway=motorway": 2}``; OSM ways for OSM files, segments otherwise).
     """
 
     edges: gpd.GeoDataFrame
@@ -733,10 +735,11 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
         xml = Path(tmp) / "streets.osm"
         counts = _parse(_osm_streets, path, xml)
         if counts["streets"] == 0:
-            left = _count(counts["left_out"])
+            left = list(_count(counts["left_out"]).items())
+            shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
             raise NetworkError(
                 f"{path}: no walkable street among its {counts['ways']} ways"
-                + (f" (left out: {left})" if left else "")
+                + (f" (left out: {shown})" if left else "")
             )
         G = _parse(parse_xml, xml, name=path)
     net = from_graph(_simplify(G), **kwargs)
@@ -751,7 +754,7 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
 
 def _writable_cache(folder: Path) -> None:
     """Fail before a download whose result could not be cached (the download would be lost)."""
-    hint = 'set cache_dir = "<a writable folder>" in the scenario\'s [network] section'
+    hint = "set network.cache_dir in the scenario to a folder you can write to"
     if folder.exists() and not folder.is_dir():
         raise NetworkError(f"{folder}: the network cache folder is a file, not a folder; {hint}")
     try:
@@ -774,7 +777,7 @@ def _save_cache(cache: Path, write: Callable[[Path], Any]) -> None:
         tmp.unlink(missing_ok=True)
         raise NetworkError(
             f"{cache}: cannot save the downloaded data in the cache ({exc.strerror or exc}); "
-            "free some space or set cache_dir in [network]"
+            "free some space, or set network.cache_dir in the scenario to another folder"
         ) from exc
 
 

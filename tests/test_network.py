@@ -772,8 +772,50 @@ def test_osm_without_streets_names_what_it_holds(tmp_path):
     with pytest.raises(NetworkError) as info:
         network.load(path)
     assert str(info.value) == (
-        f"{path}: no walkable street among its 2 ways (left out: {{'building': 1, 'railway=rail': 1}})"
+        f"{path}: no walkable street among its 2 ways (left out: building: 1, railway=rail: 1)"
     )
+
+
+def _network_scenario(folder: Path, network_path: str) -> Path:
+    (folder / "fac.csv").write_text("名称,层级,经度,纬度\n站点A,point,106.528,29.578\n", "utf-8")
+    scenario = folder / "s.toml"
+    scenario.write_text(
+        f'name = "t"\n[network]\npath = "{network_path}"\n[[facilities]]\npath = "fac.csv"\n',
+        encoding="utf-8",
+    )
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"), [("bad.parquet", "GeoParquet"), ("bad.osm.pbf", "OSM PBF")]
+)
+def test_cli_network_with_corrupt_file_exits_1_in_one_line(tmp_path, name, kind):
+    from typer.testing import CliRunner
+
+    from coverage.cli import app
+
+    (tmp_path / name).write_bytes(np.random.default_rng(3).bytes(2048))
+    res = CliRunner().invoke(app, ["network", str(_network_scenario(tmp_path, name))])
+    assert res.exit_code == 1
+    errors = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, res.output
+    assert errors[0].startswith(
+        f"error: {tmp_path / name}: not a readable {kind} file, truncated or corrupt? ("
+    )
+    assert "Traceback" not in res.output
+
+
+def test_cli_network_reports_ways_left_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from coverage.cli import app
+
+    (tmp_path / "streets.osm").write_text(RAIL_DETOUR_OSM, encoding="utf-8")
+    res = CliRunner().invoke(app, ["network", str(_network_scenario(tmp_path, "streets.osm"))])
+    assert res.exit_code == 0, res.output
+    for label in ("'building': 1", "'highway=motorway': 1", "'landuse=residential': 1",
+                  "'railway=rail': 1"):  # fmt: skip
+        assert label in res.output
 
 
 # --------------------------------------------------------------------------------------------

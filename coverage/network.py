@@ -655,6 +655,45 @@ def _way_left_out(tags: dict[str, str]) -> str | None:
     )
 
 
+class _StreetWriter:
+    """Writes street ways with their nodes for osmium, cutting ways at nodes without a location."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.written: set[int] = set()
+        self.streets = 0
+        self.cut = 0
+        self.without_nodes = 0
+        self.next_id = _CUT_WAY_ID0
+
+    def add(self, way_id: int, nodes: list[tuple[int, Any]], tags: dict[str, str]) -> None:
+        """Write one way; ``nodes`` are ``(ref, (lon, lat) or None)``."""
+        from osmium.osm.mutable import Node, Way
+
+        runs: list[list[tuple[int, Any]]] = [[]]  # stretches of consecutive located nodes
+        for ref, lonlat in nodes:
+            if lonlat is not None:
+                runs[-1].append((ref, lonlat))
+            elif runs[-1]:
+                runs.append([])
+        missing = len(runs) > 1 or len(runs[0]) < len(nodes)
+        runs = [r for r in runs if len({ref for ref, _ in r}) >= 2]
+        if not runs:
+            self.without_nodes += 1
+            return
+        self.cut += missing
+        self.streets += 1
+        for k, run in enumerate(runs):
+            for ref, lonlat in run:
+                if ref not in self.written:
+                    self.writer.add_node(Node(id=ref, location=lonlat))
+                    self.written.add(ref)
+            if k:
+                self.next_id += 1
+            ids = [ref for ref, _ in run]
+            self.writer.add_way(Way(id=way_id if k == 0 else self.next_id, nodes=ids, tags=tags))
+
+
 def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
     """Copy the walkable streets of an OSM file (XML, bzip2 XML or PBF) and their nodes to
     ``out`` (OSM XML, for osmnx).
@@ -663,7 +702,8 @@ def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
     and the like never become edges, whatever nodes they share with streets. osmium reads every
     format in one pass, with node locations, so nodes must come before the ways that use them
     (as in every OSM export); a way with missing nodes (an extract cut across it) is cut into
-    the runs of nodes present.
+    the runs of nodes present. osmium's location index holds positive ids only: ways on the
+    negative ids of unsaved editor (JOSM) objects wait for a second pass over those nodes.
 
     Returns
     -------
@@ -672,47 +712,43 @@ def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
         ways by label), ``cut`` (ways cut at missing nodes).
     """
     import osmium
-    from osmium.osm.mutable import Node, Way
 
     left_out: Counter[str] = Counter()
-    n_ways = n_streets = n_cut = 0
-    next_id = _CUT_WAY_ID0
-    written: set[int] = set()
+    n_ways = 0
+    waiting: list[tuple[int, list[tuple[int, Any]], dict[str, str]]] = []
     ways = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
         .with_locations()
         .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
     )
     with osmium.SimpleWriter(str(out), overwrite=True) as writer:
+        streets = _StreetWriter(writer)
         for way in ways:
             n_ways += 1
             tags = {t.k: t.v for t in way.tags}
             if (reason := _way_left_out(tags)) is not None:
                 left_out[reason] += 1
                 continue
-            runs: list[list[Any]] = [[]]  # stretches of consecutive nodes present in the file
-            for nd in way.nodes:
-                if nd.location.valid():
-                    runs[-1].append(nd)
-                elif runs[-1]:
-                    runs.append([])
-            missing = len(runs) > 1 or len(runs[0]) < len(way.nodes)
-            runs = [r for r in runs if len({nd.ref for nd in r}) >= 2]
-            if not runs:
-                left_out["highway way without its nodes"] += 1
-                continue
-            n_cut += missing
-            n_streets += 1
-            for k, run in enumerate(runs):
-                for nd in run:
-                    if nd.ref not in written:
-                        writer.add_node(Node(id=nd.ref, location=nd.location))
-                        written.add(nd.ref)
-                if k:
-                    next_id += 1
-                way_id = way.id if k == 0 else next_id
-                writer.add_way(Way(id=way_id, nodes=[nd.ref for nd in run], tags=tags))
-    return {"ways": n_ways, "streets": n_streets, "left_out": left_out, "cut": n_cut}
+            nodes = [
+                (nd.ref, (nd.location.lon, nd.location.lat) if nd.location.valid() else None)
+                for nd in way.nodes
+            ]
+            if any(ll is None and ref < 0 for ref, ll in nodes):
+                waiting.append((way.id, nodes, tags))
+            else:
+                streets.add(way.id, nodes, tags)
+        if waiting:
+            wanted = {ref for _, nodes, _ in waiting for ref, ll in nodes if ll is None}
+            found = {
+                n.id: (n.location.lon, n.location.lat)
+                for n in osmium.FileProcessor(str(path), osmium.osm.NODE)
+                if n.id in wanted and n.location.valid()
+            }
+            for way_id, nodes, tags in waiting:
+                streets.add(way_id, [(r, ll or found.get(r)) for r, ll in nodes], tags)
+    if streets.without_nodes:
+        left_out["highway way without its nodes"] += streets.without_nodes
+    return {"ways": n_ways, "streets": streets.streets, "left_out": left_out, "cut": streets.cut}
 
 
 def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:

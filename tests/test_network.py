@@ -7,6 +7,7 @@ Hand networks use 3.6 km/h = 1 m/s, so a time in seconds equals a length in metr
 from __future__ import annotations
 
 import bz2
+import re
 from pathlib import Path
 from typing import Any
 
@@ -762,6 +763,28 @@ def test_osm_way_cut_at_missing_nodes(tmp_path):
     np.testing.assert_allclose(net.edges["length"], 100.0, atol=0.02)
     assert net.report["osm_ways_cut_at_missing_nodes"] == 1
     assert net.report["dropped_not_walkable"] == {"highway way without its nodes": 1}
+
+
+def test_osm_negative_ids_of_unsaved_editor_objects(osm_path, tmp_path):
+    # JOSM saves objects not yet uploaded with negative ids: the same streets, ids negated.
+    text = re.sub(r'(id|ref)="(\d+)"', r'\1="-\2"', osm_path.read_text(encoding="utf-8"))
+    path = tmp_path / "unsaved.osm"
+    path.write_text(text, encoding="utf-8")
+    neg = network.load(path, speed_kmh=3.6)
+    pos = network.load(osm_path, speed_kmh=3.6)
+
+    def norm(edges: dict, sign: int) -> set:  # two-way edges either way round; one-way as is
+        return {
+            (frozenset((sign * u, sign * v)) if tw else (sign * u, sign * v), hw, tw)
+            for (u, v), (hw, tw) in edges.items()
+        }
+
+    assert norm(_edge_set(neg), -1) == norm(_edge_set(pos), 1)
+    assert (-3, -6) in _edge_set(neg)  # the one-way footway 3 → 6
+    np.testing.assert_allclose(sorted(neg.edges["length"]), sorted(pos.edges["length"]))
+    assert {k: v for k, v in neg.report.items() if k != "source"} == {
+        k: v for k, v in pos.report.items() if k != "source"
+    }
 
 
 def test_osm_without_streets_names_what_it_holds(tmp_path):

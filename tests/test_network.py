@@ -479,7 +479,7 @@ def test_load_bad_files(hand, tmp_path):
         '<graph edgedefault="directed"><node id="1"/><node id="2"/>'
         '<edge source="1" target="2"/></graph></graphml>'
     )
-    expect(plain, f"{plain}: ")
+    expect(plain, f"{plain}: not an osmnx street graph")
 
     # a points layer given as the network
     points = tmp_path / "points.gpkg"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,9 @@ class WalkNetwork:
     speed_mps
         Walking speed used for ``time_s``.
     report
-        What loading dropped and why (counts), for the run report.
+        What loading dropped and why (counts), for the run report: ``dropped_not_walkable``
+        counts what the walk rule left out by tag (``{"railway=rail": 3, "building": 12,
+        "highway=motorway": 2}``; OSM ways for OSM files, segments otherwise).
     """
 
     edges: gpd.GeoDataFrame
@@ -171,38 +175,75 @@ def _truthy(value: Any) -> bool:
     return _first_tag(value).lower() in {"yes", "true", "1", "-1"}
 
 
+@lru_cache(maxsize=4096)
+def _not_walkable(highways: tuple[str, ...], foot: str, access: str) -> str | None:
+    """Why a way (or segment) with these tags is not a walkable street, or None if it is one.
+
+    The reason is the report label, by tag: ``"highway=motorway"``, ``"foot=no"``,
+    ``"access=private"``, ``"no highway tag"`` (rules in :mod:`coverage.settings`).
+
+    Parameters
+    ----------
+    highways
+        The ``highway`` values (lower case). Segments osmnx merged carry several: such a segment
+        is walkable when one of them is.
+    foot, access
+        The ``foot`` and ``access`` values (lower case, ``""`` when absent).
+
+    Returns
+    -------
+    str or None
+    """
+    highways = tuple(h for h in highways if h)
+    if not highways:
+        return "no highway tag"
+    opened = foot in settings.foot_allowed
+    usable = [
+        h
+        for h in highways
+        if h not in settings.not_street_highways
+        and (opened or h not in settings.non_walkable_highways)
+    ]
+    if not usable:
+        return f"highway={highways[0]}"
+    if foot in settings.foot_forbidden:
+        return f"foot={foot}"
+    if access in settings.access_forbidden and not opened:
+        return f"access={access}"
+    return None
+
+
+def _tag_values(edges: pd.DataFrame, key: str) -> list[str]:
+    """First value of a tag column, lower case (``""`` where absent)."""
+    if key not in edges:
+        return [""] * len(edges)
+    return [_first_tag(v).strip().lower() for v in edges[key]]
+
+
 def _walkable_mask(edges: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
-    """Which segments pedestrians may use, with counts of what is dropped and why."""
-    n = len(edges)
-    keep = np.ones(n, dtype=bool)
-    dropped: dict[str, int] = {}
-    if "highway" in edges:
-        tags = edges["highway"].map(_all_tags)
-        motor = tags.map(lambda ts: all(t in settings.non_walkable_highways for t in ts)).to_numpy()
-    else:
-        motor = np.zeros(n, dtype=bool)
-    foot = (
-        edges["foot"].map(_first_tag).str.lower()
-        if "foot" in edges
-        else pd.Series("", index=edges.index)
-    )
-    foot_yes = foot.isin(["yes", "designated", "permissive"]).to_numpy()
-    foot_no = foot.isin(["no", "private", "use_sidepath"]).to_numpy()
-    access_no = (
-        edges["access"].map(_first_tag).str.lower().isin(["no", "private"]).to_numpy()
-        if "access" in edges
-        else np.zeros(n, dtype=bool)
-    )
-    for reason, mask in (
-        ("motorway/trunk (not walkable)", motor & ~foot_yes),
-        ("foot=no", foot_no),
-        ("access=no/private", access_no & ~foot_yes & ~motor),
-    ):
-        mask = mask & keep
-        if mask.any():
-            dropped[reason] = int(mask.sum())
-        keep &= ~mask
-    return keep, dropped
+    """Which segments pedestrians may use, with counts of what is dropped, by tag.
+
+    A table without a ``highway`` column is taken as streets only (a road layer from a GIS
+    office has no OSM tags); with the column, a row without a value is not a street.
+    """
+    if "highway" not in edges:
+        return np.ones(len(edges), dtype=bool), {}
+    highways = [tuple(t.strip().lower() for t in _all_tags(v)) for v in edges["highway"]]
+    reasons = [
+        _not_walkable(h, f, a)
+        for h, f, a in zip(
+            highways, _tag_values(edges, "foot"), _tag_values(edges, "access"), strict=True
+        )
+    ]
+    keep = np.array([r is None for r in reasons], dtype=bool)
+    return keep, _count(r for r in reasons if r is not None)
+
+
+def _count(labels: Iterable[str] | Mapping[str, int]) -> dict[str, int]:
+    """Counts by label (of labels, or of a label → count mapping), largest first, ties by
+    label: for the run report."""
+    counts = Counter(labels)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -295,7 +336,15 @@ def from_edges(
     if edges.crs is None:
         raise NetworkError(f"{source}: edge table has no CRS")
     edges = edges.reset_index(drop=edges.index.names == [None])
-    edges = edges[edges.geometry.notna() & ~edges.geometry.is_empty]
+    present = edges.geometry.notna().to_numpy() & ~edges.geometry.is_empty.to_numpy()
+    kinds = edges.geom_type.to_numpy()
+    lines = np.isin(kinds, ["LineString", "MultiLineString"])
+    if (bad := np.flatnonzero(present & ~lines)).size:
+        raise NetworkError(
+            f"{source}: row {bad[0] + 1} has a {kinds[bad[0]]} geometry; street segments must be "
+            f"lines ({bad.size} such row(s))"
+        )
+    edges = edges[present]
     n_in = len(edges)
     if n_in == 0:
         raise NetworkError(f"{source}: no street segments")
@@ -502,9 +551,16 @@ def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
     """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
     import osmnx as ox
 
+    source = kwargs.get("source", "graph")
     if G.number_of_edges() == 0:
-        raise NetworkError(f"{kwargs.get('source', 'graph')}: the graph has no edges")
-    edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
+        raise NetworkError(f"{source}: the graph has no edges")
+    try:
+        edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
+    except Exception as exc:  # a GraphML that osmnx did not write: nodes without x/y, no crs…
+        raise NetworkError(
+            f"{source}: not an osmnx street graph (nodes need x, y and the graph a crs; "
+            f"{_reason(exc)})"
+        ) from exc
     return from_edges(edges, **kwargs)
 
 
@@ -516,32 +572,194 @@ def read_edge_table(path: str | Path) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
 
 
+def _kind(path: Path) -> str:
+    """The file format a network file's name promises, for messages."""
+    name = path.name.lower()
+    for suffixes, kind in (
+        ((".parquet", ".geoparquet"), "GeoParquet"),
+        ((".gpkg",), "GeoPackage"),
+        ((".shp",), "Shapefile"),
+        ((".geojson", ".json"), "GeoJSON"),
+        ((".fgb",), "FlatGeobuf"),
+        (GRAPHML_SUFFIXES, "GraphML"),
+        ((".pbf",), "OSM PBF"),
+        ((".bz2",), "bzip2-compressed OSM XML"),
+        ((".osm", ".xml"), "OSM XML"),
+    ):
+        if name.endswith(suffixes):
+            return kind
+    return "network"
+
+
+def _reason(exc: BaseException) -> str:
+    """A parser's error on one short line (GDAL and pyarrow messages span several)."""
+    text = " ".join(str(exc).split()) or "no details"
+    if len(text) > 200:
+        text = text[:199] + "…"
+    return f"{type(exc).__name__}: {text}"
+
+
 def _parse(reader: Any, path: Path, *args: Any, name: Path | None = None) -> Any:
-    """Run a file parser; turn its errors (XML, GDAL, osmium, osmnx…) into a NetworkError."""
+    """Run a file parser; turn its errors (XML, GDAL, osmium, osmnx…) into a one-line
+    NetworkError naming the file (``name`` when ``path`` is a temporary copy)."""
     try:
         return reader(path, *args)
+    except NetworkError:
+        raise
     except Exception as exc:
+        shown = name or path
         raise NetworkError(
-            f"{name or path}: cannot read this network file ({type(exc).__name__}: {exc})"
+            f"{shown}: not a readable {_kind(shown)} file, truncated or corrupt? ({_reason(exc)})"
         ) from exc
 
 
-def _pbf_to_xml(path: Path, out: Path) -> None:
+# A way with no ``highway`` tag is reported by the first of these it has (key=value, except
+# buildings: their values — yes, house, apartments… — only split the count).
+_FEATURE_KEYS = (
+    "railway",
+    "waterway",
+    "aeroway",
+    "aerialway",
+    "public_transport",
+    "building",
+    "building:part",
+    "landuse",
+    "natural",
+    "leisure",
+    "amenity",
+    "man_made",
+    "barrier",
+    "power",
+    "boundary",
+    "place",
+    "area:highway",
+    "indoor",
+)
+
+# Ids for the pieces of ways cut at missing nodes: far above OSM's (~1.4e9 in 2025).
+_CUT_WAY_ID0 = 10**15
+
+
+def _way_left_out(tags: dict[str, str]) -> str | None:
+    """Why an OSM way is not a walkable street (its report label), or None if it is one."""
+    highway = tags.get("highway", "").strip().lower()
+    if not highway:
+        for key in _FEATURE_KEYS:
+            if key in tags:
+                return key if key.startswith("building") else f"{key}={tags[key]}"
+        return "untagged way" if not tags else "no highway tag"
+    return _not_walkable(
+        (highway,),
+        tags.get("foot", "").strip().lower(),
+        tags.get("access", "").strip().lower(),
+    )
+
+
+class _StreetWriter:
+    """Writes street ways with their nodes for osmium, cutting ways at nodes without a location."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+        self.written: set[int] = set()
+        self.streets = 0
+        self.cut = 0
+        self.without_nodes = 0
+        self.next_id = _CUT_WAY_ID0
+
+    def add(self, way_id: int, nodes: list[tuple[int, Any]], tags: dict[str, str]) -> None:
+        """Write one way; ``nodes`` are ``(ref, (lon, lat) or None)``."""
+        from osmium.osm.mutable import Node, Way
+
+        runs: list[list[tuple[int, Any]]] = [[]]  # stretches of consecutive located nodes
+        for ref, lonlat in nodes:
+            if lonlat is not None:
+                runs[-1].append((ref, lonlat))
+            elif runs[-1]:
+                runs.append([])
+        missing = len(runs) > 1 or len(runs[0]) < len(nodes)
+        runs = [r for r in runs if len({ref for ref, _ in r}) >= 2]
+        if not runs:
+            self.without_nodes += 1
+            return
+        self.cut += missing
+        self.streets += 1
+        for k, run in enumerate(runs):
+            for ref, lonlat in run:
+                if ref not in self.written:
+                    self.writer.add_node(Node(id=ref, location=lonlat))
+                    self.written.add(ref)
+            if k:
+                self.next_id += 1
+            ids = [ref for ref, _ in run]
+            self.writer.add_way(Way(id=way_id if k == 0 else self.next_id, nodes=ids, tags=tags))
+
+
+def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
+    """Copy the walkable streets of an OSM file (XML, bzip2 XML or PBF) and their nodes to
+    ``out`` (OSM XML, for osmnx).
+
+    Only ways :func:`_way_left_out` accepts are copied: railways, buildings, landuse outlines
+    and the like never become edges, whatever nodes they share with streets. osmium reads every
+    format in one pass, with node locations, so nodes must come before the ways that use them
+    (as in every OSM export); a way with missing nodes (an extract cut across it) is cut into
+    the runs of nodes present. osmium's location index holds positive ids only: ways on the
+    negative ids of unsaved editor (JOSM) objects wait for a second pass over those nodes.
+
+    Returns
+    -------
+    dict
+        ``ways`` (read), ``streets`` (copied), ``left_out`` (:class:`~collections.Counter` of
+        ways by label), ``cut`` (ways cut at missing nodes).
+    """
     import osmium
 
-    with osmium.SimpleWriter(str(out)) as writer:
-        for obj in osmium.FileProcessor(str(path)):
-            writer.add(obj)
+    left_out: Counter[str] = Counter()
+    n_ways = 0
+    waiting: list[tuple[int, list[tuple[int, Any]], dict[str, str]]] = []
+    ways = (
+        osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+        .with_locations()
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+    )
+    with osmium.SimpleWriter(str(out), overwrite=True) as writer:
+        streets = _StreetWriter(writer)
+        for way in ways:
+            n_ways += 1
+            tags = {t.k: t.v for t in way.tags}
+            if (reason := _way_left_out(tags)) is not None:
+                left_out[reason] += 1
+                continue
+            nodes = [
+                (nd.ref, (nd.location.lon, nd.location.lat) if nd.location.valid() else None)
+                for nd in way.nodes
+            ]
+            if any(ll is None and ref < 0 for ref, ll in nodes):
+                waiting.append((way.id, nodes, tags))
+            else:
+                streets.add(way.id, nodes, tags)
+        if waiting:
+            wanted = {ref for _, nodes, _ in waiting for ref, ll in nodes if ll is None}
+            found = {
+                n.id: (n.location.lon, n.location.lat)
+                for n in osmium.FileProcessor(str(path), osmium.osm.NODE)
+                if n.id in wanted and n.location.valid()
+            }
+            for way_id, nodes, tags in waiting:
+                streets.add(way_id, [(r, ll or found.get(r)) for r, ll in nodes], tags)
+    if streets.without_nodes:
+        left_out["highway way without its nodes"] += streets.without_nodes
+    return {"ways": n_ways, "streets": streets.streets, "left_out": left_out, "cut": streets.cut}
 
 
 def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     """Read ``.osm`` / ``.osm.bz2`` XML or ``.osm.pbf`` into a walking network.
 
+    Only ways with a walkable ``highway`` value become streets (see :mod:`coverage.settings`);
+    the report counts the ways left out by tag (``dropped_not_walkable``, e.g.
+    ``{"railway=rail": 3, "building": 12, "highway=motorway": 2}``).
     Ways are loaded one-directional (osmnx ``bidirectional=False``) so that ``oneway`` survives;
     our filter then makes roads two-way for walkers and keeps one-way footpaths one-way.
     """
-    import tempfile
-
     path = Path(path)
     kwargs.setdefault("source", str(path))
 
@@ -549,14 +767,65 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
         with _osmnx() as ox:
             return ox.graph_from_xml(xml, bidirectional=False, simplify=False, retain_all=True)
 
-    if path.name.lower().endswith(".pbf"):
-        with tempfile.TemporaryDirectory() as tmp:
-            xml = Path(tmp) / "extract.osm"
-            _parse(_pbf_to_xml, path, xml)
-            G = _parse(parse_xml, xml, name=path)
-    else:
-        G = _parse(parse_xml, path)
-    return from_graph(_simplify(G), **kwargs)
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = Path(tmp) / "streets.osm"
+        counts = _parse(_osm_streets, path, xml)
+        if counts["streets"] == 0:
+            left = list(_count(counts["left_out"]).items())
+            shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
+            raise NetworkError(
+                f"{path}: no walkable street among its {counts['ways']} ways"
+                + (f" (left out: {shown})" if left else "")
+            )
+        G = _parse(parse_xml, xml, name=path)
+    net = from_graph(_simplify(G), **kwargs)
+    segments = net.report.get("dropped_not_walkable", {})
+    net.report["osm_ways_in"] = counts["ways"]
+    net.report["dropped_not_walkable"] = _count(counts["left_out"] + Counter(segments))
+    if counts["cut"]:
+        net.report["osm_ways_cut_at_missing_nodes"] = counts["cut"]
+        log.warning("%s: %d street ways cut at nodes missing from the file", path, counts["cut"])
+    return net
+
+
+def _writable_cache(folder: Path) -> None:
+    """Fail before a download whose result could not be cached (the download would be lost)."""
+    hint = "set network.cache_dir in the scenario to a folder you can write to"
+    if folder.exists() and not folder.is_dir():
+        raise NetworkError(f"{folder}: the network cache folder is a file, not a folder; {hint}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise NetworkError(
+            f"{folder}: cannot write the network cache there ({exc.strerror or exc}); {hint}"
+        ) from exc
+
+
+def _save_cache(cache: Path, write: Callable[[Path], Any]) -> None:
+    """Write a cache file atomically (``write`` to a temporary name, then rename)."""
+    tmp = cache.with_name(cache.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(cache)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NetworkError(
+            f"{cache}: cannot save the downloaded data in the cache ({exc.strerror or exc}); "
+            "free some space, or set network.cache_dir in the scenario to another folder"
+        ) from exc
+
+
+def _read_cache(cache: Path, read: Callable[[Path], Any]) -> Any:
+    """Read a cache file; a damaged one is named, with the way out."""
+    try:
+        return read(cache)
+    except Exception as exc:
+        raise NetworkError(
+            f"{cache}: the cached download is unreadable ({_reason(exc)}); delete the file to "
+            "download it again"
+        ) from exc
 
 
 def _download_key(query: dict[str, Any]) -> str:
@@ -591,11 +860,13 @@ def download(
         "network_type": "walk",
     }
     cache = Path(cache_dir) / f"walk-{_download_key(query)}.graphml"
+    what = place or (f"bbox {list(bbox)}" if bbox else "the area polygon")
     kwargs.setdefault("source", f"osmnx download {place or bbox or 'polygon'}")
-    if cache.exists():
+    if cache.is_file():
         log.info("using cached network %s", cache)
-        G = ox.load_graphml(cache)
+        G = _read_cache(cache, ox.load_graphml)
     else:
+        _writable_cache(Path(cache_dir))
         try:
             opts = {"network_type": "walk", "retain_all": True, "simplify": False}
             with _osmnx(cache_dir):
@@ -608,13 +879,10 @@ def download(
             G = _simplify(G)
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
             raise NetworkError(
-                f"download of the walking network failed ({query}; the first run needs internet, "
-                f"later runs use the cache in {cache_dir}): {exc}"
+                f"download of the walking network failed ({what}; the first run needs internet, "
+                f"later runs use the cache in {cache_dir}): {_reason(exc)}"
             ) from exc
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".graphml.part")
-        ox.save_graphml(G, tmp)
-        tmp.replace(cache)
+        _save_cache(cache, lambda p: ox.save_graphml(G, p))
     return from_graph(G, **kwargs)
 
 
@@ -625,23 +893,22 @@ def geocode_area(place: str, cache_dir: str | Path = settings.cache_folder) -> s
     the cached GeoJSON and needs no internet.
     """
     cache = Path(cache_dir) / f"area-{_download_key({'place': place})}.geojson"
-    if cache.exists():
-        return shapely.union_all(gpd.read_file(cache).to_crs(4326).geometry.values)
+    if cache.is_file():
+        gdf = _read_cache(cache, lambda p: gpd.read_file(p).to_crs(4326))
+        return shapely.union_all(gdf.geometry.values)
+    _writable_cache(Path(cache_dir))
     try:
         with _osmnx(cache_dir) as ox:
             gdf = ox.geocode_to_gdf(place)
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
         raise NetworkError(
             f"could not find the boundary of '{place}' (the first run needs internet; later runs "
-            f"use the cache in {cache_dir}): {exc}"
+            f"use the cache in {cache_dir}): {_reason(exc)}"
         ) from exc
     kinds = set(gdf.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
         raise NetworkError(f"'{place}' geocodes to {sorted(kinds)}, not an area; give [area] path")
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".part")
-    gdf[["geometry"]].to_file(tmp, driver="GeoJSON")
-    tmp.replace(cache)
+    _save_cache(cache, lambda p: gdf[["geometry"]].to_file(p, driver="GeoJSON"))
     return shapely.union_all(gdf.geometry.values)
 
 

@@ -23,10 +23,54 @@ walk_off_m: float = 50.0
 #: Straight-line radius quoted by many plans ("1 km circle").
 circle_radius_m: float = 1000.0
 
-#: Street types that pedestrians may not use in a street-only network.
+# The walk rule (coverage.network): a way is a walkable street when it has a ``highway`` value
+# that is in neither set below, is not ``foot=no`` and not ``access=no/private`` (unless
+# ``foot=yes``). Ways without ``highway`` (railways, buildings, landuse, rivers…) never are.
+# Like osmnx's "walk" filter, but trunk roads are closed too (in Chinese cities they are urban
+# expressways), cycleways stay open, and highway areas (``area=yes``, e.g. a pedestrian square)
+# are walked along their outline: never shorter than the walk across, so never optimistic.
+
+#: Street types closed to pedestrians unless the way says ``foot=yes/designated/permissive``
+#: (e.g. a trunk road with a sidewalk).
 non_walkable_highways: frozenset[str] = frozenset(
-    {"motorway", "motorway_link", "trunk", "trunk_link", "construction", "proposed", "raceway"}
+    {
+        "motorway",
+        "motorway_link",
+        "trunk",
+        "trunk_link",
+        "bus_guideway",
+        "raceway",
+        "escape",
+    }
 )
+
+#: ``highway`` values that are no usable way at all (not built, gone, or not a way to walk
+#: along): never walkable, whatever ``foot`` says.
+not_street_highways: frozenset[str] = frozenset(
+    {
+        "construction",
+        "proposed",
+        "planned",
+        "abandoned",
+        "disused",
+        "razed",
+        "demolished",
+        "no",
+        "platform",
+        "bus_stop",
+        "rest_area",
+        "services",
+    }
+)
+
+#: ``foot`` values that open a way to walkers (even a trunk road or a private one).
+foot_allowed: frozenset[str] = frozenset({"yes", "designated", "permissive"})
+
+#: ``foot`` values that close a way to walkers (``use_sidepath``: the sidewalk is its own way).
+foot_forbidden: frozenset[str] = frozenset({"no", "private", "use_sidepath"})
+
+#: ``access`` values that close a way to walkers unless ``foot`` opens it.
+access_forbidden: frozenset[str] = frozenset({"no", "private"})
 
 #: Street types whose ``oneway`` tag binds pedestrians too (on roads, oneway is for vehicles).
 pedestrian_highways: frozenset[str] = frozenset(

@@ -16,6 +16,7 @@ patches when it resolves the Overpass host.
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import types
@@ -318,3 +319,107 @@ def test_place_scenario_runs_online_then_offline(fake_osm, ox_settings, tmp_path
     again = pipeline.run(tmp_path / "s.toml", write=False)
     assert again.layers.area.equals(first.layers.area)
     assert again.coverage.summary.equals(first.coverage.summary)
+
+
+# --------------------------------------------------------------------------------------------
+# The cache folder: checked before downloading; damaged cache files are named
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", [{"place": PLACE}, {"bbox": BBOX}])
+@pytest.mark.parametrize("blocker", ["is a file", "is inside a file"])
+def test_unwritable_cache_fails_before_downloading(fake_osm, tmp_path, query, blocker):
+    a_file = tmp_path / "cache.txt"
+    a_file.write_text("not a folder")
+    folder = a_file if blocker == "is a file" else a_file / "cache"
+    with pytest.raises(NetworkError) as info:
+        network.download(cache_dir=folder, **query)
+    msg = str(info.value)
+    assert msg.startswith(f"{folder}: ") and "\n" not in msg
+    assert msg.endswith("set network.cache_dir in the scenario to a folder you can write to")
+    if blocker == "is a file":
+        assert "is a file, not a folder" in msg
+    else:
+        assert "cannot write the network cache there (Not a directory)" in msg
+    assert fake_osm.requests == []  # failed fast: nothing was downloaded only to be lost
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_read_only_cache_fails_before_downloading(fake_osm, tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(NetworkError, match="Permission denied") as info:
+            network.download(bbox=BBOX, cache_dir=folder)
+    finally:
+        folder.chmod(0o755)
+    assert str(info.value).startswith(f"{folder}: cannot write the network cache there")
+    assert fake_osm.requests == []
+
+
+def test_cached_network_needs_no_writable_folder(fake_osm, tmp_path, monkeypatch):
+    network.download(bbox=BBOX, cache_dir=tmp_path)
+    fake_osm.stop()
+
+    def no_writing(folder: Path) -> None:
+        pytest.fail(f"a cached network must not need a writable folder ({folder})")
+
+    monkeypatch.setattr(network, "_writable_cache", no_writing)
+    _check_network(network.download(bbox=BBOX, cache_dir=tmp_path))
+
+
+@pytest.mark.parametrize("damage", ["cut in half", "empty"])
+def test_damaged_cached_network_is_named(fake_osm, tmp_path, damage):
+    network.download(bbox=BBOX, cache_dir=tmp_path)
+    (cache,) = tmp_path.glob("walk-*.graphml")
+    data = cache.read_bytes()
+    cache.write_bytes(data[: len(data) // 2] if damage == "cut in half" else b"")
+    with pytest.raises(NetworkError) as info:
+        network.download(bbox=BBOX, cache_dir=tmp_path)
+    msg = str(info.value)
+    assert msg.startswith(f"{cache}: the cached download is unreadable (ParseError: ")
+    assert msg.endswith("delete the file to download it again") and "\n" not in msg
+    cache.unlink()  # as the message says: the next run downloads it again
+    _check_network(network.download(bbox=BBOX, cache_dir=tmp_path))
+
+
+def test_area_cache_checked_and_damage_named(fake_osm, tmp_path):
+    a_file = tmp_path / "cache.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(NetworkError, match="is a file, not a folder"):
+        network.geocode_area(PLACE, a_file)
+    assert fake_osm.requests == []
+    area = network.geocode_area(PLACE, tmp_path)
+    (cache,) = tmp_path.glob("area-*.geojson")
+    assert not list(tmp_path.glob("*.part"))
+    cache.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(NetworkError) as info:
+        network.geocode_area(PLACE, tmp_path)
+    assert str(info.value).startswith(f"{cache}: the cached download is unreadable (")
+    cache.unlink()
+    assert network.geocode_area(PLACE, tmp_path).equals(area)
+
+
+def test_cli_network_with_unwritable_cache_exits_1_in_one_line(fake_osm, tmp_path):
+    from typer.testing import CliRunner
+
+    from coverage.cli import app
+
+    (tmp_path / "cache").write_text("not a folder")
+    (tmp_path / "fac.csv").write_text("名称,层级,经度,纬度\n站点A,point,106.5300,29.5801\n")
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        f'name = "jb"\n[network]\nbbox = {list(BBOX)}\ncache_dir = "cache"\n'
+        '[[facilities]]\npath = "fac.csv"\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["network", str(scenario)])
+    assert res.exit_code == 1
+    errors = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {tmp_path / 'cache'}: the network cache folder is a file, not a folder; "
+        "set network.cache_dir in the scenario to a folder you can write to"
+    ]
+    assert "Traceback" not in res.output
+    assert fake_osm.requests == []

@@ -1,0 +1,437 @@
+"""p-median: new sites that minimise the total weighted walking time to the nearest open site."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from coverage.siting._sparse import (
+    CSR,
+    Floats,
+    Ints,
+    _coo,
+    _filter,
+    _row_argmin,
+    _row_ids,
+    _sum_by,
+    _take_rows,
+    _transpose,
+)
+from coverage.siting.base import Method, SitingModel, Solution, _trivial
+from coverage.siting.capacity import (
+    _assign_data,
+    _assign_highs,
+    _assign_solution,
+    _columns,
+    _greedy_plan,
+    _prefix_gains,
+)
+from coverage.siting.greedy import _Greedy, _lazy_greedy
+from coverage.siting.highs import MipOptions, Outcome, _Model, _run_highs
+from coverage.siting.problem import _free_positions, _merge_rows, _Problem
+
+__all__ = ["PMedian"]
+
+
+# --- p-median data -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Median:
+    """Uncapacitated p-median on the demand that new sites can improve, merged where identical."""
+
+    pairs: CSR  # model demand × free candidates: times that beat the fallback
+    by_site: CSR  # free candidates × model demand
+    w: Floats
+    fallback: Floats  # time without a new site (nearest existing or penalty); inf = none
+    const: float  # weighted time of demand outside the model
+    n_model: int
+    longest: float  # longest time a model pair may have (for counting unserved demand)
+
+
+def _longest(prob: _Problem) -> float:
+    """Longest time a demand point may be assigned: the threshold, or the longest stored time."""
+    if prob.threshold is not None:
+        return prob.threshold
+    return float(prob.reach.data.max()) if prob.reach.nnz else 0.0
+
+
+def _median_data(prob: _Problem, penalty: float | None, aggregate: bool) -> _Median:
+    """p-median data, cached on the problem (oracles copy what they change)."""
+    med: _Median = prob._cached(
+        ("median", penalty, aggregate), lambda: _make_median(prob, penalty, aggregate)
+    )
+    return med
+
+
+def _make_median(prob: _Problem, penalty: float | None, aggregate: bool) -> _Median:
+    near, _ = prob.nearest(prob.existing)
+    fb = np.minimum(near, np.inf if penalty is None else penalty)
+    by_demand = prob.free_by_demand
+    # A new site no nearer than the fallback never serves that demand point.
+    by_demand = _filter(by_demand, by_demand.data < fb[_row_ids(by_demand)])
+    w_all = prob.weights
+    in_model = (np.diff(by_demand.indptr) > 0) & (w_all > 0)
+    out = ~in_model & (w_all > 0) & np.isfinite(fb)
+    const = float(np.sum(w_all[out] * fb[out]))
+    rows = np.flatnonzero(in_model)
+    sub = _take_rows(by_demand, rows)
+    w, fbm = w_all[rows], fb[rows]
+    if aggregate and len(rows):
+        sub, w, _, rep = _merge_rows(sub, w, fbm, use_data=True)
+        fbm = fbm[rep]
+    return _Median(sub, _transpose(sub), w, fbm, const, len(rows), _longest(prob))
+
+
+class _MedianOracle:
+    """Gain of a site = reduction of Σ w·(time to the nearest open site); ``missing`` is the time
+    counted for demand that must be served by a new site but is not yet."""
+
+    def __init__(self, med: _Median, missing: float) -> None:
+        self.med = med
+        self.d = np.where(np.isfinite(med.fallback), med.fallback, missing)
+        self.rows = _row_ids(med.by_site)
+
+    def _slice(self, j: int) -> tuple[Ints, Floats]:
+        s = self.med.by_site
+        return s.indices[s.indptr[j] : s.indptr[j + 1]], s.data[s.indptr[j] : s.indptr[j + 1]]
+
+    def all(self) -> Floats:
+        s = self.med.by_site
+        vals = self.med.w[s.indices] * np.maximum(self.d[s.indices] - s.data, 0.0)
+        return _sum_by(self.rows, vals, s.shape[0])
+
+    def one(self, j: int) -> float:
+        idx, t = self._slice(j)
+        return float(np.sum(self.med.w[idx] * np.maximum(self.d[idx] - t, 0.0)))
+
+    def add(self, j: int) -> None:
+        idx, t = self._slice(j)
+        self.d[idx] = np.minimum(self.d[idx], t)
+
+    def level(self) -> float:
+        return self.med.const + float(np.sum(self.med.w * self.d))
+
+
+def _big_missing(med: _Median) -> float:
+    """A time for unserved must-serve demand so large that serving anyone beats any time saving:
+    w_min·(M - T) > W·T, with T the longest time and W the total weight."""
+    if not len(med.w):
+        return 1.0
+    w_min = float(med.w[med.w > 0].min())
+    t = max(med.longest, 1.0)
+    return t * (2.0 + float(med.w.sum()) / w_min)
+
+
+# --- MILP and ordering ---------------------------------------------------------------------------
+
+
+def _median_milp(med: _Median, p: int, opts: MipOptions, start: Ints | None) -> Outcome:
+    """min Σ w t z + Σ w·fallback·s  s.t.  Σ_j z_ij + s_i = 1,  z_ij <= x_j,  Σ x <= p."""
+    m, n = med.pairs.shape
+    nnz = med.pairs.nnz
+    erow = _row_ids(med.pairs)
+    srows = np.flatnonzero(np.isfinite(med.fallback))
+    ns = len(srows)
+    z0, s0 = n, n + nnz
+    a_mat = _coo(
+        [
+            (erow, z0 + np.arange(nnz), 1.0),
+            (srows, s0 + np.arange(ns), 1.0),
+            (m + np.arange(nnz), z0 + np.arange(nnz), 1.0),
+            (m + np.arange(nnz), med.pairs.indices, -1.0),
+            (np.full(n, m + nnz), np.arange(n), 1.0),
+        ],
+        (m + nnz + 1, n + nnz + ns),
+    )
+    row_lower = np.concatenate([np.ones(m), np.full(nnz + 1, -np.inf)])
+    row_upper = np.concatenate([np.ones(m), np.zeros(nnz), [float(p)]])
+    cost = np.concatenate(
+        [np.zeros(n), med.w[erow] * med.pairs.data, med.w[srows] * med.fallback[srows]]
+    )
+    integer = np.concatenate([np.ones(n), np.zeros(nnz + ns)])
+    warm = None if start is None else _median_start(med, start, srows, len(cost))
+    return _run_highs(
+        _Model(cost, a_mat, row_lower, row_upper, integer, False, med.const), opts, warm
+    )
+
+
+def _median_start(med: _Median, start: Ints, srows: Ints, n_col: int) -> tuple[Ints, Floats]:
+    """Warm start for `_median_milp`: the sites ``start`` with each demand point assigned to the
+    nearest of them, or, if that leaves must-serve demand unserved, the sites only."""
+    m, n = med.pairs.shape
+    x = np.zeros(n)
+    x[start] = 1.0
+    rows, pos = _row_argmin(med.pairs, x[med.pairs.indices] > 0)
+    z = np.zeros(med.pairs.nnz)
+    z[pos] = 1.0
+    served = np.zeros(m, dtype=bool)
+    served[rows] = True
+    if served[~np.isfinite(med.fallback)].all():
+        return np.arange(n_col), np.concatenate([x, z, (~served[srows]).astype(float)])
+    return np.arange(n), x  # greedy left must-serve demand unserved: offer HiGHS the sites only
+
+
+def _median_order(
+    prob: _Problem, chosen: Ints, penalty: float | None, *, drop: bool = True
+) -> tuple[Ints, Floats, float]:
+    """Order ``chosen`` greedily by time saved (serving must-serve demand first) and report gains
+    with unserved demand counted at ``penalty`` or, without one, at the longest allowed time.
+
+    With ``drop``, sites that save nothing are dropped: the saving is submodular, so such a site
+    saves nothing in the whole plan either.
+    """
+    med = _median_data(prob, penalty, aggregate=True)
+    missing = penalty if penalty is not None else med.longest
+    start = _MedianOracle(med, missing).level()
+    if not len(chosen) or not len(med.w):
+        kept = np.zeros(0, np.int64) if drop else np.asarray(chosen, np.int64)
+        return kept, np.zeros(len(kept)), start
+    allowed = np.zeros(len(prob.free), dtype=bool)
+    allowed[_free_positions(prob, chosen)] = True
+    g = _lazy_greedy(
+        _MedianOracle(med, _big_missing(med)),
+        len(prob.free),
+        allowed=allowed,
+        maximize=False,
+        stop_at_zero=False,
+    )
+    order = g.order[g.gains > prob.tol * max(med.longest, 1.0)] if drop else g.order
+    report = _MedianOracle(med, missing)
+    gains = np.zeros(len(order))
+    for i, j in enumerate(order):
+        gains[i] = report.one(int(j))
+        report.add(int(j))
+    return prob.free[order], gains, start
+
+
+def _capacitated_median_order(
+    prob: _Problem, chosen: Ints, penalty: float | None
+) -> tuple[Ints, Floats, float]:
+    """Capacitated p-median: order ``chosen`` greedily by time saved, then take exact gains from
+    the assignment LP of each prefix."""
+    asg = _assign_data(prob, with_times=True, penalty=None, aggregate=True)
+    # Sites the uncapacitated order would call useless may be needed for capacity: keep all.
+    order, _, _ = _median_order(prob, chosen, penalty, drop=False)
+    missing = penalty if penalty is not None else _longest(prob)
+    return _prefix_gains(prob, asg, order, median=True, missing=missing)
+
+
+# --- model ---------------------------------------------------------------------------------------
+
+
+class PMedian(SitingModel):
+    """p-median: open ``p`` new sites minimising the total weighted walking time from demand to
+    its nearest open site (existing sites included).
+
+    Only stored pairs within ``threshold`` can be assigned. Without ``unreachable_penalty``,
+    every demand point that some existing or allowed site reaches must be served (a ValueError
+    says when ``p`` sites cannot do that), and demand that no site reaches is left out of the
+    objective and reported (``uncoverable``). With ``unreachable_penalty`` (minutes), demand may
+    stay unserved at that time per unit weight, and demand no site reaches adds its penalty.
+    With ``capacity``, sites serve fractions of demand up to their capacity (formulation in
+    `coverage.siting.capacity`).
+
+    ``objective`` is total weighted minutes; ``mean_time`` the average over served weight.
+
+    Formulation, over the pairs (i, j) of demand i and free site j within the threshold and
+    nearer than f_i, the time demand i has without a new site (nearest existing site, capped
+    at the penalty; inf when neither exists: such demand must be served). z_ij: demand i
+    served by site j; s_i: demand i keeps its fallback (only where f_i is finite)::
+
+        min   Σ_ij w_i t_ij z_ij + Σ_i w_i f_i s_i
+        s.t.  Σ_j z_ij + s_i = 1         for every demand point i in the model
+              z_ij <= x_j
+              Σ_j x_j <= p
+              x_j ∈ {0, 1},  z_ij, s_i ∈ [0, 1]
+
+    Demand no new site can improve adds its fixed time as a constant.
+    """
+
+    model_name = "p_median"
+    maximize = False
+    _curve_sign = -1.0
+    #: Minutes to the assigned site of each demand point (NaN if unserved); None with capacity.
+    assigned_time: Floats | None
+
+    def __init__(
+        self, problem: _Problem, name: str, p: int, unreachable_penalty: float | None
+    ) -> None:
+        super().__init__(problem, name)
+        if p < 0:
+            raise ValueError("p must be >= 0")
+        if unreachable_penalty is not None and not unreachable_penalty >= 0:
+            raise ValueError("unreachable_penalty must be a non-negative number of minutes")
+        self.p = int(p)
+        self.unreachable_penalty = unreachable_penalty
+        self.mean_time = np.nan
+
+    @classmethod
+    def from_cost_matrix(
+        cls,
+        cost: Any,
+        weights: Any,
+        p: int,
+        *,
+        threshold: float | None = None,
+        existing: Any = None,
+        excluded: Any = None,
+        capacity: Any = None,
+        unreachable_penalty: float | None = None,
+        name: str = "p_median",
+    ) -> PMedian:
+        """Build the model.
+
+        Parameters
+        ----------
+        p
+            New sites to open.
+        threshold
+            Longest walk (minutes) a demand point may be assigned; None: every stored pair.
+        unreachable_penalty
+            Minutes charged per unit of unserved weight; None: serve all reachable demand.
+
+        Other parameters as in `MCLP.from_cost_matrix`.
+        """
+        prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
+        return cls(prob, name, p, unreachable_penalty)
+
+    def _infeasible(self, how: str) -> ValueError:
+        return ValueError(
+            f"p-median: {self.p} new sites cannot serve every demand point within reach of a "
+            f"site ({how}); raise p, or pass unreachable_penalty to allow unserved demand"
+        )
+
+    def _solve(self, method: Method, opts: MipOptions, aggregate: bool, warm: bool) -> Solution:
+        if self.problem.capacity is not None:
+            return _solve_capacitated(self, method, opts, aggregate, warm)
+        return _solve_uncapacitated(self, method, opts, aggregate, warm)
+
+    def _order(self, chosen: Ints) -> tuple[Ints, Floats, float]:
+        if self.problem.capacity is not None:
+            return _capacitated_median_order(self.problem, chosen, self.unreachable_penalty)
+        return _median_order(self.problem, chosen, self.unreachable_penalty)
+
+    def _set_coverage(self, sol: Solution) -> None:
+        super()._set_coverage(sol)
+        if sol.assignment is None:
+            self._assign_nearest()
+            return
+        self.assigned_time = None
+        served_w = self.covered_weight
+        pen = self.unreachable_penalty or 0.0
+        unserved = float(np.sum(self.problem.weights * (1.0 - self.served)))
+        self.mean_time = (self.objective - pen * unserved) / served_w if served_w > 0 else np.nan
+
+    def _assign_nearest(self) -> None:
+        """Uncapacitated results: each demand point goes to its nearest open site in reach."""
+        prob = self.problem
+        t, site = prob.nearest(np.union1d(prob.existing, self.selected))
+        if self.unreachable_penalty is not None:
+            # Demand farther than the penalty is cheaper left unserved.
+            site = np.where(t <= self.unreachable_penalty, site, -1)
+        self.assignment = site
+        self.served = (site >= 0).astype(float)
+        self.covered_weight = float(np.sum(prob.weights * self.served))
+        total = prob.total_weight
+        self.covered_share = self.covered_weight / total if total > 0 else np.nan
+        self.assigned_time = np.where(site >= 0, t, np.nan)
+        served_w = self.covered_weight
+        self.mean_time = (
+            float(np.nansum(prob.weights * self.assigned_time)) / served_w
+            if served_w > 0
+            else np.nan
+        )
+
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        out["mean_time_min"] = self.mean_time
+        out["unreachable_penalty"] = self.unreachable_penalty
+        return out
+
+
+# --- solver paths ------------------------------------------------------------------------------
+
+
+def _median_greedy(prob: _Problem, med: _Median, p: int) -> tuple[_MedianOracle, _Greedy, float]:
+    """Greedy selection of ``p`` sites (must-serve demand first), its oracle and the time
+    ``big`` that counts must-serve demand left unserved."""
+    big = _big_missing(med)
+    oracle = _MedianOracle(med, big)
+    greedy = _lazy_greedy(oracle, len(prob.free), budget=p, maximize=False, tol=prob.tol)
+    return oracle, greedy, big
+
+
+def _solve_uncapacitated(
+    model: PMedian, method: Method, opts: MipOptions, aggregate: bool, warm: bool
+) -> Solution:
+    """Greedy, then (``method="milp"``) the MILP warm-started from it."""
+    prob, penalty = model.problem, model.unreachable_penalty
+    t0 = time.perf_counter()
+    med = _median_data(prob, penalty, aggregate)
+    n_agg = len(med.w)
+    must = ~np.isfinite(med.fallback)
+    if n_agg == 0 or (model.p == 0 and not must.any()):
+        level = _MedianOracle(med, 0.0).level()
+        return _trivial(level, time.perf_counter() - t0, med.n_model, n_agg)
+    if model.p == 0:
+        raise model._infeasible("p = 0")
+    t1 = time.perf_counter()
+    oracle, greedy, big = _median_greedy(prob, med, model.p)
+    lb = max(greedy.bound, 0.0)
+    if method == "greedy":
+        if ((oracle.d >= big) & must).any():
+            raise model._infeasible("greedy found no such plan")
+        chosen, level = prob.free[greedy.order], oracle.level()
+        return model._greedy_result(chosen, level, lb, "lazy greedy", t0, t1, med.n_model, n_agg)
+    out = _median_milp(med, model.p, opts, greedy.order if warm else None)
+    if out.status == "infeasible":
+        raise model._infeasible("HiGHS proved it")
+    build = time.perf_counter() - t0 - out.solve_time
+    return model._highs_result(out, build, med.n_model, n_agg, lb)
+
+
+def _solve_capacitated(
+    model: PMedian, method: Method, opts: MipOptions, aggregate: bool, warm: bool
+) -> Solution:
+    """Uncapacitated greedy selection, then the assignment LP of that plan (greedy) or the
+    capacitated MILP warm-started from it."""
+    prob, penalty = model.problem, model.unreachable_penalty
+    t0 = time.perf_counter()
+    asg = _assign_data(prob, with_times=True, penalty=penalty, aggregate=aggregate)
+    n_agg = len(asg.w)
+    if n_agg == 0:
+        return _trivial(asg.const, time.perf_counter() - t0, asg.n_model, n_agg)
+    t1 = time.perf_counter()
+    # Select as if uncapacitated; the assignment LP then respects capacity. Capacity only
+    # raises the cost, so the uncapacitated lower bound holds.
+    _, g, _ = _median_greedy(prob, _median_data(prob, penalty, aggregate), model.p)
+    lb = max(g.bound, 0.0)
+    greedy_sites = _columns(prob, asg)[prob.free[g.order]]
+    if method == "greedy":
+        label = "greedy (uncapacitated selection), assignment LP"
+        sol = _greedy_plan(
+            model,
+            asg,
+            greedy_sites,
+            lb,
+            label,
+            t0,
+            t1,
+            median=True,
+            k=model.p,
+            penalty=penalty,
+            opts=opts,
+        )
+        if sol is None:
+            raise model._infeasible("greedy plan lacks capacity")
+        return sol
+    start = greedy_sites if warm else None
+    out = _assign_highs(asg, median=True, k=model.p, penalty=penalty, opts=opts, start=start)
+    if out.status == "infeasible":
+        raise model._infeasible("capacity too small or too few sites; HiGHS proved it")
+    build = time.perf_counter() - t0 - out.solve_time
+    return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=lb)

@@ -1,0 +1,1 @@
+"""Tests of coverage.siting, one module per module of the package."""

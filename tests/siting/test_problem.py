@@ -1,0 +1,132 @@
+"""Inputs (existing, excluded, explicit zeros, out of reach), demand aggregation, dominated sites."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from coverage.siting import LSCP, MCLP, BackupCoverage, PMedian
+from coverage.siting.highs import Outcome
+from coverage.siting.problem import _full_values, _keep_sites, _reduced_start
+
+from .cases import T, brute_cover, brute_lscp, close, counts, random_instance
+
+
+def test_existing_sites_forced_open_not_counted():
+    cost, w, dense = random_instance(2)
+    ex = [0, 4]
+    m = MCLP.from_cost_matrix(cost, w, 2, existing=ex).solve()
+    assert len(m.selected) <= 2 and not set(m.selected) & set(ex)
+    open_ = ex + m.selected.tolist()
+    assert m.coverage_count.tolist() == counts(dense, open_).tolist()
+    assert m.curve[0] == pytest.approx(w[counts(dense, ex) >= 1].sum())
+    as_mask = np.zeros(dense.shape[0], dtype=bool)
+    as_mask[ex] = True
+    m2 = MCLP.from_cost_matrix(cost, w, 2, existing=as_mask).solve()
+    assert m2.objective == pytest.approx(m.objective)
+
+
+def test_excluded_sites_never_chosen():
+    cost, w, dense = random_instance(4)
+    best = MCLP.from_cost_matrix(cost, w, 2).solve()
+    for method in ["milp", "greedy"]:
+        m = MCLP.from_cost_matrix(cost, w, 2, excluded=best.selected).solve(method)
+        assert not set(m.selected) & set(best.selected.tolist())
+        p = PMedian.from_cost_matrix(cost, w, 2, excluded=best.selected, unreachable_penalty=40)
+        assert not set(p.solve(method).selected) & set(best.selected.tolist())
+    with pytest.raises(ValueError, match="both existing and excluded"):
+        MCLP.from_cost_matrix(cost, w, 2, existing=[1], excluded=[1])
+
+
+def test_explicit_zero_times_are_covered():
+    # Every time is an explicit 0.0: all pairs are reachable.
+    cost = sparse.csr_matrix(
+        (np.zeros(3), (np.array([0, 0, 1]), np.array([0, 1, 2]))), shape=(2, 3)
+    )
+    assert cost.nnz == 3
+    # c0 reaches d0, d1 (1 + 2 = 3); c1 reaches d2 (4).
+    w = [1.0, 2.0, 4.0]
+    m = MCLP.from_cost_matrix(cost, w, 1).solve()
+    assert m.selected.tolist() == [1] and m.objective == 4.0
+    assert MCLP.from_cost_matrix(cost, w, 1).solve("greedy").selected.tolist() == [1]
+    assert LSCP.from_cost_matrix(cost, w, 1.0).solve().objective == 2
+    p = PMedian.from_cost_matrix(cost, w, 2).solve()
+    assert p.objective == 0.0 and p.assignment.tolist() == [0, 0, 1]
+
+
+def test_absent_nan_and_out_of_threshold_are_not_covered():
+    dense = np.array([[np.nan, 15.0, 15.01]])
+    m = MCLP.from_cost_matrix(dense, [1.0, 1.0, 1.0], 1).solve()
+    assert m.covered.tolist() == [False, True, False]
+    assert m.uncoverable.tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_aggregation_preserves_optimum(seed):
+    cost, w, _ = random_instance(seed, n_c=8, n_d=20, density=0.3)
+    # Repeat every demand point three times (different weights): lots of identical columns.
+    big = sparse.hstack([cost, cost, cost]).tocsr()
+    ww = np.concatenate([w, w * 2, w + 1])
+    for model in [
+        lambda: MCLP.from_cost_matrix(big, ww, 3),
+        lambda: BackupCoverage.from_cost_matrix(big, ww, 3),
+        lambda: LSCP.from_cost_matrix(big, ww, 0.6),
+        lambda: PMedian.from_cost_matrix(big, ww, 3, threshold=T, unreachable_penalty=30),
+        lambda: MCLP.from_cost_matrix(big, ww, 2, capacity=np.full(8, 40.0)),
+    ]:
+        a = model().solve(mip_rel_gap=0)
+        b = model().solve(mip_rel_gap=0, aggregate=False)
+        assert a.objective == pytest.approx(b.objective, rel=1e-9, abs=1e-7)
+        # at most one merged point per distinct original column
+        assert a.n_demand_aggregated <= 20 and a.n_demand_aggregated < a.n_demand_model
+        assert b.n_demand_aggregated == b.n_demand_model
+
+
+def test_dominated_sites_by_hand():
+    # sites: 0 {0, 1} ⊂ 1 {0, 1, 2}; 2 {2, 3} = 3 {2, 3} (the lower index stays); 4 covers
+    # nothing (kept: nothing covers a superset of nothing in the overlap product, and it is
+    # harmless); 5 {3} ⊂ 3 ⊂ … → its representative is 2, following the chain
+    cover = {0: [0, 1], 1: [0, 1, 2], 2: [2, 3], 3: [2, 3], 4: [], 5: [3]}
+    rows = [i for j in cover for i in cover[j]]
+    cols = [j for j in cover for _ in cover[j]]
+    pattern = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(4, 6))
+    rep = _keep_sites(pattern)
+    assert rep.tolist() == [1, 1, 2, 2, 4, 2]
+    keep = np.flatnonzero(rep == np.arange(6))
+    assert keep.tolist() == [1, 2, 4]
+    # a warm start choosing dominated sites 0 and 3 becomes their representatives 1 and 2
+    assert _reduced_start(np.array([0, 3]), rep, keep, 6).tolist() == [1.0, 1.0, 0.0]
+    # solutions on the kept sites come back in the full layout, extra columns after them
+    out = Outcome("optimal", "Optimal", 1.0, 1.0, 0.0, np.array([1.0, 0.0, 1.0, 0.5]), 0.0)
+    assert _full_values(out, keep, 6).values.tolist() == [0, 1, 0, 0, 1, 0, 0.5]
+
+
+def nested_instance(seed: int, n_c: int = 10, n_d: int = 16):
+    """Half of the candidates cover a random subset of another candidate's demand."""
+    rng = np.random.default_rng(seed)
+    base = rng.random((n_c // 2, n_d)) < 0.4
+    mask = np.vstack([base, base & (rng.random(base.shape) < 0.6)])[rng.permutation(n_c)]
+    times = np.where(mask, np.round(rng.uniform(0, T, mask.shape), 1), np.inf)
+    rows, cols = np.nonzero(mask)
+    cost = sparse.csr_matrix((times[rows, cols], (rows, cols)), shape=mask.shape)
+    return cost, rng.integers(1, 10, n_d).astype(float), times
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_models_with_dominated_sites_match_brute_force(seed):
+    cost, w, dense = nested_instance(seed)
+    pattern = sparse.csr_matrix(np.isfinite(dense).T.astype(float))
+    rep = _keep_sites(pattern)
+    assert (rep != np.arange(len(rep))).sum() >= 3  # the instance really has dominated sites
+    for j, r in enumerate(rep):  # each representative covers a superset
+        assert set(np.flatnonzero(np.isfinite(dense[j]))) <= set(
+            np.flatnonzero(np.isfinite(dense[r]))
+        )
+    for k in (1, 2, 3):
+        m = MCLP.from_cost_matrix(cost, w, k).solve("milp", mip_rel_gap=0)
+        assert close(m.covered_weight, brute_cover(dense, w, k)), k
+    max_share = w[np.isfinite(dense).any(axis=0)].sum() / w.sum()
+    for target in (0.6, max_share):  # the full target: every coverable demand point
+        m = LSCP.from_cost_matrix(cost, w, target).solve("milp", mip_rel_gap=0)
+        assert m.objective == brute_lscp(dense, w, target) == len(m.selected)

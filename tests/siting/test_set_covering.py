@@ -1,0 +1,51 @@
+"""Location set covering (LSCP): by hand, against brute force, unreachable targets."""
+
+from __future__ import annotations
+
+import pytest
+
+from coverage.siting import LSCP, BackupCoverage
+
+from .cases import HAND_W, brute_lscp, counts, free_sites, hand_cost, random_instance, random_sets
+
+
+def test_hand_lscp_and_backup():
+    # Full cover: d2 only by c1, d3/d4 only by c2, d5 only by c3 -> {1,2,3} (d0 by c3, d1 by c1).
+    m = LSCP.from_cost_matrix(hand_cost(), HAND_W, 1.0).solve()
+    assert sorted(m.selected) == [1, 2, 3] and m.objective == 3
+    assert m.covered_share == 1.0
+    # Twice-coverable: d0 (c0, c3) = 10 and d1 (c0, c1) = 20. k=2 -> {c0, c1}: 20.
+    # k=3 -> {c0, c1, c3}: 10 + 20 = 30.
+    b2 = BackupCoverage.from_cost_matrix(hand_cost(), HAND_W, 2).solve()
+    assert sorted(b2.selected) == [0, 1] and b2.objective == pytest.approx(20)
+    b3 = BackupCoverage.from_cost_matrix(hand_cost(), HAND_W, 3).solve()
+    assert sorted(b3.selected) == [0, 1, 3] and b3.backup_covered_weight == pytest.approx(30)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("share", [0.5, 0.8, "max"])
+def test_lscp_brute_force(seed, share):
+    cost, w, dense = random_instance(seed, density=0.4)
+    ex, no = random_sets(seed, dense.shape[0]) if seed % 2 else ([], [])
+    allowed = ex + free_sites(dense.shape[0], ex, no)
+    max_share = w[counts(dense, allowed) >= 1].sum() / w.sum()
+    target = max_share if share == "max" else min(share, max_share)
+    expected = brute_lscp(dense, w, target, ex, no)
+    model = LSCP.from_cost_matrix(cost, w, target, existing=ex, excluded=no)
+    assert model.max_share == pytest.approx(max_share)
+    m = model.solve()
+    assert m.objective == expected == len(m.selected)
+    assert m.covered_share >= target - 1e-7
+    g = LSCP.from_cost_matrix(cost, w, target, existing=ex, excluded=no).solve("greedy")
+    assert g.objective >= expected >= g.bound
+    assert g.covered_share >= target - 1e-9
+
+
+def test_lscp_infeasible_target_names_max_share():
+    cost, w, dense = random_instance(5)
+    model = LSCP.from_cost_matrix(cost, w, 1.0)
+    assert model.uncoverable_weight > 0  # this instance has out-of-reach demand
+    share = model.max_share
+    with pytest.raises(ValueError, match=f"max achievable share {share:.6f}"):
+        model.solve()
+    assert LSCP.from_cost_matrix(cost, w, share).solve().covered_share == pytest.approx(share)

@@ -394,9 +394,9 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number of the innermost key of ``loc`` in the TOML text."""
     keys = [p for p in loc if isinstance(p, str)]
     for key in reversed(keys):
-        m = re.search(rf"^\s*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
+        m = re.search(rf"^[ \t]*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
         if m is None:
-            m = re.search(rf"^\s*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
+            m = re.search(rf"^[ \t]*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
         if m is not None:
             return text.count("\n", 0, m.start()) + 1
     return None

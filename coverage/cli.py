@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -92,7 +93,8 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
             yield progress
     except CoverageError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+            # escape: messages quote user text and keys such as "[output] dir", not markup
+            err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("[bold red]interrupted[/]: previous results were left as they were")

@@ -27,7 +27,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from coverage.errors import CoverageError
+from coverage.errors import CoverageError, ScenarioError
 
 app = typer.Typer(
     name="coverage",
@@ -46,6 +46,19 @@ ScenarioArg = Annotated[
 LangOpt = Annotated[
     str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
 ]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
+]
+
+#: Command-line option of each [output] setting, for error messages.
+_OUTPUT_OPTIONS = {
+    "dir": "--out",
+    "map": "--map",
+    "basemap": "--basemap",
+    "self_contained": "--self-contained",
+    "print_map": "--print",
+    "paper": "--paper",
+}
 
 
 @contextlib.contextmanager
@@ -80,6 +93,7 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
             yield progress
     except CoverageError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
+            # escape: messages quote user text and keys such as "[output] dir", not markup
             err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
@@ -87,18 +101,44 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
         raise typer.Exit(130) from None
 
 
+def _bad(option: str, value: object, msg: str) -> ScenarioError:
+    """One-line error for a command-line option (exit 1, like a bad scenario setting)."""
+    return ScenarioError(f"{option} {value}: {msg}")
+
+
 def _scenario(path: Path, lang: str | None = None, **output: object):
+    """Load and validate the scenario, then apply the command line's ``[output]`` settings.
+
+    Paths given here (``--out``, ``--map``, ``--print``) are the user's own choice and are not
+    confined to the scenario's folder like the scenario file's own output paths.
+    """
     from coverage.scenario import load_scenario
 
+    if lang is not None and lang not in ("zh", "en"):
+        raise _bad("--lang", lang, "use zh or en")
     s = load_scenario(path)
     if lang is not None:
-        if lang not in ("zh", "en"):
-            raise typer.BadParameter("use zh or en", param_hint="--lang")
         s.lang = lang
     for key, value in output.items():
         if value is not None:
-            setattr(s.output, key, value)
+            s.set_output(key, value, label=_OUTPUT_OPTIONS.get(key, f"--{key}"))
     return s
+
+
+def _stages(values: list[str] | None) -> dict[str, int]:
+    """``--stage subcentre=3 --stage point=30`` (or ``subcentre=3,point=30``) as a dict."""
+    stages: dict[str, int] = {}
+    for value in values or []:
+        for item in value.split(","):
+            tier, sep, count = (part.strip() for part in item.partition("="))
+            if not sep or not tier:
+                raise _bad("--stage", item, "write TIER=N, e.g. --stage point=30")
+            if not re.fullmatch(r"\+?\d+", count) or int(count) < 1:
+                raise _bad("--stage", item, "give a whole number of new sites, at least 1")
+            if tier in stages:
+                raise _bad("--stage", item, f"{tier} is given more than once")
+            stages[tier] = int(count)
+    return stages
 
 
 def _kpi_table(cov, lang: str) -> Table:
@@ -129,9 +169,7 @@ def _kpi_table(cov, lang: str) -> Table:
 def run_cmd(
     scenario: ScenarioArg,
     lang: LangOpt = None,
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
-    ] = None,
+    out_dir: OutOpt = None,
     map_path: Annotated[Path | None, typer.Option("--map", help="HTML map to write.")] = None,
     basemap: Annotated[
         str | None, typer.Option(help="Basemap: osm, amap (GCJ-02 handled), tianditu or none.")
@@ -221,17 +259,12 @@ def catchments_cmd(
     from coverage import pipeline
 
     with _step("coverage catchments") as progress:
-        s = _scenario(scenario)
-        try:
-            band_list = (
-                sorted(float(b) for b in bands.split(",")) if bands else list(s.walk.bands_min)
-            )
-        except ValueError:
-            raise typer.BadParameter(
-                f"not a list of minutes: {bands}", param_hint="--bands"
-            ) from None
+        band_list = _bands(bands)
         if method not in (None, "grid", "exact"):
-            raise typer.BadParameter(f"'{method}' is not 'grid' or 'exact'", param_hint="--method")
+            raise _bad("--method", method, f"'{method}' is not 'grid' or 'exact'")
+        s = _scenario(scenario)
+        band_list = band_list or list(s.walk.bands_min)
+        path = output or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
         area, _ = pipeline.load_area(s)
         net = pipeline.load_network(s, area, progress)
         layers = pipeline.read_layers(s, net, progress)
@@ -248,9 +281,21 @@ def catchments_cmd(
             method=method or s.walk.catchment_method,
             cell_m=s.walk.catchment_cell_m,
         )
-        path = output or s.output_dir / "catchments.gpkg"
         cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
     out.print(f"{len(catch)} catchment polygons for {len(fac)} facilities → {path}")
+
+
+def _bands(text: str | None) -> list[float]:
+    """``--bands 5,10,15`` as sorted minutes, each a number above 0 (empty: not given)."""
+    if not text:
+        return []
+    try:
+        bands = sorted({float(b) for b in text.split(",")})
+    except ValueError:
+        raise _bad("--bands", text, "not a list of minutes, e.g. 5,10,15") from None
+    if not all(0 < b < float("inf") for b in bands):
+        raise _bad("--bands", text, "every band must be a number of minutes above 0")
+    return bands
 
 
 @app.command("map")
@@ -273,14 +318,15 @@ def map_cmd(
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
     from coverage import pipeline
 
-    if paper not in ("A4", "A3"):
-        raise typer.BadParameter("A4 or A3", param_hint="--paper")
-    if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
-        raise typer.BadParameter("a .png or .pdf file", param_hint="--print")
     with _step("coverage map") as progress:
+        if paper not in ("A4", "A3"):
+            raise _bad("--paper", paper, "A4 or A3")
+        if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
+            raise _bad("--print", print_path, "a .png or .pdf file")
         s = _scenario(scenario, lang, basemap=basemap, self_contained=self_contained)
+        path = output or s.map_path  # a refused scenario path fails before anything is loaded
         result = pipeline.run(s, progress=progress, write=False)
-        path = pipeline.write_map(result, output or s.map_path)
+        path = pipeline.write_map(result, path)
         if print_path is not None:
             progress(f"drawing the printable map ({paper})")
             printed = pipeline.write_print_map(result, print_path, paper=paper)
@@ -317,20 +363,34 @@ def plan_cmd(
     greedy: Annotated[
         bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
     ] = False,
+    stage: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--stage",
+            help="New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
+            "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers.",
+        ),
+    ] = None,
     time_limit: Annotated[
         float | None, typer.Option(help="Seconds for the MILP solver per stage.")
     ] = None,
     lang: LangOpt = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Results folder; the plan goes to its plan/ subfolder."),
+    ] = None,
+    map_path: Annotated[
+        Path | None,
+        typer.Option("--map", help="HTML plan map to write (default: the scenario's, _plan.html)."),
+    ] = None,
 ) -> None:
     """Propose new sites that close the coverage gaps, with before/after coverage and a map."""
     from coverage import pipeline
 
-    if target is not None and not 0 < target <= 1:
-        raise typer.BadParameter("a share between 0 and 1, e.g. 0.95", param_hint="--target")
-    if model is not None and model not in ("mclp", "lscp", "backup", "pmedian"):
-        raise typer.BadParameter("use mclp, lscp, backup or pmedian", param_hint="--model")
     with _step("coverage plan") as progress:
-        s = _scenario(scenario, lang)
+        stage_add = _stages(stage)
+        s = _scenario(scenario, lang, dir=out_dir)
+        # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,
             tier=tier,
@@ -340,7 +400,9 @@ def plan_cmd(
             model=model,
             method="greedy" if greedy else "milp",
             time_limit=time_limit,
+            stage_add=stage_add,
             progress=progress,
+            map_path=map_path,
         )
     table = Table(title="Site proposals")
     for col in (
@@ -396,20 +458,30 @@ def report_cmd(
         float | None,
         typer.Option("--target", help="Share of workers to cover with the fewest sites, 0-1."),
     ] = None,
+    map_path: Annotated[
+        Path | None,
+        typer.Option("--map", help="Also write the interactive map (with proposed sites) here."),
+    ] = None,
 ) -> None:
     """One-page HTML report for leaders: KPIs, sub-districts, coverage curve, before/after maps."""
     from coverage import report
 
-    if target is not None and not 0 < target <= 1:
-        raise typer.BadParameter("a share between 0 and 1, e.g. 0.95", param_hint="--target")
-    if add is not None and target is not None:
-        raise typer.BadParameter("give --add or --target, not both", param_hint="--add")
     with _step("coverage report") as progress:
+        if add is not None and target is not None:
+            raise _bad("--add", add, "give --add or --target, not both")
+        if target is not None and not 0 < target <= 1:
+            raise _bad("--target", target, "a share between 0 and 1, e.g. 0.95")
+        if add is not None and add < 1:
+            raise _bad("--add", add, "give a whole number of new sites, at least 1")
         s = _scenario(scenario, lang)
+        if output is None:
+            s.check_writes(["[output] dir"])  # refused before anything is loaded
         path = report.write_report(
-            s, output, lang=s.lang, add=add, target=target, progress=progress
+            s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
         )
     out.print(f"report → {path}", highlight=False)
+    if map_path is not None:
+        out.print(f"map → {map_path}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

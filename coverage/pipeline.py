@@ -452,8 +452,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
             sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
         files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
     files["map"] = write_map(run, s.map_path)
-    if s.output.print_map is not None:
-        files["print_map"] = write_print_map(run, s.output.print_map)
+    if s.print_map_path is not None:
+        files["print_map"] = write_print_map(run, s.print_map_path)
     return files
 
 
@@ -541,6 +541,7 @@ def run(
 ) -> Run:
     """Run a scenario: load the network and layers, compute coverage and catchments, write files."""
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
     timings: dict[str, float] = {}
     t = time.perf_counter()
     area, _ = load_area(s)
@@ -572,6 +573,13 @@ def run(
         result.files = write_results(result, progress)
         timings["write"] = time.perf_counter() - t
     return result
+
+
+def _check_writes(s: Scenario, keys: list[str]) -> None:
+    """Refuse the scenario's unsafe write paths that this run will use, before loading anything."""
+    if s.network.path is None:  # downloads (and geocoding) write to the cache
+        keys = [*keys, "[network] cache_dir"]
+    s.check_writes(keys)
 
 
 # --- site proposals -------------------------------------------------------------------------
@@ -644,6 +652,109 @@ def _default_model(tier: str, target: float | None) -> str:
     return "pmedian" if tier == "subcentre" else "mclp"
 
 
+#: Location models :func:`plan` can run.
+PLAN_MODELS: tuple[str, ...] = ("mclp", "lscp", "backup", "pmedian")
+
+#: One stage of a plan: tier, model, number of new sites, target share.
+Stage = tuple[str, str, int | None, float | None]
+
+
+def plan_stages(
+    s: Scenario,
+    *,
+    tier: str | None = None,
+    add: int | None = None,
+    target: float | None = None,
+    staged: bool = False,
+    model: str | None = None,
+    stage_add: dict[str, int] | None = None,
+) -> list[Stage]:
+    """The stages :func:`plan` will solve, every setting checked (nothing is loaded).
+
+    Parameters
+    ----------
+    s
+        The scenario; its ``[plan]`` section gives the defaults.
+    tier, add, target, staged, model
+        As for :func:`plan`.
+    stage_add
+        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+
+    Returns
+    -------
+    list of ``(tier, model, k, target)``
+        ``k`` new sites or the ``target`` share to reach, per stage in order.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the setting, for any setting that is not valid or is missing.
+    """
+
+    def fail(msg: str) -> None:
+        raise ScenarioError(f"{s.source}: {msg}")
+
+    if add is not None and target is not None:
+        fail("give --add or --target, not both")
+    if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
+        fail(f"--add {add}: give a whole number of new sites, at least 1")
+    if target is not None and not 0 < target <= 1:
+        fail(f"--target {target}: give a share between 0 and 1, e.g. 0.95")
+    if model is not None and model not in PLAN_MODELS:
+        fail(f"--model {model}: use {', '.join(PLAN_MODELS)}")
+    staged = staged or bool(stage_add)
+    known = s.known_tiers
+    if staged:
+        if tier is not None:
+            fail("--tier is for a one-stage plan; the stages' tiers are [plan] tiers")
+        last = s.plan.tiers[-1]
+        counts: dict[str, int | None] = dict(s.plan.stage_add)
+        if add is not None or target is not None:  # the last stage's, over [plan] stage_add
+            counts[last] = add
+        for t, k in (stage_add or {}).items():
+            if t not in s.plan.tiers:
+                fail(f"--stage {t}={k}: {t!r} is not a staged tier ([plan] tiers = {s.plan.tiers})")
+            if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+                fail(f"--stage {t}={k}: give a whole number of new sites, at least 1")
+            if t == last and (add is not None or target is not None):
+                fail(f"--stage {t}={k} and --add/--target both set the {t} stage: give one")
+            counts[t] = k
+        stages: list[Stage] = []
+        for t in s.plan.tiers:
+            k = counts.get(t)
+            tg = target if t == last and k is None else None
+            if k is None and tg is None:
+                fail(
+                    f"say how many {t} sites to add: --stage {t}=N, or [plan] stage_add = "
+                    f"{{ {t} = N }}"
+                )
+            stages.append((t, model or _default_model(t, tg), k, tg))
+        return stages
+    t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
+    if t not in known:
+        fail(f"--tier {t}: unknown tier (known: {', '.join(known)})")
+    k = add if add is not None else (None if target is not None else s.plan.add)
+    tg = target if target is not None else (s.plan.target if k is None else None)
+    if k is None and tg is None:
+        fail("give --add N or --target SHARE (or [plan] add / target)")
+    return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
+
+
+def _check_candidates(s: Scenario) -> None:
+    """Fail before loading when the scenario cannot give a plan any candidate site."""
+    if not (s.candidates or s.plan.grid_spacing_m > 0 or s.plan.osm_features):
+        raise InputError(
+            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
+        )
+    nw = s.network
+    osm_file = nw.path is not None and nw.path.suffix.lower() == ".osm"
+    has_area = s.area.path is not None or s.area.subdistricts is not None
+    if s.plan.osm_features and not (osm_file or nw.place is not None or has_area):
+        raise ScenarioError(
+            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
+        )
+
+
 def plan(
     scenario: Scenario | str | Path,
     *,
@@ -654,23 +765,36 @@ def plan(
     model: str | None = None,
     method: str = "milp",
     time_limit: float | None = None,
+    stage_add: dict[str, int] | None = None,
     progress: Progress = _noop,
     write: bool = True,
     before: Run | None = None,
+    map_path: str | Path | None = None,
 ) -> PlanRun:
     """Propose new sites for a scenario and write them with before/after coverage.
 
     One stage (``tier``; ``add`` sites with MCLP, or the fewest sites for ``target`` with LSCP),
     or every tier of ``[plan] tiers`` in order with ``staged=True`` (sub-centres by p-median,
-    then points given the sub-centres). Defaults come from the scenario's ``[plan]`` section.
+    then points given the sub-centres; ``stage_add`` sites per tier, over ``[plan] stage_add``).
+    Defaults come from the scenario's ``[plan]`` section. Every setting is checked
+    (:func:`plan_stages`) before anything is loaded.
 
     Existing facilities count with their own tier's threshold (as in ``coverage run``), new
     sites with the planned tier's; pass ``before`` (a :func:`run` result of the same scenario)
-    to skip recomputing coverage and catchments.
+    to skip recomputing coverage and catchments. ``map_path`` is the plan map to write
+    (default: ``[output] map`` with ``_plan`` added to its name).
     """
     from coverage import planning
 
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    stages = plan_stages(
+        s, tier=tier, add=add, target=target, staged=staged, model=model, stage_add=stage_add
+    )
+    if time_limit is not None and not time_limit > 0:
+        raise ScenarioError(f"{s.source}: --time-limit {time_limit}: give seconds, more than 0")
+    _check_candidates(s)
+    if write:
+        _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
     if before is None:
         before = run(s, progress=progress, write=False)
     sites = planning_sites(s, before, progress)
@@ -680,23 +804,6 @@ def plan(
         )
     cov = before.coverage
     weights = cov.demand["weight"].to_numpy(dtype=float)
-    if staged:
-        stages = []
-        for t in s.plan.tiers:
-            k = s.plan.stage_add.get(t, add if t == s.plan.tiers[-1] else None)
-            tg = target if t == s.plan.tiers[-1] else None
-            if k is None and tg is None:
-                raise ScenarioError(
-                    f"{s.source}: say how many {t} sites to add: [plan] stage_add = {{ {t} = ... }}"
-                )
-            stages.append((t, model or _default_model(t, tg), k, tg))
-    else:
-        t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
-        k = add if add is not None else (None if target is not None else s.plan.add)
-        tg = target if target is not None else (s.plan.target if k is None else None)
-        if k is None and tg is None:
-            raise ScenarioError(f"{s.source}: give --add N or --target SHARE (or [plan] add)")
-        stages = [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
     thresholds = {t: s.walk.threshold_for(t) for t, *_ in stages}
     # Each row keeps its own limit: existing facilities their tier's, candidates the stage's.
     own = np.array(
@@ -735,7 +842,7 @@ def plan(
         _describe_sites(p.proposed, before)
     result = PlanRun(before, sites, plans)
     if write:
-        result.files = write_plan(result, progress)
+        result.files = write_plan(result, progress, map_path=map_path)
     return result
 
 
@@ -757,8 +864,13 @@ def _describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
     prop["lat"] = prop.geometry.y.round(6)
 
 
-def write_plan(result: PlanRun, progress: Progress = _noop) -> dict[str, Path]:
-    """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map."""
+def write_plan(
+    result: PlanRun, progress: Progress = _noop, *, map_path: str | Path | None = None
+) -> dict[str, Path]:
+    """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
+
+    The map goes to ``map_path``, by default ``[output] map`` with ``_plan`` added to its name.
+    """
     s = result.before.scenario
     out = s.output_dir / "plan"
     progress(f"writing the plan to {out}")
@@ -785,8 +897,9 @@ def write_plan(result: PlanRun, progress: Progress = _noop) -> dict[str, Path]:
             "uncovered": _demand_table(cov).query("~covered"),
         }
         files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
-    map_path = s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
-    files["map"] = write_plan_map(result, map_path)
+    if map_path is None:
+        map_path = s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
+    files["map"] = write_plan_map(result, Path(map_path))
     return files
 
 

@@ -958,6 +958,7 @@ def write_report(
     add: int | None = None,
     target: float | None = None,
     progress: Progress = _noop,
+    map_path: str | Path | None = None,
 ) -> Path:
     """Run a scenario and its site plan and write the one-page HTML report (atomically).
 
@@ -973,6 +974,8 @@ def write_report(
         New sites to propose, or the share to reach with the fewest sites (default: the
         scenario's ``[plan]``, else :data:`DEFAULT_ADD` sites). Without candidate sites (no
         ``[[candidates]]``, no ``[plan] grid_spacing_m``) the plan part is left out with a note.
+    map_path
+        Also write the interactive map of the same run (with the proposed sites) to this file.
 
     Returns
     -------
@@ -1002,4 +1005,11 @@ def write_report(
     page = build_report(result, plan_run, lang=lang, notes=notes, progress=progress)
     target_path = Path(path) if path is not None else s.output_dir / "report.html"
     progress(f"writing {target_path}")
-    return cio.write_text(target_path, page)
+    written = cio.write_text(target_path, page)
+    if map_path is not None:
+        progress(f"writing {map_path}")
+        if plan_run is not None:
+            pipeline.write_plan_map(plan_run, Path(map_path))
+        else:
+            pipeline.write_map(result, Path(map_path))
+    return written

@@ -5,6 +5,12 @@ output paths are relative to the working directory (so results land where the pl
 command). Unknown keys are errors: a typo such as ``treshold_min`` must not silently fall back to
 a default.
 
+A scenario may come from someone else, so the places it names to write (``[output] dir``,
+``map``, ``print_map`` and ``[network] cache_dir``) must lie, once resolved (``..`` and symlinks
+followed), inside the scenario's folder or the working directory; anything else is refused
+unless the caller sets the path itself (``--out``/``--map`` on the command line, or
+:meth:`Scenario.set_output`).
+
 Example::
 
     name = "wuhan"
@@ -52,6 +58,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -65,6 +72,24 @@ __all__ = ["Scenario", "load_scenario"]
 
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=1)]
+
+#: Scenario keys that name a place to write, with the section and field holding each, and what
+#: to do instead when the file's value is refused.
+WRITE_KEYS: dict[str, tuple[str, str, str]] = {
+    "[output] dir": ("output", "dir", "pass --out on the command line instead"),
+    "[output] map": ("output", "map", "pass --map on the command line instead"),
+    "[output] print_map": (
+        "output",
+        "print_map",
+        "remove it and pass --print to `coverage map` instead",
+    ),
+    "[network] cache_dir": (
+        "network",
+        "cache_dir",
+        "move the cache there, or run the command from a folder that holds it",
+    ),
+}
 
 
 class _Section(BaseModel):
@@ -166,15 +191,27 @@ class Plan(_Section):
     """Defaults for ``coverage plan``."""
 
     tier: str = "point"
-    add: Annotated[int, Field(ge=0)] | None = None
+    add: Count | None = None
     target: Annotated[float, Field(gt=0, le=1)] | None = None
     grid_spacing_m: NonNegative = 0.0  # 0: no generated candidates
     osm_features: bool = False
-    tiers: list[str] = Field(default_factory=lambda: ["subcentre", "point"])
-    stage_add: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
+    tiers: list[str] = Field(default_factory=lambda: ["subcentre", "point"], min_length=1)
+    stage_add: dict[str, Count] = Field(default_factory=dict)  # new sites per staged tier
     capacity: bool = False
     time_limit_s: Positive = 120.0
     mip_rel_gap: Annotated[float, Field(ge=0, lt=1)] = 0.005
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        if self.add is not None and self.target is not None:
+            raise ValueError("give add or target, not both")
+        twice = sorted({t for t in self.tiers if self.tiers.count(t) > 1})
+        if twice:
+            raise ValueError(f"tiers names {', '.join(twice)} more than once")
+        stray = [t for t in self.stage_add if t not in self.tiers]
+        if stray:
+            raise ValueError(f"stage_add names {', '.join(stray)}, not among tiers = {self.tiers}")
+        return self
 
 
 class FacilityType(_Section):
@@ -220,6 +257,13 @@ class Output(_Section):
     print_map: Path | None = None  # also a printable static map (.png or .pdf)
     paper: Literal["A4", "A3"] = "A4"
 
+    @field_validator("print_map")
+    @classmethod
+    def _printable(cls, v: Path | None) -> Path | None:
+        if v is not None and v.suffix.lower() not in (".png", ".pdf"):
+            raise ValueError(f"a .png or .pdf file, not {v.name!r}")
+        return v
+
 
 class Scenario(_Section):
     """A validated scenario. Build with :func:`load_scenario`."""
@@ -242,6 +286,8 @@ class Scenario(_Section):
     plan: Plan = Field(default_factory=Plan)
     output: Output = Field(default_factory=Output)
     source: Path | None = Field(default=None, exclude=True)  # the scenario file
+    # Write paths as the scenario file gave them (see WRITE_KEYS): only these are confined.
+    _file_writes: dict[str, Path] = PrivateAttr(default_factory=dict)
 
     @field_validator("name")
     @classmethod
@@ -339,6 +385,23 @@ class Scenario(_Section):
             raise ScenarioError(f"{self.source}: {message}")
         return code
 
+    @model_validator(mode="after")
+    def _plan_tiers_known(self) -> Scenario:
+        known = self.known_tiers
+        for key, names in (("tier", [self.plan.tier]), ("tiers", self.plan.tiers)):
+            unknown = [t for t in names if t not in known]
+            if unknown:
+                raise ValueError(
+                    f"plan.{key}: unknown tier {', '.join(map(repr, unknown))}"
+                    f" (known: {', '.join(known)})"
+                )
+        return self
+
+    @property
+    def known_tiers(self) -> list[str]:
+        """Tiers a plan may name: the built-in tiers and the scenario's declared types."""
+        return list(dict.fromkeys([*self.vocabulary.codes, *self.walk.tier_threshold_min]))
+
     # Resolved locations ----------------------------------------------------------------------
 
     @property
@@ -354,15 +417,87 @@ class Scenario(_Section):
 
     @property
     def output_dir(self) -> Path:
+        self.check_writes(["[output] dir"])
         return self.output.dir or Path("results") / self.name
 
     @property
     def map_path(self) -> Path:
+        self.check_writes(["[output] map"])
         return self.output.map or Path("maps") / f"{self.name}.html"
 
     @property
+    def print_map_path(self) -> Path | None:
+        self.check_writes(["[output] print_map"])
+        return self.output.print_map
+
+    @property
     def cache_dir(self) -> Path:
+        self.check_writes(["[network] cache_dir"])
         return self.input_path(self.network.cache_dir)
+
+    def set_output(self, key: str, value: Any, *, label: str | None = None) -> None:
+        """Set one ``[output]`` setting, validated as in a scenario file.
+
+        A path set here is the caller's own choice (``--out``/``--map`` on the command line)
+        and is not confined to the scenario's folder.
+
+        Parameters
+        ----------
+        key
+            Field of ``[output]``, e.g. ``"dir"`` or ``"basemap"``.
+        value
+            New value.
+        label
+            How the setting is named in an error message (default ``[output] <key>``).
+
+        Raises
+        ------
+        ScenarioError
+            One line naming the setting and the value when the value is not valid.
+        """
+        try:
+            checked = Output.model_validate({**self.output.model_dump(), key: value})
+        except ValidationError as exc:
+            msg = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            raise ScenarioError(f"{label or f'[output] {key}'} {value}: {msg}") from None
+        setattr(self.output, key, getattr(checked, key))
+        self._file_writes.pop(f"[output] {key}", None)
+
+    def check_writes(self, keys: list[str] | None = None) -> None:
+        """Refuse write paths from the scenario file that lead outside its folder and the cwd.
+
+        Parameters
+        ----------
+        keys
+            Which of :data:`WRITE_KEYS` to check (default: all).
+
+        Raises
+        ------
+        ScenarioError
+            One line per refused path, naming the scenario file, the key and the value.
+        """
+        lines = []
+        for key in WRITE_KEYS if keys is None else keys:
+            section, name, instead = WRITE_KEYS[key]
+            value = getattr(getattr(self, section), name)
+            if value is None or self._file_writes.get(key) != value:
+                continue  # a default, or set by the caller: theirs to choose
+            # Cache paths are read like input paths (scenario folder), outputs from the cwd.
+            where = self.input_path(value) if section == "network" else Path(value).expanduser()
+            if not _confined(where, [self.folder, Path.cwd()]):
+                lines.append(
+                    f"{self.source}: {key} = {str(value)!r} is outside the scenario's folder"
+                    f" ({self.folder}) and the working directory ({Path.cwd()}); a scenario file"
+                    f" may only write inside them: {instead}"
+                )
+        if lines:
+            raise ScenarioError("\n".join(lines))
+
+
+def _confined(path: Path, folders: list[Path]) -> bool:
+    """Whether ``path``, resolved (``..`` and symlinks followed), lies inside one of ``folders``."""
+    real = path.resolve()
+    return any(real.is_relative_to(folder.resolve()) for folder in folders)
 
 
 def _location(text: str, loc: tuple[Any, ...]) -> str:
@@ -377,9 +512,9 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number of the innermost key of ``loc`` in the TOML text."""
     keys = [p for p in loc if isinstance(p, str)]
     for key in reversed(keys):
-        m = re.search(rf"^\s*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
+        m = re.search(rf"^[ \t]*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
         if m is None:
-            m = re.search(rf"^\s*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
+            m = re.search(rf"^[ \t]*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
         if m is not None:
             return text.count("\n", 0, m.start()) + 1
     return None
@@ -407,9 +542,12 @@ def load_scenario(path: str | Path) -> Scenario:
         lines = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            named = re.match(r"(\w+(?:\.\w+)+): (.*)", msg) if not loc else None
+            if named:  # a check across sections names its own key, e.g. plan.tiers
+                loc, msg = tuple(named.group(1).split(".")), named.group(2)
             where = _location(text, loc) or "(top level)"
             line = _line_of(text, loc)
-            msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling)"
             elif err["type"] == "missing":
@@ -417,6 +555,10 @@ def load_scenario(path: str | Path) -> Scenario:
             lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
         raise ScenarioError("\n".join(lines)) from exc
     scenario.source = path.resolve()
+    for key, (section, name, _) in WRITE_KEYS.items():
+        part = getattr(scenario, section)
+        if name in part.model_fields_set and getattr(part, name) is not None:
+            scenario._file_writes[key] = getattr(part, name)
     missing = []
     for label, p in _input_files(scenario):
         if p is not None and not p.exists():

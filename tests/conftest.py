@@ -199,13 +199,13 @@ SMALL_SCENARIO = FIXTURES / "scenario_small"
 def copy_small_scenario(
     tmp: Path, edges: Path, *, extra: str = "", map_name: str = "map.html"
 ) -> Path:
-    """Copy the small scenario to ``tmp/scenario`` with the network by absolute path, results in
-    ``tmp/out`` and the map at ``tmp/<map_name>``; ``extra`` TOML is appended. Returns the
-    scenario file."""
+    """Copy the small scenario into ``tmp`` with the network by absolute path, results in
+    ``tmp/out`` and the map at ``tmp/<map_name>`` (inside the scenario's folder, where a scenario
+    may write); ``extra`` TOML is appended. Returns the scenario file."""
     import shutil
 
-    folder = tmp / "scenario"
-    shutil.copytree(SMALL_SCENARIO, folder)
+    folder = tmp
+    shutil.copytree(SMALL_SCENARIO, folder, dirs_exist_ok=True)
     toml = (folder / "scenario.toml").read_text(encoding="utf-8")
     toml = toml.replace("../../../../shared/data/wuhan_streets_osm.parquet", edges.as_posix())
     toml = toml.replace('dir = "results/small"', f'dir = "{(tmp / "out").as_posix()}"')

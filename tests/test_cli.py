@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -19,7 +21,10 @@ import pytest
 from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
+from coverage import pipeline
 from coverage.cli import app
+from coverage.errors import NetworkError
+from coverage.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -243,3 +248,234 @@ def test_killed_run_leaves_previous_results_readable(small, tmp_path):
         pd.read_csv(out / "summary.csv", encoding="utf-8-sig")["share"],
         pd.read_csv(pd.io.common.BytesIO(before["summary.csv"]), encoding="utf-8-sig")["share"],
     )
+
+
+# --- settings are checked before anything is loaded -----------------------------------------
+
+
+@pytest.fixture
+def offline(tmp_path) -> Path:
+    """The small scenario with a network file that is not one: reading it would fail."""
+    fake = tmp_path / "streets.parquet"
+    fake.write_bytes(b"not a network")
+    return copy_small_scenario(tmp_path, fake, extra="\n[plan]\ngrid_spacing_m = 150\n")
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[str]:
+    """Every attempt to load the area or the network, each stopped with a NetworkError."""
+    calls: list[str] = []
+
+    def stop(name: str):
+        def loader(*args, **kwargs):
+            calls.append(name)
+            raise NetworkError(f"{name} was called")
+
+        return loader
+
+    monkeypatch.setattr(pipeline, "load_area", stop("load_area"))
+    monkeypatch.setattr(pipeline, "load_network", stop("load_network"))
+    return calls
+
+
+def _errors(res) -> list[str]:
+    """The error lines of a failed command (exit 1), each a single ``error: ...`` line."""
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert res.exit_code == 1, res.output
+    assert lines and all(ln.startswith("error: ") for ln in lines), res.output
+    assert "Traceback" not in res.output
+    return lines
+
+
+def _one_error(res) -> str:
+    lines = _errors(res)
+    assert len(lines) == 1, res.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["plan", "--add", "3", "--target", "0.9"], "give --add or --target, not both"),
+        (["plan", "--add", "0"], "--add 0: give a whole number of new sites, at least 1"),
+        (["plan", "--target", "1.5"], "--target 1.5: give a share between 0 and 1"),
+        (["plan", "--tier", "pont", "--add", "2"], "unknown tier 'pont'; known tiers: centre ("),
+        (["plan", "--tiers"], "say how many subcentre sites to add: --stage subcentre=N"),
+        (["plan", "--stage", "subcentre=2"], "say how many point sites to add: --stage point=N"),
+        (["plan", "--stage", "pont=2"], "--stage pont=2: 'pont' is not a staged tier"),
+        (["plan", "--stage", "point=0"], "--stage point=0: give a whole number of new sites"),
+        (["plan", "--stage", "point=2.5"], "--stage point=2.5: give a whole number of new sites"),
+        (["plan", "--stage", "point"], "--stage point: write TIER=N"),
+        (["plan", "--stage", "point=2,point=3"], "--stage point=3: point is given more than once"),
+        (["plan", "--stage", "point=2", "--add", "3"], "both set the point stage: give one"),
+        (["plan", "--tiers", "--tier", "point"], "--tier is for a one-stage plan"),
+        (["plan", "--add", "2", "--model", "pmedain"], "--model pmedain: use mclp, lscp, backup"),
+        (["plan", "--add", "2", "--time-limit", "0"], "--time-limit 0.0: give seconds"),
+        (["run", "--basemap", "gaode"], "--basemap gaode: Input should be 'osm', 'amap'"),
+        (["run", "--lang", "fr"], "--lang fr: use zh or en"),
+        (["map", "--paper", "A5"], "--paper A5: A4 or A3"),
+        (["map", "--print", "m.jpg"], "--print m.jpg: a .png or .pdf file"),
+        (["catchments", "--bands", "5,x"], "--bands 5,x: not a list of minutes"),
+        (["catchments", "--bands", "0,5"], "--bands 0,5: every band must be a number of minutes"),
+        (["catchments", "--method", "fast"], "--method fast: 'fast' is not 'grid' or 'exact'"),
+        (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
+        (["report", "--target", "0"], "--target 0.0: a share between 0 and 1"),
+    ],
+)
+def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expected):
+    res = runner.invoke(app, [args[0], str(offline), *args[1:]])
+    assert expected in _one_error(res)
+    assert loads == []
+
+
+def test_bad_plan_setting_in_the_scenario_fails_before_loading(offline, loads):
+    with offline.open("a", encoding="utf-8") as f:
+        f.write('tiers = ["subcentre", "pont"]\n')
+    line = _one_error(runner.invoke(app, ["plan", str(offline), "--tiers"]))
+    assert f"{offline}:" in line and "plan: tiers: unknown tier 'pont'" in line
+    assert loads == []
+
+
+def test_the_settings_checks_let_good_settings_through_to_loading(offline, loads):
+    """The same fixtures let a valid command reach the loaders (so the tests above can fail)."""
+    with offline.open("a", encoding="utf-8") as f:
+        f.write("stage_add = { subcentre = 1, point = 2 }\n")
+    for args in (["plan", "--tiers"], ["plan", "--add", "2"], ["run", "--basemap", "amap"]):
+        line = _one_error(runner.invoke(app, [args[0], str(offline), *args[1:]]))
+        assert "load_area was called" in line
+    assert loads == ["load_area"] * 3
+
+
+# --- where a scenario may write -------------------------------------------------------------
+
+
+def _writes_elsewhere(scenario: Path, elsewhere: Path) -> None:
+    toml = scenario.read_text(encoding="utf-8")
+    toml = re.sub(r'(?m)^dir = ".*"$', f'dir = "{(elsewhere / "out").as_posix()}"', toml)
+    toml = re.sub(r'(?m)^map = ".*"$', f'map = "{(elsewhere / "m.html").as_posix()}"', toml)
+    scenario.write_text(toml, encoding="utf-8")
+
+
+def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
+    offline, loads, tmp_path_factory
+):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    _writes_elsewhere(offline, elsewhere)
+    mine = tmp_path_factory.mktemp("mine")
+    refused = {
+        "dir": f"error: {offline}: [output] dir = '{(elsewhere / 'out').as_posix()}' is outside",
+        "map": f"error: {offline}: [output] map = '{(elsewhere / 'm.html').as_posix()}' is outside",
+    }
+    hint = {"dir": "pass --out on the command line instead", "map": "pass --map on the command "
+            "line instead"}  # fmt: skip
+    for args, keys in (
+        (["run"], ["dir", "map"]),
+        (["plan", "--add", "2"], ["dir", "map"]),
+        (["plan", "--add", "2", "--out", str(mine / "out")], ["map"]),
+        (["report"], ["dir"]),
+        (["catchments"], ["dir"]),
+        (["map"], ["map"]),
+    ):
+        lines = _errors(runner.invoke(app, [args[0], str(offline), *args[1:]]))
+        assert len(lines) == len(keys), (args, lines)
+        for line, key in zip(lines, keys, strict=True):
+            assert line.startswith(refused[key]) and line.endswith(hint[key]), (args, line)
+    assert loads == []
+    # The command line's own paths are the user's choice: the run goes on to loading.
+    for args in (
+        ["run", "--out", str(mine / "out"), "--map", str(mine / "m.html")],
+        ["plan", "--add", "2", "--out", str(mine / "out"), "--map", str(mine / "p.html")],
+        ["report", "--out", str(mine / "r.html")],
+        ["catchments", "--out", str(mine / "c.gpkg")],
+        ["map", "--out", str(mine / "m.html")],
+    ):
+        line = _one_error(runner.invoke(app, [args[0], str(offline), *args[1:]]))
+        assert "load_area was called" in line, args
+    assert not list(elsewhere.iterdir())
+
+
+# --- the documented commands ----------------------------------------------------------------
+
+
+@pytest.mark.realdata
+def test_plan_tiers_with_stages_from_the_scenario_and_the_command_line(small, tmp_path_factory):
+    """Sub-centres as many as [plan] stage_add says, points as many as --stage says; the
+    scenario's own output paths are refused, so the plan is written where --out/--map say."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    _writes_elsewhere(small, elsewhere)
+    with small.open("a", encoding="utf-8") as f:
+        f.write("stage_add = { subcentre = 2, point = 4 }\n")
+    mine = tmp_path_factory.mktemp("mine")
+    res = runner.invoke(
+        app,
+        ["plan", str(small), "--stage", "point=3", "--out", str(mine / "out"),
+         "--map", str(mine / "plan.html")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    stages = pd.read_csv(mine / "out" / "plan" / "plan_summary.csv", encoding="utf-8-sig")
+    assert stages["tier"].tolist() == ["subcentre", "point"]
+    assert stages["model"].tolist() == ["p_median", "mclp"]
+    assert stages["requested"].tolist() == [2, 3]
+    prop = pd.read_csv(mine / "out" / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
+    assert prop.groupby("tier").size().to_dict() == {"point": 3, "subcentre": 2}
+    html = (mine / "plan.html").read_text(encoding="utf-8")
+    assert html.count("data-rank=") == 5
+    assert not list(elsewhere.iterdir())
+
+
+@pytest.mark.realdata
+def test_report_writes_the_plan_map_given_with_map(small, tmp_path):
+    res = runner.invoke(
+        app,
+        ["report", str(small), "--add", "2", "--out", str(tmp_path / "r.html"),
+         "--map", str(tmp_path / "r_map.html")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "r.html").is_file()
+    html = (tmp_path / "r_map.html").read_text(encoding="utf-8")
+    assert html.count("data-rank=") == 2 and "<script src=" not in html
+
+
+@pytest.mark.realdata
+def test_the_sample_scenario_has_its_staged_plan():
+    """`coverage plan data/wuhan/scenario.toml --tiers` needs no more settings (README)."""
+    s = load_scenario(ROOT / "data" / "wuhan" / "scenario.toml")
+    assert pipeline.plan_stages(s, staged=True) == [
+        ("subcentre", "pmedian", 3, None),
+        ("point", "mclp", 5, None),
+    ]
+    # The command line changes one stage and keeps the other.
+    assert pipeline.plan_stages(s, stage_add={"point": 8}) == [
+        ("subcentre", "pmedian", 3, None),
+        ("point", "mclp", 8, None),
+    ]
+    # --add / --target set the last stage over [plan] stage_add.
+    assert pipeline.plan_stages(s, staged=True, add=7)[-1] == ("point", "mclp", 7, None)
+    assert pipeline.plan_stages(s, staged=True, target=0.9)[-1] == ("point", "lscp", None, 0.9)
+    # One stage: [plan] tier and add, unless the command line says otherwise.
+    assert pipeline.plan_stages(s) == [("point", "mclp", 50, None)]
+    assert pipeline.plan_stages(s, target=0.95) == [("point", "lscp", None, 0.95)]
+    assert pipeline.plan_stages(s, tier="subcentre", add=2, model="pmedian") == [
+        ("subcentre", "pmedian", 2, None)
+    ]
+
+
+def _quick_tour() -> list[list[str]]:
+    """The README's Quick tour commands, as argument lists (comments dropped)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Quick tour", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    return [shlex.split(ln, comments=True) for ln in block.splitlines() if ln.strip()]
+
+
+def test_quick_tour_commands_and_options_exist():
+    tour = _quick_tour()
+    assert len(tour) >= 10 and all(args[0] == "coverage" for args in tour)
+    assert ["coverage", "plan", "data/wuhan/scenario.toml", "--tiers"] in tour
+    for args in tour:
+        cmd, scenario, *rest = args[1:]
+        assert (ROOT / scenario).is_file(), args
+        res = runner.invoke(app, [cmd, "--help"], env={"COLUMNS": "240", "NO_COLOR": "1"})
+        assert res.exit_code == 0, res.output
+        shown = set(re.findall(r"--[a-z][\w-]*", res.output))
+        for opt in (a for a in rest if a.startswith("--")):
+            assert opt in shown, f"{' '.join(args)}: {opt} is not an option of `coverage {cmd}`"

@@ -164,9 +164,9 @@ def test_cli_report_errors(tmp_path):
     assert len(lines) == 1 and "scenario file not found" in lines[0]
     assert "Traceback" not in res.output
     res = runner.invoke(app, ["report", "x.toml", "--add", "2", "--target", "0.9"])
-    assert res.exit_code == 2 and "not both" in res.output
+    assert res.exit_code == 1 and "not both" in res.output
     res = runner.invoke(app, ["report", "x.toml", "--target", "1.5"])
-    assert res.exit_code == 2
+    assert res.exit_code == 1 and "--target 1.5: a share between 0 and 1" in res.output
 
 
 @pytest.mark.realdata

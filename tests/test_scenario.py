@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,134 @@ def test_scenario_needs_a_facility_or_candidate_layer(tmp_path):
     text = GOOD.split("[[facilities]]")[0] + '[[demand]]\npath = "dem.csv"\nweight = "w"\n'
     with pytest.raises(ScenarioError, match="at least one \\[\\[facilities\\]\\]"):
         load_scenario(_write(tmp_path, text))
+
+
+# --- where a scenario file may write ---------------------------------------------------------
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    """``scen/`` holds the scenario, the command runs in ``run/``; ``elsewhere/`` is neither."""
+    for name in ("scen", "run", "elsewhere"):
+        (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path / "run")
+    return tmp_path
+
+
+def _with_writes(folder: Path, output: str = "", cache: str | None = None) -> Path:
+    text = GOOD + ("\n[output]\n" + output if output else "")
+    if cache is not None:
+        text = text.replace('place = "江北区, 重庆市, 中国"', f'place = "x"\ncache_dir = "{cache}"')
+    return _write(folder, text)
+
+
+@pytest.mark.parametrize(
+    ("output", "key", "attr"),
+    [
+        ('dir = "{tmp}/elsewhere/out"', "[output] dir", "output_dir"),  # absolute, elsewhere
+        ('dir = "../../x"', "[output] dir", "output_dir"),  # climbs out of the cwd
+        ('map = "../elsewhere/m.html"', "[output] map", "map_path"),  # a sibling of the cwd
+        ('map = "{tmp}/scen/link/m.html"', "[output] map", "map_path"),  # symlink in the folder
+        ('print_map = "{tmp}/run/link/p.pdf"', "[output] print_map", "print_map_path"),  # in cwd
+    ],
+)
+def test_scenario_output_outside_its_folder_and_the_cwd_is_refused(places, output, key, attr):
+    (places / "scen" / "link").symlink_to(places / "elsewhere")
+    (places / "run" / "link").symlink_to(places / "elsewhere")
+    line = output.format(tmp=places.as_posix())
+    s = load_scenario(_with_writes(places / "scen", line))  # loading is fine: nothing written
+    value = line.split(" = ")[1].strip('"')
+    with pytest.raises(ScenarioError) as info:
+        getattr(s, attr)  # every writer asks for the path through these properties
+    msg = str(info.value)
+    assert len(msg.splitlines()) == 1
+    assert msg.startswith(f"{places / 'scen' / 'scenario.toml'}: {key} = '{value}' is outside")
+    option = {"[output] dir": "--out", "[output] map": "--map"}.get(key, "--print")
+    assert f"pass {option}" in msg
+    with pytest.raises(ScenarioError, match=re.escape(key)):
+        s.check_writes()
+
+
+@pytest.mark.parametrize("cache", ["../elsewhere/cache", "link", "{tmp}/elsewhere"])
+def test_scenario_cache_outside_is_refused(places, cache):
+    (places / "scen" / "link").symlink_to(places / "elsewhere")
+    s = load_scenario(_with_writes(places / "scen", cache=cache.format(tmp=places.as_posix())))
+    with pytest.raises(ScenarioError, match=r"\[network\] cache_dir = .* is outside"):
+        _ = s.cache_dir
+
+
+def test_scenario_outputs_inside_its_folder_or_the_cwd_are_allowed(places):
+    (places / "run" / "inner").mkdir()
+    (places / "run" / "inner" / "link").symlink_to(places / "scen")  # points into the folder
+    lines = (
+        'dir = "results/../results/x"\n'  # cwd-relative, `..` staying inside
+        f'map = "{places.as_posix()}/scen/maps/m.html"\n'  # inside the scenario's folder
+        'print_map = "inner/link/p.png"\n'  # through a symlink that stays inside the folder
+    )
+    s = load_scenario(_with_writes(places / "scen", lines, cache="cache"))
+    s.check_writes()
+    assert s.output_dir == Path("results/../results/x")
+    assert s.map_path == places / "scen" / "maps" / "m.html"
+    assert s.print_map_path == Path("inner/link/p.png")
+    assert s.cache_dir == places.resolve() / "scen" / "cache"
+
+
+def test_paths_set_by_the_caller_are_not_confined(places):
+    far = places / "elsewhere" / "out"
+    s = load_scenario(_with_writes(places / "scen", f'dir = "{far.as_posix()}"\nmap = "../m.html"'))
+    s.set_output("dir", far, label="--out")  # the same path, now the user's own choice
+    s.set_output("map", places / "elsewhere" / "m.html")
+    s.check_writes()
+    assert s.output_dir == far and s.map_path == places / "elsewhere" / "m.html"
+    # A default is never refused (it is inside the cwd by construction).
+    assert load_scenario(_write(places / "scen", GOOD)).map_path == Path("maps/t.html")
+
+
+def test_set_output_validates_like_the_file(tmp_path):
+    s = load_scenario(_write(tmp_path, GOOD))
+    with pytest.raises(ScenarioError, match=r"^--basemap gaode: Input should be 'osm', 'amap'"):
+        s.set_output("basemap", "gaode", label="--basemap")
+    assert s.output.basemap == "osm"
+    with pytest.raises(ScenarioError, match=r"^\[output\] print_map m.jpg: a .png or .pdf file"):
+        s.set_output("print_map", Path("m.jpg"))
+    s.set_output("basemap", "amap")
+    assert s.output.basemap == "amap"
+
+
+# --- [plan] settings checked when the file is read ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plan", "expected"),
+    [
+        ('tiers = ["subcentre", "pont"]', r"plan: tiers: unknown tier 'pont'; known tiers: centre \("),
+        ('tier = "站点"', r"plan: tier: unknown tier '站点'; known tiers: centre \("),
+        ('tiers = ["point", "point"]', r"plan: tiers names point more than once"),
+        ("tiers = []", r"plan.tiers: List should have at least 1 item"),
+        ("stage_add = { centre = 1 }", r"plan: stage_add names centre, not among tiers"),
+        ("stage_add = { point = 0 }", r"plan.stage_add.point: Input should be greater than or"),
+        ("stage_add = { point = 2.5 }", r"plan.stage_add.point: Input should be a valid integer"),
+        ("add = 0", r"plan.add: Input should be greater than or equal to 1"),
+        ("add = 5\ntarget = 0.9", r"plan: give add or target, not both"),
+        ("target = 1.2", r"plan.target: Input should be less than or equal to 1"),
+    ],
+)
+def test_bad_plan_settings_fail_when_the_file_is_read(tmp_path, plan, expected):
+    p = _write(tmp_path, GOOD + "\n[plan]\n" + plan + "\n")
+    with pytest.raises(ScenarioError, match=expected) as info:
+        load_scenario(p)
+    # One line, pointing at the line of the key it names (or the [plan] header).
+    m = re.fullmatch(rf"{re.escape(str(p))}:(\d+): (plan[\w.]*): .*", str(info.value))
+    assert m is not None, str(info.value)
+    named = p.read_text(encoding="utf-8").splitlines()[int(m.group(1)) - 1]
+    key = m.group(2).split(".")[1] if "." in m.group(2) else None
+    assert named.startswith(f"{key} =") if key else named == "[plan]"
+
+
+def test_plan_tiers_may_be_those_with_their_own_threshold(tmp_path):
+    # A tier outside the vocabulary is declared as a type (a bare threshold key is an error).
+    text = GOOD.replace("centre = 20", "centre = 20\ncommunity = 12")
+    text += '\n[types.community]\nlabel_zh = "社区驿站"\n'
+    s = load_scenario(_write(tmp_path, text + '\n[plan]\ntiers = ["community", "point"]\n'))
+    assert s.plan.tiers == ["community", "point"]
+    assert s.known_tiers == ["centre", "subcentre", "point", "outdoor_station", "community"]

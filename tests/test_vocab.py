@@ -217,7 +217,7 @@ def test_scenario_declares_types_and_normalises_tier_names(tmp_path):
             "[walk.tier_threshold_min]\nsupercentre = 20\n",
             "",
             "",
-            r"scenario.toml:5: walk: tier_threshold_min: unknown tier 'supercentre' \(known: "
+            r"scenario.toml:6: walk: tier_threshold_min: unknown tier 'supercentre' \(known: "
             r"centre, subcentre, point, outdoor_station;.*\[types\.<code>\]\)$",
         ),
         (  # declared types are known keys; others still are not

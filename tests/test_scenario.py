@@ -216,7 +216,10 @@ def test_set_output_validates_like_the_file(tmp_path):
 @pytest.mark.parametrize(
     ("plan", "expected"),
     [
-        ('tiers = ["subcentre", "pont"]', r"plan: tiers: unknown tier 'pont'; known tiers: centre \("),
+        (
+            'tiers = ["subcentre", "pont"]',
+            r"plan: tiers: unknown tier 'pont'; known tiers: centre \(",
+        ),
         ('tier = "站点"', r"plan: tier: unknown tier '站点'; known tiers: centre \("),
         ('tiers = ["point", "point"]', r"plan: tiers names point more than once"),
         ("tiers = []", r"plan.tiers: List should have at least 1 item"),

@@ -1,10 +1,64 @@
 """coverage: street-network service-coverage planning for tiered worker service facilities.
 
-Data flows one way: network → routing → catchments / analysis → siting → maps / reports.
+Data flows one way: scenario → inputs → network → routing → catchments / analysis → planning
+→ maps, figures, report. Submodules are imported on first use (``coverage.pipeline``,
+``coverage.siting`` …), so ``import coverage`` stays cheap and ``coverage.errors`` can be used
+without loading geopandas or folium.
 """
 
-from coverage.errors import InputError, ScenarioError
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-__all__ = ["InputError", "ScenarioError", "__version__"]
+from coverage.errors import CoverageError, InputError, NetworkError, Problem, ScenarioError
+
+try:
+    __version__: str = version("coverage-planner")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+#: Submodules reachable as attributes of the package (``coverage.pipeline`` …), loaded lazily.
+_SUBMODULES: frozenset[str] = frozenset(
+    {
+        "analysis",
+        "catchments",
+        "cli",
+        "datum",
+        "errors",
+        "excel",
+        "io",
+        "maps",
+        "network",
+        "pipeline",
+        "planning",
+        "report",
+        "routing",
+        "scenario",
+        "settings",
+        "siting",
+        "tables",
+        "validation",
+        "vocab",
+    }
+)
+
+__all__ = [
+    "CoverageError",
+    "InputError",
+    "NetworkError",
+    "Problem",
+    "ScenarioError",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"coverage.{name}")
+    raise AttributeError(f"module 'coverage' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_SUBMODULES})

@@ -37,6 +37,15 @@ from coverage import settings
 from coverage.network import WalkNetwork
 from coverage.routing import Reach
 
+__all__ = [
+    "reached_segments",
+    "reached_stretches",
+    "segment_geometries",
+    "catchments",
+    "group_catchments",
+    "union_by",
+]
+
 _FAR = 1e9  # field value of grid points no reached stretch is near
 _CHUNK = 64  # most sources traced together (their distance entries are held at once)
 

@@ -28,6 +28,8 @@ import pandas as pd
 from coverage import vocab
 from coverage.io import formula_like, write_with
 
+__all__ = ["SHEETS", "HEADERS", "VALUES", "sheet_name", "header", "display_width", "write_workbook"]
+
 #: Sheet names: our key → (Chinese, English).
 SHEETS: dict[str, tuple[str, str]] = {
     "summary": ("汇总", "Summary"),

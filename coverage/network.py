@@ -30,6 +30,23 @@ from scipy.sparse import csgraph
 from coverage import settings
 from coverage.errors import NetworkError
 
+__all__ = [
+    "EDGE_TABLE_SUFFIXES",
+    "OSM_SUFFIXES",
+    "GRAPHML_SUFFIXES",
+    "WalkNetwork",
+    "from_edges",
+    "subset",
+    "largest_component",
+    "clip",
+    "from_graph",
+    "read_edge_table",
+    "read_osm",
+    "download",
+    "geocode_area",
+    "load",
+]
+
 log = logging.getLogger(__name__)
 
 EDGE_TABLE_SUFFIXES = (".parquet", ".geoparquet", ".gpkg", ".shp", ".geojson", ".json", ".fgb")

@@ -23,6 +23,18 @@ from scipy.sparse import csgraph
 from coverage import settings
 from coverage.network import WalkNetwork, _csr_min
 
+__all__ = [
+    "Snapped",
+    "snap",
+    "snapped_points",
+    "Reach",
+    "reach",
+    "nearest",
+    "same_edge_pairs",
+    "point_times",
+    "nearest_point_times",
+]
+
 #: Sources are routed in chunks so the dense rows scipy returns stay small (chunk × nodes).
 _CHUNK = 128
 

@@ -2,6 +2,25 @@
 
 from coverage.vocab import TIER_CODES
 
+__all__ = [
+    "walk_speed_kmh",
+    "threshold_min",
+    "bands_min",
+    "steps_penalty",
+    "max_snap_m",
+    "walk_off_m",
+    "circle_radius_m",
+    "non_walkable_highways",
+    "not_street_highways",
+    "foot_allowed",
+    "foot_forbidden",
+    "access_forbidden",
+    "pedestrian_highways",
+    "tiers",
+    "cache_folder",
+    "lang",
+]
+
 #: Walking speed in km/h (a common planning value; elderly walkers are nearer 3.6).
 walk_speed_kmh: float = 4.5
 

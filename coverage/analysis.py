@@ -18,6 +18,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from scipy import sparse
@@ -93,7 +94,9 @@ def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
     return vocab.tier_order(tiers)
 
 
-def _threshold_of(tiers: np.ndarray, default_min: float, per_tier: Mapping[str, float]):
+def _threshold_of(
+    tiers: np.ndarray, default_min: float, per_tier: Mapping[str, float]
+) -> npt.NDArray[np.float64]:
     return np.array([float(per_tier.get(t, default_min)) for t in tiers], dtype=float)
 
 
@@ -287,7 +290,9 @@ def _keep(m: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
     return sparse.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
-def _label(dem: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str) -> np.ndarray:
+def _label(
+    dem: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, name_field: str
+) -> npt.NDArray[np.object_]:
     """Name of the zone containing each point ('' outside every zone; first zone on overlaps)."""
     if name_field not in zones:
         raise ValueError(
@@ -337,7 +342,7 @@ def summarize(
     thresholds: Mapping[str, float],
     *,
     services: Sequence[str] | None = None,
-    facility_subdistricts: Sequence[str] | None = None,
+    facility_subdistricts: Sequence[str] | npt.NDArray[np.object_] | None = None,
 ) -> pd.DataFrame:
     """Weighted coverage table.
 
@@ -406,7 +411,9 @@ def summarize(
     return pd.DataFrame(rows)
 
 
-def _circle_for(facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, members: np.ndarray):
+def _circle_for(
+    facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, members: np.ndarray
+) -> npt.NDArray[np.bool_]:
     """Circle coverage by a subset of facilities (recomputed: the subset changes the answer)."""
     radius = demand.attrs.get("circle_radius_m", settings.circle_radius_m)
     crs = demand.attrs.get("metric_crs")

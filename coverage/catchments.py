@@ -21,13 +21,14 @@ Two ways to draw the same set:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import shapely
 from contourpy import FillType, contour_generator
 from scipy import sparse
@@ -36,6 +37,9 @@ from shapely import ops
 from coverage import settings
 from coverage.network import WalkNetwork
 from coverage.routing import Reach
+
+if TYPE_CHECKING:
+    from contourpy._contourpy import FillReturn_ChunkCombinedOffsetOffset
 
 __all__ = [
     "reached_segments",
@@ -222,7 +226,7 @@ def _pieces(net: WalkNetwork) -> tuple[np.ndarray, ...]:
     ``m0`` is where a piece starts, in metres along its segment, and ``total`` the segment's
     drawn length, so a stretch ``[start, end]`` (fractions) clips each piece in metres.
     """
-    cached = getattr(net, "_pieces", None)
+    cached: tuple[np.ndarray, ...] | None = getattr(net, "_pieces", None)
     if cached is not None:
         return cached
     xy, idx = shapely.get_coordinates(net.edges.geometry.values, return_index=True)
@@ -399,15 +403,20 @@ def _trace_band(
     k, g, d = table.partial(edge[part], start[part], end[part])
     np.minimum.at(canvas, g + offset[src[part]][k], d)
 
-    pts, ring_ofs, poly_ofs = contour_generator(
-        x=np.arange(grid.ni, dtype=float),
-        y=np.arange(height, dtype=float),
-        z=canvas.reshape(height, grid.ni),
-        fill_type=FillType.ChunkCombinedOffsetOffset,
-    ).filled(-1.0, level)
-    if pts[0] is None:
+    # contourpy types filled() as the union over fill types; this one is chosen by fill_type
+    chunk_pts, chunk_rings, chunk_polys = cast(
+        "FillReturn_ChunkCombinedOffsetOffset",
+        contour_generator(
+            x=np.arange(grid.ni, dtype=float),
+            y=np.arange(height, dtype=float),
+            z=canvas.reshape(height, grid.ni),
+            fill_type=FillType.ChunkCombinedOffsetOffset,
+        ).filled(-1.0, level),
+    )
+    # one chunk, whose three arrays are all None when nothing is traced
+    pts, ring_ofs, poly_ofs = chunk_pts[0], chunk_rings[0], chunk_polys[0]
+    if pts is None or ring_ofs is None or poly_ofs is None:
         return list(out.values())
-    pts, ring_ofs, poly_ofs = pts[0], ring_ofs[0], poly_ofs[0]
     # the tile of each polygon, from its first vertex (tiles never touch: far borders)
     label = np.full((height, grid.ni), -1, dtype=np.int32)
     for t in range(len(has)):
@@ -450,7 +459,14 @@ def _grid_catchments(
         for src, edge, start, end in per_band:
             cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])
 
-            def trace(k: int, src=src, edge=edge, start=start, end=end, cut=cut):
+            def trace(
+                k: int,
+                src: np.ndarray = src,
+                edge: np.ndarray = edge,
+                start: np.ndarray = start,
+                end: np.ndarray = end,
+                cut: npt.NDArray[np.intp] = cut,
+            ) -> list[shapely.Geometry]:
                 sl = slice(cut[k], cut[k + 1])
                 return _trace_band(
                     table, src[sl], edge[sl], start[sl], end[sl], chunks[k], walk_off_m
@@ -496,7 +512,7 @@ def _exact_catchments(
     walk_off_m: float,
     on_done: Callable[[int, int], None] | None,
 ) -> list[shapely.Geometry]:
-    jobs = []
+    jobs: list[np.ndarray] = []
     n = int(sources.max()) + 2 if len(sources) else 1
     for src, edge, start, end in per_band:
         bounds = np.searchsorted(src, np.arange(n))
@@ -507,7 +523,9 @@ def _exact_catchments(
 
 
 def _run(
-    build: Callable, jobs: list, on_done: Callable[[int, int], None] | None
+    build: Callable[[np.ndarray], shapely.Geometry],
+    jobs: list[np.ndarray],
+    on_done: Callable[[int, int], None] | None,
 ) -> list[shapely.Geometry]:
     """Build every polygon on a thread pool (GEOS and numpy release the GIL)."""
     out: list[shapely.Geometry] = []
@@ -624,7 +642,7 @@ def catchments(
 def group_catchments(
     net: WalkNetwork,
     r: Reach,
-    groups: np.ndarray | Sequence,
+    groups: np.ndarray | Sequence[Hashable],
     bands_min: Sequence[float] = settings.bands_min,
     walk_off_m: float = settings.walk_off_m,
     name: str = "group",
@@ -690,7 +708,7 @@ def _regroup(
 
 
 def union_by(
-    catch: gpd.GeoDataFrame, key: np.ndarray | list, name: str = "group"
+    catch: gpd.GeoDataFrame, key: np.ndarray | Sequence[Hashable], name: str = "group"
 ) -> gpd.GeoDataFrame:
     """Union catchments per group (e.g. per tier) and band."""
     df = catch.assign(**{name: np.asarray(key)[catch["source"].to_numpy()]})

@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS
@@ -289,9 +290,11 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     ambiguous = best["n"].to_numpy() <= second_n.reindex(best.index).fillna(0).to_numpy()
     resolved = pd.Series(~ambiguous, index=best.index)
 
-    def dist(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    def dist(p: npt.NDArray[np.float64], nodes: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
         b = best.loc[nodes]
-        return np.hypot(p[:, 0] - b["x"].to_numpy(), p[:, 1] - b["y"].to_numpy())
+        bx = np.asarray(b["x"], dtype=np.float64)
+        by = np.asarray(b["y"], dtype=np.float64)
+        return np.hypot(p[:, 0] - bx, p[:, 1] - by)
 
     u_ok = resolved.loc[u].to_numpy()
     v_ok = resolved.loc[v].to_numpy()
@@ -656,6 +659,16 @@ _FEATURE_KEYS = (
 # Ids for the pieces of ways cut at missing nodes: far above OSM's (~1.4e9 in 2025).
 _CUT_WAY_ID0 = 10**15
 
+_Entity = TypeVar("_Entity")
+
+
+def _only(kind: type[_Entity], entities: Iterable[object]) -> Iterator[_Entity]:
+    """The entities of an osmium reader that lets only ``kind`` through, typed as such (osmium
+    types every entity it yields as the union of all kinds)."""
+    for entity in entities:
+        assert isinstance(entity, kind), f"osmium yielded a {type(entity).__name__}"
+        yield entity
+
 
 def _way_left_out(tags: dict[str, str]) -> str | None:
     """Why an OSM way is not a walkable street (its report label), or None if it is one."""
@@ -740,7 +753,7 @@ def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
     )
     with osmium.SimpleWriter(str(out), overwrite=True) as writer:
         streets = _StreetWriter(writer)
-        for way in ways:
+        for way in _only(osmium.osm.Way, ways):
             n_ways += 1
             tags = {t.k: t.v for t in way.tags}
             if (reason := _way_left_out(tags)) is not None:
@@ -758,7 +771,7 @@ def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
             wanted = {ref for _, nodes, _ in waiting for ref, ll in nodes if ll is None}
             found = {
                 n.id: (n.location.lon, n.location.lat)
-                for n in osmium.FileProcessor(str(path), osmium.osm.NODE)
+                for n in _only(osmium.osm.Node, osmium.FileProcessor(str(path), osmium.osm.NODE))
                 if n.id in wanted and n.location.valid()
             }
             for way_id, nodes, tags in waiting:
@@ -885,14 +898,20 @@ def download(
     else:
         _writable_cache(Path(cache_dir))
         try:
-            opts = {"network_type": "walk", "retain_all": True, "simplify": False}
             with _osmnx(cache_dir):
                 if place is not None:
-                    G = ox.graph_from_place(place, **opts)
+                    G = ox.graph_from_place(
+                        place, network_type="walk", retain_all=True, simplify=False
+                    )
                 elif polygon is not None:
-                    G = ox.graph_from_polygon(polygon, **opts)
+                    G = ox.graph_from_polygon(
+                        polygon, network_type="walk", retain_all=True, simplify=False
+                    )
                 else:
-                    G = ox.graph_from_bbox(tuple(bbox), **opts)
+                    assert bbox is not None  # exactly one of the three is given (checked above)
+                    G = ox.graph_from_bbox(
+                        bbox, network_type="walk", retain_all=True, simplify=False
+                    )
             G = _simplify(G)
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
             raise NetworkError(

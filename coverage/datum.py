@@ -77,6 +77,61 @@ def normalize_datum(name: object) -> str | None:
     return DATUM_ALIASES.get(key)
 
 
+#: Other names a layer's ``crs`` may use for EPSG codes (compared like :data:`DATUM_ALIASES`).
+CRS_ALIASES: dict[str, int] = {"cgcs2000": 4490, "cgcs": 4490}
+
+_EPSG = re.compile(r"(?:epsg)?(\d{4,6})")
+
+
+def accepted_crs() -> str:
+    """The values a layer's ``crs`` accepts, for error messages (generated from the alias lists)."""
+    groups = []
+    for key in DATUMS:
+        # "4326" and "epsg4326" are EPSG codes, listed as such.
+        names = [a for a, k in DATUM_ALIASES.items() if k == key != a and not a[-1].isdigit()]
+        groups.append(f"{key} ({', '.join(names)})" if names else key)
+    return (
+        f"{', '.join(groups)}, cgcs2000 (cgcs; EPSG:4490) or an EPSG code such as 4326, "
+        '"EPSG:4326" or 32650 (case, spaces, hyphens and underscores do not matter)'
+    )
+
+
+def parse_crs(value: object) -> str | int:
+    """A layer's declared coordinate system in canonical form, or ValueError.
+
+    Only the documented names are accepted — ``wgs84``, ``gcj02``, ``bd09``, their aliases in
+    :data:`DATUM_ALIASES`, ``cgcs2000`` — and EPSG codes (``4326``, ``"EPSG:4326"``,
+    ``32650``), so that no misspelling can slip through as "some other CRS" and silently switch
+    the datum check off.
+
+    Returns
+    -------
+    str or int
+        ``"wgs84"``, ``"gcj02"`` or ``"bd09"`` (EPSG:4326 counts as ``"wgs84"``), or an EPSG code.
+
+    Raises
+    ------
+    ValueError
+        Naming the value and listing the accepted ones (:func:`accepted_crs`).
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | np.integer):
+        raise ValueError(f"crs must be a name or an EPSG code, not {value!r}; use {accepted_crs()}")
+    key = normalize_datum(value)
+    if key is not None:
+        return key
+    text = re.sub(r"[\s_\-:]", "", str(value).strip().lower())
+    code = CRS_ALIASES.get(text)
+    if code is None and (m := _EPSG.fullmatch(text)):
+        code = int(m.group(1))
+    if code is None:
+        raise ValueError(f"unknown coordinate system '{value}'; use {accepted_crs()}")
+    try:
+        crs = CRS.from_epsg(code)
+    except Exception as exc:
+        raise ValueError(f"unknown EPSG code {code}; use {accepted_crs()}") from exc
+    return "wgs84" if crs.equals(CRS.from_epsg(4326)) else code
+
+
 def in_china(lon: Any, lat: Any) -> np.ndarray:
     """Whether points fall in the rough extent of China (:data:`CHINA_BOUNDS`)."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)

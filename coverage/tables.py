@@ -609,26 +609,16 @@ def _target(crs: str | int | CRS, path: Path) -> _Target:
     """Translate a layer's declared coordinate system (``crs`` setting)."""
     if isinstance(crs, CRS):
         c = crs
-    elif isinstance(crs, int) or str(crs).strip().isdigit():
-        try:
-            c = CRS.from_epsg(int(crs))
-        except Exception as exc:
-            raise InputError(f"unknown EPSG code {crs}", path, field="crs") from exc
     else:
-        key = datum_mod.normalize_datum(crs)
-        if key is not None:
-            return _Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
-        text = str(crs).strip()
-        if text.lower().replace("-", "") in ("cgcs2000", "cgcs"):
-            text = "EPSG:4490"
+        # Only documented names and EPSG codes: anything else would pass as "some other CRS"
+        # and switch the datum check off.
         try:
-            c = CRS.from_user_input(text)
-        except Exception as exc:
-            raise InputError(
-                f"unknown coordinate system '{crs}' (use wgs84, gcj02, bd09 or an EPSG code)",
-                path,
-                field="crs",
-            ) from exc
+            key = datum_mod.parse_crs(crs)
+        except ValueError as exc:
+            raise InputError(str(exc), path, field="crs") from exc
+        if isinstance(key, str):
+            return _Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
+        c = CRS.from_epsg(key)
     if c.equals(CRS.from_epsg(4326)):
         return _Target("wgs84", c, "WGS-84")
     epsg = c.to_epsg()

@@ -44,7 +44,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from coverage import settings
+from coverage import datum, settings
 from coverage.errors import ScenarioError
 
 __all__ = ["Scenario", "load_scenario"]
@@ -146,6 +146,14 @@ class Layer(_Section):
     weight: str | None = None  # demand: the weight column
     kind: str | None = None  # demand: what the weight counts (workers, residents)
     role: Literal["candidate", "existing", "excluded"] | None = None  # candidates: default role
+    # points that fit the streets under another datum than crs: stop, warn and go on, or skip
+    datum_check: Literal["error", "warn", "off"] = "error"
+
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _known_crs(cls, v: object) -> str | int:
+        # Checked at load time, before any file is read; stored in canonical form.
+        return datum.parse_crs(v)
 
 
 class Plan(_Section):

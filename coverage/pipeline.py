@@ -202,6 +202,25 @@ def _read_layer(
     problems += found
     notes.append(tables.describe_columns(gdf))
     gdf = _defaults(gdf, layer, role)
+    if layer.datum_check != "off" and len(gdf):
+        # Before validation, which would drop points read in the wrong datum as off the streets
+        # or outside the area. EPSG codes are WGS-84-based.
+        key = datum.parse_crs(layer.crs)
+        findings = datum.check_datum(
+            gdf,
+            net.edges[["geometry"]],
+            declared=key if isinstance(key, str) else "wgs84",
+            per_row=True,
+        )
+        found, said = datum.review(
+            findings,
+            path,
+            crs=layer.crs,
+            strict=layer.datum_check == "error",
+            field=gdf.attrs.get("columns", {}).get("lon", "geometry"),
+        )
+        problems += found
+        notes += [f"{path.name}: {line}" for line in said]
     # Distance to the nearest walkable street, for the "too far from any street" check.
     pts = gdf.geometry.to_crs(net.crs)
     snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
@@ -223,15 +242,6 @@ def _read_layer(
         max_street_m=s.walk.max_snap_m,
     )
     problems += found
-    if str(layer.crs).lower() in {"wgs84", "gcj02", "bd09"} and len(gdf):
-        streets = net.edges[["geometry"]]
-        findings = datum.check_datum(gdf, streets, declared=str(layer.crs).lower())
-        for f in findings:
-            if f.code in {"datum_ok", "inconclusive"}:
-                notes.append(f"{path.name}: {f.message}")
-                continue
-            notes.append(f"{path.name}: {f}")
-            problems.append(Problem(path, None, "coordinates", f.message, action="kept"))
     gdf["layer"] = path.name
     return gdf
 

@@ -65,7 +65,7 @@ from pydantic import (
     model_validator,
 )
 
-from coverage import settings, vocab
+from coverage import datum, settings, vocab
 from coverage.errors import ScenarioError
 
 __all__ = ["Scenario", "load_scenario"]
@@ -185,6 +185,14 @@ class Layer(_Section):
     weight: str | None = None  # demand: the weight column
     kind: str | None = None  # demand: what the weight counts (workers, residents)
     role: Literal["candidate", "existing", "excluded"] | None = None  # candidates: default role
+    # points that fit the streets under another datum than crs: stop, warn and go on, or skip
+    datum_check: Literal["error", "warn", "off"] = "error"
+
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _known_crs(cls, v: object) -> str | int:
+        # Checked at load time, before any file is read; stored in canonical form.
+        return datum.parse_crs(v)
 
 
 class Plan(_Section):

@@ -609,26 +609,16 @@ def _target(crs: str | int | CRS, path: Path) -> _Target:
     """Translate a layer's declared coordinate system (``crs`` setting)."""
     if isinstance(crs, CRS):
         c = crs
-    elif isinstance(crs, int) or str(crs).strip().isdigit():
-        try:
-            c = CRS.from_epsg(int(crs))
-        except Exception as exc:
-            raise InputError(f"unknown EPSG code {crs}", path, field="crs") from exc
     else:
-        key = datum_mod.normalize_datum(crs)
-        if key is not None:
-            return _Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
-        text = str(crs).strip()
-        if text.lower().replace("-", "") in ("cgcs2000", "cgcs"):
-            text = "EPSG:4490"
+        # Only documented names and EPSG codes: anything else would pass as "some other CRS"
+        # and switch the datum check off.
         try:
-            c = CRS.from_user_input(text)
-        except Exception as exc:
-            raise InputError(
-                f"unknown coordinate system '{crs}' (use wgs84, gcj02, bd09 or an EPSG code)",
-                path,
-                field="crs",
-            ) from exc
+            key = datum_mod.parse_crs(crs)
+        except ValueError as exc:
+            raise InputError(str(exc), path, field="crs") from exc
+        if isinstance(key, str):
+            return _Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
+        c = CRS.from_epsg(key)
     if c.equals(CRS.from_epsg(4326)):
         return _Target("wgs84", c, "WGS-84")
     epsg = c.to_epsg()
@@ -644,6 +634,34 @@ def _crs(crs: str | int, path: str | Path) -> str | int:
 def _swap_note(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Rows whose values fit China only if longitude and latitude are exchanged."""
     return ~datum_mod.in_china(lon, lat) & datum_mod.in_china(lat, lon)
+
+
+def _swap_valid(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Rows out of range as longitude/latitude that are valid with the two exchanged (anywhere)."""
+    wrong = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    return wrong & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+
+
+def _swap_hints(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> dict[int, str]:
+    """A hint for each of ``rows`` (out of range) whose values, exchanged, fit China or land
+    among the layer's good points (``lon``/``lat``, within half a degree of their extent)."""
+    box = None
+    if len(lon):
+        box = (lon.min() - 0.5, lat.min() - 0.5, lon.max() + 0.5, lat.max() + 0.5)
+    hints = {}
+    for i in rows:
+        if not _swap_valid(x[i : i + 1], y[i : i + 1])[0]:
+            continue
+        if _swap_note(x[i : i + 1], y[i : i + 1])[0]:
+            hints[int(i)] = "; the values fit China if longitude and latitude are swapped"
+        elif box is not None and box[0] <= y[i] <= box[2] and box[1] <= x[i] <= box[3]:
+            hints[int(i)] = (
+                "; swapped, the values fall among the file's other points: check that "
+                "longitude and latitude are not exchanged"
+            )
+    return hints
 
 
 def _swapped_projected(
@@ -885,7 +903,7 @@ def _table_points(
     unusable &= ~bad
     geographic = target.datum is not None or target.crs.is_geographic
     if geographic:
-        swapped = unusable & _swap_note(x, y)
+        swapped = unusable & _swap_valid(x, y)
     else:
         # A projected CRS turns almost any pair into some point on Earth; swapped X/Y (Chinese
         # surveying writes the northing first) show as points far outside the CRS's area.
@@ -901,14 +919,15 @@ def _table_points(
             path,
             field=str(cols["lat"]),
         )
+    ok = ~bad & ~unusable
+    hints = _swap_hints(x, y, np.flatnonzero(swapped), lon[ok], lat[ok]) if geographic else {}
     for i in np.flatnonzero(unusable):
         if geographic:
             if abs(y[i]) > 90:
                 fld, msg = cols["lat"], f"latitude {y[i]:g} is out of range (-90 to 90)"
             else:
                 fld, msg = cols["lon"], f"longitude {x[i]:g} is out of range (-180 to 180)"
-            if swapped[i]:
-                msg += "; the values fit China if longitude and latitude are swapped"
+            msg += hints.get(int(i), "")
         elif swapped[i]:
             fld = cols["lon"]
             msg = (
@@ -973,14 +992,24 @@ def _gis_points(
     lon, lat, unusable = _to_wgs84(x, y, file_target)
     unusable &= ~missing
     geographic = file_target.datum is not None or file_target.crs.is_geographic
+    ok = ~missing & ~unusable
+    if geographic and unusable.sum() >= 2 and not ok.any() and _swap_valid(x, y)[unusable].all():
+        # Axis order mix-ups (latitude first) are common with EPSG:4326 files.
+        raise InputError(
+            "every feature's coordinates are out of range as longitude/latitude and valid with "
+            f"the two exchanged (e.g. {x[unusable][0]:g}, {y[unusable][0]:g}): the file holds "
+            "latitude before longitude; re-export it with longitude first (x = longitude)",
+            path,
+            field="geometry",
+        )
+    hints = _swap_hints(x, y, np.flatnonzero(unusable), lon[ok], lat[ok]) if geographic else {}
     for i in np.flatnonzero(unusable):
         msg = (
             f"coordinates ({x[i]:g}, {y[i]:g}) are out of range for longitude/latitude"
             if geographic
             else f"({x[i]:g}, {y[i]:g}) cannot be transformed from {file_target.label}"
         )
-        if geographic and _swap_note(np.array([x[i]]), np.array([y[i]]))[0]:
-            msg += "; the values fit China if longitude and latitude are swapped"
+        msg += hints.get(int(i), "")
         problems.append(Problem(path, int(rows[i]), "geometry", msg))
     bad = missing | unusable
     return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad, label

@@ -7,8 +7,10 @@ and the Wuhan OSM street network (WGS-84).
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from coverage import datum, tables
+from coverage import datum, network, pipeline, tables
+from coverage.errors import InputError
+from coverage.scenario import Scenario, load_scenario
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 GEOD = Geod(ellps="WGS84")
@@ -235,10 +239,14 @@ def test_chongqing_gcj_columns_are_flagged_against_wgs_positions(metro: pd.DataF
     gcj_as_wgs = _pts(metro["Longitude"], metro["Latitude"])
     (f,) = datum.check_datum(gcj_as_wgs, truth)
     assert f.code == "looks_gcj02" and f.level == "warning"
-    assert "look like GCJ-02 coordinates although the layer is declared WGS-84" in f.message
-    assert "declare crs: gcj02" in f.message
+    assert f.message.startswith(
+        "the points fit the streets as GCJ-02, not as WGS-84 (the declared datum): median "
+    )
+    assert f.message.endswith('declare crs = "gcj02"')
     assert f.details["median_m"]["WGS-84"] > 300 and f.details["median_m"]["GCJ-02"] < 2.5
-    assert f.details["share_closer"] == 1.0
+    assert f.details["share_closer"] == 1.0 and f.details["conclusive"]
+    # Every station is within 2.5 m of its true position as GCJ-02, none as WGS-84 (>300 m).
+    assert f.details["share_within"] == {"WGS-84": 0.0, "GCJ-02": 1.0, "BD-09": 0.0}
     (ok,) = datum.check_datum(truth, truth)
     assert ok.code == "datum_ok" and ok.message.startswith("WGS-84 OK")
     # Read as the planner would, with crs: gcj02: now it is fine.
@@ -285,7 +293,8 @@ def test_wuhan_streets_detect_bd09_and_double_conversion(wuhan) -> None:
     # A WGS-84 register declared GCJ-02 gets "converted" away from the streets.
     wrong = _prcoords_shift(pts, prcoords.gcj_wgs_bored)
     (f,) = datum.check_datum(wrong, edges, declared="gcj02")
-    assert f.code == "looks_wgs84" and "declare crs: wgs84 instead of gcj02" in f.message
+    assert f.code == "looks_wgs84" and f.message.endswith('declare crs = "wgs84"')
+    assert "not as GCJ-02 (the declared datum)" in f.message and f.details["conclusive"]
     # A sample of a large layer gives the same verdict.
     (f,) = datum.check_datum(_prcoords_shift(pts, prcoords.wgs_gcj), edges, max_points=50)
     assert f.code == "looks_gcj02" and f.details["points"] == 50
@@ -308,3 +317,461 @@ def test_far_from_streets() -> None:
     findings = datum.check_datum(pts, street)
     assert [f.code for f in findings] == ["far_from_streets"]
     assert "far from the streets under every datum" in findings[0].message
+
+
+# --- crs names -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("wgs84", "wgs84"),
+        ("WGS-84", "wgs84"),
+        ("wgs 84", "wgs84"),
+        ("EPSG:4326", "wgs84"),
+        (4326, "wgs84"),
+        ("GCJ_02", "gcj02"),
+        ("火星坐标", "gcj02"),
+        ("BD-09", "bd09"),
+        ("CGCS2000", 4490),
+        ("EPSG:4490", 4490),
+        (32650, 32650),
+        ("epsg:32650", 32650),
+        ("32631", 32631),
+    ],
+)
+def test_parse_crs_accepts_documented_names_and_epsg_codes(value, expected) -> None:
+    assert datum.parse_crs(value) == expected
+
+
+@pytest.mark.parametrize("value", ["mars", "wgs-84-ish", "+proj=longlat", "EPSG:99999", True, 4.5])
+def test_parse_crs_rejects_anything_else_listing_the_choices(value) -> None:
+    with pytest.raises(ValueError) as err:
+        datum.parse_crs(value)
+    msg = str(err.value)
+    assert "bd09 (bd09ll, bd, baidu, 百度)" in msg and "cgcs2000" in msg and '"EPSG:4326"' in msg
+
+
+def test_readme_documents_exactly_the_aliases() -> None:
+    """README's list of crs names is the list the code accepts (digits aside: EPSG codes)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    documented: dict[str, set[str]] = {}
+    for key in ("wgs84", "gcj02", "bd09", "cgcs2000"):
+        (line,) = [ln for ln in readme.split("\n* ") if ln.startswith(f"`{key}` — also ")]
+        documented[key] = set(re.findall(r"`([^`]+)`", line.split("\n\n")[0]))
+    for key, names in documented.items():
+        expected = {key} | {
+            a
+            for a, k in {**datum.DATUM_ALIASES, **datum.CRS_ALIASES}.items()
+            if (k == key or (key == "cgcs2000" and k == 4490)) and not a.isdigit()
+        }
+        assert {re.sub(r"[\s_\-:]", "", n.lower()) for n in names} == expected
+        for name in names:
+            assert datum.parse_crs(name) == (4490 if key == "cgcs2000" else key)
+
+
+# --- enforcement on the sample register and demand (real Wuhan streets) -------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "wuhan"
+
+
+def _scenario(tmp_path: Path, edges: Path, facilities: str, demand: str = "") -> Scenario:
+    """A scenario on the sample files (absolute paths) with the given layer settings."""
+    text = (
+        f'name = "t"\n[network]\npath = "{edges.as_posix()}"\n'
+        f'[[facilities]]\npath = "{(SAMPLE / "facilities.xlsx").as_posix()}"\n'
+        f'columns = {{ tier = "层级" }}\n{facilities}\n'
+    )
+    if demand:
+        text += (
+            f'[[demand]]\npath = "{(SAMPLE / "demand.csv").as_posix()}"\nweight = "workers"\n'
+            f"{demand}\n"
+        )
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    return load_scenario(tmp_path / "s.toml")
+
+
+def _nearest_street_m(net, lon, lat) -> np.ndarray:
+    """Distance from each point to the nearest walkable street, by geopandas' own join."""
+    pts = gpd.GeoDataFrame(geometry=_pts(lon, lat)).to_crs(net.crs)
+    joined = gpd.sjoin_nearest(pts, net.edges[["geometry"]], distance_col="d")
+    return joined.groupby(level=0)["d"].min().sort_index().to_numpy()
+
+
+@pytest.mark.realdata
+def test_sample_layers_declared_correctly_pass(tmp_path, wuhan_net, wuhan_edges_path) -> None:
+    s = _scenario(tmp_path, wuhan_edges_path, 'crs = "gcj02"', 'crs = "wgs84"')
+    layers = pipeline.read_layers(s, wuhan_net)
+    assert len(layers.facilities) == 190 and len(layers.demand) == 12788
+    assert not [p for p in layers.problems if "datum" in p.message or "street" in p.message]
+    assert any(n.startswith("facilities.xlsx: GCJ-02 OK") for n in layers.notes)
+    assert any(n.startswith("demand.csv: WGS-84 OK") for n in layers.notes)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("spelling", ["wgs84", "WGS-84", "EPSG:4326"])
+def test_register_declared_wgs84_stops_with_evidence_and_fix(
+    tmp_path, wuhan_net, wuhan_edges_path, spelling
+) -> None:
+    """The register holds Amap (GCJ-02) positions of street intersections; declared WGS-84, the
+    raw numbers are ~590 m off. Expected numbers computed here by geopandas' nearest join."""
+    raw, _ = tables.read_points(SAMPLE / "facilities.xlsx", crs="wgs84")
+    lon, lat = raw.geometry.x.to_numpy(), raw.geometry.y.to_numpy()
+    as_wgs = _nearest_street_m(wuhan_net, lon, lat)
+    back = [prcoords.gcj_wgs_bored((b, a)) for a, b in zip(lon, lat, strict=True)]
+    glon, glat = [c.lon for c in back], [c.lat for c in back]
+    as_gcj = _nearest_street_m(wuhan_net, glon, glat)
+    assert np.median(as_wgs) > 20 and as_gcj.max() < 1  # the sample's premise
+    s = _scenario(tmp_path, wuhan_edges_path, f'crs = "{spelling}"')
+    with pytest.raises(InputError) as err:
+        pipeline.read_layers(s, wuhan_net)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert msg.startswith(
+        f"{SAMPLE / 'facilities.xlsx'}, field 'crs': the points are declared WGS-84 "
+        '(crs = "wgs84") but fit the streets as GCJ-02: '
+        f"median {np.median(as_wgs):.0f} m from a street as WGS-84, "
+        f"{np.median(as_gcj):.0f} m as GCJ-02; 100% of points within 30 m as GCJ-02 "
+        f"({np.mean(as_wgs <= 30):.0%} as WGS-84, "
+    )
+    assert msg.endswith('by chance); set crs = "gcj02" for this layer, or set datum_check = '
+                       '"warn" to keep going')  # fmt: skip
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("crs", ["gcj02", "bd09"])
+def test_demand_declared_chinese_stops(tmp_path, wuhan_net, wuhan_edges_path, crs) -> None:
+    s = _scenario(tmp_path, wuhan_edges_path, 'crs = "gcj02"', f'crs = "{crs}"')
+    with pytest.raises(InputError, match=r"demand.csv, field 'crs': .* fit the streets as WGS-84"):
+        pipeline.read_layers(s, wuhan_net)
+
+
+@pytest.mark.realdata
+def test_datum_check_warn_keeps_going_and_off_skips(tmp_path, wuhan_net, wuhan_edges_path) -> None:
+    s = _scenario(tmp_path, wuhan_edges_path, 'crs = "wgs84"\ndatum_check = "warn"')
+    layers = pipeline.read_layers(s, wuhan_net)
+    (p,) = [p for p in layers.problems if p.field == "crs"]
+    assert p.row is None and p.action == "kept"
+    assert p.message.startswith("the points fit the streets as GCJ-02, not as WGS-84")
+    assert p.message.endswith('declare crs = "gcj02"; kept as declared')
+    s = _scenario(tmp_path, wuhan_edges_path, 'crs = "wgs84"\ndatum_check = "off"')
+    layers = pipeline.read_layers(s, wuhan_net)
+    assert not [p for p in layers.problems if p.field == "crs"]
+    (note,) = layers.notes  # how the file was read, nothing on its datum
+    assert note.startswith("facilities.xlsx: XLSX")
+
+
+# --- correct layers away from the streets never trip it ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def interior(wuhan_net) -> gpd.GeoSeries:
+    """Random places in Jianghan at least 60 m from any walkable street (block interiors, parks,
+    lakes), correct WGS-84: every other reading is a random shift, closer to a street."""
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(114.22, 114.30, 3000), rng.uniform(30.57, 30.64, 3000)
+    d = _nearest_street_m(wuhan_net, lon, lat)
+    keep = (d >= 60) & (d <= 500)
+    return _pts(lon[keep][:300], lat[keep][:300])
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("n", [12, 40, 300])
+def test_points_off_the_streets_are_no_evidence(wuhan_net, interior, n) -> None:
+    findings = datum.check_datum(interior[:n], wuhan_net.edges, per_row=True)
+    assert len(interior) == 300
+    assert not any(f.details.get("conclusive") for f in findings)
+    # Not street-bound as declared: no row can be told apart by its distance to a street.
+    assert "rows_other_datum" not in {f.code for f in findings}
+    datum.review(findings, "x.csv")  # strict, and does not raise
+
+
+# --- rows in another datum, one by one -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mixed_register(wuhan_net, tmp_path_factory) -> SimpleNamespace:
+    """45 facility rows at the midpoints of walkable Jianghan streets, written in GCJ-02 with
+    prcoords; 5 of them written in BD-09 instead (as if copied from Baidu). Those 5 are picked
+    among streets whose BD-09 numbers, read as GCJ-02, land 100–250 m from any street (a wrong
+    reading that lands beside another street cannot be told apart, see datum._row_check), so
+    they stay within the 300 m snapping limit."""
+    e = wuhan_net.edges
+    box = gpd.GeoSeries([shapely.box(114.24, 30.58, 114.29, 30.62)], crs=4326)
+    e = e[e.intersects(box.to_crs(e.crs).iloc[0]) & (e.length > 30)]
+    rng = np.random.default_rng(8)
+    order = rng.permutation(len(e))
+    mids = e.geometry.iloc[order].interpolate(0.5, normalized=True).to_crs(4326)
+    bd_at = [4, 13, 22, 31, 40]
+    good, bad = [], []
+    for p in mids:
+        if len(good) < 40:
+            c = prcoords.wgs_gcj((p.y, p.x))
+            good.append((c.lon, c.lat))
+        elif len(bad) < 5:
+            b = prcoords.wgs_bd((p.y, p.x))
+            misread = prcoords.gcj_wgs_bored((b.lat, b.lon))
+            (d,) = _nearest_street_m(wuhan_net, [misread.lon], [misread.lat])
+            if 100 <= d <= 250:
+                bad.append((b.lon, b.lat, d))
+        else:
+            break
+    assert len(bad) == 5
+    rows = good[:]
+    for i, (x, y, _) in zip(bd_at, bad, strict=True):
+        rows.insert(i, (x, y))
+    lines = ["名称,经度,纬度,层级"] + [
+        f"站点{k:02d},{x:.7f},{y:.7f},point" for k, (x, y) in enumerate(rows)
+    ]
+    path = tmp_path_factory.mktemp("mixed") / "mixed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return SimpleNamespace(
+        path=path,
+        rows=[i + 2 for i in bd_at],  # spreadsheet rows: the header is row 1
+        off_m=[d for *_, d in bad],
+    )
+
+
+@pytest.mark.realdata
+def test_rows_in_another_datum_are_reported_one_by_one(wuhan_net, mixed_register) -> None:
+    layer, problems = tables.read_points(mixed_register.path, crs="gcj02")
+    assert problems == [] and len(layer) == 45
+    # The row warning first (warnings lead), then the layer's verdict.
+    rows, ok = datum.check_datum(layer, wuhan_net.edges, declared="gcj02", per_row=True)
+    assert ok.code == "datum_ok" and ok.details["street_bound"]
+    assert rows.code == "rows_other_datum" and rows.level == "warning"
+    assert [r["row"] for r in rows.details["rows"]] == mixed_register.rows
+    assert rows.message.startswith(f"5 of 45 points fit the streets much better under another "
+                                   f"datum than GCJ-02 (rows {mixed_register.rows})")  # fmt: skip
+    for r, off in zip(rows.details["rows"], mixed_register.off_m, strict=True):
+        assert r["datum"] == "bd09" and r["fit_m"] < 0.5  # back on its street as BD-09
+        assert r["declared_m"] == pytest.approx(off, abs=0.1)
+        assert r["gain_m"] == pytest.approx(off - r["fit_m"], abs=0.1)
+    # Without the per-row check, or on the 40 good rows alone, nothing is said about rows.
+    assert "rows_other_datum" not in {
+        f.code for f in datum.check_datum(layer, wuhan_net.edges, declared="gcj02")
+    }
+    good = layer[~layer["row"].isin(mixed_register.rows)]
+    findings = datum.check_datum(good, wuhan_net.edges, declared="gcj02", per_row=True)
+    assert [f.code for f in findings] == ["datum_ok"]
+
+
+@pytest.mark.realdata
+def test_pipeline_lists_the_rows_and_keeps_them(
+    tmp_path, wuhan_net, wuhan_edges_path, mixed_register
+) -> None:
+    text = (
+        f'name = "t"\n[network]\npath = "{wuhan_edges_path.as_posix()}"\n'
+        f'[[facilities]]\npath = "{mixed_register.path.as_posix()}"\ncrs = "amap"\n'
+    )
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    layers = pipeline.read_layers(load_scenario(tmp_path / "s.toml"), wuhan_net)
+    mine = [p for p in layers.problems if "datum" in p.message or "BD-09" in p.message]
+    assert [(p.row, p.field, p.action) for p in mine] == [(r, "经度", "kept") for r in
+                                                           mixed_register.rows]  # fmt: skip
+    for p, off in zip(mine, mixed_register.off_m, strict=True):
+        assert p.message.startswith(
+            "fits the streets as BD-09, not as GCJ-02 (the layer's crs): 0 m from a street as "
+            f"BD-09, {off:.0f} m as GCJ-02 ("
+        )
+        assert "; kept as GCJ-02" in p.message
+    # Kept as declared: all 45 rows are in the layer.
+    assert layers.facilities["row"].tolist() == list(range(2, 47))
+
+
+# --- longitude/latitude swaps anywhere -----------------------------------------------------------
+
+
+def _street_points(edges: gpd.GeoDataFrame, n: int, seed: int) -> gpd.GeoSeries:
+    """Midpoints of ``n`` random street edges, WGS-84."""
+    pick = np.random.default_rng(seed).choice(len(edges), n, replace=False)
+    return edges.geometry.iloc[pick].interpolate(0.5, normalized=True).to_crs(4326)
+
+
+@pytest.fixture(scope="module")
+def liege() -> network.WalkNetwork:
+    return network.load(_shared("liege_streets_osm.parquet"))
+
+
+def _write_lonlat(path: Path, lon, lat) -> Path:
+    lines = ["name,lon,lat,tier"] + [
+        f"s{i},{x:.7f},{y:.7f},point" for i, (x, y) in enumerate(zip(lon, lat, strict=True))
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.realdata
+def test_liege_swapped_columns_are_detected(tmp_path, liege) -> None:
+    """In Belgium both orders are valid numbers (5.6, 50.6 and 50.6, 5.6): only the street
+    network's extent tells that the columns are exchanged."""
+    pts = _street_points(liege.edges, 30, seed=4)
+    path = _write_lonlat(tmp_path / "liege.csv", pts.y, pts.x)  # columns exchanged
+    layer, problems = tables.read_points(path)
+    assert problems == [] and len(layer) == 30
+    (f, info) = datum.check_datum(layer, liege.edges, per_row=True)
+    assert f.code == "latlon_swapped" and f.details["all"] and f.details["count"] == 30
+    assert f.message.startswith(
+        "30 of 30 points fit the street network's extent only with longitude and latitude swapped"
+    )
+    assert info.code == "inconclusive"  # outside China the datums coincide
+    (tmp_path / "s.toml").write_text(
+        f'name = "t"\n[network]\npath = "{_shared("liege_streets_osm.parquet").as_posix()}"\n'
+        f'[[facilities]]\npath = "{path.as_posix()}"\n',
+        encoding="utf-8",
+    )
+    s = load_scenario(tmp_path / "s.toml")
+    with pytest.raises(InputError, match=r"liege.csv, field 'lon': 30 of 30 points .* swapped"):
+        pipeline.read_layers(s, liege)
+    # The right way round: nothing to say.
+    good = _write_lonlat(tmp_path / "good.csv", pts.x, pts.y)
+    layer, _ = tables.read_points(good)
+    assert [f.code for f in datum.check_datum(layer, liege.edges)] == ["inconclusive"]
+
+
+@pytest.mark.realdata
+def test_liege_some_rows_swapped_are_listed(tmp_path, liege) -> None:
+    pts = _street_points(liege.edges, 30, seed=4)
+    lon, lat = pts.x.to_numpy().copy(), pts.y.to_numpy().copy()
+    flip = [3, 17, 25]
+    lon[flip], lat[flip] = lat[flip].copy(), lon[flip].copy()
+    path = _write_lonlat(tmp_path / "some.csv", lon, lat)
+    (tmp_path / "s.toml").write_text(
+        f'name = "t"\n[network]\npath = "{_shared("liege_streets_osm.parquet").as_posix()}"\n'
+        f'[[facilities]]\npath = "{path.as_posix()}"\n',
+        encoding="utf-8",
+    )
+    layers = pipeline.read_layers(load_scenario(tmp_path / "s.toml"), liege)
+    swaps = [p for p in layers.problems if "swapped" in p.message]
+    assert [(p.row, p.field) for p in swaps] == [(i + 2, "lon") for i in flip]
+    # Then the street check skips them, saying why: reported, not silently dropped.
+    skipped = {p.row for p in layers.problems if p.action == "skipped"}
+    assert skipped == {i + 2 for i in flip}
+    assert len(layers.facilities) == 27
+
+
+@pytest.mark.realdata
+def test_salt_lake_city_swapped_columns(tmp_path) -> None:
+    """West of Greenwich a latitude of -111.9 is out of range: caught while reading."""
+    edges = gpd.read_parquet(_shared("slc_streets_osm.parquet"))
+    pts = _street_points(edges, 10, seed=2)
+    with pytest.raises(InputError) as err:
+        tables.read_points(_write_lonlat(tmp_path / "slc.csv", pts.y, pts.x))
+    assert "column 'lon' holds latitudes and 'lat' longitudes" in str(err.value)
+    lon, lat = pts.x.to_numpy().copy(), pts.y.to_numpy().copy()
+    lon[6], lat[6] = lat[6], lon[6]
+    layer, problems = tables.read_points(_write_lonlat(tmp_path / "slc1.csv", lon, lat))
+    (p,) = problems
+    assert p.row == 8 and p.field == "lat" and len(layer) == 9
+    assert p.message == (
+        f"latitude {lat[6]:g} is out of range (-90 to 90); swapped, the values fall among the "
+        "file's other points: check that longitude and latitude are not exchanged"
+    )
+
+
+def test_geojson_with_latitude_first_is_a_file_error(tmp_path) -> None:
+    g = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=_pts([40.76, 40.77], [-111.9, -111.8]))
+    g.to_file(tmp_path / "slc.geojson", driver="GeoJSON")
+    with pytest.raises(InputError, match="the file holds latitude before longitude"):
+        tables.read_points(tmp_path / "slc.geojson")
+
+
+# --- the one-line error ----------------------------------------------------------------------------
+
+
+def test_review_fix_depends_on_the_declared_crs() -> None:
+    d = {
+        "declared": "wgs84",
+        "best": "GCJ-02",
+        "best_key": "gcj02",
+        "conclusive": True,
+        "evidence": "median 212 m from a street as WGS-84, 9 m as GCJ-02",
+    }
+    f = datum.DatumFinding("looks_gcj02", "warning", "m", d)
+    with pytest.raises(InputError) as err:
+        datum.review([f], "a.csv", crs="wgs84")
+    assert str(err.value) == (
+        "a.csv, field 'crs': the points are declared WGS-84 (crs = \"wgs84\") but fit the "
+        "streets as GCJ-02: median 212 m from a street as WGS-84, 9 m as GCJ-02; set crs = "
+        '"gcj02" for this layer, or set datum_check = "warn" to keep going'
+    )
+    with pytest.raises(InputError, match=r"\(crs = 32650\) .* re-project the points from GCJ-02"):
+        datum.review([f], "a.csv", crs=32650)
+    problems, notes = datum.review([f], "a.csv", strict=False)
+    assert [(p.row, p.field, p.action, p.message) for p in problems] == [
+        (None, "crs", "kept", "m; kept as declared")
+    ]
+    assert notes == ["[warning] m"]
+    weak = datum.DatumFinding("looks_gcj02", "warning", "w", {**d, "conclusive": False})
+    assert [p.message for p in datum.review([weak], "a.csv")[0]] == ["w"]  # strict: no error
+
+
+# --- the verdicts on hand-made distances -----------------------------------------------------------
+
+
+def _verdict(decl_m, gcj_m, bd_m, control_m) -> datum.DatumFinding:
+    """The layer verdict for a WGS-84-declared layer with the given distances (metres)."""
+    dist = {k: np.asarray(v, dtype=float) for k, v in (("wgs84", decl_m), ("gcj02", gcj_m),
+                                                       ("bd09", bd_m))}  # fmt: skip
+    near = np.ones(len(decl_m), dtype=bool)
+    return datum._layer_verdict(
+        dist, np.asarray(control_m, float), near, "wgs84", 5, 2000.0, 300.0, 30.0
+    )
+
+
+def test_verdict_conclusive_needs_more_than_chance() -> None:
+    # Every point 40 m off as declared and 2 m off as GCJ-02; by chance (the shifts) half the
+    # points are within 30 m (10 m, 100 m: median 55 m). All of n within 30 m would happen by
+    # chance with probability 0.5**n: 0.0039 for 8 points (not firm), 0.00098 for 10 (firm).
+    for n, firm in ((8, False), (10, True)):
+        f = _verdict([40] * n, [2] * n, [60] * n, [10, 100] * n)
+        assert f.code == "looks_gcj02" and f.details["conclusive"] is firm
+        assert f.details["chance"] == pytest.approx(0.5**n)
+        assert f.details["random_shift_median_m"] == 55.0
+        assert f.details["random_shift_share_within"] == 0.5
+    assert "too few sit on a street" in _verdict([40] * 8, [2] * 8, [60] * 8, [10, 100] * 8).message
+
+
+def test_verdict_other_datum_must_beat_random_shifts() -> None:
+    # Points 50 m off as declared, 5 m as GCJ-02 — but 5 m under any random shift too: the
+    # declared points avoid the streets, nothing says GCJ-02 is their datum.
+    f = _verdict([50] * 20, [5] * 20, [60] * 20, [5] * 40)
+    assert f.code == "datum_ok" and not f.details["conclusive"]
+    # The same with random shifts landing 45 m off: GCJ-02 it is.
+    f = _verdict([50] * 20, [5] * 20, [60] * 20, [45] * 40)
+    assert f.code == "looks_gcj02" and f.details["conclusive"]
+    assert f.details["evidence"] == (
+        "median 50 m from a street as WGS-84, 5 m as GCJ-02; 100% of points within 30 m as "
+        "GCJ-02 (0% as WGS-84, 0% by chance)"
+    )
+
+
+def test_verdict_needs_most_points_on_a_street() -> None:
+    # As GCJ-02 half the points are 2 m off and half 40 m (median 21 m, 50 % within 30 m):
+    # the median drops from 100 m, but fewer than 60 % sit on a street — only a warning.
+    f = _verdict([100] * 20, [2, 40] * 10, [150] * 20, [200] * 40)
+    assert f.code == "looks_gcj02" and not f.details["conclusive"]
+    assert f.details["median_m"]["GCJ-02"] == 21.0 and f.details["share_within"]["GCJ-02"] == 0.5
+
+
+def test_row_check_tolerance_from_the_layer() -> None:
+    # Declared distances: median of (0, 0, 0, 0, 1, 25, 45, 200) is 0.5 m, so tol = 10 m (the
+    # floor) and a row is listed when within 10 m under another datum and >= 40 m as declared.
+    here = [0, 0, 0, 0, 1, 25, 45, 200]
+    gcj = [300, 300, 300, 300, 0, 3, 9, 11]  # row 7: 25 m < 40 m; row 9: 11 m > 10 m
+    bd = [300, 300, 300, 300, 300, 300, 300, 30]
+    dist = {
+        "wgs84": np.array(here, float),
+        "gcj02": np.array(gcj, float),
+        "bd09": np.array(bd, float),
+    }
+    near = np.ones(8, dtype=bool)
+    f = datum._row_check(dist, near, np.arange(2, 10), "wgs84", 2000.0)
+    assert f.details["tolerance_m"] == 10.0
+    assert [(r["row"], r["datum"], r["gain_m"]) for r in f.details["rows"]] == [(8, "gcj02", 36.0)]
+    # A looser layer (median 20 m): tol = 40 m, rows need >= 160 m as declared.
+    dist = {"wgs84": np.array([20] * 7 + [150, 170], float),
+            "gcj02": np.array([300] * 7 + [30, 30], float),
+            "bd09": np.array([300] * 9, float)}  # fmt: skip
+    f = datum._row_check(dist, np.ones(9, dtype=bool), np.arange(2, 11), "wgs84", 2000.0)
+    assert f.details["tolerance_m"] == 40.0 and [r["row"] for r in f.details["rows"]] == [10]

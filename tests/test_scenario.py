@@ -57,6 +57,50 @@ def test_good_scenario_resolves_paths_and_defaults(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"wgs84"', "wgs84"),
+        ('"WGS-84"', "wgs84"),  # a listed spelling: the datum check stays on
+        ('"wgs-84"', "wgs84"),
+        ('"EPSG:4326"', "wgs84"),
+        ("4326", "wgs84"),
+        ('"GCJ-02"', "gcj02"),
+        ('"高德"', "gcj02"),
+        ('"Baidu"', "bd09"),
+        ('"cgcs2000"', 4490),
+        ("32650", 32650),
+        ('"EPSG:32650"', 32650),
+    ],
+)
+def test_crs_names_and_epsg_codes(tmp_path, value, expected):
+    s = load_scenario(_write(tmp_path, GOOD.replace('crs = "gcj02"', f"crs = {value}")))
+    assert s.facilities[0].crs == expected
+    assert s.facilities[0].datum_check == "error"  # the default
+
+
+@pytest.mark.parametrize("value", ['"wgs 84 (gps)"', '"mars"', '"+proj=longlat"', "99999", "true"])
+def test_unknown_crs_fails_at_load_naming_file_key_and_choices(tmp_path, value):
+    # Nothing has been read yet: even the input files may be missing.
+    p = _write(tmp_path, GOOD.replace('crs = "gcj02"', f"crs = {value}"), files=())
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    (line,) = str(info.value).splitlines()
+    assert line.startswith(f"{p}:16: facilities[0].crs: ")
+    assert "gcj02 (gcj, amap, gaode" in line and '"EPSG:4326"' in line
+
+
+def test_datum_check_values(tmp_path):
+    for value in ("warn", "off"):
+        text = GOOD.replace('tier = "point"', f'tier = "point"\ndatum_check = "{value}"')
+        assert load_scenario(_write(tmp_path, text)).facilities[0].datum_check == value
+    text = GOOD.replace('tier = "point"', 'tier = "point"\ndatum_check = "warning"')
+    with pytest.raises(
+        ScenarioError, match=r"facilities\[0\].datum_check: Input should be 'error'"
+    ):
+        load_scenario(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
     ("change", "expected"),
     [
         (

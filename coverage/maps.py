@@ -178,6 +178,7 @@ TEXT: dict[str, dict[str, str]] = {
         "tier": "级别",
         "type": "类型",
         "services": "服务内容",
+        "address": "地址",
         "capacity": "容量",
         "workers_reached": "步行可达劳动者",
         "snap_m": "距路网",
@@ -228,6 +229,7 @@ TEXT: dict[str, dict[str, str]] = {
         "tier": "Tier",
         "type": "Type",
         "services": "Services",
+        "address": "Address",
         "capacity": "Capacity",
         "workers_reached": "Workers within reach",
         "snap_m": "Distance to street",
@@ -568,6 +570,9 @@ def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -
     services = _services_text(row.get("services"), lang)
     if services:
         rows.append((_t(lang, "services"), services))
+    address = row.get("address")
+    if not _missing(address) and str(address).strip():
+        rows.append((_t(lang, "address"), str(address).strip()))
     if not _missing(row.get("capacity")):
         rows.append((_t(lang, "capacity"), _number(row["capacity"], digits=1)))
     if not _missing(row.get("workers_reached")):
@@ -819,7 +824,7 @@ def coverage_map(
     ----------
     facilities
         Points (EPSG:4326) with optional ``name``, ``tier``, ``type``, ``services``,
-        ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
+        ``address``, ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
     demand
         Worker points with optional ``name``, ``weight``, ``covered``, ``n_reach``,
         ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn.
@@ -1248,12 +1253,15 @@ def _panels(
 _MAP_JS = r"""var M=coverageMeta,NS='http://www.w3.org/2000/svg';
 function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
 if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
-function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){return '&#'+c.charCodeAt(0)+';';});}
+function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){
+return '&#'+c.charCodeAt(0)+';';});}
 function svgEl(tag,attrs){var e=document.createElementNS(NS,tag);
 Object.keys(attrs).forEach(function(k){e.setAttribute(k,String(attrs[k]));});return e;}
 var SHAPES={circle:['circle',{cx:10,cy:10,r:8}],square:['rect',{x:2,y:2,width:16,height:16,rx:2}],
-diamond:['polygon',{points:'10,1 19,10 10,19 1,10'}],triangle:['polygon',{points:'10,1.5 19,18 1,18'}],
-star:['polygon',{points:'10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 7.4,7'}]};
+diamond:['polygon',{points:'10,1 19,10 10,19 1,10'}],
+triangle:['polygon',{points:'10,1.5 19,18 1,18'}],
+star:['polygon',{points:'10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 '
++'7.4,7'}]};
 function icon(shape,color,size,attrs,text){
 var s=svgEl('svg',Object.assign({viewBox:'0 0 20 20',width:size,height:size},attrs||{}));
 var g=svgEl('g',{fill:color,stroke:'#fff','stroke-width':2}),sh=SHAPES[shape]||SHAPES.triangle;

@@ -11,6 +11,16 @@ Basemaps: ``"osm"`` (default), ``"amap"`` (Gaode, GCJ-02: every drawn coordinate
 from WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000,
 needs a key) or ``"none"``.
 
+Input text is data
+------------------
+Names, addresses, services, tiers, sub-district names, titles and every other string taken
+from the inputs reach the page only inside one JSON literal (``var coverageMeta=...;``, with
+``<``, ``>`` and ``&`` escaped), which branca emits as is. One fixed script draws every layer,
+marker, popup, tooltip, layer-control label and panel from it with ``textContent``. Nothing
+built from input text is handed to branca/Jinja as template source (``Element(...)``,
+``MacroElement``, folium's ``Popup``/``Tooltip``/``LayerControl``), since branca would run
+a ``{{ ... }}`` in a register while drawing the map.
+
 Browser registry
 ----------------
 A script run after everything is drawn sets ``window.coverageMap`` (browser tests and

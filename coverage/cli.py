@@ -81,12 +81,13 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
                 if count:  # "catchments 120/570": move the bar, log only the first time
                     text = msg[: count.start()].strip()
                     done, total = int(count.group(1)), int(count.group(2))
-                    bar.update(task, description=text, completed=done, total=total)
+                    # Messages name files and layers: rich markup in them is shown, not applied.
+                    bar.update(task, description=escape(text), completed=done, total=total)
                     if text != last[0]:
-                        err.log(text)
+                        err.log(escape(text))
                 else:
-                    bar.update(task, description=msg, completed=0, total=None)
-                    err.log(msg)
+                    bar.update(task, description=escape(msg), completed=0, total=None)
+                    err.log(escape(msg))
                     text = msg
                 last[0] = text
 
@@ -153,8 +154,8 @@ def _kpi_table(cov, lang: str) -> Table:
     show = show.assign(_o=show["key"].map(order).fillna(-1)).sort_values(["_o"])
     for _, r in show.iterrows():
         table.add_row(
-            r["scope"],
-            str(r["key"]),
+            escape(str(r["scope"])),
+            escape(str(r["key"])),
             str(r["facilities"]),
             f"{r['weight']:,.0f}",
             f"{r['covered_weight']:,.0f}",
@@ -199,13 +200,14 @@ def run_cmd(
     skipped = pipeline.run_info(result)["rows_skipped"]
     if skipped:
         out.print(
-            f"[yellow]{skipped} input rows skipped[/] — see {result.files['skipped']} for why"
+            f"[yellow]{skipped} input rows skipped[/] — see {escape(str(result.files['skipped']))}"
+            " for why"
         )
     for note in result.layers.notes:
-        out.print(f"  {note}", highlight=False)
+        out.print(f"  {escape(note)}", highlight=False)
     out.print("Wrote:")
     for key, path in result.files.items():
-        out.print(f"  {key:<12} {path}", highlight=False)
+        out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
 
 
 @app.command("network")
@@ -229,11 +231,11 @@ def network_cmd(
                 cio.write_with(save, lambda p: edges.to_parquet(p))
             else:
                 cio.write_gpkg(save, {"edges": edges})
-    table = Table(title=f"Walking network of {s.name}")
+    table = Table(title=f"Walking network of {escape(s.name)}")
     table.add_column("item")
     table.add_column("value", justify="right")
     for key, value in net.summary().items():
-        table.add_row(str(key), str(value))
+        table.add_row(escape(str(key)), escape(str(value)))
     out.print(table)
 
 
@@ -282,7 +284,7 @@ def catchments_cmd(
             cell_m=s.walk.catchment_cell_m,
         )
         cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
-    out.print(f"{len(catch)} catchment polygons for {len(fac)} facilities → {path}")
+    out.print(f"{len(catch)} catchment polygons for {len(fac)} facilities → {escape(str(path))}")
 
 
 def _bands(text: str | None) -> list[float]:
@@ -330,9 +332,9 @@ def map_cmd(
         if print_path is not None:
             progress(f"drawing the printable map ({paper})")
             printed = pipeline.write_print_map(result, print_path, paper=paper)
-    out.print(f"map → {path}")
+    out.print(f"map → {escape(str(path))}")
     if print_path is not None:
-        out.print(f"printable map → {printed}")
+        out.print(f"printable map → {escape(str(printed))}")
 
 
 @app.command("plan")
@@ -418,12 +420,12 @@ def plan_cmd(
         table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
     for _, r in result.stages().iterrows():
         table.add_row(
-            str(r["tier"]),
-            str(r["model"]),
+            escape(str(r["tier"])),
+            escape(str(r["model"])),
             str(r["n_selected"]),
             f"{r['before_share']:.1%}",
             f"{r['after_share']:.1%}",
-            str(r["status"]),
+            escape(str(r["status"])),
             f"{r['gap']:.2%}",
             f"{r['solve_time_s']:.1f}",
         )
@@ -432,15 +434,16 @@ def plan_cmd(
         asked = r.get("requested")
         note = r.get("note")
         if isinstance(note, str) and note:
-            out.print(f"[yellow]{r['tier']}: {note}.[/]")
+            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
         elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
             out.print(
-                f"[yellow]{r['tier']}: {r['n_selected']} of the {int(asked)} sites asked for "
-                "already reach every worker any candidate site can reach; more would add nobody.[/]"
+                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
+                "asked for already reach every worker any candidate site can reach; more would "
+                "add nobody.[/]"
             )
     out.print("Wrote:")
     for key, path in result.files.items():
-        out.print(f"  {key:<14} {path}", highlight=False)
+        out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
 
 
 @app.command("report")
@@ -479,9 +482,9 @@ def report_cmd(
         path = report.write_report(
             s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
         )
-    out.print(f"report → {path}", highlight=False)
+    out.print(f"report → {escape(str(path))}", highlight=False)
     if map_path is not None:
-        out.print(f"map → {map_path}", highlight=False)
+        out.print(f"map → {escape(str(map_path))}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -11,6 +11,16 @@ Basemaps: ``"osm"`` (default), ``"amap"`` (Gaode, GCJ-02: every drawn coordinate
 from WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000,
 needs a key) or ``"none"``.
 
+Input text is data
+------------------
+Names, addresses, services, tiers, sub-district names, titles and every other string taken
+from the inputs reach the page only inside one JSON literal (``var coverageMeta=...;``, with
+``<``, ``>`` and ``&`` escaped), which branca emits as is. One fixed script draws every layer,
+marker, popup, tooltip, layer-control label and panel from it with ``textContent``. Nothing
+built from input text is handed to branca/Jinja as template source (``Element(...)``,
+``MacroElement``, folium's ``Popup``/``Tooltip``/``LayerControl``), since branca would run
+a ``{{ ... }}`` in a register while drawing the map.
+
 Browser registry
 ----------------
 A script run after everything is drawn sets ``window.coverageMap`` (browser tests and
@@ -50,7 +60,6 @@ they are not DOM elements: use ``layers`` and ``counts``.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import math
 import re
@@ -59,6 +68,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -66,7 +76,6 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
-from jinja2 import Template
 from shapely.geometry import mapping
 
 from coverage import settings, vocab
@@ -130,11 +139,19 @@ TEXT: dict[str, dict[str, str]] = {
         "catchment": "{label} {band}分钟步行范围",
         "catchments": "步行范围",
         "band": "{band}分钟",
-        "demand_uncovered": "未覆盖劳动者点（{n}）",
-        "demand_covered": "已覆盖劳动者点（{n}）",
-        "demand_covered_once": "已覆盖·1个设施（{n}）",
-        "demand_cross": "交叉覆盖·≥2个设施（{n}）",
-        "demand": "劳动者点（{n}）",
+        # Worker-point classes: "{pts}" counts points, "{w}" the workers they stand for.
+        "demand_uncovered": "未覆盖劳动者点（{pts}）",
+        "demand_uncovered_w": "未覆盖劳动者点：{pts}，共{w}人",
+        "demand_covered": "已覆盖劳动者点（{pts}）",
+        "demand_covered_w": "已覆盖劳动者点：{pts}，共{w}人",
+        "demand_covered_once": "已覆盖·1个设施（{pts}）",
+        "demand_covered_once_w": "已覆盖·1个设施：{pts}，共{w}人",
+        "demand_cross": "交叉覆盖·≥2个设施（{pts}）",
+        "demand_cross_w": "交叉覆盖·≥2个设施：{pts}，共{w}人",
+        "demand": "劳动者点（{pts}）",
+        "demand_w": "劳动者点：{pts}，共{w}人",
+        "n_point": "{n}个点",
+        "n_points": "{n}个点",
         "demand_head": "劳动者点",
         "proposed": "建议新增站点（{n}）",
         "proposed_head": "建议新增站点",
@@ -144,6 +161,7 @@ TEXT: dict[str, dict[str, str]] = {
         "tier": "级别",
         "type": "类型",
         "services": "服务内容",
+        "address": "地址",
         "capacity": "容量",
         "workers_reached": "步行可达劳动者",
         "snap_m": "距路网",
@@ -173,11 +191,18 @@ TEXT: dict[str, dict[str, str]] = {
         "catchment": "{label}: {band}-min walk",
         "catchments": "Walking catchments",
         "band": "{band} min",
-        "demand_uncovered": "Uncovered workers ({n})",
-        "demand_covered": "Covered workers ({n})",
-        "demand_covered_once": "Covered by 1 facility ({n})",
-        "demand_cross": "Cross-covered, ≥2 facilities ({n})",
+        "demand_uncovered": "Uncovered worker points ({n})",
+        "demand_uncovered_w": "Uncovered workers: {w} ({pts})",
+        "demand_covered": "Covered worker points ({n})",
+        "demand_covered_w": "Covered workers: {w} ({pts})",
+        "demand_covered_once": "Points covered by 1 facility ({n})",
+        "demand_covered_once_w": "Covered by 1 facility: {w} workers ({pts})",
+        "demand_cross": "Points cross-covered, ≥2 facilities ({n})",
+        "demand_cross_w": "Cross-covered, ≥2 facilities: {w} workers ({pts})",
         "demand": "Worker points ({n})",
+        "demand_w": "Workers: {w} ({pts})",
+        "n_point": "{n} point",
+        "n_points": "{n} points",
         "demand_head": "Worker points",
         "proposed": "Proposed sites ({n})",
         "proposed_head": "Proposed sites",
@@ -187,6 +212,7 @@ TEXT: dict[str, dict[str, str]] = {
         "tier": "Tier",
         "type": "Type",
         "services": "Services",
+        "address": "Address",
         "capacity": "Capacity",
         "workers_reached": "Workers within reach",
         "snap_m": "Distance to street",
@@ -295,20 +321,26 @@ def _t(lang: str, key: str, **kw: Any) -> str:
     return TEXT[lang][key].format(**kw)
 
 
-def _esc(value: Any) -> str:
-    """HTML-escape text for popups; also backticks and ``${``, since folium's ``Popup`` embeds
-    its HTML in a JavaScript template literal."""
-    return html.escape(str(value)).replace("`", "&#96;").replace("${", "&#36;{")
+# Characters that could end a <script> element or an HTML comment, or break a JS literal.
+_JS_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_JS_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def _js(obj: Any) -> str:
-    """JSON for embedding in a ``<script>``: compact, UTF-8, and unable to close the tag."""
-    return (
-        json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        .replace("</", "<\\/")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    """JSON for embedding in a ``<script>``: compact, UTF-8, and unable to close the tag.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes (inside JSON strings only, where
+    they can occur), so no text can end the script or open a comment; the result is only ever
+    emitted as is, never handed to a template engine.
+    """
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _JS_UNSAFE_RE.sub(lambda m: _JS_UNSAFE[m.group(0)], text)
 
 
 def _missing(value: Any) -> bool:
@@ -394,28 +426,6 @@ class _Tiers:
             }
 
 
-def _svg(shape: str, color: str, size: int, attrs: str = "", text: str = "") -> str:
-    """Inline SVG marker: no icon font or image needed, so it works offline."""
-    shapes = {
-        "circle": '<circle cx="10" cy="10" r="8"/>',
-        "square": '<rect x="2" y="2" width="16" height="16" rx="2"/>',
-        "diamond": '<polygon points="10,1 19,10 10,19 1,10"/>',
-        "triangle": '<polygon points="10,1.5 19,18 1,18"/>',
-        "star": '<polygon points="10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 7.4,7"/>',
-    }
-    label = (
-        f'<text x="10" y="12.5" text-anchor="middle" font-size="7" font-weight="bold" '
-        f'fill="#fff" stroke="none">{_esc(text)}</text>'
-        if text
-        else ""
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20" width="{size}" '
-        f'height="{size}" {attrs}><g fill="{color}" stroke="#fff" stroke-width="2">'
-        f"{shapes[shape]}</g>{label}</svg>"
-    )
-
-
 def _wgs84(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
     """The layer in EPSG:4326 without missing or empty geometries (None stays None)."""
     if frame is None:
@@ -483,29 +493,45 @@ def _clean(value: Any) -> Any:
     return value
 
 
-class _Js(MacroElement):
-    """Raw JavaScript emitted in the map script, in the order elements are added."""
+class _Raw(Element):
+    """Page text emitted exactly as given.
 
-    _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
+    branca compiles the text given to ``Element(...)``, and the output of every
+    ``MacroElement``, as a Jinja template, so a ``{{ ... }}`` in a register would run while the
+    map is drawn. Nothing built from input text goes through there: it all travels as JSON in
+    one :class:`_Script`, inside this element, which is never compiled.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "CoverageRaw"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _Script(MacroElement):
+    """The map's script, added to the page's ``<script>`` block as a :class:`_Raw` element."""
 
     def __init__(self, code: str):
         super().__init__()
-        self._name = "CoverageJs"
+        self._name = "CoverageScript"
         self.code = code
 
-
-def _layer_label(key: str, text: str) -> str:
-    """Layer-control label with a stable hook for browser tests."""
-    return f"<span class='cov-layer' data-layer='{key}'>{_esc(text)}</span>"
+    def render(self, **kwargs: Any) -> None:
+        self.get_root().script.add_child(_Raw(self.code), name=self.get_name())
 
 
 # --- popups ---------------------------------------------------------------------------------
 
 
-def _popup_table(title: str, rows: Iterable[tuple[str, str]], hint: str = "") -> str:
-    body = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
-    foot = f'<div class="cov-hint">{_esc(hint)}</div>' if hint else ""
-    return f'<div class="cov-popup"><h4>{_esc(title)}</h4><table>{body}</table>{foot}</div>'
+def _popup(title: str, rows: Iterable[tuple[str, str]], hint: str = "") -> dict[str, Any]:
+    """A popup as data (title, label/value rows, hint): the page builds it with ``textContent``."""
+    out: dict[str, Any] = {"title": str(title), "rows": [[str(k), str(v)] for k, v in rows]}
+    if hint:
+        out["hint"] = hint
+    return out
 
 
 def _services_text(value: Any, lang: str) -> str:
@@ -518,7 +544,7 @@ def _services_text(value: Any, lang: str) -> str:
     return _t(lang, "sep").join(items)
 
 
-def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> str:
+def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> dict[str, Any]:
     title = row.get("name")
     if _missing(title) or str(title).strip() == "":
         title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
@@ -533,6 +559,9 @@ def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -
     services = _services_text(row.get("services"), lang)
     if services:
         rows.append((_t(lang, "services"), services))
+    address = row.get("address")
+    if not _missing(address) and str(address).strip():
+        rows.append((_t(lang, "address"), str(address).strip()))
     if not _missing(row.get("capacity")):
         rows.append((_t(lang, "capacity"), _number(row["capacity"], digits=1)))
     if not _missing(row.get("workers_reached")):
@@ -541,109 +570,70 @@ def _facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -
         rows.append((_t(lang, "snap_m"), f"{_number(row['snap_m'])} m"))
     if not _missing(row.get("fid")):
         rows.append((_t(lang, "fid"), str(row["fid"])))
-    return _popup_table(str(title), rows, _t(lang, "click_hint") if has_catchment else "")
+    return _popup(str(title), rows, _t(lang, "click_hint") if has_catchment else "")
 
 
 # --- layers ---------------------------------------------------------------------------------
 
 
 class _Registry:
-    """What the final script puts into ``window.coverageMap``."""
+    """Everything the page draws, as data: it becomes ``coverageMeta`` in the map's script."""
 
     def __init__(self) -> None:
-        self.layers: dict[str, str] = {}  # key -> JS variable
+        self.basemaps: list[dict[str, Any]] = []  # tile layers, bottom first
+        self.overlays: list[dict[str, Any]] = []  # {key, show, kind, ...}, in drawing order
         self.names: dict[str, str] = {}
         self.counts: dict[str, int] = {}
-        self.facilities: dict[str, str] = {}
         self.facility_tier: dict[str, str] = {}
         self.catchments: dict[str, dict[str, Any]] = {}
         self.front: list[str] = []  # keys raised above catchments when layers are toggled
         self.notes: list[str] = []
 
     def add(
-        self,
-        m: folium.Map,
-        key: str,
-        name: str,
-        *,
-        show: bool = True,
-        count: int = 0,
-        overlay: bool = True,
-    ) -> folium.FeatureGroup:
-        group = folium.FeatureGroup(
-            name=_layer_label(key, name), show=show, overlay=overlay, control=True
-        )
-        group.add_to(m)
-        self.layers[key] = group.get_name()
+        self, key: str, name: str, spec: dict[str, Any], *, show: bool = True, count: int = 0
+    ) -> None:
+        """An overlay: ``spec`` says what to draw (``kind`` geojson, points or markers)."""
+        self.overlays.append({"key": key, "show": show, **spec})
         self.names[key] = name
         self.counts[key] = count
-        return group
 
 
-def _polygon_layer(
-    group: folium.FeatureGroup,
-    fc: dict[str, Any],
-    style: dict[str, Any],
-    *,
-    interactive: bool = False,
-) -> None:
-    """Static-style GeoJSON into ``group``; features with a ``_popup`` property get a popup."""
-    options = {"style": style, "interactive": interactive, "bubblingMouseEvents": False}
-    code = (
-        f"L.geoJSON({_js(fc)},Object.assign({_js(options)},{{onEachFeature:function(f,l){{"
-        "if(f.properties&&f.properties._popup){l.bindPopup(f.properties._popup,{maxWidth:360});}"
-        f"}}}})).addTo({group.get_name()});"
-    )
-    group.add_child(_Js(code))
+def _polygon_spec(
+    fc: dict[str, Any], style: dict[str, Any], *, interactive: bool = False
+) -> dict[str, Any]:
+    """GeoJSON overlay; features with a ``popup`` property (see :func:`_popup`) get a popup."""
+    return {"kind": "geojson", "data": fc, "style": style, "interactive": interactive}
 
 
-def _add_basemap(m: folium.Map, reg: _Registry, basemap: str, lang: str, key: str | None) -> None:
+def _add_basemap(reg: _Registry, basemap: str, lang: str, key: str | None) -> None:
     if basemap == "none":
         return
     if basemap == "osm":
-        layer = folium.TileLayer(
-            _OSM_URL, attr=_OSM_ATTR, name=_layer_label("basemap", "OpenStreetMap"), max_zoom=19
-        )
+        reg.basemaps.append({"url": _OSM_URL, "options": {"attribution": _OSM_ATTR, "maxZoom": 19}})
         label = "OpenStreetMap"
     elif basemap == "amap":
         label = "高德地图" if lang == "zh" else "Amap (Gaode)"
-        layer = folium.TileLayer(
-            _AMAP_URL,
-            attr=_AMAP_ATTR,
-            name=_layer_label("basemap", label),
-            subdomains="1234",
-            max_zoom=18,
-            max_native_zoom=18,
-        )
+        options = {"attribution": _AMAP_ATTR, "subdomains": "1234", "maxZoom": 18}
+        reg.basemaps.append({"url": _AMAP_URL, "options": {**options, "maxNativeZoom": 18}})
     else:
         if not key:
             raise ValueError(
                 "basemap='tianditu' needs tianditu_key (a free key from tianditu.gov.cn)"
             )
         label = "天地图" if lang == "zh" else "Tianditu"
-        layer = folium.TileLayer(
-            _TDT_URL.format(layer="vec", key=key),
-            attr=_TDT_ATTR,
-            name=_layer_label("basemap", label),
-            subdomains="01234567",
-            max_zoom=18,
+        options = {"attribution": _TDT_ATTR, "subdomains": "01234567", "maxZoom": 18}
+        tk = quote(str(key), safe="")  # a key is one URL parameter, whatever it holds
+        reg.basemaps.append({"url": _TDT_URL.format(layer="vec", key=tk), "options": options})
+        reg.basemaps.append(
+            {
+                "key": "basemap_labels",
+                "url": _TDT_URL.format(layer="cva", key=tk),
+                "options": options,
+            }
         )
-        labels = folium.TileLayer(
-            _TDT_URL.format(layer="cva", key=key),
-            attr=_TDT_ATTR,
-            overlay=True,
-            control=False,
-            subdomains="01234567",
-            max_zoom=18,
-            name="basemap_labels",
-        )
-    layer.add_to(m)
-    reg.layers["basemap"] = layer.get_name()
-    reg.names["basemap"] = label
-    if basemap == "tianditu":
-        labels.add_to(m)
-        reg.layers["basemap_labels"] = labels.get_name()
         reg.names["basemap_labels"] = label
+    reg.basemaps[0]["key"] = "basemap"
+    reg.names["basemap"] = label
 
 
 def _catchment_style(color: str, band: float, shown_band: float) -> dict[str, Any]:
@@ -707,13 +697,27 @@ def _minutes(values: Any) -> list[float | None]:
     return [round(float(v), 1) if math.isfinite(v) else None for v in arr]
 
 
+def _demand_label(lang: str, key: str, mask: np.ndarray, demand: pd.DataFrame) -> str:
+    """Legend text of a worker-point class: its points, and its workers when weighted.
+
+    Points and workers are named as such: a point is a workplace or a cluster of them, and its
+    ``weight`` is how many workers it stands for. Worker totals are whole numbers (round half
+    to even), like every worker count on the map.
+    """
+    n = int(mask.sum())
+    pts = _t(lang, "n_point" if n == 1 else "n_points", n=f"{n:,}")
+    if "weight" not in demand:
+        return _t(lang, key, n=f"{n:,}", pts=pts)
+    weights = pd.to_numeric(demand["weight"], errors="coerce").to_numpy(dtype=float)[mask]
+    workers = float(np.nansum(weights)) if len(weights) else 0.0
+    return _t(lang, f"{key}_w", n=f"{n:,}", pts=pts, w=_number(workers))
+
+
 def _demand_layer(
-    m: folium.Map,
     reg: _Registry,
     demand: gpd.GeoDataFrame,
     key: str,
     mask: np.ndarray,
-    tiers: _Tiers,
     lang: str,
     datum: str,
 ) -> None:
@@ -727,21 +731,20 @@ def _demand_layer(
     label_key = key
     if key == "demand_covered" and "n_reach" in demand:
         label_key = "demand_covered_once"
-    group = reg.add(m, key, _t(lang, label_key, n=f"{total:,}"), count=len(idx))
-    reg.front.append(key)
     pts = _draw_geoms(shapely.point_on_surface(part.geometry.to_numpy()), datum)
     data: dict[str, Any] = {
         "x": shapely.get_x(pts).tolist(),
         "y": shapely.get_y(pts).tolist(),
     }
     # Columns are shipped as parallel arrays and popups built on click: far smaller than one
-    # folium CircleMarker (and popup) per point.
+    # marker (and popup) per point.
     fields: list[list[Any]] = []  # [label, column key, kind]
     if "name" in part:
-        data["name"] = [None if _missing(v) else _esc(v) for v in part["name"]]
+        data["name"] = [None if _missing(v) else str(v) for v in part["name"]]
     if "weight" in part:
+        # Workers at the point: a whole number, like every worker count a person reads.
         data["w"] = [
-            _clean(round(float(v), 2)) if not _missing(v) else None
+            None if _missing(v) or not math.isfinite(v) else round(float(v))
             for v in pd.to_numeric(part["weight"], errors="coerce")
         ]
         fields.append([_t(lang, "weight"), "w", "num"])
@@ -761,23 +764,16 @@ def _demand_layer(
         # Thousands of large dots merge into a blanket; smaller ones keep the pattern legible.
         style["radius"] = min(style["radius"], 2.5)
     spec = {
+        "kind": "points",
+        "data": data,
+        "style": style,
         "fields": fields,
         "head": _t(lang, "demand_head"),
         "minutes": _t(lang, "minutes", v="{v}"),
         "beyond": _t(lang, "beyond"),
     }
-    code = f"""(function(){{
-var d={_js(data)},s={_js(spec)},st={_js(style)},g={group.get_name()};
-st.bubblingMouseEvents=false;
-for(var i=0;i<d.x.length;i++){{var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}}
-g.on('click',function(e){{var i=e.layer._covIndex,r='';
-s.fields.forEach(function(f){{var v=d[f[1]][i];
-v=(v===null||v===undefined)?(f[2]==='min'?s.beyond:'–'):(f[2]==='min'?s.minutes.replace('{{v}}',v):Number(v).toLocaleString());
-r+='<tr><th>'+f[0]+'</th><td>'+v+'</td></tr>';}});
-var t=d.name&&d.name[i]?d.name[i]:s.head;
-L.popup({{maxWidth:320}}).setLatLng(e.layer.getLatLng()).setContent('<div class="cov-popup"><h4>'+t+'</h4><table>'+r+'</table></div>').openOn(g._map);}});
-}})();"""
-    group.add_child(_Js(code))
+    reg.add(key, _demand_label(lang, label_key, mask, demand), spec, count=len(idx))
+    reg.front.append(key)
 
 
 def _fid_key(value: Any, fallback: int) -> str:
@@ -817,7 +813,7 @@ def coverage_map(
     ----------
     facilities
         Points (EPSG:4326) with optional ``name``, ``tier``, ``type``, ``services``,
-        ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
+        ``address``, ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
     demand
         Worker points with optional ``name``, ``weight``, ``covered``, ``n_reach``,
         ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn.
@@ -884,14 +880,16 @@ def coverage_map(
         control_scale=True,
         max_zoom=19,
     )
-    # Only Leaflet and jQuery (folium's Popup uses it): the markers here are inline SVG, so
-    # Bootstrap, awesome-markers and icon fonts would be dead weight and CDN requests.
+    # Only Leaflet and jQuery: the markers here are inline SVG, so Bootstrap, awesome-markers
+    # and icon fonts would be dead weight and CDN requests.
     m.default_js = [(n, u) for n, u in m.default_js if n in ("leaflet", "jquery")]
     m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
 
+    # Every layer, popup, tooltip, label and panel is drawn by one fixed script from one JSON
+    # payload (see _Raw): folium only provides the map itself.
     reg = _Registry()
-    _add_basemap(m, reg, basemap, lang, tianditu_key)
-    m.get_root().header.add_child(Element(_CSS), name="coverage_css")
+    _add_basemap(reg, basemap, lang, tianditu_key)
+    m.get_root().header.add_child(_Raw(_CSS), name="coverage_css")
 
     bounds: list[np.ndarray] = []
 
@@ -899,36 +897,34 @@ def coverage_map(
     if area is not None:
         geom = _draw_geoms([area], datum, simplify=True)[0]
         bounds.append(np.asarray(geom.bounds))
-        group = reg.add(m, "area", _t(lang, "area"), count=1)
         style = {"color": "#222", "weight": 2.5, "dashArray": "8 6", "fill": False}
-        _polygon_layer(group, _feature_collection([geom.boundary], [{}]), style)
+        spec = _polygon_spec(_feature_collection([geom.boundary], [{}]), style)
+        reg.add("area", _t(lang, "area"), spec, count=1)
 
     if subdistricts is not None and len(subdistricts):
-        _subdistrict_layer(m, reg, subdistricts, lang, datum, bounds)
+        _subdistrict_layer(reg, subdistricts, lang, datum, bounds)
 
     if bands is not None and len(bands):
-        _catchment_layers(m, reg, bands, tiers, lang, datum, thresholds or {})
+        _catchment_layers(reg, bands, tiers, lang, datum, thresholds or {})
 
     if demand is not None and len(demand):
         # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
         geoms = _draw_geoms(demand.geometry.to_numpy(), datum)
         bounds.append(np.asarray(shapely.total_bounds(geoms)))
         for key, mask in _demand_classes(demand).items():
-            _demand_layer(m, reg, demand, key, mask, tiers, lang, datum)
+            _demand_layer(reg, demand, key, mask, lang, datum)
 
     if catchments is not None and len(catchments) and "fid" in catchments:
         _facility_catchments(reg, catchments, datum)
 
-    _facility_layers(m, reg, facilities, fac_tiers, tiers, lang, datum, bounds)
+    _facility_layers(reg, facilities, fac_tiers, tiers, lang, datum, bounds)
 
     if proposed is not None and len(proposed):
-        _proposed_layer(m, reg, proposed, lang, datum, bounds)
-
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+        _proposed_layer(reg, proposed, lang, datum, bounds)
 
     _fit(m, bounds, datum)
-    _add_panels(m, reg, tiers, bands, kpis or {}, title or _t(lang, "title"), lang, basemap)
-    m.add_child(_Js(_registry_js(m, reg, tiers, lang, datum)))
+    panels = _panels(reg, tiers, bands, kpis or {}, title or _t(lang, "title"), lang, basemap)
+    m.add_child(_Script(_map_script(m, reg, tiers, lang, datum, panels)))
     return m
 
 
@@ -945,7 +941,6 @@ def _fit(m: folium.Map, bounds: list[np.ndarray], datum: str) -> None:
 
 
 def _subdistrict_layer(
-    m: folium.Map,
     reg: _Registry,
     frame: gpd.GeoDataFrame,
     lang: str,
@@ -964,7 +959,7 @@ def _subdistrict_layer(
             if isinstance(value, bool | np.bool_):
                 text = str(bool(value))
             elif pd.api.types.is_number(value):
-                text = _percent(value) if _is_share(str(col)) else _number(value, digits=2)
+                text = _percent(value) if _is_share(str(col)) else _count_or_value(str(col), value)
             elif _missing(value):
                 continue
             else:
@@ -972,8 +967,7 @@ def _subdistrict_layer(
             rows.append((labels.get(str(col), str(col)), text))
         name = row.get("name")
         title = str(name) if not _missing(name) else f"{_t(lang, 'subdistricts')} {i + 1}"
-        props.append({"_popup": _popup_table(title, rows)})
-    group = reg.add(m, "subdistricts", _t(lang, "subdistricts"), count=len(frame))
+        props.append({"popup": _popup(title, rows)})
     # A faint fill keeps the inside clickable for the summary popup.
     style = {
         "color": "#555",
@@ -982,7 +976,8 @@ def _subdistrict_layer(
         "fillColor": "#888",
         "fillOpacity": 0.02,
     }
-    _polygon_layer(group, _feature_collection(geoms, props), style, interactive=True)
+    spec = _polygon_spec(_feature_collection(geoms, props), style, interactive=True)
+    reg.add("subdistricts", _t(lang, "subdistricts"), spec, count=len(frame))
 
 
 def _shown_band(bands: list[float], threshold: float) -> float:
@@ -992,7 +987,6 @@ def _shown_band(bands: list[float], threshold: float) -> float:
 
 
 def _catchment_layers(
-    m: folium.Map,
     reg: _Registry,
     bands: gpd.GeoDataFrame,
     tiers: _Tiers,
@@ -1015,9 +1009,9 @@ def _catchment_layers(
             geoms = _draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
             key = f"catchment_{tiers.slug[tier]}_{_band_text(band)}"
             name = _t(lang, "catchment", label=tier_label(tier, lang), band=_band_text(band))
-            group = reg.add(m, key, name, show=band == shown, count=len(part))
             style = _catchment_style(tiers.style[tier]["color"], band, shown)
-            _polygon_layer(group, _feature_collection(geoms, [{}] * len(geoms)), style)
+            spec = _polygon_spec(_feature_collection(geoms, [{}] * len(geoms)), style)
+            reg.add(key, name, spec, show=band == shown, count=len(part))
 
 
 def _facility_catchments(reg: _Registry, catchments: gpd.GeoDataFrame, datum: str) -> None:
@@ -1037,7 +1031,6 @@ def _facility_catchments(reg: _Registry, catchments: gpd.GeoDataFrame, datum: st
 
 
 def _facility_layers(
-    m: folium.Map,
     reg: _Registry,
     facilities: gpd.GeoDataFrame,
     fac_tiers: list[str],
@@ -1057,45 +1050,41 @@ def _facility_layers(
         if not len(rows):
             continue
         slug, style = tiers.slug[tier], tiers.style[tier]
-        group = reg.add(
-            m,
-            f"facilities_{slug}",
-            _t(lang, "count", label=tier_label(tier, lang), n=len(rows)),
-            count=len(rows),
-        )
-        size = int(style["size"])
+        items = []
         for i in rows:
             row = frame.iloc[i]
             fid = _fid_key(row.get("fid"), int(i))
             name = row.get("name")
             name = "" if _missing(name) else str(name)
-            attrs = (
-                f'class="cov-fac cov-tier-{slug}" data-fid="{_esc(fid)}" data-tier="{_esc(tier)}"'
+            items.append(
+                {
+                    "fid": fid,
+                    "lat": float(pts[i].y),
+                    "lng": float(pts[i].x),
+                    "data": {"fid": fid, "tier": tier},
+                    "popup": _facility_popup(row, tier, lang, fid in reg.catchments),
+                    "tooltip": name or tier_label(tier, lang),
+                }
             )
-            icon = folium.DivIcon(
-                html=_svg(style["shape"], style["color"], size, attrs),
-                icon_size=(size, size),
-                icon_anchor=(size // 2, size // 2),
-                class_name="cov-fac-icon",
-            )
-            popup = folium.Popup(
-                _facility_popup(row, tier, lang, fid in reg.catchments), max_width=340
-            )
-            marker = folium.Marker(
-                [pts[i].y, pts[i].x],
-                icon=icon,
-                popup=popup,
-                tooltip=_esc(name or tier_label(tier, lang)),
-                # Centres above sub-centres above points where they overlap.
-                z_index_offset=1000 * (len(tiers.order) - tiers.order.index(tier)),
-            )
-            marker.add_to(group)
-            reg.facilities[fid] = marker.get_name()
             reg.facility_tier[fid] = tier
+        spec = {
+            "kind": "markers",
+            "icon": {
+                "shape": style["shape"],
+                "color": style["color"],
+                "size": int(style["size"]),
+                "class": f"cov-fac cov-tier-{slug}",
+                "iconClass": "cov-fac-icon",
+            },
+            # Centres above sub-centres above points where they overlap.
+            "z": 1000 * (len(tiers.order) - tiers.order.index(tier)),
+            "items": items,
+        }
+        name = _t(lang, "count", label=tier_label(tier, lang), n=len(rows))
+        reg.add(f"facilities_{slug}", name, spec, count=len(rows))
 
 
 def _proposed_layer(
-    m: folium.Map,
     reg: _Registry,
     proposed: gpd.GeoDataFrame,
     lang: str,
@@ -1104,8 +1093,7 @@ def _proposed_layer(
 ) -> None:
     pts = _draw_geoms(shapely.point_on_surface(proposed.geometry.to_numpy()), datum)
     bounds.append(np.asarray(shapely.total_bounds(pts)))
-    group = reg.add(m, "proposed", _t(lang, "proposed", n=len(proposed)), count=len(proposed))
-    size = 26
+    items = []
     for i, (_, row) in enumerate(proposed.reset_index(drop=True).iterrows()):
         rank = row.get("rank")
         rank_text = "" if _missing(rank) else _fid_key(rank, i + 1)
@@ -1122,20 +1110,29 @@ def _proposed_layer(
             if not _missing(name)
             else _t(lang, "proposed_head")
         )
-        attrs = f'class="cov-proposed" data-rank="{_esc(rank_text)}"'
-        icon = folium.DivIcon(
-            html=_svg("star", "#6c3483", size, attrs, text=rank_text),
-            icon_size=(size, size),
-            icon_anchor=(size // 2, size // 2),
-            class_name="cov-proposed-icon",
+        items.append(
+            {
+                "lat": float(pts[i].y),
+                "lng": float(pts[i].x),
+                "data": {"rank": rank_text},
+                "text": rank_text,
+                "popup": _popup(title, rows),
+                "tooltip": title,
+            }
         )
-        folium.Marker(
-            [pts[i].y, pts[i].x],
-            icon=icon,
-            popup=folium.Popup(_popup_table(title, rows), max_width=340),
-            tooltip=_esc(title),
-            z_index_offset=5000,
-        ).add_to(group)
+    spec = {
+        "kind": "markers",
+        "icon": {
+            "shape": "star",
+            "color": "#6c3483",
+            "size": 26,
+            "class": "cov-proposed",
+            "iconClass": "cov-proposed-icon",
+        },
+        "z": 5000,
+        "items": items,
+    }
+    reg.add("proposed", _t(lang, "proposed", n=len(proposed)), spec, count=len(proposed))
 
 
 # --- panels ---------------------------------------------------------------------------------
@@ -1167,6 +1164,18 @@ _CSS = """<style>
 .leaflet-control-layers-expanded{max-height:55vh;overflow-y:auto;font-size:12px}
 </style>"""
 
+#: Figures that count people, facilities or sites (``*weight``, ``n_*``): whole numbers.
+_COUNT_KEYS = frozenset({"population", "workers"})
+
+
+def _is_count(key: str) -> bool:
+    return key.endswith("weight") or key.startswith("n_") or key in _COUNT_KEYS
+
+
+def _count_or_value(key: str, value: Any) -> str:
+    """A figure as a person reads it: counts whole (round half to even), others to 2 places."""
+    return _number(value) if _is_count(key) else _number(value, digits=2)
+
 
 def _kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     labels = KPI_LABELS[lang]
@@ -1179,13 +1188,12 @@ def _kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
             label = labels["share_tier"].format(label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key
-        text = _percent(value) if _is_share(key) else _number(value, digits=2)
+        text = _percent(value) if _is_share(key) else _count_or_value(key, value)
         rows.append((label, text))
     return rows
 
 
-def _add_panels(
-    m: folium.Map,
+def _panels(
     reg: _Registry,
     tiers: _Tiers,
     bands: gpd.GeoDataFrame | None,
@@ -1193,51 +1201,28 @@ def _add_panels(
     title: str,
     lang: str,
     basemap: str,
-) -> None:
-    root = m.get_root()
-    root.html.add_child(Element(f'<div id="cov-title">{_esc(title)}</div>'), name="cov_title")
-
+) -> dict[str, Any]:
+    """Title, KPI panel and legend as data (``title``, ``kpi``, ``legend`` of the payload)."""
+    kpi = None
     if kpis:
-        body = "".join(
-            f'<tr><td>{_esc(k)}</td><td class="cov-kpi-value">{_esc(v)}</td></tr>'
-            for k, v in _kpi_rows(kpis, lang)
-        )
-        root.html.add_child(
-            Element(
-                f'<div id="cov-kpi" class="cov-panel"><h4>{_esc(_t(lang, "kpi"))}</h4>'
-                f"<table>{body}</table></div>"
-            ),
-            name="cov_kpi",
-        )
+        kpi = {"head": _t(lang, "kpi"), "rows": [list(r) for r in _kpi_rows(kpis, lang)]}
 
-    parts = [f"<h4>{_esc(_t(lang, 'legend'))}</h4>"]
-    fac = [t for t in tiers.order if f"facilities_{tiers.slug[t]}" in reg.layers]
-    for tier in fac:
-        st = tiers.style[tier]
-        parts.append(
-            f'<div class="cov-legend-row">{_svg(st["shape"], st["color"], 14)}'
-            f"{_esc(tier_label(tier, lang))}</div>"
-        )
+    rows: list[dict[str, Any]] = []
+    for tier in tiers.order:
+        if f"facilities_{tiers.slug[tier]}" in reg.names:
+            st = tiers.style[tier]
+            rows.append({"icon": [st["shape"], st["color"], 14], "text": tier_label(tier, lang)})
     if bands is not None and len(bands):
         values = sorted(set(pd.to_numeric(bands["band_min"], errors="coerce").dropna()))
-        sw = "".join(
-            f'<span class="cov-sw" style="background:rgba(60,60,60,{_BAND_OPACITY.get(b, 0.15)})">'
-            f"</span>{_esc(_t(lang, 'band', band=_band_text(b)))} "
-            for b in values
-        )
-        parts.append(f'<div class="cov-legend-row">{_esc(_t(lang, "catchments"))}: {sw}</div>')
+        swatches = [
+            [_BAND_OPACITY.get(b, 0.15), _t(lang, "band", band=_band_text(b))] for b in values
+        ]
+        rows.append({"text": f"{_t(lang, 'catchments')}: ", "bands": swatches})
     for key in ("demand_uncovered", "demand_covered", "demand_cross", "demand"):
-        if key in reg.layers:
-            color = _DEMAND_STYLE[key]["fillColor"]
-            parts.append(
-                f'<div class="cov-legend-row"><span class="cov-dot" style="background:{color}">'
-                f"</span>{_esc(reg.names[key])}</div>"
-            )
-    if "proposed" in reg.layers:
-        parts.append(
-            f'<div class="cov-legend-row">{_svg("star", "#6c3483", 16)}'
-            f"{_esc(_t(lang, 'proposed_head'))}</div>"
-        )
+        if key in reg.names:
+            rows.append({"dot": _DEMAND_STYLE[key]["fillColor"], "text": reg.names[key]})
+    if "proposed" in reg.names:
+        rows.append({"icon": ["star", "#6c3483", 16], "text": _t(lang, "proposed_head")})
     notes = [*reg.notes]
     if reg.catchments:
         notes.append(_t(lang, "click_hint"))
@@ -1245,16 +1230,116 @@ def _add_panels(
         notes.append(_t(lang, "gcj02"))
     if basemap != "none":
         notes.append(_t(lang, "offline"))
-    parts += [f'<div class="cov-note">{_esc(n)}</div>' for n in notes]
-    root.html.add_child(
-        Element(f'<div id="cov-legend" class="cov-panel">{"".join(parts)}</div>'),
-        name="cov_legend",
-    )
+    legend = {"head": _t(lang, "legend"), "rows": rows, "notes": notes}
+    return {"title": title, "kpi": kpi, "legend": legend}
 
 
-def _registry_js(m: folium.Map, reg: _Registry, tiers: _Tiers, lang: str, datum: str) -> str:
-    layers = ",".join(f"{_js(k)}:{v}" for k, v in reg.layers.items())
-    facilities = ",".join(f"{_js(k)}:{v}" for k, v in reg.facilities.items())
+#: The page's own code: fixed text, no input in it. It draws everything in ``coverageMeta``
+#: (layers, markers, popups, tooltips, layer control, title, KPI panel, legend) and sets
+#: ``window.coverageMap``. Input text reaches the page only through ``textContent`` and
+#: ``setAttribute``, or escaped by ``esc`` for the layer control, which Leaflet fills with
+#: ``innerHTML``.
+_MAP_JS = r"""var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
+if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
+function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){
+return '&#'+c.charCodeAt(0)+';';});}
+function svgEl(tag,attrs){var e=document.createElementNS(NS,tag);
+Object.keys(attrs).forEach(function(k){e.setAttribute(k,String(attrs[k]));});return e;}
+var SHAPES={circle:['circle',{cx:10,cy:10,r:8}],square:['rect',{x:2,y:2,width:16,height:16,rx:2}],
+diamond:['polygon',{points:'10,1 19,10 10,19 1,10'}],
+triangle:['polygon',{points:'10,1.5 19,18 1,18'}],
+star:['polygon',{points:'10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 '
++'7.4,7'}]};
+function icon(shape,color,size,attrs,text){
+var s=svgEl('svg',Object.assign({viewBox:'0 0 20 20',width:size,height:size},attrs||{}));
+var g=svgEl('g',{fill:color,stroke:'#fff','stroke-width':2}),sh=SHAPES[shape]||SHAPES.triangle;
+g.appendChild(svgEl(sh[0],sh[1]));s.appendChild(g);
+if(text){var t=svgEl('text',{x:10,y:12.5,'text-anchor':'middle','font-size':7,
+'font-weight':'bold',fill:'#fff',stroke:'none'});t.textContent=text;s.appendChild(t);}
+return s;}
+function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
+tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));t.appendChild(tr);});return t;}
+function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));
+d.appendChild(table(p.rows||[],'th',''));if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
+return d;}
+var reg=window.coverageMap={map:map,lang:M.lang,datum:M.datum,layers:{},names:M.names,
+counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,ready:false};
+function label(key){return '<span class="cov-layer" data-layer="'+esc(key)+'">'
++esc(M.names[key])+'</span>';}
+var base={},over={};
+M.basemaps.forEach(function(b){var l=L.tileLayer(b.url,b.options).addTo(map);reg.layers[b.key]=l;
+if(b.key==='basemap'){base[label(b.key)]=l;}});
+var draw={
+geojson:function(g,s){L.geoJSON(s.data,{style:s.style,interactive:s.interactive,
+bubblingMouseEvents:false,onEachFeature:function(f,l){var p=f.properties&&f.properties.popup;
+if(p){l.bindPopup(function(){return popup(p);},{maxWidth:360});}}}).addTo(g);},
+points:function(g,s){var d=s.data,st=Object.assign({bubblingMouseEvents:false},s.style);
+for(var i=0;i<d.x.length;i++){var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
+g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
+if(v===null||v===undefined){v=f[2]==='min'?s.beyond:'\u2013';}
+else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
+return [f[0],v];});
+var title=d.name&&d.name[i]?d.name[i]:s.head;
+L.popup({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
+.openOn(g._map);});},
+markers:function(g,s){var ic=s.icon,n=ic.size,h=Math.floor(n/2);
+s.items.forEach(function(it){var attrs={'class':ic['class']};
+Object.keys(it.data).forEach(function(k){attrs['data-'+k]=it.data[k];});
+var mk=L.marker([it.lat,it.lng],{zIndexOffset:s.z,icon:L.divIcon({className:ic.iconClass,
+html:icon(ic.shape,ic.color,n,attrs,it.text),iconSize:[n,n],iconAnchor:[h,h]})});
+mk.bindPopup(function(){return popup(it.popup);},{maxWidth:340});
+mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
+mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
+M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
+reg.layers[s.key]=g;over[label(s.key)]=g;});
+L.control.layers(base,over,{collapsed:false,position:'topright',autoZIndex:true}).addTo(map);
+// Panels go before the map's container, where the page's own markup would be.
+var box=map.getContainer();
+function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);}
+panel(el('div','',M.title),'cov-title');
+if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
+k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));panel(k,'cov-kpi');}
+var lg=el('div','cov-panel');lg.appendChild(el('h4','',M.legend.head));
+M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row');
+if(r.icon){row.appendChild(icon(r.icon[0],r.icon[1],r.icon[2]));}
+if(r.dot){var dot=el('span','cov-dot');dot.style.background=r.dot;row.appendChild(dot);}
+row.appendChild(document.createTextNode(r.text));
+(r.bands||[]).forEach(function(b){var sw=el('span','cov-sw');
+sw.style.background='rgba(60,60,60,'+Number(b[0])+')';row.appendChild(sw);
+row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
+M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
+panel(lg,'cov-legend');
+reg.highlight=L.featureGroup().addTo(map);
+var colors=M.colors,front=M.front;
+reg.clearCatchment=function(){reg.highlight.clearLayers();reg.selected=null;};
+reg.showCatchment=function(fid){fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
+if(!fc||!fc.features.length){return null;}
+var c=colors[fid]||'#000';
+var lyr=L.geoJSON(fc,{interactive:false,style:function(){return {color:'#111',weight:2.5,
+fillColor:c,fillOpacity:0.18,dashArray:null};}}).addTo(reg.highlight);
+reg.selected=fid;return lyr;};
+Object.keys(reg.facilities).forEach(function(fid){
+reg.facilities[fid].on('click',function(){reg.showCatchment(fid);});});
+// Clicks on markers, worker points and boundaries do not bubble: this is the background.
+map.on('click',function(){reg.clearCatchment();});
+// Catchment layers switched on later would be drawn over the worker points on the shared
+// canvas: lift the points (and the highlight) back on top.
+map.on('overlayadd',function(){front.forEach(function(k){var l=reg.layers[k];
+if(l&&map.hasLayer(l)){l.bringToFront();}});reg.highlight.bringToFront();});
+reg.ready=true;
+"""
+
+
+def _map_script(
+    m: folium.Map,
+    reg: _Registry,
+    tiers: _Tiers,
+    lang: str,
+    datum: str,
+    panels: dict[str, Any],
+) -> str:
+    """The map's script: the payload as one JSON literal, then the fixed :data:`_MAP_JS`."""
     meta = {
         "lang": lang,
         "datum": datum,
@@ -1263,33 +1348,12 @@ def _registry_js(m: folium.Map, reg: _Registry, tiers: _Tiers, lang: str, datum:
         "catchments": reg.catchments,
         "colors": {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()},
         "front": reg.front,
+        "basemaps": reg.basemaps,
+        "overlays": reg.overlays,
+        **panels,
     }
     # The data sits on one line as plain JSON ("var coverageMeta=...;"), easy to check from tests.
-    return f"""(function(){{
-var map={m.get_name()};
-var coverageMeta={_js(meta)};
-var reg=window.coverageMap={{map:map,lang:coverageMeta.lang,datum:coverageMeta.datum,
-layers:{{{layers}}},names:coverageMeta.names,counts:coverageMeta.counts,
-facilities:{{{facilities}}},catchments:coverageMeta.catchments,
-highlight:L.featureGroup().addTo(map),selected:null,ready:false}};
-var colors=coverageMeta.colors,front=coverageMeta.front;
-reg.clearCatchment=function(){{reg.highlight.clearLayers();reg.selected=null;}};
-reg.showCatchment=function(fid){{fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
-if(!fc||!fc.features.length){{return null;}}
-var c=colors[fid]||'#000';
-var lyr=L.geoJSON(fc,{{interactive:false,style:function(f){{return {{color:'#111',weight:2.5,
-fillColor:c,fillOpacity:0.18,dashArray:null}};}}}}).addTo(reg.highlight);
-reg.selected=fid;return lyr;}};
-Object.keys(reg.facilities).forEach(function(fid){{
-reg.facilities[fid].on('click',function(){{reg.showCatchment(fid);}});}});
-// Clicks on markers, worker points and boundaries do not bubble: this is the background.
-map.on('click',function(){{reg.clearCatchment();}});
-// Catchment layers switched on later would be drawn over the worker points on the shared
-// canvas: lift the points (and the highlight) back on top.
-map.on('overlayadd',function(){{front.forEach(function(k){{var l=reg.layers[k];
-if(l&&map.hasLayer(l)){{l.bringToFront();}}}});reg.highlight.bringToFront();}});
-reg.ready=true;
-}})();"""
+    return f"(function(){{\nvar map={m.get_name()};\nvar coverageMeta={_js(meta)};\n{_MAP_JS}}})();"
 
 
 # --- saving ---------------------------------------------------------------------------------
@@ -1565,7 +1629,8 @@ def save_static_map(
         raise ValueError(f"save_static_map writes .png or .pdf, not {path.suffix!r}")
 
     font = cjk_font()
-    rc: dict[str, Any] = {"axes.unicode_minus": False, "pdf.fonttype": 42}
+    # Names and titles are shown as written: "$...$" in them is not mathtext.
+    rc: dict[str, Any] = {"axes.unicode_minus": False, "pdf.fonttype": 42, "text.parse_math": False}
     if font:
         rc["font.family"] = [font, "sans-serif"]
     elif lang == "zh" or re.search(r"[^\x00-\x7f]", title):
@@ -1678,7 +1743,7 @@ def save_static_map(
                             ls="",
                             color="#7f8c8d",
                             ms=3,
-                            label=_t(lang, "demand_covered", n=f"{len(covered):,}"),
+                            label=_demand_label(lang, "demand_covered", ~unc, demand),
                         )
                     )
                 if unc.any():
@@ -1691,7 +1756,7 @@ def save_static_map(
                             ls="",
                             color="#e74c3c",
                             ms=4,
-                            label=_t(lang, "demand_uncovered", n=f"{int(unc.sum()):,}"),
+                            label=_demand_label(lang, "demand_uncovered", unc, demand),
                         )
                     )
             else:
@@ -1704,7 +1769,7 @@ def save_static_map(
                         ls="",
                         color="#566573",
                         ms=3,
-                        label=_t(lang, "demand", n=f"{len(dm):,}"),
+                        label=_demand_label(lang, "demand", np.ones(len(dm), bool), demand),
                     )
                 )
 

@@ -245,7 +245,9 @@ def _t(lang: str, key: str, **kw: Any) -> str:
 
 
 def _e(value: Any) -> str:
-    return html.escape(str(value))
+    """Text for the page, quotes included: every piece of input goes through here, and the page
+    is assembled from strings (no template engine ever sees input text)."""
+    return html.escape(str(value), quote=True)
 
 
 def _pct(x: float) -> str:

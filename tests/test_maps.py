@@ -109,37 +109,45 @@ def data() -> dict[str, Any]:
 
 
 def _page(m: folium.Map) -> str:
-    # Popup HTML embedded in JSON has "</" escaped as "<\\/" (so it cannot close the script).
-    return m.get_root().render().replace("<\\/", "</")
+    return m.get_root().render()
 
 
 def _registry(page: str, field: str) -> Any:
-    """A field of the JSON behind ``window.coverageMap`` in the page."""
+    """A field of the JSON payload (``coverageMeta``) the page draws everything from."""
     match = re.search(r"^var coverageMeta=(.*);$", page, re.M)
     assert match, "no registry script"
     return json.loads(match.group(1))[field]
 
 
-def _groups(m: folium.Map) -> dict[str, folium.FeatureGroup]:
-    out = {}
-    for child in m._children.values():
-        if isinstance(child, folium.FeatureGroup):
-            key = re.search(r"data-layer='([^']+)'", child.layer_name).group(1)
-            out[key] = child
+def _groups(page: str) -> dict[str, dict[str, Any]]:
+    """Overlay specs by layer key, in drawing order."""
+    return {o["key"]: o for o in _registry(page, "overlays")}
+
+
+def _markers(page: str) -> dict[str, dict[str, Any]]:
+    """Facility markers by fid (each with ``lat``, ``lng``, ``popup``, ``tooltip``)."""
+    return {
+        item["fid"]: item
+        for spec in _groups(page).values()
+        if spec["kind"] == "markers"
+        for item in spec["items"]
+        if "fid" in item
+    }
+
+
+def _popups(page: str) -> list[dict[str, Any]]:
+    """Every popup of the page as data: markers' and polygons' (title, rows, hint)."""
+    out = []
+    for spec in _groups(page).values():
+        if spec["kind"] == "markers":
+            out += [item["popup"] for item in spec["items"]]
+        elif spec["kind"] == "geojson":
+            out += [f["properties"]["popup"] for f in spec["data"]["features"] if f["properties"]]
     return out
 
 
-def _markers(m: folium.Map) -> dict[str, folium.Marker]:
-    """Facility markers by fid, from the icons' data-fid attribute."""
-    out = {}
-    for group in _groups(m).values():
-        for child in group._children.values():
-            if isinstance(child, folium.Marker):
-                icon = next(c for c in child._children.values() if isinstance(c, folium.DivIcon))
-                found = re.search(r'data-fid="([^"]+)"', icon.options["html"])
-                if found:
-                    out[found.group(1)] = child
-    return out
+def _rows(popup: dict[str, Any]) -> dict[str, str]:
+    return dict(popup["rows"])
 
 
 # --- layers and labels ----------------------------------------------------------------------
@@ -187,20 +195,19 @@ def test_layers_named_in_both_languages(data, lang, expected):
     for key, text in expected.items():
         assert key in names, key
         assert names[key].startswith(text), (key, names[key])
-        # folium writes control labels as JSON with quotes escaped.
-        assert re.search(rf"data-layer=(\\u0027|'){key}(\\u0027|')", page), key
     # Every overlay is a toggleable group in the control; 15-min bands shown, 5/10 hidden.
-    groups = _groups(m)
-    assert groups["catchment_centre_15"].show
-    assert not groups["catchment_centre_10"].show
-    assert not groups["catchment_subcentre_5"].show
-    assert groups["demand_uncovered"].show
+    groups = _groups(page)
+    assert set(groups) | {"basemap"} == set(names)
+    assert groups["catchment_centre_15"]["show"]
+    assert not groups["catchment_centre_10"]["show"]
+    assert not groups["catchment_subcentre_5"]["show"]
+    assert groups["demand_uncovered"]["show"]
     counts = _registry(page, "counts")
     demand = data["demand"]
     assert counts["demand_uncovered"] == int((~demand.covered).sum())
     assert counts["demand_cross"] == int((demand.n_reach >= 2).sum())
     assert counts["facilities_point"] == 2
-    assert "L.control.layers" in page and '"collapsed": false' in page
+    assert "L.control.layers" in page and "collapsed:false" in page
     assert "window.coverageMap" in page
     # The other language's labels do not leak in.
     other = "Service centre (1)" if lang == "zh" else "服务中心（1处）"
@@ -213,49 +220,121 @@ def test_registry_maps_facilities_and_catchments(data):
     catch = _registry(page, "catchments")
     assert set(catch) == {"1", "2", "3", "4", "5"}
     assert sorted(f["properties"]["band_min"] for f in catch["1"]["features"]) == [5, 10, 15]
-    markers = _markers(m)
+    markers = _markers(page)
     assert set(markers) == {"1", "2", "3", "4", "5"}
-    for fid, marker in markers.items():
-        assert f'"{fid}":{marker.get_name()}' in page
-    assert "showCatchment" in page and "cov-fac cov-tier-centre" in page
-    # The registry script runs after every layer it names is created.
-    assert page.index("window.coverageMap") > page.index(f"var {markers['5'].get_name()}")
+    assert {fid: m["data"] for fid, m in markers.items()}["3"] == {"fid": "3", "tier": "point"}
+    assert _groups(page)["facilities_centre"]["icon"]["class"] == "cov-fac cov-tier-centre"
+    assert "showCatchment" in page
+    # The map's script runs after the map it draws on is created.
+    assert page.index("window.coverageMap") > page.index(f"var {m.get_name()} = L.map")
 
 
 def test_popups_show_name_and_translated_tier(data):
     zh = _page(maps.coverage_map(**data, lang="zh"))
-    assert "江北区职工服务中心" in zh
-    assert "<th>级别</th><td>服务中心</td>" in zh
-    assert "<th>级别</th><td>户外劳动者驿站</td>" in zh
-    assert "<td>法律援助、心理咨询</td>" in zh and "<td>就业、培训</td>" in zh
-    assert "<td>12,346</td>" in zh  # workers reached
-    # Names are escaped, never injected as markup.
-    assert "&lt;b&gt;站点&lt;/b&gt;A" in zh and "<b>站点</b>A" not in zh
+    markers = _markers(zh)
+    centre = markers["1"]["popup"]
+    assert (
+        centre["title"] == "江北区职工服务中心" and markers["1"]["tooltip"] == "江北区职工服务中心"
+    )
+    assert _rows(centre)["级别"] == "服务中心"
+    assert _rows(markers["5"]["popup"])["级别"] == "户外劳动者驿站"
+    assert _rows(centre)["服务内容"] == "法律援助、心理咨询"
+    assert _rows(markers["2"]["popup"])["服务内容"] == "就业、培训"
+    assert _rows(centre)["步行可达劳动者"] == "12,346"  # 12345.6 workers reached, whole
+    assert centre["hint"] == "点击设施显示其步行范围"
+    # Names are data, shown as text by the page: never markup, and escaped inside the script.
+    assert markers["3"]["popup"]["title"] == "<b>站点</b>A"
+    assert "<b>" not in zh.split("var coverageMeta=")[1]
+    popups = _popups(zh)
     # Proposed site popup: rank and gain.
-    assert "<th>排序</th><td>1</td>" in zh and "<th>新增覆盖劳动者</th><td>523</td>" in zh
-    # Sub-district click table, shares as percentages.
-    assert "<th>覆盖率</th><td>80.0%</td>" in zh and "<th>已覆盖劳动者</th><td>800</td>" in zh
+    proposed = [p for p in popups if p["title"] == "建议新增站点：建议点1"]
+    assert len(proposed) == 1
+    assert _rows(proposed[0]) == {"排序": "1", "新增覆盖劳动者": "523", "建议级别": "服务站点"}
+    # Sub-district click table, shares as percentages, workers whole.
+    sub = next(p for p in popups if p["title"] == "观音桥街道")
+    assert _rows(sub) == {"劳动者数": "1,000", "已覆盖劳动者": "800", "覆盖率": "80.0%"}
     en = _page(maps.coverage_map(**data, lang="en"))
-    assert "<th>Tier</th><td>Service centre</td>" in en
-    assert "<th>Tier</th><td>Sub-centre</td>" in en
-    assert "<th>Rank</th><td>2</td>" in en and "<th>Share covered</th><td>50.0%</td>" in en
-    assert "Click a facility to show its catchment" in en
+    markers = _markers(en)
+    assert _rows(markers["1"]["popup"])["Tier"] == "Service centre"
+    assert _rows(markers["2"]["popup"])["Tier"] == "Sub-centre"
+    popups = _popups(en)
+    assert _rows(next(p for p in popups if p["title"] == "Proposed sites: 建议点2"))["Rank"] == "2"
+    assert _rows(next(p for p in popups if p["title"] == "华新街街道"))["Share covered"] == "50.0%"
+    assert markers["1"]["popup"]["hint"] == "Click a facility to show its catchment"
 
 
 def test_kpi_panel_and_legend(data):
     zh = _page(maps.coverage_map(**data, lang="zh", title="江北区覆盖评估"))
-    panel = re.search(r'<div id="cov-kpi".*?</div>', zh, re.S).group(0)
-    for text in ("任一设施覆盖率", "90.0%", "服务中心覆盖率", "40.0%", "未覆盖劳动者", "12,345"):
-        assert text in panel, text
-    assert "1公里直线圈覆盖率" in panel and "95.0%" in panel
-    assert "mystery_kpi" in panel and "3.14" in panel  # unknown keys by their name
-    assert '<div id="cov-title">江北区覆盖评估</div>' in zh
-    legend = re.search(r'<div id="cov-legend".*?</div></div>', zh, re.S).group(0)
-    assert "底图需联网" in zh and "服务中心" in legend
+    kpi = _registry(zh, "kpi")
+    assert kpi["head"] == "关键指标"
+    assert kpi["rows"] == [
+        ["服务中心覆盖率", "40.0%"],
+        ["任一设施覆盖率", "90.0%"],
+        ["交叉覆盖率（≥2个设施）", "50.0%"],
+        ["未覆盖劳动者", "12,345"],
+        ["1公里直线圈覆盖率（对比）", "95.0%"],
+        ["mystery_kpi", "3.14"],  # unknown keys by their name
+    ]
+    assert _registry(zh, "title") == "江北区覆盖评估"
+    legend = _registry(zh, "legend")
+    assert legend["head"] == "图例"
+    texts = [r["text"] for r in legend["rows"]]
+    assert texts[:4] == ["服务中心", "分中心", "服务站点", "户外劳动者驿站"]
+    assert "底图需联网；离线时仍显示数据" in legend["notes"]
     en = _page(maps.coverage_map(**data, lang="en"))
-    assert "Covered by any facility" in en and "Service centre coverage" in en
-    assert "Workers not covered" in en and "Basemap needs internet" in en
-    assert maps.TEXT["en"]["title"] in en  # default title
+    labels = [label for label, _ in _registry(en, "kpi")["rows"]]
+    assert "Covered by any facility" in labels and "Service centre coverage" in labels
+    assert "Workers not covered" in labels
+    assert "Basemap needs internet; data shows offline" in _registry(en, "legend")["notes"]
+    assert _registry(en, "title") == maps.TEXT["en"]["title"]  # default title
+
+
+def test_worker_counts_are_whole_and_labelled_apart_from_points():
+    # Four worker points; weights worked out by hand: uncovered 10.5 + 6 = 16.5 -> 16 (round
+    # half to even), covered once 20.25 -> 20, cross-covered 3.
+    demand = gpd.GeoDataFrame(
+        {"weight": [10.5, 20.25, 3.0, 6.0], "covered": [False, True, True, False],
+         "n_reach": [0, 1, 2, 0]},
+        geometry=gpd.points_from_xy(LON0 + np.arange(4) * 1e-3, [LAT0] * 4),
+        crs=4326,
+    )  # fmt: skip
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    kpis = {"uncovered_weight": 15322.1, "total_weight": 2.5, "n_facilities": 3.0, "x": 1.005}
+    en = _page(maps.coverage_map(fac, demand, kpis=kpis, lang="en", basemap="none"))
+    names = _registry(en, "names")
+    assert names["demand_uncovered"] == "Uncovered workers: 16 (2 points)"
+    assert names["demand_covered"] == "Covered by 1 facility: 20 workers (1 point)"
+    assert names["demand_cross"] == "Cross-covered, ≥2 facilities: 3 workers (1 point)"
+    # The legend rows are the layer names.
+    rows = [r["text"] for r in _registry(en, "legend")["rows"] if "dot" in r]
+    assert rows == [names["demand_uncovered"], names["demand_covered"], names["demand_cross"]]
+    assert dict(_registry(en, "kpi")["rows"]) == {
+        "Workers not covered": "15,322",
+        "Workers in total": "2",
+        "Facilities": "3",
+        "x": "1.00",  # not a count: two decimals
+    }
+    # Worker point popups get whole workers too (10.5 -> 10, 20.25 -> 20).
+    points = {o["key"]: o["data"] for o in _registry(en, "overlays") if o["kind"] == "points"}
+    assert points["demand_uncovered"]["w"] == [10, 6] and points["demand_covered"]["w"] == [20]
+    zh = _page(maps.coverage_map(fac, demand, lang="zh", basemap="none"))
+    names = _registry(zh, "names")
+    assert names["demand_uncovered"] == "未覆盖劳动者点：2个点，共16人"
+    assert names["demand_cross"] == "交叉覆盖·≥2个设施：1个点，共3人"
+    # Without weights there are only points to count, and the labels say so.
+    bare = demand.drop(columns="weight")
+    names = _registry(_page(maps.coverage_map(fac, bare, lang="en", basemap="none")), "names")
+    assert names["demand_uncovered"] == "Uncovered worker points (2)"
+    assert names["demand_cross"] == "Points cross-covered, ≥2 facilities (1)"
+    names = _registry(_page(maps.coverage_map(fac, bare, lang="zh", basemap="none")), "names")
+    assert names["demand_uncovered"] == "未覆盖劳动者点（2个点）"
+
+
+def test_script_json_cannot_close_the_script():
+    text = "</script><!--&\u2028\u2029"
+    out = maps._js({"a": text})
+    assert not set(out) & set("<>&\u2028\u2029")
+    assert json.loads(out) == {"a": text}
 
 
 def test_missing_optional_columns_and_layers():
@@ -272,10 +351,10 @@ def test_missing_optional_columns_and_layers():
 
 
 def test_catchment_layers_dissolved_from_per_facility_catchments(data):
-    m = maps.coverage_map(data["facilities"], catchments=data["catchments"], lang="en")
-    groups = _groups(m)
+    page = _page(maps.coverage_map(data["facilities"], catchments=data["catchments"], lang="en"))
+    groups = _groups(page)
     assert {"catchment_point_15", "catchment_point_10", "catchment_centre_5"} <= set(groups)
-    assert _registry(_page(m), "counts")["catchment_point_15"] == 1  # two facilities, one union
+    assert _registry(page, "counts")["catchment_point_15"] == 1  # two facilities, one union
 
 
 def test_free_form_tiers_get_stable_keys():
@@ -316,19 +395,19 @@ def test_amap_basemap_shifts_data_to_gcj02(data):
     assert "webrd0{s}.is.autonavi.com" in page and "AutoNavi" in page
     assert _registry(page, "datum") == "gcj02"
     fac = data["facilities"]
-    for fid, marker in _markers(m).items():
+    for fid, marker in _markers(page).items():
         point = fac.geometry[fac.fid == int(fid)].iloc[0]
         lat, lon = prcoords.wgs_gcj((point.y, point.x))
-        assert marker.location == pytest.approx([lat, lon], abs=2e-5)
-        _, _, shift_m = GEOD.inv(point.x, point.y, marker.location[1], marker.location[0])
+        assert [marker["lat"], marker["lng"]] == pytest.approx([lat, lon], abs=2e-5)
+        _, _, shift_m = GEOD.inv(point.x, point.y, marker["lng"], marker["lat"])
         assert 100 < shift_m < 1000  # the GCJ-02 offset: a few hundred metres
     # Worker points are shifted too.
     uncovered = data["demand"][~data["demand"].covered].geometry.iloc[0]
     lat, lon = prcoords.wgs_gcj((uncovered.y, uncovered.x))
     assert f"{round(lon, 5)}" in page and f"{round(lat, 5)}" in page
     # OSM keeps WGS-84 coordinates.
-    osm = maps.coverage_map(**data)
-    assert _markers(osm)["1"].location == pytest.approx(
+    osm = _markers(_page(maps.coverage_map(**data)))["1"]
+    assert [osm["lat"], osm["lng"]] == pytest.approx(
         [fac.geometry.iloc[0].y, fac.geometry.iloc[0].x], abs=1e-5
     )
 
@@ -339,9 +418,14 @@ def test_tianditu_basemap_uses_key_and_no_shift(data):
     assert "vec_w/wmts" in page and "cva_w/wmts" in page and "tk=KEY123" in page
     assert "天地图" in page
     fac = data["facilities"]
-    assert _markers(m)["1"].location == pytest.approx(
+    marker = _markers(page)["1"]
+    assert [marker["lat"], marker["lng"]] == pytest.approx(
         [fac.geometry.iloc[0].y, fac.geometry.iloc[0].x], abs=1e-5
     )
+    # The key is one URL parameter, whatever it holds.
+    odd = _page(maps.coverage_map(fac, basemap="tianditu", tianditu_key="a&b={{x}}"))
+    urls = [b["url"] for b in _registry(odd, "basemaps")]
+    assert len(urls) == 2 and all(u.endswith("&tk=a%26b%3D%7B%7Bx%7D%7D") for u in urls)
 
 
 # --- saving ---------------------------------------------------------------------------------

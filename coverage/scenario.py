@@ -3,7 +3,9 @@
 Input paths are relative to the scenario file (so a scenario folder can be moved as a whole);
 output paths are relative to the working directory (so results land where the planner runs the
 command). Unknown keys are errors: a typo such as ``treshold_min`` must not silently fall back to
-a default.
+a default. Numbers must be finite (TOML allows ``inf`` and ``nan``; they are errors here), and
+valid but unusual values — a unit slip or an extra zero — are kept with a warning
+(:data:`USUAL_RANGES`, :attr:`Scenario.warnings`).
 
 Example::
 
@@ -42,7 +44,15 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from coverage import settings
 from coverage.errors import ScenarioError
@@ -54,7 +64,8 @@ NonNegative = Annotated[float, Field(ge=0)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # allow_inf_nan: TOML's inf/nan would pass gt=0 checks and crash far away (GEOS, Dijkstra).
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 class Area(_Section):
@@ -192,6 +203,12 @@ class Scenario(_Section):
     plan: Plan = Field(default_factory=Plan)
     output: Output = Field(default_factory=Output)
     source: Path | None = Field(default=None, exclude=True)  # the scenario file
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Unusual but valid values found by :func:`load_scenario`, one line each."""
+        return self._warnings
 
     @field_validator("name")
     @classmethod
@@ -284,6 +301,8 @@ def load_scenario(path: str | Path) -> Scenario:
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling)"
+            elif err["type"] == "finite_number":
+                msg = f"must be a finite number, got {err['input']}"
             elif err["type"] == "missing":
                 msg = "required"
             lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
@@ -295,7 +314,60 @@ def load_scenario(path: str | Path) -> Scenario:
             missing.append(f"{path}: {label}: file not found: {p}")
     if missing:
         raise ScenarioError("\n".join(missing))
+    scenario._warnings = _unusual(scenario, raw, text, path)
     return scenario
+
+
+#: Bounds outside which a valid value is probably a slip (a unit mix-up, an extra zero); such
+#: values are used as given, with a warning. Keys are (section, key); bounds are inclusive.
+USUAL_RANGES: dict[tuple[str, str], tuple[float | None, float | None, str, str]] = {
+    ("walk", "speed_kmh"): (1.0, 10.0, "km/h", "walking is 3-6 km/h"),
+    ("walk", "threshold_min"): (None, 120.0, "min", "a walking threshold is minutes, not hours"),
+    ("walk", "max_snap_m"): (None, 2000.0, "m", "points this far from a street are not on it"),
+    ("walk", "walk_off_m"): (None, 500.0, "m", "it widens every catchment by that much"),
+    ("walk", "steps_penalty"): (None, 10.0, "x", "steps take a few times longer, not more"),
+    ("walk", "circle_radius_m"): (None, 10_000.0, "m", "the straight-line circle is usually 1 km"),
+    ("network", "margin_m"): (None, 20_000.0, "m", "the network clip margin is a walking range"),
+}
+
+
+def _unusual(s: Scenario, raw: dict[str, Any], text: str, path: Path) -> list[str]:
+    """One warning line per valid but unusual value (see :data:`USUAL_RANGES`)."""
+    out: list[str] = []
+
+    def warn(loc: tuple[Any, ...], message: str) -> None:
+        line = _line_of(text, loc)
+        out.append(f"{path}{f':{line}' if line else ''}: {_location(text, loc)}: {message}")
+
+    for (section, key), (low, high, unit, why) in USUAL_RANGES.items():
+        value = getattr(getattr(s, section), key)
+        if value is None:
+            continue
+        if (low is not None and value < low) or (high is not None and value > high):
+            usual = f"{low:g} to {high:g}" if low is not None else f"at most {high:g}"
+            warn(
+                (section, key),
+                f"{value:g} {unit} is unusual (usually {usual} {unit}: {why}); used as given",
+            )
+    high = USUAL_RANGES[("walk", "threshold_min")][1]
+    for tier, value in s.walk.tier_threshold_min.items():
+        if high is not None and value > high:
+            warn(
+                ("walk", "tier_threshold_min", tier),
+                f"{value:g} min is unusual (usually at most {high:g} min: a walking threshold is "
+                "minutes, not hours); used as given",
+            )
+    limit = max([s.walk.threshold_min, *s.walk.tier_threshold_min.values()])
+    above = [b for b in s.walk.bands_min if b > limit]
+    if above:
+        given = "bands_min" in raw.get("walk", {})
+        warn(
+            ("walk", "bands_min") if given else ("walk",),
+            f"{'' if given else 'the default '}bands {', '.join(f'{b:g}' for b in above)} min "
+            f"are above every threshold ({limit:g} min): the map draws catchments beyond what "
+            "counts as covered",
+        )
+    return out
 
 
 def _input_files(s: Scenario) -> list[tuple[str, Path | None]]:

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -90,6 +91,8 @@ def _scenario(path: Path, lang: str | None = None, **output: object):
     from coverage.scenario import load_scenario
 
     s = load_scenario(path)
+    for line in s.warnings:  # unusual but valid values: one line each, the run goes on
+        err.print(f"[yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if lang is not None:
         if lang not in ("zh", "en"):
             raise typer.BadParameter("use zh or en", param_hint="--lang")

@@ -203,12 +203,21 @@ class Scenario(_Section):
     plan: Plan = Field(default_factory=Plan)
     output: Output = Field(default_factory=Output)
     source: Path | None = Field(default=None, exclude=True)  # the scenario file
-    _warnings: list[str] = PrivateAttr(default_factory=list)
+    _warnings: list[tuple[int | None, str, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def warning_items(self) -> list[tuple[int | None, str, str]]:
+        """Unusual but valid values found by :func:`load_scenario`: (line, key, message)."""
+        return list(self._warnings)
 
     @property
     def warnings(self) -> list[str]:
-        """Unusual but valid values found by :func:`load_scenario`, one line each."""
-        return self._warnings
+        """The same, one line each: ``scenario.toml:9: walk.speed_kmh: 1000 km/h is …``."""
+        where = self.source or "scenario"
+        return [
+            f"{where}{f':{line}' if line else ''}: {key}: {message}"
+            for line, key, message in self._warnings
+        ]
 
     @field_validator("name")
     @classmethod
@@ -266,9 +275,12 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number of the innermost key of ``loc`` in the TOML text."""
     keys = [p for p in loc if isinstance(p, str)]
     for key in reversed(keys):
-        m = re.search(rf"^\s*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
+        # [ \t]*, not \s*: a match must not start on a blank line above the key.
+        m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, flags=re.MULTILINE)
         if m is None:
-            m = re.search(rf"^\s*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
+            m = re.search(
+                rf"^[ \t]*\[+[ \t]*[\w.]*{re.escape(key)}[ \t]*\]+", text, flags=re.MULTILINE
+            )
         if m is not None:
             return text.count("\n", 0, m.start()) + 1
     return None
@@ -285,7 +297,12 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     if not path.exists():
         raise ScenarioError(f"{path}: scenario file not found")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -314,7 +331,7 @@ def load_scenario(path: str | Path) -> Scenario:
             missing.append(f"{path}: {label}: file not found: {p}")
     if missing:
         raise ScenarioError("\n".join(missing))
-    scenario._warnings = _unusual(scenario, raw, text, path)
+    scenario._warnings = _unusual(scenario, raw, text)
     return scenario
 
 
@@ -331,13 +348,12 @@ USUAL_RANGES: dict[tuple[str, str], tuple[float | None, float | None, str, str]]
 }
 
 
-def _unusual(s: Scenario, raw: dict[str, Any], text: str, path: Path) -> list[str]:
-    """One warning line per valid but unusual value (see :data:`USUAL_RANGES`)."""
-    out: list[str] = []
+def _unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | None, str, str]]:
+    """(line, key, message) for each valid but unusual value (see :data:`USUAL_RANGES`)."""
+    out: list[tuple[int | None, str, str]] = []
 
     def warn(loc: tuple[Any, ...], message: str) -> None:
-        line = _line_of(text, loc)
-        out.append(f"{path}{f':{line}' if line else ''}: {_location(text, loc)}: {message}")
+        out.append((_line_of(text, loc), _location(text, loc), message))
 
     for (section, key), (low, high, unit, why) in USUAL_RANGES.items():
         value = getattr(getattr(s, section), key)

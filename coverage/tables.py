@@ -245,6 +245,13 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file (xls,
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
 
 
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """A library's error message on one line, without GDAL's advice meant for programmers."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text.split("; It might help to specify the correct driver")[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _sniff(path: Path) -> str:
     """What a file is by its first bytes: ``xlsx``, ``xls``, ``html``, ``binary`` or ``text``."""
     with path.open("rb") as fh:
@@ -331,7 +338,7 @@ def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[
                 "rest of the file one value; close the quote or remove it"
             )
         else:
-            msg = f"cannot parse the CSV file (line {reader.line_num}): {exc}"
+            msg = f"cannot parse the CSV file (line {reader.line_num}): {_one_line(exc)}"
         raise InputError(msg, path, row=len(cells) + 1) from exc
     return cells, {"format": "csv", "encoding": used, "delimiter": sep}
 
@@ -416,7 +423,8 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
         except Exception as exc:  # zipfile, XML and openpyxl errors: a damaged file
             raise InputError(
                 "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a "
-                f"workbook ({type(exc).__name__}: {exc}); open it in Excel and save it again",
+                f"workbook ({type(exc).__name__}: {_one_line(exc)}); open it in Excel and save it "
+                "again",
                 path,
             ) from exc
         try:
@@ -437,7 +445,7 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
         except Exception as exc:
             raise InputError(
                 "not a readable Excel workbook (xlsx): a sheet is damaged "
-                f"({type(exc).__name__}: {exc}); open it in Excel and save it again",
+                f"({type(exc).__name__}: {_one_line(exc)}); open it in Excel and save it again",
                 path,
             ) from exc
         finally:
@@ -458,8 +466,8 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
             else ""
         )
         raise InputError(
-            f"not a readable Excel 97-2003 workbook (xls): {exc}{hint}; open it in Excel and "
-            "save it as .xlsx",
+            f"not a readable Excel 97-2003 workbook (xls): {_one_line(exc)}{hint}; open it in "
+            "Excel and save it as .xlsx",
             path,
         ) from exc
     try:
@@ -488,8 +496,8 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
         raise
     except Exception as exc:
         raise InputError(
-            f"not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({exc}); open it "
-            "in Excel and save it as .xlsx",
+            f"not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({_one_line(exc)}); "
+            "open it in Excel and save it as .xlsx",
             path,
         ) from exc
     finally:
@@ -603,7 +611,7 @@ def _table(
     kept = set(numbers)
     uncalculated = {
         (i + 1, names[j]): f
-        for (i, j), f in (formulas or {}).items()
+        for (i, j), f in sorted((formulas or {}).items())  # row by row, left to right
         if i + 1 in kept and j < width
     }
     info = {
@@ -680,7 +688,10 @@ def _read(path: Path, layer: str | None, encoding: str | None, hints: set[str]) 
     except InputError:
         raise
     except Exception as exc:  # any reader failure is a problem of this file
-        raise InputError(f"cannot read the file: {exc}", path) from exc
+        raise InputError(
+            f"cannot read the file: {_one_line(exc)} (is it damaged, or not really {suffix}?)",
+            path,
+        ) from exc
     raise InputError(
         f"unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)", path
     )
@@ -785,7 +796,13 @@ def _not_a_number(value: Any) -> str:
             f"'{text}' is ambiguous: {left}.{right} with a decimal comma or {left}{right} with a "
             f"thousands separator; write {left}.{right} or {left}{right}"
         )
-    return f"not a number: '{value}'"
+    return f"not a number: '{_shown(value)}'"
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A cell's text for a one-line message: line breaks written as \\n, long text cut."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
@@ -1087,7 +1104,8 @@ def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path
     """A used cell that holds a formula without a saved value fails the file (it would read as
     empty): the fix, for every such cell at once, is to let Excel calculate and save."""
     used = {str(c) for c in cols.values()}
-    cells = sorted((r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used)
+    # In sheet order (row by row, left to right), as _table recorded them.
+    cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
     if not cells:
         return
     row, col, formula = cells[0]

@@ -53,8 +53,10 @@ class NetworkError(CoverageError):
     """The street network cannot be loaded or is unusable."""
 
 
-class OutputError(CoverageError):
+class OutputError(CoverageError, OSError):
     """A result cannot be written: the folder is a file, read-only, or the disk is full.
+
+    Also an ``OSError``, so code that catches failed writes as such keeps working.
 
     Parameters
     ----------

@@ -120,6 +120,8 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except OutputError:
+        raise  # already says which file (it is an OSError too)
     except OSError as exc:
         raise OutputError(f"cannot write: {_reason(exc)}", target) from exc
     except Exception as exc:

@@ -118,6 +118,8 @@ def _scenario(path: Path, lang: str | None = None, **output: object):
     if lang is not None and lang not in ("zh", "en"):
         raise _bad("--lang", lang, "use zh or en")
     s = load_scenario(path)
+    for line in s.warnings:  # unusual but valid values: one line each, the run goes on
+        err.print(f"[yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if lang is not None:
         s.lang = lang
     for key, value in output.items():

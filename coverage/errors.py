@@ -53,6 +53,25 @@ class NetworkError(CoverageError):
     """The street network cannot be loaded or is unusable."""
 
 
+class OutputError(CoverageError, OSError):
+    """A result cannot be written: the folder is a file, read-only, or the disk is full.
+
+    Also an ``OSError``, so code that catches failed writes as such keeps working.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    path
+        The file or folder that could not be written.
+    """
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
 class Problem:
     """One problem found in an input row: where, what, and what the run did about it."""
 

@@ -8,11 +8,18 @@ CSV files are read by spreadsheets, which evaluate a cell that starts like a for
 came from the planner's files (names, addresses, sub-districts, file names) is therefore written
 through :func:`neutralize_text`: OWASP's CSV-injection rule, a leading ``'`` on text that starts
 with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+
+A result that cannot be written (the output folder is a file, is read-only, or the disk fills
+up) raises :class:`~coverage.errors.OutputError`, one line naming the path; the temporary file
+is removed, so a failed write leaves nothing behind. :func:`check_writable` makes the same
+checks before a long run starts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import json
 import os
 import re
@@ -24,35 +31,124 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from coverage.errors import OutputError
+
+#: Words a planner can act on, by errno; others fall back to the system's own message.
+_REASONS = {
+    errno.ENOSPC: "the disk is full; free some space or choose another output folder",
+    errno.EDQUOT: "the disk quota is exhausted; free some space or choose another output folder",
+    errno.EACCES: "permission denied (the folder is read-only?); choose another output folder",
+    errno.EPERM: "permission denied (the folder is read-only?); choose another output folder",
+    errno.EROFS: "the file system is read-only; choose another output folder",
+    errno.EISDIR: "a folder of that name is in the way; remove it or choose another name",
+    errno.ENAMETOOLONG: "the name is too long for the file system",
+}
+
+
+_FULL_DISK = re.compile(r"no space left on device|database or disk is full|disk full", re.I)
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """Create ``folder`` (and its parents) unless it exists; :class:`OutputError` if it cannot.
+
+    A file where the folder (or one of its parents) should be is named in the message.
+    """
+    folder = Path(folder)
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        where = "" if blocker == folder else f" ('{blocker}' is a file)"
+        raise OutputError(
+            f"the output folder is a file, not a folder{where}; remove the file or choose another "
+            "output folder",
+            folder,
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {_reason(exc)}", folder) from exc
+    return folder
+
+
+def check_writable(folder: str | Path) -> Path:
+    """Fail fast: :class:`OutputError` unless files can be created in ``folder`` (made if missing).
+
+    Run before a long computation, so a read-only or mistyped output folder is reported at once
+    rather than after the work is done. A disk that fills up later is still reported by the
+    writers themselves.
+    """
+    folder = ensure_folder(folder)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".coverage-write-check.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write in the output folder: {_reason(exc)}", folder) from exc
+    return folder
+
+
+def _remove_parts(parent: Path, pattern: str) -> None:
+    for part in parent.glob(pattern):
+        with contextlib.suppress(OSError):  # a read-only folder must not hide the real error
+            part.unlink()
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    Raises
+    ------
+    OutputError
+        When the folder cannot be made or written, or the disk fills up (``OSError`` raised by
+        the body is translated); the temporary file and its side files are removed.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale_parts(target)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent
-    )
-    os.close(fd)
+    ensure_folder(target.parent)
+    if target.is_dir():
+        raise OutputError(
+            "a folder of that name is in the way; remove it or choose another name", target
+        )
+    try:
+        clean_stale_parts(target)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {_reason(exc)}", target) from exc
     tmp_path = Path(tmp)
     tmp_path.unlink()  # some writers (GDAL) refuse to overwrite; let them create it
     try:
         yield tmp_path
         os.replace(tmp_path, target)
+    except OutputError:
+        raise  # already says which file (it is an OSError too)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {_reason(exc)}", target) from exc
+    except Exception as exc:
+        # GDAL and SQLite report a full disk in their own exception types.
+        if _FULL_DISK.search(str(exc)):
+            raise OutputError(f"cannot write: {_REASONS[errno.ENOSPC]}", target) from exc
+        raise
     finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+        # The file and what a writer may have put beside it (SQLite's -journal, -wal).
+        _remove_parts(tmp_path.parent, glob.escape(tmp_path.name) + "*")
 
 
 def clean_stale_parts(target: Path) -> None:
     """Remove temporary files left beside ``target`` by an earlier write that was killed.
 
-    A SIGKILL or power cut leaves ``.<name>.<random>.part<suffix>`` behind. Writing the same
-    file from two processes at once is not supported (the last rename would win anyway), so any
-    such file is stale by the time a new write starts.
+    A SIGKILL or power cut leaves ``.<name>.<random>.part<suffix>`` behind (and, for a
+    GeoPackage, SQLite's side files). Writing the same file from two processes at once is not
+    supported (the last rename would win anyway), so any such file is stale by the time a new
+    write starts.
     """
-    for part in target.parent.glob(f".{target.name}.*.part{target.suffix}"):
+    pattern = f".{glob.escape(target.name)}.*.part{glob.escape(target.suffix)}*"
+    for part in target.parent.glob(pattern):
         part.unlink(missing_ok=True)
 
 

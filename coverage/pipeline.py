@@ -27,7 +27,7 @@ import shapely
 
 from coverage import analysis, catchments, datum, network, routing, settings, tables, validation
 from coverage import io as cio
-from coverage.errors import InputError, Problem, ScenarioError
+from coverage.errors import InputError, OutputError, Problem, ScenarioError
 from coverage.scenario import Layer, Scenario, load_scenario
 from coverage.vocab import activate as activate_vocabulary
 
@@ -273,7 +273,11 @@ def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noo
     """Read, validate and datum-check every facility, demand and candidate layer."""
     area, subs = load_area(s)
     activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
-    problems: list[Problem] = []
+    # Unusual scenario values go to the problems report too (row: the scenario file's line).
+    problems: list[Problem] = [
+        Problem(s.source or "scenario", line, key, message, action="kept")
+        for line, key, message in s.warning_items
+    ]
     notes: list[str] = []
     groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
     for role, layers in (
@@ -295,15 +299,91 @@ def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noo
     )
 
 
+#: How many reasons the "no usable rows" error lists before pointing to problems.csv.
+FIRST_REASONS = 5
+
+
+def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) -> None:
+    """Fail when no facility or no demand row is left, saying why.
+
+    Parameters
+    ----------
+    s, layers
+        The scenario and its layers as :func:`read_layers` returned them.
+    problems_csv
+        Where to write every problem first (``coverage run`` writes ``problems.csv`` in the
+        results folder, so the message points to a file that exists); None writes nothing.
+
+    Raises
+    ------
+    InputError
+        One line saying which layer has no usable rows and how many problems were found, then
+        the first :data:`FIRST_REASONS` of them, one line each.
+    """
+    empty = [
+        (what, group)
+        for what, frame, group in (
+            ("facility", layers.facilities, s.facilities),
+            ("demand", layers.demand, s.demand),
+        )
+        if len(frame) == 0
+    ]
+    if not empty:
+        return
+    written = None
+    if problems_csv is not None:
+        written = cio.write_csv(problems_csv, validation.problems_frame(layers.problems))
+    what, group = empty[0]
+    if not group:
+        section = "demand" if what == "demand" else "facilities"
+        raise InputError(f"no [[{section}]] layer: coverage needs at least one", s.source)
+    files = {str(s.input_path(layer.path)) for layer in group}
+    skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
+    rows = len({(p.path, p.row) for p in skipped if p.row is not None})
+    names = ", ".join(sorted(Path(f).name for f in files))
+    if not skipped:
+        head = f"no usable {what} rows: {names} has no data rows"
+    else:
+        head = (
+            f"no usable {what} rows in {names}: {rows} rows skipped, {len(skipped)} problems"
+            + (f" (all listed in {written})" if written else "")
+            + "; the first:"
+        )
+    # One line per problem: a line break inside a cell value must not start another.
+    lines = [head, *(f"  {p.to_error()}".replace("\n", "\\n") for p in skipped[:FIRST_REASONS])]
+    if len(skipped) > FIRST_REASONS:
+        rest = f"  … and {len(skipped) - FIRST_REASONS} more"
+        lines.append(rest + (f" in {written}" if written else ""))
+    raise InputError("\n".join(lines))
+
+
+def check_outputs(s: Scenario, *folders: Path) -> None:
+    """Fail fast, before the long work, when the results cannot be written.
+
+    Checks the results folder, the map's folder and any other ``folders`` (created if missing)
+    and that the map is not in the way of a folder. Raises :class:`~coverage.errors.OutputError`.
+    """
+    targets = [s.output_dir, s.map_path.parent, *folders]
+    if s.output.print_map is not None:
+        targets.append(Path(s.output.print_map).parent)
+    for folder in dict.fromkeys(Path(t) for t in targets):
+        cio.check_writable(folder)
+    if s.map_path.is_dir():
+        raise OutputError("the map path is a folder; give a file name ending in .html", s.map_path)
+
+
 # --- analysis -------------------------------------------------------------------------------
 
 
 def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
-    """Coverage of the scenario's demand by its facilities."""
-    if len(layers.facilities) == 0:
-        raise InputError("no usable facility rows (see the problems report)", s.source)
-    if len(layers.demand) == 0:
-        raise InputError("no usable demand rows (see the problems report)", s.source)
+    """Coverage of the scenario's demand by its facilities.
+
+    Raises
+    ------
+    InputError
+        When no facility or no demand row is usable, with the first reasons.
+    """
+    check_usable(s, layers)
     return analysis.evaluate(
         net,
         layers.facilities,
@@ -552,6 +632,8 @@ def run(
     """Run a scenario: load the network and layers, compute coverage and catchments, write files."""
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
+    if write:
+        check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
     timings: dict[str, float] = {}
     t = time.perf_counter()
     area, _ = load_area(s)
@@ -560,6 +642,8 @@ def run(
     t = time.perf_counter()
     layers = read_layers(s, net, progress)
     timings["layers"] = time.perf_counter() - t
+    # Nothing to compute with: the problems still go to problems.csv, which the message names.
+    check_usable(s, layers, s.output_dir / "problems.csv" if write else None)
     t = time.perf_counter()
     progress("computing coverage")
     cov = evaluate(s, net, layers)
@@ -805,6 +889,7 @@ def plan(
     _check_candidates(s)
     if write:
         _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
+        check_outputs(s, s.output_dir / "plan")
     if before is None:
         before = run(s, progress=progress, write=False)
     sites = planning_sites(s, before, progress)

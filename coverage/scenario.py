@@ -3,7 +3,9 @@
 Input paths are relative to the scenario file (so a scenario folder can be moved as a whole);
 output paths are relative to the working directory (so results land where the planner runs the
 command). Unknown keys are errors: a typo such as ``treshold_min`` must not silently fall back to
-a default.
+a default. Numbers must be finite (TOML allows ``inf`` and ``nan``; they are errors here), and
+valid but unusual values — a unit slip or an extra zero — are kept with a warning
+(:data:`USUAL_RANGES`, :attr:`Scenario.warnings`).
 
 A scenario may come from someone else, so the places it names to write (``[output] dir``,
 ``map``, ``print_map`` and ``[network] cache_dir``) must lie, once resolved (``..`` and symlinks
@@ -93,7 +95,8 @@ WRITE_KEYS: dict[str, tuple[str, str, str]] = {
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    # allow_inf_nan: TOML's inf/nan would pass gt=0 checks and crash far away (GEOS, Dijkstra).
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 class Area(_Section):
@@ -296,6 +299,21 @@ class Scenario(_Section):
     source: Path | None = Field(default=None, exclude=True)  # the scenario file
     # Write paths as the scenario file gave them (see WRITE_KEYS): only these are confined.
     _file_writes: dict[str, Path] = PrivateAttr(default_factory=dict)
+    _warnings: list[tuple[int | None, str, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def warning_items(self) -> list[tuple[int | None, str, str]]:
+        """Unusual but valid values found by :func:`load_scenario`: (line, key, message)."""
+        return list(self._warnings)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The same, one line each: ``scenario.toml:9: walk.speed_kmh: 1000 km/h is …``."""
+        where = self.source or "scenario"
+        return [
+            f"{where}{f':{line}' if line else ''}: {key}: {message}"
+            for line, key, message in self._warnings
+        ]
 
     @field_validator("name")
     @classmethod
@@ -520,9 +538,12 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number of the innermost key of ``loc`` in the TOML text."""
     keys = [p for p in loc if isinstance(p, str)]
     for key in reversed(keys):
-        m = re.search(rf"^[ \t]*{re.escape(key)}\s*=", text, flags=re.MULTILINE)
+        # [ \t]*, not \s*: a match must not start on a blank line above the key.
+        m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, flags=re.MULTILINE)
         if m is None:
-            m = re.search(rf"^[ \t]*\[+\s*[\w.]*{re.escape(key)}\s*\]+", text, flags=re.MULTILINE)
+            m = re.search(
+                rf"^[ \t]*\[+[ \t]*[\w.]*{re.escape(key)}[ \t]*\]+", text, flags=re.MULTILINE
+            )
         if m is not None:
             return text.count("\n", 0, m.start()) + 1
     return None
@@ -539,7 +560,12 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     if not path.exists():
         raise ScenarioError(f"{path}: scenario file not found")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -558,6 +584,8 @@ def load_scenario(path: str | Path) -> Scenario:
             line = _line_of(text, loc)
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling)"
+            elif err["type"] == "finite_number":
+                msg = f"must be a finite number, got {err['input']}"
             elif err["type"] == "missing":
                 msg = "required"
             lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
@@ -573,7 +601,59 @@ def load_scenario(path: str | Path) -> Scenario:
             missing.append(f"{path}: {label}: file not found: {p}")
     if missing:
         raise ScenarioError("\n".join(missing))
+    scenario._warnings = _unusual(scenario, raw, text)
     return scenario
+
+
+#: Bounds outside which a valid value is probably a slip (a unit mix-up, an extra zero); such
+#: values are used as given, with a warning. Keys are (section, key); bounds are inclusive.
+USUAL_RANGES: dict[tuple[str, str], tuple[float | None, float | None, str, str]] = {
+    ("walk", "speed_kmh"): (1.0, 10.0, "km/h", "walking is 3-6 km/h"),
+    ("walk", "threshold_min"): (None, 120.0, "min", "a walking threshold is minutes, not hours"),
+    ("walk", "max_snap_m"): (None, 2000.0, "m", "points this far from a street are not on it"),
+    ("walk", "walk_off_m"): (None, 500.0, "m", "it widens every catchment by that much"),
+    ("walk", "steps_penalty"): (None, 10.0, "x", "steps take a few times longer, not more"),
+    ("walk", "circle_radius_m"): (None, 10_000.0, "m", "the straight-line circle is usually 1 km"),
+    ("network", "margin_m"): (None, 20_000.0, "m", "the network clip margin is a walking range"),
+}
+
+
+def _unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | None, str, str]]:
+    """(line, key, message) for each valid but unusual value (see :data:`USUAL_RANGES`)."""
+    out: list[tuple[int | None, str, str]] = []
+
+    def warn(loc: tuple[Any, ...], message: str) -> None:
+        out.append((_line_of(text, loc), _location(text, loc), message))
+
+    for (section, key), (low, high, unit, why) in USUAL_RANGES.items():
+        value = getattr(getattr(s, section), key)
+        if value is None:
+            continue
+        if (low is not None and value < low) or (high is not None and value > high):
+            usual = f"{low:g} to {high:g}" if low is not None else f"at most {high:g}"
+            warn(
+                (section, key),
+                f"{value:g} {unit} is unusual (usually {usual} {unit}: {why}); used as given",
+            )
+    high = USUAL_RANGES[("walk", "threshold_min")][1]
+    for tier, value in s.walk.tier_threshold_min.items():
+        if high is not None and value > high:
+            warn(
+                ("walk", "tier_threshold_min", tier),
+                f"{value:g} min is unusual (usually at most {high:g} min: a walking threshold is "
+                "minutes, not hours); used as given",
+            )
+    limit = max([s.walk.threshold_min, *s.walk.tier_threshold_min.values()])
+    above = [b for b in s.walk.bands_min if b > limit]
+    if above:
+        given = "bands_min" in raw.get("walk", {})
+        warn(
+            ("walk", "bands_min") if given else ("walk",),
+            f"{'' if given else 'the default '}bands {', '.join(f'{b:g}' for b in above)} min "
+            f"are above every threshold ({limit:g} min): the map draws catchments beyond what "
+            "counts as covered",
+        )
+    return out
 
 
 def _input_files(s: Scenario) -> list[tuple[str, Path | None]]:

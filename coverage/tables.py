@@ -23,6 +23,7 @@ import io
 import logging
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,6 +238,35 @@ class _Table:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive (xlsx); the second one is empty
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file (xls, encrypted xlsx)
+#: Bytes that never occur in UTF-8 or GB18030 text except as whitespace: a file that has them
+#: in its first few kilobytes is binary.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """A library's error message on one line, without GDAL's advice meant for programmers."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text.split("; It might help to specify the correct driver")[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sniff(path: Path) -> str:
+    """What a file is by its first bytes: ``xlsx``, ``xls``, ``html``, ``binary`` or ``text``."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE2_MAGIC):
+        return "xls"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    if head.lstrip(codecs.BOM_UTF8).lstrip().startswith(b"<"):
+        return "html"
+    return "binary" if _CONTROL.search(head) else "text"
+
+
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     """Text of a CSV file and the encoding used: the given one, or UTF-8 (BOM or not), UTF-16
     (with BOM, Excel's "Unicode text"), then GB18030 (a superset of GBK and GB2312)."""
@@ -246,7 +276,10 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError) as exc:
             raise InputError(f"cannot read the file as {encoding}: {exc}", path) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"the file is not valid UTF-16 text ({exc})", path) from exc
     try:
         text = raw.decode("utf-8-sig")
         return text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
@@ -255,6 +288,12 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     try:
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
+        if _CONTROL.search(raw[:4096]):
+            raise InputError(
+                "not a text (CSV) file: it holds binary data (a damaged file, or a file of "
+                "another type renamed); open it in Excel and save it as CSV UTF-8 or .xlsx",
+                path,
+            ) from exc
         raise InputError(
             f"the file is neither UTF-8 nor GBK/GB18030 text ({exc}); save it as UTF-8 CSV", path
         ) from exc
@@ -284,10 +323,23 @@ def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[
     raw = path.read_bytes()
     text, used = _decode(raw, path, encoding)
     sep = _delimiter(text, path.suffix.lower())
+    cells: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     try:
-        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        for record in reader:
+            cells.append(record)
     except csv.Error as exc:
-        raise InputError(f"cannot parse the CSV file: {exc}", path) from exc
+        # The record being read is the next row (rows are records, as a spreadsheet numbers
+        # them); a value over the limit almost always means a quote that is never closed.
+        if "field larger than field limit" in str(exc):
+            msg = (
+                f"a value is longer than {csv.field_size_limit():,} characters (line "
+                f'{reader.line_num} of the file): a quote (") opened and never closed makes the '
+                "rest of the file one value; close the quote or remove it"
+            )
+        else:
+            msg = f"cannot parse the CSV file (line {reader.line_num}): {_one_line(exc)}"
+        raise InputError(msg, path, row=len(cells) + 1) from exc
     return cells, {"format": "csv", "encoding": used, "delimiter": sep}
 
 
@@ -310,47 +362,128 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> None:
+    if sheet is not None and sheet not in names:
+        raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(fh: Any) -> bool:
+    """Whether any worksheet of an xlsx (an open binary file) stores a formula."""
+    fh.seek(0)
+    with zipfile.ZipFile(fh) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(name) as part:
+                while chunk := part.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _uncalculated(fh: Any, title: str, values: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
+    """Formula cells of sheet ``title`` without a saved value: (row index, column index) →
+    formula. Programs that write workbooks (openpyxl, some exports) store formulas but not
+    their results; Excel and WPS store both when they save."""
+    import openpyxl
+
+    if not _has_formulas(fh):
+        return {}
+    fh.seek(0)
+    wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        out = {}
+        for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True)):
+            for j, v in enumerate(row):
+                text = getattr(v, "text", v)  # an ArrayFormula keeps its formula in .text
+                saved = values[i][j] if i < len(values) and j < len(values[i]) else None
+                if isinstance(text, str) and text.startswith("=") and saved is None:
+                    out[(i, j)] = text
+        return out
+    finally:
+        wb.close()
+
+
 def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
     import openpyxl
 
-    # data_only: formulas give their cached values (what Excel shows), not the formula text.
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        names = wb.sheetnames
-        if sheet is not None:
-            if sheet not in names:
-                raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
-            ws = wb[sheet]
-        else:
-            visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
-            ws = (visible or wb.worksheets)[0]
-        # Some writers store wrong sheet dimensions; without them openpyxl reads every row.
-        ws.reset_dimensions()
-        # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
-        cells = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, values_only=True)]
-        return cells, {"format": "xlsx", "sheet": ws.title, "sheets": names}
-    finally:
-        wb.close()
+    # A file object, not the name: openpyxl refuses names that do not end in .xlsx (an .xlsx
+    # named .xls would get "use xlrd"); the content was checked already.
+    with path.open("rb") as fh:
+        try:
+            # data_only: formulas give their saved values (what Excel shows), not the formula.
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile, XML and openpyxl errors: a damaged file
+            raise InputError(
+                "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a "
+                f"workbook ({type(exc).__name__}: {_one_line(exc)}); open it in Excel and save it "
+                "again",
+                path,
+            ) from exc
+        try:
+            names = wb.sheetnames
+            _pick_sheet(names, sheet, path)
+            if sheet is not None:
+                ws = wb[sheet]
+            else:
+                visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
+                ws = (visible or wb.worksheets)[0]
+            # Some writers store wrong sheet dimensions; without them openpyxl reads every row.
+            ws.reset_dimensions()
+            # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
+            values = list(ws.iter_rows(min_row=1, values_only=True))
+            marks = _uncalculated(fh, ws.title, values)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(
+                "not a readable Excel workbook (xlsx): a sheet is damaged "
+                f"({type(exc).__name__}: {_one_line(exc)}); open it in Excel and save it again",
+                path,
+            ) from exc
+        finally:
+            wb.close()
+    cells = [[_cell_text(v) for v in r] for r in values]
+    return cells, {"format": "xlsx", "sheet": ws.title, "sheets": names, "formulas": marks}
 
 
 def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
     import xlrd
 
-    book = xlrd.open_workbook(str(path), on_demand=True)
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors: a damaged file
+        hint = (
+            " (a password-protected workbook? remove the password)"
+            if "encrypt" in str(exc).lower() or "find workbook" in str(exc).lower()
+            else ""
+        )
+        raise InputError(
+            f"not a readable Excel 97-2003 workbook (xls): {_one_line(exc)}{hint}; open it in "
+            "Excel and save it as .xlsx",
+            path,
+        ) from exc
     try:
         names = book.sheet_names()
-        if sheet is not None:
-            if sheet not in names:
-                raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
-            ws = book.sheet_by_name(sheet)
-        else:
-            ws = book.sheet_by_index(0)
+        _pick_sheet(names, sheet, path)
+        ws = book.sheet_by_name(sheet) if sheet is not None else book.sheet_by_index(0)
         cells = []
         for r in range(ws.nrows):
             row = []
             for c in ws.row(r):
                 if c.ctype == xlrd.XL_CELL_DATE:
-                    row.append(_cell_text(xlrd.xldate.xldate_as_datetime(c.value, book.datemode)))
+                    try:
+                        when = xlrd.xldate.xldate_as_datetime(c.value, book.datemode)
+                    except (ValueError, OverflowError):
+                        when = c.value  # not a date Python can hold: keep the serial number
+                    row.append(_cell_text(when))
                 elif c.ctype == xlrd.XL_CELL_BOOLEAN:
                     row.append(_cell_text(bool(c.value)))
                 elif c.ctype == xlrd.XL_CELL_ERROR:
@@ -359,25 +492,51 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
                     row.append(_cell_text(c.value))
             cells.append(row)
         return cells, {"format": "xls", "sheet": ws.name, "sheets": names}
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({_one_line(exc)}); "
+            "open it in Excel and save it as .xlsx",
+            path,
+        ) from exc
     finally:
         book.release_resources()
+
+
+def _workbook_cells(
+    path: Path, kind: str, sheet: str | None
+) -> tuple[list[list[str]], dict[str, Any]]:
+    """Cells of a workbook by its content (``kind`` from :func:`_sniff`), noting a wrong name."""
+    cells, info = _xlsx_cells(path, sheet) if kind == "xlsx" else _xls_cells(path, sheet)
+    suffix = path.suffix.lower()
+    if suffix not in ((".xlsx", ".xlsm") if kind == "xlsx" else (".xls",)):
+        info["notes"] = [
+            f"the file is an Excel workbook ({kind}) named {suffix or 'without a suffix'}; read "
+            f"as {kind}"
+        ]
+        info["format"] = f"{kind} (named {suffix})"
+    return cells, info
 
 
 def _excel_cells(
     path: Path, sheet: str | None, encoding: str | None
 ) -> tuple[list[list[str]], dict[str, Any]]:
     # Go by content, not name: ".xls" downloads from web systems are often CSV, HTML or xlsx.
-    with path.open("rb") as fh:
-        magic = fh.read(8)
-    if magic.startswith(b"PK\x03\x04"):
-        return _xlsx_cells(path, sheet)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        return _xls_cells(path, sheet)
-    head = magic.lstrip(codecs.BOM_UTF8).lstrip()
-    if head.startswith(b"<"):
+    kind = _sniff(path)
+    if kind in ("xlsx", "xls"):
+        return _workbook_cells(path, kind, sheet)
+    if kind == "html":
         raise InputError(
             "this is an HTML/XML file with a spreadsheet name; open it in Excel and save it as "
             ".xlsx",
+            path,
+        )
+    if kind == "binary":
+        raise InputError(
+            f"not an Excel workbook: the file is neither an xlsx (zip) nor an xls workbook nor "
+            f"text, so it is damaged or of another type renamed {path.suffix}; open it in Excel "
+            "and save it as .xlsx",
             path,
         )
     cells, info = _csv_cells(path, encoding)
@@ -386,12 +545,19 @@ def _excel_cells(
 
 
 def _table(
-    cells: list[list[str]], path: Path, hints: set[str], *, strict_width: bool
+    cells: list[list[str]],
+    path: Path,
+    hints: set[str],
+    *,
+    strict_width: bool,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, list[Problem], dict[str, Any]]:
     """Frame of text cells from raw rows: find the header, number the rows, skip blank ones.
 
     ``strict_width``: a row with more values than the header is skipped (CSV: an unquoted comma
     has shifted the values); otherwise (Excel) extra columns are kept as unnamed columns.
+    ``formulas``: cells (row and column index) that hold a formula without a saved value; they
+    come back in ``info["uncalculated"]`` as (row number, column name) → formula.
     """
     cells = [[str(c).strip() for c in r] for r in cells]
     nonblank = [i for i, r in enumerate(cells) if any(r)]
@@ -442,10 +608,17 @@ def _table(
         n for j, n in enumerate(names) if n == f"column {j + 1}" and not frame[n].astype(bool).any()
     ]
     frame = frame.drop(columns=empty_unnamed)
+    kept = set(numbers)
+    uncalculated = {
+        (i + 1, names[j]): f
+        for (i, j), f in sorted((formulas or {}).items())  # row by row, left to right
+        if i + 1 in kept and j < width
+    }
     info = {
         "header_row": header_at + 1,
         "rows_read": len(data_at),
         "blank_rows": sum(1 for i in range(header_at + 1, len(cells)) if not any(cells[i])),
+        "uncalculated": uncalculated,
     }
     return frame, np.asarray(numbers, dtype=int), problems, info
 
@@ -491,14 +664,22 @@ def _read(path: Path, layer: str | None, encoding: str | None, hints: set[str]) 
     suffix = path.suffix.lower()
     try:
         if suffix in TABULAR or suffix in EXCEL:
-            if suffix in TABULAR:
+            kind = _sniff(path) if suffix in TABULAR else None
+            if kind in ("xlsx", "xls"):  # a workbook renamed .csv
+                cells, info = _workbook_cells(path, kind, layer)
+            elif suffix in TABULAR:
                 cells, info = _csv_cells(path, encoding)
             else:
                 cells, info = _excel_cells(path, layer, encoding)
             frame, rows, problems, more = _table(
-                cells, path, hints, strict_width=info["format"] == "csv"
+                cells,
+                path,
+                hints,
+                strict_width=info["format"] == "csv",
+                formulas=info.pop("formulas", None),
             )
-            return _Table(frame, rows, problems, {**info, **more})
+            notes = [Problem(path, None, None, n, action="kept") for n in info.pop("notes", [])]
+            return _Table(frame, rows, notes + problems, {**info, **more})
         if suffix in GIS:
             frame, info = _gis(path, layer, encoding)
             info["rows_read"] = len(frame)
@@ -507,7 +688,10 @@ def _read(path: Path, layer: str | None, encoding: str | None, hints: set[str]) 
     except InputError:
         raise
     except Exception as exc:  # any reader failure is a problem of this file
-        raise InputError(f"cannot read the file: {exc}", path) from exc
+        raise InputError(
+            f"cannot read the file: {_one_line(exc)} (is it damaged, or not really {suffix}?)",
+            path,
+        ) from exc
     raise InputError(
         f"unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)", path
     )
@@ -538,28 +722,87 @@ def read_frame(
 
 # --- interpreting values ------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: Thousands separators that cannot be read otherwise: several groups (``1,234,567``) or a
+#: decimal point after the group (``30,580.5``).
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:(?:,\d{3}){2,}(?:\.\d+)?|,\d{3}\.\d+)$")
+#: One comma followed by exactly three digits (``30,580``): a thousands separator (30580) or a
+#: decimal comma (30.58); both readings are plausible, so the value is an error naming both.
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+#: One comma that cannot separate thousands (``114,27``, ``0,580``, ``1234,5``): a decimal comma.
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_HEMISPHERE = r"(东经|西经|北纬|南纬|[nsew东西南北])"
+#: Degrees, minutes and seconds (lower-cased, NFKC): ``东经114度17分20.2秒``,
+#: ``北纬30°35′42″`` (NFKC turns ″ into ′′), ``114°17'20.2"e``, ``-114°17.5'``.
 _DMS = re.compile(
-    r"^([nsew东西南北]?)\s*(\d+(?:\.\d+)?)\s*(?:°|度)\s*"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|分)\s*)?"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|秒)\s*)?([nsew东西南北]?)$"
+    rf"^{_HEMISPHERE}?\s*([+-])?\s*(\d+(?:\.\d+)?)\s*(?:°|度)\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|’|分)\s*)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|’’|”|秒)\s*)?"
+    rf"{_HEMISPHERE}?$"
 )
+_HEMISPHERE_LETTER = {
+    **dict.fromkeys(("n", "北", "北纬"), "n"),
+    **dict.fromkeys(("s", "南", "南纬"), "s"),
+    **dict.fromkeys(("e", "东", "东经"), "e"),
+    **dict.fromkeys(("w", "西", "西经"), "w"),
+}
+
+
+def _clean_number_text(value: Any) -> str:
+    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'."""
+    return unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+
+
+def _dms(text: str) -> float | None:
+    """Decimal degrees of a degrees-minutes-seconds text, or None if it is not one."""
+    m = _DMS.match(text.lower())
+    if m is None:
+        return None
+    before, sign, deg, minutes, seconds, after = m.groups()
+    hemispheres = {_HEMISPHERE_LETTER[h] for h in (before, after) if h}
+    if len(hemispheres) > 1 or (sign and hemispheres):
+        return None  # two hemispheres, or a sign and a hemisphere: no single reading
+    minutes_f, seconds_f = float(minutes or 0), float(seconds or 0)
+    if minutes_f >= 60 or seconds_f >= 60:
+        return None
+    value = float(deg) + minutes_f / 60 + seconds_f / 3600
+    negative = sign == "-" or bool(hemispheres & {"s", "w"})
+    return -value if negative else value
 
 
 def _number_text(value: Any, coordinate: bool = False) -> Any:
-    """Text of a numeric cell made parseable: full-width digits, thousands separators, DMS."""
+    """Text of a numeric cell made parseable: full-width digits, thousands separators, decimal
+    commas and (for coordinates) degrees-minutes-seconds. Ambiguous texts such as ``30,580``
+    are returned unchanged, so they stay "not a number" (see :func:`_not_a_number`)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, int | float | np.number):
         return value
-    text = unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+    text = _clean_number_text(value)
     if _THOUSANDS.match(text):
         return text.replace(",", "")
-    if coordinate and (m := _DMS.match(text.lower())):
-        hemi = m.group(1) or m.group(5)
-        deg = float(m.group(2)) + float(m.group(3) or 0) / 60 + float(m.group(4) or 0) / 3600
-        return -deg if hemi in ("s", "w", "西", "南") else deg
+    if _DECIMAL_COMMA.match(text) and not _AMBIGUOUS.match(text):
+        return text.replace(",", ".")
+    if coordinate and (deg := _dms(text)) is not None:
+        return deg
     return text
+
+
+def _not_a_number(value: Any) -> str:
+    """Why a cell is not a number, naming both readings of an ambiguous comma."""
+    text = _clean_number_text(value)
+    if _AMBIGUOUS.match(text):
+        left, right = text.split(",")
+        return (
+            f"'{text}' is ambiguous: {left}.{right} with a decimal comma or {left}{right} with a "
+            f"thousands separator; write {left}.{right} or {left}{right}"
+        )
+    return f"not a number: '{_shown(value)}'"
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A cell's text for a one-line message: line breaks written as \\n, long text cut."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
@@ -768,6 +1011,7 @@ def read_points(
                 path,
                 field=fld,
             )
+    _check_formulas(table.info, cols, path)
     is_gis = (
         isinstance(frame, gpd.GeoDataFrame)
         and frame._geometry_column_name in frame
@@ -827,7 +1071,7 @@ def read_points(
                         path,
                         int(rows[i]),
                         str(col),
-                        f"not a number: '{values.iat[i]}'{note}",
+                        f"{_not_a_number(values.iat[i])}{note}",
                         action=action,
                     )
                 )
@@ -860,17 +1104,38 @@ def read_points(
     out.attrs.update(
         {
             "path": str(path),
-            **{k: v for k, v in table.info.items() if k not in ("rows",)},
+            **{k: v for k, v in table.info.items() if k not in ("rows", "uncalculated")},
             "encoding": table.info.get("encoding"),
             "crs": crs_label,
             "columns": {f: str(c) for f, c in cols.items()},
             "columns_source": dict(resolved.source),
             "unused_columns": [c for c in names if c not in used],
-            "rows_read": n + len(table.problems),
+            # rows the reader skipped (e.g. too many values) count as read; file notes do not
+            "rows_read": n + sum(p.row is not None for p in table.problems),
         }
     )
     log.info("%s", describe_columns(out))
     return out, problems
+
+
+def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path) -> None:
+    """A used cell that holds a formula without a saved value fails the file (it would read as
+    empty): the fix, for every such cell at once, is to let Excel calculate and save."""
+    used = {str(c) for c in cols.values()}
+    # In sheet order (row by row, left to right), as _table recorded them.
+    cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
+    if not cells:
+        return
+    row, col, formula = cells[0]
+    more = f" (and {len(cells) - 1} more such cells)" if len(cells) > 1 else ""
+    raise InputError(
+        f"sheet '{info.get('sheet')}': the formula {formula} has no saved value{more}; the "
+        "workbook was written by a program that does not calculate formulas: open it in Excel "
+        "(or WPS) and save it, so the values are stored",
+        path,
+        row=row,
+        field=col,
+    )
 
 
 def _crs_label(target: _Target) -> str:
@@ -895,7 +1160,7 @@ def _table_points(
         what = "longitude" if f == "lon" else "latitude"
         empty = _is_empty(raw[f])
         for i in np.flatnonzero(np.isnan(num[f])):
-            msg = f"missing {what}" if empty[i] else f"not a number: '{raw[f].iat[i]}'"
+            msg = f"missing {what}" if empty[i] else _not_a_number(raw[f].iat[i])
             problems.append(Problem(path, int(rows[i]), str(cols[f]), msg))
         bad |= np.isnan(num[f])
     x, y = num["lon"], num["lat"]

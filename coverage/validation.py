@@ -23,6 +23,7 @@ too far from a street         skipped             skipped             skipped
 same name, within tolerance   later row skipped   later row skipped   later row skipped
 same place, other name        kept (warning)      kept                kept (warning)
 same name, far apart          kept (warning)      kept                kept (warning)
+same id as an earlier row     kept (warning)      kept (warning)      kept (warning)
 ============================  ==================  ==================  ==================
 
 Tiers become codes of a :class:`~coverage.vocab.Vocabulary`; with a plain ``allowed_tiers`` list
@@ -209,6 +210,7 @@ def validate_layer(
         _check_streets(gdf, check, street_distance_m, max_street_m)
     if n:
         _check_duplicates(gdf, check, role_key, dup_tolerance_m)
+        _check_ids(gdf, check)
 
     kept = gdf[~check.skip].reset_index(drop=True)
     kept.attrs = dict(gdf.attrs)
@@ -471,6 +473,36 @@ def _check_duplicates(gdf: gpd.GeoDataFrame, check: _Checker, role: str, tol: fl
                 )
             else:
                 seen[names[k]] = k
+
+
+def _check_ids(gdf: gpd.GeoDataFrame, check: _Checker) -> None:
+    """The same id on several rows: every later row is reported, naming the first one.
+
+    Kept with a warning: which row the id belongs to, only the planner can tell (rows that are
+    the same entry twice are already skipped as duplicates). Ids are compared after NFKC and
+    trimming, so a full-width ``００１`` is ``001``.
+    """
+    if "id" not in gdf.columns:
+        return
+    col = _source(gdf, "id")
+    first: dict[str, int] = {}
+    for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
+        value = gdf["id"].iat[k]
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        key = unicodedata.normalize("NFKC", str(value)).strip()
+        if not key:
+            continue
+        if key in first:
+            check.add(
+                k,
+                col,
+                f"duplicate id '{key}': row {check.row(first[key])} has the same id (ids must be "
+                "unique)",
+                skip=False,
+            )
+        else:
+            first[key] = k
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:

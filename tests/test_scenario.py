@@ -54,6 +54,15 @@ def test_good_scenario_resolves_paths_and_defaults(tmp_path):
     assert s.output_dir == Path("results/t")  # outputs are relative to where the command runs
     assert s.map_path == Path("maps/t.html")
     assert s.cache_dir == tmp_path.resolve() / "cache"
+    assert s.warnings == []  # nothing unusual: bands up to 15 min, thresholds 12 and 20
+
+
+def test_unusual_value_warns_with_file_line_and_key(tmp_path):
+    s = load_scenario(_write(tmp_path, GOOD.replace("threshold_min = 12", "threshold_min = 150")))
+    assert s.warnings == [
+        f"{tmp_path.resolve() / 'scenario.toml'}:8: walk.threshold_min: 150 min is unusual "
+        "(usually at most 120 min: a walking threshold is minutes, not hours); used as given"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -110,6 +119,14 @@ def test_datum_check_values(tmp_path):
         (
             ("threshold_min = 12", "threshold_min = -3"),
             r"walk.threshold_min: Input should be greater than 0",
+        ),
+        (
+            ("threshold_min = 12", "threshold_min = inf"),
+            r"scenario.toml:8: walk.threshold_min: must be a finite number, got inf",
+        ),
+        (
+            ("bands_min = [15, 5, 10, 5]", "bands_min = [15, nan]"),
+            r"scenario.toml:9: walk.bands_min\[1\]: must be a finite number, got nan",
         ),
         (
             ("threshold_min = 12", 'threshold_min = "fifteen"'),

@@ -301,15 +301,7 @@ def propose(
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
     after = _model_coverage(m)
-    prop = sites.iloc[m.selected].copy()
-    prop.insert(0, "rank", np.arange(1, len(m.selected) + 1))
-    prop["gain"] = after.gains
-    own = MODELS[model].own_gain(inputs)
-    if own is not None:
-        prop[own] = m.gains  # the model's own currency (worker-minutes, twice-covered weight)
-    prop["tier"] = tier
-    prop["cumulative_share"] = after.curve["covered_share"].to_numpy()[1:]
-    prop["site_row"] = m.selected
+    prop = _proposed(sites, m, after, MODELS[model].own_gain(inputs), tier)
     crv = None
     if curve and len(m.selected):
         crv = after.curve.copy()
@@ -317,7 +309,7 @@ def propose(
     return Plan(
         tier=tier,
         model=m,
-        proposed=prop.reset_index(drop=True),
+        proposed=prop,
         curve=crv,
         before_share=after.before_share,
         after_share=after.after_share,
@@ -326,6 +318,25 @@ def propose(
         covered_weight=after.after_weight,
         added_weight=after.added_weight,
     )
+
+
+def _proposed(
+    sites: gpd.GeoDataFrame,
+    m: siting.SitingModel,
+    after: AfterCoverage,
+    own: str | None,
+    tier: str,
+) -> gpd.GeoDataFrame:
+    """The selected sites, ranked, with their gains (and the model's own in column ``own``)."""
+    prop = sites.iloc[m.selected].copy()
+    prop.insert(0, "rank", np.arange(1, len(m.selected) + 1))
+    prop["gain"] = after.gains
+    if own is not None:
+        prop[own] = m.gains  # the model's own currency (worker-minutes, twice-covered weight)
+    prop["tier"] = tier
+    prop["cumulative_share"] = after.curve["covered_share"].to_numpy()[1:]
+    prop["site_row"] = m.selected
+    return prop.reset_index(drop=True)
 
 
 def _fewest(

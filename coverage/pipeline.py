@@ -28,6 +28,11 @@ import shapely
 from coverage import analysis, catchments, datum, network, routing, settings, tables, validation
 from coverage import io as cio
 from coverage.errors import InputError, OutputError, Problem, ScenarioError
+from coverage.figures import save_curve_png
+from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
+from coverage.planning.plan import describe_sites, staged_plan
+from coverage.planning.stages import _check_candidates
+from coverage.planning.times import stage_times
 from coverage.scenario import Layer, Scenario, load_scenario
 from coverage.vocab import activate as activate_vocabulary
 
@@ -43,6 +48,14 @@ __all__ = [
     "coverage_map",
     "write_results",
     "run",
+    "PLAN_MODELS",
+    "PlanRun",
+    "Stage",
+    "plan",
+    "plan_stages",
+    "planning_sites",
+    "write_plan",
+    "write_plan_map",
 ]
 
 log = logging.getLogger(__name__)
@@ -679,176 +692,6 @@ def _check_writes(s: Scenario, keys: list[str]) -> None:
 # --- site proposals -------------------------------------------------------------------------
 
 
-@dataclass
-class PlanRun:
-    """Result of :func:`plan`: the coverage run before, the stages and all sites considered."""
-
-    before: Run
-    sites: gpd.GeoDataFrame
-    plans: list[Any]
-    files: dict[str, Path] = field(default_factory=dict)
-
-    @property
-    def proposed(self) -> gpd.GeoDataFrame:
-        if not self.plans:
-            return gpd.GeoDataFrame(geometry=[], crs=4326)
-        return _concat([p.proposed for p in self.plans])
-
-    def stages(self) -> pd.DataFrame:
-        return pd.DataFrame([p.summary() for p in self.plans])
-
-
-def planning_sites(s: Scenario, result: Run, progress: Progress = _noop) -> gpd.GeoDataFrame:
-    """Existing facilities (role ``existing``) and every candidate the scenario names."""
-    from coverage import planning
-
-    fac = result.coverage.facilities
-    existing = gpd.GeoDataFrame(
-        {
-            "name": fac["name"] if "name" in fac else [f"facility-{i}" for i in range(len(fac))],
-            "role": "existing",
-            "source": "facility",
-            "facility_tier": fac["tier"].to_numpy(),
-        },
-        geometry=fac.geometry.values,
-        crs=4326,
-    )
-    osm = None
-    if s.plan.osm_features:
-        progress("reading OSM features for candidate sites")
-        nw = s.network
-        path = s.input_path(nw.path) if nw.path is not None else None
-        if path is not None and path.suffix.lower() == ".osm":
-            osm = planning.osm_candidates(osm_file=path)
-        elif nw.place is not None:
-            osm = planning.osm_candidates(place=nw.place)
-        elif result.layers.area is not None:
-            osm = planning.osm_candidates(polygon=result.layers.area)
-        else:
-            raise ScenarioError(
-                f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
-            )
-        if result.layers.area is not None and len(osm):
-            osm = osm[shapely.covers(result.layers.area, osm.geometry.values)]
-    cands = planning.candidate_sites(
-        result.layers.candidates,
-        net=result.network,
-        grid_spacing_m=s.plan.grid_spacing_m,
-        area=result.layers.area,
-        osm=osm,
-    )
-    return _concat([existing, cands])
-
-
-def _default_model(tier: str, target: float | None) -> str:
-    if target is not None:
-        return "lscp"
-    return "pmedian" if tier == "subcentre" else "mclp"
-
-
-#: Location models :func:`plan` can run.
-PLAN_MODELS: tuple[str, ...] = ("mclp", "lscp", "backup", "pmedian")
-
-#: One stage of a plan: tier, model, number of new sites, target share.
-Stage = tuple[str, str, int | None, float | None]
-
-
-def plan_stages(
-    s: Scenario,
-    *,
-    tier: str | None = None,
-    add: int | None = None,
-    target: float | None = None,
-    staged: bool = False,
-    model: str | None = None,
-    stage_add: dict[str, int] | None = None,
-) -> list[Stage]:
-    """The stages :func:`plan` will solve, every setting checked (nothing is loaded).
-
-    Parameters
-    ----------
-    s
-        The scenario; its ``[plan]`` section gives the defaults.
-    tier, add, target, staged, model
-        As for :func:`plan`.
-    stage_add
-        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
-
-    Returns
-    -------
-    list of ``(tier, model, k, target)``
-        ``k`` new sites or the ``target`` share to reach, per stage in order.
-
-    Raises
-    ------
-    ScenarioError
-        One line naming the setting, for any setting that is not valid or is missing.
-    """
-
-    def fail(msg: str) -> None:
-        raise ScenarioError(f"{s.source}: {msg}")
-
-    if add is not None and target is not None:
-        fail("give --add or --target, not both")
-    if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
-        fail(f"--add {add}: give a whole number of new sites, at least 1")
-    if target is not None and not 0 < target <= 1:
-        fail(f"--target {target}: give a share between 0 and 1, e.g. 0.95")
-    if model is not None and model not in PLAN_MODELS:
-        fail(f"--model {model}: use {', '.join(PLAN_MODELS)}")
-    staged = staged or bool(stage_add)
-    known = s.known_tiers
-    if staged:
-        if tier is not None:
-            fail("--tier is for a one-stage plan; the stages' tiers are [plan] tiers")
-        last = s.plan.tiers[-1]
-        counts: dict[str, int | None] = dict(s.plan.stage_add)
-        if add is not None or target is not None:  # the last stage's, over [plan] stage_add
-            counts[last] = add
-        for t, k in (stage_add or {}).items():
-            if t not in s.plan.tiers:
-                fail(f"--stage {t}={k}: {t!r} is not a staged tier ([plan] tiers = {s.plan.tiers})")
-            if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-                fail(f"--stage {t}={k}: give a whole number of new sites, at least 1")
-            if t == last and (add is not None or target is not None):
-                fail(f"--stage {t}={k} and --add/--target both set the {t} stage: give one")
-            counts[t] = k
-        stages: list[Stage] = []
-        for t in s.plan.tiers:
-            k = counts.get(t)
-            tg = target if t == last and k is None else None
-            if k is None and tg is None:
-                fail(
-                    f"say how many {t} sites to add: --stage {t}=N, or [plan] stage_add = "
-                    f"{{ {t} = N }}"
-                )
-            stages.append((t, model or _default_model(t, tg), k, tg))
-        return stages
-    t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
-    if t not in known:
-        fail(f"--tier {t}: unknown tier (known: {', '.join(known)})")
-    k = add if add is not None else (None if target is not None else s.plan.add)
-    tg = target if target is not None else (s.plan.target if k is None else None)
-    if k is None and tg is None:
-        fail("give --add N or --target SHARE (or [plan] add / target)")
-    return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
-
-
-def _check_candidates(s: Scenario) -> None:
-    """Fail before loading when the scenario cannot give a plan any candidate site."""
-    if not (s.candidates or s.plan.grid_spacing_m > 0 or s.plan.osm_features):
-        raise InputError(
-            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
-        )
-    nw = s.network
-    osm_file = nw.path is not None and nw.path.suffix.lower() == ".osm"
-    has_area = s.area.path is not None or s.area.subdistricts is not None
-    if s.plan.osm_features and not (osm_file or nw.place is not None or has_area):
-        raise ScenarioError(
-            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
-        )
-
-
 def plan(
     scenario: Scenario | str | Path,
     *,
@@ -878,8 +721,6 @@ def plan(
     to skip recomputing coverage and catchments. ``map_path`` is the plan map to write
     (default: ``[output] map`` with ``_plan`` added to its name).
     """
-    from coverage import planning
-
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     stages = plan_stages(
         s, tier=tier, add=add, target=target, staged=staged, model=model, stage_add=stage_add
@@ -897,66 +738,29 @@ def plan(
         raise InputError(
             "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
         )
-    cov = before.coverage
-    weights = cov.demand["weight"].to_numpy(dtype=float)
-    thresholds = {t: s.walk.threshold_for(t) for t, *_ in stages}
-    # Each row keeps its own limit: existing facilities their tier's, candidates the stage's.
-    own = np.array(
-        [s.walk.threshold_for(str(t)) if r == "existing" else np.nan
-         for r, t in zip(sites["role"], sites.get("facility_tier", sites["role"]), strict=True)]
-    )  # fmt: skip
-    limits = {t: np.where(np.isnan(own), thresholds[t], own) for t in thresholds}
-    longest = max(float(np.max(v)) for v in limits.values())
-    progress(f"routing {len(sites)} sites to {len(weights)} demand points ({longest:g} min)")
-    all_times, _ = planning.site_times(
-        before.network,
-        sites,
-        cov.demand,
-        longest,
-        max_snap_m=s.walk.max_snap_m,
-        include_access=s.walk.include_access,
-        demand_snap=cov.demand_snap,
-    )
-    times = {t: planning.within_row_limits(all_times, limits[t]) for t in thresholds}
+    weights = before.coverage.demand["weight"].to_numpy(dtype=float)
+    times = stage_times(s, before, sites, [t for t, *_ in stages], progress)
     capacity = None
     if s.plan.capacity and "capacity" in sites:
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
     progress("solving " + ", then ".join(f"{m} for {t}" for t, m, *_ in stages) + f" ({method})")
-    plans = planning.staged_plan(
+    plans = staged_plan(
         times,
         weights,
         sites,
         stages,
-        thresholds,
+        {t: s.walk.threshold_for(t) for t in times},
         method=method,
         time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
         mip_rel_gap=s.plan.mip_rel_gap,
         capacity=capacity,
     )
     for p in plans:
-        _describe_sites(p.proposed, before)
+        describe_sites(p.proposed, before)
     result = PlanRun(before, sites, plans)
     if write:
         result.files = write_plan(result, progress, map_path=map_path)
     return result
-
-
-def _describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
-    """Add sub-district and nearest street (name or type) to proposed sites, in place."""
-    if not len(prop):
-        return
-    net = before.network
-    if before.layers.subdistricts is not None:
-        prop["subdistrict"] = analysis._label(
-            prop, before.layers.subdistricts, before.scenario.area.name_field
-        )
-    snapped = routing.snap(net, prop.geometry.to_crs(net.crs), max_dist_m=1e6)
-    e = net.edges.iloc[np.maximum(snapped.edge, 0)]
-    street = e["name"].astype(str) if "name" in e else pd.Series("", index=e.index)
-    hw = e["highway"].astype(str).to_numpy()
-    prop["street"] = np.where(street.isin(["", "nan", "None"]), "(" + hw + ")", street)
-    prop["lon"] = prop.geometry.x.round(6)
-    prop["lat"] = prop.geometry.y.round(6)
 
 
 def write_plan(
@@ -975,11 +779,10 @@ def write_plan(
     files["proposed_gpkg"] = cio.write_gpkg(out / "proposed_sites.gpkg", {"proposed_sites": prop})
     files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", table)
     files["stages"] = cio.write_csv(out / "plan_summary.csv", result.stages())
-    curves = [p.curve.assign(tier=p.tier) for p in result.plans if p.curve is not None]
-    if curves:
-        curve = pd.concat(curves, ignore_index=True)
-        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
-        files["curve_png"] = _curve_png(result, out / "coverage_curve.png")
+    after = result.after
+    if after.k:  # the one curve the report and the plan map show too
+        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", after.curve)
+        files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
         from coverage import excel
 
@@ -998,33 +801,6 @@ def write_plan(
     return files
 
 
-def _curve_png(result: PlanRun, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4), dpi=150)
-    for p in result.plans:
-        if p.curve is None:
-            continue
-        ax.plot(p.curve["k"], 100 * p.curve["covered_share"], marker=".", label=p.tier)
-    ax.set_xlabel("new sites added (in order of marginal gain)")
-    ax.set_ylabel("demand weight covered (%)")
-    ax.set_title("Coverage vs number of new sites")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-
-    def save(p: Path) -> None:
-        fig.savefig(p, format="png")
-
-    try:
-        return cio.write_with(path, save)
-    finally:
-        plt.close(fig)
-
-
 def write_plan_map(result: PlanRun, path: Path) -> Path:
     """The coverage map with the proposed sites and before/after KPIs."""
     from coverage import maps
@@ -1032,7 +808,8 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
     before = result.before
     kpis = before.coverage.kpis()
     if result.plans:
-        kpis["share_after_plan"] = float(result.plans[-1].after_share)
-        kpis["share_before_plan"] = float(result.plans[0].before_share)
+        after = result.after
+        kpis["share_after_plan"] = after.after_share
+        kpis["share_before_plan"] = after.before_share
     m = coverage_map(before, proposed=result.proposed, kpis=kpis)
     return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)

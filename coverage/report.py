@@ -19,13 +19,10 @@ existing facilities with their own tier's threshold too.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
 import html
-import io
-import logging
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +31,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage import __version__, analysis, maps, pipeline
+from coverage import __version__, analysis, figures, maps, pipeline, planning
 from coverage import io as cio
 from coverage.errors import ScenarioError
 from coverage.scenario import Scenario, load_scenario
@@ -94,9 +91,6 @@ TEXT: dict[str, dict[str, str]] = {
         "kind_service": "服务",
         "curve": "新增站点数与覆盖率",
         "curve_caption": "按边际贡献依次加入建议站点后的职工覆盖率；竖线为本方案选定的 {k} 处。",
-        "curve_x": "新增站点数",
-        "curve_y": "职工覆盖率（%）",
-        "curve_k": "选定 {k} 处：{share}",
         "maps": "现状与规划后覆盖范围",
         "map_before": "现状",
         "map_after": "规划后（新增 {n} 处）",
@@ -180,9 +174,6 @@ TEXT: dict[str, dict[str, str]] = {
         "curve": "Coverage vs number of new sites",
         "curve_caption": "Share of workers covered as the proposed sites are added in order of "
         "marginal gain; the line marks the {k} sites chosen.",
-        "curve_x": "new sites",
-        "curve_y": "workers covered (%)",
-        "curve_k": "{k} chosen: {share}",
         "maps": "Coverage now and after the plan",
         "map_before": "Now",
         "map_after": "After the plan (+{n} sites)",
@@ -286,7 +277,8 @@ class AfterPlan:
     """Coverage with the proposed sites added, under the run's per-tier thresholds.
 
     ``covered``/``n_reach`` are per demand point (rows of ``run.coverage.demand``);
-    ``curve`` has ``k``, ``covered_weight`` and ``covered_share`` after the first k proposed sites;
+    ``curve`` has ``k``, ``covered_weight`` and ``covered_share`` after the first k proposed sites
+    (:func:`coverage.planning.plan_coverage`, as in ``coverage_curve.csv`` and the plan map);
     ``sites`` are the proposed sites (ranked) with ``added`` (workers newly covered, in that
     order) and ``cumulative_share``; ``tier_catchments`` are the run's plus the new sites'.
     """
@@ -308,89 +300,51 @@ def after_plan(
 ) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
-    Only the proposed sites are routed (existing coverage comes from ``run``), so this is cheap
-    next to the run itself. With ``catchments`` the new sites' walking catchments (bands up to
-    their tier's threshold) are drawn too, labelled as a "proposed" tier for the static map.
+    The numbers are the plan's own (:func:`coverage.planning.plan_coverage`: the run's coverage,
+    then each proposed site in plan order), so nothing is routed again for them. With
+    ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
+    drawn too, labelled as a "proposed" tier for the static map.
     """
-    s = run.scenario
-    cov = run.coverage
+    after = planning.plan_coverage(run, plan.plans)
     prop = plan.proposed.reset_index(drop=True)
-    w = cov.demand["weight"].to_numpy(dtype=float)
-    total = float(w.sum())
-    covered = cov.demand["covered"].fillna(False).to_numpy(dtype=bool).copy()
-    n_reach = cov.demand["n_reach"].fillna(0).to_numpy(dtype=int).copy()
-    shares = [float(w[covered].sum())]
-    added = []
-    tc = None
-    bands: list[float] = []
-    if len(prop):
-        sites = gpd.GeoDataFrame(
-            {"tier": prop["tier"].astype(str)}, geometry=prop.geometry.values, crs=4326
-        )
-        # Demand as the run saw it (same rows), so the flags line up with the "before" ones.
-        new = analysis.evaluate(
-            run.network,
-            sites,
-            cov.demand[["weight", "geometry"]],
-            threshold_min=s.walk.threshold_min,
-            tier_threshold_min=s.walk.tier_threshold_min,
-            max_snap_m=s.walk.max_snap_m,
-            include_access=s.walk.include_access,
-            circle_radius_m=s.walk.circle_radius_m,
-        )
-        covers = new.covers.tocsr()
-        for i in range(len(prop)):
-            hit = covers.indices[covers.indptr[i] : covers.indptr[i + 1]]
-            fresh = hit[~covered[hit]]
-            added.append(float(w[fresh].sum()))
-            covered[hit] = True
-            n_reach[hit] += 1
-            shares.append(float(w[covered].sum()))
-        if catchments:
-            label = {t: _proposed_label(t, lang) for t in prop["tier"].astype(str).unique()}
-            thr = max(s.walk.threshold_for(t) for t in label)
-            # Bands up to the new sites' own threshold, which is always drawn.
-            bands = sorted({float(b) for b in s.walk.bands_min if b < thr} | {float(thr)})
-            _, by_tier = pipeline.facility_catchments(
-                run.network,
-                sites.assign(tier=sites["tier"].map(label)),
-                bands,
-                s.walk.walk_off_m,
-                max_snap_m=s.walk.max_snap_m,
-                method=s.walk.catchment_method,
-                cell_m=s.walk.catchment_cell_m,
-            )
-            tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
-            tc = gpd.GeoDataFrame(tc, geometry="geometry", crs=4326)
-    covered_w = np.array(shares)
-    curve = pd.DataFrame(
-        {
-            "k": np.arange(len(covered_w)),
-            "covered_weight": covered_w,
-            "covered_share": covered_w / total if total > 0 else np.nan,
-        }
+    prop = prop.assign(
+        added=after.gains, cumulative_share=after.curve["covered_share"].to_numpy()[1:]
     )
-    prop = prop.assign(added=added, cumulative_share=curve["covered_share"].to_numpy()[1:])
-    return AfterPlan(covered, n_reach, curve, prop, tc, bands)
+    tc, bands = None, []
+    if catchments and len(prop):
+        tc, bands = _proposed_catchments(run, prop, lang)
+    return AfterPlan(after.covered, after.n_reach, after.curve, prop, tc, bands)
+
+
+def _proposed_catchments(
+    run: pipeline.Run, prop: gpd.GeoDataFrame, lang: str
+) -> tuple[gpd.GeoDataFrame, list[float]]:
+    """The run's tier catchments plus the proposed sites' (a "proposed" tier each), and bands."""
+    s = run.scenario
+    sites = gpd.GeoDataFrame(
+        {"tier": prop["tier"].astype(str)}, geometry=prop.geometry.values, crs=4326
+    )
+    label = {t: _proposed_label(t, lang) for t in sites["tier"].unique()}
+    thr = max(s.walk.threshold_for(t) for t in label)
+    # Bands up to the new sites' own threshold, which is always drawn.
+    bands = sorted({float(b) for b in s.walk.bands_min if b < thr} | {float(thr)})
+    _, by_tier = pipeline.facility_catchments(
+        run.network,
+        sites.assign(tier=sites["tier"].map(label)),
+        bands,
+        s.walk.walk_off_m,
+        max_snap_m=s.walk.max_snap_m,
+        method=s.walk.catchment_method,
+        cell_m=s.walk.catchment_cell_m,
+    )
+    tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
+    return gpd.GeoDataFrame(tc, geometry="geometry", crs=4326), bands
 
 
 # --- images ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _quiet_fonts() -> Iterator[None]:
-    """Silence matplotlib's "Failed to find font weight" warnings while drawing.
-
-    Common CJK fonts (WenQuanYi Zen Hei) ship a single weight, and matplotlib warns on every
-    label drawn in another weight; the text still renders, so the warnings are noise here.
-    """
-    logger = logging.getLogger("matplotlib.font_manager")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+_quiet_fonts = figures.quiet_fonts
 
 
 def _data_uri(png: bytes) -> str:
@@ -398,49 +352,8 @@ def _data_uri(png: bytes) -> str:
 
 
 def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
-    """PNG of covered share against the number of new sites, with the chosen k marked."""
-    from matplotlib import rc_context
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    font = maps.cjk_font()
-    if lang == "zh" and not font:
-        lang = "en"  # no Chinese glyphs: English axis labels beat empty boxes
-    rc: dict[str, Any] = {"axes.unicode_minus": False}
-    if font:
-        rc["font.family"] = [font, "sans-serif"]
-    c = after.curve
-    k = after.k
-    with rc_context(rc), _quiet_fonts():
-        # Figure, not pyplot: no global state, safe in threads and notebooks.
-        fig = Figure(figsize=(7, 3.4), dpi=dpi)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        y = 100 * c["covered_share"].to_numpy(dtype=float)
-        ax.plot(c["k"], y, color="#2471a3", marker="o" if len(c) <= 30 else None, ms=3, lw=1.8)
-        ax.axvline(k, color="#8e44ad", ls="--", lw=1)
-        ax.annotate(
-            _t(lang, "curve_k", k=k, share=_pct(c["covered_share"].iloc[-1])),
-            (k, y[-1]),
-            xytext=(-8, -18),
-            textcoords="offset points",
-            ha="right",
-            fontsize=9,
-            color="#8e44ad",
-        )
-        lo = max(0.0, float(np.nanmin(y)) - 5)
-        ax.set_ylim(lo, min(100.0, float(np.nanmax(y)) + 3) if np.nanmax(y) < 97 else 101)
-        ax.set_xlim(-0.3, max(k, 1) + 0.3)
-        ax.set_xlabel(_t(lang, "curve_x"))
-        ax.set_ylabel(_t(lang, "curve_y"))
-        ax.grid(alpha=0.3)
-        ax.spines[["top", "right"]].set_visible(False)
-        if k <= 20:
-            ax.set_xticks(range(0, k + 1, 1 if k <= 12 else 2))
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-    return buf.getvalue()
+    """PNG of covered share against the number of new sites (:func:`coverage.figures.curve_png`)."""
+    return figures.curve_png(after.curve, lang=lang, dpi=dpi)
 
 
 def static_map_png(

@@ -1,89 +1,20 @@
-"""Candidate sites, site times and plans: hand-checked instances and the small Wuhan scenario."""
+"""Plans: hand-checked instances and the small Wuhan scenario."""
 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 from conftest import copy_small_scenario
 from scipy import sparse
 
-from coverage import analysis, excel, pipeline, planning, report
-from coverage.errors import InputError
-
-
-def test_grid_candidates_pick_the_node_nearest_each_cell_centre(hand):
-    # 4 × 4 grid, 100 m blocks: nodes at 0, 100, 200, 300 m (+ origin). With 200 m cells
-    # aligned on multiples of 200 m (the origin is a multiple of 200 too), every cell holds
-    # 2 × 2 nodes and its centre (100, 100) + 200·(i, j) is a node itself, except that nodes at
-    # 300 fall into cells whose centres (500) are beyond the grid: those pick the node nearest.
-    net = hand.net(hand.grid(4, 100.0))
-    g = planning.grid_candidates(net, 200.0)
-    xy = np.c_[g.to_crs(net.crs).geometry.x - hand.x0, g.to_crs(net.crs).geometry.y - hand.y0]
-    got = sorted(map(tuple, np.round(xy).astype(int).tolist()))
-    assert got == [(100, 100), (100, 300), (300, 100), (300, 300)]
-    assert (g["role"] == "candidate").all() and (g["source"] == "grid").all()
-
-
-def test_grid_candidates_respect_the_area(hand):
-    net = hand.net(hand.grid(4, 100.0))
-    west = gpd.GeoSeries(
-        [shapely.box(hand.x0 - 10, hand.y0 - 10, hand.x0 + 150, hand.y0 + 310)], crs=hand.crs
-    ).to_crs(4326)
-    g = planning.grid_candidates(net, 200.0, area=west.iloc[0])
-    xs = np.round(g.to_crs(net.crs).geometry.x - hand.x0).astype(int)
-    assert set(xs) == {100}  # only cells west of x = 150 m
-
-
-def test_candidate_roles_and_bad_role(tmp_path):
-    pts = gpd.GeoSeries(
-        shapely.points([[114.27, 30.59], [114.28, 30.59], [114.29, 30.59]]), crs=4326
-    )
-    f = gpd.GeoDataFrame(
-        {
-            "name": ["a", "", "c"],
-            "role": ["已建", None, "排除"],
-            "row": [2, 3, 4],
-            "layer": "c.csv",
-        },
-        geometry=pts.values,
-        crs=4326,
-    )
-    out = planning.candidate_sites(f)
-    assert out["role"].tolist() == ["existing", "candidate", "excluded"]
-    assert out["name"].tolist()[1] == "site-2"
-    f.loc[2, "role"] = "maybe"
-    with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
-        planning.candidate_sites(f)
-
-
-def test_osm_candidates_from_an_osm_file(fixtures_dir):
-    c = planning.osm_candidates(osm_file=fixtures_dir / "amenities.osm")
-    assert sorted(c["name"]) == ["amenity=townhall", "江北区图书馆", "观音桥社区服务中心"]
-    town = c[c["osm_tag"] == "amenity=townhall"].geometry.iloc[0]
-    assert shapely.box(106.526, 29.578, 106.527, 29.579).contains(town)  # inside the building
-
-
-def test_site_times_equal_the_coverage_times(hand):
-    net = hand.net(hand.grid(3, 100.0))
-    sites = gpd.GeoDataFrame(geometry=list(hand.pts([(0, 0), (200, 150)])), crs=hand.crs)
-    dem = gpd.GeoDataFrame(
-        {"weight": [1.0, 1.0, 1.0]},
-        geometry=list(hand.pts([(50, 0), (200, 200), (100, 130)])),
-        crs=hand.crs,
-    )
-    t, _ = planning.site_times(net, sites.to_crs(4326), dem.to_crs(4326), 5.0)
-    cov = analysis.evaluate(net, sites.assign(tier="point"), dem, threshold_min=5.0)
-    np.testing.assert_allclose(t.toarray(), cov.times.toarray())
-    # By hand (1 m/s): site 0 → (50,0) 50 s; (100,130): 100 + 100 + 30 access... via (100,100)
-    # is 200 s then 30 s off the street = 230 s. Site 1 at (200,150) is on the street x = 200.
-    assert t[0, 0] == pytest.approx(50 / 60)
-    assert t[0, 2] == pytest.approx(230 / 60)
-    assert t[1, 1] == pytest.approx(50 / 60)
+from coverage import excel, pipeline, planning, report
 
 
 def _brute_mclp(cover: np.ndarray, w: np.ndarray, k: int, existing: list[int], free: list[int]):
@@ -252,15 +183,6 @@ def test_plan_workbook_names_each_gain(tmp_path):
     assert [r[3] for r in rows[1:]] == pytest.approx([1330, 360])
 
 
-def test_within_row_limits_keeps_zeros():
-    m = sparse.csr_matrix(
-        (np.array([0.0, 7.0, 12.0, 3.0]), np.array([0, 1, 2, 0]), np.array([0, 3, 4])), shape=(2, 3)
-    )
-    out = planning.within_row_limits(m, np.array([10.0, 2.0]))
-    assert out.nnz == 2 and out.indptr.tolist() == [0, 2, 2]
-    assert out.data.tolist() == [0.0, 7.0]  # the explicit zero (a site on its point) survives
-
-
 def test_mclp_that_covers_everyone_proposes_the_fewest_sites():
     """A = {0,1,2}, B = {3,4,5}, M = {1,2,4,5}: with k = 3 greedy takes M, A, B (each adds
     someone), but A and B alone cover everyone; the plan proposes those two."""
@@ -300,3 +222,135 @@ def test_staged_plan_gains_are_workers_covered_on_wuhan(tmp_path, wuhan_edges_pa
     )
     assert pm["time_saved"].notna().all()  # the p-median's own gain, in its own column
     assert prop["cumulative_share"].iloc[-1] == pytest.approx(stages.loc[1, "after_share"])
+
+
+# --- coverage after the plan: one computation -----------------------------------------------
+
+
+def test_after_coverage_by_hand():
+    # Demand d0..d3 weighs 1, 2, 4, 8 (15 in all); d0 is covered before (by one site). Site X
+    # covers d0 and d1, site Y d1 and d2, site Z d0 again. In that order X adds d1 (2 workers),
+    # Y adds d2 (4; d1 is covered already), Z adds nobody; d3 stays uncovered.
+    covered_before = np.array([True, False, False, False])
+    n_reach_before = np.array([1, 0, 0, 0])
+    after = planning.after_coverage(
+        [np.array([0, 1]), np.array([1, 2]), np.array([0])],
+        np.array([1.0, 2.0, 4.0, 8.0]),
+        covered_before,
+        n_reach_before,
+    )
+    assert after.gains.tolist() == [2.0, 4.0, 0.0]
+    assert after.curve["k"].tolist() == [0, 1, 2, 3]
+    assert after.curve["gain"].tolist() == [0.0, 2.0, 4.0, 0.0]
+    assert after.curve["covered_weight"].tolist() == [1.0, 3.0, 7.0, 7.0]
+    assert after.curve["covered_share"].tolist() == pytest.approx([1 / 15, 3 / 15, 7 / 15, 7 / 15])
+    assert after.covered.tolist() == [True, True, True, False]
+    assert after.n_reach.tolist() == [3, 2, 1, 0]  # d0: before, X and Z; d1: X and Y
+    assert (after.k, after.before_weight, after.after_weight, after.added_weight) == (3, 1, 7, 6)
+    assert after.before_share == pytest.approx(1 / 15) and after.after_share == pytest.approx(
+        7 / 15
+    )
+    assert covered_before.tolist() == [True, False, False, False]  # inputs left as they were
+    assert n_reach_before.tolist() == [1, 0, 0, 0]
+    # No new site, no weight: the curve is the "before" point, shares undefined.
+    none = planning.after_coverage([], np.zeros(2), np.array([False, True]))
+    assert none.curve["covered_weight"].tolist() == [0.0] and np.isnan(none.after_share)
+    assert none.n_reach.tolist() == [0, 1]
+
+
+def test_pmedian_plan_has_the_covered_share_curve():
+    # The p-median case above: E covers d0 (10 of 100) before; B then C add 70 and 20.
+    cost, w, sites = _pmedian_case()
+    two = planning.propose(cost, w, sites, model="pmedian", k=2, threshold_min=10.0)
+    assert two.curve["site"].tolist() == [-1, 2, 3]  # rows of B and C
+    assert two.curve["covered_weight"].tolist() == [10.0, 80.0, 100.0]
+    assert two.curve["covered_share"].tolist() == pytest.approx([0.1, 0.8, 1.0])
+    assert planning.propose(cost, w, sites, model="pmedian", k=2, curve=False).curve is None
+
+
+# One straight street x = 0 … 1000 m, walked at 1 m/s, threshold 3 min (180 m). The existing
+# service point F is at x = 0; candidates E, A, B at x = 300, 500, 800.
+#
+#   demand  x     w    within 180 m of
+#   d0      100   10   F
+#   d1      400   20   E, A
+#   d2      600   30   A          (B is 200 m away)
+#   d3      900   40   B
+#
+# Before: 10 of 100 workers. Two new sites: {A, B} cover everyone ({A, E} 60, {B, E} 70); A
+# first (it adds 50, B 40, E 20), then B: the curve is 10, 60, 100 workers (10 %, 60 %, 100 %).
+def _street_scenario(tmp_path, hand) -> Path:
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(10)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+
+    def layer(file: str, xs: list[float], **cols) -> None:
+        lonlat = np.asarray(hand.pts([(x, 0) for x in xs]).to_crs(4326).get_coordinates())
+        frame = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(**cols)
+        frame.to_csv(tmp_path / file, index=False, float_format="%.9f")
+
+    layer("fac.csv", [0], name=["F"], tier=["point"])
+    layer("dem.csv", [100, 400, 600, 900], workers=[10.0, 20.0, 30.0, 40.0])
+    layer("cand.csv", [300, 500, 800], name=["E", "A", "B"])
+    path = tmp_path / "scenario.toml"
+    path.write_text(
+        f"""name = "street"
+[network]
+path = "streets.parquet"
+[walk]
+speed_kmh = 3.6
+threshold_min = 3
+bands_min = [3]
+[[facilities]]
+path = "fac.csv"
+[[demand]]
+path = "dem.csv"
+weight = "workers"
+[[candidates]]
+path = "cand.csv"
+[output]
+dir = "{(tmp_path / "out").as_posix()}"
+map = "{(tmp_path / "map.html").as_posix()}"
+excel = false
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_plan_files_report_and_map_show_one_curve(tmp_path, hand, monkeypatch):
+    shown: list[dict] = []
+    draw = pipeline.coverage_map
+
+    def spy(run, **kw):
+        shown.append(dict(kw["kpis"]))
+        return draw(run, **kw)
+
+    monkeypatch.setattr(pipeline, "coverage_map", spy)
+    result = pipeline.plan(_street_scenario(tmp_path, hand), add=2)
+    assert result.proposed["name"].tolist() == ["A", "B"]
+    weight, share = [10.0, 60.0, 100.0], [0.1, 0.6, 1.0]
+    # The plan's curve file.
+    csv = pd.read_csv(result.files["curve_csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert csv["k"].tolist() == [0, 1, 2]
+    assert csv["covered_weight"].tolist() == weight
+    assert csv["covered_share"].tolist() == pytest.approx(share)
+    assert csv["gain"].tolist() == [0.0, 50.0, 40.0]
+    assert csv["name"].tolist() == ["", "A", "B"] and csv["tier"].tolist() == ["", "point", "point"]
+    # The plan's own stage figures and the proposed sites.
+    assert result.plans[0].before_share == pytest.approx(0.1)
+    assert result.plans[0].after_share == pytest.approx(1.0)
+    assert result.proposed["gain"].tolist() == [50.0, 40.0]
+    assert result.proposed["cumulative_share"].tolist() == pytest.approx([0.6, 1.0])
+    # The report's curve and per-site additions.
+    after = report.after_plan(result.before, result, catchments=False)
+    assert after.curve["covered_weight"].tolist() == weight
+    assert after.curve["covered_share"].tolist() == pytest.approx(share)
+    assert after.sites["added"].tolist() == [50.0, 40.0]
+    assert after.covered.tolist() == [True, True, True, True]
+    assert after.n_reach.tolist() == [1, 1, 1, 1]
+    # The plan map's before/after figures.
+    assert shown[-1]["share_before_plan"] == pytest.approx(0.1)
+    assert shown[-1]["share_after_plan"] == pytest.approx(1.0)
+    assert shown[-1]["share_any"] == pytest.approx(0.1)  # the run's headline share
+    png = result.files["curve_png"].read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

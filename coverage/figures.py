@@ -1,0 +1,121 @@
+"""Static figures: the coverage curve of a plan, drawn once for the plan files and the report.
+
+The curve is :attr:`coverage.planning.AfterCoverage.curve`: the share of all workers covered
+after the first k proposed sites, in the plan's order, with the plan's k marked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from coverage import io as cio
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+__all__ = ["CURVE_TEXT", "curve_png", "quiet_fonts", "save_curve_png"]
+
+#: Axis labels and the note at the plan's k, per language.
+CURVE_TEXT: dict[str, dict[str, str]] = {
+    "zh": {"x": "新增站点数", "y": "职工覆盖率（%）", "k": "选定 {k} 处：{share}"},
+    "en": {"x": "new sites", "y": "workers covered (%)", "k": "{k} chosen: {share}"},
+}
+
+
+@contextlib.contextmanager
+def quiet_fonts() -> Iterator[None]:
+    """Silence matplotlib's "Failed to find font weight" warnings while drawing.
+
+    Common CJK fonts (WenQuanYi Zen Hei) ship a single weight, and matplotlib warns on every
+    label drawn in another weight; the text still renders, so the warnings are noise here.
+    """
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _pct(x: float) -> str:
+    return "–" if not np.isfinite(x) else f"{x:.1%}"
+
+
+def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes:
+    """PNG of covered share against the number of new sites, with the plan's k marked.
+
+    Parameters
+    ----------
+    curve
+        ``k`` (0, 1, …, the plan's number of sites) and ``covered_share`` after the first k.
+    lang
+        ``"zh"`` or ``"en"``; Chinese falls back to English labels when no CJK font is found.
+    dpi
+        Resolution of the 7 × 3.4 inch figure.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from coverage import maps
+
+    font = maps.cjk_font()
+    if lang == "zh" and not font:
+        lang = "en"  # no Chinese glyphs: English axis labels beat empty boxes
+    text = CURVE_TEXT["en" if lang not in CURVE_TEXT else lang]
+    rc: dict[RcKeyType, Any] = {"axes.unicode_minus": False}
+    if font:
+        rc["font.family"] = [font, "sans-serif"]
+    k = int(curve["k"].iloc[-1])
+    y = 100 * curve["covered_share"].to_numpy(dtype=float)
+    with rc_context(rc), quiet_fonts():
+        # Figure, not pyplot: no global state, safe in threads and notebooks.
+        fig = Figure(figsize=(7, 3.4), dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.plot(curve["k"], y, color="#2471a3", marker="o" if len(y) <= 30 else None, ms=3, lw=1.8)
+        ax.axvline(k, color="#8e44ad", ls="--", lw=1)
+        ax.annotate(
+            text["k"].format(k=k, share=_pct(float(curve["covered_share"].iloc[-1]))),
+            (k, y[-1]),
+            xytext=(-8, -18),
+            textcoords="offset points",
+            ha="right",
+            fontsize=9,
+            color="#8e44ad",
+        )
+        lo = max(0.0, float(np.nanmin(y)) - 5)
+        ax.set_ylim(lo, min(100.0, float(np.nanmax(y)) + 3) if np.nanmax(y) < 97 else 101)
+        ax.set_xlim(-0.3, max(k, 1) + 0.3)
+        ax.set_xlabel(text["x"])
+        ax.set_ylabel(text["y"])
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        if k <= 20:
+            ax.set_xticks(range(0, k + 1, 1 if k <= 12 else 2))
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+def save_curve_png(
+    curve: pd.DataFrame, path: str | Path, *, lang: str = "zh", dpi: int = 150
+) -> Path:
+    """Write :func:`curve_png` to ``path`` atomically; returns the path."""
+    png = curve_png(curve, lang=lang, dpi=dpi)
+    return cio.write_with(path, lambda p: p.write_bytes(png))

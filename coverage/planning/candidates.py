@@ -1,0 +1,255 @@
+"""Candidate sites: from files (with their roles), a spacing grid over the network nodes and OSM
+features, plus the existing facilities every plan counts as open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from coverage.errors import InputError, ScenarioError
+from coverage.network import WalkNetwork
+
+if TYPE_CHECKING:
+    from coverage.pipeline import Run
+    from coverage.scenario import Scenario
+
+__all__ = ["OSM_TAGS", "ROLES", "candidate_sites", "grid_candidates", "osm_candidates",
+           "planning_sites"]  # fmt: skip
+
+#: OSM features that make plausible union service sites (shared community premises).
+OSM_TAGS: dict[str, Any] = {
+    "amenity": ["community_centre", "social_centre", "townhall", "library", "arts_centre"],
+    "shop": ["mall"],
+    "office": ["government"],
+}
+
+#: Site roles: may be chosen, already built (counted as open), may not be chosen.
+ROLES: tuple[str, ...] = ("candidate", "existing", "excluded")
+
+#: Role words planners write in Chinese registers.
+_ROLE_WORDS = {"候选": "candidate", "备选": "candidate", "已建": "existing", "现有": "existing",
+               "排除": "excluded", "不可用": "excluded"}  # fmt: skip
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def grid_candidates(
+    net: WalkNetwork, spacing_m: float, area: shapely.Geometry | None = None
+) -> gpd.GeoDataFrame:
+    """One candidate per grid cell: the street node nearest to the cell centre.
+
+    Parameters
+    ----------
+    net
+        Walking network (projected).
+    spacing_m
+        Cell size in metres.
+    area
+        WGS-84 area; only nodes inside it are used.
+
+    Returns
+    -------
+    GeoDataFrame (WGS-84) with ``name``, ``role`` = ``candidate``, ``source`` = ``grid``.
+    """
+    if spacing_m <= 0:
+        raise ValueError("grid spacing must be positive")
+    x, y = net.x, net.y
+    keep = np.ones(net.n_nodes, dtype=bool)
+    if area is not None:
+        a = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
+        keep = shapely.contains_xy(a, x, y)
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        return _empty_sites()
+    cx = np.floor(x[idx] / spacing_m)
+    cy = np.floor(y[idx] / spacing_m)
+    d = np.hypot(x[idx] - (cx + 0.5) * spacing_m, y[idx] - (cy + 0.5) * spacing_m)
+    order = np.lexsort((d, cy, cx))
+    cells = np.c_[cx, cy][order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.any(cells[1:] != cells[:-1], axis=1)
+    pick = idx[order[first]]
+    pts = gpd.GeoSeries(shapely.points(x[pick], y[pick]), crs=net.crs).to_crs(4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": [f"grid-{i + 1:05d}" for i in range(len(pick))],
+            "role": "candidate",
+            "source": "grid",
+        },
+        geometry=pts.values,
+        crs=4326,
+    )
+
+
+def osm_candidates(
+    *,
+    osm_file: str | Path | None = None,
+    place: str | None = None,
+    polygon: shapely.Geometry | None = None,
+    tags: dict[str, Any] | None = None,
+) -> gpd.GeoDataFrame:
+    """Candidate sites from OSM features (community centres, libraries, …) via osmnx.
+
+    Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
+    cached by osmnx). Areas become their representative point.
+    """
+    import osmnx as ox
+
+    tags = tags or OSM_TAGS
+    try:
+        if osm_file is not None:
+            feats = ox.features_from_xml(osm_file, tags=tags)
+        elif place is not None:
+            feats = ox.features_from_place(place, tags=tags)
+        elif polygon is not None:
+            feats = ox.features_from_polygon(polygon, tags=tags)
+        else:
+            raise ValueError("give osm_file, place or polygon")
+    except ox._errors.InsufficientResponseError:
+        return _empty_sites()
+    feats = feats.reset_index()
+    kind = pd.Series("", index=feats.index, dtype=object)
+    for key in tags:  # the first tag that matched, e.g. "amenity=library"
+        if key in feats:
+            hit = (kind == "") & feats[key].notna()
+            kind[hit] = key + "=" + feats.loc[hit, key].astype(str)
+    names = feats["name"] if "name" in feats else pd.Series(None, index=feats.index)
+    geom = feats.geometry.to_crs(feats.estimate_utm_crs()).representative_point().to_crs(4326)
+    return gpd.GeoDataFrame(
+        {
+            "name": names.fillna(kind).astype(str).to_numpy(),
+            "role": "candidate",
+            "source": "osm",
+            "osm_tag": kind.to_numpy(),
+        },
+        geometry=geom.values,
+        crs=4326,
+    )
+
+
+def _empty_sites() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": [], "role": [], "source": []}, geometry=[], crs=4326)
+
+
+def candidate_sites(
+    files: gpd.GeoDataFrame | None = None,
+    *,
+    net: WalkNetwork | None = None,
+    grid_spacing_m: float = 0.0,
+    area: shapely.Geometry | None = None,
+    osm: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """All candidate sites: from files (with their roles), a node grid and OSM features.
+
+    Roles: ``candidate`` (may be chosen), ``existing`` (already built: counted as open),
+    ``excluded`` (may not be chosen, e.g. a site the landlord refused).
+    """
+    parts = []
+    if files is not None and len(files):
+        parts.append(_file_sites(files))
+    if grid_spacing_m and net is not None:
+        parts.append(grid_candidates(net, grid_spacing_m, area))
+    if osm is not None and len(osm):
+        parts.append(osm)
+    if not parts:
+        return _empty_sites()
+    out = pd.concat(parts, ignore_index=True)
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    if "name" not in out:
+        out["name"] = ""
+    unnamed = out["name"].isna() | (out["name"].astype(str).str.strip() == "")
+    out.loc[unnamed, "name"] = [f"site-{i + 1}" for i in np.flatnonzero(unnamed.to_numpy())]
+    return out
+
+
+def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Candidate rows read from files, their roles normalised (one-line error for a bad one)."""
+    f = files.copy()
+    if "role" not in f:
+        f["role"] = "candidate"
+    f["role"] = f["role"].fillna("candidate").astype(str).str.strip().str.lower()
+    f["role"] = f["role"].replace(_ROLE_WORDS).replace("", "candidate")
+    bad = ~f["role"].isin(list(ROLES))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        row = f["row"].iloc[i] if "row" in f else None
+        raise InputError(
+            f"unknown role '{f['role'].iloc[i]}' (use candidate, existing or excluded)",
+            f["layer"].iloc[i] if "layer" in f else None,
+            row=int(row) if row is not None else None,
+            field="role",
+        )
+    f["source"] = "file"
+    return f
+
+
+def planning_sites(
+    s: Scenario, result: Run, progress: Callable[[str], None] = _noop
+) -> gpd.GeoDataFrame:
+    """Existing facilities (role ``existing``) and every candidate the scenario names.
+
+    Parameters
+    ----------
+    s
+        The scenario: ``[plan] grid_spacing_m`` and ``osm_features`` add generated candidates.
+    result
+        Its coverage run (facilities, candidate layers, area and network).
+    progress
+        Receives a short message before OSM features are read.
+
+    Returns
+    -------
+    GeoDataFrame (WGS-84)
+        The facilities first (``facility_tier`` = their tier), then the candidates.
+    """
+    fac = result.coverage.facilities
+    existing = gpd.GeoDataFrame(
+        {
+            "name": fac["name"] if "name" in fac else [f"facility-{i}" for i in range(len(fac))],
+            "role": "existing",
+            "source": "facility",
+            "facility_tier": fac["tier"].to_numpy(),
+        },
+        geometry=fac.geometry.values,
+        crs=4326,
+    )
+    osm = None
+    if s.plan.osm_features:
+        progress("reading OSM features for candidate sites")
+        osm = _scenario_osm(s, result.layers.area)
+    cands = candidate_sites(
+        result.layers.candidates,
+        net=result.network,
+        grid_spacing_m=s.plan.grid_spacing_m,
+        area=result.layers.area,
+        osm=osm,
+    )
+    out = pd.concat([existing, cands], ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
+def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFrame:
+    """OSM candidate features from the scenario's .osm network file, place or area."""
+    nw = s.network
+    path = s.input_path(nw.path) if nw.path is not None else None
+    if path is not None and path.suffix.lower() == ".osm":
+        osm = osm_candidates(osm_file=path)
+    elif nw.place is not None:
+        osm = osm_candidates(place=nw.place)
+    elif area is not None:
+        osm = osm_candidates(polygon=area)
+    else:
+        raise ScenarioError(
+            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
+        )
+    if area is not None and len(osm):
+        osm = osm[shapely.covers(area, osm.geometry.values)]
+    return osm

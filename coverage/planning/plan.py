@@ -1,0 +1,498 @@
+"""Plans: one model per stage, the stages in order, and coverage after the plan.
+
+:func:`propose` runs one model (MCLP for a number of sites, LSCP for a target share, backup
+coverage, p-median) with the existing facilities counted as already open; :func:`staged_plan`
+runs the tiers in order (sub-centres, then points given the sub-centres).
+
+Coverage after a plan has one computation, :func:`after_coverage`: demand points covered
+before, then the new sites added one at a time in the plan's order, each adding the workers
+nobody covered yet. It gives a stage's before/after shares, per-site gains and curve
+(:func:`propose`), and the whole plan's on top of the coverage run (:func:`plan_coverage`),
+which ``coverage_curve.csv``, the report and the plan map show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from coverage import analysis, routing, settings, siting
+from coverage.planning.models import MODELS, ModelInputs, build_model
+from coverage.planning.stages import Stage
+from coverage.planning.times import _swap_rows
+from coverage.siting._sparse import CSR, Bools, Floats, Ints
+from coverage.siting.base import Method
+
+if TYPE_CHECKING:
+    from coverage.pipeline import Run
+
+__all__ = [
+    "AfterCoverage",
+    "Model",
+    "Plan",
+    "PlanRun",
+    "after_coverage",
+    "covered_gains",
+    "describe_sites",
+    "plan_coverage",
+    "propose",
+    "staged_plan",
+]
+
+Model = Literal["mclp", "lscp", "backup", "pmedian"]
+
+
+# --- coverage after the plan ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AfterCoverage:
+    """Coverage before new sites and after each of them, in the order they were added.
+
+    Attributes
+    ----------
+    covered
+        Per demand point: covered after every new site.
+    n_reach
+        Per demand point: open sites within reach after every new site (existing included).
+    gains
+        Workers each new site newly covers, in order (≥ 0; a demand point counts once).
+    curve
+        ``k`` (0 = before any new site), ``gain``, ``covered_weight`` and ``covered_share`` (of
+        all the weight) after the first ``k`` new sites; :func:`plan_coverage` adds ``tier``,
+        ``site`` (row of the plan's sites, -1 at k = 0) and ``name``.
+    total_weight
+        All the demand weight.
+    """
+
+    covered: Bools
+    n_reach: Ints
+    gains: Floats
+    curve: pd.DataFrame
+    total_weight: float
+
+    @property
+    def k(self) -> int:
+        """Number of new sites."""
+        return len(self.gains)
+
+    @property
+    def before_weight(self) -> float:
+        return float(self.curve["covered_weight"].iloc[0])
+
+    @property
+    def after_weight(self) -> float:
+        return float(self.curve["covered_weight"].iloc[-1])
+
+    @property
+    def before_share(self) -> float:
+        return self._share(self.before_weight)
+
+    @property
+    def after_share(self) -> float:
+        return self._share(self.after_weight)
+
+    @property
+    def added_weight(self) -> float:
+        return float(self.gains.sum())
+
+    def _share(self, weight: float) -> float:
+        return weight / self.total_weight if self.total_weight > 0 else np.nan
+
+
+def after_coverage(
+    hits: Sequence[ArrayLike],
+    weights: ArrayLike,
+    covered_before: ArrayLike,
+    n_reach_before: ArrayLike | None = None,
+) -> AfterCoverage:
+    """Coverage after adding new sites one at a time, in order.
+
+    Parameters
+    ----------
+    hits
+        Per new site, in the plan's order: the demand points (indices) it covers.
+    weights
+        Demand weight per point.
+    covered_before
+        Per demand point: covered before any new site.
+    n_reach_before
+        Per demand point: open sites within reach before (default: 1 where covered).
+
+    Returns
+    -------
+    AfterCoverage
+    """
+    w = np.asarray(weights, dtype=float)
+    covered = np.array(covered_before, dtype=bool)  # copies: the inputs stay as they were
+    if n_reach_before is None:
+        n_reach = covered.astype(np.int64)
+    else:
+        n_reach = np.array(n_reach_before, dtype=np.int64)
+    level = [float(w[covered].sum())]
+    gains = np.zeros(len(hits))
+    for i, h in enumerate(hits):
+        hit = np.asarray(h, dtype=np.int64)
+        gains[i] = float(w[hit[~covered[hit]]].sum())
+        covered[hit] = True
+        n_reach[hit] += 1
+        level.append(float(w[covered].sum()))
+    total = float(w.sum())
+    cw = np.asarray(level)
+    curve = pd.DataFrame(
+        {
+            "k": np.arange(len(cw)),
+            "gain": np.r_[0.0, gains],
+            "covered_weight": cw,
+            "covered_share": cw / total if total > 0 else np.nan,
+        }
+    )
+    return AfterCoverage(covered, n_reach, gains, curve, total)
+
+
+def _site_hits(reach: CSR, rows: ArrayLike) -> list[Ints]:
+    """Demand points within reach of each of ``rows`` (stored entries; zeros count)."""
+    return [reach.indices[reach.indptr[j] : reach.indptr[j + 1]] for j in np.asarray(rows)]
+
+
+def _model_coverage(model: siting.SitingModel) -> AfterCoverage:
+    """A solved model's coverage: its existing sites, then its selected sites in order."""
+    prob = model.problem
+    base = prob.counts(prob.existing)
+    return after_coverage(_site_hits(prob.reach, model.selected), prob.weights, base > 0, base)
+
+
+def covered_gains(problem: Any, selected: ArrayLike) -> Floats:
+    """Workers each new site covers that nothing before it did, in the order given.
+
+    The covered-worker gain whatever the model optimised: a demand point counts once, when the
+    first open site (existing ones included) reaches it within the problem's threshold. The sum
+    is the covered weight after the plan minus the covered weight before it.
+
+    Parameters
+    ----------
+    problem
+        The model's problem (``model.problem``): ``reach`` (sites × demand within the threshold),
+        ``weights`` and ``existing`` rows.
+    selected
+        Rows of the new sites, in the order they are reported.
+
+    Returns
+    -------
+    numpy.ndarray
+        Newly covered weight per site (float, ≥ 0).
+    """
+    base = problem.counts(problem.existing) > 0
+    return after_coverage(_site_hits(problem.reach, selected), problem.weights, base).gains
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """One planning stage: the model, the proposed sites and coverage before/after.
+
+    ``curve`` is the stage's :attr:`AfterCoverage.curve` with ``site`` (the model's row of each
+    site added), or None when no site was proposed or none was asked for.
+    """
+
+    tier: str
+    model: siting.SitingModel
+    proposed: gpd.GeoDataFrame
+    curve: pd.DataFrame | None
+    before_share: float
+    after_share: float
+    threshold_min: float
+    info: dict[str, Any] = field(default_factory=dict)
+    #: Workers covered after the stage (existing and new sites), and those the new sites add.
+    covered_weight: float = np.nan
+    added_weight: float = np.nan
+
+    def summary(self) -> dict[str, Any]:
+        """The stage as one table row.
+
+        ``covered_weight``/``covered_share`` are the workers covered after the stage and
+        ``added_weight`` those the new sites add, whatever the model optimised; ``objective`` is
+        the model's own (MCLP: covered weight, LSCP: sites, p-median: weighted minutes) and
+        ``served_weight``/``served_share`` the weight the model assigns to a site (less than
+        covered when p-median leaves far demand unserved or capacity runs out).
+        """
+        out = {
+            "tier": self.tier,
+            "threshold_min": self.threshold_min,
+            "before_share": self.before_share,
+            "after_share": self.after_share,
+            "proposed": int(len(self.proposed)),
+            "added_weight": self.added_weight,
+        }
+        s = self.model.summary()
+        s.pop("selected", None)
+        s["served_weight"] = s.pop("covered_weight", np.nan)
+        s["served_share"] = s.pop("covered_share", np.nan)
+        s["covered_weight"] = self.covered_weight
+        s["covered_share"] = self.after_share
+        return {**out, **s, **self.info}
+
+
+def propose(
+    times: CSR,
+    weights: ArrayLike,
+    sites: gpd.GeoDataFrame,
+    *,
+    model: Model | str = "mclp",
+    k: int | None = None,
+    target: float | None = None,
+    threshold_min: float = settings.threshold_min,
+    capacity: ArrayLike | None = None,
+    backup_weight: float = 0.0,
+    method: Method = "milp",
+    time_limit: float | None = 120.0,
+    mip_rel_gap: float = 0.005,
+    tier: str = "point",
+    curve: bool = True,
+    cover_limit: float | None = None,
+) -> Plan:
+    """Choose new sites among ``sites`` (rows of ``times``).
+
+    ``sites.role`` says which rows are already built (``existing``: counted as open) and which
+    may not be chosen (``excluded``). ``model`` (see :data:`coverage.planning.models.MODELS`):
+    ``mclp`` (``k`` sites, most weight covered), ``lscp`` (fewest sites to cover ``target`` of
+    the weight), ``backup`` (``k`` sites, most weight covered twice) or ``pmedian`` (``k``
+    sites, least weighted walking time).
+
+    ``threshold_min`` is the new sites' walking threshold. When rows were already cut to their
+    own limits (existing facilities of other tiers, see :func:`within_row_limits`), pass the
+    largest stored time as ``cover_limit``: every stored pair then counts as covering.
+
+    The proposed sites come ranked, with ``gain`` (workers each site newly covers, in rank
+    order: :func:`after_coverage`, for every model) and ``cumulative_share``; p-median sites also
+    carry ``time_saved`` (the weighted minutes each saves, the model's own gain), backup and
+    capacitated models ``objective_gain``.
+    """
+    role = (
+        sites["role"].astype(str).to_numpy()
+        if "role" in sites
+        else np.full(len(sites), "candidate")
+    )
+    inputs = ModelInputs(
+        times=times,
+        weights=np.asarray(weights, dtype=float),
+        existing=np.flatnonzero(role == "existing"),
+        excluded=np.flatnonzero(role == "excluded"),
+        threshold_min=threshold_min,
+        limit=threshold_min if cover_limit is None else max(cover_limit, threshold_min),
+        k=k,
+        target=target,
+        capacity=None if capacity is None else np.asarray(capacity, dtype=float),
+        backup_weight=backup_weight,
+    )
+    solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
+    m = build_model(model, inputs).solve(method, **solve)
+    info: dict[str, Any] = {}
+    if model == "mclp" and capacity is None and len(m.selected) > 1:
+        m = _fewest(m, inputs, method, solve, info)
+    after = _model_coverage(m)
+    prop = _proposed(sites, m, after, MODELS[model].own_gain(inputs), tier)
+    crv = None
+    if curve and len(m.selected):
+        crv = after.curve.copy()
+        crv.insert(1, "site", np.r_[-1, m.selected])
+    return Plan(
+        tier=tier,
+        model=m,
+        proposed=prop,
+        curve=crv,
+        before_share=after.before_share,
+        after_share=after.after_share,
+        threshold_min=threshold_min,
+        info=info,
+        covered_weight=after.after_weight,
+        added_weight=after.added_weight,
+    )
+
+
+def _proposed(
+    sites: gpd.GeoDataFrame,
+    m: siting.SitingModel,
+    after: AfterCoverage,
+    own: str | None,
+    tier: str,
+) -> gpd.GeoDataFrame:
+    """The selected sites, ranked, with their gains (and the model's own in column ``own``)."""
+    prop = sites.iloc[m.selected].copy()
+    prop.insert(0, "rank", np.arange(1, len(m.selected) + 1))
+    prop["gain"] = after.gains
+    if own is not None:
+        prop[own] = m.gains  # the model's own currency (worker-minutes, twice-covered weight)
+    prop["tier"] = tier
+    prop["cumulative_share"] = after.curve["covered_share"].to_numpy()[1:]
+    prop["site_row"] = m.selected
+    return prop.reset_index(drop=True)
+
+
+def _fewest(
+    m: siting.SitingModel,
+    inputs: ModelInputs,
+    method: Method,
+    solve: dict[str, Any],
+    info: dict[str, Any],
+) -> siting.SitingModel:
+    """The fewest sites (LSCP) when MCLP's reach every coverable worker, else MCLP's own.
+
+    MCLP maximises coverage, not thrift: when k is more than enough it may spend more sites than
+    needed. ``info`` gets a note when the set covering sites are proposed instead.
+    """
+    reachable = m.problem.total_weight - m.uncoverable_weight
+    tol = 1e-9 * max(1.0, reachable)
+    if not (m.covered_weight >= reachable - tol and m.covered_share > 0):
+        return m
+    lscp = dataclasses.replace(inputs, target=m.covered_share)
+    fewest = build_model("lscp", lscp).solve(method, **solve)
+    if len(fewest.selected) < len(m.selected) and fewest.covered_weight >= m.covered_weight - tol:
+        info["mclp_sites"] = len(m.selected)
+        info["note"] = (
+            f"{len(m.selected)} sites from MCLP reach every coverable worker; "
+            f"{len(fewest.selected)} suffice (set covering), so those are proposed"
+        )
+        return fewest
+    return m
+
+
+def staged_plan(
+    times_by_tier: dict[str, CSR],
+    weights: ArrayLike,
+    sites: gpd.GeoDataFrame,
+    stages: Sequence[Stage],
+    thresholds: dict[str, float],
+    **kwargs: Any,
+) -> list[Plan]:
+    """Run the tiers in order; each stage's proposed sites count as existing for the next.
+
+    ``stages`` lists ``(tier, model, k, target)``, e.g. ``[("subcentre", "pmedian", 3, None),
+    ("point", "mclp", 50, None)]``. ``times_by_tier`` holds each tier's site × demand times
+    (computed with that tier's threshold).
+    """
+    plans = []
+    role = (
+        sites["role"].astype(str).to_numpy().copy()
+        if "role" in sites
+        else np.full(len(sites), "candidate")
+    )
+    built: list[tuple[str, Ints]] = []  # sites chosen so far, with their tier
+    for tier, model, k, target in stages:
+        s = sites.assign(role=role)
+        times = times_by_tier[tier]
+        for earlier, rows in built:  # sites built in earlier stages reach as their own tier
+            times = _swap_rows(times, times_by_tier[earlier], rows)
+        stored = float(times.data.max()) if times.nnz else 0.0
+        plan = propose(
+            times, weights, s, model=model, k=k, target=target,
+            threshold_min=thresholds[tier], tier=tier, cover_limit=stored, **kwargs,
+        )  # fmt: skip
+        plan.info["requested"] = k if k is not None else np.nan
+        role[plan.model.selected] = "existing"
+        built.append((tier, plan.model.selected))
+        plans.append(plan)
+    return plans
+
+
+# --- a scenario's plan ----------------------------------------------------------------------
+
+
+@dataclass
+class PlanRun:
+    """Result of :func:`coverage.pipeline.plan`: the coverage run before, the stages and all
+    sites considered; :attr:`after` is coverage after the whole plan."""
+
+    before: Run
+    sites: gpd.GeoDataFrame
+    plans: list[Plan]
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def proposed(self) -> gpd.GeoDataFrame:
+        """Every stage's proposed sites, in plan order."""
+        if not self.plans:
+            return gpd.GeoDataFrame(geometry=[], crs=4326)
+        out = pd.concat([p.proposed for p in self.plans], ignore_index=True)
+        return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+    def stages(self) -> pd.DataFrame:
+        """One row per stage (:meth:`Plan.summary`)."""
+        return pd.DataFrame([p.summary() for p in self.plans])
+
+    @property
+    def after(self) -> AfterCoverage:
+        """Coverage of the run with the proposed sites added in plan order
+        (:func:`plan_coverage`)."""
+        return plan_coverage(self.before, self.plans)
+
+
+def plan_coverage(before: Run, plans: Sequence[Plan]) -> AfterCoverage:
+    """Coverage after a plan: the run's coverage, then every stage's sites in plan order.
+
+    A worker is covered as in ``coverage run``: a facility of some tier within that tier's
+    threshold; each new site covers what its stage's model counted it to reach (its tier's
+    threshold). The curve starts at the run's overall share and ends at the share after the plan.
+
+    Parameters
+    ----------
+    before
+        The coverage run the plan started from (same demand rows).
+    plans
+        The stages, in order.
+
+    Returns
+    -------
+    AfterCoverage
+        With ``tier``, ``site`` and ``name`` of each site added in the curve.
+    """
+    d = before.coverage.demand
+    hits = [h for p in plans for h in _site_hits(p.model.problem.reach, p.model.selected)]
+    after = after_coverage(
+        hits,
+        d["weight"].to_numpy(dtype=float),
+        d["covered"].fillna(False).to_numpy(dtype=bool),
+        d["n_reach"].fillna(0).to_numpy(dtype=np.int64),
+    )
+    added = pd.DataFrame(
+        {
+            "tier": ["", *(p.tier for p in plans for _ in p.model.selected)],
+            "site": np.concatenate([[-1], *(p.model.selected for p in plans)]).astype(np.int64),
+            "name": ["", *(name for p in plans for name in _names(p.proposed))],
+        }
+    )
+    c = after.curve
+    curve = pd.concat([c[["k"]], added, c[["gain", "covered_weight", "covered_share"]]], axis=1)
+    return dataclasses.replace(after, curve=curve)
+
+
+def _names(prop: gpd.GeoDataFrame) -> list[str]:
+    return prop["name"].astype(str).tolist() if "name" in prop else [""] * len(prop)
+
+
+def describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
+    """Add sub-district and nearest street (name or type) to proposed sites, in place."""
+    if not len(prop):
+        return
+    net = before.network
+    if before.layers.subdistricts is not None:
+        prop["subdistrict"] = analysis._label(
+            prop, before.layers.subdistricts, before.scenario.area.name_field
+        )
+    snapped = routing.snap(net, prop.geometry.to_crs(net.crs), max_dist_m=1e6)
+    e = net.edges.iloc[np.maximum(snapped.edge, 0)]
+    street = e["name"].astype(str) if "name" in e else pd.Series("", index=e.index)
+    hw = e["highway"].astype(str).to_numpy()
+    prop["street"] = np.where(street.isin(["", "nan", "None"]), "(" + hw + ")", street)
+    prop["lon"] = prop.geometry.x.round(6)
+    prop["lat"] = prop.geometry.y.round(6)

@@ -1,0 +1,142 @@
+"""The plan policy: which stages ``coverage plan`` solves, every setting checked before loading.
+
+:func:`plan_stages` turns the command line and the scenario's ``[plan]`` section into stages
+``(tier, model, k, target)``; :func:`_check_candidates` refuses a scenario that can give a plan
+no candidate site. Neither loads anything, so bad settings fail in a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn, TypeAlias
+
+from coverage.errors import InputError, ScenarioError
+from coverage.planning.models import MODELS
+from coverage.scenario import Scenario
+
+__all__ = ["PLAN_MODELS", "Stage", "plan_stages"]
+
+
+#: Location models :func:`coverage.pipeline.plan` can run.
+PLAN_MODELS: tuple[str, ...] = tuple(MODELS)
+
+#: One stage of a plan: tier, model, number of new sites, target share.
+Stage: TypeAlias = tuple[str, str, int | None, float | None]
+
+
+def _default_model(tier: str, target: float | None) -> str:
+    """A staged tier's model: LSCP for a target share, p-median for sub-centres, else MCLP."""
+    if target is not None:
+        return "lscp"
+    return "pmedian" if tier == "subcentre" else "mclp"
+
+
+def plan_stages(
+    s: Scenario,
+    *,
+    tier: str | None = None,
+    add: int | None = None,
+    target: float | None = None,
+    staged: bool = False,
+    model: str | None = None,
+    stage_add: dict[str, int] | None = None,
+) -> list[Stage]:
+    """The stages :func:`coverage.pipeline.plan` will solve, every setting checked (nothing is loaded).
+
+    Parameters
+    ----------
+    s
+        The scenario; its ``[plan]`` section gives the defaults.
+    tier, add, target, staged, model
+        As for :func:`coverage.pipeline.plan`.
+    stage_add
+        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+
+    Returns
+    -------
+    list of ``(tier, model, k, target)``
+        ``k`` new sites or the ``target`` share to reach, per stage in order.
+
+    Raises
+    ------
+    ScenarioError
+        One line naming the setting, for any setting that is not valid or is missing.
+    """
+
+    def fail(msg: str) -> NoReturn:
+        raise ScenarioError(f"{s.source}: {msg}")
+
+    if add is not None and target is not None:
+        fail("give --add or --target, not both")
+    if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
+        fail(f"--add {add}: give a whole number of new sites, at least 1")
+    if target is not None and not 0 < target <= 1:
+        fail(f"--target {target}: give a share between 0 and 1, e.g. 0.95")
+    if model is not None and model not in PLAN_MODELS:
+        fail(f"--model {model}: use {', '.join(PLAN_MODELS)}")
+    if staged or stage_add:
+        if tier is not None:
+            fail("--tier is for a one-stage plan; the stages' tiers are [plan] tiers")
+        return _staged(s, fail, add=add, target=target, model=model, stage_add=stage_add or {})
+    known = s.known_tiers
+    t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
+    if t not in known:
+        fail(f"--tier {t}: unknown tier (known: {', '.join(known)})")
+    k = add if add is not None else (None if target is not None else s.plan.add)
+    tg = target if target is not None else (s.plan.target if k is None else None)
+    if k is None and tg is None:
+        fail("give --add N or --target SHARE (or [plan] add / target)")
+    return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
+
+
+def _staged(
+    s: Scenario,
+    fail: Callable[[str], NoReturn],
+    *,
+    add: int | None,
+    target: float | None,
+    model: str | None,
+    stage_add: dict[str, int],
+) -> list[Stage]:
+    """The stages of a staged plan: every ``[plan] tiers`` tier in order, each with its count.
+
+    ``add``/``target`` set the last stage over ``[plan] stage_add``; ``stage_add`` (``--stage``)
+    sets any stage over it, and may not set the last one together with ``add``/``target``.
+    """
+    last = s.plan.tiers[-1]
+    counts: dict[str, int | None] = dict(s.plan.stage_add)
+    if add is not None or target is not None:  # the last stage's, over [plan] stage_add
+        counts[last] = add
+    for t, k in stage_add.items():
+        if t not in s.plan.tiers:
+            fail(f"--stage {t}={k}: {t!r} is not a staged tier ([plan] tiers = {s.plan.tiers})")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            fail(f"--stage {t}={k}: give a whole number of new sites, at least 1")
+        if t == last and (add is not None or target is not None):
+            fail(f"--stage {t}={k} and --add/--target both set the {t} stage: give one")
+        counts[t] = k
+    stages: list[Stage] = []
+    for t in s.plan.tiers:
+        n = counts.get(t)
+        tg = target if t == last and n is None else None
+        if n is None and tg is None:
+            fail(
+                f"say how many {t} sites to add: --stage {t}=N, or [plan] stage_add = {{ {t} = N }}"
+            )
+        stages.append((t, model or _default_model(t, tg), n, tg))
+    return stages
+
+
+def _check_candidates(s: Scenario) -> None:
+    """Fail before loading when the scenario cannot give a plan any candidate site."""
+    if not (s.candidates or s.plan.grid_spacing_m > 0 or s.plan.osm_features):
+        raise InputError(
+            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
+        )
+    nw = s.network
+    osm_file = nw.path is not None and nw.path.suffix.lower() == ".osm"
+    has_area = s.area.path is not None or s.area.subdistricts is not None
+    if s.plan.osm_features and not (osm_file or nw.place is not None or has_area):
+        raise ScenarioError(
+            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
+        )

@@ -1,0 +1,1 @@
+"""Tests of coverage.planning, one module per module of the package."""

@@ -1,0 +1,63 @@
+"""Candidate sites: a node grid, roles from files and OSM features."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from coverage import planning
+from coverage.errors import InputError
+
+
+def test_grid_candidates_pick_the_node_nearest_each_cell_centre(hand):
+    # 4 × 4 grid, 100 m blocks: nodes at 0, 100, 200, 300 m (+ origin). With 200 m cells
+    # aligned on multiples of 200 m (the origin is a multiple of 200 too), every cell holds
+    # 2 × 2 nodes and its centre (100, 100) + 200·(i, j) is a node itself, except that nodes at
+    # 300 fall into cells whose centres (500) are beyond the grid: those pick the node nearest.
+    net = hand.net(hand.grid(4, 100.0))
+    g = planning.grid_candidates(net, 200.0)
+    xy = np.c_[g.to_crs(net.crs).geometry.x - hand.x0, g.to_crs(net.crs).geometry.y - hand.y0]
+    got = sorted(map(tuple, np.round(xy).astype(int).tolist()))
+    assert got == [(100, 100), (100, 300), (300, 100), (300, 300)]
+    assert (g["role"] == "candidate").all() and (g["source"] == "grid").all()
+
+
+def test_grid_candidates_respect_the_area(hand):
+    net = hand.net(hand.grid(4, 100.0))
+    west = gpd.GeoSeries(
+        [shapely.box(hand.x0 - 10, hand.y0 - 10, hand.x0 + 150, hand.y0 + 310)], crs=hand.crs
+    ).to_crs(4326)
+    g = planning.grid_candidates(net, 200.0, area=west.iloc[0])
+    xs = np.round(g.to_crs(net.crs).geometry.x - hand.x0).astype(int)
+    assert set(xs) == {100}  # only cells west of x = 150 m
+
+
+def test_candidate_roles_and_bad_role(tmp_path):
+    pts = gpd.GeoSeries(
+        shapely.points([[114.27, 30.59], [114.28, 30.59], [114.29, 30.59]]), crs=4326
+    )
+    f = gpd.GeoDataFrame(
+        {
+            "name": ["a", "", "c"],
+            "role": ["已建", None, "排除"],
+            "row": [2, 3, 4],
+            "layer": "c.csv",
+        },
+        geometry=pts.values,
+        crs=4326,
+    )
+    out = planning.candidate_sites(f)
+    assert out["role"].tolist() == ["existing", "candidate", "excluded"]
+    assert out["name"].tolist()[1] == "site-2"
+    f.loc[2, "role"] = "maybe"
+    with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
+        planning.candidate_sites(f)
+
+
+def test_osm_candidates_from_an_osm_file(fixtures_dir):
+    c = planning.osm_candidates(osm_file=fixtures_dir / "amenities.osm")
+    assert sorted(c["name"]) == ["amenity=townhall", "江北区图书馆", "观音桥社区服务中心"]
+    town = c[c["osm_tag"] == "amenity=townhall"].geometry.iloc[0]
+    assert shapely.box(106.526, 29.578, 106.527, 29.579).contains(town)  # inside the building

@@ -1,0 +1,38 @@
+"""The plan policy's checks before loading (``plan_stages`` is tested with the CLI)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coverage import pipeline, planning
+from coverage.errors import InputError, ScenarioError
+from coverage.planning.stages import _check_candidates
+from coverage.scenario import load_scenario
+
+
+def _scenario(tmp_path, hand, plan: str = ""):
+    hand.table(hand.grid(2)).to_parquet(tmp_path / "streets.parquet")
+    (tmp_path / "fac.csv").write_text("lon,lat,tier\n114.27,30.59,point\n", "utf-8")
+    (tmp_path / "scenario.toml").write_text(
+        f'name = "s"\n[network]\npath = "streets.parquet"\n[plan]\n{plan}'
+        '[[facilities]]\npath = "fac.csv"\n',
+        "utf-8",
+    )
+    return load_scenario(tmp_path / "scenario.toml")
+
+
+def test_a_plan_needs_candidate_sites(tmp_path, hand):
+    with pytest.raises(InputError, match=r"no candidate sites: add \[\[candidates\]\] layers"):
+        _check_candidates(_scenario(tmp_path, hand))
+    _check_candidates(_scenario(tmp_path, hand, "grid_spacing_m = 100\n"))  # a grid is enough
+
+
+def test_osm_features_need_an_osm_file_a_place_or_an_area(tmp_path, hand):
+    s = _scenario(tmp_path, hand, "osm_features = true\n")
+    with pytest.raises(ScenarioError, match=r"plan.osm_features needs an .osm network file"):
+        _check_candidates(s)
+
+
+def test_the_pipeline_keeps_the_policy_names():
+    assert pipeline.plan_stages is planning.plan_stages
+    assert pipeline.PLAN_MODELS is planning.PLAN_MODELS

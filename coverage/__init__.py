@@ -12,7 +12,14 @@ import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from coverage.errors import CoverageError, InputError, NetworkError, Problem, ScenarioError
+from coverage.errors import (
+    CoverageError,
+    InputError,
+    NetworkError,
+    OutputError,
+    Problem,
+    ScenarioError,
+)
 
 try:
     __version__: str = version("coverage-planner")
@@ -28,6 +35,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "datum",
         "errors",
         "excel",
+        "figures",
         "io",
         "maps",
         "network",
@@ -48,6 +56,7 @@ __all__ = [
     "CoverageError",
     "InputError",
     "NetworkError",
+    "OutputError",
     "Problem",
     "ScenarioError",
     "__version__",

@@ -29,6 +29,11 @@ from rich.table import Table
 
 from coverage.errors import CoverageError, ScenarioError
 
+__all__ = [
+    "app",
+    "main",
+]
+
 app = typer.Typer(
     name="coverage",
     help="Street-network service coverage: 15-minute walking catchments, gaps and new sites.",

@@ -34,6 +34,25 @@ from scipy import stats
 
 from coverage.errors import InputError, Problem
 
+__all__ = [
+    "DATUMS",
+    "DATUM_NAMES",
+    "DATUM_ALIASES",
+    "CHINA_BOUNDS",
+    "normalize_datum",
+    "CRS_ALIASES",
+    "accepted_crs",
+    "parse_crs",
+    "in_china",
+    "convertible",
+    "to_wgs84",
+    "from_wgs84",
+    "DatumFinding",
+    "utm_epsg",
+    "check_datum",
+    "review",
+]
+
 #: Datums handled here besides plain EPSG codes.
 DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 
@@ -866,8 +885,3 @@ def _datum_error(d: dict[str, Any], crs: str | int, keep: str) -> str:
         f"the points are declared {declared} ({said}) but fit the streets as {best}: "
         f"{d['evidence']}; {fix}, or set {keep}"
     )
-
-
-def describe_findings(findings: Sequence[DatumFinding]) -> str:
-    """One line per finding, for logs and the console."""
-    return "\n".join(str(f) for f in findings)

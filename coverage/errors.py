@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "CoverageError",
+    "ScenarioError",
+    "InputError",
+    "NetworkError",
+    "OutputError",
+    "Problem",
+]
+
 
 class CoverageError(Exception):
     """Base class for errors raised by coverage."""

@@ -33,6 +33,22 @@ import pandas as pd
 
 from coverage.errors import OutputError
 
+__all__ = [
+    "ensure_folder",
+    "check_writable",
+    "atomic_path",
+    "clean_stale_parts",
+    "write_with",
+    "write_text",
+    "write_json",
+    "FORMULA_STARTS",
+    "formula_like",
+    "neutralize_text",
+    "neutralize_frame",
+    "write_csv",
+    "write_gpkg",
+]
+
 #: Words a planner can act on, by errno; others fall back to the system's own message.
 _REASONS = {
     errno.ENOSPC: "the disk is full; free some space or choose another output folder",

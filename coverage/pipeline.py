@@ -370,19 +370,28 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
     raise InputError("\n".join(lines))
 
 
-def check_outputs(s: Scenario, *folders: Path) -> None:
+def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
     """Fail fast, before the long work, when the results cannot be written.
 
-    Checks the results folder, the map's folder and any other ``folders`` (created if missing)
-    and that the map is not in the way of a folder. Raises :class:`~coverage.errors.OutputError`.
+    Checks the results folder, the map's folder (``map_path``, default the scenario's map) and
+    any other ``folders`` (created if missing) and that the map is not in the way of a folder.
+    Raises :class:`~coverage.errors.OutputError`.
     """
-    targets = [s.output_dir, s.map_path.parent, *folders]
+    map_path = s.map_path if map_path is None else Path(map_path)
+    targets = [s.output_dir, map_path.parent, *folders]
     if s.output.print_map is not None:
         targets.append(Path(s.output.print_map).parent)
     for folder in dict.fromkeys(Path(t) for t in targets):
         cio.check_writable(folder)
-    if s.map_path.is_dir():
-        raise OutputError("the map path is a folder; give a file name ending in .html", s.map_path)
+    if map_path.is_dir():
+        raise OutputError("the map path is a folder; give a file name ending in .html", map_path)
+
+
+def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
+    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added."""
+    if map_path is not None:
+        return Path(map_path)
+    return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
 
 
 # --- analysis -------------------------------------------------------------------------------
@@ -730,7 +739,7 @@ def plan(
     _check_candidates(s)
     if write:
         _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
-        check_outputs(s, s.output_dir / "plan")
+        check_outputs(s, s.output_dir / "plan", map_path=plan_map_path(s, map_path))
     if before is None:
         before = run(s, progress=progress, write=False)
     sites = planning_sites(s, before, progress)
@@ -795,9 +804,7 @@ def write_plan(
             "uncovered": _demand_table(cov).query("~covered"),
         }
         files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
-    if map_path is None:
-        map_path = s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
-    files["map"] = write_plan_map(result, Path(map_path))
+    files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
 
 

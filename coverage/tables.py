@@ -38,6 +38,19 @@ from pyproj import CRS, Transformer
 from coverage import datum as datum_mod
 from coverage.errors import InputError, Problem
 
+__all__ = [
+    "TABULAR",
+    "EXCEL",
+    "GIS",
+    "ALIASES",
+    "NUMERIC_FIELDS",
+    "normalize_column",
+    "resolve_columns",
+    "read_frame",
+    "read_points",
+    "describe_columns",
+]
+
 log = logging.getLogger(__name__)
 
 TABULAR = (".csv", ".txt", ".tsv")
@@ -131,12 +144,6 @@ def normalize_column(name: object) -> str:
 _ALIAS_RANK = {
     f: {normalize_column(a): i for i, a in enumerate(aliases)} for f, aliases in ALIASES.items()
 }
-
-
-def _find(columns: list[str], field: str) -> str | None:
-    """First column recognised as ``field`` (kept for callers of the old helper)."""
-    ranked = _candidates(columns, field, None)
-    return ranked[0] if ranked else None
 
 
 def _candidates(columns: Sequence[Any], field: str, datum: str | None) -> list[Any]:
@@ -866,12 +873,6 @@ def _target(crs: str | int | CRS, path: Path) -> _Target:
         return _Target("wgs84", c, "WGS-84")
     epsg = c.to_epsg()
     return _Target(None, c, f"EPSG:{epsg}" if epsg else c.name)
-
-
-def _crs(crs: str | int, path: str | Path) -> str | int:
-    """Declared coordinate system as something pyproj understands (old helper, kept)."""
-    t = _target(crs, Path(path))
-    return t.crs.to_epsg() or t.crs.to_wkt()
 
 
 def _swap_note(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

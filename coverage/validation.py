@@ -51,6 +51,14 @@ from coverage.datum import utm_epsg
 from coverage.errors import InputError, Problem
 from coverage.vocab import Vocabulary, unknown_tier_message
 
+__all__ = [
+    "ROLES",
+    "PROBLEM_COLUMNS",
+    "validate_layer",
+    "problems_frame",
+    "skipped_rows",
+]
+
 ROLES: tuple[str, ...] = ("facility", "demand", "candidate")
 _ROLE_ALIASES = {
     "facility": "facility",

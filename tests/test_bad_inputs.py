@@ -576,9 +576,9 @@ def _lonlat(x: float, y: float) -> tuple[float, float]:
 
 def _hand_scenario(tmp_path: Path, *, facilities: str | None = None, walk: str = "") -> Path:
     """A 3 × 3 grid of 100 m blocks (UTM 50N near Wuhan) with 2 facilities and 3 demand points;
-    outputs in ``tmp_path/out`` and ``tmp_path/map.html``."""
-    folder = tmp_path / "scenario"
-    folder.mkdir()
+    outputs in ``tmp_path/out`` and ``tmp_path/map.html``, inside the scenario's folder (a
+    scenario may only write there or in the working directory)."""
+    folder = tmp_path
     edge_table(grid_lines(3, 100.0)).to_parquet(folder / "streets.parquet")
     if facilities is None:
         rows = [("甲", *_lonlat(50, 0)), ("乙", *_lonlat(150, 200))]

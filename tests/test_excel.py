@@ -325,7 +325,7 @@ def test_hostile_register_gives_clean_results(tmp_path: Path, wuhan_edges_path: 
     fac.loc[: k - 1, "名称"] = [t.strip() for t in HOSTILE]
     fac["地址"] = [HOSTILE[i % k].strip() for i in range(len(fac))]
     fac.loc[0, "服务项目"] = "@SUM(A1);休息"
-    fac.loc[1, "层级"] = "=1+1"  # an unknown tier: the row is skipped and reported
+    fac["类型"] = "=1+1"  # the free-text type column, summarised per type
     fac.to_csv(folder / "facilities.csv", index=False)
     subs = json.loads((folder / "subdistricts.geojson").read_text(encoding="utf-8"))
     sub_names = ['=HYPERLINK("http://x","西")', "-东街道+1"]
@@ -336,7 +336,7 @@ def test_hostile_register_gives_clean_results(tmp_path: Path, wuhan_edges_path: 
     run = pipeline.run(toml)
     out = tmp_path / "out"
     assert run.layers.facilities["name"].iloc[0] == HOSTILE[0]  # the read kept the text
-    kept = [t.strip() for i, t in enumerate(HOSTILE) if i != 1]  # row 1 was skipped
+    kept = [t.strip() for t in HOSTILE] + ["=1+1"]
     csvs = sorted(out.glob("*.csv"))
     assert {p.name for p in csvs} >= {"summary.csv", "facilities.csv", "demand.csv",
                                       "uncovered.csv", "problems.csv"}  # fmt: skip

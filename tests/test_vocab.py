@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 from conftest import REPO_ROOT, copy_small_scenario
+from map_payload import overlays, payload
 from typer.testing import CliRunner
 
 from coverage import excel, maps, pipeline, tables, vocab
@@ -426,13 +427,14 @@ def test_declared_type_in_map_and_workbook(tmp_path):
     )  # fmt: skip
     with vocab.using(vocab.BUILTIN.extend([NURSING])):
         page = maps.coverage_map(fac, lang="zh", basemap="none").get_root().render()
-        meta = json.loads(re.search(r"^var coverageMeta=(.*);$", page, re.M).group(1))
+        meta = payload(page)
         excel.write_workbook(
             tmp_path / "t.xlsx", {"summary": summary, "facilities": fac}, lang="zh"
         )
     assert meta["names"]["facilities_nursing_room"] == "爱心妈咪小屋（1处）"
     assert meta["names"]["facilities_centre"] == "服务中心（1处）"
-    assert 'fill="#d81b60"' in page  # the declared colour
+    icon = overlays(page)["facilities_nursing_room"]["icon"]
+    assert icon["color"] == "#d81b60"  # the declared colour
     wb = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
     rows = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
     assert rows == [["统计口径", "分组", "覆盖率"], ["全区", "all", 0.5],

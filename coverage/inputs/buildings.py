@@ -29,6 +29,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -42,6 +43,11 @@ from coverage import settings
 from coverage.errors import InputError, ScenarioError
 
 __all__ = [
+    "FLOOR_AREA_PER_PERSON_M2",
+    "FLOOR_AREA_PER_PERSON_BY_TYPE_M2",
+    "BUILDING_TYPES",
+    "LEVELS_BY_TYPE",
+    "KEPT_COLUMNS",
     "BuildingAssumptions",
     "PeopleEstimate",
     "parse_levels",
@@ -66,10 +72,9 @@ FLOOR_AREA_PER_PERSON_M2: dict[str, float] = {"residents": 40.0, "workers": 25.0
 
 #: Per-type exceptions to the figure above (m² per person): sales floors and workshops are mostly
 #: space, not staff. Applied to whichever kind counts the type.
+# fmt: off
 FLOOR_AREA_PER_PERSON_BY_TYPE_M2: dict[str, float] = {
-    "retail": 50.0,
-    "supermarket": 50.0,
-    "industrial": 80.0,
+    "retail": 50.0, "supermarket": 50.0, "industrial": 80.0,
 }
 
 #: ``building`` values counted for each demand kind. ``yes`` (type unknown) counts as housing:
@@ -77,31 +82,12 @@ FLOOR_AREA_PER_PERSON_BY_TYPE_M2: dict[str, float] = {
 #: ``shed``, ``roof``, ``construction``… count for nothing.
 BUILDING_TYPES: dict[str, tuple[str, ...]] = {
     "residents": (
-        "apartments",
-        "residential",
-        "dormitory",
-        "house",
-        "detached",
-        "semidetached_house",
-        "terrace",
-        "bungalow",
-        "yes",
+        "apartments", "residential", "dormitory", "house", "detached", "semidetached_house",
+        "terrace", "bungalow", "yes",
     ),
     "workers": (
-        "office",
-        "commercial",
-        "retail",
-        "supermarket",
-        "industrial",
-        "government",
-        "public",
-        "civic",
-        "hospital",
-        "school",
-        "university",
-        "college",
-        "kindergarten",
-        "hotel",
+        "office", "commercial", "retail", "supermarket", "industrial", "government", "public",
+        "civic", "hospital", "school", "university", "college", "kindergarten", "hotel",
     ),
 }
 
@@ -111,30 +97,13 @@ BUILDING_TYPES: dict[str, tuple[str, ...]] = {
 #: ``yes`` 3 (many are small old buildings); offices and hotels 10; single-storey sheds, sales
 #: halls and factories 1.
 LEVELS_BY_TYPE: dict[str, float] = {
-    "apartments": 12,
-    "residential": 6,
-    "dormitory": 6,
-    "house": 2,
-    "detached": 2,
-    "semidetached_house": 2,
-    "terrace": 3,
-    "bungalow": 1,
-    "yes": 3,
-    "office": 10,
-    "commercial": 4,
-    "retail": 2,
-    "supermarket": 1,
-    "industrial": 1,
-    "government": 5,
-    "public": 4,
-    "civic": 3,
-    "hospital": 6,
-    "school": 4,
-    "university": 5,
-    "college": 5,
-    "kindergarten": 2,
-    "hotel": 10,
+    "apartments": 12, "residential": 6, "dormitory": 6, "house": 2, "detached": 2,
+    "semidetached_house": 2, "terrace": 3, "bungalow": 1, "yes": 3,
+    "office": 10, "commercial": 4, "retail": 2, "supermarket": 1, "industrial": 1,
+    "government": 5, "public": 4, "civic": 3, "hospital": 6, "school": 4, "university": 5,
+    "college": 5, "kindergarten": 2, "hotel": 10,
 }
+# fmt: on
 
 
 class BuildingAssumptions(BaseModel):
@@ -178,12 +147,10 @@ class BuildingAssumptions(BaseModel):
                 "building_types and floor_area_per_person_m2 must name the same demand kinds "
                 f"(got {sorted(kinds)} and {sorted(areas)})"
             )
-        for mapping in (self.levels_by_type, self.floor_area_per_person_by_type_m2):
-            if any(t != t.strip().lower() for t in mapping):
-                raise ValueError("building types must be lower case, without spaces around")
-        for types in self.building_types.values():
-            if any(t != t.strip().lower() for t in types):
-                raise ValueError("building types must be lower case, without spaces around")
+        named = [*self.levels_by_type, *self.floor_area_per_person_by_type_m2]
+        named += [t for types in self.building_types.values() for t in types]
+        if any(t != t.strip().lower() for t in named):  # they are matched to lower-cased tags
+            raise ValueError("building types must be lower case, without spaces around")
         return self
 
     def as_dict(self) -> dict[str, Any]:
@@ -298,6 +265,52 @@ def _footprints(buildings: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, np.ndarray]
     return wgs84, areas
 
 
+@dataclass
+class _Tally:
+    """The buildings used (row positions, levels, their source, m² per person) and the rest."""
+
+    rows: list[int] = field(default_factory=list)
+    levels: list[float] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    per_person: list[float] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    status: Counter[str] = field(default_factory=Counter)  # parse_levels statuses
+    unreadable: list[str] = field(default_factory=list)  # a few examples
+
+
+def _tally(
+    buildings: gpd.GeoDataFrame,
+    types: list[str],
+    wgs84: gpd.GeoSeries,
+    areas: np.ndarray,
+    a: BuildingAssumptions,
+    kind: str,
+) -> _Tally:
+    """Sort the buildings into used (with their levels) and skipped (by reason)."""
+    counted = set(a.building_types[kind])
+    raw_levels = buildings.get("building:levels", pd.Series([None] * len(types), dtype=object))
+    t = _Tally()
+    for i, (btype, geom, area, raw) in enumerate(zip(types, wgs84, areas, raw_levels, strict=True)):
+        if btype not in counted:  # first: a garage drawn as a node is reported as a garage
+            t.skipped[f"building={btype}"] += 1
+        elif geom is None or geom.is_empty:
+            t.skipped["no geometry"] += 1
+        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
+            t.skipped[f"no footprint ({geom.geom_type})"] += 1
+        elif not area > 0:
+            t.skipped["zero footprint area"] += 1
+        else:
+            n, how = parse_levels(raw, a.max_levels)
+            t.status[how] += 1
+            if how == "unreadable" and len(t.unreadable) < 5:
+                t.unreadable.append(str(raw))
+            t.rows.append(i)
+            t.levels.append(n if n is not None else a.levels_for(btype))
+            t.sources.append("tag" if n is not None else "default")
+            t.per_person.append(a.area_per_person(btype, kind))
+    return t
+
+
 def estimate_people(
     buildings: gpd.GeoDataFrame,
     assumptions: BuildingAssumptions | None = None,
@@ -334,41 +347,16 @@ def estimate_people(
         raise ScenarioError(
             f"unknown demand kind '{kind}' for buildings; known: {', '.join(a.building_types)}"
         )
-    counted = set(a.building_types[kind])
     types, type_missing = _types(buildings)
     wgs84, areas = _footprints(buildings)
-    raw_levels = (
-        buildings["building:levels"] if "building:levels" in buildings else [None] * len(types)
-    )
-    skipped: Counter[str] = Counter()
-    status: Counter[str] = Counter()
-    unreadable: list[str] = []
-    rows, levels, sources, per_person = [], [], [], []
-    for i, (btype, geom, area, raw) in enumerate(zip(types, wgs84, areas, raw_levels, strict=True)):
-        if btype not in counted:
-            skipped[f"building={btype}"] += 1
-        elif geom is None or geom.is_empty:
-            skipped["no geometry"] += 1
-        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-            skipped[f"no footprint ({geom.geom_type})"] += 1
-        elif not area > 0:
-            skipped["zero footprint area"] += 1
-        else:
-            n, how = parse_levels(raw, a.max_levels)
-            status[how] += 1
-            if how == "unreadable" and len(unreadable) < 5:
-                unreadable.append(str(raw))
-            rows.append(i)
-            levels.append(n if n is not None else a.levels_for(btype))
-            sources.append("tag" if n is not None else "default")
-            per_person.append(a.area_per_person(btype, kind))
-    take = np.asarray(rows, dtype=int)
-    floor_area = areas[take] * np.asarray(levels, dtype=float)
+    t = _tally(buildings, types, wgs84, areas, a, kind)
+    take = np.asarray(t.rows, dtype=int)
+    floor_area = areas[take] * np.asarray(t.levels, dtype=float)
     data: dict[str, Any] = {
-        "weight": floor_area / np.asarray(per_person, dtype=float),
-        "building": [types[i] for i in rows],
-        "levels": np.asarray(levels, dtype=float),
-        "levels_source": sources,
+        "weight": floor_area / np.asarray(t.per_person, dtype=float),
+        "building": [types[i] for i in t.rows],
+        "levels": np.asarray(t.levels, dtype=float),
+        "levels_source": t.sources,
         "footprint_m2": areas[take],
         "floor_area_m2": floor_area,
     }
@@ -384,22 +372,22 @@ def estimate_people(
     report: dict[str, Any] = {
         "kind": kind,
         "buildings_in": len(buildings),
-        "buildings_used": len(rows),
-        "skipped": dict(skipped.most_common()),
-        "levels_from_tag": status["tag"],
-        "levels_default": status["missing"] + status["unreadable"],
-        "levels_missing": status["missing"],
-        "levels_unreadable": status["unreadable"],
-        "unreadable_levels": unreadable,
+        "buildings_used": len(t.rows),
+        "skipped": dict(t.skipped.most_common()),
+        "levels_from_tag": t.status["tag"],
+        "levels_default": t.status["missing"] + t.status["unreadable"],
+        "levels_missing": t.status["missing"],
+        "levels_unreadable": t.status["unreadable"],
+        "unreadable_levels": t.unreadable,
         "type_missing": type_missing,
         "people": float(points["weight"].sum()),
         "floor_area_m2": float(floor_area.sum()),
     }
-    if status["unreadable"]:
+    if t.status["unreadable"]:
         log.warning(
             "%d buildings with unreadable building:levels (e.g. %s): type default used",
-            status["unreadable"],
-            ", ".join(repr(v) for v in unreadable),
+            t.status["unreadable"],
+            ", ".join(repr(v) for v in t.unreadable),
         )
     return PeopleEstimate(points, report)
 
@@ -483,12 +471,6 @@ def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out[[*KEPT_COLUMNS, "geometry"]]
 
 
-def _empty() -> gpd.GeoDataFrame:
-    data: dict[str, Any] = {c: pd.Series([], dtype="str") for c in KEPT_COLUMNS}
-    data["id"] = pd.Series([], dtype="int64")
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
-
-
 def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
     from osmnx._errors import InsufficientResponseError
@@ -498,7 +480,7 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
             features = ox.features_from_polygon(polygon, tags={"building": True})
     except InsufficientResponseError:  # osmnx's answer to "no building there"
         log.warning("OpenStreetMap has no building in the area polygon")
-        return _empty()
+        return _tidy(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
         raise InputError(
             "download of OSM buildings failed (the first run needs internet, later runs use "

@@ -1,0 +1,548 @@
+"""Demand from building footprints: people estimated from floor area, for places with no
+population layer.
+
+Each building of a type counted for the demand kind (residents or workers) becomes one point
+(its representative point, WGS-84) weighted by the people its floor area may hold::
+
+    people = footprint area (m², in a local UTM CRS) × levels ÷ floor area per person (m²)
+
+``levels`` is the building's ``building:levels`` tag when it can be read, else a default for its
+``building`` type. Every figure behind the estimate is a field of :class:`BuildingAssumptions`,
+so a scenario can set it and a run can record it (:meth:`BuildingAssumptions.as_dict`).
+
+Footprints come from OpenStreetMap through osmnx (:func:`download_buildings`, cached on disk like
+the walking network) or from any polygon layer with a ``building`` column.
+
+These are coarse estimates: OSM building coverage is uneven, ``building=yes`` says nothing of
+use, and floor area per person varies from block to block. Use them where nothing better exists,
+and say so in the results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from coverage import settings
+from coverage.errors import InputError, ScenarioError
+
+__all__ = [
+    "FLOOR_AREA_PER_PERSON_M2",
+    "FLOOR_AREA_PER_PERSON_BY_TYPE_M2",
+    "BUILDING_TYPES",
+    "LEVELS_BY_TYPE",
+    "KEPT_COLUMNS",
+    "BuildingAssumptions",
+    "PeopleEstimate",
+    "parse_levels",
+    "estimate_people",
+    "download_buildings",
+]
+
+log = logging.getLogger(__name__)
+
+Positive = Annotated[float, Field(gt=0)]
+
+# --------------------------------------------------------------------------------------------
+# Assumptions (defaults; a scenario may change any of them)
+# --------------------------------------------------------------------------------------------
+
+#: Gross floor area per person, by demand kind (m²). Residents: 40 m² is about China's urban
+#: housing floor area per person (National Bureau of Statistics: 39.8 m² of construction area per
+#: urban resident in 2019), i.e. gross area, as footprint × levels is. Workers: 25 m² is a gross
+#: office figure (about 10 m² of desk space per employee plus corridors, cores and walls); shops
+#: and factories hold fewer people per m² (see :data:`FLOOR_AREA_PER_PERSON_BY_TYPE_M2`).
+FLOOR_AREA_PER_PERSON_M2: dict[str, float] = {"residents": 40.0, "workers": 25.0}
+
+#: Per-type exceptions to the figure above (m² per person): sales floors and workshops are mostly
+#: space, not staff. Applied to whichever kind counts the type.
+# fmt: off
+FLOOR_AREA_PER_PERSON_BY_TYPE_M2: dict[str, float] = {
+    "retail": 50.0, "supermarket": 50.0, "industrial": 80.0,
+}
+
+#: ``building`` values counted for each demand kind. ``yes`` (type unknown) counts as housing:
+#: most untyped buildings in Chinese city centres are housing blocks. ``warehouse``, ``garage``,
+#: ``shed``, ``roof``, ``construction``… count for nothing.
+BUILDING_TYPES: dict[str, tuple[str, ...]] = {
+    "residents": (
+        "apartments", "residential", "dormitory", "house", "detached", "semidetached_house",
+        "terrace", "bungalow", "yes",
+    ),
+    "workers": (
+        "office", "commercial", "retail", "supermarket", "industrial", "government", "public",
+        "civic", "hospital", "school", "university", "college", "kindergarten", "hotel",
+    ),
+}
+
+#: Levels assumed when a building has no readable ``building:levels``, by type. Chinese cities:
+#: housing estates (``apartments``) are mostly high-rise (11–33 storeys) with older 6-storey
+#: walk-ups among them, so 12; ``residential`` often tags the walk-ups, so 6; houses 2; untyped
+#: ``yes`` 3 (many are small old buildings); offices and hotels 10; single-storey sheds, sales
+#: halls and factories 1.
+LEVELS_BY_TYPE: dict[str, float] = {
+    "apartments": 12, "residential": 6, "dormitory": 6, "house": 2, "detached": 2,
+    "semidetached_house": 2, "terrace": 3, "bungalow": 1, "yes": 3,
+    "office": 10, "commercial": 4, "retail": 2, "supermarket": 1, "industrial": 1,
+    "government": 5, "public": 4, "civic": 3, "hospital": 6, "school": 4, "university": 5,
+    "college": 5, "kindergarten": 2, "hotel": 10,
+}
+# fmt: on
+
+
+class BuildingAssumptions(BaseModel):
+    """The figures that turn building footprints into people; every one may be set.
+
+    Attributes
+    ----------
+    floor_area_per_person_m2
+        Gross floor area per person for each demand kind (m²).
+    floor_area_per_person_by_type_m2
+        Exceptions to ``floor_area_per_person_m2`` for some ``building`` types (m²).
+    building_types
+        The ``building`` values counted for each demand kind (lower case).
+    levels_by_type
+        Levels assumed for a building type when ``building:levels`` is missing or unreadable.
+    default_levels
+        Levels assumed for a counted type that ``levels_by_type`` does not list.
+    max_levels
+        ``building:levels`` values above this are read as errors (the tallest buildings have
+        about 160 levels), and the type default is used instead.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    floor_area_per_person_m2: dict[str, Positive] = Field(
+        default_factory=lambda: dict(FLOOR_AREA_PER_PERSON_M2)
+    )
+    floor_area_per_person_by_type_m2: dict[str, Positive] = Field(
+        default_factory=lambda: dict(FLOOR_AREA_PER_PERSON_BY_TYPE_M2)
+    )
+    building_types: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(BUILDING_TYPES))
+    levels_by_type: dict[str, Positive] = Field(default_factory=lambda: dict(LEVELS_BY_TYPE))
+    default_levels: Positive = 3.0
+    max_levels: Positive = 200.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BuildingAssumptions:
+        kinds, areas = set(self.building_types), set(self.floor_area_per_person_m2)
+        if kinds != areas:
+            raise ValueError(
+                "building_types and floor_area_per_person_m2 must name the same demand kinds "
+                f"(got {sorted(kinds)} and {sorted(areas)})"
+            )
+        named = [*self.levels_by_type, *self.floor_area_per_person_by_type_m2]
+        named += [t for types in self.building_types.values() for t in types]
+        if any(t != t.strip().lower() for t in named):  # they are matched to lower-cased tags
+            raise ValueError("building types must be lower case, without spaces around")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every assumption as plain JSON values, for ``run.json``."""
+        return self.model_dump(mode="json")
+
+    def levels_for(self, building_type: str) -> float:
+        """Levels assumed for a building of this type."""
+        return float(self.levels_by_type.get(building_type, self.default_levels))
+
+    def area_per_person(self, building_type: str, kind: str) -> float:
+        """Floor area per person (m²) for a building of this type, for this demand kind."""
+        by_type = self.floor_area_per_person_by_type_m2.get(building_type)
+        return float(by_type if by_type is not None else self.floor_area_per_person_m2[kind])
+
+
+# --------------------------------------------------------------------------------------------
+# Estimating people
+# --------------------------------------------------------------------------------------------
+
+# One OSM value: digits with an optional decimal part (no sign, exponent, inf or nan).
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_levels(value: Any, max_levels: float = 200.0) -> tuple[float | None, str]:
+    """Read a ``building:levels`` value.
+
+    Parameters
+    ----------
+    value
+        The tag value: a string (``"5"``, ``"5.5"``, or ``"5;7"``: OSM's separator for several
+        values, here different parts of one building), a number, or missing (None, NaN, ``""``).
+    max_levels
+        Larger values are read as errors.
+
+    Returns
+    -------
+    levels : float or None
+        The levels (the mean when several values are given), or None when there is no usable
+        value.
+    status : str
+        ``"tag"`` (read), ``"missing"`` (no value) or ``"unreadable"`` (a value that is not a
+        number of levels: ``"abc"``, ``"-1"``, ``"0"``, ``"5,5"``, ``"5-6"``, above
+        ``max_levels``).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None, "missing"
+    if isinstance(value, bool):
+        return None, "unreadable"
+    if isinstance(value, int | float | np.integer | np.floating):
+        parts = [float(value)]
+    else:
+        text = str(value).strip()
+        if not text:
+            return None, "missing"
+        pieces = [p.strip() for p in text.split(";")]
+        if not all(_NUMBER.fullmatch(p) for p in pieces):
+            return None, "unreadable"
+        parts = [float(p) for p in pieces]
+    if not all(math.isfinite(p) and 0 < p <= max_levels for p in parts):
+        return None, "unreadable"
+    return sum(parts) / len(parts), "tag"
+
+
+class PeopleEstimate(NamedTuple):
+    """What :func:`estimate_people` returns.
+
+    Attributes
+    ----------
+    points
+        One point per building used (its representative point, EPSG:4326) with ``weight``
+        (people), ``building`` (type), ``levels``, ``levels_source`` (``"tag"`` or
+        ``"default"``), ``footprint_m2``, ``floor_area_m2``, and the input's ``element`` and
+        ``id`` columns when it has them (osmnx downloads); the index is the input's.
+    report
+        Counts for the run report: ``kind``, ``buildings_in``, ``buildings_used``, ``skipped``
+        (by reason: ``"building=garage"``, ``"no footprint (Point)"``, ``"zero footprint
+        area"``), ``levels_from_tag``, ``levels_default``, ``levels_missing`` and
+        ``levels_unreadable`` (both of which got the default), ``unreadable_levels`` (up to five
+        such values), ``type_missing`` (rows with no ``building`` value, taken as ``yes``),
+        ``people`` and ``floor_area_m2`` (totals).
+    """
+
+    points: gpd.GeoDataFrame
+    report: dict[str, Any]
+
+
+def _types(buildings: gpd.GeoDataFrame) -> tuple[list[str], int]:
+    """The ``building`` value of each row (lower case, first of several); missing → ``yes``."""
+    if "building" not in buildings:
+        return ["yes"] * len(buildings), len(buildings)
+    types, missing = [], 0
+    for value in buildings["building"]:
+        text = "" if pd.isna(value) else str(value).split(";")[0].strip().lower()
+        missing += not text
+        types.append(text or "yes")
+    return types, missing
+
+
+def _footprints(buildings: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, np.ndarray]:
+    """Geometries in WGS-84 and their areas (m²) in the layer's local UTM CRS."""
+    if buildings.crs is None:
+        raise InputError(
+            "the building layer has no coordinate system; set one (e.g. EPSG:4326) before use"
+        )
+    wgs84 = buildings.geometry.to_crs(4326)
+    polygons = wgs84.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    areas = np.zeros(len(wgs84))
+    if polygons.any():
+        utm = wgs84.estimate_utm_crs()
+        areas[polygons] = wgs84[polygons].to_crs(utm).area.to_numpy()
+    return wgs84, areas
+
+
+@dataclass
+class _Tally:
+    """The buildings used (row positions, levels, their source, m² per person) and the rest."""
+
+    rows: list[int] = field(default_factory=list)
+    levels: list[float] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    per_person: list[float] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)
+    status: Counter[str] = field(default_factory=Counter)  # parse_levels statuses
+    unreadable: list[str] = field(default_factory=list)  # a few examples
+
+
+def _tally(
+    buildings: gpd.GeoDataFrame,
+    types: list[str],
+    wgs84: gpd.GeoSeries,
+    areas: np.ndarray,
+    a: BuildingAssumptions,
+    kind: str,
+) -> _Tally:
+    """Sort the buildings into used (with their levels) and skipped (by reason)."""
+    counted = set(a.building_types[kind])
+    raw_levels = buildings.get("building:levels", pd.Series([None] * len(types), dtype=object))
+    t = _Tally()
+    for i, (btype, geom, area, raw) in enumerate(zip(types, wgs84, areas, raw_levels, strict=True)):
+        if btype not in counted:  # first: a garage drawn as a node is reported as a garage
+            t.skipped[f"building={btype}"] += 1
+        elif geom is None or geom.is_empty:
+            t.skipped["no geometry"] += 1
+        elif geom.geom_type not in ("Polygon", "MultiPolygon"):
+            t.skipped[f"no footprint ({geom.geom_type})"] += 1
+        elif not area > 0:
+            t.skipped["zero footprint area"] += 1
+        else:
+            n, how = parse_levels(raw, a.max_levels)
+            t.status[how] += 1
+            if how == "unreadable" and len(t.unreadable) < 5:
+                t.unreadable.append(str(raw))
+            t.rows.append(i)
+            t.levels.append(n if n is not None else a.levels_for(btype))
+            t.sources.append("tag" if n is not None else "default")
+            t.per_person.append(a.area_per_person(btype, kind))
+    return t
+
+
+def estimate_people(
+    buildings: gpd.GeoDataFrame,
+    assumptions: BuildingAssumptions | None = None,
+    kind: str = "residents",
+) -> PeopleEstimate:
+    """Estimate the people (residents or workers) each building holds.
+
+    Parameters
+    ----------
+    buildings
+        Building footprints in any CRS, with a ``building`` column (OSM type; rows without one
+        are taken as ``yes``) and optionally ``building:levels``. Rows that are not polygons
+        (buildings mapped as a node) have no footprint and are skipped.
+    assumptions
+        The figures used; the defaults when None.
+    kind
+        The demand kind: a key of ``assumptions.building_types``.
+
+    Returns
+    -------
+    PeopleEstimate
+        The weighted points and a report of what was used and skipped (see
+        :class:`PeopleEstimate`).
+
+    Raises
+    ------
+    ScenarioError
+        When ``kind`` is not one the assumptions know.
+    InputError
+        When the layer has no coordinate system.
+    """
+    a = assumptions or BuildingAssumptions()
+    if kind not in a.building_types:
+        raise ScenarioError(
+            f"unknown demand kind '{kind}' for buildings; known: {', '.join(a.building_types)}"
+        )
+    types, type_missing = _types(buildings)
+    wgs84, areas = _footprints(buildings)
+    t = _tally(buildings, types, wgs84, areas, a, kind)
+    take = np.asarray(t.rows, dtype=int)
+    floor_area = areas[take] * np.asarray(t.levels, dtype=float)
+    data: dict[str, Any] = {
+        "weight": floor_area / np.asarray(t.per_person, dtype=float),
+        "building": [types[i] for i in t.rows],
+        "levels": np.asarray(t.levels, dtype=float),
+        "levels_source": t.sources,
+        "footprint_m2": areas[take],
+        "floor_area_m2": floor_area,
+    }
+    for col in ("element", "id"):
+        if col in buildings:
+            data[col] = buildings[col].to_numpy()[take]
+    points = gpd.GeoDataFrame(
+        data,
+        geometry=wgs84.iloc[take].representative_point().to_numpy(),
+        crs=4326,
+        index=buildings.index[take],
+    )
+    report: dict[str, Any] = {
+        "kind": kind,
+        "buildings_in": len(buildings),
+        "buildings_used": len(t.rows),
+        "skipped": dict(t.skipped.most_common()),
+        "levels_from_tag": t.status["tag"],
+        "levels_default": t.status["missing"] + t.status["unreadable"],
+        "levels_missing": t.status["missing"],
+        "levels_unreadable": t.status["unreadable"],
+        "unreadable_levels": t.unreadable,
+        "type_missing": type_missing,
+        "people": float(points["weight"].sum()),
+        "floor_area_m2": float(floor_area.sum()),
+    }
+    if t.status["unreadable"]:
+        log.warning(
+            "%d buildings with unreadable building:levels (e.g. %s): type default used",
+            t.status["unreadable"],
+            ", ".join(repr(v) for v in t.unreadable),
+        )
+    return PeopleEstimate(points, report)
+
+
+# --------------------------------------------------------------------------------------------
+# Downloading footprints (osmnx / Overpass), cached on disk
+# --------------------------------------------------------------------------------------------
+
+#: Columns kept from a download (and its cache): the OSM element and id, the tags used above,
+#: the name for people reading the points, and the geometry.
+KEPT_COLUMNS = ("element", "id", "building", "building:levels", "name")
+
+_CACHE_HINT = "give a cache folder you can write to"
+
+
+def _reason(exc: BaseException) -> str:
+    """An error on one short line (parsers and HTTP libraries write several)."""
+    text = " ".join(str(exc).split()) or "no details"
+    return f"{type(exc).__name__}: {text[:199] + '…' if len(text) > 200 else text}"
+
+
+@contextmanager
+def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
+    """osmnx with its HTTP cache in ``cache_dir/http``; the caller's ``ox.settings`` are
+    restored afterwards (analysts may use osmnx with their own settings in the same session)."""
+    import osmnx as ox
+
+    keys = ("use_cache", "cache_folder")
+    saved = {k: getattr(ox.settings, k) for k in keys}
+    try:
+        ox.settings.use_cache = True
+        ox.settings.cache_folder = str(cache_dir / "http")
+        yield ox
+    finally:
+        for k, v in saved.items():
+            setattr(ox.settings, k, v)
+
+
+def _check_polygon(polygon: Any) -> shapely.Geometry:
+    if not isinstance(polygon, shapely.Polygon | shapely.MultiPolygon) or polygon.is_empty:
+        raise InputError(
+            f"buildings can only be downloaded for a polygon, not {type(polygon).__name__}"
+        )
+    if not polygon.is_valid:
+        raise InputError(f"the area polygon is invalid ({shapely.is_valid_reason(polygon)})")
+    w, s, e, n = polygon.bounds
+    if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
+        raise InputError("the area polygon is not in longitude/latitude degrees (WGS-84)")
+    return polygon
+
+
+def _writable(folder: Path) -> None:
+    """Fail before a download whose result could not be cached (it would be lost)."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"cannot write the building cache there ({exc.strerror or exc}); {_CACHE_HINT}",
+            folder,
+        ) from exc
+
+
+def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The kept columns of an osmnx result, tags as text (missing where absent), plain index."""
+    flat = features.reset_index()
+    data: dict[str, Any] = {
+        col: pd.Series(
+            [None if pd.isna(v) else str(v) for v in flat[col]] if col in flat else None,
+            index=flat.index,
+            dtype="str",
+        )
+        for col in KEPT_COLUMNS
+        if col != "id"
+    }
+    data["id"] = flat["id"].astype("int64")
+    out = gpd.GeoDataFrame(data, geometry=flat.geometry.to_numpy(), crs=4326)
+    return out[[*KEPT_COLUMNS, "geometry"]]
+
+
+def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
+    """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
+    from osmnx._errors import InsufficientResponseError
+
+    try:
+        with _osmnx_cache(cache_dir) as ox:
+            features = ox.features_from_polygon(polygon, tags={"building": True})
+    except InsufficientResponseError:  # osmnx's answer to "no building there"
+        log.warning("OpenStreetMap has no building in the area polygon")
+        return _tidy(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
+    except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
+        raise InputError(
+            "download of OSM buildings failed (the first run needs internet, later runs use "
+            f"the cache in {cache_dir}): {_reason(exc)}"
+        ) from exc
+    return _tidy(features)
+
+
+def download_buildings(
+    polygon: shapely.Geometry, *, cache_dir: str | Path = settings.cache_folder
+) -> gpd.GeoDataFrame:
+    """Download the OSM building footprints in a polygon, cached as GeoParquet.
+
+    The first call asks Overpass through osmnx (``features_from_polygon`` with
+    ``{"building": True}``), with osmnx's HTTP cache in ``cache_dir/http``; it then saves the
+    result as ``cache_dir/buildings-<key>.parquet``, and later calls for the same polygon read
+    that file and need no internet. The caller's osmnx settings are left as they were.
+
+    Parameters
+    ----------
+    polygon
+        The area, a (Multi)Polygon in WGS-84 longitude/latitude.
+    cache_dir
+        The cache folder (created when missing; shared with the network download).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per OSM element tagged ``building`` (ways and multipolygon relations as
+        polygons, nodes as points), EPSG:4326, with the columns of :data:`KEPT_COLUMNS`
+        (tags as text, missing where absent). Empty when OSM has no building there.
+
+    Raises
+    ------
+    InputError
+        When the polygon is unusable, the cache folder cannot be written, the download fails,
+        or the cached file is damaged (one line, naming the file).
+    """
+    polygon = _check_polygon(polygon)
+    cache_dir = Path(cache_dir)
+    query = {"polygon": shapely.to_wkt(polygon, rounding_precision=6), "tags": {"building": True}}
+    key = hashlib.sha1(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
+    cache = cache_dir / f"buildings-{key}.parquet"
+    if cache.is_file():
+        log.info("using cached buildings %s", cache)
+        try:
+            return gpd.read_parquet(cache)
+        except Exception as exc:
+            raise InputError(
+                f"the cached download is unreadable ({_reason(exc)}); delete the file to "
+                "download it again",
+                cache,
+            ) from exc
+    _writable(cache_dir)
+    buildings = _fetch(polygon, cache_dir)
+    part = cache.with_name(cache.name + ".part")
+    try:  # written under another name, then renamed: a cut-off write is never read as a cache
+        buildings.to_parquet(part)
+        part.replace(cache)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise InputError(
+            f"cannot save the downloaded buildings ({exc.strerror or exc}); {_CACHE_HINT}", cache
+        ) from exc
+    return buildings

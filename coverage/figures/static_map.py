@@ -114,16 +114,9 @@ def save_static_map(
     demand, tier_catchments = wgs84(demand), wgs84(tier_catchments)
     area = area_geometry(area)
     crs = _utm(area, [g for g in (facilities, demand) if g is not None and len(g)])
-    fac_tiers = (
-        [normalize_tier(t) for t in facilities["tier"]]
-        if facilities is not None and "tier" in facilities
-        else ["other"] * (0 if facilities is None else len(facilities))
-    )
-    band_tiers = (
-        [normalize_tier(t) for t in tier_catchments["tier"]]
-        if tier_catchments is not None and "tier" in tier_catchments
-        else []
-    )
+    n_fac = 0 if facilities is None else len(facilities)
+    fac_tiers = _tier_codes(facilities) or ["other"] * n_fac
+    band_tiers = _tier_codes(tier_catchments)
     tiers = Tiers([*fac_tiers, *band_tiers])
 
     with rc_context(rc):
@@ -197,6 +190,13 @@ def _utm(area: shapely.Geometry | None, layers: list[gpd.GeoDataFrame]) -> int:
         pts = shapely.point_on_surface(pd.concat([g.geometry for g in layers]).to_numpy())
         return utm_epsg(shapely.get_x(pts), shapely.get_y(pts))
     raise ValueError("nothing to draw: no facilities, demand or area")
+
+
+def _tier_codes(frame: gpd.GeoDataFrame | None) -> list[str]:
+    """Tier code per row ([] without a layer or a ``tier`` column)."""
+    if frame is not None and "tier" in frame:
+        return [normalize_tier(t) for t in frame["tier"]]
+    return []
 
 
 class _Bands:

@@ -628,11 +628,11 @@ def _tianditu_key(s: Scenario) -> str | None:
 def write_print_map(run: Run, path: Path, *, paper: str | None = None,
                     lang: str | None = None) -> Path:  # fmt: skip
     """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
-    from coverage import maps
+    from coverage import figures
 
     s = run.scenario
     cov = run.coverage
-    return maps.save_static_map(
+    return figures.save_static_map(
         cov.facilities,
         _finite(cov.demand),
         run.tier_catchments,

@@ -367,11 +367,11 @@ def static_map_png(
     dpi: int = MAP_DPI,
     thresholds: Any = None,
 ) -> bytes:
-    """PNG bytes of :func:`coverage.maps.save_static_map` (written to a temporary file)."""
+    """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file)."""
     with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
         path = Path(tmp) / "map.png"
         with _quiet_fonts():
-            maps.save_static_map(
+            figures.save_static_map(
                 facilities, demand, tier_catchments, area, path,
                 lang=lang, dpi=dpi, title=title, thresholds=thresholds,
             )  # fmt: skip

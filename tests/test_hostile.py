@@ -34,7 +34,7 @@ from browser_helpers import chromium, wait_for
 from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
-from coverage import maps, pipeline, report
+from coverage import figures, maps, pipeline, report
 from coverage.cli import app
 
 HOSTILE = (
@@ -246,7 +246,7 @@ def test_printable_map_shows_dollars_and_braces_as_written(tmp_path, monkeypatch
         return save(self, *args, **kwargs)
 
     monkeypatch.setattr(Figure, "savefig", spy)
-    path = maps.save_static_map(
+    path = figures.save_static_map(
         layers["facilities"], layers["demand"], None, layers["area"], tmp_path / "print.png",
         lang="en", dpi=40, title=evil("title"),
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Static figures: the coverage curve of a plan, drawn once for the plan files and the report.
+"""The coverage curve of a plan, drawn once for the plan files and the report.
 
 The curve is :attr:`coverage.planning.AfterCoverage.curve`: the share of all workers covered
 after the first k proposed sites, in the plan's order, with the plan's k marked.
@@ -6,10 +6,7 @@ after the first k proposed sites, in the plan's order, with the plan's k marked.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,33 +14,18 @@ import numpy as np
 import pandas as pd
 
 from coverage import io as cio
+from coverage.figures.fonts import cjk_font, quiet_fonts
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-__all__ = ["CURVE_TEXT", "curve_png", "quiet_fonts", "save_curve_png"]
+__all__ = ["CURVE_TEXT", "curve_png", "save_curve_png"]
 
 #: Axis labels and the note at the plan's k, per language.
 CURVE_TEXT: dict[str, dict[str, str]] = {
     "zh": {"x": "新增站点数", "y": "职工覆盖率（%）", "k": "选定 {k} 处：{share}"},
     "en": {"x": "new sites", "y": "workers covered (%)", "k": "{k} chosen: {share}"},
 }
-
-
-@contextlib.contextmanager
-def quiet_fonts() -> Iterator[None]:
-    """Silence matplotlib's "Failed to find font weight" warnings while drawing.
-
-    Common CJK fonts (WenQuanYi Zen Hei) ship a single weight, and matplotlib warns on every
-    label drawn in another weight; the text still renders, so the warnings are noise here.
-    """
-    logger = logging.getLogger("matplotlib.font_manager")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _pct(x: float) -> str:
@@ -71,9 +53,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from coverage import maps
-
-    font = maps.cjk_font()
+    font = cjk_font()
     if lang == "zh" and not font:
         lang = "en"  # no Chinese glyphs: English axis labels beat empty boxes
     text = CURVE_TEXT["en" if lang not in CURVE_TEXT else lang]

@@ -1,0 +1,20 @@
+"""Static figures (matplotlib): the coverage curve of a plan and the printable map.
+
+:func:`curve_png` / :func:`save_curve_png` draw the curve once for the plan files and the
+report; :func:`save_static_map` draws catchments, facilities and gaps for print (PNG or PDF).
+"""
+
+from __future__ import annotations
+
+from coverage.figures.curve import CURVE_TEXT, curve_png, save_curve_png
+from coverage.figures.fonts import cjk_font, quiet_fonts
+from coverage.figures.static_map import save_static_map
+
+__all__ = [
+    "CURVE_TEXT",
+    "cjk_font",
+    "curve_png",
+    "quiet_fonts",
+    "save_curve_png",
+    "save_static_map",
+]

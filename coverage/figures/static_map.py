@@ -1,0 +1,423 @@
+"""The printable map: catchments, facilities and gaps on paper (PNG or PDF) with matplotlib.
+
+It draws what :func:`coverage.maps.coverage_map` draws, with the same words, tier styles and
+worker-point classes, in the UTM zone of the data: catchment bands up to each tier's standard,
+the study area, covered and uncovered worker points, facilities by tier, a scale bar, a north
+arrow and a legend.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from coverage import settings
+from coverage.datum import utm_epsg
+from coverage.figures.fonts import cjk_font
+from coverage.io import write_with
+from coverage.maps.demand import demand_classes, demand_label
+from coverage.maps.geometry import area_geometry, wgs84
+from coverage.maps.layers import BAND_OPACITY, shown_band
+from coverage.maps.tiers import Tiers, normalize_tier, tier_label
+from coverage.maps.values import band_text, missing
+from coverage.maps.words import LANGS, phrase
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
+
+__all__ = ["save_static_map"]
+
+_PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}  # landscape, inches
+
+# matplotlib markers of the tier shapes (the interactive map draws them as SVG).
+_MARKERS = {"square": "s", "diamond": "D", "circle": "o", "triangle": "^"}
+
+# Words only the printed map has; the rest come from coverage.maps.words.
+_WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "km": "{n:g} 公里",
+        "m": "{n} 米",
+        "north": "北",
+        "note": "坐标：WGS-84\n步行时间按OpenStreetMap路网计算\n© OpenStreetMap contributors",
+    },
+    "en": {
+        "km": "{n:g} km",
+        "m": "{n} m",
+        "north": "N",
+        "note": "Coordinates: WGS-84\nWalking times on the OpenStreetMap street network\n"
+        "© OpenStreetMap contributors",
+    },
+}
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def save_static_map(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | None,
+    tier_catchments: gpd.GeoDataFrame | None,
+    area: shapely.Geometry | None,
+    path: str | Path,
+    *,
+    lang: str = "zh",
+    paper: str = "A4",
+    dpi: int = 200,
+    title: str = "",
+    thresholds: Mapping[str, float] | None = None,
+) -> Path:
+    """Printable map (PNG or PDF by the file suffix) of catchments, facilities and gaps.
+
+    Parameters
+    ----------
+    facilities, demand, tier_catchments, area
+        As for :func:`coverage.maps.coverage_map` (EPSG:4326); only uncovered worker points
+        are drawn prominently, covered ones faintly.
+    path
+        ``.png`` or ``.pdf`` target, written atomically.
+    lang
+        ``"zh"`` or ``"en"``. Without a Chinese font matplotlib can find, English labels are
+        used and a warning says so (install e.g. ``fonts-noto-cjk``).
+    paper
+        ``"A4"`` or ``"A3"``, landscape.
+    dpi
+        Resolution of a PNG.
+    thresholds
+        Walking threshold (minutes) per tier: only bands up to it are drawn for that tier
+        (default ``settings.threshold_min``).
+    title
+        Title (a default title when empty).
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    from matplotlib import rc_context
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    path, fmt = _target(path, lang, paper)
+    font = cjk_font()
+    rc, lang, title = _font_setup(font, lang, title)
+    facilities = wgs84(facilities)
+    demand, tier_catchments = wgs84(demand), wgs84(tier_catchments)
+    area = area_geometry(area)
+    crs = _utm(area, [g for g in (facilities, demand) if g is not None and len(g)])
+    n_fac = 0 if facilities is None else len(facilities)
+    fac_tiers = _tier_codes(facilities) or ["other"] * n_fac
+    band_tiers = _tier_codes(tier_catchments)
+    tiers = Tiers([*fac_tiers, *band_tiers])
+
+    with rc_context(rc):
+        fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.02, 0.04, 0.74, 0.88))
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+        handles: list[Artist] = []
+        if tier_catchments is not None and len(tier_catchments):
+            bands = _Bands(tier_catchments, band_tiers, thresholds or {})
+            handles += _draw_catchments(ax, bands, tiers, crs, lang)
+        if area is not None:
+            handles += _draw_area(ax, area, crs, lang)
+        if demand is not None and len(demand):
+            handles += _draw_demand(ax, demand, crs, lang)
+        if facilities is not None and len(facilities):
+            handles += _draw_facilities(ax, facilities, fac_tiers, tiers, crs, lang, font)
+        _frame(ax, area, crs)
+        _scale_bar(ax, lang)
+        _north_arrow(ax, lang)
+        _titles(fig, title, handles, lang)
+
+        def writer(tmp: Path) -> None:
+            fig.savefig(tmp, format=fmt, dpi=dpi)
+
+        return write_with(path, writer)
+
+
+def _target(path: str | Path, lang: str, paper: str) -> tuple[Path, str]:
+    """The checked target and its format (``png`` or ``pdf``)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if paper not in _PAPER_IN:
+        raise ValueError(f"paper must be one of {tuple(_PAPER_IN)}, not {paper!r}")
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("png", "pdf"):
+        raise ValueError(f"save_static_map writes .png or .pdf, not {path.suffix!r}")
+    return path, fmt
+
+
+def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType, Any], str, str]:
+    """matplotlib settings, language and title: English without a font for Chinese."""
+    # Names and titles are shown as written: "$...$" in them is not mathtext.
+    rc: dict[RcKeyType, Any] = {
+        "axes.unicode_minus": False,
+        "pdf.fonttype": 42,
+        "text.parse_math": False,
+    }
+    if font:
+        rc["font.family"] = [font, "sans-serif"]
+    elif lang == "zh" or _NON_ASCII.search(title):
+        warnings.warn(
+            "no Chinese font found for matplotlib (install fonts-noto-cjk); the static map "
+            "uses English labels",
+            stacklevel=3,  # the caller of save_static_map
+        )
+        lang = "en"
+        if _NON_ASCII.search(title):
+            title = ""
+    return rc, lang, title or phrase(lang, "title")
+
+
+def _utm(area: shapely.Geometry | None, layers: list[gpd.GeoDataFrame]) -> int:
+    """EPSG code of the UTM zone of the area, else of the layers' points."""
+    if area is not None:
+        c = shapely.centroid(area)
+        return utm_epsg([c.x], [c.y])
+    if layers:
+        pts = shapely.point_on_surface(pd.concat([g.geometry for g in layers]).to_numpy())
+        return utm_epsg(shapely.get_x(pts), shapely.get_y(pts))
+    raise ValueError("nothing to draw: no facilities, demand or area")
+
+
+def _tier_codes(frame: gpd.GeoDataFrame | None) -> list[str]:
+    """Tier code per row ([] without a layer or a ``tier`` column)."""
+    if frame is not None and "tier" in frame:
+        return [normalize_tier(t) for t in frame["tier"]]
+    return []
+
+
+class _Bands:
+    """Tier catchments with their tier code (``_tier``), band (``_band``) and thresholds."""
+
+    def __init__(
+        self, frame: gpd.GeoDataFrame, band_tiers: list[str], thresholds: Mapping[str, float]
+    ):
+        self.frame = frame
+        self.tiers = band_tiers or ["other"] * len(frame)
+        self.limits = {normalize_tier(t): float(v) for t, v in thresholds.items()}
+
+    def limit(self, tier: str) -> float:
+        """The walking threshold of ``tier`` (minutes)."""
+        return self.limits.get(tier, settings.threshold_min)
+
+
+def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str) -> list[Artist]:
+    """Each tier's bands up to its threshold; the centre on top, but first in the legend."""
+    from matplotlib.patches import Patch
+
+    tc = bands.frame.to_crs(crs).assign(
+        _tier=bands.tiers,
+        _band=pd.to_numeric(bands.frame.get("band_min", np.nan), errors="coerce"),
+    )
+    handles: list[Artist] = []
+    for tier in reversed(tiers.order):
+        part = tc[tc["_tier"] == tier]
+        if not len(part):
+            continue
+        color = tiers.style[tier]["color"]
+        all_bands = sorted(set(part["_band"].dropna()))
+        top = shown_band(all_bands, bands.limit(tier)) if all_bands else np.nan
+        part = part[~(part["_band"] > top)]  # bands beyond the tier's standard: not drawn
+        for band in sorted(set(part["_band"].dropna()), reverse=True) or [np.nan]:
+            sub = part if np.isnan(band) else part[part["_band"] == band]
+            sub.plot(
+                ax=ax,
+                color=color,
+                alpha=BAND_OPACITY.get(float(band), 0.15),
+                edgecolor=color,
+                linewidth=0.4,
+                zorder=2,
+            )
+        label = phrase(
+            lang,
+            "catchment",
+            label=tier_label(tier, lang),
+            band="≤" + band_text(part["_band"].max()),
+        )
+        handles.append(Patch(facecolor=color, alpha=0.35, edgecolor=color, label=label))
+    return handles[::-1]
+
+
+def _draw_area(ax: Axes, area: shapely.Geometry, crs: int, lang: str) -> list[Artist]:
+    """The study area's outline, dashed."""
+    from matplotlib.lines import Line2D
+
+    gpd.GeoSeries([area], crs=4326).to_crs(crs).boundary.plot(
+        ax=ax, color="#222", linewidth=1.2, linestyle="--", zorder=3
+    )
+    return [Line2D([], [], color="#222", ls="--", label=phrase(lang, "area"))]
+
+
+def _point_handle(color: str, ms: float, label: str) -> Artist:
+    """A legend entry for worker points."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], marker="o", ls="", color=color, ms=ms, label=label)
+
+
+def _draw_demand(ax: Axes, demand: gpd.GeoDataFrame, crs: int, lang: str) -> list[Artist]:
+    """Uncovered worker points prominent, covered ones faint (all grey without coverage)."""
+    dm = demand.to_crs(crs)
+    unc = demand_classes(demand).get("demand_uncovered")
+    if unc is None:
+        dm.plot(ax=ax, color="#566573", markersize=0.8, zorder=4)
+        label = demand_label(lang, "demand", np.ones(len(dm), bool), demand)
+        return [_point_handle("#566573", 3, label)]
+    handles: list[Artist] = []
+    covered = dm[~unc]
+    if len(covered):
+        covered.plot(ax=ax, color="#7f8c8d", markersize=0.6, alpha=0.5, zorder=4)
+        label = demand_label(lang, "demand_covered", ~unc, demand)
+        handles.append(_point_handle("#7f8c8d", 3, label))
+    if unc.any():
+        dm[unc].plot(ax=ax, color="#e74c3c", markersize=3, zorder=5)
+        label = demand_label(lang, "demand_uncovered", unc, demand)
+        handles.append(_point_handle("#e74c3c", 4, label))
+    return handles
+
+
+def _draw_facilities(
+    ax: Axes,
+    facilities: gpd.GeoDataFrame,
+    fac_tiers: list[str],
+    tiers: Tiers,
+    crs: int,
+    lang: str,
+    font: str | None,
+) -> list[Artist]:
+    """Facilities by tier in their tier's shape and colour; centres named."""
+    from matplotlib.lines import Line2D
+
+    fc = facilities.to_crs(crs).reset_index(drop=True)
+    pts = shapely.point_on_surface(fc.geometry.to_numpy())
+    tier_arr = np.asarray(fac_tiers, dtype=object)
+    handles: list[Artist] = []
+    for tier in tiers.order:
+        rows = np.flatnonzero(tier_arr == tier)
+        if not len(rows):
+            continue
+        st = tiers.style[tier]
+        mk = _MARKERS.get(st["shape"], "^")
+        ax.scatter(
+            shapely.get_x(pts[rows]),
+            shapely.get_y(pts[rows]),
+            marker=mk,
+            s=st["size"] ** 2 / 4,
+            c=st["color"],
+            edgecolors="white",
+            linewidths=0.8,
+            zorder=10 + (tier == "centre"),
+        )
+        label = phrase(lang, "count", label=tier_label(tier, lang), n=len(rows))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=mk,
+                ls="",
+                color=st["color"],
+                markeredgecolor="white",
+                ms=st["size"] / 2.5,
+                label=label,
+            )
+        )
+        if tier == "centre" and "name" in fc:
+            _name_points(ax, fc["name"], pts, rows, font)
+    return handles
+
+
+def _name_points(
+    ax: Axes, names: pd.Series, pts: np.ndarray, rows: np.ndarray, font: str | None
+) -> None:
+    """Names next to the points (only ASCII ones without a font for Chinese)."""
+    for r in rows:
+        name = names.at[r]
+        if not missing(name) and (font or str(name).isascii()):
+            ax.annotate(
+                str(name),
+                (pts[r].x, pts[r].y),
+                xytext=(6, 6),
+                textcoords="offset points",
+                fontsize=7,
+                zorder=12,
+            )
+
+
+def _frame(ax: Axes, area: shapely.Geometry | None, crs: int) -> None:
+    """Fit the axes to the study area with a small margin (else matplotlib's own limits)."""
+    if area is None:
+        return
+    x0, y0, x1, y1 = gpd.GeoSeries([area], crs=4326).to_crs(crs).total_bounds
+    pad = 0.03 * max(x1 - x0, y1 - y0)
+    ax.set_xlim(x0 - pad, x1 + pad)
+    ax.set_ylim(y0 - pad, y1 + pad)
+
+
+def _scale_bar(ax: Axes, lang: str) -> None:
+    """A plain scale bar in the lower left (axes in metres)."""
+    from matplotlib.patches import Rectangle
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    target = (x1 - x0) / 5
+    steps = [50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 50000, 100000]
+    length = max([s for s in steps if s <= target] or [steps[0]])
+    bx, by, h = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05, (y1 - y0) * 0.008
+    for k in range(2):
+        ax.add_patch(
+            Rectangle(
+                (bx + k * length / 2, by),
+                length / 2,
+                h,
+                facecolor="black" if k == 0 else "white",
+                edgecolor="black",
+                lw=0.8,
+                zorder=20,
+            )
+        )
+    words = _WORDS[lang]
+    text = words["km"].format(n=length / 1000) if length >= 1000 else words["m"].format(n=length)
+    ax.text(bx + length / 2, by + 2.2 * h, text, ha="center", va="bottom", fontsize=8, zorder=20)
+
+
+def _north_arrow(ax: Axes, lang: str) -> None:
+    """A north arrow in the upper right (the UTM grid is close enough to north)."""
+    ax.annotate(
+        _WORDS[lang]["north"],
+        xy=(0.96, 0.95),
+        xytext=(0.96, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 3, "headwidth": 10, "headlength": 10},
+        zorder=20,
+    )
+
+
+def _titles(fig: Figure, title: str, handles: list[Artist], lang: str) -> None:
+    """Title, legend on the right, and the datum and data note under it."""
+    fig.suptitle(title, fontsize=16, fontweight="bold", y=0.97)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.77, 0.9),
+        fontsize=8,
+        frameon=False,
+        title=phrase(lang, "legend"),
+    )
+    fig.text(0.77, 0.05, _WORDS[lang]["note"], fontsize=6, color="#555", va="bottom")

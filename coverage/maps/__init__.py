@@ -1,0 +1,83 @@
+"""Leader-ready maps: an interactive folium dashboard of walking coverage.
+
+:func:`coverage_map` draws facilities by tier, their walking catchments per tier and band,
+covered/uncovered worker points, proposed sites, sub-district boundaries and the study area on
+one Leaflet map, with a title bar, a legend and a KPI panel, in Chinese or English.
+:func:`save_map` writes it, optionally **self-contained** (Leaflet and jQuery inlined from
+``coverage/static``; no request leaves the page except for basemap tiles, so the data still
+shows offline). :func:`coverage.figures.save_static_map` renders a PNG/PDF for print.
+
+Basemaps: ``"osm"`` (default), ``"amap"`` (Gaode, GCJ-02: every drawn coordinate is shifted
+from WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000,
+needs a key) or ``"none"``.
+
+Input text is data
+------------------
+Names, addresses, services, tiers, sub-district names, titles and every other string taken
+from the inputs reach the page only inside one JSON literal (``var coverageMeta=...;``, with
+``<``, ``>`` and ``&`` escaped), which branca emits as is. One fixed script draws every layer,
+marker, popup, tooltip, layer-control label and panel from it with ``textContent``. Nothing
+built from input text is handed to branca/Jinja as template source (``Element(...)``,
+``MacroElement``, folium's ``Popup``/``Tooltip``/``LayerControl``), since branca would run
+a ``{{ ... }}`` in a register while drawing the map. The script is ``static/map.js`` and the
+style ``static/map.css``: fixed files, read when a map is drawn.
+
+Browser registry
+----------------
+A script run after everything is drawn sets ``window.coverageMap`` (browser tests and
+integrators should use it rather than folium's generated variable names)::
+
+    window.coverageMap = {
+      map,          // the L.Map
+      lang,         // "zh" | "en"
+      datum,        // "wgs84" | "gcj02": datum of the drawn coordinates
+      layers,       // {key: L.Layer} for every overlay and basemap, keys below
+      names,        // {key: label shown in the layer control}
+      counts,       // {key: number of points / features drawn in that layer}
+      facilities,   // {fid: L.Marker}
+      catchments,   // {fid: GeoJSON FeatureCollection, one feature per band (band_min)}
+      highlight,    // L.FeatureGroup holding the highlighted catchment
+      selected,     // fid shown in highlight, or null
+      showCatchment(fid),  // draw that facility's catchment; returns the L.GeoJSON or null
+      clearCatchment(),
+      ready: true,
+    }
+
+Layer keys: ``basemap`` (``basemap_labels`` for Tianditu annotations),
+``facilities_<tier>``, ``catchment_<tier>_<band>`` (e.g. ``catchment_centre_15``; the
+threshold band is shown on opening, other bands hidden), ``demand_uncovered``,
+``demand_covered``, ``demand_cross`` (covered by two or more facilities; ``demand`` when the
+layer has no coverage columns), ``proposed``, ``subdistricts``, ``area``. ``<tier>`` is the tier
+reduced to ``[A-Za-z0-9_-]`` (``tier1``, ``tier2``… for names with none of those characters).
+
+DOM hooks: facility icons are ``<svg class="cov-fac cov-tier-<tier>" data-fid=… data-tier=…>``
+(clicking one opens its popup and highlights its catchment; clicking the map background
+clears it), proposed sites ``<svg class="cov-proposed" data-rank=…>``, layer-control labels
+``<span class="cov-layer" data-layer="<key>">``, panels ``#cov-title``, ``#cov-legend`` and
+``#cov-kpi``. Worker points and polygons are drawn on a canvas (30k points stay fluid), so
+they are not DOM elements: use ``layers`` and ``counts``.
+"""
+
+from __future__ import annotations
+
+from coverage.maps.assets import STATIC, inline_assets, save_map
+from coverage.maps.basemaps import BASEMAPS
+from coverage.maps.dashboard import coverage_map
+from coverage.maps.tiers import TIER_STYLE, normalize_tier, tier_label
+from coverage.maps.words import COLUMN_LABELS, KPI_LABELS, LANGS, TEXT, TIER_LABELS
+
+__all__ = [
+    "BASEMAPS",
+    "COLUMN_LABELS",
+    "KPI_LABELS",
+    "LANGS",
+    "STATIC",
+    "TEXT",
+    "TIER_LABELS",
+    "TIER_STYLE",
+    "coverage_map",
+    "inline_assets",
+    "normalize_tier",
+    "save_map",
+    "tier_label",
+]

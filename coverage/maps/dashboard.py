@@ -1,0 +1,205 @@
+"""The interactive map: :func:`coverage_map` draws every layer and panel on one Leaflet map."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import cast
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import Figure
+
+from coverage.maps.basemaps import BASEMAPS, add_basemap
+from coverage.maps.demand import demand_classes, demand_layer
+from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
+from coverage.maps.layers import (
+    catchment_layers,
+    facility_catchments,
+    facility_layers,
+    proposed_layer,
+    subdistrict_layer,
+    tier_bands,
+)
+from coverage.maps.panels import panel_data, style_tag
+from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
+from coverage.maps.tiers import Tiers, normalize_tier
+from coverage.maps.words import LANGS, phrase
+
+__all__ = ["coverage_map"]
+
+
+def coverage_map(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | None = None,
+    *,
+    catchments: gpd.GeoDataFrame | None = None,
+    tier_catchments: gpd.GeoDataFrame | None = None,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    proposed: gpd.GeoDataFrame | None = None,
+    area: shapely.Geometry | None = None,
+    kpis: Mapping[str, float] | None = None,
+    title: str = "",
+    lang: str = "zh",
+    basemap: str = "osm",
+    tianditu_key: str | None = None,
+    thresholds: Mapping[str, float] | None = None,
+) -> folium.Map:
+    """Interactive coverage map for leaders: facilities, catchments, gaps, proposals, KPIs.
+
+    Parameters
+    ----------
+    facilities
+        Points (EPSG:4326) with optional ``name``, ``tier``, ``type``, ``services``,
+        ``address``, ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
+    demand
+        Worker points with optional ``name``, ``weight``, ``covered``, ``n_reach``,
+        ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn.
+    catchments
+        Per-facility polygons with ``fid``, ``tier``, ``band_min``: clicking a facility
+        highlights its own; also dissolved into tier layers when ``tier_catchments`` is None.
+    tier_catchments
+        Union per ``tier`` and ``band_min``: one toggleable layer each, the threshold band
+        (the tier's threshold, see ``thresholds``) shown on opening.
+    subdistricts
+        Boundaries with ``name`` and numeric summaries, shown in a table popup on click.
+    proposed
+        Proposed sites with ``name``, ``rank``, ``gain``, ``tier``.
+    area
+        Study-area outline (WGS-84).
+    kpis
+        Figures for the KPI panel; ``share*`` keys show as percentages, unknown keys by name.
+    title
+        Title bar text (a default title when empty).
+    lang
+        ``"zh"`` or ``"en"`` for every label.
+    basemap
+        ``"osm"``, ``"amap"`` (data shifted to GCJ-02), ``"tianditu"`` (needs
+        ``tianditu_key``) or ``"none"``.
+    tianditu_key
+        Tianditu API key.
+    thresholds
+        Walking threshold (minutes) per tier: each tier opens with the catchment band of its
+        own threshold (or the largest band below it) shown. Default: ``settings.threshold_min``.
+
+    Returns
+    -------
+    folium.Map
+        With ``window.coverageMap`` set by a script (see :mod:`coverage.maps`).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}, not {basemap!r}")
+    datum = "gcj02" if basemap == "amap" else "wgs84"
+    layers = _layers(facilities, demand, catchments, tier_catchments, subdistricts, proposed, area)
+    m = _base_map()
+    # Every layer, popup, tooltip, label and panel is drawn by one fixed script from one JSON
+    # payload (see Raw): folium only provides the map itself.
+    reg = Registry()
+    add_basemap(reg, basemap, lang, tianditu_key)
+    cast(Figure, m.get_root()).header.add_child(Raw(style_tag()), name="coverage_css")
+    bounds = _draw(reg, layers, lang, datum, thresholds or {})
+    fit(m, bounds, datum)
+    title = title or phrase(lang, "title")
+    panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
+    m.add_child(Script(map_script(m, reg, layers.tiers, lang, datum, panels)))
+    return m
+
+
+@dataclass
+class _Layers:
+    """The inputs in WGS-84 without empty geometries, and the tiers they hold."""
+
+    facilities: gpd.GeoDataFrame
+    fac_tiers: list[str]  # tier code of each facility
+    demand: gpd.GeoDataFrame | None
+    catchments: gpd.GeoDataFrame | None
+    bands: gpd.GeoDataFrame | None  # union per tier and band
+    subdistricts: gpd.GeoDataFrame | None
+    proposed: gpd.GeoDataFrame | None
+    area: shapely.Geometry | None
+    tiers: Tiers
+
+
+def _layers(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame | None,
+    catchments: gpd.GeoDataFrame | None,
+    tier_catchments: gpd.GeoDataFrame | None,
+    subdistricts: gpd.GeoDataFrame | None,
+    proposed: gpd.GeoDataFrame | None,
+    area: shapely.Geometry | None,
+) -> _Layers:
+    """The inputs of :func:`coverage_map` ready to draw."""
+    fac = wgs84(facilities)
+    if fac is None:
+        raise TypeError("facilities is required (an empty GeoDataFrame is fine)")
+    demand, catchments, tier_catchments, subdistricts, proposed = (
+        wgs84(f) for f in (demand, catchments, tier_catchments, subdistricts, proposed)
+    )
+    fac_tiers = [normalize_tier(t) for t in fac["tier"]] if "tier" in fac else ["other"] * len(fac)
+    bands = tier_bands(tier_catchments, catchments)
+    band_tiers = [normalize_tier(t) for t in bands["tier"]] if bands is not None else []
+    return _Layers(
+        facilities=fac,
+        fac_tiers=fac_tiers,
+        demand=demand,
+        catchments=catchments,
+        bands=bands,
+        subdistricts=subdistricts,
+        proposed=proposed,
+        area=area_geometry(area),
+        tiers=Tiers([*fac_tiers, *band_tiers]),
+    )
+
+
+def _base_map() -> folium.Map:
+    """An empty Leaflet map on a canvas, loading only Leaflet and jQuery."""
+    m = folium.Map(
+        location=[30.0, 114.0],
+        zoom_start=12,
+        tiles=None,
+        prefer_canvas=True,  # 30k worker points as DOM paths would make the page crawl
+        control_scale=True,
+        max_zoom=19,
+    )
+    # Only Leaflet and jQuery: the markers here are inline SVG, so Bootstrap, awesome-markers
+    # and icon fonts would be dead weight and CDN requests.
+    m.default_js = [(n, u) for n, u in m.default_js if n in ("leaflet", "jquery")]
+    m.default_css = [(n, u) for n, u in m.default_css if n == "leaflet_css"]
+    return m
+
+
+def _draw(
+    reg: Registry, layers: _Layers, lang: str, datum: str, thresholds: Mapping[str, float]
+) -> list[np.ndarray]:
+    """Add every overlay to the registry, bottom first; returns the bounds of what is drawn."""
+    bounds: list[np.ndarray] = []
+    # Order matters on the shared canvas: area and boundaries under catchments, then points.
+    if layers.area is not None:
+        geom = draw_geoms([layers.area], datum, simplify=True)[0]
+        bounds.append(np.asarray(geom.bounds))
+        style = {"color": "#222", "weight": 2.5, "dashArray": "8 6", "fill": False}
+        spec = polygon_spec(feature_collection([geom.boundary], [{}]), style)
+        reg.add("area", phrase(lang, "area"), spec, count=1)
+    if layers.subdistricts is not None and len(layers.subdistricts):
+        subdistrict_layer(reg, layers.subdistricts, lang, datum, bounds)
+    if layers.bands is not None and len(layers.bands):
+        catchment_layers(reg, layers.bands, layers.tiers, lang, datum, thresholds)
+    demand = layers.demand
+    if demand is not None and len(demand):
+        # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
+        geoms = draw_geoms(demand.geometry.to_numpy(), datum)
+        bounds.append(np.asarray(shapely.total_bounds(geoms)))
+        for key, mask in demand_classes(demand).items():
+            demand_layer(reg, demand, key, mask, lang, datum)
+    catchments = layers.catchments
+    if catchments is not None and len(catchments) and "fid" in catchments:
+        facility_catchments(reg, catchments, datum)
+    facility_layers(reg, layers.facilities, layers.fac_tiers, layers.tiers, lang, datum, bounds)
+    if layers.proposed is not None and len(layers.proposed):
+        proposed_layer(reg, layers.proposed, lang, datum, bounds)
+    return bounds

@@ -1,0 +1,324 @@
+"""The map's polygon and marker layers: catchments, facilities, proposed sites, sub-districts.
+
+Each function adds its layers to the :class:`~coverage.maps.registry.Registry` as data;
+popups and tooltips are data too (:func:`~coverage.maps.registry.popup`), drawn by the page
+with ``textContent``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from coverage import settings
+from coverage.maps.geometry import draw_geoms, feature_collection
+from coverage.maps.registry import Registry, polygon_spec, popup
+from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
+from coverage.maps.values import (
+    band_text,
+    clean,
+    count_or_value,
+    fid_key,
+    is_share,
+    missing,
+    number,
+    percent,
+)
+from coverage.maps.words import COLUMN_LABELS, phrase
+
+__all__ = [
+    "BAND_OPACITY",
+    "catchment_layers",
+    "catchment_style",
+    "facility_catchments",
+    "facility_layers",
+    "facility_popup",
+    "proposed_layer",
+    "shown_band",
+    "subdistrict_layer",
+    "tier_bands",
+]
+
+# Fill opacity of catchment bands: inner bands darker, so nested bands read as rings.
+BAND_OPACITY = {5.0: 0.28, 10.0: 0.2, 15.0: 0.12}
+
+
+def _services_text(value: Any, lang: str) -> str:
+    if isinstance(value, str):
+        items = [s.strip() for s in re.split(r"[;；,，、]", value) if s.strip()]
+    elif isinstance(value, Iterable) and not isinstance(value, bytes | dict):
+        items = [str(s).strip() for s in value if not missing(s) and str(s).strip()]
+    else:
+        items = [] if missing(value) else [str(value)]
+    return phrase(lang, "sep").join(items)
+
+
+def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> dict[str, Any]:
+    """A facility's popup: name, tier, type, services, address, figures and id."""
+    title = row.get("name")
+    if missing(title) or str(title).strip() == "":
+        title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
+    rows: list[tuple[str, str]] = [(phrase(lang, "tier"), tier_label(tier, lang))]
+    kind = row.get("type")
+    # A type that merely repeats the tier adds nothing; a tier-like type gets its label.
+    if not missing(kind) and str(kind).strip() and normalize_tier(kind) != tier:
+        text = str(kind)
+        if is_tier(normalize_tier(kind)):
+            text = tier_label(normalize_tier(kind), lang)
+        rows.append((phrase(lang, "type"), text))
+    services = _services_text(row.get("services"), lang)
+    if services:
+        rows.append((phrase(lang, "services"), services))
+    address = row.get("address")
+    if not missing(address) and str(address).strip():
+        rows.append((phrase(lang, "address"), str(address).strip()))
+    if not missing(row.get("capacity")):
+        rows.append((phrase(lang, "capacity"), number(row["capacity"], digits=1)))
+    if not missing(row.get("workers_reached")):
+        rows.append((phrase(lang, "workers_reached"), number(row["workers_reached"])))
+    if not missing(row.get("snap_m")):
+        rows.append((phrase(lang, "snap_m"), f"{number(row['snap_m'])} m"))
+    if not missing(row.get("fid")):
+        rows.append((phrase(lang, "fid"), str(row["fid"])))
+    return popup(str(title), rows, phrase(lang, "click_hint") if has_catchment else "")
+
+
+def catchment_style(color: str, band: float, shown: float) -> dict[str, Any]:
+    """Style of one tier's band: inner bands darker, the band ``shown`` on opening bolder."""
+    opacity = BAND_OPACITY.get(float(band), 0.15)
+    return {
+        "color": color,
+        "weight": 1.5 if band == shown else 1,
+        "opacity": 0.8,
+        "fillColor": color,
+        "fillOpacity": opacity,
+    }
+
+
+def tier_bands(
+    tier_catchments: gpd.GeoDataFrame | None, catchments: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame | None:
+    """Union per tier and band; dissolved from per-facility catchments when not given."""
+    if tier_catchments is not None and len(tier_catchments):
+        return tier_catchments
+    if catchments is None or not len(catchments) or "band_min" not in catchments:
+        return None
+    frame = catchments.assign(tier=catchments["tier"] if "tier" in catchments else "other")
+    rows = []
+    for (tier, band), part in frame.groupby(["tier", "band_min"], sort=False):
+        rows.append(
+            {
+                "tier": tier,
+                "band_min": band,
+                "geometry": shapely.union_all(part.geometry.to_numpy()),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=frame.crs)
+
+
+def subdistrict_layer(
+    reg: Registry,
+    frame: gpd.GeoDataFrame,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    """Sub-district boundaries, each with its summary table as a popup."""
+    geoms = draw_geoms(frame.geometry.to_numpy(), datum, simplify=True)
+    bounds.append(np.asarray(shapely.total_bounds(geoms)))
+    labels = COLUMN_LABELS[lang]
+    props = []
+    columns = [c for c in frame.columns if c != frame.geometry.name and c != "name"]
+    for i, (_, row) in enumerate(frame.iterrows()):
+        rows = []
+        for col in columns:
+            value = row[col]
+            if isinstance(value, bool | np.bool_):
+                text = str(bool(value))
+            elif pd.api.types.is_number(value):
+                text = percent(value) if is_share(str(col)) else count_or_value(str(col), value)
+            elif missing(value):
+                continue
+            else:
+                text = str(value)
+            rows.append((labels.get(str(col), str(col)), text))
+        name = row.get("name")
+        title = str(name) if not missing(name) else f"{phrase(lang, 'subdistricts')} {i + 1}"
+        props.append({"popup": popup(title, rows)})
+    # A faint fill keeps the inside clickable for the summary popup.
+    style = {
+        "color": "#555",
+        "weight": 1.5,
+        "dashArray": "4 3",
+        "fillColor": "#888",
+        "fillOpacity": 0.02,
+    }
+    spec = polygon_spec(feature_collection(geoms, props), style, interactive=True)
+    reg.add("subdistricts", phrase(lang, "subdistricts"), spec, count=len(frame))
+
+
+def shown_band(bands: list[float], threshold: float) -> float:
+    """The band drawn on opening: the threshold's own, else the largest below it."""
+    below = [b for b in bands if b <= threshold + 1e-9]
+    return max(below) if below else min(bands, default=0)
+
+
+def catchment_layers(
+    reg: Registry,
+    bands: gpd.GeoDataFrame,
+    tiers: Tiers,
+    lang: str,
+    datum: str,
+    thresholds: Mapping[str, float],
+) -> None:
+    """One layer per tier and band, centre first; each tier's threshold band shown."""
+    frame = bands.assign(
+        _tier=[normalize_tier(t) for t in bands["tier"]],
+        _band=pd.to_numeric(bands["band_min"], errors="coerce"),
+    )
+    frame = frame[frame["_band"].notna()]
+    limits = {normalize_tier(t): float(v) for t, v in thresholds.items()}
+    # Listed (and drawn) from the centre down; large bands first so small ones draw over them.
+    for tier in tiers.order:
+        tier_bands = sorted(set(frame.loc[frame["_tier"] == tier, "_band"]))
+        shown = shown_band(tier_bands, limits.get(tier, settings.threshold_min))
+        for band in reversed(tier_bands):
+            part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
+            geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
+            key = f"catchment_{tiers.slug[tier]}_{band_text(band)}"
+            name = phrase(lang, "catchment", label=tier_label(tier, lang), band=band_text(band))
+            style = catchment_style(tiers.style[tier]["color"], band, shown)
+            spec = polygon_spec(feature_collection(geoms, [{}] * len(geoms)), style)
+            reg.add(key, name, spec, show=band == shown, count=len(part))
+
+
+def facility_catchments(reg: Registry, catchments: gpd.GeoDataFrame, datum: str) -> None:
+    """Each facility's own catchment, by fid, for the page to highlight on a click."""
+    geoms = draw_geoms(catchments.geometry.to_numpy(), datum, simplify=True)
+    bands = (
+        pd.to_numeric(catchments["band_min"], errors="coerce")
+        if "band_min" in catchments
+        else pd.Series(np.nan, index=catchments.index)
+    )
+    per: dict[str, list[tuple[Any, dict[str, Any]]]] = {}
+    for i, (fid, band, geom) in enumerate(zip(catchments["fid"], bands, geoms, strict=True)):
+        per.setdefault(fid_key(fid, i), []).append((geom, {"band_min": clean(band)}))
+    for fid, items in per.items():
+        # Largest band first so the inner bands are drawn over it.
+        items.sort(key=lambda gp: -(gp[1]["band_min"] or 0))
+        reg.catchments[fid] = feature_collection([g for g, _ in items], [p for _, p in items])
+
+
+def facility_layers(
+    reg: Registry,
+    facilities: gpd.GeoDataFrame,
+    fac_tiers: list[str],
+    tiers: Tiers,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    """One marker layer per tier: inline SVG icons with popup and tooltip."""
+    if not len(facilities):
+        return
+    pts = draw_geoms(shapely.point_on_surface(facilities.geometry.to_numpy()), datum)
+    bounds.append(np.asarray(shapely.total_bounds(pts)))
+    frame = facilities.reset_index(drop=True)
+    tier_arr = np.asarray(fac_tiers, dtype=object)
+    for tier in tiers.order:
+        rows = np.flatnonzero(tier_arr == tier)
+        if not len(rows):
+            continue
+        slug, style = tiers.slug[tier], tiers.style[tier]
+        items = []
+        for i in rows:
+            row = frame.iloc[i]
+            fid = fid_key(row.get("fid"), int(i))
+            name = row.get("name")
+            name = "" if missing(name) else str(name)
+            items.append(
+                {
+                    "fid": fid,
+                    "lat": float(pts[i].y),
+                    "lng": float(pts[i].x),
+                    "data": {"fid": fid, "tier": tier},
+                    "popup": facility_popup(row, tier, lang, fid in reg.catchments),
+                    "tooltip": name or tier_label(tier, lang),
+                }
+            )
+            reg.facility_tier[fid] = tier
+        spec = {
+            "kind": "markers",
+            "icon": {
+                "shape": style["shape"],
+                "color": style["color"],
+                "size": int(style["size"]),
+                "class": f"cov-fac cov-tier-{slug}",
+                "iconClass": "cov-fac-icon",
+            },
+            # Centres above sub-centres above points where they overlap.
+            "z": 1000 * (len(tiers.order) - tiers.order.index(tier)),
+            "items": items,
+        }
+        name = phrase(lang, "count", label=tier_label(tier, lang), n=len(rows))
+        reg.add(f"facilities_{slug}", name, spec, count=len(rows))
+
+
+def proposed_layer(
+    reg: Registry,
+    proposed: gpd.GeoDataFrame,
+    lang: str,
+    datum: str,
+    bounds: list[np.ndarray],
+) -> None:
+    """Proposed sites as numbered stars, with rank, gain and tier in the popup."""
+    pts = draw_geoms(shapely.point_on_surface(proposed.geometry.to_numpy()), datum)
+    bounds.append(np.asarray(shapely.total_bounds(pts)))
+    items = []
+    for i, (_, row) in enumerate(proposed.reset_index(drop=True).iterrows()):
+        rank = row.get("rank")
+        rank_text = "" if missing(rank) else fid_key(rank, i + 1)
+        rows = []
+        if rank_text:
+            rows.append((phrase(lang, "rank"), rank_text))
+        if not missing(row.get("gain")):
+            rows.append((phrase(lang, "gain"), number(row["gain"])))
+        if not missing(row.get("tier")):
+            rows.append(
+                (phrase(lang, "proposed_tier"), tier_label(normalize_tier(row["tier"]), lang))
+            )
+        name = row.get("name")
+        title = (
+            phrase(lang, "proposed_head") + (f"：{name}" if lang == "zh" else f": {name}")
+            if not missing(name)
+            else phrase(lang, "proposed_head")
+        )
+        items.append(
+            {
+                "lat": float(pts[i].y),
+                "lng": float(pts[i].x),
+                "data": {"rank": rank_text},
+                "text": rank_text,
+                "popup": popup(title, rows),
+                "tooltip": title,
+            }
+        )
+    spec = {
+        "kind": "markers",
+        "icon": {
+            "shape": "star",
+            "color": "#6c3483",
+            "size": 26,
+            "class": "cov-proposed",
+            "iconClass": "cov-proposed-icon",
+        },
+        "z": 5000,
+        "items": items,
+    }
+    reg.add("proposed", phrase(lang, "proposed", n=len(proposed)), spec, count=len(proposed))

@@ -1,0 +1,89 @@
+var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
+if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
+function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){
+return '&#'+c.charCodeAt(0)+';';});}
+function svgEl(tag,attrs){var e=document.createElementNS(NS,tag);
+Object.keys(attrs).forEach(function(k){e.setAttribute(k,String(attrs[k]));});return e;}
+var SHAPES={circle:['circle',{cx:10,cy:10,r:8}],square:['rect',{x:2,y:2,width:16,height:16,rx:2}],
+diamond:['polygon',{points:'10,1 19,10 10,19 1,10'}],
+triangle:['polygon',{points:'10,1.5 19,18 1,18'}],
+star:['polygon',{points:'10,1 12.6,7 19,7.4 14,11.6 15.6,18.5 10,14.8 4.4,18.5 6,11.6 1,7.4 '
++'7.4,7'}]};
+function icon(shape,color,size,attrs,text){
+var s=svgEl('svg',Object.assign({viewBox:'0 0 20 20',width:size,height:size},attrs||{}));
+var g=svgEl('g',{fill:color,stroke:'#fff','stroke-width':2}),sh=SHAPES[shape]||SHAPES.triangle;
+g.appendChild(svgEl(sh[0],sh[1]));s.appendChild(g);
+if(text){var t=svgEl('text',{x:10,y:12.5,'text-anchor':'middle','font-size':7,
+'font-weight':'bold',fill:'#fff',stroke:'none'});t.textContent=text;s.appendChild(t);}
+return s;}
+function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
+tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));t.appendChild(tr);});return t;}
+function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));
+d.appendChild(table(p.rows||[],'th',''));if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
+return d;}
+var reg=window.coverageMap={map:map,lang:M.lang,datum:M.datum,layers:{},names:M.names,
+counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,ready:false};
+function label(key){return '<span class="cov-layer" data-layer="'+esc(key)+'">'
++esc(M.names[key])+'</span>';}
+var base={},over={};
+M.basemaps.forEach(function(b){var l=L.tileLayer(b.url,b.options).addTo(map);reg.layers[b.key]=l;
+if(b.key==='basemap'){base[label(b.key)]=l;}});
+var draw={
+geojson:function(g,s){L.geoJSON(s.data,{style:s.style,interactive:s.interactive,
+bubblingMouseEvents:false,onEachFeature:function(f,l){var p=f.properties&&f.properties.popup;
+if(p){l.bindPopup(function(){return popup(p);},{maxWidth:360});}}}).addTo(g);},
+points:function(g,s){var d=s.data,st=Object.assign({bubblingMouseEvents:false},s.style);
+for(var i=0;i<d.x.length;i++){var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
+g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
+if(v===null||v===undefined){v=f[2]==='min'?s.beyond:'\u2013';}
+else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
+return [f[0],v];});
+var title=d.name&&d.name[i]?d.name[i]:s.head;
+L.popup({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
+.openOn(g._map);});},
+markers:function(g,s){var ic=s.icon,n=ic.size,h=Math.floor(n/2);
+s.items.forEach(function(it){var attrs={'class':ic['class']};
+Object.keys(it.data).forEach(function(k){attrs['data-'+k]=it.data[k];});
+var mk=L.marker([it.lat,it.lng],{zIndexOffset:s.z,icon:L.divIcon({className:ic.iconClass,
+html:icon(ic.shape,ic.color,n,attrs,it.text),iconSize:[n,n],iconAnchor:[h,h]})});
+mk.bindPopup(function(){return popup(it.popup);},{maxWidth:340});
+mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
+mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
+M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
+reg.layers[s.key]=g;over[label(s.key)]=g;});
+L.control.layers(base,over,{collapsed:false,position:'topright',autoZIndex:true}).addTo(map);
+// Panels go before the map's container, where the page's own markup would be.
+var box=map.getContainer();
+function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);}
+panel(el('div','',M.title),'cov-title');
+if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
+k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));panel(k,'cov-kpi');}
+var lg=el('div','cov-panel');lg.appendChild(el('h4','',M.legend.head));
+M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row');
+if(r.icon){row.appendChild(icon(r.icon[0],r.icon[1],r.icon[2]));}
+if(r.dot){var dot=el('span','cov-dot');dot.style.background=r.dot;row.appendChild(dot);}
+row.appendChild(document.createTextNode(r.text));
+(r.bands||[]).forEach(function(b){var sw=el('span','cov-sw');
+sw.style.background='rgba(60,60,60,'+Number(b[0])+')';row.appendChild(sw);
+row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
+M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
+panel(lg,'cov-legend');
+reg.highlight=L.featureGroup().addTo(map);
+var colors=M.colors,front=M.front;
+reg.clearCatchment=function(){reg.highlight.clearLayers();reg.selected=null;};
+reg.showCatchment=function(fid){fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
+if(!fc||!fc.features.length){return null;}
+var c=colors[fid]||'#000';
+var lyr=L.geoJSON(fc,{interactive:false,style:function(){return {color:'#111',weight:2.5,
+fillColor:c,fillOpacity:0.18,dashArray:null};}}).addTo(reg.highlight);
+reg.selected=fid;return lyr;};
+Object.keys(reg.facilities).forEach(function(fid){
+reg.facilities[fid].on('click',function(){reg.showCatchment(fid);});});
+// Clicks on markers, worker points and boundaries do not bubble: this is the background.
+map.on('click',function(){reg.clearCatchment();});
+// Catchment layers switched on later would be drawn over the worker points on the shared
+// canvas: lift the points (and the highlight) back on top.
+map.on('overlayadd',function(){front.forEach(function(k){var l=reg.layers[k];
+if(l&&map.hasLayer(l)){l.bringToFront();}});reg.highlight.bringToFront();});
+reg.ready=true;

@@ -1,0 +1,62 @@
+"""Tiers on the map: codes of a register's spellings, labels, and a stable style per tier."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from coverage import vocab
+from coverage.maps.values import missing
+from coverage.maps.words import TIER_LABELS
+
+__all__ = ["TIER_STYLE", "Tiers", "is_tier", "normalize_tier", "tier_label"]
+
+# Colour, SVG shape and icon size (px) per built-in tier; the centre is the largest.
+TIER_STYLE: dict[str, dict[str, Any]] = {
+    c: vocab.tier_style(c, vocab.BUILTIN) for c in vocab.TIER_CODES
+}
+_OTHER_COLORS = ("#8e44ad", "#7f8c8d", "#b7950b", "#17a589", "#a04000")
+
+
+def normalize_tier(tier: Any) -> str:
+    """The tier code of a register's spelling (``"Center"`` → ``"centre"``, see
+    :func:`coverage.vocab.normalize_tier`); free-form names keep a tidied spelling."""
+    if missing(tier) or str(tier).strip() == "":
+        return "other"
+    code = vocab.normalize_tier(tier)
+    return code if code is not None else re.sub(r"[\s\-]+", "_", str(tier).strip().lower())
+
+
+def tier_label(tier: str, lang: str) -> str:
+    """Display name of a tier code (free-form tiers show as they are)."""
+    if tier == "other":
+        return TIER_LABELS[lang]["other"]
+    return vocab.tier_label(tier, lang)
+
+
+def is_tier(code: str) -> bool:
+    """Whether ``code`` is a tier of the active vocabulary."""
+    return code in vocab.active()
+
+
+class Tiers:
+    """Stable slugs, colours and shapes for the tiers present, known ones first."""
+
+    def __init__(self, tiers: Iterable[str]):
+        self.order: list[str] = vocab.tier_order(set(tiers))
+        self.slug: dict[str, str] = {}
+        self.style: dict[str, dict[str, Any]] = {}
+        used: set[str] = set()
+        for i, tier in enumerate(self.order):
+            slug = re.sub(r"[^0-9A-Za-z_-]+", "_", tier).strip("_") or f"tier{i + 1}"
+            while slug in used:
+                slug = f"{slug}_{i + 1}"
+            used.add(slug)
+            self.slug[tier] = slug
+            self.style[tier] = {
+                "color": _OTHER_COLORS[len(self.style) % len(_OTHER_COLORS)],
+                "shape": "triangle",
+                "size": 14,
+                **vocab.tier_style(tier),  # declared types may set some of these
+            }

@@ -1,0 +1,1 @@
+"""Tests of coverage.figures, one module per module of the package."""

@@ -1,0 +1,1 @@
+"""Tests of coverage.maps, one module per module of the package."""

@@ -1,0 +1,125 @@
+"""coverage_map: every layer named in both languages, the browser registry, optional inputs, bad arguments."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from map_layers import LAT0, LON0, facility_markers, meta_field, overlay_specs, render_page
+
+from coverage import maps
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            {
+                "facilities_centre": "服务中心（1处）",
+                "facilities_outdoor_station": "户外劳动者驿站（1处）",
+                "catchment_centre_15": "服务中心 15分钟步行范围",
+                "catchment_point_5": "服务站点 5分钟步行范围",
+                "demand_uncovered": "未覆盖劳动者点",
+                "demand_cross": "交叉覆盖",
+                "proposed": "建议新增站点（2）",
+                "subdistricts": "街道/乡镇边界",
+                "area": "研究范围",
+                "basemap": "OpenStreetMap",
+            },
+        ),
+        (
+            "en",
+            {
+                "facilities_centre": "Service centre (1)",
+                "facilities_outdoor_station": "Outdoor workers' station (1)",
+                "catchment_centre_15": "Service centre: 15-min walk",
+                "catchment_point_5": "Service point: 5-min walk",
+                "demand_uncovered": "Uncovered workers",
+                "demand_cross": "Cross-covered",
+                "proposed": "Proposed sites (2)",
+                "subdistricts": "Sub-district boundaries",
+                "area": "Study area",
+                "basemap": "OpenStreetMap",
+            },
+        ),
+    ],
+)
+def test_layers_named_in_both_languages(data, lang, expected):
+    m = maps.coverage_map(**data, lang=lang)
+    page = render_page(m)
+    names = meta_field(page, "names")
+    for key, text in expected.items():
+        assert key in names, key
+        assert names[key].startswith(text), (key, names[key])
+    # Every overlay is a toggleable group in the control; 15-min bands shown, 5/10 hidden.
+    groups = overlay_specs(page)
+    assert set(groups) | {"basemap"} == set(names)
+    assert groups["catchment_centre_15"]["show"]
+    assert not groups["catchment_centre_10"]["show"]
+    assert not groups["catchment_subcentre_5"]["show"]
+    assert groups["demand_uncovered"]["show"]
+    counts = meta_field(page, "counts")
+    demand = data["demand"]
+    assert counts["demand_uncovered"] == int((~demand.covered).sum())
+    assert counts["demand_cross"] == int((demand.n_reach >= 2).sum())
+    assert counts["facilities_point"] == 2
+    assert "L.control.layers" in page and "collapsed:false" in page
+    assert "window.coverageMap" in page
+    # The other language's labels do not leak in.
+    other = "Service centre (1)" if lang == "zh" else "服务中心（1处）"
+    assert other not in json.dumps(names, ensure_ascii=False)
+
+
+def test_registry_maps_facilities_and_catchments(data):
+    m = maps.coverage_map(**data)
+    page = render_page(m)
+    catch = meta_field(page, "catchments")
+    assert set(catch) == {"1", "2", "3", "4", "5"}
+    assert sorted(f["properties"]["band_min"] for f in catch["1"]["features"]) == [5, 10, 15]
+    markers = facility_markers(page)
+    assert set(markers) == {"1", "2", "3", "4", "5"}
+    assert {fid: m["data"] for fid, m in markers.items()}["3"] == {"fid": "3", "tier": "point"}
+    assert overlay_specs(page)["facilities_centre"]["icon"]["class"] == "cov-fac cov-tier-centre"
+    assert "showCatchment" in page
+    # The map's script runs after the map it draws on is created.
+    assert page.index("window.coverageMap") > page.index(f"var {m.get_name()} = L.map")
+
+
+def test_missing_optional_columns_and_layers():
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([LON0, LON0 + 0.01], [LAT0, LAT0]), crs=4326)
+    m = maps.coverage_map(pts, pts.copy(), lang="en", basemap="none")
+    page = render_page(m)
+    names = meta_field(page, "names")
+    assert set(names) == {"facilities_other", "demand"}
+    assert meta_field(page, "counts")["demand"] == 2
+    assert "tile.openstreetmap.org" not in page
+    # Empty facilities are fine too.
+    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326))
+    assert "window.coverageMap" in render_page(maps.coverage_map(empty))
+
+
+def test_catchment_layers_dissolved_from_per_facility_catchments(data):
+    page = render_page(
+        maps.coverage_map(data["facilities"], catchments=data["catchments"], lang="en")
+    )
+    groups = overlay_specs(page)
+    assert {"catchment_point_15", "catchment_point_10", "catchment_centre_5"} <= set(groups)
+    assert meta_field(page, "counts")["catchment_point_15"] == 1  # two facilities, one union
+
+
+def test_area_as_geodataframe_in_another_crs(data):
+    area = gpd.GeoDataFrame(geometry=[data["area"]], crs=4326).to_crs(32648)
+    names = meta_field(render_page(maps.coverage_map(data["facilities"], area=area)), "names")
+    assert "area" in names
+
+
+def test_bad_arguments():
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([LON0], [LAT0]), crs=4326)
+    with pytest.raises(ValueError, match="lang"):
+        maps.coverage_map(pts, lang="fr")
+    with pytest.raises(ValueError, match="basemap"):
+        maps.coverage_map(pts, basemap="google")
+    with pytest.raises(ValueError, match="tianditu_key"):
+        maps.coverage_map(pts, basemap="tianditu")

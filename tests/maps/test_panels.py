@@ -1,0 +1,33 @@
+"""Panels: the KPI panel, the legend and the title."""
+
+from __future__ import annotations
+
+from map_layers import meta_field, render_page
+
+from coverage import maps
+
+
+def test_kpi_panel_and_legend(data):
+    zh = render_page(maps.coverage_map(**data, lang="zh", title="江北区覆盖评估"))
+    kpi = meta_field(zh, "kpi")
+    assert kpi["head"] == "关键指标"
+    assert kpi["rows"] == [
+        ["服务中心覆盖率", "40.0%"],
+        ["任一设施覆盖率", "90.0%"],
+        ["交叉覆盖率（≥2个设施）", "50.0%"],
+        ["未覆盖劳动者", "12,345"],
+        ["1公里直线圈覆盖率（对比）", "95.0%"],
+        ["mystery_kpi", "3.14"],  # unknown keys by their name
+    ]
+    assert meta_field(zh, "title") == "江北区覆盖评估"
+    legend = meta_field(zh, "legend")
+    assert legend["head"] == "图例"
+    texts = [r["text"] for r in legend["rows"]]
+    assert texts[:4] == ["服务中心", "分中心", "服务站点", "户外劳动者驿站"]
+    assert "底图需联网；离线时仍显示数据" in legend["notes"]
+    en = render_page(maps.coverage_map(**data, lang="en"))
+    labels = [label for label, _ in meta_field(en, "kpi")["rows"]]
+    assert "Covered by any facility" in labels and "Service centre coverage" in labels
+    assert "Workers not covered" in labels
+    assert "Basemap needs internet; data shows offline" in meta_field(en, "legend")["notes"]
+    assert meta_field(en, "title") == maps.TEXT["en"]["title"]  # default title

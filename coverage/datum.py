@@ -150,16 +150,16 @@ def parse_crs(value: object) -> str | int:
 
 def in_china(lon: Any, lat: Any) -> np.ndarray:
     """Whether points fall in the rough extent of China (:data:`CHINA_BOUNDS`)."""
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     x0, y0, x1, y1 = CHINA_BOUNDS
-    return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    return (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
 
 
 def convertible(lon: Any, lat: Any) -> np.ndarray:
     """Whether prcoords shifts a point (its generous China box); other points stay unchanged."""
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     # The box of prcoords.sanity_in_china_p, vectorised; a test checks they agree.
-    return (lat >= 0.8293) & (lat <= 55.8271) & (lon >= 72.004) & (lon <= 137.8347)
+    return (y >= 0.8293) & (y <= 55.8271) & (x >= 72.004) & (x <= 137.8347)
 
 
 def _apply(

@@ -56,13 +56,15 @@ def parse_target(crs: str | int | CRS, path: Path) -> Target:
 
 def _swap_note(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Rows whose values fit China only if longitude and latitude are exchanged."""
-    return ~datum_mod.in_china(lon, lat) & datum_mod.in_china(lat, lon)
+    fits: np.ndarray = ~datum_mod.in_china(lon, lat) & datum_mod.in_china(lat, lon)
+    return fits
 
 
 def _swap_valid(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Rows out of range as longitude/latitude that are valid with the two exchanged (anywhere)."""
     wrong = (np.abs(lat) > 90) | (np.abs(lon) > 180)
-    return wrong & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    valid: np.ndarray = wrong & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    return valid
 
 
 def _swap_hints(
@@ -98,16 +100,18 @@ def _swapped_projected(
     w, s, e, n = aou.west - 2, aou.south - 2, aou.east + 2, aou.north + 2
 
     def inside(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.isfinite(a) & np.isfinite(b) & (a >= w) & (a <= e) & (b >= s) & (b <= n)
+        ok: np.ndarray = np.isfinite(a) & np.isfinite(b) & (a >= w) & (a <= e) & (b >= s) & (b <= n)
+        return ok
 
-    outside = ~inside(lon, lat)
+    outside: np.ndarray = ~inside(lon, lat)
     if not outside.any():
         return outside
     with np.errstate(all="ignore"):
         slon, slat, _ = _transform(
             np.where(outside, y, np.nan), np.where(outside, x, np.nan), target
         )
-    return outside & inside(slon, slat)
+    swapped: np.ndarray = outside & inside(slon, slat)
+    return swapped
 
 
 def _transform(

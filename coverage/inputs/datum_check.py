@@ -80,9 +80,10 @@ def check_datum(
         Street lines (any CRS) the points should lie along, or any "truth" geometries such as
         surveyed positions. When given, each point's distance to the nearest street is compared
         as declared and as if the file had been GCJ-02, BD-09 or WGS-84 (see
-        :func:`~coverage.inputs.street_fit._layer_verdict` for when another datum fits "systematically"), and points outside
-        the streets' extent that fall inside it with longitude and latitude exchanged are
-        reported as swapped — anywhere in the world, not only in China.
+        :func:`~coverage.inputs.street_fit._layer_verdict` for when another datum fits
+        "systematically"), and points outside the streets' extent that fall inside it with
+        longitude and latitude exchanged are reported as swapped — anywhere in the world, not
+        only in China.
     declared
         The datum the layer was declared in (``wgs84``, ``gcj02``, ``bd09``; EPSG codes count as
         WGS-84-based).

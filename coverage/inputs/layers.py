@@ -1,7 +1,7 @@
 """A scenario's input layers: study area, facilities, demand and candidate sites, validated.
 
-:func:`read_layers` reads every layer a scenario lists (:func:`~coverage.inputs.points.read_points`),
-fills the layer's defaults, checks its datum against the streets
+:func:`read_layers` reads every layer a scenario lists
+(:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against the streets
 (:func:`~coverage.inputs.datum_check.check_datum`) and validates it
 (:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
 report. :func:`check_usable` stops a run that has nothing left to compute with, saying why.
@@ -61,12 +61,12 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
     """
     area = None
     if s.area.path is not None:
-        p = s.input_path(s.area.path)
+        p = _input(s, s.area.path)
         gdf = _read_polygons(p, s.area.layer)
         area = shapely.union_all(gdf.geometry.values)
     subs = None
     if s.area.subdistricts is not None:
-        p = s.input_path(s.area.subdistricts)
+        p = _input(s, s.area.subdistricts)
         subs = _read_polygons(p, None)
         if s.area.name_field not in subs:
             raise InputError(
@@ -84,7 +84,15 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
     return area, subs
 
 
+def _input(s: Scenario, path: Path) -> Path:
+    """A given input path resolved against the scenario's folder."""
+    resolved = s.input_path(path)
+    assert resolved is not None  # input_path returns None only for None
+    return resolved
+
+
 def _read_polygons(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """Polygons of an area file in WGS-84 (invalid ones repaired); one-line errors otherwise."""
     try:
         gdf = gpd.read_file(path, layer=layer)
     except Exception as exc:
@@ -111,7 +119,7 @@ def _read_layer(
     problems: list[Problem],
     notes: list[str],
 ) -> gpd.GeoDataFrame:
-    path = s.input_path(layer.path)
+    path = _input(s, layer.path)
     columns = dict(layer.columns)
     if layer.weight is not None:
         columns.setdefault("weight", layer.weight)

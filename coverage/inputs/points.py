@@ -53,7 +53,7 @@ def read_points(
     require: tuple[str, ...] = (),
     encoding: str | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Read a point layer into standard columns, reporting bad rows instead of dropping them silently.
+    """Read a point layer into standard columns, reporting bad rows instead of dropping them.
 
     Parameters
     ----------
@@ -63,7 +63,8 @@ def read_points(
         GeoPackage, Shapefile, FlatGeobuf, GeoParquet) with point (or area) geometries.
     columns
         Mapping from standard field (``lon``, ``lat``, ``name``, ``tier``, ``weight``…) to the
-        file's column name; unmapped fields are recognised by common names (:data:`~coverage.inputs.columns.ALIASES`).
+        file's column name; unmapped fields are recognised by common names
+        (:data:`~coverage.inputs.columns.ALIASES`).
     crs
         Coordinate system of the coordinates: ``"wgs84"``, ``"gcj02"`` (Amap/Gaode, Tencent),
         ``"bd09"`` (Baidu), or an EPSG code. A GIS file's own CRS wins over an EPSG code; a

@@ -74,18 +74,20 @@ def street_geoms(streets: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoSeries:
 def extent(metric: gpd.GeoSeries, margin_deg: float = 0.02) -> tuple[float, float, float, float]:
     """Longitude/latitude box of the streets, with a margin of about 2 km."""
     tr = Transformer.from_crs(metric.crs, 4326, always_xy=True)
-    x0, y0, x1, y1 = tr.transform_bounds(*metric.total_bounds, densify_pts=21)
+    left, bottom, right, top = metric.total_bounds
+    x0, y0, x1, y1 = tr.transform_bounds(left, bottom, right, top, densify_pts=21)
     return x0 - margin_deg, y0 - margin_deg, x1 + margin_deg, y1 + margin_deg
 
 
 def inside(box: tuple[float, float, float, float], lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each point lies in the longitude/latitude ``box``."""
     x0, y0, x1, y1 = box
     return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
 
 
 def _project(crs: Any, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """WGS-84 points as shapely points in ``crs``."""
-    return gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(crs).to_numpy()
+    return np.asarray(gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=4326).to_crs(crs).to_numpy())
 
 
 def _nearest_m(tree: shapely.STRtree, pts: np.ndarray, search_m: float) -> np.ndarray:

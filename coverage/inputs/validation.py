@@ -175,10 +175,10 @@ def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     for i in np.flatnonzero(~(np.isfinite(w) & (w > 0))):
         if np.isnan(w[i]):
             missing = raw.iat[i] is None or str(raw.iat[i]).strip() in ("", "nan", "None")
-            check.add(i, col, "missing weight" if missing else f"not a number: '{raw.iat[i]}'",
-                      skip=True)  # fmt: skip
+            message = "missing weight" if missing else f"not a number: '{raw.iat[i]}'"
+            check.add(int(i), col, message, skip=True)
         elif not np.isfinite(w[i]) or w[i] <= 0:
-            check.add(i, col, f"weight must be positive, got {w[i]:g}", skip=True)
+            check.add(int(i), col, f"weight must be positive, got {w[i]:g}", skip=True)
     return gdf
 
 

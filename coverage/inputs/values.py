@@ -148,7 +148,7 @@ def numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
 
 def is_empty(series: pd.Series) -> np.ndarray:
     """Whether each cell is empty (blank text, None or NaN)."""
-    return series.map(lambda v: number_text(v) == "").to_numpy(dtype=bool)
+    return np.asarray(series.map(lambda v: number_text(v) == "").to_numpy(dtype=bool))
 
 
 def text_column(series: pd.Series) -> np.ndarray:
@@ -159,7 +159,7 @@ def text_column(series: pd.Series) -> np.ndarray:
             return ""
         return cell_text(v).strip()
 
-    return series.map(one).to_numpy(dtype=object)
+    return np.asarray(series.map(one).to_numpy(dtype=object))
 
 
 def split_services(value: object) -> list[str]:
@@ -175,7 +175,7 @@ def split_services(value: object) -> list[str]:
 
 
 def key_text(value: Any) -> str:
-    """Comparable form of a name, tier or service: NFKC, no surrounding or inner spaces, casefold."""
+    """Comparable form of a name, tier or service: NFKC, no spaces at all, casefold."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()

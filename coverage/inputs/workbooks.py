@@ -165,7 +165,8 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
 def workbook_cells(
     path: Path, kind: str, sheet: str | None
 ) -> tuple[list[list[str]], dict[str, Any]]:
-    """Cells of a workbook by its content (``kind``: ``"xlsx"`` or ``"xls"``, from the first bytes), noting a wrong name."""
+    """Cells of a workbook by its content (``kind``: ``"xlsx"`` or ``"xls"``, from its first
+    bytes), noting a wrong file name."""
     cells, info = _xlsx_cells(path, sheet) if kind == "xlsx" else _xls_cells(path, sheet)
     suffix = path.suffix.lower()
     if suffix not in ((".xlsx", ".xlsm") if kind == "xlsx" else (".xls",)):

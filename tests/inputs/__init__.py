@@ -1,0 +1,1 @@
+"""Tests of coverage.inputs, one module per module of the package."""

@@ -36,6 +36,7 @@ _SUBMODULES: frozenset[str] = frozenset(
         "errors",
         "excel",
         "figures",
+        "inputs",
         "io",
         "maps",
         "network",
@@ -46,8 +47,6 @@ _SUBMODULES: frozenset[str] = frozenset(
         "scenario",
         "settings",
         "siting",
-        "tables",
-        "validation",
         "vocab",
     }
 )

@@ -29,11 +29,14 @@ from pyproj import Transformer
 from typer.testing import CliRunner
 
 from coverage import io as cio
-from coverage import pipeline, tables
+from coverage import pipeline
 from coverage.cli import app
 from coverage.errors import InputError, OutputError, ScenarioError
+from coverage.inputs.points import read_points
+from coverage.inputs.readers import read_frame
+from coverage.inputs.validation import validate_layer
+from coverage.inputs.values import numeric
 from coverage.scenario import load_scenario
-from coverage.validation import validate_layer
 
 REG = FIXTURES / "registers"
 runner = CliRunner()
@@ -160,7 +163,7 @@ def test_file_errors_are_one_line_naming_the_file(
     path = tmp_path / name
     path.write_bytes(content())
     with pytest.raises(InputError) as err:
-        tables.read_points(path, **kwargs)
+        read_points(path, **kwargs)
     msg = str(err.value)
     assert "\n" not in msg
     assert msg.startswith(str(tmp_path) + "/")
@@ -172,7 +175,7 @@ def test_formula_message_names_row_and_field_as_attributes(tmp_path: Path) -> No
     path = tmp_path / "calc.xlsx"
     path.write_bytes(_workbook([["名称", "经度", "纬度"], ["A", "=114.27+0", 30.58]]))
     with pytest.raises(InputError) as err:
-        tables.read_points(path)
+        read_points(path)
     assert (err.value.row, err.value.field) == (2, "经度")
     assert "(and" not in str(err.value)  # only one such cell
 
@@ -181,7 +184,7 @@ def test_formulas_with_saved_values_and_in_unused_columns_are_fine(tmp_path: Pat
     path = tmp_path / "calc.xlsx"
     rows = [["名称", "经度", "纬度", "备注"], ["A", 114.27, 30.58, "=1+1"]]
     path.write_bytes(_workbook(rows))
-    gdf, problems = tables.read_points(path)  # 备注 is not used: its formula does not matter
+    gdf, problems = read_points(path)  # 备注 is not used: its formula does not matter
     assert problems == [] and gdf.geometry.x.tolist() == [114.27]
 
 
@@ -245,7 +248,7 @@ def test_row_problems_name_row_and_field(
 ) -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    _, problems = tables.read_points(path, **kwargs)
+    _, problems = read_points(path, **kwargs)
     assert [(p.row, p.field, p.message, p.action) for p in problems] == expected
     assert all(p.path == str(path) for p in problems)
     assert all("\n" not in str(p.to_error()) for p in problems)
@@ -279,7 +282,7 @@ N_30_35_42 = 30 + 35 / 60 + 42 / 3600  # 30.595
     ],
 )
 def test_coordinates_that_parse(text: str, value: float) -> None:
-    got = tables._numeric(pd.Series([text]), coordinate=True).iat[0]
+    got = numeric(pd.Series([text]), coordinate=True).iat[0]
     assert got == pytest.approx(value, abs=1e-12)
 
 
@@ -288,19 +291,19 @@ def test_coordinates_that_parse(text: str, value: float) -> None:
     [("1,234,567", 1234567), ("30,580.5", 30580.5), ("-1,234,567.25", -1234567.25), ("1,2", 1.2)],
 )
 def test_unambiguous_separators(text: str, value: float) -> None:
-    assert tables._numeric(pd.Series([text])).iat[0] == value
+    assert numeric(pd.Series([text])).iat[0] == value
 
 
 @pytest.mark.parametrize("text", ["30,580", "1,200", "-30,580", "东经114", "114°17'75\"", "1,2,3"])
 def test_texts_that_stay_not_a_number(text: str) -> None:
     # NaN, so read_points reports them; "东经114" has no degree sign, 75" is not a second.
-    assert np.isnan(tables._numeric(pd.Series([text]), coordinate=True).iat[0])
+    assert np.isnan(numeric(pd.Series([text]), coordinate=True).iat[0])
 
 
 def test_dms_register_end_to_end(tmp_path: Path) -> None:
     path = tmp_path / "dms.csv"
     path.write_text("名称,经度,纬度\n甲,东经114度17分20.2秒,北纬30°35′42″\n", encoding="utf-8")
-    gdf, problems = tables.read_points(path)
+    gdf, problems = read_points(path)
     assert problems == []
     assert gdf.geometry.x.iat[0] == pytest.approx(E_114_17_20_2, abs=1e-12)
     assert gdf.geometry.y.iat[0] == pytest.approx(30.595, abs=1e-12)
@@ -312,7 +315,7 @@ def test_dms_register_end_to_end(tmp_path: Path) -> None:
 def test_xlsx_named_xls_is_read_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "export.xls"
     path.write_bytes(_workbook([["名称", "经度", "纬度"], ["甲", 114.27, 30.58]]))
-    gdf, problems = tables.read_points(path)
+    gdf, problems = read_points(path)
     assert gdf["name"].tolist() == ["甲"] and gdf.attrs["format"] == "xlsx (named .xls)"
     assert [(p.row, p.field, p.message, p.action) for p in problems] == [
         (None, None, "the file is an Excel workbook (xlsx) named .xls; read as xlsx", "kept")
@@ -323,7 +326,7 @@ def test_xlsx_named_xls_is_read_with_a_note(tmp_path: Path) -> None:
 def test_xls_named_xlsx_is_read_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "sites.xlsx"
     shutil.copy(REG / "sites.xls", path)
-    gdf, problems = tables.read_points(path, layer="站点")
+    gdf, problems = read_points(path, layer="站点")
     assert gdf.attrs["format"] == "xls (named .xlsx)" and gdf["row"].tolist() == [2, 3, 5, 6]
     assert (None, "the file is an Excel workbook (xls) named .xlsx; read as xls") in [
         (p.row, p.message) for p in problems
@@ -333,7 +336,7 @@ def test_xls_named_xlsx_is_read_with_a_note(tmp_path: Path) -> None:
 def test_xlsx_named_csv_is_read_as_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "sites.csv"
     path.write_bytes(_workbook([["名称", "经度", "纬度"], ["甲", 114.27, 30.58]]))
-    gdf, problems = tables.read_points(path)
+    gdf, problems = read_points(path)
     assert gdf["name"].tolist() == ["甲"]
     assert [p.message for p in problems] == [
         "the file is an Excel workbook (xlsx) named .csv; read as xlsx"
@@ -355,7 +358,7 @@ def test_duplicate_ids_are_reported_row_by_row(tmp_path: Path) -> None:
     )
     path = tmp_path / "ids.csv"
     path.write_text(text, encoding="utf-8")
-    gdf, read_problems = tables.read_points(path)
+    gdf, read_problems = read_points(path)
     assert read_problems == []
     kept, problems = validate_layer(gdf, path, role="facility")
     assert [(p.row, p.field, p.message, p.action) for p in problems] == [
@@ -775,9 +778,9 @@ def registers(draw: st.DrawFn, cell: st.SearchStrategy = CELL) -> list[list[obje
 def _read_all(path: Path) -> None:
     """Every public reader on one file; an InputError is the only acceptable failure."""
     for call in (
-        lambda: tables.read_frame(path),
-        lambda: tables.read_points(path),
-        lambda: tables.read_points(path, require=("weight",), crs="gcj02"),
+        lambda: read_frame(path),
+        lambda: read_points(path),
+        lambda: read_points(path, require=("weight",), crs="gcj02"),
     ):
         try:
             call()

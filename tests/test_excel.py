@@ -22,7 +22,7 @@ from conftest import copy_small_scenario
 
 from coverage import excel, io, pipeline
 from coverage.errors import Problem
-from coverage.validation import problems_frame
+from coverage.inputs.problems import problems_frame
 
 REPO = Path(__file__).resolve().parents[1]
 

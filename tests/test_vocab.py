@@ -18,11 +18,12 @@ from conftest import REPO_ROOT, copy_small_scenario
 from map_payload import overlays, payload
 from typer.testing import CliRunner
 
-from coverage import excel, maps, pipeline, tables, vocab
+from coverage import excel, maps, pipeline, vocab
 from coverage.cli import app
 from coverage.errors import InputError, ScenarioError
+from coverage.inputs.points import read_points
+from coverage.inputs.validation import validate_layer
 from coverage.scenario import load_scenario
-from coverage.validation import validate_layer
 
 WUHAN = REPO_ROOT / "data" / "wuhan"
 NURSING = vocab.Tier(
@@ -282,7 +283,7 @@ def _register(tmp_path: Path, tiers: list[str]) -> Path:
 def test_layer_tiers_become_codes(tmp_path):
     words = vocab.BUILTIN.extend([NURSING])
     path = _register(tmp_path, ["服务中心", "Sub-Centre", "", "ｐｏｉｎｔ", "驿站", "母婴室"])
-    gdf, _ = tables.read_points(path)
+    gdf, _ = read_points(path)
     kept, problems = validate_layer(gdf, path, role="facility", vocabulary=words)
     # Row 4 has no tier: skipped and reported; every other row is kept with its code.
     assert kept["row"].tolist() == [2, 3, 5, 6, 7]
@@ -302,7 +303,7 @@ def test_layer_tiers_become_codes(tmp_path):
 
 def test_unknown_tier_is_one_error_naming_file_row_field_and_value(tmp_path):
     path = _register(tmp_path, ["服务中心", "爱心妈咪小屋", "point", "supercentre", "职工之家"])
-    gdf, _ = tables.read_points(path)
+    gdf, _ = read_points(path)
     with pytest.raises(InputError) as err:
         validate_layer(gdf, path, role="facility", vocabulary=vocab.BUILTIN)
     e = err.value
@@ -328,7 +329,7 @@ def test_unknown_tier_is_one_error_naming_file_row_field_and_value(tmp_path):
 def test_no_tier_column_is_an_error_with_a_vocabulary(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text("名称,经度,纬度\nA,114.26,30.59\n", encoding="utf-8")
-    gdf, _ = tables.read_points(path)
+    gdf, _ = read_points(path)
     with pytest.raises(InputError, match=r"field 'tier': no tier column"):
         validate_layer(gdf, path, role="facility", vocabulary=vocab.BUILTIN)
     kept, _ = validate_layer(gdf, path, role="candidate", vocabulary=vocab.BUILTIN)

@@ -1,8 +1,4 @@
-"""Validating layers: duplicates, study area, streets, tiers, services, weights; the report table.
-
-The fixture registers (tests/fixtures/registers, see its README) hold one fault per row; the
-fuzz test corrupts random cells of a valid register and checks that no row goes missing.
-"""
+"""Checking layers after reading: the fixture registers end to end, single checks, fuzzing."""
 
 from __future__ import annotations
 
@@ -18,11 +14,17 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coverage import tables
-from coverage.errors import InputError, Problem
-from coverage.validation import problems_frame, skipped_rows, validate_layer
+from coverage.errors import InputError
+from coverage.inputs.points import read_points
+from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.inputs.validation import validate_layer
 
-REG = Path(__file__).resolve().parent / "fixtures" / "registers"
+from .helpers import (
+    REG,
+    point_layer,
+    problems_by_row,
+)
+
 TIERS = ["centre", "subcentre", "point"]
 SERVICES = ["法律援助", "心理咨询", "职工书屋", "母婴室", "技能培训"]
 AREA = shapely.box(106.52, 29.57, 106.56, 29.595)
@@ -33,27 +35,12 @@ def area() -> gpd.GeoDataFrame:
     return gpd.read_file(REG / "study_area.geojson")
 
 
-def _layer(rows: list[dict], crs: int = 4326) -> gpd.GeoDataFrame:
-    """A small layer as read_points returns it; ``rows`` give ``row``, ``xy`` and columns."""
-    data = [{k: v for k, v in r.items() if k != "xy"} for r in rows]
-    return gpd.GeoDataFrame(
-        data, geometry=[shapely.Point(r["xy"]) for r in rows], crs=crs
-    ).reset_index(drop=True)
-
-
-def _by_row(problems: list[Problem]) -> dict[int | None, list[tuple[str | None, str, str]]]:
-    out: dict[int | None, list[tuple[str | None, str, str]]] = {}
-    for p in problems:
-        out.setdefault(p.row, []).append((p.field, p.message, p.action))
-    return out
-
-
 # --- the fixture registers, end to end -----------------------------------------------------------
 
 
 def test_facility_register(area: gpd.GeoDataFrame) -> None:
     path = REG / "facilities_faults.csv"
-    gdf, read_problems = tables.read_points(path)
+    gdf, read_problems = read_points(path)
     kept, problems = validate_layer(
         gdf,
         path,
@@ -62,7 +49,7 @@ def test_facility_register(area: gpd.GeoDataFrame) -> None:
         allowed_tiers=TIERS,
         allowed_services=SERVICES,
     )
-    got = _by_row(problems)
+    got = problems_by_row(problems)
     assert got == {
         7: [
             ("名称", "duplicate of row 2 (same name '观音桥职工服务中心', 2.2 m apart)", "skipped")
@@ -115,9 +102,9 @@ def test_facility_register(area: gpd.GeoDataFrame) -> None:
 
 def test_demand_register(area: gpd.GeoDataFrame) -> None:
     path = REG / "demand_faults.csv"
-    gdf, read_problems = tables.read_points(path, require=("weight",))
+    gdf, read_problems = read_points(path, require=("weight",))
     kept, problems = validate_layer(gdf, path, role="demand", area=area)
-    assert _by_row(problems) == {
+    assert problems_by_row(problems) == {
         8: [
             (
                 "企业名称",
@@ -133,90 +120,11 @@ def test_demand_register(area: gpd.GeoDataFrame) -> None:
     assert len(kept) + len(skipped) == gdf.attrs["rows_read"] == 10
 
 
-def test_report_frames(area: gpd.GeoDataFrame) -> None:
-    path = REG / "facilities_faults.csv"
-    gdf, read_problems = tables.read_points(path)
-    _, problems = validate_layer(gdf, path, role="facility", area=area, allowed_tiers=TIERS)
-    frame = problems_frame(read_problems + problems)
-    assert list(frame.columns) == ["file", "row", "field", "problem", "action"]
-    assert str(frame["row"].dtype) == "Int64"
-    assert frame["row"].tolist() == sorted(frame["row"].tolist())
-    skipped = skipped_rows(read_problems + problems)
-    assert skipped["row"].tolist() == [4, 5, 6, 7, 8, 9, 14, 18]
-    assert list(skipped.columns) == ["file", "row", "field", "problem"]
-    empty = problems_frame([])
-    assert list(empty.columns) == ["file", "row", "field", "problem", "action"] and empty.empty
-    assert skipped_rows([]).empty
-
-
-def test_problems_frame_puts_layer_problems_first() -> None:
-    ps = [
-        Problem("b.csv", 3, "x", "late"),
-        Problem("a.csv", 5, "x", "five"),
-        Problem("a.csv", None, "weight", "layer", action="kept"),
-        Problem("a.csv", 2, "x", "two"),
-    ]
-    frame = problems_frame(ps)
-    assert frame["problem"].tolist() == ["layer", "two", "five", "late"]
-    # Several reasons for one row are joined on one line.
-    both = skipped_rows([Problem("a.csv", 2, "经度", "bad"), Problem("a.csv", 2, "纬度", "worse")])
-    assert both.to_dict("records") == [
-        {"file": "a.csv", "row": 2, "field": "经度; 纬度", "problem": "bad; worse"}
-    ]
-
-
 # --- single checks -------------------------------------------------------------------------------
 
 
-def test_duplicate_chains_keep_the_first_row() -> None:
-    # Three entries of one facility within 5 m of each other (A-B 3 m, B-C 3 m, A-C 6 m).
-    d = 3 / 111_320  # 3 m of latitude in degrees
-    gdf = _layer(
-        [
-            {"row": 9, "name": "驿站", "xy": (106.53, 29.575 + 2 * d)},
-            {"row": 4, "name": "驿站", "xy": (106.53, 29.575)},
-            {"row": 6, "name": " 驿站 ", "xy": (106.53, 29.575 + d)},
-            {"row": 7, "name": "别处", "xy": (106.54, 29.58)},
-        ]
-    )
-    kept, problems = validate_layer(gdf, "f.csv", role="facility")
-    assert kept["row"].tolist() == [4, 7]
-    msgs = _by_row(problems)
-    assert msgs[6][0][1].startswith("duplicate of row 4 (same name ' 驿站 ', 3.0 m apart)")
-    assert msgs[9][0][1].startswith("duplicate of row 4 (same name '驿站', 6.0 m apart)")
-
-
-def test_nameless_duplicates_need_identical_attributes() -> None:
-    gdf = _layer(
-        [
-            {"row": 2, "weight": 10.0, "xy": (106.53, 29.575)},
-            {"row": 3, "weight": 10.0, "xy": (106.53, 29.575)},
-            {"row": 4, "weight": 12.0, "xy": (106.53, 29.575)},
-        ]
-    )
-    kept, problems = validate_layer(gdf, "d.csv", role="demand")
-    assert kept["row"].tolist() == [2, 4]  # two firms of other sizes in one building is normal
-    assert [(p.row, p.message) for p in problems] == [
-        (3, "duplicate of row 2 (same attributes, 0.0 m apart)")
-    ]
-
-
-def test_tolerance_is_configurable() -> None:
-    d = 8 / 111_320
-    gdf = _layer(
-        [
-            {"row": 2, "name": "A", "xy": (106.53, 29.575)},
-            {"row": 3, "name": "A", "xy": (106.53, 29.575 + d)},
-        ]
-    )
-    kept, problems = validate_layer(gdf, "f.csv", role="facility")
-    assert len(kept) == 2 and "same name as row 2 ('A') but 8 m away" in problems[0].message
-    kept, problems = validate_layer(gdf, "f.csv", role="facility", dup_tolerance_m=10)
-    assert kept["row"].tolist() == [2] and problems[0].action == "skipped"
-
-
 def test_demand_weights() -> None:
-    gdf = _layer(
+    gdf = point_layer(
         [
             {"row": 2, "weight": 5.0, "xy": (106.53, 29.575)},
             {"row": 3, "weight": 0.0, "xy": (106.531, 29.575)},
@@ -237,14 +145,14 @@ def test_demand_weights() -> None:
 
 
 def test_demand_without_weight_column_counts_one_each() -> None:
-    gdf = _layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
+    gdf = point_layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
     kept, problems = validate_layer(gdf, "d.csv", role="demand")
     assert kept["weight"].tolist() == [1.0]
     assert [(p.row, p.field, p.action) for p in problems] == [(None, "weight", "kept")]
 
 
 def test_facility_without_tier_column() -> None:
-    gdf = _layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
+    gdf = point_layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
     with pytest.raises(InputError, match="no tier column") as err:
         validate_layer(gdf, "f.csv", role="facility", allowed_tiers=TIERS)
     assert err.value.path == "f.csv" and err.value.field == "tier"
@@ -253,7 +161,7 @@ def test_facility_without_tier_column() -> None:
 
 
 def test_candidates_outside_area_are_skipped_facilities_kept() -> None:
-    gdf = _layer(
+    gdf = point_layer(
         [
             {"row": 2, "name": "in", "xy": (106.53, 29.575)},
             {"row": 3, "name": "out", "xy": (106.60, 29.60)},
@@ -274,7 +182,7 @@ def test_candidates_outside_area_are_skipped_facilities_kept() -> None:
 
 
 def test_far_from_streets() -> None:
-    gdf = _layer(
+    gdf = point_layer(
         [
             {"row": 2, "name": "A", "xy": (106.53, 29.575)},
             {"row": 3, "name": "B", "xy": (106.54, 29.575)},
@@ -294,7 +202,7 @@ def test_far_from_streets() -> None:
 
 
 def test_capacity_warning_and_unknown_role() -> None:
-    gdf = _layer([{"row": 2, "name": "A", "capacity": 0.0, "xy": (106.53, 29.575)}])
+    gdf = point_layer([{"row": 2, "name": "A", "capacity": 0.0, "xy": (106.53, 29.575)}])
     kept, problems = validate_layer(gdf, "f.csv", role="facility")
     assert len(kept) == 1
     assert [(p.message, p.action) for p in problems] == [
@@ -376,7 +284,7 @@ def test_fuzz_every_row_is_kept_or_reported(
             writer.writerow(HEADER)
             writer.writerows(rows)
         try:
-            gdf, read_problems = tables.read_points(path, require=("weight",))
+            gdf, read_problems = read_points(path, require=("weight",))
             kept, problems = validate_layer(
                 gdf,
                 path,

@@ -1,10 +1,11 @@
 """Checking a point layer after reading: duplicates, study area, streets, tiers, services, weights.
 
-:func:`coverage.tables.read_points` already skips rows it cannot read (no coordinates, numbers
-that are not numbers). :func:`validate_layer` checks what the planner meant: rows that would make
-the results wrong are skipped (``action="skipped"``), doubtful ones are kept with a warning
-(``action="kept"``). Every problem names the file, the row as the planner sees it and the field,
-so the run report (:func:`problems_frame`) can list every skipped row and why.
+:func:`~coverage.inputs.points.read_points` already skips rows it cannot read (no coordinates,
+numbers that are not numbers). :func:`validate_layer` checks what the planner meant: rows that
+would make the results wrong are skipped (``action="skipped"``), doubtful ones are kept with a
+warning (``action="kept"``). Every problem names the file, the row as the planner sees it and
+the field, so the run report (:func:`~coverage.inputs.problems.problems_frame`) can list every
+skipped row and why.
 
 What happens to a row, by role:
 
@@ -32,7 +33,6 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,22 +42,16 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import CRS
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-from scipy.spatial import cKDTree
 
 from coverage import settings
-from coverage.datum import utm_epsg
 from coverage.errors import InputError, Problem
+from coverage.inputs.columns import source_column
+from coverage.inputs.duplicates import check_duplicates, check_ids
+from coverage.inputs.problems import Checker
+from coverage.inputs.values import key_text
 from coverage.vocab import Vocabulary, unknown_tier_message
 
-__all__ = [
-    "ROLES",
-    "PROBLEM_COLUMNS",
-    "validate_layer",
-    "problems_frame",
-    "skipped_rows",
-]
+__all__ = ["ROLES", "validate_layer"]
 
 ROLES: tuple[str, ...] = ("facility", "demand", "candidate")
 _ROLE_ALIASES = {
@@ -70,16 +64,6 @@ _ROLE_ALIASES = {
     "sites": "candidate",
 }
 
-#: Columns of the problems table, in order (the keys of :meth:`Problem.as_dict`).
-PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "field", "problem", "action")
-
-
-def _key(value: Any) -> str:
-    """Comparable form of a name, tier or service: NFKC, no surrounding or inner spaces, casefold."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-
 
 def _area_geometry(area: Any) -> shapely.Geometry:
     """The study area as one shapely geometry in WGS-84."""
@@ -91,54 +75,6 @@ def _area_geometry(area: Any) -> shapely.Geometry:
     if isinstance(area, shapely.Geometry):
         return area  # assumed WGS-84 longitude/latitude
     raise TypeError("area must be a shapely geometry (WGS-84) or a GeoDataFrame/GeoSeries")
-
-
-def _metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Point coordinates in metres (local UTM), for distances between rows."""
-    geom = gdf.geometry
-    if gdf.crs is None or not CRS(gdf.crs).is_projected:
-        geom = geom.set_crs(4326) if gdf.crs is None else geom.to_crs(4326)
-        ok = ~(geom.isna() | geom.is_empty)
-        if not ok.any():
-            return np.full((len(gdf), 2), np.nan)
-        geom = geom.to_crs(utm_epsg(geom[ok].x, geom[ok].y))
-    return np.column_stack([geom.x.to_numpy(dtype=float), geom.y.to_numpy(dtype=float)])
-
-
-class _Checker:
-    """Collects problems for one layer and which rows to skip."""
-
-    def __init__(self, gdf: gpd.GeoDataFrame, path: str | Path) -> None:
-        self.path = str(path)
-        self.rows = (
-            gdf["row"].to_numpy()
-            if "row" in gdf.columns
-            else np.arange(1, len(gdf) + 1)  # positions stand in for row numbers
-        )
-        self.skip = np.zeros(len(gdf), dtype=bool)
-        self.problems: list[Problem] = []
-
-    def row(self, i: int) -> int | None:
-        r = self.rows[i]
-        return None if pd.isna(r) else int(r)
-
-    def add(self, i: int | None, field: str | None, message: str, *, skip: bool) -> None:
-        self.problems.append(
-            Problem(
-                self.path,
-                None if i is None else self.row(i),
-                field,
-                message,
-                action="skipped" if skip else "kept",
-            )
-        )
-        if skip and i is not None:
-            self.skip[i] = True
-
-
-def _source(gdf: gpd.GeoDataFrame, field: str) -> str:
-    """The file's column name for a standard field, as read_points recorded it."""
-    return str(gdf.attrs.get("columns", {}).get(field, field))
 
 
 def validate_layer(
@@ -154,7 +90,9 @@ def validate_layer(
     street_distance_m: Sequence[float] | np.ndarray | pd.Series | None = None,
     max_street_m: float = settings.max_snap_m,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """Check a layer read by :func:`coverage.tables.read_points`; skip unsafe rows, warn on others.
+    """Check a layer read by :func:`~coverage.inputs.points.read_points`; skip unsafe rows.
+
+    Doubtful rows are kept with a warning.
 
     Parameters
     ----------
@@ -194,7 +132,7 @@ def validate_layer(
     if role_key is None:
         raise ValueError(f"unknown role '{role}' (use one of {', '.join(ROLES)})")
     gdf = gdf.reset_index(drop=True)
-    check = _Checker(gdf, path)
+    check = Checker(gdf, path)
     n = len(gdf)
 
     geom = gdf.geometry
@@ -217,37 +155,37 @@ def validate_layer(
     if street_distance_m is not None and n:
         _check_streets(gdf, check, street_distance_m, max_street_m)
     if n:
-        _check_duplicates(gdf, check, role_key, dup_tolerance_m)
-        _check_ids(gdf, check)
+        check_duplicates(gdf, check, role_key, dup_tolerance_m)
+        check_ids(gdf, check)
 
     kept = gdf[~check.skip].reset_index(drop=True)
     kept.attrs = dict(gdf.attrs)
     return kept, check.problems
 
 
-def _check_weights(gdf: gpd.GeoDataFrame, check: _Checker) -> gpd.GeoDataFrame:
+def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     if "weight" not in gdf.columns:
         gdf = gdf.copy()
         gdf["weight"] = 1.0
         check.add(None, "weight", "no weight column: every demand point counts as 1", skip=False)
         return gdf
-    col = _source(gdf, "weight")
+    col = source_column(gdf, "weight")
     raw = gdf["weight"]
     w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     for i in np.flatnonzero(~(np.isfinite(w) & (w > 0))):
         if np.isnan(w[i]):
             missing = raw.iat[i] is None or str(raw.iat[i]).strip() in ("", "nan", "None")
-            check.add(i, col, "missing weight" if missing else f"not a number: '{raw.iat[i]}'",
-                      skip=True)  # fmt: skip
+            message = "missing weight" if missing else f"not a number: '{raw.iat[i]}'"
+            check.add(int(i), col, message, skip=True)
         elif not np.isfinite(w[i]) or w[i] <= 0:
-            check.add(i, col, f"weight must be positive, got {w[i]:g}", skip=True)
+            check.add(int(i), col, f"weight must be positive, got {w[i]:g}", skip=True)
     return gdf
 
 
-def _check_capacity(gdf: gpd.GeoDataFrame, check: _Checker) -> None:
+def _check_capacity(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     if "capacity" not in gdf.columns:
         return
-    col = _source(gdf, "capacity")
+    col = source_column(gdf, "capacity")
     cap = pd.to_numeric(gdf["capacity"], errors="coerce").to_numpy(dtype=float)
     for i in np.flatnonzero(cap <= 0):
         check.add(int(i), col, f"capacity should be positive, got {cap[i]:g}", skip=False)
@@ -255,12 +193,12 @@ def _check_capacity(gdf: gpd.GeoDataFrame, check: _Checker) -> None:
 
 def _check_tiers(
     gdf: gpd.GeoDataFrame,
-    check: _Checker,
+    check: Checker,
     allowed: Sequence[str] | None,
     *,
     required: bool,
 ) -> gpd.GeoDataFrame:
-    col = _source(gdf, "tier")
+    col = source_column(gdf, "tier")
     if "tier" not in gdf.columns:
         if allowed is not None and required:
             raise InputError(
@@ -269,12 +207,12 @@ def _check_tiers(
                 field="tier",
             )
         return gdf
-    canon = {_key(t): str(t) for t in allowed} if allowed is not None else None
+    canon = {key_text(t): str(t) for t in allowed} if allowed is not None else None
     values = gdf["tier"].tolist()
     fixed = list(values)
     hint = f" (allowed: {', '.join(map(str, allowed))})" if allowed is not None else ""
     for i, v in enumerate(values):
-        k = _key(v)
+        k = key_text(v)
         if not k:
             check.add(i, col, f"missing tier{hint}", skip=True)
         elif canon is not None:
@@ -289,10 +227,10 @@ def _check_tiers(
 
 
 def _tier_codes(
-    gdf: gpd.GeoDataFrame, check: _Checker, vocabulary: Vocabulary, *, required: bool
+    gdf: gpd.GeoDataFrame, check: Checker, vocabulary: Vocabulary, *, required: bool
 ) -> gpd.GeoDataFrame:
     """Every tier value becomes its code; one error names every value that names no tier."""
-    col = _source(gdf, "tier")
+    col = source_column(gdf, "tier")
     known = ", ".join(vocabulary.codes)
     if "tier" not in gdf.columns:
         if required:
@@ -303,7 +241,7 @@ def _tier_codes(
             )
         return gdf
     codes = [vocabulary.normalize(v) for v in gdf["tier"]]
-    blank = [not _key(v) for v in gdf["tier"]]
+    blank = [not key_text(v) for v in gdf["tier"]]
     unknown = [i for i, (c, b) in enumerate(zip(codes, blank, strict=True)) if c is None and not b]
     if unknown:
         first, rest = unknown[0], [check.row(i) for i in unknown[1:]]
@@ -328,18 +266,18 @@ def _tier_codes(
 
 
 def _check_services(
-    gdf: gpd.GeoDataFrame, check: _Checker, allowed: Iterable[str]
+    gdf: gpd.GeoDataFrame, check: Checker, allowed: Iterable[str]
 ) -> gpd.GeoDataFrame:
     if "services" not in gdf.columns:
         return gdf
-    col = _source(gdf, "services")
+    col = source_column(gdf, "services")
     allowed = list(allowed)
-    canon = {_key(s): str(s) for s in allowed}
+    canon = {key_text(s): str(s) for s in allowed}
     out = []
     for i, services in enumerate(gdf["services"]):
         items = services if isinstance(services, list | tuple | np.ndarray) else []
-        known = [canon[_key(s)] for s in items if _key(s) in canon]
-        unknown = [str(s) for s in items if _key(s) not in canon]
+        known = [canon[key_text(s)] for s in items if key_text(s) in canon]
+        unknown = [str(s) for s in items if key_text(s) not in canon]
         if unknown:
             check.add(
                 i,
@@ -355,7 +293,7 @@ def _check_services(
 
 
 def _check_area(
-    gdf: gpd.GeoDataFrame, check: _Checker, area: Any, role: str, no_geom: np.ndarray
+    gdf: gpd.GeoDataFrame, check: Checker, area: Any, role: str, no_geom: np.ndarray
 ) -> None:
     shape = _area_geometry(area)
     pts = gdf.geometry.to_crs(4326) if gdf.crs is not None else gdf.geometry
@@ -374,7 +312,7 @@ def _check_area(
 
 def _check_streets(
     gdf: gpd.GeoDataFrame,
-    check: _Checker,
+    check: Checker,
     distance: Sequence[float] | np.ndarray | pd.Series,
     limit: float,
 ) -> None:
@@ -388,153 +326,3 @@ def _check_streets(
             else f"{d[i]:.0f} m from the nearest walkable street (limit {limit:.0f} m)"
         )
         check.add(int(i), "geometry", msg, skip=True)
-
-
-def _check_duplicates(gdf: gpd.GeoDataFrame, check: _Checker, role: str, tol: float) -> None:
-    """Same name at the same place: later rows are skipped; other coincidences are warnings.
-
-    Only rows not skipped by earlier checks take part, so a row is never called a duplicate of
-    a row that was not used.
-    """
-    live = np.flatnonzero(~check.skip)
-    if len(live) < 2:
-        return
-    xy = _metric_xy(gdf)[live]
-    ok = np.isfinite(xy).all(axis=1)
-    live, xy = live[ok], xy[ok]
-    names = np.array([_key(v) for v in gdf["name"]]) if "name" in gdf.columns else None
-    name_col = _source(gdf, "name")
-    # Attributes that make two nameless rows the same entry (all standard columns but row).
-    attr_cols = [c for c in gdf.columns if c not in ("row", gdf.geometry.name)]
-    sig = [
-        tuple(_key(v) if not isinstance(v, list) else tuple(v) for v in r)
-        for r in gdf[attr_cols].itertuples(index=False, name=None)
-    ]
-    pairs = cKDTree(xy).query_pairs(tol, output_type="ndarray") if len(live) else np.empty((0, 2))
-    pos = {int(k): p for p, k in enumerate(live)}
-    dup_a, dup_b, near = [], [], []
-    for a, b in pairs:
-        i, j = sorted((int(live[a]), int(live[b])), key=lambda k: (check.rows[k], k))
-        same_name = names is not None and names[i] != "" and names[i] == names[j]
-        nameless_twin = (names is None or names[i] == names[j] == "") and sig[i] == sig[j]
-        if same_name or nameless_twin:
-            dup_a.append(i)
-            dup_b.append(j)
-        else:
-            near.append((i, j))
-    if dup_a:
-        # Chains (A≈B≈C) form one group; its first row is kept.
-        n = len(gdf)
-        graph = coo_matrix((np.ones(len(dup_a)), (dup_a, dup_b)), shape=(n, n))
-        _, label = connected_components(graph, directed=False)
-        members: dict[int, list[int]] = {}
-        for k in set(dup_a) | set(dup_b):
-            members.setdefault(int(label[k]), []).append(k)
-        for group in members.values():
-            group.sort(key=lambda k: (check.rows[k], k))
-            first = group[0]
-            for k in group[1:]:
-                d = float(np.hypot(*(xy[pos[k]] - xy[pos[first]])))
-                what = (
-                    f"same name '{gdf['name'].iat[k]}'"
-                    if names is not None and names[k]
-                    else "same attributes"
-                )
-                check.add(
-                    k,
-                    name_col if names is not None and names[k] else "geometry",
-                    f"duplicate of row {check.row(first)} ({what}, {d:.1f} m apart)",
-                    skip=True,
-                )
-    if role != "demand":
-        # Two names at one place: often two services sharing a building (kept), sometimes one
-        # facility entered twice under two names; only the planner can tell.
-        for i, j in sorted(near, key=lambda p: (check.rows[p[1]], check.rows[p[0]])):
-            if check.skip[i] or check.skip[j]:
-                continue
-            d = float(np.hypot(*(xy[pos[i]] - xy[pos[j]])))
-            label = f" ('{gdf['name'].iat[i]}')" if names is not None and names[i] else ""
-            check.add(
-                j,
-                "geometry",
-                f"{d:.1f} m from row {check.row(i)}{label}: same place, different name; check "
-                "that it is not the same facility",
-                skip=False,
-            )
-    if names is not None and role != "demand":
-        # The same name far apart: two branches, or one facility entered twice with a typo in
-        # the coordinates. Only a warning: chains of "职工之家" share names legitimately.
-        skipped_now = check.skip
-        seen: dict[str, int] = {}
-        for k in sorted(live.tolist(), key=lambda k: (check.rows[k], k)):
-            if skipped_now[k] or not names[k]:
-                continue
-            if names[k] in seen:
-                first = seen[names[k]]
-                d = float(np.hypot(*(xy[pos[k]] - xy[pos[first]])))
-                check.add(
-                    k,
-                    name_col,
-                    f"same name as row {check.row(first)} ('{gdf['name'].iat[k]}') but "
-                    f"{d:.0f} m away; check that it is a different facility",
-                    skip=False,
-                )
-            else:
-                seen[names[k]] = k
-
-
-def _check_ids(gdf: gpd.GeoDataFrame, check: _Checker) -> None:
-    """The same id on several rows: every later row is reported, naming the first one.
-
-    Kept with a warning: which row the id belongs to, only the planner can tell (rows that are
-    the same entry twice are already skipped as duplicates). Ids are compared after NFKC and
-    trimming, so a full-width ``００１`` is ``001``.
-    """
-    if "id" not in gdf.columns:
-        return
-    col = _source(gdf, "id")
-    first: dict[str, int] = {}
-    for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
-        value = gdf["id"].iat[k]
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        key = unicodedata.normalize("NFKC", str(value)).strip()
-        if not key:
-            continue
-        if key in first:
-            check.add(
-                k,
-                col,
-                f"duplicate id '{key}': row {check.row(first[key])} has the same id (ids must be "
-                "unique)",
-                skip=False,
-            )
-        else:
-            first[key] = k
-
-
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
-    """The problems as a table for the run report: file, row, field, problem, action.
-
-    Sorted by file and row (layer-wide problems, without a row, first); ``row`` is a nullable
-    integer column.
-    """
-    frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
-    frame["row"] = pd.array(frame["row"], dtype="Int64")
-    order = frame.assign(_has_row=frame["row"].notna()).sort_values(
-        ["file", "_has_row", "row"], kind="stable", na_position="first"
-    )
-    return order.drop(columns="_has_row").reset_index(drop=True)
-
-
-def skipped_rows(problems: Iterable[Problem]) -> pd.DataFrame:
-    """One line per skipped row with all its reasons joined, for the "skipped rows" sheet."""
-    frame = problems_frame(p for p in problems if p.action == "skipped" and p.row is not None)
-    if frame.empty:
-        return frame[["file", "row", "field", "problem"]]
-    grouped = frame.groupby(["file", "row"], sort=True, dropna=False)
-    out = grouped.agg(
-        field=("field", lambda s: "; ".join(dict.fromkeys(str(v) for v in s if v is not None))),
-        problem=("problem", lambda s: "; ".join(dict.fromkeys(s))),
-    )
-    return out.reset_index()

@@ -1,0 +1,297 @@
+"""Column names of point layers: recognising them, mapping them to standard fields, reporting.
+
+Registers name their columns in Chinese or English, with units in brackets and sometimes the
+datum of the coordinates in the name (``WGS84_Lng``, ``经度（高德）``). :func:`normalize_column`
+reduces a name to the form compared with :data:`ALIASES`; :func:`resolve_columns` maps standard
+fields to a file's columns; :func:`describe_columns` says, for the console and the run report,
+which column was used for what.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from coverage import datum as datum_mod
+from coverage.errors import InputError, Problem
+
+__all__ = [
+    "ALIASES",
+    "NUMERIC_FIELDS",
+    "Resolved",
+    "normalize_column",
+    "match_columns",
+    "resolve_columns",
+    "header_hints",
+    "describe_columns",
+    "source_column",
+]
+
+#: Recognised column names for each standard field, compared after normalising (Unicode NFKC,
+#: lower case, no spaces, no bracketed units such as "面积（㎡）" and no datum tags such as
+#: "WGS84_" in "WGS84_Lng" — see :func:`normalize_column`). Earlier names win when a file has
+#: several candidates.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "lon": (
+        "lon", "lng", "long", "longitude", "x", "经度", "东经", "x坐标", "坐标x", "经度坐标",
+        "point_x", "pointx",
+    ),
+    "lat": (
+        "lat", "latitude", "y", "纬度", "北纬", "y坐标", "坐标y", "纬度坐标", "point_y", "pointy",
+    ),
+    "name": (
+        "name", "名称", "站点名称", "单位名称", "设施名称", "阵地名称", "服务站名称", "企业名称",
+        "名字", "facility", "site", "site_name", "站点",
+    ),
+    "id": ("id", "编号", "站点编号", "代码", "code"),
+    "tier": ("tier", "level", "层级", "级别", "等级", "类别"),
+    "type": ("type", "kind", "category", "类型", "站点类型", "设施类型"),
+    "services": ("services", "service", "服务", "服务内容", "服务项目"),
+    "capacity": ("capacity", "容量", "服务能力", "可容纳人数"),
+    "weight": (
+        "weight", "权重", "workers", "employees", "residents", "population", "人数", "职工人数",
+        "职工数", "员工人数", "从业人员", "从业人员数", "从业人数", "人口",
+    ),
+    "area": ("area", "floor_area", "面积", "建筑面积", "使用面积", "场地面积"),
+    "address": ("address", "addr", "地址", "详细地址"),
+    "role": ("role", "status", "角色", "状态", "选址状态"),  # candidate / existing / excluded
+    "district": ("district", "区", "区县", "所属区", "所属区县", "行政区"),
+    "subdistrict": (
+        "subdistrict", "township", "街道", "镇街", "街镇", "所属街道", "街道办事处", "乡镇街道",
+    ),
+}  # fmt: skip
+
+#: Fields read as numbers. A non-number skips the row for capacity and weight (they change
+#: results); for area (informative only) it is a warning and the value is left empty.
+NUMERIC_FIELDS = ("capacity", "weight", "area")
+
+
+_DATUM_TOKENS = {
+    "wgs84": "wgs84", "wgs": "wgs84", "gcj02": "gcj02", "gcj": "gcj02", "gd": "gcj02",
+    "gaode": "gcj02", "amap": "gcj02", "bd09": "bd09", "bd": "bd09", "baidu": "bd09",
+}  # fmt: skip
+_DATUM_PREFIXES = {"高德": "gcj02", "火星": "gcj02", "百度": "bd09"}
+
+
+# --- column names -------------------------------------------------------------------------------
+
+
+def _split_name(name: object) -> tuple[str, str | None]:
+    """Normalised column name and the datum it names, if any ("WGS84_Lng" → ("lng", "wgs84"))."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower().lstrip("\ufeff")
+    tag = None
+    inside = re.findall(r"[\(\[【](.*?)[\)\]】]", text)
+    text = re.sub(r"[\(\[【].*?[\)\]】]", "", text)
+    for part in inside:
+        key = re.sub(r"[\s_\-]", "", part)
+        tag = tag or _DATUM_TOKENS.get(key) or _DATUM_PREFIXES.get(key)
+    tokens = [t for t in re.split(r"[\s_\-.:]+", text) if t]
+    kept = []
+    for t in tokens:
+        if t in _DATUM_TOKENS and len(tokens) > 1:
+            tag = tag or _DATUM_TOKENS[t]
+        else:
+            kept.append(t)
+    base = "_".join(kept)
+    for prefix, d in _DATUM_PREFIXES.items():
+        if base.startswith(prefix) and len(base) > len(prefix):
+            base, tag = base[len(prefix) :].lstrip("_"), tag or d
+    return base, tag
+
+
+def normalize_column(name: object) -> str:
+    """The form in which column names are compared with :data:`ALIASES`.
+
+    Unicode NFKC (full-width letters and brackets become ASCII), lower case, bracketed units and
+    datum tags removed, separators unified: ``"经度（WGS84）"`` → ``"经度"``, ``"WGS84_Lng"`` →
+    ``"lng"``, ``"Point X"`` → ``"point_x"``.
+    """
+    return _split_name(name)[0]
+
+
+_ALIAS_RANK = {
+    f: {normalize_column(a): i for i, a in enumerate(aliases)} for f, aliases in ALIASES.items()
+}
+
+
+def _candidates(columns: Sequence[Any], field: str, datum: str | None) -> list[Any]:
+    """Columns that could hold ``field``, best first.
+
+    A column whose name carries the declared datum (``WGS84_Lng`` for a WGS-84 layer) beats an
+    untagged one, which beats one tagged with another datum; then the alias order decides.
+    """
+    ranks = _ALIAS_RANK.get(field, {})
+    found = []
+    for pos, col in enumerate(columns):
+        base, tag = _split_name(col)
+        if base in ranks:
+            agree = 0 if (datum is not None and tag == datum) else (1 if tag is None else 2)
+            found.append((agree, ranks[base], pos, col))
+    return [c for *_, c in sorted(found, key=lambda t: t[:3])]
+
+
+@dataclass
+class Resolved:
+    """Which column holds each standard field, where that came from, and notes for the planner."""
+
+    columns: dict[str, Any] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+
+
+def match_columns(
+    frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: Path, datum: str | None
+) -> Resolved:
+    """Map standard fields to ``frame``'s columns: the scenario's ``mapping`` first, then the
+    recognised names (:data:`ALIASES`), preferring columns tagged with the layer's ``datum``.
+
+    Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file; notes
+    (``action="kept"``) say when several columns could be one field or when a column's datum tag
+    contradicts the declared datum.
+    """
+    cols = [c for c in frame.columns if c != "geometry"]
+    out = Resolved()
+    for fld, col in (mapping or {}).items():
+        if col not in frame.columns:
+            # Forgive spacing/case/width differences between the scenario and the header.
+            same = [c for c in cols if normalize_column(c) == normalize_column(col)]
+            if len(same) != 1:
+                raise InputError(
+                    f"column '{col}' (mapped to {fld}) not found; columns are {cols}",
+                    path,
+                    field=str(col),
+                )
+            col = same[0]
+        out.columns[fld] = col
+        out.source[fld] = "scenario"
+    taken = set(out.columns.values())
+    for fld in ALIASES:
+        if fld in out.columns:
+            continue
+        found = [c for c in _candidates(cols, fld, datum) if c not in taken]
+        if not found:
+            continue
+        col = found[0]
+        out.columns[fld] = col
+        out.source[fld] = "recognised"
+        taken.add(col)
+        if len(found) > 1:
+            out.notes.append(
+                Problem(
+                    path,
+                    None,
+                    str(col),
+                    f"several columns could be '{fld}': {[str(c) for c in found]}; used "
+                    f"'{col}' (map the field in the scenario to choose another)",
+                    action="kept",
+                )
+            )
+    for fld in ("lon", "lat"):
+        tag = _split_name(out.columns[fld])[1] if fld in out.columns else None
+        if datum is not None and tag is not None and tag != datum:
+            out.notes.append(
+                Problem(
+                    path,
+                    None,
+                    str(out.columns[fld]),
+                    f"column '{out.columns[fld]}' looks like {datum_mod.DATUM_NAMES[tag]} but the "
+                    f"layer is declared {datum_mod.DATUM_NAMES[datum]}; check the crs setting",
+                    action="kept",
+                )
+            )
+    return out
+
+
+def resolve_columns(
+    frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: str | Path
+) -> dict[str, str]:
+    """Standard field → source column, from the scenario's mapping plus recognised names."""
+    return match_columns(frame, mapping, Path(path), None).columns
+
+
+def header_hints(mapping: Mapping[str, str] | None) -> set[str]:
+    """Normalised names that mark a header row: every alias and every column the scenario maps."""
+    hints = {a for ranks in _ALIAS_RANK.values() for a in ranks}
+    hints |= {normalize_column(c) for c in (mapping or {}).values()}
+    return hints
+
+
+# --- reporting how a file was read --------------------------------------------------------------
+
+_FIELD_LABELS = {
+    "lon": "longitude",
+    "lat": "latitude",
+    "name": "name",
+    "id": "id",
+    "tier": "tier",
+    "type": "type",
+    "services": "services",
+    "capacity": "capacity",
+    "weight": "weight",
+    "area": "area",
+    "address": "address",
+    "role": "role",
+    "district": "district",
+    "subdistrict": "sub-district",
+}
+
+_ENCODING_LABELS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "gb18030": "GBK/GB18030",
+    "utf-16": "UTF-16",
+}
+
+
+def describe_columns(layer: gpd.GeoDataFrame | Mapping[str, Any]) -> str:
+    """How a layer was read, for the console and the run report.
+
+    Parameters
+    ----------
+    layer
+        A layer returned by :func:`read_points` (its ``attrs``), or that ``attrs`` mapping.
+
+    Returns
+    -------
+    str
+        E.g. ``"sites.csv: CSV, GBK/GB18030, header on row 1; WGS-84; longitude ← '经度'
+        (recognised), latitude ← '纬度' (recognised), name ← '名称' (recognised); not used: 备注"``.
+    """
+    attrs = layer.attrs if isinstance(layer, pd.DataFrame) else layer
+    parts = []
+    head = [str(attrs.get("format", "")).upper() or "file"]
+    if attrs.get("encoding"):
+        enc = attrs["encoding"]
+        head.append(_ENCODING_LABELS.get(enc, enc))
+    if attrs.get("sheet"):
+        head.append(f"sheet '{attrs['sheet']}'")
+    if attrs.get("layer"):
+        head.append(f"layer '{attrs['layer']}'")
+    if attrs.get("header_row"):
+        head.append(f"header on row {attrs['header_row']}")
+    parts.append(", ".join(head))
+    if attrs.get("crs"):
+        parts.append(str(attrs["crs"]))
+    source = attrs.get("columns_source", {})
+    mapped = [
+        f"{_FIELD_LABELS.get(f, f)} ← '{c}' ({source.get(f, 'recognised')})"
+        for f, c in attrs.get("columns", {}).items()
+    ]
+    if mapped:
+        parts.append(", ".join(mapped))
+    if attrs.get("unused_columns"):
+        parts.append("not used: " + ", ".join(map(str, attrs["unused_columns"])))
+    name = Path(str(attrs.get("path", ""))).name
+    return f"{name}: " + "; ".join(parts)
+
+
+def source_column(gdf: gpd.GeoDataFrame, field: str) -> str:
+    """The file's column name for a standard field, as read_points recorded it."""
+    return str(gdf.attrs.get("columns", {}).get(field, field))

@@ -1,0 +1,193 @@
+"""Duplicate rows of a point layer: the same entry twice, two names at one place, repeated ids.
+
+Part of :func:`~coverage.inputs.validation.validate_layer`: a later row with the same name
+(or, nameless, the same attributes) within the tolerance of an earlier one is skipped; the
+other coincidences are warnings, since only the planner can tell a shared building or two
+branches from an entry typed twice.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+import geopandas as gpd
+import numpy as np
+from pyproj import CRS
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
+
+from coverage.datum import utm_epsg
+from coverage.inputs.columns import source_column
+from coverage.inputs.problems import Checker
+from coverage.inputs.values import key_text
+
+__all__ = ["check_duplicates", "check_ids"]
+
+
+def _metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Point coordinates in metres (local UTM), for distances between rows."""
+    geom = gdf.geometry
+    if gdf.crs is None or not CRS(gdf.crs).is_projected:
+        geom = geom.set_crs(4326) if gdf.crs is None else geom.to_crs(4326)
+        ok = ~(geom.isna() | geom.is_empty)
+        if not ok.any():
+            return np.full((len(gdf), 2), np.nan)
+        geom = geom.to_crs(utm_epsg(geom[ok].x, geom[ok].y))
+    return np.column_stack([geom.x.to_numpy(dtype=float), geom.y.to_numpy(dtype=float)])
+
+
+def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: float) -> None:
+    """Same name at the same place: later rows are skipped; other coincidences are warnings.
+
+    Only rows not skipped by earlier checks take part, so a row is never called a duplicate of
+    a row that was not used.
+    """
+    live = np.flatnonzero(~check.skip)
+    if len(live) < 2:
+        return
+    xy = _metric_xy(gdf)[live]
+    ok = np.isfinite(xy).all(axis=1)
+    live, xy = live[ok], xy[ok]
+    names = np.array([key_text(v) for v in gdf["name"]]) if "name" in gdf.columns else None
+    # Attributes that make two nameless rows the same entry (all standard columns but row).
+    attr_cols = [c for c in gdf.columns if c not in ("row", gdf.geometry.name)]
+    sig = [
+        tuple(key_text(v) if not isinstance(v, list) else tuple(v) for v in r)
+        for r in gdf[attr_cols].itertuples(index=False, name=None)
+    ]
+    pairs = cKDTree(xy).query_pairs(tol, output_type="ndarray") if len(live) else np.empty((0, 2))
+    pos = {int(k): p for p, k in enumerate(live)}
+
+    def dist(i: int, j: int) -> float:
+        return float(np.hypot(*(xy[pos[i]] - xy[pos[j]])))
+
+    dups: list[tuple[int, int]] = []
+    near: list[tuple[int, int]] = []
+    for a, b in pairs:
+        i, j = sorted((int(live[a]), int(live[b])), key=lambda k: (check.rows[k], k))
+        same_name = names is not None and names[i] != "" and names[i] == names[j]
+        nameless_twin = (names is None or names[i] == names[j] == "") and sig[i] == sig[j]
+        (dups if same_name or nameless_twin else near).append((i, j))
+    if dups:
+        _skip_duplicates(gdf, check, dups, names, dist)
+    if role != "demand":
+        _warn_same_place(gdf, check, near, names, dist)
+    if names is not None and role != "demand":
+        _warn_same_name(gdf, check, live, names, dist)
+
+
+def _skip_duplicates(
+    gdf: gpd.GeoDataFrame,
+    check: Checker,
+    dups: list[tuple[int, int]],
+    names: np.ndarray | None,
+    dist: Callable[[int, int], float],
+) -> None:
+    """Skip every row of a group of duplicates but the first (chains A≈B≈C form one group)."""
+    dup_a, dup_b = [i for i, _ in dups], [j for _, j in dups]
+    n = len(gdf)
+    graph = coo_matrix((np.ones(len(dup_a)), (dup_a, dup_b)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    members: dict[int, list[int]] = {}
+    for k in set(dup_a) | set(dup_b):
+        members.setdefault(int(label[k]), []).append(k)
+    name_col = source_column(gdf, "name")
+    for group in members.values():
+        group.sort(key=lambda k: (check.rows[k], k))
+        first = group[0]
+        for k in group[1:]:
+            d = dist(k, first)
+            what = (
+                f"same name '{gdf['name'].iat[k]}'"
+                if names is not None and names[k]
+                else "same attributes"
+            )
+            check.add(
+                k,
+                name_col if names is not None and names[k] else "geometry",
+                f"duplicate of row {check.row(first)} ({what}, {d:.1f} m apart)",
+                skip=True,
+            )
+
+
+def _warn_same_place(
+    gdf: gpd.GeoDataFrame,
+    check: Checker,
+    near: list[tuple[int, int]],
+    names: np.ndarray | None,
+    dist: Callable[[int, int], float],
+) -> None:
+    """Two names at one place: often two services sharing a building (kept), sometimes one
+    facility entered twice under two names; only the planner can tell."""
+    for i, j in sorted(near, key=lambda p: (check.rows[p[1]], check.rows[p[0]])):
+        if check.skip[i] or check.skip[j]:
+            continue
+        d = dist(i, j)
+        label = f" ('{gdf['name'].iat[i]}')" if names is not None and names[i] else ""
+        check.add(
+            j,
+            "geometry",
+            f"{d:.1f} m from row {check.row(i)}{label}: same place, different name; check "
+            "that it is not the same facility",
+            skip=False,
+        )
+
+
+def _warn_same_name(
+    gdf: gpd.GeoDataFrame,
+    check: Checker,
+    live: np.ndarray,
+    names: np.ndarray,
+    dist: Callable[[int, int], float],
+) -> None:
+    """The same name far apart: two branches, or one facility entered twice with a typo in the
+    coordinates. Only a warning: chains of "职工之家" share names legitimately."""
+    name_col = source_column(gdf, "name")
+    seen: dict[str, int] = {}
+    for k in sorted(live.tolist(), key=lambda k: (check.rows[k], k)):
+        if check.skip[k] or not names[k]:
+            continue
+        if names[k] in seen:
+            first = seen[names[k]]
+            d = dist(k, first)
+            check.add(
+                k,
+                name_col,
+                f"same name as row {check.row(first)} ('{gdf['name'].iat[k]}') but "
+                f"{d:.0f} m away; check that it is a different facility",
+                skip=False,
+            )
+        else:
+            seen[names[k]] = k
+
+
+def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
+    """The same id on several rows: every later row is reported, naming the first one.
+
+    Kept with a warning: which row the id belongs to, only the planner can tell (rows that are
+    the same entry twice are already skipped as duplicates). Ids are compared after NFKC and
+    trimming, so a full-width ``００１`` is ``001``.
+    """
+    if "id" not in gdf.columns:
+        return
+    col = source_column(gdf, "id")
+    first: dict[str, int] = {}
+    for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
+        value = gdf["id"].iat[k]
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            continue
+        key = unicodedata.normalize("NFKC", str(value)).strip()
+        if not key:
+            continue
+        if key in first:
+            check.add(
+                k,
+                col,
+                f"duplicate id '{key}': row {check.row(first[key])} has the same id (ids must be "
+                "unique)",
+                skip=False,
+            )
+        else:
+            first[key] = k

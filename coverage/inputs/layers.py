@@ -1,0 +1,290 @@
+"""A scenario's input layers: study area, facilities, demand and candidate sites, validated.
+
+:func:`read_layers` reads every layer a scenario lists
+(:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against the streets
+(:func:`~coverage.inputs.datum_check.check_datum`) and validates it
+(:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
+report. :func:`check_usable` stops a run that has nothing left to compute with, saying why.
+``coverage.pipeline`` re-exports these functions, so notebooks use ``pipeline.read_layers``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from coverage import datum, network, routing
+from coverage import io as cio
+from coverage.errors import InputError, Problem
+from coverage.inputs.columns import describe_columns
+from coverage.inputs.datum_check import check_datum, review
+from coverage.inputs.points import read_points
+from coverage.inputs.problems import problems_frame
+from coverage.inputs.validation import validate_layer
+from coverage.scenario import Layer, Scenario
+from coverage.vocab import activate as activate_vocabulary
+
+__all__ = ["Layers", "FIRST_REASONS", "load_area", "read_layers", "check_usable"]
+
+#: Progress callback: receives short messages (as in :mod:`coverage.pipeline`).
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+@dataclass
+class Layers:
+    """Validated input layers (WGS-84) and everything found wrong with them."""
+
+    facilities: gpd.GeoDataFrame
+    demand: gpd.GeoDataFrame
+    candidates: gpd.GeoDataFrame
+    area: shapely.Geometry | None
+    subdistricts: gpd.GeoDataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how files were read, datum findings
+
+
+def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]:
+    """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
+
+    Without an area file the area is the sub-districts' union, or the boundary of the network's
+    ``place`` (geocoded once, then cached).
+    """
+    area = None
+    if s.area.path is not None:
+        p = _input(s, s.area.path)
+        gdf = _read_polygons(p, s.area.layer)
+        area = shapely.union_all(gdf.geometry.values)
+    subs = None
+    if s.area.subdistricts is not None:
+        p = _input(s, s.area.subdistricts)
+        subs = _read_polygons(p, None)
+        if s.area.name_field not in subs:
+            raise InputError(
+                f"no column '{s.area.name_field}' for sub-district names "
+                f"(columns: {[c for c in subs.columns if c != 'geometry']}); "
+                "set [area] name_field",
+                p,
+                field=s.area.name_field,
+            )
+        if area is None:
+            area = shapely.union_all(subs.geometry.values)
+    if area is None and s.network.place is not None:
+        # No area file: the named place's boundary (Nominatim, cached with the network).
+        area = network.geocode_area(s.network.place, s.cache_dir)
+    return area, subs
+
+
+def _input(s: Scenario, path: Path) -> Path:
+    """A given input path resolved against the scenario's folder."""
+    resolved = s.input_path(path)
+    assert resolved is not None  # input_path returns None only for None
+    return resolved
+
+
+def _read_polygons(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """Polygons of an area file in WGS-84 (invalid ones repaired); one-line errors otherwise."""
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as exc:
+        raise InputError(f"cannot read polygons: {exc}", path) from exc
+    if gdf.crs is None:
+        raise InputError(
+            "the file has no coordinate system; save it with one (e.g. EPSG:4326)", path
+        )
+    kinds = set(gdf.geom_type.dropna())
+    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
+        raise InputError(f"expected polygons, found {sorted(kinds) or 'no geometries'}", path)
+    bad = np.flatnonzero(~gdf.is_valid.to_numpy())
+    if len(bad):
+        gdf.loc[gdf.index[bad], "geometry"] = gdf.geometry.iloc[bad].make_valid()
+    return gdf.to_crs(4326)
+
+
+def _read_layer(
+    s: Scenario,
+    layer: Layer,
+    role: str,
+    net: network.WalkNetwork,
+    area: shapely.Geometry | None,
+    problems: list[Problem],
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    path = _input(s, layer.path)
+    columns = dict(layer.columns)
+    if layer.weight is not None:
+        columns.setdefault("weight", layer.weight)
+    require = ("weight",) if role == "demand" else ()
+    gdf, found = read_points(
+        path,
+        columns=columns or None,
+        crs=layer.crs,
+        layer=layer.layer,
+        require=require,
+        encoding=layer.encoding,
+    )
+    problems += found
+    notes.append(describe_columns(gdf))
+    gdf = _defaults(gdf, layer, role)
+    if layer.datum_check != "off" and len(gdf):
+        # Before validation, which would drop points read in the wrong datum as off the streets
+        # or outside the area. EPSG codes are WGS-84-based.
+        key = datum.parse_crs(layer.crs)
+        findings = check_datum(
+            gdf,
+            net.edges[["geometry"]],
+            declared=key if isinstance(key, str) else "wgs84",
+            per_row=True,
+        )
+        found, said = review(
+            findings,
+            path,
+            crs=layer.crs,
+            strict=layer.datum_check == "error",
+            field=gdf.attrs.get("columns", {}).get("lon", "geometry"),
+        )
+        problems += found
+        notes += [f"{path.name}: {line}" for line in said]
+    # Distance to the nearest walkable street, for the "too far from any street" check.
+    pts = gdf.geometry.to_crs(net.crs)
+    snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
+    if role == "facility" and "tier" not in gdf:
+        raise InputError(
+            "no tier column and no default: add a tier column (centre/subcentre/point/…) "
+            'or set tier = "..." for this layer in the scenario',
+            path,
+            field="tier",
+        )
+    gdf, found = validate_layer(
+        gdf,
+        path,
+        role=role,
+        area=area,
+        vocabulary=s.vocabulary,  # tier values become codes here, before anything uses them
+        allowed_services=s.services or None,
+        street_distance_m=snapped.dist_m,
+        max_street_m=s.walk.max_snap_m,
+    )
+    problems += found
+    gdf["layer"] = path.name
+    return gdf
+
+
+def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:
+    """Fill a layer's default tier/type/role where rows leave them empty."""
+    gdf = gdf.copy()
+    for col, default in (("tier", layer.tier), ("type", layer.type), ("role", layer.role)):
+        if default is None:
+            continue
+        if col not in gdf:
+            gdf[col] = default
+        else:
+            empty = gdf[col].isna() | (gdf[col].astype(str).str.strip() == "")
+            gdf.loc[empty, col] = default
+    if role == "candidate" and "role" not in gdf:
+        gdf["role"] = "candidate"
+    return gdf
+
+
+def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    if not frames:
+        return gpd.GeoDataFrame(geometry=[], crs=4326)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
+def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noop) -> Layers:
+    """Read, validate and datum-check every facility, demand and candidate layer."""
+    area, subs = load_area(s)
+    activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
+    # Unusual scenario values go to the problems report too (row: the scenario file's line).
+    problems: list[Problem] = [
+        Problem(s.source or "scenario", line, key, message, action="kept")
+        for line, key, message in s.warning_items
+    ]
+    notes: list[str] = []
+    groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
+    for role, layers in (
+        ("facility", s.facilities),
+        ("demand", s.demand),
+        ("candidate", s.candidates),
+    ):
+        for layer in layers:
+            progress(f"reading {role} layer {layer.path}")
+            groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
+    return Layers(
+        facilities=_concat(groups["facility"]),
+        demand=_concat(groups["demand"]),
+        candidates=_concat(groups["candidate"]),
+        area=area,
+        subdistricts=subs,
+        problems=problems,
+        notes=notes,
+    )
+
+
+#: How many reasons the "no usable rows" error lists before pointing to problems.csv.
+FIRST_REASONS = 5
+
+
+def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) -> None:
+    """Fail when no facility or no demand row is left, saying why.
+
+    Parameters
+    ----------
+    s, layers
+        The scenario and its layers as :func:`read_layers` returned them.
+    problems_csv
+        Where to write every problem first (``coverage run`` writes ``problems.csv`` in the
+        results folder, so the message points to a file that exists); None writes nothing.
+
+    Raises
+    ------
+    InputError
+        One line saying which layer has no usable rows and how many problems were found, then
+        the first :data:`FIRST_REASONS` of them, one line each.
+    """
+    empty = [
+        (what, group)
+        for what, frame, group in (
+            ("facility", layers.facilities, s.facilities),
+            ("demand", layers.demand, s.demand),
+        )
+        if len(frame) == 0
+    ]
+    if not empty:
+        return
+    written = None
+    if problems_csv is not None:
+        written = cio.write_csv(problems_csv, problems_frame(layers.problems))
+    what, group = empty[0]
+    if not group:
+        section = "demand" if what == "demand" else "facilities"
+        raise InputError(f"no [[{section}]] layer: coverage needs at least one", s.source)
+    files = {str(s.input_path(layer.path)) for layer in group}
+    skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
+    rows = len({(p.path, p.row) for p in skipped if p.row is not None})
+    names = ", ".join(sorted(Path(f).name for f in files))
+    if not skipped:
+        head = f"no usable {what} rows: {names} has no data rows"
+    else:
+        head = (
+            f"no usable {what} rows in {names}: {rows} rows skipped, {len(skipped)} problems"
+            + (f" (all listed in {written})" if written else "")
+            + "; the first:"
+        )
+    # One line per problem: a line break inside a cell value must not start another.
+    lines = [head, *(f"  {p.to_error()}".replace("\n", "\\n") for p in skipped[:FIRST_REASONS])]
+    if len(skipped) > FIRST_REASONS:
+        rest = f"  … and {len(skipped) - FIRST_REASONS} more"
+        lines.append(rest + (f" in {written}" if written else ""))
+    raise InputError("\n".join(lines))

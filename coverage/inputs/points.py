@@ -1,0 +1,287 @@
+"""Reading point layers (facilities, demand, candidate sites) from tables and GIS files.
+
+Every layer comes out the same way: a GeoDataFrame in WGS-84 with standard column names
+(``name``, ``tier``, ``type``, ``services``, ``capacity``, ``weight``, ``address`` and, when the
+file has them, ``id``, ``area``, ``district``, ``subdistrict``) and ``row``, the row number a
+planner sees in the source (spreadsheet row with the header on its own row, as Excel numbers
+it; feature number in GIS files), so every later message can point back to the file and row.
+
+Registers in China come as Excel workbooks (``.xlsx`` and old ``.xls``), CSV files saved by
+Excel in UTF-8, UTF-8 with BOM or GBK/GB18030, and GIS files; coordinates may be WGS-84, GCJ-02
+(Amap/Gaode, Tencent), BD-09 (Baidu) or a projected CRS. :func:`read_points` reads them all,
+recognises the usual Chinese and English column names, converts the coordinates to WGS-84 and
+records how it read the file in ``gdf.attrs`` (see
+:func:`~coverage.inputs.columns.describe_columns`), so the planner can check that the right
+columns and encoding were used.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage import datum as datum_mod
+from coverage.errors import InputError, Problem
+from coverage.inputs.columns import (
+    ALIASES,
+    NUMERIC_FIELDS,
+    describe_columns,
+    header_hints,
+    match_columns,
+)
+from coverage.inputs.coordinates import Target, crs_label, gis_points, parse_target, table_points
+from coverage.inputs.readers import Table, read_table
+from coverage.inputs.values import is_empty, not_a_number, numeric, split_services, text_column
+
+__all__ = ["read_points"]
+
+log = logging.getLogger(__name__)
+
+
+def read_points(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    crs: str | int = "wgs84",
+    layer: str | None = None,
+    require: tuple[str, ...] = (),
+    encoding: str | None = None,
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Read a point layer into standard columns, reporting bad rows instead of dropping them.
+
+    Parameters
+    ----------
+    path
+        CSV/TSV (UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030, detected), Excel workbook
+        (``.xlsx``, ``.xls``) with longitude/latitude columns, or a GIS file (GeoJSON,
+        GeoPackage, Shapefile, FlatGeobuf, GeoParquet) with point (or area) geometries.
+    columns
+        Mapping from standard field (``lon``, ``lat``, ``name``, ``tier``, ``weight``…) to the
+        file's column name; unmapped fields are recognised by common names
+        (:data:`~coverage.inputs.columns.ALIASES`).
+    crs
+        Coordinate system of the coordinates: ``"wgs84"``, ``"gcj02"`` (Amap/Gaode, Tencent),
+        ``"bd09"`` (Baidu), or an EPSG code. A GIS file's own CRS wins over an EPSG code; a
+        declared ``gcj02``/``bd09`` is applied to its longitudes/latitudes. A GIS file without a
+        CRS is read in the declared one.
+    layer
+        Sheet of a workbook or layer of a GeoPackage (default: the first).
+    require
+        Standard fields that must be present (e.g. ``("weight",)`` for demand).
+    encoding
+        Text encoding of a CSV or Shapefile, when detection gets it wrong.
+
+    Returns
+    -------
+    (GeoDataFrame, list of Problem)
+        Valid rows in EPSG:4326, and the problems found: every skipped row has at least one
+        problem with ``action="skipped"``; warnings (``action="kept"``, ``row`` None for the
+        whole layer) keep the row. ``gdf.attrs`` records how the file was read: ``columns``
+        (field → source column), ``columns_source``, ``unused_columns``, ``encoding``, ``crs``,
+        ``sheet``/``layer``, ``header_row``, ``rows_read``; see
+        :func:`~coverage.inputs.columns.describe_columns`.
+    """
+    path = Path(path)
+    target = parse_target(crs, path)
+    table = read_table(path, layer, encoding, header_hints(columns))
+    frame = table.frame.reset_index(drop=True)
+    rows = table.rows
+    problems: list[Problem] = list(table.problems)
+    resolved = match_columns(frame, columns, path, target.datum)
+    cols = resolved.columns
+    problems += resolved.notes
+    names = [str(c) for c in frame.columns if c != "geometry"]
+    _check_required(cols, require, names, path)
+    _check_formulas(table.info, cols, path)
+    lon, lat, bad, label, coord_field = _coordinates(
+        frame, rows, cols, names, target, path, problems
+    )
+    _check_outside_china(lon, lat, bad, rows, target, coord_field, path, problems)
+    out = gpd.GeoDataFrame({"row": rows}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    for fld, col in cols.items():
+        if fld in ("lon", "lat"):
+            continue
+        values = frame[col].reset_index(drop=True)
+        if fld in NUMERIC_FIELDS:
+            num, bad = _numbers(fld, col, values, rows, bad, require, path, problems)
+            out[fld] = num.to_numpy()
+        elif fld == "services":
+            out[fld] = values.map(split_services).to_numpy()
+        else:
+            out[fld] = text_column(values)
+    out = out[~bad].reset_index(drop=True)
+    out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, len(frame)))
+    log.info("%s", describe_columns(out))
+    return out, problems
+
+
+def _check_required(
+    cols: Mapping[str, Any], require: tuple[str, ...], names: list[str], path: Path
+) -> None:
+    """Fail, naming the recognised names, when a required field has no column."""
+    for fld in require:
+        if fld not in cols:
+            raise InputError(
+                f"missing required column for '{fld}' (recognised names: "
+                f"{', '.join(ALIASES.get(fld, ()))}); columns are {names}",
+                path,
+                field=fld,
+            )
+
+
+def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path) -> None:
+    """A used cell that holds a formula without a saved value fails the file (it would read as
+    empty): the fix, for every such cell at once, is to let Excel calculate and save."""
+    used = {str(c) for c in cols.values()}
+    # In sheet order (row by row, left to right), as read_table recorded them.
+    cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
+    if not cells:
+        return
+    row, col, formula = cells[0]
+    more = f" (and {len(cells) - 1} more such cells)" if len(cells) > 1 else ""
+    raise InputError(
+        f"sheet '{info.get('sheet')}': the formula {formula} has no saved value{more}; the "
+        "workbook was written by a program that does not calculate formulas: open it in Excel "
+        "(or WPS) and save it, so the values are stored",
+        path,
+        row=row,
+        field=col,
+    )
+
+
+def _coordinates(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    cols: Mapping[str, Any],
+    names: list[str],
+    target: Target,
+    path: Path,
+    problems: list[Problem],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, Any]:
+    """WGS-84 longitudes and latitudes, rows without usable ones, how they were read and the
+    field that held them: a GIS file's geometries, or a table's longitude/latitude columns."""
+    is_gis = (
+        isinstance(frame, gpd.GeoDataFrame)
+        and frame._geometry_column_name in frame
+        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
+    )
+    if is_gis:
+        lon, lat, bad, label = gis_points(frame, rows, target, path, problems)
+        return lon, lat, bad, label, "geometry"
+    for fld in ("lon", "lat"):
+        if fld not in cols:
+            raise InputError(
+                f"no {'longitude' if fld == 'lon' else 'latitude'} column found "
+                f"(recognised: {', '.join(ALIASES[fld])}); columns are {names}",
+                path,
+                field=fld,
+            )
+    lon, lat, bad = table_points(frame, rows, dict(cols), target, path, problems)
+    return lon, lat, bad, crs_label(target), cols["lon"]
+
+
+def _check_outside_china(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    bad: np.ndarray,
+    rows: np.ndarray,
+    target: Target,
+    coord_field: Any,
+    path: Path,
+    problems: list[Problem],
+) -> None:
+    """Note the points of a GCJ-02/BD-09 layer outside China: prcoords leaves them unchanged
+    (the shift is undefined there)."""
+    if target.datum not in ("gcj02", "bd09"):
+        return
+    outside = ~bad & ~datum_mod.convertible(lon, lat)
+    if outside.any():
+        listed = [int(r) for r in rows[outside][:20]]
+        problems.append(
+            Problem(
+                path,
+                None,
+                str(coord_field),
+                f"{int(outside.sum())} points are outside China (rows {listed}): the "
+                f"{target.label} shift is undefined there, so their coordinates were used "
+                "unchanged; check the crs setting",
+                action="kept",
+            )
+        )
+
+
+def _numbers(
+    fld: str,
+    col: Any,
+    values: pd.Series,
+    rows: np.ndarray,
+    bad: np.ndarray,
+    require: tuple[str, ...],
+    path: Path,
+    problems: list[Problem],
+) -> tuple[pd.Series, np.ndarray]:
+    """A numeric field's values, reporting cells that are not numbers, and the rows to skip."""
+    num = numeric(values)
+    # A bad capacity changes results: skip. A bad weight skips the row when weights are
+    # required (demand); otherwise (e.g. a staff count in a facility register) it is only
+    # a warning. Area is informative only.
+    strict = fld == "capacity" or (fld == "weight" and "weight" in require)
+    action = "skipped" if strict else "kept"
+    note = "" if strict else "; value left empty"
+    wrong = num.isna().to_numpy() & ~is_empty(values) & ~bad
+    for i in np.flatnonzero(wrong):
+        problems.append(
+            Problem(
+                path, int(rows[i]), str(col), f"{not_a_number(values.iat[i])}{note}", action=action
+            )
+        )
+    if fld == "weight":
+        nonpos = (num <= 0).to_numpy() & ~bad
+        for i in np.flatnonzero(nonpos):
+            problems.append(
+                Problem(
+                    path,
+                    int(rows[i]),
+                    str(col),
+                    f"weight must be positive, got {num.iat[i]:g}",
+                    action=action,
+                )
+            )
+        missing = num.isna().to_numpy() & ~wrong & ~bad
+        if strict:
+            for i in np.flatnonzero(missing):
+                problems.append(Problem(path, int(rows[i]), str(col), "missing weight"))
+            bad = bad | wrong | nonpos | missing
+    elif strict:
+        bad = bad | wrong
+    return num, bad
+
+
+def _read_info(
+    table: Table,
+    path: Path,
+    label: str,
+    cols: Mapping[str, Any],
+    source: Mapping[str, str],
+    names: list[str],
+    n: int,
+) -> dict[str, Any]:
+    """What ``gdf.attrs`` records about how the file was read (see ``describe_columns``)."""
+    used = set(cols.values())
+    return {
+        "path": str(path),
+        **{k: v for k, v in table.info.items() if k not in ("rows", "uncalculated")},
+        "encoding": table.info.get("encoding"),
+        "crs": label,
+        "columns": {f: str(c) for f, c in cols.items()},
+        "columns_source": dict(source),
+        "unused_columns": [c for c in names if c not in used],
+        # rows the reader skipped (e.g. too many values) count as read; file notes do not
+        "rows_read": n + sum(p.row is not None for p in table.problems),
+    }

@@ -1,0 +1,80 @@
+"""The problems found in the input layers, as tables for the run report and workbooks.
+
+Every reader and check reports a :class:`~coverage.errors.Problem` (file, row, field, message,
+action); :func:`problems_frame` lists them all (``problems.csv``), :func:`skipped_rows` one line
+per skipped row with all its reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage.errors import Problem
+
+__all__ = ["PROBLEM_COLUMNS", "Checker", "problems_frame", "skipped_rows"]
+
+#: Columns of the problems table, in order (the keys of :meth:`Problem.as_dict`).
+PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "field", "problem", "action")
+
+
+class Checker:
+    """Collects problems for one layer and which rows to skip."""
+
+    def __init__(self, gdf: gpd.GeoDataFrame, path: str | Path) -> None:
+        self.path = str(path)
+        self.rows = (
+            gdf["row"].to_numpy()
+            if "row" in gdf.columns
+            else np.arange(1, len(gdf) + 1)  # positions stand in for row numbers
+        )
+        self.skip = np.zeros(len(gdf), dtype=bool)
+        self.problems: list[Problem] = []
+
+    def row(self, i: int) -> int | None:
+        r = self.rows[i]
+        return None if pd.isna(r) else int(r)
+
+    def add(self, i: int | None, field: str | None, message: str, *, skip: bool) -> None:
+        self.problems.append(
+            Problem(
+                self.path,
+                None if i is None else self.row(i),
+                field,
+                message,
+                action="skipped" if skip else "kept",
+            )
+        )
+        if skip and i is not None:
+            self.skip[i] = True
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """The problems as a table for the run report: file, row, field, problem, action.
+
+    Sorted by file and row (layer-wide problems, without a row, first); ``row`` is a nullable
+    integer column.
+    """
+    frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
+    frame["row"] = pd.array(frame["row"], dtype="Int64")
+    order = frame.assign(_has_row=frame["row"].notna()).sort_values(
+        ["file", "_has_row", "row"], kind="stable", na_position="first"
+    )
+    return order.drop(columns="_has_row").reset_index(drop=True)
+
+
+def skipped_rows(problems: Iterable[Problem]) -> pd.DataFrame:
+    """One line per skipped row with all its reasons joined, for the "skipped rows" sheet."""
+    frame = problems_frame(p for p in problems if p.action == "skipped" and p.row is not None)
+    if frame.empty:
+        return frame[["file", "row", "field", "problem"]]
+    grouped = frame.groupby(["file", "row"], sort=True, dropna=False)
+    out = grouped.agg(
+        field=("field", lambda s: "; ".join(dict.fromkeys(str(v) for v in s if v is not None))),
+        problem=("problem", lambda s: "; ".join(dict.fromkeys(s))),
+    )
+    return out.reset_index()

@@ -1,0 +1,359 @@
+"""Reading files as they are: CSV in any of the encodings Excel saves, Excel by content, GIS files.
+
+:func:`read_table` turns a file into a frame of text cells (tables) or features (GIS) with the
+row number a planner sees in the source, before any column is interpreted. Tables: the header
+is looked for in the first rows (registers often start with a title row), blank rows are
+skipped but keep their numbers, and a CSV row with more values than the header is reported, not
+read shifted. :func:`read_frame` is the same for callers that want the raw table.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage.errors import InputError, Problem
+from coverage.inputs.columns import header_hints, normalize_column
+from coverage.inputs.values import one_line
+from coverage.inputs.workbooks import workbook_cells
+
+__all__ = [
+    "TABULAR",
+    "EXCEL",
+    "GIS",
+    "Table",
+    "read_table",
+    "read_frame",
+]
+
+TABULAR = (".csv", ".txt", ".tsv")
+EXCEL = (".xlsx", ".xlsm", ".xls")
+GIS = (".geojson", ".json", ".gpkg", ".shp", ".fgb", ".parquet", ".zip")
+
+#: Column headers are looked for in the first rows: registers often start with a title row.
+_HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Table:
+    """A file read as text cells (tables) or features (GIS), before interpretation."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray  # row number the planner sees, per frame row
+    problems: list[Problem] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip archive (xlsx); the second one is empty
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file (xls, encrypted xlsx)
+#: Bytes that never occur in UTF-8 or GB18030 text except as whitespace: a file that has them
+#: in its first few kilobytes is binary.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def _sniff(path: Path) -> str:
+    """What a file is by its first bytes: ``xlsx``, ``xls``, ``html``, ``binary`` or ``text``."""
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_OLE2_MAGIC):
+        return "xls"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "text"
+    if head.lstrip(codecs.BOM_UTF8).lstrip().startswith(b"<"):
+        return "html"
+    return "binary" if _CONTROL.search(head) else "text"
+
+
+def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    """Text of a CSV file and the encoding used: the given one, or UTF-8 (BOM or not), UTF-16
+    (with BOM, Excel's "Unicode text"), then GB18030 (a superset of GBK and GB2312)."""
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot read the file as {encoding}: {exc}", path) from exc
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(f"the file is not valid UTF-16 text ({exc})", path) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+        return text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        if _CONTROL.search(raw[:4096]):
+            raise InputError(
+                "not a text (CSV) file: it holds binary data (a damaged file, or a file of "
+                "another type renamed); open it in Excel and save it as CSV UTF-8 or .xlsx",
+                path,
+            ) from exc
+        raise InputError(
+            f"the file is neither UTF-8 nor GBK/GB18030 text ({exc}); save it as UTF-8 CSV", path
+        ) from exc
+
+
+def _delimiter(text: str, suffix: str) -> str:
+    """The field separator: the one that splits the most early records into the same number of
+    fields (a title row or a stray semicolon in one cell does not decide it); commas win ties."""
+    if suffix == ".tsv":
+        return "\t"
+    head = "\n".join(text.splitlines()[: _HEADER_SEARCH_ROWS * 2])
+    best, best_score = ",", (0, 0)
+    for sep in (",", "\t", ";", "|"):
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(head), delimiter=sep) if len(r) > 1]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, agree = Counter(counts).most_common(1)[0]
+        if (agree, width) > best_score:
+            best, best_score = sep, (agree, width)
+    return best
+
+
+def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    """Records of a CSV file as lists of text cells, and how it was read."""
+    raw = path.read_bytes()
+    text, used = _decode(raw, path, encoding)
+    sep = _delimiter(text, path.suffix.lower())
+    cells: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for record in reader:
+            cells.append(record)
+    except csv.Error as exc:
+        # The record being read is the next row (rows are records, as a spreadsheet numbers
+        # them); a value over the limit almost always means a quote that is never closed.
+        if "field larger than field limit" in str(exc):
+            msg = (
+                f"a value is longer than {csv.field_size_limit():,} characters (line "
+                f'{reader.line_num} of the file): a quote (") opened and never closed makes the '
+                "rest of the file one value; close the quote or remove it"
+            )
+        else:
+            msg = f"cannot parse the CSV file (line {reader.line_num}): {one_line(exc)}"
+        raise InputError(msg, path, row=len(cells) + 1) from exc
+    return cells, {"format": "csv", "encoding": used, "delimiter": sep}
+
+
+def _excel_cells(
+    path: Path, sheet: str | None, encoding: str | None
+) -> tuple[list[list[str]], dict[str, Any]]:
+    """Cells of a file with a spreadsheet name (``.xlsx``, ``.xls``), read by its content."""
+    # Go by content, not name: ".xls" downloads from web systems are often CSV, HTML or xlsx.
+    kind = _sniff(path)
+    if kind in ("xlsx", "xls"):
+        return workbook_cells(path, kind, sheet)
+    if kind == "html":
+        raise InputError(
+            "this is an HTML/XML file with a spreadsheet name; open it in Excel and save it as "
+            ".xlsx",
+            path,
+        )
+    if kind == "binary":
+        raise InputError(
+            f"not an Excel workbook: the file is neither an xlsx (zip) nor an xls workbook nor "
+            f"text, so it is damaged or of another type renamed {path.suffix}; open it in Excel "
+            "and save it as .xlsx",
+            path,
+        )
+    cells, info = _csv_cells(path, encoding)
+    info["format"] = f"csv (named {path.suffix})"
+    return cells, info
+
+
+def _table(
+    cells: list[list[str]],
+    path: Path,
+    hints: set[str],
+    *,
+    strict_width: bool,
+    formulas: Mapping[tuple[int, int], str] | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, list[Problem], dict[str, Any]]:
+    """Frame of text cells from raw rows: find the header, number the rows, skip blank ones.
+
+    ``strict_width``: a row with more values than the header is skipped (CSV: an unquoted comma
+    has shifted the values); otherwise (Excel) extra columns are kept as unnamed columns.
+    ``formulas``: cells (row and column index) that hold a formula without a saved value; they
+    come back in ``info["uncalculated"]`` as (row number, column name) → formula.
+    """
+    cells = [[str(c).strip() for c in r] for r in cells]
+    nonblank = [i for i, r in enumerate(cells) if any(r)]
+    if not nonblank:
+        raise InputError("the file is empty", path)
+    header_at = nonblank[0]
+    for i in nonblank[:_HEADER_SEARCH_ROWS]:
+        if sum(normalize_column(c) in hints for c in cells[i] if c) >= 2:
+            header_at = i
+            break
+    header = list(cells[header_at])
+    data_at = [i for i in nonblank if i > header_at]
+    problems: list[Problem] = []
+    width = len(header)
+    if not strict_width:
+        width = max([width, *(len(cells[i]) for i in data_at)])
+    # Unnamed header cells get a name a planner can find: the column's position.
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for j in range(width):
+        name = header[j] if j < len(header) and header[j] else f"column {j + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    keep_rows: list[list[str]] = []
+    numbers: list[int] = []
+    for i in data_at:
+        row = cells[i]
+        if len(row) > width and any(row[width:]):
+            problems.append(
+                Problem(
+                    path,
+                    i + 1,
+                    None,
+                    f"row has {len(row)} values but the header has {width} columns "
+                    "(a comma inside an unquoted value?)",
+                )
+            )
+            continue
+        keep_rows.append((row + [""] * width)[:width])
+        numbers.append(i + 1)
+    frame = pd.DataFrame(keep_rows, columns=names, dtype=object)
+    # Drop columns that are unnamed and empty (Excel's formatted but unused columns).
+    empty_unnamed = [
+        n for j, n in enumerate(names) if n == f"column {j + 1}" and not frame[n].astype(bool).any()
+    ]
+    frame = frame.drop(columns=empty_unnamed)
+    kept = set(numbers)
+    uncalculated = {
+        (i + 1, names[j]): f
+        for (i, j), f in sorted((formulas or {}).items())  # row by row, left to right
+        if i + 1 in kept and j < width
+    }
+    info = {
+        "header_row": header_at + 1,
+        "rows_read": len(data_at),
+        "blank_rows": sum(1 for i in range(header_at + 1, len(cells)) if not any(cells[i])),
+        "uncalculated": uncalculated,
+    }
+    return frame, np.asarray(numbers, dtype=int), problems, info
+
+
+def _gis(
+    path: Path, layer: str | None, encoding: str | None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Features of a GIS file (first layer of a GeoPackage or zip unless ``layer`` is given)."""
+    import pyogrio
+
+    suffix = path.suffix.lower()
+    info: dict[str, Any] = {"format": suffix.lstrip(".")}
+    if suffix == ".parquet":
+        try:
+            return gpd.read_parquet(path), info
+        except ValueError:  # a plain (non-geo) Parquet table
+            return pd.read_parquet(path), info
+    kwargs: dict[str, Any] = {}
+    if layer is None and suffix in (".gpkg", ".zip"):
+        layers = pyogrio.list_layers(path)
+        if len(layers):
+            layer = str(layers[0][0])
+            info["layers"] = [str(n) for n in layers[:, 0]]
+    if layer is not None:
+        kwargs["layer"] = layer
+        info["layer"] = layer
+    if encoding:
+        kwargs["encoding"] = encoding
+        info["encoding"] = encoding
+    elif suffix == ".shp" and not any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        # Without a .cpg, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
+        # Chinese shapefiles are GBK as often as UTF-8, so try UTF-8 and fall back to GB18030.
+        for enc in ("utf-8", "gb18030"):
+            try:
+                frame = gpd.read_file(path, encoding=enc, **kwargs)
+            except UnicodeDecodeError:
+                continue
+            info["encoding"] = enc
+            return frame, info
+    return gpd.read_file(path, **kwargs), info
+
+
+def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[str]) -> Table:
+    """Read any supported file as text cells or features, numbering rows as the planner sees them.
+
+    ``hints`` are normalised column names that mark the header row
+    (:func:`~coverage.inputs.columns.header_hints`).
+    Every failure is an :class:`~coverage.errors.InputError` naming the file.
+    """
+    if not path.exists():
+        raise InputError("file not found", path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in TABULAR or suffix in EXCEL:
+            kind = _sniff(path) if suffix in TABULAR else None
+            if kind in ("xlsx", "xls"):  # a workbook renamed .csv
+                cells, info = workbook_cells(path, kind, layer)
+            elif suffix in TABULAR:
+                cells, info = _csv_cells(path, encoding)
+            else:
+                cells, info = _excel_cells(path, layer, encoding)
+            frame, rows, problems, more = _table(
+                cells,
+                path,
+                hints,
+                strict_width=info["format"] == "csv",
+                formulas=info.pop("formulas", None),
+            )
+            notes = [Problem(path, None, None, n, action="kept") for n in info.pop("notes", [])]
+            return Table(frame, rows, notes + problems, {**info, **more})
+        if suffix in GIS:
+            frame, info = _gis(path, layer, encoding)
+            info["rows_read"] = len(frame)
+            # Feature numbers as in a GIS attribute table (1-based).
+            return Table(frame, np.arange(1, len(frame) + 1), [], info)
+    except InputError:
+        raise
+    except Exception as exc:  # any reader failure is a problem of this file
+        raise InputError(
+            f"cannot read the file: {one_line(exc)} (is it damaged, or not really {suffix}?)",
+            path,
+        ) from exc
+    raise InputError(
+        f"unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)", path
+    )
+
+
+def read_frame(
+    path: str | Path, layer: str | None = None, *, encoding: str | None = None
+) -> pd.DataFrame:
+    """Read a table or GIS file as it is, without interpreting columns.
+
+    Tables come back as text cells with the header found (title rows above it are skipped);
+    ``frame.attrs`` holds ``encoding``, ``sheet``, ``header_row`` and ``rows`` (the row number
+    of each frame row as a spreadsheet shows it). ``layer`` is the sheet of a workbook or the
+    layer of a GeoPackage.
+    """
+    table = read_table(Path(path), layer, encoding, header_hints(None))
+    frame = table.frame
+    frame.attrs.update(table.info)
+    frame.attrs["rows"] = table.rows.tolist()
+    return frame

@@ -1,0 +1,181 @@
+"""Reading cell values: numbers as registers write them, text, service lists, message excerpts.
+
+Registers write numbers the way people type them: full-width digits (``１１４．２７``), thousands
+separators (``1,234,567``), decimal commas (``114,27``) and, for coordinates, degrees, minutes
+and seconds (``东经114度17分20.2秒``). :func:`numeric` reads them all; a text with two plausible
+readings (``30,580``: 30.58 or 30580) stays "not a number" and :func:`not_a_number` names both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "cell_text",
+    "number_text",
+    "not_a_number",
+    "shown",
+    "one_line",
+    "numeric",
+    "is_empty",
+    "text_column",
+    "split_services",
+    "key_text",
+]
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a planner sees (numbers without a spurious ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if np.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """A library's error message on one line, without GDAL's advice meant for programmers."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text.split("; It might help to specify the correct driver")[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: Thousands separators that cannot be read otherwise: several groups (``1,234,567``) or a
+#: decimal point after the group (``30,580.5``).
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:(?:,\d{3}){2,}(?:\.\d+)?|,\d{3}\.\d+)$")
+#: One comma followed by exactly three digits (``30,580``): a thousands separator (30580) or a
+#: decimal comma (30.58); both readings are plausible, so the value is an error naming both.
+_AMBIGUOUS = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+#: One comma that cannot separate thousands (``114,27``, ``0,580``, ``1234,5``): a decimal comma.
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_HEMISPHERE = r"(东经|西经|北纬|南纬|[nsew东西南北])"
+#: Degrees, minutes and seconds (lower-cased, NFKC): ``东经114度17分20.2秒``,
+#: ``北纬30°35′42″`` (NFKC turns ″ into ′′), ``114°17'20.2"e``, ``-114°17.5'``.
+_DMS = re.compile(
+    rf"^{_HEMISPHERE}?\s*([+-])?\s*(\d+(?:\.\d+)?)\s*(?:°|度)\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|’|分)\s*)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|’’|”|秒)\s*)?"
+    rf"{_HEMISPHERE}?$"
+)
+_HEMISPHERE_LETTER = {
+    **dict.fromkeys(("n", "北", "北纬"), "n"),
+    **dict.fromkeys(("s", "南", "南纬"), "s"),
+    **dict.fromkeys(("e", "东", "东经"), "e"),
+    **dict.fromkeys(("w", "西", "西经"), "w"),
+}
+
+
+def _clean_number_text(value: Any) -> str:
+    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'."""
+    return unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+
+
+def _dms(text: str) -> float | None:
+    """Decimal degrees of a degrees-minutes-seconds text, or None if it is not one."""
+    m = _DMS.match(text.lower())
+    if m is None:
+        return None
+    before, sign, deg, minutes, seconds, after = m.groups()
+    hemispheres = {_HEMISPHERE_LETTER[h] for h in (before, after) if h}
+    if len(hemispheres) > 1 or (sign and hemispheres):
+        return None  # two hemispheres, or a sign and a hemisphere: no single reading
+    minutes_f, seconds_f = float(minutes or 0), float(seconds or 0)
+    if minutes_f >= 60 or seconds_f >= 60:
+        return None
+    value = float(deg) + minutes_f / 60 + seconds_f / 3600
+    negative = sign == "-" or bool(hemispheres & {"s", "w"})
+    return -value if negative else value
+
+
+def number_text(value: Any, coordinate: bool = False) -> Any:
+    """Text of a numeric cell made parseable: full-width digits, thousands separators, decimal
+    commas and (for coordinates) degrees-minutes-seconds. Ambiguous texts such as ``30,580``
+    are returned unchanged, so they stay "not a number" (see :func:`not_a_number`)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, int | float | np.number):
+        return value
+    text = _clean_number_text(value)
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if _DECIMAL_COMMA.match(text) and not _AMBIGUOUS.match(text):
+        return text.replace(",", ".")
+    if coordinate and (deg := _dms(text)) is not None:
+        return deg
+    return text
+
+
+def not_a_number(value: Any) -> str:
+    """Why a cell is not a number, naming both readings of an ambiguous comma."""
+    text = _clean_number_text(value)
+    if _AMBIGUOUS.match(text):
+        left, right = text.split(",")
+        return (
+            f"'{text}' is ambiguous: {left}.{right} with a decimal comma or {left}{right} with a "
+            f"thousands separator; write {left}.{right} or {left}{right}"
+        )
+    return f"not a number: '{shown(value)}'"
+
+
+def shown(value: Any, limit: int = 80) -> str:
+    """A cell's text for a one-line message: line breaks written as \\n, long text cut."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
+    """Numbers of a column; NaN where the cell is empty, not a number or not finite."""
+    text = series.map(lambda v: number_text(v, coordinate))
+    num = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
+    return num.where(np.isfinite(num))
+
+
+def is_empty(series: pd.Series) -> np.ndarray:
+    """Whether each cell is empty (blank text, None or NaN)."""
+    return np.asarray(series.map(lambda v: number_text(v) == "").to_numpy(dtype=bool))
+
+
+def text_column(series: pd.Series) -> np.ndarray:
+    """A column's cells as trimmed text (empty cells as ``""``)."""
+
+    def one(v: Any) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        return cell_text(v).strip()
+
+    return np.asarray(series.map(one).to_numpy(dtype=object))
+
+
+def split_services(value: object) -> list[str]:
+    """A services cell as a list: Chinese and ASCII commas, semicolons, 、, | and line breaks."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    text = str(value)
+    for sep in ("；", "，", "、", "|", ";", "\n"):
+        text = text.replace(sep, ",")
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def key_text(value: Any) -> str:
+    """Comparable form of a name, tier or service: NFKC, no spaces at all, casefold."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()

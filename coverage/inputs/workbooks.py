@@ -1,0 +1,178 @@
+"""Excel workbooks (``.xlsx`` with openpyxl, old ``.xls`` with xlrd) read as rows of text cells.
+
+Cells come back as the text a planner sees in Excel (:func:`~coverage.inputs.values.cell_text`):
+formulas give their saved values, dates their ISO form. A workbook written by a program that
+stores formulas without their results is noticed here (the cells would read as empty) so that
+:func:`~coverage.inputs.points.read_points` can ask for the file to be saved in Excel.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from coverage.errors import InputError
+from coverage.inputs.values import cell_text, one_line
+
+__all__ = ["workbook_cells"]
+
+
+def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> None:
+    """Fail, listing the sheets, when the requested sheet is not in the workbook."""
+    if sheet is not None and sheet not in names:
+        raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(fh: Any) -> bool:
+    """Whether any worksheet of an xlsx (an open binary file) stores a formula."""
+    fh.seek(0)
+    with zipfile.ZipFile(fh) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(name) as part:
+                while chunk := part.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _uncalculated(fh: Any, title: str, values: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
+    """Formula cells of sheet ``title`` without a saved value: (row index, column index) →
+    formula. Programs that write workbooks (openpyxl, some exports) store formulas but not
+    their results; Excel and WPS store both when they save."""
+    import openpyxl
+
+    if not _has_formulas(fh):
+        return {}
+    fh.seek(0)
+    wb = openpyxl.load_workbook(fh, read_only=True, data_only=False)
+    try:
+        ws = wb[title]
+        ws.reset_dimensions()
+        out = {}
+        for i, row in enumerate(ws.iter_rows(min_row=1, values_only=True)):
+            for j, v in enumerate(row):
+                text = getattr(v, "text", v)  # an ArrayFormula keeps its formula in .text
+                saved = values[i][j] if i < len(values) and j < len(values[i]) else None
+                if isinstance(text, str) and text.startswith("=") and saved is None:
+                    out[(i, j)] = text
+        return out
+    finally:
+        wb.close()
+
+
+def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    import openpyxl
+
+    # A file object, not the name: openpyxl refuses names that do not end in .xlsx (an .xlsx
+    # named .xls would get "use xlrd"); the content was checked already.
+    with path.open("rb") as fh:
+        try:
+            # data_only: formulas give their saved values (what Excel shows), not the formula.
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile, XML and openpyxl errors: a damaged file
+            raise InputError(
+                "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a "
+                f"workbook ({type(exc).__name__}: {one_line(exc)}); open it in Excel and save it "
+                "again",
+                path,
+            ) from exc
+        try:
+            names = wb.sheetnames
+            _pick_sheet(names, sheet, path)
+            if sheet is not None:
+                ws = wb[sheet]
+            else:
+                visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
+                ws = (visible or wb.worksheets)[0]
+            # Some writers store wrong sheet dimensions; without them openpyxl reads every row.
+            ws.reset_dimensions()
+            # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
+            values = list(ws.iter_rows(min_row=1, values_only=True))
+            marks = _uncalculated(fh, ws.title, values)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(
+                "not a readable Excel workbook (xlsx): a sheet is damaged "
+                f"({type(exc).__name__}: {one_line(exc)}); open it in Excel and save it again",
+                path,
+            ) from exc
+        finally:
+            wb.close()
+    cells = [[cell_text(v) for v in r] for r in values]
+    return cells, {"format": "xlsx", "sheet": ws.title, "sheets": names, "formulas": marks}
+
+
+def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors: a damaged file
+        hint = (
+            " (a password-protected workbook? remove the password)"
+            if "encrypt" in str(exc).lower() or "find workbook" in str(exc).lower()
+            else ""
+        )
+        raise InputError(
+            f"not a readable Excel 97-2003 workbook (xls): {one_line(exc)}{hint}; open it in "
+            "Excel and save it as .xlsx",
+            path,
+        ) from exc
+    try:
+        names = book.sheet_names()
+        _pick_sheet(names, sheet, path)
+        ws = book.sheet_by_name(sheet) if sheet is not None else book.sheet_by_index(0)
+        cells = []
+        for r in range(ws.nrows):
+            row = []
+            for c in ws.row(r):
+                if c.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        when = xlrd.xldate.xldate_as_datetime(c.value, book.datemode)
+                    except (ValueError, OverflowError):
+                        when = c.value  # not a date Python can hold: keep the serial number
+                    row.append(cell_text(when))
+                elif c.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append(cell_text(bool(c.value)))
+                elif c.ctype == xlrd.XL_CELL_ERROR:
+                    row.append(xlrd.error_text_from_code.get(c.value, "#ERROR"))
+                else:
+                    row.append(cell_text(c.value))
+            cells.append(row)
+        return cells, {"format": "xls", "sheet": ws.name, "sheets": names}
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({one_line(exc)}); "
+            "open it in Excel and save it as .xlsx",
+            path,
+        ) from exc
+    finally:
+        book.release_resources()
+
+
+def workbook_cells(
+    path: Path, kind: str, sheet: str | None
+) -> tuple[list[list[str]], dict[str, Any]]:
+    """Cells of a workbook by its content (``kind``: ``"xlsx"`` or ``"xls"``, from its first
+    bytes), noting a wrong file name."""
+    cells, info = _xlsx_cells(path, sheet) if kind == "xlsx" else _xls_cells(path, sheet)
+    suffix = path.suffix.lower()
+    if suffix not in ((".xlsx", ".xlsm") if kind == "xlsx" else (".xls",)):
+        info["notes"] = [
+            f"the file is an Excel workbook ({kind}) named {suffix or 'without a suffix'}; read "
+            f"as {kind}"
+        ]
+        info["format"] = f"{kind} (named {suffix})"
+    return cells, info

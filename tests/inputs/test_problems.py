@@ -1,0 +1,57 @@
+"""The problems tables for the run report: order, types, skipped rows with all their reasons."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from coverage.errors import Problem
+from coverage.inputs.points import read_points
+from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.inputs.validation import validate_layer
+
+from .helpers import (
+    REG,
+)
+
+TIERS = ["centre", "subcentre", "point"]
+SERVICES = ["法律援助", "心理咨询", "职工书屋", "母婴室", "技能培训"]
+AREA = shapely.box(106.52, 29.57, 106.56, 29.595)
+
+
+@pytest.fixture(scope="module")
+def area() -> gpd.GeoDataFrame:
+    return gpd.read_file(REG / "study_area.geojson")
+
+
+def test_report_frames(area: gpd.GeoDataFrame) -> None:
+    path = REG / "facilities_faults.csv"
+    gdf, read_problems = read_points(path)
+    _, problems = validate_layer(gdf, path, role="facility", area=area, allowed_tiers=TIERS)
+    frame = problems_frame(read_problems + problems)
+    assert list(frame.columns) == ["file", "row", "field", "problem", "action"]
+    assert str(frame["row"].dtype) == "Int64"
+    assert frame["row"].tolist() == sorted(frame["row"].tolist())
+    skipped = skipped_rows(read_problems + problems)
+    assert skipped["row"].tolist() == [4, 5, 6, 7, 8, 9, 14, 18]
+    assert list(skipped.columns) == ["file", "row", "field", "problem"]
+    empty = problems_frame([])
+    assert list(empty.columns) == ["file", "row", "field", "problem", "action"] and empty.empty
+    assert skipped_rows([]).empty
+
+
+def test_problems_frame_puts_layer_problems_first() -> None:
+    ps = [
+        Problem("b.csv", 3, "x", "late"),
+        Problem("a.csv", 5, "x", "five"),
+        Problem("a.csv", None, "weight", "layer", action="kept"),
+        Problem("a.csv", 2, "x", "two"),
+    ]
+    frame = problems_frame(ps)
+    assert frame["problem"].tolist() == ["layer", "two", "five", "late"]
+    # Several reasons for one row are joined on one line.
+    both = skipped_rows([Problem("a.csv", 2, "经度", "bad"), Problem("a.csv", 2, "纬度", "worse")])
+    assert both.to_dict("records") == [
+        {"file": "a.csv", "row": 2, "field": "经度; 纬度", "problem": "bad; worse"}
+    ]

@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import settings
-from coverage.network import WalkNetwork, _csr_min
+from coverage.network.graph import WalkNetwork, _csr_min
 
 __all__ = [
     "Snapped",

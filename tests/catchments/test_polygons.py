@@ -141,3 +141,20 @@ def test_group_catchments_trace_the_union_of_each_group(hand):
         assert p.symmetric_difference(q).area < 1e-6
     with pytest.raises(ValueError, match="groups has 3 values for 4 sources"):
         catchments.group_catchments(net, r, groups[:3], bands_min=[1])
+
+
+def test_default_bands_and_walk_off_are_read_at_call_time(hand, line_net, monkeypatch):
+    from coverage import settings
+
+    src = routing.snap(line_net, hand.pts([(0, 0)]))
+    r = routing.reach(line_net, src, 150)
+    monkeypatch.setattr(settings, "bands_min", (1.0, 2.5))
+    monkeypatch.setattr(settings, "walk_off_m", 20.0)
+    c = catchments.catchments(line_net, r, method="exact", simplify_m=0)
+    assert list(c["band_min"]) == [1.0, 2.5]
+    # 2.5 min reach x = 0 … 150 (see the straight-line test), grown by 20 m: x = −20 … 170
+    minx, _, maxx, _ = c.geometry.iloc[1].bounds
+    assert (minx - hand.x0, maxx - hand.x0) == pytest.approx((-20, 170), abs=1e-6)
+    g = catchments.group_catchments(line_net, r, ["a"], method="exact", simplify_m=0)
+    assert list(g["band_min"]) == [1.0, 2.5]
+    assert g.geometry.iloc[1].symmetric_difference(c.geometry.iloc[1]).area < 1e-6

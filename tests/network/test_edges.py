@@ -236,3 +236,17 @@ def test_wuhan_network_loaded(wuhan_net, wuhan_edges_path):
     np.testing.assert_allclose(last, np.c_[net.x[v], net.y[v]], atol=0.01)
     # times at the default 4.5 km/h = 1.25 m/s
     np.testing.assert_allclose(net.edges["time_s"], net.edges["length"] / 1.25)
+
+
+def test_default_speed_and_steps_penalty_are_read_at_call_time(hand, monkeypatch):
+    from coverage import settings
+
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "residential"),
+        (1, 2, [(100, 0), (200, 0)], "steps"),
+    ]
+    monkeypatch.setattr(settings, "walk_speed_kmh", 3.6)  # 1 m/s: 100 m take 100 s
+    monkeypatch.setattr(settings, "steps_penalty", 3.0)
+    e = network.from_edges(hand.table(lines)).edges.set_index("highway")
+    assert e.loc["residential", "time_s"] == pytest.approx(100.0)
+    assert e.loc["steps", "time_s"] == pytest.approx(300.0)  # 100 s × 3

@@ -154,3 +154,17 @@ def test_osm_walk_rule_by_tag(tmp_path):
     assert sorted(hw.loc["pedestrian", "length"]) == pytest.approx(
         [25 * np.sqrt(5), 25 * np.sqrt(5) + 50], abs=0.02
     )
+
+
+def test_changed_walk_rule_applies_to_the_next_load(hand, monkeypatch):
+    from coverage import settings
+
+    spur = [(8, 9, [(200, 200), (300, 200)], "service")]
+    assert 9 in hand.net(hand.grid() + spur).node_ids  # a service road is walkable by default
+    # closing service roads must not be answered from the cache of the first load
+    monkeypatch.setattr(
+        settings, "non_walkable_highways", settings.non_walkable_highways | {"service"}
+    )
+    net = hand.net(hand.grid() + spur)
+    assert 9 not in net.node_ids
+    assert net.report["dropped_not_walkable"] == {"highway=service": 1}

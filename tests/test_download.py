@@ -31,8 +31,8 @@ import pytest
 from pyproj import Transformer
 
 from coverage import network
-from coverage.network import fetch
 from coverage.errors import NetworkError
+from coverage.network import fetch
 
 PLACE = "江北区, 重庆市, 中国"
 BBOX = (106.528, 29.578, 106.535, 29.583)  # west, south, east, north: around all the nodes

@@ -29,6 +29,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import load_sample, memory, table, timed, versions  # noqa: E402
 
 from coverage import catchments, routing  # noqa: E402
+from coverage.catchments.exact import _exact_catchments  # noqa: E402
+from coverage.catchments.grid import _grid_catchments  # noqa: E402
+from coverage.catchments.stretches import _incidence, _whole  # noqa: E402
 
 
 def nx_graph(net):
@@ -78,23 +81,23 @@ def breakdown(net, pts, bands, s) -> dict[str, float]:
     r = routing.reach(net, fs, max(bands) * 60.0)
     out["reach"] = time.perf_counter() - t
     t = time.perf_counter()
-    inc = catchments._incidence(net)
+    inc = _incidence(net)
     per_band = [catchments.reached_stretches(net, r, b * 60, inc) for b in bands]
     out["reached stretches (all sources at once)"] = time.perf_counter() - t
     ok = np.flatnonzero(fs.ok)
     w = s.walk.walk_off_m
     net.__dict__.pop("_grid_table", None)
     t = time.perf_counter()
-    catchments._grid_catchments(net, per_band, ok, w, 0.4 * w, None)
+    _grid_catchments(net, per_band, ok, w, 0.4 * w, None)
     out["grid: distance table + tracing (cold)"] = time.perf_counter() - t
     t = time.perf_counter()
-    catchments._grid_catchments(net, per_band, ok, w, 0.4 * w, None)
+    _grid_catchments(net, per_band, ok, w, 0.4 * w, None)
     out["grid: tracing (table reused)"] = time.perf_counter() - t
     t = time.perf_counter()
-    catchments._exact_catchments(net, per_band, ok, w, None)
+    _exact_catchments(net, per_band, ok, w, None)
     out["exact: cut + buffer + union (threads)"] = time.perf_counter() - t
     out["stretches"] = int(sum(len(p[0]) for p in per_band))
-    out["partial stretches"] = int(sum((~catchments._whole(p[2], p[3])).sum() for p in per_band))
+    out["partial stretches"] = int(sum((~_whole(p[2], p[3])).sum() for p in per_band))
     return out
 
 

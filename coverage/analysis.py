@@ -62,7 +62,7 @@ class Coverage:
     thresholds: dict[str, float]
     facility_snap: routing.Snapped | None = None
     demand_snap: routing.Snapped | None = None
-    circle_radius_m: float = settings.circle_radius_m
+    circle_radius_m: float = field(default_factory=lambda: settings.circle_radius_m)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -133,11 +133,11 @@ def evaluate(
     facilities: gpd.GeoDataFrame,
     demand: gpd.GeoDataFrame,
     *,
-    threshold_min: float = settings.threshold_min,
+    threshold_min: float | None = None,
     tier_threshold_min: Mapping[str, float] | None = None,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     include_access: bool = True,
-    circle_radius_m: float = settings.circle_radius_m,
+    circle_radius_m: float | None = None,
     subdistricts: gpd.GeoDataFrame | None = None,
     name_field: str = "name",
     services: Sequence[str] | None = None,
@@ -153,13 +153,16 @@ def evaluate(
     demand
         Points with a ``weight`` column (workers, residents).
     threshold_min, tier_threshold_min
-        Coverage threshold in minutes, and per-tier overrides.
+        Coverage threshold in minutes (default :data:`coverage.settings.threshold_min`), and
+        per-tier overrides.
     max_snap_m
-        Points farther than this from a walkable street are not routed (reported as unsnapped).
+        Points farther than this from a walkable street are not routed (reported as unsnapped);
+        default :data:`coverage.settings.max_snap_m`.
     include_access
         Count the straight-line walk between a point and its street.
     circle_radius_m
-        Radius of the naive straight-line circle coverage reported beside network coverage.
+        Radius of the naive straight-line circle coverage reported beside network coverage;
+        default :data:`coverage.settings.circle_radius_m`.
     subdistricts
         Optional polygons; demand gets the name (``name_field``) of the one containing it.
     services
@@ -169,20 +172,15 @@ def evaluate(
     -------
     Coverage
     """
+    threshold_min = settings.threshold_min if threshold_min is None else threshold_min
+    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
+    circle_radius_m = settings.circle_radius_m if circle_radius_m is None else circle_radius_m
     per_tier = dict(tier_threshold_min or {})
-    fac = facilities.reset_index(drop=True).copy()
-    dem = demand.reset_index(drop=True).copy()
-    if "tier" not in fac:
-        raise ValueError("facilities need a 'tier' column")
-    if "weight" not in dem:
-        raise ValueError("demand needs a 'weight' column")
-    fac["tier"] = fac["tier"].astype(str)
-    fac["fid"] = np.arange(len(fac))
+    fac, dem = _inputs(facilities, demand)
     tiers = tier_order(pd.unique(fac["tier"]).tolist())
     thresholds = {t: float(per_tier.get(t, threshold_min)) for t in tiers}
     f_limit = _threshold_of(fac["tier"].to_numpy(), threshold_min, per_tier)
     fac["threshold_min"] = f_limit
-    w = dem["weight"].to_numpy(dtype=float)
 
     fs = routing.snap(
         net, _projected(fac, net), max_dist_m=max_snap_m, include_access=include_access
@@ -204,30 +202,8 @@ def evaluate(
         times = _keep(times, ds.ok[times.indices])
     covers = _within(times, f_limit)
 
-    # Cross-coverage and per-facility reach.
-    cov_csc = covers.tocsc()
-    n_reach = np.diff(cov_csc.indptr)
-    dem["n_reach"] = n_reach
-    dem["covered"] = n_reach > 0
-    fac["demand_reached"] = np.diff(covers.indptr)
-    fac["workers_reached"] = np.asarray(covers.astype(float) @ w).ravel()
-
-    # Nearest facility of each tier, without a threshold (how far off the uncovered are).
-    fac_tier = fac["tier"].to_numpy()
-    nearest_any = np.full(len(dem), np.inf)
-    nearest_fid = np.full(len(dem), -1)
-    for tier in tiers:
-        idx = np.flatnonzero(fac_tier == tier)
-        best, who = routing.nearest_point_times(net, fs.take(idx), ds)
-        best = np.where(ds.ok, best / 60.0, np.inf)
-        dem[f"t_{tier}"] = best
-        tier_cov = np.asarray(covers[idx].sum(axis=0)).ravel() > 0
-        dem[f"covered_{tier}"] = tier_cov
-        better = best < nearest_any
-        nearest_any = np.where(better, best, nearest_any)
-        nearest_fid = np.where(better & (who >= 0), idx[np.maximum(who, 0)], nearest_fid)
-    dem["nearest_min"] = nearest_any
-    dem["nearest_fid"] = nearest_fid
+    _cross_coverage(fac, dem, covers)
+    _nearest_by_tier(net, fac, dem, fs, ds, covers, tiers)
 
     # The straight-line circle that many plans quote, beside the walking coverage.
     n_circle = circle_counts(_projected(fac, net), _projected(dem, net), circle_radius_m)
@@ -256,11 +232,68 @@ def evaluate(
     )
 
 
+def _inputs(
+    facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Copies of the inputs, checked, with string tiers and facility ids (``fid``)."""
+    fac = facilities.reset_index(drop=True).copy()
+    dem = demand.reset_index(drop=True).copy()
+    if "tier" not in fac:
+        raise ValueError("facilities need a 'tier' column")
+    if "weight" not in dem:
+        raise ValueError("demand needs a 'weight' column")
+    fac["tier"] = fac["tier"].astype(str)
+    fac["fid"] = np.arange(len(fac))
+    return fac, dem
+
+
+def _cross_coverage(
+    fac: gpd.GeoDataFrame, dem: gpd.GeoDataFrame, covers: sparse.csr_matrix
+) -> None:
+    """Set cross-coverage (``n_reach``, ``covered``) on ``dem`` and each facility's reach
+    (``demand_reached``, ``workers_reached``) on ``fac``."""
+    w = dem["weight"].to_numpy(dtype=float)
+    cov_csc = covers.tocsc()
+    n_reach = np.diff(cov_csc.indptr)
+    dem["n_reach"] = n_reach
+    dem["covered"] = n_reach > 0
+    fac["demand_reached"] = np.diff(covers.indptr)
+    fac["workers_reached"] = np.asarray(covers.astype(float) @ w).ravel()
+
+
+def _nearest_by_tier(
+    net: WalkNetwork,
+    fac: gpd.GeoDataFrame,
+    dem: gpd.GeoDataFrame,
+    fs: routing.Snapped,
+    ds: routing.Snapped,
+    covers: sparse.csr_matrix,
+    tiers: list[str],
+) -> None:
+    """Set ``t_<tier>``, ``covered_<tier>``, ``nearest_min`` and ``nearest_fid`` on ``dem``:
+    the nearest facility of each tier, without a threshold (how far off the uncovered are)."""
+    fac_tier = fac["tier"].to_numpy()
+    nearest_any = np.full(len(dem), np.inf)
+    nearest_fid = np.full(len(dem), -1)
+    for tier in tiers:
+        idx = np.flatnonzero(fac_tier == tier)
+        best, who = routing.nearest_point_times(net, fs.take(idx), ds)
+        best = np.where(ds.ok, best / 60.0, np.inf)
+        dem[f"t_{tier}"] = best
+        tier_cov = np.asarray(covers[idx].sum(axis=0)).ravel() > 0
+        dem[f"covered_{tier}"] = tier_cov
+        better = best < nearest_any
+        nearest_any = np.where(better, best, nearest_any)
+        nearest_fid = np.where(better & (who >= 0), idx[np.maximum(who, 0)], nearest_fid)
+    dem["nearest_min"] = nearest_any
+    dem["nearest_fid"] = nearest_fid
+
+
 def node_times(
     net: WalkNetwork,
     facilities: gpd.GeoDataFrame,
     *,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     include_access: bool = True,
     limit_min: float = np.inf,
 ) -> gpd.GeoDataFrame:
@@ -268,7 +301,8 @@ def node_times(
 
     One ``min_only`` multi-source Dijkstra per tier, so the cost barely grows with the number of
     facilities. Returns the nodes (network CRS) with ``t_<tier>`` (inf beyond ``limit_min`` or
-    unreachable) and ``nearest_<tier>`` (facility position, -1 if none).
+    unreachable) and ``nearest_<tier>`` (facility position, -1 if none). ``max_snap_m`` defaults
+    to :data:`coverage.settings.max_snap_m`.
     """
     fac = facilities.reset_index(drop=True)
     fs = routing.snap(

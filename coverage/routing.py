@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import settings
-from coverage.network import WalkNetwork, _csr_min
+from coverage.network.graph import WalkNetwork, _csr_min
 
 __all__ = [
     "Snapped",
@@ -75,13 +75,15 @@ def snap(
     net: WalkNetwork,
     points: gpd.GeoSeries | np.ndarray,
     *,
-    max_dist_m: float = settings.max_snap_m,
+    max_dist_m: float | None = None,
     include_access: bool = True,
 ) -> Snapped:
     """Snap points (in the network CRS) to the nearest position on a walkable segment.
 
-    Points farther than ``max_dist_m`` from every segment get ``edge = -1``.
+    Points farther than ``max_dist_m`` (default :data:`coverage.settings.max_snap_m`) from every
+    segment get ``edge = -1``.
     """
+    max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
     geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
     n = len(geoms)
     edge = np.full(n, -1, dtype=np.int64)

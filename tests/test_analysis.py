@@ -308,3 +308,20 @@ def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
     # Sources snap to the node's position on an edge: millimetre rounding, i.e. < 0.01 s.
     np.testing.assert_allclose(got[ids], np.array([ref[n] for n in ids]), atol=1e-2)
     assert len(ids) > 5_000  # a real share of the city
+
+
+def test_defaults_are_read_from_settings_at_call_time(hand, monkeypatch):
+    from coverage import settings
+
+    # one street 0–300 m at 1 m/s; the facility at 0, demand 5 m off the street at x = 150
+    net = hand.net([("A", "B", [(0, 0), (300, 0)], "residential")])
+    fac = gpd.GeoDataFrame({"tier": ["point"]}, geometry=list(hand.pts([(0, 0)])), crs=hand.crs)
+    dem = gpd.GeoDataFrame({"weight": [1.0]}, geometry=list(hand.pts([(150, 5)])), crs=hand.crs)
+    monkeypatch.setattr(settings, "threshold_min", 2.0)  # 120 s < 5 + 150 s
+    monkeypatch.setattr(settings, "circle_radius_m", 200.0)
+    cov = analysis.evaluate(net, fac, dem)
+    assert cov.thresholds == {"point": 2.0} and cov.circle_radius_m == 200.0
+    assert not cov.demand["covered"].iloc[0] and cov.demand["covered_circle"].iloc[0]
+    assert cov.demand["nearest_min"].iloc[0] == pytest.approx(155 / 60)
+    monkeypatch.setattr(settings, "max_snap_m", 4.0)  # the demand is 5 m off: not snapped
+    assert not analysis.evaluate(net, fac, dem).demand["snapped"].iloc[0]

@@ -32,6 +32,7 @@ from pyproj import Transformer
 
 from coverage import network
 from coverage.errors import NetworkError
+from coverage.network import fetch
 
 PLACE = "江北区, 重庆市, 中国"
 BBOX = (106.528, 29.578, 106.535, 29.583)  # west, south, east, north: around all the nodes
@@ -365,7 +366,7 @@ def test_cached_network_needs_no_writable_folder(fake_osm, tmp_path, monkeypatch
     def no_writing(folder: Path) -> None:
         pytest.fail(f"a cached network must not need a writable folder ({folder})")
 
-    monkeypatch.setattr(network, "_writable_cache", no_writing)
+    monkeypatch.setattr(fetch, "_writable_cache", no_writing)
     _check_network(network.download(bbox=BBOX, cache_dir=tmp_path))
 
 

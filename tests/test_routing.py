@@ -87,6 +87,14 @@ def test_snap_accepts_arrays_and_empty(hand, grid_net):
     assert routing.reach(grid_net, empty, 100).times.shape == (0, 9)
 
 
+def test_default_snap_distance_is_read_at_call_time(hand, grid_net, monkeypatch):
+    from coverage import settings as defaults
+
+    monkeypatch.setattr(defaults, "max_snap_m", 4.0)
+    s = routing.snap(grid_net, hand.pts([(30, -5), (30, -3)]))  # 5 m and 3 m off the street
+    assert s.ok.tolist() == [False, True]
+
+
 # --------------------------------------------------------------------------------------------
 # reach / nearest on the grid
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,52 @@
+"""One place for the heavy libraries imported only when a feature needs them.
+
+osmnx, osmium and matplotlib take seconds to import and most runs need only some of them, so they
+are imported on first use, through :func:`import_optional`: a missing one is then one clear line
+naming the package, what needed it and how to install it, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from coverage.errors import CoverageError
+
+__all__ = ["MissingDependency", "import_optional"]
+
+
+class MissingDependency(CoverageError, ImportError):
+    """A library a feature needs is not installed (also an ``ImportError``, for code that
+    catches failed imports as such)."""
+
+
+def import_optional(name: str, purpose: str, package: str | None = None) -> ModuleType:
+    """Import a module that only some features need.
+
+    Parameters
+    ----------
+    name
+        The module, e.g. ``"osmnx"`` or ``"osmium.osm.mutable"``.
+    purpose
+        What needs it, for the message: ``"reading .osm.pbf files"``.
+    package
+        The name to install, when it differs from the top-level module (``"osmium"`` installs
+        ``osmium``; ``"PyYAML"`` would install ``yaml``).
+
+    Returns
+    -------
+    ModuleType
+
+    Raises
+    ------
+    MissingDependency
+        When the module (or a library it needs) cannot be imported.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pip = package or name.split(".")[0]
+        raise MissingDependency(
+            f"{purpose} needs the Python package '{pip}', which is not installed or does not "
+            f"import ({exc}); install it with: pip install {pip}"
+        ) from exc

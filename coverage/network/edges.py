@@ -1,0 +1,279 @@
+"""Street edge tables (GeoParquet, GeoPackage, osmnx's edge GeoDataFrame) into a walking network.
+
+:func:`from_edges` is where every loader ends: it checks the table, keeps the walkable segments,
+applies the one-way rules for walkers, merges the two rows of a street walked both ways, orients
+every geometry from ``u`` to ``v`` and keeps one connected component.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from coverage import settings
+from coverage.errors import NetworkError
+from coverage.network.graph import WalkNetwork, largest_component
+from coverage.network.walkable import _first_tag, _truthy, _walkable_mask
+
+__all__ = ["from_edges", "read_edge_table"]
+
+
+def read_edge_table(path: str | Path) -> gpd.GeoDataFrame:
+    """Read a GeoParquet/GeoPackage/… street edge table."""
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".geoparquet"):
+        return gpd.read_parquet(path)
+    return gpd.read_file(path)
+
+
+def from_edges(
+    edges: gpd.GeoDataFrame,
+    *,
+    speed_kmh: float | None = None,
+    steps_penalty: float | None = None,
+    component: str = "strong",
+    source: str = "edge table",
+) -> WalkNetwork:
+    """Build a :class:`WalkNetwork` from a street edge table.
+
+    Parameters
+    ----------
+    edges
+        GeoDataFrame with ``u``, ``v`` and LineString geometries; optional ``key``, ``highway``,
+        ``oneway``, ``foot``, ``access`` columns (OSM tags, as osmnx writes them).
+    speed_kmh
+        Walking speed; default :data:`coverage.settings.walk_speed_kmh`.
+    steps_penalty
+        Multiplier on the time of ``highway=steps`` segments; default
+        :data:`coverage.settings.steps_penalty`.
+    component
+        ``"strong"`` or ``"weak"``: which largest connected component to keep; ``"all"`` keeps
+        everything.
+    source
+        Name of the input, used in messages.
+
+    Returns
+    -------
+    WalkNetwork
+    """
+    speed_kmh = settings.walk_speed_kmh if speed_kmh is None else speed_kmh
+    steps_penalty = settings.steps_penalty if steps_penalty is None else steps_penalty
+    if speed_kmh <= 0:
+        raise NetworkError(f"walking speed must be positive, got {speed_kmh} km/h")
+    edges, n_in = _checked_lines(edges, source)
+
+    keep, dropped = _walkable_mask(edges)
+    edges = edges[keep]
+    edges = edges[edges["u"] != edges["v"]] if (edges["u"] == edges["v"]).any() else edges
+    if (n_loops := int(keep.sum()) - len(edges)) > 0:
+        dropped["self-loops"] = n_loops
+
+    highway = (
+        edges["highway"].map(_first_tag) if "highway" in edges else pd.Series("", index=edges.index)
+    )
+    edges, oneway = _one_way_for_walkers(edges, highway)
+    has_twin, drop_twin = _reciprocal_rows(edges)
+    edges = edges[~drop_twin]
+    oneway = oneway[~drop_twin] & ~has_twin[~drop_twin]
+    highway = highway[~drop_twin]
+
+    net = _network(edges, highway, oneway, speed_kmh / 3.6, steps_penalty, source)
+    if component != "all":
+        net = largest_component(net, strong=component == "strong")
+    net.report.update(
+        {
+            "segments_in": n_in,
+            "dropped_not_walkable": dropped,
+            "reciprocal_rows_merged": int(drop_twin.sum()),
+            "one_way_for_walkers": int(oneway.sum()),
+        }
+    )
+    return net
+
+
+def _checked_lines(edges: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame, int]:
+    """The table's line rows, in a metric CRS, one LineString each, and how many rows had a
+    geometry; a table that cannot be a street network is refused, naming the first bad row."""
+    missing = [c for c in ("u", "v") if c not in edges.columns]
+    if missing:
+        raise NetworkError(f"{source}: edge table lacks column(s) {missing}; need u, v, geometry")
+    if edges.crs is None:
+        raise NetworkError(f"{source}: edge table has no CRS")
+    edges = edges.reset_index(drop=edges.index.names == [None])
+    present = edges.geometry.notna().to_numpy() & ~edges.geometry.is_empty.to_numpy()
+    kinds = edges.geom_type.to_numpy()
+    lines = np.isin(kinds, ["LineString", "MultiLineString"])
+    if (bad := np.flatnonzero(present & ~lines)).size:
+        raise NetworkError(
+            f"{source}: row {bad[0] + 1} has a {kinds[bad[0]]} geometry; street segments must be "
+            f"lines ({bad.size} such row(s))"
+        )
+    edges = edges[present]
+    n_in = len(edges)
+    if n_in == 0:
+        raise NetworkError(f"{source}: no street segments")
+    crs = CRS.from_user_input(edges.crs)
+    if crs.is_geographic:
+        edges = edges.to_crs(edges.estimate_utm_crs())
+    elif (epsg := crs.to_epsg(min_confidence=70)) is not None:
+        edges = edges.set_crs(
+            epsg, allow_override=True
+        )  # a plain EPSG code reads better in outputs
+    edges = edges.explode(index_parts=False) if (edges.geom_type != "LineString").any() else edges
+    return edges, n_in
+
+
+def _one_way_for_walkers(
+    edges: gpd.GeoDataFrame, highway: pd.Series
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """Which segments walkers may use one way only; rows one-way against their drawing
+    direction are flipped (``u``, ``v`` and geometry) so that ``u → v`` is the permitted way."""
+    pedestrian = highway.isin(settings.pedestrian_highways).to_numpy()
+    oneway = (
+        edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)
+    )
+    # oneway=-1 / reverse (raw OSM tags in an edge table): one-way AGAINST the drawing direction.
+    backward = (
+        edges["oneway"].map(_first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
+        if "oneway" in edges
+        else np.zeros(len(edges), bool)
+    )
+    oneway = oneway | backward
+    if "oneway:foot" in edges:
+        foot_ow = edges["oneway:foot"].map(_first_tag).str.lower()
+        foot_back = foot_ow.isin(["-1", "reverse"]).to_numpy()
+        given = foot_ow.isin(["yes", "no"]).to_numpy() | foot_back
+        oneway = np.where(given, foot_ow.eq("yes").to_numpy() | foot_back, oneway & pedestrian)
+        backward = np.where(given, foot_back, backward)
+    else:
+        # On roads `oneway` binds vehicles, not walkers; on footways it binds walkers too.
+        oneway = oneway & pedestrian
+    if (flip := oneway & backward).any():
+        # Flip such rows so that u → v (and the geometry) runs the permitted way.
+        u0, v0 = edges["u"].to_numpy(), edges["v"].to_numpy()
+        geoms0 = edges.geometry.values.copy()
+        geoms0[flip] = shapely.reverse(geoms0[flip])
+        edges = edges.assign(u=np.where(flip, v0, u0), v=np.where(flip, u0, v0))
+        edges[edges.geometry.name] = geoms0
+    return edges, oneway
+
+
+def _reciprocal_rows(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with a reciprocal twin, and the twin of each pair to drop.
+
+    Reciprocal rows (u,v)/(v,u) of a bidirectional graph are one street walked both ways.
+    They are matched by length and midpoint, not by edge key: osmnx numbers parallel edges per
+    direction, so the two rows of one street get different keys when a one-way road also
+    joins u to v (u→v: road 0, street 1; v→u: street 0).
+    """
+    pair = pd.DataFrame({"u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()})
+    pair["L"] = edges.geometry.length.round(1).to_numpy()
+    mid = shapely.line_interpolate_point(edges.geometry.values, 0.5, normalized=True)
+    pair["mx"] = shapely.get_x(mid).round(1)
+    pair["my"] = shapely.get_y(mid).round(1)
+    cols = ["u", "v", "L", "mx", "my"]
+    fwd = pd.MultiIndex.from_frame(pair[cols])
+    bwd = pd.MultiIndex.from_frame(pair[["v", "u", "L", "mx", "my"]].set_axis(cols, axis=1))
+    has_twin = bwd.isin(fwd)
+    drop_twin = has_twin & (pair["u"].to_numpy() > pair["v"].to_numpy())
+    return has_twin, drop_twin
+
+
+def _network(
+    edges: gpd.GeoDataFrame,
+    highway: pd.Series,
+    oneway: np.ndarray,
+    speed: float,
+    steps_penalty: float,
+    source: str,
+) -> WalkNetwork:
+    """The network of the kept rows: geometries oriented u → v, nodes numbered, times set."""
+    reverse, pos = _orient(edges)
+    geoms = edges.geometry.values.copy()
+    geoms[reverse] = shapely.reverse(geoms[reverse])
+    node_ids = pos.index.to_numpy()
+    index_of = pd.Series(np.arange(len(node_ids)), index=node_ids)
+    length = shapely.length(geoms)
+    penalty = np.where(highway.to_numpy() == "steps", steps_penalty, 1.0)
+    out = gpd.GeoDataFrame(
+        {
+            "u": edges["u"].to_numpy(),
+            "v": edges["v"].to_numpy(),
+            "key": edges["key"].to_numpy() if "key" in edges else 0,
+            "u_idx": index_of.loc[edges["u"].to_numpy()].to_numpy(),
+            "v_idx": index_of.loc[edges["v"].to_numpy()].to_numpy(),
+            "highway": highway.to_numpy(),
+            "length": length,
+            "time_s": length / speed * penalty,
+            "two_way": ~oneway,
+        },
+        geometry=geoms,
+        crs=edges.crs,
+    )
+    if "name" in edges:
+        out["name"] = edges["name"].map(_first_tag).to_numpy()
+    return WalkNetwork(
+        out, node_ids, pos["x"].to_numpy(float), pos["y"].to_numpy(float), speed, {"source": source}
+    )
+
+
+def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Flag edges whose geometry runs v→u and return node coordinates.
+
+    Edge tables from undirected osmnx graphs store geometries in either direction. A node's true
+    position is the end point shared by all its edges, so it is the most frequent candidate.
+    """
+    geoms = edges.geometry.values
+    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    u = edges["u"].to_numpy()
+    v = edges["v"].to_numpy()
+    cand = pd.DataFrame(
+        {
+            "node": np.concatenate([u, u, v, v]),
+            "x": np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
+            "y": np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
+        }
+    )
+    counts = cand.groupby(["node", "x", "y"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["node", "n"], ascending=[True, False])
+    best = counts.drop_duplicates("node", keep="first").set_index("node")
+    second_n = counts.groupby("node")["n"].nth(1)
+    second_n = pd.Series(second_n.to_numpy(), index=counts.loc[second_n.index, "node"].to_numpy())
+    ambiguous = best["n"].to_numpy() <= second_n.reindex(best.index).fillna(0).to_numpy()
+    resolved = pd.Series(~ambiguous, index=best.index)
+
+    def dist(p: npt.NDArray[np.float64], nodes: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        b = best.loc[nodes]
+        bx = np.asarray(b["x"], dtype=np.float64)
+        by = np.asarray(b["y"], dtype=np.float64)
+        return np.hypot(p[:, 0] - bx, p[:, 1] - by)
+
+    u_ok = resolved.loc[u].to_numpy()
+    v_ok = resolved.loc[v].to_numpy()
+    rev_u = dist(first, u) > dist(last, u)  # first point is not at u
+    rev_v = dist(last, v) > dist(first, v)  # last point is not at v
+    reverse = np.where(u_ok, rev_u, np.where(v_ok, rev_v, False))
+    start = np.where(reverse[:, None], last, first)
+    end = np.where(reverse[:, None], first, last)
+    pos = pd.DataFrame(
+        {
+            "node": np.concatenate([u, v]),
+            "x": np.concatenate([start[:, 0], end[:, 0]]),
+            "y": np.concatenate([start[:, 1], end[:, 1]]),
+            "ok": np.concatenate([u_ok, v_ok]),
+        }
+    )
+    # Resolved nodes keep their consensus position; dead ends take it from their oriented edge.
+    pos = pos.sort_values("ok", ascending=False).drop_duplicates("node").set_index("node")
+    good = resolved[resolved].index
+    pos.loc[good, "x"] = best.loc[good, "x"].to_numpy()
+    pos.loc[good, "y"] = best.loc[good, "y"].to_numpy()
+    return reverse, pos[["x", "y"]]

@@ -1,0 +1,164 @@
+"""Walking networks and area boundaries from OpenStreetMap over the internet (osmnx: Overpass and
+Nominatim), cached on disk so that the second run needs no internet."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from coverage import settings
+from coverage.errors import NetworkError
+from coverage.network._ox import osmnx, osmnx_settings, simplify
+from coverage.network.formats import _reason
+from coverage.network.graph import WalkNetwork
+from coverage.network.graphml import from_graph
+
+__all__ = ["download", "geocode_area"]
+
+log = logging.getLogger(__name__)
+
+
+def _writable_cache(folder: Path) -> None:
+    """Fail before a download whose result could not be cached (the download would be lost)."""
+    hint = "set network.cache_dir in the scenario to a folder you can write to"
+    if folder.exists() and not folder.is_dir():
+        raise NetworkError(f"{folder}: the network cache folder is a file, not a folder; {hint}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise NetworkError(
+            f"{folder}: cannot write the network cache there ({exc.strerror or exc}); {hint}"
+        ) from exc
+
+
+def _save_cache(cache: Path, write: Callable[[Path], Any]) -> None:
+    """Write a cache file atomically (``write`` to a temporary name, then rename)."""
+    tmp = cache.with_name(cache.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(cache)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NetworkError(
+            f"{cache}: cannot save the downloaded data in the cache ({exc.strerror or exc}); "
+            "free some space, or set network.cache_dir in the scenario to another folder"
+        ) from exc
+
+
+def _read_cache(cache: Path, read: Callable[[Path], Any]) -> Any:
+    """Read a cache file; a damaged one is named, with the way out."""
+    try:
+        return read(cache)
+    except Exception as exc:
+        raise NetworkError(
+            f"{cache}: the cached download is unreadable ({_reason(exc)}); delete the file to "
+            "download it again"
+        ) from exc
+
+
+def _download_key(query: dict[str, Any]) -> str:
+    return hashlib.sha1(json.dumps(query, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[
+        :16
+    ]
+
+
+def download(
+    *,
+    place: str | None = None,
+    polygon: shapely.Geometry | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    cache_dir: str | Path | None = None,
+    **kwargs: Any,
+) -> WalkNetwork:
+    """Download a walking network through osmnx (Overpass), cached as GraphML.
+
+    Give exactly one of ``place`` (a name Nominatim knows, e.g. ``"江北区, 重庆市, 中国"``),
+    ``polygon`` (WGS-84) or ``bbox`` (west, south, east, north). The second call with the same
+    query reads the cached GraphML and needs no internet. ``cache_dir`` defaults to
+    :data:`coverage.settings.cache_folder`; ``kwargs`` go to :func:`~coverage.network.from_edges`.
+    """
+    cache_dir = settings.cache_folder if cache_dir is None else cache_dir
+    ox = osmnx()
+    given = [q is not None for q in (place, polygon, bbox)]
+    if sum(given) != 1:
+        raise NetworkError("download needs exactly one of place, polygon or bbox")
+    query = {
+        "place": place,
+        "bbox": list(bbox) if bbox else None,
+        "polygon": shapely.to_wkt(polygon, rounding_precision=6) if polygon is not None else None,
+        "network_type": "walk",
+    }
+    cache = Path(cache_dir) / f"walk-{_download_key(query)}.graphml"
+    what = place or (f"bbox {list(bbox)}" if bbox else "the area polygon")
+    kwargs.setdefault("source", f"osmnx download {place or bbox or 'polygon'}")
+    if cache.is_file():
+        log.info("using cached network %s", cache)
+        G = _read_cache(cache, ox.load_graphml)
+    else:
+        _writable_cache(Path(cache_dir))
+        try:
+            G = simplify(_graph_from_osm(cache_dir, place, polygon, bbox))
+        except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
+            raise NetworkError(
+                f"download of the walking network failed ({what}; the first run needs internet, "
+                f"later runs use the cache in {cache_dir}): {_reason(exc)}"
+            ) from exc
+        _save_cache(cache, lambda p: ox.save_graphml(G, p))
+    return from_graph(G, **kwargs)
+
+
+def _graph_from_osm(
+    cache_dir: str | Path,
+    place: str | None,
+    polygon: shapely.Geometry | None,
+    bbox: tuple[float, float, float, float] | None,
+) -> Any:
+    """The unsimplified walk graph of exactly one of ``place``, ``polygon``, ``bbox``."""
+    with osmnx_settings(cache_dir) as ox:
+        if place is not None:
+            return ox.graph_from_place(place, network_type="walk", retain_all=True, simplify=False)
+        if polygon is not None:
+            return ox.graph_from_polygon(
+                polygon, network_type="walk", retain_all=True, simplify=False
+            )
+        assert bbox is not None  # exactly one of the three is given (checked by the caller)
+        return ox.graph_from_bbox(bbox, network_type="walk", retain_all=True, simplify=False)
+
+
+def geocode_area(place: str, cache_dir: str | Path | None = None) -> shapely.Geometry:
+    """The boundary polygon (WGS-84) of a place name, via osmnx/Nominatim, cached on disk.
+
+    Used as the study area when a scenario names a place but no area file; the second run reads
+    the cached GeoJSON and needs no internet. ``cache_dir`` defaults to
+    :data:`coverage.settings.cache_folder`.
+    """
+    cache_dir = settings.cache_folder if cache_dir is None else cache_dir
+    cache = Path(cache_dir) / f"area-{_download_key({'place': place})}.geojson"
+    if cache.is_file():
+        gdf = _read_cache(cache, lambda p: gpd.read_file(p).to_crs(4326))
+        return shapely.union_all(gdf.geometry.values)
+    _writable_cache(Path(cache_dir))
+    osmnx()  # a missing osmnx is said as such, not as a failed geocoding
+    try:
+        with osmnx_settings(cache_dir) as ox:
+            gdf = ox.geocode_to_gdf(place)
+    except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
+        raise NetworkError(
+            f"could not find the boundary of '{place}' (the first run needs internet; later runs "
+            f"use the cache in {cache_dir}): {_reason(exc)}"
+        ) from exc
+    kinds = set(gdf.geom_type)
+    if not kinds <= {"Polygon", "MultiPolygon"}:
+        raise NetworkError(f"'{place}' geocodes to {sorted(kinds)}, not an area; give [area] path")
+    _save_cache(cache, lambda p: gdf[["geometry"]].to_file(p, driver="GeoJSON"))
+    return shapely.union_all(gdf.geometry.values)

@@ -1,0 +1,59 @@
+"""Network file formats by name, and parser errors turned into one line naming the file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from coverage.errors import CoverageError, NetworkError
+
+__all__ = ["EDGE_TABLE_SUFFIXES", "OSM_SUFFIXES", "GRAPHML_SUFFIXES"]
+
+EDGE_TABLE_SUFFIXES = (".parquet", ".geoparquet", ".gpkg", ".shp", ".geojson", ".json", ".fgb")
+OSM_SUFFIXES = (".osm", ".osm.bz2", ".xml", ".osm.pbf", ".pbf")
+GRAPHML_SUFFIXES = (".graphml",)
+
+
+def _kind(path: Path) -> str:
+    """The file format a network file's name promises, for messages."""
+    name = path.name.lower()
+    for suffixes, kind in (
+        ((".parquet", ".geoparquet"), "GeoParquet"),
+        ((".gpkg",), "GeoPackage"),
+        ((".shp",), "Shapefile"),
+        ((".geojson", ".json"), "GeoJSON"),
+        ((".fgb",), "FlatGeobuf"),
+        (GRAPHML_SUFFIXES, "GraphML"),
+        ((".pbf",), "OSM PBF"),
+        ((".bz2",), "bzip2-compressed OSM XML"),
+        ((".osm", ".xml"), "OSM XML"),
+    ):
+        if name.endswith(suffixes):
+            return kind
+    return "network"
+
+
+def _reason(exc: BaseException) -> str:
+    """A parser's error on one short line (GDAL and pyarrow messages span several)."""
+    text = " ".join(str(exc).split()) or "no details"
+    if len(text) > 200:
+        text = text[:199] + "…"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _parse(reader: Callable[..., Any], path: Path, *args: Any, name: Path | None = None) -> Any:
+    """Run a file parser; turn its errors (XML, GDAL, osmium, osmnx…) into a one-line
+    NetworkError naming the file (``name`` when ``path`` is a temporary copy).
+
+    Our own errors pass unchanged: they say what is wrong already (a missing library is no
+    corrupt file)."""
+    try:
+        return reader(path, *args)
+    except CoverageError:
+        raise
+    except Exception as exc:
+        shown = name or path
+        raise NetworkError(
+            f"{shown}: not a readable {_kind(shown)} file, truncated or corrupt? ({_reason(exc)})"
+        ) from exc

@@ -1,0 +1,36 @@
+"""osmnx street graphs (downloaded, read from OSM XML, or saved as GraphML) into a walking
+network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from coverage.errors import NetworkError
+from coverage.network._ox import osmnx
+from coverage.network.edges import from_edges
+from coverage.network.formats import _parse, _reason
+from coverage.network.graph import WalkNetwork
+
+__all__ = ["from_graph"]
+
+
+def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
+    """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
+    ox = osmnx()
+    source = kwargs.get("source", "graph")
+    if G.number_of_edges() == 0:
+        raise NetworkError(f"{source}: the graph has no edges")
+    try:
+        edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
+    except Exception as exc:  # a GraphML that osmnx did not write: nodes without x/y, no crs…
+        raise NetworkError(
+            f"{source}: not an osmnx street graph (nodes need x, y and the graph a crs; "
+            f"{_reason(exc)})"
+        ) from exc
+    return from_edges(edges, **kwargs)
+
+
+def _read_graphml(path: Path, **kwargs: Any) -> WalkNetwork:
+    """Read a GraphML file osmnx wrote (``kwargs`` as for :func:`from_graph`)."""
+    return from_graph(_parse(osmnx().load_graphml, path), **kwargs)

@@ -1,0 +1,38 @@
+"""Load a walking network from a file, choosing the reader by the file's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from coverage.errors import NetworkError
+from coverage.network.edges import from_edges, read_edge_table
+from coverage.network.formats import EDGE_TABLE_SUFFIXES, GRAPHML_SUFFIXES, OSM_SUFFIXES, _parse
+from coverage.network.graph import WalkNetwork
+from coverage.network.graphml import _read_graphml
+from coverage.network.osm import read_osm
+
+__all__ = ["load"]
+
+
+def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
+    """Load a walking network from a file, choosing the reader by its suffix.
+
+    ``kwargs`` go to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
+    ``component``, ``source``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise NetworkError(f"network file not found: {path}")
+    name = path.name.lower()
+    kwargs.setdefault("source", str(path))
+    if name.endswith(GRAPHML_SUFFIXES):
+        return _read_graphml(path, **kwargs)
+    if name.endswith(OSM_SUFFIXES):
+        return read_osm(path, **kwargs)
+    if name.endswith(EDGE_TABLE_SUFFIXES):
+        return from_edges(_parse(read_edge_table, path), **kwargs)
+    raise NetworkError(
+        f"{path}: unknown network format; use .osm/.osm.bz2/.osm.pbf, .graphml, "
+        "or an edge table (.parquet/.gpkg/.shp/.geojson)"
+    )

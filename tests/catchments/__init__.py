@@ -1,0 +1,1 @@
+"""Tests of coverage.catchments, one module per module of the package."""

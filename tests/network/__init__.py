@@ -1,0 +1,1 @@
+"""Tests of coverage.network, one module per module of the package."""

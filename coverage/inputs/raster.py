@@ -218,10 +218,11 @@ def read_raster_demand(
         extent = shapely.box(*src.bounds)
     covered = shapely.area(shapely.intersection(area_src, extent)) / shapely.area(area_src)
     status = _status(values, nodata)
-    origin = transform * (c0, r0)
-    win_t = Affine(transform.a, 0.0, origin[0], 0.0, transform.e, origin[1])
+    # Affine arithmetic spelled out: affine 3 deprecates `*` and older versions lack `@`.
+    a, e = transform.a, transform.e
+    win_t = Affine(a, 0.0, transform.c + a * c0, 0.0, e, transform.f + e * r0)
     kx, ky = _split(source, win_t, values.shape, max_cell_m)
-    fine_t = win_t * Affine.scale(1 / kx, 1 / ky)
+    fine_t = Affine(a / kx, 0.0, win_t.c, 0.0, e / ky, win_t.f)
     h, w = values.shape
     share, cut_idx, cut_xy = _shares(area_src, fine_t, (h * ky, w * kx))
     cell_share = share.reshape(h, ky, w, kx).sum(axis=(1, 3)) / (kx * ky)
@@ -303,8 +304,8 @@ def _window(
     c0, c1 = max(math.floor(cols[0] + eps), 0), min(math.ceil(cols[1] - eps), width)
     r0, r1 = max(math.floor(rows[0] + eps), 0), min(math.ceil(rows[1] - eps), height)
     if c0 >= c1 or r0 >= r1:
-        left, top = t * (0, 0)
-        right, bottom = t * (width, height)
+        left, top = t.c, t.f
+        right, bottom = t.c + t.a * width, t.f + t.e * height
         raise InputError(
             f"the raster (x {min(left, right):g}…{max(left, right):g}, y "
             f"{min(top, bottom):g}…{max(top, bottom):g}) does not cover the area (x {x0:g}…"
@@ -331,7 +332,7 @@ def _split(
 ) -> tuple[int, int]:
     """Sub-cells across and down so that no sub-cell side exceeds ``max_cell_m``."""
     if source.crs.is_geographic:
-        lon, lat = t * (shape[1] / 2, shape[0] / 2)
+        lon, lat = t.c + t.a * shape[1] / 2, t.f + t.e * shape[0] / 2
         geod = source.crs.get_geod() or Geod(ellps="WGS84")
         dx, dy = abs(t.a), abs(t.e)
         width = geod.inv(lon - dx / 2, lat, lon + dx / 2, lat)[2]

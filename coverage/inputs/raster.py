@@ -189,11 +189,69 @@ def read_raster_demand(
     ...                      select={"adcode": 420103}).geometry.iloc[0]
     >>> points, report = read_raster_demand("wuhan_worldpop_adults.tif", area)
     >>> round(report.total_weight, -3)
-    373000.0
+    374000.0
     """
     path = Path(path)
     _check_options(path, scale, kind, max_cell_m)
     area_wgs = _area(area)
+    grid = _read_window(path, area_wgs, band, crs)
+    values, status, t = grid.values, _status(grid.values, grid.nodata), grid.transform
+    kx, ky = _split(grid.source, t, values.shape, max_cell_m)
+    # Affine arithmetic spelled out: affine 3 deprecates `*` and older versions lack `@`.
+    fine_t = Affine(t.a / kx, 0.0, t.c, 0.0, t.e / ky, t.f)
+    h, w = values.shape
+    share, cut_idx, cut_xy = _shares(grid.area, fine_t, (h * ky, w * kx))
+    cell_share = share.reshape(h, ky, w, kx).sum(axis=(1, 3)) / (kx * ky)
+    inside = cell_share > 0
+    used = inside & (status == _PEOPLE)
+    points = _points(values, used, share, (kx, ky), fine_t, cut_idx, cut_xy, scale)
+    lon, lat = grid.source.to_wgs84(points["x"], points["y"])
+    gdf = gpd.GeoDataFrame(
+        {
+            "weight": points["weight"],
+            "kind": kind,
+            "share": points["share"],
+            "cell_row": points["row"] + grid.offset[0],
+            "cell_col": points["col"] + grid.offset[1],
+        },
+        geometry=gpd.points_from_xy(lon, lat),
+        crs=4326,
+    )
+    negative = inside & (status == _NEGATIVE)
+    report = RasterReport(
+        path=str(path),
+        band=band,
+        kind=kind,
+        crs=grid.source.label,
+        cells_read=int(values.size),
+        cells_in_area=int(inside.sum()),
+        cells_used=int(used.sum()),
+        cells_empty=int((inside & (status == _ZERO)).sum()),
+        points=len(gdf),
+        split=(kx, ky),
+        total_weight=float(gdf["weight"].sum()),
+        skipped={k: int((inside & (status == c)).sum()) for c, k in _REASONS.items()},
+        negative_people=float((np.abs(values[negative]) * cell_share[negative]).sum() * scale),
+        area_covered=grid.covered,
+    )
+    return gdf, report
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """The window of the raster read: values, nodata mask and where they are."""
+
+    values: np.ndarray  # float64
+    nodata: np.ndarray  # bool
+    transform: Affine  # of the window
+    offset: tuple[int, int]  # row, column of the window's first cell in the raster
+    source: SourceCRS
+    area: shapely.Geometry  # the area in the raster's coordinates
+    covered: float  # share of the area inside the raster's extent
+
+
+def _read_window(path: Path, area_wgs: shapely.Geometry, band: int, crs: str | int | None) -> _Grid:
+    """Read the band's cells over the area's bounding box (and only those)."""
     if not path.exists():
         raise InputError("file not found", path)
     try:
@@ -205,60 +263,20 @@ def read_raster_demand(
             raise InputError(
                 f"no band {band}; the raster has {src.count} band(s)", path, field="band"
             )
-        transform = src.transform
-        if transform.b or transform.d:
+        t = src.transform
+        if t.b or t.d:
             raise InputError("rotated or sheared grids are not supported; warp it first", path)
         file_crs = src.crs.to_wkt() if src.crs else None
         source = resolve_crs(crs, file_crs, path, bounds=tuple(src.bounds))
-        area_src = shapely.make_valid(source.geometry_from_wgs84(area_wgs))
-        r0, r1, c0, c1 = _window(transform, src.width, src.height, area_src, path)
+        area = shapely.make_valid(source.geometry_from_wgs84(area_wgs))
+        r0, r1, c0, c1 = _window(t, src.width, src.height, area, path)
         window = Window(c0, r0, c1 - c0, r1 - r0)
         values = src.read(band, window=window).astype(float)
         nodata = src.read_masks(band, window=window) == 0
         extent = shapely.box(*src.bounds)
-    covered = shapely.area(shapely.intersection(area_src, extent)) / shapely.area(area_src)
-    status = _status(values, nodata)
-    # Affine arithmetic spelled out: affine 3 deprecates `*` and older versions lack `@`.
-    a, e = transform.a, transform.e
-    win_t = Affine(a, 0.0, transform.c + a * c0, 0.0, e, transform.f + e * r0)
-    kx, ky = _split(source, win_t, values.shape, max_cell_m)
-    fine_t = Affine(a / kx, 0.0, win_t.c, 0.0, e / ky, win_t.f)
-    h, w = values.shape
-    share, cut_idx, cut_xy = _shares(area_src, fine_t, (h * ky, w * kx))
-    cell_share = share.reshape(h, ky, w, kx).sum(axis=(1, 3)) / (kx * ky)
-    inside = cell_share > 0
-    used = inside & (status == _PEOPLE)
-    points = _points(values, used, share, (kx, ky), fine_t, cut_idx, cut_xy, scale)
-    lon, lat = source.to_wgs84(points["x"], points["y"])
-    gdf = gpd.GeoDataFrame(
-        {
-            "weight": points["weight"],
-            "kind": kind,
-            "share": points["share"],
-            "cell_row": points["row"] + r0,
-            "cell_col": points["col"] + c0,
-        },
-        geometry=gpd.points_from_xy(lon, lat),
-        crs=4326,
-    )
-    negative = inside & (status == _NEGATIVE)
-    report = RasterReport(
-        path=str(path),
-        band=band,
-        kind=kind,
-        crs=source.label,
-        cells_read=int(values.size),
-        cells_in_area=int(inside.sum()),
-        cells_used=int(used.sum()),
-        cells_empty=int((inside & (status == _ZERO)).sum()),
-        points=len(gdf),
-        split=(kx, ky),
-        total_weight=float(gdf["weight"].sum()),
-        skipped={k: int((inside & (status == c)).sum()) for c, k in _REASONS.items()},
-        negative_people=float((np.abs(values[negative]) * cell_share[negative]).sum() * scale),
-        area_covered=min(float(covered), 1.0),
-    )
-    return gdf, report
+    covered = shapely.area(shapely.intersection(area, extent)) / shapely.area(area)
+    win_t = Affine(t.a, 0.0, t.c + t.a * c0, 0.0, t.e, t.f + t.e * r0)
+    return _Grid(values, nodata, win_t, (r0, c0), source, area, min(float(covered), 1.0))
 
 
 def _first_line(exc: BaseException) -> str:

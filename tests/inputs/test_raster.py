@@ -304,3 +304,18 @@ def test_worldpop_jianghan(band: int, readme: int) -> None:
     assert report.cells_in_area == report.cells_used + report.cells_empty + sum(
         report.skipped.values()
     )
+
+
+def test_uniform_grid_total_is_the_area(tmp_path: Path) -> None:
+    # 100 × 100 cells of one person each: the people inside a disc (spanning several of the
+    # tiles the area is cut into) are its area in cells; splitting cells changes nothing.
+    tif = _tif(tmp_path / "ones.tif", np.ones((100, 100), dtype="float32"), HAND_T)
+    disc = shapely.Point(114.0503, 29.9542).buffer(0.037, quad_segs=64)
+    expected = disc.area / 0.001**2
+    _, whole = read_raster_demand(tif, disc)
+    assert whole.total_weight == pytest.approx(expected, rel=1e-9)
+    points, split = read_raster_demand(tif, disc, max_cell_m=50)
+    assert split.split == (2, 3)  # cells of about 96 × 111 m at 30° N
+    assert split.total_weight == pytest.approx(expected, rel=1e-9)
+    assert split.cells_used == whole.cells_used < split.points
+    assert shapely.covers(disc, points.geometry.to_numpy()).all()

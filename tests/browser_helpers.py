@@ -119,3 +119,29 @@ def wait_for(
 def is_network_failure(entry: dict[str, Any]) -> bool:
     """A console entry for a request the missing network refused (a basemap tile)."""
     return entry.get("source") == "network" and "net::ERR_" in entry.get("message", "")
+
+
+def click_marker(driver: Any, css: str, *, timeout: float = 15.0) -> Any:
+    """Click the element ``css`` once the map has stopped moving.
+
+    On a loaded machine the opening zoom animation can still be running when a test clicks,
+    and the animated canvas then takes the click; wait for the map to be idle and retry.
+    """
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.common.by import By
+
+    idle = (
+        "var c = document.querySelector('.leaflet-container');"
+        "return !!c && !c.classList.contains('leaflet-zoom-anim');"
+    )
+    deadline = time.monotonic() + timeout
+    while True:
+        wait_for(lambda: driver.execute_script(idle), timeout=timeout, what="the map at rest")
+        element = driver.find_element(By.CSS_SELECTOR, css)
+        try:
+            element.click()
+            return element
+        except ElementClickInterceptedException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

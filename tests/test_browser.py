@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from browser_helpers import chromium, is_network_failure, wait_for
+from browser_helpers import chromium, click_marker, is_network_failure, wait_for
 from conftest import copy_small_scenario
 
 from coverage import pipeline
@@ -405,8 +405,7 @@ def test_clicking_a_facility_highlights_its_catchment(browser, maps):
     open_map(browser, maps.paths["zh"])
     # The centre is drawn above every other tier, so nothing can take its click.
     fid = next(f for f, t in maps.tier.items() if t == "centre")
-    marker = browser.find_element(By.CSS_SELECTOR, f"svg.cov-fac[data-fid='{fid}']")
-    marker.click()
+    click_marker(browser, f"svg.cov-fac[data-fid='{fid}']")
     wait_for(lambda: js(browser, "return window.coverageMap.selected;") == fid, what="selection")
     hl = js(
         browser,
@@ -499,11 +498,9 @@ def test_amap_map_is_drawn_in_gcj02(browser, maps):
 
 
 def test_proposed_sites_open_their_popup(browser, maps):
-    from selenium.webdriver.common.by import By
 
     open_map(browser, maps.paths["plan"])
-    star = browser.find_element(By.CSS_SELECTOR, "svg.cov-proposed[data-rank='1']")
-    star.click()
+    click_marker(browser, "svg.cov-proposed[data-rank='1']")
     text = wait_for(
         lambda: js(
             browser,

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from browser_helpers import chromium, wait_for
+from browser_helpers import chromium, click_marker, wait_for
 from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
@@ -522,7 +522,6 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
 
 @pytest.mark.realdata
 def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
-    from selenium.webdriver.common.by import By
 
     _open(browser, hostile.map)
     wait_for(lambda: browser.execute_script("return window.coverageMap && coverageMap.ready;"))
@@ -532,7 +531,7 @@ def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
     fid = next(f for f, n in zip(hostile.run.coverage.facilities["fid"],
                                  hostile.run.coverage.facilities["name"], strict=True)
                if n == evil("站点01"))  # fmt: skip
-    browser.find_element(By.CSS_SELECTOR, f"svg.cov-fac[data-fid='{int(fid)}']").click()
+    click_marker(browser, f"svg.cov-fac[data-fid='{int(fid)}']")
     popup = _popup_text(browser)
     assert popup["title"] == evil("站点01")
     assert popup["rows"]["地址"] == evil("地址01") and popup["rows"]["服务内容"] == evil("服务")

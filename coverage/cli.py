@@ -31,6 +31,7 @@ from coverage.errors import CoverageError, ScenarioError
 
 if TYPE_CHECKING:
     from coverage.analysis import Coverage
+    from coverage.planning import PlanRun
     from coverage.scenario import Scenario
 
 __all__ = [
@@ -324,6 +325,45 @@ def map_cmd(
         out.print(f"printable map → {escape(str(printed))}")
 
 
+def _print_stages(result: PlanRun) -> None:
+    """The plan's stages as a table, and why a stage chose fewer sites than asked."""
+    table = Table(title="Site proposals")
+    for col in (
+        "tier",
+        "model",
+        "new sites",
+        "covered before",
+        "after",
+        "status",
+        "gap",
+        "solve s",
+    ):
+        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
+    for _, r in result.stages().iterrows():
+        table.add_row(
+            escape(str(r["tier"])),
+            escape(str(r["model"])),
+            str(r["n_selected"]),
+            f"{r['before_share']:.1%}",
+            f"{r['after_share']:.1%}",
+            escape(str(r["status"])),
+            f"{r['gap']:.2%}",
+            f"{r['solve_time_s']:.1f}",
+        )
+    out.print(table)
+    for _, r in result.stages().iterrows():
+        asked = r.get("requested")
+        note = r.get("note")
+        if isinstance(note, str) and note:
+            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
+        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
+            out.print(
+                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
+                "asked for already reach every worker any candidate site can reach; more would "
+                "add nobody.[/]"
+            )
+
+
 @app.command("plan")
 def plan_cmd(
     scenario: ScenarioArg,
@@ -393,41 +433,7 @@ def plan_cmd(
             progress=progress,
             map_path=map_path,
         )
-    table = Table(title="Site proposals")
-    for col in (
-        "tier",
-        "model",
-        "new sites",
-        "covered before",
-        "after",
-        "status",
-        "gap",
-        "solve s",
-    ):
-        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
-    for _, r in result.stages().iterrows():
-        table.add_row(
-            escape(str(r["tier"])),
-            escape(str(r["model"])),
-            str(r["n_selected"]),
-            f"{r['before_share']:.1%}",
-            f"{r['after_share']:.1%}",
-            escape(str(r["status"])),
-            f"{r['gap']:.2%}",
-            f"{r['solve_time_s']:.1f}",
-        )
-    out.print(table)
-    for _, r in result.stages().iterrows():
-        asked = r.get("requested")
-        note = r.get("note")
-        if isinstance(note, str) and note:
-            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
-        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
-            out.print(
-                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
-                "asked for already reach every worker any candidate site can reach; more would "
-                "add nobody.[/]"
-            )
+    _print_stages(result)
     out.print("Wrote:")
     for key, path in result.files.items():
         out.print(f"  {key:<14} {escape(str(path))}", highlight=False)

@@ -30,11 +30,13 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 _SUBMODULES: frozenset[str] = frozenset(
     {
         "analysis",
+        "catchment_layers",
         "catchments",
         "cli",
         "datum",
         "errors",
         "excel",
+        "export",
         "figures",
         "inputs",
         "io",

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.console import Console
@@ -28,6 +28,11 @@ from rich.progress import (
 from rich.table import Table
 
 from coverage.errors import CoverageError, ScenarioError
+
+if TYPE_CHECKING:
+    from coverage.analysis import Coverage
+    from coverage.planning import PlanRun
+    from coverage.scenario import Scenario
 
 __all__ = [
     "app",
@@ -112,7 +117,7 @@ def _bad(option: str, value: object, msg: str) -> ScenarioError:
     return ScenarioError(f"{option} {value}: {msg}")
 
 
-def _scenario(path: Path, lang: str | None = None, **output: object):
+def _scenario(path: Path, lang: str | None = None, **output: object) -> Scenario:
     """Load and validate the scenario, then apply the command line's ``[output]`` settings.
 
     Paths given here (``--out``, ``--map``, ``--print``) are the user's own choice and are not
@@ -126,7 +131,7 @@ def _scenario(path: Path, lang: str | None = None, **output: object):
     for line in s.warnings:  # unusual but valid values: one line each, the run goes on
         err.print(f"[yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if lang is not None:
-        s.lang = lang
+        s.lang = cast(Literal["zh", "en"], lang)  # checked above
     for key, value in output.items():
         if value is not None:
             s.set_output(key, value, label=_OUTPUT_OPTIONS.get(key, f"--{key}"))
@@ -149,7 +154,7 @@ def _stages(values: list[str] | None) -> dict[str, int]:
     return stages
 
 
-def _kpi_table(cov, lang: str) -> Table:
+def _kpi_table(cov: Coverage, lang: str) -> Table:
     from coverage.analysis import tier_order
 
     table = Table(title="Coverage (share of demand weight within the walking threshold)")
@@ -225,19 +230,11 @@ def network_cmd(
     ] = None,
 ) -> None:
     """Load (or download and cache) the scenario's walking network and report what was kept."""
-    from coverage import io as cio
     from coverage import pipeline
 
     with _step("coverage network") as progress:
         s = _scenario(scenario)
-        area, _ = pipeline.load_area(s)
-        net = pipeline.load_network(s, area, progress)
-        if save is not None:
-            edges = net.edges.drop(columns=["u_idx", "v_idx"])
-            if save.suffix == ".parquet":
-                cio.write_with(save, lambda p: edges.to_parquet(p))
-            else:
-                cio.write_gpkg(save, {"edges": edges})
+        net = pipeline.walk_network(s, save=save, progress=progress)
     table = Table(title=f"Walking network of {escape(s.name)}")
     table.add_column("item")
     table.add_column("value", justify="right")
@@ -264,34 +261,21 @@ def catchments_cmd(
     ] = None,
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
-    from coverage import io as cio
     from coverage import pipeline
 
     with _step("coverage catchments") as progress:
         band_list = _bands(bands)
-        if method not in (None, "grid", "exact"):
+        if method is not None and method not in ("grid", "exact"):
             raise _bad("--method", method, f"'{method}' is not 'grid' or 'exact'")
         s = _scenario(scenario)
-        band_list = band_list or list(s.walk.bands_min)
-        path = output or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
-        area, _ = pipeline.load_area(s)
-        net = pipeline.load_network(s, area, progress)
-        layers = pipeline.read_layers(s, net, progress)
-        if len(layers.facilities) == 0:
-            raise CoverageError("no usable facility rows")
-        fac = layers.facilities
-        progress("drawing catchments")
-        catch, by_tier = pipeline.facility_catchments(
-            net,
-            fac,
-            band_list,
-            s.walk.walk_off_m,
-            max_snap_m=s.walk.max_snap_m,
-            method=method or s.walk.catchment_method,
-            cell_m=s.walk.catchment_cell_m,
+        path, catch, n_fac = pipeline.draw_catchments(
+            s,
+            bands=band_list or None,
+            method=cast(Literal["grid", "exact"] | None, method),
+            path=output,
+            progress=progress,
         )
-        cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
-    out.print(f"{len(catch)} catchment polygons for {len(fac)} facilities → {escape(str(path))}")
+    out.print(f"{len(catch)} catchment polygons for {n_fac} facilities → {escape(str(path))}")
 
 
 def _bands(text: str | None) -> list[float]:
@@ -333,15 +317,51 @@ def map_cmd(
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
             raise _bad("--print", print_path, "a .png or .pdf file")
         s = _scenario(scenario, lang, basemap=basemap, self_contained=self_contained)
-        path = output or s.map_path  # a refused scenario path fails before anything is loaded
-        result = pipeline.run(s, progress=progress, write=False)
-        path = pipeline.write_map(result, path)
-        if print_path is not None:
-            progress(f"drawing the printable map ({paper})")
-            printed = pipeline.write_print_map(result, print_path, paper=paper)
+        path, printed = pipeline.draw_map(
+            s, output, print_path=print_path, paper=paper, progress=progress
+        )
     out.print(f"map → {escape(str(path))}")
-    if print_path is not None:
+    if printed is not None:
         out.print(f"printable map → {escape(str(printed))}")
+
+
+def _print_stages(result: PlanRun) -> None:
+    """The plan's stages as a table, and why a stage chose fewer sites than asked."""
+    table = Table(title="Site proposals")
+    for col in (
+        "tier",
+        "model",
+        "new sites",
+        "covered before",
+        "after",
+        "status",
+        "gap",
+        "solve s",
+    ):
+        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
+    for _, r in result.stages().iterrows():
+        table.add_row(
+            escape(str(r["tier"])),
+            escape(str(r["model"])),
+            str(r["n_selected"]),
+            f"{r['before_share']:.1%}",
+            f"{r['after_share']:.1%}",
+            escape(str(r["status"])),
+            f"{r['gap']:.2%}",
+            f"{r['solve_time_s']:.1f}",
+        )
+    out.print(table)
+    for _, r in result.stages().iterrows():
+        asked = r.get("requested")
+        note = r.get("note")
+        if isinstance(note, str) and note:
+            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
+        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
+            out.print(
+                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
+                "asked for already reach every worker any candidate site can reach; more would "
+                "add nobody.[/]"
+            )
 
 
 @app.command("plan")
@@ -413,41 +433,7 @@ def plan_cmd(
             progress=progress,
             map_path=map_path,
         )
-    table = Table(title="Site proposals")
-    for col in (
-        "tier",
-        "model",
-        "new sites",
-        "covered before",
-        "after",
-        "status",
-        "gap",
-        "solve s",
-    ):
-        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
-    for _, r in result.stages().iterrows():
-        table.add_row(
-            escape(str(r["tier"])),
-            escape(str(r["model"])),
-            str(r["n_selected"]),
-            f"{r['before_share']:.1%}",
-            f"{r['after_share']:.1%}",
-            escape(str(r["status"])),
-            f"{r['gap']:.2%}",
-            f"{r['solve_time_s']:.1f}",
-        )
-    out.print(table)
-    for _, r in result.stages().iterrows():
-        asked = r.get("requested")
-        note = r.get("note")
-        if isinstance(note, str) and note:
-            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
-        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
-            out.print(
-                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
-                "asked for already reach every worker any candidate site can reach; more would "
-                "add nobody.[/]"
-            )
+    _print_stages(result)
     out.print("Wrote:")
     for key, path in result.files.items():
         out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
@@ -474,7 +460,7 @@ def report_cmd(
     ] = None,
 ) -> None:
     """One-page HTML report for leaders: KPIs, sub-districts, coverage curve, before/after maps."""
-    from coverage import report
+    from coverage import pipeline
 
     with _step("coverage report") as progress:
         if add is not None and target is not None:
@@ -486,7 +472,7 @@ def report_cmd(
         s = _scenario(scenario, lang)
         if output is None:
             s.check_writes(["[output] dir"])  # refused before anything is loaded
-        path = report.write_report(
+        path = pipeline.report(
             s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
         )
     out.print(f"report → {escape(str(path))}", highlight=False)

@@ -8,7 +8,11 @@ Each step is a plain function so notebooks can run them one by one::
     layers = pipeline.read_layers(s, net)
     cov = pipeline.evaluate(s, net, layers)
 
-:func:`run` does all of it and writes the results.
+:func:`run` does all of it and writes the results, :func:`plan` proposes new sites and
+:func:`report` runs what the one-page report shows. This module orchestrates: the writers are
+in :mod:`coverage.export` (re-exported here, e.g. ``pipeline.write_results``), the catchment
+layers in :mod:`coverage.catchment_layers`, the rendering of the report in
+:mod:`coverage.report`.
 """
 
 from __future__ import annotations
@@ -21,16 +25,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
-from coverage import analysis, catchments, network, routing, settings
+from coverage import analysis, network
 from coverage import io as cio
-from coverage.errors import InputError, OutputError, ScenarioError
-from coverage.figures import save_curve_png
+from coverage.catchment_layers import catchments_for, facility_catchments
+from coverage.errors import CoverageError, InputError, OutputError, ScenarioError
+from coverage.export import (
+    coverage_map,
+    plan_map_path,
+    run_info,
+    write_edges,
+    write_map,
+    write_plan,
+    write_plan_map,
+    write_print_map,
+    write_results,
+)
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
-from coverage.inputs.problems import problems_frame, skipped_rows
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
 from coverage.planning.stages import _check_candidates
@@ -44,19 +57,31 @@ __all__ = [
     "load_area",
     "load_network",
     "read_layers",
+    "check_usable",
+    "check_outputs",
     "evaluate",
     "facility_catchments",
+    "catchments_for",
     "coverage_map",
+    "run_info",
     "write_results",
+    "write_map",
+    "write_print_map",
+    "write_edges",
     "run",
+    "walk_network",
+    "draw_catchments",
+    "draw_map",
     "PLAN_MODELS",
     "PlanRun",
     "Stage",
     "plan",
+    "plan_map_path",
     "plan_stages",
     "planning_sites",
     "write_plan",
     "write_plan_map",
+    "report",
 ]
 
 log = logging.getLogger(__name__)
@@ -95,7 +120,7 @@ def load_network(
     The margin defaults to the distance walked in the largest threshold, so that facilities
     just outside the area still reach the people inside and catchments are not cut at the edge.
     """
-    opts = {
+    opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
         "steps_penalty": s.walk.steps_penalty,
         "component": s.network.component,
@@ -143,13 +168,6 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
         raise OutputError("the map path is a folder; give a file name ending in .html", map_path)
 
 
-def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
-    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added."""
-    if map_path is not None:
-        return Path(map_path)
-    return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
-
-
 # --- analysis -------------------------------------------------------------------------------
 
 
@@ -162,242 +180,18 @@ def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.
         When no facility or no demand row is usable, with the first reasons.
     """
     check_usable(s, layers)
+    walk = s.walk_model()
     return analysis.evaluate(
         net,
         layers.facilities,
         layers.demand,
-        threshold_min=s.walk.threshold_min,
-        tier_threshold_min=s.walk.tier_threshold_min,
-        max_snap_m=s.walk.max_snap_m,
-        include_access=s.walk.include_access,
-        circle_radius_m=s.walk.circle_radius_m,
+        threshold_min=walk.threshold_min,
+        tier_threshold_min=walk.tier_threshold_min,
+        max_snap_m=walk.max_snap_m,
+        include_access=walk.include_access,
+        circle_radius_m=walk.circle_radius_m,
         subdistricts=layers.subdistricts,
         name_field=s.area.name_field,
-    )
-
-
-def facility_catchments(
-    net: network.WalkNetwork,
-    facilities: gpd.GeoDataFrame,
-    bands_min: list[float],
-    walk_off_m: float = settings.walk_off_m,
-    *,
-    snapped: routing.Snapped | None = None,
-    max_snap_m: float = settings.max_snap_m,
-    method: Literal["grid", "exact"] = "grid",
-    cell_m: float | None = None,
-    progress: Progress = _noop,
-) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Per-facility catchment bands and their union per tier (both WGS-84).
-
-    ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
-    ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
-    """
-    fac = facilities.reset_index(drop=True)
-    if "fid" not in fac:
-        fac = fac.assign(fid=np.arange(len(fac)))
-    fs = snapped
-    if fs is None:
-        fs = routing.snap(net, fac.geometry.to_crs(net.crs), max_dist_m=max_snap_m)
-    r = routing.reach(net, fs, max(bands_min) * 60.0)
-    catch = catchments.catchments(
-        net,
-        r,
-        bands_min,
-        walk_off_m,
-        on_done=lambda d, n: progress(f"catchments {d}/{n}"),
-        method=method,
-        cell_m=cell_m,
-    )
-    catch["fid"] = fac["fid"].to_numpy()[catch["source"].to_numpy()]
-    catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
-    if "name" in fac:
-        catch["name"] = fac["name"].to_numpy()[catch["source"].to_numpy()]
-    tiers = fac["tier"].to_numpy()
-    if method == "exact":  # the facility polygons are drawn already: union them, not redraw
-        by_tier = catchments.union_by(catch, tiers, "tier")
-    else:
-        by_tier = catchments.group_catchments(
-            net, r, tiers, bands_min, walk_off_m, name="tier", cell_m=cell_m
-        )
-    catch = catch.drop(columns="source")
-    return catch.to_crs(4326), by_tier.to_crs(4326)
-
-
-# --- outputs --------------------------------------------------------------------------------
-
-
-def _demand_table(cov: analysis.Coverage) -> pd.DataFrame:
-    d = cov.demand
-    out = pd.DataFrame(d.drop(columns="geometry"))
-    out.insert(0, "lon", d.geometry.x.round(6))
-    out.insert(1, "lat", d.geometry.y.round(6))
-    names = cov.facilities["name"].to_numpy() if "name" in cov.facilities else None
-    if names is not None:
-        nf = d["nearest_fid"].to_numpy()
-        out["nearest_facility"] = np.where(nf >= 0, names[np.maximum(nf, 0)], "")
-    return out
-
-
-def _facility_table(cov: analysis.Coverage) -> pd.DataFrame:
-    f = cov.facilities
-    out = pd.DataFrame(f.drop(columns="geometry"))
-    out.insert(0, "lon", f.geometry.x.round(6))
-    out.insert(1, "lat", f.geometry.y.round(6))
-    if "services" in out:
-        out["services"] = out["services"].map(
-            lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
-        )
-    return out
-
-
-def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Infinite times become empty (GeoPackage/CSV readers choke on inf)."""
-    gdf = gdf.copy()
-    for c in gdf.columns:
-        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
-            gdf[c] = gdf[c].where(np.isfinite(gdf[c]))
-    return gdf
-
-
-def run_info(run: Run) -> dict[str, Any]:
-    s = run.scenario
-    return {
-        "scenario": str(s.source),
-        "name": s.name,
-        "title": s.title,
-        "network": run.network.summary(),
-        "walk": s.walk.model_dump(),
-        "thresholds_min": run.coverage.thresholds,
-        "kpis": run.coverage.kpis(),
-        "facilities": int(len(run.layers.facilities)),
-        "demand_points": int(len(run.layers.demand)),
-        "rows_skipped": int(
-            len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
-        ),
-        "notes": run.layers.notes,
-        "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
-    }
-
-
-def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
-    """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically."""
-    s = run.scenario
-    cov = run.coverage
-    out = s.output_dir
-    files: dict[str, Path] = {}
-    progress(f"writing results to {out}")
-    layers = {
-        "facilities": _finite(cov.facilities),
-        "demand": _finite(cov.demand),
-        "catchments": run.catchments,
-        "tier_catchments": run.tier_catchments,
-    }
-    if run.layers.subdistricts is not None:
-        layers["subdistricts"] = _subdistrict_layer(run)
-    files["gpkg"] = cio.write_gpkg(out / "coverage.gpkg", layers)
-    files["summary"] = cio.write_csv(out / "summary.csv", cov.summary)
-    files["facilities"] = cio.write_csv(out / "facilities.csv", _facility_table(cov))
-    demand = _demand_table(cov)
-    files["demand"] = cio.write_csv(out / "demand.csv", demand)
-    uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
-    files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
-    problems = problems_frame(run.layers.problems)
-    files["problems"] = cio.write_csv(out / "problems.csv", problems)
-    skipped = skipped_rows(run.layers.problems)
-    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", skipped)
-    files["run"] = cio.write_json(out / "run.json", run_info(run))
-    if s.output.excel:
-        from coverage import excel
-
-        sheets = {
-            "summary": cov.summary,
-            "uncovered": uncovered,
-            "facilities": _facility_table(cov),
-            "problems": problems,
-        }
-        if "subdistrict" in cov.demand:
-            sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
-        files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
-    files["map"] = write_map(run, s.map_path)
-    if s.print_map_path is not None:
-        files["print_map"] = write_print_map(run, s.print_map_path)
-    return files
-
-
-def _subdistrict_layer(run: Run) -> gpd.GeoDataFrame:
-    subs = run.layers.subdistricts.copy()
-    table = run.coverage.summary[run.coverage.summary["scope"] == "subdistrict"]
-    table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
-    key = run.scenario.area.name_field
-    subs[key] = subs[key].astype(str)
-    return subs.merge(table, on=key, how="left")
-
-
-def coverage_map(
-    run: Run,
-    *,
-    proposed: gpd.GeoDataFrame | None = None,
-    kpis: dict[str, float] | None = None,
-    lang: str | None = None,
-    basemap: str | None = None,
-) -> Any:
-    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it)."""
-    from coverage import maps
-
-    s = run.scenario
-    cov = run.coverage
-    return maps.coverage_map(
-        cov.facilities,
-        _finite(cov.demand),
-        catchments=run.catchments,
-        tier_catchments=run.tier_catchments,
-        subdistricts=_subdistrict_layer(run) if run.layers.subdistricts is not None else None,
-        proposed=proposed,
-        area=run.layers.area,
-        kpis=cov.kpis() if kpis is None else kpis,
-        title=s.title or s.name,
-        lang=lang or s.lang,
-        basemap=basemap or s.output.basemap,
-        tianditu_key=_tianditu_key(s),
-        thresholds=cov.thresholds,
-    )
-
-
-def write_map(run: Run, path: Path, *, lang: str | None = None, basemap: str | None = None,
-              self_contained: bool | None = None) -> Path:  # fmt: skip
-    """Write the scenario's HTML map."""
-    from coverage import maps
-
-    s = run.scenario
-    m = coverage_map(run, lang=lang, basemap=basemap)
-    keep = s.output.self_contained if self_contained is None else self_contained
-    return maps.save_map(m, path, self_contained=keep)
-
-
-def _tianditu_key(s: Scenario) -> str | None:
-    import os
-
-    return s.output.tianditu_key or os.environ.get("TIANDITU_KEY") or None
-
-
-def write_print_map(run: Run, path: Path, *, paper: str | None = None,
-                    lang: str | None = None) -> Path:  # fmt: skip
-    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
-    from coverage import figures
-
-    s = run.scenario
-    cov = run.coverage
-    return figures.save_static_map(
-        cov.facilities,
-        _finite(cov.demand),
-        run.tier_catchments,
-        run.layers.area,
-        path,
-        lang=lang or s.lang,
-        paper=paper or s.output.paper,
-        title=s.title or s.name,
-        thresholds=cov.thresholds,
     )
 
 
@@ -428,15 +222,8 @@ def run(
     timings["coverage"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("drawing catchments")
-    catch, by_tier = facility_catchments(
-        net,
-        cov.facilities,
-        s.walk.bands_min,
-        s.walk.walk_off_m,
-        snapped=cov.facility_snap,
-        method=s.walk.catchment_method,
-        cell_m=s.walk.catchment_cell_m,
-        progress=progress,
+    catch, by_tier = catchments_for(
+        net, cov.facilities, s.catchment_spec(), snapped=cov.facility_snap, progress=progress
     )
     timings["catchments"] = time.perf_counter() - t
     result = Run(s, net, layers, cov, catch, by_tier, timings=timings)
@@ -452,6 +239,68 @@ def _check_writes(s: Scenario, keys: list[str]) -> None:
     if s.network.path is None:  # downloads (and geocoding) write to the cache
         keys = [*keys, "[network] cache_dir"]
     s.check_writes(keys)
+
+
+# --- single steps of the command line -------------------------------------------------------
+
+
+def walk_network(
+    s: Scenario, *, save: Path | None = None, progress: Progress = _noop
+) -> network.WalkNetwork:
+    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    area, _ = load_area(s)
+    net = load_network(s, area, progress)
+    if save is not None:
+        write_edges(net, save)
+    return net
+
+
+def draw_catchments(
+    s: Scenario,
+    *,
+    bands: list[float] | None = None,
+    method: Literal["grid", "exact"] | None = None,
+    path: Path | None = None,
+    progress: Progress = _noop,
+) -> tuple[Path, gpd.GeoDataFrame, int]:
+    """Catchments of every facility (``bands`` and ``method`` over the scenario's), written.
+
+    Returns the GeoPackage written (``path``, default ``catchments.gpkg`` in the results
+    folder), the per-facility catchment polygons and the number of facilities.
+    """
+    spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
+    path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
+    net = walk_network(s, progress=progress)
+    layers = read_layers(s, net, progress)
+    if len(layers.facilities) == 0:
+        raise CoverageError("no usable facility rows")
+    fac = layers.facilities
+    progress("drawing catchments")
+    catch, by_tier = catchments_for(net, fac, spec, max_snap_m=s.walk_model().max_snap_m)
+    cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
+    return path, catch, len(fac)
+
+
+def draw_map(
+    s: Scenario,
+    path: Path | None = None,
+    *,
+    print_path: Path | None = None,
+    paper: str = "A4",
+    progress: Progress = _noop,
+) -> tuple[Path, Path | None]:
+    """Only the HTML map (default: the scenario's) and, with ``print_path``, a printable one.
+
+    Computes coverage and catchments and writes no other file; returns the two paths written.
+    """
+    path = path or s.map_path  # a refused scenario path fails before anything is loaded
+    result = run(s, progress=progress, write=False)
+    path = write_map(result, path)
+    printed = None
+    if print_path is not None:
+        progress(f"drawing the printable map ({paper})")
+        printed = write_print_map(result, print_path, paper=paper)
+    return path, printed
 
 
 # --- site proposals -------------------------------------------------------------------------
@@ -509,12 +358,13 @@ def plan(
     if s.plan.capacity and "capacity" in sites:
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
     progress("solving " + ", then ".join(f"{m} for {t}" for t, m, *_ in stages) + f" ({method})")
+    walk = s.walk_model()
     plans = staged_plan(
         times,
         weights,
         sites,
         stages,
-        {t: s.walk.threshold_for(t) for t in times},
+        {t: walk.threshold_for(t) for t in times},
         method=method,
         time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
         mip_rel_gap=s.plan.mip_rel_gap,
@@ -528,51 +378,77 @@ def plan(
     return result
 
 
-def write_plan(
-    result: PlanRun, progress: Progress = _noop, *, map_path: str | Path | None = None
-) -> dict[str, Path]:
-    """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
+# --- the report -----------------------------------------------------------------------------
 
-    The map goes to ``map_path``, by default ``[output] map`` with ``_plan`` added to its name.
+
+def _has_candidates(s: Scenario) -> bool:
+    return bool(s.candidates) or s.plan.grid_spacing_m > 0 or s.plan.osm_features
+
+
+def report(
+    scenario: Scenario | str | Path,
+    path: str | Path | None = None,
+    *,
+    lang: str | None = None,
+    add: int | None = None,
+    target: float | None = None,
+    progress: Progress = _noop,
+    map_path: str | Path | None = None,
+) -> Path:
+    """Run a scenario and its site plan and write the one-page HTML report (atomically).
+
+    The report (:mod:`coverage.report`) only renders: this runs what it shows.
+
+    Parameters
+    ----------
+    scenario
+        Scenario file or loaded :class:`~coverage.scenario.Scenario`.
+    path
+        HTML file to write (default ``<output dir>/report.html``, e.g. ``results/wuhan``).
+    lang
+        ``"zh"`` or ``"en"`` (default: the scenario's ``lang``).
+    add, target
+        New sites to propose, or the share to reach with the fewest sites (default: the
+        scenario's ``[plan]``, else :data:`coverage.report.DEFAULT_ADD` sites). Without
+        candidate sites (no ``[[candidates]]``, no ``[plan] grid_spacing_m``) the plan part is
+        left out with a note.
+    map_path
+        Also write the interactive map of the same run (with the proposed sites) to this file.
+
+    Returns
+    -------
+    Path
+        The written report.
     """
-    s = result.before.scenario
-    out = s.output_dir / "plan"
-    progress(f"writing the plan to {out}")
-    files: dict[str, Path] = {}
-    prop = result.proposed
-    table = pd.DataFrame(prop.drop(columns="geometry"))
-    files["proposed_gpkg"] = cio.write_gpkg(out / "proposed_sites.gpkg", {"proposed_sites": prop})
-    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", table)
-    files["stages"] = cio.write_csv(out / "plan_summary.csv", result.stages())
-    after = result.after
-    if after.k:  # the one curve the report and the plan map show too
-        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", after.curve)
-        files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
-    if s.output.excel:
-        from coverage import excel
+    from coverage import report as pages
 
-        cov = result.before.coverage
-        sheets = {
-            "proposed": table,
-            "plan_stages": result.stages(),
-            "summary": cov.summary,
-            "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
-            "uncovered": _demand_table(cov).query("~covered"),
-        }
-        files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
-    files["map"] = write_plan_map(result, plan_map_path(s, map_path))
-    return files
-
-
-def write_plan_map(result: PlanRun, path: Path) -> Path:
-    """The coverage map with the proposed sites and before/after KPIs."""
-    from coverage import maps
-
-    before = result.before
-    kpis = before.coverage.kpis()
-    if result.plans:
-        after = result.after
-        kpis["share_after_plan"] = after.after_share
-        kpis["share_before_plan"] = after.before_share
-    m = coverage_map(before, proposed=result.proposed, kpis=kpis)
-    return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)
+    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    lang = lang or s.lang
+    pages.check_lang(lang)
+    notes: list[str] = []
+    plan_run = None
+    if _has_candidates(s):
+        if add is None and target is None and s.plan.add is None and s.plan.target is None:
+            add = pages.DEFAULT_ADD
+            notes.append(pages.message(lang, "default_add", n=add))
+        plan_run = plan(s, add=add, target=target, write=False, progress=progress)
+        result = plan_run.before
+    elif add is not None or target is not None:
+        raise ScenarioError(
+            f"{s.source}: --add/--target need candidate sites: add [[candidates]] layers "
+            "or set [plan] grid_spacing_m"
+        )
+    else:
+        notes.append(pages.message(lang, "no_plan", reason=pages.message(lang, "no_candidates")))
+        result = run(s, progress=progress, write=False)
+    target_path = Path(path) if path is not None else s.output_dir / "report.html"
+    written = pages.write_report(
+        result, plan_run, target_path, lang=lang, notes=notes, progress=progress
+    )
+    if map_path is not None:
+        progress(f"writing {map_path}")
+        if plan_run is not None:
+            write_plan_map(plan_run, Path(map_path))
+        else:
+            write_map(result, Path(map_path))
+    return written

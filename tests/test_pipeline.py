@@ -13,7 +13,7 @@ import shapely
 from conftest import copy_small_scenario
 
 from coverage import pipeline
-from coverage.errors import InputError
+from coverage.errors import InputError, ScenarioError
 
 
 @pytest.fixture
@@ -183,3 +183,10 @@ def test_catchment_method_and_cell_come_from_the_scenario(small):
 
     assert on_lines(grid, 20.0) > 0.99 and on_lines(fine, 5.0) > 0.99
     assert on_lines(exact, 20.0) < 0.5
+
+
+@pytest.mark.realdata
+def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    with pytest.raises(ScenarioError, match="candidate sites"):
+        pipeline.report(toml, add=3)

@@ -98,9 +98,10 @@ def stage_times(
         Tier → site × demand times (minutes, CSR).
     """
     cov = before.coverage
-    thresholds = {t: s.walk.threshold_for(t) for t in tiers}
+    walk = s.walk_model()
+    thresholds = {t: walk.threshold_for(t) for t in tiers}
     own = np.array(
-        [s.walk.threshold_for(str(t)) if r == "existing" else np.nan
+        [walk.threshold_for(str(t)) if r == "existing" else np.nan
          for r, t in zip(sites["role"], sites.get("facility_tier", sites["role"]), strict=True)]
     )  # fmt: skip
     limits = {t: np.where(np.isnan(own), thresholds[t], own) for t in thresholds}
@@ -111,8 +112,8 @@ def stage_times(
         sites,
         cov.demand,
         longest,
-        max_snap_m=s.walk.max_snap_m,
-        include_access=s.walk.include_access,
+        max_snap_m=walk.max_snap_m,
+        include_access=walk.include_access,
         demand_snap=cov.demand_snap,
     )
     return {t: within_row_limits(all_times, limits[t]) for t in thresholds}

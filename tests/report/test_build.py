@@ -1,37 +1,21 @@
-"""The one-page HTML report on the small Wuhan scenario: self-contained, the right numbers in
-both languages, valid embedded images, and the ``coverage report`` command end to end."""
+"""coverage.report.build, on the small Wuhan scenario: the page is self-contained, the right
+numbers in both languages, valid embedded images, and the ``coverage report`` command end to
+end."""
 
 from __future__ import annotations
 
 import base64
 import re
 import struct
-from pathlib import Path
 
-import numpy as np
 import pytest
-from conftest import copy_small_scenario
 from typer.testing import CliRunner
 
-from coverage import pipeline, report
+from coverage import report
 from coverage.cli import app
-from coverage.errors import ScenarioError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory, wuhan_edges_path) -> Path:
-    """Scenario file of a copy of the small scenario with a 150 m candidate grid."""
-    tmp = tmp_path_factory.mktemp("report")
-    return copy_small_scenario(tmp, wuhan_edges_path, extra="\n[plan]\ngrid_spacing_m = 150\n")
-
-
-@pytest.fixture(scope="module")
-def planned(small) -> pipeline.PlanRun:
-    """Run and a 5-site plan of the small scenario (computed once for the module)."""
-    return pipeline.plan(small, add=5, write=False)
 
 
 @pytest.fixture(scope="module")
@@ -103,27 +87,6 @@ def test_kpis_and_subdistricts_match_the_summary_table(planned, page_zh):
 
 
 @pytest.mark.realdata
-def test_after_plan_adds_up(planned):
-    run = planned.before
-    after = report.after_plan(run, planned, catchments=False)
-    w = run.coverage.demand["weight"].to_numpy(dtype=float)
-    covered_before = run.coverage.summary.set_index(["scope", "key"]).loc[
-        ("overall", "all"), "covered_weight"
-    ]
-    c = after.curve
-    assert after.k == len(planned.proposed) == 5
-    assert c["k"].tolist() == list(range(6))
-    assert c["covered_weight"].iloc[0] == pytest.approx(covered_before)
-    assert np.all(np.diff(c["covered_weight"]) >= 0)
-    assert np.diff(c["covered_weight"]) == pytest.approx(after.sites["added"].to_numpy())
-    assert c["covered_weight"].iloc[-1] == pytest.approx(w[after.covered].sum())
-    # Nobody covered before is lost; the proposed sites only add.
-    assert after.covered[run.coverage.demand["covered"].to_numpy(dtype=bool)].all()
-    assert (after.n_reach >= run.coverage.demand["n_reach"].to_numpy()).all()
-    assert after.sites["cumulative_share"].iloc[-1] == pytest.approx(c["covered_share"].iloc[-1])
-
-
-@pytest.mark.realdata
 def test_english_labels_and_no_plan(planned):
     run = planned.before
     page = report.build_report(run, None, lang="en", notes=["no plan for this test"])
@@ -167,10 +130,3 @@ def test_cli_report_errors(tmp_path):
     assert res.exit_code == 1 and "not both" in res.output
     res = runner.invoke(app, ["report", "x.toml", "--target", "1.5"])
     assert res.exit_code == 1 and "--target 1.5: a share between 0 and 1" in res.output
-
-
-@pytest.mark.realdata
-def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
-    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
-    with pytest.raises(ScenarioError, match="candidate sites"):
-        report.write_report(toml, add=3)

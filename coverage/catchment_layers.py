@@ -1,0 +1,96 @@
+"""Catchment layers of facility points: per-facility bands and their union per tier (WGS-84).
+
+The step that turns facilities on a walking network into the polygons the map, the GeoPackage
+and the report draw: snap, reach, then :mod:`coverage.catchments` draws. It lives apart from the
+pipeline so that the report can draw proposed sites' catchments from results handed to it,
+without importing (or running) the pipeline; ``coverage.pipeline.facility_catchments`` is the
+same function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+
+from coverage import catchments, network, routing, settings
+from coverage.scenario import CatchmentSpec
+
+__all__ = ["catchments_for", "facility_catchments"]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def facility_catchments(
+    net: network.WalkNetwork,
+    facilities: gpd.GeoDataFrame,
+    bands_min: list[float],
+    walk_off_m: float = settings.walk_off_m,
+    *,
+    snapped: routing.Snapped | None = None,
+    max_snap_m: float = settings.max_snap_m,
+    method: Literal["grid", "exact"] = "grid",
+    cell_m: float | None = None,
+    progress: Callable[[str], None] = _noop,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Per-facility catchment bands and their union per tier (both WGS-84).
+
+    ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
+    ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
+    """
+    fac = facilities.reset_index(drop=True)
+    if "fid" not in fac:
+        fac = fac.assign(fid=np.arange(len(fac)))
+    fs = snapped
+    if fs is None:
+        fs = routing.snap(net, fac.geometry.to_crs(net.crs), max_dist_m=max_snap_m)
+    r = routing.reach(net, fs, max(bands_min) * 60.0)
+    catch = catchments.catchments(
+        net,
+        r,
+        bands_min,
+        walk_off_m,
+        on_done=lambda d, n: progress(f"catchments {d}/{n}"),
+        method=method,
+        cell_m=cell_m,
+    )
+    catch["fid"] = fac["fid"].to_numpy()[catch["source"].to_numpy()]
+    catch["tier"] = fac["tier"].to_numpy()[catch["source"].to_numpy()]
+    if "name" in fac:
+        catch["name"] = fac["name"].to_numpy()[catch["source"].to_numpy()]
+    tiers = fac["tier"].to_numpy()
+    if method == "exact":  # the facility polygons are drawn already: union them, not redraw
+        by_tier = catchments.union_by(catch, tiers, "tier")
+    else:
+        by_tier = catchments.group_catchments(
+            net, r, tiers, bands_min, walk_off_m, name="tier", cell_m=cell_m
+        )
+    catch = catch.drop(columns="source")
+    return catch.to_crs(4326), by_tier.to_crs(4326)
+
+
+def catchments_for(
+    net: network.WalkNetwork,
+    facilities: gpd.GeoDataFrame,
+    spec: CatchmentSpec,
+    *,
+    max_snap_m: float = settings.max_snap_m,
+    snapped: routing.Snapped | None = None,
+    progress: Callable[[str], None] = _noop,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """:func:`facility_catchments` drawn as ``spec`` says (e.g. ``s.catchment_spec()``)."""
+    return facility_catchments(
+        net,
+        facilities,
+        list(spec.bands_min),
+        spec.walk_off_m,
+        snapped=snapped,
+        max_snap_m=max_snap_m,
+        method=spec.method,
+        cell_m=spec.cell_m,
+        progress=progress,
+    )

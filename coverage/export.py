@@ -1,0 +1,298 @@
+"""Writing a run's and a plan's results: tables, GeoPackage, workbook, maps, run.json.
+
+Named *export* rather than *outputs*: ``[output]`` is the scenario section that says where
+results go, and this module writes them there (and builds the maps notebooks display). Every
+writer takes results already computed (:class:`coverage.pipeline.Run`,
+:class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
+lon/lat columns, joined names); every file is written atomically (:mod:`coverage.io`).
+``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
+working.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage import analysis
+from coverage import io as cio
+from coverage.figures import save_curve_png
+from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.scenario import Scenario
+
+if TYPE_CHECKING:
+    from coverage.network import WalkNetwork
+    from coverage.pipeline import Run
+    from coverage.planning import PlanRun
+
+__all__ = [
+    "coverage_map",
+    "plan_map_path",
+    "run_info",
+    "write_edges",
+    "write_map",
+    "write_plan",
+    "write_plan_map",
+    "write_print_map",
+    "write_results",
+]
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def _demand_table(cov: analysis.Coverage) -> pd.DataFrame:
+    d = cov.demand
+    out = pd.DataFrame(d.drop(columns="geometry"))
+    out.insert(0, "lon", d.geometry.x.round(6))
+    out.insert(1, "lat", d.geometry.y.round(6))
+    names = cov.facilities["name"].to_numpy() if "name" in cov.facilities else None
+    if names is not None:
+        nf = d["nearest_fid"].to_numpy()
+        out["nearest_facility"] = np.where(nf >= 0, names[np.maximum(nf, 0)], "")
+    return out
+
+
+def _facility_table(cov: analysis.Coverage) -> pd.DataFrame:
+    f = cov.facilities
+    out = pd.DataFrame(f.drop(columns="geometry"))
+    out.insert(0, "lon", f.geometry.x.round(6))
+    out.insert(1, "lat", f.geometry.y.round(6))
+    if "services" in out:
+        out["services"] = out["services"].map(
+            lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
+        )
+    return out
+
+
+def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Infinite times become empty (GeoPackage/CSV readers choke on inf)."""
+    gdf = gdf.copy()
+    for c in gdf.columns:
+        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
+            gdf[c] = gdf[c].where(np.isfinite(gdf[c]))
+    return gdf
+
+
+def run_info(run: Run) -> dict[str, Any]:
+    s = run.scenario
+    return {
+        "scenario": str(s.source),
+        "name": s.name,
+        "title": s.title,
+        "network": run.network.summary(),
+        "walk": s.walk.model_dump(),
+        "thresholds_min": run.coverage.thresholds,
+        "kpis": run.coverage.kpis(),
+        "facilities": int(len(run.layers.facilities)),
+        "demand_points": int(len(run.layers.demand)),
+        "rows_skipped": int(
+            len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
+        ),
+        "notes": run.layers.notes,
+        "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
+    }
+
+
+def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
+    """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically."""
+    s = run.scenario
+    cov = run.coverage
+    out = s.output_dir
+    files: dict[str, Path] = {}
+    progress(f"writing results to {out}")
+    layers = {
+        "facilities": _finite(cov.facilities),
+        "demand": _finite(cov.demand),
+        "catchments": run.catchments,
+        "tier_catchments": run.tier_catchments,
+    }
+    subdistricts = _subdistrict_layer(run)
+    if subdistricts is not None:
+        layers["subdistricts"] = subdistricts
+    files["gpkg"] = cio.write_gpkg(out / "coverage.gpkg", layers)
+    files["summary"] = cio.write_csv(out / "summary.csv", cov.summary)
+    files["facilities"] = cio.write_csv(out / "facilities.csv", _facility_table(cov))
+    demand = _demand_table(cov)
+    files["demand"] = cio.write_csv(out / "demand.csv", demand)
+    uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
+    files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
+    problems = problems_frame(run.layers.problems)
+    files["problems"] = cio.write_csv(out / "problems.csv", problems)
+    skipped = skipped_rows(run.layers.problems)
+    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", skipped)
+    files["run"] = cio.write_json(out / "run.json", run_info(run))
+    if s.output.excel:
+        from coverage import excel
+
+        sheets = {
+            "summary": cov.summary,
+            "uncovered": uncovered,
+            "facilities": _facility_table(cov),
+            "problems": problems,
+        }
+        if "subdistrict" in cov.demand:
+            sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
+        files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
+    files["map"] = write_map(run, s.map_path)
+    if s.print_map_path is not None:
+        files["print_map"] = write_print_map(run, s.print_map_path)
+    return files
+
+
+def _subdistrict_layer(run: Run) -> gpd.GeoDataFrame | None:
+    """The sub-district polygons with their coverage summary (None without sub-districts)."""
+    if run.layers.subdistricts is None:
+        return None
+    subs = run.layers.subdistricts.copy()
+    table = run.coverage.summary[run.coverage.summary["scope"] == "subdistrict"]
+    table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
+    key = run.scenario.area.name_field
+    subs[key] = subs[key].astype(str)
+    return subs.merge(table, on=key, how="left")
+
+
+def coverage_map(
+    run: Run,
+    *,
+    proposed: gpd.GeoDataFrame | None = None,
+    kpis: dict[str, float] | None = None,
+    lang: str | None = None,
+    basemap: str | None = None,
+) -> Any:
+    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it)."""
+    from coverage import maps
+
+    s = run.scenario
+    cov = run.coverage
+    return maps.coverage_map(
+        cov.facilities,
+        _finite(cov.demand),
+        catchments=run.catchments,
+        tier_catchments=run.tier_catchments,
+        subdistricts=_subdistrict_layer(run),
+        proposed=proposed,
+        area=run.layers.area,
+        kpis=cov.kpis() if kpis is None else kpis,
+        title=s.title or s.name,
+        lang=lang or s.lang,
+        basemap=basemap or s.output.basemap,
+        tianditu_key=_tianditu_key(s),
+        thresholds=cov.thresholds,
+    )
+
+
+def write_map(
+    run: Run,
+    path: Path,
+    *,
+    lang: str | None = None,
+    basemap: str | None = None,
+    self_contained: bool | None = None,
+) -> Path:
+    """Write the scenario's HTML map."""
+    from coverage import maps
+
+    s = run.scenario
+    m = coverage_map(run, lang=lang, basemap=basemap)
+    keep = s.output.self_contained if self_contained is None else self_contained
+    return maps.save_map(m, path, self_contained=keep)
+
+
+def _tianditu_key(s: Scenario) -> str | None:
+    return s.output.tianditu_key or os.environ.get("TIANDITU_KEY") or None
+
+
+def write_print_map(
+    run: Run, path: Path, *, paper: str | None = None, lang: str | None = None
+) -> Path:
+    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
+    from coverage import figures
+
+    s = run.scenario
+    cov = run.coverage
+    return figures.save_static_map(
+        cov.facilities,
+        _finite(cov.demand),
+        run.tier_catchments,
+        run.layers.area,
+        path,
+        lang=lang or s.lang,
+        paper=paper or s.output.paper,
+        title=s.title or s.name,
+        thresholds=cov.thresholds,
+    )
+
+
+def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
+    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added."""
+    if map_path is not None:
+        return Path(map_path)
+    return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
+
+
+def write_plan(
+    result: PlanRun, progress: Progress = _noop, *, map_path: str | Path | None = None
+) -> dict[str, Path]:
+    """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
+
+    The map goes to ``map_path``, by default ``[output] map`` with ``_plan`` added to its name.
+    """
+    s = result.before.scenario
+    out = s.output_dir / "plan"
+    progress(f"writing the plan to {out}")
+    files: dict[str, Path] = {}
+    prop = result.proposed
+    table = pd.DataFrame(prop.drop(columns="geometry"))
+    files["proposed_gpkg"] = cio.write_gpkg(out / "proposed_sites.gpkg", {"proposed_sites": prop})
+    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", table)
+    files["stages"] = cio.write_csv(out / "plan_summary.csv", result.stages())
+    after = result.after
+    if after.k:  # the one curve the report and the plan map show too
+        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", after.curve)
+        files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
+    if s.output.excel:
+        from coverage import excel
+
+        cov = result.before.coverage
+        sheets = {
+            "proposed": table,
+            "plan_stages": result.stages(),
+            "summary": cov.summary,
+            "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
+            "uncovered": _demand_table(cov).query("~covered"),
+        }
+        files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
+    files["map"] = write_plan_map(result, plan_map_path(s, map_path))
+    return files
+
+
+def write_plan_map(result: PlanRun, path: Path) -> Path:
+    """The coverage map with the proposed sites and before/after KPIs."""
+    from coverage import maps
+
+    before = result.before
+    kpis = before.coverage.kpis()
+    if result.plans:
+        after = result.after
+        kpis["share_after_plan"] = after.after_share
+        kpis["share_before_plan"] = after.before_share
+    m = coverage_map(before, proposed=result.proposed, kpis=kpis)
+    return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)
+
+
+def write_edges(net: WalkNetwork, path: Path) -> Path:
+    """The walking network's edges as GeoParquet (``.parquet``) or a GeoPackage (otherwise)."""
+    edges = net.edges.drop(columns=["u_idx", "v_idx"])
+    if path.suffix == ".parquet":
+        return cio.write_with(path, lambda p: edges.to_parquet(p))
+    return cio.write_gpkg(path, {"edges": edges})

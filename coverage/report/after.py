@@ -1,0 +1,98 @@
+"""Coverage after the plan, as the report shows it: the plan's own numbers, the proposed sites
+ranked, and their catchments drawn as a "proposed" tier for the static map.
+
+Nothing is routed again for the numbers (:func:`coverage.planning.plan_coverage`); only the
+proposed sites' catchment polygons are drawn, from the run's network handed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from coverage import maps, planning
+from coverage.catchment_layers import catchments_for
+from coverage.report.text import message as _t
+
+if TYPE_CHECKING:
+    from coverage.pipeline import Run
+    from coverage.planning import PlanRun
+
+__all__ = ["AfterPlan", "after_plan", "proposed_label"]
+
+
+def proposed_label(tier: str, lang: str) -> str:
+    """Legend label of proposed sites: a free-form tier, so the static map draws them apart."""
+    label = maps.tier_label(tier, lang)
+    if lang == "en":
+        label = label[:1].lower() + label[1:]  # "Proposed service point"
+    return _t(lang, "proposed_tier", tier=label)
+
+
+@dataclass
+class AfterPlan:
+    """Coverage with the proposed sites added, under the run's per-tier thresholds.
+
+    ``covered``/``n_reach`` are per demand point (rows of ``run.coverage.demand``);
+    ``curve`` has ``k``, ``covered_weight`` and ``covered_share`` after the first k proposed sites
+    (:func:`coverage.planning.plan_coverage`, as in ``coverage_curve.csv`` and the plan map);
+    ``sites`` are the proposed sites (ranked) with ``added`` (workers newly covered, in that
+    order) and ``cumulative_share``; ``tier_catchments`` are the run's plus the new sites'.
+    """
+
+    covered: np.ndarray
+    n_reach: np.ndarray
+    curve: pd.DataFrame
+    sites: gpd.GeoDataFrame
+    tier_catchments: gpd.GeoDataFrame | None
+    bands_min: list[float]
+
+    @property
+    def k(self) -> int:
+        return len(self.sites)
+
+
+def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = True) -> AfterPlan:
+    """Coverage after adding the plan's proposed sites to the existing facilities.
+
+    The numbers are the plan's own (:func:`coverage.planning.plan_coverage`: the run's coverage,
+    then each proposed site in plan order), so nothing is routed again for them. With
+    ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
+    drawn too, labelled as a "proposed" tier for the static map.
+    """
+    after = planning.plan_coverage(run, plan.plans)
+    prop = plan.proposed.reset_index(drop=True)
+    prop = prop.assign(
+        added=after.gains, cumulative_share=after.curve["covered_share"].to_numpy()[1:]
+    )
+    tc: gpd.GeoDataFrame | None = None
+    bands: list[float] = []
+    if catchments and len(prop):
+        tc, bands = _proposed_catchments(run, prop, lang)
+    return AfterPlan(after.covered, after.n_reach, after.curve, prop, tc, bands)
+
+
+def _proposed_catchments(
+    run: Run, prop: gpd.GeoDataFrame, lang: str
+) -> tuple[gpd.GeoDataFrame, list[float]]:
+    """The run's tier catchments plus the proposed sites' (a "proposed" tier each), and bands."""
+    walk, spec = run.scenario.walk_model(), run.scenario.catchment_spec()
+    sites = gpd.GeoDataFrame(
+        {"tier": prop["tier"].astype(str)}, geometry=prop.geometry.values, crs=4326
+    )
+    label = {t: proposed_label(t, lang) for t in sites["tier"].unique()}
+    thr = max(walk.threshold_for(t) for t in label)
+    # Bands up to the new sites' own threshold, which is always drawn.
+    bands = sorted({float(b) for b in spec.bands_min if b < thr} | {float(thr)})
+    _, by_tier = catchments_for(
+        run.network,
+        sites.assign(tier=sites["tier"].map(label)),
+        spec.with_(bands_min=bands),
+        max_snap_m=walk.max_snap_m,
+    )
+    tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
+    return gpd.GeoDataFrame(tc, geometry="geometry", crs=4326), bands

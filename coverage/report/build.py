@@ -1,0 +1,252 @@
+"""The page: images (curve, before/after static maps) and the sections, assembled as one
+self-contained HTML string, and written atomically.
+
+The report renders results handed to it (a :class:`coverage.pipeline.Run` and, optionally, a
+:class:`coverage.planning.PlanRun`); it never runs the pipeline (``coverage.pipeline.report``
+does, then calls :func:`write_report`).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from coverage import __version__, figures
+from coverage import io as cio
+from coverage.report import sections
+from coverage.report.after import AfterPlan, after_plan, proposed_label
+from coverage.report.pieces import CSS
+from coverage.report.pieces import esc as _e
+from coverage.report.text import check_lang
+from coverage.report.text import message as _t
+
+if TYPE_CHECKING:
+    from coverage.pipeline import Run
+    from coverage.planning import PlanRun
+
+__all__ = ["MAP_DPI", "build_report", "curve_png", "data_uri", "static_map_png", "write_report"]
+
+Progress = Callable[[str], None]
+
+#: Resolution of the embedded static maps: sharp on screen and on A4, a few hundred kB each.
+MAP_DPI = 110
+
+_quiet_fonts = figures.quiet_fonts
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def data_uri(png: bytes) -> str:
+    """A PNG as a ``data:`` URI, so the page needs no other file."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
+    """PNG of covered share against the number of new sites (:func:`coverage.figures.curve_png`)."""
+    return figures.curve_png(after.curve, lang=lang, dpi=dpi)
+
+
+def static_map_png(
+    facilities: gpd.GeoDataFrame,
+    demand: gpd.GeoDataFrame,
+    tier_catchments: gpd.GeoDataFrame | None,
+    area: Any,
+    *,
+    lang: str = "zh",
+    title: str = "",
+    dpi: int = MAP_DPI,
+    thresholds: Any = None,
+) -> bytes:
+    """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file)."""
+    with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
+        path = Path(tmp) / "map.png"
+        with _quiet_fonts():
+            figures.save_static_map(
+                facilities, demand, tier_catchments, area, path,
+                lang=lang, dpi=dpi, title=title, thresholds=thresholds,
+            )  # fmt: skip
+        return path.read_bytes()
+
+
+def _header(run: Run, title: str, lang: str, today: dt.date | None) -> list[str]:
+    s = run.scenario
+    subtitle = _t(lang, "subtitle", minutes=f"{s.walk_model().threshold_min:g}")
+    date = (today or dt.date.today()).isoformat()
+    meta = _t(lang, "meta", date=date, name=s.name, source=s.source or "–")
+    return [
+        "<header>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="sub">{_e(subtitle)}</p>',
+        f'<p class="meta">{_e(meta)}</p>',
+        "</header>",
+    ]
+
+
+def _curve(after: AfterPlan, lang: str) -> str:
+    img = data_uri(curve_png(after, lang=lang))
+    return (
+        f'<section><h2>{_e(_t(lang, "curve"))}</h2><figure class="curve">'
+        f'<img src="{img}" alt="{_e(_t(lang, "curve"))}">'
+        f"<figcaption>{_e(_t(lang, 'curve_caption', k=after.k))}</figcaption>"
+        "</figure></section>"
+    )
+
+
+def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes, str, str]:
+    """The "after" static map, its caption and the extra sentence for the maps' caption."""
+    cov = run.coverage
+    label = {t: proposed_label(t, lang) for t in after.sites["tier"].astype(str).unique()}
+    fac = pd.concat(
+        [
+            cov.facilities[["tier", "geometry"]],
+            after.sites[["geometry"]].assign(tier=after.sites["tier"].astype(str).map(label)),
+        ],
+        ignore_index=True,
+    )
+    fac = gpd.GeoDataFrame(fac, geometry="geometry", crs=4326)
+    dem = cov.demand[["weight", "geometry"]].assign(covered=after.covered, n_reach=after.n_reach)
+    after_title = _t(lang, "map_after", n=after.k)
+    after_png = static_map_png(
+        fac,
+        dem,
+        after.tier_catchments,
+        run.layers.area,
+        lang=lang,
+        title=f"{title} · {after_title}",
+        thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
+    )
+    bands = "/".join(f"{b:g}" for b in after.bands_min)
+    caption = _t(
+        lang,
+        "maps_caption_after",
+        label="/".join(label.values()),
+        bands=_t(lang, "minutes", m=bands),
+    )
+    return after_png, after_title, caption
+
+
+def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
+    cov = run.coverage
+    before_png = static_map_png(
+        cov.facilities,
+        cov.demand,
+        run.tier_catchments,
+        run.layers.area,
+        lang=lang,
+        title=f"{title} · {_t(lang, 'map_before')}",
+        thresholds=cov.thresholds,
+    )
+    pngs = [(before_png, _t(lang, "map_before"))]
+    caption = _t(lang, "maps_caption")
+    if after is not None and after.k:
+        after_png, after_title, more = _after_map(run, after, title, lang)
+        pngs.append((after_png, after_title))
+        caption += " " + more
+    imgs = "".join(
+        f'<figure><img src="{data_uri(png)}" alt="{_e(cap)}"><figcaption>{_e(cap)}'
+        "</figcaption></figure>"
+        for png, cap in pngs
+    )
+    cls = "pair" if len(pngs) == 2 else ""
+    return (
+        f'<section class="images"><h2>{_e(_t(lang, "maps"))}</h2><div class="{cls}">{imgs}</div>'
+        f'<p class="small">{_e(caption)}</p></section>'
+    )
+
+
+def build_report(
+    run: Run,
+    plan: PlanRun | None,
+    *,
+    lang: str = "zh",
+    notes: Sequence[str] = (),
+    today: dt.date | None = None,
+    progress: Progress = _noop,
+) -> str:
+    """The report as one self-contained HTML page.
+
+    Parameters
+    ----------
+    run
+        A scenario run (:func:`coverage.pipeline.run`, ``write=False`` is enough).
+    plan
+        A site plan for the same scenario (:func:`coverage.pipeline.plan`), or None to leave out
+        the curve, the "after" map and the proposed sites.
+    lang
+        ``"zh"`` or ``"en"``.
+    notes
+        Extra lines for the data notes (e.g. why there is no plan).
+    today
+        Date printed in the header (default: today).
+
+    Returns
+    -------
+    str
+        HTML with inline CSS and base64 PNG images: no scripts, no external links.
+    """
+    check_lang(lang)
+    s = run.scenario
+    title = s.title or s.name
+    after = None
+    if plan is not None:
+        progress("adding the proposed sites")
+        after = after_plan(run, plan, lang=lang)
+    parts = _header(run, title, lang, today)
+    parts.append(
+        f"<section><h2>{_e(_t(lang, 'kpis'))}</h2>{sections.kpi_cards(run, after, lang)}</section>"
+    )
+    subs = sections.subdistrict_table(run, after, lang)
+    if subs:
+        parts.append(f"<section><h2>{_e(_t(lang, 'subdistricts'))}</h2>{subs}</section>")
+    tiers = sections.tier_table(run, lang)
+    parts.append(f"<section><h2>{_e(_t(lang, 'by_tier'))}</h2>{tiers}</section>")
+    extra = list(notes)
+    if after is not None and after.k:
+        progress("drawing the coverage curve")
+        parts.append(_curve(after, lang))
+    elif after is not None:
+        extra.append(_t(lang, "no_plan", reason=_t(lang, "no_new_sites")))
+    progress("drawing the maps")
+    parts.append(_maps(run, after, title, lang))
+    if after is not None and after.k:
+        n = min(sections.TOP_SITES, after.k)
+        parts.append(
+            f"<section><h2>{_e(_t(lang, 'sites', n=n))}</h2>"
+            f"{sections.sites_table(run, after, lang)}</section>"
+        )
+    parts.append(f"<section><h2>{_e(_t(lang, 'data'))}</h2>")
+    parts.append(sections.data_notes(run, lang, extra))
+    parts.append(f"</section><section><h2>{_e(_t(lang, 'method'))}</h2>")
+    parts.append(f"{sections.method_notes(run, plan, lang)}</section>")
+    parts.append(f"<footer>{_e(_t(lang, 'footer', version=__version__))}</footer>")
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(_t(lang, 'doc_title', title=title))}</title>\n<style>{CSS}</style>\n"
+        f"</head>\n<body>\n<main>\n{''.join(parts)}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def write_report(
+    run: Run,
+    plan: PlanRun | None,
+    path: str | Path,
+    *,
+    lang: str = "zh",
+    notes: Sequence[str] = (),
+    progress: Progress = _noop,
+) -> Path:
+    """Build the page (:func:`build_report`) and write it to ``path`` atomically."""
+    page = build_report(run, plan, lang=lang, notes=notes, progress=progress)
+    progress(f"writing {path}")
+    return cio.write_text(Path(path), page)

@@ -1,0 +1,75 @@
+"""Small pieces of the page: escaped text, numbers, table cells, cards and the style sheet.
+
+Every piece of input text goes through :func:`esc`: the page is assembled from strings and no
+template engine ever sees input text.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CSS", "bar", "card", "esc", "num", "pct", "points", "radius", "table", "td"]
+
+#: The page's style sheet (``report.css``, shipped with the package), inlined in ``<style>``.
+CSS = "\n" + resources.files("coverage.report").joinpath("report.css").read_text(encoding="utf-8")
+
+
+def esc(value: Any) -> str:
+    """Text for the page, quotes included: every piece of input goes through here, and the page
+    is assembled from strings (no template engine ever sees input text)."""
+    return html.escape(str(value), quote=True)
+
+
+def pct(x: float) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:.1%}"
+
+
+def num(x: float) -> str:
+    return "–" if x is None or not np.isfinite(x) else f"{x:,.0f}"
+
+
+def points(x: float) -> str:
+    """Difference of two shares in percentage points."""
+    return f"{100 * x:.1f}"
+
+
+def radius(m: float, lang: str) -> str:
+    if m >= 1000:
+        km = f"{m / 1000:g}"
+        return f"{km}公里" if lang == "zh" else f"{km} km"
+    return f"{m:g}米" if lang == "zh" else f"{m:g} m"
+
+
+def bar(share: float, color: str = "#aed6f1") -> str:
+    """A table cell whose background is a bar as long as the share (CSS only, prints too)."""
+    v = 0.0 if share is None or not np.isfinite(share) else float(np.clip(share, 0, 1))
+    return (
+        f'<td class="bar"><span class="track"><span class="fill" '
+        f'style="width:{100 * v:.1f}%;background:{color}"></span></span>{pct(share)}</td>'
+    )
+
+
+def table(head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> str:
+    """HTML table; ``head`` is (label, numeric) pairs, ``rows`` hold ready-made cells."""
+    th = "".join(f'<th class="n">{esc(h)}</th>' if n else f"<th>{esc(h)}</th>" for h, n in head)
+    body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def td(value: Any, numeric: bool = False) -> str:
+    return f'<td class="n">{esc(value)}</td>' if numeric else f"<td>{esc(value)}</td>"
+
+
+def card(value: str, label: str, sub: str = "", kind: str = "") -> str:
+    cls = f"card {kind}".strip()
+    # Two numbers in one card need a smaller font to fit the card's width.
+    v = "v pair2" if " / " in value else "v"
+    return (
+        f'<div class="{cls}"><div class="{v}">{esc(value)}</div><div class="l">{esc(label)}</div>'
+        f'<div class="s">{esc(sub)}</div></div>'
+    )

@@ -1,0 +1,302 @@
+"""The page's sections as HTML strings: KPI cards, sub-district and tier tables, proposed sites,
+data notes and method notes. Each takes results handed to it and computes nothing new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from coverage import analysis, maps
+from coverage.report.after import AfterPlan
+from coverage.report.pieces import bar as _bar
+from coverage.report.pieces import card as _card
+from coverage.report.pieces import esc as _e
+from coverage.report.pieces import num as _num
+from coverage.report.pieces import pct as _pct
+from coverage.report.pieces import points as _points
+from coverage.report.pieces import radius as _radius
+from coverage.report.pieces import table as _table
+from coverage.report.pieces import td as _td
+from coverage.report.text import TEXT
+from coverage.report.text import message as _t
+
+if TYPE_CHECKING:
+    from coverage.pipeline import Run
+    from coverage.planning import PlanRun
+
+__all__ = [
+    "MAX_PROBLEMS",
+    "TOP_SITES",
+    "data_notes",
+    "kpi_cards",
+    "method_notes",
+    "sites_table",
+    "subdistrict_table",
+    "tier_table",
+]
+
+#: Proposed sites listed in the table (all of them are in ``plan/proposed_sites.csv``).
+TOP_SITES = 20
+
+#: Problems listed on the page (the rest are in ``problems.csv``).
+MAX_PROBLEMS = 10
+
+
+def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
+    cov = run.coverage
+    k = cov.kpis()
+    s = cov.summary.set_index(["scope", "key"])
+    total = k.get("total_weight", np.nan)
+    overall = s.loc[("overall", "all")]
+    cards = [
+        _card(
+            _pct(k["share_any"]),
+            _t(lang, "kpi_any"),
+            _t(lang, "kpi_any_sub", covered=_num(overall["covered_weight"]), total=_num(total)),
+            "main",
+        )
+    ]
+    if after is not None and after.k:
+        share = float(after.curve["covered_share"].iloc[-1])
+        cards.append(
+            _card(
+                _pct(share),
+                _t(lang, "kpi_after"),
+                _t(lang, "kpi_after_sub", n=after.k, diff=_points(share - k["share_any"])),
+                "after",
+            )
+        )
+    for tier in analysis.tier_order(cov.thresholds):
+        if f"share_{tier}" not in k:
+            continue
+        cards.append(
+            _card(
+                _pct(k[f"share_{tier}"]),
+                _t(
+                    lang,
+                    "kpi_tier",
+                    tier=maps.tier_label(tier, lang),
+                    minutes=f"{cov.thresholds[tier]:g}",
+                ),
+                _t(lang, "kpi_tier_sub", n=int(s.loc[("tier", tier), "facilities"])),
+            )
+        )
+    cards.append(_card(_pct(k["share_cross"]), _t(lang, "kpi_cross"), _t(lang, "kpi_cross_sub")))
+    diff = k["share_circle"] - k["share_any"]
+    radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
+    cards.append(
+        _card(
+            f"{_pct(k['share_circle'])} / {_pct(k['share_any'])}",
+            _t(lang, "kpi_circle", radius=radius),
+            _t(lang, "kpi_circle_sub", diff=_points(diff))
+            if diff > 0
+            else _t(lang, "kpi_circle_sub_le"),
+        )
+    )
+    cards.append(
+        _card(
+            _t(lang, "people", n=_num(k["uncovered_weight"])),
+            _t(lang, "kpi_uncovered"),
+            _t(lang, "kpi_uncovered_sub", points=_num(overall["uncovered_points"])),
+            "warn",
+        )
+    )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
+    cov = run.coverage
+    sub = cov.summary[cov.summary["scope"] == "subdistrict"].copy()
+    if not len(sub):
+        return ""
+    sub["uncovered"] = sub["weight"] - sub["covered_weight"]
+    if after is not None and after.k and "subdistrict" in cov.demand:
+        names = cov.demand["subdistrict"].fillna("").astype(str).replace("", "(outside)")
+        w = cov.demand["weight"].to_numpy(dtype=float)
+        got = pd.Series(np.where(after.covered, w, 0.0)).groupby(names.to_numpy()).sum()
+        tot = pd.Series(w).groupby(names.to_numpy()).sum()
+        sub["after"] = sub["key"].map(got / tot)
+    # Worst first: lowest share, then most people left out.
+    sub = sub.sort_values(["share", "uncovered"], ascending=[True, False])
+    head = [
+        (_t(lang, "subdistrict"), False),
+        (_t(lang, "workers"), True),
+        (_t(lang, "share"), True),
+        (_t(lang, "cross_share"), True),
+        (_t(lang, "uncovered"), True),
+    ]
+    if "after" in sub:
+        head.append((_t(lang, "after_share"), True))
+    rows = []
+    for _, r in sub.iterrows():
+        name = _t(lang, "outside") if r["key"] == "(outside)" else r["key"]
+        cells = [
+            _td(name),
+            _td(_num(r["weight"]), True),
+            _bar(r["share"], "#f5b7b1" if r["share"] < 0.8 else "#aed6f1"),
+            _bar(r["cross_share"], "#d6eaf8"),
+            _td(_num(r["uncovered"]), True),
+        ]
+        if "after" in sub:
+            cells.append(_bar(r["after"], "#d7bde2"))
+        rows.append(cells)
+    return _table(head, rows)
+
+
+def tier_table(run: Run, lang: str) -> str:
+    cov = run.coverage
+    radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
+    s = cov.summary
+    order = {t: i for i, t in enumerate(analysis.tier_order(cov.thresholds))}
+    tiers = s[s["scope"] == "tier"].assign(_o=lambda d: d["key"].map(order)).sort_values("_o")
+    services = s[s["scope"] == "service"].sort_values("share", ascending=False)
+    head = [
+        (_t(lang, "kind"), False),
+        (_t(lang, "name"), False),
+        (_t(lang, "facilities"), True),
+        (_t(lang, "threshold"), True),
+        (_t(lang, "share"), True),
+        (_t(lang, "cross_share"), True),
+        (_t(lang, "circle_share", radius=radius), True),
+        (_t(lang, "uncovered"), True),
+    ]
+    rows = []
+    for kind, part in (("tier", tiers), ("service", services)):
+        for _, r in part.iterrows():
+            thr = cov.thresholds.get(r["key"]) if kind == "tier" else None
+            rows.append(
+                [
+                    _td(_t(lang, f"kind_{kind}")),
+                    _td(maps.tier_label(r["key"], lang) if kind == "tier" else r["key"]),
+                    _td(int(r["facilities"]), True),
+                    _td(_t(lang, "minutes", m=f"{thr:g}") if thr is not None else "", True),
+                    _bar(r["share"]),
+                    _bar(r["cross_share"], "#d6eaf8"),
+                    _bar(r["circle_share"], "#e5e8e8"),
+                    _td(_num(r["weight"] - r["covered_weight"]), True),
+                ]
+            )
+    return _table(head, rows)
+
+
+def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
+    p = after.sites.head(TOP_SITES)
+    multi = p["tier"].nunique() > 1
+    head = [(_t(lang, "rank"), True), (_t(lang, "name"), False)]
+    if multi:
+        head.append((_t(lang, "tier"), False))
+    head += [
+        (_t(lang, "subdistrict"), False),
+        (_t(lang, "street"), False),
+        (_t(lang, "added"), True),
+        (_t(lang, "cumulative"), True),
+    ]
+    rows = []
+    for i, r in enumerate(p.itertuples(index=False), start=1):
+        cells = [_td(i, True), _td(getattr(r, "name", ""))]
+        if multi:
+            cells.append(_td(maps.tier_label(str(r.tier), lang)))
+        cells += [
+            _td(getattr(r, "subdistrict", "")),
+            _td(getattr(r, "street", "")),
+            _td(_num(r.added), True),
+            _td(_pct(r.cumulative_share), True),
+        ]
+        rows.append(cells)
+    out = _table(head, rows)
+    if after.k > TOP_SITES:
+        path = run.scenario.output_dir / "plan" / "proposed_sites.csv"
+        out += f'<p class="small">{_e(_t(lang, "sites_more", n=after.k, path=path))}</p>'
+    return out
+
+
+def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
+    probs = run.layers.problems
+    skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
+    kept = sum(p.action != "skipped" for p in probs)
+    items = [_e(n) for n in run.layers.notes] + [_e(n) for n in extra]
+    if probs:
+        path = run.scenario.output_dir / "problems.csv"
+        items.append(_e(_t(lang, "skipped", n=skipped, k=kept, path=path)))
+    else:
+        items.append(_e(_t(lang, "no_problems")))
+    out = '<ul class="note">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    if probs:
+        shown = probs[:MAX_PROBLEMS]
+        head = [(_t(lang, c), c == "row") for c in ("file", "row", "field", "problem", "action")]
+        rows = [
+            [
+                _td(Path(p.path).name),
+                _td("" if p.row is None else p.row, True),
+                _td(p.field or ""),
+                _td(p.message),
+                _td(TEXT[lang].get(f"action_{p.action}", p.action)),
+            ]
+            for p in shown
+        ]
+        out += f'<p class="small">{_e(_t(lang, "problems_head", n=len(shown)))}</p>'
+        out += _table(head, rows)
+    return out
+
+
+def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
+    s = run.scenario
+    w = s.walk_model()
+    cov = run.coverage
+    net = run.network.summary()
+    sep = "、" if lang == "zh" else ", "
+    thresholds = sep.join(
+        maps.tier_label(t, lang) + " " + _t(lang, "minutes", m=f"{cov.thresholds[t]:g}")
+        for t in analysis.tier_order(cov.thresholds)
+    )
+    items = [
+        _t(
+            lang,
+            "method_walk",
+            speed=f"{w.speed_kmh:g}",
+            steps=f"{w.steps_penalty:g}",
+            snap=f"{w.max_snap_m:g}",
+            access=_t(lang, "access_yes" if w.include_access else "access_no"),
+        ),
+        _t(lang, "method_thresholds", items=thresholds),
+        _t(
+            lang,
+            "method_network",
+            nodes=_num(net.get("nodes", np.nan)),
+            edges=_num(net.get("edges", np.nan)),
+            km=f"{net.get('length_km', float('nan')):,.1f}",
+            source=Path(str(net.get("source", ""))).name or "OSM",
+        ),
+        _t(lang, "method_circle", radius=_radius(w.circle_radius_m, lang)),
+        _t(lang, "method_shares"),
+    ]
+    if plan is not None and plan.plans:
+        for p in plan.plans:
+            info = p.summary()
+            gap = info.get("gap", np.nan)
+            items.append(
+                _t(
+                    lang,
+                    "method_plan",
+                    model=str(info.get("model", "")).upper(),
+                    method=info.get("method", ""),
+                    status=info.get("status", ""),
+                    gap=_pct(gap) if gap is not None else "–",
+                    cands=_num(info.get("n_candidates", np.nan)),
+                    n=len(p.proposed),
+                )
+            )
+        p = plan.plans[-1]
+        items.append(
+            _t(
+                lang,
+                "method_after",
+                tier=maps.tier_label(p.tier, lang),
+                minutes=f"{w.threshold_for(p.tier):g}",
+            )
+        )
+    return '<ul class="note">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"

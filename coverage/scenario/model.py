@@ -1,0 +1,310 @@
+"""The validated scenario: its sections, tier vocabulary and resolved input and output paths."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal, overload
+
+from pydantic import (
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from coverage import vocab
+from coverage.errors import ScenarioError
+from coverage.scenario.checks import WRITE_KEYS, confined
+from coverage.scenario.sections import (
+    Area,
+    FacilityType,
+    Layer,
+    Network,
+    Output,
+    Plan,
+    Section,
+    Walk,
+    tier_code_in,
+    type_vocabulary,
+)
+from coverage.scenario.specs import CatchmentSpec, WalkModel
+
+__all__ = ["Scenario"]
+
+
+class Scenario(Section):
+    """A validated scenario. Build with :func:`load_scenario`."""
+
+    name: str = "scenario"
+    title: str = ""
+    lang: Literal["zh", "en"] = "zh"
+    #: Known services; others found in facility layers are dropped from the row with a warning
+    #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.
+    services: list[str] = Field(default_factory=list)
+    #: Further facility types (``[types.<code>]``); before the sections that name tiers, so
+    #: their validators can use them.
+    types: dict[str, FacilityType] = Field(default_factory=dict)
+    area: Area = Field(default_factory=Area)
+    network: Network
+    walk: Walk = Field(default_factory=Walk)
+    facilities: list[Layer] = Field(default_factory=list)
+    demand: list[Layer] = Field(default_factory=list)
+    candidates: list[Layer] = Field(default_factory=list)
+    plan: Plan = Field(default_factory=Plan)
+    output: Output = Field(default_factory=Output)
+    source: Path | None = Field(default=None, exclude=True)  # the scenario file
+    # Write paths as the scenario file gave them (see WRITE_KEYS): only these are confined.
+    _file_writes: dict[str, Path] = PrivateAttr(default_factory=dict)
+    _warnings: list[tuple[int | None, str, str]] = PrivateAttr(default_factory=list)
+
+    @property
+    def warning_items(self) -> list[tuple[int | None, str, str]]:
+        """Unusual but valid values found by :func:`load_scenario`: (line, key, message)."""
+        return list(self._warnings)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The same, one line each: ``scenario.toml:9: walk.speed_kmh: 1000 km/h is …``."""
+        where = self.source or "scenario"
+        return [
+            f"{where}{f':{line}' if line else ''}: {key}: {message}"
+            for line, key, message in self._warnings
+        ]
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[\w.-]+", v):
+            raise ValueError("use letters, digits, '-', '_' or '.' (it names output files)")
+        return v
+
+    @field_validator("types")
+    @classmethod
+    def _types(cls, v: dict[str, FacilityType]) -> dict[str, FacilityType]:
+        type_vocabulary(v)  # codes well formed, names clash with no tier
+        return v
+
+    @field_validator("walk")
+    @classmethod
+    def _tier_thresholds(cls, v: Walk, info: ValidationInfo) -> Walk:
+        """Threshold keys become codes (any name of a tier is accepted); declared types add theirs."""
+        if "types" not in info.data:  # the types are invalid: reported on their own
+            return v
+        types, words = info.data["types"], type_vocabulary(info.data["types"])
+        out: dict[str, float] = {}
+        for key, minutes in v.tier_threshold_min.items():
+            code = words.normalize(key)
+            if code is None:
+                raise ValueError(
+                    f"tier_threshold_min: unknown tier {key!r} (known: {', '.join(words.codes)};"
+                    " names such as 服务中心 are accepted; declare a new facility type with "
+                    "[types.<code>])"
+                )
+            if code in out:
+                raise ValueError(f"tier_threshold_min: {key!r} is {code!r}, which is set twice")
+            out[code] = minutes
+        for code, t in types.items():
+            if t.threshold_min is None:
+                continue
+            if code in out:
+                raise ValueError(
+                    f"tier_threshold_min: {code!r} has threshold_min in [types.{code}] too; "
+                    "set it in one place"
+                )
+            out[code] = t.threshold_min
+        v.tier_threshold_min = out
+        return v
+
+    @field_validator("facilities", "candidates")
+    @classmethod
+    def _layer_tiers(cls, v: list[Layer], info: ValidationInfo) -> list[Layer]:
+        if "types" in info.data:
+            words = type_vocabulary(info.data["types"])
+            for i, layer in enumerate(v):
+                if layer.tier is not None:
+                    layer.tier = tier_code_in(words, layer.tier, f"[{i}] tier")
+        return v
+
+    @field_validator("plan")
+    @classmethod
+    def _plan_tiers(cls, v: Plan, info: ValidationInfo) -> Plan:
+        if "types" in info.data:
+            words = type_vocabulary(info.data["types"])
+            v.tier = tier_code_in(words, v.tier, "tier")
+            v.tiers = [tier_code_in(words, t, "tiers") for t in v.tiers]
+            v.stage_add = {tier_code_in(words, t, "stage_add"): k for t, k in v.stage_add.items()}
+        return v
+
+    @model_validator(mode="after")
+    def _layers(self) -> Scenario:
+        if not self.facilities and not self.candidates:
+            raise ValueError("a scenario needs at least one [[facilities]] or [[candidates]] layer")
+        for i, layer in enumerate(self.demand):
+            if layer.weight is None and "weight" not in layer.columns:
+                raise ValueError(
+                    f'demand[{i}] ({layer.path}): name its weight column with weight = "..."'
+                )
+        return self
+
+    # Tier vocabulary -------------------------------------------------------------------------
+
+    @property
+    def vocabulary(self) -> vocab.Vocabulary:
+        """The built-in tiers and the scenario's declared facility types."""
+        return type_vocabulary(self.types)
+
+    def tier_code(self, value: str) -> str:
+        """The tier code of a name given outside the file (e.g. ``--tier 服务站点``).
+
+        Raises
+        ------
+        ScenarioError
+            The name is no tier of this scenario.
+        """
+        code = self.vocabulary.normalize(value)
+        if code is None:
+            message = vocab.unknown_tier_message(value, self.vocabulary)
+            raise ScenarioError(f"{self.source}: {message}")
+        return code
+
+    @model_validator(mode="after")
+    def _plan_tiers_known(self) -> Scenario:
+        known = self.known_tiers
+        for key, names in (("tier", [self.plan.tier]), ("tiers", self.plan.tiers)):
+            unknown = [t for t in names if t not in known]
+            if unknown:
+                raise ValueError(
+                    f"plan.{key}: unknown tier {', '.join(map(repr, unknown))}"
+                    f" (known: {', '.join(known)})"
+                )
+        return self
+
+    @property
+    def known_tiers(self) -> list[str]:
+        """Tiers a plan may name: the built-in tiers and the scenario's declared types."""
+        return list(dict.fromkeys([*self.vocabulary.codes, *self.walk.tier_threshold_min]))
+
+    # Typed views of [walk] ------------------------------------------------------------------
+
+    def walk_model(self) -> WalkModel:
+        """The walking model of ``[walk]`` (speed, thresholds, snap limit), as it is now."""
+        w = self.walk
+        return WalkModel(
+            speed_kmh=w.speed_kmh,
+            threshold_min=w.threshold_min,
+            tier_threshold_min=w.tier_threshold_min,
+            max_snap_m=w.max_snap_m,
+            include_access=w.include_access,
+            steps_penalty=w.steps_penalty,
+            circle_radius_m=w.circle_radius_m,
+        )
+
+    def catchment_spec(self) -> CatchmentSpec:
+        """How ``[walk]`` says catchments are drawn (bands, walk-off, method, cell), as it is now."""
+        w = self.walk
+        return CatchmentSpec(
+            bands_min=tuple(w.bands_min),
+            walk_off_m=w.walk_off_m,
+            method=w.catchment_method,
+            cell_m=w.catchment_cell_m,
+        )
+
+    # Resolved locations ----------------------------------------------------------------------
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent if self.source is not None else Path.cwd()
+
+    @overload
+    def input_path(self, p: Path) -> Path: ...
+
+    @overload
+    def input_path(self, p: Path | None) -> Path | None: ...
+
+    def input_path(self, p: Path | None) -> Path | None:
+        """An input path resolved against the scenario file's folder."""
+        if p is None:
+            return None
+        p = Path(p).expanduser()
+        return p if p.is_absolute() else self.folder / p
+
+    @property
+    def output_dir(self) -> Path:
+        self.check_writes(["[output] dir"])
+        return self.output.dir or Path("results") / self.name
+
+    @property
+    def map_path(self) -> Path:
+        self.check_writes(["[output] map"])
+        return self.output.map or Path("maps") / f"{self.name}.html"
+
+    @property
+    def print_map_path(self) -> Path | None:
+        self.check_writes(["[output] print_map"])
+        return self.output.print_map
+
+    @property
+    def cache_dir(self) -> Path:
+        self.check_writes(["[network] cache_dir"])
+        return self.input_path(self.network.cache_dir)
+
+    def set_output(self, key: str, value: Any, *, label: str | None = None) -> None:
+        """Set one ``[output]`` setting, validated as in a scenario file.
+
+        A path set here is the caller's own choice (``--out``/``--map`` on the command line)
+        and is not confined to the scenario's folder.
+
+        Parameters
+        ----------
+        key
+            Field of ``[output]``, e.g. ``"dir"`` or ``"basemap"``.
+        value
+            New value.
+        label
+            How the setting is named in an error message (default ``[output] <key>``).
+
+        Raises
+        ------
+        ScenarioError
+            One line naming the setting and the value when the value is not valid.
+        """
+        try:
+            checked = Output.model_validate({**self.output.model_dump(), key: value})
+        except ValidationError as exc:
+            msg = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            raise ScenarioError(f"{label or f'[output] {key}'} {value}: {msg}") from None
+        setattr(self.output, key, getattr(checked, key))
+        self._file_writes.pop(f"[output] {key}", None)
+
+    def check_writes(self, keys: list[str] | None = None) -> None:
+        """Refuse write paths from the scenario file that lead outside its folder and the cwd.
+
+        Parameters
+        ----------
+        keys
+            Which of :data:`WRITE_KEYS` to check (default: all).
+
+        Raises
+        ------
+        ScenarioError
+            One line per refused path, naming the scenario file, the key and the value.
+        """
+        lines = []
+        for key in WRITE_KEYS if keys is None else keys:
+            section, name, instead = WRITE_KEYS[key]
+            value = getattr(getattr(self, section), name)
+            if value is None or self._file_writes.get(key) != value:
+                continue  # a default, or set by the caller: theirs to choose
+            # Cache paths are read like input paths (scenario folder), outputs from the cwd.
+            where = self.input_path(value) if section == "network" else Path(value).expanduser()
+            if not confined(where, [self.folder, Path.cwd()]):
+                lines.append(
+                    f"{self.source}: {key} = {str(value)!r} is outside the scenario's folder"
+                    f" ({self.folder}) and the working directory ({Path.cwd()}); a scenario file"
+                    f" may only write inside them: {instead}"
+                )
+        if lines:
+            raise ScenarioError("\n".join(lines))

@@ -1,0 +1,214 @@
+"""The sections of a scenario file (``[area]``, ``[network]``, ``[walk]``, layers, ``[plan]``,
+``[types.<code>]``, ``[output]``) as pydantic models: unknown keys and non-finite numbers are
+errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from coverage import datum, settings, vocab
+
+__all__ = [
+    "Area",
+    "Count",
+    "FacilityType",
+    "Layer",
+    "Network",
+    "NonNegative",
+    "Output",
+    "Plan",
+    "Positive",
+    "Section",
+    "Walk",
+    "tier_code_in",
+    "type_vocabulary",
+]
+
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=1)]
+
+
+class Section(BaseModel):
+    # allow_inf_nan: TOML's inf/nan would pass gt=0 checks and crash far away (GEOS, Dijkstra).
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+
+
+class Area(Section):
+    """Study area and optional sub-district polygons (any CRS the file declares)."""
+
+    path: Path | None = None
+    subdistricts: Path | None = None
+    name_field: str = "name"
+    layer: str | None = None
+
+
+class Network(Section):
+    """Where the walking network comes from: exactly one of path, place, bbox or area polygon."""
+
+    path: Path | None = None
+    place: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    polygon: bool = False  # download for the [area] polygon
+    cache_dir: Path = Path(settings.cache_folder)
+    margin_m: NonNegative | None = None  # clip margin around the area; default: the walk limit
+    component: Literal["strong", "weak"] = "strong"
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Network:
+        given = [k for k in ("path", "place", "bbox") if getattr(self, k) is not None] + (
+            ["polygon"] if self.polygon else []
+        )
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one network source: path, place, bbox or polygon = true"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.bbox is not None:
+            w, s, e, n = self.bbox
+            if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+                raise ValueError("bbox must be [west, south, east, north] in degrees")
+        return self
+
+
+class Walk(Section):
+    """The walking model."""
+
+    speed_kmh: Positive = settings.walk_speed_kmh
+    threshold_min: Positive = settings.threshold_min
+    tier_threshold_min: dict[str, Positive] = Field(default_factory=dict)
+    bands_min: list[Positive] = Field(default_factory=lambda: list(settings.bands_min))
+    steps_penalty: Annotated[float, Field(ge=1)] = settings.steps_penalty
+    max_snap_m: Positive = settings.max_snap_m
+    walk_off_m: Positive = settings.walk_off_m
+    # how catchment outlines are drawn: "grid" (fast, within about a cell) or "exact" (buffers)
+    catchment_method: Literal["grid", "exact"] = "grid"
+    catchment_cell_m: Positive | None = None  # grid spacing; default 0.4 × walk_off_m
+    include_access: bool = True
+    circle_radius_m: Positive = settings.circle_radius_m
+
+    @field_validator("bands_min")
+    @classmethod
+    def _sorted(cls, v: list[float]) -> list[float]:
+        return sorted(set(v))
+
+    @model_validator(mode="after")
+    def _cell_fits(self) -> Walk:
+        if self.catchment_cell_m is not None and self.catchment_cell_m > self.walk_off_m / 2:
+            raise ValueError(
+                f"catchment_cell_m ({self.catchment_cell_m}) must be at most half of walk_off_m"
+                f" ({self.walk_off_m})"
+            )
+        return self
+
+    def threshold_for(self, tier: str) -> float:
+        """Threshold (minutes) for a tier; the general threshold when none is set."""
+        return float(self.tier_threshold_min.get(tier, self.threshold_min))
+
+    @property
+    def max_threshold_min(self) -> float:
+        return max([self.threshold_min, *self.tier_threshold_min.values(), *self.bands_min])
+
+
+class Layer(Section):
+    """A point layer: file, coordinate system and column mapping."""
+
+    path: Path
+    crs: str | int = "wgs84"
+    layer: str | None = None  # GeoPackage layer or workbook sheet
+    encoding: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
+    tier: str | None = None  # default tier for rows without one
+    type: str | None = None  # default facility type
+    weight: str | None = None  # demand: the weight column
+    kind: str | None = None  # demand: what the weight counts (workers, residents)
+    role: Literal["candidate", "existing", "excluded"] | None = None  # candidates: default role
+    # points that fit the streets under another datum than crs: stop, warn and go on, or skip
+    datum_check: Literal["error", "warn", "off"] = "error"
+
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _known_crs(cls, v: object) -> str | int:
+        # Checked at load time, before any file is read; stored in canonical form.
+        return datum.parse_crs(v)
+
+
+class Plan(Section):
+    """Defaults for ``coverage plan``."""
+
+    tier: str = "point"
+    add: Count | None = None
+    target: Annotated[float, Field(gt=0, le=1)] | None = None
+    grid_spacing_m: NonNegative = 0.0  # 0: no generated candidates
+    osm_features: bool = False
+    tiers: list[str] = Field(default_factory=lambda: ["subcentre", "point"], min_length=1)
+    stage_add: dict[str, Count] = Field(default_factory=dict)  # new sites per staged tier
+    capacity: bool = False
+    time_limit_s: Positive = 120.0
+    mip_rel_gap: Annotated[float, Field(ge=0, lt=1)] = 0.005
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        if self.add is not None and self.target is not None:
+            raise ValueError("give add or target, not both")
+        twice = sorted({t for t in self.tiers if self.tiers.count(t) > 1})
+        if twice:
+            raise ValueError(f"tiers names {', '.join(twice)} more than once")
+        stray = [t for t in self.stage_add if t not in self.tiers]
+        if stray:
+            raise ValueError(f"stage_add names {', '.join(stray)}, not among tiers = {self.tiers}")
+        return self
+
+
+class FacilityType(Section):
+    """A facility type the scenario adds to the tier vocabulary (``[types.<code>]``).
+
+    Rows whose tier is the code, a label or an alias get the code, this threshold (default: the
+    general ``walk.threshold_min``) and their own map layer, summary rows and labels.
+    """
+
+    label_zh: Annotated[str, Field(min_length=1)]
+    label_en: Annotated[str, Field(min_length=1)] | None = None  # default: from the code
+    aliases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    threshold_min: Positive | None = None
+    color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None  # map marker
+    shape: Literal[vocab.SHAPES] | None = None  # type: ignore[valid-type]
+
+    def tier(self, code: str) -> vocab.Tier:
+        """This type as a :class:`coverage.vocab.Tier`."""
+        style = {k: v for k, v in (("color", self.color), ("shape", self.shape)) if v}
+        label_en = self.label_en or code.replace("_", " ").capitalize()
+        return vocab.Tier(code, self.label_zh, label_en, tuple(self.aliases), style)
+
+
+def type_vocabulary(types: dict[str, FacilityType]) -> vocab.Vocabulary:
+    return vocab.BUILTIN.extend(t.tier(code) for code, t in types.items())
+
+
+def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
+    """The tier code of a scenario value, or a ValueError naming where it is."""
+    code = v.normalize(value)
+    if code is None:
+        raise ValueError(f"{where}: {vocab.unknown_tier_message(value, v)}")
+    return code
+
+
+class Output(Section):
+    dir: Path | None = None
+    map: Path | None = None
+    self_contained: bool = True
+    basemap: Literal["osm", "amap", "tianditu", "none"] = "osm"
+    tianditu_key: str | None = None  # or the TIANDITU_KEY environment variable
+    excel: bool = True
+    print_map: Path | None = None  # also a printable static map (.png or .pdf)
+    paper: Literal["A4", "A3"] = "A4"
+
+    @field_validator("print_map")
+    @classmethod
+    def _printable(cls, v: Path | None) -> Path | None:
+        if v is not None and v.suffix.lower() not in (".png", ".pdf"):
+            raise ValueError(f"a .png or .pdf file, not {v.name!r}")
+        return v

@@ -1,0 +1,1 @@
+"""Tests of coverage.report, one module per module of the package."""

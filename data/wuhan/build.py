@@ -473,11 +473,10 @@ def write_workplaces(
             f"{lon[j]:.6f}",
             f"{lat[j]:.6f}",
             f"{dw[j]:.1f}",
-            "workers",
         ]
         for i, j in enumerate(np.lexsort((lon, lat)), start=1)
     ]
-    write_csv(HERE / "workplaces.csv", ["id", "name", "lon", "lat", "workers", "kind"], rows)
+    write_csv(HERE / "workplaces.csv", ["id", "name", "lon", "lat", "workers"], rows)
     return len(rows), float(sum(dw))
 
 

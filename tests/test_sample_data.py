@@ -8,6 +8,7 @@ and the rebuild that must reproduce them byte for byte, need ../shared/data.
 from __future__ import annotations
 
 import importlib.util
+import os
 import tomllib
 from pathlib import Path
 
@@ -100,12 +101,34 @@ def test_wuhan_scenario_uses_only_files_in_the_repository() -> None:
     assert size < 2_000_000, f"the sample folder holds {size:,} bytes"
 
 
-def test_jiangbei_scenario_downloads_by_place() -> None:
+def test_jiangbei_scenario_downloads_for_its_real_boundary() -> None:
     with (JIANGBEI / "scenario.toml").open("rb") as fh:
         scenario = tomllib.load(fh)
-    assert scenario["network"]["place"] == "江北区, 重庆市, 中国"
-    assert scenario["network"]["cache_dir"] == "cache"
-    assert "path" not in scenario["network"]
+    assert scenario["area"] == {"path": "area.geojson", "crs": "gcj02"}
+    assert scenario["network"] == {"polygon": True, "cache_dir": "cache"}
+    assert [(d.get("osm_buildings"), d["kind"]) for d in scenario["demand"]] == [
+        (True, "residents"),
+        (True, "workers"),
+    ]
+    area = gpd.read_file(JIANGBEI / "area.geojson")
+    assert area["name"].tolist() == ["江北区"] and area["adcode"].tolist() == ["500105"]
+    wgs = _gcj_to_wgs(area.geometry.iloc[0])
+    km2 = gpd.GeoSeries([wgs], crs=4326).to_crs("EPSG:32648").area.iloc[0] / 1e6
+    assert 200 < km2 < 240  # 江北区: about 221 km²
+
+
+@pytest.mark.realdata
+def test_jiangbei_build_is_deterministic(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("jiangbei_build", JIANGBEI / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    if not build.DISTRICTS.is_file():
+        pytest.fail(f"missing {build.DISTRICTS}") if os.environ.get("CI") else pytest.skip(
+            "no data"
+        )
+    build.HERE = tmp_path
+    build.main()
+    assert (tmp_path / "area.geojson").read_bytes() == (JIANGBEI / "area.geojson").read_bytes()
 
 
 def test_wuhan_area(wuhan_area: gpd.GeoDataFrame, wuhan_area_wgs: shapely.Geometry) -> None:
@@ -226,7 +249,7 @@ def test_wuhan_facility_addresses_name_a_subdistrict(wuhan_facilities: pd.DataFr
     assert set(streets) <= names
 
 
-def test_jiangbei_facilities_and_demand() -> None:
+def test_jiangbei_facilities() -> None:
     f = pd.read_csv(JIANGBEI / "facilities.csv", encoding="utf-8")
     assert set(f["层级"]) <= TIERS
     assert (f["层级"] == "centre").sum() == 1
@@ -241,9 +264,6 @@ def test_jiangbei_facilities_and_demand() -> None:
         gyq = stations[stations["Name"].str.startswith("观音桥")].iloc[0]
         assert centre["经度"] == pytest.approx(gyq["WGS84_Lng"], abs=1e-6)
         assert centre["纬度"] == pytest.approx(gyq["WGS84_Lat"], abs=1e-6)
-    d = pd.read_csv(JIANGBEI / "demand.csv", encoding="utf-8")
-    assert list(d.columns) == ["id", "name", "lon", "lat", "workers", "kind"]
-    assert (d["workers"] > 0).all()
 
 
 @pytest.mark.realdata

@@ -85,6 +85,13 @@ class Coverage:
             out["share_circle"] = float(row["circle_share"])
             out["uncovered_weight"] = float(row["weight"] - row["covered_weight"])
             out["total_weight"] = float(row["weight"])
+            if row.get("unreachable_weight", 0) > 0:
+                out["unreachable_weight"] = float(row["unreachable_weight"])
+        kinds = self.summary[self.summary["scope"] == "kind"]
+        if len(kinds) > 1:  # one kind is the overall figure already
+            for _, r in kinds.iterrows():
+                out[f"kind_share:{r['key']}"] = float(r["share"])
+                out[f"kind_uncovered:{r['key']}"] = float(r["weight"] - r["covered_weight"])
         return out
 
 
@@ -351,7 +358,7 @@ def _services_of(value: Any) -> list[str]:
 
 
 def _row(scope: str, key: str, w: np.ndarray, hit: np.ndarray, cross: np.ndarray,
-         circle: np.ndarray, n_fac: float) -> dict[str, Any]:  # fmt: skip
+         circle: np.ndarray, n_fac: float, far: np.ndarray) -> dict[str, Any]:  # fmt: skip
     total = float(w.sum())
     cw = float(w[hit].sum())
     return {
@@ -366,6 +373,8 @@ def _row(scope: str, key: str, w: np.ndarray, hit: np.ndarray, cross: np.ndarray
         "cross_share": float(w[cross].sum()) / total if total > 0 else np.nan,
         "circle_share": float(w[circle].sum()) / total if total > 0 else np.nan,
         "uncovered_points": int((~hit).sum()),
+        # people too far from any walkable street to be routed: in the totals, never covered
+        "unreachable_weight": float(w[far].sum()),
     }
 
 
@@ -380,16 +389,20 @@ def summarize(
 ) -> pd.DataFrame:
     """Weighted coverage table.
 
-    One row per ``scope``/``key``: ``overall``/``all``; ``tier``/<tier>; ``type``/<type> (when
+    One row per ``scope``/``key``: ``overall``/``all``; ``kind``/<kind> (each demand kind by
+    any facility, when demand has a ``kind`` column); ``tier``/<tier>; ``type``/<type> (when
     facilities have a ``type`` column); ``service``/<service>; ``subdistrict``/<name> (when demand
     has a ``subdistrict`` column). ``covered_weight`` and ``share`` count demand covered by the
     facilities of that group (for sub-districts: by any facility); ``cross_*`` by at least two of
-    them; ``circle_share`` by the straight-line circle of any facility of the group.
+    them; ``circle_share`` by the straight-line circle of any facility of the group;
+    ``unreachable_weight`` is the demand farther than the snap limit from every street (not
+    ``snapped``): counted in ``weight``, never covered.
     ``facilities`` counts the facilities of the group; for a sub-district, those located in it,
     by ``facility_subdistricts`` (the sub-district containing each facility, '' outside all,
     as :func:`evaluate` finds them; without it the count is unknown: NaN).
     """
     w = demand["weight"].to_numpy(dtype=float)
+    far = ~demand["snapped"].to_numpy(dtype=bool) if "snapped" in demand else np.zeros(len(w), bool)
     radius_hits = (
         demand["n_circle"].to_numpy() > 0 if "n_circle" in demand else np.zeros(len(w), bool)
     )
@@ -402,10 +415,18 @@ def summarize(
         circle = (
             _circle_for(facilities, demand, members) if len(members) else np.zeros(len(w), bool)
         )
-        rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members))))
+        rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members)), far))
 
     counts = np.diff(covers.tocsc().indptr)
-    rows.append(_row("overall", "all", w, counts > 0, counts > 1, radius_hits, len(facilities)))
+    rows.append(
+        _row("overall", "all", w, counts > 0, counts > 1, radius_hits, len(facilities), far)
+    )
+    if "kind" in demand:  # residents, workers …: each kind on its own, by any facility
+        kinds = demand["kind"].fillna("").astype(str).to_numpy()
+        for kind in sorted(set(kinds) - {""}):
+            m = kinds == kind
+            rows.append(_row("kind", kind, w[m], counts[m] > 0, counts[m] > 1, radius_hits[m],
+                             len(facilities), far[m]))  # fmt: skip
     tiers = facilities["tier"].astype(str).to_numpy()
     for tier in tier_order(thresholds):
         group("tier", tier, np.flatnonzero(tiers == tier))
@@ -440,6 +461,7 @@ def summarize(
                     counts[m] > 1,
                     radius_hits[m],
                     n_fac,
+                    far[m],
                 )
             )
     return pd.DataFrame(rows)

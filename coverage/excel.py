@@ -130,6 +130,8 @@ HEADERS: dict[str, tuple[str, str]] = {
     "cross_share": ("交叉覆盖率", "Share covered twice+"),
     "circle_share": ("1公里圆覆盖率", "Share in 1 km circle"),
     "uncovered_points": ("未覆盖需求点数", "Uncovered points"),
+    "unreachable_weight": ("步行不可达人数", "Not reachable on foot"),
+    "kind": ("人群", "Demand kind"),
     "n_reach": ("可达设施数", "Facilities within reach"),
     "nearest_min": ("最近设施步行时间（分钟）", "Minutes to nearest facility"),
     "snap_m": ("距街道距离（米）", "Distance to street (m)"),
@@ -152,8 +154,9 @@ HEADERS: dict[str, tuple[str, str]] = {
 VALUES: dict[str, Mapping[str, str]] = {
     "action": {"skipped": "跳过", "kept": "保留（警告）", "failed": "失败"},
     "covered": {"True": "是", "False": "否"},
-    "scope": {"overall": "全区", "tier": "层级", "type": "类型", "service": "服务项目",
-              "subdistrict": "街道"},
+    "kind": {k: v["zh"] for k, v in vocab.KIND_LABELS.items()},
+    "scope": {"overall": "全区", "kind": "人群", "tier": "层级", "type": "类型",
+              "service": "服务项目", "subdistrict": "街道"},
     "tier": _TierLabels(),
 }  # fmt: skip
 
@@ -219,6 +222,8 @@ def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if lang == "zh" and {"scope", "key"} <= set(frame.columns):  # summary rows per tier
         tier = frame["scope"].isin(["tier", VALUES["scope"]["tier"]])
         frame.loc[tier, "key"] = frame.loc[tier, "key"].map(lambda v: VALUES["tier"].get(v, v))
+        kind = frame["scope"].isin(["kind", VALUES["scope"]["kind"]])
+        frame.loc[kind, "key"] = frame.loc[kind, "key"].map(lambda v: vocab.kind_label(v, "zh"))
     return frame
 
 

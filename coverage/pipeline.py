@@ -236,7 +236,7 @@ def run(
 
 def _check_writes(s: Scenario, keys: list[str]) -> None:
     """Refuse the scenario's unsafe write paths that this run will use, before loading anything."""
-    if s.network.path is None:  # downloads (and geocoding) write to the cache
+    if s.network.path is None or any(d.osm_buildings for d in s.demand):  # downloads: cache
         keys = [*keys, "[network] cache_dir"]
     s.check_writes(keys)
 

@@ -40,6 +40,8 @@ __all__ = [
     "tier_order",
     "tier_style",
     "unknown_tier_message",
+    "KIND_LABELS",
+    "kind_label",
     "active",
     "activate",
     "using",
@@ -336,3 +338,17 @@ def unknown_tier_message(value: Any, vocab: Vocabulary | None = None, more: str 
         "type, declare it in the scenario: [types.<code>] label_zh = "
         f"{json.dumps(str(value), ensure_ascii=False)} (code: lower-case letters, digits, '_')"
     )
+
+
+#: Labels of the usual demand kinds (what a demand layer's weight counts); other kinds a
+#: scenario names are shown as written.
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "residents": {"zh": "居民", "en": "Residents"},
+    "workers": {"zh": "职工", "en": "Workers"},
+}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The label of a demand kind (``residents`` → 居民 / Residents); others as written."""
+    _check_lang(lang)
+    return KIND_LABELS.get(str(kind), {}).get(lang, str(kind))

@@ -191,9 +191,8 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert "Legend" in html and "图例" not in html
 
 
-@pytest.mark.realdata
-def test_sample_scenario_end_to_end(tmp_path, wuhan_edges_path):
-    """The README's main job on the real Wuhan sample, outputs redirected to tmp_path."""
+def test_sample_scenario_end_to_end(tmp_path):
+    """The README's main job on the Wuhan sample (its own inputs), outputs redirected."""
     scenario = ROOT / "data" / "wuhan" / "scenario.toml"
     res = runner.invoke(
         app,
@@ -202,7 +201,12 @@ def test_sample_scenario_end_to_end(tmp_path, wuhan_edges_path):
     assert res.exit_code == 0, res.output
     summary = pd.read_csv(tmp_path / "out" / "summary.csv", encoding="utf-8-sig")
     overall = summary[summary["scope"] == "overall"].iloc[0]
-    assert overall["facilities"] == 190 and overall["demand_points"] == 12788
+    jobs = len(pd.read_csv(ROOT / "data" / "wuhan" / "workplaces.csv"))
+    # 3,824 WorldPop cells with people inside the boundary (the run's note says so) + the jobs
+    assert overall["facilities"] == 190 and overall["demand_points"] == 3824 + jobs
+    kinds = summary[summary["scope"] == "kind"].set_index("key")
+    assert kinds["weight"].sum() == pytest.approx(overall["weight"])
+    assert kinds.loc["workers", "demand_points"] == jobs
     assert 0.5 < overall["share"] < 1.0  # the sample has real gaps
     subs = summary[summary["scope"] == "subdistrict"]
     assert len(subs) == 14

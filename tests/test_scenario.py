@@ -311,3 +311,58 @@ def test_plan_tiers_may_be_those_with_their_own_threshold(tmp_path):
     s = load_scenario(_write(tmp_path, text + '\n[plan]\ntiers = ["community", "point"]\n'))
     assert s.plan.tiers == ["community", "point"]
     assert s.known_tiers == ["centre", "subcentre", "point", "outdoor_station", "community"]
+
+
+# --- polygon datums, rasters and building footprints (real-data layers) ---------------------
+
+
+def test_area_crs_and_selection_are_read(tmp_path):
+    (tmp_path / "districts.geojson").write_text("{}", encoding="utf-8")
+    text = GOOD + (
+        '\n[area]\npath = "districts.geojson"\ncrs = "GCJ-02"\n'
+        'select = { adcode = 420103, name = ["江汉区", "硚口区"] }\n'
+    )
+    s = load_scenario(_write(tmp_path, text))
+    assert s.area.crs == "gcj02" and s.area.subdistricts_crs is None
+    assert s.area.select == {"adcode": 420103, "name": ["江汉区", "硚口区"]}
+
+
+def test_raster_and_building_demand_layers(tmp_path):
+    (tmp_path / "people.tif").write_bytes(b"")
+    (tmp_path / "area.geojson").write_text("{}", encoding="utf-8")
+    text = GOOD.replace('path = "dem.csv"\nweight = "workers"', 'path = "people.tif"\nband = 2') + (
+        '\n[[demand]]\nosm_buildings = true\nkind = "workers"\n'
+        "buildings = { floor_area_per_person_m2 = { residents = 35.0, workers = 20.0 } }\n"
+        '\n[area]\npath = "area.geojson"\n'
+    )
+    s = load_scenario(_write(tmp_path, text))
+    raster, buildings = s.demand
+    assert raster.is_raster and raster.band == 2 and not raster.crs_given
+    assert buildings.osm_buildings and buildings.path is None and not buildings.is_raster
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD.replace('[[demand]]\npath = "dem.csv"', '[[demand]]\nosm_buildings = true\npath = "dem.csv"'),
+         r"demand\[0\]: give a path, or osm_buildings = true \(demand\), not both"),
+        (GOOD.replace('weight = "workers"', 'weight = "workers"\nband = 2'),
+         r"band and max_cell_m are for population rasters"),
+        (GOOD.replace('path = "dem.csv"\nweight = "workers"', 'path = "dem.tif"')
+         .replace('place = "江北区, 重庆市, 中国"', 'path = "fac.csv"'),
+         r"raster and osm_buildings demand need a study area"),
+        (GOOD.replace('path = "fac.csv"', 'path = "fac.tif"'),
+         r"facilities\[0\]: a register of points .* rasters and osm_buildings are for \[\[demand\]\]"),
+        (GOOD.replace('[[demand]]\npath = "dem.csv"\nweight = "workers"',
+                      '[[demand]]\nosm_buildings = true\nbuildings = { floors = 3 }\n[area]\npath = "fac.csv"'),
+         r"floors"),
+        (GOOD + '\n[area]\npath = "fac.csv"\ncrs = "mars"\n', r"area\.crs: .*unknown coordinate system"),
+        (GOOD + '\n[area]\npath = "fac.csv"\nselect = {}\n', r"select needs at least one field"),
+    ],
+)  # fmt: skip
+def test_bad_real_data_layers_are_one_line(tmp_path, text, expected):
+    for name in ("dem.tif", "fac.tif"):
+        (tmp_path / name).write_bytes(b"")
+    with pytest.raises(ScenarioError, match=expected) as info:
+        load_scenario(_write(tmp_path, text))
+    assert "\n" not in str(info.value) and "Traceback" not in str(info.value)

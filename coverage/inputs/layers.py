@@ -22,10 +22,13 @@ import shapely
 from coverage import datum, network, routing
 from coverage import io as cio
 from coverage.errors import InputError, Problem
+from coverage.inputs.boundaries import read_polygons
+from coverage.inputs.buildings import BuildingAssumptions, download_buildings, estimate_people
 from coverage.inputs.columns import describe_columns
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.points import read_points
 from coverage.inputs.problems import problems_frame
+from coverage.inputs.raster import DEFAULT_MAX_CELL_M, read_raster_demand
 from coverage.inputs.validation import validate_layer
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
@@ -62,12 +65,13 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
     area = None
     if s.area.path is not None:
         p = _input(s, s.area.path)
-        gdf = _read_polygons(p, s.area.layer)
+        gdf = read_polygons(p, crs=s.area.crs, layer=s.area.layer, select=s.area.select)
         area = shapely.union_all(gdf.geometry.values)
     subs = None
     if s.area.subdistricts is not None:
         p = _input(s, s.area.subdistricts)
-        subs = _read_polygons(p, None)
+        crs = s.area.subdistricts_crs if s.area.subdistricts_crs is not None else s.area.crs
+        subs = read_polygons(p, crs=crs)
         if s.area.name_field not in subs:
             raise InputError(
                 f"no column '{s.area.name_field}' for sub-district names "
@@ -91,25 +95,6 @@ def _input(s: Scenario, path: Path) -> Path:
     return resolved
 
 
-def _read_polygons(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    """Polygons of an area file in WGS-84 (invalid ones repaired); one-line errors otherwise."""
-    try:
-        gdf = gpd.read_file(path, layer=layer)
-    except Exception as exc:
-        raise InputError(f"cannot read polygons: {exc}", path) from exc
-    if gdf.crs is None:
-        raise InputError(
-            "the file has no coordinate system; save it with one (e.g. EPSG:4326)", path
-        )
-    kinds = set(gdf.geom_type.dropna())
-    if not kinds or not kinds <= {"Polygon", "MultiPolygon"}:
-        raise InputError(f"expected polygons, found {sorted(kinds) or 'no geometries'}", path)
-    bad = np.flatnonzero(~gdf.is_valid.to_numpy())
-    if len(bad):
-        gdf.loc[gdf.index[bad], "geometry"] = gdf.geometry.iloc[bad].make_valid()
-    return gdf.to_crs(4326)
-
-
 def _read_layer(
     s: Scenario,
     layer: Layer,
@@ -119,6 +104,9 @@ def _read_layer(
     problems: list[Problem],
     notes: list[str],
 ) -> gpd.GeoDataFrame:
+    if layer.is_raster or layer.osm_buildings:
+        return _read_people(s, layer, net, area, problems, notes)
+    assert layer.path is not None  # a register of points (checked when the scenario loads)
     path = _input(s, layer.path)
     columns = dict(layer.columns)
     if layer.weight is not None:
@@ -176,7 +164,81 @@ def _read_layer(
     )
     problems += found
     gdf["layer"] = path.name
+    if role == "demand":
+        gdf["kind"] = layer.kind or DEFAULT_KIND
     return gdf
+
+
+#: What a register's demand counts when its layer names no ``kind``.
+DEFAULT_KIND = "workers"
+
+
+def _read_people(
+    s: Scenario,
+    layer: Layer,
+    net: network.WalkNetwork,
+    area: shapely.Geometry | None,
+    problems: list[Problem],
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    """Demand from a population raster or from OSM building footprints, inside the area.
+
+    Unlike a register's rows, people far from every street are kept: they count in the totals
+    as not reachable on foot (the coverage step leaves them unsnapped), and a note says how
+    many there are.
+    """
+    if area is None:
+        raise InputError("raster and osm_buildings demand need a study area: set [area] path",
+                         s.source)  # fmt: skip
+    kind = layer.kind or "residents"
+    if layer.osm_buildings:
+        assumptions = BuildingAssumptions(**layer.buildings)
+        found = download_buildings(area, cache_dir=s.cache_dir)
+        estimate = estimate_people(found, assumptions, kind=kind)
+        gdf, name = estimate.points, "osm_buildings"
+        notes.append(f"{name}: {_buildings_note(estimate.report)}")
+        notes.append(f"{name} assumptions: {assumptions.as_dict()}")
+    else:
+        assert layer.path is not None
+        path = _input(s, layer.path)
+        gdf, report = read_raster_demand(
+            path,
+            area,
+            band=layer.band or 1,
+            scale=layer.scale,
+            crs=layer.crs if layer.crs_given else None,
+            kind=kind,
+            max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
+        )
+        problems += report.problems()
+        name = path.name
+        notes.append(report.summary())
+    gdf = gdf.reset_index(drop=True)
+    gdf["kind"] = kind
+    gdf["layer"] = name
+    if len(gdf):
+        snapped = routing.snap(net, gdf.geometry.to_crs(net.crs), max_dist_m=s.walk.max_snap_m,
+                               include_access=False)  # fmt: skip
+        far = ~np.asarray(snapped.ok, dtype=bool)
+        if far.any():
+            w = gdf["weight"].to_numpy(dtype=float)
+            share = w[far].sum() / w.sum()
+            notes.append(
+                f"{name}: {w[far].sum():,.0f} {kind} ({share:.1%}) live farther than "
+                f"{s.walk.max_snap_m:g} m from any walkable street: kept, not reachable on foot"
+            )
+    return gdf
+
+
+def _buildings_note(report: dict[str, object]) -> str:
+    """One line on what the building estimate used and skipped."""
+    skipped = report.get("skipped") or {}
+    parts = ", ".join(f"{n} {why}" for why, n in dict(skipped).items())  # type: ignore[call-overload]
+    return (
+        f"{report.get('people', 0):,.0f} {report.get('kind')} in "
+        f"{report.get('buildings_used', 0):,} of {report.get('buildings_in', 0):,} buildings"
+        + (f"; skipped {parts}" if parts else "")
+    )
 
 
 def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:
@@ -270,7 +332,7 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
     if not group:
         section = "demand" if what == "demand" else "facilities"
         raise InputError(f"no [[{section}]] layer: coverage needs at least one", s.source)
-    files = {str(s.input_path(layer.path)) for layer in group}
+    files = {str(s.input_path(layer.path)) for layer in group if layer.path is not None}
     skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
     rows = len({(p.path, p.row) for p in skipped if p.row is not None})
     names = ", ".join(sorted(Path(f).name for f in files))

@@ -14,6 +14,7 @@ from coverage.maps.registry import Registry, static_text
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
 from coverage.maps.values import band_text, count_or_value, is_share, percent
 from coverage.maps.words import KPI_LABELS, phrase
+from coverage.vocab import kind_label
 
 __all__ = ["kpi_rows", "panel_data", "style_tag"]
 
@@ -29,13 +30,19 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     rows = []
     for key, value in kpis.items():
         key = str(key)
+        kind_key, _, kind = key.partition(":")
         if key in labels and key != "share_tier":
             label = labels[key]
+        elif kind and kind_key in ("kind_share", "kind_uncovered"):
+            label = labels[kind_key].format(kind=kind_label(kind, lang))
         elif key.startswith("share_") and is_tier(normalize_tier(key[6:])):
             label = labels["share_tier"].format(label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key
-        text = percent(value) if is_share(key) else count_or_value(key, value)
+        if is_share(key) or kind_key == "kind_share":
+            text = percent(value)
+        else:  # a kind's uncovered people are a count like uncovered_weight
+            text = count_or_value("uncovered_weight" if kind else key, value)
         rows.append((label, text))
     return rows
 

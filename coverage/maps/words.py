@@ -144,6 +144,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "n_facilities": "设施数",
         "n_proposed": "建议新增站点数",
         "share_tier": "{label}覆盖率",
+        "kind_share": "{kind}覆盖率",
+        "kind_uncovered": "未覆盖{kind}",
+        "unreachable_weight": "步行不可达（离街道过远）",
     },
     "en": {
         "share_any": "Covered by any facility",
@@ -158,6 +161,9 @@ KPI_LABELS: dict[str, dict[str, str]] = {
         "n_facilities": "Facilities",
         "n_proposed": "Proposed sites",
         "share_tier": "{label} coverage",
+        "kind_share": "{kind} covered",
+        "kind_uncovered": "{kind} not covered",
+        "unreachable_weight": "Not reachable on foot (far from streets)",
     },
 }
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from coverage import analysis, maps
+from coverage import analysis, maps, vocab
 from coverage.report.after import AfterPlan
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -60,6 +60,12 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
             "main",
         )
     ]
+    kinds = cov.summary[cov.summary["scope"] == "kind"]
+    for _, row in kinds.iterrows() if len(kinds) > 1 else ():  # residents, workers …
+        sub = _t(lang, "kpi_kind_sub", covered=_num(row["covered_weight"]),
+                 total=_num(row["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
+        kind = vocab.kind_label(str(row["key"]), lang)
+        cards.append(_card(_pct(row["share"]), _t(lang, "kpi_kind", kind=kind), sub, "main"))
     if after is not None and after.k:
         share = float(after.curve["covered_share"].iloc[-1])
         cards.append(

@@ -143,10 +143,26 @@ class Scenario(Section):
         if not self.facilities and not self.candidates:
             raise ValueError("a scenario needs at least one [[facilities]] or [[candidates]] layer")
         for i, layer in enumerate(self.demand):
+            if layer.is_raster or layer.osm_buildings:
+                continue  # people per cell or per building: no weight column
             if layer.weight is None and "weight" not in layer.columns:
                 raise ValueError(
                     f'demand[{i}] ({layer.path}): name its weight column with weight = "..."'
                 )
+        for name, group in (("facilities", self.facilities), ("candidates", self.candidates)):
+            for i, layer in enumerate(group):
+                if layer.path is None or layer.is_raster:
+                    raise ValueError(
+                        f"{name}[{i}]: a register of points (CSV, Excel, GIS file) is needed;"
+                        " rasters and osm_buildings are for [[demand]]"
+                    )
+        if (
+            any(layer.is_raster or layer.osm_buildings for layer in self.demand)
+            and self.area.path is None
+            and self.area.subdistricts is None
+            and self.network.place is None
+        ):
+            raise ValueError("raster and osm_buildings demand need a study area: set [area] path")
         return self
 
     # Tier vocabulary -------------------------------------------------------------------------

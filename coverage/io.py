@@ -176,10 +176,12 @@ def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:
 
 
 def write_text(target: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``target`` atomically; return the path."""
     return write_with(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_json(target: str | Path, data: Any) -> Path:
+    """Write ``data`` as indented UTF-8 JSON to ``target`` atomically; return the path."""
     return write_text(target, json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 

@@ -1,5 +1,6 @@
-"""Demand from building footprints: people estimated from floor area, for places with no
-population layer.
+"""Demand from building footprints: people estimated from floor area.
+
+For places with no population layer.
 
 Each building of a type counted for the demand kind (residents or workers) becomes one point
 (its representative point, WGS-84) weighted by the people its floor area may hold::
@@ -411,8 +412,11 @@ def _reason(exc: BaseException) -> str:
 
 @contextmanager
 def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
-    """osmnx with its HTTP cache in ``cache_dir/http``; the caller's ``ox.settings`` are
-    restored afterwards (analysts may use osmnx with their own settings in the same session)."""
+    """osmnx with its HTTP cache in ``cache_dir/http``.
+
+    The caller's ``ox.settings`` are restored afterwards (analysts may use osmnx with their own
+    settings in the same session).
+    """
     import osmnx as ox
 
     keys = ("use_cache", "cache_folder")

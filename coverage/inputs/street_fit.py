@@ -47,6 +47,7 @@ class DatumFinding:
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as a plain dict (for JSON)."""
         return asdict(self)
 
     def __str__(self) -> str:
@@ -129,6 +130,7 @@ def street_check(
     seed: int,
 ) -> list[DatumFinding]:
     # Only points where the datums differ tell anything; others are the same under every datum.
+    """Findings on how well the points fit the streets under the declared and other datums."""
     china = in_china(lon, lat)
     if len(lon) and not china.any():
         return [

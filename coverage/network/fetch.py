@@ -1,5 +1,7 @@
-"""Walking networks and area boundaries from OpenStreetMap over the internet (osmnx: Overpass and
-Nominatim), cached on disk so that the second run needs no internet."""
+"""Walking networks and area boundaries from OpenStreetMap over the internet.
+
+Through osmnx (Overpass and Nominatim), cached on disk so that the second run needs no internet.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Candidate sites: from files (with their roles), a spacing grid over the network nodes and OSM
-features, plus the existing facilities every plan counts as open."""
+"""Candidate sites: from files, a spacing grid and OSM, plus the existing facilities.
+
+Files come with their roles; a spacing grid over the network nodes and OSM features, plus the
+existing facilities every plan counts as open.
+"""
 
 from __future__ import annotations
 

@@ -86,22 +86,27 @@ class AfterCoverage:
 
     @property
     def before_weight(self) -> float:
+        """Demand weight covered before the plan."""
         return float(self.curve["covered_weight"].iloc[0])
 
     @property
     def after_weight(self) -> float:
+        """Demand weight covered after the whole plan."""
         return float(self.curve["covered_weight"].iloc[-1])
 
     @property
     def before_share(self) -> float:
+        """Share of the total demand weight covered before the plan."""
         return self._share(self.before_weight)
 
     @property
     def after_share(self) -> float:
+        """Share of the total demand weight covered after the whole plan."""
         return self._share(self.after_weight)
 
     @property
     def added_weight(self) -> float:
+        """Demand weight the proposed sites add."""
         return float(self.gains.sum())
 
     def _share(self, weight: float) -> float:
@@ -410,8 +415,11 @@ def staged_plan(
 
 @dataclass
 class PlanRun:
-    """Result of :func:`coverage.pipeline.plan`: the coverage run before, the stages and all
-    sites considered; :attr:`after` is coverage after the whole plan."""
+    """Result of :func:`coverage.pipeline.plan`: the run before, the stages, all sites.
+
+    Holds the coverage run before, the stages and all sites considered; :attr:`after` is coverage
+    after the whole plan.
+    """
 
     before: Run
     sites: gpd.GeoDataFrame
@@ -432,8 +440,7 @@ class PlanRun:
 
     @property
     def after(self) -> AfterCoverage:
-        """Coverage of the run with the proposed sites added in plan order
-        (:func:`plan_coverage`)."""
+        """Coverage of the run with the proposed sites added in plan order (`plan_coverage`)."""
         return plan_coverage(self.before, self.plans)
 
 

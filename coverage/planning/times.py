@@ -127,8 +127,10 @@ def _kept(m: CSR, keep: Bools, per: float = 1.0) -> CSR:
 
 
 def _swap_rows(into: CSR, src: CSR, rows: ArrayLike) -> CSR:
-    """``into`` with the given rows taken from ``src`` (same shape), built from arrays so that
-    explicit zeros (a site on its demand point) survive."""
+    """``into`` with the given rows taken from ``src`` (same shape).
+
+    It is built from arrays so that explicit zeros (a site on its demand point) survive.
+    """
     take = np.zeros(into.shape[0], dtype=bool)
     take[np.asarray(rows, dtype=np.int64)] = True
     n_into, n_src = np.diff(into.indptr), np.diff(src.indptr)

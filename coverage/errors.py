@@ -6,6 +6,7 @@ from pathlib import Path
 
 __all__ = [
     "CoverageError",
+    "MissingDependency",
     "ScenarioError",
     "InputError",
     "NetworkError",
@@ -16,6 +17,13 @@ __all__ = [
 
 class CoverageError(Exception):
     """Base class for errors raised by coverage."""
+
+
+class MissingDependency(CoverageError, ImportError):
+    """A library a feature needs is not installed.
+
+    Also an ``ImportError``, for code that catches failed imports as such.
+    """
 
 
 class ScenarioError(CoverageError):

@@ -41,6 +41,7 @@ import shapely
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coverage import settings
+from coverage._optional import import_optional
 from coverage.errors import InputError, ScenarioError
 
 __all__ = [
@@ -417,7 +418,7 @@ def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
     The caller's ``ox.settings`` are restored afterwards (analysts may use osmnx with their own
     settings in the same session).
     """
-    import osmnx as ox
+    import osmnx as ox  # checked by _fetch, its only caller
 
     keys = ("use_cache", "cache_folder")
     saved = {k: getattr(ox.settings, k) for k in keys}
@@ -477,6 +478,7 @@ def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
+    import_optional("osmnx", "downloading building footprints")
     from osmnx._errors import InsufficientResponseError
 
     try:

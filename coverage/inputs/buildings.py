@@ -496,7 +496,7 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
 
 
 def download_buildings(
-    polygon: shapely.Geometry, *, cache_dir: str | Path = settings.cache_folder
+    polygon: shapely.Geometry, *, cache_dir: str | Path | None = None
 ) -> gpd.GeoDataFrame:
     """Download the OSM building footprints in a polygon, cached as GeoParquet.
 
@@ -525,6 +525,7 @@ def download_buildings(
         When the polygon is unusable, the cache folder cannot be written, the download fails,
         or the cached file is damaged (one line, naming the file).
     """
+    cache_dir = settings.cache_folder if cache_dir is None else cache_dir
     polygon = _check_polygon(polygon)
     cache_dir = Path(cache_dir)
     query = {"polygon": shapely.to_wkt(polygon, rounding_precision=6), "tags": {"building": True}}

@@ -256,7 +256,7 @@ def propose(
     model: Model | str = "mclp",
     k: int | None = None,
     target: float | None = None,
-    threshold_min: float = settings.threshold_min,
+    threshold_min: float | None = None,
     capacity: ArrayLike | None = None,
     backup_weight: float = 0.0,
     method: Method = "milp",
@@ -283,6 +283,7 @@ def propose(
     carry ``time_saved`` (the weighted minutes each saves, the model's own gain), backup and
     capacitated models ``objective_gain``.
     """
+    threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     role = (
         sites["role"].astype(str).to_numpy()
         if "role" in sites

@@ -34,7 +34,7 @@ def site_times(
     demand: gpd.GeoDataFrame,
     threshold_min: float,
     *,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     include_access: bool = True,
     demand_snap: routing.Snapped | None = None,
 ) -> tuple[CSR, routing.Snapped]:
@@ -42,6 +42,7 @@ def site_times(
 
     Sites farther than ``max_snap_m`` from a street get an empty row (they reach nobody).
     """
+    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     ss = routing.snap(
         net, sites.geometry.to_crs(net.crs), max_dist_m=max_snap_m, include_access=include_access
     )

@@ -316,7 +316,7 @@ class MCLP(_CoveringModel):
         weights: Any,
         k: int,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         capacity: Any = None,
@@ -350,6 +350,7 @@ class MCLP(_CoveringModel):
         name
             Label for reports.
         """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
         return cls(prob, name, k, 1.0, backup_weight)
 
@@ -382,7 +383,7 @@ class BackupCoverage(_CoveringModel):
         weights: Any,
         k: int,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         primary_weight: float = 0.0,
@@ -392,6 +393,7 @@ class BackupCoverage(_CoveringModel):
 
         ``primary_weight`` is the weight of the demand covered at least once in the objective.
         """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, k, primary_weight, 1.0)
 

@@ -74,7 +74,7 @@ class LSCP(SitingModel):
         weights: Any,
         target: float = 1.0,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         name: str = "lscp",
@@ -83,6 +83,7 @@ class LSCP(SitingModel):
 
         Other parameters as in `MCLP.from_cost_matrix`.
         """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, target)
 

@@ -43,6 +43,14 @@ def _missing_data(path: Path) -> None:
     pytest.skip(msg)
 
 
+def shared_data(name: str) -> Path:
+    """A real-data file of ../shared/data (fails in CI when missing, skips elsewhere)."""
+    path = SHARED_DATA / name
+    if not path.is_file():
+        _missing_data(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def wuhan_edges_path() -> Path:
     """The Wuhan GeoParquet street edge table (fails in CI when missing, skips elsewhere)."""

@@ -26,7 +26,6 @@ import json
 import logging
 import math
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +48,7 @@ from coverage.inputs._building_defaults import (
     LEVELS_BY_TYPE,
     BuildingAssumptions,
 )
+from coverage.io import probe_folder
 
 __all__ = [
     "FLOOR_AREA_PER_PERSON_M2",
@@ -342,12 +342,12 @@ def _check_polygon(polygon: Any) -> shapely.Geometry:
 
 def _writable(folder: Path) -> None:
     """Fail before a download whose result could not be cached (it would be lost)."""
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        probe_folder(folder)
+    except FileExistsError:
+        raise InputError(
+            f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot write the building cache there ({exc.strerror or exc}); {_CACHE_HINT}",

@@ -15,6 +15,7 @@ from typing import Any
 from coverage.errors import (
     CoverageError,
     InputError,
+    MissingDependency,
     NetworkError,
     OutputError,
     Problem,
@@ -56,6 +57,7 @@ _SUBMODULES: frozenset[str] = frozenset(
 __all__ = [
     "CoverageError",
     "InputError",
+    "MissingDependency",
     "NetworkError",
     "OutputError",
     "Problem",

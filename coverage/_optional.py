@@ -10,14 +10,10 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from coverage.errors import CoverageError
+from coverage.errors import MissingDependency
 
+# MissingDependency lives in coverage.errors with the other errors; named here for importers.
 __all__ = ["MissingDependency", "import_optional"]
-
-
-class MissingDependency(CoverageError, ImportError):
-    """A library a feature needs is not installed (also an ``ImportError``, for code that
-    catches failed imports as such)."""
 
 
 def import_optional(name: str, purpose: str, package: str | None = None) -> ModuleType:

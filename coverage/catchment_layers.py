@@ -29,10 +29,10 @@ def facility_catchments(
     net: network.WalkNetwork,
     facilities: gpd.GeoDataFrame,
     bands_min: list[float],
-    walk_off_m: float = settings.walk_off_m,
+    walk_off_m: float | None = None,
     *,
     snapped: routing.Snapped | None = None,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     method: Literal["grid", "exact"] = "grid",
     cell_m: float | None = None,
     progress: Callable[[str], None] = _noop,
@@ -42,6 +42,8 @@ def facility_catchments(
     ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
     ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
     """
+    walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
+    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     fac = facilities.reset_index(drop=True)
     if "fid" not in fac:
         fac = fac.assign(fid=np.arange(len(fac)))
@@ -78,11 +80,12 @@ def catchments_for(
     facilities: gpd.GeoDataFrame,
     spec: CatchmentSpec,
     *,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     snapped: routing.Snapped | None = None,
     progress: Callable[[str], None] = _noop,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """:func:`facility_catchments` drawn as ``spec`` says (e.g. ``s.catchment_spec()``)."""
+    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     return facility_catchments(
         net,
         facilities,

@@ -481,5 +481,6 @@ def report_cmd(
 
 
 def main() -> None:  # pragma: no cover - entry point
+    """Run the command-line interface (the ``coverage`` console script)."""
     logging.basicConfig(level=logging.WARNING)
     sys.exit(app())

@@ -6,6 +6,7 @@ from pathlib import Path
 
 __all__ = [
     "CoverageError",
+    "MissingDependency",
     "ScenarioError",
     "InputError",
     "NetworkError",
@@ -16,6 +17,13 @@ __all__ = [
 
 class CoverageError(Exception):
     """Base class for errors raised by coverage."""
+
+
+class MissingDependency(CoverageError, ImportError):
+    """A library a feature needs is not installed.
+
+    Also an ``ImportError``, for code that catches failed imports as such.
+    """
 
 
 class ScenarioError(CoverageError):
@@ -101,6 +109,7 @@ class Problem:
         self.action = action  # "skipped" (row not used), "kept" (warning only) or "failed"
 
     def as_dict(self) -> dict[str, object]:
+        """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
         return {
             "file": self.path,
             "row": self.row,
@@ -110,6 +119,7 @@ class Problem:
         }
 
     def to_error(self) -> InputError:
+        """The problem as an :class:`InputError` (raised when it cannot be skipped)."""
         return InputError(self.message, self.path, self.row, self.field)
 
     def __repr__(self) -> str:

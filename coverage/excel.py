@@ -268,8 +268,10 @@ def _needs_cell(v: Any) -> bool:
 
 
 def _text_cell(ws: Any, text: str) -> Any:
-    """A write-only cell holding ``text`` as a string, quote-prefixed when it looks like a
-    formula, so Excel neither evaluates it now nor after the planner edits it."""
+    """A write-only cell holding ``text`` as a string, quote-prefixed if it looks like a formula.
+
+    The prefix is there so that Excel neither evaluates it now nor after the planner edits it.
+    """
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(ws, value=text)

@@ -84,6 +84,7 @@ def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def run_info(run: Run) -> dict[str, Any]:
+    """A summary of the run: scenario, network, walking model, KPIs, input sizes, notes, timings."""
     s = run.scenario
     return {
         "scenario": str(s.source),

@@ -36,6 +36,7 @@ from coverage.errors import OutputError
 __all__ = [
     "ensure_folder",
     "check_writable",
+    "probe_folder",
     "atomic_path",
     "clean_stale_parts",
     "write_with",
@@ -104,6 +105,26 @@ def check_writable(folder: str | Path) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write in the output folder: {_reason(exc)}", folder) from exc
     return folder
+
+
+def probe_folder(folder: Path) -> None:
+    """Create ``folder`` if missing and check that a file can be created in it.
+
+    For caches, whose callers say in their own words what is wrong (:func:`check_writable` is
+    the output folders' check).
+
+    Raises
+    ------
+    FileExistsError
+        When ``folder`` is a file.
+    OSError
+        When it cannot be created or written to.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(errno.EEXIST, "a file, not a folder", str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder):
+        pass
 
 
 def _remove_parts(parent: Path, pattern: str) -> None:
@@ -176,10 +197,12 @@ def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:
 
 
 def write_text(target: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``target`` atomically; return the path."""
     return write_with(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_json(target: str | Path, data: Any) -> Path:
+    """Write ``data`` as indented UTF-8 JSON to ``target`` atomically; return the path."""
     return write_text(target, json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 

@@ -62,12 +62,14 @@ class Snapped:
 
     @property
     def ok(self) -> np.ndarray:
+        """Which points were snapped to a segment."""
         return self.edge >= 0
 
     def __len__(self) -> int:
         return len(self.edge)
 
     def take(self, idx: np.ndarray) -> Snapped:
+        """The snapped points at positions ``idx``."""
         return Snapped(self.edge[idx], self.frac[idx], self.dist_m[idx], self.access_s[idx])
 
 

@@ -43,8 +43,8 @@ def _missing_data(path: Path) -> None:
     pytest.skip(msg)
 
 
-def shared_file(name: str) -> Path:
-    """A file of ../shared/data (fails in CI when missing, skips elsewhere)."""
+def shared_data(name: str) -> Path:
+    """A real-data file of ../shared/data (fails in CI when missing, skips elsewhere)."""
     path = SHARED_DATA / name
     if not path.is_file():
         _missing_data(path)
@@ -54,13 +54,13 @@ def shared_file(name: str) -> Path:
 @pytest.fixture(scope="session")
 def wuhan_districts_path() -> Path:
     """Real Wuhan district boundaries, GCJ-02 (Amap/DataV)."""
-    return shared_file("wuhan_districts_gcj02.geojson")
+    return shared_data("wuhan_districts_gcj02.geojson")
 
 
 @pytest.fixture(scope="session")
 def worldpop_path() -> Path:
     """WorldPop people per cell over Wuhan (band 1 aged 20-59, band 2 aged 20+)."""
-    return shared_file("wuhan_worldpop_adults.tif")
+    return shared_data("wuhan_worldpop_adults.tif")
 
 
 @pytest.fixture(scope="session")

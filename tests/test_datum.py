@@ -6,7 +6,6 @@ metro stations (GCJ-02 from Amap beside the source's WGS-84 conversion).
 
 from __future__ import annotations
 
-import os
 import re
 import warnings
 from pathlib import Path
@@ -22,19 +21,9 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from coverage import datum
+from tests.conftest import shared_data
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 GEOD = Geod(ellps="WGS84")
-
-
-def _shared(name: str) -> Path:
-    path = SHARED / name
-    if not path.is_file():
-        msg = f"real-data file {path} is missing (see ../shared/data/README.md)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
 
 
 def _metres(lon1, lat1, lon2, lat2) -> np.ndarray:
@@ -47,7 +36,9 @@ def _pts(lon, lat) -> gpd.GeoSeries:
 
 @pytest.fixture(scope="module")
 def metro() -> pd.DataFrame:
-    return pd.read_csv(_shared("chongqing_metro_stations_gaode_wgs84.csv"), encoding="utf-8-sig")
+    return pd.read_csv(
+        shared_data("chongqing_metro_stations_gaode_wgs84.csv"), encoding="utf-8-sig"
+    )
 
 
 # --- names and boxes -----------------------------------------------------------------------------

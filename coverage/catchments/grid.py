@@ -35,8 +35,10 @@ _CHUNK = 64  # most sources traced together (their distance entries are held at 
 
 @dataclass(frozen=True)
 class _Grid:
-    """Grid points ``(x0 + i·cell, y0 + j·cell)``, ``0 ≤ i < ni``, ``0 ≤ j < nj``, covering the
-    network with a margin; distances are kept up to ``reach``."""
+    """Grid points ``(x0 + i·cell, y0 + j·cell)``, ``0 ≤ i < ni``, ``0 ≤ j < nj``.
+
+    They cover the network with a margin; distances are kept up to ``reach``.
+    """
 
     x0: float
     y0: float
@@ -166,8 +168,10 @@ class _Table:
         return k[q], self.g[pos], d.astype(np.float32)
 
     def boxes(self, owner: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Grid box (i0, i1, j0, j1), inclusive with one point of margin, around the segments
-        of each owner; ``owner`` sorted. Returns the owners and their boxes."""
+        """Grid box (i0, i1, j0, j1), around each owner's segments.
+
+        Inclusive, with one point of margin; ``owner`` sorted. Returns the owners and their boxes.
+        """
         b = self._box[self._row[edges]]
         first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         return (
@@ -180,8 +184,11 @@ class _Table:
 
 
 def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:
-    """The table for ``edges`` on ``grid``, kept on the network and reused by later calls that
-    need no other segment (e.g. the tier unions after the facility catchments)."""
+    """The table for ``edges`` on ``grid``.
+
+    Kept on the network and reused by later calls that need no other segment (e.g. the tier unions
+    after the facility catchments).
+    """
     edges = np.unique(edges)
     cached: _Table | None = getattr(net, "_grid_table", None)
     if cached is not None and cached.grid == grid:
@@ -195,8 +202,10 @@ def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:
 
 
 def _pack(w: np.ndarray, h: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Shelf-pack rectangles ``w × h`` (each at most ``width`` wide) into a canvas ``width``
-    wide: (x, y) of each and the canvas height."""
+    """Shelf-pack rectangles ``w × h`` (each at most ``width`` wide) into a canvas ``width`` wide.
+
+    Returns (x, y) of each and the canvas height.
+    """
     x, y = np.zeros(len(w), np.int64), np.zeros(len(w), np.int64)
     cx = cy = shelf = 0
     for k in np.argsort(-h, kind="stable"):

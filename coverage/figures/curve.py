@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import io as cio
+from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, quiet_fonts
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
     bytes
         The PNG file.
     """
+    require_matplotlib()
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

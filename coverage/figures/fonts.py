@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from coverage.figures._mpl import require_matplotlib
+
 __all__ = ["cjk_font", "quiet_fonts"]
 
 _CJK_FONTS = (
@@ -32,6 +34,7 @@ _CJK_FONTS = (
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Name of a font matplotlib can use for Chinese labels, or None."""
+    require_matplotlib()
     from matplotlib import font_manager
 
     names = {f.name for f in font_manager.fontManager.ttflist}

@@ -21,6 +21,7 @@ import shapely
 
 from coverage import settings
 from coverage.datum import utm_epsg
+from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font
 from coverage.io import write_with
 from coverage.maps.demand import demand_classes, demand_label
@@ -103,6 +104,7 @@ def save_static_map(
     Path
         The written file.
     """
+    require_matplotlib()
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -1,5 +1,6 @@
-"""Demand from building footprints: people estimated from floor area, for places with no
-population layer.
+"""Demand from building footprints: people estimated from floor area.
+
+For places with no population layer.
 
 Each building of a type counted for the demand kind (residents or workers) becomes one point
 (its representative point, WGS-84) weighted by the people its floor area may hold::
@@ -25,22 +26,29 @@ import json
 import logging
 import math
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coverage import settings
+from coverage._optional import import_optional
 from coverage.errors import InputError, ScenarioError
+from coverage.inputs._building_defaults import (
+    BUILDING_TYPES,
+    FLOOR_AREA_PER_PERSON_BY_TYPE_M2,
+    FLOOR_AREA_PER_PERSON_M2,
+    LEVELS_BY_TYPE,
+    BuildingAssumptions,
+)
+from coverage.io import probe_folder
 
 __all__ = [
     "FLOOR_AREA_PER_PERSON_M2",
@@ -56,116 +64,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-Positive = Annotated[float, Field(gt=0)]
-
-# --------------------------------------------------------------------------------------------
-# Assumptions (defaults; a scenario may change any of them)
-# --------------------------------------------------------------------------------------------
-
-#: Gross floor area per person, by demand kind (m²). Residents: 40 m² is about China's urban
-#: housing floor area per person (National Bureau of Statistics: 39.8 m² of construction area per
-#: urban resident in 2019), i.e. gross area, as footprint × levels is. Workers: 25 m² is a gross
-#: office figure (about 10 m² of desk space per employee plus corridors, cores and walls); shops
-#: and factories hold fewer people per m² (see :data:`FLOOR_AREA_PER_PERSON_BY_TYPE_M2`).
-FLOOR_AREA_PER_PERSON_M2: dict[str, float] = {"residents": 40.0, "workers": 25.0}
-
-#: Per-type exceptions to the figure above (m² per person): sales floors and workshops are mostly
-#: space, not staff. Applied to whichever kind counts the type.
-# fmt: off
-FLOOR_AREA_PER_PERSON_BY_TYPE_M2: dict[str, float] = {
-    "retail": 50.0, "supermarket": 50.0, "industrial": 80.0,
-}
-
-#: ``building`` values counted for each demand kind. ``yes`` (type unknown) counts as housing:
-#: most untyped buildings in Chinese city centres are housing blocks. ``warehouse``, ``garage``,
-#: ``shed``, ``roof``, ``construction``… count for nothing.
-BUILDING_TYPES: dict[str, tuple[str, ...]] = {
-    "residents": (
-        "apartments", "residential", "dormitory", "house", "detached", "semidetached_house",
-        "terrace", "bungalow", "yes",
-    ),
-    "workers": (
-        "office", "commercial", "retail", "supermarket", "industrial", "government", "public",
-        "civic", "hospital", "school", "university", "college", "kindergarten", "hotel",
-    ),
-}
-
-#: Levels assumed when a building has no readable ``building:levels``, by type. Chinese cities:
-#: housing estates (``apartments``) are mostly high-rise (11–33 storeys) with older 6-storey
-#: walk-ups among them, so 12; ``residential`` often tags the walk-ups, so 6; houses 2; untyped
-#: ``yes`` 3 (many are small old buildings); offices and hotels 10; single-storey sheds, sales
-#: halls and factories 1.
-LEVELS_BY_TYPE: dict[str, float] = {
-    "apartments": 12, "residential": 6, "dormitory": 6, "house": 2, "detached": 2,
-    "semidetached_house": 2, "terrace": 3, "bungalow": 1, "yes": 3,
-    "office": 10, "commercial": 4, "retail": 2, "supermarket": 1, "industrial": 1,
-    "government": 5, "public": 4, "civic": 3, "hospital": 6, "school": 4, "university": 5,
-    "college": 5, "kindergarten": 2, "hotel": 10,
-}
-# fmt: on
-
-
-class BuildingAssumptions(BaseModel):
-    """The figures that turn building footprints into people; every one may be set.
-
-    Attributes
-    ----------
-    floor_area_per_person_m2
-        Gross floor area per person for each demand kind (m²).
-    floor_area_per_person_by_type_m2
-        Exceptions to ``floor_area_per_person_m2`` for some ``building`` types (m²).
-    building_types
-        The ``building`` values counted for each demand kind (lower case).
-    levels_by_type
-        Levels assumed for a building type when ``building:levels`` is missing or unreadable.
-    default_levels
-        Levels assumed for a counted type that ``levels_by_type`` does not list.
-    max_levels
-        ``building:levels`` values above this are read as errors (the tallest buildings have
-        about 160 levels), and the type default is used instead.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    floor_area_per_person_m2: dict[str, Positive] = Field(
-        default_factory=lambda: dict(FLOOR_AREA_PER_PERSON_M2)
-    )
-    floor_area_per_person_by_type_m2: dict[str, Positive] = Field(
-        default_factory=lambda: dict(FLOOR_AREA_PER_PERSON_BY_TYPE_M2)
-    )
-    building_types: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(BUILDING_TYPES))
-    levels_by_type: dict[str, Positive] = Field(default_factory=lambda: dict(LEVELS_BY_TYPE))
-    default_levels: Positive = 3.0
-    max_levels: Positive = 200.0
-
-    @model_validator(mode="after")
-    def _consistent(self) -> BuildingAssumptions:
-        kinds, areas = set(self.building_types), set(self.floor_area_per_person_m2)
-        if kinds != areas:
-            raise ValueError(
-                "building_types and floor_area_per_person_m2 must name the same demand kinds "
-                f"(got {sorted(kinds)} and {sorted(areas)})"
-            )
-        named = [*self.levels_by_type, *self.floor_area_per_person_by_type_m2]
-        named += [t for types in self.building_types.values() for t in types]
-        if any(t != t.strip().lower() for t in named):  # they are matched to lower-cased tags
-            raise ValueError("building types must be lower case, without spaces around")
-        return self
-
-    def as_dict(self) -> dict[str, Any]:
-        """Every assumption as plain JSON values, for ``run.json``."""
-        return self.model_dump(mode="json")
-
-    def levels_for(self, building_type: str) -> float:
-        """Levels assumed for a building of this type."""
-        return float(self.levels_by_type.get(building_type, self.default_levels))
-
-    def area_per_person(self, building_type: str, kind: str) -> float:
-        """Floor area per person (m²) for a building of this type, for this demand kind."""
-        by_type = self.floor_area_per_person_by_type_m2.get(building_type)
-        return float(by_type if by_type is not None else self.floor_area_per_person_m2[kind])
-
 
 # --------------------------------------------------------------------------------------------
 # Estimating people
@@ -411,9 +309,12 @@ def _reason(exc: BaseException) -> str:
 
 @contextmanager
 def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
-    """osmnx with its HTTP cache in ``cache_dir/http``; the caller's ``ox.settings`` are
-    restored afterwards (analysts may use osmnx with their own settings in the same session)."""
-    import osmnx as ox
+    """osmnx with its HTTP cache in ``cache_dir/http``.
+
+    The caller's ``ox.settings`` are restored afterwards (analysts may use osmnx with their own
+    settings in the same session).
+    """
+    import osmnx as ox  # checked by _fetch, its only caller
 
     keys = ("use_cache", "cache_folder")
     saved = {k: getattr(ox.settings, k) for k in keys}
@@ -441,12 +342,12 @@ def _check_polygon(polygon: Any) -> shapely.Geometry:
 
 def _writable(folder: Path) -> None:
     """Fail before a download whose result could not be cached (it would be lost)."""
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        probe_folder(folder)
+    except FileExistsError:
+        raise InputError(
+            f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot write the building cache there ({exc.strerror or exc}); {_CACHE_HINT}",
@@ -473,6 +374,7 @@ def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
+    import_optional("osmnx", "downloading building footprints")
     from osmnx._errors import InsufficientResponseError
 
     try:
@@ -490,7 +392,7 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
 
 
 def download_buildings(
-    polygon: shapely.Geometry, *, cache_dir: str | Path = settings.cache_folder
+    polygon: shapely.Geometry, *, cache_dir: str | Path | None = None
 ) -> gpd.GeoDataFrame:
     """Download the OSM building footprints in a polygon, cached as GeoParquet.
 
@@ -519,6 +421,7 @@ def download_buildings(
         When the polygon is unusable, the cache folder cannot be written, the download fails,
         or the cached file is damaged (one line, naming the file).
     """
+    cache_dir = settings.cache_folder if cache_dir is None else cache_dir
     polygon = _check_polygon(polygon)
     cache_dir = Path(cache_dir)
     query = {"polygon": shapely.to_wkt(polygon, rounding_precision=6), "tags": {"building": True}}

@@ -149,8 +149,10 @@ class Resolved:
 def match_columns(
     frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: Path, datum: str | None
 ) -> Resolved:
-    """Map standard fields to ``frame``'s columns: the scenario's ``mapping`` first, then the
-    recognised names (:data:`ALIASES`), preferring columns tagged with the layer's ``datum``.
+    """Map standard fields to ``frame``'s columns: mapping first, then known names.
+
+    The scenario's ``mapping`` comes first, then the recognised names (:data:`ALIASES`), preferring
+    columns tagged with the layer's ``datum``.
 
     Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file; notes
     (``action="kept"``) say when several columns could be one field or when a column's datum tag

@@ -70,8 +70,11 @@ def _swap_valid(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 def _swap_hints(
     x: np.ndarray, y: np.ndarray, rows: np.ndarray, lon: np.ndarray, lat: np.ndarray
 ) -> dict[int, str]:
-    """A hint for each of ``rows`` (out of range) whose values, exchanged, fit China or land
-    among the layer's good points (``lon``/``lat``, within half a degree of their extent)."""
+    """A hint for each of ``rows`` (out of range) whose values fit once exchanged.
+
+    Exchanged, they fit China or land among the layer's good points (``lon``/``lat``, within half a
+    degree of their extent).
+    """
     box = None
     if len(lon):
         box = (lon.min() - 0.5, lat.min() - 0.5, lon.max() + 0.5, lat.max() + 0.5)

@@ -1,5 +1,6 @@
-"""The wrong-datum check of a point layer: latitude/longitude swapped, out of range, outside
-China for a Chinese datum, or fitting the streets under another datum than declared.
+"""The wrong-datum check of a point layer: latitude/longitude swapped, out of range.
+
+Also: outside China for a Chinese datum, or fitting the streets under another datum than declared.
 
 Registers copied from Chinese web maps are in GCJ-02 (Amap/Gaode, Tencent) or BD-09 (Baidu),
 300–700 m off the OpenStreetMap streets when read as WGS-84. :func:`check_datum` tells, from
@@ -161,8 +162,10 @@ def _swap_findings(
     metric: gpd.GeoSeries | None,
     findings: list[DatumFinding],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Points that fit China (or the streets' extent) only with longitude and latitude
-    exchanged, and points out of range altogether; their findings go to ``findings``."""
+    """Points that fit China (or the streets' extent) only with longitude and latitude exchanged.
+
+    Also the points out of range altogether; their findings go to ``findings``.
+    """
     n = int(finite.sum())
     out_of_range = finite & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     swapped = finite & ~in_china(lon, lat) & in_china(lat, lon)

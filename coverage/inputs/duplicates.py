@@ -119,8 +119,10 @@ def _warn_same_place(
     names: np.ndarray | None,
     dist: Callable[[int, int], float],
 ) -> None:
-    """Two names at one place: often two services sharing a building (kept), sometimes one
-    facility entered twice under two names; only the planner can tell."""
+    """Two names at one place: often two services sharing a building (kept).
+
+    Sometimes it is one facility entered twice under two names; only the planner can tell.
+    """
     for i, j in sorted(near, key=lambda p: (check.rows[p[1]], check.rows[p[0]])):
         if check.skip[i] or check.skip[j]:
             continue
@@ -142,8 +144,11 @@ def _warn_same_name(
     names: np.ndarray,
     dist: Callable[[int, int], float],
 ) -> None:
-    """The same name far apart: two branches, or one facility entered twice with a typo in the
-    coordinates. Only a warning: chains of "职工之家" share names legitimately."""
+    """The same name far apart: two branches, or one facility entered twice.
+
+    Entered twice means with a typo in the coordinates. Only a warning: chains of "职工之家" share
+    names legitimately.
+    """
     name_col = source_column(gdf, "name")
     seen: dict[str, int] = {}
     for k in sorted(live.tolist(), key=lambda k: (check.rows[k], k)):

@@ -136,8 +136,11 @@ def _check_required(
 
 
 def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path) -> None:
-    """A used cell that holds a formula without a saved value fails the file (it would read as
-    empty): the fix, for every such cell at once, is to let Excel calculate and save."""
+    """A used cell that holds a formula without a saved value fails the file.
+
+    It would read as empty. The fix, for every such cell at once, is to let Excel calculate and
+    save.
+    """
     used = {str(c) for c in cols.values()}
     # In sheet order (row by row, left to right), as read_table recorded them.
     cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
@@ -164,8 +167,11 @@ def _coordinates(
     path: Path,
     problems: list[Problem],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, Any]:
-    """WGS-84 longitudes and latitudes, rows without usable ones, how they were read and the
-    field that held them: a GIS file's geometries, or a table's longitude/latitude columns."""
+    """WGS-84 longitudes and latitudes, rows without usable ones, and how they were read.
+
+    How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
+    them.
+    """
     is_gis = (
         isinstance(frame, gpd.GeoDataFrame)
         and frame._geometry_column_name in frame
@@ -196,8 +202,10 @@ def _check_outside_china(
     path: Path,
     problems: list[Problem],
 ) -> None:
-    """Note the points of a GCJ-02/BD-09 layer outside China: prcoords leaves them unchanged
-    (the shift is undefined there)."""
+    """Note the points of a GCJ-02/BD-09 layer outside China: prcoords leaves them unchanged.
+
+    The shift is undefined there.
+    """
     if target.datum not in ("gcj02", "bd09"):
         return
     outside = ~bad & ~datum_mod.convertible(lon, lat)

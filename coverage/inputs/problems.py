@@ -36,10 +36,12 @@ class Checker:
         self.problems: list[Problem] = []
 
     def row(self, i: int) -> int | None:
+        """The file row number of the ``i``-th feature (None when it has none)."""
         r = self.rows[i]
         return None if pd.isna(r) else int(r)
 
     def add(self, i: int | None, field: str | None, message: str, *, skip: bool) -> None:
+        """Record a problem for feature ``i``; ``skip`` leaves that feature out."""
         self.problems.append(
             Problem(
                 self.path,

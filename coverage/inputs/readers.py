@@ -78,8 +78,11 @@ def _sniff(path: Path) -> str:
 
 
 def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
-    """Text of a CSV file and the encoding used: the given one, or UTF-8 (BOM or not), UTF-16
-    (with BOM, Excel's "Unicode text"), then GB18030 (a superset of GBK and GB2312)."""
+    """Text of a CSV file and the encoding used.
+
+    Tried: the given one, or UTF-8 (BOM or not), UTF-16 (with BOM, Excel's "Unicode text"), then
+    GB18030 (a superset of GBK and GB2312).
+    """
     if encoding:
         try:
             return raw.decode(encoding), encoding
@@ -110,8 +113,11 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
 
 
 def _delimiter(text: str, suffix: str) -> str:
-    """The field separator: the one that splits the most early records into the same number of
-    fields (a title row or a stray semicolon in one cell does not decide it); commas win ties."""
+    """The field separator.
+
+    The one that splits the most early records into the same number of fields (a title row or a
+    stray semicolon in one cell does not decide it); commas win ties.
+    """
     if suffix == ".tsv":
         return "\t"
     head = "\n".join(text.splitlines()[: _HEADER_SEARCH_ROWS * 2])

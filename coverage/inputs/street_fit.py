@@ -47,6 +47,7 @@ class DatumFinding:
     details: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        """The finding as a plain dict (for JSON)."""
         return asdict(self)
 
     def __str__(self) -> str:
@@ -129,6 +130,7 @@ def street_check(
     seed: int,
 ) -> list[DatumFinding]:
     # Only points where the datums differ tell anything; others are the same under every datum.
+    """Findings on how well the points fit the streets under the declared and other datums."""
     china = in_china(lon, lat)
     if len(lon) and not china.any():
         return [
@@ -182,6 +184,40 @@ def street_check(
     return out
 
 
+def _median(d: np.ndarray) -> float:
+    return float(np.median(d)) if len(d) else float("inf")
+
+
+def _strength(
+    here: float,
+    there: float,
+    s_here: float,
+    s_there: float,
+    closer: float,
+    ctrl_median: float,
+    ctrl_share: float,
+    chance: float,
+) -> tuple[bool, bool]:
+    """Whether the other datum's evidence is suggestive and conclusive (see `_layer_verdict`).
+
+    ``here``/``there``: median distances as declared and under the other datum; ``s_``: shares
+    within ``near_m``; ``ctrl_``: the same for the random shifts.
+    """
+    gain = here - there if np.isfinite(here) else float("inf")
+    suggestive = (
+        there <= 0.5 * here and gain >= 5.0 and closer >= 0.6 and there <= 0.75 * ctrl_median
+    )
+    conclusive = (
+        suggestive
+        and gain >= 10.0
+        and there <= 0.5 * ctrl_median
+        and s_there >= 0.6
+        and s_there >= max(s_here, ctrl_share) + 0.25
+        and chance < 1e-3
+    )
+    return suggestive, conclusive
+
+
 def _layer_verdict(
     dist: dict[str, np.ndarray],
     control: np.ndarray,
@@ -213,15 +249,11 @@ def _layer_verdict(
     """
     name = DATUM_NAMES[decl]
     n_near = int(near.sum())
-
-    def median(d: np.ndarray) -> float:
-        return float(np.median(d)) if len(d) else float("inf")
-
-    medians = {k: median(v[near]) for k, v in dist.items()}
+    medians = {k: _median(v[near]) for k, v in dist.items()}
     shares = {k: float(np.mean(v[near] <= near_m)) if n_near else 0.0 for k, v in dist.items()}
     # Shifts that leave the network say nothing about chance.
     ctrl = control[np.isfinite(control)]
-    ctrl_median = median(ctrl)
+    ctrl_median = _median(ctrl)
     ctrl_share = float(np.mean(ctrl <= near_m)) if len(ctrl) else 0.0
     here, s_here = medians[decl], shares[decl]
     details: dict[str, Any] = {
@@ -246,20 +278,11 @@ def _layer_verdict(
     best = min((k for k in DATUMS if k != decl), key=lambda k: medians[k])
     there, s_there = medians[best], shares[best]
     closer = float(np.mean(dist[best][near] < dist[decl][near]))
-    gain = here - there if np.isfinite(here) else float("inf")
     chance = float(
         stats.binom.sf(round(s_there * n_near) - 1, n_near, min(max(s_here, ctrl_share), 1.0))
     )
-    suggestive = (
-        there <= 0.5 * here and gain >= 5.0 and closer >= 0.6 and there <= 0.75 * ctrl_median
-    )
-    conclusive = (
-        suggestive
-        and gain >= 10.0
-        and there <= 0.5 * ctrl_median
-        and s_there >= 0.6
-        and s_there >= max(s_here, ctrl_share) + 0.25
-        and chance < 1e-3
+    suggestive, conclusive = _strength(
+        here, there, s_here, s_there, closer, ctrl_median, ctrl_share, chance
     )
     evidence = (
         f"median {_m(here, search_m)} from a street as {name}, {_m(there, search_m)} as "

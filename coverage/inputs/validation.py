@@ -88,7 +88,7 @@ def validate_layer(
     allowed_services: Iterable[str] | None = None,
     dup_tolerance_m: float = 5.0,
     street_distance_m: Sequence[float] | np.ndarray | pd.Series | None = None,
-    max_street_m: float = settings.max_snap_m,
+    max_street_m: float | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Check a layer read by :func:`~coverage.inputs.points.read_points`; skip unsafe rows.
 
@@ -128,6 +128,7 @@ def validate_layer(
     (GeoDataFrame, list of Problem)
         The kept rows (index reset, ``attrs`` kept) and the problems, in row order per check.
     """
+    max_street_m = settings.max_snap_m if max_street_m is None else max_street_m
     role_key = _ROLE_ALIASES.get(str(role).strip().lower())
     if role_key is None:
         raise ValueError(f"unknown role '{role}' (use one of {', '.join(ROLES)})")

@@ -104,9 +104,12 @@ def _dms(text: str) -> float | None:
 
 
 def number_text(value: Any, coordinate: bool = False) -> Any:
-    """Text of a numeric cell made parseable: full-width digits, thousands separators, decimal
-    commas and (for coordinates) degrees-minutes-seconds. Ambiguous texts such as ``30,580``
-    are returned unchanged, so they stay "not a number" (see :func:`not_a_number`)."""
+    """Text of a numeric cell made parseable: full-width digits, separators, DMS.
+
+    Handles full-width digits, thousands separators, decimal commas and (for coordinates)
+    degrees-minutes-seconds. Ambiguous texts such as ``30,580`` are returned unchanged, so they stay
+    "not a number" (see :func:`not_a_number`).
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, int | float | np.number):
@@ -134,7 +137,7 @@ def not_a_number(value: Any) -> str:
 
 
 def shown(value: Any, limit: int = 80) -> str:
-    """A cell's text for a one-line message: line breaks written as \\n, long text cut."""
+    r"""A cell's text for a one-line message: line breaks written as \n, long text cut."""
     text = str(value).replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

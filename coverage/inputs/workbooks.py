@@ -45,9 +45,11 @@ def _has_formulas(fh: Any) -> bool:
 
 
 def _uncalculated(fh: Any, title: str, values: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
-    """Formula cells of sheet ``title`` without a saved value: (row index, column index) →
-    formula. Programs that write workbooks (openpyxl, some exports) store formulas but not
-    their results; Excel and WPS store both when they save."""
+    """Formula cells of sheet ``title`` without a saved value: (row index, column index) → formula.
+
+    Programs that write workbooks (openpyxl, some exports) store formulas but not their results;
+    Excel and WPS store both when they save.
+    """
     import openpyxl
 
     if not _has_formulas(fh):
@@ -165,8 +167,10 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
 def workbook_cells(
     path: Path, kind: str, sheet: str | None
 ) -> tuple[list[list[str]], dict[str, Any]]:
-    """Cells of a workbook by its content (``kind``: ``"xlsx"`` or ``"xls"``, from its first
-    bytes), noting a wrong file name."""
+    """Cells of a workbook by its content (``kind``: ``"xlsx"`` or ``"xls"``, from its first bytes).
+
+    A wrong file name is noted.
+    """
     cells, info = _xlsx_cells(path, sheet) if kind == "xlsx" else _xls_cells(path, sheet)
     suffix = path.suffix.lower()
     if suffix not in ((".xlsx", ".xlsm") if kind == "xlsx" else (".xls",)):

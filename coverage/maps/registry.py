@@ -33,9 +33,9 @@ _JS_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
 
 
 def js(obj: Any) -> str:
-    """JSON for embedding in a ``<script>``: compact, UTF-8, and unable to close the tag.
+    r"""JSON for embedding in a ``<script>``: compact, UTF-8, and unable to close the tag.
 
-    ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes (inside JSON strings only, where
+    ``<``, ``>`` and ``&`` become ``\u003c``-style escapes (inside JSON strings only, where
     they can occur), so no text can end the script or open a comment; the result is only ever
     emitted as is, never handed to a template engine.
     """
@@ -63,6 +63,7 @@ class Raw(Element):
         self.text = text
 
     def render(self, **kwargs: Any) -> str:
+        """The element's text, as is (never a template)."""
         return self.text
 
 
@@ -76,6 +77,7 @@ class Script(MacroElement):
 
     # Rendering adds the script to the page; MacroElement ignores what children return.
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Add the script to the page's ``<script>`` block."""
         root = cast(Figure, self.get_root())
         root.script.add_child(Raw(self.code), name=self.get_name())
 

@@ -20,8 +20,10 @@ _OTHER_COLORS = ("#8e44ad", "#7f8c8d", "#b7950b", "#17a589", "#a04000")
 
 
 def normalize_tier(tier: Any) -> str:
-    """The tier code of a register's spelling (``"Center"`` → ``"centre"``, see
-    :func:`coverage.vocab.normalize_tier`); free-form names keep a tidied spelling."""
+    """The tier code of a register's spelling; free-form names keep a tidied spelling.
+
+    For example ``"Center"`` → ``"centre"``, see :func:`coverage.vocab.normalize_tier`.
+    """
     if missing(tier) or str(tier).strip() == "":
         return "other"
     code = vocab.normalize_tier(tier)

@@ -1,6 +1,8 @@
-"""osmnx as the network loaders use it: imported on first use, with the way tags the walk rule
-reads, and the caller's ``ox.settings`` restored afterwards (analysts may use osmnx with their
-own settings in the same session)."""
+"""osmnx as the network loaders use it: imported on first use.
+
+It comes with the way tags the walk rule reads, and the caller's ``ox.settings`` restored afterwards
+(analysts may use osmnx with their own settings in the same session).
+"""
 
 from __future__ import annotations
 
@@ -31,8 +33,10 @@ def osmnx() -> ModuleType:
 
 @contextmanager
 def osmnx_settings(cache_dir: str | Path | None = None) -> Iterator[Any]:
-    """osmnx with the way tags we need (and its HTTP cache in ``cache_dir``), restoring the
-    caller's ``ox.settings`` afterwards."""
+    """osmnx with the way tags we need (and its HTTP cache in ``cache_dir``).
+
+    The caller's ``ox.settings`` are restored afterwards.
+    """
     ox = osmnx()
     keys = ("useful_tags_way", "use_cache", "cache_folder")
     saved = {k: getattr(ox.settings, k) for k in keys}

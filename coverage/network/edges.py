@@ -99,8 +99,11 @@ def from_edges(
 
 
 def _checked_lines(edges: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFrame, int]:
-    """The table's line rows, in a metric CRS, one LineString each, and how many rows had a
-    geometry; a table that cannot be a street network is refused, naming the first bad row."""
+    """The table's line rows, in a metric CRS, one LineString each.
+
+    Also returns how many rows had a geometry. A table that cannot be a street network is refused,
+    naming the first bad row.
+    """
     missing = [c for c in ("u", "v") if c not in edges.columns]
     if missing:
         raise NetworkError(f"{source}: edge table lacks column(s) {missing}; need u, v, geometry")
@@ -133,8 +136,11 @@ def _checked_lines(edges: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFra
 def _one_way_for_walkers(
     edges: gpd.GeoDataFrame, highway: pd.Series
 ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    """Which segments walkers may use one way only; rows one-way against their drawing
-    direction are flipped (``u``, ``v`` and geometry) so that ``u → v`` is the permitted way."""
+    """Which segments walkers may use one way only.
+
+    Rows one-way against their drawing direction are flipped (``u``, ``v`` and geometry) so that
+    ``u → v`` is the permitted way.
+    """
     pedestrian = highway.isin(settings.pedestrian_highways).to_numpy()
     oneway = (
         edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)

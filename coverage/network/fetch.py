@@ -1,12 +1,13 @@
-"""Walking networks and area boundaries from OpenStreetMap over the internet (osmnx: Overpass and
-Nominatim), cached on disk so that the second run needs no internet."""
+"""Walking networks and area boundaries from OpenStreetMap over the internet.
+
+Through osmnx (Overpass and Nominatim), cached on disk so that the second run needs no internet.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import shapely
 
 from coverage import settings
 from coverage.errors import NetworkError
+from coverage.io import probe_folder
 from coverage.network._ox import osmnx, osmnx_settings, simplify
 from coverage.network.formats import _reason
 from coverage.network.graph import WalkNetwork
@@ -29,12 +31,12 @@ log = logging.getLogger(__name__)
 def _writable_cache(folder: Path) -> None:
     """Fail before a download whose result could not be cached (the download would be lost)."""
     hint = "set network.cache_dir in the scenario to a folder you can write to"
-    if folder.exists() and not folder.is_dir():
-        raise NetworkError(f"{folder}: the network cache folder is a file, not a folder; {hint}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        probe_folder(folder)
+    except FileExistsError:
+        raise NetworkError(
+            f"{folder}: the network cache folder is a file, not a folder; {hint}"
+        ) from None
     except OSError as exc:
         raise NetworkError(
             f"{folder}: cannot write the network cache there ({exc.strerror or exc}); {hint}"

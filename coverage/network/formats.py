@@ -43,11 +43,12 @@ def _reason(exc: BaseException) -> str:
 
 
 def _parse(reader: Callable[..., Any], path: Path, *args: Any, name: Path | None = None) -> Any:
-    """Run a file parser; turn its errors (XML, GDAL, osmium, osmnx…) into a one-line
-    NetworkError naming the file (``name`` when ``path`` is a temporary copy).
+    """Run a file parser; turn its errors into a one-line NetworkError naming the file.
 
-    Our own errors pass unchanged: they say what is wrong already (a missing library is no
-    corrupt file)."""
+    Errors from XML, GDAL, osmium, osmnx… name ``name`` when ``path`` is a temporary copy. Our
+    own errors pass unchanged: they say what is wrong already (a missing library is no corrupt
+    file).
+    """
     try:
         return reader(path, *args)
     except CoverageError:

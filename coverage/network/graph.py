@@ -54,14 +54,17 @@ class WalkNetwork:
 
     @property
     def crs(self) -> CRS:
+        """The edges' (metric) coordinate reference system."""
         return CRS.from_user_input(self.edges.crs)
 
     @property
     def n_nodes(self) -> int:
+        """Number of nodes."""
         return len(self.node_ids)
 
     @property
     def n_edges(self) -> int:
+        """Number of street segments."""
         return len(self.edges)
 
     @cached_property

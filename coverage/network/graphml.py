@@ -1,5 +1,4 @@
-"""osmnx street graphs (downloaded, read from OSM XML, or saved as GraphML) into a walking
-network."""
+"""osmnx street graphs (downloaded, from OSM XML, or saved as GraphML) into a walking network."""
 
 from __future__ import annotations
 

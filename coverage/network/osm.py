@@ -35,8 +35,10 @@ _Entity = TypeVar("_Entity")
 
 
 def _only(kind: type[_Entity], entities: Iterable[object]) -> Iterator[_Entity]:
-    """The entities of an osmium reader that lets only ``kind`` through, typed as such (osmium
-    types every entity it yields as the union of all kinds)."""
+    """The entities of an osmium reader that lets only ``kind`` through, typed as such.
+
+    Osmium types every entity it yields as the union of all kinds.
+    """
     for entity in entities:
         assert isinstance(entity, kind), f"osmium yielded a {type(entity).__name__}"
         yield entity
@@ -82,8 +84,9 @@ class _StreetWriter:
 
 
 def _osm_streets(path: Path, out: Path) -> dict[str, Any]:
-    """Copy the walkable streets of an OSM file (XML, bzip2 XML or PBF) and their nodes to
-    ``out`` (OSM XML, for osmnx).
+    """Copy the walkable streets of an OSM file and their nodes to ``out`` (OSM XML, for osmnx).
+
+    The file may be OSM XML, bzip2 XML or PBF.
 
     Only ways the walk rule accepts are copied. osmium reads every format in one pass, with node
     locations, so nodes must come before the ways that use them (as in every OSM export); a way

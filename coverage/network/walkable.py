@@ -177,7 +177,9 @@ def _way_left_out(tags: dict[str, str], rules: WalkRules) -> str | None:
 
 
 def _count(labels: Iterable[str] | Mapping[str, int]) -> dict[str, int]:
-    """Counts by label (of labels, or of a label → count mapping), largest first, ties by
-    label: for the run report."""
+    """Counts by label (of labels, or of a label → count mapping), largest first, ties by label.
+
+    For the run report.
+    """
     counts = Counter(labels)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

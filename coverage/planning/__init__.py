@@ -14,10 +14,11 @@ This package connects the scenario data to the location models in :mod:`coverage
 5. :func:`after_coverage` is coverage after the plan (before/after, per-site gains, the curve);
    :func:`plan_coverage` applies it to a whole :class:`PlanRun`.
 
-Modules: `candidates`, `times`, `stages` (the plan policy), `models` (the model registry) and
-`plan` (plans and coverage after them).
+Modules: `candidates`, `times`, `stages` (the plan policy), `models` (the model registry),
+`plan` (plans) and `after` (coverage after them).
 """
 
+from coverage.planning.after import AfterCoverage, after_coverage, covered_gains
 from coverage.planning.candidates import (
     OSM_TAGS,
     candidate_sites,
@@ -27,11 +28,8 @@ from coverage.planning.candidates import (
 )
 from coverage.planning.models import MODELS
 from coverage.planning.plan import (
-    AfterCoverage,
     Plan,
     PlanRun,
-    after_coverage,
-    covered_gains,
     describe_sites,
     plan_coverage,
     propose,

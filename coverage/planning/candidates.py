@@ -1,5 +1,8 @@
-"""Candidate sites: from files (with their roles), a spacing grid over the network nodes and OSM
-features, plus the existing facilities every plan counts as open."""
+"""Candidate sites: from files, a spacing grid and OSM, plus the existing facilities.
+
+Files come with their roles; a spacing grid over the network nodes and OSM features, plus the
+existing facilities every plan counts as open.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from coverage._optional import import_optional
 from coverage.errors import InputError, ScenarioError
 from coverage.network import WalkNetwork
 
@@ -101,6 +105,7 @@ def osm_candidates(
     Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
     cached by osmnx). Areas become their representative point.
     """
+    import_optional("osmnx", "finding candidate sites in OpenStreetMap")
     import osmnx as ox
 
     tags = tags or OSM_TAGS

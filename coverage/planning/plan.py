@@ -4,9 +4,9 @@
 coverage, p-median) with the existing facilities counted as already open; :func:`staged_plan`
 runs the tiers in order (sub-centres, then points given the sub-centres).
 
-Coverage after a plan has one computation, :func:`after_coverage`: demand points covered
-before, then the new sites added one at a time in the plan's order, each adding the workers
-nobody covered yet. It gives a stage's before/after shares, per-site gains and curve
+Coverage after a plan is :func:`coverage.planning.after_coverage` (module ``after``): demand
+covered before, then the new sites added one at a time in the plan's order, each adding the
+workers nobody covered yet. It gives a stage's before/after shares, per-site gains and curve
 (:func:`propose`), and the whole plan's on top of the coverage run (:func:`plan_coverage`),
 which ``coverage_curve.csv``, the report and the plan map show.
 """
@@ -25,22 +25,20 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage import analysis, routing, settings, siting
+from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
 from coverage.planning.times import _swap_rows
-from coverage.siting._sparse import CSR, Bools, Floats, Ints
+from coverage.siting._sparse import CSR, Ints
 from coverage.siting.base import Method
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
 
 __all__ = [
-    "AfterCoverage",
     "Model",
     "Plan",
     "PlanRun",
-    "after_coverage",
-    "covered_gains",
     "describe_sites",
     "plan_coverage",
     "propose",
@@ -48,150 +46,6 @@ __all__ = [
 ]
 
 Model = Literal["mclp", "lscp", "backup", "pmedian"]
-
-
-# --- coverage after the plan ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AfterCoverage:
-    """Coverage before new sites and after each of them, in the order they were added.
-
-    Attributes
-    ----------
-    covered
-        Per demand point: covered after every new site.
-    n_reach
-        Per demand point: open sites within reach after every new site (existing included).
-    gains
-        Workers each new site newly covers, in order (≥ 0; a demand point counts once).
-    curve
-        ``k`` (0 = before any new site), ``gain``, ``covered_weight`` and ``covered_share`` (of
-        all the weight) after the first ``k`` new sites; :func:`plan_coverage` adds ``tier``,
-        ``site`` (row of the plan's sites, -1 at k = 0) and ``name``.
-    total_weight
-        All the demand weight.
-    """
-
-    covered: Bools
-    n_reach: Ints
-    gains: Floats
-    curve: pd.DataFrame
-    total_weight: float
-
-    @property
-    def k(self) -> int:
-        """Number of new sites."""
-        return len(self.gains)
-
-    @property
-    def before_weight(self) -> float:
-        return float(self.curve["covered_weight"].iloc[0])
-
-    @property
-    def after_weight(self) -> float:
-        return float(self.curve["covered_weight"].iloc[-1])
-
-    @property
-    def before_share(self) -> float:
-        return self._share(self.before_weight)
-
-    @property
-    def after_share(self) -> float:
-        return self._share(self.after_weight)
-
-    @property
-    def added_weight(self) -> float:
-        return float(self.gains.sum())
-
-    def _share(self, weight: float) -> float:
-        return weight / self.total_weight if self.total_weight > 0 else np.nan
-
-
-def after_coverage(
-    hits: Sequence[ArrayLike],
-    weights: ArrayLike,
-    covered_before: ArrayLike,
-    n_reach_before: ArrayLike | None = None,
-) -> AfterCoverage:
-    """Coverage after adding new sites one at a time, in order.
-
-    Parameters
-    ----------
-    hits
-        Per new site, in the plan's order: the demand points (indices) it covers.
-    weights
-        Demand weight per point.
-    covered_before
-        Per demand point: covered before any new site.
-    n_reach_before
-        Per demand point: open sites within reach before (default: 1 where covered).
-
-    Returns
-    -------
-    AfterCoverage
-    """
-    w = np.asarray(weights, dtype=float)
-    covered = np.array(covered_before, dtype=bool)  # copies: the inputs stay as they were
-    if n_reach_before is None:
-        n_reach = covered.astype(np.int64)
-    else:
-        n_reach = np.array(n_reach_before, dtype=np.int64)
-    level = [float(w[covered].sum())]
-    gains = np.zeros(len(hits))
-    for i, h in enumerate(hits):
-        hit = np.asarray(h, dtype=np.int64)
-        gains[i] = float(w[hit[~covered[hit]]].sum())
-        covered[hit] = True
-        n_reach[hit] += 1
-        level.append(float(w[covered].sum()))
-    total = float(w.sum())
-    cw = np.asarray(level)
-    curve = pd.DataFrame(
-        {
-            "k": np.arange(len(cw)),
-            "gain": np.r_[0.0, gains],
-            "covered_weight": cw,
-            "covered_share": cw / total if total > 0 else np.nan,
-        }
-    )
-    return AfterCoverage(covered, n_reach, gains, curve, total)
-
-
-def _site_hits(reach: CSR, rows: ArrayLike) -> list[Ints]:
-    """Demand points within reach of each of ``rows`` (stored entries; zeros count)."""
-    return [reach.indices[reach.indptr[j] : reach.indptr[j + 1]] for j in np.asarray(rows)]
-
-
-def _model_coverage(model: siting.SitingModel) -> AfterCoverage:
-    """A solved model's coverage: its existing sites, then its selected sites in order."""
-    prob = model.problem
-    base = prob.counts(prob.existing)
-    return after_coverage(_site_hits(prob.reach, model.selected), prob.weights, base > 0, base)
-
-
-def covered_gains(problem: Any, selected: ArrayLike) -> Floats:
-    """Workers each new site covers that nothing before it did, in the order given.
-
-    The covered-worker gain whatever the model optimised: a demand point counts once, when the
-    first open site (existing ones included) reaches it within the problem's threshold. The sum
-    is the covered weight after the plan minus the covered weight before it.
-
-    Parameters
-    ----------
-    problem
-        The model's problem (``model.problem``): ``reach`` (sites × demand within the threshold),
-        ``weights`` and ``existing`` rows.
-    selected
-        Rows of the new sites, in the order they are reported.
-
-    Returns
-    -------
-    numpy.ndarray
-        Newly covered weight per site (float, ≥ 0).
-    """
-    base = problem.counts(problem.existing) > 0
-    return after_coverage(_site_hits(problem.reach, selected), problem.weights, base).gains
 
 
 # --- plans ----------------------------------------------------------------------------------
@@ -251,7 +105,7 @@ def propose(
     model: Model | str = "mclp",
     k: int | None = None,
     target: float | None = None,
-    threshold_min: float = settings.threshold_min,
+    threshold_min: float | None = None,
     capacity: ArrayLike | None = None,
     backup_weight: float = 0.0,
     method: Method = "milp",
@@ -278,6 +132,7 @@ def propose(
     carry ``time_saved`` (the weighted minutes each saves, the model's own gain), backup and
     capacitated models ``objective_gain``.
     """
+    threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     role = (
         sites["role"].astype(str).to_numpy()
         if "role" in sites
@@ -410,8 +265,11 @@ def staged_plan(
 
 @dataclass
 class PlanRun:
-    """Result of :func:`coverage.pipeline.plan`: the coverage run before, the stages and all
-    sites considered; :attr:`after` is coverage after the whole plan."""
+    """Result of :func:`coverage.pipeline.plan`: the run before, the stages, all sites.
+
+    Holds the coverage run before, the stages and all sites considered; :attr:`after` is coverage
+    after the whole plan.
+    """
 
     before: Run
     sites: gpd.GeoDataFrame
@@ -432,8 +290,7 @@ class PlanRun:
 
     @property
     def after(self) -> AfterCoverage:
-        """Coverage of the run with the proposed sites added in plan order
-        (:func:`plan_coverage`)."""
+        """Coverage of the run with the proposed sites added in plan order (`plan_coverage`)."""
         return plan_coverage(self.before, self.plans)
 
 

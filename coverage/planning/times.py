@@ -34,7 +34,7 @@ def site_times(
     demand: gpd.GeoDataFrame,
     threshold_min: float,
     *,
-    max_snap_m: float = settings.max_snap_m,
+    max_snap_m: float | None = None,
     include_access: bool = True,
     demand_snap: routing.Snapped | None = None,
 ) -> tuple[CSR, routing.Snapped]:
@@ -42,6 +42,7 @@ def site_times(
 
     Sites farther than ``max_snap_m`` from a street get an empty row (they reach nobody).
     """
+    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     ss = routing.snap(
         net, sites.geometry.to_crs(net.crs), max_dist_m=max_snap_m, include_access=include_access
     )
@@ -127,8 +128,10 @@ def _kept(m: CSR, keep: Bools, per: float = 1.0) -> CSR:
 
 
 def _swap_rows(into: CSR, src: CSR, rows: ArrayLike) -> CSR:
-    """``into`` with the given rows taken from ``src`` (same shape), built from arrays so that
-    explicit zeros (a site on its demand point) survive."""
+    """``into`` with the given rows taken from ``src`` (same shape).
+
+    It is built from arrays so that explicit zeros (a site on its demand point) survive.
+    """
     take = np.zeros(into.shape[0], dtype=bool)
     take[np.asarray(rows, dtype=np.int64)] = True
     n_into, n_src = np.diff(into.indptr), np.diff(src.indptr)

@@ -1,5 +1,7 @@
-"""Coverage after the plan, as the report shows it: the plan's own numbers, the proposed sites
-ranked, and their catchments drawn as a "proposed" tier for the static map.
+"""Coverage after the plan, as the report shows it: numbers, sites and catchments.
+
+The plan's own numbers, the proposed sites ranked, and their catchments drawn as a "proposed" tier
+for the static map.
 
 Nothing is routed again for the numbers (:func:`coverage.planning.plan_coverage`); only the
 proposed sites' catchment polygons are drawn, from the run's network handed in.
@@ -53,6 +55,7 @@ class AfterPlan:
 
     @property
     def k(self) -> int:
+        """Number of proposed sites."""
         return len(self.sites)
 
 

@@ -1,5 +1,6 @@
-"""The page: images (curve, before/after static maps) and the sections, assembled as one
-self-contained HTML string, and written atomically.
+"""The page: images (curve, before/after static maps) and the sections.
+
+They are assembled as one self-contained HTML string, and written atomically.
 
 The report renders results handed to it (a :class:`coverage.pipeline.Run` and, optionally, a
 :class:`coverage.planning.PlanRun`); it never runs the pipeline (``coverage.pipeline.report``

@@ -20,16 +20,20 @@ CSS = "\n" + resources.files("coverage.report").joinpath("report.css").read_text
 
 
 def esc(value: Any) -> str:
-    """Text for the page, quotes included: every piece of input goes through here, and the page
-    is assembled from strings (no template engine ever sees input text)."""
+    """Text for the page, quotes included: every piece of input goes through here.
+
+    The page is assembled from strings (no template engine ever sees input text).
+    """
     return html.escape(str(value), quote=True)
 
 
 def pct(x: float) -> str:
+    """A share as a percentage with one decimal ("–" when undefined)."""
     return "–" if x is None or not np.isfinite(x) else f"{x:.1%}"
 
 
 def num(x: float) -> str:
+    """A number with thousands separators and no decimals ("–" when undefined)."""
     return "–" if x is None or not np.isfinite(x) else f"{x:,.0f}"
 
 
@@ -39,6 +43,7 @@ def points(x: float) -> str:
 
 
 def radius(m: float, lang: str) -> str:
+    """A distance in metres as the page shows it (km from 1000 m)."""
     if m >= 1000:
         km = f"{m / 1000:g}"
         return f"{km}公里" if lang == "zh" else f"{km} km"
@@ -62,10 +67,12 @@ def table(head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> st
 
 
 def td(value: Any, numeric: bool = False) -> str:
+    """A table cell holding ``value`` escaped (right-aligned when ``numeric``)."""
     return f'<td class="n">{esc(value)}</td>' if numeric else f"<td>{esc(value)}</td>"
 
 
 def card(value: str, label: str, sub: str = "", kind: str = "") -> str:
+    """A KPI card: ``value`` large, ``label`` under it, ``sub`` small (all escaped)."""
     cls = f"card {kind}".strip()
     # Two numbers in one card need a smaller font to fit the card's width.
     v = "v pair2" if " / " in value else "v"

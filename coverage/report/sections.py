@@ -1,5 +1,8 @@
-"""The page's sections as HTML strings: KPI cards, sub-district and tier tables, proposed sites,
-data notes and method notes. Each takes results handed to it and computes nothing new."""
+"""The page's sections as HTML strings.
+
+KPI cards, sub-district and tier tables, proposed sites, data notes and method notes. Each takes
+results handed to it and computes nothing new.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ MAX_PROBLEMS = 10
 
 
 def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
+    """The KPI cards: demand covered before (and after the plan) overall and per tier."""
     cov = run.coverage
     k = cov.kpis()
     s = cov.summary.set_index(["scope", "key"])
@@ -115,6 +119,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
 
 
 def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
+    """The sub-district table, worst covered first ("" without sub-districts)."""
     cov = run.coverage
     sub = cov.summary[cov.summary["scope"] == "subdistrict"].copy()
     if not len(sub):
@@ -154,6 +159,7 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
 
 
 def tier_table(run: Run, lang: str) -> str:
+    """The tier table: walking and straight-line coverage of each tier."""
     cov = run.coverage
     radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
     s = cov.summary
@@ -190,6 +196,7 @@ def tier_table(run: Run, lang: str) -> str:
 
 
 def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
+    """The table of the first :data:`TOP_SITES` proposed sites, in plan order."""
     p = after.sites.head(TOP_SITES)
     multi = p["tier"].nunique() > 1
     head = [(_t(lang, "rank"), True), (_t(lang, "name"), False)]
@@ -221,6 +228,7 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
 
 
 def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
+    """The data notes: input problems (the first :data:`MAX_PROBLEMS`) and notes."""
     probs = run.layers.problems
     skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
     kept = sum(p.action != "skipped" for p in probs)
@@ -250,6 +258,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
 
 
 def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
+    """The method notes: walking model, network, catchments and planning settings."""
     s = run.scenario
     w = s.walk_model()
     cov = run.coverage

@@ -189,6 +189,7 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def message(lang: str, key: str, **kw: Any) -> str:
+    """The report text ``key`` in ``lang``, formatted with ``kw``."""
     return TEXT[lang][key].format(**kw)
 
 

@@ -1,5 +1,7 @@
-"""Location models for new service sites: maximal covering, set covering, backup coverage and
-p-median, solved exactly with HiGHS or by lazy greedy.
+"""Location models for new service sites: covering, set covering, backup, p-median.
+
+Maximal covering, set covering, backup coverage and p-median, solved exactly with HiGHS or by lazy
+greedy.
 
 Every model starts from a sparse candidate × demand matrix of walking times in minutes. A *stored*
 entry means the pair is within reach; an explicit ``0.0`` is a site on top of its demand point and

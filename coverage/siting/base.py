@@ -143,8 +143,11 @@ class SitingModel:
         served: Floats | None = None,
         assignment: Ints | None = None,
     ) -> Solution:
-        """Solution of the greedy path: model building ran from ``started`` to
-        ``greedy_started`` (``time.perf_counter`` readings), the greedy search from then on."""
+        """Solution of the greedy path, with the time spent building the model and searching.
+
+        Model building ran from ``started`` to ``greedy_started`` (``time.perf_counter``
+        readings), the greedy search from then on.
+        """
         return Solution(
             chosen=chosen,
             objective=objective,
@@ -314,9 +317,12 @@ def _from_outcome(
     served: Floats | None = None,
     assignment: Ints | None = None,
 ) -> Solution:
-    """Solution from HiGHS's outcome. When the greedy bound is tighter than HiGHS's dual bound
-    (common when the time limit stops HiGHS before its root LP), it is reported instead and the
-    gap recomputed; HiGHS's own bound and gap stay in ``solver_bound``/``solver_gap``."""
+    """Solution from HiGHS's outcome.
+
+    When the greedy bound is tighter than HiGHS's dual bound (common when the time limit stops HiGHS
+    before its root LP), it is reported instead and the gap recomputed; HiGHS's own bound and gap
+    stay in ``solver_bound``/``solver_gap``.
+    """
     bound, gap = out.bound, out.gap
     if np.isfinite(greedy_bound):
         worse = np.isnan(bound) or (bound > greedy_bound if maximize else bound < greedy_bound)

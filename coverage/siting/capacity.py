@@ -178,8 +178,10 @@ def _open(asg: _Assign, cols: Ints) -> Floats:
 
 
 class _ResidualOracle:
-    """Capacity-aware coverage score: a site serves the unserved weight within reach, nearest
-    first, up to its capacity. Not a true marginal gain (no bound from it), but a good order."""
+    """Capacity-aware coverage score: a site serves the unserved weight within reach, nearest first.
+
+    It serves up to its capacity. Not a true marginal gain (no bound from it), but a good order.
+    """
 
     def __init__(self, asg: _Assign) -> None:
         s = _transpose(asg.pairs)
@@ -220,8 +222,10 @@ def _residual_greedy(
     stop_at_zero: bool = True,
     tol: float = 0.0,
 ) -> Ints:
-    """Columns in capacity-aware greedy order among ``allowed``, with every existing site open
-    first (see `_lazy_greedy` for the other parameters)."""
+    """Columns in capacity-aware greedy order among ``allowed``.
+
+    Every existing site is open first (see `_lazy_greedy` for the other parameters).
+    """
     oracle = _ResidualOracle(asg)
     for col in range(asg.n_free, len(asg.sites)):
         oracle.add(col)
@@ -274,8 +278,10 @@ def _greedy_plan(
     penalty: float | None,
     opts: MipOptions,
 ) -> Solution | None:
-    """Greedy-path solution of a capacitated model: the plan opening columns ``cols``, served
-    as its assignment LP says (None when the LP has no solution)."""
+    """Greedy-path solution of a capacitated model: the plan opening columns ``cols``.
+
+    Demand is served as its assignment LP says (None when the LP has no solution).
+    """
     x = _open(asg, cols)
     out = _assign_highs(asg, median=median, k=k, penalty=penalty, opts=opts, x_fixed=x)
     if out.values is None:
@@ -324,8 +330,10 @@ def _assign_solution(
 def _prefix_gains(
     prob: _Problem, asg: _Assign, order: Ints, *, median: bool, missing: float | None
 ) -> tuple[Ints, Floats, float]:
-    """Exact gains of the sites in ``order`` from the assignment LP of each prefix of it, and
-    the objective before any of them; p-median counts unserved weight at ``missing``."""
+    """Exact gains of the sites in ``order`` from the assignment LP of each prefix of it.
+
+    Also returns the objective before any of them; p-median counts unserved weight at ``missing``.
+    """
     col = _columns(prob, asg)
     if median and missing is not None:  # p-median always has a time for unserved demand
         asg.const = float(missing * prob.weights[prob.counts(asg.sites) == 0].sum())
@@ -348,8 +356,10 @@ def _prefix_gains(
 
 
 def _capacitated_cover_order(prob: _Problem, chosen: Ints) -> tuple[Ints, Floats, float]:
-    """Capacitated MCLP: order ``chosen`` greedily by capacity-aware coverage, then take exact
-    gains from the assignment LP of each prefix."""
+    """Capacitated MCLP: order ``chosen`` greedily by capacity-aware coverage.
+
+    Then take exact gains from the assignment LP of each prefix.
+    """
     asg = _assign_data(prob, with_times=True, penalty=None, aggregate=True)
     col = _columns(prob, asg)
     allowed = np.zeros(len(asg.sites), dtype=bool)

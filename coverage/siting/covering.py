@@ -1,5 +1,7 @@
-"""Covering models: maximal covering (MCLP) and backup ("cross") coverage, with their shared
-covering data, greedy oracle, swap search and MILP (LSCP, in `set_covering`, uses them too).
+"""Covering models: maximal covering (MCLP) and backup ("cross") coverage.
+
+Also their shared covering data, greedy oracle, swap search and MILP (LSCP, in `set_covering`, uses
+them too).
 
 Notation for the formulations: demand points i with weight w_i, free candidate sites j with
 x_j = 1 when opened, N_i the free sites within the threshold of i, e_i the existing sites
@@ -56,8 +58,10 @@ class _Cover:
 
 
 def _cover_data(prob: _Problem, a: float, b: float, aggregate: bool) -> _Cover:
-    """Covering data for objective a·(weight covered once) + b·(weight covered twice), cached
-    on the problem (oracles copy what they change)."""
+    """Covering data for objective a·(weight covered once) + b·(weight covered twice).
+
+    Cached on the problem (oracles copy what they change).
+    """
     cov: _Cover = prob._cached(
         ("cover", a, b, aggregate), lambda: _make_cover(prob, a, b, aggregate)
     )
@@ -211,9 +215,12 @@ def _cover_order(prob: _Problem, chosen: Ints, a: float, b: float) -> tuple[Ints
 def _cover_milp(
     cov: _Cover, a: float, b: float, k: int, opts: MipOptions, start: Ints | None
 ) -> Outcome:
-    """max a·Σ w y1 + b·Σ w y2  s.t.  y1_i <= Σ_{j covers i} x_j,  2·y2_i <= e_i + Σ x_j,
-    Σ x <= k, x and y2 binary (y1 may be continuous: it is integral once x is). Without the
-    "twice" term, dominated sites are left out (see :func:`_keep_sites`)."""
+    """Backup-coverage MILP, or MCLP without the "twice" term.
+
+    max a·Σ w y1 + b·Σ w y2  s.t.  y1_i <= Σ_{j covers i} x_j,  2·y2_i <= e_i + Σ x_j,  Σ x <= k, x
+    and y2 binary (y1 may be continuous: it is integral once x is). Without the "twice" term,
+    dominated sites are left out (see :func:`_keep_sites`).
+    """
     m, n_all = cov.pattern.shape
     lens = np.diff(cov.pattern.indptr)
     d1 = np.flatnonzero(cov.e == 0) if a > 0 else np.zeros(0, np.int64)
@@ -309,7 +316,7 @@ class MCLP(_CoveringModel):
         weights: Any,
         k: int,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         capacity: Any = None,
@@ -343,13 +350,16 @@ class MCLP(_CoveringModel):
         name
             Label for reports.
         """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
         return cls(prob, name, k, 1.0, backup_weight)
 
 
 class BackupCoverage(_CoveringModel):
-    """Backup ("cross") coverage: open ``k`` new sites to maximise the demand weight within the
-    threshold of at least two open sites.
+    """Backup ("cross") coverage.
+
+    Open ``k`` new sites to maximise the demand weight within the threshold of at least two open
+    sites.
 
     Weighted form: maximise ``Σ w_i·[covered twice] + primary_weight·Σ w_i·[covered]``. The
     default ``primary_weight=0`` is pure backup coverage; a small value breaks ties towards plans
@@ -373,14 +383,17 @@ class BackupCoverage(_CoveringModel):
         weights: Any,
         k: int,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         primary_weight: float = 0.0,
         name: str = "backup",
     ) -> BackupCoverage:
-        """Build the model; parameters as in `MCLP.from_cost_matrix`, plus ``primary_weight``
-        (weight of the demand covered at least once in the objective)."""
+        """Build the model; parameters as in `MCLP.from_cost_matrix`, plus ``primary_weight``.
+
+        ``primary_weight`` is the weight of the demand covered at least once in the objective.
+        """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, k, primary_weight, 1.0)
 
@@ -390,6 +403,7 @@ class BackupCoverage(_CoveringModel):
         self.backup_covered_share = self.backup_covered_weight / total if total > 0 else np.nan
 
     def summary(self) -> dict[str, Any]:
+        """The base summary plus the backup-covered weight and share."""
         out = super().summary()
         out["backup_covered_weight"] = self.backup_covered_weight
         out["backup_covered_share"] = self.backup_covered_share
@@ -402,8 +416,7 @@ class BackupCoverage(_CoveringModel):
 def _solve_uncapacitated(
     model: _CoveringModel, method: Method, opts: MipOptions, aggregate: bool, warm: bool
 ) -> Solution:
-    """Greedy (+ swaps), then, unless that is proven close enough, the MILP warm-started from
-    it."""
+    """Greedy (+ swaps), then, unless proven close enough, the MILP warm-started from it."""
     prob, a, b = model.problem, model.a, model.b
     t0 = time.perf_counter()
     cov = _cover_data(prob, a, b, aggregate)
@@ -447,8 +460,11 @@ def _cover_greedy(model: _CoveringModel, cov: _Cover) -> tuple[Ints, float, floa
 def _solve_capacitated(
     model: _CoveringModel, method: Method, opts: MipOptions, aggregate: bool, warm: bool
 ) -> Solution:
-    """Capacity-aware greedy, then the assignment LP of that plan (greedy) or the capacitated
-    MILP warm-started from it."""
+    """Capacity-aware greedy, then an assignment LP or the capacitated MILP.
+
+    The greedy path solves the assignment LP of the greedy plan; otherwise the capacitated MILP is
+    warm-started from it.
+    """
     prob = model.problem
     if model.b > 0 or model.a != 1.0:
         raise ValueError("with capacity only plain maximal covering is supported")

@@ -21,7 +21,7 @@ def coverage_curve(
     weights: Any = None,
     ks: Any = None,
     *,
-    threshold: float = settings.threshold_min,
+    threshold: float | None = None,
     existing: Any = None,
     excluded: Any = None,
 ) -> pd.DataFrame:
@@ -43,6 +43,7 @@ def coverage_curve(
     DataFrame with columns ``k``, ``site`` (the k-th site added, -1 for k = 0), ``gain``,
     ``covered_weight`` and ``covered_share``.
     """
+    threshold = settings.threshold_min if threshold is None else threshold
     model = _curve_model(model_or_cost, weights, ks, threshold, existing, excluded)
     prob = model.problem
     oracle = _CoverOracle(_cover_data(prob, 1.0, 0.0, aggregate=False), 1.0, 0.0)

@@ -20,13 +20,21 @@ __all__ = ["Oracle"]
 class Oracle(Protocol):
     """A monotone submodular set function, seen through its marginal gains."""
 
-    def all(self) -> Floats: ...  # gain of every site given the current set
+    def all(self) -> Floats:
+        """Gain of every site given the current set."""
+        ...
 
-    def one(self, j: int) -> float: ...  # gain of site j given the current set
+    def one(self, j: int) -> float:
+        """Gain of site j given the current set."""
+        ...
 
-    def add(self, j: int) -> None: ...  # add site j to the set
+    def add(self, j: int) -> None:
+        """Add site j to the set."""
+        ...
 
-    def level(self) -> float: ...  # current objective (covered weight, or cost to minimise)
+    def level(self) -> float:
+        """Current objective (covered weight, or cost to minimise)."""
+        ...
 
 
 @dataclass
@@ -107,8 +115,10 @@ def _lazy_greedy(
     stop_at_zero: bool = True,
     tol: float = 0.0,
 ) -> _Greedy:
-    """Lazy greedy (CELF): add the site with the largest marginal gain until ``budget`` sites are
-    added or the level reaches ``need``.
+    """Lazy greedy (CELF).
+
+    Add the site with the largest marginal gain until ``budget`` sites are added or the level
+    reaches ``need``.
 
     Submodularity makes a stale gain an upper bound on the current one, so a site whose gain was
     re-evaluated in this round and still heads the queue is the best. The same property gives the

@@ -55,9 +55,12 @@ class Outcome:
 
 
 def _new_highs(verbose: bool) -> highspy.Highs:
-    """A Highs instance; its C++ constructor prints a licence banner on the process's stdout
-    (not through Python), which would land in the middle of the CLI's tables, so the file
-    descriptor is muted while it runs unless the log is wanted."""
+    """A Highs instance, with its licence banner muted unless the log is wanted.
+
+    Its C++ constructor prints the banner on the process's stdout (not through Python), which would
+    land in the middle of the CLI's tables, so the file descriptor
+    is muted while it runs unless the log is wanted.
+    """
     if verbose:
         return highspy.Highs()
     sys.stdout.flush()
@@ -100,7 +103,9 @@ def _set_options(h: highspy.Highs, opts: MipOptions, nnz: int) -> None:
 
 @dataclass
 class _Model:
-    """One MILP (or LP) as arrays::
+    """One MILP (or LP) as arrays.
+
+    The model is::
 
         min or max  cost · x + offset
         s.t.        row_lower <= a x <= row_upper,  lower <= x <= upper,

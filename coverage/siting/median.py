@@ -87,8 +87,10 @@ def _make_median(prob: _Problem, penalty: float | None, aggregate: bool) -> _Med
 
 
 class _MedianOracle:
-    """Gain of a site = reduction of Σ w·(time to the nearest open site); ``missing`` is the time
-    counted for demand that must be served by a new site but is not yet."""
+    """Gain of a site = reduction of Σ w·(time to the nearest open site).
+
+    ``missing`` is the time counted for demand that must be served by a new site but is not yet.
+    """
 
     def __init__(self, med: _Median, missing: float) -> None:
         self.med = med
@@ -117,8 +119,10 @@ class _MedianOracle:
 
 
 def _big_missing(med: _Median) -> float:
-    """A time for unserved must-serve demand so large that serving anyone beats any time saving:
-    w_min·(M - T) > W·T, with T the longest time and W the total weight."""
+    """A time for unserved must-serve demand so large that serving anyone beats any time saving.
+
+    w_min·(M - T) > W·T, with T the longest time and W the total weight.
+    """
     if not len(med.w):
         return 1.0
     w_min = float(med.w[med.w > 0].min())
@@ -160,8 +164,11 @@ def _median_milp(med: _Median, p: int, opts: MipOptions, start: Ints | None) -> 
 
 
 def _median_start(med: _Median, start: Ints, srows: Ints, n_col: int) -> tuple[Ints, Floats]:
-    """Warm start for `_median_milp`: the sites ``start`` with each demand point assigned to the
-    nearest of them, or, if that leaves must-serve demand unserved, the sites only."""
+    """Warm start for `_median_milp`.
+
+    The sites ``start`` with each demand point assigned to the nearest of them, or, if that leaves
+    must-serve demand unserved, the sites only.
+    """
     m, n = med.pairs.shape
     x = np.zeros(n)
     x[start] = 1.0
@@ -178,8 +185,10 @@ def _median_start(med: _Median, start: Ints, srows: Ints, n_col: int) -> tuple[I
 def _median_order(
     prob: _Problem, chosen: Ints, penalty: float | None, *, drop: bool = True
 ) -> tuple[Ints, Floats, float]:
-    """Order ``chosen`` greedily by time saved (serving must-serve demand first) and report gains
-    with unserved demand counted at ``penalty`` or, without one, at the longest allowed time.
+    """Order ``chosen`` greedily by time saved (must-serve demand first), with its gains.
+
+    Gains are reported with unserved demand counted at ``penalty``
+    or, without one, at the longest allowed time.
 
     With ``drop``, sites that save nothing are dropped: the saving is submodular, so such a site
     saves nothing in the whole plan either.
@@ -211,8 +220,10 @@ def _median_order(
 def _capacitated_median_order(
     prob: _Problem, chosen: Ints, penalty: float | None
 ) -> tuple[Ints, Floats, float]:
-    """Capacitated p-median: order ``chosen`` greedily by time saved, then take exact gains from
-    the assignment LP of each prefix."""
+    """Capacitated p-median: order ``chosen`` greedily by time saved.
+
+    Then take exact gains from the assignment LP of each prefix.
+    """
     asg = _assign_data(prob, with_times=True, penalty=None, aggregate=True)
     # Sites the uncapacitated order would call useless may be needed for capacity: keep all.
     order, _, _ = _median_order(prob, chosen, penalty, drop=False)
@@ -224,8 +235,10 @@ def _capacitated_median_order(
 
 
 class PMedian(SitingModel):
-    """p-median: open ``p`` new sites minimising the total weighted walking time from demand to
-    its nearest open site (existing sites included).
+    """p-median.
+
+    Open ``p`` new sites minimising the total weighted walking time from demand to its nearest open
+    site (existing sites included).
 
     Only stored pairs within ``threshold`` can be assigned. Without ``unreachable_penalty``,
     every demand point that some existing or allowed site reaches must be served (a ValueError
@@ -347,6 +360,7 @@ class PMedian(SitingModel):
         )
 
     def summary(self) -> dict[str, Any]:
+        """The base summary plus the mean time and the unreachable penalty."""
         out = super().summary()
         out["mean_time_min"] = self.mean_time
         out["unreachable_penalty"] = self.unreachable_penalty
@@ -357,8 +371,10 @@ class PMedian(SitingModel):
 
 
 def _median_greedy(prob: _Problem, med: _Median, p: int) -> tuple[_MedianOracle, _Greedy, float]:
-    """Greedy selection of ``p`` sites (must-serve demand first), its oracle and the time
-    ``big`` that counts must-serve demand left unserved."""
+    """Greedy selection of ``p`` sites (must-serve demand first), its oracle and a time.
+
+    The time ``big`` that counts must-serve demand left unserved.
+    """
     big = _big_missing(med)
     oracle = _MedianOracle(med, big)
     greedy = _lazy_greedy(oracle, len(prob.free), budget=p, maximize=False, tol=prob.tol)
@@ -397,8 +413,11 @@ def _solve_uncapacitated(
 def _solve_capacitated(
     model: PMedian, method: Method, opts: MipOptions, aggregate: bool, warm: bool
 ) -> Solution:
-    """Uncapacitated greedy selection, then the assignment LP of that plan (greedy) or the
-    capacitated MILP warm-started from it."""
+    """Uncapacitated greedy, then an assignment LP or the capacitated MILP.
+
+    The greedy path solves the assignment LP of the greedy plan; otherwise the capacitated MILP is
+    warm-started from it.
+    """
     prob, penalty = model.problem, model.unreachable_penalty
     t0 = time.perf_counter()
     asg = _assign_data(prob, with_times=True, penalty=penalty, aggregate=aggregate)

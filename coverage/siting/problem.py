@@ -81,8 +81,10 @@ def _as_cost(cost: Any) -> CSR:
 
 
 def _triplets(cost: Any) -> tuple[Ints, Ints, Floats, tuple[int, int]]:
-    """(rows, cols, times, shape) of the stored entries of a sparse matrix or the finite
-    values of a dense one."""
+    """(rows, cols, times, shape) of a cost matrix's entries.
+
+    The stored entries of a sparse matrix, or the finite values of a dense one.
+    """
     if sparse.issparse(cost):
         coo = sparse.coo_matrix(cost)
         rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
@@ -304,8 +306,9 @@ def _merge_rows(
 
 
 def _keep_sites(pattern: CSR) -> Ints:
-    """Representative of each site for pure covering (MCLP, LSCP): a site covering every
-    demand row it covers, itself for sites worth keeping (``rep[j] == j``).
+    """Representative of each site for pure covering (MCLP, LSCP).
+
+    A site covering every demand row it covers, itself for sites worth keeping (``rep[j] == j``).
 
     Site j is dominated when another site covers a superset of its rows (ties: the lower
     index stays); some optimal plan never needs it, since swapping it for its dominator loses

@@ -29,8 +29,9 @@ __all__ = ["LSCP"]
 
 
 class LSCP(SitingModel):
-    """Location set covering: the fewest new sites so that the covered share of the TOTAL demand
-    weight reaches ``target``.
+    """Location set covering.
+
+    The fewest new sites so that the covered share of the TOTAL demand weight reaches ``target``.
 
     The target is relative to the total weight, including demand no site can reach. If it
     cannot be met even with every allowed site open, ``solve`` raises a ValueError that states
@@ -73,13 +74,16 @@ class LSCP(SitingModel):
         weights: Any,
         target: float = 1.0,
         *,
-        threshold: float = settings.threshold_min,
+        threshold: float | None = None,
         existing: Any = None,
         excluded: Any = None,
         name: str = "lscp",
     ) -> LSCP:
-        """Build the model; ``target`` is the share of the total weight to cover (0..1), other
-        parameters as in `MCLP.from_cost_matrix`."""
+        """Build the model; ``target`` is the share of the total weight to cover (0..1).
+
+        Other parameters as in `MCLP.from_cost_matrix`.
+        """
+        threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, target)
 
@@ -131,6 +135,7 @@ class LSCP(SitingModel):
             self.gap = _gap(self.objective, self.bound, False)
 
     def summary(self) -> dict[str, Any]:
+        """The base summary plus the target and the largest reachable share."""
         out = super().summary()
         out["target"] = self.target
         out["max_share"] = self.max_share
@@ -138,8 +143,11 @@ class LSCP(SitingModel):
 
 
 def _lscp_milp(cov: _Cover, need: float, opts: MipOptions, start: Ints | None) -> Outcome:
-    """min Σ x  s.t. every model demand covered (full target), or  y_i <= Σ_{j covers i} x_j and
-    Σ w y >= need (partial target). Dominated sites are left out (see :func:`_keep_sites`)."""
+    """Set-covering MILP (LSCP), full or partial target.
+
+    min Σ x  s.t. every model demand covered (full target), or  y_i <= Σ_{j covers i} x_j and Σ w y
+    >= need (partial target). Dominated sites are left out (see :func:`_keep_sites`).
+    """
     m, n_all = cov.pattern.shape
     d = np.flatnonzero(cov.e == 0)
     p = _take_rows(cov.pattern, d)

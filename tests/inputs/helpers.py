@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
-import pytest
 import shapely
 
 from coverage.errors import Problem
+from tests.conftest import shared_data as shared_data  # the tests of inputs import it from here
 
 REG = Path(__file__).resolve().parents[1] / "fixtures" / "registers"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "wuhan"
 
 NAMES = ["观音桥职工服务中心", "华新街职工驿站", "北城天街户外劳动者驿站", "大石坝职工服务分中心"]
 LONLAT = [(106.5300, 29.5750), (106.5320, 29.5770), (106.5345, 29.5782), (106.5410, 29.5855)]
-
-
-def shared_data(name: str) -> Path:
-    """A real-data file of ../shared/data (fails in CI when missing, skips elsewhere)."""
-    path = SHARED / name
-    if not path.is_file():
-        msg = f"real-data file {path} is missing (see ../shared/data/README.md)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(msg)
-        pytest.skip(msg)
-    return path
 
 
 def skipped_by_row(problems: list[Problem]) -> dict[int, list[Problem]]:

@@ -35,3 +35,19 @@ def test_within_row_limits_keeps_zeros():
     out = planning.within_row_limits(m, np.array([10.0, 2.0]))
     assert out.nnz == 2 and out.indptr.tolist() == [0, 2, 2]
     assert out.data.tolist() == [0.0, 7.0]  # the explicit zero (a site on its point) survives
+
+
+def test_default_snap_distance_is_read_at_call_time(hand, monkeypatch):
+    from coverage import settings
+
+    net = hand.net(hand.grid(3, 100.0))
+    # The site is 80 m from the nearest street (y = 0); the demand point is on it.
+    sites = gpd.GeoDataFrame(geometry=list(hand.pts([(50, -80)])), crs=hand.crs).to_crs(4326)
+    dem = gpd.GeoDataFrame(
+        {"weight": [1.0]}, geometry=list(hand.pts([(50, 0)])), crs=hand.crs
+    ).to_crs(4326)
+    t, snapped = planning.site_times(net, sites, dem, 5.0)
+    assert snapped.ok.tolist() == [True] and t.nnz == 1
+    monkeypatch.setattr(settings, "max_snap_m", 60.0)
+    t, snapped = planning.site_times(net, sites, dem, 5.0)
+    assert snapped.ok.tolist() == [False] and t.nnz == 0  # too far from a street: reaches nobody

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from coverage.siting import MCLP, BackupCoverage
+from coverage.siting import MCLP, BackupCoverage, coverage_curve
 
 from .cases import HAND_W, brute_cover, close, hand_cost, random_instance, random_sets
 
@@ -93,3 +93,16 @@ def test_milp_skipped_when_greedy_is_proven_close_enough():
     m = MCLP.from_cost_matrix(cost, np.ones(4), 2).solve("milp")
     assert m.status == "optimal" and m.gap == 0.0 and np.isnan(m.solver_bound)
     assert "proven within mip_rel_gap" in m.solver_status
+
+
+def test_default_threshold_is_read_at_call_time(monkeypatch):
+    from coverage import settings
+
+    # Site 0 reaches demand 0 in 5 min and demand 1 in 12; site 1 reaches demand 2 in 8.
+    cost = np.array([[5.0, 12.0, 30.0], [30.0, 30.0, 8.0]])
+    w = np.array([1.0, 2.0, 4.0])
+    monkeypatch.setattr(settings, "threshold_min", 15.0)
+    assert MCLP.from_cost_matrix(cost, w, 2).solve("greedy").objective == pytest.approx(7.0)
+    monkeypatch.setattr(settings, "threshold_min", 10.0)  # demand 1 (12 min) drops out
+    assert MCLP.from_cost_matrix(cost, w, 2).solve("greedy").objective == pytest.approx(5.0)
+    assert coverage_curve(cost, w, [0, 1, 2])["covered_weight"].tolist() == [0.0, 4.0, 5.0]

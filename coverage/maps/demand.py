@@ -76,10 +76,10 @@ def demand_label(lang: str, key: str, mask: np.ndarray, demand: pd.DataFrame) ->
     n = int(mask.sum())
     pts = t(lang, "map.n_point" if n == 1 else "map.n_points", n=f"{n:,}")
     if "weight" not in demand:
-        return t(lang, f"map.{key}", n=f"{n:,}", pts=pts)
+        return t(lang, f"map.class.{key}", n=f"{n:,}", pts=pts)
     weights = pd.to_numeric(demand["weight"], errors="coerce").to_numpy(dtype=float)[mask]
     workers = float(np.nansum(weights)) if len(weights) else 0.0
-    return t(lang, f"map.{key}_w", n=f"{n:,}", pts=pts, w=number(workers))
+    return t(lang, f"map.class.{key}_w", n=f"{n:,}", pts=pts, w=number(workers))
 
 
 def demand_layer(

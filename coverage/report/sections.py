@@ -233,10 +233,8 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     out = '<ul class="note">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     if probs:
         shown = probs[:MAX_PROBLEMS]
-        head = [
-            (t(lang, f"report.{c}"), c == "row")
-            for c in ("file", "row", "field", "problem", "action")
-        ]
+        columns = ("report.file", "report.row", "report.field", "report.problem", "report.action")
+        head = [(t(lang, c), c == "report.row") for c in columns]
         rows = [
             [
                 _td(Path(p.path).name),

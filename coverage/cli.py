@@ -28,8 +28,11 @@ from rich.progress import (
 from rich.table import Table
 
 from coverage.errors import CoverageError, ScenarioError
+from coverage.i18n import t
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from coverage.analysis import Coverage
     from coverage.planning import PlanRun
     from coverage.scenario import Scenario
@@ -49,6 +52,8 @@ app = typer.Typer(
 err = Console(stderr=True)
 _COUNT = re.compile(r"(\d+)/(\d+)$")
 out = Console()
+#: Language of the console's own words (``console.*`` in coverage.i18n): English for now.
+_LANG = "en"
 
 ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario file (TOML).", show_default=False, metavar="SCENARIO")
@@ -105,10 +110,15 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
     except CoverageError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             # escape: messages quote user text and keys such as "[output] dir", not markup
-            err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
+            err.print(
+                f"[bold red]{t(_LANG, 'console.error')}[/] {escape(line)}",
+                highlight=False,
+                soft_wrap=True,
+            )
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        err.print("[bold red]interrupted[/]: previous results were left as they were")
+        note = t(_LANG, "console.interrupted_note")
+        err.print(f"[bold red]{t(_LANG, 'console.interrupted')}[/]: {note}")
         raise typer.Exit(130) from None
 
 
@@ -129,7 +139,8 @@ def _scenario(path: Path, lang: str | None = None, **output: object) -> Scenario
         raise _bad("--lang", lang, "use zh or en")
     s = load_scenario(path)
     for line in s.warnings:  # unusual but valid values: one line each, the run goes on
-        err.print(f"[yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+        warning = t(_LANG, "console.warning")
+        err.print(f"[yellow]{warning}[/] {escape(line)}", highlight=False, soft_wrap=True)
     if lang is not None:
         s.lang = cast(Literal["zh", "en"], lang)  # checked above
     for key, value in output.items():
@@ -157,9 +168,10 @@ def _stages(values: list[str] | None) -> dict[str, int]:
 def _kpi_table(cov: Coverage, lang: str) -> Table:
     from coverage.analysis import tier_order
 
-    table = Table(title="Coverage (share of demand weight within the walking threshold)")
-    for col in ("scope", "key", "facilities", "weight", "covered", "share", "cross", "1 km circle"):
-        table.add_column(col, justify="right" if col not in ("scope", "key") else "left")
+    table = Table(title=t(_LANG, "console.kpi.title"))
+    for col in ("scope", "key", "facilities", "weight", "covered", "share", "cross", "circle"):
+        justify: JustifyMethod = "right" if col not in ("scope", "key") else "left"
+        table.add_column(t(_LANG, f"console.kpi.{col}"), justify=justify)
     s = cov.summary
     show = s[s["scope"].isin(["overall", "tier"])]
     order = {t: i for i, t in enumerate(tier_order(cov.thresholds))}
@@ -211,13 +223,11 @@ def run_cmd(
     out.print(_kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]
     if skipped:
-        out.print(
-            f"[yellow]{skipped} input rows skipped[/] — see {escape(str(result.files['skipped']))}"
-            " for why"
-        )
+        see = t(_LANG, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
+        out.print(f"[yellow]{t(_LANG, 'console.run.skipped', n=skipped)}[/] — {see}")
     for note in result.layers.notes:
         out.print(f"  {escape(note)}", highlight=False)
-    out.print("Wrote:")
+    out.print(t(_LANG, "console.wrote"))
     for key, path in result.files.items():
         out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
 
@@ -235,9 +245,9 @@ def network_cmd(
     with _step("coverage network") as progress:
         s = _scenario(scenario)
         net = pipeline.walk_network(s, save=save, progress=progress)
-    table = Table(title=f"Walking network of {escape(s.name)}")
-    table.add_column("item")
-    table.add_column("value", justify="right")
+    table = Table(title=t(_LANG, "console.network.title", name=escape(s.name)))
+    table.add_column(t(_LANG, "console.network.item"))
+    table.add_column(t(_LANG, "console.network.value"), justify="right")
     for key, value in net.summary().items():
         table.add_row(escape(str(key)), escape(str(value)))
     out.print(table)
@@ -275,7 +285,7 @@ def catchments_cmd(
             path=output,
             progress=progress,
         )
-    out.print(f"{len(catch)} catchment polygons for {n_fac} facilities → {escape(str(path))}")
+    out.print(t(_LANG, "console.catchments.done", n=len(catch), k=n_fac, path=escape(str(path))))
 
 
 def _bands(text: str | None) -> list[float]:
@@ -320,25 +330,17 @@ def map_cmd(
         path, printed = pipeline.draw_map(
             s, output, print_path=print_path, paper=paper, progress=progress
         )
-    out.print(f"map → {escape(str(path))}")
+    out.print(t(_LANG, "console.map.done", path=escape(str(path))))
     if printed is not None:
-        out.print(f"printable map → {escape(str(printed))}")
+        out.print(t(_LANG, "console.print.done", path=escape(str(printed))))
 
 
 def _print_stages(result: PlanRun) -> None:
     """The plan's stages as a table, and why a stage chose fewer sites than asked."""
-    table = Table(title="Site proposals")
-    for col in (
-        "tier",
-        "model",
-        "new sites",
-        "covered before",
-        "after",
-        "status",
-        "gap",
-        "solve s",
-    ):
-        table.add_column(col, justify="left" if col in ("tier", "model", "status") else "right")
+    table = Table(title=t(_LANG, "console.plan.title"))
+    for col in ("tier", "model", "new_sites", "before", "after", "status", "gap", "solve_s"):
+        justify: JustifyMethod = "left" if col in ("tier", "model", "status") else "right"
+        table.add_column(t(_LANG, f"console.plan.{col}"), justify=justify)
     for _, r in result.stages().iterrows():
         table.add_row(
             escape(str(r["tier"])),
@@ -357,11 +359,14 @@ def _print_stages(result: PlanRun) -> None:
         if isinstance(note, str) and note:
             out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
         elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
-            out.print(
-                f"[yellow]{escape(str(r['tier']))}: {r['n_selected']} of the {int(asked)} sites "
-                "asked for already reach every worker any candidate site can reach; more would "
-                "add nobody.[/]"
+            fewer = t(
+                _LANG,
+                "console.plan.fewer",
+                tier=escape(str(r["tier"])),
+                n=r["n_selected"],
+                asked=int(asked),
             )
+            out.print(f"[yellow]{fewer}[/]")
 
 
 @app.command("plan")
@@ -434,7 +439,7 @@ def plan_cmd(
             map_path=map_path,
         )
     _print_stages(result)
-    out.print("Wrote:")
+    out.print(t(_LANG, "console.wrote"))
     for key, path in result.files.items():
         out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
 
@@ -475,9 +480,9 @@ def report_cmd(
         path = pipeline.report(
             s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
         )
-    out.print(f"report → {escape(str(path))}", highlight=False)
+    out.print(t(_LANG, "console.report.done", path=escape(str(path))), highlight=False)
     if map_path is not None:
-        out.print(f"map → {escape(str(map_path))}", highlight=False)
+        out.print(t(_LANG, "console.map.done", path=escape(str(map_path))), highlight=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -2,7 +2,8 @@
 
 Our tables use short English column names (``name``, ``covered_weight``…); planners read
 Chinese. :func:`write_workbook` translates sheet names and headers through two small
-dictionaries (:data:`SHEETS`, :data:`HEADERS`; names not in them are written as they are),
+dictionaries (:data:`SHEETS`, :data:`HEADERS`, made from the catalogues of
+:mod:`coverage.i18n`; names not in them are written as they are),
 turns point geometries into longitude/latitude columns, joins lists, sizes columns to their
 content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
 mid-write leaves the previous workbook intact.
@@ -26,27 +27,10 @@ import numpy as np
 import pandas as pd
 
 from coverage import vocab
+from coverage.i18n import catalogue, t
 from coverage.io import formula_like, write_with
 
 __all__ = ["SHEETS", "HEADERS", "VALUES", "sheet_name", "header", "display_width", "write_workbook"]
-
-#: Sheet names: our key → (Chinese, English).
-SHEETS: dict[str, tuple[str, str]] = {
-    "summary": ("汇总", "Summary"),
-    "plan_stages": ("规划阶段", "Plan stages"),
-    "by_subdistrict": ("分街道", "By sub-district"),
-    "subdistricts": ("分街道", "By sub-district"),
-    "by_district": ("分区", "By district"),
-    "uncovered": ("未覆盖需求点", "Uncovered demand"),
-    "uncovered_demand": ("未覆盖需求点", "Uncovered demand"),
-    "proposed": ("建议选址", "Proposed sites"),
-    "proposed_sites": ("建议选址", "Proposed sites"),
-    "facilities": ("服务设施", "Facilities"),
-    "skipped": ("跳过的行", "Skipped rows"),
-    "skipped_rows": ("跳过的行", "Skipped rows"),
-    "problems": ("数据问题", "Data problems"),
-    "settings": ("参数", "Settings"),
-}
 
 
 class _TierLabels(Mapping[str, str]):
@@ -67,98 +51,39 @@ class _TierLabels(Mapping[str, str]):
 def _minutes_to(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
     """Headers of a ``t_<tier>`` column (minutes to the nearest facility of the tier)."""
     zh, en = (vocab.tier_label(code, lang, words) for lang in ("zh", "en"))
-    return f"到{zh}（分钟）", f"Minutes to {en[:1].lower()}{en[1:]}"
+    en = en[:1].lower() + en[1:]  # "Minutes to service point"
+    return t("zh", "excel.minutes_to", label=zh), t("en", "excel.minutes_to", label=en)
 
 
-#: Column headers: our column name → (Chinese, English).
+def _pairs(prefix: str) -> dict[str, tuple[str, str]]:
+    """``{name: (Chinese, English)}`` of the catalogue keys ``<prefix><name>``."""
+    n = len(prefix)
+    return {k[n:]: (v, t("en", k)) for k, v in catalogue("zh").items() if k.startswith(prefix)}
+
+
+def _zh_values(column: str, values: tuple[str, ...]) -> dict[str, str]:
+    """Chinese cell text of ``values`` in ``column`` (keys ``excel.value.<column>.<value>``)."""
+    return {v: t("zh", f"excel.value.{column}.{v.lower()}") for v in values}
+
+
+#: Sheet names: our key → (Chinese, English), from the catalogues (keys ``excel.sheet.*``).
+SHEETS: dict[str, tuple[str, str]] = _pairs("excel.sheet.")
+
+#: Column headers: our column name → (Chinese, English), from the catalogues (keys
+#: ``excel.header.*``), and the minutes to each built-in tier.
 HEADERS: dict[str, tuple[str, str]] = {
-    # identity and attributes of points
-    "name": ("名称", "Name"),
-    "id": ("编号", "ID"),
-    "tier": ("层级", "Tier"),
-    "type": ("类型", "Type"),
-    "services": ("服务内容", "Services"),
-    "capacity": ("容量", "Capacity"),
-    "weight": ("职工人数", "Workers"),
-    "area": ("面积（㎡）", "Area (m²)"),
-    "address": ("地址", "Address"),
-    "district": ("区", "District"),
-    "subdistrict": ("街道", "Sub-district"),
-    "lon": ("经度", "Longitude"),
-    "lat": ("纬度", "Latitude"),
-    "row": ("行号", "Row"),
-    # problems table
-    "file": ("文件", "File"),
-    "field": ("字段", "Field"),
-    "problem": ("问题", "Problem"),
-    "action": ("处理", "Action"),
-    # results
-    "layer": ("图层", "Layer"),
-    "metric": ("指标", "Metric"),
-    "value": ("数值", "Value"),
-    "unit": ("单位", "Unit"),
-    "facilities": ("设施数", "Facilities"),
-    "n_facilities": ("设施数", "Facilities"),
-    "demand_points": ("需求点数", "Demand points"),
-    "n_demand": ("需求点数", "Demand points"),
-    "total_weight": ("职工总数", "Total workers"),
-    "covered_weight": ("已覆盖职工数", "Workers covered"),
-    "uncovered_weight": ("未覆盖职工数", "Workers not covered"),
-    "coverage": ("覆盖率", "Coverage"),
-    "coverage_pct": ("覆盖率（%）", "Coverage (%)"),
-    "covered": ("是否覆盖", "Covered"),
-    "walk_min": ("步行时间（分钟）", "Walking time (min)"),
-    "walk_time_min": ("步行时间（分钟）", "Walking time (min)"),
-    "distance_m": ("距离（米）", "Distance (m)"),
-    "nearest_facility": ("最近设施", "Nearest facility"),
-    "threshold_min": ("步行时间标准（分钟）", "Walking-time standard (min)"),
-    "rank": ("排序", "Rank"),
-    "gain": ("新增覆盖职工数", "Workers newly covered"),
-    "added_weight": ("新增覆盖职工数", "Workers newly covered"),
-    "time_saved": ("减少的加权步行时间（人·分钟）", "Weighted walking time saved (worker·min)"),
-    "objective_gain": ("模型目标增量", "Model objective gain"),
-    "objective": ("模型目标值", "Model objective"),
-    "served_weight": ("模型分配服务职工数", "Workers served (model)"),
-    "served_share": ("模型分配服务比例", "Share served (model)"),
-    "cumulative_pct": ("累计覆盖率（%）", "Cumulative coverage (%)"),
-    "site": ("选址", "Site"),
-    # coverage tables (coverage.analysis)
-    "scope": ("统计口径", "Scope"),
-    "key": ("分组", "Group"),
-    "share": ("覆盖率", "Share covered"),
-    "cross_weight": ("交叉覆盖职工数", "Workers covered twice+"),
-    "cross_share": ("交叉覆盖率", "Share covered twice+"),
-    "circle_share": ("1公里圆覆盖率", "Share in 1 km circle"),
-    "uncovered_points": ("未覆盖需求点数", "Uncovered points"),
-    "unreachable_weight": ("步行不可达人数", "Not reachable on foot"),
-    "kind": ("人群", "Demand kind"),
-    "n_reach": ("可达设施数", "Facilities within reach"),
-    "nearest_min": ("最近设施步行时间（分钟）", "Minutes to nearest facility"),
-    "snap_m": ("距街道距离（米）", "Distance to street (m)"),
-    "workers_reached": ("服务范围内职工数", "Workers within reach"),
-    "demand_reached": ("服务范围内需求点数", "Demand points within reach"),
-    "covered_circle": ("在1公里圆内", "Within 1 km circle"),
-    "n_circle": ("1公里圆内设施数", "Facilities within 1 km"),
+    **_pairs("excel.header."),
     **{f"t_{c}": _minutes_to(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
-    "cumulative_share": ("累计覆盖率", "Cumulative share covered"),
-    "street": ("所在道路", "Street"),
-    "role": ("角色", "Role"),
-    "source": ("来源", "Source"),
-    "before_share": ("规划前覆盖率", "Share before"),
-    "after_share": ("规划后覆盖率", "Share after"),
-    "status": ("求解状态", "Solver status"),
-    "gap": ("最优性差距", "Optimality gap"),
 }
 
 #: Cell values translated in Chinese workbooks, per column.
 VALUES: dict[str, Mapping[str, str]] = {
-    "action": {"skipped": "跳过", "kept": "保留（警告）", "failed": "失败"},
-    "covered": {"True": "是", "False": "否"},
+    "action": _zh_values("action", ("skipped", "kept", "failed")),
+    "covered": _zh_values("covered", ("True", "False")),
     "kind": {k: v["zh"] for k, v in vocab.KIND_LABELS.items()},
-    "scope": {"overall": "全区", "kind": "人群", "tier": "层级", "type": "类型",
-              "service": "服务项目", "subdistrict": "街道"},
+    "scope": _zh_values("scope", ("overall", "kind", "tier", "type", "service", "subdistrict")),
     "tier": _TierLabels(),
-}  # fmt: skip
+}
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -208,7 +133,7 @@ def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             if "lat" not in frame.columns:
                 frame["lat"] = geom.y.round(6)
         frame = pd.DataFrame(frame.drop(columns=geom_name))
-    sep = "、" if lang == "zh" else "; "
+    sep = t(lang, "excel.sep")
     for col in frame.columns:
         s = frame[col]
         if s.dtype == object:

@@ -421,6 +421,7 @@ def report(
         The written report.
     """
     from coverage import report as pages
+    from coverage.i18n import t
 
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lang = lang or s.lang
@@ -430,7 +431,7 @@ def report(
     if _has_candidates(s):
         if add is None and target is None and s.plan.add is None and s.plan.target is None:
             add = pages.DEFAULT_ADD
-            notes.append(pages.message(lang, "default_add", n=add))
+            notes.append(t(lang, "report.default_add", n=add))
         plan_run = plan(s, add=add, target=target, write=False, progress=progress)
         result = plan_run.before
     elif add is not None or target is not None:
@@ -439,7 +440,7 @@ def report(
             "or set [plan] grid_spacing_m"
         )
     else:
-        notes.append(pages.message(lang, "no_plan", reason=pages.message(lang, "no_candidates")))
+        notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))
         result = run(s, progress=progress, write=False)
     target_path = Path(path) if path is not None else s.output_dir / "report.html"
     written = pages.write_report(

@@ -16,17 +16,12 @@ import pandas as pd
 from coverage import io as cio
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, quiet_fonts
+from coverage.i18n import LANGS, t
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-__all__ = ["CURVE_TEXT", "curve_png", "save_curve_png"]
-
-#: Axis labels and the note at the plan's k, per language.
-CURVE_TEXT: dict[str, dict[str, str]] = {
-    "zh": {"x": "新增站点数", "y": "职工覆盖率（%）", "k": "选定 {k} 处：{share}"},
-    "en": {"x": "new sites", "y": "workers covered (%)", "k": "{k} chosen: {share}"},
-}
+__all__ = ["curve_png", "save_curve_png"]
 
 
 def _pct(x: float) -> str:
@@ -58,7 +53,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
     font = cjk_font()
     if lang == "zh" and not font:
         lang = "en"  # no Chinese glyphs: English axis labels beat empty boxes
-    text = CURVE_TEXT["en" if lang not in CURVE_TEXT else lang]
+    lang = lang if lang in LANGS else "en"
     rc: dict[RcKeyType, Any] = {"axes.unicode_minus": False}
     if font:
         rc["font.family"] = [font, "sans-serif"]
@@ -72,7 +67,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
         ax.plot(curve["k"], y, color="#2471a3", marker="o" if len(y) <= 30 else None, ms=3, lw=1.8)
         ax.axvline(k, color="#8e44ad", ls="--", lw=1)
         ax.annotate(
-            text["k"].format(k=k, share=_pct(float(curve["covered_share"].iloc[-1]))),
+            t(lang, "curve.chosen", k=k, share=_pct(float(curve["covered_share"].iloc[-1]))),
             (k, y[-1]),
             xytext=(-8, -18),
             textcoords="offset points",
@@ -83,8 +78,8 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
         lo = max(0.0, float(np.nanmin(y)) - 5)
         ax.set_ylim(lo, min(100.0, float(np.nanmax(y)) + 3) if np.nanmax(y) < 97 else 101)
         ax.set_xlim(-0.3, max(k, 1) + 0.3)
-        ax.set_xlabel(text["x"])
-        ax.set_ylabel(text["y"])
+        ax.set_xlabel(t(lang, "curve.x"))
+        ax.set_ylabel(t(lang, "curve.y"))
         ax.grid(alpha=0.3)
         ax.spines[["top", "right"]].set_visible(False)
         if k <= 20:

@@ -23,13 +23,13 @@ from coverage import settings
 from coverage.datum import utm_epsg
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font
+from coverage.i18n import LANGS, t
 from coverage.io import write_with
 from coverage.maps.demand import demand_classes, demand_label
 from coverage.maps.geometry import area_geometry, wgs84
 from coverage.maps.layers import BAND_OPACITY, shown_band
 from coverage.maps.tiers import Tiers, normalize_tier, tier_label
 from coverage.maps.values import band_text, missing
-from coverage.maps.words import LANGS, phrase
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -43,23 +43,6 @@ _PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}  # landscape, inches
 
 # matplotlib markers of the tier shapes (the interactive map draws them as SVG).
 _MARKERS = {"square": "s", "diamond": "D", "circle": "o", "triangle": "^"}
-
-# Words only the printed map has; the rest come from coverage.maps.words.
-_WORDS: dict[str, dict[str, str]] = {
-    "zh": {
-        "km": "{n:g} 公里",
-        "m": "{n} 米",
-        "north": "北",
-        "note": "坐标：WGS-84\n步行时间按OpenStreetMap路网计算\n© OpenStreetMap contributors",
-    },
-    "en": {
-        "km": "{n:g} km",
-        "m": "{n} m",
-        "north": "N",
-        "note": "Coordinates: WGS-84\nWalking times on the OpenStreetMap street network\n"
-        "© OpenStreetMap contributors",
-    },
-}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -180,7 +163,7 @@ def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType
         lang = "en"
         if _NON_ASCII.search(title):
             title = ""
-    return rc, lang, title or phrase(lang, "title")
+    return rc, lang, title or t(lang, "map.title")
 
 
 def _utm(area: shapely.Geometry | None, layers: list[gpd.GeoDataFrame]) -> int:
@@ -243,9 +226,9 @@ def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str)
                 linewidth=0.4,
                 zorder=2,
             )
-        label = phrase(
+        label = t(
             lang,
-            "catchment",
+            "map.catchment",
             label=tier_label(tier, lang),
             band="≤" + band_text(part["_band"].max()),
         )
@@ -260,7 +243,7 @@ def _draw_area(ax: Axes, area: shapely.Geometry, crs: int, lang: str) -> list[Ar
     gpd.GeoSeries([area], crs=4326).to_crs(crs).boundary.plot(
         ax=ax, color="#222", linewidth=1.2, linestyle="--", zorder=3
     )
-    return [Line2D([], [], color="#222", ls="--", label=phrase(lang, "area"))]
+    return [Line2D([], [], color="#222", ls="--", label=t(lang, "map.area"))]
 
 
 def _point_handle(color: str, ms: float, label: str) -> Artist:
@@ -323,7 +306,7 @@ def _draw_facilities(
             linewidths=0.8,
             zorder=10 + (tier == "centre"),
         )
-        label = phrase(lang, "count", label=tier_label(tier, lang), n=len(rows))
+        label = t(lang, "map.count", label=tier_label(tier, lang), n=len(rows))
         handles.append(
             Line2D(
                 [],
@@ -390,15 +373,17 @@ def _scale_bar(ax: Axes, lang: str) -> None:
                 zorder=20,
             )
         )
-    words = _WORDS[lang]
-    text = words["km"].format(n=length / 1000) if length >= 1000 else words["m"].format(n=length)
+    if length >= 1000:
+        text = t(lang, "print.scale_km", n=length / 1000)
+    else:
+        text = t(lang, "print.scale_m", n=length)
     ax.text(bx + length / 2, by + 2.2 * h, text, ha="center", va="bottom", fontsize=8, zorder=20)
 
 
 def _north_arrow(ax: Axes, lang: str) -> None:
     """A north arrow in the upper right (the UTM grid is close enough to north)."""
     ax.annotate(
-        _WORDS[lang]["north"],
+        t(lang, "print.north"),
         xy=(0.96, 0.95),
         xytext=(0.96, 0.86),
         xycoords="axes fraction",
@@ -420,6 +405,6 @@ def _titles(fig: Figure, title: str, handles: list[Artist], lang: str) -> None:
         bbox_to_anchor=(0.77, 0.9),
         fontsize=8,
         frameon=False,
-        title=phrase(lang, "legend"),
+        title=t(lang, "map.legend"),
     )
-    fig.text(0.77, 0.05, _WORDS[lang]["note"], fontsize=6, color="#555", va="bottom")
+    fig.text(0.77, 0.05, t(lang, "print.note"), fontsize=6, color="#555", va="bottom")

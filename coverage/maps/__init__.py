@@ -2,7 +2,8 @@
 
 :func:`coverage_map` draws facilities by tier, their walking catchments per tier and band,
 covered/uncovered worker points, proposed sites, sub-district boundaries and the study area on
-one Leaflet map, with a title bar, a legend and a KPI panel, in Chinese or English.
+one Leaflet map, with a title bar, a legend and a KPI panel, in Chinese or English (the words
+are in :mod:`coverage.i18n`, keys ``map.*``).
 :func:`save_map` writes it, optionally **self-contained** (Leaflet and jQuery inlined from
 ``coverage/static``; no request leaves the page except for basemap tiles, so the data still
 shows offline). :func:`coverage.figures.save_static_map` renders a PNG/PDF for print.
@@ -60,20 +61,16 @@ they are not DOM elements: use ``layers`` and ``counts``.
 
 from __future__ import annotations
 
+from coverage.i18n import LANGS
 from coverage.maps.assets import STATIC, inline_assets, save_map
 from coverage.maps.basemaps import BASEMAPS
 from coverage.maps.dashboard import coverage_map
 from coverage.maps.tiers import TIER_STYLE, normalize_tier, tier_label
-from coverage.maps.words import COLUMN_LABELS, KPI_LABELS, LANGS, TEXT, TIER_LABELS
 
 __all__ = [
     "BASEMAPS",
-    "COLUMN_LABELS",
-    "KPI_LABELS",
     "LANGS",
     "STATIC",
-    "TEXT",
-    "TIER_LABELS",
     "TIER_STYLE",
     "coverage_map",
     "inline_assets",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from coverage.i18n import t
 from coverage.maps.registry import Registry
 
 __all__ = ["BASEMAPS", "add_basemap"]
@@ -38,7 +39,7 @@ def add_basemap(reg: Registry, basemap: str, lang: str, key: str | None) -> None
         reg.basemaps.append({"url": _OSM_URL, "options": {"attribution": _OSM_ATTR, "maxZoom": 19}})
         label = "OpenStreetMap"
     elif basemap == "amap":
-        label = "高德地图" if lang == "zh" else "Amap (Gaode)"
+        label = t(lang, "map.basemap_amap")
         options = {"attribution": _AMAP_ATTR, "subdomains": "1234", "maxZoom": 18}
         reg.basemaps.append({"url": _AMAP_URL, "options": {**options, "maxNativeZoom": 18}})
     else:
@@ -46,7 +47,7 @@ def add_basemap(reg: Registry, basemap: str, lang: str, key: str | None) -> None
             raise ValueError(
                 "basemap='tianditu' needs tianditu_key (a free key from tianditu.gov.cn)"
             )
-        label = "天地图" if lang == "zh" else "Tianditu"
+        label = t(lang, "map.basemap_tianditu")
         options = {"attribution": _TDT_ATTR, "subdomains": "01234567", "maxZoom": 18}
         tk = quote(str(key), safe="")  # a key is one URL parameter, whatever it holds
         reg.basemaps.append({"url": _TDT_URL.format(layer="vec", key=tk), "options": options})

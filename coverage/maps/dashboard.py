@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from branca.element import Figure
 
+from coverage.i18n import LANGS, t
 from coverage.maps.basemaps import BASEMAPS, add_basemap
 from coverage.maps.demand import demand_classes, demand_layer
 from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
@@ -26,7 +27,6 @@ from coverage.maps.layers import (
 from coverage.maps.panels import panel_data, style_tag
 from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
 from coverage.maps.tiers import Tiers, normalize_tier
-from coverage.maps.words import LANGS, phrase
 
 __all__ = ["coverage_map"]
 
@@ -103,7 +103,7 @@ def coverage_map(
     cast(Figure, m.get_root()).header.add_child(Raw(style_tag()), name="coverage_css")
     bounds = _draw(reg, layers, lang, datum, thresholds or {})
     fit(m, bounds, datum)
-    title = title or phrase(lang, "title")
+    title = title or t(lang, "map.title")
     panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
     m.add_child(Script(map_script(m, reg, layers.tiers, lang, datum, panels)))
     return m
@@ -184,7 +184,7 @@ def _draw(
         bounds.append(np.asarray(geom.bounds))
         style = {"color": "#222", "weight": 2.5, "dashArray": "8 6", "fill": False}
         spec = polygon_spec(feature_collection([geom.boundary], [{}]), style)
-        reg.add("area", phrase(lang, "area"), spec, count=1)
+        reg.add("area", t(lang, "map.area"), spec, count=1)
     if layers.subdistricts is not None and len(layers.subdistricts):
         subdistrict_layer(reg, layers.subdistricts, lang, datum, bounds)
     if layers.bands is not None and len(layers.bands):

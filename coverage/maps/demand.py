@@ -15,11 +15,11 @@ import pandas as pd
 import shapely
 
 from coverage import settings
+from coverage.i18n import t
 from coverage.maps.geometry import draw_geoms
 from coverage.maps.registry import Registry
 from coverage.maps.tiers import normalize_tier, tier_label
 from coverage.maps.values import clean, minutes, missing, number
-from coverage.maps.words import phrase
 
 __all__ = ["DEMAND_STYLE", "MAX_COVERED_POINTS", "demand_classes", "demand_label", "demand_layer"]
 
@@ -74,12 +74,12 @@ def demand_label(lang: str, key: str, mask: np.ndarray, demand: pd.DataFrame) ->
     to even), like every worker count on the map.
     """
     n = int(mask.sum())
-    pts = phrase(lang, "n_point" if n == 1 else "n_points", n=f"{n:,}")
+    pts = t(lang, "map.n_point" if n == 1 else "map.n_points", n=f"{n:,}")
     if "weight" not in demand:
-        return phrase(lang, key, n=f"{n:,}", pts=pts)
+        return t(lang, f"map.class.{key}", n=f"{n:,}", pts=pts)
     weights = pd.to_numeric(demand["weight"], errors="coerce").to_numpy(dtype=float)[mask]
     workers = float(np.nansum(weights)) if len(weights) else 0.0
-    return phrase(lang, f"{key}_w", n=f"{n:,}", pts=pts, w=number(workers))
+    return t(lang, f"map.class.{key}_w", n=f"{n:,}", pts=pts, w=number(workers))
 
 
 def demand_layer(
@@ -96,7 +96,7 @@ def demand_layer(
     if key != "demand_uncovered" and total > MAX_COVERED_POINTS:
         # Even thinning keeps the density pattern; the legend reports it.
         idx = idx[np.linspace(0, total - 1, MAX_COVERED_POINTS).round().astype(int)]
-        reg.notes.append(phrase(lang, "thinned", shown=f"{len(idx):,}", total=f"{total:,}"))
+        reg.notes.append(t(lang, "map.thinned", shown=f"{len(idx):,}", total=f"{total:,}"))
     part = demand.iloc[idx]
     label_key = key
     if key == "demand_covered" and "n_reach" in demand:
@@ -117,18 +117,18 @@ def demand_layer(
             None if missing(v) or not math.isfinite(v) else round(float(v))
             for v in pd.to_numeric(part["weight"], errors="coerce")
         ]
-        fields.append([phrase(lang, "weight"), "w", "num"])
+        fields.append([t(lang, "map.weight"), "w", "num"])
     if "n_reach" in part:
         data["n"] = [clean(v) for v in pd.to_numeric(part["n_reach"], errors="coerce")]
-        fields.append([phrase(lang, "n_reach"), "n", "num"])
+        fields.append([t(lang, "map.n_reach"), "n", "num"])
     if "nearest_min" in part:
         data["m"] = minutes(part["nearest_min"])
-        fields.append([phrase(lang, "nearest_min"), "m", "min"])
+        fields.append([t(lang, "map.nearest_min"), "m", "min"])
     for col in part.columns:
         if isinstance(col, str) and col.startswith("t_") and col != "t_any":
             tier = normalize_tier(col[2:])
             data[col] = minutes(part[col])
-            fields.append([phrase(lang, "to_tier", label=tier_label(tier, lang)), col, "min"])
+            fields.append([t(lang, "map.to_tier", label=tier_label(tier, lang)), col, "min"])
     style = dict(DEMAND_STYLE[key])
     if len(idx) > 5000:
         # Thousands of large dots merge into a blanket; smaller ones keep the pattern legible.
@@ -138,9 +138,9 @@ def demand_layer(
         "data": data,
         "style": style,
         "fields": fields,
-        "head": phrase(lang, "demand_head"),
-        "minutes": phrase(lang, "minutes", v="{v}"),
-        "beyond": phrase(lang, "beyond"),
+        "head": t(lang, "map.demand_head"),
+        "minutes": t(lang, "map.minutes", v="{v}"),
+        "beyond": t(lang, "map.beyond"),
     }
     reg.add(key, demand_label(lang, label_key, mask, demand), spec, count=len(idx))
     reg.front.append(key)

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from coverage import settings
+from coverage.i18n import catalogue, t
 from coverage.maps.geometry import draw_geoms, feature_collection
 from coverage.maps.registry import Registry, polygon_spec, popup
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
@@ -30,7 +31,6 @@ from coverage.maps.values import (
     number,
     percent,
 )
-from coverage.maps.words import COLUMN_LABELS, phrase
 
 __all__ = [
     "BAND_OPACITY",
@@ -56,7 +56,7 @@ def _services_text(value: Any, lang: str) -> str:
         items = [str(s).strip() for s in value if not missing(s) and str(s).strip()]
     else:
         items = [] if missing(value) else [str(value)]
-    return phrase(lang, "sep").join(items)
+    return t(lang, "map.sep").join(items)
 
 
 def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> dict[str, Any]:
@@ -64,29 +64,29 @@ def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) ->
     title = row.get("name")
     if missing(title) or str(title).strip() == "":
         title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
-    rows: list[tuple[str, str]] = [(phrase(lang, "tier"), tier_label(tier, lang))]
+    rows: list[tuple[str, str]] = [(t(lang, "map.tier"), tier_label(tier, lang))]
     kind = row.get("type")
     # A type that merely repeats the tier adds nothing; a tier-like type gets its label.
     if not missing(kind) and str(kind).strip() and normalize_tier(kind) != tier:
         text = str(kind)
         if is_tier(normalize_tier(kind)):
             text = tier_label(normalize_tier(kind), lang)
-        rows.append((phrase(lang, "type"), text))
+        rows.append((t(lang, "map.type"), text))
     services = _services_text(row.get("services"), lang)
     if services:
-        rows.append((phrase(lang, "services"), services))
+        rows.append((t(lang, "map.services"), services))
     address = row.get("address")
     if not missing(address) and str(address).strip():
-        rows.append((phrase(lang, "address"), str(address).strip()))
+        rows.append((t(lang, "map.address"), str(address).strip()))
     if not missing(row.get("capacity")):
-        rows.append((phrase(lang, "capacity"), number(row["capacity"], digits=1)))
+        rows.append((t(lang, "map.capacity"), number(row["capacity"], digits=1)))
     if not missing(row.get("workers_reached")):
-        rows.append((phrase(lang, "workers_reached"), number(row["workers_reached"])))
+        rows.append((t(lang, "map.workers_reached"), number(row["workers_reached"])))
     if not missing(row.get("snap_m")):
-        rows.append((phrase(lang, "snap_m"), f"{number(row['snap_m'])} m"))
+        rows.append((t(lang, "map.snap_m"), f"{number(row['snap_m'])} m"))
     if not missing(row.get("fid")):
-        rows.append((phrase(lang, "fid"), str(row["fid"])))
-    return popup(str(title), rows, phrase(lang, "click_hint") if has_catchment else "")
+        rows.append((t(lang, "map.fid"), str(row["fid"])))
+    return popup(str(title), rows, t(lang, "map.click_hint") if has_catchment else "")
 
 
 def catchment_style(color: str, band: float, shown: float) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def subdistrict_layer(
     """Sub-district boundaries, each with its summary table as a popup."""
     geoms = draw_geoms(frame.geometry.to_numpy(), datum, simplify=True)
     bounds.append(np.asarray(shapely.total_bounds(geoms)))
-    labels = COLUMN_LABELS[lang]
+    words = catalogue(lang)
     props = []
     columns = [c for c in frame.columns if c != frame.geometry.name and c != "name"]
     for i, (_, row) in enumerate(frame.iterrows()):
@@ -147,9 +147,9 @@ def subdistrict_layer(
                 continue
             else:
                 text = str(value)
-            rows.append((labels.get(str(col), str(col)), text))
+            rows.append((words.get(f"map.column.{col}", str(col)), text))
         name = row.get("name")
-        title = str(name) if not missing(name) else f"{phrase(lang, 'subdistricts')} {i + 1}"
+        title = str(name) if not missing(name) else f"{t(lang, 'map.subdistricts')} {i + 1}"
         props.append({"popup": popup(title, rows)})
     # A faint fill keeps the inside clickable for the summary popup.
     style = {
@@ -160,7 +160,7 @@ def subdistrict_layer(
         "fillOpacity": 0.02,
     }
     spec = polygon_spec(feature_collection(geoms, props), style, interactive=True)
-    reg.add("subdistricts", phrase(lang, "subdistricts"), spec, count=len(frame))
+    reg.add("subdistricts", t(lang, "map.subdistricts"), spec, count=len(frame))
 
 
 def shown_band(bands: list[float], threshold: float) -> float:
@@ -192,7 +192,7 @@ def catchment_layers(
             part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
             geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
             key = f"catchment_{tiers.slug[tier]}_{band_text(band)}"
-            name = phrase(lang, "catchment", label=tier_label(tier, lang), band=band_text(band))
+            name = t(lang, "map.catchment", label=tier_label(tier, lang), band=band_text(band))
             style = catchment_style(tiers.style[tier]["color"], band, shown)
             spec = polygon_spec(feature_collection(geoms, [{}] * len(geoms)), style)
             reg.add(key, name, spec, show=band == shown, count=len(part))
@@ -266,7 +266,7 @@ def facility_layers(
             "z": 1000 * (len(tiers.order) - tiers.order.index(tier)),
             "items": items,
         }
-        name = phrase(lang, "count", label=tier_label(tier, lang), n=len(rows))
+        name = t(lang, "map.count", label=tier_label(tier, lang), n=len(rows))
         reg.add(f"facilities_{slug}", name, spec, count=len(rows))
 
 
@@ -286,18 +286,18 @@ def proposed_layer(
         rank_text = "" if missing(rank) else fid_key(rank, i + 1)
         rows = []
         if rank_text:
-            rows.append((phrase(lang, "rank"), rank_text))
+            rows.append((t(lang, "map.rank"), rank_text))
         if not missing(row.get("gain")):
-            rows.append((phrase(lang, "gain"), number(row["gain"])))
+            rows.append((t(lang, "map.gain"), number(row["gain"])))
         if not missing(row.get("tier")):
             rows.append(
-                (phrase(lang, "proposed_tier"), tier_label(normalize_tier(row["tier"]), lang))
+                (t(lang, "map.proposed_tier"), tier_label(normalize_tier(row["tier"]), lang))
             )
         name = row.get("name")
         title = (
-            phrase(lang, "proposed_head") + (f"：{name}" if lang == "zh" else f": {name}")
+            t(lang, "map.proposed_named", name=name)
             if not missing(name)
-            else phrase(lang, "proposed_head")
+            else t(lang, "map.proposed_head")
         )
         items.append(
             {
@@ -321,4 +321,4 @@ def proposed_layer(
         "z": 5000,
         "items": items,
     }
-    reg.add("proposed", phrase(lang, "proposed", n=len(proposed)), spec, count=len(proposed))
+    reg.add("proposed", t(lang, "map.proposed", n=len(proposed)), spec, count=len(proposed))

@@ -8,12 +8,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from coverage.i18n import catalogue, t
 from coverage.maps.demand import DEMAND_STYLE
 from coverage.maps.layers import BAND_OPACITY
 from coverage.maps.registry import Registry, static_text
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
 from coverage.maps.values import band_text, count_or_value, is_share, percent
-from coverage.maps.words import KPI_LABELS, phrase
 from coverage.vocab import kind_label
 
 __all__ = ["kpi_rows", "panel_data", "style_tag"]
@@ -26,17 +26,17 @@ def style_tag() -> str:
 
 def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     """KPI panel rows: label and figure; shares as percentages, unknown keys by their name."""
-    labels = KPI_LABELS[lang]
+    words = catalogue(lang)
     rows = []
     for key, value in kpis.items():
         key = str(key)
-        kind_key, _, kind = key.partition(":")
-        if key in labels and key != "share_tier":
-            label = labels[key]
+        kind_key, _, kind = key.partition(":")  # kind_share:residents …
+        if f"map.kpi.{key}" in words and key != "share_tier":
+            label = words[f"map.kpi.{key}"]
         elif kind and kind_key in ("kind_share", "kind_uncovered"):
-            label = labels[kind_key].format(kind=kind_label(kind, lang))
+            label = t(lang, f"map.kpi.{kind_key}", kind=kind_label(kind, lang))
         elif key.startswith("share_") and is_tier(normalize_tier(key[6:])):
-            label = labels["share_tier"].format(label=tier_label(normalize_tier(key[6:]), lang))
+            label = t(lang, "map.kpi.share_tier", label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key
         if is_share(key) or kind_key == "kind_share":
@@ -59,7 +59,7 @@ def panel_data(
     """Title, KPI panel and legend as data (``title``, ``kpi``, ``legend`` of the payload)."""
     kpi = None
     if kpis:
-        kpi = {"head": phrase(lang, "kpi"), "rows": [list(r) for r in kpi_rows(kpis, lang)]}
+        kpi = {"head": t(lang, "map.kpi"), "rows": [list(r) for r in kpi_rows(kpis, lang)]}
 
     rows: list[dict[str, Any]] = []
     for tier in tiers.order:
@@ -69,20 +69,20 @@ def panel_data(
     if bands is not None and len(bands):
         values = sorted(set(pd.to_numeric(bands["band_min"], errors="coerce").dropna()))
         swatches = [
-            [BAND_OPACITY.get(b, 0.15), phrase(lang, "band", band=band_text(b))] for b in values
+            [BAND_OPACITY.get(b, 0.15), t(lang, "map.band", band=band_text(b))] for b in values
         ]
-        rows.append({"text": f"{phrase(lang, 'catchments')}: ", "bands": swatches})
+        rows.append({"text": f"{t(lang, 'map.catchments')}: ", "bands": swatches})
     for key in ("demand_uncovered", "demand_covered", "demand_cross", "demand"):
         if key in reg.names:
             rows.append({"dot": DEMAND_STYLE[key]["fillColor"], "text": reg.names[key]})
     if "proposed" in reg.names:
-        rows.append({"icon": ["star", "#6c3483", 16], "text": phrase(lang, "proposed_head")})
+        rows.append({"icon": ["star", "#6c3483", 16], "text": t(lang, "map.proposed_head")})
     notes = [*reg.notes]
     if reg.catchments:
-        notes.append(phrase(lang, "click_hint"))
+        notes.append(t(lang, "map.click_hint"))
     if basemap == "amap":
-        notes.append(phrase(lang, "gcj02"))
+        notes.append(t(lang, "map.gcj02"))
     if basemap != "none":
-        notes.append(phrase(lang, "offline"))
-    legend = {"head": phrase(lang, "legend"), "rows": rows, "notes": notes}
+        notes.append(t(lang, "map.offline"))
+    legend = {"head": t(lang, "map.legend"), "rows": rows, "notes": notes}
     return {"title": title, "kpi": kpi, "legend": legend}

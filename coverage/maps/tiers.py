@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from coverage import vocab
+from coverage.i18n import t
 from coverage.maps.values import missing
-from coverage.maps.words import TIER_LABELS
 
 __all__ = ["TIER_STYLE", "Tiers", "is_tier", "normalize_tier", "tier_label"]
 
@@ -33,7 +33,7 @@ def normalize_tier(tier: Any) -> str:
 def tier_label(tier: str, lang: str) -> str:
     """Display name of a tier code (free-form tiers show as they are)."""
     if tier == "other":
-        return TIER_LABELS[lang]["other"]
+        return t(lang, "map.tier_other")
     return vocab.tier_label(tier, lang)
 
 

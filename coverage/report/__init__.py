@@ -17,7 +17,8 @@ plan and write the report in one go, use :func:`coverage.pipeline.report` (``cov
     html = report.build_report(run, plan_run, lang="en")      # from pipeline.run / pipeline.plan
     report.write_report(run, plan_run, "report.html")
 
-Modules: :mod:`~coverage.report.text` (the words), :mod:`~coverage.report.pieces` (escaped
+Its words are in :mod:`coverage.i18n` (keys ``report.*``). Modules:
+:mod:`~coverage.report.text` (defaults), :mod:`~coverage.report.pieces` (escaped
 cells, cards, ``report.css``), :mod:`~coverage.report.after` (coverage after the plan),
 :mod:`~coverage.report.sections` (tables and notes), :mod:`~coverage.report.build` (images and
 the page).
@@ -27,21 +28,19 @@ from coverage.report.after import AfterPlan, after_plan
 from coverage.report.build import MAP_DPI, build_report, curve_png, static_map_png, write_report
 from coverage.report.pieces import CSS
 from coverage.report.sections import MAX_PROBLEMS, TOP_SITES
-from coverage.report.text import DEFAULT_ADD, TEXT, check_lang, message
+from coverage.report.text import DEFAULT_ADD, check_lang
 
 __all__ = [
     "CSS",
     "DEFAULT_ADD",
     "MAP_DPI",
     "MAX_PROBLEMS",
-    "TEXT",
     "TOP_SITES",
     "AfterPlan",
     "after_plan",
     "build_report",
     "check_lang",
     "curve_png",
-    "message",
     "static_map_png",
     "write_report",
 ]

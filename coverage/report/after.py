@@ -18,7 +18,7 @@ import pandas as pd
 
 from coverage import maps, planning
 from coverage.catchment_layers import catchments_for
-from coverage.report.text import message as _t
+from coverage.i18n import t
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
@@ -32,7 +32,7 @@ def proposed_label(tier: str, lang: str) -> str:
     label = maps.tier_label(tier, lang)
     if lang == "en":
         label = label[:1].lower() + label[1:]  # "Proposed service point"
-    return _t(lang, "proposed_tier", tier=label)
+    return t(lang, "report.proposed_tier", tier=label)
 
 
 @dataclass

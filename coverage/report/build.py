@@ -21,12 +21,11 @@ import pandas as pd
 
 from coverage import __version__, figures
 from coverage import io as cio
+from coverage.i18n import check_lang, t
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
 from coverage.report.pieces import CSS
 from coverage.report.pieces import esc as _e
-from coverage.report.text import check_lang
-from coverage.report.text import message as _t
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
@@ -80,9 +79,9 @@ def static_map_png(
 
 def _header(run: Run, title: str, lang: str, today: dt.date | None) -> list[str]:
     s = run.scenario
-    subtitle = _t(lang, "subtitle", minutes=f"{s.walk_model().threshold_min:g}")
+    subtitle = t(lang, "report.subtitle", minutes=f"{s.walk_model().threshold_min:g}")
     date = (today or dt.date.today()).isoformat()
-    meta = _t(lang, "meta", date=date, name=s.name, source=s.source or "–")
+    meta = t(lang, "report.meta", date=date, name=s.name, source=s.source or "–")
     return [
         "<header>",
         f"<h1>{_e(title)}</h1>",
@@ -95,9 +94,9 @@ def _header(run: Run, title: str, lang: str, today: dt.date | None) -> list[str]
 def _curve(after: AfterPlan, lang: str) -> str:
     img = data_uri(curve_png(after, lang=lang))
     return (
-        f'<section><h2>{_e(_t(lang, "curve"))}</h2><figure class="curve">'
-        f'<img src="{img}" alt="{_e(_t(lang, "curve"))}">'
-        f"<figcaption>{_e(_t(lang, 'curve_caption', k=after.k))}</figcaption>"
+        f'<section><h2>{_e(t(lang, "report.curve"))}</h2><figure class="curve">'
+        f'<img src="{img}" alt="{_e(t(lang, "report.curve"))}">'
+        f"<figcaption>{_e(t(lang, 'report.curve_caption', k=after.k))}</figcaption>"
         "</figure></section>"
     )
 
@@ -115,7 +114,7 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
     )
     fac = gpd.GeoDataFrame(fac, geometry="geometry", crs=4326)
     dem = cov.demand[["weight", "geometry"]].assign(covered=after.covered, n_reach=after.n_reach)
-    after_title = _t(lang, "map_after", n=after.k)
+    after_title = t(lang, "report.map_after", n=after.k)
     after_png = static_map_png(
         fac,
         dem,
@@ -126,11 +125,11 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
         thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
     )
     bands = "/".join(f"{b:g}" for b in after.bands_min)
-    caption = _t(
+    caption = t(
         lang,
-        "maps_caption_after",
+        "report.maps_caption_after",
         label="/".join(label.values()),
-        bands=_t(lang, "minutes", m=bands),
+        bands=t(lang, "report.minutes", m=bands),
     )
     return after_png, after_title, caption
 
@@ -143,11 +142,11 @@ def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
         run.tier_catchments,
         run.layers.area,
         lang=lang,
-        title=f"{title} · {_t(lang, 'map_before')}",
+        title=f"{title} · {t(lang, 'report.map_before')}",
         thresholds=cov.thresholds,
     )
-    pngs = [(before_png, _t(lang, "map_before"))]
-    caption = _t(lang, "maps_caption")
+    pngs = [(before_png, t(lang, "report.map_before"))]
+    caption = t(lang, "report.maps_caption")
     if after is not None and after.k:
         after_png, after_title, more = _after_map(run, after, title, lang)
         pngs.append((after_png, after_title))
@@ -159,7 +158,7 @@ def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
     )
     cls = "pair" if len(pngs) == 2 else ""
     return (
-        f'<section class="images"><h2>{_e(_t(lang, "maps"))}</h2><div class="{cls}">{imgs}</div>'
+        f'<section class="images"><h2>{_e(t(lang, "report.maps"))}</h2><div class="{cls}">{imgs}</div>'
         f'<p class="small">{_e(caption)}</p></section>'
     )
 
@@ -203,37 +202,37 @@ def build_report(
         after = after_plan(run, plan, lang=lang)
     parts = _header(run, title, lang, today)
     parts.append(
-        f"<section><h2>{_e(_t(lang, 'kpis'))}</h2>{sections.kpi_cards(run, after, lang)}</section>"
+        f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{sections.kpi_cards(run, after, lang)}</section>"
     )
     subs = sections.subdistrict_table(run, after, lang)
     if subs:
-        parts.append(f"<section><h2>{_e(_t(lang, 'subdistricts'))}</h2>{subs}</section>")
+        parts.append(f"<section><h2>{_e(t(lang, 'report.subdistricts'))}</h2>{subs}</section>")
     tiers = sections.tier_table(run, lang)
-    parts.append(f"<section><h2>{_e(_t(lang, 'by_tier'))}</h2>{tiers}</section>")
+    parts.append(f"<section><h2>{_e(t(lang, 'report.by_tier'))}</h2>{tiers}</section>")
     extra = list(notes)
     if after is not None and after.k:
         progress("drawing the coverage curve")
         parts.append(_curve(after, lang))
     elif after is not None:
-        extra.append(_t(lang, "no_plan", reason=_t(lang, "no_new_sites")))
+        extra.append(t(lang, "report.no_plan", reason=t(lang, "report.no_new_sites")))
     progress("drawing the maps")
     parts.append(_maps(run, after, title, lang))
     if after is not None and after.k:
         n = min(sections.TOP_SITES, after.k)
         parts.append(
-            f"<section><h2>{_e(_t(lang, 'sites', n=n))}</h2>"
+            f"<section><h2>{_e(t(lang, 'report.sites', n=n))}</h2>"
             f"{sections.sites_table(run, after, lang)}</section>"
         )
-    parts.append(f"<section><h2>{_e(_t(lang, 'data'))}</h2>")
+    parts.append(f"<section><h2>{_e(t(lang, 'report.data'))}</h2>")
     parts.append(sections.data_notes(run, lang, extra))
-    parts.append(f"</section><section><h2>{_e(_t(lang, 'method'))}</h2>")
+    parts.append(f"</section><section><h2>{_e(t(lang, 'report.method'))}</h2>")
     parts.append(f"{sections.method_notes(run, plan, lang)}</section>")
-    parts.append(f"<footer>{_e(_t(lang, 'footer', version=__version__))}</footer>")
+    parts.append(f"<footer>{_e(t(lang, 'report.footer', version=__version__))}</footer>")
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(_t(lang, 'doc_title', title=title))}</title>\n<style>{CSS}</style>\n"
+        f"<title>{_e(t(lang, 'report.doc_title', title=title))}</title>\n<style>{CSS}</style>\n"
         f"</head>\n<body>\n<main>\n{''.join(parts)}\n</main>\n</body>\n</html>\n"
     )
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from coverage.i18n import t
+
 __all__ = ["CSS", "bar", "card", "esc", "num", "pct", "points", "radius", "table", "td"]
 
 #: The page's style sheet (``report.css``, shipped with the package), inlined in ``<style>``.
@@ -45,9 +47,8 @@ def points(x: float) -> str:
 def radius(m: float, lang: str) -> str:
     """A distance in metres as the page shows it (km from 1000 m)."""
     if m >= 1000:
-        km = f"{m / 1000:g}"
-        return f"{km}公里" if lang == "zh" else f"{km} km"
-    return f"{m:g}米" if lang == "zh" else f"{m:g} m"
+        return t(lang, "report.radius_km", km=f"{m / 1000:g}")
+    return t(lang, "report.radius_m", m=f"{m:g}")
 
 
 def bar(share: float, color: str = "#aed6f1") -> str:

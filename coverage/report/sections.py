@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
+from coverage.i18n import catalogue, t
 from coverage.report.after import AfterPlan
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -24,8 +25,6 @@ from coverage.report.pieces import points as _points
 from coverage.report.pieces import radius as _radius
 from coverage.report.pieces import table as _table
 from coverage.report.pieces import td as _td
-from coverage.report.text import TEXT
-from coverage.report.text import message as _t
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
@@ -59,24 +58,29 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     cards = [
         _card(
             _pct(k["share_any"]),
-            _t(lang, "kpi_any"),
-            _t(lang, "kpi_any_sub", covered=_num(overall["covered_weight"]), total=_num(total)),
+            t(lang, "report.kpi_any"),
+            t(
+                lang,
+                "report.kpi_any_sub",
+                covered=_num(overall["covered_weight"]),
+                total=_num(total),
+            ),
             "main",
         )
     ]
     kinds = cov.summary[cov.summary["scope"] == "kind"]
     for _, row in kinds.iterrows() if len(kinds) > 1 else ():  # residents, workers …
-        sub = _t(lang, "kpi_kind_sub", covered=_num(row["covered_weight"]),
+        sub = t(lang, "report.kpi_kind_sub", covered=_num(row["covered_weight"]),
                  total=_num(row["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
         kind = vocab.kind_label(str(row["key"]), lang)
-        cards.append(_card(_pct(row["share"]), _t(lang, "kpi_kind", kind=kind), sub, "main"))
+        cards.append(_card(_pct(row["share"]), t(lang, "report.kpi_kind", kind=kind), sub, "main"))
     if after is not None and after.k:
         share = float(after.curve["covered_share"].iloc[-1])
         cards.append(
             _card(
                 _pct(share),
-                _t(lang, "kpi_after"),
-                _t(lang, "kpi_after_sub", n=after.k, diff=_points(share - k["share_any"])),
+                t(lang, "report.kpi_after"),
+                t(lang, "report.kpi_after_sub", n=after.k, diff=_points(share - k["share_any"])),
                 "after",
             )
         )
@@ -86,32 +90,34 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
         cards.append(
             _card(
                 _pct(k[f"share_{tier}"]),
-                _t(
+                t(
                     lang,
-                    "kpi_tier",
+                    "report.kpi_tier",
                     tier=maps.tier_label(tier, lang),
                     minutes=f"{cov.thresholds[tier]:g}",
                 ),
-                _t(lang, "kpi_tier_sub", n=int(s.loc[("tier", tier), "facilities"])),
+                t(lang, "report.kpi_tier_sub", n=int(s.loc[("tier", tier), "facilities"])),
             )
         )
-    cards.append(_card(_pct(k["share_cross"]), _t(lang, "kpi_cross"), _t(lang, "kpi_cross_sub")))
+    cards.append(
+        _card(_pct(k["share_cross"]), t(lang, "report.kpi_cross"), t(lang, "report.kpi_cross_sub"))
+    )
     diff = k["share_circle"] - k["share_any"]
     radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
     cards.append(
         _card(
             f"{_pct(k['share_circle'])} / {_pct(k['share_any'])}",
-            _t(lang, "kpi_circle", radius=radius),
-            _t(lang, "kpi_circle_sub", diff=_points(diff))
+            t(lang, "report.kpi_circle", radius=radius),
+            t(lang, "report.kpi_circle_sub", diff=_points(diff))
             if diff > 0
-            else _t(lang, "kpi_circle_sub_le"),
+            else t(lang, "report.kpi_circle_sub_le"),
         )
     )
     cards.append(
         _card(
-            _t(lang, "people", n=_num(k["uncovered_weight"])),
-            _t(lang, "kpi_uncovered"),
-            _t(lang, "kpi_uncovered_sub", points=_num(overall["uncovered_points"])),
+            t(lang, "report.people", n=_num(k["uncovered_weight"])),
+            t(lang, "report.kpi_uncovered"),
+            t(lang, "report.kpi_uncovered_sub", points=_num(overall["uncovered_points"])),
             "warn",
         )
     )
@@ -134,17 +140,17 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
     # Worst first: lowest share, then most people left out.
     sub = sub.sort_values(["share", "uncovered"], ascending=[True, False])
     head = [
-        (_t(lang, "subdistrict"), False),
-        (_t(lang, "workers"), True),
-        (_t(lang, "share"), True),
-        (_t(lang, "cross_share"), True),
-        (_t(lang, "uncovered"), True),
+        (t(lang, "report.subdistrict"), False),
+        (t(lang, "report.workers"), True),
+        (t(lang, "report.share"), True),
+        (t(lang, "report.cross_share"), True),
+        (t(lang, "report.uncovered"), True),
     ]
     if "after" in sub:
-        head.append((_t(lang, "after_share"), True))
+        head.append((t(lang, "report.after_share"), True))
     rows = []
     for _, r in sub.iterrows():
-        name = _t(lang, "outside") if r["key"] == "(outside)" else r["key"]
+        name = t(lang, "report.outside") if r["key"] == "(outside)" else r["key"]
         cells = [
             _td(name),
             _td(_num(r["weight"]), True),
@@ -167,14 +173,14 @@ def tier_table(run: Run, lang: str) -> str:
     tiers = s[s["scope"] == "tier"].assign(_o=lambda d: d["key"].map(order)).sort_values("_o")
     services = s[s["scope"] == "service"].sort_values("share", ascending=False)
     head = [
-        (_t(lang, "kind"), False),
-        (_t(lang, "name"), False),
-        (_t(lang, "facilities"), True),
-        (_t(lang, "threshold"), True),
-        (_t(lang, "share"), True),
-        (_t(lang, "cross_share"), True),
-        (_t(lang, "circle_share", radius=radius), True),
-        (_t(lang, "uncovered"), True),
+        (t(lang, "report.kind"), False),
+        (t(lang, "report.name"), False),
+        (t(lang, "report.facilities"), True),
+        (t(lang, "report.threshold"), True),
+        (t(lang, "report.share"), True),
+        (t(lang, "report.cross_share"), True),
+        (t(lang, "report.circle_share", radius=radius), True),
+        (t(lang, "report.uncovered"), True),
     ]
     rows = []
     for kind, part in (("tier", tiers), ("service", services)):
@@ -182,10 +188,10 @@ def tier_table(run: Run, lang: str) -> str:
             thr = cov.thresholds.get(r["key"]) if kind == "tier" else None
             rows.append(
                 [
-                    _td(_t(lang, f"kind_{kind}")),
+                    _td(t(lang, f"report.kind_{kind}")),
                     _td(maps.tier_label(r["key"], lang) if kind == "tier" else r["key"]),
                     _td(int(r["facilities"]), True),
-                    _td(_t(lang, "minutes", m=f"{thr:g}") if thr is not None else "", True),
+                    _td(t(lang, "report.minutes", m=f"{thr:g}") if thr is not None else "", True),
                     _bar(r["share"]),
                     _bar(r["cross_share"], "#d6eaf8"),
                     _bar(r["circle_share"], "#e5e8e8"),
@@ -199,14 +205,14 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     """The table of the first :data:`TOP_SITES` proposed sites, in plan order."""
     p = after.sites.head(TOP_SITES)
     multi = p["tier"].nunique() > 1
-    head = [(_t(lang, "rank"), True), (_t(lang, "name"), False)]
+    head = [(t(lang, "report.rank"), True), (t(lang, "report.name"), False)]
     if multi:
-        head.append((_t(lang, "tier"), False))
+        head.append((t(lang, "report.tier"), False))
     head += [
-        (_t(lang, "subdistrict"), False),
-        (_t(lang, "street"), False),
-        (_t(lang, "added"), True),
-        (_t(lang, "cumulative"), True),
+        (t(lang, "report.subdistrict"), False),
+        (t(lang, "report.street"), False),
+        (t(lang, "report.added"), True),
+        (t(lang, "report.cumulative"), True),
     ]
     rows = []
     for i, r in enumerate(p.itertuples(index=False), start=1):
@@ -223,7 +229,7 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     out = _table(head, rows)
     if after.k > TOP_SITES:
         path = run.scenario.output_dir / "plan" / "proposed_sites.csv"
-        out += f'<p class="small">{_e(_t(lang, "sites_more", n=after.k, path=path))}</p>'
+        out += f'<p class="small">{_e(t(lang, "report.sites_more", n=after.k, path=path))}</p>'
     return out
 
 
@@ -235,24 +241,25 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     items = [_e(n) for n in run.layers.notes] + [_e(n) for n in extra]
     if probs:
         path = run.scenario.output_dir / "problems.csv"
-        items.append(_e(_t(lang, "skipped", n=skipped, k=kept, path=path)))
+        items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path=path)))
     else:
-        items.append(_e(_t(lang, "no_problems")))
+        items.append(_e(t(lang, "report.no_problems")))
     out = '<ul class="note">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     if probs:
         shown = probs[:MAX_PROBLEMS]
-        head = [(_t(lang, c), c == "row") for c in ("file", "row", "field", "problem", "action")]
+        columns = ("report.file", "report.row", "report.field", "report.problem", "report.action")
+        head = [(t(lang, c), c == "report.row") for c in columns]
         rows = [
             [
                 _td(Path(p.path).name),
                 _td("" if p.row is None else p.row, True),
                 _td(p.field or ""),
                 _td(p.message),
-                _td(TEXT[lang].get(f"action_{p.action}", p.action)),
+                _td(catalogue(lang).get(f"report.action_{p.action}", p.action)),
             ]
             for p in shown
         ]
-        out += f'<p class="small">{_e(_t(lang, "problems_head", n=len(shown)))}</p>'
+        out += f'<p class="small">{_e(t(lang, "report.problems_head", n=len(shown)))}</p>'
         out += _table(head, rows)
     return out
 
@@ -263,40 +270,39 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
     w = s.walk_model()
     cov = run.coverage
     net = run.network.summary()
-    sep = "、" if lang == "zh" else ", "
-    thresholds = sep.join(
-        maps.tier_label(t, lang) + " " + _t(lang, "minutes", m=f"{cov.thresholds[t]:g}")
-        for t in analysis.tier_order(cov.thresholds)
+    thresholds = t(lang, "report.sep").join(
+        maps.tier_label(c, lang) + " " + t(lang, "report.minutes", m=f"{cov.thresholds[c]:g}")
+        for c in analysis.tier_order(cov.thresholds)
     )
     items = [
-        _t(
+        t(
             lang,
-            "method_walk",
+            "report.method_walk",
             speed=f"{w.speed_kmh:g}",
             steps=f"{w.steps_penalty:g}",
             snap=f"{w.max_snap_m:g}",
-            access=_t(lang, "access_yes" if w.include_access else "access_no"),
+            access=t(lang, "report.access_yes" if w.include_access else "report.access_no"),
         ),
-        _t(lang, "method_thresholds", items=thresholds),
-        _t(
+        t(lang, "report.method_thresholds", items=thresholds),
+        t(
             lang,
-            "method_network",
+            "report.method_network",
             nodes=_num(net.get("nodes", np.nan)),
             edges=_num(net.get("edges", np.nan)),
             km=f"{net.get('length_km', float('nan')):,.1f}",
             source=Path(str(net.get("source", ""))).name or "OSM",
         ),
-        _t(lang, "method_circle", radius=_radius(w.circle_radius_m, lang)),
-        _t(lang, "method_shares"),
+        t(lang, "report.method_circle", radius=_radius(w.circle_radius_m, lang)),
+        t(lang, "report.method_shares"),
     ]
     if plan is not None and plan.plans:
         for p in plan.plans:
             info = p.summary()
             gap = info.get("gap", np.nan)
             items.append(
-                _t(
+                t(
                     lang,
-                    "method_plan",
+                    "report.method_plan",
                     model=str(info.get("model", "")).upper(),
                     method=info.get("method", ""),
                     status=info.get("status", ""),
@@ -307,9 +313,9 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
             )
         p = plan.plans[-1]
         items.append(
-            _t(
+            t(
                 lang,
-                "method_after",
+                "report.method_after",
                 tier=maps.tier_label(p.tier, lang),
                 minutes=f"{w.threshold_for(p.tier):g}",
             )

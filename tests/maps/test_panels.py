@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from map_layers import meta_field, render_page
 
-from coverage import maps
+from coverage import i18n, maps
 
 
 def test_kpi_panel_and_legend(data):
@@ -30,4 +30,4 @@ def test_kpi_panel_and_legend(data):
     assert "Covered by any facility" in labels and "Service centre coverage" in labels
     assert "Workers not covered" in labels
     assert "Basemap needs internet; data shows offline" in meta_field(en, "legend")["notes"]
-    assert meta_field(en, "title") == maps.TEXT["en"]["title"]  # default title
+    assert meta_field(en, "title") == i18n.t("en", "map.title")  # default title

@@ -1,0 +1,79 @@
+"""Every word a user reads, in one catalogue per language: map, report, workbook and console.
+
+The catalogues (:mod:`coverage.i18n.zh`, :mod:`coverage.i18n.en`) map keys such as
+``"map.kpi.share_any"``, ``"report.subdistricts"``, ``"excel.sheet.summary"`` or
+``"console.plan.title"`` to text with ``str.format`` fields (``{n}``, ``{label}``…)::
+
+    from coverage.i18n import t
+    t("zh", "map.count", label="服务站点", n=6)     # '服务站点（6处）'
+    t("en", "report.people", n="1,234")            # '1,234'
+
+Tier labels are not here: :mod:`coverage.vocab` is the one tier vocabulary.
+
+Adding a word: add the same key to both catalogues, with the same ``{fields}``. The tests in
+``tests/i18n`` check that the catalogues hold the same keys and fields, that every key the code
+asks for exists, and that the Chinese words hold no stray English and the English ones no
+Chinese. An unknown key is a programming error: :func:`t` raises ``KeyError`` rather than
+showing the key or a word of the other language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from coverage.i18n import en, zh
+
+__all__ = ["LANGS", "catalogue", "check_lang", "t"]
+
+#: Languages every word exists in.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+_CATALOGUES: dict[str, Mapping[str, str]] = {
+    "zh": MappingProxyType(zh.WORDS),
+    "en": MappingProxyType(en.WORDS),
+}
+
+
+def check_lang(lang: str) -> None:
+    """Raise ``ValueError`` unless there is a catalogue for ``lang``."""
+    if lang not in _CATALOGUES:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Every word in ``lang``, key → text with its ``{fields}`` unfilled (read-only).
+
+    For words looked up by a key made from data (``f"map.kpi.{name}"``) that may be missing:
+    ``catalogue(lang).get(key, fallback)``.
+    """
+    check_lang(lang)
+    return _CATALOGUES[lang]
+
+
+def t(lang: str, key: str, **fields: Any) -> str:
+    """The word ``key`` in ``lang`` with its ``{...}`` fields filled from ``fields``.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` or ``"en"`` (else ``ValueError``).
+    key
+        A catalogue key, e.g. ``"map.title"``; an unknown key raises ``KeyError``.
+    **fields
+        Values of the text's ``{...}`` fields (``str.format``).
+
+    Returns
+    -------
+    str
+        The text.
+    """
+    words = catalogue(lang)
+    try:
+        text = words[key]
+    except KeyError:
+        raise KeyError(
+            f"no word {key!r} in the {lang} catalogue (coverage/i18n/{lang}.py)"
+        ) from None
+    return text.format(**fields)

@@ -1,0 +1,176 @@
+"""The word catalogues: the same keys and fields in both languages, each language on its own,
+every key the code asks for present and every key asked for somewhere."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from coverage import i18n
+from coverage.i18n import en, zh
+
+PACKAGE = Path(i18n.__file__).resolve().parent.parent
+NAMESPACES = ("map", "print", "curve", "report", "excel", "console")
+
+#: ASCII words allowed in Chinese text (3+ letters; shorter ones such as km and m pass anyway).
+ZH_ALLOWED = {
+    # units, abbreviations and datums
+    "km", "min", "KPI", "OSM", "WGS-84", "GCJ-02",
+    # the attribution OpenStreetMap's licence asks for, as written
+    "OpenStreetMap", "contributors",
+    # the program, its commands and scenario settings, as the user types them
+    "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m",
+}  # fmt: skip
+
+# CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[0-9]+)?")
+FIELD = re.compile(r"\{[^{}]*\}")
+# File names that look like keys (``map.css``, ``report.html``) are not words.
+FILE_SUFFIXES = {"css", "js", "html", "json", "png", "pdf", "csv", "xlsx", "gpkg", "toml", "py"}
+
+
+def fields(text: str) -> set[str]:
+    """The ``{...}`` fields of a format string, with their format specs."""
+    return {f"{name}:{spec}" for _, name, spec, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogues_hold_the_same_keys():
+    assert set(zh.WORDS) - set(en.WORDS) == set()
+    assert set(en.WORDS) - set(zh.WORDS) == set()
+    assert set(i18n.LANGS) == {"zh", "en"}
+
+
+def test_keys_are_namespaced():
+    bad = [k for k in zh.WORDS if not re.fullmatch(r"[a-z]+(\.[a-z0-9_]+)+", k)]
+    assert bad == []
+    assert {k.split(".")[0] for k in zh.WORDS} == set(NAMESPACES)
+
+
+@pytest.mark.parametrize("key", sorted(zh.WORDS))
+def test_fields_are_the_same_in_both_languages(key):
+    assert fields(zh.WORDS[key]) == fields(en.WORDS[key])
+
+
+def test_chinese_words_hold_no_stray_english():
+    stray = {}
+    for key, text in zh.WORDS.items():
+        for word in ASCII_WORD.findall(FIELD.sub("", text)):
+            if sum(c.isalpha() for c in word) >= 3 and word not in ZH_ALLOWED:
+                stray[key] = word
+    assert stray == {}
+
+
+def test_english_words_hold_no_chinese():
+    assert {k: v for k, v in en.WORDS.items() if CJK.search(v)} == {}
+
+
+def test_the_checks_catch_what_they_look_for():
+    # the patterns above find what they must (a check that finds nothing proves nothing)
+    assert CJK.search("覆盖") and CJK.search("（") and CJK.search("、") and not CJK.search("≥2 ·")
+    assert ASCII_WORD.findall(FIELD.sub("", "{label}覆盖 WGS-84 Share")) == ["WGS-84", "Share"]
+    assert fields("{n:g} km {label}") == {"n:g", "label:"}
+
+
+def test_lookup_fills_fields_and_refuses_unknown_keys_and_languages():
+    assert i18n.t("zh", "map.count", label="服务站点", n=6) == "服务站点（6处）"
+    assert i18n.t("en", "map.count", label="Service point", n=6) == "Service point (6)"
+    assert i18n.t("en", "map.class.demand_w", w="1,234", pts="2 points") == (
+        "Workers: 1,234 (2 points)"
+    )
+    with pytest.raises(KeyError, match="map.nonsense"):
+        i18n.t("zh", "map.nonsense")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        i18n.t("fr", "map.title")
+    with pytest.raises(TypeError):  # read-only
+        i18n.catalogue("en")["map.title"] = "x"  # type: ignore[index]
+
+
+# --- every key the code asks for exists, and every key is asked for -------------------------
+
+
+def _word_like(text: str) -> bool:
+    head, _, rest = text.partition(".")
+    return (
+        head in NAMESPACES
+        and bool(re.fullmatch(r"[a-z0-9_.]+", rest))
+        and text.rsplit(".", 1)[-1] not in FILE_SUFFIXES
+    )
+
+
+def _pattern(node: ast.JoinedStr) -> str:
+    """An f-string key (``f"map.kpi.{key}"``) as a regex: the fields match any text."""
+    parts = []
+    for v in node.values:
+        if isinstance(v, ast.Constant):
+            parts.append(re.escape(str(v.value)))
+        else:
+            parts.append(".+")
+    return "".join(parts)
+
+
+def _lookups() -> tuple[dict[str, str], dict[str, str]]:
+    """Literal keys and f-string key patterns in the package's code, each with where it is.
+
+    Taken: every string in the key argument of ``t(...)`` (both branches of ``a if c else b``
+    too), and every other string or f-string that starts with a namespace (``"excel.sheet."``
+    prefixes, keys in tuples, ``catalogue(lang).get(f"map.column.{col}")``).
+    """
+    literal: dict[str, str] = {}
+    patterns: dict[str, str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.parent.name == "i18n":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+        key_args = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and len(node.args) >= 2:
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name == "t":
+                    key_args.append(node.args[1])
+        in_call = {id(n) for arg in key_args for n in ast.walk(arg)}
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', '?')}"
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if id(node) not in inner and (id(node) in in_call or _word_like(node.value)):
+                    literal[node.value] = where
+            elif isinstance(node, ast.JoinedStr) and node.values:
+                first = node.values[0]
+                head = first.value if isinstance(first, ast.Constant) else ""
+                if id(node) in in_call or _word_like(str(head).rstrip(".") or "x"):
+                    patterns[_pattern(node)] = where
+    return literal, patterns
+
+
+def test_every_key_the_code_asks_for_exists():
+    literal, patterns = _lookups()
+    assert len(literal) > 100 and len(patterns) > 5  # the scan finds the lookups
+    keys = set(zh.WORDS)
+    missing = {
+        k: where
+        for k, where in literal.items()
+        if k not in keys and not (k.endswith(".") and any(w.startswith(k) for w in keys))
+    }
+    assert missing == {}
+    unmatched = {
+        p: where for p, where in patterns.items() if not any(re.fullmatch(p, k) for k in keys)
+    }
+    assert unmatched == {}
+
+
+def test_every_key_is_asked_for():
+    literal, patterns = _lookups()
+    prefixes = [k for k in literal if k.endswith(".")]
+    unused = [
+        k
+        for k in zh.WORDS
+        if k not in literal
+        and not any(k.startswith(p) for p in prefixes)
+        and not any(re.fullmatch(p, k) for p in patterns)
+    ]
+    assert unused == []

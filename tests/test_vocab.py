@@ -490,7 +490,7 @@ def _sample(tmp_path: Path, network: Path, name: str, thresholds: str, words: bo
             seen[code] = k + 1
     wb.save(tmp_path / f"{name}.xlsx")
     if not (tmp_path / "demand.csv").exists():
-        dem = pd.read_csv(WUHAN / "demand.csv")
+        dem = pd.read_csv(WUHAN / "workplaces.csv")
         inside = dem["lon"].between(BOX[0], BOX[2]) & dem["lat"].between(BOX[1], BOX[3])
         dem[inside].to_csv(tmp_path / "demand.csv", index=False)
         gpd.GeoDataFrame(geometry=[shapely.box(*BOX)], crs=4326).to_file(tmp_path / "area.geojson")

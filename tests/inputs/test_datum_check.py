@@ -188,7 +188,7 @@ def _scenario(tmp_path: Path, edges: Path, facilities: str, demand: str = "") ->
     )
     if demand:
         text += (
-            f'[[demand]]\npath = "{(SAMPLE / "demand.csv").as_posix()}"\nweight = "workers"\n'
+            f'[[demand]]\npath = "{(SAMPLE / "workplaces.csv").as_posix()}"\nweight = "workers"\n'
             f"{demand}\n"
         )
     (tmp_path / "s.toml").write_text(text, encoding="utf-8")
@@ -206,10 +206,11 @@ def _nearest_street_m(net, lon, lat) -> np.ndarray:
 def test_sample_layers_declared_correctly_pass(tmp_path, wuhan_net, wuhan_edges_path) -> None:
     s = _scenario(tmp_path, wuhan_edges_path, 'crs = "gcj02"', 'crs = "wgs84"')
     layers = pipeline.read_layers(s, wuhan_net)
-    assert len(layers.facilities) == 190 and len(layers.demand) == 12788
+    jobs = len(pd.read_csv(SAMPLE / "workplaces.csv"))
+    assert len(layers.facilities) == 190 and len(layers.demand) == jobs
     assert not [p for p in layers.problems if "datum" in p.message or "street" in p.message]
     assert any(n.startswith("facilities.xlsx: GCJ-02 OK") for n in layers.notes)
-    assert any(n.startswith("demand.csv: WGS-84 OK") for n in layers.notes)
+    assert any(n.startswith("workplaces.csv: WGS-84 OK") for n in layers.notes)
 
 
 @pytest.mark.realdata
@@ -246,7 +247,7 @@ def test_register_declared_wgs84_stops_with_evidence_and_fix(
 @pytest.mark.parametrize("crs", ["gcj02", "bd09"])
 def test_demand_declared_chinese_stops(tmp_path, wuhan_net, wuhan_edges_path, crs) -> None:
     s = _scenario(tmp_path, wuhan_edges_path, 'crs = "gcj02"', f'crs = "{crs}"')
-    with pytest.raises(InputError, match=r"demand.csv, field 'crs': .* fit the streets as WGS-84"):
+    with pytest.raises(InputError, match=r"workplaces.csv, field 'crs': .* fit the streets as WGS-84"):
         pipeline.read_layers(s, wuhan_net)
 
 

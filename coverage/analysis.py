@@ -96,8 +96,11 @@ class Coverage:
 
 
 def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
-    """Known tiers top-down first (centre … outdoor_station, declared types), then the others
-    alphabetically (see :func:`coverage.vocab.tier_order`)."""
+    """Tier codes in display order.
+
+    Known tiers top-down first (centre … outdoor_station, declared types), then the others
+    alphabetically (see :func:`coverage.vocab.tier_order`).
+    """
     return vocab.tier_order(tiers)
 
 
@@ -257,8 +260,11 @@ def _inputs(
 def _cross_coverage(
     fac: gpd.GeoDataFrame, dem: gpd.GeoDataFrame, covers: sparse.csr_matrix
 ) -> None:
-    """Set cross-coverage (``n_reach``, ``covered``) on ``dem`` and each facility's reach
-    (``demand_reached``, ``workers_reached``) on ``fac``."""
+    """Set cross-coverage on ``dem`` and each facility's reach on ``fac``.
+
+    ``dem`` gets ``n_reach`` and ``covered``; ``fac`` gets ``demand_reached`` and
+    ``workers_reached``.
+    """
     w = dem["weight"].to_numpy(dtype=float)
     cov_csc = covers.tocsc()
     n_reach = np.diff(cov_csc.indptr)
@@ -277,8 +283,11 @@ def _nearest_by_tier(
     covers: sparse.csr_matrix,
     tiers: list[str],
 ) -> None:
-    """Set ``t_<tier>``, ``covered_<tier>``, ``nearest_min`` and ``nearest_fid`` on ``dem``:
-    the nearest facility of each tier, without a threshold (how far off the uncovered are)."""
+    """Set the nearest facility of each tier on ``dem``, without a threshold.
+
+    Columns ``t_<tier>``, ``covered_<tier>``, ``nearest_min`` and ``nearest_fid``: how far off
+    the uncovered are.
+    """
     fac_tier = fac["tier"].to_numpy()
     nearest_any = np.full(len(dem), np.inf)
     nearest_fid = np.full(len(dem), -1)

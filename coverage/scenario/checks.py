@@ -1,5 +1,8 @@
-"""Checks of a scenario beyond its schema: where it may write, and values that are valid but
-unusual; plus how a key is located in the TOML text for one-line messages."""
+"""Checks of a scenario beyond its schema.
+
+Where it may write, and values that are valid but unusual; plus how a key is located in the
+TOML text for one-line messages.
+"""
 
 from __future__ import annotations
 

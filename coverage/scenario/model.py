@@ -232,6 +232,7 @@ class Scenario(Section):
 
     @property
     def folder(self) -> Path:
+        """The scenario file's folder (input paths are relative to it)."""
         return self.source.parent if self.source is not None else Path.cwd()
 
     @overload
@@ -249,21 +250,25 @@ class Scenario(Section):
 
     @property
     def output_dir(self) -> Path:
+        """The results folder (refused when the scenario file points outside its folder and the cwd)."""
         self.check_writes(["[output] dir"])
         return self.output.dir or Path("results") / self.name
 
     @property
     def map_path(self) -> Path:
+        """The HTML map to write (refused like :attr:`output_dir`)."""
         self.check_writes(["[output] map"])
         return self.output.map or Path("maps") / f"{self.name}.html"
 
     @property
     def print_map_path(self) -> Path | None:
+        """The printable map to write, if any (refused like :attr:`output_dir`)."""
         self.check_writes(["[output] print_map"])
         return self.output.print_map
 
     @property
     def cache_dir(self) -> Path:
+        """The download cache folder, relative to the scenario's folder (refused like :attr:`output_dir`)."""
         self.check_writes(["[network] cache_dir"])
         return self.input_path(self.network.cache_dir)
 

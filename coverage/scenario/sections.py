@@ -1,6 +1,8 @@
-"""The sections of a scenario file (``[area]``, ``[network]``, ``[walk]``, layers, ``[plan]``,
-``[types.<code>]``, ``[output]``) as pydantic models: unknown keys and non-finite numbers are
-errors."""
+"""The sections of a scenario file as pydantic models.
+
+``[area]``, ``[network]``, ``[walk]``, layers, ``[plan]``, ``[types.<code>]`` and ``[output]``:
+unknown keys and non-finite numbers are errors.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ Count = Annotated[int, Field(ge=1)]
 
 
 class Section(BaseModel):
+    """A table of the scenario file: unknown keys, inf and nan are errors."""
+
     # allow_inf_nan: TOML's inf/nan would pass gt=0 checks and crash far away (GEOS, Dijkstra).
     model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
@@ -139,6 +143,7 @@ class Walk(Section):
 
     @property
     def max_threshold_min(self) -> float:
+        """The longest walk any tier or band asks for (minutes)."""
         return max([self.threshold_min, *self.tier_threshold_min.values(), *self.bands_min])
 
 
@@ -147,8 +152,11 @@ RASTER_SUFFIXES = (".tif", ".tiff")
 
 
 class Layer(Section):
-    """A layer: a point register (file, coordinate system, column mapping) or, for demand, a
-    population raster (``band``, ``scale``) or OSM building footprints (``osm_buildings``)."""
+    """A layer of points, people per cell, or buildings.
+
+    A point register (file, coordinate system, column mapping) or, for demand, a population
+    raster (``band``, ``scale``) or OSM building footprints (``osm_buildings``).
+    """
 
     path: Path | None = None
     crs: str | int = "wgs84"
@@ -243,13 +251,14 @@ class FacilityType(Section):
     shape: Literal[vocab.SHAPES] | None = None  # type: ignore[valid-type]
 
     def tier(self, code: str) -> vocab.Tier:
-        """This type as a :class:`coverage.vocab.Tier`."""
+        """The type as a :class:`coverage.vocab.Tier`."""
         style = {k: v for k, v in (("color", self.color), ("shape", self.shape)) if v}
         label_en = self.label_en or code.replace("_", " ").capitalize()
         return vocab.Tier(code, self.label_zh, label_en, tuple(self.aliases), style)
 
 
 def type_vocabulary(types: dict[str, FacilityType]) -> vocab.Vocabulary:
+    """The built-in tiers extended with a scenario's declared facility types."""
     return vocab.BUILTIN.extend(t.tier(code) for code, t in types.items())
 
 
@@ -262,6 +271,8 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
 
 
 class Output(Section):
+    """Where and how results are written (``[output]``)."""
+
     dir: Path | None = None
     map: Path | None = None
     self_contained: bool = True

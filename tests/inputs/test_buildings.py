@@ -595,3 +595,77 @@ def test_hand_figures_agree_with_a_plain_shoelace(fixtures_dir):
             area = abs(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2
             # within the ≈ 1 cm rounding of the coordinates times the perimeter
             assert math.isclose(area, FIXTURE[("way", e["id"])][2], abs_tol=0.5)
+
+
+# --------------------------------------------------------------------------------------------
+# Through a whole run: [[demand]] osm_buildings = true, over the same local Overpass
+# --------------------------------------------------------------------------------------------
+
+
+def _buildings_scenario(folder: Path) -> Path:
+    """A 4 × 4 grid of 100 m blocks (UTM 48N) around the fixture's buildings, one facility at its
+    middle, the area = AREA, demand = residents and workers from OSM buildings."""
+    from conftest import edge_table, grid_lines
+    from pyproj import Transformer
+
+    to_m = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
+    x0, y0 = to_m.transform(AREA.bounds[0], AREA.bounds[1])
+    origin = (round(x0) - 70.0, round(y0) - 70.0)
+    edge_table(grid_lines(4, 100.0), origin=origin, crs="EPSG:32648").to_parquet(
+        folder / "streets.parquet"
+    )
+    to_ll = Transformer.from_crs("EPSG:32648", "EPSG:4326", always_xy=True)
+    lon, lat = to_ll.transform(origin[0] + 200, origin[1] + 200)
+    (folder / "facilities.csv").write_text(f"名称,经度,纬度\n甲,{lon},{lat}\n", encoding="utf-8")
+    gpd.GeoDataFrame({"name": ["hand"]}, geometry=[AREA], crs=4326).to_file(folder / "area.geojson")
+    (folder / "scenario.toml").write_text(
+        """name = "b"
+[area]
+path = "area.geojson"
+crs = "wgs84"
+[network]
+path = "streets.parquet"
+cache_dir = "cache"
+[walk]
+bands_min = [15]
+[[facilities]]
+path = "facilities.csv"
+tier = "point"
+[[demand]]
+osm_buildings = true
+kind = "residents"
+[[demand]]
+osm_buildings = true
+kind = "workers"
+buildings = { floor_area_per_person_m2 = { residents = 40.0, workers = 25.0 } }
+[output]
+dir = "out"
+map = "out/map.html"
+excel = false
+""",
+        encoding="utf-8",
+    )
+    return folder / "scenario.toml"
+
+
+def test_a_run_with_demand_from_osm_buildings(overpass, tmp_path, monkeypatch):
+    from coverage import pipeline
+
+    monkeypatch.chdir(tmp_path)
+    run = pipeline.run(_buildings_scenario(tmp_path))
+    s = run.coverage.summary.set_index(["scope", "key"])
+    assert s.loc[("kind", "residents"), "weight"] == pytest.approx(
+        sum(RESIDENTS.values()), rel=1e-3
+    )
+    assert s.loc[("kind", "workers"), "weight"] == pytest.approx(sum(WORKERS.values()), rel=1e-3)
+    assert sum(RESIDENTS.values()) == 276 and sum(WORKERS.values()) == 172  # by hand, above
+    # Every building lies within 15 minutes of the middle of a 400 m grid.
+    assert s.loc[("overall", "all"), "share"] == pytest.approx(1.0)
+    # One download for both kinds (the second layer reads the cache), cached in the scenario's
+    # cache folder; the assumptions are in run.json.
+    assert len(overpass.posts()) == 1
+    assert list((tmp_path / "cache").glob("buildings-*.parquet"))
+    notes = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))["notes"]
+    assert any(n.startswith("osm_buildings assumptions: {") and "floor_area_per_person_m2" in n
+               for n in notes)  # fmt: skip
+    assert any(n.startswith("osm_buildings: 276 residents in 5 of 9 buildings") for n in notes)

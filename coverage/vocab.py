@@ -341,10 +341,12 @@ def unknown_tier_message(value: Any, vocab: Vocabulary | None = None, more: str 
 
 
 #: Labels of the usual demand kinds (what a demand layer's weight counts); other kinds a
-#: scenario names are shown as written.
+#: scenario names are shown as written. The programme serves workers "from their workplace or
+#: residential community": residents of working age are those workers at home, so the labels
+#: name the place, and both kinds count as workers in the totals.
 KIND_LABELS: dict[str, dict[str, str]] = {
-    "residents": {"zh": "居民", "en": "Residents"},
-    "workers": {"zh": "职工", "en": "Workers"},
+    "residents": {"zh": "居住地（居民）", "en": "At home (residents)"},
+    "workers": {"zh": "工作地（就业）", "en": "At work (workplaces)"},
 }
 
 

@@ -180,8 +180,9 @@ def coverage_map(
 
     s = run.scenario
     cov = run.coverage
+    f = cov.facilities
     return maps.coverage_map(
-        cov.facilities,
+        add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
         _finite(cov.demand),
         catchments=run.catchments,
         tier_catchments=run.tier_catchments,

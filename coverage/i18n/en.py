@@ -42,6 +42,8 @@ WORDS: dict[str, str] = {
     "map.capacity": "Capacity",
     "map.workers_reached": "Workers within reach",
     "map.snap_m": "Distance to street",
+    "map.coords_gcj02": "Amap coordinates (GCJ-02)",
+    "map.coords_wgs84": "Coordinates (WGS-84)",
     "map.fid": "ID",
     "map.weight": "Workers",
     "map.n_reach": "Facilities within reach",

@@ -42,6 +42,8 @@ WORDS: dict[str, str] = {
     "map.capacity": "容量",
     "map.workers_reached": "步行可达劳动者",
     "map.snap_m": "距路网",
+    "map.coords_gcj02": "高德坐标（GCJ-02）",
+    "map.coords_wgs84": "坐标（WGS-84）",
     "map.fid": "编号",
     "map.weight": "劳动者数",
     "map.n_reach": "可达设施数",

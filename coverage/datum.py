@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import prcoords
 from pyproj import CRS
 
@@ -44,6 +45,9 @@ __all__ = [
     "to_wgs84",
     "from_wgs84",
     "utm_epsg",
+    "OUTPUT_DATUMS",
+    "COORDINATE_COLUMNS",
+    "add_coordinates",
 ]
 
 #: Datums handled here besides plain EPSG codes.
@@ -253,3 +257,52 @@ def utm_epsg(lon: Any, lat: Any) -> int:
     x, y = float(np.median(lon[ok])), float(np.median(lat[ok]))
     zone = min(int((x + 180) // 6) + 1, 60)
     return (32600 if y >= 0 else 32700) + zone
+
+
+#: Datums of the coordinates written for people to read and paste (``[output] datum``).
+OUTPUT_DATUMS: tuple[str, ...] = ("gcj02", "wgs84")
+
+#: Output columns of each datum's (longitude, latitude): the name says the datum.
+COORDINATE_COLUMNS: dict[str, tuple[str, str]] = {
+    "gcj02": ("gcj02_lon", "gcj02_lat"),
+    "wgs84": ("wgs84_lon", "wgs84_lat"),
+}
+
+
+def add_coordinates(
+    table: pd.DataFrame, lon: Any, lat: Any, first: str = "gcj02", *, at: int = 0
+) -> pd.DataFrame:
+    """A copy of ``table`` with GCJ-02 (Amap) and WGS-84 longitude/latitude columns.
+
+    People paste coordinates into Amap (GCJ-02) as often as into GPS tools (WGS-84), so every
+    table they open gets both pairs (:data:`COORDINATE_COLUMNS`), rounded to 6 decimals
+    (about 0.1 m). Existing columns of those names are replaced.
+
+    Parameters
+    ----------
+    table
+        Rows matching ``lon``/``lat``.
+    lon, lat
+        WGS-84 longitudes and latitudes, one per row.
+    first
+        The datum whose pair comes first (``[output] datum``): ``"gcj02"`` or ``"wgs84"``.
+    at
+        Position of the first of the four columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The new table; ``table`` is unchanged.
+    """
+    key = _datum(first)
+    if key not in OUTPUT_DATUMS:
+        raise ValueError(f"coordinates are written as gcj02 or wgs84, not {first!r}")
+    wgs = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    values = {"wgs84": wgs, "gcj02": from_wgs84(*wgs, "gcj02")}
+    order = (key, *(d for d in OUTPUT_DATUMS if d != key))
+    out = table.drop(columns=[c for d in order for c in COORDINATE_COLUMNS[d] if c in table])
+    at = min(max(at, 0), len(out.columns))
+    for d in reversed(order):
+        for name, v in zip(reversed(COORDINATE_COLUMNS[d]), reversed(values[d]), strict=True):
+            out.insert(at, name, np.round(v, 6))
+    return out

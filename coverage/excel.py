@@ -4,8 +4,8 @@ Our tables use short English column names (``name``, ``covered_weight``…); pla
 Chinese. :func:`write_workbook` translates sheet names and headers through two small
 dictionaries (:data:`SHEETS`, :data:`HEADERS`, made from the catalogues of
 :mod:`coverage.i18n`; names not in them are written as they are),
-turns point geometries into longitude/latitude columns, joins lists, sizes columns to their
-content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
+turns point geometries into GCJ-02 and WGS-84 longitude/latitude columns, joins lists, sizes
+columns to their content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
 mid-write leaves the previous workbook intact.
 
 Text is data, never a formula: openpyxl would store a string starting with ``=`` as a formula
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import vocab
+from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.io import formula_like, write_with
 
@@ -116,7 +117,7 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
-def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame:
     """A copy of ``frame`` with cells Excel can store and planners can read."""
     frame = frame.copy()
     if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
@@ -126,13 +127,12 @@ def _plain(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         geom = frame.geometry
         if geom.crs is not None:
             geom = geom.to_crs(4326)
-        if (geom.geom_type.dropna() == "Point").all():
-            # Points become coordinates a planner can paste into a map search box.
-            if "lon" not in frame.columns:
-                frame["lon"] = geom.x.round(6)
-            if "lat" not in frame.columns:
-                frame["lat"] = geom.y.round(6)
+        points = (geom.geom_type.dropna() == "Point").all()
         frame = pd.DataFrame(frame.drop(columns=geom_name))
+        named = {c for pair in COORDINATE_COLUMNS.values() for c in pair}
+        if points and not named & set(frame.columns):
+            # Points become coordinates a planner can paste into Amap (GCJ-02) or a GPS tool.
+            frame = add_coordinates(frame, geom.x, geom.y, datum, at=len(frame.columns))
     sep = t(lang, "excel.sep")
     for col in frame.columns:
         s = frame[col]
@@ -218,7 +218,7 @@ def _unique_titles(keys: list[str], lang: str) -> list[str]:
     return titles
 
 
-def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
+def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -228,7 +228,7 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
     bold = Font(bold=True)
     for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
         ws = wb.create_sheet(title)
-        data = _plain(frame, lang)
+        data = _plain(frame, lang, datum)
         heads = [header(c, lang) for c in data.columns]
         widths = [display_width(h) for h in heads]
         rows = []
@@ -258,7 +258,9 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str) -> None:
     wb.save(path)
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: str = "zh") -> Path:
+def write_workbook(
+    path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: str = "zh", datum: str = "gcj02"
+) -> Path:
     """Write tables as an ``.xlsx`` workbook for planners, atomically.
 
     Parameters
@@ -269,9 +271,12 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: s
         Sheet key → table, in order. Keys in :data:`SHEETS` (``summary``, ``by_subdistrict``,
         ``uncovered``, ``proposed``, ``skipped``…) get translated titles; others are used as
         titles (cut to Excel's 31 characters, made unique). GeoDataFrames of points get
-        ``lon``/``lat`` columns (WGS-84) instead of geometry; other geometries are dropped.
+        GCJ-02 and WGS-84 longitude/latitude columns (:func:`coverage.datum.add_coordinates`)
+        instead of geometry, unless they have them already; other geometries are dropped.
     lang
         ``"zh"``: Chinese titles, headers and action values; ``"en"``: English ones.
+    datum
+        ``"gcj02"`` or ``"wgs84"``: the coordinate pair that comes first (``[output] datum``).
 
     Returns
     -------
@@ -279,9 +284,11 @@ def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: s
         ``path``.
     """
     _lang_index(lang)
+    if datum not in OUTPUT_DATUMS:
+        raise ValueError(f"datum must be 'gcj02' or 'wgs84', not {datum!r}")
     if not sheets:
         raise ValueError("a workbook needs at least one sheet")
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"write_workbook writes .xlsx files, not {target.suffix or 'no suffix'}")
-    return write_with(target, lambda tmp: _save(tmp, sheets, lang))
+    return write_with(target, lambda tmp: _save(tmp, sheets, lang, datum))

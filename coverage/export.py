@@ -4,7 +4,8 @@ Named *export* rather than *outputs*: ``[output]`` is the scenario section that 
 results go, and this module writes them there (and builds the maps notebooks display). Every
 writer takes results already computed (:class:`coverage.pipeline.Run`,
 :class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
-lon/lat columns, joined names); every file is written atomically (:mod:`coverage.io`).
+GCJ-02 and WGS-84 coordinate columns, joined names); every file is written atomically
+(:mod:`coverage.io`).
 ``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
 working.
 """
@@ -22,6 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
+from coverage.datum import add_coordinates
 from coverage.figures import save_curve_png
 from coverage.inputs.problems import problems_frame, skipped_rows
 from coverage.scenario import Scenario
@@ -50,11 +52,11 @@ def _noop(_: str) -> None:
     pass
 
 
-def _demand_table(cov: analysis.Coverage) -> pd.DataFrame:
+def _demand_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
     d = cov.demand
-    out = pd.DataFrame(d.drop(columns="geometry"))
-    out.insert(0, "lon", d.geometry.x.round(6))
-    out.insert(1, "lat", d.geometry.y.round(6))
+    out = add_coordinates(
+        pd.DataFrame(d.drop(columns="geometry")), d.geometry.x, d.geometry.y, first
+    )
     names = cov.facilities["name"].to_numpy() if "name" in cov.facilities else None
     if names is not None:
         nf = d["nearest_fid"].to_numpy()
@@ -62,11 +64,11 @@ def _demand_table(cov: analysis.Coverage) -> pd.DataFrame:
     return out
 
 
-def _facility_table(cov: analysis.Coverage) -> pd.DataFrame:
+def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
     f = cov.facilities
-    out = pd.DataFrame(f.drop(columns="geometry"))
-    out.insert(0, "lon", f.geometry.x.round(6))
-    out.insert(1, "lat", f.geometry.y.round(6))
+    out = add_coordinates(
+        pd.DataFrame(f.drop(columns="geometry")), f.geometry.x, f.geometry.y, first
+    )
     if "services" in out:
         out["services"] = out["services"].map(
             lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple | np.ndarray) else v
@@ -122,8 +124,9 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         layers["subdistricts"] = subdistricts
     files["gpkg"] = cio.write_gpkg(out / "coverage.gpkg", layers)
     files["summary"] = cio.write_csv(out / "summary.csv", cov.summary)
-    files["facilities"] = cio.write_csv(out / "facilities.csv", _facility_table(cov))
-    demand = _demand_table(cov)
+    facilities = _facility_table(cov, s.output.datum)
+    files["facilities"] = cio.write_csv(out / "facilities.csv", facilities)
+    demand = _demand_table(cov, s.output.datum)
     files["demand"] = cio.write_csv(out / "demand.csv", demand)
     uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
     files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
@@ -138,12 +141,14 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         sheets = {
             "summary": cov.summary,
             "uncovered": uncovered,
-            "facilities": _facility_table(cov),
+            "facilities": facilities,
             "problems": problems,
         }
         if "subdistrict" in cov.demand:
             sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
-        files["excel"] = excel.write_workbook(out / "coverage.xlsx", sheets, lang=s.lang)
+        files["excel"] = excel.write_workbook(
+            out / "coverage.xlsx", sheets, lang=s.lang, datum=s.output.datum
+        )
     files["map"] = write_map(run, s.map_path)
     if s.print_map_path is not None:
         files["print_map"] = write_print_map(run, s.print_map_path)
@@ -175,8 +180,9 @@ def coverage_map(
 
     s = run.scenario
     cov = run.coverage
+    f = cov.facilities
     return maps.coverage_map(
-        cov.facilities,
+        add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
         _finite(cov.demand),
         catchments=run.catchments,
         tier_catchments=run.tier_catchments,
@@ -270,9 +276,11 @@ def write_plan(
             "plan_stages": result.stages(),
             "summary": cov.summary,
             "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
-            "uncovered": _demand_table(cov).query("~covered"),
+            "uncovered": _demand_table(cov, s.output.datum).query("~covered"),
         }
-        files["excel"] = excel.write_workbook(out / "plan.xlsx", sheets, lang=s.lang)
+        files["excel"] = excel.write_workbook(
+            out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum
+        )
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
 

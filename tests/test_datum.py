@@ -224,3 +224,44 @@ def test_readme_documents_exactly_the_aliases() -> None:
         assert {re.sub(r"[\s_\-:]", "", n.lower()) for n in names} == expected
         for name in names:
             assert datum.parse_crs(name) == (4490 if key == "cgcs2000" else key)
+
+
+# --- coordinates written for people: both datums, the chosen one first ----------------------
+
+
+def test_add_coordinates_gives_both_pairs_in_the_chosen_order() -> None:
+    table = pd.DataFrame({"name": ["a", "b", "c"]}, index=[7, 3, 9])  # any index
+    lon, lat = [114.2673, 114.3, 2.35], [30.5957, 30.6, 48.85]  # Wuhan ×2, Paris
+    out = datum.add_coordinates(table, lon, lat)
+    assert out.columns.tolist() == ["gcj02_lon", "gcj02_lat", "wgs84_lon", "wgs84_lat", "name"]
+    assert out.index.tolist() == [7, 3, 9] and "gcj02_lon" not in table  # a copy
+    for i in range(2):  # prcoords' own function, one point at a time, (lat, lon)
+        g_lat, g_lon = prcoords.wgs_gcj((lat[i], lon[i]))
+        assert out.iloc[i, :4].tolist() == pytest.approx([g_lon, g_lat, lon[i], lat[i]], abs=1e-6)
+    # Outside China there is no obfuscation: both pairs are the same.
+    assert out.iloc[2, :4].tolist() == [2.35, 48.85, 2.35, 48.85]
+    # Rounded to 6 decimals (0.1 m): what people paste.
+    assert (out.iloc[:, :4].to_numpy() == out.iloc[:, :4].to_numpy().round(6)).all()
+
+    wgs_first = datum.add_coordinates(table, lon, lat, "WGS-84", at=1)
+    assert wgs_first.columns.tolist() == [
+        "name", "wgs84_lon", "wgs84_lat", "gcj02_lon", "gcj02_lat",
+    ]  # fmt: skip
+    assert wgs_first["gcj02_lon"].tolist() == out["gcj02_lon"].tolist()
+
+
+def test_add_coordinates_replaces_its_own_columns_and_refuses_other_datums() -> None:
+    table = pd.DataFrame({"wgs84_lon": [0.0], "wgs84_lat": [0.0], "v": [1]})
+    out = datum.add_coordinates(table, [114.3], [30.6], "amap")
+    assert out.columns.tolist() == ["gcj02_lon", "gcj02_lat", "wgs84_lon", "wgs84_lat", "v"]
+    assert out["wgs84_lon"].tolist() == [114.3]
+    with pytest.raises(ValueError, match="gcj02 or wgs84"):
+        datum.add_coordinates(table, [114.3], [30.6], "bd09")
+
+
+def test_output_columns_read_back_in_their_own_datum() -> None:
+    """Each output column names its datum in a way the register reader understands."""
+    from coverage.inputs.columns import _split_name
+
+    for key, pair in datum.COORDINATE_COLUMNS.items():
+        assert [_split_name(c) for c in pair] == [("lon", key), ("lat", key)]

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import openpyxl
 import pandas as pd
+import prcoords
 import pytest
 import shapely
 from conftest import copy_small_scenario
@@ -87,14 +88,18 @@ def test_chinese_workbook(tmp_path: Path) -> None:
     assert sub[0] == ["街道", "职工总数", "已覆盖职工数", "覆盖率（%）", "remark"]
     assert sub[2] == ["华新街街道", 2400, 1588, 66.2, "需要新增驿站"]
     unc = _rows(wb["未覆盖需求点"])
-    assert unc[0] == ["行号", "名称", "职工人数", "经度", "纬度"]
+    coords = ["高德经度（GCJ-02）", "高德纬度（GCJ-02）", "经度（WGS-84）", "纬度（WGS-84）"]
+    assert unc[0] == ["行号", "名称", "职工人数", *coords]
     assert unc[1][:3] == [5, "某物流公司", 80] and unc[2][2] is None  # NaN → empty cell
-    assert unc[1][3:] == pytest.approx([106.533, 29.578], abs=1e-6)
+    # Amap's pair first (the default), from prcoords' own (lat, lon) function.
+    lat, lon = prcoords.wgs_gcj((29.578, 106.533))
+    assert unc[1][3:] == pytest.approx([lon, lat, 106.533, 29.578], abs=1e-6)
+    assert 0.002 < abs(unc[1][3] - 106.533) < 0.01  # the GCJ-02 shift: hundreds of metres
     prop = _rows(wb["建议选址"])
-    assert prop == [
-        ["排序", "服务内容", "新增覆盖职工数", "是否覆盖", "经度", "纬度"],
-        [1, "职工书屋、母婴室", 620, "是", 106.54, 29.585],
-    ]
+    lat, lon = prcoords.wgs_gcj((29.585, 106.54))
+    assert prop[0] == ["排序", "服务内容", "新增覆盖职工数", "是否覆盖", *coords]
+    assert prop[1][:4] == [1, "职工书屋、母婴室", 620, "是"]
+    assert prop[1][4:] == pytest.approx([lon, lat, 106.54, 29.585], abs=1e-6)
     skipped = _rows(wb["跳过的行"])
     assert skipped[0] == ["文件", "行号", "字段", "问题", "处理"]
     assert skipped[1] == ["demand.csv", 3, "职工人数", "weight must be positive, got 0", "跳过"]
@@ -116,14 +121,37 @@ def test_english_workbook(tmp_path: Path) -> None:
         "Services",
         "Workers newly covered",
         "Covered",
-        "Longitude",
-        "Latitude",
+        "Amap longitude (GCJ-02)",
+        "Amap latitude (GCJ-02)",
+        "Longitude (WGS-84)",
+        "Latitude (WGS-84)",
     ]
     assert _rows(wb["Proposed sites"])[1][1] == "职工书屋; 母婴室"
     assert _rows(wb["Skipped rows"])[1][-1] == "skipped"  # values untranslated in English
     # pandas reads the same table back.
     back = pd.read_excel(path, sheet_name="By sub-district")
     assert back["Sub-district"].tolist() == ["观音桥街道", "华新街街道"]
+
+
+def test_output_datum_orders_the_coordinate_pairs(tmp_path: Path) -> None:
+    sheets = {"proposed": _sheets()["proposed"]}
+    path = excel.write_workbook(tmp_path / "w.xlsx", sheets, lang="en", datum="wgs84")
+    head, row = _rows(openpyxl.load_workbook(path)["Proposed sites"])
+    assert head[-4:] == [
+        "Longitude (WGS-84)",
+        "Latitude (WGS-84)",
+        "Amap longitude (GCJ-02)",
+        "Amap latitude (GCJ-02)",
+    ]
+    lat, lon = prcoords.wgs_gcj((29.585, 106.54))
+    assert row[-4:] == pytest.approx([106.54, 29.585, lon, lat], abs=1e-6)
+    # A table that brings its own coordinate columns keeps them, untouched.
+    own = _sheets()["proposed"].assign(wgs84_lon=1.0, wgs84_lat=2.0)
+    path = excel.write_workbook(tmp_path / "o.xlsx", {"proposed": own}, lang="en")
+    head, row = _rows(openpyxl.load_workbook(path)["Proposed sites"])
+    assert head[-2:] == ["Longitude (WGS-84)", "Latitude (WGS-84)"] and row[-2:] == [1, 2]
+    with pytest.raises(ValueError, match="datum"):
+        excel.write_workbook(tmp_path / "x.xlsx", sheets, datum="bd09")
 
 
 def test_column_widths_follow_content(tmp_path: Path) -> None:

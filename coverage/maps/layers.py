@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from coverage import settings
+from coverage.datum import COORDINATE_COLUMNS
 from coverage.i18n import catalogue, t
 from coverage.maps.geometry import draw_geoms, feature_collection
 from coverage.maps.registry import Registry, polygon_spec, popup
@@ -38,6 +39,7 @@ __all__ = [
     "catchment_style",
     "facility_catchments",
     "facility_layers",
+    "coordinate_rows",
     "facility_popup",
     "proposed_layer",
     "shown_band",
@@ -57,6 +59,21 @@ def _services_text(value: Any, lang: str) -> str:
     else:
         items = [] if missing(value) else [str(value)]
     return t(lang, "map.sep").join(items)
+
+
+def coordinate_rows(row: pd.Series, lang: str) -> list[tuple[str, str]]:
+    """Popup rows ``(label, "lon, lat")`` of the row's coordinate pairs, in the row's order.
+
+    The pairs are those :func:`coverage.datum.add_coordinates` wrote (ordered by
+    ``[output] datum``); a row without them gets none.
+    """
+    pairs = {lon: (d, lat) for d, (lon, lat) in COORDINATE_COLUMNS.items()}
+    rows = []
+    for col in row.index:
+        if col in pairs and not missing(row[col]) and not missing(row.get(pairs[col][1])):
+            d, lat = pairs[col]
+            rows.append((t(lang, f"map.coords_{d}"), f"{row[col]:.6f}, {row[lat]:.6f}"))
+    return rows
 
 
 def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> dict[str, Any]:
@@ -84,6 +101,7 @@ def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) ->
         rows.append((t(lang, "map.workers_reached"), number(row["workers_reached"])))
     if not missing(row.get("snap_m")):
         rows.append((t(lang, "map.snap_m"), f"{number(row['snap_m'])} m"))
+    rows += coordinate_rows(row, lang)
     if not missing(row.get("fid")):
         rows.append((t(lang, "map.fid"), str(row["fid"])))
     return popup(str(title), rows, t(lang, "map.click_hint") if has_catchment else "")
@@ -293,6 +311,7 @@ def proposed_layer(
             rows.append(
                 (t(lang, "map.proposed_tier"), tier_label(normalize_tier(row["tier"]), lang))
             )
+        rows += coordinate_rows(row, lang)
         name = row.get("name")
         title = (
             t(lang, "map.proposed_named", name=name)

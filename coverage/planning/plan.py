@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage import analysis, routing, settings, siting
+from coverage.datum import add_coordinates
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -338,7 +339,10 @@ def _names(prop: gpd.GeoDataFrame) -> list[str]:
 
 
 def describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
-    """Add sub-district and nearest street (name or type) to proposed sites, in place."""
+    """Add sub-district, nearest street (name or type) and GCJ-02/WGS-84 coordinates, in place.
+
+    The coordinate pairs are ordered by ``[output] datum`` (:func:`coverage.datum.add_coordinates`).
+    """
     if not len(prop):
         return
     net = before.network
@@ -351,5 +355,11 @@ def describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
     street = e["name"].astype(str) if "name" in e else pd.Series("", index=e.index)
     hw = e["highway"].astype(str).to_numpy()
     prop["street"] = np.where(street.isin(["", "nan", "None"]), "(" + hw + ")", street)
-    prop["lon"] = prop.geometry.x.round(6)
-    prop["lat"] = prop.geometry.y.round(6)
+    coords = add_coordinates(
+        pd.DataFrame(index=prop.index),
+        prop.geometry.x,
+        prop.geometry.y,
+        before.scenario.output.datum,
+    )
+    for col in coords:
+        prop[col] = coords[col].to_numpy()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
+from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.report.after import AfterPlan
 from coverage.report.pieces import bar as _bar
@@ -208,20 +209,28 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     head = [(t(lang, "report.rank"), True), (t(lang, "report.name"), False)]
     if multi:
         head.append((t(lang, "report.tier"), False))
+    # Both datums, "lon, lat" in one cell as Amap's search box takes it; [output] datum first.
+    coords = add_coordinates(
+        pd.DataFrame(index=p.index), p.geometry.x, p.geometry.y, run.scenario.output.datum
+    )
+    datums = sorted(COORDINATE_COLUMNS, key=lambda d: d != run.scenario.output.datum)
     head += [
         (t(lang, "report.subdistrict"), False),
         (t(lang, "report.street"), False),
+        *((t(lang, f"report.coords_{d}"), False) for d in datums),
         (t(lang, "report.added"), True),
         (t(lang, "report.cumulative"), True),
     ]
     rows = []
-    for i, r in enumerate(p.itertuples(index=False), start=1):
+    rows_in = zip(p.itertuples(index=False), coords.to_numpy(), strict=True)
+    for i, (r, c) in enumerate(rows_in, start=1):
         cells = [_td(i, True), _td(getattr(r, "name", ""))]
         if multi:
             cells.append(_td(maps.tier_label(str(r.tier), lang)))
         cells += [
             _td(getattr(r, "subdistrict", "")),
             _td(getattr(r, "street", "")),
+            *(_td(f"{c[k]:.6f}, {c[k + 1]:.6f}") for k in range(0, len(c), 2)),
             _td(_num(r.added), True),
             _td(_pct(r.cumulative_share), True),
         ]

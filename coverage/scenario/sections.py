@@ -281,6 +281,8 @@ class Output(Section):
     excel: bool = True
     print_map: Path | None = None  # also a printable static map (.png or .pdf)
     paper: Literal["A4", "A3"] = "A4"
+    # Which coordinate pair comes first in tables; both are always written.
+    datum: Literal["gcj02", "wgs84"] = "gcj02"
 
     @field_validator("print_map")
     @classmethod

@@ -1,0 +1,127 @@
+"""Coordinates people can paste: the sample's tables give GCJ-02 (Amap) beside WGS-84.
+
+The sample's facility register is GCJ-02 (copied from Amap). Whatever the run does inside
+(WGS-84), the centre must come back in every table at the register's own coordinates, so a
+planner can paste them into Amap and land on the same spot.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from types import SimpleNamespace
+
+import openpyxl
+import pandas as pd
+import pytest
+from pyproj import Geod
+
+from coverage import pipeline
+from coverage.report.after import after_plan
+from coverage.report.sections import sites_table
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "wuhan"
+GEOD = Geod(ellps="WGS84")
+PAIRS = ["gcj02_lon", "gcj02_lat", "wgs84_lon", "wgs84_lat"]
+
+
+def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> SimpleNamespace:
+    """The sample run and a 3-site plan, written to a temporary folder (default datum)."""
+    tmp = tmp_path_factory.mktemp("sample")
+    s = pipeline.load_scenario(SAMPLE / "scenario.toml")
+    s.set_output("dir", tmp / "out")
+    s.set_output("map", tmp / "w.html")
+    run = pipeline.run(s, write=True)
+    plan = pipeline.plan(s, tier="point", add=3, before=run, map_path=tmp / "p.html")
+    reg = pd.read_excel(SAMPLE / "facilities.xlsx")
+    (centre,) = reg.loc[reg["层级"] == "centre", ["名称", "经度", "纬度"]].itertuples(index=False)
+    return SimpleNamespace(run=run, plan=plan, out=tmp / "out", centre=centre, tmp=tmp)
+
+
+def _check_centre(row: pd.Series | dict, centre: tuple) -> None:
+    """GCJ-02 is the register's value (≤ 0.5 m); WGS-84 is the usual GCJ offset away."""
+    _, lon, lat = centre
+    assert _metres(row["gcj02_lon"], row["gcj02_lat"], lon, lat) <= 0.5
+    # The issue's measurement: the centre came back 586 m away in WGS-84.
+    assert 400 < _metres(row["wgs84_lon"], row["wgs84_lat"], lon, lat) < 700
+
+
+def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
+    fac = pd.read_csv(sample.out / "facilities.csv", encoding="utf-8-sig")
+    assert fac.columns[:4].tolist() == PAIRS  # [output] datum = "gcj02" (the default) first
+    (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
+    _check_centre(row, sample.centre)
+    for name in ("demand.csv", "uncovered.csv"):
+        cols = pd.read_csv(sample.out / name, encoding="utf-8-sig", nrows=1).columns
+        assert cols[:4].tolist() == PAIRS, name
+
+    # The workbook: Chinese headers naming the datum, same numbers.
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx")["服务设施"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    assert head[:4] == [
+        "高德经度（GCJ-02）",
+        "高德纬度（GCJ-02）",
+        "经度（WGS-84）",
+        "纬度（WGS-84）",
+    ]
+    (xrow,) = [r for r in rows[1:] if sample.centre[0] in r]
+    _check_centre(dict(zip(PAIRS, xrow[:4], strict=True)), sample.centre)
+
+    # The map's popup of the centre: both pairs, Amap's first, as "lon, lat".
+    html = (sample.tmp / "w.html").read_text(encoding="utf-8")
+    gcj = f"{row['gcj02_lon']:.6f}, {row['gcj02_lat']:.6f}"
+    wgs = f"{row['wgs84_lon']:.6f}, {row['wgs84_lat']:.6f}"
+    assert html.count(gcj) == 1 and html.index("高德坐标（GCJ-02）") < html.index(gcj)
+    assert html.index(gcj) < html.index(wgs)
+
+
+def test_proposed_sites_have_both_pairs(sample) -> None:
+    prop = pd.read_csv(sample.out / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
+    assert len(prop) == 3 and set(PAIRS) <= set(prop.columns)
+    geo = sample.plan.proposed.geometry
+    assert prop["wgs84_lon"].tolist() == pytest.approx(geo.x.tolist(), abs=1e-6)
+    for r in prop.itertuples():
+        # GCJ-02 is a few hundred metres from WGS-84 in Wuhan, never the same point.
+        assert 300 < _metres(r.gcj02_lon, r.gcj02_lat, r.wgs84_lon, r.wgs84_lat) < 800
+    ws = openpyxl.load_workbook(sample.out / "plan" / "plan.xlsx")["建议选址"]
+    head = [c.value for c in ws[1]]
+    assert {"高德经度（GCJ-02）", "经度（WGS-84）"} <= set(head)
+
+    # The report's table: "lon, lat" per datum, Amap's first, as the CSV has them.
+    html = sites_table(sample.run, after_plan(sample.run, sample.plan, catchments=False), "zh")
+    assert html.index("高德坐标（GCJ-02）") < html.index("坐标（WGS-84）")
+    for r in prop.itertuples():
+        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in html
+        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in html
+    # The plan map's popups of the proposed sites give both pairs too.
+    page = (sample.tmp / "p.html").read_text(encoding="utf-8")
+    for r in prop.itertuples():
+        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in page
+        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in page
+
+
+def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:
+    s = sample.run.scenario.model_copy(deep=True)
+    s.set_output("datum", "wgs84")
+    s.set_output("dir", sample.tmp / "wgs")
+    s.set_output("map", sample.tmp / "wgs.html")
+    s.lang = "en"
+    pipeline.write_results(dataclasses.replace(sample.run, scenario=s))
+    fac = pd.read_csv(sample.tmp / "wgs" / "facilities.csv", encoding="utf-8-sig")
+    assert fac.columns[:4].tolist() == PAIRS[2:] + PAIRS[:2]
+    (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
+    _check_centre(row, sample.centre)
+    ws = openpyxl.load_workbook(sample.tmp / "wgs" / "coverage.xlsx")["Facilities"]
+    assert [c.value for c in ws[1]][:4] == [
+        "Longitude (WGS-84)",
+        "Latitude (WGS-84)",
+        "Amap longitude (GCJ-02)",
+        "Amap latitude (GCJ-02)",
+    ]

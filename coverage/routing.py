@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import settings
-from coverage.network.graph import WalkNetwork, _csr_min
+from coverage.network.graph import WalkNetwork
 
 __all__ = [
     "Snapped",
@@ -34,9 +34,6 @@ __all__ = [
     "point_times",
     "nearest_point_times",
 ]
-
-#: Sources are routed in chunks so the dense rows scipy returns stay small (chunk × nodes).
-_CHUNK = 128
 
 
 @dataclass
@@ -140,14 +137,25 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
 
 
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
-    """The network graph with one virtual source node per source appended after the real nodes."""
+    """The network graph with one virtual source node per source appended after the real nodes.
+
+    The base graph's CSR arrays are reused as they are: the virtual rows (a few arcs each) are
+    appended by concatenation, so the cost grows with the sources, not with the network.
+    """
     s, node, t = _entry_arcs(net, src)
     n, k = net.n_nodes, len(src)
-    g = net.csr.tocoo()
-    rows = np.concatenate([g.row, n + s])
-    cols = np.concatenate([g.col, node])
-    vals = np.concatenate([g.data, t])
-    return _csr_min(rows, cols, vals, n + k, n + k)
+    base = net.csr
+    # same rules as the base graph (_csr_min): the fastest of duplicate arcs, weights kept
+    # positive; no self-loop test, as a virtual node is never a real one
+    order = np.lexsort((t, node, s))
+    s, node, t = s[order], node[order], t[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
+    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(s, minlength=k))])
+    indices = np.concatenate([base.indices, node.astype(base.indices.dtype)])
+    data = np.concatenate([base.data, t.astype(float)])
+    return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
 @dataclass
@@ -176,28 +184,27 @@ class Reach:
 
 
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
-    """Per-source walking times to every node reachable within ``limit_s`` (sparse result)."""
+    """Per-source walking times to every node reachable within ``limit_s`` (sparse result).
+
+    One bounded Dijkstra per source (``min_only`` gives one row of times instead of a dense
+    sources × nodes table, most of which would be unreached), keeping only the reached nodes.
+    """
     n, k = net.n_nodes, len(sources)
     g = _augmented(net, sources)
-    indptr = [np.zeros(1, dtype=np.int64)]
+    counts = np.zeros(k, dtype=np.int64)
     indices: list[np.ndarray] = []
     data: list[np.ndarray] = []
-    total = 0
-    for start in range(0, k, _CHUNK):
-        rows = np.arange(start, min(start + _CHUNK, k))
-        d = csgraph.dijkstra(g, directed=True, indices=n + rows, limit=limit_s)[:, :n]
-        d[~sources.ok[rows]] = np.inf
-        r, c = np.nonzero(np.isfinite(d))
+    for i in np.flatnonzero(sources.ok):
+        d = csgraph.dijkstra(g, directed=True, indices=n + i, limit=limit_s, min_only=True)[:n]
+        c = np.flatnonzero(d != np.inf)
         indices.append(c.astype(np.int32))
-        data.append(d[r, c])
-        counts = np.bincount(r, minlength=len(rows))
-        indptr.append(total + np.cumsum(counts))
-        total += int(counts.sum())
+        data.append(d[c])
+        counts[i] = len(c)
     times = sparse.csr_matrix(
         (
             np.concatenate(data) if data else np.zeros(0),
             np.concatenate(indices) if indices else np.zeros(0, np.int32),
-            np.concatenate(indptr),
+            np.concatenate([[0], np.cumsum(counts)]),
         ),
         shape=(k, n),
     )

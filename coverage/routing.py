@@ -296,17 +296,40 @@ def point_times(
     return _min_entries(rows_a[keep], cols_a[keep], vals_a[keep], (len(r.sources), len(targets)))
 
 
+#: Most cells of the dense block :func:`_min_entries` reduces duplicates in at a time.
+_BLOCK_CELLS = 1 << 22
+
+
 def _min_entries(
     rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
 ) -> sparse.csr_matrix:
-    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable)."""
-    order = np.lexsort((vals, cols, rows))
+    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable).
+
+    Duplicates are reduced by scattering into dense row blocks (``np.minimum.at``) rather than by
+    sorting every entry: the blocks are small and a scan of them is cheaper than a sort.
+    """
+    k, m = shape
+    order = np.argsort(rows, kind="stable")  # already sorted but for a short tail: cheap
     rows, cols, vals = rows[order], cols[order], vals[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    rows, cols, vals = rows[first], cols[first], vals[first]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
-    return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
+    step = max(1, _BLOCK_CELLS // max(m, 1))
+    starts = np.arange(0, k + step, step).clip(max=k)
+    cuts = np.searchsorted(rows, starts)
+    out_r, out_c, out_v = [], [], []
+    for r0, a, b in zip(starts[:-1], cuts[:-1], cuts[1:], strict=True):
+        if a == b:
+            continue
+        nb = min(step, k - r0)
+        block = np.full(nb * m, np.inf)
+        np.minimum.at(block, (rows[a:b] - r0) * m + cols[a:b], vals[a:b])
+        flat = np.flatnonzero(block != np.inf)
+        out_r.append(r0 + flat // m)
+        out_c.append(flat % m)
+        out_v.append(block[flat])
+    r = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
+    v = np.concatenate(out_v) if out_v else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=k))])
+    return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=shape)
 
 
 def nearest_point_times(

@@ -569,3 +569,40 @@ def test_wuhan_fast_paths_equal_slow_paths(wuhan_net, wuhan_sample):
     assert (np.abs(np.where(np.isfinite(d), d, ref)[differ] - limit) < 1e-6).all()
     assert both.sum() > 2000
     np.testing.assert_allclose(d[both], ref[both], rtol=0, atol=1e-6)
+
+
+def slow_min_entries(rows, cols, vals, shape) -> sparse.csr_matrix:
+    """Minimum of duplicate entries by sorting every entry (the replaced implementation)."""
+    order = np.lexsort((vals, cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 22])
+def test_min_entries_equals_sorting(monkeypatch, block):
+    monkeypatch.setattr(routing, "_BLOCK_CELLS", block)  # 1 and 7: many blocks of rows
+    rng = np.random.default_rng(3)
+    for k, m, nnz in [(6, 5, 60), (40, 13, 300), (3, 4, 0), (9, 1, 20)]:
+        rows = rng.integers(0, k, nnz)
+        cols = rng.integers(0, m, nnz)
+        vals = rng.choice([0.0, 1.5, 2.0, 7.25], nnz)  # zeros are reachable entries too
+        got = routing._min_entries(rows, cols, vals, (k, m))
+        assert_same_graph(got, slow_min_entries(rows, cols, vals, (k, m)))
+        assert got.nnz == len(set(zip(rows.tolist(), cols.tolist(), strict=True)))
+
+
+@pytest.mark.realdata
+def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_sample):
+    net, r = wuhan_net, wuhan_sample.reach
+    rng = np.random.default_rng(11)
+    src_xy = shapely.get_coordinates(wuhan_sample.points.values)
+    xy = src_xy[rng.integers(0, len(src_xy), 2000)] + rng.uniform(-900, 900, (2000, 2))
+    tg = routing.snap(net, shapely.points(xy))
+    whole = routing.point_times(net, r, tg)
+    monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
+    assert whole.nnz > 500
+    assert_same_graph(routing.point_times(net, r, tg), whole)

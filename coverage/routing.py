@@ -183,27 +183,91 @@ class Reach:
         return self.times.indices[a:b], self.times.data[a:b]
 
 
+#: Most sources routed together in :func:`reach`.
+_CHUNK = 64
+
+
+def _arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
+    """Arc tails and heads of ``net.csr`` and the fastest straight-line speed along any arc.
+
+    No walk of ``t`` seconds ends farther than ``t`` times that speed (m/s) from where it
+    started, as the crow flies; a bound the data itself guarantees, whatever the speeds.
+    """
+    cached = getattr(net, "_arc_bound", None)
+    if cached is None:
+        g = net.csr
+        tail = np.repeat(np.arange(net.n_nodes), np.diff(g.indptr))
+        head = g.indices
+        chord = np.hypot(net.x[head] - net.x[tail], net.y[head] - net.y[tail])
+        speed = float((chord / g.data).max()) if g.nnz else 0.0
+        cached = (tail, head, speed)
+        net._arc_bound = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
+    """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
+    idx = np.flatnonzero(sources.ok)
+    v = net.edges["v_idx"].to_numpy()[sources.edge[idx]]
+    side = max(2 * radius_m, 1.0)
+    key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
+    _, label = np.unique(key, axis=0, return_inverse=True)
+    order = np.argsort(label.ravel(), kind="stable")
+    cuts = np.flatnonzero(np.diff(label.ravel()[order])) + 1
+    groups = np.split(idx[order], cuts) if len(idx) else []
+    # at most _CHUNK sources routed together: their dense rows (group × box nodes) stay small
+    return [g[a : a + _CHUNK] for g in groups for a in range(0, len(g), _CHUNK)]
+
+
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     """Per-source walking times to every node reachable within ``limit_s`` (sparse result).
 
-    One bounded Dijkstra per source (``min_only`` gives one row of times instead of a dense
-    sources × nodes table, most of which would be unreached), keeping only the reached nodes.
+    Nearby sources are routed together on the part of the network they can possibly reach (the
+    nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
+    the work grows with what is reached, not with the size of the whole network.
     """
     n, k = net.n_nodes, len(sources)
     g = _augmented(net, sources)
-    counts = np.zeros(k, dtype=np.int64)
-    indices: list[np.ndarray] = []
-    data: list[np.ndarray] = []
-    for i in np.flatnonzero(sources.ok):
-        d = csgraph.dijkstra(g, directed=True, indices=n + i, limit=limit_s, min_only=True)[:n]
-        c = np.flatnonzero(d != np.inf)
-        indices.append(c.astype(np.int32))
-        data.append(d[c])
-        counts[i] = len(c)
+    tail, head, speed = _arc_bound(net)
+    radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
+    per_source: list[tuple[np.ndarray, np.ndarray]] = [
+        (np.zeros(0, np.int32), np.zeros(0)) for _ in range(k)
+    ]
+    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
+        # entry nodes of the group's virtual rows, and the box every reachable node lies in
+        lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
+        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
+        entries = g.indices[pos]
+        if not len(entries):
+            continue
+        ex, ey = net.x[entries], net.y[entries]
+        keep = (
+            (net.x >= ex.min() - radius)
+            & (net.x <= ex.max() + radius)
+            & (net.y >= ey.min() - radius)
+            & (net.y <= ey.max() + radius)
+        )
+        nodes = np.flatnonzero(keep)
+        m, gs = len(nodes), len(grp)
+        new_id = np.cumsum(keep) - 1
+        arc = keep[tail] & keep[head]
+        sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
+        sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
+        data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
+        sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
+        d = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)[:, :m]
+        r, c = np.nonzero(d != np.inf)
+        t = d[r, c]
+        cuts = np.searchsorted(r, np.arange(gs + 1))
+        for j, i in enumerate(grp):
+            a, b = cuts[j], cuts[j + 1]
+            per_source[i] = (nodes[c[a:b]].astype(np.int32), t[a:b])
+    counts = np.array([len(x[0]) for x in per_source], dtype=np.int64)
     times = sparse.csr_matrix(
         (
-            np.concatenate(data) if data else np.zeros(0),
-            np.concatenate(indices) if indices else np.zeros(0, np.int32),
+            np.concatenate([x[1] for x in per_source]) if k else np.zeros(0),
+            np.concatenate([x[0] for x in per_source]) if k else np.zeros(0, np.int32),
             np.concatenate([[0], np.cumsum(counts)]),
         ),
         shape=(k, n),

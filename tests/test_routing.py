@@ -606,3 +606,31 @@ def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_
     monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
     assert whole.nnz > 500
     assert_same_graph(routing.point_times(net, r, tg), whole)
+
+
+def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
+    # a 5 × 5 grid (100 m blocks) whose edge 0 → 1 takes 1 s instead of 100 s: the box reach
+    # routes in must grow with that arc's 100 m/s, not with the 1 m/s walking speed
+    net = hand.net(hand.grid(5))
+    row = hand.edge(net, 0, 1)
+    net.edges.loc[row, "time_s"] = 1.0
+    for cached in ("csr", "arcs"):
+        net.__dict__.pop(cached, None)
+    assert routing._arc_bound(net)[2] == pytest.approx(100.0)
+    s = routing.snap(net, hand.pts([(0, -5), (400, 400), (10, 0)]))
+    r = assert_same_reach(net, s, 150.0)
+    # from (0, -5): 5 s to node 0, 1 s on to node 1, then 100 s up to node 6 (id 1 + 5)
+    assert times_by_id(net, r, 0)[6] == pytest.approx(106.0)
+
+
+@pytest.mark.realdata
+def test_wuhan_reach_of_many_close_sources_equals_slow_path(wuhan_net):
+    # 300 sources within 3 km of one another: groups of more than _CHUNK sources, shared boxes
+    net = wuhan_net
+    rng = np.random.default_rng(5)
+    c = rng.choice(net.n_nodes)
+    xy = np.c_[net.x[c], net.y[c]] + rng.uniform(-1500, 1500, (300, 2))
+    s = routing.snap(net, shapely.points(xy))
+    assert s.ok.sum() > 250
+    r = assert_same_reach(net, s, 600.0)
+    assert r.times.nnz > 300 * 50

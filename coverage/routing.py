@@ -21,7 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import settings
-from coverage.network.graph import WalkNetwork, _csr_min
+from coverage.network.graph import WalkNetwork
 
 __all__ = [
     "Snapped",
@@ -34,9 +34,6 @@ __all__ = [
     "point_times",
     "nearest_point_times",
 ]
-
-#: Sources are routed in chunks so the dense rows scipy returns stay small (chunk × nodes).
-_CHUNK = 128
 
 
 @dataclass
@@ -140,14 +137,25 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
 
 
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
-    """The network graph with one virtual source node per source appended after the real nodes."""
+    """The network graph with one virtual source node per source appended after the real nodes.
+
+    The base graph's CSR arrays are reused as they are: the virtual rows (a few arcs each) are
+    appended by concatenation, so the cost grows with the sources, not with the network.
+    """
     s, node, t = _entry_arcs(net, src)
     n, k = net.n_nodes, len(src)
-    g = net.csr.tocoo()
-    rows = np.concatenate([g.row, n + s])
-    cols = np.concatenate([g.col, node])
-    vals = np.concatenate([g.data, t])
-    return _csr_min(rows, cols, vals, n + k, n + k)
+    base = net.csr
+    # same rules as the base graph (_csr_min): the fastest of duplicate arcs, weights kept
+    # positive; no self-loop test, as a virtual node is never a real one
+    order = np.lexsort((t, node, s))
+    s, node, t = s[order], node[order], t[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
+    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(s, minlength=k))])
+    indices = np.concatenate([base.indices, node.astype(base.indices.dtype)])
+    data = np.concatenate([base.data, t.astype(float)])
+    return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
 @dataclass
@@ -175,29 +183,92 @@ class Reach:
         return self.times.indices[a:b], self.times.data[a:b]
 
 
+#: Most sources routed together in :func:`reach`.
+_CHUNK = 64
+
+
+def _arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
+    """Arc tails and heads of ``net.csr`` and the fastest straight-line speed along any arc.
+
+    No walk of ``t`` seconds ends farther than ``t`` times that speed (m/s) from where it
+    started, as the crow flies; a bound the data itself guarantees, whatever the speeds.
+    """
+    cached = getattr(net, "_arc_bound", None)
+    if cached is None:
+        g = net.csr
+        tail = np.repeat(np.arange(net.n_nodes), np.diff(g.indptr))
+        head = g.indices
+        chord = np.hypot(net.x[head] - net.x[tail], net.y[head] - net.y[tail])
+        speed = float((chord / g.data).max()) if g.nnz else 0.0
+        cached = (tail, head, speed)
+        net._arc_bound = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
+    """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
+    idx = np.flatnonzero(sources.ok)
+    v = net.edges["v_idx"].to_numpy()[sources.edge[idx]]
+    side = max(2 * radius_m, 1.0)
+    key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
+    _, label = np.unique(key, axis=0, return_inverse=True)
+    order = np.argsort(label.ravel(), kind="stable")
+    cuts = np.flatnonzero(np.diff(label.ravel()[order])) + 1
+    groups = np.split(idx[order], cuts) if len(idx) else []
+    # at most _CHUNK sources routed together: their dense rows (group × box nodes) stay small
+    return [g[a : a + _CHUNK] for g in groups for a in range(0, len(g), _CHUNK)]
+
+
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
-    """Per-source walking times to every node reachable within ``limit_s`` (sparse result)."""
+    """Per-source walking times to every node reachable within ``limit_s`` (sparse result).
+
+    Nearby sources are routed together on the part of the network they can possibly reach (the
+    nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
+    the work grows with what is reached, not with the size of the whole network.
+    """
     n, k = net.n_nodes, len(sources)
     g = _augmented(net, sources)
-    indptr = [np.zeros(1, dtype=np.int64)]
-    indices: list[np.ndarray] = []
-    data: list[np.ndarray] = []
-    total = 0
-    for start in range(0, k, _CHUNK):
-        rows = np.arange(start, min(start + _CHUNK, k))
-        d = csgraph.dijkstra(g, directed=True, indices=n + rows, limit=limit_s)[:, :n]
-        d[~sources.ok[rows]] = np.inf
-        r, c = np.nonzero(np.isfinite(d))
-        indices.append(c.astype(np.int32))
-        data.append(d[r, c])
-        counts = np.bincount(r, minlength=len(rows))
-        indptr.append(total + np.cumsum(counts))
-        total += int(counts.sum())
+    tail, head, speed = _arc_bound(net)
+    radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
+    per_source: list[tuple[np.ndarray, np.ndarray]] = [
+        (np.zeros(0, np.int32), np.zeros(0)) for _ in range(k)
+    ]
+    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
+        # entry nodes of the group's virtual rows, and the box every reachable node lies in
+        lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
+        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
+        entries = g.indices[pos]
+        if not len(entries):
+            continue
+        ex, ey = net.x[entries], net.y[entries]
+        keep = (
+            (net.x >= ex.min() - radius)
+            & (net.x <= ex.max() + radius)
+            & (net.y >= ey.min() - radius)
+            & (net.y <= ey.max() + radius)
+        )
+        nodes = np.flatnonzero(keep)
+        m, gs = len(nodes), len(grp)
+        new_id = np.cumsum(keep) - 1
+        arc = keep[tail] & keep[head]
+        sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
+        sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
+        data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
+        sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
+        d = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)[:, :m]
+        r, c = np.nonzero(d != np.inf)
+        t = d[r, c]
+        cuts = np.searchsorted(r, np.arange(gs + 1))
+        for j, i in enumerate(grp):
+            a, b = cuts[j], cuts[j + 1]
+            per_source[i] = (nodes[c[a:b]].astype(np.int32), t[a:b])
+    counts = np.array([len(x[0]) for x in per_source], dtype=np.int64)
     times = sparse.csr_matrix(
         (
-            np.concatenate(data) if data else np.zeros(0),
-            np.concatenate(indices) if indices else np.zeros(0, np.int32),
-            np.concatenate(indptr),
+            np.concatenate([x[1] for x in per_source]) if k else np.zeros(0),
+            np.concatenate([x[0] for x in per_source]) if k else np.zeros(0, np.int32),
+            np.concatenate([[0], np.cumsum(counts)]),
         ),
         shape=(k, n),
     )
@@ -289,17 +360,40 @@ def point_times(
     return _min_entries(rows_a[keep], cols_a[keep], vals_a[keep], (len(r.sources), len(targets)))
 
 
+#: Most cells of the dense block :func:`_min_entries` reduces duplicates in at a time.
+_BLOCK_CELLS = 1 << 22
+
+
 def _min_entries(
     rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
 ) -> sparse.csr_matrix:
-    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable)."""
-    order = np.lexsort((vals, cols, rows))
+    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable).
+
+    Duplicates are reduced by scattering into dense row blocks (``np.minimum.at``) rather than by
+    sorting every entry: the blocks are small and a scan of them is cheaper than a sort.
+    """
+    k, m = shape
+    order = np.argsort(rows, kind="stable")  # already sorted but for a short tail: cheap
     rows, cols, vals = rows[order], cols[order], vals[order]
-    first = np.ones(len(rows), dtype=bool)
-    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-    rows, cols, vals = rows[first], cols[first], vals[first]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
-    return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
+    step = max(1, _BLOCK_CELLS // max(m, 1))
+    starts = np.arange(0, k + step, step).clip(max=k)
+    cuts = np.searchsorted(rows, starts)
+    out_r, out_c, out_v = [], [], []
+    for r0, a, b in zip(starts[:-1], cuts[:-1], cuts[1:], strict=True):
+        if a == b:
+            continue
+        nb = min(step, k - r0)
+        block = np.full(nb * m, np.inf)
+        np.minimum.at(block, (rows[a:b] - r0) * m + cols[a:b], vals[a:b])
+        flat = np.flatnonzero(block != np.inf)
+        out_r.append(r0 + flat // m)
+        out_c.append(flat % m)
+        out_v.append(block[flat])
+    r = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
+    v = np.concatenate(out_v) if out_v else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=k))])
+    return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=shape)
 
 
 def nearest_point_times(

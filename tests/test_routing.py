@@ -453,3 +453,184 @@ def test_wuhan_point_times_consistent(wuhan_net, wuhan_sample):
     j = np.flatnonzero(who >= 0)
     np.testing.assert_allclose(pt[who[j], j], best[j], atol=1e-6)
     assert (np.isfinite(best) == (who >= 0)).all()
+
+
+# --------------------------------------------------------------------------------------------
+# The fast paths against the straightforward ones they replace
+# --------------------------------------------------------------------------------------------
+
+
+def slow_augmented(net: WalkNetwork, s: routing.Snapped) -> sparse.csr_matrix:
+    """The graph with virtual sources rebuilt from scratch: every arc through one min-CSR."""
+    from coverage.network.graph import _csr_min
+
+    src, node, t = routing._entry_arcs(net, s)
+    n, k = net.n_nodes, len(s)
+    g = net.csr.tocoo()
+    rows = np.concatenate([g.row, n + src])
+    cols = np.concatenate([g.col, node])
+    return _csr_min(rows, cols, np.concatenate([g.data, t]), n + k, n + k)
+
+
+def slow_reach(net: WalkNetwork, s: routing.Snapped, limit: float) -> np.ndarray:
+    """Dense sources × nodes times (inf: beyond the limit or unsnapped), all sources at once."""
+    n = net.n_nodes
+    from scipy.sparse import csgraph
+
+    d = csgraph.dijkstra(
+        slow_augmented(net, s), directed=True, indices=n + np.arange(len(s)), limit=limit
+    )[:, :n]
+    d[~s.ok] = np.inf
+    return d
+
+
+def nx_nearest(net: WalkNetwork, s: routing.Snapped, limit: float) -> np.ndarray:
+    """Nearest-source time per node: networkx multi-source Dijkstra from the virtual sources."""
+    g = nx_digraph(net)
+    virt = []
+    for i in np.flatnonzero(s.ok):
+        g.add_weighted_edges_from((("s", i), node, t) for node, t in entry_arcs(net, s, i))
+        virt.append(("s", i))
+    d = nx.multi_source_dijkstra_path_length(g, virt, cutoff=limit)
+    out = np.full(net.n_nodes, np.inf)
+    for node, t in d.items():
+        if not isinstance(node, tuple):
+            out[node] = t
+    return out
+
+
+def assert_same_graph(a: sparse.csr_matrix, b: sparse.csr_matrix) -> None:
+    a, b = a.copy(), b.copy()
+    a.sort_indices()
+    b.sort_indices()
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.data, b.data)
+
+
+def assert_same_reach(net: WalkNetwork, s: routing.Snapped, limit: float) -> routing.Reach:
+    r = routing.reach(net, s, limit)
+    ref = slow_reach(net, s, limit)
+    assert r.times.shape == ref.shape
+    assert (np.isfinite(dense(r.times)) == np.isfinite(ref)).all()
+    np.testing.assert_allclose(dense(r.times), ref, rtol=0, atol=1e-6)
+    return r
+
+
+@settings(
+    max_examples=40, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    sources=st.lists(xy_strategy, min_size=1, max_size=5),
+    limit=st.floats(20, 500),
+    access=st.booleans(),
+    off=st.booleans(),
+)
+def test_fast_paths_equal_slow_paths_on_hand_grid(hand, sources, limit, access, off):
+    net = hand.net(_mixed_lines(hand))
+    # optionally one source too far from any street (unsnapped), in the middle of the list
+    pts = sources[:1] + [(30, 900)] * off + sources[1:]
+    s = routing.snap(net, hand.pts(pts), include_access=access)
+    assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+    r = assert_same_reach(net, s, limit)
+    if off:
+        assert r.times.getrow(1).nnz == 0
+    d, who = routing.nearest(net, s, limit)
+    ref = nx_nearest(net, s, limit)
+    assert (np.isfinite(d) == np.isfinite(ref)).all()
+    np.testing.assert_allclose(d[np.isfinite(d)], ref[np.isfinite(ref)], rtol=0, atol=1e-6)
+    k = np.flatnonzero(np.isfinite(d))
+    np.testing.assert_allclose(dense(r.times)[who[k], k], d[k], rtol=0, atol=1e-6)
+
+
+def test_fast_paths_without_snapped_sources(hand, grid_net):
+    net = grid_net
+    for pts in ([], [(30, 900), (-500, 40)]):
+        s = routing.snap(net, hand.pts(pts))
+        assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+        r = routing.reach(net, s, 300)
+        assert r.times.shape == (len(pts), net.n_nodes) and r.times.nnz == 0
+        d, who = routing.nearest(net, s, 300)
+        assert np.isinf(d).all() and (who == -1).all()
+
+
+@pytest.mark.realdata
+def test_wuhan_fast_paths_equal_slow_paths(wuhan_net, wuhan_sample):
+    net, s, limit = wuhan_net, wuhan_sample.snapped, wuhan_sample.limit_s
+    assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+    assert_same_reach(net, s, limit)
+    # nearest of 20 sources against networkx's multi-source Dijkstra over the whole network
+    d, _ = routing.nearest(net, s, limit)
+    ref = nx_nearest(net, s, limit)
+    both = np.isfinite(d) & np.isfinite(ref)
+    # the same reached set, except possibly nodes within a hair of the limit
+    differ = np.isfinite(d) != np.isfinite(ref)
+    assert (np.abs(np.where(np.isfinite(d), d, ref)[differ] - limit) < 1e-6).all()
+    assert both.sum() > 2000
+    np.testing.assert_allclose(d[both], ref[both], rtol=0, atol=1e-6)
+
+
+def slow_min_entries(rows, cols, vals, shape) -> sparse.csr_matrix:
+    """Minimum of duplicate entries by sorting every entry (the replaced implementation)."""
+    order = np.lexsort((vals, cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=shape[0]))])
+    return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 22])
+def test_min_entries_equals_sorting(monkeypatch, block):
+    monkeypatch.setattr(routing, "_BLOCK_CELLS", block)  # 1 and 7: many blocks of rows
+    rng = np.random.default_rng(3)
+    for k, m, nnz in [(6, 5, 60), (40, 13, 300), (3, 4, 0), (9, 1, 20)]:
+        rows = rng.integers(0, k, nnz)
+        cols = rng.integers(0, m, nnz)
+        vals = rng.choice([0.0, 1.5, 2.0, 7.25], nnz)  # zeros are reachable entries too
+        got = routing._min_entries(rows, cols, vals, (k, m))
+        assert_same_graph(got, slow_min_entries(rows, cols, vals, (k, m)))
+        assert got.nnz == len(set(zip(rows.tolist(), cols.tolist(), strict=True)))
+
+
+@pytest.mark.realdata
+def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_sample):
+    net, r = wuhan_net, wuhan_sample.reach
+    rng = np.random.default_rng(11)
+    src_xy = shapely.get_coordinates(wuhan_sample.points.values)
+    xy = src_xy[rng.integers(0, len(src_xy), 2000)] + rng.uniform(-900, 900, (2000, 2))
+    tg = routing.snap(net, shapely.points(xy))
+    whole = routing.point_times(net, r, tg)
+    monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
+    assert whole.nnz > 500
+    assert_same_graph(routing.point_times(net, r, tg), whole)
+
+
+def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
+    # a 5 × 5 grid (100 m blocks) whose edge 0 → 1 takes 1 s instead of 100 s: the box reach
+    # routes in must grow with that arc's 100 m/s, not with the 1 m/s walking speed
+    net = hand.net(hand.grid(5))
+    row = hand.edge(net, 0, 1)
+    net.edges.loc[row, "time_s"] = 1.0
+    for cached in ("csr", "arcs"):
+        net.__dict__.pop(cached, None)
+    assert routing._arc_bound(net)[2] == pytest.approx(100.0)
+    s = routing.snap(net, hand.pts([(0, -5), (400, 400), (10, 0)]))
+    r = assert_same_reach(net, s, 150.0)
+    # from (0, -5): 5 s to node 0, 1 s on to node 1, then 100 s up to node 6 (id 1 + 5)
+    assert times_by_id(net, r, 0)[6] == pytest.approx(106.0)
+
+
+@pytest.mark.realdata
+def test_wuhan_reach_of_many_close_sources_equals_slow_path(wuhan_net):
+    # 300 sources within 3 km of one another: groups of more than _CHUNK sources, shared boxes
+    net = wuhan_net
+    rng = np.random.default_rng(5)
+    c = rng.choice(net.n_nodes)
+    xy = np.c_[net.x[c], net.y[c]] + rng.uniform(-1500, 1500, (300, 2))
+    s = routing.snap(net, shapely.points(xy))
+    assert s.ok.sum() > 250
+    r = assert_same_reach(net, s, 600.0)
+    assert r.times.nnz > 300 * 50

@@ -178,9 +178,10 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     if "id" not in gdf.columns:
         return
     col = source_column(gdf, "id")
+    ids = gdf["id"].to_numpy(dtype=object)  # once: each gdf[...] copies the frame's attrs
     first: dict[str, int] = {}
     for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
-        value = gdf["id"].iat[k]
+        value = ids[k]
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue
         key = unicodedata.normalize("NFKC", str(value)).strip()

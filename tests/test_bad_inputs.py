@@ -733,7 +733,9 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     )
     assert f"warning: {warning}" in res.output.splitlines()
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
-    assert table[["行号", "字段", "处理"]].values.tolist() == [[7, "walk.speed_kmh", "保留（警告）"]]
+    assert table[["行号", "字段", "处理"]].values.tolist() == [
+        [7, "walk.speed_kmh", "保留（警告）"]
+    ]
 
 
 # --- fuzzing: only InputError escapes the readers ---------------------------------------------

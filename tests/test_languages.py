@@ -14,8 +14,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import copy_small_scenario
+
 from coverage import pipeline
 
 #: Program keys no reader should see, as a header or a cell: column names, scope, tier, kind,
@@ -143,7 +143,9 @@ def test_shares_are_percentages_and_people_whole_numbers(folders, lang):
     wb = openpyxl.load_workbook(folders[lang] / "coverage.xlsx")
     ws = wb["汇总" if lang == "zh" else "Summary"]
     heads = [c.value for c in ws[1]]
-    share, covered = ("覆盖率", "已覆盖职工数") if lang == "zh" else ("Share covered", "Workers covered")
+    share, covered = (
+        ("覆盖率", "已覆盖职工数") if lang == "zh" else ("Share covered", "Workers covered")
+    )
     shares = [r[heads.index(share)] for r in ws.iter_rows(min_row=2)]
     people = [r[heads.index(covered)] for r in ws.iter_rows(min_row=2)]
     assert shares and all(c.data_type == "n" and 0 <= c.value <= 1 for c in shares)

@@ -1,12 +1,15 @@
 """Excel workbooks for planners: Chinese (or English) sheet names and headers, readable widths.
 
-Our tables use short English column names (``name``, ``covered_weight``…); planners read
-Chinese. :func:`write_workbook` translates sheet names and headers through two small
-dictionaries (:data:`SHEETS`, :data:`HEADERS`, made from the catalogues of
-:mod:`coverage.i18n`; names not in them are written as they are),
+Our tables use short English column names (``name``, ``covered_weight``…) and program keys
+as values (``tier = "point"``, ``role = "candidate"``); planners read words. :func:`write_workbook`
+translates sheet names and headers (:data:`SHEETS`, :data:`HEADERS`, made from the catalogues
+of :mod:`coverage.i18n`; names not in them are written as they are) and program keys
+(:func:`cell_word`) into the workbook's language, Chinese or English; formats shares as
+percentages and people as whole numbers (:func:`number_format`; the cells stay numbers);
 turns point geometries into GCJ-02 and WGS-84 longitude/latitude columns, joins lists, sizes
-columns to their content and freezes the header row. The file is written atomically (:mod:`coverage.io`): a crash
-mid-write leaves the previous workbook intact.
+columns to their content and freezes the header row. The file is written atomically
+(:mod:`coverage.io`): a crash mid-write leaves the previous workbook intact.
+:func:`localize` gives a table the same words for a CSV file people open (``problems.csv``).
 
 Text is data, never a formula: openpyxl would store a string starting with ``=`` as a formula
 (and ``#N/A`` as an error), so text cells are written explicitly as strings, and text a
@@ -19,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +34,19 @@ from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.io import formula_like, write_with
 
-__all__ = ["SHEETS", "HEADERS", "VALUES", "sheet_name", "header", "display_width", "write_workbook"]
-
-
-class _TierLabels(Mapping[str, str]):
-    """Chinese labels of the tier codes, looked up in the active vocabulary (declared types too)."""
-
-    def __getitem__(self, code: str) -> str:
-        if code not in vocab.active():
-            raise KeyError(code)
-        return vocab.tier_label(code, "zh")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(vocab.active().codes)
-
-    def __len__(self) -> int:
-        return len(vocab.active().codes)
+__all__ = [
+    "SHEETS",
+    "HEADERS",
+    "VALUES",
+    "TIER_COLUMNS",
+    "cell_word",
+    "localize",
+    "number_format",
+    "sheet_name",
+    "header",
+    "display_width",
+    "write_workbook",
+]
 
 
 def _minutes_to(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
@@ -56,35 +56,118 @@ def _minutes_to(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, 
     return t("zh", "excel.minutes_to", label=zh), t("en", "excel.minutes_to", label=en)
 
 
+def _covered_by(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
+    """Headers of a ``covered_<tier>`` column (within reach of a facility of the tier)."""
+    zh, en = (vocab.tier_label(code, lang, words) for lang in ("zh", "en"))
+    en = en[:1].lower() + en[1:]
+    en = ("an " if en[:1] in "aeiou" else "a ") + en  # "Within reach of a service point"
+    return t("zh", "excel.covered_by", label=zh), t("en", "excel.covered_by", label=en)
+
+
 def _pairs(prefix: str) -> dict[str, tuple[str, str]]:
     """``{name: (Chinese, English)}`` of the catalogue keys ``<prefix><name>``."""
     n = len(prefix)
     return {k[n:]: (v, t("en", k)) for k, v in catalogue("zh").items() if k.startswith(prefix)}
 
 
-def _zh_values(column: str, values: tuple[str, ...]) -> dict[str, str]:
-    """Chinese cell text of ``values`` in ``column`` (keys ``excel.value.<column>.<value>``)."""
-    return {v: t("zh", f"excel.value.{column}.{v.lower()}") for v in values}
-
-
 #: Sheet names: our key → (Chinese, English), from the catalogues (keys ``excel.sheet.*``).
 SHEETS: dict[str, tuple[str, str]] = _pairs("excel.sheet.")
 
 #: Column headers: our column name → (Chinese, English), from the catalogues (keys
-#: ``excel.header.*``), and the minutes to each built-in tier.
+#: ``excel.header.*``), and the minutes to / reach of each built-in tier.
 HEADERS: dict[str, tuple[str, str]] = {
     **_pairs("excel.header."),
     **{f"t_{c}": _minutes_to(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
+    **{f"covered_{c}": _covered_by(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
 }
 
-#: Cell values translated in Chinese workbooks, per column.
-VALUES: dict[str, Mapping[str, str]] = {
-    "action": _zh_values("action", ("skipped", "kept", "failed")),
-    "covered": _zh_values("covered", ("True", "False")),
-    "kind": {k: v["zh"] for k, v in vocab.KIND_LABELS.items()},
-    "scope": _zh_values("scope", ("overall", "kind", "tier", "type", "service", "subdistrict")),
-    "tier": _TierLabels(),
-}
+#: Columns whose cells are program keys, each shown as the word ``excel.value.<column>.<key>``
+#: (``kind`` and the tier columns go through :mod:`coverage.vocab`, ``key`` by its row's scope).
+VALUES: tuple[str, ...] = ("action", "scope", "role", "source", "model", "method", "status")
+#: Columns holding tier codes.
+TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
+
+#: Number formats by column: shares as percentages, people and counts as whole numbers (the
+#: cells stay numbers, so sums and sorting still work).
+PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
+_SHARES = {"share", "gap", "coverage"}
+_COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "demand_points",
+           "uncovered_points", "proposed", "workers_reached", "demand_reached",
+           "time_saved", "objective_gain"}  # fmt: skip
+_DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min"}
+_STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street, its OSM type
+
+
+def number_format(column: Any) -> str | None:
+    """Excel number format of a column (by its name), or None for Excel's default."""
+    c = str(column)
+    if c in _SHARES or c.endswith("_share"):
+        return PERCENT
+    if c in _COUNTS or c.endswith("_weight") or c.startswith("n_"):
+        return INTEGER
+    if c in _DECIMALS or (c.startswith("t_") and c[2:] in vocab.active()):
+        return DECIMAL
+    return None
+
+
+def cell_word(column: Any, value: Any, lang: str) -> Any:
+    """The word a reader sees for a program key in ``column`` (other values as they are).
+
+    Tier codes, demand kinds, scopes, actions, candidate roles and sources, siting models,
+    methods and statuses, booleans (是/否, Yes/No) and unnamed streets' OSM types.
+    """
+    col = str(column)
+    words = catalogue(lang)
+    if isinstance(value, bool | np.bool_):
+        return t(lang, f"excel.value.covered.{str(bool(value)).lower()}")
+    if not isinstance(value, str) or not value:
+        return value
+    if col in TIER_COLUMNS:
+        return vocab.tier_label(value, lang) if value in vocab.active() else value
+    if col == "kind":
+        return vocab.kind_label(value, lang)
+    if col in VALUES:
+        return words.get(f"excel.value.{col}.{value.lower().replace(' ', '_')}", value)
+    if col == "street" and (m := _STREET_TYPE.match(value)):
+        tag = m.group(1).removesuffix("_link")
+        kind = words.get(f"excel.value.highway.{tag}", t(lang, "excel.value.highway.other"))
+        return t(lang, "excel.street_unnamed", kind=kind)
+    return value
+
+
+def _group_words(frame: pd.DataFrame, lang: str) -> None:
+    """Summary rows: the ``key`` of a tier/kind/overall row as a word too, in place."""
+    scope = frame["scope"].astype(str)
+    key = frame["key"]
+    tier = scope == "tier"
+    frame.loc[tier, "key"] = key[tier].map(lambda v: cell_word("tier", v, lang))
+    kind = scope == "kind"
+    frame.loc[kind, "key"] = key[kind].map(lambda v: cell_word("kind", v, lang))
+    whole = (scope == "overall") & (key.astype(str) == "all")
+    frame.loc[whole, "key"] = t(lang, "excel.value.key.all")
+
+
+def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A copy of ``frame`` with headers and program keys in ``lang`` (for CSV files people open).
+
+    Numbers stay numbers; input text (names, messages) stays as written.
+    """
+    _lang_index(lang)
+    out = _words(frame.copy(), lang)
+    return out.rename(columns=lambda c: header(c, lang))
+
+
+def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its program keys as words (:func:`cell_word`), in place."""
+    if {"scope", "key"} <= set(frame.columns):
+        _group_words(frame, lang)
+    for col in frame.columns:
+        s = frame[col]
+        text = s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
+        if text or s.dtype == bool or str(col) in (*VALUES, *TIER_COLUMNS, "kind"):
+            frame[col] = s.map(lambda v, c=col: cell_word(c, v, lang)).astype(object)
+    return frame
+
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -109,6 +192,8 @@ def header(column: Any, lang: str = "zh") -> str:
         return HEADERS[column][_lang_index(lang)]
     if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():
         return _minutes_to(column[2:])[_lang_index(lang)]  # a declared type's minutes
+    if isinstance(column, str) and column.startswith("covered_") and column[8:] in vocab.active():
+        return _covered_by(column[8:])[_lang_index(lang)]
     return str(column)
 
 
@@ -120,7 +205,9 @@ def display_width(text: str) -> int:
 def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame:
     """A copy of ``frame`` with cells Excel can store and planners can read."""
     frame = frame.copy()
-    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+    if frame.index.name is None and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index(drop=True)  # row labels of a filtered table mean nothing
+    elif frame.index.name is not None:
         frame = frame.reset_index()
     geom_name = getattr(frame, "_geometry_column_name", None)
     if geom_name is not None and geom_name in frame.columns:
@@ -140,16 +227,7 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):
             frame[col] = s.dt.tz_localize(None)
-        elif lang == "zh" and str(col) in VALUES and s.dtype == bool:
-            frame[col] = s.astype(str)
-        if lang == "zh" and str(col) in VALUES:
-            frame[col] = frame[col].map(lambda v, m=VALUES[str(col)]: m.get(str(v), v))
-    if lang == "zh" and {"scope", "key"} <= set(frame.columns):  # summary rows per tier
-        tier = frame["scope"].isin(["tier", VALUES["scope"]["tier"]])
-        frame.loc[tier, "key"] = frame.loc[tier, "key"].map(lambda v: VALUES["tier"].get(v, v))
-        kind = frame["scope"].isin(["kind", VALUES["scope"]["kind"]])
-        frame.loc[kind, "key"] = frame.loc[kind, "key"].map(lambda v: vocab.kind_label(v, "zh"))
-    return frame
+    return _words(frame, lang)
 
 
 def _cell(value: Any, sep: str) -> Any:
@@ -206,6 +284,19 @@ def _text_cell(ws: Any, text: str) -> Any:
     return cell
 
 
+def _data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
+    """A body cell: text as text (see the module notes), numbers with their column's format."""
+    if _needs_cell(v):
+        return _text_cell(ws, v)
+    if fmt is not None and isinstance(v, int | float) and not isinstance(v, bool):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=v)
+        cell.number_format = fmt
+        return cell
+    return v
+
+
 def _unique_titles(keys: list[str], lang: str) -> list[str]:
     titles: list[str] = []
     for key in keys:
@@ -253,8 +344,9 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
             cell.alignment = Alignment(vertical="center")
             cells.append(cell)
         ws.append(cells)
+        formats = [number_format(c) for c in data.columns]
         for vals in rows:
-            ws.append([_text_cell(ws, v) if _needs_cell(v) else v for v in vals])
+            ws.append([_data_cell(ws, v, f) for v, f in zip(vals, formats, strict=True)])
     wb.save(path)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
+from coverage.excel import localize
 from coverage.figures import save_curve_png
 from coverage.inputs.problems import problems_frame, skipped_rows
 from coverage.scenario import Scenario
@@ -76,6 +77,23 @@ def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
     return out
 
 
+#: Columns the workbooks leave out (the CSV files keep them): row positions inside the program
+#: and the solver's own diagnostics, which mean nothing to a planner.
+INTERNAL_COLUMNS: tuple[str, ...] = (
+    "fid", "nearest_fid", "site_row", "solver_status", "solver_bound",
+    "solver_gap", "n_demand_model", "n_demand_aggregated", "build_time_s", "solve_time_s",
+    "requested",
+)  # fmt: skip
+
+
+def _for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` without :data:`INTERNAL_COLUMNS` (and a stage's model name twice)."""
+    drop = [c for c in INTERNAL_COLUMNS if c in table.columns]
+    if {"model", "name"} <= set(table.columns) and (table["model"] == table["name"]).all():
+        drop.append("name")  # a stage row's "name" is its model's code again
+    return table.drop(columns=drop)
+
+
 def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Infinite times become empty (GeoPackage/CSV readers choke on inf)."""
     gdf = gdf.copy()
@@ -92,6 +110,7 @@ def run_info(run: Run) -> dict[str, Any]:
         "scenario": str(s.source),
         "name": s.name,
         "title": s.title,
+        "title_en": s.title_en,
         "network": run.network.summary(),
         "walk": s.walk.model_dump(),
         "thresholds_min": run.coverage.thresholds,
@@ -131,17 +150,19 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
     files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
     problems = problems_frame(run.layers.problems)
-    files["problems"] = cio.write_csv(out / "problems.csv", problems)
+    # People open these two: headers and actions in the scenario's language (the messages
+    # stay as the readers wrote them).
+    files["problems"] = cio.write_csv(out / "problems.csv", localize(problems, s.lang))
     skipped = skipped_rows(run.layers.problems)
-    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", skipped)
+    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang))
     files["run"] = cio.write_json(out / "run.json", run_info(run))
     if s.output.excel:
         from coverage import excel
 
         sheets = {
             "summary": cov.summary,
-            "uncovered": uncovered,
-            "facilities": facilities,
+            "uncovered": _for_people(uncovered),
+            "facilities": _for_people(facilities),
             "problems": problems,
         }
         if "subdistrict" in cov.demand:
@@ -190,7 +211,7 @@ def coverage_map(
         proposed=proposed,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
-        title=s.title or s.name,
+        title=s.display_title(lang),
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
         tianditu_key=_tianditu_key(s),
@@ -235,7 +256,7 @@ def write_print_map(
         path,
         lang=lang or s.lang,
         paper=paper or s.output.paper,
-        title=s.title or s.name,
+        title=s.display_title(lang),
         thresholds=cov.thresholds,
     )
 
@@ -272,11 +293,11 @@ def write_plan(
 
         cov = result.before.coverage
         sheets = {
-            "proposed": table,
-            "plan_stages": result.stages(),
+            "proposed": _for_people(table),
+            "plan_stages": _for_people(result.stages()),
             "summary": cov.summary,
             "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
-            "uncovered": _demand_table(cov, s.output.datum).query("~covered"),
+            "uncovered": _for_people(_demand_table(cov, s.output.datum).query("~covered")),
         }
         files["excel"] = excel.write_workbook(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum

@@ -644,9 +644,10 @@ def test_no_usable_rows_still_writes_problems_csv(tmp_path: Path) -> None:
         f"  {fac}, row 6, field '纬度': missing latitude",
         f"  … and 2 more in {problems_csv}",
     ]
-    table = pd.read_csv(problems_csv, encoding="utf-8-sig")
-    assert table["row"].tolist() == [2, 3, 4, 5, 6, 7, 8]
-    assert set(table["action"]) == {"skipped"} and set(table["file"]) == {str(fac)}
+    table = pd.read_csv(problems_csv, encoding="utf-8-sig")  # in the scenario's language
+    assert table.columns.tolist() == ["文件", "行号", "字段", "问题", "处理"]
+    assert table["行号"].tolist() == [2, 3, 4, 5, 6, 7, 8]
+    assert set(table["处理"]) == {"跳过"} and set(table["文件"]) == {str(fac)}
     # Nothing else was written: no result pretends to be complete.
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["problems.csv"]
 
@@ -732,7 +733,9 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     )
     assert f"warning: {warning}" in res.output.splitlines()
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
-    assert table[["row", "field", "action"]].values.tolist() == [[7, "walk.speed_kmh", "kept"]]
+    assert table[["行号", "字段", "处理"]].values.tolist() == [
+        [7, "walk.speed_kmh", "保留（警告）"]
+    ]
 
 
 # --- fuzzing: only InputError escapes the readers ---------------------------------------------

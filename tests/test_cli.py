@@ -107,9 +107,9 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
     assert res.exit_code == 0, res.output
     assert "2 input rows skipped" in res.output
     skipped = pd.read_csv(tmp_path / "out" / "skipped_rows.csv", encoding="utf-8-sig")
-    assert skipped["row"].tolist() == [6, 9]
-    assert skipped["field"].tolist() == ["lat", "workers"]
-    assert "not a number: 'north'" in skipped["problem"].iloc[0]
+    assert skipped["行号"].tolist() == [6, 9]  # headers in the scenario's language
+    assert skipped["字段"].tolist() == ["lat", "workers"]
+    assert "not a number: 'north'" in skipped["问题"].iloc[0]
     assert len(pd.read_csv(tmp_path / "out" / "demand.csv", encoding="utf-8-sig")) == 298
 
 

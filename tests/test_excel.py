@@ -127,7 +127,8 @@ def test_english_workbook(tmp_path: Path) -> None:
         "Latitude (WGS-84)",
     ]
     assert _rows(wb["Proposed sites"])[1][1] == "职工书屋; 母婴室"
-    assert _rows(wb["Skipped rows"])[1][-1] == "skipped"  # values untranslated in English
+    assert _rows(wb["Skipped rows"])[1][-1] == "Skipped"  # program keys as English words too
+    assert _rows(wb["Proposed sites"])[1][3] == "Yes"
     # pandas reads the same table back.
     back = pd.read_excel(path, sheet_name="By sub-district")
     assert back["Sub-district"].tolist() == ["观音桥街道", "华新街街道"]
@@ -312,13 +313,13 @@ def _check_cells(wb: openpyxl.Workbook) -> list[object]:
 
 def test_workbook_writes_input_text_as_text(tmp_path: Path) -> None:
     frame = _hostile_frame()
-    frame["note"] = HARMLESS + [None] * (len(frame) - len(HARMLESS))
+    frame["remark"] = HARMLESS + [None] * (len(frame) - len(HARMLESS))
     path = excel.write_workbook(tmp_path / "t.xlsx", {"facilities": frame})
     wb = openpyxl.load_workbook(path)
     _check_cells(wb)
     ws = wb["服务设施"]
     head = [c.value for c in ws[1]]
-    assert head == ["名称", "地址", "街道", "职工人数", "行号", "=SUM(A1:A9)", "note"]
+    assert head == ["名称", "地址", "街道", "职工人数", "行号", "=SUM(A1:A9)", "remark"]
     assert ws["F1"].quotePrefix and ws["F1"].data_type == "s"
     # XML turns a bare carriage return into a line feed: Excel shows both as a line break.
     shown = [t.replace("\r", "\n") for t in HOSTILE]

@@ -327,7 +327,9 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
         return
     written = None
     if problems_csv is not None:
-        written = cio.write_csv(problems_csv, problems_frame(layers.problems))
+        from coverage.excel import localize  # the same words as the run's problems.csv
+
+        written = cio.write_csv(problems_csv, localize(problems_frame(layers.problems), s.lang))
     what, group = empty[0]
     if not group:
         section = "demand" if what == "demand" else "facilities"

@@ -40,6 +40,8 @@ class Scenario(Section):
 
     name: str = "scenario"
     title: str = ""
+    #: The title of English outputs (``lang = "en"``); without it they show ``name``.
+    title_en: str = ""
     lang: Literal["zh", "en"] = "zh"
     #: Known services; others found in facility layers are dropped from the row with a warning
     #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.
@@ -59,6 +61,16 @@ class Scenario(Section):
     # Write paths as the scenario file gave them (see WRITE_KEYS): only these are confined.
     _file_writes: dict[str, Path] = PrivateAttr(default_factory=dict)
     _warnings: list[tuple[int | None, str, str]] = PrivateAttr(default_factory=list)
+
+    def display_title(self, lang: str | None = None) -> str:
+        """The title outputs in ``lang`` (default: the scenario's) show.
+
+        Chinese: ``title``, else ``name``. English: ``title_en``, else ``name`` — never the
+        Chinese ``title``, so an English map or report carries no Chinese heading.
+        """
+        if (lang or self.lang) == "en":
+            return self.title_en or self.name
+        return self.title or self.name
 
     @property
     def warning_items(self) -> list[tuple[int | None, str, str]]:

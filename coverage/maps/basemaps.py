@@ -97,14 +97,17 @@ def add_basemaps(
 ) -> None:
     """Add the basemap choices (keys ``basemap_<provider>``), ``basemap`` shown on opening.
 
-    OpenStreetMap, Amap and "none" are always offered, Tianditu when there is a key. The data
+    OpenStreetMap, Amap and "none" are offered, Tianditu when there is a key (only "none"
+    when ``basemap`` is ``"none"``: such a page requests no tiles at all). The data
     are drawn in the datum of the opening basemap (:data:`TILE_DATUM`); tiles of the other
     datum are shifted to the data by :func:`_shift_grid`.
     """
     if basemap == "tianditu" and not key:
         raise ValueError("basemap='tianditu' needs tianditu_key (a free key from tianditu.gov.cn)")
     datum = TILE_DATUM[basemap]
-    for provider in ("osm", "amap", "tianditu", "none"):
+    # "none" is a choice not to fetch tiles at all: then nothing else is offered either.
+    providers = ("none",) if basemap == "none" else ("osm", "amap", "tianditu", "none")
+    for provider in providers:
         tiles = _tiles(provider, key)
         if provider != "none" and not tiles:
             continue

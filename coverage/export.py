@@ -12,6 +12,7 @@ working.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "coverage_map",
+    "map_sources",
     "plan_map_path",
     "run_info",
     "write_edges",
@@ -216,7 +218,21 @@ def coverage_map(
         basemap=basemap or s.output.basemap,
         tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
+        streets=run.network.edges,
+        # Outlines are drawn on a grid: within half a cell is within what they already mean.
+        outline_tolerance_m=0.5 * (s.walk.catchment_cell_m or 0.4 * s.walk.walk_off_m),
+        speed_kmh=s.walk.speed_kmh,
+        date=datetime.date.today().isoformat(),
+        sources=map_sources(s),
     )
+
+
+def map_sources(s: Scenario) -> list[str]:
+    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters."""
+    sources = ["OpenStreetMap"]  # the walking network (downloaded, or an OSM extract)
+    if any(layer.is_raster for layer in s.demand):
+        sources.append("WorldPop")
+    return sources
 
 
 def write_map(

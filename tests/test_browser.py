@@ -38,10 +38,11 @@ SHOWN_BAND = {"centre": 10, "subcentre": 10, "point": 10, "outdoor_station": 5}
 N_PROPOSED = 3
 MAPS = ("zh", "en", "amap", "plan")
 
+# Chinese maps open on Amap by default (basemap = "auto"), English ones on OpenStreetMap.
 TILE_HOSTS = {
-    "zh": r"tile\.openstreetmap\.org",
+    "zh": r"webrd0[1-4]\.is\.autonavi\.com",
     "en": r"tile\.openstreetmap\.org",
-    "plan": r"tile\.openstreetmap\.org",
+    "plan": r"webrd0[1-4]\.is\.autonavi\.com",
     "amap": r"webrd0[1-4]\.is\.autonavi\.com",
 }
 
@@ -271,7 +272,7 @@ def test_map_opens_offline_without_errors(browser, maps, page):
     )
     assert state["version"] == "1.9.3"
     assert state["lang"] == ("en" if name == "en" else "zh")
-    assert state["datum"] == ("gcj02" if name == "amap" else "wgs84")
+    assert state["datum"] == ("wgs84" if name == "en" else "gcj02")
     # Zoomed to the data (a 2.9 × 2.2 km box), not left at the opening zoom of 12.
     assert state["zoom"] >= 14 and state["fits"], state
     assert state["canvas"] == 1  # points and polygons share one canvas
@@ -304,14 +305,19 @@ def test_layers_markers_and_counts(browser, maps, page):
     expected = {f"facilities_{t}" for t in TIERS}
     expected |= {f"catchment_{t}_{b}" for t in TIERS for b in BANDS}
     expected |= {"demand_uncovered", "demand_covered", "demand_cross"}
-    expected |= {"subdistricts", "area", "basemap"}
+    expected |= {"subdistricts", "area", "streets", "basemap_osm", "basemap_amap", "basemap_none"}
     if name == "plan":
         expected.add("proposed")
     assert keys == expected
-    # Every layer, the basemap too, is listed in the layer control under its key.
-    assert sorted(reg["labels"]) == sorted(keys)
+    # Every layer, the basemaps too, is listed in the layer control under its key; the street
+    # background is always on, not a toggle.
+    assert sorted(reg["labels"]) == sorted(keys - {"streets"})
+    opening = "basemap_osm" if name == "en" else "basemap_amap"
+    assert [k for k, v in reg["shown"].items() if k.startswith("basemap_") and v] == [opening]
     # Catchments: the threshold band on, the other bands off; everything else on.
     for key, shown in reg["shown"].items():
+        if key.startswith("basemap_"):
+            continue
         tier = key.removeprefix("catchment_").rsplit("_", 1)[0]
         want = not key.startswith("catchment_") or key == f"catchment_{tier}_{SHOWN_BAND[tier]}"
         assert shown == want, key
@@ -483,7 +489,7 @@ def test_amap_map_is_drawn_in_gcj02(browser, maps):
           const p = mk.getLatLng(); out[fid] = [p.lng, p.lat];
         }
         return out;"""
-    open_map(browser, maps.paths["zh"])
+    open_map(browser, maps.paths["en"])  # English opens on OSM: WGS-84
     wgs = js(browser, script)
     open_map(browser, maps.paths["amap"])
     gcj = js(browser, script)

@@ -264,7 +264,7 @@ def test_set_output_validates_like_the_file(tmp_path):
     s = load_scenario(_write(tmp_path, GOOD))
     with pytest.raises(ScenarioError, match=r"^--basemap gaode: Input should be 'osm', 'amap'"):
         s.set_output("basemap", "gaode", label="--basemap")
-    assert s.output.basemap == "osm"
+    assert s.output.basemap == "auto"  # unchanged: the default (by language)
     with pytest.raises(ScenarioError, match=r"^\[output\] print_map m.jpg: a .png or .pdf file"):
         s.set_output("print_map", Path("m.jpg"))
     s.set_output("basemap", "amap")

@@ -65,6 +65,11 @@ WORDS: dict[str, str] = {
     "map.tier_other": "Facility",
     "map.basemap_amap": "Amap (Gaode)",
     "map.basemap_tianditu": "Tianditu",
+    "map.basemap_none": "No basemap (streets only)",
+    "map.streets": "Streets (walking network)",
+    "map.kpi_note": "Method: walking time along the street network; {speed} km/h; {date}; sources: {sources}",
+    "map.kpi_note_nodate": "Method: walking time along the street network; {speed} km/h; sources: {sources}",
+    "map.sources_sep": ", ",
     # --- The map's KPI panel, by KPI key (coverage.maps.panels)
     "map.kpi.share_any": "Covered by any facility",
     "map.kpi.share_cross": "Cross-covered (≥2 facilities)",

@@ -65,6 +65,11 @@ WORDS: dict[str, str] = {
     "map.tier_other": "设施",
     "map.basemap_amap": "高德地图",
     "map.basemap_tianditu": "天地图",
+    "map.basemap_none": "无底图（仅街道）",
+    "map.streets": "街道（步行路网）",
+    "map.kpi_note": "方法：沿步行路网计算步行时间；步速{speed} km/h；{date}；数据来源：{sources}",
+    "map.kpi_note_nodate": "方法：沿步行路网计算步行时间；步速{speed} km/h；数据来源：{sources}",
+    "map.sources_sep": "、",
     # --- The map's KPI panel, by KPI key (coverage.maps.panels)
     "map.kpi.share_any": "任一设施覆盖率",
     "map.kpi.share_cross": "交叉覆盖率（≥2个设施）",

@@ -8,9 +8,12 @@ are in :mod:`coverage.i18n`, keys ``map.*``).
 ``coverage/static``; no request leaves the page except for basemap tiles, so the data still
 shows offline). :func:`coverage.figures.save_static_map` renders a PNG/PDF for print.
 
-Basemaps: ``"osm"`` (default), ``"amap"`` (Gaode, GCJ-02: every drawn coordinate is shifted
-from WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000,
-needs a key) or ``"none"``.
+Basemaps: ``"osm"``, ``"amap"`` (Gaode, GCJ-02: every drawn coordinate is shifted from
+WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CGCS2000, needs a
+key), ``"none"`` or ``"auto"`` (Amap in Chinese, OSM otherwise) name the one shown on opening;
+the layer control switches between them (tiles of the other datum are moved to the data by
+offsets computed with prcoords). Under everything, always on, the walking network is drawn as
+a light street layer (major streets heavier, names on hover).
 
 Input text is data
 ------------------
@@ -44,7 +47,8 @@ integrators should use it rather than folium's generated variable names)::
       ready: true,
     }
 
-Layer keys: ``basemap`` (``basemap_labels`` for Tianditu annotations),
+Layer keys: ``basemap_osm``, ``basemap_amap``, ``basemap_tianditu``, ``basemap_none``
+(the switcher's choices), ``streets`` (not in the layer control),
 ``facilities_<tier>``, ``catchment_<tier>_<band>`` (e.g. ``catchment_centre_15``; the
 threshold band is shown on opening, other bands hidden), ``demand_uncovered``,
 ``demand_covered``, ``demand_cross`` (covered by two or more facilities; ``demand`` when the

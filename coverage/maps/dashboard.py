@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -13,7 +13,7 @@ import shapely
 from branca.element import Figure
 
 from coverage.i18n import LANGS, t
-from coverage.maps.basemaps import BASEMAPS, add_basemap
+from coverage.maps.basemaps import BASEMAPS, TILE_DATUM, add_basemaps, resolve_basemap
 from coverage.maps.demand import demand_classes, demand_layer
 from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
 from coverage.maps.layers import (
@@ -24,8 +24,9 @@ from coverage.maps.layers import (
     subdistrict_layer,
     tier_bands,
 )
-from coverage.maps.panels import panel_data, style_tag
+from coverage.maps.panels import kpi_note, panel_data, style_tag
 from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
+from coverage.maps.streets import streets_layer
 from coverage.maps.tiers import Tiers, normalize_tier
 
 __all__ = ["coverage_map"]
@@ -46,6 +47,11 @@ def coverage_map(
     basemap: str = "osm",
     tianditu_key: str | None = None,
     thresholds: Mapping[str, float] | None = None,
+    streets: gpd.GeoDataFrame | None = None,
+    outline_tolerance_m: float = 1.0,
+    speed_kmh: float | None = None,
+    date: str = "",
+    sources: Sequence[str] = (),
 ) -> folium.Map:
     """Interactive coverage map for leaders: facilities, catchments, gaps, proposals, KPIs.
 
@@ -76,13 +82,22 @@ def coverage_map(
     lang
         ``"zh"`` or ``"en"`` for every label.
     basemap
-        ``"osm"``, ``"amap"`` (data shifted to GCJ-02), ``"tianditu"`` (needs
-        ``tianditu_key``) or ``"none"``.
+        The basemap shown on opening: ``"osm"``, ``"amap"`` (data shifted to GCJ-02),
+        ``"tianditu"`` (needs ``tianditu_key``), ``"none"`` or ``"auto"`` (Amap for
+        ``lang="zh"``, OSM otherwise). The others are offered in the layer control.
     tianditu_key
         Tianditu API key.
     thresholds
         Walking threshold (minutes) per tier: each tier opens with the catchment band of its
         own threshold (or the largest band below it) shown. Default: ``settings.threshold_min``.
+    streets
+        The walking network's edges (projected, with optional ``highway`` and ``name``): drawn
+        clipped to the map as a light background under everything, always shown.
+    outline_tolerance_m
+        Catchment outlines are simplified within this many metres (half the catchment grid
+        cell is invisible and halves the file).
+    speed_kmh, date, sources
+        For the KPI panel's footnote: walking speed, date of the run and data sources.
 
     Returns
     -------
@@ -93,18 +108,23 @@ def coverage_map(
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {BASEMAPS}, not {basemap!r}")
-    datum = "gcj02" if basemap == "amap" else "wgs84"
+    basemap = resolve_basemap(basemap, lang)
+    datum = TILE_DATUM[basemap]
     layers = _layers(facilities, demand, catchments, tier_catchments, subdistricts, proposed, area)
     m = _base_map()
     # Every layer, popup, tooltip, label and panel is drawn by one fixed script from one JSON
     # payload (see Raw): folium only provides the map itself.
     reg = Registry()
-    add_basemap(reg, basemap, lang, tianditu_key)
+    box = _extent(layers)
+    add_basemaps(reg, basemap, lang, tianditu_key, box)
     cast(Figure, m.get_root()).header.add_child(Raw(style_tag()), name="coverage_css")
-    bounds = _draw(reg, layers, lang, datum, thresholds or {})
+    if streets is not None and len(streets):
+        streets_layer(reg, streets, box, lang, datum)
+    bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m)
     fit(m, bounds, datum)
     title = title or t(lang, "map.title")
     panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
+    panels["note"] = kpi_note(lang, speed_kmh, date, sources) if kpis else ""
     m.add_child(Script(map_script(m, reg, layers.tiers, lang, datum, panels)))
     return m
 
@@ -156,6 +176,26 @@ def _layers(
     )
 
 
+def _extent(layers: _Layers) -> tuple[float, float, float, float] | None:
+    """WGS-84 box of everything drawn, padded by about 200 m (streets are clipped to it)."""
+    frames = [layers.facilities, layers.demand, layers.catchments, layers.bands]
+    frames += [layers.subdistricts, layers.proposed]
+    boxes = [f.total_bounds for f in frames if f is not None and len(f)]
+    if layers.area is not None:
+        boxes.append(np.asarray(layers.area.bounds))
+    arr = np.vstack(boxes) if boxes else np.empty((0, 4))
+    arr = arr[np.all(np.isfinite(arr), axis=1)]
+    if not len(arr):
+        return None
+    pad = 0.002
+    return (
+        float(arr[:, 0].min() - pad),
+        float(arr[:, 1].min() - pad),
+        float(arr[:, 2].max() + pad),
+        float(arr[:, 3].max() + pad),
+    )
+
+
 def _base_map() -> folium.Map:
     """An empty Leaflet map on a canvas, loading only Leaflet and jQuery."""
     m = folium.Map(
@@ -163,7 +203,7 @@ def _base_map() -> folium.Map:
         zoom_start=12,
         tiles=None,
         prefer_canvas=True,  # 30k worker points as DOM paths would make the page crawl
-        control_scale=True,
+        control_scale=False,  # map.js adds a metric-only scale bar
         max_zoom=19,
     )
     # Only Leaflet and jQuery: the markers here are inline SVG, so Bootstrap, awesome-markers
@@ -174,7 +214,12 @@ def _base_map() -> folium.Map:
 
 
 def _draw(
-    reg: Registry, layers: _Layers, lang: str, datum: str, thresholds: Mapping[str, float]
+    reg: Registry,
+    layers: _Layers,
+    lang: str,
+    datum: str,
+    thresholds: Mapping[str, float],
+    tolerance_m: float,
 ) -> list[np.ndarray]:
     """Add every overlay to the registry, bottom first; returns the bounds of what is drawn."""
     bounds: list[np.ndarray] = []
@@ -188,7 +233,7 @@ def _draw(
     if layers.subdistricts is not None and len(layers.subdistricts):
         subdistrict_layer(reg, layers.subdistricts, lang, datum, bounds)
     if layers.bands is not None and len(layers.bands):
-        catchment_layers(reg, layers.bands, layers.tiers, lang, datum, thresholds)
+        catchment_layers(reg, layers.bands, layers.tiers, lang, datum, thresholds, tolerance_m)
     demand = layers.demand
     if demand is not None and len(demand):
         # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
@@ -198,7 +243,7 @@ def _draw(
             demand_layer(reg, demand, key, mask, lang, datum)
     catchments = layers.catchments
     if catchments is not None and len(catchments) and "fid" in catchments:
-        facility_catchments(reg, catchments, datum)
+        facility_catchments(reg, catchments, datum, tolerance_m)
     facility_layers(reg, layers.facilities, layers.fac_tiers, layers.tiers, lang, datum, bounds)
     if layers.proposed is not None and len(layers.proposed):
         proposed_layer(reg, layers.proposed, lang, datum, bounds)

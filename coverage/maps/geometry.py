@@ -19,6 +19,7 @@ __all__ = ["area_geometry", "draw_geoms", "feature_collection", "fit", "wgs84"]
 #: decimals (about 1 m) before embedding, which roughly halves the HTML without visible change.
 _SIMPLIFY_DEG = 1e-5
 _DECIMALS = 5
+_M_PER_DEG = 111_320.0  # metres per degree of latitude (of longitude at the equator)
 
 
 def wgs84(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -57,12 +58,16 @@ def _shifter(datum: str) -> Callable[[np.ndarray], np.ndarray]:
     return shift
 
 
-def draw_geoms(geoms: Any, datum: str, *, simplify: bool = False) -> np.ndarray:
-    """Geometries ready to embed: simplified (polygons), shifted to ``datum`` and rounded."""
+def draw_geoms(geoms: Any, datum: str, *, simplify: bool | float = False) -> np.ndarray:
+    """Geometries ready to embed: simplified, shifted to ``datum`` and rounded.
+
+    ``simplify`` is a tolerance in metres (``True``: about 1 m); lines and polygons only.
+    """
     geoms = np.asarray(geoms, dtype=object)
     if simplify:
         # Simplify before shifting: fewer vertices to push through the GCJ-02 formula.
-        geoms = shapely.simplify(geoms, _SIMPLIFY_DEG, preserve_topology=True)
+        tol = _SIMPLIFY_DEG if simplify is True else float(simplify) / _M_PER_DEG
+        geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     out: np.ndarray = shapely.transform(geoms, _shifter(datum))
     return out
 

@@ -194,8 +194,12 @@ def catchment_layers(
     lang: str,
     datum: str,
     thresholds: Mapping[str, float],
+    tolerance_m: float = 1.0,
 ) -> None:
-    """One layer per tier and band, centre first; each tier's threshold band shown."""
+    """One layer per tier and band, centre first; each tier's threshold band shown.
+
+    Outlines are simplified within ``tolerance_m`` metres.
+    """
     frame = bands.assign(
         _tier=[normalize_tier(t) for t in bands["tier"]],
         _band=pd.to_numeric(bands["band_min"], errors="coerce"),
@@ -208,7 +212,7 @@ def catchment_layers(
         shown = shown_band(tier_bands, limits.get(tier, settings.threshold_min))
         for band in reversed(tier_bands):
             part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
-            geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=True)
+            geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=tolerance_m)
             key = f"catchment_{tiers.slug[tier]}_{band_text(band)}"
             name = t(lang, "map.catchment", label=tier_label(tier, lang), band=band_text(band))
             style = catchment_style(tiers.style[tier]["color"], band, shown)
@@ -216,9 +220,14 @@ def catchment_layers(
             reg.add(key, name, spec, show=band == shown, count=len(part))
 
 
-def facility_catchments(reg: Registry, catchments: gpd.GeoDataFrame, datum: str) -> None:
-    """Each facility's own catchment, by fid, for the page to highlight on a click."""
-    geoms = draw_geoms(catchments.geometry.to_numpy(), datum, simplify=True)
+def facility_catchments(
+    reg: Registry, catchments: gpd.GeoDataFrame, datum: str, tolerance_m: float = 1.0
+) -> None:
+    """Each facility's own catchment, by fid, for the page to highlight on a click.
+
+    Outlines are simplified within ``tolerance_m`` metres.
+    """
+    geoms = draw_geoms(catchments.geometry.to_numpy(), datum, simplify=tolerance_m)
     bands = (
         pd.to_numeric(catchments["band_min"], errors="coerce")
         if "band_min" in catchments

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -13,10 +13,10 @@ from coverage.maps.demand import DEMAND_STYLE
 from coverage.maps.layers import BAND_OPACITY
 from coverage.maps.registry import Registry, static_text
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
-from coverage.maps.values import band_text, count_or_value, is_share, percent
+from coverage.maps.values import band_text, count_or_value, is_share, percent, whole_percent
 from coverage.vocab import kind_label
 
-__all__ = ["kpi_rows", "panel_data", "style_tag"]
+__all__ = ["kpi_note", "kpi_order", "kpi_rows", "panel_data", "style_tag"]
 
 
 def style_tag() -> str:
@@ -24,12 +24,43 @@ def style_tag() -> str:
     return "<style>\n" + static_text("map.css") + "</style>"
 
 
+# Where a figure goes in the panel: the headline first, then per kind, per tier, the rest.
+_HEADLINE = ("share_any", "uncovered_weight")
+
+
+def _kpi_rank(key: str) -> tuple[int, int]:
+    if key in _HEADLINE:
+        return (0, _HEADLINE.index(key))
+    kind_key, _, kind = key.partition(":")
+    if kind and kind_key in ("kind_share", "kind_uncovered"):
+        return (1, 0)
+    if key.startswith("share_") and key != "share_tier" and is_tier(normalize_tier(key[6:])):
+        return (2, 0)
+    return (3, 0)
+
+
+def kpi_order(keys: Iterable[str]) -> list[str]:
+    """KPI keys as a leader reads them.
+
+    The share within reach of any facility and the number not covered first, then per
+    demand kind (``kind_share:<kind>``, ``kind_uncovered:<kind>``), then per tier
+    (``share_<tier>``), then everything else; the given order within each group.
+    """
+    keys = [str(k) for k in keys]
+    return sorted(keys, key=lambda k: _kpi_rank(k))  # stable: given order within a group
+
+
 def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
-    """KPI panel rows: label and figure; shares as percentages, unknown keys by their name."""
+    """KPI panel rows in :func:`kpi_order`: label and figure.
+
+    Shares are percentages (whole ones for the headline and per kind), counts whole numbers,
+    unknown keys by their name.
+    """
     words = catalogue(lang)
+    values = {str(k): v for k, v in kpis.items()}
     rows = []
-    for key, value in kpis.items():
-        key = str(key)
+    for key in kpi_order(values):
+        value = values[key]
         kind_key, _, kind = key.partition(":")  # kind_share:residents …
         if f"map.kpi.{key}" in words and key != "share_tier":
             label = words[f"map.kpi.{key}"]
@@ -39,12 +70,23 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
             label = t(lang, "map.kpi.share_tier", label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key
-        if is_share(key) or kind_key == "kind_share":
+        if key == "share_any" or kind_key == "kind_share":
+            text = whole_percent(value)
+        elif is_share(key):
             text = percent(value)
         else:  # a kind's uncovered people are a count like uncovered_weight
             text = count_or_value("uncovered_weight" if kind else key, value)
         rows.append((label, text))
     return rows
+
+
+def kpi_note(lang: str, speed_kmh: float | None, date: str, sources: Sequence[str]) -> str:
+    """The KPI panel's footnote: method, walking speed, date and data sources."""
+    speed = "–" if speed_kmh is None else f"{speed_kmh:g}"
+    src = t(lang, "map.sources_sep").join(dict.fromkeys(str(s) for s in sources)) or "–"
+    if date:
+        return t(lang, "map.kpi_note", speed=speed, date=date, sources=src)
+    return t(lang, "map.kpi_note_nodate", speed=speed, sources=src)
 
 
 def panel_data(

@@ -94,7 +94,8 @@ class Registry:
     """Everything the page draws, as data: it becomes ``coverageMeta`` in the map's script."""
 
     def __init__(self) -> None:
-        self.basemaps: list[dict[str, Any]] = []  # tile layers, bottom first
+        self.basemaps: list[dict[str, Any]] = []  # switcher choices: {key, show, shift, tiles}
+        self.shift: dict[str, Any] | None = None  # tile offsets to the drawn datum
         self.overlays: list[dict[str, Any]] = []  # {key, show, kind, ...}, in drawing order
         self.names: dict[str, str] = {}
         self.counts: dict[str, int] = {}
@@ -144,6 +145,7 @@ def map_script(
         "colors": {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()},
         "front": reg.front,
         "basemaps": reg.basemaps,
+        "shift": reg.shift,
         "overlays": reg.overlays,
         **panels,
     }

@@ -276,7 +276,8 @@ class Output(Section):
     dir: Path | None = None
     map: Path | None = None
     self_contained: bool = True
-    basemap: Literal["osm", "amap", "tianditu", "none"] = "osm"
+    # "auto": Amap (GCJ-02) for lang = "zh", OpenStreetMap otherwise; all are in the switcher
+    basemap: Literal["osm", "amap", "tianditu", "none", "auto"] = "auto"
     tianditu_key: str | None = None  # or the TIANDITU_KEY environment variable
     excel: bool = True
     print_map: Path | None = None  # also a printable static map (.png or .pdf)

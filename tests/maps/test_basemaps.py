@@ -44,5 +44,6 @@ def test_tianditu_basemap_uses_key_and_no_shift(data):
     )
     # The key is one URL parameter, whatever it holds.
     odd = render_page(maps.coverage_map(fac, basemap="tianditu", tianditu_key="a&b={{x}}"))
-    urls = [b["url"] for b in meta_field(odd, "basemaps")]
+    tdt = [b for b in meta_field(odd, "basemaps") if b["key"] == "basemap_tianditu"]
+    urls = [tile["url"] for b in tdt for tile in b["tiles"]]
     assert len(urls) == 2 and all(u.endswith("&tk=a%26b%3D%7B%7Bx%7D%7D") for u in urls)

@@ -26,7 +26,7 @@ from coverage import maps
                 "proposed": "建议新增站点（2）",
                 "subdistricts": "街道/乡镇边界",
                 "area": "研究范围",
-                "basemap": "OpenStreetMap",
+                "basemap_osm": "OpenStreetMap",
             },
         ),
         (
@@ -41,7 +41,7 @@ from coverage import maps
                 "proposed": "Proposed sites (2)",
                 "subdistricts": "Sub-district boundaries",
                 "area": "Study area",
-                "basemap": "OpenStreetMap",
+                "basemap_osm": "OpenStreetMap",
             },
         ),
     ],
@@ -55,7 +55,7 @@ def test_layers_named_in_both_languages(data, lang, expected):
         assert names[key].startswith(text), (key, names[key])
     # Every overlay is a toggleable group in the control; 15-min bands shown, 5/10 hidden.
     groups = overlay_specs(page)
-    assert set(groups) | {"basemap"} == set(names)
+    assert set(groups) | {"basemap_osm", "basemap_amap", "basemap_none"} == set(names)
     assert groups["catchment_centre_15"]["show"]
     assert not groups["catchment_centre_10"]["show"]
     assert not groups["catchment_subcentre_5"]["show"]
@@ -92,7 +92,7 @@ def test_missing_optional_columns_and_layers():
     m = maps.coverage_map(pts, pts.copy(), lang="en", basemap="none")
     page = render_page(m)
     names = meta_field(page, "names")
-    assert set(names) == {"facilities_other", "demand"}
+    assert {k for k in names if not k.startswith("basemap_")} == {"facilities_other", "demand"}
     assert meta_field(page, "counts")["demand"] == 2
     assert "tile.openstreetmap.org" not in page
     # Empty facilities are fine too.

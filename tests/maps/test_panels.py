@@ -11,11 +11,12 @@ def test_kpi_panel_and_legend(data):
     zh = render_page(maps.coverage_map(**data, lang="zh", title="江北区覆盖评估"))
     kpi = meta_field(zh, "kpi")
     assert kpi["head"] == "关键指标"
+    # The headline first (whole numbers), then per tier, then the rest in the given order.
     assert kpi["rows"] == [
-        ["服务中心覆盖率", "40.0%"],
-        ["任一设施覆盖率", "90.0%"],
-        ["交叉覆盖率（≥2个设施）", "50.0%"],
+        ["任一设施覆盖率", "90%"],
         ["未覆盖劳动者", "12,345"],
+        ["服务中心覆盖率", "40.0%"],
+        ["交叉覆盖率（≥2个设施）", "50.0%"],
         ["1公里直线圈覆盖率（对比）", "95.0%"],
         ["mystery_kpi", "3.14"],  # unknown keys by their name
     ]

@@ -27,10 +27,27 @@ counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:nu
 function label(key){return '<span class="cov-layer" data-layer="'+esc(key)+'">'
 +esc(M.names[key])+'</span>';}
 var base={},over={};
-M.basemaps.forEach(function(b){var l=L.tileLayer(b.url,b.options).addTo(map);reg.layers[b.key]=l;
-if(b.key==='basemap'){base[label(b.key)]=l;}});
+// Tiles of the other datum (OSM/Tianditu under GCJ-02 data, Amap under WGS-84 data) are moved
+// by the offsets in M.shift (computed with prcoords), interpolated at each tile's centre.
+function offset(ll){var g=M.shift,n=g.n,cl=function(v){return Math.max(0,Math.min(n-1.001,v));},
+fx=cl((ll.lng-g.x[0])/(g.x[1]-g.x[0])*(n-1)),fy=cl((ll.lat-g.y[0])/(g.y[1]-g.y[0])*(n-1)),
+i=Math.floor(fx),j=Math.floor(fy),a=fx-i,b=fy-j;
+function at(v){return (v[j*n+i]*(1-a)+v[j*n+i+1]*a)*(1-b)+(v[(j+1)*n+i]*(1-a)+v[(j+1)*n+i+1]*a)*b;}
+return [at(g.dy),at(g.dx)];}
+var Shifted=L.TileLayer.extend({_covOff:function(c){var s=this.getTileSize(),m=this._map,
+ll=m.unproject(c.scaleBy(s).add(s.divideBy(2)),c.z),o=offset(ll);
+return m.project([ll.lat+o[0],ll.lng+o[1]],c.z).subtract(m.project(ll,c.z)).round();},
+_getTilePos:function(c){return L.TileLayer.prototype._getTilePos.call(this,c).add(this._covOff(c));},
+_pxBoundsToTileRange:function(b){var m=this._map,c=m.getCenter(),z=this._tileZoom,o=offset(c),
+d=m.project([c.lat+o[0],c.lng+o[1]],z).subtract(m.project(c,z)),
+pad=L.point(Math.abs(d.x)+1,Math.abs(d.y)+1);  // tiles moved in from beyond the edge
+return L.TileLayer.prototype._pxBoundsToTileRange.call(this,L.bounds(b.min.subtract(pad),b.max.add(pad)));}});
+M.basemaps.forEach(function(b){var g=L.layerGroup();b.tiles.forEach(function(tl){
+(b.shift&&M.shift?new Shifted(tl.url,tl.options):L.tileLayer(tl.url,tl.options)).addTo(g);});
+if(b.show){g.addTo(map);}reg.layers[b.key]=g;base[label(b.key)]=g;});
 var draw={
-geojson:function(g,s){L.geoJSON(s.data,{style:s.style,interactive:s.interactive,
+geojson:function(g,s){L.geoJSON(s.data,{style:s.classes?function(f){
+return s.classes[f.properties.cls]||s.style;}:s.style,interactive:s.interactive,
 bubblingMouseEvents:false,onEachFeature:function(f,l){var p=f.properties&&f.properties.popup;
 if(p){l.bindPopup(function(){return popup(p);},{maxWidth:360});}}}).addTo(g);},
 points:function(g,s){var d=s.data,st=Object.assign({bubblingMouseEvents:false},s.style);
@@ -51,14 +68,26 @@ mk.bindPopup(function(){return popup(it.popup);},{maxWidth:340});
 mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
 mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
 M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
-reg.layers[s.key]=g;over[label(s.key)]=g;});
+reg.layers[s.key]=g;if(!s.fixed){over[label(s.key)]=g;}});
 L.control.layers(base,over,{collapsed:false,position:'topright',autoZIndex:true}).addTo(map);
+L.control.scale({imperial:false,metric:true}).addTo(map);
+// Street names on hover: the streets sit under interactive layers (boundaries), so they are
+// found from the pointer rather than from Leaflet's own hit test.
+var streets=reg.layers.streets,tip=null,busy=false;
+if(streets){L.DomEvent.on(map.getContainer(),'mousemove',function(e){if(busy){return;}busy=true;
+L.Util.requestAnimFrame(function(){busy=false;var p=map.mouseEventToLayerPoint(e),hit=null;
+streets.eachLayer(function(gj){gj.eachLayer(function(l){var n=l.feature.properties.tooltip;
+if(n&&!hit&&l._parts&&l._containsPoint(p)){hit=n;}});});
+if(hit){tip=tip||L.tooltip({sticky:true,className:'cov-street'});
+tip.setLatLng(map.layerPointToLatLng(p)).setContent(el('div','',hit));if(!map.hasLayer(tip)){tip.addTo(map);}}
+else if(tip&&map.hasLayer(tip)){map.removeLayer(tip);}});});}
 // Panels go before the map's container, where the page's own markup would be.
 var box=map.getContainer();
 function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);}
 panel(el('div','',M.title),'cov-title');
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
-k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));panel(k,'cov-kpi');}
+k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));
+if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi');}
 var lg=el('div','cov-panel');lg.appendChild(el('h4','',M.legend.head));
 M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row');
 if(r.icon){row.appendChild(icon(r.icon[0],r.icon[1],r.icon[2]));}

@@ -247,7 +247,9 @@ def test_register_declared_wgs84_stops_with_evidence_and_fix(
 @pytest.mark.parametrize("crs", ["gcj02", "bd09"])
 def test_demand_declared_chinese_stops(tmp_path, wuhan_net, wuhan_edges_path, crs) -> None:
     s = _scenario(tmp_path, wuhan_edges_path, 'crs = "gcj02"', f'crs = "{crs}"')
-    with pytest.raises(InputError, match=r"workplaces.csv, field 'crs': .* fit the streets as WGS-84"):
+    with pytest.raises(
+        InputError, match=r"workplaces.csv, field 'crs': .* fit the streets as WGS-84"
+    ):
         pipeline.read_layers(s, wuhan_net)
 
 

@@ -141,9 +141,9 @@ def test_using_scopes_the_active_vocabulary():
         with vocab.using(words):
             assert maps.tier_label("nursing_room", "zh") == "爱心妈咪小屋"
             assert maps.normalize_tier("母婴室") == "nursing_room"
-            assert excel.VALUES["tier"]["nursing_room"] == "爱心妈咪小屋"
+            assert excel.cell_word("tier", "nursing_room", "zh") == "爱心妈咪小屋"
         assert maps.tier_label("nursing_room", "zh") == "nursing_room"
-        assert "nursing_room" not in excel.VALUES["tier"]
+        assert excel.cell_word("tier", "nursing_room", "zh") == "nursing_room"
 
 
 # --- scenario files -----------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_declared_type_in_map_and_workbook(tmp_path):
     assert icon["color"] == "#d81b60"  # the declared colour
     wb = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)
     rows = [list(r) for r in wb["汇总"].iter_rows(values_only=True)]
-    assert rows == [["统计口径", "分组", "覆盖率"], ["全区", "all", 0.5],
+    assert rows == [["统计口径", "分组", "覆盖率"], ["全区", "全部", 0.5],
                     ["层级", "爱心妈咪小屋", 0.2], ["层级", "服务中心", 0.4]]  # fmt: skip
     tiers = [r[0] for r in wb["服务设施"].iter_rows(min_row=2, values_only=True)]
     assert tiers == ["爱心妈咪小屋", "服务中心"]

@@ -106,15 +106,16 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
 def proposed_table(proposed: pd.DataFrame, lang: str) -> Table:
     """The proposed sites in plan order, with GCJ-02 (Amap) coordinates to paste into Amap."""
     table = Table(title=t(lang, "console.sites.title"))
-    for col in ("rank", "name", "tier", "gain", "subdistrict"):
-        justify: JustifyMethod = "left" if col in ("name", "tier", "subdistrict") else "right"
-        # a grid candidate's id ("grid-00107") and the header "sub-district" kept whole
-        width = {"name": 10, "subdistrict": 12}.get(col)
+    for col in ("rank", "name", "tier", "gain", "subdistrict", "gcj02"):
+        justify: JustifyMethod = "right" if col in ("rank", "gain") else "left"
+        # Narrow terminals wrap names and tiers; sub-district names are short and "lon,lat" (as
+        # Amap's search box takes it) is meant to be copied: neither is wrapped.
         table.add_column(
-            t(lang, f"console.sites.{col}"), justify=justify, overflow="fold", min_width=width
+            t(lang, f"console.sites.{col}"),
+            justify=justify,
+            overflow="fold",
+            no_wrap=col in ("subdistrict", "gcj02"),
         )
-    # "lon,lat" as Amap's search box takes it: never wrapped or cut, it is meant to be copied
-    table.add_column(t(lang, "console.sites.gcj02"), no_wrap=True, min_width=21)
     for _, r in proposed.iterrows():
         tier = r.get("tier")
         table.add_row(

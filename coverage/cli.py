@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Literal, TextIO, cast
 
 import typer
 from rich.console import Console
@@ -25,15 +25,12 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
-from rich.table import Table
 
+from coverage import __version__, console
 from coverage.errors import CoverageError, ScenarioError
 from coverage.i18n import t
 
 if TYPE_CHECKING:
-    from rich.console import JustifyMethod
-
-    from coverage.analysis import Coverage
     from coverage.planning import PlanRun
     from coverage.scenario import Scenario
 
@@ -49,7 +46,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
+# Progress lines say when (log_time) but not where in the code (log_path): they are for users.
+err = Console(stderr=True, log_path=False)
 _COUNT = re.compile(r"(\d+)/(\d+)$")
 out = Console()
 #: Language of the console's own words (``console.*`` in coverage.i18n): English for now.
@@ -93,17 +91,13 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
 
             def progress(msg: str) -> None:
                 count = _COUNT.search(msg)
-                if count:  # "catchments 120/570": move the bar, log only the first time
-                    text = msg[: count.start()].strip()
-                    done, total = int(count.group(1)), int(count.group(2))
+                text = msg[: count.start()].strip() if count else msg
+                if text != last[0]:  # a new step: log it once; the clock shows this step's time
                     # Messages name files and layers: rich markup in them is shown, not applied.
-                    bar.update(task, description=escape(text), completed=done, total=total)
-                    if text != last[0]:
-                        err.log(escape(text))
-                else:
-                    bar.update(task, description=escape(msg), completed=0, total=None)
-                    err.log(escape(msg))
-                    text = msg
+                    err.log(escape(text))
+                    bar.reset(task, description=escape(text), total=None)
+                if count:  # "catchments 120/570": move the bar
+                    bar.update(task, completed=int(count.group(1)), total=int(count.group(2)))
                 last[0] = text
 
             yield progress
@@ -165,29 +159,22 @@ def _stages(values: list[str] | None) -> dict[str, int]:
     return stages
 
 
-def _kpi_table(cov: Coverage, lang: str) -> Table:
-    from coverage.analysis import tier_order
+def _version(show: bool) -> None:
+    if show:
+        out.print(f"coverage {__version__}", highlight=False)
+        raise typer.Exit()
 
-    table = Table(title=t(_LANG, "console.kpi.title"))
-    for col in ("scope", "key", "facilities", "weight", "covered", "share", "cross", "circle"):
-        justify: JustifyMethod = "right" if col not in ("scope", "key") else "left"
-        table.add_column(t(_LANG, f"console.kpi.{col}"), justify=justify)
-    s = cov.summary
-    show = s[s["scope"].isin(["overall", "tier"])]
-    order = {t: i for i, t in enumerate(tier_order(cov.thresholds))}
-    show = show.assign(_o=show["key"].map(order).fillna(-1)).sort_values(["_o"])
-    for _, r in show.iterrows():
-        table.add_row(
-            escape(str(r["scope"])),
-            escape(str(r["key"])),
-            str(r["facilities"]),
-            f"{r['weight']:,.0f}",
-            f"{r['covered_weight']:,.0f}",
-            f"{r['share']:.1%}",
-            f"{r['cross_share']:.1%}",
-            f"{r['circle_share']:.1%}",
-        )
-    return table
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Street-network service coverage: 15-minute walking catchments, gaps and new sites."""
 
 
 @app.command("run")
@@ -220,7 +207,7 @@ def run_cmd(
             self_contained=self_contained,
         )
         result = pipeline.run(s, progress=progress)
-    out.print(_kpi_table(result.coverage, s.lang))
+    out.print(console.kpi_table(result.coverage, _LANG))
     skipped = pipeline.run_info(result)["rows_skipped"]
     if skipped:
         see = t(_LANG, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
@@ -245,12 +232,10 @@ def network_cmd(
     with _step("coverage network") as progress:
         s = _scenario(scenario)
         net = pipeline.walk_network(s, save=save, progress=progress)
-    table = Table(title=t(_LANG, "console.network.title", name=escape(s.name)))
-    table.add_column(t(_LANG, "console.network.item"))
-    table.add_column(t(_LANG, "console.network.value"), justify="right")
-    for key, value in net.summary().items():
-        table.add_row(escape(str(key)), escape(str(value)))
-    out.print(table)
+    kept, dropped = console.network_tables(net.summary(), s.name, _LANG)
+    out.print(kept)
+    if dropped.row_count:
+        out.print(dropped)
 
 
 @app.command("catchments")
@@ -335,38 +320,22 @@ def map_cmd(
         out.print(t(_LANG, "console.print.done", path=escape(str(printed))))
 
 
-def _print_stages(result: PlanRun) -> None:
-    """The plan's stages as a table, and why a stage chose fewer sites than asked."""
-    table = Table(title=t(_LANG, "console.plan.title"))
-    for col in ("tier", "model", "new_sites", "before", "after", "status", "gap", "solve_s"):
-        justify: JustifyMethod = "left" if col in ("tier", "model", "status") else "right"
-        table.add_column(t(_LANG, f"console.plan.{col}"), justify=justify)
-    for _, r in result.stages().iterrows():
-        table.add_row(
-            escape(str(r["tier"])),
-            escape(str(r["model"])),
-            str(r["n_selected"]),
-            f"{r['before_share']:.1%}",
-            f"{r['after_share']:.1%}",
-            escape(str(r["status"])),
-            f"{r['gap']:.2%}",
-            f"{r['solve_time_s']:.1f}",
-        )
-    out.print(table)
-    for _, r in result.stages().iterrows():
-        asked = r.get("requested")
-        note = r.get("note")
-        if isinstance(note, str) and note:
-            out.print(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
-        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
-            fewer = t(
-                _LANG,
-                "console.plan.fewer",
-                tier=escape(str(r["tier"])),
-                n=r["n_selected"],
-                asked=int(asked),
-            )
-            out.print(f"[yellow]{fewer}[/]")
+def _print_plan(result: PlanRun) -> None:
+    """Stages, proposed sites, the files written and the next step: the map and workbook."""
+    stages = result.stages()
+    out.print(console.stages_table(stages, _LANG))
+    for note in console.stage_notes(stages, _LANG):
+        out.print(note)
+    if len(result.proposed):
+        out.print(console.proposed_table(result.proposed, _LANG))
+    out.print(t(_LANG, "console.wrote"))
+    for key, path in result.files.items():
+        out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
+    files = {k: escape(str(result.files[k])) for k in ("map", "excel") if k in result.files}
+    if "map" in files:
+        key = "console.next" if "excel" in files else "console.next_map"
+        step = t(_LANG, key, map=files["map"], workbook=files.get("excel", ""))
+        out.print(f"[bold]{step}[/]", highlight=False, soft_wrap=True)
 
 
 @app.command("plan")
@@ -438,10 +407,7 @@ def plan_cmd(
             progress=progress,
             map_path=map_path,
         )
-    _print_stages(result)
-    out.print(t(_LANG, "console.wrote"))
-    for key, path in result.files.items():
-        out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
+    _print_plan(result)
 
 
 @app.command("report")
@@ -485,7 +451,21 @@ def report_cmd(
         out.print(t(_LANG, "console.map.done", path=escape(str(map_path))), highlight=False)
 
 
+class _LogFormat(logging.Formatter):
+    """``warning: message``, like the CLI's own warnings: no logger name, file or line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def log_handler(stream: TextIO | None = None) -> logging.Handler:
+    """The handler `main` logs through: one plain line per record on stderr."""
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_LogFormat())
+    return handler
+
+
 def main() -> None:  # pragma: no cover - entry point
     """Run the command-line interface (the ``coverage`` console script)."""
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, handlers=[log_handler()])
     sys.exit(app())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import re
 import shlex
@@ -20,9 +22,11 @@ import pyogrio
 import pytest
 from conftest import copy_small_scenario
 from map_payload import proposed_ranks
+from rich.console import Console
 from typer.testing import CliRunner
 
-from coverage import pipeline
+import coverage
+from coverage import cli, pipeline
 from coverage.cli import app
 from coverage.errors import NetworkError
 from coverage.scenario import load_scenario
@@ -484,3 +488,100 @@ def test_quick_tour_commands_and_options_exist():
         shown = set(re.findall(r"--[a-z][\w-]*", res.output))
         for opt in (a for a in rest if a.startswith("--")):
             assert opt in shown, f"{' '.join(args)}: {opt} is not an option of `coverage {cmd}`"
+
+
+# --- what the console shows -----------------------------------------------------------------
+
+
+def test_version_prints_the_package_version():
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0, res.output
+    assert res.output == f"coverage {coverage.__version__}\n"
+    # The console script (coverage.cli:main) answers the same.
+    proc = subprocess.run(
+        [sys.executable, "-c", "from coverage.cli import main; main()", "--version"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (0, f"coverage {coverage.__version__}\n")
+
+
+def test_log_lines_name_no_source_file():
+    stream = io.StringIO()
+    logger = logging.getLogger("coverage.test_cli")
+    logger.addHandler(cli.log_handler(stream))
+    try:
+        logger.warning("%s: 3 street ways cut", "a [b].osm")
+    finally:
+        logger.handlers.clear()
+    assert stream.getvalue() == "warning: a [b].osm: 3 street ways cut\n"
+
+
+def _step_output(monkeypatch, terminal: bool) -> str:
+    """What `_step` writes during two steps of 1.2 s and 1.3 s, on a terminal or not."""
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=terminal, width=100, log_path=False)
+    monkeypatch.setattr(cli, "err", console)
+    with cli._step("coverage plan") as progress:
+        progress("routing 2/4")
+        time.sleep(1.2)
+        progress("solving mclp for point (milp)")
+        time.sleep(1.3)
+    return buf.getvalue()
+
+
+def test_a_spinner_with_the_step_time_on_a_terminal_only(monkeypatch):
+    shown = _step_output(monkeypatch, terminal=True)
+    # The clock restarts with each step: the solve's own second, not the 2.5 s of both steps.
+    assert "solving mclp for point (milp)" in shown and "0:00:01" in shown
+    assert "0:00:02" not in shown
+    assert "2/4" in shown  # the bar's count while routing
+    plain = _step_output(monkeypatch, terminal=False)
+    lines = [ln.rstrip() for ln in plain.splitlines() if ln.strip()]
+    assert len(lines) == 2 and lines[0].endswith("routing") and "solving mclp" in lines[1]
+    assert "0:00:0" not in plain and "\x1b" not in plain
+
+
+@pytest.mark.realdata
+def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
+    res = runner.invoke(app, ["plan", str(small), "--add", "3"])
+    assert res.exit_code == 0, res.output
+    prop = pd.read_csv(tmp_path / "out" / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
+    assert len(prop) == 3
+    rows = [ln for ln in res.output.splitlines() if ln.startswith("│")]
+    for _, r in prop.iterrows():
+        # one table row per site: rank, name, workers it adds, sub-district, GCJ-02 lon,lat
+        (row,) = [ln for ln in rows if f" {r['name']} " in ln]
+        cells = [c.strip() for c in row.strip("│").split("│")]
+        assert cells == [
+            str(r["rank"]), r["name"], "Service point", f"{r['gain']:,.0f}", r["subdistrict"],
+            f"{r['gcj02_lon']:.6f},{r['gcj02_lat']:.6f}",
+        ]  # fmt: skip
+    workbook, html = tmp_path / "out" / "plan" / "plan.xlsx", tmp_path / "map_plan.html"
+    assert workbook.is_file() and html.is_file()
+    assert f"Next: open {html} and {workbook}" in res.output.splitlines()
+    assert ".py:" not in res.output
+
+
+@pytest.mark.realdata
+def test_network_prints_what_was_kept_and_what_was_left_out(small):
+    res = runner.invoke(app, ["network", str(small)], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    assert "{" not in res.output and ".py:" not in res.output
+    cells = {
+        c[0]: c[1]
+        for ln in res.output.splitlines()
+        if ln.startswith("│") and len(c := [x.strip() for x in ln.strip("│").split("│")]) == 2
+    }
+    summary = pipeline.walk_network(load_scenario(small)).summary()
+    assert cells["nodes"] == f"{summary['nodes']:,}"
+    assert cells["street segments"] == f"{summary['edges']:,}"
+    assert cells["component kept"].startswith("the largest of ")
+    dropped = summary["dropped_not_walkable"]
+    assert {"highway=motorway", "highway=trunk"} <= set(dropped)
+    for tag, n in dropped.items():
+        assert cells[f"not walkable: {tag}"] == f"{n:,}"
+    comp = summary["component"]
+    km = f"{comp['dropped_length_km']:,.1f}"
+    assert cells[f"off the largest component ({km} km)"] == f"{comp['dropped_edges']:,}"
+    clipped = summary["clipped_to_area"]["edges_dropped"]
+    assert cells["outside the study area + 500 m"] == f"{clipped:,}"

@@ -183,5 +183,9 @@ def clip(net: WalkNetwork, area: shapely.Geometry, margin_m: float = 0.0) -> Wal
     if not mask.any():
         raise NetworkError("the study area contains no street of the network (check CRS and area)")
     out = subset(net, mask)
-    out.report["clipped_to_area"] = {"margin_m": margin_m, "edges_kept": int(mask.sum())}
+    out.report["clipped_to_area"] = {
+        "margin_m": margin_m,
+        "edges_kept": int(mask.sum()),
+        "edges_dropped": int((~mask).sum()),
+    }
     return out

@@ -52,7 +52,8 @@ def test_clip(hand):
     area = shapely.box(hand.x0 - 1, hand.y0 - 1, hand.x0 + 201, hand.y0 + 101)
     small = network.clip(net, area)
     assert (small.n_nodes, small.n_edges) == (6, 7)
-    assert small.report["clipped_to_area"] == {"margin_m": 0.0, "edges_kept": 7}
+    # the grid's other 5 edges: the 3 × 3 grid has 3 × 2 horizontal and 3 × 2 vertical edges
+    assert small.report["clipped_to_area"] == {"margin_m": 0.0, "edges_kept": 7, "edges_dropped": 5}
     assert network.clip(net, area, margin_m=150) is net  # everything inside: unchanged
     with pytest.raises(NetworkError, match="contains no street"):
         network.clip(net, shapely.box(0, 0, 1, 1))

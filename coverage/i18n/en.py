@@ -154,7 +154,8 @@ WORDS: dict[str, str] = {
     "{bands} walking catchments (see the legend).",
     "report.proposed_tier": "Proposed {tier}",
     "report.sites": "Proposed sites (top {n})",
-    "report.sites_more": "{n} sites in all; the full list is in {path} (written by coverage plan).",
+    "report.sites_more": "{n} sites in all; the full list is in {path} in the results "
+    "folder (written by coverage plan).",
     "report.rank": "Rank",
     "report.street": "Nearest street",
     "report.coords_gcj02": "Amap coordinates (GCJ-02)",
@@ -169,7 +170,7 @@ WORDS: dict[str, str] = {
     "report.no_new_sites": "the existing facilities already meet the target; no new sites needed",
     "report.data": "Data notes",
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
-    "kept). Row-by-row reasons: {path} (written by coverage run).",
+    "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
     "report.no_problems": "Every input row was used; no data problems found.",
     "report.problems_head": "First {n} problems:",
     "report.file": "File",
@@ -202,6 +203,20 @@ WORDS: dict[str, str] = {
     "report.sep": ", ",
     "report.kpi_kind": "{kind} covered",
     "report.kpi_kind_sub": "{covered} of {total}; {far} not reachable on foot",
+    "report.conclusion": "Conclusion",
+    "report.c_overall": "Of {total} people, {covered} ({share}) can walk to at least one facility "
+    "within its walking standard; {uncovered} are not covered.",
+    "report.c_overall_all": "All {total} people ({share}) can walk to at least one facility within "
+    "its walking standard.",
+    "report.c_kind": "{kind}: {covered} of {total} covered ({share}); {uncovered} not covered.",
+    "report.c_far": "Of those, {far} are more than {snap} m from any street and cannot be reached "
+    "on foot.",
+    "report.c_gaps": "Weakest sub-districts: {items}.",
+    "report.c_gap_item": "{name} {share} ({uncovered} not covered)",
+    "report.c_plan": "Adding the {n} proposed sites would raise coverage from {before} to {after} "
+    "(+{points} points), covering {added} more people.",
+    "report.c_plan_gaps": "In the weakest sub-districts: {items}.",
+    "report.c_change": "{name} {before} → {after}",
     # --- Workbook sheet names, by sheet key (coverage.excel)
     "excel.sheet.summary": "Summary",
     "excel.sheet.plan_stages": "Plan stages",

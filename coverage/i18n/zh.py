@@ -150,7 +150,7 @@ WORDS: dict[str, str] = {
     "report.maps_caption_after": "规划后图中“{label}”为建议站点及其 {bands} 步行范围（见图例）。",
     "report.proposed_tier": "建议新增{tier}",
     "report.sites": "建议新增站点（前 {n} 处）",
-    "report.sites_more": "共 {n} 处，完整列表见 {path}（由 coverage plan 生成）。",
+    "report.sites_more": "共 {n} 处，完整列表见结果文件夹中的 {path}（由 coverage plan 生成）。",
     "report.rank": "序号",
     "report.street": "最近道路",
     "report.coords_gcj02": "高德坐标（GCJ-02）",
@@ -165,7 +165,7 @@ WORDS: dict[str, str] = {
     "report.no_new_sites": "现有设施已达到目标，无需新增站点",
     "report.data": "数据说明",
     "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {k} 条警告（数据已保留）；逐行原因见 "
-    "{path}（由 coverage run 生成）。",
+    "结果文件夹中的 {path}（由 coverage run 生成）。",
     "report.no_problems": "所有输入行均已使用，未发现数据问题。",
     "report.problems_head": "前 {n} 条问题：",
     "report.file": "文件",
@@ -196,6 +196,18 @@ WORDS: dict[str, str] = {
     "report.sep": "、",
     "report.kpi_kind": "{kind}步行覆盖",
     "report.kpi_kind_sub": "覆盖 {covered} / {total} 人；步行不可达 {far} 人",
+    "report.conclusion": "结论",
+    "report.c_overall": "共 {total} 人中，{covered} 人（{share}）在步行标准时间内可到达至少一处服务设施，"
+    "{uncovered} 人尚未覆盖。",
+    "report.c_overall_all": "全部 {total} 人（{share}）均在步行标准时间内可到达至少一处服务设施。",
+    "report.c_kind": "{kind}：{covered} / {total} 人已覆盖（{share}），{uncovered} 人未覆盖。",
+    "report.c_far": "其中 {far} 人距最近道路超过 {snap} 米，无法步行到达。",
+    "report.c_gaps": "覆盖最薄弱的街道：{items}。",
+    "report.c_gap_item": "{name} {share}（{uncovered} 人未覆盖）",
+    "report.c_plan": "新增 {n} 处建议站点后，覆盖率将由 {before} 提高到 {after}（提高 {points} "
+    "个百分点），多覆盖 {added} 人。",
+    "report.c_plan_gaps": "薄弱街道的变化：{items}。",
+    "report.c_change": "{name} {before} → {after}",
     # --- Workbook sheet names, by sheet key (coverage.excel)
     "excel.sheet.summary": "汇总",
     "excel.sheet.plan_stages": "规划阶段",

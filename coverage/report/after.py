@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from coverage.pipeline import Run
     from coverage.planning import PlanRun
 
-__all__ = ["AfterPlan", "after_plan", "proposed_label"]
+__all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
+
+#: Summary key of the demand outside every sub-district (:func:`coverage.analysis.summarize`).
+OUTSIDE = "(outside)"
 
 
 def proposed_label(tier: str, lang: str) -> str:
@@ -99,3 +102,14 @@ def _proposed_catchments(
     )
     tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
     return gpd.GeoDataFrame(tc, geometry="geometry", crs=4326), bands
+
+
+def subdistrict_after(run: Run, after: AfterPlan) -> pd.Series:
+    """Share covered after the plan per sub-district (summary keys; empty without them)."""
+    dem = run.coverage.demand
+    if "subdistrict" not in dem:
+        return pd.Series(dtype=float)
+    names = dem["subdistrict"].fillna("").astype(str).replace("", OUTSIDE).to_numpy()
+    w = dem["weight"].to_numpy(dtype=float)
+    got = pd.Series(np.where(after.covered, w, 0.0)).groupby(names).sum()
+    return got / pd.Series(w).groupby(names).sum()

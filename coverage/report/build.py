@@ -24,6 +24,7 @@ from coverage import io as cio
 from coverage.i18n import check_lang, t
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
+from coverage.report.conclusion import conclusion
 from coverage.report.pieces import CSS
 from coverage.report.pieces import esc as _e
 
@@ -81,7 +82,9 @@ def _header(run: Run, title: str, lang: str, today: dt.date | None) -> list[str]
     s = run.scenario
     subtitle = t(lang, "report.subtitle", minutes=f"{s.walk_model().threshold_min:g}")
     date = (today or dt.date.today()).isoformat()
-    meta = t(lang, "report.meta", date=date, name=s.name, source=s.source or "–")
+    # The file's name only: the page is handed over, the planner's folders stay private.
+    source = Path(s.source).name if s.source else "–"
+    meta = t(lang, "report.meta", date=date, name=s.name, source=source)
     return [
         "<header>",
         f"<h1>{_e(title)}</h1>",
@@ -200,10 +203,11 @@ def build_report(
     if plan is not None:
         progress("adding the proposed sites")
         after = after_plan(run, plan, lang=lang)
-    parts = _header(run, title, lang, today)
-    parts.append(
-        f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{sections.kpi_cards(run, after, lang)}</section>"
-    )
+    # Page 1 on paper: the conclusion and the key figures, nothing else.
+    parts = ['<div class="summary">', *_header(run, title, lang, today)]
+    parts.append(conclusion(run, after, lang))
+    cards = sections.kpi_cards(run, after, lang)
+    parts.append(f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{cards}</section></div>")
     subs = sections.subdistrict_table(run, after, lang)
     if subs:
         parts.append(f"<section><h2>{_e(t(lang, 'report.subdistricts'))}</h2>{subs}</section>")

@@ -7,15 +7,29 @@ template engine ever sees input text.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from coverage.i18n import t
 
-__all__ = ["CSS", "bar", "card", "esc", "num", "pct", "points", "radius", "table", "td"]
+__all__ = [
+    "CSS",
+    "bar",
+    "card",
+    "esc",
+    "local_dirs",
+    "num",
+    "pct",
+    "points",
+    "radius",
+    "table",
+    "td",
+    "without_dirs",
+]
 
 #: The page's style sheet (``report.css``, shipped with the package), inlined in ``<style>``.
 CSS = "\n" + resources.files("coverage.report").joinpath("report.css").read_text(encoding="utf-8")
@@ -61,10 +75,17 @@ def bar(share: float, color: str = "#aed6f1") -> str:
 
 
 def table(head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> str:
-    """HTML table; ``head`` is (label, numeric) pairs, ``rows`` hold ready-made cells."""
+    """HTML table; ``head`` is (label, numeric) pairs, ``rows`` hold ready-made cells.
+
+    The wrapper keeps the table in one piece on paper and lets it scroll sideways on a phone
+    (``report.css``).
+    """
     th = "".join(f'<th class="n">{esc(h)}</th>' if n else f"<th>{esc(h)}</th>" for h, n in head)
     body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    return (
+        f'<div class="tablewrap"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody>'
+        "</table></div>"
+    )
 
 
 def td(value: Any, numeric: bool = False) -> str:
@@ -81,3 +102,25 @@ def card(value: str, label: str, sub: str = "", kind: str = "") -> str:
         f'<div class="{cls}"><div class="{v}">{esc(value)}</div><div class="l">{esc(label)}</div>'
         f'<div class="s">{esc(sub)}</div></div>'
     )
+
+
+def local_dirs(*folders: Path | None) -> list[Path]:
+    """``folders`` as written and resolved, deepest first: what :func:`without_dirs` drops."""
+    out: set[Path] = set()
+    for f in folders:
+        if f is not None and str(f) not in ("", ".", "/"):
+            out |= {f, f.resolve()}
+    return sorted(out, key=lambda d: -len(str(d)))
+
+
+def without_dirs(text: str, dirs: Iterable[Path]) -> str:
+    """``text`` with the local folders ``dirs`` taken out of any path in it.
+
+    The page is handed over: ``/home/me/project/data/sites.csv`` in a note becomes
+    ``sites.csv`` when ``/home/me/project/data`` is one of ``dirs``.
+    """
+    for d in dirs:
+        for form in {str(d), d.as_posix()}:
+            for sep in ("/", "\\"):
+                text = text.replace(form.rstrip("/\\") + sep, "")
+    return text

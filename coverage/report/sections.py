@@ -16,16 +16,18 @@ import pandas as pd
 from coverage import analysis, maps, vocab
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
-from coverage.report.after import AfterPlan
+from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
 from coverage.report.pieces import esc as _e
+from coverage.report.pieces import local_dirs as _dirs
 from coverage.report.pieces import num as _num
 from coverage.report.pieces import pct as _pct
 from coverage.report.pieces import points as _points
 from coverage.report.pieces import radius as _radius
 from coverage.report.pieces import table as _table
 from coverage.report.pieces import td as _td
+from coverage.report.pieces import without_dirs as _without_dirs
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
@@ -133,11 +135,7 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
         return ""
     sub["uncovered"] = sub["weight"] - sub["covered_weight"]
     if after is not None and after.k and "subdistrict" in cov.demand:
-        names = cov.demand["subdistrict"].fillna("").astype(str).replace("", "(outside)")
-        w = cov.demand["weight"].to_numpy(dtype=float)
-        got = pd.Series(np.where(after.covered, w, 0.0)).groupby(names.to_numpy()).sum()
-        tot = pd.Series(w).groupby(names.to_numpy()).sum()
-        sub["after"] = sub["key"].map(got / tot)
+        sub["after"] = sub["key"].map(subdistrict_after(run, after))
     # Worst first: lowest share, then most people left out.
     sub = sub.sort_values(["share", "uncovered"], ascending=[True, False])
     head = [
@@ -151,7 +149,7 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
         head.append((t(lang, "report.after_share"), True))
     rows = []
     for _, r in sub.iterrows():
-        name = t(lang, "report.outside") if r["key"] == "(outside)" else r["key"]
+        name = t(lang, "report.outside") if r["key"] == OUTSIDE else r["key"]
         cells = [
             _td(name),
             _td(_num(r["weight"]), True),
@@ -237,8 +235,9 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
         rows.append(cells)
     out = _table(head, rows)
     if after.k > TOP_SITES:
-        path = run.scenario.output_dir / "plan" / "proposed_sites.csv"
-        out += f'<p class="small">{_e(t(lang, "report.sites_more", n=after.k, path=path))}</p>'
+        # File names only: the page is handed over, the planner's folders stay private.
+        more = t(lang, "report.sites_more", n=after.k, path="proposed_sites.csv")
+        out += f'<p class="small">{_e(more)}</p>'
     return out
 
 
@@ -247,10 +246,10 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     probs = run.layers.problems
     skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
     kept = sum(p.action != "skipped" for p in probs)
-    items = [_e(n) for n in run.layers.notes] + [_e(n) for n in extra]
+    dirs = _local_dirs(run)
+    items = [_e(_without_dirs(n, dirs)) for n in (*run.layers.notes, *extra)]
     if probs:
-        path = run.scenario.output_dir / "problems.csv"
-        items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path=path)))
+        items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path="problems.csv")))
     else:
         items.append(_e(t(lang, "report.no_problems")))
     out = '<ul class="note">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
@@ -263,7 +262,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
                 _td(Path(p.path).name),
                 _td("" if p.row is None else p.row, True),
                 _td(p.field or ""),
-                _td(p.message),
+                _td(_without_dirs(p.message, dirs)),
                 _td(catalogue(lang).get(f"report.action_{p.action}", p.action)),
             ]
             for p in shown
@@ -271,6 +270,17 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
         out += f'<p class="small">{_e(t(lang, "report.problems_head", n=len(shown)))}</p>'
         out += _table(head, rows)
     return out
+
+
+def _local_dirs(run: Run) -> list[Path]:
+    """The planner's folders: the scenario's, the results' and the network file's."""
+    s = run.scenario
+    net = run.network.summary().get("source")
+    return _dirs(
+        None if s.source is None else Path(s.source).parent,
+        s.output_dir,
+        Path(net).parent if isinstance(net, str | Path) and net else None,
+    )
 
 
 def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:

@@ -198,7 +198,7 @@ def build_report(
     """
     check_lang(lang)
     s = run.scenario
-    title = s.title or s.name
+    title = s.display_title(lang)
     after = None
     if plan is not None:
         progress("adding the proposed sites")

@@ -23,6 +23,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "data" / "wuhan" / "scenario.toml"
+# The whole-city network for the unclipped part: the sample ships only its own street clip.
+CITY_NETWORK = ROOT.parent / "shared" / "data" / "wuhan_streets_osm.parquet"
 
 warnings.filterwarnings("ignore", category=UserWarning)
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -92,7 +94,11 @@ def memory(fn: Callable[[], Any]) -> Memory:
 
 
 def load_sample(clip: bool = True):
-    """The sample scenario, its network (clipped as the pipeline does) and validated layers."""
+    """The sample scenario, its network (clipped as the pipeline does) and validated layers.
+
+    With ``clip=False`` the network is the whole city (:data:`CITY_NETWORK`), unclipped, and no
+    layers are read.
+    """
     from coverage import network, pipeline
 
     s = pipeline.load_scenario(SCENARIO)
@@ -101,8 +107,12 @@ def load_sample(clip: bool = True):
     if clip:
         net = pipeline.load_network(s, area)
     else:
+        if not CITY_NETWORK.exists():
+            raise SystemExit(
+                f"whole-city network not found: {CITY_NETWORK} (see benchmarks/README.md)"
+            )
         net = network.load(
-            s.input_path(s.network.path),
+            CITY_NETWORK,
             speed_kmh=s.walk.speed_kmh,
             steps_penalty=s.walk.steps_penalty,
             component=s.network.component,

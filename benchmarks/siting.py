@@ -5,7 +5,7 @@ scenario's facilities (role ``existing``) + its candidate file + a 100 m node gr
 (``planning.grid_candidates``); cost = ``planning.site_times`` within 15 min.
 
 Full size: ours only (spopt builds a dense PuLP model term by term, see RESULTS.md). With the
-190 existing facilities for the issue's k = 300, and without them (sites = candidate file + grid
+existing facilities (190 in the sample) for the issue's k = 300, and without them (sites = candidate file + grid
 only) for k = 300 and binding k (default 10, 25, 50): greedy (+ swap local search) and MILP
 (HiGHS, 300 s limit, mip_rel_gap 0.5 %), plus LSCP to the largest achievable share.
 
@@ -167,7 +167,7 @@ def full_size(cost, w, role, args) -> None:
     )
     rows = []
     # (label, matrix, existing, excluded, k, MILP repeats)
-    runs = [(f"existing=190, k={args.k}", cost, existing, excluded, args.k, 2)]
+    runs = [(f"existing={len(existing)}, k={args.k}", cost, existing, excluded, args.k, 2)]
     runs += [(f"no existing, k={args.k}", cc, None, ex_c, args.k, 2)]
     runs += [(f"no existing, k={k}", cc, None, ex_c, k, 1) for k in args.ks]
     for label, c, ex, exc, k, rep in runs:

@@ -1,4 +1,16 @@
 var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+// Geometries come packed (coverage.maps.geometry.pack_geometry): each position list is
+// [x0,y0,dx1,dy1,...] in 1/scale degrees; restore GeoJSON coordinates before drawing.
+var DEPTH={Point:0,MultiPoint:1,LineString:1,MultiLineString:2,Polygon:2,MultiPolygon:3};
+function unpack(a,d,k){if(d>1){return a.map(function(p){return unpack(p,d-1,k);});}
+var out=[],x=0,y=0;for(var i=0;i+1<a.length;i+=2){x+=a[i];y+=a[i+1];out.push([x/k,y/k]);}
+return d?out:out[0];}
+function unpackGeom(g,k){if(!g){return;}if(g.geometries){g.geometries.forEach(function(h){
+unpackGeom(h,k);});}else if(g.c){g.coordinates=unpack(g.c,DEPTH[g.type],k);delete g.c;}}
+function unpackFC(fc){if(fc&&fc.scale){fc.features.forEach(function(f){
+unpackGeom(f.geometry,fc.scale);});delete fc.scale;}return fc;}
+Object.keys(M.catchments).forEach(function(k){unpackFC(M.catchments[k]);});
+M.overlays.forEach(function(s){if(s.kind==='geojson'){unpackFC(s.data);}});
 function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
 if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
 function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){

@@ -81,7 +81,9 @@ mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
 mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
 M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
 reg.layers[s.key]=g;if(!s.fixed){over[label(s.key)]=g;}});
-L.control.layers(base,over,{collapsed:false,position:'topright',autoZIndex:true}).addTo(map);
+// Small screens (see map.css) get the layer control folded into its button.
+var small=window.matchMedia('(max-width: 900px), (max-height: 560px)').matches;
+L.control.layers(base,over,{collapsed:small,position:'topright',autoZIndex:true}).addTo(map);
 L.control.scale({imperial:false,metric:true}).addTo(map);
 // Street names on hover: the streets sit under interactive layers (boundaries), so they are
 // found from the pointer rather than from Leaflet's own hit test.
@@ -95,7 +97,13 @@ tip.setLatLng(map.layerPointToLatLng(p)).setContent(el('div','',hit));if(!map.ha
 else if(tip&&map.hasLayer(tip)){map.removeLayer(tip);}});});}
 // Panels go before the map's container, where the page's own markup would be.
 var box=map.getContainer();
-function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);}
+function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);
+// A panel's heading folds it away (and back), for a phone whose map is hidden behind it.
+var h=e.querySelector('h4');if(h){h.setAttribute('role','button');h.tabIndex=0;
+var flip=function(){var c=e.classList.toggle('cov-closed');h.setAttribute('aria-expanded',String(!c));};
+h.setAttribute('aria-expanded','true');L.DomEvent.disableClickPropagation(e);
+h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
+if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
 panel(el('div','',M.title),'cov-title');
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));

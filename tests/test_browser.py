@@ -227,7 +227,8 @@ def background_point(driver) -> tuple[int, int]:
         const b = r.layers.subdistricts.getBounds();
         const nw = m.latLngToContainerPoint(b.getNorthWest());
         const se = m.latLngToContainerPoint(b.getSouthEast());
-        const ys = [0.5, 0.4, 0.6, 0.3, 0.7].map(f => Math.round(nw.y + f * (se.y - nw.y)));
+        const ys = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9].map(
+          f => Math.round(nw.y + f * (se.y - nw.y)));
         const xs = [Math.round(nw.x / 2), Math.round((se.x + box.width) / 2)];
         for (const y of ys) for (const x of xs) {
           if (x > 2 && x < nw.x - 2 || x > se.x + 2 && x < box.width - 2) {

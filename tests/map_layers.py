@@ -7,14 +7,13 @@ coverage class, two sub-districts, two proposed sites, a study area and a few KP
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from map_payload import payload
 from pyproj import Geod
 
 LON0, LAT0 = 106.55, 29.57  # Chongqing, Jiangbei: inside the GCJ-02 box
@@ -108,9 +107,7 @@ def render_page(m: folium.Map) -> str:
 
 def meta_field(page: str, field: str) -> Any:
     """A field of the JSON payload (``coverageMeta``) the page draws everything from."""
-    match = re.search(r"^var coverageMeta=(.*);$", page, re.M)
-    assert match, "no registry script"
-    return json.loads(match.group(1))[field]
+    return payload(page)[field]
 
 
 def overlay_specs(page: str) -> dict[str, dict[str, Any]]:

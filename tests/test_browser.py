@@ -10,6 +10,7 @@ go to ``test-artifacts/browser/`` at the repository root.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -17,10 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
-from browser_helpers import chromium, click_marker, is_network_failure, wait_for
+import shapely
+import shapely.geometry
+from browser_helpers import WINDOW, chromium, click_marker, is_network_failure, wait_for
 from conftest import copy_small_scenario
+from map_payload import payload
 
 from coverage import pipeline
 from coverage.datum import from_wgs84
@@ -222,7 +227,8 @@ def background_point(driver) -> tuple[int, int]:
         const b = r.layers.subdistricts.getBounds();
         const nw = m.latLngToContainerPoint(b.getNorthWest());
         const se = m.latLngToContainerPoint(b.getSouthEast());
-        const ys = [0.5, 0.4, 0.6, 0.3, 0.7].map(f => Math.round(nw.y + f * (se.y - nw.y)));
+        const ys = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9].map(
+          f => Math.round(nw.y + f * (se.y - nw.y)));
         const xs = [Math.round(nw.x / 2), Math.round((se.x + box.width) / 2)];
         for (const y of ys) for (const x of xs) {
           if (x > 2 && x < nw.x - 2 || x > se.x + 2 && x < box.width - 2) {
@@ -516,3 +522,125 @@ def test_proposed_sites_open_their_popup(browser, maps):
     )
     assert "建议新增站点" in text and "排序" in text and "1" in text
     assert page_errors(browser) == []
+
+
+# --- layouts: laptop and phone --------------------------------------------------------------
+
+SIZES = ((1600, 1000), (1366, 768), (390, 844))
+PANELS = {
+    "title": "#cov-title",
+    "kpi": "#cov-kpi",
+    "legend": "#cov-legend",
+    "layers": ".leaflet-control-layers",
+    "zoom": ".leaflet-control-zoom",
+    "scale": ".leaflet-control-scale",
+}
+# The sample's own title: long enough to wrap on a phone.
+LONG_TITLE = "武汉市江汉区职工服务阵地 15 分钟步行覆盖（示例）"
+
+
+def set_viewport(driver, width: int, height: int) -> None:
+    """The page's viewport exactly ``width`` × ``height`` CSS pixels.
+
+    The window is sized first; Chromium keeps windows at least 500 px wide, so the viewport
+    itself is set through the DevTools protocol (what a phone's screen would be)."""
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.set_window_size(max(width, 500), height)
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+def panel_boxes(driver) -> dict[str, Any]:
+    """Bounding boxes ``[left, top, right, bottom]`` of the panels and controls, the viewport."""
+    return js(
+        driver,
+        """const out = {boxes: {}, view: [innerWidth, innerHeight]};
+        for (const [k, s] of Object.entries(arguments[0])) {
+          const e = document.querySelector(s);
+          if (!e) continue;
+          const r = e.getBoundingClientRect(), st = getComputedStyle(e);
+          out.boxes[k] = {box: [r.left, r.top, r.right, r.bottom],
+                          shown: st.display !== 'none' && st.visibility !== 'hidden'
+                                 && Number(st.opacity) > 0};
+        }
+        out.collapsed = !document.querySelector('.leaflet-control-layers-expanded');
+        return out;""",
+        PANELS,
+    )
+
+
+def overlaps(a: list[float], b: list[float]) -> bool:
+    """Two boxes share an area (touching edges do not count)."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_overlaps_helper():
+    assert overlaps([0, 0, 10, 10], [9, 9, 20, 20])
+    assert not overlaps([0, 0, 10, 10], [10, 0, 20, 10])  # side by side
+    assert not overlaps([0, 0, 10, 10], [0, 11, 10, 20])  # one above the other
+    assert overlaps([0, 0, 100, 10], [40, -5, 60, 30])  # crossing, no corner inside
+
+
+@pytest.mark.parametrize("name", ["zh", "en", "plan"])
+def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
+    try:
+        for width, height in SIZES:
+            set_viewport(browser, width, height)
+            open_map(browser, maps.paths[name])
+            if name == "zh":
+                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip
+            state = panel_boxes(browser)
+            size = f"{width}x{height}"
+            screenshot_dir = ARTIFACTS.parent / "layout"
+            screenshot_dir.mkdir(parents=True, exist_ok=True)
+            assert browser.save_screenshot(str(screenshot_dir / f"{name}_{size}.png"))
+            boxes = state["boxes"]
+            assert state["view"] == [width, height]
+            assert set(boxes) == set(PANELS), (size, sorted(boxes))
+            x0, y0, x1, y1 = boxes["title"]["box"]
+            assert boxes["title"]["shown"] and 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+            for a, b in itertools.combinations(PANELS, 2):
+                assert not overlaps(boxes[a]["box"], boxes[b]["box"]), (size, a, b, boxes)
+            # The layer control folds into its button on a phone, and stays open on laptops.
+            assert state["collapsed"] == (width < 600), size
+            if width < 600:
+                # The KPI panel and legend are readable (>= 11 px) and fold from their heading.
+                px = js(browser, "return parseFloat(getComputedStyle(document.querySelector('#cov-kpi td')).fontSize);")  # fmt: skip
+                assert px >= 11
+                click_marker(browser, "#cov-kpi h4")
+                folded = panel_boxes(browser)["boxes"]["kpi"]["box"]
+                assert folded[3] - folded[1] < 40 < boxes["kpi"]["box"][3] - boxes["kpi"]["box"][1]
+                click_marker(browser, "#cov-kpi h4")
+                assert panel_boxes(browser)["boxes"]["kpi"]["box"] == boxes["kpi"]["box"]
+            assert page_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)
+
+
+def test_page_unpacks_geometries_like_the_reference_decoder(browser, maps):
+    # The payload's polygons travel packed; the page's decoder (map.js) must give the same
+    # GeoJSON as the plain decoder of tests/map_payload.py, before anything is drawn.
+    open_map(browser, maps.paths["zh"])
+    want = payload(maps.paths["zh"].read_text(encoding="utf-8"))
+    got = js(browser, "return {catchments: window.coverageMap.catchments};")
+    assert got["catchments"] == want["catchments"]
+    assert all(len(fc["features"]) for fc in want["catchments"].values())
+    # What Leaflet drew for the sub-districts, read back to 6 decimals.
+    drawn = js(
+        browser,
+        """const out = [];
+        window.coverageMap.layers.subdistricts.eachLayer(l => out.push(l.toGeoJSON(6)));
+        return out;""",
+    )
+    subs = drawn[0]["features"]
+    ref = next(o for o in want["overlays"] if o["key"] == "subdistricts")["data"]["features"]
+    assert len(subs) == len(ref)
+    for a, b in zip(subs, ref, strict=True):
+        assert np.abs(_xy(a["geometry"]) - _xy(b["geometry"])).max() < 1e-6
+
+
+def _xy(gj: dict[str, Any]) -> np.ndarray:
+    return np.asarray(shapely.get_coordinates(shapely.geometry.shape(gj)))

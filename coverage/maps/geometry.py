@@ -13,13 +13,30 @@ from shapely.geometry import mapping
 
 from coverage.datum import from_wgs84
 
-__all__ = ["area_geometry", "draw_geoms", "feature_collection", "fit", "wgs84"]
+__all__ = [
+    "SCALE",
+    "area_geometry",
+    "draw_geoms",
+    "feature_collection",
+    "fit",
+    "pack_geometry",
+    "wgs84",
+]
 
 #: Degrees: catchment and boundary polygons are simplified by about 1 m and rounded to 5
 #: decimals (about 1 m) before embedding, which roughly halves the HTML without visible change.
 _SIMPLIFY_DEG = 1e-5
 _DECIMALS = 5
 _M_PER_DEG = 111_320.0  # metres per degree of latitude (of longitude at the equator)
+
+#: Coordinates travel to the page as whole multiples of ``1 / SCALE`` degrees (the rounding
+#: above), each position list as ``[x0, y0, dx1, dy1, …]``: the first position, then steps
+#: from the one before. Neighbouring vertices are metres apart, so most steps are 1–3 digits
+#: instead of a 9-digit coordinate: the map's polygons take a third of the space.
+SCALE = 10**_DECIMALS
+# Nesting of a geometry's ``coordinates`` above its position lists (a Point is one position).
+_DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2}
+_DEPTH["MultiPolygon"] = 3
 
 
 def wgs84(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
@@ -72,14 +89,41 @@ def draw_geoms(geoms: Any, datum: str, *, simplify: bool | float = False) -> np.
     return out
 
 
+def _pack(coords: Any, depth: int) -> list[Any]:
+    if depth > 1:
+        return [_pack(part, depth - 1) for part in coords]
+    xy = np.rint(np.asarray(coords, dtype=float).reshape(-1, 2) * SCALE).astype(np.int64)
+    xy[1:] -= xy[:-1].copy()  # steps from the previous position
+    packed: list[Any] = xy.ravel().tolist()
+    return packed
+
+
+def pack_geometry(geom: shapely.Geometry) -> dict[str, Any]:
+    """A geometry as packed GeoJSON: ``coordinates`` replaced by integer steps in ``c``.
+
+    Every position list becomes ``[x0, y0, dx1, dy1, …]`` in units of ``1 / SCALE`` degrees
+    (see :data:`SCALE`); the nesting above it is GeoJSON's. ``map.js`` (``unpack``) restores
+    ``coordinates`` before anything is drawn.
+    """
+    gj = mapping(geom)
+    if gj["type"] == "GeometryCollection":
+        return {"type": gj["type"], "geometries": [pack_geometry(g) for g in geom.geoms]}
+    return {"type": gj["type"], "c": _pack(gj["coordinates"], _DEPTH[gj["type"]])}
+
+
 def feature_collection(
     geoms: Sequence[Any] | np.ndarray, props: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of ``geoms`` with ``props``; missing or empty ones skipped."""
+    """A FeatureCollection of ``geoms`` with ``props``; missing or empty ones skipped.
+
+    Geometries are packed (:func:`pack_geometry`); ``scale`` (a foreign member) says so, and
+    by how much, to the page's decoder.
+    """
     return {
         "type": "FeatureCollection",
+        "scale": SCALE,
         "features": [
-            {"type": "Feature", "properties": p, "geometry": mapping(g)}
+            {"type": "Feature", "properties": p, "geometry": pack_geometry(g)}
             for g, p in zip(geoms, props, strict=True)
             if g is not None and not g.is_empty
         ],

@@ -65,7 +65,9 @@ def test_layers_named_in_both_languages(data, lang, expected):
     assert counts["demand_uncovered"] == int((~demand.covered).sum())
     assert counts["demand_cross"] == int((demand.n_reach >= 2).sum())
     assert counts["facilities_point"] == 2
-    assert "L.control.layers" in page and "collapsed:false" in page
+    # Folded into its button on small screens (map.css's phone layout), open on laptops.
+    assert "L.control.layers" in page and "collapsed:small" in page
+    assert "matchMedia('(max-width: 900px), (max-height: 560px)')" in page
     assert "window.coverageMap" in page
     # The other language's labels do not leak in.
     other = "Service centre (1)" if lang == "zh" else "服务中心（1处）"

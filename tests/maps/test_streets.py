@@ -155,4 +155,4 @@ def test_sample_map_size(tmp_path):
     html = run.files["map"]
     size = html.stat().st_size
     print(f"\nsample map {html.name}: {size / 1e6:.2f} MB")
-    assert size <= 6e6  # a generous guard; the target is ≤ 3 MB
+    assert size <= 3e6  # issue #13: at most 3 MB (1.95 MB with packed outlines, 2026-12-04)

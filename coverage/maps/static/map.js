@@ -1,4 +1,16 @@
 var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+// Geometries come packed (coverage.maps.geometry.pack_geometry): each position list is
+// [x0,y0,dx1,dy1,...] in 1/scale degrees; restore GeoJSON coordinates before drawing.
+var DEPTH={Point:0,MultiPoint:1,LineString:1,MultiLineString:2,Polygon:2,MultiPolygon:3};
+function unpack(a,d,k){if(d>1){return a.map(function(p){return unpack(p,d-1,k);});}
+var out=[],x=0,y=0;for(var i=0;i+1<a.length;i+=2){x+=a[i];y+=a[i+1];out.push([x/k,y/k]);}
+return d?out:out[0];}
+function unpackGeom(g,k){if(!g){return;}if(g.geometries){g.geometries.forEach(function(h){
+unpackGeom(h,k);});}else if(g.c){g.coordinates=unpack(g.c,DEPTH[g.type],k);delete g.c;}}
+function unpackFC(fc){if(fc&&fc.scale){fc.features.forEach(function(f){
+unpackGeom(f.geometry,fc.scale);});delete fc.scale;}return fc;}
+Object.keys(M.catchments).forEach(function(k){unpackFC(M.catchments[k]);});
+M.overlays.forEach(function(s){if(s.kind==='geojson'){unpackFC(s.data);}});
 function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
 if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
 function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){
@@ -69,7 +81,9 @@ mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
 mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
 M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
 reg.layers[s.key]=g;if(!s.fixed){over[label(s.key)]=g;}});
-L.control.layers(base,over,{collapsed:false,position:'topright',autoZIndex:true}).addTo(map);
+// Small screens (see map.css) get the layer control folded into its button.
+var small=window.matchMedia('(max-width: 900px), (max-height: 560px)').matches;
+L.control.layers(base,over,{collapsed:small,position:'topright',autoZIndex:true}).addTo(map);
 L.control.scale({imperial:false,metric:true}).addTo(map);
 // Street names on hover: the streets sit under interactive layers (boundaries), so they are
 // found from the pointer rather than from Leaflet's own hit test.
@@ -83,7 +97,13 @@ tip.setLatLng(map.layerPointToLatLng(p)).setContent(el('div','',hit));if(!map.ha
 else if(tip&&map.hasLayer(tip)){map.removeLayer(tip);}});});}
 // Panels go before the map's container, where the page's own markup would be.
 var box=map.getContainer();
-function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);}
+function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);
+// A panel's heading folds it away (and back), for a phone whose map is hidden behind it.
+var h=e.querySelector('h4');if(h){h.setAttribute('role','button');h.tabIndex=0;
+var flip=function(){var c=e.classList.toggle('cov-closed');h.setAttribute('aria-expanded',String(!c));};
+h.setAttribute('aria-expanded','true');L.DomEvent.disableClickPropagation(e);
+h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
+if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
 panel(el('div','',M.title),'cov-title');
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));

@@ -20,7 +20,7 @@ from pyproj import CRS
 from coverage import settings
 from coverage.errors import NetworkError
 from coverage.network.graph import WalkNetwork, largest_component
-from coverage.network.walkable import _first_tag, _truthy, _walkable_mask
+from coverage.network.walkable import _first_tag, _map_distinct, _truthy, _walkable_mask
 
 __all__ = ["from_edges", "read_edge_table"]
 
@@ -76,7 +76,9 @@ def from_edges(
         dropped["self-loops"] = n_loops
 
     highway = (
-        edges["highway"].map(_first_tag) if "highway" in edges else pd.Series("", index=edges.index)
+        _map_distinct(edges["highway"], _first_tag)
+        if "highway" in edges
+        else pd.Series("", index=edges.index)
     )
     edges, oneway = _one_way_for_walkers(edges, highway)
     has_twin, drop_twin = _reciprocal_rows(edges)
@@ -143,17 +145,19 @@ def _one_way_for_walkers(
     """
     pedestrian = highway.isin(settings.pedestrian_highways).to_numpy()
     oneway = (
-        edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)
+        _map_distinct(edges["oneway"], _truthy).to_numpy(bool)
+        if "oneway" in edges
+        else np.zeros(len(edges), bool)
     )
     # oneway=-1 / reverse (raw OSM tags in an edge table): one-way AGAINST the drawing direction.
     backward = (
-        edges["oneway"].map(_first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
+        _map_distinct(edges["oneway"], _first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
         if "oneway" in edges
         else np.zeros(len(edges), bool)
     )
     oneway = oneway | backward
     if "oneway:foot" in edges:
-        foot_ow = edges["oneway:foot"].map(_first_tag).str.lower()
+        foot_ow = _map_distinct(edges["oneway:foot"], _first_tag).str.lower()
         foot_back = foot_ow.isin(["-1", "reverse"]).to_numpy()
         given = foot_ow.isin(["yes", "no"]).to_numpy() | foot_back
         oneway = np.where(given, foot_ow.eq("yes").to_numpy() | foot_back, oneway & pedestrian)
@@ -179,16 +183,27 @@ def _reciprocal_rows(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     direction, so the two rows of one street get different keys when a one-way road also
     joins u to v (u→v: road 0, street 1; v→u: street 0).
     """
-    pair = pd.DataFrame({"u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()})
-    pair["L"] = edges.geometry.length.round(1).to_numpy()
+    u = edges["u"].to_numpy()
+    v = edges["v"].to_numpy()
+    length = edges.geometry.length.round(1).to_numpy()
     mid = shapely.line_interpolate_point(edges.geometry.values, 0.5, normalized=True)
-    pair["mx"] = shapely.get_x(mid).round(1)
-    pair["my"] = shapely.get_y(mid).round(1)
-    cols = ["u", "v", "L", "mx", "my"]
-    fwd = pd.MultiIndex.from_frame(pair[cols])
-    bwd = pd.MultiIndex.from_frame(pair[["v", "u", "L", "mx", "my"]].set_axis(cols, axis=1))
-    has_twin = bwd.isin(fwd)
-    drop_twin = has_twin & (pair["u"].to_numpy() > pair["v"].to_numpy())
+    mx = shapely.get_x(mid).round(1)
+    my = shapely.get_y(mid).round(1)
+    # Rows (u,v,L,m) and (v,u,L,m) share the unordered key ({u,v},L,m) and differ in direction:
+    # sort by the key, then a row has a twin when its group holds a row of the other direction.
+    lo, hi, forward = np.minimum(u, v), np.maximum(u, v), u < v
+    order = np.lexsort((my, mx, length, hi, lo))
+    k = (lo[order], hi[order], length[order], mx[order], my[order])
+    start = np.ones(len(order), dtype=bool)
+    start[1:] = np.logical_or.reduce([a[1:] != a[:-1] for a in k]) if len(order) else start[1:]
+    group = np.cumsum(start) - 1
+    n_fwd = np.bincount(group, weights=forward[order], minlength=group[-1] + 1 if len(group) else 0)
+    n_all = np.bincount(group, minlength=len(n_fwd))
+    f = forward[order]
+    twin_sorted = np.where(f, n_all[group] > n_fwd[group], n_fwd[group] > 0)
+    has_twin = np.empty(len(order), dtype=bool)
+    has_twin[order] = twin_sorted
+    drop_twin = has_twin & (u > v)
     return has_twin, drop_twin
 
 
@@ -224,7 +239,7 @@ def _network(
         crs=edges.crs,
     )
     if "name" in edges:
-        out["name"] = edges["name"].map(_first_tag).to_numpy()
+        out["name"] = _map_distinct(edges["name"], _first_tag).to_numpy()
     return WalkNetwork(
         out, node_ids, pos["x"].to_numpy(float), pos["y"].to_numpy(float), speed, {"source": source}
     )

@@ -8,7 +8,6 @@ every geometry from ``u`` to ``v`` and keeps one connected component.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -185,26 +184,39 @@ def _reciprocal_rows(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
     u = edges["u"].to_numpy()
     v = edges["v"].to_numpy()
-    length = edges.geometry.length.round(1).to_numpy()
-    mid = shapely.line_interpolate_point(edges.geometry.values, 0.5, normalized=True)
-    mx = shapely.get_x(mid).round(1)
-    my = shapely.get_y(mid).round(1)
-    # Rows (u,v,L,m) and (v,u,L,m) share the unordered key ({u,v},L,m) and differ in direction:
-    # sort by the key, then a row has a twin when its group holds a row of the other direction.
-    lo, hi, forward = np.minimum(u, v), np.maximum(u, v), u < v
-    order = np.lexsort((my, mx, length, hi, lo))
-    k = (lo[order], hi[order], length[order], mx[order], my[order])
-    start = np.ones(len(order), dtype=bool)
-    start[1:] = np.logical_or.reduce([a[1:] != a[:-1] for a in k]) if len(order) else start[1:]
-    group = np.cumsum(start) - 1
-    n_fwd = np.bincount(group, weights=forward[order], minlength=group[-1] + 1 if len(group) else 0)
-    n_all = np.bincount(group, minlength=len(n_fwd))
-    f = forward[order]
-    twin_sorted = np.where(f, n_all[group] > n_fwd[group], n_fwd[group] > 0)
-    has_twin = np.empty(len(order), dtype=bool)
-    has_twin[order] = twin_sorted
+    codes = pd.factorize(np.concatenate([u, v]))[0]
+    cu, cv = codes[: len(u)], codes[len(u) :]
+    lo, hi, forward = np.minimum(cu, cv), np.maximum(cu, cv), cu < cv
+    # Only rows whose node pair is also joined the other way can have a twin: measure just those.
+    cand = np.flatnonzero(_other_way_in_group((lo, hi), forward))
+    geoms = np.asarray(edges.geometry.values)[cand]
+    length = shapely.length(geoms).round(1)
+    mid = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
+    keys = (lo[cand], hi[cand], length, shapely.get_x(mid).round(1), shapely.get_y(mid).round(1))
+    has_twin = np.zeros(len(u), dtype=bool)
+    has_twin[cand] = _other_way_in_group(keys, forward[cand])
     drop_twin = has_twin & (u > v)
     return has_twin, drop_twin
+
+
+def _other_way_in_group(keys: tuple[np.ndarray, ...], forward: np.ndarray) -> np.ndarray:
+    """Rows sharing all ``keys`` with some row of the other direction (``forward`` flags)."""
+    n = len(forward)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort(keys[::-1])
+    start = np.zeros(n, dtype=bool)
+    start[0] = True
+    for k in keys:
+        ks = k[order]
+        start[1:] |= ks[1:] != ks[:-1]
+    group = np.cumsum(start) - 1
+    f = forward[order]
+    n_fwd = np.bincount(group, weights=f)
+    n_all = np.bincount(group)
+    out = np.empty(n, dtype=bool)
+    out[order] = np.where(f, n_all[group] > n_fwd[group], n_fwd[group] > 0)
+    return out
 
 
 def _network(
@@ -217,10 +229,10 @@ def _network(
 ) -> WalkNetwork:
     """The network of the kept rows: geometries oriented u → v, nodes numbered, times set."""
     reverse, pos = _orient(edges)
-    geoms = edges.geometry.values.copy()
+    geoms = np.array(edges.geometry.values)  # a new array of the same (immutable) geometries
     geoms[reverse] = shapely.reverse(geoms[reverse])
     node_ids = pos.index.to_numpy()
-    index_of = pd.Series(np.arange(len(node_ids)), index=node_ids)
+    sorter = np.argsort(node_ids)
     length = shapely.length(geoms)
     penalty = np.where(highway.to_numpy() == "steps", steps_penalty, 1.0)
     out = gpd.GeoDataFrame(
@@ -228,8 +240,8 @@ def _network(
             "u": edges["u"].to_numpy(),
             "v": edges["v"].to_numpy(),
             "key": edges["key"].to_numpy() if "key" in edges else 0,
-            "u_idx": index_of.loc[edges["u"].to_numpy()].to_numpy(),
-            "v_idx": index_of.loc[edges["v"].to_numpy()].to_numpy(),
+            "u_idx": sorter[np.searchsorted(node_ids, edges["u"].to_numpy(), sorter=sorter)],
+            "v_idx": sorter[np.searchsorted(node_ids, edges["v"].to_numpy(), sorter=sorter)],
             "highway": highway.to_numpy(),
             "length": length,
             "time_s": length / speed * penalty,
@@ -249,38 +261,29 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Flag edges whose geometry runs v→u and return node coordinates.
 
     Edge tables from undirected osmnx graphs store geometries in either direction. A node's true
-    position is the end point shared by all its edges, so it is the most frequent candidate.
+    position is the end point shared by all its edges, so it is the most frequent candidate
+    (a node whose most frequent candidate is tied is unresolved).
     """
-    geoms = edges.geometry.values
-    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
-    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    geoms = np.asarray(edges.geometry.values)
+    first, last = _end_coordinates(geoms)
     u = edges["u"].to_numpy()
     v = edges["v"].to_numpy()
-    cand = pd.DataFrame(
-        {
-            "node": np.concatenate([u, u, v, v]),
-            "x": np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
-            "y": np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
-        }
+    nodes, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    cu, cv = inv[: len(u)], inv[len(u) :]
+    best_x, best_y, resolved = _consensus(
+        np.concatenate([cu, cu, cv, cv]),
+        np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
+        np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
+        len(nodes),
     )
-    counts = cand.groupby(["node", "x", "y"], sort=False).size().rename("n").reset_index()
-    counts = counts.sort_values(["node", "n"], ascending=[True, False])
-    best = counts.drop_duplicates("node", keep="first").set_index("node")
-    second_n = counts.groupby("node")["n"].nth(1)
-    second_n = pd.Series(second_n.to_numpy(), index=counts.loc[second_n.index, "node"].to_numpy())
-    ambiguous = best["n"].to_numpy() <= second_n.reindex(best.index).fillna(0).to_numpy()
-    resolved = pd.Series(~ambiguous, index=best.index)
 
-    def dist(p: npt.NDArray[np.float64], nodes: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-        b = best.loc[nodes]
-        bx = np.asarray(b["x"], dtype=np.float64)
-        by = np.asarray(b["y"], dtype=np.float64)
-        return np.hypot(p[:, 0] - bx, p[:, 1] - by)
+    def dist(p: npt.NDArray[np.float64], c: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        return np.hypot(p[:, 0] - best_x[c], p[:, 1] - best_y[c])
 
-    u_ok = resolved.loc[u].to_numpy()
-    v_ok = resolved.loc[v].to_numpy()
-    rev_u = dist(first, u) > dist(last, u)  # first point is not at u
-    rev_v = dist(last, v) > dist(first, v)  # last point is not at v
+    u_ok = resolved[cu]
+    v_ok = resolved[cv]
+    rev_u = dist(first, cu) > dist(last, cu)  # first point is not at u
+    rev_v = dist(last, cv) > dist(first, cv)  # last point is not at v
     reverse = np.where(u_ok, rev_u, np.where(v_ok, rev_v, False))
     start = np.where(reverse[:, None], last, first)
     end = np.where(reverse[:, None], first, last)
@@ -290,11 +293,53 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
             "x": np.concatenate([start[:, 0], end[:, 0]]),
             "y": np.concatenate([start[:, 1], end[:, 1]]),
             "ok": np.concatenate([u_ok, v_ok]),
+            "code": inv,
         }
     )
     # Resolved nodes keep their consensus position; dead ends take it from their oriented edge.
+    # (This pandas sort fixes the nodes' order, hence their numbering: keep it as it is.)
     pos = pos.sort_values("ok", ascending=False).drop_duplicates("node").set_index("node")
-    good = resolved[resolved].index
-    pos.loc[good, "x"] = best.loc[good, "x"].to_numpy()
-    pos.loc[good, "y"] = best.loc[good, "y"].to_numpy()
+    c = pos["code"].to_numpy()
+    ok = resolved[c]
+    pos["x"] = np.where(ok, best_x[c], pos["x"].to_numpy())
+    pos["y"] = np.where(ok, best_y[c], pos["y"].to_numpy())
     return reverse, pos[["x", "y"]]
+
+
+def _end_coordinates(
+    geoms: npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """First and last coordinates (x, y) of each LineString, read in one pass."""
+    coords = shapely.get_coordinates(geoms)
+    ends = np.cumsum(shapely.get_num_coordinates(geoms))
+    return coords[ends - shapely.get_num_coordinates(geoms)], coords[ends - 1]
+
+
+def _consensus(
+    node: npt.NDArray[np.intp], x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], n: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Per node (codes ``0..n-1``): its most frequent candidate position, and whether it is.
+
+    ``resolved`` is False where another candidate is as frequent.
+    """
+    order = np.lexsort((y, x, node))
+    node, x, y = node[order], x[order], y[order]
+    new = np.ones(len(node), dtype=bool)
+    new[1:] = (node[1:] != node[:-1]) | (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    starts = np.flatnonzero(new)
+    count = np.diff(np.append(starts, len(node)))
+    g_node, g_x, g_y = node[starts], x[starts], y[starts]
+    by = np.lexsort((-count, g_node))  # per node, most frequent candidate first
+    g_node, g_x, g_y, count = g_node[by], g_x[by], g_y[by], count[by]
+    head = np.ones(len(g_node), dtype=bool)
+    head[1:] = g_node[1:] != g_node[:-1]
+    best_x = np.zeros(n)
+    best_y = np.zeros(n)
+    best_x[g_node[head]] = g_x[head]
+    best_y[g_node[head]] = g_y[head]
+    second = np.zeros(n, dtype=np.int64)
+    runner_up = np.flatnonzero(head[:-1] & ~head[1:]) + 1  # the second row of a node
+    second[g_node[runner_up]] = count[runner_up]
+    best_n = np.zeros(n, dtype=np.int64)
+    best_n[g_node[head]] = count[head]
+    return best_x, best_y, best_n > second

@@ -86,14 +86,14 @@ def tiled(base: gpd.GeoDataFrame, copies: int) -> gpd.GeoDataFrame:
         part = base.copy()
         part["u"] = part["u"] + i * id_step
         part["v"] = part["v"] + i * id_step
-        part["geometry"] = shapely.transform(part.geometry.values, lambda c, i=i: c + [i * width, 0])
+        part["geometry"] = shapely.transform(
+            part.geometry.values, lambda c, i=i: c + [i * width, 0]
+        )
         parts.append(part)
         if i == 0:
             continue
         links = [
-            shapely.linestrings(
-                [[nx_[e] + (i - 1) * width, ny_[e]], [nx_[w] + i * width, ny_[w]]]
-            )
+            shapely.linestrings([[nx_[e] + (i - 1) * width, ny_[e]], [nx_[w] + i * width, ny_[w]]])
             for e, w in zip(east, west, strict=True)
         ]
         parts.append(
@@ -150,7 +150,9 @@ def main() -> None:
                 flush=True,
             )
     print()
-    print("| edges in | edges kept | nodes | load (s, median) | peak RSS (MB) | RSS after imports (MB) | edge table held (MB) |")
+    print(
+        "| edges in | edges kept | nodes | load (s, median) | peak RSS (MB) | RSS after imports (MB) | edge table held (MB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for _, n_in, med, _ in rows:
         print(

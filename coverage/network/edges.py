@@ -322,21 +322,24 @@ def _consensus(
 
     ``resolved`` is False where another candidate is as frequent.
     """
-    order = np.lexsort((y, x, node))
-    node, x, y = node[order], x[order], y[order]
-    new = np.ones(len(node), dtype=bool)
-    new[1:] = (node[1:] != node[:-1]) | (x[1:] != x[:-1]) | (y[1:] != y[:-1])
-    starts = np.flatnonzero(new)
-    count = np.diff(np.append(starts, len(node)))
-    g_node, g_x, g_y = node[starts], x[starts], y[starts]
-    by = np.lexsort((-count, g_node))  # per node, most frequent candidate first
-    g_node, g_x, g_y, count = g_node[by], g_x[by], g_y[by], count[by]
+    if len(node) == 0:
+        return np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    # Number the distinct positions (hashing x + iy: exact), then the distinct (node, position).
+    z = np.empty(len(x), dtype=np.complex128)
+    z.real, z.imag = x, y
+    xy, xy_values = pd.factorize(z)
+    pair, pairs = pd.factorize(node.astype(np.int64) * len(xy_values) + xy)
+    count = np.bincount(pair)
+    g_node, g_xy = pairs // len(xy_values), pairs % len(xy_values)
+    # Per node, the most frequent candidate first (one sort on node, then count descending).
+    by = np.argsort(g_node * (count.max() + 1) + (count.max() - count), kind="stable")
+    g_node, g_xy, count = g_node[by], g_xy[by], count[by]
     head = np.ones(len(g_node), dtype=bool)
     head[1:] = g_node[1:] != g_node[:-1]
     best_x = np.zeros(n)
     best_y = np.zeros(n)
-    best_x[g_node[head]] = g_x[head]
-    best_y[g_node[head]] = g_y[head]
+    best_x[g_node[head]] = xy_values.real[g_xy[head]]
+    best_y[g_node[head]] = xy_values.imag[g_xy[head]]
     second = np.zeros(n, dtype=np.int64)
     runner_up = np.flatnonzero(head[:-1] & ~head[1:]) + 1  # the second row of a node
     second[g_node[runner_up]] = count[runner_up]

@@ -228,11 +228,10 @@ def _network(
     source: str,
 ) -> WalkNetwork:
     """The network of the kept rows: geometries oriented u → v, nodes numbered, times set."""
-    reverse, pos = _orient(edges)
+    reverse, pos, u_idx, v_idx = _orient(edges)
     geoms = np.array(edges.geometry.values)  # a new array of the same (immutable) geometries
     geoms[reverse] = shapely.reverse(geoms[reverse])
     node_ids = pos.index.to_numpy()
-    sorter = np.argsort(node_ids)
     length = shapely.length(geoms)
     penalty = np.where(highway.to_numpy() == "steps", steps_penalty, 1.0)
     out = gpd.GeoDataFrame(
@@ -240,8 +239,8 @@ def _network(
             "u": edges["u"].to_numpy(),
             "v": edges["v"].to_numpy(),
             "key": edges["key"].to_numpy() if "key" in edges else 0,
-            "u_idx": sorter[np.searchsorted(node_ids, edges["u"].to_numpy(), sorter=sorter)],
-            "v_idx": sorter[np.searchsorted(node_ids, edges["v"].to_numpy(), sorter=sorter)],
+            "u_idx": u_idx,
+            "v_idx": v_idx,
             "highway": highway.to_numpy(),
             "length": length,
             "time_s": length / speed * penalty,
@@ -257,8 +256,13 @@ def _network(
     )
 
 
-def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Flag edges whose geometry runs v→u and return node coordinates.
+def _orient(
+    edges: gpd.GeoDataFrame,
+) -> tuple[np.ndarray, pd.DataFrame, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Flag edges whose geometry runs v→u; return node coordinates and each edge's end nodes.
+
+    The nodes are numbered in the order of the returned table; the last two arrays are the
+    positions of each edge's ``u`` and ``v`` in it.
 
     Edge tables from undirected osmnx graphs store geometries in either direction. A node's true
     position is the end point shared by all its edges, so it is the most frequent candidate
@@ -270,12 +274,16 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     v = edges["v"].to_numpy()
     nodes, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
     cu, cv = inv[: len(u)], inv[len(u) :]
-    best_x, best_y, resolved = _consensus(
-        np.concatenate([cu, cu, cv, cv]),
-        np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
-        np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
-        len(nodes),
+    # Number the distinct end points (rounded to 1 cm; hashing x + iy is exact).
+    z = np.empty(2 * len(u), dtype=np.complex128)
+    z.real = np.concatenate([first[:, 0], last[:, 0]]).round(2)
+    z.imag = np.concatenate([first[:, 1], last[:, 1]]).round(2)
+    point, points = pd.factorize(z)
+    pf, pl = point[: len(u)], point[len(u) :]
+    best, resolved = _consensus(
+        np.concatenate([cu, cu, cv, cv]), np.concatenate([pf, pl, pf, pl]), len(points), len(nodes)
     )
+    best_x, best_y = points.real[best], points.imag[best]
 
     def dist(p: npt.NDArray[np.float64], c: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         return np.hypot(p[:, 0] - best_x[c], p[:, 1] - best_y[c])
@@ -303,7 +311,9 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     ok = resolved[c]
     pos["x"] = np.where(ok, best_x[c], pos["x"].to_numpy())
     pos["y"] = np.where(ok, best_y[c], pos["y"].to_numpy())
-    return reverse, pos[["x", "y"]]
+    position = np.empty(len(nodes), dtype=np.intp)
+    position[c] = np.arange(len(c))
+    return reverse, pos[["x", "y"]], position[cu], position[cv]
 
 
 def _end_coordinates(
@@ -316,33 +326,22 @@ def _end_coordinates(
 
 
 def _consensus(
-    node: npt.NDArray[np.intp], x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], n: int
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Per node (codes ``0..n-1``): its most frequent candidate position, and whether it is.
+    node: npt.NDArray[np.intp], point: npt.NDArray[np.intp], n_points: int, n_nodes: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Per node (codes ``0..n_nodes-1``): its most frequent candidate point, and whether it is.
 
-    ``resolved`` is False where another candidate is as frequent.
+    ``resolved`` is False where another candidate is as frequent (the point is then arbitrary).
     """
     if len(node) == 0:
-        return np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
-    # Number the distinct positions (hashing x + iy: exact), then the distinct (node, position).
-    z = np.empty(len(x), dtype=np.complex128)
-    z.real, z.imag = x, y
-    xy, xy_values = pd.factorize(z)
-    pair, pairs = pd.factorize(node.astype(np.int64) * len(xy_values) + xy)
-    count = np.bincount(pair)
-    g_node, g_xy = pairs // len(xy_values), pairs % len(xy_values)
-    # Per node, the most frequent candidate first (one sort on node, then count descending).
-    by = np.argsort(g_node * (count.max() + 1) + (count.max() - count), kind="stable")
-    g_node, g_xy, count = g_node[by], g_xy[by], count[by]
-    head = np.ones(len(g_node), dtype=bool)
-    head[1:] = g_node[1:] != g_node[:-1]
-    best_x = np.zeros(n)
-    best_y = np.zeros(n)
-    best_x[g_node[head]] = xy_values.real[g_xy[head]]
-    best_y[g_node[head]] = xy_values.imag[g_xy[head]]
-    second = np.zeros(n, dtype=np.int64)
-    runner_up = np.flatnonzero(head[:-1] & ~head[1:]) + 1  # the second row of a node
-    second[g_node[runner_up]] = count[runner_up]
-    best_n = np.zeros(n, dtype=np.int64)
-    best_n[g_node[head]] = count[head]
-    return best_x, best_y, best_n > second
+        return np.zeros(n_nodes, dtype=np.intp), np.zeros(n_nodes, dtype=bool)
+    # Distinct (node, point) pairs with their counts, sorted by node.
+    pairs, count = np.unique(node.astype(np.int64) * n_points + point, return_counts=True)
+    g_node, g_point = pairs // n_points, pairs % n_points
+    starts = np.flatnonzero(np.r_[True, g_node[1:] != g_node[:-1]])
+    best_n = np.zeros(n_nodes, dtype=np.int64)
+    best_n[g_node[starts]] = np.maximum.reduceat(count, starts)
+    top = count == best_n[g_node]
+    resolved = np.bincount(g_node[top], minlength=n_nodes) == 1
+    best = np.zeros(n_nodes, dtype=np.intp)
+    best[g_node[top]] = g_point[top]
+    return best, resolved

@@ -111,8 +111,8 @@ def tiled(base: gpd.GeoDataFrame, copies: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=base.crs)
 
 
-def run_one(path: Path) -> dict[str, float]:
-    code = _CHILD.format(root=str(ROOT), path=str(path))
+def run_one(path: Path, root: Path = ROOT) -> dict[str, float]:
+    code = _CHILD.format(root=str(root), path=str(path))
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
@@ -128,7 +128,14 @@ def main() -> None:
     ap.add_argument("--copies", default="1,3,11", help="copies of the Wuhan table per size")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="directory to keep the tables in (else a temp dir)")
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="checkout whose coverage package loads (before/after)",
+    )
     args = ap.parse_args()
+    print(f"loading with {args.root / 'coverage'}")
     base = gpd.read_parquet(CITY_NETWORK)
     print(f"python {platform.python_version()} on {platform.platform()}; base {len(base):,} edges")
     rows = []
@@ -139,7 +146,7 @@ def main() -> None:
             path = folder / f"wuhan_x{c}.parquet"
             if not path.exists():
                 tiled(base, c).to_parquet(path)
-            runs = [run_one(path) for _ in range(args.repeat)]
+            runs = [run_one(path, args.root) for _ in range(args.repeat)]
             n_in = pq.ParquetFile(path).metadata.num_rows
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             rows.append((c, n_in, med, [r["time_s"] for r in runs]))

@@ -129,7 +129,11 @@ def _csr_min(
 def subset(net: WalkNetwork, edge_mask: np.ndarray) -> WalkNetwork:
     """Network of the selected edges, with nodes renumbered."""
     e = net.edges[edge_mask]
-    used = np.unique(np.concatenate([e["u_idx"].to_numpy(), e["v_idx"].to_numpy()]))
+    # The nodes still used, in order (a flag per node: faster than np.unique, same answer).
+    flag = np.zeros(net.n_nodes, dtype=bool)
+    flag[e["u_idx"].to_numpy()] = True
+    flag[e["v_idx"].to_numpy()] = True
+    used = np.flatnonzero(flag)
     new_index = np.full(net.n_nodes, -1)
     new_index[used] = np.arange(len(used))
     e = e.copy()

@@ -172,7 +172,7 @@ def _map_distinct(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     table = np.empty(len(results), dtype=object)
     for i, r in enumerate(results):
         table[i] = r
-    return pd.Series(table[codes], index=column.index, dtype=object)
+    return pd.Series(table[codes], index=column.index, dtype=object, name=column.name)
 
 
 def _lower_first(value: Any) -> str:

@@ -283,7 +283,9 @@ def _orient(
     best, resolved = _consensus(
         np.concatenate([cu, cu, cv, cv]), np.concatenate([pf, pl, pf, pl]), len(points), len(nodes)
     )
-    best_x, best_y = points.real[best], points.imag[best]
+    coords = np.asarray(points, dtype=np.complex128)[best]
+    best_x: npt.NDArray[np.float64] = coords.real
+    best_y: npt.NDArray[np.float64] = coords.imag
 
     def dist(p: npt.NDArray[np.float64], c: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
         return np.hypot(p[:, 0] - best_x[c], p[:, 1] - best_y[c])

@@ -158,7 +158,7 @@ def main() -> None:
             )
     print()
     print(
-        "| edges in | edges kept | nodes | load (s, median) | peak RSS (MB) | RSS after imports (MB) | edge table held (MB) |"
+        "| edges in | edges kept | nodes | load (s, median) | peak RSS (MB) | RSS after imports (MB) | edge table columns (MB, geometries not counted) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for _, n_in, med, _ in rows:

@@ -8,7 +8,6 @@ every geometry from ``u`` to ``v`` and keeps one connected component.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -20,7 +19,7 @@ from pyproj import CRS
 from coverage import settings
 from coverage.errors import NetworkError
 from coverage.network.graph import WalkNetwork, largest_component
-from coverage.network.walkable import _first_tag, _truthy, _walkable_mask
+from coverage.network.walkable import _first_tag, _map_distinct, _truthy, _walkable_mask
 
 __all__ = ["from_edges", "read_edge_table"]
 
@@ -76,7 +75,9 @@ def from_edges(
         dropped["self-loops"] = n_loops
 
     highway = (
-        edges["highway"].map(_first_tag) if "highway" in edges else pd.Series("", index=edges.index)
+        _map_distinct(edges["highway"], _first_tag)
+        if "highway" in edges
+        else pd.Series("", index=edges.index)
     )
     edges, oneway = _one_way_for_walkers(edges, highway)
     has_twin, drop_twin = _reciprocal_rows(edges)
@@ -143,17 +144,19 @@ def _one_way_for_walkers(
     """
     pedestrian = highway.isin(settings.pedestrian_highways).to_numpy()
     oneway = (
-        edges["oneway"].map(_truthy).to_numpy() if "oneway" in edges else np.zeros(len(edges), bool)
+        _map_distinct(edges["oneway"], _truthy).to_numpy(bool)
+        if "oneway" in edges
+        else np.zeros(len(edges), bool)
     )
     # oneway=-1 / reverse (raw OSM tags in an edge table): one-way AGAINST the drawing direction.
     backward = (
-        edges["oneway"].map(_first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
+        _map_distinct(edges["oneway"], _first_tag).str.lower().isin(["-1", "reverse"]).to_numpy()
         if "oneway" in edges
         else np.zeros(len(edges), bool)
     )
     oneway = oneway | backward
     if "oneway:foot" in edges:
-        foot_ow = edges["oneway:foot"].map(_first_tag).str.lower()
+        foot_ow = _map_distinct(edges["oneway:foot"], _first_tag).str.lower()
         foot_back = foot_ow.isin(["-1", "reverse"]).to_numpy()
         given = foot_ow.isin(["yes", "no"]).to_numpy() | foot_back
         oneway = np.where(given, foot_ow.eq("yes").to_numpy() | foot_back, oneway & pedestrian)
@@ -179,17 +182,41 @@ def _reciprocal_rows(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     direction, so the two rows of one street get different keys when a one-way road also
     joins u to v (u→v: road 0, street 1; v→u: street 0).
     """
-    pair = pd.DataFrame({"u": edges["u"].to_numpy(), "v": edges["v"].to_numpy()})
-    pair["L"] = edges.geometry.length.round(1).to_numpy()
-    mid = shapely.line_interpolate_point(edges.geometry.values, 0.5, normalized=True)
-    pair["mx"] = shapely.get_x(mid).round(1)
-    pair["my"] = shapely.get_y(mid).round(1)
-    cols = ["u", "v", "L", "mx", "my"]
-    fwd = pd.MultiIndex.from_frame(pair[cols])
-    bwd = pd.MultiIndex.from_frame(pair[["v", "u", "L", "mx", "my"]].set_axis(cols, axis=1))
-    has_twin = bwd.isin(fwd)
-    drop_twin = has_twin & (pair["u"].to_numpy() > pair["v"].to_numpy())
+    u = edges["u"].to_numpy()
+    v = edges["v"].to_numpy()
+    codes = pd.factorize(np.concatenate([u, v]))[0]
+    cu, cv = codes[: len(u)], codes[len(u) :]
+    lo, hi, forward = np.minimum(cu, cv), np.maximum(cu, cv), cu < cv
+    # Only rows whose node pair is also joined the other way can have a twin: measure just those.
+    cand = np.flatnonzero(_other_way_in_group((lo, hi), forward))
+    geoms = np.asarray(edges.geometry.values)[cand]
+    length = shapely.length(geoms).round(1)
+    mid = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
+    keys = (lo[cand], hi[cand], length, shapely.get_x(mid).round(1), shapely.get_y(mid).round(1))
+    has_twin = np.zeros(len(u), dtype=bool)
+    has_twin[cand] = _other_way_in_group(keys, forward[cand])
+    drop_twin = has_twin & (u > v)
     return has_twin, drop_twin
+
+
+def _other_way_in_group(keys: tuple[np.ndarray, ...], forward: np.ndarray) -> np.ndarray:
+    """Rows sharing all ``keys`` with some row of the other direction (``forward`` flags)."""
+    n = len(forward)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.lexsort(keys[::-1])
+    start = np.zeros(n, dtype=bool)
+    start[0] = True
+    for k in keys:
+        ks = k[order]
+        start[1:] |= ks[1:] != ks[:-1]
+    group = np.cumsum(start) - 1
+    f = forward[order]
+    n_fwd = np.bincount(group, weights=f)
+    n_all = np.bincount(group)
+    out = np.empty(n, dtype=bool)
+    out[order] = np.where(f, n_all[group] > n_fwd[group], n_fwd[group] > 0)
+    return out
 
 
 def _network(
@@ -201,11 +228,10 @@ def _network(
     source: str,
 ) -> WalkNetwork:
     """The network of the kept rows: geometries oriented u → v, nodes numbered, times set."""
-    reverse, pos = _orient(edges)
-    geoms = edges.geometry.values.copy()
+    reverse, pos, u_idx, v_idx = _orient(edges)
+    geoms = np.array(edges.geometry.values)  # a new array of the same (immutable) geometries
     geoms[reverse] = shapely.reverse(geoms[reverse])
     node_ids = pos.index.to_numpy()
-    index_of = pd.Series(np.arange(len(node_ids)), index=node_ids)
     length = shapely.length(geoms)
     penalty = np.where(highway.to_numpy() == "steps", steps_penalty, 1.0)
     out = gpd.GeoDataFrame(
@@ -213,8 +239,8 @@ def _network(
             "u": edges["u"].to_numpy(),
             "v": edges["v"].to_numpy(),
             "key": edges["key"].to_numpy() if "key" in edges else 0,
-            "u_idx": index_of.loc[edges["u"].to_numpy()].to_numpy(),
-            "v_idx": index_of.loc[edges["v"].to_numpy()].to_numpy(),
+            "u_idx": u_idx,
+            "v_idx": v_idx,
             "highway": highway.to_numpy(),
             "length": length,
             "time_s": length / speed * penalty,
@@ -224,48 +250,50 @@ def _network(
         crs=edges.crs,
     )
     if "name" in edges:
-        out["name"] = edges["name"].map(_first_tag).to_numpy()
+        out["name"] = _map_distinct(edges["name"], _first_tag).to_numpy()
     return WalkNetwork(
         out, node_ids, pos["x"].to_numpy(float), pos["y"].to_numpy(float), speed, {"source": source}
     )
 
 
-def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Flag edges whose geometry runs v→u and return node coordinates.
+def _orient(
+    edges: gpd.GeoDataFrame,
+) -> tuple[np.ndarray, pd.DataFrame, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Flag edges whose geometry runs v→u; return node coordinates and each edge's end nodes.
+
+    The nodes are numbered in the order of the returned table; the last two arrays are the
+    positions of each edge's ``u`` and ``v`` in it.
 
     Edge tables from undirected osmnx graphs store geometries in either direction. A node's true
-    position is the end point shared by all its edges, so it is the most frequent candidate.
+    position is the end point shared by all its edges, so it is the most frequent candidate
+    (a node whose most frequent candidate is tied is unresolved).
     """
-    geoms = edges.geometry.values
-    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
-    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    geoms = np.asarray(edges.geometry.values)
+    first, last = _end_coordinates(geoms)
     u = edges["u"].to_numpy()
     v = edges["v"].to_numpy()
-    cand = pd.DataFrame(
-        {
-            "node": np.concatenate([u, u, v, v]),
-            "x": np.concatenate([first[:, 0], last[:, 0], first[:, 0], last[:, 0]]).round(2),
-            "y": np.concatenate([first[:, 1], last[:, 1], first[:, 1], last[:, 1]]).round(2),
-        }
+    nodes, inv = np.unique(np.concatenate([u, v]), return_inverse=True)
+    cu, cv = inv[: len(u)], inv[len(u) :]
+    # Number the distinct end points (rounded to 1 cm; hashing x + iy is exact).
+    z = np.empty(2 * len(u), dtype=np.complex128)
+    z.real = np.concatenate([first[:, 0], last[:, 0]]).round(2)
+    z.imag = np.concatenate([first[:, 1], last[:, 1]]).round(2)
+    point, points = pd.factorize(z)
+    pf, pl = point[: len(u)], point[len(u) :]
+    best, resolved = _consensus(
+        np.concatenate([cu, cu, cv, cv]), np.concatenate([pf, pl, pf, pl]), len(points), len(nodes)
     )
-    counts = cand.groupby(["node", "x", "y"], sort=False).size().rename("n").reset_index()
-    counts = counts.sort_values(["node", "n"], ascending=[True, False])
-    best = counts.drop_duplicates("node", keep="first").set_index("node")
-    second_n = counts.groupby("node")["n"].nth(1)
-    second_n = pd.Series(second_n.to_numpy(), index=counts.loc[second_n.index, "node"].to_numpy())
-    ambiguous = best["n"].to_numpy() <= second_n.reindex(best.index).fillna(0).to_numpy()
-    resolved = pd.Series(~ambiguous, index=best.index)
+    coords = np.asarray(points, dtype=np.complex128)[best]
+    best_x: npt.NDArray[np.float64] = coords.real
+    best_y: npt.NDArray[np.float64] = coords.imag
 
-    def dist(p: npt.NDArray[np.float64], nodes: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-        b = best.loc[nodes]
-        bx = np.asarray(b["x"], dtype=np.float64)
-        by = np.asarray(b["y"], dtype=np.float64)
-        return np.hypot(p[:, 0] - bx, p[:, 1] - by)
+    def dist(p: npt.NDArray[np.float64], c: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        return np.hypot(p[:, 0] - best_x[c], p[:, 1] - best_y[c])
 
-    u_ok = resolved.loc[u].to_numpy()
-    v_ok = resolved.loc[v].to_numpy()
-    rev_u = dist(first, u) > dist(last, u)  # first point is not at u
-    rev_v = dist(last, v) > dist(first, v)  # last point is not at v
+    u_ok = resolved[cu]
+    v_ok = resolved[cv]
+    rev_u = dist(first, cu) > dist(last, cu)  # first point is not at u
+    rev_v = dist(last, cv) > dist(first, cv)  # last point is not at v
     reverse = np.where(u_ok, rev_u, np.where(v_ok, rev_v, False))
     start = np.where(reverse[:, None], last, first)
     end = np.where(reverse[:, None], first, last)
@@ -275,11 +303,47 @@ def _orient(edges: gpd.GeoDataFrame) -> tuple[np.ndarray, pd.DataFrame]:
             "x": np.concatenate([start[:, 0], end[:, 0]]),
             "y": np.concatenate([start[:, 1], end[:, 1]]),
             "ok": np.concatenate([u_ok, v_ok]),
+            "code": inv,
         }
     )
     # Resolved nodes keep their consensus position; dead ends take it from their oriented edge.
+    # (This pandas sort fixes the nodes' order, hence their numbering: keep it as it is.)
     pos = pos.sort_values("ok", ascending=False).drop_duplicates("node").set_index("node")
-    good = resolved[resolved].index
-    pos.loc[good, "x"] = best.loc[good, "x"].to_numpy()
-    pos.loc[good, "y"] = best.loc[good, "y"].to_numpy()
-    return reverse, pos[["x", "y"]]
+    c = pos["code"].to_numpy()
+    ok = resolved[c]
+    pos["x"] = np.where(ok, best_x[c], pos["x"].to_numpy())
+    pos["y"] = np.where(ok, best_y[c], pos["y"].to_numpy())
+    position = np.empty(len(nodes), dtype=np.intp)
+    position[c] = np.arange(len(c))
+    return reverse, pos[["x", "y"]], position[cu], position[cv]
+
+
+def _end_coordinates(
+    geoms: npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """First and last coordinates (x, y) of each LineString, read in one pass."""
+    coords = shapely.get_coordinates(geoms)
+    ends = np.cumsum(shapely.get_num_coordinates(geoms))
+    return coords[ends - shapely.get_num_coordinates(geoms)], coords[ends - 1]
+
+
+def _consensus(
+    node: npt.NDArray[np.intp], point: npt.NDArray[np.intp], n_points: int, n_nodes: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Per node (codes ``0..n_nodes-1``): its most frequent candidate point, and whether it is.
+
+    ``resolved`` is False where another candidate is as frequent (the point is then arbitrary).
+    """
+    if len(node) == 0:
+        return np.zeros(n_nodes, dtype=np.intp), np.zeros(n_nodes, dtype=bool)
+    # Distinct (node, point) pairs with their counts, sorted by node.
+    pairs, count = np.unique(node.astype(np.int64) * n_points + point, return_counts=True)
+    g_node, g_point = pairs // n_points, pairs % n_points
+    starts = np.flatnonzero(np.r_[True, g_node[1:] != g_node[:-1]])
+    best_n = np.zeros(n_nodes, dtype=np.int64)
+    best_n[g_node[starts]] = np.maximum.reduceat(count, starts)
+    top = count == best_n[g_node]
+    resolved = np.bincount(g_node[top], minlength=n_nodes) == 1
+    best = np.zeros(n_nodes, dtype=np.intp)
+    best[g_node[top]] = g_point[top]
+    return best, resolved

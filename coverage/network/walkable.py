@@ -9,7 +9,7 @@ string form).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -133,31 +133,88 @@ def _not_walkable(
     return None
 
 
-def _tag_values(edges: pd.DataFrame, key: str) -> list[str]:
-    """First value of a tag column, lower case (``""`` where absent)."""
-    if key not in edges:
-        return [""] * len(edges)
-    return [_first_tag(v).strip().lower() for v in edges[key]]
+def _distinct(column: pd.Series, fn: Callable[[Any], Hashable]) -> tuple[np.ndarray, list[Any]]:
+    """``fn`` of every cell, computed once per distinct cell: ``(codes, results)``.
+
+    ``fn(column[i]) == results[codes[i]]``. Only all-string columns (missing cells allowed) and
+    non-object columns are grouped by value: in a mixed object column ``1``, ``1.0`` and ``True``
+    hash alike but read differently, and list cells cannot be hashed, so there ``fn`` runs per
+    cell (its results are still grouped, for the caller's combinations).
+    """
+    values = column.to_numpy(dtype=object) if column.dtype == object else column
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) not in (
+        "string",
+        "empty",
+    ):
+        index: dict[Hashable, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(fn(v), len(index)) for v in values), np.int64, len(column)
+        )
+        return codes, list(index)
+    codes, uniques = pd.factorize(column)
+    codes = np.asarray(codes, dtype=np.int64)
+    results = [fn(v) for v in uniques]
+    if (na := codes < 0).any():
+        # Missing cells read by their kind (None, NaN, pd.NA give different strings).
+        kinds: dict[type, int] = {}
+        na_rows = np.flatnonzero(na)
+        for i, v in zip(na_rows, np.asarray(values, dtype=object)[na_rows], strict=True):
+            if (k := kinds.get(type(v))) is None:
+                k = kinds[type(v)] = len(results)
+                results.append(fn(v))
+            codes[i] = k
+    return codes, results
+
+
+def _map_distinct(column: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """``column.map(fn)`` with ``fn`` computed once per distinct cell (see :func:`_distinct`)."""
+    codes, results = _distinct(column, fn)
+    table = np.empty(len(results), dtype=object)
+    for i, r in enumerate(results):
+        table[i] = r
+    return pd.Series(table[codes], index=column.index, dtype=object, name=column.name)
+
+
+def _lower_first(value: Any) -> str:
+    return _first_tag(value).strip().lower()
+
+
+def _lower_all(value: Any) -> tuple[str, ...]:
+    return tuple(t.strip().lower() for t in _all_tags(value))
 
 
 def _walkable_mask(edges: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
     """Which segments pedestrians may use, with counts of what is dropped, by tag.
 
     A table without a ``highway`` column is taken as streets only (a road layer from a GIS
-    office has no OSM tags); with the column, a row without a value is not a street.
+    office has no OSM tags); with the column, a row without a value is not a street. The rule
+    runs once per distinct combination of ``highway``, ``foot`` and ``access`` values.
     """
     if "highway" not in edges:
         return np.ones(len(edges), dtype=bool), {}
     rules = walk_rules()
-    highways = [tuple(t.strip().lower() for t in _all_tags(v)) for v in edges["highway"]]
-    reasons = [
-        _not_walkable(h, f, a, rules)
-        for h, f, a in zip(
-            highways, _tag_values(edges, "foot"), _tag_values(edges, "access"), strict=True
-        )
-    ]
-    keep = np.array([r is None for r in reasons], dtype=bool)
-    return keep, _count(r for r in reasons if r is not None)
+    n = len(edges)
+    hc, hv = _distinct(edges["highway"], _lower_all)
+    fc, fv = (
+        _distinct(edges["foot"], _lower_first) if "foot" in edges else (np.zeros(n, np.int64), [""])
+    )
+    ac, av = (
+        _distinct(edges["access"], _lower_first)
+        if "access" in edges
+        else (np.zeros(n, np.int64), [""])
+    )
+    # Combine the codes pairwise (renumbering in between keeps the keys small).
+    pair = np.unique(hc * len(fv) + fc, return_inverse=True)[1].ravel()
+    _, first, inverse = np.unique(pair * len(av) + ac, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    reasons = [_not_walkable(hv[hc[i]], fv[fc[i]], av[ac[i]], rules) for i in first]
+    walkable = np.array([r is None for r in reasons], dtype=bool)
+    per_combo = np.bincount(inverse, minlength=len(first))
+    dropped: Counter[str] = Counter()
+    for r, k in zip(reasons, per_combo.tolist(), strict=True):
+        if r is not None:
+            dropped[r] += k
+    return walkable[inverse], _count(dropped)
 
 
 def _way_left_out(tags: dict[str, str], rules: WalkRules) -> str | None:

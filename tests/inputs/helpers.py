@@ -11,6 +11,8 @@ from coverage.errors import Problem
 from tests.conftest import shared_data as shared_data  # the tests of inputs import it from here
 
 REG = Path(__file__).resolve().parents[1] / "fixtures" / "registers"
+#: The tiers the fixture registers' validation tests allow.
+TIERS = ["centre", "subcentre", "point"]
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "wuhan"
 
 NAMES = ["观音桥职工服务中心", "华新街职工驿站", "北城天街户外劳动者驿站", "大石坝职工服务分中心"]

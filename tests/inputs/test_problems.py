@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import pytest
-import shapely
 
 from coverage.errors import Problem
 from coverage.inputs.points import read_points
@@ -13,16 +11,8 @@ from coverage.inputs.validation import validate_layer
 
 from .helpers import (
     REG,
+    TIERS,
 )
-
-TIERS = ["centre", "subcentre", "point"]
-SERVICES = ["法律援助", "心理咨询", "职工书屋", "母婴室", "技能培训"]
-AREA = shapely.box(106.52, 29.57, 106.56, 29.595)
-
-
-@pytest.fixture(scope="module")
-def area() -> gpd.GeoDataFrame:
-    return gpd.read_file(REG / "study_area.geojson")
 
 
 def test_report_frames(area: gpd.GeoDataFrame) -> None:

@@ -21,18 +21,13 @@ from coverage.inputs.validation import validate_layer
 
 from .helpers import (
     REG,
+    TIERS,
     point_layer,
     problems_by_row,
 )
 
-TIERS = ["centre", "subcentre", "point"]
 SERVICES = ["法律援助", "心理咨询", "职工书屋", "母婴室", "技能培训"]
 AREA = shapely.box(106.52, 29.57, 106.56, 29.595)
-
-
-@pytest.fixture(scope="module")
-def area() -> gpd.GeoDataFrame:
-    return gpd.read_file(REG / "study_area.geojson")
 
 
 # --- the fixture registers, end to end -----------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -230,10 +231,10 @@ def _read_people(
     return gdf
 
 
-def _buildings_note(report: dict[str, object]) -> str:
+def _buildings_note(report: dict[str, Any]) -> str:
     """One line on what the building estimate used and skipped."""
-    skipped = report.get("skipped") or {}
-    parts = ", ".join(f"{n} {why}" for why, n in dict(skipped).items())  # type: ignore[call-overload]
+    skipped: dict[str, int] = report.get("skipped") or {}
+    parts = ", ".join(f"{n} {why}" for why, n in skipped.items())
     return (
         f"{report.get('people', 0):,.0f} {report.get('kind')} in "
         f"{report.get('buildings_used', 0):,} of {report.get('buildings_in', 0):,} buildings"

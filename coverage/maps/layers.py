@@ -35,6 +35,7 @@ from coverage.maps.values import (
 
 __all__ = [
     "BAND_OPACITY",
+    "PROGRAM_COLUMNS",
     "REACH_FACTOR",
     "capacity_flag",
     "catchment_layers",
@@ -51,6 +52,9 @@ __all__ = [
 
 # Fill opacity of catchment bands: inner bands darker, so nested bands read as rings.
 BAND_OPACITY = {5.0: 0.28, 10.0: 0.2, 15.0: 0.12}
+
+#: Columns of the analysis' tables that are bookkeeping, never shown in a popup.
+PROGRAM_COLUMNS = frozenset({"scope", "key", "index", "fid", "snap_m", "snapped", "subdistrict"})
 
 #: A facility's popup flags its reach when the workers within its threshold are more than this
 #: many times its capacity (capacity known and positive): it cannot serve the people it covers.
@@ -179,8 +183,8 @@ def subdistrict_layer(
 ) -> None:
     """Sub-district boundaries, each with its summary table as a popup.
 
-    Only the columns the catalogues name (``map.column.<column>``) are shown: anything else is
-    a program key, not something a reader should see.
+    Summary columns show under their catalogue names (``map.column.<column>``); program keys
+    (:data:`PROGRAM_COLUMNS`) are left out; the boundary file's own columns show as named.
     """
     geoms = draw_geoms(frame.geometry.to_numpy(), datum, simplify=True)
     bounds.append(np.asarray(shapely.total_bounds(geoms)))
@@ -189,7 +193,7 @@ def subdistrict_layer(
     columns = [
         c
         for c in frame.columns
-        if c != frame.geometry.name and c != "name" and f"map.column.{c}" in words
+        if c != frame.geometry.name and c != "name" and c not in PROGRAM_COLUMNS
     ]
     for i, (_, row) in enumerate(frame.iterrows()):
         rows = []
@@ -203,7 +207,7 @@ def subdistrict_layer(
                 continue
             else:
                 text = str(value)
-            rows.append((words[f"map.column.{col}"], text))
+            rows.append((words.get(f"map.column.{col}", str(col)), text))
         name = row.get("name")
         title = str(name) if not missing(name) else f"{t(lang, 'map.subdistricts')} {i + 1}"
         props.append({"popup": popup(title, rows)})
@@ -334,7 +338,8 @@ def facility_layers(
                 }
             )
             reg.facility_tier[fid] = tier
-            reg.search.append([fid, name or str(items[-1]["popup"]["title"]), tier_label(tier, lang)])
+            if name.strip():  # searched by name: a facility without one cannot be
+                reg.search.append([fid, name, tier_label(tier, lang)])
         spec = {
             "kind": "markers",
             "icon": {

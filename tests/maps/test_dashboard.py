@@ -58,7 +58,9 @@ def test_layers_named_in_both_languages(data, lang, expected):
     groups = overlay_specs(page)
     assert set(groups) | {"basemap_osm", "basemap_amap", "basemap_none"} == set(names)
     catchments = {k for k in groups if k.startswith("catchment_")}
-    assert catchments == {f"catchment_{t}" for t in ("centre", "subcentre", "point", "outdoor_station")}
+    assert catchments == {
+        f"catchment_{t}" for t in ("centre", "subcentre", "point", "outdoor_station")
+    }
     for key in catchments:
         spec = groups[key]
         assert spec["kind"] == "bands" and spec["show"] and spec["band"] == 15

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,7 +38,7 @@ ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 
 TIERS = ("centre", "subcentre", "point", "outdoor_station")
 BANDS = (5, 10)  # the scenario's bands_min
-# Band on when the map opens, per tier: the tier's threshold (centre 15, outdoor_station 5,
+# Band chosen when the map opens, per tier: the tier's threshold (centre 15, outdoor_station 5,
 # others 10 min in the small scenario), or the largest drawn band below it (bands are 5, 10).
 SHOWN_BAND = {"centre": 10, "subcentre": 10, "point": 10, "outdoor_station": 5}
 N_PROPOSED = 3
@@ -298,7 +299,11 @@ def test_layers_markers_and_counts(browser, maps, page):
           proposed: Array.from(document.querySelectorAll('svg.cov-proposed')).map(
                  s => s.dataset.rank),
           labels: Array.from(document.querySelectorAll('span.cov-layer')).map(
-                 s => s.dataset.layer)};
+                 s => s.dataset.layer), bands: r.bands, choices: {}, chosen: {}};
+        for (const s of document.querySelectorAll('select.cov-band')) {
+          out.choices[s.dataset.layer] = Array.from(s.options).map(o => o.value);
+          out.chosen[s.dataset.layer] = s.value;
+        }
         for (const [k, l] of Object.entries(r.layers)) {
           out.shown[k] = r.map.hasLayer(l);
           if (k.startsWith('demand') || k.startsWith('facilities_') || k === 'proposed') {
@@ -309,7 +314,7 @@ def test_layers_markers_and_counts(browser, maps, page):
     )
     keys = set(reg["keys"])
     expected = {f"facilities_{t}" for t in TIERS}
-    expected |= {f"catchment_{t}_{b}" for t in TIERS for b in BANDS}
+    expected |= {f"catchment_{t}" for t in TIERS}  # one per tier, its band a choice
     expected |= {"demand_uncovered", "demand_covered", "demand_cross"}
     expected |= {"subdistricts", "area", "streets", "basemap_osm", "basemap_amap", "basemap_none"}
     if name == "plan":
@@ -320,13 +325,12 @@ def test_layers_markers_and_counts(browser, maps, page):
     assert sorted(reg["labels"]) == sorted(keys - {"streets"})
     opening = "basemap_osm" if name == "en" else "basemap_amap"
     assert [k for k, v in reg["shown"].items() if k.startswith("basemap_") and v] == [opening]
-    # Catchments: the threshold band on, the other bands off; everything else on.
-    for key, shown in reg["shown"].items():
-        if key.startswith("basemap_"):
-            continue
-        tier = key.removeprefix("catchment_").rsplit("_", 1)[0]
-        want = not key.startswith("catchment_") or key == f"catchment_{tier}_{SHOWN_BAND[tier]}"
-        assert shown == want, key
+    # Every overlay on, each tier's catchment on its threshold band.
+    assert all(v for k, v in reg["shown"].items() if not k.startswith("basemap_"))
+    assert reg["bands"] == {f"catchment_{t}": SHOWN_BAND[t] for t in TIERS}
+    # One band choice per tier beside its checkbox, listing the scenario's bands.
+    assert reg["choices"] == {f"catchment_{t}": [str(b) for b in BANDS] for t in TIERS}
+    assert reg["chosen"] == {f"catchment_{t}": str(SHOWN_BAND[t]) for t in TIERS}
 
     # One marker per valid facility row, in the DOM, in the registry and in the layers.
     assert maps.n_facilities == 12 - len({p.row for p in maps.skipped if "facilities" in p.path})
@@ -393,21 +397,64 @@ def test_view_is_centred_on_the_data(browser, page, request):
     assert abs((x0 + x1) / 2 - w / 2) <= 2 and abs((y0 + y1) / 2 - h / 2) <= 2, box
 
 
-def test_toggling_catchment_layers(browser, maps):
+def drawn_band(driver, key: str) -> Any:
+    """The band of the catchment drawn in a tier's layer (None when the layer is off)."""
+    return js(
+        driver,
+        """const r = window.coverageMap, g = r.layers[arguments[0]];
+        if (!r.map.hasLayer(g)) return null;
+        const bands = [];
+        g.eachLayer(gj => bands.push(gj));
+        return bands.length === 1 ? r.bands[arguments[0]] : bands.length;""",
+        key,
+    )
+
+
+def test_one_toggle_per_tier_with_its_band_as_a_choice(browser, maps):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
     open_map(browser, maps.paths["zh"])
-    for key, before in (("catchment_point_5", False), ("catchment_centre_10", True)):
-        box = layer_checkbox(browser, key)
-        assert on_map(browser, key) is before and box.is_selected() is before
-        box.click()
-        wait_for(lambda k=key, b=before: on_map(browser, k) is not b, what=f"{key} to toggle")
-        assert box.is_selected() is not before
-        box.click()
-        wait_for(lambda k=key, b=before: on_map(browser, k) is b, what=f"{key} to toggle back")
-        assert box.is_selected() is before
-    # Switching a catchment band on keeps the worker points above it on the shared canvas.
-    box = layer_checkbox(browser, "catchment_subcentre_5")
+    # The tier's checkbox switches its catchment off and on again.
+    box = layer_checkbox(browser, "catchment_point")
+    assert on_map(browser, "catchment_point") and box.is_selected()
     box.click()
-    wait_for(lambda: on_map(browser, "catchment_subcentre_5"), what="catchment_subcentre_5 on")
+    wait_for(lambda: not on_map(browser, "catchment_point"), what="catchment_point off")
+    assert not layer_checkbox(browser, "catchment_point").is_selected()
+    layer_checkbox(browser, "catchment_point").click()
+    wait_for(lambda: on_map(browser, "catchment_point"), what="catchment_point on")
+    assert drawn_band(browser, "catchment_point") == 10
+
+    # The band choice beside it (rebuilt with the list) swaps the drawn band: the 5-minute
+    # outline is the smaller one.
+    def area(key: str) -> float:
+        return js(
+            browser,
+            """const g = window.coverageMap.layers[arguments[0]], b = g.getBounds();
+            return (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());""",
+            key,
+        )
+
+    wide = area("catchment_point")
+    select = browser.find_element(By.CSS_SELECTOR, "select.cov-band[data-layer='catchment_point']")
+    Select(select).select_by_value("5")
+    wait_for(lambda: drawn_band(browser, "catchment_point") == 5, what="the 5-minute band")
+    assert 0 < area("catchment_point") < wide
+    # The checkbox is unaffected by the choice, and choosing a band for a tier switched off
+    # brings it back on that band.
+    assert layer_checkbox(browser, "catchment_point").is_selected()
+    layer_checkbox(browser, "catchment_centre").click()
+    wait_for(lambda: not on_map(browser, "catchment_centre"), what="catchment_centre off")
+    select = browser.find_element(By.CSS_SELECTOR, "select.cov-band[data-layer='catchment_centre']")
+    Select(select).select_by_value("5")
+    wait_for(lambda: drawn_band(browser, "catchment_centre") == 5, what="centre back on, 5 min")
+    assert layer_checkbox(browser, "catchment_centre").is_selected()
+    assert (
+        browser.find_element(
+            By.CSS_SELECTOR, "select.cov-band[data-layer='catchment_centre']"
+        ).get_attribute("value")
+        == "5"
+    )
     assert page_errors(browser) == []
 
 
@@ -448,6 +495,132 @@ def test_clicking_a_facility_highlights_its_catchment(browser, maps):
     assert page_errors(browser) == []
 
 
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def search_map(tmp: Path) -> Path:
+    """A small map of four named facilities, one named with markup, and their catchments."""
+    from coverage import maps
+
+    names = ["江汉区职工服务中心", HOSTILE, "民族街站点", "民意街站点"]
+    fac = gpd.GeoDataFrame(
+        {"fid": [0, 1, 2, 3], "name": names, "tier": ["centre", "point", "point", "point"],
+         "capacity": [100, 150, 20, np.nan], "workers_reached": [250.0, 13511.0, 10.0, 99.0]},
+        geometry=gpd.points_from_xy([114.26, 114.27, 114.28, 114.265], [30.58, 30.59, 30.585, 30.57]),
+        crs=4326,
+    )  # fmt: skip
+    catch = gpd.GeoDataFrame(
+        {"fid": fac["fid"], "tier": fac["tier"], "band_min": 15.0},
+        geometry=fac.to_crs(32650).buffer(400).to_crs(4326).to_numpy(),
+        crs=4326,
+    )
+    m = maps.coverage_map(fac, catchments=catch, lang="en", basemap="none")
+    return maps.save_map(m, tmp / "search.html", self_contained=True)
+
+
+def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    open_map(browser, search_map(tmp_path))
+    js(browser, "window.alert = () => { window.__covAlert = true; };")  # markup run would call it
+    box = browser.find_element(By.CSS_SELECTOR, ".cov-search input")
+    assert box.get_attribute("placeholder") == "Find a facility by name"
+
+    def results() -> list[list[str]]:
+        return js(
+            browser,
+            """return Array.from(document.querySelectorAll('.cov-results li')).map(
+              li => [li.dataset.fid || '', li.querySelector('.cov-result-name')
+                     ? li.querySelector('.cov-result-name').textContent : li.textContent]);""",
+        )
+
+    # Matching is on the names as text: "街站点" finds two, "img" finds the hostile name,
+    # shown as written (no image element, no alert).
+    box.send_keys("街站点")
+    wait_for(lambda: len(results()) == 2, what="two results")
+    assert sorted(results()) == [["2", "民族街站点"], ["3", "民意街站点"]]
+    box.clear()
+    box.send_keys("IMG SRC")  # case does not matter
+    wait_for(lambda: results() == [["1", HOSTILE]], what="the hostile name as a result")
+    assert js(browser, "return document.querySelectorAll('img[src=\"x\"]').length;") == 0
+
+    # Choosing it zooms to it, opens its popup (the name as text, its reach flagged against
+    # its capacity: 13,511 for 150) and marks it.
+    browser.find_element(By.CSS_SELECTOR, ".cov-results li[data-fid='1']").click()
+    wait_for(lambda: js(browser, "return window.coverageMap.chosen;") == "1", what="choice")
+    state = wait_for(
+        lambda: js(
+            browser,
+            """const r = window.coverageMap, p = document.querySelector('.leaflet-popup-content');
+            if (!p) return null;
+            const c = r.map.getCenter(), f = r.facilities['1'].getLatLng();
+            return {title: p.querySelector('h4').textContent,
+                    warn: (p.querySelector('.cov-warn') || {}).textContent,
+                    zoom: r.map.getZoom(), dist: r.map.distance(c, f),
+                    visible: r.map.getBounds().contains(f),
+                    marked: Array.from(document.querySelectorAll('svg.cov-chosen')).map(
+                      s => s.dataset.fid),
+                    selected: r.selected};""",
+        ),
+        what="the chosen facility's popup",
+    )
+    assert state["title"] == HOSTILE
+    assert state["warn"] == "Reaches 13,511 workers, capacity 150 (90× its capacity)"
+    assert state["zoom"] >= 16 and state["visible"], state
+    assert state["marked"] == ["1"] and state["selected"] == "1"
+    assert js(browser, "return document.querySelectorAll('img[src=\"x\"]').length;") == 0
+    # The mark has its own look (larger, ringed).
+    look = js(
+        browser,
+        """const a = document.querySelector('svg.cov-fac[data-fid="1"]'),
+                 b = document.querySelector('svg.cov-fac[data-fid="2"]');
+        return [getComputedStyle(a).transform, getComputedStyle(b).transform,
+                getComputedStyle(a).filter === getComputedStyle(b).filter];""",
+    )
+    assert look[0] != "none" and look[1] == "none" and look[2] is False
+    screenshot(browser, "search-chosen")
+
+    # It stays marked when the popup closes and the background is clicked…
+    js(browser, "window.coverageMap.map.closePopup(); window.coverageMap.map.fire('click');")
+    assert js(browser, "return window.coverageMap.chosen;") == "1"
+    assert js(browser, "return Array.from(document.querySelectorAll('svg.cov-chosen')).map("
+              "s => s.dataset.fid);") == ["1"]  # fmt: skip
+    # …until another is chosen: by Enter on the first result, here the centre.
+    box.clear()
+    box.send_keys("服务中心\n")
+    wait_for(lambda: js(browser, "return window.coverageMap.chosen;") == "0", what="new choice")
+    assert js(browser, "return Array.from(document.querySelectorAll('svg.cov-chosen')).map("
+              "s => s.dataset.fid);") == ["0"]  # fmt: skip
+    # A name nobody has: a line saying so, as text.
+    box.clear()
+    box.send_keys("xyz")
+    wait_for(lambda: results() == [["", "No facility of that name"]], what="no result line")
+    assert js(browser, "return typeof window.__covAlert;") == "undefined"
+    assert page_errors(browser) == []
+
+
+def test_uncovered_points_coloured_by_minutes_over(browser, maps):
+    # The scenario's uncovered points carry their class (from the analysis' times); the legend
+    # lists the classes present under the uncovered row, each with its colour.
+    open_map(browser, maps.paths["zh"])
+    state = js(
+        browser,
+        """const r = window.coverageMap, g = r.layers.demand_uncovered, cols = {};
+        g.eachLayer(c => { cols[c.options.fillColor] = (cols[c.options.fillColor] || 0) + 1; });
+        return {cols: cols,
+                legend: Array.from(document.querySelectorAll('#cov-legend .cov-legend-sub')).map(
+                  e => [e.dataset.class, e.querySelector('.cov-dot').style.backgroundColor,
+                        e.textContent])};""",
+    )
+    n = sum(state["cols"].values())
+    assert n == js(browser, "return window.coverageMap.counts.demand_uncovered;") > 0
+    assert state["legend"], state
+    assert {c for c, _, _ in state["legend"]} <= {"over_5", "over_15", "over_more", "unreachable"}
+    assert all(text.startswith(("超出标准", "步行无法到达")) for _, _, text in state["legend"])
+    assert len(state["cols"]) == len(state["legend"])  # one colour per class drawn
+    assert page_errors(browser) == []
+
+
 def panel_text(driver) -> dict[str, Any]:
     return js(
         driver,
@@ -472,12 +645,12 @@ def test_chinese_and_english_maps(browser, maps):
     assert "步行范围" in zh["legend"] and "未覆盖劳动者点" in zh["legend"]
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
-    assert "服务中心 10分钟步行范围" in zh["layers"]
+    assert "服务中心 步行范围" in zh["layers"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
     assert "Walking catchments" in en["legend"] and "Uncovered workers" in en["legend"]
     assert en["kpi"].startswith("Key figures")
-    assert "Service centre: 10-min walk" in en["layers"]
+    assert "Service centre: walking catchment" in en["layers"]
     # Nothing Chinese left in the English panels and layer names.
     leaks = [s for s in [en["legend"], en["kpi"], *en["layers"]] if CJK.search(s)]
     assert leaks == []

@@ -1,9 +1,11 @@
 """Leader-ready maps: an interactive folium dashboard of walking coverage.
 
-:func:`coverage_map` draws facilities by tier, their walking catchments per tier and band,
-covered/uncovered worker points, proposed sites, sub-district boundaries and the study area on
-one Leaflet map, with a title bar, a legend and a KPI panel, in Chinese or English (the words
-are in :mod:`coverage.i18n`, keys ``map.*``).
+:func:`coverage_map` draws facilities by tier, their walking catchments per tier (the band a
+choice), covered/uncovered worker points, proposed sites, sub-district boundaries and the study
+area on one Leaflet map, with a title bar, a legend, a KPI panel and a facility search, in
+Chinese or English (the words are in :mod:`coverage.i18n`, keys ``map.*``). Popups show what a
+reader needs in the map's language only (no snap distance, ids or program keys); a facility
+whose reach exceeds :data:`~coverage.maps.layers.REACH_FACTOR` × its capacity is flagged.
 :func:`save_map` writes it, optionally **self-contained** (Leaflet and jQuery inlined from
 ``coverage/static``; no request leaves the page except for basemap tiles, so the data still
 shows offline). :func:`coverage.figures.save_static_map` renders a PNG/PDF for print.
@@ -42,22 +44,34 @@ integrators should use it rather than folium's generated variable names)::
       catchments,   // {fid: GeoJSON FeatureCollection, one feature per band (band_min)}
       highlight,    // L.FeatureGroup holding the highlighted catchment
       selected,     // fid shown in highlight, or null
+      chosen,       // fid of the facility marked (search or click), or null
+      bands,        // {catchment_<tier>: band (minutes) drawn in that tier's layer}
+      control,      // the L.Control.Layers
       showCatchment(fid),  // draw that facility's catchment; returns the L.GeoJSON or null
       clearCatchment(),
+      setBand(key, band),  // draw that band in a tier's catchment layer (switching it on)
+      findFacilities(text),  // [{fid, name, tier}] whose name contains text (any case)
+      chooseFacility(fid),   // zoom to it, open its popup, mark it, show its catchment
       ready: true,
     }
 
 Layer keys: ``basemap_osm``, ``basemap_amap``, ``basemap_tianditu``, ``basemap_none``
 (the switcher's choices), ``streets`` (not in the layer control),
-``facilities_<tier>``, ``catchment_<tier>_<band>`` (e.g. ``catchment_centre_15``; the
-threshold band is shown on opening, other bands hidden), ``demand_uncovered``,
+``facilities_<tier>``, ``catchment_<tier>`` (one per tier, all on; its band, e.g. 5/10/15 min,
+is chosen in a ``<select class="cov-band" data-layer=…>`` beside its checkbox and opens on the
+tier's threshold band), ``demand_uncovered`` (each point coloured by the minutes it would walk
+beyond the standard of the nearest tier: up to 5, 5–15, more than 15, or not reachable on foot;
+see :func:`coverage.maps.demand.minutes_over`),
 ``demand_covered``, ``demand_cross`` (covered by two or more facilities; ``demand`` when the
 layer has no coverage columns), ``proposed``, ``subdistricts``, ``area``. ``<tier>`` is the tier
 reduced to ``[A-Za-z0-9_-]`` (``tier1``, ``tier2``… for names with none of those characters).
 
 DOM hooks: facility icons are ``<svg class="cov-fac cov-tier-<tier>" data-fid=… data-tier=…>``
-(clicking one opens its popup and highlights its catchment; clicking the map background
-clears it), proposed sites ``<svg class="cov-proposed" data-rank=…>``, layer-control labels
+(clicking one opens its popup, highlights its catchment and marks it with the class
+``cov-chosen`` until another facility is chosen; clicking the map background clears the
+catchment), the facility search box ``.cov-search input`` at the top of the layer control with
+its results ``.cov-results li[data-fid]`` (names matched in the page from the payload, shown as
+text), proposed sites ``<svg class="cov-proposed" data-rank=…>``, layer-control labels
 ``<span class="cov-layer" data-layer="<key>">``, panels ``#cov-title``, ``#cov-legend`` and
 ``#cov-kpi``. Worker points and polygons are drawn on a canvas (30k points stay fluid), so
 they are not DOM elements: use ``layers`` and ``counts``.

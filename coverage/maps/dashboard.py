@@ -240,7 +240,7 @@ def _draw(
         geoms = draw_geoms(demand.geometry.to_numpy(), datum)
         bounds.append(np.asarray(shapely.total_bounds(geoms)))
         for key, mask in demand_classes(demand).items():
-            demand_layer(reg, demand, key, mask, lang, datum)
+            demand_layer(reg, demand, key, mask, lang, datum, thresholds)
     catchments = layers.catchments
     if catchments is not None and len(catchments) and "fid" in catchments:
         facility_catchments(reg, catchments, datum, tolerance_m)

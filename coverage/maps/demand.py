@@ -2,11 +2,17 @@
 
 Points ship as parallel arrays (coordinates and a few columns) and the page builds a popup on
 click: far smaller than one marker and popup per point, so 30k points stay fluid.
+
+Uncovered points are coloured by how far they are from being covered (:func:`minutes_over`):
+the extra minutes of walk beyond the standard of the nearest tier that could serve them,
+read from the analysis' ``t_<tier>`` times and the tiers' thresholds, in the classes of
+:data:`GAP_CLASSES` (up to 5, 5–15, more than 15 minutes over, and not reachable on foot).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -21,7 +27,17 @@ from coverage.maps.registry import Registry
 from coverage.maps.tiers import normalize_tier, tier_label
 from coverage.maps.values import clean, minutes, missing, number
 
-__all__ = ["DEMAND_STYLE", "MAX_COVERED_POINTS", "demand_classes", "demand_label", "demand_layer"]
+__all__ = [
+    "DEMAND_STYLE",
+    "GAP_CLASSES",
+    "GAP_COLORS",
+    "MAX_COVERED_POINTS",
+    "demand_classes",
+    "demand_label",
+    "demand_layer",
+    "gap_classes",
+    "minutes_over",
+]
 
 #: Covered worker points drawn at most per layer; beyond this they are thinned evenly (and the
 #: legend says so). Uncovered points are never thinned: they are what the map is for.
@@ -40,6 +56,50 @@ DEMAND_STYLE: dict[str, dict[str, Any]] = {
     "demand_cross": {"radius": 2.5, "stroke": False, "fillColor": "#145a32", "fillOpacity": 0.75},
     "demand": {"radius": 2.5, "stroke": False, "fillColor": "#566573", "fillOpacity": 0.6},
 }
+
+
+#: Classes of uncovered points (codes 0–3 in the page's data): at most 5, over 5 up to 15 and
+#: more than 15 minutes beyond the standard, and not reachable on foot at all.
+GAP_CLASSES: tuple[str, ...] = ("over_5", "over_15", "over_more", "unreachable")
+#: Upper bounds (minutes over) of the first two classes.
+GAP_BOUNDS: tuple[float, float] = (5.0, 15.0)
+GAP_COLORS: dict[str, str] = {
+    "over_5": "#f5b041",
+    "over_15": "#e74c3c",
+    "over_more": "#78281f",
+    "unreachable": "#17202a",
+}
+
+
+def minutes_over(demand: pd.DataFrame, thresholds: Mapping[str, float]) -> np.ndarray:
+    """Minutes each point would have to walk beyond the standard to be covered.
+
+    For each tier with a ``t_<tier>`` column (the analysis' time to that tier's nearest
+    facility), the time minus the tier's threshold (``thresholds``, by tier code; default
+    :data:`coverage.settings.threshold_min`); the smallest over the tiers. NaN where no facility
+    can be reached on foot (no finite time, or the point not ``snapped`` to a street). Covered
+    points come out at zero or below.
+    """
+    limits = {normalize_tier(k): float(v) for k, v in thresholds.items()}
+    best = np.full(len(demand), np.inf)
+    for col in demand.columns:
+        if isinstance(col, str) and col.startswith("t_") and col != "t_any":
+            limit = limits.get(normalize_tier(col[2:]), settings.threshold_min)
+            times = pd.to_numeric(demand[col], errors="coerce").to_numpy(dtype=float)
+            best = np.fmin(best, np.where(np.isfinite(times), times - limit, np.inf))
+    if "snapped" in demand:
+        best[~demand["snapped"].fillna(False).to_numpy(dtype=bool)] = np.inf
+    return np.where(np.isfinite(best), best, np.nan)
+
+
+def gap_classes(over: np.ndarray) -> np.ndarray:
+    """Class code (index into :data:`GAP_CLASSES`) of each point's :func:`minutes_over`.
+
+    ``over <= 5`` → 0, ``5 < over <= 15`` → 1, ``over > 15`` → 2, NaN (not reachable) → 3.
+    """
+    over = np.asarray(over, dtype=float)
+    codes = np.where(over <= GAP_BOUNDS[0], 0, np.where(over <= GAP_BOUNDS[1], 1, 2))
+    return np.where(np.isnan(over), 3, codes).astype(np.int64)
 
 
 def demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
@@ -89,8 +149,13 @@ def demand_layer(
     mask: np.ndarray,
     lang: str,
     datum: str,
+    thresholds: Mapping[str, float] | None = None,
 ) -> None:
-    """Add the worker points of one class (``mask``) as the ``key`` layer; covered ones thinned."""
+    """Add the worker points of one class (``mask``) as the ``key`` layer; covered ones thinned.
+
+    Uncovered points with the analysis' ``t_<tier>`` times are coloured by their
+    :func:`gap_classes` (``thresholds`` per tier, minutes), with one legend row per class.
+    """
     total = int(mask.sum())
     idx = np.flatnonzero(mask)
     if key != "demand_uncovered" and total > MAX_COVERED_POINTS:
@@ -133,6 +198,16 @@ def demand_layer(
     if len(idx) > 5000:
         # Thousands of large dots merge into a blanket; smaller ones keep the pattern legible.
         style["radius"] = min(style["radius"], 2.5)
+    extra: dict[str, Any] = {}
+    has_times = any(isinstance(c, str) and c.startswith("t_") for c in part.columns)
+    if key == "demand_uncovered" and has_times:
+        over = minutes_over(part, thresholds or {})
+        codes = gap_classes(over)
+        data["o"] = minutes(over)
+        data["g"] = codes.tolist()
+        fields.insert(0, [t(lang, "map.minutes_over"), "o", "min", t(lang, "map.unreachable")])
+        extra["classes"] = [{**style, "fillColor": GAP_COLORS[c]} for c in GAP_CLASSES]
+        reg.legend_rows[key] = _gap_legend(part, codes, lang)
     spec = {
         "kind": "points",
         "data": data,
@@ -141,6 +216,31 @@ def demand_layer(
         "head": t(lang, "map.demand_head"),
         "minutes": t(lang, "map.minutes", v="{v}"),
         "beyond": t(lang, "map.beyond"),
+        **extra,
     }
     reg.add(key, demand_label(lang, label_key, mask, demand), spec, count=len(idx))
     reg.front.append(key)
+
+
+def _gap_legend(part: pd.DataFrame, codes: np.ndarray, lang: str) -> list[dict[str, Any]]:
+    """Legend rows of the uncovered points' classes present: colour, label, points, workers."""
+    rows = []
+    weights = (
+        pd.to_numeric(part["weight"], errors="coerce").to_numpy(dtype=float)
+        if "weight" in part
+        else None
+    )
+    for code, name in enumerate(GAP_CLASSES):
+        hit = codes == code
+        n = int(hit.sum())
+        if not n:
+            continue
+        label = t(lang, f"map.gap.{name}")
+        if weights is None:
+            text = t(lang, "map.gap.row", label=label, n=f"{n:,}")
+        else:
+            pts = t(lang, "map.n_point" if n == 1 else "map.n_points", n=f"{n:,}")
+            w = number(float(np.nansum(weights[hit])))
+            text = t(lang, "map.gap.row_w", label=label, w=w, pts=pts)
+        rows.append({"dot": GAP_COLORS[name], "text": text, "cls": name})
+    return rows

@@ -35,6 +35,9 @@ from coverage.maps.values import (
 
 __all__ = [
     "BAND_OPACITY",
+    "PROGRAM_COLUMNS",
+    "REACH_FACTOR",
+    "capacity_flag",
     "catchment_layers",
     "catchment_style",
     "facility_catchments",
@@ -49,6 +52,36 @@ __all__ = [
 
 # Fill opacity of catchment bands: inner bands darker, so nested bands read as rings.
 BAND_OPACITY = {5.0: 0.28, 10.0: 0.2, 15.0: 0.12}
+
+#: Columns of the analysis' tables that are bookkeeping, never shown in a popup.
+PROGRAM_COLUMNS = frozenset({"scope", "key", "index", "fid", "snap_m", "snapped", "subdistrict"})
+
+#: A facility's popup flags its reach when the workers within its threshold are more than this
+#: many times its capacity (capacity known and positive): it cannot serve the people it covers.
+REACH_FACTOR: float = 3.0
+
+
+def capacity_flag(reach: Any, capacity: Any, lang: str) -> str:
+    """The popup's warning when ``reach`` exceeds :data:`REACH_FACTOR` × ``capacity``, else ''.
+
+    For example 13,511 workers within reach of a point with capacity 150 (90×) is flagged;
+    450 workers for a capacity of 150 (exactly 3×) is not.
+    """
+    if missing(reach) or missing(capacity):
+        return ""
+    try:
+        r, c = float(reach), float(capacity)
+    except (TypeError, ValueError):
+        return ""
+    if not (np.isfinite(r) and np.isfinite(c)) or c <= 0 or r <= REACH_FACTOR * c:
+        return ""
+    return t(
+        lang,
+        "map.over_capacity",
+        reach=number(r),
+        capacity=number(c, digits=1),
+        factor=f"{r / c:,.0f}" if r / c >= 10 else f"{r / c:.1f}",
+    )
 
 
 def _services_text(value: Any, lang: str) -> str:
@@ -77,7 +110,11 @@ def coordinate_rows(row: pd.Series, lang: str) -> list[tuple[str, str]]:
 
 
 def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) -> dict[str, Any]:
-    """A facility's popup: name, tier, type, services, address, figures and id."""
+    """A facility's popup: name, tier, type, services, address, capacity, reach, coordinates.
+
+    In the map's language only; no internal fields (snap distance, ids). A reach beyond
+    :data:`REACH_FACTOR` × capacity is flagged (:func:`capacity_flag`).
+    """
     title = row.get("name")
     if missing(title) or str(title).strip() == "":
         title = f"{tier_label(tier, lang)} #{row.get('fid', '')}"
@@ -99,12 +136,9 @@ def facility_popup(row: pd.Series, tier: str, lang: str, has_catchment: bool) ->
         rows.append((t(lang, "map.capacity"), number(row["capacity"], digits=1)))
     if not missing(row.get("workers_reached")):
         rows.append((t(lang, "map.workers_reached"), number(row["workers_reached"])))
-    if not missing(row.get("snap_m")):
-        rows.append((t(lang, "map.snap_m"), f"{number(row['snap_m'])} m"))
     rows += coordinate_rows(row, lang)
-    if not missing(row.get("fid")):
-        rows.append((t(lang, "map.fid"), str(row["fid"])))
-    return popup(str(title), rows, t(lang, "map.click_hint") if has_catchment else "")
+    warn = capacity_flag(row.get("workers_reached"), row.get("capacity"), lang)
+    return popup(str(title), rows, t(lang, "map.click_hint") if has_catchment else "", warn)
 
 
 def catchment_style(color: str, band: float, shown: float) -> dict[str, Any]:
@@ -147,12 +181,20 @@ def subdistrict_layer(
     datum: str,
     bounds: list[np.ndarray],
 ) -> None:
-    """Sub-district boundaries, each with its summary table as a popup."""
+    """Sub-district boundaries, each with its summary table as a popup.
+
+    Summary columns show under their catalogue names (``map.column.<column>``); program keys
+    (:data:`PROGRAM_COLUMNS`) are left out; the boundary file's own columns show as named.
+    """
     geoms = draw_geoms(frame.geometry.to_numpy(), datum, simplify=True)
     bounds.append(np.asarray(shapely.total_bounds(geoms)))
     words = catalogue(lang)
     props = []
-    columns = [c for c in frame.columns if c != frame.geometry.name and c != "name"]
+    columns = [
+        c
+        for c in frame.columns
+        if c != frame.geometry.name and c != "name" and c not in PROGRAM_COLUMNS
+    ]
     for i, (_, row) in enumerate(frame.iterrows()):
         rows = []
         for col in columns:
@@ -196,9 +238,11 @@ def catchment_layers(
     thresholds: Mapping[str, float],
     tolerance_m: float = 1.0,
 ) -> None:
-    """One layer per tier and band, centre first; each tier's threshold band shown.
+    """One layer per tier (``catchment_<tier>``), centre first, with its bands as a choice.
 
-    Outlines are simplified within ``tolerance_m`` metres.
+    The layer holds every band of the tier (``bands`` of the spec, smallest first); the page
+    draws one at a time, chosen beside the tier's checkbox, and opens on the tier's threshold
+    band (:func:`shown_band`). Outlines are simplified within ``tolerance_m`` metres.
     """
     frame = bands.assign(
         _tier=[normalize_tier(t) for t in bands["tier"]],
@@ -206,18 +250,32 @@ def catchment_layers(
     )
     frame = frame[frame["_band"].notna()]
     limits = {normalize_tier(t): float(v) for t, v in thresholds.items()}
-    # Listed (and drawn) from the centre down; large bands first so small ones draw over them.
     for tier in tiers.order:
-        tier_bands = sorted(set(frame.loc[frame["_tier"] == tier, "_band"]))
+        of_tier = frame[frame["_tier"] == tier]
+        tier_bands = sorted(set(of_tier["_band"]))
+        if not tier_bands:
+            continue
         shown = shown_band(tier_bands, limits.get(tier, settings.threshold_min))
-        for band in reversed(tier_bands):
-            part = frame[(frame["_tier"] == tier) & (frame["_band"] == band)]
+        choices = []
+        for band in tier_bands:
+            part = of_tier[of_tier["_band"] == band]
             geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=tolerance_m)
-            key = f"catchment_{tiers.slug[tier]}_{band_text(band)}"
-            name = t(lang, "map.catchment", label=tier_label(tier, lang), band=band_text(band))
-            style = catchment_style(tiers.style[tier]["color"], band, shown)
-            spec = polygon_spec(feature_collection(geoms, [{}] * len(geoms)), style)
-            reg.add(key, name, spec, show=band == shown, count=len(part))
+            choices.append(
+                {
+                    "band": float(band),
+                    "label": t(lang, "map.band", band=band_text(band)),
+                    "style": catchment_style(tiers.style[tier]["color"], band, shown),
+                    "data": feature_collection(geoms, [{}] * len(geoms)),
+                }
+            )
+        spec = {
+            "kind": "bands",
+            "band": float(shown),
+            "bands": choices,
+            "choice": t(lang, "map.band_choice"),
+        }
+        name = t(lang, "map.catchment_tier", label=tier_label(tier, lang))
+        reg.add(f"catchment_{tiers.slug[tier]}", name, spec, count=len(of_tier))
 
 
 def facility_catchments(
@@ -280,6 +338,8 @@ def facility_layers(
                 }
             )
             reg.facility_tier[fid] = tier
+            if name.strip():  # searched by name: a facility without one cannot be
+                reg.search.append([fid, name, tier_label(tier, lang)])
         spec = {
             "kind": "markers",
             "icon": {

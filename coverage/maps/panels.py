@@ -117,6 +117,8 @@ def panel_data(
     for key in ("demand_uncovered", "demand_covered", "demand_cross", "demand"):
         if key in reg.names:
             rows.append({"dot": DEMAND_STYLE[key]["fillColor"], "text": reg.names[key]})
+            # Uncovered points by minutes beyond the standard: one indented row per class.
+            rows += [{**r, "sub": True} for r in reg.legend_rows.get(key, [])]
     if "proposed" in reg.names:
         rows.append({"icon": ["star", "#6c3483", 16], "text": t(lang, "map.proposed_head")})
     notes = [*reg.notes]

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 import folium
 from branca.element import Element, Figure, MacroElement
 
+from coverage.i18n import t
+
 if TYPE_CHECKING:
     from coverage.maps.tiers import Tiers
 
@@ -82,9 +84,16 @@ class Script(MacroElement):
         root.script.add_child(Raw(self.code), name=self.get_name())
 
 
-def popup(title: str, rows: Iterable[tuple[str, str]], hint: str = "") -> dict[str, Any]:
-    """A popup as data (title, label/value rows, hint): the page builds it with ``textContent``."""
+def popup(
+    title: str, rows: Iterable[tuple[str, str]], hint: str = "", warn: str = ""
+) -> dict[str, Any]:
+    """A popup as data (title, label/value rows, hint, warning).
+
+    The page builds it with ``textContent``.
+    """
     out: dict[str, Any] = {"title": str(title), "rows": [[str(k), str(v)] for k, v in rows]}
+    if warn:
+        out["warn"] = warn
     if hint:
         out["hint"] = hint
     return out
@@ -103,11 +112,13 @@ class Registry:
         self.catchments: dict[str, dict[str, Any]] = {}
         self.front: list[str] = []  # keys raised above catchments when layers are toggled
         self.notes: list[str] = []
+        self.legend_rows: dict[str, list[dict[str, Any]]] = {}  # extra legend rows by layer
+        self.search: list[list[str]] = []  # [fid, name, tier label] of every facility
 
     def add(
         self, key: str, name: str, spec: dict[str, Any], *, show: bool = True, count: int = 0
     ) -> None:
-        """An overlay: ``spec`` says what to draw (``kind`` geojson, points or markers)."""
+        """An overlay: ``spec`` says what to draw (``kind`` geojson, bands, points or markers)."""
         self.overlays.append({"key": key, "show": show, **spec})
         self.names[key] = name
         self.counts[key] = count
@@ -147,6 +158,11 @@ def map_script(
         "basemaps": reg.basemaps,
         "shift": reg.shift,
         "overlays": reg.overlays,
+        "search": {
+            "items": reg.search,
+            "placeholder": t(lang, "map.search"),
+            "none": t(lang, "map.search_none"),
+        },
         **panels,
     }
     code = static_text("map.js")

@@ -19,8 +19,8 @@ from coverage import maps
             {
                 "facilities_centre": "服务中心（1处）",
                 "facilities_outdoor_station": "户外劳动者驿站（1处）",
-                "catchment_centre_15": "服务中心 15分钟步行范围",
-                "catchment_point_5": "服务站点 5分钟步行范围",
+                "catchment_centre": "服务中心 步行范围",
+                "catchment_point": "服务站点 步行范围",
                 "demand_uncovered": "未覆盖劳动者点",
                 "demand_cross": "交叉覆盖",
                 "proposed": "建议新增站点（2）",
@@ -34,8 +34,8 @@ from coverage import maps
             {
                 "facilities_centre": "Service centre (1)",
                 "facilities_outdoor_station": "Outdoor workers' station (1)",
-                "catchment_centre_15": "Service centre: 15-min walk",
-                "catchment_point_5": "Service point: 5-min walk",
+                "catchment_centre": "Service centre: walking catchment",
+                "catchment_point": "Service point: walking catchment",
                 "demand_uncovered": "Uncovered workers",
                 "demand_cross": "Cross-covered",
                 "proposed": "Proposed sites (2)",
@@ -53,12 +53,20 @@ def test_layers_named_in_both_languages(data, lang, expected):
     for key, text in expected.items():
         assert key in names, key
         assert names[key].startswith(text), (key, names[key])
-    # Every overlay is a toggleable group in the control; 15-min bands shown, 5/10 hidden.
+    # Every overlay is a toggleable group in the control: one per tier for the catchments,
+    # its bands a choice (5/10/15 min), opening on the threshold band (15 min by default).
     groups = overlay_specs(page)
     assert set(groups) | {"basemap_osm", "basemap_amap", "basemap_none"} == set(names)
-    assert groups["catchment_centre_15"]["show"]
-    assert not groups["catchment_centre_10"]["show"]
-    assert not groups["catchment_subcentre_5"]["show"]
+    catchments = {k for k in groups if k.startswith("catchment_")}
+    assert catchments == {
+        f"catchment_{t}" for t in ("centre", "subcentre", "point", "outdoor_station")
+    }
+    for key in catchments:
+        spec = groups[key]
+        assert spec["kind"] == "bands" and spec["show"] and spec["band"] == 15
+        assert [b["band"] for b in spec["bands"]] == [5, 10, 15]
+        want = ["5分钟", "10分钟", "15分钟"] if lang == "zh" else ["5 min", "10 min", "15 min"]
+        assert [b["label"] for b in spec["bands"]] == want
     assert groups["demand_uncovered"]["show"]
     counts = meta_field(page, "counts")
     demand = data["demand"]
@@ -107,8 +115,10 @@ def test_catchment_layers_dissolved_from_per_facility_catchments(data):
         maps.coverage_map(data["facilities"], catchments=data["catchments"], lang="en")
     )
     groups = overlay_specs(page)
-    assert {"catchment_point_15", "catchment_point_10", "catchment_centre_5"} <= set(groups)
-    assert meta_field(page, "counts")["catchment_point_15"] == 1  # two facilities, one union
+    assert {"catchment_point", "catchment_centre"} <= set(groups)
+    # Two point facilities dissolve into one union per band: three bands, three polygons.
+    assert meta_field(page, "counts")["catchment_point"] == 3
+    assert [len(b["data"]["features"]) for b in groups["catchment_point"]["bands"]] == [1, 1, 1]
 
 
 def test_area_as_geodataframe_in_another_crs(data):

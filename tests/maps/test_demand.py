@@ -74,3 +74,87 @@ def test_30k_demand_points_stay_small(tmp_path):
     assert size < 15e6, size
     counts = meta_field(path.read_text(encoding="utf-8"), "counts")
     assert sum(counts[k] for k in ("demand_covered", "demand_cross", "demand_uncovered")) == 30_000
+
+
+def _gap_case() -> tuple[gpd.GeoDataFrame, dict[str, float]]:
+    """Six uncovered points, two tiers (centre 15 min, point 10 min), times by hand.
+
+    Minutes over = the smallest of (t_centre - 15, t_point - 10):
+      0: min(20-15, 12-10) = 2       -> up to 5
+      1: min(30-15, 40-10) = 15      -> 5–15 (15 is in, the bound is inclusive)
+      2: min(35.5-15, 26.5-10) = 16.5 -> more than 15
+      3: no finite time               -> not reachable
+      4: min(15.2-15, -) = 0.2, but not snapped to a street -> not reachable
+      5: min(-, 15-10) = 5           -> up to 5 (inclusive)
+    """
+    inf = np.inf
+    demand = gpd.GeoDataFrame(
+        {"weight": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0], "covered": [False] * 6,
+         "n_reach": [0] * 6,
+         "t_centre": [20.0, 30.0, 35.5, inf, 15.2, np.nan],
+         "t_point": [12.0, 40.0, 26.5, np.nan, inf, 15.0],
+         "snapped": [True, True, True, True, False, True]},
+        geometry=gpd.points_from_xy(LON0 + np.arange(6) * 1e-3, [LAT0] * 6),
+        crs=4326,
+    )  # fmt: skip
+    return demand, {"centre": 15.0, "point": 10.0}
+
+
+def test_minutes_over_and_gap_classes_by_hand():
+    demand, thresholds = _gap_case()
+    over = demand_module.minutes_over(demand, thresholds)
+    np.testing.assert_allclose(over, [2.0, 15.0, 16.5, np.nan, np.nan, 5.0])
+    assert demand_module.gap_classes(over).tolist() == [0, 1, 2, 3, 3, 0]
+    assert [demand_module.GAP_CLASSES[c] for c in (0, 1, 2, 3)] == [
+        "over_5", "over_15", "over_more", "unreachable"
+    ]  # fmt: skip
+    # Tiers named as a register spells them are the same tiers; a tier without a threshold
+    # gets the default standard (15 min): point 12-15 = -3 (within it), 26.5-15 = 11.5, 15-15 = 0.
+    np.testing.assert_allclose(
+        demand_module.minutes_over(demand, {"Center": 15.0}),
+        [-3.0, 15.0, 11.5, np.nan, np.nan, 0.0],
+    )
+    assert demand_module.gap_classes(np.array([0.0, 5.0, 5.01, 15.0, 15.01])).tolist() == [
+        0, 0, 1, 1, 2
+    ]  # fmt: skip
+
+
+def test_uncovered_points_coloured_by_minutes_over_with_a_legend():
+    demand, thresholds = _gap_case()
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    for lang, labels in (
+        ("en", ["Up to 5 min beyond the standard: 70 workers (2 points)",
+                "5–15 min beyond the standard: 20 workers (1 point)",
+                "More than 15 min beyond the standard: 30 workers (1 point)",
+                "Not reachable on foot (far from streets): 90 workers (2 points)"]),
+        ("zh", ["超出标准 5 分钟以内：2个点，共70人",
+                "超出标准 5–15 分钟：1个点，共20人",
+                "超出标准 15 分钟以上：1个点，共30人",
+                "步行无法到达（远离道路）：2个点，共90人"]),
+    ):  # fmt: skip
+        page = render_page(
+            maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=thresholds)
+        )
+        spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+        assert spec["data"]["g"] == [0, 1, 2, 3, 3, 0]
+        assert spec["data"]["o"] == [2.0, 15.0, 16.5, None, None, 5.0]
+        colors = [c["fillColor"] for c in spec["classes"]]
+        assert colors == [demand_module.GAP_COLORS[c] for c in demand_module.GAP_CLASSES]
+        assert len(set(colors)) == 4
+        # The popup row of minutes over says "not reachable on foot" where there is none.
+        field = spec["fields"][0]
+        assert field[1:3] == ["o", "min"]
+        assert field[3] == ("not reachable on foot" if lang == "en" else "步行无法到达")
+        legend = [r for r in meta_field(page, "legend")["rows"] if r.get("sub")]
+        assert [r["text"] for r in legend] == labels
+        assert [r["dot"] for r in legend] == colors
+
+
+def test_uncovered_points_without_times_keep_one_colour():
+    demand, _ = _gap_case()
+    bare = demand.drop(columns=["t_centre", "t_point"])
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    page = render_page(maps.coverage_map(fac, bare, lang="en", basemap="none"))
+    spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+    assert "classes" not in spec and "g" not in spec["data"]
+    assert not [r for r in meta_field(page, "legend")["rows"] if r.get("sub")]

@@ -10,7 +10,8 @@ unpackGeom(h,k);});}else if(g.c){g.coordinates=unpack(g.c,DEPTH[g.type],k);delet
 function unpackFC(fc){if(fc&&fc.scale){fc.features.forEach(function(f){
 unpackGeom(f.geometry,fc.scale);});delete fc.scale;}return fc;}
 Object.keys(M.catchments).forEach(function(k){unpackFC(M.catchments[k]);});
-M.overlays.forEach(function(s){if(s.kind==='geojson'){unpackFC(s.data);}});
+M.overlays.forEach(function(s){if(s.kind==='geojson'){unpackFC(s.data);}
+if(s.kind==='bands'){s.bands.forEach(function(b){unpackFC(b.data);});}});
 function el(tag,cls,text){var e=document.createElement(tag);if(cls){e.className=cls;}
 if(text!==undefined&&text!==null){e.textContent=String(text);}return e;}
 function esc(s){return String(s).replace(/[&<>"'`]/g,function(c){
@@ -32,10 +33,13 @@ return s;}
 function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
 tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));t.appendChild(tr);});return t;}
 function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));
-d.appendChild(table(p.rows||[],'th',''));if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
+d.appendChild(table(p.rows||[],'th',''));if(p.warn){d.appendChild(el('div','cov-warn',p.warn));}
+if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
 return d;}
 var reg=window.coverageMap={map:map,lang:M.lang,datum:M.datum,layers:{},names:M.names,
-counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,ready:false};
+counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,chosen:null,
+bands:{},ready:false};
+var bandLayers={},facLayer={};
 function label(key){return '<span class="cov-layer" data-layer="'+esc(key)+'">'
 +esc(M.names[key])+'</span>';}
 var base={},over={};
@@ -62,10 +66,16 @@ geojson:function(g,s){L.geoJSON(s.data,{style:s.classes?function(f){
 return s.classes[f.properties.cls]||s.style;}:s.style,interactive:s.interactive,
 bubblingMouseEvents:false,onEachFeature:function(f,l){var p=f.properties&&f.properties.popup;
 if(p){l.bindPopup(function(){return popup(p);},{maxWidth:360});}}}).addTo(g);},
-points:function(g,s){var d=s.data,st=Object.assign({bubblingMouseEvents:false},s.style);
-for(var i=0;i<d.x.length;i++){var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
+// One tier's catchment: every band prepared, the chosen one (s.band) in the group.
+bands:function(g,s){var by={};s.bands.forEach(function(b){by[String(b.band)]=L.geoJSON(b.data,
+{style:b.style,interactive:false});});bandLayers[s.key]=by;reg.bands[s.key]=s.band;
+g.addLayer(by[String(s.band)]);},
+points:function(g,s){var d=s.data,base=Object.assign({bubblingMouseEvents:false},s.style),
+cls=(s.classes||[]).map(function(c){return Object.assign({bubblingMouseEvents:false},c);});
+for(var i=0;i<d.x.length;i++){var st=d.g&&cls.length?cls[d.g[i]]:base;
+var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
 g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
-if(v===null||v===undefined){v=f[2]==='min'?s.beyond:'\u2013';}
+if(v===null||v===undefined){v=f[3]||(f[2]==='min'?s.beyond:'\u2013');}
 else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
 return [f[0],v];});
 var title=d.name&&d.name[i]?d.name[i]:s.head;
@@ -78,12 +88,29 @@ var mk=L.marker([it.lat,it.lng],{zIndexOffset:s.z,icon:L.divIcon({className:ic.i
 html:icon(ic.shape,ic.color,n,attrs,it.text),iconSize:[n,n],iconAnchor:[h,h]})});
 mk.bindPopup(function(){return popup(it.popup);},{maxWidth:340});
 mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
-mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;}});}};
+mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;facLayer[it.fid]=s.key;}});}};
 M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
 reg.layers[s.key]=g;if(!s.fixed){over[label(s.key)]=g;}});
 // Small screens (see map.css) get the layer control folded into its button.
 var small=window.matchMedia('(max-width: 900px), (max-height: 560px)').matches;
-L.control.layers(base,over,{collapsed:small,position:'topright',autoZIndex:true}).addTo(map);
+var ctl=L.control.layers(base,over,{collapsed:small,position:'topright',autoZIndex:true});
+// Beside each tier's catchment checkbox, its band as a choice. Leaflet rebuilds the list
+// whenever a layer is switched, so the choices are added again after each rebuild.
+reg.setBand=function(key,band){var by=bandLayers[key],g=reg.layers[key],b=by&&by[String(band)];
+if(!b){return false;}g.clearLayers();g.addLayer(b);reg.bands[key]=Number(band);
+if(!map.hasLayer(g)){map.addLayer(g);}raise();return true;};
+function bandChoices(){M.overlays.forEach(function(s){if(s.kind!=='bands'){return;}
+var span=ctl._overlaysList&&ctl._overlaysList.querySelector(
+'span.cov-layer[data-layer="'+s.key+'"]');if(!span){return;}
+var sel=el('select','cov-band');sel.setAttribute('data-layer',s.key);
+sel.setAttribute('aria-label',s.choice);sel.title=s.choice;
+s.bands.forEach(function(b){var o=el('option','',b.label);o.value=String(b.band);
+sel.appendChild(o);});sel.value=String(reg.bands[s.key]);
+sel.addEventListener('change',function(){reg.setBand(s.key,sel.value);});
+span.parentNode.parentNode.appendChild(sel);});}
+var rebuild=ctl._update;ctl._update=function(){var r=rebuild.apply(this,arguments);
+bandChoices();return r;};
+ctl.addTo(map);reg.control=ctl;
 L.control.scale({imperial:false,metric:true}).addTo(map);
 // Street names on hover: the streets sit under interactive layers (boundaries), so they are
 // found from the pointer rather than from Leaflet's own hit test.
@@ -109,7 +136,8 @@ if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));
 if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi');}
 var lg=el('div','cov-panel');lg.appendChild(el('h4','',M.legend.head));
-M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row');
+M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row'+(r.sub?' cov-legend-sub':''));
+if(r.cls){row.setAttribute('data-class',r.cls);}
 if(r.icon){row.appendChild(icon(r.icon[0],r.icon[1],r.icon[2]));}
 if(r.dot){var dot=el('span','cov-dot');dot.style.background=r.dot;row.appendChild(dot);}
 row.appendChild(document.createTextNode(r.text));
@@ -119,6 +147,39 @@ row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
 M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
 panel(lg,'cov-legend');
 reg.highlight=L.featureGroup().addTo(map);
+// Facility search: names matched here, from the payload; results and popups are text.
+function fold(v){return String(v).normalize('NFKC').toLowerCase().replace(/\s+/g,' ').trim();}
+var index=M.search.items.map(function(it){return {fid:it[0],name:it[1],tier:it[2],
+key:fold(it[1])};});
+reg.findFacilities=function(q){q=fold(q);if(!q){return [];}
+return index.filter(function(it){return it.key.indexOf(q)>=0;}).slice(0,12);};
+function mark(fid){var prev=reg.chosen&&reg.facilities[reg.chosen];
+if(prev){prev.setZIndexOffset(prev._covZ);var ps=prev.getElement()&&prev.getElement()
+.querySelector('svg');if(ps){ps.classList.remove('cov-chosen');}}
+var mk=reg.facilities[fid];reg.chosen=fid;if(mk._covZ===undefined){mk._covZ=mk.options.zIndexOffset;}
+mk.setZIndexOffset(100000);var sv=mk.getElement()&&mk.getElement().querySelector('svg');
+if(sv){sv.classList.add('cov-chosen');}}
+reg.chooseFacility=function(fid){fid=String(fid);var mk=reg.facilities[fid];if(!mk){return false;}
+var g=reg.layers[facLayer[fid]];if(g&&!map.hasLayer(g)){map.addLayer(g);}
+map.setView(mk.getLatLng(),Math.max(map.getZoom(),16),{animate:false});
+mark(fid);mk.openPopup();reg.showCatchment(fid);if(small){ctl.collapse();}return true;};
+var sbox=el('div','cov-search'),sin=el('input'),slist=el('ul','cov-results');
+sin.type='search';sin.placeholder=M.search.placeholder;sin.setAttribute('aria-label',
+M.search.placeholder);sbox.appendChild(sin);sbox.appendChild(slist);
+function results(){slist.textContent='';var q=sin.value;if(!fold(q)){return;}
+var hits=reg.findFacilities(q);if(!hits.length){slist.appendChild(el('li','cov-none',
+M.search.none));return;}
+hits.forEach(function(h){var li=el('li','cov-result');li.tabIndex=0;li.setAttribute('data-fid',h.fid);
+li.appendChild(el('span','cov-result-name',h.name));li.appendChild(el('span','cov-result-tier',h.tier));
+var go=function(){reg.chooseFacility(h.fid);};li.addEventListener('click',go);
+li.addEventListener('keydown',function(ev){if(ev.key==='Enter'){ev.preventDefault();go();}});
+slist.appendChild(li);});}
+sin.addEventListener('input',results);
+sin.addEventListener('keydown',function(ev){if(ev.key==='Enter'){ev.preventDefault();
+var first=slist.querySelector('li.cov-result');if(first){reg.chooseFacility(
+first.getAttribute('data-fid'));}}});
+if(index.length){ctl._section.insertBefore(sbox,ctl._section.firstChild);
+L.DomEvent.disableClickPropagation(sbox);}
 var colors=M.colors,front=M.front;
 reg.clearCatchment=function(){reg.highlight.clearLayers();reg.selected=null;};
 reg.showCatchment=function(fid){fid=String(fid);var fc=reg.catchments[fid];reg.clearCatchment();
@@ -128,11 +189,12 @@ var lyr=L.geoJSON(fc,{interactive:false,style:function(){return {color:'#111',we
 fillColor:c,fillOpacity:0.18,dashArray:null};}}).addTo(reg.highlight);
 reg.selected=fid;return lyr;};
 Object.keys(reg.facilities).forEach(function(fid){
-reg.facilities[fid].on('click',function(){reg.showCatchment(fid);});});
+reg.facilities[fid].on('click',function(){mark(fid);reg.showCatchment(fid);});});
 // Clicks on markers, worker points and boundaries do not bubble: this is the background.
 map.on('click',function(){reg.clearCatchment();});
 // Catchment layers switched on later would be drawn over the worker points on the shared
 // canvas: lift the points (and the highlight) back on top.
-map.on('overlayadd',function(){front.forEach(function(k){var l=reg.layers[k];
-if(l&&map.hasLayer(l)){l.bringToFront();}});reg.highlight.bringToFront();});
+function raise(){front.forEach(function(k){var l=reg.layers[k];
+if(l&&map.hasLayer(l)){l.bringToFront();}});reg.highlight.bringToFront();}
+map.on('overlayadd',raise);
 reg.ready=true;

@@ -34,11 +34,15 @@ SNAKE_KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|[a-z_]+:[a-z_]+")
 
 
 def _program_values() -> set[str]:
-    """Tier codes, demand kinds and the keys of columns shown as words (roles, statuses…)."""
+    """Tier codes, demand kinds and the keys of columns shown as words (roles, statuses…).
+
+    Scopes are left out: they are English words (``tier``, ``service``) a header may use.
+    """
     keys = set(vocab.TIER_CODES) | set(vocab.KIND_LABELS)
+    columns = set(VALUES) - {"scope"}
     for key in catalogue("en"):
         parts = key.split(".")
-        if len(parts) == 4 and parts[:2] == ["excel", "value"] and parts[2] in VALUES:
+        if len(parts) == 4 and parts[:2] == ["excel", "value"] and parts[2] in columns:
             keys.add(parts[3])
     return keys
 

@@ -219,6 +219,7 @@ def coverage_map(
         tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
         streets=run.network.edges,
+        landcover=getattr(run.network, "landcover", None),
         # Outlines are drawn on a grid: within half a cell is within what they already mean.
         outline_tolerance_m=0.5 * (s.walk.catchment_cell_m or 0.4 * s.walk.walk_off_m),
         speed_kmh=s.walk.speed_kmh,

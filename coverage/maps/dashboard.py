@@ -26,6 +26,7 @@ from coverage.maps.layers import (
 )
 from coverage.maps.panels import kpi_note, panel_data, style_tag
 from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
+from coverage.maps.landcover import landcover_layer
 from coverage.maps.streets import streets_layer
 from coverage.maps.tiers import Tiers, normalize_tier
 
@@ -48,6 +49,7 @@ def coverage_map(
     tianditu_key: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     streets: gpd.GeoDataFrame | None = None,
+    landcover: gpd.GeoDataFrame | None = None,
     outline_tolerance_m: float = 1.0,
     speed_kmh: float | None = None,
     date: str = "",
@@ -93,6 +95,9 @@ def coverage_map(
     streets
         The walking network's edges (projected, with optional ``highway`` and ``name``): drawn
         clipped to the map as a light background under everything, always shown.
+    landcover
+        Water and green polygons (``kind`` ``water``/``green``), drawn under the streets,
+        always shown; no layer without them.
     outline_tolerance_m
         Catchment outlines are simplified within this many metres (half the catchment grid
         cell is invisible and halves the file).
@@ -118,6 +123,8 @@ def coverage_map(
     box = _extent(layers)
     add_basemaps(reg, basemap, lang, tianditu_key, box)
     cast(Figure, m.get_root()).header.add_child(Raw(style_tag()), name="coverage_css")
+    if landcover is not None and len(landcover):
+        landcover_layer(reg, landcover, box, lang, datum)
     if streets is not None and len(streets):
         streets_layer(reg, streets, box, lang, datum)
     bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m)

@@ -2,7 +2,7 @@
 
 Water and green areas (from an osmnx download, see :mod:`coverage.network.landcover`) sit
 under everything as a quiet background; sub-district boundaries are thin grey lines with each
-name at a point inside its polygon, on a white halo so it reads over catchment hatching.
+name at a point inside its polygon, on a white box so it reads over catchment hatching.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ LANDCOVER_COLORS = {"water": "#b9d9f2", "green": "#d5ebc8"}
 
 #: Hatching per tier in drawing order: lines of different directions stay apart where
 #: catchments overlap, whatever the colours do (and survive a grey-scale copier).
-TIER_HATCHES = ("///", "\\\\\\", "|||", "---", "xx", "..", "++", "oo")
+TIER_HATCHES = ("//", "\\\\", "||", "--", "xx", "..", "++", "oo")
 
 
 def draw_landcover(ax: Axes, landcover: gpd.GeoDataFrame, crs: int, lang: str) -> list[Artist]:
@@ -54,7 +54,6 @@ def draw_subdistricts(
 ) -> list[Artist]:
     """Sub-district boundaries and names (a ``name`` column; names other than ASCII need
     ``font``, a CJK font)."""
-    from matplotlib import patheffects
     from matplotlib.lines import Line2D
 
     frame = subdistricts[subdistricts.geometry.notna() & ~subdistricts.geometry.is_empty]
@@ -63,7 +62,9 @@ def draw_subdistricts(
     frame = frame.to_crs(crs)
     frame.boundary.plot(ax=ax, color="#555", linewidth=0.9, zorder=3)
     names = frame["name"] if "name" in frame else pd.Series(dtype=object)
-    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    # A white box, not a path-effect halo: that would turn the name into outlines in a PDF,
+    # and a PDF's words should stay text (searchable, copyable).
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
     spots = shapely.point_on_surface(frame.geometry.to_numpy())
     for name, spot in zip(names, spots, strict=False):
         if missing(name) or not (font or str(name).isascii()):
@@ -72,12 +73,12 @@ def draw_subdistricts(
             spot.x,
             spot.y,
             str(name),
-            fontsize=8,
-            color="#333",
+            fontsize=9,
+            color="#222",
             ha="center",
             va="center",
             zorder=9,
-            path_effects=halo,
+            bbox=box,
             clip_on=True,
         )
     return [Line2D([], [], color="#555", lw=0.9, label=t(lang, "map.subdistricts"))]

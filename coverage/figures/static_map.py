@@ -176,6 +176,7 @@ def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType
     # Names and titles are shown as written: "$...$" in them is not mathtext.
     rc: dict[RcKeyType, Any] = {
         "axes.unicode_minus": False,
+        "hatch.linewidth": 0.7,
         "pdf.fonttype": 42,
         "text.parse_math": False,
     }

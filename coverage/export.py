@@ -262,7 +262,6 @@ def write_print_map(
 ) -> Path:
     """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
     from coverage import figures
-
     from coverage.figures.print_notes import print_sources
 
     s = run.scenario
@@ -271,7 +270,9 @@ def write_print_map(
     landcover = getattr(run.network, "landcover", None)
     subs = run.layers.subdistricts
     if subs is not None and s.area.name_field != "name":
-        subs = subs.drop(columns="name", errors="ignore").rename(columns={s.area.name_field: "name"})
+        subs = subs.drop(columns="name", errors="ignore").rename(
+            columns={s.area.name_field: "name"}
+        )
     return figures.save_static_map(
         cov.facilities,
         _finite(cov.demand),

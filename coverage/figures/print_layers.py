@@ -52,8 +52,10 @@ def draw_landcover(ax: Axes, landcover: gpd.GeoDataFrame, crs: int, lang: str) -
 def draw_subdistricts(
     ax: Axes, subdistricts: gpd.GeoDataFrame, crs: int, lang: str, font: str | None
 ) -> list[Artist]:
-    """Sub-district boundaries and names (a ``name`` column; names other than ASCII need
-    ``font``, a CJK font)."""
+    """Sub-district boundaries and names (from a ``name`` column).
+
+    Names other than ASCII are drawn only with ``font``, a CJK font.
+    """
     from matplotlib.lines import Line2D
 
     frame = subdistricts[subdistricts.geometry.notna() & ~subdistricts.geometry.is_empty]

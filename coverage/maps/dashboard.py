@@ -16,6 +16,7 @@ from coverage.i18n import LANGS, t
 from coverage.maps.basemaps import BASEMAPS, TILE_DATUM, add_basemaps, resolve_basemap
 from coverage.maps.demand import demand_classes, demand_layer
 from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
+from coverage.maps.landcover import landcover_layer
 from coverage.maps.layers import (
     catchment_layers,
     facility_catchments,
@@ -26,7 +27,6 @@ from coverage.maps.layers import (
 )
 from coverage.maps.panels import kpi_note, panel_data, style_tag
 from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
-from coverage.maps.landcover import landcover_layer
 from coverage.maps.streets import streets_layer
 from coverage.maps.tiers import Tiers, normalize_tier
 

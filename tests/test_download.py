@@ -326,6 +326,23 @@ def test_place_scenario_runs_online_then_offline(fake_osm, ox_settings, tmp_path
     again = pipeline.run(tmp_path / "s.toml", write=False)
     assert again.layers.area.equals(first.layers.area)
     assert again.coverage.summary.equals(first.coverage.summary)
+    # Water and green came with the network, survive clipping and reach both maps offline.
+    _check_landcover(again.network.landcover)
+    from map_payload import overlays
+
+    from coverage.export import coverage_map, write_print_map
+
+    page = coverage_map(again, basemap="osm").get_root().render()
+    assert [f["properties"]["cls"] for f in overlays(page)["landcover"]["data"]["features"]] == [
+        "green",
+        "water",
+    ]
+    import pypdf
+
+    printed = write_print_map(again, tmp_path / "print.pdf", lang="en")
+    text = pypdf.PdfReader(printed).pages[0].extract_text()
+    assert "Water" in text and "Parks and green areas" in text
+    assert "water and green areas: © OpenStreetMap contributors" in " ".join(text.split())
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import shapely
 from coverage import settings
 from coverage.datum import utm_epsg
 from coverage.figures._mpl import require_matplotlib
-from coverage.figures.fonts import cjk_font
+from coverage.figures.fonts import cjk_font, quiet_fonts
 from coverage.figures.print_layers import TIER_HATCHES, draw_landcover, draw_subdistricts
 from coverage.figures.print_notes import draw_kpi_box, footer_lines, kpi_rows
 from coverage.i18n import LANGS, t
@@ -124,7 +124,7 @@ def save_static_map(
     band_tiers = _tier_codes(tier_catchments)
     tiers = Tiers([*fac_tiers, *band_tiers])
 
-    with rc_context(rc):
+    with rc_context(rc), quiet_fonts():
         fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.02, 0.08, 0.74, 0.84))

@@ -66,7 +66,7 @@ def draw_subdistricts(
     names = frame["name"] if "name" in frame else pd.Series(dtype=object)
     # A white box, not a path-effect halo: that would turn the name into outlines in a PDF,
     # and a PDF's words should stay text (searchable, copyable).
-    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.75}
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
     spots = shapely.point_on_surface(frame.geometry.to_numpy())
     for name, spot in zip(names, spots, strict=False):
         if missing(name) or not (font or str(name).isascii()):
@@ -79,7 +79,7 @@ def draw_subdistricts(
             color="#222",
             ha="center",
             va="center",
-            zorder=9,
+            zorder=13,  # over the facility markers: a leader looks for the names
             bbox=box,
             clip_on=True,
         )

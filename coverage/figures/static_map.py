@@ -257,7 +257,7 @@ def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str)
                 facecolor=fill,
                 edgecolor=color,
                 hatch=hatch[tier] if outer else None,
-                linewidth=1.3 if outer else 0.5,
+                linewidth=0.9 if outer else 0.4,
                 linestyle="-" if outer else (0, (3, 2)),
                 zorder=2,
             )

@@ -219,6 +219,7 @@ def coverage_map(
         tianditu_key=_tianditu_key(s),
         thresholds=cov.thresholds,
         streets=run.network.edges,
+        landcover=getattr(run.network, "landcover", None),
         # Outlines are drawn on a grid: within half a cell is within what they already mean.
         outline_tolerance_m=0.5 * (s.walk.catchment_cell_m or 0.4 * s.walk.walk_off_m),
         speed_kmh=s.walk.speed_kmh,
@@ -261,19 +262,33 @@ def write_print_map(
 ) -> Path:
     """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
     from coverage import figures
+    from coverage.figures.print_notes import print_sources
 
     s = run.scenario
     cov = run.coverage
+    lang = lang or s.lang
+    landcover = getattr(run.network, "landcover", None)
+    subs = run.layers.subdistricts
+    if subs is not None and s.area.name_field != "name":
+        subs = subs.drop(columns="name", errors="ignore").rename(
+            columns={s.area.name_field: "name"}
+        )
     return figures.save_static_map(
         cov.facilities,
         _finite(cov.demand),
         run.tier_catchments,
         run.layers.area,
         path,
-        lang=lang or s.lang,
+        lang=lang,
         paper=paper or s.output.paper,
         title=s.display_title(lang),
         thresholds=cov.thresholds,
+        subdistricts=subs,
+        kpis=cov.kpis(),
+        date=datetime.date.today().isoformat(),
+        sources=print_sources(s, lang, landcover=landcover is not None and len(landcover) > 0),
+        speed_kmh=s.walk.speed_kmh,
+        landcover=landcover,
     )
 
 

@@ -54,6 +54,9 @@ class FakeOSM:
     def __init__(self, fixtures: Path) -> None:
         self.nominatim = (fixtures / "nominatim_jiangbei.json").read_bytes()
         self.overpass = (fixtures / "overpass_jiangbei.json").read_bytes()
+        # osmnx's features query (water and green) names the tags as 'natural'='water'
+        self.landcover = (fixtures / "overpass_landcover.json").read_bytes()
+        self.fail_landcover = False  # answer only the water/green query with HTTP 500
         self.fail = False  # answer queries with HTTP 500
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
         fake = self
@@ -83,10 +86,12 @@ class FakeOSM:
                 n = int(self.headers.get("Content-Length", 0))
                 form = parse_qs(self.rfile.read(n).decode())
                 fake.requests.append(("POST", url.path, form))
-                if fake.fail:
+                landcover = "'natural'" in form.get("data", [""])[0]
+                if fake.fail or (landcover and fake.fail_landcover):
                     self._send(500, b"Internal Server Error", "text/plain")
                 elif url.path == "/api/interpreter":
-                    self._send(200, fake.overpass, "application/json")
+                    body = fake.landcover if landcover else fake.overpass
+                    self._send(200, body, "application/json")
                 else:
                     self._send(404, b"not found", "text/plain")
 
@@ -206,13 +211,14 @@ def test_download_place_then_offline_from_cache(fake_osm, ox_settings, tmp_path)
     assert list((tmp_path / "http").glob("*.json"))  # … and osmnx's HTTP cache was ours
     assert net.report["source"] == f"osmnx download {PLACE}"
 
-    # osmnx really went over HTTP: geocode, status check, one Overpass query in our polygon
-    assert fake_osm.paths("GET") == ["/nominatim/search", "/api/status"]
-    assert fake_osm.paths("POST") == ["/api/interpreter"]
+    # osmnx really went over HTTP: geocode, then a status check and an Overpass query for the
+    # streets in our polygon, then the same for the water and green areas
+    assert fake_osm.paths("GET") == ["/nominatim/search", "/api/status", "/api/status"]
+    assert fake_osm.paths("POST") == ["/api/interpreter", "/api/interpreter"]
     search = fake_osm.requests[0][2]
     assert search["q"] == [PLACE] and search["format"] == ["json"]
     assert search["polygon_geojson"] == ["1"]
-    query = fake_osm.requests[-1][2]["data"][0]
+    query = fake_osm.requests[2][2]["data"][0]
     assert query.startswith("[out:json]") and "(poly:" in query and '["highway"]' in query
     # the query polygon is the district polygon buffered by 500 m: its coordinates are there
     assert "29.57" in query and "106.52" in query
@@ -237,9 +243,9 @@ def test_download_place_then_offline_from_cache(fake_osm, ox_settings, tmp_path)
 def test_download_bbox_then_offline_from_cache(fake_osm, ox_settings, tmp_path):
     net = network.download(bbox=BBOX, cache_dir=tmp_path)
     _check_network(net)
-    # a bounding box needs no geocoding
+    # a bounding box needs no geocoding; streets, then water and green
     assert "/nominatim/search" not in fake_osm.paths("GET")
-    assert fake_osm.paths("POST") == ["/api/interpreter"]
+    assert fake_osm.paths("POST") == ["/api/interpreter", "/api/interpreter"]
     fake_osm.stop()
     again = network.download(bbox=BBOX, cache_dir=tmp_path)
     _check_network(again)
@@ -320,6 +326,23 @@ def test_place_scenario_runs_online_then_offline(fake_osm, ox_settings, tmp_path
     again = pipeline.run(tmp_path / "s.toml", write=False)
     assert again.layers.area.equals(first.layers.area)
     assert again.coverage.summary.equals(first.coverage.summary)
+    # Water and green came with the network, survive clipping and reach both maps offline.
+    _check_landcover(again.network.landcover)
+    from map_payload import overlays
+
+    from coverage.export import coverage_map, write_print_map
+
+    page = coverage_map(again, basemap="osm").get_root().render()
+    assert [f["properties"]["cls"] for f in overlays(page)["landcover"]["data"]["features"]] == [
+        "green",
+        "water",
+    ]
+    import pypdf
+
+    printed = write_print_map(again, tmp_path / "print.pdf", lang="en")
+    text = pypdf.PdfReader(printed).pages[0].extract_text()
+    assert "Water" in text and "Parks and green areas" in text
+    assert "water and green areas: © OpenStreetMap contributors" in " ".join(text.split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -424,3 +447,67 @@ def test_cli_network_with_unwritable_cache_exits_1_in_one_line(fake_osm, tmp_pat
     ]
     assert "Traceback" not in res.output
     assert fake_osm.requests == []
+
+
+# --------------------------------------------------------------------------------------------
+# Water and green areas: fetched with a downloaded network, cached beside it
+# --------------------------------------------------------------------------------------------
+
+# The network's nodes span 106.530-106.532 E, 29.580-29.581 N; the box asked for is that
+# padded by 0.002°. From overpass_landcover.json (degrees, by hand):
+# water: the pond 770001 (0.0006 × 0.0002), the park pond 770004 (0.0002 × 0.0001; tagged
+#   leisure=park too, water wins) and the riverbank 770006 (0.0003 × 0.0002);
+# green: the park 770002 (0.0006 × 0.0003, holding 770004) and the grass 770003, clipped by the
+#   box's south-east corner (29.578, 106.534) to 0.001 × 0.001 of its 0.002 × 0.002;
+# left out: the unclosed water way 770005 (a line) and the water node (a point).
+LANDCOVER_BOX = (106.528, 29.578, 106.534, 29.583)
+WATER_AREA = 0.0006 * 0.0002 + 0.0002 * 0.0001 + 0.0003 * 0.0002
+GREEN_AREA = 0.0006 * 0.0003 + 0.001 * 0.001
+
+
+def _check_landcover(lc: Any) -> None:
+    assert list(lc["kind"]) == ["water", "green"] and lc.crs.to_epsg() == 4326
+    by_kind = dict(zip(lc["kind"], lc.geometry, strict=True))
+    assert by_kind["water"].area == pytest.approx(WATER_AREA, rel=1e-4)
+    assert by_kind["green"].area == pytest.approx(GREEN_AREA, rel=1e-4)
+    assert by_kind["green"].bounds == pytest.approx((106.5312, 29.578, 106.534, 29.5809))
+    assert set(lc.geom_type) == {"MultiPolygon"}
+
+
+def test_download_fetches_water_and_green_then_offline(fake_osm, ox_settings, tmp_path):
+    net = network.download(bbox=BBOX, cache_dir=tmp_path)
+    _check_landcover(net.landcover)
+    query = fake_osm.requests[-1][2]["data"][0]
+    for tag in ("'natural'='water'", "'waterway'='riverbank'", "'landuse'='reservoir'"):
+        assert tag in query
+    for tag in ("'leisure'='park'", "'landuse'='grass'", "'landuse'='forest'"):
+        assert tag in query
+    assert "106.534" in query and "29.578" in query  # the padded box of the nodes
+    (cache,) = tmp_path.glob("landcover-*.parquet")
+    (graph,) = tmp_path.glob("walk-*.graphml")
+    assert cache.name.removeprefix("landcover-").removesuffix(".parquet") == graph.name[5:-8]
+    # offline: the cache answers, and a clipped network keeps its background
+    fake_osm.stop()
+    for f in (tmp_path / "http").glob("*"):
+        f.unlink()
+    again = network.download(bbox=BBOX, cache_dir=tmp_path)
+    _check_landcover(again.landcover)
+    assert network.subset(again, again.edges["highway"] != "steps").landcover is again.landcover
+
+
+def test_failed_water_and_green_leave_the_network(fake_osm, tmp_path, caplog):
+    fake_osm.fail_landcover = True
+    with caplog.at_level("WARNING", logger="coverage.network.fetch"):
+        net = network.download(bbox=BBOX, cache_dir=tmp_path)
+    _check_network(net)
+    assert net.landcover is None
+    assert "water and green areas could not be downloaded" in caplog.text
+    assert not list(tmp_path.glob("landcover-*")) and not list(tmp_path.glob("*.part"))
+    # later runs read the cached network and do not ask again (they may be offline)
+    fake_osm.stop()
+    again = network.download(bbox=BBOX, cache_dir=tmp_path)
+    assert again.landcover is None and again.n_edges == net.n_edges
+
+
+def test_network_files_have_no_water_and_green(fixtures_dir):
+    assert network.load(fixtures_dir / "jiangbei_small.osm").landcover is None

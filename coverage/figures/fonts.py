@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from coverage.figures._mpl import require_matplotlib
 
@@ -31,20 +32,40 @@ _CJK_FONTS = (
 )
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Name of a font matplotlib can use for Chinese labels, or None."""
-    require_matplotlib()
-    from matplotlib import font_manager
+# File names of CJK fonts (fonts-wqy-zenhei, fonts-noto-cjk, Source Han, Droid fallback…).
+_CJK_FILE = re.compile(r"wqy|cjk|sourcehan|droidsansfallback|simhei|simsun|msyh|pingfang", re.I)
+_CJK_NAME = re.compile(r"CJK|Hei|Song|Ming|Kai|WenQuanYi|YaHei")
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
+
+def _pick(names: set[str]) -> str | None:
+    """The preferred CJK font among ``names``, else any that looks like one."""
     for name in _CJK_FONTS:
         if name in names:
             return name
-    for name in sorted(names):
-        if re.search(r"CJK|Hei|Song|Ming|Kai|WenQuanYi|YaHei", name):
-            return name
-    return None
+    return next((n for n in sorted(names) if _CJK_NAME.search(n)), None)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of a font matplotlib can use for Chinese labels, or None.
+
+    matplotlib lists the system's fonts once and caches the list: a Chinese font installed
+    afterwards (``apt-get install fonts-wqy-zenhei``) stays unseen. When the cached list has
+    none, the system's font files with a CJK-looking name are added for this session.
+    """
+    require_matplotlib()
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    found = _pick({f.name for f in manager.ttflist})
+    if found:
+        return found
+    known = {f.fname for f in manager.ttflist}
+    for fname in font_manager.findSystemFonts(fontext="ttf"):
+        if fname not in known and _CJK_FILE.search(Path(fname).name):
+            with contextlib.suppress(Exception):  # an unreadable font file is just not used
+                manager.addfont(fname)
+    return _pick({f.name for f in manager.ttflist})
 
 
 @contextlib.contextmanager

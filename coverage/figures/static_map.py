@@ -1,16 +1,18 @@
 """The printable map: catchments, facilities and gaps on paper (PNG or PDF) with matplotlib.
 
 It draws what :func:`coverage.maps.coverage_map` draws, with the same words, tier styles and
-worker-point classes, in the UTM zone of the data: catchment bands up to each tier's standard,
-the study area, covered and uncovered worker points, facilities by tier, a scale bar, a north
-arrow and a legend.
+worker-point classes, in the UTM zone of the data: water and green areas when known, catchment
+bands up to each tier's standard (outlined and hatched per tier, so that overlapping catchments
+stay apart), sub-district boundaries and names, the study area, covered and uncovered worker
+points, facilities by tier, a scale bar, a north arrow, the key figures, a legend, and a line
+with the method, the date and the data sources.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,9 @@ import shapely
 from coverage import settings
 from coverage.datum import utm_epsg
 from coverage.figures._mpl import require_matplotlib
-from coverage.figures.fonts import cjk_font
+from coverage.figures.fonts import cjk_font, quiet_fonts
+from coverage.figures.print_layers import TIER_HATCHES, draw_landcover, draw_subdistricts
+from coverage.figures.print_notes import draw_kpi_box, footer_lines, kpi_rows
 from coverage.i18n import LANGS, t
 from coverage.io import write_with
 from coverage.maps.demand import demand_classes, demand_label
@@ -59,6 +63,12 @@ def save_static_map(
     dpi: int = 200,
     title: str = "",
     thresholds: Mapping[str, float] | None = None,
+    subdistricts: gpd.GeoDataFrame | None = None,
+    kpis: Mapping[str, float] | None = None,
+    date: str = "",
+    sources: Sequence[str] = (),
+    speed_kmh: float | None = None,
+    landcover: gpd.GeoDataFrame | None = None,
 ) -> Path:
     """Printable map (PNG or PDF by the file suffix) of catchments, facilities and gaps.
 
@@ -81,6 +91,16 @@ def save_static_map(
         (default ``settings.threshold_min``).
     title
         Title (a default title when empty).
+    subdistricts
+        Sub-district polygons with a ``name`` column: boundaries and names drawn.
+    kpis
+        Figures of the key-figure box (as :meth:`coverage.analysis.Coverage.kpis`): the share
+        covered overall and per demand kind, the people not covered, each tier's share.
+    date, sources, speed_kmh
+        For the line under the map: the date, the data sources (see
+        :func:`coverage.figures.print_notes.print_sources`) and the walking speed.
+    landcover
+        Water and green polygons (``kind`` ``water``/``green``, any CRS) drawn underneath.
 
     Returns
     -------
@@ -104,16 +124,21 @@ def save_static_map(
     band_tiers = _tier_codes(tier_catchments)
     tiers = Tiers([*fac_tiers, *band_tiers])
 
-    with rc_context(rc):
+    with rc_context(rc), quiet_fonts():
         fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
         FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.02, 0.04, 0.74, 0.88))
+        ax = fig.add_axes((0.02, 0.08, 0.74, 0.84))
         ax.set_axis_off()
         ax.set_aspect("equal")
         handles: list[Artist] = []
+        if landcover is not None and len(landcover):
+            handles += draw_landcover(ax, landcover, crs, lang)
         if tier_catchments is not None and len(tier_catchments):
             bands = _Bands(tier_catchments, band_tiers, thresholds or {})
             handles += _draw_catchments(ax, bands, tiers, crs, lang)
+        subs = wgs84(subdistricts)
+        if subs is not None and len(subs):
+            handles += draw_subdistricts(ax, subs, crs, lang, font)
         if area is not None:
             handles += _draw_area(ax, area, crs, lang)
         if demand is not None and len(demand):
@@ -123,7 +148,9 @@ def save_static_map(
         _frame(ax, area, crs)
         _scale_bar(ax, lang)
         _north_arrow(ax, lang)
-        _titles(fig, title, handles, lang)
+        top = draw_kpi_box(fig, kpi_rows(kpis or {}, lang, thresholds), lang, 0.91)
+        _titles(fig, title, handles, lang, top)
+        _footer(fig, footer_lines(lang, date, sources, speed_kmh, _line_width(fig)))
 
         def writer(tmp: Path) -> None:
             fig.savefig(tmp, format=fmt, dpi=dpi)
@@ -149,6 +176,7 @@ def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType
     # Names and titles are shown as written: "$...$" in them is not mathtext.
     rc: dict[RcKeyType, Any] = {
         "axes.unicode_minus": False,
+        "hatch.linewidth": 0.7,
         "pdf.fonttype": 42,
         "text.parse_math": False,
     }
@@ -201,6 +229,7 @@ class _Bands:
 
 def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str) -> list[Artist]:
     """Each tier's bands up to its threshold; the centre on top, but first in the legend."""
+    from matplotlib.colors import to_rgba
     from matplotlib.patches import Patch
 
     tc = bands.frame.to_crs(crs).assign(
@@ -208,6 +237,7 @@ def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str)
         _band=pd.to_numeric(bands.frame.get("band_min", np.nan), errors="coerce"),
     )
     handles: list[Artist] = []
+    hatch = {tier: TIER_HATCHES[k % len(TIER_HATCHES)] for k, tier in enumerate(tiers.order)}
     for tier in reversed(tiers.order):
         part = tc[tc["_tier"] == tier]
         if not len(part):
@@ -218,12 +248,17 @@ def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str)
         part = part[~(part["_band"] > top)]  # bands beyond the tier's standard: not drawn
         for band in sorted(set(part["_band"].dropna()), reverse=True) or [np.nan]:
             sub = part if np.isnan(band) else part[part["_band"] == band]
+            outer = np.isnan(band) or band == top
+            # A faint fill per band, the tier's hatching and a firm outline at its standard:
+            # where tiers overlap, the hatch directions and outlines still tell them apart.
+            fill = to_rgba(color, 0.5 * BAND_OPACITY.get(float(band), 0.15))
             sub.plot(
                 ax=ax,
-                color=color,
-                alpha=BAND_OPACITY.get(float(band), 0.15),
+                facecolor=fill,
                 edgecolor=color,
-                linewidth=0.4,
+                hatch=hatch[tier] if outer else None,
+                linewidth=0.9 if outer else 0.4,
+                linestyle="-" if outer else (0, (3, 2)),
                 zorder=2,
             )
         label = t(
@@ -232,7 +267,15 @@ def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str)
             label=tier_label(tier, lang),
             band="≤" + band_text(part["_band"].max()),
         )
-        handles.append(Patch(facecolor=color, alpha=0.35, edgecolor=color, label=label))
+        handles.append(
+            Patch(
+                facecolor=to_rgba(color, 0.15),
+                edgecolor=color,
+                hatch=hatch[tier],
+                linewidth=1.3,
+                label=label,
+            )
+        )
     return handles[::-1]
 
 
@@ -396,15 +439,36 @@ def _north_arrow(ax: Axes, lang: str) -> None:
     )
 
 
-def _titles(fig: Figure, title: str, handles: list[Artist], lang: str) -> None:
-    """Title, legend on the right, and the datum and data note under it."""
+def _titles(fig: Figure, title: str, handles: list[Artist], lang: str, top: float) -> None:
+    """Title, and the legend on the right from ``top`` (figure fraction) down."""
     fig.suptitle(title, fontsize=16, fontweight="bold", y=0.97)
     fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.77, 0.9),
+        bbox_to_anchor=(0.77, top - 0.01),
         fontsize=8,
         frameon=False,
         title=t(lang, "map.legend"),
     )
-    fig.text(0.77, 0.05, t(lang, "print.note"), fontsize=6, color="#555", va="bottom")
+
+
+def _line_width(fig: Figure) -> int:
+    """Latin characters of the footer's font size across the page (a CJK one is two)."""
+    return int(0.96 * fig.get_figwidth() * 72 / (_FOOTER_PT * 0.55))
+
+
+_FOOTER_PT = 7.0
+
+
+def _footer(fig: Figure, lines: list[str]) -> None:
+    """Coordinates, method, date and data sources along the bottom of the page."""
+    if lines:
+        fig.text(
+            0.02,
+            0.012,
+            "\n".join(lines),
+            fontsize=_FOOTER_PT,
+            color="#444",
+            va="bottom",
+            linespacing=1.4,
+        )

@@ -15,7 +15,8 @@ WGS-84 to GCJ-02 so the data lines up with the tiles), ``"tianditu"`` (WGS-84/CG
 key), ``"none"`` or ``"auto"`` (Amap in Chinese, OSM otherwise) name the one shown on opening;
 the layer control switches between them (tiles of the other datum are moved to the data by
 offsets computed with prcoords). Under everything, always on, the walking network is drawn as
-a light street layer (major streets heavier, names on hover).
+a light street layer (major streets heavier, names on hover), and under it water and green
+areas when the network came from an osmnx download.
 
 Input text is data
 ------------------
@@ -56,7 +57,7 @@ integrators should use it rather than folium's generated variable names)::
     }
 
 Layer keys: ``basemap_osm``, ``basemap_amap``, ``basemap_tianditu``, ``basemap_none``
-(the switcher's choices), ``streets`` (not in the layer control),
+(the switcher's choices), ``streets`` and ``landcover`` (not in the layer control),
 ``facilities_<tier>``, ``catchment_<tier>`` (one per tier, all on; its band, e.g. 5/10/15 min,
 is chosen in a ``<select class="cov-band" data-layer=…>`` beside its checkbox and opens on the
 tier's threshold band), ``demand_uncovered`` (each point coloured by the minutes it would walk

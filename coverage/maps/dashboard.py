@@ -16,6 +16,7 @@ from coverage.i18n import LANGS, t
 from coverage.maps.basemaps import BASEMAPS, TILE_DATUM, add_basemaps, resolve_basemap
 from coverage.maps.demand import demand_classes, demand_layer
 from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
+from coverage.maps.landcover import landcover_layer
 from coverage.maps.layers import (
     catchment_layers,
     facility_catchments,
@@ -48,6 +49,7 @@ def coverage_map(
     tianditu_key: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     streets: gpd.GeoDataFrame | None = None,
+    landcover: gpd.GeoDataFrame | None = None,
     outline_tolerance_m: float = 1.0,
     speed_kmh: float | None = None,
     date: str = "",
@@ -93,6 +95,9 @@ def coverage_map(
     streets
         The walking network's edges (projected, with optional ``highway`` and ``name``): drawn
         clipped to the map as a light background under everything, always shown.
+    landcover
+        Water and green polygons (``kind`` ``water``/``green``), drawn under the streets,
+        always shown; no layer without them.
     outline_tolerance_m
         Catchment outlines are simplified within this many metres (half the catchment grid
         cell is invisible and halves the file).
@@ -118,6 +123,8 @@ def coverage_map(
     box = _extent(layers)
     add_basemaps(reg, basemap, lang, tianditu_key, box)
     cast(Figure, m.get_root()).header.add_child(Raw(style_tag()), name="coverage_css")
+    if landcover is not None and len(landcover):
+        landcover_layer(reg, landcover, box, lang, datum)
     if streets is not None and len(streets):
         streets_layer(reg, streets, box, lang, datum)
     bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m)

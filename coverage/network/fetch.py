@@ -1,6 +1,8 @@
 """Walking networks and area boundaries from OpenStreetMap over the internet.
 
 Through osmnx (Overpass and Nominatim), cached on disk so that the second run needs no internet.
+A network download also fetches the area's water and green polygons for the maps' background
+(:mod:`coverage.network.landcover`), cached beside the network.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from coverage.network._ox import osmnx, osmnx_settings, simplify
 from coverage.network.formats import _reason
 from coverage.network.graph import WalkNetwork
 from coverage.network.graphml import from_graph
+from coverage.network.landcover import fetch_landcover, graph_box
 
 __all__ = ["download", "geocode_area"]
 
@@ -100,12 +103,19 @@ def download(
         "polygon": shapely.to_wkt(polygon, rounding_precision=6) if polygon is not None else None,
         "network_type": "walk",
     }
-    cache = Path(cache_dir) / f"walk-{_download_key(query)}.graphml"
+    key = _download_key(query)
+    cache = Path(cache_dir) / f"walk-{key}.graphml"
+    landcover_cache = Path(cache_dir) / f"landcover-{key}.parquet"
     what = place or (f"bbox {list(bbox)}" if bbox else "the area polygon")
     kwargs.setdefault("source", f"osmnx download {place or bbox or 'polygon'}")
     if cache.is_file():
         log.info("using cached network %s", cache)
         G = _read_cache(cache, ox.load_graphml)
+        # Fetched with the network only: a cache from before has none, and asking now could
+        # hang a run that is offline.
+        landcover = (
+            _read_cache(landcover_cache, gpd.read_parquet) if landcover_cache.is_file() else None
+        )
     else:
         _writable_cache(Path(cache_dir))
         try:
@@ -116,7 +126,31 @@ def download(
                 f"later runs use the cache in {cache_dir}): {_reason(exc)}"
             ) from exc
         _save_cache(cache, lambda p: ox.save_graphml(G, p))
-    return from_graph(G, **kwargs)
+        landcover = _download_landcover(G, cache_dir, landcover_cache, cache)
+    net = from_graph(G, **kwargs)
+    net.landcover = landcover
+    return net
+
+
+def _download_landcover(
+    G: Any, cache_dir: str | Path, cache: Path, graph_cache: Path
+) -> gpd.GeoDataFrame | None:
+    """Water and green areas of the network's box, cached; None (and a warning) on failure.
+
+    They are background only: a failed download leaves the maps without them, not the run.
+    """
+    try:
+        landcover = fetch_landcover(graph_box(G), cache_dir)
+    except Exception as exc:  # osmnx raises many types; the network itself is fine
+        log.warning(
+            "water and green areas could not be downloaded (%s); the maps go without them "
+            "(delete %s to download both again)",
+            _reason(exc),
+            graph_cache,
+        )
+        return None
+    _save_cache(cache, lambda p: landcover.to_parquet(p))
+    return landcover
 
 
 def _graph_from_osm(

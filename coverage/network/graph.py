@@ -43,6 +43,9 @@ class WalkNetwork:
         What loading dropped and why (counts), for the run report: ``dropped_not_walkable``
         counts what the walk rule left out by tag (``{"railway=rail": 3, "building": 12,
         "highway=motorway": 2}``; OSM ways for OSM files, segments otherwise).
+    landcover
+        Water and green polygons of the area (``kind`` ``water``/``green``, WGS-84) for the
+        maps' background, when the network came from an osmnx download; None otherwise.
     """
 
     edges: gpd.GeoDataFrame
@@ -51,6 +54,7 @@ class WalkNetwork:
     y: np.ndarray
     speed_mps: float
     report: dict[str, Any] = field(default_factory=dict)
+    landcover: gpd.GeoDataFrame | None = None
 
     @property
     def crs(self) -> CRS:
@@ -145,6 +149,7 @@ def subset(net: WalkNetwork, edge_mask: np.ndarray) -> WalkNetwork:
         net.y[used],
         net.speed_mps,
         dict(net.report),
+        net.landcover,
     )
 
 

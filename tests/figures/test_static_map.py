@@ -1,12 +1,18 @@
-"""The printable map: PNG and PDF written atomically, the suffix checked, English without a CJK font."""
+"""The printable map: PNG and PDF written atomically, the suffix checked, English without a CJK
+font; the key figures, sub-districts, tier hatching, date and sources on A4 and A3."""
 
 from __future__ import annotations
 
+import re
+import struct
 import warnings
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+import pypdf
 import pytest
+import shapely
 from map_layers import sample_layers
 
 from coverage import figures
@@ -54,3 +60,211 @@ def test_static_map_is_atomic_and_checks_suffix(tmp_path, monkeypatch, data):
     assert [p.name for p in tmp_path.iterdir()] == ["map.png"]
     with pytest.raises(ValueError, match="png or .pdf"):
         figures.save_static_map(data["facilities"], None, None, None, tmp_path / "m.jpg")
+
+
+# --------------------------------------------------------------------------------------------
+# What a leader reads on paper: key figures, sub-districts, overlapping tiers, date and sources
+# --------------------------------------------------------------------------------------------
+
+#: Landscape page sizes in points (ISO 216: 297 × 210 mm and 420 × 297 mm at 72 pt per inch).
+PAGE_PT = {"A4": (297 / 25.4 * 72, 210 / 25.4 * 72), "A3": (420 / 25.4 * 72, 297 / 25.4 * 72)}
+
+KPIS = {
+    "share_centre": 0.4,
+    "share_any": 0.9,
+    "uncovered_weight": 12345.4,
+    "kind_share:residents": 0.925,
+    "kind_uncovered:residents": 5678.0,
+    "kind_share:workers": 0.81,
+    "kind_uncovered:workers": 1234.0,
+}
+SOURCES = ["步行路网：streets.parquet", "设施名录：facilities.xlsx"]
+
+
+def _landcover(data: dict[str, Any]) -> gpd.GeoDataFrame:
+    x0, y0, x1, y1 = data["area"].bounds
+    return gpd.GeoDataFrame(
+        {"kind": ["water", "green"]},
+        geometry=[shapely.box(x0, y0, x1, y0 + 0.004), shapely.box(x1 - 0.01, y1 - 0.01, x1, y1)],
+        crs=4326,
+    )
+
+
+def _print(data: dict[str, Any], path: Path, lang: str = "zh", **kw: Any) -> Path:
+    args = {
+        "subdistricts": data["subdistricts"],
+        "kpis": KPIS,
+        "date": "2026-12-04",
+        "sources": SOURCES,
+        "speed_kmh": 4.5,
+        "landcover": _landcover(data),
+        "thresholds": {"centre": 15, "subcentre": 15, "point": 15, "outdoor_station": 10},
+    }
+    args.update(kw)
+    return figures.save_static_map(
+        data["facilities"],
+        data["demand"],
+        data["tier_catchments"],
+        data["area"],
+        path,
+        lang=lang,
+        dpi=50,
+        **args,
+    )
+
+
+def _pdf_text(path: Path) -> str:
+    page = pypdf.PdfReader(path).pages[0]
+    return page.extract_text()
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+needs_cjk = pytest.mark.skipif(figures.cjk_font() is None, reason="no CJK font on this machine")
+
+
+@needs_cjk
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_pdf_has_key_figures_subdistricts_date_sources(tmp_path, data, paper):
+    path = _print(data, tmp_path / "map.pdf", paper=paper)
+    box = pypdf.PdfReader(path).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(PAGE_PT[paper], abs=1.0)
+    text = _flat(_pdf_text(path))
+    # Key figures: whole percentages, people (not points) as whole numbers, per kind.
+    for words in [
+        "关键指标",
+        "任一设施覆盖人口占比90%",
+        "未覆盖人数12,345人",
+        "居住地（居民）覆盖率92%",  # 92.5 % rounds half to even
+        "居住地（居民）未覆盖人数5,678人",
+        "工作地（就业）覆盖率81%",
+        "工作地（就业）未覆盖人数1,234人",
+        "服务中心（≤15分钟）40%",
+    ]:
+        assert words in text
+    assert "观音桥街道" in text and "华新街街道" in text and "街道/乡镇边界" in text
+    assert "水域" in text and "公园绿地" in text
+    assert "日期：2026-12-04" in text and "步速4.5km/h" in text
+    assert "数据来源：步行路网：streets.parquet；设施名录：facilities.xlsx" in text
+    assert str(tmp_path) not in text
+
+
+@needs_cjk
+def test_pdf_in_english_has_no_chinese_words(tmp_path, data):
+    subs = data["subdistricts"].assign(name=["Guanyinqiao", "Huaxinjie"])
+    fac = data["facilities"].assign(name=[f"Site {k}" for k in range(5)])
+    data = {**data, "facilities": fac, "subdistricts": subs}
+    path = _print(data, tmp_path / "map.pdf", lang="en", sources=["walking network: a.parquet"])
+    text = _pdf_text(path)
+    for words in [
+        "Key figures",
+        "People covered by any facility",
+        "People not covered",
+        "12,345",
+        "At home (residents): covered",
+        "Guanyinqiao",
+        "Huaxinjie",
+        "Sub-district boundaries",
+        "Water",
+        "Parks and green areas",
+        "Date: 2026-12-04",
+        "Data sources: walking network: a.parquet",
+    ]:
+        assert words in text
+    assert not re.search(r"[\u4e00-\u9fff]", text)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A3"])
+def test_png_size_follows_the_paper(tmp_path, data, paper):
+    path = _print(data, tmp_path / "map.png", paper=paper)
+    width, height = struct.unpack(">II", path.read_bytes()[16:24])  # the PNG header (IHDR)
+    w_in, h_in = (PAGE_PT[paper][0] / 72, PAGE_PT[paper][1] / 72)
+    assert (width, height) == pytest.approx((w_in * 50, h_in * 50), abs=1.5)
+
+
+def _drawn_figure(monkeypatch: pytest.MonkeyPatch, draw: Any) -> Any:
+    """The matplotlib figure ``draw()`` saves (kept when it is written)."""
+    from matplotlib.figure import Figure
+
+    kept: list[Figure] = []
+    save = Figure.savefig
+
+    def keep(self: Figure, *args: Any, **kwargs: Any) -> None:
+        kept.append(self)
+        save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    draw()
+    return kept[0]
+
+
+def test_tiers_hatched_and_outlined_apart(tmp_path, data, monkeypatch):
+    from matplotlib.colors import to_hex
+
+    from coverage.maps import TIER_STYLE
+
+    fig = _drawn_figure(monkeypatch, lambda: _print(data, tmp_path / "m.png", lang="en"))
+    ax = fig.axes[0]
+    hatch_of: dict[str, set[str]] = {}
+    for coll in ax.collections:
+        hatch = coll.get_hatch()
+        edges = coll.get_edgecolor()
+        if hatch and len(edges):
+            hatch_of.setdefault(to_hex(edges[0]), set()).add(hatch)
+    colors = {to_hex(TIER_STYLE[t]["color"]) for t in ("centre", "subcentre", "point")}
+    colors.add(to_hex(TIER_STYLE["outdoor_station"]["color"]))
+    # One hatching per tier, each different: overlapping catchments stay apart.
+    assert set(hatch_of) == colors
+    hatches = [next(iter(h)) for h in hatch_of.values()]
+    assert all(len(h) == 1 for h in hatch_of.values()) and len(set(hatches)) == len(hatches)
+    # The fills are faint (the hatching and outline carry the colour), the outlines opaque.
+    for coll in ax.collections:
+        if coll.get_hatch():
+            assert coll.get_facecolor()[0][3] <= 0.2 and coll.get_edgecolor()[0][3] == 1.0
+    # The legend shows the same hatching as the map.
+    legend = fig.legends[0]
+    patches = [h for h in legend.legend_handles if getattr(h, "get_hatch", lambda: None)()]
+    assert {p.get_hatch() for p in patches} == set(hatches)
+
+
+def test_without_subdistricts_kpis_or_landcover(tmp_path, data, monkeypatch):
+    def draw() -> Path:
+        return _print(
+            data, tmp_path / "m.png", lang="en", subdistricts=None, kpis=None, landcover=None
+        )
+
+    fig = _drawn_figure(monkeypatch, draw)
+    words = {t.get_text() for t in fig.texts} | {t.get_text() for t in fig.axes[0].texts}
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert "Key figures" not in words and "Guanyinqiao" not in words
+    assert not {"Water", "Parks and green areas", "Sub-district boundaries"} & legend
+
+
+@needs_cjk
+def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_edges_path):
+    """The small scenario's printable map (``write_print_map``): its figures worked out again
+    from the demand table, its sub-districts named, its inputs by file name only."""
+    from conftest import copy_small_scenario
+
+    from coverage import pipeline
+    from coverage.export import write_print_map
+
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    run = pipeline.run(toml, write=False)
+    demand = run.coverage.demand
+    weight = demand["weight"].to_numpy(float)
+    covered = demand["covered"].to_numpy(bool)
+    share = f"{100 * weight[covered].sum() / weight.sum():.0f}%"
+    left = f"{round(weight[~covered].sum()):,}人"
+    for paper in ("A4", "A3"):
+        path = write_print_map(run, tmp_path / f"print_{paper}.pdf", paper=paper)
+        text = _flat(_pdf_text(path))
+        assert f"任一设施覆盖人口占比{share}" in text and f"未覆盖人数{left}" in text
+        assert "西街道" in text and "东街道" in text  # tests/fixtures/scenario_small
+        for name in ("wuhan_streets_osm.parquet", "facilities.csv", "demand.csv"):
+            assert name in text
+        assert "subdistricts.geojson" in text and "OpenStreetMap" in text
+        assert str(tmp_path) not in text and str(wuhan_edges_path.parent) not in text
+        assert "水域" not in text  # an edge table brings no water or green areas

@@ -53,9 +53,13 @@ def _python312() -> str | None:
 def venv_python() -> Path:
     """The venv's Python with pyvalhalla and osmium installed (made on first use)."""
     py = VENV / "bin" / "python"
-    ok = py.exists() and subprocess.run(
-        [str(py), "-c", "import valhalla, osmium"], capture_output=True
-    ).returncode == 0
+    ok = (
+        py.exists()
+        and subprocess.run(
+            [str(py), "-c", "import valhalla, osmium"], capture_output=True
+        ).returncode
+        == 0
+    )
     if ok:
         return py
     base = _python312()
@@ -122,7 +126,12 @@ def build(py: Path, net: Any) -> tuple[Path, float | None]:
 
 
 def isochrones(
-    py: Path, folder: Path, lonlat: np.ndarray, minutes: float, speed_kmh: float, repeat: int,
+    py: Path,
+    folder: Path,
+    lonlat: np.ndarray,
+    minutes: float,
+    speed_kmh: float,
+    repeat: int,
     options: dict[str, Any] | None = None,
 ) -> tuple[list[float], list[Any], list[str]]:
     """Valhalla's pedestrian isochrone of each point: (loop wall times, GeoJSON geoms, errors)."""

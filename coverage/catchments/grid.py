@@ -149,8 +149,12 @@ class _Table:
         Keeps, by row, the entries of the points whose nearest segment is that row (each point
         once: the Voronoi share) and the rows ``C(e)`` nearest to some point near ``e``.
         """
-        _, inv = np.unique(self.g, return_inverse=True)
-        best = np.full(int(inv.max()) + 1 if len(inv) else 0, np.inf, dtype=np.float32)
+        cells = self.grid.ni * self.grid.nj
+        if cells <= 4 * len(self.g):  # a dense grid is cheaper than sorting the entries
+            inv = self.g
+        else:
+            _, inv = np.unique(self.g, return_inverse=True)
+        best = np.full(cells if inv is self.g else int(inv.max()) + 1, np.inf, dtype=np.float32)
         np.minimum.at(best, inv, self.d)
         nearest = np.full(len(best), -1, dtype=np.int64)
         at_best = self.d == best[inv]
@@ -158,9 +162,11 @@ class _Table:
         mine = row == nearest[inv]
         self._vptr = np.concatenate([[0], np.cumsum(np.bincount(row[mine], minlength=n_rows))])
         self._vg, self._vd = self.g[mine], self.d[mine]
-        other = nearest[inv] != row
+        near = nearest[inv]
+        # neighbouring points mostly share their nearest row: drop repeats before sorting pairs
+        other = (near != row) & np.r_[True, (near[1:] != near[:-1]) | (row[1:] != row[:-1])]
         c = sparse.csr_matrix(
-            (np.ones(int(other.sum()), dtype=bool), (row[other], nearest[inv][other])),
+            (np.ones(int(other.sum()), dtype=bool), (row[other], near[other])),
             shape=(n_rows, n_rows),
         )
         c.sum_duplicates()

@@ -291,7 +291,8 @@ def _tile_of(xy: np.ndarray, tx: np.ndarray, ty: np.ndarray, width: int) -> np.n
     key = np.searchsorted(shelves, ty[order]) * (width + 1) + tx[order]
     x, y = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
     shelf = np.searchsorted(shelves, y, side="right") - 1
-    return order[np.searchsorted(key, shelf * (width + 1) + x, side="right") - 1]
+    tile: np.ndarray = order[np.searchsorted(key, shelf * (width + 1) + x, side="right") - 1]
+    return tile
 
 
 def _trace_band(

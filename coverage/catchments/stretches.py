@@ -28,10 +28,11 @@ def _end_incidence(net: WalkNetwork) -> tuple[sparse.csr_matrix, sparse.csr_matr
     """Node × edge matrices of each edge's ``u`` and of its ``v`` (one entry per column)."""
     e, n = net.edges, net.n_nodes
     cols = np.arange(len(e))
-    return tuple(  # type: ignore[return-value]
+    u, v = (
         sparse.csr_matrix((np.ones(len(e)), (e[end].to_numpy(), cols)), shape=(n, len(e)))
         for end in ("u_idx", "v_idx")
     )
+    return u, v
 
 
 def _stretch_ends(

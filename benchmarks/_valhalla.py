@@ -133,8 +133,8 @@ def isochrones(
     speed_kmh: float,
     repeat: int,
     options: dict[str, Any] | None = None,
-) -> tuple[list[float], list[Any], list[str]]:
-    """Valhalla's pedestrian isochrone of each point: (loop wall times, GeoJSON geoms, errors)."""
+) -> tuple[list[float], list[float], list[Any], list[str]]:
+    """Valhalla's pedestrian isochrone of each point: loop wall and CPU times, GeoJSON, errors."""
     req = {"points": np.asarray(lonlat).tolist(), "minutes": minutes, "speed_kmh": speed_kmh,
            "repeat": repeat, "options": options or {}}  # fmt: skip
     (folder / "request.json").write_text(json.dumps(req))
@@ -143,7 +143,7 @@ def isochrones(
     if out.returncode != 0:
         raise Unavailable("valhalla isochrones failed: " + out.stderr.strip()[-300:])
     res = json.loads((folder / "result.json").read_text())
-    return res["runs"], res["geometries"], res["errors"]
+    return res["runs"], res["cpu"], res["geometries"], res["errors"]
 
 
 if __name__ == "__main__":  # smoke test: python benchmarks/_valhalla.py
@@ -155,4 +155,4 @@ if __name__ == "__main__":  # smoke test: python benchmarks/_valhalla.py
     f, s = build(p, n)
     print(version(p), f, s)
     ll = Transformer.from_crs(n.crs, 4326, always_xy=True).transform(n.x[:3], n.y[:3])
-    print(isochrones(p, f, np.c_[ll], 15, 4.5, 1)[0])
+    print(isochrones(p, f, np.c_[ll], 15, 4.5, 1)[:2])

@@ -57,9 +57,9 @@ def iso(folder: str, request_path: str, out_path: str) -> None:
     config = json.loads((Path(folder) / "valhalla.json").read_text())
     actor = valhalla.Actor(config)
     opts = {"walking_speed": req["speed_kmh"], **req.get("costing_options", {})}
-    geoms, errors, runs = [], [], []
+    geoms, errors, runs, cpu = [], [], [], []
     for repeat in range(int(req.get("repeat", 1))):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = []
         for lon, lat in req["points"]:
             body = {
@@ -78,8 +78,11 @@ def iso(folder: str, request_path: str, out_path: str) -> None:
                 if repeat == 0:
                     errors.append(str(exc)[:200])
         runs.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         geoms = out
-    Path(out_path).write_text(json.dumps({"runs": runs, "geometries": geoms, "errors": errors}))
+    Path(out_path).write_text(
+        json.dumps({"runs": runs, "cpu": cpu, "geometries": geoms, "errors": errors})
+    )
 
 
 if __name__ == "__main__":

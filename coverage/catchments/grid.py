@@ -5,9 +5,7 @@ walk-off distance by marching squares (contourpy). Distances at grid points are 
 by at most a cell between neighbours, so every outline vertex is within half a cell of the exact
 walk-off line. Distances from each street segment to its grid points are computed once per
 network (:class:`_Table`) and shared by every source that reaches the segment, and all sources
-of a band are traced in one contourpy call. Away from a catchment's edge each grid point is
-drawn once, from its nearest segment (its Voronoi share), instead of once per segment near it
-(about six); the minimum, and so the polygon, is the same (:meth:`_Table.whole_of`).
+of a band are traced in one contourpy call.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 from contourpy import FillType, contour_generator
-from scipy import sparse
 
 from coverage.catchments.stretches import _whole
 from coverage.network import WalkNetwork
@@ -143,68 +140,6 @@ class _Table:
              np.minimum.reduceat(j0, self._first), np.maximum.reduceat(j1, self._first)],
             axis=1,
         ) if len(edges) else np.zeros((0, 4), np.int64)  # fmt: skip
-        self._voronoi(owner[k], len(edges))
-
-    def _voronoi(self, row: np.ndarray, n_rows: int) -> None:
-        """Each grid point's nearest table segment, and which segments' points it is near.
-
-        Keeps, by row, the entries of the points whose nearest segment is that row (each point
-        once: the Voronoi share) and the rows ``C(e)`` nearest to some point near ``e``.
-        """
-        cells = self.grid.ni * self.grid.nj
-        if cells <= 4 * len(self.g):  # a dense grid is cheaper than sorting the entries
-            inv = self.g
-        else:
-            _, inv = np.unique(self.g, return_inverse=True)
-        best = np.full(cells if inv is self.g else int(inv.max()) + 1, np.inf, dtype=np.float32)
-        np.minimum.at(best, inv, self.d)
-        nearest = np.full(len(best), -1, dtype=np.int64)
-        at_best = self.d == best[inv]
-        nearest[inv[at_best]] = row[at_best]  # one row per point, also among ties
-        mine = row == nearest[inv]
-        self._vptr = np.concatenate([[0], np.cumsum(np.bincount(row[mine], minlength=n_rows))])
-        self._vg, self._vd = self.g[mine], self.d[mine]
-        near = nearest[inv]
-        # neighbouring points mostly share their nearest row: drop repeats before sorting pairs
-        other = (near != row) & np.r_[True, (near[1:] != near[:-1]) | (row[1:] != row[:-1])]
-        c = sparse.csr_matrix(
-            (np.ones(int(other.sum()), dtype=bool), (row[other], near[other])),
-            shape=(n_rows, n_rows),
-        )
-        c.sum_duplicates()
-        self._cptr, self._cidx = c.indptr, c.indices
-
-    def whole_of(
-        self, src: np.ndarray, edges: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Grid points and distances that decide each source's field near its whole segments.
-
-        Returns (position in ``edges``, g, distance), like :meth:`whole` but with far fewer
-        entries and the same minimum at every point: a point's smallest distance to a
-        source's segments is its distance to its nearest segment when the source reaches that
-        segment whole, so that segment's Voronoi share gives it. Only a segment near a point
-        whose nearest segment the source does not reach whole (``C(e)`` not all reached: near
-        the edge of the catchment) brings all its entries, as :meth:`whole` would.
-        """
-        rows = self._row[edges]
-        has, loc = np.unique(src, return_inverse=True)
-        n = len(self._count)
-        key = np.unique(loc * n + rows)  # (source, row) pairs reached whole, sorted
-        pos, k = _expand(self._cptr[rows], self._cptr[rows + 1] - self._cptr[rows])
-        q = loc[k] * n + self._cidx[pos]
-        at = np.minimum(np.searchsorted(key, q), len(key) - 1)
-        frontier = np.zeros(len(rows), dtype=bool)
-        frontier[k[key[at] != q]] = True
-        f = np.flatnonzero(frontier)
-        kf, gf, df = self.whole(edges[f])
-        v = np.flatnonzero(~frontier)
-        r = rows[v]
-        pos, kv = _expand(self._vptr[r], self._vptr[r + 1] - self._vptr[r])
-        return (
-            np.concatenate([f[kf], v[kv]]),
-            np.concatenate([gf, self._vg[pos]]),
-            np.concatenate([df, self._vd[pos]]),
-        )
 
     def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Grid points and distances near whole segments: (segment, g, distance)."""
@@ -324,7 +259,7 @@ def _trace_band(
 
     canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
     whole = _whole(start, end)
-    k, g, d = table.whole_of(src[whole], edge[whole])
+    k, g, d = table.whole(edge[whole])
     np.minimum.at(canvas, g + offset[src[whole]][k], d)
     part = np.flatnonzero(~whole)
     k, g, d = table.partial(edge[part], start[part], end[part])

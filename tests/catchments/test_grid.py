@@ -127,54 +127,14 @@ def test_wuhan_grid_catchments_follow_the_exact_distance(wuhan_net, wuhan_sample
         assert p[0].difference(p[1]).area < 0.01 and p[1].difference(p[2]).area < 0.01
 
 
-def _all_entries(table, src, edges):
-    """The plain path the Voronoi shares replace: every entry of every whole segment."""
-    return table.whole(edges)
-
-
-def _same_polygons(a, b):
-    assert list(a["source"]) == list(b["source"])
-    for p, q in zip(a.geometry, b.geometry, strict=True):
-        assert p.equals_exact(q, 0.0)
-
-
-def test_voronoi_shares_give_the_same_polygons_as_all_entries(hand, monkeypatch):
-    # a grid of streets with facilities inside, at its edge and outside: every point's minimum
-    # must come out the same, so the traced polygons are identical, vertex for vertex
-    net = hand.net(hand.grid())
-    pts = [(30, -5), (200, 160), (100, 100), (0, 150), (170, 40), (60, 210), (500, 5000)]
-    r = routing.reach(net, routing.snap(net, hand.pts(pts)), 300)
-    fast = catchments.catchments(net, r, bands_min=[1, 2, 5])
-    net.__dict__.pop("_grid_table", None)
-    monkeypatch.setattr(grid._Table, "whole_of", _all_entries)
-    _same_polygons(fast, catchments.catchments(net, r, bands_min=[1, 2, 5]))
-
-
-def test_voronoi_share_of_each_point_is_its_nearest_segment(hand):
-    net = hand.net(hand.grid())
-    g = grid._Grid.around(net, 10.0, 30.0)
-    table = grid._Table(net, g, np.arange(net.n_edges))
-    # brute force: every point's distance to every segment, from the geometry
-    gi, gj = table._vg % g.ni, table._vg // g.ni
-    pts = shapely.points(g.x0 + gi * g.cell, g.y0 + gj * g.cell)
-    lines = net.edges.geometry.values
-    for point, d in zip(pts, table._vd, strict=True):
-        assert abs(shapely.distance(point, lines).min() - d) < 1e-3
-    # each point near the network is in exactly one share
-    assert len(np.unique(table._vg)) == len(table._vg) == len(np.unique(table.g))
-
-
-@pytest.mark.realdata
-def test_wuhan_voronoi_shares_give_the_same_polygons(wuhan_net, wuhan_sample, monkeypatch):
-    net, r = wuhan_net, wuhan_sample.reach
-    net.__dict__.pop("_grid_table", None)
-    fast = catchments.catchments(net, r, bands_min=[5, 15])
-    monkeypatch.setattr(grid._Table, "whole_of", _all_entries)
-    _same_polygons(fast, catchments.catchments(net, r, bands_min=[5, 15]))
-    groups = np.arange(len(wuhan_sample.snapped)) % 3
-    monkeypatch.undo()
-    fast_g = catchments.group_catchments(net, r, groups, bands_min=[15])
-    monkeypatch.setattr(grid._Table, "whole_of", _all_entries)
-    slow_g = catchments.group_catchments(net, r, groups, bands_min=[15])
-    for p, q in zip(fast_g.geometry, slow_g.geometry, strict=True):
-        assert p.equals_exact(q, 0.0)
+def test_tile_of_points_equals_a_label_array():
+    # the slow path it replaces: a canvas-sized array labelled with each packed tile
+    rng = np.random.default_rng(3)
+    w, h = rng.integers(1, 40, 200), rng.integers(1, 40, 200)
+    tx, ty, height = grid._pack(w, h, 120)
+    label = np.full((height, 120), -1)
+    for t in range(len(w)):
+        label[ty[t] : ty[t] + h[t], tx[t] : tx[t] + w[t]] = t
+    j, i = np.nonzero(label >= 0)
+    xy = np.c_[i + rng.random(len(i)) * 0.999, j + rng.random(len(j)) * 0.999]
+    assert (grid._tile_of(xy, tx, ty, 120) == label[j, i]).all()

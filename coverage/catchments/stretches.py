@@ -24,17 +24,6 @@ def _incidence(net: WalkNetwork) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=(net.n_nodes, len(e)))
 
 
-def _end_incidence(net: WalkNetwork) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Node × edge matrices of each edge's ``u`` and of its ``v`` (one entry per column)."""
-    e, n = net.edges, net.n_nodes
-    cols = np.arange(len(e))
-    u, v = (
-        sparse.csr_matrix((np.ones(len(e)), (e[end].to_numpy(), cols)), shape=(n, len(e)))
-        for end in ("u_idx", "v_idx")
-    )
-    return u, v
-
-
 def _stretch_ends(
     net: WalkNetwork,
     owner: np.ndarray,
@@ -135,21 +124,29 @@ def reached_stretches(
     The same stretches as :func:`reached_segments` per source, computed with sparse products
     over all sources instead of a Python loop.
     """
-    del incidence  # kept for callers; the end-node matrices below replace it
+    inc = _incidence(net) if incidence is None else incidence
     t = r.times.tocsr()
+    t.sort_indices()
+    n = net.n_nodes
     keep = t.data <= limit_s + 1e-9
     rows = np.repeat(np.arange(t.shape[0], dtype=np.int64), np.diff(t.indptr))[keep]
-    # times + 1 so that a reached node at 0 s stays a stored entry through the products
-    shifted = sparse.csr_matrix((t.data[keep] + 1.0, (rows, t.indices[keep])), shape=t.shape)
-    ends_u, ends_v = _end_incidence(net)
-    # each edge has one u and one v, so a product's entry is that end node's time; a complex
-    # sum keeps both on one sorted (source, edge) pattern: the candidates of every source
-    both = ((shifted @ ends_u).astype(complex) + 1j * (shifted @ ends_v)).tocoo()
-    src, cand = both.row.astype(np.int64), both.col.astype(np.int64)
-    tu, tv = both.data.real - 1.0, both.data.imag - 1.0
-    tu[both.data.real == 0] = np.inf
-    tv[both.data.imag == 0] = np.inf
-    parts = _stretch_ends(net, src, cand, tu, tv, limit_s)
+    cols = t.indices[keep].astype(np.int64)
+    times = t.data[keep]
+    key = rows * n + cols  # sorted: CSR order with sorted indices
+    hit = sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=t.shape)
+    pairs = (hit @ inc).tocoo()
+    src, cand = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+
+    def time_at(nodes: np.ndarray) -> np.ndarray:
+        k = src * n + nodes
+        p = np.minimum(np.searchsorted(key, k), max(len(key) - 1, 0))
+        return np.where(key[p] == k, times[p], np.inf) if len(key) else np.full(len(k), np.inf)
+
+    e = net.edges
+    parts = _stretch_ends(
+        net, src, cand, time_at(e["u_idx"].to_numpy()[cand]), time_at(e["v_idx"].to_numpy()[cand]),
+        limit_s,
+    )  # fmt: skip
     s = r.sources
     ok = np.flatnonzero(s.ok)
     own = _source_stretches(net, ok, s.edge[ok], s.frac[ok], s.access_s[ok], limit_s)

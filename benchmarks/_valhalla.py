@@ -68,7 +68,9 @@ def venv_python() -> Path:
             "pyvalhalla 3.9 has wheels for Python >= 3.12 only and none was found "
             "(set VALHALLA_PYTHON); for Python 3.11 PyPI has only 3.2.0, without the tile builder"
         )
-    subprocess.run([base, "-m", "venv", str(VENV)], check=True)
+    made = subprocess.run([base, "-m", "venv", str(VENV)], capture_output=True, text=True)
+    if made.returncode != 0:
+        raise Unavailable(f"{base} -m venv failed: " + made.stderr.strip()[-300:])
     pip = subprocess.run([str(py), "-m", "pip", "install", "-q", "pyvalhalla", "osmium"],
                          capture_output=True, text=True)  # fmt: skip
     if pip.returncode != 0:

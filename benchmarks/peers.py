@@ -10,6 +10,14 @@ with the scenario's walk settings, no clipping); facilities (190) and demand (wi
 (b) demand weight within 15 min of each facility: ours ``routing.reach`` + ``point_times`` +
     row sums vs networkx (one ``single_source_dijkstra_path_length(cutoff=900)`` per facility)
     vs pandana ``Network.aggregate(900, type="sum", decay="flat")`` read at the facilities' nodes.
+(c) whole-city nearest facility per tier, unbounded (every node's time to its tier's nearest
+    facility): ours ``routing.nearest`` vs networkx ``multi_source_dijkstra_path_length``.
+(d) 15-minute catchment of each facility: ours ``routing.reach`` + ``catchments.catchments``
+    (grid) vs the osmnx isochrone example (``nearest_nodes`` + ``ego_graph(distance="time")`` +
+    convex hull of the nodes; and its buffered variant, nodes 50 m and edges 25 m, unioned) and
+    vs Valhalla (pyvalhalla, pedestrian isochrones at our walking speed, in-process ``Actor`` in
+    its own venv: see ``_valhalla.py``; tiles are built from the very ways our network keeps).
+    Agreement: intersection over union (IoU) of each facility's two polygons, and area ratio.
 
 networkx gets exactly our problem: a DiGraph of the same arcs and weights (``net.csr``) plus a
 virtual node per facility (arcs to its segment's ends, access walk included) and, for (b), a
@@ -19,7 +27,8 @@ idiom: no mid-segment positions, no access walk), so its answers differ by desig
 column says by how much. Setup (graph builds, snapping, pandana's POI mapping and precompute) is
 timed separately. Times: median of ``--repeat`` runs (default 5), ``gc.collect()`` before each.
 
-Run: ``python benchmarks/peers.py``.
+Run: ``python benchmarks/peers.py`` (``--no-valhalla`` skips Valhalla; ``--save DIR`` writes
+our and Valhalla's polygons as GeoParquet for ``catchment_shape.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,7 +50,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import ROOT, SCENARIO, table, versions  # noqa: E402
 
-from coverage import network, pipeline, routing  # noqa: E402
+from coverage import catchments, network, pipeline, routing  # noqa: E402
 
 LIMIT_S = 900.0
 NETWORK = ROOT.parent / "shared" / "data" / "wuhan_streets_osm.parquet"
@@ -55,6 +65,14 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         out = fn()
         runs.append(time.perf_counter() - t)
     return statistics.median(runs), out
+
+
+def cpu_time(fn: Callable[[], Any]) -> float:
+    """Process CPU time (all threads) of one call."""
+    gc.collect()
+    c = time.process_time()
+    fn()
+    return time.process_time() - c
 
 
 def once(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -133,9 +151,130 @@ def agreement(ours: np.ndarray, peer: np.ndarray) -> str:
     return f"max {d.max():.3g}, median {np.median(d):.3g} (n={both.sum()}, one side only: {only})"
 
 
+def iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over union of paired polygons (NaN where either is missing or empty)."""
+    import shapely
+
+    ok = np.array([x is not None and y is not None and not x.is_empty and not y.is_empty
+                   for x, y in zip(a, b, strict=True)])  # fmt: skip
+    out = np.full(len(a), np.nan)
+    if ok.any():
+        aa, bb = a[ok], b[ok]
+        out[ok] = shapely.area(shapely.intersection(aa, bb)) / shapely.area(shapely.union(aa, bb))
+    return out
+
+
+def shape_agreement(ours: np.ndarray, peer: np.ndarray) -> str:
+    import shapely
+
+    j = iou(ours, peer)
+    ok = np.isfinite(j)
+    ratio = shapely.area(peer[ok].tolist()) / shapely.area(ours[ok].tolist())
+    return (f"IoU mean {np.nanmean(j):.2f}, median {np.nanmedian(j):.2f} (n={ok.sum()}); "
+            f"peer/ours area median {np.median(ratio):.2f}")  # fmt: skip
+
+
+def osmnx_recipe(G: Any, xs: np.ndarray, ys: np.ndarray, buffered: bool) -> np.ndarray:
+    """The osmnx isochrone example per facility: ego graph by time, then hull or buffers."""
+    import osmnx as ox
+    import shapely
+
+    out = []
+    for node in ox.distance.nearest_nodes(G, xs, ys):
+        sub = nx_ego(G, node)
+        nodes = shapely.points([(d["x"], d["y"]) for _, d in sub.nodes(data=True)])
+        if not buffered:
+            out.append(shapely.MultiPoint(nodes.tolist()).convex_hull)
+            continue
+        # make_iso_polys of the example: nodes buffered 50 m, edges 25 m, holes filled
+        lines = [shapely.LineString([(G.nodes[u]["x"], G.nodes[u]["y"]),
+                                     (G.nodes[v]["x"], G.nodes[v]["y"])])
+                 for u, v in sub.edges()]  # fmt: skip
+        poly = shapely.union_all(
+            np.concatenate([shapely.buffer(nodes, 50), shapely.buffer(np.array(lines), 25)])
+        )
+        parts = shapely.get_parts(poly)
+        out.append(shapely.union_all([shapely.Polygon(p.exterior) for p in parts]))
+    return np.array(out, dtype=object)
+
+
+def nx_ego(G: Any, node: Any) -> Any:
+    import networkx as nx
+
+    return nx.ego_graph(G, node, radius=LIMIT_S, distance="time")
+
+
+def catchment_lines(net, fs, fpts, s, rep, args, setup) -> tuple[list[list[str]], dict]:
+    """(d): ours vs the osmnx recipe (convex and buffered) and vs Valhalla."""
+    import shapely
+    from pyproj import Transformer
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from catchments import nx_graph
+
+    def ours():
+        r = routing.reach(net, fs, LIMIT_S)
+        return catchments.catchments(net, r, [15.0], s.walk.walk_off_m)
+
+    ours()  # first call builds the grid table (kept on the network), as the pipeline's would
+    ours_s, catch = median_time(ours, rep)
+    # CPU time too (all threads): the machine is shared, and ours uses a 2-thread pool
+    ours_cpu = statistics.median(cpu_time(ours) for _ in range(max(1, rep)))
+    poly = np.full(len(fs), None, dtype=object)
+    poly[catch["source"].to_numpy()] = catch.geometry.values
+    rows = []
+    gb_s, G = once(lambda: nx_graph(net))
+    setup.append(["osmnx recipe: MultiDiGraph of the same segments", f"{gb_s:.3f}"])
+    xs, ys = shapely.get_x(fpts), shapely.get_y(fpts)
+    for buffered in (False, True):
+        peer_s, hull = median_time(
+            lambda b=buffered: osmnx_recipe(G, xs, ys, b), 1 if buffered else max(1, rep // 2)
+        )
+        name = "osmnx recipe, " + ("buffered (50/25 m)" if buffered else "convex hull")
+        rows.append(["(d) 15-min catchment of each facility", name, f"{ours_s:.4f}",
+                     f"{peer_s:.4f}", f"{peer_s / ours_s:.1f}", shape_agreement(poly, hull)])  # fmt: skip
+    saved = {"ours": poly, "facilities": np.asarray(fpts)}
+    if args.no_valhalla:
+        return rows, saved
+    import _valhalla as vh
+
+    try:
+        py = vh.venv_python()
+        build_s_, (folder, build_s) = once(lambda: vh.build(py, net))
+        ver = vh.version(py)
+        setup.append([f"Valhalla {ver}: venv + OSM PBF + valhalla_build_tiles"
+                      + ("" if build_s is not None else " (tiles cached)"), f"{build_s_:.3f}"])  # fmt: skip
+        ll = Transformer.from_crs(net.crs, 4326, always_xy=True)
+        lon, lat = ll.transform(xs, ys)
+        runs, cpu, geoms, errors = vh.isochrones(
+            py, folder, np.c_[lon, lat], 15, s.walk.speed_kmh, rep
+        )
+    except vh.Unavailable as exc:
+        print(f"\nValhalla: not available ({exc}); its line is left out")
+        return rows, saved
+    back = Transformer.from_crs(4326, net.crs, always_xy=True)
+
+    def to_net(g: dict[str, Any] | None) -> Any:
+        if not g:
+            return None
+        geom = shapely.make_valid(shapely.geometry.shape(g))
+        return shapely.transform(geom, lambda c: np.c_[back.transform(c[:, 0], c[:, 1])])
+
+    val = np.array([to_net(g) for g in geoms], dtype=object)
+    saved["valhalla"] = val
+    note = f"; {len(errors)} errors" if errors else ""
+    rows.append(["(d) 15-min catchment of each facility", f"Valhalla {ver} (in-process Actor)",
+                 f"{ours_s:.4f}", f"{statistics.median(runs):.4f}",
+                 f"{statistics.median(runs) / ours_s:.1f}", shape_agreement(poly, val) + note
+                 + f"; CPU s ours {ours_cpu:.3f}, Valhalla {statistics.median(cpu):.3f}"])  # fmt: skip
+    return rows, saved
+
+
 def main() -> None:  # noqa: PLR0915 - one linear script
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-valhalla", action="store_true", help="skip the Valhalla line")
+    ap.add_argument("--save", type=Path, help="folder for the catchment polygons (GeoParquet)")
     args = ap.parse_args()
     rep = args.repeat
     import networkx as nx
@@ -213,6 +352,30 @@ def main() -> None:  # noqa: PLR0915 - one linear script
          f"(of up to {ours_b_res.max():.0f})"],
     ]  # fmt: skip
 
+    # (c) whole-city nearest facility per tier, unbounded ----------------------------------------
+    def ours_c():
+        return {t: routing.nearest(net, fs.take(i))[0] for t, i in by_tier.items()}
+
+    ours_c_s, ours_c_res = median_time(ours_c, rep)
+
+    def nx_c():
+        out = {}
+        for t, idx in by_tier.items():
+            d = nx.multi_source_dijkstra_path_length(ga, [("s", i) for i in idx if fs.ok[i]])
+            arr = np.full(net.n_nodes, np.inf)
+            keys = [k for k in d if not isinstance(k, tuple)]
+            arr[keys] = [d[k] for k in keys]
+            out[t] = arr
+        return out
+
+    nx_c_s, nx_c_res = median_time(nx_c, rep)
+    dc = max(float(np.abs(ours_c_res[t] - nx_c_res[t])[np.isfinite(nx_c_res[t])].max())
+             for t in names)  # fmt: skip
+    same_c = all((np.isfinite(ours_c_res[t]) == np.isfinite(nx_c_res[t])).all() for t in names)
+    c_row = [f"(c) whole-city nearest facility per tier ({len(names)} tiers), unbounded",
+                 "networkx", f"{ours_c_s:.4f}", f"{nx_c_s:.4f}", f"{nx_c_s / ours_c_s:.1f}",
+                 f"max |Δt| {dc:.2g} s, same reached nodes: {same_c}"]  # fmt: skip
+
     # pandana -----------------------------------------------------------------------------
     try:
         import pandana  # noqa: F401
@@ -272,6 +435,17 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             f"{ours_b_s:.4f}", f"{pd_b_s:.4f}", f"{pd_b_s / ours_b_s:.1f}",
             f"max |Δweight| {np.abs(pd_b_res - ours_b_res).max():.3g}, "
             f"median relative {np.median(rel):.1%}"])  # fmt: skip
+
+    rows.append(c_row)
+    d_rows, saved = catchment_lines(net, fs, fpts, s, rep, args, setup)
+    rows.extend(d_rows)
+    if args.save:
+        import geopandas as gpd
+
+        args.save.mkdir(parents=True, exist_ok=True)
+        for name, geoms in saved.items():
+            gpd.GeoDataFrame({"facility": np.arange(len(geoms))}, geometry=list(geoms),
+                             crs=net.crs).to_parquet(args.save / f"{name}.parquet")  # fmt: skip
 
     print("\n## Setup (once)\n")
     print(table(setup, ["step", "wall s"]))

@@ -15,6 +15,12 @@ and memory against edges. Nothing asserts on timings.
 
     python benchmarks/scale.py                    # copies 1, 3, 11 (~93k, 278k, 1.02M edges)
     python benchmarks/scale.py --copies 1,11 --repeat 1
+    python benchmarks/scale.py --catchments 500,1000,2000,5000 --compare /work/main
+
+``--catchments``: 15-minute catchments of N facilities at random places on the whole Wuhan
+network (one process per checkout, the network loaded once): ``routing.reach``, then
+``catchments.catchments`` (grid) — its first call, which builds the grid table, and the median
+of ``--repeat`` later calls (wall and CPU time) — with the exponents against N.
 """
 
 from __future__ import annotations
@@ -62,6 +68,62 @@ held = int(net.edges.memory_usage(deep=True).sum())
 print(json.dumps({{"time_s": t, "peak_kb": peak, "maxrss_kb": maxrss, "import_kb": rss_import, "edges": net.n_edges,
                   "nodes": net.n_nodes, "held_bytes": held}}))
 """
+
+
+# Catchments vs the number of facilities, in the child: the whole Wuhan network loaded once,
+# facilities at random places on its streets (fixed seed); per size: reach, then catchments
+# (15 min, grid): the first call (builds the grid table) and the median of the next ones.
+_CATCH = r"""
+import json, statistics, sys, time, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {root!r})
+import numpy as np, shapely
+from coverage import catchments, network, routing
+net = network.load({path!r}, speed_kmh=4.5)
+rng = np.random.default_rng(0)
+for n in {sizes!r}:
+    e = rng.integers(0, net.n_edges, n)
+    pts = shapely.line_interpolate_point(net.edges.geometry.values[e], rng.random(n), normalized=True)
+    fs = routing.snap(net, pts, max_dist_m=300.0)
+    net.__dict__.pop("_grid_table", None)
+    t = time.perf_counter(); r = routing.reach(net, fs, 900.0); reach_s = time.perf_counter() - t
+    runs, cpu = [], []
+    for _ in range({repeat} + 1):
+        t, c = time.perf_counter(), time.process_time()
+        out = catchments.catchments(net, r, [15.0], 50.0)
+        runs.append(time.perf_counter() - t); cpu.append(time.process_time() - c)
+    area = float(out.geometry.area.sum())
+    print(json.dumps({{"n": n, "reach_s": reach_s, "cold_s": runs[0], "warm_s": statistics.median(runs[1:]),
+                      "warm_cpu_s": statistics.median(cpu[1:]), "area_km2": area / 1e6}}), flush=True)
+"""
+
+
+def catchment_sizes(root: Path, sizes: list[int], repeat: int) -> list[dict[str, float]]:
+    code = _CATCH.format(root=str(root), path=str(CITY_NETWORK), sizes=sizes, repeat=repeat)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return [json.loads(line) for line in out.strip().splitlines() if line.startswith("{")]
+
+
+def catchment_table(roots: list[Path], sizes: list[int], repeat: int) -> None:
+    """Catchment time vs facilities for each checkout, sizes interleaved by checkout."""
+    res = {str(r): catchment_sizes(r, sizes, repeat) for r in roots}
+    print(
+        "\n| checkout | facilities | reach (s) | catchments, first call (s) |"
+        " catchments, later calls (s, median) | CPU s of a later call | total area (km²) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r, rows in res.items():
+        for x in rows:
+            print(f"| {r} | {x['n']:,} | {x['reach_s']:.2f} | {x['cold_s']:.2f} |"
+                  f" {x['warm_s']:.2f} | {x['warm_cpu_s']:.2f} | {x['area_km2']:,.1f} |")  # fmt: skip
+        if len(rows) >= 2:
+            n = [float(x["n"]) for x in rows]
+            print(f"| {r} | exponent | {slope(n, [x['reach_s'] for x in rows]):.2f} |"
+                  f" {slope(n, [x['cold_s'] for x in rows]):.2f} |"
+                  f" {slope(n, [x['warm_s'] for x in rows]):.2f} |"
+                  f" {slope(n, [x['warm_cpu_s'] for x in rows]):.2f} | |")  # fmt: skip
 
 
 def _end_nodes(base: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,7 +196,18 @@ def main() -> None:
         default=ROOT,
         help="checkout whose coverage package loads (before/after)",
     )
+    ap.add_argument(
+        "--catchments",
+        default="",
+        help="facility counts for the catchment part (e.g. 500,1000,2000,5000); skips loading",
+    )
+    ap.add_argument("--compare", type=Path, help="with --catchments: also this checkout")
     args = ap.parse_args()
+    if args.catchments:
+        roots = [args.root] + ([args.compare] if args.compare else [])
+        sizes = [int(x) for x in args.catchments.split(",")]
+        catchment_table(roots, sizes, args.repeat)
+        return
     print(f"loading with {args.root / 'coverage'}")
     base = gpd.read_parquet(CITY_NETWORK)
     print(f"python {platform.python_version()} on {platform.platform()}; base {len(base):,} edges")

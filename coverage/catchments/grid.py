@@ -189,14 +189,15 @@ def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:
     Kept on the network and reused by later calls that need no other segment (e.g. the tier unions
     after the facility catchments).
     """
-    edges = np.unique(edges)
+    need = np.zeros(net.n_edges, dtype=bool)
+    need[edges] = True  # flags, not np.unique: the stretches of thousands of sources are many
     cached: _Table | None = getattr(net, "_grid_table", None)
     if cached is not None and cached.grid == grid:
         have = cached._row >= 0
-        if have[edges].all():
+        if not (need & ~have).any():
             return cached
-        edges = np.union1d(edges, np.flatnonzero(have))
-    table = _Table(net, grid, edges)
+        need |= have
+    table = _Table(net, grid, np.flatnonzero(need))
     net._grid_table = table  # type: ignore[attr-defined]
     return table
 
@@ -214,6 +215,21 @@ def _pack(w: np.ndarray, h: np.ndarray, width: int) -> tuple[np.ndarray, np.ndar
         x[k], y[k] = cx, cy
         cx, shelf = cx + int(w[k]), max(shelf, int(h[k]))
     return x, y, cy + shelf
+
+
+def _tile_of(xy: np.ndarray, tx: np.ndarray, ty: np.ndarray, width: int) -> np.ndarray:
+    """The packed tile (by :func:`_pack`) that holds each canvas point.
+
+    Tiles on one shelf share their ``ty`` and are laid left to right, so a point's tile is the
+    last one at or before it in (shelf, x) order; no canvas-sized label array is needed.
+    """
+    shelves = np.unique(ty)
+    order = np.lexsort((tx, ty))
+    key = np.searchsorted(shelves, ty[order]) * (width + 1) + tx[order]
+    x, y = np.floor(xy[:, 0]).astype(np.int64), np.floor(xy[:, 1]).astype(np.int64)
+    shelf = np.searchsorted(shelves, y, side="right") - 1
+    tile: np.ndarray = order[np.searchsorted(key, shelf * (width + 1) + x, side="right") - 1]
+    return tile
 
 
 def _trace_band(
@@ -264,11 +280,8 @@ def _trace_band(
     if pts is None or ring_ofs is None or poly_ofs is None:
         return list(out.values())
     # the tile of each polygon, from its first vertex (tiles never touch: far borders)
-    label = np.full((height, grid.ni), -1, dtype=np.int32)
-    for t in range(len(has)):
-        label[ty[t] : ty[t] + j1[t] - j0[t] + 1, tx[t] : tx[t] + i1[t] - i0[t] + 1] = t
     first = pts[ring_ofs[poly_ofs[:-1]]]
-    poly_tile = label[first[:, 1].astype(np.int64), first[:, 0].astype(np.int64)]
+    poly_tile = _tile_of(first, tx, ty, grid.ni)
     pt = np.repeat(np.repeat(poly_tile, np.diff(poly_ofs)), np.diff(ring_ofs))
     xy = np.c_[
         grid.x0 + (pts[:, 0] + (i0 - tx)[pt]) * grid.cell,

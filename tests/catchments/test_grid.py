@@ -125,3 +125,16 @@ def test_wuhan_grid_catchments_follow_the_exact_distance(wuhan_net, wuhan_sample
     for s in np.unique(c["source"]):
         p = c[c["source"] == s].sort_values("band_min").geometry.to_list()
         assert p[0].difference(p[1]).area < 0.01 and p[1].difference(p[2]).area < 0.01
+
+
+def test_tile_of_points_equals_a_label_array():
+    # the slow path it replaces: a canvas-sized array labelled with each packed tile
+    rng = np.random.default_rng(3)
+    w, h = rng.integers(1, 40, 200), rng.integers(1, 40, 200)
+    tx, ty, height = grid._pack(w, h, 120)
+    label = np.full((height, 120), -1)
+    for t in range(len(w)):
+        label[ty[t] : ty[t] + h[t], tx[t] : tx[t] + w[t]] = t
+    j, i = np.nonzero(label >= 0)
+    xy = np.c_[i + rng.random(len(i)) * 0.999, j + rng.random(len(j)) * 0.999]
+    assert (grid._tile_of(xy, tx, ty, 120) == label[j, i]).all()

@@ -71,7 +71,7 @@ class Districts(Section):
     @classmethod
     def _some_fields(cls, v: dict[str, SelectValue] | None) -> dict[str, SelectValue] | None:
         if v is not None and not v:
-            raise ValueError('select needs at least one field, e.g. { adcode = [420103] }')
+            raise ValueError("select needs at least one field, e.g. { adcode = [420103] }")
         return v
 
 
@@ -242,7 +242,9 @@ def load_audit(path: str | Path) -> Audit:
         )
     except ValidationError as exc:
         raise ScenarioError(_errors(path, text, exc)) from exc
-    missing = [f"{path}: {k}: file not found: {p}" for k, p in audit.input_files() if not p.exists()]
+    missing = [
+        f"{path}: {k}: file not found: {p}" for k, p in audit.input_files() if not p.exists()
+    ]
     if missing:
         raise ScenarioError("\n".join(missing))
     if audit.output.dir is not None and not confined(audit.output_dir, [audit.folder, Path.cwd()]):

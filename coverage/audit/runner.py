@@ -22,7 +22,13 @@ from typing import Any
 
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
-from coverage.audit.tasks import DistrictTask, file_digests, make_task, previous_record, run_district
+from coverage.audit.tasks import (
+    DistrictTask,
+    file_digests,
+    make_task,
+    previous_record,
+    run_district,
+)
 
 __all__ = ["AuditRun", "run_audit"]
 

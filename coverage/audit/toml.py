@@ -41,7 +41,7 @@ def _value(v: Any) -> str:
 
 
 def _table(data: Mapping[str, Any], prefix: str, lines: list[str]) -> None:
-    subtables = []
+    subtables: list[tuple[str, Any]] = []
     for k, v in data.items():
         if v is None:
             continue

@@ -60,7 +60,6 @@ def main() -> None:
     from coverage.inputs.boundaries import read_polygons
 
     x, y, crs = street_nodes()
-    tree = cKDTree(np.c_[x, y])
     districts = read_polygons(DISTRICTS, crs="gcj02", name_field="name")
     districts = districts.sort_values("adcode")
     shapes = districts.to_crs(crs)
@@ -73,7 +72,15 @@ def main() -> None:
         xi, yi = x[inside], y[inside]
         c = shapely.get_coordinates(geom.point_on_surface())[0]
         _, j = sub.query(c)
-        found = [("centre", f"{d['name']}职工服务中心", xi[j], yi[j], "法律援助;心理咨询;技能培训;就业服务;困难帮扶;职工书屋;母婴室;休息;饮水;充电")]
+        found = [
+            (
+                "centre",
+                f"{d['name']}职工服务中心",
+                xi[j],
+                yi[j],
+                "法律援助;心理咨询;技能培训;就业服务;困难帮扶;职工书屋;母婴室;休息;饮水;充电",
+            )
+        ]
         for tier, label, cell, offset, services in GRIDS:
             x0, y0, x1, y1 = geom.bounds
             n = 0

@@ -53,8 +53,16 @@ def test_killed_worker_loses_no_district_and_counts_none_twice(tmp_path: Path) -
         with Client(address, timeout="60s") as client:
             for _ in range(2):
                 procs.append(
-                    _start(["distributed.cli.dask_worker", address, "--nthreads", "1",
-                            "--no-nanny", "--no-dashboard"])  # fmt: skip
+                    _start(
+                        [
+                            "distributed.cli.dask_worker",
+                            address,
+                            "--nthreads",
+                            "1",
+                            "--no-nanny",
+                            "--no-dashboard",
+                        ]
+                    )  # fmt: skip
                 )
             client.wait_for_workers(2, timeout=120)
             pids: dict[str, int] = client.run(os.getpid)

@@ -47,7 +47,9 @@ def _reference(root: Path, code: str) -> pipeline.Run:
 def _register_in(polygon: shapely.Geometry) -> int:
     """Facilities of the Amap-coordinate register standing in the polygon, counted by hand."""
     reg = pd.read_excel(SAMPLE / "facilities.xlsx")
-    wgs = [gcj_wgs_bored(Coords(lat, lon)) for lon, lat in zip(reg["经度"], reg["纬度"])]
+    wgs = [
+        gcj_wgs_bored(Coords(lat, lon)) for lon, lat in zip(reg["经度"], reg["纬度"], strict=True)
+    ]
     return sum(polygon.contains(shapely.Point(c.lon, c.lat)) for c in wgs)
 
 

@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coverage.audit import load_audit, read_districts, run_audit  # noqa: E402
+from coverage.audit.registers import read_registers  # noqa: E402
 from coverage.audit.tasks import file_digests, make_task, run_district  # noqa: E402
 
 AUDIT = ROOT / "data" / "wuhan_city" / "audit.toml"
@@ -55,9 +56,10 @@ def sequential(codes: list[str], out: Path) -> tuple[float, dict[str, float], fl
     audit.districts.select = {audit.districts.code_field: codes}
     digests = file_digests(audit)
     start = time.perf_counter()
+    registers = read_registers(audit)
     per: dict[str, float] = {}
     for d in read_districts(audit):
-        rec = run_district(make_task(audit, d, digests))
+        rec = run_district(make_task(audit, d, digests, registers))
         per[d.code] = float(rec["seconds"])
         print(f"  loop {d.name} ({d.code}): {rec['status']} {rec['seconds']:.1f} s", flush=True)
     return time.perf_counter() - start, per, peak_mb()

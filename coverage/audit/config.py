@@ -145,7 +145,13 @@ def _layer_data(audit: Audit, layer: Layer) -> dict[str, Any]:
 
 
 def scenario_data(
-    audit: Audit, *, code: str, name: str, folder: Path, area: dict[str, Any]
+    audit: Audit,
+    *,
+    code: str,
+    name: str,
+    folder: Path,
+    area: dict[str, Any],
+    facilities: list[Path] | None = None,
 ) -> dict[str, Any]:
     """The scenario of one district as TOML-ready data (absolute paths).
 
@@ -159,6 +165,9 @@ def scenario_data(
         The district's results folder: ``[output] dir`` and the map inside it.
     area
         The ``[area]`` table, e.g. the district layer with a ``select`` on the code.
+    facilities
+        Per facility layer, the file of its rows near the district (written as the register
+        has them, UTF-8, first sheet): replaces the layer's path, sheet and encoding.
     """
     network = audit.network.model_dump(exclude_unset=True)
     for key in ("path", "cache_dir"):
@@ -176,7 +185,17 @@ def scenario_data(
         "area": area,
         "network": network,
         "walk": audit.walk.model_dump(exclude_unset=True),
-        "facilities": [_layer_data(audit, x) for x in audit.facilities],
+        "facilities": [
+            _layer_data(audit, x)
+            if facilities is None
+            else {
+                **{
+                    k: v for k, v in _layer_data(audit, x).items() if k not in ("layer", "encoding")
+                },
+                "path": str(facilities[i]),
+            }
+            for i, x in enumerate(audit.facilities)
+        ],
         "demand": [_layer_data(audit, x) for x in audit.demand],
         "output": {
             **audit.output.model_dump(exclude_unset=True, exclude={"dir"}),

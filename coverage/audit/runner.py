@@ -22,6 +22,7 @@ from typing import Any
 
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
+from coverage.audit.registers import read_registers
 from coverage.audit.tasks import (
     DistrictTask,
     file_digests,
@@ -172,7 +173,9 @@ def run_audit(
         a.output.dir = Path(out)
     districts = read_districts(a)
     digests = file_digests(a)
-    tasks = [make_task(a, d, digests) for d in districts]
+    progress("reading the facility registers")
+    registers = read_registers(a)
+    tasks = [make_task(a, d, digests, registers) for d in districts]
     records: dict[str, dict[str, Any]] = {}
     todo = []
     for t in tasks:

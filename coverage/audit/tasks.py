@@ -26,6 +26,7 @@ from coverage import network
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District
 from coverage.audit.figures import district_figures
+from coverage.audit.registers import Register, district_rows, reach_m, write_rows
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError
 from coverage.scenario import Scenario, load_scenario
@@ -66,8 +67,10 @@ def file_digests(audit: Audit) -> dict[str, str]:
     """SHA-256 of every input file's content, by key (hashed once per audit run)."""
     out = {}
     for key, path in audit.input_files():
-        if key == "districts.path":
-            continue  # each district hashes its own polygon: editing one re-runs only it
+        if key == "districts.path" or key.startswith("facilities"):
+            # Each district hashes its own polygon and register rows: editing one district
+            # or one facility re-runs only the districts it touches.
+            continue
         h = hashlib.sha256()
         with path.open("rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
@@ -76,11 +79,16 @@ def file_digests(audit: Audit) -> dict[str, str]:
     return out
 
 
-def make_task(audit: Audit, district: District, digests: dict[str, str]) -> DistrictTask:
-    """Write the district's scenario file and describe its task (with its content hash)."""
+def make_task(
+    audit: Audit, district: District, digests: dict[str, str], registers: list[Register]
+) -> DistrictTask:
+    """Write the district's scenario file and register rows; describe its task and hash."""
     from coverage import __version__
 
     folder = district_folder(audit.output_dir, district.code)
+    cio.ensure_folder(folder)
+    reach = reach_m(audit)
+    files = [write_rows(r, district_rows(r, district.geometry, reach), folder) for r in registers]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
@@ -88,14 +96,17 @@ def make_task(audit: Audit, district: District, digests: dict[str, str]) -> Dist
         "layer": d.layer,
         "select": {d.code_field: district.code},
     }
-    data = scenario_data(audit, code=district.code, name=district.name, folder=folder, area=area)
+    data = scenario_data(
+        audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files
+    )
     text = dumps(data)
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
     h = hashlib.sha256()
     for part in (str(FORMAT), __version__, text, *sorted(digests.items())):
         h.update(str(part).encode())
     h.update(wkb)
-    cio.ensure_folder(folder)
+    for f in files:
+        h.update(f.read_bytes())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
         district.code, district.name, str(folder), str(folder / "scenario.toml"), h.hexdigest(), wkb

@@ -15,8 +15,9 @@ import numpy as np
 import shapely
 
 from coverage.analysis import Coverage
+from coverage.scenario import Scenario
 
-__all__ = ["POPULATION_KIND", "WORKERS_KIND", "district_figures"]
+__all__ = ["POPULATION_KIND", "WORKERS_KIND", "district_figures", "people_without_streets"]
 
 #: The demand kind that counts the district's population (facilities per 10,000 people,
 #: the share the street extract could evaluate); the overall demand when there is none.
@@ -83,4 +84,41 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
     out["facilities_per_10k"] = (
         out["facilities_in"] / population * 10_000 if population > 0 else math.nan
     )
+    return out
+
+
+def people_without_streets(s: Scenario) -> dict[str, float]:
+    """Figures of a district the network does not reach: its raster population, 0 % evaluable.
+
+    Only population rasters are counted (point registers are placed on streets); a raster that
+    cannot be read for the district leaves the population unknown (NaN).
+    """
+    from coverage.inputs.layers import load_area
+    from coverage.inputs.raster import DEFAULT_MAX_CELL_M, read_raster_demand
+
+    area, _ = load_area(s)
+    weights: dict[str, float] = {}
+    for layer in s.demand:
+        if not layer.is_raster or layer.path is None or area is None:
+            continue
+        kind = layer.kind or POPULATION_KIND
+        try:
+            gdf, _ = read_raster_demand(
+                s.input_path(layer.path),
+                area,
+                band=layer.band or 1,
+                scale=layer.scale,
+                crs=layer.crs if layer.crs_given else None,
+                kind=kind,
+                max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
+            )
+        except Exception:  # noqa: BLE001 - the district has failed already; this is extra
+            weights[kind] = math.nan
+            continue
+        weights[kind] = weights.get(kind, 0.0) + (float(gdf["weight"].sum()) if len(gdf) else 0.0)
+    out: dict[str, float] = {f"weight_kind:{k}": w for k, w in weights.items()}
+    out.update({f"unreachable_kind:{k}": w for k, w in weights.items()})
+    total = sum(weights.values()) if weights else math.nan
+    population = weights.get(POPULATION_KIND, total)
+    out.update(demand=total, unreachable=total, population=population, evaluable_share=0.0)
     return out

@@ -25,10 +25,10 @@ from coverage import io as cio
 from coverage import network
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District
-from coverage.audit.figures import district_figures
+from coverage.audit.figures import district_figures, people_without_streets
 from coverage.audit.registers import Register, district_rows, reach_m, write_rows
 from coverage.audit.toml import dumps
-from coverage.errors import CoverageError
+from coverage.errors import CoverageError, NetworkError
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -171,7 +171,12 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     }
     try:
         s = load_scenario(task.scenario)
-        result = pipeline.run(s, loaded=_city_network(s))
+        try:
+            result = pipeline.run(s, loaded=_city_network(s))
+        except NetworkError as exc:  # no street in the district: say how many people that is
+            figures = people_without_streets(s) if "no street" in str(exc) else {}
+            record.update(figures=figures)
+            raise
         figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
         record.update(status="done", figures=figures)
     except CoverageError as exc:

@@ -2,7 +2,7 @@
 
 The cells (data/wuhan/subdistricts.geojson, WGS-84) stand for districts so that each task is
 small; the network is the shared whole-city Wuhan extract, clipped per district as in a real
-audit. The fourth "district" lies 35 km east of the street extract: it has no street, and must
+audit. The fourth "district" lies 24 km east of the street extract: it has no street, and must
 fail alone.
 """
 
@@ -22,7 +22,7 @@ SAMPLE = REPO_ROOT / "data" / "wuhan"
 CELLS = {4: "D1", 3: "D2", 2: "D3"}
 #: A name that must stay text everywhere (HTML, CSV, TOML).
 NASTY = 'Cell </script><b>"x"</b> & \\ 区'
-OFF_MAP = shapely.box(114.95, 31.20, 114.96, 31.21)
+OFF_MAP = shapely.box(114.80, 30.84, 114.81, 30.85)  # 邾城, Xinzhou
 
 
 def write_districts(path: Path, cells: dict[int, str] = CELLS, off_map: bool = True) -> Path:

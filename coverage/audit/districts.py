@@ -10,7 +10,7 @@ from coverage.audit.config import Audit
 from coverage.errors import InputError
 from coverage.inputs.boundaries import read_polygons
 
-__all__ = ["District", "read_districts"]
+__all__ = ["District", "folder_name", "read_districts"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,11 @@ class District:
     name: str
     row: int
     geometry: shapely.Geometry
+
+
+def folder_name(code: str) -> str:
+    """The name of a district's results folder: its code, other characters as ``_``."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
 
 
 def _text(value: object) -> str:
@@ -53,6 +58,7 @@ def read_districts(audit: Audit) -> list[District]:
         )
     out: list[District] = []
     seen: dict[str, int] = {}
+    folders: dict[str, str] = {}  # each district's results live in a folder named by its code
     for row, code_value, name_value, geom in zip(
         gdf.index, gdf[d.code_field], gdf[d.name_field], gdf.geometry, strict=True
     ):
@@ -67,5 +73,15 @@ def read_districts(audit: Audit) -> list[District]:
                 field=d.code_field,
             )
         seen[code] = int(row) + 1
+        folder = folder_name(code)
+        if folder in folders:
+            raise InputError(
+                f"code {code!r} and code {folders[folder]!r} give the same folder name "
+                f"{folder!r}; use codes of letters, digits, '-', '_' or '.'",
+                path,
+                row=int(row) + 1,
+                field=d.code_field,
+            )
+        folders[folder] = code
         out.append(District(code, _text(name_value) or code, int(row) + 1, geom))
     return out

@@ -24,7 +24,7 @@ import shapely
 from coverage import io as cio
 from coverage import network
 from coverage.audit.config import Audit, scenario_data
-from coverage.audit.districts import District
+from coverage.audit.districts import District, folder_name
 from coverage.audit.figures import district_figures, people_without_streets
 from coverage.audit.registers import Register, district_rows, reach_m, write_rows
 from coverage.audit.toml import dumps
@@ -59,8 +59,7 @@ class DistrictTask:
 
 def district_folder(audit_dir: Path, code: str) -> Path:
     """The results folder of a district: ``<audit dir>/districts/<code>``."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
-    return audit_dir / "districts" / safe
+    return audit_dir / "districts" / folder_name(code)
 
 
 def file_digests(audit: Audit) -> dict[str, str]:

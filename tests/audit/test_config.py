@@ -64,3 +64,13 @@ def test_district_scenario_round_trips_any_name(tmp_path: Path) -> None:
     data = scenario_data(audit, code="D1", name=NASTY, folder=tmp_path / "d", area={"path": "a"})
     data["area"]["select"] = {'we"ird key': NASTY + "\n\t\x01"}
     assert tomllib.loads(dumps(data)) == data | {"types": {}}
+
+
+def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
+    path = _audit(tmp_path)
+    gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")
+    gj = gj.replace('"D2"', '"D/1"').replace('"D3"', '"D_1"')
+    (tmp_path / "districts.geojson").write_text(gj, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert e.value.row == 3 and "same folder name 'D_1'" in str(e.value)

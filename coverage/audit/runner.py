@@ -95,8 +95,9 @@ def _lost(task: DistrictTask, exc: BaseException) -> dict[str, Any]:
 
 
 def _running(client: Any) -> int:
-    try:
-        return sum(len(keys) for keys in client.processing().values())
+    try:  # a worker may hold more tasks than threads: those beyond are queued, not running
+        threads = client.nthreads()
+        return sum(min(len(keys), threads.get(w, 1)) for w, keys in client.processing().items())
     except Exception:  # noqa: BLE001 - progress only
         return 0
 
@@ -124,9 +125,11 @@ def _submit_all(
         ok = rec.get("status") == "done"
         failed += not ok
         what = f"done ({rec.get('seconds', 0):.1f} s)" if ok else f"FAILED: {rec.get('error')}"
+        running = _running(client)
+        queued = len(todo) - len(records) - running
         progress(
             f"[{len(records)}/{len(todo)}] {t.name} ({t.code}) {what} — "
-            f"running {_running(client)}, failed {failed}"
+            f"running {running}, queued {max(queued, 0)}, failed {failed}"
         )
     return records
 

@@ -41,6 +41,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "facilities_per_10k": ("每万人阵地数", "Facilities per 10,000 people"),
     "unreachable": ("步行不可达人数", "People not reachable on foot"),
     "demand": ("需求总量", "Total demand"),
+    "covered": ("覆盖需求量", "Demand covered"),
     "seconds": ("用时（秒）", "Time (s)"),
     "map": ("地图", "Map"),
 }
@@ -67,7 +68,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)
-    first = [c for c in LABELS if c in table and c not in ("demand", "seconds", "map")]
+    first = [c for c in LABELS if c in table and c not in ("seconds", "map")]
     tiers = vocab.tier_order([c.split(":", 1)[1] for c in table if c.startswith("share_tier:")])
     kinds = sorted(c for c in table if c.startswith("share_kind:"))
     rest = [c for c in table if c not in first and not c.startswith(("share_tier:", "share_kind:"))]

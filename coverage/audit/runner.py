@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from coverage.audit.tasks import (
     previous_record,
     run_district,
 )
+from coverage.errors import CoverageError
 
 __all__ = ["AuditRun", "run_audit"]
 
@@ -66,20 +67,24 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
 
     # The cluster's own info lines (nannies, comms) are not the audit's progress.
     logging.getLogger("distributed").setLevel(logging.WARNING)
-    if scheduler is not None:
-        with Client(scheduler, timeout="30s") as client:
-            yield client
-        return
-    with (
-        LocalCluster(
-            n_workers=workers or 1,
-            threads_per_worker=1,  # the pipeline is CPU-bound Python/numpy: one task a process
-            processes=True,
-            dashboard_address=":0",  # any free port: several audits may run on one host
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with ExitStack() as stack:
+        try:
+            if scheduler is not None:
+                client = stack.enter_context(Client(scheduler, timeout="30s"))
+            else:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers or 1,
+                        threads_per_worker=1,  # CPU-bound Python/numpy: one task a process
+                        processes=True,
+                        dashboard_address=":0",  # any free port: audits may share a host
+                        silence_logs=logging.ERROR,
+                    )
+                )
+                client = stack.enter_context(Client(cluster))
+        except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
+            where = f"the dask scheduler {scheduler}" if scheduler else "a local dask cluster"
+            raise CoverageError(f"cannot start or reach {where}: {exc}") from exc
         yield client
 
 

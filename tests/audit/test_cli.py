@@ -38,3 +38,13 @@ def test_workers_must_be_positive(tmp_path: Path) -> None:
     res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--workers", "0"])
     assert res.exit_code != 0
     assert "at least 1 worker" in res.output
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    districts = write_districts(tmp_path / "districts.geojson", off_map=False)
+    path = tmp_path / "audit.toml"
+    path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
+    res = runner.invoke(app, ["audit", str(path), "--scheduler", "tcp://127.0.0.1:9"])
+    assert res.exit_code == 1
+    assert "cannot start or reach the dask scheduler tcp://127.0.0.1:9" in res.output
+    assert "Traceback" not in res.output

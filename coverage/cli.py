@@ -451,6 +451,45 @@ def report_cmd(
         out.print(t(_LANG, "console.map.done", path=escape(str(map_path))), highlight=False)
 
 
+@app.command("audit")
+def audit_cmd(
+    audit: Annotated[
+        Path, typer.Argument(help="Audit file (TOML).", show_default=False, metavar="AUDIT")
+    ],
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes of the local dask cluster (default 1).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="An existing dask scheduler, e.g. tcp://HOST:8786.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default from the audit).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run every district, even unchanged ones.")
+    ] = False,
+) -> None:
+    """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
+    from coverage.audit import run_audit
+
+    if workers is not None and workers < 1:
+        raise typer.BadParameter("give at least 1 worker", param_hint="--workers")
+    with _step("coverage audit") as progress:
+        result = run_audit(
+            audit, workers=workers, scheduler=scheduler, out=out_dir, force=force,
+            progress=progress,
+        )  # fmt: skip
+    done = len(result.districts) - len(result.failed)
+    out.print(f"{done} of {len(result.districts)} districts done in {result.seconds:.0f} s")
+    for rec in result.failed:
+        line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
+        err.print(f"[bold red]failed[/] {escape(line)}", highlight=False, soft_wrap=True)
+    for key, path in result.files.items():
+        out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
 class _LogFormat(logging.Formatter):
     """``warning: message``, like the CLI's own warnings: no logger name, file or line."""
 

@@ -113,12 +113,17 @@ def _noop(_: str) -> None:
 
 
 def load_network(
-    s: Scenario, area: shapely.Geometry | None = None, progress: Progress = _noop
+    s: Scenario,
+    area: shapely.Geometry | None = None,
+    progress: Progress = _noop,
+    loaded: network.WalkNetwork | None = None,
 ) -> network.WalkNetwork:
     """Load (or download) the walking network and clip it to the area plus a walking margin.
 
     The margin defaults to the distance walked in the largest threshold, so that facilities
     just outside the area still reach the people inside and catchments are not cut at the edge.
+    ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
+    keeps for all its districts); it is only clipped.
     """
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
@@ -129,7 +134,9 @@ def load_network(
     if margin is None:
         margin = s.walk.speed_kmh / 3.6 * s.walk.max_threshold_min * 60
     nw = s.network
-    if nw.path is not None:
+    if loaded is not None:
+        net = loaded
+    elif nw.path is not None:
         progress(f"reading network {nw.path}")
         net = network.load(s.input_path(nw.path), **opts)
     else:
@@ -200,8 +207,12 @@ def run(
     *,
     progress: Progress = _noop,
     write: bool = True,
+    loaded: network.WalkNetwork | None = None,
 ) -> Run:
-    """Run a scenario: load the network and layers, compute coverage and catchments, write files."""
+    """Run a scenario: load the network and layers, compute coverage and catchments, write files.
+
+    ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
+    """
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
     if write:
@@ -209,7 +220,7 @@ def run(
     timings: dict[str, float] = {}
     t = time.perf_counter()
     area, _ = load_area(s)
-    net = load_network(s, area, progress)
+    net = load_network(s, area, progress, loaded)
     timings["network"] = time.perf_counter() - t
     t = time.perf_counter()
     layers = read_layers(s, net, progress)

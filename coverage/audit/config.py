@@ -1,0 +1,274 @@
+"""The audit file (``AUDIT.toml``): a district layer plus what every district's scenario shares.
+
+An audit names a district layer (``[districts]``: polygons with a name and a code field, their
+datum and an optional selection) and, with the same keys and validation as a scenario, the
+network source, the city-wide facility registers, the demand layers and the walking model.
+Each district then becomes an ordinary scenario (:func:`district_scenario`) whose area is that
+district, so ``coverage run`` on it gives the same figures as the audit.
+
+Example::
+
+    name = "wuhan_city"
+    title = "武汉市职工服务阵地 15 分钟步行覆盖普查"
+
+    [districts]
+    path = "../../../shared/data/wuhan_districts_gcj02.geojson"
+    crs = "gcj02"
+    name_field = "name"
+    code_field = "adcode"
+    select = { adcode = [420103, 420104] }   # optional
+
+    [network]
+    path = "../../../shared/data/wuhan_streets_osm.parquet"   # or polygon = true (download)
+
+    [[facilities]]
+    path = "facilities.csv"
+    crs = "gcj02"
+
+    [[demand]]
+    path = "../../../shared/data/wuhan_worldpop_adults.tif"
+    band = 1
+    kind = "residents"
+
+    [output]
+    dir = "results/wuhan_city"
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from coverage import datum
+from coverage.errors import ScenarioError
+from coverage.scenario import Scenario
+from coverage.scenario.checks import confined, line_of, location
+from coverage.scenario.sections import FacilityType, Layer, Network, Section, SelectValue, Walk
+
+__all__ = ["Audit", "AuditOutput", "Districts", "load_audit", "scenario_data"]
+
+
+class Districts(Section):
+    """The district layer: one audit task per polygon feature."""
+
+    path: Path
+    layer: str | None = None
+    crs: str | int | None = None  # Amap/DataV boundaries: "gcj02"
+    select: dict[str, SelectValue] | None = None
+    name_field: str = "name"
+    code_field: str = "code"
+
+    @field_validator("crs", mode="before")
+    @classmethod
+    def _known_crs(cls, v: object) -> str | int | None:
+        return None if v is None else datum.parse_crs(v)
+
+    @field_validator("select")
+    @classmethod
+    def _some_fields(cls, v: dict[str, SelectValue] | None) -> dict[str, SelectValue] | None:
+        if v is not None and not v:
+            raise ValueError("select needs at least one field, e.g. { adcode = [420103] }")
+        return v
+
+
+class AuditOutput(Section):
+    """Where the audit writes (``[output]``); each district's folder lies inside ``dir``."""
+
+    dir: Path | None = None
+    excel: bool = True
+    self_contained: bool = True
+    basemap: Literal["osm", "amap", "tianditu", "none", "auto"] = "auto"
+    tianditu_key: str | None = None
+    datum: Literal["gcj02", "wgs84"] = "gcj02"
+
+
+class Audit(Section):
+    """A validated audit file. Build with :func:`load_audit`."""
+
+    name: str = "audit"
+    title: str = ""
+    title_en: str = ""
+    lang: Literal["zh", "en"] = "zh"
+    services: list[str] = Field(default_factory=list)
+    types: dict[str, FacilityType] = Field(default_factory=dict)
+    districts: Districts
+    network: Network
+    walk: Walk = Field(default_factory=Walk)
+    facilities: list[Layer] = Field(default_factory=list)
+    demand: list[Layer] = Field(default_factory=list, min_length=1)
+    output: AuditOutput = Field(default_factory=AuditOutput)
+    source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        if not re.fullmatch(r"[\w.-]+", v):
+            raise ValueError("use letters, digits, '-', '_' or '.' (it names output files)")
+        return v
+
+    @property
+    def folder(self) -> Path:
+        """The audit file's folder (input paths are relative to it)."""
+        return self.source.parent if self.source is not None else Path.cwd()
+
+    def input_path(self, p: Path) -> Path:
+        """An input path resolved against the audit file's folder (absolute)."""
+        p = Path(p).expanduser()
+        return (p if p.is_absolute() else self.folder / p).resolve()
+
+    @property
+    def output_dir(self) -> Path:
+        """The audit's results folder (default ``results/<name>``), absolute."""
+        return (self.output.dir or Path("results") / self.name).resolve()
+
+    def input_files(self) -> list[tuple[str, Path]]:
+        """Every input file the audit names, labelled by its key."""
+        out = [("districts.path", self.input_path(self.districts.path))]
+        if self.network.path is not None:
+            out.append(("network.path", self.input_path(self.network.path)))
+        for group in ("facilities", "demand"):
+            for i, layer in enumerate(getattr(self, group)):
+                if layer.path is not None:
+                    out.append((f"{group}[{i}].path", self.input_path(layer.path)))
+        return out
+
+
+def _layer_data(audit: Audit, layer: Layer) -> dict[str, Any]:
+    data = layer.model_dump(exclude_unset=True)
+    if layer.path is not None:
+        data["path"] = str(audit.input_path(layer.path))
+    return data
+
+
+def scenario_data(
+    audit: Audit,
+    *,
+    code: str,
+    name: str,
+    folder: Path,
+    area: dict[str, Any],
+    facilities: list[Path] | None = None,
+) -> dict[str, Any]:
+    """The scenario of one district as TOML-ready data (absolute paths).
+
+    Parameters
+    ----------
+    audit
+        The audit.
+    code, name
+        The district's code (names the scenario and its files) and its name (in the title).
+    folder
+        The district's results folder: ``[output] dir`` and the map inside it.
+    area
+        The ``[area]`` table, e.g. the district layer with a ``select`` on the code.
+    facilities
+        Per facility layer, the file of its rows near the district (written as the register
+        has them, UTF-8, first sheet): replaces the layer's path, sheet and encoding.
+    """
+    network = audit.network.model_dump(exclude_unset=True)
+    for key in ("path", "cache_dir"):
+        if key in network:
+            network[key] = str(audit.input_path(Path(network[key])))
+    title = f"{audit.title or audit.name} — {name}"
+    title_en = f"{audit.title_en or audit.name} — {name}"
+    return {
+        "name": re.sub(r"[^\w.-]", "_", code) or "district",
+        "title": title,
+        "title_en": title_en,
+        "lang": audit.lang,
+        "services": list(audit.services),
+        "types": {k: t.model_dump(exclude_unset=True) for k, t in audit.types.items()},
+        "area": area,
+        "network": network,
+        "walk": audit.walk.model_dump(exclude_unset=True),
+        "facilities": [
+            _layer_data(audit, x)
+            if facilities is None
+            else {
+                **{
+                    k: v for k, v in _layer_data(audit, x).items() if k not in ("layer", "encoding")
+                },
+                "path": str(facilities[i]),
+            }
+            for i, x in enumerate(audit.facilities)
+        ],
+        "demand": [_layer_data(audit, x) for x in audit.demand],
+        "output": {
+            **audit.output.model_dump(exclude_unset=True, exclude={"dir"}),
+            "dir": str(folder),
+            "map": str(folder / "map.html"),
+        },
+    }
+
+
+def _errors(path: Path, text: str, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        named = re.match(r"(\w+(?:\.\w+)+): (.*)", msg) if not loc else None
+        if named:  # a check across sections names its own key, e.g. walk.tier_threshold_min
+            loc, msg = tuple(named.group(1).split(".")), named.group(2)
+        where = location(text, loc) or "(top level)"
+        line = line_of(text, loc)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif err["type"] == "finite_number":
+            msg = f"must be a finite number, got {err['input']}"
+        elif err["type"] == "missing":
+            msg = "required"
+        lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
+    return "\n".join(lines)
+
+
+def load_audit(path: str | Path) -> Audit:
+    """Read and validate an audit file.
+
+    The keys an audit shares with a scenario are checked as a scenario checks them, including
+    the checks across sections (tier thresholds, layer tiers, facility types).
+
+    Raises
+    ------
+    ScenarioError
+        One line per problem, naming the file, the key and (where found) the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: audit file not found")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
+    except (UnicodeDecodeError, OSError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the audit file: {exc}") from exc
+    try:
+        audit = Audit.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_errors(path, text, exc)) from exc
+    audit.source = path.resolve()
+    try:  # the checks across sections: a district scenario must be valid
+        Scenario.model_validate(
+            scenario_data(
+                audit,
+                code="check",
+                name="check",
+                folder=audit.output_dir,
+                area={"path": str(audit.input_path(audit.districts.path))},
+            )
+        )
+    except ValidationError as exc:
+        raise ScenarioError(_errors(path, text, exc)) from exc
+    missing = [
+        f"{path}: {k}: file not found: {p}" for k, p in audit.input_files() if not p.exists()
+    ]
+    if missing:
+        raise ScenarioError("\n".join(missing))
+    if audit.output.dir is not None and not confined(audit.output_dir, [audit.folder, Path.cwd()]):
+        raise ScenarioError(
+            f"{path}: output.dir = {str(audit.output.dir)!r} is outside the audit's folder and "
+            "the working directory; give --out to write elsewhere"
+        )
+    return audit

@@ -1,0 +1,124 @@
+"""A district's headline figures, read from its coverage summary (what ``coverage run`` wrote).
+
+Every figure comes from the same :class:`~coverage.analysis.Coverage` that ``coverage run``
+computes for the district's scenario, so the audit table and the district's own ``summary.csv``
+agree by construction. Keys are plain (``share_any``, ``share_tier:point``,
+``share_kind:residents``); :mod:`coverage.audit.results` turns them into labelled columns.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import shapely
+
+from coverage.analysis import Coverage
+from coverage.scenario import Scenario
+
+__all__ = ["POPULATION_KIND", "WORKERS_KIND", "district_figures", "people_without_streets"]
+
+#: The demand kind that counts the district's population (facilities per 10,000 people,
+#: the share the street extract could evaluate); the overall demand when there is none.
+POPULATION_KIND = "residents"
+#: The demand kind whose uncovered weight is reported as workers not covered.
+WORKERS_KIND = "workers"
+
+
+def _f(v: Any) -> float:
+    x = float(v)
+    return x if math.isfinite(x) else math.nan
+
+
+def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, float]:
+    """Coverage per tier and demand kind, cross-coverage, gaps and evaluable share.
+
+    Parameters
+    ----------
+    cov
+        The district scenario's coverage.
+    district
+        The district's polygon (WGS-84): facilities standing in it are the district's own
+        (those just outside may still cover its edge, and count in the shares).
+
+    Returns
+    -------
+    dict
+        ``demand``, ``covered``, ``share_any``, ``cross_share``, ``unreachable``,
+        ``population`` (people of :data:`POPULATION_KIND`, else all demand),
+        ``evaluable_share`` (of that population, the part near enough to a street to be
+        routed), ``workers_uncovered`` (NaN without a workers layer), ``facilities_in``,
+        ``facilities_serving`` (every facility routed, inside or near), ``facilities_per_10k``,
+        and per tier ``share_tier:<code>``, per kind ``share_kind:<kind>``,
+        ``weight_kind:<kind>``, ``uncovered_kind:<kind>``, ``unreachable_kind:<kind>``.
+    """
+    s = cov.summary.set_index(["scope", "key"])
+    overall = s.loc[("overall", "all")]
+    out: dict[str, float] = {
+        "demand": _f(overall["weight"]),
+        "covered": _f(overall["covered_weight"]),
+        "share_any": _f(overall["share"]),
+        "cross_share": _f(overall["cross_share"]),
+        "unreachable": _f(overall["unreachable_weight"]),
+    }
+    kinds = cov.summary[cov.summary["scope"] == "kind"]
+    for _, r in kinds.iterrows():
+        k = str(r["key"])
+        out[f"share_kind:{k}"] = _f(r["share"])
+        out[f"weight_kind:{k}"] = _f(r["weight"])
+        out[f"uncovered_kind:{k}"] = _f(r["weight"] - r["covered_weight"])
+        out[f"unreachable_kind:{k}"] = _f(r["unreachable_weight"])
+    for _, r in cov.summary[cov.summary["scope"] == "tier"].iterrows():
+        out[f"share_tier:{r['key']}"] = _f(r["share"])
+    pop_key = POPULATION_KIND if f"weight_kind:{POPULATION_KIND}" in out else None
+    population = out[f"weight_kind:{pop_key}"] if pop_key else out["demand"]
+    far = out[f"unreachable_kind:{pop_key}"] if pop_key else out["unreachable"]
+    out["population"] = population
+    out["evaluable_share"] = (population - far) / population if population > 0 else math.nan
+    out["workers_uncovered"] = out.get(f"uncovered_kind:{WORKERS_KIND}", math.nan)
+    fac = cov.facilities
+    inside = shapely.contains_xy(district, fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
+    out["facilities_in"] = float(np.count_nonzero(inside))
+    out["facilities_serving"] = float(np.count_nonzero(fac["snapped"].to_numpy(dtype=bool)))
+    out["facilities_per_10k"] = (
+        out["facilities_in"] / population * 10_000 if population > 0 else math.nan
+    )
+    return out
+
+
+def people_without_streets(s: Scenario) -> dict[str, float]:
+    """Figures of a district the network does not reach: its raster population, 0 % evaluable.
+
+    Only population rasters are counted (point registers are placed on streets); a raster that
+    cannot be read for the district leaves the population unknown (NaN).
+    """
+    from coverage.inputs.layers import load_area
+    from coverage.inputs.raster import DEFAULT_MAX_CELL_M, read_raster_demand
+
+    area, _ = load_area(s)
+    weights: dict[str, float] = {}
+    for layer in s.demand:
+        if not layer.is_raster or layer.path is None or area is None:
+            continue
+        kind = layer.kind or POPULATION_KIND
+        try:
+            gdf, _ = read_raster_demand(
+                s.input_path(layer.path),
+                area,
+                band=layer.band or 1,
+                scale=layer.scale,
+                crs=layer.crs if layer.crs_given else None,
+                kind=kind,
+                max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
+            )
+        except Exception:  # noqa: BLE001 - the district has failed already; this is extra
+            weights[kind] = math.nan
+            continue
+        weights[kind] = weights.get(kind, 0.0) + (float(gdf["weight"].sum()) if len(gdf) else 0.0)
+    out: dict[str, float] = {f"weight_kind:{k}": w for k, w in weights.items()}
+    out.update({f"unreachable_kind:{k}": w for k, w in weights.items()})
+    total = sum(weights.values()) if weights else math.nan
+    population = weights.get(POPULATION_KIND, total)
+    out.update(demand=total, unreachable=total, population=population, evaluable_share=0.0)
+    return out

@@ -1,0 +1,204 @@
+"""Run an audit on dask.distributed: one task per district, resumable, nothing lost or doubled.
+
+A :class:`distributed.LocalCluster` of ``workers`` processes by default; ``scheduler``
+(``tcp://HOST:PORT``) runs the same tasks on an existing cluster, whose workers must see the
+same input paths (a shared disk) and have this package installed. Districts whose inputs and
+settings are unchanged since their last successful run (same content hash, see
+:mod:`coverage.audit.tasks`) are not run again. A district whose data fail is reported with its
+error while the others finish. A task whose worker dies is run again elsewhere by the scheduler
+(and ``retries`` more times if it raises); results are kept by district code, one record per
+district, so a district run twice is counted once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coverage.audit.config import Audit, load_audit
+from coverage.audit.districts import District, read_districts
+from coverage.audit.registers import read_registers
+from coverage.audit.tasks import (
+    DistrictTask,
+    file_digests,
+    make_task,
+    previous_record,
+    run_district,
+)
+from coverage.errors import CoverageError
+
+__all__ = ["AuditRun", "run_audit"]
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+@dataclass
+class AuditRun:
+    """What :func:`run_audit` produced: one record per district (by code) and the files."""
+
+    audit: Audit
+    districts: list[District]
+    records: dict[str, dict[str, Any]]
+    files: dict[str, Path] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[dict[str, Any]]:
+        """The records of districts that failed, in district order."""
+        return [
+            self.records[d.code]
+            for d in self.districts
+            if self.records.get(d.code, {}).get("status") != "done"
+        ]
+
+
+@contextmanager
+def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    # The cluster's own info lines (nannies, comms) are not the audit's progress.
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    with ExitStack() as stack:
+        try:
+            if scheduler is not None:
+                client = stack.enter_context(Client(scheduler, timeout="30s"))
+            else:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=workers or 1,
+                        threads_per_worker=1,  # CPU-bound Python/numpy: one task a process
+                        processes=True,
+                        dashboard_address=":0",  # any free port: audits may share a host
+                        silence_logs=logging.ERROR,
+                    )
+                )
+                client = stack.enter_context(Client(cluster))
+        except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
+            where = f"the dask scheduler {scheduler}" if scheduler else "a local dask cluster"
+            raise CoverageError(f"cannot start or reach {where}: {exc}") from exc
+        yield client
+
+
+def _lost(task: DistrictTask, exc: BaseException) -> dict[str, Any]:
+    """The record of a task the cluster gave up on (e.g. its workers died too often)."""
+    return {
+        "code": task.code,
+        "name": task.name,
+        "digest": task.digest,
+        "status": "failed",
+        "error": f"{type(exc).__name__}: {exc}".splitlines()[0],
+    }
+
+
+def _running(client: Any) -> int:
+    try:  # a worker may hold more tasks than threads: those beyond are queued, not running
+        threads = client.nthreads()
+        return sum(min(len(keys), threads.get(w, 1)) for w, keys in client.processing().items())
+    except Exception:  # noqa: BLE001 - progress only
+        return 0
+
+
+def _submit_all(
+    client: Any, todo: list[DistrictTask], retries: int, progress: Progress
+) -> dict[str, dict[str, Any]]:
+    from distributed import as_completed
+
+    futures = {
+        client.submit(
+            run_district, t, key=f"district-{t.digest[:24]}", retries=retries, pure=False
+        ): t
+        for t in todo
+    }
+    records: dict[str, dict[str, Any]] = {}
+    failed = 0
+    for fut in as_completed(futures):
+        t = futures[fut]
+        try:
+            rec = fut.result()
+        except Exception as exc:  # noqa: BLE001 - KilledWorker and the like: this district only
+            rec = _lost(t, exc)
+        records[t.code] = rec  # by code: a district that ran twice is counted once
+        ok = rec.get("status") == "done"
+        failed += not ok
+        what = f"done ({rec.get('seconds', 0):.1f} s)" if ok else f"FAILED: {rec.get('error')}"
+        running = _running(client)
+        queued = len(todo) - len(records) - running
+        progress(
+            f"[{len(records)}/{len(todo)}] {t.name} ({t.code}) {what} — "
+            f"running {running}, queued {max(queued, 0)}, failed {failed}"
+        )
+    return records
+
+
+def run_audit(
+    audit: Audit | str | Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: str | Path | None = None,
+    force: bool = False,
+    retries: int = 2,
+    progress: Progress = _noop,
+    write: bool = True,
+) -> AuditRun:
+    """Run every district of an audit and write the district table, GeoPackage and map.
+
+    Parameters
+    ----------
+    audit
+        The audit file (or a loaded :class:`~coverage.audit.config.Audit`).
+    workers
+        Worker processes of the local cluster (default 1); ignored with ``scheduler``.
+    scheduler
+        Address of an existing dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
+    out
+        The audit's results folder (default ``[output] dir``, else ``results/<name>``).
+    force
+        Run every district, even those unchanged since their last successful run.
+    retries
+        Further attempts for a task that raises (beyond the scheduler re-running tasks whose
+        worker died).
+    progress
+        Receives one line per finished district (done / failed / running).
+    write
+        Write the audit's tables, GeoPackage and choropleth (each district's folder is
+        always written: it is the district's result).
+    """
+    from coverage.audit import results
+
+    start = time.perf_counter()
+    a = audit if isinstance(audit, Audit) else load_audit(audit)
+    if out is not None:
+        a.output.dir = Path(out)
+    districts = read_districts(a)
+    digests = file_digests(a)
+    progress("reading the facility registers")
+    registers = read_registers(a)
+    tasks = [make_task(a, d, digests, registers) for d in districts]
+    records: dict[str, dict[str, Any]] = {}
+    todo = []
+    for t in tasks:
+        prev = None if force else previous_record(t)
+        if prev is not None:
+            records[t.code] = {**prev, "resumed": True}
+        else:
+            todo.append(t)
+    progress(f"{len(tasks)} districts: {len(tasks) - len(todo)} unchanged, {len(todo)} to run")
+    if todo:
+        with _client(workers, scheduler) as client:
+            progress(f"dask: {len(client.scheduler_info()['workers'])} workers")
+            records.update(_submit_all(client, todo, retries, progress))
+    run = AuditRun(a, districts, records)
+    if write:
+        run.files = results.write_audit(run)
+    run.seconds = time.perf_counter() - start
+    return run

@@ -1,0 +1,191 @@
+"""One audit task per district: its scenario, its content hash, and the run on a worker.
+
+The coordinator writes each district's scenario (``scenario.toml`` in the district's folder:
+the district as ``[area]``, the audit's network, registers, demand and walking model, all paths
+absolute), so ``coverage run`` on that file reproduces the district's results. A task carries
+only that file's path and a few strings: the worker loads the city-wide network itself (once
+per worker process, kept for its next districts) and clips it to the district plus the walking
+margin, exactly as ``coverage run`` does. The city-wide registers are read whole; facilities
+outside the district and its margin reach no one in it, those just outside serve its edge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from coverage import io as cio
+from coverage import network
+from coverage.audit.config import Audit, scenario_data
+from coverage.audit.districts import District, folder_name
+from coverage.audit.figures import district_figures, people_without_streets
+from coverage.audit.registers import Register, district_rows, reach_m, write_rows
+from coverage.audit.toml import dumps
+from coverage.errors import CoverageError, NetworkError
+from coverage.scenario import Scenario, load_scenario
+
+__all__ = [
+    "DistrictTask",
+    "FORMAT",
+    "district_folder",
+    "file_digests",
+    "make_task",
+    "previous_record",
+    "run_district",
+]
+
+#: Bumped when what a district's record holds changes: older records are then recomputed.
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class DistrictTask:
+    """What a worker needs for one district (small: no geometry tables, no network)."""
+
+    code: str
+    name: str
+    folder: str
+    scenario: str  # the district's scenario file
+    digest: str  # content hash of everything the district's results depend on
+    geometry_wkb: bytes  # the district (WGS-84), for the facilities standing in it
+
+
+def district_folder(audit_dir: Path, code: str) -> Path:
+    """The results folder of a district: ``<audit dir>/districts/<code>``."""
+    return audit_dir / "districts" / folder_name(code)
+
+
+def file_digests(audit: Audit) -> dict[str, str]:
+    """SHA-256 of every input file's content, by key (hashed once per audit run)."""
+    out = {}
+    for key, path in audit.input_files():
+        if key == "districts.path" or key.startswith("facilities"):
+            # Each district hashes its own polygon and register rows: editing one district
+            # or one facility re-runs only the districts it touches.
+            continue
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        out[key] = h.hexdigest()
+    return out
+
+
+def make_task(
+    audit: Audit, district: District, digests: dict[str, str], registers: list[Register]
+) -> DistrictTask:
+    """Write the district's scenario file and register rows; describe its task and hash."""
+    from coverage import __version__
+
+    folder = district_folder(audit.output_dir, district.code)
+    cio.ensure_folder(folder)
+    reach = reach_m(audit)
+    files = [write_rows(r, district_rows(r, district.geometry, reach), folder) for r in registers]
+    d = audit.districts
+    area = {
+        "path": str(audit.input_path(d.path)),
+        "crs": d.crs,
+        "layer": d.layer,
+        "select": {d.code_field: district.code},
+    }
+    data = scenario_data(
+        audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files
+    )
+    text = dumps(data)
+    wkb = shapely.to_wkb(shapely.normalize(district.geometry))
+    h = hashlib.sha256()
+    for part in (str(FORMAT), __version__, text, *sorted(digests.items())):
+        h.update(str(part).encode())
+    h.update(wkb)
+    for f in files:
+        h.update(f.read_bytes())
+    cio.write_text(folder / "scenario.toml", text)
+    return DistrictTask(
+        district.code, district.name, str(folder), str(folder / "scenario.toml"), h.hexdigest(), wkb
+    )
+
+
+def previous_record(task: DistrictTask) -> dict[str, Any] | None:
+    """The district's record from an earlier run when it finished with the same inputs."""
+    import json
+
+    path = Path(task.folder) / "audit.json"
+    try:
+        record: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if record.get("digest") != task.digest or record.get("status") != "done":
+        return None
+    return record
+
+
+# --- on the worker --------------------------------------------------------------------------
+
+#: The networks this worker process has loaded, by source file and walking settings.
+_NETWORKS: dict[tuple[Any, ...], network.WalkNetwork] = {}
+
+
+def _city_network(s: Scenario) -> network.WalkNetwork | None:
+    """The scenario's whole network file, loaded once per worker process (None: downloads)."""
+    if s.network.path is None:
+        return None  # osmnx per district: downloaded and cached by the pipeline
+    path = s.input_path(s.network.path)
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, s.walk.speed_kmh, s.walk.steps_penalty,
+           s.network.component)  # fmt: skip
+    if key not in _NETWORKS:
+        _NETWORKS.clear()  # one city at a time: memory stays one network
+        _NETWORKS[key] = network.load(
+            path,
+            speed_kmh=s.walk.speed_kmh,
+            steps_penalty=s.walk.steps_penalty,
+            component=s.network.component,
+        )
+    return _NETWORKS[key]
+
+
+def run_district(task: DistrictTask) -> dict[str, Any]:
+    """Run one district's scenario and write its folder; never raises for the district's data.
+
+    Returns the district's record (also written to ``audit.json`` in its folder, last, so a
+    folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
+    ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it).
+    """
+    from coverage import pipeline
+
+    start = time.perf_counter()
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "code": task.code,
+        "name": task.name,
+        "digest": task.digest,
+        "worker_pid": os.getpid(),
+    }
+    try:
+        s = load_scenario(task.scenario)
+        try:
+            result = pipeline.run(s, loaded=_city_network(s))
+        except NetworkError as exc:  # no street in the district: say how many people that is
+            figures = people_without_streets(s) if "no street" in str(exc) else {}
+            record.update(figures=figures)
+            raise
+        figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
+        record.update(status="done", figures=figures)
+    except CoverageError as exc:
+        record.update(status="failed", error=str(exc).splitlines()[0] if str(exc) else repr(exc))
+    except Exception as exc:  # noqa: BLE001 - one district's bug must not stop the others
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        record.update(
+            status="failed",
+            error=f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})",
+        )
+    record["seconds"] = round(time.perf_counter() - start, 3)
+    cio.write_json(Path(task.folder) / "audit.json", record)
+    return record

@@ -1,0 +1,50 @@
+"""``coverage audit``: bad files and options are one line and exit 1, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coverage.cli import app
+from tests.audit.conftest import audit_text, write_districts
+
+pytestmark = pytest.mark.realdata
+runner = CliRunner()
+
+
+def test_bad_audit_file_is_one_line(tmp_path: Path) -> None:
+    districts = write_districts(tmp_path / "districts.geojson")
+    path = tmp_path / "audit.toml"
+    text = audit_text(districts, tmp_path / "results").replace(
+        'code_field = "code"', 'code_field = "adcode"'
+    )
+    path.write_text(text, encoding="utf-8")
+    res = runner.invoke(app, ["audit", str(path)])
+    assert res.exit_code == 1
+    assert "Traceback" not in res.output
+    assert "no field 'adcode' for the district codes" in res.output
+    assert not (tmp_path / "results" / "districts.csv").exists()
+
+
+def test_missing_audit_file(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["audit", str(tmp_path / "nope.toml")])
+    assert res.exit_code == 1
+    assert "audit file not found" in res.output
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--workers", "0"])
+    assert res.exit_code != 0
+    assert "at least 1 worker" in res.output
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    districts = write_districts(tmp_path / "districts.geojson", off_map=False)
+    path = tmp_path / "audit.toml"
+    path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
+    res = runner.invoke(app, ["audit", str(path), "--scheduler", "tcp://127.0.0.1:9"])
+    assert res.exit_code == 1
+    assert "cannot start or reach the dask scheduler tcp://127.0.0.1:9" in res.output
+    assert "Traceback" not in res.output

@@ -1,0 +1,76 @@
+"""The audit file: same keys and validation as a scenario, one line per problem."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from coverage.audit import load_audit, read_districts
+from coverage.audit.config import scenario_data
+from coverage.audit.toml import dumps
+from coverage.errors import InputError, ScenarioError
+from tests.audit.conftest import NASTY, audit_text, write_districts
+
+pytestmark = pytest.mark.realdata
+
+
+def _audit(tmp_path: Path, extra: str = "", replace: tuple[str, str] | None = None) -> Path:
+    districts = write_districts(tmp_path / "districts.geojson")
+    text = audit_text(districts, tmp_path / "results") + extra
+    if replace:
+        text = text.replace(*replace)
+    path = tmp_path / "audit.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_key_is_named_with_its_line(tmp_path: Path) -> None:
+    path = _audit(tmp_path, replace=("[walk.tier_threshold_min]", "[walk]\ntreshold_min = 5\n"
+                                     "[walk.tier_threshold_min]"))  # fmt: skip
+    with pytest.raises(ScenarioError) as e:
+        load_audit(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, t in enumerate(lines, 1) if t.startswith("treshold_min"))
+    assert str(e.value) == f"{path}:{line}: walk.treshold_min: unknown key (check the spelling)"
+
+
+def test_checks_across_sections_as_a_scenario(tmp_path: Path) -> None:
+    # An unknown tier in the walk thresholds: a scenario's own cross-section check.
+    path = _audit(tmp_path, replace=("outdoor_station = 10", "kiosk = 10"))
+    with pytest.raises(ScenarioError, match="kiosk"):
+        load_audit(path)
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    path = _audit(tmp_path, replace=("facilities.xlsx", "nope.xlsx"))
+    with pytest.raises(ScenarioError, match=r"facilities\[0\]\.path: file not found"):
+        load_audit(path)
+
+
+def test_duplicate_codes_name_both_rows(tmp_path: Path) -> None:
+    path = _audit(tmp_path)
+    gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")
+    (tmp_path / "districts.geojson").write_text(gj.replace('"D3"', '"D2"'), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert e.value.row == 3 and e.value.field == "code"
+    assert "row 2" in str(e.value)
+
+
+def test_district_scenario_round_trips_any_name(tmp_path: Path) -> None:
+    audit = load_audit(_audit(tmp_path))
+    data = scenario_data(audit, code="D1", name=NASTY, folder=tmp_path / "d", area={"path": "a"})
+    data["area"]["select"] = {'we"ird key': NASTY + "\n\t\x01"}
+    assert tomllib.loads(dumps(data)) == data | {"types": {}}
+
+
+def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
+    path = _audit(tmp_path)
+    gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")
+    gj = gj.replace('"D2"', '"D/1"').replace('"D3"', '"D_1"')
+    (tmp_path / "districts.geojson").write_text(gj, encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert e.value.row == 3 and "same folder name 'D_1'" in str(e.value)

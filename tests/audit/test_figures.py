@@ -1,0 +1,56 @@
+"""A district outside the street extract: failed, with its population and 0 % evaluable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+import shapely
+
+from coverage.audit import load_audit, read_districts
+from coverage.audit.registers import read_registers
+from coverage.audit.tasks import make_task, run_district
+from tests.audit.conftest import OFF_MAP, SAMPLE, audit_text, write_districts
+from tests.conftest import shared_data
+
+pytestmark = pytest.mark.realdata
+
+
+def _people_in(box: shapely.Geometry, raster: Path) -> float:
+    """Band 1 summed over the cells, each weighted by the share of it inside the box."""
+    with rasterio.open(raster) as src:
+        values = src.read(1)
+        t = src.transform
+        total = 0.0
+        r0, c0 = src.index(box.bounds[0], box.bounds[3])
+        for r in range(r0 - 1, r0 + 16):
+            for c in range(c0 - 1, c0 + 16):
+                x0, y0 = t @ (c, r)
+                x1, y1 = t @ (c + 1, r + 1)
+                cell = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                share = cell.intersection(box).area / cell.area
+                if share > 0 and values[r, c] >= 0:
+                    total += float(values[r, c]) * share
+    return total
+
+
+def test_district_without_streets_reports_its_population(tmp_path: Path) -> None:
+    districts = write_districts(tmp_path / "districts.geojson", cells={}, off_map=True)
+    raster = shared_data("wuhan_worldpop_adults.tif")
+    text = audit_text(districts, tmp_path / "results").replace(
+        str(SAMPLE / "worldpop_jianghan.tif"), str(raster)
+    )
+    path = tmp_path / "audit.toml"
+    path.write_text(text, encoding="utf-8")
+    audit = load_audit(path)
+    (district,) = read_districts(audit)
+    rec = run_district(make_task(audit, district, {}, read_registers(audit)))
+    assert rec["status"] == "failed" and "no street" in rec["error"]
+    fig = rec["figures"]
+    expected = _people_in(OFF_MAP, raster)
+    assert expected > 100  # a populated place, so the test can fail
+    assert fig["population"] == pytest.approx(expected, rel=0.01)
+    assert fig["evaluable_share"] == 0.0
+    assert np.isclose(fig["unreachable"], fig["population"])

@@ -1,0 +1,141 @@
+"""An audit on real data: figures equal a scenario run per district, resume, a failing district.
+
+One audit (module fixture, two local workers) over three Jianghan sub-district cells and one
+district off the street extract; each test reads what that run wrote. The resume test edits one
+district and comes last.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from prcoords import Coords, gcj_wgs_bored
+
+from coverage import pipeline
+from coverage.audit import run_audit
+from coverage.audit.runner import AuditRun
+from coverage.scenario import load_scenario
+from tests.audit.conftest import CELLS, NASTY, SAMPLE, audit_text, scenario_text, write_districts
+
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AuditRun]:
+    root = tmp_path_factory.mktemp("audit")
+    districts = write_districts(root / "districts.geojson")
+    path = root / "audit.toml"
+    path.write_text(audit_text(districts, root / "results"), encoding="utf-8")
+    lines: list[str] = []
+    return root, run_audit(path, workers=2, progress=lines.append)
+
+
+def _reference(root: Path, code: str) -> pipeline.Run:
+    """``coverage run`` on a hand-written scenario for this district alone."""
+    path = root / f"ref_{code}.toml"
+    path.write_text(scenario_text(code, root / "districts.geojson", root / "ref"), "utf-8")
+    return pipeline.run(load_scenario(path), write=False)
+
+
+def _register_in(polygon: shapely.Geometry) -> int:
+    """Facilities of the Amap-coordinate register standing in the polygon, counted by hand."""
+    reg = pd.read_excel(SAMPLE / "facilities.xlsx")
+    wgs = [
+        gcj_wgs_bored(Coords(lat, lon)) for lon, lat in zip(reg["经度"], reg["纬度"], strict=True)
+    ]
+    return sum(polygon.contains(shapely.Point(c.lon, c.lat)) for c in wgs)
+
+
+@pytest.mark.parametrize("code", sorted(CELLS.values()))
+def test_figures_equal_a_scenario_run_for_the_district_alone(
+    audited: tuple[Path, AuditRun], code: str
+) -> None:
+    root, run = audited
+    rec = run.records[code]
+    assert rec["status"] == "done", rec
+    ref = _reference(root, code)
+    # The district's folder is what `coverage run` writes, with the same summary.
+    mine = pd.read_csv(root / "results" / "districts" / code / "summary.csv")
+    theirs = ref.coverage.summary
+    assert list(mine["key"].astype(str)) == list(theirs["key"].astype(str))
+    for col in ("weight", "covered_weight", "share", "cross_share", "unreachable_weight"):
+        np.testing.assert_allclose(mine[col].to_numpy(float), theirs[col].to_numpy(float))
+    # The audit's figures, worked out again from the reference's demand points.
+    d = ref.coverage.demand
+    w = d["weight"].to_numpy(float)
+    covered = d["covered"].to_numpy(bool)
+    res = (d["kind"] == "residents").to_numpy()
+    wrk = (d["kind"] == "workers").to_numpy()
+    far = ~d["snapped"].to_numpy(bool)
+    multi = d["n_reach"].to_numpy() >= 2
+    fig = rec["figures"]
+    assert fig["share_any"] == pytest.approx(w[covered].sum() / w.sum())
+    assert fig["cross_share"] == pytest.approx(w[multi].sum() / w.sum())
+    assert fig["workers_uncovered"] == pytest.approx(w[wrk & ~covered].sum())
+    assert fig["population"] == pytest.approx(w[res].sum())
+    assert fig["evaluable_share"] == pytest.approx(1 - w[res & far].sum() / w[res].sum())
+    point = d["covered_point"].to_numpy(bool)
+    assert fig["share_tier:point"] == pytest.approx(w[point].sum() / w.sum())
+    polygon = next(x.geometry for x in run.districts if x.code == code)
+    n_in = _register_in(polygon)
+    assert fig["facilities_in"] == n_in
+    assert fig["facilities_per_10k"] == pytest.approx(n_in / w[res].sum() * 10_000)
+
+
+def test_a_district_without_streets_fails_alone(audited: tuple[Path, AuditRun]) -> None:
+    root, run = audited
+    assert [r["code"] for r in run.failed] == ["X9"]
+    assert "no street" in run.records["X9"]["error"]
+    table = pd.read_csv(root / "results" / "districts.csv", encoding="utf-8-sig")
+    assert list(table["代码"]) == ["D1", "D2", "D3", "X9"]  # each district once, in file order
+    assert list(table["状态"]) == ["完成", "完成", "完成", "失败"]
+    assert table.loc[3, "可评估人口占比"] == 0.0  # nothing of it could be evaluated
+
+
+def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> None:
+    root, run = audited
+    out = root / "results"
+    gpkg = gpd.read_file(out / "districts.gpkg", layer="districts")
+    assert list(gpkg["code"]) == ["D1", "D2", "D3", "X9"]
+    assert gpkg.loc[0, "name"] == NASTY
+    assert gpkg.loc[1, "share_any"] == pytest.approx(run.records["D2"]["figures"]["share_any"])
+    xlsx = pd.read_excel(out / "districts.xlsx")
+    assert xlsx.loc[0, "名称"] == NASTY and len(xlsx) == 4
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "</script><b>" not in html  # the name is data inside JSON, never markup
+    blob = html.split('id="data">', 1)[1].split("</script>", 1)[0]
+    data: dict[str, Any] = json.loads(blob)
+    assert data["features"][0]["name"] == f"{NASTY} (D1)"
+    assert data["features"][0]["map"] == "districts/D1/map.html"
+    assert (out / "districts" / "D1" / "map.html").is_file()
+    assert data["features"][3]["value"] is None  # failed: grey, no link
+
+
+def test_resume_skips_unchanged_and_reruns_a_changed_district(
+    audited: tuple[Path, AuditRun],
+) -> None:
+    root, first = audited
+    path = root / "audit.toml"
+    again = run_audit(path, workers=1)
+    ran = {c for c, r in again.records.items() if not r.get("resumed")}
+    assert ran == {"X9"}  # only the failed district is tried again
+    for code in CELLS.values():
+        assert again.records[code]["figures"] == first.records[code]["figures"]
+    # Shrink D2 a little: only D2 (and the failing X9) run again.
+    gdf = gpd.read_file(root / "districts.geojson")
+    gdf["geometry"] = [
+        shapely.buffer(g, -0.0005) if c == "D2" else g  # degrees: about 50 m
+        for c, g in zip(gdf["code"], gdf.geometry, strict=True)
+    ]
+    (root / "districts.geojson").write_text(gdf.to_json(), encoding="utf-8")
+    third = run_audit(path, workers=1)
+    ran = {c for c, r in third.records.items() if not r.get("resumed")}
+    assert ran == {"D2", "X9"}
+    assert third.records["D2"]["figures"]["demand"] < first.records["D2"]["figures"]["demand"]

@@ -41,6 +41,7 @@ __all__ = [
     "TIER_COLUMNS",
     "cell_word",
     "localize",
+    "unique_headers",
     "number_format",
     "sheet_name",
     "header",
@@ -154,7 +155,22 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     _lang_index(lang)
     out = _words(frame.copy(), lang)
-    return out.rename(columns=lambda c: header(c, lang))
+    out.columns = unique_headers([header(c, lang) for c in out.columns])
+    return out
+
+
+def unique_headers(heads: list[str]) -> list[str]:
+    """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``): two columns of a
+    table may share a word (``after_share`` and ``covered_share``), a CSV or layer may not."""
+    seen: set[str] = set()
+    out = []
+    for h in heads:
+        name, k = h, 2
+        while name.lower() in seen:
+            name, k = f"{h} ({k})", k + 1
+        seen.add(name.lower())
+        out.append(name)
+    return out
 
 
 def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -320,7 +336,7 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
     for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
         ws = wb.create_sheet(title)
         data = _plain(frame, lang, datum)
-        heads = [header(c, lang) for c in data.columns]
+        heads = unique_headers([header(c, lang) for c in data.columns])
         widths = [display_width(h) for h in heads]
         rows = []
         for rec in data.itertuples(index=False, name=None):

@@ -37,6 +37,7 @@ from coverage.export import (
     plan_map_path,
     run_info,
     write_edges,
+    write_layers,
     write_map,
     write_plan,
     write_plan_map,
@@ -277,7 +278,7 @@ def draw_catchments(
     fac = layers.facilities
     progress("drawing catchments")
     catch, by_tier = catchments_for(net, fac, spec, max_snap_m=s.walk_model().max_snap_m)
-    cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
+    write_layers(path, {"catchments": catch, "tier_catchments": by_tier}, s)
     return path, catch, len(fac)
 
 

@@ -160,8 +160,10 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def unique_headers(heads: list[str]) -> list[str]:
-    """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``): two columns of a
-    table may share a word (``after_share`` and ``covered_share``), a CSV or layer may not."""
+    """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``).
+
+    Two columns of a table may share a word; a CSV header or a layer's fields may not.
+    """
     seen: set[str] = set()
     out = []
     for h in heads:
@@ -173,8 +175,21 @@ def unique_headers(heads: list[str]) -> list[str]:
     return out
 
 
+def _fewest_note(frame: pd.DataFrame, lang: str) -> None:
+    """A stage's note that set covering's fewer sites replaced MCLP's, as words, in place."""
+    more = pd.to_numeric(frame["mclp_sites"], errors="coerce")
+    rows = more.notna() & pd.to_numeric(frame["n_selected"], errors="coerce").notna()
+    frame["note"] = frame["note"].astype(object)
+    frame.loc[rows, "note"] = [
+        t(lang, "excel.value.note.fewest", mclp=int(m), n=int(n))
+        for m, n in zip(more[rows], frame.loc[rows, "n_selected"], strict=True)
+    ]
+
+
 def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with its program keys as words (:func:`cell_word`), in place."""
+    if {"note", "mclp_sites", "n_selected"} <= set(frame.columns):
+        _fewest_note(frame, lang)
     if {"scope", "key"} <= set(frame.columns):
         _group_words(frame, lang)
     for col in frame.columns:

@@ -27,6 +27,7 @@ from coverage import io as cio
 from coverage.datum import add_coordinates
 from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
 from coverage.figures import save_curve_png
+from coverage.i18n import t
 from coverage.inputs.problems import problems_frame, skipped_rows
 from coverage.scenario import Scenario
 
@@ -102,9 +103,12 @@ def _for_people(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _table(table: pd.DataFrame, s: Scenario, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A data table as written (CSV, GeoPackage layer): ``[output] columns = "labels"`` gives
-    headers and codes in the scenario's language without :data:`INTERNAL_COLUMNS` (what the
-    workbooks show); ``"keys"`` the program's own names, every column kept."""
+    """A data table as written (CSV file, GeoPackage layer).
+
+    ``[output] columns = "labels"``: headers and codes in the scenario's language, numbers
+    rounded as the workbooks show them, without :data:`INTERNAL_COLUMNS` (the workbooks'
+    columns) nor ``drop``; ``"keys"``: the program's own names, every column, full precision.
+    """
     if s.output.columns == "keys":
         return table
     table = _for_people(table.drop(columns=[c for c in drop if c in table]))
@@ -133,8 +137,10 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -> Path:
-    """Write GeoPackage layers: with labels their names and attributes are words too (QGIS
-    shows both), with keys the program's names."""
+    """Write GeoPackage layers as :func:`_table` says, atomically.
+
+    With ``[output] columns = "labels"`` the layer names are words too (QGIS shows both).
+    """
     if s.output.columns == "keys":
         return cio.write_gpkg(path, layers)
     return cio.write_gpkg(path, {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()})
@@ -177,7 +183,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     cov = run.coverage
     out = s.output_dir
     files: dict[str, Path] = {}
-    progress(f"writing results to {out}")
+    progress(t(s.lang, "console.step.results", path=out))
     layers = {
         "facilities": _finite(cov.facilities),
         "demand": _finite(cov.demand),
@@ -337,7 +343,7 @@ def write_plan(
     """
     s = result.before.scenario
     out = s.output_dir / "plan"
-    progress(f"writing the plan to {out}")
+    progress(t(s.lang, "console.step.plan", path=out))
     files: dict[str, Path] = {}
     prop = result.proposed
     table = pd.DataFrame(prop.drop(columns="geometry"))

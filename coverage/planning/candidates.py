@@ -241,7 +241,7 @@ def planning_sites(
     )
     osm = None
     if s.plan.osm_features:
-        progress("reading OSM features for candidate sites")
+        progress(t(s.lang, "console.step.osm_features"))
         osm = _scenario_osm(s, result.layers.area)
     cands = candidate_sites(
         result.layers.candidates,

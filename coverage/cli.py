@@ -247,8 +247,13 @@ def run_cmd(
     if skipped:
         see = t(s.lang, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
         out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
-    for note in result.layers.notes:
-        out.print(f"  {escape(note)}", highlight=False)
+    notes = result.layers.notes
+    if notes and s.lang == "en":
+        for note in notes:
+            out.print(f"  {escape(note)}", highlight=False)
+    elif notes:  # the readers' notes are English diagnostics: Chinese says where they are
+        path = escape(str(result.files["run"]))
+        out.print(t(s.lang, "console.run.notes", path=path), highlight=False)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():  # the file names say what each is
         out.print(f"  {escape(str(path))}", highlight=False)

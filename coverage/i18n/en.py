@@ -397,6 +397,7 @@ WORDS: dict[str, str] = {
     "console.kpi.circle": "1 km circle",
     "console.run.skipped": "{n} input rows skipped",
     "console.run.skipped_see": "see {path} for why",
+    "console.run.notes": "How each layer was read (columns, datum check): {path}",
     "console.wrote": "Wrote:",
     "console.network.title": "Walking network of {name}",
     "console.network.item": "item",

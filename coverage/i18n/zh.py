@@ -388,6 +388,7 @@ WORDS: dict[str, str] = {
     "console.kpi.circle": "1 km 圆",
     "console.run.skipped": "跳过 {n} 行输入",
     "console.run.skipped_see": "原因见 {path}",
+    "console.run.notes": "各图层的读取说明（列的识别、坐标系检查）见 {path}",
     "console.wrote": "已写出：",
     "console.network.title": "{name} 的步行路网",
     "console.network.item": "项目",

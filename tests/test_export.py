@@ -17,6 +17,7 @@ import pytest
 from pyproj import Geod
 
 from coverage import pipeline
+from coverage.excel import header
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
 
@@ -24,6 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "wuhan"
 GEOD = Geod(ellps="WGS84")
 PAIRS = ["gcj02_lon", "gcj02_lat", "wgs84_lon", "wgs84_lat"]
+
+
+def _csv(path: Path, lang: str = "zh") -> pd.DataFrame:
+    """A table as people open it (headers in ``lang``), its coordinate and name columns keyed."""
+    keys = {header(k, lang): k for k in [*PAIRS, "name"]}
+    return pd.read_csv(path, encoding="utf-8-sig").rename(columns=keys)
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -53,12 +60,12 @@ def _check_centre(row: pd.Series | dict, centre: tuple) -> None:
 
 
 def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
-    fac = pd.read_csv(sample.out / "facilities.csv", encoding="utf-8-sig")
+    fac = _csv(sample.out / "facilities.csv")
     assert fac.columns[:4].tolist() == PAIRS  # [output] datum = "gcj02" (the default) first
     (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
     _check_centre(row, sample.centre)
     for name in ("demand.csv", "uncovered.csv"):
-        cols = pd.read_csv(sample.out / name, encoding="utf-8-sig", nrows=1).columns
+        cols = _csv(sample.out / name).columns
         assert cols[:4].tolist() == PAIRS, name
 
     # The workbook: Chinese headers naming the datum, same numbers.
@@ -83,7 +90,7 @@ def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
 
 
 def test_proposed_sites_have_both_pairs(sample) -> None:
-    prop = pd.read_csv(sample.out / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
+    prop = _csv(sample.out / "plan" / "proposed_sites.csv")
     assert len(prop) == 3 and set(PAIRS) <= set(prop.columns)
     geo = sample.plan.proposed.geometry
     assert prop["wgs84_lon"].tolist() == pytest.approx(geo.x.tolist(), abs=1e-6)
@@ -114,7 +121,7 @@ def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:
     s.set_output("map", sample.tmp / "wgs.html")
     s.lang = "en"
     pipeline.write_results(dataclasses.replace(sample.run, scenario=s))
-    fac = pd.read_csv(sample.tmp / "wgs" / "facilities.csv", encoding="utf-8-sig")
+    fac = _csv(sample.tmp / "wgs" / "facilities.csv", "en")
     assert fac.columns[:4].tolist() == PAIRS[2:] + PAIRS[:2]
     (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
     _check_centre(row, sample.centre)

@@ -59,6 +59,14 @@ ScenarioArg = Annotated[
 LangOpt = Annotated[
     str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
 ]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Data tables and GeoPackage layers: labels (words of the language, default) or "
+        "keys (the program's column names and codes, for scripts).",
+    ),
+]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
 ]
@@ -71,6 +79,7 @@ _OUTPUT_OPTIONS = {
     "self_contained": "--self-contained",
     "print_map": "--print",
     "paper": "--paper",
+    "columns": "--columns",
 }
 
 
@@ -227,6 +236,7 @@ def run_cmd(
             help="Inline Leaflet and plugins in the HTML (works offline) or load them from CDNs.",
         ),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Run a scenario: catchments, coverage per tier, tables, GeoPackage, Excel and the map."""
     from coverage import pipeline
@@ -240,6 +250,7 @@ def run_cmd(
             map=map_path,
             basemap=basemap,
             self_contained=self_contained,
+            columns=columns,
         )
         result = pipeline.run(s, progress=progress)
     out.print(console.kpi_table(result.coverage, s.lang))
@@ -262,6 +273,7 @@ def run_cmd(
 @app.command("network")
 def network_cmd(
     scenario: ScenarioArg,
+    lang: LangOpt = None,
     save: Annotated[
         Path | None, typer.Option(help="Also save the walking edges (.parquet/.gpkg).")
     ] = None,
@@ -269,8 +281,8 @@ def network_cmd(
     """Load (or download and cache) the scenario's walking network and report what was kept."""
     from coverage import pipeline
 
-    with _step("coverage network", scenario) as progress:
-        s = _scenario(scenario, progress)
+    with _step("coverage network", scenario, lang) as progress:
+        s = _scenario(scenario, progress, lang)
         net = pipeline.walk_network(s, save=save, progress=progress)
     kept, dropped = console.network_tables(net.summary(), s.name, s.lang)
     out.print(kept)
@@ -281,6 +293,7 @@ def network_cmd(
 @app.command("catchments")
 def catchments_cmd(
     scenario: ScenarioArg,
+    lang: LangOpt = None,
     bands: Annotated[
         str | None, typer.Option(help="Bands in minutes, e.g. 5,10,15 (default: scenario).")
     ] = None,
@@ -294,15 +307,16 @@ def catchments_cmd(
             "(shapely buffers, about 10× slower). Default: the scenario's catchment_method."
         ),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
     from coverage import pipeline
 
-    with _step("coverage catchments", scenario) as progress:
+    with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)
         if method is not None and method not in ("grid", "exact"):
             raise _bad("--method", method, f"'{method}' is not 'grid' or 'exact'")
-        s = _scenario(scenario, progress)
+        s = _scenario(scenario, progress, lang, columns=columns)
         path, catch, n_fac = pipeline.draw_catchments(
             s,
             bands=band_list or None,
@@ -427,13 +441,14 @@ def plan_cmd(
         Path | None,
         typer.Option("--map", help="HTML plan map to write (default: the scenario's, _plan.html)."),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Propose new sites that close the coverage gaps, with before/after coverage and a map."""
     from coverage import pipeline
 
     with _step("coverage plan", scenario, lang) as progress:
         stage_add = _stages(stage)
-        s = _scenario(scenario, progress, lang, dir=out_dir)
+        s = _scenario(scenario, progress, lang, dir=out_dir, columns=columns)
         # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,

@@ -560,7 +560,7 @@ def test_a_spinner_with_the_step_time_on_a_terminal_only(monkeypatch):
 @pytest.mark.realdata
 def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
     args = ["plan", str(small), "--add", "3", "--lang", "en", "--columns", "keys"]
-    res = runner.invoke(app, args)
+    res = runner.invoke(app, args, env={"COLUMNS": "120"})  # names unwrapped
     assert res.exit_code == 0, res.output
     prop = pd.read_csv(tmp_path / "out" / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
     assert len(prop) == 3

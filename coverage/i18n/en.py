@@ -96,6 +96,13 @@ WORDS: dict[str, str] = {
     "map.column.n_facilities": "Facilities",
     "map.column.population": "Population",
     "map.column.area_km2": "Area (km²)",
+    "map.column.facilities": "Facilities",
+    "map.column.demand_points": "Demand points",
+    "map.column.cross_weight": "Workers covered twice+",
+    "map.column.cross_share": "Share covered twice+",
+    "map.column.circle_share": "Share in 1 km circle",
+    "map.column.uncovered_points": "Uncovered points",
+    "map.column.unreachable_weight": "Not reachable on foot",
     # --- The printable map (coverage.figures.static_map); the rest is map.*
     "print.scale_km": "{n:g} km",
     "print.scale_m": "{n} m",
@@ -172,6 +179,7 @@ WORDS: dict[str, str] = {
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
     "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
     "report.no_problems": "Every input row was used; no data problems found.",
+    "report.notes_in_run": "How each layer was read (columns, datum check) is recorded in run.json.",
     "report.problems_head": "First {n} problems:",
     "report.file": "File",
     "report.row": "Row",

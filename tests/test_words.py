@@ -49,7 +49,8 @@ USER_COLUMNS = {
 USER_SCOPES = {"subdistrict", "service", "type"}
 #: ASCII words a Chinese output may hold: datums, units, the street data's source and its
 #: licence words as written, the program's name.
-ZH_ALLOWED = {"GCJ-02", "WGS-84", "km", "KPI", "OSM", "OpenStreetMap", "contributors", "coverage"}
+ZH_ALLOWED = {"GCJ-02", "WGS-84", "km", "KPI", "OSM", "OpenStreetMap", "contributors",
+              "coverage", "run", "plan"}  # fmt: skip
 #: Program keys no reader should see as a cell of a table (either language).
 RAW_KEYS = {
     "overall", "tier", "subdistrict", "kind", "all", "centre", "subcentre", "point",
@@ -60,6 +61,7 @@ RAW_KEYS = {
 }  # fmt: skip
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:-[0-9]+)?")
+PY_WARNING = re.compile(r"^\S+\.py:\d+: \w*Warning: ")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 #: Paths and file names (the console and the report name files): not words.
 PATHISH = re.compile(r"\S*[/\\]\S*|\S+\.(?:csv|xlsx|html|gpkg|json|png|pdf|toml|parquet|geojson)")
@@ -105,8 +107,9 @@ def _table_words(o: Outputs, where: str, table: pd.DataFrame) -> None:
             )
             for v in values[mask]:
                 if isinstance(v, str) and v:
-                    o.user.add(v)
-                    o.user.update(p.strip() for p in re.split(r"[;；]", v) if p.strip())
+                    parts = [v, *(p.strip() for p in re.split(r"[;；]", v))]
+                    # numbers (ids, rows) are no words: taking "84" out would break "WGS-84"
+                    o.user.update(p for p in parts if re.search(r"[^\W\d_]", p))
             values = values[~mask]
         o.words += [(f"{where}:{col}", v) for v in values if isinstance(v, str) and v]
 
@@ -164,7 +167,8 @@ def _payload_text(node: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
                 v = v[:1]  # [label, property key]: the label is read
             yield from _payload_text(v, (*path, str(i)))
     elif isinstance(node, str) and any(k in TEXT_KEYS for k in path):
-        if path[-1] not in ("key", "kind", "color", "fid", "tier", "cls"):
+        skip = {"icon", "dot", "style", "colors", "key", "kind", "color", "fid", "tier", "cls"}
+        if not skip & set(path):
             yield node
 
 
@@ -179,7 +183,11 @@ def _free_text(o: Outputs) -> list[tuple[str, str]]:
             parser = _Text()
             parser.feed(html)
             texts += [(page.name, s) for s in parser.parts]
-    texts += [("console", line) for line in o.console.splitlines() if line.strip()]
+    lines = o.console.splitlines()
+    # Python's own warnings (e.g. matplotlib's missing CJK glyphs on a machine without the
+    # font) and the source line it prints under them: the environment's, not the program's.
+    warned = {i + k for i, ln in enumerate(lines) if PY_WARNING.match(ln) for k in (0, 1)}
+    texts += [("console", ln) for i, ln in enumerate(lines) if ln.strip() and i not in warned]
     return texts
 
 

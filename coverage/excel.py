@@ -254,7 +254,9 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
     sep = t(lang, "excel.sep")
     for col in frame.columns:
         s = frame[col]
-        if s.dtype == object:
+        if pd.api.types.is_float_dtype(s):
+            frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+        elif s.dtype == object:
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):
             frame[col] = s.dt.tz_localize(None)

@@ -127,10 +127,11 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
         s = table[col]
         if not pd.api.types.is_float_dtype(s):
             continue
+        s = table[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
         fmt = number_format(col)
         if fmt == INTEGER:
             whole = s.round()
-            table[col] = whole.astype("Int64") if np.isfinite(whole.dropna()).all() else whole
+            table[col] = whole.astype("Int64")
         elif fmt in _DECIMALS:
             table[col] = s.round(_DECIMALS[fmt])
     return table

@@ -45,6 +45,10 @@ USER_COLUMNS = {
     "name", "services", "subdistrict", "nearest_facility", "layer", "id", "address", "street",
     "file", "field", "problem", "type", "district",
 }  # fmt: skip
+#: Columns of the coverage summary (the sub-district layer adds them to the boundary file's).
+SUMMARY_KEYS = {"facilities", "demand_points", "weight", "covered_weight", "share",
+                "cross_weight", "cross_share", "circle_share", "uncovered_points",
+                "unreachable_weight"}  # fmt: skip
 #: Scopes whose summary rows are keyed by input text (sub-district, service, type names).
 USER_SCOPES = {"subdistrict", "service", "type"}
 #: ASCII words a Chinese output may hold: datums, units, the street data's source and its
@@ -90,8 +94,9 @@ def _keys(lang: str) -> dict[str, str]:
     return keys
 
 
-def _table_words(o: Outputs, where: str, table: pd.DataFrame) -> None:
-    """Headers and non-input cells into ``o.words``; input cells into ``o.user``."""
+def _table_words(o: Outputs, where: str, table: pd.DataFrame, own: set[str] = frozenset()) -> None:
+    """Headers and non-input cells into ``o.words``; input cells (and the columns ``own`` of
+    the input file's own) into ``o.user``."""
     keys = _keys(o.lang)
     cols = {c: keys.get(str(c), str(c)) for c in table.columns}
     o.words += [(f"{where}:<header>", str(c)) for c in table.columns]
@@ -99,7 +104,7 @@ def _table_words(o: Outputs, where: str, table: pd.DataFrame) -> None:
     user_scope = {cell_word("scope", s, o.lang) for s in USER_SCOPES} | USER_SCOPES
     for col, key in cols.items():
         values = table[col]
-        if key in USER_COLUMNS or (key == "key" and scope_col is not None):
+        if key in USER_COLUMNS or col in own or (key == "key" and scope_col is not None):
             mask = (
                 pd.Series(True, index=table.index)
                 if key != "key"
@@ -128,8 +133,12 @@ def _walk_tables(o: Outputs) -> None:
     for gpkg in sorted(o.out.rglob("*.gpkg")):
         for layer, _ in pyogrio.list_layers(gpkg):
             o.words.append((f"{gpkg.name}:<layer>", str(layer)))
-            frame = gpd.read_file(gpkg, layer=layer)
-            _table_words(o, f"{gpkg.name}:{layer}", pd.DataFrame(frame.drop(columns="geometry")))
+            frame = pd.DataFrame(gpd.read_file(gpkg, layer=layer).drop(columns="geometry"))
+            own = set()
+            if layer == sheet_name("subdistricts", o.lang):  # the boundary file's own columns
+                ours = {header(k, o.lang) for k in SUMMARY_KEYS}
+                own = {c for c in frame.columns if c not in ours}
+            _table_words(o, f"{gpkg.name}:{layer}", frame, own)
 
 
 class _Text(HTMLParser):
@@ -207,13 +216,20 @@ def _stray(o: Outputs, text: str) -> list[str]:
     return CJK.findall(text) + SNAKE.findall(text)
 
 
-def _input_columns(folder: Path) -> set[str]:
-    """The column names of the input tables in a scenario's folder (the notes quote them)."""
+def _input_text(folder: Path) -> set[str]:
+    """Text of the input files in a scenario's folder that outputs may quote: the tables'
+    column and sheet names, and the boundary files' property names and text values."""
     names: set[str] = set()
     for path in folder.glob("*.csv"):
         names.update(map(str, pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns))
     for path in folder.glob("*.xlsx"):
-        names.update(map(str, pd.read_excel(path, nrows=0).columns))
+        sheets = pd.read_excel(path, sheet_name=None, nrows=0)
+        names.update(sheets)
+        names.update(str(c) for frame in sheets.values() for c in frame.columns)
+    for path in folder.glob("*.geojson"):
+        frame = pd.DataFrame(gpd.read_file(path).drop(columns="geometry"))
+        names.update(map(str, frame.columns))
+        names.update(v for v in frame.to_numpy().ravel() if isinstance(v, str))
     return names
 
 
@@ -242,7 +258,7 @@ def small(tmp_path_factory, wuhan_edges_path) -> dict[str, Outputs]:
         pages = [tmp / "map.html", tmp / "map_plan.html", tmp / "out" / "report.html"]
         o = Outputs(lang, tmp / "out", pages, said)
         _walk_tables(o)
-        o.user |= _input_columns(tmp)
+        o.user |= _input_text(tmp)
         o.user.add("测试场景")  # the scenario's title (Chinese outputs; English: title_en)
         found[lang] = o
     return found
@@ -264,7 +280,7 @@ def sample(tmp_path_factory) -> dict[str, Outputs]:
             pages.append(tmp / "p.html")
         o = Outputs(lang, tmp / "out", pages, said)
         _walk_tables(o)
-        o.user |= _input_columns(SAMPLE.parent)
+        o.user |= _input_text(SAMPLE.parent)
         o.user.add("武汉市江汉区职工服务阵地 15 分钟步行覆盖（示例）")
         found[lang] = o
     return found

@@ -330,6 +330,8 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "Share covered after the plan",
     "excel.header.note": "Note",
     "excel.header.mclp_sites": "Sites from maximal covering",
+    "excel.header.cell_row": "Raster row",
+    "excel.header.cell_col": "Raster column",
     "excel.header.band_min": "Walking time (min)",
     "excel.header.area_km2": "Area (km²)",
     "excel.header.k": "Sites added",

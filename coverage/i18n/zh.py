@@ -321,6 +321,8 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "规划后覆盖率",
     "excel.header.note": "说明",
     "excel.header.mclp_sites": "最大覆盖模型选址数",
+    "excel.header.cell_row": "栅格行号",
+    "excel.header.cell_col": "栅格列号",
     "excel.header.band_min": "步行时间（分钟）",
     "excel.header.area_km2": "面积（平方公里）",
     "excel.header.k": "新增站点数",

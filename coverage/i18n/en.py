@@ -179,7 +179,7 @@ WORDS: dict[str, str] = {
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
     "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
     "report.no_problems": "Every input row was used; no data problems found.",
-    "report.notes_in_run": "How each layer was read (columns, datum check) is recorded in run.json.",
+    "report.notes_in_run": "How each layer was read (columns, datum check) is recorded in {path}.",
     "report.problems_head": "First {n} problems:",
     "report.file": "File",
     "report.row": "Row",

@@ -249,7 +249,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     kept = sum(p.action != "skipped" for p in probs)
     dirs = _local_dirs(run)
     # How each layer was read is the readers' English diagnostics: in Chinese, where it is.
-    notes = run.layers.notes if lang == "en" else [t(lang, "report.notes_in_run")]
+    notes = run.layers.notes if lang == "en" else [t(lang, "report.notes_in_run", path="run.json")]
     items = [_e(_without_dirs(n, dirs)) for n in (*notes, *extra)]
     if probs:
         items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path="problems.csv")))

@@ -114,8 +114,8 @@ class _Step:
 
 def _peek_lang(path: Path | None, lang: str | None) -> str:
     """The console's language before the scenario is loaded: ``--lang``, the file's, or zh."""
-    if lang in LANGS:
-        return cast(str, lang)
+    if lang is not None and lang in LANGS:
+        return lang
     try:
         found = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("lang") if path else None
     except (OSError, UnicodeError, tomllib.TOMLDecodeError):
@@ -263,8 +263,8 @@ def run_cmd(
         for note in notes:
             out.print(f"  {escape(note)}", highlight=False)
     elif notes:  # the readers' notes are English diagnostics: Chinese says where they are
-        path = escape(str(result.files["run"]))
-        out.print(t(s.lang, "console.run.notes", path=path), highlight=False)
+        record = escape(str(result.files["run"]))
+        out.print(t(s.lang, "console.run.notes", path=record), highlight=False)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():  # the file names say what each is
         out.print(f"  {escape(str(path))}", highlight=False)

@@ -130,7 +130,9 @@ def test_cli_network_with_corrupt_file_exits_1_in_one_line(tmp_path, name, kind)
     from coverage.cli import app
 
     (tmp_path / name).write_bytes(np.random.default_rng(3).bytes(2048))
-    res = CliRunner().invoke(app, ["network", str(_network_scenario(tmp_path, name))])
+    res = CliRunner().invoke(
+        app, ["network", str(_network_scenario(tmp_path, name)), "--lang", "en"]
+    )
     assert res.exit_code == 1
     errors = [line for line in res.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, res.output

@@ -4,7 +4,8 @@ Named *export* rather than *outputs*: ``[output]`` is the scenario section that 
 results go, and this module writes them there (and builds the maps notebooks display). Every
 writer takes results already computed (:class:`coverage.pipeline.Run`,
 :class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
-GCJ-02 and WGS-84 coordinate columns, joined names); every file is written atomically
+GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
+headers, layer names and codes in the scenario's language); every file is written atomically
 (:mod:`coverage.io`).
 ``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
 working.

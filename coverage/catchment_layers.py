@@ -56,7 +56,7 @@ def facility_catchments(
         r,
         bands_min,
         walk_off_m,
-        on_done=lambda d, n: progress(f"catchments {d}/{n}"),
+        on_done=lambda d, n: progress(f"{d}/{n}"),  # a count only: the step's words came before
         method=method,
         cell_m=cell_m,
     )

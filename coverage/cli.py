@@ -10,7 +10,8 @@ import contextlib
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterator
+import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TextIO, cast
 
@@ -22,13 +23,14 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 
 from coverage import __version__, console
 from coverage.errors import CoverageError, ScenarioError
-from coverage.i18n import t
+from coverage.i18n import LANGS, t
 
 if TYPE_CHECKING:
     from coverage.planning import PlanRun
@@ -50,14 +52,20 @@ app = typer.Typer(
 err = Console(stderr=True, log_path=False)
 _COUNT = re.compile(r"(\d+)/(\d+)$")
 out = Console()
-#: Language of the console's own words (``console.*`` in coverage.i18n): English for now.
-_LANG = "en"
 
 ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario file (TOML).", show_default=False, metavar="SCENARIO")
 ]
 LangOpt = Annotated[
     str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Data tables and GeoPackage layers: labels (words of the language, default) or "
+        "keys (the program's column names and codes, for scripts).",
+    ),
 ]
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
@@ -71,12 +79,56 @@ _OUTPUT_OPTIONS = {
     "self_contained": "--self-contained",
     "print_map": "--print",
     "paper": "--paper",
+    "columns": "--columns",
 }
 
 
+class _Step:
+    """What a command's spinner says: the progress callback, and the language it speaks.
+
+    ``lang`` is ``--lang``, else the scenario file's ``lang`` once it is read (before that, a
+    quick look at the file), else Chinese like a scenario without ``lang``.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._last = ""
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, msg: str) -> None:
+        """Show a pipeline message: a new step is logged once, ``d/n`` at its end moves the bar."""
+        count = _COUNT.search(msg)
+        text = msg[: count.start()].strip() if count else msg
+        text = text or self._last  # a bare count belongs to the step before it
+        if self._bar is None or self._task is None:
+            return
+        if text != self._last:  # a new step: log it once; the clock shows this step's time
+            # Messages name files and layers: rich markup in them is shown, not applied.
+            err.log(escape(text))
+            self._bar.reset(self._task, description=escape(text), total=None)
+        if count:  # "120/570": move the bar
+            self._bar.update(self._task, completed=int(count.group(1)), total=int(count.group(2)))
+        self._last = text
+
+
+def _peek_lang(path: Path | None, lang: str | None) -> str:
+    """The console's language before the scenario is loaded: ``--lang``, the file's, or zh."""
+    if lang is not None and lang in LANGS:
+        return lang
+    try:
+        found = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("lang") if path else None
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError):
+        found = None
+    return found if found in LANGS else "zh"
+
+
 @contextlib.contextmanager
-def _step(title: str) -> Iterator[Callable[[str], None]]:
-    """A spinner whose text follows the pipeline's progress messages; errors become exit 1."""
+def _step(title: str, scenario: Path | None = None, lang: str | None = None) -> Iterator[_Step]:
+    """A spinner with the elapsed time whose text follows the pipeline's progress messages.
+
+    Errors become one line each and exit 1, in the console's language (:class:`_Step`).
+    """
     columns = (
         SpinnerColumn(),
         TextColumn("[progress.description]{task.description}"),
@@ -84,35 +136,23 @@ def _step(title: str) -> Iterator[Callable[[str], None]]:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+    step = _Step(_peek_lang(scenario, lang))
     try:
         with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task(title, total=None)
-            last = [""]
-
-            def progress(msg: str) -> None:
-                count = _COUNT.search(msg)
-                text = msg[: count.start()].strip() if count else msg
-                if text != last[0]:  # a new step: log it once; the clock shows this step's time
-                    # Messages name files and layers: rich markup in them is shown, not applied.
-                    err.log(escape(text))
-                    bar.reset(task, description=escape(text), total=None)
-                if count:  # "catchments 120/570": move the bar
-                    bar.update(task, completed=int(count.group(1)), total=int(count.group(2)))
-                last[0] = text
-
-            yield progress
+            step._bar, step._task = bar, bar.add_task(title, total=None)
+            yield step
     except CoverageError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
             # escape: messages quote user text and keys such as "[output] dir", not markup
             err.print(
-                f"[bold red]{t(_LANG, 'console.error')}[/] {escape(line)}",
+                f"[bold red]{t(step.lang, 'console.error')}[/] {escape(line)}",
                 highlight=False,
                 soft_wrap=True,
             )
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        note = t(_LANG, "console.interrupted_note")
-        err.print(f"[bold red]{t(_LANG, 'console.interrupted')}[/]: {note}")
+        note = t(step.lang, "console.interrupted_note")
+        err.print(f"[bold red]{t(step.lang, 'console.interrupted')}[/]: {note}")
         raise typer.Exit(130) from None
 
 
@@ -121,8 +161,10 @@ def _bad(option: str, value: object, msg: str) -> ScenarioError:
     return ScenarioError(f"{option} {value}: {msg}")
 
 
-def _scenario(path: Path, lang: str | None = None, **output: object) -> Scenario:
+def _scenario(path: Path, step: _Step, lang: str | None = None, **output: object) -> Scenario:
     """Load and validate the scenario, then apply the command line's ``[output]`` settings.
+
+    From then on the console speaks the scenario's language (or ``--lang``).
 
     Paths given here (``--out``, ``--map``, ``--print``) are the user's own choice and are not
     confined to the scenario's folder like the scenario file's own output paths.
@@ -132,11 +174,12 @@ def _scenario(path: Path, lang: str | None = None, **output: object) -> Scenario
     if lang is not None and lang not in ("zh", "en"):
         raise _bad("--lang", lang, "use zh or en")
     s = load_scenario(path)
-    for line in s.warnings:  # unusual but valid values: one line each, the run goes on
-        warning = t(_LANG, "console.warning")
-        err.print(f"[yellow]{warning}[/] {escape(line)}", highlight=False, soft_wrap=True)
     if lang is not None:
         s.lang = cast(Literal["zh", "en"], lang)  # checked above
+    step.lang = s.lang
+    for line in s.warnings:  # unusual but valid values: one line each, the run goes on
+        warning = t(step.lang, "console.warning")
+        err.print(f"[yellow]{warning}[/] {escape(line)}", highlight=False, soft_wrap=True)
     for key, value in output.items():
         if value is not None:
             s.set_output(key, value, label=_OUTPUT_OPTIONS.get(key, f"--{key}"))
@@ -193,35 +236,44 @@ def run_cmd(
             help="Inline Leaflet and plugins in the HTML (works offline) or load them from CDNs.",
         ),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Run a scenario: catchments, coverage per tier, tables, GeoPackage, Excel and the map."""
     from coverage import pipeline
 
-    with _step("coverage run") as progress:
+    with _step("coverage run", scenario, lang) as progress:
         s = _scenario(
             scenario,
+            progress,
             lang,
             dir=out_dir,
             map=map_path,
             basemap=basemap,
             self_contained=self_contained,
+            columns=columns,
         )
         result = pipeline.run(s, progress=progress)
-    out.print(console.kpi_table(result.coverage, _LANG))
+    out.print(console.kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]
     if skipped:
-        see = t(_LANG, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
-        out.print(f"[yellow]{t(_LANG, 'console.run.skipped', n=skipped)}[/] — {see}")
-    for note in result.layers.notes:
-        out.print(f"  {escape(note)}", highlight=False)
-    out.print(t(_LANG, "console.wrote"))
-    for key, path in result.files.items():
-        out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
+        see = t(s.lang, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
+        out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
+    notes = result.layers.notes
+    if notes and s.lang == "en":
+        for note in notes:
+            out.print(f"  {escape(note)}", highlight=False)
+    elif notes:  # the readers' notes are English diagnostics: Chinese says where they are
+        record = escape(str(result.files["run"]))
+        out.print(t(s.lang, "console.run.notes", path=record), highlight=False)
+    out.print(t(s.lang, "console.wrote"))
+    for path in result.files.values():  # the file names say what each is
+        out.print(f"  {escape(str(path))}", highlight=False)
 
 
 @app.command("network")
 def network_cmd(
     scenario: ScenarioArg,
+    lang: LangOpt = None,
     save: Annotated[
         Path | None, typer.Option(help="Also save the walking edges (.parquet/.gpkg).")
     ] = None,
@@ -229,10 +281,10 @@ def network_cmd(
     """Load (or download and cache) the scenario's walking network and report what was kept."""
     from coverage import pipeline
 
-    with _step("coverage network") as progress:
-        s = _scenario(scenario)
+    with _step("coverage network", scenario, lang) as progress:
+        s = _scenario(scenario, progress, lang)
         net = pipeline.walk_network(s, save=save, progress=progress)
-    kept, dropped = console.network_tables(net.summary(), s.name, _LANG)
+    kept, dropped = console.network_tables(net.summary(), s.name, s.lang)
     out.print(kept)
     if dropped.row_count:
         out.print(dropped)
@@ -241,6 +293,7 @@ def network_cmd(
 @app.command("catchments")
 def catchments_cmd(
     scenario: ScenarioArg,
+    lang: LangOpt = None,
     bands: Annotated[
         str | None, typer.Option(help="Bands in minutes, e.g. 5,10,15 (default: scenario).")
     ] = None,
@@ -254,15 +307,16 @@ def catchments_cmd(
             "(shapely buffers, about 10× slower). Default: the scenario's catchment_method."
         ),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
     from coverage import pipeline
 
-    with _step("coverage catchments") as progress:
+    with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)
         if method is not None and method not in ("grid", "exact"):
             raise _bad("--method", method, f"'{method}' is not 'grid' or 'exact'")
-        s = _scenario(scenario)
+        s = _scenario(scenario, progress, lang, columns=columns)
         path, catch, n_fac = pipeline.draw_catchments(
             s,
             bands=band_list or None,
@@ -270,7 +324,7 @@ def catchments_cmd(
             path=output,
             progress=progress,
         )
-    out.print(t(_LANG, "console.catchments.done", n=len(catch), k=n_fac, path=escape(str(path))))
+    out.print(t(s.lang, "console.catchments.done", n=len(catch), k=n_fac, path=escape(str(path))))
 
 
 def _bands(text: str | None) -> list[float]:
@@ -306,35 +360,36 @@ def map_cmd(
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
     from coverage import pipeline
 
-    with _step("coverage map") as progress:
+    with _step("coverage map", scenario, lang) as progress:
         if paper not in ("A4", "A3"):
             raise _bad("--paper", paper, "A4 or A3")
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
             raise _bad("--print", print_path, "a .png or .pdf file")
-        s = _scenario(scenario, lang, basemap=basemap, self_contained=self_contained)
+        s = _scenario(scenario, progress, lang, basemap=basemap, self_contained=self_contained)
         path, printed = pipeline.draw_map(
             s, output, print_path=print_path, paper=paper, progress=progress
         )
-    out.print(t(_LANG, "console.map.done", path=escape(str(path))))
+    out.print(t(s.lang, "console.map.done", path=escape(str(path))))
     if printed is not None:
-        out.print(t(_LANG, "console.print.done", path=escape(str(printed))))
+        out.print(t(s.lang, "console.print.done", path=escape(str(printed))))
 
 
 def _print_plan(result: PlanRun) -> None:
     """Stages, proposed sites, the files written and the next step: the map and workbook."""
+    s = result.before.scenario
     stages = result.stages()
-    out.print(console.stages_table(stages, _LANG))
-    for note in console.stage_notes(stages, _LANG):
+    out.print(console.stages_table(stages, s.lang))
+    for note in console.stage_notes(stages, s.lang):
         out.print(note)
     if len(result.proposed):
-        out.print(console.proposed_table(result.proposed, _LANG))
-    out.print(t(_LANG, "console.wrote"))
-    for key, path in result.files.items():
-        out.print(f"  {key:<14} {escape(str(path))}", highlight=False)
+        out.print(console.proposed_table(result.proposed, s.lang))
+    out.print(t(s.lang, "console.wrote"))
+    for path in result.files.values():
+        out.print(f"  {escape(str(path))}", highlight=False)
     files = {k: escape(str(result.files[k])) for k in ("map", "excel") if k in result.files}
     if "map" in files:
         key = "console.next" if "excel" in files else "console.next_map"
-        step = t(_LANG, key, map=files["map"], workbook=files.get("excel", ""))
+        step = t(s.lang, key, map=files["map"], workbook=files.get("excel", ""))
         out.print(f"[bold]{step}[/]", highlight=False, soft_wrap=True)
 
 
@@ -386,13 +441,14 @@ def plan_cmd(
         Path | None,
         typer.Option("--map", help="HTML plan map to write (default: the scenario's, _plan.html)."),
     ] = None,
+    columns: ColumnsOpt = None,
 ) -> None:
     """Propose new sites that close the coverage gaps, with before/after coverage and a map."""
     from coverage import pipeline
 
-    with _step("coverage plan") as progress:
+    with _step("coverage plan", scenario, lang) as progress:
         stage_add = _stages(stage)
-        s = _scenario(scenario, lang, dir=out_dir)
+        s = _scenario(scenario, progress, lang, dir=out_dir, columns=columns)
         # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,
@@ -433,22 +489,22 @@ def report_cmd(
     """One-page HTML report for leaders: KPIs, sub-districts, coverage curve, before/after maps."""
     from coverage import pipeline
 
-    with _step("coverage report") as progress:
+    with _step("coverage report", scenario, lang) as progress:
         if add is not None and target is not None:
             raise _bad("--add", add, "give --add or --target, not both")
         if target is not None and not 0 < target <= 1:
             raise _bad("--target", target, "a share between 0 and 1, e.g. 0.95")
         if add is not None and add < 1:
             raise _bad("--add", add, "give a whole number of new sites, at least 1")
-        s = _scenario(scenario, lang)
+        s = _scenario(scenario, progress, lang)
         if output is None:
             s.check_writes(["[output] dir"])  # refused before anything is loaded
         path = pipeline.report(
             s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
         )
-    out.print(t(_LANG, "console.report.done", path=escape(str(path))), highlight=False)
+    out.print(t(s.lang, "console.report.done", path=escape(str(path))), highlight=False)
     if map_path is not None:
-        out.print(t(_LANG, "console.map.done", path=escape(str(map_path))), highlight=False)
+        out.print(t(s.lang, "console.map.done", path=escape(str(map_path))), highlight=False)
 
 
 @app.command("audit")

@@ -13,6 +13,7 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
+from coverage.excel import cell_word
 from coverage.i18n import t
 from coverage.vocab import tier_label
 
@@ -37,6 +38,15 @@ def _text(value: Any) -> str:
     return escape(str(value))
 
 
+def _group(scope: str, key: str, lang: str) -> str:
+    """The word for a summary row's group: a tier's label, "all", or the key as it is."""
+    if scope == "tier":
+        return tier_label(key, lang)
+    if scope == "overall" and key == "all":
+        return t(lang, "excel.value.key.all")
+    return cell_word("kind", key, lang) if scope == "kind" else key
+
+
 def kpi_table(cov: Coverage, lang: str) -> Table:
     """Coverage per tier and overall: facilities, weight, covered weight and shares."""
     from coverage.analysis import tier_order
@@ -50,9 +60,10 @@ def kpi_table(cov: Coverage, lang: str) -> Table:
     order = {t: i for i, t in enumerate(tier_order(cov.thresholds))}
     show = show.assign(_o=show["key"].map(order).fillna(-1)).sort_values(["_o"])
     for _, r in show.iterrows():
+        scope, key = str(r["scope"]), str(r["key"])
         table.add_row(
-            escape(str(r["scope"])),
-            escape(str(r["key"])),
+            escape(cell_word("scope", scope, lang)),
+            escape(_group(scope, key, lang)),
             str(r["facilities"]),
             f"{r['weight']:,.0f}",
             f"{r['covered_weight']:,.0f}",
@@ -71,12 +82,12 @@ def stages_table(stages: pd.DataFrame, lang: str) -> Table:
         table.add_column(t(lang, f"console.plan.{col}"), justify=justify)
     for _, r in stages.iterrows():
         table.add_row(
-            escape(str(r["tier"])),
-            escape(str(r["model"])),
+            escape(tier_label(str(r["tier"]), lang)),
+            escape(cell_word("model", str(r["model"]), lang)),
             str(r["n_selected"]),
             f"{r['before_share']:.1%}",
             f"{r['after_share']:.1%}",
-            escape(str(r["status"])),
+            escape(cell_word("status", str(r["status"]), lang)),
             f"{r['gap']:.2%}",
             f"{r['solve_time_s']:.1f}",
         )
@@ -89,13 +100,17 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     for _, r in stages.iterrows():
         asked = r.get("requested")
         note = r.get("note")
+        more = r.get("mclp_sites")
+        if more is not None and more == more:  # set covering's fewer sites replaced MCLP's
+            note = t(lang, "excel.value.note.fewest", mclp=int(more), n=int(r["n_selected"]))
         if isinstance(note, str) and note:
-            notes.append(f"[yellow]{escape(str(r['tier']))}: {escape(note)}.[/]")
+            tier = escape(tier_label(str(r["tier"]), lang))
+            notes.append(f"[yellow]{t(lang, 'console.plan.note', tier=tier, note=escape(note))}[/]")
         elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
             fewer = t(
                 lang,
                 "console.plan.fewer",
-                tier=escape(str(r["tier"])),
+                tier=escape(tier_label(str(r["tier"]), lang)),
                 n=r["n_selected"],
                 asked=int(asked),
             )

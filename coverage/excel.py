@@ -41,6 +41,7 @@ __all__ = [
     "TIER_COLUMNS",
     "cell_word",
     "localize",
+    "unique_headers",
     "number_format",
     "sheet_name",
     "header",
@@ -154,11 +155,41 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
     _lang_index(lang)
     out = _words(frame.copy(), lang)
-    return out.rename(columns=lambda c: header(c, lang))
+    out.columns = unique_headers([header(c, lang) for c in out.columns])
+    return out
+
+
+def unique_headers(heads: list[str]) -> list[str]:
+    """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``).
+
+    Two columns of a table may share a word; a CSV header or a layer's fields may not.
+    """
+    seen: set[str] = set()
+    out = []
+    for h in heads:
+        name, k = h, 2
+        while name.lower() in seen:
+            name, k = f"{h} ({k})", k + 1
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+def _fewest_note(frame: pd.DataFrame, lang: str) -> None:
+    """A stage's note that set covering's fewer sites replaced MCLP's, as words, in place."""
+    more = pd.to_numeric(frame["mclp_sites"], errors="coerce")
+    rows = more.notna() & pd.to_numeric(frame["n_selected"], errors="coerce").notna()
+    frame["note"] = frame["note"].astype(object)
+    frame.loc[rows, "note"] = [
+        t(lang, "excel.value.note.fewest", mclp=int(m), n=int(n))
+        for m, n in zip(more[rows], frame.loc[rows, "n_selected"], strict=True)
+    ]
 
 
 def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with its program keys as words (:func:`cell_word`), in place."""
+    if {"note", "mclp_sites", "n_selected"} <= set(frame.columns):
+        _fewest_note(frame, lang)
     if {"scope", "key"} <= set(frame.columns):
         _group_words(frame, lang)
     for col in frame.columns:
@@ -223,7 +254,9 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
     sep = t(lang, "excel.sep")
     for col in frame.columns:
         s = frame[col]
-        if s.dtype == object:
+        if pd.api.types.is_float_dtype(s):
+            frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+        elif s.dtype == object:
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):
             frame[col] = s.dt.tz_localize(None)
@@ -320,7 +353,7 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
     for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
         ws = wb.create_sheet(title)
         data = _plain(frame, lang, datum)
-        heads = [header(c, lang) for c in data.columns]
+        heads = unique_headers([header(c, lang) for c in data.columns])
         widths = [display_width(h) for h in heads]
         rows = []
         for rec in data.itertuples(index=False, name=None):

@@ -4,7 +4,8 @@ Named *export* rather than *outputs*: ``[output]`` is the scenario section that 
 results go, and this module writes them there (and builds the maps notebooks display). Every
 writer takes results already computed (:class:`coverage.pipeline.Run`,
 :class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
-GCJ-02 and WGS-84 coordinate columns, joined names); every file is written atomically
+GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
+headers, layer names and codes in the scenario's language); every file is written atomically
 (:mod:`coverage.io`).
 ``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
 working.
@@ -25,8 +26,9 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
-from coverage.excel import localize
+from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
 from coverage.figures import save_curve_png
+from coverage.i18n import t
 from coverage.inputs.problems import problems_frame, skipped_rows
 from coverage.scenario import Scenario
 
@@ -41,6 +43,7 @@ __all__ = [
     "plan_map_path",
     "run_info",
     "write_edges",
+    "write_layers",
     "write_map",
     "write_plan",
     "write_plan_map",
@@ -93,7 +96,56 @@ def _for_people(table: pd.DataFrame) -> pd.DataFrame:
     drop = [c for c in INTERNAL_COLUMNS if c in table.columns]
     if {"model", "name"} <= set(table.columns) and (table["model"] == table["name"]).all():
         drop.append("name")  # a stage row's "name" is its model's code again
+    if {"after_share", "covered_share"} <= set(table.columns) and (
+        table["after_share"].equals(table["covered_share"])
+    ):
+        drop.append("covered_share")  # a stage's share after it, twice
     return table.drop(columns=drop)
+
+
+def _table(table: pd.DataFrame, s: Scenario, *, drop: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A data table as written (CSV file, GeoPackage layer).
+
+    ``[output] columns = "labels"``: headers and codes in the scenario's language, numbers
+    rounded as the workbooks show them, without :data:`INTERNAL_COLUMNS` (the workbooks'
+    columns) nor ``drop``; ``"keys"``: the program's own names, every column, full precision.
+    """
+    if s.output.columns == "keys":
+        return table
+    table = _for_people(table.drop(columns=[c for c in drop if c in table]))
+    return localize(_rounded(table), s.lang)
+
+
+#: Decimals a person reads, by the workbook's number format of the column: shares as 0.7030
+#: (70.30 %), minutes and metres to a tenth; people and counts are whole numbers.
+_DECIMALS = {PERCENT: 4, DECIMAL: 1}
+
+
+def _rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its numbers rounded as the workbook shows them (the cells stay numbers)."""
+    table = table.copy()
+    for col in table.columns:
+        s = table[col]
+        if not pd.api.types.is_float_dtype(s):
+            continue
+        s = table[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+        fmt = number_format(col)
+        if fmt == INTEGER:
+            whole = s.round()
+            table[col] = whole.astype("Int64")
+        elif fmt in _DECIMALS:
+            table[col] = s.round(_DECIMALS[fmt])
+    return table
+
+
+def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -> Path:
+    """Write GeoPackage layers as :func:`_table` says, atomically.
+
+    With ``[output] columns = "labels"`` the layer names are words too (QGIS shows both).
+    """
+    if s.output.columns == "keys":
+        return cio.write_gpkg(path, layers)
+    return cio.write_gpkg(path, {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()})
 
 
 def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -133,7 +185,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     cov = run.coverage
     out = s.output_dir
     files: dict[str, Path] = {}
-    progress(f"writing results to {out}")
+    progress(t(s.lang, "console.step.results", path=out))
     layers = {
         "facilities": _finite(cov.facilities),
         "demand": _finite(cov.demand),
@@ -143,17 +195,17 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     subdistricts = _subdistrict_layer(run)
     if subdistricts is not None:
         layers["subdistricts"] = subdistricts
-    files["gpkg"] = cio.write_gpkg(out / "coverage.gpkg", layers)
-    files["summary"] = cio.write_csv(out / "summary.csv", cov.summary)
+    files["gpkg"] = write_layers(out / "coverage.gpkg", layers, s)
+    files["summary"] = cio.write_csv(out / "summary.csv", _table(cov.summary, s))
     facilities = _facility_table(cov, s.output.datum)
-    files["facilities"] = cio.write_csv(out / "facilities.csv", facilities)
+    files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
-    files["demand"] = cio.write_csv(out / "demand.csv", demand)
+    files["demand"] = cio.write_csv(out / "demand.csv", _table(demand, s))
     uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
-    files["uncovered"] = cio.write_csv(out / "uncovered.csv", uncovered)
+    files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(uncovered, s))
     problems = problems_frame(run.layers.problems)
-    # People open these two: headers and actions in the scenario's language (the messages
-    # stay as the readers wrote them).
+    # People open these two whatever [output] columns says: headers and actions in the
+    # scenario's language (the messages stay as the readers wrote them).
     files["problems"] = cio.write_csv(out / "problems.csv", localize(problems, s.lang))
     skipped = skipped_rows(run.layers.problems)
     files["skipped"] = cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang))
@@ -308,16 +360,18 @@ def write_plan(
     """
     s = result.before.scenario
     out = s.output_dir / "plan"
-    progress(f"writing the plan to {out}")
+    progress(t(s.lang, "console.step.plan", path=out))
     files: dict[str, Path] = {}
     prop = result.proposed
     table = pd.DataFrame(prop.drop(columns="geometry"))
-    files["proposed_gpkg"] = cio.write_gpkg(out / "proposed_sites.gpkg", {"proposed_sites": prop})
-    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", table)
-    files["stages"] = cio.write_csv(out / "plan_summary.csv", result.stages())
+    files["proposed_gpkg"] = write_layers(out / "proposed_sites.gpkg", {"proposed_sites": prop}, s)
+    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", _table(table, s))
+    files["stages"] = cio.write_csv(out / "plan_summary.csv", _table(result.stages(), s))
     after = result.after
     if after.k:  # the one curve the report and the plan map show too
-        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", after.curve)
+        # "site" is the row of the site in the plan's table: the name says which it is
+        curve = _table(after.curve, s, drop=("site",))
+        files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
         from coverage import excel

@@ -37,12 +37,14 @@ from coverage.export import (
     plan_map_path,
     run_info,
     write_edges,
+    write_layers,
     write_map,
     write_plan,
     write_plan_map,
     write_print_map,
     write_results,
 )
+from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
@@ -137,10 +139,10 @@ def load_network(
     if loaded is not None:
         net = loaded
     elif nw.path is not None:
-        progress(f"reading network {nw.path}")
+        progress(t(s.lang, "console.step.network", path=nw.path))
         net = network.load(s.input_path(nw.path), **opts)
     else:
-        progress("downloading network (cached after the first run)")
+        progress(t(s.lang, "console.step.download"))
         query: dict[str, Any]
         if nw.place is not None:
             query = {"place": nw.place}
@@ -169,7 +171,7 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
     targets = [s.output_dir, map_path.parent, *folders]
     if s.output.print_map is not None:
         targets.append(Path(s.output.print_map).parent)
-    for folder in dict.fromkeys(Path(t) for t in targets):
+    for folder in dict.fromkeys(Path(p) for p in targets):
         cio.check_writable(folder)
     if map_path.is_dir():
         raise OutputError("the map path is a folder; give a file name ending in .html", map_path)
@@ -218,30 +220,30 @@ def run(
     if write:
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
     timings: dict[str, float] = {}
-    t = time.perf_counter()
+    t0 = time.perf_counter()
     area, _ = load_area(s)
     net = load_network(s, area, progress, loaded)
-    timings["network"] = time.perf_counter() - t
-    t = time.perf_counter()
+    timings["network"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     layers = read_layers(s, net, progress)
-    timings["layers"] = time.perf_counter() - t
+    timings["layers"] = time.perf_counter() - t0
     # Nothing to compute with: the problems still go to problems.csv, which the message names.
     check_usable(s, layers, s.output_dir / "problems.csv" if write else None)
-    t = time.perf_counter()
-    progress("computing coverage")
+    t0 = time.perf_counter()
+    progress(t(s.lang, "console.step.coverage"))
     cov = evaluate(s, net, layers)
-    timings["coverage"] = time.perf_counter() - t
-    t = time.perf_counter()
-    progress("drawing catchments")
+    timings["coverage"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    progress(t(s.lang, "console.step.catchments"))
     catch, by_tier = catchments_for(
         net, cov.facilities, s.catchment_spec(), snapped=cov.facility_snap, progress=progress
     )
-    timings["catchments"] = time.perf_counter() - t
+    timings["catchments"] = time.perf_counter() - t0
     result = Run(s, net, layers, cov, catch, by_tier, timings=timings)
     if write:
-        t = time.perf_counter()
+        t0 = time.perf_counter()
         result.files = write_results(result, progress)
-        timings["write"] = time.perf_counter() - t
+        timings["write"] = time.perf_counter() - t0
     return result
 
 
@@ -286,9 +288,9 @@ def draw_catchments(
     if len(layers.facilities) == 0:
         raise CoverageError("no usable facility rows")
     fac = layers.facilities
-    progress("drawing catchments")
+    progress(t(s.lang, "console.step.catchments"))
     catch, by_tier = catchments_for(net, fac, spec, max_snap_m=s.walk_model().max_snap_m)
-    cio.write_gpkg(path, {"catchments": catch, "tier_catchments": by_tier})
+    write_layers(path, {"catchments": catch, "tier_catchments": by_tier}, s)
     return path, catch, len(fac)
 
 
@@ -309,7 +311,7 @@ def draw_map(
     path = write_map(result, path)
     printed = None
     if print_path is not None:
-        progress(f"drawing the printable map ({paper})")
+        progress(t(s.lang, "console.step.print_map", paper=paper))
         printed = write_print_map(result, print_path, paper=paper)
     return path, printed
 
@@ -364,18 +366,18 @@ def plan(
             "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
         )
     weights = before.coverage.demand["weight"].to_numpy(dtype=float)
-    times = stage_times(s, before, sites, [t for t, *_ in stages], progress)
+    times = stage_times(s, before, sites, [tier for tier, *_ in stages], progress)
     capacity = None
     if s.plan.capacity and "capacity" in sites:
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
-    progress("solving " + ", then ".join(f"{m} for {t}" for t, m, *_ in stages) + f" ({method})")
+    progress(_solving(stages, method, s.lang))
     walk = s.walk_model()
     plans = staged_plan(
         times,
         weights,
         sites,
         stages,
-        {t: walk.threshold_for(t) for t in times},
+        {tier: walk.threshold_for(tier) for tier in times},
         method=method,
         time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
         mip_rel_gap=s.plan.mip_rel_gap,
@@ -390,6 +392,28 @@ def plan(
 
 
 # --- the report -----------------------------------------------------------------------------
+
+
+def _solving(stages: list[Stage], method: str, lang: str) -> str:
+    """The spinner's words while the stages are solved: each tier with its model, the method."""
+    from coverage.excel import cell_word
+    from coverage.vocab import tier_label
+
+    each = [
+        t(
+            lang,
+            "console.step.stage",
+            tier=tier_label(tier, lang),
+            model=cell_word("model", m, lang),
+        )
+        for tier, m, *_ in stages
+    ]
+    return t(
+        lang,
+        "console.step.solving",
+        stages=t(lang, "console.step.then").join(each),
+        method=cell_word("method", method, lang),
+    )
 
 
 def _has_candidates(s: Scenario) -> bool:
@@ -432,7 +456,6 @@ def report(
         The written report.
     """
     from coverage import report as pages
-    from coverage.i18n import t
 
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lang = lang or s.lang
@@ -458,7 +481,7 @@ def report(
         result, plan_run, target_path, lang=lang, notes=notes, progress=progress
     )
     if map_path is not None:
-        progress(f"writing {map_path}")
+        progress(t(lang, "console.step.writing", path=map_path))
         if plan_run is not None:
             write_plan_map(plan_run, Path(map_path))
         else:

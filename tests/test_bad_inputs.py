@@ -671,7 +671,12 @@ def test_header_only_register(tmp_path: Path) -> None:
 
 
 def _errors(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("error:")]
+    """The error lines, their prefix (``错误：`` in these Chinese scenarios) read as ``error:``."""
+    return [
+        "error:" + line.removeprefix("错误：")
+        for line in output.splitlines()
+        if line.startswith("错误：")
+    ]
 
 
 def test_cli_output_folder_is_a_file_fails_before_the_network(tmp_path: Path) -> None:
@@ -731,7 +736,7 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
         f"{scenario.resolve()}:7: walk.speed_kmh: 12 km/h is unusual (usually 1 to 10 km/h: "
         "walking is 3-6 km/h); used as given"
     )
-    assert f"warning: {warning}" in res.output.splitlines()
+    assert f"警告： {warning}" in res.output.splitlines()  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
     assert table[["行号", "字段", "处理"]].values.tolist() == [
         [7, "walk.speed_kmh", "保留（警告）"]

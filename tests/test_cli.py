@@ -29,6 +29,7 @@ import coverage
 from coverage import cli, pipeline
 from coverage.cli import app
 from coverage.errors import NetworkError
+from coverage.excel import header, sheet_name
 from coverage.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def small(tmp_path, wuhan_edges_path) -> Path:
 
 @pytest.mark.realdata
 def test_run_writes_every_output_with_consistent_contents(small, tmp_path):
-    res = runner.invoke(app, ["run", str(small)])
+    res = runner.invoke(app, ["run", str(small), "--columns", "keys"])  # program names
     assert res.exit_code == 0, res.output
     out = tmp_path / "out"
     for name in ("coverage.gpkg", "summary.csv", "facilities.csv", "demand.csv", "uncovered.csv",
@@ -109,7 +110,7 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
     dem.to_csv(small.parent / "demand.csv", index=False)
     res = runner.invoke(app, ["run", str(small)])
     assert res.exit_code == 0, res.output
-    assert "2 input rows skipped" in res.output
+    assert "跳过 2 行输入" in res.output  # the console speaks the scenario's language
     skipped = pd.read_csv(tmp_path / "out" / "skipped_rows.csv", encoding="utf-8-sig")
     assert skipped["行号"].tolist() == [6, 9]  # headers in the scenario's language
     assert skipped["字段"].tolist() == ["lat", "workers"]
@@ -130,7 +131,8 @@ def test_bad_scenario_exits_1_with_the_reason(tmp_path):
 
 @pytest.mark.realdata
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
-    res = runner.invoke(app, ["plan", str(small), "--add", "3"])
+    keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
+    res = runner.invoke(app, ["plan", str(small), "--add", "3", *keys])
     assert res.exit_code == 0, res.output
     plan_dir = tmp_path / "out" / "plan"
     prop = pd.read_csv(plan_dir / "proposed_sites.csv", encoding="utf-8-sig")
@@ -142,7 +144,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert (plan_dir / "coverage_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "map_plan.html").is_file()
 
-    res = runner.invoke(app, ["plan", str(small), "--target", "0.95", "--greedy"])
+    res = runner.invoke(app, ["plan", str(small), "--target", "0.95", "--greedy", *keys])
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
     assert stages.loc[0, "model"] == "lscp" and stages.loc[0, "after_share"] >= 0.95
@@ -150,7 +152,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     # Staged: sub-centres (p-median) first, then points given them; [plan] is the last table.
     with small.open("a", encoding="utf-8") as f:
         f.write("stage_add = { subcentre = 2, point = 4 }\n")
-    res = runner.invoke(app, ["plan", str(small), "--tiers"])
+    res = runner.invoke(app, ["plan", str(small), "--tiers", *keys])
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
     assert stages["tier"].tolist() == ["subcentre", "point"]
@@ -164,7 +166,8 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert len(gpd.read_parquet(tmp_path / "edges.parquet")) > 500
 
     res = runner.invoke(
-        app, ["catchments", str(small), "--bands", "3,6", "--out", str(tmp_path / "c.gpkg")]
+        app,
+        ["catchments", str(small), "--bands", "3,6", "--out", str(tmp_path / "c.gpkg"), *keys],
     )
     assert res.exit_code == 0, res.output
     c = gpd.read_file(tmp_path / "c.gpkg", layer="catchments")
@@ -172,7 +175,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     res = runner.invoke(
         app,
         ["catchments", str(small), "--bands", "3,6", "--method", "exact",
-         "--out", str(tmp_path / "x.gpkg")],
+         "--out", str(tmp_path / "x.gpkg"), *keys],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     x = gpd.read_file(tmp_path / "x.gpkg", layer="catchments")
@@ -200,7 +203,16 @@ def test_sample_scenario_end_to_end(tmp_path):
     scenario = ROOT / "data" / "wuhan" / "scenario.toml"
     res = runner.invoke(
         app,
-        ["run", str(scenario), "--out", str(tmp_path / "out"), "--map", str(tmp_path / "w.html")],
+        [
+            "run",
+            str(scenario),
+            "--out",
+            str(tmp_path / "out"),
+            "--map",
+            str(tmp_path / "w.html"),
+            "--columns",
+            "keys",
+        ],
     )
     assert res.exit_code == 0, res.output
     summary = pd.read_csv(tmp_path / "out" / "summary.csv", encoding="utf-8-sig")
@@ -247,15 +259,17 @@ def test_killed_run_leaves_previous_results_readable(small, tmp_path):
     # Everything else still opens (each file is either the old one or a complete new one).
     json.loads((out / "run.json").read_text(encoding="utf-8"))
     pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
-    assert set(dict(pyogrio.list_layers(out / "coverage.gpkg"))) >= {"facilities", "demand"}
+    layers = set(dict(pyogrio.list_layers(out / "coverage.gpkg")))
+    assert layers >= {sheet_name("facilities"), sheet_name("demand")}  # Chinese: labels
     openpyxl.load_workbook(out / "coverage.xlsx", read_only=True)
     assert runner.invoke(app, ["run", str(small)]).exit_code == 0
     assert not list(out.glob(".*.part*"))
     if not killed:
         pytest.fail("the run finished before a write was seen; the kill did not test anything")
+    share = header("share")
     np.testing.assert_array_equal(
-        pd.read_csv(out / "summary.csv", encoding="utf-8-sig")["share"],
-        pd.read_csv(pd.io.common.BytesIO(before["summary.csv"]), encoding="utf-8-sig")["share"],
+        pd.read_csv(out / "summary.csv", encoding="utf-8-sig")[share],
+        pd.read_csv(pd.io.common.BytesIO(before["summary.csv"]), encoding="utf-8-sig")[share],
     )
 
 
@@ -288,10 +302,12 @@ def loads(monkeypatch) -> list[str]:
 
 
 def _errors(res) -> list[str]:
-    """The error lines of a failed command (exit 1), each a single ``error: ...`` line."""
+    """The error lines of a failed command (exit 1), each a single ``error: ...`` line, its
+    prefix in the scenario's language (``错误：`` for these Chinese scenarios), here ``error:``."""
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert res.exit_code == 1, res.output
-    assert lines and all(ln.startswith("error: ") for ln in lines), res.output
+    assert lines and all(ln.startswith("错误： ") for ln in lines), res.output
+    lines = ["error: " + ln.removeprefix("错误： ") for ln in lines]
     assert "Traceback" not in res.output
     return lines
 
@@ -418,7 +434,7 @@ def test_plan_tiers_with_stages_from_the_scenario_and_the_command_line(small, tm
     res = runner.invoke(
         app,
         ["plan", str(small), "--stage", "point=3", "--out", str(mine / "out"),
-         "--map", str(mine / "plan.html")],
+         "--map", str(mine / "plan.html"), "--columns", "keys"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(mine / "out" / "plan" / "plan_summary.csv", encoding="utf-8-sig")
@@ -543,7 +559,8 @@ def test_a_spinner_with_the_step_time_on_a_terminal_only(monkeypatch):
 
 @pytest.mark.realdata
 def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
-    res = runner.invoke(app, ["plan", str(small), "--add", "3"])
+    args = ["plan", str(small), "--add", "3", "--lang", "en", "--columns", "keys"]
+    res = runner.invoke(app, args, env={"COLUMNS": "120"})  # names unwrapped
     assert res.exit_code == 0, res.output
     prop = pd.read_csv(tmp_path / "out" / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
     assert len(prop) == 3
@@ -564,7 +581,7 @@ def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
 
 @pytest.mark.realdata
 def test_network_prints_what_was_kept_and_what_was_left_out(small):
-    res = runner.invoke(app, ["network", str(small)], env={"COLUMNS": "120"})
+    res = runner.invoke(app, ["network", str(small), "--lang", "en"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
     assert "{" not in res.output and ".py:" not in res.output
     cells = {

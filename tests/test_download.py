@@ -438,7 +438,7 @@ def test_cli_network_with_unwritable_cache_exits_1_in_one_line(fake_osm, tmp_pat
         '[[facilities]]\npath = "fac.csv"\n',
         encoding="utf-8",
     )
-    res = CliRunner().invoke(app, ["network", str(scenario)])
+    res = CliRunner().invoke(app, ["network", str(scenario), "--lang", "en"])
     assert res.exit_code == 1
     errors = [line for line in res.output.splitlines() if line.startswith("error:")]
     assert errors == [

@@ -13,10 +13,13 @@ from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
+import pyogrio
 import pytest
 from pyproj import Geod
 
 from coverage import pipeline
+from coverage.errors import ScenarioError
+from coverage.excel import header
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
 
@@ -24,6 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "wuhan"
 GEOD = Geod(ellps="WGS84")
 PAIRS = ["gcj02_lon", "gcj02_lat", "wgs84_lon", "wgs84_lat"]
+
+
+def _csv(path: Path, lang: str = "zh") -> pd.DataFrame:
+    """A table as people open it (headers in ``lang``), its coordinate and name columns keyed."""
+    keys = {header(k, lang): k for k in [*PAIRS, "name"]}
+    return pd.read_csv(path, encoding="utf-8-sig").rename(columns=keys)
 
 
 def _metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
@@ -53,12 +62,12 @@ def _check_centre(row: pd.Series | dict, centre: tuple) -> None:
 
 
 def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
-    fac = pd.read_csv(sample.out / "facilities.csv", encoding="utf-8-sig")
+    fac = _csv(sample.out / "facilities.csv")
     assert fac.columns[:4].tolist() == PAIRS  # [output] datum = "gcj02" (the default) first
     (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
     _check_centre(row, sample.centre)
     for name in ("demand.csv", "uncovered.csv"):
-        cols = pd.read_csv(sample.out / name, encoding="utf-8-sig", nrows=1).columns
+        cols = _csv(sample.out / name).columns
         assert cols[:4].tolist() == PAIRS, name
 
     # The workbook: Chinese headers naming the datum, same numbers.
@@ -83,7 +92,7 @@ def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
 
 
 def test_proposed_sites_have_both_pairs(sample) -> None:
-    prop = pd.read_csv(sample.out / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
+    prop = _csv(sample.out / "plan" / "proposed_sites.csv")
     assert len(prop) == 3 and set(PAIRS) <= set(prop.columns)
     geo = sample.plan.proposed.geometry
     assert prop["wgs84_lon"].tolist() == pytest.approx(geo.x.tolist(), abs=1e-6)
@@ -114,7 +123,7 @@ def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:
     s.set_output("map", sample.tmp / "wgs.html")
     s.lang = "en"
     pipeline.write_results(dataclasses.replace(sample.run, scenario=s))
-    fac = pd.read_csv(sample.tmp / "wgs" / "facilities.csv", encoding="utf-8-sig")
+    fac = _csv(sample.tmp / "wgs" / "facilities.csv", "en")
     assert fac.columns[:4].tolist() == PAIRS[2:] + PAIRS[:2]
     (row,) = fac[fac["name"] == sample.centre[0]].to_dict("records")
     _check_centre(row, sample.centre)
@@ -125,3 +134,34 @@ def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:
         "Amap longitude (GCJ-02)",
         "Amap latitude (GCJ-02)",
     ]
+
+
+def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> None:
+    s = sample.run.scenario.model_copy(deep=True)
+    s.set_output("columns", "keys")
+    s.set_output("dir", sample.tmp / "keys")
+    s.set_output("map", sample.tmp / "keys.html")
+    pipeline.write_results(dataclasses.replace(sample.run, scenario=s))
+    keys = pd.read_csv(sample.tmp / "keys" / "facilities.csv", encoding="utf-8-sig")
+    labels = pd.read_csv(sample.out / "facilities.csv", encoding="utf-8-sig")
+    # keys: the program's names and codes, every column; labels: words, internal columns out
+    assert {"fid", "tier", "snap_m", "workers_reached"} <= set(keys.columns)
+    assert set(keys["tier"]) <= {"centre", "subcentre", "point", "outdoor_station"}
+    assert "fid" not in labels.columns and header("fid") not in labels.columns
+    words = {"centre": "服务中心", "subcentre": "分中心", "point": "服务站点"}
+    words["outdoor_station"] = "户外劳动者驿站"
+    assert labels["层级"].tolist() == keys["tier"].map(words).tolist()
+    # the same rows and numbers, rounded as the workbook shows them
+    assert (
+        labels["服务范围内职工数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
+    )
+    assert labels["距街道距离（米）"].tolist() == keys["snap_m"].round(1).tolist()
+    assert set(labels["已接入路网"]) <= {"是", "否"} and set(keys["snapped"]) <= {True, False}
+    # GeoPackage: layer names in words with labels, the program's with keys
+    assert {n for n, _ in pyogrio.list_layers(sample.tmp / "keys" / "coverage.gpkg")} >= {
+        "facilities", "demand", "catchments", "tier_catchments",
+    }  # fmt: skip
+    named = {n for n, _ in pyogrio.list_layers(sample.out / "coverage.gpkg")}
+    assert {"服务设施", "需求点", "各设施步行范围", "各层级步行范围"} <= named
+    with pytest.raises(ScenarioError, match=r"\[output\] columns words: Input should be"):
+        s.set_output("columns", "words")

@@ -390,8 +390,9 @@ def test_hostile_report_escapes_every_text(hostile):
 def test_console_prints_markup_in_input_as_text(hostile, tmp_path):
     res = CliRunner().invoke(
         app,
-        ["run", str(hostile.toml), "--out", str(tmp_path / "o"), "--map", str(tmp_path / "m.html")],
-    )
+        ["run", str(hostile.toml), "--out", str(tmp_path / "o"), "--map", str(tmp_path / "m.html"),
+         "--lang", "en"],  # English prints the readers' notes
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
     said = " ".join(res.output.split())
     # The register's notes name its file and its unused column: brackets and all.

@@ -2,8 +2,8 @@
 Chinese and in English, every workbook and the CSV files people open (``problems.csv``,
 ``skipped_rows.csv``) walked cell by cell for raw program keys and words of the other language.
 
-The data CSV files (``summary.csv``, ``demand.csv``…) are the machine-readable tables: their
-column names and codes are the program's own and are not checked here.
+Every other output (the data CSV files, GeoPackages, the report, the maps and the console) is
+walked in ``tests/test_words.py``.
 """
 
 from __future__ import annotations

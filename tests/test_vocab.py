@@ -557,7 +557,8 @@ def test_unknown_tier_stops_the_run_with_one_line(tmp_path, wuhan_edges_path):
     fac.to_csv(scenario.parent / "facilities.csv", index=False)
     res = CliRunner().invoke(app, ["run", str(scenario)])
     assert res.exit_code == 1
-    errors = [line for line in res.output.splitlines() if line.startswith("error:")]
+    # one error line, its prefix in the scenario's language (Chinese here)
+    errors = [line for line in res.output.splitlines() if line.startswith("错误：")]
     assert len(errors) == 1, res.output
     assert "facilities.csv, row 5, field '层级': unknown tier '爱心妈咪小屋'" in errors[0]
     assert '[types.<code>] label_zh = "爱心妈咪小屋"' in errors[0]

@@ -23,6 +23,7 @@ import shapely
 from coverage import datum, network, routing
 from coverage import io as cio
 from coverage.errors import InputError, Problem
+from coverage.i18n import t
 from coverage.inputs.boundaries import read_polygons
 from coverage.inputs.buildings import BuildingAssumptions, download_buildings, estimate_people
 from coverage.inputs.columns import describe_columns
@@ -282,7 +283,7 @@ def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noo
         ("candidate", s.candidates),
     ):
         for layer in layers:
-            progress(f"reading {role} layer {layer.path}")
+            progress(t(s.lang, f"console.step.read_{role}", path=layer.path))
             groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
     return Layers(
         facilities=_concat(groups["facility"]),

@@ -17,6 +17,7 @@ import shapely
 
 from coverage._optional import import_optional
 from coverage.errors import InputError, ScenarioError
+from coverage.i18n import t
 from coverage.network import WalkNetwork
 
 if TYPE_CHECKING:
@@ -151,11 +152,14 @@ def candidate_sites(
     grid_spacing_m: float = 0.0,
     area: shapely.Geometry | None = None,
     osm: gpd.GeoDataFrame | None = None,
+    lang: str | None = None,
 ) -> gpd.GeoDataFrame:
     """All candidate sites: from files (with their roles), a node grid and OSM features.
 
     Roles: ``candidate`` (may be chosen), ``existing`` (already built: counted as open),
-    ``excluded`` (may not be chosen, e.g. a site the landlord refused).
+    ``excluded`` (may not be chosen, e.g. a site the landlord refused). Sites without a name
+    are named ``grid-00107`` / ``site-3``, or with ``lang`` in words (``网格点 00107``,
+    ``未命名候选点 3``): tables and maps show these names.
     """
     parts = []
     if files is not None and len(files):
@@ -171,7 +175,16 @@ def candidate_sites(
     if "name" not in out:
         out["name"] = ""
     unnamed = out["name"].isna() | (out["name"].astype(str).str.strip() == "")
-    out.loc[unnamed, "name"] = [f"site-{i + 1}" for i in np.flatnonzero(unnamed.to_numpy())]
+    out.loc[unnamed, "name"] = [
+        f"site-{i + 1}" if lang is None else t(lang, "excel.value.unnamed_site", n=i + 1)
+        for i in np.flatnonzero(unnamed.to_numpy())
+    ]
+    if lang is not None:
+        grid = (out["source"] == "grid").to_numpy()
+        out.loc[grid, "name"] = [
+            t(lang, "excel.value.grid_site", n=str(v).removeprefix("grid-"))
+            for v in out.loc[grid, "name"]
+        ]
     return out
 
 
@@ -228,7 +241,7 @@ def planning_sites(
     )
     osm = None
     if s.plan.osm_features:
-        progress("reading OSM features for candidate sites")
+        progress(t(s.lang, "console.step.osm_features"))
         osm = _scenario_osm(s, result.layers.area)
     cands = candidate_sites(
         result.layers.candidates,
@@ -236,6 +249,7 @@ def planning_sites(
         grid_spacing_m=s.plan.grid_spacing_m,
         area=result.layers.area,
         osm=osm,
+        lang=s.lang,
     )
     out = pd.concat([existing, cands], ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coverage import routing, settings
+from coverage.i18n import t
 from coverage.network import WalkNetwork
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
 
@@ -107,7 +108,9 @@ def stage_times(
     )  # fmt: skip
     limits = {t: np.where(np.isnan(own), thresholds[t], own) for t in thresholds}
     longest = max(float(np.max(v)) for v in limits.values())
-    progress(f"routing {len(sites)} sites to {len(cov.demand)} demand points ({longest:g} min)")
+    progress(
+        t(s.lang, "console.step.routing", n=len(sites), k=len(cov.demand), minutes=f"{longest:g}")
+    )
     all_times, _ = site_times(
         before.network,
         sites,

@@ -201,7 +201,7 @@ def build_report(
     title = s.display_title(lang)
     after = None
     if plan is not None:
-        progress("adding the proposed sites")
+        progress(t(lang, "console.step.report_sites"))
         after = after_plan(run, plan, lang=lang)
     # Page 1 on paper: the conclusion and the key figures, nothing else.
     parts = ['<div class="summary">', *_header(run, title, lang, today)]
@@ -215,11 +215,11 @@ def build_report(
     parts.append(f"<section><h2>{_e(t(lang, 'report.by_tier'))}</h2>{tiers}</section>")
     extra = list(notes)
     if after is not None and after.k:
-        progress("drawing the coverage curve")
+        progress(t(lang, "console.step.report_curve"))
         parts.append(_curve(after, lang))
     elif after is not None:
         extra.append(t(lang, "report.no_plan", reason=t(lang, "report.no_new_sites")))
-    progress("drawing the maps")
+    progress(t(lang, "console.step.report_maps"))
     parts.append(_maps(run, after, title, lang))
     if after is not None and after.k:
         n = min(sections.TOP_SITES, after.k)
@@ -252,5 +252,5 @@ def write_report(
 ) -> Path:
     """Build the page (:func:`build_report`) and write it to ``path`` atomically."""
     page = build_report(run, plan, lang=lang, notes=notes, progress=progress)
-    progress(f"writing {path}")
+    progress(t(lang, "console.step.writing", path=path))
     return cio.write_text(Path(path), page)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from coverage import analysis, maps, vocab
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
+from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
@@ -227,7 +228,7 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
             cells.append(_td(maps.tier_label(str(r.tier), lang)))
         cells += [
             _td(getattr(r, "subdistrict", "")),
-            _td(getattr(r, "street", "")),
+            _td(cell_word("street", getattr(r, "street", ""), lang)),  # "(tertiary)": words
             *(_td(f"{c[k]:.6f}, {c[k + 1]:.6f}") for k in range(0, len(c), 2)),
             _td(_num(r.added), True),
             _td(_pct(r.cumulative_share), True),
@@ -247,7 +248,9 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
     kept = sum(p.action != "skipped" for p in probs)
     dirs = _local_dirs(run)
-    items = [_e(_without_dirs(n, dirs)) for n in (*run.layers.notes, *extra)]
+    # How each layer was read is the readers' English diagnostics: in Chinese, where it is.
+    notes = run.layers.notes if lang == "en" else [t(lang, "report.notes_in_run", path="run.json")]
+    items = [_e(_without_dirs(n, dirs)) for n in (*notes, *extra)]
     if probs:
         items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path="problems.csv")))
     else:
@@ -322,9 +325,9 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
                 t(
                     lang,
                     "report.method_plan",
-                    model=str(info.get("model", "")).upper(),
-                    method=info.get("method", ""),
-                    status=info.get("status", ""),
+                    model=cell_word("model", str(info.get("model", "")), lang),
+                    method=cell_word("method", str(info.get("method", "")), lang),
+                    status=cell_word("status", str(info.get("status", "")), lang),
                     gap=_pct(gap) if gap is not None else "–",
                     cands=_num(info.get("n_candidates", np.nan)),
                     n=len(p.proposed),

@@ -284,6 +284,9 @@ class Output(Section):
     paper: Literal["A4", "A3"] = "A4"
     # Which coordinate pair comes first in tables; both are always written.
     datum: Literal["gcj02", "wgs84"] = "gcj02"
+    # Data tables and GeoPackage layers: headers and codes in the scenario's language for
+    # people ("labels"), or the program's own names for scripts ("keys").
+    columns: Literal["labels", "keys"] = "labels"
 
     @field_validator("print_map")
     @classmethod

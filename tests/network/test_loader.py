@@ -130,7 +130,9 @@ def test_cli_network_with_corrupt_file_exits_1_in_one_line(tmp_path, name, kind)
     from coverage.cli import app
 
     (tmp_path / name).write_bytes(np.random.default_rng(3).bytes(2048))
-    res = CliRunner().invoke(app, ["network", str(_network_scenario(tmp_path, name))])
+    res = CliRunner().invoke(
+        app, ["network", str(_network_scenario(tmp_path, name)), "--lang", "en"]
+    )
     assert res.exit_code == 1
     errors = [line for line in res.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, res.output
@@ -146,7 +148,8 @@ def test_cli_network_reports_ways_left_out(tmp_path):
     from coverage.cli import app
 
     (tmp_path / "streets.osm").write_text(RAIL_DETOUR_OSM, encoding="utf-8")
-    res = CliRunner().invoke(app, ["network", str(_network_scenario(tmp_path, "streets.osm"))])
+    scenario = _network_scenario(tmp_path, "streets.osm")
+    res = CliRunner().invoke(app, ["network", str(scenario), "--lang", "en"])
     assert res.exit_code == 0, res.output
     for tag in ("building", "highway=motorway", "landuse=residential", "railway=rail"):
         assert re.search(rf"not walkable: {re.escape(tag)}\s*│\s*1 │", res.output), tag

@@ -311,6 +311,7 @@ path = "cand.csv"
 dir = "{(tmp_path / "out").as_posix()}"
 map = "{(tmp_path / "map.html").as_posix()}"
 excel = false
+columns = "keys"
 """,
         encoding="utf-8",
     )

@@ -21,6 +21,7 @@ from prcoords import Coords, gcj_wgs_bored
 from coverage import pipeline
 from coverage.audit import run_audit
 from coverage.audit.runner import AuditRun
+from coverage.excel import header, localize
 from coverage.scenario import load_scenario
 from tests.audit.conftest import CELLS, NASTY, SAMPLE, audit_text, scenario_text, write_districts
 
@@ -62,11 +63,20 @@ def test_figures_equal_a_scenario_run_for_the_district_alone(
     assert rec["status"] == "done", rec
     ref = _reference(root, code)
     # The district's folder is what `coverage run` writes, with the same summary.
-    mine = pd.read_csv(root / "results" / "districts" / code / "summary.csv")
-    theirs = ref.coverage.summary
-    assert list(mine["key"].astype(str)) == list(theirs["key"].astype(str))
-    for col in ("weight", "covered_weight", "share", "cross_share", "unreachable_weight"):
-        np.testing.assert_allclose(mine[col].to_numpy(float), theirs[col].to_numpy(float))
+    # People's CSV: headers and codes in the scenario's language, numbers rounded as shown.
+    mine = pd.read_csv(root / "results" / "districts" / code / "summary.csv", encoding="utf-8-sig")
+    lang = ref.scenario.lang
+    theirs = localize(ref.coverage.summary, lang)
+    assert list(mine[header("key", lang)].astype(str)) == list(theirs[header("key", lang)])
+    for col, atol in {
+        "weight": 0.5,
+        "covered_weight": 0.5,
+        "unreachable_weight": 0.5,
+        "share": 5e-5,
+        "cross_share": 5e-5,
+    }.items():
+        got, want = mine[header(col, lang)].to_numpy(float), theirs[header(col, lang)]
+        np.testing.assert_allclose(got, want.to_numpy(float), rtol=0, atol=atol)
     # The audit's figures, worked out again from the reference's demand points.
     d = ref.coverage.demand
     w = d["weight"].to_numpy(float)

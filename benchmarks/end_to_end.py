@@ -283,8 +283,14 @@ def main() -> None:
             med = statistics.median(runs)
             target = COMMANDS[c][1]
             rows.append(
-                [c, str(len(runs)), f"{med:.2f}", f"{min(runs):.2f}–{max(runs):.2f}",
-                 f"≤ {target:g}", "yes" if med <= target else "no"]  # fmt: skip
+                [
+                    c,
+                    str(len(runs)),
+                    f"{med:.2f}",
+                    f"{min(runs):.2f}–{max(runs):.2f}",
+                    f"≤ {target:g}",
+                    "yes" if med <= target else "no",
+                ]  # fmt: skip
             )
         print("\nCommands: wall time of `python -m coverage COMMAND` in a fresh process (s)\n")
         print(_table(rows, ["command", "runs", "median", "range", "target", "met"]))

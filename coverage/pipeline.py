@@ -208,11 +208,11 @@ def run(
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    area, _ = load_area(s)
-    net = load_network(s, area, progress)
+    area = load_area(s)
+    net = load_network(s, area[0], progress)
     timings["network"] = time.perf_counter() - t
     t = time.perf_counter()
-    layers = read_layers(s, net, progress)
+    layers = read_layers(s, net, progress, area=area)
     timings["layers"] = time.perf_counter() - t
     # Nothing to compute with: the problems still go to problems.csv, which the message names.
     check_usable(s, layers, s.output_dir / "problems.csv" if write else None)
@@ -270,8 +270,9 @@ def draw_catchments(
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
     path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
-    net = walk_network(s, progress=progress)
-    layers = read_layers(s, net, progress)
+    area = load_area(s)
+    net = load_network(s, area[0], progress)
+    layers = read_layers(s, net, progress, area=area)
     if len(layers.facilities) == 0:
         raise CoverageError("no usable facility rows")
     fac = layers.facilities

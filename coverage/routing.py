@@ -85,25 +85,49 @@ def snap(
     max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
     geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
     n = len(geoms)
-    edge = np.full(n, -1, dtype=np.int64)
-    frac = np.zeros(n)
-    dist = np.full(n, np.inf)
-    if n:
-        lines = net.edges.geometry.values
-        tree = _tree(net)
-        # Unbounded, then cut at max_dist_m: the same choices as GEOS's max_distance (which
-        # only adds a search of the whole radius first, 4x slower at 3 km), tested.
-        (pi, ei), d = tree.query_nearest(geoms, return_distance=True, all_matches=False)
-        near = d <= max_dist_m
-        pi, ei, d = pi[near], ei[near], d[near]
-        edge[pi] = ei
-        dist[pi] = d
-        frac[pi] = shapely.line_locate_point(lines[ei], geoms[pi], normalized=True)
-        frac = np.nan_to_num(frac)  # zero-length segments
+    edge, frac, dist = _nearest(net, geoms)
+    far = ~(dist <= max_dist_m)
+    edge[far], frac[far], dist[far] = -1, 0.0, np.inf
     access = (
         np.where(np.isfinite(dist), dist / net.speed_mps, 0.0) if include_access else np.zeros(n)
     )
     return Snapped(edge, frac, dist, access)
+
+
+def _nearest(net: WalkNetwork, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nearest segment, position along it and distance of each geometry, at any distance.
+
+    Each point position is located once per network (kept on it): the checks of the inputs
+    and the coverage step snap the same points with different limits, which cut the answer
+    (unbounded, then cut: the same choices as GEOS's ``max_distance``, which only adds a search
+    of the whole radius first, 4x slower at 3 km; tested).
+    """
+    n = len(geoms)
+    edge = np.full(n, -1, dtype=np.int64)
+    frac = np.zeros(n)
+    dist = np.full(n, np.inf)
+    if not n:
+        return edge, frac, dist
+    memo: dict[tuple[float, float], tuple[int, float, float]] = net.__dict__.setdefault(
+        "_snap_memo", {}
+    )
+    point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
+    keys = list(zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(), strict=True))
+    known = np.array([p and k in memo for p, k in zip(point.tolist(), keys, strict=True)], bool)
+    if known.any():
+        hit = np.flatnonzero(known)
+        found = np.array([memo[keys[i]] for i in hit.tolist()], dtype=float).reshape(-1, 3)
+        edge[hit], frac[hit], dist[hit] = found[:, 0].astype(np.int64), found[:, 1], found[:, 2]
+    todo = np.flatnonzero(~known)
+    (pi, ei), d = _tree(net).query_nearest(geoms[todo], return_distance=True, all_matches=False)
+    pi = todo[pi]
+    lines = net.edges.geometry.values
+    edge[pi], dist[pi] = ei, d
+    # nan_to_num: zero-length segments
+    frac[pi] = np.nan_to_num(shapely.line_locate_point(lines[ei], geoms[pi], normalized=True))
+    for i in pi[point[pi]].tolist():
+        memo[keys[i]] = (int(edge[i]), float(frac[i]), float(dist[i]))
+    return edge, frac, dist
 
 
 def _tree(net: WalkNetwork) -> shapely.STRtree:

@@ -131,7 +131,7 @@ def load_network(
     nw = s.network
     if nw.path is not None:
         progress(f"reading network {nw.path}")
-        net = network.load(s.input_path(nw.path), **opts)
+        net = network.load(s.input_path(nw.path), cache_dir=_network_cache(s), **opts)
     else:
         progress("downloading network (cached after the first run)")
         query: dict[str, Any]
@@ -149,6 +149,15 @@ def load_network(
         area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
         net = network.clip(net, area_m, margin)
     return net
+
+
+def _network_cache(s: Scenario) -> Path | None:
+    """Where the prepared network is kept between runs (None: the scenario refuses the folder)."""
+    try:
+        return s.cache_dir
+    except ScenarioError as exc:  # a file network needs no cache: run without one
+        log.info("no network cache: %s", exc)
+        return None
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:

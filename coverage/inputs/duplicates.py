@@ -173,7 +173,7 @@ def _warn_same_name(
     """
     name_col = source_column(gdf, "name")
     seen: dict[str, int] = {}
-    for k in sorted(live.tolist(), key=lambda k: (check.rows[k], k)):
+    for k in _in_row_order(check, live):
         if check.skip[k] or not names[k]:
             continue
         if names[k] in seen:
@@ -190,6 +190,14 @@ def _warn_same_name(
             seen[names[k]] = k
 
 
+def _in_row_order(check: Checker, idx: np.ndarray) -> list[int]:
+    """``idx`` by file row, then position: ``sorted(idx, key=lambda k: (rows[k], k))``."""
+    rows = check.rows[idx]
+    if rows.dtype.kind in "iu":  # whole row numbers: one sort in numpy
+        return [int(k) for k in idx[np.lexsort((idx, rows))]]
+    return sorted(idx.tolist(), key=lambda k: (check.rows[k], k))
+
+
 def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     """The same id on several rows: every later row is reported, naming the first one.
 
@@ -202,7 +210,7 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     col = source_column(gdf, "id")
     ids = gdf["id"].to_numpy(dtype=object)  # once: each gdf[...] copies the frame's attrs
     first: dict[str, int] = {}
-    for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
+    for k in _in_row_order(check, np.arange(len(gdf))):
         value = ids[k]
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue

@@ -185,11 +185,13 @@ def text_column(series: pd.Series) -> np.ndarray:
     """A column's cells as trimmed text (empty cells as ``""``)."""
 
     def one(v: Any) -> str:
+        if type(v) is str:  # most cells: cell_text of a str is the str itself
+            return v.strip()
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return ""
         return cell_text(v).strip()
 
-    return np.asarray(series.map(one).to_numpy(dtype=object))
+    return np.array([one(v) for v in series.to_numpy(dtype=object)], dtype=object)
 
 
 def split_services(value: object) -> list[str]:

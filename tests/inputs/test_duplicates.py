@@ -125,3 +125,20 @@ def test_lazy_keys_give_the_problems_of_the_original() -> None:
             _eager_check_duplicates(gdf, slow, role, 5.0)
             assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in slow.problems]
             assert fast.skip.tolist() == slow.skip.tolist()
+
+
+def test_row_order_equals_sorting_by_row_then_position() -> None:
+    import numpy as np
+
+    from coverage.inputs.duplicates import _in_row_order
+    from coverage.inputs.problems import Checker
+
+    rng = np.random.default_rng(6)
+    for rows in (rng.integers(2, 9, 30), rng.integers(2, 9, 30).astype(float), None):
+        gdf = point_layer([{"xy": (106.5, 29.5)}] * 30)
+        if rows is not None:
+            gdf["row"] = rows
+        check = Checker(gdf, "x.csv")
+        idx = rng.permutation(30)[:20]
+        expected = sorted(idx.tolist(), key=lambda k: (check.rows[k], k))
+        assert _in_row_order(check, idx) == expected

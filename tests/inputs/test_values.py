@@ -60,3 +60,18 @@ def test_fast_path_on_float_and_string_columns() -> None:
 @given(st.lists(st.text(alphabet="0123456789+-.eE, °度′\"'NSEW东北１．−", max_size=8), max_size=12))
 def test_fast_path_equals_cell_by_cell_on_any_text(cells: list[str]) -> None:
     _same(pd.Series(cells, dtype=object))
+
+
+def test_text_column_equals_cell_by_cell() -> None:
+    def slow(series: pd.Series) -> np.ndarray:  # the mapping the fast path replaces
+        def one(v):
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return ""
+            return values.cell_text(v).strip()
+
+        return np.asarray(series.map(one).to_numpy(dtype=object))
+
+    series = pd.Series(CELLS + [" 名称 ", np.str_(" x "), 12.0], dtype=object)
+    assert values.text_column(series).tolist() == slow(series).tolist()
+    assert values.text_column(pd.Series([1.5, np.nan])).tolist() == ["1.5", ""]
+    assert values.text_column(pd.Series([], dtype=object)).tolist() == []

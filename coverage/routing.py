@@ -108,16 +108,18 @@ def _nearest(net: WalkNetwork, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarra
     dist = np.full(n, np.inf)
     if not n:
         return edge, frac, dist
-    memo: dict[tuple[float, float], tuple[int, float, float]] = net.__dict__.setdefault(
-        "_snap_memo", {}
-    )
+    # Positions of the (non-empty) points as one complex number each: the memo's keys.
     point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
-    keys = list(zip(shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist(), strict=True))
-    known = np.array([p and k in memo for p, k in zip(point.tolist(), keys, strict=True)], bool)
-    if known.any():
-        hit = np.flatnonzero(known)
-        found = np.array([memo[keys[i]] for i in hit.tolist()], dtype=float).reshape(-1, 3)
-        edge[hit], frac[hit], dist[hit] = found[:, 0].astype(np.int64), found[:, 1], found[:, 2]
+    keys = np.full(n, np.nan, dtype=complex)
+    keys[point] = shapely.get_x(geoms[point]) + 1j * shapely.get_y(geoms[point])
+    point &= np.isfinite(keys)
+    memo: _SnapMemo | None = getattr(net, "_snap_memo", None)
+    known = np.zeros(n, dtype=bool)
+    if memo is not None:
+        pos = memo.keys.get_indexer(keys)
+        known = point & (pos >= 0)
+        hit = pos[known]
+        edge[known], frac[known], dist[known] = memo.edge[hit], memo.frac[hit], memo.dist[hit]
     todo = np.flatnonzero(~known)
     (pi, ei), d = _tree(net).query_nearest(geoms[todo], return_distance=True, all_matches=False)
     pi = todo[pi]
@@ -125,9 +127,30 @@ def _nearest(net: WalkNetwork, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarra
     edge[pi], dist[pi] = ei, d
     # nan_to_num: zero-length segments
     frac[pi] = np.nan_to_num(shapely.line_locate_point(lines[ei], geoms[pi], normalized=True))
-    for i in pi[point[pi]].tolist():
-        memo[keys[i]] = (int(edge[i]), float(frac[i]), float(dist[i]))
+    located = pi[point[pi]]
+    _, first = np.unique(keys[located], return_index=True)  # a position once
+    new = located[first]
+    if memo is None:
+        memo = _SnapMemo(pd.Index(keys[new]), edge[new], frac[new], dist[new])
+    else:
+        memo = _SnapMemo(
+            memo.keys.append(pd.Index(keys[new])),
+            np.concatenate([memo.edge, edge[new]]),
+            np.concatenate([memo.frac, frac[new]]),
+            np.concatenate([memo.dist, dist[new]]),
+        )
+    net._snap_memo = memo  # type: ignore[attr-defined]
     return edge, frac, dist
+
+
+@dataclass
+class _SnapMemo:
+    """Points located on a network: position (x + iy) → nearest segment, fraction, distance."""
+
+    keys: pd.Index
+    edge: np.ndarray
+    frac: np.ndarray
+    dist: np.ndarray
 
 
 def _tree(net: WalkNetwork) -> shapely.STRtree:

@@ -121,7 +121,8 @@ def test_snap_locates_each_point_once_per_network_with_the_same_answers(hand):
     rng = np.random.default_rng(4)
     xy = rng.uniform(-300, 500, (300, 2))
     pts = hand.pts(xy.tolist()).values
-    calls = [(pts[:200], 3000.0), (pts[100:], 300.0), (pts, 50.0), (pts[:0], 300.0)]
+    odd = np.array([shapely.Point(), None, pts[0], pts[0]], dtype=object)  # empty, none, twice
+    calls = [(pts[:200], 3000.0), (pts[100:], 300.0), (pts, 50.0), (pts[:0], 300.0), (odd, 9e9)]
     net = hand.net(hand.grid())  # snapped again and again (the memo fills)
     for geoms, limit in calls:
         fresh = hand.net(hand.grid())  # nothing located yet
@@ -129,7 +130,7 @@ def test_snap_locates_each_point_once_per_network_with_the_same_answers(hand):
         b = routing.snap(fresh, geoms, max_dist_m=limit)
         for field in ("edge", "frac", "dist_m", "access_s"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
-    assert len(net._snap_memo) == 300  # every point located once
+    assert len(net._snap_memo.keys) == 300  # every point located once
 
 
 def test_default_snap_distance_is_read_at_call_time(hand, grid_net, monkeypatch):

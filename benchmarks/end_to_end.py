@@ -6,8 +6,9 @@ into the repository):
 
 1. **Commands** — wall time of ``python -m coverage run``, ``plan --add 30``, ``report`` and
    ``map`` (median of ``--repeat`` runs, after one untimed warm-up run that also fills the
-   network cache), against the targets of issue #15 (run ≤ 5 s, the others ≤ 10 s). The first
-   ``run`` on the empty cache is reported too (``run, cold cache``).
+   network cache) and the CPU time they used, against the targets of issue #15 (run ≤ 5 s,
+   the others ≤ 10 s). The first ``run`` on the empty cache is reported too (``run, cold
+   cache``).
 2. **Stages** — the same commands with every stage timed inside the process: imports, scenario,
    area, network, layers (reading, datum checks), routing, coverage, catchments, planning and
    each writer (GeoPackage, CSV, JSON, Excel, map, report, PNG). Stage times are *exclusive*
@@ -17,11 +18,14 @@ into the repository):
 
 Stages are timed by wrapping the pipeline's own functions (found by name; a function missing
 from an older checkout is simply not timed) and by an import hook; the wrapping costs well
-under 1 %. Nothing asserts on timings.
+under 1 %. With ``--compare OTHER`` each command then runs alternately on this checkout and
+on ``OTHER`` (each on its own copy of the sample): medians and ratios of wall and CPU time, in
+one run, so that the load of a shared machine weighs on both alike. Nothing asserts on timings.
 
     python benchmarks/end_to_end.py                    # all four commands, 3 repeats
     python benchmarks/end_to_end.py --commands run --repeat 5
-    python benchmarks/end_to_end.py --root /tmp/old    # another checkout (before/after)
+    python benchmarks/end_to_end.py --root /tmp/old    # another checkout
+    python benchmarks/end_to_end.py --no-stages --compare /tmp/old   # before/after, alternating
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -190,20 +195,66 @@ def _env(root: Path) -> dict[str, str]:
     return env
 
 
-def wall(root: Path, command: str, scenario: Path, tmp: Path) -> float:
-    """Wall time of ``python -m coverage COMMAND`` in a fresh process (from the scenario's folder)."""
+def wall(root: Path, command: str, scenario: Path, tmp: Path) -> tuple[float, float]:
+    """Wall and CPU time (user + system) of ``python -m coverage COMMAND`` in a fresh process.
+
+    CPU time is what the process itself used: on a shared machine it moves far less than the
+    wall time, which includes waiting for a core.
+    """
     t = time.perf_counter()
-    done = subprocess.run(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "coverage", *_args(command, scenario, tmp)],
         cwd=scenario.parent,
         env=_env(root),
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
+    _, err = proc.communicate()
     elapsed = time.perf_counter() - t
-    if done.returncode != 0:
-        raise SystemExit(f"{command} failed:\n{done.stderr[-2000:]}")
-    return elapsed
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - _CPU_SO_FAR[0]
+    _CPU_SO_FAR[0] += cpu
+    if proc.returncode != 0:
+        raise SystemExit(f"{command} failed:\n{err[-2000:]}")
+    return elapsed, cpu
+
+
+#: CPU time of the children waited for so far (getrusage adds them all up).
+_CPU_SO_FAR = [0.0]
+
+
+def compare(other: Path, root: Path, commands: list[str], repeat: int) -> None:
+    """Each command alternately on ``root`` and on ``other``: medians and ratios, one run."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="e2e-cmp-") as name:
+        ours_tmp, theirs_tmp = Path(name) / "ours", Path(name) / "theirs"
+        ours_tmp.mkdir()
+        theirs_tmp.mkdir()
+        ours_s, theirs_s = sample_copy(root, ours_tmp), sample_copy(other, theirs_tmp)
+        wall(root, "run", ours_s, ours_tmp)  # warm-up: network cache, OS file cache
+        wall(other, "run", theirs_s, theirs_tmp)
+        for c in commands:
+            ours, theirs = [], []
+            for _ in range(max(1, repeat)):
+                ours.append(wall(root, c, ours_s, ours_tmp))
+                theirs.append(wall(other, c, theirs_s, theirs_tmp))
+            ow, oc = (statistics.median(x[i] for x in ours) for i in (0, 1))
+            tw, tc = (statistics.median(x[i] for x in theirs) for i in (0, 1))
+            rows.append(
+                [
+                    c,
+                    f"{ow:.2f}",
+                    f"{tw:.2f}",
+                    f"{tw / ow:.2f}",
+                    f"{oc:.2f}",
+                    f"{tc:.2f}",
+                    f"{tc / oc:.2f}",
+                ]  # fmt: skip
+            )
+    print(f"\nThis checkout against {other}: medians of {repeat} alternating runs (s)\n")
+    head = ["command", "wall", "wall other", "× faster", "CPU", "CPU other", "× less CPU"]
+    print(_table(rows, head))
 
 
 def stages(root: Path, command: str, scenario: Path, tmp: Path) -> dict[str, Any]:
@@ -264,7 +315,8 @@ def main() -> None:
     ap.add_argument("--root", type=Path, default=ROOT, help="checkout to measure")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--commands", default="run,plan,report,map")
-    ap.add_argument("--no-stages", action="store_true", help="only the commands' wall times")
+    ap.add_argument("--no-stages", action="store_true", help="no stage tables")
+    ap.add_argument("--compare", type=Path, help="also: alternate runs against this checkout")
     a = ap.parse_args()
     root = a.root.resolve()
     commands = [c for c in a.commands.split(",") if c]
@@ -276,28 +328,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="e2e-") as name:
         tmp = Path(name)
         scenario = sample_copy(root, tmp)
-        cold = wall(root, "run", scenario, tmp)  # empty network cache; warms the OS caches too
-        rows = [["run, cold cache", "1", f"{cold:.2f}", "", "", ""]]
+        cold, cold_cpu = wall(root, "run", scenario, tmp)  # empty network cache; warms OS caches
+        rows = [["run, cold cache", "1", f"{cold:.2f}", "", f"{cold_cpu:.2f}", "", ""]]
         for c in commands:
             runs = [wall(root, c, scenario, tmp) for _ in range(max(1, a.repeat))]
-            med = statistics.median(runs)
+            med = statistics.median(w for w, _ in runs)
+            cpu = statistics.median(u for _, u in runs)
             target = COMMANDS[c][1]
+            lo, hi = min(w for w, _ in runs), max(w for w, _ in runs)
             rows.append(
                 [
                     c,
                     str(len(runs)),
                     f"{med:.2f}",
-                    f"{min(runs):.2f}–{max(runs):.2f}",
+                    f"{lo:.2f}–{hi:.2f}",
+                    f"{cpu:.2f}",
                     f"≤ {target:g}",
                     "yes" if med <= target else "no",
                 ]  # fmt: skip
             )
-        print("\nCommands: wall time of `python -m coverage COMMAND` in a fresh process (s)\n")
-        print(_table(rows, ["command", "runs", "median", "range", "target", "met"]))
+        print("\nCommands: `python -m coverage COMMAND` in a fresh process, wall and CPU (s)\n")
+        print(_table(rows, ["command", "runs", "median", "range", "CPU", "target", "met"]))
         print(f"load average after: {_load()}")
-        if a.no_stages:
-            return
-        for c in commands:
+        for c in [] if a.no_stages else commands:
             results = [stages(root, c, scenario, tmp) for _ in range(max(1, a.repeat))]
             names = sorted({k for r in results for k in r["stages"]})
             med = {k: statistics.median(r["stages"].get(k, 0.0) for r in results) for k in names}
@@ -310,6 +363,9 @@ def main() -> None:
             print(f"\nStages of `{c}` (exclusive seconds, median of {len(results)})\n")
             print(_table(srows, ["stage", "median s", "share"]))
         print(f"\nload average at end: {_load()}")
+    if a.compare is not None:
+        compare(a.compare.resolve(), root, commands, a.repeat)
+        print(f"load average at end: {_load()}")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,15 @@ from scipy import sparse
 from coverage import routing, settings, vocab
 from coverage.network import WalkNetwork
 
-__all__ = ["Coverage", "evaluate", "circle_counts", "node_times", "summarize", "tier_order"]
+__all__ = [
+    "Coverage",
+    "evaluate",
+    "circle_counts",
+    "circle_pairs",
+    "node_times",
+    "summarize",
+    "tier_order",
+]
 
 
 @dataclass
@@ -131,11 +139,19 @@ def _within(times: sparse.csr_matrix, limit_per_row: np.ndarray) -> sparse.csr_m
 
 def circle_counts(facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float) -> np.ndarray:
     """Number of facilities within a straight-line radius of each demand point (metric CRS)."""
-    if len(facilities) == 0 or len(demand) == 0:
-        return np.zeros(len(demand), dtype=np.int64)
+    return np.asarray(circle_pairs(facilities, demand, radius_m).sum(axis=0), np.int64).ravel()
+
+
+def circle_pairs(
+    facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float
+) -> sparse.csr_matrix:
+    """Facility × demand boolean CSR: pairs within a straight-line radius (metric CRS)."""
+    shape = (len(facilities), len(demand))
+    if 0 in shape:
+        return sparse.csr_matrix(shape, dtype=bool)
     tree = shapely.STRtree(facilities.values)
-    d_idx, _ = tree.query(demand.values, predicate="dwithin", distance=radius_m)
-    return np.bincount(d_idx, minlength=len(demand))
+    d_idx, f_idx = tree.query(demand.values, predicate="dwithin", distance=radius_m)
+    return sparse.csr_matrix((np.ones(len(d_idx), dtype=bool), (f_idx, d_idx)), shape=shape)
 
 
 def evaluate(
@@ -216,7 +232,8 @@ def evaluate(
     _nearest_by_tier(net, fac, dem, fs, ds, covers, tiers)
 
     # The straight-line circle that many plans quote, beside the walking coverage.
-    n_circle = circle_counts(_projected(fac, net), _projected(dem, net), circle_radius_m)
+    circles = circle_pairs(_projected(fac, net), _projected(dem, net), circle_radius_m)
+    n_circle = np.asarray(circles.sum(axis=0), np.int64).ravel()
     dem["n_circle"] = n_circle
     dem["covered_circle"] = n_circle > 0
 
@@ -227,7 +244,13 @@ def evaluate(
         fac_zone = _label(fac, subdistricts, name_field)
 
     summary = summarize(
-        fac, dem, covers, thresholds, services=services, facility_subdistricts=fac_zone
+        fac,
+        dem,
+        covers,
+        thresholds,
+        services=services,
+        facility_subdistricts=fac_zone,
+        circles=circles,
     )
     return Coverage(
         facilities=fac,
@@ -395,6 +418,7 @@ def summarize(
     *,
     services: Sequence[str] | None = None,
     facility_subdistricts: Sequence[str] | npt.NDArray[np.object_] | None = None,
+    circles: sparse.csr_matrix | None = None,
 ) -> pd.DataFrame:
     """Weighted coverage table.
 
@@ -408,7 +432,9 @@ def summarize(
     ``snapped``): counted in ``weight``, never covered.
     ``facilities`` counts the facilities of the group; for a sub-district, those located in it,
     by ``facility_subdistricts`` (the sub-district containing each facility, '' outside all,
-    as :func:`evaluate` finds them; without it the count is unknown: NaN).
+    as :func:`evaluate` finds them; without it the count is unknown: NaN). ``circles``: the
+    facility × demand pairs within the circle (:func:`circle_pairs`, in
+    ``demand.attrs["metric_crs"]``), when the caller has them.
     """
     w = demand["weight"].to_numpy(dtype=float)
     far = ~demand["snapped"].to_numpy(dtype=bool) if "snapped" in demand else np.zeros(len(w), bool)
@@ -416,13 +442,18 @@ def summarize(
         demand["n_circle"].to_numpy() > 0 if "n_circle" in demand else np.zeros(len(w), bool)
     )
     rows: list[dict[str, Any]] = []
+    if circles is None:
+        circles = _circle_pairs_of(facilities, demand)
 
     def group(scope: str, key: str, members: np.ndarray) -> None:
         counts = (
             np.asarray(covers[members].sum(axis=0)).ravel() if len(members) else np.zeros(len(w))
         )
+        # A group's circle: any of its facilities' (the pairs found once for all of them).
         circle = (
-            _circle_for(facilities, demand, members) if len(members) else np.zeros(len(w), bool)
+            np.asarray(circles[members].sum(axis=0)).ravel() > 0
+            if len(members) and circles is not None
+            else np.zeros(len(w), bool)
         )
         rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members)), far))
 
@@ -476,16 +507,15 @@ def summarize(
     return pd.DataFrame(rows)
 
 
-def _circle_for(
-    facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame, members: np.ndarray
-) -> npt.NDArray[np.bool_]:
-    """Circle coverage by a subset of facilities (recomputed: the subset changes the answer)."""
+def _circle_pairs_of(
+    facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
+) -> sparse.csr_matrix | None:
+    """:func:`circle_pairs` in the demand's metric CRS (None when it has no usable CRS)."""
     radius = demand.attrs.get("circle_radius_m", settings.circle_radius_m)
     crs = demand.attrs.get("metric_crs")
-    f = facilities.geometry.iloc[members]
     d = demand.geometry
     if crs is None:
         crs = d.estimate_utm_crs() if len(d) else None
     if crs is None:
-        return np.zeros(len(demand), dtype=bool)
-    return circle_counts(f.to_crs(crs), d.to_crs(crs), radius) > 0
+        return None
+    return circle_pairs(facilities.geometry.to_crs(crs), d.to_crs(crs), radius)

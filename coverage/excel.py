@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "number_format",
     "sheet_name",
     "header",
+    "column_width",
     "display_width",
     "write_workbook",
 ]
@@ -230,7 +231,15 @@ def header(column: Any, lang: str = "zh") -> str:
 
 def display_width(text: str) -> int:
     """Width of text in Excel's character units: CJK and full-width characters count two."""
+    if text.isascii():  # no ASCII character is wide: most cells are numbers and codes
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def column_width(head: str, values: Iterable[Any]) -> int:
+    """Widest of a column's header and cells (first lines), each distinct text measured once."""
+    texts = {f"{v:.4g}" if isinstance(v, float) else str(v) for v in values if v is not None}
+    return max([display_width(head), *(display_width(t.split("\n")[0]) for t in texts)])
 
 
 def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame:
@@ -354,15 +363,9 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
         ws = wb.create_sheet(title)
         data = _plain(frame, lang, datum)
         heads = unique_headers([header(c, lang) for c in data.columns])
-        widths = [display_width(h) for h in heads]
-        rows = []
-        for rec in data.itertuples(index=False, name=None):
-            vals = [_value(v) for v in rec]
-            for j, v in enumerate(vals):
-                if v is not None:
-                    text = f"{v:.4g}" if isinstance(v, float) else str(v)
-                    widths[j] = max(widths[j], display_width(text.split("\n")[0]))
-            rows.append(vals)
+        rows = [[_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(heads)
+        widths = [column_width(h, col) for h, col in zip(heads, columns, strict=True)]
         for j, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = min(
                 max(w + 2, _MIN_WIDTH), _MAX_WIDTH

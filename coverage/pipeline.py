@@ -140,7 +140,7 @@ def load_network(
         net = loaded
     elif nw.path is not None:
         progress(t(s.lang, "console.step.network", path=nw.path))
-        net = network.load(s.input_path(nw.path), **opts)
+        net = network.load(s.input_path(nw.path), cache_dir=_network_cache(s), **opts)
     else:
         progress(t(s.lang, "console.step.download"))
         query: dict[str, Any]
@@ -158,6 +158,15 @@ def load_network(
         area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
         net = network.clip(net, area_m, margin)
     return net
+
+
+def _network_cache(s: Scenario) -> Path | None:
+    """Where the prepared network is kept between runs (None: the scenario refuses the folder)."""
+    try:
+        return s.cache_dir
+    except ScenarioError as exc:  # a file network needs no cache: run without one
+        log.info("no network cache: %s", exc)
+        return None
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
@@ -221,11 +230,11 @@ def run(
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    area, _ = load_area(s)
-    net = load_network(s, area, progress, loaded)
+    area = load_area(s)
+    net = load_network(s, area[0], progress, loaded)
     timings["network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    layers = read_layers(s, net, progress)
+    layers = read_layers(s, net, progress, area=area)
     timings["layers"] = time.perf_counter() - t0
     # Nothing to compute with: the problems still go to problems.csv, which the message names.
     check_usable(s, layers, s.output_dir / "problems.csv" if write else None)
@@ -283,8 +292,9 @@ def draw_catchments(
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
     path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
-    net = walk_network(s, progress=progress)
-    layers = read_layers(s, net, progress)
+    area = load_area(s)
+    net = load_network(s, area[0], progress)
+    layers = read_layers(s, net, progress, area=area)
     if len(layers.facilities) == 0:
         raise CoverageError("no usable facility rows")
     fac = layers.facilities

@@ -168,6 +168,45 @@ def test_circle_counts_straight_line():
     assert analysis.circle_counts(f, d, 1000).tolist() == [1, 2, 0]
 
 
+def test_group_circles_from_pairs_found_once_equal_each_groups_own(hand):
+    # The slow path replaced: each group's facilities projected and queried on their own.
+    rng = np.random.default_rng(8)
+    net = hand.net(hand.grid(n=4, block=400.0))
+    fac = gpd.GeoDataFrame(
+        {
+            "tier": rng.choice(["point", "subcentre", "centre"], 25),
+            "type": rng.choice(["a", "b", ""], 25),
+            "services": [list(rng.choice(["rest", "law", "books"], 2)) for _ in range(25)],
+        },
+        geometry=list(hand.pts(rng.uniform(-200, 1400, (25, 2)).tolist())),
+        crs=hand.crs,
+    ).to_crs(4326)
+    dem = gpd.GeoDataFrame(
+        {"weight": rng.uniform(1, 50, 300)},
+        geometry=list(hand.pts(rng.uniform(-200, 1400, (300, 2)).tolist())),
+        crs=hand.crs,
+    ).to_crs(4326)
+    cov = analysis.evaluate(net, fac, dem, threshold_min=10.0, circle_radius_m=300.0)
+    f, d = cov.facilities, cov.demand
+    w = d["weight"].to_numpy()
+    members = (
+        {("tier", t): f["tier"] == t for t in cov.thresholds}
+        | {("type", t): f["type"] == t for t in ("a", "b")}
+        | {
+            ("service", v): f["services"].map(lambda x, v=v: v in x)
+            for v in ("rest", "law", "books")
+        }
+    )
+    table = cov.summary.set_index(["scope", "key"])
+    bare = analysis.summarize(f, d, cov.covers, cov.thresholds).set_index(["scope", "key"])
+    for key, m in members.items():
+        sub = f.geometry[m.to_numpy()].to_crs(net.crs)
+        own = analysis.circle_counts(sub, d.geometry.to_crs(net.crs), 300.0) > 0
+        assert table.loc[key, "circle_share"] == float(w[own].sum()) / float(w.sum())
+        assert bare.loc[key, "circle_share"] == table.loc[key, "circle_share"]
+    assert 0 < table["circle_share"].min() < table["circle_share"].max() < 1
+
+
 def test_tier_order_known_first():
     assert analysis.tier_order(["point", "zeta", "centre", "alpha"]) == [
         "centre", "point", "alpha", "zeta",

@@ -119,6 +119,59 @@ def test_vectorised_equals_prcoords_point_by_point() -> None:
         np.testing.assert_array_equal(np.c_[y, x], ref)
 
 
+_ALL_PRCOORDS = (
+    prcoords.wgs_gcj,
+    prcoords.wgs_bd,
+    prcoords.gcj_wgs,
+    prcoords.bd_wgs,
+    prcoords.gcj_wgs_bored,
+    prcoords.bd_wgs_bored,
+)
+
+
+def test_every_conversion_runs_on_arrays() -> None:
+    # Otherwise the equality tests here would compare the slow path with itself.
+    assert set(datum._vector_table()) == set(_ALL_PRCOORDS)
+
+
+def test_array_path_equals_point_by_point_across_the_box_and_at_its_edges() -> None:
+    rng = np.random.default_rng(11)
+    lon = np.r_[rng.uniform(72.004, 137.8347, 400), 72.005, 72.01, 137.83, 100.0, 100.0, 73.0]
+    lat = np.r_[rng.uniform(0.8293, 55.8271, 400), 30.0, 0.83, 55.826, 0.8294, 55.8270, 55.82]
+    pairs = np.column_stack([lat, lon])
+    for func in _ALL_PRCOORDS:
+        ref = datum._point_by_point(func, pairs)
+        out = datum._apply(func, lon, lat)
+        np.testing.assert_array_equal(np.column_stack([out[1], out[0]]), ref)
+
+
+def test_a_prcoords_that_fails_on_arrays_is_used_point_by_point(monkeypatch) -> None:
+    class Scalar:  # math that refuses arrays, like a prcoords rewritten with scalar-only calls
+        pi = np.pi
+
+        def __getattr__(self, name):
+            def call(*args):
+                return getattr(__import__("math"), name)(*(float(a) for a in args))
+
+            return call
+
+    def scalar_namespace():
+        ns = dict(vars(prcoords))
+        ns["math"] = Scalar()
+        return ns
+
+    datum._vector_table.cache_clear()
+    monkeypatch.setattr(datum, "_array_prcoords", scalar_namespace)
+    try:
+        assert datum._vector_table() == {}
+        lon, lat = np.array([114.3, 106.5]), np.array([30.6, 29.5])
+        x, y = datum.to_wgs84(lon, lat, "gcj02")
+        ref = [prcoords.gcj_wgs_bored((b, a)) for a, b in zip(lon, lat, strict=True)]
+        np.testing.assert_array_equal(np.c_[y, x], ref)
+    finally:
+        datum._vector_table.cache_clear()
+
+
 def test_shapes_nan_scalars_and_repeats() -> None:
     lon = np.array([[106.53, np.nan], [106.53, 114.3]])
     lat = np.array([[29.57, 29.57], [29.57, 30.6]])

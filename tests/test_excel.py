@@ -167,6 +167,43 @@ def test_column_widths_follow_content(tmp_path: Path) -> None:
     assert excel.display_width("职工a") == 5
 
 
+def _cell_by_cell_width(head: str, values: list) -> int:
+    """The measure the column widths replaced: every cell, character by character."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+    best = width(head)
+    for v in values:
+        if v is not None:
+            text = f"{v:.4g}" if isinstance(v, float) else str(v)
+            best = max(best, width(text.split("\n")[0]))
+    return best
+
+
+def test_column_width_equals_cell_by_cell_measure() -> None:
+    rng = np.random.default_rng(1)
+    words = [
+        "职工之家",
+        "ab",
+        "Ｗｉｄｅ",
+        "x\n很长很长很长很长",
+        "",
+        "é",
+        "1,234",
+        "ＡＢ c",
+        "a\tb",
+    ]
+    for _ in range(50):
+        values = list(rng.choice(words, 8)) + [None, 3, 1234567.891, 0.5, True, float("nan")]
+        values = [v for v in values if rng.random() < 0.8]
+        head = str(rng.choice(["名称", "name", "服务项目 services"]))
+        assert excel.column_width(head, values) == _cell_by_cell_width(head, values)
+    for text in ["", "abc", "职工a", "全角ＡＢ", "\x00\x7f", "€uro"]:
+        assert excel.display_width(text) == _cell_by_cell_width(text, [])
+
+
 def test_sheet_titles_are_made_valid_and_unique(tmp_path: Path) -> None:
     frame = pd.DataFrame({"a": [1]})
     sheets = {"a/b:c?": frame, "x" * 40: frame, "x" * 31: frame, "by_subdistrict": frame,

@@ -33,3 +33,54 @@ def test_probe_folder_fails_in_a_read_only_folder(tmp_path):
             probe_folder(folder)
     finally:
         folder.chmod(0o700)
+
+
+def _layers():
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(0)
+    pts = gpd.GeoDataFrame(
+        {
+            "fid": np.arange(50),
+            "name": [f"站点{i}" for i in range(50)],
+            "services": [["饮水", "充电"] if i % 2 else "休息" for i in range(50)],
+            "share": rng.uniform(0, 1, 50),
+            "covered": rng.uniform(0, 1, 50) > 0.5,
+        },
+        geometry=shapely.points(rng.uniform(114, 115, (50, 2))),
+        crs=4326,
+    )
+    polys = gpd.GeoDataFrame(
+        {"tier": ["point", "centre"], "band_min": [15.0, 10.0]},
+        geometry=[shapely.box(114, 30, 114.1, 30.1), shapely.box(114.2, 30, 114.3, 30.2)],
+        crs=4326,
+    )
+    return {"facilities": pts, "catchments": polys}
+
+
+def test_write_gpkg_equals_plain_writes_and_restores_sqlite_settings(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    from geopandas.testing import assert_geodataframe_equal
+
+    from coverage.io import write_gpkg
+
+    layers = _layers()
+    fast = write_gpkg(tmp_path / "fast.gpkg", layers)
+    slow = tmp_path / "slow.gpkg"  # the plain writes the fast path replaces
+    for name, gdf in layers.items():
+        gdf = gdf.rename(columns={"fid": "facility_id"})
+        if "services" in gdf:
+            gdf["services"] = gdf["services"].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
+            )
+        gdf.to_file(slow, layer=name, driver="GPKG")
+    for name in layers:
+        assert_geodataframe_equal(gpd.read_file(fast, layer=name), gpd.read_file(slow, layer=name))
+    assert gpd.read_file(fast, layer="facilities")["services"].iloc[1] == "饮水;充电"
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
+    with pytest.raises(AttributeError):  # a failed write restores the setting too
+        write_gpkg(tmp_path / "bad.gpkg", {"x": "not a layer"})  # type: ignore[dict-item]
+    assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None

@@ -190,3 +190,29 @@ def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
     toml = copy_small_scenario(tmp_path, wuhan_edges_path)
     with pytest.raises(ScenarioError, match="candidate sites"):
         pipeline.report(toml, add=3)
+
+
+@pytest.mark.realdata
+def test_run_reads_the_area_once_and_the_same_layers(small, monkeypatch):
+    from coverage.inputs import layers as layers_mod
+
+    s = pipeline.load_scenario(small / "scenario.toml")
+    area = pipeline.load_area(s)
+    net = pipeline.load_network(s, area[0])
+    given = pipeline.read_layers(s, net, area=area)
+    read_again = pipeline.read_layers(s, net)  # reads the area files itself
+    for a, b in ((given.facilities, read_again.facilities), (given.demand, read_again.demand)):
+        pd.testing.assert_frame_equal(pd.DataFrame(a), pd.DataFrame(b))
+    assert [p.as_dict() for p in given.problems] == [p.as_dict() for p in read_again.problems]
+
+    calls: list[Path] = []
+    real = layers_mod.read_polygons
+
+    def counted(path, *args, **kwargs):
+        calls.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(layers_mod, "read_polygons", counted)
+    pipeline.run(s, write=False)
+    expected = [p for p in (s.area.path, s.area.subdistricts) if p is not None]
+    assert len(calls) == len(expected) >= 1

@@ -87,6 +87,52 @@ def test_snap_accepts_arrays_and_empty(hand, grid_net):
     assert routing.reach(grid_net, empty, 100).times.shape == (0, 9)
 
 
+def _snap_bounded(net, geoms, max_dist_m):
+    """The query snap replaced: GEOS's own max_distance (first nearest; ties as GEOS orders)."""
+    tree = shapely.STRtree(net.edges.geometry.values)
+    (pi, ei), d = tree.query_nearest(
+        geoms, max_distance=max_dist_m, return_distance=True, all_matches=False
+    )
+    edge = np.full(len(geoms), -1)
+    dist = np.full(len(geoms), np.inf)
+    edge[pi], dist[pi] = ei, d
+    return edge, dist
+
+
+@pytest.mark.parametrize("max_dist_m", [3.0, 50.0, 120.0, 3000.0])
+def test_snap_equals_geos_bounded_query_with_ties(hand, grid_net, max_dist_m):
+    rng = np.random.default_rng(2)
+    # On nodes and half-way between parallel streets (ties between segments), and anywhere.
+    xy = np.r_[
+        rng.integers(0, 3, (60, 2)) * 100.0,
+        rng.integers(0, 2, (60, 2)) * 100.0 + 50,
+        np.c_[rng.integers(0, 3, 60) * 100.0, rng.integers(0, 2, 60) * 100.0 + 50],
+        rng.uniform(-300, 500, (200, 2)),
+    ]
+    pts = hand.pts(xy.tolist()).values
+    s = routing.snap(grid_net, pts, max_dist_m=max_dist_m)
+    edge, dist = _snap_bounded(grid_net, pts, max_dist_m)
+    np.testing.assert_array_equal(s.edge, edge)
+    np.testing.assert_array_equal(s.dist_m, dist)
+    assert (edge >= 0).any() and (max_dist_m > 500 or (edge < 0).any())
+
+
+def test_snap_locates_each_point_once_per_network_with_the_same_answers(hand):
+    rng = np.random.default_rng(4)
+    xy = rng.uniform(-300, 500, (300, 2))
+    pts = hand.pts(xy.tolist()).values
+    odd = np.array([shapely.Point(), None, pts[0], pts[0]], dtype=object)  # empty, none, twice
+    calls = [(pts[:200], 3000.0), (pts[100:], 300.0), (pts, 50.0), (pts[:0], 300.0), (odd, 9e9)]
+    net = hand.net(hand.grid())  # snapped again and again (the memo fills)
+    for geoms, limit in calls:
+        fresh = hand.net(hand.grid())  # nothing located yet
+        a = routing.snap(net, geoms, max_dist_m=limit)
+        b = routing.snap(fresh, geoms, max_dist_m=limit)
+        for field in ("edge", "frac", "dist_m", "access_s"):
+            np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert len(net._snap_memo.keys) == 300  # every point located once
+
+
 def test_default_snap_distance_is_read_at_call_time(hand, grid_net, monkeypatch):
     from coverage import settings as defaults
 

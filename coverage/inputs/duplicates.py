@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -50,14 +51,12 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
     xy = _metric_xy(gdf)[live]
     ok = np.isfinite(xy).all(axis=1)
     live, xy = live[ok], xy[ok]
-    names = np.array([key_text(v) for v in gdf["name"]]) if "name" in gdf.columns else None
-    # Attributes that make two nameless rows the same entry (all standard columns but row).
-    attr_cols = [c for c in gdf.columns if c not in ("row", gdf.geometry.name)]
-    sig = [
-        tuple(key_text(v) if not isinstance(v, list) else tuple(v) for v in r)
-        for r in gdf[attr_cols].itertuples(index=False, name=None)
-    ]
     pairs = cKDTree(xy).query_pairs(tol, output_type="ndarray") if len(live) else np.empty((0, 2))
+    # Comparable names and attributes only of the rows that need them (key_text is per cell):
+    # rows of a close pair, and every row where names are compared at any distance.
+    in_pairs = live[np.unique(pairs)] if len(pairs) else np.empty(0, dtype=int)
+    names = _names(gdf, live if role != "demand" else in_pairs)
+    sig = _signatures(gdf, in_pairs if names is None else in_pairs[names[in_pairs] == ""])
     pos = {int(k): p for p, k in enumerate(live)}
 
     def dist(i: int, j: int) -> float:
@@ -76,6 +75,29 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
         _warn_same_place(gdf, check, near, names, dist)
     if names is not None and role != "demand":
         _warn_same_name(gdf, check, live, names, dist)
+
+
+def _names(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
+    """Comparable names (:func:`key_text`) at ``rows``, ``""`` elsewhere; None without names."""
+    if "name" not in gdf.columns:
+        return None
+    raw = gdf["name"].to_numpy(dtype=object)
+    names = np.full(len(gdf), "", dtype=object)
+    names[rows] = [key_text(v) for v in raw[rows]]
+    return names
+
+
+def _signatures(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> dict[int, tuple[Any, ...]]:
+    """What makes two nameless rows the same entry: all standard columns but row, per row."""
+    cols = [
+        gdf[c].to_numpy(dtype=object) for c in gdf.columns if c not in ("row", gdf.geometry.name)
+    ]
+    return {
+        int(k): tuple(
+            key_text(v) if not isinstance(v, list) else tuple(v) for v in (c[k] for c in cols)
+        )
+        for k in rows
+    }
 
 
 def _skip_duplicates(
@@ -151,7 +173,7 @@ def _warn_same_name(
     """
     name_col = source_column(gdf, "name")
     seen: dict[str, int] = {}
-    for k in sorted(live.tolist(), key=lambda k: (check.rows[k], k)):
+    for k in _in_row_order(check, live):
         if check.skip[k] or not names[k]:
             continue
         if names[k] in seen:
@@ -168,6 +190,14 @@ def _warn_same_name(
             seen[names[k]] = k
 
 
+def _in_row_order(check: Checker, idx: np.ndarray) -> list[int]:
+    """``idx`` by file row, then position: ``sorted(idx, key=lambda k: (rows[k], k))``."""
+    rows = check.rows[idx]
+    if rows.dtype.kind in "iu":  # whole row numbers: one sort in numpy
+        return [int(k) for k in idx[np.lexsort((idx, rows))]]
+    return sorted(idx.tolist(), key=lambda k: (check.rows[k], k))
+
+
 def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     """The same id on several rows: every later row is reported, naming the first one.
 
@@ -180,7 +210,7 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     col = source_column(gdf, "id")
     ids = gdf["id"].to_numpy(dtype=object)  # once: each gdf[...] copies the frame's attrs
     first: dict[str, int] = {}
-    for k in sorted(range(len(gdf)), key=lambda k: (check.rows[k], k)):
+    for k in _in_row_order(check, np.arange(len(gdf))):
         value = ids[k]
         if value is None or (isinstance(value, float) and np.isnan(value)):
             continue

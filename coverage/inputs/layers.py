@@ -266,9 +266,18 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
 
 
-def read_layers(s: Scenario, net: network.WalkNetwork, progress: Progress = _noop) -> Layers:
-    """Read, validate and datum-check every facility, demand and candidate layer."""
-    area, subs = load_area(s)
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Progress = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Read, validate and datum-check every facility, demand and candidate layer.
+
+    ``area`` is what :func:`load_area` returned, when the caller has read it already.
+    """
+    area, subs = load_area(s) if area is None else area
     activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
     # Unusual scenario values go to the problems report too (row: the scenario file's line).
     problems: list[Problem] = [

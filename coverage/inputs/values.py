@@ -19,6 +19,7 @@ import pandas as pd
 __all__ = [
     "cell_text",
     "number_text",
+    "number_texts",
     "not_a_number",
     "shown",
     "one_line",
@@ -142,27 +143,55 @@ def shown(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: A cell that is a plain ASCII decimal number already: :func:`number_text` returns it as it is
+#: (nothing to normalise, no comma, no degree sign), so most cells skip it.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _plain(value: Any) -> bool:
+    return type(value) is str and _PLAIN_NUMBER.fullmatch(value) is not None
+
+
+def number_texts(series: pd.Series, coordinate: bool = False) -> pd.Series:
+    """:func:`number_text` of every cell (plain numbers are taken as they are)."""
+    match = _PLAIN_NUMBER.fullmatch
+    return pd.Series(
+        [
+            v if type(v) is str and match(v) is not None else number_text(v, coordinate)
+            for v in series.to_numpy(dtype=object)
+        ],
+        index=series.index,
+        dtype=object,
+    )
+
+
 def numeric(series: pd.Series, coordinate: bool = False) -> pd.Series:
     """Numbers of a column; NaN where the cell is empty, not a number or not finite."""
-    text = series.map(lambda v: number_text(v, coordinate))
+    text = number_texts(series, coordinate)
     num = pd.to_numeric(text.replace("", np.nan), errors="coerce").astype(float)
     return num.where(np.isfinite(num))
 
 
 def is_empty(series: pd.Series) -> np.ndarray:
     """Whether each cell is empty (blank text, None or NaN)."""
-    return np.asarray(series.map(lambda v: number_text(v) == "").to_numpy(dtype=bool))
+    return np.fromiter(
+        (not _plain(v) and number_text(v) == "" for v in series.to_numpy(dtype=object)),
+        dtype=bool,
+        count=len(series),
+    )
 
 
 def text_column(series: pd.Series) -> np.ndarray:
     """A column's cells as trimmed text (empty cells as ``""``)."""
 
     def one(v: Any) -> str:
+        if type(v) is str:  # most cells: cell_text of a str is the str itself
+            return v.strip()
         if v is None or (isinstance(v, float) and np.isnan(v)):
             return ""
         return cell_text(v).strip()
 
-    return np.asarray(series.map(one).to_numpy(dtype=object))
+    return np.array([one(v) for v in series.to_numpy(dtype=object)], dtype=object)
 
 
 def split_services(value: object) -> list[str]:

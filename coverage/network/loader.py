@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from coverage.errors import NetworkError
+from coverage.network.cache import cached
 from coverage.network.edges import from_edges, read_edge_table
 from coverage.network.formats import EDGE_TABLE_SUFFIXES, GRAPHML_SUFFIXES, OSM_SUFFIXES, _parse
 from coverage.network.graph import WalkNetwork
@@ -15,17 +16,24 @@ from coverage.network.osm import read_osm
 __all__ = ["load"]
 
 
-def load(path: str | Path, **kwargs: Any) -> WalkNetwork:
+def load(path: str | Path, *, cache_dir: str | Path | None = None, **kwargs: Any) -> WalkNetwork:
     """Load a walking network from a file, choosing the reader by its suffix.
 
     ``kwargs`` go to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
-    ``component``, ``source``).
+    ``component``, ``source``). With ``cache_dir`` the prepared network is kept there
+    (:mod:`coverage.network.cache`) and read back while the file and the settings are the same.
     """
     path = Path(path)
     if not path.exists():
         raise NetworkError(f"network file not found: {path}")
-    name = path.name.lower()
     kwargs.setdefault("source", str(path))
+    if cache_dir is not None and path.is_file():
+        return cached(path, cache_dir, lambda: _load(path, **kwargs), kwargs)
+    return _load(path, **kwargs)
+
+
+def _load(path: Path, **kwargs: Any) -> WalkNetwork:
+    name = path.name.lower()
     if name.endswith(GRAPHML_SUFFIXES):
         return _read_graphml(path, **kwargs)
     if name.endswith(OSM_SUFFIXES):

@@ -55,3 +55,90 @@ def test_tolerance_is_configurable() -> None:
     assert len(kept) == 2 and "same name as row 2 ('A') but 8 m away" in problems[0].message
     kept, problems = validate_layer(gdf, "f.csv", role="facility", dup_tolerance_m=10)
     assert kept["row"].tolist() == [2] and problems[0].action == "skipped"
+
+
+# --- names and attributes only where needed, against the row-by-row original -----------------
+
+
+def _eager_check_duplicates(gdf, check, role, tol) -> None:
+    """The original: every row's comparable name and attributes computed up front."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from coverage.inputs import duplicates as dup
+    from coverage.inputs.values import key_text
+
+    live = np.flatnonzero(~check.skip)
+    if len(live) < 2:
+        return
+    xy = dup._metric_xy(gdf)[live]
+    ok = np.isfinite(xy).all(axis=1)
+    live, xy = live[ok], xy[ok]
+    names = np.array([key_text(v) for v in gdf["name"]]) if "name" in gdf.columns else None
+    attr_cols = [c for c in gdf.columns if c not in ("row", gdf.geometry.name)]
+    sig = [
+        tuple(key_text(v) if not isinstance(v, list) else tuple(v) for v in r)
+        for r in gdf[attr_cols].itertuples(index=False, name=None)
+    ]
+    pairs = cKDTree(xy).query_pairs(tol, output_type="ndarray")
+    pos = {int(k): p for p, k in enumerate(live)}
+
+    def dist(i: int, j: int) -> float:
+        return float(np.hypot(*(xy[pos[i]] - xy[pos[j]])))
+
+    dups, near = [], []
+    for a, b in pairs:
+        i, j = sorted((int(live[a]), int(live[b])), key=lambda k: (check.rows[k], k))
+        same_name = names is not None and names[i] != "" and names[i] == names[j]
+        nameless_twin = (names is None or names[i] == names[j] == "") and sig[i] == sig[j]
+        (dups if same_name or nameless_twin else near).append((i, j))
+    if dups:
+        dup._skip_duplicates(gdf, check, dups, names, dist)
+    if role != "demand":
+        dup._warn_same_place(gdf, check, near, names, dist)
+    if names is not None and role != "demand":
+        dup._warn_same_name(gdf, check, live, names, dist)
+
+
+def test_lazy_keys_give_the_problems_of_the_original() -> None:
+    import numpy as np
+
+    from coverage.inputs.duplicates import check_duplicates
+    from coverage.inputs.problems import Checker
+
+    rng = np.random.default_rng(3)
+    d = 1 / 111_320  # a metre of latitude
+    for trial in range(40):
+        n = int(rng.integers(2, 40))
+        rows = []
+        for k in range(n):
+            row = {"row": k + 2, "xy": (106.53, 29.575 + d * float(rng.integers(0, 30)))}
+            if trial % 3:
+                row["name"] = rng.choice(["", "驿站", " 驿站", "Ａ", "a", "b", None])
+            row["weight"] = float(rng.choice([1.0, 2.0, np.nan]))
+            row["services"] = list(rng.choice(["饮水", "充电"], size=int(rng.integers(0, 2))))
+            rows.append(row)
+        gdf = point_layer(rows)
+        for role in ("facility", "demand"):
+            fast, slow = Checker(gdf, "x.csv"), Checker(gdf, "x.csv")
+            check_duplicates(gdf, fast, role, 5.0)
+            _eager_check_duplicates(gdf, slow, role, 5.0)
+            assert [p.as_dict() for p in fast.problems] == [p.as_dict() for p in slow.problems]
+            assert fast.skip.tolist() == slow.skip.tolist()
+
+
+def test_row_order_equals_sorting_by_row_then_position() -> None:
+    import numpy as np
+
+    from coverage.inputs.duplicates import _in_row_order
+    from coverage.inputs.problems import Checker
+
+    rng = np.random.default_rng(6)
+    for rows in (rng.integers(2, 9, 30), rng.integers(2, 9, 30).astype(float), None):
+        gdf = point_layer([{"xy": (106.5, 29.5)}] * 30)
+        if rows is not None:
+            gdf["row"] = rows
+        check = Checker(gdf, "x.csv")
+        idx = rng.permutation(30)[:20]
+        expected = sorted(idx.tolist(), key=lambda k: (check.rows[k], k))
+        assert _in_row_order(check, idx) == expected

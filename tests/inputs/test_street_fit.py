@@ -77,3 +77,42 @@ def test_row_check_tolerance_from_the_layer() -> None:
             "bd09": np.array([300] * 9, float)}  # fmt: skip
     f = street_fit._row_check(dist, np.ones(9, dtype=bool), np.arange(2, 11), "wgs84", 2000.0)
     assert f.details["tolerance_m"] == 40.0 and [r["row"] for r in f.details["rows"]] == [10]
+
+
+# --- the binomial tail without scipy.stats ------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 37, 500, 2000, 9969])
+@pytest.mark.parametrize("p", [0.0, 1e-6, 0.01, 0.25, 0.5, 0.6, 0.999, 1.0])
+def test_binom_tail_equals_scipy(n: int, p: float) -> None:
+    from scipy import stats  # the slow path it replaces (a second of imports)
+
+    for k in sorted({0, 1, 2, n // 4, n // 2, int(n * p), int(n * p) + 1, n - 1, n, n + 1}):
+        expected = float(stats.binom.sf(k - 1, n, p))
+        assert street_fit.binom_tail(k, n, p) == pytest.approx(expected, rel=1e-9, abs=1e-300)
+
+
+def test_binom_tail_by_hand() -> None:
+    # P(X >= 2) for X ~ B(3, 1/2): (3 + 1) / 8; P(X >= 1) for B(2, 0.1): 1 - 0.81.
+    assert street_fit.binom_tail(2, 3, 0.5) == pytest.approx(0.5, rel=1e-12)
+    assert street_fit.binom_tail(1, 2, 0.1) == pytest.approx(0.19, rel=1e-12)
+
+
+def test_nearest_m_equals_geos_bounded_query() -> None:
+    import shapely
+
+    rng = np.random.default_rng(5)
+    ends = rng.uniform(0, 1000, (300, 2, 2))
+    tree = shapely.STRtree(shapely.linestrings(ends))
+    xy = np.r_[rng.uniform(-3000, 4000, (500, 2)), [[500.0, 1500.0]]]
+    pts = shapely.points(xy)
+    for search_m in (50.0, 300.0, 2000.0):
+        slow = np.full(len(pts), np.inf)  # the query it replaces: bounded by GEOS itself
+        idx, d = tree.query_nearest(pts, max_distance=search_m, return_distance=True)
+        np.minimum.at(slow, idx[0], d)
+        fast = street_fit._nearest_m(tree, pts, search_m)
+        np.testing.assert_array_equal(fast, slow)
+        assert np.isinf(fast).any() and np.isfinite(fast).any()
+    # A point exactly at the limit counts as found, as with GEOS.
+    line = shapely.STRtree([shapely.LineString([(0, 0), (10, 0)])])
+    assert street_fit._nearest_m(line, shapely.points([[5.0, 5.0]]), 5.0).tolist() == [5.0]

@@ -22,6 +22,7 @@ Notation as in `coverage.siting.covering`.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _pass_model
 from coverage.siting.problem import _keep_sites, _merge_rows
 
 __all__: list[str] = []
+
+log = logging.getLogger(__name__)
 
 #: Sites added to R per pricing round (the most attractive first).
 _BATCH = 50
@@ -147,8 +150,8 @@ def _restrict(rows: _Rows, sites: Ints, integer: bool) -> _Restricted:
     return _Restricted(model, n, r[0], r[1], g[0], g[1], m1, shares[0], shares[1])
 
 
-def _restricted_lp(rows: _Rows, sites: Ints) -> tuple[Floats, Floats, float]:
-    """Duals (μ1, μ2, λ) of the covering LP restricted to ``sites``.
+def _restricted_lp(rows: _Rows, sites: Ints) -> tuple[Floats, Floats, float, Ints]:
+    """Duals (μ1, μ2, λ) of the covering LP restricted to ``sites``, and its support.
 
     A merged row's dual is shared among its rows by weight; rows R does not reach get the
     duals that make their terms of L vanish.
@@ -163,16 +166,18 @@ def _restricted_lp(rows: _Rows, sites: Ints) -> tuple[Floats, Floats, float]:
     dual = np.abs(np.asarray(h.getSolution().row_dual, dtype=np.float64))
     mu1, mu2 = rows.c1.copy(), rows.c2 / 2
     if len(dual) != len(res.model.row_lower):  # no solution: the weakest valid duals
-        return mu1, mu2, 0.0
+        return mu1, mu2, 0.0, sites
     mu1[res.r1] = dual[1 + res.g1] * res.share1
     mu2[res.r2] = dual[1 + res.m1 + res.g2] * res.share2
-    return mu1, mu2, float(dual[0])
+    support = sites[np.asarray(h.getSolution().col_value)[: len(sites)] > 1e-6]
+    return mu1, mu2, float(dual[0]), support
 
 
 def _lp_bound(
     rows: _Rows, start: Ints, incumbent: float, rel_gap: float, deadline: float
 ) -> tuple[float, Floats, Ints]:
-    """Best L(μ) over the rounds of site generation, the site prices g there, and R.
+    """Best L(μ) over the rounds of site generation, the site prices g there, and the support
+    of the last restricted LP (the sites it opens in part).
 
     Stops when no site prices out (L is then the LP bound), when the bound proves the incumbent
     within ``rel_gap``, or at ``deadline``.
@@ -183,7 +188,7 @@ def _lp_bound(
     best, best_g = np.inf, g0
     scale = max(float(rows.c1.sum() + rows.c2.sum()), 1.0)
     while True:
-        mu1, mu2, lam = _restricted_lp(rows, sites)
+        mu1, mu2, lam, support = _restricted_lp(rows, sites)
         value, g = rows.bound(mu1, mu2)
         if value < best:
             best, best_g = value, g
@@ -195,7 +200,8 @@ def _lp_bound(
         if time.perf_counter() > deadline:
             break
         sites = np.union1d(sites, new[np.argsort(-price[new])][:_BATCH])
-    return best, best_g, sites
+    log.debug("site generation: %d sites, bound %.6g", len(sites), best)
+    return best, best_g, support
 
 
 def _colgen_milp(
@@ -263,11 +269,16 @@ def _solve_rows(
     x = np.zeros(rows.n)
     x[start] = 1.0
     incumbent = rows.value(x)
-    bound, g, gen = _lp_bound(rows, start, incumbent, opts.mip_rel_gap, t0 + 0.5 * (deadline - t0))
+    bound, g, support = _lp_bound(
+        rows, start, incumbent, opts.mip_rel_gap, t0 + 0.5 * (deadline - t0)
+    )
+    log.debug(
+        "LP phase %.2f s: incumbent %.6g bound %.6g", time.perf_counter() - t0, incumbent, bound
+    )
     if _gap(incumbent, bound, True) > opts.mip_rel_gap:
-        # A good incumbent first (the MILP on the generated sites), then the fixing it allows.
+        # A good incumbent first (the MILP on the sites the LP opens), then the fixing it allows.
         left = None if limit is None else max(0.25 * (deadline - time.perf_counter()), 1.0)
-        out = _colgen_milp(rows, gen, opts, x, left)
+        out = _colgen_milp(rows, np.union1d(support, start), opts, x, left)
         if out.values is not None and out.objective > incumbent:
             x = (out.values > 0.5).astype(float)
             incumbent = rows.value(x)
@@ -278,6 +289,12 @@ def _solve_rows(
     forced_in = bound - gk + np.maximum(g, 0.0)
     tol = 1e-9 * max(abs(incumbent), 1.0)
     keep = np.flatnonzero((forced_in >= incumbent - tol) | (x > 0.5))
+    log.debug(
+        "heuristic %.2f s: incumbent %.6g, %d sites left",
+        time.perf_counter() - t0,
+        incumbent,
+        len(keep),
+    )
     left = None if limit is None else max(deadline - time.perf_counter(), 1.0)
     out = _colgen_milp(rows, keep, opts, x, left)
     if out.values is not None and out.objective > incumbent:

@@ -176,8 +176,9 @@ def _restricted_lp(rows: _Rows, sites: Ints) -> tuple[Floats, Floats, float, Int
 def _lp_bound(
     rows: _Rows, start: Ints, incumbent: float, rel_gap: float, deadline: float
 ) -> tuple[float, Floats, Ints]:
-    """Best L(μ) over the rounds of site generation, the site prices g there, and the support
-    of the last restricted LP (the sites it opens in part).
+    """Best L(μ) over the rounds of site generation, the site prices g there, and a support.
+
+    The support is the sites the last restricted LP opens (in part).
 
     Stops when no site prices out (L is then the LP bound), when the bound proves the incumbent
     within ``rel_gap``, or at ``deadline``.

@@ -440,7 +440,8 @@ def _solve_uncapacitated(
             prob.free[order], value, bound, label, t0, t1, cov.n_model, n_agg, status=status
         )
     if cov.pattern.nnz >= _COLGEN_MIN_NNZ:
-        out = _cover_colgen(cov.pattern, cov.w, cov.e, cov.const, a, b, model.k, opts, order)
+        e = cov.e.astype(np.float64)
+        out = _cover_colgen(cov.pattern, cov.w, e, cov.const, a, b, model.k, opts, order)
     else:
         out = _cover_milp(cov, a, b, model.k, opts, order if warm else None)
     build = time.perf_counter() - t0 - out.solve_time

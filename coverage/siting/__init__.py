@@ -32,8 +32,7 @@ Modules: `base` (the shared model class and its solution), `covering` (MCLP, bac
 `set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
 sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation) and
-`_sparse`. Each model's class
-docstring states its formulation.
+`_sparse`. Each model's class docstring states its formulation.
 """
 
 from coverage.siting.base import SitingModel, Solution

@@ -18,7 +18,8 @@ highspy API; ``HiGHS_CMD`` is not installed), the solver the issue quotes. The o
 covered weight, recomputed here from each model's chosen sites.
 
 Run: ``python benchmarks/siting.py`` (``--quick``: a small reduced instance, no full size;
-``--spopt-full``: only ours vs spopt on the whole instance, which takes spopt many minutes).
+``--spopt-full``: only ours vs spopt on the whole instance, which takes spopt many minutes;
+``--targets``: only issue #15's target 5, every model at full size with its gap and time target).
 """
 
 from __future__ import annotations

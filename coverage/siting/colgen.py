@@ -305,9 +305,3 @@ def _solve_rows(
         bound = min(bound, max(out.bound, incumbent))
     text = f"{out.solver_status} (MILP on {len(keep)} of {rows.n} sites after fixing)"
     return incumbent, bound, x, text, out.status
-
-
-def _outcome(status: str, text: str, value: float, bound: float, x: Floats, t0: float) -> Outcome:
-    return Outcome(
-        status, text, value, bound, _gap(value, bound, True), x, time.perf_counter() - t0
-    )

@@ -23,11 +23,16 @@ p-median, the same times) are merged with summed weight. Street networks have ma
 (a block of buildings reached by the same sites), so merging shrinks models a lot without changing
 the optimum. Results are always reported on the original demand points.
 
+Large covering models (a million demand-site pairs on a district's street network) are solved by
+site generation (`colgen`): the LP bound over a few hundred generated sites, priced by the duals
+of the demand rows, proves the gap; the sites no better plan can use are dropped, and HiGHS
+solves the MILP on the rest.
+
 Modules: `base` (the shared model class and its solution), `covering` (MCLP, backup coverage),
 `set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
-sites), `greedy` (lazy greedy), `highs` (the HiGHS runner) and `_sparse`. Each model's class
-docstring states its formulation.
+sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation) and
+`_sparse`. Each model's class docstring states its formulation.
 """
 
 from coverage.siting.base import SitingModel, Solution

@@ -28,6 +28,7 @@ from coverage.siting.capacity import (
     _residual_greedy,
     _ResidualOracle,
 )
+from coverage.siting.colgen import _cover_colgen
 from coverage.siting.greedy import _lazy_greedy, _top_sum
 from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs
 from coverage.siting.problem import (
@@ -40,6 +41,10 @@ from coverage.siting.problem import (
 )
 
 __all__ = ["MCLP", "BackupCoverage"]
+
+#: Covering models with at least this many demand-site pairs are solved by site generation
+#: (`coverage.siting.colgen`); smaller ones go to HiGHS whole.
+_COLGEN_MIN_NNZ = 200_000
 
 
 # --- covering data -----------------------------------------------------------------------------
@@ -434,7 +439,11 @@ def _solve_uncapacitated(
         return model._greedy_result(
             prob.free[order], value, bound, label, t0, t1, cov.n_model, n_agg, status=status
         )
-    out = _cover_milp(cov, a, b, model.k, opts, order if warm else None)
+    if cov.pattern.nnz >= _COLGEN_MIN_NNZ:
+        e = cov.e.astype(np.float64)
+        out = _cover_colgen(cov.pattern, cov.w, e, cov.const, a, b, model.k, opts, order)
+    else:
+        out = _cover_milp(cov, a, b, model.k, opts, order if warm else None)
     build = time.perf_counter() - t0 - out.solve_time
     return model._highs_result(out, build, cov.n_model, n_agg, bound)
 

@@ -1,0 +1,125 @@
+"""Site generation for large covering models (coverage.siting.colgen).
+
+Optima come from brute force (cases.py) or from HiGHS on the whole model (the path colgen
+replaces); the LP bound from scipy's linprog on the whole LP relaxation written out here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import sparse
+from scipy.optimize import linprog
+
+from coverage import siting
+from coverage.siting import covering
+from coverage.siting.colgen import _lp_bound, _rows
+from tests.siting.cases import T, brute_cover, close, random_instance
+
+
+def spatial_instance(seed: int, n_c: int, n_d: int, radius: float = 0.3):
+    """Sites and demand at random points of the unit square; time = distance × 50 within reach."""
+    rng = np.random.default_rng(seed)
+    cs, ds = rng.random((n_c, 2)), rng.random((n_d, 2))
+    d = np.sqrt(((cs[:, None] - ds[None]) ** 2).sum(-1))
+    r, c = np.nonzero(d <= radius)
+    cost = sparse.csr_matrix((d[r, c] * T / radius, (r, c)), shape=d.shape)
+    return cost, rng.integers(1, 40, n_d).astype(float)
+
+
+@pytest.fixture
+def colgen_always(monkeypatch):
+    monkeypatch.setattr(covering, "_COLGEN_MIN_NNZ", 0)
+
+
+def test_lagrangian_bound_by_hand():
+    # 3 sites, 4 demand points (weights 1, 2, 3, 4); site 0 covers {0, 1}, site 1 {1, 2},
+    # site 2 {3}; k = 1, no existing sites.
+    pattern = sparse.csr_matrix(np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 1]], float))
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    rows = _rows(pattern, w, np.zeros(4), 1.0, 0.0, 1, 0.0)
+    # μ = w: every site earns its own weight (3, 5, 4); the best one bounds: 5.
+    assert rows.bound(w, np.zeros(0))[0] == pytest.approx(5.0)
+    # μ = 0: nothing is priced, every weight counts: 10.
+    assert rows.bound(np.zeros(4), np.zeros(0))[0] == pytest.approx(10.0)
+    # μ = (1, 1, 3, 4): 2 - 1 left on point 1, sites earn (2, 4, 4): 1 + 4 = 5.
+    assert rows.bound(np.array([1.0, 1.0, 3.0, 4.0]), np.zeros(0))[0] == pytest.approx(5.0)
+    # Values outside the box are clipped, so any input is a valid bound: 5 again.
+    assert rows.bound(np.full(4, 9.0), np.zeros(0))[0] == pytest.approx(5.0)
+
+
+def lp_relaxation(pattern, w, e, a, b, k):
+    """max a·w·y1 + b·w·y2, y1 <= Σx (e = 0), 2·y2 <= e + Σx (e <= 1), Σx <= k, all in [0, 1]."""
+    p = pattern.toarray()
+    m, n = p.shape
+    d1 = np.flatnonzero(e == 0)
+    d2 = np.flatnonzero(e <= 1)
+    n1, n2 = len(d1), len(d2)
+    cost = -np.concatenate([np.zeros(n), a * w[d1], b * w[d2]])
+    rows = [np.concatenate([np.ones(n), np.zeros(n1 + n2)])]
+    ub = [k]
+    for r, i in enumerate(d1):
+        rows.append(np.concatenate([-p[i], np.eye(n1)[r], np.zeros(n2)]))
+        ub.append(0.0)
+    for r, i in enumerate(d2):
+        rows.append(np.concatenate([-p[i], np.zeros(n1), 2 * np.eye(n2)[r]]))
+        ub.append(e[i])
+    res = linprog(cost, A_ub=np.array(rows), b_ub=ub, bounds=(0, 1), method="highs")
+    fixed = a * w[e >= 1].sum() + b * w[e >= 2].sum()
+    return -res.fun + fixed
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("b", [0.0, 0.5])
+def test_site_generation_reaches_the_lp_bound(seed, b):
+    cost, w = spatial_instance(seed, 30, 60)
+    pattern = sparse.csr_matrix(cost.T.toarray() > 0, dtype=float)
+    rng = np.random.default_rng(seed)
+    e = (rng.random(60) < 0.2).astype(float) if b > 0 else np.zeros(60)
+    k = 3
+    rows = _rows(pattern, w, e, 1.0, b, k, 0.0)
+    bound, _, _ = _lp_bound(rows, np.arange(2), -np.inf, -1.0, np.inf)
+    assert bound == pytest.approx(lp_relaxation(pattern, w, e, 1.0, b, k), rel=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_colgen_matches_brute_force(colgen_always, seed, k):
+    cost, w, dense = random_instance(seed, n_c=9, n_d=30)
+    ex = [seed % 9]
+    m = siting.MCLP.from_cost_matrix(cost, w, k, threshold=T, existing=ex).solve(mip_rel_gap=0)
+    assert close(m.objective, brute_cover(dense, w, k, existing=ex))
+    assert m.status == "optimal" and m.bound >= m.objective - 1e-9
+    b = siting.BackupCoverage.from_cost_matrix(
+        cost, w, k, threshold=T, existing=ex, primary_weight=0.5
+    ).solve(mip_rel_gap=0)
+    assert close(b.objective, brute_cover(dense, w, k, a=0.5, b=1.0, existing=ex))
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("model", ["mclp", "backup"])
+def test_colgen_matches_the_whole_milp(monkeypatch, seed, model):
+    """Mid-size spatial instances, where dominance, fixing and the MILP on the rest all act."""
+    cost, w = spatial_instance(seed, 50, 250, radius=0.3)
+    ex = np.arange(3) if seed == 2 else None
+    results = []
+    for limit in (10**12, 0):  # whole MILP first, then site generation
+        monkeypatch.setattr(covering, "_COLGEN_MIN_NNZ", limit)
+        if model == "mclp":
+            m = siting.MCLP.from_cost_matrix(cost, w, 4, threshold=T, existing=ex)
+        else:
+            m = siting.BackupCoverage.from_cost_matrix(
+                cost, w, 3, threshold=T, existing=ex, primary_weight=1.0
+            )
+        results.append(m.solve(mip_rel_gap=1e-9))
+    whole, gen = results
+    assert whole.status == gen.status == "optimal"
+    assert gen.objective == pytest.approx(whole.objective, rel=1e-9)
+    # The objective is that of the plan returned, recomputed from the matrix.
+    open_ = np.union1d(gen.selected, [] if ex is None else ex).astype(int)
+    count = np.zeros(cost.shape[1])
+    for j in open_:
+        count[cost[j].indices] += 1
+    truth = w[count >= 1].sum() + (w[count >= 2].sum() if model == "backup" else 0.0)
+    assert gen.objective == pytest.approx(truth, rel=1e-9)
+    assert gen.bound >= gen.objective - 1e-6

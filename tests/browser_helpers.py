@@ -134,9 +134,21 @@ def click_marker(driver: Any, css: str, *, timeout: float = 15.0) -> Any:
         "var c = document.querySelector('.leaflet-container');"
         "return !!c && !c.classList.contains('leaflet-zoom-anim');"
     )
+    # A pan (e.g. the opening fit) moves the marker without that class: wait until the element
+    # stands still between two looks, so the click lands on it and not on the background.
+    where = (
+        "var e = document.querySelector(arguments[0]); if (!e) return null;"
+        "var r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];"
+    )
     deadline = time.monotonic() + timeout
     while True:
         wait_for(lambda: driver.execute_script(idle), timeout=timeout, what="the map at rest")
+        before = driver.execute_script(where, css)
+        time.sleep(0.25)
+        if before is None or driver.execute_script(where, css) != before:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{css} never stood still")
+            continue
         element = driver.find_element(By.CSS_SELECTOR, css)
         try:
             element.click()

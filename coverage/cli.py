@@ -6,31 +6,21 @@ problem on stderr, naming the file/row/field, and exit with status 1.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import sys
-import tomllib
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, TextIO, cast
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from coverage import __version__, console
-from coverage.errors import CoverageError, ScenarioError
-from coverage.i18n import LANGS, t
+from coverage.errors import ScenarioError
+from coverage.i18n import t
+from coverage.progress import Step, err, log_handler
+from coverage.progress import step as _step
 
 if TYPE_CHECKING:
     from coverage.planning import PlanRun
@@ -48,9 +38,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Progress lines say when (log_time) but not where in the code (log_path): they are for users.
-err = Console(stderr=True, log_path=False)
-_COUNT = re.compile(r"(\d+)/(\d+)$")
 out = Console()
 
 ScenarioArg = Annotated[
@@ -83,85 +70,12 @@ _OUTPUT_OPTIONS = {
 }
 
 
-class _Step:
-    """What a command's spinner says: the progress callback, and the language it speaks.
-
-    ``lang`` is ``--lang``, else the scenario file's ``lang`` once it is read (before that, a
-    quick look at the file), else Chinese like a scenario without ``lang``.
-    """
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self._last = ""
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-
-    def __call__(self, msg: str) -> None:
-        """Show a pipeline message: a new step is logged once, ``d/n`` at its end moves the bar."""
-        count = _COUNT.search(msg)
-        text = msg[: count.start()].strip() if count else msg
-        text = text or self._last  # a bare count belongs to the step before it
-        if self._bar is None or self._task is None:
-            return
-        if text != self._last:  # a new step: log it once; the clock shows this step's time
-            # Messages name files and layers: rich markup in them is shown, not applied.
-            err.log(escape(text))
-            self._bar.reset(self._task, description=escape(text), total=None)
-        if count:  # "120/570": move the bar
-            self._bar.update(self._task, completed=int(count.group(1)), total=int(count.group(2)))
-        self._last = text
-
-
-def _peek_lang(path: Path | None, lang: str | None) -> str:
-    """The console's language before the scenario is loaded: ``--lang``, the file's, or zh."""
-    if lang is not None and lang in LANGS:
-        return lang
-    try:
-        found = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("lang") if path else None
-    except (OSError, UnicodeError, tomllib.TOMLDecodeError):
-        found = None
-    return found if found in LANGS else "zh"
-
-
-@contextlib.contextmanager
-def _step(title: str, scenario: Path | None = None, lang: str | None = None) -> Iterator[_Step]:
-    """A spinner with the elapsed time whose text follows the pipeline's progress messages.
-
-    Errors become one line each and exit 1, in the console's language (:class:`_Step`).
-    """
-    columns = (
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    step = _Step(_peek_lang(scenario, lang))
-    try:
-        with Progress(*columns, console=err, transient=True) as bar:
-            step._bar, step._task = bar, bar.add_task(title, total=None)
-            yield step
-    except CoverageError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
-            # escape: messages quote user text and keys such as "[output] dir", not markup
-            err.print(
-                f"[bold red]{t(step.lang, 'console.error')}[/] {escape(line)}",
-                highlight=False,
-                soft_wrap=True,
-            )
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        note = t(step.lang, "console.interrupted_note")
-        err.print(f"[bold red]{t(step.lang, 'console.interrupted')}[/]: {note}")
-        raise typer.Exit(130) from None
-
-
 def _bad(option: str, value: object, msg: str) -> ScenarioError:
     """One-line error for a command-line option (exit 1, like a bad scenario setting)."""
     return ScenarioError(f"{option} {value}: {msg}")
 
 
-def _scenario(path: Path, step: _Step, lang: str | None = None, **output: object) -> Scenario:
+def _scenario(path: Path, step: Step, lang: str | None = None, **output: object) -> Scenario:
     """Load and validate the scenario, then apply the command line's ``[output]`` settings.
 
     From then on the console speaks the scenario's language (or ``--lang``).
@@ -544,20 +458,6 @@ def audit_cmd(
         out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
     if result.failed:
         raise typer.Exit(1)
-
-
-class _LogFormat(logging.Formatter):
-    """``warning: message``, like the CLI's own warnings: no logger name, file or line."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
-
-
-def log_handler(stream: TextIO | None = None) -> logging.Handler:
-    """The handler `main` logs through: one plain line per record on stderr."""
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(_LogFormat())
-    return handler
 
 
 def main() -> None:  # pragma: no cover - entry point

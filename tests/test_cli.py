@@ -533,11 +533,13 @@ def test_log_lines_name_no_source_file():
 
 
 def _step_output(monkeypatch, terminal: bool) -> str:
-    """What `_step` writes during two steps of 1.2 s and 1.3 s, on a terminal or not."""
+    """What `progress.step` writes during two steps of 1.2 s and 1.3 s, on a terminal or not."""
+    from coverage import progress as shown
+
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=terminal, width=100, log_path=False)
-    monkeypatch.setattr(cli, "err", console)
-    with cli._step("coverage plan") as progress:
+    monkeypatch.setattr(shown, "err", console)
+    with shown.step("coverage plan") as progress:
         progress("routing 2/4")
         time.sleep(1.2)
         progress("solving mclp for point (milp)")

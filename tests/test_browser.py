@@ -642,7 +642,7 @@ def test_chinese_and_english_maps(browser, maps):
     # The scenario's own (Chinese) title; in English its title_en, here unset: its name.
     assert zh["title"] == "测试场景" and en["title"] == "small"
     assert zh["legend"].startswith("图例") and "服务中心" in zh["legend"]
-    assert "步行范围" in zh["legend"] and "未覆盖劳动者点" in zh["legend"]
+    assert "步行范围" in zh["legend"] and "未覆盖需求点" in zh["legend"]
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
     assert "服务中心 步行范围" in zh["layers"]

@@ -21,7 +21,7 @@ from coverage import maps
                 "facilities_outdoor_station": "户外劳动者驿站（1处）",
                 "catchment_centre": "服务中心 步行范围",
                 "catchment_point": "服务站点 步行范围",
-                "demand_uncovered": "未覆盖劳动者点",
+                "demand_uncovered": "未覆盖需求点",
                 "demand_cross": "交叉覆盖",
                 "proposed": "建议新增站点（2）",
                 "subdistricts": "街道/乡镇边界",

@@ -41,7 +41,7 @@ def test_worker_counts_are_whole_and_labelled_apart_from_points():
     assert points["demand_uncovered"]["w"] == [10, 6] and points["demand_covered"]["w"] == [20]
     zh = render_page(maps.coverage_map(fac, demand, lang="zh", basemap="none"))
     names = meta_field(zh, "names")
-    assert names["demand_uncovered"] == "未覆盖劳动者点：2个点，共16人"
+    assert names["demand_uncovered"] == "未覆盖需求点：2个点，共16人"
     assert names["demand_cross"] == "交叉覆盖·≥2个设施：1个点，共3人"
     # Without weights there are only points to count, and the labels say so.
     bare = demand.drop(columns="weight")
@@ -53,7 +53,7 @@ def test_worker_counts_are_whole_and_labelled_apart_from_points():
     names = meta_field(
         render_page(maps.coverage_map(fac, bare, lang="zh", basemap="none")), "names"
     )
-    assert names["demand_uncovered"] == "未覆盖劳动者点（2个点）"
+    assert names["demand_uncovered"] == "未覆盖需求点（2个点）"
 
 
 def test_covered_points_thinned_but_never_uncovered(monkeypatch):

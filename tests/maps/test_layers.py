@@ -21,7 +21,7 @@ def test_popups_show_name_and_translated_tier(data):
     assert popup_rows(markers["5"]["popup"])["级别"] == "户外劳动者驿站"
     assert popup_rows(centre)["服务内容"] == "法律援助、心理咨询"
     assert popup_rows(markers["2"]["popup"])["服务内容"] == "就业、培训"
-    assert popup_rows(centre)["步行可达劳动者"] == "12,346"  # 12345.6 workers reached, whole
+    assert popup_rows(centre)["步行可达职工"] == "12,346"  # 12345.6 workers reached, whole
     assert centre["hint"] == "点击设施显示其步行范围"
     # Names are data, shown as text by the page: never markup, and escaped inside the script.
     assert markers["3"]["popup"]["title"] == "<b>站点</b>A"
@@ -30,10 +30,10 @@ def test_popups_show_name_and_translated_tier(data):
     # Proposed site popup: rank and gain.
     proposed = [p for p in popups if p["title"] == "建议新增站点：建议点1"]
     assert len(proposed) == 1
-    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖劳动者": "523", "建议级别": "服务站点"}
+    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖职工": "523", "建议级别": "服务站点"}
     # Sub-district click table, shares as percentages, workers whole.
     sub = next(p for p in popups if p["title"] == "观音桥街道")
-    assert popup_rows(sub) == {"劳动者数": "1,000", "已覆盖劳动者": "800", "覆盖率": "80.0%"}
+    assert popup_rows(sub) == {"职工数": "1,000", "已覆盖职工": "800", "覆盖率": "80.0%"}
     en = render_page(maps.coverage_map(**data, lang="en"))
     markers = facility_markers(en)
     assert popup_rows(markers["1"]["popup"])["Tier"] == "Service centre"
@@ -66,7 +66,7 @@ def test_capacity_flag_by_hand():
     )
     assert (
         capacity_flag(13511, 150, "zh")
-        == "步行范围内有 13,511 名劳动者，容量 150（为容量的 90 倍）"
+        == "步行范围内有 13,511 名职工，容量 150（为容量的 90 倍）"
     )
     # 451 for 150 is 3.007×: just over the rule; 450 is exactly 3×: not flagged.
     assert capacity_flag(451, 150, "en") == "Reaches 451 workers, capacity 150 (3.0× its capacity)"
@@ -95,7 +95,7 @@ def test_facility_popups_have_no_internal_fields_and_flag_reach(data):
                 "5": "Reaches 50 workers, capacity 10 (5.0× its capacity)",
             }
         else:
-            assert warns["1"] == "步行范围内有 12,346 名劳动者，容量 200（为容量的 62 倍）"
+            assert warns["1"] == "步行范围内有 12,346 名职工，容量 200（为容量的 62 倍）"
             assert [f for f, w in warns.items() if w] == ["1", "5"]
         for m in markers.values():
             labels = [k for k, _ in m["popup"]["rows"]]

@@ -14,7 +14,7 @@ def test_kpi_panel_and_legend(data):
     # The headline first (whole numbers), then per tier, then the rest in the given order.
     assert kpi["rows"] == [
         ["任一设施覆盖率", "90%"],
-        ["未覆盖劳动者", "12,345"],
+        ["未覆盖职工", "12,345"],
         ["服务中心覆盖率", "40.0%"],
         ["交叉覆盖率（≥2个设施）", "50.0%"],
         ["1公里直线圈覆盖率（对比）", "95.0%"],

@@ -28,6 +28,8 @@ from tests.audit.conftest import CELLS, NASTY, SAMPLE, audit_text, scenario_text
 from tests.test_words import Outputs, _check, _walk_tables
 
 pytestmark = pytest.mark.realdata
+#: The module audit's console lines (its progress).
+LINES: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +38,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AuditRun]:
     districts = write_districts(root / "districts.geojson")
     path = root / "audit.toml"
     path.write_text(audit_text(districts, root / "results"), encoding="utf-8")
-    lines: list[str] = []
-    return root, run_audit(path, workers=2, progress=lines.append)
+    return root, run_audit(path, workers=2, progress=LINES.append)
 
 
 def _reference(root: Path, code: str) -> pipeline.Run:
@@ -193,3 +194,14 @@ def test_outputs_speak_the_audits_language(
     o.user |= {d.name for d in again.districts}
     assert len(o.words) > 50
     assert _check(o) == []
+
+
+def test_console_lines_are_in_the_audits_language(audited: tuple[Path, AuditRun]) -> None:
+    _, run = audited
+    o = Outputs("zh", Path("."), [], "\n".join(LINES))
+    for d in run.districts:  # names and codes are input text (a path-like part goes first)
+        o.user |= {d.code, d.name, *d.name.split()}
+    o.user |= {r["error"] for r in run.failed}
+    assert sum("完成（" in ln for ln in LINES) == 3 and sum("失败：" in ln for ln in LINES) == 1
+    assert any(ln.startswith("[4/4] ") for ln in LINES)
+    assert _check(o) == []  # no English word but the districts' names and the errors

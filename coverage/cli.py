@@ -444,18 +444,21 @@ def audit_cmd(
 
     if workers is not None and workers < 1:
         raise typer.BadParameter("give at least 1 worker", param_hint="--workers")
-    with _step("coverage audit") as progress:
+    with _step("coverage audit", audit) as progress:
         result = run_audit(
             audit, workers=workers, scheduler=scheduler, out=out_dir, force=force,
             progress=progress,
         )  # fmt: skip
-    done = len(result.districts) - len(result.failed)
-    out.print(f"{done} of {len(result.districts)} districts done in {result.seconds:.0f} s")
+    lang, n = result.audit.lang, len(result.districts)
+    done, secs = n - len(result.failed), f"{result.seconds:.0f}"
+    out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
     for rec in result.failed:
         line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
-        err.print(f"[bold red]failed[/] {escape(line)}", highlight=False, soft_wrap=True)
-    for key, path in result.files.items():
-        out.print(f"  {key:<12} {escape(str(path))}", highlight=False)
+        head = t(lang, "console.audit.failed_head")
+        err.print(f"[bold red]{head}[/] {escape(line)}", highlight=False, soft_wrap=True)
+    out.print(t(lang, "console.wrote"), highlight=False)
+    for path in result.files.values():
+        out.print(f"  {escape(str(path))}", highlight=False)
     if result.failed:
         raise typer.Exit(1)
 

@@ -17,6 +17,7 @@ import shapely
 
 from coverage import io as cio
 from coverage.audit.results import labelled
+from coverage.i18n import t
 
 if TYPE_CHECKING:
     from coverage.audit.runner import AuditRun
@@ -81,20 +82,8 @@ D.features.forEach(function(f){
 </script></body></html>
 """
 
-_WORDS = {
-    "zh": {
-        "hint": "点击一个区查看其数据与地图。颜色：总覆盖率（灰色：无结果）。",
-        "legend": "总覆盖率",
-        "none": "无结果",
-        "open": "打开本区地图",
-    },
-    "en": {
-        "hint": "Click a district for its figures and its map. Colour: share covered (grey: no result).",
-        "legend": "Share covered",
-        "none": "no result",
-        "open": "Open the district's map",
-    },
-}
+#: The page's own words (catalogue keys ``map.audit.*``).
+_WORDS = ("hint", "legend", "none", "open")
 
 
 def _rings(geom: shapely.Geometry, tolerance: float) -> list[list[list[float]]]:
@@ -124,11 +113,11 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
     shown = labelled(table, lang)
     geoms = {d.code: d.geometry for d in run.districts}
     features = []
-    for row in table.to_dict("records"):
+    for row, words in zip(table.to_dict("records"), shown.to_dict("records"), strict=True):
         value = row.get("share_any")
         done = row["status"] == "done"
-        rows = [
-            [str(label), _text(col, row[col])]
+        rows = [  # the status as a word of the page's language, the figures as numbers
+            [str(label), _text(col, words[label] if col == "status" else row[col])]
             for col, label in zip(table.columns, shown.columns, strict=True)
             if col not in ("code", "name", "map") and not (col == "error" and done)
         ]
@@ -146,7 +135,12 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
     title = run.audit.title or run.audit.name
     if lang == "en":
         title = run.audit.title_en or run.audit.name
-    return {"title": title, "bounds": bounds, "features": features, "words": _WORDS[lang]}
+    return {
+        "title": title,
+        "bounds": bounds,
+        "features": features,
+        "words": {w: t(lang, f"map.audit.{w}") for w in _WORDS},
+    }
 
 
 def write_choropleth(run: AuditRun, table: pd.DataFrame, path: Path) -> Path:

@@ -84,6 +84,8 @@ class AuditOutput(Section):
     basemap: Literal["osm", "amap", "tianditu", "none", "auto"] = "auto"
     tianditu_key: str | None = None
     datum: Literal["gcj02", "wgs84"] = "gcj02"
+    # As a scenario's: tables and layers in words ("labels") or the program's names ("keys").
+    columns: Literal["labels", "keys"] = "labels"
 
 
 class Audit(Section):

@@ -3,7 +3,10 @@
 One row per district, in the district layer's order, built from the records keyed by district
 code (so a district that ran twice appears once). Shares are fractions in the CSV and the
 GeoPackage, percentages in the workbook; every figure is the district's own ``coverage run``
-figure (:mod:`coverage.audit.figures`).
+figure (:mod:`coverage.audit.figures`). As ``coverage run``'s tables, the CSV and the GeoPackage
+follow ``[output] columns``: ``"labels"`` (default) names fields, layer and status in the
+audit's language, ``"keys"`` keeps the program's names for scripts; the workbook and the
+choropleth are always in words.
 """
 
 from __future__ import annotations
@@ -18,34 +21,21 @@ import pandas as pd
 from coverage import io as cio
 from coverage import vocab
 from coverage.audit.tasks import district_folder
+from coverage.i18n import t
 
 if TYPE_CHECKING:
     from coverage.audit.runner import AuditRun
 
-__all__ = ["LABELS", "district_table", "labelled", "write_audit"]
+__all__ = ["COLUMNS", "district_table", "labelled", "write_audit"]
 
-#: Column labels (zh, en) of the district table; per-tier and per-kind columns are made from
-#: :mod:`coverage.vocab`.
-LABELS: dict[str, tuple[str, str]] = {
-    "code": ("代码", "Code"),
-    "name": ("名称", "District"),
-    "status": ("状态", "Status"),
-    "error": ("错误", "Error"),
-    "population": ("人口", "Population"),
-    "evaluable_share": ("可评估人口占比", "Share of population evaluable"),
-    "share_any": ("总覆盖率", "Covered (any facility)"),
-    "cross_share": ("交叉覆盖率", "Cross-coverage"),
-    "workers_uncovered": ("未覆盖职工", "Workers not covered"),
-    "facilities_in": ("区内阵地数", "Facilities in the district"),
-    "facilities_serving": ("服务本区的阵地数", "Facilities serving it"),
-    "facilities_per_10k": ("每万人阵地数", "Facilities per 10,000 people"),
-    "unreachable": ("步行不可达人数", "People not reachable on foot"),
-    "demand": ("需求总量", "Total demand"),
-    "covered": ("覆盖需求量", "Demand covered"),
-    "seconds": ("用时（秒）", "Time (s)"),
-    "map": ("地图", "Map"),
-}
-_STATUS = {"done": ("完成", "done"), "failed": ("失败", "failed")}
+#: The district table's first columns, in order; per-tier and per-kind shares follow (their
+#: words, like every header and status word, are in :mod:`coverage.i18n`, ``excel.audit.*``).
+COLUMNS: tuple[str, ...] = (
+    "code", "name", "status", "error", "population", "evaluable_share", "share_any",
+    "cross_share", "workers_uncovered", "facilities_in", "facilities_serving",
+    "facilities_per_10k", "unreachable", "demand", "covered", "seconds", "map",
+)  # fmt: skip
+_SCOPES = ("share_tier", "share_kind", "weight_kind", "uncovered_kind", "unreachable_kind")
 _SHARES = ("evaluable_share", "share_any", "cross_share")
 
 
@@ -68,7 +58,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)
-    first = [c for c in LABELS if c in table and c not in ("seconds", "map")]
+    first = [c for c in COLUMNS if c in table and c not in ("seconds", "map")]
     tiers = vocab.tier_order([c.split(":", 1)[1] for c in table if c.startswith("share_tier:")])
     kinds = sorted(c for c in table if c.startswith("share_kind:"))
     rest = [c for c in table if c not in first and not c.startswith(("share_tier:", "share_kind:"))]
@@ -76,30 +66,21 @@ def district_table(run: AuditRun) -> pd.DataFrame:
 
 
 def _label(column: str, lang: str) -> str:
-    i = 0 if lang == "zh" else 1
-    if column in LABELS:
-        return LABELS[column][i]
+    if column in COLUMNS:
+        return t(lang, f"excel.audit.col.{column}")
     scope, _, key = column.partition(":")
-    kind = vocab.kind_label(key, lang) if scope.endswith("_kind") else ""
     if scope == "share_tier":
-        label = vocab.tier_label(key, lang)
-        return f"{label}覆盖率" if lang == "zh" else f"Covered by {label}"
-    if scope == "share_kind":
-        return f"{kind}覆盖率" if lang == "zh" else f"{kind} covered"
-    if scope == "weight_kind":
-        return f"{kind}总数" if lang == "zh" else f"{kind} (total)"
-    if scope == "uncovered_kind":
-        return f"未覆盖{kind}" if lang == "zh" else f"{kind} not covered"
-    if scope == "unreachable_kind":
-        return f"步行不可达{kind}" if lang == "zh" else f"{kind} not reachable on foot"
+        return t(lang, "excel.audit.col.share_tier", label=vocab.tier_label(key, lang))
+    if scope in _SCOPES:
+        return t(lang, f"excel.audit.col.{scope}", kind=vocab.kind_label(key, lang))
     return column
 
 
 def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table with headers and status words in ``lang``, as people read it."""
     out = table.copy()
-    i = 0 if lang == "zh" else 1
-    out["status"] = out["status"].map(lambda s: _STATUS.get(s, (s, s))[i])
+    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed")}
+    out["status"] = out["status"].map(lambda s: words.get(s, s))
     return out.rename(columns={c: _label(c, lang) for c in out.columns})
 
 
@@ -109,7 +90,7 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "各区" if lang == "zh" else "Districts"
+    ws.title = t(lang, "excel.audit.sheet")
     shown = labelled(table, lang)
     ws.append([str(c) for c in shown.columns])
     share_cols = {j for j, c in enumerate(table.columns) if c in _SHARES or c.startswith("share_")}
@@ -138,15 +119,19 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
     out = run.audit.output_dir
     lang = run.audit.lang
     table = district_table(run)
-    files = {"csv": cio.write_csv(out / "districts.csv", labelled(table, lang))}
+    keys = run.audit.output.columns == "keys"  # for scripts: the program's own names
+    files = {"csv": cio.write_csv(out / "districts.csv", table if keys else labelled(table, lang))}
     if run.audit.output.excel:
         files["excel"] = cio.write_with(out / "districts.xlsx", lambda p: _workbook(p, table, lang))
-    geoms = {d.code: d.geometry for d in run.districts}
-    gdf = gpd.GeoDataFrame(
-        table.rename(columns=lambda c: c.replace(":", "_")),
-        geometry=[geoms[c] for c in table["code"]],
-        crs=4326,
-    )
-    files["gpkg"] = cio.write_gpkg(out / "districts.gpkg", {"districts": gdf})
+    geoms = [{d.code: d.geometry for d in run.districts}[c] for c in table["code"]]
+    if keys:
+        layer = gpd.GeoDataFrame(
+            table.rename(columns=lambda c: c.replace(":", "_")), geometry=geoms, crs=4326
+        )
+        files["gpkg"] = cio.write_gpkg(out / "districts.gpkg", {"districts": layer})
+    else:  # as `coverage run` writes its layers: field and layer names in words
+        layer = gpd.GeoDataFrame(labelled(table, lang), geometry=geoms, crs=4326)
+        name = t(lang, "excel.audit.sheet")
+        files["gpkg"] = cio.write_gpkg(out / "districts.gpkg", {name: layer})
     files["map"] = write_choropleth(run, table, out / "index.html")
     return files

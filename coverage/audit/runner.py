@@ -31,6 +31,7 @@ from coverage.audit.tasks import (
     run_district,
 )
 from coverage.errors import CoverageError
+from coverage.i18n import t
 
 __all__ = ["AuditRun", "run_audit"]
 
@@ -108,34 +109,37 @@ def _running(client: Any) -> int:
 
 
 def _submit_all(
-    client: Any, todo: list[DistrictTask], retries: int, progress: Progress
+    client: Any, todo: list[DistrictTask], retries: int, progress: Progress, lang: str
 ) -> dict[str, dict[str, Any]]:
     from distributed import as_completed
 
     futures = {
         client.submit(
-            run_district, t, key=f"district-{t.digest[:24]}", retries=retries, pure=False
-        ): t
-        for t in todo
+            run_district, task, key=f"district-{task.digest[:24]}", retries=retries, pure=False
+        ): task
+        for task in todo
     }
     records: dict[str, dict[str, Any]] = {}
     failed = 0
     for fut in as_completed(futures):
-        t = futures[fut]
+        task = futures[fut]
         try:
             rec = fut.result()
         except Exception as exc:  # noqa: BLE001 - KilledWorker and the like: this district only
-            rec = _lost(t, exc)
-        records[t.code] = rec  # by code: a district that ran twice is counted once
+            rec = _lost(task, exc)
+        records[task.code] = rec  # by code: a district that ran twice is counted once
         ok = rec.get("status") == "done"
         failed += not ok
-        what = f"done ({rec.get('seconds', 0):.1f} s)" if ok else f"FAILED: {rec.get('error')}"
+        if ok:
+            what = t(lang, "console.audit.done", s=f"{rec.get('seconds', 0):.1f}")
+        else:
+            what = t(lang, "console.audit.failed", error=rec.get("error"))
         running = _running(client)
         queued = len(todo) - len(records) - running
         progress(
-            f"[{len(records)}/{len(todo)}] {t.name} ({t.code}) {what} — "
-            f"running {running}, queued {max(queued, 0)}, failed {failed}"
-        )
+            t(lang, "console.audit.district", i=len(records), n=len(todo), name=task.name,
+              code=task.code, what=what, running=running, queued=max(queued, 0), failed=failed)
+        )  # fmt: skip
     return records
 
 
@@ -181,22 +185,24 @@ def run_audit(
         a.output.dir = Path(out)
     districts = read_districts(a)
     digests = file_digests(a)
-    progress("reading the facility registers")
+    progress(t(a.lang, "console.audit.registers"))
     registers = read_registers(a)
     tasks = [make_task(a, d, digests, registers) for d in districts]
     records: dict[str, dict[str, Any]] = {}
     todo = []
-    for t in tasks:
-        prev = None if force else previous_record(t)
+    for task in tasks:
+        prev = None if force else previous_record(task)
         if prev is not None:
-            records[t.code] = {**prev, "resumed": True}
+            records[task.code] = {**prev, "resumed": True}
         else:
-            todo.append(t)
-    progress(f"{len(tasks)} districts: {len(tasks) - len(todo)} unchanged, {len(todo)} to run")
+            todo.append(task)
+    same = len(tasks) - len(todo)
+    progress(t(a.lang, "console.audit.todo", n=len(tasks), same=same, todo=len(todo)))
     if todo:
         with _client(workers, scheduler) as client:
-            progress(f"dask: {len(client.scheduler_info()['workers'])} workers")
-            records.update(_submit_all(client, todo, retries, progress))
+            n = len(client.scheduler_info()["workers"])
+            progress(t(a.lang, "console.audit.workers", n=n))
+            records.update(_submit_all(client, todo, retries, progress, a.lang))
     run = AuditRun(a, districts, records)
     if write:
         run.files = results.write_audit(run)

@@ -11,6 +11,7 @@ outside the district and its margin reach no one in it, those just outside serve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -39,6 +40,7 @@ __all__ = [
     "make_task",
     "previous_record",
     "run_district",
+    "source_digest",
 ]
 
 #: Bumped when what a district's record holds changes: older records are then recomputed.
@@ -60,6 +62,24 @@ class DistrictTask:
 def district_folder(audit_dir: Path, code: str) -> Path:
     """The results folder of a district: ``<audit dir>/districts/<code>``."""
     return audit_dir / "districts" / folder_name(code)
+
+
+@functools.cache
+def source_digest(root: Path | None = None) -> str:
+    """SHA-256 of the package's own files (code, map scripts and styles), by relative path.
+
+    Part of every district's content hash: a change to the code re-runs the districts, even
+    when the version number stayed the same (a development checkout, a local fix). Hashed once
+    per process; compiled files (``__pycache__``) are left out, they follow the sources.
+    """
+    root = Path(__file__).resolve().parent.parent if root is None else root
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".pyo"):
+            continue
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
 
 
 def file_digests(audit: Audit) -> dict[str, str]:
@@ -101,7 +121,7 @@ def make_task(
     text = dumps(data)
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
     h = hashlib.sha256()
-    for part in (str(FORMAT), __version__, text, *sorted(digests.items())):
+    for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
         h.update(str(part).encode())
     h.update(wkb)
     for f in files:

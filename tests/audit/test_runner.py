@@ -19,13 +19,17 @@ import shapely
 from prcoords import Coords, gcj_wgs_bored
 
 from coverage import pipeline
-from coverage.audit import run_audit
+from coverage.audit import results, run_audit
+from coverage.audit.districts import District
 from coverage.audit.runner import AuditRun
 from coverage.excel import header, localize
 from coverage.scenario import load_scenario
 from tests.audit.conftest import CELLS, NASTY, SAMPLE, audit_text, scenario_text, write_districts
+from tests.test_words import Outputs, _check, _walk_tables
 
 pytestmark = pytest.mark.realdata
+#: The module audit's console lines (its progress).
+LINES: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +38,7 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AuditRun]:
     districts = write_districts(root / "districts.geojson")
     path = root / "audit.toml"
     path.write_text(audit_text(districts, root / "results"), encoding="utf-8")
-    lines: list[str] = []
-    return root, run_audit(path, workers=2, progress=lines.append)
+    return root, run_audit(path, workers=2, progress=LINES.append)
 
 
 def _reference(root: Path, code: str) -> pipeline.Run:
@@ -112,10 +115,12 @@ def test_a_district_without_streets_fails_alone(audited: tuple[Path, AuditRun]) 
 def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> None:
     root, run = audited
     out = root / "results"
-    gpkg = gpd.read_file(out / "districts.gpkg", layer="districts")
-    assert list(gpkg["code"]) == ["D1", "D2", "D3", "X9"]
-    assert gpkg.loc[0, "name"] == NASTY
-    assert gpkg.loc[1, "share_any"] == pytest.approx(run.records["D2"]["figures"]["share_any"])
+    # [output] columns = "labels" (the default): field and layer names in the audit's language
+    gpkg = gpd.read_file(out / "districts.gpkg", layer="各区")
+    assert list(gpkg["代码"]) == ["D1", "D2", "D3", "X9"]
+    assert gpkg.loc[0, "名称"] == NASTY
+    assert list(gpkg["状态"]) == ["完成", "完成", "完成", "失败"]
+    assert gpkg.loc[1, "总覆盖率"] == pytest.approx(run.records["D2"]["figures"]["share_any"])
     xlsx = pd.read_excel(out / "districts.xlsx")
     assert xlsx.loc[0, "名称"] == NASTY and len(xlsx) == 4
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -126,26 +131,77 @@ def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> No
     assert data["features"][0]["map"] == "districts/D1/map.html"
     assert (out / "districts" / "D1" / "map.html").is_file()
     assert data["features"][3]["value"] is None  # failed: grey, no link
+    assert ["状态", "失败"] in data["features"][3]["rows"]  # the status is a word, not a key
 
 
-def test_resume_skips_unchanged_and_reruns_a_changed_district(
-    audited: tuple[Path, AuditRun],
+def _rewritten(run: AuditRun, out: Path, lang: str, columns: str) -> AuditRun:
+    """The same records written again by an audit in ``lang`` with ``[output] columns``."""
+    output = run.audit.output.model_copy(update={"dir": out, "columns": columns})
+    again = AuditRun(run.audit.model_copy(update={"lang": lang, "output": output}), *_of(run))
+    again.files = results.write_audit(again)
+    return again
+
+
+def _of(run: AuditRun) -> tuple[list[District], dict[str, dict[str, Any]]]:
+    return run.districts, run.records
+
+
+def test_keys_keep_the_program_names(audited: tuple[Path, AuditRun], tmp_path: Path) -> None:
+    _, run = audited
+    again = _rewritten(run, tmp_path / "keys", "en", "keys")
+    gpkg = gpd.read_file(again.files["gpkg"], layer="districts")
+    assert list(gpkg["code"]) == ["D1", "D2", "D3", "X9"]
+    assert list(gpkg["status"]) == ["done", "done", "done", "failed"]
+    assert gpkg.loc[1, "share_any"] == pytest.approx(run.records["D2"]["figures"]["share_any"])
+    assert "share_tier_point" in gpkg.columns
+    csv = pd.read_csv(again.files["csv"], encoding="utf-8-sig")
+    assert list(csv.columns[:3]) == ["code", "name", "status"] and "share_tier:point" in csv
+    # the workbook is for people whatever the setting
+    assert list(pd.read_excel(again.files["excel"]).columns[:2]) == ["Code", "District"]
+
+
+def _audit_words(o: Outputs, page: Path) -> None:
+    """The choropleth's words into ``o.words``; district names and errors are input text."""
+    blob = page.read_text(encoding="utf-8").split('id="data">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(blob)
+    o.words += [("index.html:title", data["title"])]
+    o.words += [(f"index.html:{k}", v) for k, v in data["words"].items()]
+    error = "错误" if o.lang == "zh" else "Error"
+    for f in data["features"]:
+        o.user.add(f["name"])
+        for label, value in f["rows"]:
+            o.words.append(("index.html:<row>", label))
+            if label != error:
+                o.words.append(("index.html", value))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_outputs_speak_the_audits_language(
+    audited: tuple[Path, AuditRun], tmp_path: Path, lang: str
 ) -> None:
-    root, first = audited
-    path = root / "audit.toml"
-    again = run_audit(path, workers=1)
-    ran = {c for c, r in again.records.items() if not r.get("resumed")}
-    assert ran == {"X9"}  # only the failed district is tried again
-    for code in CELLS.values():
-        assert again.records[code]["figures"] == first.records[code]["figures"]
-    # Shrink D2 a little: only D2 (and the failing X9) run again.
-    gdf = gpd.read_file(root / "districts.geojson")
-    gdf["geometry"] = [
-        shapely.buffer(g, -0.0005) if c == "D2" else g  # degrees: about 50 m
-        for c, g in zip(gdf["code"], gdf.geometry, strict=True)
-    ]
-    (root / "districts.geojson").write_text(gdf.to_json(), encoding="utf-8")
-    third = run_audit(path, workers=1)
-    ran = {c for c, r in third.records.items() if not r.get("resumed")}
-    assert ran == {"D2", "X9"}
-    assert third.records["D2"]["figures"]["demand"] < first.records["D2"]["figures"]["demand"]
+    """Every header, layer, sheet, status and page word in ``lang``; district names, the
+    readers' error lines and the maps' paths are the input's (or the program's files)."""
+    _, run = audited
+    again = _rewritten(run, tmp_path / lang, lang, "labels")
+    o = Outputs(lang, tmp_path / lang, [], "")
+    _walk_tables(o)
+    own = {"代码", "名称", "错误", "地图"} if lang == "zh" else {"Code", "District", "Error", "Map"}
+    o.words = [(w, v) for w, v in o.words if w.rsplit(":", 1)[-1] not in own]
+    assert {w.split(":")[0] for w, _ in o.words} == {
+        "districts.csv", "districts.xlsx", "districts.gpkg",
+    }  # fmt: skip
+    _audit_words(o, again.files["map"])
+    o.user |= {d.name for d in again.districts}
+    assert len(o.words) > 50
+    assert _check(o) == []
+
+
+def test_console_lines_are_in_the_audits_language(audited: tuple[Path, AuditRun]) -> None:
+    _, run = audited
+    o = Outputs("zh", Path("."), [], "\n".join(LINES))
+    for d in run.districts:  # names and codes are input text (a path-like part goes first)
+        o.user |= {d.code, d.name, *d.name.split()}
+    o.user |= {r["error"] for r in run.failed}
+    assert sum("完成（" in ln for ln in LINES) == 3 and sum("失败：" in ln for ln in LINES) == 1
+    assert any(ln.startswith("[4/4] ") for ln in LINES)
+    assert _check(o) == []  # no English word but the districts' names and the errors

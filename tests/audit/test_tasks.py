@@ -1,0 +1,54 @@
+"""A district's content hash follows the package's code, not only its version number."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import shapely
+
+from coverage.audit import tasks
+from coverage.audit.config import Audit
+from coverage.audit.districts import District
+
+
+def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -> None:
+    pkg = tmp_path / "pkg"
+    (pkg / "sub" / "__pycache__").mkdir(parents=True)
+    (pkg / "a.py").write_text("X = 1\n")
+    (pkg / "sub" / "b.js").write_text("let y = 2;\n")
+    (pkg / "sub" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0\1")
+    first = tasks.source_digest.__wrapped__(pkg)
+    assert first == tasks.source_digest.__wrapped__(pkg)
+    (pkg / "sub" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\2\3")
+    assert tasks.source_digest.__wrapped__(pkg) == first  # compiled files follow the code
+    (pkg / "sub" / "b.js").write_text("let y = 3;\n")  # a map script changed
+    changed = tasks.source_digest.__wrapped__(pkg)
+    assert changed != first
+    shutil.move(pkg / "a.py", pkg / "c.py")  # same content, another module
+    assert tasks.source_digest.__wrapped__(pkg) not in (first, changed)
+
+
+def test_a_code_change_reruns_a_finished_district(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    assert task.digest == tasks.make_task(audit, district, {}, []).digest  # deterministic
+    tasks.cio.write_json(
+        Path(task.folder) / "audit.json", {"digest": task.digest, "status": "done"}
+    )
+    assert tasks.previous_record(task) is not None  # unchanged: skipped on a re-run
+    monkeypatch.setattr(tasks, "source_digest", lambda: "another checkout of the code")
+    again = tasks.make_task(audit, district, {}, [])
+    assert again.digest != task.digest
+    assert tasks.previous_record(again) is None  # the code changed: the district runs again

@@ -7,6 +7,8 @@ here: they live in :mod:`coverage.vocab`.
 
 from __future__ import annotations
 
+from coverage.i18n import problems_zh
+
 __all__ = ["WORDS"]
 
 WORDS: dict[str, str] = {
@@ -508,3 +510,6 @@ WORDS: dict[str, str] = {
     "console.interrupted": "已中断",
     "console.interrupted_note": "原有结果保持不变",
 }
+
+# The input problems (problems.csv, the report's data notes) live in their own module.
+WORDS.update(problems_zh.WORDS)

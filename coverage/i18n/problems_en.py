@@ -1,0 +1,122 @@
+"""The input problems in English: what ``problems.csv`` and the report's data notes say.
+
+Keys are ``problem.<what>``; the readers and checks in :mod:`coverage.inputs` name them in a
+:class:`~coverage.errors.Msg`, worded when the problems are written. :mod:`coverage.i18n.en`
+merges these words into its catalogue; :mod:`coverage.i18n.problems_zh` holds the same keys and
+fields in Chinese. A clause that follows a message (``problem.hint_*``, ``problem.allowed``…)
+starts with its own punctuation.
+"""
+
+from __future__ import annotations
+
+__all__ = ["WORDS"]
+
+WORDS: dict[str, str] = {
+    # --- Rows and cells (coverage.inputs.validation, points, coordinates, values)
+    "problem.missing_geometry": "missing geometry",
+    "problem.missing_lon": "missing longitude",
+    "problem.missing_lat": "missing latitude",
+    "problem.not_a_number": "not a number: '{value}'",
+    "problem.ambiguous_number": (
+        "'{text}' is ambiguous: {dec} with a decimal comma or {thou} with a thousands separator; "
+        "write {dec} or {thou}"
+    ),
+    "problem.value_left_empty": "; value left empty",
+    "problem.no_weight_column": "no weight column: every demand point counts as 1",
+    "problem.missing_weight": "missing weight",
+    "problem.weight_not_positive": "weight must be positive, got {v:g}",
+    "problem.capacity_not_positive": "capacity should be positive, got {v:g}",
+    "problem.missing_tier": "missing tier",
+    "problem.unknown_tier": "unknown tier '{value}'",
+    "problem.allowed": " (allowed: {values})",
+    "problem.missing_tier_known": "missing tier (known: {known})",
+    "problem.unknown_service": "unknown service {names} ignored (known: {known})",
+    "problem.unknown_services": "unknown services {names} ignored (known: {known})",
+    "problem.outside_area": "outside the study area",
+    "problem.outside_area_kept": (
+        "outside the study area; kept because it may serve people across the boundary"
+    ),
+    "problem.no_street": "no walkable street found nearby",
+    "problem.far_from_street": "{d:.0f} m from the nearest walkable street (limit {limit:.0f} m)",
+    "problem.row_too_wide": (
+        "row has {n} values but the header has {width} columns (a comma inside an unquoted value?)"
+    ),
+    "problem.workbook_named": "the file is an Excel workbook ({kind}) named {suffix}; read as {kind}",
+    "problem.workbook_no_suffix": (
+        "the file is an Excel workbook ({kind}) named without a suffix; read as {kind}"
+    ),
+    "problem.several_columns": (
+        "several columns could be '{field}': {found}; used '{col}' (map the field in the scenario "
+        "to choose another)"
+    ),
+    "problem.column_datum": (
+        "column '{col}' looks like {looks} but the layer is declared {declared}; check the crs "
+        "setting"
+    ),
+    # --- Coordinates (coverage.inputs.coordinates, points)
+    "problem.lat_out_of_range": "latitude {v:g} is out of range (-90 to 90)",
+    "problem.lon_out_of_range": "longitude {v:g} is out of range (-180 to 180)",
+    "problem.lonlat_out_of_range": (
+        "coordinates ({x:g}, {y:g}) are out of range for longitude/latitude"
+    ),
+    "problem.hint_swap_china": "; the values fit China if longitude and latitude are swapped",
+    "problem.hint_swap_points": (
+        "; swapped, the values fall among the file's other points: check that longitude and "
+        "latitude are not exchanged"
+    ),
+    "problem.outside_crs_swapped": (
+        "({x:.2f}, {y:.2f}) lies outside the area of {crs}; the values fit it if X and Y are "
+        "swapped"
+    ),
+    "problem.not_transformable": "({x:.2f}, {y:.2f}) cannot be transformed from {crs}",
+    "problem.not_transformable_g": "({x:g}, {y:g}) cannot be transformed from {crs}",
+    "problem.outside_china": (
+        "{n} points are outside China (rows {rows}): the {crs} shift is undefined there, so their "
+        "coordinates were used unchanged; check the crs setting"
+    ),
+    # --- Duplicates and ids (coverage.inputs.duplicates)
+    "problem.duplicate_name": "duplicate of row {row} (same name '{name}', {d:.1f} m apart)",
+    "problem.duplicate_attrs": "duplicate of row {row} (same attributes, {d:.1f} m apart)",
+    "problem.same_place_named": (
+        "{d:.1f} m from row {row} ('{name}'): same place, different name; check that it is not "
+        "the same facility"
+    ),
+    "problem.same_place": (
+        "{d:.1f} m from row {row}: same place, different name; check that it is not the same "
+        "facility"
+    ),
+    "problem.same_name_far": (
+        "same name as row {row} ('{name}') but {d:.0f} m away; check that it is a different "
+        "facility"
+    ),
+    "problem.duplicate_id": "duplicate id '{id}': row {row} has the same id (ids must be unique)",
+    # --- Boundaries (coverage.inputs.boundaries); GEOS's reasons keep their place [x y]
+    "problem.no_name": "no name",
+    "problem.missing_geometry_skipped": "missing geometry; skipped",
+    "problem.empty_polygon": "empty polygon; skipped",
+    "problem.after_wgs84": " after conversion to WGS-84",
+    "problem.invalid_polygon_lost": (
+        "invalid polygon{stage} ({reason}) with no area left once repaired; skipped"
+    ),
+    "problem.invalid_polygon_repaired": "invalid polygon{stage} ({reason}); repaired with make_valid",
+    "problem.geos.self_intersection": "Self-intersection{at}",
+    "problem.geos.ring_self_intersection": "Ring Self-intersection{at}",
+    "problem.geos.hole_outside_shell": "Hole lies outside shell{at}",
+    "problem.geos.nested_holes": "Nested holes{at}",
+    "problem.geos.nested_shells": "Nested shells{at}",
+    "problem.geos.interior_disconnected": "Interior is disconnected{at}",
+    "problem.geos.too_few_points": "Too few points in geometry component{at}",
+    "problem.geos.duplicate_rings": "Duplicate Rings{at}",
+    "problem.geos.invalid_coordinate": "Invalid Coordinate{at}",
+    "problem.geos.ring_not_closed": "Ring is not closed{at}",
+    "problem.geos.other": "{reason}",
+    # --- Rasters (coverage.inputs.raster)
+    "problem.raster_negative": (
+        "{n} cells inside the area hold negative values ({people:,.1f} people); skipped"
+    ),
+    "problem.raster_nodata": "{n} cells inside the area hold no data; skipped",
+    "problem.raster_not_finite": "{n} cells inside the area are NaN or infinite; skipped",
+    "problem.raster_partial": (
+        "the raster covers only {share:.1%} of the area; people outside its extent are not counted"
+    ),
+}

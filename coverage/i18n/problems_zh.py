@@ -1,0 +1,89 @@
+"""The input problems in Chinese: what ``problems.csv`` and the report's data notes say.
+
+The same keys and fields as :mod:`coverage.i18n.problems_en` (see there);
+:mod:`coverage.i18n.zh` merges these words into its catalogue.
+"""
+
+from __future__ import annotations
+
+__all__ = ["WORDS"]
+
+WORDS: dict[str, str] = {
+    # --- Rows and cells
+    "problem.missing_geometry": "缺少几何位置",
+    "problem.missing_lon": "缺少经度",
+    "problem.missing_lat": "缺少纬度",
+    "problem.not_a_number": "不是数字：“{value}”",
+    "problem.ambiguous_number": (
+        "“{text}”有歧义：逗号作小数点时为 {dec}，作千位分隔符时为 {thou}；请写成 {dec} 或 {thou}"
+    ),
+    "problem.value_left_empty": "；该值留空",
+    "problem.no_weight_column": "没有权重列：每个需求点计为 1",
+    "problem.missing_weight": "缺少权重",
+    "problem.weight_not_positive": "权重必须为正数，实际为 {v:g}",
+    "problem.capacity_not_positive": "容量应为正数，实际为 {v:g}",
+    "problem.missing_tier": "缺少层级",
+    "problem.unknown_tier": "未知层级“{value}”",
+    "problem.allowed": "（可用：{values}）",
+    "problem.missing_tier_known": "缺少层级（已知：{known}）",
+    "problem.unknown_service": "未知服务项目 {names}，已忽略（已知：{known}）",
+    "problem.unknown_services": "未知服务项目 {names}，已忽略（已知：{known}）",
+    "problem.outside_area": "位于研究区域之外",
+    "problem.outside_area_kept": "位于研究区域之外；仍保留，因为它可能服务边界另一侧的人",
+    "problem.no_street": "附近没有可步行的街道",
+    "problem.far_from_street": "距最近的可步行街道 {d:.0f} 米（上限 {limit:.0f} 米）",
+    "problem.row_too_wide": "该行有 {n} 个值，但表头只有 {width} 列（未加引号的值里有逗号？）",
+    "problem.workbook_named": "该文件是 Excel 工作簿（{kind}），扩展名却是 {suffix}；已按 {kind} 读取",
+    "problem.workbook_no_suffix": "该文件是 Excel 工作簿（{kind}），但没有扩展名；已按 {kind} 读取",
+    "problem.several_columns": (
+        "有多列可能是“{field}”：{found}；已使用“{col}”（可在情景文件中指定该字段对应的列）"
+    ),
+    "problem.column_datum": "列“{col}”看起来是 {looks} 坐标，但该图层声明为 {declared}；请检查坐标系设置",
+    # --- Coordinates
+    "problem.lat_out_of_range": "纬度 {v:g} 超出范围（-90 至 90）",
+    "problem.lon_out_of_range": "经度 {v:g} 超出范围（-180 至 180）",
+    "problem.lonlat_out_of_range": "坐标（{x:g}, {y:g}）超出经纬度范围",
+    "problem.hint_swap_china": "；经纬度互换后数值位于中国境内",
+    "problem.hint_swap_points": "；互换后数值落在文件其他点之间：请检查经度和纬度是否写反",
+    "problem.outside_crs_swapped": (
+        "（{x:.2f}, {y:.2f}）位于 {crs} 的适用范围之外；X 与 Y 互换后数值相符"
+    ),
+    "problem.not_transformable": "（{x:.2f}, {y:.2f}）无法从 {crs} 转换",
+    "problem.not_transformable_g": "（{x:g}, {y:g}）无法从 {crs} 转换",
+    "problem.outside_china": (
+        "{n} 个点位于中国境外（行 {rows}）：{crs} 偏移在境外没有定义，坐标按原值使用；"
+        "请检查坐标系设置"
+    ),
+    # --- Duplicates and ids
+    "problem.duplicate_name": "与第 {row} 行重复（同名“{name}”，相距 {d:.1f} 米）",
+    "problem.duplicate_attrs": "与第 {row} 行重复（属性相同，相距 {d:.1f} 米）",
+    "problem.same_place_named": (
+        "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"
+    ),
+    "problem.same_place": "距第 {row} 行 {d:.1f} 米：同一地点、名称不同；请核实不是同一设施",
+    "problem.same_name_far": "与第 {row} 行同名（“{name}”），但相距 {d:.0f} 米；请核实是不同的设施",
+    "problem.duplicate_id": "编号“{id}”重复：第 {row} 行的编号相同（编号必须唯一）",
+    # --- Boundaries
+    "problem.no_name": "没有名称",
+    "problem.missing_geometry_skipped": "缺少几何位置；已跳过",
+    "problem.empty_polygon": "空多边形；已跳过",
+    "problem.after_wgs84": "（转换为 WGS-84 后）",
+    "problem.invalid_polygon_lost": "多边形无效{stage}（{reason}），修复后没有面积；已跳过",
+    "problem.invalid_polygon_repaired": "多边形无效{stage}（{reason}）；已自动修复",
+    "problem.geos.self_intersection": "自相交{at}",
+    "problem.geos.ring_self_intersection": "环自相交{at}",
+    "problem.geos.hole_outside_shell": "内环位于外环之外{at}",
+    "problem.geos.nested_holes": "内环相互嵌套{at}",
+    "problem.geos.nested_shells": "外环相互嵌套{at}",
+    "problem.geos.interior_disconnected": "内部不连通{at}",
+    "problem.geos.too_few_points": "组成部分的点太少{at}",
+    "problem.geos.duplicate_rings": "环重复{at}",
+    "problem.geos.invalid_coordinate": "坐标无效{at}",
+    "problem.geos.ring_not_closed": "环未闭合{at}",
+    "problem.geos.other": "{reason}",
+    # --- Rasters
+    "problem.raster_negative": "区域内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
+    "problem.raster_nodata": "区域内有 {n} 个像元没有数据；已跳过",
+    "problem.raster_not_finite": "区域内有 {n} 个像元不是有限数值；已跳过",
+    "problem.raster_partial": "栅格只覆盖区域的 {share:.1%}；其范围以外的人口未计入",
+}

@@ -134,7 +134,11 @@ class Msg:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Msg):
             return NotImplemented
-        return (self.key, dict(self.fields), self.then) == (other.key, dict(other.fields), other.then)
+        return (self.key, dict(self.fields), self.then) == (
+            other.key,
+            dict(other.fields),
+            other.then,
+        )
 
     def __hash__(self) -> int:
         return hash((self.key, self.then))

@@ -351,7 +351,9 @@ def read_polygons(
     if name_field is not None:
         blank = result[name_field].map(_key) == ""
         for r in result.index[blank.to_numpy()]:
-            problems.append(Problem(path, int(r) + 1, name_field, Msg("problem.no_name"), action="kept"))
+            problems.append(
+                Problem(path, int(r) + 1, name_field, Msg("problem.no_name"), action="kept")
+            )
     result.attrs["problems"] = problems
     result.attrs["crs"] = src.label
     return result

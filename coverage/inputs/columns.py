@@ -192,8 +192,8 @@ def match_columns(
                     str(col),
                     Msg(
                         "problem.several_columns",
-                        field=fld,
-                        found=", ".join(repr(str(c)) for c in found),
+                        field=Msg(f"problem.field.{fld}"),
+                        found=[str(c) for c in found],
                         col=col,
                     ),
                     action="kept",

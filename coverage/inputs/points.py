@@ -244,7 +244,9 @@ def _numbers(
     for i in np.flatnonzero(wrong):
         msg = not_a_number(values.iat[i])
         problems.append(
-            Problem(path, int(rows[i]), str(col), msg if note is None else msg + note, action=action)
+            Problem(
+                path, int(rows[i]), str(col), msg if note is None else msg + note, action=action
+            )
         )
     if fld == "weight":
         nonpos = (num <= 0).to_numpy() & ~bad
@@ -261,7 +263,9 @@ def _numbers(
         missing = num.isna().to_numpy() & ~wrong & ~bad
         if strict:
             for i in np.flatnonzero(missing):
-                problems.append(Problem(path, int(rows[i]), str(col), Msg("problem.missing_weight")))
+                problems.append(
+                    Problem(path, int(rows[i]), str(col), Msg("problem.missing_weight"))
+                )
             bad = bad | wrong | nonpos | missing
     elif strict:
         bad = bad | wrong

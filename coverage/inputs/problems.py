@@ -70,8 +70,7 @@ def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFram
 
 
 def skipped_rows(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
-    """One line per skipped row with all its reasons joined (in ``lang``), for the "skipped rows"
-    sheet."""
+    """One line per skipped row with its reasons joined, in ``lang``: the "skipped rows" sheet."""
     skipped = (p for p in problems if p.action == "skipped" and p.row is not None)
     frame = problems_frame(skipped, lang)
     if frame.empty:

@@ -25,7 +25,7 @@ ZH_ALLOWED = {
     # a product name Chinese writes as is
     "Excel",
     # the program, its commands and scenario settings, as the user types them
-    "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m",
+    "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

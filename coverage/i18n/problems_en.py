@@ -41,7 +41,9 @@ WORDS: dict[str, str] = {
     "problem.row_too_wide": (
         "row has {n} values but the header has {width} columns (a comma inside an unquoted value?)"
     ),
-    "problem.workbook_named": "the file is an Excel workbook ({kind}) named {suffix}; read as {kind}",
+    "problem.workbook_named": (
+        "the file is an Excel workbook ({kind}) named {suffix}; read as {kind}"
+    ),
     "problem.workbook_no_suffix": (
         "the file is an Excel workbook ({kind}) named without a suffix; read as {kind}"
     ),
@@ -49,7 +51,7 @@ WORDS: dict[str, str] = {
         "several columns could be '{field}': {found}; used '{col}' (map the field in the scenario "
         "to choose another)"
     ),
-    # The fields a column can stand for (coverage.inputs.columns.ALIASES), as the scenario names them
+    # The fields a column can stand for (coverage.inputs.columns.ALIASES), as a scenario names them
     "problem.field.lon": "lon",
     "problem.field.lat": "lat",
     "problem.field.name": "name",
@@ -113,7 +115,9 @@ WORDS: dict[str, str] = {
     "problem.invalid_polygon_lost": (
         "invalid polygon{stage} ({reason}) with no area left once repaired; skipped"
     ),
-    "problem.invalid_polygon_repaired": "invalid polygon{stage} ({reason}); repaired with make_valid",
+    "problem.invalid_polygon_repaired": (
+        "invalid polygon{stage} ({reason}); repaired with make_valid"
+    ),
     "problem.geos.self_intersection": "Self-intersection{at}",
     "problem.geos.ring_self_intersection": "Ring Self-intersection{at}",
     "problem.geos.hole_outside_shell": "Hole lies outside shell{at}",
@@ -138,18 +142,53 @@ WORDS: dict[str, str] = {
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} m",
     "problem.datum.beyond": "beyond the search radius",
-    "problem.datum.looks": 'the points fit the streets as {best}, not as {declared} (the declared datum): median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points within {near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance); declare crs = "{key}"',
+    "problem.datum.looks": (
+        "the points fit the streets as {best}, not as {declared} (the declared datum): median "
+        "{here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points within "
+        "{near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance); declare "
+        'crs = "{crs_key}"'
+    ),
     "problem.datum.kept_as_declared": "; kept as declared",
-    "problem.datum.may_be": "the points may be {best} coordinates although the layer is declared {declared}: median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points within {near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance), {closer:.0%} of the points move closer; too few sit on a street under either datum for a firm verdict: check the crs setting",
-    "problem.datum.far": "points are far from the streets under every datum (median {here} as declared, {at_a} if read as {a}, {at_b} if read as {b}): the street network may not cover them, or the coordinate system is wrong",
-    "problem.datum.out_of_range": "{k} of {n} points have a latitude beyond ±90° or a longitude beyond ±180° (rows {rows})",
-    "problem.datum.swapped_china": "{k} of {n} points fit China only with longitude and latitude swapped (rows {rows}): check that the longitude column holds values of about 73–135 and the latitude column 18–54",
-    "problem.datum.swapped_extent": "{k} of {n} points fit the street network's extent only with longitude and latitude swapped (rows {rows}): the longitude column seems to hold latitudes and the latitude column longitudes",
-    "problem.datum.outside_china": "{k} of {n} points are outside China although the layer is declared {declared} (rows {rows}): the {declared} shift is only defined in China",
+    "problem.datum.may_be": (
+        "the points may be {best} coordinates although the layer is declared {declared}: "
+        "median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points "
+        "within {near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance), "
+        "{closer:.0%} of the points move closer; too few sit on a street under either datum "
+        "for a firm verdict: check the crs setting"
+    ),
+    "problem.datum.far": (
+        "points are far from the streets under every datum (median {here} as declared, {at_a} "
+        "if read as {a}, {at_b} if read as {b}): the street network may not cover them, or the "
+        "coordinate system is wrong"
+    ),
+    "problem.datum.out_of_range": (
+        "{k} of {n} points have a latitude beyond ±90° or a longitude beyond ±180° (rows {rows})"
+    ),
+    "problem.datum.swapped_china": (
+        "{k} of {n} points fit China only with longitude and latitude swapped (rows {rows}): "
+        "check that the longitude column holds values of about 73–135 and the latitude column "
+        "18–54"
+    ),
+    "problem.datum.swapped_extent": (
+        "{k} of {n} points fit the street network's extent only with longitude and latitude "
+        "swapped (rows {rows}): the longitude column seems to hold latitudes and the latitude "
+        "column longitudes"
+    ),
+    "problem.datum.outside_china": (
+        "{k} of {n} points are outside China although the layer is declared {declared} (rows "
+        "{rows}): the {declared} shift is only defined in China"
+    ),
     "problem.datum.unchanged": ", so {k} of them were used unchanged",
     "problem.datum.check_coordinates": "; check the coordinates or the declared coordinate system",
-    "problem.datum.row_other": "fits the streets as {other}, not as {declared} (the layer's crs): {there:.0f} m from a street as {other}, {here} as {declared}",
+    "problem.datum.row_other": (
+        "fits the streets as {other}, not as {declared} (the layer's crs): {there:.0f} m from "
+        "a street as {other}, {here} as {declared}"
+    ),
     "problem.datum.closer": " ({m:.0f} m closer)",
-    "problem.datum.row_kept": "; kept as {declared} — check this row's coordinates (copied from a {other} map?)",
-    "problem.datum.row_swapped": "the point fits the streets only with longitude and latitude swapped",
+    "problem.datum.row_kept": (
+        "; kept as {declared} — check this row's coordinates (copied from a {other} map?)"
+    ),
+    "problem.datum.row_swapped": (
+        "the point fits the streets only with longitude and latitude swapped"
+    ),
 }

@@ -105,17 +105,46 @@ WORDS: dict[str, str] = {
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} 米",
     "problem.datum.beyond": "超出搜索范围",
-    "problem.datum.looks": '这些点按 {best} 读取才与街道吻合，而不是声明的 {declared}：按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 {s_there:.0%} 的点在街道 {near:.0f} 米内（按 {declared} 为 {s_here:.0%}，随机平移为 {chance:.0%}）；请声明 crs = "{key}"',
+    "problem.datum.looks": (
+        "这些点按 {best} 读取才与街道吻合，而不是声明的 "
+        "{declared}：按 {declared} 距街道的中位距离为 "
+        "{here}，按 {best} 为 {there}；按 {best} 有 "
+        "{s_there:.0%} 的点在街道 {near:.0f} 米内（按 "
+        "{declared} 为 {s_here:.0%}，随机平移为 "
+        '{chance:.0%}）；请声明 crs = "{crs_key}"'
+    ),
     "problem.datum.kept_as_declared": "；已按声明的坐标系保留",
-    "problem.datum.may_be": "这些点可能是 {best} 坐标，但图层声明为 {declared}：按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 {s_there:.0%} 的点在街道 {near:.0f} 米内（按 {declared} 为 {s_here:.0%}，随机平移为 {chance:.0%}），{closer:.0%} 的点会更靠近街道；两种坐标系下落在街道上的点都太少，无法定论：请检查坐标系设置",
-    "problem.datum.far": "无论按哪种坐标系，这些点都远离街道（按声明距离中位数为 {here}，按 {a} 为 {at_a}，按 {b} 为 {at_b}）：路网可能没有覆盖这些点，或坐标系有误",
+    "problem.datum.may_be": (
+        "这些点可能是 {best} 坐标，但图层声明为 {declared}：按 "
+        "{declared} 距街道的中位距离为 {here}，按 {best} 为 "
+        "{there}；按 {best} 有 {s_there:.0%} 的点在街道 "
+        "{near:.0f} 米内（按 {declared} 为 "
+        "{s_here:.0%}，随机平移为 {chance:.0%}），{closer:.0%} "
+        "的点会更靠近街道；两种坐标系下落在街道上的点都太少，无法定论：请检查坐标系设置"
+    ),
+    "problem.datum.far": (
+        "无论按哪种坐标系，这些点都远离街道（按声明距离中位数为 {here}，按 "
+        "{a} 为 {at_a}，按 {b} 为 {at_b}）：路网可能没有覆盖这些点"
+        "，或坐标系有误"
+    ),
     "problem.datum.out_of_range": "{n} 个点中有 {k} 个纬度超出 ±90° 或经度超出 ±180°（行 {rows}）",
-    "problem.datum.swapped_china": "{n} 个点中有 {k} 个只有在经纬度互换后才位于中国境内（行 {rows}）：请检查经度列的数值约为 73–135、纬度列约为 18–54",
+    "problem.datum.swapped_china": (
+        "{n} 个点中有 {k} 个只有在经纬度互换后才位于中国境内（行 "
+        "{rows}）：请检查经度列的数值约为 73–135、纬度列约为 18–54"
+    ),
     "problem.datum.swapped_extent": "{n} 个点中有 {k} 个只有在经纬度互换后才落在路网范围内（行 {rows}）：经度列似乎是纬度，纬度列似乎是经度",
-    "problem.datum.outside_china": "{n} 个点中有 {k} 个位于中国境外，但图层声明为 {declared}（行 {rows}）：{declared} 偏移只在中国境内有定义",
+    "problem.datum.outside_china": (
+        "{n} 个点中有 {k} 个位于中国境外，但图层声明为 "
+        "{declared}（行 {rows}）：{declared} "
+        "偏移只在中国境内有定义"
+    ),
     "problem.datum.unchanged": "，其中 {k} 个按原值使用",
     "problem.datum.check_coordinates": "；请检查坐标或声明的坐标系",
-    "problem.datum.row_other": "按 {other} 读取才与街道吻合，而不是图层声明的 {declared}：按 {other} 距街道 {there:.0f} 米，按 {declared} 为 {here}",
+    "problem.datum.row_other": (
+        "按 {other} 读取才与街道吻合，而不是图层声明的 "
+        "{declared}：按 {other} 距街道 {there:.0f} "
+        "米，按 {declared} 为 {here}"
+    ),
     "problem.datum.closer": "（近了 {m:.0f} 米）",
     "problem.datum.row_kept": "；已按 {declared} 保留——请检查这一行的坐标（是否抄自 {other} 地图？）",
     "problem.datum.row_swapped": "该点只有在经纬度互换后才与街道吻合",

@@ -22,7 +22,7 @@ from pyproj import CRS
 
 from coverage.datum import DATUM_NAMES, convertible, in_china, normalize_datum
 from coverage.errors import InputError, Problem
-from coverage.inputs.datum_words import finding_msg, row_msg, swapped_row_msg
+from coverage.inputs.datum_words import finding_msg, kept_msg, row_msg, swapped_row_msg
 from coverage.inputs.street_fit import DatumFinding, extent, inside, street_check, street_geoms
 
 __all__ = ["DatumFinding", "check_datum", "review"]
@@ -292,7 +292,7 @@ def review(
         if f.code.startswith("looks_") and d.get("conclusive"):
             if strict:
                 raise InputError(_datum_error(d, crs, keep), path, field="crs")
-            problems.append(Problem(path, None, "crs", finding_msg(f), action="kept"))
+            problems.append(Problem(path, None, "crs", kept_msg(f), action="kept"))
         elif f.code == "latlon_swapped" and d.get("all") and strict:
             raise InputError(
                 f"{f.message}; exchange the two columns in the scenario's column mapping or in "

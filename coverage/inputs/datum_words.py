@@ -15,7 +15,7 @@ from coverage.datum import DATUM_NAMES
 from coverage.errors import Msg
 from coverage.inputs.street_fit import DatumFinding
 
-__all__ = ["finding_msg", "row_msg", "swapped_row_msg"]
+__all__ = ["finding_msg", "kept_msg", "row_msg", "swapped_row_msg"]
 
 
 def _distance(metres: Any) -> Msg:
@@ -82,9 +82,7 @@ def _looks(d: dict[str, Any]) -> Msg:
         "chance": float(d["random_shift_share_within"]),
     }
     if d.get("conclusive"):
-        return Msg("problem.datum.looks", key=d["best_key"], **fields) + Msg(
-            "problem.datum.kept_as_declared"
-        )
+        return Msg("problem.datum.looks", crs_key=d["best_key"], **fields)
     return Msg("problem.datum.may_be", closer=float(d["share_closer"]), **fields)
 
 
@@ -100,6 +98,11 @@ def _far(d: dict[str, Any]) -> Msg:
         b=others[1],
         at_b=_distance(medians[others[1]]),
     )
+
+
+def kept_msg(finding: DatumFinding) -> Msg:
+    """A firm ``looks_*`` finding, kept as declared (``datum_check = "warn"``)."""
+    return finding_msg(finding) + Msg("problem.datum.kept_as_declared")
 
 
 def row_msg(row: dict[str, Any], declared: str, text: str) -> Msg:

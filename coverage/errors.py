@@ -95,7 +95,8 @@ class Msg:
     """A message in no language yet: a catalogue key and its fields, worded at output time.
 
     ``Msg("problem.missing_weight")`` or ``Msg("problem.bad_weight", v=-3)``; a field may itself
-    be a :class:`Msg` (worded in the same language), and ``a + b`` words ``a`` then ``b`` (a
+    be a :class:`Msg` (worded in the same language) or a dict of texts by language
+    (``{"zh": "服务中心、服务站点", "en": "centre, point"}``), and ``a + b`` words ``a`` then ``b`` (a
     clause such as ``"; value left empty"`` appended to a message).
 
     Parameters
@@ -122,7 +123,7 @@ class Msg:
         """The message in ``lang`` (``"zh"`` or ``"en"``)."""
         from coverage.i18n import t  # the catalogues import nothing from here; kept lazy anyway
 
-        values = {k: v.text(lang) if isinstance(v, Msg) else v for k, v in self.fields.items()}
+        values = {k: _worded(v, lang) for k, v in self.fields.items()}
         return t(lang, self.key, **values) + "".join(m.text(lang) for m in self.then)
 
     def __str__(self) -> str:
@@ -142,6 +143,15 @@ class Msg:
 
     def __hash__(self) -> int:
         return hash((self.key, self.then))
+
+
+def _worded(value: object, lang: str) -> object:
+    """A field's value in ``lang``: a :class:`Msg` worded, a dict of texts by language picked."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, dict):
+        return value[lang]
+    return value
 
 
 class Problem:

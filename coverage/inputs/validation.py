@@ -238,6 +238,11 @@ def _tier_codes(
     """Every tier value becomes its code; one error names every value that names no tier."""
     col = source_column(gdf, "tier")
     known = ", ".join(vocabulary.codes)
+    # The codes in English (as the scenario writes them), the tiers' names in Chinese.
+    known_words = {
+        "en": known,
+        "zh": "、".join(vocabulary.label(c, "zh") for c in vocabulary.codes),
+    }
     if "tier" not in gdf.columns:
         if required:
             raise InputError(
@@ -261,7 +266,7 @@ def _tier_codes(
         )
     if required:  # candidates need no tier
         for i in np.flatnonzero(blank):
-            check.add(int(i), col, Msg("problem.missing_tier_known", known=known), skip=True)
+            check.add(int(i), col, Msg("problem.missing_tier_known", known=known_words), skip=True)
     gdf = gdf.copy()
     gdf["tier"] = pd.Series(
         [c if c is not None else v for c, v in zip(codes, gdf["tier"], strict=True)],

@@ -141,6 +141,7 @@ WORDS: dict[str, str] = {
     # --- The datum check (coverage.inputs.datum_words); {here} and {there} are worded distances
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} m",
+    "problem.datum.more_than": "more than {m:.0f} m",
     "problem.datum.beyond": "beyond the search radius",
     "problem.datum.looks": (
         "the points fit the streets as {best}, not as {declared} (the declared datum): median "

@@ -104,6 +104,7 @@ WORDS: dict[str, str] = {
     # --- The datum check (coverage.inputs.datum_words); {here} and {there} are worded distances
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} 米",
+    "problem.datum.more_than": "超过 {m:.0f} 米",
     "problem.datum.beyond": "超出搜索范围",
     "problem.datum.looks": (
         "这些点按 {best} 读取才与街道吻合，而不是声明的 "

@@ -303,7 +303,7 @@ def review(
         elif f.code in ("rows_other_datum", "latlon_swapped"):
             for r in d["rows"]:
                 if isinstance(r, dict):
-                    msg = row_msg(r, declared, r["message"])
+                    msg = row_msg(r, declared, r["message"], d.get("search_m"))
                     problems.append(Problem(path, r["row"], field, msg, action="kept"))
                 else:
                     problems.append(Problem(path, int(r), field, swapped_row_msg(), action="kept"))

@@ -18,11 +18,13 @@ from coverage.inputs.street_fit import DatumFinding
 __all__ = ["finding_msg", "kept_msg", "row_msg", "swapped_row_msg"]
 
 
-def _distance(metres: Any) -> Msg:
-    """A median distance; infinite means no street within the search radius."""
+def _distance(metres: Any, search_m: Any = None) -> Msg:
+    """A distance; infinite means no street within the search radius (``search_m``, if known)."""
     value = float(metres) if metres is not None else math.inf
     if math.isfinite(value):
         return Msg("problem.datum.metres", m=value)
+    if search_m is not None:
+        return Msg("problem.datum.more_than", m=float(search_m))
     return Msg("problem.datum.beyond")
 
 
@@ -74,8 +76,8 @@ def _looks(d: dict[str, Any]) -> Msg:
     fields = {
         "best": best,
         "declared": declared,
-        "here": _distance(medians[declared]),
-        "there": _distance(medians[best]),
+        "here": _distance(medians[declared], d.get("search_m")),
+        "there": _distance(medians[best], d.get("search_m")),
         "s_there": float(shares[best]),
         "s_here": float(shares[declared]),
         "near": float(d["within_m"]),
@@ -88,15 +90,15 @@ def _looks(d: dict[str, Any]) -> Msg:
 
 def _far(d: dict[str, Any]) -> Msg:
     declared = DATUM_NAMES[d["declared"]]
-    medians = d["median_m"]
+    medians, search = d["median_m"], d.get("search_m")
     others = [name for name in DATUM_NAMES.values() if name != declared]
     return Msg(
         "problem.datum.far",
-        here=_distance(medians[declared]),
+        here=_distance(medians[declared], search),
         a=others[0],
-        at_a=_distance(medians[others[0]]),
+        at_a=_distance(medians[others[0]], search),
         b=others[1],
-        at_b=_distance(medians[others[1]]),
+        at_b=_distance(medians[others[1]], search),
     )
 
 
@@ -105,10 +107,11 @@ def kept_msg(finding: DatumFinding) -> Msg:
     return finding_msg(finding) + Msg("problem.datum.kept_as_declared")
 
 
-def row_msg(row: dict[str, Any], declared: str, text: str) -> Msg:
+def row_msg(row: dict[str, Any], declared: str, text: str, search_m: Any = None) -> Msg:
     """A row that fits the streets much better under another datum (kept as declared).
 
-    ``text`` is the check's own sentence, kept when the row's numbers are not all there.
+    ``text`` is the check's own sentence, kept when the row's numbers are not all there;
+    ``search_m`` the check's search radius (the finding's ``details``).
     """
     try:
         name, other = DATUM_NAMES[declared], DATUM_NAMES[row["datum"]]
@@ -117,7 +120,7 @@ def row_msg(row: dict[str, Any], declared: str, text: str) -> Msg:
             other=other,
             declared=name,
             there=float(row["fit_m"]),
-            here=_distance(row["declared_m"]),
+            here=_distance(row["declared_m"], search_m),
         )
         if row.get("gain_m") is not None:
             msg += Msg("problem.datum.closer", m=float(row["gain_m"]))

@@ -532,6 +532,28 @@ def test_log_lines_name_no_source_file():
     assert stream.getvalue() == "warning: a [b].osm: 3 street ways cut\n"
 
 
+@pytest.mark.parametrize(("lang", "head"), [("zh", "警告："), ("en", "warning:")])
+def test_log_lines_speak_the_console_language(lang, head):
+    from coverage import progress
+
+    stream = io.StringIO()
+    logger = logging.getLogger("coverage.test_cli_lang")
+    logger.addHandler(cli.log_handler(stream))
+    try:
+        with progress.step("t", lang=lang):
+            logger.warning("3 street ways cut")
+            logger.error("gone")
+        logger.warning("after")  # outside any step: English, as before
+    finally:
+        logger.handlers.clear()
+    error = "错误：" if lang == "zh" else "error:"
+    assert stream.getvalue().splitlines() == [
+        f"{head} 3 street ways cut",
+        f"{error} gone",
+        "warning: after",
+    ]
+
+
 def _step_output(monkeypatch, terminal: bool) -> str:
     """What `progress.step` writes during two steps of 1.2 s and 1.3 s, on a terminal or not."""
     from coverage import progress as shown

@@ -463,8 +463,20 @@ def test_unusual_scenario_values_warn_once_each(
 ) -> None:
     assert old in SCENARIO
     s = load_scenario(_scenario(tmp_path, SCENARIO.replace(old, new)))
-    assert s.warning_items == [(line, key, message)]
+    assert [(n, k, str(m)) for n, k, m in s.warning_items] == [(line, key, message)]
     assert s.warnings == [f"{s.source}:{line}: {key}: {message}"]
+    # In Chinese: the same numbers, no English words.
+    (zh,) = [m.text("zh") for _, _, m in s.warning_items]
+    assert sorted(re.findall(r"\d+(?:\.\d+)?", zh)) == sorted(re.findall(r"\d+(?:\.\d+)?", message))
+    assert [w for w in ASCII_WORD.findall(zh) if len(w) >= 2] == []
+
+
+def test_usual_ranges_say_why_in_the_catalogues_words() -> None:
+    from coverage.i18n import t
+    from coverage.scenario import USUAL_RANGES
+
+    for (section, key), (*_, why) in USUAL_RANGES.items():
+        assert t("en", f"problem.why.{section}_{key}") == why
 
 
 def test_scenario_that_is_not_utf8(tmp_path: Path) -> None:
@@ -734,8 +746,8 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     res = runner.invoke(app, ["run", str(scenario)])
     assert res.exit_code == 0, res.output
     warning = (
-        f"{scenario.resolve()}:7: walk.speed_kmh: 12 km/h is unusual (usually 1 to 10 km/h: "
-        "walking is 3-6 km/h); used as given"
+        f"{scenario.resolve()}:7: walk.speed_kmh: 12 公里/小时不常见（通常为 1 至 10 公里/小时："
+        "步行速度为每小时 3–6 公里）；按给定值使用"
     )
     assert f"警告： {warning}" in res.output.splitlines()  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")

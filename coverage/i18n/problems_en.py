@@ -192,4 +192,21 @@ WORDS: dict[str, str] = {
     "problem.datum.row_swapped": (
         "the point fits the streets only with longitude and latitude swapped"
     ),
+    # --- Unusual scenario values (coverage.scenario.checks), row = the scenario file's line
+    "problem.unusual": "{value:g} {unit} is unusual (usually {usual} {unit}: {why}); used as given",
+    "problem.usual_range": "{low:g} to {high:g}",
+    "problem.usual_max": "at most {high:g}",
+    "problem.unit.km_h": "km/h",
+    "problem.unit.min": "min",
+    "problem.unit.m": "m",
+    "problem.unit.times": "x",
+    "problem.why.walk_speed_kmh": "walking is 3-6 km/h",
+    "problem.why.walk_threshold_min": "a walking threshold is minutes, not hours",
+    "problem.why.walk_max_snap_m": "points this far from a street are not on it",
+    "problem.why.walk_walk_off_m": "it widens every catchment by that much",
+    "problem.why.walk_steps_penalty": "steps take a few times longer, not more",
+    "problem.why.walk_circle_radius_m": "the straight-line circle is usually 1 km",
+    "problem.why.network_margin_m": "the network clip margin is a walking range",
+    "problem.bands_above": "bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
+    "problem.default_bands_above": "the default bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
 }

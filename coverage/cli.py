@@ -91,7 +91,9 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
     if lang is not None:
         s.lang = cast(Literal["zh", "en"], lang)  # checked above
     step.lang = s.lang
-    for line in s.warnings:  # unusual but valid values: one line each, the run goes on
+    for line in s.warning_lines(
+        step.lang
+    ):  # unusual but valid values: one line each, the run goes on
         warning = t(step.lang, "console.warning")
         err.print(f"[yellow]{warning}[/] {escape(line)}", highlight=False, soft_wrap=True)
     for key, value in output.items():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
+    "Msg",
     "CoverageError",
     "MissingDependency",
     "ScenarioError",
@@ -89,32 +91,108 @@ class OutputError(CoverageError, OSError):
         super().__init__(f"{self.path}: {message}" if self.path else message)
 
 
-class Problem:
-    """One problem found in an input row: where, what, and what the run did about it."""
+class Msg:
+    """A message in no language yet: a catalogue key and its fields, worded at output time.
 
-    __slots__ = ("path", "row", "field", "message", "action")
+    ``Msg("problem.missing_weight")`` or ``Msg("problem.bad_weight", v=-3)``; a field may itself
+    be a :class:`Msg` (worded in the same language) or a dict of texts by language
+    (``{"zh": "服务中心、服务站点", "en": "centre, point"}``), and ``a + b`` words ``a`` then ``b`` (a
+    clause such as ``"; value left empty"`` appended to a message).
+
+    Parameters
+    ----------
+    key
+        A key of the catalogues in :mod:`coverage.i18n` (``"problem.*"``).
+    **fields
+        Values of the text's ``{...}`` fields: the planner's own text (names, values) as is.
+    """
+
+    __slots__ = ("key", "fields", "then")
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        self.key = key
+        self.fields: Mapping[str, object] = dict(fields)  # a dict: pickled to dask workers
+        self.then: tuple[Msg, ...] = ()
+
+    def __add__(self, other: Msg) -> Msg:
+        out = Msg(self.key, **self.fields)
+        out.then = (*self.then, other)
+        return out
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``)."""
+        from coverage.i18n import t  # the catalogues import nothing from here; kept lazy anyway
+
+        values = {k: _worded(v, lang) for k, v in self.fields.items()}
+        return t(lang, self.key, **values) + "".join(m.text(lang) for m in self.then)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, {dict(self.fields)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Msg):
+            return NotImplemented
+        return (self.key, dict(self.fields), self.then) == (
+            other.key,
+            dict(other.fields),
+            other.then,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.then))
+
+
+def _worded(value: object, lang: str) -> object:
+    """A field's value in ``lang``: a :class:`Msg` worded, a dict of texts by language picked."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    if isinstance(value, dict):
+        return value[lang]
+    return value
+
+
+class Problem:
+    """One problem found in an input row: where, what, and what the run did about it.
+
+    ``message`` is a :class:`Msg` worded in the scenario's language when written
+    (:meth:`text`), or plain text shown as is; :attr:`message` reads it in English.
+    """
+
+    __slots__ = ("path", "row", "field", "msg", "action")
 
     def __init__(
         self,
         path: str | Path,
         row: int | None,
         field: str | None,
-        message: str,
+        message: str | Msg,
         action: str = "skipped",
     ) -> None:
         self.path = str(path)
         self.row = row
         self.field = field
-        self.message = message
+        self.msg = message
         self.action = action  # "skipped" (row not used), "kept" (warning only) or "failed"
 
-    def as_dict(self) -> dict[str, object]:
+    @property
+    def message(self) -> str:
+        """What is wrong, in English."""
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """What is wrong, in ``lang`` (plain-text messages as written)."""
+        return self.msg.text(lang) if isinstance(self.msg, Msg) else self.msg
+
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
         """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
         return {
             "file": self.path,
             "row": self.row,
             "field": self.field,
-            "problem": self.message,
+            "problem": self.text(lang),
             "action": self.action,
         }
 

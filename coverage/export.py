@@ -203,11 +203,11 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     files["demand"] = cio.write_csv(out / "demand.csv", _table(demand, s))
     uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
     files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(uncovered, s))
-    problems = problems_frame(run.layers.problems)
+    problems = problems_frame(run.layers.problems, s.lang)
     # People open these two whatever [output] columns says: headers and actions in the
-    # scenario's language (the messages stay as the readers wrote them).
+    # scenario's language, the messages too (plain-text ones stay as written).
     files["problems"] = cio.write_csv(out / "problems.csv", localize(problems, s.lang))
-    skipped = skipped_rows(run.layers.problems)
+    skipped = skipped_rows(run.layers.problems, s.lang)
     files["skipped"] = cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang))
     files["run"] = cio.write_json(out / "run.json", run_info(run))
     if s.output.excel:

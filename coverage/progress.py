@@ -41,6 +41,8 @@ __all__ = [
 # Progress lines say when (log_time) but not where in the code (log_path): they are for users.
 err = Console(stderr=True, log_path=False)
 _COUNT = re.compile(r"(\d+)/(\d+)$")
+#: The steps under way, innermost last: log lines speak the language of the innermost one.
+_STEPS: list[Step] = []
 
 
 class Step:
@@ -97,6 +99,7 @@ def step(title: str, scenario: Path | None = None, lang: str | None = None) -> I
         TimeElapsedColumn(),
     )
     step = Step(_peek_lang(scenario, lang))
+    _STEPS.append(step)
     try:
         with Progress(*columns, console=err, transient=True) as bar:
             step._bar, step._task = bar, bar.add_task(title, total=None)
@@ -114,13 +117,28 @@ def step(title: str, scenario: Path | None = None, lang: str | None = None) -> I
         note = t(step.lang, "console.interrupted_note")
         err.print(f"[bold red]{t(step.lang, 'console.interrupted')}[/]: {note}")
         raise typer.Exit(130) from None
+    finally:
+        _STEPS.remove(step)
+
+
+#: Catalogue keys of the log levels' prefixes (other levels: the level's name).
+_LEVEL_WORDS = {"WARNING": "console.warning", "ERROR": "console.error", "CRITICAL": "console.error"}
 
 
 class _LogFormat(logging.Formatter):
-    """``warning: message``, like the CLI's own warnings: no logger name, file or line."""
+    """``warning: message``, like the CLI's own warnings: no logger name, file or line.
+
+    During a :func:`step` the prefix is in the step's language (``警告：`` in Chinese); outside
+    any step, English.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        key = _LEVEL_WORDS.get(record.levelname)
+        if key is not None and _STEPS:
+            head = t(_STEPS[-1].lang, key)
+        else:
+            head = f"{record.levelname.lower()}:"
+        return f"{head} {record.getMessage()}"
 
 
 def log_handler(stream: TextIO | None = None) -> logging.Handler:

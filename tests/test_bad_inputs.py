@@ -12,6 +12,7 @@ import errno
 import io
 import os
 import random
+import re
 import shutil
 import tempfile
 import zipfile
@@ -462,8 +463,20 @@ def test_unusual_scenario_values_warn_once_each(
 ) -> None:
     assert old in SCENARIO
     s = load_scenario(_scenario(tmp_path, SCENARIO.replace(old, new)))
-    assert s.warning_items == [(line, key, message)]
+    assert [(n, k, str(m)) for n, k, m in s.warning_items] == [(line, key, message)]
     assert s.warnings == [f"{s.source}:{line}: {key}: {message}"]
+    # In Chinese: the same numbers, no English words.
+    (zh,) = [m.text("zh") for _, _, m in s.warning_items]
+    assert sorted(re.findall(r"\d+(?:\.\d+)?", zh)) == sorted(re.findall(r"\d+(?:\.\d+)?", message))
+    assert [w for w in ASCII_WORD.findall(zh) if len(w) >= 2] == []
+
+
+def test_usual_ranges_say_why_in_the_catalogues_words() -> None:
+    from coverage.i18n import t
+    from coverage.scenario import USUAL_RANGES
+
+    for (section, key), (*_, why) in USUAL_RANGES.items():
+        assert t("en", f"problem.why.{section}_{key}") == why
 
 
 def test_scenario_that_is_not_utf8(tmp_path: Path) -> None:
@@ -733,8 +746,8 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     res = runner.invoke(app, ["run", str(scenario)])
     assert res.exit_code == 0, res.output
     warning = (
-        f"{scenario.resolve()}:7: walk.speed_kmh: 12 km/h is unusual (usually 1 to 10 km/h: "
-        "walking is 3-6 km/h); used as given"
+        f"{scenario.resolve()}:7: walk.speed_kmh: 12 公里/小时不常见（通常为 1 至 10 公里/小时："
+        "步行速度为每小时 3–6 公里）；按给定值使用"
     )
     assert f"警告： {warning}" in res.output.splitlines()  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
@@ -872,3 +885,92 @@ def test_fuzz_random_bytes(head: bytes, body: bytes, suffix: str) -> None:
         path = Path(tmp) / f"random{suffix}"
         path.write_bytes(head + body)
         _read_all(path)
+
+
+# --- the problems of the fault registers, in the scenario's language ----------------------------
+
+#: Text from the registers that the messages quote: “…” in Chinese, '…' in English.
+QUOTED = {"zh": re.compile(r"“[^”]*”"), "en": re.compile(r"'[^']*'")}
+CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z_]*")
+
+
+def _fault_scenario(tmp_path: Path, lang: str) -> Path:
+    """The two fault registers and the study area on a 4.4 km street grid around Guanyinqiao."""
+    for name in ("facilities_faults.csv", "demand_faults.csv", "study_area.geojson"):
+        shutil.copy(REG / name, tmp_path / name)
+    fac = tmp_path / "facilities_faults.csv"  # an unknown tier stops the run: a known one here
+    text = fac.read_text(encoding="utf-8-sig").replace(",supercentre,", ",point,")
+    fac.write_text(text, encoding="utf-8-sig")
+    x0, y0 = Transformer.from_crs(4326, 32648, always_xy=True).transform(106.515, 29.565)
+    edges = edge_table(grid_lines(23, 200.0), origin=(x0, y0), crs="EPSG:32648")
+    edges.to_parquet(tmp_path / "streets.parquet")
+    out = tmp_path / "out"
+    scenario = f"""\
+name = "faults"
+lang = "{lang}"
+title_en = "Faults"
+[area]
+path = "study_area.geojson"
+[network]
+path = "streets.parquet"
+[[facilities]]
+path = "facilities_faults.csv"
+[[demand]]
+path = "demand_faults.csv"
+weight = "职工人数"
+[output]
+dir = "{out.as_posix()}"
+map = "{(out / "map.html").as_posix()}"
+excel = false
+"""
+    (tmp_path / "s.toml").write_text(scenario, encoding="utf-8")
+    return tmp_path / "s.toml"
+
+
+@pytest.fixture(scope="module")
+def fault_problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """problems.csv of the fault registers run in Chinese and in English."""
+    found = {}
+    for lang in ("zh", "en"):
+        scenario = _fault_scenario(tmp_path_factory.mktemp(f"faults_{lang}"), lang)
+        pipeline.run(scenario)
+        table = pd.read_csv(scenario.parent / "out" / "problems.csv", encoding="utf-8-sig")
+        found[lang] = table.set_axis(["file", "row", "field", "problem", "action"], axis=1)
+    return found
+
+
+def test_fault_problems_are_the_same_rows_in_both_languages(fault_problems) -> None:
+    zh, en = fault_problems["zh"], fault_problems["en"]
+    assert len(zh) == len(en) == 19  # 7 demand rows, 12 facility ones (see the README's table)
+    assert zh[["row", "field"]].equals(en[["row", "field"]])
+    assert zh["problem"].tolist() != en["problem"].tolist()
+    # The numbers are the same (in each language's order): the registers' values and distances.
+    digits = [[sorted(re.findall(r"\d+(?:\.\d+)?", p)) for p in t["problem"]] for t in (zh, en)]
+    assert digits[0] == digits[1]
+
+
+def test_fault_problems_in_chinese_hold_no_english(fault_problems) -> None:
+    zh = fault_problems["zh"]["problem"]
+    stray = {
+        p: words
+        for p in zh
+        if (words := [w for w in ASCII_WORD.findall(QUOTED["zh"].sub("", p)) if len(w) >= 3])
+    }
+    assert stray == {}
+    assert "不是数字：“abc”" in set(zh)  # the register's own text stays as written
+    assert "缺少层级（已知：服务中心、分中心、服务站点、户外劳动者驿站）" in set(zh)
+
+
+def test_fault_problems_in_english_hold_no_chinese(fault_problems) -> None:
+    en = fault_problems["en"]["problem"]
+    assert [p for p in en if CJK.search(QUOTED["en"].sub("", p))] == []
+    assert "duplicate of row 2 (same name '观音桥职工服务中心', 2.2 m apart)" in set(en)
+    assert "missing tier (known: centre, subcentre, point, outdoor_station)" in set(en)
+
+
+def test_the_word_checks_catch_the_other_language() -> None:
+    # the patterns above find what they must (a check that finds nothing proves nothing)
+    assert ASCII_WORD.findall(QUOTED["zh"].sub("", "不是数字：“abc” missing")) == ["missing"]
+    assert CJK.search(QUOTED["en"].sub("", "not a number: '很多' 跳过"))
+    assert not CJK.search(QUOTED["en"].sub("", "not a number: '很多'"))

@@ -114,7 +114,8 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
     skipped = pd.read_csv(tmp_path / "out" / "skipped_rows.csv", encoding="utf-8-sig")
     assert skipped["行号"].tolist() == [6, 9]  # headers in the scenario's language
     assert skipped["字段"].tolist() == ["lat", "workers"]
-    assert "not a number: 'north'" in skipped["问题"].iloc[0]
+    # ... and the problems too; the register's own text stays as written
+    assert skipped["问题"].tolist() == ["不是数字：“north”", "权重必须为正数，实际为 0"]
     assert len(pd.read_csv(tmp_path / "out" / "demand.csv", encoding="utf-8-sig")) == 298
 
 
@@ -530,6 +531,28 @@ def test_log_lines_name_no_source_file():
     finally:
         logger.handlers.clear()
     assert stream.getvalue() == "warning: a [b].osm: 3 street ways cut\n"
+
+
+@pytest.mark.parametrize(("lang", "head"), [("zh", "警告："), ("en", "warning:")])
+def test_log_lines_speak_the_console_language(lang, head):
+    from coverage import progress
+
+    stream = io.StringIO()
+    logger = logging.getLogger("coverage.test_cli_lang")
+    logger.addHandler(cli.log_handler(stream))
+    try:
+        with progress.step("t", lang=lang):
+            logger.warning("3 street ways cut")
+            logger.error("gone")
+        logger.warning("after")  # outside any step: English, as before
+    finally:
+        logger.handlers.clear()
+    error = "错误：" if lang == "zh" else "error:"
+    assert stream.getvalue().splitlines() == [
+        f"{head} 3 street ways cut",
+        f"{error} gone",
+        "warning: after",
+    ]
 
 
 def _step_output(monkeypatch, terminal: bool) -> str:

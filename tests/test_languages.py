@@ -155,3 +155,26 @@ def test_shares_are_percentages_and_people_whole_numbers(folders, lang):
     heads = [c.value for c in stages[1]]
     after = "规划后覆盖率" if lang == "zh" else "Share after"
     assert stages.cell(2, heads.index(after) + 1).number_format == "0.0%"
+
+
+#: Text the problem messages quote from the input files: “…” in Chinese, '…' in English.
+QUOTED = {"zh": re.compile(r"“[^”]*”"), "en": re.compile(r"'[^']*'")}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_problem_messages_speak_the_scenario_language(outputs, lang):
+    # The problems themselves are worded in the scenario's language; only quoted input text
+    # (values, names) keeps the input's own words.
+    column = "问题" if lang == "zh" else "Problem"
+    texts = [
+        QUOTED[lang].sub("", text)
+        for name in ("problems.csv", "skipped_rows.csv")
+        for text in outputs[lang][name][column].dropna()
+    ]
+    assert texts  # one row is skipped: the walk sees its reason
+    if lang == "zh":
+        stray = [t for t in texts if any(w not in ZH_ALLOWED for w in ASCII_WORD.findall(t))]
+    else:
+        stray = [t for t in texts if CJK.search(t)]
+    assert stray == []

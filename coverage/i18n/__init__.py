@@ -2,7 +2,10 @@
 
 The catalogues (:mod:`coverage.i18n.zh`, :mod:`coverage.i18n.en`) map keys such as
 ``"map.kpi.share_any"``, ``"report.subdistricts"``, ``"excel.sheet.summary"`` or
-``"console.plan.title"`` to text with ``str.format`` fields (``{n}``, ``{label}``…)::
+``"console.plan.title"`` to text with ``str.format`` fields (``{n}``, ``{label}``…). The input
+problems (``"problem.*"``, in :mod:`~coverage.i18n.problems_zh` and
+:mod:`~coverage.i18n.problems_en`) are worded when written, from a
+:class:`~coverage.errors.Msg` that carries the key and its fields::
 
     from coverage.i18n import t
     t("zh", "map.count", label="服务站点", n=6)     # '服务站点（6处）'

@@ -7,6 +7,8 @@ here: they live in :mod:`coverage.vocab`.
 
 from __future__ import annotations
 
+from coverage.i18n import problems_en
+
 __all__ = ["WORDS"]
 
 WORDS: dict[str, str] = {
@@ -554,3 +556,6 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{done} of {n} districts done in {s} s",
     "console.audit.failed_head": "failed",
 }
+
+# The input problems (problems.csv, the report's data notes) live in their own module.
+WORDS.update(problems_en.WORDS)

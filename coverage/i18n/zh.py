@@ -7,6 +7,8 @@ here: they live in :mod:`coverage.vocab`.
 
 from __future__ import annotations
 
+from coverage.i18n import problems_zh
+
 __all__ = ["WORDS"]
 
 WORDS: dict[str, str] = {
@@ -546,3 +548,6 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{n} 个区中 {done} 个完成，用时 {s} 秒",
     "console.audit.failed_head": "失败",
 }
+
+# The input problems (problems.csv, the report's data notes) live in their own module.
+WORDS.update(problems_zh.WORDS)

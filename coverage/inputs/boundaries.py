@@ -24,7 +24,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from coverage import datum
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 
 __all__ = ["SourceCRS", "resolve_crs", "read_polygons", "select_features"]
 
@@ -343,7 +343,7 @@ def read_polygons(
     src = resolve_crs(crs, gdf.crs, path, bounds=bounds)
     out = src.geometry_to_wgs84(geoms[keep])
     # Moving vertices by slightly different amounts can make a narrow spot self-touch.
-    geoms[keep] = _repair(out, rows[keep], path, problems, " after conversion to WGS-84")
+    geoms[keep] = _repair(out, rows[keep], path, problems, converted=True)
     keep = ~shapely.is_missing(geoms)
     result = gpd.GeoDataFrame(
         gdf.drop(columns=gdf.geometry.name)[keep], geometry=list(geoms[keep]), crs=4326
@@ -351,7 +351,9 @@ def read_polygons(
     if name_field is not None:
         blank = result[name_field].map(_key) == ""
         for r in result.index[blank.to_numpy()]:
-            problems.append(Problem(path, int(r) + 1, name_field, "no name", action="kept"))
+            problems.append(
+                Problem(path, int(r) + 1, name_field, Msg("problem.no_name"), action="kept")
+            )
     result.attrs["problems"] = problems
     result.attrs["crs"] = src.label
     return result
@@ -404,31 +406,63 @@ def _polygons(
             field="geometry",
         )
     for i in np.flatnonzero(types == -1):
-        problems.append(Problem(path, int(rows[i]), "geometry", "missing geometry; skipped"))
-    geoms = _repair(geoms, rows, path, problems, "")
+        problems.append(
+            Problem(path, int(rows[i]), "geometry", Msg("problem.missing_geometry_skipped"))
+        )
+    geoms = _repair(geoms, rows, path, problems)
     empty = ~shapely.is_missing(geoms) & shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
-        problems.append(Problem(path, int(rows[i]), "geometry", "empty polygon; skipped"))
+        problems.append(Problem(path, int(rows[i]), "geometry", Msg("problem.empty_polygon")))
     geoms[empty] = None
     return geoms
 
 
+#: GEOS's reasons for an invalid polygon (``is_valid_reason`` before its ``[x y]``), worded.
+_REASONS = {
+    "Self-intersection": "problem.geos.self_intersection",
+    "Ring Self-intersection": "problem.geos.ring_self_intersection",
+    "Hole lies outside shell": "problem.geos.hole_outside_shell",
+    "Nested holes": "problem.geos.nested_holes",
+    "Nested shells": "problem.geos.nested_shells",
+    "Interior is disconnected": "problem.geos.interior_disconnected",
+    "Too few points in geometry component": "problem.geos.too_few_points",
+    "Duplicate Rings": "problem.geos.duplicate_rings",
+    "Invalid Coordinate": "problem.geos.invalid_coordinate",
+    "Ring is not closed": "problem.geos.ring_not_closed",
+}
+
+
+def _reason(text: str) -> Msg:
+    """GEOS's reason as a message: its words in the catalogue, the place ``[x y]`` as is."""
+    head, bracket, rest = text.partition("[")
+    key = _REASONS.get(head.strip())
+    if key is None:
+        return Msg("problem.geos.other", reason=text)
+    return Msg(key, at=bracket + rest)
+
+
 def _repair(
-    geoms: np.ndarray, rows: np.ndarray, path: Path, problems: list[Problem], stage: str
+    geoms: np.ndarray,
+    rows: np.ndarray,
+    path: Path,
+    problems: list[Problem],
+    *,
+    converted: bool = False,
 ) -> np.ndarray:
     """Repair invalid polygons with make_valid (keeping only their polygonal parts), reported."""
     geoms = np.asarray(geoms, dtype=object).copy()
     present = ~shapely.is_missing(geoms)
     bad = present & ~shapely.is_valid(geoms)
     for i in np.flatnonzero(bad):
-        reason = shapely.is_valid_reason(geoms[i])
+        reason = _reason(shapely.is_valid_reason(geoms[i]))
+        stage = Msg("problem.after_wgs84") if converted else ""
         fixed = shapely.make_valid(geoms[i], method="structure", keep_collapsed=False)
         if shapely.is_empty(fixed):
-            msg = f"invalid polygon{stage} ({reason}) with no area left once repaired; skipped"
+            msg = Msg("problem.invalid_polygon_lost", stage=stage, reason=reason)
             problems.append(Problem(path, int(rows[i]), "geometry", msg))
             geoms[i] = None
             continue
-        msg = f"invalid polygon{stage} ({reason}); repaired with make_valid"
+        msg = Msg("problem.invalid_polygon_repaired", stage=stage, reason=reason)
         problems.append(Problem(path, int(rows[i]), "geometry", msg, action="kept"))
         geoms[i] = fixed
     return geoms

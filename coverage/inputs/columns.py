@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from coverage import datum as datum_mod
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 
 __all__ = [
     "ALIASES",
@@ -190,8 +190,12 @@ def match_columns(
                     path,
                     None,
                     str(col),
-                    f"several columns could be '{fld}': {[str(c) for c in found]}; used "
-                    f"'{col}' (map the field in the scenario to choose another)",
+                    Msg(
+                        "problem.several_columns",
+                        field=Msg(f"problem.field.{fld}"),
+                        found=[str(c) for c in found],
+                        col=col,
+                    ),
                     action="kept",
                 )
             )
@@ -203,8 +207,12 @@ def match_columns(
                     path,
                     None,
                     str(out.columns[fld]),
-                    f"column '{out.columns[fld]}' looks like {datum_mod.DATUM_NAMES[tag]} but the "
-                    f"layer is declared {datum_mod.DATUM_NAMES[datum]}; check the crs setting",
+                    Msg(
+                        "problem.column_datum",
+                        col=out.columns[fld],
+                        looks=datum_mod.DATUM_NAMES[tag],
+                        declared=datum_mod.DATUM_NAMES[datum],
+                    ),
                     action="kept",
                 )
             )

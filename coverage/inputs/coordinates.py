@@ -19,7 +19,7 @@ import pandas as pd
 from pyproj import CRS, Transformer
 
 from coverage import datum as datum_mod
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.values import is_empty, not_a_number, numeric
 
 __all__ = ["Target", "parse_target", "crs_label", "table_points", "gis_points"]
@@ -69,7 +69,7 @@ def _swap_valid(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
 
 def _swap_hints(
     x: np.ndarray, y: np.ndarray, rows: np.ndarray, lon: np.ndarray, lat: np.ndarray
-) -> dict[int, str]:
+) -> dict[int, Msg]:
     """A hint for each of ``rows`` (out of range) whose values fit once exchanged.
 
     Exchanged, they fit China or land among the layer's good points (``lon``/``lat``, within half a
@@ -78,17 +78,14 @@ def _swap_hints(
     box = None
     if len(lon):
         box = (lon.min() - 0.5, lat.min() - 0.5, lon.max() + 0.5, lat.max() + 0.5)
-    hints = {}
+    hints: dict[int, Msg] = {}
     for i in rows:
         if not _swap_valid(x[i : i + 1], y[i : i + 1])[0]:
             continue
         if _swap_note(x[i : i + 1], y[i : i + 1])[0]:
-            hints[int(i)] = "; the values fit China if longitude and latitude are swapped"
+            hints[int(i)] = Msg("problem.hint_swap_china")
         elif box is not None and box[0] <= y[i] <= box[2] and box[1] <= x[i] <= box[3]:
-            hints[int(i)] = (
-                "; swapped, the values fall among the file's other points: check that "
-                "longitude and latitude are not exchanged"
-            )
+            hints[int(i)] = Msg("problem.hint_swap_points")
     return hints
 
 
@@ -156,10 +153,9 @@ def table_points(
     num = {f: numeric(raw[f], coordinate=True).to_numpy() for f in ("lon", "lat")}
     bad = np.zeros(len(frame), dtype=bool)
     for f in ("lon", "lat"):
-        what = "longitude" if f == "lon" else "latitude"
         empty = is_empty(raw[f])
         for i in np.flatnonzero(np.isnan(num[f])):
-            msg = f"missing {what}" if empty[i] else not_a_number(raw[f].iat[i])
+            msg = Msg(f"problem.missing_{f}") if empty[i] else not_a_number(raw[f].iat[i])
             problems.append(Problem(path, int(rows[i]), str(cols[f]), msg))
         bad |= np.isnan(num[f])
     x, y = num["lon"], num["lat"]
@@ -188,19 +184,17 @@ def table_points(
     for i in np.flatnonzero(unusable):
         if geographic:
             if abs(y[i]) > 90:
-                fld, msg = cols["lat"], f"latitude {y[i]:g} is out of range (-90 to 90)"
+                fld, msg = cols["lat"], Msg("problem.lat_out_of_range", v=y[i])
             else:
-                fld, msg = cols["lon"], f"longitude {x[i]:g} is out of range (-180 to 180)"
-            msg += hints.get(int(i), "")
+                fld, msg = cols["lon"], Msg("problem.lon_out_of_range", v=x[i])
+            if int(i) in hints:
+                msg += hints[int(i)]
         elif swapped[i]:
             fld = cols["lon"]
-            msg = (
-                f"({x[i]:.2f}, {y[i]:.2f}) lies outside the area of {target.label}; the values fit "
-                "it if X and Y are swapped"
-            )
+            msg = Msg("problem.outside_crs_swapped", x=x[i], y=y[i], crs=target.label)
         else:
             fld = cols["lon"]
-            msg = f"({x[i]:.2f}, {y[i]:.2f}) cannot be transformed from {target.label}"
+            msg = Msg("problem.not_transformable", x=x[i], y=y[i], crs=target.label)
         problems.append(Problem(path, int(rows[i]), str(fld), msg))
     bad |= unusable
     return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad
@@ -217,7 +211,7 @@ def gis_points(
     geom = frame.geometry.reset_index(drop=True)
     missing = (geom.isna() | geom.is_empty).to_numpy()
     for i in np.flatnonzero(missing):
-        problems.append(Problem(path, int(rows[i]), "geometry", "missing geometry"))
+        problems.append(Problem(path, int(rows[i]), "geometry", Msg("problem.missing_geometry")))
     not_point = ~missing & (geom.geom_type != "Point").to_numpy()
     if not_point.any():
         # Areas (e.g. an industrial park) are represented by a point inside them.
@@ -269,11 +263,12 @@ def gis_points(
     hints = _swap_hints(x, y, np.flatnonzero(unusable), lon[ok], lat[ok]) if geographic else {}
     for i in np.flatnonzero(unusable):
         msg = (
-            f"coordinates ({x[i]:g}, {y[i]:g}) are out of range for longitude/latitude"
+            Msg("problem.lonlat_out_of_range", x=x[i], y=y[i])
             if geographic
-            else f"({x[i]:g}, {y[i]:g}) cannot be transformed from {file_target.label}"
+            else Msg("problem.not_transformable_g", x=x[i], y=y[i], crs=file_target.label)
         )
-        msg += hints.get(int(i), "")
+        if int(i) in hints:
+            msg += hints[int(i)]
         problems.append(Problem(path, int(rows[i]), "geometry", msg))
     bad = missing | unusable
     return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad, label

@@ -22,6 +22,7 @@ from pyproj import CRS
 
 from coverage.datum import DATUM_NAMES, convertible, in_china, normalize_datum
 from coverage.errors import InputError, Problem
+from coverage.inputs.datum_words import finding_msg, kept_msg, row_msg, swapped_row_msg
 from coverage.inputs.street_fit import DatumFinding, extent, inside, street_check, street_geoms
 
 __all__ = ["DatumFinding", "check_datum", "review"]
@@ -281,6 +282,7 @@ def review(
     problems: list[Problem] = []
     notes: list[str] = []
     keep = 'datum_check = "warn" to keep going'
+    declared = normalize_datum(crs) or "wgs84"  # as check_datum read the layer
     for f in findings:
         d = f.details
         if f.code in ("datum_ok", "inconclusive"):
@@ -290,9 +292,7 @@ def review(
         if f.code.startswith("looks_") and d.get("conclusive"):
             if strict:
                 raise InputError(_datum_error(d, crs, keep), path, field="crs")
-            problems.append(
-                Problem(path, None, "crs", f"{f.message}; kept as declared", action="kept")
-            )
+            problems.append(Problem(path, None, "crs", kept_msg(f), action="kept"))
         elif f.code == "latlon_swapped" and d.get("all") and strict:
             raise InputError(
                 f"{f.message}; exchange the two columns in the scenario's column mapping or in "
@@ -303,19 +303,13 @@ def review(
         elif f.code in ("rows_other_datum", "latlon_swapped"):
             for r in d["rows"]:
                 if isinstance(r, dict):
-                    problems.append(Problem(path, r["row"], field, r["message"], action="kept"))
+                    msg = row_msg(r, declared, r["message"], d.get("search_m"))
+                    problems.append(Problem(path, r["row"], field, msg, action="kept"))
                 else:
-                    problems.append(
-                        Problem(
-                            path,
-                            int(r),
-                            field,
-                            "the point fits the streets only with longitude and latitude swapped",
-                            action="kept",
-                        )
-                    )
+                    problems.append(Problem(path, int(r), field, swapped_row_msg(), action="kept"))
         else:
-            problems.append(Problem(path, None, "coordinates", f.message, action="kept"))
+            msg = finding_msg(f, declared)
+            problems.append(Problem(path, None, "coordinates", msg, action="kept"))
     return problems, notes
 
 

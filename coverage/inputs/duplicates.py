@@ -20,6 +20,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from coverage.datum import utm_epsg
+from coverage.errors import Msg
 from coverage.inputs.columns import source_column
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
@@ -121,17 +122,13 @@ def _skip_duplicates(
         first = group[0]
         for k in group[1:]:
             d = dist(k, first)
-            what = (
-                f"same name '{gdf['name'].iat[k]}'"
-                if names is not None and names[k]
-                else "same attributes"
+            named = names is not None and bool(names[k])
+            msg = (
+                Msg("problem.duplicate_name", row=check.row(first), name=gdf["name"].iat[k], d=d)
+                if named
+                else Msg("problem.duplicate_attrs", row=check.row(first), d=d)
             )
-            check.add(
-                k,
-                name_col if names is not None and names[k] else "geometry",
-                f"duplicate of row {check.row(first)} ({what}, {d:.1f} m apart)",
-                skip=True,
-            )
+            check.add(k, name_col if named else "geometry", msg, skip=True)
 
 
 def _warn_same_place(
@@ -149,14 +146,12 @@ def _warn_same_place(
         if check.skip[i] or check.skip[j]:
             continue
         d = dist(i, j)
-        label = f" ('{gdf['name'].iat[i]}')" if names is not None and names[i] else ""
-        check.add(
-            j,
-            "geometry",
-            f"{d:.1f} m from row {check.row(i)}{label}: same place, different name; check "
-            "that it is not the same facility",
-            skip=False,
+        msg = (
+            Msg("problem.same_place_named", d=d, row=check.row(i), name=gdf["name"].iat[i])
+            if names is not None and names[i]
+            else Msg("problem.same_place", d=d, row=check.row(i))
         )
+        check.add(j, "geometry", msg, skip=False)
 
 
 def _warn_same_name(
@@ -182,8 +177,7 @@ def _warn_same_name(
             check.add(
                 k,
                 name_col,
-                f"same name as row {check.row(first)} ('{gdf['name'].iat[k]}') but "
-                f"{d:.0f} m away; check that it is a different facility",
+                Msg("problem.same_name_far", row=check.row(first), name=gdf["name"].iat[k], d=d),
                 skip=False,
             )
         else:
@@ -221,8 +215,7 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
             check.add(
                 k,
                 col,
-                f"duplicate id '{key}': row {check.row(first[key])} has the same id (ids must be "
-                "unique)",
+                Msg("problem.duplicate_id", id=key, row=check.row(first[key])),
                 skip=False,
             )
         else:

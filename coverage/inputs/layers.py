@@ -340,7 +340,9 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
     if problems_csv is not None:
         from coverage.excel import localize  # the same words as the run's problems.csv
 
-        written = cio.write_csv(problems_csv, localize(problems_frame(layers.problems), s.lang))
+        written = cio.write_csv(
+            problems_csv, localize(problems_frame(layers.problems, s.lang), s.lang)
+        )
     what, group = empty[0]
     if not group:
         section = "demand" if what == "demand" else "facilities"

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import datum as datum_mod
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import (
     ALIASES,
     NUMERIC_FIELDS,
@@ -216,9 +216,7 @@ def _check_outside_china(
                 path,
                 None,
                 str(coord_field),
-                f"{int(outside.sum())} points are outside China (rows {listed}): the "
-                f"{target.label} shift is undefined there, so their coordinates were used "
-                "unchanged; check the crs setting",
+                Msg("problem.outside_china", n=int(outside.sum()), rows=listed, crs=target.label),
                 action="kept",
             )
         )
@@ -241,12 +239,13 @@ def _numbers(
     # a warning. Area is informative only.
     strict = fld == "capacity" or (fld == "weight" and "weight" in require)
     action = "skipped" if strict else "kept"
-    note = "" if strict else "; value left empty"
+    note = None if strict else Msg("problem.value_left_empty")
     wrong = num.isna().to_numpy() & ~is_empty(values) & ~bad
     for i in np.flatnonzero(wrong):
+        msg = not_a_number(values.iat[i])
         problems.append(
             Problem(
-                path, int(rows[i]), str(col), f"{not_a_number(values.iat[i])}{note}", action=action
+                path, int(rows[i]), str(col), msg if note is None else msg + note, action=action
             )
         )
     if fld == "weight":
@@ -257,14 +256,16 @@ def _numbers(
                     path,
                     int(rows[i]),
                     str(col),
-                    f"weight must be positive, got {num.iat[i]:g}",
+                    Msg("problem.weight_not_positive", v=num.iat[i]),
                     action=action,
                 )
             )
         missing = num.isna().to_numpy() & ~wrong & ~bad
         if strict:
             for i in np.flatnonzero(missing):
-                problems.append(Problem(path, int(rows[i]), str(col), "missing weight"))
+                problems.append(
+                    Problem(path, int(rows[i]), str(col), Msg("problem.missing_weight"))
+                )
             bad = bad | wrong | nonpos | missing
     elif strict:
         bad = bad | wrong

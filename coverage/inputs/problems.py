@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage.errors import Problem
+from coverage.errors import Msg, Problem
 
 __all__ = ["PROBLEM_COLUMNS", "Checker", "problems_frame", "skipped_rows"]
 
@@ -40,7 +40,7 @@ class Checker:
         r = self.rows[i]
         return None if pd.isna(r) else int(r)
 
-    def add(self, i: int | None, field: str | None, message: str, *, skip: bool) -> None:
+    def add(self, i: int | None, field: str | None, message: str | Msg, *, skip: bool) -> None:
         """Record a problem for feature ``i``; ``skip`` leaves that feature out."""
         self.problems.append(
             Problem(
@@ -55,13 +55,13 @@ class Checker:
             self.skip[i] = True
 
 
-def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
     """The problems as a table for the run report: file, row, field, problem, action.
 
-    Sorted by file and row (layer-wide problems, without a row, first); ``row`` is a nullable
+    The problems are worded in ``lang``. Sorted by file and row (layer-wide problems, without a row, first); ``row`` is a nullable
     integer column.
     """
-    frame = pd.DataFrame([p.as_dict() for p in problems], columns=list(PROBLEM_COLUMNS))
+    frame = pd.DataFrame([p.as_dict(lang) for p in problems], columns=list(PROBLEM_COLUMNS))
     frame["row"] = pd.array(frame["row"], dtype="Int64")
     order = frame.assign(_has_row=frame["row"].notna()).sort_values(
         ["file", "_has_row", "row"], kind="stable", na_position="first"
@@ -69,9 +69,10 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     return order.drop(columns="_has_row").reset_index(drop=True)
 
 
-def skipped_rows(problems: Iterable[Problem]) -> pd.DataFrame:
-    """One line per skipped row with all its reasons joined, for the "skipped rows" sheet."""
-    frame = problems_frame(p for p in problems if p.action == "skipped" and p.row is not None)
+def skipped_rows(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
+    """One line per skipped row with its reasons joined, in ``lang``: the "skipped rows" sheet."""
+    skipped = (p for p in problems if p.action == "skipped" and p.row is not None)
+    frame = problems_frame(skipped, lang)
     if frame.empty:
         return frame[["file", "row", "field", "problem"]]
     grouped = frame.groupby(["file", "row"], sort=True, dropna=False)

@@ -36,7 +36,7 @@ from pyproj import Geod
 from rasterio.features import rasterize  # type: ignore[import-untyped]
 from rasterio.windows import Window  # type: ignore[import-untyped]
 
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.boundaries import SourceCRS, resolve_crs
 
 __all__ = ["DEFAULT_MAX_CELL_M", "RasterReport", "read_raster_demand"]
@@ -118,23 +118,16 @@ class RasterReport:
         """Skipped cells and partial coverage as problems (``action="skipped"`` / ``"kept"``)."""
         out = []
         fld = f"band {self.band}"
-        words = {"nodata": "hold no data", "not_finite": "are NaN or infinite"}
         for key, n in self.skipped.items():
             if not n:
                 continue
             if key == "negative":
-                msg = (
-                    f"{n} cells inside the area hold negative values "
-                    f"({self.negative_people:,.1f} people); skipped"
-                )
-            else:
-                msg = f"{n} cells inside the area {words[key]}; skipped"
+                msg = Msg("problem.raster_negative", n=n, people=self.negative_people)
+            else:  # "nodata", "not_finite"
+                msg = Msg(f"problem.raster_{key}", n=n)
             out.append(Problem(self.path, None, fld, msg))
         if self.area_covered < 0.999:
-            msg = (
-                f"the raster covers only {self.area_covered:.1%} of the area; people outside "
-                "its extent are not counted"
-            )
+            msg = Msg("problem.raster_partial", share=self.area_covered)
             out.append(Problem(self.path, None, fld, msg, action="kept"))
         return out
 

@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import header_hints, normalize_column
 from coverage.inputs.values import one_line
 from coverage.inputs.workbooks import workbook_cells
@@ -237,8 +237,7 @@ def _table(
                     path,
                     i + 1,
                     None,
-                    f"row has {len(row)} values but the header has {width} columns "
-                    "(a comma inside an unquoted value?)",
+                    Msg("problem.row_too_wide", n=len(row), width=width),
                 )
             )
             continue

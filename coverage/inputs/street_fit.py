@@ -283,6 +283,7 @@ def _layer_verdict(
     details: dict[str, Any] = {
         "points": len(near),
         "points_near_streets": n_near,
+        "search_m": search_m,  # an infinite median: "more than search_m"
         "median_m": {DATUM_NAMES[k]: round(v, 1) for k, v in medians.items()},
         "within_m": near_m,
         "share_within": {DATUM_NAMES[k]: round(v, 3) for k, v in shares.items()},
@@ -438,5 +439,5 @@ def _row_check(
         "warning",
         f"{k} of {int(near.sum())} points fit the streets much better under another datum "
         f"than {name} (rows {listed}); they were kept as {name}",
-        {"tolerance_m": tol, "rows": found},
+        {"tolerance_m": tol, "search_m": search_m, "rows": found},
     )

@@ -44,11 +44,11 @@ import shapely
 from pyproj import CRS
 
 from coverage import settings
-from coverage.errors import InputError, Problem
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import source_column
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
-from coverage.inputs.values import key_text
+from coverage.inputs.values import key_text, not_a_number
 from coverage.vocab import Vocabulary, unknown_tier_message
 
 __all__ = ["ROLES", "validate_layer"]
@@ -139,7 +139,7 @@ def validate_layer(
     geom = gdf.geometry
     no_geom = (geom.isna() | geom.is_empty).to_numpy()
     for i in np.flatnonzero(no_geom):
-        check.add(int(i), "geometry", "missing geometry", skip=True)
+        check.add(int(i), "geometry", Msg("problem.missing_geometry"), skip=True)
 
     if role_key == "demand":
         gdf = _check_weights(gdf, check)
@@ -164,11 +164,16 @@ def validate_layer(
     return kept, check.problems
 
 
+def _with(msg: Msg, clause: Msg | None) -> Msg:
+    """``msg`` followed by ``clause`` when there is one."""
+    return msg if clause is None else msg + clause
+
+
 def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     if "weight" not in gdf.columns:
         gdf = gdf.copy()
         gdf["weight"] = 1.0
-        check.add(None, "weight", "no weight column: every demand point counts as 1", skip=False)
+        check.add(None, "weight", Msg("problem.no_weight_column"), skip=False)
         return gdf
     col = source_column(gdf, "weight")
     raw = gdf["weight"]
@@ -176,10 +181,10 @@ def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     for i in np.flatnonzero(~(np.isfinite(w) & (w > 0))):
         if np.isnan(w[i]):
             missing = raw.iat[i] is None or str(raw.iat[i]).strip() in ("", "nan", "None")
-            message = "missing weight" if missing else f"not a number: '{raw.iat[i]}'"
+            message = Msg("problem.missing_weight") if missing else not_a_number(raw.iat[i])
             check.add(int(i), col, message, skip=True)
         elif not np.isfinite(w[i]) or w[i] <= 0:
-            check.add(int(i), col, f"weight must be positive, got {w[i]:g}", skip=True)
+            check.add(int(i), col, Msg("problem.weight_not_positive", v=w[i]), skip=True)
     return gdf
 
 
@@ -189,7 +194,7 @@ def _check_capacity(gdf: gpd.GeoDataFrame, check: Checker) -> None:
     col = source_column(gdf, "capacity")
     cap = pd.to_numeric(gdf["capacity"], errors="coerce").to_numpy(dtype=float)
     for i in np.flatnonzero(cap <= 0):
-        check.add(int(i), col, f"capacity should be positive, got {cap[i]:g}", skip=False)
+        check.add(int(i), col, Msg("problem.capacity_not_positive", v=cap[i]), skip=False)
 
 
 def _check_tiers(
@@ -211,16 +216,16 @@ def _check_tiers(
     canon = {key_text(t): str(t) for t in allowed} if allowed is not None else None
     values = gdf["tier"].tolist()
     fixed = list(values)
-    hint = f" (allowed: {', '.join(map(str, allowed))})" if allowed is not None else ""
+    hint = Msg("problem.allowed", values=", ".join(map(str, allowed))) if allowed else None
     for i, v in enumerate(values):
         k = key_text(v)
         if not k:
-            check.add(i, col, f"missing tier{hint}", skip=True)
+            check.add(i, col, _with(Msg("problem.missing_tier"), hint), skip=True)
         elif canon is not None:
             if k in canon:
                 fixed[i] = canon[k]
             else:
-                check.add(i, col, f"unknown tier '{v}'{hint}", skip=True)
+                check.add(i, col, _with(Msg("problem.unknown_tier", value=v), hint), skip=True)
     if canon is not None:
         gdf = gdf.copy()
         gdf["tier"] = fixed
@@ -233,6 +238,11 @@ def _tier_codes(
     """Every tier value becomes its code; one error names every value that names no tier."""
     col = source_column(gdf, "tier")
     known = ", ".join(vocabulary.codes)
+    # The codes in English (as the scenario writes them), the tiers' names in Chinese.
+    known_words = {
+        "en": known,
+        "zh": "、".join(vocabulary.label(c, "zh") for c in vocabulary.codes),
+    }
     if "tier" not in gdf.columns:
         if required:
             raise InputError(
@@ -256,7 +266,7 @@ def _tier_codes(
         )
     if required:  # candidates need no tier
         for i in np.flatnonzero(blank):
-            check.add(int(i), col, f"missing tier (known: {known})", skip=True)
+            check.add(int(i), col, Msg("problem.missing_tier_known", known=known_words), skip=True)
     gdf = gdf.copy()
     gdf["tier"] = pd.Series(
         [c if c is not None else v for c, v in zip(codes, gdf["tier"], strict=True)],
@@ -283,8 +293,11 @@ def _check_services(
             check.add(
                 i,
                 col,
-                f"unknown service{'s' if len(unknown) > 1 else ''} "
-                f"{', '.join(repr(s) for s in unknown)} ignored (known: {', '.join(allowed)})",
+                Msg(
+                    "problem.unknown_services" if len(unknown) > 1 else "problem.unknown_service",
+                    names=", ".join(repr(s) for s in unknown),
+                    known=", ".join(allowed),
+                ),
                 skip=False,
             )
         out.append(known)
@@ -304,11 +317,11 @@ def _check_area(
             check.add(
                 int(i),
                 "geometry",
-                "outside the study area; kept because it may serve people across the boundary",
+                Msg("problem.outside_area_kept"),
                 skip=False,
             )
         else:
-            check.add(int(i), "geometry", "outside the study area", skip=True)
+            check.add(int(i), "geometry", Msg("problem.outside_area"), skip=True)
 
 
 def _check_streets(
@@ -322,8 +335,8 @@ def _check_streets(
         raise ValueError(f"street_distance_m has {d.size} values for {len(gdf)} rows")
     for i in np.flatnonzero(~(d <= limit)):
         msg = (
-            "no walkable street found nearby"
+            Msg("problem.no_street")
             if not np.isfinite(d[i])
-            else f"{d[i]:.0f} m from the nearest walkable street (limit {limit:.0f} m)"
+            else Msg("problem.far_from_street", d=d[i], limit=limit)
         )
         check.add(int(i), "geometry", msg, skip=True)

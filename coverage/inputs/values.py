@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coverage.errors import Msg
+
 __all__ = [
     "cell_text",
     "number_text",
@@ -125,16 +127,17 @@ def number_text(value: Any, coordinate: bool = False) -> Any:
     return text
 
 
-def not_a_number(value: Any) -> str:
-    """Why a cell is not a number, naming both readings of an ambiguous comma."""
+def not_a_number(value: Any) -> Msg:
+    """Why a cell is not a number, naming both readings of an ambiguous comma.
+
+    A :class:`~coverage.errors.Msg`, worded in the run's language when written (``str()`` of it
+    is English).
+    """
     text = _clean_number_text(value)
     if _AMBIGUOUS.match(text):
         left, right = text.split(",")
-        return (
-            f"'{text}' is ambiguous: {left}.{right} with a decimal comma or {left}{right} with a "
-            f"thousands separator; write {left}.{right} or {left}{right}"
-        )
-    return f"not a number: '{shown(value)}'"
+        return Msg("problem.ambiguous_number", text=text, dec=f"{left}.{right}", thou=left + right)
+    return Msg("problem.not_a_number", value=shown(value))
 
 
 def shown(value: Any, limit: int = 80) -> str:

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import InputError
+from coverage.errors import InputError, Msg
 from coverage.inputs.values import cell_text, one_line
 
 __all__ = ["workbook_cells"]
@@ -175,8 +175,9 @@ def workbook_cells(
     suffix = path.suffix.lower()
     if suffix not in ((".xlsx", ".xlsm") if kind == "xlsx" else (".xls",)):
         info["notes"] = [
-            f"the file is an Excel workbook ({kind}) named {suffix or 'without a suffix'}; read "
-            f"as {kind}"
+            Msg("problem.workbook_named", kind=kind, suffix=suffix)
+            if suffix
+            else Msg("problem.workbook_no_suffix", kind=kind)
         ]
         info["format"] = f"{kind} (named {suffix})"
     return cells, info

@@ -265,7 +265,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
                 _td(Path(p.path).name),
                 _td("" if p.row is None else p.row, True),
                 _td(p.field or ""),
-                _td(_without_dirs(p.message, dirs)),
+                _td(_without_dirs(p.text(lang), dirs)),
                 _td(catalogue(lang).get(f"report.action_{p.action}", p.action)),
             ]
             for p in shown

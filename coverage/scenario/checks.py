@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coverage.errors import Msg
+
 if TYPE_CHECKING:
     from coverage.scenario.model import Scenario
 
@@ -75,39 +77,54 @@ USUAL_RANGES: dict[tuple[str, str], tuple[float | None, float | None, str, str]]
 }
 
 
-def unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | None, str, str]]:
-    """(line, key, message) for each valid but unusual value (see :data:`USUAL_RANGES`)."""
-    out: list[tuple[int | None, str, str]] = []
+#: The units of :data:`USUAL_RANGES` as catalogue keys (the messages speak the scenario's lang).
+_UNITS = {"km/h": "problem.unit.km_h", "min": "problem.unit.min", "m": "problem.unit.m",
+          "x": "problem.unit.times"}  # fmt: skip
 
-    def warn(loc: tuple[Any, ...], message: str) -> None:
+
+def _unusual(value: float, low: float | None, high: float, unit: str, why: str) -> Msg:
+    """``12 km/h is unusual (usually 1 to 10 km/h: walking is 3-6 km/h); used as given``."""
+    usual = (
+        Msg("problem.usual_range", low=low, high=high)
+        if low is not None
+        else Msg("problem.usual_max", high=high)
+    )
+    return Msg("problem.unusual", value=value, unit=Msg(_UNITS[unit]), usual=usual, why=Msg(why))
+
+
+def unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | None, str, Msg]]:
+    """(line, key, message) for each valid but unusual value (see :data:`USUAL_RANGES`).
+
+    The messages are :class:`~coverage.errors.Msg` s: ``str()`` of one is English.
+    """
+    out: list[tuple[int | None, str, Msg]] = []
+
+    def warn(loc: tuple[Any, ...], message: Msg) -> None:
         out.append((line_of(text, loc), location(text, loc), message))
 
-    for (section, key), (low, high, unit, why) in USUAL_RANGES.items():
+    # The reasons in USUAL_RANGES are worded by the catalogue (problem.why.<section>_<key>).
+    for (section, key), (low, high, unit, _why) in USUAL_RANGES.items():
         value = getattr(getattr(s, section), key)
         if value is None:
             continue
         if (low is not None and value < low) or (high is not None and value > high):
-            usual = f"{low:g} to {high:g}" if low is not None else f"at most {high:g}"
-            warn(
-                (section, key),
-                f"{value:g} {unit} is unusual (usually {usual} {unit}: {why}); used as given",
-            )
+            assert high is not None  # every range has an upper bound
+            warn((section, key), _unusual(value, low, high, unit, f"problem.why.{section}_{key}"))
     high = USUAL_RANGES[("walk", "threshold_min")][1]
     for tier, value in s.walk.tier_threshold_min.items():
         if high is not None and value > high:
-            warn(
-                ("walk", "tier_threshold_min", tier),
-                f"{value:g} min is unusual (usually at most {high:g} min: a walking threshold is "
-                "minutes, not hours); used as given",
-            )
+            why = "problem.why.walk_threshold_min"
+            warn(("walk", "tier_threshold_min", tier), _unusual(value, None, high, "min", why))
     limit = max([s.walk.threshold_min, *s.walk.tier_threshold_min.values()])
     above = [b for b in s.walk.bands_min if b > limit]
     if above:
         given = "bands_min" in raw.get("walk", {})
         warn(
             ("walk", "bands_min") if given else ("walk",),
-            f"{'' if given else 'the default '}bands {', '.join(f'{b:g}' for b in above)} min "
-            f"are above every threshold ({limit:g} min): the map draws catchments beyond what "
-            "counts as covered",
+            Msg(
+                "problem.bands_above" if given else "problem.default_bands_above",
+                bands=", ".join(f"{b:g}" for b in above),
+                limit=limit,
+            ),
         )
     return out

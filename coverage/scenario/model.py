@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from coverage import vocab
-from coverage.errors import ScenarioError
+from coverage.errors import Msg, ScenarioError
 from coverage.scenario.checks import WRITE_KEYS, confined
 from coverage.scenario.sections import (
     Area,
@@ -60,7 +60,7 @@ class Scenario(Section):
     source: Path | None = Field(default=None, exclude=True)  # the scenario file
     # Write paths as the scenario file gave them (see WRITE_KEYS): only these are confined.
     _file_writes: dict[str, Path] = PrivateAttr(default_factory=dict)
-    _warnings: list[tuple[int | None, str, str]] = PrivateAttr(default_factory=list)
+    _warnings: list[tuple[int | None, str, Msg]] = PrivateAttr(default_factory=list)
 
     def display_title(self, lang: str | None = None) -> str:
         """The title outputs in ``lang`` (default: the scenario's) show.
@@ -73,16 +73,23 @@ class Scenario(Section):
         return self.title or self.name
 
     @property
-    def warning_items(self) -> list[tuple[int | None, str, str]]:
-        """Unusual but valid values found by :func:`load_scenario`: (line, key, message)."""
+    def warning_items(self) -> list[tuple[int | None, str, Msg]]:
+        """Unusual but valid values found by :func:`load_scenario`: (line, key, message).
+
+        ``str(message)`` is English; ``message.text(lang)`` words it in ``lang``.
+        """
         return list(self._warnings)
 
     @property
     def warnings(self) -> list[str]:
         """The same, one line each: ``scenario.toml:9: walk.speed_kmh: 1000 km/h is …``."""
+        return self.warning_lines("en")
+
+    def warning_lines(self, lang: str) -> list[str]:
+        """:attr:`warnings` in ``lang`` (``"zh"`` or ``"en"``)."""
         where = self.source or "scenario"
         return [
-            f"{where}{f':{line}' if line else ''}: {key}: {message}"
+            f"{where}{f':{line}' if line else ''}: {key}: {message.text(lang)}"
             for line, key, message in self._warnings
         ]
 

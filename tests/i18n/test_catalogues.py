@@ -14,7 +14,7 @@ from coverage import i18n
 from coverage.i18n import en, zh
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
-NAMESPACES = ("map", "print", "curve", "report", "excel", "console")
+NAMESPACES = ("map", "print", "curve", "report", "excel", "console", "problem")
 
 #: ASCII words allowed in Chinese text (3+ letters; shorter ones such as km and m pass anyway).
 ZH_ALLOWED = {
@@ -22,8 +22,10 @@ ZH_ALLOWED = {
     "km", "min", "KPI", "OSM", "WGS-84", "GCJ-02",
     # the attribution OpenStreetMap's licence asks for, as written
     "OpenStreetMap", "contributors",
+    # a product name Chinese writes as is
+    "Excel",
     # the program, its commands and scenario settings, as the user types them
-    "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m",
+    "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

@@ -1,0 +1,69 @@
+"""Messages worded at output time (:class:`~coverage.errors.Msg`) and the problems that carry
+them: the same problem in Chinese and in English, English where no language is asked for."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from coverage.errors import InputError, Msg, Problem
+
+
+def test_a_message_is_worded_in_each_language() -> None:
+    m = Msg("problem.weight_not_positive", v=-5.0)
+    assert m.text("en") == "weight must be positive, got -5"
+    assert m.text("zh") == "权重必须为正数，实际为 -5"
+    assert str(m) == "weight must be positive, got -5"  # English where no language is asked
+
+
+def test_clauses_nested_messages_and_texts_by_language() -> None:
+    m = Msg("problem.not_a_number", value="很多") + Msg("problem.value_left_empty")
+    assert m.text("en") == "not a number: '很多'; value left empty"
+    assert m.text("zh") == "不是数字：“很多”；该值留空"
+    known = {"en": "centre, point", "zh": "服务中心、服务站点"}
+    assert Msg("problem.missing_tier_known", known=known).text("zh") == (
+        "缺少层级（已知：服务中心、服务站点）"
+    )
+    nested = Msg("problem.invalid_polygon_repaired", stage=Msg("problem.after_wgs84"), reason="x")
+    assert (
+        nested.text("en")
+        == "invalid polygon after conversion to WGS-84 (x); repaired with make_valid"
+    )
+    # ``+`` makes a new message: the first one is unchanged.
+    first = Msg("problem.missing_tier")
+    assert (first + Msg("problem.allowed", values="a, b")).text(
+        "en"
+    ) == "missing tier (allowed: a, b)"
+    assert first.text("en") == "missing tier"
+
+
+def test_messages_compare_by_key_and_fields_and_pickle() -> None:
+    m = Msg("problem.duplicate_id", id="001", row=3)
+    assert m == Msg("problem.duplicate_id", id="001", row=3)
+    assert m != Msg("problem.duplicate_id", id="002", row=3)
+    assert (
+        pickle.loads(pickle.dumps(m)).text("zh")
+        == "编号“001”重复：第 3 行的编号相同（编号必须唯一）"
+    )
+
+
+def test_a_problem_speaks_the_language_asked_and_english_by_default() -> None:
+    p = Problem("a.csv", 4, "经度", Msg("problem.not_a_number", value="abc"))
+    assert p.message == "not a number: 'abc'"
+    assert p.text("zh") == "不是数字：“abc”"
+    assert p.as_dict("zh")["problem"] == "不是数字：“abc”"
+    assert p.as_dict()["problem"] == "not a number: 'abc'"
+    err = p.to_error()
+    assert isinstance(err, InputError)
+    assert str(err) == "a.csv, row 4, field '经度': not a number: 'abc'"
+    plain = Problem("a.csv", None, None, "as written", action="kept")
+    assert plain.text("zh") == plain.message == "as written"
+    assert pickle.loads(pickle.dumps(p)).text("zh") == p.text("zh")
+
+
+def test_an_unknown_key_or_language_is_refused() -> None:
+    with pytest.raises(KeyError, match="problem.nonsense"):
+        Msg("problem.nonsense").text("en")
+    with pytest.raises(ValueError, match="lang must be one of"):
+        Msg("problem.missing_weight").text("fr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -75,15 +76,33 @@ def _shifter(datum: str) -> Callable[[np.ndarray], np.ndarray]:
     return shift
 
 
-def draw_geoms(geoms: Any, datum: str, *, simplify: bool | float = False) -> np.ndarray:
+def draw_geoms(
+    geoms: Any,
+    datum: str,
+    *,
+    simplify: bool | float = False,
+    cache: tuple[Path, str] | None = None,
+) -> np.ndarray:
     """Geometries ready to embed: simplified, shifted to ``datum`` and rounded.
 
     ``simplify`` is a tolerance in metres (``True``: about 1 m); lines and polygons only.
+    ``cache`` (a folder and a layer role) keeps simplified drawings between runs
+    (:mod:`coverage.maps.outline_cache`): the same input draws the same output, read back.
     """
     geoms = np.asarray(geoms, dtype=object)
-    if simplify:
+    if not simplify:
+        return _draw(geoms, datum, None)
+    tol = _SIMPLIFY_DEG if simplify is True else float(simplify) / _M_PER_DEG
+    if cache is None:
+        return _draw(geoms, datum, tol)
+    from coverage.maps.outline_cache import cached
+
+    return cached(geoms, datum, tol, cache[0], cache[1], lambda: _draw(geoms, datum, tol))
+
+
+def _draw(geoms: np.ndarray, datum: str, tol: float | None) -> np.ndarray:
+    if tol is not None:
         # Simplify before shifting: fewer vertices to push through the GCJ-02 formula.
-        tol = _SIMPLIFY_DEG if simplify is True else float(simplify) / _M_PER_DEG
         geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     out: np.ndarray = shapely.transform(geoms, _shifter(datum))
     return out

@@ -124,10 +124,25 @@ def pack_geometry(geom: shapely.Geometry) -> dict[str, Any]:
     (see :data:`SCALE`); the nesting above it is GeoJSON's. ``map.js`` (``unpack``) restores
     ``coordinates`` before anything is drawn.
     """
+    kind = geom.geom_type
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [pack_geometry(g) for g in geom.geoms]}
+    if kind in _DEPTH and not geom.is_empty and not shapely.has_z(geom):
+        # The coordinates as arrays straight from GEOS: the same numbers as GeoJSON's tuples
+        # (``mapping``, kept for empty and 3-D geometries), without a Python float each.
+        return {"type": kind, "c": _pack(_positions(geom), _DEPTH[kind])}
     gj = mapping(geom)
-    if gj["type"] == "GeometryCollection":
-        return {"type": gj["type"], "geometries": [pack_geometry(g) for g in geom.geoms]}
     return {"type": gj["type"], "c": _pack(gj["coordinates"], _DEPTH[gj["type"]])}
+
+
+def _positions(geom: Any) -> Any:
+    """GeoJSON ``coordinates`` nesting with each position list an (n, 2) array."""
+    kind = geom.geom_type
+    if kind in ("Point", "LineString", "MultiPoint"):
+        return shapely.get_coordinates(geom)
+    if kind == "Polygon":
+        return [shapely.get_coordinates(r) for r in (geom.exterior, *geom.interiors)]
+    return [_positions(g) for g in geom.geoms]  # MultiLineString, MultiPolygon
 
 
 def feature_collection(

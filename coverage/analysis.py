@@ -208,12 +208,9 @@ def evaluate(
     f_limit = _threshold_of(fac["tier"].to_numpy(), threshold_min, per_tier)
     fac["threshold_min"] = f_limit
 
-    fs = routing.snap(
-        net, _projected(fac, net), max_dist_m=max_snap_m, include_access=include_access
-    )
-    ds = routing.snap(
-        net, _projected(dem, net), max_dist_m=max_snap_m, include_access=include_access
-    )
+    fac_xy, dem_xy = _projected(fac, net), _projected(dem, net)  # once: snapping and circles
+    fs = routing.snap(net, fac_xy, max_dist_m=max_snap_m, include_access=include_access)
+    ds = routing.snap(net, dem_xy, max_dist_m=max_snap_m, include_access=include_access)
     fac["snap_m"] = fs.dist_m
     fac["snapped"] = fs.ok
     dem.attrs.update(circle_radius_m=circle_radius_m, metric_crs=net.crs)
@@ -232,7 +229,7 @@ def evaluate(
     _nearest_by_tier(net, fac, dem, fs, ds, covers, tiers)
 
     # The straight-line circle that many plans quote, beside the walking coverage.
-    circles = circle_pairs(_projected(fac, net), _projected(dem, net), circle_radius_m)
+    circles = circle_pairs(fac_xy, dem_xy, circle_radius_m)
     n_circle = np.asarray(circles.sum(axis=0), np.int64).ravel()
     dem["n_circle"] = n_circle
     dem["covered_circle"] = n_circle > 0

@@ -197,8 +197,28 @@ def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         s = frame[col]
         text = s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
         if text or s.dtype == bool or str(col) in (*VALUES, *TIER_COLUMNS, "kind"):
-            frame[col] = s.map(lambda v, c=col: cell_word(c, v, lang)).astype(object)
+            frame[col] = _column_words(col, s, lang)
     return frame
+
+
+def _column_words(col: Any, s: pd.Series, lang: str) -> pd.Series:
+    """``s`` with :func:`cell_word` applied to every value, as an object column.
+
+    The word depends only on the column and the value, so a column of text (or of booleans)
+    looks up each distinct value once: the tables repeat a few words over thousands of rows.
+    Mixed columns (a ``1`` beside a ``True``, which a dict would confuse) take every value.
+    """
+    if s.dtype == bool or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        values = s.to_numpy(dtype=object)
+        out = values.copy()
+        keep = s.notna().to_numpy()
+        if keep.any():
+            codes, uniq = pd.factorize(values[keep])
+            words = np.empty(len(uniq), dtype=object)
+            words[:] = [cell_word(col, u, lang) for u in uniq]
+            out[keep] = words[codes]
+        return pd.Series(out, index=s.index, name=s.name, dtype=object)
+    return s.map(lambda v: cell_word(col, v, lang)).astype(object)
 
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60

@@ -26,6 +26,7 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
+from coverage.errors import ScenarioError
 from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
 from coverage.figures import save_curve_png
 from coverage.i18n import t
@@ -277,7 +278,16 @@ def coverage_map(
         speed_kmh=s.walk.speed_kmh,
         date=datetime.date.today().isoformat(),
         sources=map_sources(s),
+        cache_dir=_map_cache(s),
     )
+
+
+def _map_cache(s: Scenario) -> Path | None:
+    """The network cache folder, which also keeps the map's outlines; None if refused."""
+    try:
+        return s.cache_dir
+    except ScenarioError:  # the run goes on without a cache, as the network step does
+        return None
 
 
 def map_sources(s: Scenario) -> list[str]:

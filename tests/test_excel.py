@@ -525,3 +525,30 @@ def test_sigkill_mid_geopackage_write_leaves_previous_file(tmp_path: Path) -> No
     # behind as a hidden ".results.gpkg.*.part.gpkg" (documented; the workbook writer cleans its
     # own). It never takes the target's name.
     assert all(p.name.startswith(".results.gpkg.") and ".part" in p.name for p in parts)
+
+
+def test_column_words_match_the_word_of_every_cell():
+    """The per-distinct-value path of ``_words`` gives what ``cell_word`` gives cell by cell."""
+    from coverage.excel import _words, cell_word
+
+    frame = pd.DataFrame(
+        {
+            "tier": ["centre", "station", None, "centre", "unknown"],
+            "kind": ["workers", "residents", "workers", np.nan, "workers"],
+            "street": ["(tertiary)", "Jiefang Ave", "(footway_link)", "(tertiary)", "a\x00b"],
+            "covered": [True, False, True, True, False],
+            "mixed": [1, True, "yes", None, 1.0],  # 1 and True must stay apart
+            "name": pd.Series(["甲", "乙", pd.NA, "甲", ""], dtype="string"),
+            "status": ["optimal", "Optimal", "time limit", "optimal", "optimal"],
+            "n": [1.0, 2.0, np.nan, 4.0, 5.0],
+            "action": [np.nan] * 5,
+        }
+    )
+    for lang in ("zh", "en"):
+        fast = _words(frame.copy(), lang)
+        for col in frame.columns:
+            slow = [cell_word(col, v, lang) for v in frame[col]]
+            got = fast[col].tolist()
+            assert [type(v) for v in got] == [type(v) for v in slow], col
+            assert [str(v) for v in got] == [str(v) for v in slow], col
+    assert _words(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]

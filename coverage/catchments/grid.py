@@ -11,6 +11,7 @@ of a band are traced in one contourpy call.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +32,31 @@ __all__: list[str] = []
 
 _FAR = 1e9  # field value of grid points no reached stretch is near
 _CHUNK = 64  # most sources traced together (their distance entries are held at once)
+
+
+class _Mesh:
+    """Canvas coordinates (column, row) as 2-D arrays, made once and shared by every tracing.
+
+    contourpy needs x and y as large as the field; given 1-D ones it builds them with
+    ``np.meshgrid`` on every call, a sixth of the tracing time for thousands of sources. The
+    first ``h`` rows of a taller mesh are the mesh of ``h`` rows (and C-contiguous: no copy).
+    """
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self._xy = np.zeros((2, 0, width))
+        self._lock = threading.Lock()
+
+    def rows(self, height: int) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the first ``height`` canvas rows."""
+        with self._lock:
+            if self._xy.shape[1] < height:
+                x, y = np.meshgrid(
+                    np.arange(self.width, dtype=float), np.arange(height, dtype=float)
+                )
+                self._xy = np.stack([x, y])
+            xy = self._xy
+        return xy[0, :height], xy[1, :height]
 
 
 @dataclass(frozen=True)
@@ -240,6 +266,7 @@ def _trace_band(
     end: np.ndarray,
     sources: np.ndarray,
     level: float,
+    mesh: _Mesh | None = None,
 ) -> list[shapely.Geometry]:
     """Traced polygons of every source for one band, with one contourpy call.
 
@@ -265,12 +292,13 @@ def _trace_band(
     k, g, d = table.partial(edge[part], start[part], end[part])
     np.minimum.at(canvas, g + offset[src[part]][k], d)
 
+    x, y = (mesh or _Mesh(grid.ni)).rows(height)
     # contourpy types filled() as the union over fill types; this one is chosen by fill_type
     chunk_pts, chunk_rings, chunk_polys = cast(
         "FillReturn_ChunkCombinedOffsetOffset",
         contour_generator(
-            x=np.arange(grid.ni, dtype=float),
-            y=np.arange(height, dtype=float),
+            x=x,
+            y=y,
             z=canvas.reshape(height, grid.ni),
             fill_type=FillType.ChunkCombinedOffsetOffset,
         ).filled(-1.0, level),
@@ -314,6 +342,7 @@ def _grid_catchments(
     n_chunks = min(len(sources), n_chunks) or 1
     chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
+    mesh = _Mesh(grid.ni)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for src, edge, start, end in per_band:
             cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])
@@ -328,7 +357,7 @@ def _grid_catchments(
             ) -> list[shapely.Geometry]:
                 sl = slice(cut[k], cut[k + 1])
                 return _trace_band(
-                    table, src[sl], edge[sl], start[sl], end[sl], chunks[k], walk_off_m
+                    table, src[sl], edge[sl], start[sl], end[sl], chunks[k], walk_off_m, mesh
                 )
 
             for polys in pool.map(trace, range(n_chunks)):

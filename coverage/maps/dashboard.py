@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 import folium
@@ -54,6 +55,7 @@ def coverage_map(
     speed_kmh: float | None = None,
     date: str = "",
     sources: Sequence[str] = (),
+    cache_dir: Path | None = None,
 ) -> folium.Map:
     """Interactive coverage map for leaders: facilities, catchments, gaps, proposals, KPIs.
 
@@ -103,6 +105,9 @@ def coverage_map(
         cell is invisible and halves the file).
     speed_kmh, date, sources
         For the KPI panel's footnote: walking speed, date of the run and data sources.
+    cache_dir
+        Folder keeping the simplified catchment outlines between runs (the same polygons
+        draw the same outlines, read back instead of simplified again); None: no cache.
 
     Returns
     -------
@@ -127,7 +132,7 @@ def coverage_map(
         landcover_layer(reg, landcover, box, lang, datum)
     if streets is not None and len(streets):
         streets_layer(reg, streets, box, lang, datum)
-    bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m)
+    bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m, cache_dir)
     fit(m, bounds, datum)
     title = title or t(lang, "map.title")
     panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
@@ -227,6 +232,7 @@ def _draw(
     datum: str,
     thresholds: Mapping[str, float],
     tolerance_m: float,
+    cache_dir: Path | None = None,
 ) -> list[np.ndarray]:
     """Add every overlay to the registry, bottom first; returns the bounds of what is drawn."""
     bounds: list[np.ndarray] = []
@@ -240,7 +246,9 @@ def _draw(
     if layers.subdistricts is not None and len(layers.subdistricts):
         subdistrict_layer(reg, layers.subdistricts, lang, datum, bounds)
     if layers.bands is not None and len(layers.bands):
-        catchment_layers(reg, layers.bands, layers.tiers, lang, datum, thresholds, tolerance_m)
+        catchment_layers(
+            reg, layers.bands, layers.tiers, lang, datum, thresholds, tolerance_m, cache_dir
+        )
     demand = layers.demand
     if demand is not None and len(demand):
         # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
@@ -250,7 +258,7 @@ def _draw(
             demand_layer(reg, demand, key, mask, lang, datum, thresholds)
     catchments = layers.catchments
     if catchments is not None and len(catchments) and "fid" in catchments:
-        facility_catchments(reg, catchments, datum, tolerance_m)
+        facility_catchments(reg, catchments, datum, tolerance_m, cache_dir)
     facility_layers(reg, layers.facilities, layers.fac_tiers, layers.tiers, lang, datum, bounds)
     if layers.proposed is not None and len(layers.proposed):
         proposed_layer(reg, layers.proposed, lang, datum, bounds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -75,15 +76,33 @@ def _shifter(datum: str) -> Callable[[np.ndarray], np.ndarray]:
     return shift
 
 
-def draw_geoms(geoms: Any, datum: str, *, simplify: bool | float = False) -> np.ndarray:
+def draw_geoms(
+    geoms: Any,
+    datum: str,
+    *,
+    simplify: bool | float = False,
+    cache: tuple[Path, str] | None = None,
+) -> np.ndarray:
     """Geometries ready to embed: simplified, shifted to ``datum`` and rounded.
 
     ``simplify`` is a tolerance in metres (``True``: about 1 m); lines and polygons only.
+    ``cache`` (a folder and a layer role) keeps simplified drawings between runs
+    (:mod:`coverage.maps.outline_cache`): the same input draws the same output, read back.
     """
     geoms = np.asarray(geoms, dtype=object)
-    if simplify:
+    if not simplify:
+        return _draw(geoms, datum, None)
+    tol = _SIMPLIFY_DEG if simplify is True else float(simplify) / _M_PER_DEG
+    if cache is None:
+        return _draw(geoms, datum, tol)
+    from coverage.maps.outline_cache import cached
+
+    return cached(geoms, datum, tol, cache[0], cache[1], lambda: _draw(geoms, datum, tol))
+
+
+def _draw(geoms: np.ndarray, datum: str, tol: float | None) -> np.ndarray:
+    if tol is not None:
         # Simplify before shifting: fewer vertices to push through the GCJ-02 formula.
-        tol = _SIMPLIFY_DEG if simplify is True else float(simplify) / _M_PER_DEG
         geoms = shapely.simplify(geoms, tol, preserve_topology=True)
     out: np.ndarray = shapely.transform(geoms, _shifter(datum))
     return out
@@ -105,10 +124,25 @@ def pack_geometry(geom: shapely.Geometry) -> dict[str, Any]:
     (see :data:`SCALE`); the nesting above it is GeoJSON's. ``map.js`` (``unpack``) restores
     ``coordinates`` before anything is drawn.
     """
+    kind = geom.geom_type
+    if kind == "GeometryCollection":
+        return {"type": kind, "geometries": [pack_geometry(g) for g in geom.geoms]}
+    if kind in _DEPTH and not geom.is_empty and not shapely.has_z(geom):
+        # The coordinates as arrays straight from GEOS: the same numbers as GeoJSON's tuples
+        # (``mapping``, kept for empty and 3-D geometries), without a Python float each.
+        return {"type": kind, "c": _pack(_positions(geom), _DEPTH[kind])}
     gj = mapping(geom)
-    if gj["type"] == "GeometryCollection":
-        return {"type": gj["type"], "geometries": [pack_geometry(g) for g in geom.geoms]}
     return {"type": gj["type"], "c": _pack(gj["coordinates"], _DEPTH[gj["type"]])}
+
+
+def _positions(geom: Any) -> Any:
+    """GeoJSON ``coordinates`` nesting with each position list an (n, 2) array."""
+    kind = geom.geom_type
+    if kind in ("Point", "LineString", "MultiPoint"):
+        return shapely.get_coordinates(geom)
+    if kind == "Polygon":
+        return [shapely.get_coordinates(r) for r in (geom.exterior, *geom.interiors)]
+    return [_positions(g) for g in geom.geoms]  # MultiLineString, MultiPolygon
 
 
 def feature_collection(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -237,12 +238,14 @@ def catchment_layers(
     datum: str,
     thresholds: Mapping[str, float],
     tolerance_m: float = 1.0,
+    cache_dir: Path | None = None,
 ) -> None:
     """One layer per tier (``catchment_<tier>``), centre first, with its bands as a choice.
 
     The layer holds every band of the tier (``bands`` of the spec, smallest first); the page
     draws one at a time, chosen beside the tier's checkbox, and opens on the tier's threshold
-    band (:func:`shown_band`). Outlines are simplified within ``tolerance_m`` metres.
+    band (:func:`shown_band`). Outlines are simplified within ``tolerance_m`` metres (kept
+    in ``cache_dir`` between runs when given).
     """
     frame = bands.assign(
         _tier=[normalize_tier(t) for t in bands["tier"]],
@@ -259,7 +262,9 @@ def catchment_layers(
         choices = []
         for band in tier_bands:
             part = of_tier[of_tier["_band"] == band]
-            geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=tolerance_m)
+            role = f"catchments-{tiers.slug[tier]}-{float(band):g}"
+            cache = None if cache_dir is None else (cache_dir, role)
+            geoms = draw_geoms(part.geometry.to_numpy(), datum, simplify=tolerance_m, cache=cache)
             choices.append(
                 {
                     "band": float(band),
@@ -279,13 +284,19 @@ def catchment_layers(
 
 
 def facility_catchments(
-    reg: Registry, catchments: gpd.GeoDataFrame, datum: str, tolerance_m: float = 1.0
+    reg: Registry,
+    catchments: gpd.GeoDataFrame,
+    datum: str,
+    tolerance_m: float = 1.0,
+    cache_dir: Path | None = None,
 ) -> None:
     """Each facility's own catchment, by fid, for the page to highlight on a click.
 
-    Outlines are simplified within ``tolerance_m`` metres.
+    Outlines are simplified within ``tolerance_m`` metres (kept in ``cache_dir`` between runs
+    when given).
     """
-    geoms = draw_geoms(catchments.geometry.to_numpy(), datum, simplify=tolerance_m)
+    cache = None if cache_dir is None else (cache_dir, "facility-catchments")
+    geoms = draw_geoms(catchments.geometry.to_numpy(), datum, simplify=tolerance_m, cache=cache)
     bands = (
         pd.to_numeric(catchments["band_min"], errors="coerce")
         if "band_min" in catchments

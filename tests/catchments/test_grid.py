@@ -138,3 +138,15 @@ def test_tile_of_points_equals_a_label_array():
     j, i = np.nonzero(label >= 0)
     xy = np.c_[i + rng.random(len(i)) * 0.999, j + rng.random(len(j)) * 0.999]
     assert (grid._tile_of(xy, tx, ty, 120) == label[j, i]).all()
+
+
+def test_shared_mesh_rows_are_the_meshgrid_of_that_height():
+    """The mesh shared by tracings gives, for any height, what np.meshgrid would."""
+    from coverage.catchments.grid import _Mesh
+
+    mesh = _Mesh(4)
+    for h in (3, 7, 2, 7):  # grows, then serves shorter ones from the taller mesh
+        x, y = mesh.rows(h)
+        ex, ey = np.meshgrid(np.arange(4.0), np.arange(float(h)))
+        assert x.shape == (h, 4) and np.array_equal(x, ex) and np.array_equal(y, ey)
+        assert x.flags.c_contiguous and y.flags.c_contiguous

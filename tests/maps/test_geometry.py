@@ -74,3 +74,37 @@ def test_packed_payload_is_smaller():
     assert len(json.dumps(packed, separators=(",", ":"))) < 0.5 * len(
         json.dumps(plain, separators=(",", ":"))
     )
+
+
+def test_packing_from_arrays_equals_packing_geojson():
+    """pack_geometry's array path gives what packing ``mapping(geom)`` gives, every type."""
+    from shapely.geometry import mapping
+
+    from coverage.maps.geometry import _DEPTH, _pack, pack_geometry
+
+    ring = [(114.1, 30.5), (114.12345, 30.5), (114.12345, 30.52), (114.1, 30.5)]
+    hole = [(114.11, 30.505), (114.115, 30.505), (114.115, 30.51), (114.11, 30.505)]
+    poly = shapely.Polygon(ring, [hole])
+    geoms = [
+        shapely.Point(114.123456789, 30.5),
+        shapely.MultiPoint([(114.1, 30.5), (114.2, 30.6)]),
+        shapely.LineString(ring[:3]),
+        shapely.MultiLineString([ring[:2], hole[:3]]),
+        poly,
+        shapely.MultiPolygon([poly, shapely.Polygon([(115, 31), (115.01, 31), (115, 31.01)])]),
+        shapely.GeometryCollection([shapely.Point(1, 2), shapely.LineString(ring[:2])]),
+        shapely.Polygon(),  # empty: the GeoJSON path
+        shapely.LineString([(114.1, 30.5, 7.0), (114.2, 30.6, 8.0)]),  # 3-D: the GeoJSON path
+    ]
+    for g in geoms:
+        got = pack_geometry(g)
+        if g.geom_type == "GeometryCollection":
+            assert [p["c"] for p in got["geometries"]] == [
+                _pack(mapping(p)["coordinates"], _DEPTH[p.geom_type]) for p in g.geoms
+            ]
+            continue
+        assert got == {
+            "type": g.geom_type,
+            "c": _pack(mapping(g)["coordinates"], _DEPTH[g.geom_type]),
+        }
+    assert pack_geometry(geoms[4])["c"][1][:2] == [11411000, 3050500]  # the hole, first position

@@ -89,7 +89,7 @@ class _Pairs:
 def _savings(pr: _Pairs, u: Floats) -> Floats:
     """σ_j = Σ_i w_i (u_i - t_ij)⁺ for u already clipped to f."""
     vals = pr.w[pr.rows] * np.maximum(u[pr.rows] - pr.t, 0.0)
-    return np.bincount(pr.cols, weights=vals, minlength=pr.n)
+    return np.asarray(np.bincount(pr.cols, weights=vals, minlength=pr.n), dtype=np.float64)
 
 
 def _top_sites(sigma: Floats, p: int) -> Ints:
@@ -129,7 +129,13 @@ class _Lagrangian:
 
 
 def _lagrangian(
-    pr: _Pairs, plan: Ints, u0: Floats, rel_gap: float, deadline: float, max_iter: int = 3000
+    pr: _Pairs,
+    plan: Ints,
+    u0: Floats,
+    rel_gap: float,
+    deadline: float,
+    max_iter: int = 3000,
+    theta: float = 2.0,
 ) -> _Lagrangian:
     """Maximise L by subgradient steps (Polyak's step to the incumbent, θ halved on stalls).
 
@@ -139,7 +145,7 @@ def _lagrangian(
     u = np.clip(u0, 0.0, pr.f)
     lb, sigma, top = _bound(pr, u)
     out = _Lagrangian(lb, u.copy(), sigma, best, np.asarray(plan, np.int64), 0)
-    theta, stall, it = 2.0, 0, 0
+    stall, it = 0, 0
     while it < max_iter and theta > 1e-4 and time.perf_counter() < deadline:
         it += 1
         g = _subgradient(pr, u, top)
@@ -262,21 +268,44 @@ def _local_search(pr: _Pairs, sites: Ints, deadline: float) -> tuple[Ints, float
 # --- the solver path -----------------------------------------------------------------------------
 
 
+def _without(pr: _Pairs, sites: Ints) -> _Pairs:
+    """The pairs of every site but ``sites`` (site numbers unchanged)."""
+    drop = np.zeros(pr.n, dtype=bool)
+    drop[sites] = True
+    keep = ~drop[pr.cols]
+    return _Pairs(pr.rows[keep], pr.cols[keep], pr.t[keep], pr.w, pr.f, pr.n, pr.p, pr.const)
+
+
 def _median_lagrangian(
     pr: _Pairs, start: Ints, rel_gap: float, time_limit: float | None, t0: float
 ) -> tuple[float, float, Ints, Ints, str]:
-    """Swap search from ``start``, then the Lagrangian bound until ``rel_gap`` or the limit.
+    """Swap search from ``start``, then rounds of Lagrangian bound and fixing.
 
-    Returns (incumbent, bound, plan, sites no better plan can use, text). The caller solves the
-    MILP without the unusable sites if the gap is still open and time is left.
+    Each round drops the pairs of the sites no plan better than the incumbent can use, so the
+    next round's steps are cheaper; its bound, capped at the incumbent, holds for the whole
+    model. Stops at ``rel_gap``, at the limit, or when a round fixes nothing new.
+
+    Returns (incumbent, bound, plan, sites no better plan can use, text).
     """
     deadline = t0 + (time_limit if time_limit is not None else np.inf)
     plan, value = _local_search(pr, start, deadline)
-    d, _ = pr.nearest(plan)
-    # Without a limit the subgradient stops on its own (θ small or max_iter).
-    lag = _lagrangian(pr, plan, d, rel_gap, deadline)
-    if lag.best < value:
-        plan, value = _local_search(pr, lag.plan, deadline)
-    _, useless = _fixing(lag, pr.p, value)
-    text = f"Lagrangian bound ({lag.iterations} subgradient steps) and swap search"
-    return value, lag.bound, plan, useless, text
+    u, _ = pr.nearest(plan)
+    bound, steps, rounds, theta = -np.inf, 0, 0, 2.0
+    useless = np.zeros(0, np.int64)
+    cur = pr
+    while True:
+        rounds += 1
+        lag = _lagrangian(cur, plan, u, rel_gap, deadline, theta=theta)
+        steps += lag.iterations
+        bound = max(bound, min(lag.bound, value))
+        u, theta = lag.u, 0.5
+        if lag.best < value:
+            plan, value = _local_search(pr, lag.plan, deadline)
+        _, fixed = _fixing(lag, pr.p, value)  # σ and L of the same u: not the capped bound
+        new = np.setdiff1d(fixed, useless)
+        if _rel(value, bound) <= rel_gap or time.perf_counter() >= deadline or len(new) == 0:
+            break
+        useless = np.union1d(useless, new)
+        cur = _without(pr, useless)
+    text = f"Lagrangian bound ({steps} subgradient steps, {rounds} rounds of fixing), swap search"
+    return value, bound, plan, useless, text

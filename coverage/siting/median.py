@@ -474,14 +474,14 @@ def _median_large(med: _Median, p: int, opts: MipOptions, start: Ints) -> Outcom
     limit = opts.time_limit
     n = med.pairs.shape[1]
     pr = _Pairs.from_csr(med.pairs, med.w, med.fallback, p, med.const)
-    # Half the time for the bound; the MILP on the remaining sites gets the rest.
-    half = None if limit is None else 0.5 * limit
-    value, bound, plan, useless, text = _median_lagrangian(pr, start, opts.mip_rel_gap, half, t0)
+    value, bound, plan, useless, text = _median_lagrangian(pr, start, opts.mip_rel_gap, limit, t0)
     left = None if limit is None else limit - (time.perf_counter() - t0)
-    if _gap(value, bound, False) > opts.mip_rel_gap and (left is None or left >= 1.0):
-        keep = np.ones(n, dtype=bool)
-        keep[useless] = False
-        pairs = _filter(med.pairs, keep[med.pairs.indices])
+    keep = np.ones(n, dtype=bool)
+    keep[useless] = False
+    pairs = _filter(med.pairs, keep[med.pairs.indices])
+    # The MILP only when its model is small: at full size HiGHS does not finish the root LP.
+    small = pairs.nnz < _LAGRANGE_MIN_NNZ or limit is None
+    if _gap(value, bound, False) > opts.mip_rel_gap and small and (left is None or left >= 1.0):
         sub = _Median(
             pairs, _transpose(pairs), med.w, med.fallback, med.const, med.n_model, med.longest
         )

@@ -36,7 +36,9 @@ from coverage.siting._sparse import CSR, Floats, Ints, _row_ids
 __all__: list[str] = []
 
 #: Subgradient steps without a better bound before the step factor θ is halved.
-_STALL = 20
+_STALL = 50
+#: Share of the previous direction added to the subgradient.
+_DEFLECT = 0.5
 
 
 @dataclass
@@ -146,11 +148,17 @@ def _lagrangian(
     lb, sigma, top = _bound(pr, u)
     out = _Lagrangian(lb, u.copy(), sigma, best, np.asarray(plan, np.int64), 0)
     stall, it = 0, 0
+    direction: Floats | None = None
     while it < max_iter and theta > 1e-4 and time.perf_counter() < deadline:
         it += 1
         g = _subgradient(pr, u, top)
+        if not g.any():  # the top-p set serves every row once: L is the LP optimum here
+            break
+        # Deflected direction (Camerini, Fratta & Maffioli 1975): damps the zig-zag.
+        g = g + _DEFLECT * direction if direction is not None else g
+        direction = g
         norm = float(g @ g)
-        if norm == 0.0:  # the top-p set serves every row once: L is the LP optimum here
+        if norm == 0.0:
             break
         step = theta * max(out.best - lb, 1e-9 * abs(out.best)) / norm
         u = np.clip(u + step * g / pr.w, 0.0, pr.f)
@@ -159,6 +167,10 @@ def _lagrangian(
             value = pr.value(top)
             if value < out.best:
                 out.best, out.plan = value, np.sort(top)
+        if it % 250 == 0:  # the swap search from the relaxation's plan now and then
+            plan, value = _local_search(pr, top, deadline)
+            if value < out.best:
+                out.best, out.plan = value, plan
         if lb > out.bound + 1e-9 * abs(out.bound):
             out.bound, out.u, out.sigma, stall = lb, u.copy(), sigma, 0
         else:

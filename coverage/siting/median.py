@@ -267,6 +267,11 @@ class PMedian(SitingModel):
               x_j ∈ {0, 1},  z_ij, s_i ∈ [0, 1]
 
     Demand no new site can improve adds its fixed time as a constant.
+
+    Models with many pairs (and no must-serve demand) are solved by `coverage.siting.lagrange`:
+    a swap search for the plan and a Lagrangian bound of the assignment rows for the proof;
+    HiGHS then solves the MILP only if fixing leaves a small model. On the time limit the status
+    is ``"time_limit"`` with the proven gap.
     """
 
     model_name = "p_median"

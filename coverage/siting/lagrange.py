@@ -319,5 +319,5 @@ def _median_lagrangian(
             break
         useless = np.union1d(useless, new)
         cur = _without(pr, useless)
-    text = f"Lagrangian bound ({steps} subgradient steps, {rounds} rounds of fixing), swap search"
+    text = f"Lagrangian bound ({steps} subgradient steps, fixing rounds: {rounds}), swap search"
     return value, bound, plan, useless, text

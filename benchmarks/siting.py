@@ -19,7 +19,8 @@ covered weight, recomputed here from each model's chosen sites.
 
 Run: ``python benchmarks/siting.py`` (``--quick``: a small reduced instance, no full size;
 ``--spopt-full``: only ours vs spopt on the whole instance, which takes spopt many minutes;
-``--targets``: only issue #15's target 5, every model at full size with its gap and time target).
+``--targets``: only issue #15's target 5, every model at full size with its gap and time target;
+``--models pmedian,backup``: only those models of it).
 """
 
 from __future__ import annotations
@@ -404,6 +405,7 @@ def full_targets(cost, w, role, args) -> None:
     share = siting.LSCP.from_cost_matrix(cc, w, 1.0, threshold=THRESHOLD, excluded=exc).max_share
     runs = [(kind, k) for kind in ("mclp", "backup", "pmedian") for k in args.ks]
     runs.append(("lscp", share))
+    runs = [(kind, k) for kind, k in runs if kind in args.models]
     rows = []
     for kind, k in runs:
         gap, limit = TARGETS[kind]
@@ -418,7 +420,7 @@ def full_targets(cost, w, role, args) -> None:
         rows.append([
             kind, label, f"{m.objective:,.1f}", f"{m.bound:,.1f}", f"{m.gap:.4%}", m.status,
             f"{wall:.1f}", f"≤ {gap:.2%} in ≤ {limit:g} s", "yes" if met else "no",
-            f"{load:.1f}", m.solver_status[:60],
+            f"{load:.1f}", m.solver_status[:90],
         ])  # fmt: skip
         print(f"  done: {kind} {label}: {wall:.1f} s, gap {m.gap:.4%}", flush=True)
     print()
@@ -450,6 +452,10 @@ def main() -> None:
         help="only: ours vs spopt at full size, k = --k (slow: spopt's dense model)",
     )  # fmt: skip
     ap.add_argument("--targets", action="store_true", help="only: issue #15 target-5 table")
+    ap.add_argument(
+        "--models", type=lambda s: s.split(","), default=["mclp", "backup", "pmedian", "lscp"],
+        help="--targets: the models to run (comma-separated)",
+    )  # fmt: skip
     ap.add_argument("--target-limit-factor", type=float, default=6.0,
                     help="time limit of each target run = this × its target time")  # fmt: skip
     args = ap.parse_args()

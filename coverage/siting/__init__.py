@@ -26,13 +26,15 @@ the optimum. Results are always reported on the original demand points.
 Large covering models (a million demand-site pairs on a district's street network) are solved by
 site generation (`colgen`): the LP bound over a few hundred generated sites, priced by the duals
 of the demand rows, proves the gap; the sites no better plan can use are dropped, and HiGHS
-solves the MILP on the rest.
+solves the MILP on the rest. Large p-median models (with an unreachable penalty, or existing
+sites for every demand point) get a Lagrangian bound of the assignment rows by subgradient
+steps and a swap search for the plan (`lagrange`); the gap they prove is reported as is.
 
 Modules: `base` (the shared model class and its solution), `covering` (MCLP, backup coverage),
 `set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
-sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation) and
-`_sparse`. Each model's class docstring states its formulation.
+sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation),
+`lagrange` (the p-median's Lagrangian bound) and `_sparse`. Each model's class docstring states its formulation.
 """
 
 from coverage.siting.base import SitingModel, Solution

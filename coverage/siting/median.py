@@ -30,10 +30,15 @@ from coverage.siting.capacity import (
     _prefix_gains,
 )
 from coverage.siting.greedy import _Greedy, _lazy_greedy
-from coverage.siting.highs import MipOptions, Outcome, _Model, _run_highs
+from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs
+from coverage.siting.lagrange import _median_lagrangian, _Pairs
 from coverage.siting.problem import _free_positions, _merge_rows, _Problem
 
 __all__ = ["PMedian"]
+
+#: Models with at least this many assignment pairs (and no must-serve demand) get a Lagrangian
+#: bound and a swap search first (`coverage.siting.lagrange`); smaller ones go to HiGHS whole.
+_LAGRANGE_MIN_NNZ = 200_000
 
 
 # --- p-median data -----------------------------------------------------------------------------
@@ -262,6 +267,11 @@ class PMedian(SitingModel):
               x_j ∈ {0, 1},  z_ij, s_i ∈ [0, 1]
 
     Demand no new site can improve adds its fixed time as a constant.
+
+    Models with many pairs (and no must-serve demand) are solved by `coverage.siting.lagrange`:
+    a swap search for the plan and a Lagrangian bound of the assignment rows for the proof;
+    HiGHS then solves the MILP only if fixing leaves a small model. On the time limit the status
+    is ``"time_limit"`` with the proven gap.
     """
 
     model_name = "p_median"
@@ -403,7 +413,10 @@ def _solve_uncapacitated(
             raise model._infeasible("greedy found no such plan")
         chosen, level = prob.free[greedy.order], oracle.level()
         return model._greedy_result(chosen, level, lb, "lazy greedy", t0, t1, med.n_model, n_agg)
-    out = _median_milp(med, model.p, opts, greedy.order if warm else None)
+    if med.pairs.nnz >= _LAGRANGE_MIN_NNZ and not must.any():
+        out = _median_large(med, model.p, opts, greedy.order)
+    else:
+        out = _median_milp(med, model.p, opts, greedy.order if warm else None)
     if out.status == "infeasible":
         raise model._infeasible("HiGHS proved it")
     build = time.perf_counter() - t0 - out.solve_time
@@ -454,3 +467,42 @@ def _solve_capacitated(
         raise model._infeasible("capacity too small or too few sites; HiGHS proved it")
     build = time.perf_counter() - t0 - out.solve_time
     return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=lb)
+
+
+def _median_large(med: _Median, p: int, opts: MipOptions, start: Ints) -> Outcome:
+    """Large p-median: swap search and Lagrangian bound, then (gap open) the reduced MILP.
+
+    The MILP leaves out the sites that no plan better than the incumbent can use, so its bound,
+    capped at the incumbent, holds for the whole model.
+    """
+    t0 = time.perf_counter()
+    limit = opts.time_limit
+    n = med.pairs.shape[1]
+    pr = _Pairs.from_csr(med.pairs, med.w, med.fallback, p, med.const)
+    value, bound, plan, useless, text = _median_lagrangian(pr, start, opts.mip_rel_gap, limit, t0)
+    left = None if limit is None else limit - (time.perf_counter() - t0)
+    keep = np.ones(n, dtype=bool)
+    keep[useless] = False
+    pairs = _filter(med.pairs, keep[med.pairs.indices])
+    # The MILP only when its model is small: at full size HiGHS does not finish the root LP.
+    small = pairs.nnz < _LAGRANGE_MIN_NNZ or limit is None
+    if _gap(value, bound, False) > opts.mip_rel_gap and small and (left is None or left >= 1.0):
+        sub = _Median(
+            pairs, _transpose(pairs), med.w, med.fallback, med.const, med.n_model, med.longest
+        )
+        sub_opts = MipOptions(
+            left, opts.mip_rel_gap, opts.threads, opts.verbose, opts.highs_options
+        )
+        out = _median_milp(sub, p, sub_opts, plan)
+        if out.values is not None:
+            found = np.flatnonzero(out.values[:n] > 0.5)
+            if pr.value(found) < value:
+                plan, value = found, pr.value(found)
+        if np.isfinite(out.bound):
+            bound = max(bound, min(out.bound, value))
+        text += f"; {out.solver_status} (MILP without {len(useless)} of {n} sites)"
+    gap = _gap(value, bound, False)
+    status = "optimal" if gap <= opts.mip_rel_gap else "time_limit"
+    values = np.zeros(n)
+    values[plan] = 1.0
+    return Outcome(status, text, value, bound, gap, values, time.perf_counter() - t0)

@@ -46,7 +46,8 @@ from pydantic import Field, ValidationError, field_validator
 from coverage import datum
 from coverage.errors import ScenarioError
 from coverage.scenario import Scenario
-from coverage.scenario.checks import confined, line_of, location
+from coverage.scenario.checks import confined
+from coverage.scenario.load import validation_lines
 from coverage.scenario.sections import FacilityType, Layer, Network, Section, SelectValue, Walk
 
 __all__ = ["Audit", "AuditOutput", "Districts", "load_audit", "scenario_data"]
@@ -207,26 +208,6 @@ def scenario_data(
     }
 
 
-def _errors(path: Path, text: str, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        named = re.match(r"(\w+(?:\.\w+)+): (.*)", msg) if not loc else None
-        if named:  # a check across sections names its own key, e.g. walk.tier_threshold_min
-            loc, msg = tuple(named.group(1).split(".")), named.group(2)
-        where = location(text, loc) or "(top level)"
-        line = line_of(text, loc)
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling)"
-        elif err["type"] == "finite_number":
-            msg = f"must be a finite number, got {err['input']}"
-        elif err["type"] == "missing":
-            msg = "required"
-        lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
-    return "\n".join(lines)
-
-
 def load_audit(path: str | Path) -> Audit:
     """Read and validate an audit file.
 
@@ -249,7 +230,7 @@ def load_audit(path: str | Path) -> Audit:
     try:
         audit = Audit.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(_errors(path, text, exc)) from exc
+        raise ScenarioError(validation_lines(path, text, exc)) from exc
     audit.source = path.resolve()
     try:  # the checks across sections: a district scenario must be valid
         Scenario.model_validate(
@@ -262,7 +243,7 @@ def load_audit(path: str | Path) -> Audit:
             )
         )
     except ValidationError as exc:
-        raise ScenarioError(_errors(path, text, exc)) from exc
+        raise ScenarioError(validation_lines(path, text, exc)) from exc
     missing = [
         f"{path}: {k}: file not found: {p}" for k, p in audit.input_files() if not p.exists()
     ]

@@ -12,7 +12,7 @@ from coverage.errors import ScenarioError
 from coverage.scenario.checks import WRITE_KEYS, line_of, location, unusual
 from coverage.scenario.model import Scenario
 
-__all__ = ["load_scenario"]
+__all__ = ["load_scenario", "validation_lines"]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -39,23 +39,7 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
-            named = re.match(r"(\w+(?:\.\w+)+): (.*)", msg) if not loc else None
-            if named:  # a check across sections names its own key, e.g. plan.tiers
-                loc, msg = tuple(named.group(1).split(".")), named.group(2)
-            where = location(text, loc) or "(top level)"
-            line = line_of(text, loc)
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (check the spelling)"
-            elif err["type"] == "finite_number":
-                msg = f"must be a finite number, got {err['input']}"
-            elif err["type"] == "missing":
-                msg = "required"
-            lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
-        raise ScenarioError("\n".join(lines)) from exc
+        raise ScenarioError(validation_lines(path, text, exc)) from exc
     scenario.source = path.resolve()
     for key, (section, name, _) in WRITE_KEYS.items():
         part = getattr(scenario, section)
@@ -81,3 +65,24 @@ def input_files(s: Scenario) -> list[tuple[str, Path | None]]:
         for i, layer in enumerate(getattr(s, group)):
             out.append((f"{group}[{i}].path", s.input_path(layer.path)))
     return out
+
+
+def validation_lines(path: Path, text: str, exc: ValidationError) -> str:
+    """One line per validation error of a TOML file: ``file:line: [section] key: message``."""
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        named = re.match(r"(\w+(?:\.\w+)+): (.*)", msg) if not loc else None
+        if named:  # a check across sections names its own key, e.g. plan.tiers
+            loc, msg = tuple(named.group(1).split(".")), named.group(2)
+        where = location(text, loc) or "(top level)"
+        line = line_of(text, loc)
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif err["type"] == "finite_number":
+            msg = f"must be a finite number, got {err['input']}"
+        elif err["type"] == "missing":
+            msg = "required"
+        lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
+    return "\n".join(lines)

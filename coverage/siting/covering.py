@@ -222,41 +222,52 @@ def _cover_milp(
 ) -> Outcome:
     """Backup-coverage MILP, or MCLP without the "twice" term.
 
-    max a·Σ w y1 + b·Σ w y2  s.t.  y1_i <= Σ_{j covers i} x_j,  2·y2_i <= e_i + Σ x_j,  Σ x <= k, x
-    and y2 binary (y1 may be continuous: it is integral once x is). Without the "twice" term,
-    dominated sites are left out (see :func:`_keep_sites`).
+    max a·Σ w y1 + b·Σ w y2 with the strengthened rows of `BackupCoverage`: y1_i <= Σx for
+    e_i = 0; y1_i + y2_i <= Σx and y2_i <= y1_i where both exist (e_i = 0, a > 0); else
+    (2 - e_i)·y2_i <= Σx. Σ x <= k, x and y2 binary (y1 may be continuous: it is integral once
+    x and y2 are). Without the "twice" term, dominated sites are left out (see
+    :func:`_keep_sites`).
     """
     m, n_all = cov.pattern.shape
     lens = np.diff(cov.pattern.indptr)
-    d1 = np.flatnonzero(cov.e == 0) if a > 0 else np.zeros(0, np.int64)
     d2 = np.flatnonzero((cov.e <= 1) & (lens + cov.e >= 2)) if b > 0 else np.zeros(0, np.int64)
-    n1, n2 = len(d1), len(d2)
+    paired = np.zeros(m, dtype=bool)
+    paired[d2] = (cov.e[d2] == 0) & (a > 0)
+    d1 = np.flatnonzero((cov.e == 0) & ~paired) if a > 0 else np.zeros(0, np.int64)
+    pair = np.flatnonzero(paired[d2])  # positions among d2
+    n1, n2, n3 = len(d1), len(d2), len(pair)
     p1, p2 = _take_rows(cov.pattern, d1), _take_rows(cov.pattern, d2)
     rep = _keep_sites(p1) if b == 0 else np.arange(n_all)
     keep = np.flatnonzero(rep == np.arange(n_all))
     if len(keep) < n_all:
         p1 = p1[:, keep].tocsr()
     n = len(keep)
+    coef = np.where(paired[d2] | (cov.e[d2] == 1), 1.0, 2.0)
+    y1p, r3 = n + n1 + n2 + np.arange(n3), 1 + n1 + n2 + np.arange(n3)
     a_mat = _coo(
         [
             (np.zeros(n), np.arange(n), 1.0),
             (1 + _row_ids(p1), p1.indices, 1.0),
             (1 + np.arange(n1), n + np.arange(n1), -1.0),
             (1 + n1 + _row_ids(p2), p2.indices, 1.0),
-            (1 + n1 + np.arange(n2), n + n1 + np.arange(n2), -2.0),
+            (1 + n1 + np.arange(n2), n + n1 + np.arange(n2), -coef),
+            (1 + n1 + pair, y1p, -1.0),  # Σx - y1 - y2 >= 0
+            (r3, y1p, 1.0),  # y1 - y2 >= 0
+            (r3, n + n1 + pair, -1.0),
         ],
-        (1 + n1 + n2, n + n1 + n2),
+        (1 + n1 + n2 + n3, n + n1 + n2 + n3),
     )
-    row_lower = np.concatenate([[-np.inf], np.zeros(n1), -cov.e[d2].astype(float)])
-    row_upper = np.concatenate([[float(k)], np.full(n1 + n2, np.inf)])
-    cost = np.concatenate([np.zeros(n), a * cov.w[d1], b * cov.w[d2]])
-    integer = np.concatenate([np.ones(n), np.zeros(n1), np.ones(n2)])
+    row_lower = np.concatenate([[-np.inf], np.zeros(n1 + n2 + n3)])
+    row_upper = np.concatenate([[float(k)], np.full(n1 + n2 + n3, np.inf)])
+    cost = np.concatenate([np.zeros(n), a * cov.w[d1], b * cov.w[d2], a * cov.w[d2[pair]]])
+    integer = np.concatenate([np.ones(n), np.zeros(n1), np.ones(n2), np.zeros(n3)])
     warm = None
     x = _reduced_start(start, rep, keep, n_all)
     if x is not None:
         y1 = np.minimum(p1 @ x, 1.0)
-        y2 = (p2 @ x + cov.e[d2] >= 2).astype(float) if n2 else np.zeros(0)  # b > 0: all kept
-        warm = (np.arange(n + n1 + n2), np.concatenate([x, y1, y2]))
+        s2 = p2 @ x if n2 else np.zeros(0)  # b > 0: all sites kept
+        y2 = (s2 + cov.e[d2] >= 2).astype(float)
+        warm = (np.arange(n + n1 + n2 + n3), np.concatenate([x, y1, y2, np.minimum(s2, 1.0)[pair]]))
     model = _Model(cost, a_mat, row_lower, row_upper, integer, True, _cover_offset(cov, a, b))
     out = _run_highs(model, opts, warm)
     return _full_values(out, keep, n_all)

@@ -194,7 +194,7 @@ def test_backup_strengthened_matches_original_milp(seed, alpha):
     lp = lp_value(
         BackupCoverage.from_cost_matrix(cost, w, k, existing=ex, excluded=no, primary_weight=alpha)
     )
-    if lp is not None:
-        assert (
-            expected - 1e-7 <= lp <= original_backup(dense, w, k, alpha, 1.0, ex, no, True) + 1e-7
-        )
+    assert lp is not None  # HiGHS ran: greedy alone is not proven optimal on these
+    old_lp = original_backup(dense, w, k, alpha, 1.0, ex, no, True)
+    # Valid (never below the optimum) and strictly tighter than the original LP here.
+    assert expected - 1e-7 <= lp < old_lp - 1e-6

@@ -5,18 +5,18 @@ covering MILP (MCLP, backup coverage) has about a million nonzeros and HiGHS spe
 time on the root LP. Yet the LP needs few sites: it is solved here over a small set R of sites,
 and the duals μ of its demand rows price the others (site generation, as column generation in
 Cordeau, Furini & Ljubić 2019 prices demand). The bound is computed from μ alone, so it is
-proven whatever the LP solver's accuracy. For any μ1_i ∈ [0, a·w_i], μ2_i ∈ [0, b·w_i / 2],
-the Lagrangian relaxation of the covering rows bounds the optimum. The rows are the strengthened
-ones of `coverage.siting.covering` (see ``BackupCoverage``): y1_i <= Σx (once-rows, d1),
-and for the twice-rows (d2) either y1_i + y2_i <= Σx with y2_i <= y1_i kept in the inner
-problem (e_i = 0 and a > 0: "paired"), or d_i·y2_i <= Σx with d_i = 2 - e_i. For any μ >= 0::
+proven whatever the LP solver's accuracy. The rows are the strengthened ones of
+`coverage.siting.covering` (see ``BackupCoverage``): y1_i <= Σx (once-rows, d1); twice-rows
+(d2) either y1_i + y2_i <= Σx with y2_i <= y1_i kept in the inner problem (e_i = 0, a > 0:
+"paired", p_i = 1) or d_i·y2_i <= Σx with d_i = 2 - e_i (p_i = 0; paired rows have d_i = 1).
+For any μ >= 0 the Lagrangian relaxation of these rows bounds the optimum::
 
-    L(μ) = Σ_{d1} (a w_i - μ1_i)⁺ + Σ_{d2} max(0, a w_i p_i - μ2_i, (a p_i + b) w_i - (p_i + d_i) μ2_i)
-           + top-k_j (g_j)⁺,   g_j = Σ_{i ∈ N_j} (μ1_i + μ2_i)
+    L(μ) = Σ_{d1} (a w_i - μ1_i)⁺ + top-k_j (g_j)⁺
+           + Σ_{d2} max(0, a p_i w_i - μ2_i, (a p_i + b) w_i - (p_i + d_i) μ2_i),
+    g_j  = Σ_{i ∈ N_j} (μ1_i + μ2_i)
 
-with p_i = 1 for paired rows (then d_i = 1), else 0 (each max is the inner problem's value over
-its vertices: y = (0, 0), (1, 0), (1, 1))
-(sums over the demand rows of the model; with the LP's duals, L equals the LP bound once no
+(each max is the inner problem's best vertex, y = (0, 0), (1, 0), (1, 1); sums over the demand
+rows of the model; with the LP's duals, L equals the LP bound once no
 site prices out). The same bound with one site forced in, L(μ) - g_(k)⁺ + g_j⁺, shows which
 sites no plan better than the incumbent can use (reduced-cost fixing); they are dropped and
 HiGHS solves the MILP on the rest. Its bound holds for the whole model: a plan with a dropped

@@ -147,3 +147,23 @@ def test_colgen_matches_the_whole_milp(monkeypatch, seed, model):
     truth = w[count >= 1].sum() + (w[count >= 2].sum() if model == "backup" else 0.0)
     assert gen.objective == pytest.approx(truth, rel=1e-9)
     assert gen.bound >= gen.objective - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lagrangian_bound_valid_for_any_duals(seed):
+    # L(μ) of the strengthened rows bounds the optimum for every μ >= 0 (brute force here).
+    cost, w, dense = random_instance(seed, n_c=9, n_d=30)
+    ex = [seed % 9]
+    free = [j for j in range(9) if j not in ex]
+    within = dense <= T
+    pattern = sparse.csr_matrix(within[free].T.astype(float))
+    e = np.minimum(within[ex].sum(0), 2).astype(float)
+    keep = w > 0
+    pattern, w_m, e_m = pattern[keep], w[keep], e[keep]
+    rows = _rows(sparse.csr_matrix(pattern), w_m, e_m, 0.5, 1.0, 2, 0.0)
+    best = brute_cover(dense, w, 2, a=0.5, b=1.0, existing=ex)
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        mu1 = rng.uniform(0, 12, len(rows.c1)) * (rng.random(len(rows.c1)) < 0.7)
+        mu2 = rng.uniform(0, 12, len(rows.c2)) * (rng.random(len(rows.c2)) < 0.7)
+        assert rows.bound(mu1, mu2)[0] >= best - 1e-9

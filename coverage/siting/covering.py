@@ -220,13 +220,10 @@ def _cover_order(prob: _Problem, chosen: Ints, a: float, b: float) -> tuple[Ints
 def _cover_milp(
     cov: _Cover, a: float, b: float, k: int, opts: MipOptions, start: Ints | None
 ) -> Outcome:
-    """Backup-coverage MILP, or MCLP without the "twice" term.
+    """Backup-coverage MILP (the strengthened rows of `BackupCoverage`), or MCLP without y2.
 
-    max a·Σ w y1 + b·Σ w y2 with the strengthened rows of `BackupCoverage`: y1_i <= Σx for
-    e_i = 0; y1_i + y2_i <= Σx and y2_i <= y1_i where both exist (e_i = 0, a > 0); else
-    (2 - e_i)·y2_i <= Σx. Σ x <= k, x and y2 binary (y1 may be continuous: it is integral once
-    x and y2 are). Without the "twice" term, dominated sites are left out (see
-    :func:`_keep_sites`).
+    x and y2 binary, y1 continuous (integral once x and y2 are). Without the "twice" term,
+    dominated sites are left out (see :func:`_keep_sites`).
     """
     m, n_all = cov.pattern.shape
     lens = np.diff(cov.pattern.indptr)

@@ -220,43 +220,51 @@ def _cover_order(prob: _Problem, chosen: Ints, a: float, b: float) -> tuple[Ints
 def _cover_milp(
     cov: _Cover, a: float, b: float, k: int, opts: MipOptions, start: Ints | None
 ) -> Outcome:
-    """Backup-coverage MILP, or MCLP without the "twice" term.
+    """Backup-coverage MILP (the strengthened rows of `BackupCoverage`), or MCLP without y2.
 
-    max a·Σ w y1 + b·Σ w y2  s.t.  y1_i <= Σ_{j covers i} x_j,  2·y2_i <= e_i + Σ x_j,  Σ x <= k, x
-    and y2 binary (y1 may be continuous: it is integral once x is). Without the "twice" term,
+    x and y2 binary, y1 continuous (integral once x and y2 are). Without the "twice" term,
     dominated sites are left out (see :func:`_keep_sites`).
     """
     m, n_all = cov.pattern.shape
     lens = np.diff(cov.pattern.indptr)
-    d1 = np.flatnonzero(cov.e == 0) if a > 0 else np.zeros(0, np.int64)
     d2 = np.flatnonzero((cov.e <= 1) & (lens + cov.e >= 2)) if b > 0 else np.zeros(0, np.int64)
-    n1, n2 = len(d1), len(d2)
+    paired = np.zeros(m, dtype=bool)
+    paired[d2] = (cov.e[d2] == 0) & (a > 0)
+    d1 = np.flatnonzero((cov.e == 0) & ~paired) if a > 0 else np.zeros(0, np.int64)
+    pair = np.flatnonzero(paired[d2])  # positions among d2
+    n1, n2, n3 = len(d1), len(d2), len(pair)
     p1, p2 = _take_rows(cov.pattern, d1), _take_rows(cov.pattern, d2)
     rep = _keep_sites(p1) if b == 0 else np.arange(n_all)
     keep = np.flatnonzero(rep == np.arange(n_all))
     if len(keep) < n_all:
         p1 = p1[:, keep].tocsr()
     n = len(keep)
+    coef = np.where(paired[d2] | (cov.e[d2] == 1), 1.0, 2.0)
+    y1p, r3 = n + n1 + n2 + np.arange(n3), 1 + n1 + n2 + np.arange(n3)
     a_mat = _coo(
         [
             (np.zeros(n), np.arange(n), 1.0),
             (1 + _row_ids(p1), p1.indices, 1.0),
             (1 + np.arange(n1), n + np.arange(n1), -1.0),
             (1 + n1 + _row_ids(p2), p2.indices, 1.0),
-            (1 + n1 + np.arange(n2), n + n1 + np.arange(n2), -2.0),
+            (1 + n1 + np.arange(n2), n + n1 + np.arange(n2), -coef),
+            (1 + n1 + pair, y1p, -1.0),  # Σx - y1 - y2 >= 0
+            (r3, y1p, 1.0),  # y1 - y2 >= 0
+            (r3, n + n1 + pair, -1.0),
         ],
-        (1 + n1 + n2, n + n1 + n2),
+        (1 + n1 + n2 + n3, n + n1 + n2 + n3),
     )
-    row_lower = np.concatenate([[-np.inf], np.zeros(n1), -cov.e[d2].astype(float)])
-    row_upper = np.concatenate([[float(k)], np.full(n1 + n2, np.inf)])
-    cost = np.concatenate([np.zeros(n), a * cov.w[d1], b * cov.w[d2]])
-    integer = np.concatenate([np.ones(n), np.zeros(n1), np.ones(n2)])
+    row_lower = np.concatenate([[-np.inf], np.zeros(n1 + n2 + n3)])
+    row_upper = np.concatenate([[float(k)], np.full(n1 + n2 + n3, np.inf)])
+    cost = np.concatenate([np.zeros(n), a * cov.w[d1], b * cov.w[d2], a * cov.w[d2[pair]]])
+    integer = np.concatenate([np.ones(n), np.zeros(n1), np.ones(n2), np.zeros(n3)])
     warm = None
     x = _reduced_start(start, rep, keep, n_all)
     if x is not None:
         y1 = np.minimum(p1 @ x, 1.0)
-        y2 = (p2 @ x + cov.e[d2] >= 2).astype(float) if n2 else np.zeros(0)  # b > 0: all kept
-        warm = (np.arange(n + n1 + n2), np.concatenate([x, y1, y2]))
+        s2 = p2 @ x if n2 else np.zeros(0)  # b > 0: all sites kept
+        y2 = (s2 + cov.e[d2] >= 2).astype(float)
+        warm = (np.arange(n + n1 + n2 + n3), np.concatenate([x, y1, y2, np.minimum(s2, 1.0)[pair]]))
     model = _Model(cost, a_mat, row_lower, row_upper, integer, True, _cover_offset(cov, a, b))
     out = _run_highs(model, opts, warm)
     return _full_values(out, keep, n_all)
@@ -370,13 +378,34 @@ class BackupCoverage(_CoveringModel):
     default ``primary_weight=0`` is pure backup coverage; a small value breaks ties towards plans
     that also cover more demand once, a value >= 1 makes single coverage count as much.
 
-    Formulation (v_i: demand i covered twice; y_i: covered, only with ``primary_weight`` α > 0)::
+    Formulation (y2_i: demand i covered twice; y1_i: covered, only with ``primary_weight``
+    α > 0; s_i = e_i + Σ_{j ∈ N_i} x_j the number of open sites reaching i)::
 
-        max   Σ_i w_i v_i + α Σ_i w_i y_i
-        s.t.  2 v_i <= e_i + Σ_{j ∈ N_i} x_j      for demand i with e_i <= 1
-              y_i <= Σ_{j ∈ N_i} x_j              for demand i with e_i = 0
+        max   Σ_i w_i y2_i + α Σ_i w_i y1_i
+        s.t.  y1_i + y2_i <= Σ_{j ∈ N_i} x_j,  y2_i <= y1_i   for i with e_i = 0, α > 0
+              y1_i <= Σ_{j ∈ N_i} x_j                         for i with e_i = 0 (no y2 row)
+              2 y2_i <= Σ_{j ∈ N_i} x_j                       for i with e_i = 0, α = 0
+              y2_i <= Σ_{j ∈ N_i} x_j                         for i with e_i = 1
               Σ_j x_j <= k
-              x_j ∈ {0, 1},  v_i ∈ {0, 1},  y_i ∈ [0, 1]
+              x_j ∈ {0, 1},  y2_i ∈ {0, 1},  y1_i ∈ [0, 1]
+
+    (y2_i exists only when e_i + |N_i| >= 2, as otherwise i cannot be covered twice.) The
+    textbook rows are y1_i <= s_i and 2 y2_i <= s_i; these are stronger and still valid:
+
+    * Validity: any 0/1 plan with y1_i = [s_i >= 1], y2_i = [s_i >= 2] satisfies them, since
+      y1_i + y2_i = min(s_i, 2) <= s_i (with e_i = 0, s_i = Σx), covered twice implies covered
+      once (y2_i <= y1_i), and for e_i = 1 covered twice needs a new site (y2_i <= s_i - 1 =
+      Σx). Conversely at integral x each row admits only y1_i <= [s_i >= 1], y2_i <= [s_i >= 2]
+      (y1_i + y2_i <= s_i with y2_i <= y1_i <= 1 forces y2_i = 0 at s_i = 1), so the MILP
+      optimum is unchanged.
+    * Strength: they imply the textbook rows (2 y2_i <= y1_i + y2_i <= Σx; y2_i <= Σx gives
+      2 y2_i <= 1 + Σx when y2_i <= 1) and are the convex hull of {(s, y1, y2): y1 <= [s >= 1],
+      y2 <= [s >= 2]} for each demand point. Two half-open sites no longer "cover twice and
+      once" (1.5 in the LP, 1 now). With α = 0, y1 would carry no weight and projecting it out
+      gives back 2 y2_i <= Σx, which is kept.
+
+    Identical demand rows (same N_i and e_i) are merged, weights summed, before the model is
+    built (``aggregate``).
     """
 
     model_name = "backup"

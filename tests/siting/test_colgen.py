@@ -69,6 +69,28 @@ def lp_relaxation(pattern, w, e, a, b, k):
     return -res.fun + fixed
 
 
+def strong_lp_relaxation(pattern, w, e, a, b, k):
+    """The strengthened LP, written uniformly: every demand point has y1 and y2 in [0, 1] with
+    y1 <= e + Σx, y1 + y2 <= e + Σx, y2 <= y1 (y1 = 1 when e >= 1; y2 = 0 when e + |N| < 2)."""
+    p = pattern.toarray()
+    m, n = p.shape
+    cost = -np.concatenate([np.zeros(n), a * w, b * w])
+    rows, ub = [np.concatenate([np.ones(n), np.zeros(2 * m)])], [k]
+    for i in range(m):
+        one, two = np.eye(m)[i], np.zeros(m)
+        rows.append(np.concatenate([-p[i], one, two]))
+        ub.append(e[i])
+        rows.append(np.concatenate([-p[i], one, one]))
+        ub.append(e[i])
+        rows.append(np.concatenate([np.zeros(n), -one, one]))
+        ub.append(0.0)
+    reach = e + p.sum(1)
+    bounds = [(0, 1)] * n + [(1 if e[i] >= 1 else 0, 1) for i in range(m)]
+    bounds += [(0, 0) if reach[i] < 2 else (0, 1) for i in range(m)]
+    res = linprog(cost, A_ub=np.array(rows), b_ub=ub, bounds=bounds, method="highs")
+    return -res.fun
+
+
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("b", [0.0, 0.5])
 def test_site_generation_reaches_the_lp_bound(seed, b):
@@ -79,7 +101,9 @@ def test_site_generation_reaches_the_lp_bound(seed, b):
     k = 3
     rows = _rows(pattern, w, e, 1.0, b, k, 0.0)
     bound, _, _ = _lp_bound(rows, np.arange(2), -np.inf, -1.0, np.inf)
-    assert bound == pytest.approx(lp_relaxation(pattern, w, e, 1.0, b, k), rel=1e-6)
+    assert bound == pytest.approx(strong_lp_relaxation(pattern, w, e, 1.0, b, k), rel=1e-6)
+    # The strengthened rows never loosen the old LP bound (2·y2 <= e + Σx).
+    assert bound <= lp_relaxation(pattern, w, e, 1.0, b, k) * (1 + 1e-9)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -123,3 +147,23 @@ def test_colgen_matches_the_whole_milp(monkeypatch, seed, model):
     truth = w[count >= 1].sum() + (w[count >= 2].sum() if model == "backup" else 0.0)
     assert gen.objective == pytest.approx(truth, rel=1e-9)
     assert gen.bound >= gen.objective - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lagrangian_bound_valid_for_any_duals(seed):
+    # L(μ) of the strengthened rows bounds the optimum for every μ >= 0 (brute force here).
+    cost, w, dense = random_instance(seed, n_c=9, n_d=30)
+    ex = [seed % 9]
+    free = [j for j in range(9) if j not in ex]
+    within = dense <= T
+    pattern = sparse.csr_matrix(within[free].T.astype(float))
+    e = np.minimum(within[ex].sum(0), 2).astype(float)
+    keep = w > 0
+    pattern, w_m, e_m = pattern[keep], w[keep], e[keep]
+    rows = _rows(sparse.csr_matrix(pattern), w_m, e_m, 0.5, 1.0, 2, 0.0)
+    best = brute_cover(dense, w, 2, a=0.5, b=1.0, existing=ex)
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        mu1 = rng.uniform(0, 12, len(rows.c1)) * (rng.random(len(rows.c1)) < 0.7)
+        mu2 = rng.uniform(0, 12, len(rows.c2)) * (rng.random(len(rows.c2)) < 0.7)
+        assert rows.bound(mu1, mu2)[0] >= best - 1e-9

@@ -106,3 +106,95 @@ def test_default_threshold_is_read_at_call_time(monkeypatch):
     monkeypatch.setattr(settings, "threshold_min", 10.0)  # demand 1 (12 min) drops out
     assert MCLP.from_cost_matrix(cost, w, 2).solve("greedy").objective == pytest.approx(5.0)
     assert coverage_curve(cost, w, [0, 1, 2])["covered_weight"].tolist() == [0.0, 4.0, 5.0]
+
+
+# --- the strengthened backup formulation ---------------------------------------------------------
+
+
+def original_backup(dense, w, k, a, b, existing=(), excluded=(), relax=False):
+    """The original backup MILP (or its LP), written out whole and solved by HiGHS via scipy:
+    max a·Σ w y1 + b·Σ w y2, y1 <= e + Σx, 2·y2 <= e + Σx, Σx <= k, all 0/1 (x fixed for
+    existing and excluded sites, which k does not count)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    cover = (dense <= 15.0).astype(float).T  # demand × sites
+    m, n = cover.shape
+    ex, no = set(existing), set(excluded)
+    lo = np.array([1.0 if j in ex else 0.0 for j in range(n)] + [0.0] * 2 * m)
+    hi = np.array([0.0 if j in no else 1.0 for j in range(n)] + [1.0] * 2 * m)
+    budget = np.concatenate([[0.0 if j in ex else 1.0 for j in range(n)], np.zeros(2 * m)])
+    once = np.hstack([-cover, np.eye(m), np.zeros((m, m))])
+    twice = np.hstack([-cover, np.zeros((m, m)), 2 * np.eye(m)])
+    cons = [
+        LinearConstraint(budget[None], -np.inf, k),
+        LinearConstraint(np.vstack([once, twice]), -np.inf, 0.0),
+    ]
+    c = -np.concatenate([np.zeros(n), a * w, b * w])
+    res = milp(c, constraints=cons, bounds=Bounds(lo, hi), integrality=0 if relax else 1)
+    assert res.status == 0
+    return -res.fun
+
+
+def test_hand_backup_strengthened_lp_is_tighter():
+    # One demand point (weight 1), two sites both covering it, k = 1, primary weight 1. The
+    # original LP opens x = 1 (one site) and credits y1 = 1, y2 = 1/2: 1.5. The strengthened
+    # rows y1 + y2 <= Σx = 1 allow only 1, the true optimum (one site covers it once).
+    dense = np.array([[1.0], [2.0]])
+    w = np.array([1.0])
+    assert original_backup(dense, w, 1, 1.0, 1.0, relax=True) == pytest.approx(1.5)
+    cost = sparse.csr_matrix(dense)
+    model = BackupCoverage.from_cost_matrix(cost, w, 1, primary_weight=1.0)
+    assert lp_value(model) == pytest.approx(1.0)
+    assert model.solve(mip_rel_gap=0).objective == pytest.approx(1.0)
+
+
+def lp_value(model):
+    """LP relaxation of the MILP `_cover_milp` builds for ``model`` (captured, then relaxed)."""
+    from scipy.optimize import linprog
+
+    from coverage.siting import covering
+
+    seen = []
+
+    def capture(mip, opts, warm):
+        seen.append(mip)
+        return real(mip, opts, warm)
+
+    real = covering._run_highs
+    covering._run_highs = capture
+    try:
+        model.solve("milp", mip_rel_gap=0)
+    finally:
+        covering._run_highs = real
+    if not seen:  # solved without HiGHS (greedy proven optimal): the LP is not needed
+        return None
+    mip = seen[0]
+    a = sparse.csr_matrix(mip.a)
+    finite_hi, finite_lo = np.isfinite(mip.row_upper), np.isfinite(mip.row_lower)
+    a_ub = sparse.vstack([a[finite_hi], -a[finite_lo]])
+    b_ub = np.concatenate([mip.row_upper[finite_hi], -mip.row_lower[finite_lo]])
+    res = linprog(-mip.cost, A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    return -res.fun + mip.offset
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_backup_strengthened_matches_original_milp(seed, alpha):
+    # Mid-size random instances; odd seeds with an existing and an excluded site.
+    cost, w, dense = random_instance(seed, n_c=18, n_d=70, density=0.2)
+    ex, no = random_sets(seed, dense.shape[0]) if seed % 2 else ([], [])
+    k = 2 + seed % 3
+    expected = original_backup(dense, w, k, alpha, 1.0, ex, no)
+    model = BackupCoverage.from_cost_matrix(
+        cost, w, k, existing=ex, excluded=no, primary_weight=alpha
+    )
+    m = model.solve(mip_rel_gap=0)
+    assert close(m.objective, expected)
+    assert m.status == "optimal"
+    lp = lp_value(
+        BackupCoverage.from_cost_matrix(cost, w, k, existing=ex, excluded=no, primary_weight=alpha)
+    )
+    assert lp is not None  # HiGHS ran: greedy alone is not proven optimal on these
+    old_lp = original_backup(dense, w, k, alpha, 1.0, ex, no, True)
+    # Valid (never below the optimum) and strictly tighter than the original LP here.
+    assert expected - 1e-7 <= lp < old_lp - 1e-6

@@ -232,3 +232,17 @@ def copy_small_scenario(
     toml = toml.replace('map = "maps/small.html"', f'map = "{(tmp / map_name).as_posix()}"')
     (folder / "scenario.toml").write_text(toml + extra, encoding="utf-8")
     return folder / "scenario.toml"
+
+
+def small_scenario_in(tmp: Path, edges: Path, lang: str) -> Path:
+    """The small scenario in ``lang`` (English title too) with a 150 m planning grid and one
+    demand row of weight 0, so that its problem tables have a skipped row."""
+    import pandas as pd
+
+    toml = copy_small_scenario(tmp, edges, extra="\n[plan]\ngrid_spacing_m = 150\n")
+    head = f'lang = "{lang}"\ntitle_en = "Test scenario"\n'
+    toml.write_text(head + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    dem = pd.read_csv(tmp / "demand.csv", dtype=str)
+    dem.loc[4, "workers"] = "0"  # a weight of 0: skipped
+    dem.to_csv(tmp / "demand.csv", index=False)
+    return toml

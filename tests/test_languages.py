@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import copy_small_scenario
+from conftest import small_scenario_in
 
 from coverage import pipeline
 
@@ -65,12 +65,7 @@ def folders(tmp_path_factory, wuhan_edges_path) -> dict[str, Path]:
     result = {}
     for lang in ("zh", "en"):
         tmp = tmp_path_factory.mktemp(f"lang_{lang}")
-        toml = copy_small_scenario(tmp, wuhan_edges_path, extra="\n[plan]\ngrid_spacing_m = 150\n")
-        head = f'lang = "{lang}"\ntitle_en = "Test scenario"\n'
-        toml.write_text(head + toml.read_text(encoding="utf-8"), encoding="utf-8")
-        dem = pd.read_csv(tmp / "demand.csv", dtype=str)
-        dem.loc[4, "workers"] = "0"  # a weight of 0: skipped
-        dem.to_csv(tmp / "demand.csv", index=False)
+        toml = small_scenario_in(tmp, wuhan_edges_path, lang)
         run = pipeline.run(toml)
         assert any(p.action == "skipped" for p in run.layers.problems)
         pipeline.plan(toml, add=3, before=run)

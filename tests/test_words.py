@@ -28,7 +28,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
-from conftest import copy_small_scenario
+from conftest import small_scenario_in
 from map_payload import payload
 from typer.testing import CliRunner
 
@@ -247,12 +247,7 @@ def small(tmp_path_factory, wuhan_edges_path) -> dict[str, Outputs]:
     found = {}
     for lang in ("zh", "en"):
         tmp = tmp_path_factory.mktemp(f"words_{lang}")
-        toml = copy_small_scenario(tmp, wuhan_edges_path, extra="\n[plan]\ngrid_spacing_m = 150\n")
-        head = f'lang = "{lang}"\ntitle_en = "Test scenario"\n'
-        toml.write_text(head + toml.read_text(encoding="utf-8"), encoding="utf-8")
-        dem = pd.read_csv(tmp / "demand.csv", dtype=str)
-        dem.loc[4, "workers"] = "0"  # a weight of 0: skipped
-        dem.to_csv(tmp / "demand.csv", index=False)
+        toml = small_scenario_in(tmp, wuhan_edges_path, lang)
         said = _invoke(["run", str(toml)])
         said += _invoke(["plan", str(toml), "--add", "3"])
         said += _invoke(["report", str(toml), "--add", "3"])

@@ -39,16 +39,10 @@ def write_districts(path: Path, cells: dict[int, str] = CELLS, off_map: bool = T
     return path
 
 
-def scenario_text(code: str, districts: Path, results: Path) -> str:
-    """A scenario for one district alone, written by hand (not by the audit)."""
+def _inputs(results: Path) -> str:
+    """The sections a district's scenario and the audit file share: network, walk, layers."""
     q = json.dumps
-    return f"""
-name = "{code}"
-[area]
-path = {q(str(districts))}
-crs = "wgs84"
-select = {{ code = {q(code)} }}
-[network]
+    return f"""[network]
 path = {q(str(shared_data("wuhan_streets_osm.parquet")))}
 [walk.tier_threshold_min]
 outdoor_station = 10
@@ -67,6 +61,18 @@ kind = "workers"
 [output]
 dir = {q(str(results))}
 """
+
+
+def scenario_text(code: str, districts: Path, results: Path) -> str:
+    """A scenario for one district alone, written by hand (not by the audit)."""
+    q = json.dumps
+    return f"""
+name = "{code}"
+[area]
+path = {q(str(districts))}
+crs = "wgs84"
+select = {{ code = {q(code)} }}
+{_inputs(results)}"""
 
 
 def audit_text(districts: Path, results: Path) -> str:
@@ -79,25 +85,7 @@ path = {q(str(districts))}
 crs = "wgs84"
 name_field = "name"
 code_field = "code"
-[network]
-path = {q(str(shared_data("wuhan_streets_osm.parquet")))}
-[walk.tier_threshold_min]
-outdoor_station = 10
-[[facilities]]
-path = {q(str(SAMPLE / "facilities.xlsx"))}
-crs = "gcj02"
-columns = {{ tier = "层级" }}
-[[demand]]
-path = {q(str(SAMPLE / "worldpop_jianghan.tif"))}
-band = 1
-kind = "residents"
-[[demand]]
-path = {q(str(SAMPLE / "workplaces.csv"))}
-weight = "workers"
-kind = "workers"
-[output]
-dir = {q(str(results))}
-"""
+{_inputs(results)}"""
 
 
 @pytest.fixture

@@ -37,7 +37,6 @@ Example::
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -47,7 +46,7 @@ from coverage import datum
 from coverage.errors import ScenarioError
 from coverage.scenario import Scenario
 from coverage.scenario.checks import confined
-from coverage.scenario.load import validation_lines
+from coverage.scenario.load import read_toml, validation_lines
 from coverage.scenario.sections import FacilityType, Layer, Network, Section, SelectValue, Walk
 
 __all__ = ["Audit", "AuditOutput", "Districts", "load_audit", "scenario_data"]
@@ -220,13 +219,7 @@ def load_audit(path: str | Path) -> Audit:
         One line per problem, naming the file, the key and (where found) the line.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ScenarioError(f"{path}: audit file not found")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-        raw = tomllib.loads(text)
-    except (UnicodeDecodeError, OSError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the audit file: {exc}") from exc
+    text, raw = read_toml(path, "audit")
     try:
         audit = Audit.model_validate(raw)
     except ValidationError as exc:

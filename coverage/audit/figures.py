@@ -93,8 +93,7 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
     Only population rasters are counted (point registers are placed on streets); a raster that
     cannot be read for the district leaves the population unknown (NaN).
     """
-    from coverage.inputs.layers import load_area
-    from coverage.inputs.raster import DEFAULT_MAX_CELL_M, read_raster_demand
+    from coverage.inputs.layers import load_area, read_raster_layer
 
     area, _ = load_area(s)
     weights: dict[str, float] = {}
@@ -103,15 +102,7 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
             continue
         kind = layer.kind or POPULATION_KIND
         try:
-            gdf, _ = read_raster_demand(
-                s.input_path(layer.path),
-                area,
-                band=layer.band or 1,
-                scale=layer.scale,
-                crs=layer.crs if layer.crs_given else None,
-                kind=kind,
-                max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
-            )
+            gdf, _ = read_raster_layer(s, layer, area, kind)
         except Exception:  # noqa: BLE001 - the district has failed already; this is extra
             weights[kind] = math.nan
             continue

@@ -30,12 +30,19 @@ from coverage.inputs.columns import describe_columns
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.points import read_points
 from coverage.inputs.problems import problems_frame
-from coverage.inputs.raster import DEFAULT_MAX_CELL_M, read_raster_demand
+from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
 from coverage.inputs.validation import validate_layer
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
 
-__all__ = ["Layers", "FIRST_REASONS", "load_area", "read_layers", "check_usable"]
+__all__ = [
+    "Layers",
+    "FIRST_REASONS",
+    "load_area",
+    "read_layers",
+    "read_raster_layer",
+    "check_usable",
+]
 
 #: Progress callback: receives short messages (as in :mod:`coverage.pipeline`).
 Progress = Callable[[str], None]
@@ -175,6 +182,22 @@ def _read_layer(
 DEFAULT_KIND = "workers"
 
 
+def read_raster_layer(
+    s: Scenario, layer: Layer, area: shapely.Geometry, kind: str
+) -> tuple[gpd.GeoDataFrame, RasterReport]:
+    """A raster ``[[demand]]`` layer's people inside ``area``, as its settings ask."""
+    assert layer.path is not None
+    return read_raster_demand(
+        _input(s, layer.path),
+        area,
+        band=layer.band or 1,
+        scale=layer.scale,
+        crs=layer.crs if layer.crs_given else None,
+        kind=kind,
+        max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
+    )
+
+
 def _read_people(
     s: Scenario,
     layer: Layer,
@@ -202,18 +225,9 @@ def _read_people(
         notes.append(f"{name} assumptions: {assumptions.as_dict()}")
     else:
         assert layer.path is not None
-        path = _input(s, layer.path)
-        gdf, report = read_raster_demand(
-            path,
-            area,
-            band=layer.band or 1,
-            scale=layer.scale,
-            crs=layer.crs if layer.crs_given else None,
-            kind=kind,
-            max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
-        )
+        gdf, report = read_raster_layer(s, layer, area, kind)
         problems += report.problems()
-        name = path.name
+        name = _input(s, layer.path).name
         notes.append(report.summary())
     gdf = gdf.reset_index(drop=True)
     gdf["kind"] = kind

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -12,7 +13,7 @@ from coverage.errors import ScenarioError
 from coverage.scenario.checks import WRITE_KEYS, line_of, location, unusual
 from coverage.scenario.model import Scenario
 
-__all__ = ["load_scenario", "validation_lines"]
+__all__ = ["load_scenario", "read_toml", "validation_lines"]
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -24,18 +25,7 @@ def load_scenario(path: str | Path) -> Scenario:
         Naming the file, the field and (where it can be found) the line for every problem.
     """
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"{path}: scenario file not found")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from exc
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file: {exc.strerror}") from exc
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from exc
+    text, raw = read_toml(path, "scenario")
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
@@ -86,3 +76,19 @@ def validation_lines(path: Path, text: str, exc: ValidationError) -> str:
             msg = "required"
         lines.append(f"{path}{f':{line}' if line else ''}: {where}: {msg}")
     return "\n".join(lines)
+
+
+def read_toml(path: Path, what: str) -> tuple[str, dict[str, Any]]:
+    """The text of a TOML file (``what``: "scenario", "audit") and its data, or one-line errors."""
+    if not path.exists():
+        raise ScenarioError(f"{path}: {what} file not found")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not UTF-8 text ({exc}); save it as UTF-8") from exc
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read the {what} file: {exc.strerror}") from exc
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from exc

@@ -74,3 +74,15 @@ def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         read_districts(load_audit(path))
     assert e.value.row == 3 and "same folder name 'D_1'" in str(e.value)
+
+
+def test_unreadable_audit_files_get_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[districts\npath = 1\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"bad\.toml: not valid TOML"):
+        load_audit(bad)
+    bad.write_bytes("name = '武汉'\n".encode("gbk"))
+    with pytest.raises(ScenarioError, match=r"bad\.toml: not UTF-8 text .*save it as UTF-8"):
+        load_audit(bad)
+    with pytest.raises(ScenarioError, match=r"missing\.toml: audit file not found"):
+        load_audit(tmp_path / "missing.toml")

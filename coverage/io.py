@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from coverage.errors import OutputError
@@ -42,6 +43,7 @@ __all__ = [
     "write_with",
     "write_text",
     "write_json",
+    "write_npz",
     "FORMULA_STARTS",
     "formula_like",
     "neutralize_text",
@@ -199,6 +201,16 @@ def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:
 def write_text(target: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``target`` atomically; return the path."""
     return write_with(target, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_npz(target: str | Path, arrays: dict[str, Any]) -> Path:
+    """Write numpy ``arrays`` as an uncompressed ``.npz`` (no pickles) atomically."""
+
+    def save(p: Path) -> None:
+        with open(p, "wb") as f:
+            np.savez(f, allow_pickle=False, **arrays)
+
+    return write_with(target, save)
 
 
 def write_json(target: str | Path, data: Any) -> Path:

@@ -91,11 +91,7 @@ def _write(file: Path, key: str, drawn: np.ndarray) -> None:
         "lengths": lengths,
     }
 
-    def save(p: Path) -> None:
-        with open(p, "wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-
-    cio.write_with(file, save)
+    cio.write_npz(file, arrays)
 
 
 def cached(

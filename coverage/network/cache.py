@@ -158,11 +158,7 @@ def write_network(file: str | Path, net: WalkNetwork, key: str) -> Path:
         "y": np.asarray(net.y),
     }
 
-    def save(p: Path) -> None:
-        with open(p, "wb") as f:
-            np.savez(f, allow_pickle=False, **arrays)
-
-    return cio.write_with(file, save)
+    return cio.write_npz(file, arrays)
 
 
 def read_network(file: str | Path, key: str | None = None) -> WalkNetwork:

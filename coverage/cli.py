@@ -19,7 +19,7 @@ from rich.markup import escape
 from coverage import __version__, console
 from coverage.errors import ScenarioError
 from coverage.i18n import t
-from coverage.progress import Step, err, log_handler
+from coverage.progress import Step, err, log_handler, prefix
 from coverage.progress import step as _step
 
 if TYPE_CHECKING:
@@ -94,8 +94,8 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
     for line in s.warning_lines(
         step.lang
     ):  # unusual but valid values: one line each, the run goes on
-        warning = t(step.lang, "console.warning")
-        err.print(f"[yellow]{warning}[/] {escape(line)}", highlight=False, soft_wrap=True)
+        warning = prefix(step.lang, "console.warning")
+        err.print(f"[yellow]{warning}[/]{escape(line)}", highlight=False, soft_wrap=True)
     for key, value in output.items():
         if value is not None:
             s.set_output(key, value, label=_OUTPUT_OPTIONS.get(key, f"--{key}"))
@@ -440,15 +440,24 @@ def audit_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Run every district, even unchanged ones.")
     ] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Labels: zh (default from the audit) or en.")
+    ] = None,
 ) -> None:
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
-    from coverage.audit import run_audit
+    from coverage.audit import load_audit, run_audit
 
     if workers is not None and workers < 1:
         raise typer.BadParameter("give at least 1 worker", param_hint="--workers")
-    with _step("coverage audit", audit) as progress:
+    with _step("coverage audit", audit, lang) as progress:
+        if lang is not None and lang not in ("zh", "en"):
+            raise _bad("--lang", lang, "use zh or en")
+        loaded = load_audit(audit)
+        if lang is not None:
+            loaded.lang = cast(Literal["zh", "en"], lang)  # checked above
+        progress.lang = loaded.lang
         result = run_audit(
-            audit, workers=workers, scheduler=scheduler, out=out_dir, force=force,
+            loaded, workers=workers, scheduler=scheduler, out=out_dir, force=force,
             progress=progress,
         )  # fmt: skip
     lang, n = result.audit.lang, len(result.districts)
@@ -456,8 +465,8 @@ def audit_cmd(
     out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
     for rec in result.failed:
         line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
-        head = t(lang, "console.audit.failed_head")
-        err.print(f"[bold red]{head}[/] {escape(line)}", highlight=False, soft_wrap=True)
+        head = prefix(lang, "console.audit.failed_head")
+        err.print(f"[bold red]{head}[/]{escape(line)}", highlight=False, soft_wrap=True)
     out.print(t(lang, "console.wrote"), highlight=False)
     for path in result.files.values():
         out.print(f"  {escape(str(path))}", highlight=False)

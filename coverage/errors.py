@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 __all__ = [
@@ -18,7 +18,34 @@ __all__ = [
 
 
 class CoverageError(Exception):
-    """Base class for errors raised by coverage."""
+    """Base class for errors raised by coverage.
+
+    The message is plain text, a :class:`Msg` (worded in the console's language by
+    :meth:`text`; ``str(exc)`` is English) or a sequence of them, one line each.
+    """
+
+    def __init__(self, message: str | Msg | Sequence[str | Msg] = "", *args: object) -> None:
+        self.lines: tuple[str | Msg, ...] = (
+            (message,) if isinstance(message, str | Msg) else tuple(message)
+        )
+        super().__init__(self._where("en") + self._what("en"), *args)
+
+    def _what(self, lang: str) -> str:
+        return "\n".join(m.text(lang) if isinstance(m, Msg) else m for m in self.lines)
+
+    def _where(self, lang: str) -> str:
+        """The place the message is about, with its separator (``"file: "``), or ``""``."""
+        return ""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem."""
+        return self._where(lang) + self._what(lang)
+
+    @property
+    def key(self) -> str | None:
+        """The catalogue key of the (first) message, for code that tells errors apart."""
+        first = self.lines[0] if self.lines else None
+        return first.key if isinstance(first, Msg) else None
 
 
 class MissingDependency(CoverageError, ImportError):
@@ -29,7 +56,24 @@ class MissingDependency(CoverageError, ImportError):
 
 
 class ScenarioError(CoverageError):
-    """A scenario file is missing, unreadable or invalid."""
+    """A scenario file is missing, unreadable or invalid.
+
+    Parameters
+    ----------
+    message
+        What is wrong: text, a :class:`Msg`, or one per line.
+    path
+        The scenario (or audit) file, shown before the message when given.
+    """
+
+    def __init__(
+        self, message: str | Msg | Sequence[str | Msg], path: str | Path | None = None
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        super().__init__(message)
+
+    def _where(self, lang: str) -> str:
+        return _file(self.path, lang)
 
 
 class InputError(CoverageError):
@@ -49,7 +93,7 @@ class InputError(CoverageError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Msg,
         path: str | Path | None = None,
         row: int | None = None,
         field: str | None = None,
@@ -57,15 +101,18 @@ class InputError(CoverageError):
         self.path = str(path) if path is not None else None
         self.row = row
         self.field = field
-        self.reason = message
-        where = []
-        if self.path:
-            where.append(self.path)
-        if row is not None:
-            where.append(f"row {row}")
-        if field is not None:
-            where.append(f"field '{field}'")
-        super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
+        self.reason = message if isinstance(message, str) else message.text("en")
+        super().__init__(message)
+
+    def _where(self, lang: str) -> str:
+        from coverage.i18n import t
+
+        where = [self.path] if self.path else []
+        if self.row is not None:
+            where.append(t(lang, "error.where.row", row=self.row))
+        if self.field is not None:
+            where.append(t(lang, "error.where.field", field=self.field))
+        return t(lang, "error.where.sep").join(where) + t(lang, "error.where.end") if where else ""
 
 
 class NetworkError(CoverageError):
@@ -85,10 +132,13 @@ class OutputError(CoverageError, OSError):
         The file or folder that could not be written.
     """
 
-    def __init__(self, message: str, path: str | Path | None = None) -> None:
+    def __init__(self, message: str | Msg, path: str | Path | None = None) -> None:
         self.path = str(path) if path is not None else None
-        self.reason = message
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        self.reason = message if isinstance(message, str) else message.text("en")
+        super().__init__(message)
+
+    def _where(self, lang: str) -> str:
+        return _file(self.path, lang)
 
 
 class Msg:
@@ -145,6 +195,13 @@ class Msg:
         return hash((self.key, self.then))
 
 
+def _file(path: str | None, lang: str) -> str:
+    """``"path: "`` in ``lang`` (a full-width colon in Chinese), or ``""`` without a path."""
+    from coverage.i18n import t
+
+    return f"{path}{t(lang, 'error.where.end')}" if path else ""
+
+
 def _worded(value: object, lang: str) -> object:
     """A field's value in ``lang``: a :class:`Msg` worded, a dict of texts by language picked."""
     if isinstance(value, Msg):
@@ -198,7 +255,7 @@ class Problem:
 
     def to_error(self) -> InputError:
         """The problem as an :class:`InputError` (raised when it cannot be skipped)."""
-        return InputError(self.message, self.path, self.row, self.field)
+        return InputError(self.msg, self.path, self.row, self.field)
 
     def __repr__(self) -> str:
         return f"Problem({self.to_error()} [{self.action}])"

@@ -28,11 +28,12 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from coverage.errors import CoverageError
+from coverage.errors import CoverageError, Msg
 from coverage.i18n import LANGS, t
 
 __all__ = [
     "Step",
+    "prefix",
     "err",
     "log_handler",
     "step",
@@ -105,10 +106,11 @@ def step(title: str, scenario: Path | None = None, lang: str | None = None) -> I
             step._bar, step._task = bar, bar.add_task(title, total=None)
             yield step
     except CoverageError as exc:
-        for line in str(exc).splitlines() or [type(exc).__name__]:
+        head = prefix(step.lang, "console.error")
+        for line in exc.text(step.lang).splitlines() or [type(exc).__name__]:
             # escape: messages quote user text and keys such as "[output] dir", not markup
             err.print(
-                f"[bold red]{t(step.lang, 'console.error')}[/] {escape(line)}",
+                f"[bold red]{head}[/]{escape(line)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -128,17 +130,25 @@ _LEVEL_WORDS = {"WARNING": "console.warning", "ERROR": "console.error", "CRITICA
 class _LogFormat(logging.Formatter):
     """``warning: message``, like the CLI's own warnings: no logger name, file or line.
 
-    During a :func:`step` the prefix is in the step's language (``警告：`` in Chinese); outside
-    any step, English.
+    During a :func:`step` the prefix, and a message logged as a :class:`~coverage.errors.Msg`,
+    are in the step's language (``警告：`` in Chinese); outside any step, English.
     """
 
     def format(self, record: logging.LogRecord) -> str:
+        lang = _STEPS[-1].lang if _STEPS else "en"
         key = _LEVEL_WORDS.get(record.levelname)
-        if key is not None and _STEPS:
-            head = t(_STEPS[-1].lang, key)
-        else:
-            head = f"{record.levelname.lower()}:"
-        return f"{head} {record.getMessage()}"
+        head = t(lang, key) if key is not None and _STEPS else f"{record.levelname.lower()}:"
+        text = record.msg.text(lang) if isinstance(record.msg, Msg) else record.getMessage()
+        return f"{head if head.endswith('：') else head + ' '}{text}"
+
+
+def prefix(lang: str, key: str) -> str:
+    """A console line's prefix ``key`` in ``lang`` and what follows it.
+
+    ``"error: "``, ``"错误："``: no space after a full-width colon.
+    """
+    head = t(lang, key)
+    return head if head.endswith("：") else head + " "
 
 
 def log_handler(stream: TextIO | None = None) -> logging.Handler:

@@ -686,9 +686,9 @@ def test_header_only_register(tmp_path: Path) -> None:
 def _errors(output: str) -> list[str]:
     """The error lines, their prefix (``错误：`` in these Chinese scenarios) read as ``error:``."""
     return [
-        "error:" + line.removeprefix("错误：")
+        "error: " + line.removeprefix("错误：").removeprefix("error: ")
         for line in output.splitlines()
-        if line.startswith("错误：")
+        if line.startswith(("错误：", "error:"))
     ]
 
 
@@ -697,7 +697,7 @@ def test_cli_output_folder_is_a_file_fails_before_the_network(tmp_path: Path) ->
     (tmp_path / "out").write_text("a file")
     # A broken network file would fail later: the output check must come first.
     (scenario.parent / "streets.parquet").write_bytes(b"not parquet")
-    res = runner.invoke(app, ["run", str(scenario)])
+    res = runner.invoke(app, ["run", str(scenario), "--lang", "en"])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
     assert _errors(res.output) == [
@@ -708,11 +708,16 @@ def test_cli_output_folder_is_a_file_fails_before_the_network(tmp_path: Path) ->
 
 def test_cli_infinite_speed(tmp_path: Path) -> None:
     scenario = _hand_scenario(tmp_path, walk="speed_kmh = inf")
-    res = runner.invoke(app, ["run", str(scenario)])
+    res = runner.invoke(app, ["run", str(scenario), "--lang", "en"])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert _errors(res.output) == [
         f"error: {scenario}:7: walk.speed_kmh: must be a finite number, got inf"
     ]
+    res = runner.invoke(app, ["run", str(scenario)])  # the scenario's language: Chinese
+    assert (
+        res.output.splitlines()[-1]
+        == f"错误：{scenario}:7：walk.speed_kmh：应为有限数值，实际为 inf"
+    )
 
 
 def test_cli_uncalculated_workbook(tmp_path: Path) -> None:
@@ -722,7 +727,7 @@ def test_cli_uncalculated_workbook(tmp_path: Path) -> None:
     (scenario.parent / "facilities.xlsx").write_bytes(book)
     text = scenario.read_text(encoding="utf-8").replace("facilities.csv", "facilities.xlsx")
     scenario.write_text(text, encoding="utf-8")
-    res = runner.invoke(app, ["run", str(scenario)])
+    res = runner.invoke(app, ["run", str(scenario), "--lang", "en"])
     assert res.exit_code == 1 and "Traceback" not in res.output
     (line,) = _errors(res.output)
     assert line.startswith(

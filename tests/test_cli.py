@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 import coverage
 from coverage import cli, pipeline
 from coverage.cli import app
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.excel import header, sheet_name
 from coverage.scenario import load_scenario
 
@@ -122,12 +122,16 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
 def test_bad_scenario_exits_1_with_the_reason(tmp_path):
     p = tmp_path / "s.toml"
     p.write_text('[network]\npath = "nope.parquet"\n[[facilities]]\npath = "f.csv"\n', "utf-8")
-    res = runner.invoke(app, ["run", str(p)])
+    res = runner.invoke(app, ["run", str(p)])  # no lang in the file: Chinese
     assert res.exit_code == 1
-    assert f"{p}: network.path: file not found" in res.output
+    assert f"错误：{p}：network.path：找不到文件：" in res.output
     assert "Traceback" not in res.output
+    res = runner.invoke(app, ["run", str(p), "--lang", "en"])
+    assert res.exit_code == 1 and f"error: {p}: network.path: file not found" in res.output
     res = runner.invoke(app, ["run", str(tmp_path / "missing.toml")])
-    assert res.exit_code == 1 and "scenario file not found" in res.output
+    assert res.exit_code == 1 and "missing.toml：找不到情景文件" in res.output
+    res = runner.invoke(app, ["run", str(tmp_path / "missing.toml"), "--lang", "en"])
+    assert res.exit_code == 1 and "missing.toml: scenario file not found" in res.output
 
 
 @pytest.mark.realdata
@@ -307,8 +311,8 @@ def _errors(res) -> list[str]:
     prefix in the scenario's language (``错误：`` for these Chinese scenarios), here ``error:``."""
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert res.exit_code == 1, res.output
-    assert lines and all(ln.startswith("错误： ") for ln in lines), res.output
-    lines = ["error: " + ln.removeprefix("错误： ") for ln in lines]
+    assert lines and all(ln.startswith(("错误：", "error: ")) for ln in lines), res.output
+    lines = ["error: " + ln.removeprefix("错误：").removeprefix("error: ") for ln in lines]
     assert "Traceback" not in res.output
     return lines
 
@@ -357,7 +361,7 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
 def test_bad_plan_setting_in_the_scenario_fails_before_loading(offline, loads):
     with offline.open("a", encoding="utf-8") as f:
         f.write('tiers = ["subcentre", "pont"]\n')
-    line = _one_error(runner.invoke(app, ["plan", str(offline), "--tiers"]))
+    line = _one_error(runner.invoke(app, ["plan", str(offline), "--tiers", "--lang", "en"]))
     assert f"{offline}:" in line and "plan: tiers: unknown tier 'pont'" in line
     assert loads == []
 
@@ -544,14 +548,19 @@ def test_log_lines_speak_the_console_language(lang, head):
         with progress.step("t", lang=lang):
             logger.warning("3 street ways cut")
             logger.error("gone")
+            logger.warning(Msg("error.value.missing"))  # worded in the step's language
         logger.warning("after")  # outside any step: English, as before
+        logger.warning(Msg("error.value.missing"))
     finally:
         logger.handlers.clear()
-    error = "错误：" if lang == "zh" else "error:"
+    # no space after a full-width colon
+    error, head = ("错误：", head) if lang == "zh" else ("error: ", head + " ")
     assert stream.getvalue().splitlines() == [
-        f"{head} 3 street ways cut",
-        f"{error} gone",
+        f"{head}3 street ways cut",
+        f"{error}gone",
+        f"{head}{'必填' if lang == 'zh' else 'required'}",
         "warning: after",
+        "warning: required",
     ]
 
 

@@ -560,6 +560,7 @@ def test_unknown_tier_stops_the_run_with_one_line(tmp_path, wuhan_edges_path):
     # one error line, its prefix in the scenario's language (Chinese here)
     errors = [line for line in res.output.splitlines() if line.startswith("错误：")]
     assert len(errors) == 1, res.output
-    assert "facilities.csv, row 5, field '层级': unknown tier '爱心妈咪小屋'" in errors[0]
+    assert "facilities.csv，第 5 行，字段“层级”：" in errors[0]  # where, in Chinese
+    assert "unknown tier '爱心妈咪小屋'" in errors[0]
     assert '[types.<code>] label_zh = "爱心妈咪小屋"' in errors[0]
     assert "Traceback" not in res.output

@@ -7,7 +7,7 @@ here: they live in :mod:`coverage.vocab`.
 
 from __future__ import annotations
 
-from coverage.i18n import problems_en
+from coverage.i18n import errors_en, problems_en
 
 __all__ = ["WORDS"]
 
@@ -557,5 +557,7 @@ WORDS: dict[str, str] = {
     "console.audit.failed_head": "failed",
 }
 
-# The input problems (problems.csv, the report's data notes) live in their own module.
+# The input problems (problems.csv, the report's data notes) and the messages that stop a run
+# live in their own modules.
 WORDS.update(problems_en.WORDS)
+WORDS.update(errors_en.WORDS)

@@ -7,7 +7,7 @@ here: they live in :mod:`coverage.vocab`.
 
 from __future__ import annotations
 
-from coverage.i18n import problems_zh
+from coverage.i18n import errors_zh, problems_zh
 
 __all__ = ["WORDS"]
 
@@ -549,5 +549,7 @@ WORDS: dict[str, str] = {
     "console.audit.failed_head": "失败",
 }
 
-# The input problems (problems.csv, the report's data notes) live in their own module.
+# The input problems (problems.csv, the report's data notes) and the messages that stop a run
+# live in their own modules.
 WORDS.update(problems_zh.WORDS)
+WORDS.update(errors_zh.WORDS)

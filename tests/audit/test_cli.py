@@ -31,7 +31,10 @@ def test_bad_audit_file_is_one_line(tmp_path: Path) -> None:
 def test_missing_audit_file(tmp_path: Path) -> None:
     res = runner.invoke(app, ["audit", str(tmp_path / "nope.toml")])
     assert res.exit_code == 1
-    assert "audit file not found" in res.output
+    assert f"错误：{tmp_path / 'nope.toml'}：找不到评估文件" in res.output
+    res = runner.invoke(app, ["audit", str(tmp_path / "nope.toml"), "--lang", "en"])
+    assert res.exit_code == 1
+    assert f"error: {tmp_path / 'nope.toml'}: audit file not found" in res.output
 
 
 def test_workers_must_be_positive(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from coverage import i18n
 from coverage.i18n import en, zh
 
 PACKAGE = Path(i18n.__file__).resolve().parent.parent
-NAMESPACES = ("map", "print", "curve", "report", "excel", "console", "problem")
+NAMESPACES = ("map", "print", "curve", "report", "excel", "console", "problem", "error")
 
 #: ASCII words allowed in Chinese text (3+ letters; shorter ones such as km and m pass anyway).
 ZH_ALLOWED = {
@@ -26,6 +26,8 @@ ZH_ALLOWED = {
     "Excel",
     # the program, its commands and scenario settings, as the user types them
     "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
+    # TOML values and file formats as the planner types them
+    "true", "false", "TOML", "UTF-8",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

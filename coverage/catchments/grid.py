@@ -32,6 +32,7 @@ __all__: list[str] = []
 
 _FAR = 1e9  # field value of grid points no reached stretch is near
 _CHUNK = 64  # most sources traced together (their distance entries are held at once)
+_PIECES_PER_THREAD = 20_000  # fewer pieces: the grid table is built on one thread
 
 
 class _Mesh:
@@ -127,32 +128,20 @@ class _Table:
 
     def __init__(self, net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> None:
         self.net, self.grid = net, grid
-        indptr, x0, y0, x1, y1, _, ln, _ = _pieces(net)
+        indptr = _pieces(net)[0]
         edges = np.unique(edges)
-        piece, owner = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])
-        c, reach = grid.cell, grid.reach
-        ax, ay, bx, by = x0[piece], y0[piece], x1[piece], y1[piece]
-        i0 = np.ceil((np.minimum(ax, bx) - reach - grid.x0) / c).astype(np.int64)
-        i1 = np.floor((np.maximum(ax, bx) + reach - grid.x0) / c).astype(np.int64)
-        j0 = np.ceil((np.minimum(ay, by) - reach - grid.y0) / c).astype(np.int64)
-        j1 = np.floor((np.maximum(ay, by) + reach - grid.y0) / c).astype(np.int64)
-        w = i1 - i0 + 1
-        pos, k = _expand(np.zeros(len(w), np.int64), w * (j1 - j0 + 1))
-        dj = pos // w[k]
-        i, j = i0[k] + pos - dj * w[k], j0[k] + dj
-        px, py = grid.x0 + i * c - ax[k], grid.y0 + j * c - ay[k]
-        length = ln[piece]
-        safe = np.where(length > 0, length, 1.0)
-        ux, uy = ((bx - ax) / safe)[k], ((by - ay) / safe)[k]  # zero for a zero-length piece
-        along = px * ux + py * uy
-        perp = np.where(length[k] > 0, np.abs(px * uy - py * ux), np.hypot(px, py))
-        d = np.hypot(perp, np.maximum(np.maximum(-along, 0), along - length[k]))
-        near = d <= reach
-        k = k[near]
-        self.g = j[near] * grid.ni + i[near]
-        # float32 halves the memory; distances are compared at centimetre scale
-        self.along, self.perp = along[near].astype(np.float32), perp[near].astype(np.float32)
-        self.d = d[near].astype(np.float32)
+        piece = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
+        # pieces in contiguous chunks on threads (numpy releases the GIL); concatenated in order
+        n = max(1, min(os.cpu_count() or 1, len(piece) // _PIECES_PER_THREAD))
+        if n == 1:
+            parts = [_near(net, grid, piece)]
+        else:
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                parts = list(pool.map(lambda c: _near(net, grid, c), np.array_split(piece, n)))
+        k = np.concatenate([p[0] + start for p, start in zip(parts, _starts(parts), strict=True)])
+        self.g = np.concatenate([p[1] for p in parts])
+        self.along, self.perp, self.d = (np.concatenate([p[i] for p in parts]) for i in (2, 3, 4))
+        i0, i1, j0, j1 = (np.concatenate([p[i] for p in parts]) for i in (5, 6, 7, 8))
         # entries are grouped by piece and pieces by edge: one contiguous range for each
         self._ptr = np.concatenate([[0], np.cumsum(np.bincount(k, minlength=len(piece)))])
         row = np.full(net.n_edges, -1, dtype=np.int64)
@@ -207,6 +196,46 @@ class _Table:
             np.minimum.reduceat(b[:, 2], first) - 1,
             np.maximum.reduceat(b[:, 3], first) + 1,
         )
+
+
+def _near(net: WalkNetwork, grid: _Grid, piece: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Grid points within reach of each piece, then each piece's box of grid points.
+
+    Returns (piece's position in ``piece``, g, along, perp, distance) per entry and
+    (i0, i1, j0, j1) per piece.
+    """
+    _, x0, y0, x1, y1, _, ln, _ = _pieces(net)
+    c, reach = grid.cell, grid.reach
+    ax, ay, bx, by = x0[piece], y0[piece], x1[piece], y1[piece]
+    i0 = np.ceil((np.minimum(ax, bx) - reach - grid.x0) / c).astype(np.int64)
+    i1 = np.floor((np.maximum(ax, bx) + reach - grid.x0) / c).astype(np.int64)
+    j0 = np.ceil((np.minimum(ay, by) - reach - grid.y0) / c).astype(np.int64)
+    j1 = np.floor((np.maximum(ay, by) + reach - grid.y0) / c).astype(np.int64)
+    w = i1 - i0 + 1
+    pos, k = _expand(np.zeros(len(w), np.int64), w * (j1 - j0 + 1))
+    dj = pos // w[k]
+    i, j = i0[k] + pos - dj * w[k], j0[k] + dj
+    px, py = grid.x0 + i * c - ax[k], grid.y0 + j * c - ay[k]
+    length = ln[piece]
+    safe = np.where(length > 0, length, 1.0)
+    ux, uy = ((bx - ax) / safe)[k], ((by - ay) / safe)[k]  # zero for a zero-length piece
+    along = px * ux + py * uy
+    perp = np.where(length[k] > 0, np.abs(px * uy - py * ux), np.hypot(px, py))
+    d = np.hypot(perp, np.maximum(np.maximum(-along, 0), along - length[k]))
+    near = d <= reach
+    # float32 halves the memory; distances are compared at centimetre scale
+    f32 = np.float32
+    return (
+        k[near], j[near] * grid.ni + i[near],
+        along[near].astype(f32), perp[near].astype(f32), d[near].astype(f32),
+        i0, i1, j0, j1,
+    )  # fmt: skip
+
+
+def _starts(parts: list[tuple[np.ndarray, ...]]) -> list[int]:
+    """Where each chunk's pieces start in the whole list (its box arrays have one per piece)."""
+    sizes = [len(p[5]) for p in parts]
+    return [sum(sizes[:i]) for i in range(len(sizes))]
 
 
 def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:

@@ -100,6 +100,19 @@ def test_chunking_does_not_change_the_polygons(hand, monkeypatch):
         assert a.equals_exact(b, 1e-9)
 
 
+def test_grid_table_built_on_threads_equals_one_thread(hand, monkeypatch):
+    net = hand.net(hand.grid())
+    g = grid._Grid.around(net, 10.0, 60.0)
+    edges = np.arange(0, net.n_edges, 2)
+    one = grid._Table(net, g, edges)
+    monkeypatch.setattr(grid, "_PIECES_PER_THREAD", 3)  # as many threads as CPUs
+    monkeypatch.setattr(grid.os, "cpu_count", lambda: 3)
+    three = grid._Table(net, g, edges)
+    for name in ("g", "along", "perp", "d", "_ptr", "_row", "_first", "_count", "_box"):
+        assert np.array_equal(getattr(one, name), getattr(three, name)), name
+    assert len(one.g) > 0
+
+
 @pytest.mark.realdata
 def test_wuhan_grid_catchments_follow_the_exact_distance(wuhan_net, wuhan_sample):
     net, r = wuhan_net, wuhan_sample.reach

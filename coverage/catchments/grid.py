@@ -32,7 +32,7 @@ __all__: list[str] = []
 
 _FAR = 1e9  # field value of grid points no reached stretch is near
 _CHUNK = 64  # most sources traced together (their distance entries are held at once)
-_PIECES_PER_THREAD = 20_000  # fewer pieces: the grid table is built on one thread
+_PIECES_PER_CHUNK = 4_000  # pieces of the grid table built at once (on threads)
 
 
 class _Mesh:
@@ -132,11 +132,12 @@ class _Table:
         edges = np.unique(edges)
         piece = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
         # pieces in contiguous chunks on threads (numpy releases the GIL); concatenated in order
-        n = max(1, min(os.cpu_count() or 1, len(piece) // _PIECES_PER_THREAD))
+        # small chunks: their temporaries are reused from the heap, not fresh pages each time
+        n = max(1, len(piece) // _PIECES_PER_CHUNK)
         if n == 1:
             parts = [_near(net, grid, piece)]
         else:
-            with ThreadPoolExecutor(max_workers=n) as pool:
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 parts = list(pool.map(lambda c: _near(net, grid, c), np.array_split(piece, n)))
         k = np.concatenate([p[0] + start for p, start in zip(parts, _starts(parts), strict=True)])
         self.g = np.concatenate([p[1] for p in parts])

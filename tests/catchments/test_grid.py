@@ -105,7 +105,7 @@ def test_grid_table_built_on_threads_equals_one_thread(hand, monkeypatch):
     g = grid._Grid.around(net, 10.0, 60.0)
     edges = np.arange(0, net.n_edges, 2)
     one = grid._Table(net, g, edges)
-    monkeypatch.setattr(grid, "_PIECES_PER_THREAD", 3)  # as many threads as CPUs
+    monkeypatch.setattr(grid, "_PIECES_PER_CHUNK", 3)  # chunks of 3 pieces on 3 threads
     monkeypatch.setattr(grid.os, "cpu_count", lambda: 3)
     three = grid._Table(net, g, edges)
     for name in ("g", "along", "perp", "d", "_ptr", "_row", "_first", "_count", "_box"):

@@ -128,6 +128,7 @@ class _Table:
 
     def __init__(self, net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> None:
         self.net, self.grid = net, grid
+        self.mesh = _Mesh(grid.ni)
         indptr = _pieces(net)[0]
         edges = np.unique(edges)
         piece = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
@@ -372,7 +373,7 @@ def _grid_catchments(
     n_chunks = min(len(sources), n_chunks) or 1
     chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
-    mesh = _Mesh(grid.ni)
+    mesh = table.mesh  # kept with the table: later calls reuse its rows
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for src, edge, start, end in per_band:
             cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])

@@ -134,7 +134,10 @@ def test_datum_check_values(tmp_path):
         ),
         (('place = "江北区, 重庆市, 中国"', ""), r"network: .*exactly one network source"),
         (('place = "江北区, 重庆市, 中国"', 'place = "x"\npath = "n.osm"'), r"got path, place"),
-        (('weight = "workers"', ""), r"demand\[0\] \(dem.csv\): name its weight column"),
+        (
+            ('weight = "workers"', ""),
+            r"scenario.toml:\d+: demand\[0\]: name the weight column of dem.csv",
+        ),
         (('crs = "gcj02"', "crs = [1]"), r"facilities\[0\].crs"),
         (('name = "t"', 'name = "a b/c"'), r"scenario.toml:1: name: .*letters, digits"),
         (
@@ -262,8 +265,14 @@ def test_paths_set_by_the_caller_are_not_confined(places):
 
 def test_set_output_validates_like_the_file(tmp_path):
     s = load_scenario(_write(tmp_path, GOOD))
-    with pytest.raises(ScenarioError, match=r"^--basemap gaode: Input should be 'osm', 'amap'"):
+    with pytest.raises(ScenarioError) as info:
         s.set_output("basemap", "gaode", label="--basemap")
+    # worded as a scenario file's value is, in both languages
+    choices = "'osm', 'amap', 'tianditu', 'none' or 'auto'"
+    assert str(info.value) == f"--basemap gaode: must be one of {choices}, got 'gaode'"
+    assert info.value.text("zh") == (
+        "--basemap gaode：应为 'osm'、'amap'、'tianditu'、'none'、'auto' 之一，实际为 'gaode'"
+    )
     assert s.output.basemap == "auto"  # unchanged: the default (by language)
     with pytest.raises(ScenarioError, match=r"^\[output\] print_map m.jpg: a .png or .pdf file"):
         s.set_output("print_map", Path("m.jpg"))

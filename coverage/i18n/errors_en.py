@@ -92,6 +92,7 @@ WORDS: dict[str, str] = {
     "error.audit.scheduler": "cannot start or reach the dask scheduler {scheduler}: {reason}",
     "error.audit.local_cluster": "cannot start or reach a local dask cluster: {reason}",
     "error.audit.not_run": "not run",
+    "error.scenario.threshold_unknown_tier": "tier_threshold_min: unknown tier {value} (known: {known}; names such as {example} are accepted; declare a new facility type with [types.<code>])",
     # --- Input files
     # --- Network, outputs and planning
     "error.network.speed": "walking speed must be positive, got {speed} km/h",

@@ -89,6 +89,7 @@ WORDS: dict[str, str] = {
     "error.audit.scheduler": "无法启动或连接 dask 调度器 {scheduler}：{reason}",
     "error.audit.local_cluster": "无法启动或连接本地 dask 集群：{reason}",
     "error.audit.not_run": "未运行",
+    "error.scenario.threshold_unknown_tier": "tier_threshold_min：未知层级 {value}（已知：{known}；也接受 {example} 等名称；新的设施类型请用 [types.<code>] 声明）",
     # --- Input files
     # --- Network, outputs and planning
     "error.network.speed": "步行速度应为正数，实际为 {speed} km/h",

@@ -118,8 +118,14 @@ class Scenario(Section):
         for key, minutes in v.tier_threshold_min.items():
             code = words.normalize(key)
             if code is None:
-                where = Msg("error.scenario.in", where="tier_threshold_min")
-                raise ValueError(where + unknown_tier(key, words))
+                raise ValueError(
+                    Msg(
+                        "error.scenario.threshold_unknown_tier",
+                        value=repr(key),
+                        known=", ".join(words.codes),
+                        example="服务中心",
+                    )
+                )
             if code in out:
                 raise ValueError(Msg("error.scenario.threshold_twice", name=repr(key), code=code))
             out[code] = minutes

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from coverage import __version__, console
-from coverage.errors import ScenarioError
+from coverage.errors import Msg, ScenarioError
 from coverage.i18n import t
 from coverage.progress import Step, err, log_handler, prefix
 from coverage.progress import step as _step
@@ -70,9 +70,9 @@ _OUTPUT_OPTIONS = {
 }
 
 
-def _bad(option: str, value: object, msg: str) -> ScenarioError:
+def _bad(option: str, value: object, msg: Msg) -> ScenarioError:
     """One-line error for a command-line option (exit 1, like a bad scenario setting)."""
-    return ScenarioError(f"{option} {value}: {msg}")
+    return ScenarioError(Msg("error.scenario.option", option=option, value=value) + msg)
 
 
 def _scenario(path: Path, step: Step, lang: str | None = None, **output: object) -> Scenario:
@@ -86,7 +86,7 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
     from coverage.scenario import load_scenario
 
     if lang is not None and lang not in ("zh", "en"):
-        raise _bad("--lang", lang, "use zh or en")
+        raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
     s = load_scenario(path)
     if lang is not None:
         s.lang = cast(Literal["zh", "en"], lang)  # checked above
@@ -109,11 +109,13 @@ def _stages(values: list[str] | None) -> dict[str, int]:
         for item in value.split(","):
             tier, sep, count = (part.strip() for part in item.partition("="))
             if not sep or not tier:
-                raise _bad("--stage", item, "write TIER=N, e.g. --stage point=30")
+                raise _bad(
+                    "--stage", item, Msg("error.plan.stage_form", example="--stage point=30")
+                )
             if not re.fullmatch(r"\+?\d+", count) or int(count) < 1:
-                raise _bad("--stage", item, "give a whole number of new sites, at least 1")
+                raise _bad("--stage", item, Msg("error.plan.whole_sites"))
             if tier in stages:
-                raise _bad("--stage", item, f"{tier} is given more than once")
+                raise _bad("--stage", item, Msg("error.plan.stage_twice", tier=tier))
             stages[tier] = int(count)
     return stages
 
@@ -231,7 +233,7 @@ def catchments_cmd(
     with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)
         if method is not None and method not in ("grid", "exact"):
-            raise _bad("--method", method, f"'{method}' is not 'grid' or 'exact'")
+            raise _bad("--method", method, Msg("error.scenario.method", method=method))
         s = _scenario(scenario, progress, lang, columns=columns)
         path, catch, n_fac = pipeline.draw_catchments(
             s,
@@ -250,9 +252,9 @@ def _bands(text: str | None) -> list[float]:
     try:
         bands = sorted({float(b) for b in text.split(",")})
     except ValueError:
-        raise _bad("--bands", text, "not a list of minutes, e.g. 5,10,15") from None
+        raise _bad("--bands", text, Msg("error.scenario.bands_list")) from None
     if not all(0 < b < float("inf") for b in bands):
-        raise _bad("--bands", text, "every band must be a number of minutes above 0")
+        raise _bad("--bands", text, Msg("error.scenario.bands_positive"))
     return bands
 
 
@@ -278,9 +280,9 @@ def map_cmd(
 
     with _step("coverage map", scenario, lang) as progress:
         if paper not in ("A4", "A3"):
-            raise _bad("--paper", paper, "A4 or A3")
+            raise _bad("--paper", paper, Msg("error.output.paper"))
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
-            raise _bad("--print", print_path, "a .png or .pdf file")
+            raise _bad("--print", print_path, Msg("error.output.print_suffix"))
         s = _scenario(scenario, progress, lang, basemap=basemap, self_contained=self_contained)
         path, printed = pipeline.draw_map(
             s, output, print_path=print_path, paper=paper, progress=progress
@@ -407,11 +409,11 @@ def report_cmd(
 
     with _step("coverage report", scenario, lang) as progress:
         if add is not None and target is not None:
-            raise _bad("--add", add, "give --add or --target, not both")
+            raise _bad("--add", add, Msg("error.plan.add_and_target"))
         if target is not None and not 0 < target <= 1:
-            raise _bad("--target", target, "a share between 0 and 1, e.g. 0.95")
+            raise _bad("--target", target, Msg("error.plan.share"))
         if add is not None and add < 1:
-            raise _bad("--add", add, "give a whole number of new sites, at least 1")
+            raise _bad("--add", add, Msg("error.plan.whole_sites"))
         s = _scenario(scenario, progress, lang)
         if output is None:
             s.check_writes(["[output] dir"])  # refused before anything is loaded
@@ -451,7 +453,7 @@ def audit_cmd(
         raise typer.BadParameter("give at least 1 worker", param_hint="--workers")
     with _step("coverage audit", audit, lang) as progress:
         if lang is not None and lang not in ("zh", "en"):
-            raise _bad("--lang", lang, "use zh or en")
+            raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
         loaded = load_audit(audit)
         if lang is not None:
             loaded.lang = cast(Literal["zh", "en"], lang)  # checked above

@@ -32,7 +32,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage.errors import OutputError
+from coverage.errors import Msg, OutputError
 
 __all__ = [
     "ensure_folder",
@@ -52,23 +52,25 @@ __all__ = [
     "write_gpkg",
 ]
 
-#: Words a planner can act on, by errno; others fall back to the system's own message.
+#: Words a planner can act on, by errno (catalogue keys); others fall back to the system's own
+#: message.
 _REASONS = {
-    errno.ENOSPC: "the disk is full; free some space or choose another output folder",
-    errno.EDQUOT: "the disk quota is exhausted; free some space or choose another output folder",
-    errno.EACCES: "permission denied (the folder is read-only?); choose another output folder",
-    errno.EPERM: "permission denied (the folder is read-only?); choose another output folder",
-    errno.EROFS: "the file system is read-only; choose another output folder",
-    errno.EISDIR: "a folder of that name is in the way; remove it or choose another name",
-    errno.ENAMETOOLONG: "the name is too long for the file system",
+    errno.ENOSPC: "error.output.reason.disk_full",
+    errno.EDQUOT: "error.output.reason.quota",
+    errno.EACCES: "error.output.reason.denied",
+    errno.EPERM: "error.output.reason.denied",
+    errno.EROFS: "error.output.reason.read_only",
+    errno.EISDIR: "error.output.reason.folder_in_way",
+    errno.ENAMETOOLONG: "error.output.reason.name_too_long",
 }
 
 
 _FULL_DISK = re.compile(r"no space left on device|database or disk is full|disk full", re.I)
 
 
-def _reason(exc: OSError) -> str:
-    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+def _reason(exc: OSError) -> Msg:
+    key = _REASONS.get(exc.errno or 0)
+    return Msg(key) if key else Msg("error.text", text=exc.strerror or str(exc))
 
 
 def ensure_folder(folder: str | Path) -> Path:
@@ -79,16 +81,13 @@ def ensure_folder(folder: str | Path) -> Path:
     folder = Path(folder)
     blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
-        where = "" if blocker == folder else f" ('{blocker}' is a file)"
-        raise OutputError(
-            f"the output folder is a file, not a folder{where}; remove the file or choose another "
-            "output folder",
-            folder,
-        )
+        if blocker == folder:
+            raise OutputError(Msg("error.output.is_file"), folder)
+        raise OutputError(Msg("error.output.parent_is_file", blocker=str(blocker)), folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder: {_reason(exc)}", folder) from exc
+        raise OutputError(Msg("error.output.cannot_create", reason=_reason(exc)), folder) from exc
     return folder
 
 
@@ -105,7 +104,7 @@ def check_writable(folder: str | Path) -> Path:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise OutputError(f"cannot write in the output folder: {_reason(exc)}", folder) from exc
+        raise OutputError(Msg("error.output.cannot_write_in", reason=_reason(exc)), folder) from exc
     return folder
 
 
@@ -148,9 +147,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     target = Path(target)
     ensure_folder(target.parent)
     if target.is_dir():
-        raise OutputError(
-            "a folder of that name is in the way; remove it or choose another name", target
-        )
+        raise OutputError(Msg("error.output.reason.folder_in_way"), target)
     try:
         clean_stale_parts(target)
         fd, tmp = tempfile.mkstemp(
@@ -158,7 +155,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         )
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"cannot write: {_reason(exc)}", target) from exc
+        raise OutputError(Msg("error.output.cannot_write", reason=_reason(exc)), target) from exc
     tmp_path = Path(tmp)
     tmp_path.unlink()  # some writers (GDAL) refuse to overwrite; let them create it
     try:
@@ -167,11 +164,12 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     except OutputError:
         raise  # already says which file (it is an OSError too)
     except OSError as exc:
-        raise OutputError(f"cannot write: {_reason(exc)}", target) from exc
+        raise OutputError(Msg("error.output.cannot_write", reason=_reason(exc)), target) from exc
     except Exception as exc:
         # GDAL and SQLite report a full disk in their own exception types.
         if _FULL_DISK.search(str(exc)):
-            raise OutputError(f"cannot write: {_REASONS[errno.ENOSPC]}", target) from exc
+            full = Msg(_REASONS[errno.ENOSPC])
+            raise OutputError(Msg("error.output.cannot_write", reason=full), target) from exc
         raise
     finally:
         # The file and what a writer may have put beside it (SQLite's -journal, -wal).

@@ -31,7 +31,7 @@ import shapely
 from coverage import analysis, network
 from coverage import io as cio
 from coverage.catchment_layers import catchments_for, facility_catchments
-from coverage.errors import CoverageError, InputError, OutputError, ScenarioError
+from coverage.errors import CoverageError, InputError, Msg, OutputError, ScenarioError
 from coverage.export import (
     coverage_map,
     plan_map_path,
@@ -150,7 +150,7 @@ def load_network(
             query = {"bbox": tuple(nw.bbox)}
         else:
             if area is None:
-                raise ScenarioError(f"{s.source}: network.polygon = true needs an [area] path")
+                raise ScenarioError(Msg("error.network.polygon_needs_area"), s.source)
             poly = area.buffer(margin / 111_000)  # degrees, generous at these latitudes
             query = {"polygon": poly}
         net = network.download(cache_dir=s.cache_dir, **query, **opts)
@@ -183,7 +183,7 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
     for folder in dict.fromkeys(Path(p) for p in targets):
         cio.check_writable(folder)
     if map_path.is_dir():
-        raise OutputError("the map path is a folder; give a file name ending in .html", map_path)
+        raise OutputError(Msg("error.output.map_is_folder"), map_path)
 
 
 # --- analysis -------------------------------------------------------------------------------
@@ -296,7 +296,7 @@ def draw_catchments(
     net = load_network(s, area[0], progress)
     layers = read_layers(s, net, progress, area=area)
     if len(layers.facilities) == 0:
-        raise CoverageError("no usable facility rows")
+        raise CoverageError(Msg("error.plan.no_facility_rows"))
     fac = layers.facilities
     progress(t(s.lang, "console.step.catchments"))
     catch, by_tier = catchments_for(net, fac, spec, max_snap_m=s.walk_model().max_snap_m)
@@ -363,7 +363,8 @@ def plan(
         s, tier=tier, add=add, target=target, staged=staged, model=model, stage_add=stage_add
     )
     if time_limit is not None and not time_limit > 0:
-        raise ScenarioError(f"{s.source}: --time-limit {time_limit}: give seconds, more than 0")
+        what = Msg("error.scenario.option", option="--time-limit", value=time_limit)
+        raise ScenarioError(what + Msg("error.plan.time_limit"), s.source)
     _check_candidates(s)
     if write:
         _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
@@ -372,9 +373,7 @@ def plan(
         before = run(s, progress=progress, write=False)
     sites = planning_sites(s, before, progress)
     if not (sites["role"] == "candidate").any():
-        raise InputError(
-            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
-        )
+        raise InputError(Msg("error.plan.no_candidates"), s.source)
     weights = before.coverage.demand["weight"].to_numpy(dtype=float)
     times = stage_times(s, before, sites, [tier for tier, *_ in stages], progress)
     capacity = None
@@ -479,10 +478,7 @@ def report(
         plan_run = plan(s, add=add, target=target, write=False, progress=progress)
         result = plan_run.before
     elif add is not None or target is not None:
-        raise ScenarioError(
-            f"{s.source}: --add/--target need candidate sites: add [[candidates]] layers "
-            "or set [plan] grid_spacing_m"
-        )
+        raise ScenarioError(Msg("error.plan.add_needs_candidates"), s.source)
     else:
         notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))
         result = run(s, progress=progress, write=False)

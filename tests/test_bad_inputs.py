@@ -754,7 +754,7 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
         f"{scenario.resolve()}:7: walk.speed_kmh: 12 公里/小时不常见（通常为 1 至 10 公里/小时："
         "步行速度为每小时 3–6 公里）；按给定值使用"
     )
-    assert f"警告： {warning}" in res.output.splitlines()  # the scenario's language
+    assert f"警告：{warning}" in res.output.splitlines()  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
     assert table[["行号", "字段", "处理"]].values.tolist() == [
         [7, "walk.speed_kmh", "保留（警告）"]

@@ -190,7 +190,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     rel = x.to_crs(32650).area.to_numpy() / c.to_crs(32650).area.to_numpy()
     assert abs(rel - 1).max() < 0.04
     res = runner.invoke(app, ["catchments", str(small), "--method", "fast"])
-    assert res.exit_code != 0 and "'fast' is not 'grid' or 'exact'" in res.output
+    assert res.exit_code != 0 and "--method fast：“fast”不是 'grid' 或 'exact'" in res.output
 
     res = runner.invoke(
         app,
@@ -341,19 +341,20 @@ def _one_error(res) -> str:
         (["plan", "--tiers", "--tier", "point"], "--tier is for a one-stage plan"),
         (["plan", "--add", "2", "--model", "pmedain"], "--model pmedain: use mclp, lscp, backup"),
         (["plan", "--add", "2", "--time-limit", "0"], "--time-limit 0.0: give seconds"),
-        (["run", "--basemap", "gaode"], "--basemap gaode: Input should be 'osm', 'amap'"),
-        (["run", "--lang", "fr"], "--lang fr: use zh or en"),
+        (["run", "--basemap", "gaode"], "--basemap gaode: must be one of 'osm', 'amap'"),
+        (["run", "--lang", "fr"], "--lang fr：可用 zh 或 en"),  # the scenario's language
         (["map", "--paper", "A5"], "--paper A5: A4 or A3"),
         (["map", "--print", "m.jpg"], "--print m.jpg: a .png or .pdf file"),
         (["catchments", "--bands", "5,x"], "--bands 5,x: not a list of minutes"),
         (["catchments", "--bands", "0,5"], "--bands 0,5: every band must be a number of minutes"),
         (["catchments", "--method", "fast"], "--method fast: 'fast' is not 'grid' or 'exact'"),
         (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
-        (["report", "--target", "0"], "--target 0.0: a share between 0 and 1"),
+        (["report", "--target", "0"], "--target 0.0: give a share between 0 and 1"),
     ],
 )
 def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expected):
-    res = runner.invoke(app, [args[0], str(offline), *args[1:]])
+    english = [] if "--lang" in args else ["--lang", "en"]  # the scenario is Chinese
+    res = runner.invoke(app, [args[0], str(offline), *args[1:], *english])
     assert expected in _one_error(res)
     assert loads == []
 
@@ -406,7 +407,8 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
         (["catchments"], ["dir"]),
         (["map"], ["map"]),
     ):
-        lines = _errors(runner.invoke(app, [args[0], str(offline), *args[1:]]))
+        res = runner.invoke(app, [args[0], str(offline), *args[1:], "--lang", "en"])
+        lines = _errors(res)
         assert len(lines) == len(keys), (args, lines)
         for line, key in zip(lines, keys, strict=True):
             assert line.startswith(refused[key]) and line.endswith(hint[key]), (args, line)

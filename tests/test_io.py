@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from coverage.io import probe_folder
+from coverage.errors import OutputError
+from coverage.io import ensure_folder, probe_folder
 
 
 def test_probe_folder_creates_a_missing_folder_and_leaves_it_empty(tmp_path):
@@ -84,3 +85,32 @@ def test_write_gpkg_equals_plain_writes_and_restores_sqlite_settings(tmp_path):
     with pytest.raises(AttributeError):  # a failed write restores the setting too
         write_gpkg(tmp_path / "bad.gpkg", {"x": "not a layer"})  # type: ignore[dict-item]
     assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None
+
+
+def test_an_output_folder_that_is_a_file_is_said_in_both_languages(tmp_path):
+    a_file = tmp_path / "out"
+    a_file.write_text("x")
+    with pytest.raises(OutputError) as info:
+        ensure_folder(a_file)
+    assert (
+        info.value.text("en")
+        == str(info.value)
+        == (
+            f"{a_file}: the output folder is a file, not a folder; remove the file or choose "
+            "another output folder"
+        )
+    )
+    assert info.value.text("zh") == (
+        f"{a_file}：输出文件夹是一个文件而不是文件夹；请删除该文件或选择其他输出文件夹"
+    )
+    with pytest.raises(OutputError) as info:
+        ensure_folder(a_file / "sub")  # a parent is the file
+    assert info.value.text("en") == (
+        f"{a_file}/sub: the output folder is a file, not a folder ('{a_file}' is a file); "
+        "remove the file or choose another output folder"
+    )
+    assert info.value.text("zh") == (
+        f"{a_file}/sub：输出文件夹是一个文件而不是文件夹（“{a_file}”是文件）；"
+        "请删除该文件或选择其他输出文件夹"
+    )
+    assert info.value.reason.startswith("the output folder is a file")  # English, as before

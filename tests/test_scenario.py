@@ -134,7 +134,10 @@ def test_datum_check_values(tmp_path):
         ),
         (('place = "江北区, 重庆市, 中国"', ""), r"network: .*exactly one network source"),
         (('place = "江北区, 重庆市, 中国"', 'place = "x"\npath = "n.osm"'), r"got path, place"),
-        (('weight = "workers"', ""), r"demand\[0\] \(dem.csv\): name its weight column"),
+        (
+            ('weight = "workers"', ""),
+            r"scenario.toml:\d+: demand\[0\]: name the weight column of dem.csv",
+        ),
         (('crs = "gcj02"', "crs = [1]"), r"facilities\[0\].crs"),
         (('name = "t"', 'name = "a b/c"'), r"scenario.toml:1: name: .*letters, digits"),
         (
@@ -262,8 +265,14 @@ def test_paths_set_by_the_caller_are_not_confined(places):
 
 def test_set_output_validates_like_the_file(tmp_path):
     s = load_scenario(_write(tmp_path, GOOD))
-    with pytest.raises(ScenarioError, match=r"^--basemap gaode: Input should be 'osm', 'amap'"):
+    with pytest.raises(ScenarioError) as info:
         s.set_output("basemap", "gaode", label="--basemap")
+    # worded as a scenario file's value is, in both languages
+    choices = "'osm', 'amap', 'tianditu', 'none' or 'auto'"
+    assert str(info.value) == f"--basemap gaode: must be one of {choices}, got 'gaode'"
+    assert info.value.text("zh") == (
+        "--basemap gaode：应为 'osm'、'amap'、'tianditu'、'none'、'auto' 之一，实际为 'gaode'"
+    )
     assert s.output.basemap == "auto"  # unchanged: the default (by language)
     with pytest.raises(ScenarioError, match=r"^\[output\] print_map m.jpg: a .png or .pdf file"):
         s.set_output("print_map", Path("m.jpg"))
@@ -366,3 +375,45 @@ def test_bad_real_data_layers_are_one_line(tmp_path, text, expected):
     with pytest.raises(ScenarioError, match=expected) as info:
         load_scenario(_write(tmp_path, text))
     assert "\n" not in str(info.value) and "Traceback" not in str(info.value)
+
+
+def test_a_bad_value_is_worded_in_both_languages(tmp_path):
+    p = _write(tmp_path, GOOD + "\n[area]\nselect = {}\n")  # GOOD has 21 lines: select on 24
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert str(info.value) == (
+        f'{p}:24: area.select: select needs at least one field, e.g. {{ name = "江汉区" }}'
+    )
+    assert info.value.text("en") == str(info.value)
+    assert info.value.text("zh") == (
+        f'{p}:24：area.select：select 至少需要一个字段，例如 {{ name = "江汉区" }}'
+    )
+    assert info.value.key == "error.scenario.line"
+
+
+def test_a_check_across_sections_names_its_key_in_both_languages(tmp_path):
+    p = _write(tmp_path, GOOD.replace('weight = "workers"\n', ""))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    # the demand layer's own table ([[demand]] on line 19), not "(top level)"
+    assert info.value.text("en") == (
+        f'{p}:19: demand[0]: name the weight column of dem.csv with weight = "..."'
+    )
+    assert info.value.text("zh") == f'{p}:19：demand[0]：请用 weight = "..." 指明 dem.csv 的权重列'
+
+
+def test_a_path_outside_the_folder_is_refused_in_both_languages(tmp_path):
+    p = _write(tmp_path, GOOD + '\n[output]\ndir = "../x"\n')
+    s = load_scenario(p)
+    with pytest.raises(ScenarioError) as info:
+        s.check_writes(["[output] dir"])
+    src, folder, cwd = p.resolve(), tmp_path.resolve(), Path.cwd()
+    assert info.value.text("en") == (
+        f"{src}: [output] dir = '../x' is outside the scenario's folder ({folder}) and the "
+        f"working directory ({cwd}); a scenario file may only write inside them: pass --out on "
+        "the command line instead"
+    )
+    assert info.value.text("zh") == (
+        f"{src}：[output] dir = '../x' 位于情景文件所在文件夹（{folder}）和工作目录（{cwd}）之外；"
+        "情景文件只能写入这两处：请改在命令行中使用 --out"
+    )

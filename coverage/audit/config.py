@@ -42,12 +42,19 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from coverage import datum
-from coverage.errors import ScenarioError
+from coverage.errors import Msg, ScenarioError
 from coverage.scenario import Scenario
 from coverage.scenario.checks import confined
 from coverage.scenario.load import read_toml, validation_lines
-from coverage.scenario.sections import FacilityType, Layer, Network, Section, SelectValue, Walk
+from coverage.scenario.sections import (
+    FacilityType,
+    Layer,
+    Network,
+    Section,
+    SelectValue,
+    Walk,
+    known_crs,
+)
 
 __all__ = ["Audit", "AuditOutput", "Districts", "load_audit", "scenario_data"]
 
@@ -65,13 +72,13 @@ class Districts(Section):
     @field_validator("crs", mode="before")
     @classmethod
     def _known_crs(cls, v: object) -> str | int | None:
-        return None if v is None else datum.parse_crs(v)
+        return None if v is None else known_crs(v)
 
     @field_validator("select")
     @classmethod
     def _some_fields(cls, v: dict[str, SelectValue] | None) -> dict[str, SelectValue] | None:
         if v is not None and not v:
-            raise ValueError("select needs at least one field, e.g. { adcode = [420103] }")
+            raise ValueError(Msg("error.scenario.select_empty", example="{ adcode = [420103] }"))
         return v
 
 
@@ -109,7 +116,7 @@ class Audit(Section):
     @classmethod
     def _safe_name(cls, v: str) -> str:
         if not re.fullmatch(r"[\w.-]+", v):
-            raise ValueError("use letters, digits, '-', '_' or '.' (it names output files)")
+            raise ValueError(Msg("error.scenario.name_chars"))
         return v
 
     @property
@@ -238,13 +245,12 @@ def load_audit(path: str | Path) -> Audit:
     except ValidationError as exc:
         raise ScenarioError(validation_lines(path, text, exc)) from exc
     missing = [
-        f"{path}: {k}: file not found: {p}" for k, p in audit.input_files() if not p.exists()
+        Msg("error.scenario.file_not_found", scenario=str(path), setting=k, file=str(p))
+        for k, p in audit.input_files()
+        if not p.exists()
     ]
     if missing:
-        raise ScenarioError("\n".join(missing))
+        raise ScenarioError(missing)
     if audit.output.dir is not None and not confined(audit.output_dir, [audit.folder, Path.cwd()]):
-        raise ScenarioError(
-            f"{path}: output.dir = {str(audit.output.dir)!r} is outside the audit's folder and "
-            "the working directory; give --out to write elsewhere"
-        )
+        raise ScenarioError(Msg("error.audit.dir_outside", value=repr(str(audit.output.dir))), path)
     return audit

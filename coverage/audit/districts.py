@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import shapely
 
 from coverage.audit.config import Audit
-from coverage.errors import InputError
+from coverage.errors import InputError, Msg
 from coverage.inputs.boundaries import read_polygons
 
 __all__ = ["District", "folder_name", "read_districts"]
@@ -51,8 +51,7 @@ def read_districts(audit: Audit) -> list[District]:
     if d.code_field not in gdf:
         fields = [str(c) for c in gdf.columns if c != "geometry"]
         raise InputError(
-            f"no field '{d.code_field}' for the district codes; the fields are: {fields}; "
-            "set [districts] code_field",
+            Msg("error.audit.no_code_field", field=d.code_field, fields=fields),
             path,
             field=d.code_field,
         )
@@ -64,10 +63,10 @@ def read_districts(audit: Audit) -> list[District]:
     ):
         code = _text(code_value)
         if not code:
-            raise InputError("district without a code", path, row=int(row) + 1, field=d.code_field)
+            raise InputError(Msg("error.audit.no_code"), path, row=int(row) + 1, field=d.code_field)
         if code in seen:
             raise InputError(
-                f"code {code!r} is also the code of row {seen[code]}; codes must be unique",
+                Msg("error.audit.code_twice", code=repr(code), row=seen[code]),
                 path,
                 row=int(row) + 1,
                 field=d.code_field,
@@ -76,8 +75,12 @@ def read_districts(audit: Audit) -> list[District]:
         folder = folder_name(code)
         if folder in folders:
             raise InputError(
-                f"code {code!r} and code {folders[folder]!r} give the same folder name "
-                f"{folder!r}; use codes of letters, digits, '-', '_' or '.'",
+                Msg(
+                    "error.audit.same_folder",
+                    code=repr(code),
+                    other=repr(folders[folder]),
+                    folder=repr(folder),
+                ),
                 path,
                 row=int(row) + 1,
                 field=d.code_field,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from coverage import io as cio
 from coverage import vocab
-from coverage.audit.tasks import district_folder
+from coverage.audit.tasks import NO_STREET, district_folder
 from coverage.i18n import t
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def district_table(run: AuditRun) -> pd.DataFrame:
     """One row per district: plain keys (``share_tier:point``, ``share_kind:residents``)."""
     rows = []
     for d in run.districts:
-        rec = run.records.get(d.code, {"status": "failed", "error": "not run"})
+        not_run = {"status": "failed", "error": t(run.audit.lang, "error.audit.not_run")}
+        rec = run.records.get(d.code, not_run)
         folder = district_folder(run.audit.output_dir, d.code)
         row: dict[str, Any] = {
             "code": d.code,
@@ -54,7 +55,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix(),
         }
         row.update(rec.get("figures") or {})
-        if row["status"] != "done" and "no street" in str(row["error"]):
+        if row["status"] != "done" and rec.get("error_key") == NO_STREET:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)

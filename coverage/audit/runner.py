@@ -30,7 +30,7 @@ from coverage.audit.tasks import (
     previous_record,
     run_district,
 )
-from coverage.errors import CoverageError
+from coverage.errors import CoverageError, Msg
 from coverage.i18n import t
 
 __all__ = ["AuditRun", "run_audit"]
@@ -84,13 +84,19 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
                 )
                 client = stack.enter_context(Client(cluster))
         except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
-            where = f"the dask scheduler {scheduler}" if scheduler else "a local dask cluster"
-            raise CoverageError(f"cannot start or reach {where}: {exc}") from exc
+            if scheduler:
+                msg = Msg("error.audit.scheduler", scheduler=scheduler, reason=str(exc))
+            else:
+                msg = Msg("error.audit.local_cluster", reason=str(exc))
+            raise CoverageError(msg) from exc
         yield client
 
 
 def _lost(task: DistrictTask, exc: BaseException) -> dict[str, Any]:
-    """The record of a task the cluster gave up on (e.g. its workers died too often)."""
+    """The record of a task the cluster gave up on (e.g. its workers died too often).
+
+    The error is the library's own (``KilledWorker: ...``), as is.
+    """
     return {
         "code": task.code,
         "name": task.name,

@@ -35,6 +35,7 @@ from coverage.scenario import Scenario, load_scenario
 __all__ = [
     "DistrictTask",
     "FORMAT",
+    "NO_STREET",
     "district_folder",
     "file_digests",
     "make_task",
@@ -45,6 +46,9 @@ __all__ = [
 
 #: Bumped when what a district's record holds changes: older records are then recomputed.
 FORMAT = 1
+
+#: The catalogue key of the error of a district outside the street network (nothing evaluable).
+NO_STREET = "error.network.no_street"
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class DistrictTask:
     scenario: str  # the district's scenario file
     digest: str  # content hash of everything the district's results depend on
     geometry_wkb: bytes  # the district (WGS-84), for the facilities standing in it
+    lang: str = "zh"  # the audit's: a failed district's error is recorded in it
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -128,7 +133,13 @@ def make_task(
         h.update(f.read_bytes())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
-        district.code, district.name, str(folder), str(folder / "scenario.toml"), h.hexdigest(), wkb
+        district.code,
+        district.name,
+        str(folder),
+        str(folder / "scenario.toml"),
+        h.hexdigest(),
+        wkb,
+        audit.lang,
     )
 
 
@@ -193,13 +204,16 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         try:
             result = pipeline.run(s, loaded=_city_network(s))
         except NetworkError as exc:  # no street in the district: say how many people that is
-            figures = people_without_streets(s) if "no street" in str(exc) else {}
+            figures = people_without_streets(s) if exc.key == NO_STREET else {}
             record.update(figures=figures)
             raise
         figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
         record.update(status="done", figures=figures)
     except CoverageError as exc:
-        record.update(status="failed", error=str(exc).splitlines()[0] if str(exc) else repr(exc))
+        text = exc.text(task.lang)
+        record.update(
+            status="failed", error=text.splitlines()[0] if text else repr(exc), error_key=exc.key
+        )
     except Exception as exc:  # noqa: BLE001 - one district's bug must not stop the others
         last = traceback.extract_tb(exc.__traceback__)[-1]
         record.update(

@@ -10,8 +10,8 @@ with the method, the date and the data sources.
 
 from __future__ import annotations
 
+import logging
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ import shapely
 
 from coverage import settings
 from coverage.datum import utm_epsg
+from coverage.errors import Msg
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, quiet_fonts
 from coverage.figures.print_layers import TIER_HATCHES, draw_landcover, draw_subdistricts
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 __all__ = ["save_static_map"]
+
+log = logging.getLogger(__name__)
 
 _PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}  # landscape, inches
 
@@ -183,11 +186,7 @@ def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType
     if font:
         rc["font.family"] = [font, "sans-serif"]
     elif lang == "zh" or _NON_ASCII.search(title):
-        warnings.warn(
-            "no Chinese font found for matplotlib (install fonts-noto-cjk); the static map "
-            "uses English labels",
-            stacklevel=3,  # the caller of save_static_map
-        )
+        log.warning(Msg("error.output.no_cjk_font"))  # in the console's language
         lang = "en"
         if _NON_ASCII.search(title):
             title = ""

@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS
 
 from coverage import settings
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.network.graph import WalkNetwork, largest_component
 from coverage.network.walkable import _first_tag, _map_distinct, _truthy, _walkable_mask
 
@@ -65,7 +65,7 @@ def from_edges(
     speed_kmh = settings.walk_speed_kmh if speed_kmh is None else speed_kmh
     steps_penalty = settings.steps_penalty if steps_penalty is None else steps_penalty
     if speed_kmh <= 0:
-        raise NetworkError(f"walking speed must be positive, got {speed_kmh} km/h")
+        raise NetworkError(Msg("error.network.speed", speed=speed_kmh))
     edges, n_in = _checked_lines(edges, source)
 
     keep, dropped = _walkable_mask(edges)
@@ -107,22 +107,27 @@ def _checked_lines(edges: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFra
     """
     missing = [c for c in ("u", "v") if c not in edges.columns]
     if missing:
-        raise NetworkError(f"{source}: edge table lacks column(s) {missing}; need u, v, geometry")
+        raise NetworkError(Msg("error.network.missing_columns", file=source, missing=missing))
     if edges.crs is None:
-        raise NetworkError(f"{source}: edge table has no CRS")
+        raise NetworkError(Msg("error.network.no_crs", file=source))
     edges = edges.reset_index(drop=edges.index.names == [None])
     present = edges.geometry.notna().to_numpy() & ~edges.geometry.is_empty.to_numpy()
     kinds = edges.geom_type.to_numpy()
     lines = np.isin(kinds, ["LineString", "MultiLineString"])
     if (bad := np.flatnonzero(present & ~lines)).size:
         raise NetworkError(
-            f"{source}: row {bad[0] + 1} has a {kinds[bad[0]]} geometry; street segments must be "
-            f"lines ({bad.size} such row(s))"
+            Msg(
+                "error.network.not_lines",
+                file=source,
+                row=int(bad[0]) + 1,
+                kind=str(kinds[bad[0]]),
+                n=int(bad.size),
+            )
         )
     edges = edges[present]
     n_in = len(edges)
     if n_in == 0:
-        raise NetworkError(f"{source}: no street segments")
+        raise NetworkError(Msg("error.network.no_segments", file=source))
     crs = CRS.from_user_input(edges.crs)
     if crs.is_geographic:
         edges = edges.to_crs(edges.estimate_utm_crs())

@@ -18,7 +18,7 @@ import geopandas as gpd
 import shapely
 
 from coverage import settings
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.io import probe_folder
 from coverage.network._ox import osmnx, osmnx_settings, simplify
 from coverage.network.formats import _reason
@@ -33,16 +33,14 @@ log = logging.getLogger(__name__)
 
 def _writable_cache(folder: Path) -> None:
     """Fail before a download whose result could not be cached (the download would be lost)."""
-    hint = "set network.cache_dir in the scenario to a folder you can write to"
     try:
         probe_folder(folder)
     except FileExistsError:
-        raise NetworkError(
-            f"{folder}: the network cache folder is a file, not a folder; {hint}"
-        ) from None
+        raise NetworkError(Msg("error.network.cache_is_file", folder=str(folder))) from None
     except OSError as exc:
+        reason = exc.strerror or str(exc)
         raise NetworkError(
-            f"{folder}: cannot write the network cache there ({exc.strerror or exc}); {hint}"
+            Msg("error.network.cache_unwritable", folder=str(folder), reason=reason)
         ) from exc
 
 
@@ -54,10 +52,8 @@ def _save_cache(cache: Path, write: Callable[[Path], Any]) -> None:
         tmp.replace(cache)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise NetworkError(
-            f"{cache}: cannot save the downloaded data in the cache ({exc.strerror or exc}); "
-            "free some space, or set network.cache_dir in the scenario to another folder"
-        ) from exc
+        reason = exc.strerror or str(exc)
+        raise NetworkError(Msg("error.network.cache_save", file=str(cache), reason=reason)) from exc
 
 
 def _read_cache(cache: Path, read: Callable[[Path], Any]) -> Any:
@@ -66,8 +62,7 @@ def _read_cache(cache: Path, read: Callable[[Path], Any]) -> Any:
         return read(cache)
     except Exception as exc:
         raise NetworkError(
-            f"{cache}: the cached download is unreadable ({_reason(exc)}); delete the file to "
-            "download it again"
+            Msg("error.network.cache_unreadable", file=str(cache), reason=_reason(exc))
         ) from exc
 
 
@@ -96,7 +91,7 @@ def download(
     ox = osmnx()
     given = [q is not None for q in (place, polygon, bbox)]
     if sum(given) != 1:
-        raise NetworkError("download needs exactly one of place, polygon or bbox")
+        raise NetworkError(Msg("error.network.download_query"))
     query = {
         "place": place,
         "bbox": list(bbox) if bbox else None,
@@ -106,7 +101,9 @@ def download(
     key = _download_key(query)
     cache = Path(cache_dir) / f"walk-{key}.graphml"
     landcover_cache = Path(cache_dir) / f"landcover-{key}.parquet"
-    what = place or (f"bbox {list(bbox)}" if bbox else "the area polygon")
+    what = place or (
+        Msg("error.network.what_bbox", bbox=list(bbox)) if bbox else Msg("error.network.what_area")
+    )
     kwargs.setdefault("source", f"osmnx download {place or bbox or 'polygon'}")
     if cache.is_file():
         log.info("using cached network %s", cache)
@@ -122,8 +119,12 @@ def download(
             G = simplify(_graph_from_osm(cache_dir, place, polygon, bbox))
         except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
             raise NetworkError(
-                f"download of the walking network failed ({what}; the first run needs internet, "
-                f"later runs use the cache in {cache_dir}): {_reason(exc)}"
+                Msg(
+                    "error.network.download_failed",
+                    what=what,
+                    cache=str(cache_dir),
+                    reason=_reason(exc),
+                )
             ) from exc
         _save_cache(cache, lambda p: ox.save_graphml(G, p))
         landcover = _download_landcover(G, cache_dir, landcover_cache, cache)
@@ -143,10 +144,7 @@ def _download_landcover(
         landcover = fetch_landcover(graph_box(G), cache_dir)
     except Exception as exc:  # osmnx raises many types; the network itself is fine
         log.warning(
-            "water and green areas could not be downloaded (%s); the maps go without them "
-            "(delete %s to download both again)",
-            _reason(exc),
-            graph_cache,
+            Msg("error.network.landcover_failed", reason=_reason(exc), cache=str(graph_cache))
         )
         return None
     _save_cache(cache, lambda p: landcover.to_parquet(p))
@@ -190,11 +188,15 @@ def geocode_area(place: str, cache_dir: str | Path | None = None) -> shapely.Geo
             gdf = ox.geocode_to_gdf(place)
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
         raise NetworkError(
-            f"could not find the boundary of '{place}' (the first run needs internet; later runs "
-            f"use the cache in {cache_dir}): {_reason(exc)}"
+            Msg(
+                "error.network.geocode_failed",
+                place=place,
+                cache=str(cache_dir),
+                reason=_reason(exc),
+            )
         ) from exc
     kinds = set(gdf.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
-        raise NetworkError(f"'{place}' geocodes to {sorted(kinds)}, not an area; give [area] path")
+        raise NetworkError(Msg("error.network.geocode_not_area", place=place, kinds=sorted(kinds)))
     _save_cache(cache, lambda p: gdf[["geometry"]].to_file(p, driver="GeoJSON"))
     return shapely.union_all(gdf.geometry.values)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import CoverageError, NetworkError
+from coverage.errors import CoverageError, Msg, NetworkError
 
 __all__ = ["EDGE_TABLE_SUFFIXES", "OSM_SUFFIXES", "GRAPHML_SUFFIXES"]
 
@@ -15,7 +15,7 @@ OSM_SUFFIXES = (".osm", ".osm.bz2", ".xml", ".osm.pbf", ".pbf")
 GRAPHML_SUFFIXES = (".graphml",)
 
 
-def _kind(path: Path) -> str:
+def _kind(path: Path) -> str | Msg:
     """The file format a network file's name promises, for messages."""
     name = path.name.lower()
     for suffixes, kind in (
@@ -26,12 +26,12 @@ def _kind(path: Path) -> str:
         ((".fgb",), "FlatGeobuf"),
         (GRAPHML_SUFFIXES, "GraphML"),
         ((".pbf",), "OSM PBF"),
-        ((".bz2",), "bzip2-compressed OSM XML"),
+        ((".bz2",), Msg("error.network.kind_bz2")),
         ((".osm", ".xml"), "OSM XML"),
     ):
         if name.endswith(suffixes):
             return kind
-    return "network"
+    return Msg("error.network.kind_network")
 
 
 def _reason(exc: BaseException) -> str:
@@ -56,5 +56,5 @@ def _parse(reader: Callable[..., Any], path: Path, *args: Any, name: Path | None
     except Exception as exc:
         shown = name or path
         raise NetworkError(
-            f"{shown}: not a readable {_kind(shown)} file, truncated or corrupt? ({_reason(exc)})"
+            Msg("error.network.unreadable", file=str(shown), kind=_kind(shown), reason=_reason(exc))
         ) from exc

@@ -19,7 +19,7 @@ from pyproj import CRS
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 
 __all__ = ["WalkNetwork", "subset", "largest_component", "clip"]
 
@@ -197,7 +197,7 @@ def clip(net: WalkNetwork, area: shapely.Geometry, margin_m: float = 0.0) -> Wal
     if mask.all():
         return net
     if not mask.any():
-        raise NetworkError("the study area contains no street of the network (check CRS and area)")
+        raise NetworkError(Msg("error.network.no_street"))  # the audit tells this one apart
     out = subset(net, mask)
     out.report["clipped_to_area"] = {
         "margin_m": margin_m,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.network._ox import osmnx
 from coverage.network.edges import from_edges
 from coverage.network.formats import _parse, _reason
@@ -19,13 +19,12 @@ def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
     ox = osmnx()
     source = kwargs.get("source", "graph")
     if G.number_of_edges() == 0:
-        raise NetworkError(f"{source}: the graph has no edges")
+        raise NetworkError(Msg("error.network.no_edges", file=source))
     try:
         edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
     except Exception as exc:  # a GraphML that osmnx did not write: nodes without x/y, no crs…
         raise NetworkError(
-            f"{source}: not an osmnx street graph (nodes need x, y and the graph a crs; "
-            f"{_reason(exc)})"
+            Msg("error.network.not_osmnx", file=source, reason=_reason(exc))
         ) from exc
     return from_edges(edges, **kwargs)
 

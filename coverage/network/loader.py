@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.network.cache import cached
 from coverage.network.edges import from_edges, read_edge_table
 from coverage.network.formats import EDGE_TABLE_SUFFIXES, GRAPHML_SUFFIXES, OSM_SUFFIXES, _parse
@@ -25,7 +25,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, **kwargs: Any
     """
     path = Path(path)
     if not path.exists():
-        raise NetworkError(f"network file not found: {path}")
+        raise NetworkError(Msg("error.network.not_found", file=str(path)))
     kwargs.setdefault("source", str(path))
     if cache_dir is not None and path.is_file():
         return cached(path, cache_dir, lambda: _load(path, **kwargs), kwargs)
@@ -40,7 +40,12 @@ def _load(path: Path, **kwargs: Any) -> WalkNetwork:
         return read_osm(path, **kwargs)
     if name.endswith(EDGE_TABLE_SUFFIXES):
         return from_edges(_parse(read_edge_table, path), **kwargs)
+    osm = ".osm/.osm.bz2/.osm.pbf"
     raise NetworkError(
-        f"{path}: unknown network format; use .osm/.osm.bz2/.osm.pbf, .graphml, "
-        "or an edge table (.parquet/.gpkg/.shp/.geojson)"
+        Msg(
+            "error.network.unknown_format",
+            file=str(path),
+            formats={"en": f"{osm}, .graphml", "zh": f"{osm}、.graphml"},
+            tables=".parquet/.gpkg/.shp/.geojson",
+        )
     )

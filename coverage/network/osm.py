@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coverage._optional import import_optional
-from coverage.errors import NetworkError
+from coverage.errors import Msg, NetworkError
 from coverage.network._ox import osmnx_settings, simplify
 from coverage.network.formats import _parse
 from coverage.network.graph import WalkNetwork
@@ -172,10 +172,8 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
         if counts["streets"] == 0:
             left = list(_count(counts["left_out"]).items())
             shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
-            raise NetworkError(
-                f"{path}: no walkable street among its {counts['ways']} ways"
-                + (f" (left out: {shown})" if left else "")
-            )
+            msg = Msg("error.network.no_walkable", file=str(path), ways=counts["ways"])
+            raise NetworkError(msg + Msg("error.network.left_out", shown=shown) if left else msg)
         G = _parse(parse_xml, xml, name=path)
     net = from_graph(simplify(G), **kwargs)
     segments = net.report.get("dropped_not_walkable", {})
@@ -183,5 +181,5 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     net.report["dropped_not_walkable"] = _count(counts["left_out"] + Counter(segments))
     if counts["cut"]:
         net.report["osm_ways_cut_at_missing_nodes"] = counts["cut"]
-        log.warning("%s: %d street ways cut at nodes missing from the file", path, counts["cut"])
+        log.warning(Msg("error.network.ways_cut", file=str(path), n=counts["cut"]))
     return net

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from coverage._optional import import_optional
-from coverage.errors import InputError, ScenarioError
+from coverage.errors import InputError, Msg, ScenarioError
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 
@@ -200,7 +200,7 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         i = int(np.flatnonzero(bad.to_numpy())[0])
         row = f["row"].iloc[i] if "row" in f else None
         raise InputError(
-            f"unknown role '{f['role'].iloc[i]}' (use candidate, existing or excluded)",
+            Msg("error.plan.unknown_role", role=f["role"].iloc[i]),
             f["layer"].iloc[i] if "layer" in f else None,
             row=int(row) if row is not None else None,
             field="role",
@@ -266,9 +266,7 @@ def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFram
     elif area is not None:
         osm = osm_candidates(polygon=area)
     else:
-        raise ScenarioError(
-            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
-        )
+        raise ScenarioError(Msg("error.plan.osm_features"), s.source)
     if area is not None and len(osm):
         osm = osm[shapely.covers(area, osm.geometry.values)]
     return osm

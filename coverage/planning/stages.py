@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NoReturn, TypeAlias
 
-from coverage.errors import InputError, ScenarioError
+from coverage.errors import InputError, Msg, ScenarioError
 from coverage.planning.models import MODELS
 from coverage.scenario import Scenario
 
@@ -22,6 +22,11 @@ PLAN_MODELS: tuple[str, ...] = tuple(MODELS)
 
 #: One stage of a plan: tier, model, number of new sites, target share.
 Stage: TypeAlias = tuple[str, str, int | None, float | None]
+
+
+def _option(name: str, value: object, what: Msg) -> Msg:
+    """``--add 0: give a whole number…``: a command-line option, its value and what is wrong."""
+    return Msg("error.scenario.option", option=name, value=value) + what
 
 
 def _default_model(tier: str, target: float | None) -> str:
@@ -63,35 +68,35 @@ def plan_stages(
         One line naming the setting, for any setting that is not valid or is missing.
     """
 
-    def fail(msg: str) -> NoReturn:
-        raise ScenarioError(f"{s.source}: {msg}")
+    def fail(msg: Msg) -> NoReturn:
+        raise ScenarioError(msg, s.source)
 
     if add is not None and target is not None:
-        fail("give --add or --target, not both")
+        fail(Msg("error.plan.add_and_target"))
     if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
-        fail(f"--add {add}: give a whole number of new sites, at least 1")
+        fail(_option("--add", add, Msg("error.plan.whole_sites")))
     if target is not None and not 0 < target <= 1:
-        fail(f"--target {target}: give a share between 0 and 1, e.g. 0.95")
+        fail(_option("--target", target, Msg("error.plan.share")))
     if model is not None and model not in PLAN_MODELS:
-        fail(f"--model {model}: use {', '.join(PLAN_MODELS)}")
+        fail(_option("--model", model, Msg("error.plan.use", choices=", ".join(PLAN_MODELS))))
     if staged or stage_add:
         if tier is not None:
-            fail("--tier is for a one-stage plan; the stages' tiers are [plan] tiers")
+            fail(Msg("error.plan.tier_staged"))
         return _staged(s, fail, add=add, target=target, model=model, stage_add=stage_add or {})
     known = s.known_tiers
     t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
     if t not in known:
-        fail(f"--tier {t}: unknown tier (known: {', '.join(known)})")
+        fail(_option("--tier", t, Msg("error.plan.unknown_tier", known=", ".join(known))))
     k = add if add is not None else (None if target is not None else s.plan.add)
     tg = target if target is not None else (s.plan.target if k is None else None)
     if k is None and tg is None:
-        fail("give --add N or --target SHARE (or [plan] add / target)")
+        fail(Msg("error.plan.add_or_target"))
     return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
 
 
 def _staged(
     s: Scenario,
-    fail: Callable[[str], NoReturn],
+    fail: Callable[[Msg], NoReturn],
     *,
     add: int | None,
     target: float | None,
@@ -109,20 +114,19 @@ def _staged(
         counts[last] = add
     for t, k in stage_add.items():
         if t not in s.plan.tiers:
-            fail(f"--stage {t}={k}: {t!r} is not a staged tier ([plan] tiers = {s.plan.tiers})")
+            why = Msg("error.plan.not_staged", tier=repr(t), tiers=s.plan.tiers)
+            fail(_option("--stage", f"{t}={k}", why))
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            fail(f"--stage {t}={k}: give a whole number of new sites, at least 1")
+            fail(_option("--stage", f"{t}={k}", Msg("error.plan.whole_sites")))
         if t == last and (add is not None or target is not None):
-            fail(f"--stage {t}={k} and --add/--target both set the {t} stage: give one")
+            fail(Msg("error.plan.stage_and_add", stage=f"{t}={k}", tier=t))
         counts[t] = k
     stages: list[Stage] = []
     for t in s.plan.tiers:
         n = counts.get(t)
         tg = target if t == last and n is None else None
         if n is None and tg is None:
-            fail(
-                f"say how many {t} sites to add: --stage {t}=N, or [plan] stage_add = {{ {t} = N }}"
-            )
+            fail(Msg("error.plan.stage_count", tier=t))
         stages.append((t, model or _default_model(t, tg), n, tg))
     return stages
 
@@ -130,13 +134,9 @@ def _staged(
 def _check_candidates(s: Scenario) -> None:
     """Fail before loading when the scenario cannot give a plan any candidate site."""
     if not (s.candidates or s.plan.grid_spacing_m > 0 or s.plan.osm_features):
-        raise InputError(
-            "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m", s.source
-        )
+        raise InputError(Msg("error.plan.no_candidates"), s.source)
     nw = s.network
     osm_file = nw.path is not None and nw.path.suffix.lower() == ".osm"
     has_area = s.area.path is not None or s.area.subdistricts is not None
     if s.plan.osm_features and not (osm_file or nw.place is not None or has_area):
-        raise ScenarioError(
-            f"{s.source}: plan.osm_features needs an .osm network file, a place or an area"
-        )
+        raise ScenarioError(Msg("error.plan.osm_features"), s.source)

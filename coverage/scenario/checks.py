@@ -15,23 +15,23 @@ from coverage.errors import Msg
 if TYPE_CHECKING:
     from coverage.scenario.model import Scenario
 
-__all__ = ["USUAL_RANGES", "WRITE_KEYS", "confined", "line_of", "location", "unusual"]
+__all__ = [
+    "USUAL_RANGES",
+    "WRITE_KEYS",
+    "confined",
+    "error_msg",
+    "line_of",
+    "location",
+    "unusual",
+]
 
 #: Scenario keys that name a place to write, with the section and field holding each, and what
-#: to do instead when the file's value is refused.
+#: to do instead when the file's value is refused (a catalogue key).
 WRITE_KEYS: dict[str, tuple[str, str, str]] = {
-    "[output] dir": ("output", "dir", "pass --out on the command line instead"),
-    "[output] map": ("output", "map", "pass --map on the command line instead"),
-    "[output] print_map": (
-        "output",
-        "print_map",
-        "remove it and pass --print to `coverage map` instead",
-    ),
-    "[network] cache_dir": (
-        "network",
-        "cache_dir",
-        "move the cache there, or run the command from a folder that holds it",
-    ),
+    "[output] dir": ("output", "dir", "error.scenario.instead.out"),
+    "[output] map": ("output", "map", "error.scenario.instead.map"),
+    "[output] print_map": ("output", "print_map", "error.scenario.instead.print"),
+    "[network] cache_dir": ("network", "cache_dir", "error.scenario.instead.cache"),
 }
 
 
@@ -128,3 +128,68 @@ def unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | Non
             ),
         )
     return out
+
+
+def error_msg(err: Any) -> Msg:
+    """The message of one pydantic error (an item of ``ValidationError.errors()``).
+
+    A check of ours raises ``ValueError(Msg(...))``: that message. pydantic's common checks
+    (missing, unknown key, wrong type, out of range, not one of…) are worded from the catalogue
+    by their type; only a rare one keeps pydantic's English text.
+    """
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
+        return cause.args[0]
+    return _pydantic_msg(err) or Msg("error.text", text=err["msg"].removeprefix("Value error, "))
+
+
+#: pydantic's error types worded from the catalogue (``error.value.<type>``), with the fields of
+#: their context; others keep pydantic's English message.
+_PYDANTIC_TYPES = {
+    "missing": (),
+    "extra_forbidden": (),
+    "finite_number": ("input",),
+    "int_type": ("input",),
+    "int_parsing": ("input",),
+    "int_from_float": ("input",),
+    "float_type": ("input",),
+    "float_parsing": ("input",),
+    "string_type": ("input",),
+    "bool_type": ("input",),
+    "bool_parsing": ("input",),
+    "list_type": ("input",),
+    "dict_type": ("input",),
+    "model_type": ("input",),
+    "literal_error": ("input", "expected"),
+    "enum": ("input", "expected"),
+    "greater_than": ("input", "gt"),
+    "greater_than_equal": ("input", "ge"),
+    "less_than": ("input", "lt"),
+    "less_than_equal": ("input", "le"),
+    "too_short": ("input", "min_length"),
+    "too_long": ("input", "max_length"),
+}
+
+
+def _pydantic_msg(err: Any) -> Msg | None:
+    """pydantic's message for ``err`` from the catalogue, or None for a type it does not hold."""
+    names = _PYDANTIC_TYPES.get(err["type"])
+    if names is None:
+        return None
+    ctx = err.get("ctx") or {}
+    values = {n: ctx[n] if n in ctx else err.get(n, "") for n in names}
+    if "input" in values:
+        values["input"] = _shown(values["input"])
+    for limit in ("gt", "ge", "lt", "le"):  # 0.0 -> 0, as the planner would write it
+        if isinstance(values.get(limit), float):
+            values[limit] = f"{values[limit]:g}"
+    if "expected" in values:  # pydantic's "'a', 'b' or 'c'"
+        said = str(values["expected"])
+        values["expected"] = {"en": said, "zh": said.replace(" or ", "、").replace(", ", "、")}
+    return Msg(f"error.value.{err['type']}", **values)
+
+
+def _shown(value: object) -> str:
+    """A value as the planner wrote it in TOML, short: strings quoted, tables and lists cut."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

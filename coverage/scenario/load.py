@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from coverage.errors import Msg, ScenarioError
-from coverage.scenario.checks import WRITE_KEYS, line_of, location, unusual
+from coverage.scenario.checks import WRITE_KEYS, error_msg, line_of, location, unusual
 from coverage.scenario.model import Scenario
 
 __all__ = ["load_scenario", "read_toml", "validation_lines"]
@@ -69,76 +68,18 @@ def validation_lines(path: Path, text: str, exc: ValidationError) -> list[Msg]:
     lines = []
     for err in exc.errors():
         loc = tuple(err["loc"])
-        cause = (err.get("ctx") or {}).get("error")
-        what: Msg | str = err["msg"].removeprefix("Value error, ")
-        if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Msg):
-            what = cause.args[0]
-            if not loc and "setting" in what.fields:  # a check across sections names its own key
-                loc = tuple(str(what.fields["setting"]).split("."))
-        else:
-            named = re.match(r"(\w+(?:\.\w+)+): (.*)", str(what)) if not loc else None
-            if named:  # a check across sections names its own key, e.g. plan.tiers
-                loc, what = tuple(named.group(1).split(".")), named.group(2)
-            what = _pydantic_msg(err) or what
+        what = error_msg(err)
+        if not loc and "setting" in what.fields:  # a check across sections names its own key
+            loc = tuple(
+                int(p) if p.isdigit() else p for p in str(what.fields["setting"]).split(".")
+            )
         where = location(text, loc) or Msg("error.where.top_level")
         line = line_of(text, loc)
         lines.append(
             Msg("error.scenario.line", file=f"{path}{f':{line}' if line else ''}", where=where)
-            + (what if isinstance(what, Msg) else Msg("error.text", text=what))
+            + what
         )
     return lines
-
-
-#: pydantic's error types worded from the catalogue (``error.value.<type>``), with the fields of
-#: their context; others keep pydantic's English message.
-_PYDANTIC_TYPES = {
-    "missing": (),
-    "extra_forbidden": (),
-    "finite_number": ("input",),
-    "int_type": ("input",),
-    "int_parsing": ("input",),
-    "int_from_float": ("input",),
-    "float_type": ("input",),
-    "float_parsing": ("input",),
-    "string_type": ("input",),
-    "bool_type": ("input",),
-    "bool_parsing": ("input",),
-    "list_type": ("input",),
-    "dict_type": ("input",),
-    "model_type": ("input",),
-    "literal_error": ("input", "expected"),
-    "enum": ("input", "expected"),
-    "greater_than": ("input", "gt"),
-    "greater_than_equal": ("input", "ge"),
-    "less_than": ("input", "lt"),
-    "less_than_equal": ("input", "le"),
-    "too_short": ("input", "min_length"),
-    "too_long": ("input", "max_length"),
-}
-
-
-def _pydantic_msg(err: Any) -> Msg | None:
-    """pydantic's message for ``err`` from the catalogue, or None for a type it does not hold."""
-    names = _PYDANTIC_TYPES.get(err["type"])
-    if names is None:
-        return None
-    ctx = err.get("ctx") or {}
-    values = {n: ctx[n] if n in ctx else err.get(n, "") for n in names}
-    if "input" in values:
-        values["input"] = _shown(values["input"])
-    for limit in ("gt", "ge", "lt", "le"):  # 0.0 -> 0, as the planner would write it
-        if isinstance(values.get(limit), float):
-            values[limit] = f"{values[limit]:g}"
-    if "expected" in values:  # pydantic's "'a', 'b' or 'c'"
-        said = str(values["expected"])
-        values["expected"] = {"en": said, "zh": said.replace(" or ", "、").replace(", ", "、")}
-    return Msg(f"error.value.{err['type']}", **values)
-
-
-def _shown(value: object) -> str:
-    """A value as the planner wrote it in TOML, short: strings quoted, tables and lists cut."""
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_toml(path: Path, what: str) -> tuple[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ from pydantic import (
 
 from coverage import vocab
 from coverage.errors import Msg, ScenarioError
-from coverage.scenario.checks import WRITE_KEYS, confined
+from coverage.scenario.checks import WRITE_KEYS, confined, error_msg
 from coverage.scenario.sections import (
     Area,
     FacilityType,
@@ -29,6 +29,7 @@ from coverage.scenario.sections import (
     Walk,
     tier_code_in,
     type_vocabulary,
+    unknown_tier,
 )
 from coverage.scenario.specs import CatchmentSpec, WalkModel
 
@@ -97,7 +98,7 @@ class Scenario(Section):
     @classmethod
     def _safe_name(cls, v: str) -> str:
         if not re.fullmatch(r"[\w.-]+", v):
-            raise ValueError("use letters, digits, '-', '_' or '.' (it names output files)")
+            raise ValueError(Msg("error.scenario.name_chars"))
         return v
 
     @field_validator("types")
@@ -118,21 +119,21 @@ class Scenario(Section):
             code = words.normalize(key)
             if code is None:
                 raise ValueError(
-                    f"tier_threshold_min: unknown tier {key!r} (known: {', '.join(words.codes)};"
-                    " names such as 服务中心 are accepted; declare a new facility type with "
-                    "[types.<code>])"
+                    Msg(
+                        "error.scenario.threshold_unknown_tier",
+                        value=repr(key),
+                        known=", ".join(words.codes),
+                        example="服务中心",
+                    )
                 )
             if code in out:
-                raise ValueError(f"tier_threshold_min: {key!r} is {code!r}, which is set twice")
+                raise ValueError(Msg("error.scenario.threshold_twice", name=repr(key), code=code))
             out[code] = minutes
         for code, t in types.items():
             if t.threshold_min is None:
                 continue
             if code in out:
-                raise ValueError(
-                    f"tier_threshold_min: {code!r} has threshold_min in [types.{code}] too; "
-                    "set it in one place"
-                )
+                raise ValueError(Msg("error.scenario.threshold_in_type", code=code))
             out[code] = t.threshold_min
         v.tier_threshold_min = out
         return v
@@ -160,28 +161,25 @@ class Scenario(Section):
     @model_validator(mode="after")
     def _layers(self) -> Scenario:
         if not self.facilities and not self.candidates:
-            raise ValueError("a scenario needs at least one [[facilities]] or [[candidates]] layer")
+            raise ValueError(Msg("error.scenario.no_layers"))
         for i, layer in enumerate(self.demand):
             if layer.is_raster or layer.osm_buildings:
                 continue  # people per cell or per building: no weight column
             if layer.weight is None and "weight" not in layer.columns:
                 raise ValueError(
-                    f'demand[{i}] ({layer.path}): name its weight column with weight = "..."'
+                    Msg("error.scenario.demand_weight", setting=f"demand.{i}", path=str(layer.path))
                 )
         for name, group in (("facilities", self.facilities), ("candidates", self.candidates)):
             for i, layer in enumerate(group):
                 if layer.path is None or layer.is_raster:
-                    raise ValueError(
-                        f"{name}[{i}]: a register of points (CSV, Excel, GIS file) is needed;"
-                        " rasters and osm_buildings are for [[demand]]"
-                    )
+                    raise ValueError(Msg("error.scenario.not_a_register", setting=f"{name}.{i}"))
         if (
             any(layer.is_raster or layer.osm_buildings for layer in self.demand)
             and self.area.path is None
             and self.area.subdistricts is None
             and self.network.place is None
         ):
-            raise ValueError("raster and osm_buildings demand need a study area: set [area] path")
+            raise ValueError(Msg("error.scenario.raster_needs_area"))
         return self
 
     # Tier vocabulary -------------------------------------------------------------------------
@@ -201,8 +199,7 @@ class Scenario(Section):
         """
         code = self.vocabulary.normalize(value)
         if code is None:
-            message = vocab.unknown_tier_message(value, self.vocabulary)
-            raise ScenarioError(f"{self.source}: {message}")
+            raise ScenarioError(unknown_tier(value, self.vocabulary), self.source)
         return code
 
     @model_validator(mode="after")
@@ -212,8 +209,12 @@ class Scenario(Section):
             unknown = [t for t in names if t not in known]
             if unknown:
                 raise ValueError(
-                    f"plan.{key}: unknown tier {', '.join(map(repr, unknown))}"
-                    f" (known: {', '.join(known)})"
+                    Msg(
+                        "error.scenario.plan_unknown_tier",
+                        setting=f"plan.{key}",
+                        tiers=", ".join(map(repr, unknown)),
+                        known=", ".join(known),
+                    )
                 )
         return self
 
@@ -314,8 +315,12 @@ class Scenario(Section):
         try:
             checked = Output.model_validate({**self.output.model_dump(), key: value})
         except ValidationError as exc:
-            msg = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-            raise ScenarioError(f"{label or f'[output] {key}'} {value}: {msg}") from None
+            first, *more = [error_msg(e) for e in exc.errors()]  # as a scenario file's value
+            what = Msg("error.scenario.option", option=label or f"[output] {key}", value=value)
+            what += first
+            for m in more:
+                what += Msg("error.scenario.and") + m
+            raise ScenarioError(what) from None
         setattr(self.output, key, getattr(checked, key))
         self._file_writes.pop(f"[output] {key}", None)
 
@@ -342,9 +347,15 @@ class Scenario(Section):
             where = self.input_path(value) if section == "network" else Path(value).expanduser()
             if not confined(where, [self.folder, Path.cwd()]):
                 lines.append(
-                    f"{self.source}: {key} = {str(value)!r} is outside the scenario's folder"
-                    f" ({self.folder}) and the working directory ({Path.cwd()}); a scenario file"
-                    f" may only write inside them: {instead}"
+                    Msg(
+                        "error.scenario.write_outside",
+                        scenario=str(self.source),
+                        name=key,
+                        value=repr(str(value)),
+                        folder=str(self.folder),
+                        cwd=str(Path.cwd()),
+                        instead=Msg(instead),
+                    )
                 )
         if lines:
-            raise ScenarioError("\n".join(lines))
+            raise ScenarioError(lines)

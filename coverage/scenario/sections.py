@@ -6,12 +6,14 @@ unknown keys and non-finite numbers are errors.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coverage import datum, settings, vocab
+from coverage.errors import Msg
 
 __all__ = [
     "Area",
@@ -26,7 +28,9 @@ __all__ = [
     "RASTER_SUFFIXES",
     "Section",
     "Walk",
+    "known_crs",
     "tier_code_in",
+    "unknown_tier",
     "type_vocabulary",
 ]
 
@@ -47,7 +51,23 @@ SelectValue = str | int | float | list[str | int | float]
 
 
 def _crs_or_none(v: object) -> str | int | None:
-    return None if v is None else datum.parse_crs(v)
+    return None if v is None else known_crs(v)
+
+
+def known_crs(v: object) -> str | int:
+    """A ``crs`` setting in canonical form (:func:`coverage.datum.parse_crs`), or a ValueError."""
+    try:
+        return datum.parse_crs(v)
+    except ValueError:
+        groups = []  # as datum.accepted_crs lists them, without its English words
+        for key in datum.DATUMS:
+            names = [
+                a for a, k in datum.DATUM_ALIASES.items() if k == key != a and not a[-1].isdigit()
+            ]
+            groups.append(f"{key} ({', '.join(names)})" if names else key)
+        raise ValueError(
+            Msg("error.scenario.crs", value=repr(v), names=", ".join(groups))
+        ) from None
 
 
 class Area(Section):
@@ -75,7 +95,7 @@ class Area(Section):
     @classmethod
     def _some_fields(cls, v: dict[str, SelectValue] | None) -> dict[str, SelectValue] | None:
         if v is not None and not v:
-            raise ValueError('select needs at least one field, e.g. { name = "江汉区" }')
+            raise ValueError(Msg("error.scenario.select_empty", example='{ name = "江汉区" }'))
         return v
 
 
@@ -96,14 +116,14 @@ class Network(Section):
             ["polygon"] if self.polygon else []
         )
         if len(given) != 1:
+            msg = Msg("error.scenario.network_source")
             raise ValueError(
-                "give exactly one network source: path, place, bbox or polygon = true"
-                + (f" (got {', '.join(given)})" if given else "")
+                msg + Msg("error.scenario.got", given=", ".join(given)) if given else msg
             )
         if self.bbox is not None:
             w, s, e, n = self.bbox
             if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-                raise ValueError("bbox must be [west, south, east, north] in degrees")
+                raise ValueError(Msg("error.scenario.bbox"))
         return self
 
 
@@ -132,8 +152,9 @@ class Walk(Section):
     def _cell_fits(self) -> Walk:
         if self.catchment_cell_m is not None and self.catchment_cell_m > self.walk_off_m / 2:
             raise ValueError(
-                f"catchment_cell_m ({self.catchment_cell_m}) must be at most half of walk_off_m"
-                f" ({self.walk_off_m})"
+                Msg(
+                    "error.scenario.cell_size", cell=self.catchment_cell_m, walk_off=self.walk_off_m
+                )
             )
         return self
 
@@ -182,20 +203,20 @@ class Layer(Section):
     @classmethod
     def _known_crs(cls, v: object) -> str | int:
         # Checked at load time, before any file is read; stored in canonical form.
-        return datum.parse_crs(v)
+        return known_crs(v)
 
     @model_validator(mode="after")
     def _one_source(self) -> Layer:
         if (self.path is None) == (not self.osm_buildings):
-            raise ValueError("give a path, or osm_buildings = true (demand), not both")
+            raise ValueError(Msg("error.scenario.layer_source"))
         if self.buildings and not self.osm_buildings:
-            raise ValueError("buildings settings need osm_buildings = true")
+            raise ValueError(Msg("error.scenario.buildings_without_osm"))
         if self.buildings:
             from coverage.inputs.buildings import BuildingAssumptions
 
             BuildingAssumptions(**self.buildings)  # unknown or bad assumptions fail at load
         if (self.band is not None or self.max_cell_m is not None) and not self.is_raster:
-            raise ValueError("band and max_cell_m are for population rasters (.tif)")
+            raise ValueError(Msg("error.scenario.raster_only"))
         return self
 
     @property
@@ -226,13 +247,15 @@ class Plan(Section):
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
         if self.add is not None and self.target is not None:
-            raise ValueError("give add or target, not both")
+            raise ValueError(Msg("error.scenario.add_and_target"))
         twice = sorted({t for t in self.tiers if self.tiers.count(t) > 1})
         if twice:
-            raise ValueError(f"tiers names {', '.join(twice)} more than once")
+            raise ValueError(Msg("error.scenario.tiers_twice", tiers=", ".join(twice)))
         stray = [t for t in self.stage_add if t not in self.tiers]
         if stray:
-            raise ValueError(f"stage_add names {', '.join(stray)}, not among tiers = {self.tiers}")
+            raise ValueError(
+                Msg("error.scenario.stage_not_tier", stray=", ".join(stray), tiers=self.tiers)
+            )
         return self
 
 
@@ -266,8 +289,18 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
     """The tier code of a scenario value, or a ValueError naming where it is."""
     code = v.normalize(value)
     if code is None:
-        raise ValueError(f"{where}: {vocab.unknown_tier_message(value, v)}")
+        raise ValueError(Msg("error.scenario.in", where=where) + unknown_tier(value, v))
     return code
+
+
+def unknown_tier(value: object, v: vocab.Vocabulary) -> Msg:
+    """A value that names no tier: the value, the known names, how to declare a new type."""
+    return Msg(
+        "error.scenario.unknown_tier",
+        value=repr(str(value)),
+        known=v.describe(),
+        label=json.dumps(str(value), ensure_ascii=False),
+    )
 
 
 class Output(Section):
@@ -292,5 +325,5 @@ class Output(Section):
     @classmethod
     def _printable(cls, v: Path | None) -> Path | None:
         if v is not None and v.suffix.lower() not in (".png", ".pdf"):
-            raise ValueError(f"a .png or .pdf file, not {v.name!r}")
+            raise ValueError(Msg("error.scenario.print_suffix", name=repr(v.name)))
         return v

@@ -19,6 +19,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from coverage.errors import Msg
 from coverage.siting._sparse import Floats, Ints
 
 __all__ = ["MipOptions", "Outcome"]
@@ -173,7 +174,7 @@ def _run_highs(
         # Seen with HiGHS 1.16: with presolve on, a warm start can end "optimal" with an
         # objective and bound that the returned solution does not have (it returned the start).
         # Neither number can be trusted then; solve again from scratch.
-        log.warning("HiGHS returned a solution that does not match its objective; re-solving")
+        log.warning(Msg("error.plan.highs_resolve"))
         again = _run_highs(model, opts, start=None)
         again.solve_time += solve_time
         return again

@@ -34,7 +34,11 @@ def _run(tmp_path: Path) -> AuditRun:
     ]
     records = {
         "D1": {"status": "done", "figures": {"share_any": 0.95, "population": 1234.0}},
-        "X9": {"status": "failed", "error": "the study area contains no street"},
+        "X9": {
+            "status": "failed",
+            "error": "研究区域内没有路网中的街道",
+            "error_key": "error.network.no_street",
+        },
     }
     return AuditRun(audit, districts, records)
 

@@ -24,7 +24,11 @@ def test_bad_audit_file_is_one_line(tmp_path: Path) -> None:
     res = runner.invoke(app, ["audit", str(path)])
     assert res.exit_code == 1
     assert "Traceback" not in res.output
-    assert "no field 'adcode' for the district codes" in res.output
+    # the audit's language: the file, the field and what to do, in Chinese
+    assert (
+        f"错误：{districts}，字段“adcode”：没有用作区县代码的字段“adcode”；"
+        "现有字段：['id', 'code', 'name']；请设置 [districts] code_field"
+    ) in res.output.splitlines()
     assert not (tmp_path / "results" / "districts.csv").exists()
 
 
@@ -49,5 +53,7 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
     res = runner.invoke(app, ["audit", str(path), "--scheduler", "tcp://127.0.0.1:9"])
     assert res.exit_code == 1
-    assert "cannot start or reach the dask scheduler tcp://127.0.0.1:9" in res.output
+    assert (
+        "错误：无法启动或连接 dask 调度器 tcp://127.0.0.1:9：" in res.output
+    )  # the library's reason follows
     assert "Traceback" not in res.output

@@ -11,7 +11,7 @@ from coverage.audit import load_audit, read_districts
 from coverage.audit.config import scenario_data
 from coverage.audit.toml import dumps
 from coverage.errors import InputError, ScenarioError
-from tests.audit.conftest import NASTY, audit_text, write_districts
+from tests.audit.conftest import NASTY, SAMPLE, audit_text, write_districts
 
 pytestmark = pytest.mark.realdata
 
@@ -45,8 +45,11 @@ def test_checks_across_sections_as_a_scenario(tmp_path: Path) -> None:
 
 def test_missing_input_file(tmp_path: Path) -> None:
     path = _audit(tmp_path, replace=("facilities.xlsx", "nope.xlsx"))
-    with pytest.raises(ScenarioError, match=r"facilities\[0\]\.path: file not found"):
+    with pytest.raises(ScenarioError) as info:
         load_audit(path)
+    nope = SAMPLE.resolve() / "nope.xlsx"
+    assert info.value.text("en") == f"{path}: facilities[0].path: file not found: {nope}"
+    assert info.value.text("zh") == f"{path}：facilities[0].path：找不到文件：{nope}"
 
 
 def test_duplicate_codes_name_both_rows(tmp_path: Path) -> None:

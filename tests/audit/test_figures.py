@@ -47,7 +47,11 @@ def test_district_without_streets_reports_its_population(tmp_path: Path) -> None
     audit = load_audit(path)
     (district,) = read_districts(audit)
     rec = run_district(make_task(audit, district, {}, read_registers(audit)))
-    assert rec["status"] == "failed" and "no street" in rec["error"]
+    assert (
+        rec["status"] == "failed"
+        and rec["error"] == "研究区域内没有路网中的街道（请检查坐标系和研究区域）"
+    )
+    assert rec["error_key"] == "error.network.no_street"
     fig = rec["figures"]
     expected = _people_in(OFF_MAP, raster)
     assert expected > 100  # a populated place, so the test can fail

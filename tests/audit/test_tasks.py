@@ -52,3 +52,31 @@ def test_a_code_change_reruns_a_finished_district(
     again = tasks.make_task(audit, district, {}, [])
     assert again.digest != task.digest
     assert tasks.previous_record(again) is None  # the code changed: the district runs again
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "{scenario}：（顶层）：情景至少需要一个 [[facilities]] 或 [[candidates]] 图层"),
+        ("en", "{scenario}: (top level): a scenario needs at least one [[facilities]] or "
+               "[[candidates]] layer"),
+    ],
+)  # fmt: skip
+def test_a_failed_districts_error_is_recorded_in_the_audits_language(
+    tmp_path: Path, lang: str, expected: str
+) -> None:
+    audit = Audit.model_validate(
+        {
+            "lang": lang,
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])  # a district without facilities: refused
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error"] == expected.format(scenario=task.scenario)
+    assert rec["error_key"] == "error.scenario.line"

@@ -3,9 +3,9 @@ font; the key figures, sub-districts, tier hatching, date and sources on A4 and 
 
 from __future__ import annotations
 
+import logging
 import re
 import struct
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,9 @@ def data() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("suffix", "magic"), [(".png", b"\x89PNG"), (".pdf", b"%PDF")])
-def test_static_map_written(tmp_path, data, suffix, magic):
+def test_static_map_written(tmp_path, data, suffix, magic, caplog):
     path = tmp_path / f"map{suffix}"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with caplog.at_level(logging.WARNING, logger="coverage.figures.static_map"):
         out = figures.save_static_map(
             data["facilities"],
             data["demand"],
@@ -39,7 +38,7 @@ def test_static_map_written(tmp_path, data, suffix, magic):
         )
     assert out == path and path.read_bytes()[:4] == magic
     assert path.stat().st_size > 10_000
-    font_warnings = [w for w in caught if "Chinese font" in str(w.message)]
+    font_warnings = [r for r in caplog.records if "Chinese font" in r.getMessage()]
     assert bool(font_warnings) == (figures.cjk_font() is None)
 
 

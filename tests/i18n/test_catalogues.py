@@ -26,6 +26,17 @@ ZH_ALLOWED = {
     "Excel",
     # the program, its commands and scenario settings, as the user types them
     "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
+    # scenario keys, sections and options named in errors, as typed
+    "area", "band", "bbox", "buildings", "catchment_cell_m", "code", "demand", "dir",
+    "facilities", "label_zh", "map", "max_cell_m", "osm_buildings", "out", "output", "path",
+    "place", "polygon", "print", "select", "stage_add", "threshold_min", "tier_threshold_min",
+    "tiers", "types", "walk_off_m", "weight", "network", "cache_dir", "osm_features", "districts",
+    "code_field", "geometry", "stage", "tier", "candidate", "existing", "excluded", "grid", "exact",
+    # libraries, packages and formats named in errors
+    "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
+    "html",
+    # coordinate systems and file kinds named in errors
+    "EPSG", "cgcs", "cgcs2000", "CSV", "GIS", "pdf", "png", "tif",
     # TOML values and file formats as the planner types them
     "true", "false", "TOML", "UTF-8",
 }  # fmt: skip

@@ -153,3 +153,23 @@ def test_cli_network_reports_ways_left_out(tmp_path):
     assert res.exit_code == 0, res.output
     for tag in ("building", "highway=motorway", "landuse=residential", "railway=rail"):
         assert re.search(rf"not walkable: {re.escape(tag)}\s*│\s*1 │", res.output), tag
+
+
+def test_an_unknown_network_format_is_said_in_both_languages(tmp_path):
+    path = tmp_path / "streets.txt"
+    path.write_text("u,v\n", encoding="utf-8")
+    with pytest.raises(NetworkError) as info:
+        network.load(path)
+    assert (
+        info.value.text("en")
+        == str(info.value)
+        == (
+            f"{path}: unknown network format; use .osm/.osm.bz2/.osm.pbf, .graphml, or an edge table "
+            "(.parquet/.gpkg/.shp/.geojson)"
+        )
+    )
+    assert info.value.text("zh") == (
+        f"{path}：未知的路网格式；请使用 .osm/.osm.bz2/.osm.pbf、.graphml 或边表"
+        "（.parquet/.gpkg/.shp/.geojson）"
+    )
+    assert info.value.key == "error.network.unknown_format"

@@ -36,3 +36,17 @@ def test_osm_features_need_an_osm_file_a_place_or_an_area(tmp_path, hand):
 def test_the_pipeline_keeps_the_policy_names():
     assert pipeline.plan_stages is planning.plan_stages
     assert pipeline.PLAN_MODELS is planning.PLAN_MODELS
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "{src}: --add 0: give a whole number of new sites, at least 1"),
+        ("zh", "{src}：--add 0：请给出新增地点的整数个数，至少为 1"),
+    ],
+)
+def test_a_bad_plan_setting_is_said_in_both_languages(tmp_path, hand, lang, expected):
+    s = _scenario(tmp_path, hand, "grid_spacing_m = 100\n")
+    with pytest.raises(ScenarioError) as info:
+        planning.plan_stages(s, add=0)
+    assert info.value.text(lang) == expected.format(src=s.source)

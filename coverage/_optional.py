@@ -10,13 +10,13 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from coverage.errors import MissingDependency
+from coverage.errors import MissingDependency, Msg
 
 # MissingDependency lives in coverage.errors with the other errors; named here for importers.
 __all__ = ["MissingDependency", "import_optional"]
 
 
-def import_optional(name: str, purpose: str, package: str | None = None) -> ModuleType:
+def import_optional(name: str, purpose: str | Msg, package: str | None = None) -> ModuleType:
     """Import a module that only some features need.
 
     Parameters
@@ -24,7 +24,9 @@ def import_optional(name: str, purpose: str, package: str | None = None) -> Modu
     name
         The module, e.g. ``"osmnx"`` or ``"osmium.osm.mutable"``.
     purpose
-        What needs it, for the message: ``"reading .osm.pbf files"``.
+        What needs it, for the message: a :class:`~coverage.errors.Msg` of an
+        ``error.purpose.*`` key (``Msg("error.purpose.osm_files")``), worded in the console's
+        language, or plain text.
     package
         The name to install, when it differs from the top-level module (``"osmium"`` installs
         ``osmium``; ``"PyYAML"`` would install ``yaml``).
@@ -42,7 +44,5 @@ def import_optional(name: str, purpose: str, package: str | None = None) -> Modu
         return importlib.import_module(name)
     except ImportError as exc:
         pip = package or name.split(".")[0]
-        raise MissingDependency(
-            f"{purpose} needs the Python package '{pip}', which is not installed or does not "
-            f"import ({exc}); install it with: pip install {pip}"
-        ) from exc
+        msg = Msg("error.package.missing", purpose=purpose, package=pip, reason=str(exc))
+        raise MissingDependency(msg) from exc

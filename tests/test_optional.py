@@ -35,6 +35,21 @@ def test_missing_module_names_package_purpose_and_install():
     assert isinstance(info.value, CoverageError) and isinstance(info.value, ImportError)
 
 
+def test_missing_module_is_worded_in_the_console_language():
+    with pytest.raises(MissingDependency) as info:
+        import_optional("no_such_package_xyz", errors.Msg("error.purpose.figures"))
+    reason = "No module named 'no_such_package_xyz'"
+    assert info.value.text("zh") == (
+        "绘制静态地图和覆盖曲线需要 Python 包“no_such_package_xyz”，但它未安装或无法导入"
+        f"（{reason}）；请用以下命令安装：pip install no_such_package_xyz"
+    )
+    assert str(info.value) == (
+        "drawing the static maps and the coverage curve needs the Python package "
+        f"'no_such_package_xyz', which is not installed or does not import ({reason}); "
+        "install it with: pip install no_such_package_xyz"
+    )
+
+
 def test_install_name_can_differ_from_module():
     with pytest.raises(MissingDependency, match="pip install PyNoSuch$"):
         import_optional("nosuch_yaml_xyz", "reading YAML", package="PyNoSuch")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from coverage._optional import import_optional
+from coverage.errors import Msg
 
 __all__ = ["PURPOSE", "require_matplotlib"]
 
 #: What needs matplotlib, for the message when it is missing.
-PURPOSE = "drawing the static maps and the coverage curve"
+PURPOSE = Msg("error.purpose.figures")
 
 
 def require_matplotlib() -> ModuleType:

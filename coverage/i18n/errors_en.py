@@ -157,4 +157,10 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "write TIER=N, e.g. {example}",
     "error.plan.stage_twice": "{tier} is given more than once",
     "error.plan.highs_resolve": "HiGHS returned a solution that does not match its objective; re-solving",
+    # --- Optional packages
+    "error.package.missing": "{purpose} needs the Python package '{package}', which is not installed or does not import ({reason}); install it with: pip install {package}",
+    "error.purpose.osm_candidates": "finding candidate sites in OpenStreetMap",
+    "error.purpose.osm_files": "reading OSM files (.osm, .osm.bz2, .osm.pbf)",
+    "error.purpose.osmnx": "reading OSM files and GraphML, and downloading networks",
+    "error.purpose.figures": "drawing the static maps and the coverage curve",
 }

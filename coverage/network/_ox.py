@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from coverage._optional import import_optional
+from coverage.errors import Msg
 
 __all__ = ["osmnx", "osmnx_settings", "simplify"]
 
@@ -28,7 +29,7 @@ _SPLIT_ON_TAGS = ("highway", "foot", "access", "oneway", "oneway:foot")
 
 def osmnx() -> ModuleType:
     """The osmnx module (a clear error when it is not installed)."""
-    return import_optional("osmnx", "reading OSM files and GraphML, and downloading networks")
+    return import_optional("osmnx", Msg("error.purpose.osmnx"))
 
 
 @contextmanager

@@ -26,7 +26,7 @@ __all__ = ["read_osm"]
 
 log = logging.getLogger(__name__)
 
-_PURPOSE = "reading OSM files (.osm, .osm.bz2, .osm.pbf)"
+_PURPOSE = Msg("error.purpose.osm_files")
 
 # Ids for the pieces of ways cut at missing nodes: far above OSM's (~1.4e9 in 2025).
 _CUT_WAY_ID0 = 10**15

@@ -106,7 +106,7 @@ def osm_candidates(
     Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
     cached by osmnx). Areas become their representative point.
     """
-    import_optional("osmnx", "finding candidate sites in OpenStreetMap")
+    import_optional("osmnx", Msg("error.purpose.osm_candidates"))
     import osmnx as ox
 
     tags = tags or OSM_TAGS

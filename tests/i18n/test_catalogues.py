@@ -34,6 +34,7 @@ ZH_ALLOWED = {
     "code_field", "geometry", "stage", "tier", "candidate", "existing", "excluded", "grid", "exact",
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
+    "GraphML", "Python", "pip", "install", "pbf",
     "html",
     # coordinate systems and file kinds named in errors
     "EPSG", "cgcs", "cgcs2000", "CSV", "GIS", "pdf", "png", "tif",

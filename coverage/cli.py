@@ -449,9 +449,11 @@ def audit_cmd(
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
     from coverage.audit import load_audit, run_audit
 
-    if workers is not None and workers < 1:
-        raise typer.BadParameter("give at least 1 worker", param_hint="--workers")
     with _step("coverage audit", audit, lang) as progress:
+        if workers is not None and workers < 1:
+            raise _bad(
+                "--workers", workers, Msg("error.value.greater_than_equal", ge=1, input=workers)
+            )
         if lang is not None and lang not in ("zh", "en"):
             raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
         loaded = load_audit(audit)

@@ -43,8 +43,10 @@ def test_missing_audit_file(tmp_path: Path) -> None:
 
 def test_workers_must_be_positive(tmp_path: Path) -> None:
     res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--workers", "0"])
-    assert res.exit_code != 0
-    assert "at least 1 worker" in res.output
+    assert res.exit_code == 1
+    assert res.output.strip() == "错误：--workers 0：应不小于 1，实际为 0"
+    res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--workers", "0", "--lang", "en"])
+    assert res.output.strip() == "error: --workers 0: must be at least 1, got 0"
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:

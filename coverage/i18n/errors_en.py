@@ -167,7 +167,7 @@ WORDS: dict[str, str] = {
     "error.input.no_band": "no band {band}; the raster has {count} band(s)",
     "error.input.rotated_grid": "rotated or sheared grids are not supported; warp it first",
     "error.input.bad_scale": "scale must be a positive number, not {value}",
-    "error.input.bad_kind": "kind must be a name such as 'residents', not {value}",
+    "error.input.bad_kind": "kind must be a name such as {example}, not {value}",
     "error.input.raster_outside": (
         "the raster (x {rx0:g}…{rx1:g}, y {ry0:g}…{ry1:g}) does not cover the area (x {x0:g}…"
         "{x1:g}, y {y0:g}…{y1:g}); check the raster's crs"
@@ -189,7 +189,7 @@ WORDS: dict[str, str] = {
         "no tier column and no default: add a tier column ({tiers}) or set {setting} for this "
         "layer in the scenario"
     ),
-    "error.input.area_needed": "{what} demand need a study area: set {setting}",
+    "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
     "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",
     "error.input.facility": "facility",
     "error.input.demand": "demand",

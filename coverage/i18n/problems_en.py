@@ -242,6 +242,8 @@ WORDS: dict[str, str] = {
         "street: kept, not reachable on foot"
     ),
     "problem.note.level": "[{level}] {text}",
+    "problem.note.level_warning": "warning",
+    "problem.note.level_info": "info",
     "problem.note.datum_ok": (
         "{name} OK: the median distance to the nearest street is {here} as declared ({others})"
     ),

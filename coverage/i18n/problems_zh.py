@@ -199,6 +199,8 @@ WORDS: dict[str, str] = {
         "已保留，计为步行不可达"
     ),
     "problem.note.level": "【{level}】{text}",
+    "problem.note.level_warning": "警告",
+    "problem.note.level_info": "提示",
     "problem.note.datum_ok": "{name} 无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
     "problem.note.if_read_as": "按 {name} 读取为 {at}",
     "problem.note.few_near": (

@@ -28,6 +28,11 @@ ZH_ALLOWED = {
     "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
     # TOML values and file formats as the planner types them
     "true", "false", "TOML", "UTF-8",
+    # file types, encodings and programs an input file is named or saved with
+    "CSV", "xls", "xlsx", "zip", "prj", "HTML", "XML", "GeoJSON", "GeoPackage", "Shapefile",
+    "GBK", "UTF-16", "BOM", "WPS", "EPSG", "prcoords",
+    # layer settings, as the planner types them
+    "scale", "kind",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

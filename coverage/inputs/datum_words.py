@@ -80,7 +80,10 @@ def _looks(d: dict[str, Any]) -> Msg:
 
 def evidence_msg(d: dict[str, Any]) -> Msg:
     """The numbers for another datum (a ``looks_*`` finding's ``details``), as one clause."""
-    return Msg("error.input.datum_evidence", **_evidence(d))
+    try:
+        return Msg("error.input.datum_evidence", **_evidence(d))
+    except (KeyError, TypeError):  # a finding without its numbers: its own words
+        return Msg("problem.as_written", text=d.get("evidence", ""))
 
 
 def _evidence(d: dict[str, Any]) -> dict[str, Any]:

@@ -225,7 +225,7 @@ def _read_people(
         estimate = estimate_people(found, assumptions, kind=kind)
         gdf, name = estimate.points, "osm_buildings"
         notes.append(Msg("problem.note.file", file=name, text=_buildings_note(estimate.report)))
-        notes.append(Msg("problem.note.assumptions", name=name, values=assumptions.as_dict()))
+        notes.append(Msg("problem.note.assumptions", name=name, values=str(assumptions.as_dict())))
     else:
         assert layer.path is not None
         gdf, report = read_raster_layer(s, layer, area, kind)

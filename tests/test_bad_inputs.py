@@ -754,7 +754,7 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
         f"{scenario.resolve()}:7: walk.speed_kmh: 12 公里/小时不常见（通常为 1 至 10 公里/小时："
         "步行速度为每小时 3–6 公里）；按给定值使用"
     )
-    assert f"警告： {warning}" in res.output.splitlines()  # the scenario's language
+    assert f"警告：{warning}" in res.output.splitlines()  # no space after a full-width colon  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
     assert table[["行号", "字段", "处理"]].values.tolist() == [
         [7, "walk.speed_kmh", "保留（警告）"]
@@ -948,7 +948,10 @@ def fault_problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.Dat
 def test_fault_problems_are_the_same_rows_in_both_languages(fault_problems) -> None:
     zh, en = fault_problems["zh"], fault_problems["en"]
     assert len(zh) == len(en) == 19  # 7 demand rows, 12 facility ones (see the README's table)
-    assert zh[["row", "field"]].equals(en[["row", "field"]])
+    assert zh["row"].equals(en["row"])
+    # The planner's column names as written; the program's word for a point's place translated.
+    assert zh["field"].replace({"几何图形": "geometry"}).equals(en["field"])
+    assert (zh["field"] == "几何图形").sum() == 5
     assert zh["problem"].tolist() != en["problem"].tolist()
     # The numbers are the same (in each language's order): the registers' values and distances.
     digits = [[sorted(re.findall(r"\d+(?:\.\d+)?", p)) for p in t["problem"]] for t in (zh, en)]

@@ -176,9 +176,9 @@ WORDS: dict[str, str] = {
         "{fix}，或设置 {keep} 以继续运行"
     ),
     "error.input.datum_evidence": (
-        "按 {declared} 读取时到街道的中位距离为 {here}，按 {best} 读取为 {there}；"
-        "按 {best} 读取时 {s_there:.0%} 的点在 {near:.0f} m 以内（按 {declared} 为 {s_here:.0%}，"
-        "随机偏移为 {chance:.0%}）"
+        "按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 "
+        "{s_there:.0%} 的点在街道 {near:.0f} 米内（按 {declared} 为 {s_here:.0%}，随机平移为 "
+        "{chance:.0%}）"
     ),
     "error.input.datum_fix": "请为该图层设置 {setting}",
     "error.input.datum_fix_projected": "请把这些点从 {best} 经纬度转换为 WGS-84 后重新投影",

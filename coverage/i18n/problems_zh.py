@@ -195,7 +195,7 @@ WORDS: dict[str, str] = {
     "problem.note.bld.zero_area": "{n} 栋轮廓面积为零",
     "problem.note.assumptions": "{name} 的假设：{values}",
     "problem.note.far": (
-        "{name}：{people:,.0f} 人（{kind}，{share:.1%}）距任何可步行街道超过 {m:g} m："
+        "{name}：{people:,.0f} 人（{kind}，{share:.1%}）距任何可步行街道超过 {m:g} 米："
         "已保留，计为步行不可达"
     ),
     "problem.note.level": "【{level}】{text}",
@@ -204,7 +204,7 @@ WORDS: dict[str, str] = {
     "problem.note.datum_ok": "{name} 无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
     "problem.note.if_read_as": "按 {name} 读取为 {at}",
     "problem.note.few_near": (
-        "{n} 个点中只有 {k} 个在街道 {m:.0f} m 以内：街道网络可能未覆盖该图层，因此未检查其坐标系"
+        "{n} 个点中只有 {k} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"
     ),
     "problem.note.none_in_china": (
         "没有点位于中国境内（WGS-84、GCJ-02 与 BD-09 只在境内有差别）：无需检查"

@@ -175,7 +175,7 @@ def run_cmd(
         see = t(s.lang, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
         out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
     for note in result.layers.notes:  # how each layer was read, in the console's language
-        out.print(f"  {escape(note.text(s.lang))}", highlight=False)
+        out.print(f"  {escape(note.text(s.lang))}", highlight=False, soft_wrap=True)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():  # the file names say what each is
         out.print(f"  {escape(str(path))}", highlight=False)

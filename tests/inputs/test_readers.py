@@ -217,7 +217,9 @@ def test_geojson_and_geopackage(tmp_path: Path) -> None:
     u.to_file(tmp_path / "s.gpkg", layer="站点", driver="GPKG")
     gp, problems = read_points(tmp_path / "s.gpkg")
     assert gp.attrs["layer"] == "站点" and gp.attrs["crs"] == "EPSG:32648"
-    assert [(p.row, p.field_text(), p.message) for p in problems] == [(4, "geometry", "missing geometry")]
+    assert [(p.row, p.field_text(), p.message) for p in problems] == [
+        (4, "geometry", "missing geometry")
+    ]
     assert gp["row"].tolist() == [1, 2, 3]
     np.testing.assert_allclose(np.c_[gp.geometry.x, gp.geometry.y][:2], LONLAT[:2], atol=1e-7)
     # The area is represented by a point inside it (within its 30 m radius of the centre).

@@ -21,8 +21,8 @@ from scipy.spatial import cKDTree
 
 from coverage.datum import utm_epsg
 from coverage.errors import Msg
-from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.columns import source_column
+from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
 

@@ -176,13 +176,8 @@ def run_cmd(
     if skipped:
         see = t(s.lang, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
         out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
-    notes = result.layers.notes
-    if notes and s.lang == "en":
-        for note in notes:
-            out.print(f"  {escape(note)}", highlight=False)
-    elif notes:  # the readers' notes are English diagnostics: Chinese says where they are
-        record = escape(str(result.files["run"]))
-        out.print(t(s.lang, "console.run.notes", path=record), highlight=False)
+    for note in result.layers.notes:  # how each layer was read, in the console's language
+        out.print(f"  {escape(note.text(s.lang))}", highlight=False, soft_wrap=True)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():  # the file names say what each is
         out.print(f"  {escape(str(path))}", highlight=False)

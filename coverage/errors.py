@@ -82,27 +82,28 @@ class InputError(CoverageError):
     Parameters
     ----------
     message
-        What is wrong.
+        What is wrong: text, a :class:`Msg`, or one per line.
     path
         The file.
     row
         1-based data row number as the planner sees it (header excluded), if known.
     field
-        Column name, if known.
+        Column name, if known: the planner's own as written, or a :class:`Msg` for the
+        program's words (``geometry``).
     """
 
     def __init__(
         self,
-        message: str | Msg,
+        message: str | Msg | Sequence[str | Msg],
         path: str | Path | None = None,
         row: int | None = None,
-        field: str | None = None,
+        field: str | Msg | None = None,
     ) -> None:
         self.path = str(path) if path is not None else None
         self.row = row
         self.field = field
-        self.reason = message if isinstance(message, str) else message.text("en")
         super().__init__(message)
+        self.reason = self._what("en")
 
     def _where(self, lang: str) -> str:
         from coverage.i18n import t
@@ -111,7 +112,7 @@ class InputError(CoverageError):
         if self.row is not None:
             where.append(t(lang, "error.where.row", row=self.row))
         if self.field is not None:
-            where.append(t(lang, "error.where.field", field=self.field))
+            where.append(t(lang, "error.where.field", field=_worded(self.field, lang)))
         return t(lang, "error.where.sep").join(where) + t(lang, "error.where.end") if where else ""
 
 
@@ -215,7 +216,9 @@ class Problem:
     """One problem found in an input row: where, what, and what the run did about it.
 
     ``message`` is a :class:`Msg` worded in the scenario's language when written
-    (:meth:`text`), or plain text shown as is; :attr:`message` reads it in English.
+    (:meth:`text`), or plain text shown as is; :attr:`message` reads it in English. ``field`` is
+    the planner's column name as written, or a :class:`Msg` for the program's words
+    (``geometry``, ``band 1``), worded by :meth:`field_text`.
     """
 
     __slots__ = ("path", "row", "field", "msg", "action")
@@ -224,7 +227,7 @@ class Problem:
         self,
         path: str | Path,
         row: int | None,
-        field: str | None,
+        field: str | Msg | None,
         message: str | Msg,
         action: str = "skipped",
     ) -> None:
@@ -243,12 +246,16 @@ class Problem:
         """What is wrong, in ``lang`` (plain-text messages as written)."""
         return self.msg.text(lang) if isinstance(self.msg, Msg) else self.msg
 
+    def field_text(self, lang: str = "en") -> str | None:
+        """The field in ``lang``: a column name as written, the program's words translated."""
+        return None if self.field is None else str(_worded(self.field, lang))
+
     def as_dict(self, lang: str = "en") -> dict[str, object]:
         """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
         return {
             "file": self.path,
             "row": self.row,
-            "field": self.field,
+            "field": self.field_text(lang),
             "problem": self.text(lang),
             "action": self.action,
         }

@@ -175,7 +175,7 @@ def run_info(run: Run) -> dict[str, Any]:
         "rows_skipped": int(
             len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
         ),
-        "notes": run.layers.notes,
+        "notes": [str(n) for n in run.layers.notes],  # English: the machine record
         "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
     }
 

@@ -9,7 +9,9 @@ table readers: whatever the bytes, only :class:`~coverage.errors.InputError` may
 from __future__ import annotations
 
 import errno
+import html
 import io
+import json
 import os
 import random
 import re
@@ -37,6 +39,7 @@ from coverage.inputs.points import read_points
 from coverage.inputs.readers import read_frame
 from coverage.inputs.validation import validate_layer
 from coverage.inputs.values import numeric
+from coverage.report import sections
 from coverage.scenario import load_scenario
 
 REG = FIXTURES / "registers"
@@ -746,6 +749,62 @@ def test_cli_no_usable_rows_prints_reasons_and_the_report(tmp_path: Path) -> Non
     assert (tmp_path / "out" / "problems.csv").is_file()
 
 
+def test_cli_no_usable_rows_in_chinese(tmp_path: Path) -> None:
+    scenario = _hand_scenario(tmp_path, facilities=_bad_facilities())
+    res = runner.invoke(app, ["run", str(scenario)])  # the scenario's language: Chinese
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    fac, problems_csv = scenario.parent / "facilities.csv", tmp_path / "out" / "problems.csv"
+    lines = [line for line in res.output.splitlines() if line.startswith("错误：")]
+    assert lines == [
+        f"错误：facilities.csv 中没有可用的设施行：跳过 7 行，共 7 个问题（全部列于 {problems_csv}）；"
+        "前几个如下：",
+        f"错误：  {fac}，第 2 行，字段“经度”：不是数字：“abc”",
+        f"错误：  {fac}，第 3 行，字段“纬度”：不是数字：“north”",
+        f"错误：  {fac}，第 4 行，字段“纬度”：“30,580”有歧义：逗号作小数点时为 30.580，作千位分隔符时为 "
+        "30580；请写成 30.580 或 30580",
+        f"错误：  {fac}，第 5 行，字段“纬度”：缺少纬度",
+        f"错误：  {fac}，第 6 行，字段“纬度”：缺少纬度",
+        f"错误：  ……另有 2 个，见 {problems_csv}",
+    ]
+
+
+def test_cli_missing_register_in_chinese_and_english(tmp_path: Path) -> None:
+    scenario = _hand_scenario(tmp_path)
+    (scenario.parent / "demand.csv").write_text("", encoding="utf-8")
+    dem = scenario.parent / "demand.csv"
+    res = runner.invoke(app, ["run", str(scenario)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"错误：{dem}：文件是空的" in res.output.splitlines()
+    res = runner.invoke(app, ["run", str(scenario), "--lang", "en"])
+    assert f"error: {dem}: the file is empty" in res.output.splitlines()
+
+
+def test_cli_and_report_say_how_each_layer_was_read_in_chinese(tmp_path: Path) -> None:
+    scenario = _hand_scenario(tmp_path)
+    res = runner.invoke(app, ["run", str(scenario)])
+    assert res.exit_code == 0, res.output
+    read = (
+        "facilities.csv：CSV，UTF-8，表头在第 1 行；WGS-84；经度 ← “经度”（自动识别），"
+        "纬度 ← “纬度”（自动识别），名称 ← “名称”（自动识别）"
+    )
+    few = "facilities.csv：中国境内的点太少（2 个），无法对照街道检查坐标系"
+    console = [line.strip() for line in res.output.splitlines()]
+    assert read in console and few in console
+    assert not any("run.json" in line for line in console if "：" in line)
+    # The report's data notes: the same lines (escaped for HTML).
+    run = pipeline.run(scenario, write=False)
+    notes = sections.data_notes(run, "zh", [])
+    assert f"<li>{html.escape(read)}</li><li>{html.escape(few)}</li>" in notes
+    assert "run.json" not in notes
+    # run.json keeps the English record
+    record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
+    assert record["notes"][:2] == [
+        "facilities.csv: CSV, UTF-8, header on row 1; WGS-84; longitude ← '经度' (recognised), "
+        "latitude ← '纬度' (recognised), name ← '名称' (recognised)",
+        "facilities.csv: too few points in China (2) to check the datum against the streets",
+    ]
+
+
 def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     scenario = _hand_scenario(tmp_path, walk="speed_kmh = 12")
     res = runner.invoke(app, ["run", str(scenario)])
@@ -948,7 +1007,10 @@ def fault_problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.Dat
 def test_fault_problems_are_the_same_rows_in_both_languages(fault_problems) -> None:
     zh, en = fault_problems["zh"], fault_problems["en"]
     assert len(zh) == len(en) == 19  # 7 demand rows, 12 facility ones (see the README's table)
-    assert zh[["row", "field"]].equals(en[["row", "field"]])
+    assert zh["row"].equals(en["row"])
+    # The planner's column names as written; the program's word for a point's place translated.
+    assert zh["field"].replace({"几何图形": "geometry"}).equals(en["field"])
+    assert (zh["field"] == "几何图形").sum() == 5
     assert zh["problem"].tolist() != en["problem"].tolist()
     # The numbers are the same (in each language's order): the registers' values and distances.
     digits = [[sorted(re.findall(r"\d+(?:\.\d+)?", p)) for p in t["problem"]] for t in (zh, en)]

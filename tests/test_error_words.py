@@ -17,21 +17,6 @@ PACKAGE = Path(coverage.__file__).resolve().parent
 ERRORS = {"CoverageError", "ScenarioError", "InputError", "NetworkError", "OutputError"}
 #: Modules whose ``ValueError`` reaches the planner through pydantic (scenario and audit checks).
 CHECKS = ("scenario/model.py", "scenario/sections.py", "audit/config.py")
-#: Modules not yet converted (each to be emptied; the test fails on a module left here that
-#: has no English message any more, so the list cannot go stale).
-PENDING: set[str] = {
-    "inputs/boundaries.py",
-    "inputs/buildings.py",
-    "inputs/columns.py",
-    "inputs/coordinates.py",
-    "inputs/datum_check.py",
-    "inputs/layers.py",
-    "inputs/points.py",
-    "inputs/raster.py",
-    "inputs/readers.py",
-    "inputs/validation.py",
-    "inputs/workbooks.py",
-}
 
 
 def _text(node: ast.expr) -> bool:
@@ -62,9 +47,7 @@ def _english_raises() -> dict[str, list[int]]:
 
 
 def test_errors_carry_catalogue_messages():
-    found = _english_raises()
-    assert {k: v for k, v in found.items() if k not in PENDING} == {}
-    assert sorted(PENDING - set(found)) == []  # a converted module leaves the list
+    assert _english_raises() == {}
 
 
 def test_the_scan_finds_text_messages():

@@ -39,7 +39,7 @@ def test_bad_rows_are_reported_and_the_rest_used(small):
     area, _ = pipeline.load_area(s)
     net = pipeline.load_network(s, area)
     layers = pipeline.read_layers(s, net)
-    probs = {(Path(p.path).name, p.row, p.field): p for p in layers.problems}
+    probs = {(Path(p.path).name, p.row, p.field_text()): p for p in layers.problems}
 
     def said(name: str, row: int) -> list[tuple[str, str]]:
         return [

@@ -110,7 +110,7 @@ def test_raster_and_register_demand_in_one_run(tmp_path: Path) -> None:
     # 15 minutes at 4.5 km/h (1,125 m) reach every street of the 300 m grid from its middle.
     assert s.loc[("kind", "residents"), "covered_weight"] == pytest.approx(residents - 18, rel=1e-4)
     assert s.loc[("kind", "workers"), "covered_weight"] == pytest.approx(100)
-    notes = " | ".join(run.layers.notes)
+    notes = " | ".join(str(n) for n in run.layers.notes)
     assert "people.tif band 1: 147 residents in 17 of 28 cells inside the area" in notes
     assert "18 residents (12.2%) live farther than 300 m from any walkable street" in notes
     nodata = [p for p in run.layers.problems if "no data" in p.message]

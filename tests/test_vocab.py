@@ -561,6 +561,12 @@ def test_unknown_tier_stops_the_run_with_one_line(tmp_path, wuhan_edges_path):
     errors = [line for line in res.output.splitlines() if line.startswith("错误：")]
     assert len(errors) == 1, res.output
     assert "facilities.csv，第 5 行，字段“层级”：" in errors[0]  # where, in Chinese
-    assert "unknown tier '爱心妈咪小屋'" in errors[0]
-    assert '[types.<code>] label_zh = "爱心妈咪小屋"' in errors[0]
+    assert "未知层级 '爱心妈咪小屋'；已知层级：" in errors[0]
+    assert '请在情景中声明：[types.<code>] label_zh = "爱心妈咪小屋"' in errors[0]
     assert "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["run", str(scenario), "--lang", "en"])
+    (error,) = [line for line in res.output.splitlines() if line.startswith("error:")]
+    assert (
+        "facilities.csv, row 5, field '层级': unknown tier '爱心妈咪小屋'; known tiers: " in error
+    )
+    assert 'declare it in the scenario: [types.<code>] label_zh = "爱心妈咪小屋"' in error

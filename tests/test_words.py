@@ -52,9 +52,11 @@ SUMMARY_KEYS = {"facilities", "demand_points", "weight", "covered_weight", "shar
 #: Scopes whose summary rows are keyed by input text (sub-district, service, type names).
 USER_SCOPES = {"subdistrict", "service", "type"}
 #: ASCII words a Chinese output may hold: datums, units, the street data's source and its
-#: licence words as written, the program's name.
-ZH_ALLOWED = {"GCJ-02", "WGS-84", "km", "KPI", "OSM", "OpenStreetMap", "contributors",
-              "coverage", "run", "plan"}  # fmt: skip
+#: licence words as written, the program's name; file formats and encodings (how each layer
+#: was read).
+ZH_ALLOWED = {"GCJ-02", "WGS-84", "BD-09", "km", "KPI", "OSM", "OpenStreetMap", "contributors",
+              "coverage", "run", "plan", "CSV", "XLSX", "UTF-8", "GBK", "BOM", "EPSG",
+              "prcoords"}  # fmt: skip
 #: Program keys no reader should see as a cell of a table (either language).
 RAW_KEYS = {
     "overall", "tier", "subdistrict", "kind", "all", "centre", "subcentre", "point",

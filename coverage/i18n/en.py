@@ -217,7 +217,6 @@ WORDS: dict[str, str] = {
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
     "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
     "report.no_problems": "Every input row was used; no data problems found.",
-    "report.notes_in_run": "How each layer was read (columns, datum check) is recorded in {path}.",
     "report.problems_head": "First {n} problems:",
     "report.file": "File",
     "report.row": "Row",
@@ -445,7 +444,6 @@ WORDS: dict[str, str] = {
     "console.kpi.circle": "1 km circle",
     "console.run.skipped": "{n} input rows skipped",
     "console.run.skipped_see": "see {path} for why",
-    "console.run.notes": "How each layer was read (columns, datum check): {path}",
     "console.wrote": "Wrote:",
     "console.network.title": "Walking network of {name}",
     "console.network.item": "item",

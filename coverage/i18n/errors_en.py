@@ -94,6 +94,203 @@ WORDS: dict[str, str] = {
     "error.audit.not_run": "not run",
     "error.scenario.threshold_unknown_tier": "tier_threshold_min: unknown tier {value} (known: {known}; names such as {example} are accepted; declare a new facility type with [types.<code>])",
     # --- Input files
+    "error.input.file_not_found": "file not found",
+    "error.input.wrong_encoding": "cannot read the file as {encoding}: {reason}",
+    "error.input.bad_utf16": "the file is not valid UTF-16 text ({reason})",
+    "error.input.binary_csv": (
+        "not a text (CSV) file: it holds binary data (a damaged file, or a file of another type "
+        "renamed); open it in Excel and save it as CSV UTF-8 or .xlsx"
+    ),
+    "error.input.not_utf8_gbk": (
+        "the file is neither UTF-8 nor GBK/GB18030 text ({reason}); save it as UTF-8 CSV"
+    ),
+    "error.input.value_too_long": (
+        'a value is longer than {limit:,} characters (line {line} of the file): a quote (") '
+        "opened and never closed makes the rest of the file one value; close the quote or remove it"
+    ),
+    "error.input.csv_unparsable": "cannot parse the CSV file (line {line}): {reason}",
+    "error.input.html_as_excel": (
+        "this is an HTML/XML file with a spreadsheet name; open it in Excel and save it as .xlsx"
+    ),
+    "error.input.not_a_workbook": (
+        "not an Excel workbook: the file is neither an xlsx (zip) nor an xls workbook nor text, "
+        "so it is damaged or of another type renamed {suffix}; open it in Excel and save it as "
+        ".xlsx"
+    ),
+    "error.input.empty_file": "the file is empty",
+    "error.input.unreadable": "cannot read the file: {reason} (is it damaged, or not really {suffix}?)",
+    "error.input.unsupported_type": (
+        "unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)"
+    ),
+    "error.input.no_sheet": "no sheet '{sheet}' in the workbook; sheets are {names}",
+    "error.input.bad_xlsx": (
+        "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a workbook "
+        "({reason}); open it in Excel and save it again"
+    ),
+    "error.input.bad_xlsx_sheet": (
+        "not a readable Excel workbook (xlsx): a sheet is damaged ({reason}); open it in Excel "
+        "and save it again"
+    ),
+    "error.input.bad_xls": (
+        "not a readable Excel 97-2003 workbook (xls): {reason}{hint}; open it in Excel and save "
+        "it as .xlsx"
+    ),
+    "error.input.xls_password": " (a password-protected workbook? remove the password)",
+    "error.input.bad_xls_sheet": (
+        "not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({reason}); open it in "
+        "Excel and save it as .xlsx"
+    ),
+    "error.input.mapped_column_missing": (
+        "column '{col}' (mapped to {field}) not found; columns are {columns}"
+    ),
+    "error.input.missing_column": (
+        "missing required column for '{field}' (recognised names: {names}); columns are {columns}"
+    ),
+    "error.input.no_lon_column": "no longitude column found (recognised: {names}); columns are {columns}",
+    "error.input.no_lat_column": "no latitude column found (recognised: {names}); columns are {columns}",
+    "error.input.formula_no_value": (
+        "sheet '{sheet}': the formula {formula} has no saved value{more}; the workbook was written "
+        "by a program that does not calculate formulas: open it in Excel (or WPS) and save it, so "
+        "the values are stored"
+    ),
+    "error.input.more_cells": " (and {n} more such cells)",
+    "error.input.unknown_crs": (
+        "unknown coordinate system {value}; use {names} or an EPSG code such as 4326, "
+        '"EPSG:4326" or 32650 (case, spaces, hyphens and underscores do not matter)'
+    ),
+    "error.input.columns_swapped": (
+        "every row's latitude is out of range and the values fit with the two coordinates "
+        "exchanged: column '{lon}' holds latitudes and '{lat}' longitudes; swap them in the "
+        "scenario's column mapping or in the file"
+    ),
+    "error.input.columns_swapped_xy": (
+        "every row's point is outside the CRS's area and the values fit with the two coordinates "
+        "exchanged: column '{lon}' holds northings (Y) and '{lat}' eastings (X); swap them in the "
+        "scenario's column mapping or in the file"
+    ),
+    "error.input.no_crs_not_lonlat": (
+        "the file has no coordinate reference system and its coordinates (e.g. {x:g}, {y:g}) are "
+        "not longitude/latitude; add a .prj file or declare the layer's crs (an EPSG code)"
+    ),
+    "error.input.latlon_order": (
+        "every feature's coordinates are out of range as longitude/latitude and valid with the "
+        "two exchanged (e.g. {x:g}, {y:g}): the file holds latitude before longitude; re-export "
+        "it with longitude first (x = longitude)"
+    ),
+    "error.input.no_crs": (
+        "the file has no coordinate system; declare the layer's crs (e.g. {examples} or an EPSG "
+        "code)"
+    ),
+    "error.input.crs_mismatch": (
+        "the scenario declares crs = {said} but the file is in {file_crs}; make them agree "
+        "(re-project the file or correct the crs)"
+    ),
+    "error.input.projected_for_lonlat": (
+        "the scenario declares crs = {said} (projected, metres) but the file holds "
+        "longitudes/latitudes ({file_crs}); correct the crs"
+    ),
+    "error.input.not_lonlat_extent": (
+        "coordinates span x {x0:g}…{x1:g}, y {y0:g}…{y1:g}: not longitudes/latitudes as {crs} "
+        "says; declare the layer's crs (an EPSG code such as 32650)"
+    ),
+    "error.input.no_select_field": "no field '{name}' to select on; the fields are: {fields}",
+    "error.input.no_feature_value": "no feature has {name} = {value}{among}; the values are: {values}",
+    "error.input.among_selected": " among the features the other fields select",
+    "error.input.listing_more": "{shown}, … ({n} in all)",
+    "error.input.no_name_field": "no field '{field}' for the names; the fields are: {fields}",
+    "error.input.no_polygon": "no polygon to read",
+    "error.input.no_polygon_selected": "no polygon to read among the selected features",
+    "error.input.no_layer": "no layer '{layer}'; the layers are: {layers}",
+    "error.input.polygons_unreadable": "cannot read polygons: {reason}",
+    "error.input.no_geometries": "the file has no geometries (a plain table?)",
+    "error.input.not_polygons": (
+        "expected polygons, found {kinds} ({n} features, the first is feature {first})"
+    ),
+    "error.input.raster_unreadable": "cannot read the raster: {reason}",
+    "error.input.no_band": "no band {band}; the raster has {count} band(s)",
+    "error.input.rotated_grid": "rotated or sheared grids are not supported; warp it first",
+    "error.input.bad_scale": "scale must be a positive number, not {value}",
+    "error.input.bad_kind": "kind must be a name such as {example}, not {value}",
+    "error.input.raster_outside": (
+        "the raster (x {rx0:g}…{rx1:g}, y {ry0:g}…{ry1:g}) does not cover the area (x {x0:g}…"
+        "{x1:g}, y {y0:g}…{y1:g}); check the raster's crs"
+    ),
+    "error.input.no_tier_allowed": "no tier column: every facility needs one of the tiers {tiers}",
+    "error.input.no_tier_known": (
+        "no tier column: every facility needs a tier ({known}, or a declared type)"
+    ),
+    "error.input.unknown_tier": (
+        "unknown tier {value}{more}; known tiers: {known}; to use a new facility type, declare "
+        "it in the scenario: {toml} (code: lower-case letters, digits, '_')"
+    ),
+    "error.input.also_rows": " (also rows {rows})",
+    "error.input.also_rows_more": " (also rows {rows} and {n} more)",
+    "error.input.no_names_column": (
+        "no column '{field}' for sub-district names (columns: {columns}); set {setting}"
+    ),
+    "error.input.no_tier_column": (
+        "no tier column and no default: add a tier column ({tiers}) or set {setting} for this "
+        "layer in the scenario"
+    ),
+    "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
+    "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",
+    "error.input.facility": "facility",
+    "error.input.demand": "demand",
+    "error.input.no_data_rows": "no usable {what} rows: {names} has no data rows",
+    "error.input.no_usable_rows": (
+        "no usable {what} rows in {names}: {rows} rows skipped, {n} problems{listed}; the first:"
+    ),
+    "error.input.all_listed": " (all listed in {path})",
+    "error.input.reason_line": "  {text}",
+    "error.input.and_more": "  … and {n} more",
+    "error.input.and_more_in": "  … and {n} more in {path}",
+    "error.input.datum_declared": (
+        "the points are declared {declared} ({said}) but fit the streets as {best}: {evidence}; "
+        "{fix}, or set {keep} to keep going"
+    ),
+    "error.input.datum_evidence": (
+        "median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points "
+        "within {near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance)"
+    ),
+    "error.input.datum_fix": "set {setting} for this layer",
+    "error.input.datum_fix_projected": (
+        "re-project the points from {best} longitudes/latitudes converted to WGS-84"
+    ),
+    "error.input.datum_swapped": (
+        "{finding}; exchange the two columns in the scenario's column mapping or in the file, or "
+        "set {keep} to keep going"
+    ),
+    "error.input.buildings_no_crs": (
+        "the building layer has no coordinate system; set one (e.g. EPSG:4326) before use"
+    ),
+    "error.input.buildings_not_polygon": (
+        "buildings can only be downloaded for a polygon, not {kind}"
+    ),
+    "error.input.area_invalid": "the area polygon is invalid ({reason})",
+    "error.input.area_not_lonlat": (
+        "the area polygon is not in longitude/latitude degrees (WGS-84)"
+    ),
+    "error.input.cache_is_file": (
+        "the cache folder is a file, not a folder; give a cache folder you can write to"
+    ),
+    "error.input.cache_unwritable": (
+        "cannot write the building cache there ({reason}); give a cache folder you can write to"
+    ),
+    "error.input.buildings_download": (
+        "download of OSM buildings failed (the first run needs internet, later runs use the "
+        "cache in {cache}): {reason}"
+    ),
+    "error.input.buildings_cache_unreadable": (
+        "the cached download is unreadable ({reason}); delete the file to download it again"
+    ),
+    "error.input.buildings_unsaved": (
+        "cannot save the downloaded buildings ({reason}); give a cache folder you can write to"
+    ),
+    "error.input.levels_unreadable": (
+        "{n} buildings with unreadable {tag} (e.g. {values}): type default used"
+    ),
+    "error.input.unknown_building_kind": "unknown demand kind '{kind}' for buildings; known: {known}",
+    "error.input.no_buildings": "OpenStreetMap has no building in the area polygon",
     # --- Network, outputs and planning
     "error.network.speed": "walking speed must be positive, got {speed} km/h",
     "error.network.missing_columns": "{file}: edge table lacks column(s) {missing}; need u, v, geometry",

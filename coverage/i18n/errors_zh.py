@@ -91,6 +91,157 @@ WORDS: dict[str, str] = {
     "error.audit.not_run": "未运行",
     "error.scenario.threshold_unknown_tier": "tier_threshold_min：未知层级 {value}（已知：{known}；也接受 {example} 等名称；新的设施类型请用 [types.<code>] 声明）",
     # --- Input files
+    "error.input.file_not_found": "找不到文件",
+    "error.input.wrong_encoding": "无法按 {encoding} 编码读取文件：{reason}",
+    "error.input.bad_utf16": "文件不是有效的 UTF-16 文本（{reason}）",
+    "error.input.binary_csv": (
+        "不是文本（CSV）文件：其中含有二进制数据（文件已损坏，或是改了扩展名的其他类型文件）；"
+        "请在 Excel 中打开并另存为 CSV UTF-8 或 .xlsx"
+    ),
+    "error.input.not_utf8_gbk": "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{reason}）；请另存为 UTF-8 编码的 CSV",
+    "error.input.value_too_long": (
+        '有一个值超过 {limit:,} 个字符（文件第 {line} 行）：有一个引号（"）没有配对，'
+        "文件的其余部分都成了一个值；请补上或删去这个引号"
+    ),
+    "error.input.csv_unparsable": "无法解析 CSV 文件（第 {line} 行）：{reason}",
+    "error.input.html_as_excel": "这是一个用表格扩展名命名的 HTML/XML 文件；请在 Excel 中打开并另存为 .xlsx",
+    "error.input.not_a_workbook": (
+        "不是 Excel 工作簿：文件既不是 xlsx（zip）或 xls 工作簿，也不是文本，因此已损坏，"
+        "或是改名为 {suffix} 的其他类型文件；请在 Excel 中打开并另存为 .xlsx"
+    ),
+    "error.input.empty_file": "文件是空的",
+    "error.input.unreadable": "无法读取文件：{reason}（文件是否已损坏，或并非真正的 {suffix} 文件？）",
+    "error.input.unsupported_type": (
+        "不支持的文件类型“{suffix}”（请使用 CSV、Excel、GeoJSON、GeoPackage 或 Shapefile）"
+    ),
+    "error.input.no_sheet": "工作簿中没有工作表“{sheet}”；现有工作表：{names}",
+    "error.input.bad_xlsx": (
+        "不是可读取的 Excel 工作簿（xlsx）：文件已损坏、不完整或不是工作簿（{reason}）；"
+        "请在 Excel 中打开后重新保存"
+    ),
+    "error.input.bad_xlsx_sheet": (
+        "不是可读取的 Excel 工作簿（xlsx）：有工作表已损坏（{reason}）；请在 Excel 中打开后重新保存"
+    ),
+    "error.input.bad_xls": (
+        "不是可读取的 Excel 97-2003 工作簿（xls）：{reason}{hint}；请在 Excel 中打开并另存为 .xlsx"
+    ),
+    "error.input.xls_password": "（工作簿是否设了密码？请去掉密码）",
+    "error.input.bad_xls_sheet": (
+        "不是可读取的 Excel 97-2003 工作簿（xls）：有工作表已损坏（{reason}）；"
+        "请在 Excel 中打开并另存为 .xlsx"
+    ),
+    "error.input.mapped_column_missing": "找不到列“{col}”（映射为 {field}）；现有列：{columns}",
+    "error.input.missing_column": "缺少“{field}”所需的列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.no_lon_column": "找不到经度列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.no_lat_column": "找不到纬度列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.formula_no_value": (
+        "工作表“{sheet}”：公式 {formula} 没有保存的计算结果{more}；该工作簿由不计算公式的程序生成："
+        "请在 Excel（或 WPS）中打开并保存，以便存下计算结果"
+    ),
+    "error.input.more_cells": "（另有 {n} 个这样的单元格）",
+    "error.input.unknown_crs": (
+        '未知的坐标系 {value}；请使用 {names}，或 EPSG 代码，如 4326、"EPSG:4326" 或 32650'
+        "（不区分大小写，空格、连字符和下划线不影响识别）"
+    ),
+    "error.input.columns_swapped": (
+        "每一行的纬度都超出范围，而交换两个坐标后数值合理：列“{lon}”存的是纬度，“{lat}”存的是经度；"
+        "请在情景的列映射或文件中交换这两列"
+    ),
+    "error.input.columns_swapped_xy": (
+        "每一行的点都在坐标系的范围之外，而交换两个坐标后数值合理：列“{lon}”存的是北坐标（Y），"
+        "“{lat}”存的是东坐标（X）；请在情景的列映射或文件中交换这两列"
+    ),
+    "error.input.no_crs_not_lonlat": (
+        "文件没有坐标参考系，其坐标（如 {x:g}, {y:g}）也不是经纬度；请添加 .prj 文件，"
+        "或声明图层的 crs（EPSG 代码）"
+    ),
+    "error.input.latlon_order": (
+        "每个要素的坐标按经度/纬度读取都超出范围，交换后则有效（如 {x:g}, {y:g}）：文件把纬度放在经度之前；"
+        "请以经度在前（x = 经度）重新导出"
+    ),
+    "error.input.no_crs": "文件没有坐标系；请声明图层的 crs（如 {examples} 或 EPSG 代码）",
+    "error.input.crs_mismatch": (
+        "情景声明 crs = {said}，但文件的坐标系是 {file_crs}；请使二者一致（重新投影文件或更正 crs）"
+    ),
+    "error.input.projected_for_lonlat": (
+        "情景声明 crs = {said}（投影坐标，单位为米），但文件存的是经纬度（{file_crs}）；请更正 crs"
+    ),
+    "error.input.not_lonlat_extent": (
+        "坐标范围为 x {x0:g}…{x1:g}，y {y0:g}…{y1:g}：并非 {crs} 所表示的经纬度；"
+        "请声明图层的 crs（EPSG 代码，如 32650）"
+    ),
+    "error.input.no_select_field": "没有用于筛选的字段“{name}”；现有字段：{fields}",
+    "error.input.no_feature_value": "没有要素的 {name} = {value}{among}；现有值：{values}",
+    "error.input.among_selected": "（在其他字段选出的要素中）",
+    "error.input.listing_more": "{shown}……（共 {n} 个）",
+    "error.input.no_name_field": "没有用作名称的字段“{field}”；现有字段：{fields}",
+    "error.input.no_polygon": "没有可读取的多边形",
+    "error.input.no_polygon_selected": "所选要素中没有可读取的多边形",
+    "error.input.no_layer": "没有图层“{layer}”；现有图层：{layers}",
+    "error.input.polygons_unreadable": "无法读取多边形：{reason}",
+    "error.input.no_geometries": "文件中没有几何图形（是普通表格吗？）",
+    "error.input.not_polygons": "应为多边形，实际为 {kinds}（{n} 个要素，第一个是第 {first} 个要素）",
+    "error.input.raster_unreadable": "无法读取栅格：{reason}",
+    "error.input.no_band": "没有第 {band} 波段；该栅格共有 {count} 个波段",
+    "error.input.rotated_grid": "不支持旋转或斜切的栅格；请先将其重采样为正北朝向的栅格",
+    "error.input.bad_scale": "scale 应为正数，而不是 {value}",
+    "error.input.bad_kind": "kind 应为名称（如 {example}），而不是 {value}",
+    "error.input.raster_outside": (
+        "栅格（x {rx0:g}…{rx1:g}，y {ry0:g}…{ry1:g}）未覆盖研究区（x {x0:g}…{x1:g}，"
+        "y {y0:g}…{y1:g}）；请检查栅格的 crs"
+    ),
+    "error.input.no_tier_allowed": "没有层级列：每个设施都需要以下层级之一：{tiers}",
+    "error.input.no_tier_known": "没有层级列：每个设施都需要一个层级（{known}，或已声明的类型）",
+    "error.input.unknown_tier": (
+        "未知层级 {value}{more}；已知层级：{known}；如需使用新的设施类型，请在情景中声明：{toml}"
+        "（其中类型代码由小写字母、数字或“_”组成）"
+    ),
+    "error.input.also_rows": "（另见第 {rows} 行）",
+    "error.input.also_rows_more": "（另见第 {rows} 行及另外 {n} 行）",
+    "error.input.no_names_column": "没有用作街道名称的列“{field}”（现有列：{columns}）；请设置 {setting}",
+    "error.input.no_tier_column": (
+        "没有层级列，也没有默认值：请添加层级列（{tiers}），或在情景中为该图层设置 {setting}"
+    ),
+    "error.input.area_needed": "栅格和 {what} 需求需要研究区：请设置 {setting}",
+    "error.input.no_layer_section": "没有 [[{section}]] 图层：coverage 至少需要一个",
+    "error.input.facility": "设施",
+    "error.input.demand": "需求",
+    "error.input.no_data_rows": "没有可用的{what}行：{names} 没有数据行",
+    "error.input.no_usable_rows": (
+        "{names} 中没有可用的{what}行：跳过 {rows} 行，共 {n} 个问题{listed}；前几个如下："
+    ),
+    "error.input.all_listed": "（全部列于 {path}）",
+    "error.input.reason_line": "  {text}",
+    "error.input.and_more": "  ……另有 {n} 个",
+    "error.input.and_more_in": "  ……另有 {n} 个，见 {path}",
+    "error.input.datum_declared": (
+        "这些点声明为 {declared}（{said}），但按 {best} 读取才与街道吻合：{evidence}；"
+        "{fix}，或设置 {keep} 以继续运行"
+    ),
+    "error.input.datum_evidence": (
+        "按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 "
+        "{s_there:.0%} 的点在街道 {near:.0f} 米内（按 {declared} 为 {s_here:.0%}，随机平移为 "
+        "{chance:.0%}）"
+    ),
+    "error.input.datum_fix": "请为该图层设置 {setting}",
+    "error.input.datum_fix_projected": "请把这些点从 {best} 经纬度转换为 WGS-84 后重新投影",
+    "error.input.datum_swapped": (
+        "{finding}；请在情景的列映射或文件中交换这两列，或设置 {keep} 以继续运行"
+    ),
+    "error.input.buildings_no_crs": "建筑图层没有坐标系；使用前请为其设置坐标系（如 EPSG:4326）",
+    "error.input.buildings_not_polygon": "只能为多边形下载建筑，而不是 {kind}",
+    "error.input.area_invalid": "研究区多边形无效（{reason}）",
+    "error.input.area_not_lonlat": "研究区多边形不是以经纬度（WGS-84）表示的",
+    "error.input.cache_is_file": "缓存文件夹是一个文件，而不是文件夹；请指定一个可写入的缓存文件夹",
+    "error.input.cache_unwritable": "无法在该处写入建筑缓存（{reason}）；请指定一个可写入的缓存文件夹",
+    "error.input.buildings_download": (
+        "下载 OSM 建筑失败（首次运行需要联网，之后的运行使用 {cache} 中的缓存）：{reason}"
+    ),
+    "error.input.buildings_cache_unreadable": "缓存的下载文件无法读取（{reason}）；请删除该文件以重新下载",
+    "error.input.buildings_unsaved": "无法保存下载的建筑（{reason}）；请指定一个可写入的缓存文件夹",
+    "error.input.levels_unreadable": "{n} 栋建筑的 {tag} 无法读取（如 {values}）：已使用类型的默认值",
+    "error.input.unknown_building_kind": "建筑估算不认识需求类型“{kind}”；已知类型：{known}",
+    "error.input.no_buildings": "OpenStreetMap 在研究区多边形内没有建筑",
     # --- Network, outputs and planning
     "error.network.speed": "步行速度应为正数，实际为 {speed} km/h",
     "error.network.missing_columns": "{file}：边表缺少列 {missing}；需要 u、v、geometry",

@@ -209,4 +209,67 @@ WORDS: dict[str, str] = {
     "problem.why.network_margin_m": "the network clip margin is a walking range",
     "problem.bands_above": "bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
     "problem.default_bands_above": "the default bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
+    # --- How each layer was read (the console's and the report's data notes; run.json in English)
+    "problem.note.file": "{file}: {text}",
+    "problem.note.sep": "; ",
+    "problem.note.comma": ", ",
+    "problem.note.format_named": "CSV (named {suffix})",
+    "problem.note.file_format": "file",
+    "problem.note.utf8_bom": "UTF-8 with BOM",
+    "problem.note.sheet": "sheet '{name}'",
+    "problem.note.layer": "layer '{name}'",
+    "problem.note.header_row": "header on row {row}",
+    "problem.note.column": "{field} ← '{col}' ({how})",
+    "problem.note.recognised": "recognised",
+    "problem.note.mapped": "scenario",
+    "problem.note.unused": "not used: {columns}",
+    "problem.note.raster": (
+        "{file} band {band}: {people:,.0f} {kind} in {used:,} of {cells:,} cells inside the area"
+    ),
+    "problem.note.split": ", each split in {a}×{b}",
+    "problem.note.skipped": "; skipped {items}",
+    "problem.note.cells.nodata": "{n} nodata",
+    "problem.note.cells.negative": "{n} negative",
+    "problem.note.cells.not_finite": "{n} not finite",
+    "problem.note.buildings": "{people:,.0f} {kind} in {used:,} of {total:,} buildings",
+    "problem.note.bld.tag": "{n} {tag}",
+    "problem.note.bld.no_geometry": "{n} no geometry",
+    "problem.note.bld.no_footprint": "{n} no footprint ({kind})",
+    "problem.note.bld.zero_area": "{n} zero footprint area",
+    "problem.note.assumptions": "{name} assumptions: {values}",
+    "problem.note.far": (
+        "{name}: {people:,.0f} {kind} ({share:.1%}) live farther than {m:g} m from any walkable "
+        "street: kept, not reachable on foot"
+    ),
+    "problem.note.level": "[{level}] {text}",
+    "problem.note.level_warning": "warning",
+    "problem.note.level_info": "info",
+    "problem.note.datum_ok": (
+        "{name} OK: the median distance to the nearest street is {here} as declared ({others})"
+    ),
+    "problem.note.if_read_as": "{at} if read as {name}",
+    "problem.note.few_near": (
+        "only {k} of {n} points are within {m:.0f} m of the streets: the street network may not "
+        "cover this layer, so its datum was not checked"
+    ),
+    "problem.note.none_in_china": (
+        "no point is in China, where WGS-84, GCJ-02 and BD-09 differ: nothing to check"
+    ),
+    "problem.note.few_in_china": (
+        "too few points in China ({n}) to check the datum against the streets"
+    ),
+    "problem.note.rows_other": (
+        "{k} of {n} points fit the streets much better under another datum than {name} (rows "
+        "{rows}); they were kept as {name}"
+    ),
+    # How the coordinates were read (a layer's crs label)
+    "problem.crs.converted": "{crs}, converted to WGS-84 with prcoords (precise inverse)",
+    "problem.crs.assumed": "{crs} (assumed: the file has no CRS)",
+    "problem.crs.file": "{crs} (file CRS {file_crs})",
+    "problem.crs.projected_from": "{crs} from {datum}",
+    "problem.crs.declared": "{crs} (declared; the file says {file_crs})",
+    # The field column: the program's own words (the planner's column names stay as written)
+    "problem.column.geometry": "geometry",
+    "problem.column.band": "band {band}",
+    "problem.column.coordinates": "coordinates",
 }

@@ -166,4 +166,61 @@ WORDS: dict[str, str] = {
     "problem.why.network_margin_m": "路网裁剪边距应在步行范围内",
     "problem.bands_above": "时间带 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
     "problem.default_bands_above": "默认时间带 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
+    # --- How each layer was read (the console's and the report's data notes; run.json in English)
+    "problem.note.file": "{file}：{text}",
+    "problem.note.sep": "；",
+    "problem.note.comma": "，",
+    "problem.note.format_named": "CSV（扩展名为 {suffix}）",
+    "problem.note.file_format": "文件",
+    "problem.note.utf8_bom": "UTF-8（带 BOM）",
+    "problem.note.sheet": "工作表“{name}”",
+    "problem.note.layer": "图层“{name}”",
+    "problem.note.header_row": "表头在第 {row} 行",
+    "problem.note.column": "{field} ← “{col}”（{how}）",
+    "problem.note.recognised": "自动识别",
+    "problem.note.mapped": "情景指定",
+    "problem.note.unused": "未使用：{columns}",
+    "problem.note.raster": (
+        "{file} 第 {band} 波段：{people:,.0f} 人（{kind}），来自研究区内 {cells:,} 个栅格中的 {used:,} 个"
+    ),
+    "problem.note.split": "，每个栅格分为 {a}×{b}",
+    "problem.note.skipped": "；跳过 {items}",
+    "problem.note.cells.nodata": "{n} 个无数据栅格",
+    "problem.note.cells.negative": "{n} 个负值栅格",
+    "problem.note.cells.not_finite": "{n} 个非有限值栅格",
+    "problem.note.buildings": "{people:,.0f} 人（{kind}），来自 {total:,} 栋建筑中的 {used:,} 栋",
+    "problem.note.bld.tag": "{n} 栋 {tag}",
+    "problem.note.bld.no_geometry": "{n} 栋无几何图形",
+    "problem.note.bld.no_footprint": "{n} 栋无轮廓（{kind}）",
+    "problem.note.bld.zero_area": "{n} 栋轮廓面积为零",
+    "problem.note.assumptions": "{name} 的假设：{values}",
+    "problem.note.far": (
+        "{name}：{people:,.0f} 人（{kind}，{share:.1%}）距任何可步行街道超过 {m:g} 米："
+        "已保留，计为步行不可达"
+    ),
+    "problem.note.level": "【{level}】{text}",
+    "problem.note.level_warning": "警告",
+    "problem.note.level_info": "提示",
+    "problem.note.datum_ok": "{name} 无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
+    "problem.note.if_read_as": "按 {name} 读取为 {at}",
+    "problem.note.few_near": (
+        "{n} 个点中只有 {k} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"
+    ),
+    "problem.note.none_in_china": (
+        "没有点位于中国境内（WGS-84、GCJ-02 与 BD-09 只在境内有差别）：无需检查"
+    ),
+    "problem.note.few_in_china": "中国境内的点太少（{n} 个），无法对照街道检查坐标系",
+    "problem.note.rows_other": (
+        "{n} 个点中有 {k} 个按其他坐标系读取比按 {name} 更贴合街道（第 {rows} 行）；已按 {name} 保留"
+    ),
+    # How the coordinates were read (a layer's crs label)
+    "problem.crs.converted": "{crs}，已用 prcoords 转换为 WGS-84（精确逆变换）",
+    "problem.crs.assumed": "{crs}（假定：文件未声明坐标系）",
+    "problem.crs.file": "{crs}（文件坐标系 {file_crs}）",
+    "problem.crs.projected_from": "{crs}（由 {datum} 经纬度投影）",
+    "problem.crs.declared": "{crs}（情景声明；文件标注为 {file_crs}）",
+    # The field column: the program's own words (the planner's column names stay as written)
+    "problem.column.geometry": "几何图形",
+    "problem.column.band": "第 {band} 波段",
+    "problem.column.coordinates": "坐标",
 }

@@ -213,7 +213,6 @@ WORDS: dict[str, str] = {
     "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {k} 条警告（数据已保留）；逐行原因见 "
     "结果文件夹中的 {path}（由 coverage run 生成）。",
     "report.no_problems": "所有输入行均已使用，未发现数据问题。",
-    "report.notes_in_run": "各图层的读取说明（列的识别、坐标系检查）记录在结果文件夹的 {path} 中。",
     "report.problems_head": "前 {n} 条问题：",
     "report.file": "文件",
     "report.row": "行号",
@@ -437,7 +436,6 @@ WORDS: dict[str, str] = {
     "console.kpi.circle": "1 km 圆",
     "console.run.skipped": "跳过 {n} 行输入",
     "console.run.skipped_see": "原因见 {path}",
-    "console.run.notes": "各图层的读取说明（列的识别、坐标系检查）见 {path}",
     "console.wrote": "已写出：",
     "console.network.title": "{name} 的步行路网",
     "console.network.item": "项目",

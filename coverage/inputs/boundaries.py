@@ -25,8 +25,9 @@ from pyproj import CRS, Transformer
 
 from coverage import datum
 from coverage.errors import InputError, Msg, Problem
+from coverage.inputs.coordinates import GEOMETRY, unknown_crs
 
-__all__ = ["SourceCRS", "resolve_crs", "read_polygons", "select_features"]
+__all__ = ["SourceCRS", "resolve_crs", "read_polygons", "select_features", "geos_reason"]
 
 _WGS84 = CRS.from_epsg(4326)
 
@@ -49,12 +50,19 @@ class SourceCRS:
     datum
         ``"wgs84"``, ``"gcj02"`` or ``"bd09"``: datum of the longitudes/latitudes.
     label
-        How messages name it, e.g. ``"GCJ-02 (file CRS EPSG:4326 ignored)"``.
+        How messages name it in English, e.g. ``"GCJ-02 (declared; the file says EPSG:4326)"``.
+    words
+        The same as a message worded in the planner's language (None: ``label`` as written).
     """
 
     crs: CRS
     datum: str
     label: str
+    words: Msg | None = None
+
+    def named(self) -> Msg:
+        """How messages name it, in any language."""
+        return self.words or Msg("problem.as_written", text=self.label)
 
     def to_wgs84(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """WGS-84 longitudes/latitudes of coordinates in this system (arrays)."""
@@ -139,8 +147,7 @@ def resolve_crs(
     if declared is None:
         if fc is None:
             raise InputError(
-                "the file has no coordinate system; declare the layer's crs (e.g. "
-                '"wgs84", "gcj02" or an EPSG code)',
+                Msg("error.input.no_crs", examples='"wgs84", "gcj02"'),
                 path,
                 field="crs",
             )
@@ -148,31 +155,34 @@ def resolve_crs(
         return _check_range(src, path, bounds)
     try:
         key = datum.parse_crs(declared)
-    except ValueError as exc:
-        raise InputError(str(exc), path, field="crs") from None
+    except ValueError:
+        raise InputError(unknown_crs(declared), path, field="crs") from None
     said = f"EPSG:{key}" if isinstance(key, int) else datum.DATUM_NAMES[key]
     target = CRS.from_epsg(key) if isinstance(key, int) else _WGS84
     key_datum = key if isinstance(key, str) else "wgs84"
     if fc is not None and fc.is_projected:
         if target.is_projected and not target.equals(fc):
             raise InputError(
-                f"the scenario declares crs = {said} but the file is in {_crs_name(fc)}; "
-                "make them agree (re-project the file or correct the crs)",
+                Msg("error.input.crs_mismatch", said=said, file_crs=_crs_name(fc)),
                 path,
                 field="crs",
             )
         # Projected coordinates come back to longitudes/latitudes in the declared datum.
-        src = SourceCRS(fc, key_datum, f"{_crs_name(fc)} from {datum.DATUM_NAMES[key_datum]}")
+        words = Msg(
+            "problem.crs.projected_from", crs=_crs_name(fc), datum=datum.DATUM_NAMES[key_datum]
+        )
+        src = SourceCRS(fc, key_datum, str(words), words)
         return _check_range(src, path, bounds)
     if target.is_projected and fc is not None and _lonlat_like(bounds):
         raise InputError(
-            f"the scenario declares crs = {said} (projected, metres) but the file holds "
-            f"longitudes/latitudes ({_crs_name(fc)}); correct the crs",
+            Msg("error.input.projected_for_lonlat", said=said, file_crs=_crs_name(fc)),
             path,
             field="crs",
         )
-    label = said if fc is None else f"{said} (declared; the file says {_crs_name(fc)})"
-    return _check_range(SourceCRS(target, key_datum, label), path, bounds)
+    if fc is None:
+        return _check_range(SourceCRS(target, key_datum, said), path, bounds)
+    words = Msg("problem.crs.declared", crs=said, file_crs=_crs_name(fc))
+    return _check_range(SourceCRS(target, key_datum, str(words), words), path, bounds)
 
 
 def _check_range(src: SourceCRS, path: str | Path, bounds: Sequence[float] | None) -> SourceCRS:
@@ -180,8 +190,7 @@ def _check_range(src: SourceCRS, path: str | Path, bounds: Sequence[float] | Non
         assert bounds is not None
         x0, y0, x1, y1 = bounds
         raise InputError(
-            f"coordinates span x {x0:g}…{x1:g}, y {y0:g}…{y1:g}: not longitudes/latitudes as "
-            f"{src.label} says; declare the layer's crs (an EPSG code such as 32650)",
+            Msg("error.input.not_lonlat_extent", x0=x0, x1=x1, y0=y0, y1=y1, crs=src.named()),
             path,
             field="crs",
         )
@@ -200,10 +209,10 @@ def _key(value: Any) -> str:
     return str(value).strip()
 
 
-def _listing(values: Sequence[str]) -> str:
+def _listing(values: Sequence[str]) -> str | Msg:
     shown = ", ".join(values[:_LIST_MAX])
     more = len(values) - _LIST_MAX
-    return f"{shown}, … ({len(values)} in all)" if more > 0 else shown
+    return Msg("error.input.listing_more", shown=shown, n=len(values)) if more > 0 else shown
 
 
 def select_features(
@@ -242,7 +251,7 @@ def select_features(
     for name, wanted in select.items():
         if name not in fields:
             raise InputError(
-                f"no field '{name}' to select on; the fields are: {_listing(fields)}",
+                Msg("error.input.no_select_field", name=name, fields=_listing(fields)),
                 path,
                 field=str(name),
             )
@@ -251,10 +260,16 @@ def select_features(
         have = gdf[name].map(_key)
         missing = [v for v in values if not (have == v).any()]
         if missing:
-            among = " among the features the other fields select" if narrowed else ""
+            among = Msg("error.input.among_selected") if narrowed else ""
+            values_there = _listing(list(dict.fromkeys(v for v in have if v)))
             raise InputError(
-                f"no feature has {name} = {missing[0]!r}{among}; the values are: "
-                f"{_listing(list(dict.fromkeys(v for v in have if v)))}",
+                Msg(
+                    "error.input.no_feature_value",
+                    name=name,
+                    value=repr(missing[0]),
+                    among=among,
+                    values=values_there,
+                ),
                 path,
                 field=str(name),
             )
@@ -325,7 +340,7 @@ def read_polygons(
     fields = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     if name_field is not None and name_field not in fields:
         raise InputError(
-            f"no field '{name_field}' for the names; the fields are: {_listing(fields)}",
+            Msg("error.input.no_name_field", field=name_field, fields=_listing(fields)),
             path,
             field=name_field,
         )
@@ -336,9 +351,8 @@ def read_polygons(
     geoms = _polygons(gdf.geometry.to_numpy(), rows, path, problems)
     keep = ~shapely.is_missing(geoms)
     if not keep.any():
-        raise InputError(
-            "no polygon to read" + (" among the selected features" if select else ""), path
-        )
+        key = "error.input.no_polygon_selected" if select else "error.input.no_polygon"
+        raise InputError(Msg(key), path)
     bounds = shapely.total_bounds(geoms[keep])
     src = resolve_crs(crs, gdf.crs, path, bounds=bounds)
     out = src.geometry_to_wgs84(geoms[keep])
@@ -361,20 +375,19 @@ def read_polygons(
 
 def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     if not path.exists():
-        raise InputError("file not found", path)
+        raise InputError(Msg("error.input.file_not_found"), path)
     try:
         gdf = gpd.read_file(path, layer=layer)
     except Exception as exc:
         if layer is not None:
             layers = _layers(path)
             if layers and str(layer) not in layers:
-                raise InputError(
-                    f"no layer '{layer}'; the layers are: {_listing(layers)}", path, field="layer"
-                ) from None
+                msg = Msg("error.input.no_layer", layer=layer, layers=_listing(layers))
+                raise InputError(msg, path, field="layer") from None
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"cannot read polygons: {first}", path) from None
+        raise InputError(Msg("error.input.polygons_unreadable", reason=first), path) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
-        raise InputError("the file has no geometries (a plain table?)", path)
+        raise InputError(Msg("error.input.no_geometries"), path)
     return gdf
 
 
@@ -399,20 +412,21 @@ def _polygons(
         first = int(rows[np.flatnonzero(other)[0]])
         kinds = sorted({g.geom_type for g in geoms[other]})
         raise InputError(
-            f"expected polygons, found {', '.join(kinds)} ({int(other.sum())} features, the first "
-            f"is feature {first})",
+            Msg(
+                "error.input.not_polygons", kinds=", ".join(kinds), n=int(other.sum()), first=first
+            ),
             path,
             row=first,
-            field="geometry",
+            field=GEOMETRY,
         )
     for i in np.flatnonzero(types == -1):
         problems.append(
-            Problem(path, int(rows[i]), "geometry", Msg("problem.missing_geometry_skipped"))
+            Problem(path, int(rows[i]), GEOMETRY, Msg("problem.missing_geometry_skipped"))
         )
     geoms = _repair(geoms, rows, path, problems)
     empty = ~shapely.is_missing(geoms) & shapely.is_empty(geoms)
     for i in np.flatnonzero(empty):
-        problems.append(Problem(path, int(rows[i]), "geometry", Msg("problem.empty_polygon")))
+        problems.append(Problem(path, int(rows[i]), GEOMETRY, Msg("problem.empty_polygon")))
     geoms[empty] = None
     return geoms
 
@@ -432,7 +446,7 @@ _REASONS = {
 }
 
 
-def _reason(text: str) -> Msg:
+def geos_reason(text: str) -> Msg:
     """GEOS's reason as a message: its words in the catalogue, the place ``[x y]`` as is."""
     head, bracket, rest = text.partition("[")
     key = _REASONS.get(head.strip())
@@ -454,15 +468,15 @@ def _repair(
     present = ~shapely.is_missing(geoms)
     bad = present & ~shapely.is_valid(geoms)
     for i in np.flatnonzero(bad):
-        reason = _reason(shapely.is_valid_reason(geoms[i]))
+        reason = geos_reason(shapely.is_valid_reason(geoms[i]))
         stage = Msg("problem.after_wgs84") if converted else ""
         fixed = shapely.make_valid(geoms[i], method="structure", keep_collapsed=False)
         if shapely.is_empty(fixed):
             msg = Msg("problem.invalid_polygon_lost", stage=stage, reason=reason)
-            problems.append(Problem(path, int(rows[i]), "geometry", msg))
+            problems.append(Problem(path, int(rows[i]), GEOMETRY, msg))
             geoms[i] = None
             continue
         msg = Msg("problem.invalid_polygon_repaired", stage=stage, reason=reason)
-        problems.append(Problem(path, int(rows[i]), "geometry", msg, action="kept"))
+        problems.append(Problem(path, int(rows[i]), GEOMETRY, msg, action="kept"))
         geoms[i] = fixed
     return geoms

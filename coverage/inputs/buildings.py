@@ -40,7 +40,7 @@ import shapely
 
 from coverage import settings
 from coverage._optional import import_optional
-from coverage.errors import InputError, ScenarioError
+from coverage.errors import InputError, Msg, ScenarioError
 from coverage.inputs._building_defaults import (
     BUILDING_TYPES,
     FLOOR_AREA_PER_PERSON_BY_TYPE_M2,
@@ -48,6 +48,7 @@ from coverage.inputs._building_defaults import (
     LEVELS_BY_TYPE,
     BuildingAssumptions,
 )
+from coverage.inputs.boundaries import geos_reason
 from coverage.io import probe_folder
 
 __all__ = [
@@ -151,9 +152,7 @@ def _types(buildings: gpd.GeoDataFrame) -> tuple[list[str], int]:
 def _footprints(buildings: gpd.GeoDataFrame) -> tuple[gpd.GeoSeries, np.ndarray]:
     """Geometries in WGS-84 and their areas (m²) in the layer's local UTM CRS."""
     if buildings.crs is None:
-        raise InputError(
-            "the building layer has no coordinate system; set one (e.g. EPSG:4326) before use"
-        )
+        raise InputError(Msg("error.input.buildings_no_crs"))
     wgs84 = buildings.geometry.to_crs(4326)
     polygons = wgs84.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
     areas = np.zeros(len(wgs84))
@@ -242,9 +241,8 @@ def estimate_people(
     """
     a = assumptions or BuildingAssumptions()
     if kind not in a.building_types:
-        raise ScenarioError(
-            f"unknown demand kind '{kind}' for buildings; known: {', '.join(a.building_types)}"
-        )
+        known = ", ".join(a.building_types)
+        raise ScenarioError(Msg("error.input.unknown_building_kind", kind=kind, known=known))
     types, type_missing = _types(buildings)
     wgs84, areas = _footprints(buildings)
     t = _tally(buildings, types, wgs84, areas, a, kind)
@@ -282,10 +280,10 @@ def estimate_people(
         "floor_area_m2": float(floor_area.sum()),
     }
     if t.status["unreadable"]:
+        examples = ", ".join(repr(v) for v in t.unreadable)
+        n = t.status["unreadable"]
         log.warning(
-            "%d buildings with unreadable building:levels (e.g. %s): type default used",
-            t.status["unreadable"],
-            ", ".join(repr(v) for v in t.unreadable),
+            Msg("error.input.levels_unreadable", n=n, tag="building:levels", values=examples)
         )
     return PeopleEstimate(points, report)
 
@@ -297,8 +295,6 @@ def estimate_people(
 #: Columns kept from a download (and its cache): the OSM element and id, the tags used above,
 #: the name for people reading the points, and the geometry.
 KEPT_COLUMNS = ("element", "id", "building", "building:levels", "name")
-
-_CACHE_HINT = "give a cache folder you can write to"
 
 
 def _reason(exc: BaseException) -> str:
@@ -329,14 +325,13 @@ def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
 
 def _check_polygon(polygon: Any) -> shapely.Geometry:
     if not isinstance(polygon, shapely.Polygon | shapely.MultiPolygon) or polygon.is_empty:
-        raise InputError(
-            f"buildings can only be downloaded for a polygon, not {type(polygon).__name__}"
-        )
+        raise InputError(Msg("error.input.buildings_not_polygon", kind=type(polygon).__name__))
     if not polygon.is_valid:
-        raise InputError(f"the area polygon is invalid ({shapely.is_valid_reason(polygon)})")
+        reason = geos_reason(shapely.is_valid_reason(polygon))
+        raise InputError(Msg("error.input.area_invalid", reason=reason))
     w, s, e, n = polygon.bounds
     if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
-        raise InputError("the area polygon is not in longitude/latitude degrees (WGS-84)")
+        raise InputError(Msg("error.input.area_not_lonlat"))
     return polygon
 
 
@@ -345,14 +340,10 @@ def _writable(folder: Path) -> None:
     try:
         probe_folder(folder)
     except FileExistsError:
-        raise InputError(
-            f"the cache folder is a file, not a folder; {_CACHE_HINT}", folder
-        ) from None
+        raise InputError(Msg("error.input.cache_is_file"), folder) from None
     except OSError as exc:
-        raise InputError(
-            f"cannot write the building cache there ({exc.strerror or exc}); {_CACHE_HINT}",
-            folder,
-        ) from exc
+        msg = Msg("error.input.cache_unwritable", reason=exc.strerror or exc)
+        raise InputError(msg, folder) from exc
 
 
 def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -381,13 +372,11 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
         with _osmnx_cache(cache_dir) as ox:
             features = ox.features_from_polygon(polygon, tags={"building": True})
     except InsufficientResponseError:  # osmnx's answer to "no building there"
-        log.warning("OpenStreetMap has no building in the area polygon")
+        log.warning(Msg("error.input.no_buildings"))
         return _tidy(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
-        raise InputError(
-            "download of OSM buildings failed (the first run needs internet, later runs use "
-            f"the cache in {cache_dir}): {_reason(exc)}"
-        ) from exc
+        msg = Msg("error.input.buildings_download", cache=cache_dir, reason=_reason(exc))
+        raise InputError(msg) from exc
     return _tidy(features)
 
 
@@ -432,11 +421,8 @@ def download_buildings(
         try:
             return gpd.read_parquet(cache)
         except Exception as exc:
-            raise InputError(
-                f"the cached download is unreadable ({_reason(exc)}); delete the file to "
-                "download it again",
-                cache,
-            ) from exc
+            msg = Msg("error.input.buildings_cache_unreadable", reason=_reason(exc))
+            raise InputError(msg, cache) from exc
     _writable(cache_dir)
     buildings = _fetch(polygon, cache_dir)
     part = cache.with_name(cache.name + ".part")
@@ -445,7 +431,6 @@ def download_buildings(
         part.replace(cache)
     except OSError as exc:
         part.unlink(missing_ok=True)
-        raise InputError(
-            f"cannot save the downloaded buildings ({exc.strerror or exc}); {_CACHE_HINT}", cache
-        ) from exc
+        msg = Msg("error.input.buildings_unsaved", reason=exc.strerror or exc)
+        raise InputError(msg, cache) from exc
     return buildings

@@ -21,6 +21,8 @@ import pandas as pd
 
 from coverage import datum as datum_mod
 from coverage.errors import InputError, Msg, Problem
+from coverage.i18n import t as word
+from coverage.inputs.problems import joined
 
 __all__ = [
     "ALIASES",
@@ -30,6 +32,7 @@ __all__ = [
     "match_columns",
     "resolve_columns",
     "header_hints",
+    "columns_note",
     "describe_columns",
     "source_column",
 ]
@@ -166,7 +169,7 @@ def match_columns(
             same = [c for c in cols if normalize_column(c) == normalize_column(col)]
             if len(same) != 1:
                 raise InputError(
-                    f"column '{col}' (mapped to {fld}) not found; columns are {cols}",
+                    Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols),
                     path,
                     field=str(col),
                 )
@@ -254,52 +257,85 @@ _FIELD_LABELS = {
 
 _ENCODING_LABELS = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
     "gb18030": "GBK/GB18030",
     "utf-16": "UTF-16",
 }
 
 
-def describe_columns(layer: gpd.GeoDataFrame | Mapping[str, Any]) -> str:
-    """How a layer was read, for the console and the run report.
+def columns_note(layer: gpd.GeoDataFrame | Mapping[str, Any]) -> Msg:
+    """How a layer was read, as a message worded in the console's or the report's language.
 
     Parameters
     ----------
     layer
         A layer returned by :func:`read_points` (its ``attrs``), or that ``attrs`` mapping.
+    """
+    attrs = layer.attrs if isinstance(layer, pd.DataFrame) else layer
+    head: list[str | Msg] = [_format_words(str(attrs.get("format", "")))]
+    if attrs.get("encoding"):
+        enc = attrs["encoding"]
+        head.append(
+            Msg("problem.note.utf8_bom") if enc == "utf-8-sig" else _ENCODING_LABELS.get(enc, enc)
+        )
+    if attrs.get("sheet"):
+        head.append(Msg("problem.note.sheet", name=attrs["sheet"]))
+    if attrs.get("layer"):
+        head.append(Msg("problem.note.layer", name=attrs["layer"]))
+    if attrs.get("header_row"):
+        head.append(Msg("problem.note.header_row", row=attrs["header_row"]))
+    parts: list[str | Msg] = [joined(head)]
+    if attrs.get("crs_words") is not None or attrs.get("crs"):
+        parts.append(attrs.get("crs_words") or str(attrs["crs"]))
+    source = attrs.get("columns_source", {})
+    mapped = [
+        Msg(
+            "problem.note.column",
+            field=_field_words(f),
+            col=c,
+            how=Msg(f"problem.note.{'mapped' if source.get(f) == 'scenario' else 'recognised'}"),
+        )
+        for f, c in attrs.get("columns", {}).items()
+    ]
+    if mapped:
+        parts.append(joined(mapped))
+    if attrs.get("unused_columns"):
+        unused = ", ".join(map(str, attrs["unused_columns"]))
+        parts.append(Msg("problem.note.unused", columns=unused))
+    name = Path(str(attrs.get("path", ""))).name
+    return Msg("problem.note.file", file=name, text=joined(parts, "problem.note.sep"))
+
+
+def describe_columns(layer: gpd.GeoDataFrame | Mapping[str, Any], lang: str = "en") -> str:
+    """How a layer was read, for the console and the run report, in ``lang``.
+
+    Parameters
+    ----------
+    layer
+        A layer returned by :func:`read_points` (its ``attrs``), or that ``attrs`` mapping.
+    lang
+        ``"en"`` or ``"zh"``.
 
     Returns
     -------
     str
         E.g. ``"sites.csv: CSV, GBK/GB18030, header on row 1; WGS-84; longitude ← '经度'
-        (recognised), latitude ← '纬度' (recognised), name ← '名称' (recognised); not used: 备注"``.
+        (recognised), latitude ← '纬度' (recognised), name ← '名称' (scenario); not used: 备注"``.
     """
-    attrs = layer.attrs if isinstance(layer, pd.DataFrame) else layer
-    parts = []
-    head = [str(attrs.get("format", "")).upper() or "file"]
-    if attrs.get("encoding"):
-        enc = attrs["encoding"]
-        head.append(_ENCODING_LABELS.get(enc, enc))
-    if attrs.get("sheet"):
-        head.append(f"sheet '{attrs['sheet']}'")
-    if attrs.get("layer"):
-        head.append(f"layer '{attrs['layer']}'")
-    if attrs.get("header_row"):
-        head.append(f"header on row {attrs['header_row']}")
-    parts.append(", ".join(head))
-    if attrs.get("crs"):
-        parts.append(str(attrs["crs"]))
-    source = attrs.get("columns_source", {})
-    mapped = [
-        f"{_FIELD_LABELS.get(f, f)} ← '{c}' ({source.get(f, 'recognised')})"
-        for f, c in attrs.get("columns", {}).items()
-    ]
-    if mapped:
-        parts.append(", ".join(mapped))
-    if attrs.get("unused_columns"):
-        parts.append("not used: " + ", ".join(map(str, attrs["unused_columns"])))
-    name = Path(str(attrs.get("path", ""))).name
-    return f"{name}: " + "; ".join(parts)
+    return columns_note(layer).text(lang)
+
+
+def _format_words(fmt: str) -> str | Msg:
+    """The file format as the note names it (``CSV``, ``XLSX``; a CSV named ``.xls`` says so)."""
+    if fmt.startswith("csv (named "):
+        return Msg("problem.note.format_named", suffix=fmt[len("csv (named ") : -1])
+    return fmt.upper() if fmt else Msg("problem.note.file_format")
+
+
+def _field_words(fld: str) -> dict[str, str] | str:
+    """A standard field's name in the note: English as below, Chinese as the problems say it."""
+    if fld not in _FIELD_LABELS:
+        return fld
+    return {"en": _FIELD_LABELS[fld], "zh": word("zh", f"problem.field.{fld}")}
 
 
 def source_column(gdf: gpd.GeoDataFrame, field: str) -> str:

@@ -22,7 +22,18 @@ from coverage import datum as datum_mod
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.values import is_empty, not_a_number, numeric
 
-__all__ = ["Target", "parse_target", "crs_label", "table_points", "gis_points"]
+__all__ = [
+    "GEOMETRY",
+    "Target",
+    "parse_target",
+    "crs_label",
+    "unknown_crs",
+    "table_points",
+    "gis_points",
+]
+
+#: The field of a problem about a GIS feature's geometry (the program's word, translated).
+GEOMETRY = Msg("problem.column.geometry")
 
 
 @dataclass(frozen=True)
@@ -44,7 +55,7 @@ def parse_target(crs: str | int | CRS, path: Path) -> Target:
         try:
             key = datum_mod.parse_crs(crs)
         except ValueError as exc:
-            raise InputError(str(exc), path, field="crs") from exc
+            raise InputError(unknown_crs(crs), path, field="crs") from exc
         if isinstance(key, str):
             return Target(key, CRS.from_epsg(4326), datum_mod.DATUM_NAMES[key])
         c = CRS.from_epsg(key)
@@ -133,11 +144,25 @@ def _transform(
     return lon, lat, bad
 
 
-def crs_label(target: Target) -> str:
+def crs_label(target: Target) -> Msg:
     """How the layer's coordinates were read, for :func:`~coverage.inputs.describe_columns`."""
     if target.datum in ("gcj02", "bd09"):
-        return f"{target.label}, converted to WGS-84 with prcoords (precise inverse)"
-    return target.label
+        return Msg("problem.crs.converted", crs=target.label)
+    return Msg("problem.as_written", text=target.label)
+
+
+def unknown_crs(value: object) -> Msg:
+    """A ``crs`` that names no coordinate system, with the names there are."""
+    groups = []
+    for key in datum_mod.DATUMS:
+        # "4326" and "epsg4326" are EPSG codes, listed as such (as datum.accepted_crs does).
+        names = [
+            a for a, k in datum_mod.DATUM_ALIASES.items() if k == key != a and not a[-1].isdigit()
+        ]
+        groups.append(f"{key} ({', '.join(names)})" if names else key)
+    groups.append("cgcs2000 (cgcs; EPSG:4490)")
+    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return Msg("error.input.unknown_crs", value=shown, names=", ".join(groups))
 
 
 def table_points(
@@ -170,12 +195,9 @@ def table_points(
         swapped = ~bad & ~unusable & _swapped_projected(x, y, lon, lat, target)
         unusable |= swapped
     if swapped.sum() >= 2 and swapped.sum() == (~bad).sum():
-        what = "latitude is out of range" if geographic else "point is outside the CRS's area"
+        key = "error.input.columns_swapped" if geographic else "error.input.columns_swapped_xy"
         raise InputError(
-            f"every row's {what} and the values fit with the two coordinates exchanged: column "
-            f"'{cols['lon']}' holds {'latitudes' if geographic else 'northings (Y)'} and "
-            f"'{cols['lat']}' {'longitudes' if geographic else 'eastings (X)'}; swap them in the "
-            "scenario's column mapping or in the file",
+            Msg(key, lon=cols["lon"], lat=cols["lat"]),
             path,
             field=str(cols["lat"]),
         )
@@ -206,12 +228,12 @@ def gis_points(
     target: Target,
     path: Path,
     problems: list[Problem],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Msg]:
     """WGS-84 coordinates of a GIS layer's features (areas become a point inside them)."""
     geom = frame.geometry.reset_index(drop=True)
     missing = (geom.isna() | geom.is_empty).to_numpy()
     for i in np.flatnonzero(missing):
-        problems.append(Problem(path, int(rows[i]), "geometry", Msg("problem.missing_geometry")))
+        problems.append(Problem(path, int(rows[i]), GEOMETRY, Msg("problem.missing_geometry")))
     not_point = ~missing & (geom.geom_type != "Point").to_numpy()
     if not_point.any():
         # Areas (e.g. an industrial park) are represented by a point inside them.
@@ -226,13 +248,11 @@ def gis_points(
         if (target.datum is not None or target.crs.is_geographic) and ok.any():
             if (np.abs(y[ok]) > 90).all() or (np.abs(x[ok]) > 180).all():
                 raise InputError(
-                    "the file has no coordinate reference system and its coordinates (e.g. "
-                    f"{x[ok][0]:g}, {y[ok][0]:g}) are not longitude/latitude; add a .prj file or "
-                    "declare the layer's crs (an EPSG code)",
+                    Msg("error.input.no_crs_not_lonlat", x=x[ok][0], y=y[ok][0]),
                     path,
                     field="crs",
                 )
-        label = f"{crs_label(target)} (assumed: the file has no CRS)"
+        label = Msg("problem.crs.assumed", crs=crs_label(target))
     else:
         fc = CRS(file_crs)
         epsg = fc.to_epsg()
@@ -243,10 +263,10 @@ def gis_points(
                 tr = Transformer.from_crs(fc, 4326, always_xy=True)
                 x, y = (np.asarray(v, dtype=float) for v in tr.transform(x, y))
             file_target = target
-            label = f"{crs_label(target)} (file CRS {name})"
+            label = Msg("problem.crs.file", crs=crs_label(target), file_crs=name)
         else:
             file_target = Target("wgs84" if fc.equals(CRS.from_epsg(4326)) else None, fc, name)
-            label = name
+            label = Msg("problem.as_written", text=name)
     lon, lat, unusable = _transform(x, y, file_target)
     unusable &= ~missing
     geographic = file_target.datum is not None or file_target.crs.is_geographic
@@ -254,11 +274,9 @@ def gis_points(
     if geographic and unusable.sum() >= 2 and not ok.any() and _swap_valid(x, y)[unusable].all():
         # Axis order mix-ups (latitude first) are common with EPSG:4326 files.
         raise InputError(
-            "every feature's coordinates are out of range as longitude/latitude and valid with "
-            f"the two exchanged (e.g. {x[unusable][0]:g}, {y[unusable][0]:g}): the file holds "
-            "latitude before longitude; re-export it with longitude first (x = longitude)",
+            Msg("error.input.latlon_order", x=x[unusable][0], y=y[unusable][0]),
             path,
-            field="geometry",
+            field=Msg("problem.column.geometry"),
         )
     hints = _swap_hints(x, y, np.flatnonzero(unusable), lon[ok], lat[ok]) if geographic else {}
     for i in np.flatnonzero(unusable):
@@ -269,6 +287,6 @@ def gis_points(
         )
         if int(i) in hints:
             msg += hints[int(i)]
-        problems.append(Problem(path, int(rows[i]), "geometry", msg))
+        problems.append(Problem(path, int(rows[i]), GEOMETRY, msg))
     bad = missing | unusable
     return np.where(bad, np.nan, lon), np.where(bad, np.nan, lat), bad, label

@@ -21,11 +21,21 @@ import shapely
 from pyproj import CRS
 
 from coverage.datum import DATUM_NAMES, convertible, in_china, normalize_datum
-from coverage.errors import InputError, Problem
-from coverage.inputs.datum_words import finding_msg, kept_msg, row_msg, swapped_row_msg
+from coverage.errors import InputError, Msg, Problem
+from coverage.inputs.datum_words import (
+    evidence_msg,
+    finding_msg,
+    kept_msg,
+    note_msg,
+    row_msg,
+    swapped_row_msg,
+)
 from coverage.inputs.street_fit import DatumFinding, extent, inside, street_check, street_geoms
 
 __all__ = ["DatumFinding", "check_datum", "review"]
+
+#: The field of a problem about the whole layer's coordinates (the program's word, translated).
+COORDINATES = Msg("problem.column.coordinates")
 
 
 def _lonlat(points: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -254,8 +264,8 @@ def review(
     *,
     crs: str | int = "wgs84",
     strict: bool = True,
-    field: str = "coordinates",
-) -> tuple[list[Problem], list[str]]:
+    field: str | Msg = COORDINATES,
+) -> tuple[list[Problem], list[Msg]]:
     """Turn a layer's findings into problems and notes, or stop on firm evidence.
 
     Parameters
@@ -275,31 +285,27 @@ def review(
 
     Returns
     -------
-    (list of Problem, list of str)
-        Warnings (``action="kept"``: the rows stay as declared) and one-line notes.
+    (list of Problem, list of Msg)
+        Warnings (``action="kept"``: the rows stay as declared) and one-line notes, worded
+        when shown (``str()`` is English).
     """
     path = Path(path)
     problems: list[Problem] = []
-    notes: list[str] = []
-    keep = 'datum_check = "warn" to keep going'
+    notes: list[Msg] = []
+    keep = 'datum_check = "warn"'
     declared = normalize_datum(crs) or "wgs84"  # as check_datum read the layer
     for f in findings:
         d = f.details
+        notes.append(note_msg(f, declared))
         if f.code in ("datum_ok", "inconclusive"):
-            notes.append(f.message)
             continue
-        notes.append(str(f))
         if f.code.startswith("looks_") and d.get("conclusive"):
             if strict:
                 raise InputError(_datum_error(d, crs, keep), path, field="crs")
             problems.append(Problem(path, None, "crs", kept_msg(f), action="kept"))
         elif f.code == "latlon_swapped" and d.get("all") and strict:
-            raise InputError(
-                f"{f.message}; exchange the two columns in the scenario's column mapping or in "
-                f"the file, or set {keep}",
-                path,
-                field=field,
-            )
+            msg = Msg("error.input.datum_swapped", finding=finding_msg(f, declared), keep=keep)
+            raise InputError(msg, path, field=field)
         elif f.code in ("rows_other_datum", "latlon_swapped"):
             for r in d["rows"]:
                 if isinstance(r, dict):
@@ -309,21 +315,27 @@ def review(
                     problems.append(Problem(path, int(r), field, swapped_row_msg(), action="kept"))
         else:
             msg = finding_msg(f, declared)
-            problems.append(Problem(path, None, "coordinates", msg, action="kept"))
+            problems.append(Problem(path, None, COORDINATES, msg, action="kept"))
     return problems, notes
 
 
-def _datum_error(d: dict[str, Any], crs: str | int, keep: str) -> str:
+def _datum_error(d: dict[str, Any], crs: str | int, keep: str) -> Msg:
     """One line: declared datum, the datum that fits, the evidence and the fix."""
     declared, best = DATUM_NAMES[d["declared"]], d["best"]
     if isinstance(crs, str) or CRS.from_epsg(int(crs)).is_geographic:
-        fix = f'set crs = "{d["best_key"]}" for this layer'
+        fix = Msg("error.input.datum_fix", setting=f'crs = "{d["best_key"]}"')
         said = f'crs = "{crs}"' if isinstance(crs, str) else f"crs = {crs}"
     else:
         # Projected: the longitudes/latitudes were in the other datum before projection.
-        fix = f"re-project the points from {best} longitudes/latitudes converted to WGS-84"
+        fix = Msg("error.input.datum_fix_projected", best=best)
         said = f"crs = {crs}"
-    return (
-        f"the points are declared {declared} ({said}) but fit the streets as {best}: "
-        f"{d['evidence']}; {fix}, or set {keep}"
+    evidence = evidence_msg(d)
+    return Msg(
+        "error.input.datum_declared",
+        declared=declared,
+        said=said,
+        best=best,
+        evidence=evidence,
+        fix=fix,
+        keep=keep,
     )

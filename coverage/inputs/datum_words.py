@@ -13,9 +13,10 @@ from typing import Any
 
 from coverage.datum import DATUM_NAMES
 from coverage.errors import Msg
+from coverage.inputs.problems import joined
 from coverage.inputs.street_fit import DatumFinding
 
-__all__ = ["finding_msg", "kept_msg", "row_msg", "swapped_row_msg"]
+__all__ = ["evidence_msg", "finding_msg", "kept_msg", "note_msg", "row_msg", "swapped_row_msg"]
 
 
 def _distance(metres: Any, search_m: Any = None) -> Msg:
@@ -71,9 +72,24 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
 
 
 def _looks(d: dict[str, Any]) -> Msg:
+    fields = _evidence(d)
+    if d.get("conclusive"):
+        return Msg("problem.datum.looks", crs_key=d["best_key"], **fields)
+    return Msg("problem.datum.may_be", closer=float(d["share_closer"]), **fields)
+
+
+def evidence_msg(d: dict[str, Any]) -> Msg:
+    """The numbers for another datum (a ``looks_*`` finding's ``details``), as one clause."""
+    try:
+        return Msg("error.input.datum_evidence", **_evidence(d))
+    except (KeyError, TypeError):  # a finding without its numbers: its own words
+        return Msg("problem.as_written", text=d.get("evidence", ""))
+
+
+def _evidence(d: dict[str, Any]) -> dict[str, Any]:
     declared, best = DATUM_NAMES[d["declared"]], d["best"]
     medians, shares = d["median_m"], d["share_within"]
-    fields = {
+    return {
         "best": best,
         "declared": declared,
         "here": _distance(medians[declared], d.get("search_m")),
@@ -83,9 +99,6 @@ def _looks(d: dict[str, Any]) -> Msg:
         "near": float(d["within_m"]),
         "chance": float(d["random_shift_share_within"]),
     }
-    if d.get("conclusive"):
-        return Msg("problem.datum.looks", crs_key=d["best_key"], **fields)
-    return Msg("problem.datum.may_be", closer=float(d["share_closer"]), **fields)
 
 
 def _far(d: dict[str, Any]) -> Msg:
@@ -132,3 +145,49 @@ def row_msg(row: dict[str, Any], declared: str, text: str, search_m: Any = None)
 def swapped_row_msg() -> Msg:
     """A row that fits the streets only with longitude and latitude exchanged."""
     return Msg("problem.datum.row_swapped")
+
+
+def note_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
+    """A finding as a line of the layer's notes (the console, the report's data notes).
+
+    The check passed (``datum_ok``) or could not be made (``inconclusive``): what it found;
+    anything else: its level and the finding as :func:`finding_msg` words it.
+    """
+    d = finding.details
+    try:
+        if finding.code == "datum_ok":
+            return _ok(d)
+        if finding.code == "inconclusive":
+            if "points_near_streets" in d:
+                k, n = d["points_near_streets"], d["points"]
+                return Msg("problem.note.few_near", k=k, n=n, m=float(d["search_m"]))
+            if d["points"] == 0:
+                return Msg("problem.note.none_in_china")
+            return Msg("problem.note.few_in_china", n=d["points"])
+        if finding.code == "rows_other_datum":
+            rows = [r["row"] for r in d["rows"][:20]]
+            name = DATUM_NAMES[d["declared"]]
+            text = Msg("problem.note.rows_other", k=len(d["rows"]), n=d["of"], name=name, rows=rows)
+        else:
+            text = finding_msg(finding, declared)
+        return Msg(
+            "problem.note.level", level=Msg(f"problem.note.level_{finding.level}"), text=text
+        )
+    except (KeyError, TypeError):
+        return Msg("problem.as_written", text=str(finding))
+
+
+def _ok(d: dict[str, Any]) -> Msg:
+    name = DATUM_NAMES[d["declared"]]
+    medians, search = d["median_m"], d.get("search_m")
+    others = [
+        Msg("problem.note.if_read_as", at=_distance(medians[other], search), name=other)
+        for other in DATUM_NAMES.values()
+        if other != name
+    ]
+    return Msg(
+        "problem.note.datum_ok",
+        name=name,
+        here=_distance(medians[name], search),
+        others=joined(others),
+    )

@@ -22,6 +22,7 @@ from scipy.spatial import cKDTree
 from coverage.datum import utm_epsg
 from coverage.errors import Msg
 from coverage.inputs.columns import source_column
+from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
 
@@ -128,7 +129,7 @@ def _skip_duplicates(
                 if named
                 else Msg("problem.duplicate_attrs", row=check.row(first), d=d)
             )
-            check.add(k, name_col if named else "geometry", msg, skip=True)
+            check.add(k, name_col if named else GEOMETRY, msg, skip=True)
 
 
 def _warn_same_place(
@@ -151,7 +152,7 @@ def _warn_same_place(
             if names is not None and names[i]
             else Msg("problem.same_place", d=d, row=check.row(i))
         )
-        check.add(j, "geometry", msg, skip=False)
+        check.add(j, GEOMETRY, msg, skip=False)
 
 
 def _warn_same_name(

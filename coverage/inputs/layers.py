@@ -22,18 +22,20 @@ import shapely
 
 from coverage import datum, network, routing
 from coverage import io as cio
-from coverage.errors import InputError, Problem
-from coverage.i18n import t
+from coverage.errors import InputError, Msg, Problem
+from coverage.i18n import LANGS, t
 from coverage.inputs.boundaries import read_polygons
 from coverage.inputs.buildings import BuildingAssumptions, download_buildings, estimate_people
-from coverage.inputs.columns import describe_columns
+from coverage.inputs.columns import columns_note
+from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.points import read_points
-from coverage.inputs.problems import problems_frame
+from coverage.inputs.problems import joined, problems_frame
 from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
 from coverage.inputs.validation import validate_layer
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
+from coverage.vocab import kind_label
 
 __all__ = [
     "Layers",
@@ -62,7 +64,9 @@ class Layers:
     area: shapely.Geometry | None
     subdistricts: gpd.GeoDataFrame | None
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # how files were read, datum findings
+    #: How files were read, datum findings: worded in the console's and the report's language
+    #: (``str()`` is English, as run.json records them).
+    notes: list[Msg] = field(default_factory=list)
 
 
 def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]:
@@ -82,13 +86,14 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
         crs = s.area.subdistricts_crs if s.area.subdistricts_crs is not None else s.area.crs
         subs = read_polygons(p, crs=crs)
         if s.area.name_field not in subs:
-            raise InputError(
-                f"no column '{s.area.name_field}' for sub-district names "
-                f"(columns: {[c for c in subs.columns if c != 'geometry']}); "
-                "set [area] name_field",
-                p,
+            columns = [c for c in subs.columns if c != "geometry"]
+            msg = Msg(
+                "error.input.no_names_column",
                 field=s.area.name_field,
+                columns=columns,
+                setting="[area] name_field",
             )
+            raise InputError(msg, p, field=s.area.name_field)
         if area is None:
             area = shapely.union_all(subs.geometry.values)
     if area is None and s.network.place is not None:
@@ -111,7 +116,7 @@ def _read_layer(
     net: network.WalkNetwork,
     area: shapely.Geometry | None,
     problems: list[Problem],
-    notes: list[str],
+    notes: list[Msg],
 ) -> gpd.GeoDataFrame:
     if layer.is_raster or layer.osm_buildings:
         return _read_people(s, layer, net, area, problems, notes)
@@ -130,7 +135,7 @@ def _read_layer(
         encoding=layer.encoding,
     )
     problems += found
-    notes.append(describe_columns(gdf))
+    notes.append(columns_note(gdf))
     gdf = _defaults(gdf, layer, role)
     if layer.datum_check != "off" and len(gdf):
         # Before validation, which would drop points read in the wrong datum as off the streets
@@ -147,20 +152,18 @@ def _read_layer(
             path,
             crs=layer.crs,
             strict=layer.datum_check == "error",
-            field=gdf.attrs.get("columns", {}).get("lon", "geometry"),
+            field=gdf.attrs.get("columns", {}).get("lon", GEOMETRY),
         )
         problems += found
-        notes += [f"{path.name}: {line}" for line in said]
+        notes += [Msg("problem.note.file", file=path.name, text=line) for line in said]
     # Distance to the nearest walkable street, for the "too far from any street" check.
     pts = gdf.geometry.to_crs(net.crs)
     snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
     if role == "facility" and "tier" not in gdf:
-        raise InputError(
-            "no tier column and no default: add a tier column (centre/subcentre/point/…) "
-            'or set tier = "..." for this layer in the scenario',
-            path,
-            field="tier",
+        msg = Msg(
+            "error.input.no_tier_column", tiers="centre/subcentre/point/…", setting='tier = "..."'
         )
+        raise InputError(msg, path, field=Msg("problem.field.tier"))
     gdf, found = validate_layer(
         gdf,
         path,
@@ -204,7 +207,7 @@ def _read_people(
     net: network.WalkNetwork,
     area: shapely.Geometry | None,
     problems: list[Problem],
-    notes: list[str],
+    notes: list[Msg],
 ) -> gpd.GeoDataFrame:
     """Demand from a population raster or from OSM building footprints, inside the area.
 
@@ -213,22 +216,22 @@ def _read_people(
     many there are.
     """
     if area is None:
-        raise InputError("raster and osm_buildings demand need a study area: set [area] path",
-                         s.source)  # fmt: skip
+        msg = Msg("error.input.area_needed", what="osm_buildings", setting="[area] path")
+        raise InputError(msg, s.source)
     kind = layer.kind or "residents"
     if layer.osm_buildings:
         assumptions = BuildingAssumptions(**layer.buildings)
         found = download_buildings(area, cache_dir=s.cache_dir)
         estimate = estimate_people(found, assumptions, kind=kind)
         gdf, name = estimate.points, "osm_buildings"
-        notes.append(f"{name}: {_buildings_note(estimate.report)}")
-        notes.append(f"{name} assumptions: {assumptions.as_dict()}")
+        notes.append(Msg("problem.note.file", file=name, text=_buildings_note(estimate.report)))
+        notes.append(Msg("problem.note.assumptions", name=name, values=str(assumptions.as_dict())))
     else:
         assert layer.path is not None
         gdf, report = read_raster_layer(s, layer, area, kind)
         problems += report.problems()
         name = _input(s, layer.path).name
-        notes.append(report.summary())
+        notes.append(report.note())
     gdf = gdf.reset_index(drop=True)
     gdf["kind"] = kind
     gdf["layer"] = name
@@ -240,21 +243,49 @@ def _read_people(
             w = gdf["weight"].to_numpy(dtype=float)
             share = w[far].sum() / w.sum()
             notes.append(
-                f"{name}: {w[far].sum():,.0f} {kind} ({share:.1%}) live farther than "
-                f"{s.walk.max_snap_m:g} m from any walkable street: kept, not reachable on foot"
+                Msg(
+                    "problem.note.far",
+                    name=name,
+                    people=w[far].sum(),
+                    kind=_kind_words(kind),
+                    share=share,
+                    m=s.walk.max_snap_m,
+                )
             )
     return gdf
 
 
-def _buildings_note(report: dict[str, Any]) -> str:
+def _buildings_note(report: dict[str, Any]) -> Msg:
     """One line on what the building estimate used and skipped."""
     skipped: dict[str, int] = report.get("skipped") or {}
-    parts = ", ".join(f"{n} {why}" for why, n in skipped.items())
-    return (
-        f"{report.get('people', 0):,.0f} {report.get('kind')} in "
-        f"{report.get('buildings_used', 0):,} of {report.get('buildings_in', 0):,} buildings"
-        + (f"; skipped {parts}" if parts else "")
+    msg = Msg(
+        "problem.note.buildings",
+        people=report.get("people", 0),
+        kind=_kind_words(str(report.get("kind"))),
+        used=report.get("buildings_used", 0),
+        total=report.get("buildings_in", 0),
     )
+    if skipped:
+        msg += Msg(
+            "problem.note.skipped", items=joined(_skip_words(w, n) for w, n in skipped.items())
+        )
+    return msg
+
+
+def _skip_words(why: str, n: int) -> Msg:
+    """A reason the building estimate skipped ``n`` buildings (as buildings.py tallies them)."""
+    if why == "no geometry":
+        return Msg("problem.note.bld.no_geometry", n=n)
+    if why == "zero footprint area":
+        return Msg("problem.note.bld.zero_area", n=n)
+    if why.startswith("no footprint (") and why.endswith(")"):
+        return Msg("problem.note.bld.no_footprint", n=n, kind=why[len("no footprint (") : -1])
+    return Msg("problem.note.bld.tag", n=n, tag=why)  # "building=garage": the OSM tag
+
+
+def _kind_words(kind: str) -> dict[str, str]:
+    """A demand kind in a note: as the scenario names it in English, its label in Chinese."""
+    return {"en": kind, "zh": kind_label(kind, "zh")}
 
 
 def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:
@@ -298,7 +329,7 @@ def read_layers(
         Problem(s.source or "scenario", line, key, message, action="kept")
         for line, key, message in s.warning_items
     ]
-    notes: list[str] = []
+    notes: list[Msg] = []
     groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
     for role, layers in (
         ("facility", s.facilities),
@@ -360,22 +391,33 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
     what, group = empty[0]
     if not group:
         section = "demand" if what == "demand" else "facilities"
-        raise InputError(f"no [[{section}]] layer: coverage needs at least one", s.source)
+        raise InputError(Msg("error.input.no_layer_section", section=section), s.source)
     files = {str(s.input_path(layer.path)) for layer in group if layer.path is not None}
     skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
     rows = len({(p.path, p.row) for p in skipped if p.row is not None})
     names = ", ".join(sorted(Path(f).name for f in files))
+    kind = Msg(f"error.input.{what}")
     if not skipped:
-        head = f"no usable {what} rows: {names} has no data rows"
+        head = Msg("error.input.no_data_rows", what=kind, names=names)
     else:
-        head = (
-            f"no usable {what} rows in {names}: {rows} rows skipped, {len(skipped)} problems"
-            + (f" (all listed in {written})" if written else "")
-            + "; the first:"
+        listed = Msg("error.input.all_listed", path=written) if written else ""
+        n = len(skipped)
+        head = Msg(
+            "error.input.no_usable_rows", what=kind, names=names, rows=rows, n=n, listed=listed
         )
-    # One line per problem: a line break inside a cell value must not start another.
-    lines = [head, *(f"  {p.to_error()}".replace("\n", "\\n") for p in skipped[:FIRST_REASONS])]
+    lines = [head, *(_reason_line(p) for p in skipped[:FIRST_REASONS])]
     if len(skipped) > FIRST_REASONS:
-        rest = f"  … and {len(skipped) - FIRST_REASONS} more"
-        lines.append(rest + (f" in {written}" if written else ""))
-    raise InputError("\n".join(lines))
+        more = len(skipped) - FIRST_REASONS
+        lines.append(
+            Msg("error.input.and_more_in", n=more, path=written)
+            if written
+            else Msg("error.input.and_more", n=more)
+        )
+    raise InputError(lines)
+
+
+def _reason_line(p: Problem) -> Msg:
+    """A problem as a line of the error, in each language (file, row, field: what)."""
+    # One line per problem: a line break inside a cell value must not start another.
+    text = {lang: p.to_error().text(lang).replace("\n", "\\n") for lang in LANGS}
+    return Msg("error.input.reason_line", text=text)

@@ -31,11 +31,18 @@ from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import (
     ALIASES,
     NUMERIC_FIELDS,
-    describe_columns,
+    columns_note,
     header_hints,
     match_columns,
 )
-from coverage.inputs.coordinates import Target, crs_label, gis_points, parse_target, table_points
+from coverage.inputs.coordinates import (
+    GEOMETRY,
+    Target,
+    crs_label,
+    gis_points,
+    parse_target,
+    table_points,
+)
 from coverage.inputs.readers import Table, read_table
 from coverage.inputs.values import is_empty, not_a_number, numeric, split_services, text_column
 
@@ -117,7 +124,7 @@ def read_points(
             out[fld] = text_column(values)
     out = out[~bad].reset_index(drop=True)
     out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, len(frame)))
-    log.info("%s", describe_columns(out))
+    log.info(columns_note(out))
     return out, problems
 
 
@@ -128,10 +135,14 @@ def _check_required(
     for fld in require:
         if fld not in cols:
             raise InputError(
-                f"missing required column for '{fld}' (recognised names: "
-                f"{', '.join(ALIASES.get(fld, ()))}); columns are {names}",
+                Msg(
+                    "error.input.missing_column",
+                    field=Msg(f"problem.field.{fld}") if fld in ALIASES else fld,
+                    names=", ".join(ALIASES.get(fld, ())),
+                    columns=names,
+                ),
                 path,
-                field=fld,
+                field=Msg(f"problem.field.{fld}") if fld in ALIASES else fld,
             )
 
 
@@ -147,11 +158,9 @@ def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path
     if not cells:
         return
     row, col, formula = cells[0]
-    more = f" (and {len(cells) - 1} more such cells)" if len(cells) > 1 else ""
+    more = Msg("error.input.more_cells", n=len(cells) - 1) if len(cells) > 1 else ""
     raise InputError(
-        f"sheet '{info.get('sheet')}': the formula {formula} has no saved value{more}; the "
-        "workbook was written by a program that does not calculate formulas: open it in Excel "
-        "(or WPS) and save it, so the values are stored",
+        Msg("error.input.formula_no_value", sheet=info.get("sheet"), formula=formula, more=more),
         path,
         row=row,
         field=col,
@@ -166,7 +175,7 @@ def _coordinates(
     target: Target,
     path: Path,
     problems: list[Problem],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str, Any]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, Msg, Any]:
     """WGS-84 longitudes and latitudes, rows without usable ones, and how they were read.
 
     How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
@@ -179,14 +188,13 @@ def _coordinates(
     )
     if is_gis:
         lon, lat, bad, label = gis_points(frame, rows, target, path, problems)
-        return lon, lat, bad, label, "geometry"
+        return lon, lat, bad, label, GEOMETRY
     for fld in ("lon", "lat"):
         if fld not in cols:
             raise InputError(
-                f"no {'longitude' if fld == 'lon' else 'latitude'} column found "
-                f"(recognised: {', '.join(ALIASES[fld])}); columns are {names}",
+                Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names),
                 path,
-                field=fld,
+                field=Msg(f"problem.field.{fld}"),
             )
     lon, lat, bad = table_points(frame, rows, dict(cols), target, path, problems)
     return lon, lat, bad, crs_label(target), cols["lon"]
@@ -215,7 +223,7 @@ def _check_outside_china(
             Problem(
                 path,
                 None,
-                str(coord_field),
+                coord_field if isinstance(coord_field, Msg) else str(coord_field),
                 Msg("problem.outside_china", n=int(outside.sum()), rows=listed, crs=target.label),
                 action="kept",
             )
@@ -275,7 +283,7 @@ def _numbers(
 def _read_info(
     table: Table,
     path: Path,
-    label: str,
+    label: Msg,
     cols: Mapping[str, Any],
     source: Mapping[str, str],
     names: list[str],
@@ -287,7 +295,8 @@ def _read_info(
         "path": str(path),
         **{k: v for k, v in table.info.items() if k not in ("rows", "uncalculated")},
         "encoding": table.info.get("encoding"),
-        "crs": label,
+        "crs": str(label),  # English, as run.json records it
+        "crs_words": label,  # worded in the note's language
         "columns": {f: str(c) for f, c in cols.items()},
         "columns_source": dict(source),
         "unused_columns": [c for c in names if c not in used],

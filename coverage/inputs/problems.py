@@ -16,7 +16,7 @@ import pandas as pd
 
 from coverage.errors import Msg, Problem
 
-__all__ = ["PROBLEM_COLUMNS", "Checker", "problems_frame", "skipped_rows"]
+__all__ = ["PROBLEM_COLUMNS", "Checker", "joined", "problems_frame", "skipped_rows"]
 
 #: Columns of the problems table, in order (the keys of :meth:`Problem.as_dict`).
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "field", "problem", "action")
@@ -40,7 +40,9 @@ class Checker:
         r = self.rows[i]
         return None if pd.isna(r) else int(r)
 
-    def add(self, i: int | None, field: str | None, message: str | Msg, *, skip: bool) -> None:
+    def add(
+        self, i: int | None, field: str | Msg | None, message: str | Msg, *, skip: bool
+    ) -> None:
         """Record a problem for feature ``i``; ``skip`` leaves that feature out."""
         self.problems.append(
             Problem(
@@ -81,3 +83,14 @@ def skipped_rows(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
         problem=("problem", lambda s: "; ".join(dict.fromkeys(s))),
     )
     return out.reset_index()
+
+
+def joined(items: Iterable[str | Msg], sep: str = "problem.note.comma") -> Msg:
+    """Messages (or texts as written) one after the other, separated by ``sep``'s words."""
+    parts = [m if isinstance(m, Msg) else Msg("problem.as_written", text=m) for m in items]
+    if not parts:
+        return Msg("problem.as_written", text="")
+    out = parts[0]
+    for m in parts[1:]:
+        out = out + Msg(sep) + m
+    return out

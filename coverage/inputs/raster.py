@@ -38,6 +38,8 @@ from rasterio.windows import Window  # type: ignore[import-untyped]
 
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.boundaries import SourceCRS, resolve_crs
+from coverage.inputs.problems import joined
+from coverage.vocab import kind_label
 
 __all__ = ["DEFAULT_MAX_CELL_M", "RasterReport", "read_raster_demand"]
 
@@ -104,20 +106,32 @@ class RasterReport:
     negative_people: float = 0.0
     area_covered: float = 1.0
 
-    def summary(self) -> str:
-        """One line for the run report."""
-        skipped = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.skipped.items() if n)
-        split = f", each split in {self.split[0]}×{self.split[1]}" if self.split != (1, 1) else ""
-        return (
-            f"{Path(self.path).name} band {self.band}: {self.total_weight:,.0f} {self.kind} in "
-            f"{self.cells_used:,} of {self.cells_in_area:,} cells inside the area{split}"
-            + (f"; skipped {skipped}" if skipped else "")
+    def note(self) -> Msg:
+        """One line for the run report, worded in its language."""
+        msg = Msg(
+            "problem.note.raster",
+            file=Path(self.path).name,
+            band=self.band,
+            people=self.total_weight,
+            kind={"en": self.kind, "zh": kind_label(self.kind, "zh")},
+            used=self.cells_used,
+            cells=self.cells_in_area,
         )
+        if self.split != (1, 1):
+            msg += Msg("problem.note.split", a=self.split[0], b=self.split[1])
+        skipped = [Msg(f"problem.note.cells.{k}", n=n) for k, n in self.skipped.items() if n]
+        if skipped:
+            msg += Msg("problem.note.skipped", items=joined(skipped))
+        return msg
+
+    def summary(self) -> str:
+        """One line for the run report, in English."""
+        return self.note().text("en")
 
     def problems(self) -> list[Problem]:
         """Skipped cells and partial coverage as problems (``action="skipped"`` / ``"kept"``)."""
         out = []
-        fld = f"band {self.band}"
+        fld = Msg("problem.column.band", band=self.band)
         for key, n in self.skipped.items():
             if not n:
                 continue
@@ -249,19 +263,19 @@ class _Grid:
 def _read_window(path: Path, area_wgs: shapely.Geometry, band: int, crs: str | int | None) -> _Grid:
     """Read the band's cells over the area's bounding box (and only those)."""
     if not path.exists():
-        raise InputError("file not found", path)
+        raise InputError(Msg("error.input.file_not_found"), path)
     try:
         src = rasterio.open(path)
     except Exception as exc:
-        raise InputError(f"cannot read the raster: {_first_line(exc)}", path) from None
+        msg = Msg("error.input.raster_unreadable", reason=_first_line(exc))
+        raise InputError(msg, path) from None
     with src:
         if not 1 <= band <= src.count:
-            raise InputError(
-                f"no band {band}; the raster has {src.count} band(s)", path, field="band"
-            )
+            msg = Msg("error.input.no_band", band=band, count=src.count)
+            raise InputError(msg, path, field="band")
         t = src.transform
         if t.b or t.d:
-            raise InputError("rotated or sheared grids are not supported; warp it first", path)
+            raise InputError(Msg("error.input.rotated_grid"), path)
         file_crs = src.crs.to_wkt() if src.crs else None
         source = resolve_crs(crs, file_crs, path, bounds=tuple(src.bounds))
         area = shapely.make_valid(source.geometry_from_wgs84(area_wgs))
@@ -282,13 +296,12 @@ def _first_line(exc: BaseException) -> str:
 
 def _check_options(path: Path, scale: float, kind: str, max_cell_m: float) -> None:
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale):
-        raise InputError(f"scale must be a positive number, not {scale!r}", path, field="scale")
+        raise InputError(Msg("error.input.bad_scale", value=repr(scale)), path, field="scale")
     if scale <= 0:
-        raise InputError(f"scale must be a positive number, not {scale!r}", path, field="scale")
+        raise InputError(Msg("error.input.bad_scale", value=repr(scale)), path, field="scale")
     if not isinstance(kind, str) or not kind.strip():
-        raise InputError(
-            f"kind must be a name such as 'residents', not {kind!r}", path, field="kind"
-        )
+        msg = Msg("error.input.bad_kind", value=repr(kind), example="'residents'")
+        raise InputError(msg, path, field="kind")
     if not (isinstance(max_cell_m, int | float) and max_cell_m > 0 and math.isfinite(max_cell_m)):
         raise ValueError(f"max_cell_m must be a positive number of metres, not {max_cell_m!r}")
 
@@ -320,12 +333,18 @@ def _window(
     if c0 >= c1 or r0 >= r1:
         left, top = t.c, t.f
         right, bottom = t.c + t.a * width, t.f + t.e * height
-        raise InputError(
-            f"the raster (x {min(left, right):g}…{max(left, right):g}, y "
-            f"{min(top, bottom):g}…{max(top, bottom):g}) does not cover the area (x {x0:g}…"
-            f"{x1:g}, y {y0:g}…{y1:g}); check the raster's crs",
-            path,
+        msg = Msg(
+            "error.input.raster_outside",
+            rx0=min(left, right),
+            rx1=max(left, right),
+            ry0=min(top, bottom),
+            ry1=max(top, bottom),
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
         )
+        raise InputError(msg, path)
     return r0, r1, c0, c1
 
 

@@ -87,12 +87,13 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot read the file as {encoding}: {exc}", path) from exc
+            msg = Msg("error.input.wrong_encoding", encoding=encoding, reason=exc)
+            raise InputError(msg, path) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise InputError(f"the file is not valid UTF-16 text ({exc})", path) from exc
+            raise InputError(Msg("error.input.bad_utf16", reason=exc), path) from exc
     try:
         text = raw.decode("utf-8-sig")
         return text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
@@ -102,14 +103,8 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
         if _CONTROL.search(raw[:4096]):
-            raise InputError(
-                "not a text (CSV) file: it holds binary data (a damaged file, or a file of "
-                "another type renamed); open it in Excel and save it as CSV UTF-8 or .xlsx",
-                path,
-            ) from exc
-        raise InputError(
-            f"the file is neither UTF-8 nor GBK/GB18030 text ({exc}); save it as UTF-8 CSV", path
-        ) from exc
+            raise InputError(Msg("error.input.binary_csv"), path) from exc
+        raise InputError(Msg("error.input.not_utf8_gbk", reason=exc), path) from exc
 
 
 def _delimiter(text: str, suffix: str) -> str:
@@ -149,13 +144,11 @@ def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[
         # The record being read is the next row (rows are records, as a spreadsheet numbers
         # them); a value over the limit almost always means a quote that is never closed.
         if "field larger than field limit" in str(exc):
-            msg = (
-                f"a value is longer than {csv.field_size_limit():,} characters (line "
-                f'{reader.line_num} of the file): a quote (") opened and never closed makes the '
-                "rest of the file one value; close the quote or remove it"
+            msg = Msg(
+                "error.input.value_too_long", limit=csv.field_size_limit(), line=reader.line_num
             )
         else:
-            msg = f"cannot parse the CSV file (line {reader.line_num}): {one_line(exc)}"
+            msg = Msg("error.input.csv_unparsable", line=reader.line_num, reason=one_line(exc))
         raise InputError(msg, path, row=len(cells) + 1) from exc
     return cells, {"format": "csv", "encoding": used, "delimiter": sep}
 
@@ -169,18 +162,9 @@ def _excel_cells(
     if kind in ("xlsx", "xls"):
         return workbook_cells(path, kind, sheet)
     if kind == "html":
-        raise InputError(
-            "this is an HTML/XML file with a spreadsheet name; open it in Excel and save it as "
-            ".xlsx",
-            path,
-        )
+        raise InputError(Msg("error.input.html_as_excel"), path)
     if kind == "binary":
-        raise InputError(
-            f"not an Excel workbook: the file is neither an xlsx (zip) nor an xls workbook nor "
-            f"text, so it is damaged or of another type renamed {path.suffix}; open it in Excel "
-            "and save it as .xlsx",
-            path,
-        )
+        raise InputError(Msg("error.input.not_a_workbook", suffix=path.suffix), path)
     cells, info = _csv_cells(path, encoding)
     info["format"] = f"csv (named {path.suffix})"
     return cells, info
@@ -204,7 +188,7 @@ def _table(
     cells = [[str(c).strip() for c in r] for r in cells]
     nonblank = [i for i, r in enumerate(cells) if any(r)]
     if not nonblank:
-        raise InputError("the file is empty", path)
+        raise InputError(Msg("error.input.empty_file"), path)
     header_at = nonblank[0]
     for i in nonblank[:_HEADER_SEARCH_ROWS]:
         if sum(normalize_column(c) in hints for c in cells[i] if c) >= 2:
@@ -310,7 +294,7 @@ def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[s
     Every failure is an :class:`~coverage.errors.InputError` naming the file.
     """
     if not path.exists():
-        raise InputError("file not found", path)
+        raise InputError(Msg("error.input.file_not_found"), path)
     suffix = path.suffix.lower()
     try:
         if suffix in TABULAR or suffix in EXCEL:
@@ -338,13 +322,9 @@ def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[s
     except InputError:
         raise
     except Exception as exc:  # any reader failure is a problem of this file
-        raise InputError(
-            f"cannot read the file: {one_line(exc)} (is it damaged, or not really {suffix}?)",
-            path,
-        ) from exc
-    raise InputError(
-        f"unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)", path
-    )
+        msg = Msg("error.input.unreadable", reason=one_line(exc), suffix=suffix)
+        raise InputError(msg, path) from exc
+    raise InputError(Msg("error.input.unsupported_type", suffix=suffix), path)
 
 
 def read_frame(

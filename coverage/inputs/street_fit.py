@@ -439,5 +439,11 @@ def _row_check(
         "warning",
         f"{k} of {int(near.sum())} points fit the streets much better under another datum "
         f"than {name} (rows {listed}); they were kept as {name}",
-        {"tolerance_m": tol, "search_m": search_m, "rows": found},
+        {
+            "tolerance_m": tol,
+            "search_m": search_m,
+            "rows": found,
+            "of": int(near.sum()),
+            "declared": decl,
+        },
     )

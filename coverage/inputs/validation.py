@@ -33,6 +33,7 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,10 +47,11 @@ from pyproj import CRS
 from coverage import settings
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import source_column
+from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text, not_a_number
-from coverage.vocab import Vocabulary, unknown_tier_message
+from coverage.vocab import Vocabulary
 
 __all__ = ["ROLES", "validate_layer"]
 
@@ -139,7 +141,7 @@ def validate_layer(
     geom = gdf.geometry
     no_geom = (geom.isna() | geom.is_empty).to_numpy()
     for i in np.flatnonzero(no_geom):
-        check.add(int(i), "geometry", Msg("problem.missing_geometry"), skip=True)
+        check.add(int(i), GEOMETRY, Msg("problem.missing_geometry"), skip=True)
 
     if role_key == "demand":
         gdf = _check_weights(gdf, check)
@@ -173,7 +175,7 @@ def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     if "weight" not in gdf.columns:
         gdf = gdf.copy()
         gdf["weight"] = 1.0
-        check.add(None, "weight", Msg("problem.no_weight_column"), skip=False)
+        check.add(None, Msg("problem.field.weight"), Msg("problem.no_weight_column"), skip=False)
         return gdf
     col = source_column(gdf, "weight")
     raw = gdf["weight"]
@@ -208,9 +210,9 @@ def _check_tiers(
     if "tier" not in gdf.columns:
         if allowed is not None and required:
             raise InputError(
-                f"no tier column: every facility needs one of the tiers {list(allowed)}",
+                Msg("error.input.no_tier_allowed", tiers=list(allowed)),
                 check.path,
-                field="tier",
+                field=Msg("problem.field.tier"),
             )
         return gdf
     canon = {key_text(t): str(t) for t in allowed} if allowed is not None else None
@@ -246,9 +248,9 @@ def _tier_codes(
     if "tier" not in gdf.columns:
         if required:
             raise InputError(
-                f"no tier column: every facility needs a tier ({known}, or a declared type)",
+                Msg("error.input.no_tier_known", known=known_words),
                 check.path,
-                field="tier",
+                field=Msg("problem.field.tier"),
             )
         return gdf
     codes = [vocabulary.normalize(v) for v in gdf["tier"]]
@@ -256,14 +258,23 @@ def _tier_codes(
     unknown = [i for i, (c, b) in enumerate(zip(codes, blank, strict=True)) if c is None and not b]
     if unknown:
         first, rest = unknown[0], [check.row(i) for i in unknown[1:]]
-        more = ""
+        more: str | Msg = ""
         if rest:
             shown = ", ".join(str(r) for r in rest[:10])
-            more = f" (also rows {shown}{f' and {len(rest) - 10} more' if len(rest) > 10 else ''})"
-        value = gdf["tier"].iat[first]
-        raise InputError(
-            unknown_tier_message(value, vocabulary, more), check.path, check.row(first), col
+            more = (
+                Msg("error.input.also_rows_more", rows=shown, n=len(rest) - 10)
+                if len(rest) > 10
+                else Msg("error.input.also_rows", rows=shown)
+            )
+        value = str(gdf["tier"].iat[first])
+        msg = Msg(
+            "error.input.unknown_tier",
+            value=repr(value),
+            more=more,
+            known=vocabulary.describe(),
+            toml=f"[types.<code>] label_zh = {json.dumps(value, ensure_ascii=False)}",
         )
+        raise InputError(msg, check.path, check.row(first), col)
     if required:  # candidates need no tier
         for i in np.flatnonzero(blank):
             check.add(int(i), col, Msg("problem.missing_tier_known", known=known_words), skip=True)
@@ -316,12 +327,12 @@ def _check_area(
         if role == "facility":
             check.add(
                 int(i),
-                "geometry",
+                GEOMETRY,
                 Msg("problem.outside_area_kept"),
                 skip=False,
             )
         else:
-            check.add(int(i), "geometry", Msg("problem.outside_area"), skip=True)
+            check.add(int(i), GEOMETRY, Msg("problem.outside_area"), skip=True)
 
 
 def _check_streets(
@@ -339,4 +350,4 @@ def _check_streets(
             if not np.isfinite(d[i])
             else Msg("problem.far_from_street", d=d[i], limit=limit)
         )
-        check.add(int(i), "geometry", msg, skip=True)
+        check.add(int(i), GEOMETRY, msg, skip=True)

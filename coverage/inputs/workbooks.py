@@ -22,7 +22,7 @@ __all__ = ["workbook_cells"]
 def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> None:
     """Fail, listing the sheets, when the requested sheet is not in the workbook."""
     if sheet is not None and sheet not in names:
-        raise InputError(f"no sheet '{sheet}' in the workbook; sheets are {names}", path)
+        raise InputError(Msg("error.input.no_sheet", sheet=sheet, names=names), path)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -81,12 +81,8 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
             # data_only: formulas give their saved values (what Excel shows), not the formula.
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # zipfile, XML and openpyxl errors: a damaged file
-            raise InputError(
-                "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a "
-                f"workbook ({type(exc).__name__}: {one_line(exc)}); open it in Excel and save it "
-                "again",
-                path,
-            ) from exc
+            reason = f"{type(exc).__name__}: {one_line(exc)}"
+            raise InputError(Msg("error.input.bad_xlsx", reason=reason), path) from exc
         try:
             names = wb.sheetnames
             _pick_sheet(names, sheet, path)
@@ -103,11 +99,8 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
         except InputError:
             raise
         except Exception as exc:
-            raise InputError(
-                "not a readable Excel workbook (xlsx): a sheet is damaged "
-                f"({type(exc).__name__}: {one_line(exc)}); open it in Excel and save it again",
-                path,
-            ) from exc
+            reason = f"{type(exc).__name__}: {one_line(exc)}"
+            raise InputError(Msg("error.input.bad_xlsx_sheet", reason=reason), path) from exc
         finally:
             wb.close()
     cells = [[cell_text(v) for v in r] for r in values]
@@ -121,15 +114,12 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
         book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors: a damaged file
         hint = (
-            " (a password-protected workbook? remove the password)"
+            Msg("error.input.xls_password")
             if "encrypt" in str(exc).lower() or "find workbook" in str(exc).lower()
             else ""
         )
-        raise InputError(
-            f"not a readable Excel 97-2003 workbook (xls): {one_line(exc)}{hint}; open it in "
-            "Excel and save it as .xlsx",
-            path,
-        ) from exc
+        msg = Msg("error.input.bad_xls", reason=one_line(exc), hint=hint)
+        raise InputError(msg, path) from exc
     try:
         names = book.sheet_names()
         _pick_sheet(names, sheet, path)
@@ -155,11 +145,7 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(
-            f"not a readable Excel 97-2003 workbook (xls): a sheet is damaged ({one_line(exc)}); "
-            "open it in Excel and save it as .xlsx",
-            path,
-        ) from exc
+        raise InputError(Msg("error.input.bad_xls_sheet", reason=one_line(exc)), path) from exc
     finally:
         book.release_resources()
 

@@ -248,8 +248,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
     kept = sum(p.action != "skipped" for p in probs)
     dirs = _local_dirs(run)
-    # How each layer was read is the readers' English diagnostics: in Chinese, where it is.
-    notes = run.layers.notes if lang == "en" else [t(lang, "report.notes_in_run", path="run.json")]
+    notes = [n.text(lang) for n in run.layers.notes]  # how each layer was read
     items = [_e(_without_dirs(n, dirs)) for n in (*notes, *extra)]
     if probs:
         items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path="problems.csv")))
@@ -264,7 +263,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
             [
                 _td(Path(p.path).name),
                 _td("" if p.row is None else p.row, True),
-                _td(p.field or ""),
+                _td(p.field_text(lang) or ""),
                 _td(_without_dirs(p.text(lang), dirs)),
                 _td(catalogue(lang).get(f"report.action_{p.action}", p.action)),
             ]

@@ -40,6 +40,11 @@ ZH_ALLOWED = {
     "EPSG", "cgcs", "cgcs2000", "CSV", "GIS", "pdf", "png", "tif",
     # TOML values and file formats as the planner types them
     "true", "false", "TOML", "UTF-8",
+    # file types, encodings and programs an input file is named or saved with
+    "CSV", "xls", "xlsx", "zip", "prj", "HTML", "XML", "GeoJSON", "GeoPackage", "Shapefile",
+    "GBK", "UTF-16", "BOM", "WPS", "EPSG", "prcoords",
+    # layer settings, as the planner types them
+    "scale", "kind",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

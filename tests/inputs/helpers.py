@@ -51,5 +51,5 @@ def problems_by_row(problems: list[Problem]) -> dict[int | None, list[tuple[str 
     """(field, message, action) of every problem, by row."""
     out: dict[int | None, list[tuple[str | None, str, str]]] = {}
     for p in problems:
-        out.setdefault(p.row, []).append((p.field, p.message, p.action))
+        out.setdefault(p.row, []).append((p.field_text(), p.message, p.action))
     return out

@@ -212,7 +212,7 @@ def test_invalid_empty_and_missing_geometries_are_reported(tmp_path: Path) -> No
     assert fixed.is_valid and fixed.geom_type == "MultiPolygon"
     # The two triangles of the bow tie: 2 × ½ × 0.01 × 0.005.
     assert fixed.area == pytest.approx(5e-5, rel=1e-9)
-    found = [(p.row, p.field, p.message, p.action) for p in got.attrs["problems"]]
+    found = [(p.row, p.field_text(), p.message, p.action) for p in got.attrs["problems"]]
     assert found == [
         (2, "geometry", "missing geometry; skipped", "skipped"),
         (
@@ -254,7 +254,7 @@ def test_selection_errors(tmp_path: Path) -> None:
         f"{path}, field 'name': no feature has name = 'b' among the features the other fields "
         "select; the values are: a, c"
     )
-    assert err.value.field == "name" and err.value.path == str(path)
+    assert str(err.value.field) == "name" and err.value.path == str(path)
     with pytest.raises(InputError) as err:
         read_polygons(path, crs="wgs84", name_field="名称")
     assert (
@@ -311,7 +311,7 @@ def test_crs_errors(tmp_path: Path) -> None:
     # GeoJSON always reads as EPSG:4326: values out of range say the file is not lon/lat.
     with pytest.raises(InputError) as err:
         read_polygons(bare, crs="wgs84")
-    assert "not longitudes/latitudes" in str(err.value) and err.value.field == "crs"
+    assert "not longitudes/latitudes" in str(err.value) and str(err.value.field) == "crs"
     lon, lat = pyproj.Transformer.from_crs(32650, 4326, always_xy=True).transform(5e5, 3.38e6)
     got = read_polygons(bare, crs=32650).geometry.iloc[0]
     assert got.exterior.coords[0] == pytest.approx((lon, lat), abs=1e-9)

@@ -28,7 +28,7 @@ def test_scenario_mapping_wins_and_is_reported(tmp_path: Path) -> None:
     assert "name ← '站名' (scenario)" in describe_columns(gdf)
     with pytest.raises(InputError, match="column '站点' .mapped to name. not found") as err:
         read_points(path, columns={"name": "站点", "lon": "东", "lat": "北"})
-    assert err.value.field == "站点"
+    assert str(err.value.field) == "站点"
 
 
 @pytest.mark.parametrize(

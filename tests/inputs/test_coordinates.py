@@ -54,7 +54,7 @@ def test_projected_table(tmp_path: Path) -> None:
     assert gdf["row"].tolist() == [2]
     assert (gdf.geometry.x[0], gdf.geometry.y[0]) == pytest.approx((106.53, 29.575), abs=1e-7)
     assert gdf.attrs["crs"] == "EPSG:32648"
-    assert [(p.row, p.field) for p in problems] == [(3, "x")]
+    assert [(p.row, p.field_text()) for p in problems] == [(3, "x")]
     assert problems[0].message == (
         f"({y:.2f}, {x:.2f}) lies outside the area of EPSG:32648; the values fit it if X and Y "
         "are swapped"
@@ -78,4 +78,4 @@ def test_geographic_epsg(tmp_path: Path, crs: object, label: str) -> None:
 def test_unknown_crs() -> None:
     with pytest.raises(InputError, match="unknown coordinate system 'mars'") as err:
         read_points(REG / "sites_utf8.csv", crs="mars")
-    assert err.value.field == "crs"
+    assert str(err.value.field) == "crs"

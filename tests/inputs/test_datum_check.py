@@ -209,8 +209,8 @@ def test_sample_layers_declared_correctly_pass(tmp_path, wuhan_net, wuhan_edges_
     jobs = len(pd.read_csv(SAMPLE / "workplaces.csv"))
     assert len(layers.facilities) == 190 and len(layers.demand) == jobs
     assert not [p for p in layers.problems if "datum" in p.message or "street" in p.message]
-    assert any(n.startswith("facilities.xlsx: GCJ-02 OK") for n in layers.notes)
-    assert any(n.startswith("workplaces.csv: WGS-84 OK") for n in layers.notes)
+    assert any(str(n).startswith("facilities.xlsx: GCJ-02 OK") for n in layers.notes)
+    assert any(str(n).startswith("workplaces.csv: WGS-84 OK") for n in layers.notes)
 
 
 @pytest.mark.realdata
@@ -257,15 +257,15 @@ def test_demand_declared_chinese_stops(tmp_path, wuhan_net, wuhan_edges_path, cr
 def test_datum_check_warn_keeps_going_and_off_skips(tmp_path, wuhan_net, wuhan_edges_path) -> None:
     s = _scenario(tmp_path, wuhan_edges_path, 'crs = "wgs84"\ndatum_check = "warn"')
     layers = pipeline.read_layers(s, wuhan_net)
-    (p,) = [p for p in layers.problems if p.field == "crs"]
+    (p,) = [p for p in layers.problems if p.field_text() == "crs"]
     assert p.row is None and p.action == "kept"
     assert p.message.startswith("the points fit the streets as GCJ-02, not as WGS-84")
     assert p.message.endswith('declare crs = "gcj02"; kept as declared')
     s = _scenario(tmp_path, wuhan_edges_path, 'crs = "wgs84"\ndatum_check = "off"')
     layers = pipeline.read_layers(s, wuhan_net)
-    assert not [p for p in layers.problems if p.field == "crs"]
+    assert not [p for p in layers.problems if p.field_text() == "crs"]
     (note,) = layers.notes  # how the file was read, nothing on its datum
-    assert note.startswith("facilities.xlsx: XLSX")
+    assert str(note).startswith("facilities.xlsx: XLSX")
 
 
 # --- correct layers away from the streets never trip it ------------------------------------------
@@ -374,7 +374,7 @@ def test_pipeline_lists_the_rows_and_keeps_them(
     (tmp_path / "s.toml").write_text(text, encoding="utf-8")
     layers = pipeline.read_layers(load_scenario(tmp_path / "s.toml"), wuhan_net)
     mine = [p for p in layers.problems if "datum" in p.message or "BD-09" in p.message]
-    assert [(p.row, p.field, p.action) for p in mine] == [(r, "经度", "kept") for r in
+    assert [(p.row, p.field_text(), p.action) for p in mine] == [(r, "经度", "kept") for r in
                                                            mixed_register.rows]  # fmt: skip
     for p, off in zip(mine, mixed_register.off_m, strict=True):
         assert p.message.startswith(
@@ -450,7 +450,7 @@ def test_liege_some_rows_swapped_are_listed(tmp_path, liege) -> None:
     )
     layers = pipeline.read_layers(load_scenario(tmp_path / "s.toml"), liege)
     swaps = [p for p in layers.problems if "swapped" in p.message]
-    assert [(p.row, p.field) for p in swaps] == [(i + 2, "lon") for i in flip]
+    assert [(p.row, p.field_text()) for p in swaps] == [(i + 2, "lon") for i in flip]
     # Then the street check skips them, saying why: reported, not silently dropped.
     skipped = {p.row for p in layers.problems if p.action == "skipped"}
     assert skipped == {i + 2 for i in flip}
@@ -469,7 +469,7 @@ def test_salt_lake_city_swapped_columns(tmp_path) -> None:
     lon[6], lat[6] = lat[6], lon[6]
     layer, problems = read_points(_write_lonlat(tmp_path / "slc1.csv", lon, lat))
     (p,) = problems
-    assert p.row == 8 and p.field == "lat" and len(layer) == 9
+    assert p.row == 8 and p.field_text() == "lat" and len(layer) == 9
     assert p.message == (
         f"latitude {lat[6]:g} is out of range (-90 to 90); swapped, the values fall among the "
         "file's other points: check that longitude and latitude are not exchanged"
@@ -507,9 +507,9 @@ def test_review_fix_depends_on_the_declared_crs() -> None:
     with pytest.raises(InputError, match=r"\(crs = 32650\) .* re-project the points from GCJ-02"):
         review([f], "a.csv", crs=32650)
     problems, notes = review([f], "a.csv", strict=False)
-    assert [(p.row, p.field, p.action, p.message) for p in problems] == [
+    assert [(p.row, p.field_text(), p.action, p.message) for p in problems] == [
         (None, "crs", "kept", "m; kept as declared")
     ]
-    assert notes == ["[warning] m"]
+    assert [str(n) for n in notes] == ["[warning] m"]
     weak = DatumFinding("looks_gcj02", "warning", "w", {**d, "conclusive": False})
     assert [p.message for p in review([weak], "a.csv")[0]] == ["w"]  # strict: no error

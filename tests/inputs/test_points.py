@@ -23,8 +23,8 @@ def test_facility_faults_row_by_row() -> None:
     gdf, problems = read_points(path)
     skipped = skipped_by_row(problems)
     assert sorted(skipped) == [4, 5, 6, 14, 18]
-    assert [(p.field, p.message) for p in skipped[4]] == [("经度", "not a number: 'abc'")]
-    assert [(p.field, p.message) for p in skipped[5]] == [("纬度", "missing latitude")]
+    assert [(p.field_text(), p.message) for p in skipped[4]] == [("经度", "not a number: 'abc'")]
+    assert [(p.field_text(), p.message) for p in skipped[5]] == [("纬度", "missing latitude")]
     (swap,) = skipped[6]
     assert swap.field == "纬度"
     assert swap.message == (
@@ -32,7 +32,7 @@ def test_facility_faults_row_by_row() -> None:
         "latitude are swapped"
     )
     assert "row has 8 values but the header has 7 columns" in skipped[14][0].message
-    assert [(p.field, p.message) for p in skipped[18]] == [("容量", "not a number: '约20'")]
+    assert [(p.field_text(), p.message) for p in skipped[18]] == [("容量", "not a number: '约20'")]
     assert all(p.path == str(path) for p in problems)
     # Nothing valid lost: every non-blank data row is kept or skipped, never both.
     kept = gdf["row"].tolist()
@@ -47,7 +47,7 @@ def test_facility_faults_row_by_row() -> None:
 
 def test_demand_weights_are_checked_while_reading() -> None:
     gdf, problems = read_points(REG / "demand_faults.csv", require=("weight",))
-    msgs = {p.row: (p.field, p.message) for p in problems}
+    msgs = {p.row: (p.field_text(), p.message) for p in problems}
     assert msgs == {
         3: ("职工人数", "weight must be positive, got 0"),
         4: ("职工人数", "weight must be positive, got -5"),
@@ -81,13 +81,13 @@ def test_missing_coordinate_column() -> None:
     msg = str(err.value)
     assert "missing_columns.csv" in msg and "no latitude column found" in msg
     assert "columns are ['名称', '经度', '地址']" in msg
-    assert err.value.field == "lat"
+    assert str(err.value.field) == "lat"
 
 
 def test_missing_required_column() -> None:
     with pytest.raises(InputError, match="missing required column for 'weight'") as err:
         read_points(REG / "sites_utf8.csv", require=("weight",))
-    assert err.value.field == "weight"
+    assert str(err.value.field) == "weight"
 
 
 def test_whole_file_swapped_is_a_file_error() -> None:

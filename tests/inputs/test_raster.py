@@ -131,7 +131,7 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         "people.tif band 1: 69 residents in 8 of 12 cells inside the area; skipped 1 nodata, "
         "1 not finite, 1 negative"
     )
-    assert [(p.field, p.message, p.action) for p in report.problems()] == [
+    assert [(p.field_text(), p.message, p.action) for p in report.problems()] == [
         ("band 1", "1 cells inside the area hold no data; skipped", "skipped"),
         ("band 1", "1 cells inside the area are NaN or infinite; skipped", "skipped"),
         ("band 1", "1 cells inside the area hold negative values (5.0 people); skipped", "skipped"),

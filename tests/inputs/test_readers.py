@@ -131,7 +131,7 @@ def test_xlsx_with_title_rows_blank_rows_and_bad_cell() -> None:
     assert gdf["name"].tolist() == NAMES
     np.testing.assert_allclose(np.c_[gdf.geometry.x, gdf.geometry.y], LONLAT)
     assert gdf["area"].tolist() == [320, 60, 45, 150]
-    assert [(p.row, p.field, p.message, p.action) for p in problems] == [
+    assert [(p.row, p.field_text(), p.message, p.action) for p in problems] == [
         (7, "经度", "not a number: '#N/A'", "skipped")
     ]
     assert gdf.attrs["unused_columns"] == ["序号"]
@@ -146,7 +146,7 @@ def test_xls_sheet_by_name_with_xy_headers() -> None:
     assert gdf["row"].tolist() == [2, 3, 5, 6]
     assert gdf["name"].tolist() == NAMES
     np.testing.assert_allclose(np.c_[gdf.geometry.x, gdf.geometry.y], LONLAT)
-    assert [(p.row, p.field, p.message) for p in problems] == [
+    assert [(p.row, p.field_text(), p.message) for p in problems] == [
         (4, "X坐标", "not a number: '106.53 E'")
     ]
 
@@ -155,7 +155,7 @@ def test_xls_first_sheet_has_no_coordinates() -> None:
     # The first sheet (说明) is notes: the error names the file and lists what was found.
     with pytest.raises(InputError, match="no longitude column found") as err:
         read_points(REG / "sites.xls")
-    assert err.value.path.endswith("sites.xls") and err.value.field == "lon"
+    assert err.value.path.endswith("sites.xls") and str(err.value.field) == "lon"
 
 
 def test_missing_sheet_lists_sheets() -> None:
@@ -217,7 +217,9 @@ def test_geojson_and_geopackage(tmp_path: Path) -> None:
     u.to_file(tmp_path / "s.gpkg", layer="站点", driver="GPKG")
     gp, problems = read_points(tmp_path / "s.gpkg")
     assert gp.attrs["layer"] == "站点" and gp.attrs["crs"] == "EPSG:32648"
-    assert [(p.row, p.field, p.message) for p in problems] == [(4, "geometry", "missing geometry")]
+    assert [(p.row, p.field_text(), p.message) for p in problems] == [
+        (4, "geometry", "missing geometry")
+    ]
     assert gp["row"].tolist() == [1, 2, 3]
     np.testing.assert_allclose(np.c_[gp.geometry.x, gp.geometry.y][:2], LONLAT[:2], atol=1e-7)
     # The area is represented by a point inside it (within its 30 m radius of the centre).
@@ -271,7 +273,7 @@ def test_geojson_with_swapped_coordinates(tmp_path: Path) -> None:
     gdf, problems = read_points(tmp_path / "s.geojson")
     assert gdf["row"].tolist() == [1, 3, 4]
     (p,) = problems
-    assert p.row == 2 and p.field == "geometry"
+    assert p.row == 2 and p.field_text() == "geometry"
     assert p.message.endswith("the values fit China if longitude and latitude are swapped")
 
 

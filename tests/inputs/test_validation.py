@@ -131,7 +131,7 @@ def test_demand_weights() -> None:
     gdf.attrs["columns"] = {"weight": "职工人数"}
     kept, problems = validate_layer(gdf, "d.csv", role="demand")
     assert kept["row"].tolist() == [2]
-    assert [(p.row, p.field, p.message) for p in problems] == [
+    assert [(p.row, p.field_text(), p.message) for p in problems] == [
         (3, "职工人数", "weight must be positive, got 0"),
         (4, "职工人数", "weight must be positive, got -1"),
         (5, "职工人数", "missing weight"),
@@ -143,14 +143,14 @@ def test_demand_without_weight_column_counts_one_each() -> None:
     gdf = point_layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
     kept, problems = validate_layer(gdf, "d.csv", role="demand")
     assert kept["weight"].tolist() == [1.0]
-    assert [(p.row, p.field, p.action) for p in problems] == [(None, "weight", "kept")]
+    assert [(p.row, p.field_text(), p.action) for p in problems] == [(None, "weight", "kept")]
 
 
 def test_facility_without_tier_column() -> None:
     gdf = point_layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
     with pytest.raises(InputError, match="no tier column") as err:
         validate_layer(gdf, "f.csv", role="facility", allowed_tiers=TIERS)
-    assert err.value.path == "f.csv" and err.value.field == "tier"
+    assert err.value.path == "f.csv" and str(err.value.field) == "tier"
     kept, problems = validate_layer(gdf, "f.csv", role="facility")  # single-tier plan
     assert len(kept) == 1 and problems == []
 

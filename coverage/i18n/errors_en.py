@@ -360,4 +360,5 @@ WORDS: dict[str, str] = {
     "error.purpose.osm_files": "reading OSM files (.osm, .osm.bz2, .osm.pbf)",
     "error.purpose.osmnx": "reading OSM files and GraphML, and downloading networks",
     "error.purpose.figures": "drawing the static maps and the coverage curve",
+    "error.purpose.buildings": "downloading building footprints",
 }

@@ -311,4 +311,5 @@ WORDS: dict[str, str] = {
     "error.purpose.osm_files": "读取 OSM 文件（.osm、.osm.bz2、.osm.pbf）",
     "error.purpose.osmnx": "读取 OSM 文件和 GraphML、下载路网",
     "error.purpose.figures": "绘制静态地图和覆盖曲线",
+    "error.purpose.buildings": "下载建筑轮廓",
 }

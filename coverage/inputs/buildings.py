@@ -365,7 +365,7 @@ def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
-    import_optional("osmnx", "downloading building footprints")
+    import_optional("osmnx", Msg("error.purpose.buildings"))
     from osmnx._errors import InsufficientResponseError
 
     try:

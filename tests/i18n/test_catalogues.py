@@ -41,8 +41,8 @@ ZH_ALLOWED = {
     # TOML values and file formats as the planner types them
     "true", "false", "TOML", "UTF-8",
     # file types, encodings and programs an input file is named or saved with
-    "CSV", "xls", "xlsx", "zip", "prj", "HTML", "XML", "GeoJSON", "GeoPackage", "Shapefile",
-    "GBK", "UTF-16", "BOM", "WPS", "EPSG", "prcoords",
+    "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile",
+    "GBK", "UTF-16", "BOM", "WPS", "prcoords",
     # layer settings, as the planner types them
     "scale", "kind",
 }  # fmt: skip

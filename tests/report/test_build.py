@@ -124,9 +124,11 @@ def test_cli_report_errors(tmp_path):
     res = runner.invoke(app, ["report", str(tmp_path / "missing.toml")])
     assert res.exit_code == 1
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and "scenario file not found" in lines[0]
+    assert len(lines) == 1 and "找不到情景文件" in lines[0]  # no file to say otherwise: Chinese
     assert "Traceback" not in res.output
-    res = runner.invoke(app, ["report", "x.toml", "--add", "2", "--target", "0.9"])
+    res = runner.invoke(app, ["report", str(tmp_path / "missing.toml"), "--lang", "en"])
+    assert res.exit_code == 1 and "scenario file not found" in res.output
+    res = runner.invoke(app, ["report", "x.toml", "--add", "2", "--target", "0.9", "--lang", "en"])
     assert res.exit_code == 1 and "not both" in res.output
-    res = runner.invoke(app, ["report", "x.toml", "--target", "1.5"])
-    assert res.exit_code == 1 and "--target 1.5: a share between 0 and 1" in res.output
+    res = runner.invoke(app, ["report", "x.toml", "--target", "1.5", "--lang", "en"])
+    assert res.exit_code == 1 and "--target 1.5: give a share between 0 and 1" in res.output

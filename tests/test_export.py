@@ -163,5 +163,7 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
     }  # fmt: skip
     named = {n for n, _ in pyogrio.list_layers(sample.out / "coverage.gpkg")}
     assert {"服务设施", "需求点", "各设施步行范围", "各层级步行范围"} <= named
-    with pytest.raises(ScenarioError, match=r"\[output\] columns words: Input should be"):
+    with pytest.raises(
+        ScenarioError, match=r"\[output\] columns words: must be one of 'labels' or 'keys'"
+    ):
         s.set_output("columns", "words")

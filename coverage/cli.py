@@ -75,6 +75,13 @@ def _bad(option: str, value: object, msg: Msg) -> ScenarioError:
     return ScenarioError(Msg("error.scenario.option", option=option, value=value) + msg)
 
 
+def _lang(lang: str | None) -> Literal["zh", "en"] | None:
+    """``--lang`` checked (one error line unless zh or en), or None when not given."""
+    if lang is not None and lang not in ("zh", "en"):
+        raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
+    return cast(Literal["zh", "en"] | None, lang)
+
+
 def _scenario(path: Path, step: Step, lang: str | None = None, **output: object) -> Scenario:
     """Load and validate the scenario, then apply the command line's ``[output]`` settings.
 
@@ -85,11 +92,9 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
     """
     from coverage.scenario import load_scenario
 
-    if lang is not None and lang not in ("zh", "en"):
-        raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
+    chosen = _lang(lang)
     s = load_scenario(path)
-    if lang is not None:
-        s.lang = cast(Literal["zh", "en"], lang)  # checked above
+    s.lang = chosen or s.lang
     step.lang = s.lang
     for line in s.warning_lines(
         step.lang
@@ -449,11 +454,9 @@ def audit_cmd(
             raise _bad(
                 "--workers", workers, Msg("error.value.greater_than_equal", ge=1, input=workers)
             )
-        if lang is not None and lang not in ("zh", "en"):
-            raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
+        chosen = _lang(lang)
         loaded = load_audit(audit)
-        if lang is not None:
-            loaded.lang = cast(Literal["zh", "en"], lang)  # checked above
+        loaded.lang = chosen or loaded.lang
         progress.lang = loaded.lang
         result = run_audit(
             loaded, workers=workers, scheduler=scheduler, out=out_dir, force=force,

@@ -47,6 +47,8 @@ def test_workers_must_be_positive(tmp_path: Path) -> None:
     assert res.output.strip() == "错误：--workers 0：应不小于 1，实际为 0"
     res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--workers", "0", "--lang", "en"])
     assert res.output.strip() == "error: --workers 0: must be at least 1, got 0"
+    res = runner.invoke(app, ["audit", str(tmp_path / "a.toml"), "--lang", "fr"])
+    assert res.exit_code == 1 and res.output.strip() == "错误：--lang fr：可用 zh 或 en"
 
 
 def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from scipy import sparse
 
 from coverage import routing, settings, vocab
 from coverage.network import WalkNetwork
+from coverage.summary import circle_counts, circle_pairs, summarize
 
 __all__ = [
     "Coverage",
@@ -135,23 +136,6 @@ def _within(times: sparse.csr_matrix, limit_per_row: np.ndarray) -> sparse.csr_m
     return sparse.csr_matrix(
         (np.ones(int(keep.sum()), dtype=bool), times.indices[keep], indptr), shape=times.shape
     )
-
-
-def circle_counts(facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float) -> np.ndarray:
-    """Number of facilities within a straight-line radius of each demand point (metric CRS)."""
-    return np.asarray(circle_pairs(facilities, demand, radius_m).sum(axis=0), np.int64).ravel()
-
-
-def circle_pairs(
-    facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float
-) -> sparse.csr_matrix:
-    """Facility × demand boolean CSR: pairs within a straight-line radius (metric CRS)."""
-    shape = (len(facilities), len(demand))
-    if 0 in shape:
-        return sparse.csr_matrix(shape, dtype=bool)
-    tree = shapely.STRtree(facilities.values)
-    d_idx, f_idx = tree.query(demand.values, predicate="dwithin", distance=radius_m)
-    return sparse.csr_matrix((np.ones(len(d_idx), dtype=bool), (f_idx, d_idx)), shape=shape)
 
 
 def evaluate(
@@ -376,143 +360,3 @@ def _label(
     first = np.unique(p_idx, return_index=True)[1]
     out[p_idx[first]] = names[z_idx[first]]
     return out
-
-
-def _services_of(value: Any) -> list[str]:
-    if isinstance(value, list | tuple | np.ndarray):
-        return [str(s) for s in value]
-    if isinstance(value, str) and value:
-        return [s.strip() for s in value.replace("；", ";").split(";") if s.strip()]
-    return []
-
-
-def _row(scope: str, key: str, w: np.ndarray, hit: np.ndarray, cross: np.ndarray,
-         circle: np.ndarray, n_fac: float, far: np.ndarray) -> dict[str, Any]:  # fmt: skip
-    total = float(w.sum())
-    cw = float(w[hit].sum())
-    return {
-        "scope": scope,
-        "key": key,
-        "facilities": n_fac,
-        "demand_points": int(len(w)),
-        "weight": total,
-        "covered_weight": cw,
-        "share": cw / total if total > 0 else np.nan,
-        "cross_weight": float(w[cross].sum()),
-        "cross_share": float(w[cross].sum()) / total if total > 0 else np.nan,
-        "circle_share": float(w[circle].sum()) / total if total > 0 else np.nan,
-        "uncovered_points": int((~hit).sum()),
-        # people too far from any walkable street to be routed: in the totals, never covered
-        "unreachable_weight": float(w[far].sum()),
-    }
-
-
-def summarize(
-    facilities: gpd.GeoDataFrame,
-    demand: gpd.GeoDataFrame,
-    covers: sparse.csr_matrix,
-    thresholds: Mapping[str, float],
-    *,
-    services: Sequence[str] | None = None,
-    facility_subdistricts: Sequence[str] | npt.NDArray[np.object_] | None = None,
-    circles: sparse.csr_matrix | None = None,
-) -> pd.DataFrame:
-    """Weighted coverage table.
-
-    One row per ``scope``/``key``: ``overall``/``all``; ``kind``/<kind> (each demand kind by
-    any facility, when demand has a ``kind`` column); ``tier``/<tier>; ``type``/<type> (when
-    facilities have a ``type`` column); ``service``/<service>; ``subdistrict``/<name> (when demand
-    has a ``subdistrict`` column). ``covered_weight`` and ``share`` count demand covered by the
-    facilities of that group (for sub-districts: by any facility); ``cross_*`` by at least two of
-    them; ``circle_share`` by the straight-line circle of any facility of the group;
-    ``unreachable_weight`` is the demand farther than the snap limit from every street (not
-    ``snapped``): counted in ``weight``, never covered.
-    ``facilities`` counts the facilities of the group; for a sub-district, those located in it,
-    by ``facility_subdistricts`` (the sub-district containing each facility, '' outside all,
-    as :func:`evaluate` finds them; without it the count is unknown: NaN). ``circles``: the
-    facility × demand pairs within the circle (:func:`circle_pairs`, in
-    ``demand.attrs["metric_crs"]``), when the caller has them.
-    """
-    w = demand["weight"].to_numpy(dtype=float)
-    far = ~demand["snapped"].to_numpy(dtype=bool) if "snapped" in demand else np.zeros(len(w), bool)
-    radius_hits = (
-        demand["n_circle"].to_numpy() > 0 if "n_circle" in demand else np.zeros(len(w), bool)
-    )
-    rows: list[dict[str, Any]] = []
-    if circles is None:
-        circles = _circle_pairs_of(facilities, demand)
-
-    def group(scope: str, key: str, members: np.ndarray) -> None:
-        counts = (
-            np.asarray(covers[members].sum(axis=0)).ravel() if len(members) else np.zeros(len(w))
-        )
-        # A group's circle: any of its facilities' (the pairs found once for all of them).
-        circle = (
-            np.asarray(circles[members].sum(axis=0)).ravel() > 0
-            if len(members) and circles is not None
-            else np.zeros(len(w), bool)
-        )
-        rows.append(_row(scope, key, w, counts > 0, counts > 1, circle, int(len(members)), far))
-
-    counts = np.diff(covers.tocsc().indptr)
-    rows.append(
-        _row("overall", "all", w, counts > 0, counts > 1, radius_hits, len(facilities), far)
-    )
-    if "kind" in demand:  # residents, workers …: each kind on its own, by any facility
-        kinds = demand["kind"].fillna("").astype(str).to_numpy()
-        for kind in sorted(set(kinds) - {""}):
-            m = kinds == kind
-            rows.append(_row("kind", kind, w[m], counts[m] > 0, counts[m] > 1, radius_hits[m],
-                             len(facilities), far[m]))  # fmt: skip
-    tiers = facilities["tier"].astype(str).to_numpy()
-    for tier in tier_order(thresholds):
-        group("tier", tier, np.flatnonzero(tiers == tier))
-    if "type" in facilities:
-        types = facilities["type"].fillna("").astype(str).to_numpy()
-        for t in sorted(set(types) - {""}):
-            group("type", t, np.flatnonzero(types == t))
-    svc = [_services_of(v) for v in facilities["services"]] if "services" in facilities else []
-    wanted = services if services is not None else sorted({s for v in svc for s in v})
-    for s in wanted:
-        group("service", s, np.array([i for i, v in enumerate(svc) if s in v], dtype=np.int64))
-    if "subdistrict" in demand:
-        names = demand["subdistrict"].fillna("").astype(str).to_numpy()
-        zones = (
-            pd.Series(facility_subdistricts, dtype=object).fillna("").astype(str).to_numpy()
-            if facility_subdistricts is not None
-            else None
-        )
-        if zones is not None and len(zones) != len(facilities):
-            raise ValueError(
-                f"facility_subdistricts has {len(zones)} names for {len(facilities)} facilities"
-            )
-        for name in sorted(set(names)):
-            m = names == name
-            n_fac = int((zones == name).sum()) if zones is not None else np.nan
-            rows.append(
-                _row(
-                    "subdistrict",
-                    name or "(outside)",
-                    w[m],
-                    counts[m] > 0,
-                    counts[m] > 1,
-                    radius_hits[m],
-                    n_fac,
-                    far[m],
-                )
-            )
-    return pd.DataFrame(rows)
-
-
-def _circle_pairs_of(
-    facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
-) -> sparse.csr_matrix | None:
-    """:func:`circle_pairs` in the demand's metric CRS (None when it has no usable CRS)."""
-    radius = demand.attrs.get("circle_radius_m", settings.circle_radius_m)
-    crs = demand.attrs.get("metric_crs")
-    d = demand.geometry
-    if crs is None:
-        crs = d.estimate_utm_crs() if len(d) else None
-    if crs is None:
-        return None
-    return circle_pairs(facilities.geometry.to_crs(crs), d.to_crs(crs), radius)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
 
-#: Summary key of the demand outside every sub-district (:func:`coverage.analysis.summarize`).
+#: Summary key of the demand outside every sub-district (:func:`coverage.summary.summarize`).
 OUTSIDE = "(outside)"
 
 

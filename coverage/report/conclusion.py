@@ -2,7 +2,7 @@
 
 How many people are covered (overall and per demand kind), how many cannot be reached on foot,
 the sub-districts with the lowest share and, with a plan, what the proposed sites would change.
-Every number comes from the run's summary table (:func:`coverage.analysis.summarize`) and the
+Every number comes from the run's summary table (:func:`coverage.summary.summarize`) and the
 plan's own curve; nothing is computed again.
 """
 

@@ -9,7 +9,8 @@ and bounds the node by the Lagrangian L_F(μ) of those duals (valid for any μ, 
 LP solver's accuracy).
 
 * Nodes are taken best bound first; a node is closed once its bound is within ``rel_gap`` of
-  the incumbent. Branching is on the fractional site with the largest LP value: both children
+  the incumbent. Branching is on the most fractional site (x nearest 0.5: on the sample it
+  closed MCLP k = 10 in fewer nodes than the largest x, and k = 25 further); both children
   are solved at once, from the parent's basis.
 * Reduced-cost fixing at every node: a site whose forcing in (out) brings L_F below the cut
   is shut (opened) for the node's subtree; no plan there better than the incumbent (beyond
@@ -153,6 +154,34 @@ class _Search:
         self.fix(priced.bound, priced.g, lower, upper)
         return _Node(bound, priced.bound, lower, upper, priced.x, priced.g, self.lp.h.getBasis())
 
+    def pick(self, node: _Node) -> int:
+        """The site to branch on, or -1 when the node is closed (its best plan is known).
+
+        The most fractional site. When x is integral the plan it opens is the node's best if
+        its true value reaches the bound; with twice-rows it may not (an integral x can leave
+        y fractional: two rows each half covered twice), so the node branches on a free site
+        the LP opens (or, if none, the free site with the largest price) until no free site is
+        left. Each branch shrinks the free sites of both children, so this ends.
+        """
+        lower, upper, x = node.lower, node.upper, node.x
+        free = upper & ~lower
+        frac = np.flatnonzero(free & (x > _EPS) & (x < 1 - _EPS))
+        if len(frac):
+            return int(frac[np.argmin(np.abs(x[frac] - 0.5))])
+        plan = (lower | (free & (x > 0.5))).astype(np.float64)
+        self.offer(plan)
+        value = self.rows.value(plan)
+        if value >= node.bound - 1e-9 * self.scale or int(lower.sum()) >= self.rows.k:
+            self.close(value)  # the LP's plan is the node's best (or the node has one plan)
+            return -1
+        cand = np.flatnonzero(free & (x > 0.5))
+        if not len(cand):
+            cand = np.flatnonzero(free)
+        if not len(cand):
+            self.close(value)
+            return -1
+        return int(cand[np.argmax(node.g[cand])])
+
     def run(self) -> _Result:
         n = self.rows.n
         heap: list[tuple[float, int, _Node]] = []
@@ -167,14 +196,9 @@ class _Search:
                 continue
             lower, upper = node.lower, node.upper
             self.fix(node.lag, node.g, lower, upper)  # the incumbent may be better now
-            x = node.x
-            frac = np.flatnonzero(upper & ~lower & (x > _EPS) & (x < 1 - _EPS))
-            if not len(frac):  # integral: the node's best plan is its LP solution
-                plan = (lower | (upper & (x > 0.5))).astype(np.float64)
-                self.offer(plan)
-                self.close(min(node.bound, self.rows.value(plan)))
+            j = self.pick(node)
+            if j < 0:
                 continue
-            j = frac[np.argmax(x[frac])]
             up, down = lower.copy(), upper.copy()
             up[j], down[j] = True, False
             for lo, hi in ((up, upper), (lower, down)):

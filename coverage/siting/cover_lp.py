@@ -149,7 +149,6 @@ class _CoverLP:
         self.m1, self.m2 = m1, m2
         h = _new_highs(False)
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         inf = highspy.kHighsInf
         n_rows = 1 + m1 + m2 + m3

@@ -100,12 +100,15 @@ class _Search:
             log.debug("node %d: incumbent %.10g", self.nodes, value)
 
     def round(self, lower: Bools, upper: Bools, x: Floats, g: Floats) -> None:
-        """The node's forced sites plus its largest x (ties: larger g), swaps now and then."""
+        """The node's forced sites plus its largest x (ties: larger g).
+
+        Improved by swaps when it beats the incumbent, and every `_SWAP_EVERY` nodes.
+        """
         kk = self.rows.k - int(lower.sum())
         free = np.flatnonzero(upper & ~lower)
         plan = lower.astype(np.float64)
         plan[free[np.lexsort((-g[free], -x[free]))][:kk]] = 1.0
-        if self.nodes % _SWAP_EVERY == 1:
+        if self.nodes % _SWAP_EVERY == 1 or self.rows.value(plan) > self.value:
             plan = self.swap.improve(plan, self.deadline)
         self.offer(plan)
 

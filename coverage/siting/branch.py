@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 _EPS = 1e-6
 #: Improve the rounded plan of every this many nodes by swaps (the root's always).
 _SWAP_EVERY = 10
+#: Random roundings of the root's LP, and of every `_SWAP_EVERY`-th node's.
+_STARTS_ROOT, _STARTS = 20, 3
 
 
 @dataclass
@@ -83,6 +85,7 @@ class _Search:
         self.scale = max(float(rows.c1.sum() + rows.c2.sum() + rows.c21.sum()), 1.0)
         self.nodes = 0
         self.swap = _Swap(rows)
+        self.rng = np.random.default_rng(0)  # fixed: the same run gives the same plans
 
     def cut(self) -> float:
         """Parts of the search whose bound is at most this are closed."""
@@ -100,17 +103,31 @@ class _Search:
             log.debug("node %d: incumbent %.10g", self.nodes, value)
 
     def round(self, lower: Bools, upper: Bools, x: Floats, g: Floats) -> None:
-        """The node's forced sites plus its largest x (ties: larger g).
+        """Plans from the node's LP: its forced sites plus its largest x (ties: larger g).
 
-        Improved by swaps when it beats the incumbent, and every `_SWAP_EVERY` nodes.
+        That plan is improved by swaps when it beats the incumbent and every `_SWAP_EVERY`
+        nodes; those nodes (the root most) also try random roundings (kk free sites drawn with
+        probability ∝ x), each improved by swaps: single swaps stop at local optima far apart,
+        and a few starts from the LP find better ones cheaply (a swap pass is one product per
+        open site).
         """
         kk = self.rows.k - int(lower.sum())
         free = np.flatnonzero(upper & ~lower)
         plan = lower.astype(np.float64)
         plan[free[np.lexsort((-g[free], -x[free]))][:kk]] = 1.0
-        if self.nodes % _SWAP_EVERY == 1 or self.rows.value(plan) > self.value:
+        every = self.nodes % _SWAP_EVERY == 1
+        if every or self.rows.value(plan) > self.value:
             plan = self.swap.improve(plan, self.deadline)
         self.offer(plan)
+        p = np.maximum(x[free], 0.0) + 1e-9
+        if not every or kk <= 0 or kk >= len(free):
+            return
+        for _ in range(_STARTS_ROOT if self.nodes == 1 else _STARTS):
+            if time.perf_counter() > self.deadline:
+                return
+            plan = lower.astype(np.float64)
+            plan[self.rng.choice(free, size=kk, replace=False, p=p / p.sum())] = 1.0
+            self.offer(self.swap.improve(plan, self.deadline))
 
     def fix(self, bound: float, g: Floats, lower: Bools, upper: Bools) -> None:
         """Lagrangian reduced-cost fixing of the node (``lower``/``upper`` changed in place).

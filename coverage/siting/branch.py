@@ -102,14 +102,14 @@ class _Search:
             self.value, self.plan = value, plan.copy()
             log.debug("node %d: incumbent %.10g", self.nodes, value)
 
-    def round(self, lower: Bools, upper: Bools, x: Floats, g: Floats) -> None:
+    def round(self, lower: Bools, upper: Bools, x: Floats, g: Floats, bound: float) -> None:
         """Plans from the node's LP: its forced sites plus its largest x (ties: larger g).
 
         That plan is improved by swaps when it beats the incumbent and every `_SWAP_EVERY`
         nodes; those nodes (the root most) also try random roundings (kk free sites drawn with
         probability ∝ x), each improved by swaps: single swaps stop at local optima far apart,
         and a few starts from the LP find better ones cheaply (a swap pass is one product per
-        open site).
+        open site). They stop once the node's ``bound`` is within the gap of the incumbent.
         """
         kk = self.rows.k - int(lower.sum())
         free = np.flatnonzero(upper & ~lower)
@@ -123,7 +123,7 @@ class _Search:
         if not every or kk <= 0 or kk >= len(free):
             return
         for _ in range(_STARTS_ROOT if self.nodes == 1 else _STARTS):
-            if time.perf_counter() > self.deadline:
+            if time.perf_counter() > self.deadline or bound <= self.cut():
                 return
             plan = lower.astype(np.float64)
             plan[self.rng.choice(free, size=kk, replace=False, p=p / p.sum())] = 1.0
@@ -169,7 +169,7 @@ class _Search:
             self.close(bound)
             return None
         self.nodes += 1
-        self.round(lower, upper, priced.x, priced.g)
+        self.round(lower, upper, priced.x, priced.g, bound)
         lower, upper = lower.copy(), upper.copy()
         self.fix(priced.bound, priced.g, lower, upper)
         return _Node(bound, priced.bound, lower, upper, priced.x, priced.g, self.lp.h.getBasis())

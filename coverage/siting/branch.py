@@ -16,7 +16,8 @@ LP solver's accuracy).
   is shut (opened) for the node's subtree; no plan there better than the incumbent (beyond
   ``rel_gap``) uses it (leaves it out).
 * Plans: every node's LP solution rounded (its forced sites plus the largest x), and now and
-  then improved by single swaps on the true objective (`_swap_search`).
+  then improved by single swaps on the true objective (`_Swap`), with random roundings of the
+  LP (sites drawn ∝ x) as further starts at the root and every tenth node.
 
 The reported bound is the largest of the incumbent, the bounds of the nodes still open, and the
 largest bound of any part of the search closed by the gap tolerance, so it stays honest when the

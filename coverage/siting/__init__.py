@@ -24,16 +24,18 @@ p-median, the same times) are merged with summed weight. Street networks have ma
 the optimum. Results are always reported on the original demand points.
 
 Large covering models (a million demand-site pairs on a district's street network) are solved by
-site generation (`colgen`): the LP bound over a few hundred generated sites, priced by the duals
-of the demand rows, proves the gap; the sites no better plan can use are dropped, and HiGHS
-solves the MILP on the rest. Large p-median models (with an unreachable penalty, or existing
+site generation (`colgen`): the LP over a few hundred generated sites, priced by the duals of the
+demand rows and kept in one HiGHS instance (`cover_lp`), bounds the optimum; a best-first
+branch-and-bound on sites over that LP (`branch`), with reduced-cost fixing at every node and
+plans from rounding and swaps, proves the gap. Large p-median models (with an unreachable penalty, or existing
 sites for every demand point) get a Lagrangian bound of the assignment rows by subgradient
 steps and a swap search for the plan (`lagrange`); the gap they prove is reported as is.
 
 Modules: `base` (the shared model class and its solution), `covering` (MCLP, backup coverage),
 `set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
-sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation),
+sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation), `cover_lp`
+(its LP and Lagrangian bound), `branch` (its branch-and-bound),
 `lagrange` (the p-median's Lagrangian bound) and `_sparse`. Each model's class docstring states its formulation.
 """
 

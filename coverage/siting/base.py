@@ -209,7 +209,10 @@ class SitingModel:
         warm_start
             Start HiGHS from the greedy solution.
         highs_options
-            Further HiGHS options by name, e.g. ``{"presolve": "off"}``.
+            Further HiGHS options by name, e.g. ``{"presolve": "off"}``. Large MCLP and backup
+            models (solved by site generation and the package's own branch-and-bound, see
+            `coverage.siting.colgen`) run HiGHS on LPs only and ignore it, ``threads`` and
+            ``verbose``.
 
         Returns
         -------

@@ -123,7 +123,7 @@ def test_colgen_matches_brute_force(colgen_always, seed, k):
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("model", ["mclp", "backup"])
 def test_colgen_matches_the_whole_milp(monkeypatch, seed, model):
-    """Mid-size spatial instances, where dominance, fixing and the MILP on the rest all act."""
+    """Mid-size spatial instances, where dominance, fixing and branching all act."""
     cost, w = spatial_instance(seed, 50, 250, radius=0.3)
     ex = np.arange(3) if seed == 2 else None
     results = []

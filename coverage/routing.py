@@ -254,6 +254,30 @@ def _arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
     return cached
 
 
+def _box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
+    """Nodes inside the box, ascending: a slice of the nodes sorted by x, then filtered by y.
+
+    The same nodes as scanning every node, at the cost of the box's x strip only.
+    """
+    cached: tuple[np.ndarray, np.ndarray] | None = getattr(net, "_x_order", None)
+    if cached is None:
+        order = np.argsort(net.x, kind="stable")
+        cached = (order, net.x[order])
+        net._x_order = cached  # type: ignore[attr-defined]
+    order, xs = cached
+    strip = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
+    y = net.y[strip]
+    return np.sort(strip[(y >= y0) & (y <= y1)])
+
+
+def _expand_rows(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Positions of the entries of ``rows`` of a CSR matrix, row after row."""
+    start, count = indptr[rows], indptr[rows + 1] - indptr[rows]
+    shift = np.repeat(start - (np.cumsum(count) - count), count)
+    pos: np.ndarray = np.arange(len(shift)) + shift
+    return pos
+
+
 def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
     """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
     idx = np.flatnonzero(sources.ok)
@@ -282,6 +306,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     per_source: list[tuple[np.ndarray, np.ndarray]] = [
         (np.zeros(0, np.int32), np.zeros(0)) for _ in range(k)
     ]
+    new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
     for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
         # entry nodes of the group's virtual rows, and the box every reachable node lies in
         lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
@@ -290,19 +315,17 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         if not len(entries):
             continue
         ex, ey = net.x[entries], net.y[entries]
-        keep = (
-            (net.x >= ex.min() - radius)
-            & (net.x <= ex.max() + radius)
-            & (net.y >= ey.min() - radius)
-            & (net.y <= ey.max() + radius)
-        )
-        nodes = np.flatnonzero(keep)
+        nodes = _box_nodes(net, ex.min() - radius, ex.max() + radius, ey.min() - radius,
+                           ey.max() + radius)  # fmt: skip
         m, gs = len(nodes), len(grp)
-        new_id = np.cumsum(keep) - 1
-        arc = keep[tail] & keep[head]
+        new_id[nodes] = np.arange(m)
+        # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
+        arc = _expand_rows(net.csr.indptr, nodes)
+        arc = arc[new_id[head[arc]] >= 0]
         sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
         sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
         data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        new_id[nodes] = -1  # clean for the next group
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
         sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
         d = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)[:, :m]
@@ -361,13 +384,16 @@ def same_edge_pairs(
     net: WalkNetwork, src: Snapped, dst: Snapped
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Direct walks along a shared segment, which never pass a node: (source, target, time)."""
-    s = pd.DataFrame({"i": np.flatnonzero(src.ok), "edge": src.edge[src.ok]})
-    d = pd.DataFrame({"j": np.flatnonzero(dst.ok), "edge": dst.edge[dst.ok]})
-    m = s.merge(d, on="edge")
-    if m.empty:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, np.zeros(0)
-    i, j, edge = m["i"].to_numpy(), m["j"].to_numpy(), m["edge"].to_numpy()
+    si, dj = np.flatnonzero(src.ok), np.flatnonzero(dst.ok)
+    # every (source, target) pair on one segment: targets sorted by segment, a range per source
+    order = np.argsort(dst.edge[dj], kind="stable")
+    d_edge = dst.edge[dj][order]
+    lo = np.searchsorted(d_edge, src.edge[si], "left")
+    count = np.searchsorted(d_edge, src.edge[si], "right") - lo
+    owner = np.repeat(np.arange(len(si)), count)
+    pos = np.arange(len(owner)) + np.repeat(lo - (np.cumsum(count) - count), count)
+    i, j = si[owner], dj[order[pos]]
+    edge = dst.edge[j]
     e = net.edges
     t_e = e["time_s"].to_numpy()[edge]
     df = dst.frac[j] - src.frac[i]

@@ -680,3 +680,24 @@ def test_wuhan_reach_of_many_close_sources_equals_slow_path(wuhan_net):
     assert s.ok.sum() > 250
     r = assert_same_reach(net, s, 600.0)
     assert r.times.nnz > 300 * 50
+
+
+@pytest.mark.realdata
+def test_box_nodes_and_rows_equal_a_scan_of_every_node(wuhan_net):
+    """The box of a group's reach: the x-sorted slice gives the nodes a full scan gives."""
+    net = wuhan_net
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        cx, cy = rng.uniform(net.x.min(), net.x.max()), rng.uniform(net.y.min(), net.y.max())
+        w, h = rng.uniform(0, 3000, 2)
+        box = (cx - w, cx + w, cy - h, cy + h)
+        scan = np.flatnonzero(
+            (net.x >= box[0]) & (net.x <= box[1]) & (net.y >= box[2]) & (net.y <= box[3])
+        )
+        nodes = routing._box_nodes(net, *box)
+        assert np.array_equal(nodes, scan)
+        # the rows of those nodes in CSR order: exactly the arcs whose tail is in the box
+        tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr.indptr))
+        assert np.array_equal(
+            routing._expand_rows(net.csr.indptr, nodes), np.flatnonzero(np.isin(tail, nodes))
+        )

@@ -415,34 +415,51 @@ def point_times(
     # Node → exits incidence: for every reached (source, node), every target that node leads to.
     exits = sparse.csr_matrix((off + 1.0, (node, tgt)), shape=(net.n_nodes, len(targets)))
     exits.sum_duplicates()
-    coo = r.times.tocoo()
-    rows, cols, vals = [], [], []
     ex_ptr, ex_idx, ex_val = exits.indptr, exits.indices, exits.data - 1.0
-    counts = ex_ptr[coo.col + 1] - ex_ptr[coo.col]
-    rep = np.repeat(np.arange(len(coo.row)), counts)
-    starts = np.repeat(ex_ptr[coo.col], counts)
-    within = np.arange(len(rep)) - np.repeat(np.cumsum(counts) - counts, counts)
-    pos = starts + within
-    rows.append(coo.row[rep])
-    cols.append(ex_idx[pos])
-    vals.append(coo.data[rep] + ex_val[pos])
-    si, tj, tt = same_edge_pairs(net, r.sources, targets)
-    rows.append(si)
-    cols.append(tj)
-    vals.append(tt)
-    rows_a, cols_a, vals_a = (np.concatenate(x) for x in (rows, cols, vals))
-    keep = vals_a <= limit + 1e-9
-    return _min_entries(rows_a[keep], cols_a[keep], vals_a[keep], (len(r.sources), len(targets)))
+    si, tj, tt = same_edge_pairs(net, r.sources, targets)  # by source, ascending
+    k, m = len(r.sources), len(targets)
+    ptr, nodes, times = r.times.indptr, r.times.indices, r.times.data
+    # Sources in chunks of about _CHUNK_REACHED reached nodes: the chunk's arrays stay small
+    # and are reused from the heap, rather than fresh pages for one large set per call.
+    bounds = np.unique(
+        np.r_[0, np.searchsorted(ptr, np.arange(_CHUNK_REACHED, ptr[-1], _CHUNK_REACHED)), k]
+    )
+    cut_same = np.searchsorted(si, bounds)
+    out_r, out_c, out_v = [], [], []
+    for j, (r0, r1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        a, b = ptr[r0], ptr[r1]
+        row = np.repeat(np.arange(r0, r1), np.diff(ptr[r0 : r1 + 1]))
+        col, t = nodes[a:b], times[a:b]
+        counts = ex_ptr[col + 1] - ex_ptr[col]
+        rep = np.repeat(np.arange(len(col)), counts)
+        pos = np.arange(len(rep)) + np.repeat(ex_ptr[col] - (np.cumsum(counts) - counts), counts)
+        s0, s1 = cut_same[j], cut_same[j + 1]
+        rows_a = np.concatenate([row[rep], si[s0:s1]])
+        cols_a = np.concatenate([ex_idx[pos], tj[s0:s1]])
+        vals_a = np.concatenate([t[rep] + ex_val[pos], tt[s0:s1]])
+        keep = vals_a <= limit + 1e-9
+        rr, cc, vv = _min_triplets(rows_a[keep] - r0, cols_a[keep], vals_a[keep], (r1 - r0, m))
+        out_r.append(rr + r0)
+        out_c.append(cc)
+        out_v.append(vv)
+    rc = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
+    cc = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
+    vc = np.concatenate(out_v) if out_v else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rc, minlength=k))])
+    return sparse.csr_matrix((vc, cc.astype(np.int32), indptr), shape=(k, m))
 
 
-#: Most cells of the dense block :func:`_min_entries` reduces duplicates in at a time.
+#: Reached (source, node) pairs :func:`point_times` handles at a time.
+_CHUNK_REACHED = 16_384
+
+#: Most cells of the dense block :func:`_min_triplets` reduces duplicates in at a time.
 _BLOCK_CELLS = 1 << 22
 
 
-def _min_entries(
+def _min_triplets(
     rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
-) -> sparse.csr_matrix:
-    """CSR keeping the minimum of duplicates and explicit zeros (stored entry = reachable).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (row, col) of the entries with the minimum value of each, sorted by both.
 
     Duplicates are reduced by scattering into dense row blocks (``np.minimum.at``) rather than by
     sorting every entry: the blocks are small and a scan of them is cheaper than a sort.
@@ -467,8 +484,7 @@ def _min_entries(
     r = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
     c = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
     v = np.concatenate(out_v) if out_v else np.zeros(0)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=k))])
-    return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=shape)
+    return r, c, v
 
 
 def nearest_point_times(

@@ -259,6 +259,17 @@ def test_point_times_by_hand(hand, grid_net):
     assert best[1] == pytest.approx(37) and who[1] == 0
 
 
+def test_point_times_of_a_source_that_reaches_no_node(hand):
+    # 100 m blocks, 1 m/s: from 30 m along a segment, 20 s reach no node but the target 20 m on
+    net = hand.net([(0, 1, [(0, 0), (100, 0)], "footway", None)], speed_kmh=3.6)
+    src = routing.snap(net, hand.pts([(30, 0)]), include_access=False)
+    tgt = routing.snap(net, hand.pts([(50, 0), (90, 0)]), include_access=False)
+    r = routing.reach(net, src, 20.0)
+    assert r.times.nnz == 0
+    pt = routing.point_times(net, r, tgt)
+    assert pt.nnz == 1 and pt[0, 0] == pytest.approx(20.0)
+
+
 def test_same_edge_pairs_respect_one_way(hand):
     h = 50 * math.sqrt(3)
     tri = [
@@ -636,7 +647,9 @@ def test_min_entries_equals_sorting(monkeypatch, block):
         rows = rng.integers(0, k, nnz)
         cols = rng.integers(0, m, nnz)
         vals = rng.choice([0.0, 1.5, 2.0, 7.25], nnz)  # zeros are reachable entries too
-        got = routing._min_entries(rows, cols, vals, (k, m))
+        r, c, v = routing._min_triplets(rows, cols, vals, (k, m))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=k))])
+        got = sparse.csr_matrix((v, c, indptr), shape=(k, m))
         assert_same_graph(got, slow_min_entries(rows, cols, vals, (k, m)))
         assert got.nnz == len(set(zip(rows.tolist(), cols.tolist(), strict=True)))
 
@@ -651,6 +664,8 @@ def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_
     whole = routing.point_times(net, r, tg)
     monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
     assert whole.nnz > 500
+    assert_same_graph(routing.point_times(net, r, tg), whole)
+    monkeypatch.setattr(routing, "_CHUNK_REACHED", 700)  # chunks of a few sources each
     assert_same_graph(routing.point_times(net, r, tg), whole)
 
 

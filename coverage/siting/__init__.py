@@ -31,7 +31,7 @@ plans from rounding and swaps, proves the gap. Large p-median models (with an un
 sites for every demand point) get a Lagrangian bound of the assignment rows by subgradient
 steps and a swap search for the plan (`lagrange`); the gap they prove is reported as is.
 
-Modules: `base` (the shared model class and its solution), `covering` (MCLP, backup coverage),
+Modules: `base` (the shared model class and its solution), `covering` (MCLP), `backup` (backup coverage),
 `set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
 sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation), `cover_lp`
@@ -39,8 +39,9 @@ sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site gener
 `lagrange` (the p-median's Lagrangian bound) and `_sparse`. Each model's class docstring states its formulation.
 """
 
+from coverage.siting.backup import BackupCoverage
 from coverage.siting.base import SitingModel, Solution
-from coverage.siting.covering import MCLP, BackupCoverage
+from coverage.siting.covering import MCLP
 from coverage.siting.curve import coverage_curve
 from coverage.siting.median import PMedian
 from coverage.siting.set_covering import LSCP

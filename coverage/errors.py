@@ -135,8 +135,8 @@ class OutputError(CoverageError, OSError):
 
     def __init__(self, message: str | Msg, path: str | Path | None = None) -> None:
         self.path = str(path) if path is not None else None
-        self.reason = message if isinstance(message, str) else message.text("en")
         super().__init__(message)
+        self.reason = self._what("en")
 
     def _where(self, lang: str) -> str:
         return _file(self.path, lang)

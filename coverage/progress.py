@@ -137,9 +137,9 @@ class _LogFormat(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         lang = _STEPS[-1].lang if _STEPS else "en"
         key = _LEVEL_WORDS.get(record.levelname)
-        head = t(lang, key) if key is not None and _STEPS else f"{record.levelname.lower()}:"
+        head = prefix(lang, key) if key is not None and _STEPS else f"{record.levelname.lower()}: "
         text = record.msg.text(lang) if isinstance(record.msg, Msg) else record.getMessage()
-        return f"{head if head.endswith('：') else head + ' '}{text}"
+        return f"{head}{text}"
 
 
 def prefix(lang: str, key: str) -> str:

@@ -27,6 +27,8 @@ from typing import Any
 
 import pandas as pd
 
+from coverage.errors import Msg
+
 __all__ = [
     "TIER_CODES",
     "LANGS",
@@ -39,7 +41,7 @@ __all__ = [
     "tier_label",
     "tier_order",
     "tier_style",
-    "unknown_tier_message",
+    "unknown_tier",
     "KIND_LABELS",
     "kind_label",
     "active",
@@ -327,16 +329,18 @@ def tier_style(code: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
     return (vocab or active()).style(code)
 
 
-def unknown_tier_message(value: Any, vocab: Vocabulary | None = None, more: str = "") -> str:
-    """One line for a value that names no tier: the value, the known names, how to add a type.
+def unknown_tier(value: Any, vocab: Vocabulary | None = None, more: str | Msg = "") -> Msg:
+    """The message for a value that names no tier: the value, the known names, how to add a type.
 
-    ``more`` is added after the value (e.g. ``" (also rows 7, 9)"``).
+    ``more`` is worded after the value (e.g. ``Msg("error.input.also_rows", rows="7, 9")``).
     """
     vocab = vocab or active()
-    return (
-        f"unknown tier {str(value)!r}{more}; known tiers: {vocab.describe()}; to use a new facility "
-        "type, declare it in the scenario: [types.<code>] label_zh = "
-        f"{json.dumps(str(value), ensure_ascii=False)} (code: lower-case letters, digits, '_')"
+    return Msg(
+        "error.unknown_tier",
+        value=repr(str(value)),
+        more=more,
+        known=vocab.describe(),
+        label=json.dumps(str(value), ensure_ascii=False),
     )
 
 

@@ -17,6 +17,11 @@ WORDS: dict[str, str] = {
     "error.where.field": "field '{field}'",
     "error.where.sep": ", ",
     "error.where.end": ": ",
+    "error.unknown_tier": (
+        "unknown tier {value}{more}; known tiers: {known}; to use a new facility type, declare "
+        "it in the scenario: [types.<code>] label_zh = {label} (code: lower-case letters, "
+        "digits, '_')"
+    ),
     # --- Scenario and audit files
     "error.text": "{text}",
     "error.scenario.line": "{file}: {where}: ",
@@ -64,7 +69,6 @@ WORDS: dict[str, str] = {
     "error.scenario.tiers_twice": "tiers names {tiers} more than once",
     "error.scenario.stage_not_tier": "stage_add names {stray}, not among tiers = {tiers}",
     "error.scenario.in": "{where}: ",
-    "error.scenario.unknown_tier": "unknown tier {value}; known tiers: {known}; to use a new facility type, declare it in the scenario: [types.<code>] label_zh = {label} (code: lower-case letters, digits, '_')",
     "error.scenario.print_suffix": "a .png or .pdf file, not {name}",
     "error.scenario.threshold_twice": "tier_threshold_min: {name} is '{code}', which is set twice",
     "error.scenario.threshold_in_type": "tier_threshold_min: '{code}' has threshold_min in [types.{code}] too; set it in one place",
@@ -218,10 +222,6 @@ WORDS: dict[str, str] = {
     "error.input.no_tier_allowed": "no tier column: every facility needs one of the tiers {tiers}",
     "error.input.no_tier_known": (
         "no tier column: every facility needs a tier ({known}, or a declared type)"
-    ),
-    "error.input.unknown_tier": (
-        "unknown tier {value}{more}; known tiers: {known}; to use a new facility type, declare "
-        "it in the scenario: {toml} (code: lower-case letters, digits, '_')"
     ),
     "error.input.also_rows": " (also rows {rows})",
     "error.input.also_rows_more": " (also rows {rows} and {n} more)",

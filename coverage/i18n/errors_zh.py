@@ -14,6 +14,10 @@ WORDS: dict[str, str] = {
     "error.where.field": "字段“{field}”",
     "error.where.sep": "，",
     "error.where.end": "：",
+    "error.unknown_tier": (
+        "未知层级 {value}{more}；已知层级：{known}；如需使用新的设施类型，请在情景中声明："
+        "[types.<code>] label_zh = {label}（其中类型代码由小写字母、数字或“_”组成）"
+    ),
     # --- Scenario and audit files
     "error.text": "{text}",
     "error.scenario.line": "{file}：{where}：",
@@ -61,7 +65,6 @@ WORDS: dict[str, str] = {
     "error.scenario.tiers_twice": "tiers 中 {tiers} 出现了不止一次",
     "error.scenario.stage_not_tier": "stage_add 中的 {stray} 不在 tiers = {tiers} 之中",
     "error.scenario.in": "{where}：",
-    "error.scenario.unknown_tier": "未知层级 {value}；已知层级：{known}；如需新的设施类型，请在情景文件中声明：[types.<code>] label_zh = {label}（code 由小写字母、数字和“_”组成）",
     "error.scenario.print_suffix": "应为 .png 或 .pdf 文件，而不是 {name}",
     "error.scenario.threshold_twice": "tier_threshold_min：{name} 即“{code}”，被设置了两次",
     "error.scenario.threshold_in_type": "tier_threshold_min：“{code}”在 [types.{code}] 中也设置了 threshold_min；请只在一处设置",
@@ -192,10 +195,6 @@ WORDS: dict[str, str] = {
     ),
     "error.input.no_tier_allowed": "没有层级列：每个设施都需要以下层级之一：{tiers}",
     "error.input.no_tier_known": "没有层级列：每个设施都需要一个层级（{known}，或已声明的类型）",
-    "error.input.unknown_tier": (
-        "未知层级 {value}{more}；已知层级：{known}；如需使用新的设施类型，请在情景中声明：{toml}"
-        "（其中类型代码由小写字母、数字或“_”组成）"
-    ),
     "error.input.also_rows": "（另见第 {rows} 行）",
     "error.input.also_rows_more": "（另见第 {rows} 行及另外 {n} 行）",
     "error.input.no_names_column": "没有用作街道名称的列“{field}”（现有列：{columns}）；请设置 {setting}",

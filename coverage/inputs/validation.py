@@ -33,7 +33,6 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,7 +50,7 @@ from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text, not_a_number
-from coverage.vocab import Vocabulary
+from coverage.vocab import Vocabulary, unknown_tier
 
 __all__ = ["ROLES", "validate_layer"]
 
@@ -266,14 +265,7 @@ def _tier_codes(
                 if len(rest) > 10
                 else Msg("error.input.also_rows", rows=shown)
             )
-        value = str(gdf["tier"].iat[first])
-        msg = Msg(
-            "error.input.unknown_tier",
-            value=repr(value),
-            more=more,
-            known=vocabulary.describe(),
-            toml=f"[types.<code>] label_zh = {json.dumps(value, ensure_ascii=False)}",
-        )
+        msg = unknown_tier(gdf["tier"].iat[first], vocabulary, more)
         raise InputError(msg, check.path, check.row(first), col)
     if required:  # candidates need no tier
         for i in np.flatnonzero(blank):

@@ -29,7 +29,6 @@ from coverage.scenario.sections import (
     Walk,
     tier_code_in,
     type_vocabulary,
-    unknown_tier,
 )
 from coverage.scenario.specs import CatchmentSpec, WalkModel
 
@@ -199,7 +198,7 @@ class Scenario(Section):
         """
         code = self.vocabulary.normalize(value)
         if code is None:
-            raise ScenarioError(unknown_tier(value, self.vocabulary), self.source)
+            raise ScenarioError(vocab.unknown_tier(value, self.vocabulary), self.source)
         return code
 
     @model_validator(mode="after")

@@ -6,7 +6,6 @@ unknown keys and non-finite numbers are errors.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,7 +29,6 @@ __all__ = [
     "Walk",
     "known_crs",
     "tier_code_in",
-    "unknown_tier",
     "type_vocabulary",
 ]
 
@@ -289,18 +287,8 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
     """The tier code of a scenario value, or a ValueError naming where it is."""
     code = v.normalize(value)
     if code is None:
-        raise ValueError(Msg("error.scenario.in", where=where) + unknown_tier(value, v))
+        raise ValueError(Msg("error.scenario.in", where=where) + vocab.unknown_tier(value, v))
     return code
-
-
-def unknown_tier(value: object, v: vocab.Vocabulary) -> Msg:
-    """A value that names no tier: the value, the known names, how to declare a new type."""
-    return Msg(
-        "error.scenario.unknown_tier",
-        value=repr(str(value)),
-        known=v.describe(),
-        label=json.dumps(str(value), ensure_ascii=False),
-    )
 
 
 class Output(Section):

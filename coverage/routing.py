@@ -21,6 +21,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import settings
+from coverage._arrays import ranges
 from coverage.network.graph import WalkNetwork
 
 __all__ = [
@@ -270,14 +271,6 @@ def _box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> 
     return np.sort(strip[(y >= y0) & (y <= y1)])
 
 
-def _expand_rows(indptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Positions of the entries of ``rows`` of a CSR matrix, row after row."""
-    start, count = indptr[rows], indptr[rows + 1] - indptr[rows]
-    shift = np.repeat(start - (np.cumsum(count) - count), count)
-    pos: np.ndarray = np.arange(len(shift)) + shift
-    return pos
-
-
 def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
     """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
     idx = np.flatnonzero(sources.ok)
@@ -320,7 +313,8 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         m, gs = len(nodes), len(grp)
         new_id[nodes] = np.arange(m)
         # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
-        arc = _expand_rows(net.csr.indptr, nodes)
+        indptr = net.csr.indptr
+        arc = ranges(indptr[nodes], indptr[nodes + 1] - indptr[nodes])[0]
         arc = arc[new_id[head[arc]] >= 0]
         sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
         sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
@@ -390,8 +384,7 @@ def same_edge_pairs(
     d_edge = dst.edge[dj][order]
     lo = np.searchsorted(d_edge, src.edge[si], "left")
     count = np.searchsorted(d_edge, src.edge[si], "right") - lo
-    owner = np.repeat(np.arange(len(si)), count)
-    pos = np.arange(len(owner)) + np.repeat(lo - (np.cumsum(count) - count), count)
+    pos, owner = ranges(lo, count)
     i, j = si[owner], dj[order[pos]]
     edge = dst.edge[j]
     e = net.edges
@@ -431,8 +424,7 @@ def point_times(
         row = np.repeat(np.arange(r0, r1), np.diff(ptr[r0 : r1 + 1]))
         col, t = nodes[a:b], times[a:b]
         counts = ex_ptr[col + 1] - ex_ptr[col]
-        rep = np.repeat(np.arange(len(col)), counts)
-        pos = np.arange(len(rep)) + np.repeat(ex_ptr[col] - (np.cumsum(counts) - counts), counts)
+        pos, rep = ranges(ex_ptr[col], counts)
         s0, s1 = cut_same[j], cut_same[j + 1]
         rows_a = np.concatenate([row[rep], si[s0:s1]])
         cols_a = np.concatenate([ex_idx[pos], tj[s0:s1]])

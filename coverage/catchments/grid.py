@@ -22,6 +22,7 @@ import numpy.typing as npt
 import shapely
 from contourpy import FillType, contour_generator
 
+from coverage._arrays import ranges
 from coverage.catchments.stretches import _whole
 from coverage.network import WalkNetwork
 
@@ -109,14 +110,6 @@ def _pieces(net: WalkNetwork) -> tuple[np.ndarray, ...]:
     return out
 
 
-def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Flattened ranges ``starts[i] … starts[i] + counts[i] - 1`` and the range each came from."""
-    counts = np.asarray(counts, dtype=np.int64)
-    owner = np.repeat(np.arange(len(counts)), counts)
-    shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(counts) - counts)
-    return np.arange(len(owner), dtype=np.int64) + shift[owner], owner
-
-
 class _Table:
     """Grid points near the pieces of some segments, computed once and shared by all sources.
 
@@ -131,7 +124,7 @@ class _Table:
         self.mesh = _Mesh(grid.ni)
         indptr = _pieces(net)[0]
         edges = np.unique(edges)
-        piece = _expand(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
+        piece = ranges(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
         # pieces in contiguous chunks on threads (numpy releases the GIL); concatenated in order
         # small chunks: their temporaries are reused from the heap, not fresh pages each time
         n = max(1, len(piece) // _PIECES_PER_CHUNK)
@@ -163,7 +156,7 @@ class _Table:
         row = self._row[edges]
         lo = self._ptr[self._first[row]]
         hi = self._ptr[self._first[row] + self._count[row]]
-        pos, k = _expand(lo, hi - lo)
+        pos, k = ranges(lo, hi - lo)
         return k, self.g[pos], self.d[pos]
 
     def partial(
@@ -172,14 +165,14 @@ class _Table:
         """Grid points and distances near stretches: (stretch, g, distance)."""
         indptr, *_, m0, ln, total = _pieces(self.net)
         row = self._row[edge]
-        tp, k = _expand(self._first[row], self._count[row])  # table piece, stretch
+        tp, k = ranges(self._first[row], self._count[row])  # table piece, stretch
         gp = indptr[edge][k] + tp - self._first[row][k]  # the same piece in _pieces
         lo = start[k] * total[edge][k] - m0[gp]
         hi = end[k] * total[edge][k] - m0[gp]
         keep = (hi >= 0) & (lo <= ln[gp])
         tp, k = tp[keep], k[keep]
         lo, hi = np.maximum(lo[keep], 0), np.minimum(hi[keep], ln[gp][keep])
-        pos, q = _expand(self._ptr[tp], self._ptr[tp + 1] - self._ptr[tp])
+        pos, q = ranges(self._ptr[tp], self._ptr[tp + 1] - self._ptr[tp])
         a = self.along[pos]
         d = np.hypot(self.perp[pos], np.maximum(np.maximum(lo[q] - a, 0), a - hi[q]))
         return k[q], self.g[pos], d.astype(np.float32)
@@ -214,7 +207,7 @@ def _near(net: WalkNetwork, grid: _Grid, piece: np.ndarray) -> tuple[np.ndarray,
     j0 = np.ceil((np.minimum(ay, by) - reach - grid.y0) / c).astype(np.int64)
     j1 = np.floor((np.maximum(ay, by) + reach - grid.y0) / c).astype(np.int64)
     w = i1 - i0 + 1
-    pos, k = _expand(np.zeros(len(w), np.int64), w * (j1 - j0 + 1))
+    pos, k = ranges(np.zeros(len(w), np.int64), w * (j1 - j0 + 1))
     dj = pos // w[k]
     i, j = i0[k] + pos - dj * w[k], j0[k] + dj
     px, py = grid.x0 + i * c - ax[k], grid.y0 + j * c - ay[k]

@@ -125,20 +125,19 @@ class _Table:
         indptr = _pieces(net)[0]
         edges = np.unique(edges)
         piece = ranges(indptr[edges], indptr[edges + 1] - indptr[edges])[0]
-        # pieces in contiguous chunks on threads (numpy releases the GIL); concatenated in order
-        # small chunks: their temporaries are reused from the heap, not fresh pages each time
+        # pieces in small contiguous chunks on threads (numpy releases the GIL; a chunk's
+        # temporaries are reused from the heap, not fresh pages), concatenated in order
         n = max(1, len(piece) // _PIECES_PER_CHUNK)
         if n == 1:
             parts = [_near(net, grid, piece)]
         else:
             with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
                 parts = list(pool.map(lambda c: _near(net, grid, c), np.array_split(piece, n)))
-        k = np.concatenate([p[0] + start for p, start in zip(parts, _starts(parts), strict=True)])
-        self.g = np.concatenate([p[1] for p in parts])
-        self.along, self.perp, self.d = (np.concatenate([p[i] for p in parts]) for i in (2, 3, 4))
-        i0, i1, j0, j1 = (np.concatenate([p[i] for p in parts]) for i in (5, 6, 7, 8))
+        per_piece, self.g, self.along, self.perp, self.d, i0, i1, j0, j1 = (
+            np.concatenate([p[i] for p in parts]) for i in range(9)
+        )
         # entries are grouped by piece and pieces by edge: one contiguous range for each
-        self._ptr = np.concatenate([[0], np.cumsum(np.bincount(k, minlength=len(piece)))])
+        self._ptr = np.concatenate([[0], np.cumsum(per_piece)])
         row = np.full(net.n_edges, -1, dtype=np.int64)
         row[edges] = np.arange(len(edges))
         self._row = row
@@ -196,7 +195,7 @@ class _Table:
 def _near(net: WalkNetwork, grid: _Grid, piece: np.ndarray) -> tuple[np.ndarray, ...]:
     """Grid points within reach of each piece, then each piece's box of grid points.
 
-    Returns (piece's position in ``piece``, g, along, perp, distance) per entry and
+    Returns the number of entries of each piece, then (g, along, perp, distance) per entry and
     (i0, i1, j0, j1) per piece.
     """
     _, x0, y0, x1, y1, _, ln, _ = _pieces(net)
@@ -221,16 +220,10 @@ def _near(net: WalkNetwork, grid: _Grid, piece: np.ndarray) -> tuple[np.ndarray,
     # float32 halves the memory; distances are compared at centimetre scale
     f32 = np.float32
     return (
-        k[near], j[near] * grid.ni + i[near],
+        np.bincount(k[near], minlength=len(piece)), j[near] * grid.ni + i[near],
         along[near].astype(f32), perp[near].astype(f32), d[near].astype(f32),
         i0, i1, j0, j1,
     )  # fmt: skip
-
-
-def _starts(parts: list[tuple[np.ndarray, ...]]) -> list[int]:
-    """Where each chunk's pieces start in the whole list (its box arrays have one per piece)."""
-    sizes = [len(p[5]) for p in parts]
-    return [sum(sizes[:i]) for i in range(len(sizes))]
 
 
 def _table(net: WalkNetwork, grid: _Grid, edges: np.ndarray) -> _Table:

@@ -39,6 +39,7 @@ import highspy
 import numpy as np
 
 from coverage.siting._sparse import CSR, Bools, Floats, Ints, _take_rows, _transpose
+from coverage.siting.greedy import _top_sum
 from coverage.siting.highs import _new_highs
 
 __all__: list[str] = []
@@ -88,7 +89,7 @@ class _Rows:
     def bound(self, mu1: Floats, mu2: Floats) -> tuple[float, Floats]:
         """Lagrangian bound L(μ) (μ clipped into its box) and the site prices g."""
         rest, g = self.parts(mu1, mu2)
-        return rest + _top(np.maximum(g, 0.0), self.k), g
+        return rest + _top_sum(np.maximum(g, 0.0), self.k), g
 
     def parts(self, mu1: Floats, mu2: Floats) -> tuple[float, Floats]:
         """L(μ) without its site term (offset included), and the site prices g.
@@ -111,16 +112,10 @@ class _Rows:
         """
         free = upper & ~lower
         return (
-            rest + float(g[lower].sum()) + _top(np.maximum(g[free], 0.0), self.k - int(lower.sum()))
+            rest
+            + float(g[lower].sum())
+            + _top_sum(np.maximum(g[free], 0.0), self.k - int(lower.sum()))
         )
-
-
-def _top(g: Floats, k: int) -> float:
-    if k <= 0:
-        return 0.0
-    if k >= len(g):
-        return float(g.sum())
-    return float(np.partition(g, len(g) - k)[len(g) - k :].sum())
 
 
 def _rows(pattern: CSR, w: Floats, e: Floats, a: float, b: float, k: int, const: float) -> _Rows:

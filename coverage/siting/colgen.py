@@ -22,31 +22,13 @@ import numpy as np
 
 from coverage.siting._sparse import CSR, Floats, Ints, _take_rows
 from coverage.siting.branch import _branch_and_bound
-from coverage.siting.cover_lp import _CoverLP, _Rows, _rows, _seed
+from coverage.siting.cover_lp import _Rows, _rows
 from coverage.siting.highs import MipOptions, Outcome, _gap
 from coverage.siting.problem import _keep_sites
 
 __all__: list[str] = []
 
 log = logging.getLogger(__name__)
-
-
-def _lp_bound(
-    rows: _Rows, start: Ints, incumbent: float, rel_gap: float, deadline: float
-) -> tuple[float, Floats, Ints]:
-    """L(μ) of the last round of site generation, the site prices g there, and the LP's support.
-
-    Stops when no site prices out (L is then the LP bound), when the bound proves the incumbent
-    within ``rel_gap``, or at ``deadline``.
-    """
-    lp = _CoverLP(rows)
-    lp.add(_seed(rows, start))
-    n = rows.n
-    stop = incumbent + rel_gap * abs(incumbent) if np.isfinite(incumbent) else -np.inf
-    priced = lp.generate(np.zeros(n, dtype=bool), np.ones(n, dtype=bool), stop, deadline)
-    if priced is None:  # no LP solution: the weakest valid bound (μ at its caps)
-        return rows.bound(rows.c1, np.full(len(rows.c2), np.inf))[0], np.zeros(n), start
-    return priced.bound, priced.g, np.flatnonzero(priced.x > 1e-6)
 
 
 def _cover_colgen(

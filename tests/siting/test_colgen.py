@@ -13,7 +13,7 @@ from scipy.optimize import linprog
 
 from coverage import siting
 from coverage.siting import covering
-from coverage.siting.colgen import _lp_bound, _rows
+from coverage.siting.cover_lp import _CoverLP, _rows, _seed
 from tests.siting.cases import T, brute_cover, close, random_instance
 
 
@@ -100,7 +100,11 @@ def test_site_generation_reaches_the_lp_bound(seed, b):
     e = (rng.random(60) < 0.2).astype(float) if b > 0 else np.zeros(60)
     k = 3
     rows = _rows(pattern, w, e, 1.0, b, k, 0.0)
-    bound, _, _ = _lp_bound(rows, np.arange(2), -np.inf, -1.0, np.inf)
+    lp = _CoverLP(rows)  # site generation at the root: every site allowed, none forced
+    lp.add(_seed(rows, np.arange(2)))
+    priced = lp.generate(np.zeros(rows.n, bool), np.ones(rows.n, bool), -np.inf, np.inf)
+    assert priced is not None and priced.converged
+    bound = priced.bound
     assert bound == pytest.approx(strong_lp_relaxation(pattern, w, e, 1.0, b, k), rel=1e-6)
     # The strengthened rows never loosen the old LP bound (2·y2 <= e + Σx).
     assert bound <= lp_relaxation(pattern, w, e, 1.0, b, k) * (1 + 1e-9)

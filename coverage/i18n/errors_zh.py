@@ -304,6 +304,7 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "请写成 层级=N，例如 {example}",
     "error.plan.stage_twice": "{tier} 给出了不止一次",
     "error.plan.highs_resolve": "HiGHS 返回的解与其目标值不符；正在重新求解",
+    "error.plan.node_lp": "分支定界中有一个节点的线性规划未能求解；该部分搜索按其上界计入",
     # --- Optional packages
     "error.package.missing": "{purpose}需要 Python 包“{package}”，但它未安装或无法导入（{reason}）；请用以下命令安装：pip install {package}",
     "error.purpose.osm_candidates": "从 OpenStreetMap 查找候选点位",

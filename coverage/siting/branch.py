@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from coverage.errors import Msg
 from coverage.siting._sparse import CSR, Bools, Floats, Ints
 from coverage.siting.cover_lp import _CoverLP, _Rows, _seed
 
@@ -162,7 +163,7 @@ class _Search:
             return None
         priced = self.lp.generate(lower, upper, self.cut(), self.deadline, basis)
         if priced is None:  # HiGHS failed: give up the node, keeping its parent's bound
-            log.warning("node LP not solved; its part of the search is left at its bound")
+            log.warning(Msg("error.plan.node_lp"))
             self.close(parent)
             return None
         bound = min(priced.bound, parent)

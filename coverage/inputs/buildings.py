@@ -60,6 +60,7 @@ __all__ = [
     "BuildingAssumptions",
     "PeopleEstimate",
     "parse_levels",
+    "skip_reason",
     "estimate_people",
     "download_buildings",
 ]
@@ -206,6 +207,20 @@ def _tally(
             t.sources.append("tag" if n is not None else "default")
             t.per_person.append(a.area_per_person(btype, kind))
     return t
+
+
+def skip_reason(why: str, n: int) -> Msg:
+    """A reason in the report's ``skipped`` (as `_tally` words it), for ``n`` buildings, worded.
+
+    Kept beside `_tally`: the reasons' program text and their catalogue words change together.
+    """
+    if why == "no geometry":
+        return Msg("problem.note.bld.no_geometry", n=n)
+    if why == "zero footprint area":
+        return Msg("problem.note.bld.zero_area", n=n)
+    if why.startswith("no footprint (") and why.endswith(")"):
+        return Msg("problem.note.bld.no_footprint", n=n, kind=why[len("no footprint (") : -1])
+    return Msg("problem.note.bld.tag", n=n, tag=why)  # "building=garage": the OSM tag
 
 
 def estimate_people(

@@ -25,7 +25,12 @@ from coverage import io as cio
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import LANGS, t
 from coverage.inputs.boundaries import read_polygons
-from coverage.inputs.buildings import BuildingAssumptions, download_buildings, estimate_people
+from coverage.inputs.buildings import (
+    BuildingAssumptions,
+    download_buildings,
+    estimate_people,
+    skip_reason,
+)
 from coverage.inputs.columns import columns_note
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
@@ -267,20 +272,9 @@ def _buildings_note(report: dict[str, Any]) -> Msg:
     )
     if skipped:
         msg += Msg(
-            "problem.note.skipped", items=joined(_skip_words(w, n) for w, n in skipped.items())
+            "problem.note.skipped", items=joined(skip_reason(w, n) for w, n in skipped.items())
         )
     return msg
-
-
-def _skip_words(why: str, n: int) -> Msg:
-    """A reason the building estimate skipped ``n`` buildings (as buildings.py tallies them)."""
-    if why == "no geometry":
-        return Msg("problem.note.bld.no_geometry", n=n)
-    if why == "zero footprint area":
-        return Msg("problem.note.bld.zero_area", n=n)
-    if why.startswith("no footprint (") and why.endswith(")"):
-        return Msg("problem.note.bld.no_footprint", n=n, kind=why[len("no footprint (") : -1])
-    return Msg("problem.note.bld.tag", n=n, tag=why)  # "building=garage": the OSM tag
 
 
 def _kind_words(kind: str) -> dict[str, str]:

@@ -147,6 +147,18 @@ def test_node_and_line_buildings_are_skipped_and_reported():
     assert report["people"] == pytest.approx(600 * 12 / 40, abs=1e-6)
 
 
+def test_each_skip_reason_is_worded_in_both_languages():
+    words = {
+        "no footprint (Point)": ("1 no footprint (Point)", "1 栋无轮廓（Point）"),
+        "no geometry": ("1 no geometry", "1 栋无几何图形"),
+        "zero footprint area": ("1 zero footprint area", "1 栋轮廓面积为零"),
+        "building=garage": ("1 building=garage", "1 栋 building=garage"),
+    }
+    for why, (en, zh) in words.items():
+        msg = b.skip_reason(why, 1)
+        assert (msg.text("en"), msg.text("zh")) == (en, zh), why
+
+
 def test_garbage_levels_use_the_default_and_are_counted():
     values = ["two", "-3", "0", "5,5", "5-6", "1e3", "nan", "inf", "300"]
     gdf = layer(

@@ -32,7 +32,7 @@ sites for every demand point) get a Lagrangian bound of the assignment rows by s
 steps and a swap search for the plan (`lagrange`); the gap they prove is reported as is.
 
 Modules: `base` (the shared model class and its solution), `covering` (MCLP), `backup` (backup coverage),
-`set_covering` (LSCP), `median` (p-median), `capacity` (capacitated assignment), `curve`
+`set_covering` (LSCP), `median` (p-median; its data and exact solvers in `median_milp`), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
 sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation), `cover_lp`
 (its LP and Lagrangian bound), `branch` (its branch-and-bound),

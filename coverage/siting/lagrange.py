@@ -1,7 +1,7 @@
 """p-median at full size: a Lagrangian lower bound and a swap local search for the plan.
 
-The assignment MILP of the p-median (`coverage.siting.median`) has a column per demand-site pair
-(1.5 M on the Wuhan sample), too many for HiGHS's root LP. Relaxing the assignment rows
+The assignment MILP of the p-median (`coverage.siting.median_milp`) has a column per demand-site
+pair (1.5 M on the Wuhan sample), too many for HiGHS's root LP. Relaxing the assignment rows
 Σ_j z_ij + s_i = 1 with multipliers λ_i = w_i u_i (Beasley 1993; Daskin 2013, ch. 6) leaves a
 problem solved by sorting: for any u, with f_i the fallback time of demand i (nearest existing
 site or penalty) and t_ij < f_i the pairs of the model::
@@ -12,7 +12,7 @@ is at most the cost of every plan of p sites (each plan pays at least w_i·min(u
 savings its sites offer). The bound is computed from u alone, so it is proven whatever the
 subgradient's accuracy; its best value equals the LP relaxation's, which is usually within a
 fraction of a per cent of the optimum for the p-median. Must-serve demand (f_i = inf) is given
-a finite time M so large that any plan serving it is cheaper (`median._big_missing`): the
+a finite time M so large that any plan serving it is cheaper (`median_milp._big_missing`): the
 relaxed problem then allows more plans, so its bound still holds.
 
 The same L with one site forced in or out shows which sites no plan better than the incumbent

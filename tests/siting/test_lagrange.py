@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from coverage.siting import PMedian, lagrange, median
+from coverage.siting import PMedian, lagrange, median_milp
 from coverage.siting.lagrange import _bound, _fixing, _Lagrangian, _Pairs
 
 from .cases import close, random_instance, random_sets
@@ -137,7 +137,7 @@ def test_best_swap_saving_is_the_true_change(seed):
 
 @pytest.fixture
 def lagrange_always(monkeypatch):
-    monkeypatch.setattr(median, "_LAGRANGE_MIN_NNZ", 0)
+    monkeypatch.setattr(median_milp, "_LAGRANGE_MIN_NNZ", 0)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -167,7 +167,7 @@ def test_large_path_matches_the_whole_milp(monkeypatch, seed, p):
     w = rng.integers(1, 20, 400).astype(float)
 
     def solve(limit, **kw):
-        monkeypatch.setattr(median, "_LAGRANGE_MIN_NNZ", limit)
+        monkeypatch.setattr(median_milp, "_LAGRANGE_MIN_NNZ", limit)
         m = PMedian.from_cost_matrix(cost, w, p, threshold=15.0, unreachable_penalty=30.0)
         return m.solve(mip_rel_gap=1e-6, **kw)
 

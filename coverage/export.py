@@ -204,11 +204,12 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     files["demand"] = cio.write_csv(out / "demand.csv", _table(demand, s))
     uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
     files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(uncovered, s))
-    problems = problems_frame(run.layers.problems, s.lang)
+    problems = problems_frame(run.layers.problems, s.lang, s.folder)
     # People open these two whatever [output] columns says: headers and actions in the
-    # scenario's language, the messages too (plain-text ones stay as written).
+    # scenario's language, the messages too (plain-text ones stay as written); files named
+    # relative to the scenario's folder, as the planner wrote them.
     files["problems"] = cio.write_csv(out / "problems.csv", localize(problems, s.lang))
-    skipped = skipped_rows(run.layers.problems, s.lang)
+    skipped = skipped_rows(run.layers.problems, s.lang, s.folder)
     files["skipped"] = cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang))
     files["run"] = cio.write_json(out / "run.json", run_info(run))
     if s.output.excel:

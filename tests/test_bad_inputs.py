@@ -663,7 +663,8 @@ def test_no_usable_rows_still_writes_problems_csv(tmp_path: Path) -> None:
     table = pd.read_csv(problems_csv, encoding="utf-8-sig")  # in the scenario's language
     assert table.columns.tolist() == ["文件", "行号", "字段", "问题", "处理"]
     assert table["行号"].tolist() == [2, 3, 4, 5, 6, 7, 8]
-    assert set(table["处理"]) == {"跳过"} and set(table["文件"]) == {str(fac)}
+    # The file as the scenario names it, not the planner's folders (the console keeps the path).
+    assert set(table["处理"]) == {"跳过"} and set(table["文件"]) == {"facilities.csv"}
     # Nothing else was written: no result pretends to be complete.
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["problems.csv"]
 
@@ -815,9 +816,49 @@ def test_cli_unusual_value_warns_and_the_run_goes_on(tmp_path: Path) -> None:
     )
     assert f"警告：{warning}" in res.output.splitlines()  # the scenario's language
     table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig")
-    assert table[["行号", "字段", "处理"]].values.tolist() == [
-        [7, "walk.speed_kmh", "保留（警告）"]
+    assert table[["文件", "行号", "字段", "处理"]].values.tolist() == [
+        ["scenario.toml", 7, "walk.speed_kmh", "保留（警告）"]
     ]
+
+
+def test_outputs_name_files_relative_to_the_scenario_folder(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Facilities in a subfolder of the scenario's, demand given by absolute path elsewhere; one
+    # bad row in each (row 3 of facilities: longitude "abc"; row 3 of demand: weight 0).
+    scenario = _hand_scenario(tmp_path)
+    (tmp_path / "inputs").mkdir()
+    lon, lat = _lonlat(50, 0)
+    (tmp_path / "inputs" / "facilities.csv").write_text(
+        f"名称,经度,纬度\n甲,{lon},{lat}\n乙,abc,{lat}\n", encoding="utf-8"
+    )
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "demand.csv"
+    text = (tmp_path / "demand.csv").read_text(encoding="utf-8").replace(",20\n", ",0\n")
+    elsewhere.write_text(text, encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8")
+    text = text.replace('path = "facilities.csv"', 'path = "inputs/facilities.csv"')
+    text = text.replace('path = "demand.csv"', f'path = "{elsewhere.as_posix()}"')
+    scenario.write_text(text.replace("excel = false", "excel = true"), encoding="utf-8")
+    res = runner.invoke(app, ["run", str(scenario)])
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    # Sorted by the name shown: "/" before "i".
+    expected = [[str(elsewhere), 3, "workers"], ["inputs/facilities.csv", 3, "经度"]]
+    problems = pd.read_csv(out / "problems.csv", encoding="utf-8-sig")
+    assert problems[["文件", "行号", "字段"]].values.tolist() == expected
+    skipped = pd.read_csv(out / "skipped_rows.csv", encoding="utf-8-sig")
+    assert skipped[["文件", "行号", "字段"]].values.tolist() == expected
+    sheet = openpyxl.load_workbook(out / "coverage.xlsx")["数据问题"]
+    rows = [list(r[:3]) for r in sheet.iter_rows(values_only=True)]
+    assert rows == [["文件", "行号", "字段"], *expected]
+    # The report's page keeps the planner's folders private: a file outside by its name alone.
+    notes = sections.data_notes(pipeline.run(scenario, write=False), "zh", [])
+    cells = re.findall(r"<tr><td>([^<]*)</td>", notes)
+    assert cells == ["inputs/facilities.csv", "demand.csv"]
+    assert str(tmp_path) not in notes
+    # run.json, the machine record, names the scenario by its absolute path.
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["scenario"] == str(scenario) and record["rows_skipped"] == 2
 
 
 # --- fuzzing: only InputError escapes the readers ---------------------------------------------

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from coverage.errors import OutputError
-from coverage.io import ensure_folder, probe_folder
+from coverage.io import ensure_folder, file_label, probe_folder
 
 
 def test_probe_folder_creates_a_missing_folder_and_leaves_it_empty(tmp_path):
@@ -34,6 +34,31 @@ def test_probe_folder_fails_in_a_read_only_folder(tmp_path):
             probe_folder(folder)
     finally:
         folder.chmod(0o700)
+
+
+def test_file_label_is_relative_inside_the_scenario_folder_absolute_outside(tmp_path):
+    folder = tmp_path / "plans"
+    assert file_label(folder / "candidates.csv", folder) == "candidates.csv"
+    assert file_label(str(folder / "inputs" / "a.xlsx"), str(folder)) == "inputs/a.xlsx"
+    assert file_label(folder / "x" / ".." / "b.csv", folder) == "b.csv"
+    # Outside: the absolute path (".." taken out), or its name alone on a page handed over.
+    assert file_label(folder / ".." / "other" / "c.csv", folder) == str(tmp_path / "other/c.csv")
+    assert file_label(tmp_path / "plans2" / "d.csv", folder) == str(tmp_path / "plans2/d.csv")
+    assert file_label(tmp_path / "plans2" / "d.csv", folder, private=True) == "d.csv"
+    assert file_label(folder / "e.csv", None) == str(folder / "e.csv")
+    assert file_label("scenario", folder) == "scenario"  # not a path: as given
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_file_label_sees_the_folder_through_a_link(tmp_path):
+    (tmp_path / "real" / "sub").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    # The scenario's folder is resolved; the planner named the file through the link.
+    assert file_label(tmp_path / "link" / "sub" / "f.csv", tmp_path / "real") == "sub/f.csv"
+    # A linked file inside the folder is named where it is, not where it points.
+    assert file_label(tmp_path / "real" / "g.csv", tmp_path / "link") == "g.csv"
+    (tmp_path / "real" / "h.csv").symlink_to(tmp_path / "elsewhere.csv")
+    assert file_label(tmp_path / "real" / "h.csv", tmp_path / "real") == "h.csv"
 
 
 def _layers():

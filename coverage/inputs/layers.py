@@ -380,7 +380,7 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
         from coverage.excel import localize  # the same words as the run's problems.csv
 
         written = cio.write_csv(
-            problems_csv, localize(problems_frame(layers.problems, s.lang), s.lang)
+            problems_csv, localize(problems_frame(layers.problems, s.lang, s.folder), s.lang)
         )
     what, group = empty[0]
     if not group:

@@ -2,7 +2,8 @@
 
 Every reader and check reports a :class:`~coverage.errors.Problem` (file, row, field, message,
 action); :func:`problems_frame` lists them all (``problems.csv``), :func:`skipped_rows` one line
-per skipped row with all its reasons.
+per skipped row with all its reasons. Both name each file as every output a planner reads does
+(:func:`~coverage.io.file_label`): relative to the scenario's folder when the file is inside it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import Msg, Problem
+from coverage.io import file_label
 
-__all__ = ["PROBLEM_COLUMNS", "Checker", "joined", "problems_frame", "skipped_rows"]
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "Checker",
+    "joined",
+    "problems_frame",
+    "skipped_rows",
+]
 
 #: Columns of the problems table, in order (the keys of :meth:`Problem.as_dict`).
 PROBLEM_COLUMNS: tuple[str, ...] = ("file", "row", "field", "problem", "action")
@@ -57,13 +65,17 @@ class Checker:
             self.skip[i] = True
 
 
-def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
+def problems_frame(
+    problems: Iterable[Problem], lang: str = "en", folder: str | Path | None = None
+) -> pd.DataFrame:
     """The problems as a table for the run report: file, row, field, problem, action.
 
-    The problems are worded in ``lang``. Sorted by file and row (layer-wide problems, without a row, first); ``row`` is a nullable
-    integer column.
+    The problems are worded in ``lang``; files inside ``folder`` (the scenario's) are named
+    relative to it (:func:`~coverage.io.file_label`). Sorted by file and row (layer-wide problems, without a
+    row, first); ``row`` is a nullable integer column.
     """
     frame = pd.DataFrame([p.as_dict(lang) for p in problems], columns=list(PROBLEM_COLUMNS))
+    frame["file"] = [file_label(f, folder) for f in frame["file"]]
     frame["row"] = pd.array(frame["row"], dtype="Int64")
     order = frame.assign(_has_row=frame["row"].notna()).sort_values(
         ["file", "_has_row", "row"], kind="stable", na_position="first"
@@ -71,10 +83,15 @@ def problems_frame(problems: Iterable[Problem], lang: str = "en") -> pd.DataFram
     return order.drop(columns="_has_row").reset_index(drop=True)
 
 
-def skipped_rows(problems: Iterable[Problem], lang: str = "en") -> pd.DataFrame:
-    """One line per skipped row with its reasons joined, in ``lang``: the "skipped rows" sheet."""
+def skipped_rows(
+    problems: Iterable[Problem], lang: str = "en", folder: str | Path | None = None
+) -> pd.DataFrame:
+    """One line per skipped row with its reasons joined, in ``lang``: the "skipped rows" sheet.
+
+    Files are named as in :func:`problems_frame`.
+    """
     skipped = (p for p in problems if p.action == "skipped" and p.row is not None)
-    frame = problems_frame(skipped, lang)
+    frame = problems_frame(skipped, lang, folder)
     if frame.empty:
         return frame[["file", "row", "field", "problem"]]
     grouped = frame.groupby(["file", "row"], sort=True, dropna=False)

@@ -17,6 +17,7 @@ from coverage import analysis, maps, vocab
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
+from coverage.io import file_label
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -261,7 +262,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
         head = [(t(lang, c), c == "report.row") for c in columns]
         rows = [
             [
-                _td(Path(p.path).name),
+                _td(file_label(p.path, run.scenario.folder, private=True)),
                 _td("" if p.row is None else p.row, True),
                 _td(p.field_text(lang) or ""),
                 _td(_without_dirs(p.text(lang), dirs)),

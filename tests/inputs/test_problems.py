@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 
 from coverage.errors import Problem
@@ -45,3 +47,19 @@ def test_problems_frame_puts_layer_problems_first() -> None:
     assert both.to_dict("records") == [
         {"file": "a.csv", "row": 2, "field": "经度; 纬度", "problem": "bad; worse"}
     ]
+
+
+def test_tables_name_files_relative_to_the_scenario_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "demand.csv"
+    ps = [
+        Problem(tmp_path / "plan" / "inputs" / "b.csv", 3, "x", "bad"),
+        Problem(outside, 2, "weight", "zero"),
+        Problem(tmp_path / "plan" / "a.csv", 4, "x", "kept", action="kept"),
+    ]
+    frame = problems_frame(ps, folder=tmp_path / "plan")
+    # Sorted by the name shown.
+    assert frame["file"].tolist() == [str(outside), "a.csv", "inputs/b.csv"]
+    skipped = skipped_rows(ps, folder=tmp_path / "plan")
+    assert skipped[["file", "row"]].values.tolist() == [[str(outside), 2], ["inputs/b.csv", 3]]
+    # Without a folder, files as given.
+    assert problems_frame(ps)["file"].tolist()[0] == str(tmp_path / "elsewhere" / "demand.csv")

@@ -3,7 +3,8 @@
 The covering LP of a street network is 0.3 % (MCLP, k = 10) to 0.8 % (k = 25) above the best
 plan, so proving a plan optimal takes branching. HiGHS's own branch-and-bound on the whole
 model (or on the sites left after reduced-cost fixing) spends most of its time on the root LP
-and its cuts; here each node re-solves the LP of `coverage.siting.cover_lp` from its parent's
+and its cuts; here each node re-solves the LP of `coverage.siting.cover_lp` (for maximal
+covering in its dual form, `coverage.siting.cover_dual`, one row per site) from its parent's
 basis with one site forced open or shut, prices the sites outside the LP with the node's duals,
 and bounds the node by the Lagrangian L_F(μ) of those duals (valid for any μ, so whatever the
 LP solver's accuracy).
@@ -37,7 +38,8 @@ from scipy import sparse
 
 from coverage.errors import Msg
 from coverage.siting._sparse import CSR, Bools, Floats, Ints
-from coverage.siting.cover_lp import _CoverLP, _Rows, _seed
+from coverage.siting.cover_dual import _site_lp
+from coverage.siting.cover_lp import _Rows, _seed, _SiteLP
 
 __all__: list[str] = []
 
@@ -74,10 +76,10 @@ class _Result:
 
 
 class _Search:
-    """Best-first branch-and-bound over `_CoverLP` (see the module docstring)."""
+    """Best-first branch-and-bound over a `_SiteLP` (see the module docstring)."""
 
     def __init__(
-        self, rows: _Rows, lp: _CoverLP, plan: Floats, rel_gap: float, deadline: float
+        self, rows: _Rows, lp: _SiteLP, plan: Floats, rel_gap: float, deadline: float
     ) -> None:
         self.rows, self.lp = rows, lp
         self.plan = (plan > 0.5).astype(np.float64)
@@ -284,6 +286,6 @@ def _branch_and_bound(
 
     ``start``: sites the LP begins with (with `_seed`'s).
     """
-    lp = _CoverLP(rows)
+    lp = _site_lp(rows)
     lp.add(_seed(rows, start))
     return _Search(rows, lp, plan, rel_gap, deadline).run()

@@ -133,7 +133,60 @@ def _rows(pattern: CSR, w: Floats, e: Floats, a: float, b: float, k: int, const:
     )  # fmt: skip
 
 
-class _CoverLP:
+class _SiteLP:
+    """An LP relaxation of the covering rows over a growing set of sites, and site generation.
+
+    Subclasses keep the LP in ``h`` (HiGHS) and say how sites come in (`add`), how a node's
+    fixings are set (`set_bounds`) and what a solve gives (`solve`); ``col`` is each site's
+    place in the LP (-1: not in it).
+    """
+
+    rows: _Rows
+    h: highspy.Highs
+    col: Ints
+
+    def add(self, sites: Ints) -> None:
+        """Add the sites not yet in the LP."""
+        raise NotImplementedError
+
+    def set_bounds(self, lower: Floats, upper: Floats) -> None:
+        """Each site in the LP between ``lower`` and ``upper`` (indexed by site)."""
+        raise NotImplementedError
+
+    def solve(self, basis: Any = None) -> tuple[Floats, Floats, float, Floats] | None:
+        """Duals (μ1, μ2, λ) and the x of every site (0 outside the LP); None if not solved."""
+        raise NotImplementedError
+
+    def generate(
+        self, lower: Bools, upper: Bools, stop: float, deadline: float, basis: Any = None
+    ) -> _Priced | None:
+        """Site generation with the sites ``lower`` forced open and only ``upper`` allowed.
+
+        Solves the LP, prices the allowed sites outside it with the duals (g_j > λ: worth
+        adding), adds the best `_BATCH` and solves again, until none prices out, the bound is at
+        most ``stop``, or ``deadline``. The bound is L_F(μ) of the last duals, valid whether
+        or not the LP converged. None if HiGHS did not solve the LP.
+        """
+        rows = self.rows
+        self.add(np.flatnonzero(lower))
+        self.set_bounds(lower.astype(np.float64), upper.astype(np.float64))
+        tol = 1e-9 * max(float(rows.c1.sum() + rows.c2.sum() + rows.c21.sum()), 1.0)
+        while True:
+            sol = self.solve(basis)
+            basis = None
+            if sol is None:
+                return None
+            mu1, mu2, lam, x = sol
+            rest, g = rows.parts(mu1, mu2)
+            bound = rows.node_bound(rest, g, lower, upper)
+            price = np.where(upper & ~lower & (self.col < 0), g, -np.inf)
+            new = np.flatnonzero(price > lam + tol)
+            if bound <= stop or not len(new) or time.perf_counter() > deadline:
+                return _Priced(bound, g, x, not len(new))
+            self.add(new[np.argsort(-price[new])][:_BATCH])
+
+
+class _CoverLP(_SiteLP):
     """The LP relaxation of the covering rows ``rows`` over a growing set of sites."""
 
     def __init__(self, rows: _Rows) -> None:
@@ -251,34 +304,6 @@ class _CoverLP:
             status += [highspy.HighsBasisStatus.kLower] * (n_cols - len(status))
             basis.col_status = status
         self.h.setBasis(basis)
-
-    def generate(
-        self, lower: Bools, upper: Bools, stop: float, deadline: float, basis: Any = None
-    ) -> _Priced | None:
-        """Site generation with the sites ``lower`` forced open and only ``upper`` allowed.
-
-        Solves the LP, prices the allowed sites outside it with the duals (g_j > λ: worth
-        adding), adds the best `_BATCH` and solves again, until none prices out, the bound is at
-        most ``stop``, or ``deadline``. The bound is L_F(μ) of the last duals, valid whether
-        or not the LP converged. None if HiGHS did not solve the LP.
-        """
-        rows = self.rows
-        self.add(np.flatnonzero(lower))
-        self.set_bounds(lower.astype(np.float64), upper.astype(np.float64))
-        tol = 1e-9 * max(float(rows.c1.sum() + rows.c2.sum() + rows.c21.sum()), 1.0)
-        while True:
-            sol = self.solve(basis)
-            basis = None
-            if sol is None:
-                return None
-            mu1, mu2, lam, x = sol
-            rest, g = rows.parts(mu1, mu2)
-            bound = rows.node_bound(rest, g, lower, upper)
-            price = np.where(upper & ~lower & (self.col < 0), g, -np.inf)
-            new = np.flatnonzero(price > lam + tol)
-            if bound <= stop or not len(new) or time.perf_counter() > deadline:
-                return _Priced(bound, g, x, not len(new))
-            self.add(new[np.argsort(-price[new])][:_BATCH])
 
 
 @dataclass

@@ -13,6 +13,7 @@ from scipy.optimize import linprog
 
 from coverage import siting
 from coverage.siting import covering
+from coverage.siting.cover_dual import _DualCoverLP
 from coverage.siting.cover_lp import _CoverLP, _rows, _seed
 from tests.siting.cases import T, brute_cover, close, random_instance
 
@@ -92,15 +93,15 @@ def strong_lp_relaxation(pattern, w, e, a, b, k):
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("b", [0.0, 0.5])
-def test_site_generation_reaches_the_lp_bound(seed, b):
+@pytest.mark.parametrize(("b", "form"), [(0.0, _CoverLP), (0.0, _DualCoverLP), (0.5, _CoverLP)])
+def test_site_generation_reaches_the_lp_bound(seed, b, form):
     cost, w = spatial_instance(seed, 30, 60)
     pattern = sparse.csr_matrix(cost.T.toarray() > 0, dtype=float)
     rng = np.random.default_rng(seed)
     e = (rng.random(60) < 0.2).astype(float) if b > 0 else np.zeros(60)
     k = 3
     rows = _rows(pattern, w, e, 1.0, b, k, 0.0)
-    lp = _CoverLP(rows)  # site generation at the root: every site allowed, none forced
+    lp = form(rows)  # site generation at the root: every site allowed, none forced
     lp.add(_seed(rows, np.arange(2)))
     priced = lp.generate(np.zeros(rows.n, bool), np.ones(rows.n, bool), -np.inf, np.inf)
     assert priced is not None and priced.converged

@@ -1,0 +1,124 @@
+"""The covering LP of maximal covering in its dual form: one row per site instead of per demand.
+
+The LP of `coverage.siting.cover_lp` has a row for every demand row (8,517 on the Wuhan sample)
+and a column for each of the few hundred sites it holds, so each simplex iteration works on a
+basis of thousands of rows. For maximal covering (once-rows only) its dual is small::
+
+    min  (k - |F1|) λ + Σ_i (c_i - μ_i)
+    s.t. Σ_{i ∈ N_j} μ_i - λ <= 0     for each site j in the LP, neither forced open nor shut
+         0 <= μ_i <= c_i (0 where a site forced open covers row i),  λ >= 0
+
+with one row per site and one column per demand row: from scratch HiGHS solves the root of
+MCLP k = 25 in 0.26 s instead of 3.3 s, and a node of the branch-and-bound in about half the
+time. The sites' x are the duals of their rows. Forcing a site shut frees its row; forcing it
+open frees its row, zeroes μ on the rows it covers and takes it out of k. The bound x_j <= 1 is
+left out: it never binds at an optimum unless λ = 0, so the LP value is the same (and x is
+clipped to 1 for the rounding).
+
+Site generation adds rows (cuts of the dual), which the dual simplex continues from; the bound
+is the Lagrangian L_F(μ) of the μ found, as for the other form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import highspy
+import numpy as np
+
+from coverage.siting._sparse import Floats, Ints, _indptr
+from coverage.siting.cover_lp import _CoverLP, _Rows, _SiteLP
+from coverage.siting.highs import _new_highs
+
+__all__: list[str] = []
+
+
+class _DualCoverLP(_SiteLP):
+    """The dual of the maximal-covering LP over a growing set of sites (rows of ``h``)."""
+
+    def __init__(self, rows: _Rows) -> None:
+        if rows.p2.shape[0]:
+            raise ValueError("the dual form is for once-rows only (maximal covering)")
+        self.rows = rows
+        m = rows.p1.shape[0]
+        self.m = m
+        h = _new_highs(False)
+        h.setOptionValue("output_flag", False)
+        h.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        # Columns μ_0 … μ_{m-1}, then λ; no rows until sites come in.
+        cost = np.concatenate([-np.ones(m), [float(rows.k)]])
+        upper = np.concatenate([rows.c1, [highspy.kHighsInf]])
+        empty = np.zeros(0, np.int32)
+        h.addCols(
+            m + 1, cost, np.zeros(m + 1), upper, 0, np.zeros(m + 1, np.int32), empty, np.zeros(0)
+        )
+        self.h = h
+        self.sites = np.zeros(0, dtype=np.int64)  # site of each row
+        self.col = np.full(rows.n, -1, dtype=np.int64)  # row of each site (-1: none)
+        self.lower = np.zeros(rows.n, dtype=bool)  # the node's fixings (see `set_bounds`)
+        self.allowed = np.ones(rows.n, dtype=bool)
+
+    def add(self, sites: Ints) -> None:
+        """Add a row Σ_{N_j} μ - λ <= 0 for each site not yet in the LP."""
+        sites = np.unique(np.asarray(sites, dtype=np.int64))
+        sites = sites[self.col[sites] < 0]
+        if not len(sites):
+            return
+        a = self.rows.s1[sites]
+        lens = np.diff(a.indptr) + 1  # its demand rows and λ
+        starts = _indptr(lens)[:-1]
+        idx = np.full(int(lens.sum()), self.m, dtype=np.int64)
+        val = np.full(len(idx), -1.0)
+        keep = np.ones(len(idx), dtype=bool)
+        keep[starts + lens - 1] = False  # the last entry of each row is λ's
+        idx[keep], val[keep] = a.indices, 1.0
+        n = len(sites)
+        inf = highspy.kHighsInf
+        self.h.addRows(
+            n, np.full(n, -inf), self.upper(sites), len(idx),
+            starts.astype(np.int32), idx.astype(np.int32), val,
+        )  # fmt: skip
+        self.col[sites] = len(self.sites) + np.arange(n)
+        self.sites = np.concatenate([self.sites, sites])
+
+    def upper(self, sites: Ints) -> Floats:
+        """Row bound of ``sites``: 0 (the site may open), or none when it is fixed."""
+        fixed = self.lower[sites] | ~self.allowed[sites]
+        out: Floats = np.where(fixed, highspy.kHighsInf, 0.0)
+        return out
+
+    def set_bounds(self, lower: Floats, upper: Floats) -> None:
+        """Fix the node's sites: shut ones lose their row, open ones take their rows out."""
+        self.lower, self.allowed = lower > 0.5, upper > 0.5
+        n, m, inf = len(self.sites), self.m, highspy.kHighsInf
+        if n:
+            rows = np.arange(n, dtype=np.int32)
+            # highspy has it; its type stubs do not.
+            self.h.changeRowsBounds(n, rows, np.full(n, -inf), self.upper(self.sites))  # type: ignore[attr-defined]
+        covered = (self.rows.p1 @ self.lower.astype(np.float64)) > 0.5
+        mu_upper = np.where(covered, 0.0, self.rows.c1)
+        self.h.changeColsBounds(m, np.arange(m, dtype=np.int32), np.zeros(m), mu_upper)
+        self.h.changeColCost(m, float(self.rows.k - int(self.lower.sum())))
+
+    def solve(self, basis: Any = None) -> tuple[Floats, Floats, float, Floats] | None:
+        """(μ, no μ2, λ, x): x from the duals of the site rows, 1 where forced open."""
+        if basis is not None:
+            status = list(basis.row_status)
+            if len(status) < len(self.sites):  # rows added since: their slack in the basis
+                status += [highspy.HighsBasisStatus.kBasic] * (len(self.sites) - len(status))
+                basis.row_status = status
+            self.h.setBasis(basis)
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = self.h.getSolution()
+        value = np.asarray(sol.col_value, dtype=np.float64)
+        x = np.zeros(self.rows.n)
+        x[self.sites] = np.minimum(np.abs(np.asarray(sol.row_dual, dtype=np.float64)), 1.0)
+        x[self.lower] = 1.0
+        return value[: self.m], np.zeros(0), float(value[self.m]), x
+
+
+def _site_lp(rows: _Rows) -> _SiteLP:
+    """The LP of ``rows`` in the form HiGHS solves fastest: dual for maximal covering."""
+    return _DualCoverLP(rows) if rows.p2.shape[0] == 0 else _CoverLP(rows)

@@ -638,3 +638,32 @@ def test_network_prints_what_was_kept_and_what_was_left_out(small):
     assert cells[f"off the largest component ({km} km)"] == f"{comp['dropped_edges']:,}"
     clipped = summary["clipped_to_area"]["edges_dropped"]
     assert cells["outside the study area + 500 m"] == f"{clipped:,}"
+
+
+def test_unreachable_target_is_one_error_line_naming_what_can_be_reached(tmp_path):
+    """--target above what every candidate together reaches: one line, exit 1, no traceback;
+    the largest share it names, asked for, is met."""
+    scenario = ROOT / "data" / "wuhan" / "scenario.toml"
+    out = ["--out", str(tmp_path / "out"), "--map", str(tmp_path / "plan.html")]
+    res = runner.invoke(app, ["plan", str(scenario), "--target", "1", *out])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    (line,) = [x for x in res.output.splitlines() if x.startswith("错误：")]
+    m = re.fullmatch(
+        r"错误：目标覆盖率 100\.00% 无法达到：现有或可选地点步行 15 分钟内的需求最多占 "
+        r"(\d+\.\d\d)%（\d+ 个需求点共 [\d,]+ 人不在任何地点的范围内）；请改为不超过 "
+        r"(0\.\d+) 的目标（--target 或 \[plan\] target），或增加候选地点",
+        line,
+    )
+    assert m, line
+    best, suggest = float(m[1]), float(m[2])
+    assert 99 < best < 100 and best - 0.01 <= suggest * 100 <= best + 0.005
+    report = ["--out", str(tmp_path / "report.html"), "--lang", "en"]
+    res = runner.invoke(app, ["report", str(scenario), "--target", "0.999", *report])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert f"error: the target share 99.90% cannot be reached: at most {m[1]}%" in res.output
+    res = runner.invoke(
+        app, ["plan", str(scenario), "--target", m[2], "--greedy", "--columns", "keys", *out]
+    )
+    assert res.exit_code == 0, res.output
+    stages = pd.read_csv(tmp_path / "out" / "plan" / "plan_summary.csv", encoding="utf-8-sig")
+    assert stages.loc[0, "after_share"] >= float(m[2])

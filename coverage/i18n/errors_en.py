@@ -354,6 +354,7 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "write TIER=N, e.g. {example}",
     "error.plan.stage_twice": "{tier} is given more than once",
     "error.plan.highs_resolve": "HiGHS returned a solution that does not match its objective; re-solving",
+    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points weighing {weight} in all are out of reach); ask for {suggest} or less (--target or [plan] target), or add candidate sites",
     "error.plan.node_lp": "a node LP of the branch-and-bound was not solved; its part of the search is left at its bound",
     # --- Optional packages
     "error.package.missing": "{purpose} needs the Python package '{package}', which is not installed or does not import ({reason}); install it with: pip install {package}",

@@ -667,3 +667,25 @@ def test_unreachable_target_is_one_error_line_naming_what_can_be_reached(tmp_pat
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(tmp_path / "out" / "plan" / "plan_summary.csv", encoding="utf-8-sig")
     assert stages.loc[0, "after_share"] >= float(m[2])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_into_a_folder_is_refused_before_the_work(tmp_path, monkeypatch, lang):
+    def no_work(*args, **kwargs):
+        raise AssertionError("the paths are checked before anything is computed")
+
+    monkeypatch.setattr(pipeline, "plan", no_work)
+    monkeypatch.setattr(pipeline, "run", no_work)
+    scenario = ROOT / "data" / "wuhan" / "scenario.toml"
+    folder = tmp_path / "already_here"
+    folder.mkdir()
+    words = {
+        "zh": f"错误：{folder}：报告路径是一个文件夹；请给出以 .html 结尾的文件名",
+        "en": f"error: {folder}: the report path is a folder; give a file name ending in .html",
+    }
+    res = runner.invoke(app, ["report", str(scenario), "--out", str(folder), "--lang", lang])
+    assert res.exit_code == 1 and words[lang] in res.output, res.output
+    report = ["--out", str(tmp_path / "r.html"), "--map", str(folder), "--lang", "en"]
+    res = runner.invoke(app, ["report", str(scenario), *report])
+    assert res.exit_code == 1 and f"error: {folder}: the map path is a folder" in res.output
+    assert not (tmp_path / "r.html").exists()

@@ -331,6 +331,7 @@ WORDS: dict[str, str] = {
     "error.output.cannot_create": "cannot create the output folder: {reason}",
     "error.output.cannot_write_in": "cannot write in the output folder: {reason}",
     "error.output.cannot_write": "cannot write: {reason}",
+    "error.output.report_is_folder": "the report path is a folder; give a file name ending in .html",
     "error.output.map_is_folder": "the map path is a folder; give a file name ending in .html",
     "error.output.paper": "A4 or A3",
     "error.output.print_suffix": "a .png or .pdf file",

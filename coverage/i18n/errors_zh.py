@@ -281,6 +281,7 @@ WORDS: dict[str, str] = {
     "error.output.cannot_create": "无法创建输出文件夹：{reason}",
     "error.output.cannot_write_in": "无法在输出文件夹中写入：{reason}",
     "error.output.cannot_write": "无法写入：{reason}",
+    "error.output.report_is_folder": "报告路径是一个文件夹；请给出以 .html 结尾的文件名",
     "error.output.map_is_folder": "地图路径是一个文件夹；请给出以 .html 结尾的文件名",
     "error.output.paper": "应为 A4 或 A3",
     "error.output.print_suffix": "应为 .png 或 .pdf 文件",

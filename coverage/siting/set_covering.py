@@ -145,7 +145,7 @@ class LSCP(SitingModel):
     def summary(self) -> dict[str, Any]:
         """The base summary plus the target and the largest reachable share."""
         out = super().summary()
-        out["target"] = self.target
+        out["target_share"] = self.target
         out["max_share"] = self.max_share
         return out
 

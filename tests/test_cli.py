@@ -144,7 +144,9 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert prop["rank"].tolist() == [1, 2, 3]
     assert (prop["gain"] > 0).all() and prop["gain"].is_monotonic_decreasing
     stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
-    assert stages.loc[0, "status"] == "optimal" and stages.loc[0, "gap"] <= 0.005
+    # "optimal" only when proven to the last worker, else within [plan] mip_rel_gap (0.5 %)
+    status, gap = stages.loc[0, "status"], stages.loc[0, "gap"]
+    assert (status, gap <= 1e-6) in {("optimal", True), ("within_gap", False)} and gap <= 0.005
     assert stages.loc[0, "after_share"] > stages.loc[0, "before_share"]
     assert (plan_dir / "coverage_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "map_plan.html").is_file()

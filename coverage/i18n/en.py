@@ -404,6 +404,7 @@ WORDS: dict[str, str] = {
     "excel.value.method.milp": "Integer programme",
     "excel.value.method.greedy": "Greedy",
     "excel.value.status.optimal": "Optimal",
+    "excel.value.status.within_gap": "Within requested gap",
     "excel.value.status.time_limit": "Time limit reached",
     "excel.value.status.greedy": "Greedy solution",
     "excel.value.status.infeasible": "Infeasible",

@@ -396,6 +396,7 @@ WORDS: dict[str, str] = {
     "excel.value.method.milp": "整数规划",
     "excel.value.method.greedy": "贪心算法",
     "excel.value.status.optimal": "最优解",
+    "excel.value.status.within_gap": "满足差距要求",
     "excel.value.status.time_limit": "达到时间上限",
     "excel.value.status.greedy": "贪心解",
     "excel.value.status.infeasible": "无可行解",

@@ -264,6 +264,8 @@ WORDS: dict[str, str] = {
     "report.c_change": "{name} {before} → {after}",
     # --- Workbook sheet names, by sheet key (coverage.excel)
     "excel.sheet.summary": "Summary",
+    "excel.sheet.summary_before": "Summary before plan",
+    "excel.sheet.uncovered_after": "Uncovered after plan",
     "excel.sheet.plan_stages": "Plan stages",
     "excel.sheet.by_subdistrict": "By sub-district",
     "excel.sheet.subdistricts": "By sub-district",

@@ -256,6 +256,8 @@ WORDS: dict[str, str] = {
     "report.c_change": "{name} {before} → {after}",
     # --- Workbook sheet names, by sheet key (coverage.excel)
     "excel.sheet.summary": "汇总",
+    "excel.sheet.summary_before": "规划前汇总",
+    "excel.sheet.uncovered_after": "规划后仍未覆盖",
     "excel.sheet.plan_stages": "规划阶段",
     "excel.sheet.by_subdistrict": "分街道",
     "excel.sheet.subdistricts": "分街道",

@@ -416,9 +416,15 @@ def _subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataF
     if "subdistrict" in d and len(rows):
         names = d["subdistrict"].fillna("").astype(str).replace("", "(outside)").to_numpy()
         w = d["weight"].to_numpy(dtype=float)
-        after = out["key"].map(pd.Series(np.where(covered, w, 0.0)).groupby(names).sum())
-        out["after_share"] = (after / out["weight"]).where(out["weight"] > 0)
-        out["added_weight"] = after - rows["covered_weight"]
+        added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
+
+        def by_name(weights: np.ndarray) -> pd.Series:
+            return out["key"].map(pd.Series(weights).groupby(names).sum())
+
+        out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
+            out["weight"] > 0
+        )
+        out["added_weight"] = by_name(np.where(added, w, 0.0))
     return out.reset_index(drop=True)
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "InputError",
     "NetworkError",
     "OutputError",
+    "PlanError",
     "Problem",
 ]
 
@@ -140,6 +141,25 @@ class OutputError(CoverageError, OSError):
 
     def _where(self, lang: str) -> str:
         return _file(self.path, lang)
+
+
+class PlanError(CoverageError, ValueError):
+    """A plan cannot be made as asked, e.g. a target share no set of sites reaches.
+
+    Also a ``ValueError``: the siting models raised one before, and scripts may catch it.
+
+    Parameters
+    ----------
+    message
+        What is wrong and what to ask for instead.
+    **figures
+        The numbers behind the message, as attributes (``target``, ``max_share``), for scripts.
+    """
+
+    def __init__(self, message: str | Msg, **figures: float) -> None:
+        super().__init__(message)
+        for name, value in figures.items():
+            setattr(self, name, value)
 
 
 class Msg:

@@ -96,7 +96,8 @@ _SHARES = {"share", "gap", "coverage"}
 _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "demand_points",
            "uncovered_points", "proposed", "workers_reached", "demand_reached",
            "time_saved", "objective_gain"}  # fmt: skip
-_DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min"}
+_DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min",
+             "mean_time_min", "unreachable_penalty"}  # fmt: skip
 _STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street, its OSM type
 
 

@@ -388,18 +388,44 @@ def write_plan(
         from coverage import excel
 
         cov = result.before.coverage
+        demand = _demand_table(cov, s.output.datum)
         sheets = {
             "proposed": _for_people(table),
             "plan_stages": _for_people(result.stages()),
-            "summary": cov.summary,
-            "by_subdistrict": cov.summary[cov.summary["scope"] == "subdistrict"],
-            "uncovered": _for_people(_demand_table(cov, s.output.datum).query("~covered")),
+            "summary_before": cov.summary,  # the run's, titled as before the plan
+            "by_subdistrict": _subdistricts_after(cov, after.covered),
+            "uncovered_after": _for_people(demand[~after.covered]),  # what the plan leaves
         }
         files["excel"] = excel.write_workbook(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
+
+
+def _subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFrame:
+    """Per sub-district: the share covered before the plan, with it, and the people it adds.
+
+    ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
+    demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
+    """
+    rows = cov.summary[cov.summary["scope"] == "subdistrict"]
+    out = rows[["scope", "key", "demand_points", "weight"]].copy()
+    out["before_share"] = rows["share"]
+    d = cov.demand
+    if "subdistrict" in d and len(rows):
+        names = d["subdistrict"].fillna("").astype(str).replace("", "(outside)").to_numpy()
+        w = d["weight"].to_numpy(dtype=float)
+        added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
+
+        def by_name(weights: np.ndarray) -> pd.Series:
+            return out["key"].map(pd.Series(weights).groupby(names).sum())
+
+        out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
+            out["weight"] > 0
+        )
+        out["added_weight"] = by_name(np.where(added, w, 0.0))
+    return out.reset_index(drop=True)
 
 
 def write_plan_map(result: PlanRun, path: Path) -> Path:

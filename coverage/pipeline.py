@@ -186,6 +186,17 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
         raise OutputError(Msg("error.output.map_is_folder"), map_path)
 
 
+def _check_report_paths(report: Path, map_path: Path | None) -> None:
+    """Fail fast, before the long work, when the report (or its map) cannot be written there."""
+    files = [(report, "error.output.report_is_folder")]
+    if map_path is not None:
+        files.append((map_path, "error.output.map_is_folder"))
+    for file, folder_msg in files:
+        if file.is_dir():
+            raise OutputError(Msg(folder_msg), file)
+        cio.check_writable(file.parent)
+
+
 # --- analysis -------------------------------------------------------------------------------
 
 
@@ -469,6 +480,8 @@ def report(
     s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     lang = lang or s.lang
     pages.check_lang(lang)
+    target_path = Path(path) if path is not None else s.output_dir / "report.html"
+    _check_report_paths(target_path, None if map_path is None else Path(map_path))
     notes: list[str] = []
     plan_run = None
     if _has_candidates(s):
@@ -482,7 +495,6 @@ def report(
     else:
         notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))
         result = run(s, progress=progress, write=False)
-    target_path = Path(path) if path is not None else s.output_dir / "report.html"
     written = pages.write_report(
         result, plan_run, target_path, lang=lang, notes=notes, progress=progress
     )

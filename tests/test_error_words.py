@@ -14,7 +14,14 @@ from pathlib import Path
 import coverage
 
 PACKAGE = Path(coverage.__file__).resolve().parent
-ERRORS = {"CoverageError", "ScenarioError", "InputError", "NetworkError", "OutputError"}
+ERRORS = {
+    "CoverageError",
+    "ScenarioError",
+    "InputError",
+    "NetworkError",
+    "OutputError",
+    "PlanError",
+}
 #: Modules whose ``ValueError`` reaches the planner through pydantic (scenario and audit checks).
 CHECKS = ("scenario/model.py", "scenario/sections.py", "audit/config.py")
 

@@ -331,6 +331,7 @@ WORDS: dict[str, str] = {
     "error.output.cannot_create": "cannot create the output folder: {reason}",
     "error.output.cannot_write_in": "cannot write in the output folder: {reason}",
     "error.output.cannot_write": "cannot write: {reason}",
+    "error.output.report_is_folder": "the report path is a folder; give a file name ending in .html",
     "error.output.map_is_folder": "the map path is a folder; give a file name ending in .html",
     "error.output.paper": "A4 or A3",
     "error.output.print_suffix": "a .png or .pdf file",
@@ -354,6 +355,7 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "write TIER=N, e.g. {example}",
     "error.plan.stage_twice": "{tier} is given more than once",
     "error.plan.highs_resolve": "HiGHS returned a solution that does not match its objective; re-solving",
+    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points weighing {weight} in all are out of reach); ask for {suggest} or less (--target or [plan] target), or add candidate sites",
     "error.plan.node_lp": "a node LP of the branch-and-bound was not solved; its part of the search is left at its bound",
     # --- Optional packages
     "error.package.missing": "{purpose} needs the Python package '{package}', which is not installed or does not import ({reason}); install it with: pip install {package}",

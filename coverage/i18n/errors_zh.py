@@ -281,6 +281,7 @@ WORDS: dict[str, str] = {
     "error.output.cannot_create": "无法创建输出文件夹：{reason}",
     "error.output.cannot_write_in": "无法在输出文件夹中写入：{reason}",
     "error.output.cannot_write": "无法写入：{reason}",
+    "error.output.report_is_folder": "报告路径是一个文件夹；请给出以 .html 结尾的文件名",
     "error.output.map_is_folder": "地图路径是一个文件夹；请给出以 .html 结尾的文件名",
     "error.output.paper": "应为 A4 或 A3",
     "error.output.print_suffix": "应为 .png 或 .pdf 文件",
@@ -304,6 +305,7 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "请写成 层级=N，例如 {example}",
     "error.plan.stage_twice": "{tier} 给出了不止一次",
     "error.plan.highs_resolve": "HiGHS 返回的解与其目标值不符；正在重新求解",
+    "error.plan.target_unreachable": "目标覆盖率 {target} 无法达到：现有或可选地点步行 {minutes} 分钟内的需求最多占 {best}（{points} 个需求点共 {weight} 人不在任何地点的范围内）；请改为不超过 {suggest} 的目标（--target 或 [plan] target），或增加候选地点",
     "error.plan.node_lp": "分支定界中有一个节点的线性规划未能求解；该部分搜索按其上界计入",
     # --- Optional packages
     "error.package.missing": "{purpose}需要 Python 包“{package}”，但它未安装或无法导入（{reason}）；请用以下命令安装：pip install {package}",

@@ -106,20 +106,27 @@ def _staged(
     """The stages of a staged plan: every ``[plan] tiers`` tier in order, each with its count.
 
     ``add``/``target`` set the last stage over ``[plan] stage_add``; ``stage_add`` (``--stage``)
-    sets any stage over it, and may not set the last one together with ``add``/``target``.
+    sets any stage over it, and may not set the last one together with ``add``/``target``. Its
+    tiers are named by code, label or alias, like ``[plan] tiers`` (``分中心=2``).
     """
     last = s.plan.tiers[-1]
     counts: dict[str, int | None] = dict(s.plan.stage_add)
     if add is not None or target is not None:  # the last stage's, over [plan] stage_add
         counts[last] = add
-    for t, k in stage_add.items():
+    given: set[str] = set()
+    for name, k in stage_add.items():
+        # A tier's code, label or alias, as [plan] tiers takes them (subcentre, 分中心).
+        t = s.vocabulary.normalize(name) or name
         if t not in s.plan.tiers:
-            why = Msg("error.plan.not_staged", tier=repr(t), tiers=s.plan.tiers)
-            fail(_option("--stage", f"{t}={k}", why))
+            why = Msg("error.plan.not_staged", tier=repr(name), tiers=s.plan.tiers)
+            fail(_option("--stage", f"{name}={k}", why))
+        if t in given:  # two names of one tier
+            fail(_option("--stage", f"{name}={k}", Msg("error.plan.stage_twice", tier=t)))
+        given.add(t)
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            fail(_option("--stage", f"{t}={k}", Msg("error.plan.whole_sites")))
+            fail(_option("--stage", f"{name}={k}", Msg("error.plan.whole_sites")))
         if t == last and (add is not None or target is not None):
-            fail(Msg("error.plan.stage_and_add", stage=f"{t}={k}", tier=t))
+            fail(Msg("error.plan.stage_and_add", stage=f"{name}={k}", tier=t))
         counts[t] = k
     stages: list[Stage] = []
     for t in s.plan.tiers:

@@ -45,6 +45,8 @@ class Solution:
     assignment: Ints | None = None
     solver_bound: float = np.nan
     solver_gap: float = np.nan
+    #: The method that ran when it is not the one asked for (greedy answering a MILP request).
+    method: Method | None = None
 
 
 class SitingModel:
@@ -65,9 +67,13 @@ class SitingModel:
         the greedy bound; both are proven.
     solver_bound, solver_gap
         HiGHS's own dual bound and gap, as it reported them (NaN for greedy).
+    method
+        The method that ran: ``"greedy"`` when asked for it, and also when a MILP was asked
+        for but the greedy plan was already proven within ``mip_rel_gap`` (then ``status`` is
+        ``"optimal"``, within that gap, and HiGHS never ran); else ``"milp"``.
     status, solver_status
         ``"optimal"``, ``"time_limit"``, ... (HiGHS's status; ``"greedy"`` for greedy), and
-        HiGHS's own text.
+        HiGHS's own text. ``"optimal"`` means proven within ``mip_rel_gap``: see ``gap``.
     solve_time, build_time
         Seconds in the solver, and in preparing the model (greedy warm start included).
     coverage_count
@@ -142,6 +148,7 @@ class SitingModel:
         status: str = "greedy",
         served: Floats | None = None,
         assignment: Ints | None = None,
+        method: Method | None = None,
     ) -> Solution:
         """Solution of the greedy path, with the time spent building the model and searching.
 
@@ -161,6 +168,7 @@ class SitingModel:
             n_aggregated=n_agg,
             served=served,
             assignment=assignment,
+            method=method,
         )
 
     def _highs_result(
@@ -222,7 +230,7 @@ class SitingModel:
             raise ValueError(f"method must be 'milp' or 'greedy', not {method!r}")
         opts = MipOptions(time_limit, mip_rel_gap, threads, verbose, highs_options)
         sol = self._solve(method, opts, aggregate, warm_start)
-        self.method = method
+        self.method = sol.method or method  # what ran: greedy may answer a MILP request
         self._record(sol)
         order, gains, start = self._order(np.asarray(sol.chosen, dtype=np.int64))
         self.selected, self.gains = order, gains

@@ -390,8 +390,9 @@ def _solve_uncapacitated(
         status = "greedy" if method == "greedy" else "optimal"
         label = "lazy greedy" + proven
         return model._greedy_result(
-            prob.free[order], value, bound, label, t0, t1, cov.n_model, n_agg, status=status
-        )
+            prob.free[order], value, bound, label, t0, t1, cov.n_model, n_agg, status=status,
+            method="greedy",
+        )  # fmt: skip
     if cov.pattern.nnz >= _COLGEN_MIN_NNZ:
         e = cov.e.astype(np.float64)
         out = _cover_colgen(cov.pattern, cov.w, e, cov.const, a, b, model.k, opts, order)

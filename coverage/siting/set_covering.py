@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from coverage import settings
+from coverage.errors import Msg, PlanError
 from coverage.siting._sparse import Floats, Ints, _coo, _row_ids, _take_rows
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.covering import (
@@ -34,8 +35,9 @@ class LSCP(SitingModel):
     The fewest new sites so that the covered share of the TOTAL demand weight reaches ``target``.
 
     The target is relative to the total weight, including demand no site can reach. If it
-    cannot be met even with every allowed site open, ``solve`` raises a ValueError that states
-    the largest achievable share (see ``max_share``); pass that share, or a lower one, as target.
+    cannot be met even with every allowed site open, ``solve`` raises a
+    :class:`~coverage.errors.PlanError` (a ``ValueError``) that states the largest achievable
+    share (see ``max_share``); pass that share, or a lower one, as target.
     ``objective`` is the number of new sites and ``bound`` a proven lower bound on it.
 
     Formulation, with W_0 the weight covered by existing sites alone and W = target · total
@@ -91,13 +93,19 @@ class LSCP(SitingModel):
         prob = self.problem
         coverable = prob.total_weight - self.uncoverable_weight
         if need > coverable + prob.tol:
-            raise ValueError(
-                f"LSCP target {self.target:.4%} of the total weight cannot be reached: at most "
-                f"{self.max_share:.4%} (max achievable share {self.max_share:.6f}) is within "
-                f"{prob.threshold} min of an existing or allowed site; "
-                f"{self.uncoverable_weight:g} weight in {int(self.uncoverable.sum())} demand "
-                "points is out of reach. Lower the target or add candidates."
+            target, best = _percents(self.target, self.max_share)
+            # The largest 4-decimal share at most max_share: asking for it succeeds.
+            suggest = np.floor(self.max_share * 1e4 + 1e-9) / 1e4
+            msg = Msg(
+                "error.plan.target_unreachable",
+                target=target,
+                best=best,
+                minutes=f"{prob.threshold:g}",
+                weight=f"{self.uncoverable_weight:,.0f}",
+                points=int(self.uncoverable.sum()),
+                suggest=f"{min(suggest, self.max_share):.4g}",
             )
+            raise PlanError(msg, target=self.target, max_share=self.max_share)
 
     def _solve(self, method: Method, opts: MipOptions, aggregate: bool, warm: bool) -> Solution:
         prob = self.problem
@@ -137,7 +145,7 @@ class LSCP(SitingModel):
     def summary(self) -> dict[str, Any]:
         """The base summary plus the target and the largest reachable share."""
         out = super().summary()
-        out["target"] = self.target
+        out["target_share"] = self.target
         out["max_share"] = self.max_share
         return out
 
@@ -182,3 +190,12 @@ def _lscp_milp(cov: _Cover, need: float, opts: MipOptions, start: Ints | None) -
             warm = (np.arange(n + nd), np.concatenate([x, y]))
     out = _run_highs(_Model(cost, a_mat, row_lower, row_upper, integer, False), opts, warm)
     return _full_values(out, keep, n_all)
+
+
+def _percents(target: float, best: float) -> tuple[str, str]:
+    """Two shares as percentages, with the fewest decimals (2 to 4) that tell them apart."""
+    for digits in (2, 3, 4):
+        a, b = f"{target:.{digits}%}", f"{best:.{digits}%}"
+        if a != b:
+            break
+    return a, b

@@ -355,3 +355,21 @@ def test_plan_files_report_and_map_show_one_curve(tmp_path, hand, monkeypatch):
     assert shown[-1]["share_any"] == pytest.approx(0.1)  # the run's headline share
     png = result.files["curve_png"].read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_stage_status_says_optimal_only_when_proven(tmp_path):
+    # MCLP k = 1 on the p-median case: C (90 of the 100 workers with E) is proven optimal.
+    cost, w, sites = _pmedian_case()
+    plan = planning.propose(cost, w, sites, model="mclp", k=1, threshold_min=10.0)
+    row = plan.summary()
+    assert (row["status"], row["gap"], row["method"]) == ("optimal", 0.0, plan.model.method)
+    # Stopped within the requested gap (HiGHS's "optimal", or greedy proven close enough):
+    # the stage table says so rather than "optimal".
+    plan.model.gap = 0.0016
+    assert plan.summary()["status"] == "within_gap" and plan.model.status == "optimal"
+    assert excel.cell_word("status", "within_gap", "zh") == "满足差距要求"
+    assert excel.cell_word("status", "within_gap", "en") == "Within requested gap"
+    plan.model.gap = 1e-9  # a gap no table shows: optimal
+    assert plan.summary()["status"] == "optimal"
+    plan.model.status, plan.model.gap = "time_limit", 0.03
+    assert plan.summary()["status"] == "time_limit"

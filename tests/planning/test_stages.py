@@ -50,3 +50,22 @@ def test_a_bad_plan_setting_is_said_in_both_languages(tmp_path, hand, lang, expe
     with pytest.raises(ScenarioError) as info:
         planning.plan_stages(s, add=0)
     assert info.value.text(lang) == expected.format(src=s.source)
+
+
+def test_stage_tiers_are_named_as_in_plan_tiers(tmp_path, hand):
+    # [plan] tiers takes labels and aliases (normalised to codes); so does --stage.
+    s = _scenario(tmp_path, hand, 'tiers = ["分中心", "服务站"]\nstage_add = { "服务站" = 5 }\n')
+    assert s.plan.tiers == ["subcentre", "point"]
+    expected = [("subcentre", "pmedian", 2, None), ("point", "mclp", 5, None)]
+    assert planning.plan_stages(s, stage_add={"分中心": 2}) == expected
+    assert planning.plan_stages(s, stage_add={"Sub-centre": 2}) == expected
+    assert planning.plan_stages(s, stage_add={"subcentre": 2, "服务站点": 7})[1][2] == 7
+    with pytest.raises(ScenarioError) as info:  # one tier by two names
+        planning.plan_stages(s, stage_add={"subcentre": 2, "分中心": 3})
+    assert info.value.text("en").endswith("--stage 分中心=3: subcentre is given more than once")
+    with pytest.raises(ScenarioError, match=r"--stage 中心=2: '中心' is not a staged tier"):
+        planning.plan_stages(s, stage_add={"中心": 2})  # a tier, but not one of the stages
+    with pytest.raises(
+        ScenarioError, match=r"--stage 服务站=1 and --add/--target both set the point stage"
+    ):
+        planning.plan_stages(s, stage_add={"服务站": 1}, add=3)

@@ -93,6 +93,7 @@ def test_milp_skipped_when_greedy_is_proven_close_enough():
     m = MCLP.from_cost_matrix(cost, np.ones(4), 2).solve("milp")
     assert m.status == "optimal" and m.gap == 0.0 and np.isnan(m.solver_bound)
     assert "proven within mip_rel_gap" in m.solver_status
+    assert m.method == m.summary()["method"] == "greedy"  # what ran, not what was asked
 
 
 def test_default_threshold_is_read_at_call_time(monkeypatch):

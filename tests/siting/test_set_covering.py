@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from coverage.errors import PlanError
 from coverage.siting import LSCP, BackupCoverage
 
 from .cases import HAND_W, brute_lscp, counts, free_sites, hand_cost, random_instance, random_sets
@@ -46,6 +48,28 @@ def test_lscp_infeasible_target_names_max_share():
     model = LSCP.from_cost_matrix(cost, w, 1.0)
     assert model.uncoverable_weight > 0  # this instance has out-of-reach demand
     share = model.max_share
-    with pytest.raises(ValueError, match=f"max achievable share {share:.6f}"):
+    with pytest.raises(ValueError) as caught:  # still a ValueError, for scripts
         model.solve()
+    assert caught.value.max_share == pytest.approx(share) and caught.value.target == 1.0
     assert LSCP.from_cost_matrix(cost, w, share).solve().covered_share == pytest.approx(share)
+
+
+def test_lscp_unreachable_target_is_one_worded_line():
+    # Demand 2 (weight 1 of 4) is 20 min from both sites: at most 3/4 = 75 % can be covered.
+    cost = np.array([[5.0, 30.0, 20.0], [30.0, 10.0, 20.0]])
+    w = np.array([1.0, 2.0, 1.0])
+    with pytest.raises(PlanError) as caught:
+        LSCP.from_cost_matrix(cost, w, 0.9, threshold=15.0).solve()
+    err = caught.value
+    assert err.key == "error.plan.target_unreachable" and err.max_share == 0.75
+    assert err.text("en") == (
+        "the target share 90.00% cannot be reached: at most 75.00% of the demand is within 15 "
+        "min of an existing or allowed site (1 demand points weighing 1 in all are out of reach); "
+        "ask for 0.75 or less (--target or [plan] target), or add candidate sites"
+    )
+    zh = err.text("zh")
+    assert "\n" not in zh and zh.startswith("目标覆盖率 90.00% 无法达到") and "最多占 75.00%" in zh
+    # A target a hair above the largest share: enough decimals to tell the two apart.
+    with pytest.raises(PlanError, match=r"target share 75\.004% .* at most 75\.000%"):
+        LSCP.from_cost_matrix(cost, w, 0.75004, threshold=15.0).solve()
+    assert LSCP.from_cost_matrix(cost, w, 0.75, threshold=15.0).solve().covered_share == 0.75

@@ -1,0 +1,156 @@
+"""The plan's outputs: stage table words and formats, the workbook's situation after the plan."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+import shapely
+from scipy import sparse
+
+from coverage import excel, export, planning
+
+#: Site × demand minutes: E (built) reaches d0; A d0, d1; B d2, d3; C d1, d2, d3.
+TIMES = {0: {0: 4.0}, 1: {0: 1.0, 1: 8.0}, 2: {2: 1.0, 3: 1.0}, 3: {1: 2.0, 2: 9.0, 3: 9.0}}
+WEIGHTS = np.array([10.0, 20.0, 30.0, 40.0])
+
+
+def _case():
+    r = [i for i, row in TIMES.items() for _ in row]
+    c = [j for row in TIMES.values() for j in row]
+    t = [v for row in TIMES.values() for v in row.values()]
+    sites = gpd.GeoDataFrame(
+        {"name": ["E", "A", "B", "C"], "role": ["existing", "candidate", "candidate", "candidate"]},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0], [3, 0]]),
+        crs=4326,
+    )
+    return sparse.csr_matrix((t, (r, c)), shape=(4, 4)), sites
+
+
+def _stage_sheet(tmp_path, plan, lang):
+    """The stage row as plan_summary.csv (labels) and the plan workbook's stage sheet show it."""
+    stages = pd.DataFrame([plan.summary()])
+    s = SimpleNamespace(output=SimpleNamespace(columns="labels"), lang=lang)
+    csv = export._table(stages, s)
+    book = excel.write_workbook(
+        tmp_path / f"{lang}.xlsx", {"plan_stages": export._for_people(stages)}, lang=lang
+    )
+    ws = openpyxl.load_workbook(book).worksheets[0]
+    cells = {c.value: ws.cell(2, c.column) for c in ws[1]}
+    return csv, cells
+
+
+def test_set_covering_stage_columns_are_worded_shares(tmp_path):
+    # Target 87.6543 %: C alone covers d1-d3 (90 of 100 with E's d0 = 100 %), the largest share.
+    cost, sites = _case()
+    plan = planning.propose(cost, WEIGHTS, sites, model="lscp", target=0.876543, threshold_min=10.0)
+    assert plan.proposed["name"].tolist() == ["C"]
+    for lang, target, best in [
+        ("zh", "目标覆盖率", "最大可达覆盖率"),
+        ("en", "Target coverage", "Largest reachable coverage"),
+    ]:
+        csv, cells = _stage_sheet(tmp_path, plan, lang)
+        assert {target, best} <= set(csv.columns)
+        assert not {"target", "target_share", "max_share"} & set(csv.columns)
+        assert csv.loc[0, target] == 0.8765 and csv.loc[0, best] == 1.0  # as other shares
+        assert cells[target].value == pytest.approx(0.876543)
+        assert cells[target].number_format == cells[best].number_format == "0.0%"
+
+
+def test_pmedian_stage_columns_are_worded_minutes(tmp_path):
+    # One site: B. d0 walks 4 min to E, d2 and d3 1 min to B; d1 reaches no open site and is left
+    # unserved (the penalty, twice the 10-minute threshold, is 20): (40 + 30 + 40) / 80 min.
+    cost, sites = _case()
+    plan = planning.propose(cost, WEIGHTS, sites, model="pmedian", k=1, threshold_min=10.0)
+    assert plan.proposed["name"].tolist() == ["B"]
+    for lang, mean, penalty in [
+        ("zh", "平均步行时间（分钟）", "超过此步行时间不分配（分钟）"),
+        ("en", "Mean walking time (min)", "Not assigned beyond (min)"),
+    ]:
+        csv, cells = _stage_sheet(tmp_path, plan, lang)
+        assert not {"mean_time_min", "unreachable_penalty"} & set(csv.columns)
+        assert csv.loc[0, mean] == 1.4 and csv.loc[0, penalty] == 20.0  # 110 / 80 = 1.375
+        assert cells[mean].value == pytest.approx(1.375)
+        assert cells[mean].number_format == cells[penalty].number_format == "0.0"
+
+
+def _street_scenario(tmp_path, hand):
+    """A street along x from 0 to 1000 m; F (built) at 0; demand 10, 20, 30, 40 workers at 100,
+    400, 600, 900 m; candidates E, A, B at 300, 500, 800 m; 3 min at 3.6 km/h = 180 m. The
+    sub-districts: West (x < 450 m: 100, 400) and East (600, 900)."""
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(10)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+
+    def layer(file: str, xs: list[float], **cols) -> None:
+        lonlat = np.asarray(hand.pts([(x, 0) for x in xs]).to_crs(4326).get_coordinates())
+        frame = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(**cols)
+        frame.to_csv(tmp_path / file, index=False, float_format="%.9f")
+
+    layer("fac.csv", [0], name=["F"], tier=["point"])
+    layer("dem.csv", [100, 400, 600, 900], workers=[10.0, 20.0, 30.0, 40.0])
+    layer("cand.csv", [300, 500, 800], name=["E", "A", "B"])
+    cells = [shapely.box(hand.x0 + a, hand.y0 - 100, hand.x0 + b, hand.y0 + 100)
+             for a, b in ((-50, 450), (450, 1050))]  # fmt: skip
+    subs = gpd.GeoDataFrame({"name": ["West", "East"]}, geometry=cells, crs=hand.crs)
+    subs.to_crs(4326).to_file(tmp_path / "subs.geojson", driver="GeoJSON")
+    path = tmp_path / "scenario.toml"
+    path.write_text(
+        f"""name = "street"
+[area]
+subdistricts = "subs.geojson"
+name_field = "name"
+[network]
+path = "streets.parquet"
+[walk]
+speed_kmh = 3.6
+threshold_min = 3
+bands_min = [3]
+[[facilities]]
+path = "fac.csv"
+[[demand]]
+path = "dem.csv"
+weight = "workers"
+[[candidates]]
+path = "cand.csv"
+[output]
+dir = "{(tmp_path / "out").as_posix()}"
+map = "{(tmp_path / "map.html").as_posix()}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _sheet(book, title: str) -> pd.DataFrame:
+    rows = [list(r) for r in book[title].iter_rows(values_only=True)]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_plan_workbook_shows_the_situation_with_the_plan(tmp_path, hand):
+    # One site: A (500 m) adds 400 and 600 m (50 workers; B adds 40, E 20). Before the plan
+    # West has 10 of 30 covered and East 0 of 70; with it West 30 of 30 and East 30 of 70; only
+    # the 40 workers at 900 m are left uncovered.
+    from coverage import pipeline, report
+
+    result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
+    assert result.proposed["name"].tolist() == ["A"]
+    book = openpyxl.load_workbook(result.files["excel"])
+    assert book.sheetnames == ["建议选址", "规划阶段", "规划前汇总", "分街道", "规划后仍未覆盖"]
+    subs = _sheet(book, "分街道").set_index("分组")
+    assert subs.loc[["West", "East"], "规划前覆盖率"].tolist() == pytest.approx([1 / 3, 0.0])
+    assert subs.loc[["West", "East"], "规划后覆盖率"].tolist() == pytest.approx([1.0, 3 / 7])
+    assert subs.loc[["West", "East"], "新增覆盖职工数"].tolist() == [20, 30]
+    left = _sheet(book, "规划后仍未覆盖")
+    assert left["职工人数"].tolist() == [40]  # not the 20 and 30 A covers
+    # The same figures as the stage table and the report's after-plan column.
+    stages = _sheet(book, "规划阶段")
+    assert stages.loc[0, "规划后覆盖率"] == pytest.approx(0.6)
+    assert (subs["规划后覆盖率"] * subs["职工人数"]).sum() / 100 == pytest.approx(0.6)
+    after = report.after.subdistrict_after(
+        result.before, report.after_plan(result.before, result, catchments=False)
+    )
+    assert after.to_dict() == pytest.approx(subs["规划后覆盖率"].to_dict())

@@ -167,3 +167,25 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
         ScenarioError, match=r"\[output\] columns words: must be one of 'labels' or 'keys'"
     ):
         s.set_output("columns", "words")
+
+
+def test_raster_cell_share_is_not_called_coverage(sample) -> None:
+    # A WorldPop point carries the share of its cell inside the district, not a coverage share:
+    # a whole cell (1.0) that no facility reaches must not read "覆盖率 100%" beside "否".
+    cell, share = "栅格像元在区内比例", header("share")
+    assert header("cell_share", "en") == "Share of raster cell inside area"
+    assert header("cell_share") == cell
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    uncovered = pd.read_csv(sample.out / "uncovered.csv", encoding="utf-8-sig")
+    for table in (demand, uncovered):
+        assert cell in table.columns and share not in table.columns
+    whole_gaps = uncovered[(uncovered[cell] == 1.0) & (uncovered["是否覆盖"] == "否")]
+    assert len(whole_gaps) > 0  # the case the old header made look covered
+    residents = demand[demand["人群"] == "居住地（居民）"]
+    assert residents[cell].between(0, 1, inclusive="right").all()
+    assert demand.loc[demand["人群"] != "居住地（居民）", cell].isna().all()  # workers: none
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
+    heads = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert cell in heads and share not in heads
+    fields = pyogrio.read_info(sample.out / "coverage.gpkg", layer="需求点")["fields"]
+    assert cell in fields and share not in fields

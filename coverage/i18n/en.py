@@ -367,6 +367,7 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "Share covered after the plan",
     "excel.header.note": "Note",
     "excel.header.mclp_sites": "Sites from maximal covering",
+    "excel.header.cell_share": "Share of raster cell inside area",
     "excel.header.cell_row": "Raster row",
     "excel.header.cell_col": "Raster column",
     "excel.header.band_min": "Walking time (min)",

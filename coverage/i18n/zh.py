@@ -359,6 +359,7 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "规划后覆盖率",
     "excel.header.note": "说明",
     "excel.header.mclp_sites": "最大覆盖模型选址数",
+    "excel.header.cell_share": "栅格像元在区内比例",
     "excel.header.cell_row": "栅格行号",
     "excel.header.cell_col": "栅格列号",
     "excel.header.band_min": "步行时间（分钟）",

@@ -30,7 +30,7 @@ from coverage.errors import ScenarioError
 from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
 from coverage.figures import save_curve_png
 from coverage.i18n import t
-from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
 from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -172,9 +172,12 @@ def run_info(run: Run) -> dict[str, Any]:
         "kpis": run.coverage.kpis(),
         "facilities": int(len(run.layers.facilities)),
         "demand_points": int(len(run.layers.demand)),
-        "rows_skipped": int(
-            len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
-        ),
+        # Rows as listed in skipped_rows.csv; a layer's skipped cells are named, not counted.
+        "rows_skipped": skipped_row_count(run.layers.problems),
+        "layer_skips": [
+            f"{cio.file_label(p.path, s.folder)}: {p.message}"
+            for p in layer_skips(run.layers.problems)
+        ],
         "notes": [str(n) for n in run.layers.notes],  # English: the machine record
         "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
     }

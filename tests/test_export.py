@@ -8,6 +8,7 @@ planner can paste them into Amap and land on the same spot.
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from pyproj import Geod
 from coverage import pipeline
 from coverage.errors import ScenarioError
 from coverage.excel import header
+from coverage.report import sections
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
 
@@ -189,3 +191,22 @@ def test_raster_cell_share_is_not_called_coverage(sample) -> None:
     assert cell in heads and share not in heads
     fields = pyogrio.read_info(sample.out / "coverage.gpkg", layer="需求点")["fields"]
     assert cell in fields and share not in fields
+
+
+def test_skipped_rows_agree_with_the_file(sample) -> None:
+    # The sample skips no input row: its only skip is the WorldPop layer's nodata cells, 300 of
+    # the 4,124 cells in the district (4,124 - 3,824 used), and two rows are kept with warnings.
+    skipped = pd.read_csv(sample.out / "skipped_rows.csv", encoding="utf-8-sig")
+    record = json.loads((sample.out / "run.json").read_text(encoding="utf-8"))
+    assert len(skipped) == 0 and record["rows_skipped"] == 0
+    assert record["layer_skips"] == [
+        "worldpop_jianghan.tif: 300 cells inside the area hold no data; skipped"
+    ]
+    notes = sections.data_notes(sample.run, "zh", [])
+    assert "共跳过" not in notes
+    assert "没有跳过任何输入行；另有 2 条警告（数据已保留）" in notes
+    assert (
+        "worldpop_jianghan.tif：区域内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
+        in notes
+    )
+

@@ -39,6 +39,7 @@ __all__ = [
     "HEADERS",
     "VALUES",
     "TIER_COLUMNS",
+    "WHOLE",
     "cell_word",
     "localize",
     "unique_headers",
@@ -92,6 +93,9 @@ TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
 PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
+#: Row numbers and raster cells: whole numbers without a thousands separator (row 1203).
+WHOLE = "0"
+_WHOLE = {"row", "rank", "cell_row", "cell_col"}
 _SHARES = {"share", "gap", "coverage"}
 _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "demand_points",
            "uncovered_points", "proposed", "workers_reached", "demand_reached",
@@ -103,6 +107,8 @@ _STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street
 def number_format(column: Any) -> str | None:
     """Excel number format of a column (by its name), or None for Excel's default."""
     c = str(column)
+    if c in _WHOLE:
+        return WHOLE
     if c in _SHARES or c.endswith("_share"):
         return PERCENT
     if c in _COUNTS or c.endswith("_weight") or c.startswith("n_"):
@@ -284,7 +290,9 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_float_dtype(s):
-            frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+            s = frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+            if number_format(col) == WHOLE:
+                frame[col] = s.round().astype("Int64")  # row 1203 beside a row-less point
         elif s.dtype == object:
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):

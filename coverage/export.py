@@ -27,7 +27,15 @@ from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
 from coverage.errors import ScenarioError
-from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
+from coverage.excel import (
+    DECIMAL,
+    INTEGER,
+    PERCENT,
+    WHOLE,
+    localize,
+    number_format,
+    sheet_name,
+)
 from coverage.figures import save_curve_png
 from coverage.i18n import t
 from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
@@ -131,7 +139,7 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
             continue
         s = table[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
         fmt = number_format(col)
-        if fmt == INTEGER:
+        if fmt in (INTEGER, WHOLE):  # row numbers too: 1203, not 1203.0 beside a missing one
             whole = s.round()
             table[col] = whole.astype("Int64")
         elif fmt in _DECIMALS:

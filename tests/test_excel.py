@@ -552,3 +552,23 @@ def test_column_words_match_the_word_of_every_cell():
             assert [type(v) for v in got] == [type(v) for v in slow], col
             assert [str(v) for v in got] == [str(v) for v in slow], col
     assert _words(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
+
+
+def test_row_numbers_are_whole_numbers_beside_missing_ones(tmp_path: Path) -> None:
+    # A concat of raster points (no row) and a CSV's points (rows 2, 1203) makes "row" float;
+    # the reader must see 1203, not 1203.0, and an empty cell for the raster point.
+    assert excel.number_format("row") == excel.WHOLE == "0"
+    assert excel.number_format("cell_row") == excel.number_format("cell_col") == "0"
+    frame = pd.DataFrame(
+        {"row": [np.nan, 2.0, 1203.0], "cell_row": [25.0, np.nan, np.nan], "weight": [1.0] * 3}
+    )
+    path = excel.write_workbook(tmp_path / "r.xlsx", {"demand": frame})
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert _rows(ws) == [
+        ["行号", "栅格行号", "职工人数"],
+        [None, 25, 1],
+        [2, None, 1],
+        [1203, None, 1],
+    ]
+    assert all(type(v) is int for v in (ws["A3"].value, ws["A4"].value, ws["B2"].value))
+    assert ws["A4"].number_format == "0"

@@ -210,3 +210,19 @@ def test_skipped_rows_agree_with_the_file(sample) -> None:
         in notes
     )
 
+
+def test_row_numbers_print_as_whole_numbers(sample) -> None:
+    # demand.csv mixes WorldPop points (raster cell, no row) with workplaces.csv rows; the
+    # proposed sites come from candidates.csv rows. Every number shown is whole: "2", not "2.0".
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig", dtype=str)
+    prop = pd.read_csv(sample.out / "plan" / "proposed_sites.csv", encoding="utf-8-sig", dtype=str)
+    cols = [(demand, "行号"), (demand, "栅格行号"), (demand, "栅格列号"), (prop, "行号")]
+    for table, col in cols:
+        shown = table[col].dropna()
+        assert len(shown) > 0 and shown.str.fullmatch(r"[1-9]\d*|0").all(), col
+    # the workplaces (rows 2…) have no raster cell, the raster points no row
+    assert (demand["行号"].isna() != demand["栅格行号"].isna()).all()
+    fields = pyogrio.read_dataframe(
+        sample.out / "coverage.gpkg", layer="需求点", read_geometry=False
+    )
+    assert fields["行号"].dropna().map(float.is_integer).all()

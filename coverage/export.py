@@ -32,7 +32,9 @@ from coverage.excel import (
     INTEGER,
     PERCENT,
     WHOLE,
+    is_minutes,
     localize,
+    minutes_up,
     number_format,
     sheet_name,
 )
@@ -142,6 +144,8 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
         if fmt in (INTEGER, WHOLE):  # row numbers too: 1203, not 1203.0 beside a missing one
             whole = s.round()
             table[col] = whole.astype("Int64")
+        elif is_minutes(col):
+            table[col] = minutes_up(s)  # 15.04 → 15.1, never "15.0" beside "not covered"
         elif fmt in _DECIMALS:
             table[col] = s.round(_DECIMALS[fmt])
     return table

@@ -226,3 +226,16 @@ def test_row_numbers_print_as_whole_numbers(sample) -> None:
         sample.out / "coverage.gpkg", layer="需求点", read_geometry=False
     )
     assert fields["行号"].dropna().map(float.is_integer).all()
+
+
+def test_minutes_shown_agree_with_the_covered_flags(sample) -> None:
+    # The sample's thresholds: 15 minutes, 10 for outdoor-worker stations (scenario.toml). A
+    # time shown at or under its tier's threshold is covered, one shown over it is not (the
+    # run had 39 points showing "15.0" beside "no" when minutes were rounded to the nearest).
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    limits = {"centre": 15, "subcentre": 15, "point": 15, "outdoor_station": 10}
+    for tier, limit in limits.items():
+        shown, flag = demand[header(f"t_{tier}")], demand[header(f"covered_{tier}")]
+        assert set(flag) == {"是", "否"}
+        assert ((shown <= limit) == (flag == "是")).all(), tier
+        assert (shown.dropna() * 10).round(9).map(float.is_integer).all()  # tenths

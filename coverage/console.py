@@ -6,23 +6,29 @@ otherwise read ``[...]`` in it as markup.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from rich.cells import cell_len
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from coverage.excel import cell_word
 from coverage.i18n import t
 from coverage.vocab import tier_label
 
 if TYPE_CHECKING:
-    from rich.console import JustifyMethod
+    from rich.console import Console, ConsoleOptions, RenderResult
 
     from coverage.analysis import Coverage
 
 __all__ = [
+    "FittedTable",
+    "NAME_MAX",
+    "TEXT_MIN",
     "kpi_table",
     "network_tables",
     "proposed_table",
@@ -47,51 +53,154 @@ def _group(scope: str, key: str, lang: str) -> str:
     return cell_word("kind", key, lang) if scope == "kind" else key
 
 
-def kpi_table(cov: Coverage, lang: str) -> Table:
-    """Coverage per tier and overall: facilities, weight, covered weight and shares."""
+#: A text column narrower than this many cells (or its widest text) folds a lot: the tables
+#: leave out optional columns rather than squeeze one below it.
+TEXT_MIN = 8
+#: Names up to this many cells wide stay on one line (the tables leave out optional columns
+#: to make room); longer ones fold.
+NAME_MAX = 24
+
+
+def _columns(
+    title: str, heads: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]]
+) -> tuple[Table, int]:
+    """A table with the columns (header, kind) and rows, and the least width it needs.
+
+    On a narrow terminal rich shrinks columns until the table fits. A number must never be
+    cut (``1,689,8…``): ``"number"`` columns (right-aligned) and ``"fixed"`` ones (text meant
+    to be copied, such as "lon,lat") do not wrap and are never narrower than their widest
+    cell; nor are ``"name"`` columns up to :data:`NAME_MAX` cells (a name split over two
+    lines reads as two names); ``"text"`` columns and headers fold. The width needed counts
+    every column whole but text ones, at :data:`TEXT_MIN`.
+    """
+    table = Table(title=title)
+    needed = 1  # the left border; each column adds its padding (2) and right border (1)
+    for j, (head, kind) in enumerate(heads):
+        widest = max((cell_len(r[j]) for r in rows), default=0)
+        fixed = kind in ("number", "fixed") or (kind == "name" and widest <= NAME_MAX)
+        table.add_column(
+            Text(head, overflow="fold"),
+            justify="right" if kind == "number" else "left",
+            no_wrap=fixed,
+            min_width=widest if fixed and widest else None,
+            overflow="fold",
+        )
+        natural = max(widest, cell_len(head))
+        least = {"text": TEXT_MIN, "name": NAME_MAX}.get(kind, natural)
+        needed += min(natural, least) + 3
+    for row in rows:
+        table.add_row(*row)
+    return table, needed
+
+
+class FittedTable:
+    """A table built for the width it is printed at (a rich renderable).
+
+    ``build(dropped)`` makes the table without the columns in ``dropped`` and says the least
+    width it needs (:func:`_columns`); the ``optional`` columns, least important first, are
+    left out one by one while that is more than the terminal's width. So numbers are never
+    cut and names need not fold on an 80-column terminal.
+    """
+
+    def __init__(
+        self, build: Callable[[frozenset[str]], tuple[Table, int]], optional: Iterable[str]
+    ) -> None:
+        self.build = build
+        self.optional = tuple(optional)
+
+    def table(self, width: int) -> Table:
+        """The table for a terminal ``width`` cells wide, with the fewest columns left out."""
+        dropped: frozenset[str] = frozenset()
+        table, needed = self.build(dropped)
+        for col in self.optional:
+            if needed <= width:
+                break
+            dropped |= {col}
+            table, needed = self.build(dropped)
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table(options.max_width))
+
+
+def _kind(col: str, numbers: Sequence[str], kinds: Mapping[str, str] | None = None) -> str:
+    """A column's kind for :func:`_columns`: a number, as ``kinds`` says, or text."""
+    return "number" if col in numbers else (kinds or {}).get(col, "text")
+
+
+_KPI_NUMBERS = ("facilities", "weight", "covered", "share", "cross", "circle")
+
+
+def kpi_table(cov: Coverage, lang: str) -> FittedTable:
+    """Coverage per tier and overall: facilities, weight, covered weight and shares.
+
+    On a narrow terminal the scope column (全区/层级, also clear from the group) goes first,
+    then the 1 km circle and cross-coverage shares.
+    """
     from coverage.analysis import tier_order
 
-    table = Table(title=t(lang, "console.kpi.title"))
-    for col in ("scope", "key", "facilities", "weight", "covered", "share", "cross", "circle"):
-        justify: JustifyMethod = "right" if col not in ("scope", "key") else "left"
-        table.add_column(t(lang, f"console.kpi.{col}"), justify=justify)
     s = cov.summary
     show = s[s["scope"].isin(["overall", "tier"])]
     order = {t: i for i, t in enumerate(tier_order(cov.thresholds))}
     show = show.assign(_o=show["key"].map(order).fillna(-1)).sort_values(["_o"])
+    rows = []
     for _, r in show.iterrows():
         scope, key = str(r["scope"]), str(r["key"])
-        table.add_row(
-            escape(cell_word("scope", scope, lang)),
-            escape(_group(scope, key, lang)),
-            str(r["facilities"]),
-            f"{r['weight']:,.0f}",
-            f"{r['covered_weight']:,.0f}",
-            f"{r['share']:.1%}",
-            f"{r['cross_share']:.1%}",
-            f"{r['circle_share']:.1%}",
+        rows.append(
+            {
+                "scope": escape(cell_word("scope", scope, lang)),
+                "key": escape(_group(scope, key, lang)),
+                "facilities": str(r["facilities"]),
+                "weight": f"{r['weight']:,.0f}",
+                "covered": f"{r['covered_weight']:,.0f}",
+                "share": f"{r['share']:.1%}",
+                "cross": f"{r['cross_share']:.1%}",
+                "circle": f"{r['circle_share']:.1%}",
+            }
         )
-    return table
+
+    def build(dropped: frozenset[str]) -> tuple[Table, int]:
+        cols = [c for c in ("scope", "key", *_KPI_NUMBERS) if c not in dropped]
+        heads = [(t(lang, f"console.kpi.{c}"), _kind(c, _KPI_NUMBERS)) for c in cols]
+        cells = [[r[c] for c in cols] for r in rows]
+        return _columns(t(lang, "console.kpi.title"), heads, cells)
+
+    return FittedTable(build, ["scope", "circle", "cross"])
 
 
-def stages_table(stages: pd.DataFrame, lang: str) -> Table:
-    """The plan's stages (`PlanRun.stages`): model, sites, coverage before/after, solver."""
-    table = Table(title=t(lang, "console.plan.title"))
-    for col in ("tier", "model", "new_sites", "before", "after", "status", "gap", "solve_s"):
-        justify: JustifyMethod = "left" if col in ("tier", "model", "status") else "right"
-        table.add_column(t(lang, f"console.plan.{col}"), justify=justify)
-    for _, r in stages.iterrows():
-        table.add_row(
-            escape(tier_label(str(r["tier"]), lang)),
-            escape(cell_word("model", str(r["model"]), lang)),
-            str(r["n_selected"]),
-            f"{r['before_share']:.1%}",
-            f"{r['after_share']:.1%}",
-            escape(cell_word("status", str(r["status"]), lang)),
-            f"{r['gap']:.2%}",
-            f"{r['solve_time_s']:.1f}",
-        )
-    return table
+_STAGE_COLUMNS = ("tier", "model", "new_sites", "before", "after", "status", "gap", "solve_s")
+
+
+def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
+    """The plan's stages (`PlanRun.stages`): model, sites, coverage before/after, solver.
+
+    On a narrow terminal the solver's seconds and gap go first.
+    """
+    rows = [
+        {
+            "tier": escape(tier_label(str(r["tier"]), lang)),
+            "model": escape(cell_word("model", str(r["model"]), lang)),
+            "new_sites": str(r["n_selected"]),
+            "before": f"{r['before_share']:.1%}",
+            "after": f"{r['after_share']:.1%}",
+            "status": escape(cell_word("status", str(r["status"]), lang)),
+            "gap": f"{r['gap']:.2%}",
+            "solve_s": f"{r['solve_time_s']:.1f}",
+        }
+        for _, r in stages.iterrows()
+    ]
+    numbers = ("new_sites", "before", "after", "gap", "solve_s")
+
+    def build(dropped: frozenset[str]) -> tuple[Table, int]:
+        cols = [c for c in _STAGE_COLUMNS if c not in dropped]
+        heads = [(t(lang, f"console.plan.{c}"), _kind(c, numbers)) for c in cols]
+        cells = [[r[c] for c in cols] for r in rows]
+        return _columns(t(lang, "console.plan.title"), heads, cells)
+
+    return FittedTable(build, ["solve_s", "gap"])
 
 
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
@@ -118,30 +227,41 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     return notes
 
 
-def proposed_table(proposed: pd.DataFrame, lang: str) -> Table:
-    """The proposed sites in plan order, with GCJ-02 (Amap) coordinates to paste into Amap."""
-    table = Table(title=t(lang, "console.sites.title"))
-    for col in ("rank", "name", "tier", "gain", "subdistrict", "gcj02"):
-        justify: JustifyMethod = "right" if col in ("rank", "gain") else "left"
-        # Narrow terminals wrap names and tiers; sub-district names are short and "lon,lat" (as
-        # Amap's search box takes it) is meant to be copied: neither is wrapped.
-        table.add_column(
-            t(lang, f"console.sites.{col}"),
-            justify=justify,
-            overflow="fold",
-            no_wrap=col in ("subdistrict", "gcj02"),
-        )
+_SITE_COLUMNS = ("rank", "name", "tier", "gain", "subdistrict", "gcj02")
+_SITE_NUMBERS = ("rank", "gain")
+_SITE_KINDS = {"name": "name", "subdistrict": "name", "gcj02": "fixed"}
+
+
+def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
+    """The proposed sites in plan order, with GCJ-02 (Amap) coordinates to paste into Amap.
+
+    On a narrow terminal the tier column goes first when every site has the same tier (the
+    stages table says which), then the sub-district, so that names stay on one line.
+    """
+    rows = []
     for _, r in proposed.iterrows():
         tier = r.get("tier")
-        table.add_row(
-            str(r["rank"]),
-            _text(r.get("name")),
-            escape(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
-            f"{r['gain']:,.0f}",
-            _text(r.get("subdistrict")),
-            f"{r['gcj02_lon']:.6f},{r['gcj02_lat']:.6f}",
+        rows.append(
+            {
+                "rank": str(r["rank"]),
+                "name": _text(r.get("name")),
+                "tier": escape(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
+                "gain": f"{r['gain']:,.0f}",
+                "subdistrict": _text(r.get("subdistrict")),
+                "gcj02": f"{r['gcj02_lon']:.6f},{r['gcj02_lat']:.6f}",
+            }
         )
-    return table
+    one_tier = len({r["tier"] for r in rows}) <= 1
+
+    def build(dropped: frozenset[str]) -> tuple[Table, int]:
+        cols = [c for c in _SITE_COLUMNS if c not in dropped]
+        heads = [
+            (t(lang, f"console.sites.{c}"), _kind(c, _SITE_NUMBERS, _SITE_KINDS)) for c in cols
+        ]
+        cells = [[r[c] for c in cols] for r in rows]
+        return _columns(t(lang, "console.sites.title"), heads, cells)
+
+    return FittedTable(build, ["tier", "subdistrict"] if one_tier else ["subdistrict"])
 
 
 def _count(n: Any) -> str:

@@ -39,7 +39,10 @@ __all__ = [
     "HEADERS",
     "VALUES",
     "TIER_COLUMNS",
+    "WHOLE",
     "cell_word",
+    "is_minutes",
+    "minutes_up",
     "localize",
     "unique_headers",
     "number_format",
@@ -92,6 +95,9 @@ TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
 PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
+#: Row numbers and raster cells: whole numbers without a thousands separator (row 1203).
+WHOLE = "0"
+_WHOLE = {"row", "rank", "cell_row", "cell_col"}
 _SHARES = {"share", "gap", "coverage"}
 _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "demand_points",
            "uncovered_points", "proposed", "workers_reached", "demand_reached",
@@ -104,6 +110,8 @@ _STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street
 def number_format(column: Any) -> str | None:
     """Excel number format of a column (by its name), or None for Excel's default."""
     c = str(column)
+    if c in _WHOLE:
+        return WHOLE
     if c in _SHARES or c.endswith("_share"):
         return PERCENT
     if c in _COUNTS or c.endswith("_weight") or c.startswith("n_"):
@@ -111,6 +119,31 @@ def number_format(column: Any) -> str | None:
     if c in _DECIMALS or (c.startswith("t_") and c[2:] in vocab.active()):
         return DECIMAL
     return None
+
+
+#: The coverage test's slack (:mod:`coverage.analysis`: within the threshold + 1e-9 s is
+#: covered), in minutes: a time this little above a tenth of a minute is shown at that tenth.
+_SLACK_MIN = 1e-9 / 60
+
+
+def is_minutes(column: Any) -> bool:
+    """Whether a column holds walking minutes (``nearest_min``, ``t_<tier>``…)."""
+    c = str(column)
+    return c.endswith("_min") or (c.startswith("t_") and c[2:] in vocab.active())
+
+
+def minutes_up(values: Any) -> np.ndarray:
+    """Minutes rounded UP to a tenth, as every output a person reads shows them.
+
+    Rounded to the nearest tenth, 15.04 min would read 15.0 beside "not covered" (threshold
+    15); rounded up it reads 15.1, and 14.96 reads 15.0 beside "covered". So the minutes shown
+    never contradict the covered flag for a threshold in tenths. NaN and inf stay as they are.
+    """
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        near = np.round(v, 1)
+        up = v - near > _SLACK_MIN
+    return np.where(up, np.round(near + 0.1, 1), near) + 0.0  # + 0.0: no "-0.0"
 
 
 def cell_word(column: Any, value: Any, lang: str) -> Any:
@@ -285,7 +318,11 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
     for col in frame.columns:
         s = frame[col]
         if pd.api.types.is_float_dtype(s):
-            frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+            s = frame[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
+            if number_format(col) == WHOLE:
+                frame[col] = s.round().astype("Int64")  # row 1203 beside a row-less point
+            elif is_minutes(col):
+                frame[col] = minutes_up(s)  # the cell shows what its "0.0" format displays
         elif s.dtype == object:
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):

@@ -27,10 +27,20 @@ from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
 from coverage.errors import ScenarioError
-from coverage.excel import DECIMAL, INTEGER, PERCENT, localize, number_format, sheet_name
+from coverage.excel import (
+    DECIMAL,
+    INTEGER,
+    PERCENT,
+    WHOLE,
+    is_minutes,
+    localize,
+    minutes_up,
+    number_format,
+    sheet_name,
+)
 from coverage.figures import save_curve_png
 from coverage.i18n import t
-from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
 from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -131,9 +141,11 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
             continue
         s = table[col] = s.where(np.isfinite(s))  # no walking path: an empty cell, not "inf"
         fmt = number_format(col)
-        if fmt == INTEGER:
+        if fmt in (INTEGER, WHOLE):  # row numbers too: 1203, not 1203.0 beside a missing one
             whole = s.round()
             table[col] = whole.astype("Int64")
+        elif is_minutes(col):
+            table[col] = minutes_up(s)  # 15.04 → 15.1, never "15.0" beside "not covered"
         elif fmt in _DECIMALS:
             table[col] = s.round(_DECIMALS[fmt])
     return table
@@ -172,9 +184,12 @@ def run_info(run: Run) -> dict[str, Any]:
         "kpis": run.coverage.kpis(),
         "facilities": int(len(run.layers.facilities)),
         "demand_points": int(len(run.layers.demand)),
-        "rows_skipped": int(
-            len({(p.path, p.row) for p in run.layers.problems if p.action == "skipped"})
-        ),
+        # Rows as listed in skipped_rows.csv; a layer's skipped cells are named, not counted.
+        "rows_skipped": skipped_row_count(run.layers.problems),
+        "layer_skips": [
+            f"{cio.file_label(p.path, s.folder)}: {p.message}"
+            for p in layer_skips(run.layers.problems)
+        ],
         "notes": [str(n) for n in run.layers.notes],  # English: the machine record
         "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
     }

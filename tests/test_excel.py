@@ -552,3 +552,45 @@ def test_column_words_match_the_word_of_every_cell():
             assert [type(v) for v in got] == [type(v) for v in slow], col
             assert [str(v) for v in got] == [str(v) for v in slow], col
     assert _words(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
+
+
+def test_row_numbers_are_whole_numbers_beside_missing_ones(tmp_path: Path) -> None:
+    # A concat of raster points (no row) and a CSV's points (rows 2, 1203) makes "row" float;
+    # the reader must see 1203, not 1203.0, and an empty cell for the raster point.
+    assert excel.number_format("row") == excel.WHOLE == "0"
+    assert excel.number_format("cell_row") == excel.number_format("cell_col") == "0"
+    frame = pd.DataFrame(
+        {"row": [np.nan, 2.0, 1203.0], "cell_row": [25.0, np.nan, np.nan], "weight": [1.0] * 3}
+    )
+    path = excel.write_workbook(tmp_path / "r.xlsx", {"demand": frame})
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert _rows(ws) == [
+        ["行号", "栅格行号", "职工人数"],
+        [None, 25, 1],
+        [2, None, 1],
+        [1203, None, 1],
+    ]
+    assert all(type(v) is int for v in (ws["A3"].value, ws["A4"].value, ws["B2"].value))
+    assert ws["A4"].number_format == "0"
+
+
+def test_minutes_round_up_to_a_tenth_by_hand() -> None:
+    # Threshold 15: 14.96 is covered and reads 15.0; 15.04 and 15.000001 are not and read 15.1;
+    # 15.0 exactly reads 15.0; 14.3 (not exactly 14.3 in binary) stays 14.3, not 14.4; 0.04
+    # minutes beyond the standard reads 0.1, never "0.0 beyond"; 2.05 (2.04999… in binary)
+    # is above 2.0, so 2.1. Within the coverage test's 1e-9 s of 15.0 counts as 15.0.
+    got = excel.minutes_up([14.96, 15.04, 15.000001, 15.0, 14.3, 0.04, 2.05, 15.0 + 1e-12])
+    assert got.tolist() == [15.0, 15.1, 15.1, 15.0, 14.3, 0.1, 2.1, 15.0]
+    rest = excel.minutes_up([np.nan, np.inf, 0.0])
+    assert np.isnan(rest[0]) and rest[1] == np.inf and rest[2] == 0.0
+    assert excel.is_minutes("nearest_min") and excel.is_minutes("t_point")
+    assert not excel.is_minutes("snap_m") and not excel.is_minutes("t_nonsense")
+
+
+def test_workbook_minutes_never_contradict_the_covered_flag(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {"t_point": [15.04, 14.96], "covered_point": [False, True], "snap_m": [3.04, 3.06]}
+    )
+    ws = openpyxl.load_workbook(excel.write_workbook(tmp_path / "m.xlsx", {"d": frame})).active
+    assert _rows(ws)[1:] == [[15.1, "否", 3.04], [15.0, "是", 3.06]]  # metres as they are
+    assert ws["A2"].number_format == "0.0"

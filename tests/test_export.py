@@ -8,6 +8,7 @@ planner can paste them into Amap and land on the same spot.
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from pyproj import Geod
 from coverage import pipeline
 from coverage.errors import ScenarioError
 from coverage.excel import header
+from coverage.report import sections
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
 
@@ -167,3 +169,73 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
         ScenarioError, match=r"\[output\] columns words: must be one of 'labels' or 'keys'"
     ):
         s.set_output("columns", "words")
+
+
+def test_raster_cell_share_is_not_called_coverage(sample) -> None:
+    # A WorldPop point carries the share of its cell inside the district, not a coverage share:
+    # a whole cell (1.0) that no facility reaches must not read "覆盖率 100%" beside "否".
+    cell, share = "栅格像元在区内比例", header("share")
+    assert header("cell_share", "en") == "Share of raster cell inside area"
+    assert header("cell_share") == cell
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    uncovered = pd.read_csv(sample.out / "uncovered.csv", encoding="utf-8-sig")
+    for table in (demand, uncovered):
+        assert cell in table.columns and share not in table.columns
+    whole_gaps = uncovered[(uncovered[cell] == 1.0) & (uncovered["是否覆盖"] == "否")]
+    assert len(whole_gaps) > 0  # the case the old header made look covered
+    residents = demand[demand["人群"] == "居住地（居民）"]
+    assert residents[cell].between(0, 1, inclusive="right").all()
+    assert demand.loc[demand["人群"] != "居住地（居民）", cell].isna().all()  # workers: none
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
+    heads = [c.value for c in next(ws.iter_rows(max_row=1))]
+    assert cell in heads and share not in heads
+    fields = pyogrio.read_info(sample.out / "coverage.gpkg", layer="需求点")["fields"]
+    assert cell in fields and share not in fields
+
+
+def test_skipped_rows_agree_with_the_file(sample) -> None:
+    # The sample skips no input row: its only skip is the WorldPop layer's nodata cells, 300 of
+    # the 4,124 cells in the district (4,124 - 3,824 used), and two rows are kept with warnings.
+    skipped = pd.read_csv(sample.out / "skipped_rows.csv", encoding="utf-8-sig")
+    record = json.loads((sample.out / "run.json").read_text(encoding="utf-8"))
+    assert len(skipped) == 0 and record["rows_skipped"] == 0
+    assert record["layer_skips"] == [
+        "worldpop_jianghan.tif: 300 cells inside the area hold no data; skipped"
+    ]
+    notes = sections.data_notes(sample.run, "zh", [])
+    assert "共跳过" not in notes
+    assert "没有跳过任何输入行；另有 2 条警告（数据已保留）" in notes
+    assert (
+        "worldpop_jianghan.tif：区域内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
+        in notes
+    )
+
+
+def test_row_numbers_print_as_whole_numbers(sample) -> None:
+    # demand.csv mixes WorldPop points (raster cell, no row) with workplaces.csv rows; the
+    # proposed sites come from candidates.csv rows. Every number shown is whole: "2", not "2.0".
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig", dtype=str)
+    prop = pd.read_csv(sample.out / "plan" / "proposed_sites.csv", encoding="utf-8-sig", dtype=str)
+    cols = [(demand, "行号"), (demand, "栅格行号"), (demand, "栅格列号"), (prop, "行号")]
+    for table, col in cols:
+        shown = table[col].dropna()
+        assert len(shown) > 0 and shown.str.fullmatch(r"[1-9]\d*|0").all(), col
+    # the workplaces (rows 2…) have no raster cell, the raster points no row
+    assert (demand["行号"].isna() != demand["栅格行号"].isna()).all()
+    fields = pyogrio.read_dataframe(
+        sample.out / "coverage.gpkg", layer="需求点", read_geometry=False
+    )
+    assert fields["行号"].dropna().map(float.is_integer).all()
+
+
+def test_minutes_shown_agree_with_the_covered_flags(sample) -> None:
+    # The sample's thresholds: 15 minutes, 10 for outdoor-worker stations (scenario.toml). A
+    # time shown at or under its tier's threshold is covered, one shown over it is not (the
+    # run had 39 points showing "15.0" beside "no" when minutes were rounded to the nearest).
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    limits = {"centre": 15, "subcentre": 15, "point": 15, "outdoor_station": 10}
+    for tier, limit in limits.items():
+        shown, flag = demand[header(f"t_{tier}")], demand[header(f"covered_{tier}")]
+        assert set(flag) == {"是", "否"}
+        assert ((shown <= limit) == (flag == "是")).all(), tier
+        assert (shown.dropna() * 10).round(9).map(float.is_integer).all()  # tenths

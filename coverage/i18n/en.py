@@ -216,6 +216,9 @@ WORDS: dict[str, str] = {
     "report.data": "Data notes",
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
     "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
+    "report.skipped_none": "No input row was skipped; {k} warnings (rows kept). Details: {path} in "
+    "the results folder (written by coverage run).",
+    "report.skipped_layer": "{file}: {problem} (a whole layer's data, not counted as rows)",
     "report.no_problems": "Every input row was used; no data problems found.",
     "report.problems_head": "First {n} problems:",
     "report.file": "File",
@@ -373,6 +376,7 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "Share covered after the plan",
     "excel.header.note": "Note",
     "excel.header.mclp_sites": "Sites from maximal covering",
+    "excel.header.cell_share": "Share of raster cell inside area",
     "excel.header.cell_row": "Raster row",
     "excel.header.cell_col": "Raster column",
     "excel.header.band_min": "Walking time (min)",

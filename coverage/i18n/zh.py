@@ -212,6 +212,9 @@ WORDS: dict[str, str] = {
     "report.data": "数据说明",
     "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {k} 条警告（数据已保留）；逐行原因见 "
     "结果文件夹中的 {path}（由 coverage run 生成）。",
+    "report.skipped_none": "没有跳过任何输入行；另有 {k} 条警告（数据已保留）；详见结果文件夹中的 {path}（由 "
+    "coverage run 生成）。",
+    "report.skipped_layer": "{file}：{problem}（整个图层的数据，不按行计数）",
     "report.no_problems": "所有输入行均已使用，未发现数据问题。",
     "report.problems_head": "前 {n} 条问题：",
     "report.file": "文件",
@@ -365,6 +368,7 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "规划后覆盖率",
     "excel.header.note": "说明",
     "excel.header.mclp_sites": "最大覆盖模型选址数",
+    "excel.header.cell_share": "栅格像元在区内比例",
     "excel.header.cell_row": "栅格行号",
     "excel.header.cell_col": "栅格列号",
     "excel.header.band_min": "步行时间（分钟）",

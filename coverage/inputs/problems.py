@@ -22,7 +22,9 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "Checker",
     "joined",
+    "layer_skips",
     "problems_frame",
+    "skipped_row_count",
     "skipped_rows",
 ]
 
@@ -83,6 +85,25 @@ def problems_frame(
     return order.drop(columns="_has_row").reset_index(drop=True)
 
 
+def _row_skipped(p: Problem) -> bool:
+    """A row of an input file left out (a layer-wide problem has no row)."""
+    return p.action == "skipped" and p.row is not None
+
+
+def skipped_row_count(problems: Iterable[Problem]) -> int:
+    """How many input rows were skipped: the lines of ``skipped_rows.csv``.
+
+    The console, the report and ``run.json`` all count with this, so they agree with the file;
+    a layer-wide skip (e.g. a raster's nodata cells) is no row and is not counted.
+    """
+    return len({(p.path, p.row) for p in problems if _row_skipped(p)})
+
+
+def layer_skips(problems: Iterable[Problem]) -> list[Problem]:
+    """Skipped data that is not a row: a whole layer's cells (nodata, negative…), for example."""
+    return [p for p in problems if p.action == "skipped" and p.row is None]
+
+
 def skipped_rows(
     problems: Iterable[Problem], lang: str = "en", folder: str | Path | None = None
 ) -> pd.DataFrame:
@@ -90,7 +111,7 @@ def skipped_rows(
 
     Files are named as in :func:`problems_frame`.
     """
-    skipped = (p for p in problems if p.action == "skipped" and p.row is not None)
+    skipped = (p for p in problems if _row_skipped(p))
     frame = problems_frame(skipped, lang, folder)
     if frame.empty:
         return frame[["file", "row", "field", "problem"]]

@@ -183,9 +183,10 @@ def read_raster_demand(
     -------
     (GeoDataFrame, RasterReport)
         Points in EPSG:4326 with ``weight`` (value × scale × share inside the area, split
-        between sub-cells), ``kind``, ``share`` (of the cell or sub-cell inside the area) and
-        ``cell_row``/``cell_col`` (the cell in the raster, 0-based); and what was read. Nodata,
-        NaN/infinite and negative cells are skipped and counted in the report.
+        between sub-cells), ``kind``, ``cell_share`` (the share of the cell or sub-cell
+        inside the area, not a coverage share) and ``cell_row``/``cell_col`` (the cell in the
+        raster, 0-based); and what was read. Nodata, NaN/infinite and negative cells are
+        skipped and counted in the report.
 
     Raises
     ------
@@ -220,7 +221,7 @@ def read_raster_demand(
         {
             "weight": points["weight"],
             "kind": kind,
-            "share": points["share"],
+            "cell_share": points["share"],
             "cell_row": points["row"] + grid.offset[0],
             "cell_col": points["col"] + grid.offset[1],
         },

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coverage.excel import minutes_up
+
 __all__ = [
     "band_text",
     "clean",
@@ -101,9 +103,13 @@ def clean(value: Any) -> Any:
 
 
 def minutes(values: Any) -> list[float | None]:
-    """Minutes to one decimal; missing or infinite (beyond reach) become None."""
-    arr = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
-    return [round(float(v), 1) if math.isfinite(v) else None for v in arr]
+    """Minutes rounded up to a tenth, as the tables show them; None if missing or infinite.
+
+    Rounded up (:func:`coverage.excel.minutes_up`) so that a popup never shows 15.0 minutes on
+    a point the map draws as not covered.
+    """
+    arr = minutes_up(pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float))
+    return [float(v) if math.isfinite(v) else None for v in arr]
 
 
 def fid_key(value: Any, fallback: int) -> str:

@@ -17,6 +17,7 @@ from coverage import analysis, maps, vocab
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
+from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
@@ -246,13 +247,19 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
 def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     """The data notes: input problems (the first :data:`MAX_PROBLEMS`) and notes."""
     probs = run.layers.problems
-    skipped = len({(p.path, p.row) for p in probs if p.action == "skipped"})
+    skipped = skipped_row_count(probs)  # the lines of skipped_rows.csv, as the console says
     kept = sum(p.action != "skipped" for p in probs)
     dirs = _local_dirs(run)
     notes = [n.text(lang) for n in run.layers.notes]  # how each layer was read
     items = [_e(_without_dirs(n, dirs)) for n in (*notes, *extra)]
     if probs:
-        items.append(_e(t(lang, "report.skipped", n=skipped, k=kept, path="problems.csv")))
+        key = "report.skipped" if skipped else "report.skipped_none"
+        items.append(_e(t(lang, key, n=skipped, k=kept, path="problems.csv")))
+        # A layer's skipped cells (a raster's nodata) are what they are, not "1 row".
+        for p in layer_skips(probs):
+            where = file_label(p.path, run.scenario.folder, private=True)
+            text = t(lang, "report.skipped_layer", file=where, problem=p.text(lang))
+            items.append(_e(_without_dirs(text, dirs)))
     else:
         items.append(_e(t(lang, "report.no_problems")))
     out = '<ul class="note">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"

@@ -8,7 +8,12 @@ import geopandas as gpd
 
 from coverage.errors import Problem
 from coverage.inputs.points import read_points
-from coverage.inputs.problems import problems_frame, skipped_rows
+from coverage.inputs.problems import (
+    layer_skips,
+    problems_frame,
+    skipped_row_count,
+    skipped_rows,
+)
 from coverage.inputs.validation import validate_layer
 
 from .helpers import (
@@ -63,3 +68,20 @@ def test_tables_name_files_relative_to_the_scenario_folder(tmp_path: Path) -> No
     assert skipped[["file", "row"]].values.tolist() == [[str(outside), 2], ["inputs/b.csv", 3]]
     # Without a folder, files as given.
     assert problems_frame(ps)["file"].tolist()[0] == str(tmp_path / "elsewhere" / "demand.csv")
+
+
+def test_skipped_row_count_is_the_lines_of_skipped_rows() -> None:
+    # By hand: a.csv rows 3 (two reasons) and 4, b.csv row 3 are skipped: 3 rows. Row 5 of
+    # a.csv is only a warning; the raster's nodata cells are skipped but are no row.
+    problems = [
+        Problem("pop.tif", None, "band 1", "300 cells have no data", action="skipped"),
+        Problem("a.csv", 3, "lon", "not a number"),
+        Problem("a.csv", 3, "weight", "negative"),
+        Problem("a.csv", 4, "lat", "missing"),
+        Problem("b.csv", 3, "lon", "not a number"),
+        Problem("a.csv", 5, "name", "duplicate", action="kept"),
+    ]
+    assert skipped_row_count(problems) == 3 == len(skipped_rows(problems))
+    assert layer_skips(problems) == [problems[0]]
+    assert skipped_row_count(problems[:1]) == 0 and len(skipped_rows(problems[:1])) == 0
+    assert skipped_row_count([]) == 0 and layer_skips(problems[1:]) == []

@@ -110,7 +110,7 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         else:
             assert (pt.x, pt.y) == pytest.approx((x, y), abs=1e-12), cell
     assert set(points["kind"]) == {"residents"}
-    assert points.loc[got[(2, 2)], "share"] == pytest.approx(0.64, rel=1e-9)
+    assert points.loc[got[(2, 2)], "cell_share"] == pytest.approx(0.64, rel=1e-9)
     assert report == RasterReport(
         path=str(hand_tif),
         band=1,

@@ -158,3 +158,24 @@ def test_uncovered_points_without_times_keep_one_colour():
     spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
     assert "classes" not in spec and "g" not in spec["data"]
     assert not [r for r in meta_field(page, "legend")["rows"] if r.get("sub")]
+
+
+def test_popup_minutes_round_up_so_they_match_the_covered_flag():
+    # Threshold 15 (a service point). By hand: 15.04 min is not covered and shows 15.1 (not
+    # 15.0), 0.04 min beyond the standard shows 0.1 (not 0.0); 14.96 min is covered and shows
+    # 15.0; 15.0 exactly is covered and stays 15.0.
+    demand = gpd.GeoDataFrame(
+        {"weight": [1.0, 2.0, 3.0], "covered": [False, True, True], "n_reach": [0, 1, 1],
+         "t_point": [15.04, 14.96, 15.0], "nearest_min": [15.04, 14.96, 15.0],
+         "snapped": [True] * 3},
+        geometry=gpd.points_from_xy(LON0 + np.arange(3) * 1e-3, [LAT0] * 3),
+        crs=4326,
+    )  # fmt: skip
+    fac = gpd.GeoDataFrame({"tier": ["point"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    page = render_page(
+        maps.coverage_map(fac, demand, lang="en", basemap="none", thresholds={"point": 15.0})
+    )
+    layers = {o["key"]: o.get("data") for o in meta_field(page, "overlays")}
+    gap = layers["demand_uncovered"]
+    assert gap["t_point"] == [15.1] and gap["m"] == [15.1] and gap["o"] == [0.1]
+    assert layers["demand_covered"]["t_point"] == [15.0, 15.0]

@@ -1,0 +1,98 @@
+"""The console's tables on a narrow terminal: numbers never cut, names on one line."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pandas as pd
+from rich.cells import cell_len
+from rich.console import Console
+
+from coverage import console
+
+WEIGHT = 1_689_812.4  # a district of 1.7 million workers: "1,689,812" has 9 cells
+
+
+def _summary() -> SimpleNamespace:
+    summary = pd.DataFrame(
+        {"scope": ["overall", "tier", "tier", "tier", "tier"],
+         "key": ["all", "centre", "subcentre", "point", "outdoor_station"],
+         "facilities": [190, 1, 14, 150, 25], "weight": [WEIGHT] * 5,
+         "covered_weight": [1_564_321.0, 19_590.0, 245_856.0, 1_393_026.0, 208_096.0],
+         "share": [0.926, 0.043, 0.54, 0.863, 0.457],
+         "cross_share": [0.845, 0.0, 0.242, 0.76, 0.179],
+         "circle_share": [0.988, 0.07, 0.672, 0.926, 0.775]}
+    )  # fmt: skip
+    thresholds = {"centre": 15, "subcentre": 15, "point": 15, "outdoor_station": 10}
+    return SimpleNamespace(summary=summary, thresholds=thresholds)
+
+
+def _sites(tiers: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"rank": [1, 2], "name": ["候选点-1202", "候选点-0584"], "tier": tiers,
+         "gain": [1_210_639.0, 5_701.0], "subdistrict": ["江汉经济开发区", "唐家墩街道"],
+         "gcj02_lon": [114.232749, 114.232641], "gcj02_lat": [30.622339, 30.595269]}
+    )  # fmt: skip
+
+
+def _print(table: object, width: int) -> list[str]:
+    buf = io.StringIO()
+    Console(file=buf, width=width, color_system=None, force_terminal=False).print(table)
+    return buf.getvalue().splitlines()
+
+
+def _header(lines: list[str]) -> str:
+    return next(line for line in lines if line.startswith("┃"))
+
+
+def test_kpi_numbers_are_never_cut_at_80_columns() -> None:
+    for lang in ("zh", "en"):
+        lines = _print(console.kpi_table(_summary(), lang), 80)
+        text = "\n".join(lines)
+        assert "…" not in text and max(cell_len(line) for line in lines) <= 80
+        for number in ("1,689,812", "1,564,321", "1,393,026", "19,590", "92.6%", "98.8%"):
+            assert number in text, (lang, number)
+    # By hand (zh): every column whole with the scope column is 1 + Σ(width + 3) over
+    # 口径 4, 分组 8 (folds from 14), 设施数 6, 权重 9, 已覆盖 9, 覆盖率 6, 交叉覆盖 8, 1 km 圆 7
+    # = 1 + 57 + 24 = 82 > 80: the scope column goes, the rest stays.
+    head = _header(_print(console.kpi_table(_summary(), "zh"), 80))
+    assert "口径" not in head and "分组" in head and "1 km 圆" in head
+    head = _header(_print(console.kpi_table(_summary(), "zh"), 120))
+    assert "口径" in head  # a wide terminal shows every column
+    # At 60: without scope 1 + 53 + 21 = 75, without the 1 km circle 65, without cross 54.
+    lines = _print(console.kpi_table(_summary(), "zh"), 60)
+    head = _header(lines)
+    assert "1 km 圆" not in head and "交叉覆盖" not in head and "覆盖率" in head
+    assert "1,689,812" in "\n".join(lines) and max(cell_len(line) for line in lines) <= 60
+
+
+def test_proposed_site_names_stay_on_one_line_at_80_columns() -> None:
+    # By hand: 序号 4, 名称 11, 层级 8, 新增覆盖 9, 街道 14, 高德经纬度 20 → 1 + 66 + 18 = 85
+    # > 80. One tier: the tier column goes (the stages table names it): 74 fits.
+    lines = _print(console.proposed_table(_sites(["point", "point"]), "zh"), 80)
+    text = "\n".join(lines)
+    assert "…" not in text and max(cell_len(line) for line in lines) <= 80
+    for whole in ("候选点-1202", "候选点-0584", "1,210,639", "江汉经济开发区"):
+        assert whole in text
+    assert "114.232749,30.622339" in text
+    head = _header(lines)
+    assert "层级" not in head and "街道" in head
+    # Two tiers: the tier stays and the sub-district goes instead (85 - 17 = 68).
+    lines = _print(console.proposed_table(_sites(["point", "subcentre"]), "zh"), 80)
+    head, text = _header(lines), "\n".join(lines)
+    assert "层级" in head and "街道" not in head and "候选点-1202" in text and "分中心" in text
+
+
+def test_stage_numbers_are_never_cut() -> None:
+    stages = pd.DataFrame(
+        {"tier": ["point"], "model": ["mclp"], "n_selected": [1250], "before_share": [0.926],
+         "after_share": [0.987], "status": ["optimal"], "gap": [0.0001], "solve_time_s": [12.5]}
+    )  # fmt: skip
+    for width in (80, 60):
+        lines = _print(console.stages_table(stages, "zh"), width)
+        text = "\n".join(lines)
+        assert max(cell_len(line) for line in lines) <= width
+        for number in ("1250", "92.6%", "98.7%"):
+            assert number in text, (width, number)
+        assert "…" not in text

@@ -47,6 +47,10 @@ WORDS: dict[str, str] = {
     "problem.workbook_no_suffix": (
         "the file is an Excel workbook ({kind}) named without a suffix; read as {kind}"
     ),
+    "problem.merged_filled": (
+        "merged cells: the value of each merged range ({n} in all) was copied into every cell "
+        "the range covers, as Excel shows it"
+    ),
     "problem.several_columns": (
         "several columns could be '{field}': {found}; used '{col}' (map the field in the scenario "
         "to choose another)"

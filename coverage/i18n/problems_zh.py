@@ -35,6 +35,7 @@ WORDS: dict[str, str] = {
     "problem.row_too_wide": "该行有 {n} 个值，但表头只有 {width} 列（未加引号的值里有逗号？）",
     "problem.workbook_named": "该文件是 Excel 工作簿（{kind}），扩展名却是 {suffix}；已按 {kind} 读取",
     "problem.workbook_no_suffix": "该文件是 Excel 工作簿（{kind}），但没有扩展名；已按 {kind} 读取",
+    "problem.merged_filled": "合并单元格：共 {n} 处合并区域，已按 Excel 的显示把其值填入区域内的每个单元格",
     "problem.several_columns": (
         "有多列可能是“{field}”：{found}；已使用“{col}”（可在情景文件中指定该字段对应的列）"
     ),

@@ -106,6 +106,10 @@ WORDS: dict[str, str] = {
         "{d:.1f} m from row {row}: same place, different name; check that it is not the same "
         "facility"
     ),
+    "problem.same_place_other_tier": (
+        "{d:.1f} m from row {row}, same name in another tier: kept as a facility of each tier; "
+        "check that the register means both"
+    ),
     "problem.same_name_far": (
         "same name as row {row} ('{name}') but {d:.0f} m away; check that it is a different "
         "facility"

@@ -77,6 +77,9 @@ WORDS: dict[str, str] = {
         "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"
     ),
     "problem.same_place": "距第 {row} 行 {d:.1f} 米：同一地点、名称不同；请核实不是同一设施",
+    "problem.same_place_other_tier": (
+        "距第 {row} 行 {d:.1f} 米，同名但层级不同：按两个层级的设施分别保留；请核实登记表确有两处"
+    ),
     "problem.same_name_far": "与第 {row} 行同名（“{name}”），但相距 {d:.0f} 米；请核实是不同的设施",
     "problem.duplicate_id": "编号“{id}”重复：第 {row} 行的编号相同（编号必须唯一）",
     # --- Boundaries

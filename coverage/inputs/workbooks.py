@@ -7,8 +7,8 @@ stores formulas without their results is noticed here (the cells would read as e
 
 Merged cells read as Excel shows them: registers merge a column down a block of rows (one
 层级 cell over fifteen 分中心 rows) or a header over several columns; the value, stored in
-the range's top-left cell only, is copied into every cell of the range, and a note says how
-many ranges were filled.
+the range's top-left cell only, is copied into the range's cells on every row that holds
+something else (see :func:`fill_merged`), and a note says how many ranges were filled.
 """
 
 from __future__ import annotations
@@ -96,28 +96,37 @@ def _xlsx_merges(fh: Any, part: str | None) -> list[Span]:
 def fill_merged(cells: list[list[str]], spans: list[Span]) -> int:
     """Copy each merged range's top-left text into its other cells; how many ranges were filled.
 
+    A row of a range is filled only where it holds something outside the range: a merge that
+    runs past the last entry (``B3:B200`` over fifteen rows of data) or a section heading
+    merged across the table (``一、江岸区`` over ``A5:H5``) adds no rows that look like data.
     Only the cells that were read are filled: a range reaching beyond the last row or the
-    widest row (a whole column merged, say) does not add rows or columns. A range whose
-    top-left cell is empty, or that covers one read cell only, does not count.
+    widest row does not add rows or columns. A range whose top-left cell is empty, or that
+    fills no cell, does not count.
     """
     if not cells:
         return 0
     width = max(len(r) for r in cells)
+    spans = [(t, min(b, len(cells) - 1), lf, min(r, width - 1)) for t, b, lf, r in spans]
+    spans = [(t, b, lf, r) for t, b, lf, r in spans if t <= b and lf <= r and (t, lf) != (b, r)]
+    touched = {i for t, b, _, _ in spans for i in range(t, b + 1)}
+    # What each row holds before any filling, so that the order of the ranges does not matter.
+    held = {i: [j for j, c in enumerate(cells[i]) if c] for i in touched}
     filled = 0
     for top, bottom, left, right in spans:
-        bottom, right = min(bottom, len(cells) - 1), min(right, width - 1)
-        if top > bottom or left > right or (top, left) == (bottom, right):
-            continue
         row = cells[top]
         value = row[left] if left < len(row) else ""
         if not value:
             continue
+        changed = False
         for i in range(top, bottom + 1):
+            if not any(j < left or j > right for j in held[i]):
+                continue
             line = cells[i]
             if len(line) <= right:
                 line.extend([""] * (right + 1 - len(line)))
+            changed = changed or any(c != value for c in line[left : right + 1])
             line[left : right + 1] = [value] * (right + 1 - left)
-        filled += 1
+        filled += changed
     return filled
 
 

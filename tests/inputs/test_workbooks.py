@@ -17,25 +17,43 @@ from coverage.inputs.workbooks import fill_merged, workbook_cells
 def test_fill_merged_copies_the_top_left_text_and_counts_ranges() -> None:
     cells = [
         ["a", "b", "c"],
-        ["", "", ""],
-        ["x", ""],  # a short row: filling extends it
-        ["", "y", ""],
+        ["", "", "z"],
+        ["x", "", "", "w"],
+        ["", "y", "", "v"],
+        ["", "", "", ""],  # a blank row the last range runs over
     ]
     spans = [
         (0, 1, 0, 0),  # a down two rows
-        (1, 1, 1, 2),  # an empty top-left: nothing to copy, not counted
-        (2, 2, 0, 2),  # x across the short row
-        (3, 3, 0, 0),  # a single cell: not a range
-        (3, 9, 1, 40),  # beyond the read rows and columns: clipped to y's two cells
+        (4, 4, 0, 1),  # an empty top-left: nothing to copy, not counted
+        (2, 2, 0, 2),  # x across its row
+        (3, 3, 3, 3),  # a single cell: not a range
+        (2, 2, 3, 40),  # beyond the widest row: clipped to one cell, adds no column
+        (3, 9, 1, 2),  # beyond the last row: clipped; y's row filled, the blank one stays
     ]
     assert fill_merged(cells, spans) == 3
     assert cells == [
         ["a", "b", "c"],
-        ["a", "", ""],
-        ["x", "x", "x"],
-        ["", "y", "y"],
+        ["a", "", "z"],
+        ["x", "x", "x", "w"],
+        ["", "y", "y", "v"],
+        ["", "", "", ""],
     ]
     assert fill_merged([], spans) == 0
+
+
+def test_fill_merged_leaves_rows_with_nothing_else() -> None:
+    # A section heading merged across the table, and a tier merged past the last entry: the
+    # heading row and the rows after the data hold nothing outside the range, so stay as read.
+    cells = [
+        ["一、江岸区", "", ""],
+        ["甲", "分中心", "114.3"],
+        ["乙", "", "114.4"],
+        ["", "", ""],
+        ["", "", ""],
+    ]
+    assert fill_merged(cells, [(0, 0, 0, 2), (1, 4, 1, 1)]) == 1
+    assert [r[1] for r in cells] == ["", "分中心", "分中心", "", ""]
+    assert cells[0] == ["一、江岸区", "", ""]
 
 
 def _register(path: Path) -> Path:
@@ -56,7 +74,7 @@ def _register(path: Path) -> Path:
         ws.append(r)
     ws.merge_cells("A1:D1")
     ws.merge_cells("B3:B5")  # 分中心 over rows 3 to 5
-    ws.merge_cells("B6:B7")  # 服务站点 over rows 6 and 7
+    ws.merge_cells("B6:B10")  # 服务站点 over rows 6 and 7, and on over three empty rows
     path = path / "facilities.xlsx"
     wb.save(path)
     return path
@@ -65,15 +83,12 @@ def _register(path: Path) -> Path:
 def test_xlsx_merged_rows_keep_their_value(tmp_path: Path) -> None:
     path = _register(tmp_path)
     cells, info = workbook_cells(path, "xlsx", None)
-    assert [r[1] for r in cells] == [
-        "武汉市职工服务阵地名录",
-        "层级",
-        *["分中心"] * 3,
-        *["服务站点"] * 2,
-    ]
-    assert cells[0] == ["武汉市职工服务阵地名录"] * 4
+    # The title row holds nothing outside its range, nor do rows 8 to 10: left as read.
+    assert cells[0][0] == "武汉市职工服务阵地名录" and not any(cells[0][1:])
+    assert [r[1] for r in cells[1:7]] == ["层级", *["分中心"] * 3, *["服务站点"] * 2]
+    assert len(cells) == 10 and not any(c for r in cells[7:] for c in r)
     assert [str(n) for n in info["notes"]] == [
-        "merged cells: the value of each merged range (3 in all) was copied into every cell the "
+        "merged cells: the value of each merged range (2 in all) was copied into every cell the "
         "range covers, as Excel shows it"
     ]
     gdf, problems = read_points(path)
@@ -85,7 +100,7 @@ def test_xlsx_merged_rows_keep_their_value(tmp_path: Path) -> None:
             None,
             None,
             "kept",
-            "合并单元格：共 3 处合并区域，已按 Excel 的显示把其值填入区域内的每个单元格",
+            "合并单元格：共 2 处合并区域，已按 Excel 的显示把其值填入区域内的每个单元格",
         )
     ]
 

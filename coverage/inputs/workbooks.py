@@ -206,8 +206,11 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
     import xlrd
 
     try:
-        # formatting_info: the only way xlrd reports merged cells (sheet.merged_cells).
-        book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+        try:
+            # formatting_info: the only way xlrd reports merged cells (sheet.merged_cells).
+            book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+        except Exception:  # formatting records xlrd cannot parse: read the cells without them
+            book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors: a damaged file
         hint = (
             Msg("error.input.xls_password")

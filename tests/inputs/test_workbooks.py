@@ -199,3 +199,24 @@ def test_xls_merged_cells_are_filled(tmp_path: Path, monkeypatch: pytest.MonkeyP
         "merged cells: the value of each merged range (1 in all) was copied into every cell the "
         "range covers, as Excel shows it"
     ]
+
+
+def test_xls_whose_formatting_xlrd_cannot_read_is_read_without(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import xlrd
+
+    def open_workbook(name: str, **kw: object) -> _Book:
+        if kw.get("formatting_info"):
+            raise xlrd.XLRDError("bad XF record")
+        book = _Book()
+        book.sheet_by_index = lambda i: _Unmerged()  # type: ignore[method-assign]
+        return book
+
+    class _Unmerged(_Sheet):
+        merged_cells: list[tuple[int, int, int, int]] = []  # without formatting_info: none
+
+    monkeypatch.setattr(xlrd, "open_workbook", open_workbook)
+    cells, info = workbook_cells(tmp_path / "f.xls", "xls", None)
+    assert [r[1] for r in cells] == ["层级", "分中心", ""]
+    assert "notes" not in info

@@ -47,6 +47,10 @@ WORDS: dict[str, str] = {
     "problem.workbook_no_suffix": (
         "the file is an Excel workbook ({kind}) named without a suffix; read as {kind}"
     ),
+    "problem.merged_filled": (
+        "merged cells: the value of each merged range ({n} in all) was copied into every cell "
+        "the range covers, as Excel shows it"
+    ),
     "problem.several_columns": (
         "several columns could be '{field}': {found}; used '{col}' (map the field in the scenario "
         "to choose another)"
@@ -101,6 +105,10 @@ WORDS: dict[str, str] = {
     "problem.same_place": (
         "{d:.1f} m from row {row}: same place, different name; check that it is not the same "
         "facility"
+    ),
+    "problem.same_place_other_tier": (
+        "{d:.1f} m from row {row}, same name in another tier: kept as a facility of each tier; "
+        "check that the register means both"
     ),
     "problem.same_name_far": (
         "same name as row {row} ('{name}') but {d:.0f} m away; check that it is a different "

@@ -35,6 +35,7 @@ WORDS: dict[str, str] = {
     "problem.row_too_wide": "该行有 {n} 个值，但表头只有 {width} 列（未加引号的值里有逗号？）",
     "problem.workbook_named": "该文件是 Excel 工作簿（{kind}），扩展名却是 {suffix}；已按 {kind} 读取",
     "problem.workbook_no_suffix": "该文件是 Excel 工作簿（{kind}），但没有扩展名；已按 {kind} 读取",
+    "problem.merged_filled": "合并单元格：共 {n} 处合并区域，已按 Excel 的显示把其值填入区域内的每个单元格",
     "problem.several_columns": (
         "有多列可能是“{field}”：{found}；已使用“{col}”（可在情景文件中指定该字段对应的列）"
     ),
@@ -76,6 +77,9 @@ WORDS: dict[str, str] = {
         "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"
     ),
     "problem.same_place": "距第 {row} 行 {d:.1f} 米：同一地点、名称不同；请核实不是同一设施",
+    "problem.same_place_other_tier": (
+        "距第 {row} 行 {d:.1f} 米，同名但层级不同：按两个层级的设施分别保留；请核实登记表确有两处"
+    ),
     "problem.same_name_far": "与第 {row} 行同名（“{name}”），但相距 {d:.0f} 米；请核实是不同的设施",
     "problem.duplicate_id": "编号“{id}”重复：第 {row} 行的编号相同（编号必须唯一）",
     # --- Boundaries

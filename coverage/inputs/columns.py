@@ -71,8 +71,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-#: Fields read as numbers. A non-number skips the row for capacity and weight (they change
-#: results); for area (informative only) it is a warning and the value is left empty.
+#: Fields read as numbers. A non-number skips the row for a required weight (demand); for
+#: capacity (coverage does not depend on it; an empty one is "no limit", as an empty cell),
+#: area and an optional weight it is a warning and the value is left empty.
 NUMERIC_FIELDS = ("capacity", "weight", "area")
 
 

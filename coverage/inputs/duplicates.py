@@ -1,15 +1,16 @@
 """Duplicate rows of a point layer: the same entry twice, two names at one place, repeated ids.
 
 Part of :func:`~coverage.inputs.validation.validate_layer`: a later row with the same name
-(or, nameless, the same attributes) within the tolerance of an earlier one is skipped; the
-other coincidences are warnings, since only the planner can tell a shared building or two
-branches from an entry typed twice.
+and tier (or, nameless, the same attributes) within the tolerance of an earlier one is skipped;
+the other coincidences are warnings, since only the planner can tell a shared building or two
+branches from an entry typed twice. Two tiers at one address under one name (a street's
+service point and its outdoor station in one building) are two facilities.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import geopandas as gpd
@@ -64,19 +65,25 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
     def dist(i: int, j: int) -> float:
         return float(np.hypot(*(xy[pos[i]] - xy[pos[j]])))
 
+    tiers = _tiers(gdf, in_pairs) if role != "demand" else None
     dups: list[tuple[int, int]] = []
     near: list[tuple[int, int]] = []
+    tiered: list[tuple[int, int]] = []
     for a, b in pairs:
         i, j = sorted((int(live[a]), int(live[b])), key=lambda k: (check.rows[k], k))
         same_name = names is not None and names[i] != "" and names[i] == names[j]
         nameless_twin = (names is None or names[i] == names[j] == "") and sig[i] == sig[j]
-        (dups if same_name or nameless_twin else near).append((i, j))
+        if same_name and tiers is not None and tiers[i] and tiers[j] and tiers[i] != tiers[j]:
+            tiered.append((i, j))
+        else:
+            (dups if same_name or nameless_twin else near).append((i, j))
     if dups:
         _skip_duplicates(gdf, check, dups, names, dist)
     if role != "demand":
         _warn_same_place(gdf, check, near, names, dist)
+        _warn_other_tier(gdf, check, tiered, dist)
     if names is not None and role != "demand":
-        _warn_same_name(gdf, check, live, names, dist)
+        _warn_same_name(gdf, check, live, names, dist, {frozenset(p) for p in tiered})
 
 
 def _names(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
@@ -87,6 +94,16 @@ def _names(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
     names = np.full(len(gdf), "", dtype=object)
     names[rows] = [key_text(v) for v in raw[rows]]
     return names
+
+
+def _tiers(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
+    """Comparable tiers (:func:`key_text`) at ``rows``, ``""`` elsewhere; None without tiers."""
+    if "tier" not in gdf.columns:
+        return None
+    raw = gdf["tier"].to_numpy(dtype=object)
+    tiers = np.full(len(gdf), "", dtype=object)
+    tiers[rows] = [key_text(v) for v in raw[rows]]
+    return tiers
 
 
 def _signatures(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> dict[int, tuple[Any, ...]]:
@@ -155,17 +172,38 @@ def _warn_same_place(
         check.add(j, GEOMETRY, msg, skip=False)
 
 
+def _warn_other_tier(
+    gdf: gpd.GeoDataFrame,
+    check: Checker,
+    tiered: list[tuple[int, int]],
+    dist: Callable[[int, int], float],
+) -> None:
+    """One name at one place in two tiers: kept as a facility of each tier, with a note.
+
+    Registers list a street's service point and its outdoor station in one building under one
+    name; each tier needs its own station. A row given two tiers by mistake looks the same, so
+    the planner is told.
+    """
+    name_col = source_column(gdf, "name")
+    for i, j in sorted(tiered, key=lambda p: (check.rows[p[1]], check.rows[p[0]])):
+        if check.skip[i] or check.skip[j]:
+            continue
+        msg = Msg("problem.same_place_other_tier", d=dist(i, j), row=check.row(i))
+        check.add(j, name_col, msg, skip=False)
+
+
 def _warn_same_name(
     gdf: gpd.GeoDataFrame,
     check: Checker,
     live: np.ndarray,
     names: np.ndarray,
     dist: Callable[[int, int], float],
+    noted: Collection[frozenset[int]] = (),
 ) -> None:
     """The same name far apart: two branches, or one facility entered twice.
 
     Entered twice means with a typo in the coordinates. Only a warning: chains of "职工之家" share
-    names legitimately.
+    names legitimately. Pairs in ``noted`` (one place, two tiers) have their own note.
     """
     name_col = source_column(gdf, "name")
     seen: dict[str, int] = {}
@@ -174,6 +212,8 @@ def _warn_same_name(
             continue
         if names[k] in seen:
             first = seen[names[k]]
+            if frozenset((first, k)) in noted:
+                continue
             d = dist(k, first)
             check.add(
                 k,

@@ -44,7 +44,15 @@ from coverage.inputs.coordinates import (
     table_points,
 )
 from coverage.inputs.readers import Table, read_table
-from coverage.inputs.values import is_empty, not_a_number, numeric, split_services, text_column
+from coverage.inputs.values import (
+    count_text,
+    is_empty,
+    not_a_count,
+    not_a_number,
+    numeric,
+    split_services,
+    text_column,
+)
 
 __all__ = ["read_points"]
 
@@ -241,16 +249,18 @@ def _numbers(
     problems: list[Problem],
 ) -> tuple[pd.Series, np.ndarray]:
     """A numeric field's values, reporting cells that are not numbers, and the rows to skip."""
-    num = numeric(values)
-    # A bad capacity changes results: skip. A bad weight skips the row when weights are
-    # required (demand); otherwise (e.g. a staff count in a facility register) it is only
-    # a warning. Area is informative only.
-    strict = fld == "capacity" or (fld == "weight" and "weight" in require)
+    # A capacity is a count as people write it (50人, 约50): its number is read.
+    count = fld == "capacity"
+    num = numeric(values.map(count_text) if count else values)
+    # A bad weight skips the row when weights are required (demand); otherwise (e.g. a staff
+    # count in a facility register) it is only a warning. A bad capacity is a warning too: it
+    # does not change coverage, and the facility still serves. Area is informative only.
+    strict = fld == "weight" and "weight" in require
     action = "skipped" if strict else "kept"
     note = None if strict else Msg("problem.value_left_empty")
     wrong = num.isna().to_numpy() & ~is_empty(values) & ~bad
     for i in np.flatnonzero(wrong):
-        msg = not_a_number(values.iat[i])
+        msg = not_a_count(values.iat[i]) if count else not_a_number(values.iat[i])
         problems.append(
             Problem(
                 path, int(rows[i]), str(col), msg if note is None else msg + note, action=action

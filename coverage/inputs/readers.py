@@ -190,9 +190,17 @@ def _table(
     if not nonblank:
         raise InputError(Msg("error.input.empty_file"), path)
     header_at = nonblank[0]
-    for i in nonblank[:_HEADER_SEARCH_ROWS]:
-        if sum(normalize_column(c) in hints for c in cells[i] if c) >= 2:
+
+    def known(i: int) -> int:
+        return sum(normalize_column(c) in hints for c in cells[i] if c)
+
+    for k, i in enumerate(nonblank[:_HEADER_SEARCH_ROWS]):
+        if known(i) >= 2:
             header_at = i
+            # A two-row header (坐标 merged over 经度 | 纬度, 名称 merged down both rows):
+            # the lower row, which names more columns, is the header.
+            if k + 1 < len(nonblank) and known(nonblank[k + 1]) > known(i):
+                header_at = nonblank[k + 1]
             break
     header = list(cells[header_at])
     data_at = [i for i in nonblank if i > header_at]

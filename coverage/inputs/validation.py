@@ -21,7 +21,10 @@ non-positive capacity         kept (warning)      —                   kept (wa
 outside the study area        kept (it may serve  skipped             skipped
                               people inside)
 too far from a street         skipped             skipped             skipped
-same name, within tolerance   later row skipped   later row skipped   later row skipped
+same name and tier, within    later row skipped   later row skipped   later row skipped
+tolerance
+same name, other tier, within kept (warning)      —                   kept (warning)
+tolerance
 same place, other name        kept (warning)      kept                kept (warning)
 same name, far apart          kept (warning)      kept                kept (warning)
 same id as an earlier row     kept (warning)      kept (warning)      kept (warning)

@@ -4,6 +4,8 @@ Registers write numbers the way people type them: full-width digits (``１１４
 separators (``1,234,567``), decimal commas (``114,27``) and, for coordinates, degrees, minutes
 and seconds (``东经114度17分20.2秒``). :func:`numeric` reads them all; a text with two plausible
 readings (``30,580``: 30.58 or 30580) stays "not a number" and :func:`not_a_number` names both.
+Counts come with a unit or an "about" (``50人``, ``约50``): :func:`count_text` takes the number
+out; a range (``50-80``) stays "not a number".
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ __all__ = [
     "number_text",
     "number_texts",
     "not_a_number",
+    "count_text",
+    "not_a_count",
     "shown",
     "one_line",
     "numeric",
@@ -138,6 +142,28 @@ def not_a_number(value: Any) -> Msg:
         left, right = text.split(",")
         return Msg("problem.ambiguous_number", text=text, dec=f"{left}.{right}", thou=left + right)
     return Msg("problem.not_a_number", value=shown(value))
+
+
+#: A count as registers write it: ``50人``, ``约50``, ``约 1,234,567 人次``, ``50人左右`` (NFKC).
+_COUNT = re.compile(r"^(?:约|大约|约计)?\s*(.+?)\s*(?:人次|人|名|位|个|座|张|床)?\s*(?:左右)?$")
+
+
+def count_text(value: Any) -> Any:
+    """A count's cell without its unit or "about" (``约50人`` → ``50``); other cells as they are.
+
+    The number left is read by :func:`numeric` with its usual rules, so ``约1,200人`` is as
+    ambiguous as ``1,200``.
+    """
+    if type(value) is not str:
+        return value
+    m = _COUNT.match(_clean_number_text(value))
+    return m.group(1) if m else value
+
+
+def not_a_count(value: Any) -> Msg:
+    """:func:`not_a_number` of a count's cell, naming both readings of ``约1,200人``."""
+    inner = not_a_number(count_text(value))
+    return inner if inner.key == "problem.ambiguous_number" else not_a_number(value)
 
 
 def shown(value: Any, limit: int = 80) -> str:

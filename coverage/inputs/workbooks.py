@@ -4,6 +4,11 @@ Cells come back as the text a planner sees in Excel (:func:`~coverage.inputs.val
 formulas give their saved values, dates their ISO form. A workbook written by a program that
 stores formulas without their results is noticed here (the cells would read as empty) so that
 :func:`~coverage.inputs.points.read_points` can ask for the file to be saved in Excel.
+
+Merged cells read as Excel shows them: registers merge a column down a block of rows (one
+层级 cell over fifteen 分中心 rows) or a header over several columns; the value, stored in
+the range's top-left cell only, is copied into the range's cells on every row that holds
+something else (see :func:`fill_merged`), and a note says how many ranges were filled.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from typing import Any
 from coverage.errors import InputError, Msg
 from coverage.inputs.values import cell_text, one_line
 
-__all__ = ["workbook_cells"]
+__all__ = ["workbook_cells", "fill_merged"]
+
+#: A merged range: first row, last row, first column, last column (0-based, inclusive).
+Span = tuple[int, int, int, int]
 
 
 def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> None:
@@ -42,6 +50,84 @@ def _has_formulas(fh: Any) -> bool:
                         return True
                     tail = chunk[-16:]
     return False
+
+
+_MERGE_REF = re.compile(
+    rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?"'
+)
+
+
+def _column_index(letters: bytes) -> int:
+    """0-based index of a column's letters (``A`` → 0, ``AA`` → 26)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _xlsx_merges(fh: Any, part: str | None) -> list[Span]:
+    """Merged ranges of a worksheet part (``xl/worksheets/sheet1.xml``) of an open xlsx.
+
+    The read-only reader that keeps memory low on big sheets does not report merges; they sit
+    in ``<mergeCells>`` after the cell data, so the part is scanned (streamed, not parsed) for
+    them.
+    """
+    if not part:
+        return []
+    fh.seek(0)
+    with zipfile.ZipFile(fh) as archive:
+        if part.lstrip("/") not in archive.namelist():
+            return []
+        found = b""
+        with archive.open(part.lstrip("/")) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if found or b"mergeCell" in tail + chunk:
+                    found += (tail if not found else b"") + chunk
+                tail = chunk[-16:]
+    spans = []
+    for c0, r0, c1, r1 in _MERGE_REF.findall(found):
+        top, left = int(r0) - 1, _column_index(c0)
+        bottom, right = (int(r1) - 1, _column_index(c1)) if c1 else (top, left)
+        spans.append((min(top, bottom), max(top, bottom), min(left, right), max(left, right)))
+    return sorted(set(spans))
+
+
+def fill_merged(cells: list[list[str]], spans: list[Span]) -> int:
+    """Copy each merged range's top-left text into its other cells; how many ranges were filled.
+
+    A row of a range is filled only where it holds something outside the range: a merge that
+    runs past the last entry (``B3:B200`` over fifteen rows of data) or a section heading
+    merged across the table (``一、江岸区`` over ``A5:H5``) adds no rows that look like data.
+    Only the cells that were read are filled: a range reaching beyond the last row or the
+    widest row does not add rows or columns. A range whose top-left cell is empty, or that
+    fills no cell, does not count.
+    """
+    if not cells:
+        return 0
+    width = max(len(r) for r in cells)
+    spans = [(t, min(b, len(cells) - 1), lf, min(r, width - 1)) for t, b, lf, r in spans]
+    spans = [(t, b, lf, r) for t, b, lf, r in spans if t <= b and lf <= r and (t, lf) != (b, r)]
+    touched = {i for t, b, _, _ in spans for i in range(t, b + 1)}
+    # What each row holds before any filling, so that the order of the ranges does not matter.
+    held = {i: [j for j, c in enumerate(cells[i]) if c] for i in touched}
+    filled = 0
+    for top, bottom, left, right in spans:
+        row = cells[top]
+        value = row[left] if left < len(row) else ""
+        if not value:
+            continue
+        changed = False
+        for i in range(top, bottom + 1):
+            if not any(j < left or j > right for j in held[i]):
+                continue
+            line = cells[i]
+            if len(line) <= right:
+                line.extend([""] * (right + 1 - len(line)))
+            changed = changed or any(c != value for c in line[left : right + 1])
+            line[left : right + 1] = [value] * (right + 1 - left)
+        filled += changed
+    return filled
 
 
 def _uncalculated(fh: Any, title: str, values: list[tuple[Any, ...]]) -> dict[tuple[int, int], str]:
@@ -96,6 +182,7 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
             # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
             values = list(ws.iter_rows(min_row=1, values_only=True))
             marks = _uncalculated(fh, ws.title, values)
+            merges = _xlsx_merges(fh, getattr(ws, "_worksheet_path", None))
         except InputError:
             raise
         except Exception as exc:
@@ -104,14 +191,26 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
         finally:
             wb.close()
     cells = [[cell_text(v) for v in r] for r in values]
-    return cells, {"format": "xlsx", "sheet": ws.title, "sheets": names, "formulas": marks}
+    info = {"format": "xlsx", "sheet": ws.title, "sheets": names, "formulas": marks}
+    return cells, _merged_note(info, fill_merged(cells, merges))
+
+
+def _merged_note(info: dict[str, Any], filled: int) -> dict[str, Any]:
+    """``info`` with a note on how many merged ranges were filled, when there were any."""
+    if filled:
+        info.setdefault("notes", []).append(Msg("problem.merged_filled", n=filled))
+    return info
 
 
 def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str, Any]]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            # formatting_info: the only way xlrd reports merged cells (sheet.merged_cells).
+            book = xlrd.open_workbook(str(path), on_demand=True, formatting_info=True)
+        except Exception:  # formatting records xlrd cannot parse: read the cells without them
+            book = xlrd.open_workbook(str(path), on_demand=True)
     except Exception as exc:  # xlrd.XLRDError, CompDocError, struct errors: a damaged file
         hint = (
             Msg("error.input.xls_password")
@@ -141,7 +240,10 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
                 else:
                     row.append(cell_text(c.value))
             cells.append(row)
-        return cells, {"format": "xls", "sheet": ws.name, "sheets": names}
+        # xlrd's ranges are (first row, row after last, first column, column after last).
+        spans = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
+        info = {"format": "xls", "sheet": ws.name, "sheets": names}
+        return cells, _merged_note(info, fill_merged(cells, spans))
     except InputError:
         raise
     except Exception as exc:
@@ -163,7 +265,8 @@ def workbook_cells(
         info["notes"] = [
             Msg("problem.workbook_named", kind=kind, suffix=suffix)
             if suffix
-            else Msg("problem.workbook_no_suffix", kind=kind)
+            else Msg("problem.workbook_no_suffix", kind=kind),
+            *info.get("notes", []),
         ]
         info["format"] = f"{kind} (named {suffix})"
     return cells, info

@@ -57,6 +57,58 @@ def test_tolerance_is_configurable() -> None:
     assert kept["row"].tolist() == [2] and problems[0].action == "skipped"
 
 
+def test_two_tiers_at_one_address_are_two_facilities() -> None:
+    # A street's service point (row 194) and its outdoor station (row 230) share a building and
+    # a name; another station entry of the same name 2 m away (row 231) is a duplicate of
+    # row 230 (same tier), and one 3 km north (row 300) is the same name far away.
+    d = 1 / 111_320  # a metre of latitude
+    name = "六合路街道职工服务站"
+    gdf = point_layer(
+        [
+            {"row": 194, "name": name, "tier": "point", "xy": (114.30, 30.60)},
+            {"row": 230, "name": name, "tier": "outdoor_station", "xy": (114.30, 30.60)},
+            {"row": 231, "name": name, "tier": "outdoor_station", "xy": (114.30, 30.60 + 2 * d)},
+            {"row": 300, "name": name, "tier": "point", "xy": (114.30, 30.60 + 3000 * d)},
+        ]
+    )
+    kept, problems = validate_layer(gdf, "f.csv", role="facility")
+    assert kept["row"].tolist() == [194, 230, 300]
+    assert kept["tier"].tolist() == ["point", "outdoor_station", "point"]
+    got = [(p.row, p.field_text(), p.message, p.action) for p in problems]
+    assert got[:2] == [
+        (231, "name", f"duplicate of row 230 (same name '{name}', 2.0 m apart)", "skipped"),
+        (
+            230,
+            "name",
+            "0.0 m from row 194, same name in another tier: kept as a facility of each tier; "
+            "check that the register means both",
+            "kept",
+        ),
+    ]
+    # No "same name" warning for row 230: it has its note. The far one keeps its usual warning
+    # (about 3 km, in UTM metres).
+    assert len(got) == 3 and (got[2][0], got[2][3]) == (300, "kept")
+    assert got[2][2].startswith(f"same name as row 194 ('{name}') but ")
+    note = problems[1]
+    assert note.text("zh") == (
+        "距第 194 行 0.0 米，同名但层级不同：按两个层级的设施分别保留；请核实登记表确有两处"
+    )
+
+
+def test_same_tier_same_name_same_place_stays_a_duplicate() -> None:
+    gdf = point_layer(
+        [
+            {"row": 2, "name": "驿站", "tier": "point", "xy": (114.30, 30.60)},
+            {"row": 3, "name": "驿站", "tier": " POINT ", "xy": (114.30, 30.60)},
+            {"row": 4, "name": "驿站", "tier": "", "xy": (114.30, 30.60)},
+        ]
+    )
+    # Tiers compare like names (width, case, spaces); a blank tier is no other tier.
+    kept, problems = validate_layer(gdf, "c.csv", role="candidate")
+    assert kept["row"].tolist() == [2]
+    assert [(p.row, p.action) for p in problems] == [(3, "skipped"), (4, "skipped")]
+
+
 # --- names and attributes only where needed, against the row-by-row original -----------------
 
 

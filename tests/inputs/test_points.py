@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coverage.errors import InputError
@@ -22,7 +23,7 @@ def test_facility_faults_row_by_row() -> None:
     path = REG / "facilities_faults.csv"
     gdf, problems = read_points(path)
     skipped = skipped_by_row(problems)
-    assert sorted(skipped) == [4, 5, 6, 14, 18]
+    assert sorted(skipped) == [4, 5, 6, 14]
     assert [(p.field_text(), p.message) for p in skipped[4]] == [("经度", "not a number: 'abc'")]
     assert [(p.field_text(), p.message) for p in skipped[5]] == [("纬度", "missing latitude")]
     (swap,) = skipped[6]
@@ -32,14 +33,21 @@ def test_facility_faults_row_by_row() -> None:
         "latitude are swapped"
     )
     assert "row has 8 values but the header has 7 columns" in skipped[14][0].message
-    assert [(p.field_text(), p.message) for p in skipped[18]] == [("容量", "not a number: '约20'")]
+    # A capacity range cannot be read: the facility is kept, its capacity left empty.
+    (cap,) = [p for p in problems if p.row == 18]
+    assert (cap.field_text(), cap.message, cap.action) == (
+        "容量",
+        "not a number: '20-30'; value left empty",
+        "kept",
+    )
     assert all(p.path == str(path) for p in problems)
     # Nothing valid lost: every non-blank data row is kept or skipped, never both.
     kept = gdf["row"].tolist()
-    assert kept == [2, 3, 7, 8, 9, 10, 11, 12, 13, 15, 16]
+    assert kept == [2, 3, 7, 8, 9, 10, 11, 12, 13, 15, 16, 18]
     assert not set(kept) & set(skipped)
     assert len(kept) + len(skipped) == gdf.attrs["rows_read"] == 16
     # Degrees-minutes-seconds and full-width digits are numbers too.
+    assert np.isnan(gdf.set_index("row").loc[18, "capacity"])
     by_row = gdf.set_index("row").geometry
     assert by_row[15].x == pytest.approx(106.535) and by_row[15].y == pytest.approx(29.58)
     assert by_row[16].x == pytest.approx(106.538) and by_row[16].y == pytest.approx(29.578)
@@ -73,6 +81,42 @@ def test_weights_are_only_warnings_when_not_required(tmp_path: Path) -> None:
         (4, "not a number: '很多'; value left empty", "kept"),
         (3, "weight must be positive, got 0", "kept"),
     ]
+
+
+def test_capacity_as_registers_write_it(tmp_path: Path) -> None:
+    # A capacity does not change coverage: a cell that cannot be read leaves it empty, with a
+    # warning, and the facility stays.
+    caps = [
+        "50人",
+        "约50",
+        "约 1,234,567 人次",
+        "５０名",
+        "30左右",
+        "1,200",
+        "50-80",
+        "很多",
+        "-5",
+        "",
+    ]
+    lines = [f'F{i},114.{i:02d},30.5,"{c}"' for i, c in enumerate(caps)]
+    path = write_csv(tmp_path / "f.csv", "名称,经度,纬度,容量\n" + "\n".join(lines) + "\n")
+    gdf, problems = read_points(path)
+    assert gdf["row"].tolist() == list(range(2, 12))
+    got = gdf["capacity"].tolist()
+    assert got[:5] == [50.0, 50.0, 1234567.0, 50.0, 30.0] and got[8] == -5.0
+    assert np.isnan(got[5:8]).all() and np.isnan(got[9])
+    assert [(p.row, p.field_text(), p.message, p.action) for p in problems] == [
+        (
+            7,
+            "容量",
+            "'1,200' is ambiguous: 1.200 with a decimal comma or 1200 with a thousands "
+            "separator; write 1.200 or 1200; value left empty",
+            "kept",
+        ),
+        (8, "容量", "not a number: '50-80'; value left empty", "kept"),
+        (9, "容量", "not a number: '很多'; value left empty", "kept"),
+    ]
+    assert problems[1].text("zh") == "不是数字：“50-80”；该值留空"
 
 
 def test_missing_coordinate_column() -> None:

@@ -85,9 +85,9 @@ def test_facility_register(area: gpd.GeoDataFrame) -> None:
     }
     assert all(p.path == str(path) for p in problems)
     # Kept rows are exactly the valid ones; with the reader's skips they account for every row.
-    assert kept["row"].tolist() == [2, 3, 10, 11, 12, 13, 15, 16]
+    assert kept["row"].tolist() == [2, 3, 10, 11, 12, 13, 15, 16, 18]
     skipped = {p.row for p in read_problems + problems if p.action == "skipped"}
-    assert skipped == {4, 5, 6, 7, 8, 9, 14, 18}
+    assert skipped == {4, 5, 6, 7, 8, 9, 14}
     assert len(kept) + len(skipped) == gdf.attrs["rows_read"] == 16
     # Tiers in the allowed spelling, unknown services dropped, attrs kept for the report.
     row10 = kept.set_index("row").loc[10]

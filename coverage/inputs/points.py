@@ -249,8 +249,9 @@ def _numbers(
     problems: list[Problem],
 ) -> tuple[pd.Series, np.ndarray]:
     """A numeric field's values, reporting cells that are not numbers, and the rows to skip."""
-    # A capacity is a count as people write it (50人, 约50): its number is read.
-    count = fld == "capacity"
+    # Capacities and worker counts are counts as people write them (50人, 约50): the number is
+    # read (a weight may also be a fraction, e.g. a share of a building's workers: 12.5 stays).
+    count = fld in ("capacity", "weight")
     num = numeric(values.map(count_text) if count else values)
     # A bad weight skips the row when weights are required (demand); otherwise (e.g. a staff
     # count in a facility register) it is only a warning. A bad capacity is a warning too: it

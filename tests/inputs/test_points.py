@@ -119,6 +119,26 @@ def test_capacity_as_registers_write_it(tmp_path: Path) -> None:
     assert problems[1].text("zh") == "不是数字：“50-80”；该值留空"
 
 
+def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
+    # A workplace's 职工人数 written with its unit or an "about" is the number; a count that
+    # cannot be read still skips the demand row (weights are required there).
+    counts = ["50人", "约120名", "200人左右", "12.5", "约1,200人", "50-80"]
+    lines = [f'W{i},114.{i:02d},30.5,"{c}"' for i, c in enumerate(counts)]
+    path = write_csv(tmp_path / "w.csv", "名称,经度,纬度,职工人数\n" + "\n".join(lines) + "\n")
+    gdf, problems = read_points(path, require=("weight",))
+    assert gdf["row"].tolist() == [2, 3, 4, 5]
+    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5]
+    assert [(p.row, p.message, p.action) for p in problems] == [
+        (
+            6,
+            "'1,200' is ambiguous: 1.200 with a decimal comma or 1200 with a thousands "
+            "separator; write 1.200 or 1200",
+            "skipped",
+        ),
+        (7, "not a number: '50-80'", "skipped"),
+    ]
+
+
 def test_missing_coordinate_column() -> None:
     with pytest.raises(InputError) as err:
         read_points(REG / "missing_columns.csv")

@@ -18,6 +18,7 @@ from coverage.errors import (
     MissingDependency,
     NetworkError,
     OutputError,
+    PlanError,
     Problem,
     ScenarioError,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "MissingDependency",
     "NetworkError",
     "OutputError",
+    "PlanError",
     "Problem",
     "ScenarioError",
     "__version__",

@@ -267,3 +267,25 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
         assert "subdistricts.geojson" in text and "OpenStreetMap" in text
         assert str(tmp_path) not in text and str(wuhan_edges_path.parent) not in text
         assert "水域" not in text  # an edge table brings no water or green areas
+
+
+def test_free_form_tiers_keep_their_words_in_the_legend(tmp_path, data, monkeypatch):
+    # The report draws proposed sites as the tier "Proposed service point"; a register may name
+    # a tier no vocabulary knows. Their legend rows show those words, never a lower_snake key.
+    fac = data["facilities"].copy()
+    fac["tier"] = ["centre", "Proposed service point", "Mobile Van", "point", "Mobile Van"]
+    tc = data["tier_catchments"]
+    tc = tc.assign(tier=tc["tier"].replace({"subcentre": "Proposed service point"}))
+
+    def draw() -> Path:
+        return figures.save_static_map(
+            fac, data["demand"], tc, data["area"], tmp_path / "m.png", lang="en", dpi=40,
+            thresholds={"centre": 15, "point": 15, "Proposed service point": 10},
+        )  # fmt: skip
+
+    fig = _drawn_figure(monkeypatch, draw)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Proposed service point (1)" in legend
+    assert "Mobile Van (2)" in legend
+    assert "Proposed service point: ≤10-min walk" in legend  # its own threshold, by its words
+    assert not [w for w in legend if "_" in w]

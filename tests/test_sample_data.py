@@ -77,6 +77,10 @@ def test_scenario_parses_and_local_files_exist(folder: Path) -> None:
     with (folder / "scenario.toml").open("rb") as fh:
         scenario = tomllib.load(fh)
     assert scenario["name"] == folder.name
+    # Chinese outputs carry the Chinese title, English ones an English title (no Chinese).
+    assert "职工服务阵地" in scenario["title"]
+    assert "workers' service sites" in scenario["title_en"]
+    assert not any("\u4e00" <= c <= "\u9fff" for c in scenario["title_en"])
     assert scenario["walk"]["threshold_min"] == 15
     assert set(scenario["walk"]["tier_threshold_min"]) == TIERS
     for rel in _local_paths(scenario):

@@ -238,6 +238,9 @@ def test_wuhan_subdistricts_cover_the_area(wuhan_area_wgs: shapely.Geometry) -> 
     assert sub["name"].is_unique
     assert len(sub) == 14
     assert "民族街道" in set(sub["name"])
+    # A Chinese sample: the note its popups show is Chinese too (no English words).
+    assert sub["note"].str.startswith("示意").all()
+    assert not sub["note"].str.contains("[A-Za-z]").any()
     sub_m = sub.to_crs(UTM50N)
     area_m = gpd.GeoSeries([wuhan_area_wgs], crs=4326).to_crs(UTM50N).iloc[0]
     union = shapely.union_all(sub_m.geometry.values)

@@ -102,7 +102,7 @@ def conclusion_lines(
         b, a = (before / total, after_weight / total) if total > 0 else (np.nan, np.nan)
         lines.append(
             t(lang, "report.c_plan", n=n_sites, before=_pct(b), after=_pct(a),
-              points=_points(a - b), added=_num(after_weight - before))
+              points=_points(b, a), added=_num(after_weight - before))
         )  # fmt: skip
         changes = [
             t(lang, "report.c_change", name=r["key"], before=_pct(r["share"]),

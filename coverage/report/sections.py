@@ -86,7 +86,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
             _card(
                 _pct(share),
                 t(lang, "report.kpi_after"),
-                t(lang, "report.kpi_after_sub", n=after.k, diff=_points(share - k["share_any"])),
+                t(lang, "report.kpi_after_sub", n=after.k, diff=_points(k["share_any"], share)),
                 "after",
             )
         )
@@ -108,14 +108,14 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     cards.append(
         _card(_pct(k["share_cross"]), t(lang, "report.kpi_cross"), t(lang, "report.kpi_cross_sub"))
     )
-    diff = k["share_circle"] - k["share_any"]
     radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
+    diff = _points(k["share_any"], k["share_circle"])  # of the two shares the card shows
     cards.append(
         _card(
             f"{_pct(k['share_circle'])} / {_pct(k['share_any'])}",
             t(lang, "report.kpi_circle", radius=radius),
-            t(lang, "report.kpi_circle_sub", diff=_points(diff))
-            if diff > 0
+            t(lang, "report.kpi_circle_sub", diff=diff)
+            if float(diff) > 0
             else t(lang, "report.kpi_circle_sub_le"),
         )
     )

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from coverage import report
+from coverage.report import pieces
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -69,6 +70,26 @@ def test_everyone_covered_names_no_gaps():
     assert conclusion_lines(s, "zh", snap_m=300) == [
         "全部 1,000 人（100.0%）均在步行标准时间内可到达至少一处服务设施。"
     ]
+
+
+def test_plan_difference_is_that_of_the_shown_shares():
+    # 926.4 / 1000 shows as 92.6%, 996.6 / 1000 as 99.7%: a reader subtracts 7.1 points (the
+    # unrounded shares differ by 7.02, which would read 7.0).
+    s = _summary()
+    s = s[s["scope"] == "overall"].assign(covered_weight=926.4, share=0.9264, unreachable_weight=0)
+    zh = conclusion_lines(s, "zh", snap_m=300, n_sites=2, after_weight=996.6)[-1]
+    en = conclusion_lines(s, "en", snap_m=300, n_sites=2, after_weight=996.6)[-1]
+    assert "由 92.6% 提高到 99.7%（提高 7.1 个百分点）" in zh
+    assert "from 92.6% to 99.7% (+7.1 points)" in en
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [(0.9264, 0.9966, "7.1"), (0.12349, 0.12351, "0.1"), (0.5, 0.5, "0.0"), (0.93, 0.9249, "-0.5")],
+)
+def test_points_subtract_the_shown_percentages(before, after, shown):
+    # 12.3% → 12.4% (12.349 / 12.351 rounded): 0.1 points, though they differ by 0.002.
+    assert pieces.points(before, after) == shown
 
 
 @pytest.fixture(scope="module")

@@ -131,16 +131,16 @@ def test_pdf_has_key_figures_subdistricts_date_sources(tmp_path, data, paper):
     box = pypdf.PdfReader(path).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(PAGE_PT[paper], abs=1.0)
     text = _flat(_pdf_text(path))
-    # Key figures: whole percentages, people (not points) as whole numbers, per kind.
+    # Key figures: percentages with one decimal, people (not points) as whole numbers, per kind.
     for words in [
         "关键指标",
-        "任一设施覆盖人口占比90%",
+        "任一设施覆盖人口占比90.0%",
         "未覆盖人数12,345人",
-        "居住地（居民）覆盖率92%",  # 92.5 % rounds half to even
+        "居住地（居民）覆盖率92.5%",
         "居住地（居民）未覆盖人数5,678人",
-        "工作地（就业）覆盖率81%",
+        "工作地（就业）覆盖率81.0%",
         "工作地（就业）未覆盖人数1,234人",
-        "服务中心（≤15分钟）40%",
+        "服务中心（≤15分钟）40.0%",
     ]:
         assert words in text
     assert "观音桥街道" in text and "华新街街道" in text and "街道/乡镇边界" in text
@@ -255,7 +255,7 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
     demand = run.coverage.demand
     weight = demand["weight"].to_numpy(float)
     covered = demand["covered"].to_numpy(bool)
-    share = f"{100 * weight[covered].sum() / weight.sum():.0f}%"
+    share = f"{100 * weight[covered].sum() / weight.sum():.1f}%"
     left = f"{round(weight[~covered].sum()):,}人"
     for paper in ("A4", "A3"):
         path = write_print_map(run, tmp_path / f"print_{paper}.pdf", paper=paper)

@@ -343,8 +343,11 @@ def plan_cmd(
         list[str] | None,
         typer.Option(
             "--stage",
-            help="New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
-            "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers.",
+            # escape(): the help is rich markup, where "[plan]" would be a (dropped) style tag
+            help=escape(
+                "New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
+                "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers."
+            ),
         ),
     ] = None,
     time_limit: Annotated[
@@ -393,7 +396,8 @@ def report_cmd(
         typer.Option("--out", help="HTML file to write (default: <results>/report.html)."),
     ] = None,
     add: Annotated[
-        int | None, typer.Option("--add", help="New sites to propose (default: [plan] add).")
+        int | None,
+        typer.Option("--add", help=escape("New sites to propose (default: [plan] add).")),
     ] = None,
     target: Annotated[
         float | None,

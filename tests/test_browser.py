@@ -639,8 +639,8 @@ def test_chinese_and_english_maps(browser, maps):
     open_map(browser, maps.paths["en"])
     en = panel_text(browser)
 
-    # The scenario's own (Chinese) title; in English its title_en, here unset: its name.
-    assert zh["title"] == "测试场景" and en["title"] == "small"
+    # The scenario's own (Chinese) title; in English its title_en, here unset: its name, readable.
+    assert zh["title"] == "测试场景" and en["title"] == "Small"
     assert zh["legend"].startswith("图例") and "服务中心" in zh["legend"]
     assert "步行范围" in zh["legend"] and "未覆盖需求点" in zh["legend"]
     assert zh["kpi"].startswith("关键指标")

@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+import typer.main
 from conftest import copy_small_scenario
 from map_payload import proposed_ranks
 from rich.console import Console
@@ -513,6 +514,31 @@ def test_quick_tour_commands_and_options_exist():
         shown = set(re.findall(r"--[a-z][\w-]*", res.output))
         for opt in (a for a in rest if a.startswith("--")):
             assert opt in shown, f"{' '.join(args)}: {opt} is not an option of `coverage {cmd}`"
+
+
+@pytest.mark.parametrize(
+    ("cmd", "words"),
+    [
+        ("report", "New sites to propose (default: [plan] add)."),
+        ("plan", "(or subcentre=3,point=30); over [plan] stage_add; implies --tiers."),
+    ],
+)
+def test_help_shows_scenario_sections_in_brackets(cmd, words):
+    # The help is rich markup: an unescaped "[plan]" would vanish as a style tag.
+    res = runner.invoke(app, [cmd, "--help"], env={"COLUMNS": "400", "NO_COLOR": "1"})
+    assert res.exit_code == 0, res.output
+    assert words in res.output
+
+
+def test_every_option_help_is_shown_as_written():
+    # Each option's words (rich escapes undone) appear whole in its command's --help.
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        res = runner.invoke(app, [name, "--help"], env={"COLUMNS": "400", "NO_COLOR": "1"})
+        shown = " ".join(res.output.split())
+        for param in command.params:
+            words = " ".join((getattr(param, "help", None) or "").replace("\\[", "[").split())
+            assert words in shown, f"coverage {name} --help: {words!r}"
 
 
 # --- what the console shows -----------------------------------------------------------------

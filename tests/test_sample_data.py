@@ -77,6 +77,10 @@ def test_scenario_parses_and_local_files_exist(folder: Path) -> None:
     with (folder / "scenario.toml").open("rb") as fh:
         scenario = tomllib.load(fh)
     assert scenario["name"] == folder.name
+    # Chinese outputs carry the Chinese title, English ones an English title (no Chinese).
+    assert "职工服务阵地" in scenario["title"]
+    assert "workers' service sites" in scenario["title_en"]
+    assert not any("\u4e00" <= c <= "\u9fff" for c in scenario["title_en"])
     assert scenario["walk"]["threshold_min"] == 15
     assert set(scenario["walk"]["tier_threshold_min"]) == TIERS
     for rel in _local_paths(scenario):
@@ -234,6 +238,9 @@ def test_wuhan_subdistricts_cover_the_area(wuhan_area_wgs: shapely.Geometry) -> 
     assert sub["name"].is_unique
     assert len(sub) == 14
     assert "民族街道" in set(sub["name"])
+    # A Chinese sample: the note its popups show is Chinese too (no English words).
+    assert sub["note"].str.startswith("示意").all()
+    assert not sub["note"].str.contains("[A-Za-z]").any()
     sub_m = sub.to_crs(UTM50N)
     area_m = gpd.GeoSeries([wuhan_area_wgs], crs=4326).to_crs(UTM50N).iloc[0]
     union = shapely.union_all(sub_m.geometry.values)

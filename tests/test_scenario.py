@@ -417,3 +417,20 @@ def test_a_path_outside_the_folder_is_refused_in_both_languages(tmp_path):
         f"{src}：[output] dir = '../x' 位于情景文件所在文件夹（{folder}）和工作目录（{cwd}）之外；"
         "情景文件只能写入这两处：请改在命令行中使用 --out"
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "zh", "en"),
+    [
+        # title_en is the English title; the Chinese title never heads an English output.
+        ('name = "t"\ntitle = "测试"\ntitle_en = "A test"', "测试", "A test"),
+        # Without title_en: the name, readable (a lower-case file-like name gets words).
+        ('name = "wuhan"\ntitle = "测试"', "测试", "Wuhan"),
+        ('name = "jianghan_2025-draft"', "jianghan_2025-draft", "Jianghan 2025 draft"),
+        ('name = "JiangHan_v2"', "JiangHan_v2", "JiangHan_v2"),  # capitals: spelt as chosen
+        ('name = "2025"', "2025", "2025"),
+    ],
+)
+def test_display_title_per_language(tmp_path, head, zh, en):
+    s = load_scenario(_write(tmp_path, GOOD.replace('name = "t"\ntitle = "测试"', head)))
+    assert (s.display_title("zh"), s.display_title("en")) == (zh, en)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from coverage.i18n import t
 from coverage.maps.tiers import is_tier, normalize_tier, tier_label
-from coverage.maps.values import band_text, number, whole_percent
+from coverage.maps.values import band_text, number, percent
 from coverage.vocab import kind_label
 
 if TYPE_CHECKING:
@@ -41,18 +41,19 @@ def kpi_rows(
 
     The share of people within reach of any facility and the number not covered first, then
     per demand kind (``kind_share:<kind>``, ``kind_uncovered:<kind>``), then each tier's share
-    within its own threshold. Shares are whole percentages, people whole numbers.
+    within its own threshold. Shares are percentages with one decimal (as on the interactive
+    map and in the report), people whole numbers.
     """
     rows: list[tuple[str, str]] = []
     if "share_any" in kpis:
-        rows.append((t(lang, "print.kpi.share_any"), whole_percent(kpis["share_any"])))
+        rows.append((t(lang, "print.kpi.share_any"), percent(kpis["share_any"])))
     if "uncovered_weight" in kpis:
         rows.append((t(lang, "print.kpi.uncovered"), _people(lang, kpis["uncovered_weight"])))
     for key, value in kpis.items():
         head, _, kind = str(key).partition(":")
         if head == "kind_share" and kind:
             label = kind_label(kind, lang)
-            rows.append((t(lang, "print.kpi.kind_share", kind=label), whole_percent(value)))
+            rows.append((t(lang, "print.kpi.kind_share", kind=label), percent(value)))
             left = kpis.get(f"kind_uncovered:{kind}")
             if left is not None:
                 rows.append((t(lang, "print.kpi.kind_uncovered", kind=label), _people(lang, left)))
@@ -67,7 +68,7 @@ def kpi_rows(
         label = tier_label(tier, lang)
         if tier in limits:
             label = t(lang, "print.kpi.tier", label=label, minutes=band_text(limits[tier]))
-        rows.append((label, whole_percent(value)))
+        rows.append((label, percent(value)))
     return rows
 
 

@@ -13,7 +13,7 @@ from coverage.maps.demand import DEMAND_STYLE
 from coverage.maps.layers import BAND_OPACITY
 from coverage.maps.registry import Registry, static_text
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
-from coverage.maps.values import band_text, count_or_value, is_share, percent, whole_percent
+from coverage.maps.values import band_text, count_or_value, is_share, percent
 from coverage.vocab import kind_label
 
 __all__ = ["kpi_note", "kpi_order", "kpi_rows", "panel_data", "style_tag"]
@@ -53,8 +53,9 @@ def kpi_order(keys: Iterable[str]) -> list[str]:
 def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     """KPI panel rows in :func:`kpi_order`: label and figure.
 
-    Shares are percentages (whole ones for the headline and per kind), counts whole numbers,
-    unknown keys by their name.
+    Shares are percentages with one decimal (all alike: the panel may show the same share
+    twice, e.g. the headline and the plan's "before"), counts whole numbers, unknown keys by
+    their name.
     """
     words = catalogue(lang)
     values = {str(k): v for k, v in kpis.items()}
@@ -70,9 +71,7 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
             label = t(lang, "map.kpi.share_tier", label=tier_label(normalize_tier(key[6:]), lang))
         else:
             label = key
-        if key == "share_any" or kind_key == "kind_share":
-            text = whole_percent(value)
-        elif is_share(key):
+        if is_share(key):
             text = percent(value)
         else:  # a kind's uncovered people are a count like uncovered_weight
             text = count_or_value("uncovered_weight" if kind else key, value)

@@ -20,14 +20,16 @@ _OTHER_COLORS = ("#8e44ad", "#7f8c8d", "#b7950b", "#17a589", "#a04000")
 
 
 def normalize_tier(tier: Any) -> str:
-    """The tier code of a register's spelling; free-form names keep a tidied spelling.
+    """The tier code of a register's spelling; free-form names keep their text as written.
 
-    For example ``"Center"`` → ``"centre"``, see :func:`coverage.vocab.normalize_tier`.
+    For example ``"Center"`` → ``"centre"``, see :func:`coverage.vocab.normalize_tier`; a name
+    no tier has (``"Proposed service point"``) stays as it is (trimmed), because legends and
+    layer names show it: only layer keys are made from it (:class:`Tiers`).
     """
     if missing(tier) or str(tier).strip() == "":
         return "other"
     code = vocab.normalize_tier(tier)
-    return code if code is not None else re.sub(r"[\s\-]+", "_", str(tier).strip().lower())
+    return code if code is not None else str(tier).strip()
 
 
 def tier_label(tier: str, lang: str) -> str:

@@ -21,7 +21,6 @@ __all__ = [
     "missing",
     "number",
     "percent",
-    "whole_percent",
 ]
 
 #: Figures that count people, facilities or sites (``*weight``, ``n_*``): whole numbers.
@@ -61,14 +60,6 @@ def percent(value: Any) -> str:
         return "–"
     v = float(value)
     return "–" if not math.isfinite(v) else f"{100 * v:.1f}%"
-
-
-def whole_percent(value: Any) -> str:
-    """A share as a whole percentage (a headline figure); '–' for missing or infinite."""
-    if missing(value):
-        return "–"
-    v = float(value)
-    return "–" if not math.isfinite(v) else f"{100 * v:.0f}%"
 
 
 def is_share(key: str) -> bool:

@@ -17,6 +17,7 @@ import pandas as pd
 from coverage import vocab
 from coverage.i18n import t
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
+from coverage.report.counts import shown_counts
 from coverage.report.pieces import esc as _e
 from coverage.report.pieces import num as _num
 from coverage.report.pieces import pct as _pct
@@ -42,19 +43,23 @@ def _coverage_lines(summary: pd.DataFrame, lang: str, snap_m: float) -> list[str
     """Covered overall and per demand kind, and the people no street reaches."""
     s = summary.set_index(["scope", "key"])
     o = s.loc[("overall", "all")]
+    n = shown_counts(summary)  # whole people that add up
     total, covered = float(o["weight"]), float(o["covered_weight"])
     share = covered / total if total > 0 else np.nan
     key = "report.c_overall" if covered < total else "report.c_overall_all"
+    shown = n.loc[("overall", "all")]
     lines = [
-        t(lang, key, total=_num(total), covered=_num(covered), share=_pct(share),
-          uncovered=_num(total - covered))
+        t(lang, key, total=_num(shown["weight"]), covered=_num(shown["covered"]),
+          share=_pct(share), uncovered=_num(shown["uncovered"]))
     ]  # fmt: skip
     kinds = summary[summary["scope"] == "kind"]
     for _, r in kinds.iterrows() if len(kinds) > 1 else ():  # one kind is the overall line
         w, c = float(r["weight"]), float(r["covered_weight"])
+        k = n.loc[("kind", r["key"])]
         lines.append(
-            t(lang, "report.c_kind", kind=vocab.kind_label(str(r["key"]), lang), total=_num(w),
-              covered=_num(c), share=_pct(c / w if w > 0 else np.nan), uncovered=_num(w - c))
+            t(lang, "report.c_kind", kind=vocab.kind_label(str(r["key"]), lang),
+              total=_num(k["weight"]), covered=_num(k["covered"]),
+              share=_pct(c / w if w > 0 else np.nan), uncovered=_num(k["uncovered"]))
         )  # fmt: skip
     far = float(o.get("unreachable_weight", 0.0) or 0.0)
     if far > 0:
@@ -90,9 +95,10 @@ def conclusion_lines(
     lines = _coverage_lines(summary, lang, snap_m)
     gaps = _gaps(summary)
     if len(gaps) and float(gaps["uncovered"].sum()) > 0:
+        n = shown_counts(summary)  # as the sub-district table shows them
         items = [
             t(lang, "report.c_gap_item", name=r["key"], share=_pct(r["share"]),
-              uncovered=_num(r["uncovered"]))
+              uncovered=_num(n.loc[("subdistrict", r["key"]), "uncovered"]))
             for _, r in gaps.iterrows()
         ]  # fmt: skip
         lines.append(t(lang, "report.c_gaps", items=t(lang, "report.sep").join(items)))
@@ -102,7 +108,7 @@ def conclusion_lines(
         b, a = (before / total, after_weight / total) if total > 0 else (np.nan, np.nan)
         lines.append(
             t(lang, "report.c_plan", n=n_sites, before=_pct(b), after=_pct(a),
-              points=_points(a - b), added=_num(after_weight - before))
+              points=_points(b, a), added=_num(after_weight - before))
         )  # fmt: skip
         changes = [
             t(lang, "report.c_change", name=r["key"], before=_pct(r["share"]),

@@ -53,9 +53,14 @@ def num(x: float) -> str:
     return "–" if x is None or not np.isfinite(x) else f"{x:,.0f}"
 
 
-def points(x: float) -> str:
-    """Difference of two shares in percentage points."""
-    return f"{100 * x:.1f}"
+def points(before: float, after: float) -> str:
+    """``after - before`` in percentage points, as a reader subtracts the two shown shares.
+
+    Both are rounded as :func:`pct` shows them first, so "92.6% → 99.7%" reads "7.1 points"
+    (not 7.0, the difference of the unrounded shares).
+    """
+    shown = float(pct(after).rstrip("%")) - float(pct(before).rstrip("%"))
+    return f"{shown:.1f}"
 
 
 def radius(m: float, lang: str) -> str:

@@ -20,6 +20,7 @@ from coverage.i18n import catalogue, t
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
+from coverage.report.counts import shown_counts
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
 from coverage.report.pieces import esc as _e
@@ -61,6 +62,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     s = cov.summary.set_index(["scope", "key"])
     total = k.get("total_weight", np.nan)
     overall = s.loc[("overall", "all")]
+    n = shown_counts(cov.summary)  # whole people that add up, as the tables show them
     cards = [
         _card(
             _pct(k["share_any"]),
@@ -68,16 +70,17 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
             t(
                 lang,
                 "report.kpi_any_sub",
-                covered=_num(overall["covered_weight"]),
-                total=_num(total),
+                covered=_num(n.loc[("overall", "all"), "covered"]),
+                total=_num(n.loc[("overall", "all"), "weight"] if np.isfinite(total) else total),
             ),
             "main",
         )
     ]
     kinds = cov.summary[cov.summary["scope"] == "kind"]
     for _, row in kinds.iterrows() if len(kinds) > 1 else ():  # residents, workers …
-        sub = t(lang, "report.kpi_kind_sub", covered=_num(row["covered_weight"]),
-                 total=_num(row["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
+        shown = n.loc[("kind", row["key"])]
+        sub = t(lang, "report.kpi_kind_sub", covered=_num(shown["covered"]),
+                 total=_num(shown["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
         kind = vocab.kind_label(str(row["key"]), lang)
         cards.append(_card(_pct(row["share"]), t(lang, "report.kpi_kind", kind=kind), sub, "main"))
     if after is not None and after.k:
@@ -86,7 +89,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
             _card(
                 _pct(share),
                 t(lang, "report.kpi_after"),
-                t(lang, "report.kpi_after_sub", n=after.k, diff=_points(share - k["share_any"])),
+                t(lang, "report.kpi_after_sub", n=after.k, diff=_points(k["share_any"], share)),
                 "after",
             )
         )
@@ -108,20 +111,20 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     cards.append(
         _card(_pct(k["share_cross"]), t(lang, "report.kpi_cross"), t(lang, "report.kpi_cross_sub"))
     )
-    diff = k["share_circle"] - k["share_any"]
     radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
+    diff = _points(k["share_any"], k["share_circle"])  # of the two shares the card shows
     cards.append(
         _card(
             f"{_pct(k['share_circle'])} / {_pct(k['share_any'])}",
             t(lang, "report.kpi_circle", radius=radius),
-            t(lang, "report.kpi_circle_sub", diff=_points(diff))
-            if diff > 0
+            t(lang, "report.kpi_circle_sub", diff=diff)
+            if float(diff) > 0
             else t(lang, "report.kpi_circle_sub_le"),
         )
     )
     cards.append(
         _card(
-            t(lang, "report.people", n=_num(k["uncovered_weight"])),
+            t(lang, "report.people", n=_num(n.loc[("overall", "all"), "uncovered"])),
             t(lang, "report.kpi_uncovered"),
             t(lang, "report.kpi_uncovered_sub", points=_num(overall["uncovered_points"])),
             "warn",
@@ -137,6 +140,8 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
     if not len(sub):
         return ""
     sub["uncovered"] = sub["weight"] - sub["covered_weight"]
+    # Whole people that add up to the totals shown above (largest remainder).
+    shown = shown_counts(cov.summary).loc["subdistrict"]
     if after is not None and after.k and "subdistrict" in cov.demand:
         sub["after"] = sub["key"].map(subdistrict_after(run, after))
     # Worst first: lowest share, then most people left out.
@@ -155,10 +160,10 @@ def subdistrict_table(run: Run, after: AfterPlan | None, lang: str) -> str:
         name = t(lang, "report.outside") if r["key"] == OUTSIDE else r["key"]
         cells = [
             _td(name),
-            _td(_num(r["weight"]), True),
+            _td(_num(shown.loc[r["key"], "weight"]), True),
             _bar(r["share"], "#f5b7b1" if r["share"] < 0.8 else "#aed6f1"),
             _bar(r["cross_share"], "#d6eaf8"),
-            _td(_num(r["uncovered"]), True),
+            _td(_num(shown.loc[r["key"], "uncovered"]), True),
         ]
         if "after" in sub:
             cells.append(_bar(r["after"], "#d7bde2"))

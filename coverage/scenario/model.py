@@ -35,6 +35,17 @@ from coverage.scenario.specs import CatchmentSpec, WalkModel
 __all__ = ["Scenario"]
 
 
+def _readable(name: str) -> str:
+    """A file-like name as a heading: a lower-case ``jianghan_2025`` → ``Jianghan 2025``.
+
+    A name with capitals is kept as written: whoever wrote ``JiangHan`` chose its spelling.
+    """
+    if name != name.lower():
+        return name
+    words = re.sub(r"[_-]+", " ", name).strip() or name
+    return words[:1].upper() + words[1:]
+
+
 class Scenario(Section):
     """A validated scenario. Build with :func:`load_scenario`."""
 
@@ -65,11 +76,13 @@ class Scenario(Section):
     def display_title(self, lang: str | None = None) -> str:
         """The title outputs in ``lang`` (default: the scenario's) show.
 
-        Chinese: ``title``, else ``name``. English: ``title_en``, else ``name`` — never the
-        Chinese ``title``, so an English map or report carries no Chinese heading.
+        Chinese: ``title``, else ``name``. English: ``title_en``, else ``name`` made readable
+        (``wuhan`` → ``Wuhan``, ``jianghan_2025`` → ``Jianghan 2025``) — never the Chinese
+        ``title``, so an English map or report carries no Chinese heading (and an English
+        printable map, drawn without a Chinese font, no empty boxes).
         """
         if (lang or self.lang) == "en":
-            return self.title_en or self.name
+            return self.title_en or _readable(self.name)
         return self.title or self.name
 
     @property

@@ -434,7 +434,7 @@ def write_subdistricts(
         cell = shapely.get_geometry(cells, i)
         assert cell.contains(shapely.Point(seeds_xy[i]))
         geoms.append(cell.intersection(area_m))
-    note = "illustrative Voronoi cell of the sub-centre, not an official boundary; 示意"
+    note = "示意：按分中心划分的泰森多边形，非官方街道边界"
     sub = gpd.GeoDataFrame(
         {"name": names, "note": [note] * len(names)}, geometry=geoms, crs=crs_m
     ).to_crs(WGS84)

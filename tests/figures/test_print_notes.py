@@ -20,22 +20,22 @@ KPIS = {
 }
 
 
-def test_kpi_rows_whole_percentages_and_people():
+def test_kpi_rows_percentages_and_people():
     thresholds = {"centre": 15, "outdoor_station": 10}
     assert kpi_rows(KPIS, "zh", thresholds) == [
-        ("任一设施覆盖人口占比", "88%"),  # 88.5 % rounds half to even
+        ("任一设施覆盖人口占比", "88.5%"),  # one decimal, as on the map and in the report
         ("未覆盖人数", "12,345人"),
-        ("居住地（居民）覆盖率", "92%"),
+        ("居住地（居民）覆盖率", "91.5%"),
         ("居住地（居民）未覆盖人数", "5,678人"),
-        ("工作地（就业）覆盖率", "80%"),
+        ("工作地（就业）覆盖率", "80.5%"),
         ("工作地（就业）未覆盖人数", "6,668人"),
-        ("服务中心（≤15分钟）", "40%"),
-        ("户外劳动者驿站（≤10分钟）", "6%"),
+        ("服务中心（≤15分钟）", "40.4%"),
+        ("户外劳动者驿站（≤10分钟）", "6.0%"),
     ]
     assert kpi_rows(KPIS, "en", thresholds)[:4] == [
-        ("People covered by any facility", "88%"),
+        ("People covered by any facility", "88.5%"),
         ("People not covered", "12,345"),
-        ("At home (residents): covered", "92%"),
+        ("At home (residents): covered", "91.5%"),
         ("At home (residents): not covered", "5,678"),
     ]
     assert kpi_rows({}, "zh") == []

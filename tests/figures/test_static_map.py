@@ -131,16 +131,16 @@ def test_pdf_has_key_figures_subdistricts_date_sources(tmp_path, data, paper):
     box = pypdf.PdfReader(path).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(PAGE_PT[paper], abs=1.0)
     text = _flat(_pdf_text(path))
-    # Key figures: whole percentages, people (not points) as whole numbers, per kind.
+    # Key figures: percentages with one decimal, people (not points) as whole numbers, per kind.
     for words in [
         "关键指标",
-        "任一设施覆盖人口占比90%",
+        "任一设施覆盖人口占比90.0%",
         "未覆盖人数12,345人",
-        "居住地（居民）覆盖率92%",  # 92.5 % rounds half to even
+        "居住地（居民）覆盖率92.5%",
         "居住地（居民）未覆盖人数5,678人",
-        "工作地（就业）覆盖率81%",
+        "工作地（就业）覆盖率81.0%",
         "工作地（就业）未覆盖人数1,234人",
-        "服务中心（≤15分钟）40%",
+        "服务中心（≤15分钟）40.0%",
     ]:
         assert words in text
     assert "观音桥街道" in text and "华新街街道" in text and "街道/乡镇边界" in text
@@ -255,7 +255,7 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
     demand = run.coverage.demand
     weight = demand["weight"].to_numpy(float)
     covered = demand["covered"].to_numpy(bool)
-    share = f"{100 * weight[covered].sum() / weight.sum():.0f}%"
+    share = f"{100 * weight[covered].sum() / weight.sum():.1f}%"
     left = f"{round(weight[~covered].sum()):,}人"
     for paper in ("A4", "A3"):
         path = write_print_map(run, tmp_path / f"print_{paper}.pdf", paper=paper)
@@ -267,3 +267,25 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
         assert "subdistricts.geojson" in text and "OpenStreetMap" in text
         assert str(tmp_path) not in text and str(wuhan_edges_path.parent) not in text
         assert "水域" not in text  # an edge table brings no water or green areas
+
+
+def test_free_form_tiers_keep_their_words_in_the_legend(tmp_path, data, monkeypatch):
+    # The report draws proposed sites as the tier "Proposed service point"; a register may name
+    # a tier no vocabulary knows. Their legend rows show those words, never a lower_snake key.
+    fac = data["facilities"].copy()
+    fac["tier"] = ["centre", "Proposed service point", "Mobile Van", "point", "Mobile Van"]
+    tc = data["tier_catchments"]
+    tc = tc.assign(tier=tc["tier"].replace({"subcentre": "Proposed service point"}))
+
+    def draw() -> Path:
+        return figures.save_static_map(
+            fac, data["demand"], tc, data["area"], tmp_path / "m.png", lang="en", dpi=40,
+            thresholds={"centre": 15, "point": 15, "Proposed service point": 10},
+        )  # fmt: skip
+
+    fig = _drawn_figure(monkeypatch, draw)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Proposed service point (1)" in legend
+    assert "Mobile Van (2)" in legend
+    assert "Proposed service point: ≤10-min walk" in legend  # its own threshold, by its words
+    assert not [w for w in legend if "_" in w]

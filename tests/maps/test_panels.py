@@ -11,9 +11,10 @@ def test_kpi_panel_and_legend(data):
     zh = render_page(maps.coverage_map(**data, lang="zh", title="江北区覆盖评估"))
     kpi = meta_field(zh, "kpi")
     assert kpi["head"] == "关键指标"
-    # The headline first (whole numbers), then per tier, then the rest in the given order.
+    # The headline first, then per tier, then the rest in the given order; every share with
+    # one decimal (a plan map shows the headline again as "before the plan").
     assert kpi["rows"] == [
-        ["任一设施覆盖率", "90%"],
+        ["任一设施覆盖率", "90.0%"],
         ["未覆盖职工", "12,345"],
         ["服务中心覆盖率", "40.0%"],
         ["交叉覆盖率（≥2个设施）", "50.0%"],

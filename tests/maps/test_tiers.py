@@ -17,5 +17,5 @@ def test_free_form_tiers_get_stable_keys():
     names = meta_field(render_page(maps.coverage_map(fac, lang="zh")), "names")
     assert names["facilities_centre"] == "服务中心（1处）"
     assert names["facilities_outdoor_station"] == "户外劳动者驿站（1处）"
-    assert names["facilities_mobile_van"] == "mobile_van（1处）"
+    assert names["facilities_mobile_van"] == "mobile van（1处）"  # the key tidied, the words not
     assert any(k.startswith("facilities_tier") and v == "流动（1处）" for k, v in names.items())

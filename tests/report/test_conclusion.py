@@ -7,12 +7,14 @@ page checked against numbers worked out from its summary table and demand points
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from coverage import report
+from coverage.report import pieces
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -71,6 +73,26 @@ def test_everyone_covered_names_no_gaps():
     ]
 
 
+def test_plan_difference_is_that_of_the_shown_shares():
+    # 926.4 / 1000 shows as 92.6%, 996.6 / 1000 as 99.7%: a reader subtracts 7.1 points (the
+    # unrounded shares differ by 7.02, which would read 7.0).
+    s = _summary()
+    s = s[s["scope"] == "overall"].assign(covered_weight=926.4, share=0.9264, unreachable_weight=0)
+    zh = conclusion_lines(s, "zh", snap_m=300, n_sites=2, after_weight=996.6)[-1]
+    en = conclusion_lines(s, "en", snap_m=300, n_sites=2, after_weight=996.6)[-1]
+    assert "由 92.6% 提高到 99.7%（提高 7.1 个百分点）" in zh
+    assert "from 92.6% to 99.7% (+7.1 points)" in en
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "shown"),
+    [(0.9264, 0.9966, "7.1"), (0.12349, 0.12351, "0.1"), (0.5, 0.5, "0.0"), (0.93, 0.9249, "-0.5")],
+)
+def test_points_subtract_the_shown_percentages(before, after, shown):
+    # 12.3% → 12.4% (12.349 / 12.351 rounded): 0.1 points, though they differ by 0.002.
+    assert pieces.points(before, after) == shown
+
+
 @pytest.fixture(scope="module")
 def page_zh(planned) -> str:
     return report.build_report(planned.before, planned, lang="zh")
@@ -103,7 +125,8 @@ def test_conclusion_of_the_small_scenario(planned, page_zh):
     n = len(planned.proposed)
     assert (
         f"新增 {n} 处建议站点后，覆盖率将由 {covered / total:.1%} 提高到 {after / total:.1%}"
-        f"（提高 {100 * (after - covered) / total:.1f} 个百分点），多覆盖 {after - covered:,.0f} 人。"
+        f"（提高 {_shown(after / total) - _shown(covered / total):.1f} 个百分点），"
+        f"多覆盖 {after - covered:,.0f} 人。"
     ) in text
     changes = []
     for name in ("东街道", "西街道"):
@@ -112,6 +135,27 @@ def test_conclusion_of_the_small_scenario(planned, page_zh):
     assert f"薄弱街道的变化：{'、'.join(changes)}。" in text
     assert np.isclose(s[s["scope"] == "overall"]["unreachable_weight"].iloc[0], 0)
     assert "无法步行到达" not in text  # nobody is beyond the snap limit in this scenario
+
+
+def _shown(share: float) -> float:
+    """A share in percent as the page rounds it (one decimal)."""
+    return round(100 * share, 1)
+
+
+@pytest.mark.realdata
+def test_subdistrict_columns_add_up_to_the_totals_shown(planned, page_zh):
+    o = planned.before.coverage.summary.set_index(["scope", "key"]).loc[("overall", "all")]
+    total = round(o["weight"])
+    left = total - round(o["covered_weight"])
+    text = html.unescape(_conclusion(page_zh))
+    assert f"共 {total:,} 人中" in text and f"{left:,} 人尚未覆盖" in text
+    table = page_zh.split("<table", 2)[1:]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table[0])]
+    rows = [r for r in rows if r]  # the header row has <th> cells
+    assert len(rows) == 2  # 东街道, 西街道 (the "outside" row when someone is outside)
+    number = lambda cell: int(re.sub(r"<[^>]+>|,", "", cell))  # noqa: E731
+    assert sum(number(r[1]) for r in rows) == total
+    assert sum(number(r[4]) for r in rows) == left
 
 
 @pytest.mark.realdata

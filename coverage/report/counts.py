@@ -1,0 +1,106 @@
+"""People counts as the report shows them: whole numbers that add up.
+
+Demand weights are fractional (a WorldPop cell holds 12.37 people), so rounding each figure on
+its own can show sub-districts whose "not covered" column sums to 33,532 under a total of
+33,531. The report shows every count through :func:`shown_counts`:
+
+* the overall total and covered people are rounded; not covered is their difference;
+* the rows of a scope that splits everyone (demand kinds, sub-districts with the "outside"
+  row: their people and covered people add up to the overall ones) have their covered and not-covered people rounded by the largest remainder so that each
+  column sums to the overall figure shown; a row's total is its covered plus not covered;
+* other rows (tiers, services: each counts everyone again) as the overall one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = ["shown_counts", "whole_parts"]
+
+#: Scopes whose rows split the demand between them (their weights add up to the total).
+PART_SCOPES = ("kind", "subdistrict")
+
+
+def whole_parts(parts: Sequence[float] | np.ndarray, total: int) -> npt.NDArray[np.int64]:
+    """Whole numbers near ``parts`` that sum to ``total`` (largest remainder).
+
+    Each part is rounded down, then the parts with the largest fractions get one more until
+    the sum is ``total`` (ties: the earlier part); if ``total`` is below the rounded-down sum,
+    the parts with the smallest fractions give one back.
+
+    Parameters
+    ----------
+    parts
+        Non-negative finite numbers (NaN counts as 0).
+    total
+        The sum the whole numbers must have, normally the rounded sum of ``parts``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per part.
+    """
+    x = np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0)
+    out: npt.NDArray[np.int64] = np.floor(x).astype(np.int64)
+    if not len(out):
+        return out
+    frac = x - out
+    short = int(total) - int(out.sum())
+    if short > 0:
+        order = np.argsort(-frac, kind="stable")
+        for i in range(short):
+            out[order[i % len(out)]] += 1
+    elif short < 0:
+        givers = [int(i) for i in np.argsort(frac, kind="stable") if out[i] > 0]
+        for i in givers[:-short]:
+            out[i] -= 1
+    return out
+
+
+def _row(weight: float, covered: float) -> tuple[int, int, int]:
+    w, c = round(weight), round(covered)
+    return w, c, w - c
+
+
+def shown_counts(summary: pd.DataFrame) -> pd.DataFrame:
+    """Whole ``weight``, ``covered`` and ``uncovered`` people per summary row, adding up.
+
+    Parameters
+    ----------
+    summary
+        The run's summary table (``scope``, ``key``, ``weight``, ``covered_weight``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``scope``, ``key``) like the summary, with integer columns ``weight``,
+        ``covered`` and ``uncovered`` (``weight == covered + uncovered`` on every row).
+    """
+    w = pd.to_numeric(summary["weight"], errors="coerce").fillna(0.0).to_numpy(float)
+    c = pd.to_numeric(summary["covered_weight"], errors="coerce").fillna(0.0).to_numpy(float)
+    rows = [_row(a, b) for a, b in zip(w, c, strict=True)]
+    out = pd.DataFrame(
+        rows,
+        columns=["weight", "covered", "uncovered"],
+        index=pd.MultiIndex.from_frame(summary[["scope", "key"]]),
+    )
+    scope = summary["scope"].to_numpy()
+    is_overall = scope == "overall"
+    totals = [w[is_overall][0], c[is_overall][0]] if is_overall.any() else [np.nan, np.nan]
+    for name in PART_SCOPES:
+        part = scope == name
+        if not part.any():
+            continue
+        splits = np.allclose([w[part].sum(), c[part].sum()], totals, rtol=1e-9, atol=1e-6)
+        if splits:  # the rows split everyone, and the covered people too
+            cov, unc = out[is_overall].iloc[0][["covered", "uncovered"]]
+        else:  # rows that do not split everyone: their own rounded sums
+            cov, unc = round(c[part].sum()), round((w[part] - c[part]).sum())
+        got = whole_parts(c[part], int(cov))
+        left = whole_parts(np.clip(w[part] - c[part], 0.0, None), int(unc))
+        out.loc[part, ["weight", "covered", "uncovered"]] = np.column_stack([got + left, got, left])
+    return out

@@ -1,0 +1,84 @@
+"""coverage.report.counts: whole people that add up (numbers chosen and worked out by hand)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from coverage.report.conclusion import conclusion_lines
+from coverage.report.counts import shown_counts, whole_parts
+
+
+@pytest.mark.parametrize(
+    ("parts", "total", "expected"),
+    [
+        ([1.4, 2.4, 3.2], 7, [2, 2, 3]),  # one more to the largest fraction (tie: the earlier)
+        ([2.75, 3.5], 6, [3, 3]),  # rounded one by one: 3 + 4 = 7, not the 6 shown
+        ([0.5, 0.5], 1, [1, 0]),
+        ([2.25, 3.75], 4, [1, 3]),  # below the rounded-down sum 5: the smallest fraction gives
+        ([3.0, 4.0], 7, [3, 4]),
+        ([], 0, []),
+    ],
+)
+def test_whole_parts_sum_to_the_total(parts, total, expected):
+    assert whole_parts(parts, total).tolist() == expected
+
+
+def _summary() -> pd.DataFrame:
+    # Binary-exact fractions, so the sums below are exact. Sub-districts' not covered:
+    # 10.625 + 20.625 + 30.75 = 62, but rounded one by one 11 + 21 + 31 = 63; their people
+    # 30.25 + 30.375 + 39.375 = 100, rounded one by one 30 + 30 + 39 = 99.
+    rows = [
+        ("overall", "all", 100.0, 38.0, 0.38, 0.0),
+        ("kind", "residents", 60.5, 20.5, 20.5 / 60.5, 0.0),
+        ("kind", "workers", 39.5, 17.5, 17.5 / 39.5, 0.0),
+        ("tier", "point", 100.0, 37.5, 0.375, 0.0),
+        ("subdistrict", "A", 30.25, 19.625, 19.625 / 30.25, 0.0),
+        ("subdistrict", "B", 30.375, 9.75, 9.75 / 30.375, 0.0),
+        ("subdistrict", "C", 39.375, 8.625, 8.625 / 39.375, 0.0),
+    ]
+    cols = ["scope", "key", "weight", "covered_weight", "share", "unreachable_weight"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_shown_counts_add_up_to_the_shown_totals():
+    n = shown_counts(_summary())
+    assert n.loc[("overall", "all")].tolist() == [100, 38, 62]
+    # Covered to 38: 19 + 9 + 8 = 36 rounded down, one more to B (.75) then A (.625, before C).
+    # Not covered to 62: 10 + 20 + 30 = 60, one more to C (.75) then A (.625, before B).
+    assert n.loc["subdistrict"].to_dict("index") == {
+        "A": {"weight": 31, "covered": 20, "uncovered": 11},
+        "B": {"weight": 30, "covered": 10, "uncovered": 20},
+        "C": {"weight": 39, "covered": 8, "uncovered": 31},
+    }
+    # Kinds: covered 20.5 + 17.5 to 38 → 21 + 17 (tie: the earlier); not covered 40 + 22.
+    assert n.loc["kind"].to_dict("index") == {
+        "residents": {"weight": 61, "covered": 21, "uncovered": 40},
+        "workers": {"weight": 39, "covered": 17, "uncovered": 22},
+    }
+    # A tier counts everyone again: rounded on its own (37.5 → 38, half to even).
+    assert n.loc[("tier", "point")].tolist() == [100, 38, 62]
+
+
+def test_rows_that_do_not_split_everyone_add_up_to_their_own_sum():
+    s = _summary()
+    s = s[~((s["scope"] == "subdistrict") & (s["key"] == "C"))]  # A and B: 60.625 people
+    n = shown_counts(s)
+    # Covered 19.625 + 9.75 = 29.375 → 29: 19 + 9 = 28, one more to B (.75).
+    # Not covered 10.625 + 20.625 = 31.25 → 31: 10 + 20 = 30, one more to A (tie, earlier).
+    assert n.loc["subdistrict"].to_dict("index") == {
+        "A": {"weight": 30, "covered": 19, "uncovered": 11},
+        "B": {"weight": 30, "covered": 10, "uncovered": 20},
+    }
+
+
+def test_conclusion_shows_the_counts_that_add_up():
+    lines = conclusion_lines(_summary(), "en", snap_m=300)
+    assert lines[0].startswith("Of 100 people, 38 (38.0%)") and "62 are not covered" in lines[0]
+    assert lines[1] == "At home (residents): 21 of 61 covered (33.9%); 40 not covered."
+    # Weakest first (C 21.9%, B 32.1%, A 64.9%), with the table's whole people: B shows 20
+    # (20.625 alone would round to 21, and the three would not add up to 62).
+    assert (
+        "C 21.9% (31 not covered), B 32.1% (20 not covered), A 64.9% (11 not covered)"
+        in (lines[-1])
+    )

@@ -779,14 +779,20 @@ def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
             # The layer control folds into its button on a phone, and stays open on laptops.
             assert state["collapsed"] == (width < 600), size
             if width < 600:
-                # The KPI panel and legend are readable (>= 11 px) and fold from their heading.
+                # The KPI panel and legend start folded to their heading, unfold from it
+                # (readable, >= 11 px, still clear of the rest) and fold again.
+                folded = boxes["kpi"]["box"]
+                click_marker(browser, "#cov-kpi h4")
                 px = js(browser, "return parseFloat(getComputedStyle(document.querySelector('#cov-kpi td')).fontSize);")  # fmt: skip
                 assert px >= 11
+                opened = panel_boxes(browser)["boxes"]
+                assert (
+                    folded[3] - folded[1] < 40 < opened["kpi"]["box"][3] - opened["kpi"]["box"][1]
+                )
+                for a, b in itertools.combinations(PANELS, 2):
+                    assert not overlaps(opened[a]["box"], opened[b]["box"]), (size, a, b, opened)
                 click_marker(browser, "#cov-kpi h4")
-                folded = panel_boxes(browser)["boxes"]["kpi"]["box"]
-                assert folded[3] - folded[1] < 40 < boxes["kpi"]["box"][3] - boxes["kpi"]["box"][1]
-                click_marker(browser, "#cov-kpi h4")
-                assert panel_boxes(browser)["boxes"]["kpi"]["box"] == boxes["kpi"]["box"]
+                assert panel_boxes(browser)["boxes"]["kpi"]["box"] == folded
             assert page_errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -913,6 +913,17 @@ def test_popups_open_in_the_clear_on_laptops_and_phones(browser, maps):
             assert maps.name[fid] in state["text"]
             browser.save_screenshot(str(ARTIFACTS / f"popup_click_{size}.png"))
             assert_popup_in_the_clear(state, f"click {fid} at {size}")
+            # A sub-district's popup, opened at its north-west corner (by the title).
+            js(
+                browser,
+                """window.coverageMap.map.closePopup();
+                const cells = [];
+                window.coverageMap.layers.subdistricts.eachLayer(g => g.eachLayer(l => cells.push(l)));
+                const l = cells[0];
+                l.fire('click', {latlng: l.getBounds().getNorthWest()});""",
+            )
+            state = popup_state(browser)
+            assert_popup_in_the_clear(state, f"sub-district at {size}")
             assert page_errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

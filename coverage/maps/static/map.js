@@ -36,27 +36,30 @@ function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title))
 d.appendChild(table(p.rows||[],'th',''));if(p.warn){d.appendChild(el('div','cov-warn',p.warn));}
 if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
 return d;}
-// Phones (the breakpoint of map.css): panels start folded; popups fit the width left.
-var phone=window.matchMedia('(max-width: 600px)').matches;
+// Phones, upright (the breakpoint of map.css) or on their side: the panels start folded.
+var cramped=window.matchMedia('(max-width: 600px), (max-height: 560px)').matches;
 // The room left on the map by the title, the panels and the controls, measured now: each is
-// taken off the side of the map where it costs least (the title off the top, a laptop's side
-// panels off the left or right, a phone's docked panels off the bottom).
+// taken off one side of the map (the title off the top, a laptop's side panels off the left or
+// right, a phone's docked panels off the bottom), the sides chosen to leave the largest room.
 function room(){var c=map.getContainer(),cb=c.getBoundingClientRect(),W=cb.width,H=cb.height,
-p={t:0,r:0,b:0,l:0},gap=8;
+gap=8,obs=[];
 [document.getElementById('cov-title'),document.getElementById('cov-kpi'),
 document.getElementById('cov-legend'),c.querySelector('.leaflet-control-layers'),
 c.querySelector('.leaflet-control-zoom')].forEach(function(e){
 if(!e||!e.getClientRects().length){return;}var r=e.getBoundingClientRect();
 var x0=r.left-cb.left,y0=r.top-cb.top,x1=r.right-cb.left,y1=r.bottom-cb.top;
 if(x1<=0||y1<=0||x0>=W||y0>=H||r.width*r.height===0){return;}
-var o=[[y1/H,'t',y1],[(H-y0)/H,'b',H-y0],[x1/W,'l',x1],[(W-x0)/W,'r',W-x0]].sort(function(a,b){
-return a[0]-b[0];})[0];p[o[1]]=Math.max(p[o[1]],o[2]);});
+obs.push({t:y1,b:H-y0,l:x1,r:W-x0});});
+var best=null;(function pick(i,p){if(i===obs.length){var a=Math.max(0,W-p.l-p.r)*Math.max(0,H-p.t-p.b);
+if(!best||a>best.a){best={a:a,p:p};}return;}
+['t','b','l','r'].forEach(function(k){var q=Object.assign({},p);q[k]=Math.max(q[k],obs[i][k]);
+pick(i+1,q);});})(0,{t:0,r:0,b:0,l:0});var p=best.p;
 return {tl:L.point(p.l+gap,p.t+gap),br:L.point(p.r+gap,p.b+gap),w:W-p.l-p.r-2*gap,
 h:H-p.t-p.b-2*gap};}
 // A popup pans into that room as it opens (measured then: panels fold, controls open), no
 // wider or taller than the room (content margins, tip and close button take ~50/~70 px).
 var Fit=L.Popup.extend({update:function(){if(this._map){var o=this.options,r=room();
-if(phone&&r.h<240){fold(true);r=room();}  // an unfolded panel leaves no room on a phone
+if(r.h<240||r.w<200){fold(true);r=room();}  // unfolded panels leave no room on a phone
 if(this._covMax===undefined){this._covMax=o.maxWidth;}o.autoPanPaddingTopLeft=r.tl;
 o.autoPanPaddingBottomRight=r.br;o.maxWidth=Math.max(120,Math.min(this._covMax,r.w-50));
 o.maxHeight=Math.max(120,r.h-70);}return L.Popup.prototype.update.call(this);}});
@@ -155,7 +158,7 @@ function panel(e,id,into){e.id=id;into.insertBefore(e,into===dock?null:box);
 // A panel's heading folds it away (and back); on a phone it starts folded, the map first.
 var h=e.querySelector('h4');if(h){h.setAttribute('role','button');h.tabIndex=0;
 var set=function(c){e.classList.toggle('cov-closed',c);h.setAttribute('aria-expanded',String(!c));};
-var flip=function(){set(!e.classList.contains('cov-closed'));};set(phone);folds.push(set);
+var flip=function(){set(!e.classList.contains('cov-closed'));};set(cramped);folds.push(set);
 L.DomEvent.disableClickPropagation(e);
 h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
@@ -176,7 +179,7 @@ row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
 M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
 panel(lg,'cov-legend',dock);
 // A phone's view: the data fitted again into the room the title and folded panels leave.
-if(phone&&M.fit){var fr=room();map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),
+if(cramped&&M.fit){var fr=room();map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),
 paddingBottomRight:fr.br.add([12,0]),animate:false});}
 reg.highlight=L.featureGroup().addTo(map);
 // Facility search: names matched here, from the payload; results and popups are text.

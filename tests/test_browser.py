@@ -900,6 +900,16 @@ def test_popups_open_in_the_clear_on_laptops_and_phones(browser, maps):
                 assert maps.name[fid] in state["text"]
                 browser.save_screenshot(str(ARTIFACTS / f"popup_search_{fid}_{size}.png"))
                 assert_popup_in_the_clear(state, f"search {fid} at {size}")
+            if width < 600:
+                # Panels unfolded over the map fold away when a popup would find no room.
+                open_map(browser, maps.paths["zh"])
+                click_marker(browser, "#cov-kpi h4")
+                click_marker(browser, "#cov-legend h4")
+                assert js(browser, "return document.querySelectorAll('.cov-closed').length;") == 0
+                js(browser, "window.coverageMap.chooseFacility(arguments[0]);", north[0])
+                state = popup_state(browser)
+                assert_popup_in_the_clear(state, f"search with panels open at {size}")
+                assert js(browser, "return document.querySelectorAll('.cov-closed').length;") == 2
             # Click: the northernmost marker that nothing else covers.
             open_map(browser, maps.paths["zh"])
             js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip

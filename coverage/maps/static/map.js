@@ -59,7 +59,7 @@ h:H-p.t-p.b-2*gap};}
 // A popup pans into that room as it opens (measured then: panels fold, controls open), no
 // wider or taller than the room (content margins, tip and close button take ~50/~70 px).
 var Fit=L.Popup.extend({update:function(){if(this._map){var o=this.options,r=room();
-if(r.h<240||r.w<200){fold(true);r=room();}  // unfolded panels leave no room on a phone
+if(r.h<240||r.w<200){foldPanels(true);r=room();}  // unfolded panels leave no room on a phone
 if(this._covMax===undefined){this._covMax=o.maxWidth;}o.autoPanPaddingTopLeft=r.tl;
 o.autoPanPaddingBottomRight=r.br;o.maxWidth=Math.max(120,Math.min(this._covMax,r.w-50));
 o.maxHeight=Math.max(120,r.h-70);}return L.Popup.prototype.update.call(this);}});
@@ -162,7 +162,7 @@ var flip=function(){set(!e.classList.contains('cov-closed'));};set(cramped);fold
 L.DomEvent.disableClickPropagation(e);
 h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
-function fold(c){folds.forEach(function(set){set(c);});}
+function foldPanels(c){folds.forEach(function(set){set(c);});}
 panel(el('div','',M.title),'cov-title',box.parentNode);box.parentNode.insertBefore(dock,box);
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));

@@ -779,14 +779,20 @@ def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
             # The layer control folds into its button on a phone, and stays open on laptops.
             assert state["collapsed"] == (width < 600), size
             if width < 600:
-                # The KPI panel and legend are readable (>= 11 px) and fold from their heading.
+                # The KPI panel and legend start folded to their heading, unfold from it
+                # (readable, >= 11 px, still clear of the rest) and fold again.
+                folded = boxes["kpi"]["box"]
+                click_marker(browser, "#cov-kpi h4")
                 px = js(browser, "return parseFloat(getComputedStyle(document.querySelector('#cov-kpi td')).fontSize);")  # fmt: skip
                 assert px >= 11
+                opened = panel_boxes(browser)["boxes"]
+                assert (
+                    folded[3] - folded[1] < 40 < opened["kpi"]["box"][3] - opened["kpi"]["box"][1]
+                )
+                for a, b in itertools.combinations(PANELS, 2):
+                    assert not overlaps(opened[a]["box"], opened[b]["box"]), (size, a, b, opened)
                 click_marker(browser, "#cov-kpi h4")
-                folded = panel_boxes(browser)["boxes"]["kpi"]["box"]
-                assert folded[3] - folded[1] < 40 < boxes["kpi"]["box"][3] - boxes["kpi"]["box"][1]
-                click_marker(browser, "#cov-kpi h4")
-                assert panel_boxes(browser)["boxes"]["kpi"]["box"] == boxes["kpi"]["box"]
+                assert panel_boxes(browser)["boxes"]["kpi"]["box"] == folded
             assert page_errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -817,3 +823,169 @@ def test_page_unpacks_geometries_like_the_reference_decoder(browser, maps):
 
 def _xy(gj: dict[str, Any]) -> np.ndarray:
     return np.asarray(shapely.get_coordinates(shapely.geometry.shape(gj)))
+
+
+# --- popups and panels on laptops and phones ------------------------------------------------
+
+POPUP_SIZES = ((1366, 768), (375, 812))
+#: What a popup must stay clear of: the title and the panels (the layer control when open).
+OBSTACLES = ("#cov-kpi", "#cov-legend", ".leaflet-control-layers-expanded")
+
+
+def popup_state(driver) -> Any:
+    """The open popup's box, the viewport, the title's box and the shown panels' boxes, once
+    the popup has stopped moving (the auto-pan is animated)."""
+    look = """const p = document.querySelector('.leaflet-popup');
+    if (!p) return null;
+    const m = window.coverageMap.map;
+    if (m._panAnim && m._panAnim._inProgress || m._animatingZoom) return null;
+    const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const out = {popup: box(p), view: [innerWidth, innerHeight],
+                 title: box(document.getElementById('cov-title')), panels: {},
+                 text: p.textContent};
+    for (const s of arguments[0]) {
+      const e = document.querySelector(s);
+      if (e && getComputedStyle(e).display !== 'none') out.panels[s] = box(e);
+    }
+    return out;"""
+    seen: list[Any] = []
+
+    def still() -> Any:
+        seen.append(js(driver, look, list(OBSTACLES)))
+        return seen[-1] is not None and len(seen) > 2 and seen[-1] == seen[-2] == seen[-3]
+
+    wait_for(still, interval=0.15, what="the popup at rest")
+    return seen[-1]
+
+
+def assert_popup_in_the_clear(state: Any, what: str) -> None:
+    x0, y0, x1, y1 = state["popup"]
+    width, height = state["view"]
+    assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, (what, state)
+    assert y0 >= state["title"][3], (what, "under the title", state)
+    for sel, box in state["panels"].items():
+        assert not overlaps(state["popup"], box), (what, sel, state)
+
+
+def top_facilities(driver, maps: Maps) -> list[str]:
+    """Facilities of the map, the northernmost first (their popups open into the title)."""
+    return sorted(maps.lonlat, key=lambda f: -maps.lonlat[f][1])
+
+
+def test_popups_open_in_the_clear_on_laptops_and_phones(browser, maps):
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.common.by import By
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    north = top_facilities(browser, maps)
+    south = north[::-1]
+    try:
+        for width, height in POPUP_SIZES:
+            size = f"{width}x{height}"
+            set_viewport(browser, width, height)
+            # Search: the northernmost facility, then the southernmost (under the panels).
+            for fid in (north[0], south[0]):
+                open_map(browser, maps.paths["zh"])
+                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip
+                js(browser, "window.coverageMap.control.expand();")
+                box = browser.find_element(By.CSS_SELECTOR, ".cov-search input")
+                box.send_keys(maps.name[fid])
+                wait_for(
+                    lambda fid=fid: js(browser, "return !!document.querySelector("
+                                       "`.cov-results li[data-fid='${arguments[0]}']`);", fid),
+                    what="the facility among the results",
+                )  # fmt: skip
+                browser.find_element(By.CSS_SELECTOR, f".cov-results li[data-fid='{fid}']").click()
+                state = popup_state(browser)
+                assert maps.name[fid] in state["text"]
+                browser.save_screenshot(str(ARTIFACTS / f"popup_search_{fid}_{size}.png"))
+                assert_popup_in_the_clear(state, f"search {fid} at {size}")
+            if width < 600:
+                # Panels unfolded over the map fold away when a popup would find no room.
+                open_map(browser, maps.paths["zh"])
+                click_marker(browser, "#cov-kpi h4")
+                click_marker(browser, "#cov-legend h4")
+                assert js(browser, "return document.querySelectorAll('.cov-closed').length;") == 0
+                js(browser, "window.coverageMap.chooseFacility(arguments[0]);", north[0])
+                state = popup_state(browser)
+                assert_popup_in_the_clear(state, f"search with panels open at {size}")
+                assert js(browser, "return document.querySelectorAll('.cov-closed').length;") == 2
+            # Click: the northernmost marker that nothing else covers.
+            open_map(browser, maps.paths["zh"])
+            js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip
+            for fid in north[:8]:
+                try:
+                    click_marker(browser, f"svg.cov-fac[data-fid='{fid}']", timeout=3)
+                    break
+                except (ElementClickInterceptedException, TimeoutError):
+                    continue
+            state = popup_state(browser)
+            assert maps.name[fid] in state["text"]
+            browser.save_screenshot(str(ARTIFACTS / f"popup_click_{size}.png"))
+            assert_popup_in_the_clear(state, f"click {fid} at {size}")
+            # A sub-district's popup, opened at its north-west corner (by the title).
+            js(
+                browser,
+                """window.coverageMap.map.closePopup();
+                const cells = [];
+                window.coverageMap.layers.subdistricts.eachLayer(g => g.eachLayer(l => cells.push(l)));
+                const l = cells[0];
+                l.fire('click', {latlng: l.getBounds().getNorthWest()});""",
+            )
+            state = popup_state(browser)
+            assert_popup_in_the_clear(state, f"sub-district at {size}")
+            assert page_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)
+
+
+def test_panels_start_folded_on_phones_and_open_on_laptops(browser, maps):
+    def folded() -> dict[str, bool]:
+        return js(
+            browser,
+            """const out = {};
+            for (const id of ['cov-kpi', 'cov-legend']) {
+              const e = document.getElementById(id), h = e.querySelector('h4');
+              out[id] = [e.classList.contains('cov-closed'), h.getAttribute('aria-expanded'),
+                         e.getBoundingClientRect().height];
+            }
+            return out;""",
+        )
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        set_viewport(browser, 1366, 768)
+        open_map(browser, maps.paths["zh"])
+        for closed, expanded, tall in folded().values():
+            assert not closed and expanded == "true" and tall > 100
+        set_viewport(browser, 375, 812)
+        open_map(browser, maps.paths["zh"])
+        state = folded()
+        for closed, expanded, tall in state.values():
+            assert closed and expanded == "false" and tall < 40, state
+        # The study area fills the map left between the title and the folded panels.
+        view = js(
+            browser,
+            """const m = window.coverageMap.map, b = window.coverageMap.layers.area.getBounds();
+            const nw = m.latLngToContainerPoint(b.getNorthWest());
+            const se = m.latLngToContainerPoint(b.getSouthEast());
+            const top = document.getElementById('cov-title').getBoundingClientRect().bottom;
+            const low = Math.min(...['cov-kpi', 'cov-legend'].map(
+              id => document.getElementById(id).getBoundingClientRect().top));
+            return {nw: [nw.x, nw.y], se: [se.x, se.y], top, low, w: innerWidth};""",
+        )
+        assert view["top"] <= view["nw"][1] < view["se"][1] <= view["low"], view
+        assert 0 <= view["nw"][0] < view["se"][0] <= view["w"], view
+        browser.save_screenshot(str(ARTIFACTS / "phone_folded.png"))
+        # A tap on a heading unfolds its panel; another folds it again.
+        for pid in ("cov-kpi", "cov-legend"):
+            click_marker(browser, f"#{pid} h4")
+            closed, expanded, tall = folded()[pid]
+            assert not closed and expanded == "true" and tall > 100
+            click_marker(browser, f"#{pid} h4")
+            assert folded()[pid][0]
+        assert page_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)

@@ -133,10 +133,11 @@ def coverage_map(
     if streets is not None and len(streets):
         streets_layer(reg, streets, box, lang, datum)
     bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m, cache_dir)
-    fit(m, bounds, datum)
+    view = fit(m, bounds, datum)
     title = title or t(lang, "map.title")
     panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
     panels["note"] = kpi_note(lang, speed_kmh, date, sources) if kpis else ""
+    panels["fit"] = view
     m.add_child(Script(map_script(m, reg, layers.tiers, lang, datum, panels)))
     return m
 

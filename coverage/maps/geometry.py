@@ -164,14 +164,20 @@ def feature_collection(
     }
 
 
-def fit(m: folium.Map, bounds: list[np.ndarray], datum: str) -> None:
-    """Centre the map on, and zoom it to, the union of ``bounds`` (drawn coordinates)."""
+def fit(m: folium.Map, bounds: list[np.ndarray], datum: str) -> list[list[float]] | None:
+    """Centre the map on, and zoom it to, the union of ``bounds`` (drawn coordinates).
+
+    Returns the box fitted, ``[[south, west], [north, east]]`` (None when nothing is drawn):
+    ``map.js`` fits it again into the room its panels leave on a phone.
+    """
     boxes = [b for b in bounds if np.all(np.isfinite(b))]
     if not boxes:
-        return
+        return None
     arr = np.vstack(boxes)
     x0, y0 = arr[:, 0].min(), arr[:, 1].min()
     x1, y1 = arr[:, 2].max(), arr[:, 3].max()
     # Bounds are of drawn (possibly shifted) coordinates already.
     m.location = [(y0 + y1) / 2, (x0 + x1) / 2]
-    m.fit_bounds([[y0, x0], [y1, x1]], padding=(20, 20))
+    box = [[float(y0), float(x0)], [float(y1), float(x1)]]
+    m.fit_bounds(box, padding=(20, 20))
+    return box

@@ -108,3 +108,21 @@ def test_packing_from_arrays_equals_packing_geojson():
             "c": _pack(mapping(g)["coordinates"], _DEPTH[g.geom_type]),
         }
     assert pack_geometry(geoms[4])["c"][1][:2] == [11411000, 3050500]  # the hole, first position
+
+
+def test_fit_returns_the_box_it_fits():
+    import folium
+
+    from coverage.maps.geometry import fit
+
+    m = folium.Map(location=[0, 0], zoom_start=3)
+    # Two boxes (west, south, east, north) and one not drawn (NaN): the union of the two.
+    box = fit(
+        m,
+        [np.array([114.25, 30.58, 114.27, 30.60]), np.array([114.26, 30.57, 114.30, 30.59]),
+         np.array([np.nan] * 4)],
+        "wgs84",
+    )  # fmt: skip
+    assert box == [[30.57, 114.25], [30.60, 114.30]]
+    assert m.location == [30.585, 114.275]
+    assert fit(m, [np.array([np.nan] * 4)], "wgs84") is None

@@ -36,6 +36,34 @@ function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title))
 d.appendChild(table(p.rows||[],'th',''));if(p.warn){d.appendChild(el('div','cov-warn',p.warn));}
 if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
 return d;}
+// Phones, upright (the breakpoint of map.css) or on their side: the panels start folded.
+var cramped=window.matchMedia('(max-width: 600px), (max-height: 560px)').matches;
+// The room left on the map by the title, the panels and the controls, measured now: each is
+// taken off one side of the map (the title off the top, a laptop's side panels off the left or
+// right, a phone's docked panels off the bottom), the sides chosen to leave the largest room.
+function room(){var c=map.getContainer(),cb=c.getBoundingClientRect(),W=cb.width,H=cb.height,
+gap=8,obs=[];
+[document.getElementById('cov-title'),document.getElementById('cov-kpi'),
+document.getElementById('cov-legend'),c.querySelector('.leaflet-control-layers'),
+c.querySelector('.leaflet-control-zoom')].forEach(function(e){
+if(!e||!e.getClientRects().length){return;}var r=e.getBoundingClientRect();
+var x0=r.left-cb.left,y0=r.top-cb.top,x1=r.right-cb.left,y1=r.bottom-cb.top;
+if(x1<=0||y1<=0||x0>=W||y0>=H||r.width*r.height===0){return;}
+obs.push({t:y1,b:H-y0,l:x1,r:W-x0});});
+var best=null;(function pick(i,p){if(i===obs.length){var a=Math.max(0,W-p.l-p.r)*Math.max(0,H-p.t-p.b);
+if(!best||a>best.a){best={a:a,p:p};}return;}
+['t','b','l','r'].forEach(function(k){var q=Object.assign({},p);q[k]=Math.max(q[k],obs[i][k]);
+pick(i+1,q);});})(0,{t:0,r:0,b:0,l:0});var p=best.p;
+return {tl:L.point(p.l+gap,p.t+gap),br:L.point(p.r+gap,p.b+gap),w:W-p.l-p.r-2*gap,
+h:H-p.t-p.b-2*gap};}
+// A popup pans into that room as it opens (measured then: panels fold, controls open), no
+// wider or taller than the room (content margins, tip and close button take ~50/~70 px).
+var Fit=L.Popup.extend({update:function(){if(this._map){var o=this.options,r=room();
+if(r.h<240||r.w<200){foldPanels(true);r=room();}  // unfolded panels leave no room on a phone
+if(this._covMax===undefined){this._covMax=o.maxWidth;}o.autoPanPaddingTopLeft=r.tl;
+o.autoPanPaddingBottomRight=r.br;o.maxWidth=Math.max(120,Math.min(this._covMax,r.w-50));
+o.maxHeight=Math.max(120,r.h-70);}return L.Popup.prototype.update.call(this);}});
+function fitPopup(opts,content){return new Fit(opts).setContent(content);}
 var reg=window.coverageMap={map:map,lang:M.lang,datum:M.datum,layers:{},names:M.names,
 counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,chosen:null,
 bands:{},ready:false};
@@ -65,7 +93,7 @@ var draw={
 geojson:function(g,s){L.geoJSON(s.data,{style:s.classes?function(f){
 return s.classes[f.properties.cls]||s.style;}:s.style,interactive:s.interactive,
 bubblingMouseEvents:false,onEachFeature:function(f,l){var p=f.properties&&f.properties.popup;
-if(p){l.bindPopup(function(){return popup(p);},{maxWidth:360});}}}).addTo(g);},
+if(p){l.bindPopup(fitPopup({maxWidth:360},function(){return popup(p);}));}}}).addTo(g);},
 // One tier's catchment: every band prepared, the chosen one (s.band) in the group.
 bands:function(g,s){var by={};s.bands.forEach(function(b){by[String(b.band)]=L.geoJSON(b.data,
 {style:b.style,interactive:false});});bandLayers[s.key]=by;reg.bands[s.key]=s.band;
@@ -79,14 +107,14 @@ if(v===null||v===undefined){v=f[3]||(f[2]==='min'?s.beyond:'\u2013');}
 else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
 return [f[0],v];});
 var title=d.name&&d.name[i]?d.name[i]:s.head;
-L.popup({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
+new Fit({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
 .openOn(g._map);});},
 markers:function(g,s){var ic=s.icon,n=ic.size,h=Math.floor(n/2);
 s.items.forEach(function(it){var attrs={'class':ic['class']};
 Object.keys(it.data).forEach(function(k){attrs['data-'+k]=it.data[k];});
 var mk=L.marker([it.lat,it.lng],{zIndexOffset:s.z,icon:L.divIcon({className:ic.iconClass,
 html:icon(ic.shape,ic.color,n,attrs,it.text),iconSize:[n,n],iconAnchor:[h,h]})});
-mk.bindPopup(function(){return popup(it.popup);},{maxWidth:340});
+mk.bindPopup(fitPopup({maxWidth:340},function(){return popup(it.popup);}));
 mk.bindTooltip(function(){return el('div','',it.tooltip);},{sticky:true});
 mk.addTo(g);if(it.fid!==undefined){reg.facilities[it.fid]=mk;facLayer[it.fid]=s.key;}});}};
 M.overlays.forEach(function(s){var g=L.featureGroup();draw[s.kind](g,s);if(s.show){g.addTo(map);}
@@ -123,18 +151,22 @@ if(hit){tip=tip||L.tooltip({sticky:true,className:'cov-street'});
 tip.setLatLng(map.layerPointToLatLng(p)).setContent(el('div','',hit));if(!map.hasLayer(tip)){tip.addTo(map);}}
 else if(tip&&map.hasLayer(tip)){map.removeLayer(tip);}});});}
 // Panels go before the map's container, where the page's own markup would be.
-var box=map.getContainer();
-function panel(e,id){e.id=id;box.parentNode.insertBefore(e,box);
-// A panel's heading folds it away (and back), for a phone whose map is hidden behind it.
+// The KPIs and legend sit in a dock: no box of its own on a laptop (each panel has its corner),
+// a column at the bottom of a phone's screen (map.css).
+var box=map.getContainer(),dock=el('div'),folds=[];dock.id='cov-dock';
+function panel(e,id,into){e.id=id;into.insertBefore(e,into===dock?null:box);
+// A panel's heading folds it away (and back); on a phone it starts folded, the map first.
 var h=e.querySelector('h4');if(h){h.setAttribute('role','button');h.tabIndex=0;
-var flip=function(){var c=e.classList.toggle('cov-closed');h.setAttribute('aria-expanded',String(!c));};
-h.setAttribute('aria-expanded','true');L.DomEvent.disableClickPropagation(e);
+var set=function(c){e.classList.toggle('cov-closed',c);h.setAttribute('aria-expanded',String(!c));};
+var flip=function(){set(!e.classList.contains('cov-closed'));};set(cramped);folds.push(set);
+L.DomEvent.disableClickPropagation(e);
 h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
-panel(el('div','',M.title),'cov-title');
+function foldPanels(c){folds.forEach(function(set){set(c);});}
+panel(el('div','',M.title),'cov-title',box.parentNode);box.parentNode.insertBefore(dock,box);
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));
-if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi');}
+if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi',dock);}
 var lg=el('div','cov-panel');lg.appendChild(el('h4','',M.legend.head));
 M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row'+(r.sub?' cov-legend-sub':''));
 if(r.cls){row.setAttribute('data-class',r.cls);}
@@ -145,7 +177,10 @@ row.appendChild(document.createTextNode(r.text));
 sw.style.background='rgba(60,60,60,'+Number(b[0])+')';row.appendChild(sw);
 row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
 M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
-panel(lg,'cov-legend');
+panel(lg,'cov-legend',dock);
+// A phone's view: the data fitted again into the room the title and folded panels leave.
+if(cramped&&M.fit){var fr=room();map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),
+paddingBottomRight:fr.br.add([12,0]),animate:false});}
 reg.highlight=L.featureGroup().addTo(map);
 // Facility search: names matched here, from the payload; results and popups are text.
 function fold(v){return String(v).normalize('NFKC').toLowerCase().replace(/\s+/g,' ').trim();}
@@ -162,7 +197,8 @@ if(sv){sv.classList.add('cov-chosen');}}
 reg.chooseFacility=function(fid){fid=String(fid);var mk=reg.facilities[fid];if(!mk){return false;}
 var g=reg.layers[facLayer[fid]];if(g&&!map.hasLayer(g)){map.addLayer(g);}
 map.setView(mk.getLatLng(),Math.max(map.getZoom(),16),{animate:false});
-mark(fid);mk.openPopup();reg.showCatchment(fid);if(small){ctl.collapse();}return true;};
+// The layer control folds first, so that the popup pans into the room it leaves.
+if(small){ctl.collapse();}mark(fid);mk.openPopup();reg.showCatchment(fid);return true;};
 var sbox=el('div','cov-search'),sin=el('input'),slist=el('ul','cov-results');
 sin.type='search';sin.placeholder=M.search.placeholder;sin.setAttribute('aria-label',
 M.search.placeholder);sbox.appendChild(sin);sbox.appendChild(slist);

@@ -58,14 +58,14 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
     # Comparable names and attributes only of the rows that need them (key_text is per cell):
     # rows of a close pair, and every row where names are compared at any distance.
     in_pairs = live[np.unique(pairs)] if len(pairs) else np.empty(0, dtype=int)
-    names = _names(gdf, live if role != "demand" else in_pairs)
+    names = _keys(gdf, "name", live if role != "demand" else in_pairs)
     sig = _signatures(gdf, in_pairs if names is None else in_pairs[names[in_pairs] == ""])
     pos = {int(k): p for p, k in enumerate(live)}
 
     def dist(i: int, j: int) -> float:
         return float(np.hypot(*(xy[pos[i]] - xy[pos[j]])))
 
-    tiers = _tiers(gdf, in_pairs) if role != "demand" else None
+    tiers = _keys(gdf, "tier", in_pairs) if role != "demand" else None
     dups: list[tuple[int, int]] = []
     near: list[tuple[int, int]] = []
     tiered: list[tuple[int, int]] = []
@@ -86,24 +86,17 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
         _warn_same_name(gdf, check, live, names, dist, {frozenset(p) for p in tiered})
 
 
-def _names(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
-    """Comparable names (:func:`key_text`) at ``rows``, ``""`` elsewhere; None without names."""
-    if "name" not in gdf.columns:
-        return None
-    raw = gdf["name"].to_numpy(dtype=object)
-    names = np.full(len(gdf), "", dtype=object)
-    names[rows] = [key_text(v) for v in raw[rows]]
-    return names
+def _keys(gdf: gpd.GeoDataFrame, column: str, rows: np.ndarray) -> np.ndarray | None:
+    """Comparable values (:func:`key_text`) of ``column`` at ``rows``, ``""`` elsewhere.
 
-
-def _tiers(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> np.ndarray | None:
-    """Comparable tiers (:func:`key_text`) at ``rows``, ``""`` elsewhere; None without tiers."""
-    if "tier" not in gdf.columns:
+    None when the layer has no such column (no names, or no tiers).
+    """
+    if column not in gdf.columns:
         return None
-    raw = gdf["tier"].to_numpy(dtype=object)
-    tiers = np.full(len(gdf), "", dtype=object)
-    tiers[rows] = [key_text(v) for v in raw[rows]]
-    return tiers
+    raw = gdf[column].to_numpy(dtype=object)
+    out = np.full(len(gdf), "", dtype=object)
+    out[rows] = [key_text(v) for v in raw[rows]]
+    return out
 
 
 def _signatures(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> dict[int, tuple[Any, ...]]:

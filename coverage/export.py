@@ -152,13 +152,20 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -> Path:
-    """Write GeoPackage layers as :func:`_table` says, atomically.
+    """Write layers as :func:`_table` says, atomically, in the format ``path``'s extension names.
 
-    With ``[output] columns = "labels"`` the layer names are words too (QGIS shows both).
+    A GeoPackage (``.gpkg``) keeps one layer per entry; GeoJSON (``.geojson``, ``.json``) holds
+    one collection, so each feature says its layer in a ``layer`` property. With ``[output]
+    columns = "labels"`` the layer names are words too (QGIS shows both).
     """
-    if s.output.columns == "keys":
+    if s.output.columns != "keys":
+        layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
+    if cio.layer_format(path) != "GeoJSON":
         return cio.write_gpkg(path, layers)
-    return cio.write_gpkg(path, {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()})
+    parts = [gdf.assign(layer=name) for name, gdf in layers.items()]
+    crs = next((p.crs for p in parts if p.crs is not None), None)
+    both = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
+    return cio.write_geojson(path, both)
 
 
 def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

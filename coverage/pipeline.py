@@ -298,10 +298,16 @@ def draw_catchments(
 ) -> tuple[Path, gpd.GeoDataFrame, int]:
     """Catchments of every facility (``bands`` and ``method`` over the scenario's), written.
 
-    Returns the GeoPackage written (``path``, default ``catchments.gpkg`` in the results
-    folder), the per-facility catchment polygons and the number of facilities.
+    Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
+    for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
+    polygons and the number of facilities.
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
+    if path is not None and cio.layer_format(path) is None:
+        raise ScenarioError(
+            Msg("error.scenario.argument", name="path", value=repr(str(path)))
+            + Msg("error.output.layers_suffix")
+        )
     path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
     area = load_area(s)
     net = load_network(s, area[0], progress)

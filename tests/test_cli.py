@@ -135,6 +135,33 @@ def test_bad_scenario_exits_1_with_the_reason(tmp_path):
     assert res.exit_code == 1 and "missing.toml: scenario file not found" in res.output
 
 
+_LAYER_FILE = "a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
+
+
+@pytest.mark.realdata
+def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
+    """.geojson writes GeoJSON (both layers, each feature saying which, in WGS84), .gpkg a
+    GeoPackage; no library warning reaches the console and no temporary file is left."""
+    args = ["catchments", str(small), "--bands", "3,6", "--columns", "keys"]
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "c.gpkg")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "c.geojson")])
+    assert res.exit_code == 0, res.output
+    assert "Warning" not in res.output and not [w for w in recwarn if "pyogrio" in w.filename]
+    assert (tmp_path / "c.geojson").read_bytes().lstrip().startswith(b"{")  # not SQLite
+    assert (tmp_path / "c.gpkg").read_bytes().startswith(b"SQLite format 3")
+    gj = gpd.read_file(tmp_path / "c.geojson")
+    per_fac = gpd.read_file(tmp_path / "c.gpkg", layer="catchments")
+    per_tier = gpd.read_file(tmp_path / "c.gpkg", layer="tier_catchments")
+    assert gj.crs.to_epsg() == 4326
+    counts = gj["layer"].value_counts().to_dict()
+    assert counts == {"catchments": len(per_fac), "tier_catchments": len(per_tier)}
+    # the same polygons: GeoJSON in degrees, the GeoPackage in its own CRS
+    areas = gj[gj["layer"] == "catchments"].to_crs(32650).area.to_numpy()
+    assert areas == pytest.approx(per_fac.to_crs(32650).area.to_numpy(), rel=1e-6)
+    assert sorted(p.name for p in tmp_path.glob(".*")) == []
+
+
 @pytest.mark.realdata
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
     keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
@@ -351,6 +378,9 @@ def _one_error(res) -> str:
         (["catchments", "--bands", "5,x"], "--bands 5,x: not a list of minutes"),
         (["catchments", "--bands", "0,5"], "--bands 0,5: every band must be a number of minutes"),
         (["catchments", "--method", "fast"], "--method fast: 'fast' is not 'grid' or 'exact'"),
+        (["catchments", "--out", "catch"], f"--out catch: {_LAYER_FILE}"),
+        (["catchments", "--out", "c.shp"], f"--out c.shp: {_LAYER_FILE}"),
+        (["catchments", "--out", "results/"], f"--out results: {_LAYER_FILE}"),  # a folder
         (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
         (["report", "--target", "0"], "--target 0.0: give a share between 0 and 1"),
     ],

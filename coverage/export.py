@@ -26,7 +26,6 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
-from coverage.errors import ScenarioError
 from coverage.excel import (
     DECIMAL,
     INTEGER,
@@ -305,12 +304,9 @@ def coverage_map(
     )
 
 
-def _map_cache(s: Scenario) -> Path | None:
-    """The network cache folder, which also keeps the map's outlines; None if refused."""
-    try:
-        return s.cache_dir
-    except ScenarioError:  # the run goes on without a cache, as the network step does
-        return None
+def _map_cache(s: Scenario) -> Path:
+    """The network cache folder, which also keeps the map's outlines (refused: raises)."""
+    return s.cache_dir  # checked with the other write paths before the run (pipeline)
 
 
 def map_sources(s: Scenario) -> list[str]:

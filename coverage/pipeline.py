@@ -160,13 +160,15 @@ def load_network(
     return net
 
 
-def _network_cache(s: Scenario) -> Path | None:
-    """Where the prepared network is kept between runs (None: the scenario refuses the folder)."""
-    try:
-        return s.cache_dir
-    except ScenarioError as exc:  # a file network needs no cache: run without one
-        log.info("no network cache: %s", exc)
-        return None
+def _network_cache(s: Scenario) -> Path:
+    """Where the prepared network is kept between runs (a refused folder raises, as outputs do).
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario file's ``[network] cache_dir`` lies outside its folder and the cwd.
+    """
+    return s.cache_dir
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
@@ -268,10 +270,12 @@ def run(
 
 
 def _check_writes(s: Scenario, keys: list[str]) -> None:
-    """Refuse the scenario's unsafe write paths that this run will use, before loading anything."""
-    if s.network.path is None or any(d.osm_buildings for d in s.demand):  # downloads: cache
-        keys = [*keys, "[network] cache_dir"]
-    s.check_writes(keys)
+    """Refuse the scenario's unsafe write paths that this run will use, before loading anything.
+
+    The network cache is always among them: downloads go there, a network file's prepared copy
+    and the map's outlines too.
+    """
+    s.check_writes([*keys, "[network] cache_dir"])
 
 
 # --- single steps of the command line -------------------------------------------------------
@@ -281,6 +285,7 @@ def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
     """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    _check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:
@@ -308,7 +313,8 @@ def draw_catchments(
             Msg("error.scenario.argument", name="path", value=repr(str(path)))
             + Msg("error.output.layers_suffix")
         )
-    path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
+    _check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
+    path = path or s.output_dir / "catchments.gpkg"
     area = load_area(s)
     net = load_network(s, area[0], progress)
     layers = read_layers(s, net, progress, area=area)
@@ -333,7 +339,8 @@ def draw_map(
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
     """
-    path = path or s.map_path  # a refused scenario path fails before anything is loaded
+    _check_writes(s, [] if path is not None else ["[output] map"])  # before loading
+    path = path or s.map_path
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
     printed = None

@@ -459,6 +459,32 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
     assert not list(elsewhere.iterdir())
 
 
+def test_scenario_cache_elsewhere_is_refused_by_every_command(offline, loads, tmp_path_factory):
+    """A [network] cache_dir outside the scenario's folder and the cwd stops every command that
+    loads a network (a network file's prepared copy and the map's outlines go there too) with
+    one line naming the file, the key and the value, before anything is loaded or written."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    cache = (elsewhere / "c").as_posix()
+    toml = offline.read_text(encoding="utf-8")
+    offline.write_text(toml.replace("[network]\n", f'[network]\ncache_dir = "{cache}"\n'), "utf-8")
+    start = f"error: {offline}: [network] cache_dir = '{cache}' is outside"
+    hint = "move the cache there, or run the command from a folder that holds it"
+    mine = tmp_path_factory.mktemp("mine")
+    for args in (
+        ["run"],
+        ["run", "--out", str(mine / "out"), "--map", str(mine / "m.html")],
+        ["plan", "--add", "2"],
+        ["network"],
+        ["catchments", "--out", str(mine / "c.gpkg")],
+        ["map", "--out", str(mine / "m.html")],
+        ["report", "--out", str(mine / "r.html")],
+    ):
+        line = _one_error(runner.invoke(app, [args[0], str(offline), *args[1:], "--lang", "en"]))
+        assert line.startswith(start) and line.endswith(hint), (args, line)
+    assert loads == []
+    assert not list(elsewhere.iterdir()) and not list(mine.iterdir())
+
+
 # --- the documented commands ----------------------------------------------------------------
 
 

@@ -391,6 +391,7 @@ def plan_cmd(
             stage_add=stage_add,
             progress=progress,
             map_path=map_path,
+            spelled="cli",
         )
     _print_plan(result)
 

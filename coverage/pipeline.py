@@ -18,6 +18,7 @@ layers in :mod:`coverage.catchment_layers`, the rendering of the report in
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
-from coverage.planning.stages import _check_candidates
+from coverage.planning.stages import Spelled, _check_candidates, _option
 from coverage.planning.times import stage_times
 from coverage.scenario import Scenario, load_scenario
 
@@ -105,6 +106,24 @@ class Run:
     tier_catchments: gpd.GeoDataFrame
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def _scenario_of(scenario: object) -> Scenario:
+    """A loaded scenario, or the one a path names; anything else is a clear TypeError."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if not isinstance(scenario, (str, os.PathLike)):
+        raise TypeError(
+            "scenario must be a path to a scenario file (str or pathlib.Path) or a loaded "
+            f"Scenario, not {type(scenario).__name__}"
+        )
+    return load_scenario(Path(scenario))
+
+
+def _check_flag(name: str, value: object) -> None:
+    """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
 
 
 def _noop(_: str) -> None:
@@ -237,7 +256,8 @@ def run(
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
     """
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_flag("write", write)
+    s = _scenario_of(scenario)
     _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
     if write:
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
@@ -368,6 +388,7 @@ def plan(
     write: bool = True,
     before: Run | None = None,
     map_path: str | Path | None = None,
+    spelled: Spelled = "api",
 ) -> PlanRun:
     """Propose new sites for a scenario and write them with before/after coverage.
 
@@ -380,15 +401,29 @@ def plan(
     Existing facilities count with their own tier's threshold (as in ``coverage run``), new
     sites with the planned tier's; pass ``before`` (a :func:`run` result of the same scenario)
     to skip recomputing coverage and catchments. ``map_path`` is the plan map to write
-    (default: ``[output] map`` with ``_plan`` added to its name).
+    (default: ``[output] map`` with ``_plan`` added to its name). A bad setting raises a
+    :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
+    (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
     """
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_flag("write", write)
+    _check_flag("staged", staged)
+    s = _scenario_of(scenario)
     stages = plan_stages(
-        s, tier=tier, add=add, target=target, staged=staged, model=model, stage_add=stage_add
+        s,
+        tier=tier,
+        add=add,
+        target=target,
+        staged=staged,
+        model=model,
+        stage_add=stage_add,
+        spelled=spelled,
     )
+    if method not in ("milp", "greedy"):
+        use = Msg("error.plan.use", choices="milp, greedy")
+        raise ScenarioError(_option("method", method, use, spelled), s.source)
     if time_limit is not None and not time_limit > 0:
-        what = Msg("error.scenario.option", option="--time-limit", value=time_limit)
-        raise ScenarioError(what + Msg("error.plan.time_limit"), s.source)
+        what = _option("time_limit", time_limit, Msg("error.plan.time_limit"), spelled)
+        raise ScenarioError(what, s.source)
     _check_candidates(s)
     if write:
         _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
@@ -490,7 +525,7 @@ def report(
     """
     from coverage import report as pages
 
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    s = _scenario_of(scenario)
     lang = lang or s.lang
     pages.check_lang(lang)
     target_path = Path(path) if path is not None else s.output_dir / "report.html"

@@ -202,7 +202,7 @@ def network_cmd(
     with _step("coverage network", scenario, lang) as progress:
         s = _scenario(scenario, progress, lang)
         net = pipeline.walk_network(s, save=save, progress=progress)
-    kept, dropped = console.network_tables(net.summary(), s.name, s.lang)
+    kept, dropped = console.network_tables(net.summary(), s.display_title(s.lang), s.lang)
     out.print(kept)
     if dropped.row_count:
         out.print(dropped)

@@ -701,8 +701,13 @@ def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
 
 @pytest.mark.realdata
 def test_network_prints_what_was_kept_and_what_was_left_out(small):
+    res = runner.invoke(app, ["network", str(small)], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    assert "测试场景 的步行路网" in res.output  # the scenario's title, not its name "small"
+    small.write_text('title_en = "Test area"\n' + small.read_text("utf-8"), "utf-8")
     res = runner.invoke(app, ["network", str(small), "--lang", "en"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
+    assert "Walking network of Test area" in res.output
     assert "{" not in res.output and ".py:" not in res.output
     cells = {
         c[0]: c[1]

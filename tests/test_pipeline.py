@@ -275,3 +275,12 @@ def test_api_plan_settings_are_named_as_python_spells_them(unread, kwargs, expec
     assert text.startswith(f"{unread}: {expected}"), text
     assert "--" not in text
     assert list(Path.cwd().iterdir()) == []
+
+
+def test_api_catchments_path_names_its_format(unread):
+    s = pipeline.load_scenario(unread)
+    with pytest.raises(ScenarioError) as info:
+        pipeline.draw_catchments(s, path=Path("c.shp"))
+    expected = "path='c.shp': a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
+    assert info.value.text("en").endswith(expected)
+    assert list(Path.cwd().iterdir()) == []

@@ -202,7 +202,7 @@ def network_cmd(
     with _step("coverage network", scenario, lang) as progress:
         s = _scenario(scenario, progress, lang)
         net = pipeline.walk_network(s, save=save, progress=progress)
-    kept, dropped = console.network_tables(net.summary(), s.name, s.lang)
+    kept, dropped = console.network_tables(net.summary(), s.display_title(s.lang), s.lang)
     out.print(kept)
     if dropped.row_count:
         out.print(dropped)
@@ -216,7 +216,12 @@ def catchments_cmd(
         str | None, typer.Option(help="Bands in minutes, e.g. 5,10,15 (default: scenario).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--out", help="GeoPackage to write (default: results folder).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write: .gpkg (GeoPackage) or .geojson/.json (GeoJSON); "
+            "default: catchments.gpkg in the results folder.",
+        ),
     ] = None,
     method: Annotated[
         str | None,
@@ -229,11 +234,14 @@ def catchments_cmd(
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
     from coverage import pipeline
+    from coverage.io import layer_format
 
     with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)
         if method is not None and method not in ("grid", "exact"):
             raise _bad("--method", method, Msg("error.scenario.method", method=method))
+        if output is not None and layer_format(output) is None:
+            raise _bad("--out", output, Msg("error.output.layers_suffix"))
         s = _scenario(scenario, progress, lang, columns=columns)
         path, catch, n_fac = pipeline.draw_catchments(
             s,
@@ -383,6 +391,7 @@ def plan_cmd(
             stage_add=stage_add,
             progress=progress,
             map_path=map_path,
+            spelled="cli",
         )
     _print_plan(result)
 

@@ -308,9 +308,12 @@ def _dropped_rows(summary: Mapping[str, Any], lang: str) -> list[tuple[str, str]
     return rows
 
 
-def network_tables(summary: Mapping[str, Any], name: str, lang: str) -> tuple[Table, Table]:
-    """Two tables from `WalkNetwork.summary`: what was kept, and what was dropped and why."""
-    kept = Table(title=t(lang, "console.network.title", name=escape(name)))
+def network_tables(summary: Mapping[str, Any], title: str, lang: str) -> tuple[Table, Table]:
+    """Two tables from `WalkNetwork.summary`: what was kept, and what was dropped and why.
+
+    ``title`` names the scenario as every output does (``Scenario.display_title(lang)``).
+    """
+    kept = Table(title=t(lang, "console.network.title", name=escape(title)))
     kept.add_column(t(lang, "console.network.item"))
     kept.add_column(t(lang, "console.network.value"), justify="right")
     for row in _kept_rows(summary, lang):

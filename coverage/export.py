@@ -26,7 +26,6 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
-from coverage.errors import ScenarioError
 from coverage.excel import (
     DECIMAL,
     INTEGER,
@@ -152,13 +151,20 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -> Path:
-    """Write GeoPackage layers as :func:`_table` says, atomically.
+    """Write layers as :func:`_table` says, atomically, in the format ``path``'s extension names.
 
-    With ``[output] columns = "labels"`` the layer names are words too (QGIS shows both).
+    A GeoPackage (``.gpkg``) keeps one layer per entry; GeoJSON (``.geojson``, ``.json``) holds
+    one collection, so each feature says its layer in a ``layer`` property. With ``[output]
+    columns = "labels"`` the layer names are words too (QGIS shows both).
     """
-    if s.output.columns == "keys":
+    if s.output.columns != "keys":
+        layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
+    if cio.layer_format(path) != "GeoJSON":
         return cio.write_gpkg(path, layers)
-    return cio.write_gpkg(path, {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()})
+    parts = [gdf.assign(layer=name) for name, gdf in layers.items()]
+    crs = next((p.crs for p in parts if p.crs is not None), None)
+    both = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
+    return cio.write_geojson(path, both)
 
 
 def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -298,12 +304,9 @@ def coverage_map(
     )
 
 
-def _map_cache(s: Scenario) -> Path | None:
-    """The network cache folder, which also keeps the map's outlines; None if refused."""
-    try:
-        return s.cache_dir
-    except ScenarioError:  # the run goes on without a cache, as the network step does
-        return None
+def _map_cache(s: Scenario) -> Path:
+    """The network cache folder, which also keeps the map's outlines (refused: raises)."""
+    return s.cache_dir  # checked with the other write paths before the run (pipeline)
 
 
 def map_sources(s: Scenario) -> list[str]:

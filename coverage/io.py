@@ -54,6 +54,9 @@ __all__ = [
     "neutralize_frame",
     "write_csv",
     "write_gpkg",
+    "LAYER_FORMATS",
+    "layer_format",
+    "write_geojson",
 ]
 
 #: Words a planner can act on, by errno (catalogue keys); others fall back to the system's own
@@ -342,6 +345,23 @@ def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
         _fsync(p)
 
     return write_with(target, write)
+
+
+#: The vector formats an output path may name, by its extension (lower case).
+LAYER_FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
+
+
+def layer_format(path: str | Path) -> str | None:
+    """The driver that ``path``'s extension names (:data:`LAYER_FORMATS`), None for another."""
+    return LAYER_FORMATS.get(Path(path).suffix.lower())
+
+
+def write_geojson(target: str | Path, gdf: gpd.GeoDataFrame) -> Path:
+    """Write one layer as GeoJSON (RFC 7946: WGS84 longitude/latitude), atomically."""
+    if gdf.crs is not None:
+        gdf = gdf.to_crs(4326)
+    name = Path(target).stem  # the collection's name, not the temporary file's
+    return write_with(target, lambda p: gdf.to_file(p, driver="GeoJSON", layer=name))
 
 
 def _holds_lists(s: pd.Series) -> bool:

@@ -18,6 +18,7 @@ layers in :mod:`coverage.catchment_layers`, the rendering of the report in
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
-from coverage.planning.stages import _check_candidates
+from coverage.planning.stages import Spelled, _check_candidates, _option
 from coverage.planning.times import stage_times
 from coverage.scenario import Scenario, load_scenario
 
@@ -107,6 +108,24 @@ class Run:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _scenario_of(scenario: object) -> Scenario:
+    """A loaded scenario, or the one a path names; anything else is a clear TypeError."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if not isinstance(scenario, (str, os.PathLike)):
+        raise TypeError(
+            "scenario must be a path to a scenario file (str or pathlib.Path) or a loaded "
+            f"Scenario, not {type(scenario).__name__}"
+        )
+    return load_scenario(Path(scenario))
+
+
+def _check_flag(name: str, value: object) -> None:
+    """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
 def _noop(_: str) -> None:
     pass
 
@@ -160,13 +179,15 @@ def load_network(
     return net
 
 
-def _network_cache(s: Scenario) -> Path | None:
-    """Where the prepared network is kept between runs (None: the scenario refuses the folder)."""
-    try:
-        return s.cache_dir
-    except ScenarioError as exc:  # a file network needs no cache: run without one
-        log.info("no network cache: %s", exc)
-        return None
+def _network_cache(s: Scenario) -> Path:
+    """Where the prepared network is kept between runs (a refused folder raises, as outputs do).
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario file's ``[network] cache_dir`` lies outside its folder and the cwd.
+    """
+    return s.cache_dir
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
@@ -235,7 +256,8 @@ def run(
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
     """
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_flag("write", write)
+    s = _scenario_of(scenario)
     _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
     if write:
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
@@ -268,10 +290,12 @@ def run(
 
 
 def _check_writes(s: Scenario, keys: list[str]) -> None:
-    """Refuse the scenario's unsafe write paths that this run will use, before loading anything."""
-    if s.network.path is None or any(d.osm_buildings for d in s.demand):  # downloads: cache
-        keys = [*keys, "[network] cache_dir"]
-    s.check_writes(keys)
+    """Refuse the scenario's unsafe write paths that this run will use, before loading anything.
+
+    The network cache is always among them: downloads go there, a network file's prepared copy
+    and the map's outlines too.
+    """
+    s.check_writes([*keys, "[network] cache_dir"])
 
 
 # --- single steps of the command line -------------------------------------------------------
@@ -281,6 +305,7 @@ def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
     """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    _check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:
@@ -298,11 +323,18 @@ def draw_catchments(
 ) -> tuple[Path, gpd.GeoDataFrame, int]:
     """Catchments of every facility (``bands`` and ``method`` over the scenario's), written.
 
-    Returns the GeoPackage written (``path``, default ``catchments.gpkg`` in the results
-    folder), the per-facility catchment polygons and the number of facilities.
+    Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
+    for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
+    polygons and the number of facilities.
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
-    path = path or s.output_dir / "catchments.gpkg"  # refused paths fail before loading
+    if path is not None and cio.layer_format(path) is None:
+        raise ScenarioError(
+            Msg("error.scenario.argument", name="path", value=repr(str(path)))
+            + Msg("error.output.layers_suffix")
+        )
+    _check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
+    path = path or s.output_dir / "catchments.gpkg"
     area = load_area(s)
     net = load_network(s, area[0], progress)
     layers = read_layers(s, net, progress, area=area)
@@ -327,7 +359,8 @@ def draw_map(
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
     """
-    path = path or s.map_path  # a refused scenario path fails before anything is loaded
+    _check_writes(s, [] if path is not None else ["[output] map"])  # before loading
+    path = path or s.map_path
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
     printed = None
@@ -355,6 +388,7 @@ def plan(
     write: bool = True,
     before: Run | None = None,
     map_path: str | Path | None = None,
+    spelled: Spelled = "api",
 ) -> PlanRun:
     """Propose new sites for a scenario and write them with before/after coverage.
 
@@ -367,15 +401,29 @@ def plan(
     Existing facilities count with their own tier's threshold (as in ``coverage run``), new
     sites with the planned tier's; pass ``before`` (a :func:`run` result of the same scenario)
     to skip recomputing coverage and catchments. ``map_path`` is the plan map to write
-    (default: ``[output] map`` with ``_plan`` added to its name).
+    (default: ``[output] map`` with ``_plan`` added to its name). A bad setting raises a
+    :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
+    (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
     """
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    _check_flag("write", write)
+    _check_flag("staged", staged)
+    s = _scenario_of(scenario)
     stages = plan_stages(
-        s, tier=tier, add=add, target=target, staged=staged, model=model, stage_add=stage_add
+        s,
+        tier=tier,
+        add=add,
+        target=target,
+        staged=staged,
+        model=model,
+        stage_add=stage_add,
+        spelled=spelled,
     )
+    if method not in ("milp", "greedy"):
+        use = Msg("error.plan.use", choices="milp, greedy")
+        raise ScenarioError(_option("method", method, use, spelled), s.source)
     if time_limit is not None and not time_limit > 0:
-        what = Msg("error.scenario.option", option="--time-limit", value=time_limit)
-        raise ScenarioError(what + Msg("error.plan.time_limit"), s.source)
+        what = _option("time_limit", time_limit, Msg("error.plan.time_limit"), spelled)
+        raise ScenarioError(what, s.source)
     _check_candidates(s)
     if write:
         _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
@@ -477,7 +525,7 @@ def report(
     """
     from coverage import report as pages
 
-    s = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    s = _scenario_of(scenario)
     lang = lang or s.lang
     pages.check_lang(lang)
     target_path = Path(path) if path is not None else s.output_dir / "report.html"

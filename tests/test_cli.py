@@ -135,6 +135,33 @@ def test_bad_scenario_exits_1_with_the_reason(tmp_path):
     assert res.exit_code == 1 and "missing.toml: scenario file not found" in res.output
 
 
+_LAYER_FILE = "a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
+
+
+@pytest.mark.realdata
+def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
+    """.geojson writes GeoJSON (both layers, each feature saying which, in WGS84), .gpkg a
+    GeoPackage; no library warning reaches the console and no temporary file is left."""
+    args = ["catchments", str(small), "--bands", "3,6", "--columns", "keys"]
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "c.gpkg")])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, [*args, "--out", str(tmp_path / "c.geojson")])
+    assert res.exit_code == 0, res.output
+    assert "Warning" not in res.output and not [w for w in recwarn if "pyogrio" in w.filename]
+    assert (tmp_path / "c.geojson").read_bytes().lstrip().startswith(b"{")  # not SQLite
+    assert (tmp_path / "c.gpkg").read_bytes().startswith(b"SQLite format 3")
+    gj = gpd.read_file(tmp_path / "c.geojson")
+    per_fac = gpd.read_file(tmp_path / "c.gpkg", layer="catchments")
+    per_tier = gpd.read_file(tmp_path / "c.gpkg", layer="tier_catchments")
+    assert gj.crs.to_epsg() == 4326
+    counts = gj["layer"].value_counts().to_dict()
+    assert counts == {"catchments": len(per_fac), "tier_catchments": len(per_tier)}
+    # the same polygons: GeoJSON in degrees, the GeoPackage in its own CRS
+    areas = gj[gj["layer"] == "catchments"].to_crs(32650).area.to_numpy()
+    assert areas == pytest.approx(per_fac.to_crs(32650).area.to_numpy(), rel=1e-6)
+    assert sorted(p.name for p in tmp_path.glob(".*")) == []
+
+
 @pytest.mark.realdata
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
     keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
@@ -351,6 +378,9 @@ def _one_error(res) -> str:
         (["catchments", "--bands", "5,x"], "--bands 5,x: not a list of minutes"),
         (["catchments", "--bands", "0,5"], "--bands 0,5: every band must be a number of minutes"),
         (["catchments", "--method", "fast"], "--method fast: 'fast' is not 'grid' or 'exact'"),
+        (["catchments", "--out", "catch"], f"--out catch: {_LAYER_FILE}"),
+        (["catchments", "--out", "c.shp"], f"--out c.shp: {_LAYER_FILE}"),
+        (["catchments", "--out", "results/"], f"--out results: {_LAYER_FILE}"),  # a folder
         (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
         (["report", "--target", "0"], "--target 0.0: give a share between 0 and 1"),
     ],
@@ -427,6 +457,32 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
         line = _one_error(runner.invoke(app, [args[0], str(offline), *args[1:]]))
         assert "load_area was called" in line, args
     assert not list(elsewhere.iterdir())
+
+
+def test_scenario_cache_elsewhere_is_refused_by_every_command(offline, loads, tmp_path_factory):
+    """A [network] cache_dir outside the scenario's folder and the cwd stops every command that
+    loads a network (a network file's prepared copy and the map's outlines go there too) with
+    one line naming the file, the key and the value, before anything is loaded or written."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    cache = (elsewhere / "c").as_posix()
+    toml = offline.read_text(encoding="utf-8")
+    offline.write_text(toml.replace("[network]\n", f'[network]\ncache_dir = "{cache}"\n'), "utf-8")
+    start = f"error: {offline}: [network] cache_dir = '{cache}' is outside"
+    hint = "move the cache there, or run the command from a folder that holds it"
+    mine = tmp_path_factory.mktemp("mine")
+    for args in (
+        ["run"],
+        ["run", "--out", str(mine / "out"), "--map", str(mine / "m.html")],
+        ["plan", "--add", "2"],
+        ["network"],
+        ["catchments", "--out", str(mine / "c.gpkg")],
+        ["map", "--out", str(mine / "m.html")],
+        ["report", "--out", str(mine / "r.html")],
+    ):
+        line = _one_error(runner.invoke(app, [args[0], str(offline), *args[1:], "--lang", "en"]))
+        assert line.startswith(start) and line.endswith(hint), (args, line)
+    assert loads == []
+    assert not list(elsewhere.iterdir()) and not list(mine.iterdir())
 
 
 # --- the documented commands ----------------------------------------------------------------
@@ -645,8 +701,13 @@ def test_plan_prints_the_sites_and_the_next_step(small, tmp_path):
 
 @pytest.mark.realdata
 def test_network_prints_what_was_kept_and_what_was_left_out(small):
+    res = runner.invoke(app, ["network", str(small)], env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    assert "测试场景 的步行路网" in res.output  # the scenario's title, not its name "small"
+    small.write_text('title_en = "Test area"\n' + small.read_text("utf-8"), "utf-8")
     res = runner.invoke(app, ["network", str(small), "--lang", "en"], env={"COLUMNS": "120"})
     assert res.exit_code == 0, res.output
+    assert "Walking network of Test area" in res.output
     assert "{" not in res.output and ".py:" not in res.output
     cells = {
         c[0]: c[1]

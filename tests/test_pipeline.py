@@ -216,3 +216,71 @@ def test_run_reads_the_area_once_and_the_same_layers(small, monkeypatch):
     pipeline.run(s, write=False)
     expected = [p for p in (s.area.path, s.area.subdistricts) if p is not None]
     assert len(calls) == len(expected) >= 1
+
+
+# --- misuse from Python: clear errors that name the parameter, before anything is loaded -----
+
+
+@pytest.fixture
+def unread(tmp_path, monkeypatch) -> Path:
+    """The small scenario with a network that is never read (every check below comes first);
+    the working directory is an empty folder, to see that nothing is written there."""
+    fake = tmp_path / "streets.parquet"
+    fake.write_bytes(b"not a network")
+    toml = copy_small_scenario(tmp_path / "s", fake, extra="\n[plan]\ngrid_spacing_m = 150\n")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+
+    def stop(*args, **kwargs):
+        raise AssertionError("loaded")
+
+    monkeypatch.setattr(pipeline, "load_area", stop)
+    return toml
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda p: pipeline.run(p, write="no"), "write must be True or False, not 'no'"),
+        (lambda p: pipeline.run(123), "scenario must be a path to a scenario file (str or "
+         "pathlib.Path) or a loaded Scenario, not int"),
+        (lambda p: pipeline.plan(p, add=2, write=1), "write must be True or False, not 1"),
+        (lambda p: pipeline.plan(None, add=2), "scenario must be a path"),
+    ],
+)  # fmt: skip
+def test_api_misuse_is_a_type_error_and_writes_nothing(unread, call, expected):
+    with pytest.raises(TypeError) as info:
+        call(unread)
+    assert str(info.value).startswith(expected)
+    assert list(Path.cwd().iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"add": 5.0}, "add=5.0: give a whole number of new sites, at least 1"),
+        ({"target": 95}, "target=95: give a share between 0 and 1, e.g. 0.95"),
+        ({"add": 2, "model": "pmedain"}, "model='pmedain': use "),
+        ({"add": 2, "method": "greedy2"}, "method='greedy2': use milp, greedy"),
+        ({"add": 2, "time_limit": 0}, "time_limit=0: give seconds, more than 0"),
+        ({"stage_add": {"point": 2.5}},
+         "stage_add={'point': 2.5}: give a whole number of new sites, at least 1"),
+    ],
+)  # fmt: skip
+def test_api_plan_settings_are_named_as_python_spells_them(unread, kwargs, expected):
+    with pytest.raises(ScenarioError) as info:
+        pipeline.plan(unread, **kwargs)
+    text = info.value.text("en")
+    assert text.startswith(f"{unread}: {expected}"), text
+    assert "--" not in text
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_api_catchments_path_names_its_format(unread):
+    s = pipeline.load_scenario(unread)
+    with pytest.raises(ScenarioError) as info:
+        pipeline.draw_catchments(s, path=Path("c.shp"))
+    expected = "path='c.shp': a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
+    assert info.value.text("en").endswith(expected)
+    assert list(Path.cwd().iterdir()) == []

@@ -140,6 +140,7 @@ def resolve_crs(
 
     Examples
     --------
+    >>> from coverage.inputs.boundaries import resolve_crs
     >>> resolve_crs("gcj02", "EPSG:4326", "districts.geojson").datum
     'gcj02'
     """
@@ -244,7 +245,12 @@ def select_features(
 
     Examples
     --------
-    >>> jianghan = select_features(districts, {"adcode": 420103}, "wuhan.geojson")
+    >>> import geopandas as gpd
+    >>> from coverage.inputs.boundaries import select_features
+    >>> path = "../shared/data/wuhan_districts_gcj02.geojson"
+    >>> districts = gpd.read_file(path)
+    >>> select_features(districts, {"adcode": 420103}, path)["name"].tolist()
+    ['江汉区']
     """
     fields = [str(c) for c in gdf.columns if c != gdf.geometry.name]
     narrowed = False
@@ -329,8 +335,9 @@ def read_polygons(
 
     Examples
     --------
+    >>> from coverage.inputs.boundaries import read_polygons
     >>> jianghan = read_polygons(
-    ...     "wuhan_districts_gcj02.geojson", crs="gcj02", select={"adcode": 420103}
+    ...     "../shared/data/wuhan_districts_gcj02.geojson", crs="gcj02", select={"adcode": 420103}
     ... )
     >>> jianghan.crs.to_epsg(), jianghan["name"].tolist()
     (4326, ['江汉区'])

@@ -8,7 +8,7 @@ no candidate site. Neither loads anything, so bad settings fail in a second.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NoReturn, TypeAlias
+from typing import Literal, NoReturn, TypeAlias
 
 from coverage.errors import InputError, Msg, ScenarioError
 from coverage.planning.models import MODELS
@@ -24,9 +24,23 @@ PLAN_MODELS: tuple[str, ...] = tuple(MODELS)
 Stage: TypeAlias = tuple[str, str, int | None, float | None]
 
 
-def _option(name: str, value: object, what: Msg) -> Msg:
-    """``--add 0: give a whole number…``: a command-line option, its value and what is wrong."""
-    return Msg("error.scenario.option", option=name, value=value) + what
+#: How a setting is named in an error: as the Python parameter (``add=0``) or the
+#: command-line option (``--add 0``).
+Spelled: TypeAlias = Literal["api", "cli"]
+
+#: Options whose flag is not the parameter's name with dashes.
+_FLAGS = {"stage_add": "--stage"}
+
+
+def _option(name: str, value: object, what: Msg, spelled: Spelled = "api") -> Msg:
+    """``add=0: give a whole number…`` (or ``--add 0: …``): a setting, its value, what is wrong.
+
+    ``name`` is the parameter's; ``spelled="cli"`` names the command-line option instead.
+    """
+    if spelled == "cli":
+        flag = _FLAGS.get(name, "--" + name.replace("_", "-"))
+        return Msg("error.scenario.option", option=flag, value=value) + what
+    return Msg("error.scenario.argument", name=name, value=repr(value)) + what
 
 
 def _default_model(tier: str, target: float | None) -> str:
@@ -45,6 +59,7 @@ def plan_stages(
     staged: bool = False,
     model: str | None = None,
     stage_add: dict[str, int] | None = None,
+    spelled: Spelled = "api",
 ) -> list[Stage]:
     """The stages :func:`coverage.pipeline.plan` will solve, every setting checked (nothing is loaded).
 
@@ -56,6 +71,9 @@ def plan_stages(
         As for :func:`coverage.pipeline.plan`.
     stage_add
         New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+    spelled
+        Name a bad setting as the Python parameter (``"api"``: ``add=0``) or as the command
+        line's option (``"cli"``: ``--add 0``).
 
     Returns
     -------
@@ -74,19 +92,22 @@ def plan_stages(
     if add is not None and target is not None:
         fail(Msg("error.plan.add_and_target"))
     if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
-        fail(_option("--add", add, Msg("error.plan.whole_sites")))
+        fail(_option("add", add, Msg("error.plan.whole_sites"), spelled))
     if target is not None and not 0 < target <= 1:
-        fail(_option("--target", target, Msg("error.plan.share")))
+        fail(_option("target", target, Msg("error.plan.share"), spelled))
     if model is not None and model not in PLAN_MODELS:
-        fail(_option("--model", model, Msg("error.plan.use", choices=", ".join(PLAN_MODELS))))
+        choices = Msg("error.plan.use", choices=", ".join(PLAN_MODELS))
+        fail(_option("model", model, choices, spelled))
     if staged or stage_add:
         if tier is not None:
             fail(Msg("error.plan.tier_staged"))
-        return _staged(s, fail, add=add, target=target, model=model, stage_add=stage_add or {})
+        return _staged(
+            s, fail, add=add, target=target, model=model, stage_add=stage_add or {}, spelled=spelled
+        )
     known = s.known_tiers
     t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
     if t not in known:
-        fail(_option("--tier", t, Msg("error.plan.unknown_tier", known=", ".join(known))))
+        fail(_option("tier", t, Msg("error.plan.unknown_tier", known=", ".join(known)), spelled))
     k = add if add is not None else (None if target is not None else s.plan.add)
     tg = target if target is not None else (s.plan.target if k is None else None)
     if k is None and tg is None:
@@ -102,6 +123,7 @@ def _staged(
     target: float | None,
     model: str | None,
     stage_add: dict[str, int],
+    spelled: Spelled = "api",
 ) -> list[Stage]:
     """The stages of a staged plan: every ``[plan] tiers`` tier in order, each with its count.
 
@@ -115,16 +137,17 @@ def _staged(
         counts[last] = add
     given: set[str] = set()
     for name, k in stage_add.items():
+        one = f"{name}={k}" if spelled == "cli" else {name: k}  # as the caller wrote it
         # A tier's code, label or alias, as [plan] tiers takes them (subcentre, 分中心).
         t = s.vocabulary.normalize(name) or name
         if t not in s.plan.tiers:
             why = Msg("error.plan.not_staged", tier=repr(name), tiers=s.plan.tiers)
-            fail(_option("--stage", f"{name}={k}", why))
+            fail(_option("stage_add", one, why, spelled))
         if t in given:  # two names of one tier
-            fail(_option("--stage", f"{name}={k}", Msg("error.plan.stage_twice", tier=t)))
+            fail(_option("stage_add", one, Msg("error.plan.stage_twice", tier=t), spelled))
         given.add(t)
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            fail(_option("--stage", f"{name}={k}", Msg("error.plan.whole_sites")))
+            fail(_option("stage_add", one, Msg("error.plan.whole_sites"), spelled))
         if t == last and (add is not None or target is not None):
             fail(Msg("error.plan.stage_and_add", stage=f"{name}={k}", tier=t))
         counts[t] = k

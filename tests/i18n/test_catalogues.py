@@ -41,7 +41,8 @@ ZH_ALLOWED = {
     # TOML values and file formats as the planner types them
     "true", "false", "TOML", "UTF-8",
     # file types, encodings and programs an input file is named or saved with
-    "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile",
+    "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile", "gpkg", "geojson",
+    "json",
     "GBK", "UTF-16", "BOM", "WPS", "prcoords",
     # layer settings, as the planner types them
     "scale", "kind",

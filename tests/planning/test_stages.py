@@ -41,8 +41,8 @@ def test_the_pipeline_keeps_the_policy_names():
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "{src}: --add 0: give a whole number of new sites, at least 1"),
-        ("zh", "{src}：--add 0：请给出新增地点的整数个数，至少为 1"),
+        ("en", "{src}: add=0: give a whole number of new sites, at least 1"),
+        ("zh", "{src}：add=0：请给出新增地点的整数个数，至少为 1"),
     ],
 )
 def test_a_bad_plan_setting_is_said_in_both_languages(tmp_path, hand, lang, expected):
@@ -62,8 +62,10 @@ def test_stage_tiers_are_named_as_in_plan_tiers(tmp_path, hand):
     assert planning.plan_stages(s, stage_add={"subcentre": 2, "服务站点": 7})[1][2] == 7
     with pytest.raises(ScenarioError) as info:  # one tier by two names
         planning.plan_stages(s, stage_add={"subcentre": 2, "分中心": 3})
-    assert info.value.text("en").endswith("--stage 分中心=3: subcentre is given more than once")
-    with pytest.raises(ScenarioError, match=r"--stage 中心=2: '中心' is not a staged tier"):
+    assert info.value.text("en").endswith(
+        "stage_add={'分中心': 3}: subcentre is given more than once"
+    )
+    with pytest.raises(ScenarioError, match=r"stage_add={'中心': 2}: '中心' is not a staged tier"):
         planning.plan_stages(s, stage_add={"中心": 2})  # a tier, but not one of the stages
     with pytest.raises(
         ScenarioError, match=r"--stage 服务站=1 and --add/--target both set the point stage"

@@ -80,7 +80,7 @@ def _label(column: str, lang: str) -> str:
 def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table with headers and status words in ``lang``, as people read it."""
     out = table.copy()
-    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed")}
+    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed", "skipped")}
     out["status"] = out["status"].map(lambda s: words.get(s, s))
     return out.rename(columns={c: _label(c, lang) for c in out.columns})
 

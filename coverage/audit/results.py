@@ -21,6 +21,7 @@ import pandas as pd
 from coverage import io as cio
 from coverage import vocab
 from coverage.audit.tasks import NO_STREET, district_folder
+from coverage.excel import data_cell
 from coverage.i18n import t
 
 if TYPE_CHECKING:
@@ -96,12 +97,13 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
     ws.append([str(c) for c in shown.columns])
     share_cols = {j for j, c in enumerate(table.columns) if c in _SHARES or c.startswith("share_")}
     for values in shown.itertuples(index=False):
-        cells = []
-        for v in values:
-            if isinstance(v, float) and not math.isfinite(v):
-                v = None
-            cells.append(cio.neutralize_text(v) if isinstance(v, str) else v)
-        ws.append(cells)
+        # As coverage.xlsx: text that looks like a formula is quote-prefixed, shown unchanged.
+        ws.append(
+            [
+                None if isinstance(v, float) and not math.isfinite(v) else data_cell(ws, v, None)
+                for v in values
+            ]
+        )
     for j in range(len(shown.columns)):
         letter = get_column_letter(j + 1)
         fmt = "0.0%" if j in share_cols else "#,##0.0" if table.columns[j] == "seconds" else "#,##0"

@@ -15,6 +15,7 @@ from coverage.audit import load_audit, read_districts
 from coverage.audit.results import write_audit
 from coverage.audit.runner import AuditRun, not_audited
 from coverage.cli import app
+from coverage.errors import InputError
 from tests.audit.conftest import audit_text, write_districts
 
 pytestmark = pytest.mark.realdata
@@ -89,3 +90,15 @@ def test_console_names_file_row_and_field_and_exit_is_1(
     line = f"not audited {name} (D2): {gj}, row 2, field 'geometry': missing geometry; skipped"
     assert line in res.output.splitlines()
     assert "3 of 4 districts done" in res.output
+
+
+def test_an_empty_district_layer_says_so(tmp_path: Path) -> None:
+    path = _null_second(tmp_path)
+    gj = tmp_path / "districts.geojson"
+    gj.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    res = CliRunner().invoke(app, ["audit", str(path)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.strip().splitlines() == [f"错误：{gj}：图层中没有要素（文件或图层为空）"]
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert str(e.value) == f"{gj}: the layer has no features (an empty file or layer)"

@@ -47,16 +47,20 @@ def district_table(run: AuditRun) -> pd.DataFrame:
         not_run = {"status": "failed", "error": t(run.audit.lang, "error.audit.not_run")}
         rec = run.records.get(d.code, not_run)
         folder = district_folder(run.audit.output_dir, d.code)
+        done = rec.get("status", "failed") == "done"
         row: dict[str, Any] = {
             "code": d.code,
             "name": d.name,
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
             "seconds": rec.get("seconds", math.nan),
-            "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix(),
+            # Only a finished district has a map (as index.html links): no link to nothing.
+            "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix()
+            if done
+            else "",
         }
         row.update(rec.get("figures") or {})
-        if row["status"] != "done" and rec.get("error_key") == NO_STREET:
+        if not done and rec.get("error_key") == NO_STREET:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import shapely
 from openpyxl import load_workbook
 
@@ -43,3 +44,17 @@ def test_workbook_names_are_quote_prefixed_text_as_in_coverage_xlsx(tmp_path: Pa
     assert [bool(c.quotePrefix) for c in cells] == [True, True, True, True, False]
     share = ws.cell(row=2, column=[c.value for c in ws[1]].index("总覆盖率") + 1)
     assert share.value == 0.5 and share.number_format == "0.0%"  # numbers stay numbers
+
+
+def test_only_finished_districts_link_a_map(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    run.records["D2"] = {"status": "failed", "error": "boom"}
+    del run.records["D3"]  # never ran: listed as failed ("not run")
+    files = write_audit(run)
+    csv = pd.read_csv(files["csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert list(csv["地图"]) == [
+        "districts/D1/map.html", "", "", "districts/D4/map.html", "districts/D5/map.html",
+    ]  # fmt: skip
+    assert list(csv["状态"]) == ["完成", "失败", "失败", "完成", "完成"]
+    xlsx = pd.read_excel(files["excel"], keep_default_na=False)
+    assert list(xlsx["地图"])[:3] == ["districts/D1/map.html", "", ""]

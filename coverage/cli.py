@@ -478,9 +478,14 @@ def audit_cmd(
     lang, n = result.audit.lang, len(result.districts)
     done, secs = n - len(result.failed), f"{result.seconds:.0f}"
     out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
-    for rec in result.failed:
+    warning = prefix(lang, "console.warning")
+    for p in (p for d in result.districts for p in d.problems if p.action != "skipped"):
+        line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
+        err.print(f"[yellow]{warning}[/]{escape(line)}", highlight=False, soft_wrap=True)
+    for rec in result.failed:  # failed, or not audited (the reader skipped its polygon)
         line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
-        head = prefix(lang, "console.audit.failed_head")
+        what = "skipped" if rec.get("status") == "skipped" else "failed"
+        head = prefix(lang, f"console.audit.{what}_head")
         err.print(f"[bold red]{head}[/]{escape(line)}", highlight=False, soft_wrap=True)
     out.print(t(lang, "console.wrote"), highlight=False)
     for path in result.files.values():

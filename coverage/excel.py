@@ -41,6 +41,7 @@ __all__ = [
     "TIER_COLUMNS",
     "WHOLE",
     "cell_word",
+    "data_cell",
     "is_minutes",
     "minutes_up",
     "localize",
@@ -384,8 +385,12 @@ def _text_cell(ws: Any, text: str) -> Any:
     return cell
 
 
-def _data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
-    """A body cell: text as text (see the module notes), numbers with their column's format."""
+def data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
+    """A body cell: text as text (see the module notes), numbers with their column's format.
+
+    The one way our workbooks write a value (also the audit's ``districts.xlsx``): text that
+    looks like a formula gets Excel's quote prefix and shows unchanged, never evaluated.
+    """
     if _needs_cell(v):
         return _text_cell(ws, v)
     if fmt is not None and isinstance(v, int | float) and not isinstance(v, bool):
@@ -440,7 +445,7 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
         ws.append(cells)
         formats = [number_format(c) for c in data.columns]
         for vals in rows:
-            ws.append([_data_cell(ws, v, f) for v, f in zip(vals, formats, strict=True)])
+            ws.append([data_cell(ws, v, f) for v, f in zip(vals, formats, strict=True)])
     wb.save(path)
 
 

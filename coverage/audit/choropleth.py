@@ -86,7 +86,9 @@ D.features.forEach(function(f){
 _WORDS = ("hint", "legend", "none", "open")
 
 
-def _rings(geom: shapely.Geometry, tolerance: float) -> list[list[list[float]]]:
+def _rings(geom: shapely.Geometry | None, tolerance: float) -> list[list[list[float]]]:
+    if geom is None:
+        return []
     geom = shapely.simplify(geom, tolerance, preserve_topology=True)
     out = []
     for poly in getattr(geom, "geoms", [geom]):
@@ -124,7 +126,7 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
         features.append(
             {
                 "name": f"{row['name']} ({row['code']})",
-                "rings": _rings(geoms[row["code"]], 0.0002),
+                "rings": _rings(geoms[row["code"]], 0.0002),  # none: not audited, no polygon
                 "value": float(value) if done and value is not None and value == value else None,
                 "rows": rows,
                 "done": bool(done),

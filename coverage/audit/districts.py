@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import shapely
 
 from coverage.audit.config import Audit
-from coverage.errors import InputError, Msg
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.boundaries import read_polygons
 
 __all__ = ["District", "folder_name", "read_districts"]
@@ -15,12 +18,23 @@ __all__ = ["District", "folder_name", "read_districts"]
 
 @dataclass(frozen=True)
 class District:
-    """One district: its code (unique), name, row in the file and polygon in WGS-84."""
+    """One district: its code (unique), name, row in the file and polygon in WGS-84.
+
+    ``problems`` are the reader's about this district's row. A district whose polygon was
+    missing, empty or lost in repair has no geometry and is not audited: its ``skipped``
+    problem says why (file, row, field).
+    """
 
     code: str
     name: str
     row: int
-    geometry: shapely.Geometry
+    geometry: shapely.Geometry | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def skipped(self) -> Problem | None:
+        """Why the district is not audited (its polygon was skipped), or None."""
+        return next((p for p in self.problems if p.action == "skipped"), None)
 
 
 def folder_name(code: str) -> str:
@@ -36,8 +50,29 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _with_skipped(
+    gdf: gpd.GeoDataFrame, problems: list[Problem], path: Path, layer: str | int | None
+) -> pd.DataFrame:
+    """The district table with the rows whose polygon was skipped put back (no geometry).
+
+    Their code and name are read again from the file (attributes only), so that each such
+    district is reported by its code rather than silently dropped.
+    """
+    rows = sorted({p.row - 1 for p in problems if p.action == "skipped" and p.row is not None})
+    table = pd.DataFrame(gdf)
+    if not rows:
+        return table
+    attrs = gpd.read_file(path, layer=layer, ignore_geometry=True)
+    back = pd.DataFrame(attrs.loc[[r for r in rows if r in attrs.index]])
+    back["geometry"] = None
+    return pd.concat([table, back]).sort_index()
+
+
 def read_districts(audit: Audit) -> list[District]:
     """Read the audit's districts (datum converted, selection applied), in file order.
+
+    A district whose polygon the reader skipped (missing, empty, lost in repair) is kept
+    without geometry, its reason in :attr:`District.skipped`: it is listed, not audited.
 
     Raises
     ------
@@ -48,6 +83,7 @@ def read_districts(audit: Audit) -> list[District]:
     d = audit.districts
     path = audit.input_path(d.path)
     gdf = read_polygons(path, crs=d.crs, layer=d.layer, select=d.select, name_field=d.name_field)
+    problems: list[Problem] = list(gdf.attrs.get("problems", []))
     if d.code_field not in gdf:
         fields = [str(c) for c in gdf.columns if c != "geometry"]
         raise InputError(
@@ -58,8 +94,9 @@ def read_districts(audit: Audit) -> list[District]:
     out: list[District] = []
     seen: dict[str, int] = {}
     folders: dict[str, str] = {}  # each district's results live in a folder named by its code
+    table = _with_skipped(gdf, problems, path, d.layer)
     for row, code_value, name_value, geom in zip(
-        gdf.index, gdf[d.code_field], gdf[d.name_field], gdf.geometry, strict=True
+        table.index, table[d.code_field], table[d.name_field], table["geometry"], strict=True
     ):
         code = _text(code_value)
         if not code:
@@ -86,5 +123,6 @@ def read_districts(audit: Audit) -> list[District]:
                 field=d.code_field,
             )
         folders[folder] = code
-        out.append(District(code, _text(name_value) or code, int(row) + 1, geom))
+        mine = tuple(p for p in problems if p.row == int(row) + 1)
+        out.append(District(code, _text(name_value) or code, int(row) + 1, geom, mine))
     return out

@@ -21,6 +21,7 @@ import pandas as pd
 from coverage import io as cio
 from coverage import vocab
 from coverage.audit.tasks import NO_STREET, district_folder
+from coverage.excel import data_cell
 from coverage.i18n import t
 
 if TYPE_CHECKING:
@@ -46,16 +47,20 @@ def district_table(run: AuditRun) -> pd.DataFrame:
         not_run = {"status": "failed", "error": t(run.audit.lang, "error.audit.not_run")}
         rec = run.records.get(d.code, not_run)
         folder = district_folder(run.audit.output_dir, d.code)
+        done = rec.get("status", "failed") == "done"
         row: dict[str, Any] = {
             "code": d.code,
             "name": d.name,
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
             "seconds": rec.get("seconds", math.nan),
-            "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix(),
+            # Only a finished district has a map (as index.html links): no link to nothing.
+            "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix()
+            if done
+            else "",
         }
         row.update(rec.get("figures") or {})
-        if row["status"] != "done" and rec.get("error_key") == NO_STREET:
+        if not done and rec.get("error_key") == NO_STREET:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -80,7 +85,7 @@ def _label(column: str, lang: str) -> str:
 def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table with headers and status words in ``lang``, as people read it."""
     out = table.copy()
-    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed")}
+    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed", "skipped")}
     out["status"] = out["status"].map(lambda s: words.get(s, s))
     return out.rename(columns={c: _label(c, lang) for c in out.columns})
 
@@ -96,12 +101,13 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
     ws.append([str(c) for c in shown.columns])
     share_cols = {j for j, c in enumerate(table.columns) if c in _SHARES or c.startswith("share_")}
     for values in shown.itertuples(index=False):
-        cells = []
-        for v in values:
-            if isinstance(v, float) and not math.isfinite(v):
-                v = None
-            cells.append(cio.neutralize_text(v) if isinstance(v, str) else v)
-        ws.append(cells)
+        # As coverage.xlsx: text that looks like a formula is quote-prefixed, shown unchanged.
+        ws.append(
+            [
+                None if isinstance(v, float) and not math.isfinite(v) else data_cell(ws, v, None)
+                for v in values
+            ]
+        )
     for j in range(len(shown.columns)):
         letter = get_column_letter(j + 1)
         fmt = "0.0%" if j in share_cols else "#,##0.0" if table.columns[j] == "seconds" else "#,##0"

@@ -33,7 +33,7 @@ from coverage.audit.tasks import (
 from coverage.errors import CoverageError, Msg
 from coverage.i18n import t
 
-__all__ = ["AuditRun", "run_audit"]
+__all__ = ["AuditRun", "not_audited", "run_audit"]
 
 Progress = Callable[[str], None]
 
@@ -54,7 +54,7 @@ class AuditRun:
 
     @property
     def failed(self) -> list[dict[str, Any]]:
-        """The records of districts that failed, in district order."""
+        """The records of districts that failed or were not audited, in district order."""
         return [
             self.records[d.code]
             for d in self.districts
@@ -90,6 +90,21 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
                 msg = Msg("error.audit.local_cluster", reason=str(exc))
             raise CoverageError(msg) from exc
         yield client
+
+
+def not_audited(district: District, lang: str) -> dict[str, Any]:
+    """The record of a district whose polygon the reader skipped: status ``"skipped"``.
+
+    The error is the reader's own line (file, row, field and why) in the audit's language.
+    """
+    problem = district.skipped
+    return {
+        "code": district.code,
+        "name": district.name,
+        "status": "skipped",
+        "error": problem.to_error().text(lang) if problem else "",
+        "error_key": problem.msg.key if problem and isinstance(problem.msg, Msg) else None,
+    }
 
 
 def _lost(task: DistrictTask, exc: BaseException) -> dict[str, Any]:
@@ -193,8 +208,10 @@ def run_audit(
     digests = file_digests(a)
     progress(t(a.lang, "console.audit.registers"))
     registers = read_registers(a)
-    tasks = [make_task(a, d, digests, registers) for d in districts]
-    records: dict[str, dict[str, Any]] = {}
+    # A district without a polygon has no task: listed with the reader's reason, never dropped.
+    records = {d.code: not_audited(d, a.lang) for d in districts if d.geometry is None}
+    tasks = [make_task(a, d, digests, registers) for d in districts if d.code not in records]
+    skipped = len(records)
     todo = []
     for task in tasks:
         prev = None if force else previous_record(task)
@@ -203,7 +220,8 @@ def run_audit(
         else:
             todo.append(task)
     same = len(tasks) - len(todo)
-    progress(t(a.lang, "console.audit.todo", n=len(tasks), same=same, todo=len(todo)))
+    key = "console.audit.todo_skipped" if skipped else "console.audit.todo"
+    progress(t(a.lang, key, n=len(districts), same=same, todo=len(todo), skipped=skipped))
     if todo:
         with _client(workers, scheduler) as client:
             n = len(client.scheduler_info()["workers"])

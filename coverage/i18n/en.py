@@ -551,6 +551,7 @@ WORDS: dict[str, str] = {
     "excel.audit.col.unreachable_kind": "{kind} not reachable on foot",
     "excel.audit.status.done": "Done",
     "excel.audit.status.failed": "Failed",
+    "excel.audit.status.skipped": "Not audited",
     "excel.audit.sheet": "Districts",
     "map.audit.hint": "Click a district for its figures and its map. Colour: share covered (grey: no result).",
     "map.audit.legend": "Share covered",
@@ -558,12 +559,14 @@ WORDS: dict[str, str] = {
     "map.audit.open": "Open the district's map",
     "console.audit.registers": "reading the facility registers",
     "console.audit.todo": "{n} districts: {same} unchanged, {todo} to run",
+    "console.audit.todo_skipped": "{n} districts: {same} unchanged, {todo} to run, {skipped} not audited (no polygon)",
     "console.audit.workers": "dask: {n} workers",
     "console.audit.done": "done ({s} s)",
     "console.audit.failed": "FAILED: {error}",
     "console.audit.district": "[{i}/{n}] {name} ({code}) {what} — running {running}, queued {queued}, failed {failed}",
     "console.audit.summary": "{done} of {n} districts done in {s} s",
     "console.audit.failed_head": "failed",
+    "console.audit.skipped_head": "not audited",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

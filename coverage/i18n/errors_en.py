@@ -208,6 +208,7 @@ WORDS: dict[str, str] = {
     "error.input.no_layer": "no layer '{layer}'; the layers are: {layers}",
     "error.input.polygons_unreadable": "cannot read polygons: {reason}",
     "error.input.no_geometries": "the file has no geometries (a plain table?)",
+    "error.input.no_features": "the layer has no features (an empty file or layer)",
     "error.input.not_polygons": (
         "expected polygons, found {kinds} ({n} features, the first is feature {first})"
     ),

@@ -184,6 +184,7 @@ WORDS: dict[str, str] = {
     "error.input.no_layer": "没有图层“{layer}”；现有图层：{layers}",
     "error.input.polygons_unreadable": "无法读取多边形：{reason}",
     "error.input.no_geometries": "文件中没有几何图形（是普通表格吗？）",
+    "error.input.no_features": "图层中没有要素（文件或图层为空）",
     "error.input.not_polygons": "应为多边形，实际为 {kinds}（{n} 个要素，第一个是第 {first} 个要素）",
     "error.input.raster_unreadable": "无法读取栅格：{reason}",
     "error.input.no_band": "没有第 {band} 波段；该栅格共有 {count} 个波段",

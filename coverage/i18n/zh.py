@@ -543,6 +543,7 @@ WORDS: dict[str, str] = {
     "excel.audit.col.unreachable_kind": "步行不可达{kind}",
     "excel.audit.status.done": "完成",
     "excel.audit.status.failed": "失败",
+    "excel.audit.status.skipped": "未评估",
     "excel.audit.sheet": "各区",
     "map.audit.hint": "点击一个区查看其数据与地图。颜色：总覆盖率（灰色：无结果）。",
     "map.audit.legend": "总覆盖率",
@@ -550,12 +551,14 @@ WORDS: dict[str, str] = {
     "map.audit.open": "打开本区地图",
     "console.audit.registers": "读取阵地名录",
     "console.audit.todo": "共 {n} 个区：{same} 个未变，{todo} 个待运行",
+    "console.audit.todo_skipped": "共 {n} 个区：{same} 个未变，{todo} 个待运行，{skipped} 个未评估（没有多边形）",
     "console.audit.workers": "并行进程：{n} 个",
     "console.audit.done": "完成（{s} 秒）",
     "console.audit.failed": "失败：{error}",
     "console.audit.district": "[{i}/{n}] {name}（{code}）{what} — 运行中 {running}，排队 {queued}，失败 {failed}",
     "console.audit.summary": "{n} 个区中 {done} 个完成，用时 {s} 秒",
     "console.audit.failed_head": "失败",
+    "console.audit.skipped_head": "未评估",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

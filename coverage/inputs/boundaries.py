@@ -395,6 +395,8 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
         raise InputError(Msg("error.input.polygons_unreadable", reason=first), path) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf:
         raise InputError(Msg("error.input.no_geometries"), path)
+    if gdf.empty:  # said first: otherwise the missing fields are blamed, with no field listed
+        raise InputError(Msg("error.input.no_features"), path)
     return gdf
 
 

@@ -1,0 +1,104 @@
+"""The district layer: a district whose polygon is skipped is listed as not audited, never lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import coverage.audit
+from coverage.audit import load_audit, read_districts
+from coverage.audit.results import write_audit
+from coverage.audit.runner import AuditRun, not_audited
+from coverage.cli import app
+from coverage.errors import InputError
+from tests.audit.conftest import audit_text, write_districts
+
+pytestmark = pytest.mark.realdata
+
+
+def _null_second(tmp_path: Path) -> Path:
+    """The small audit with the second district's (D2's) geometry set to null."""
+    districts = write_districts(tmp_path / "districts.geojson")
+    data: dict[str, Any] = json.loads(districts.read_text(encoding="utf-8"))
+    assert data["features"][1]["properties"]["code"] == "D2"
+    data["features"][1]["geometry"] = None
+    districts.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "audit.toml"
+    path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
+    return path
+
+
+def test_a_district_without_geometry_is_kept_with_its_reason(tmp_path: Path) -> None:
+    districts = read_districts(load_audit(_null_second(tmp_path)))
+    assert [d.code for d in districts] == ["D1", "D2", "D3", "X9"]  # file order, none lost
+    d2 = districts[1]
+    assert d2.geometry is None and d2.row == 2
+    assert all(d.geometry is not None and d.skipped is None for d in districts if d is not d2)
+    assert d2.skipped is not None
+    gj = tmp_path / "districts.geojson"
+    assert (
+        d2.skipped.to_error().text("en")
+        == f"{gj}, row 2, field 'geometry': missing geometry; skipped"
+    )
+    rec = not_audited(d2, "zh")
+    assert rec["status"] == "skipped"
+    assert rec["error"] == f"{gj}，第 2 行，字段“几何图形”：缺少几何位置；已跳过"
+
+
+def _run(tmp_path: Path, lang: str = "zh") -> AuditRun:
+    """The audit's outputs as if D1, D3 and X9 were done: D2 has no polygon (no dask needed)."""
+    audit = load_audit(_null_second(tmp_path))
+    audit.lang = lang
+    districts = read_districts(audit)
+    records = {d.code: {"status": "done", "figures": {"share_any": 0.5}} for d in districts}
+    records["D2"] = not_audited(districts[1], lang)
+    return AuditRun(audit, districts, records)
+
+
+def test_outputs_list_the_district_as_not_audited(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    files = write_audit(run)
+    reason = run.records["D2"]["error"]
+    csv = pd.read_csv(files["csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert list(csv["代码"]) == ["D1", "D2", "D3", "X9"]
+    assert list(csv["状态"]) == ["完成", "未评估", "完成", "完成"]
+    assert csv.loc[1, "错误"] == reason
+    xlsx = pd.read_excel(files["excel"], keep_default_na=False)
+    assert xlsx.loc[1, "状态"] == "未评估" and xlsx.loc[1, "错误"] == reason
+    html = files["map"].read_text(encoding="utf-8")
+    blob = html.split('id="data">', 1)[1].split("</script>", 1)[0]
+    feature = json.loads(blob)["features"][1]
+    assert feature["name"] == f"{run.districts[1].name} (D2)"
+    assert feature["rings"] == [] and feature["done"] is False
+    assert ["状态", "未评估"] in feature["rows"] and ["错误", reason] in feature["rows"]
+
+
+def test_console_names_file_row_and_field_and_exit_is_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = _run(tmp_path, "en")
+    monkeypatch.setattr(coverage.audit, "run_audit", lambda *a, **k: run)
+    res = CliRunner().invoke(app, ["audit", str(tmp_path / "audit.toml"), "--lang", "en"])
+    assert res.exit_code == 1  # not every district audited: as for a failed district
+    gj = tmp_path / "districts.geojson"
+    name = run.districts[1].name
+    line = f"not audited {name} (D2): {gj}, row 2, field 'geometry': missing geometry; skipped"
+    assert line in res.output.splitlines()
+    assert "3 of 4 districts done" in res.output
+
+
+def test_an_empty_district_layer_says_so(tmp_path: Path) -> None:
+    path = _null_second(tmp_path)
+    gj = tmp_path / "districts.geojson"
+    gj.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    res = CliRunner().invoke(app, ["audit", str(path)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.strip().splitlines() == [f"错误：{gj}：图层中没有要素（文件或图层为空）"]
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert str(e.value) == f"{gj}: the layer has no features (an empty file or layer)"

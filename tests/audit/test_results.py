@@ -1,0 +1,60 @@
+"""The audit's workbook: district names are text, shown unchanged, never formulas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import shapely
+from openpyxl import load_workbook
+
+from coverage.audit.config import Audit
+from coverage.audit.districts import District
+from coverage.audit.results import write_audit
+from coverage.audit.runner import AuditRun
+
+#: Names a spreadsheet would read as formulas (and one it would not).
+HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]
+
+
+def _run(tmp_path: Path) -> AuditRun:
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path)},
+        }
+    )
+    districts = [
+        District(f"D{i}", name, i, shapely.box(114.0 + i / 10, 30.0, 114.1 + i / 10, 30.1))
+        for i, name in enumerate(HOSTILE, 1)
+    ]
+    records = {d.code: {"status": "done", "figures": {"share_any": 0.5}} for d in districts}
+    return AuditRun(audit, districts, records)
+
+
+def test_workbook_names_are_quote_prefixed_text_as_in_coverage_xlsx(tmp_path: Path) -> None:
+    files = write_audit(_run(tmp_path))
+    ws = load_workbook(files["excel"]).active
+    assert ws["B1"].value == "名称"
+    cells = [ws.cell(row=i, column=2) for i in range(2, 2 + len(HOSTILE))]
+    assert [c.value for c in cells] == HOSTILE  # as written: no added apostrophe
+    assert [c.data_type for c in cells] == ["s"] * len(HOSTILE)  # text, never a formula
+    assert [bool(c.quotePrefix) for c in cells] == [True, True, True, True, False]
+    share = ws.cell(row=2, column=[c.value for c in ws[1]].index("总覆盖率") + 1)
+    assert share.value == 0.5 and share.number_format == "0.0%"  # numbers stay numbers
+
+
+def test_only_finished_districts_link_a_map(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    run.records["D2"] = {"status": "failed", "error": "boom"}
+    del run.records["D3"]  # never ran: listed as failed ("not run")
+    files = write_audit(run)
+    csv = pd.read_csv(files["csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert list(csv["地图"]) == [
+        "districts/D1/map.html", "", "", "districts/D4/map.html", "districts/D5/map.html",
+    ]  # fmt: skip
+    assert list(csv["状态"]) == ["完成", "失败", "失败", "完成", "完成"]
+    xlsx = pd.read_excel(files["excel"], keep_default_na=False)
+    assert list(xlsx["地图"])[:3] == ["districts/D1/map.html", "", ""]

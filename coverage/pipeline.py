@@ -18,7 +18,6 @@ layers in :mod:`coverage.catchment_layers`, the rendering of the report in
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ import shapely
 from coverage import analysis, network
 from coverage import io as cio
 from coverage.catchment_layers import catchments_for, facility_catchments
-from coverage.errors import CoverageError, InputError, Msg, OutputError, ScenarioError
+from coverage.errors import CoverageError, InputError, Msg, ScenarioError
 from coverage.export import (
     coverage_map,
     plan_map_path,
@@ -51,6 +50,14 @@ from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning
 from coverage.planning.plan import describe_sites, staged_plan
 from coverage.planning.stages import Spelled, _check_candidates, _option
 from coverage.planning.times import stage_times
+from coverage.preflight import (
+    check_flag,
+    check_outputs,
+    check_report_paths,
+    check_writes,
+    network_cache,
+    scenario_of,
+)
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -108,24 +115,6 @@ class Run:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _scenario_of(scenario: object) -> Scenario:
-    """A loaded scenario, or the one a path names; anything else is a clear TypeError."""
-    if isinstance(scenario, Scenario):
-        return scenario
-    if not isinstance(scenario, (str, os.PathLike)):
-        raise TypeError(
-            "scenario must be a path to a scenario file (str or pathlib.Path) or a loaded "
-            f"Scenario, not {type(scenario).__name__}"
-        )
-    return load_scenario(Path(scenario))
-
-
-def _check_flag(name: str, value: object) -> None:
-    """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, not {value!r}")
-
-
 def _noop(_: str) -> None:
     pass
 
@@ -159,7 +148,7 @@ def load_network(
         net = loaded
     elif nw.path is not None:
         progress(t(s.lang, "console.step.network", path=nw.path))
-        net = network.load(s.input_path(nw.path), cache_dir=_network_cache(s), **opts)
+        net = network.load(s.input_path(nw.path), cache_dir=network_cache(s), **opts)
     else:
         progress(t(s.lang, "console.step.download"))
         query: dict[str, Any]
@@ -177,45 +166,6 @@ def load_network(
         area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
         net = network.clip(net, area_m, margin)
     return net
-
-
-def _network_cache(s: Scenario) -> Path:
-    """Where the prepared network is kept between runs (a refused folder raises, as outputs do).
-
-    Raises
-    ------
-    ScenarioError
-        When the scenario file's ``[network] cache_dir`` lies outside its folder and the cwd.
-    """
-    return s.cache_dir
-
-
-def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
-    """Fail fast, before the long work, when the results cannot be written.
-
-    Checks the results folder, the map's folder (``map_path``, default the scenario's map) and
-    any other ``folders`` (created if missing) and that the map is not in the way of a folder.
-    Raises :class:`~coverage.errors.OutputError`.
-    """
-    map_path = s.map_path if map_path is None else Path(map_path)
-    targets = [s.output_dir, map_path.parent, *folders]
-    if s.output.print_map is not None:
-        targets.append(Path(s.output.print_map).parent)
-    for folder in dict.fromkeys(Path(p) for p in targets):
-        cio.check_writable(folder)
-    if map_path.is_dir():
-        raise OutputError(Msg("error.output.map_is_folder"), map_path)
-
-
-def _check_report_paths(report: Path, map_path: Path | None) -> None:
-    """Fail fast, before the long work, when the report (or its map) cannot be written there."""
-    files = [(report, "error.output.report_is_folder")]
-    if map_path is not None:
-        files.append((map_path, "error.output.map_is_folder"))
-    for file, folder_msg in files:
-        if file.is_dir():
-            raise OutputError(Msg(folder_msg), file)
-        cio.check_writable(file.parent)
 
 
 # --- analysis -------------------------------------------------------------------------------
@@ -256,9 +206,9 @@ def run(
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
     """
-    _check_flag("write", write)
-    s = _scenario_of(scenario)
-    _check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
+    check_flag("write", write)
+    s = scenario_of(scenario)
+    check_writes(s, ["[output] dir", "[output] map", "[output] print_map"] if write else [])
     if write:
         check_outputs(s)  # a read-only or mistyped results folder: say so now, not at the end
     timings: dict[str, float] = {}
@@ -289,15 +239,6 @@ def run(
     return result
 
 
-def _check_writes(s: Scenario, keys: list[str]) -> None:
-    """Refuse the scenario's unsafe write paths that this run will use, before loading anything.
-
-    The network cache is always among them: downloads go there, a network file's prepared copy
-    and the map's outlines too.
-    """
-    s.check_writes([*keys, "[network] cache_dir"])
-
-
 # --- single steps of the command line -------------------------------------------------------
 
 
@@ -305,7 +246,7 @@ def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
     """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
-    _check_writes(s, [])
+    check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:
@@ -333,7 +274,7 @@ def draw_catchments(
             Msg("error.scenario.argument", name="path", value=repr(str(path)))
             + Msg("error.output.layers_suffix")
         )
-    _check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
+    check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
     path = path or s.output_dir / "catchments.gpkg"
     area = load_area(s)
     net = load_network(s, area[0], progress)
@@ -359,7 +300,7 @@ def draw_map(
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
     """
-    _check_writes(s, [] if path is not None else ["[output] map"])  # before loading
+    check_writes(s, [] if path is not None else ["[output] map"])  # before loading
     path = path or s.map_path
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
@@ -405,9 +346,9 @@ def plan(
     :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
     (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
     """
-    _check_flag("write", write)
-    _check_flag("staged", staged)
-    s = _scenario_of(scenario)
+    check_flag("write", write)
+    check_flag("staged", staged)
+    s = scenario_of(scenario)
     stages = plan_stages(
         s,
         tier=tier,
@@ -426,7 +367,7 @@ def plan(
         raise ScenarioError(what, s.source)
     _check_candidates(s)
     if write:
-        _check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
+        check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
         check_outputs(s, s.output_dir / "plan", map_path=plan_map_path(s, map_path))
     if before is None:
         before = run(s, progress=progress, write=False)
@@ -525,11 +466,11 @@ def report(
     """
     from coverage import report as pages
 
-    s = _scenario_of(scenario)
+    s = scenario_of(scenario)
     lang = lang or s.lang
     pages.check_lang(lang)
     target_path = Path(path) if path is not None else s.output_dir / "report.html"
-    _check_report_paths(target_path, None if map_path is None else Path(map_path))
+    check_report_paths(target_path, None if map_path is None else Path(map_path))
     notes: list[str] = []
     plan_run = None
     if _has_candidates(s):

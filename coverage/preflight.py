@@ -1,0 +1,90 @@
+"""What is checked before the long work of a command: its arguments and where it will write.
+
+A mistyped results folder, a read-only map folder or a cache outside the scenario's folder
+should stop a command at once, not after minutes of routing; :mod:`coverage.pipeline` calls
+these first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from coverage import io as cio
+from coverage.errors import Msg, OutputError
+from coverage.scenario import Scenario, load_scenario
+
+__all__ = [
+    "check_flag",
+    "check_outputs",
+    "check_report_paths",
+    "check_writes",
+    "network_cache",
+    "scenario_of",
+]
+
+
+def scenario_of(scenario: object) -> Scenario:
+    """A loaded scenario, or the one a path names; anything else is a clear TypeError."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if not isinstance(scenario, (str, os.PathLike)):
+        raise TypeError(
+            "scenario must be a path to a scenario file (str or pathlib.Path) or a loaded "
+            f"Scenario, not {type(scenario).__name__}"
+        )
+    return load_scenario(Path(scenario))
+
+
+def check_flag(name: str, value: object) -> None:
+    """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
+def network_cache(s: Scenario) -> Path:
+    """Where the prepared network is kept between runs (a refused folder raises, as outputs do).
+
+    Raises
+    ------
+    ScenarioError
+        When the scenario file's ``[network] cache_dir`` lies outside its folder and the cwd.
+    """
+    return s.cache_dir
+
+
+def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
+    """Fail fast, before the long work, when the results cannot be written.
+
+    Checks the results folder, the map's folder (``map_path``, default the scenario's map) and
+    any other ``folders`` (created if missing) and that the map is not in the way of a folder.
+    Raises :class:`~coverage.errors.OutputError`.
+    """
+    map_path = s.map_path if map_path is None else Path(map_path)
+    targets = [s.output_dir, map_path.parent, *folders]
+    if s.output.print_map is not None:
+        targets.append(Path(s.output.print_map).parent)
+    for folder in dict.fromkeys(Path(p) for p in targets):
+        cio.check_writable(folder)
+    if map_path.is_dir():
+        raise OutputError(Msg("error.output.map_is_folder"), map_path)
+
+
+def check_report_paths(report: Path, map_path: Path | None) -> None:
+    """Fail fast, before the long work, when the report (or its map) cannot be written there."""
+    files = [(report, "error.output.report_is_folder")]
+    if map_path is not None:
+        files.append((map_path, "error.output.map_is_folder"))
+    for file, folder_msg in files:
+        if file.is_dir():
+            raise OutputError(Msg(folder_msg), file)
+        cio.check_writable(file.parent)
+
+
+def check_writes(s: Scenario, keys: list[str]) -> None:
+    """Refuse the scenario's unsafe write paths that this run will use, before loading anything.
+
+    The network cache is always among them: downloads go there, a network file's prepared copy
+    and the map's outlines too.
+    """
+    s.check_writes([*keys, "[network] cache_dir"])

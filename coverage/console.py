@@ -6,7 +6,7 @@ otherwise read ``[...]`` in it as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -96,17 +96,27 @@ def _columns(
 class FittedTable:
     """A table built for the width it is printed at (a rich renderable).
 
-    ``build(dropped)`` makes the table without the columns in ``dropped`` and says the least
-    width it needs (:func:`_columns`); the ``optional`` columns, least important first, are
-    left out one by one while that is more than the terminal's width. So numbers are never
-    cut and names need not fold on an 80-column terminal.
+    ``heads`` gives each column's header and kind (see :func:`_columns`) in order, ``rows``
+    each row's cells by column. The ``optional`` columns, least important first, are left out
+    one by one while the table needs more than the terminal's width, so numbers are never cut
+    and names need not fold on an 80-column terminal.
     """
 
     def __init__(
-        self, build: Callable[[frozenset[str]], tuple[Table, int]], optional: Iterable[str]
+        self,
+        title: str,
+        heads: Mapping[str, tuple[str, str]],
+        rows: Sequence[Mapping[str, str]],
+        optional: Iterable[str],
     ) -> None:
-        self.build = build
+        self.title, self.heads, self.rows = title, dict(heads), list(rows)
         self.optional = tuple(optional)
+
+    def build(self, dropped: frozenset[str]) -> tuple[Table, int]:
+        """The table without the columns ``dropped``, and the least width it needs."""
+        cols = [c for c in self.heads if c not in dropped]
+        cells = [[r[c] for c in cols] for r in self.rows]
+        return _columns(self.title, [self.heads[c] for c in cols], cells)
 
     def table(self, width: int) -> Table:
         """The table for a terminal ``width`` cells wide, with the fewest columns left out."""
@@ -124,6 +134,17 @@ class FittedTable:
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.table(options.max_width))
+
+
+def _heads(
+    lang: str,
+    section: str,
+    cols: Sequence[str],
+    numbers: Sequence[str],
+    kinds: Mapping[str, str] | None = None,
+) -> dict[str, tuple[str, str]]:
+    """Each column's header (``console.<section>.<col>``) and kind for :class:`FittedTable`."""
+    return {c: (t(lang, f"console.{section}.{c}"), _kind(c, numbers, kinds)) for c in cols}
 
 
 def _kind(col: str, numbers: Sequence[str], kinds: Mapping[str, str] | None = None) -> str:
@@ -162,13 +183,8 @@ def kpi_table(cov: Coverage, lang: str) -> FittedTable:
             }
         )
 
-    def build(dropped: frozenset[str]) -> tuple[Table, int]:
-        cols = [c for c in ("scope", "key", *_KPI_NUMBERS) if c not in dropped]
-        heads = [(t(lang, f"console.kpi.{c}"), _kind(c, _KPI_NUMBERS)) for c in cols]
-        cells = [[r[c] for c in cols] for r in rows]
-        return _columns(t(lang, "console.kpi.title"), heads, cells)
-
-    return FittedTable(build, ["scope", "circle", "cross"])
+    heads = _heads(lang, "kpi", ("scope", "key", *_KPI_NUMBERS), _KPI_NUMBERS)
+    return FittedTable(t(lang, "console.kpi.title"), heads, rows, ["scope", "circle", "cross"])
 
 
 _STAGE_COLUMNS = ("tier", "model", "new_sites", "before", "after", "status", "gap", "solve_s")
@@ -193,14 +209,8 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
         for _, r in stages.iterrows()
     ]
     numbers = ("new_sites", "before", "after", "gap", "solve_s")
-
-    def build(dropped: frozenset[str]) -> tuple[Table, int]:
-        cols = [c for c in _STAGE_COLUMNS if c not in dropped]
-        heads = [(t(lang, f"console.plan.{c}"), _kind(c, numbers)) for c in cols]
-        cells = [[r[c] for c in cols] for r in rows]
-        return _columns(t(lang, "console.plan.title"), heads, cells)
-
-    return FittedTable(build, ["solve_s", "gap"])
+    heads = _heads(lang, "plan", _STAGE_COLUMNS, numbers)
+    return FittedTable(t(lang, "console.plan.title"), heads, rows, ["solve_s", "gap"])
 
 
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
@@ -253,15 +263,9 @@ def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
         )
     one_tier = len({r["tier"] for r in rows}) <= 1
 
-    def build(dropped: frozenset[str]) -> tuple[Table, int]:
-        cols = [c for c in _SITE_COLUMNS if c not in dropped]
-        heads = [
-            (t(lang, f"console.sites.{c}"), _kind(c, _SITE_NUMBERS, _SITE_KINDS)) for c in cols
-        ]
-        cells = [[r[c] for c in cols] for r in rows]
-        return _columns(t(lang, "console.sites.title"), heads, cells)
-
-    return FittedTable(build, ["tier", "subdistrict"] if one_tier else ["subdistrict"])
+    heads = _heads(lang, "sites", _SITE_COLUMNS, _SITE_NUMBERS, _SITE_KINDS)
+    optional = ["tier", "subdistrict"] if one_tier else ["subdistrict"]
+    return FittedTable(t(lang, "console.sites.title"), heads, rows, optional)
 
 
 def _count(n: Any) -> str:

@@ -300,13 +300,8 @@ def coverage_map(
         speed_kmh=s.walk.speed_kmh,
         date=datetime.date.today().isoformat(),
         sources=map_sources(s),
-        cache_dir=_map_cache(s),
+        cache_dir=s.cache_dir,  # refused before the run (preflight)
     )
-
-
-def _map_cache(s: Scenario) -> Path:
-    """The network cache folder, which also keeps the map's outlines (refused: raises)."""
-    return s.cache_dir  # checked with the other write paths before the run (pipeline)
 
 
 def map_sources(s: Scenario) -> list[str]:

@@ -55,7 +55,6 @@ from coverage.preflight import (
     check_outputs,
     check_report_paths,
     check_writes,
-    network_cache,
     scenario_of,
 )
 from coverage.scenario import Scenario, load_scenario
@@ -148,7 +147,7 @@ def load_network(
         net = loaded
     elif nw.path is not None:
         progress(t(s.lang, "console.step.network", path=nw.path))
-        net = network.load(s.input_path(nw.path), cache_dir=network_cache(s), **opts)
+        net = network.load(s.input_path(nw.path), cache_dir=s.cache_dir, **opts)
     else:
         progress(t(s.lang, "console.step.download"))
         query: dict[str, Any]

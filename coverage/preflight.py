@@ -19,7 +19,6 @@ __all__ = [
     "check_outputs",
     "check_report_paths",
     "check_writes",
-    "network_cache",
     "scenario_of",
 ]
 
@@ -40,17 +39,6 @@ def check_flag(name: str, value: object) -> None:
     """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, not {value!r}")
-
-
-def network_cache(s: Scenario) -> Path:
-    """Where the prepared network is kept between runs (a refused folder raises, as outputs do).
-
-    Raises
-    ------
-    ScenarioError
-        When the scenario file's ``[network] cache_dir`` lies outside its folder and the cwd.
-    """
-    return s.cache_dir
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:

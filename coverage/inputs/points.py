@@ -252,7 +252,11 @@ def _numbers(
     # Capacities and worker counts are counts as people write them (50人, 约50): the number is
     # read (a weight may also be a fraction, e.g. a share of a building's workers: 12.5 stays).
     count = fld in ("capacity", "weight")
-    num = numeric(values.map(count_text) if count else values)
+    num = numeric(values)
+    if count:  # only the cells that are not numbers as they stand (a unit costs a regex each)
+        retry = num.isna().to_numpy()
+        if retry.any():
+            num[retry] = numeric(values[retry].map(count_text)).to_numpy()
     # A bad weight skips the row when weights are required (demand); otherwise (e.g. a staff
     # count in a facility register) it is only a warning. A bad capacity is a warning too: it
     # does not change coverage, and the facility still serves. Area is informative only.

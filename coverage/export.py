@@ -25,6 +25,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
+from coverage.counts import shown_counts
 from coverage.datum import add_coordinates
 from coverage.excel import (
     DECIMAL,
@@ -253,12 +254,22 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     return files
 
 
-def _subdistrict_layer(run: Run) -> gpd.GeoDataFrame | None:
-    """The sub-district polygons with their coverage summary (None without sub-districts)."""
+def _subdistrict_layer(run: Run, *, shown: bool = False) -> gpd.GeoDataFrame | None:
+    """The sub-district polygons with their coverage summary (None without sub-districts).
+
+    ``shown``: people as whole numbers that add up to the totals the report and the map's
+    panel show (`coverage.counts.shown_counts`), for the map's popups; else the exact weights.
+    """
     if run.layers.subdistricts is None:
         return None
     subs = run.layers.subdistricts.copy()
-    table = run.coverage.summary[run.coverage.summary["scope"] == "subdistrict"]
+    summary = run.coverage.summary
+    mine = (summary["scope"] == "subdistrict").to_numpy()
+    table = summary[mine].copy()
+    if shown and len(table):
+        whole = shown_counts(summary)  # row for row as the summary
+        table["weight"] = whole["weight"].to_numpy()[mine]
+        table["covered_weight"] = whole["covered"].to_numpy()[mine]
     table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
     key = run.scenario.area.name_field
     subs[key] = subs[key].astype(str)
@@ -284,7 +295,7 @@ def coverage_map(
         _finite(cov.demand),
         catchments=run.catchments,
         tier_catchments=run.tier_catchments,
-        subdistricts=_subdistrict_layer(run),
+        subdistricts=_subdistrict_layer(run, shown=True),
         proposed=proposed,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,

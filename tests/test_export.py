@@ -239,3 +239,34 @@ def test_minutes_shown_agree_with_the_covered_flags(sample) -> None:
         assert set(flag) == {"是", "否"}
         assert ((shown <= limit) == (flag == "是")).all(), tier
         assert (shown.dropna() * 10).round(9).map(float.is_integer).all()  # tenths
+
+
+def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> None:
+    """Popups show the whole people the report shows: they add up to the totals shown.
+
+    Rounded one by one, the sample's sub-districts showed 101,879 people where the report's
+    row (and its covered + not covered) says 101,878.
+    """
+    from coverage import export, maps
+    from coverage.counts import shown_counts
+
+    seen: dict = {}
+    monkeypatch.setattr(maps, "coverage_map", lambda *a, **kw: seen.update(kw))
+    export.coverage_map(sample.run)
+    subs = seen["subdistricts"]
+    summary = sample.run.coverage.summary
+    mine = (summary["scope"] == "subdistrict").to_numpy()
+    exact = summary[mine]
+    whole = shown_counts(summary)[mine]
+    key = sample.run.scenario.area.name_field
+    shown = subs.set_index(key).loc[exact["key"].astype(str)]
+    assert shown["weight"].tolist() == whole["weight"].tolist()
+    assert shown["covered_weight"].tolist() == whole["covered"].tolist()
+    # Rounding each figure alone disagrees somewhere on the sample (else this proves nothing).
+    alone = exact["weight"].round().astype(int).to_numpy()
+    assert (alone != whole["weight"].to_numpy()).any()
+    # Whole people, at most one off the exact weight, and the exact layer is left exact.
+    assert (abs(shown["weight"].to_numpy() - exact["weight"].to_numpy()) < 1).all()
+    assert export._subdistrict_layer(sample.run)["weight"].sum() == pytest.approx(
+        exact["weight"].sum()
+    )

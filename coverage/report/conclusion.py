@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from coverage import vocab
+from coverage.counts import shown_counts
 from coverage.i18n import t
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
-from coverage.report.counts import shown_counts
 from coverage.report.pieces import esc as _e
 from coverage.report.pieces import num as _num
 from coverage.report.pieces import pct as _pct

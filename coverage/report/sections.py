@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
+from coverage.counts import shown_counts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
-from coverage.report.counts import shown_counts
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
 from coverage.report.pieces import esc as _e

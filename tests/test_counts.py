@@ -1,12 +1,12 @@
-"""coverage.report.counts: whole people that add up (numbers chosen and worked out by hand)."""
+"""coverage.counts: whole people that add up (numbers chosen and worked out by hand)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from coverage.counts import shown_counts, whole_parts
 from coverage.report.conclusion import conclusion_lines
-from coverage.report.counts import shown_counts, whole_parts
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ covered weight, recomputed here from each model's chosen sites.
 Run: ``python benchmarks/siting.py`` (``--quick``: a small reduced instance, no full size;
 ``--spopt-full``: only ours vs spopt on the whole instance, which takes spopt many minutes;
 ``--targets``: only issue #15's target 5, every model at full size with its gap and time target;
-``--models pmedian,backup``: only those models of it).
+``--models pmedian,backup``: only those models of it; ``--scip``: only MCLP at full size, ours
+vs SCIP in its own venv, see ``_scip.py``).
 """
 
 from __future__ import annotations
@@ -428,6 +429,56 @@ def full_targets(cost, w, role, args) -> None:
                        "target", "met", "load", "solver"]))  # fmt: skip
 
 
+def scip_peer(cost, w, role, args) -> None:
+    """Ours vs SCIP (pyscipopt, its own venv) on MCLP at full size, same limit and gap."""
+    import tempfile
+
+    import _scip
+
+    cand = np.flatnonzero(role != "existing")
+    cc = cost[cand].tocsr()
+    exc = np.flatnonzero(role[cand] == "excluded")
+    allowed = np.setdiff1d(np.arange(cc.shape[0]), exc)
+    sub = cc[allowed].tocsr()
+    sub.data = (sub.data <= THRESHOLD + 1e-9).astype(np.float64)
+    sub.eliminate_zeros()
+    reach = sub.T.tocsr()
+    rows = np.flatnonzero((np.diff(reach.indptr) > 0) & (w > 0))
+    gap, limit = TARGETS["mclp"]
+    rows_out = []
+    for k in args.ks:
+        with tempfile.TemporaryDirectory() as tmp:
+            mps = os.path.join(tmp, f"mclp{k}.mps")
+            _scip.write_mclp(_scip.Path(mps), reach[rows], w[rows], k)
+            load = os.getloadavg()[0]
+            t = time.perf_counter()
+            try:
+                peer = _scip.solve(_scip.Path(mps), args.scip_time_limit, gap)
+            except _scip.Unavailable as err:
+                print(f"SCIP unavailable: {err}")
+                return
+            scip_wall = time.perf_counter() - t
+        gc.collect()
+        t = time.perf_counter()
+        m = target_model("mclp", cc, w, exc, k)
+        m.solve(time_limit=args.scip_time_limit, mip_rel_gap=gap)
+        wall = time.perf_counter() - t
+        p_obj = peer["objective"] if peer["objective"] is not None else float("nan")
+        p_gap = (peer["bound"] - p_obj) / max(abs(p_obj), 1e-9)
+        rows_out.append([
+            f"k={k}", f"{m.objective:,.1f}", f"{m.bound:,.1f}", f"{m.gap:.4%}", f"{wall:.1f}",
+            f"{p_obj:,.1f}", f"{peer['bound']:,.1f}", f"{p_gap:.4%}", f"{scip_wall:.1f}",
+            f"{peer['status']} ({peer['nodes']} nodes)", f"{scip_wall / wall:.1f}×",
+            f"{load:.1f}",
+        ])  # fmt: skip
+        print(f"  done: k={k}: ours {wall:.1f} s, SCIP {scip_wall:.1f} s", flush=True)
+    print(f"\nSCIP {peer['version']} (pyscipopt, benchmarks/.venv-scip), both limited to "
+          f"{args.scip_time_limit:g} s and gap {gap:.2%}; SCIP's wall includes reading the MPS.")  # fmt: skip
+    print(table(rows_out, ["MCLP", "ours", "ours bound", "ours gap", "ours s", "SCIP",
+                           "SCIP bound", "SCIP gap", "SCIP s", "SCIP status", "SCIP/ours",
+                           "load"]))  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small reduced instance only")
@@ -452,6 +503,8 @@ def main() -> None:
         help="only: ours vs spopt at full size, k = --k (slow: spopt's dense model)",
     )  # fmt: skip
     ap.add_argument("--targets", action="store_true", help="only: issue #15 target-5 table")
+    ap.add_argument("--scip", action="store_true", help="only: MCLP (--ks) ours vs SCIP")
+    ap.add_argument("--scip-time-limit", type=float, default=60.0, help="--scip: both limits")
     ap.add_argument(
         "--models", type=lambda s: s.split(","), default=["mclp", "backup", "pmedian", "lscp"],
         help="--targets: the models to run (comma-separated)",
@@ -480,6 +533,10 @@ def main() -> None:
         full_targets(cost, w, role, args)
         print(f"\ntotal {time.perf_counter() - t_start:.0f} s; load average at end:",
               " ".join(f"{x:.2f}" for x in os.getloadavg()))  # fmt: skip
+        return
+    if args.scip:
+        print("## MCLP at full size, ours vs SCIP, no existing facilities\n")
+        scip_peer(cost, w, role, args)
         return
     if args.spopt_full:
         spopt_full(cost, w, role, args.k, args)

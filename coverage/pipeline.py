@@ -31,7 +31,7 @@ import shapely
 from coverage import analysis, network
 from coverage import io as cio
 from coverage.catchment_layers import catchments_for, facility_catchments
-from coverage.errors import ArgumentError, CoverageError, InputError, Msg, ScenarioError
+from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
 from coverage.export import (
     coverage_map,
     plan_map_path,
@@ -48,7 +48,7 @@ from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
-from coverage.planning.stages import Spelled, _check_candidates, _option, _said
+from coverage.planning.stages import Spelled, _check_candidates, _option, _reworded, _said
 from coverage.planning.times import stage_times
 from coverage.preflight import (
     check_flag,
@@ -380,17 +380,20 @@ def plan(
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
     progress(_solving(stages, method, s.lang))
     walk = s.walk_model()
-    plans = staged_plan(
-        times,
-        weights,
-        sites,
-        stages,
-        {tier: walk.threshold_for(tier) for tier in times},
-        method=method,
-        time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
-        mip_rel_gap=s.plan.mip_rel_gap,
-        capacity=capacity,
-    )
+    try:
+        plans = staged_plan(
+            times,
+            weights,
+            sites,
+            stages,
+            {tier: walk.threshold_for(tier) for tier in times},
+            method=method,
+            time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
+            mip_rel_gap=s.plan.mip_rel_gap,
+            capacity=capacity,
+        )
+    except PlanError as exc:  # what to ask for instead, named as this caller names it
+        raise _reworded(exc, spelled) from None
     for p in plans:
         describe_sites(p.proposed, before)
     result = PlanRun(before, sites, plans)

@@ -310,3 +310,15 @@ def test_row_numbers_are_whole_in_the_sample_frames_and_key_tables(tmp_path):
     info = pyogrio.read_info(tmp_path / "coverage.gpkg", layer="demand")
     kinds = dict(zip(info["fields"], info["dtypes"], strict=True))
     assert [kinds[c] for c in ("row", "cell_row", "cell_col")] == ["int64"] * 3
+
+
+def test_an_unreachable_target_names_the_keyword_argument(tmp_path):
+    s = pipeline.load_scenario(Path(__file__).resolve().parents[1] / "data/wuhan/scenario.toml")
+    with pytest.raises(ValueError) as info:  # a PlanError, a ValueError for scripts
+        pipeline.plan(s, target=1.0, write=False)
+    assert info.value.key == "error.plan.target_unreachable"
+    text = info.value.text("en")
+    assert "ask for 0.99" in text and text.endswith(
+        "(target= or [plan] target), or add candidate sites"
+    )
+    assert "--" not in text and "--" not in info.value.text("zh")

@@ -358,7 +358,8 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "write TIER=N, e.g. {example}",
     "error.plan.stage_twice": "{tier} is given more than once",
     "error.plan.highs_resolve": "HiGHS returned a solution that does not match its objective; re-solving",
-    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points weighing {weight} in all are out of reach); ask for {suggest} or less (--target or [plan] target), or add candidate sites",
+    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points weighing {weight} in all are out of reach); ask for {suggest} or less ({ask}), or add candidate sites",
+    "error.plan.ask_target": "--target or [plan] target",
     "error.plan.node_lp": "a node LP of the branch-and-bound was not solved; its part of the search is left at its bound",
     # The same, worded for Python callers (coverage.plan(add=…)): keyword arguments, not options
     "error.plan.api.add_and_target": "give add= or target=, not both",
@@ -368,6 +369,7 @@ WORDS: dict[str, str] = {
     "error.plan.api.stage_and_add": "stage_add={stage} and add=/target= both set the {tier} stage: give one",
     "error.plan.api.stage_count": "say how many {tier} sites to add: stage_add={{'{tier}': N}}, or [plan] stage_add = {{ {tier} = N }}",
     "error.plan.api.add_needs_candidates": "add=/target= need candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
+    "error.plan.api.ask_target": "target= or [plan] target",
     # --- Optional packages
     "error.package.missing": "{purpose} needs the Python package '{package}', which is not installed or does not import ({reason}); install it with: pip install {package}",
     "error.purpose.osm_candidates": "finding candidate sites in OpenStreetMap",

@@ -308,7 +308,8 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "请写成 层级=N，例如 {example}",
     "error.plan.stage_twice": "{tier} 给出了不止一次",
     "error.plan.highs_resolve": "HiGHS 返回的解与其目标值不符；正在重新求解",
-    "error.plan.target_unreachable": "目标覆盖率 {target} 无法达到：现有或可选地点步行 {minutes} 分钟内的需求最多占 {best}（{points} 个需求点共 {weight} 人不在任何地点的范围内）；请改为不超过 {suggest} 的目标（--target 或 [plan] target），或增加候选地点",
+    "error.plan.target_unreachable": "目标覆盖率 {target} 无法达到：现有或可选地点步行 {minutes} 分钟内的需求最多占 {best}（{points} 个需求点共 {weight} 人不在任何地点的范围内）；请改为不超过 {suggest} 的目标（{ask}），或增加候选地点",
+    "error.plan.ask_target": "--target 或 [plan] target",
     "error.plan.node_lp": "分支定界中有一个节点的线性规划未能求解；该部分搜索按其上界计入",
     # The same, worded for Python callers (coverage.plan(add=…)): keyword arguments, not options
     "error.plan.api.add_and_target": "add= 和 target= 只能给出其一",
@@ -318,6 +319,7 @@ WORDS: dict[str, str] = {
     "error.plan.api.stage_and_add": "stage_add={stage} 和 add=/target= 都设置了 {tier} 阶段：请只给出一个",
     "error.plan.api.stage_count": "请说明要新增多少个 {tier} 地点：stage_add={{'{tier}': N}}，或 [plan] stage_add = {{ {tier} = N }}",
     "error.plan.api.add_needs_candidates": "add=/target= 需要候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
+    "error.plan.api.ask_target": "target= 或 [plan] target",
     # --- Optional packages
     "error.package.missing": "{purpose}需要 Python 包“{package}”，但它未安装或无法导入（{reason}）；请用以下命令安装：pip install {package}",
     "error.purpose.osm_candidates": "从 OpenStreetMap 查找候选点位",

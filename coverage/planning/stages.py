@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NoReturn, TypeAlias
 
-from coverage.errors import ArgumentError, InputError, Msg, ScenarioError
+from coverage.errors import ArgumentError, InputError, Msg, PlanError, ScenarioError
 from coverage.planning.models import MODELS
 from coverage.scenario import Scenario
 
@@ -41,6 +41,20 @@ _API_WORDS = {
     "error.plan.stage_count": "error.plan.api.stage_count",
     "error.plan.add_needs_candidates": "error.plan.api.add_needs_candidates",
 }
+
+
+def _reworded(exc: PlanError, spelled: Spelled) -> PlanError:
+    """A model's error as ``spelled``'s caller names settings (``target=``, else ``--target``).
+
+    The siting models word what to ask for as Python does; the command line names its option.
+    """
+    first = exc.lines[0] if exc.lines else None
+    if spelled != "cli" or not isinstance(first, Msg) or "ask" not in first.fields:
+        return exc
+    msg = Msg(first.key, **{**first.fields, "ask": Msg("error.plan.ask_target")})
+    out = PlanError(msg)
+    out.__dict__.update({k: v for k, v in vars(exc).items() if k != "lines"})  # the figures
+    return out
 
 
 def _said(key: str, spelled: Spelled = "api", **fields: object) -> Msg:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coverage import pipeline, planning
-from coverage.errors import InputError, ScenarioError
-from coverage.planning.stages import _check_candidates
+from coverage.errors import InputError, Msg, PlanError, ScenarioError
+from coverage.planning.stages import _check_candidates, _reworded
 from coverage.scenario import load_scenario
 
 
@@ -158,3 +158,18 @@ def test_a_report_without_candidates_names_its_arguments(tmp_path, hand):
     assert info.value.text("zh").startswith(f"{s.source}：add=/target= 需要候选地点")
     with pytest.raises(ScenarioError, match=r"--add/--target need candidate sites"):
         pipeline.report(s, tmp_path / "r.html", add=2, spelled="cli")
+
+
+def test_a_models_advice_names_the_callers_setting():
+    # The siting models say what to ask for as Python does; the command line names --target.
+    ask = Msg("error.plan.api.ask_target")
+    exc = PlanError(Msg("error.plan.target_unreachable", target="90%", best="75%", minutes="15",
+                        weight="1", points=1, suggest="0.75", ask=ask), target=0.9, max_share=0.75)  # fmt: skip
+    assert _reworded(exc, "api") is exc
+    assert "(target= or [plan] target)" in exc.text("en")
+    assert "（target= 或 [plan] target）" in exc.text("zh")
+    cli = _reworded(exc, "cli")
+    assert isinstance(cli, PlanError) and cli.key == exc.key
+    assert (cli.target, cli.max_share) == (0.9, 0.75)
+    assert cli.text("en") == exc.text("en").replace("target= or", "--target or")
+    assert "（--target 或 [plan] target）" in cli.text("zh")

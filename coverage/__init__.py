@@ -13,6 +13,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from coverage.errors import (
+    ArgumentError,
     CoverageError,
     InputError,
     MissingDependency,
@@ -56,6 +57,7 @@ _SUBMODULES: frozenset[str] = frozenset(
 )
 
 __all__ = [
+    "ArgumentError",
     "CoverageError",
     "InputError",
     "MissingDependency",

@@ -1,10 +1,39 @@
-"""Array helpers shared by the routing and catchment code."""
+"""Array helpers shared by the routing and catchment code, and the layers' row numbers."""
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TypeVar
 
-__all__ = ["ranges"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["ROW_COLUMNS", "ranges", "whole_rows"]
+
+#: Columns that number an input's rows or a raster's cells: whole numbers, empty where a layer
+#: has none (a raster's points have no row, a file's no cell).
+ROW_COLUMNS: tuple[str, ...] = ("row", "cell_row", "cell_col")
+
+Frame = TypeVar("Frame", bound=pd.DataFrame)
+
+
+def whole_rows(frame: Frame) -> Frame:
+    """``frame`` with its :data:`ROW_COLUMNS` as nullable integers (``Int64``), in place.
+
+    Layers with and without row numbers concatenated make them floats (1203.0 beside NaN);
+    as ``Int64`` the frames hold 1203, CSV files write it whole (an empty cell where missing)
+    and GeoPackage layers keep an integer field.
+    """
+    for col in ROW_COLUMNS:
+        if col not in frame.columns or frame[col].dtype == "Int64":
+            continue
+        values = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+        known = ~np.isnan(values)
+        finite = np.isfinite(values[known])
+        whole = finite.all() and bool(np.all(values[known][finite] % 1 == 0))
+        if whole and known.sum() == frame[col].notna().sum():  # numbers only, none lost
+            ints = np.where(known, values, 0).astype(np.int64)
+            frame[col] = pd.arrays.IntegerArray(ints, ~known)
+    return frame
 
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -431,7 +431,14 @@ def report_cmd(
         if output is None:
             s.check_writes(["[output] dir"])  # refused before anything is loaded
         path = pipeline.report(
-            s, output, lang=s.lang, add=add, target=target, progress=progress, map_path=map_path
+            s,
+            output,
+            lang=s.lang,
+            add=add,
+            target=target,
+            progress=progress,
+            map_path=map_path,
+            spelled="cli",
         )
     out.print(t(s.lang, "console.report.done", path=escape(str(path))), highlight=False)
     if map_path is not None:

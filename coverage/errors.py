@@ -10,6 +10,7 @@ __all__ = [
     "CoverageError",
     "MissingDependency",
     "ScenarioError",
+    "ArgumentError",
     "InputError",
     "NetworkError",
     "OutputError",
@@ -75,6 +76,14 @@ class ScenarioError(CoverageError):
 
     def _where(self, lang: str) -> str:
         return _file(self.path, lang)
+
+
+class ArgumentError(ScenarioError, ValueError):
+    """A setting given to a function or command does not fit the scenario (``tier='pont'``).
+
+    Named as the caller wrote it: the Python parameter (``add=0``) or the command-line option
+    (``--add 0``). Also a ``ValueError``, what Python code expects of a bad argument value.
+    """
 
 
 class InputError(CoverageError):

@@ -69,8 +69,15 @@ def _noop(_: str) -> None:
     pass
 
 
-def _demand_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
-    d = cov.demand
+def _demand_table(
+    cov: analysis.Coverage, first: str, after: tuple[pd.DataFrame, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The demand table, with coordinates and the nearest facility's name.
+
+    ``after``: the demand after a plan (:func:`coverage.planning.demand_after`) and the plan's
+    proposed sites, which name the points nearest to one of them.
+    """
+    d = cov.demand if after is None else after[0]
     out = add_coordinates(
         pd.DataFrame(d.drop(columns="geometry")), d.geometry.x, d.geometry.y, first
     )
@@ -78,6 +85,11 @@ def _demand_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
     if names is not None:
         nf = d["nearest_fid"].to_numpy()
         out["nearest_facility"] = np.where(nf >= 0, names[np.maximum(nf, 0)], "")
+    if after is not None and "name" in after[1]:
+        site = d["nearest_proposed"].to_numpy()
+        new = after[1]["name"].astype(str).to_numpy()
+        old = out["nearest_facility"].to_numpy() if "nearest_facility" in out else ""
+        out["nearest_facility"] = np.where(site >= 0, new[np.maximum(site, 0)], old)
     return out
 
 
@@ -96,7 +108,7 @@ def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
 #: Columns the workbooks leave out (the CSV files keep them): row positions inside the program
 #: and the solver's own diagnostics, which mean nothing to a planner.
 INTERNAL_COLUMNS: tuple[str, ...] = (
-    "fid", "nearest_fid", "site_row", "solver_status", "solver_bound",
+    "fid", "nearest_fid", "nearest_proposed", "site_row", "solver_status", "solver_bound",
     "solver_gap", "n_demand_model", "n_demand_aggregated", "build_time_s", "solve_time_s",
     "requested",
 )  # fmt: skip
@@ -410,9 +422,12 @@ def write_plan(
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
         from coverage import excel
+        from coverage.planning.demand import demand_after
 
         cov = result.before.coverage
-        demand = _demand_table(cov, s.output.datum)
+        # existing and proposed sites: how far what the plan leaves is from the nearest of them
+        after_demand = demand_after(result)
+        demand = _demand_table(cov, s.output.datum, (after_demand, prop))
         sheets = {
             "proposed": _for_people(table),
             "plan_stages": _for_people(result.stages()),

@@ -31,7 +31,7 @@ import shapely
 from coverage import analysis, network
 from coverage import io as cio
 from coverage.catchment_layers import catchments_for, facility_catchments
-from coverage.errors import CoverageError, InputError, Msg, ScenarioError
+from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
 from coverage.export import (
     coverage_map,
     plan_map_path,
@@ -48,7 +48,7 @@ from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
 from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
 from coverage.planning.plan import describe_sites, staged_plan
-from coverage.planning.stages import Spelled, _check_candidates, _option
+from coverage.planning.stages import Spelled, _check_candidates, _option, _reworded, _said
 from coverage.planning.times import stage_times
 from coverage.preflight import (
     check_flag,
@@ -360,10 +360,10 @@ def plan(
     )
     if method not in ("milp", "greedy"):
         use = Msg("error.plan.use", choices="milp, greedy")
-        raise ScenarioError(_option("method", method, use, spelled), s.source)
+        raise ArgumentError(_option("method", method, use, spelled), s.source)
     if time_limit is not None and not time_limit > 0:
         what = _option("time_limit", time_limit, Msg("error.plan.time_limit"), spelled)
-        raise ScenarioError(what, s.source)
+        raise ArgumentError(what, s.source)
     _check_candidates(s)
     if write:
         check_writes(s, ["[output] dir"] + ([] if map_path is not None else ["[output] map"]))
@@ -380,17 +380,20 @@ def plan(
         capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
     progress(_solving(stages, method, s.lang))
     walk = s.walk_model()
-    plans = staged_plan(
-        times,
-        weights,
-        sites,
-        stages,
-        {tier: walk.threshold_for(tier) for tier in times},
-        method=method,
-        time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
-        mip_rel_gap=s.plan.mip_rel_gap,
-        capacity=capacity,
-    )
+    try:
+        plans = staged_plan(
+            times,
+            weights,
+            sites,
+            stages,
+            {tier: walk.threshold_for(tier) for tier in times},
+            method=method,
+            time_limit=time_limit if time_limit is not None else s.plan.time_limit_s,
+            mip_rel_gap=s.plan.mip_rel_gap,
+            capacity=capacity,
+        )
+    except PlanError as exc:  # what to ask for instead, named as this caller names it
+        raise _reworded(exc, spelled) from None
     for p in plans:
         describe_sites(p.proposed, before)
     result = PlanRun(before, sites, plans)
@@ -437,6 +440,7 @@ def report(
     target: float | None = None,
     progress: Progress = _noop,
     map_path: str | Path | None = None,
+    spelled: Spelled = "api",
 ) -> Path:
     """Run a scenario and its site plan and write the one-page HTML report (atomically).
 
@@ -457,6 +461,8 @@ def report(
         left out with a note.
     map_path
         Also write the interactive map of the same run (with the proposed sites) to this file.
+    spelled
+        Name a bad setting as this function's parameter (``"api"``) or the command line's option.
 
     Returns
     -------
@@ -476,10 +482,10 @@ def report(
         if add is None and target is None and s.plan.add is None and s.plan.target is None:
             add = pages.DEFAULT_ADD
             notes.append(t(lang, "report.default_add", n=add))
-        plan_run = plan(s, add=add, target=target, write=False, progress=progress)
+        plan_run = plan(s, add=add, target=target, write=False, progress=progress, spelled=spelled)
         result = plan_run.before
     elif add is not None or target is not None:
-        raise ScenarioError(Msg("error.plan.add_needs_candidates"), s.source)
+        raise ArgumentError(_said("error.plan.add_needs_candidates", spelled), s.source)
     else:
         notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))
         result = run(s, progress=progress, write=False)

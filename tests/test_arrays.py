@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-from coverage._arrays import ranges
+from coverage._arrays import ranges, whole_rows
 
 
 def test_ranges_flatten_each_start_and_count():
@@ -13,3 +14,32 @@ def test_ranges_flatten_each_start_and_count():
     assert owner.tolist() == [0, 0, 2, 2, 2]
     pos, owner = ranges(np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert len(pos) == len(owner) == 0
+
+
+def test_whole_rows_are_nullable_integers_empty_where_missing():
+    # A file layer (rows 2 and 12) concatenated with a raster one (cells, no rows): floats.
+    f = pd.DataFrame(
+        {
+            "row": [2.0, 12.0, np.nan],
+            "cell_row": [np.nan, np.nan, 7.0],
+            "cell_col": [np.nan, np.nan, 30.0],
+            "weight": [1.0, 2.0, 3.0],
+        }
+    )
+    assert whole_rows(f) is f
+    for col, expected in [
+        ("row", [2, 12, -1]),
+        ("cell_row", [-1, -1, 7]),
+        ("cell_col", [-1, -1, 30]),
+    ]:
+        assert str(f[col].dtype) == "Int64"
+        assert f[col].fillna(-1).tolist() == expected
+    assert f["weight"].dtype == float  # not a row number
+    assert f.to_csv(index=False).splitlines()[1:] == ["2,,,1.0", "12,,,2.0", ",7,30,3.0"]
+
+
+def test_whole_rows_leave_a_column_that_holds_no_row_numbers():
+    f = pd.DataFrame({"row": [1.5, 2.0], "cell_row": ["a", None], "cell_col": [np.inf, 1.0]})
+    before = f.dtypes.to_dict()
+    assert whole_rows(f).dtypes.to_dict() == before
+    assert f["row"].tolist() == [1.5, 2.0]

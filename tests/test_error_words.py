@@ -15,6 +15,7 @@ import coverage
 
 PACKAGE = Path(coverage.__file__).resolve().parent
 ERRORS = {
+    "ArgumentError",
     "CoverageError",
     "ScenarioError",
     "InputError",

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from conftest import copy_small_scenario
@@ -284,3 +285,40 @@ def test_api_catchments_path_names_its_format(unread):
     expected = "path='c.shp': a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
     assert info.value.text("en").endswith(expected)
     assert list(Path.cwd().iterdir()) == []
+
+
+def test_row_numbers_are_whole_in_the_sample_frames_and_key_tables(tmp_path):
+    """The sample's demand mixes a raster (cells, no rows) and a CSV (rows, no cells); its plan
+    sites mix existing facilities and file candidates: every row number stays whole."""
+    s = pipeline.load_scenario(Path(__file__).resolve().parents[1] / "data/wuhan/scenario.toml")
+    for key, value in [("dir", tmp_path), ("map", tmp_path / "m.html"), ("columns", "keys")]:
+        s.set_output(key, value)
+    s.output.excel = False
+    before = pipeline.run(s)
+    result = pipeline.plan(s, add=2, before=before)
+    demand = before.coverage.demand
+    assert {demand[c].dtype.name for c in ("row", "cell_row", "cell_col")} == {"Int64"}
+    raster = demand["layer"] == "worldpop_jianghan.tif"
+    assert demand.loc[raster, "row"].isna().all() and demand.loc[~raster, "row"].notna().all()
+    assert result.sites["row"].dtype.name == result.proposed["row"].dtype.name == "Int64"
+    table = pd.read_csv(tmp_path / "demand.csv", dtype=str, keep_default_na=False)
+    for col in ("row", "cell_row", "cell_col"):
+        assert table[col].str.fullmatch(r"\d*").all()  # 12, never 12.0; empty where none
+    assert (table["row"] != "").sum() == (~raster).sum()
+    sites = pd.read_csv(tmp_path / "plan/proposed_sites.csv", dtype=str, keep_default_na=False)
+    assert sites["row"].str.fullmatch(r"\d+").all()
+    info = pyogrio.read_info(tmp_path / "coverage.gpkg", layer="demand")
+    kinds = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert [kinds[c] for c in ("row", "cell_row", "cell_col")] == ["int64"] * 3
+
+
+def test_an_unreachable_target_names_the_keyword_argument(tmp_path):
+    s = pipeline.load_scenario(Path(__file__).resolve().parents[1] / "data/wuhan/scenario.toml")
+    with pytest.raises(ValueError) as info:  # a PlanError, a ValueError for scripts
+        pipeline.plan(s, target=1.0, write=False)
+    assert info.value.key == "error.plan.target_unreachable"
+    text = info.value.text("en")
+    assert "ask for 0.99" in text and text.endswith(
+        "(target= or [plan] target), or add candidate sites"
+    )
+    assert "--" not in text and "--" not in info.value.text("zh")

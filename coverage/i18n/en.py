@@ -324,6 +324,7 @@ WORDS: dict[str, str] = {
     "excel.header.walk_time_min": "Walking time (min)",
     "excel.header.distance_m": "Distance (m)",
     "excel.header.nearest_facility": "Nearest facility",
+    "excel.header.nearest_new": "Nearest is a proposed site",
     "excel.header.threshold_min": "Walking-time standard (min)",
     "excel.header.rank": "Rank",
     "excel.header.gain": "Workers newly covered",

@@ -316,6 +316,7 @@ WORDS: dict[str, str] = {
     "excel.header.walk_time_min": "步行时间（分钟）",
     "excel.header.distance_m": "距离（米）",
     "excel.header.nearest_facility": "最近设施",
+    "excel.header.nearest_new": "最近为建议新增站点",
     "excel.header.threshold_min": "步行时间标准（分钟）",
     "excel.header.rank": "排序",
     "excel.header.gain": "新增覆盖职工数",

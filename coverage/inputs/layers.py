@@ -22,6 +22,7 @@ import shapely
 
 from coverage import datum, network, routing
 from coverage import io as cio
+from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import LANGS, t
 from coverage.inputs.boundaries import read_polygons
@@ -302,7 +303,7 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     out = pd.concat(frames, ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
 
 
 def read_layers(

@@ -12,10 +12,11 @@ This package connects the scenario data to the location models in :mod:`coverage
 4. :func:`staged_plan` runs the tiers in order (sub-centres, then points given the sub-centres),
    as :func:`plan_stages` decides them from the command line and the scenario;
 5. :func:`after_coverage` is coverage after the plan (before/after, per-site gains, the curve);
-   :func:`plan_coverage` applies it to a whole :class:`PlanRun`.
+   :func:`plan_coverage` applies it to a whole :class:`PlanRun`, and :func:`demand_after` gives
+   its demand table with the proposed sites open (nearest site, circle counts).
 
 Modules: `candidates`, `times`, `stages` (the plan policy), `models` (the model registry),
-`plan` (plans) and `after` (coverage after them).
+`plan` (plans), `after` (coverage after them) and `demand` (the demand after them).
 """
 
 from coverage.planning.after import AfterCoverage, after_coverage, covered_gains
@@ -26,6 +27,7 @@ from coverage.planning.candidates import (
     osm_candidates,
     planning_sites,
 )
+from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS
 from coverage.planning.plan import (
     Plan,
@@ -49,6 +51,7 @@ __all__ = [
     "after_coverage",
     "candidate_sites",
     "covered_gains",
+    "demand_after",
     "describe_sites",
     "grid_candidates",
     "osm_candidates",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from coverage._arrays import whole_rows
 from coverage._optional import import_optional
 from coverage.errors import InputError, Msg, ScenarioError
 from coverage.i18n import t
@@ -171,7 +172,7 @@ def candidate_sites(
     if not parts:
         return _empty_sites()
     out = pd.concat(parts, ignore_index=True)
-    out = gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    out = whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
     if "name" not in out:
         out["name"] = ""
     unnamed = out["name"].isna() | (out["name"].astype(str).str.strip() == "")
@@ -202,7 +203,7 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise InputError(
             Msg("error.plan.unknown_role", role=f["role"].iloc[i]),
             f["layer"].iloc[i] if "layer" in f else None,
-            row=int(row) if row is not None else None,
+            row=int(row) if row is not None and pd.notna(row) else None,
             field="role",
         )
     f["source"] = "file"
@@ -252,7 +253,7 @@ def planning_sites(
         lang=s.lang,
     )
     out = pd.concat([existing, cands], ignore_index=True)
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+    return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
 
 
 def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFrame:

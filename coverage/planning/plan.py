@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage import analysis, routing, settings, siting
+from coverage._arrays import whole_rows
 from coverage.datum import add_coordinates
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
@@ -291,7 +292,7 @@ class PlanRun:
         if not self.plans:
             return gpd.GeoDataFrame(geometry=[], crs=4326)
         out = pd.concat([p.proposed for p in self.plans], ignore_index=True)
-        return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+        return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
 
     def stages(self) -> pd.DataFrame:
         """One row per stage (:meth:`Plan.summary`)."""

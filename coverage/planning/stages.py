@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal, NoReturn, TypeAlias
 
-from coverage.errors import InputError, Msg, ScenarioError
+from coverage.errors import ArgumentError, InputError, Msg, PlanError, ScenarioError
 from coverage.planning.models import MODELS
 from coverage.scenario import Scenario
 
@@ -30,6 +30,36 @@ Spelled: TypeAlias = Literal["api", "cli"]
 
 #: Options whose flag is not the parameter's name with dashes.
 _FLAGS = {"stage_add": "--stage"}
+
+#: Messages that name several settings at once, worded for the command line (the key) and for
+#: Python callers (the value: ``add=``/``target=`` rather than ``--add``/``--target``).
+_API_WORDS = {
+    "error.plan.add_and_target": "error.plan.api.add_and_target",
+    "error.plan.add_or_target": "error.plan.api.add_or_target",
+    "error.plan.tier_staged": "error.plan.api.tier_staged",
+    "error.plan.stage_and_add": "error.plan.api.stage_and_add",
+    "error.plan.stage_count": "error.plan.api.stage_count",
+    "error.plan.add_needs_candidates": "error.plan.api.add_needs_candidates",
+}
+
+
+def _reworded(exc: PlanError, spelled: Spelled) -> PlanError:
+    """A model's error as ``spelled``'s caller names settings (``target=``, else ``--target``).
+
+    The siting models word what to ask for as Python does; the command line names its option.
+    """
+    first = exc.lines[0] if exc.lines else None
+    if spelled != "cli" or not isinstance(first, Msg) or "ask" not in first.fields:
+        return exc
+    msg = Msg(first.key, **{**first.fields, "ask": Msg("error.plan.ask_target")})
+    out = PlanError(msg)
+    out.__dict__.update({k: v for k, v in vars(exc).items() if k != "lines"})  # the figures
+    return out
+
+
+def _said(key: str, spelled: Spelled = "api", **fields: object) -> Msg:
+    """The message ``key`` (the command line's wording) as ``spelled``'s caller names settings."""
+    return Msg(key if spelled == "cli" else _API_WORDS[key], **fields)
 
 
 def _option(name: str, value: object, what: Msg, spelled: Spelled = "api") -> Msg:
@@ -87,10 +117,10 @@ def plan_stages(
     """
 
     def fail(msg: Msg) -> NoReturn:
-        raise ScenarioError(msg, s.source)
+        raise ArgumentError(msg, s.source)
 
     if add is not None and target is not None:
-        fail(Msg("error.plan.add_and_target"))
+        fail(_said("error.plan.add_and_target", spelled))
     if add is not None and (isinstance(add, bool) or not isinstance(add, int) or add < 1):
         fail(_option("add", add, Msg("error.plan.whole_sites"), spelled))
     if target is not None and not 0 < target <= 1:
@@ -100,19 +130,31 @@ def plan_stages(
         fail(_option("model", model, choices, spelled))
     if staged or stage_add:
         if tier is not None:
-            fail(Msg("error.plan.tier_staged"))
+            fail(_said("error.plan.tier_staged", spelled))
         return _staged(
             s, fail, add=add, target=target, model=model, stage_add=stage_add or {}, spelled=spelled
         )
     known = s.known_tiers
-    t = s.tier_code(tier) if tier else s.plan.tier  # --tier 服务站点 plans points
+    t = _tier_code(s, tier, spelled) if tier else s.plan.tier  # tier="服务站点" plans points
+    if t is None:
+        names = Msg("error.plan.api.unknown_tier", known=s.vocabulary.describe())
+        fail(_option("tier", tier, names, spelled))
     if t not in known:
         fail(_option("tier", t, Msg("error.plan.unknown_tier", known=", ".join(known)), spelled))
     k = add if add is not None else (None if target is not None else s.plan.add)
     tg = target if target is not None else (s.plan.target if k is None else None)
     if k is None and tg is None:
-        fail(Msg("error.plan.add_or_target"))
+        fail(_said("error.plan.add_or_target", spelled))
     return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
+
+
+def _tier_code(s: Scenario, tier: object, spelled: Spelled) -> str | None:
+    """The code ``tier`` names, or None (a Python caller's unknown ``tier=``).
+
+    The command line keeps the scenario's own message for an unknown ``--tier``, with how to
+    declare a new facility type.
+    """
+    return s.tier_code(str(tier)) if spelled == "cli" else s.vocabulary.normalize(tier)
 
 
 def _staged(
@@ -149,14 +191,15 @@ def _staged(
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             fail(_option("stage_add", one, Msg("error.plan.whole_sites"), spelled))
         if t == last and (add is not None or target is not None):
-            fail(Msg("error.plan.stage_and_add", stage=f"{name}={k}", tier=t))
+            stage = one if isinstance(one, str) else repr(one)
+            fail(_said("error.plan.stage_and_add", spelled, stage=stage, tier=t))
         counts[t] = k
     stages: list[Stage] = []
     for t in s.plan.tiers:
         n = counts.get(t)
         tg = target if t == last and n is None else None
         if n is None and tg is None:
-            fail(Msg("error.plan.stage_count", tier=t))
+            fail(_said("error.plan.stage_count", spelled, tier=t))
         stages.append((t, model or _default_model(t, tg), n, tg))
     return stages
 

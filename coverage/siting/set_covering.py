@@ -104,6 +104,7 @@ class LSCP(SitingModel):
                 weight=f"{self.uncoverable_weight:,.0f}",
                 points=int(self.uncoverable.sum()),
                 suggest=f"{min(suggest, self.max_share):.4g}",
+                ask=Msg("error.plan.api.ask_target"),  # the command line words it as --target
             )
             raise PlanError(msg, target=self.target, max_share=self.max_share)
 

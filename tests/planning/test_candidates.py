@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import pyogrio
 import pytest
 import shapely
 
+from coverage import io as cio
 from coverage import planning
 from coverage.errors import InputError
 
@@ -54,6 +57,25 @@ def test_candidate_roles_and_bad_role(tmp_path):
     f.loc[2, "role"] = "maybe"
     with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
         planning.candidate_sites(f)
+
+
+def test_file_and_grid_candidates_keep_whole_row_numbers(tmp_path, hand):
+    # File rows 2 and 3, then grid sites (no row): "row" stays whole, empty for the grid's.
+    net = hand.net(hand.grid(4, 100.0))
+    f = gpd.GeoDataFrame(
+        {"name": ["a", "b"], "row": [2, 3], "layer": "c.csv"},
+        geometry=gpd.GeoSeries(hand.pts([(50, 0), (150, 0)]), crs=hand.crs).to_crs(4326).values,
+        crs=4326,
+    )
+    out = planning.candidate_sites(f, net=net, grid_spacing_m=200.0)
+    assert len(out) == 6 and str(out["row"].dtype) == "Int64"
+    assert out["row"].fillna(0).tolist() == [2, 3, 0, 0, 0, 0]
+    csv = cio.write_csv(tmp_path / "sites.csv", pd.DataFrame(out.drop(columns="geometry")))
+    rows = pd.read_csv(csv, dtype=str, keep_default_na=False)["row"].tolist()
+    assert rows == ["2", "3", "", "", "", ""]
+    gpkg = cio.write_gpkg(tmp_path / "sites.gpkg", {"sites": out})
+    info = pyogrio.read_info(gpkg, layer="sites")
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["row"] == "int64"
 
 
 def test_osm_candidates_from_an_osm_file(fixtures_dir):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coverage import pipeline, planning
-from coverage.errors import InputError, ScenarioError
-from coverage.planning.stages import _check_candidates
+from coverage.errors import InputError, Msg, PlanError, ScenarioError
+from coverage.planning.stages import _check_candidates, _reworded
 from coverage.scenario import load_scenario
 
 
@@ -68,6 +68,108 @@ def test_stage_tiers_are_named_as_in_plan_tiers(tmp_path, hand):
     with pytest.raises(ScenarioError, match=r"stage_add={'中心': 2}: '中心' is not a staged tier"):
         planning.plan_stages(s, stage_add={"中心": 2})  # a tier, but not one of the stages
     with pytest.raises(
-        ScenarioError, match=r"--stage 服务站=1 and --add/--target both set the point stage"
+        ScenarioError, match=r"stage_add={'服务站': 1} and add=/target= both set the point stage"
     ):
         planning.plan_stages(s, stage_add={"服务站": 1}, add=3)
+
+
+_STAGED = 'tiers = ["subcentre", "point"]\n'
+
+#: A bad combination of settings, as a Python caller and the command line are told of it.
+_WORDED = [
+    (
+        {"add": 3, "target": 0.5},
+        "",
+        "give add= or target=, not both",
+        "add= 和 target= 只能给出其一",
+        "give --add or --target, not both",
+    ),
+    (
+        {},
+        "",
+        "give add=N or target=SHARE (or [plan] add / target)",
+        "请给出 add=N 或 target=比例（或 [plan] add / target）",
+        "give --add N or --target SHARE (or [plan] add / target)",
+    ),
+    (
+        {"staged": True, "tier": "point"},
+        _STAGED,
+        "tier= is for a one-stage plan; the stages' tiers are [plan] tiers",
+        "tier= 用于单阶段规划；分阶段规划的层级见 [plan] tiers",
+        "--tier is for a one-stage plan; the stages' tiers are [plan] tiers",
+    ),
+    (
+        {"stage_add": {"point": 2}, "add": 3},
+        _STAGED,
+        "stage_add={'point': 2} and add=/target= both set the point stage: give one",
+        "stage_add={'point': 2} 和 add=/target= 都设置了 point 阶段：请只给出一个",
+        "--stage point=2 and --add/--target both set the point stage: give one",
+    ),
+    (
+        {"staged": True},
+        _STAGED,
+        "say how many subcentre sites to add: stage_add={'subcentre': N}, "
+        "or [plan] stage_add = { subcentre = N }",
+        "请说明要新增多少个 subcentre 地点：stage_add={'subcentre': N}，"
+        "或 [plan] stage_add = { subcentre = N }",
+        "say how many subcentre sites to add: --stage subcentre=N, "
+        "or [plan] stage_add = { subcentre = N }",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "plan", "en", "zh", "cli"), _WORDED)
+def test_python_callers_are_told_of_keyword_arguments(tmp_path, hand, kwargs, plan, en, zh, cli):
+    s = _scenario(tmp_path, hand, plan)
+    with pytest.raises(ValueError) as info:  # a bad argument, as Python code expects it
+        planning.plan_stages(s, **kwargs)
+    assert isinstance(info.value, ScenarioError)  # and as before, for code that catches that
+    assert info.value.text("en") == f"{s.source}: {en}"
+    assert info.value.text("zh") == f"{s.source}：{zh}"
+    with pytest.raises(ScenarioError) as info:  # the command line's words are unchanged
+        planning.plan_stages(s, spelled="cli", **kwargs)
+    assert info.value.text("en") == f"{s.source}: {cli}"
+
+
+@pytest.mark.parametrize("bad", ["pont", "服务", 3])
+def test_an_unknown_tier_argument_is_named_with_the_known_tiers(tmp_path, hand, bad):
+    s = _scenario(tmp_path, hand, "add = 2\n")
+    with pytest.raises(ValueError) as info:
+        planning.plan_stages(s, tier=bad)
+    text = info.value.text("en")
+    assert text.startswith(f"{s.source}: tier={bad!r}: unknown tier; known tiers: centre (")
+    for name in ("point", "服务站点", "Service point", "社区职工服务站", "outdoor_station"):
+        assert name in text
+    assert "\n" not in text and "[types" not in text  # one line, no scenario-file advice
+    zh = info.value.text("zh")
+    assert zh.startswith(f"{s.source}：tier={bad!r}：未知层级；已知层级：centre (")
+    # A name of a tier is taken, as on the command line; there the scenario's words stay.
+    assert planning.plan_stages(s, tier="服务站点")[0][0] == "point"
+    with pytest.raises(ScenarioError, match=r"unknown tier 'pont'; known tiers: .*\[types"):
+        planning.plan_stages(s, tier="pont", spelled="cli")
+
+
+def test_a_report_without_candidates_names_its_arguments(tmp_path, hand):
+    s = _scenario(tmp_path, hand)
+    start = "add=/target= need candidate sites: add [[candidates]] layers"
+    with pytest.raises(ScenarioError) as info:
+        pipeline.report(s, tmp_path / "r.html", add=2)
+    assert info.value.text("en") == f"{s.source}: {start} or set [plan] grid_spacing_m"
+    assert info.value.text("zh").startswith(f"{s.source}：add=/target= 需要候选地点")
+    with pytest.raises(ScenarioError, match=r"--add/--target need candidate sites"):
+        pipeline.report(s, tmp_path / "r.html", add=2, spelled="cli")
+
+
+def test_a_models_advice_names_the_callers_setting():
+    # The siting models say what to ask for as Python does; the command line names --target.
+    ask = Msg("error.plan.api.ask_target")
+    exc = PlanError(Msg("error.plan.target_unreachable", target="90%", best="75%", minutes="15",
+                        weight="1", points=1, suggest="0.75", ask=ask), target=0.9, max_share=0.75)  # fmt: skip
+    assert _reworded(exc, "api") is exc
+    assert "(target= or [plan] target)" in exc.text("en")
+    assert "（target= 或 [plan] target）" in exc.text("zh")
+    cli = _reworded(exc, "cli")
+    assert isinstance(cli, PlanError) and cli.key == exc.key
+    assert (cli.target, cli.max_share) == (0.9, 0.75)
+    assert cli.text("en") == exc.text("en").replace("target= or", "--target or")
+    assert "（--target 或 [plan] target）" in cli.text("zh")

@@ -65,7 +65,7 @@ def test_lscp_unreachable_target_is_one_worded_line():
     assert err.text("en") == (
         "the target share 90.00% cannot be reached: at most 75.00% of the demand is within 15 "
         "min of an existing or allowed site (1 demand points weighing 1 in all are out of reach); "
-        "ask for 0.75 or less (--target or [plan] target), or add candidate sites"
+        "ask for 0.75 or less (target= or [plan] target), or add candidate sites"
     )
     zh = err.text("zh")
     assert "\n" not in zh and zh.startswith("目标覆盖率 90.00% 无法达到") and "最多占 75.00%" in zh

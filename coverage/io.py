@@ -328,6 +328,25 @@ def _fsync(path: Path) -> None:
         os.fsync(f.fileno())
 
 
+def _without_nul(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with each NUL in its text shown as "\ufffd", as the workbooks show it.
+
+    GDAL ends a string at NUL, so the rest of the text would be silently lost.
+    """
+    out = gdf
+    for i in range(gdf.shape[1]):
+        s = gdf.iloc[:, i]
+        if gdf.columns[i] == gdf.geometry.name or not _may_hold_text(s):
+            continue
+        held = s.map(lambda v: isinstance(v, str) and "\x00" in v)
+        if held.any():
+            out = out.copy() if out is gdf else out
+            out.isetitem(
+                i, s.map(lambda v: v.replace("\x00", "\ufffd") if isinstance(v, str) else v)
+            )
+    return out
+
+
 def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
     """Write several layers into one GeoPackage, atomically as a whole."""
 
@@ -335,7 +354,7 @@ def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
         with _sqlite_unsynced():
             for name, gdf in layers.items():
                 # GeoPackage reserves "fid" for its own row key; keep ours under a plain name.
-                gdf = gdf.rename(columns={"fid": "facility_id"})
+                gdf = _without_nul(gdf.rename(columns={"fid": "facility_id"}))
                 for col in gdf.columns:
                     if col != gdf.geometry.name and _holds_lists(gdf[col]):
                         gdf[col] = gdf[col].map(
@@ -361,6 +380,7 @@ def write_geojson(target: str | Path, gdf: gpd.GeoDataFrame) -> Path:
     if gdf.crs is not None:
         gdf = gdf.to_crs(4326)
     name = Path(target).stem  # the collection's name, not the temporary file's
+    gdf = _without_nul(gdf)
     return write_with(target, lambda p: gdf.to_file(p, driver="GeoJSON", layer=name))
 
 

@@ -139,3 +139,27 @@ def test_an_output_folder_that_is_a_file_is_said_in_both_languages(tmp_path):
         "请删除该文件或选择其他输出文件夹"
     )
     assert info.value.reason.startswith("the output folder is a file")  # English, as before
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_a_nul_in_text_is_kept_visible_not_cut_off(tmp_path, suffix):
+    # GDAL ends a string at NUL: "站点\x00 A" came back as "站点", the rest silently lost.
+    # Like the workbooks, the layers show the character as "\ufffd" and keep the rest.
+    import geopandas as gpd
+    import shapely
+
+    from coverage.io import write_geojson, write_gpkg
+
+    gdf = gpd.GeoDataFrame(
+        {"name": ["站点\x00 A", "plain", None], "n": [1, 2, 3]},
+        geometry=[shapely.Point(114, 30)] * 3,
+        crs=4326,
+    )
+    path = tmp_path / f"out{suffix}"
+    if suffix == ".gpkg":
+        write_gpkg(path, {"sites": gdf})
+    else:
+        write_geojson(path, gdf)
+    back = gpd.read_file(path)
+    assert list(back["name"].iloc[:2]) == ["站点\ufffd A", "plain"] and back["name"].isna().iloc[2]
+    assert list(back["n"]) == [1, 2, 3] and gdf["name"].iloc[0] == "站点\x00 A"  # input unchanged

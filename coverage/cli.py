@@ -19,7 +19,7 @@ from rich.markup import escape
 from coverage import __version__, console
 from coverage.errors import Msg, ScenarioError
 from coverage.i18n import t
-from coverage.progress import Step, err, log_handler, prefix
+from coverage.progress import Step, err, log_handler, prefix, shown
 from coverage.progress import step as _step
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
         step.lang
     ):  # unusual but valid values: one line each, the run goes on
         warning = prefix(step.lang, "console.warning")
-        err.print(f"[yellow]{warning}[/]{escape(line)}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)
     for key, value in output.items():
         if value is not None:
             s.set_output(key, value, label=_OUTPUT_OPTIONS.get(key, f"--{key}"))
@@ -179,13 +179,13 @@ def run_cmd(
     out.print(console.kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]
     if skipped:
-        see = t(s.lang, "console.run.skipped_see", path=escape(str(result.files["skipped"])))
+        see = t(s.lang, "console.run.skipped_see", path=shown(str(result.files["skipped"])))
         out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
     for note in result.layers.notes:  # how each layer was read, in the console's language
-        out.print(f"  {escape(note.text(s.lang))}", highlight=False, soft_wrap=True)
+        out.print(f"  {shown(note.text(s.lang))}", highlight=False, soft_wrap=True)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():  # the file names say what each is
-        out.print(f"  {escape(str(path))}", highlight=False)
+        out.print(f"  {shown(str(path))}", highlight=False)
 
 
 @app.command("network")
@@ -250,7 +250,7 @@ def catchments_cmd(
             path=output,
             progress=progress,
         )
-    out.print(t(s.lang, "console.catchments.done", n=len(catch), k=n_fac, path=escape(str(path))))
+    out.print(t(s.lang, "console.catchments.done", n=len(catch), k=n_fac, path=shown(str(path))))
 
 
 def _bands(text: str | None) -> list[float]:
@@ -295,9 +295,9 @@ def map_cmd(
         path, printed = pipeline.draw_map(
             s, output, print_path=print_path, paper=paper, progress=progress
         )
-    out.print(t(s.lang, "console.map.done", path=escape(str(path))))
+    out.print(t(s.lang, "console.map.done", path=shown(str(path))))
     if printed is not None:
-        out.print(t(s.lang, "console.print.done", path=escape(str(printed))))
+        out.print(t(s.lang, "console.print.done", path=shown(str(printed))))
 
 
 def _print_plan(result: PlanRun) -> None:
@@ -311,8 +311,8 @@ def _print_plan(result: PlanRun) -> None:
         out.print(console.proposed_table(result.proposed, s.lang))
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():
-        out.print(f"  {escape(str(path))}", highlight=False)
-    files = {k: escape(str(result.files[k])) for k in ("map", "excel") if k in result.files}
+        out.print(f"  {shown(str(path))}", highlight=False)
+    files = {k: shown(str(result.files[k])) for k in ("map", "excel") if k in result.files}
     if "map" in files:
         key = "console.next" if "excel" in files else "console.next_map"
         step = t(s.lang, key, map=files["map"], workbook=files.get("excel", ""))
@@ -440,9 +440,9 @@ def report_cmd(
             map_path=map_path,
             spelled="cli",
         )
-    out.print(t(s.lang, "console.report.done", path=escape(str(path))), highlight=False)
+    out.print(t(s.lang, "console.report.done", path=shown(str(path))), highlight=False)
     if map_path is not None:
-        out.print(t(s.lang, "console.map.done", path=escape(str(map_path))), highlight=False)
+        out.print(t(s.lang, "console.map.done", path=shown(str(map_path))), highlight=False)
 
 
 @app.command("audit")
@@ -488,15 +488,15 @@ def audit_cmd(
     warning = prefix(lang, "console.warning")
     for p in (p for d in result.districts for p in d.problems if p.action != "skipped"):
         line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
-        err.print(f"[yellow]{warning}[/]{escape(line)}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)
     for rec in result.failed:  # failed, or not audited (the reader skipped its polygon)
         line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
         what = "skipped" if rec.get("status") == "skipped" else "failed"
         head = prefix(lang, f"console.audit.{what}_head")
-        err.print(f"[bold red]{head}[/]{escape(line)}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]{head}[/]{shown(line)}", highlight=False, soft_wrap=True)
     out.print(t(lang, "console.wrote"), highlight=False)
     for path in result.files.values():
-        out.print(f"  {escape(str(path))}", highlight=False)
+        out.print(f"  {shown(str(path))}", highlight=False)
     if result.failed:
         raise typer.Exit(1)
 

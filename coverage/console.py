@@ -1,7 +1,8 @@
 """The console's tables: coverage KPIs, plan stages, proposed sites and the walking network.
 
-Every cell that comes from input (names, sub-districts, tags, paths) is escaped: rich would
-otherwise read ``[...]`` in it as markup.
+Every cell that comes from input (names, sub-districts, tags, paths) goes through
+:func:`coverage.progress.shown`: rich would otherwise read ``[...]`` in it as markup, and a
+terminal escape in it would reach the terminal.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from rich.cells import cell_len
-from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from coverage.excel import cell_word
 from coverage.i18n import t
+from coverage.progress import shown
 from coverage.vocab import tier_label
 
 if TYPE_CHECKING:
@@ -38,10 +39,10 @@ __all__ = [
 
 
 def _text(value: Any) -> str:
-    """A cell from input data: empty when missing, escaped for rich markup."""
+    """A cell from input data: empty when missing, printed as written (:func:`shown`)."""
     if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return ""
-    return escape(str(value))
+    return shown(value)
 
 
 def _group(scope: str, key: str, lang: str) -> str:
@@ -172,8 +173,8 @@ def kpi_table(cov: Coverage, lang: str) -> FittedTable:
         scope, key = str(r["scope"]), str(r["key"])
         rows.append(
             {
-                "scope": escape(cell_word("scope", scope, lang)),
-                "key": escape(_group(scope, key, lang)),
+                "scope": shown(cell_word("scope", scope, lang)),
+                "key": shown(_group(scope, key, lang)),
                 "facilities": str(r["facilities"]),
                 "weight": f"{r['weight']:,.0f}",
                 "covered": f"{r['covered_weight']:,.0f}",
@@ -197,12 +198,12 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
     """
     rows = [
         {
-            "tier": escape(tier_label(str(r["tier"]), lang)),
-            "model": escape(cell_word("model", str(r["model"]), lang)),
+            "tier": shown(tier_label(str(r["tier"]), lang)),
+            "model": shown(cell_word("model", str(r["model"]), lang)),
             "new_sites": str(r["n_selected"]),
             "before": f"{r['before_share']:.1%}",
             "after": f"{r['after_share']:.1%}",
-            "status": escape(cell_word("status", str(r["status"]), lang)),
+            "status": shown(cell_word("status", str(r["status"]), lang)),
             "gap": f"{r['gap']:.2%}",
             "solve_s": f"{r['solve_time_s']:.1f}",
         }
@@ -223,13 +224,13 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
         if more is not None and more == more:  # set covering's fewer sites replaced MCLP's
             note = t(lang, "excel.value.note.fewest", mclp=int(more), n=int(r["n_selected"]))
         if isinstance(note, str) and note:
-            tier = escape(tier_label(str(r["tier"]), lang))
-            notes.append(f"[yellow]{t(lang, 'console.plan.note', tier=tier, note=escape(note))}[/]")
+            tier = shown(tier_label(str(r["tier"]), lang))
+            notes.append(f"[yellow]{t(lang, 'console.plan.note', tier=tier, note=shown(note))}[/]")
         elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
             fewer = t(
                 lang,
                 "console.plan.fewer",
-                tier=escape(tier_label(str(r["tier"]), lang)),
+                tier=shown(tier_label(str(r["tier"]), lang)),
                 n=r["n_selected"],
                 asked=int(asked),
             )
@@ -255,7 +256,7 @@ def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
             {
                 "rank": str(r["rank"]),
                 "name": _text(r.get("name")),
-                "tier": escape(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
+                "tier": shown(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
                 "gain": f"{r['gain']:,.0f}",
                 "subdistrict": _text(r.get("subdistrict")),
                 "gcj02": f"{r['gcj02_lon']:.6f},{r['gcj02_lat']:.6f}",
@@ -269,7 +270,7 @@ def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
 
 
 def _count(n: Any) -> str:
-    return f"{n:,}" if isinstance(n, int) else escape(str(n))
+    return f"{n:,}" if isinstance(n, int) else shown(str(n))
 
 
 def _kept_rows(summary: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
@@ -278,10 +279,10 @@ def _kept_rows(summary: Mapping[str, Any], lang: str) -> list[tuple[str, str]]:
         (t(lang, "console.network.nodes"), _count(summary["nodes"])),
         (t(lang, "console.network.edges"), _count(summary["edges"])),
         (t(lang, "console.network.length"), f"{summary['length_km']:,.1f}"),
-        (t(lang, "console.network.crs"), escape(str(summary["crs"]))),
+        (t(lang, "console.network.crs"), shown(str(summary["crs"]))),
     ]
     if "source" in summary:
-        rows.append((t(lang, "console.network.source"), escape(str(summary["source"]))))
+        rows.append((t(lang, "console.network.source"), shown(str(summary["source"]))))
     comp = summary.get("component")
     if isinstance(comp, Mapping):
         kind = "strong" if comp.get("kind") == "strong" else "weak"
@@ -297,7 +298,7 @@ def _dropped_rows(summary: Mapping[str, Any], lang: str) -> list[tuple[str, str]
     """What was left out, each reason with its count of street segments (or edges)."""
     rows = []
     for tag, n in dict(summary.get("dropped_not_walkable") or {}).items():
-        rows.append((t(lang, "console.network.not_walkable", tag=escape(str(tag))), _count(n)))
+        rows.append((t(lang, "console.network.not_walkable", tag=shown(str(tag))), _count(n)))
     comp = summary.get("component")
     if isinstance(comp, Mapping) and comp.get("dropped_edges"):
         what = t(lang, "console.network.off_component", km=f"{comp['dropped_length_km']:,.1f}")
@@ -317,7 +318,7 @@ def network_tables(summary: Mapping[str, Any], title: str, lang: str) -> tuple[T
 
     ``title`` names the scenario as every output does (``Scenario.display_title(lang)``).
     """
-    kept = Table(title=t(lang, "console.network.title", name=escape(title)))
+    kept = Table(title=t(lang, "console.network.title", name=shown(title)))
     kept.add_column(t(lang, "console.network.item"))
     kept.add_column(t(lang, "console.network.value"), justify="right")
     for row in _kept_rows(summary, lang):

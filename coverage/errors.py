@@ -1,11 +1,18 @@
-"""Errors that name where bad input is, so a planner can fix the file."""
+r"""Errors that name where bad input is, so a planner can fix the file.
+
+Each problem is one line (:meth:`CoverageError.text`): text from the planner's files and paths
+goes through :func:`printable`, so a line break, a terminal escape or a bidirectional override
+in a name is shown as an escape (``\n``, ``\x1b``, ``\u202e``), never acted on.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 __all__ = [
+    "printable",
     "Msg",
     "CoverageError",
     "MissingDependency",
@@ -19,21 +26,49 @@ __all__ = [
 ]
 
 
+#: What a terminal would act on or a line would break at: C0 and C1 control characters (a tab
+#: aside), line and paragraph separators, the bidirectional controls that reorder what follows
+#: them, and lone surrogates (which no encoding can write).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escaped(match: re.Match[str]) -> str:
+    c = match.group(0)
+    code = ord(c)
+    return _NAMED.get(c) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    r"""``text`` as one line that prints as written: nothing in it acts on a terminal.
+
+    Control characters (a tab aside), line breaks, line and paragraph separators, bidirectional
+    controls (U+202E reverses what follows) and lone surrogates become Python-style escapes:
+    ``"a\nb\x1b[31m"`` prints as ``a\nb\x1b[31m``. Other text, backslashes included, is
+    unchanged.
+    """
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
 class CoverageError(Exception):
     """Base class for errors raised by coverage.
 
     The message is plain text, a :class:`Msg` (worded in the console's language by
-    :meth:`text`; ``str(exc)`` is English) or a sequence of them, one line each.
+    :meth:`text`; ``str(exc)`` is English) or a sequence of them, one line each: the planner's
+    text in a line is :func:`printable`, so a line break in a name does not start another.
     """
 
     def __init__(self, message: str | Msg | Sequence[str | Msg] = "", *args: object) -> None:
         self.lines: tuple[str | Msg, ...] = (
             (message,) if isinstance(message, str | Msg) else tuple(message)
         )
-        super().__init__(self._where("en") + self._what("en"), *args)
+        super().__init__(self.text("en"), *args)
 
     def _what(self, lang: str) -> str:
-        return "\n".join(m.text(lang) if isinstance(m, Msg) else m for m in self.lines)
+        return "\n".join(printable(m.text(lang) if isinstance(m, Msg) else m) for m in self.lines)
 
     def _where(self, lang: str) -> str:
         """The place the message is about, with its separator (``"file: "``), or ``""``."""
@@ -41,7 +76,7 @@ class CoverageError(Exception):
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem."""
-        return self._where(lang) + self._what(lang)
+        return printable(self._where(lang)) + self._what(lang)
 
     @property
     def key(self) -> str | None:

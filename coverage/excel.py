@@ -389,8 +389,11 @@ def data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
     """A body cell: text as text (see the module notes), numbers with their column's format.
 
     The one way our workbooks write a value (also the audit's ``districts.xlsx``): text that
-    looks like a formula gets Excel's quote prefix and shows unchanged, never evaluated.
+    looks like a formula gets Excel's quote prefix and shows unchanged, never evaluated, and
+    characters XML cannot hold show as "�" (:func:`_value`) instead of aborting the workbook.
     """
+    if isinstance(v, str):
+        v = _value(v)
     if _needs_cell(v):
         return _text_cell(ws, v)
     if fmt is not None and isinstance(v, int | float) and not isinstance(v, bool):

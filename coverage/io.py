@@ -98,13 +98,25 @@ def ensure_folder(folder: str | Path) -> Path:
     return folder
 
 
+def _gdal_can_name(path: Path) -> None:
+    """:class:`OutputError` unless ``path`` is valid UTF-8, the only file names GDAL takes.
+
+    A name written in another encoding reaches Python with lone surrogates (``out\udcff``).
+    """
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise OutputError(Msg("error.output.not_utf8"), path) from None
+
+
 def check_writable(folder: str | Path) -> Path:
     """Fail fast: :class:`OutputError` unless files can be created in ``folder`` (made if missing).
 
-    Run before a long computation, so a read-only or mistyped output folder is reported at once
-    rather than after the work is done. A disk that fills up later is still reported by the
-    writers themselves.
+    Run before a long computation, so a read-only, mistyped or non-UTF-8 output folder is
+    reported at once rather than after the work is done. A disk that fills up later is still
+    reported by the writers themselves.
     """
+    _gdal_can_name(Path(folder))
     folder = ensure_folder(folder)
     try:
         fd, probe = tempfile.mkstemp(prefix=".coverage-write-check.", dir=folder)
@@ -328,14 +340,34 @@ def _fsync(path: Path) -> None:
         os.fsync(f.fileno())
 
 
+def _without_nul(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` with each NUL in its text shown as "\ufffd", as the workbooks show it.
+
+    GDAL ends a string at NUL, so the rest of the text would be silently lost.
+    """
+    out = gdf
+    for i in range(gdf.shape[1]):
+        s = gdf.iloc[:, i]
+        if gdf.columns[i] == gdf.geometry.name or not _may_hold_text(s):
+            continue
+        held = s.map(lambda v: isinstance(v, str) and "\x00" in v)
+        if held.any():
+            out = out.copy() if out is gdf else out
+            out.isetitem(
+                i, s.map(lambda v: v.replace("\x00", "\ufffd") if isinstance(v, str) else v)
+            )
+    return out
+
+
 def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
     """Write several layers into one GeoPackage, atomically as a whole."""
+    _gdal_can_name(Path(target))
 
     def write(p: Path) -> None:
         with _sqlite_unsynced():
             for name, gdf in layers.items():
                 # GeoPackage reserves "fid" for its own row key; keep ours under a plain name.
-                gdf = gdf.rename(columns={"fid": "facility_id"})
+                gdf = _without_nul(gdf.rename(columns={"fid": "facility_id"}))
                 for col in gdf.columns:
                     if col != gdf.geometry.name and _holds_lists(gdf[col]):
                         gdf[col] = gdf[col].map(
@@ -358,9 +390,11 @@ def layer_format(path: str | Path) -> str | None:
 
 def write_geojson(target: str | Path, gdf: gpd.GeoDataFrame) -> Path:
     """Write one layer as GeoJSON (RFC 7946: WGS84 longitude/latitude), atomically."""
+    _gdal_can_name(Path(target))
     if gdf.crs is not None:
         gdf = gdf.to_crs(4326)
     name = Path(target).stem  # the collection's name, not the temporary file's
+    gdf = _without_nul(gdf)
     return write_with(target, lambda p: gdf.to_file(p, driver="GeoJSON", layer=name))
 
 

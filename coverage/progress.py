@@ -1,8 +1,12 @@
-"""What the command line shows while it works: a spinner per step, one-line errors, log lines.
+r"""What the command line shows while it works: a spinner per step, one-line errors, log lines.
 
 The pipeline reports progress as plain messages (``"reading layers"``, ``"catchments 120/570"``);
 :func:`step` turns them into a rich spinner with the elapsed time and a bar, in the console's
 language, and turns a :class:`~coverage.errors.CoverageError` into one line per problem.
+
+Text from input (file and layer names, paths, messages quoting cells) reaches rich only through
+:func:`shown`: its markup is shown, not applied, and a terminal escape or line break in it is
+printed as an escape (``\x1b``), never sent to the terminal.
 """
 
 from __future__ import annotations
@@ -28,13 +32,14 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from coverage.errors import CoverageError, Msg
+from coverage.errors import CoverageError, Msg, printable
 from coverage.i18n import LANGS, t
 
 __all__ = [
     "Step",
     "prefix",
     "err",
+    "shown",
     "log_handler",
     "step",
 ]
@@ -44,6 +49,16 @@ err = Console(stderr=True, log_path=False)
 _COUNT = re.compile(r"(\d+)/(\d+)$")
 #: The steps under way, innermost last: log lines speak the language of the innermost one.
 _STEPS: list[Step] = []
+
+
+def shown(text: object) -> str:
+    """Input text as rich markup that prints it as written, on one line.
+
+    ``[bold]`` in it is escaped (shown, not applied), and what a terminal would act on (an ANSI
+    escape, a line break, a bidirectional override) is shown as an escape
+    (:func:`coverage.errors.printable`).
+    """
+    return escape(printable(str(text)))
 
 
 class Step:
@@ -68,8 +83,8 @@ class Step:
             return
         if text != self._last:  # a new step: log it once; the clock shows this step's time
             # Messages name files and layers: rich markup in them is shown, not applied.
-            err.log(escape(text))
-            self._bar.reset(self._task, description=escape(text), total=None)
+            err.log(shown(text))
+            self._bar.reset(self._task, description=shown(text), total=None)
         if count:  # "120/570": move the bar
             self._bar.update(self._task, completed=int(count.group(1)), total=int(count.group(2)))
         self._last = text
@@ -110,7 +125,7 @@ def step(title: str, scenario: Path | None = None, lang: str | None = None) -> I
         for line in exc.text(step.lang).splitlines() or [type(exc).__name__]:
             # escape: messages quote user text and keys such as "[output] dir", not markup
             err.print(
-                f"[bold red]{head}[/]{escape(line)}",
+                f"[bold red]{head}[/]{shown(line)}",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -139,7 +154,7 @@ class _LogFormat(logging.Formatter):
         key = _LEVEL_WORDS.get(record.levelname)
         head = prefix(lang, key) if key is not None and _STEPS else f"{record.levelname.lower()}: "
         text = record.msg.text(lang) if isinstance(record.msg, Msg) else record.getMessage()
-        return f"{head}{text}"
+        return f"{head}{printable(text)}"  # a plain stream: escapes in names are shown, not sent
 
 
 def prefix(lang: str, key: str) -> str:

@@ -778,3 +778,36 @@ def test_report_into_a_folder_is_refused_before_the_work(tmp_path, monkeypatch, 
     res = runner.invoke(app, ["report", str(scenario), *report])
     assert res.exit_code == 1 and f"error: {folder}: the map path is a folder" in res.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_input_text_on_the_console_is_printed_as_written_on_one_line(tmp_path):
+    """A file name with a line break, an ANSI escape and rich markup: one error line that shows
+    them all as written, and no escape reaches the terminal."""
+    bad = "f\n[bold]x[/]\x1b[2J\u202e.csv"
+    p = tmp_path / "s.toml"
+    p.write_text(f'[network]\npath = {json.dumps(bad)}\n[[facilities]]\npath = "f.csv"\n', "utf-8")
+    (tmp_path / "f.csv").write_text("name,lon,lat\n", "utf-8")
+    res = runner.invoke(app, ["run", str(p), "--lang", "en"], color=True)
+    assert res.exit_code == 1
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in res.output
+    assert "f\\n[bold]x[/]\\x1b[2J\\u202e.csv" in lines[0]
+    assert "\x1b[2J" not in res.output and "\u202e" not in res.output
+
+
+def test_progress_and_log_lines_send_no_escape_from_input(monkeypatch):
+    from coverage import progress
+
+    buf = io.StringIO()
+    monkeypatch.setattr(progress, "err", Console(file=buf, width=200, log_path=False))
+    with progress.step("t", lang="en") as step:
+        step("reading the facility layer a\x1b[2Jb\nc [bold]d[/].csv")
+    assert "a\\x1b[2Jb\\nc [bold]d[/].csv" in buf.getvalue() and "\x1b" not in buf.getvalue()
+    stream = io.StringIO()
+    logger = logging.getLogger("coverage.test_cli_escape")
+    logger.addHandler(cli.log_handler(stream))
+    try:
+        logger.warning("%s: 3 street ways cut", "a\x1b]8;;http://x\x07b\nc")
+    finally:
+        logger.handlers.clear()
+    assert stream.getvalue() == "warning: a\\x1b]8;;http://x\\x07b\\nc: 3 street ways cut\n"

@@ -96,3 +96,18 @@ def test_stage_numbers_are_never_cut() -> None:
         for number in ("1250", "92.6%", "98.7%"):
             assert number in text, (width, number)
         assert "…" not in text
+
+
+def test_input_text_in_a_table_prints_as_written_and_sends_no_escape() -> None:
+    sites = _sites(["point", "point"])
+    sites.loc[0, "name"] = "A\x1b[31m[bold]B[/]"
+    sites.loc[1, "subdistrict"] = "C\nD\u202eE"
+    buf = io.StringIO()
+    Console(file=buf, width=200, force_terminal=True).print(console.proposed_table(sites, "en"))
+    text = buf.getvalue()
+    # The table's own styling uses escapes; the name's own ESC is shown as "\x1b", not sent.
+    assert "A\\x1b[31m[bold]B[/]" in text and "C\\nD\\u202eE" in text
+    assert "\x1b[31m[bold]" not in text and "\u202e" not in text
+    assert "D" not in [
+        line.strip("│ ") for line in _print(console.proposed_table(sites, "en"), 200)
+    ]

@@ -67,3 +67,34 @@ def test_an_unknown_key_or_language_is_refused() -> None:
         Msg("problem.nonsense").text("en")
     with pytest.raises(ValueError, match="lang must be one of"):
         Msg("problem.missing_weight").text("fr")
+
+
+def test_printable_shows_what_a_terminal_would_act_on_as_escapes() -> None:
+    from coverage.errors import printable
+
+    # Worked out by hand: each control character as its Python escape, the rest as written.
+    assert printable("a\nb\r\nc") == "a\\nb\\r\\nc"
+    assert printable("\x1b[31mred\x07\x00") == "\\x1b[31mred\\x07\\x00"
+    assert printable("\u202eevil\u202c \u2066x\u2069") == "\\u202eevil\\u202c \\u2066x\\u2069"
+    assert printable("\x9b2J \u2028 \ud800") == "\\x9b2J \\u2028 \\ud800"  # C1 CSI, separator
+    # Text that is only text stays as it is: tabs, brackets, backslashes, CJK, zero-width joiners.
+    kept = "a\tb [bold]x[/] \\n 名称 a\u200db"
+    assert printable(kept) == kept
+
+
+def test_an_error_is_one_line_per_problem_whatever_its_names_hold() -> None:
+    nasty = "a\nb\x1b[31m\u202e"
+    exc = InputError(
+        [Msg("error.input.no_sheet", sheet=nasty, names=["S1"]), f"second {nasty}"],
+        path=f"/data/f{nasty}.xlsx",
+        row=3,
+        field=nasty,
+    )
+    shown = "a\\nb\\x1b[31m\\u202e"
+    for lang in ("en", "zh"):
+        lines = exc.text(lang).splitlines()
+        assert len(lines) == 2  # one per problem, not one per line break in the names
+        assert lines[0].startswith(f"/data/f{shown}.xlsx")
+        assert lines[0].count(shown) == 3 and lines[1] == f"second {shown}"
+    assert str(exc) == exc.text("en")
+    assert not any(c in str(exc) for c in "\r\x1b\u202e")

@@ -139,3 +139,51 @@ def test_an_output_folder_that_is_a_file_is_said_in_both_languages(tmp_path):
         "请删除该文件或选择其他输出文件夹"
     )
     assert info.value.reason.startswith("the output folder is a file")  # English, as before
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])
+def test_a_nul_in_text_is_kept_visible_not_cut_off(tmp_path, suffix):
+    # GDAL ends a string at NUL: "站点\x00 A" came back as "站点", the rest silently lost.
+    # Like the workbooks, the layers show the character as "\ufffd" and keep the rest.
+    import geopandas as gpd
+    import shapely
+
+    from coverage.io import write_geojson, write_gpkg
+
+    gdf = gpd.GeoDataFrame(
+        {"name": ["站点\x00 A", "plain", None], "n": [1, 2, 3]},
+        geometry=[shapely.Point(114, 30)] * 3,
+        crs=4326,
+    )
+    path = tmp_path / f"out{suffix}"
+    if suffix == ".gpkg":
+        write_gpkg(path, {"sites": gdf})
+    else:
+        write_geojson(path, gdf)
+    back = gpd.read_file(path)
+    assert list(back["name"].iloc[:2]) == ["站点\ufffd A", "plain"] and back["name"].isna().iloc[2]
+    assert list(back["n"]) == [1, 2, 3] and gdf["name"].iloc[0] == "站点\x00 A"  # input unchanged
+
+
+def test_an_output_path_that_is_not_utf8_is_one_error_line(tmp_path):
+    # A folder named in another encoding ("out\xff" as bytes) reaches Python as a lone surrogate;
+    # GDAL then failed with a UnicodeEncodeError traceback after the whole run.
+    import geopandas as gpd
+    import shapely
+
+    from coverage.io import check_writable, write_geojson, write_gpkg
+
+    bad = tmp_path / os.fsdecode(b"out\xff")
+    gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(114, 30)], crs=4326)
+    for call in (
+        lambda: check_writable(bad),
+        lambda: write_gpkg(bad / "c.gpkg", {"x": gdf}),
+        lambda: write_geojson(bad / "c.geojson", gdf),
+    ):
+        with pytest.raises(OutputError) as err:
+            call()
+        for lang in ("en", "zh"):
+            lines = err.value.text(lang).splitlines()
+            assert len(lines) == 1 and "out\\udcff" in lines[0]
+        assert "UTF-8" in err.value.text("en") and "UTF-8" in err.value.text("zh")
+    assert not list(tmp_path.glob("**/*.part*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +38,25 @@ class District:
         return next((p for p in self.problems if p.action == "skipped"), None)
 
 
+#: Bytes of a folder name kept before the hash that ends a long one (file systems allow 255).
+_NAME_BYTES = 120
+
+
 def folder_name(code: str) -> str:
-    """The name of a district's results folder: its code, other characters as ``_``."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
+    """The name of a district's results folder: its code, other characters as ``_``.
+
+    A name of dots only (``.``, ``..``) would be the districts folder itself or the audit's
+    own, so its dots become ``_`` too. A name longer than a file system allows is cut and ends
+    with a hash of the whole code, so that each code keeps its own folder.
+    """
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in code)
+    if not name.strip("."):
+        name = "_" * len(name)
+    if len(name.encode()) > _NAME_BYTES:
+        digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        cut = name.encode()[:_NAME_BYTES].decode(errors="ignore")
+        name = f"{cut}_{digest}"
+    return name
 
 
 def _text(value: object) -> str:

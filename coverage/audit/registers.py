@@ -92,4 +92,8 @@ def write_rows(reg: Register, keep: np.ndarray, folder: Path) -> Path:
         return cio.write_with(target, lambda p: rows.to_file(p, driver="GPKG"))
     target = folder / "inputs" / f"{name}.csv"
     cio.ensure_folder(target.parent)
-    return cio.write_with(target, lambda p: rows.to_csv(p, index=False, encoding="utf-8"))
+    # CRLF line ends make the csv module quote a cell holding a bare CR, which a reader (the
+    # district's own) would otherwise take for a row break, splitting the row in two.
+    return cio.write_with(
+        target, lambda p: rows.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n")
+    )

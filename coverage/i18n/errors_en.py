@@ -328,6 +328,7 @@ WORDS: dict[str, str] = {
     "error.output.reason.read_only": "the file system is read-only; choose another output folder",
     "error.output.reason.folder_in_way": "a folder of that name is in the way; remove it or choose another name",
     "error.output.reason.name_too_long": "the name is too long for the file system",
+    "error.output.not_utf8": "the path is not valid UTF-8 (a name written in another encoding), which the GeoPackage writer (GDAL) cannot use; rename the folder or choose another one",
     "error.output.is_file": "the output folder is a file, not a folder; remove the file or choose another output folder",
     "error.output.parent_is_file": "the output folder is a file, not a folder ('{blocker}' is a file); remove the file or choose another output folder",
     "error.output.cannot_create": "cannot create the output folder: {reason}",

@@ -278,6 +278,7 @@ WORDS: dict[str, str] = {
     "error.output.reason.read_only": "文件系统为只读；请选择其他输出文件夹",
     "error.output.reason.folder_in_way": "已有同名文件夹；请删除它或换一个名称",
     "error.output.reason.name_too_long": "名称对文件系统而言过长",
+    "error.output.not_utf8": "路径不是有效的 UTF-8（名称使用了其他编码），无法写入 GeoPackage；请重命名该文件夹或另选一个",
     "error.output.is_file": "输出文件夹是一个文件而不是文件夹；请删除该文件或选择其他输出文件夹",
     "error.output.parent_is_file": "输出文件夹是一个文件而不是文件夹（“{blocker}”是文件）；请删除该文件或选择其他输出文件夹",
     "error.output.cannot_create": "无法创建输出文件夹：{reason}",

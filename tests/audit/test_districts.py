@@ -102,3 +102,16 @@ def test_an_empty_district_layer_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as e:
         read_districts(load_audit(path))
     assert str(e.value) == f"{gj}: the layer has no features (an empty file or layer)"
+
+
+def test_a_district_folder_stays_inside_the_districts_folder() -> None:
+    from coverage.audit.districts import folder_name
+
+    assert folder_name("420103") == "420103" and folder_name("a/b c") == "a_b_c"
+    # "." and ".." would be the districts folder itself and the audit's own folder.
+    assert folder_name("..") == "__" and folder_name(".") == "_" and folder_name(" .. ") == "_.._"
+    assert folder_name("../..") == ".._.." and folder_name("..a") == "..a"
+    # A code too long for a file name (255 bytes) is cut and keeps a hash: still one per code.
+    long = [folder_name("区" * 300), folder_name("区" * 301), folder_name("x" * 100_000)]
+    assert all(len(n.encode()) <= 255 for n in long) and len(set(long)) == 3
+    assert long[0].startswith("区" * 40)

@@ -59,3 +59,20 @@ def test_empty_register(tmp_path: Path) -> None:
     register.write_text("name,kind of site,lon,lat\n", encoding="utf-8")
     (reg,) = read_registers(_audit(tmp_path, register))
     assert district_rows(reg, SQUARE, 700.0).tolist() == []
+
+
+def test_a_carriage_return_in_a_cell_stays_in_its_row(tmp_path: Path) -> None:
+    # The district reads its copy with the same reader: a bare CR left unquoted split the row in
+    # two, losing the facility ("missing longitude") and adding a row "=1+1, …".
+    register = tmp_path / "reg.csv"
+    frame = pd.DataFrame(
+        {"name": ["a\r=1+1", "b\nc", "plain"], "kind of site": ["point"] * 3,
+         "lon": [114.305] * 3, "lat": [30.605] * 3}
+    )  # fmt: skip
+    frame.to_csv(register, index=False, lineterminator="\r\n")  # quotes the CR, as a writer may
+    (reg,) = read_registers(_audit(tmp_path, register))
+    assert reg.frame["name"].tolist() == ["a\r=1+1", "b\nc", "plain"]
+    out = write_rows(reg, district_rows(reg, SQUARE, 700.0), tmp_path / "d")
+    (back,) = read_registers(_audit(tmp_path, out))  # as the district's scenario reads it
+    assert back.frame["name"].tolist() == ["a\r=1+1", "b\nc", "plain"]  # as written, no prefix
+    assert np.isfinite(back.lon).all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -58,3 +59,14 @@ def test_only_finished_districts_link_a_map(tmp_path: Path) -> None:
     assert list(csv["状态"]) == ["完成", "失败", "失败", "完成", "完成"]
     xlsx = pd.read_excel(files["excel"], keep_default_na=False)
     assert list(xlsx["地图"])[:3] == ["districts/D1/map.html", "", ""]
+
+
+def test_control_characters_in_names_do_not_stop_the_workbook(tmp_path: Path) -> None:
+    # A name from a GeoJSON may hold what XML cannot: an ANSI escape, a NUL, a vertical tab.
+    # districts.xlsx shows each as "\ufffd", as coverage.xlsx does, and keeps the rest.
+    run = _run(tmp_path)
+    run.districts[0] = dataclasses.replace(run.districts[0], name="=A\x1b[31m\x00B\x0bC")
+    files = write_audit(run)
+    cell = load_workbook(files["excel"]).active["B2"]
+    assert cell.value == "=A\ufffd[31m\ufffdB\ufffdC" and cell.quotePrefix
+    assert cell.data_type == "s"

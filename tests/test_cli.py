@@ -430,8 +430,10 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
         "dir": f"error: {offline}: [output] dir = '{(elsewhere / 'out').as_posix()}' is outside",
         "map": f"error: {offline}: [output] map = '{(elsewhere / 'm.html').as_posix()}' is outside",
     }
-    hint = {"dir": "pass --out on the command line instead", "map": "pass --map on the command "
-            "line instead"}  # fmt: skip
+    hint = {"dir": 'pass --out on the command line instead (from Python: scenario.set_output("dir",'
+                   ' path))',
+            "map": 'pass --map on the command line instead (from Python: scenario.set_output("map",'
+                   ' path))'}  # fmt: skip
     for args, keys in (
         (["run"], ["dir", "map"]),
         (["plan", "--add", "2"], ["dir", "map"]),

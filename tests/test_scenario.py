@@ -411,11 +411,11 @@ def test_a_path_outside_the_folder_is_refused_in_both_languages(tmp_path):
     assert info.value.text("en") == (
         f"{src}: [output] dir = '../x' is outside the scenario's folder ({folder}) and the "
         f"working directory ({cwd}); a scenario file may only write inside them: pass --out on "
-        "the command line instead"
+        'the command line instead (from Python: scenario.set_output("dir", path))'
     )
     assert info.value.text("zh") == (
         f"{src}：[output] dir = '../x' 位于情景文件所在文件夹（{folder}）和工作目录（{cwd}）之外；"
-        "情景文件只能写入这两处：请改在命令行中使用 --out"
+        '情景文件只能写入这两处：请改在命令行中使用 --out（Python 中：scenario.set_output("dir", 路径)）'
     )
 
 

@@ -35,6 +35,8 @@ ZH_ALLOWED = {
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
     "GraphML", "Python", "pip", "install", "pbf",
+    # Python calls named in errors, as an analyst types them
+    "scenario", "set_output", "print_map", "run_audit",
     "html",
     # coordinate systems and file kinds named in errors
     "EPSG", "cgcs", "cgcs2000", "CSV", "GIS", "pdf", "png", "tif",

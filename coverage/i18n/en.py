@@ -126,7 +126,7 @@ WORDS: dict[str, str] = {
     "map.class.demand_uncovered_after": "Points still uncovered after the plan ({n})",
     "map.class.demand_uncovered_after_w": "Still uncovered after the plan: {w} workers ({pts})",
     "map.plan": "Plan",
-    "map.plan_added": "Newly covered: beyond the existing facilities, within a proposed site's walk",
+    "map.plan_added": "Newly covered (by proposed sites only)",
     "map.to_proposed": "Nearest proposed site",
     "map.proposed_catchments": "Proposed sites: walking catchment ({band})",
     "map.column.before_weight": "Workers covered before",

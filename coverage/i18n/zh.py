@@ -126,7 +126,7 @@ WORDS: dict[str, str] = {
     "map.class.demand_uncovered_after": "规划后仍未覆盖（{n}个点）",
     "map.class.demand_uncovered_after_w": "规划后仍未覆盖：{pts}，共{w}人",
     "map.plan": "规划",
-    "map.plan_added": "规划新增覆盖：现有设施步行范围外，建议新增站点步行可达",
+    "map.plan_added": "新增覆盖（仅由建议新增站点覆盖）",
     "map.to_proposed": "到最近建议新增站点",
     "map.proposed_catchments": "建议新增站点 步行范围（{band}）",
     "map.column.before_weight": "规划前已覆盖职工",

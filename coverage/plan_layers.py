@@ -69,8 +69,8 @@ _SUMMARY_COLUMNS = frozenset(PLAN_SUBDISTRICT_COLUMNS + _BEFORE_ONLY + ("uncover
 
 def newly_covered(covered_before: ArrayLike, covered_after: ArrayLike) -> np.ndarray:
     """Per demand point: covered after the plan but not before it (only thanks to the plan)."""
-    before = np.asarray(covered_before, dtype=bool)
-    return np.asarray(covered_after, dtype=bool) & ~before
+    out: np.ndarray = np.asarray(covered_after, dtype=bool) & ~np.asarray(covered_before, bool)
+    return out
 
 
 def nearest_proposed(plans: Sequence[Plan], n_demand: int) -> np.ndarray:

@@ -41,6 +41,12 @@ from coverage.excel import (
 from coverage.figures import save_curve_png
 from coverage.i18n import t
 from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
+from coverage.plan_layers import (
+    plan_demand,
+    plan_subdistricts,
+    proposed_catchments,
+    subdistricts_after,
+)
 from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -295,20 +301,40 @@ def coverage_map(
     kpis: dict[str, float] | None = None,
     lang: str | None = None,
     basemap: str | None = None,
+    plan: PlanRun | None = None,
 ) -> Any:
-    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it)."""
+    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it).
+
+    With ``plan`` (a plan of this run, :func:`coverage.pipeline.plan`), the plan map: its
+    proposed sites (unless ``proposed`` is given) and the situation with them: worker points
+    the plan newly covers in a class of their own, those left uncovered after it, sub-district
+    popups with the people covered before, after and added, and the proposed sites' catchments
+    (:mod:`coverage.plan_layers`).
+    """
     from coverage import maps
 
     s = run.scenario
     cov = run.coverage
     f = cov.facilities
+    demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
+    new_catchments = None
+    if plan is not None:
+        proposed = plan.proposed if proposed is None else proposed
+    if plan is not None and plan.plans:
+        after = plan.after
+        demand = plan_demand(demand, plan.plans, after)
+        if subdistricts is not None:
+            by_key = subdistricts_after(cov, after.covered)
+            subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
+        new_catchments = proposed_catchments(run, plan.plans)
     return maps.coverage_map(
         add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
-        _finite(cov.demand),
+        _finite(demand),
         catchments=run.catchments,
         tier_catchments=run.tier_catchments,
-        subdistricts=_subdistrict_layer(run, shown=True),
+        subdistricts=subdistricts,
         proposed=proposed,
+        proposed_catchments=new_catchments,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
         title=s.display_title(lang),
@@ -432,7 +458,7 @@ def write_plan(
             "proposed": _for_people(table),
             "plan_stages": _for_people(result.stages()),
             "summary_before": cov.summary,  # the run's, titled as before the plan
-            "by_subdistrict": _subdistricts_after(cov, after.covered),
+            "by_subdistrict": subdistricts_after(cov, after.covered),
             "uncovered_after": _for_people(demand[~after.covered]),  # what the plan leaves
         }
         files["excel"] = excel.write_workbook(
@@ -442,33 +468,11 @@ def write_plan(
     return files
 
 
-def _subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFrame:
-    """Per sub-district: the share covered before the plan, with it, and the people it adds.
-
-    ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
-    demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
-    """
-    rows = cov.summary[cov.summary["scope"] == "subdistrict"]
-    out = rows[["scope", "key", "demand_points", "weight"]].copy()
-    out["before_share"] = rows["share"]
-    d = cov.demand
-    if "subdistrict" in d and len(rows):
-        names = d["subdistrict"].fillna("").astype(str).replace("", "(outside)").to_numpy()
-        w = d["weight"].to_numpy(dtype=float)
-        added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
-
-        def by_name(weights: np.ndarray) -> pd.Series:
-            return out["key"].map(pd.Series(weights).groupby(names).sum())
-
-        out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
-            out["weight"] > 0
-        )
-        out["added_weight"] = by_name(np.where(added, w, 0.0))
-    return out.reset_index(drop=True)
-
-
 def write_plan_map(result: PlanRun, path: Path) -> Path:
-    """The coverage map with the proposed sites and before/after KPIs."""
+    """The coverage map with the plan: its sites, their effect (see :func:`coverage_map`), KPIs.
+
+    The KPI panel keeps the run's figures, with the shares before and after the plan.
+    """
     from coverage import maps
 
     before = result.before
@@ -477,7 +481,7 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
         after = result.after
         kpis["share_after_plan"] = after.after_share
         kpis["share_before_plan"] = after.before_share
-    m = coverage_map(before, proposed=result.proposed, kpis=kpis)
+    m = coverage_map(before, kpis=kpis, plan=result)
     return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)
 
 

@@ -66,6 +66,7 @@ class Maps:
     tier: dict[str, str]  # fid -> tier
     name: dict[str, str]  # fid -> name
     skipped: list[Any] = field(default_factory=list)
+    n_added: int = 0  # worker points the plan covers that nothing covered before it
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -111,6 +112,7 @@ def maps(browser, tmp_path_factory, wuhan_edges_path) -> Maps:
     n_dem, skipped_dem = valid_rows("demand.csv", len(pd.read_csv(folder / "demand.csv")))
     fac = run.coverage.facilities.to_crs(4326).reset_index(drop=True)
     fids = [str(int(f)) for f in fac["fid"]]
+    covered_before = run.coverage.demand["covered"].fillna(False).to_numpy(dtype=bool)
     return Maps(
         paths=paths,
         n_facilities=n_fac,
@@ -119,6 +121,7 @@ def maps(browser, tmp_path_factory, wuhan_edges_path) -> Maps:
         tier=dict(zip(fids, fac["tier"].astype(str), strict=True)),
         name=dict(zip(fids, fac["name"].astype(str), strict=True)),
         skipped=skipped_fac + skipped_dem,
+        n_added=int((plan.after.covered & ~covered_before).sum()),
     )
 
 
@@ -306,7 +309,7 @@ def test_layers_markers_and_counts(browser, maps, page):
         }
         for (const [k, l] of Object.entries(r.layers)) {
           out.shown[k] = r.map.hasLayer(l);
-          if (k.startsWith('demand') || k.startsWith('facilities_') || k === 'proposed') {
+          if (k.startsWith('demand') || k.startsWith('facilities_') || k.startsWith('proposed')) {
             out.drawn[k] = l.getLayers().length;
           }
         }
@@ -317,8 +320,8 @@ def test_layers_markers_and_counts(browser, maps, page):
     expected |= {f"catchment_{t}" for t in TIERS}  # one per tier, its band a choice
     expected |= {"demand_uncovered", "demand_covered", "demand_cross"}
     expected |= {"subdistricts", "area", "streets", "basemap_osm", "basemap_amap", "basemap_none"}
-    if name == "plan":
-        expected.add("proposed")
+    if name == "plan":  # the sites, their catchments and the points only they cover
+        expected |= {"proposed", "proposed_catchments", "demand_added"}
     assert keys == expected
     # Every layer, the basemaps too, is listed in the layer control under its key; the street
     # background is always on, not a toggle.
@@ -343,13 +346,16 @@ def test_layers_markers_and_counts(browser, maps, page):
         assert reg["counts"][f"facilities_{t}"] == reg["drawn"][f"facilities_{t}"] == n > 0
     assert set(reg["catchments"]) == set(maps.lonlat)
 
-    # Every valid worker row is drawn once, in exactly one of the three classes.
+    # Every valid worker row is drawn once, in exactly one of the three classes (four on the
+    # plan map: those the plan newly covers, as many as the plan's own coverage after it says).
     demand = {k: v for k, v in reg["counts"].items() if k.startswith("demand")}
     assert sum(demand.values()) == maps.n_demand == 300
     assert {k: reg["drawn"][k] for k in demand} == demand
     assert all(v > 0 for v in demand.values())
 
     if name == "plan":
+        assert reg["counts"]["demand_added"] == maps.n_added > 0
+        assert reg["counts"]["proposed_catchments"] == 1  # one tier of proposed sites
         assert sorted(reg["proposed"]) == [str(i) for i in range(1, N_PROPOSED + 1)]
         assert reg["counts"]["proposed"] == reg["drawn"]["proposed"] == N_PROPOSED
     else:
@@ -694,6 +700,42 @@ def test_proposed_sites_open_their_popup(browser, maps):
         what="the proposed site's popup",
     )
     assert "建议新增站点" in text and "排序" in text and "1" in text
+    assert page_errors(browser) == []
+
+
+def test_plan_map_shows_what_the_plan_newly_covers(browser, maps):
+    # The legend has a row for the points the plan newly covers, in the colour they are drawn
+    # in; their popup says so first; the proposed sites' catchments are a toggle of their own.
+    open_map(browser, maps.paths["plan"])
+    state = js(
+        browser,
+        """const r = window.coverageMap, g = r.layers.demand_added, cols = new Set();
+        g.eachLayer(c => cols.add(c.options.fillColor));
+        const rows = Array.from(document.querySelectorAll('#cov-legend .cov-legend-row'));
+        const row = rows.find(e => e.textContent.startsWith('规划新增覆盖'));
+        const first = g.getLayers()[0];
+        g.fire('click', {layer: first, latlng: first.getLatLng()});
+        const p = document.querySelector('.leaflet-popup-content');
+        return {cols: Array.from(cols), legend: row ? row.textContent : null,
+                dot: row ? getComputedStyle(row.querySelector('.cov-dot')).backgroundColor : null,
+                popup: p ? p.innerText : null, name: r.names.proposed_catchments,
+                swatch: rows.some(e => e.textContent === r.names.proposed_catchments
+                                       && e.querySelector('.cov-sw'))};""",
+    )
+    assert len(state["cols"]) == 1 and state["legend"], state
+    assert state["legend"] == js(browser, "return window.coverageMap.names.demand_added;")
+    assert f"{maps.n_added}个点" in state["legend"]
+    hexa = state["cols"][0].lstrip("#")
+    assert state["dot"] == "rgb({}, {}, {})".format(*(int(hexa[i : i + 2], 16) for i in (0, 2, 4)))
+    assert state["popup"].split("\n")[1].startswith("规划") and "新增覆盖" in state["popup"]
+    assert "到最近建议新增站点" in state["popup"]
+    assert state["name"].startswith("建议新增站点 步行范围") and state["swatch"]
+    # The catchments switch off and on from the layer control.
+    shown = "return window.coverageMap.map.hasLayer(window.coverageMap.layers.proposed_catchments);"
+    layer_checkbox(browser, "proposed_catchments").click()
+    wait_for(lambda: js(browser, shown) is False, what="catchments switched off")
+    layer_checkbox(browser, "proposed_catchments").click()
+    wait_for(lambda: js(browser, shown) is True, what="catchments switched on")
     assert page_errors(browser) == []
 
 

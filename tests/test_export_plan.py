@@ -10,6 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 import shapely
+import shapely.geometry
+from map_payload import payload
 from scipy import sparse
 
 from coverage import excel, export, planning
@@ -154,3 +156,63 @@ def test_plan_workbook_shows_the_situation_with_the_plan(tmp_path, hand):
         result.before, report.after_plan(result.before, result, catchments=False)
     )
     assert after.to_dict() == pytest.approx(subs["规划后覆盖率"].to_dict())
+
+
+def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
+    # The street of the workbook test: A (500 m) newly covers the 20 and 30 workers at 400 and
+    # 600 m (100 m from it: 100 s at 3.6 km/h, 1.7 min rounded up); 10 at 100 m stay covered
+    # by F; 40 at 900 m are left uncovered.
+    from coverage import pipeline
+
+    result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
+    meta = payload(result.files["map"].read_text(encoding="utf-8"))
+    specs = {o["key"]: o for o in meta["overlays"]}
+    assert specs["demand_added"]["data"]["w"] == [20, 30]
+    assert specs["demand_added"]["data"]["p"] == [1.7, 1.7]
+    assert specs["demand_uncovered"]["data"]["w"] == [40]
+    assert specs["demand_covered"]["data"]["w"] == [10]
+    assert meta["names"]["demand_added"] == "规划新增覆盖：2个点，共50人"
+    assert meta["names"]["demand_uncovered"] == "规划后仍未覆盖：1个点，共40人"
+    # The same points as the plan's own coverage after it.
+    before = result.before.coverage.demand["covered"].to_numpy(dtype=bool)
+    added = result.after.covered & ~before
+    assert result.before.coverage.demand["weight"][added].tolist() == [20.0, 30.0]
+
+    # Sub-district popups: covered before, after and added, as plan.xlsx's by_subdistrict.
+    popups = {
+        f["properties"]["popup"]["title"]: dict(f["properties"]["popup"]["rows"])
+        for f in specs["subdistricts"]["data"]["features"]
+    }
+    assert {k: {c: v for c, v in rows.items() if "规划" in c or "新增" in c}
+            for k, rows in popups.items()} == {
+        "West": {"规划前已覆盖职工": "10", "规划前覆盖率": "33.3%", "规划后已覆盖职工": "30",
+                 "规划后覆盖率": "100.0%", "新增覆盖职工数": "20"},
+        "East": {"规划前已覆盖职工": "0", "规划前覆盖率": "0.0%", "规划后已覆盖职工": "30",
+                 "规划后覆盖率": "42.9%", "新增覆盖职工数": "30"},
+    }  # fmt: skip
+    book = openpyxl.load_workbook(result.files["excel"])
+    sheet = _sheet(book, "分街道").set_index("分组")
+    for name, rows in popups.items():
+        row = sheet.loc[name]
+        assert rows["职工数"] == f"{row['职工人数']:,.0f}"
+        assert rows["规划前覆盖率"] == f"{100 * row['规划前覆盖率']:.1f}%"
+        assert rows["规划后覆盖率"] == f"{100 * row['规划后覆盖率']:.1f}%"
+        assert rows["新增覆盖职工数"] == f"{row['新增覆盖职工数']:,.0f}"
+        before_people = row["职工人数"] * row["规划前覆盖率"]
+        assert int(rows["规划后已覆盖职工"]) == round(before_people + row["新增覆盖职工数"])
+    # Figures of the situation before the plan only are left to the run's map.
+    assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率"} & set(popups["East"])
+
+    # A's catchment at its tier's threshold (3 min, 180 m, plus the walk-off): a toggle that
+    # holds the points it covers and not the others.
+    spec = specs["proposed_catchments"]
+    assert meta["names"]["proposed_catchments"] == "建议新增站点 步行范围（3分钟）"
+    (feature,) = spec["data"]["features"]
+    area = shapely.geometry.shape(feature["geometry"])
+
+    def inside(key: str) -> list[bool]:
+        data = specs[key]["data"]
+        return [area.contains(shapely.Point(xy)) for xy in zip(data["x"], data["y"], strict=True)]
+
+    assert inside("demand_added") == [True, True]
+    assert inside("demand_uncovered") == inside("demand_covered") == [False]

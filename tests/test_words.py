@@ -178,8 +178,8 @@ def _payload_text(node: Any, path: tuple[str, ...] = ()) -> Iterator[str]:
                 v = v[:1]  # [label, property key]: the label is read
             yield from _payload_text(v, (*path, str(i)))
     elif isinstance(node, str) and any(k in TEXT_KEYS for k in path):
-        skip = {"icon", "dot", "style", "colors", "key", "kind", "color", "fid", "tier", "cls",
-                "type", "geometry"}  # fmt: skip
+        skip = {"icon", "dot", "fill", "style", "colors", "key", "kind", "color", "fid", "tier",
+                "cls", "type", "geometry"}  # fmt: skip
         if not skip & set(path):
             yield node
 

@@ -27,6 +27,7 @@ from coverage.maps.layers import (
     tier_bands,
 )
 from coverage.maps.panels import kpi_note, panel_data, style_tag
+from coverage.maps.plan import proposed_catchment_layer
 from coverage.maps.registry import Raw, Registry, Script, map_script, polygon_spec
 from coverage.maps.streets import streets_layer
 from coverage.maps.tiers import Tiers, normalize_tier
@@ -42,6 +43,7 @@ def coverage_map(
     tier_catchments: gpd.GeoDataFrame | None = None,
     subdistricts: gpd.GeoDataFrame | None = None,
     proposed: gpd.GeoDataFrame | None = None,
+    proposed_catchments: gpd.GeoDataFrame | None = None,
     area: shapely.Geometry | None = None,
     kpis: Mapping[str, float] | None = None,
     title: str = "",
@@ -66,7 +68,10 @@ def coverage_map(
         ``address``, ``capacity``, ``workers_reached``, ``snap_m``, ``fid``.
     demand
         Worker points with optional ``name``, ``weight``, ``covered``, ``n_reach``,
-        ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn.
+        ``nearest_min`` and ``t_<tier>`` minutes. Uncovered points are always all drawn. On a
+        plan map, ``plan_added`` marks the points covered only thanks to the plan (a class of
+        their own, ``covered`` being coverage after the plan) and ``plan_min`` their walk to
+        the nearest proposed site (:func:`coverage.plan_layers.plan_demand`).
     catchments
         Per-facility polygons with ``fid``, ``tier``, ``band_min``: clicking a facility
         highlights its own; also dissolved into tier layers when ``tier_catchments`` is None.
@@ -77,6 +82,9 @@ def coverage_map(
         Boundaries with ``name`` and numeric summaries, shown in a table popup on click.
     proposed
         Proposed sites with ``name``, ``rank``, ``gain``, ``tier``.
+    proposed_catchments
+        The proposed sites' catchments (``band_min``: the minutes they were drawn at), one
+        toggleable layer (:func:`coverage.plan_layers.proposed_catchments`).
     area
         Study-area outline (WGS-84).
     kpis
@@ -121,6 +129,7 @@ def coverage_map(
     basemap = resolve_basemap(basemap, lang)
     datum = TILE_DATUM[basemap]
     layers = _layers(facilities, demand, catchments, tier_catchments, subdistricts, proposed, area)
+    layers.proposed_catchments = wgs84(proposed_catchments)
     m = _base_map()
     # Every layer, popup, tooltip, label and panel is drawn by one fixed script from one JSON
     # payload (see Raw): folium only provides the map itself.
@@ -155,6 +164,7 @@ class _Layers:
     proposed: gpd.GeoDataFrame | None
     area: shapely.Geometry | None
     tiers: Tiers
+    proposed_catchments: gpd.GeoDataFrame | None = None
 
 
 def _layers(
@@ -250,6 +260,9 @@ def _draw(
         catchment_layers(
             reg, layers.bands, layers.tiers, lang, datum, thresholds, tolerance_m, cache_dir
         )
+    new = layers.proposed_catchments
+    if new is not None and len(new):
+        proposed_catchment_layer(reg, new, lang, datum, tolerance_m, cache_dir)
     demand = layers.demand
     if demand is not None and len(demand):
         # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.

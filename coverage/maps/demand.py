@@ -1,5 +1,9 @@
 """Worker points on the map: covered, cross-covered and uncovered classes, each one layer.
 
+On a plan map (demand with a ``plan_added`` column, :func:`coverage.plan_layers.plan_demand`)
+the points covered only thanks to the plan are a class of their own (``demand_added``), and
+the uncovered class holds the points still uncovered after the plan.
+
 Points ship as parallel arrays (coordinates and a few columns) and the page builds a popup on
 click: far smaller than one marker and popup per point, so 30k points stay fluid.
 
@@ -32,6 +36,7 @@ __all__ = [
     "GAP_CLASSES",
     "GAP_COLORS",
     "MAX_COVERED_POINTS",
+    "UNTHINNED",
     "demand_classes",
     "demand_label",
     "demand_layer",
@@ -55,7 +60,18 @@ DEMAND_STYLE: dict[str, dict[str, Any]] = {
     "demand_covered": {"radius": 2.5, "stroke": False, "fillColor": "#27ae60", "fillOpacity": 0.6},
     "demand_cross": {"radius": 2.5, "stroke": False, "fillColor": "#145a32", "fillOpacity": 0.75},
     "demand": {"radius": 2.5, "stroke": False, "fillColor": "#566573", "fillOpacity": 0.6},
+    # The plan's purple (its sites' stars and catchments), a size between covered and uncovered.
+    "demand_added": {
+        "radius": 3,
+        "color": "#4a235a",
+        "weight": 0.5,
+        "fillColor": "#a569bd",
+        "fillOpacity": 0.9,
+    },
 }
+
+#: Classes never thinned: the points the map is for (uncovered; newly covered on a plan map).
+UNTHINNED = frozenset({"demand_uncovered", "demand_added"})
 
 
 #: Classes of uncovered points (codes 0–3 in the page's data): at most 5, over 5 up to 15 and
@@ -103,7 +119,11 @@ def gap_classes(over: np.ndarray) -> np.ndarray:
 
 
 def demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
-    """Boolean masks per demand layer key (uncovered last so it is drawn on top)."""
+    """Boolean masks per demand layer key (uncovered last so it is drawn on top).
+
+    With ``plan_added`` (a plan map), the points it marks are ``demand_added`` and leave the
+    covered classes; ``covered`` is then coverage after the plan.
+    """
     n = len(demand)
     covered: np.ndarray | None = None
     if "covered" in demand:
@@ -115,15 +135,21 @@ def demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
         covered = np.nan_to_num(nearest, nan=np.inf) <= settings.threshold_min
     if covered is None:
         return {"demand": np.ones(n, dtype=bool)}
+    added = None
+    if "plan_added" in demand:
+        added = demand["plan_added"].fillna(False).astype(bool).to_numpy()
+        covered = covered | added
+    was = covered if added is None else covered & ~added  # covered without the plan
     if "n_reach" in demand:
         reach = pd.to_numeric(demand["n_reach"], errors="coerce").fillna(0).to_numpy()
-        cross = covered & (reach >= 2)
-        return {
-            "demand_covered": covered & ~cross,
-            "demand_cross": cross,
-            "demand_uncovered": ~covered,
-        }
-    return {"demand_covered": covered, "demand_uncovered": ~covered}
+        cross = was & (reach >= 2)
+        out = {"demand_covered": was & ~cross, "demand_cross": cross}
+    else:
+        out = {"demand_covered": was}
+    if added is not None:
+        out["demand_added"] = added
+    out["demand_uncovered"] = ~covered
+    return out
 
 
 def demand_label(lang: str, key: str, mask: np.ndarray, demand: pd.DataFrame) -> str:
@@ -158,7 +184,7 @@ def demand_layer(
     """
     total = int(mask.sum())
     idx = np.flatnonzero(mask)
-    if key != "demand_uncovered" and total > MAX_COVERED_POINTS:
+    if key not in UNTHINNED and total > MAX_COVERED_POINTS:
         # Even thinning keeps the density pattern; the legend reports it.
         idx = idx[np.linspace(0, total - 1, MAX_COVERED_POINTS).round().astype(int)]
         reg.notes.append(t(lang, "map.thinned", shown=f"{len(idx):,}", total=f"{total:,}"))
@@ -166,6 +192,9 @@ def demand_layer(
     label_key = key
     if key == "demand_covered" and "n_reach" in demand:
         label_key = "demand_covered_once"
+    plan = "plan_added" in demand  # a plan map: the uncovered are those the plan leaves
+    if key == "demand_uncovered" and plan:
+        label_key = "demand_uncovered_after"
     pts = draw_geoms(shapely.point_on_surface(part.geometry.to_numpy()), datum)
     data: dict[str, Any] = {
         "x": shapely.get_x(pts).tolist(),
@@ -194,11 +223,17 @@ def demand_layer(
             tier = normalize_tier(col[2:])
             data[col] = minutes(part[col])
             fields.append([t(lang, "map.to_tier", label=tier_label(tier, lang)), col, "min"])
+    extra: dict[str, Any] = {}
+    if key == "demand_added":
+        # Said first in the popup, whatever the point's name: covered only thanks to the plan.
+        extra["lead"] = [[t(lang, "map.plan"), t(lang, "map.plan_added")]]
+        if "plan_min" in part:
+            data["p"] = minutes(part["plan_min"])
+            fields.insert(1 if "weight" in part else 0, [t(lang, "map.to_proposed"), "p", "min"])
     style = dict(DEMAND_STYLE[key])
     if len(idx) > 5000:
         # Thousands of large dots merge into a blanket; smaller ones keep the pattern legible.
         style["radius"] = min(style["radius"], 2.5)
-    extra: dict[str, Any] = {}
     has_times = any(isinstance(c, str) and c.startswith("t_") for c in part.columns)
     if key == "demand_uncovered" and has_times:
         over = minutes_over(part, thresholds or {})

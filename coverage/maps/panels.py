@@ -11,6 +11,7 @@ import pandas as pd
 from coverage.i18n import catalogue, t
 from coverage.maps.demand import DEMAND_STYLE
 from coverage.maps.layers import BAND_OPACITY
+from coverage.maps.plan import PROPOSED_COLOR, catchment_legend_row
 from coverage.maps.registry import Registry, static_text
 from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
 from coverage.maps.values import band_text, count_or_value, is_share, percent
@@ -113,13 +114,16 @@ def panel_data(
             [BAND_OPACITY.get(b, 0.15), t(lang, "map.band", band=band_text(b))] for b in values
         ]
         rows.append({"text": f"{t(lang, 'map.catchments')}: ", "bands": swatches})
-    for key in ("demand_uncovered", "demand_covered", "demand_cross", "demand"):
+    # A plan map's newly covered points first: what the plan changes.
+    for key in ("demand_added", "demand_uncovered", "demand_covered", "demand_cross", "demand"):
         if key in reg.names:
             rows.append({"dot": DEMAND_STYLE[key]["fillColor"], "text": reg.names[key]})
             # Uncovered points by minutes beyond the standard: one indented row per class.
             rows += [{**r, "sub": True} for r in reg.legend_rows.get(key, [])]
     if "proposed" in reg.names:
-        rows.append({"icon": ["star", "#6c3483", 16], "text": t(lang, "map.proposed_head")})
+        rows.append({"icon": ["star", PROPOSED_COLOR, 16], "text": t(lang, "map.proposed_head")})
+    if "proposed_catchments" in reg.names:
+        rows.append(catchment_legend_row(reg.names["proposed_catchments"]))
     notes = [*reg.notes]
     if reg.catchments:
         notes.append(t(lang, "map.click_hint"))

@@ -179,3 +179,55 @@ def test_popup_minutes_round_up_so_they_match_the_covered_flag():
     gap = layers["demand_uncovered"]
     assert gap["t_point"] == [15.1] and gap["m"] == [15.1] and gap["o"] == [0.1]
     assert layers["demand_covered"]["t_point"] == [15.0, 15.0]
+
+
+def test_plan_map_draws_newly_covered_points_as_their_own_class():
+    # Five points, by hand: covered before once (10) and twice (20); covered only thanks to the
+    # plan (30, 4.2 min to the nearest proposed site; 5); left uncovered after the plan (40).
+    demand = gpd.GeoDataFrame(
+        {"weight": [10.0, 20.0, 30.0, 5.0, 40.0],
+         "covered": [True, True, True, True, False],  # after the plan
+         "n_reach": [1, 2, 1, 2, 0],
+         "plan_added": [False, False, True, True, False],
+         "plan_min": [np.inf, 3.0, 4.2, 9.91, np.inf]},
+        geometry=gpd.points_from_xy(LON0 + np.arange(5) * 1e-3, [LAT0] * 5),
+        crs=4326,
+    )  # fmt: skip
+    masks = demand_module.demand_classes(demand)
+    assert list(masks) == ["demand_covered", "demand_cross", "demand_added", "demand_uncovered"]
+    assert {k: np.flatnonzero(v).tolist() for k, v in masks.items()} == {
+        "demand_covered": [0],
+        "demand_cross": [1],
+        "demand_added": [2, 3],
+        "demand_uncovered": [4],
+    }
+    fac = gpd.GeoDataFrame({"tier": ["point"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    for lang, added, left, says in [
+        ("zh", "规划新增覆盖：2个点，共35人", "规划后仍未覆盖：1个点，共40人", "规划"),
+        ("en", "Newly covered by the plan: 35 workers (2 points)",
+         "Still uncovered after the plan: 40 workers (1 point)", "Plan"),
+    ]:  # fmt: skip
+        page = render_page(maps.coverage_map(fac, demand, lang=lang, basemap="none"))
+        names = meta_field(page, "names")
+        assert names["demand_added"] == added and names["demand_uncovered"] == left
+        # The legend lists the newly covered points first, in their own colour.
+        dots = [(r["dot"], r["text"]) for r in meta_field(page, "legend")["rows"] if "dot" in r]
+        assert dots[0] == (demand_module.DEMAND_STYLE["demand_added"]["fillColor"], added)
+        assert len({d for d, _ in dots}) == len(dots)
+        spec = {o["key"]: o for o in meta_field(page, "overlays")}["demand_added"]
+        # Every popup of the class says so first, then the walk to the proposed site.
+        assert spec["lead"][0][0] == says and len(spec["lead"]) == 1
+        assert spec["data"]["w"] == [30, 5] and spec["data"]["p"] == [4.2, 10.0]
+        assert [f[1] for f in spec["fields"]][:2] == ["w", "p"]
+        assert "lead" not in {o["key"]: o for o in meta_field(page, "overlays")}["demand_cross"]
+
+
+def test_run_map_has_no_plan_class():
+    demand = gpd.GeoDataFrame(
+        {"covered": [True, False], "n_reach": [1, 0]},
+        geometry=gpd.points_from_xy([LON0, LON0 + 1e-3], [LAT0, LAT0]),
+        crs=4326,
+    )
+    assert list(demand_module.demand_classes(demand)) == [
+        "demand_covered", "demand_cross", "demand_uncovered",
+    ]  # fmt: skip

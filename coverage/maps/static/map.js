@@ -105,7 +105,7 @@ var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
 g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
 if(v===null||v===undefined){v=f[3]||(f[2]==='min'?s.beyond:'\u2013');}
 else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
-return [f[0],v];});
+return [f[0],v];});if(s.lead){rows=s.lead.concat(rows);}  // rows every point of the class shares
 var title=d.name&&d.name[i]?d.name[i]:s.head;
 new Fit({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
 .openOn(g._map);});},
@@ -172,6 +172,8 @@ M.legend.rows.forEach(function(r){var row=el('div','cov-legend-row'+(r.sub?' cov
 if(r.cls){row.setAttribute('data-class',r.cls);}
 if(r.icon){row.appendChild(icon(r.icon[0],r.icon[1],r.icon[2]));}
 if(r.dot){var dot=el('span','cov-dot');dot.style.background=r.dot;row.appendChild(dot);}
+if(r.fill){var fs=el('span','cov-sw');fs.style.background=r.fill[0];
+fs.style.border='1px dashed '+r.fill[1];row.appendChild(fs);}
 row.appendChild(document.createTextNode(r.text));
 (r.bands||[]).forEach(function(b){var sw=el('span','cov-sw');
 sw.style.background='rgba(60,60,60,'+Number(b[0])+')';row.appendChild(sw);

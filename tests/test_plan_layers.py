@@ -1,0 +1,87 @@
+"""What a plan changes, as layers: newly covered points, sub-districts after it, by hand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy import sparse
+
+from coverage import plan_layers, planning
+
+
+def test_newly_covered_is_covered_after_and_not_before():
+    before = [True, False, False, True]
+    after = [True, True, False, True]
+    assert plan_layers.newly_covered(before, after).tolist() == [False, True, False, False]
+
+
+def _plan():
+    """Sites E (built; reaches d0 in 4 min), A (d0 1, d1 8), B (d2 1, d3 1), C (d1 2); MCLP
+    with one new site and a 10-minute threshold picks B: d2, d3 (30 + 40) beat A's d1 (20)."""
+    times = {0: {0: 4.0}, 1: {0: 1.0, 1: 8.0}, 2: {2: 1.0, 3: 1.0}, 3: {1: 2.0}}
+    r = [i for i, row in times.items() for _ in row]
+    c = [j for row in times.values() for j in row]
+    t = [v for row in times.values() for v in row.values()]
+    sites = gpd.GeoDataFrame(
+        {"name": list("EABC"), "role": ["existing"] + ["candidate"] * 3},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0], [3, 0]]),
+        crs=4326,
+    )
+    cost = sparse.csr_matrix((t, (r, c)), shape=(4, 4))
+    weights = np.array([10.0, 20.0, 30.0, 40.0])
+    return planning.propose(cost, weights, sites, k=1, threshold_min=10.0, curve=False)
+
+
+def test_plan_demand_marks_the_points_only_the_plan_covers():
+    plan = _plan()
+    assert plan.proposed["name"].tolist() == ["B"]
+    # d0 covered before (by E, twice: n_reach 2 before); d3 covered before by something else.
+    demand = gpd.GeoDataFrame(
+        {"weight": [10.0, 20.0, 30.0, 40.0], "covered": [True, False, False, True],
+         "n_reach": [2, 0, 0, 1]},
+        geometry=shapely.points([[0, 0]] * 4),
+        crs=4326,
+    )  # fmt: skip
+    after = planning.after_coverage(
+        [[2, 3]], demand["weight"], demand["covered"], demand["n_reach"]
+    )
+    out = plan_layers.plan_demand(demand, [plan], after)
+    assert out["plan_added"].tolist() == [False, False, True, False]  # d3 was covered already
+    assert out["covered"].tolist() == [True, False, True, True]
+    # The covered keep their own reach; the newly covered count the new site.
+    assert out["n_reach"].tolist() == [2, 0, 1, 1]
+    # B walks 1 minute to d2 and d3; nothing proposed reaches d0 or d1.
+    assert out["plan_min"].tolist() == [np.inf, np.inf, 1.0, 1.0]
+    assert demand["covered"].tolist() == [True, False, False, True]  # the input untouched
+
+
+def test_plan_subdistricts_before_after_added_in_whole_people():
+    # Three sub-districts and the outside; added 2.5, 2.5, 0.4 and 0.6 (total 6): largest
+    # remainder gives 3, 2, 0, 1 (ties to the earlier part), adding up to 6.
+    frame = gpd.GeoDataFrame(
+        {"name": ["N", "S", "W"], "note": ["n", "s", "w"], "facilities": [1, 0, 2],
+         "demand_points": [3, 2, 1], "weight": [10, 8, 5], "covered_weight": [4, 0, 5],
+         "share": [0.41, 0.0, 1.0], "cross_weight": [1, 0, 2], "cross_share": [0.1, 0.0, 0.4],
+         "circle_share": [1.0, 1.0, 1.0], "uncovered_points": [2, 2, 0],
+         "unreachable_weight": [0, 0, 0]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)],
+        crs=4326,
+    )  # fmt: skip
+    after = pd.DataFrame(
+        {"key": ["N", "S", "W", "(outside)"], "after_share": [0.66, 0.31, 1.0, 0.5],
+         "added_weight": [2.5, 2.5, 0.4, 0.6]}
+    )  # fmt: skip
+    out = plan_layers.plan_subdistricts(frame, after, "name")
+    assert list(out.columns) == [
+        "name", "note", "geometry", "facilities", "demand_points", "weight",
+        "before_weight", "before_share", "after_weight", "after_share", "added_weight",
+        "unreachable_weight",
+    ]  # fmt: skip
+    assert out["before_weight"].tolist() == [4, 0, 5]
+    assert out["added_weight"].tolist() == [3, 2, 0]
+    assert out["after_weight"].tolist() == [7, 2, 5]
+    assert out["after_share"].tolist() == pytest.approx([0.66, 0.31, 1.0])
+    assert out["before_share"].tolist() == pytest.approx([0.41, 0.0, 1.0])

@@ -308,7 +308,7 @@ def _print_plan(result: PlanRun) -> None:
     for note in console.stage_notes(stages, s.lang):
         out.print(note)
     if len(result.proposed):
-        out.print(console.proposed_table(result.proposed, s.lang))
+        out.print(console.proposed_table(result.proposed, s.lang, s.output.datum))
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():
         out.print(f"  {shown(str(path))}", highlight=False)

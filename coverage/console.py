@@ -238,17 +238,21 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     return notes
 
 
-_SITE_COLUMNS = ("rank", "name", "tier", "gain", "subdistrict", "gcj02")
+_SITE_COLUMNS = ("rank", "name", "tier", "gain", "subdistrict")
 _SITE_NUMBERS = ("rank", "gain")
-_SITE_KINDS = {"name": "name", "subdistrict": "name", "gcj02": "fixed"}
+_SITE_KINDS = {"name": "name", "subdistrict": "name", "gcj02": "fixed", "wgs84": "fixed"}
 
 
-def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
-    """The proposed sites in plan order, with GCJ-02 (Amap) coordinates to paste into Amap.
+def proposed_table(proposed: pd.DataFrame, lang: str, datum: str = "gcj02") -> FittedTable:
+    """The proposed sites in plan order, with the coordinates of ``[output] datum``.
 
-    On a narrow terminal the tier column goes first when every site has the same tier (the
-    stages table says which), then the sub-district, so that names stay on one line.
+    ``datum`` is ``"gcj02"`` (Amap, to paste into Amap; the default) or ``"wgs84"`` (GPS), the
+    pair the tables put first; the header names it. On a narrow terminal the tier column goes
+    first when every site has the same tier (the stages table says which), then the
+    sub-district, so that names stay on one line.
     """
+    if datum not in ("gcj02", "wgs84"):
+        raise ValueError(f"coordinates are shown as gcj02 or wgs84, not {datum!r}")
     rows = []
     for _, r in proposed.iterrows():
         tier = r.get("tier")
@@ -259,12 +263,12 @@ def proposed_table(proposed: pd.DataFrame, lang: str) -> FittedTable:
                 "tier": shown(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
                 "gain": f"{r['gain']:,.0f}",
                 "subdistrict": _text(r.get("subdistrict")),
-                "gcj02": f"{r['gcj02_lon']:.6f},{r['gcj02_lat']:.6f}",
+                datum: f"{r[f'{datum}_lon']:.6f},{r[f'{datum}_lat']:.6f}",
             }
         )
     one_tier = len({r["tier"] for r in rows}) <= 1
 
-    heads = _heads(lang, "sites", _SITE_COLUMNS, _SITE_NUMBERS, _SITE_KINDS)
+    heads = _heads(lang, "sites", (*_SITE_COLUMNS, datum), _SITE_NUMBERS, _SITE_KINDS)
     optional = ["tier", "subdistrict"] if one_tier else ["subdistrict"]
     return FittedTable(t(lang, "console.sites.title"), heads, rows, optional)
 

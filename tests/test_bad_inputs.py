@@ -1017,6 +1017,7 @@ lang = "{lang}"
 title_en = "Faults"
 [area]
 path = "study_area.geojson"
+crs = "wgs84"
 [network]
 path = "streets.parquet"
 [[facilities]]

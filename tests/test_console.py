@@ -6,6 +6,7 @@ import io
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
@@ -82,6 +83,23 @@ def test_proposed_site_names_stay_on_one_line_at_80_columns() -> None:
     lines = _print(console.proposed_table(_sites(["point", "subcentre"]), "zh"), 80)
     head, text = _header(lines), "\n".join(lines)
     assert "层级" in head and "街道" not in head and "候选点-1202" in text and "分中心" in text
+
+
+def test_proposed_sites_show_the_pair_of_output_datum() -> None:
+    # [output] datum = "wgs84" puts the GPS pair first in the tables: the console shows it too,
+    # and its header says so; GCJ-02 (Amap) stays the default.
+    sites = _sites(["point", "point"]).assign(
+        wgs84_lon=[114.227301, 114.227193], wgs84_lat=[30.624773, 30.597703]
+    )
+    for lang, head in (("en", "WGS-84 lon,lat"), ("zh", "WGS-84 经纬度")):
+        lines = _print(console.proposed_table(sites, lang, "wgs84"), 120)
+        text = "\n".join(lines)
+        assert head in _header(lines) and "GCJ-02" not in text and "高德" not in text
+        assert "114.227301,30.624773" in text and "114.232749" not in text
+    lines = _print(console.proposed_table(sites, "en"), 120)
+    assert "GCJ-02 lon,lat" in _header(lines) and "114.232749,30.622339" in "\n".join(lines)
+    with pytest.raises(ValueError, match="gcj02 or wgs84"):
+        console.proposed_table(sites, "en", "bd09")
 
 
 def test_stage_numbers_are_never_cut() -> None:

@@ -434,3 +434,56 @@ def test_a_path_outside_the_folder_is_refused_in_both_languages(tmp_path):
 def test_display_title_per_language(tmp_path, head, zh, en):
     s = load_scenario(_write(tmp_path, GOOD.replace('name = "t"\ntitle = "测试"', head)))
     assert (s.display_title("zh"), s.display_title("en")) == (zh, en)
+
+
+SECTIONS = """\
+name = "t"
+
+[area]
+path = "area.geojson"
+crs = "gcj02"
+
+[network]
+place = "江北区, 重庆市, 中国"
+
+[[facilities]]
+path = "fac.csv"
+crs = "wgs84"
+
+[[facilities]]
+path = "fac2.csv"
+crs = "gcj02"
+columns = { tier = "层级" }
+
+[walk.tier_threshold_min]
+"服务中心" = 20
+"""
+
+
+def test_error_line_is_the_key_of_its_own_section(tmp_path):
+    # A typo in the second facility layer's crs sits on line 16; the first `crs =` of the file
+    # (line 5, the area's) must not be named instead.
+    text = SECTIONS.replace('crs = "gcj02"\ncolumns', 'crs = "gcj-2"\ncolumns')
+    files = ("fac.csv", "fac2.csv", "area.geojson")
+    with pytest.raises(ScenarioError, match=r"scenario.toml:16: facilities\[1\].crs: "):
+        load_scenario(_write(tmp_path, text, files))
+
+
+@pytest.mark.parametrize(
+    ("loc", "line"),
+    [
+        (("name",), 1),
+        (("area", "crs"), 5),
+        (("facilities", 0, "crs"), 12),
+        (("facilities", 1, "crs"), 16),
+        (("facilities", 1), 14),  # a check of the whole layer: its [[facilities]] header
+        (("facilities", 1, "columns", "tier"), 17),  # inside an inline table: its key
+        (("walk",), 19),  # known only through [walk.tier_threshold_min]
+        (("walk", "tier_threshold_min", "服务中心"), 20),  # a quoted key
+        (("plan", "add"), None),
+    ],
+)
+def test_line_of_follows_tables_and_layers(loc, line):
+    from coverage.scenario.checks import line_of
+
+    assert line_of(SECTIONS, loc) == line

@@ -497,6 +497,7 @@ WORDS: dict[str, str] = {
     "console.sites.gain": "added",
     "console.sites.subdistrict": "sub-district",
     "console.sites.gcj02": "GCJ-02 lon,lat",
+    "console.sites.wgs84": "WGS-84 lon,lat",
     "console.next": "Next: open {map} and {workbook}",
     "console.next_map": "Next: open {map}",
     "console.network.nodes": "nodes",

@@ -275,6 +275,11 @@ WORDS: dict[str, str] = {
     "problem.crs.assumed": "{crs} (assumed: the file has no CRS)",
     "problem.crs.file": "{crs} (file CRS {file_crs})",
     "problem.crs.projected_from": "{crs} from {datum}",
+    "problem.crs.undeclared_china": (
+        "no crs declared: read in the file's own CRS ({crs}); Amap/DataV boundaries declare "
+        "EPSG:4326 but are GCJ-02 (~500 m off): set {gcj} if the file comes from them, or "
+        "declare its datum ({wgs}) to confirm it"
+    ),
     "problem.crs.declared": "{crs} (declared; the file says {file_crs})",
     # The field column: the program's own words (the planner's column names stay as written)
     "problem.column.geometry": "geometry",

@@ -222,6 +222,10 @@ WORDS: dict[str, str] = {
     "problem.crs.assumed": "{crs}（假定：文件未声明坐标系）",
     "problem.crs.file": "{crs}（文件坐标系 {file_crs}）",
     "problem.crs.projected_from": "{crs}（由 {datum} 经纬度投影）",
+    "problem.crs.undeclared_china": (
+        "未声明坐标系：按文件标注的“{crs}”读取；高德边界同样标注为 WGS-84 经纬度，实为 GCJ-02"
+        "（相差约 500 米）：如文件来自高德，请设置“{gcj}”；确为 WGS-84 请设置“{wgs}”"
+    ),
     "problem.crs.declared": "{crs}（情景声明；文件标注为 {file_crs}）",
     # The field column: the program's own words (the planner's column names stay as written)
     "problem.column.geometry": "几何图形",

@@ -489,6 +489,7 @@ WORDS: dict[str, str] = {
     "console.sites.gain": "新增覆盖",
     "console.sites.subdistrict": "街道",
     "console.sites.gcj02": "高德经纬度",
+    "console.sites.wgs84": "WGS-84 经纬度",
     "console.next": "下一步：打开 {map} 和 {workbook}",
     "console.next_map": "下一步：打开 {map}",
     "console.network.nodes": "节点",

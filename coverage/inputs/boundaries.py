@@ -362,6 +362,17 @@ def read_polygons(
         raise InputError(Msg(key), path)
     bounds = shapely.total_bounds(geoms[keep])
     src = resolve_crs(crs, gdf.crs, path, bounds=bounds)
+    x0, y0, x1, y1 = bounds
+    if crs is None and src.crs.is_geographic and datum.in_china([x0, x1], [y0, y1]).all():
+        # The file's own EPSG:4326 is trusted, but in China that is what Amap/DataV boundaries
+        # say of GCJ-02 coordinates (~500 m off): say which datum was used and how to change it.
+        words = Msg(
+            "problem.crs.undeclared_china",
+            crs=src.label,
+            gcj='crs = "gcj02"',
+            wgs='crs = "wgs84"',
+        )
+        problems.append(Problem(path, None, "crs", words, action="kept"))
     out = src.geometry_to_wgs84(geoms[keep])
     # Moving vertices by slightly different amounts can make a narrow spot self-touch.
     geoms[keep] = _repair(out, rows[keep], path, problems, converted=True)

@@ -46,6 +46,7 @@ from coverage.vocab import kind_label
 __all__ = [
     "Layers",
     "FIRST_REASONS",
+    "StudyArea",
     "load_area",
     "read_layers",
     "read_raster_layer",
@@ -75,22 +76,47 @@ class Layers:
     notes: list[Msg] = field(default_factory=list)
 
 
-def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]:
+class StudyArea(tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]):
+    """``(area, subdistricts)`` as :func:`load_area` returns them, unpacked like a pair.
+
+    ``problems`` holds what reading the boundary files found (polygons repaired or skipped,
+    sub-districts without a name, an undeclared datum in China), for the problems report.
+    """
+
+    problems: list[Problem]
+
+    def __new__(
+        cls,
+        area: shapely.Geometry | None,
+        subdistricts: gpd.GeoDataFrame | None,
+        problems: list[Problem] | None = None,
+    ) -> StudyArea:
+        """The pair, with the boundary files' ``problems`` (none when not given)."""
+        self = super().__new__(cls, (area, subdistricts))
+        self.problems = list(problems or [])
+        return self
+
+
+def load_area(s: Scenario) -> StudyArea:
     """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
 
     Without an area file the area is the sub-districts' union, or the boundary of the network's
-    ``place`` (geocoded once, then cached).
+    ``place`` (geocoded once, then cached). The boundary files' problems ride along
+    (:class:`StudyArea`), so that :func:`read_layers` reports them with the layers'.
     """
     area = None
+    problems: list[Problem] = []
     if s.area.path is not None:
         p = _input(s, s.area.path)
         gdf = read_polygons(p, crs=s.area.crs, layer=s.area.layer, select=s.area.select)
+        problems += gdf.attrs.get("problems", [])
         area = shapely.union_all(gdf.geometry.values)
     subs = None
     if s.area.subdistricts is not None:
         p = _input(s, s.area.subdistricts)
         crs = s.area.subdistricts_crs if s.area.subdistricts_crs is not None else s.area.crs
         subs = read_polygons(p, crs=crs)
+        problems += subs.attrs.get("problems", [])
         if s.area.name_field not in subs:
             columns = [c for c in subs.columns if c != "geometry"]
             msg = Msg(
@@ -105,7 +131,7 @@ def load_area(s: Scenario) -> tuple[shapely.Geometry | None, gpd.GeoDataFrame | 
     if area is None and s.network.place is not None:
         # No area file: the named place's boundary (Nominatim, cached with the network).
         area = network.geocode_area(s.network.place, s.cache_dir)
-    return area, subs
+    return StudyArea(area, subs, problems)
 
 
 def _input(s: Scenario, path: Path) -> Path:
@@ -317,14 +343,22 @@ def read_layers(
 
     ``area`` is what :func:`load_area` returned, when the caller has read it already.
     """
-    area, subs = load_area(s) if area is None else area
+    study = load_area(s) if area is None else area
+    area, subs = study
     activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
     # Unusual scenario values go to the problems report too (row: the scenario file's line).
     problems: list[Problem] = [
         Problem(s.source or "scenario", line, key, message, action="kept")
         for line, key, message in s.warning_items
     ]
-    notes: list[Msg] = []
+    # The boundary files' own (a plain pair from a caller has none); a datum warning is also
+    # printed, as the layers' datum findings are: it moves the whole area.
+    problems += getattr(study, "problems", [])
+    notes: list[Msg] = [
+        Msg("problem.note.file", file=Path(p.path).name, text=p.msg)
+        for p in getattr(study, "problems", [])
+        if p.field == "crs"
+    ]
     groups: dict[str, list[gpd.GeoDataFrame]] = {"facility": [], "demand": [], "candidate": []}
     for role, layers in (
         ("facility", s.facilities),

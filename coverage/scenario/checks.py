@@ -49,18 +49,64 @@ def location(text: str, loc: tuple[Any, ...]) -> str:
     return out
 
 
+#: A TOML key: bare, or quoted (``"服务中心"``); dotted keys are split on the dots between them.
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED = rf"{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*"
+_HEADER_LINE = re.compile(rf"^[ \t]*(\[\[?)[ \t]*({_DOTTED})[ \t]*\]")
+_KEY_LINE = re.compile(rf"^[ \t]*({_DOTTED})[ \t]*=")
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    """``walk . "tier_threshold_min"`` → ``("walk", "tier_threshold_min")``."""
+    parts = re.findall(_KEY_PART, dotted)
+    return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
+
+
+def _key_lines(text: str) -> list[tuple[tuple[str | int, ...], int]]:
+    """Every table header and key of a TOML text as (full path, line number), in file order.
+
+    The path is what pydantic reports as an error location: ``[[facilities]]`` is
+    ``("facilities", 0)`` the first time, ``("facilities", 1)`` the second, so a key under it
+    reads ``("facilities", 1, "crs")``. Best effort: a line inside a multi-line string that
+    looks like a key is taken as one.
+    """
+    out: list[tuple[tuple[str | int, ...], int]] = []
+    table: tuple[str | int, ...] = ()
+    counts: dict[tuple[str | int, ...], int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER_LINE.match(line)
+        if header is not None:
+            table = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                counts[table] = counts.get(table, -1) + 1
+                table = (*table, counts[table])
+            out.append((table, number))
+            continue
+        key = _KEY_LINE.match(line)
+        if key is not None:
+            out.append(((*table, *_split_key(key.group(1))), number))
+    return out
+
+
 def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of the innermost key of ``loc`` in the TOML text."""
-    keys = [p for p in loc if isinstance(p, str)]
-    for key in reversed(keys):
-        # [ \t]*, not \s*: a match must not start on a blank line above the key.
-        m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, flags=re.MULTILINE)
-        if m is None:
-            m = re.search(
-                rf"^[ \t]*\[+[ \t]*[\w.]*{re.escape(key)}[ \t]*\]+", text, flags=re.MULTILINE
-            )
-        if m is not None:
-            return text.count("\n", 0, m.start()) + 1
+    """Line number of the key at ``loc`` (a pydantic error location) in the TOML text.
+
+    The key is looked up under its own table (``("facilities", 1, "crs")`` is the ``crs`` of
+    the second ``[[facilities]]``, not the first ``crs =`` of the file); when the innermost
+    part is not in the file (a value inside an inline table, a default that failed a check),
+    the line of the nearest enclosing key or table is given. None when none is found.
+    """
+    entries = _key_lines(text)
+    path = tuple(p for p in loc if isinstance(p, str | int) and not isinstance(p, bool))
+    for n in range(len(path), 0, -1):
+        head = path[:n]
+        exact = [line for key, line in entries if key == head]
+        if exact:
+            return exact[0]
+        # A table known only through its sub-tables ([walk.tier_threshold_min] without [walk]).
+        inner = [line for key, line in entries if key[:n] == head]
+        if inner:
+            return inner[0]
     return None
 
 

@@ -355,3 +355,25 @@ def test_file_and_layer_errors(tmp_path: Path) -> None:
         read_polygons(garbage, crs="wgs84")
     assert str(err.value).startswith(f"{garbage}: cannot read polygons: ")
     assert "\n" not in str(err.value)
+
+
+# --- an undeclared datum in China ------------------------------------------------------------
+
+
+def test_undeclared_crs_in_china_is_named(tmp_path: Path) -> None:
+    # An Amap/DataV boundary says EPSG:4326 of GCJ-02 coordinates: read as the file says,
+    # ~500 m off. Without a declared crs that is said (kept, field crs); declared, it is not.
+    wuhan = _write(tmp_path, [Polygon(SHELL)], fname="wuhan.geojson")
+    got = read_polygons(wuhan, crs=None)
+    found = [(p.row, p.field_text(), p.action) for p in got.attrs["problems"]]
+    assert found == [(None, "crs", "kept")]
+    message = got.attrs["problems"][0].text("en")
+    assert message.startswith("no crs declared: read in the file's own CRS (EPSG:4326);")
+    assert 'set crs = "gcj02"' in message
+    assert "未声明坐标系" in got.attrs["problems"][0].text("zh")
+    for declared in ("wgs84", "gcj02"):
+        assert read_polygons(wuhan, crs=declared).attrs["problems"] == []
+    # Outside China there is no other datum to mistake it for.
+    liege = Polygon([(5.56, 50.62), (5.58, 50.62), (5.58, 50.64), (5.56, 50.64)])
+    path = _write(tmp_path, [liege], fname="liege.geojson")
+    assert read_polygons(path, crs=None).attrs["problems"] == []

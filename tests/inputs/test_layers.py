@@ -1,0 +1,50 @@
+"""coverage.inputs.layers: what reading the boundary files finds reaches the problems report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import copy_small_scenario
+
+from coverage import pipeline
+
+
+@pytest.mark.realdata
+def test_boundary_problems_reach_the_layers_problems(tmp_path: Path, wuhan_edges_path: Path):
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    # The boundary files' datum left out (as the small scenario once did): in Wuhan, said.
+    text = toml.read_text(encoding="utf-8").replace('crs = "wgs84"\nsubdistricts', "subdistricts")
+    assert 'crs = "wgs84"' not in text.split("[network]")[0]
+    toml.write_text(text, encoding="utf-8")
+    subs = json.loads((tmp_path / "subdistricts.geojson").read_text(encoding="utf-8"))
+    n = len(subs["features"])
+    subs["features"].append({"type": "Feature", "properties": {"name": "无"}, "geometry": None})
+    (tmp_path / "subdistricts.geojson").write_text(json.dumps(subs), encoding="utf-8")
+
+    s = pipeline.load_scenario(toml)
+    study = pipeline.load_area(s)
+    area, subdistricts = study  # still a pair
+    assert subdistricts is not None and len(subdistricts) == n
+    # No crs for the boundary files (in Wuhan): said for each; the feature without a geometry
+    # (row n + 1) is skipped and said.
+    expected = [
+        ("area.geojson", None, "crs", "kept"),
+        ("subdistricts.geojson", n + 1, "geometry", "skipped"),
+        ("subdistricts.geojson", None, "crs", "kept"),
+    ]
+    got = [(Path(p.path).name, p.row, p.field_text(), p.action) for p in study.problems]
+    assert sorted(got, key=str) == sorted(expected, key=str)
+
+    net = pipeline.load_network(s, area)
+    layers = pipeline.read_layers(s, net, area=study)
+    listed = [(Path(p.path).name, p.row, p.field_text(), p.action) for p in layers.problems]
+    for item in expected:
+        assert item in listed
+    # The datum warnings are printed too, as the layers' datum findings are.
+    said = [str(m) for m in layers.notes]
+    assert sum(m.startswith("area.geojson: no crs declared") for m in said) == 1
+    # A plain pair from a caller carries none.
+    plain = pipeline.read_layers(s, net, area=(area, subdistricts))
+    assert not [p for p in plain.problems if Path(p.path).name == "subdistricts.geojson"]

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 
 from coverage import analysis, network
@@ -46,7 +45,14 @@ from coverage.export import (
 )
 from coverage.i18n import t
 from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
-from coverage.planning import PLAN_MODELS, PlanRun, Stage, plan_stages, planning_sites
+from coverage.planning import (
+    PLAN_MODELS,
+    PlanRun,
+    Stage,
+    plan_stages,
+    planning_sites,
+    site_capacity,
+)
 from coverage.planning.plan import describe_sites, staged_plan
 from coverage.planning.stages import Spelled, _check_candidates, _option, _reworded, _said
 from coverage.planning.times import stage_times
@@ -375,9 +381,7 @@ def plan(
         raise InputError(Msg("error.plan.no_candidates"), s.source)
     weights = before.coverage.demand["weight"].to_numpy(dtype=float)
     times = stage_times(s, before, sites, [tier for tier, *_ in stages], progress)
-    capacity = None
-    if s.plan.capacity and "capacity" in sites:
-        capacity = pd.to_numeric(sites["capacity"], errors="coerce").to_numpy(dtype=float)
+    capacity = site_capacity(sites) if s.plan.capacity else None
     progress(_solving(stages, method, s.lang))
     walk = s.walk_model()
     try:

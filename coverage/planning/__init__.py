@@ -26,6 +26,7 @@ from coverage.planning.candidates import (
     grid_candidates,
     osm_candidates,
     planning_sites,
+    site_capacity,
 )
 from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS
@@ -58,6 +59,7 @@ __all__ = [
     "plan_coverage",
     "plan_stages",
     "planning_sites",
+    "site_capacity",
     "propose",
     "site_times",
     "staged_plan",

@@ -6,12 +6,14 @@ existing facilities every plan counts as open.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
 
@@ -26,7 +28,9 @@ if TYPE_CHECKING:
     from coverage.scenario import Scenario
 
 __all__ = ["OSM_TAGS", "ROLES", "candidate_sites", "grid_candidates", "osm_candidates",
-           "planning_sites"]  # fmt: skip
+           "planning_sites", "site_capacity"]  # fmt: skip
+
+log = logging.getLogger(__name__)
 
 #: OSM features that make plausible union service sites (shared community premises).
 OSM_TAGS: dict[str, Any] = {
@@ -254,6 +258,22 @@ def planning_sites(
     )
     out = pd.concat([existing, cands], ignore_index=True)
     return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+
+
+def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:
+    """The ``capacity`` of each planning site (NaN: no limit), for ``[plan] capacity = true``.
+
+    Existing facilities count as unlimited (the plan adds sites; it does not re-plan who the
+    existing ones serve); None, with a warning, when no site has a capacity: nothing would be
+    limited, and the plan is made without capacities rather than claim them silently.
+    """
+    cap: npt.NDArray[np.float64] | None = None
+    if "capacity" in sites:
+        cap = np.asarray(pd.to_numeric(sites["capacity"], errors="coerce"), dtype=np.float64)
+    if cap is None or not np.isfinite(cap).any():
+        log.warning(Msg("error.plan.no_capacity"))
+        return None
+    return cap
 
 
 def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFrame:

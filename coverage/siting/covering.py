@@ -20,6 +20,7 @@ from coverage import settings
 from coverage.siting._sparse import CSR, Floats, Ints, _coo, _row_ids, _take_rows, _transpose
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.capacity import (
+    _NO_MILP_PLAN,
     _assign_data,
     _assign_highs,
     _assign_solution,
@@ -30,7 +31,7 @@ from coverage.siting.capacity import (
 )
 from coverage.siting.colgen import _cover_colgen
 from coverage.siting.greedy import _lazy_greedy, _top_sum
-from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs
+from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs, _time_left
 from coverage.siting.problem import (
     _free_positions,
     _full_values,
@@ -457,7 +458,15 @@ def _solve_capacitated(
             raise RuntimeError("HiGHS found no assignment for the greedy plan")
         return sol
     out = _assign_highs(
-        asg, median=False, k=model.k, penalty=None, opts=opts, start=order if warm else None
-    )
+        asg, median=False, k=model.k, penalty=None, opts=_time_left(opts, t0),
+        start=order if warm else None,
+    )  # fmt: skip
+    if out.values is None:  # no plan within the time limit: greedy's stands
+        sol = _greedy_plan(
+            model, asg, order, ub, _NO_MILP_PLAN, t0, t1, median=False, k=model.k, penalty=None,
+            opts=MipOptions(),
+        )  # fmt: skip
+        if sol is not None:
+            return sol
     build = time.perf_counter() - t0 - out.solve_time
     return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=ub)

@@ -83,3 +83,24 @@ def test_osm_candidates_from_an_osm_file(fixtures_dir):
     assert sorted(c["name"]) == ["amenity=townhall", "江北区图书馆", "观音桥社区服务中心"]
     town = c[c["osm_tag"] == "amenity=townhall"].geometry.iloc[0]
     assert shapely.box(106.526, 29.578, 106.527, 29.579).contains(town)  # inside the building
+
+
+def _sites(capacity: list | None) -> gpd.GeoDataFrame:
+    cols = {"role": ["existing", "candidate", "candidate"]}
+    if capacity is not None:
+        cols["capacity"] = capacity
+    return gpd.GeoDataFrame(cols, geometry=[shapely.Point(0, 0)] * 3, crs=4326)
+
+
+def test_site_capacity_reads_the_column_existing_sites_unlimited(caplog):
+    cap = planning.site_capacity(_sites([np.nan, "300", 50]))
+    assert cap is not None and np.isnan(cap[0]) and cap[1:].tolist() == [300.0, 50.0]
+    assert caplog.records == []
+
+
+@pytest.mark.parametrize("capacity", [None, [np.nan, None, ""]])
+def test_capacity_asked_for_but_none_given_is_said(capacity, caplog):
+    """[plan] capacity = true with no capacity anywhere planned without capacities, silently."""
+    assert planning.site_capacity(_sites(capacity)) is None
+    (rec,) = caplog.records
+    assert rec.levelname == "WARNING" and "capacity" in rec.getMessage()

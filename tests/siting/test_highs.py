@@ -8,7 +8,7 @@ from scipy import sparse
 
 from coverage.siting import LSCP, MCLP, highs
 
-from .cases import brute_lscp, close, random_instance
+from .cases import T, brute_cover, brute_lscp, close, random_instance
 
 
 def test_time_limit_is_reported_honestly():
@@ -47,3 +47,78 @@ def test_inconsistent_warm_start_answer_is_solved_again(monkeypatch):
     m = LSCP.from_cost_matrix(cost, w, 0.8).solve("milp")
     assert len(calls) == 1  # checked once (the warm-started run), then solved without a start
     assert close(m.objective, brute_lscp(dense, w, 0.8))
+
+
+def _inconsistent_first(monkeypatch) -> list[int]:
+    """Make the first warm-started run look self-contradicting, as HiGHS 1.16 once did."""
+    calls: list[int] = []
+    real = highs._consistent
+
+    def first_fails(h, c, off):
+        calls.append(1)
+        return False if len(calls) == 1 else real(h, c, off)
+
+    monkeypatch.setattr(highs, "_consistent", first_fails)
+    return calls
+
+
+def test_the_second_solve_gets_only_the_time_left(monkeypatch):
+    """The time limit is for the whole solve: a capacitated sample plan with 30 s took 63 s
+    (two full runs) before, and 10 minutes with its order's assignment LPs."""
+    cost, w, dense = random_instance(3, n_c=9, n_d=25)
+    _inconsistent_first(monkeypatch)
+    limits: list[float | None] = []
+    real = highs._run_highs
+
+    def spy(model, opts, start=None):
+        limits.append(opts.time_limit)
+        return real(model, opts, start)
+
+    monkeypatch.setattr(highs, "_run_highs", spy)
+    m = LSCP.from_cost_matrix(cost, w, 0.8).solve("milp", time_limit=50.0)
+    # The models call HiGHS through their own import: the spy sees only the second run, given
+    # what the first left (it took well under 5 s), not the full 50 s again.
+    assert len(limits) == 1 and 45.0 < limits[0] < 50.0
+    assert close(m.objective, brute_lscp(dense, w, 0.8))
+
+
+def test_with_no_time_left_the_returned_plan_stands_unproven(monkeypatch):
+    cost, w, dense = random_instance(4, n_c=9, n_d=25)
+    _inconsistent_first(monkeypatch)
+    monkeypatch.setattr(highs, "_MIN_RESOLVE_S", 1e9)  # never time to solve again
+    m = MCLP.from_cost_matrix(cost, w, 3, threshold=T).solve("milp", time_limit=60.0)
+    assert m.status == "time_limit"
+    # The plan HiGHS returned is a real one: its objective is its own covered weight, and the
+    # bound comes from greedy (HiGHS's could not be trusted), at or above the optimum.
+    assert len(m.selected) <= 3
+    assert close(m.objective, m.covered_weight)
+    best = brute_cover(dense, w, 3)
+    assert m.objective <= best + 1e-6 <= m.bound + 2e-6
+
+
+class _Fake:
+    """Stands in for a Highs instance that returned ``x``."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def getInfo(self):  # noqa: N802 (HiGHS's name)
+        return type("Info", (), {"primal_solution_status": 2})()
+
+    def getSolution(self):  # noqa: N802
+        return type("Sol", (), {"col_value": self.x})()
+
+
+def test_an_infeasible_returned_solution_is_not_kept():
+    # max x0 + x1  s.t.  x0 + x1 <= 1, binary: (1, 1) breaks the row, (1, 0) is a plan.
+    model = highs._Model(
+        np.array([1.0, 1.0]), sparse.csr_matrix([[1.0, 1.0]]), np.array([-np.inf]),
+        np.array([1.0]), np.array([1.0, 1.0]), True,
+    )  # fmt: skip
+    a = sparse.csc_matrix(model.a)
+    bad = highs._unproven(_Fake([1.0, 1.0]), model, a, 0.1)
+    assert bad.values is None and np.isnan(bad.objective) and bad.status == "time_limit"
+    good = highs._unproven(_Fake([1.0, 0.0]), model, a, 0.1)
+    assert good.objective == 1.0 and np.isnan(good.bound) and good.status == "time_limit"
+    half = highs._unproven(_Fake([0.5, 0.5]), model, a, 0.1)  # not integral
+    assert half.values is None

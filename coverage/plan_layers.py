@@ -88,7 +88,10 @@ def nearest_proposed(plans: Sequence[Plan], n_demand: int) -> np.ndarray:
 
 
 def plan_demand(
-    demand: gpd.GeoDataFrame, plans: Sequence[Plan], after: AfterCoverage
+    demand: gpd.GeoDataFrame,
+    plans: Sequence[Plan],
+    after: AfterCoverage,
+    walks: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The run's demand points as the plan map draws them: coverage after the plan.
 
@@ -96,12 +99,19 @@ def plan_demand(
     thanks to the plan (:func:`newly_covered`) and ``plan_min`` is their walk to the nearest
     proposed site (:func:`nearest_proposed`). The points covered before keep their own
     ``n_reach`` (the run's map's classes, one facility or two or more); the newly covered get
-    the proposed sites reaching them.
+    the proposed sites reaching them. With ``walks``, the demand after the plan
+    (:func:`coverage.planning.demand_after`, same rows), its ``nearest_min`` and ``t_<tier>``
+    replace the run's: a popup's walks and the minutes beyond the standard of the points left
+    uncovered are then those with the proposed sites open, as the plan workbook says.
     """
     before = demand["covered"].fillna(False).to_numpy(dtype=bool)
     added = newly_covered(before, after.covered)
     n_reach = demand["n_reach"].fillna(0).to_numpy(dtype=np.int64)
     out = demand.copy()
+    if walks is not None:
+        for col in walks.columns:
+            if col == "nearest_min" or (isinstance(col, str) and col.startswith("t_")):
+                out[col] = walks[col].to_numpy(dtype=float)
     out["covered"] = np.asarray(after.covered, dtype=bool)
     out["n_reach"] = np.where(added, after.n_reach, n_reach)
     out["plan_added"] = added

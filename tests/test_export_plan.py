@@ -216,3 +216,22 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
 
     assert inside("demand_added") == [True, True]
     assert inside("demand_uncovered") == inside("demand_covered") == [False]
+
+
+def test_plan_map_times_are_walks_with_the_plan_as_in_the_workbook(tmp_path, hand):
+    # The street of the workbook test. Before the plan the 40 workers at 900 m walk 900 m to F
+    # (15 min at 3.6 km/h: 12 min beyond the 3-minute standard); with A (500 m) open they
+    # walk 400 m (6.7 min: 3.7 beyond, the "up to 5 minutes" class). The 20 and 30 at 400
+    # and 600 m A newly covers walk 100 m to it (1.7 min), not the 6.7 and 10 min to F.
+    from coverage import pipeline
+
+    result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
+    meta = payload(result.files["map"].read_text(encoding="utf-8"))
+    specs = {o["key"]: o for o in meta["overlays"]}
+    left = specs["demand_uncovered"]["data"]
+    assert left["o"] == [3.7] and left["m"] == [6.7]
+    assert [r["cls"] for r in meta["legend"]["rows"] if r.get("cls")] == ["over_5"]
+    assert specs["demand_added"]["data"]["m"] == [1.7, 1.7]
+    # The workbook's sheet of what the plan leaves says the same walk.
+    sheet = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
+    assert sheet["最近设施步行时间（分钟）"].tolist() == pytest.approx([6.7], abs=0.05)

@@ -81,6 +81,8 @@ WORDS: dict[str, str] = {
     "map.kpi.share_circle": "1 km straight-line circle (comparison)",
     "map.kpi.share_before_plan": "Before the plan (planned tier's standard)",
     "map.kpi.share_after_plan": "After the plan (planned tier's standard)",
+    "map.kpi.plan_section": "With the plan",
+    "map.kpi.before_section": "Before the plan (existing facilities)",
     "map.kpi.n_facilities": "Facilities",
     "map.kpi.n_proposed": "Proposed sites",
     "map.kpi.share_tier": "{label} coverage",

@@ -81,6 +81,8 @@ WORDS: dict[str, str] = {
     "map.kpi.share_circle": "1公里直线圈覆盖率（对比）",
     "map.kpi.share_before_plan": "规划前覆盖率（按规划层级标准）",
     "map.kpi.share_after_plan": "规划后覆盖率（按规划层级标准）",
+    "map.kpi.plan_section": "规划效果",
+    "map.kpi.before_section": "规划前现状（现有设施）",
     "map.kpi.n_facilities": "设施数",
     "map.kpi.n_proposed": "建议新增站点数",
     "map.kpi.share_tier": "{label}覆盖率",

@@ -739,6 +739,23 @@ def test_plan_map_shows_what_the_plan_newly_covers(browser, maps):
     assert page_errors(browser) == []
 
 
+def test_plan_map_kpi_panel_heads_the_figures_before_the_plan(browser, maps):
+    # The plan's shares under "规划效果", the run's figures under "规划前现状": each heading one
+    # cell across the panel, not a label with an empty (or "undefined") figure.
+    open_map(browser, maps.paths["plan"])
+    rows = js(
+        browser,
+        """return Array.from(document.querySelectorAll('#cov-kpi tr')).map(
+          tr => Array.from(tr.cells).map(c => [c.tagName, c.colSpan, c.textContent]));""",
+    )
+    assert rows[0] == [["TH", 2, "规划效果"]]
+    assert rows[1][0][2].startswith("规划后覆盖率") and rows[2][0][2].startswith("规划前覆盖率")
+    assert rows[3] == [["TH", 2, "规划前现状（现有设施）"]]
+    assert rows[4][0][2] == "任一设施覆盖率" and all(len(r) == 2 for r in rows[4:])
+    assert not any("undefined" in c[2] for r in rows for c in r)
+    assert page_errors(browser) == []
+
+
 # --- layouts: laptop and phone --------------------------------------------------------------
 
 SIZES = ((1600, 1000), (1366, 768), (390, 844))
@@ -752,6 +769,7 @@ PANELS = {
 }
 # The sample's own title: long enough to wrap on a phone.
 LONG_TITLE = "武汉市江汉区职工服务阵地 15 分钟步行覆盖（示例）"
+LONG_TITLE_EN = "Jianghan District, Wuhan: 15-minute walking coverage of workers' service sites (sample)"
 
 
 def set_viewport(driver, width: int, height: int) -> None:
@@ -804,8 +822,9 @@ def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
         for width, height in SIZES:
             set_viewport(browser, width, height)
             open_map(browser, maps.paths[name])
-            if name == "zh":
-                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip
+            if name in ("zh", "en"):
+                title = LONG_TITLE if name == "zh" else LONG_TITLE_EN
+                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", title)  # fmt: skip
             state = panel_boxes(browser)
             size = f"{width}x{height}"
             screenshot_dir = ARTIFACTS.parent / "layout"

@@ -769,7 +769,9 @@ PANELS = {
 }
 # The sample's own title: long enough to wrap on a phone.
 LONG_TITLE = "武汉市江汉区职工服务阵地 15 分钟步行覆盖（示例）"
-LONG_TITLE_EN = "Jianghan District, Wuhan: 15-minute walking coverage of workers' service sites (sample)"
+LONG_TITLE_EN = (
+    "Jianghan District, Wuhan: 15-minute walking coverage of workers' service sites (sample)"
+)
 
 
 def set_viewport(driver, width: int, height: int) -> None:

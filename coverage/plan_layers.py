@@ -45,11 +45,12 @@ __all__ = [
 ]
 
 #: Sub-district summary columns the plan map's popups show (after the boundary file's own):
-#: people covered before, after and added by the plan. The run's other figures (cross
+#: the existing facilities (the summary's ``facilities``, named so: the proposed sites are not
+#: among them), people covered before, after and added by the plan. The run's other figures (cross
 #: coverage, the 1 km circle, points left uncovered) describe the situation before the plan
 #: and are left to the run's own map.
 PLAN_SUBDISTRICT_COLUMNS: tuple[str, ...] = (
-    "facilities",
+    "existing_facilities",
     "demand_points",
     "weight",
     "before_weight",
@@ -64,7 +65,9 @@ PLAN_SUBDISTRICT_COLUMNS: tuple[str, ...] = (
 #: :data:`PLAN_SUBDISTRICT_COLUMNS` every column the summary merges onto the polygons (the
 #: others are the boundary file's own).
 _BEFORE_ONLY = ("covered_weight", "share", "cross_weight", "cross_share", "circle_share")
-_SUMMARY_COLUMNS = frozenset(PLAN_SUBDISTRICT_COLUMNS + _BEFORE_ONLY + ("uncovered_points",))
+_SUMMARY_COLUMNS = frozenset(
+    PLAN_SUBDISTRICT_COLUMNS + _BEFORE_ONLY + ("facilities", "uncovered_points")
+)
 
 
 def newly_covered(covered_before: ArrayLike, covered_after: ArrayLike) -> np.ndarray:
@@ -164,7 +167,8 @@ def plan_subdistricts(
     Returns
     -------
     geopandas.GeoDataFrame
-        ``frame``'s own columns, then :data:`PLAN_SUBDISTRICT_COLUMNS`: ``before_weight`` is
+        ``frame``'s own columns, then :data:`PLAN_SUBDISTRICT_COLUMNS`: ``existing_facilities``
+        is the summary's ``facilities``; ``before_weight`` is
         the run's covered people as the run's map shows them; ``added_weight`` the people the
         plan adds, whole numbers adding up to the plan's total (largest remainder, so each is
         within one of the workbook's exact figure); ``after_weight`` their sum; the shares are
@@ -183,6 +187,8 @@ def plan_subdistricts(
     )
     keys = frame[name_field].astype(str)
     out = frame.copy()
+    if "facilities" in out:
+        out["existing_facilities"] = out["facilities"]
     out["before_weight"] = out["covered_weight"]
     out["before_share"] = out["share"]
     out["added_weight"] = keys.map(by_key["added_weight"]).to_numpy()

@@ -200,8 +200,10 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
         assert rows["新增覆盖职工数"] == f"{row['新增覆盖职工数']:,.0f}"
         before_people = row["职工人数"] * row["规划前覆盖率"]
         assert int(rows["规划后已覆盖职工"]) == round(before_people + row["新增覆盖职工数"])
-    # Figures of the situation before the plan only are left to the run's map.
-    assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率"} & set(popups["East"])
+    # Figures of the situation before the plan only are left to the run's map; the count of
+    # facilities says it leaves the proposed sites out (A stands in East).
+    assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率", "设施数"} & set(popups["East"])
+    assert popups["West"]["现有设施数"] == "1" and popups["East"]["现有设施数"] == "0"
 
     # A's catchment at its tier's threshold (3 min, 180 m, plus the walk-off): a toggle that
     # holds the points it covers and not the others.

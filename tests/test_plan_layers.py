@@ -76,10 +76,11 @@ def test_plan_subdistricts_before_after_added_in_whole_people():
     )  # fmt: skip
     out = plan_layers.plan_subdistricts(frame, after, "name")
     assert list(out.columns) == [
-        "name", "note", "geometry", "facilities", "demand_points", "weight",
+        "name", "note", "geometry", "existing_facilities", "demand_points", "weight",
         "before_weight", "before_share", "after_weight", "after_share", "added_weight",
         "unreachable_weight",
     ]  # fmt: skip
+    assert out["existing_facilities"].tolist() == [1, 0, 2]
     assert out["before_weight"].tolist() == [4, 0, 5]
     assert out["added_weight"].tolist() == [3, 2, 0]
     assert out["after_weight"].tolist() == [7, 2, 5]

@@ -115,6 +115,7 @@ WORDS: dict[str, str] = {
     "map.search_none": "No facility of that name",
     "map.over_capacity": "Reaches {reach} workers, capacity {capacity} ({factor}× its capacity)",
     "map.column.facilities": "Facilities",
+    "map.column.existing_facilities": "Existing facilities",
     "map.column.demand_points": "Demand points",
     "map.column.cross_weight": "Workers covered twice+",
     "map.column.cross_share": "Share covered twice+",

@@ -115,6 +115,7 @@ WORDS: dict[str, str] = {
     "map.search_none": "没有该名称的设施",
     "map.over_capacity": "步行范围内有 {reach} 名职工，容量 {capacity}（为容量的 {factor} 倍）",
     "map.column.facilities": "设施数",
+    "map.column.existing_facilities": "现有设施数",
     "map.column.demand_points": "需求点数",
     "map.column.cross_weight": "交叉覆盖职工",
     "map.column.cross_share": "交叉覆盖率",

@@ -1052,3 +1052,33 @@ def test_panels_start_folded_on_phones_and_open_on_laptops(browser, maps):
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.set_window_size(*WINDOW)
+
+
+def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
+    # A finger on a phone: the whole folded bar of the KPI panel and of the legend unfolds it,
+    # its edges included, and the bar is at least 36 px tall (still a folded bar, < 40 px).
+    try:
+        set_viewport(browser, 390, 844)
+        open_map(browser, maps.paths["plan"])
+        for pid in ("cov-kpi", "cov-legend"):
+            box = js(
+                browser,
+                "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                "return [r.left, r.top, r.right, r.bottom];",
+                pid,
+            )
+            assert 36 <= box[3] - box[1] < 40, (pid, box)
+            for x, y in ((box[0] + 3, box[1] + 3), (box[2] - 3, box[3] - 3)):
+                hit = js(
+                    browser,
+                    "const e = document.elementFromPoint(arguments[0], arguments[1]);"
+                    "return !!e && !!e.closest('#' + arguments[2] + ' h4');",
+                    x,
+                    y,
+                    pid,
+                )
+                assert hit, (pid, x, y)
+        assert page_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)

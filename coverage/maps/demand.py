@@ -195,6 +195,9 @@ def demand_layer(
     plan = "plan_added" in demand  # a plan map: the uncovered are those the plan leaves
     if key == "demand_uncovered" and plan:
         label_key = "demand_uncovered_after"
+    elif plan and label_key in ("demand_covered_once", "demand_cross"):
+        # classed by the existing facilities reaching them, as before the plan: said so
+        label_key += "_before"
     pts = draw_geoms(shapely.point_on_surface(part.geometry.to_numpy()), datum)
     data: dict[str, Any] = {
         "x": shapely.get_x(pts).tolist(),

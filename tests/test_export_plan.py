@@ -196,7 +196,7 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     sheet = _sheet(book, "分街道").set_index("分组")
     for name, rows in popups.items():
         row = sheet.loc[name]
-        assert rows["职工数"] == f"{row['职工人数']:,.0f}"
+        assert rows["职工人数"] == f"{row['职工人数']:,.0f}"
         assert rows["规划前覆盖率"] == f"{100 * row['规划前覆盖率']:.1f}%"
         assert rows["规划后覆盖率"] == f"{100 * row['规划后覆盖率']:.1f}%"
         assert rows["新增覆盖职工数"] == f"{row['新增覆盖职工数']:,.0f}"

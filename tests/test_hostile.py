@@ -516,7 +516,7 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
     js("""const g = window.coverageMap.layers.demand_uncovered, c = g.getLayers()[0];
        c.fire('click', {latlng: c.getLatLng()}, true);""")
     popup = _popup_text(browser)
-    assert popup["title"] == evil("worker0") and popup["rows"]["职工数"] == "10"
+    assert popup["title"] == evil("worker0") and popup["rows"]["职工人数"] == "10"
     _close_popup(browser)
     _reset_view(browser)
     browser.find_element(By.CSS_SELECTOR, "svg.cov-proposed[data-rank='1']").click()

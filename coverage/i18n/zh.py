@@ -49,7 +49,7 @@ WORDS: dict[str, str] = {
     "map.workers_reached": "步行可达职工",
     "map.coords_gcj02": "高德坐标（GCJ-02）",
     "map.coords_wgs84": "坐标（WGS-84）",
-    "map.weight": "职工数",
+    "map.weight": "职工人数",
     "map.n_reach": "可达设施数",
     "map.nearest_min": "到最近设施",
     "map.to_tier": "到{label}",
@@ -95,7 +95,7 @@ WORDS: dict[str, str] = {
     "map.kpi.unreachable_weight": "步行不可达（离街道过远）",
     # --- Sub-district popups, by summary column (coverage.maps.layers)
     "map.column.name": "名称",
-    "map.column.weight": "职工数",
+    "map.column.weight": "职工人数",
     "map.column.covered_weight": "已覆盖职工",
     "map.column.uncovered_weight": "未覆盖职工",
     "map.column.share": "覆盖率",

@@ -127,6 +127,8 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
 
     ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
     demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
+    ``added_weight`` is in whole people that add up to the rounded total (largest remainder,
+    :func:`coverage.counts.whole_parts`), as the plan map's popups show them.
     """
     rows = cov.summary[cov.summary["scope"] == "subdistrict"]
     out = rows[["scope", "key", "demand_points", "weight"]].copy()
@@ -143,7 +145,10 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
         out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
             out["weight"] > 0
         )
-        out["added_weight"] = by_name(np.where(added, w, 0.0))
+        # Whole people adding up to the plan's total: the workbook shows the popups' figures
+        # (rounding each exact figure on its own could show one more or less than the map).
+        exact = by_name(np.where(added, w, 0.0)).to_numpy(dtype=float)
+        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))))
     return out.reset_index(drop=True)
 
 
@@ -170,9 +175,9 @@ def plan_subdistricts(
         ``frame``'s own columns, then :data:`PLAN_SUBDISTRICT_COLUMNS`: ``existing_facilities``
         is the summary's ``facilities``; ``before_weight`` is
         the run's covered people as the run's map shows them; ``added_weight`` the people the
-        plan adds, whole numbers adding up to the plan's total (largest remainder, so each is
-        within one of the workbook's exact figure); ``after_weight`` their sum; the shares are
-        the workbook's.
+        plan adds, whole numbers adding up to the plan's total (largest remainder: the
+        workbook's figures when ``after`` is :func:`subdistricts_after`); ``after_weight``
+        their sum; the shares are the workbook's.
     """
     added = np.zeros(len(after))
     if "added_weight" in after:

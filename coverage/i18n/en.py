@@ -181,6 +181,7 @@ WORDS: dict[str, str] = {
     "report.kpi_any_sub": "{covered} of {total} workers",
     "report.kpi_tier": "{tier} (≤{minutes} min)",
     "report.kpi_tier_sub": "{n} facilities",
+    "report.kpi_tier_sub_one": "{n} facility",
     "report.kpi_cross": "Cross-coverage (≥2 facilities)",
     "report.kpi_cross_sub": "workers with a choice of facilities",
     "report.kpi_circle": "{radius} circle vs walking",

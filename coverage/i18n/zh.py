@@ -181,6 +181,7 @@ WORDS: dict[str, str] = {
     "report.kpi_any_sub": "覆盖职工 {covered} / {total} 人",
     "report.kpi_tier": "{tier}（≤{minutes} 分钟）",
     "report.kpi_tier_sub": "{n} 处设施",
+    "report.kpi_tier_sub_one": "{n} 处设施",
     "report.kpi_cross": "交叉覆盖（≥2 处设施）",
     "report.kpi_cross_sub": "可在两处及以上设施间选择",
     "report.kpi_circle": "{radius} 直线圆与步行对比",

@@ -318,6 +318,7 @@ def coverage_map(
     f = cov.facilities
     demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
     new_catchments = None
+    title = s.display_title(lang)
     if plan is not None:
         proposed = plan.proposed if proposed is None else proposed
     if plan is not None and plan.plans:
@@ -330,6 +331,8 @@ def coverage_map(
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
         new_catchments = proposed_catchments(run, plan.plans)
+        # the plan's map says so at the top, as the report's map after the plan
+        title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
     return maps.coverage_map(
         add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
         _finite(demand),
@@ -340,7 +343,7 @@ def coverage_map(
         proposed_catchments=new_catchments,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
-        title=s.display_title(lang),
+        title=title,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
         tianditu_key=_tianditu_key(s),

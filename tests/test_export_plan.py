@@ -173,6 +173,8 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     assert specs["demand_covered"]["data"]["w"] == [10]
     assert meta["names"]["demand_added"] == "规划新增覆盖：2个点，共50人"
     assert meta["names"]["demand_uncovered"] == "规划后仍未覆盖：1个点，共40人"
+    # Its title says it is the plan's map, in the words of the report's map after the plan.
+    assert meta["title"].endswith(" · 规划后（新增 1 处）"), meta["title"]
     # The points covered before keep their classes by the existing facilities: said so.
     assert meta["names"]["demand_covered"] == "规划前已覆盖·1个设施：1个点，共10人"
     # The same points as the plan's own coverage after it.

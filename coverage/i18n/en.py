@@ -84,6 +84,7 @@ WORDS: dict[str, str] = {
     "map.kpi.share_circle_1km": "1 km straight-line circle (comparison)",
     "map.kpi.share_circle": "1 km straight-line circle (comparison)",
     "map.kpi.share_before_plan": "Before the plan (planned tier's standard)",
+    "map.title_plan": "{title} · After the plan (+{n} sites)",
     "map.kpi.share_after_plan": "After the plan (planned tier's standard)",
     "map.kpi.plan_section": "With the plan",
     "map.kpi.before_section": "Before the plan (existing facilities)",

@@ -84,6 +84,7 @@ WORDS: dict[str, str] = {
     "map.kpi.share_circle_1km": "1公里直线圈覆盖率（对比）",
     "map.kpi.share_circle": "1公里直线圈覆盖率（对比）",
     "map.kpi.share_before_plan": "规划前覆盖率（按规划层级标准）",
+    "map.title_plan": "{title} · 规划后（新增 {n} 处）",
     "map.kpi.share_after_plan": "规划后覆盖率（按规划层级标准）",
     "map.kpi.plan_section": "规划效果",
     "map.kpi.before_section": "规划前现状（现有设施）",

@@ -752,6 +752,12 @@ def test_plan_map_kpi_panel_heads_the_figures_before_the_plan(browser, maps):
     assert rows[1][0][2].startswith("规划后覆盖率") and rows[2][0][2].startswith("规划前覆盖率")
     assert rows[3] == [["TH", 2, "规划前现状（现有设施）"]]
     assert rows[4][0][2] == "任一设施覆盖率" and all(len(r) == 2 for r in rows[4:])
+    # The browser tab (or a phone's tab list) names the map as its title bar does.
+    title = js(browser, "return document.getElementById('cov-title').textContent;")
+    assert (
+        title.endswith(f"规划后（新增 {N_PROPOSED} 处）")
+        and js(browser, "return document.title;") == title
+    )
     assert not any("undefined" in c[2] for r in rows for c in r)
     assert page_errors(browser) == []
 

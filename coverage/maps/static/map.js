@@ -166,7 +166,9 @@ L.DomEvent.disableClickPropagation(e);
 h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
 function foldPanels(c){folds.forEach(function(set){set(c);});}
-panel(el('div','',M.title),'cov-title',box.parentNode);box.parentNode.insertBefore(dock,box);
+panel(el('div','',M.title),'cov-title',box.parentNode);
+// The browser tab (a phone's tab list) names the map as its title bar does.
+if(!document.title){document.title=M.title;}box.parentNode.insertBefore(dock,box);
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));
 if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi',dock);}

@@ -177,6 +177,9 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     assert meta["title"].endswith(" · 规划后（新增 1 处）"), meta["title"]
     # The points covered before keep their classes by the existing facilities: said so.
     assert meta["names"]["demand_covered"] == "规划前已覆盖·1个设施：1个点，共10人"
+    labels = [f[0] for f in specs["demand_covered"]["fields"]]
+    assert "规划前可达设施数" in labels and "可达设施数" not in labels
+    assert "可达设施数" in [f[0] for f in specs["demand_added"]["fields"]]  # the proposed ones
     # The same points as the plan's own coverage after it.
     before = result.before.coverage.demand["covered"].to_numpy(dtype=bool)
     added = result.after.covered & ~before

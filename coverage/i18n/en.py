@@ -51,6 +51,7 @@ WORDS: dict[str, str] = {
     "map.coords_wgs84": "Coordinates (WGS-84)",
     "map.weight": "Workers",
     "map.n_reach": "Facilities within reach",
+    "map.n_reach_before": "Facilities within reach before the plan",
     "map.nearest_min": "Nearest facility",
     "map.to_tier": "To {label}",
     "map.minutes": "{v} min",

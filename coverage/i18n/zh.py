@@ -51,6 +51,7 @@ WORDS: dict[str, str] = {
     "map.coords_wgs84": "坐标（WGS-84）",
     "map.weight": "职工人数",
     "map.n_reach": "可达设施数",
+    "map.n_reach_before": "规划前可达设施数",
     "map.nearest_min": "到最近设施",
     "map.to_tier": "到{label}",
     "map.minutes": "{v}分钟",

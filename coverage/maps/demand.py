@@ -217,7 +217,9 @@ def demand_layer(
         fields.append([t(lang, "map.weight"), "w", "num"])
     if "n_reach" in part:
         data["n"] = [clean(v) for v in pd.to_numeric(part["n_reach"], errors="coerce")]
-        fields.append([t(lang, "map.n_reach"), "n", "num"])
+        # a plan map's points covered before count the existing facilities only: said so
+        before = plan and key in ("demand_covered", "demand_cross")
+        fields.append([t(lang, "map.n_reach_before" if before else "map.n_reach"), "n", "num"])
     if "nearest_min" in part:
         data["m"] = minutes(part["nearest_min"])
         fields.append([t(lang, "map.nearest_min"), "m", "min"])

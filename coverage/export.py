@@ -318,15 +318,21 @@ def coverage_map(
     f = cov.facilities
     demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
     new_catchments = None
+    title = s.display_title(lang)
     if plan is not None:
         proposed = plan.proposed if proposed is None else proposed
     if plan is not None and plan.plans:
+        from coverage.planning.demand import demand_after
+
         after = plan.after
-        demand = plan_demand(demand, plan.plans, after)
+        # walks with the proposed sites open: what the plan leaves, as plan.xlsx says
+        demand = plan_demand(demand, plan.plans, after, walks=demand_after(plan))
         if subdistricts is not None:
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
         new_catchments = proposed_catchments(run, plan.plans)
+        # the plan's map says so at the top, as the report's map after the plan
+        title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
     return maps.coverage_map(
         add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
         _finite(demand),
@@ -337,7 +343,7 @@ def coverage_map(
         proposed_catchments=new_catchments,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
-        title=s.display_title(lang),
+        title=title,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
         tianditu_key=_tianditu_key(s),

@@ -45,11 +45,12 @@ __all__ = [
 ]
 
 #: Sub-district summary columns the plan map's popups show (after the boundary file's own):
-#: people covered before, after and added by the plan. The run's other figures (cross
+#: the existing facilities (the summary's ``facilities``, named so: the proposed sites are not
+#: among them), people covered before, after and added by the plan. The run's other figures (cross
 #: coverage, the 1 km circle, points left uncovered) describe the situation before the plan
 #: and are left to the run's own map.
 PLAN_SUBDISTRICT_COLUMNS: tuple[str, ...] = (
-    "facilities",
+    "existing_facilities",
     "demand_points",
     "weight",
     "before_weight",
@@ -64,7 +65,9 @@ PLAN_SUBDISTRICT_COLUMNS: tuple[str, ...] = (
 #: :data:`PLAN_SUBDISTRICT_COLUMNS` every column the summary merges onto the polygons (the
 #: others are the boundary file's own).
 _BEFORE_ONLY = ("covered_weight", "share", "cross_weight", "cross_share", "circle_share")
-_SUMMARY_COLUMNS = frozenset(PLAN_SUBDISTRICT_COLUMNS + _BEFORE_ONLY + ("uncovered_points",))
+_SUMMARY_COLUMNS = frozenset(
+    PLAN_SUBDISTRICT_COLUMNS + _BEFORE_ONLY + ("facilities", "uncovered_points")
+)
 
 
 def newly_covered(covered_before: ArrayLike, covered_after: ArrayLike) -> np.ndarray:
@@ -88,7 +91,10 @@ def nearest_proposed(plans: Sequence[Plan], n_demand: int) -> np.ndarray:
 
 
 def plan_demand(
-    demand: gpd.GeoDataFrame, plans: Sequence[Plan], after: AfterCoverage
+    demand: gpd.GeoDataFrame,
+    plans: Sequence[Plan],
+    after: AfterCoverage,
+    walks: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The run's demand points as the plan map draws them: coverage after the plan.
 
@@ -96,12 +102,19 @@ def plan_demand(
     thanks to the plan (:func:`newly_covered`) and ``plan_min`` is their walk to the nearest
     proposed site (:func:`nearest_proposed`). The points covered before keep their own
     ``n_reach`` (the run's map's classes, one facility or two or more); the newly covered get
-    the proposed sites reaching them.
+    the proposed sites reaching them. With ``walks``, the demand after the plan
+    (:func:`coverage.planning.demand_after`, same rows), its ``nearest_min`` and ``t_<tier>``
+    replace the run's: a popup's walks and the minutes beyond the standard of the points left
+    uncovered are then those with the proposed sites open, as the plan workbook says.
     """
     before = demand["covered"].fillna(False).to_numpy(dtype=bool)
     added = newly_covered(before, after.covered)
     n_reach = demand["n_reach"].fillna(0).to_numpy(dtype=np.int64)
     out = demand.copy()
+    if walks is not None:
+        for col in walks.columns:
+            if col == "nearest_min" or (isinstance(col, str) and col.startswith("t_")):
+                out[col] = walks[col].to_numpy(dtype=float)
     out["covered"] = np.asarray(after.covered, dtype=bool)
     out["n_reach"] = np.where(added, after.n_reach, n_reach)
     out["plan_added"] = added
@@ -114,6 +127,8 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
 
     ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
     demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
+    ``added_weight`` is in whole people that add up to the rounded total (largest remainder,
+    :func:`coverage.counts.whole_parts`), as the plan map's popups show them.
     """
     rows = cov.summary[cov.summary["scope"] == "subdistrict"]
     out = rows[["scope", "key", "demand_points", "weight"]].copy()
@@ -130,7 +145,10 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
         out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
             out["weight"] > 0
         )
-        out["added_weight"] = by_name(np.where(added, w, 0.0))
+        # Whole people adding up to the plan's total: the workbook shows the popups' figures
+        # (rounding each exact figure on its own could show one more or less than the map).
+        exact = by_name(np.where(added, w, 0.0)).to_numpy(dtype=float)
+        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))))
     return out.reset_index(drop=True)
 
 
@@ -154,11 +172,12 @@ def plan_subdistricts(
     Returns
     -------
     geopandas.GeoDataFrame
-        ``frame``'s own columns, then :data:`PLAN_SUBDISTRICT_COLUMNS`: ``before_weight`` is
+        ``frame``'s own columns, then :data:`PLAN_SUBDISTRICT_COLUMNS`: ``existing_facilities``
+        is the summary's ``facilities``; ``before_weight`` is
         the run's covered people as the run's map shows them; ``added_weight`` the people the
-        plan adds, whole numbers adding up to the plan's total (largest remainder, so each is
-        within one of the workbook's exact figure); ``after_weight`` their sum; the shares are
-        the workbook's.
+        plan adds, whole numbers adding up to the plan's total (largest remainder: the
+        workbook's figures when ``after`` is :func:`subdistricts_after`); ``after_weight``
+        their sum; the shares are the workbook's.
     """
     added = np.zeros(len(after))
     if "added_weight" in after:
@@ -173,6 +192,8 @@ def plan_subdistricts(
     )
     keys = frame[name_field].astype(str)
     out = frame.copy()
+    if "facilities" in out:
+        out["existing_facilities"] = out["facilities"]
     out["before_weight"] = out["covered_weight"]
     out["before_share"] = out["share"]
     out["added_weight"] = keys.map(by_key["added_weight"]).to_numpy()

@@ -739,6 +739,29 @@ def test_plan_map_shows_what_the_plan_newly_covers(browser, maps):
     assert page_errors(browser) == []
 
 
+def test_plan_map_kpi_panel_heads_the_figures_before_the_plan(browser, maps):
+    # The plan's shares under "规划效果", the run's figures under "规划前现状": each heading one
+    # cell across the panel, not a label with an empty (or "undefined") figure.
+    open_map(browser, maps.paths["plan"])
+    rows = js(
+        browser,
+        """return Array.from(document.querySelectorAll('#cov-kpi tr')).map(
+          tr => Array.from(tr.cells).map(c => [c.tagName, c.colSpan, c.textContent]));""",
+    )
+    assert rows[0] == [["TH", 2, "规划效果"]]
+    assert rows[1][0][2].startswith("规划后覆盖率") and rows[2][0][2].startswith("规划前覆盖率")
+    assert rows[3] == [["TH", 2, "规划前现状（现有设施）"]]
+    assert rows[4][0][2] == "任一设施覆盖率" and all(len(r) == 2 for r in rows[4:])
+    # The browser tab (or a phone's tab list) names the map as its title bar does.
+    title = js(browser, "return document.getElementById('cov-title').textContent;")
+    assert (
+        title.endswith(f"规划后（新增 {N_PROPOSED} 处）")
+        and js(browser, "return document.title;") == title
+    )
+    assert not any("undefined" in c[2] for r in rows for c in r)
+    assert page_errors(browser) == []
+
+
 # --- layouts: laptop and phone --------------------------------------------------------------
 
 SIZES = ((1600, 1000), (1366, 768), (390, 844))
@@ -752,6 +775,9 @@ PANELS = {
 }
 # The sample's own title: long enough to wrap on a phone.
 LONG_TITLE = "武汉市江汉区职工服务阵地 15 分钟步行覆盖（示例）"
+LONG_TITLE_EN = (
+    "Jianghan District, Wuhan: 15-minute walking coverage of workers' service sites (sample)"
+)
 
 
 def set_viewport(driver, width: int, height: int) -> None:
@@ -804,8 +830,9 @@ def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
         for width, height in SIZES:
             set_viewport(browser, width, height)
             open_map(browser, maps.paths[name])
-            if name == "zh":
-                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", LONG_TITLE)  # fmt: skip
+            if name in ("zh", "en"):
+                title = LONG_TITLE if name == "zh" else LONG_TITLE_EN
+                js(browser, "document.getElementById('cov-title').textContent = arguments[0];", title)  # fmt: skip
             state = panel_boxes(browser)
             size = f"{width}x{height}"
             screenshot_dir = ARTIFACTS.parent / "layout"
@@ -1027,6 +1054,36 @@ def test_panels_start_folded_on_phones_and_open_on_laptops(browser, maps):
             assert not closed and expanded == "true" and tall > 100
             click_marker(browser, f"#{pid} h4")
             assert folded()[pid][0]
+        assert page_errors(browser) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)
+
+
+def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
+    # A finger on a phone: the whole folded bar of the KPI panel and of the legend unfolds it,
+    # its edges included, and the bar is at least 36 px tall (still a folded bar, < 40 px).
+    try:
+        set_viewport(browser, 390, 844)
+        open_map(browser, maps.paths["plan"])
+        for pid in ("cov-kpi", "cov-legend"):
+            box = js(
+                browser,
+                "const r = document.getElementById(arguments[0]).getBoundingClientRect();"
+                "return [r.left, r.top, r.right, r.bottom];",
+                pid,
+            )
+            assert 36 <= box[3] - box[1] < 40, (pid, box)
+            for x, y in ((box[0] + 3, box[1] + 3), (box[2] - 3, box[3] - 3)):
+                hit = js(
+                    browser,
+                    "const e = document.elementFromPoint(arguments[0], arguments[1]);"
+                    "return !!e && !!e.closest('#' + arguments[2] + ' h4');",
+                    x,
+                    y,
+                    pid,
+                )
+                assert hit, (pid, x, y)
         assert page_errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

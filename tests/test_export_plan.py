@@ -173,6 +173,13 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     assert specs["demand_covered"]["data"]["w"] == [10]
     assert meta["names"]["demand_added"] == "规划新增覆盖：2个点，共50人"
     assert meta["names"]["demand_uncovered"] == "规划后仍未覆盖：1个点，共40人"
+    # Its title says it is the plan's map, in the words of the report's map after the plan.
+    assert meta["title"].endswith(" · 规划后（新增 1 处）"), meta["title"]
+    # The points covered before keep their classes by the existing facilities: said so.
+    assert meta["names"]["demand_covered"] == "规划前已覆盖·1个设施：1个点，共10人"
+    labels = [f[0] for f in specs["demand_covered"]["fields"]]
+    assert "规划前可达设施数" in labels and "可达设施数" not in labels
+    assert "可达设施数" in [f[0] for f in specs["demand_added"]["fields"]]  # the proposed ones
     # The same points as the plan's own coverage after it.
     before = result.before.coverage.demand["covered"].to_numpy(dtype=bool)
     added = result.after.covered & ~before
@@ -194,14 +201,16 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     sheet = _sheet(book, "分街道").set_index("分组")
     for name, rows in popups.items():
         row = sheet.loc[name]
-        assert rows["职工数"] == f"{row['职工人数']:,.0f}"
+        assert rows["职工人数"] == f"{row['职工人数']:,.0f}"
         assert rows["规划前覆盖率"] == f"{100 * row['规划前覆盖率']:.1f}%"
         assert rows["规划后覆盖率"] == f"{100 * row['规划后覆盖率']:.1f}%"
         assert rows["新增覆盖职工数"] == f"{row['新增覆盖职工数']:,.0f}"
         before_people = row["职工人数"] * row["规划前覆盖率"]
         assert int(rows["规划后已覆盖职工"]) == round(before_people + row["新增覆盖职工数"])
-    # Figures of the situation before the plan only are left to the run's map.
-    assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率"} & set(popups["East"])
+    # Figures of the situation before the plan only are left to the run's map; the count of
+    # facilities says it leaves the proposed sites out (A stands in East).
+    assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率", "设施数"} & set(popups["East"])
+    assert popups["West"]["现有设施数"] == "1" and popups["East"]["现有设施数"] == "0"
 
     # A's catchment at its tier's threshold (3 min, 180 m, plus the walk-off): a toggle that
     # holds the points it covers and not the others.
@@ -216,3 +225,22 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
 
     assert inside("demand_added") == [True, True]
     assert inside("demand_uncovered") == inside("demand_covered") == [False]
+
+
+def test_plan_map_times_are_walks_with_the_plan_as_in_the_workbook(tmp_path, hand):
+    # The street of the workbook test. Before the plan the 40 workers at 900 m walk 900 m to F
+    # (15 min at 3.6 km/h: 12 min beyond the 3-minute standard); with A (500 m) open they
+    # walk 400 m (6.7 min: 3.7 beyond, the "up to 5 minutes" class). The 20 and 30 at 400
+    # and 600 m A newly covers walk 100 m to it (1.7 min), not the 6.7 and 10 min to F.
+    from coverage import pipeline
+
+    result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
+    meta = payload(result.files["map"].read_text(encoding="utf-8"))
+    specs = {o["key"]: o for o in meta["overlays"]}
+    left = specs["demand_uncovered"]["data"]
+    assert left["o"] == [3.7] and left["m"] == [6.7]
+    assert [r["cls"] for r in meta["legend"]["rows"] if r.get("cls")] == ["over_5"]
+    assert specs["demand_added"]["data"]["m"] == [1.7, 1.7]
+    # The workbook's sheet of what the plan leaves says the same walk.
+    sheet = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
+    assert sheet["最近设施步行时间（分钟）"].tolist() == pytest.approx([6.7], abs=0.05)

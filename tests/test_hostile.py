@@ -364,7 +364,9 @@ def test_hostile_map_carries_the_text_as_data_only(hostile):
     for path in (hostile.map, hostile.plan_map):
         meta = _check_page(path.read_text(encoding="utf-8"))
         texts = set(_strings(meta))
-        assert meta["title"] == evil("标题")
+        # the plan map's title says so after the scenario's own, kept as it is
+        suffix = " · 规划后（新增 2 处）" if path == hostile.plan_map else ""
+        assert meta["title"] == evil("标题") + suffix
         assert {evil("西街道"), evil("东街道")} <= texts
         items = [i for o in meta["overlays"] if o["kind"] == "markers" for i in o["items"]]
         popups = {i["popup"]["title"]: dict(i["popup"]["rows"]) for i in items}
@@ -516,7 +518,7 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
     js("""const g = window.coverageMap.layers.demand_uncovered, c = g.getLayers()[0];
        c.fire('click', {latlng: c.getLatLng()}, true);""")
     popup = _popup_text(browser)
-    assert popup["title"] == evil("worker0") and popup["rows"]["职工数"] == "10"
+    assert popup["title"] == evil("worker0") and popup["rows"]["职工人数"] == "10"
     _close_popup(browser)
     _reset_view(browser)
     browser.find_element(By.CSS_SELECTOR, "svg.cov-proposed[data-rank='1']").click()

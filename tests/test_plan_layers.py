@@ -76,12 +76,44 @@ def test_plan_subdistricts_before_after_added_in_whole_people():
     )  # fmt: skip
     out = plan_layers.plan_subdistricts(frame, after, "name")
     assert list(out.columns) == [
-        "name", "note", "geometry", "facilities", "demand_points", "weight",
+        "name", "note", "geometry", "existing_facilities", "demand_points", "weight",
         "before_weight", "before_share", "after_weight", "after_share", "added_weight",
         "unreachable_weight",
     ]  # fmt: skip
+    assert out["existing_facilities"].tolist() == [1, 0, 2]
     assert out["before_weight"].tolist() == [4, 0, 5]
     assert out["added_weight"].tolist() == [3, 2, 0]
     assert out["after_weight"].tolist() == [7, 2, 5]
     assert out["after_share"].tolist() == pytest.approx([0.66, 0.31, 1.0])
     assert out["before_share"].tolist() == pytest.approx([0.41, 0.0, 1.0])
+
+
+def test_subdistricts_after_adds_whole_people_as_the_map_shows_them():
+    # plan.xlsx's by_subdistrict and the plan map's popups show the same added people: whole
+    # numbers adding up to the plan's total. Added 2.5, 2.5, 0.4 and 0.6 outside (total 6):
+    # largest remainder gives 3, 2, 0, 1 (plain rounding would show 3, 3, 0, 1 in Excel: 7).
+    from types import SimpleNamespace
+
+    summary = pd.DataFrame(
+        {"scope": "subdistrict", "key": ["N", "S", "W", "(outside)"],
+         "demand_points": [2, 1, 1, 1], "weight": [3.0, 2.5, 0.4, 0.6],
+         "share": [0.5 / 3, 0.0, 0.0, 0.0]}
+    )  # fmt: skip
+    demand = pd.DataFrame(
+        {"subdistrict": ["N", "N", "S", "W", None], "weight": [0.5, 2.5, 2.5, 0.4, 0.6],
+         "covered": [True, False, False, False, False]}
+    )  # fmt: skip
+    cov = SimpleNamespace(summary=summary, demand=demand)
+    out = plan_layers.subdistricts_after(cov, np.ones(5, dtype=bool))
+    assert out["key"].tolist() == ["N", "S", "W", "(outside)"]
+    assert out["added_weight"].tolist() == [3, 2, 0, 1]
+    assert out["after_share"].tolist() == pytest.approx([1.0, 1.0, 1.0, 1.0])
+    # The map's popups take these as they are.
+    frame = gpd.GeoDataFrame(
+        {"name": ["N", "S", "W"], "weight": [3, 3, 0], "covered_weight": [1, 0, 0],
+         "share": [0.5 / 3, 0.0, 0.0]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(3)],
+        crs=4326,
+    )  # fmt: skip
+    subs = plan_layers.plan_subdistricts(frame, out, "name")
+    assert subs["added_weight"].tolist() == [3, 2, 0]

@@ -195,6 +195,9 @@ def demand_layer(
     plan = "plan_added" in demand  # a plan map: the uncovered are those the plan leaves
     if key == "demand_uncovered" and plan:
         label_key = "demand_uncovered_after"
+    elif plan and label_key in ("demand_covered_once", "demand_cross"):
+        # classed by the existing facilities reaching them, as before the plan: said so
+        label_key += "_before"
     pts = draw_geoms(shapely.point_on_surface(part.geometry.to_numpy()), datum)
     data: dict[str, Any] = {
         "x": shapely.get_x(pts).tolist(),
@@ -214,7 +217,9 @@ def demand_layer(
         fields.append([t(lang, "map.weight"), "w", "num"])
     if "n_reach" in part:
         data["n"] = [clean(v) for v in pd.to_numeric(part["n_reach"], errors="coerce")]
-        fields.append([t(lang, "map.n_reach"), "n", "num"])
+        # a plan map's points covered before count the existing facilities only: said so
+        before = plan and key in ("demand_covered", "demand_cross")
+        fields.append([t(lang, "map.n_reach_before" if before else "map.n_reach"), "n", "num"])
     if "nearest_min" in part:
         data["m"] = minutes(part["nearest_min"])
         fields.append([t(lang, "map.nearest_min"), "m", "min"])

@@ -17,7 +17,7 @@ from coverage.maps.tiers import Tiers, is_tier, normalize_tier, tier_label
 from coverage.maps.values import band_text, count_or_value, is_share, percent
 from coverage.vocab import kind_label
 
-__all__ = ["kpi_note", "kpi_order", "kpi_rows", "panel_data", "style_tag"]
+__all__ = ["kpi_note", "kpi_order", "kpi_panel_rows", "kpi_rows", "panel_data", "style_tag"]
 
 
 def style_tag() -> str:
@@ -80,6 +80,28 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+#: A plan map's own figures (:func:`coverage.export.write_plan_map`): the shares with the plan.
+_PLAN_KPIS = ("share_after_plan", "share_before_plan")
+
+
+def kpi_panel_rows(kpis: Mapping[str, float], lang: str) -> list[list[str]]:
+    """The KPI panel's rows: :func:`kpi_rows`, in two sections on a plan map.
+
+    With the plan's shares (``share_after_plan``), they come first under a heading of their
+    own, and the run's figures follow under one saying they are the situation before the plan
+    (existing facilities only): a leader must not read them as the situation with it. A
+    heading is a row of one cell.
+    """
+    values = {str(k): v for k, v in kpis.items()}
+    if "share_after_plan" not in values:
+        return [list(r) for r in kpi_rows(values, lang)]
+    plan = {k: values.pop(k) for k in _PLAN_KPIS if k in values}
+    out = [[t(lang, "map.kpi.plan_section")], *(list(r) for r in kpi_rows(plan, lang))]
+    if values:
+        out += [[t(lang, "map.kpi.before_section")], *(list(r) for r in kpi_rows(values, lang))]
+    return out
+
+
 def kpi_note(lang: str, speed_kmh: float | None, date: str, sources: Sequence[str]) -> str:
     """The KPI panel's footnote: method, walking speed, date and data sources."""
     speed = "–" if speed_kmh is None else f"{speed_kmh:g}"
@@ -101,7 +123,7 @@ def panel_data(
     """Title, KPI panel and legend as data (``title``, ``kpi``, ``legend`` of the payload)."""
     kpi = None
     if kpis:
-        kpi = {"head": t(lang, "map.kpi"), "rows": [list(r) for r in kpi_rows(kpis, lang)]}
+        kpi = {"head": t(lang, "map.kpi"), "rows": kpi_panel_rows(kpis, lang)}
 
     rows: list[dict[str, Any]] = []
     for tier in tiers.order:

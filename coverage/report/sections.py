@@ -105,7 +105,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
                     tier=maps.tier_label(tier, lang),
                     minutes=f"{cov.thresholds[tier]:g}",
                 ),
-                t(lang, "report.kpi_tier_sub", n=int(s.loc[("tier", tier), "facilities"])),
+                _facilities(lang, int(s.loc[("tier", tier), "facilities"])),
             )
         )
     cards.append(
@@ -355,3 +355,8 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
             )
         )
     return '<ul class="note">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
+
+
+def _facilities(lang: str, n: int) -> str:
+    """A KPI card's count of a tier's facilities: "1 facility", "6 facilities"."""
+    return t(lang, "report.kpi_tier_sub_one" if n == 1 else "report.kpi_tier_sub", n=n)

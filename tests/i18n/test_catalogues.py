@@ -199,3 +199,18 @@ def test_every_key_is_asked_for():
         and not any(re.fullmatch(p, k) for p in patterns)
     ]
     assert unused == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_popups_workbook_and_report_use_one_term_for_one_figure(lang):
+    # What a leader compares between the plan map's popups, plan.xlsx and the report.
+    words = i18n.catalogue(lang)
+    same = [
+        ("map.weight", "map.column.weight", "excel.header.weight", "report.workers"),
+        ("map.column.demand_points", "excel.header.demand_points"),
+        ("map.column.before_share", "excel.header.before_share"),
+        ("map.column.after_share", "excel.header.after_share"),
+        ("map.column.added_weight", "excel.header.added_weight"),
+    ]
+    for keys in same:
+        assert len({words[k] for k in keys}) == 1, {k: words[k] for k in keys}

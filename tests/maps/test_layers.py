@@ -33,7 +33,7 @@ def test_popups_show_name_and_translated_tier(data):
     assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖职工": "523", "建议级别": "服务站点"}
     # Sub-district click table, shares as percentages, workers whole.
     sub = next(p for p in popups if p["title"] == "观音桥街道")
-    assert popup_rows(sub) == {"职工数": "1,000", "已覆盖职工": "800", "覆盖率": "80.0%"}
+    assert popup_rows(sub) == {"职工人数": "1,000", "已覆盖职工": "800", "覆盖率": "80.0%"}
     en = render_page(maps.coverage_map(**data, lang="en"))
     markers = facility_markers(en)
     assert popup_rows(markers["1"]["popup"])["Tier"] == "Service centre"

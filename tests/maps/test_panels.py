@@ -33,3 +33,23 @@ def test_kpi_panel_and_legend(data):
     assert "Workers not covered" in labels
     assert "Basemap needs internet; data shows offline" in meta_field(en, "legend")["notes"]
     assert meta_field(en, "title") == i18n.t("en", "map.title")  # default title
+
+
+def test_plan_kpi_panel_says_which_figures_are_before_the_plan(data):
+    # A plan map's panel: the plan's shares first under a heading of their own, then the run's
+    # figures under one saying they are the situation before the plan (a one-cell row).
+    kpis = {**data["kpis"], "share_after_plan": 0.975, "share_before_plan": 0.9}
+    rows = meta_field(render_page(maps.coverage_map(**{**data, "kpis": kpis})), "kpi")["rows"]
+    assert rows[:4] == [
+        ["规划效果"],
+        ["规划后覆盖率（按规划层级标准）", "97.5%"],
+        ["规划前覆盖率（按规划层级标准）", "90.0%"],
+        ["规划前现状（现有设施）"],
+    ]
+    assert rows[4] == ["任一设施覆盖率", "90.0%"] and len(rows) == 4 + len(data["kpis"])
+    en = render_page(maps.coverage_map(**{**data, "kpis": kpis}, lang="en"))
+    rows = meta_field(en, "kpi")["rows"]
+    assert rows[0] == ["With the plan"] and rows[3] == ["Before the plan (existing facilities)"]
+    # A run's map has no sections.
+    plain = meta_field(render_page(maps.coverage_map(**data)), "kpi")["rows"]
+    assert all(len(r) == 2 for r in plain)

@@ -96,6 +96,8 @@ def test_english_labels_and_no_plan(planned):
                   "Service centre (≤15 min)", "Data notes", "Method", "no plan for this test"):  # fmt: skip
         assert label in page, label
     assert "核心指标" not in page and "覆盖率" not in page
+    # One service centre, six service points: "1 facility", "6 facilities".
+    assert ">1 facility<" in page and ">6 facilities<" in page and "1 facilities" not in page
     assert "东街道" in page and "西街道" in page  # names are data: kept as they are
     assert f"{run.coverage.kpis()['share_any']:.1%}" in page
     pngs = _pngs(page)

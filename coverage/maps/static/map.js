@@ -30,8 +30,11 @@ g.appendChild(svgEl(sh[0],sh[1]));s.appendChild(g);
 if(text){var t=svgEl('text',{x:10,y:12.5,'text-anchor':'middle','font-size':7,
 'font-weight':'bold',fill:'#fff',stroke:'none'});t.textContent=text;s.appendChild(t);}
 return s;}
+// A row of one cell is a section heading across both columns (a plan map's KPI panel).
 function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
-tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));t.appendChild(tr);});return t;}
+if(r.length===1){var c=el('th','cov-section',r[0]);c.colSpan=2;tr.appendChild(c);}
+else{tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));}
+t.appendChild(tr);});return t;}
 function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));
 d.appendChild(table(p.rows||[],'th',''));if(p.warn){d.appendChild(el('div','cov-warn',p.warn));}
 if(p.hint){d.appendChild(el('div','cov-hint',p.hint));}
@@ -163,7 +166,9 @@ L.DomEvent.disableClickPropagation(e);
 h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
 function foldPanels(c){folds.forEach(function(set){set(c);});}
-panel(el('div','',M.title),'cov-title',box.parentNode);box.parentNode.insertBefore(dock,box);
+panel(el('div','',M.title),'cov-title',box.parentNode);
+// The browser tab (a phone's tab list) names the map as its title bar does.
+if(!document.title){document.title=M.title;}box.parentNode.insertBefore(dock,box);
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));
 k.appendChild(table(M.kpi.rows,'td','cov-kpi-value'));
 if(M.note){k.appendChild(el('div','cov-note',M.note));}panel(k,'cov-kpi',dock);}

@@ -614,15 +614,20 @@ def test_version_prints_the_package_version():
     assert (proc.returncode, proc.stdout) == (0, f"coverage {coverage.__version__}\n")
 
 
-def test_log_lines_name_no_source_file():
+def _logged(name: str, arg: str) -> str:
+    """What the CLI's log handler writes for one warning naming ``arg``."""
     stream = io.StringIO()
-    logger = logging.getLogger("coverage.test_cli")
+    logger = logging.getLogger(f"coverage.{name}")
     logger.addHandler(cli.log_handler(stream))
     try:
-        logger.warning("%s: 3 street ways cut", "a [b].osm")
+        logger.warning("%s: 3 street ways cut", arg)
     finally:
         logger.handlers.clear()
-    assert stream.getvalue() == "warning: a [b].osm: 3 street ways cut\n"
+    return stream.getvalue()
+
+
+def test_log_lines_name_no_source_file():
+    assert _logged("test_cli", "a [b].osm") == "warning: a [b].osm: 3 street ways cut\n"
 
 
 @pytest.mark.parametrize(("lang", "head"), [("zh", "警告："), ("en", "warning:")])
@@ -805,11 +810,5 @@ def test_progress_and_log_lines_send_no_escape_from_input(monkeypatch):
     with progress.step("t", lang="en") as step:
         step("reading the facility layer a\x1b[2Jb\nc [bold]d[/].csv")
     assert "a\\x1b[2Jb\\nc [bold]d[/].csv" in buf.getvalue() and "\x1b" not in buf.getvalue()
-    stream = io.StringIO()
-    logger = logging.getLogger("coverage.test_cli_escape")
-    logger.addHandler(cli.log_handler(stream))
-    try:
-        logger.warning("%s: 3 street ways cut", "a\x1b]8;;http://x\x07b\nc")
-    finally:
-        logger.handlers.clear()
-    assert stream.getvalue() == "warning: a\\x1b]8;;http://x\\x07b\\nc: 3 street ways cut\n"
+    logged = _logged("test_cli_escape", "a\x1b]8;;http://x\x07b\nc")
+    assert logged == "warning: a\\x1b]8;;http://x\\x07b\\nc: 3 street ways cut\n"

@@ -392,7 +392,6 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
     assert loads == []
 
 
-
 @pytest.mark.parametrize(
     ("args", "fault"),
     [
@@ -412,6 +411,7 @@ def test_report_refuses_a_bad_plan_option_as_plan_does(offline, loads, args, fau
     )
     assert report == plan and fault in report
     assert loads == []
+
 
 def test_bad_plan_setting_in_the_scenario_fails_before_loading(offline, loads):
     with offline.open("a", encoding="utf-8") as f:
@@ -550,7 +550,6 @@ def test_report_writes_the_plan_map_given_with_map(small, tmp_path):
     assert proposed_ranks(html) == ["1", "2"] and "<script src=" not in html
 
 
-
 def _report_sites(html: str) -> list[tuple[str, str, str]]:
     """Name, tier and workers added of each row of the report's proposed-sites table."""
     table = html.split("<h2>Proposed sites", 1)[1].split("</table>", 1)[0]
@@ -578,6 +577,7 @@ def test_report_shows_the_plan_that_plan_makes_with_the_same_options(small, tmp_
     after = re.search(r'<div class="v">([\d.]+%)</div><div class="l">Covered after the plan', html)
     assert after is not None and after[1] == f"{stages['Share after'].iloc[-1]:.1%}"
     assert html.count("Siting model: ") == 2  # each stage's model and method
+
 
 @pytest.mark.realdata
 def test_the_sample_scenario_has_its_staged_plan():

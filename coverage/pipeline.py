@@ -491,7 +491,7 @@ def report(
     check_report_paths(target_path, None if map_path is None else Path(map_path))
     notes: list[str] = []
     plan_run = None
-    given = (add, target, tier, staged, model, method, time_limit, stage_add)
+    given = [v is not None for v in (add, target, tier, model, time_limit)] + [bool(stage_add)]
     if _has_candidates(s):
         asked = (add, target, s.plan.add, s.plan.target)
         if not (staged or stage_add) and all(v is None for v in asked):  # stages have counts
@@ -503,7 +503,7 @@ def report(
             spelled=spelled,
         )  # fmt: skip
         result = plan_run.before
-    elif any(v not in (None, False, {}, "milp") for v in given):  # a plan asked for: say why not
+    elif any(given) or staged or method != "milp":  # a plan asked for: say why there is none
         raise ArgumentError(_said("error.plan.add_needs_candidates", spelled), s.source)
     else:
         notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))

@@ -550,6 +550,18 @@ def test_report_writes_the_plan_map_given_with_map(small, tmp_path):
     assert proposed_ranks(html) == ["1", "2"] and "<script src=" not in html
 
 
+@pytest.mark.realdata
+def test_report_without_candidates_leaves_the_plan_out_with_a_note(tmp_path, wuhan_edges_path):
+    scenario = copy_small_scenario(tmp_path, wuhan_edges_path)  # no candidates, no grid
+    res = runner.invoke(
+        app, ["report", str(scenario), "--out", str(tmp_path / "r.html"), "--lang", "en"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "No site plan: " in (tmp_path / "r.html").read_text(encoding="utf-8")
+    res = runner.invoke(app, ["report", str(scenario), "--stage", "point=2", "--lang", "en"])
+    assert "--stage and the other plan options need candidate sites" in _one_error(res)
+
+
 def _report_sites(html: str) -> list[tuple[str, str, str]]:
     """Name, tier and workers added of each row of the report's proposed-sites table."""
     table = html.split("<h2>Proposed sites", 1)[1].split("</table>", 1)[0]

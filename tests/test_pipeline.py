@@ -194,6 +194,8 @@ def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
         pipeline.report(toml, add=3)
     with pytest.raises(ScenarioError, match="stage_add= and the other plan settings need"):
         pipeline.report(toml, stage_add={"point": 2})  # a plan asked for is not left out
+    with pytest.raises(ScenarioError, match="candidate sites"):
+        pipeline.report(toml, add=0)
 
 
 @pytest.mark.realdata

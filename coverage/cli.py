@@ -10,7 +10,7 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 from rich.console import Console
@@ -57,6 +57,35 @@ ColumnsOpt = Annotated[
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
 ]
+
+# The options of `coverage plan` that decide which plan is made; `coverage report` takes them too.
+TierOpt = Annotated[
+    str | None, typer.Option("--tier", help="Tier of the new sites (default: scenario).")
+]
+TiersOpt = Annotated[
+    bool,
+    typer.Option(
+        "--tiers", help="Staged plan: sub-centres first (p-median), then points given them."
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option(help="Model: mclp, lscp, backup (cross-coverage) or pmedian.")
+]
+GreedyOpt = Annotated[
+    bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
+]
+StageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stage",
+        # escape(): the help is rich markup, where "[plan]" would be a (dropped) style tag
+        help=escape(
+            "New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
+            "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers."
+        ),
+    ),
+]
+TimeLimitOpt = Annotated[float | None, typer.Option(help="Seconds for the MILP solver per stage.")]
 
 #: Command-line option of each [output] setting, for error messages.
 _OUTPUT_OPTIONS = {
@@ -123,6 +152,20 @@ def _stages(values: list[str] | None) -> dict[str, int]:
                 raise _bad("--stage", item, Msg("error.plan.stage_twice", tier=tier))
             stages[tier] = int(count)
     return stages
+
+
+def _plan_how(
+    tier: str | None,
+    tiers: bool,
+    model: str | None,
+    greedy: bool,
+    stage: list[str] | None,
+    time_limit: float | None,
+) -> dict[str, Any]:
+    """Which plan ``coverage plan`` and ``report`` make, for :func:`pipeline.plan` (it checks)."""
+    method = "greedy" if greedy else "milp"
+    return dict(tier=tier, staged=tiers, model=model, method=method, time_limit=time_limit,
+                stage_add=_stages(stage))  # fmt: skip
 
 
 def _version(show: bool) -> None:
@@ -331,36 +374,12 @@ def plan_cmd(
             "--target", help="Share of demand weight to cover with the fewest sites (LSCP), 0-1."
         ),
     ] = None,
-    tier: Annotated[
-        str | None, typer.Option("--tier", help="Tier of the new sites (default: scenario).")
-    ] = None,
-    tiers: Annotated[
-        bool,
-        typer.Option(
-            "--tiers", help="Staged plan: sub-centres first (p-median), then points given them."
-        ),
-    ] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(help="Model: mclp, lscp, backup (cross-coverage) or pmedian."),
-    ] = None,
-    greedy: Annotated[
-        bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
-    ] = False,
-    stage: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--stage",
-            # escape(): the help is rich markup, where "[plan]" would be a (dropped) style tag
-            help=escape(
-                "New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
-                "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers."
-            ),
-        ),
-    ] = None,
-    time_limit: Annotated[
-        float | None, typer.Option(help="Seconds for the MILP solver per stage.")
-    ] = None,
+    tier: TierOpt = None,
+    tiers: TiersOpt = False,
+    model: ModelOpt = None,
+    greedy: GreedyOpt = False,
+    stage: StageOpt = None,
+    time_limit: TimeLimitOpt = None,
     lang: LangOpt = None,
     out_dir: Annotated[
         Path | None,
@@ -376,19 +395,14 @@ def plan_cmd(
     from coverage import pipeline
 
     with _step("coverage plan", scenario, lang) as progress:
-        stage_add = _stages(stage)
+        how = _plan_how(tier, tiers, model, greedy, stage, time_limit)
         s = _scenario(scenario, progress, lang, dir=out_dir, columns=columns)
         # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,
-            tier=tier,
             add=add,
             target=target,
-            staged=tiers,
-            model=model,
-            method="greedy" if greedy else "milp",
-            time_limit=time_limit,
-            stage_add=stage_add,
+            **how,
             progress=progress,
             map_path=map_path,
             spelled="cli",
@@ -412,6 +426,12 @@ def report_cmd(
         float | None,
         typer.Option("--target", help="Share of workers to cover with the fewest sites, 0-1."),
     ] = None,
+    tier: TierOpt = None,
+    tiers: TiersOpt = False,
+    model: ModelOpt = None,
+    greedy: GreedyOpt = False,
+    stage: StageOpt = None,
+    time_limit: TimeLimitOpt = None,
     map_path: Annotated[
         Path | None,
         typer.Option("--map", help="Also write the interactive map (with proposed sites) here."),
@@ -427,6 +447,7 @@ def report_cmd(
             raise _bad("--target", target, Msg("error.plan.share"))
         if add is not None and add < 1:
             raise _bad("--add", add, Msg("error.plan.whole_sites"))
+        how = _plan_how(tier, tiers, model, greedy, stage, time_limit)
         s = _scenario(scenario, progress, lang)
         if output is None:
             s.check_writes(["[output] dir"])  # refused before anything is loaded
@@ -436,6 +457,7 @@ def report_cmd(
             lang=s.lang,
             add=add,
             target=target,
+            **how,
             progress=progress,
             map_path=map_path,
             spelled="cli",

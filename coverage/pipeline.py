@@ -442,6 +442,12 @@ def report(
     lang: str | None = None,
     add: int | None = None,
     target: float | None = None,
+    tier: str | None = None,
+    staged: bool = False,
+    model: str | None = None,
+    method: str = "milp",
+    time_limit: float | None = None,
+    stage_add: dict[str, int] | None = None,
     progress: Progress = _noop,
     map_path: str | Path | None = None,
     spelled: Spelled = "api",
@@ -463,6 +469,9 @@ def report(
         scenario's ``[plan]``, else :data:`coverage.report.DEFAULT_ADD` sites). Without
         candidate sites (no ``[[candidates]]``, no ``[plan] grid_spacing_m``) the plan part is
         left out with a note.
+    tier, staged, model, method, time_limit, stage_add
+        Which plan to make, as for :func:`plan` (e.g. ``stage_add={"subcentre": 2, "point": 10}``
+        for a staged plan), so the report shows the plan ``coverage plan`` made with them.
     map_path
         Also write the interactive map of the same run (with the proposed sites) to this file.
     spelled
@@ -482,13 +491,19 @@ def report(
     check_report_paths(target_path, None if map_path is None else Path(map_path))
     notes: list[str] = []
     plan_run = None
+    given = [v is not None for v in (add, target, tier, model, time_limit)] + [bool(stage_add)]
     if _has_candidates(s):
-        if add is None and target is None and s.plan.add is None and s.plan.target is None:
+        asked = (add, target, s.plan.add, s.plan.target)
+        if not (staged or stage_add) and all(v is None for v in asked):  # stages have counts
             add = pages.DEFAULT_ADD
             notes.append(t(lang, "report.default_add", n=add))
-        plan_run = plan(s, add=add, target=target, write=False, progress=progress, spelled=spelled)
+        plan_run = plan(
+            s, tier=tier, add=add, target=target, staged=staged, model=model, method=method,
+            time_limit=time_limit, stage_add=stage_add, write=False, progress=progress,
+            spelled=spelled,
+        )  # fmt: skip
         result = plan_run.before
-    elif add is not None or target is not None:
+    elif any(given) or staged or method != "milp":  # a plan asked for: say why there is none
         raise ArgumentError(_said("error.plan.add_needs_candidates", spelled), s.source)
     else:
         notes.append(t(lang, "report.no_plan", reason=t(lang, "report.no_candidates")))

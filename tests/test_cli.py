@@ -392,6 +392,27 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
     assert loads == []
 
 
+@pytest.mark.parametrize(
+    ("args", "fault"),
+    [
+        (["--stage", "point"], "--stage point: "),
+        (["--stage", "pont=2"], "--stage pont=2: "),
+        (["--stage", "point=0"], "--stage point=0: "),
+        (["--add", "3", "--stage", "point=2"], "both set the point stage"),
+        (["--tier", "point", "--tiers"], "--tier is for a one-stage plan"),
+        (["--add", "2", "--model", "pmedain"], "--model pmedain: "),
+        (["--add", "2", "--time-limit", "0"], "--time-limit 0.0: "),
+    ],
+)
+def test_report_refuses_a_bad_plan_option_as_plan_does(offline, loads, args, fault):
+    plan, report = (
+        _one_error(runner.invoke(app, [cmd, str(offline), *args, "--lang", "en"]))
+        for cmd in ("plan", "report")
+    )
+    assert report == plan and fault in report
+    assert loads == []
+
+
 def test_bad_plan_setting_in_the_scenario_fails_before_loading(offline, loads):
     with offline.open("a", encoding="utf-8") as f:
         f.write('tiers = ["subcentre", "pont"]\n')
@@ -527,6 +548,47 @@ def test_report_writes_the_plan_map_given_with_map(small, tmp_path):
     assert (tmp_path / "r.html").is_file()
     html = (tmp_path / "r_map.html").read_text(encoding="utf-8")
     assert proposed_ranks(html) == ["1", "2"] and "<script src=" not in html
+
+
+@pytest.mark.realdata
+def test_report_without_candidates_leaves_the_plan_out_with_a_note(tmp_path, wuhan_edges_path):
+    scenario = copy_small_scenario(tmp_path, wuhan_edges_path)  # no candidates, no grid
+    res = runner.invoke(
+        app, ["report", str(scenario), "--out", str(tmp_path / "r.html"), "--lang", "en"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "No site plan: " in (tmp_path / "r.html").read_text(encoding="utf-8")
+    res = runner.invoke(app, ["report", str(scenario), "--stage", "point=2", "--lang", "en"])
+    assert "--stage and the other plan options need candidate sites" in _one_error(res)
+
+
+def _report_sites(html: str) -> list[tuple[str, str, str]]:
+    """Name, tier and workers added of each row of the report's proposed-sites table."""
+    table = html.split("<h2>Proposed sites", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td class=\"n\">\d+</td>(.*?)</tr>", table)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in rows]
+    return [(c[0], c[1], c[-2]) for c in cells]
+
+
+@pytest.mark.realdata
+def test_report_shows_the_plan_that_plan_makes_with_the_same_options(small, tmp_path):
+    how = ["--stage", "subcentre=2", "--stage", "point=3", "--lang", "en"]
+    res = runner.invoke(
+        app, ["plan", str(small), *how, "--out", str(tmp_path / "out"),
+              "--map", str(tmp_path / "plan.html")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["report", str(small), *how, "--out", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    plan = pd.read_excel(tmp_path / "out" / "plan" / "plan.xlsx", sheet_name=None)
+    sites, stages = plan["Proposed sites"], plan["Plan stages"]
+    assert stages["Sites proposed"].tolist() == [2, 3]
+    added = [f"{round(n):,}" for n in sites["Workers newly covered"]]
+    assert _report_sites(html) == list(zip(sites["Name"], sites["Tier"], added, strict=True))
+    after = re.search(r'<div class="v">([\d.]+%)</div><div class="l">Covered after the plan', html)
+    assert after is not None and after[1] == f"{stages['Share after'].iloc[-1]:.1%}"
+    assert html.count("Siting model: ") == 2  # each stage's model and method
 
 
 @pytest.mark.realdata

@@ -3,6 +3,7 @@ everything valid is used."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -191,6 +192,27 @@ def test_add_without_candidates_is_a_scenario_error(tmp_path, wuhan_edges_path):
     toml = copy_small_scenario(tmp_path, wuhan_edges_path)
     with pytest.raises(ScenarioError, match="candidate sites"):
         pipeline.report(toml, add=3)
+    with pytest.raises(ScenarioError, match="stage_add= and the other plan settings need"):
+        pipeline.report(toml, stage_add={"point": 2})  # a plan asked for is not left out
+    with pytest.raises(ScenarioError, match="candidate sites"):
+        pipeline.report(toml, add=0)
+
+
+@pytest.mark.realdata
+def test_report_makes_a_staged_plan_from_python(tmp_path, wuhan_edges_path):
+    extra = "\n[plan]\ngrid_spacing_m = 150\n"  # no [plan] add: the report's default is not used
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path, extra=extra)
+    path = pipeline.report(
+        toml, tmp_path / "r.html", lang="en", stage_add={"subcentre": 1, "point": 2}
+    )
+    html = path.read_text(encoding="utf-8")
+    table = html.split("<h2>Proposed sites", 1)[1].split("</table>", 1)[0]
+    tiers = re.findall(r'<tr><td class="n">\d+</td><td>[^<]*</td><td>([^<]*)</td>', table)
+    assert tiers == ["Sub-centre", "Service point", "Service point"]  # sub-centres first
+    assert html.count("Siting model: P-median") == 1 and html.count("Siting model: ") == 2
+    walk = pipeline.load_scenario(toml).walk_model()
+    sub, point = (f"{walk.threshold_for(tier):g} min" for tier in ("subcentre", "point"))
+    assert f"(Sub-centre, {sub}; Service point, {point})" in html  # both stages' sites count
 
 
 @pytest.mark.realdata

@@ -267,8 +267,10 @@ WORDS: dict[str, str] = {
     "report.method_shares": "Every share is weighted by workers, not a count of points.",
     "report.method_plan": "Siting model: {model} ({method}, {status}, optimality gap {gap}); "
     "{n} sites chosen from {cands} candidates.",
-    "report.method_after": "After-plan shares count the new sites ({tier}, {minutes} min) under "
-    "the same standard as the existing facilities.",
+    "report.method_after": "After-plan shares count the new sites ({sites}) under the same "
+    "standard as the existing facilities.",
+    "report.method_after_tier": "{tier}, {minutes} min",
+    "report.method_after_and": "; ",
     "report.footer": "Made with coverage {version} · street network © OpenStreetMap contributors",
     "report.radius_km": "{km} km",
     "report.radius_m": "{m} m",

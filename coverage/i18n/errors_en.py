@@ -343,7 +343,7 @@ WORDS: dict[str, str] = {
     "error.plan.no_facility_rows": "no usable facility rows",
     "error.plan.time_limit": "give seconds, more than 0",
     "error.plan.no_candidates": "no candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
-    "error.plan.add_needs_candidates": "--add/--target need candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
+    "error.plan.add_needs_candidates": "--add, --target, --stage and the other plan options need candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
     "error.plan.unknown_role": "unknown role '{role}' (use candidate, existing or excluded)",
     "error.plan.osm_features": "plan.osm_features needs an .osm network file, a place or an area",
     "error.plan.add_and_target": "give --add or --target, not both",
@@ -370,7 +370,7 @@ WORDS: dict[str, str] = {
     "error.plan.api.unknown_tier": "unknown tier; known tiers: {known}",
     "error.plan.api.stage_and_add": "stage_add={stage} and add=/target= both set the {tier} stage: give one",
     "error.plan.api.stage_count": "say how many {tier} sites to add: stage_add={{'{tier}': N}}, or [plan] stage_add = {{ {tier} = N }}",
-    "error.plan.api.add_needs_candidates": "add=/target= need candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
+    "error.plan.api.add_needs_candidates": "add=, target=, stage_add= and the other plan settings need candidate sites: add [[candidates]] layers or set [plan] grid_spacing_m",
     "error.plan.api.ask_target": "target= or [plan] target",
     # --- Optional packages
     "error.package.missing": "{purpose} needs the Python package '{package}', which is not installed or does not import ({reason}); install it with: pip install {package}",

@@ -293,7 +293,7 @@ WORDS: dict[str, str] = {
     "error.plan.no_facility_rows": "没有可用的设施行",
     "error.plan.time_limit": "请给出大于 0 的秒数",
     "error.plan.no_candidates": "没有候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
-    "error.plan.add_needs_candidates": "--add/--target 需要候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
+    "error.plan.add_needs_candidates": "--add、--target、--stage 等规划选项需要候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
     "error.plan.unknown_role": "未知的角色“{role}”（可用 candidate、existing 或 excluded）",
     "error.plan.osm_features": "plan.osm_features 需要 .osm 路网文件、地名（place）或研究区域",
     "error.plan.add_and_target": "--add 和 --target 只能给出其一",
@@ -320,7 +320,7 @@ WORDS: dict[str, str] = {
     "error.plan.api.unknown_tier": "未知层级；已知层级：{known}",
     "error.plan.api.stage_and_add": "stage_add={stage} 和 add=/target= 都设置了 {tier} 阶段：请只给出一个",
     "error.plan.api.stage_count": "请说明要新增多少个 {tier} 地点：stage_add={{'{tier}': N}}，或 [plan] stage_add = {{ {tier} = N }}",
-    "error.plan.api.add_needs_candidates": "add=/target= 需要候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
+    "error.plan.api.add_needs_candidates": "add=、target=、stage_add= 等规划设置需要候选地点：请添加 [[candidates]] 图层或设置 [plan] grid_spacing_m",
     "error.plan.api.ask_target": "target= 或 [plan] target",
     # --- Optional packages
     "error.package.missing": "{purpose}需要 Python 包“{package}”，但它未安装或无法导入（{reason}）；请用以下命令安装：pip install {package}",

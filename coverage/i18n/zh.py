@@ -261,8 +261,9 @@ WORDS: dict[str, str] = {
     "report.method_shares": "所有覆盖率均按职工人数加权，而非按点位个数。",
     "report.method_plan": "选址模型：{model}（{method}，{status}，最优性差距 {gap}），从 "
     "{cands} 个候选点中选出 {n} 处。",
-    "report.method_after": "规划后覆盖率按与现有设施相同的标准计入新增站点（{tier}，{minutes} "
-    "分钟）。",
+    "report.method_after": "规划后覆盖率按与现有设施相同的标准计入新增站点（{sites}）。",
+    "report.method_after_tier": "{tier}，{minutes} 分钟",
+    "report.method_after_and": "；",
     "report.footer": "由 coverage {version} 生成 · 路网 © OpenStreetMap contributors",
     "report.radius_km": "{km}公里",
     "report.radius_m": "{m}米",

@@ -345,15 +345,17 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
                     n=len(p.proposed),
                 )
             )
-        p = plan.plans[-1]
-        items.append(
+        each = [  # every stage's new sites (a staged plan adds sub-centres, then points)
             t(
                 lang,
-                "report.method_after",
+                "report.method_after_tier",
                 tier=maps.tier_label(p.tier, lang),
                 minutes=f"{w.threshold_for(p.tier):g}",
             )
-        )
+            for p in plan.plans
+        ]
+        sites = t(lang, "report.method_after_and").join(each)
+        items.append(t(lang, "report.method_after", sites=sites))
     return '<ul class="note">' + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul>"
 
 

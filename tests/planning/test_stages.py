@@ -151,12 +151,17 @@ def test_an_unknown_tier_argument_is_named_with_the_known_tiers(tmp_path, hand, 
 
 def test_a_report_without_candidates_names_its_arguments(tmp_path, hand):
     s = _scenario(tmp_path, hand)
-    start = "add=/target= need candidate sites: add [[candidates]] layers"
+    start = (
+        "add=, target=, stage_add= and the other plan settings need candidate sites: "
+        "add [[candidates]] layers"
+    )
     with pytest.raises(ScenarioError) as info:
         pipeline.report(s, tmp_path / "r.html", add=2)
     assert info.value.text("en") == f"{s.source}: {start} or set [plan] grid_spacing_m"
-    assert info.value.text("zh").startswith(f"{s.source}：add=/target= 需要候选地点")
-    with pytest.raises(ScenarioError, match=r"--add/--target need candidate sites"):
+    zh = f"{s.source}：add=、target=、stage_add= 等规划设置需要候选地点"
+    assert info.value.text("zh").startswith(zh)
+    cli = r"--add, --target, --stage and the other plan options need candidate sites"
+    with pytest.raises(ScenarioError, match=cli):
         pipeline.report(s, tmp_path / "r.html", add=2, spelled="cli")
 
 

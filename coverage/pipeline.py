@@ -54,7 +54,15 @@ from coverage.planning import (
     site_capacity,
 )
 from coverage.planning.plan import describe_sites, staged_plan
-from coverage.planning.stages import Spelled, _check_candidates, _option, _reworded, _said
+from coverage.planning.stages import (
+    Spelled,
+    _check_candidates,
+    _has_candidates,
+    _option,
+    _reworded,
+    _said,
+    _solving,
+)
 from coverage.planning.times import stage_times
 from coverage.preflight import (
     check_flag,
@@ -407,32 +415,6 @@ def plan(
 
 
 # --- the report -----------------------------------------------------------------------------
-
-
-def _solving(stages: list[Stage], method: str, lang: str) -> str:
-    """The spinner's words while the stages are solved: each tier with its model, the method."""
-    from coverage.excel import cell_word
-    from coverage.vocab import tier_label
-
-    each = [
-        t(
-            lang,
-            "console.step.stage",
-            tier=tier_label(tier, lang),
-            model=cell_word("model", m, lang),
-        )
-        for tier, m, *_ in stages
-    ]
-    return t(
-        lang,
-        "console.step.solving",
-        stages=t(lang, "console.step.then").join(each),
-        method=cell_word("method", method, lang),
-    )
-
-
-def _has_candidates(s: Scenario) -> bool:
-    return bool(s.candidates) or s.plan.grid_spacing_m > 0 or s.plan.osm_features
 
 
 def report(

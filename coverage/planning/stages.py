@@ -204,12 +204,40 @@ def _staged(
     return stages
 
 
+def _has_candidates(s: Scenario) -> bool:
+    """Whether the scenario names any candidate site (files, a grid or OSM features)."""
+    return bool(s.candidates) or s.plan.grid_spacing_m > 0 or s.plan.osm_features
+
+
 def _check_candidates(s: Scenario) -> None:
     """Fail before loading when the scenario cannot give a plan any candidate site."""
-    if not (s.candidates or s.plan.grid_spacing_m > 0 or s.plan.osm_features):
+    if not _has_candidates(s):
         raise InputError(Msg("error.plan.no_candidates"), s.source)
     nw = s.network
     osm_file = nw.path is not None and nw.path.suffix.lower() == ".osm"
     has_area = s.area.path is not None or s.area.subdistricts is not None
     if s.plan.osm_features and not (osm_file or nw.place is not None or has_area):
         raise ScenarioError(Msg("error.plan.osm_features"), s.source)
+
+
+def _solving(stages: list[Stage], method: str, lang: str) -> str:
+    """The spinner's words while the stages are solved: each tier with its model, the method."""
+    from coverage.excel import cell_word
+    from coverage.i18n import t
+    from coverage.vocab import tier_label
+
+    each = [
+        t(
+            lang,
+            "console.step.stage",
+            tier=tier_label(tier, lang),
+            model=cell_word("model", m, lang),
+        )
+        for tier, m, *_ in stages
+    ]
+    return t(
+        lang,
+        "console.step.solving",
+        stages=t(lang, "console.step.then").join(each),
+        method=cell_word("method", method, lang),
+    )

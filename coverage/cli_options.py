@@ -1,0 +1,131 @@
+"""The command line's shared options and their parsing (`coverage.cli` defines the commands).
+
+Options two commands take alike are defined once here: `coverage plan` and `coverage report`
+make a plan from the same ones, so the report can show the plan the plan map shows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, cast
+
+import typer
+from rich.markup import escape
+
+from coverage.errors import Msg, ScenarioError
+
+__all__ = [
+    "ColumnsOpt",
+    "GreedyOpt",
+    "LangOpt",
+    "ModelOpt",
+    "OutOpt",
+    "ScenarioArg",
+    "StageOpt",
+    "TierOpt",
+    "TiersOpt",
+    "TimeLimitOpt",
+]
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="Scenario file (TOML).", show_default=False, metavar="SCENARIO")
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--columns",
+        help="Data tables and GeoPackage layers: labels (words of the language, default) or "
+        "keys (the program's column names and codes, for scripts).",
+    ),
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
+]
+
+# The options of `coverage plan` that decide which plan is made; `coverage report` takes them too.
+TierOpt = Annotated[
+    str | None, typer.Option("--tier", help="Tier of the new sites (default: scenario).")
+]
+TiersOpt = Annotated[
+    bool,
+    typer.Option(
+        "--tiers", help="Staged plan: sub-centres first (p-median), then points given them."
+    ),
+]
+ModelOpt = Annotated[
+    str | None, typer.Option(help="Model: mclp, lscp, backup (cross-coverage) or pmedian.")
+]
+GreedyOpt = Annotated[
+    bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
+]
+StageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stage",
+        # escape(): the help is rich markup, where "[plan]" would be a (dropped) style tag
+        help=escape(
+            "New sites of one tier of the staged plan, e.g. --stage subcentre=3 --stage "
+            "point=30 (or subcentre=3,point=30); over [plan] stage_add; implies --tiers."
+        ),
+    ),
+]
+TimeLimitOpt = Annotated[float | None, typer.Option(help="Seconds for the MILP solver per stage.")]
+
+#: Command-line option of each [output] setting, for error messages.
+_OUTPUT_OPTIONS = {
+    "dir": "--out",
+    "map": "--map",
+    "basemap": "--basemap",
+    "self_contained": "--self-contained",
+    "print_map": "--print",
+    "paper": "--paper",
+    "columns": "--columns",
+}
+
+
+def _bad(option: str, value: object, msg: Msg) -> ScenarioError:
+    """One-line error for a command-line option (exit 1, like a bad scenario setting)."""
+    return ScenarioError(Msg("error.scenario.option", option=option, value=value) + msg)
+
+
+def _lang(lang: str | None) -> Literal["zh", "en"] | None:
+    """``--lang`` checked (one error line unless zh or en), or None when not given."""
+    if lang is not None and lang not in ("zh", "en"):
+        raise _bad("--lang", lang, Msg("error.scenario.use_lang"))
+    return cast(Literal["zh", "en"] | None, lang)
+
+
+def _stages(values: list[str] | None) -> dict[str, int]:
+    """``--stage subcentre=3 --stage point=30`` (or ``subcentre=3,point=30``) as a dict."""
+    stages: dict[str, int] = {}
+    for value in values or []:
+        for item in value.split(","):
+            tier, sep, count = (part.strip() for part in item.partition("="))
+            if not sep or not tier:
+                raise _bad(
+                    "--stage", item, Msg("error.plan.stage_form", example="--stage point=30")
+                )
+            if not re.fullmatch(r"\+?\d+", count) or int(count) < 1:
+                raise _bad("--stage", item, Msg("error.plan.whole_sites"))
+            if tier in stages:
+                raise _bad("--stage", item, Msg("error.plan.stage_twice", tier=tier))
+            stages[tier] = int(count)
+    return stages
+
+
+def _plan_how(
+    tier: str | None,
+    tiers: bool,
+    model: str | None,
+    greedy: bool,
+    stage: list[str] | None,
+    time_limit: float | None,
+) -> dict[str, Any]:
+    """Which plan ``coverage plan`` and ``report`` make, for :func:`pipeline.plan` (it checks)."""
+    method = "greedy" if greedy else "milp"
+    return dict(tier=tier, staged=tiers, model=model, method=method, time_limit=time_limit,
+                stage_add=_stages(stage))  # fmt: skip

@@ -1088,3 +1088,31 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.set_window_size(*WINDOW)
+
+
+def test_the_reports_sub_district_table_fits_a_phone(browser, tmp_path, wuhan_edges_path):
+    """On a 390-px phone the sub-district table showed its after-plan column only when scrolled
+    sideways (bars and one-line headers made it ~40 % too wide); bars go, headers wrap and
+    the first column stays put for the tables that still scroll."""
+    toml = copy_small_scenario(
+        tmp_path, wuhan_edges_path, extra='\n[plan]\ntier = "point"\ngrid_spacing_m = 400\n'
+    )
+    page = pipeline.report(toml, tmp_path / "report.html", add=N_PROPOSED)
+    try:
+        set_viewport(browser, 390, 844)
+        browser.get(page.as_uri())
+        got = js(
+            browser,
+            """const wraps = [...document.querySelectorAll('.tablewrap')];
+            const sub = wraps.find(w => w.querySelector('th') &&
+                [...w.querySelectorAll('th')].some(h => h.textContent.includes('规划后')));
+            const track = document.querySelector('.track');
+            const first = sub.querySelector('td');
+            return {wide: sub.scrollWidth, room: sub.clientWidth,
+                    bars: track ? getComputedStyle(track).display : 'none',
+                    sticky: getComputedStyle(first).position};""",
+        )
+    finally:
+        set_viewport(browser, *SIZES[0])
+    assert got["wide"] <= got["room"] + 1, got
+    assert got["bars"] == "none" and got["sticky"] == "sticky"

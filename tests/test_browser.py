@@ -764,7 +764,7 @@ def test_plan_map_kpi_panel_heads_the_figures_before_the_plan(browser, maps):
 
 # --- layouts: laptop and phone --------------------------------------------------------------
 
-SIZES = ((1600, 1000), (1366, 768), (390, 844))
+SIZES = ((1600, 1000), (1366, 768), (1000, 800), (390, 844))
 PANELS = {
     "title": "#cov-title",
     "kpi": "#cov-kpi",

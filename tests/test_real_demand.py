@@ -111,7 +111,10 @@ def test_raster_and_register_demand_in_one_run(tmp_path: Path) -> None:
     assert s.loc[("kind", "residents"), "covered_weight"] == pytest.approx(residents - 18, rel=1e-4)
     assert s.loc[("kind", "workers"), "covered_weight"] == pytest.approx(100)
     notes = " | ".join(str(n) for n in run.layers.notes)
-    assert "people.tif band 1: 147 residents in 17 of 28 cells inside the area" in notes
+    # How the cells were read is said with them (the raster's own UTM zone).
+    assert (
+        "people.tif band 1 (EPSG:32650): 147 residents in 17 of 28 cells inside the area" in notes
+    )
     assert "18 residents (12.2%) live farther than 300 m from any walkable street" in notes
     nodata = [p for p in run.layers.problems if "no data" in p.message]
     assert len(nodata) == 1 and nodata[0].path.endswith("people.tif")

@@ -232,7 +232,7 @@ WORDS: dict[str, str] = {
     "problem.note.mapped": "scenario",
     "problem.note.unused": "not used: {columns}",
     "problem.note.raster": (
-        "{file} band {band}: {people:,.0f} {kind} in {used:,} of {cells:,} cells inside the area"
+        "{file} band {band} ({crs}): {people:,.0f} {kind} in {used:,} of {cells:,} cells inside the area"
     ),
     "problem.note.split": ", each split in {a}×{b}",
     "problem.note.skipped": "; skipped {items}",
@@ -280,6 +280,7 @@ WORDS: dict[str, str] = {
         "EPSG:4326 but are GCJ-02 (~500 m off): set {gcj} if the file comes from them, or "
         "declare its datum ({wgs}) to confirm it"
     ),
+    "problem.crs.own": "{crs} of the file, read as {datum}",
     "problem.crs.declared": "{crs} (declared; the file says {file_crs})",
     # The field column: the program's own words (the planner's column names stay as written)
     "problem.column.geometry": "geometry",

@@ -185,7 +185,7 @@ WORDS: dict[str, str] = {
     "problem.note.mapped": "情景指定",
     "problem.note.unused": "未使用：{columns}",
     "problem.note.raster": (
-        "{file} 第 {band} 波段：{people:,.0f} 人（{kind}），来自研究区内 {cells:,} 个栅格中的 {used:,} 个"
+        "{file} 第 {band} 波段，坐标 {crs}：{people:,.0f} 人（{kind}），来自研究区内 {cells:,} 个栅格中的 {used:,} 个"
     ),
     "problem.note.split": "，每个栅格分为 {a}×{b}",
     "problem.note.skipped": "；跳过 {items}",
@@ -226,6 +226,7 @@ WORDS: dict[str, str] = {
         "未声明坐标系：按文件标注的“{crs}”读取；高德边界同样标注为 WGS-84 经纬度，实为 GCJ-02"
         "（相差约 500 米）：如文件来自高德，请设置“{gcj}”；确为 WGS-84 请设置“{wgs}”"
     ),
+    "problem.crs.own": "{crs}（文件自带，按 {datum} 读取）",
     "problem.crs.declared": "{crs}（情景声明；文件标注为 {file_crs}）",
     # The field column: the program's own words (the planner's column names stay as written)
     "problem.column.geometry": "几何图形",

@@ -152,7 +152,13 @@ def resolve_crs(
                 path,
                 field="crs",
             )
-        src = SourceCRS(fc, "wgs84", _crs_name(fc))
+        # The file's own CRS, its longitudes/latitudes taken as WGS-84: say both.
+        own = _crs_name(fc)
+        if fc.is_geographic:
+            words = Msg("problem.crs.own", crs=own, datum=datum.DATUM_NAMES["wgs84"])
+            src = SourceCRS(fc, "wgs84", str(words), words)
+        else:
+            src = SourceCRS(fc, "wgs84", own)
         return _check_range(src, path, bounds)
     try:
         key = datum.parse_crs(declared)
@@ -368,7 +374,7 @@ def read_polygons(
         # say of GCJ-02 coordinates (~500 m off): say which datum was used and how to change it.
         words = Msg(
             "problem.crs.undeclared_china",
-            crs=src.label,
+            crs=_crs_name(src.crs),
             gcj='crs = "gcj02"',
             wgs='crs = "wgs84"',
         )

@@ -66,7 +66,9 @@ class RasterReport:
     path, band, kind
         The raster, the band read and the kind of demand.
     crs
-        How the raster's coordinates were read (e.g. ``"EPSG:4326"``).
+        How the raster's coordinates were read (e.g. ``"EPSG:4326"``), in English.
+    crs_words
+        The same in the planner's language (None: ``crs`` as written).
     cells_read
         Cells in the window read (the area's bounding box).
     cells_in_area
@@ -105,6 +107,7 @@ class RasterReport:
     skipped: dict[str, int] = field(default_factory=dict)
     negative_people: float = 0.0
     area_covered: float = 1.0
+    crs_words: Msg | None = None
 
     def note(self) -> Msg:
         """One line for the run report, worded in its language."""
@@ -116,6 +119,7 @@ class RasterReport:
             kind={"en": self.kind, "zh": kind_label(self.kind, "zh")},
             used=self.cells_used,
             cells=self.cells_in_area,
+            crs={lang: self._crs(lang) for lang in ("en", "zh")},
         )
         if self.split != (1, 1):
             msg += Msg("problem.note.split", a=self.split[0], b=self.split[1])
@@ -123,6 +127,10 @@ class RasterReport:
         if skipped:
             msg += Msg("problem.note.skipped", items=joined(skipped))
         return msg
+
+    def _crs(self, lang: str) -> str:
+        """How the cells' coordinates were read, in ``lang`` (the datum people check first)."""
+        return self.crs if self.crs_words is None else self.crs_words.text(lang)
 
     def summary(self) -> str:
         """One line for the run report, in English."""
@@ -238,6 +246,7 @@ def read_raster_demand(
         band=band,
         kind=kind,
         crs=grid.source.label,
+        crs_words=grid.source.named(),
         cells_read=int(values.size),
         cells_in_area=int(inside.sum()),
         cells_used=int(used.sum()),

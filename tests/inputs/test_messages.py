@@ -202,11 +202,12 @@ def test_raster_bad_scale_and_the_report_in_each_language(tmp_path: Path) -> Non
         negative_people=5.0,
     )
     assert report.note().text("zh") == (
-        "people.tif 第 1 波段：1,234 人（居住地（居民）），来自研究区内 12 个栅格中的 8 个，"
+        "people.tif 第 1 波段，坐标 EPSG:4326：1,234 人（居住地（居民）），来自研究区内 12 个栅格中的 8 个，"
         "每个栅格分为 2×2；跳过 1 个无数据栅格，2 个负值栅格"
     )
     assert report.summary() == (
-        "people.tif band 1: 1,234 residents in 8 of 12 cells inside the area, each split in 2×2; "
+        "people.tif band 1 (EPSG:4326): 1,234 residents in 8 of 12 cells inside the area, each "
+        "split in 2×2; "
         "skipped 1 nodata, 2 negative"
     )
     assert [(p.field_text("zh"), p.field_text("en")) for p in report.problems()] == [

@@ -31,7 +31,7 @@ from affine import Affine
 from rasterio.features import rasterize
 from shapely.geometry import Polygon, box
 
-from coverage.errors import InputError
+from coverage.errors import InputError, Msg
 from coverage.inputs.boundaries import read_polygons
 from coverage.inputs.raster import RasterReport, read_raster_demand
 from tests.conftest import SHARED_DATA, _missing_data
@@ -115,7 +115,8 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         path=str(hand_tif),
         band=1,
         kind="residents",
-        crs="EPSG:4326",
+        crs="EPSG:4326 of the file, read as WGS-84",
+        crs_words=Msg("problem.crs.own", crs="EPSG:4326", datum="WGS-84"),
         cells_read=12,  # rows 0-3, columns 0-2: column 3 starts where the area ends
         cells_in_area=12,
         cells_used=8,
@@ -128,7 +129,7 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         area_covered=pytest.approx(1.0),
     )
     assert report.summary() == (
-        "people.tif band 1: 69 residents in 8 of 12 cells inside the area; skipped 1 nodata, "
+        "people.tif band 1 (EPSG:4326 of the file, read as WGS-84): 69 residents in 8 of 12 cells inside the area; skipped 1 nodata, "
         "1 not finite, 1 negative"
     )
     assert [(p.field_text(), p.message, p.action) for p in report.problems()] == [

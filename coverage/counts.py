@@ -25,7 +25,11 @@ __all__ = ["shown_counts", "whole_parts"]
 PART_SCOPES = ("kind", "subdistrict")
 
 
-def whole_parts(parts: Sequence[float] | np.ndarray, total: int) -> npt.NDArray[np.int64]:
+def whole_parts(
+    parts: Sequence[float] | np.ndarray,
+    total: int,
+    most: Sequence[int] | np.ndarray | None = None,
+) -> npt.NDArray[np.int64]:
     """Whole numbers near ``parts`` that sum to ``total`` (largest remainder).
 
     Each part is rounded down, then the parts with the largest fractions get one more until
@@ -38,6 +42,11 @@ def whole_parts(parts: Sequence[float] | np.ndarray, total: int) -> npt.NDArray[
         Non-negative finite numbers (NaN counts as 0).
     total
         The sum the whole numbers must have, normally the rounded sum of ``parts``.
+    most
+        The largest whole number each part may get (e.g. the people a sub-district has left
+        uncovered, as shown, for the people a plan adds there): the extra ones go to the parts
+        with room, by largest remainder. The sum falls short of ``total`` only if every part is
+        at its most.
 
     Returns
     -------
@@ -48,6 +57,8 @@ def whole_parts(parts: Sequence[float] | np.ndarray, total: int) -> npt.NDArray[
     out: npt.NDArray[np.int64] = np.floor(x).astype(np.int64)
     if not len(out):
         return out
+    if most is not None:
+        return _capped(x, out, int(total), np.asarray(most, dtype=np.int64))
     frac = x - out
     short = int(total) - int(out.sum())
     if short > 0:
@@ -55,6 +66,28 @@ def whole_parts(parts: Sequence[float] | np.ndarray, total: int) -> npt.NDArray[
         for i in range(short):
             out[order[i % len(out)]] += 1
     elif short < 0:
+        givers = [int(i) for i in np.argsort(frac, kind="stable") if out[i] > 0]
+        for i in givers[:-short]:
+            out[i] -= 1
+    return out
+
+
+def _capped(
+    x: npt.NDArray[np.float64],
+    out: npt.NDArray[np.int64],
+    total: int,
+    most: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """:func:`whole_parts` with each part at most ``most``: the extra ones where there is room."""
+    out = np.minimum(out, most)
+    frac = x - out
+    short = total - int(out.sum())
+    order = np.argsort(-frac, kind="stable")
+    while short > 0 and (room := out[order] < most[order]).any():
+        for i in order[room][:short]:
+            out[i] += 1
+        short = total - int(out.sum())
+    if short < 0:
         givers = [int(i) for i in np.argsort(frac, kind="stable") if out[i] > 0]
         for i in givers[:-short]:
             out[i] -= 1

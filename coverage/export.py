@@ -91,7 +91,7 @@ def _demand_table(
     if names is not None:
         nf = d["nearest_fid"].to_numpy()
         out["nearest_facility"] = np.where(nf >= 0, names[np.maximum(nf, 0)], "")
-    if after is not None and "name" in after[1]:
+    if after is not None and "name" in after[1] and len(after[1]):  # a plan of no new site
         site = d["nearest_proposed"].to_numpy()
         new = after[1]["name"].astype(str).to_numpy()
         old = out["nearest_facility"].to_numpy() if "nearest_facility" in out else ""

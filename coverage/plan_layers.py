@@ -27,7 +27,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
-from coverage.counts import whole_parts
+from coverage.counts import shown_counts, whole_parts
 
 if TYPE_CHECKING:
     from coverage import analysis
@@ -128,7 +128,8 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
     ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
     demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
     ``added_weight`` is in whole people that add up to the rounded total (largest remainder,
-    :func:`coverage.counts.whole_parts`), as the plan map's popups show them.
+    :func:`coverage.counts.whole_parts`), as the plan map's popups show them, each at most the
+    sub-district's people left uncovered as shown (:func:`coverage.counts.shown_counts`).
     """
     rows = cov.summary[cov.summary["scope"] == "subdistrict"]
     out = rows[["scope", "key", "demand_points", "weight"]].copy()
@@ -148,7 +149,11 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
         # Whole people adding up to the plan's total: the workbook shows the popups' figures
         # (rounding each exact figure on its own could show one more or less than the map).
         exact = by_name(np.where(added, w, 0.0)).to_numpy(dtype=float)
-        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))))
+        # At most the people left uncovered as shown, so that covered before plus added never
+        # exceeds a sub-district's people (61 + 40 of 100 when 60.6 and 39.4 each round up).
+        mine = (cov.summary["scope"] == "subdistrict").to_numpy()
+        left = shown_counts(cov.summary)["uncovered"].to_numpy()[mine]
+        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))), most=left)
     return out.reset_index(drop=True)
 
 

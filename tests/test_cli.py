@@ -874,3 +874,17 @@ def test_progress_and_log_lines_send_no_escape_from_input(monkeypatch):
     assert "a\\x1b[2Jb\\nc [bold]d[/].csv" in buf.getvalue() and "\x1b" not in buf.getvalue()
     logged = _logged("test_cli_escape", "a\x1b]8;;http://x\x07b\nc")
     assert logged == "warning: a\\x1b]8;;http://x\\x07b\\nc: 3 street ways cut\n"
+
+
+def test_plan_with_a_negative_capacity_is_one_line(tmp_path, hand):
+    from test_export_plan import _street_scenario
+
+    _street_scenario(tmp_path, hand)
+    cand = pd.read_csv(tmp_path / "cand.csv").assign(capacity=[10, -5, 10])
+    cand.to_csv(tmp_path / "cand.csv", index=False)
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(toml.read_text() + "\n[plan]\ncapacity = true\n")
+    res = runner.invoke(app, ["plan", str(toml), "--add", "1", "--lang", "en"])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit)  # not a ValueError
+    assert "row 3, field 'capacity': capacity should be positive, got -5" in res.output
+    assert "Traceback" not in res.output

@@ -82,3 +82,17 @@ def test_conclusion_shows_the_counts_that_add_up():
         "C 21.9% (31 not covered), B 32.1% (20 not covered), A 64.9% (11 not covered)"
         in (lines[-1])
     )
+
+
+@pytest.mark.parametrize(
+    ("parts", "total", "most", "expected"),
+    [
+        # 39.4 and 0.3 (total 40): A's 0.4 would win the extra one, but A may have 39 at most.
+        ([39.4, 0.3], 40, [39, 60], [39, 1]),
+        ([2.5, 2.5, 0.4, 0.6], 6, [3, 3, 3, 3], [3, 2, 0, 1]),  # room everywhere: as uncapped
+        ([1.9, 1.9], 4, [1, 5], [1, 3]),  # a part above its most is cut to it
+        ([0.5, 0.5], 3, [1, 1], [1, 1]),  # every part full: the sum falls short
+    ],
+)
+def test_whole_parts_at_most(parts, total, most, expected):
+    assert whole_parts(parts, total, most=most).tolist() == expected

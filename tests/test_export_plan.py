@@ -244,3 +244,15 @@ def test_plan_map_times_are_walks_with_the_plan_as_in_the_workbook(tmp_path, han
     # The workbook's sheet of what the plan leaves says the same walk.
     sheet = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
     assert sheet["最近设施步行时间（分钟）"].tolist() == pytest.approx([6.7], abs=0.05)
+
+
+def test_a_plan_of_no_new_site_writes_its_workbook(tmp_path, hand):
+    # F covers the 10 workers at 100 m: 10 % of 100, so a 5 % target needs no new site. The
+    # sheet of what the plan leaves names F as the nearest facility (no proposed site to name).
+    from coverage import pipeline
+
+    result = pipeline.plan(_street_scenario(tmp_path, hand), target=0.05)
+    assert len(result.proposed) == 0
+    left = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
+    assert left["职工人数"].tolist() == [20, 30, 40]
+    assert set(left["最近设施"]) == {"F"}

@@ -97,7 +97,7 @@ def test_subdistricts_after_adds_whole_people_as_the_map_shows_them():
     summary = pd.DataFrame(
         {"scope": "subdistrict", "key": ["N", "S", "W", "(outside)"],
          "demand_points": [2, 1, 1, 1], "weight": [3.0, 2.5, 0.4, 0.6],
-         "share": [0.5 / 3, 0.0, 0.0, 0.0]}
+         "covered_weight": [0.5, 0.0, 0.0, 0.0], "share": [0.5 / 3, 0.0, 0.0, 0.0]}
     )  # fmt: skip
     demand = pd.DataFrame(
         {"subdistrict": ["N", "N", "S", "W", None], "weight": [0.5, 2.5, 2.5, 0.4, 0.6],
@@ -117,3 +117,32 @@ def test_subdistricts_after_adds_whole_people_as_the_map_shows_them():
     )  # fmt: skip
     subs = plan_layers.plan_subdistricts(frame, out, "name")
     assert subs["added_weight"].tolist() == [3, 2, 0]
+
+
+def test_the_people_a_plan_adds_never_exceed_those_left_uncovered():
+    # A: 100 people, 60.6 covered before (shown 61 by largest remainder beside B's 40.4); the
+    # plan covers A's other 39.4 and 0.3 of B's: 39.7 added, shown as 40. Plain largest
+    # remainder gives A 40 (0.4 > 0.3), so A would show 61 + 40 = 101 covered of 100; A has
+    # only 39 left to add, so the 40th goes to B: A 100 of 100, B 40 + 1.
+    from types import SimpleNamespace
+
+    summary = pd.DataFrame(
+        {"scope": ["overall", "subdistrict", "subdistrict"], "key": ["all", "A", "B"],
+         "demand_points": [5, 2, 3], "weight": [200.0, 100.0, 100.0],
+         "covered_weight": [101.0, 60.6, 40.4], "share": [101 / 200, 0.606, 0.404]}
+    )  # fmt: skip
+    demand = pd.DataFrame(
+        {"subdistrict": ["A", "A", "B", "B", "B"], "weight": [60.6, 39.4, 40.4, 0.3, 59.3],
+         "covered": [True, False, True, False, False]}
+    )  # fmt: skip
+    cov = SimpleNamespace(summary=summary, demand=demand)
+    out = plan_layers.subdistricts_after(cov, np.array([True, True, True, True, False]))
+    assert out["added_weight"].tolist() == [39, 1]
+    frame = gpd.GeoDataFrame(
+        {"name": ["A", "B"], "weight": [100, 100], "covered_weight": [61, 40],
+         "share": [0.606, 0.404]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(2)],
+        crs=4326,
+    )  # fmt: skip
+    subs = plan_layers.plan_subdistricts(frame, out, "name")
+    assert subs["after_weight"].tolist() == [100, 41]

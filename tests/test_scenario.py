@@ -487,3 +487,30 @@ def test_line_of_follows_tables_and_layers(loc, line):
     from coverage.scenario.checks import line_of
 
     assert line_of(SECTIONS, loc) == line
+
+
+#: Sub-tables of an array of tables' elements (``[facilities.columns]``: the last layer's).
+SUBTABLES = """[[facilities]]
+path = "a.csv"
+[facilities.columns]
+tier = "层级"
+[[facilities]]
+path = "b.csv"
+[facilities.columns]
+tier = "级别"
+"""
+
+
+@pytest.mark.parametrize(
+    ("loc", "line"),
+    [
+        (("facilities", 0, "columns", "tier"), 4),
+        (("facilities", 1, "columns", "tier"), 8),
+        (("facilities", 1, "columns"), 7),
+        (("facilities", 1, "path"), 6),
+    ],
+)
+def test_line_of_a_sub_table_of_a_layer(loc, line):
+    from coverage.scenario.checks import line_of
+
+    assert line_of(SUBTABLES, loc) == line

@@ -96,6 +96,13 @@ class StudyArea(tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]):
         self.problems = list(problems or [])
         return self
 
+    def __reduce__(self) -> tuple[type[StudyArea], tuple[Any, ...]]:
+        """Pickled and copied with its problems.
+
+        A tuple's own reduction would call ``__new__`` with one argument, the pair.
+        """
+        return (StudyArea, (self[0], self[1], self.problems))
+
 
 def load_area(s: Scenario) -> StudyArea:
     """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.

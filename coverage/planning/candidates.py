@@ -266,6 +266,8 @@ def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:
     Existing facilities count as unlimited (the plan adds sites; it does not re-plan who the
     existing ones serve); None, with a warning, when no site has a capacity: nothing would be
     limited, and the plan is made without capacities rather than claim them silently.
+    A negative capacity (kept, with a warning, when the file was read) is a one-line
+    :class:`~coverage.errors.InputError` naming its file, row and field.
     """
     cap: npt.NDArray[np.float64] | None = None
     if "capacity" in sites:
@@ -273,6 +275,16 @@ def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:
     if cap is None or not np.isfinite(cap).any():
         log.warning(Msg("error.plan.no_capacity"))
         return None
+    negative = np.flatnonzero(cap < 0)
+    if len(negative):  # kept with a warning when read; a plan cannot serve fewer than no one
+        i = int(negative[0])
+        row = sites["row"].iloc[i] if "row" in sites else None
+        raise InputError(
+            Msg("problem.capacity_not_positive", v=cap[i]),
+            sites["layer"].iloc[i] if "layer" in sites else None,
+            row=int(row) if row is not None and pd.notna(row) else None,
+            field="capacity",
+        )
     return cap
 
 

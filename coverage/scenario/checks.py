@@ -62,6 +62,21 @@ def _split_key(dotted: str) -> tuple[str, ...]:
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
 
 
+def _in_arrays(
+    parts: tuple[str, ...], counts: dict[tuple[str | int, ...], int]
+) -> tuple[str | int, ...]:
+    """A header's path with the element of each array of tables it is under (TOML: the last).
+
+    ``[facilities.columns]`` after a second ``[[facilities]]`` is ``("facilities", 1, "columns")``.
+    """
+    out: tuple[str | int, ...] = ()
+    for part in parts:
+        out = (*out, part)
+        if out in counts:
+            out = (*out, counts[out])
+    return out
+
+
 def _key_lines(text: str) -> list[tuple[tuple[str | int, ...], int]]:
     """Every table header and key of a TOML text as (full path, line number), in file order.
 
@@ -76,10 +91,13 @@ def _key_lines(text: str) -> list[tuple[tuple[str | int, ...], int]]:
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER_LINE.match(line)
         if header is not None:
-            table = _split_key(header.group(2))
+            parts = _split_key(header.group(2))
             if header.group(1) == "[[":
-                counts[table] = counts.get(table, -1) + 1
-                table = (*table, counts[table])
+                base = (*_in_arrays(parts[:-1], counts), parts[-1])
+                counts[base] = counts.get(base, -1) + 1
+                table = (*base, counts[base])
+            else:
+                table = _in_arrays(parts, counts)
             out.append((table, number))
             continue
         key = _KEY_LINE.match(line)

@@ -48,3 +48,21 @@ def test_boundary_problems_reach_the_layers_problems(tmp_path: Path, wuhan_edges
     # A plain pair from a caller carries none.
     plain = pipeline.read_layers(s, net, area=(area, subdistricts))
     assert not [p for p in plain.problems if Path(p.path).name == "subdistricts.geojson"]
+
+
+def test_the_study_area_pickles_and_copies_with_its_problems():
+    # Audits hand work to other processes; notebooks deepcopy. A tuple subclass whose __new__
+    # takes more than the pair cannot be rebuilt by a tuple's own pickling.
+    import copy
+    import pickle
+
+    import shapely
+
+    from coverage.errors import Msg, Problem
+    from coverage.inputs.layers import StudyArea
+
+    study = StudyArea(shapely.box(0, 0, 1, 1), None, [Problem("a.geojson", 2, "crs", Msg("x"))])
+    for back in (pickle.loads(pickle.dumps(study)), copy.deepcopy(study)):
+        assert isinstance(back, StudyArea)
+        assert back[0].equals(study[0]) and back[1] is None
+        assert [(p.path, p.row, p.field) for p in back.problems] == [("a.geojson", 2, "crs")]

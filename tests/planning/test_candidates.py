@@ -104,3 +104,16 @@ def test_capacity_asked_for_but_none_given_is_said(capacity, caplog):
     assert planning.site_capacity(_sites(capacity)) is None
     (rec,) = caplog.records
     assert rec.levelname == "WARNING" and "capacity" in rec.getMessage()
+
+
+def test_a_negative_capacity_is_one_line_naming_its_row():
+    # Read with a warning (kept), but no plan can serve fewer than no one: the siting models
+    # would stop with a ValueError traceback.
+    sites = _sites([np.nan, 10, -5]).assign(layer=[None, "cand.csv", "cand.csv"], row=[None, 2, 3])
+    with pytest.raises(InputError) as exc:
+        planning.site_capacity(sites)
+    assert exc.value.text("en") == (
+        "cand.csv, row 3, field 'capacity': capacity should be positive, got -5"
+    )
+    zero = planning.site_capacity(_sites([np.nan, 0, 5]))  # 0 is a site that serves no one
+    assert zero is not None and zero.tolist()[1:] == [0.0, 5.0]

@@ -129,3 +129,24 @@ def test_input_text_in_a_table_prints_as_written_and_sends_no_escape() -> None:
     assert "D" not in [
         line.strip("│ ") for line in _print(console.proposed_table(sites, "en"), 200)
     ]
+
+
+def test_a_plan_with_capacities_says_what_its_sites_can_serve():
+    """With capacities "after" still counts everyone within reach (a review saw 100 % after
+    while the sites could serve 45 %): the console says both."""
+    stages = pd.DataFrame(
+        [
+            {"tier": "point", "model": "mclp", "served_share": 0.45, "after_share": 1.0,
+             "n_selected": 3, "requested": 3},
+            # no capacities: served is covered, nothing to say
+            {"tier": "point", "model": "mclp", "served_share": 0.9, "after_share": 0.9,
+             "n_selected": 3, "requested": 3},
+            # p-median serves less when far demand is left unserved: not a capacity note
+            {"tier": "subcentre", "model": "pmedian", "served_share": 0.5, "after_share": 0.9,
+             "n_selected": 2, "requested": 2},
+        ]
+    )  # fmt: skip
+    (en,) = console.stage_notes(stages, "en")
+    assert "serve 45.0% of the demand" in en and "(100.0%)" in en
+    (zh,) = console.stage_notes(stages, "zh")
+    assert "45.0%" in zh and "100.0%" in zh

@@ -500,6 +500,7 @@ WORDS: dict[str, str] = {
     "console.plan.gap": "gap",
     "console.plan.solve_s": "solve s",
     "console.plan.note": "{tier}: {note}.",
+    "console.plan.served": '{tier}: within their capacities the sites serve {served} of the demand; "after" ({after}) counts everyone within reach.',
     "console.plan.fewer": "{tier}: {n} of the {asked} sites asked for already reach every "
     "worker any candidate site can reach; more would add nobody.",
     "console.sites.title": "Proposed sites (added: demand weight newly within reach)",

@@ -491,6 +491,7 @@ WORDS: dict[str, str] = {
     "console.plan.gap": "差距",
     "console.plan.solve_s": "求解秒数",
     "console.plan.note": "{tier}：{note}。",
+    "console.plan.served": "{tier}：按容量，站点可服务 {served} 的需求；“规划后”（{after}）统计的是步行范围内的全部需求。",
     "console.plan.fewer": "{tier}：要求 {asked} 处，选出的 {n} 处已能到达所有候选点可达的职工；"
     "再多也不会新增覆盖。",
     "console.sites.title": "建议新增站点（新增覆盖：新纳入步行范围的需求权重）",

@@ -14,6 +14,7 @@ which ``coverage_curve.csv``, the report and the plan map show.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from numpy.typing import ArrayLike
 from coverage import analysis, routing, settings, siting
 from coverage._arrays import whole_rows
 from coverage.datum import add_coordinates
+from coverage.errors import Msg
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -55,6 +57,12 @@ PROVEN_GAP = 1e-6
 
 
 # --- plans ----------------------------------------------------------------------------------
+
+
+log = logging.getLogger(__name__)
+
+#: The models that can limit what a site serves ([plan] capacity); the others ignore it, saying so.
+_CAPACITY_MODELS = ("mclp", "pmedian")
 
 
 @dataclass
@@ -143,6 +151,9 @@ def propose(
     capacitated models ``objective_gain``.
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
+    if capacity is not None and str(model) not in _CAPACITY_MODELS:
+        log.warning(Msg("error.plan.capacity_ignored", model=str(model)))
+        capacity = None
     role = (
         sites["role"].astype(str).to_numpy()
         if "role" in sites

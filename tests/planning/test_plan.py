@@ -64,6 +64,27 @@ def test_propose_counts_existing_sites_and_reports_gains():
     assert len(lscp.model.selected) == need
 
 
+@pytest.mark.parametrize("model", ["lscp", "backup"])
+def test_capacity_on_a_model_without_it_is_said(model, caplog):
+    """LSCP and backup coverage cannot limit what a site serves: with capacities asked for
+    they planned without them, silently."""
+    cost = sparse.csr_matrix(np.array([[1.0, 2.0, 0.0], [0.0, 3.0, 4.0], [5.0, 0.0, 6.0]]))
+    w = np.array([4.0, 4.0, 4.0])
+    sites = gpd.GeoDataFrame(
+        {"name": ["a", "b", "c"], "role": "candidate"},
+        geometry=shapely.points(np.c_[np.arange(3), np.zeros(3)]),
+        crs=4326,
+    )
+    how = {"target": 1.0} if model == "lscp" else {"k": 2}
+    plain = planning.propose(cost, w, sites, model=model, threshold_min=15.0, **how)
+    capped = planning.propose(
+        cost, w, sites, model=model, threshold_min=15.0, capacity=[1.0, 1.0, 1.0], **how
+    )
+    assert capped.model.selected.tolist() == plain.model.selected.tolist()
+    (rec,) = [r for r in caplog.records if "capacity" in r.getMessage()]
+    assert rec.levelname == "WARNING" and model in rec.getMessage()
+
+
 def test_staged_plan_treats_earlier_stages_as_built():
     # Sites a, b reach demand 0-1 and 2-3 in 5 min; c reaches all four in 12 min. Stage 1
     # (p-median, 20 min, unserved demand charged 2 × 20 = 40 min): a costs 5·3 + 40·7 = 295,

@@ -311,7 +311,7 @@ WORDS: dict[str, str] = {
     "error.plan.highs_resolve": "HiGHS 返回的解与其目标值不符；正在重新求解",
     "error.plan.target_unreachable": "目标覆盖率 {target} 无法达到：现有或可选地点步行 {minutes} 分钟内的需求最多占 {best}（{points} 个需求点共 {weight} 人不在任何地点的范围内）；请改为不超过 {suggest} 的目标（{ask}），或增加候选地点",
     "error.plan.ask_target": "--target 或 [plan] target",
-    "error.plan.capacity_ignored": "[plan] capacity = true 仅适用于最大覆盖（mclp）和 P 中位（pmedian）模型；{model} 阶段不考虑容量",
+    "error.plan.capacity_ignored": "[plan] capacity = true 仅适用于最大覆盖模型和 P 中位模型；{model} 阶段不考虑容量",
     "error.plan.no_capacity": "[plan] capacity = true，但没有候选点给出容量（候选点文件中的“容量”列）：本次规划不考虑容量",
     "error.plan.node_lp": "分支定界中有一个节点的线性规划未能求解；该部分搜索按其上界计入",
     # The same, worded for Python callers (coverage.plan(add=…)): keyword arguments, not options

@@ -29,6 +29,7 @@ from coverage import analysis, routing, settings, siting
 from coverage._arrays import whole_rows
 from coverage.datum import add_coordinates
 from coverage.errors import Msg
+from coverage.i18n import t
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -152,7 +153,8 @@ def propose(
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     if capacity is not None and str(model) not in _CAPACITY_MODELS:
-        log.warning(Msg("error.plan.capacity_ignored", model=str(model)))
+        name = {lang: t(lang, f"excel.value.model.{model}") for lang in ("en", "zh")}
+        log.warning(Msg("error.plan.capacity_ignored", model=name))
         capacity = None
     role = (
         sites["role"].astype(str).to_numpy()

@@ -82,7 +82,8 @@ def test_capacity_on_a_model_without_it_is_said(model, caplog):
     )
     assert capped.model.selected.tolist() == plain.model.selected.tolist()
     (rec,) = [r for r in caplog.records if "capacity" in r.getMessage()]
-    assert rec.levelname == "WARNING" and model in rec.getMessage()
+    named = {"lscp": "Set covering", "backup": "Backup covering"}[model]
+    assert rec.levelname == "WARNING" and named in rec.getMessage()
 
 
 def test_staged_plan_treats_earlier_stages_as_built():

@@ -220,16 +220,17 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     Why a stage chose fewer sites than asked; and, for a plan with capacities, how much of the
     demand its sites can serve ("after" counts everyone within reach).
     """
+    from coverage.planning.plan import serves_less  # loaded by then: a plan was made
+
     notes = []
     for _, r in stages.iterrows():
-        served, after = r.get("served_share"), r.get("after_share")
-        if r.get("model") == "mclp" and _below(served, after):  # only capacity makes it so
+        if serves_less(r):
             line = t(
                 lang,
                 "console.plan.served",
                 tier=shown(tier_label(str(r["tier"]), lang)),
-                served=f"{served:.1%}",
-                after=f"{after:.1%}",
+                served=f"{r['served_share']:.1%}",
+                after=f"{r['after_share']:.1%}",
             )
             notes.append(f"[yellow]{line}[/]")
         asked = r.get("requested")
@@ -250,12 +251,6 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
             )
             notes.append(f"[yellow]{fewer}[/]")
     return notes
-
-
-def _below(a: Any, b: Any) -> bool:
-    """``a`` < ``b`` by more than rounding, both numbers."""
-    ok = all(isinstance(v, int | float) and v == v for v in (a, b))
-    return ok and float(a) < float(b) - 1e-6
 
 
 _SITE_COLUMNS = ("rank", "name", "tier", "gain", "subdistrict")

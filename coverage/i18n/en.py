@@ -269,6 +269,7 @@ WORDS: dict[str, str] = {
     "{n} sites chosen from {cands} candidates.",
     "report.method_after": "After-plan shares count the new sites ({sites}) under the same "
     "standard as the existing facilities.",
+    "report.method_served": "{tier}: within their capacities the sites can serve {served} of the demand; the share after the plan ({after}) counts everyone within reach.",
     "report.method_after_tier": "{tier}, {minutes} min",
     "report.method_after_and": "; ",
     "report.footer": "Made with coverage {version} · street network © OpenStreetMap contributors",

@@ -262,6 +262,7 @@ WORDS: dict[str, str] = {
     "report.method_plan": "选址模型：{model}（{method}，{status}，最优性差距 {gap}），从 "
     "{cands} 个候选点中选出 {n} 处。",
     "report.method_after": "规划后覆盖率按与现有设施相同的标准计入新增站点（{sites}）。",
+    "report.method_served": "{tier}：按容量，站点可服务 {served} 的需求；规划后覆盖率（{after}）统计的是步行范围内的全部需求。",
     "report.method_after_tier": "{tier}，{minutes} 分钟",
     "report.method_after_and": "；",
     "report.footer": "由 coverage {version} 生成 · 路网 © OpenStreetMap contributors",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,6 +47,7 @@ __all__ = [
     "describe_sites",
     "plan_coverage",
     "propose",
+    "serves_less",
     "staged_plan",
 ]
 
@@ -61,6 +62,19 @@ PROVEN_GAP = 1e-6
 
 
 log = logging.getLogger(__name__)
+
+
+def serves_less(stage: Mapping[str, Any]) -> bool:
+    """Whether a stage's sites can serve less demand than they cover (a row of the stages).
+
+    Only capacities make a maximal-covering stage's served share (``served_share``) fall below
+    its covered share (``after_share``, everyone within reach): tables and the report then say
+    both. (P-median serves less when far demand is left unserved: not this.)
+    """
+    served, after = stage.get("served_share"), stage.get("after_share")
+    numbers = all(isinstance(v, int | float) and v == v for v in (served, after))
+    return bool(stage.get("model") == "mclp" and numbers and served < after - 1e-6)  # type: ignore[operator]
+
 
 #: The models that can limit what a site serves ([plan] capacity); the others ignore it, saying so.
 _CAPACITY_MODELS = ("mclp", "pmedian")

@@ -20,6 +20,7 @@ from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
+from coverage.planning.plan import serves_less
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -345,6 +346,16 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
                     n=len(p.proposed),
                 )
             )
+            if serves_less(info):  # capacities: "after" counts reach, not what sites can serve
+                items.append(
+                    t(
+                        lang,
+                        "report.method_served",
+                        tier=maps.tier_label(p.tier, lang),
+                        served=_pct(info["served_share"]),
+                        after=_pct(info["after_share"]),
+                    )
+                )
         each = [  # every stage's new sites (a staged plan adds sub-centres, then points)
             t(
                 lang,

@@ -134,3 +134,22 @@ def test_cli_report_errors(tmp_path):
     assert res.exit_code == 1 and "not both" in res.output
     res = runner.invoke(app, ["report", "x.toml", "--target", "1.5", "--lang", "en"])
     assert res.exit_code == 1 and "--target 1.5: give a share between 0 and 1" in res.output
+
+
+def test_method_notes_say_what_capacities_let_the_sites_serve(planned):
+    """With capacities "after" counts everyone within reach; the report says what the sites can
+    serve beside it (a review saw 100 % after with 45 % servable), and only then."""
+    import dataclasses
+
+    from coverage.planning import PlanRun
+    from coverage.report.sections import method_notes
+
+    plain = method_notes(planned.before, planned, "en")
+    assert "can serve" not in plain
+    (p,) = planned.plans
+    capped = dataclasses.replace(p, info={**p.info, "served_share": 0.45})
+    run = PlanRun(planned.before, planned.sites, [capped])
+    notes = method_notes(planned.before, run, "en")
+    assert "can serve 45.0% of the demand" in notes
+    assert f"({p.after_share:.1%})" in notes
+    assert "可服务 45.0%" in method_notes(planned.before, run, "zh")

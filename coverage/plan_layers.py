@@ -28,6 +28,7 @@ from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
 from coverage.counts import shown_counts, whole_parts
+from coverage.summary import OUTSIDE
 
 if TYPE_CHECKING:
     from coverage import analysis
@@ -136,7 +137,7 @@ def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFr
     out["before_share"] = rows["share"]
     d = cov.demand
     if "subdistrict" in d and len(rows):
-        names = d["subdistrict"].fillna("").astype(str).replace("", "(outside)").to_numpy()
+        names = d["subdistrict"].fillna("").astype(str).replace("", OUTSIDE).to_numpy()
         w = d["weight"].to_numpy(dtype=float)
         added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
 

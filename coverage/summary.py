@@ -19,7 +19,10 @@ from scipy import sparse
 
 from coverage import settings, vocab
 
-__all__ = ["circle_counts", "circle_pairs", "summarize"]
+__all__ = ["OUTSIDE", "circle_counts", "circle_pairs", "summarize"]
+
+#: The ``subdistrict`` row of the demand outside every sub-district.
+OUTSIDE = "(outside)"
 
 
 def circle_counts(facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float) -> np.ndarray:
@@ -124,7 +127,7 @@ def summarize(
             rows.append(
                 _row(
                     "subdistrict",
-                    name or "(outside)",
+                    name or OUTSIDE,
                     w[m],
                     counts[m] > 0,
                     counts[m] > 1,

@@ -19,15 +19,14 @@ import pandas as pd
 from coverage import maps, planning
 from coverage.catchment_layers import catchments_for
 from coverage.i18n import t
+from coverage.plan_layers import subdistricts_after
+from coverage.summary import OUTSIDE
 
 if TYPE_CHECKING:
     from coverage.pipeline import Run
     from coverage.planning import PlanRun
 
 __all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
-
-#: Summary key of the demand outside every sub-district (:func:`coverage.summary.summarize`).
-OUTSIDE = "(outside)"
 
 
 def proposed_label(tier: str, lang: str) -> str:
@@ -105,11 +104,11 @@ def _proposed_catchments(
 
 
 def subdistrict_after(run: Run, after: AfterPlan) -> pd.Series:
-    """Share covered after the plan per sub-district (summary keys; empty without them)."""
-    dem = run.coverage.demand
-    if "subdistrict" not in dem:
+    """Share covered after the plan per sub-district (summary keys; empty without them).
+
+    The plan workbook's figures (:func:`coverage.plan_layers.subdistricts_after`).
+    """
+    table = subdistricts_after(run.coverage, after.covered)
+    if "after_share" not in table:
         return pd.Series(dtype=float)
-    names = dem["subdistrict"].fillna("").astype(str).replace("", OUTSIDE).to_numpy()
-    w = dem["weight"].to_numpy(dtype=float)
-    got = pd.Series(np.where(after.covered, w, 0.0)).groupby(names).sum()
-    return got / pd.Series(w).groupby(names).sum()
+    return table.set_index("key")["after_share"].rename(None)

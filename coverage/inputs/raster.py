@@ -119,7 +119,7 @@ class RasterReport:
             kind={"en": self.kind, "zh": kind_label(self.kind, "zh")},
             used=self.cells_used,
             cells=self.cells_in_area,
-            crs={lang: self._crs(lang) for lang in ("en", "zh")},
+            crs=self.crs if self.crs_words is None else self.crs_words,  # worded with the note
         )
         if self.split != (1, 1):
             msg += Msg("problem.note.split", a=self.split[0], b=self.split[1])
@@ -127,10 +127,6 @@ class RasterReport:
         if skipped:
             msg += Msg("problem.note.skipped", items=joined(skipped))
         return msg
-
-    def _crs(self, lang: str) -> str:
-        """How the cells' coordinates were read, in ``lang`` (the datum people check first)."""
-        return self.crs if self.crs_words is None else self.crs_words.text(lang)
 
     def summary(self) -> str:
         """One line for the run report, in English."""

@@ -203,13 +203,7 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     bad = ~f["role"].isin(list(ROLES))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        row = f["row"].iloc[i] if "row" in f else None
-        raise InputError(
-            Msg("error.plan.unknown_role", role=f["role"].iloc[i]),
-            f["layer"].iloc[i] if "layer" in f else None,
-            row=int(row) if row is not None and pd.notna(row) else None,
-            field="role",
-        )
+        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), "role")
     f["source"] = "file"
     return f
 
@@ -278,14 +272,19 @@ def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:
     negative = np.flatnonzero(cap < 0)
     if len(negative):  # kept with a warning when read; a plan cannot serve fewer than no one
         i = int(negative[0])
-        row = sites["row"].iloc[i] if "row" in sites else None
-        raise InputError(
-            Msg("problem.capacity_not_positive", v=cap[i]),
-            sites["layer"].iloc[i] if "layer" in sites else None,
-            row=int(row) if row is not None and pd.notna(row) else None,
-            field="capacity",
-        )
+        raise _site_error(sites, i, Msg("problem.capacity_not_positive", v=cap[i]), "capacity")
     return cap
+
+
+def _site_error(sites: pd.DataFrame, i: int, msg: Msg, field: str) -> InputError:
+    """The one-line error of site ``i``'s ``field``, naming its file and row where known."""
+    row = sites["row"].iloc[i] if "row" in sites else None
+    return InputError(
+        msg,
+        sites["layer"].iloc[i] if "layer" in sites else None,
+        row=int(row) if row is not None and pd.notna(row) else None,
+        field=field,
+    )
 
 
 def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFrame:

@@ -224,14 +224,10 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
 
     notes = []
     for _, r in stages.iterrows():
+        tier = shown(tier_label(str(r["tier"]), lang))
         if serves_less(r):
-            line = t(
-                lang,
-                "console.plan.served",
-                tier=shown(tier_label(str(r["tier"]), lang)),
-                served=f"{r['served_share']:.1%}",
-                after=f"{r['after_share']:.1%}",
-            )
+            served, after = f"{r['served_share']:.1%}", f"{r['after_share']:.1%}"
+            line = t(lang, "console.plan.served", tier=tier, served=served, after=after)
             notes.append(f"[yellow]{line}[/]")
         asked = r.get("requested")
         note = r.get("note")
@@ -239,13 +235,12 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
         if more is not None and more == more:  # set covering's fewer sites replaced MCLP's
             note = t(lang, "excel.value.note.fewest", mclp=int(more), n=int(r["n_selected"]))
         if isinstance(note, str) and note:
-            tier = shown(tier_label(str(r["tier"]), lang))
             notes.append(f"[yellow]{t(lang, 'console.plan.note', tier=tier, note=shown(note))}[/]")
         elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
             fewer = t(
                 lang,
                 "console.plan.fewer",
-                tier=shown(tier_label(str(r["tier"]), lang)),
+                tier=tier,
                 n=r["n_selected"],
                 asked=int(asked),
             )

@@ -72,8 +72,9 @@ def serves_less(stage: Mapping[str, Any]) -> bool:
     both. (P-median serves less when far demand is left unserved: not this.)
     """
     served, after = stage.get("served_share"), stage.get("after_share")
-    numbers = all(isinstance(v, int | float) and v == v for v in (served, after))
-    return bool(stage.get("model") == "mclp" and numbers and served < after - 1e-6)  # type: ignore[operator]
+    if stage.get("model") != "mclp" or not isinstance(served, int | float):
+        return False
+    return isinstance(after, int | float) and float(served) < float(after) - 1e-6  # NaN: False
 
 
 #: The models that can limit what a site serves ([plan] capacity); the others ignore it, saying so.

@@ -237,13 +237,18 @@ def map_cmd(
         Path | None,
         typer.Option("--print", help="Also a printable static map: a .png or .pdf file."),
     ] = None,
-    paper: Annotated[str, typer.Option(help="Paper size of the printable map: A4 or A3.")] = "A4",
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            help=escape("Paper size of the printable map: A4 or A3 (default: [output] paper, A4).")
+        ),
+    ] = None,
 ) -> None:
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
     from coverage import pipeline
 
     with _step("coverage map", scenario, lang) as progress:
-        if paper not in ("A4", "A3"):
+        if paper is not None and paper not in ("A4", "A3"):
             raise _bad("--paper", paper, Msg("error.output.paper"))
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
             raise _bad("--print", print_path, Msg("error.output.print_suffix"))

@@ -306,12 +306,14 @@ def draw_map(
     path: Path | None = None,
     *,
     print_path: Path | None = None,
-    paper: str = "A4",
+    paper: str | None = None,
     progress: Progress = _noop,
 ) -> tuple[Path, Path | None]:
     """Only the HTML map (default: the scenario's) and, with ``print_path``, a printable one.
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
+    ``paper`` is the printable map's paper size, ``"A4"`` or ``"A3"`` (default: ``[output]
+    paper``).
     """
     check_writes(s, [] if path is not None else ["[output] map"])  # before loading
     path = path or s.map_path
@@ -319,6 +321,7 @@ def draw_map(
     path = write_map(result, path)
     printed = None
     if print_path is not None:
+        paper = paper or s.output.paper
         progress(t(s.lang, "console.step.print_map", paper=paper))
         printed = write_print_map(result, print_path, paper=paper)
     return path, printed

@@ -639,7 +639,8 @@ def test_quick_tour_commands_and_options_exist():
 @pytest.mark.parametrize(
     ("cmd", "words"),
     [
-        ("report", "New sites to propose (default: [plan] add)."),
+        ("report", "New sites to propose (default: [plan] add or target, else 10)."),
+        ("catchments", "default: [walk] catchment_method."),
         ("plan", "(or subcentre=3,point=30); over [plan] stage_add; implies --tiers."),
     ],
 )

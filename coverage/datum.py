@@ -100,8 +100,13 @@ CHINA_BOUNDS: tuple[float, float, float, float] = (73.0, 18.0, 135.0, 54.0)
 def normalize_datum(name: object) -> str | None:
     """``"wgs84"``, ``"gcj02"`` or ``"bd09"`` for a datum name or alias; None for anything else.
 
-    Examples: ``"GCJ-02"``, ``"amap"``, ``"高德"`` → ``"gcj02"``; ``"EPSG:4326"`` → ``"wgs84"``;
-    ``"EPSG:32650"`` → None (a projected CRS, not a datum handled here).
+    Examples
+    --------
+    >>> from coverage.datum import normalize_datum
+    >>> [normalize_datum(n) for n in ("GCJ-02", "amap", "高德", "EPSG:4326", "bd_09")]
+    ['gcj02', 'gcj02', 'gcj02', 'wgs84', 'bd09']
+    >>> normalize_datum("EPSG:32650") is None  # a projected CRS, not a datum handled here
+    True
     """
     key = re.sub(r"[\s_\-:]", "", str(name).strip().lower())
     return DATUM_ALIASES.get(key)

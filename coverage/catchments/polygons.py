@@ -141,12 +141,25 @@ def group_catchments(
 
     Parameters
     ----------
+    net
+        The walking network.
+    r
+        Per-source node times from :func:`coverage.routing.reach`, as for :func:`catchments`.
     groups
         The group of each source (one value per source of ``r``).
+    bands_min
+        Time bands in minutes; default :data:`coverage.settings.bands_min`.
+    walk_off_m
+        How far off a reached street a place still counts as reached (> 0); default
+        :data:`coverage.settings.walk_off_m`.
     name
         Name of the group column in the result.
-
-    Other parameters are those of :func:`catchments`.
+    simplify_m
+        Tolerance for simplifying the polygons, as for :func:`catchments`.
+    method
+        ``"grid"`` (each group traced once) or ``"exact"`` (the exact catchments unioned).
+    cell_m
+        Grid spacing for ``method="grid"``; default ``0.4 * walk_off_m``.
 
     Returns
     -------

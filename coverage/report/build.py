@@ -190,6 +190,8 @@ def build_report(
         Extra lines for the data notes (e.g. why there is no plan).
     today
         Date printed in the header (default: today).
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
 
     Returns
     -------

@@ -220,6 +220,16 @@ def load_audit(path: str | Path) -> Audit:
     The keys an audit shares with a scenario are checked as a scenario checks them, including
     the checks across sections (tier thresholds, layer tiers, facility types).
 
+    Parameters
+    ----------
+    path
+        The audit file (TOML); its input paths are relative to its folder.
+
+    Returns
+    -------
+    Audit
+        The validated audit.
+
     Raises
     ------
     ScenarioError

@@ -91,6 +91,16 @@ def read_districts(audit: Audit) -> list[District]:
     A district whose polygon the reader skipped (missing, empty, lost in repair) is kept
     without geometry, its reason in :attr:`District.skipped`: it is listed, not audited.
 
+    Parameters
+    ----------
+    audit
+        A validated audit (:func:`load_audit`): its ``[districts]`` file, fields and selection.
+
+    Returns
+    -------
+    list of District
+        One per feature of the district layer, in file order.
+
     Raises
     ------
     InputError

@@ -189,7 +189,22 @@ def group_catchments(
 def union_by(
     catch: gpd.GeoDataFrame, key: np.ndarray | Sequence[Hashable], name: str = "group"
 ) -> gpd.GeoDataFrame:
-    """Union catchments per group (e.g. per tier) and band."""
+    """Union catchments per group (e.g. per tier) and band.
+
+    Parameters
+    ----------
+    catch
+        Catchments from :func:`catchments` (a ``source`` and a ``band_min`` column).
+    key
+        The group of each source (indexed by ``source``).
+    name
+        Name of the group column in the result.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per (group, band): ``name``, ``band_min``, the polygon and ``area_km2``.
+    """
     df = catch.assign(**{name: np.asarray(key)[catch["source"].to_numpy()]})
     out = df.dissolve(by=[name, "band_min"], as_index=False)[[name, "band_min", "geometry"]]
     out["area_km2"] = out.geometry.area / 1e6

@@ -110,6 +110,17 @@ def load_area(s: Scenario) -> StudyArea:
     Without an area file the area is the sub-districts' union, or the boundary of the network's
     ``place`` (geocoded once, then cached). The boundary files' problems ride along
     (:class:`StudyArea`), so that :func:`read_layers` reports them with the layers'.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[area]`` section (or ``[network] place``).
+
+    Returns
+    -------
+    StudyArea
+        The area (None when the scenario has none), the sub-districts (or None) and the boundary
+        files' problems.
     """
     area = None
     problems: list[Problem] = []
@@ -349,6 +360,22 @@ def read_layers(
     """Read, validate and datum-check every facility, demand and candidate layer.
 
     ``area`` is what :func:`load_area` returned, when the caller has read it already.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[[facilities]]``, ``[[demand]]`` and ``[[candidates]]`` layers.
+    net
+        The walking network, for the datum check and the snap distance.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
+    area
+        What :func:`load_area` returned, when the caller has read it already (read here otherwise).
+
+    Returns
+    -------
+    Layers
+        The layers read, the area, and every problem and note.
     """
     study = load_area(s) if area is None else area
     area, subs = study

@@ -68,6 +68,22 @@ def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = 
     then each proposed site in plan order), so nothing is routed again for them. With
     ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
     drawn too, labelled as a "proposed" tier for the static map.
+
+    Parameters
+    ----------
+    run
+        The scenario's run (:func:`coverage.pipeline.run`).
+    plan
+        A plan for it (:func:`coverage.pipeline.plan`).
+    lang
+        ``"zh"`` or ``"en"``: the label of the proposed tier.
+    catchments
+        Whether to draw the proposed sites' catchments.
+
+    Returns
+    -------
+    AfterPlan
+        Coverage with the plan, its curve, the proposed sites and their catchments.
     """
     after = planning.plan_coverage(run, plan.plans)
     prop = plan.proposed.reset_index(drop=True)

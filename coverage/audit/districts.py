@@ -24,6 +24,19 @@ class District:
     ``problems`` are the reader's about this district's row. A district whose polygon was
     missing, empty or lost in repair has no geometry and is not audited: its ``skipped``
     problem says why (file, row, field).
+
+    Attributes
+    ----------
+    code
+        The district's code (unique in the layer): its folder's name.
+    name
+        Its name.
+    row
+        Its row in the district file (1-based).
+    geometry
+        Its polygon in WGS-84, or None when it is not audited.
+    problems
+        What the reader found about its row.
     """
 
     code: str

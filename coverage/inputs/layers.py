@@ -63,7 +63,25 @@ def _noop(_: str) -> None:
 
 @dataclass
 class Layers:
-    """Validated input layers (WGS-84) and everything found wrong with them."""
+    """Validated input layers (WGS-84) and everything found wrong with them.
+
+    Attributes
+    ----------
+    facilities
+        Facility points with a tier code, in WGS-84.
+    demand
+        Demand points with ``weight`` and ``kind``, in WGS-84.
+    candidates
+        Candidate sites with a ``role``, in WGS-84.
+    area
+        The study area, or None.
+    subdistricts
+        Sub-district polygons, or None.
+    problems
+        Every warning and skipped row.
+    notes
+        How each file was read and what its datum check found.
+    """
 
     facilities: gpd.GeoDataFrame
     demand: gpd.GeoDataFrame

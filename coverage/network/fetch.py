@@ -97,7 +97,7 @@ def download(
         West, south, east, north in WGS-84 degrees.
     cache_dir
         Folder of the cached GraphML (default :data:`coverage.settings.cache_folder`).
-    kwargs
+    **kwargs
         Passed to :func:`~coverage.network.from_edges`.
 
     Returns

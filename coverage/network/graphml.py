@@ -21,7 +21,7 @@ def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
     ----------
     G
         The graph, with node ``x``/``y`` and a ``crs`` in its graph attributes, as osmnx makes it.
-    kwargs
+    **kwargs
         Passed to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
         ``component``, ``source``).
 

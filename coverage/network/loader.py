@@ -30,7 +30,7 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, **kwargs: Any
         GraphML (:data:`GRAPHML_SUFFIXES`).
     cache_dir
         Folder for the prepared network; None: no cache.
-    kwargs
+    **kwargs
         Passed to :func:`~coverage.network.from_edges`.
 
     Returns

@@ -163,7 +163,7 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     ----------
     path
         An ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file.
-    kwargs
+    **kwargs
         Passed to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
         ``component``; ``source`` defaults to the path).
 

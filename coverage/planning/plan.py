@@ -87,6 +87,29 @@ class Plan:
 
     ``curve`` is the stage's :attr:`AfterCoverage.curve` with ``site`` (the model's row of each
     site added), or None when no site was proposed or none was asked for.
+
+    Attributes
+    ----------
+    tier
+        Tier of the new sites.
+    model
+        The solved siting model (status, objective, bound, gap).
+    proposed
+        The proposed sites, ranked, with ``gain`` and ``cumulative_share``.
+    curve
+        Covered weight after each new site, or None (see above).
+    before_share
+        Share of the demand weight covered before the stage.
+    after_share
+        The same after it.
+    threshold_min
+        The new sites' walking threshold in minutes.
+    info
+        Notes on how the plan was reached (e.g. fewer sites than asked cover as much).
+    covered_weight
+        Weight covered after the stage (existing and new sites).
+    added_weight
+        Weight the new sites add.
     """
 
     tier: str
@@ -328,7 +351,7 @@ def staged_plan(
         ``(tier, model, k, target)`` per stage, in order.
     thresholds
         Walking threshold in minutes per tier.
-    kwargs
+    **kwargs
         Passed to :func:`propose` (``method``, ``time_limit``, ``mip_rel_gap``, ``capacity`` …).
 
     Returns
@@ -369,6 +392,17 @@ class PlanRun:
 
     Holds the coverage run before, the stages and all sites considered; :attr:`after` is coverage
     after the whole plan.
+
+    Attributes
+    ----------
+    before
+        The coverage run without the plan.
+    sites
+        Every site considered (candidates and existing facilities).
+    plans
+        The stages, in order.
+    files
+        What was written, by kind.
     """
 
     before: Run

@@ -46,6 +46,21 @@ class AfterPlan:
     (:func:`coverage.planning.plan_coverage`, as in ``coverage_curve.csv`` and the plan map);
     ``sites`` are the proposed sites (ranked) with ``added`` (workers newly covered, in that
     order) and ``cumulative_share``; ``tier_catchments`` are the run's plus the new sites'.
+
+    Attributes
+    ----------
+    covered
+        Whether each demand point is covered with the plan.
+    n_reach
+        Facilities and proposed sites within reach of each demand point.
+    curve
+        Covered weight and share after the first k proposed sites.
+    sites
+        The proposed sites, ranked.
+    tier_catchments
+        Catchments per tier and band, the proposed sites' included, or None.
+    bands_min
+        The bands drawn, in minutes.
     """
 
     covered: np.ndarray

@@ -56,6 +56,19 @@ class BackupCoverage(_CoveringModel):
 
     Identical demand rows (same N_i and e_i) are merged, weights summed, before the model is
     built (``aggregate``).
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    k
+        Number of new sites.
+    a
+        Weight of demand covered at least once (``primary_weight``).
+    b
+        Weight of demand covered at least twice (1 from :meth:`from_cost_matrix`).
     """
 
     model_name = "backup"

@@ -157,6 +157,17 @@ class PMedian(SitingModel):
     a swap search for the plan and a Lagrangian bound of the assignment rows for the proof;
     HiGHS then solves the MILP only if fixing leaves a small model. On the time limit the status
     is ``"time_limit"`` with the proven gap.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    p
+        Number of new sites.
+    unreachable_penalty
+        Minutes counted per unit of unserved weight, or None (see above).
     """
 
     model_name = "p_median"

@@ -55,6 +55,15 @@ class LSCP(SitingModel):
               x_j ∈ {0, 1},  y_i ∈ [0, 1]
 
     A site whose demand another site covers too is left out of the MILP.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    target
+        Share of the total demand weight to cover, 0-1.
     """
 
     model_name = "lscp"

@@ -96,7 +96,38 @@ class AuditOutput(Section):
 
 
 class Audit(Section):
-    """A validated audit file. Build with :func:`load_audit`."""
+    """A validated audit file. Build with :func:`load_audit`.
+
+    Attributes
+    ----------
+    name
+        Names the outputs (default ``audit``).
+    title
+        Title of Chinese outputs.
+    title_en
+        Title of English outputs.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+    services
+        Known services, as in a scenario.
+    types
+        Further facility types, as in a scenario.
+    districts
+        ``[districts]``: the district layer (``path``, ``crs``, ``name_field``, ``code_field``,
+        ``select``).
+    network
+        ``[network]``, as in a scenario (a city-wide file, or ``polygon = true``).
+    walk
+        ``[walk]``, as in a scenario.
+    facilities
+        ``[[facilities]]`` layers, as in a scenario.
+    demand
+        ``[[demand]]`` layers (at least one).
+    output
+        ``[output]``: the audit's results folder and the districts' output settings.
+    source
+        The audit file.
+    """
 
     name: str = "audit"
     title: str = ""

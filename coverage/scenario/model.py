@@ -47,7 +47,41 @@ def _readable(name: str) -> str:
 
 
 class Scenario(Section):
-    """A validated scenario. Build with :func:`load_scenario`."""
+    """A validated scenario. Build with :func:`load_scenario`.
+
+    Attributes
+    ----------
+    name
+        Names the outputs (letters, digits, ``.``, ``_``, ``-``; default ``scenario``).
+    title
+        Title of Chinese outputs.
+    title_en
+        Title of English outputs (default: ``name``, made readable).
+    lang
+        ``"zh"`` (default) or ``"en"``: the words of every output.
+    services
+        Known services; empty: accept all.
+    types
+        Further facility types by code.
+    area
+        ``[area]``.
+    network
+        ``[network]`` (required).
+    walk
+        ``[walk]``.
+    facilities
+        ``[[facilities]]`` layers.
+    demand
+        ``[[demand]]`` layers.
+    candidates
+        ``[[candidates]]`` layers.
+    plan
+        ``[plan]``.
+    output
+        ``[output]``.
+    source
+        The scenario file (input paths are relative to its folder).
+    """
 
     name: str = "scenario"
     title: str = ""

@@ -86,6 +86,13 @@ class Solution:
 class SitingModel:
     """Shared inputs, ``solve`` and results; subclasses build and solve one model.
 
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (subclasses build it in ``from_cost_matrix``).
+    name
+        Label for reports.
+
     Attributes (set by ``solve``)
     -----------------------------
     selected

@@ -61,6 +61,12 @@ class Coverage:
         Weighted coverage table (see :func:`summarize`).
     thresholds
         Threshold in minutes per tier.
+    facility_snap, demand_snap
+        Where facilities and demand points were placed on the streets (:func:`coverage.routing.snap`).
+    circle_radius_m
+        Radius of the straight-line comparison circle.
+    extra
+        Room for a caller's own figures; the package leaves it empty.
     """
 
     facilities: gpd.GeoDataFrame
@@ -175,12 +181,15 @@ def evaluate(
         default :data:`coverage.settings.circle_radius_m`.
     subdistricts
         Optional polygons; demand gets the name (``name_field``) of the one containing it.
+    name_field
+        The sub-districts' name column.
     services
         Services to summarise (default: all found in ``facilities.services``).
 
     Returns
     -------
     Coverage
+        Per-facility and per-demand-point results, the sparse times and the summary table.
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m

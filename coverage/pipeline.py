@@ -116,7 +116,28 @@ Progress = Callable[[str], None]
 
 @dataclass
 class Run:
-    """Everything a scenario run produced (returned by :func:`run`)."""
+    """Everything a scenario run produced (returned by :func:`run`).
+
+    Attributes
+    ----------
+    scenario
+        The scenario that ran.
+    network
+        The walking network, clipped to the area plus the walking margin.
+    layers
+        The input layers and every problem found in them.
+    coverage
+        Coverage per facility, per demand point and in summary
+        (:class:`coverage.analysis.Coverage`).
+    catchments
+        Catchment polygons per facility and band.
+    tier_catchments
+        Their union per tier and band.
+    files
+        What was written, by kind (empty with ``write=False``).
+    timings
+        Seconds per step.
+    """
 
     scenario: Scenario
     network: network.WalkNetwork
@@ -147,6 +168,23 @@ def load_network(
     just outside the area still reach the people inside and catchments are not cut at the edge.
     ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
     keeps for all its districts); it is only clipped.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[network]`` and ``[walk]`` sections.
+    area
+        The study area (WGS-84) to clip to; None: no clipping.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    loaded
+        The scenario's network already loaded (see above); None: load it here.
+
+    Returns
+    -------
+    WalkNetwork
+        The clipped walking network.
     """
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
@@ -187,6 +225,20 @@ def load_network(
 def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
     """Coverage of the scenario's demand by its facilities.
 
+    Parameters
+    ----------
+    s
+        The scenario: its ``[walk]`` settings, services and sub-district name field.
+    net
+        The walking network.
+    layers
+        The input layers (:func:`coverage.inputs.read_layers`).
+
+    Returns
+    -------
+    Coverage
+        Coverage of the usable demand by the usable facilities.
+
     Raises
     ------
     InputError
@@ -218,6 +270,23 @@ def run(
     """Run a scenario: load the network and layers, compute coverage and catchments, write files.
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the tables, GeoPackage, workbook, ``run.json`` and the map (False: compute only).
+    loaded
+        The scenario's network already loaded; None: load it here.
+
+    Returns
+    -------
+    Run
+        Everything the run produced.
     """
     check_flag("write", write)
     s = scenario_of(scenario)
@@ -258,7 +327,23 @@ def run(
 def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
-    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    save
+        Also write the walking edges here (``.parquet`` or ``.gpkg``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network, not clipped.
+    """
     check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
@@ -280,6 +365,20 @@ def draw_catchments(
     Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
     for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
     polygons and the number of facilities.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    bands
+        Bands in minutes; None: ``[walk] bands_min``.
+    method
+        ``"grid"`` or ``"exact"``; None: ``[walk] catchment_method``.
+    path
+        The file to write (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
     if path is not None and cio.layer_format(path) is None:
@@ -314,6 +413,20 @@ def draw_map(
     Computes coverage and catchments and writes no other file; returns the two paths written.
     ``paper`` is the printable map's paper size, ``"A4"`` or ``"A3"`` (default: ``[output]
     paper``).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    path
+        The HTML map to write; None: ``[output] map``.
+    print_path
+        Also a printable map (``.png`` or ``.pdf``).
+    paper
+        Its paper size (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     check_writes(s, [] if path is not None else ["[output] map"])  # before loading
     path = path or s.map_path
@@ -361,6 +474,44 @@ def plan(
     (default: ``[output] map`` with ``_plan`` added to its name). A bad setting raises a
     :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
     (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    tier
+        Tier of the new sites (default ``[plan] tier``).
+    add
+        New sites to add with MCLP (default ``[plan] add``); not with ``target``.
+    target
+        Share of the demand weight to cover with the fewest sites, LSCP (default ``[plan] target``).
+    staged
+        Plan every tier of ``[plan] tiers`` in order.
+    model
+        ``"mclp"``, ``"lscp"``, ``"backup"`` or ``"pmedian"`` (default: MCLP, LSCP for a target;
+        p-median for sub-centres in a staged plan).
+    method
+        ``"milp"`` (HiGHS) or ``"greedy"``.
+    time_limit
+        Seconds HiGHS may spend on each stage (default ``[plan] time_limit_s``).
+    stage_add
+        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the plan's tables, workbook and map (False: compute only).
+    before
+        A :func:`run` result of the same scenario, to reuse.
+    map_path
+        The plan map to write (see above).
+    spelled
+        ``"api"`` or ``"cli"``: how a bad setting is named (see above).
+
+    Returns
+    -------
+    PlanRun
+        The run before, the stages, all sites considered and the files written.
     """
     check_flag("write", write)
     check_flag("staged", staged)
@@ -457,6 +608,8 @@ def report(
     tier, staged, model, method, time_limit, stage_add
         Which plan to make, as for :func:`plan` (e.g. ``stage_add={"subcentre": 2, "point": 10}``
         for a staged plan), so the report shows the plan ``coverage plan`` made with them.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
     map_path
         Also write the interactive map of the same run (with the proposed sites) to this file.
     spelled

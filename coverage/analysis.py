@@ -115,6 +115,16 @@ def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
 
     Known tiers top-down first (centre … outdoor_station, declared types), then the others
     alphabetically (see :func:`coverage.vocab.tier_order`).
+
+    Parameters
+    ----------
+    tiers
+        Tier codes (or a mapping keyed by them).
+
+    Returns
+    -------
+    list of str
+        The codes in display order.
     """
     return vocab.tier_order(tiers)
 
@@ -332,6 +342,19 @@ def node_times(
     facilities. Returns the nodes (network CRS) with ``t_<tier>`` (inf beyond ``limit_min`` or
     unreachable) and ``nearest_<tier>`` (facility position, -1 if none). ``max_snap_m`` defaults
     to :data:`coverage.settings.max_snap_m`.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    facilities
+        Facilities (WGS-84) with ``tier``.
+    max_snap_m
+        Largest distance to a street (see above).
+    include_access
+        Whether the walk from a facility to its street counts.
+    limit_min
+        Time limit in minutes (default: none).
     """
     fac = facilities.reset_index(drop=True)
     fs = routing.snap(

@@ -88,7 +88,7 @@ def snap(
     net
         The walking network.
     points
-        Points in the network CRS (a GeoSeries, or an ``(n, 2)`` array of x, y).
+        Points in the network CRS (a GeoSeries, or an array of shapely points).
     max_dist_m
         Largest distance to a street in metres (see above).
     include_access

@@ -175,6 +175,20 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
     A GeoPackage (``.gpkg``) keeps one layer per entry; GeoJSON (``.geojson``, ``.json``) holds
     one collection, so each feature says its layer in a ``layer`` property. With ``[output]
     columns = "labels"`` the layer names are words too (QGIS shows both).
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg``, ``.geojson`` or ``.json`` file.
+    layers
+        Layer name → its features.
+    s
+        The scenario: its ``[output] columns`` and ``lang``.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     if s.output.columns != "keys":
         layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
@@ -404,7 +418,18 @@ def coverage_map(
 
 
 def map_sources(s: Scenario) -> list[str]:
-    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters."""
+    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+
+    Returns
+    -------
+    list of str
+        The sources' names.
+    """
     sources = ["OpenStreetMap"]  # the walking network (downloaded, or an OSM extract)
     if any(layer.is_raster for layer in s.demand):
         sources.append("WorldPop")

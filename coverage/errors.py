@@ -82,7 +82,13 @@ class CoverageError(Exception):
         return ""
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem."""
+        """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return printable(self._where(lang)) + self._what(lang)
 
     @property
@@ -350,15 +356,33 @@ class Problem:
         return self.text("en")
 
     def text(self, lang: str) -> str:
-        """What is wrong, in ``lang`` (plain-text messages as written)."""
+        """What is wrong, in ``lang`` (plain-text messages as written).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return self.msg.text(lang) if isinstance(self.msg, Msg) else self.msg
 
     def field_text(self, lang: str = "en") -> str | None:
-        """The field in ``lang``: a column name as written, the program's words translated."""
+        """The field in ``lang``: a column name as written, the program's words translated.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return None if self.field is None else str(_worded(self.field, lang))
 
     def as_dict(self, lang: str = "en") -> dict[str, object]:
-        """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
+        """The problem as a row of ``problems.csv``: file, row, field, problem, action.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``. The words of the field, problem and action.
+        """
         return {
             "file": self.path,
             "row": self.row,

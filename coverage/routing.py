@@ -67,7 +67,13 @@ class Snapped:
         return len(self.edge)
 
     def take(self, idx: np.ndarray) -> Snapped:
-        """The snapped points at positions ``idx``."""
+        """The snapped points at positions ``idx``.
+
+        Parameters
+        ----------
+        idx
+            Positions (or a boolean mask).
+        """
         return Snapped(self.edge[idx], self.frac[idx], self.dist_m[idx], self.access_s[idx])
 
 
@@ -257,7 +263,13 @@ class Reach:
     sources: Snapped
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Reached node positions and their times (s) for source ``i``."""
+        """Reached node positions and their times (s) for source ``i``.
+
+        Parameters
+        ----------
+        i
+            The source's position.
+        """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
 

@@ -115,7 +115,13 @@ class Tier:
     style: Mapping[str, Any] = field(default_factory=dict)
 
     def label(self, lang: str) -> str:
-        """The display name in ``lang`` (``"zh"`` or ``"en"``)."""
+        """The display name in ``lang`` (``"zh"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         _check_lang(lang)
         return self.label_zh if lang == "zh" else self.label_en
 
@@ -183,32 +189,70 @@ class Vocabulary:
         return tuple(self._by_code)
 
     def tier(self, code: str) -> Tier:
-        """The :class:`Tier` of a code (``KeyError`` if unknown)."""
+        """The :class:`Tier` of a code (``KeyError`` if unknown).
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        """
         return self._by_code[code]
 
     def normalize(self, value: Any) -> str | None:
-        """The code a name stands for, or None (blank or unknown values)."""
+        """The code a name stands for, or None (blank or unknown values).
+
+        Parameters
+        ----------
+        value
+            A tier cell or setting as written.
+        """
         key = name_key(value)
         return self._by_key.get(key) if key else None
 
     def label(self, code: str, lang: str) -> str:
-        """Display name of a code; anything else is shown as it is."""
+        """Display name of a code; anything else is shown as it is.
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         _check_lang(lang)
         tier = self._by_code.get(code)
         return str(code) if tier is None else tier.label(lang)
 
     def order(self, codes: Iterable[str] | Mapping[str, Any]) -> list[str]:
-        """The given codes (or a mapping's keys), known ones in tier order, others alphabetically."""
+        """The given codes (or a mapping's keys), known ones in tier order, others alphabetically.
+
+        Parameters
+        ----------
+        codes
+            Tier codes.
+        """
         given = set(codes)
         return [c for c in self.codes if c in given] + sorted(c for c in given if c not in self)
 
     def style(self, code: str) -> dict[str, Any]:
-        """Map marker of a code (possibly partial for declared types; empty if unknown)."""
+        """Map marker of a code (possibly partial for declared types; empty if unknown).
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        """
         tier = self._by_code.get(code)
         return {} if tier is None else dict(tier.style)
 
     def extend(self, tiers: Iterable[Tier]) -> Vocabulary:
-        """A new vocabulary with ``tiers`` added after these (declared facility types)."""
+        """A new vocabulary with ``tiers`` added after these (declared facility types).
+
+        Parameters
+        ----------
+        tiers
+            The tiers to add.
+        """
         return Vocabulary([*self.tiers, *tiers])
 
     def describe(self) -> str:

@@ -156,7 +156,13 @@ class Audit(Section):
         return self.source.parent if self.source is not None else Path.cwd()
 
     def input_path(self, p: Path) -> Path:
-        """An input path resolved against the audit file's folder (absolute)."""
+        """An input path resolved against the audit file's folder (absolute).
+
+        Parameters
+        ----------
+        p
+            A path as the audit file gives it.
+        """
         p = Path(p).expanduser()
         return (p if p.is_absolute() else self.folder / p).resolve()
 

@@ -218,7 +218,13 @@ class Walk(Section):
         return self
 
     def threshold_for(self, tier: str) -> float:
-        """Threshold (minutes) for a tier; the general threshold when none is set."""
+        """Threshold (minutes) for a tier; the general threshold when none is set.
+
+        Parameters
+        ----------
+        tier
+            A tier code.
+        """
         return float(self.tier_threshold_min.get(tier, self.threshold_min))
 
     @property
@@ -410,7 +416,13 @@ class FacilityType(Section):
     shape: Literal[vocab.SHAPES] | None = None  # type: ignore[valid-type]
 
     def tier(self, code: str) -> vocab.Tier:
-        """The type as a :class:`coverage.vocab.Tier`."""
+        """The type as a :class:`coverage.vocab.Tier`.
+
+        Parameters
+        ----------
+        code
+            The type's code (its ``[types.<code>]`` key).
+        """
         style = {k: v for k, v in (("color", self.color), ("shape", self.shape)) if v}
         label_en = self.label_en or code.replace("_", " ").capitalize()
         return vocab.Tier(code, self.label_zh, label_en, tuple(self.aliases), style)

@@ -164,7 +164,7 @@ def load_network(
 ) -> network.WalkNetwork:
     """Load (or download) the walking network and clip it to the area plus a walking margin.
 
-    The margin defaults to the distance walked in the largest threshold, so that facilities
+    The margin defaults to the distance walked in the longest threshold or band, so that facilities
     just outside the area still reach the people inside and catchments are not cut at the edge.
     ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
     keeps for all its districts); it is only clipped.

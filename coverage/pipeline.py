@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,6 +70,7 @@ from coverage.preflight import (
     check_writes,
     scenario_of,
 )
+from coverage.results import Run
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -112,20 +112,6 @@ log = logging.getLogger(__name__)
 #: Progress callback: receives short messages; a message ending in "done/total" (e.g.
 #: "catchments 120/570") reports a count, which the CLI shows as a progress bar.
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Run:
-    """Everything a scenario run produced (returned by :func:`run`)."""
-
-    scenario: Scenario
-    network: network.WalkNetwork
-    layers: Layers
-    coverage: analysis.Coverage
-    catchments: gpd.GeoDataFrame
-    tier_catchments: gpd.GeoDataFrame
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _noop(_: str) -> None:

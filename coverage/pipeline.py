@@ -43,7 +43,8 @@ from coverage.export import (
     write_results,
 )
 from coverage.i18n import t
-from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
+from coverage.inputs import layers as _layers
+from coverage.inputs.layers import Layers, StudyArea, check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -116,6 +117,29 @@ Progress = Callable[[str], None]
 
 def _noop(_: str) -> None:
     pass
+
+
+def load_area(s: Scenario) -> StudyArea:
+    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
+
+    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
+    once (:func:`coverage.network.geocode_area`), then cached.
+    """
+    return _layers.load_area(s, geocode=network.geocode_area)
+
+
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Callable[[str], None] = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
+
+    ``area`` is what :func:`load_area` returned, when the caller has read it already.
+    """
+    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
 
 
 # --- network --------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +43,8 @@ from coverage.export import (
     write_results,
 )
 from coverage.i18n import t
-from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
+from coverage.inputs import layers as _layers
+from coverage.inputs.layers import Layers, StudyArea, check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -71,6 +71,7 @@ from coverage.preflight import (
     check_writes,
     scenario_of,
 )
+from coverage.results import Run
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -114,22 +115,31 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
-@dataclass
-class Run:
-    """Everything a scenario run produced (returned by :func:`run`)."""
-
-    scenario: Scenario
-    network: network.WalkNetwork
-    layers: Layers
-    coverage: analysis.Coverage
-    catchments: gpd.GeoDataFrame
-    tier_catchments: gpd.GeoDataFrame
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
 def _noop(_: str) -> None:
     pass
+
+
+def load_area(s: Scenario) -> StudyArea:
+    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
+
+    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
+    once (:func:`coverage.network.geocode_area`), then cached.
+    """
+    return _layers.load_area(s, geocode=network.geocode_area)
+
+
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Callable[[str], None] = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
+
+    ``area`` is what :func:`load_area` returned, when the caller has read it already.
+    """
+    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
 
 
 # --- network --------------------------------------------------------------------------------

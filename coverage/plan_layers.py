@@ -33,8 +33,8 @@ from coverage.summary import OUTSIDE
 
 if TYPE_CHECKING:
     from coverage import analysis
-    from coverage.pipeline import Run
     from coverage.planning import AfterCoverage, Plan
+    from coverage.results import Run
 
 __all__ = [
     "PLAN_SUBDISTRICT_COLUMNS",

@@ -16,14 +16,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage import maps, planning
+from coverage import maps
 from coverage.i18n import t
 from coverage.plan_layers import proposed_catchments, subdistricts_after
 from coverage.summary import OUTSIDE
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
 
@@ -63,12 +63,12 @@ class AfterPlan:
 def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = True) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
-    The numbers are the plan's own (:func:`coverage.planning.plan_coverage`: the run's coverage,
-    then each proposed site in plan order), so nothing is routed again for them. With
+    The numbers are the plan's own (:attr:`PlanRun.after`: the coverage of the run it was made
+    from, ``run``, then each proposed site in plan order), so nothing is routed again for them. With
     ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
     drawn too, labelled as a "proposed" tier for the static map.
     """
-    after = planning.plan_coverage(run, plan.plans)
+    after = plan.after
     prop = plan.proposed.reset_index(drop=True)
     prop = prop.assign(
         added=after.gains, cumulative_share=after.curve["covered_share"].to_numpy()[1:]

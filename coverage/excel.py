@@ -32,6 +32,7 @@ import pandas as pd
 from coverage import vocab
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
+from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
 from coverage.io import formula_like, write_with
 
 __all__ = [
@@ -87,12 +88,6 @@ HEADERS: dict[str, tuple[str, str]] = {
     **{f"covered_{c}": _covered_by(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
 }
 
-#: Columns whose cells are program keys, each shown as the word ``excel.value.<column>.<key>``
-#: (``kind`` and the tier columns go through :mod:`coverage.vocab`, ``key`` by its row's scope).
-VALUES: tuple[str, ...] = ("action", "scope", "role", "source", "model", "method", "status")
-#: Columns holding tier codes.
-TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
-
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
 PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
@@ -105,7 +100,6 @@ _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "de
            "time_saved", "objective_gain"}  # fmt: skip
 _DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min",
              "mean_time_min", "unreachable_penalty"}  # fmt: skip
-_STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street, its OSM type
 
 
 def number_format(column: Any) -> str | None:
@@ -177,45 +171,6 @@ def minutes_up(values: Any) -> np.ndarray:
         near = np.round(v, 1)
         up = v - near > _SLACK_MIN
     return np.where(up, np.round(near + 0.1, 1), near) + 0.0  # + 0.0: no "-0.0"
-
-
-def cell_word(column: Any, value: Any, lang: str) -> Any:
-    """The word a reader sees for a program key in ``column`` (other values as they are).
-
-    Tier codes, demand kinds, scopes, actions, candidate roles and sources, siting models,
-    methods and statuses, booleans (是/否, Yes/No) and unnamed streets' OSM types.
-
-    Parameters
-    ----------
-    column
-        The column's program name.
-    value
-        A cell's value.
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    object
-        The word, or the value as it is.
-    """
-    col = str(column)
-    words = catalogue(lang)
-    if isinstance(value, bool | np.bool_):
-        return t(lang, f"excel.value.covered.{str(bool(value)).lower()}")
-    if not isinstance(value, str) or not value:
-        return value
-    if col in TIER_COLUMNS:
-        return vocab.tier_label(value, lang) if value in vocab.active() else value
-    if col == "kind":
-        return vocab.kind_label(value, lang)
-    if col in VALUES:
-        return words.get(f"excel.value.{col}.{value.lower().replace(' ', '_')}", value)
-    if col == "street" and (m := _STREET_TYPE.match(value)):
-        tag = m.group(1).removesuffix("_link")
-        kind = words.get(f"excel.value.highway.{tag}", t(lang, "excel.value.highway.other"))
-        return t(lang, "excel.street_unnamed", kind=kind)
-    return value
 
 
 def _group_words(frame: pd.DataFrame, lang: str) -> None:

@@ -2,7 +2,7 @@
 
 Named *export* rather than *outputs*: ``[output]`` is the scenario section that says where
 results go, and this module writes them there (and builds the maps notebooks display). Every
-writer takes results already computed (:class:`coverage.pipeline.Run`,
+writer takes results already computed (:class:`coverage.results.Run`,
 :class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
 GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
 headers, layer names and codes in the scenario's language); every file is written atomically
@@ -51,8 +51,8 @@ from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = [
     "coverage_map",

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +43,8 @@ from coverage.export import (
     write_results,
 )
 from coverage.i18n import t
-from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
+from coverage.inputs import layers as _layers
+from coverage.inputs.layers import Layers, StudyArea, check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -71,6 +71,7 @@ from coverage.preflight import (
     check_writes,
     scenario_of,
 )
+from coverage.results import Run
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -114,43 +115,55 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
-@dataclass
-class Run:
-    """Everything a scenario run produced (returned by :func:`run`).
-
-    Attributes
-    ----------
-    scenario
-        The scenario that ran.
-    network
-        The walking network, clipped to the area plus the walking margin.
-    layers
-        The input layers and every problem found in them.
-    coverage
-        Coverage per facility, per demand point and in summary
-        (:class:`coverage.analysis.Coverage`).
-    catchments
-        Catchment polygons per facility and band.
-    tier_catchments
-        Their union per tier and band.
-    files
-        What was written, by kind (empty with ``write=False``).
-    timings
-        Seconds per step.
-    """
-
-    scenario: Scenario
-    network: network.WalkNetwork
-    layers: Layers
-    coverage: analysis.Coverage
-    catchments: gpd.GeoDataFrame
-    tier_catchments: gpd.GeoDataFrame
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
 def _noop(_: str) -> None:
     pass
+
+
+def load_area(s: Scenario) -> StudyArea:
+    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
+
+    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
+    once (:func:`coverage.network.geocode_area`), then cached.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+
+    Returns
+    -------
+    StudyArea
+        The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
+    """
+    return _layers.load_area(s, geocode=network.geocode_area)
+
+
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Callable[[str], None] = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    net
+        The walking network the layers are checked against (datum, distance to a street).
+    progress
+        Receives a short message per layer.
+    area
+        What :func:`load_area` returned, when the caller has read it already.
+
+    Returns
+    -------
+    Layers
+        Facilities, demand and candidates, with every problem found.
+    """
+    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
 
 
 # --- network --------------------------------------------------------------------------------

@@ -16,7 +16,13 @@ import coverage
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules with an Examples section; their examples read data/wuhan/ from the repository root.
-MODULES = ["coverage.datum", "coverage.inputs.boundaries", "coverage.inputs.raster"]
+MODULES = [
+    "coverage.datum",
+    "coverage.i18n.values",
+    "coverage.inputs.boundaries",
+    "coverage.inputs.raster",
+    "coverage.results",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -33,7 +39,7 @@ def test_every_module_with_examples_is_listed():
     with_examples = sorted(
         ".".join(p.relative_to(ROOT).with_suffix("").parts)
         for p in (ROOT / "coverage").rglob("*.py")
-        if "\n    >>> " in p.read_text(encoding="utf-8")
+        if re.search(r"^\s*>>> ", p.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert with_examples == sorted(MODULES)
 

@@ -61,6 +61,15 @@ class WalkNetwork:
         """The edges' (metric) coordinate reference system."""
         return CRS.from_user_input(self.edges.crs)
 
+    def street_distance(self, points: gpd.GeoSeries, max_m: float) -> np.ndarray:
+        """Metres from each point (in :attr:`crs`) to the nearest segment (inf beyond ``max_m``).
+
+        The distance :func:`coverage.routing.snap` measures; the inputs' checks use it.
+        """
+        from coverage.routing import snap  # routing builds on this module
+
+        return np.asarray(snap(self, points, max_dist_m=max_m, include_access=False).dist_m)
+
     @property
     def n_nodes(self) -> int:
         """Number of nodes."""

@@ -24,7 +24,7 @@ from coverage.i18n import t
 from coverage.network import WalkNetwork
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
+    from coverage.results import Run
     from coverage.scenario import Scenario
 
 __all__ = ["OSM_TAGS", "ROLES", "candidate_sites", "grid_candidates", "osm_candidates",

@@ -38,7 +38,7 @@ from coverage.siting._sparse import CSR, Ints
 from coverage.siting.base import Method
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
+    from coverage.results import Run
 
 __all__ = [
     "Model",

@@ -19,7 +19,7 @@ from coverage.network import WalkNetwork
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
+    from coverage.results import Run
     from coverage.scenario import Scenario
 
 __all__ = ["site_times", "stage_times", "within_row_limits"]

@@ -2,7 +2,7 @@
 
 They are assembled as one self-contained HTML string, and written atomically.
 
-The report renders results handed to it (a :class:`coverage.pipeline.Run` and, optionally, a
+The report renders results handed to it (a :class:`coverage.results.Run` and, optionally, a
 :class:`coverage.planning.PlanRun`); it never runs the pipeline (``coverage.pipeline.report``
 does, then calls :func:`write_report`).
 """
@@ -29,8 +29,8 @@ from coverage.report.pieces import CSS
 from coverage.report.pieces import esc as _e
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = ["MAP_DPI", "build_report", "curve_png", "data_uri", "static_map_png", "write_report"]
 

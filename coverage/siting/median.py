@@ -11,12 +11,11 @@ from coverage.siting import median_milp
 from coverage.siting._sparse import Floats, Ints, _row_ids, _sum_by
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.capacity import (
-    _NO_MILP_PLAN,
     _assign_data,
     _assign_highs,
-    _assign_solution,
     _columns,
     _greedy_plan,
+    _milp_or_greedy,
     _prefix_gains,
 )
 from coverage.siting.greedy import _Greedy, _lazy_greedy
@@ -379,12 +378,6 @@ def _solve_capacitated(
     out = _assign_highs(asg, median=True, k=model.p, penalty=penalty, opts=left, start=start)
     if out.status == "infeasible":
         raise model._infeasible("capacity too small or too few sites; HiGHS proved it")
-    if out.values is None:  # no plan within the time limit: greedy's stands
-        sol = _greedy_plan(
-            model, asg, greedy_sites, lb, _NO_MILP_PLAN, t0, t1, median=True, k=model.p,
-            penalty=penalty, opts=MipOptions(),
-        )  # fmt: skip
-        if sol is not None:
-            return sol
-    build = time.perf_counter() - t0 - out.solve_time
-    return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=lb)
+    return _milp_or_greedy(
+        model, out, asg, greedy_sites, lb, t0, t1, median=True, k=model.p, penalty=penalty
+    )

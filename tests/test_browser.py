@@ -571,7 +571,7 @@ def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_p
         what="the chosen facility's popup",
     )
     assert state["title"] == HOSTILE
-    assert state["warn"] == "Reaches 13,511 workers, capacity 150 (90× its capacity)"
+    assert state["warn"] == "Reaches 13,511 people, capacity 150 (90× its capacity)"
     assert state["zoom"] >= 16 and state["visible"], state
     assert state["marked"] == ["1"] and state["selected"] == "1"
     assert js(browser, "return document.querySelectorAll('img[src=\"x\"]').length;") == 0
@@ -654,7 +654,7 @@ def test_chinese_and_english_maps(browser, maps):
     assert "服务中心 步行范围" in zh["layers"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
-    assert "Walking catchments" in en["legend"] and "Uncovered workers" in en["legend"]
+    assert "Walking catchments" in en["legend"] and "Not covered: " in en["legend"]
     assert en["kpi"].startswith("Key figures")
     assert "Service centre: walking catchment" in en["layers"]
     # Nothing Chinese left in the English panels and layer names.

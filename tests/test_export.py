@@ -155,7 +155,7 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
     assert labels["层级"].tolist() == keys["tier"].map(words).tolist()
     # the same rows and numbers, rounded as the workbook shows them
     assert (
-        labels["服务范围内职工数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
+        labels["步行范围内人数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
     )
     assert labels["距街道距离（米）"].tolist() == keys["snap_m"].round(1).tolist()
     assert set(labels["已接入路网"]) <= {"是", "否"} and set(keys["snapped"]) <= {True, False}

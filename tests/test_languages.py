@@ -139,7 +139,7 @@ def test_shares_are_percentages_and_people_whole_numbers(folders, lang):
     ws = wb["汇总" if lang == "zh" else "Summary"]
     heads = [c.value for c in ws[1]]
     share, covered = (
-        ("覆盖率", "已覆盖职工数") if lang == "zh" else ("Share covered", "Workers covered")
+        ("覆盖率", "已覆盖人数") if lang == "zh" else ("Share covered", "People covered")
     )
     shares = [r[heads.index(share)] for r in ws.iter_rows(min_row=2)]
     people = [r[heads.index(covered)] for r in ws.iter_rows(min_row=2)]

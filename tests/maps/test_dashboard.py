@@ -36,7 +36,7 @@ from coverage import maps
                 "facilities_outdoor_station": "Outdoor workers' station (1)",
                 "catchment_centre": "Service centre: walking catchment",
                 "catchment_point": "Service point: walking catchment",
-                "demand_uncovered": "Uncovered workers",
+                "demand_uncovered": "Not covered: ",
                 "demand_cross": "Cross-covered",
                 "proposed": "Proposed sites (2)",
                 "subdistricts": "Sub-district boundaries",

@@ -651,7 +651,7 @@ def test_chinese_and_english_maps(browser, maps):
     assert "步行范围" in zh["legend"] and "未覆盖需求点" in zh["legend"]
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
-    assert "服务中心 步行范围" in zh["layers"]
+    assert "服务中心步行范围" in zh["layers"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
     assert "Walking catchments" in en["legend"] and "Not covered: " in en["legend"]
@@ -729,7 +729,7 @@ def test_plan_map_shows_what_the_plan_newly_covers(browser, maps):
     assert state["dot"] == "rgb({}, {}, {})".format(*(int(hexa[i : i + 2], 16) for i in (0, 2, 4)))
     assert state["popup"].split("\n")[1].startswith("规划") and "新增覆盖" in state["popup"]
     assert "到最近建议新增站点" in state["popup"]
-    assert state["name"].startswith("建议新增站点 步行范围") and state["swatch"]
+    assert state["name"].startswith("建议新增站点步行范围") and state["swatch"]
     # The catchments switch off and on from the layer control.
     shown = "return window.coverageMap.map.hasLayer(window.coverageMap.layers.proposed_catchments);"
     layer_checkbox(browser, "proposed_catchments").click()

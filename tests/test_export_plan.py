@@ -215,7 +215,7 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     # A's catchment at its tier's threshold (3 min, 180 m, plus the walk-off): a toggle that
     # holds the points it covers and not the others.
     spec = specs["proposed_catchments"]
-    assert meta["names"]["proposed_catchments"] == "建议新增站点 步行范围（3分钟）"
+    assert meta["names"]["proposed_catchments"] == "建议新增站点步行范围（3分钟）"
     (feature,) = spec["data"]["features"]
     area = shapely.geometry.shape(feature["geometry"])
 

@@ -244,7 +244,7 @@ WORDS: dict[str, str] = {
     "error.input.unknown_building_kind": "建筑估算不认识需求类型“{kind}”；已知类型：{known}",
     "error.input.no_buildings": "OpenStreetMap 在研究区多边形内没有建筑",
     # --- Network, outputs and planning
-    "error.network.speed": "步行速度应为正数，实际为 {speed} km/h",
+    "error.network.speed": "步行速度应为正数，实际为 {speed} 公里/小时",
     "error.network.missing_columns": "{file}：边表缺少列 {missing}；需要 u、v、geometry",
     "error.network.no_crs": "{file}：边表没有坐标系（CRS）",
     "error.network.not_lines": "{file}：第 {row} 行的几何类型为 {kind}；街道线段必须是线（共 {n} 行如此）",

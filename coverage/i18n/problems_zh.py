@@ -185,27 +185,27 @@ WORDS: dict[str, str] = {
     "problem.note.mapped": "情景指定",
     "problem.note.unused": "未使用：{columns}",
     "problem.note.raster": (
-        "{file} 第 {band} 波段，坐标 {crs}：{people:,.0f} 人（{kind}），来自研究区内 {cells:,} 个栅格中的 {used:,} 个"
+        "{file} 第 {band} 波段，坐标系 {crs}：{kind}{people:,.0f} 人，取自研究区内 {cells:,} 个栅格中的 {used:,} 个"
     ),
     "problem.note.split": "，每个栅格分为 {a}×{b}",
     "problem.note.skipped": "；跳过 {items}",
     "problem.note.cells.nodata": "{n} 个无数据栅格",
     "problem.note.cells.negative": "{n} 个负值栅格",
     "problem.note.cells.not_finite": "{n} 个非有限值栅格",
-    "problem.note.buildings": "{people:,.0f} 人（{kind}），来自 {total:,} 栋建筑中的 {used:,} 栋",
+    "problem.note.buildings": "{kind}{people:,.0f} 人，取自 {total:,} 栋建筑中的 {used:,} 栋",
     "problem.note.bld.tag": "{n} 栋 {tag}",
     "problem.note.bld.no_geometry": "{n} 栋无几何图形",
     "problem.note.bld.no_footprint": "{n} 栋无轮廓（{kind}）",
     "problem.note.bld.zero_area": "{n} 栋轮廓面积为零",
     "problem.note.assumptions": "{name} 的假设：{values}",
     "problem.note.far": (
-        "{name}：{people:,.0f} 人（{kind}，{share:.1%}）距任何可步行街道超过 {m:g} 米："
+        "{name}：{kind}中有 {people:,.0f} 人（占 {share:.1%}）距任何可步行街道超过 {m:g} 米："
         "已保留，计为步行不可达"
     ),
     "problem.note.level": "【{level}】{text}",
     "problem.note.level_warning": "警告",
     "problem.note.level_info": "提示",
-    "problem.note.datum_ok": "{name} 无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
+    "problem.note.datum_ok": "坐标系 {name} 核验无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
     "problem.note.if_read_as": "按 {name} 读取为 {at}",
     "problem.note.few_near": (
         "{n} 个点中只有 {k} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"

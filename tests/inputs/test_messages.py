@@ -202,7 +202,7 @@ def test_raster_bad_scale_and_the_report_in_each_language(tmp_path: Path) -> Non
         negative_people=5.0,
     )
     assert report.note().text("zh") == (
-        "people.tif 第 1 波段，坐标 EPSG:4326：1,234 人（居住地（居民）），来自研究区内 12 个栅格中的 8 个，"
+        "people.tif 第 1 波段，坐标系 EPSG:4326：居住地（居民）1,234 人，取自研究区内 12 个栅格中的 8 个，"
         "每个栅格分为 2×2；跳过 1 个无数据栅格，2 个负值栅格"
     )
     assert report.summary() == (
@@ -269,7 +269,7 @@ def test_datum_check_notes_in_each_language() -> None:
     )
     _, notes = review([ok, few], "a.csv")
     assert [n.text("zh") for n in notes] == [
-        "WGS-84 无误：按声明读取时到最近街道的中位距离为 212 米（按 GCJ-02 读取为 9 米，"
+        "坐标系 WGS-84 核验无误：按声明读取时到最近街道的中位距离为 212 米（按 GCJ-02 读取为 9 米，"
         "按 BD-09 读取为 700 米）",
         "40 个点中只有 3 个在街道 500 米内：街道网络可能未覆盖该图层，因此未检查其坐标系",
     ]

@@ -622,7 +622,7 @@ def test_uncovered_points_coloured_by_minutes_over(browser, maps):
     assert n == js(browser, "return window.coverageMap.counts.demand_uncovered;") > 0
     assert state["legend"], state
     assert {c for c, _, _ in state["legend"]} <= {"over_5", "over_15", "over_more", "unreachable"}
-    assert all(text.startswith(("超出标准", "步行无法到达")) for _, _, text in state["legend"])
+    assert all(text.startswith(("超出标准", "步行不可达")) for _, _, text in state["legend"])
     assert len(state["cols"]) == len(state["legend"])  # one colour per class drawn
     assert page_errors(browser) == []
 

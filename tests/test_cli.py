@@ -402,7 +402,7 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
         ),
         (
             "zh",
-            "没有候选地点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网"
+            "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网"
             "节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、",
         ),
     ],
@@ -834,9 +834,9 @@ def test_unreachable_target_is_one_error_line_naming_what_can_be_reached(tmp_pat
     assert res.exit_code == 1 and "Traceback" not in res.output
     (line,) = [x for x in res.output.splitlines() if x.startswith("错误：")]
     m = re.fullmatch(
-        r"错误：目标覆盖率 100\.00% 无法达到：现有或可选地点步行 15 分钟内的需求最多占 "
-        r"(\d+\.\d\d)%（\d+ 个需求点共 [\d,]+ 人不在任何地点的范围内）；请改为不超过 "
-        r"(0\.\d+) 的目标（--target 或 \[plan\] target），或增加候选地点",
+        r"错误：目标覆盖率 100\.00% 无法达到：现有设施或候选点步行 15 分钟内的需求最多占 "
+        r"(\d+\.\d\d)%（\d+ 个需求点共 [\d,]+ 人不在任何设施或候选点的步行范围内）；请改为不超过 "
+        r"(0\.\d+) 的目标（--target 或 \[plan\] target），或增加候选点",
         line,
     )
     assert m, line

@@ -74,7 +74,7 @@ def test_chinese_workbook(tmp_path: Path) -> None:
     path = excel.write_workbook(tmp_path / "结果.xlsx", _sheets())
     assert path == tmp_path / "结果.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "分街道", "未覆盖需求点", "建议选址", "跳过的行"]
+    assert wb.sheetnames == ["汇总", "分街道", "未覆盖需求点", "建议新增站点", "跳过的行"]
     for ws in wb:
         assert ws.freeze_panes == "A2"
         assert all(c.font.bold for c in ws[1])
@@ -95,9 +95,9 @@ def test_chinese_workbook(tmp_path: Path) -> None:
     lat, lon = prcoords.wgs_gcj((29.578, 106.533))
     assert unc[1][3:] == pytest.approx([lon, lat, 106.533, 29.578], abs=1e-6)
     assert 0.002 < abs(unc[1][3] - 106.533) < 0.01  # the GCJ-02 shift: hundreds of metres
-    prop = _rows(wb["建议选址"])
+    prop = _rows(wb["建议新增站点"])
     lat, lon = prcoords.wgs_gcj((29.585, 106.54))
-    assert prop[0] == ["排序", "服务内容", "新增覆盖人数", "是否覆盖", *coords]
+    assert prop[0] == ["排序", "服务项目", "新增覆盖人数", "是否覆盖", *coords]
     assert prop[1][:4] == [1, "职工书屋、母婴室", 620, "是"]
     assert prop[1][4:] == pytest.approx([lon, lat, 106.54, 29.585], abs=1e-6)
     skipped = _rows(wb["跳过的行"])

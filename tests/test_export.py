@@ -101,7 +101,7 @@ def test_proposed_sites_have_both_pairs(sample) -> None:
     for r in prop.itertuples():
         # GCJ-02 is a few hundred metres from WGS-84 in Wuhan, never the same point.
         assert 300 < _metres(r.gcj02_lon, r.gcj02_lat, r.wgs84_lon, r.wgs84_lat) < 800
-    ws = openpyxl.load_workbook(sample.out / "plan" / "plan.xlsx")["建议选址"]
+    ws = openpyxl.load_workbook(sample.out / "plan" / "plan.xlsx")["建议新增站点"]
     head = [c.value for c in ws[1]]
     assert {"高德经度（GCJ-02）", "经度（WGS-84）"} <= set(head)
 

@@ -25,7 +25,7 @@ from coverage import maps
                 "demand_cross": "交叉覆盖",
                 "proposed": "建议新增站点（2处）",
                 "subdistricts": "街道/乡镇边界",
-                "area": "研究范围",
+                "area": "研究区",
                 "basemap_osm": "OpenStreetMap",
             },
         ),

@@ -130,7 +130,7 @@ def test_uncovered_points_coloured_by_minutes_over_with_a_legend():
         ("zh", ["超出标准 5 分钟以内：2个点，共70人",
                 "超出标准 5–15 分钟：1个点，共20人",
                 "超出标准 15 分钟以上：1个点，共30人",
-                "步行无法到达（远离道路）：2个点，共90人"]),
+                "步行不可达（离街道过远）：2个点，共90人"]),
     ):  # fmt: skip
         page = render_page(
             maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=thresholds)
@@ -144,7 +144,7 @@ def test_uncovered_points_coloured_by_minutes_over_with_a_legend():
         # The popup row of minutes over says "not reachable on foot" where there is none.
         field = spec["fields"][0]
         assert field[1:3] == ["o", "min"]
-        assert field[3] == ("not reachable on foot" if lang == "en" else "步行无法到达")
+        assert field[3] == ("not reachable on foot" if lang == "en" else "步行不可达")
         legend = [r for r in meta_field(page, "legend")["rows"] if r.get("sub")]
         assert [r["text"] for r in legend] == labels
         assert [r["dot"] for r in legend] == colors

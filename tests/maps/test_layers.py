@@ -17,10 +17,10 @@ def test_popups_show_name_and_translated_tier(data):
     assert (
         centre["title"] == "江北区职工服务中心" and markers["1"]["tooltip"] == "江北区职工服务中心"
     )
-    assert popup_rows(centre)["级别"] == "服务中心"
-    assert popup_rows(markers["5"]["popup"])["级别"] == "户外劳动者驿站"
-    assert popup_rows(centre)["服务内容"] == "法律援助、心理咨询"
-    assert popup_rows(markers["2"]["popup"])["服务内容"] == "就业、培训"
+    assert popup_rows(centre)["层级"] == "服务中心"
+    assert popup_rows(markers["5"]["popup"])["层级"] == "户外劳动者驿站"
+    assert popup_rows(centre)["服务项目"] == "法律援助、心理咨询"
+    assert popup_rows(markers["2"]["popup"])["服务项目"] == "就业、培训"
     assert popup_rows(centre)["步行范围内人数"] == "12,346"  # 12345.6 workers reached, whole
     assert centre["hint"] == "点击设施显示其步行范围"
     # Names are data, shown as text by the page: never markup, and escaped inside the script.
@@ -30,7 +30,7 @@ def test_popups_show_name_and_translated_tier(data):
     # Proposed site popup: rank and gain.
     proposed = [p for p in popups if p["title"] == "建议新增站点：建议点1"]
     assert len(proposed) == 1
-    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖人数": "523", "建议级别": "服务站点"}
+    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖人数": "523", "建议层级": "服务站点"}
     # Sub-district click table, shares as percentages, workers whole.
     sub = next(p for p in popups if p["title"] == "观音桥街道")
     assert popup_rows(sub) == {"人数": "1,000", "已覆盖人数": "800", "覆盖率": "80.0%"}

@@ -18,7 +18,7 @@ def test_kpi_panel_and_legend(data):
         ["未覆盖人数", "12,345"],
         ["服务中心覆盖率", "40.0%"],
         ["交叉覆盖率（≥2个设施）", "50.0%"],
-        ["1公里直线圈覆盖率（对比）", "95.0%"],
+        ["1公里直线圆覆盖率（对比）", "95.0%"],
         ["mystery_kpi", "3.14"],  # unknown keys by their name
     ]
     assert meta_field(zh, "title") == "江北区覆盖评估"

@@ -154,9 +154,7 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
     words["outdoor_station"] = "户外劳动者驿站"
     assert labels["层级"].tolist() == keys["tier"].map(words).tolist()
     # the same rows and numbers, rounded as the workbook shows them
-    assert (
-        labels["步行范围内人数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
-    )
+    assert labels["步行范围内人数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
     assert labels["距街道距离（米）"].tolist() == keys["snap_m"].round(1).tolist()
     assert set(labels["已接入路网"]) <= {"是", "否"} and set(keys["snapped"]) <= {True, False}
     # GeoPackage: layer names in words with labels, the program's with keys

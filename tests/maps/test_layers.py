@@ -64,9 +64,7 @@ def test_capacity_flag_by_hand():
     assert capacity_flag(13511, 150, "en") == (
         "Reaches 13,511 people, capacity 150 (90× its capacity)"
     )
-    assert (
-        capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 人，容量 150（为容量的 90 倍）"
-    )
+    assert capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 人，容量 150（为容量的 90 倍）"
     # 451 for 150 is 3.007×: just over the rule; 450 is exactly 3×: not flagged.
     assert capacity_flag(451, 150, "en") == "Reaches 451 people, capacity 150 (3.0× its capacity)"
     assert capacity_flag(450, 150, "en") == ""

@@ -199,7 +199,9 @@ def test_plan_workbook_names_each_gain(tmp_path):
     plan = planning.propose(cost, w, sites, model="pmedian", k=2, threshold_min=10.0)
     table = plan.proposed.drop(columns="geometry")[["rank", "name", "gain", "time_saved"]]
     path = excel.write_workbook(tmp_path / "p.xlsx", {"proposed": table})
-    rows = [list(r) for r in openpyxl.load_workbook(path)["建议新增站点"].iter_rows(values_only=True)]
+    rows = [
+        list(r) for r in openpyxl.load_workbook(path)["建议新增站点"].iter_rows(values_only=True)
+    ]
     assert rows[0] == ["排序", "名称", "新增覆盖人数", "减少的加权步行时间（人·分钟）"]
     assert [r[2] for r in rows[1:]] == [70, 20]
     assert [r[3] for r in rows[1:]] == pytest.approx([1330, 360])

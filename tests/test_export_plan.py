@@ -141,7 +141,7 @@ def test_plan_workbook_shows_the_situation_with_the_plan(tmp_path, hand):
     result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
     assert result.proposed["name"].tolist() == ["A"]
     book = openpyxl.load_workbook(result.files["excel"])
-    assert book.sheetnames == ["建议选址", "规划阶段", "规划前汇总", "分街道", "规划后仍未覆盖"]
+    assert book.sheetnames == ["建议新增站点", "规划阶段", "规划前汇总", "分街道", "规划后仍未覆盖"]
     subs = _sheet(book, "分街道").set_index("分组")
     assert subs.loc[["West", "East"], "规划前覆盖率"].tolist() == pytest.approx([1 / 3, 0.0])
     assert subs.loc[["West", "East"], "规划后覆盖率"].tolist() == pytest.approx([1.0, 3 / 7])

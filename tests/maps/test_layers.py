@@ -114,7 +114,7 @@ def test_subdistrict_popups_show_words_not_program_keys(data):
         "People": "1,000",
         "People covered": "800",
         "Share covered": "80.0%",
-        "Share covered twice+": "25.0%",
+        "Share cross-covered": "25.0%",
         "Not reachable on foot": "3",
         "人口密度": "1.50",
     }

@@ -81,7 +81,7 @@ def test_plan_difference_is_that_of_the_shown_shares():
     zh = conclusion_lines(s, "zh", snap_m=300, n_sites=2, after_weight=996.6)[-1]
     en = conclusion_lines(s, "en", snap_m=300, n_sites=2, after_weight=996.6)[-1]
     assert "由 92.6% 提高到 99.7%（提高 7.1 个百分点）" in zh
-    assert "from 92.6% to 99.7% (+7.1 points)" in en
+    assert "from 92.6% to 99.7% (+7.1 percentage points)" in en
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,7 @@ WORDS: dict[str, str] = {
     "map.unreachable": "步行不可达",
     "map.search": "按名称查找设施",
     "map.search_none": "没有该名称的设施",
-    "map.over_capacity": "步行范围内有 {reach} 人，容量 {capacity}（为容量的 {factor} 倍）",
+    "map.over_capacity": "步行范围内有 {reach} 人，为容量 {capacity} 的 {factor} 倍",
     "map.column.facilities": "设施数",
     "map.column.existing_facilities": "现有设施数",
     "map.column.demand_points": "需求点数",
@@ -234,7 +234,7 @@ WORDS: dict[str, str] = {
     "report.default_add": "情景的 [plan] 未设置 add 或 target，报告按新增 {n} 处站点规划",
     "report.no_new_sites": "现有设施已达到目标，无需新增站点",
     "report.data": "数据说明",
-    "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {k} 条警告（数据已保留）；逐行原因见 "
+    "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {k} 条警告（数据已保留）；逐行原因见"
     "结果文件夹中的 {path}（由 coverage run 生成）。",
     "report.skipped_none": "没有跳过任何输入行；另有 {k} 条警告（数据已保留）；详见结果文件夹中的 {path}（由 "
     "coverage run 生成）。",
@@ -429,7 +429,7 @@ WORDS: dict[str, str] = {
     "excel.value.method.milp": "整数规划",
     "excel.value.method.greedy": "贪心算法",
     "excel.value.status.optimal": "最优解",
-    "excel.value.status.within_gap": "满足差距要求",
+    "excel.value.status.within_gap": "达到最优性差距要求",
     "excel.value.status.time_limit": "达到时间上限",
     "excel.value.status.greedy": "贪心解",
     "excel.value.status.infeasible": "无可行解",

@@ -64,7 +64,7 @@ def test_capacity_flag_by_hand():
     assert capacity_flag(13511, 150, "en") == (
         "Reaches 13,511 people, capacity 150 (90× its capacity)"
     )
-    assert capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 人，容量 150（为容量的 90 倍）"
+    assert capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 人，为容量 150 的 90 倍"
     # 451 for 150 is 3.007×: just over the rule; 450 is exactly 3×: not flagged.
     assert capacity_flag(451, 150, "en") == "Reaches 451 people, capacity 150 (3.0× its capacity)"
     assert capacity_flag(450, 150, "en") == ""
@@ -92,7 +92,7 @@ def test_facility_popups_have_no_internal_fields_and_flag_reach(data):
                 "5": "Reaches 50 people, capacity 10 (5.0× its capacity)",
             }
         else:
-            assert warns["1"] == "步行范围内有 12,346 人，容量 200（为容量的 62 倍）"
+            assert warns["1"] == "步行范围内有 12,346 人，为容量 200 的 62 倍"
             assert [f for f, w in warns.items() if w] == ["1", "5"]
         for m in markers.values():
             labels = [k for k, _ in m["popup"]["rows"]]

@@ -391,7 +391,7 @@ def test_stage_status_says_optimal_only_when_proven(tmp_path):
     # the stage table says so rather than "optimal".
     plan.model.gap = 0.0016
     assert plan.summary()["status"] == "within_gap" and plan.model.status == "optimal"
-    assert excel.cell_word("status", "within_gap", "zh") == "满足差距要求"
+    assert excel.cell_word("status", "within_gap", "zh") == "达到最优性差距要求"
     assert excel.cell_word("status", "within_gap", "en") == "Within requested gap"
     plan.model.gap = 1e-9  # a gap no table shows: optimal
     assert plan.summary()["status"] == "optimal"

@@ -204,7 +204,7 @@ def test_skipped_rows_agree_with_the_file(sample) -> None:
     assert "共跳过" not in notes
     assert "没有跳过任何输入行；另有 2 条警告（数据已保留）" in notes
     assert (
-        "worldpop_jianghan.tif：区域内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
+        "worldpop_jianghan.tif：研究区内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
         in notes
     )
 

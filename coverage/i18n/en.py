@@ -16,7 +16,7 @@ WORDS: dict[str, str] = {
     "map.title": "15-minute walking coverage of worker service facilities",
     "map.count": "{label} ({n})",
     "map.catchment": "{label}: {band}-min walk",
-    "map.catchments": "Walking catchments",
+    "map.catchments": "Walking catchments: ",  # the legend row's head; the band swatches follow
     "map.band": "{band} min",
     # Demand-point classes: {n} counts points, {pts} is "{n} points", {w} the people they
     # stand for.

@@ -253,7 +253,7 @@ WORDS: dict[str, str] = {
     "problem.note.level_warning": "warning",
     "problem.note.level_info": "info",
     "problem.note.datum_ok": (
-        "{name} OK: the median distance to the nearest street is {here} as declared ({others})"
+        "{name} confirmed: the median distance to the nearest street is {here} as declared ({others})"
     ),
     "problem.note.if_read_as": "{at} if read as {name}",
     "problem.note.few_near": (

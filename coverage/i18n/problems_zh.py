@@ -101,10 +101,10 @@ WORDS: dict[str, str] = {
     "problem.geos.ring_not_closed": "环未闭合{at}",
     "problem.geos.other": "{reason}",
     # --- Rasters
-    "problem.raster_negative": "区域内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
-    "problem.raster_nodata": "区域内有 {n} 个像元没有数据；已跳过",
-    "problem.raster_not_finite": "区域内有 {n} 个像元不是有限数值；已跳过",
-    "problem.raster_partial": "栅格只覆盖区域的 {share:.1%}；其范围以外的人口未计入",
+    "problem.raster_negative": "研究区内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
+    "problem.raster_nodata": "研究区内有 {n} 个像元没有数据；已跳过",
+    "problem.raster_not_finite": "研究区内有 {n} 个像元不是有限数值；已跳过",
+    "problem.raster_partial": "栅格只覆盖研究区的 {share:.1%}；其范围以外的人口未计入",
     # --- The datum check (coverage.inputs.datum_words); {here} and {there} are worded distances
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} 米",
@@ -185,13 +185,13 @@ WORDS: dict[str, str] = {
     "problem.note.mapped": "情景指定",
     "problem.note.unused": "未使用：{columns}",
     "problem.note.raster": (
-        "{file} 第 {band} 波段，坐标系 {crs}：{kind}{people:,.0f} 人，取自研究区内 {cells:,} 个栅格中的 {used:,} 个"
+        "{file} 第 {band} 波段，坐标系 {crs}：{kind}{people:,.0f} 人，取自研究区内 {cells:,} 个像元中的 {used:,} 个"
     ),
-    "problem.note.split": "，每个栅格分为 {a}×{b}",
+    "problem.note.split": "，每个像元分为 {a}×{b}",
     "problem.note.skipped": "；跳过 {items}",
-    "problem.note.cells.nodata": "{n} 个无数据栅格",
-    "problem.note.cells.negative": "{n} 个负值栅格",
-    "problem.note.cells.not_finite": "{n} 个非有限值栅格",
+    "problem.note.cells.nodata": "{n} 个无数据像元",
+    "problem.note.cells.negative": "{n} 个负值像元",
+    "problem.note.cells.not_finite": "{n} 个非有限值像元",
     "problem.note.buildings": "{kind}{people:,.0f} 人，取自 {total:,} 栋建筑中的 {used:,} 栋",
     "problem.note.bld.tag": "{n} 栋 {tag}",
     "problem.note.bld.no_geometry": "{n} 栋无几何图形",

@@ -16,7 +16,7 @@ WORDS: dict[str, str] = {
     "map.title": "职工服务阵地15分钟步行覆盖",
     "map.count": "{label}（{n}处）",
     "map.catchment": "{label}{band}分钟步行范围",
-    "map.catchments": "步行范围",
+    "map.catchments": "步行范围：",  # the legend row's head; the band swatches follow
     "map.band": "{band}分钟",
     # Demand-point classes: {n} counts points, {pts} is "{n} points", {w} the people they
     # stand for.

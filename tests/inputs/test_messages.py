@@ -202,8 +202,8 @@ def test_raster_bad_scale_and_the_report_in_each_language(tmp_path: Path) -> Non
         negative_people=5.0,
     )
     assert report.note().text("zh") == (
-        "people.tif 第 1 波段，坐标系 EPSG:4326：居住地（居民）1,234 人，取自研究区内 12 个栅格中的 8 个，"
-        "每个栅格分为 2×2；跳过 1 个无数据栅格，2 个负值栅格"
+        "people.tif 第 1 波段，坐标系 EPSG:4326：居住地（居民）1,234 人，取自研究区内 12 个像元中的 8 个，"
+        "每个像元分为 2×2；跳过 1 个无数据像元，2 个负值像元"
     )
     assert report.summary() == (
         "people.tif band 1 (EPSG:4326): 1,234 residents in 8 of 12 cells inside the area, each "
@@ -274,7 +274,7 @@ def test_datum_check_notes_in_each_language() -> None:
         "40 个点中只有 3 个在街道 500 米内：街道网络可能未覆盖该图层，因此未检查其坐标系",
     ]
     assert [str(n) for n in notes] == [
-        "WGS-84 OK: the median distance to the nearest street is 212 m as declared (9 m if read "
+        "WGS-84 confirmed: the median distance to the nearest street is 212 m as declared (9 m if read "
         "as GCJ-02, 700 m if read as BD-09)",
         "only 3 of 40 points are within 500 m of the streets: the street network may not cover "
         "this layer, so its datum was not checked",

@@ -613,7 +613,7 @@ def test_report_shows_the_plan_that_plan_makes_with_the_same_options(small, tmp_
     added = [f"{round(n):,}" for n in sites["People newly covered"]]
     assert _report_sites(html) == list(zip(sites["Name"], sites["Tier"], added, strict=True))
     after = re.search(r'<div class="v">([\d.]+%)</div><div class="l">Covered after the plan', html)
-    assert after is not None and after[1] == f"{stages['Share after'].iloc[-1]:.1%}"
+    assert after is not None and after[1] == f"{stages['Share after the plan'].iloc[-1]:.1%}"
     assert html.count("Siting model: ") == 2  # each stage's model and method
 
 

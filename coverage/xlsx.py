@@ -1,0 +1,220 @@
+"""Cells of our ``.xlsx`` workbooks, written with XlsxWriter: text stays text, numbers numbers.
+
+Every workbook we write (``coverage.xlsx``, ``plan.xlsx`` through :mod:`coverage.excel`, the
+audit's ``districts.xlsx``) writes its cells here. XlsxWriter streams rows to disk
+(``constant_memory``), like openpyxl's write-only mode, but formats each cell's XML as one string
+instead of building an element tree, about 5× faster per cell.
+
+Text is data, never a formula: text is written with ``write_string`` only (never ``write``,
+which would turn ``=…`` into a formula), and text a spreadsheet would parse as a formula when
+edited (:func:`coverage.io.formula_like`) gets Excel's quote prefix: the cell shows the text
+unchanged and Excel keeps it text. ``#N/A``-like text stays text. Characters XML cannot hold
+become "�" instead of aborting the workbook, and text is cut at Excel's 32,767 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from coverage.io import formula_like
+
+__all__ = ["MAX_TEXT", "TIME_FORMATS", "Book", "Sheet", "cell_value", "pixels"]
+
+#: Excel's limit on a cell's text, in UTF-16 units (a character above U+FFFF counts two).
+MAX_TEXT = 32767
+
+#: Number formats of dates and times: what openpyxl gave them, so a date shows as a date.
+TIME_FORMATS: tuple[tuple[type, str], ...] = (
+    (dt.datetime, "yyyy-mm-dd h:mm:ss"),  # before dt.date: a datetime is a date too
+    (dt.date, "yyyy-mm-dd"),
+    (dt.time, "h:mm:ss"),
+    (dt.timedelta, "[hh]:mm:ss"),
+)
+
+#: Characters XML 1.0 cannot hold (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``).
+_ILLEGAL_CHARS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+#: Excel's column width unit is the width of a digit, 7 pixels in Calibri 11; XlsxWriter stores
+#: ``pixels / 7`` as the width, so ``7 * width`` pixels keep a whole width exactly.
+_DIGIT_PIXELS = 7
+
+
+def pixels(width: int) -> int:
+    """Pixels that XlsxWriter stores as a column ``width`` (in characters) unchanged."""
+    return _DIGIT_PIXELS * width
+
+
+def _cut(text: str) -> str:
+    """``text`` within Excel's limit: cut, with "…" to show it, if it is longer."""
+    if len(text) <= MAX_TEXT // 2:  # two UTF-16 units at most per character: within
+        return text
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_TEXT:
+        return text
+    # "ignore" drops half of a pair cut in two; BMP text keeps its first 32,766 characters.
+    return units[: 2 * (MAX_TEXT - 1)].decode("utf-16-le", "ignore") + "…"
+
+
+def _text(text: str) -> str:
+    """Text as a cell holds it: see :func:`cell_value`."""
+    if "\r" in text:
+        # Line ends as XML reads them (openpyxl wrote "\r" raw, read back as "\n"); XlsxWriter
+        # would escape "\r" as "_x000D_", which only Excel decodes.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _cut(_ILLEGAL_CHARS.sub("\ufffd", text))
+
+
+def cell_value(v: Any) -> Any:
+    """A value a cell can hold: NaN/NaT/None → None (an empty cell), numpy scalars plain ones.
+
+    Text loses characters XML cannot hold (shown as "�"), has its line ends as line feeds and is
+    cut at Excel's limit; an infinite number becomes the text ``inf`` (Excel cannot store it).
+    """
+    kind = type(v)
+    if kind is float:  # most cells: a fast path with the same answers as below
+        return v if math.isfinite(v) else (None if v != v else str(v))
+    if kind is str:
+        return _text(v)
+    if kind is int or kind is bool or v is None:
+        return v
+    if not isinstance(v, str) and pd.isna(v):
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, float) and not math.isfinite(v):
+        return str(v)
+    if isinstance(v, str):
+        return _text(v)
+    return v
+
+
+class Book:
+    """A workbook being written to ``path`` (on :meth:`close`), its rows streamed to disk.
+
+    Cell formats are made once each (XlsxWriter wants one object per style). Only typed writes
+    are used (:class:`Sheet`); the options below keep even ``write()`` from turning text into
+    formulas, links or numbers.
+
+    Parameters
+    ----------
+    path
+        The file to write (a temporary one of :func:`coverage.io.write_with`).
+    """
+
+    def __init__(self, path: Path) -> None:
+        import xlsxwriter
+
+        options = {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        }
+        self.book = xlsxwriter.Workbook(str(path), options)
+        self._styles: dict[tuple[str | None, bool, bool], Any] = {}
+
+    def sheet(self, title: str) -> Sheet:
+        """A new sheet (``title`` valid and unique: XlsxWriter refuses others)."""
+        return Sheet(self, self.book.add_worksheet(title))
+
+    def style(
+        self, number_format: str | None = None, *, quote: bool = False, bold: bool = False
+    ) -> Any:
+        """The cell format with these properties (None: Excel's default)."""
+        key = (number_format, quote, bold)
+        if key not in self._styles:
+            props: dict[str, Any] = {}
+            if number_format is not None:
+                props["num_format"] = number_format
+            if quote:
+                props["quote_prefix"] = True
+            if bold:
+                props.update(bold=True, valign="vcenter")
+            self._styles[key] = self.book.add_format(props) if props else None
+        return self._styles[key]
+
+    def close(self) -> None:
+        """Write the file."""
+        self.book.close()
+
+
+class Sheet:
+    """One worksheet of a :class:`Book`, written row by row (rows in order).
+
+    Parameters
+    ----------
+    book
+        Its workbook.
+    ws
+        The XlsxWriter worksheet.
+    """
+
+    def __init__(self, book: Book, ws: Any) -> None:
+        self.ws = ws
+        self.style = book.style
+
+    def text(self, row: int, col: int, text: str, *, bold: bool = False) -> None:
+        """``text`` as a string cell, quote-prefixed if it looks like a formula.
+
+        XlsxWriter writes a string that starts with ``<r>`` and ends with ``</r>`` as rich-text
+        XML, unescaped: such text goes in as plain runs instead, which it escapes (the cell
+        reads the same text).
+        """
+        style = self.style(quote=formula_like(text), bold=bold)
+        if not text:  # an empty cell, as openpyxl wrote "": no empty string for COUNTA to count
+            if style is not None:
+                self.ws.write_blank(row, col, None, style)
+        elif text.startswith("<r>") and text.endswith("</r>"):
+            parts = [text[:1], text[1:2], text[2:]]  # XlsxWriter wants three parts at least
+            self.ws.write_rich_string(row, col, *parts, *([] if style is None else [style]))
+        else:
+            self.ws.write_string(row, col, text, style)
+
+    def value(self, row: int, col: int, v: Any, number_format: str | None = None) -> None:
+        """One cell (``v`` through :func:`cell_value` first): a number gets ``number_format``."""
+        if v is None:
+            return
+        if isinstance(v, str):
+            self.text(row, col, v)
+        elif isinstance(v, bool):
+            self.ws.write_boolean(row, col, bool(v))
+        elif isinstance(v, numbers.Real):
+            self.ws.write_number(row, col, v, self.style(number_format))
+        elif isinstance(v, dt.date | dt.time | dt.timedelta):
+            fmt = next(f for kind, f in TIME_FORMATS if isinstance(v, kind))
+            self.ws.write_datetime(row, col, v, self.style(fmt))
+        else:
+            self.text(row, col, cell_value(str(v)))
+
+    def rows(self, rows: list[list[Any]], formats: list[str | None], first: int = 1) -> None:
+        """Body rows from row ``first`` on (values through :func:`cell_value`), column formats.
+
+        The common cells (plain floats and ints, text) are written without :meth:`value`'s
+        dispatch: this loop is most of a workbook's time.
+        """
+        styles = [self.style(f) for f in formats]
+        write_number, text, value = self.ws.write_number, self.text, self.value
+        for i, vals in enumerate(rows, start=first):
+            for j, v in enumerate(vals):
+                kind = type(v)
+                if kind is float or kind is int:
+                    write_number(i, j, v, styles[j])
+                elif kind is str:
+                    text(i, j, v)
+                elif v is not None:
+                    value(i, j, v, formats[j])
+
+    def widths(self, widths: list[int]) -> None:
+        """Column widths in characters (stored exactly, see :func:`pixels`)."""
+        for j, w in enumerate(widths):
+            self.ws.set_column_pixels(j, j, pixels(w))

@@ -34,7 +34,7 @@ from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
 from coverage.io import write_with
-from coverage.xlsx import Book, cell_value
+from coverage.xlsx import Book, cell_value, clip
 
 __all__ = [
     "SHEETS",
@@ -313,13 +313,15 @@ def _cell(value: Any, sep: str) -> Any:
 
 
 def _unique_titles(keys: list[str], lang: str) -> list[str]:
+    """Sheet titles Excel accepts: none of ``[]:*?/`` or a backslash, 31 UTF-16 units at most."""
     titles: list[str] = []
     for key in keys:
-        title = _BAD_SHEET_CHARS.sub("_", sheet_name(key, lang)).strip("'")[:31] or "Sheet"
+        title = _BAD_SHEET_CHARS.sub("_", sheet_name(key, lang)).strip("'")
+        title = clip(title, 31).strip("'") or "Sheet"
         base, k = title, 2
         while title.lower() in (t.lower() for t in titles):
             suffix = f" ({k})"
-            title, k = base[: 31 - len(suffix)] + suffix, k + 1
+            title, k = clip(base, 31 - len(suffix)) + suffix, k + 1
         titles.append(title)
     return titles
 

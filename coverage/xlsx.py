@@ -26,7 +26,7 @@ import pandas as pd
 
 from coverage.io import formula_like
 
-__all__ = ["MAX_TEXT", "TIME_FORMATS", "Book", "Sheet", "cell_value", "pixels"]
+__all__ = ["MAX_TEXT", "TIME_FORMATS", "Book", "Sheet", "cell_value", "clip", "pixels"]
 
 #: Excel's limit on a cell's text, in UTF-16 units (a character above U+FFFF counts two).
 MAX_TEXT = 32767
@@ -52,15 +52,22 @@ def pixels(width: int) -> int:
     return _DIGIT_PIXELS * width
 
 
+def clip(text: str, units: int) -> str:
+    """The start of ``text`` that fits in ``units`` UTF-16 units (Excel counts lengths in them).
+
+    A character above U+FFFF counts two and is never cut in half.
+    """
+    if len(text) <= units // 2:  # two units at most per character: it fits
+        return text
+    data = text.encode("utf-16-le", "surrogatepass")
+    # "ignore" drops half of a pair cut in two
+    return text if len(data) <= 2 * units else data[: 2 * units].decode("utf-16-le", "ignore")
+
+
 def _cut(text: str) -> str:
     """``text`` within Excel's limit: cut, with "…" to show it, if it is longer."""
-    if len(text) <= MAX_TEXT // 2:  # two UTF-16 units at most per character: within
-        return text
-    units = text.encode("utf-16-le", "surrogatepass")
-    if len(units) <= 2 * MAX_TEXT:
-        return text
-    # "ignore" drops half of a pair cut in two; BMP text keeps its first 32,766 characters.
-    return units[: 2 * (MAX_TEXT - 1)].decode("utf-16-le", "ignore") + "…"
+    short = clip(text, MAX_TEXT)
+    return text if short is text else clip(text, MAX_TEXT - 1) + "…"
 
 
 def _text(text: str) -> str:

@@ -18,6 +18,7 @@ import datetime as dt
 import math
 import numbers
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,9 @@ def clip(text: str, units: int) -> str:
 
 def _cut(text: str) -> str:
     """``text`` within Excel's limit: cut, with "…" to show it, if it is longer."""
-    short = clip(text, MAX_TEXT)
-    return text if short is text else clip(text, MAX_TEXT - 1) + "…"
+    if len(clip(text, MAX_TEXT)) == len(text):
+        return text
+    return clip(text, MAX_TEXT - 1) + "…"
 
 
 def _text(text: str) -> str:
@@ -203,7 +205,9 @@ class Sheet:
         else:
             self.text(row, col, cell_value(str(v)))
 
-    def rows(self, rows: list[list[Any]], formats: list[str | None], first: int = 1) -> None:
+    def rows(
+        self, rows: Iterable[Sequence[Any]], formats: Sequence[str | None], first: int = 1
+    ) -> None:
         """Body rows from row ``first`` on (values through :func:`cell_value`), column formats.
 
         The common cells (plain floats and ints, text) are written without :meth:`value`'s
@@ -221,7 +225,7 @@ class Sheet:
                 elif v is not None:
                     value(i, j, v, formats[j])
 
-    def widths(self, widths: list[int]) -> None:
+    def widths(self, widths: Iterable[int]) -> None:
         """Column widths in characters (stored exactly, see :func:`pixels`)."""
         for j, w in enumerate(widths):
             self.ws.set_column_pixels(j, j, pixels(w))

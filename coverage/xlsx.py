@@ -3,7 +3,8 @@
 Every workbook we write (``coverage.xlsx``, ``plan.xlsx`` through :mod:`coverage.excel`, the
 audit's ``districts.xlsx``) writes its cells here. XlsxWriter streams rows to disk
 (``constant_memory``), like openpyxl's write-only mode, but formats each cell's XML as one string
-instead of building an element tree, about 5× faster per cell.
+instead of serialising an element tree: ``coverage.xlsx`` of the sample is written in half
+the time (``benchmarks/RESULTS.md``, 2026-12-05). openpyxl still reads workbooks.
 
 Text is data, never a formula: text is written with ``write_string`` only (never ``write``,
 which would turn ``=…`` into a formula), and text a spreadsheet would parse as a formula when

@@ -108,6 +108,12 @@ def cell_value(v: Any) -> Any:
     return v
 
 
+def _plain_text(text: str) -> bool:
+    """Is ``text`` written as it is, without a style (see :meth:`Sheet.text`)?"""
+    rich = text.startswith("<r>") and text.endswith("</r>")
+    return bool(text) and not rich and not formula_like(text)
+
+
 class Book:
     """A workbook being written to ``path`` (on :meth:`close`), its rows streamed to disk.
 
@@ -211,18 +217,28 @@ class Sheet:
     ) -> None:
         """Body rows from row ``first`` on (values through :func:`cell_value`), column formats.
 
-        The common cells (plain floats and ints, text) are written without :meth:`value`'s
-        dispatch: this loop is most of a workbook's time.
+        The common cells (plain floats and ints, plain text) are written without :meth:`value`'s
+        and :meth:`text`'s dispatch: this loop is most of a workbook's time. Whether a text is
+        plain (not empty, no formula, no rich-text look) is decided once per distinct text: the
+        tables repeat a few words over thousands of rows.
         """
         styles = [self.style(f) for f in formats]
-        write_number, text, value = self.ws.write_number, self.text, self.value
+        write_number, write_string = self.ws.write_number, self.ws.write_string
+        text, value = self.text, self.value
+        plain: dict[str, bool] = {}
         for i, vals in enumerate(rows, start=first):
             for j, v in enumerate(vals):
                 kind = type(v)
                 if kind is float or kind is int:
                     write_number(i, j, v, styles[j])
                 elif kind is str:
-                    text(i, j, v)
+                    ok = plain.get(v)
+                    if ok is None:
+                        ok = plain[v] = _plain_text(v)
+                    if ok:
+                        write_string(i, j, v)
+                    else:
+                        text(i, j, v)
                 elif v is not None:
                     value(i, j, v, formats[j])
 

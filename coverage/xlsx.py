@@ -160,8 +160,23 @@ class Book:
         return self._styles[key]
 
     def close(self) -> None:
-        """Write the file."""
-        self.book.close()
+        """Write the file.
+
+        Raises
+        ------
+        OSError
+            When it cannot be written (XlsxWriter's ``FileCreateError`` unwrapped, so that
+            :func:`coverage.io.atomic_path` reports it in one line, as every other file).
+        """
+        from xlsxwriter.exceptions import FileCreateError
+
+        try:
+            self.book.close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args else None
+            if isinstance(cause, OSError):
+                raise cause from exc
+            raise
 
 
 class Sheet:

@@ -6,14 +6,17 @@ the rules in coverage.xlsx's notes, not by calling the code under test.
 
 from __future__ import annotations
 
+import errno
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
+import pytest
 
 from coverage import excel
+from coverage.errors import OutputError
 from coverage.xlsx import Book, cell_value
 
 LONG = "x" * 40_000
@@ -117,3 +120,16 @@ def test_workbook_share_column_formats_filter_widths_and_panes(tmp_path: Path) -
         i: d.width for d in ws.column_dimensions.values() if d.min for i in range(d.min, d.max + 1)
     }
     assert widths == {1: 60, 2: 9, 3: 10}
+
+
+def test_a_failed_write_is_one_line_naming_the_file(tmp_path: Path, monkeypatch) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # XlsxWriter wraps the OSError of its zip in FileCreateError; the writer unwraps it.
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", full)
+    target = tmp_path / "full.xlsx"
+    with pytest.raises(OutputError) as info:
+        excel.write_workbook(target, {"s": pd.DataFrame({"a": [1]})}, lang="en")
+    assert "full.xlsx" in str(info.value) and "\n" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind

@@ -123,13 +123,13 @@ def test_workbook_share_column_formats_filter_widths_and_panes(tmp_path: Path) -
 
 
 def test_a_failed_write_is_one_line_naming_the_file(tmp_path: Path, monkeypatch) -> None:
-    def full(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def denied(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
 
     # XlsxWriter wraps the OSError of its zip in FileCreateError; the writer unwraps it.
-    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", full)
-    target = tmp_path / "full.xlsx"
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", denied)
+    target = tmp_path / "denied.xlsx"
     with pytest.raises(OutputError) as info:
         excel.write_workbook(target, {"s": pd.DataFrame({"a": [1]})}, lang="en")
-    assert "full.xlsx" in str(info.value) and "\n" not in str(info.value)
+    assert "denied.xlsx" in str(info.value) and "\n" not in str(info.value)
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind

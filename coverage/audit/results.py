@@ -94,16 +94,13 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
     shown = labelled(table, lang)
     book = Book(path)
     sheet = book.sheet(t(lang, "excel.audit.sheet"))
-    # As coverage.xlsx (coverage.xlsx): text that looks like a formula is quote-prefixed text.
+    # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
+    # is quote-prefixed text, shown unchanged.
     for j, head in enumerate(shown.columns):
         sheet.text(0, j, cell_value(str(head)))
+    shares = {c for c in table.columns if c in _SHARES or c.startswith("share_")}
     formats = [
-        "0.0%"
-        if c in _SHARES or c.startswith("share_")
-        else "#,##0.0"
-        if c == "seconds"
-        else "#,##0"
-        for c in table.columns
+        "0.0%" if c in shares else "#,##0.0" if c == "seconds" else "#,##0" for c in table.columns
     ]
     rows = [
         [None if isinstance(v, float) and not math.isfinite(v) else cell_value(v) for v in values]

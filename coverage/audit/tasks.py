@@ -118,7 +118,8 @@ def make_task(
         "path": str(audit.input_path(d.path)),
         "crs": d.crs,
         "layer": d.layer,
-        "select": {d.code_field: district.code},
+        # The audit's own selection too: a code may recur among the features it left out.
+        "select": {**(d.select or {}), d.code_field: district.code},
     }
     data = scenario_data(
         audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files

@@ -5,12 +5,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 import shapely
 
 from coverage.audit import tasks
 from coverage.audit.config import Audit
-from coverage.audit.districts import District
+from coverage.audit.districts import District, read_districts
+from coverage.audit.registers import read_registers
+from coverage.inputs.layers import load_area
+from coverage.scenario import load_scenario
 
 
 def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -> None:
@@ -80,3 +84,33 @@ def test_a_failed_districts_error_is_recorded_in_the_audits_language(
     assert rec["status"] == "failed"
     assert rec["error"] == expected.format(scenario=task.scenario)
     assert rec["error_key"] == "error.scenario.line"
+
+
+def test_a_districts_scenario_keeps_the_audits_selection(tmp_path: Path) -> None:
+    # Two features share code "1"; the audit's select keeps only the 2020 one. The district's
+    # own scenario must read that polygon alone, not both (another district's people).
+    new, old = shapely.box(114.25, 30.58, 114.26, 30.59), shapely.box(114.30, 30.55, 114.31, 30.56)
+    layer = gpd.GeoDataFrame(
+        {"code": ["1", "1"], "name": ["甲", "甲旧"], "year": [2020, 2010]},
+        geometry=[new, old],
+        crs=4326,
+    )
+    (tmp_path / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
+    for name in ("n.parquet", "p.tif"):  # named only: nothing is run
+        (tmp_path / name).touch()
+    (tmp_path / "f.csv").write_text("名称,经度,纬度\n甲站,114.255,30.585\n", encoding="utf-8")
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson", "crs": "wgs84", "select": {"year": 2020}},
+            "network": {"path": "n.parquet"},
+            "facilities": [{"path": "f.csv", "crs": "wgs84"}],
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+            "source": tmp_path / "audit.toml",
+        }
+    )
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    area, _ = load_area(load_scenario(task.scenario))
+    assert area is not None
+    assert area.equals(new)

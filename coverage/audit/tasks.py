@@ -211,10 +211,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
         record.update(status="done", figures=figures)
     except CoverageError as exc:
-        text = exc.text(task.lang)
-        record.update(
-            status="failed", error=text.splitlines()[0] if text else repr(exc), error_key=exc.key
-        )
+        # One line for the table and the console, yet every line of it: a head such as
+        # "no usable demand rows …; the first:" means nothing without the reasons below it.
+        lines = (line.strip() for line in exc.text(task.lang).splitlines())
+        text = " ".join(line for line in lines if line)
+        record.update(status="failed", error=text or repr(exc), error_key=exc.key)
     except Exception as exc:  # noqa: BLE001 - one district's bug must not stop the others
         last = traceback.extract_tb(exc.__traceback__)[-1]
         record.update(

@@ -13,6 +13,7 @@ from coverage.audit import tasks
 from coverage.audit.config import Audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.registers import read_registers
+from coverage.errors import InputError
 from coverage.inputs.layers import load_area
 from coverage.scenario import load_scenario
 
@@ -114,3 +115,38 @@ def test_a_districts_scenario_keeps_the_audits_selection(tmp_path: Path) -> None
     area, _ = load_area(load_scenario(task.scenario))
     assert area is not None
     assert area.equals(new)
+
+
+def test_a_failed_districts_error_keeps_every_line_of_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As check_usable words it: a head ending "the first:" and the reasons on the next lines.
+    audit = Audit.model_validate(
+        {
+            "lang": "en",
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    task = tasks.make_task(
+        audit, District("Z", "江心", 1, shapely.box(114.3, 30.5, 114.4, 30.6)), {}, []
+    )
+    monkeypatch.setattr(tasks, "load_scenario", lambda _: object())
+    monkeypatch.setattr(tasks, "_city_network", lambda _: None)
+
+    def fail(*_: object, **__: object) -> None:
+        raise InputError(
+            [
+                "no usable demand rows in p.tif; the first:",
+                "  p.tif, field 'band 1': 4 cells have no data",
+            ]
+        )
+
+    monkeypatch.setattr("coverage.pipeline.run", fail)
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error"] == (
+        "no usable demand rows in p.tif; the first: p.tif, field 'band 1': 4 cells have no data"
+    )

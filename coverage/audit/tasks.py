@@ -36,6 +36,7 @@ __all__ = [
     "DistrictTask",
     "FORMAT",
     "NO_STREET",
+    "RESULT_FILES",
     "district_folder",
     "file_digests",
     "make_task",
@@ -49,6 +50,14 @@ FORMAT = 1
 
 #: The catalogue key of the error of a district outside the street network (nothing evaluable).
 NO_STREET = "error.network.no_street"
+
+#: What a district's run writes in its folder: the record first, then ``coverage run``'s
+#: results. Removed before the district runs again, so that a district that now fails shows
+#: no figures or map of an earlier run beside its error (other files are left alone).
+RESULT_FILES = (
+    "audit.json", "coverage.gpkg", "coverage.xlsx", "summary.csv", "facilities.csv",
+    "demand.csv", "uncovered.csv", "problems.csv", "skipped_rows.csv", "run.json", "map.html",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -188,11 +197,14 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
 
     Returns the district's record (also written to ``audit.json`` in its folder, last, so a
     folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
-    ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it).
+    ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
+    run's results (:data:`RESULT_FILES`) are removed first.
     """
     from coverage import pipeline
 
     start = time.perf_counter()
+    for name in RESULT_FILES:
+        (Path(task.folder) / name).unlink(missing_ok=True)
     record: dict[str, Any] = {
         "format": FORMAT,
         "code": task.code,

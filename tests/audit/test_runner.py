@@ -19,7 +19,7 @@ import shapely
 from prcoords import Coords, gcj_wgs_bored
 
 from coverage import pipeline
-from coverage.audit import results, run_audit
+from coverage.audit import results, run_audit, tasks
 from coverage.audit.districts import District
 from coverage.audit.runner import AuditRun
 from coverage.excel import header, localize
@@ -134,6 +134,17 @@ def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> No
     assert (out / "districts" / "D1" / "map.html").is_file()
     assert data["features"][3]["value"] is None  # failed: grey, no link
     assert ["状态", "失败"] in data["features"][3]["rows"]  # the status is a word, not a key
+
+
+def test_every_result_a_district_writes_is_cleared_before_a_rerun(
+    audited: tuple[Path, AuditRun],
+) -> None:
+    # what the worker removes before a district runs again covers all a finished run wrote
+    root, _ = audited
+    folder = root / "results" / "districts" / "D2"
+    written = {p.name for p in folder.iterdir() if p.is_file()} - {"scenario.toml"}
+    assert "map.html" in written and "summary.csv" in written
+    assert written <= set(tasks.RESULT_FILES)
 
 
 def _rewritten(run: AuditRun, out: Path, lang: str, columns: str) -> AuditRun:

@@ -150,3 +150,28 @@ def test_a_failed_districts_error_keeps_every_line_of_the_reason(
     assert rec["error"] == (
         "no usable demand rows in p.tif; the first: p.tif, field 'band 1': 4 cells have no data"
     )
+
+
+def test_a_district_that_fails_keeps_no_results_of_an_earlier_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    folder = Path(task.folder)
+    earlier = ["summary.csv", "map.html", "coverage.xlsx", "run.json", "problems.csv"]
+    for name in earlier:  # an earlier run's results, when the district still had streets
+        (folder / name).write_text("98 %", encoding="utf-8")
+    (folder / "notes.txt").write_text("the planner's own", encoding="utf-8")
+    rec = tasks.run_district(task)  # now refused (no facilities)
+    assert rec["status"] == "failed"
+    assert [n for n in earlier if (folder / n).exists()] == []  # no 98 % beside the failure
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "the planner's own"
+    assert (folder / "scenario.toml").is_file() and (folder / "audit.json").is_file()

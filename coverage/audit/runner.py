@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coverage._threads import cpu_count
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.registers import read_registers
@@ -73,13 +74,17 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             if scheduler is not None:
                 client = stack.enter_context(Client(scheduler, timeout="30s"))
             else:
+                n = workers or 1
                 cluster = stack.enter_context(
                     LocalCluster(
-                        n_workers=workers or 1,
+                        n_workers=n,
                         threads_per_worker=1,  # CPU-bound Python/numpy: one task a process
                         processes=True,
                         dashboard_address=":0",  # any free port: audits may share a host
                         silence_logs=logging.ERROR,
+                        # Each worker's thread pools (catchments, BLAS) use its share of the
+                        # CPUs: all of them for one worker, not N × N threads for N workers.
+                        env={"OMP_NUM_THREADS": str(max(1, cpu_count() // n))},
                     )
                 )
                 client = stack.enter_context(Client(cluster))

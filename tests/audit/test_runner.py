@@ -19,7 +19,8 @@ import shapely
 from prcoords import Coords, gcj_wgs_bored
 
 from coverage import pipeline
-from coverage.audit import results, run_audit, tasks
+from coverage._threads import cpu_count, thread_count
+from coverage.audit import results, run_audit, runner, tasks
 from coverage.audit.districts import District
 from coverage.audit.runner import AuditRun
 from coverage.excel import header, localize
@@ -218,3 +219,12 @@ def test_console_lines_are_in_the_audits_language(audited: tuple[Path, AuditRun]
     assert sum("完成（" in ln for ln in LINES) == 3 and sum("失败：" in ln for ln in LINES) == 1
     assert any(ln.startswith("[4/4] ") for ln in LINES)
     assert _check(o) == []  # no English word but the districts' names and the errors
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_workers_share_the_cpus(workers: int) -> None:
+    # Each worker's thread pools get its share of the CPUs: one worker all of them, two on
+    # two cores one thread each (not 2 × 2).
+    with runner._client(workers, None) as client:
+        got = client.run(thread_count)
+    assert sorted(got.values()) == [max(1, cpu_count() // workers)] * workers

@@ -67,7 +67,7 @@ function show(f,el){
   const a=document.createElement("td");a.textContent=r[0];
   const v=document.createElement("td");v.textContent=r[1];tr.append(a,v);t.appendChild(tr);});
  const l=document.getElementById("link");
- if(f.done){l.setAttribute("href",f.map);l.textContent=D.words.open;}
+ if(f.map){l.setAttribute("href",f.map);l.textContent=D.words.open;}
  else{l.removeAttribute("href");l.textContent="";}
 }
 D.features.forEach(function(f){

@@ -57,9 +57,10 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
             "seconds": rec.get("seconds", math.nan),
-            # Only a finished district has a map (as index.html links): no link to nothing.
+            # Only a finished district has a map (as index.html links), and not one that no
+            # facility stands near (nothing to draw): no link to nothing.
             "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix()
-            if done
+            if done and rec.get("map", True)
             else "",
         }
         row.update(rec.get("figures") or {})

@@ -24,6 +24,7 @@ import shapely
 
 from coverage import io as cio
 from coverage import network
+from coverage.analysis import Coverage
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District, folder_name
 from coverage.audit.figures import district_figures, people_without_streets
@@ -71,6 +72,8 @@ class DistrictTask:
     digest: str  # content hash of everything the district's results depend on
     geometry_wkb: bytes  # the district (WGS-84), for the facilities standing in it
     lang: str = "zh"  # the audit's: a failed district's error is recorded in it
+    # False: no row of any register stands within reach, so nobody in the district is covered
+    served: bool = True
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -121,7 +124,8 @@ def make_task(
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
     reach = reach_m(audit)
-    files = [write_rows(r, district_rows(r, district.geometry, reach), folder) for r in registers]
+    keeps = [district_rows(r, district.geometry, reach) for r in registers]
+    files = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
@@ -150,6 +154,7 @@ def make_task(
         h.hexdigest(),
         wkb,
         audit.lang,
+        served=not registers or any(keep.any() for keep in keeps),
     )
 
 
@@ -192,13 +197,41 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
     return _NETWORKS[key]
 
 
+def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
+    """The coverage of a district that no facility of the registers stands near.
+
+    Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
+    the streets reach are counted as a run counts them; there is no catchment or map to draw.
+    """
+    from coverage import analysis, pipeline
+    from coverage.inputs.layers import load_area, read_layers
+
+    area = load_area(s)
+    net = pipeline.load_network(s, area[0], loaded=loaded)
+    layers = read_layers(s, net, area=area)
+    walk = s.walk_model()
+    return analysis.evaluate(
+        net,
+        layers.facilities,
+        layers.demand,
+        threshold_min=walk.threshold_min,
+        tier_threshold_min=walk.tier_threshold_min,
+        max_snap_m=walk.max_snap_m,
+        include_access=walk.include_access,
+        circle_radius_m=walk.circle_radius_m,
+        subdistricts=layers.subdistricts,
+        name_field=s.area.name_field,
+    )
+
+
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
     Returns the district's record (also written to ``audit.json`` in its folder, last, so a
     folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
     ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
-    run's results (:data:`RESULT_FILES`) are removed first.
+    run's results (:data:`RESULT_FILES`) are removed first. A district no facility stands
+    near is done, nobody covered, without a map (``map`` false).
     """
     from coverage import pipeline
 
@@ -215,13 +248,16 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     try:
         s = load_scenario(task.scenario)
         try:
-            result = pipeline.run(s, loaded=_city_network(s))
+            if task.served:
+                cov = pipeline.run(s, loaded=_city_network(s)).coverage
+            else:
+                cov = _unserved(s, _city_network(s))
         except NetworkError as exc:  # no street in the district: say how many people that is
             figures = people_without_streets(s) if exc.key == NO_STREET else {}
             record.update(figures=figures)
             raise
-        figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
-        record.update(status="done", figures=figures)
+        figures = district_figures(cov, shapely.from_wkb(task.geometry_wkb))
+        record.update(status="done", figures=figures, map=task.served)
     except CoverageError as exc:
         # One line for the table and the console, yet every line of it: a head such as
         # "no usable demand rows …; the first:" means nothing without the reasons below it.

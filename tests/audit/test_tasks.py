@@ -9,13 +9,15 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from coverage.audit import tasks
+from coverage.audit import load_audit, results, tasks
 from coverage.audit.config import Audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.registers import read_registers
+from coverage.audit.runner import AuditRun
 from coverage.errors import InputError
 from coverage.inputs.layers import load_area
 from coverage.scenario import load_scenario
+from tests.audit.conftest import SAMPLE, audit_text, write_districts
 
 
 def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -> None:
@@ -175,3 +177,29 @@ def test_a_district_that_fails_keeps_no_results_of_an_earlier_run(
     assert [n for n in earlier if (folder / n).exists()] == []  # no 98 % beside the failure
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "the planner's own"
     assert (folder / "scenario.toml").is_file() and (folder / "audit.json").is_file()
+
+
+@pytest.mark.realdata
+def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path: Path) -> None:
+    # Not a failure ("facilities_1.csv has no data rows"): the audit's starkest finding.
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    far = tmp_path / "far.csv"  # one service point 30 km away (江夏)
+    far.write_text("名称,层级,经度,纬度\n远处站点,point,114.32,30.35\n", encoding="utf-8")
+    text = audit_text(districts, tmp_path / "out")
+    text = text.replace(str(SAMPLE / "facilities.xlsx"), str(far))
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml")
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, tasks.file_digests(audit), read_registers(audit))
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    fig = rec["figures"]
+    assert fig["population"] > 1_000 and fig["demand"] > fig["population"]  # + workers
+    assert fig["covered"] == 0 and fig["share_any"] == 0 and fig["share_kind:residents"] == 0
+    assert fig["workers_uncovered"] == fig["weight_kind:workers"] > 0
+    assert fig["facilities_in"] == 0 and fig["facilities_serving"] == 0
+    assert fig["facilities_per_10k"] == 0
+    assert 0.9 < fig["evaluable_share"] <= 1  # a Jianghan cell: its streets reach nearly all
+    assert not (Path(task.folder) / "map.html").exists() and rec["map"] is False
+    table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
+    assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""

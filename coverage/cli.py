@@ -404,7 +404,8 @@ def audit_cmd(
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
     from coverage.audit import load_audit, run_audit
 
-    with _step("coverage audit", audit, lang) as progress:
+    # Ctrl-C: the districts finished so far are written, and a re-run skips them.
+    with _step("coverage audit", audit, lang, "console.audit.interrupted_note") as progress:
         if workers is not None and workers < 1:
             raise _bad(
                 "--workers", workers, Msg("error.value.greater_than_equal", ge=1, input=workers)

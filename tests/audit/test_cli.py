@@ -61,3 +61,25 @@ def test_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
         "错误：无法启动或连接 dask 调度器 tcp://127.0.0.1:9：" in res.output
     )  # the library's reason follows
     assert "Traceback" not in res.output
+
+
+def test_an_interrupted_audit_says_what_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Districts finished before Ctrl-C are written (a re-run skips them); "previous results
+    # were left as they were", as `coverage run` says, would not be true.
+    districts = write_districts(tmp_path / "districts.geojson", off_map=False)
+    path = tmp_path / "audit.toml"
+    path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("coverage.audit.run_audit", interrupted)
+    res = runner.invoke(app, ["audit", str(path)])
+    assert res.exit_code == 130
+    assert res.output.strip() == "已中断: 已完成的区已保存，再次运行将从未完成的区继续"
+    res = runner.invoke(app, ["audit", str(path), "--lang", "en"])
+    assert " ".join(res.output.split()) == (  # the console wraps at 80 columns
+        "interrupted: the districts finished so far are kept; run again to continue with the rest"
+    )

@@ -13,6 +13,7 @@ district, so a district run twice is counted once.
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -63,13 +64,20 @@ class AuditRun:
         ]
 
 
+def _ignore_ctrl_c(**_: Any) -> None:
+    """On a local worker: leave Ctrl-C to the audit, which stops the cluster."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     # The cluster's own info lines (nannies, comms) are not the audit's progress.
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    log = logging.getLogger("distributed")
+    log.setLevel(logging.WARNING)
     with ExitStack() as stack:
+        stack.callback(log.setLevel, logging.WARNING)  # last: once the cluster has stopped
         try:
             if scheduler is not None:
                 client = stack.enter_context(Client(scheduler, timeout="30s"))
@@ -88,13 +96,22 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
                     )
                 )
                 client = stack.enter_context(Client(cluster))
+                # Ctrl-C reaches the terminal's whole process group: without this each
+                # worker would print its own traceback while the audit stops them.
+                client.run(_ignore_ctrl_c)
         except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
             if scheduler:
                 msg = Msg("error.audit.scheduler", scheduler=scheduler, reason=str(exc))
             else:
                 msg = Msg("error.audit.local_cluster", reason=str(exc))
             raise CoverageError(msg) from exc
-        yield client
+        try:
+            yield client
+        except KeyboardInterrupt:
+            # Stopped at once: a busy worker is killed, as asked; the library's complaints
+            # about that ("Worker process still alive ... killing") are not the planner's.
+            log.setLevel(logging.CRITICAL)
+            raise
 
 
 def not_audited(district: District, lang: str) -> dict[str, Any]:

@@ -8,6 +8,9 @@ district and comes last.
 from __future__ import annotations
 
 import json
+import logging
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +231,29 @@ def test_local_workers_share_the_cpus(workers: int) -> None:
     with runner._client(workers, None) as client:
         got = client.run(thread_count)
     assert sorted(got.values()) == [max(1, cpu_count() // workers)] * workers
+
+
+def _ignores_ctrl_c() -> bool:
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def _busy() -> None:
+    end = time.monotonic() + 30  # a district's CPU-bound work: deaf to a polite close
+    while time.monotonic() < end:
+        pass
+
+
+def test_ctrl_c_stops_local_workers_quietly(caplog: pytest.LogCaptureFixture) -> None:
+    # Ctrl-C reaches the whole process group: the workers leave it to the audit (no traceback
+    # from each), which stops them; killing a busy one is what was asked, not a warning.
+    start = time.monotonic()
+    with caplog.at_level(logging.WARNING), pytest.raises(KeyboardInterrupt):
+        with runner._client(1, None) as client:
+            assert set(client.run(_ignores_ctrl_c).values()) == {True}
+            busy = client.submit(_busy)
+            while not client.processing()[next(iter(client.processing()))]:
+                time.sleep(0.1)
+            raise KeyboardInterrupt
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("distributed")] == []
+    assert time.monotonic() - start < 25  # killed, not waited for
+    del busy

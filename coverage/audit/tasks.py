@@ -224,6 +224,15 @@ def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
     )
 
 
+def _one_line(text: str) -> str:
+    """A message on one line for the table and the console, yet every line of it.
+
+    A head such as "no usable demand rows …; the first:" means nothing without the reasons
+    on the lines below it.
+    """
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
@@ -259,16 +268,15 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         figures = district_figures(cov, shapely.from_wkb(task.geometry_wkb))
         record.update(status="done", figures=figures, map=task.served)
     except CoverageError as exc:
-        # One line for the table and the console, yet every line of it: a head such as
-        # "no usable demand rows …; the first:" means nothing without the reasons below it.
-        lines = (line.strip() for line in exc.text(task.lang).splitlines())
-        text = " ".join(line for line in lines if line)
+        text = _one_line(exc.text(task.lang))
         record.update(status="failed", error=text or repr(exc), error_key=exc.key)
     except Exception as exc:  # noqa: BLE001 - one district's bug must not stop the others
         last = traceback.extract_tb(exc.__traceback__)[-1]
         record.update(
             status="failed",
-            error=f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})",
+            error=_one_line(
+                f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+            ),
         )
     record["seconds"] = round(time.perf_counter() - start, 3)
     cio.write_json(Path(task.folder) / "audit.json", record)

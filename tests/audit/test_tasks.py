@@ -203,3 +203,33 @@ def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path:
     assert not (Path(task.folder) / "map.html").exists() and rec["map"] is False
     table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
     assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
+
+
+def test_a_districts_unexpected_error_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A library's message may span lines; the table's cell and the console line must not.
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    task = tasks.make_task(
+        audit, District("D1", "一区", 1, shapely.box(114, 30, 114.1, 30.1)), {}, []
+    )
+    monkeypatch.setattr(tasks, "load_scenario", lambda _: object())
+    monkeypatch.setattr(tasks, "_city_network", lambda _: None)
+
+    def fail(*_: object, **__: object) -> None:
+        raise ValueError("cannot reindex\n  on an axis with duplicate labels")
+
+    monkeypatch.setattr("coverage.pipeline.run", fail)
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error"].startswith(
+        "ValueError: cannot reindex on an axis with duplicate labels (test_tasks.py:"
+    )
+    assert "\n" not in rec["error"]

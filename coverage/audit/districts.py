@@ -13,6 +13,7 @@ import shapely
 from coverage.audit.config import Audit
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.boundaries import read_polygons
+from coverage.inputs.readers import read_features
 
 __all__ = ["District", "folder_name", "read_districts"]
 
@@ -79,7 +80,7 @@ def _with_skipped(
     table = pd.DataFrame(gdf)
     if not rows:
         return table
-    attrs = gpd.read_file(path, layer=layer, ignore_geometry=True)
+    attrs, _ = read_features(path, layer=layer, ignore_geometry=True)  # decoded as the rest
     back = pd.DataFrame(attrs.loc[[r for r in rows if r in attrs.index]])
     back["geometry"] = None
     return pd.concat([table, back]).sort_index()

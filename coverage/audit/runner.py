@@ -32,7 +32,7 @@ from coverage.audit.tasks import (
     previous_record,
     run_district,
 )
-from coverage.errors import CoverageError, Msg
+from coverage.errors import CoverageError, Msg, Problem
 from coverage.i18n import t
 
 __all__ = ["AuditRun", "not_audited", "run_audit"]
@@ -53,6 +53,11 @@ class AuditRun:
     records: dict[str, dict[str, Any]]
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The district layer's problems of no one row (e.g. an undeclared datum in China)."""
+        return list(getattr(self.districts, "problems", []))
 
     @property
     def failed(self) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from coverage.audit import Audit, AuditRun, read_districts
 from coverage.cli import app
 from tests.audit.conftest import audit_text, write_districts
 
@@ -83,3 +84,25 @@ def test_an_interrupted_audit_says_what_is_kept(
     assert " ".join(res.output.split()) == (  # the console wraps at 80 columns
         "interrupted: the districts finished so far are kept; run again to continue with the rest"
     )
+
+
+def test_an_undeclared_datum_of_the_district_layer_is_warned_about(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `[districts] crs` left out for a file in China: Amap boundaries say WGS-84 and are GCJ-02
+    # (~500 m). The warning is about the layer, no one district's row, and must still show.
+    districts = write_districts(tmp_path / "districts.geojson", off_map=False)
+    path = tmp_path / "audit.toml"
+    text = audit_text(districts, tmp_path / "results").replace('crs = "wgs84"\n', "", 1)
+    path.write_text(text, encoding="utf-8")
+
+    def finished(audit: Audit, **_: object) -> AuditRun:
+        found = read_districts(audit)
+        return AuditRun(audit, found, {d.code: {"status": "done"} for d in found})
+
+    monkeypatch.setattr("coverage.audit.run_audit", finished)
+    res = runner.invoke(app, ["audit", str(path)])
+    assert res.exit_code == 0, res.output
+    words = " ".join(res.output.split())
+    assert f"警告：{districts}，字段“crs”：未声明坐标系" in words
+    assert '实为 GCJ-02（相差约 500 米）：如文件来自高德，请设置“crs = "gcj02"”' in words

@@ -112,11 +112,12 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
             raise CoverageError(msg) from exc
         try:
             yield client
-        except KeyboardInterrupt:
-            # Stopped at once: a busy worker is killed, as asked; the library's complaints
-            # about that ("Worker process still alive ... killing") are not the planner's.
+        finally:
+            # The cluster is the audit's to stop, once every result is in or at Ctrl-C: a
+            # worker slow to exit (busy, or on a loaded machine) is killed, and the library's
+            # complaints about that ("Worker process still alive ... killing") are not the
+            # planner's.
             log.setLevel(logging.CRITICAL)
-            raise
 
 
 def not_audited(district: District, lang: str) -> dict[str, Any]:

@@ -243,17 +243,23 @@ def _busy() -> None:
         pass
 
 
-def test_ctrl_c_stops_local_workers_quietly(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_local_workers_stop_quietly(caplog: pytest.LogCaptureFixture, interrupted: bool) -> None:
     # Ctrl-C reaches the whole process group: the workers leave it to the audit (no traceback
-    # from each), which stops them; killing a busy one is what was asked, not a warning.
+    # from each), which stops them. Killing a worker slow to exit (busy, or on a loaded
+    # machine once every district is in) is the audit's doing, not a warning for the planner.
     start = time.monotonic()
-    with caplog.at_level(logging.WARNING), pytest.raises(KeyboardInterrupt):
-        with runner._client(1, None) as client:
-            assert set(client.run(_ignores_ctrl_c).values()) == {True}
-            busy = client.submit(_busy)
-            while not client.processing()[next(iter(client.processing()))]:
-                time.sleep(0.1)
-            raise KeyboardInterrupt
+    with caplog.at_level(logging.WARNING):
+        try:
+            with runner._client(1, None) as client:
+                assert set(client.run(_ignores_ctrl_c).values()) == {True}
+                busy = client.submit(_busy)
+                while not client.processing()[next(iter(client.processing()))]:
+                    time.sleep(0.1)
+                if interrupted:
+                    raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            assert interrupted
     assert [r.getMessage() for r in caplog.records if r.name.startswith("distributed")] == []
     assert time.monotonic() - start < 25  # killed, not waited for
     del busy

@@ -131,8 +131,12 @@ def make_task(
         "path": str(audit.input_path(d.path)),
         "crs": d.crs,
         "layer": d.layer,
-        # The audit's own selection too: a code may recur among the features it left out.
-        "select": {**(d.select or {}), d.code_field: district.code},
+        # The audit's own selection too (a code may recur among the features it left out),
+        # in its order, then the code: each of its values is there before the code narrows.
+        "select": {
+            **{k: v for k, v in (d.select or {}).items() if k != d.code_field},
+            d.code_field: district.code,
+        },
     }
     data = scenario_data(
         audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pytest
@@ -89,13 +90,22 @@ def test_a_failed_districts_error_is_recorded_in_the_audits_language(
     assert rec["error_key"] == "error.scenario.line"
 
 
-def test_a_districts_scenario_keeps_the_audits_selection(tmp_path: Path) -> None:
-    # Two features share code "1"; the audit's select keeps only the 2020 one. The district's
-    # own scenario must read that polygon alone, not both (another district's people).
+@pytest.mark.parametrize(
+    "select",
+    [{"year": 2020}, {"code": ["1", "2"], "name": ["甲", "乙"]}],
+    ids=["other-field", "code-and-names"],
+)
+def test_a_districts_scenario_keeps_the_audits_selection(
+    tmp_path: Path, select: dict[str, Any]
+) -> None:
+    # Two features share code "1"; the audit's select keeps only the 2020 one (甲). The
+    # district's own scenario must read that polygon alone, not both (another district's
+    # people), and a select of several values must still find them all before the code.
     new, old = shapely.box(114.25, 30.58, 114.26, 30.59), shapely.box(114.30, 30.55, 114.31, 30.56)
+    other = shapely.box(114.26, 30.58, 114.27, 30.59)
     layer = gpd.GeoDataFrame(
-        {"code": ["1", "1"], "name": ["甲", "甲旧"], "year": [2020, 2010]},
-        geometry=[new, old],
+        {"code": ["1", "1", "2"], "name": ["甲", "甲旧", "乙"], "year": [2020, 2010, 2020]},
+        geometry=[new, old, other],
         crs=4326,
     )
     (tmp_path / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
@@ -104,7 +114,7 @@ def test_a_districts_scenario_keeps_the_audits_selection(tmp_path: Path) -> None
     (tmp_path / "f.csv").write_text("名称,经度,纬度\n甲站,114.255,30.585\n", encoding="utf-8")
     audit = Audit.model_validate(
         {
-            "districts": {"path": "d.geojson", "crs": "wgs84", "select": {"year": 2020}},
+            "districts": {"path": "d.geojson", "crs": "wgs84", "select": select},
             "network": {"path": "n.parquet"},
             "facilities": [{"path": "f.csv", "crs": "wgs84"}],
             "demand": [{"path": "p.tif"}],
@@ -112,11 +122,12 @@ def test_a_districts_scenario_keeps_the_audits_selection(tmp_path: Path) -> None
             "source": tmp_path / "audit.toml",
         }
     )
-    (district,) = read_districts(audit)
-    task = tasks.make_task(audit, district, {}, read_registers(audit))
-    area, _ = load_area(load_scenario(task.scenario))
-    assert area is not None
-    assert area.equals(new)
+    first, second = read_districts(audit)
+    for district, polygon in ((first, new), (second, other)):
+        task = tasks.make_task(audit, district, {}, read_registers(audit))
+        area, _ = load_area(load_scenario(task.scenario))
+        assert area is not None
+        assert area.equals(polygon)
 
 
 def test_a_failed_districts_error_keeps_every_line_of_the_reason(

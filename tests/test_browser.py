@@ -1116,3 +1116,90 @@ def test_the_reports_sub_district_table_fits_a_phone(browser, tmp_path, wuhan_ed
         set_viewport(browser, *SIZES[0])
     assert got["wide"] <= got["room"] + 1, got
     assert got["bars"] == "none" and got["sticky"] == "sticky"
+
+
+# --- the report on a phone and on laptops -----------------------------------------------------
+
+SAMPLE = REPO_ROOT / "data" / "wuhan" / "scenario.toml"
+
+#: For every table of the page, whether it fits its box, and for every cell with a figure
+#: whether it is shown, inside the viewport, not under another element, and (on a phone's
+#: blocks) under the label of its column. ``arguments[0]``: the phone's layout expected.
+REPORT_TABLES = """
+const out = {doc: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+             tables: []};
+for (const wrap of document.querySelectorAll('.tablewrap')) {
+  const heads = [...wrap.querySelectorAll('thead th')].map(h => h.textContent);
+  const t = {stack: wrap.classList.contains('stack'), fits: wrap.scrollWidth <= wrap.clientWidth + 1,
+             display: getComputedStyle(wrap.querySelector('table')).display,
+             thead: getComputedStyle(wrap.querySelector('thead')).display, cells: 0, bad: []};
+  for (const tr of wrap.querySelectorAll('tbody tr')) {
+    [...tr.cells].forEach((td, i) => {
+      const text = td.textContent.trim();
+      if (!text) return;
+      t.cells += 1;
+      td.scrollIntoView({block: 'center'});
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const r = range.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.right - 2, (r.top + r.bottom) / 2);
+      const label = getComputedStyle(td, '::before').content;
+      const why = [];
+      if (getComputedStyle(td).display === 'none' || r.width <= 0) why.push('hidden');
+      if (r.left < 0 || r.right > innerWidth + 0.5) why.push('outside ' + r.left + '-' + r.right);
+      if (!hit || !td.contains(hit)) why.push('covered by ' + (hit ? hit.outerHTML.slice(0, 60) : null));
+      if (td.hasAttribute('data-label') && td.getAttribute('data-label') !== heads[i]) why.push('label');
+      if (arguments[0] && td.hasAttribute('data-label') && label !== JSON.stringify(heads[i]))
+        why.push('label shown ' + label);
+      if (why.length) t.bad.push([text, why.join('; ')]);
+    });
+  }
+  out.tables.push(t);
+}
+return out;
+"""
+
+
+@pytest.fixture(scope="module")
+def sample_reports(tmp_path_factory) -> dict[str, Path]:
+    """The sample (data/wuhan) run once with a 10-site plan, its report in both languages."""
+    from coverage.report import write_report
+
+    tmp = tmp_path_factory.mktemp("sample_report")
+    s = pipeline.load_scenario(SAMPLE)
+    s.set_output("dir", tmp / "out")
+    s.set_output("map", tmp / "map.html")
+    plan = pipeline.plan(s, tier="point", add=10, write=False)
+    return {
+        lang: write_report(plan.before, plan, tmp / f"report_{lang}.html", lang=lang)
+        for lang in ("zh", "en")
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_reports_tables_are_read_without_sideways_scrolling(browser, sample_reports, lang):
+    """On a 390-px phone the tier/service table scrolled sideways, its figures off screen: the
+    wide tables become a block per row (label and figure side by side), the sub-district table
+    stays a table that fits; on laptops every table is the table it was."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for width, height in ((390, 844), (1000, 800), (1280, 900)):
+            set_viewport(browser, width, height)
+            browser.get(sample_reports[lang].as_uri())
+            phone = width < 600
+            got = js(browser, REPORT_TABLES, phone)
+            browser.execute_script("window.scrollTo(0, 0)")
+            browser.save_screenshot(str(ARTIFACTS / f"report_{lang}_{width}.png"))
+            doc_width, room = got["doc"]
+            assert doc_width <= room, (width, got["doc"])
+            tables = got["tables"]
+            # sub-districts, tiers and services, proposed sites, input problems
+            assert [t["stack"] for t in tables] == [False, True, True, True], width
+            for t in tables:
+                assert t["fits"] and t["cells"] > 0 and t["bad"] == [], (width, t)
+                stacked = phone and t["stack"]
+                assert (t["display"], t["thead"]) == (
+                    ("block", "none") if stacked else ("table", "table-header-group")
+                ), (width, t)
+    finally:
+        set_viewport(browser, *SIZES[0])

@@ -605,6 +605,28 @@ def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_p
     assert page_errors(browser) == []
 
 
+def test_a_kpi_note_is_a_line_of_text_across_the_panel(browser, tmp_path):
+    # What a capacitated plan's sites can serve (coverage.plan_layers.served_notes) sits under
+    # the plan's figures, across the panel, as text: markup in it is shown, never parsed.
+    from map_layers import sample_layers
+
+    from coverage import maps
+
+    note = "Service point: within their capacities " + HOSTILE
+    kpis = {"share_any": 0.9, "share_after_plan": 0.975, "share_before_plan": 0.9}
+    m = maps.coverage_map(**{**sample_layers(), "kpis": kpis}, kpi_notes=[note], lang="en")
+    open_map(browser, maps.save_map(m, tmp_path / "note.html", self_contained=True))
+    rows = js(
+        browser,
+        """return Array.from(document.querySelectorAll('#cov-kpi tr')).map(
+          tr => Array.from(tr.cells).map(c => [c.tagName, c.colSpan, c.className, c.textContent,
+                                               c.children.length]));""",
+    )
+    assert rows[3] == [["TD", 2, "cov-warn", note, 0]], rows
+    assert rows[4][0][3] == "Before the plan (existing facilities)"
+    assert page_errors(browser) == []
+
+
 def test_uncovered_points_coloured_by_minutes_over(browser, maps):
     # The scenario's uncovered points carry their class (from the analysis' times); the legend
     # lists the classes present under the uncovered row, each with its colour.

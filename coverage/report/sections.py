@@ -20,7 +20,7 @@ from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
-from coverage.planning.plan import serves_less
+from coverage.plan_layers import served_notes
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -346,16 +346,7 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
                     n=len(p.proposed),
                 )
             )
-            if serves_less(info):  # capacities: "after" counts reach, not what sites can serve
-                items.append(
-                    t(
-                        lang,
-                        "report.method_served",
-                        tier=maps.tier_label(p.tier, lang),
-                        served=_pct(info["served_share"]),
-                        after=_pct(info["after_share"]),
-                    )
-                )
+            items += served_notes([p], lang)  # capacities: "after" counts reach, not service
         each = [  # every stage's new sites (a staged plan adds sub-centres, then points)
             t(
                 lang,

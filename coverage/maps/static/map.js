@@ -32,7 +32,8 @@ if(text){var t=svgEl('text',{x:10,y:12.5,'text-anchor':'middle','font-size':7,
 return s;}
 // A row of one cell is a section heading across both columns (a plan map's KPI panel).
 function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
-if(r.length===1){var c=el('th','cov-section',r[0]);c.colSpan=2;tr.appendChild(c);}
+if(r.warn!==undefined){var w=el('td','cov-warn',r.warn);w.colSpan=2;tr.appendChild(w);}
+else if(r.length===1){var c=el('th','cov-section',r[0]);c.colSpan=2;tr.appendChild(c);}
 else{tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));}
 t.appendChild(tr);});return t;}
 function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));

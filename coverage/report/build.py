@@ -22,6 +22,7 @@ import pandas as pd
 from coverage import __version__, figures
 from coverage import io as cio
 from coverage.i18n import check_lang, t
+from coverage.maps.plan import PROPOSED_MARKER
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
 from coverage.report.conclusion import conclusion
@@ -66,6 +67,7 @@ def static_map_png(
     title: str = "",
     dpi: int = MAP_DPI,
     thresholds: Any = None,
+    styles: Any = None,
 ) -> bytes:
     """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file)."""
     with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
@@ -73,7 +75,7 @@ def static_map_png(
         with _quiet_fonts():
             figures.save_static_map(
                 facilities, demand, tier_catchments, area, path,
-                lang=lang, dpi=dpi, title=title, thresholds=thresholds,
+                lang=lang, dpi=dpi, title=title, thresholds=thresholds, styles=styles,
             )  # fmt: skip
         return path.read_bytes()
 
@@ -126,6 +128,7 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
         lang=lang,
         title=f"{title} · {after_title}",
         thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
+        styles={proposed: PROPOSED_MARKER for proposed in label.values()},  # as the plan map's
     )
     bands = "/".join(f"{b:g}" for b in after.bands_min)
     caption = t(

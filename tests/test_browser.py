@@ -1274,3 +1274,39 @@ def test_the_reports_tables_are_read_without_sideways_scrolling(browser, sample_
                 ), (width, t)
     finally:
         set_viewport(browser, *SIZES[0])
+
+
+def test_a_report_map_opens_full_size_and_closes(browser, sample_reports):
+    """Side by side (or on a phone) the static maps' legends are a few pixels tall: a click
+    shows a map full size over the page (no script: the figure is the link's target), its ×
+    puts it back in its place."""
+    from selenium.webdriver.common.by import By
+
+    look = """const f = document.getElementById('map-2'), r = f.getBoundingClientRect();
+    const img = f.querySelector('img'), x = f.querySelector('.close');
+    return {hash: location.hash, box: [r.left, r.top, r.right, r.bottom],
+            img: [img.getBoundingClientRect().width, img.naturalWidth],
+            view: [document.documentElement.clientWidth, innerHeight],
+            close: getComputedStyle(x).display, position: getComputedStyle(f).position};"""
+    try:
+        for width, height in ((1280, 900), (390, 844)):
+            set_viewport(browser, width, height)
+            browser.get(sample_reports["en"].as_uri())
+            assert "Click a map to see it full size." in browser.page_source
+            shown = js(browser, look)
+            assert shown["close"] == "none" and shown["position"] == "static", shown
+            assert shown["img"][0] < shown["img"][1]  # drawn smaller than it is
+            link = browser.find_element(By.CSS_SELECTOR, "#map-2 a.zoom")
+            js(browser, "arguments[0].scrollIntoView({block: 'center'});", link)
+            link.click()
+            wait_for(lambda: js(browser, look)["hash"] == "#map-2", what="the map opened")
+            full = js(browser, look)
+            w, h = full["view"]
+            assert full["position"] == "fixed" and full["box"] == [0, 0, w, h], full
+            assert full["img"][0] == full["img"][1] and full["close"] == "block", full
+            browser.save_screenshot(str(ARTIFACTS / f"report_map_full_{width}.png"))
+            browser.find_element(By.CSS_SELECTOR, "#map-2 .close").click()
+            wait_for(lambda: js(browser, look)["hash"] == "#maps", what="the map closed")
+            assert js(browser, look)["position"] == "static"
+    finally:
+        set_viewport(browser, *SIZES[0])

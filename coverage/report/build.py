@@ -157,15 +157,20 @@ def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
         after_png, after_title, more = _after_map(run, after, title, lang)
         pngs.append((after_png, after_title))
         caption += " " + more
+    # A click shows a map full size (its legend is small beside the other): the figure is the
+    # link's target (report.css, figure:target), so the page needs no script.
+    close = _e(t(lang, "report.maps_close"))
     imgs = "".join(
-        f'<figure><img src="{data_uri(png)}" alt="{_e(cap)}"><figcaption>{_e(cap)}'
-        "</figcaption></figure>"
-        for png, cap in pngs
+        f'<figure id="map-{i}"><a class="zoom" href="#map-{i}"><img src="{data_uri(png)}" '
+        f'alt="{_e(cap)}"></a><figcaption>{_e(cap)}</figcaption>'
+        f'<a class="close" href="#maps" title="{close}">×</a></figure>'
+        for i, (png, cap) in enumerate(pngs, start=1)
     )
     cls = "pair" if len(pngs) == 2 else ""
+    zoom = f'<span class="screen">{_e(t(lang, "report.maps_zoom"))}</span>'
     return (
-        f'<section class="images"><h2>{_e(t(lang, "report.maps"))}</h2><div class="{cls}">{imgs}</div>'
-        f'<p class="small">{_e(caption)}</p></section>'
+        f'<section class="images" id="maps"><h2>{_e(t(lang, "report.maps"))}</h2>'
+        f'<div class="{cls}">{imgs}</div><p class="small">{_e(caption)} {zoom}</p></section>'
     )
 
 

@@ -198,8 +198,8 @@ return r.left<x1&&x0<r.right&&r.top<y1&&y0<r.bottom;});}
 // A phone's view, or a laptop's with data under its panels: the data fitted again into the
 // room the title and (folded) panels leave. The first fit's zoom, when animated, starts on the
 // next frame and would put the view back as it ends: the view is fitted again after it.
-// On a laptop the zoom may fall between two levels (a quarter), not halve the data's size.
-function refit(){var fr=room(),snap=map.options.zoomSnap;if(!cramped){map.options.zoomSnap=0.25;}
+// The zoom may fall between two levels (a quarter), not halve the data's size.
+function refit(){var fr=room(),snap=map.options.zoomSnap;map.options.zoomSnap=0.25;
 map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),paddingBottomRight:fr.br.add([12,0]),
 animate:false});map.options.zoomSnap=snap;}
 if(M.fit&&(cramped||covered(L.latLngBounds(M.fit)))){refit();L.Util.requestAnimFrame(function(){

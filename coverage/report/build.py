@@ -23,6 +23,7 @@ from coverage import __version__, figures
 from coverage import io as cio
 from coverage.i18n import check_lang, t
 from coverage.maps.plan import PROPOSED_MARKER
+from coverage.plan_layers import served_notes
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
 from coverage.report.conclusion import conclusion
@@ -213,7 +214,8 @@ def build_report(
         after = after_plan(run, plan, lang=lang)
     # Page 1 on paper: the conclusion and the key figures, nothing else.
     parts = ['<div class="summary">', *_header(run, title, lang, today)]
-    parts.append(conclusion(run, after, lang))
+    served = served_notes(plan.plans, lang) if plan is not None else []  # with capacities
+    parts.append(conclusion(run, after, lang, served))
     cards = sections.kpi_cards(run, after, lang)
     parts.append(f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{cards}</section></div>")
     subs = sections.subdistrict_table(run, after, lang)

@@ -176,3 +176,26 @@ def test_the_map_after_the_plan_draws_the_proposed_sites_as_the_plan_maps_stars(
     (proposed,) = after["tiers"] - before["tiers"]
     assert proposed == "Proposed service point"
     assert after["styles"] == {proposed: {"color": "#6c3483", "shape": "star", "size": 30}}
+
+
+@pytest.mark.realdata
+def test_page_one_says_what_capacities_let_the_sites_serve(planned, monkeypatch):
+    """Page 1 gave the share after a capacitated plan (everyone within reach) with nothing
+    beside it; what the sites can serve was only in the method notes, on the last page."""
+    import dataclasses
+    import html
+
+    from coverage.planning import PlanRun
+    from coverage.report import build
+
+    monkeypatch.setattr(build, "static_map_png", lambda *a, **k: PNG_MAGIC)
+    (p,) = planned.plans
+    capped = dataclasses.replace(p, info={**p.info, "served_share": 0.45})
+    sentence = f"can serve 45.0% of the demand; the share after the plan ({p.after_share:.1%})"
+
+    def page_one(plan: PlanRun) -> str:
+        page = build.build_report(planned.before, plan, lang="en")
+        return html.unescape(page.split('<section class="conclusion">', 1)[1].split("</ul>")[0])
+
+    assert sentence in page_one(PlanRun(planned.before, planned.sites, [capped]))
+    assert "can serve" not in page_one(planned)

@@ -90,11 +90,11 @@ def save_static_map(
         ``"A4"`` or ``"A3"``, landscape.
     dpi
         Resolution of a PNG.
+    title
+        Title (a default title when empty).
     thresholds
         Walking threshold (minutes) per tier: only bands up to it are drawn for that tier
         (default ``settings.threshold_min``).
-    title
-        Title (a default title when empty).
     subdistricts
         Sub-district polygons with a ``name`` column: boundaries and names drawn.
     kpis

@@ -235,8 +235,8 @@ WORDS: dict[str, str] = {
     "report.cumulative": "Cumulative share",
     "report.tier": "Tier",
     "report.no_plan": "No site plan: {reason}",
-    "report.no_candidates": "the scenario has no candidate sites ([[candidates]]) and no "
-    "candidate grid ([plan] grid_spacing_m)",
+    "report.no_candidates": "the scenario has no candidate sites: no [[candidates]] layers, no "
+    "candidate grid ([plan] grid_spacing_m) and no OSM features ([plan] osm_features = true)",
     "report.default_add": "[plan] sets neither add nor target; the report proposes {n} sites",
     "report.no_new_sites": "the existing facilities already meet the target; no new sites needed",
     "report.data": "Data notes",

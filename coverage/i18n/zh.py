@@ -231,8 +231,8 @@ WORDS: dict[str, str] = {
     "report.cumulative": "累计覆盖率",
     "report.tier": "层级",
     "report.no_plan": "未做选址规划：{reason}",
-    "report.no_candidates": "场景没有候选点（[[candidates]]），也未设置网格候选（[plan] "
-    "grid_spacing_m）",
+    "report.no_candidates": "场景没有候选点：没有 [[candidates]] 图层，未设置网格候选（[plan] "
+    "grid_spacing_m），也未启用 OSM 要素候选（[plan] osm_features = true）",
     "report.default_add": "场景 [plan] 未设置 add 或 target，报告按新增 {n} 处站点规划",
     "report.no_new_sites": "现有设施已达到目标，无需新增站点",
     "report.data": "数据说明",

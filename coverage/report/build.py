@@ -2,7 +2,7 @@
 
 They are assembled as one self-contained HTML string, and written atomically.
 
-The report renders results handed to it (a :class:`coverage.pipeline.Run` and, optionally, a
+The report renders results handed to it (a :class:`coverage.results.Run` and, optionally, a
 :class:`coverage.planning.PlanRun`); it never runs the pipeline (``coverage.pipeline.report``
 does, then calls :func:`write_report`).
 """
@@ -31,8 +31,8 @@ from coverage.report.pieces import CSS
 from coverage.report.pieces import esc as _e
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = ["MAP_DPI", "build_report", "curve_png", "data_uri", "static_map_png", "write_report"]
 
@@ -54,7 +54,22 @@ def data_uri(png: bytes) -> str:
 
 
 def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
-    """PNG of covered share against the number of new sites (:func:`coverage.figures.curve_png`)."""
+    """PNG of covered share against the number of new sites (:func:`coverage.figures.curve_png`).
+
+    Parameters
+    ----------
+    after
+        Coverage with the plan (:func:`after_plan`).
+    lang
+        ``"zh"`` or ``"en"``.
+    dpi
+        Resolution of the PNG.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
     return figures.curve_png(after.curve, lang=lang, dpi=dpi)
 
 
@@ -70,7 +85,32 @@ def static_map_png(
     thresholds: Any = None,
     styles: Any = None,
 ) -> bytes:
-    """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file)."""
+    """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file).
+
+    Parameters
+    ----------
+    facilities
+        Facilities to draw, as for :func:`coverage.figures.save_static_map`.
+    demand
+        Demand points, covered or not.
+    tier_catchments
+        Catchments per tier and band, or None.
+    area
+        The study area (WGS-84), or None.
+    lang
+        ``"zh"`` or ``"en"``.
+    title
+        Title (a default title when empty).
+    dpi
+        Resolution of the PNG.
+    thresholds
+        Walking threshold in minutes per tier (bands up to it are drawn).
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
     with tempfile.TemporaryDirectory(prefix="coverage-report-") as tmp:
         path = Path(tmp) / "map.png"
         with _quiet_fonts():
@@ -199,6 +239,8 @@ def build_report(
         Extra lines for the data notes (e.g. why there is no plan).
     today
         Date printed in the header (default: today).
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
 
     Returns
     -------
@@ -260,7 +302,28 @@ def write_report(
     notes: Sequence[str] = (),
     progress: Progress = _noop,
 ) -> Path:
-    """Build the page (:func:`build_report`) and write it to ``path`` atomically."""
+    """Build the page (:func:`build_report`) and write it to ``path`` atomically.
+
+    Parameters
+    ----------
+    run
+        A scenario run, as for :func:`build_report`.
+    plan
+        A site plan for it, or None.
+    path
+        The HTML file to write.
+    lang
+        ``"zh"`` or ``"en"``.
+    notes
+        Extra lines for the data notes.
+    progress
+        Called with a line for each step; default: nothing.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     page = build_report(run, plan, lang=lang, notes=notes, progress=progress)
     progress(t(lang, "console.step.writing", path=path))
     return cio.write_text(Path(path), page)

@@ -24,7 +24,7 @@ from coverage.report.pieces import pct as _pct
 from coverage.report.pieces import points as _points
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
+    from coverage.results import Run
 
 __all__ = ["GAPS", "conclusion", "conclusion_lines"]
 

@@ -16,8 +16,8 @@ import pandas as pd
 from coverage import analysis, maps, vocab
 from coverage.counts import shown_counts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
-from coverage.excel import cell_word
 from coverage.i18n import catalogue, t
+from coverage.i18n.values import cell_word
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
 from coverage.plan_layers import served_notes
@@ -35,8 +35,8 @@ from coverage.report.pieces import td as _td
 from coverage.report.pieces import without_dirs as _without_dirs
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = [
     "MAX_PROBLEMS",

@@ -105,6 +105,9 @@ def static_map_png(
         Resolution of the PNG.
     thresholds
         Walking threshold in minutes per tier (bands up to it are drawn).
+    styles
+        Markers of some tiers over their own (:func:`coverage.figures.save_static_map`): the
+        proposed sites as the plan map's stars.
 
     Returns
     -------

@@ -45,6 +45,7 @@ from coverage.plan_layers import (
     plan_demand,
     plan_subdistricts,
     proposed_catchments,
+    served_notes,
     subdistricts_after,
 )
 from coverage.scenario import Scenario
@@ -376,6 +377,7 @@ def coverage_map(
     f = cov.facilities
     demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
     new_catchments = None
+    notes: list[str] = []
     title = s.display_title(lang)
     if plan is not None:
         proposed = plan.proposed if proposed is None else proposed
@@ -389,6 +391,8 @@ def coverage_map(
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
         new_catchments = proposed_catchments(run, plan.plans)
+        # capacities: what the sites can serve, beside "after" (everyone within reach)
+        notes = served_notes(plan.plans, lang or s.lang)
         # the plan's map says so at the top, as the report's map after the plan
         title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
     return maps.coverage_map(
@@ -401,6 +405,7 @@ def coverage_map(
         proposed_catchments=new_catchments,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
+        kpi_notes=notes,
         title=title,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,

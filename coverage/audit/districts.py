@@ -25,6 +25,19 @@ class District:
     ``problems`` are the reader's about this district's row. A district whose polygon was
     missing, empty or lost in repair has no geometry and is not audited: its ``skipped``
     problem says why (file, row, field).
+
+    Attributes
+    ----------
+    code
+        The district's code (unique in the layer): its folder's name.
+    name
+        Its name.
+    row
+        Its row in the district file (1-based).
+    geometry
+        Its polygon in WGS-84, or None when it is not audited.
+    problems
+        What the reader found about its row.
     """
 
     code: str
@@ -106,6 +119,16 @@ def read_districts(audit: Audit) -> DistrictLayer:
     A district whose polygon the reader skipped (missing, empty, lost in repair) is kept
     without geometry, its reason in :attr:`District.skipped`: it is listed, not audited.
     Problems of no one row are the layer's (:attr:`DistrictLayer.problems`).
+
+    Parameters
+    ----------
+    audit
+        A validated audit (:func:`load_audit`): its ``[districts]`` file, fields and selection.
+
+    Returns
+    -------
+    list of District
+        One per feature of the district layer, in file order.
 
     Raises
     ------

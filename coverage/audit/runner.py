@@ -46,7 +46,21 @@ def _noop(_: str) -> None:
 
 @dataclass
 class AuditRun:
-    """What :func:`run_audit` produced: one record per district (by code) and the files."""
+    """What :func:`run_audit` produced: one record per district (by code) and the files.
+
+    Attributes
+    ----------
+    audit
+        The audit that ran.
+    districts
+        Every district of the layer, in file order.
+    records
+        District code → its record: figures, status and, for a failed one, the error.
+    files
+        What was written (the district table, workbook, GeoPackage and choropleth), by kind.
+    seconds
+        Wall time of the whole audit.
+    """
 
     audit: Audit
     districts: list[District]

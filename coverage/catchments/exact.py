@@ -21,7 +21,24 @@ __all__ = ["segment_geometries"]
 def segment_geometries(
     net: WalkNetwork, edge: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> np.ndarray:
-    """Geometries of segment stretches; whole segments are reused, partial ones cut."""
+    """Geometries of segment stretches; whole segments are reused, partial ones cut.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    edge
+        Segment rows, one per stretch.
+    start
+        Where each stretch starts along its segment (fraction of its length, 0 at ``u``).
+    end
+        Where each stretch ends (fraction, at most 1).
+
+    Returns
+    -------
+    ndarray
+        One line string per stretch, in the network CRS.
+    """
     geoms = net.edges.geometry.values[edge].copy()
     partial = np.flatnonzero((start > 1e-9) | (end < 1 - 1e-9))
     for k in partial:

@@ -254,7 +254,7 @@ def select_features(
     --------
     >>> import geopandas as gpd
     >>> from coverage.inputs.boundaries import select_features
-    >>> path = "../shared/data/wuhan_districts_gcj02.geojson"
+    >>> path = "data/wuhan/area.geojson"  # the sample's district, from the repository root
     >>> districts = gpd.read_file(path)
     >>> select_features(districts, {"adcode": 420103}, path)["name"].tolist()
     ['江汉区']
@@ -344,7 +344,7 @@ def read_polygons(
     --------
     >>> from coverage.inputs.boundaries import read_polygons
     >>> jianghan = read_polygons(
-    ...     "../shared/data/wuhan_districts_gcj02.geojson", crs="gcj02", select={"adcode": 420103}
+    ...     "data/wuhan/area.geojson", crs="gcj02", select={"adcode": 420103}
     ... )
     >>> jianghan.crs.to_epsg(), jianghan["name"].tolist()
     (4326, ['江汉区'])

@@ -355,6 +355,20 @@ def read_frame(
     ``frame.attrs`` holds ``encoding``, ``sheet``, ``header_row`` and ``rows`` (the row number
     of each frame row as a spreadsheet shows it). ``layer`` is the sheet of a workbook or the
     layer of a GeoPackage.
+
+    Parameters
+    ----------
+    path
+        A CSV, Excel or GIS file.
+    layer
+        Workbook sheet or GeoPackage layer (default: the first).
+    encoding
+        Text encoding of a CSV file (default: detected: UTF-8, UTF-16 or GBK/GB18030).
+
+    Returns
+    -------
+    DataFrame
+        The rows as they are (a GeoDataFrame for GIS files).
     """
     table = read_table(Path(path), layer, encoding, header_hints(None))
     frame = table.frame

@@ -599,6 +599,7 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{done} of {n} districts done in {s} s",
     "console.audit.failed_head": "failed",
     "console.audit.skipped_head": "not audited",
+    "console.audit.interrupted_note": "the districts finished so far are kept; run again to continue with the rest",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

@@ -590,6 +590,7 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{n} 个区中 {done} 个完成，用时 {s} 秒",
     "console.audit.failed_head": "失败",
     "console.audit.skipped_head": "未评估",
+    "console.audit.interrupted_note": "已完成的区已保存，再次运行将从未完成的区继续",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

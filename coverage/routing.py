@@ -186,25 +186,34 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
     return tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))  # type: ignore[return-value]
 
 
+def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the sources' virtual nodes: (indptr over the sources, node, time), CSR-like.
+
+    Same rules as the base graph (``_csr_min``): the fastest of duplicate arcs, weights kept
+    positive; no self-loop test, as a virtual node is never a real one.
+    """
+    s, node, t = _entry_arcs(net, src)
+    order = np.lexsort((t, node, s))
+    s, node, t = s[order], node[order], t[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
+    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(src)))])
+    return indptr, node, t.astype(float)
+
+
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
     """The network graph with one virtual source node per source appended after the real nodes.
 
     The base graph's CSR arrays are reused as they are: the virtual rows (a few arcs each) are
     appended by concatenation, so the cost grows with the sources, not with the network.
     """
-    s, node, t = _entry_arcs(net, src)
+    ptr, node, t = _virtual_rows(net, src)
     n, k = net.n_nodes, len(src)
     base = net.csr
-    # same rules as the base graph (_csr_min): the fastest of duplicate arcs, weights kept
-    # positive; no self-loop test, as a virtual node is never a real one
-    order = np.lexsort((t, node, s))
-    s, node, t = s[order], node[order], t[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
-    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
-    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(s, minlength=k))])
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + ptr[1:]])
     indices = np.concatenate([base.indices, node.astype(base.indices.dtype)])
-    data = np.concatenate([base.data, t.astype(float)])
+    data = np.concatenate([base.data, t])
     return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
@@ -293,7 +302,8 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     the work grows with what is reached, not with the size of the whole network.
     """
     n, k = net.n_nodes, len(sources)
-    g = _augmented(net, sources)
+    # only the virtual rows: the base graph is cut per group below, never copied whole
+    v_ptr, v_node, v_time = _virtual_rows(net, sources)
     tail, head, speed = _arc_bound(net)
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     per_source: list[tuple[np.ndarray, np.ndarray]] = [
@@ -302,9 +312,9 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
     for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
         # entry nodes of the group's virtual rows, and the box every reachable node lies in
-        lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
-        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
-        entries = g.indices[pos]
+        lo, hi = v_ptr[grp], v_ptr[grp + 1]
+        pos = ranges(lo, hi - lo)[0]
+        entries = v_node[pos]
         if not len(entries):
             continue
         ex, ey = net.x[entries], net.y[entries]
@@ -318,7 +328,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         arc = arc[new_id[head[arc]] >= 0]
         sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
         sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
-        data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        data = np.concatenate([net.csr.data[arc], v_time[pos]])
         new_id[nodes] = -1  # clean for the next group
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
         sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))

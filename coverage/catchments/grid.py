@@ -23,6 +23,7 @@ import shapely
 from contourpy import FillType, contour_generator
 
 from coverage._arrays import ranges
+from coverage.catchments.clusters import Clusters
 from coverage.catchments.stretches import _whole
 from coverage.network import WalkNetwork
 
@@ -149,14 +150,28 @@ class _Table:
              np.minimum.reduceat(j0, self._first), np.maximum.reduceat(j1, self._first)],
             axis=1,
         ) if len(edges) else np.zeros((0, 4), np.int64)  # fmt: skip
+        lo = self._ptr[self._first]
+        self.clusters = Clusters(
+            self._box, lo, self._ptr[self._first + self._count], self.g, self.d, grid.ni
+        )
 
-    def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Grid points and distances near whole segments: (segment, g, distance)."""
+    def whole(
+        self, src: np.ndarray, edges: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Grid points and distances near whole segments: (source, g, distance) parts.
+
+        Segments in a cluster their source reaches whole come as the cluster's entries (the
+        least distance at each of its grid points), in the first part; the others as their own.
+        """
         row = self._row[edges]
+        full, pair_src, pair_cl = self.clusters.split(src, row)
+        k, cg, cd = self.clusters.entries(pair_cl)
+        rest = np.flatnonzero(~full)
+        row = row[rest]
         lo = self._ptr[self._first[row]]
         hi = self._ptr[self._first[row] + self._count[row]]
-        pos, k = ranges(lo, hi - lo)
-        return k, self.g[pos], self.d[pos]
+        pos, j = ranges(lo, hi - lo)
+        return [(pair_src[k], cg, cd), (src[rest][j], self.g[pos], self.d[pos])]
 
     def partial(
         self, edge: np.ndarray, start: np.ndarray, end: np.ndarray
@@ -303,8 +318,8 @@ def _trace_band(
 
     canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
     whole = _whole(start, end)
-    k, g, d = table.whole(edge[whole])
-    np.minimum.at(canvas, g + offset[src[whole]][k], d)
+    for s, g, d in table.whole(src[whole], edge[whole]):
+        np.minimum.at(canvas, g + offset[s], d)
     part = np.flatnonzero(~whole)
     k, g, d = table.partial(edge[part], start[part], end[part])
     np.minimum.at(canvas, g + offset[src[part]][k], d)

@@ -98,11 +98,6 @@ class Clusters:
         pair = np.flatnonzero(done)
         return full, s_of[pair // c_n], c_of[pair % c_n]
 
-    def entries(self, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Entries of the given clusters: (position in ``clusters``, g, distance)."""
-        pos, k = ranges(self.ptr[clusters], self.ptr[clusters + 1] - self.ptr[clusters])
-        return k, self.g[pos], self.d[pos]
-
 
 def _assign(box: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cluster of each row (-1: none), its bit in the cluster, and each cluster's full mask.

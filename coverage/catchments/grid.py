@@ -156,27 +156,32 @@ class _Table:
         )
 
     def whole(
-        self, src: np.ndarray, edges: np.ndarray
-    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Grid points and distances near whole segments: (source, g, distance) parts.
+        self, src: np.ndarray, edges: np.ndarray, offset: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Canvas cells and distances near whole segments, in parts: [(cell, distance), …].
 
-        Segments in a cluster their source reaches whole come as the cluster's entries (the
-        least distance at each of its grid points), in the first part; the others as their own.
+        A grid point ``g`` of source ``s`` is canvas cell ``g + offset[s]``. Segments in a
+        cluster their source reaches whole come as the cluster's entries (the least distance at
+        each of its grid points), in the first part; the others as their own.
         """
         row = self._row[edges]
         full, pair_src, pair_cl = self.clusters.split(src, row)
-        k, cg, cd = self.clusters.entries(pair_cl)
+        c = self.clusters
+        lo, hi = c.ptr[pair_cl], c.ptr[pair_cl + 1]
+        pos = ranges(lo, hi - lo)[0]
+        parts = [(c.g[pos] + np.repeat(offset[pair_src], hi - lo), c.d[pos])]
         rest = np.flatnonzero(~full)
         row = row[rest]
         lo = self._ptr[self._first[row]]
         hi = self._ptr[self._first[row] + self._count[row]]
-        pos, j = ranges(lo, hi - lo)
-        return [(pair_src[k], cg, cd), (src[rest][j], self.g[pos], self.d[pos])]
+        pos = ranges(lo, hi - lo)[0]
+        parts.append((self.g[pos] + np.repeat(offset[src[rest]], hi - lo), self.d[pos]))
+        return parts
 
     def partial(
-        self, edge: np.ndarray, start: np.ndarray, end: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Grid points and distances near stretches: (stretch, g, distance)."""
+        self, edge: np.ndarray, start: np.ndarray, end: np.ndarray, offset: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Canvas cells and distances near stretches (``offset``: per stretch)."""
         indptr, *_, m0, ln, total = _pieces(self.net)
         row = self._row[edge]
         tp, k = ranges(self._first[row], self._count[row])  # table piece, stretch
@@ -186,10 +191,13 @@ class _Table:
         keep = (hi >= 0) & (lo <= ln[gp])
         tp, k = tp[keep], k[keep]
         lo, hi = np.maximum(lo[keep], 0), np.minimum(hi[keep], ln[gp][keep])
-        pos, q = ranges(self._ptr[tp], self._ptr[tp + 1] - self._ptr[tp])
+        n = self._ptr[tp + 1] - self._ptr[tp]
+        pos = ranges(self._ptr[tp], n)[0]
         a = self.along[pos]
-        d = np.hypot(self.perp[pos], np.maximum(np.maximum(lo[q] - a, 0), a - hi[q]))
-        return k[q], self.g[pos], d.astype(np.float32)
+        d = np.hypot(
+            self.perp[pos], np.maximum(np.maximum(np.repeat(lo, n) - a, 0), a - np.repeat(hi, n))
+        )
+        return self.g[pos] + np.repeat(offset[k], n), d.astype(np.float32)
 
     def boxes(self, owner: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, ...]:
         """Grid box (i0, i1, j0, j1), around each owner's segments.
@@ -318,11 +326,11 @@ def _trace_band(
 
     canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
     whole = _whole(start, end)
-    for s, g, d in table.whole(src[whole], edge[whole]):
-        np.minimum.at(canvas, g + offset[s], d)
+    for cell, d in table.whole(src[whole], edge[whole], offset):
+        np.minimum.at(canvas, cell, d)
     part = np.flatnonzero(~whole)
-    k, g, d = table.partial(edge[part], start[part], end[part])
-    np.minimum.at(canvas, g + offset[src[part]][k], d)
+    cell, d = table.partial(edge[part], start[part], end[part], offset[src[part]])
+    np.minimum.at(canvas, cell, d)
 
     x, y = (mesh or _Mesh(grid.ni)).rows(height)
     # contourpy types filled() as the union over fill types; this one is chosen by fill_type

@@ -4,8 +4,9 @@ The distance from grid points (spacing ``cell``) to the nearest reached stretch 
 walk-off distance by marching squares (contourpy). Distances at grid points are exact and change
 by at most a cell between neighbours, so every outline vertex is within half a cell of the exact
 walk-off line. Distances from each street segment to its grid points are computed once per
-network (:class:`_Table`) and shared by every source that reaches the segment, and all sources
-of a band are traced in one contourpy call.
+network (:class:`_Table`) and shared by every source that reaches the segment (a source that
+reaches a whole cluster of nearby segments takes the cluster's least distances instead, see
+:mod:`coverage.catchments.clusters`), and all sources of a band are traced in one contourpy call.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ distances is the same number, so the traced outlines do not change.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from coverage._arrays import ranges
@@ -22,6 +25,9 @@ CLUSTER_CELLS = 10
 
 #: Most segments in a cluster: one bit each in a 64-bit word.
 _MOST = 64
+
+#: Table entries reduced at once (a chunk of clusters, on threads) when the clusters are made.
+_ENTRIES_PER_CHUNK = 262_144
 
 
 class Clusters:
@@ -56,24 +62,40 @@ class Clusters:
         if not n:
             self.ptr, self.g, self.d = np.zeros(1, np.int64), g[:0], d[:0]
             return
-        # each cluster's box, and a dense block per cluster where its entries are reduced
-        bi0 = np.minimum.reduceat(box[order, 0], starts)
-        bi1 = np.maximum.reduceat(box[order, 1], starts)
-        bj0 = np.minimum.reduceat(box[order, 2], starts)
-        bj1 = np.maximum.reduceat(box[order, 3], starts)
-        w, h = bi1 - bi0 + 1, bj1 - bj0 + 1
-        base = np.cumsum(w * h) - w * h
-        pos, k = ranges(lo[rows], hi[rows] - lo[rows])
-        c = self.cluster[rows][k]
-        gi, gj = g[pos] % ni, g[pos] // ni
-        block = np.full(int((w * h).sum()), np.inf, dtype=d.dtype)
-        np.minimum.at(block, base[c] + (gi - bi0[c]) + (gj - bj0[c]) * w[c], d[pos])
-        flat = np.flatnonzero(block != np.inf)  # by cluster, then by grid point
-        of = np.searchsorted(base, flat, side="right") - 1
-        local = flat - base[of]
-        self.g = (bj0[of] + local // w[of]) * ni + bi0[of] + local % w[of]
-        self.d = block[flat]
-        self.ptr = np.concatenate([[0], np.cumsum(np.bincount(of, minlength=n))])
+        # each cluster's box: its entries are reduced in a dense block over the box
+        box = np.stack(
+            [np.minimum.reduceat(box[order, 0], starts), np.maximum.reduceat(box[order, 1], starts),
+             np.minimum.reduceat(box[order, 2], starts), np.maximum.reduceat(box[order, 3], starts)],
+            axis=1,
+        )  # fmt: skip
+        # clusters in contiguous chunks of about _ENTRIES_PER_CHUNK entries, on threads (numpy
+        # releases the GIL; a chunk's temporaries are reused from the heap), in order
+        size = np.add.reduceat(hi[order] - lo[order], starts)
+        total = np.cumsum(size)
+        cuts = np.unique(
+            np.r_[
+                0,
+                np.searchsorted(
+                    total, np.arange(_ENTRIES_PER_CHUNK, total[-1], _ENTRIES_PER_CHUNK)
+                ),
+                n,
+            ]
+        )
+        ends = np.r_[starts[1:], len(order)]
+
+        def reduce(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            c0, c1 = cuts[k], cuts[k + 1]
+            rows = order[starts[c0] : ends[c1 - 1]]
+            return _least(box[c0:c1], self.cluster[rows] - c0, lo[rows], hi[rows], g, d, ni)
+
+        if len(cuts) <= 2:
+            parts = [reduce(0)]
+        else:
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                parts = list(pool.map(reduce, range(len(cuts) - 1)))
+        self.g = np.concatenate([p[0] for p in parts])
+        self.d = np.concatenate([p[1] for p in parts])
+        self.ptr = np.concatenate([[0], np.cumsum(np.concatenate([p[2] for p in parts]))])
 
     def split(self, src: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Which whole stretches ``(src, rows)`` lie in a cluster their source reaches whole.
@@ -97,6 +119,34 @@ class Clusters:
         full[inside] = done[key]
         pair = np.flatnonzero(done)
         return full, s_of[pair // c_n], c_of[pair % c_n]
+
+
+def _least(
+    box: np.ndarray,
+    cluster: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    g: np.ndarray,
+    d: np.ndarray,
+    ni: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Least distance at each grid point of some clusters: (g, distance, count per cluster).
+
+    ``box`` holds the clusters' boxes, ``cluster`` (numbered from 0) and ``lo:hi`` the rows'
+    clusters and entries. Results come by cluster, then by grid point.
+    """
+    w, h = box[:, 1] - box[:, 0] + 1, box[:, 3] - box[:, 2] + 1
+    base = np.cumsum(w * h) - w * h
+    pos, k = ranges(lo, hi - lo)
+    c = cluster[k]
+    gi, gj = g[pos] % ni, g[pos] // ni
+    block = np.full(int((w * h).sum()), np.inf, dtype=d.dtype)
+    np.minimum.at(block, base[c] + (gi - box[c, 0]) + (gj - box[c, 2]) * w[c], d[pos])
+    flat = np.flatnonzero(block != np.inf)
+    of = np.searchsorted(base, flat, side="right") - 1
+    local = flat - base[of]
+    at = (box[of, 2] + local // w[of]) * ni + box[of, 0] + local % w[of]
+    return at, block[flat], np.bincount(of, minlength=len(box))
 
 
 def _assign(box: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -113,3 +113,18 @@ def test_wuhan_cluster_entries_are_least_distances(wuhan_net, wuhan_sample):
     net = wuhan_net
     catchments.catchments(net, wuhan_sample.reach, bands_min=[15])
     assert check_table(net._grid_table) > 10_000
+
+
+@pytest.mark.realdata
+def test_wuhan_clusters_made_in_chunks_equal_one_chunk(monkeypatch, wuhan_net, wuhan_sample):
+    net = wuhan_net
+    catchments.catchments(net, wuhan_sample.reach, bands_min=[15])
+    t = net._grid_table
+    lo, hi = t._ptr[t._first], t._ptr[t._first + t._count]
+    one = clusters.Clusters(t._box, lo, hi, t.g, t.d, t.grid.ni)
+    monkeypatch.setattr(clusters, "_ENTRIES_PER_CHUNK", 1000)  # hundreds of chunks, on threads
+    many = clusters.Clusters(t._box, lo, hi, t.g, t.d, t.grid.ni)
+    assert len(one.ptr) > 100 and one.ptr[-1] > 10 * 1000
+    for name in ("cluster", "bit", "mask", "ptr", "g", "d"):
+        a, b = getattr(one, name), getattr(many, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name

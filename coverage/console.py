@@ -16,8 +16,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from coverage.excel import cell_word
 from coverage.i18n import t
+from coverage.i18n.values import cell_word
 from coverage.progress import shown
 from coverage.vocab import tier_label
 

@@ -32,6 +32,7 @@ import pandas as pd
 from coverage import vocab
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
+from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
 from coverage.io import formula_like, write_with
 
 __all__ = [
@@ -87,12 +88,6 @@ HEADERS: dict[str, tuple[str, str]] = {
     **{f"covered_{c}": _covered_by(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
 }
 
-#: Columns whose cells are program keys, each shown as the word ``excel.value.<column>.<key>``
-#: (``kind`` and the tier columns go through :mod:`coverage.vocab`, ``key`` by its row's scope).
-VALUES: tuple[str, ...] = ("action", "scope", "role", "source", "model", "method", "status")
-#: Columns holding tier codes.
-TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
-
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
 PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
@@ -105,11 +100,21 @@ _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "de
            "time_saved", "objective_gain"}  # fmt: skip
 _DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min",
              "mean_time_min", "unreachable_penalty"}  # fmt: skip
-_STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street, its OSM type
 
 
 def number_format(column: Any) -> str | None:
-    """Excel number format of a column (by its name), or None for Excel's default."""
+    """Excel number format of a column (by its name), or None for Excel's default.
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+
+    Returns
+    -------
+    str or None
+        The format.
+    """
     c = str(column)
     if c in _WHOLE:
         return WHOLE
@@ -128,7 +133,18 @@ _SLACK_MIN = 1e-9 / 60
 
 
 def is_minutes(column: Any) -> bool:
-    """Whether a column holds walking minutes (``nearest_min``, ``t_<tier>``…)."""
+    """Whether a column holds walking minutes (``nearest_min``, ``t_<tier>``…).
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+
+    Returns
+    -------
+    bool
+        Whether it holds minutes.
+    """
     c = str(column)
     return c.endswith("_min") or (c.startswith("t_") and c[2:] in vocab.active())
 
@@ -139,37 +155,22 @@ def minutes_up(values: Any) -> np.ndarray:
     Rounded to the nearest tenth, 15.04 min would read 15.0 beside "not covered" (threshold
     15); rounded up it reads 15.1, and 14.96 reads 15.0 beside "covered". So the minutes shown
     never contradict the covered flag for a threshold in tenths. NaN and inf stay as they are.
+
+    Parameters
+    ----------
+    values
+        Minutes (array-like).
+
+    Returns
+    -------
+    ndarray
+        The minutes rounded up to a tenth.
     """
     v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
         near = np.round(v, 1)
         up = v - near > _SLACK_MIN
     return np.where(up, np.round(near + 0.1, 1), near) + 0.0  # + 0.0: no "-0.0"
-
-
-def cell_word(column: Any, value: Any, lang: str) -> Any:
-    """The word a reader sees for a program key in ``column`` (other values as they are).
-
-    Tier codes, demand kinds, scopes, actions, candidate roles and sources, siting models,
-    methods and statuses, booleans (是/否, Yes/No) and unnamed streets' OSM types.
-    """
-    col = str(column)
-    words = catalogue(lang)
-    if isinstance(value, bool | np.bool_):
-        return t(lang, f"excel.value.covered.{str(bool(value)).lower()}")
-    if not isinstance(value, str) or not value:
-        return value
-    if col in TIER_COLUMNS:
-        return vocab.tier_label(value, lang) if value in vocab.active() else value
-    if col == "kind":
-        return vocab.kind_label(value, lang)
-    if col in VALUES:
-        return words.get(f"excel.value.{col}.{value.lower().replace(' ', '_')}", value)
-    if col == "street" and (m := _STREET_TYPE.match(value)):
-        tag = m.group(1).removesuffix("_link")
-        kind = words.get(f"excel.value.highway.{tag}", t(lang, "excel.value.highway.other"))
-        return t(lang, "excel.street_unnamed", kind=kind)
-    return value
 
 
 def _group_words(frame: pd.DataFrame, lang: str) -> None:
@@ -188,6 +189,18 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` with headers and program keys in ``lang`` (for CSV files people open).
 
     Numbers stay numbers; input text (names, messages) stays as written.
+
+    Parameters
+    ----------
+    frame
+        A table with program column names and keys.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        The copy in words.
     """
     _lang_index(lang)
     out = _words(frame.copy(), lang)
@@ -199,6 +212,16 @@ def unique_headers(heads: list[str]) -> list[str]:
     """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``).
 
     Two columns of a table may share a word; a CSV header or a layer's fields may not.
+
+    Parameters
+    ----------
+    heads
+        Headers in column order.
+
+    Returns
+    -------
+    list of str
+        The headers, each once.
     """
     seen: set[str] = set()
     out = []
@@ -269,12 +292,38 @@ def _lang_index(lang: str) -> int:
 
 
 def sheet_name(key: str, lang: str = "zh") -> str:
-    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself."""
+    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself.
+
+    Parameters
+    ----------
+    key
+        A sheet key (``"summary"``, ``"facilities"`` …).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The sheet's title.
+    """
     return SHEETS[key][_lang_index(lang)] if key in SHEETS else str(key)
 
 
 def header(column: Any, lang: str = "zh") -> str:
-    """Column header for one of our column names, or the name itself."""
+    """Column header for one of our column names, or the name itself.
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The header.
+    """
     if column in HEADERS:
         return HEADERS[column][_lang_index(lang)]
     if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():
@@ -285,14 +334,38 @@ def header(column: Any, lang: str = "zh") -> str:
 
 
 def display_width(text: str) -> int:
-    """Width of text in Excel's character units: CJK and full-width characters count two."""
+    """Width of text in Excel's character units: CJK and full-width characters count two.
+
+    Parameters
+    ----------
+    text
+        A text.
+
+    Returns
+    -------
+    int
+        Its width.
+    """
     if text.isascii():  # no ASCII character is wide: most cells are numbers and codes
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def column_width(head: str, values: Iterable[Any]) -> int:
-    """Widest of a column's header and cells (first lines), each distinct text measured once."""
+    """Widest of a column's header and cells (first lines), each distinct text measured once.
+
+    Parameters
+    ----------
+    head
+        The header.
+    values
+        The column's cells.
+
+    Returns
+    -------
+    int
+        The width in Excel's character units.
+    """
     texts = {f"{v:.4g}" if isinstance(v, float) else str(v) for v in values if v is not None}
     return max([display_width(head), *(display_width(t.split("\n")[0]) for t in texts)])
 
@@ -391,6 +464,20 @@ def data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
     The one way our workbooks write a value (also the audit's ``districts.xlsx``): text that
     looks like a formula gets Excel's quote prefix and shows unchanged, never evaluated, and
     characters XML cannot hold show as "�" (:func:`_value`) instead of aborting the workbook.
+
+    Parameters
+    ----------
+    ws
+        The openpyxl worksheet (write-only).
+    v
+        The value.
+    fmt
+        The column's number format, or None.
+
+    Returns
+    -------
+    WriteOnlyCell
+        The cell to append.
     """
     if isinstance(v, str):
         v = _value(v)

@@ -2,7 +2,7 @@
 
 Named *export* rather than *outputs*: ``[output]`` is the scenario section that says where
 results go, and this module writes them there (and builds the maps notebooks display). Every
-writer takes results already computed (:class:`coverage.pipeline.Run`,
+writer takes results already computed (:class:`coverage.results.Run`,
 :class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
 GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
 headers, layer names and codes in the scenario's language); every file is written atomically
@@ -45,14 +45,15 @@ from coverage.plan_layers import (
     plan_demand,
     plan_subdistricts,
     proposed_catchments,
+    served_notes,
     subdistricts_after,
 )
 from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = [
     "coverage_map",
@@ -175,6 +176,20 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
     A GeoPackage (``.gpkg``) keeps one layer per entry; GeoJSON (``.geojson``, ``.json``) holds
     one collection, so each feature says its layer in a ``layer`` property. With ``[output]
     columns = "labels"`` the layer names are words too (QGIS shows both).
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg``, ``.geojson`` or ``.json`` file.
+    layers
+        Layer name → its features.
+    s
+        The scenario: its ``[output] columns`` and ``lang``.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     if s.output.columns != "keys":
         layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
@@ -196,7 +211,18 @@ def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def run_info(run: Run) -> dict[str, Any]:
-    """A summary of the run: scenario, network, walking model, KPIs, input sizes, notes, timings."""
+    """A summary of the run: scenario, network, walking model, KPIs, input sizes, notes, timings.
+
+    Parameters
+    ----------
+    run
+        A scenario run.
+
+    Returns
+    -------
+    dict
+        What ``run.json`` records, with program keys.
+    """
     s = run.scenario
     return {
         "scenario": str(s.source),
@@ -221,7 +247,20 @@ def run_info(run: Run) -> dict[str, Any]:
 
 
 def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
-    """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically."""
+    """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically.
+
+    Parameters
+    ----------
+    run
+        A scenario run.
+    progress
+        Called with a line for each step; default: nothing.
+
+    Returns
+    -------
+    dict
+        The files written, by kind (``gpkg``, ``summary``, ``map`` …).
+    """
     s = run.scenario
     cov = run.coverage
     out = s.output_dir
@@ -310,6 +349,26 @@ def coverage_map(
     the plan newly covers in a class of their own, those left uncovered after it, sub-district
     popups with the people covered before, after and added, and the proposed sites' catchments
     (:mod:`coverage.plan_layers`).
+
+    Parameters
+    ----------
+    run
+        A scenario run.
+    proposed
+        Proposed sites to draw (default: the plan's, with ``plan``).
+    kpis
+        Figures of the KPI panel (default: the run's, or the plan's with ``plan``).
+    lang
+        ``"zh"`` or ``"en"`` (default: the scenario's).
+    basemap
+        The basemap shown first (default: ``[output] basemap``).
+    plan
+        A plan of this run, for the plan map.
+
+    Returns
+    -------
+    folium.Map
+        The map.
     """
     from coverage import maps
 
@@ -318,6 +377,7 @@ def coverage_map(
     f = cov.facilities
     demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
     new_catchments = None
+    notes: list[str] = []
     title = s.display_title(lang)
     if plan is not None:
         proposed = plan.proposed if proposed is None else proposed
@@ -331,6 +391,8 @@ def coverage_map(
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
         new_catchments = proposed_catchments(run, plan.plans)
+        # capacities: what the sites can serve, beside "after" (everyone within reach)
+        notes = served_notes(plan.plans, lang or s.lang)
         # the plan's map says so at the top, as the report's map after the plan
         title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
     return maps.coverage_map(
@@ -343,6 +405,7 @@ def coverage_map(
         proposed_catchments=new_catchments,
         area=run.layers.area,
         kpis=cov.kpis() if kpis is None else kpis,
+        kpi_notes=notes,
         title=title,
         lang=lang or s.lang,
         basemap=basemap or s.output.basemap,
@@ -360,7 +423,18 @@ def coverage_map(
 
 
 def map_sources(s: Scenario) -> list[str]:
-    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters."""
+    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+
+    Returns
+    -------
+    list of str
+        The sources' names.
+    """
     sources = ["OpenStreetMap"]  # the walking network (downloaded, or an OSM extract)
     if any(layer.is_raster for layer in s.demand):
         sources.append("WorldPop")
@@ -375,7 +449,26 @@ def write_map(
     basemap: str | None = None,
     self_contained: bool | None = None,
 ) -> Path:
-    """Write the scenario's HTML map."""
+    """Write the scenario's HTML map.
+
+    Parameters
+    ----------
+    run
+        A scenario run.
+    path
+        The HTML file to write.
+    lang
+        ``"zh"`` or ``"en"`` (default: the scenario's).
+    basemap
+        The basemap shown first (default: ``[output] basemap``).
+    self_contained
+        Inline Leaflet and jQuery (default: ``[output] self_contained``).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     from coverage import maps
 
     s = run.scenario
@@ -391,7 +484,24 @@ def _tianditu_key(s: Scenario) -> str | None:
 def write_print_map(
     run: Run, path: Path, *, paper: str | None = None, lang: str | None = None
 ) -> Path:
-    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps."""
+    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps.
+
+    Parameters
+    ----------
+    run
+        A scenario run.
+    path
+        A ``.png`` or ``.pdf`` file.
+    paper
+        ``"A4"`` or ``"A3"`` (default: ``[output] paper``).
+    lang
+        ``"zh"`` or ``"en"`` (default: the scenario's).
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     from coverage import figures
     from coverage.figures.print_notes import print_sources
 
@@ -424,7 +534,20 @@ def write_print_map(
 
 
 def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
-    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added."""
+    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    map_path
+        The caller's choice, if any.
+
+    Returns
+    -------
+    Path
+        The plan map's path.
+    """
     if map_path is not None:
         return Path(map_path)
     return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
@@ -436,6 +559,20 @@ def write_plan(
     """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
 
     The map goes to ``map_path``, by default ``[output] map`` with ``_plan`` added to its name.
+
+    Parameters
+    ----------
+    result
+        A plan (:func:`coverage.pipeline.plan` with ``write=False``).
+    progress
+        Called with a line for each step; default: nothing.
+    map_path
+        The plan map to write (see above).
+
+    Returns
+    -------
+    dict
+        The files written, by kind.
     """
     s = result.before.scenario
     out = s.output_dir / "plan"
@@ -478,6 +615,18 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
     """The coverage map with the plan: its sites, their effect (see :func:`coverage_map`), KPIs.
 
     The KPI panel keeps the run's figures, with the shares before and after the plan.
+
+    Parameters
+    ----------
+    result
+        A plan.
+    path
+        The HTML file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
     """
     from coverage import maps
 
@@ -492,7 +641,20 @@ def write_plan_map(result: PlanRun, path: Path) -> Path:
 
 
 def write_edges(net: WalkNetwork, path: Path) -> Path:
-    """The walking network's edges as GeoParquet (``.parquet``) or a GeoPackage (otherwise)."""
+    """The walking network's edges as GeoParquet (``.parquet``) or a GeoPackage (otherwise).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     edges = net.edges.drop(columns=["u_idx", "v_idx"])
     if path.suffix == ".parquet":
         return cio.write_with(path, lambda p: edges.to_parquet(p))

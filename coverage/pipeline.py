@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +43,8 @@ from coverage.export import (
     write_results,
 )
 from coverage.i18n import t
-from coverage.inputs.layers import Layers, check_usable, load_area, read_layers
+from coverage.inputs import layers as _layers
+from coverage.inputs.layers import Layers, StudyArea, check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -71,6 +71,7 @@ from coverage.preflight import (
     check_writes,
     scenario_of,
 )
+from coverage.results import Run
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -114,22 +115,55 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 
-@dataclass
-class Run:
-    """Everything a scenario run produced (returned by :func:`run`)."""
-
-    scenario: Scenario
-    network: network.WalkNetwork
-    layers: Layers
-    coverage: analysis.Coverage
-    catchments: gpd.GeoDataFrame
-    tier_catchments: gpd.GeoDataFrame
-    files: dict[str, Path] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
 def _noop(_: str) -> None:
     pass
+
+
+def load_area(s: Scenario) -> StudyArea:
+    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
+
+    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
+    once (:func:`coverage.network.geocode_area`), then cached.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+
+    Returns
+    -------
+    StudyArea
+        The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
+    """
+    return _layers.load_area(s, geocode=network.geocode_area)
+
+
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Callable[[str], None] = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    net
+        The walking network the layers are checked against (datum, distance to a street).
+    progress
+        Receives a short message per layer.
+    area
+        What :func:`load_area` returned, when the caller has read it already.
+
+    Returns
+    -------
+    Layers
+        Facilities, demand and candidates, with every problem found.
+    """
+    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
 
 
 # --- network --------------------------------------------------------------------------------
@@ -143,10 +177,27 @@ def load_network(
 ) -> network.WalkNetwork:
     """Load (or download) the walking network and clip it to the area plus a walking margin.
 
-    The margin defaults to the distance walked in the largest threshold, so that facilities
+    The margin defaults to the distance walked in the longest threshold or band, so that facilities
     just outside the area still reach the people inside and catchments are not cut at the edge.
     ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
     keeps for all its districts); it is only clipped.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[network]`` and ``[walk]`` sections.
+    area
+        The study area (WGS-84) to clip to; None: no clipping.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    loaded
+        The scenario's network already loaded (see above); None: load it here.
+
+    Returns
+    -------
+    WalkNetwork
+        The clipped walking network.
     """
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
@@ -187,6 +238,20 @@ def load_network(
 def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
     """Coverage of the scenario's demand by its facilities.
 
+    Parameters
+    ----------
+    s
+        The scenario: its ``[walk]`` settings, services and sub-district name field.
+    net
+        The walking network.
+    layers
+        The input layers (:func:`coverage.inputs.read_layers`).
+
+    Returns
+    -------
+    Coverage
+        Coverage of the usable demand by the usable facilities.
+
     Raises
     ------
     InputError
@@ -218,6 +283,23 @@ def run(
     """Run a scenario: load the network and layers, compute coverage and catchments, write files.
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the tables, GeoPackage, workbook, ``run.json`` and the map (False: compute only).
+    loaded
+        The scenario's network already loaded; None: load it here.
+
+    Returns
+    -------
+    Run
+        Everything the run produced.
     """
     check_flag("write", write)
     s = scenario_of(scenario)
@@ -258,7 +340,23 @@ def run(
 def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
-    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    save
+        Also write the walking edges here (``.parquet`` or ``.gpkg``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network, not clipped.
+    """
     check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
@@ -280,6 +378,20 @@ def draw_catchments(
     Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
     for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
     polygons and the number of facilities.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    bands
+        Bands in minutes; None: ``[walk] bands_min``.
+    method
+        ``"grid"`` or ``"exact"``; None: ``[walk] catchment_method``.
+    path
+        The file to write (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
     if path is not None and cio.layer_format(path) is None:
@@ -306,12 +418,28 @@ def draw_map(
     path: Path | None = None,
     *,
     print_path: Path | None = None,
-    paper: str = "A4",
+    paper: str | None = None,
     progress: Progress = _noop,
 ) -> tuple[Path, Path | None]:
     """Only the HTML map (default: the scenario's) and, with ``print_path``, a printable one.
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
+    ``paper`` is the printable map's paper size, ``"A4"`` or ``"A3"`` (default: ``[output]
+    paper``).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    path
+        The HTML map to write; None: ``[output] map``.
+    print_path
+        Also a printable map (``.png`` or ``.pdf``).
+    paper
+        Its paper size (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     check_writes(s, [] if path is not None else ["[output] map"])  # before loading
     path = path or s.map_path
@@ -319,6 +447,7 @@ def draw_map(
     path = write_map(result, path)
     printed = None
     if print_path is not None:
+        paper = paper or s.output.paper
         progress(t(s.lang, "console.step.print_map", paper=paper))
         printed = write_print_map(result, print_path, paper=paper)
     return path, printed
@@ -358,6 +487,44 @@ def plan(
     (default: ``[output] map`` with ``_plan`` added to its name). A bad setting raises a
     :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
     (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    tier
+        Tier of the new sites (default ``[plan] tier``).
+    add
+        New sites to add with MCLP (default ``[plan] add``); not with ``target``.
+    target
+        Share of the demand weight to cover with the fewest sites, LSCP (default ``[plan] target``).
+    staged
+        Plan every tier of ``[plan] tiers`` in order.
+    model
+        ``"mclp"``, ``"lscp"``, ``"backup"`` or ``"pmedian"`` (default: MCLP, LSCP for a target;
+        p-median for sub-centres in a staged plan).
+    method
+        ``"milp"`` (HiGHS) or ``"greedy"``.
+    time_limit
+        Seconds HiGHS may spend on each stage (default ``[plan] time_limit_s``).
+    stage_add
+        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the plan's tables, workbook and map (False: compute only).
+    before
+        A :func:`run` result of the same scenario, to reuse.
+    map_path
+        The plan map to write (see above).
+    spelled
+        ``"api"`` or ``"cli"``: how a bad setting is named (see above).
+
+    Returns
+    -------
+    PlanRun
+        The run before, the stages, all sites considered and the files written.
     """
     check_flag("write", write)
     check_flag("staged", staged)
@@ -454,6 +621,8 @@ def report(
     tier, staged, model, method, time_limit, stage_add
         Which plan to make, as for :func:`plan` (e.g. ``stage_add={"subcentre": 2, "point": 10}``
         for a staged plan), so the report shows the plan ``coverage plan`` made with them.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
     map_path
         Also write the interactive map of the same run (with the proposed sites) to this file.
     spelled

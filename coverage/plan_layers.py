@@ -13,7 +13,9 @@ sites).
   added (the workbook's sheet);
 * :func:`plan_subdistricts`: the same on the sub-district polygons for the map's popups, people
   as whole numbers that add up (:mod:`coverage.counts`);
-* :func:`proposed_catchments`: the proposed sites' walking catchments at their tier's threshold.
+* :func:`proposed_catchments`: the proposed sites' walking catchments at their tier's threshold
+  (the plan map) or at given bands (the report's figure);
+* :func:`served_notes`: what a capacitated plan's sites can serve, in the report's words.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
 from coverage.counts import shown_counts, whole_parts
+from coverage.i18n import t
 from coverage.summary import OUTSIDE
+from coverage.vocab import tier_label
 
 if TYPE_CHECKING:
     from coverage import analysis
-    from coverage.pipeline import Run
     from coverage.planning import AfterCoverage, Plan
+    from coverage.results import Run
 
 __all__ = [
     "PLAN_SUBDISTRICT_COLUMNS",
@@ -42,6 +46,7 @@ __all__ = [
     "plan_demand",
     "plan_subdistricts",
     "proposed_catchments",
+    "served_notes",
     "subdistricts_after",
 ]
 
@@ -210,12 +215,15 @@ def plan_subdistricts(
     return gpd.GeoDataFrame(out[own + shown], geometry=frame.geometry.name, crs=frame.crs)
 
 
-def proposed_catchments(run: Run, plans: Sequence[Plan]) -> gpd.GeoDataFrame | None:
-    """The proposed sites' walking catchments, one polygon per stage's tier (WGS-84).
+def proposed_catchments(
+    run: Run, plans: Sequence[Plan], bands_min: Sequence[float] | None = None
+) -> gpd.GeoDataFrame | None:
+    """The proposed sites' walking catchments, one polygon per stage's tier and band (WGS-84).
 
-    Each stage's sites are drawn at that stage's threshold (the one its model counted them to
-    cover with), on the run's network and as the scenario draws catchments; ``tier`` and
-    ``band_min`` say which. None without proposed sites.
+    Each stage's sites are drawn on the run's network as the scenario draws catchments, at
+    ``bands_min`` or, without them, at the stage's own threshold (the one its model counted
+    them to cover with); ``tier`` and ``band_min`` say which. The plan map draws the latter,
+    the report's figure the former under its own labels. None without proposed sites.
     """
     s = run.scenario
     spec, walk = s.catchment_spec(), s.walk_model()
@@ -226,13 +234,31 @@ def proposed_catchments(run: Run, plans: Sequence[Plan]) -> gpd.GeoDataFrame | N
         sites = gpd.GeoDataFrame(
             {"tier": [p.tier] * len(p.proposed)}, geometry=p.proposed.geometry.values, crs=4326
         )
+        bands = [float(p.threshold_min)] if bands_min is None else [float(b) for b in bands_min]
         _, by_tier = catchments_for(
-            run.network,
-            sites,
-            spec.with_(bands_min=[float(p.threshold_min)]),
-            max_snap_m=walk.max_snap_m,
+            run.network, sites, spec.with_(bands_min=bands), max_snap_m=walk.max_snap_m
         )
         parts.append(by_tier)
     if not parts:
         return None
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+
+
+def served_notes(plans: Sequence[Plan], lang: str) -> list[str]:
+    """What the sites of each capacitated stage can serve, beside the share after the plan.
+
+    With capacities, the share after the plan counts everyone within reach of a site, not what
+    the sites can serve (``served_share`` of the stage, the workbook's): one sentence per stage
+    whose sites serve less (:func:`coverage.planning.plan.serves_less`), none otherwise. The
+    report's method notes and the plan map's KPI panel say it in these same words.
+    """
+    from coverage.planning.plan import serves_less  # loaded by then: a plan was made
+
+    out = []
+    for p in plans:
+        info = p.summary()
+        if serves_less(info):
+            tier = tier_label(p.tier, lang)
+            served, after = f"{info['served_share']:.1%}", f"{info['after_share']:.1%}"
+            out.append(t(lang, "report.method_served", tier=tier, served=served, after=after))
+    return out

@@ -67,7 +67,13 @@ class Snapped:
         return len(self.edge)
 
     def take(self, idx: np.ndarray) -> Snapped:
-        """The snapped points at positions ``idx``."""
+        """The snapped points at positions ``idx``.
+
+        Parameters
+        ----------
+        idx
+            Positions (or a boolean mask).
+        """
         return Snapped(self.edge[idx], self.frac[idx], self.dist_m[idx], self.access_s[idx])
 
 
@@ -82,6 +88,22 @@ def snap(
 
     Points farther than ``max_dist_m`` (default :data:`coverage.settings.max_snap_m`) from every
     segment get ``edge = -1``.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    points
+        Points in the network CRS (a GeoSeries, or an array of shapely points).
+    max_dist_m
+        Largest distance to a street in metres (see above).
+    include_access
+        Whether the walk from the point to its street counts in ``access_s``.
+
+    Returns
+    -------
+    Snapped
+        Segment, position along it, distance and access time of each point.
     """
     max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
     geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
@@ -163,7 +185,20 @@ def _tree(net: WalkNetwork) -> shapely.STRtree:
 
 
 def snapped_points(net: WalkNetwork, snapped: Snapped) -> np.ndarray:
-    """Positions on the street (network CRS) of snapped points; None where unsnapped."""
+    """Positions on the street (network CRS) of snapped points; None where unsnapped.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    snapped
+        Points from :func:`snap`.
+
+    Returns
+    -------
+    ndarray
+        One shapely point (or None) per snapped point.
+    """
     out = np.full(len(snapped), None, dtype=object)
     ok = snapped.ok
     out[ok] = shapely.line_interpolate_point(
@@ -237,7 +272,13 @@ class Reach:
     sources: Snapped
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Reached node positions and their times (s) for source ``i``."""
+        """Reached node positions and their times (s) for source ``i``.
+
+        Parameters
+        ----------
+        i
+            The source's position.
+        """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
 
@@ -300,6 +341,20 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     Nearby sources are routed together on the part of the network they can possibly reach (the
     nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
     the work grows with what is reached, not with the size of the whole network.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources (unsnapped ones reach nothing).
+    limit_s
+        Time limit in seconds.
+
+    Returns
+    -------
+    Reach
+        Sources × nodes times in seconds (CSR).
     """
     n, k = net.n_nodes, len(sources)
     # only the virtual rows: the base graph is cut per group below, never copied whole
@@ -357,6 +412,20 @@ def nearest(
     """Time (s) from the nearest source to every node, and which source it is (-1: none).
 
     One multi-source Dijkstra (``min_only``), so the cost does not grow with the number of sources.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources.
+    limit_s
+        Time limit in seconds (default: none).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per node: seconds to the nearest source (inf beyond the limit) and its position (-1: none).
     """
     n = net.n_nodes
     if not sources.ok.any():
@@ -387,7 +456,22 @@ def _exit_offsets(net: WalkNetwork, dst: Snapped) -> tuple[np.ndarray, np.ndarra
 def same_edge_pairs(
     net: WalkNetwork, src: Snapped, dst: Snapped
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direct walks along a shared segment, which never pass a node: (source, target, time)."""
+    """Direct walks along a shared segment, which never pass a node: (source, target, time).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    src
+        Snapped sources.
+    dst
+        Snapped targets.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Source positions, target positions and walking times in seconds.
+    """
     si, dj = np.flatnonzero(src.ok), np.flatnonzero(dst.ok)
     # every (source, target) pair on one segment: targets sorted by segment, a range per source
     order = np.argsort(dst.edge[dj], kind="stable")
@@ -412,6 +496,22 @@ def point_times(
 
     A target on segment (u, v) is reached through ``u`` (walking on along the segment), through
     ``v`` (walking back, if two-way), or directly when source and target share the segment.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    r
+        Per-source node times from :func:`reach`.
+    targets
+        Snapped targets (unsnapped ones are never reached).
+    limit_s
+        Time limit in seconds (default ``r.limit_s``).
+
+    Returns
+    -------
+    csr_matrix
+        Sources × targets, seconds; a stored entry (explicit zeros included) is reached.
     """
     limit = r.limit_s if limit_s is None else limit_s
     tgt, node, off = _exit_offsets(net, targets)
@@ -474,7 +574,25 @@ _BLOCK_CELLS = 1 << 22
 def nearest_point_times(
     net: WalkNetwork, sources: Snapped, targets: Snapped, limit_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Time (s) from the nearest source to each target and the source's index (-1: none/beyond)."""
+    """Time (s) from the nearest source to each target and the source's index (-1: none/beyond).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources.
+    targets
+        Snapped targets.
+    limit_s
+        Time limit in seconds (default: none).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per target: seconds to the nearest source (inf: none within the limit) and its position
+        (-1).
+    """
     node_t, node_src = nearest(net, sources, limit_s)
     tgt, node, off = _exit_offsets(net, targets)
     t = node_t[node] + off

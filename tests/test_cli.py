@@ -393,6 +393,31 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
 
 
 @pytest.mark.parametrize(
+    ("lang", "ways"),
+    [
+        (
+            "en",
+            "no candidate sites: add [[candidates]] layers, set [plan] grid_spacing_m above 0 (a "
+            "grid of street nodes) or set [plan] osm_features = true (OSM community centres, ",
+        ),
+        (
+            "zh",
+            "没有候选地点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网"
+            "节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、",
+        ),
+    ],
+)
+def test_a_plan_without_candidates_names_every_way_to_give_them(tmp_path, loads, lang, ways):
+    """Candidate layers, a grid and OSM features: the one line names all three, before loading."""
+    fake = tmp_path / "streets.parquet"
+    fake.write_bytes(b"not a network")
+    scenario = copy_small_scenario(tmp_path, fake)  # no [[candidates]], no grid, no OSM features
+    line = _one_error(runner.invoke(app, ["plan", str(scenario), "--add", "2", "--lang", lang]))
+    assert line.startswith("error: ") and ways in line
+    assert loads == []
+
+
+@pytest.mark.parametrize(
     ("args", "fault"),
     [
         (["--stage", "point"], "--stage point: "),
@@ -557,7 +582,8 @@ def test_report_without_candidates_leaves_the_plan_out_with_a_note(tmp_path, wuh
         app, ["report", str(scenario), "--out", str(tmp_path / "r.html"), "--lang", "en"]
     )
     assert res.exit_code == 0, res.output
-    assert "No site plan: " in (tmp_path / "r.html").read_text(encoding="utf-8")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "No site plan: " in html and "no OSM features ([plan] osm_features = true)" in html
     res = runner.invoke(app, ["report", str(scenario), "--stage", "point=2", "--lang", "en"])
     assert "--stage and the other plan options need candidate sites" in _one_error(res)
 
@@ -639,7 +665,8 @@ def test_quick_tour_commands_and_options_exist():
 @pytest.mark.parametrize(
     ("cmd", "words"),
     [
-        ("report", "New sites to propose (default: [plan] add)."),
+        ("report", "New sites to propose (default: [plan] add or target, else 10)."),
+        ("catchments", "default: [walk] catchment_method."),
         ("plan", "(or subcentre=3,point=30); over [plan] stage_add; implies --tiers."),
     ],
 )
@@ -888,3 +915,25 @@ def test_plan_with_a_negative_capacity_is_one_line(tmp_path, hand):
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit)  # not a ValueError
     assert "row 3, field 'capacity': capacity should be positive, got -5" in res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("args", "paper"), [([], "A3"), (["--paper", "A4"], "A4")])
+def test_map_print_takes_the_scenario_paper_unless_paper_is_given(
+    offline, monkeypatch, tmp_path, args, paper
+):
+    # `[output] paper` is the printable map's paper; --paper, when given, wins over it.
+    toml = offline.read_text(encoding="utf-8").replace("[output]\n", '[output]\npaper = "A3"\n')
+    offline.write_text(toml, encoding="utf-8")
+    asked: list[str | None] = []
+    monkeypatch.setattr(pipeline, "run", lambda s, **kw: s)  # no network: the drawing is faked
+    monkeypatch.setattr(pipeline, "write_map", lambda result, path: path)
+    monkeypatch.setattr(
+        pipeline, "write_print_map", lambda result, path, paper=None: asked.append(paper) or path
+    )
+    res = runner.invoke(
+        app,
+        ["map", str(offline), "--out", str(tmp_path / "m.html"),
+         "--print", str(tmp_path / "m.pdf"), *args],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert asked == [paper]

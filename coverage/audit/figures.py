@@ -93,7 +93,8 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
     Only population rasters are counted (point registers are placed on streets); a raster that
     cannot be read for the district leaves the population unknown (NaN).
     """
-    from coverage.inputs.layers import load_area, read_raster_layer
+    from coverage.inputs.layers import read_raster_layer
+    from coverage.pipeline import load_area
 
     area, _ = load_area(s)
     weights: dict[str, float] = {}

@@ -38,6 +38,9 @@ COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 _SCOPES = ("share_tier", "share_kind", "weight_kind", "uncovered_kind", "unreachable_kind")
 _SHARES = ("evaluable_share", "share_any", "cross_share")
+#: Workbook formats of the columns that are neither shares nor whole counts: a district has a
+#: few facilities per 10,000 people (0.99 and 1.49 must not both read "1").
+_FORMATS = {"facilities_per_10k": "#,##0.00", "seconds": "#,##0.0"}
 
 
 def district_table(run: AuditRun) -> pd.DataFrame:
@@ -54,9 +57,10 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
             "seconds": rec.get("seconds", math.nan),
-            # Only a finished district has a map (as index.html links): no link to nothing.
+            # Only a finished district has a map (as index.html links), and not one that no
+            # facility stands near (nothing to draw): no link to nothing.
             "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix()
-            if done
+            if done and rec.get("map", True)
             else "",
         }
         row.update(rec.get("figures") or {})
@@ -110,7 +114,7 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
         )
     for j in range(len(shown.columns)):
         letter = get_column_letter(j + 1)
-        fmt = "0.0%" if j in share_cols else "#,##0.0" if table.columns[j] == "seconds" else "#,##0"
+        fmt = _FORMATS.get(table.columns[j], "0.0%" if j in share_cols else "#,##0")
         for cell in ws[letter][1:]:
             if isinstance(cell.value, float | int):
                 cell.number_format = fmt

@@ -11,12 +11,12 @@ distances is the same number, so the traced outlines do not change.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from coverage._arrays import ranges
+from coverage._threads import thread_count
 
 __all__: list[str] = []
 
@@ -91,7 +91,7 @@ class Clusters:
         if len(cuts) <= 2:
             parts = [reduce(0)]
         else:
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            with ThreadPoolExecutor(max_workers=thread_count()) as pool:
                 parts = list(pool.map(reduce, range(len(cuts) - 1)))
         self.g = np.concatenate([p[0] for p in parts])
         self.d = np.concatenate([p[1] for p in parts])

@@ -11,7 +11,6 @@ reaches a whole cluster of nearby segments takes the cluster's least distances i
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ import shapely
 from contourpy import FillType, contour_generator
 
 from coverage._arrays import ranges
+from coverage._threads import thread_count
 from coverage.catchments.clusters import Clusters
 from coverage.catchments.stretches import _whole
 from coverage.network import WalkNetwork
@@ -133,7 +133,7 @@ class _Table:
         if n == 1:
             parts = [_near(net, grid, piece)]
         else:
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            with ThreadPoolExecutor(max_workers=thread_count()) as pool:
                 parts = list(pool.map(lambda c: _near(net, grid, c), np.array_split(piece, n)))
         per_piece, self.g, self.along, self.perp, self.d, i0, i1, j0, j1 = (
             np.concatenate([p[i] for p in parts]) for i in range(9)
@@ -379,12 +379,12 @@ def _grid_catchments(
     table = _table(net, grid, np.concatenate([p[1] for p in per_band]))
     # sources in contiguous chunks on a thread pool (numpy and contourpy release the GIL for
     # most of the work); at most _CHUNK sources each, so memory stays bounded for many sources
-    n_chunks = max(2 * (os.cpu_count() or 1), -(-len(sources) // _CHUNK))
+    n_chunks = max(2 * thread_count(), -(-len(sources) // _CHUNK))
     n_chunks = min(len(sources), n_chunks) or 1
     chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
     mesh = table.mesh  # kept with the table: later calls reuse its rows
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=thread_count()) as pool:
         for src, edge, start, end in per_band:
             cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])
 

@@ -108,6 +108,27 @@ def reached_segments(
 
     ``node_idx``/``node_t`` are the source's reached nodes and times; the source's own segment
     is reached both ways from the source position (listed as a separate stretch).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    node_idx
+        Positions of the nodes the source reaches (:meth:`coverage.routing.Reach.node_times`).
+    node_t
+        Their walking times in seconds.
+    limit_s
+        The time limit in seconds: a stretch ends where it is reached.
+    source_edge
+        Row of the segment the source is snapped onto; -1 for none (the stretch of the source's own
+        segment is then left out).
+    source_frac
+        Position of the source along that segment (0 at ``u``, 1 at ``v``).
+    source_access_s
+        Walking time from the source to its position on the segment, in seconds.
+    incidence
+        Node × edge incidence matrix of ``net``, when the caller has built it already (built here
+        otherwise).
     """
     inc = _incidence(net) if incidence is None else incidence
     reached = node_t <= limit_s + 1e-9
@@ -135,6 +156,18 @@ def reached_stretches(
 
     The same stretches as :func:`reached_segments` per source, computed with a sparse product
     over all sources instead of a Python loop.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    r
+        Per-source node times from :func:`coverage.routing.reach`.
+    limit_s
+        The time limit in seconds (at most ``r.limit_s``).
+    incidence
+        Node × edge incidence matrix of ``net``, when the caller has built it already (built here
+        otherwise).
     """
     inc = _incidence(net) if incidence is None else incidence
     t = r.times.tocsr()

@@ -5,7 +5,9 @@
 (:func:`~coverage.inputs.datum_check.check_datum`) and validates it
 (:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
 report. :func:`check_usable` stops a run that has nothing left to compute with, saying why.
-``coverage.pipeline`` re-exports these functions, so notebooks use ``pipeline.read_layers``.
+The layers are checked against the streets handed in (:class:`~coverage.inputs.streets.Streets`),
+never the network itself: ``coverage.pipeline.load_area`` and ``pipeline.read_layers``, which
+notebooks use, hand in the walking network and its place's geocoder.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from coverage import datum, network, routing
+from coverage import datum
 from coverage import io as cio
 from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
@@ -38,6 +40,7 @@ from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.points import read_points
 from coverage.inputs.problems import joined, problems_frame
 from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
+from coverage.inputs.streets import Streets
 from coverage.inputs.validation import validate_layer
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
@@ -55,6 +58,8 @@ __all__ = [
 
 #: Progress callback: receives short messages (as in :mod:`coverage.pipeline`).
 Progress = Callable[[str], None]
+#: A place name and the cache folder to the place's boundary (WGS-84).
+Geocoder = Callable[[str, Path], shapely.Geometry]
 
 
 def _noop(_: str) -> None:
@@ -63,7 +68,25 @@ def _noop(_: str) -> None:
 
 @dataclass
 class Layers:
-    """Validated input layers (WGS-84) and everything found wrong with them."""
+    """Validated input layers (WGS-84) and everything found wrong with them.
+
+    Attributes
+    ----------
+    facilities
+        Facility points with a tier code, in WGS-84.
+    demand
+        Demand points with ``weight`` and ``kind``, in WGS-84.
+    candidates
+        Candidate sites with a ``role``, in WGS-84.
+    area
+        The study area, or None.
+    subdistricts
+        Sub-district polygons, or None.
+    problems
+        Every warning and skipped row.
+    notes
+        How each file was read and what its datum check found.
+    """
 
     facilities: gpd.GeoDataFrame
     demand: gpd.GeoDataFrame
@@ -104,12 +127,28 @@ class StudyArea(tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]):
         return (StudyArea, (self[0], self[1], self.problems))
 
 
-def load_area(s: Scenario) -> StudyArea:
+def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
     """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
 
     Without an area file the area is the sub-districts' union, or the boundary of the network's
-    ``place`` (geocoded once, then cached). The boundary files' problems ride along
+    ``place`` as ``geocode`` gives it (:func:`coverage.pipeline.load_area` hands in
+    :func:`coverage.network.geocode_area`: geocoded once, then cached); without ``geocode``
+    such a scenario has no study area. The boundary files' problems ride along
     (:class:`StudyArea`), so that :func:`read_layers` reports them with the layers'.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[area]`` section (or ``[network] place``).
+    geocode
+        Turns a place name and the cache folder into the place's boundary (WGS-84); None
+        leaves a scenario without an area file or sub-districts without a study area.
+
+    Returns
+    -------
+    StudyArea
+        The area (None when the scenario has none), the sub-districts (or None) and the boundary
+        files' problems.
     """
     area = None
     problems: list[Problem] = []
@@ -136,8 +175,8 @@ def load_area(s: Scenario) -> StudyArea:
         if area is None:
             area = shapely.union_all(subs.geometry.values)
     if area is None and s.network.place is not None:
-        # No area file: the named place's boundary (Nominatim, cached with the network).
-        area = network.geocode_area(s.network.place, s.cache_dir)
+        # No area file: the named place's boundary (the caller's geocoder: reading needs no OSM).
+        area = None if geocode is None else geocode(s.network.place, s.cache_dir)
     return StudyArea(area, subs, problems)
 
 
@@ -152,7 +191,7 @@ def _read_layer(
     s: Scenario,
     layer: Layer,
     role: str,
-    net: network.WalkNetwork,
+    net: Streets,
     area: shapely.Geometry | None,
     problems: list[Problem],
     notes: list[Msg],
@@ -197,7 +236,7 @@ def _read_layer(
         notes += [Msg("problem.note.file", file=path.name, text=line) for line in said]
     # Distance to the nearest walkable street, for the "too far from any street" check.
     pts = gdf.geometry.to_crs(net.crs)
-    snapped = routing.snap(net, pts, max_dist_m=10 * s.walk.max_snap_m, include_access=False)
+    street_m = net.street_distance(pts, 10 * s.walk.max_snap_m)
     if role == "facility" and "tier" not in gdf:
         msg = Msg(
             "error.input.no_tier_column", tiers="centre/subcentre/point/…", setting='tier = "..."'
@@ -210,7 +249,7 @@ def _read_layer(
         area=area,
         vocabulary=s.vocabulary,  # tier values become codes here, before anything uses them
         allowed_services=s.services or None,
-        street_distance_m=snapped.dist_m,
+        street_distance_m=street_m,
         max_street_m=s.walk.max_snap_m,
     )
     problems += found
@@ -243,7 +282,7 @@ def read_raster_layer(
 def _read_people(
     s: Scenario,
     layer: Layer,
-    net: network.WalkNetwork,
+    net: Streets,
     area: shapely.Geometry | None,
     problems: list[Problem],
     notes: list[Msg],
@@ -275,9 +314,7 @@ def _read_people(
     gdf["kind"] = kind
     gdf["layer"] = name
     if len(gdf):
-        snapped = routing.snap(net, gdf.geometry.to_crs(net.crs), max_dist_m=s.walk.max_snap_m,
-                               include_access=False)  # fmt: skip
-        far = ~np.asarray(snapped.ok, dtype=bool)
+        far = ~np.isfinite(net.street_distance(gdf.geometry.to_crs(net.crs), s.walk.max_snap_m))
         if far.any():
             w = gdf["weight"].to_numpy(dtype=float)
             share = w[far].sum() / w.sum()
@@ -341,7 +378,7 @@ def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 def read_layers(
     s: Scenario,
-    net: network.WalkNetwork,
+    net: Streets,
     progress: Progress = _noop,
     *,
     area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
@@ -349,6 +386,22 @@ def read_layers(
     """Read, validate and datum-check every facility, demand and candidate layer.
 
     ``area`` is what :func:`load_area` returned, when the caller has read it already.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[[facilities]]``, ``[[demand]]`` and ``[[candidates]]`` layers.
+    net
+        The walking network, for the datum check and the snap distance.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
+    area
+        What :func:`load_area` returned, when the caller has read it already (read here otherwise).
+
+    Returns
+    -------
+    Layers
+        The layers read, the area, and every problem and note.
     """
     study = load_area(s) if area is None else area
     area, subs = study

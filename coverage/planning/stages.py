@@ -222,8 +222,8 @@ def _check_candidates(s: Scenario) -> None:
 
 def _solving(stages: list[Stage], method: str, lang: str) -> str:
     """The spinner's words while the stages are solved: each tier with its model, the method."""
-    from coverage.excel import cell_word
     from coverage.i18n import t
+    from coverage.i18n.values import cell_word
     from coverage.vocab import tier_label
 
     each = [

@@ -16,15 +16,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage import maps, planning
-from coverage.catchment_layers import catchments_for
+from coverage import maps
 from coverage.i18n import t
-from coverage.plan_layers import subdistricts_after
+from coverage.plan_layers import proposed_catchments, subdistricts_after
 from coverage.summary import OUTSIDE
 
 if TYPE_CHECKING:
-    from coverage.pipeline import Run
     from coverage.planning import PlanRun
+    from coverage.results import Run
 
 __all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
 
@@ -46,6 +45,21 @@ class AfterPlan:
     (:func:`coverage.planning.plan_coverage`, as in ``coverage_curve.csv`` and the plan map);
     ``sites`` are the proposed sites (ranked) with ``added`` (workers newly covered, in that
     order) and ``cumulative_share``; ``tier_catchments`` are the run's plus the new sites'.
+
+    Attributes
+    ----------
+    covered
+        Whether each demand point is covered with the plan.
+    n_reach
+        Facilities and proposed sites within reach of each demand point.
+    curve
+        Covered weight and share after the first k proposed sites.
+    sites
+        The proposed sites, ranked.
+    tier_catchments
+        Catchments per tier and band, the proposed sites' included, or None.
+    bands_min
+        The bands drawn, in minutes.
     """
 
     covered: np.ndarray
@@ -64,12 +78,28 @@ class AfterPlan:
 def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = True) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
-    The numbers are the plan's own (:func:`coverage.planning.plan_coverage`: the run's coverage,
-    then each proposed site in plan order), so nothing is routed again for them. With
+    The numbers are the plan's own (:attr:`PlanRun.after`: the coverage of the run it was made
+    from, ``run``, then each proposed site in plan order), so nothing is routed again for them. With
     ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
     drawn too, labelled as a "proposed" tier for the static map.
+
+    Parameters
+    ----------
+    run
+        The scenario's run (:func:`coverage.pipeline.run`).
+    plan
+        A plan for it (:func:`coverage.pipeline.plan`).
+    lang
+        ``"zh"`` or ``"en"``: the label of the proposed tier.
+    catchments
+        Whether to draw the proposed sites' catchments.
+
+    Returns
+    -------
+    AfterPlan
+        Coverage with the plan, its curve, the proposed sites and their catchments.
     """
-    after = planning.plan_coverage(run, plan.plans)
+    after = plan.after
     prop = plan.proposed.reset_index(drop=True)
     prop = prop.assign(
         added=after.gains, cumulative_share=after.curve["covered_share"].to_numpy()[1:]
@@ -77,28 +107,21 @@ def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = 
     tc: gpd.GeoDataFrame | None = None
     bands: list[float] = []
     if catchments and len(prop):
-        tc, bands = _proposed_catchments(run, prop, lang)
+        tc, bands = _proposed_catchments(run, plan, lang)
     return AfterPlan(after.covered, after.n_reach, after.curve, prop, tc, bands)
 
 
 def _proposed_catchments(
-    run: Run, prop: gpd.GeoDataFrame, lang: str
+    run: Run, plan: PlanRun, lang: str
 ) -> tuple[gpd.GeoDataFrame, list[float]]:
     """The run's tier catchments plus the proposed sites' (a "proposed" tier each), and bands."""
-    walk, spec = run.scenario.walk_model(), run.scenario.catchment_spec()
-    sites = gpd.GeoDataFrame(
-        {"tier": prop["tier"].astype(str)}, geometry=prop.geometry.values, crs=4326
-    )
-    label = {t: proposed_label(t, lang) for t in sites["tier"].unique()}
-    thr = max(walk.threshold_for(t) for t in label)
-    # Bands up to the new sites' own threshold, which is always drawn.
-    bands = sorted({float(b) for b in spec.bands_min if b < thr} | {float(thr)})
-    _, by_tier = catchments_for(
-        run.network,
-        sites.assign(tier=sites["tier"].map(label)),
-        spec.with_(bands_min=bands),
-        max_snap_m=walk.max_snap_m,
-    )
+    thr = max(float(p.threshold_min) for p in plan.plans if len(p.proposed))
+    # Bands up to the new sites' longest threshold, which is always drawn.
+    spec = run.scenario.catchment_spec()
+    bands = sorted({float(b) for b in spec.bands_min if b < thr} | {thr})
+    by_tier = proposed_catchments(run, plan.plans, bands)
+    if by_tier is not None:  # labelled as a free-form tier, so the static map draws them apart
+        by_tier = by_tier.assign(tier=[proposed_label(str(t), lang) for t in by_tier["tier"]])
     tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
     return gpd.GeoDataFrame(tc, geometry="geometry", crs=4326), bands
 

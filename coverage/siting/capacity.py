@@ -26,6 +26,7 @@ With every x fixed (a given plan) the model is the assignment LP that evaluates 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -304,6 +305,37 @@ def _greedy_plan(
         n_agg,
         served=served,
         assignment=assignment,
+    )
+
+
+def _milp_or_greedy(
+    model: SitingModel,
+    out: Outcome,
+    asg: _Assign,
+    cols: Ints,
+    bound: float,
+    started: float,
+    greedy_started: float,
+    *,
+    median: bool,
+    k: int,
+    penalty: float | None,
+) -> Solution:
+    """The capacitated MILP's plan ``out``, or greedy's (columns ``cols``) if it found none.
+
+    Greedy's plan is served as its assignment LP says (its bound ``bound``); when that LP has no
+    solution either, the MILP's outcome is reported as it is.
+    """
+    if out.values is None:  # no plan within the time limit: greedy's stands
+        sol = _greedy_plan(
+            model, asg, cols, bound, _NO_MILP_PLAN, started, greedy_started,
+            median=median, k=k, penalty=penalty, opts=MipOptions(),
+        )  # fmt: skip
+        if sol is not None:
+            return sol
+    build = time.perf_counter() - started - out.solve_time
+    return _assign_solution(
+        out, asg, model.problem, build, len(asg.w), maximize=model.maximize, greedy_bound=bound
     )
 
 

@@ -20,12 +20,11 @@ from coverage import settings
 from coverage.siting._sparse import CSR, Floats, Ints, _coo, _row_ids, _take_rows, _transpose
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.capacity import (
-    _NO_MILP_PLAN,
     _assign_data,
     _assign_highs,
-    _assign_solution,
     _capacitated_cover_order,
     _greedy_plan,
+    _milp_or_greedy,
     _residual_greedy,
     _ResidualOracle,
 )
@@ -319,6 +318,19 @@ class MCLP(_CoveringModel):
     Demand already covered by existing sites (twice, for v) is a constant of the objective.
     Without the backup term, a site whose demand another site covers too is left out of the
     MILP (some optimal plan never needs it).
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    k
+        Number of new sites.
+    a
+        Weight of demand covered at least once in the objective (1 from :meth:`from_cost_matrix`).
+    b
+        Weight of demand covered at least twice (``backup_weight``).
     """
 
     model_name = "mclp"
@@ -461,12 +473,6 @@ def _solve_capacitated(
         asg, median=False, k=model.k, penalty=None, opts=_time_left(opts, t0),
         start=order if warm else None,
     )  # fmt: skip
-    if out.values is None:  # no plan within the time limit: greedy's stands
-        sol = _greedy_plan(
-            model, asg, order, ub, _NO_MILP_PLAN, t0, t1, median=False, k=model.k, penalty=None,
-            opts=MipOptions(),
-        )  # fmt: skip
-        if sol is not None:
-            return sol
-    build = time.perf_counter() - t0 - out.solve_time
-    return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=ub)
+    return _milp_or_greedy(
+        model, out, asg, order, ub, t0, t1, median=False, k=model.k, penalty=None
+    )

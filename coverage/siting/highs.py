@@ -191,7 +191,8 @@ def _run_highs(
         if left is None or left >= _MIN_RESOLVE_S:
             again = _run_highs(model, replace(opts, time_limit=left), start=None)
             again.solve_time += solve_time
-            if again.values is not None:
+            # A plan, or HiGHS's proof that there is none: either is its answer, not a time limit.
+            if again.values is not None or again.status == "infeasible":
                 return again
         return _unproven(h, model, a, solve_time)
     return _read_outcome(h, run, model.integer, solve_time)

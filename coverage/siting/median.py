@@ -11,12 +11,11 @@ from coverage.siting import median_milp
 from coverage.siting._sparse import Floats, Ints, _row_ids, _sum_by
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.capacity import (
-    _NO_MILP_PLAN,
     _assign_data,
     _assign_highs,
-    _assign_solution,
     _columns,
     _greedy_plan,
+    _milp_or_greedy,
     _prefix_gains,
 )
 from coverage.siting.greedy import _Greedy, _lazy_greedy
@@ -157,6 +156,17 @@ class PMedian(SitingModel):
     a swap search for the plan and a Lagrangian bound of the assignment rows for the proof;
     HiGHS then solves the MILP only if fixing leaves a small model. On the time limit the status
     is ``"time_limit"`` with the proven gap.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    p
+        Number of new sites.
+    unreachable_penalty
+        Minutes counted per unit of unserved weight, or None (see above).
     """
 
     model_name = "p_median"
@@ -195,14 +205,30 @@ class PMedian(SitingModel):
 
         Parameters
         ----------
+        cost
+            Candidate × demand walking times in minutes (scipy sparse; a stored entry, explicit
+            0.0 included, is reachable). A dense array counts every finite value as stored.
+        weights
+            Demand weights (workers, residents), one per demand point, non-negative.
         p
             New sites to open.
         threshold
             Longest walk (minutes) a demand point may be assigned; None: every stored pair.
+        existing
+            Candidate rows (or boolean mask) already built: always open, not counted in ``p``.
+        excluded
+            Candidate rows (or boolean mask) that may not be chosen.
+        capacity
+            Per candidate, the most demand weight a site can serve (NaN/inf = no limit).
         unreachable_penalty
             Minutes charged per unit of unserved weight; None: serve all reachable demand.
+        name
+            Label for reports.
 
-        Other parameters as in `MCLP.from_cost_matrix`.
+        Returns
+        -------
+        PMedian
+            The unsolved model.
         """
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
         return cls(prob, name, p, unreachable_penalty)
@@ -352,12 +378,6 @@ def _solve_capacitated(
     out = _assign_highs(asg, median=True, k=model.p, penalty=penalty, opts=left, start=start)
     if out.status == "infeasible":
         raise model._infeasible("capacity too small or too few sites; HiGHS proved it")
-    if out.values is None:  # no plan within the time limit: greedy's stands
-        sol = _greedy_plan(
-            model, asg, greedy_sites, lb, _NO_MILP_PLAN, t0, t1, median=True, k=model.p,
-            penalty=penalty, opts=MipOptions(),
-        )  # fmt: skip
-        if sol is not None:
-            return sol
-    build = time.perf_counter() - t0 - out.solve_time
-    return _assign_solution(out, asg, prob, build, n_agg, maximize=model.maximize, greedy_bound=lb)
+    return _milp_or_greedy(
+        model, out, asg, greedy_sites, lb, t0, t1, median=True, k=model.p, penalty=penalty
+    )

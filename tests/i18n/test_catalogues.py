@@ -148,7 +148,7 @@ def _lookups() -> tuple[dict[str, str], dict[str, str]]:
     literal: dict[str, str] = {}
     patterns: dict[str, str] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.parent.name == "i18n":
+        if path.parent.name == "i18n" and path.stem != "values":  # the catalogues themselves
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}

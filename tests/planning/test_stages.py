@@ -157,7 +157,12 @@ def test_a_report_without_candidates_names_its_arguments(tmp_path, hand):
     )
     with pytest.raises(ScenarioError) as info:
         pipeline.report(s, tmp_path / "r.html", add=2)
-    assert info.value.text("en") == f"{s.source}: {start} or set [plan] grid_spacing_m"
+    ways = (
+        ", set [plan] grid_spacing_m above 0 (a grid of street nodes) or set [plan] "
+        "osm_features = true (OSM community centres, libraries, town halls, malls and "
+        "government offices)"
+    )
+    assert info.value.text("en") == f"{s.source}: {start}{ways}"
     zh = f"{s.source}：add=、target=、stage_add= 等规划设置需要候选地点"
     assert info.value.text("zh").startswith(zh)
     cli = r"--add, --target, --stage and the other plan options need candidate sites"

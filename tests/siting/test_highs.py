@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from coverage.siting import LSCP, MCLP, highs
+from coverage.siting import LSCP, MCLP, PMedian, highs
 
 from .cases import T, brute_cover, brute_lscp, close, random_instance
 
@@ -122,3 +122,27 @@ def test_an_infeasible_returned_solution_is_not_kept():
     assert good.objective == 1.0 and np.isnan(good.bound) and good.status == "time_limit"
     half = highs._unproven(_Fake([0.5, 0.5]), model, a, 0.1)  # not integral
     assert half.values is None
+
+
+def test_a_resolve_that_highs_proves_infeasible_says_so(monkeypatch):
+    # max x0 + x1  s.t.  x0 + x1 >= 3, binary: at most 2, so no plan at all.
+    model = highs._Model(
+        np.array([1.0, 1.0]), sparse.csr_matrix([[1.0, 1.0]]), np.array([3.0]),
+        np.array([np.inf]), np.array([1.0, 1.0]), True,
+    )  # fmt: skip
+    calls = _inconsistent_first(monkeypatch)
+    out = highs._run_highs(model, highs.MipOptions(time_limit=60.0), (np.arange(2), np.ones(2)))
+    assert len(calls) == 1  # the warm-started run "contradicted itself"; solved again
+    assert out.status == "infeasible" and out.values is None
+
+
+def test_capacitated_pmedian_proven_infeasible_after_a_resolve_says_so(monkeypatch):
+    """Two demand points of 10 workers each, one candidate 1 and 2 minutes from them with room
+    for 5, p = 1 and no penalty (every worker must be served): 20 > 5, so no plan exists."""
+    cost = sparse.csr_matrix(np.array([[1.0, 2.0]]))
+    model = PMedian.from_cost_matrix(cost, [10.0, 10.0], 1, threshold=5.0, capacity=[5.0])
+    calls = _inconsistent_first(monkeypatch)
+    with pytest.raises(ValueError, match="HiGHS proved it") as err:
+        model.solve("milp", time_limit=60.0)
+    assert len(calls) == 1  # warm-started from greedy, then solved again
+    assert "\n" not in str(err.value)

@@ -1,0 +1,72 @@
+"""The word a reader sees for a program value: tier codes, models, statuses, street types.
+
+Workbooks, the console, the report and the planner's progress lines all show these values, so
+the lookup lives with the catalogues rather than with any one of them.
+
+Examples
+--------
+>>> from coverage.i18n.values import cell_word
+>>> cell_word("model", "mclp", "en")
+'Maximal covering'
+>>> cell_word("street", "(tertiary)", "zh")
+'无名支路'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from coverage import vocab
+from coverage.i18n import catalogue, t
+
+__all__ = ["TIER_COLUMNS", "VALUES", "cell_word"]
+
+#: Columns whose cells are program keys, each shown as the word ``excel.value.<column>.<key>``
+#: (``kind`` and the tier columns go through :mod:`coverage.vocab`, ``key`` by its row's scope).
+VALUES: tuple[str, ...] = ("action", "scope", "role", "source", "model", "method", "status")
+#: Columns holding tier codes.
+TIER_COLUMNS: tuple[str, ...] = ("tier", "facility_tier")
+
+_STREET_TYPE = re.compile(r"^\(([a-z_]+)\)$")  # "(tertiary)": an unnamed street, its OSM type
+
+
+def cell_word(column: Any, value: Any, lang: str) -> Any:
+    """The word a reader sees for a program key in ``column`` (other values as they are).
+
+    Tier codes, demand kinds, scopes, actions, candidate roles and sources, siting models,
+    methods and statuses, booleans (是/否, Yes/No) and unnamed streets' OSM types.
+
+    Parameters
+    ----------
+    column
+        The column's program name.
+    value
+        A cell's value.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    object
+        The word, or the value as it is.
+    """
+    col = str(column)
+    words = catalogue(lang)
+    if isinstance(value, bool | np.bool_):
+        return t(lang, f"excel.value.covered.{str(bool(value)).lower()}")
+    if not isinstance(value, str) or not value:
+        return value
+    if col in TIER_COLUMNS:
+        return vocab.tier_label(value, lang) if value in vocab.active() else value
+    if col == "kind":
+        return vocab.kind_label(value, lang)
+    if col in VALUES:
+        return words.get(f"excel.value.{col}.{value.lower().replace(' ', '_')}", value)
+    if col == "street" and (m := _STREET_TYPE.match(value)):
+        tag = m.group(1).removesuffix("_link")
+        kind = words.get(f"excel.value.highway.{tag}", t(lang, "excel.value.highway.other"))
+        return t(lang, "excel.street_unnamed", kind=kind)
+    return value

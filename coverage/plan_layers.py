@@ -1,6 +1,6 @@
 """What a plan changes, as layers: demand and sub-districts after it, its sites' catchments.
 
-The plan map (:func:`coverage.export.write_plan_map`) and the plan workbook (``plan.xlsx``,
+The plan map (:func:`coverage.export_maps.write_plan_map`) and the plan workbook (``plan.xlsx``,
 sheet ``by_subdistrict``) show the situation with the plan from the numbers the plan already
 has (:func:`coverage.planning.plan_coverage`): nothing is routed again, except the proposed
 sites' catchment outlines (:func:`proposed_catchments`, a fraction of a second for tens of
@@ -173,7 +173,7 @@ def plan_subdistricts(
     frame
         The run map's sub-district layer: polygons with the summary merged on ``name_field``,
         ``weight`` and ``covered_weight`` already whole numbers that add up to the report's
-        totals (``coverage.export._subdistrict_layer(run, shown=True)``).
+        totals (``coverage.run_layers.subdistrict_layer(run, shown=True)``).
     after
         :func:`subdistricts_after` of the plan (``key``, ``before_share``, ``after_share``,
         ``added_weight``; the ``(outside)`` row too).

@@ -80,7 +80,7 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-#: A plan map's own figures (:func:`coverage.export.write_plan_map`): the shares with the plan.
+#: A plan map's own figures (:func:`coverage.export_maps.write_plan_map`): the shares with the plan.
 _PLAN_KPIS = ("share_after_plan", "share_before_plan")
 
 

@@ -248,7 +248,7 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
     from conftest import copy_small_scenario
 
     from coverage import pipeline
-    from coverage.export import write_print_map
+    from coverage.export_maps import write_print_map
 
     toml = copy_small_scenario(tmp_path, wuhan_edges_path)
     run = pipeline.run(toml, write=False)

@@ -1,15 +1,14 @@
-"""Writing a run's and a plan's results: tables, GeoPackage, workbook, run.json (maps:
-:mod:`coverage.export_maps`, which :func:`write_results` and :func:`write_plan` call).
+"""Writing a run's and a plan's results: tables, GeoPackage, workbook, run.json.
 
-Named *export* rather than *outputs*: ``[output]`` is the scenario section that says where
-results go, and this module writes them there. Every
-writer takes results already computed (:class:`coverage.results.Run`,
-:class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
-GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
-headers, layer names and codes in the scenario's language); every file is written atomically
-(:mod:`coverage.io`).
-``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
-working.
+The maps are written by :mod:`coverage.export_maps`, which :func:`write_results` and
+:func:`write_plan` call. Named *export* rather than *outputs*: ``[output]`` is the scenario
+section that says where results go, and this module writes them there. Every writer takes
+results already computed (:class:`coverage.results.Run`, :class:`coverage.planning.PlanRun`)
+and computes nothing but presentation (finite numbers, GCJ-02 and WGS-84 coordinate columns,
+joined names, and with ``[output] columns = "labels"`` headers, layer names and codes in the
+scenario's language); every file is written atomically (:mod:`coverage.io`).
+``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends
+keep working.
 """
 
 from __future__ import annotations

@@ -16,11 +16,11 @@ import pandas as pd
 import shapely
 
 from coverage import io as cio
-from coverage.audit.results import labelled
+from coverage.audit.columns import labelled
 from coverage.i18n import t
 
 if TYPE_CHECKING:
-    from coverage.audit.runner import AuditRun
+    from coverage.audit.outcome import AuditRun
 
 __all__ = ["choropleth_data", "write_choropleth"]
 

@@ -17,13 +17,13 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from coverage._threads import cpu_count
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.audit.tasks import (
     DistrictTask,
@@ -32,7 +32,7 @@ from coverage.audit.tasks import (
     previous_record,
     run_district,
 )
-from coverage.errors import CoverageError, Msg, Problem
+from coverage.errors import CoverageError, Msg
 from coverage.i18n import t
 
 __all__ = ["AuditRun", "not_audited", "run_audit"]
@@ -42,45 +42,6 @@ Progress = Callable[[str], None]
 
 def _noop(_: str) -> None:
     pass
-
-
-@dataclass
-class AuditRun:
-    """What :func:`run_audit` produced: one record per district (by code) and the files.
-
-    Attributes
-    ----------
-    audit
-        The audit that ran.
-    districts
-        Every district of the layer, in file order.
-    records
-        District code → its record: figures, status and, for a failed one, the error.
-    files
-        What was written (the district table, workbook, GeoPackage and choropleth), by kind.
-    seconds
-        Wall time of the whole audit.
-    """
-
-    audit: Audit
-    districts: list[District]
-    records: dict[str, dict[str, Any]]
-    files: dict[str, Path] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def problems(self) -> list[Problem]:
-        """The district layer's problems of no one row (e.g. an undeclared datum in China)."""
-        return list(getattr(self.districts, "problems", []))
-
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        """The records of districts that failed or were not audited, in district order."""
-        return [
-            self.records[d.code]
-            for d in self.districts
-            if self.records.get(d.code, {}).get("status") != "done"
-        ]
 
 
 def _ignore_ctrl_c(**_: Any) -> None:

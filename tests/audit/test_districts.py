@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 import coverage.audit
 from coverage.audit import load_audit, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.results import write_audit
-from coverage.audit.runner import AuditRun, not_audited
+from coverage.audit.runner import not_audited
 from coverage.cli import app
 from coverage.errors import InputError
 from tests.audit.conftest import audit_text, write_districts

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
+from coverage.audit.outcome import AuditRun
 from coverage.audit.results import write_audit
-from coverage.audit.runner import AuditRun
 
 #: Names a spreadsheet would read as formulas (and one it would not).
 HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]

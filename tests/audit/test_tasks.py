@@ -13,8 +13,8 @@ import shapely
 from coverage.audit import load_audit, results, tasks
 from coverage.audit.config import Audit
 from coverage.audit.districts import District, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
-from coverage.audit.runner import AuditRun
 from coverage.errors import InputError
 from coverage.inputs.layers import load_area
 from coverage.scenario import load_scenario

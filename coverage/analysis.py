@@ -61,6 +61,12 @@ class Coverage:
         Weighted coverage table (see :func:`summarize`).
     thresholds
         Threshold in minutes per tier.
+    facility_snap, demand_snap
+        Where facilities and demand points were placed on the streets (:func:`coverage.routing.snap`).
+    circle_radius_m
+        Radius of the straight-line comparison circle.
+    extra
+        Room for a caller's own figures; the package leaves it empty.
     """
 
     facilities: gpd.GeoDataFrame
@@ -109,6 +115,16 @@ def tier_order(tiers: Sequence[str] | Mapping[str, Any]) -> list[str]:
 
     Known tiers top-down first (centre … outdoor_station, declared types), then the others
     alphabetically (see :func:`coverage.vocab.tier_order`).
+
+    Parameters
+    ----------
+    tiers
+        Tier codes (or a mapping keyed by them).
+
+    Returns
+    -------
+    list of str
+        The codes in display order.
     """
     return vocab.tier_order(tiers)
 
@@ -175,12 +191,15 @@ def evaluate(
         default :data:`coverage.settings.circle_radius_m`.
     subdistricts
         Optional polygons; demand gets the name (``name_field``) of the one containing it.
+    name_field
+        The sub-districts' name column.
     services
         Services to summarise (default: all found in ``facilities.services``).
 
     Returns
     -------
     Coverage
+        Per-facility and per-demand-point results, the sparse times and the summary table.
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
@@ -323,6 +342,19 @@ def node_times(
     facilities. Returns the nodes (network CRS) with ``t_<tier>`` (inf beyond ``limit_min`` or
     unreachable) and ``nearest_<tier>`` (facility position, -1 if none). ``max_snap_m`` defaults
     to :data:`coverage.settings.max_snap_m`.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    facilities
+        Facilities (WGS-84) with ``tier``.
+    max_snap_m
+        Largest distance to a street (see above).
+    include_access
+        Whether the walk from a facility to its street counts.
+    limit_min
+        Time limit in minutes (default: none).
     """
     fac = facilities.reset_index(drop=True)
     fs = routing.snap(

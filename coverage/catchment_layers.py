@@ -41,6 +41,32 @@ def facility_catchments(
 
     ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
     ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    facilities
+        Facilities (WGS-84) with ``tier``.
+    bands_min
+        Bands in minutes.
+    walk_off_m
+        Walk-off around reached streets (default :data:`coverage.settings.walk_off_m`).
+    snapped
+        The facilities' snaps, when the caller has them (snapped here otherwise).
+    max_snap_m
+        Largest distance to a street (default :data:`coverage.settings.max_snap_m`).
+    method
+        ``"grid"`` or ``"exact"``.
+    cell_m
+        Grid spacing; None: 0.4 × ``walk_off_m``.
+    progress
+        Called with a line for each step; default: nothing.
+
+    Returns
+    -------
+    (GeoDataFrame, GeoDataFrame)
+        Catchments per facility and band, and their union per tier and band.
     """
     walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
@@ -84,7 +110,28 @@ def catchments_for(
     snapped: routing.Snapped | None = None,
     progress: Callable[[str], None] = _noop,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """:func:`facility_catchments` drawn as ``spec`` says (e.g. ``s.catchment_spec()``)."""
+    """:func:`facility_catchments` drawn as ``spec`` says (e.g. ``s.catchment_spec()``).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    facilities
+        Facilities (WGS-84) with ``tier``.
+    spec
+        Bands, walk-off, method and cell.
+    max_snap_m
+        Largest distance to a street (default :data:`coverage.settings.max_snap_m`).
+    snapped
+        The facilities' snaps, when the caller has them.
+    progress
+        Called with a line for each step; default: nothing.
+
+    Returns
+    -------
+    (GeoDataFrame, GeoDataFrame)
+        As :func:`facility_catchments`.
+    """
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     return facility_catchments(
         net,

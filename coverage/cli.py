@@ -18,13 +18,17 @@ from rich.markup import escape
 from coverage import __version__, console
 from coverage.cli_options import (
     _OUTPUT_OPTIONS,
+    BasemapOpt,
     ColumnsOpt,
     GreedyOpt,
     LangOpt,
+    MapOpt,
     ModelOpt,
     OutOpt,
     ScenarioArg,
+    SelfContainedOpt,
     StageOpt,
+    TargetOpt,
     TierOpt,
     TiersOpt,
     TimeLimitOpt,
@@ -104,17 +108,9 @@ def run_cmd(
     scenario: ScenarioArg,
     lang: LangOpt = None,
     out_dir: OutOpt = None,
-    map_path: Annotated[Path | None, typer.Option("--map", help="HTML map to write.")] = None,
-    basemap: Annotated[
-        str | None, typer.Option(help="Basemap: osm, amap (GCJ-02 handled), tianditu or none.")
-    ] = None,
-    self_contained: Annotated[
-        bool | None,
-        typer.Option(
-            "--self-contained/--cdn",
-            help="Inline Leaflet and plugins in the HTML (works offline) or load them from CDNs.",
-        ),
-    ] = None,
+    map_path: MapOpt = None,
+    basemap: BasemapOpt = None,
+    self_contained: SelfContainedOpt = None,
     columns: ColumnsOpt = None,
 ) -> None:
     """Run a scenario: catchments, coverage per tier, tables, GeoPackage, Excel and the map."""
@@ -169,7 +165,8 @@ def catchments_cmd(
     scenario: ScenarioArg,
     lang: LangOpt = None,
     bands: Annotated[
-        str | None, typer.Option(help="Bands in minutes, e.g. 5,10,15 (default: scenario).")
+        str | None,
+        typer.Option(help=escape("Bands in minutes, e.g. 5,10,15 (default: [walk] bands_min).")),
     ] = None,
     output: Annotated[
         Path | None,
@@ -182,8 +179,10 @@ def catchments_cmd(
     method: Annotated[
         str | None,
         typer.Option(
-            help='How outlines are drawn: "grid" (fast, within half a cell of exact) or "exact" '
-            "(shapely buffers, about 10× slower). Default: the scenario's catchment_method."
+            help=escape(
+                'How outlines are drawn: "grid" (fast, within half a cell of exact) or "exact" '
+                "(shapely buffers, about 10× slower); default: [walk] catchment_method."
+            )
         ),
     ] = None,
     columns: ColumnsOpt = None,
@@ -226,24 +225,30 @@ def _bands(text: str | None) -> list[float]:
 def map_cmd(
     scenario: ScenarioArg,
     lang: LangOpt = None,
-    output: Annotated[Path | None, typer.Option("--out", help="HTML file to write.")] = None,
-    basemap: Annotated[
-        str | None, typer.Option(help="Basemap: osm, amap (GCJ-02 handled), tianditu or none.")
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help=escape("HTML map to write (default: [output] map, maps/<name>.html).")
+        ),
     ] = None,
-    self_contained: Annotated[
-        bool | None, typer.Option("--self-contained/--cdn", help="Inline JS/CSS (offline use).")
-    ] = None,
+    basemap: BasemapOpt = None,
+    self_contained: SelfContainedOpt = None,
     print_path: Annotated[
         Path | None,
         typer.Option("--print", help="Also a printable static map: a .png or .pdf file."),
     ] = None,
-    paper: Annotated[str, typer.Option(help="Paper size of the printable map: A4 or A3.")] = "A4",
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            help=escape("Paper size of the printable map: A4 or A3 (default: [output] paper, A4).")
+        ),
+    ] = None,
 ) -> None:
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
     from coverage import pipeline
 
     with _step("coverage map", scenario, lang) as progress:
-        if paper not in ("A4", "A3"):
+        if paper is not None and paper not in ("A4", "A3"):
             raise _bad("--paper", paper, Msg("error.output.paper"))
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
             raise _bad("--print", print_path, Msg("error.output.print_suffix"))
@@ -279,14 +284,13 @@ def _print_plan(result: PlanRun) -> None:
 def plan_cmd(
     scenario: ScenarioArg,
     add: Annotated[
-        int | None, typer.Option("--add", help="New sites to add (maximal covering, MCLP).")
-    ] = None,
-    target: Annotated[
-        float | None,
+        int | None,
         typer.Option(
-            "--target", help="Share of demand weight to cover with the fewest sites (LSCP), 0-1."
+            "--add",
+            help=escape("New sites to add, most demand covered (MCLP) (default: [plan] add)."),
         ),
     ] = None,
+    target: TargetOpt = None,
     tier: TierOpt = None,
     tiers: TiersOpt = False,
     model: ModelOpt = None,
@@ -300,7 +304,12 @@ def plan_cmd(
     ] = None,
     map_path: Annotated[
         Path | None,
-        typer.Option("--map", help="HTML plan map to write (default: the scenario's, _plan.html)."),
+        typer.Option(
+            "--map",
+            help=escape(
+                "HTML plan map to write (default: [output] map + _plan, maps/<name>_plan.html)."
+            ),
+        ),
     ] = None,
     columns: ColumnsOpt = None,
 ) -> None:
@@ -333,12 +342,11 @@ def report_cmd(
     ] = None,
     add: Annotated[
         int | None,
-        typer.Option("--add", help=escape("New sites to propose (default: [plan] add).")),
+        typer.Option(
+            "--add", help=escape("New sites to propose (default: [plan] add or target, else 10).")
+        ),
     ] = None,
-    target: Annotated[
-        float | None,
-        typer.Option("--target", help="Share of workers to cover with the fewest sites, 0-1."),
-    ] = None,
+    target: TargetOpt = None,
     tier: TierOpt = None,
     tiers: TiersOpt = False,
     model: ModelOpt = None,
@@ -392,19 +400,26 @@ def audit_cmd(
         str | None, typer.Option(help="An existing dask scheduler, e.g. tcp://HOST:8786.")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Results folder (default from the audit).")
+        Path | None,
+        typer.Option("--out", help=escape("Results folder (default: the audit's [output] dir).")),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Run every district, even unchanged ones.")
     ] = False,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Labels: zh (default from the audit) or en.")
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of the console and every file written: zh or en (default: the audit's "
+            "lang).",
+        ),
     ] = None,
 ) -> None:
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
     from coverage.audit import load_audit, run_audit
 
-    with _step("coverage audit", audit, lang) as progress:
+    # Ctrl-C: the districts finished so far are written, and a re-run skips them.
+    with _step("coverage audit", audit, lang, "console.audit.interrupted_note") as progress:
         if workers is not None and workers < 1:
             raise _bad(
                 "--workers", workers, Msg("error.value.greater_than_equal", ge=1, input=workers)
@@ -421,7 +436,8 @@ def audit_cmd(
     done, secs = n - len(result.failed), f"{result.seconds:.0f}"
     out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
     warning = prefix(lang, "console.warning")
-    for p in (p for d in result.districts for p in d.problems if p.action != "skipped"):
+    rows = (p for d in result.districts for p in d.problems if p.action != "skipped")
+    for p in [*result.problems, *rows]:  # the layer's (an undeclared datum), then its rows'
         line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
         err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)
     for rec in result.failed:  # failed, or not audited (the reader skipped its polygon)

@@ -16,13 +16,17 @@ from rich.markup import escape
 from coverage.errors import Msg, ScenarioError
 
 __all__ = [
+    "BasemapOpt",
     "ColumnsOpt",
     "GreedyOpt",
     "LangOpt",
+    "MapOpt",
     "ModelOpt",
     "OutOpt",
     "ScenarioArg",
+    "SelfContainedOpt",
     "StageOpt",
+    "TargetOpt",
     "TierOpt",
     "TiersOpt",
     "TimeLimitOpt",
@@ -32,7 +36,12 @@ ScenarioArg = Annotated[
     Path, typer.Argument(help="Scenario file (TOML).", show_default=False, metavar="SCENARIO")
 ]
 LangOpt = Annotated[
-    str | None, typer.Option("--lang", help="Labels: zh (default from the scenario) or en.")
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the console and every file written: zh or en (default: the scenario's "
+        "lang).",
+    ),
 ]
 ColumnsOpt = Annotated[
     str | None,
@@ -43,21 +52,55 @@ ColumnsOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Results folder (default from the scenario).")
+    Path | None,
+    typer.Option("--out", help=escape("Results folder (default: [output] dir, results/<name>).")),
+]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--map", help=escape("HTML map to write (default: [output] map, maps/<name>.html).")
+    ),
+]
+BasemapOpt = Annotated[
+    str | None,
+    typer.Option(
+        help=escape(
+            "Basemap shown first: auto (Amap for zh, OpenStreetMap for en), osm, amap (data "
+            "shifted to GCJ-02), tianditu or none (default: [output] basemap, auto)."
+        )
+    ),
+]
+SelfContainedOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--self-contained/--cdn",
+        help=escape(
+            "Inline Leaflet and jQuery in the HTML (works offline) or load them from CDNs "
+            "(default: [output] self_contained, inline)."
+        ),
+    ),
 ]
 
 # The options of `coverage plan` that decide which plan is made; `coverage report` takes them too.
 TierOpt = Annotated[
-    str | None, typer.Option("--tier", help="Tier of the new sites (default: scenario).")
+    str | None, typer.Option("--tier", help=escape("Tier of the new sites (default: [plan] tier)."))
 ]
 TiersOpt = Annotated[
     bool,
     typer.Option(
-        "--tiers", help="Staged plan: sub-centres first (p-median), then points given them."
+        "--tiers",
+        help=escape(
+            "Staged plan, one stage per tier of [plan] tiers: sub-centres first (p-median), "
+            "then points given them."
+        ),
     ),
 ]
 ModelOpt = Annotated[
-    str | None, typer.Option(help="Model: mclp, lscp, backup (cross-coverage) or pmedian.")
+    str | None,
+    typer.Option(
+        help="Model: mclp, lscp, backup (cross-coverage) or pmedian (default: mclp, lscp with "
+        "--target; in a staged plan pmedian for sub-centres)."
+    ),
 ]
 GreedyOpt = Annotated[
     bool, typer.Option("--greedy", help="Lazy greedy with a bound instead of the exact MILP.")
@@ -73,7 +116,22 @@ StageOpt = Annotated[
         ),
     ),
 ]
-TimeLimitOpt = Annotated[float | None, typer.Option(help="Seconds for the MILP solver per stage.")]
+TimeLimitOpt = Annotated[
+    float | None,
+    typer.Option(
+        help=escape("Seconds HiGHS may spend on each stage (default: [plan] time_limit_s).")
+    ),
+]
+TargetOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--target",
+        help=escape(
+            "Share of the demand weight to cover with the fewest new sites (LSCP), 0-1 "
+            "(default: [plan] target)."
+        ),
+    ),
+]
 
 #: Command-line option of each [output] setting, for error messages.
 _OUTPUT_OPTIONS = {

@@ -100,8 +100,23 @@ CHINA_BOUNDS: tuple[float, float, float, float] = (73.0, 18.0, 135.0, 54.0)
 def normalize_datum(name: object) -> str | None:
     """``"wgs84"``, ``"gcj02"`` or ``"bd09"`` for a datum name or alias; None for anything else.
 
-    Examples: ``"GCJ-02"``, ``"amap"``, ``"高德"`` → ``"gcj02"``; ``"EPSG:4326"`` → ``"wgs84"``;
-    ``"EPSG:32650"`` → None (a projected CRS, not a datum handled here).
+    Parameters
+    ----------
+    name
+        A datum name as a scenario or a column header writes it (any value).
+
+    Returns
+    -------
+    str or None
+        The datum, or None.
+
+    Examples
+    --------
+    >>> from coverage.datum import normalize_datum
+    >>> [normalize_datum(n) for n in ("GCJ-02", "amap", "高德", "EPSG:4326", "bd_09")]
+    ['gcj02', 'gcj02', 'gcj02', 'wgs84', 'bd09']
+    >>> normalize_datum("EPSG:32650") is None  # a projected CRS, not a datum handled here
+    True
     """
     key = re.sub(r"[\s_\-:]", "", str(name).strip().lower())
     return DATUM_ALIASES.get(key)
@@ -134,6 +149,11 @@ def parse_crs(value: object) -> str | int:
     ``32650``), so that no misspelling can slip through as "some other CRS" and silently switch
     the datum check off.
 
+    Parameters
+    ----------
+    value
+        The ``crs`` setting as written (text or an integer EPSG code).
+
     Returns
     -------
     str or int
@@ -163,14 +183,40 @@ def parse_crs(value: object) -> str | int:
 
 
 def in_china(lon: Any, lat: Any) -> np.ndarray:
-    """Whether points fall in the rough extent of China (:data:`CHINA_BOUNDS`)."""
+    """Whether points fall in the rough extent of China (:data:`CHINA_BOUNDS`).
+
+    Parameters
+    ----------
+    lon
+        Longitudes in degrees.
+    lat
+        Latitudes in degrees.
+
+    Returns
+    -------
+    ndarray
+        One boolean per point.
+    """
     x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     x0, y0, x1, y1 = CHINA_BOUNDS
     return (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
 
 
 def convertible(lon: Any, lat: Any) -> np.ndarray:
-    """Whether prcoords shifts a point (its generous China box); other points stay unchanged."""
+    """Whether prcoords shifts a point (its generous China box); other points stay unchanged.
+
+    Parameters
+    ----------
+    lon
+        Longitudes in degrees.
+    lat
+        Latitudes in degrees.
+
+    Returns
+    -------
+    ndarray
+        One boolean per point.
+    """
     x, y = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     # The box of prcoords.sanity_in_china_p, vectorised; a test checks they agree.
     return (y >= 0.8293) & (y <= 55.8271) & (x >= 72.004) & (x <= 137.8347)
@@ -363,7 +409,8 @@ def to_wgs84(
     Returns
     -------
     (lon, lat)
-        Float arrays of the broadcast input shape. Points outside China are returned unchanged.
+        Float arrays of the broadcast input shape. Points outside prcoords' China box
+        (:func:`convertible`; it takes in China's neighbours too) are returned unchanged.
     """
     key = _datum(datum)
     if key == "wgs84":
@@ -376,8 +423,20 @@ def to_wgs84(
 def from_wgs84(lon: Any, lat: Any, datum: str) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS-84 longitudes/latitudes to ``datum``, e.g. to draw on GCJ-02 (Amap) tiles.
 
-    The forward direction is exact (it is the obfuscation itself). Points outside China are
-    returned unchanged.
+    The forward direction is exact (it is the obfuscation itself). Points outside prcoords'
+    China box (:func:`convertible`; it takes in China's neighbours too) are returned unchanged.
+
+    Parameters
+    ----------
+    lon, lat
+        Arrays (or scalars) in degrees. NaN stays NaN.
+    datum
+        The datum to convert to (``wgs84``, ``gcj02``, ``bd09`` or an alias).
+
+    Returns
+    -------
+    (lon, lat)
+        Float arrays of the broadcast input shape.
     """
     key = _datum(datum)
     if key == "wgs84":
@@ -391,6 +450,18 @@ def utm_epsg(lon: Any, lat: Any) -> int:
 
     Computed from the zone numbering directly: geopandas' ``estimate_utm_crs`` queries the PROJ
     database and costs ~0.1 s per call, too slow for checks run on every layer.
+
+    Parameters
+    ----------
+    lon
+        Longitudes in degrees (WGS-84).
+    lat
+        Latitudes in degrees.
+
+    Returns
+    -------
+    int
+        The EPSG code (326xx north, 327xx south).
     """
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)

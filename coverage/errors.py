@@ -59,6 +59,13 @@ class CoverageError(Exception):
     The message is plain text, a :class:`Msg` (worded in the console's language by
     :meth:`text`; ``str(exc)`` is English) or a sequence of them, one line each: the planner's
     text in a line is :func:`printable`, so a line break in a name does not start another.
+
+    Parameters
+    ----------
+    message
+        What is wrong: text, a :class:`Msg`, or one per line.
+    *args
+        Further arguments, kept on the exception as :class:`Exception` keeps them.
     """
 
     def __init__(self, message: str | Msg | Sequence[str | Msg] = "", *args: object) -> None:
@@ -75,7 +82,13 @@ class CoverageError(Exception):
         return ""
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem."""
+        """The message in ``lang`` (``"zh"`` or ``"en"``), one line per problem.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return printable(self._where(lang)) + self._what(lang)
 
     @property
@@ -89,6 +102,13 @@ class MissingDependency(CoverageError, ImportError):
     """A library a feature needs is not installed.
 
     Also an ``ImportError``, for code that catches failed imports as such.
+
+    Parameters
+    ----------
+    message
+        Which library is missing, for what, and how to install it.
+    *args
+        As for :class:`CoverageError`.
     """
 
 
@@ -118,6 +138,13 @@ class ArgumentError(ScenarioError, ValueError):
 
     Named as the caller wrote it: the Python parameter (``add=0``) or the command-line option
     (``--add 0``). Also a ``ValueError``, what Python code expects of a bad argument value.
+
+    Parameters
+    ----------
+    message
+        What is wrong, naming the setting as the caller wrote it.
+    path
+        The scenario file, shown before the message when given.
     """
 
 
@@ -162,7 +189,15 @@ class InputError(CoverageError):
 
 
 class NetworkError(CoverageError):
-    """The street network cannot be loaded or is unusable."""
+    """The street network cannot be loaded or is unusable.
+
+    Parameters
+    ----------
+    message
+        What is wrong, naming the file or the place.
+    *args
+        As for :class:`CoverageError`.
+    """
 
 
 class OutputError(CoverageError, OSError):
@@ -283,6 +318,20 @@ class Problem:
     (:meth:`text`), or plain text shown as is; :attr:`message` reads it in English. ``field`` is
     the planner's column name as written, or a :class:`Msg` for the program's words
     (``geometry``, ``band 1``), worded by :meth:`field_text`.
+
+    Parameters
+    ----------
+    path
+        The input file.
+    row
+        1-based data row as the planner sees it, or None for the whole layer.
+    field
+        The column, or None.
+    message
+        What is wrong.
+    action
+        What the run did: ``"skipped"`` (the row is not used), ``"kept"`` (a warning only) or
+        ``"failed"``.
     """
 
     __slots__ = ("path", "row", "field", "msg", "action")
@@ -307,15 +356,33 @@ class Problem:
         return self.text("en")
 
     def text(self, lang: str) -> str:
-        """What is wrong, in ``lang`` (plain-text messages as written)."""
+        """What is wrong, in ``lang`` (plain-text messages as written).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return self.msg.text(lang) if isinstance(self.msg, Msg) else self.msg
 
     def field_text(self, lang: str = "en") -> str | None:
-        """The field in ``lang``: a column name as written, the program's words translated."""
+        """The field in ``lang``: a column name as written, the program's words translated.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         return None if self.field is None else str(_worded(self.field, lang))
 
     def as_dict(self, lang: str = "en") -> dict[str, object]:
-        """The problem as a row of ``problems.csv``: file, row, field, problem, action."""
+        """The problem as a row of ``problems.csv``: file, row, field, problem, action.
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``. The words of the field, problem and action.
+        """
         return {
             "file": self.path,
             "row": self.row,

@@ -103,7 +103,18 @@ _DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min",
 
 
 def number_format(column: Any) -> str | None:
-    """Excel number format of a column (by its name), or None for Excel's default."""
+    """Excel number format of a column (by its name), or None for Excel's default.
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+
+    Returns
+    -------
+    str or None
+        The format.
+    """
     c = str(column)
     if c in _WHOLE:
         return WHOLE
@@ -122,7 +133,18 @@ _SLACK_MIN = 1e-9 / 60
 
 
 def is_minutes(column: Any) -> bool:
-    """Whether a column holds walking minutes (``nearest_min``, ``t_<tier>``…)."""
+    """Whether a column holds walking minutes (``nearest_min``, ``t_<tier>``…).
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+
+    Returns
+    -------
+    bool
+        Whether it holds minutes.
+    """
     c = str(column)
     return c.endswith("_min") or (c.startswith("t_") and c[2:] in vocab.active())
 
@@ -133,6 +155,16 @@ def minutes_up(values: Any) -> np.ndarray:
     Rounded to the nearest tenth, 15.04 min would read 15.0 beside "not covered" (threshold
     15); rounded up it reads 15.1, and 14.96 reads 15.0 beside "covered". So the minutes shown
     never contradict the covered flag for a threshold in tenths. NaN and inf stay as they are.
+
+    Parameters
+    ----------
+    values
+        Minutes (array-like).
+
+    Returns
+    -------
+    ndarray
+        The minutes rounded up to a tenth.
     """
     v = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
@@ -157,6 +189,18 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A copy of ``frame`` with headers and program keys in ``lang`` (for CSV files people open).
 
     Numbers stay numbers; input text (names, messages) stays as written.
+
+    Parameters
+    ----------
+    frame
+        A table with program column names and keys.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    DataFrame
+        The copy in words.
     """
     _lang_index(lang)
     out = _words(frame.copy(), lang)
@@ -168,6 +212,16 @@ def unique_headers(heads: list[str]) -> list[str]:
     """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``).
 
     Two columns of a table may share a word; a CSV header or a layer's fields may not.
+
+    Parameters
+    ----------
+    heads
+        Headers in column order.
+
+    Returns
+    -------
+    list of str
+        The headers, each once.
     """
     seen: set[str] = set()
     out = []
@@ -236,12 +290,38 @@ def _lang_index(lang: str) -> int:
 
 
 def sheet_name(key: str, lang: str = "zh") -> str:
-    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself."""
+    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself.
+
+    Parameters
+    ----------
+    key
+        A sheet key (``"summary"``, ``"facilities"`` …).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The sheet's title.
+    """
     return SHEETS[key][_lang_index(lang)] if key in SHEETS else str(key)
 
 
 def header(column: Any, lang: str = "zh") -> str:
-    """Column header for one of our column names, or the name itself."""
+    """Column header for one of our column names, or the name itself.
+
+    Parameters
+    ----------
+    column
+        A column's program name.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The header.
+    """
     if column in HEADERS:
         return HEADERS[column][_lang_index(lang)]
     if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():
@@ -252,14 +332,38 @@ def header(column: Any, lang: str = "zh") -> str:
 
 
 def display_width(text: str) -> int:
-    """Width of text in Excel's character units: CJK and full-width characters count two."""
+    """Width of text in Excel's character units: CJK and full-width characters count two.
+
+    Parameters
+    ----------
+    text
+        A text.
+
+    Returns
+    -------
+    int
+        Its width.
+    """
     if text.isascii():  # no ASCII character is wide: most cells are numbers and codes
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def column_width(head: str, values: Iterable[Any]) -> int:
-    """Widest of a column's header and cells (first lines), each distinct text measured once."""
+    """Widest of a column's header and cells (first lines), each distinct text measured once.
+
+    Parameters
+    ----------
+    head
+        The header.
+    values
+        The column's cells.
+
+    Returns
+    -------
+    int
+        The width in Excel's character units.
+    """
     texts = {f"{v:.4g}" if isinstance(v, float) else str(v) for v in values if v is not None}
     return max([display_width(head), *(display_width(t.split("\n")[0]) for t in texts)])
 

@@ -84,6 +84,16 @@ def ensure_folder(folder: str | Path) -> Path:
     """Create ``folder`` (and its parents) unless it exists; :class:`OutputError` if it cannot.
 
     A file where the folder (or one of its parents) should be is named in the message.
+
+    Parameters
+    ----------
+    folder
+        The folder.
+
+    Returns
+    -------
+    Path
+        The folder.
     """
     folder = Path(folder)
     blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
@@ -115,6 +125,16 @@ def check_writable(folder: str | Path) -> Path:
     Run before a long computation, so a read-only, mistyped or non-UTF-8 output folder is
     reported at once rather than after the work is done. A disk that fills up later is still
     reported by the writers themselves.
+
+    Parameters
+    ----------
+    folder
+        The folder.
+
+    Returns
+    -------
+    Path
+        The folder.
     """
     _gdal_can_name(Path(folder))
     folder = ensure_folder(folder)
@@ -132,6 +152,11 @@ def probe_folder(folder: Path) -> None:
 
     For caches, whose callers say in their own words what is wrong (:func:`check_writable` is
     the output folders' check).
+
+    Parameters
+    ----------
+    folder
+        The folder.
 
     Raises
     ------
@@ -156,6 +181,11 @@ def _remove_parts(parent: Path, pattern: str) -> None:
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    Parameters
+    ----------
+    target
+        The file to write.
 
     Raises
     ------
@@ -202,6 +232,11 @@ def clean_stale_parts(target: Path) -> None:
     GeoPackage, SQLite's side files). Writing the same file from two processes at once is not
     supported (the last rename would win anyway), so any such file is stale by the time a new
     write starts.
+
+    Parameters
+    ----------
+    target
+        The file about to be written.
     """
     pattern = f".{glob.escape(target.name)}.*.part{glob.escape(target.suffix)}*"
     for part in target.parent.glob(pattern):
@@ -209,19 +244,58 @@ def clean_stale_parts(target: Path) -> None:
 
 
 def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:
-    """Run ``writer(tmp_path)`` and move the result over ``target`` atomically."""
+    """Run ``writer(tmp_path)`` and move the result over ``target`` atomically.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    writer
+        Writes the whole file at the path it is given.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
     with atomic_path(target) as tmp:
         writer(tmp)
     return Path(target)
 
 
 def write_text(target: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``target`` atomically; return the path."""
+    """Write ``text`` (UTF-8) to ``target`` atomically; return the path.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    text
+        Its content.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
     return write_with(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def write_npz(target: str | Path, arrays: dict[str, Any]) -> Path:
-    """Write numpy ``arrays`` as an uncompressed ``.npz`` (no pickles) atomically."""
+    """Write numpy ``arrays`` as an uncompressed ``.npz`` (no pickles) atomically.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    arrays
+        Name → array.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
 
     def save(p: Path) -> None:
         with open(p, "wb") as f:
@@ -230,9 +304,39 @@ def write_npz(target: str | Path, arrays: dict[str, Any]) -> Path:
     return write_with(target, save)
 
 
+def _strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite number as None (JSON has no NaN: other readers fail)."""
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
+    return value
+
+
 def write_json(target: str | Path, data: Any) -> Path:
-    """Write ``data`` as indented UTF-8 JSON to ``target`` atomically; return the path."""
-    return write_text(target, json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """Write ``data`` as indented UTF-8 JSON to ``target`` atomically; return the path.
+
+    NaN and infinite numbers are written as ``null``: the file is strict JSON, which every
+    reader takes (Python's own ``json`` would write ``NaN``, which JavaScript and others refuse).
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    data
+        Anything :func:`json.dumps` takes.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
+    text = json.dumps(
+        _strict_json(data), ensure_ascii=False, indent=2, default=str, allow_nan=False
+    )
+    return write_text(target, text)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP), with their
@@ -248,6 +352,16 @@ def formula_like(text: str) -> bool:
 
     True when its first character, or its first one after leading white space (importers may
     trim it), is one of :data:`FORMULA_STARTS`, unless the text is a plain number.
+
+    Parameters
+    ----------
+    text
+        A cell's text.
+
+    Returns
+    -------
+    bool
+        Whether it would be read as a formula.
     """
     first = text[:1]
     if first not in FORMULA_STARTS:
@@ -283,6 +397,16 @@ def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells and column names are :func:`neutralize_text`-ed.
 
     Numeric, boolean and date columns are left as they are: a number is never a formula.
+
+    Parameters
+    ----------
+    frame
+        A table about to be written.
+
+    Returns
+    -------
+    DataFrame
+        The neutralised copy.
     """
     out = frame.rename(columns=neutralize_text)
     for i in range(out.shape[1]):
@@ -309,6 +433,18 @@ def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
     text cells and column names go through :func:`neutralize_text`. Lines end in CRLF (RFC 4180):
     the csv module then quotes every field holding a carriage return, which spreadsheets would
     otherwise read as a row break, starting a new, unneutralised cell.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    frame
+        The table (its index is not written).
+
+    Returns
+    -------
+    Path
+        ``target``.
     """
     safe = neutralize_frame(frame)
     return write_with(
@@ -360,7 +496,20 @@ def _without_nul(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write several layers into one GeoPackage, atomically as a whole."""
+    """Write several layers into one GeoPackage, atomically as a whole.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    layers
+        Layer name → its features.
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
     _gdal_can_name(Path(target))
 
     def write(p: Path) -> None:
@@ -384,12 +533,36 @@ LAYER_FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
 
 
 def layer_format(path: str | Path) -> str | None:
-    """The driver that ``path``'s extension names (:data:`LAYER_FORMATS`), None for another."""
+    """The driver that ``path``'s extension names (:data:`LAYER_FORMATS`), None for another.
+
+    Parameters
+    ----------
+    path
+        A file name.
+
+    Returns
+    -------
+    str or None
+        The GDAL driver's name, or None.
+    """
     return LAYER_FORMATS.get(Path(path).suffix.lower())
 
 
 def write_geojson(target: str | Path, gdf: gpd.GeoDataFrame) -> Path:
-    """Write one layer as GeoJSON (RFC 7946: WGS84 longitude/latitude), atomically."""
+    """Write one layer as GeoJSON (RFC 7946: WGS84 longitude/latitude), atomically.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    gdf
+        The features (any CRS: written in WGS-84).
+
+    Returns
+    -------
+    Path
+        ``target``.
+    """
     _gdal_can_name(Path(target))
     if gdf.crs is not None:
         gdf = gdf.to_crs(4326)

@@ -9,9 +9,10 @@ Each step is a plain function so notebooks can run them one by one::
     cov = pipeline.evaluate(s, net, layers)
 
 :func:`run` does all of it and writes the results, :func:`plan` proposes new sites and
-:func:`report` runs what the one-page report shows. This module orchestrates: the writers are
-in :mod:`coverage.export` (re-exported here, e.g. ``pipeline.write_results``), the catchment
-layers in :mod:`coverage.catchment_layers`, the rendering of the report in
+:func:`report` runs what the one-page report shows. This module orchestrates: the steps of a
+run are in :mod:`coverage.steps`, the writers in :mod:`coverage.export` and
+:mod:`coverage.export_maps` (all re-exported here, e.g. ``pipeline.write_results``), the
+catchment layers in :mod:`coverage.catchment_layers`, the rendering of the report in
 :mod:`coverage.report`.
 """
 
@@ -19,32 +20,25 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import geopandas as gpd
-import shapely
 
-from coverage import analysis, network
 from coverage import io as cio
+from coverage import network
 from coverage.catchment_layers import catchments_for, facility_catchments
 from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
-from coverage.export import (
+from coverage.export import run_info, write_edges, write_layers, write_plan, write_results
+from coverage.export_maps import (
     coverage_map,
     plan_map_path,
-    run_info,
-    write_edges,
-    write_layers,
     write_map,
-    write_plan,
     write_plan_map,
     write_print_map,
-    write_results,
 )
 from coverage.i18n import t
-from coverage.inputs import layers as _layers
-from coverage.inputs.layers import Layers, StudyArea, check_usable
+from coverage.inputs.layers import Layers, check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -73,6 +67,7 @@ from coverage.preflight import (
 )
 from coverage.results import Run
 from coverage.scenario import Scenario, load_scenario
+from coverage.steps import Progress, _noop, evaluate, load_area, load_network, read_layers
 
 __all__ = [
     "Layers",
@@ -110,113 +105,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: Progress callback: receives short messages; a message ending in "done/total" (e.g.
-#: "catchments 120/570") reports a count, which the CLI shows as a progress bar.
-Progress = Callable[[str], None]
-
-
-def _noop(_: str) -> None:
-    pass
-
-
-def load_area(s: Scenario) -> StudyArea:
-    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
-
-    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
-    once (:func:`coverage.network.geocode_area`), then cached.
-    """
-    return _layers.load_area(s, geocode=network.geocode_area)
-
-
-def read_layers(
-    s: Scenario,
-    net: network.WalkNetwork,
-    progress: Callable[[str], None] = _noop,
-    *,
-    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
-) -> Layers:
-    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
-
-    ``area`` is what :func:`load_area` returned, when the caller has read it already.
-    """
-    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
-
-
-# --- network --------------------------------------------------------------------------------
-
-
-def load_network(
-    s: Scenario,
-    area: shapely.Geometry | None = None,
-    progress: Progress = _noop,
-    loaded: network.WalkNetwork | None = None,
-) -> network.WalkNetwork:
-    """Load (or download) the walking network and clip it to the area plus a walking margin.
-
-    The margin defaults to the distance walked in the largest threshold, so that facilities
-    just outside the area still reach the people inside and catchments are not cut at the edge.
-    ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
-    keeps for all its districts); it is only clipped.
-    """
-    opts: dict[str, Any] = {
-        "speed_kmh": s.walk.speed_kmh,
-        "steps_penalty": s.walk.steps_penalty,
-        "component": s.network.component,
-    }
-    margin = s.network.margin_m
-    if margin is None:
-        margin = s.walk.speed_kmh / 3.6 * s.walk.max_threshold_min * 60
-    nw = s.network
-    if loaded is not None:
-        net = loaded
-    elif nw.path is not None:
-        progress(t(s.lang, "console.step.network", path=nw.path))
-        net = network.load(s.input_path(nw.path), cache_dir=s.cache_dir, **opts)
-    else:
-        progress(t(s.lang, "console.step.download"))
-        query: dict[str, Any]
-        if nw.place is not None:
-            query = {"place": nw.place}
-        elif nw.bbox is not None:
-            query = {"bbox": tuple(nw.bbox)}
-        else:
-            if area is None:
-                raise ScenarioError(Msg("error.network.polygon_needs_area"), s.source)
-            poly = area.buffer(margin / 111_000)  # degrees, generous at these latitudes
-            query = {"polygon": poly}
-        net = network.download(cache_dir=s.cache_dir, **query, **opts)
-    if area is not None:
-        area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
-        net = network.clip(net, area_m, margin)
-    return net
-
-
-# --- analysis -------------------------------------------------------------------------------
-
-
-def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
-    """Coverage of the scenario's demand by its facilities.
-
-    Raises
-    ------
-    InputError
-        When no facility or no demand row is usable, with the first reasons.
-    """
-    check_usable(s, layers)
-    walk = s.walk_model()
-    return analysis.evaluate(
-        net,
-        layers.facilities,
-        layers.demand,
-        threshold_min=walk.threshold_min,
-        tier_threshold_min=walk.tier_threshold_min,
-        max_snap_m=walk.max_snap_m,
-        include_access=walk.include_access,
-        circle_radius_m=walk.circle_radius_m,
-        subdistricts=layers.subdistricts,
-        name_field=s.area.name_field,
-    )
-
 
 def run(
     scenario: Scenario | str | Path,
@@ -228,6 +116,23 @@ def run(
     """Run a scenario: load the network and layers, compute coverage and catchments, write files.
 
     ``loaded``: the scenario's network already loaded, clipped here (see :func:`load_network`).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the tables, GeoPackage, workbook, ``run.json`` and the map (False: compute only).
+    loaded
+        The scenario's network already loaded; None: load it here.
+
+    Returns
+    -------
+    Run
+        Everything the run produced.
     """
     check_flag("write", write)
     s = scenario_of(scenario)
@@ -268,7 +173,23 @@ def run(
 def walk_network(
     s: Scenario, *, save: Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
-    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges."""
+    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    save
+        Also write the walking edges here (``.parquet`` or ``.gpkg``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network, not clipped.
+    """
     check_writes(s, [])
     area, _ = load_area(s)
     net = load_network(s, area, progress)
@@ -290,6 +211,20 @@ def draw_catchments(
     Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
     for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
     polygons and the number of facilities.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    bands
+        Bands in minutes; None: ``[walk] bands_min``.
+    method
+        ``"grid"`` or ``"exact"``; None: ``[walk] catchment_method``.
+    path
+        The file to write (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
     if path is not None and cio.layer_format(path) is None:
@@ -316,12 +251,28 @@ def draw_map(
     path: Path | None = None,
     *,
     print_path: Path | None = None,
-    paper: str = "A4",
+    paper: str | None = None,
     progress: Progress = _noop,
 ) -> tuple[Path, Path | None]:
     """Only the HTML map (default: the scenario's) and, with ``print_path``, a printable one.
 
     Computes coverage and catchments and writes no other file; returns the two paths written.
+    ``paper`` is the printable map's paper size, ``"A4"`` or ``"A3"`` (default: ``[output]
+    paper``).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    path
+        The HTML map to write; None: ``[output] map``.
+    print_path
+        Also a printable map (``.png`` or ``.pdf``).
+    paper
+        Its paper size (see above).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
     """
     check_writes(s, [] if path is not None else ["[output] map"])  # before loading
     path = path or s.map_path
@@ -329,6 +280,7 @@ def draw_map(
     path = write_map(result, path)
     printed = None
     if print_path is not None:
+        paper = paper or s.output.paper
         progress(t(s.lang, "console.step.print_map", paper=paper))
         printed = write_print_map(result, print_path, paper=paper)
     return path, printed
@@ -368,6 +320,44 @@ def plan(
     (default: ``[output] map`` with ``_plan`` added to its name). A bad setting raises a
     :class:`~coverage.errors.ScenarioError` naming it as this function's parameter
     (``add=0``); ``spelled="cli"`` names the command line's option instead (``--add 0``).
+
+    Parameters
+    ----------
+    scenario
+        A scenario file, or a loaded :class:`~coverage.scenario.Scenario`.
+    tier
+        Tier of the new sites (default ``[plan] tier``).
+    add
+        New sites to add with MCLP (default ``[plan] add``); not with ``target``.
+    target
+        Share of the demand weight to cover with the fewest sites, LSCP (default ``[plan] target``).
+    staged
+        Plan every tier of ``[plan] tiers`` in order.
+    model
+        ``"mclp"``, ``"lscp"``, ``"backup"`` or ``"pmedian"`` (default: MCLP, LSCP for a target;
+        p-median for sub-centres in a staged plan).
+    method
+        ``"milp"`` (HiGHS) or ``"greedy"``.
+    time_limit
+        Seconds HiGHS may spend on each stage (default ``[plan] time_limit_s``).
+    stage_add
+        New sites per tier of a staged plan, over ``[plan] stage_add`` (implies ``staged``).
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    write
+        Write the plan's tables, workbook and map (False: compute only).
+    before
+        A :func:`run` result of the same scenario, to reuse.
+    map_path
+        The plan map to write (see above).
+    spelled
+        ``"api"`` or ``"cli"``: how a bad setting is named (see above).
+
+    Returns
+    -------
+    PlanRun
+        The run before, the stages, all sites considered and the files written.
     """
     check_flag("write", write)
     check_flag("staged", staged)
@@ -464,6 +454,8 @@ def report(
     tier, staged, model, method, time_limit, stage_add
         Which plan to make, as for :func:`plan` (e.g. ``stage_add={"subcentre": 2, "point": 10}``
         for a staged plan), so the report shows the plan ``coverage plan`` made with them.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
     map_path
         Also write the interactive map of the same run (with the proposed sites) to this file.
     spelled

@@ -47,6 +47,15 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
     Checks the results folder, the map's folder (``map_path``, default the scenario's map) and
     any other ``folders`` (created if missing) and that the map is not in the way of a folder.
     Raises :class:`~coverage.errors.OutputError`.
+
+    Parameters
+    ----------
+    s
+        The scenario: its results folder and map.
+    *folders
+        Further folders to check (created if missing).
+    map_path
+        The map to write; None: the scenario's.
     """
     map_path = s.map_path if map_path is None else Path(map_path)
     targets = [s.output_dir, map_path.parent, *folders]

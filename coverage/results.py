@@ -29,7 +29,28 @@ __all__ = ["Run"]
 
 @dataclass
 class Run:
-    """Everything a scenario run produced (returned by :func:`coverage.pipeline.run`)."""
+    """Everything a scenario run produced (returned by :func:`coverage.pipeline.run`).
+
+    Attributes
+    ----------
+    scenario
+        The scenario that ran.
+    network
+        The walking network, clipped to the area plus the walking margin.
+    layers
+        The input layers and every problem found in them.
+    coverage
+        Coverage per facility, per demand point and in summary
+        (:class:`coverage.analysis.Coverage`).
+    catchments
+        Catchment polygons per facility and band.
+    tier_catchments
+        Their union per tier and band.
+    files
+        What was written, by kind (empty with ``write=False``).
+    timings
+        Seconds per step.
+    """
 
     scenario: Scenario
     network: WalkNetwork

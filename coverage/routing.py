@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
@@ -23,6 +22,7 @@ from scipy.sparse import csgraph
 from coverage import settings
 from coverage._arrays import ranges
 from coverage.network.graph import WalkNetwork
+from coverage.network.nearest import nearest_segments as _nearest
 
 __all__ = [
     "Snapped",
@@ -67,7 +67,13 @@ class Snapped:
         return len(self.edge)
 
     def take(self, idx: np.ndarray) -> Snapped:
-        """The snapped points at positions ``idx``."""
+        """The snapped points at positions ``idx``.
+
+        Parameters
+        ----------
+        idx
+            Positions (or a boolean mask).
+        """
         return Snapped(self.edge[idx], self.frac[idx], self.dist_m[idx], self.access_s[idx])
 
 
@@ -82,6 +88,22 @@ def snap(
 
     Points farther than ``max_dist_m`` (default :data:`coverage.settings.max_snap_m`) from every
     segment get ``edge = -1``.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    points
+        Points in the network CRS (a GeoSeries, or an array of shapely points).
+    max_dist_m
+        Largest distance to a street in metres (see above).
+    include_access
+        Whether the walk from the point to its street counts in ``access_s``.
+
+    Returns
+    -------
+    Snapped
+        Segment, position along it, distance and access time of each point.
     """
     max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
     geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
@@ -95,75 +117,21 @@ def snap(
     return Snapped(edge, frac, dist, access)
 
 
-def _nearest(net: WalkNetwork, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nearest segment, position along it and distance of each geometry, at any distance.
-
-    Each point position is located once per network (kept on it): the checks of the inputs
-    and the coverage step snap the same points with different limits, which cut the answer
-    (unbounded, then cut: the same choices as GEOS's ``max_distance``, which only adds a search
-    of the whole radius first, 4x slower at 3 km; tested).
-    """
-    n = len(geoms)
-    edge = np.full(n, -1, dtype=np.int64)
-    frac = np.zeros(n)
-    dist = np.full(n, np.inf)
-    if not n:
-        return edge, frac, dist
-    # Positions of the (non-empty) points as one complex number each: the memo's keys.
-    point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
-    keys = np.full(n, np.nan, dtype=complex)
-    keys[point] = shapely.get_x(geoms[point]) + 1j * shapely.get_y(geoms[point])
-    point &= np.isfinite(keys)
-    memo: _SnapMemo | None = getattr(net, "_snap_memo", None)
-    known = np.zeros(n, dtype=bool)
-    if memo is not None:
-        pos = memo.keys.get_indexer(keys)
-        known = point & (pos >= 0)
-        hit = pos[known]
-        edge[known], frac[known], dist[known] = memo.edge[hit], memo.frac[hit], memo.dist[hit]
-    todo = np.flatnonzero(~known)
-    (pi, ei), d = _tree(net).query_nearest(geoms[todo], return_distance=True, all_matches=False)
-    pi = todo[pi]
-    lines = net.edges.geometry.values
-    edge[pi], dist[pi] = ei, d
-    # nan_to_num: zero-length segments
-    frac[pi] = np.nan_to_num(shapely.line_locate_point(lines[ei], geoms[pi], normalized=True))
-    located = pi[point[pi]]
-    _, first = np.unique(keys[located], return_index=True)  # a position once
-    new = located[first]
-    if memo is None:
-        memo = _SnapMemo(pd.Index(keys[new]), edge[new], frac[new], dist[new])
-    else:
-        memo = _SnapMemo(
-            memo.keys.append(pd.Index(keys[new])),
-            np.concatenate([memo.edge, edge[new]]),
-            np.concatenate([memo.frac, frac[new]]),
-            np.concatenate([memo.dist, dist[new]]),
-        )
-    net._snap_memo = memo  # type: ignore[attr-defined]
-    return edge, frac, dist
-
-
-@dataclass
-class _SnapMemo:
-    """Points located on a network: position (x + iy) → nearest segment, fraction, distance."""
-
-    keys: pd.Index
-    edge: np.ndarray
-    frac: np.ndarray
-    dist: np.ndarray
-
-
-def _tree(net: WalkNetwork) -> shapely.STRtree:
-    tree = getattr(net, "_strtree", None)
-    if tree is None:
-        tree = shapely.STRtree(net.edges.geometry.values)
-        net._strtree = tree  # type: ignore[attr-defined]
-    return tree
-
-
 def snapped_points(net: WalkNetwork, snapped: Snapped) -> np.ndarray:
-    """Positions on the street (network CRS) of snapped points; None where unsnapped."""
+    """Positions on the street (network CRS) of snapped points; None where unsnapped.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    snapped
+        Points from :func:`snap`.
+
+    Returns
+    -------
+    ndarray
+        One shapely point (or None) per snapped point.
+    """
     out = np.full(len(snapped), None, dtype=object)
     ok = snapped.ok
     out[ok] = shapely.line_interpolate_point(
@@ -186,25 +154,34 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
     return tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))  # type: ignore[return-value]
 
 
+def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the sources' virtual nodes: (indptr over the sources, node, time), CSR-like.
+
+    Same rules as the base graph (``_csr_min``): the fastest of duplicate arcs, weights kept
+    positive; no self-loop test, as a virtual node is never a real one.
+    """
+    s, node, t = _entry_arcs(net, src)
+    order = np.lexsort((t, node, s))
+    s, node, t = s[order], node[order], t[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
+    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(src)))])
+    return indptr, node, t.astype(float)
+
+
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
     """The network graph with one virtual source node per source appended after the real nodes.
 
     The base graph's CSR arrays are reused as they are: the virtual rows (a few arcs each) are
     appended by concatenation, so the cost grows with the sources, not with the network.
     """
-    s, node, t = _entry_arcs(net, src)
+    ptr, node, t = _virtual_rows(net, src)
     n, k = net.n_nodes, len(src)
     base = net.csr
-    # same rules as the base graph (_csr_min): the fastest of duplicate arcs, weights kept
-    # positive; no self-loop test, as a virtual node is never a real one
-    order = np.lexsort((t, node, s))
-    s, node, t = s[order], node[order], t[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
-    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
-    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(s, minlength=k))])
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + ptr[1:]])
     indices = np.concatenate([base.indices, node.astype(base.indices.dtype)])
-    data = np.concatenate([base.data, t.astype(float)])
+    data = np.concatenate([base.data, t])
     return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
@@ -228,7 +205,13 @@ class Reach:
     sources: Snapped
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Reached node positions and their times (s) for source ``i``."""
+        """Reached node positions and their times (s) for source ``i``.
+
+        Parameters
+        ----------
+        i
+            The source's position.
+        """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
 
@@ -291,9 +274,24 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     Nearby sources are routed together on the part of the network they can possibly reach (the
     nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
     the work grows with what is reached, not with the size of the whole network.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources (unsnapped ones reach nothing).
+    limit_s
+        Time limit in seconds.
+
+    Returns
+    -------
+    Reach
+        Sources × nodes times in seconds (CSR).
     """
     n, k = net.n_nodes, len(sources)
-    g = _augmented(net, sources)
+    # only the virtual rows: the base graph is cut per group below, never copied whole
+    v_ptr, v_node, v_time = _virtual_rows(net, sources)
     tail, head, speed = _arc_bound(net)
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     per_source: list[tuple[np.ndarray, np.ndarray]] = [
@@ -302,9 +300,9 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
     for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
         # entry nodes of the group's virtual rows, and the box every reachable node lies in
-        lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
-        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
-        entries = g.indices[pos]
+        lo, hi = v_ptr[grp], v_ptr[grp + 1]
+        pos = ranges(lo, hi - lo)[0]
+        entries = v_node[pos]
         if not len(entries):
             continue
         ex, ey = net.x[entries], net.y[entries]
@@ -318,7 +316,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         arc = arc[new_id[head[arc]] >= 0]
         sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
         sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
-        data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        data = np.concatenate([net.csr.data[arc], v_time[pos]])
         new_id[nodes] = -1  # clean for the next group
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
         sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
@@ -347,6 +345,20 @@ def nearest(
     """Time (s) from the nearest source to every node, and which source it is (-1: none).
 
     One multi-source Dijkstra (``min_only``), so the cost does not grow with the number of sources.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources.
+    limit_s
+        Time limit in seconds (default: none).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per node: seconds to the nearest source (inf beyond the limit) and its position (-1: none).
     """
     n = net.n_nodes
     if not sources.ok.any():
@@ -377,7 +389,22 @@ def _exit_offsets(net: WalkNetwork, dst: Snapped) -> tuple[np.ndarray, np.ndarra
 def same_edge_pairs(
     net: WalkNetwork, src: Snapped, dst: Snapped
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direct walks along a shared segment, which never pass a node: (source, target, time)."""
+    """Direct walks along a shared segment, which never pass a node: (source, target, time).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    src
+        Snapped sources.
+    dst
+        Snapped targets.
+
+    Returns
+    -------
+    (ndarray, ndarray, ndarray)
+        Source positions, target positions and walking times in seconds.
+    """
     si, dj = np.flatnonzero(src.ok), np.flatnonzero(dst.ok)
     # every (source, target) pair on one segment: targets sorted by segment, a range per source
     order = np.argsort(dst.edge[dj], kind="stable")
@@ -402,6 +429,22 @@ def point_times(
 
     A target on segment (u, v) is reached through ``u`` (walking on along the segment), through
     ``v`` (walking back, if two-way), or directly when source and target share the segment.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    r
+        Per-source node times from :func:`reach`.
+    targets
+        Snapped targets (unsnapped ones are never reached).
+    limit_s
+        Time limit in seconds (default ``r.limit_s``).
+
+    Returns
+    -------
+    csr_matrix
+        Sources × targets, seconds; a stored entry (explicit zeros included) is reached.
     """
     limit = r.limit_s if limit_s is None else limit_s
     tgt, node, off = _exit_offsets(net, targets)
@@ -412,28 +455,41 @@ def point_times(
     si, tj, tt = same_edge_pairs(net, r.sources, targets)  # by source, ascending
     k, m = len(r.sources), len(targets)
     ptr, nodes, times = r.times.indptr, r.times.indices, r.times.data
-    # Sources in chunks of about _CHUNK_REACHED reached nodes: the chunk's arrays stay small
-    # and are reused from the heap, rather than fresh pages for one large set per call.
+    # Sources in chunks of about _CHUNK_REACHED reached nodes and at most _BLOCK_CELLS (source,
+    # target) cells: a chunk's arrays stay small and are reused from the heap, rather than
+    # fresh pages for one large set per call, and its block of cells is one dense array.
+    step = max(1, _BLOCK_CELLS // max(m, 1))
     bounds = np.unique(
-        np.r_[0, np.searchsorted(ptr, np.arange(_CHUNK_REACHED, ptr[-1], _CHUNK_REACHED)), k]
+        np.r_[
+            0,
+            np.searchsorted(ptr, np.arange(_CHUNK_REACHED, ptr[-1], _CHUNK_REACHED)),
+            np.arange(step, k, step),
+            k,
+        ]
     )
     cut_same = np.searchsorted(si, bounds)
+    # one block for every chunk: its pages are touched once per call, not once per chunk
+    cells = np.empty(int(np.diff(bounds).max(initial=0)) * m)
     out_r, out_c, out_v = [], [], []
     for j, (r0, r1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         a, b = ptr[r0], ptr[r1]
-        row = np.repeat(np.arange(r0, r1), np.diff(ptr[r0 : r1 + 1]))
         col, t = nodes[a:b], times[a:b]
         counts = ex_ptr[col + 1] - ex_ptr[col]
-        pos, rep = ranges(ex_ptr[col], counts)
+        pos = ranges(ex_ptr[col], counts)[0]
+        row = np.repeat(np.arange(r1 - r0), np.diff(ptr[r0 : r1 + 1]))
+        # the fastest way to each (source, target): a minimum over the chunk's dense block,
+        # then the block's cells within the limit, in row-major order (CSR order)
+        block = cells[: (r1 - r0) * m]
+        block.fill(np.inf)
+        np.minimum.at(
+            block, np.repeat(row * m, counts) + ex_idx[pos], np.repeat(t, counts) + ex_val[pos]
+        )
         s0, s1 = cut_same[j], cut_same[j + 1]
-        rows_a = np.concatenate([row[rep], si[s0:s1]])
-        cols_a = np.concatenate([ex_idx[pos], tj[s0:s1]])
-        vals_a = np.concatenate([t[rep] + ex_val[pos], tt[s0:s1]])
-        keep = vals_a <= limit + 1e-9
-        rr, cc, vv = _min_triplets(rows_a[keep] - r0, cols_a[keep], vals_a[keep], (r1 - r0, m))
-        out_r.append(rr + r0)
-        out_c.append(cc)
-        out_v.append(vv)
+        np.minimum.at(block, (si[s0:s1] - r0) * m + tj[s0:s1], tt[s0:s1])
+        flat = np.flatnonzero(block <= limit + 1e-9)
+        out_r.append(flat // m + r0)
+        out_c.append(flat % m)
+        out_v.append(block[flat])
     rc = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
     cc = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
     vc = np.concatenate(out_v) if out_v else np.zeros(0)
@@ -444,45 +500,32 @@ def point_times(
 #: Reached (source, node) pairs :func:`point_times` handles at a time.
 _CHUNK_REACHED = 16_384
 
-#: Most cells of the dense block :func:`_min_triplets` reduces duplicates in at a time.
+#: Most (source, target) cells of the dense block :func:`point_times` reduces at a time.
 _BLOCK_CELLS = 1 << 22
-
-
-def _min_triplets(
-    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (row, col) of the entries with the minimum value of each, sorted by both.
-
-    Duplicates are reduced by scattering into dense row blocks (``np.minimum.at``) rather than by
-    sorting every entry: the blocks are small and a scan of them is cheaper than a sort.
-    """
-    k, m = shape
-    order = np.argsort(rows, kind="stable")  # already sorted but for a short tail: cheap
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    step = max(1, _BLOCK_CELLS // max(m, 1))
-    starts = np.arange(0, k + step, step).clip(max=k)
-    cuts = np.searchsorted(rows, starts)
-    out_r, out_c, out_v = [], [], []
-    for r0, a, b in zip(starts[:-1], cuts[:-1], cuts[1:], strict=True):
-        if a == b:
-            continue
-        nb = min(step, k - r0)
-        block = np.full(nb * m, np.inf)
-        np.minimum.at(block, (rows[a:b] - r0) * m + cols[a:b], vals[a:b])
-        flat = np.flatnonzero(block != np.inf)
-        out_r.append(r0 + flat // m)
-        out_c.append(flat % m)
-        out_v.append(block[flat])
-    r = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
-    v = np.concatenate(out_v) if out_v else np.zeros(0)
-    return r, c, v
 
 
 def nearest_point_times(
     net: WalkNetwork, sources: Snapped, targets: Snapped, limit_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Time (s) from the nearest source to each target and the source's index (-1: none/beyond)."""
+    """Time (s) from the nearest source to each target and the source's index (-1: none/beyond).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sources
+        Snapped sources.
+    targets
+        Snapped targets.
+    limit_s
+        Time limit in seconds (default: none).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Per target: seconds to the nearest source (inf: none within the limit) and its position
+        (-1).
+    """
     node_t, node_src = nearest(net, sources, limit_s)
     tgt, node, off = _exit_offsets(net, targets)
     t = node_t[node] + off

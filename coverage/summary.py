@@ -26,14 +26,44 @@ OUTSIDE = "(outside)"
 
 
 def circle_counts(facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float) -> np.ndarray:
-    """Number of facilities within a straight-line radius of each demand point (metric CRS)."""
+    """Number of facilities within a straight-line radius of each demand point (metric CRS).
+
+    Parameters
+    ----------
+    facilities
+        Facility points in a metric CRS.
+    demand
+        Demand points in the same CRS.
+    radius_m
+        The radius in metres.
+
+    Returns
+    -------
+    ndarray
+        One count per demand point.
+    """
     return np.asarray(circle_pairs(facilities, demand, radius_m).sum(axis=0), np.int64).ravel()
 
 
 def circle_pairs(
     facilities: gpd.GeoSeries, demand: gpd.GeoSeries, radius_m: float
 ) -> sparse.csr_matrix:
-    """Facility × demand boolean CSR: pairs within a straight-line radius (metric CRS)."""
+    """Facility × demand boolean CSR: pairs within a straight-line radius (metric CRS).
+
+    Parameters
+    ----------
+    facilities
+        Facility points in a metric CRS.
+    demand
+        Demand points in the same CRS.
+    radius_m
+        The radius in metres.
+
+    Returns
+    -------
+    csr_matrix
+        Facilities × demand, True within the radius.
+    """
     shape = (len(facilities), len(demand))
     if 0 in shape:
         return sparse.csr_matrix(shape, dtype=bool)
@@ -67,6 +97,28 @@ def summarize(
     as :func:`evaluate` finds them; without it the count is unknown: NaN). ``circles``: the
     facility × demand pairs within the circle (:func:`circle_pairs`, in
     ``demand.attrs["metric_crs"]``), when the caller has them.
+
+    Parameters
+    ----------
+    facilities
+        Facilities with ``tier`` (and ``type``, ``services`` when present).
+    demand
+        Demand with ``weight`` and ``snapped`` (``kind``, ``subdistrict`` when present).
+    covers
+        Facility × demand boolean CSR: pairs within the facility's tier threshold.
+    thresholds
+        Threshold in minutes per tier.
+    services
+        Services to summarise (default: all found).
+    facility_subdistricts
+        The sub-district of each facility (see above).
+    circles
+        Facility × demand pairs within the circle (see above).
+
+    Returns
+    -------
+    DataFrame
+        The summary table.
     """
     w = demand["weight"].to_numpy(dtype=float)
     far = ~demand["snapped"].to_numpy(dtype=bool) if "snapped" in demand else np.zeros(len(w), bool)

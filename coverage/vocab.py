@@ -115,7 +115,13 @@ class Tier:
     style: Mapping[str, Any] = field(default_factory=dict)
 
     def label(self, lang: str) -> str:
-        """The display name in ``lang`` (``"zh"`` or ``"en"``)."""
+        """The display name in ``lang`` (``"zh"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         _check_lang(lang)
         return self.label_zh if lang == "zh" else self.label_en
 
@@ -183,32 +189,70 @@ class Vocabulary:
         return tuple(self._by_code)
 
     def tier(self, code: str) -> Tier:
-        """The :class:`Tier` of a code (``KeyError`` if unknown)."""
+        """The :class:`Tier` of a code (``KeyError`` if unknown).
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        """
         return self._by_code[code]
 
     def normalize(self, value: Any) -> str | None:
-        """The code a name stands for, or None (blank or unknown values)."""
+        """The code a name stands for, or None (blank or unknown values).
+
+        Parameters
+        ----------
+        value
+            A tier cell or setting as written.
+        """
         key = name_key(value)
         return self._by_key.get(key) if key else None
 
     def label(self, code: str, lang: str) -> str:
-        """Display name of a code; anything else is shown as it is."""
+        """Display name of a code; anything else is shown as it is.
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         _check_lang(lang)
         tier = self._by_code.get(code)
         return str(code) if tier is None else tier.label(lang)
 
     def order(self, codes: Iterable[str] | Mapping[str, Any]) -> list[str]:
-        """The given codes (or a mapping's keys), known ones in tier order, others alphabetically."""
+        """The given codes (or a mapping's keys), known ones in tier order, others alphabetically.
+
+        Parameters
+        ----------
+        codes
+            Tier codes.
+        """
         given = set(codes)
         return [c for c in self.codes if c in given] + sorted(c for c in given if c not in self)
 
     def style(self, code: str) -> dict[str, Any]:
-        """Map marker of a code (possibly partial for declared types; empty if unknown)."""
+        """Map marker of a code (possibly partial for declared types; empty if unknown).
+
+        Parameters
+        ----------
+        code
+            A tier code.
+        """
         tier = self._by_code.get(code)
         return {} if tier is None else dict(tier.style)
 
     def extend(self, tiers: Iterable[Tier]) -> Vocabulary:
-        """A new vocabulary with ``tiers`` added after these (declared facility types)."""
+        """A new vocabulary with ``tiers`` added after these (declared facility types).
+
+        Parameters
+        ----------
+        tiers
+            The tiers to add.
+        """
         return Vocabulary([*self.tiers, *tiers])
 
     def describe(self) -> str:
@@ -279,6 +323,16 @@ def activate(vocab: Vocabulary) -> Vocabulary:
 
     :func:`coverage.pipeline.read_layers` calls it with the scenario's vocabulary, so maps,
     report and workbooks drawn from those layers show declared types with their own labels.
+
+    Parameters
+    ----------
+    vocab
+        The vocabulary to use from now on.
+
+    Returns
+    -------
+    Vocabulary
+        The same vocabulary.
     """
     _ACTIVE.set(vocab)
     return vocab
@@ -286,7 +340,13 @@ def activate(vocab: Vocabulary) -> Vocabulary:
 
 @contextmanager
 def using(vocab: Vocabulary) -> Iterator[Vocabulary]:
-    """Use ``vocab`` for labels inside a ``with`` block only."""
+    """Use ``vocab`` for labels inside a ``with`` block only.
+
+    Parameters
+    ----------
+    vocab
+        The vocabulary to use in the block.
+    """
     token = _ACTIVE.set(vocab)
     try:
         yield vocab
@@ -313,19 +373,60 @@ def normalize_tier(value: Any, vocab: Vocabulary | None = None) -> str | None:
 
 
 def tier_label(code: str, lang: str, vocab: Vocabulary | None = None) -> str:
-    """Display name of a tier code in ``lang`` (``"zh"``/``"en"``); unknown codes as they are."""
+    """Display name of a tier code in ``lang`` (``"zh"``/``"en"``); unknown codes as they are.
+
+    Parameters
+    ----------
+    code
+        A tier code.
+    lang
+        ``"zh"`` or ``"en"``.
+    vocab
+        The vocabulary (default: the active one, :func:`active`).
+
+    Returns
+    -------
+    str
+        The label.
+    """
     return (vocab or active()).label(code, lang)
 
 
 def tier_order(
     codes: Sequence[str] | Iterable[str] | Mapping[str, Any], vocab: Vocabulary | None = None
 ) -> list[str]:
-    """Codes in tier order (top down, then declared types), unknown ones alphabetically after."""
+    """Codes in tier order (top down, then declared types), unknown ones alphabetically after.
+
+    Parameters
+    ----------
+    codes
+        Tier codes (or a mapping keyed by them).
+    vocab
+        The vocabulary (default: the active one).
+
+    Returns
+    -------
+    list of str
+        The codes in order.
+    """
     return (vocab or active()).order(codes)
 
 
 def tier_style(code: str, vocab: Vocabulary | None = None) -> dict[str, Any]:
-    """Map marker (``color``, ``shape``, ``size``) of a code; what is missing is up to the map."""
+    """Map marker (``color``, ``shape``, ``size``) of a code; what is missing is up to the map.
+
+    Parameters
+    ----------
+    code
+        A tier code.
+    vocab
+        The vocabulary (default: the active one).
+
+    Returns
+    -------
+    dict
+        The marker's settings (empty for an unknown code).
+    """
     return (vocab or active()).style(code)
 
 
@@ -333,6 +434,20 @@ def unknown_tier(value: Any, vocab: Vocabulary | None = None, more: str | Msg = 
     """The message for a value that names no tier: the value, the known names, how to add a type.
 
     ``more`` is worded after the value (e.g. ``Msg("error.input.also_rows", rows="7, 9")``).
+
+    Parameters
+    ----------
+    value
+        The value as written.
+    vocab
+        The vocabulary whose names are listed (default: the active one).
+    more
+        Words placed after the value.
+
+    Returns
+    -------
+    Msg
+        The message, worded when shown.
     """
     vocab = vocab or active()
     return Msg(
@@ -355,6 +470,19 @@ KIND_LABELS: dict[str, dict[str, str]] = {
 
 
 def kind_label(kind: str, lang: str) -> str:
-    """The label of a demand kind (``residents`` → 居民 / Residents); others as written."""
+    """The label of a demand kind (``residents`` → 居民 / Residents); others as written.
+
+    Parameters
+    ----------
+    kind
+        A demand kind (``residents``, ``workers`` or the scenario's own).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label.
+    """
     _check_lang(lang)
     return KIND_LABELS.get(str(kind), {}).get(lang, str(kind))

@@ -665,7 +665,8 @@ def test_quick_tour_commands_and_options_exist():
 @pytest.mark.parametrize(
     ("cmd", "words"),
     [
-        ("report", "New sites to propose (default: [plan] add)."),
+        ("report", "New sites to propose (default: [plan] add or target, else 10)."),
+        ("catchments", "default: [walk] catchment_method."),
         ("plan", "(or subcentre=3,point=30); over [plan] stage_add; implies --tiers."),
     ],
 )
@@ -914,3 +915,25 @@ def test_plan_with_a_negative_capacity_is_one_line(tmp_path, hand):
     assert res.exit_code == 1 and isinstance(res.exception, SystemExit)  # not a ValueError
     assert "row 3, field 'capacity': capacity should be positive, got -5" in res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("args", "paper"), [([], "A3"), (["--paper", "A4"], "A4")])
+def test_map_print_takes_the_scenario_paper_unless_paper_is_given(
+    offline, monkeypatch, tmp_path, args, paper
+):
+    # `[output] paper` is the printable map's paper; --paper, when given, wins over it.
+    toml = offline.read_text(encoding="utf-8").replace("[output]\n", '[output]\npaper = "A3"\n')
+    offline.write_text(toml, encoding="utf-8")
+    asked: list[str | None] = []
+    monkeypatch.setattr(pipeline, "run", lambda s, **kw: s)  # no network: the drawing is faked
+    monkeypatch.setattr(pipeline, "write_map", lambda result, path: path)
+    monkeypatch.setattr(
+        pipeline, "write_print_map", lambda result, path, paper=None: asked.append(paper) or path
+    )
+    res = runner.invoke(
+        app,
+        ["map", str(offline), "--out", str(tmp_path / "m.html"),
+         "--print", str(tmp_path / "m.pdf"), *args],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert asked == [paper]

@@ -96,7 +96,38 @@ class AuditOutput(Section):
 
 
 class Audit(Section):
-    """A validated audit file. Build with :func:`load_audit`."""
+    """A validated audit file. Build with :func:`load_audit`.
+
+    Attributes
+    ----------
+    name
+        Names the outputs (default ``audit``).
+    title
+        Title of Chinese outputs.
+    title_en
+        Title of English outputs.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+    services
+        Known services, as in a scenario.
+    types
+        Further facility types, as in a scenario.
+    districts
+        ``[districts]``: the district layer (``path``, ``crs``, ``name_field``, ``code_field``,
+        ``select``).
+    network
+        ``[network]``, as in a scenario (a city-wide file, or ``polygon = true``).
+    walk
+        ``[walk]``, as in a scenario.
+    facilities
+        ``[[facilities]]`` layers, as in a scenario.
+    demand
+        ``[[demand]]`` layers (at least one).
+    output
+        ``[output]``: the audit's results folder and the districts' output settings.
+    source
+        The audit file.
+    """
 
     name: str = "audit"
     title: str = ""
@@ -125,7 +156,13 @@ class Audit(Section):
         return self.source.parent if self.source is not None else Path.cwd()
 
     def input_path(self, p: Path) -> Path:
-        """An input path resolved against the audit file's folder (absolute)."""
+        """An input path resolved against the audit file's folder (absolute).
+
+        Parameters
+        ----------
+        p
+            A path as the audit file gives it.
+        """
         p = Path(p).expanduser()
         return (p if p.is_absolute() else self.folder / p).resolve()
 
@@ -219,6 +256,16 @@ def load_audit(path: str | Path) -> Audit:
 
     The keys an audit shares with a scenario are checked as a scenario checks them, including
     the checks across sections (tier thresholds, layer tiers, facility types).
+
+    Parameters
+    ----------
+    path
+        The audit file (TOML); its input paths are relative to its folder.
+
+    Returns
+    -------
+    Audit
+        The validated audit.
 
     Raises
     ------

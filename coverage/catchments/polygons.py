@@ -141,12 +141,25 @@ def group_catchments(
 
     Parameters
     ----------
+    net
+        The walking network.
+    r
+        Per-source node times from :func:`coverage.routing.reach`, as for :func:`catchments`.
     groups
         The group of each source (one value per source of ``r``).
+    bands_min
+        Time bands in minutes; default :data:`coverage.settings.bands_min`.
+    walk_off_m
+        How far off a reached street a place still counts as reached (> 0); default
+        :data:`coverage.settings.walk_off_m`.
     name
         Name of the group column in the result.
-
-    Other parameters are those of :func:`catchments`.
+    simplify_m
+        Tolerance for simplifying the polygons, as for :func:`catchments`.
+    method
+        ``"grid"`` (each group traced once) or ``"exact"`` (the exact catchments unioned).
+    cell_m
+        Grid spacing for ``method="grid"``; default ``0.4 * walk_off_m``.
 
     Returns
     -------
@@ -176,7 +189,22 @@ def group_catchments(
 def union_by(
     catch: gpd.GeoDataFrame, key: np.ndarray | Sequence[Hashable], name: str = "group"
 ) -> gpd.GeoDataFrame:
-    """Union catchments per group (e.g. per tier) and band."""
+    """Union catchments per group (e.g. per tier) and band.
+
+    Parameters
+    ----------
+    catch
+        Catchments from :func:`catchments` (a ``source`` and a ``band_min`` column).
+    key
+        The group of each source (indexed by ``source``).
+    name
+        Name of the group column in the result.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per (group, band): ``name``, ``band_min``, the polygon and ``area_km2``.
+    """
     df = catch.assign(**{name: np.asarray(key)[catch["source"].to_numpy()]})
     out = df.dissolve(by=[name, "band_min"], as_index=False)[[name, "band_min", "geometry"]]
     out["area_km2"] = out.geometry.area / 1e6

@@ -93,6 +93,23 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
 def save_curve_png(
     curve: pd.DataFrame, path: str | Path, *, lang: str = "zh", dpi: int = 150
 ) -> Path:
-    """Write :func:`curve_png` to ``path`` atomically; returns the path."""
+    """Write :func:`curve_png` to ``path`` atomically; returns the path.
+
+    Parameters
+    ----------
+    curve
+        The coverage curve, as for :func:`curve_png`.
+    path
+        The PNG file to write.
+    lang
+        ``"zh"`` or ``"en"``: the words of the axes.
+    dpi
+        Resolution of the PNG.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     png = curve_png(curve, lang=lang, dpi=dpi)
     return cio.write_with(path, lambda p: p.write_bytes(png))

@@ -40,7 +40,13 @@ _CATALOGUES: dict[str, Mapping[str, str]] = {
 
 
 def check_lang(lang: str) -> None:
-    """Raise ``ValueError`` unless there is a catalogue for ``lang``."""
+    """Raise ``ValueError`` unless there is a catalogue for ``lang``.
+
+    Parameters
+    ----------
+    lang
+        The language asked for.
+    """
     if lang not in _CATALOGUES:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
 
@@ -50,6 +56,16 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
     For words looked up by a key made from data (``f"map.kpi.{name}"``) that may be missing:
     ``catalogue(lang).get(key, fallback)``.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` or ``"en"`` (:data:`LANGS`).
+
+    Returns
+    -------
+    Mapping
+        Key → text, read-only.
     """
     check_lang(lang)
     return _CATALOGUES[lang]

@@ -38,6 +38,20 @@ def cell_word(column: Any, value: Any, lang: str) -> Any:
 
     Tier codes, demand kinds, scopes, actions, candidate roles and sources, siting models,
     methods and statuses, booleans (是/否, Yes/No) and unnamed streets' OSM types.
+
+    Parameters
+    ----------
+    column
+        The column's program name.
+    value
+        A cell's value.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    object
+        The word, or the value as it is.
     """
     col = str(column)
     words = catalogue(lang)

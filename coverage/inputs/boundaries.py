@@ -26,6 +26,7 @@ from pyproj import CRS, Transformer
 from coverage import datum
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.coordinates import GEOMETRY, unknown_crs
+from coverage.inputs.readers import read_features
 
 __all__ = ["SourceCRS", "resolve_crs", "read_polygons", "select_features", "geos_reason"]
 
@@ -253,7 +254,7 @@ def select_features(
     --------
     >>> import geopandas as gpd
     >>> from coverage.inputs.boundaries import select_features
-    >>> path = "../shared/data/wuhan_districts_gcj02.geojson"
+    >>> path = "data/wuhan/area.geojson"  # the sample's district, from the repository root
     >>> districts = gpd.read_file(path)
     >>> select_features(districts, {"adcode": 420103}, path)["name"].tolist()
     ['江汉区']
@@ -343,7 +344,7 @@ def read_polygons(
     --------
     >>> from coverage.inputs.boundaries import read_polygons
     >>> jianghan = read_polygons(
-    ...     "../shared/data/wuhan_districts_gcj02.geojson", crs="gcj02", select={"adcode": 420103}
+    ...     "data/wuhan/area.geojson", crs="gcj02", select={"adcode": 420103}
     ... )
     >>> jianghan.crs.to_epsg(), jianghan["name"].tolist()
     (4326, ['江汉区'])
@@ -401,7 +402,7 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise InputError(Msg("error.input.file_not_found"), path)
     try:
-        gdf = gpd.read_file(path, layer=layer)
+        gdf, _ = read_features(path, layer=layer)  # a shapefile without .cpg: UTF-8 or GBK
     except Exception as exc:
         if layer is not None:
             layers = _layers(path)

@@ -116,6 +116,16 @@ def normalize_column(name: object) -> str:
     Unicode NFKC (full-width letters and brackets become ASCII), lower case, bracketed units and
     datum tags removed, separators unified: ``"经度（WGS84）"`` → ``"经度"``, ``"WGS84_Lng"`` →
     ``"lng"``, ``"Point X"`` → ``"point_x"``.
+
+    Parameters
+    ----------
+    name
+        A column name as the file has it (any value: a workbook header may be a number).
+
+    Returns
+    -------
+    str
+        The name in comparable form.
     """
     return _split_name(name)[0]
 
@@ -226,7 +236,22 @@ def match_columns(
 def resolve_columns(
     frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: str | Path
 ) -> dict[str, str]:
-    """Standard field → source column, from the scenario's mapping plus recognised names."""
+    """Standard field → source column, from the scenario's mapping plus recognised names.
+
+    Parameters
+    ----------
+    frame
+        The table as read (:func:`read_frame`).
+    mapping
+        The layer's ``columns`` setting (standard field → column), or None.
+    path
+        The file, named in errors.
+
+    Returns
+    -------
+    dict
+        Standard field → column of ``frame``.
+    """
     return match_columns(frame, mapping, Path(path), None).columns
 
 

@@ -68,7 +68,25 @@ def _noop(_: str) -> None:
 
 @dataclass
 class Layers:
-    """Validated input layers (WGS-84) and everything found wrong with them."""
+    """Validated input layers (WGS-84) and everything found wrong with them.
+
+    Attributes
+    ----------
+    facilities
+        Facility points with a tier code, in WGS-84.
+    demand
+        Demand points with ``weight`` and ``kind``, in WGS-84.
+    candidates
+        Candidate sites with a ``role``, in WGS-84.
+    area
+        The study area, or None.
+    subdistricts
+        Sub-district polygons, or None.
+    problems
+        Every warning and skipped row.
+    notes
+        How each file was read and what its datum check found.
+    """
 
     facilities: gpd.GeoDataFrame
     demand: gpd.GeoDataFrame
@@ -117,6 +135,20 @@ def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
     :func:`coverage.network.geocode_area`: geocoded once, then cached); without ``geocode``
     such a scenario has no study area. The boundary files' problems ride along
     (:class:`StudyArea`), so that :func:`read_layers` reports them with the layers'.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[area]`` section (or ``[network] place``).
+    geocode
+        Turns a place name and the cache folder into the place's boundary (WGS-84); None
+        leaves a scenario without an area file or sub-districts without a study area.
+
+    Returns
+    -------
+    StudyArea
+        The area (None when the scenario has none), the sub-districts (or None) and the boundary
+        files' problems.
     """
     area = None
     problems: list[Problem] = []
@@ -354,6 +386,22 @@ def read_layers(
     """Read, validate and datum-check every facility, demand and candidate layer.
 
     ``area`` is what :func:`load_area` returned, when the caller has read it already.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[[facilities]]``, ``[[demand]]`` and ``[[candidates]]`` layers.
+    net
+        The walking network, for the datum check and the snap distance.
+    progress
+        Called with a line for each step (the command line's spinner); default: nothing.
+    area
+        What :func:`load_area` returned, when the caller has read it already (read here otherwise).
+
+    Returns
+    -------
+    Layers
+        The layers read, the area, and every problem and note.
     """
     study = load_area(s) if area is None else area
     area, subs = study

@@ -75,6 +75,20 @@ def problems_frame(
     The problems are worded in ``lang``; files inside ``folder`` (the scenario's) are named
     relative to it (:func:`~coverage.io.file_label`). Sorted by file and row (layer-wide problems, without a
     row, first); ``row`` is a nullable integer column.
+
+    Parameters
+    ----------
+    problems
+        The problems of a run.
+    lang
+        ``"zh"`` or ``"en"``: the words of the messages and actions.
+    folder
+        The scenario's folder; None names every file by its full path.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``file``, ``row``, ``field``, ``problem`` and ``action``.
     """
     frame = pd.DataFrame([p.as_dict(lang) for p in problems], columns=list(PROBLEM_COLUMNS))
     frame["file"] = [file_label(f, folder) for f in frame["file"]]
@@ -110,6 +124,20 @@ def skipped_rows(
     """One line per skipped row with its reasons joined, in ``lang``: the "skipped rows" sheet.
 
     Files are named as in :func:`problems_frame`.
+
+    Parameters
+    ----------
+    problems
+        The problems of a run.
+    lang
+        ``"zh"`` or ``"en"``.
+    folder
+        The scenario's folder; None names every file by its full path.
+
+    Returns
+    -------
+    DataFrame
+        One row per skipped input row.
     """
     skipped = (p for p in problems if _row_skipped(p))
     frame = problems_frame(skipped, lang, folder)

@@ -202,11 +202,9 @@ def read_raster_demand(
     --------
     >>> from coverage.inputs.boundaries import read_polygons
     >>> from coverage.inputs.raster import read_raster_demand
-    >>> data = "../shared/data/"
-    >>> area = read_polygons(
-    ...     data + "wuhan_districts_gcj02.geojson", crs="gcj02", select={"adcode": 420103}
-    ... ).geometry.iloc[0]
-    >>> points, report = read_raster_demand(data + "wuhan_worldpop_adults.tif", area)
+    >>> data = "data/wuhan/"  # the sample's inputs, from the repository root
+    >>> area = read_polygons(data + "area.geojson", crs="gcj02").geometry.iloc[0]
+    >>> points, report = read_raster_demand(data + "worldpop_jianghan.tif", area)
     >>> round(report.total_weight, -3)
     374000.0
     """

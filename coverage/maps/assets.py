@@ -89,6 +89,16 @@ def _vendored(url: str) -> tuple[str, str] | None:
 def inline_assets(page: str) -> str:
     """Replace CDN ``<script src>``/``<link href>`` tags by vendored content inline.
 
+    Parameters
+    ----------
+    page
+        The HTML of a folium map.
+
+    Returns
+    -------
+    str
+        The same page with every vendored script and stylesheet inline.
+
     Raises
     ------
     ValueError

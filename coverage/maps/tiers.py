@@ -25,6 +25,16 @@ def normalize_tier(tier: Any) -> str:
     For example ``"Center"`` → ``"centre"``, see :func:`coverage.vocab.normalize_tier`; a name
     no tier has (``"Proposed service point"``) stays as it is (trimmed), because legends and
     layer names show it: only layer keys are made from it (:class:`Tiers`).
+
+    Parameters
+    ----------
+    tier
+        A tier cell as the register has it.
+
+    Returns
+    -------
+    str
+        The tier code, or the trimmed text.
     """
     if missing(tier) or str(tier).strip() == "":
         return "other"
@@ -33,7 +43,20 @@ def normalize_tier(tier: Any) -> str:
 
 
 def tier_label(tier: str, lang: str) -> str:
-    """Display name of a tier code (free-form tiers show as they are)."""
+    """Display name of a tier code (free-form tiers show as they are).
+
+    Parameters
+    ----------
+    tier
+        A tier code, or a free-form tier name.
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The label in ``lang``.
+    """
     if tier == "other":
         return t(lang, "map.tier_other")
     return vocab.tier_label(tier, lang)

@@ -25,7 +25,19 @@ __all__ = ["from_edges", "read_edge_table"]
 
 
 def read_edge_table(path: str | Path) -> gpd.GeoDataFrame:
-    """Read a GeoParquet/GeoPackage/… street edge table."""
+    """Read a GeoParquet/GeoPackage/… street edge table.
+
+    Parameters
+    ----------
+    path
+        A GeoParquet, GeoPackage or other file GDAL reads, one row per street edge (``u``, ``v``,
+        ``key``, ``highway``, geometry).
+
+    Returns
+    -------
+    GeoDataFrame
+        The edges as the file has them.
+    """
     path = Path(path)
     if path.suffix.lower() in (".parquet", ".geoparquet"):
         return gpd.read_parquet(path)

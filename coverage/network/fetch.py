@@ -86,6 +86,24 @@ def download(
     ``polygon`` (WGS-84) or ``bbox`` (west, south, east, north). The second call with the same
     query reads the cached GraphML and needs no internet. ``cache_dir`` defaults to
     :data:`coverage.settings.cache_folder`; ``kwargs`` go to :func:`~coverage.network.from_edges`.
+
+    Parameters
+    ----------
+    place
+        A place name Nominatim knows.
+    polygon
+        An area in WGS-84.
+    bbox
+        West, south, east, north in WGS-84 degrees.
+    cache_dir
+        Folder of the cached GraphML (default :data:`coverage.settings.cache_folder`).
+    **kwargs
+        Passed to :func:`~coverage.network.from_edges`.
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network, with the area's water and green polygons for the maps.
     """
     cache_dir = settings.cache_folder if cache_dir is None else cache_dir
     ox = osmnx()
@@ -175,6 +193,18 @@ def geocode_area(place: str, cache_dir: str | Path | None = None) -> shapely.Geo
     Used as the study area when a scenario names a place but no area file; the second run reads
     the cached GeoJSON and needs no internet. ``cache_dir`` defaults to
     :data:`coverage.settings.cache_folder`.
+
+    Parameters
+    ----------
+    place
+        A place name Nominatim knows, e.g. ``"江北区, 重庆市, 中国"``.
+    cache_dir
+        Folder of the cached boundary (default :data:`coverage.settings.cache_folder`).
+
+    Returns
+    -------
+    shapely.Geometry
+        The boundary polygon in WGS-84.
     """
     cache_dir = settings.cache_folder if cache_dir is None else cache_dir
     cache = Path(cache_dir) / f"area-{_download_key({'place': place})}.geojson"

@@ -20,6 +20,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage.errors import Msg, NetworkError
+from coverage.network.nearest import nearest_segments
 
 __all__ = ["WalkNetwork", "subset", "largest_component", "clip"]
 
@@ -65,10 +66,21 @@ class WalkNetwork:
         """Metres from each point (in :attr:`crs`) to the nearest segment (inf beyond ``max_m``).
 
         The distance :func:`coverage.routing.snap` measures; the inputs' checks use it.
-        """
-        from coverage.routing import snap  # routing builds on this module
 
-        return np.asarray(snap(self, points, max_dist_m=max_m, include_access=False).dist_m)
+        Parameters
+        ----------
+        points
+            Shapely points in the network's CRS.
+        max_m
+            Largest distance in metres; farther points get inf.
+
+        Returns
+        -------
+        ndarray
+            One distance per point.
+        """
+        _, _, dist = nearest_segments(self, np.asarray(points.values))
+        return np.where(dist <= max_m, dist, np.inf)
 
     @property
     def n_nodes(self) -> int:
@@ -140,7 +152,20 @@ def _csr_min(
 
 
 def subset(net: WalkNetwork, edge_mask: np.ndarray) -> WalkNetwork:
-    """Network of the selected edges, with nodes renumbered."""
+    """Network of the selected edges, with nodes renumbered.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    edge_mask
+        One boolean per edge row: the edges to keep.
+
+    Returns
+    -------
+    WalkNetwork
+        The kept edges and the nodes they touch.
+    """
     e = net.edges[edge_mask].reset_index(drop=True)  # (copy-on-write: no second copy)
     # The nodes still used, in order (a flag per node: faster than np.unique, same answer).
     flag = np.zeros(net.n_nodes, dtype=bool)
@@ -163,7 +188,21 @@ def subset(net: WalkNetwork, edge_mask: np.ndarray) -> WalkNetwork:
 
 
 def largest_component(net: WalkNetwork, *, strong: bool = True) -> WalkNetwork:
-    """Keep the largest strongly (or weakly) connected component; record what was dropped."""
+    """Keep the largest strongly (or weakly) connected component; record what was dropped.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    strong
+        Strongly connected (every node reaches every other, one-way streets respected); False:
+        weakly connected.
+
+    Returns
+    -------
+    WalkNetwork
+        The component, its report saying what was dropped.
+    """
     # Connectivity only needs the arcs (not the fastest of parallel ones): a plain 0/1 matrix,
     # not the cached routing matrix, which would stay alive with this network until it is freed.
     tail, head, _, _ = net.arcs
@@ -197,6 +236,21 @@ def clip(net: WalkNetwork, area: shapely.Geometry, margin_m: float = 0.0) -> Wal
 
     Routing within a time limit never leaves the disc of radius speed × limit around a source,
     so clipping to the study area plus that margin changes no answer and saves work.
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    area
+        The study area, in the network's CRS.
+    margin_m
+        Buffer around the area in metres (the scenario's ``[network] margin_m``, default the walk in
+        the longest threshold).
+
+    Returns
+    -------
+    WalkNetwork
+        The segments kept.
     """
     zone = shapely.buffer(area, margin_m) if margin_m > 0 else area
     shapely.prepare(zone)

@@ -15,7 +15,21 @@ __all__ = ["from_graph"]
 
 
 def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
-    """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML)."""
+    """Build from an osmnx ``MultiDiGraph`` (downloaded, read from XML or GraphML).
+
+    Parameters
+    ----------
+    G
+        The graph, with node ``x``/``y`` and a ``crs`` in its graph attributes, as osmnx makes it.
+    **kwargs
+        Passed to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
+        ``component``, ``source``).
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network.
+    """
     ox = osmnx()
     source = kwargs.get("source", "graph")
     if G.number_of_edges() == 0:

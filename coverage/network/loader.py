@@ -22,6 +22,21 @@ def load(path: str | Path, *, cache_dir: str | Path | None = None, **kwargs: Any
     ``kwargs`` go to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
     ``component``, ``source``). With ``cache_dir`` the prepared network is kept there
     (:mod:`coverage.network.cache`) and read back while the file and the settings are the same.
+
+    Parameters
+    ----------
+    path
+        An edge table (:data:`EDGE_TABLE_SUFFIXES`), an OSM file (:data:`OSM_SUFFIXES`) or an osmnx
+        GraphML (:data:`GRAPHML_SUFFIXES`).
+    cache_dir
+        Folder for the prepared network; None: no cache.
+    **kwargs
+        Passed to :func:`~coverage.network.from_edges`.
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network.
     """
     path = Path(path)
     if not path.exists():

@@ -158,6 +158,19 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
     ``{"railway=rail": 3, "building": 12, "highway=motorway": 2}``).
     Ways are loaded one-directional (osmnx ``bidirectional=False``) so that ``oneway`` survives;
     our filter then makes roads two-way for walkers and keeps one-way footpaths one-way.
+
+    Parameters
+    ----------
+    path
+        An ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file.
+    **kwargs
+        Passed to :func:`~coverage.network.from_edges` (``speed_kmh``, ``steps_penalty``,
+        ``component``; ``source`` defaults to the path).
+
+    Returns
+    -------
+    WalkNetwork
+        The walking network.
     """
     path = Path(path)
     kwargs.setdefault("source", str(path))

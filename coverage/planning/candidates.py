@@ -110,6 +110,22 @@ def osm_candidates(
 
     Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
     cached by osmnx). Areas become their representative point.
+
+    Parameters
+    ----------
+    osm_file
+        An ``.osm`` XML file to read offline.
+    place
+        A place name to download for.
+    polygon
+        A WGS-84 area to download for.
+    tags
+        OSM tags to look for (default :data:`OSM_TAGS`).
+
+    Returns
+    -------
+    GeoDataFrame
+        One point per feature, in WGS-84.
     """
     import_optional("osmnx", Msg("error.purpose.osm_candidates"))
     import osmnx as ox
@@ -165,6 +181,26 @@ def candidate_sites(
     ``excluded`` (may not be chosen, e.g. a site the landlord refused). Sites without a name
     are named ``grid-00107`` / ``site-3``, or with ``lang`` in words (``网格点 00107``,
     ``未命名候选点 3``): tables and maps show these names.
+
+    Parameters
+    ----------
+    files
+        Sites read from the scenario's ``[[candidates]]`` layers (with a ``role`` column), or None.
+    net
+        The walking network, for the node grid.
+    grid_spacing_m
+        Spacing of the node grid in metres; 0: no grid sites.
+    area
+        The study area in WGS-84: grid sites lie inside it.
+    osm
+        Sites from :func:`osm_candidates`, or None.
+    lang
+        ``"zh"`` or ``"en"``: the words of generated names; None: ``grid-00107`` / ``site-3``.
+
+    Returns
+    -------
+    GeoDataFrame
+        Every site with ``name``, ``role`` and ``source``, in WGS-84.
     """
     parts = []
     if files is not None and len(files):
@@ -262,6 +298,16 @@ def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:
     limited, and the plan is made without capacities rather than claim them silently.
     A negative capacity (kept, with a warning, when the file was read) is a one-line
     :class:`~coverage.errors.InputError` naming its file, row and field.
+
+    Parameters
+    ----------
+    sites
+        The planning sites (candidates and existing facilities), with a ``capacity`` column if any.
+
+    Returns
+    -------
+    ndarray or None
+        One capacity per site (NaN: no limit), or None when no site has one.
     """
     cap: npt.NDArray[np.float64] | None = None
     if "capacity" in sites:

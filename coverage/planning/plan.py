@@ -87,6 +87,29 @@ class Plan:
 
     ``curve`` is the stage's :attr:`AfterCoverage.curve` with ``site`` (the model's row of each
     site added), or None when no site was proposed or none was asked for.
+
+    Attributes
+    ----------
+    tier
+        Tier of the new sites.
+    model
+        The solved siting model (status, objective, bound, gap).
+    proposed
+        The proposed sites, ranked, with ``gain`` and ``cumulative_share``.
+    curve
+        Covered weight after each new site, or None (see above).
+    before_share
+        Share of the demand weight covered before the stage.
+    after_share
+        The same after it.
+    threshold_min
+        The new sites' walking threshold in minutes.
+    info
+        Notes on how the plan was reached (e.g. fewer sites than asked cover as much).
+    covered_weight
+        Weight covered after the stage (existing and new sites).
+    added_weight
+        Weight the new sites add.
     """
 
     tier: str
@@ -165,6 +188,48 @@ def propose(
     order: :func:`after_coverage`, for every model) and ``cumulative_share``; p-median sites also
     carry ``time_saved`` (the weighted minutes each saves, the model's own gain), backup and
     capacitated models ``objective_gain``.
+
+    Parameters
+    ----------
+    times
+        Site × demand walking times in minutes (sparse; absent: out of reach).
+    weights
+        Weight of each demand point (people).
+    sites
+        One row per row of ``times``, with a ``role`` column (default: all candidates).
+    model
+        ``"mclp"``, ``"lscp"``, ``"backup"`` or ``"pmedian"``.
+    k
+        Number of new sites (MCLP, backup, p-median).
+    target
+        Share of the weight to cover (LSCP), in (0, 1].
+    threshold_min
+        The new sites' walking threshold in minutes (default
+        :data:`coverage.settings.threshold_min`).
+    capacity
+        Per site, the most weight it can serve (NaN: no limit); MCLP and p-median only (ignored with
+        a warning otherwise).
+    backup_weight
+        Weight of demand covered twice in MCLP's objective (see
+        :meth:`coverage.siting.MCLP.from_cost_matrix`).
+    method
+        ``"milp"`` (HiGHS, with greedy's plan as a start) or ``"greedy"`` (lazy greedy with swaps
+        and a proven bound).
+    time_limit
+        Seconds HiGHS may spend (None: no limit).
+    mip_rel_gap
+        Relative gap at which HiGHS stops.
+    tier
+        Tier of the new sites, written in the result.
+    curve
+        Whether to compute the coverage curve (covered weight after each site).
+    cover_limit
+        The largest stored time when rows were cut to their own limits (see above).
+
+    Returns
+    -------
+    Plan
+        The proposed sites, the curve, the shares before and after, and the solver's report.
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     if capacity is not None and str(model) not in _CAPACITY_MODELS:
@@ -273,6 +338,26 @@ def staged_plan(
     ``stages`` lists ``(tier, model, k, target)``, e.g. ``[("subcentre", "pmedian", 3, None),
     ("point", "mclp", 50, None)]``. ``times_by_tier`` holds each tier's site × demand times
     (computed with that tier's threshold).
+
+    Parameters
+    ----------
+    times_by_tier
+        Each tier's site × demand times in minutes, within that tier's threshold.
+    weights
+        Weight of each demand point.
+    sites
+        The planning sites (one row per row of the times), with ``role``.
+    stages
+        ``(tier, model, k, target)`` per stage, in order.
+    thresholds
+        Walking threshold in minutes per tier.
+    **kwargs
+        Passed to :func:`propose` (``method``, ``time_limit``, ``mip_rel_gap``, ``capacity`` …).
+
+    Returns
+    -------
+    list of Plan
+        One per stage, in order.
     """
     plans = []
     role = (
@@ -307,6 +392,17 @@ class PlanRun:
 
     Holds the coverage run before, the stages and all sites considered; :attr:`after` is coverage
     after the whole plan.
+
+    Attributes
+    ----------
+    before
+        The coverage run without the plan.
+    sites
+        Every site considered (candidates and existing facilities).
+    plans
+        The stages, in order.
+    files
+        What was written, by kind.
     """
 
     before: Run
@@ -379,6 +475,13 @@ def describe_sites(prop: gpd.GeoDataFrame, before: Run) -> None:
     """Add sub-district, nearest street (name or type) and GCJ-02/WGS-84 coordinates, in place.
 
     The coordinate pairs are ordered by ``[output] datum`` (:func:`coverage.datum.add_coordinates`).
+
+    Parameters
+    ----------
+    prop
+        Proposed sites (:attr:`Plan.proposed`), changed in place.
+    before
+        The run the plan was made for: its sub-districts, streets and ``[output] datum``.
     """
     if not len(prop):
         return

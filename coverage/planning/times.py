@@ -42,6 +42,28 @@ def site_times(
     """Site × demand walking times (minutes) within the threshold, sparse; and the site snaps.
 
     Sites farther than ``max_snap_m`` from a street get an empty row (they reach nobody).
+
+    Parameters
+    ----------
+    net
+        The walking network.
+    sites
+        Planning sites (WGS-84 points).
+    demand
+        Demand points (WGS-84).
+    threshold_min
+        Walking limit in minutes: longer times are not stored.
+    max_snap_m
+        Largest distance from a street (default :data:`coverage.settings.max_snap_m`).
+    include_access
+        Whether the walk between a point and its street counts.
+    demand_snap
+        The demand's snaps, when the caller has them already (snapped here otherwise).
+
+    Returns
+    -------
+    (CSR, Snapped)
+        Times in minutes (sites × demand) and the sites' snaps.
     """
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     ss = routing.snap(
@@ -63,7 +85,20 @@ def site_times(
 
 
 def within_row_limits(times: CSR, limits: ArrayLike) -> CSR:
-    """Keep each row's entries within that row's limit (minutes); explicit zeros survive."""
+    """Keep each row's entries within that row's limit (minutes); explicit zeros survive.
+
+    Parameters
+    ----------
+    times
+        Site × demand times in minutes (sparse).
+    limits
+        One limit in minutes per row.
+
+    Returns
+    -------
+    CSR
+        The entries within their row's limit.
+    """
     rows = _row_ids(times)
     keep = times.data <= np.asarray(limits, dtype=float)[rows] + 1e-9
     return _kept(times, keep)

@@ -45,6 +45,21 @@ class AfterPlan:
     (:func:`coverage.planning.plan_coverage`, as in ``coverage_curve.csv`` and the plan map);
     ``sites`` are the proposed sites (ranked) with ``added`` (workers newly covered, in that
     order) and ``cumulative_share``; ``tier_catchments`` are the run's plus the new sites'.
+
+    Attributes
+    ----------
+    covered
+        Whether each demand point is covered with the plan.
+    n_reach
+        Facilities and proposed sites within reach of each demand point.
+    curve
+        Covered weight and share after the first k proposed sites.
+    sites
+        The proposed sites, ranked.
+    tier_catchments
+        Catchments per tier and band, the proposed sites' included, or None.
+    bands_min
+        The bands drawn, in minutes.
     """
 
     covered: np.ndarray
@@ -67,6 +82,22 @@ def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = 
     from, ``run``, then each proposed site in plan order), so nothing is routed again for them. With
     ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
     drawn too, labelled as a "proposed" tier for the static map.
+
+    Parameters
+    ----------
+    run
+        The scenario's run (:func:`coverage.pipeline.run`).
+    plan
+        A plan for it (:func:`coverage.pipeline.plan`).
+    lang
+        ``"zh"`` or ``"en"``: the label of the proposed tier.
+    catchments
+        Whether to draw the proposed sites' catchments.
+
+    Returns
+    -------
+    AfterPlan
+        Coverage with the plan, its curve, the proposed sites and their catchments.
     """
     after = plan.after
     prop = plan.proposed.reset_index(drop=True)

@@ -23,7 +23,7 @@ Example::
     subdistricts = "subdistricts.geojson"
 
     [network]
-    path = "../../../shared/data/wuhan_streets_osm.parquet"   # or place = "江北区, 重庆市, 中国"
+    path = "streets.parquet"        # or place = "江北区, 重庆市, 中国"
 
     [walk]
     threshold_min = 15

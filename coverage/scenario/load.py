@@ -18,6 +18,16 @@ __all__ = ["load_scenario", "read_toml", "validation_lines"]
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file.
 
+    Parameters
+    ----------
+    path
+        The scenario file (TOML); its input paths are relative to its folder.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
     Raises
     ------
     ScenarioError

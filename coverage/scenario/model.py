@@ -47,7 +47,41 @@ def _readable(name: str) -> str:
 
 
 class Scenario(Section):
-    """A validated scenario. Build with :func:`load_scenario`."""
+    """A validated scenario. Build with :func:`load_scenario`.
+
+    Attributes
+    ----------
+    name
+        Names the outputs (letters, digits, ``.``, ``_``, ``-``; default ``scenario``).
+    title
+        Title of Chinese outputs.
+    title_en
+        Title of English outputs (default: ``name``, made readable).
+    lang
+        ``"zh"`` (default) or ``"en"``: the words of every output.
+    services
+        Known services; empty: accept all.
+    types
+        Further facility types by code.
+    area
+        ``[area]``.
+    network
+        ``[network]`` (required).
+    walk
+        ``[walk]``.
+    facilities
+        ``[[facilities]]`` layers.
+    demand
+        ``[[demand]]`` layers.
+    candidates
+        ``[[candidates]]`` layers.
+    plan
+        ``[plan]``.
+    output
+        ``[output]``.
+    source
+        The scenario file (input paths are relative to its folder).
+    """
 
     name: str = "scenario"
     title: str = ""
@@ -80,6 +114,11 @@ class Scenario(Section):
         (``wuhan`` → ``Wuhan``, ``jianghan_2025`` → ``Jianghan 2025``) — never the Chinese
         ``title``, so an English map or report carries no Chinese heading (and an English
         printable map, drawn without a Chinese font, no empty boxes).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``. None: the scenario's ``lang``.
         """
         if (lang or self.lang) == "en":
             return self.title_en or _readable(self.name)
@@ -99,7 +138,13 @@ class Scenario(Section):
         return self.warning_lines("en")
 
     def warning_lines(self, lang: str) -> list[str]:
-        """:attr:`warnings` in ``lang`` (``"zh"`` or ``"en"``)."""
+        """:attr:`warnings` in ``lang`` (``"zh"`` or ``"en"``).
+
+        Parameters
+        ----------
+        lang
+            ``"zh"`` or ``"en"``.
+        """
         where = self.source or "scenario"
         return [
             f"{where}{f':{line}' if line else ''}: {key}: {message.text(lang)}"
@@ -204,6 +249,11 @@ class Scenario(Section):
     def tier_code(self, value: str) -> str:
         """The tier code of a name given outside the file (e.g. ``--tier 服务站点``).
 
+        Parameters
+        ----------
+        value
+            A tier's code, label or alias.
+
         Raises
         ------
         ScenarioError
@@ -274,7 +324,13 @@ class Scenario(Section):
     def input_path(self, p: Path | None) -> Path | None: ...
 
     def input_path(self, p: Path | None) -> Path | None:
-        """An input path resolved against the scenario file's folder."""
+        """An input path resolved against the scenario file's folder.
+
+        Parameters
+        ----------
+        p
+            A path as the scenario file gives it, or None.
+        """
         if p is None:
             return None
         p = Path(p).expanduser()

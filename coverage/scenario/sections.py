@@ -74,6 +74,23 @@ class Area(Section):
     ``crs`` is the datum the boundary coordinates are in (Amap/DataV boundaries say EPSG:4326
     but are GCJ-02: ``crs = "gcj02"``); without it the file's own CRS is trusted. ``select``
     picks features of a larger file (``{ name = "江汉区" }`` or ``{ adcode = 420103 }``).
+
+    Attributes
+    ----------
+    path
+        Study area polygon file (relative to the scenario's folder); None: no area file.
+    layer
+        GeoPackage layer of ``path``.
+    crs
+        Datum of the file's coordinates (``"gcj02"`` …); None: the file's own CRS.
+    select
+        Field → value(s) picking features of a larger file.
+    subdistricts
+        Sub-district polygon file.
+    subdistricts_crs
+        Its datum; None: the area's ``crs``.
+    name_field
+        The sub-districts' name column (default ``"name"``).
     """
 
     path: Path | None = None
@@ -98,7 +115,25 @@ class Area(Section):
 
 
 class Network(Section):
-    """Where the walking network comes from: exactly one of path, place, bbox or area polygon."""
+    """Where the walking network comes from: exactly one of path, place, bbox or area polygon.
+
+    Attributes
+    ----------
+    path
+        An edge table, ``.osm``/``.osm.pbf`` file or GraphML.
+    place
+        A place name to download for (osmnx; cached).
+    bbox
+        West, south, east, north in WGS-84 degrees, to download for.
+    polygon
+        Download for the ``[area]`` polygon.
+    cache_dir
+        Download and network cache, relative to the scenario's folder (default ``cache``).
+    margin_m
+        Clip margin around the area in metres; None: the walk in the longest threshold or band.
+    component
+        ``"strong"`` (default) or ``"weak"``: which largest connected component is kept.
+    """
 
     path: Path | None = None
     place: str | None = None
@@ -126,7 +161,33 @@ class Network(Section):
 
 
 class Walk(Section):
-    """The walking model."""
+    """The walking model.
+
+    Attributes
+    ----------
+    speed_kmh
+        Walking speed (default 4.5).
+    threshold_min
+        Walking threshold in minutes (default 15).
+    tier_threshold_min
+        Threshold per tier (codes once validated); others use ``threshold_min``.
+    bands_min
+        Catchment bands in minutes, sorted (default 5, 10, 15).
+    steps_penalty
+        Multiplier on the time of ``highway=steps`` (≥ 1, default 2).
+    max_snap_m
+        Points farther from a walkable street are not reachable on foot (default 300).
+    walk_off_m
+        How far off a reached street a catchment reaches, in metres (default 50).
+    catchment_method
+        ``"grid"`` (default) or ``"exact"``.
+    catchment_cell_m
+        Grid spacing, at most ``walk_off_m / 2``; None: 0.4 × ``walk_off_m``.
+    include_access
+        Whether the walk between a point and its street counts (default True).
+    circle_radius_m
+        Radius of the straight-line comparison circle (default 1000).
+    """
 
     speed_kmh: Positive = settings.walk_speed_kmh
     threshold_min: Positive = settings.threshold_min
@@ -157,7 +218,13 @@ class Walk(Section):
         return self
 
     def threshold_for(self, tier: str) -> float:
-        """Threshold (minutes) for a tier; the general threshold when none is set."""
+        """Threshold (minutes) for a tier; the general threshold when none is set.
+
+        Parameters
+        ----------
+        tier
+            A tier code.
+        """
         return float(self.tier_threshold_min.get(tier, self.threshold_min))
 
     @property
@@ -175,6 +242,44 @@ class Layer(Section):
 
     A point register (file, coordinate system, column mapping) or, for demand, a population
     raster (``band``, ``scale``) or OSM building footprints (``osm_buildings``).
+
+    Attributes
+    ----------
+    path
+        The file (relative to the scenario's folder); None only with ``osm_buildings``.
+    crs
+        Datum of the coordinates (default ``"wgs84"``); a GIS file's own CRS wins over an EPSG code,
+        and a raster's own CRS is used when ``crs`` is not set.
+    layer
+        Workbook sheet or GeoPackage layer.
+    encoding
+        Text encoding of a CSV file (default: detected).
+    columns
+        Standard field → column, for columns not recognised by name.
+    tier
+        Tier of rows whose tier cell is empty.
+    type
+        Facility type of rows without one (free text).
+    weight
+        Demand registers: the weight column.
+    kind
+        Demand: what the weight counts (default ``workers`` for registers, ``residents`` for rasters
+        and buildings).
+    role
+        Candidates: role of rows whose role cell is empty (default ``candidate``).
+    datum_check
+        ``"error"`` (default), ``"warn"`` or ``"off"``: when the points fit the streets under
+        another datum.
+    band
+        Rasters: the band (default 1).
+    scale
+        Rasters: factor on the cell values (default 1).
+    max_cell_m
+        Rasters: larger cells are split into sub-cells (default 150 m).
+    osm_buildings
+        Demand from OSM building footprints instead of a file.
+    buildings
+        Building assumptions (:class:`coverage.inputs.buildings.BuildingAssumptions` fields).
     """
 
     path: Path | None = None
@@ -229,7 +334,31 @@ class Layer(Section):
 
 
 class Plan(Section):
-    """Defaults for ``coverage plan``."""
+    """Defaults for ``coverage plan``.
+
+    Attributes
+    ----------
+    tier
+        Tier of the new sites (default ``point``).
+    add
+        New sites to add (MCLP); not with ``target``.
+    target
+        Share of the demand weight to cover with the fewest sites (LSCP), in (0, 1].
+    grid_spacing_m
+        Spacing of generated candidates on street nodes; 0 (default): none.
+    osm_features
+        Also OSM community centres, libraries, townhalls, malls as candidates.
+    tiers
+        Order of the staged plan (default sub-centres, then points).
+    stage_add
+        New sites per staged tier.
+    capacity
+        Candidates serve at most their capacity (capacitated MCLP / p-median).
+    time_limit_s
+        Seconds HiGHS may spend on each stage (default 120).
+    mip_rel_gap
+        A plan proven within this relative gap is accepted (default 0.005).
+    """
 
     tier: str = "point"
     add: Count | None = None
@@ -262,6 +391,21 @@ class FacilityType(Section):
 
     Rows whose tier is the code, a label or an alias get the code, this threshold (default: the
     general ``walk.threshold_min``) and their own map layer, summary rows and labels.
+
+    Attributes
+    ----------
+    label_zh
+        Chinese label.
+    label_en
+        English label; None: from the code.
+    aliases
+        Other names registers use.
+    threshold_min
+        Its walking threshold; None: ``[walk] threshold_min``.
+    color
+        Map marker colour (``#rrggbb``).
+    shape
+        Map marker shape (:data:`coverage.vocab.SHAPES`).
     """
 
     label_zh: Annotated[str, Field(min_length=1)]
@@ -272,7 +416,13 @@ class FacilityType(Section):
     shape: Literal[vocab.SHAPES] | None = None  # type: ignore[valid-type]
 
     def tier(self, code: str) -> vocab.Tier:
-        """The type as a :class:`coverage.vocab.Tier`."""
+        """The type as a :class:`coverage.vocab.Tier`.
+
+        Parameters
+        ----------
+        code
+            The type's code (its ``[types.<code>]`` key).
+        """
         style = {k: v for k, v in (("color", self.color), ("shape", self.shape)) if v}
         label_en = self.label_en or code.replace("_", " ").capitalize()
         return vocab.Tier(code, self.label_zh, label_en, tuple(self.aliases), style)
@@ -292,7 +442,32 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
 
 
 class Output(Section):
-    """Where and how results are written (``[output]``)."""
+    """Where and how results are written (``[output]``).
+
+    Attributes
+    ----------
+    dir
+        Results folder; None: ``results/<name>``.
+    map
+        HTML map; None: ``maps/<name>.html``.
+    self_contained
+        Inline Leaflet and jQuery (default True: works offline).
+    basemap
+        ``auto`` (default: Amap for ``lang = "zh"``, OSM otherwise), ``osm``, ``amap``, ``tianditu``
+        or ``none``.
+    tianditu_key
+        Tianditu key (or the ``TIANDITU_KEY`` environment variable).
+    excel
+        Also write the workbook (default True).
+    print_map
+        Also a printable static map (``.png``/``.pdf``).
+    paper
+        ``"A4"`` (default) or ``"A3"``.
+    datum
+        Which coordinate pair comes first in tables: ``"gcj02"`` (default) or ``"wgs84"``.
+    columns
+        ``"labels"`` (default: words of ``lang``) or ``"keys"`` (the program's names).
+    """
 
     dir: Path | None = None
     map: Path | None = None

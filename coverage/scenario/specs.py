@@ -57,7 +57,13 @@ class WalkModel:
         object.__setattr__(self, "tier_threshold_min", frozen)
 
     def threshold_for(self, tier: str) -> float:
-        """Threshold (minutes) for a tier; the general threshold when none is set."""
+        """Threshold (minutes) for a tier; the general threshold when none is set.
+
+        Parameters
+        ----------
+        tier
+            A tier code.
+        """
         return float(self.tier_threshold_min.get(tier, self.threshold_min))
 
 
@@ -88,7 +94,15 @@ class CatchmentSpec:
         bands_min: tuple[float, ...] | list[float] | None = None,
         method: Literal["grid", "exact"] | None = None,
     ) -> CatchmentSpec:
-        """The same spec with other bands or another method (None: keep this one's)."""
+        """The same spec with other bands or another method (None: keep this one's).
+
+        Parameters
+        ----------
+        bands_min
+            Other bands in minutes.
+        method
+            Another method.
+        """
         return replace(
             self,
             bands_min=self.bands_min if bands_min is None else tuple(bands_min),

@@ -56,6 +56,19 @@ class BackupCoverage(_CoveringModel):
 
     Identical demand rows (same N_i and e_i) are merged, weights summed, before the model is
     built (``aggregate``).
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    k
+        Number of new sites.
+    a
+        Weight of demand covered at least once (``primary_weight``).
+    b
+        Weight of demand covered at least twice (1 from :meth:`from_cost_matrix`).
     """
 
     model_name = "backup"
@@ -73,9 +86,34 @@ class BackupCoverage(_CoveringModel):
         primary_weight: float = 0.0,
         name: str = "backup",
     ) -> BackupCoverage:
-        """Build the model; parameters as in `MCLP.from_cost_matrix`, plus ``primary_weight``.
+        """Build the model.
 
-        ``primary_weight`` is the weight of the demand covered at least once in the objective.
+        Parameters
+        ----------
+        cost
+            Candidate × demand walking times in minutes (scipy sparse; a stored entry, explicit
+            0.0 included, is reachable). A dense array counts every finite value as stored.
+        weights
+            Demand weights (workers, residents), one per demand point, non-negative.
+        k
+            New sites to open (existing sites do not count).
+        threshold
+            Minutes within which a site covers a demand point (default
+            :data:`coverage.settings.threshold_min`).
+        existing
+            Candidate rows (or boolean mask) already built: always open, not counted in ``k``.
+        excluded
+            Candidate rows (or boolean mask) that may not be chosen.
+        primary_weight
+            Weight of the demand covered at least once in the objective (0: pure backup
+            coverage).
+        name
+            Label for reports.
+
+        Returns
+        -------
+        BackupCoverage
+            The unsolved model.
         """
         threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)

@@ -29,6 +29,40 @@ class Solution:
     ``chosen`` holds the candidate rows of the new sites (any order); ``served`` and
     ``assignment`` are set by capacitated models only; ``solver_bound``/``solver_gap`` are
     HiGHS's own (NaN when HiGHS did not run). The other fields are as in `SitingModel`.
+
+    Attributes
+    ----------
+    chosen
+        Candidate rows of the new sites.
+    objective
+        Objective value of the plan.
+    bound
+        Proven bound on the optimum.
+    gap
+        Relative gap between them.
+    status
+        ``"optimal"``, ``"time_limit"``, ``"greedy"`` …
+    solver_status
+        HiGHS's own status text.
+    build_time
+        Seconds spent preparing the model.
+    solve_time
+        Seconds in the solver.
+    n_model
+        Demand points a new site can change.
+    n_aggregated
+        The same after merging identical ones.
+    served
+        Fraction of each demand point's weight served (capacitated models), or None.
+    assignment
+        Candidate row serving each demand point (capacitated models), or None.
+    solver_bound
+        HiGHS's own bound (NaN when it did not run).
+    solver_gap
+        HiGHS's own gap (NaN when it did not run).
+    method
+        ``"milp"`` or ``"greedy"``: what ran, when it differs from the request (greedy may answer a
+        MILP request); None: as requested.
     """
 
     chosen: Ints
@@ -51,6 +85,13 @@ class Solution:
 
 class SitingModel:
     """Shared inputs, ``solve`` and results; subclasses build and solve one model.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (subclasses build it in ``from_cost_matrix``).
+    name
+        Label for reports.
 
     Attributes (set by ``solve``)
     -----------------------------

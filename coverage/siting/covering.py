@@ -318,6 +318,19 @@ class MCLP(_CoveringModel):
     Demand already covered by existing sites (twice, for v) is a constant of the objective.
     Without the backup term, a site whose demand another site covers too is left out of the
     MILP (some optimal plan never needs it).
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    k
+        Number of new sites.
+    a
+        Weight of demand covered at least once in the objective (1 from :meth:`from_cost_matrix`).
+    b
+        Weight of demand covered at least twice (``backup_weight``).
     """
 
     model_name = "mclp"

@@ -33,15 +33,19 @@ def coverage_curve(
         A covering model (solved or not; an unsolved one is solved by greedy), or a cost matrix.
         For a cost matrix greedy MCLP runs up to ``max(ks)`` sites; greedy solutions are nested,
         so row k is the greedy plan with k sites.
-    weights, threshold, existing, excluded
-        As in `MCLP.from_cost_matrix` (cost matrix only).
+    weights
+        As in :meth:`MCLP.from_cost_matrix` (cost matrix only).
     ks
         Site counts to report (default: 0 and every step).
+    threshold, existing, excluded
+        As in :meth:`MCLP.from_cost_matrix` (cost matrix only); ``threshold`` defaults to
+        :data:`coverage.settings.threshold_min`.
 
     Returns
     -------
-    DataFrame with columns ``k``, ``site`` (the k-th site added, -1 for k = 0), ``gain``,
-    ``covered_weight`` and ``covered_share``.
+    DataFrame
+        Columns ``k``, ``site`` (the k-th site added, -1 for k = 0), ``gain``,
+        ``covered_weight`` and ``covered_share``.
     """
     threshold = settings.threshold_min if threshold is None else threshold
     model = _curve_model(model_or_cost, weights, ks, threshold, existing, excluded)

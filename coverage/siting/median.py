@@ -156,6 +156,17 @@ class PMedian(SitingModel):
     a swap search for the plan and a Lagrangian bound of the assignment rows for the proof;
     HiGHS then solves the MILP only if fixing leaves a small model. On the time limit the status
     is ``"time_limit"`` with the proven gap.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    p
+        Number of new sites.
+    unreachable_penalty
+        Minutes counted per unit of unserved weight, or None (see above).
     """
 
     model_name = "p_median"
@@ -194,14 +205,30 @@ class PMedian(SitingModel):
 
         Parameters
         ----------
+        cost
+            Candidate × demand walking times in minutes (scipy sparse; a stored entry, explicit
+            0.0 included, is reachable). A dense array counts every finite value as stored.
+        weights
+            Demand weights (workers, residents), one per demand point, non-negative.
         p
             New sites to open.
         threshold
             Longest walk (minutes) a demand point may be assigned; None: every stored pair.
+        existing
+            Candidate rows (or boolean mask) already built: always open, not counted in ``p``.
+        excluded
+            Candidate rows (or boolean mask) that may not be chosen.
+        capacity
+            Per candidate, the most demand weight a site can serve (NaN/inf = no limit).
         unreachable_penalty
             Minutes charged per unit of unserved weight; None: serve all reachable demand.
+        name
+            Label for reports.
 
-        Other parameters as in `MCLP.from_cost_matrix`.
+        Returns
+        -------
+        PMedian
+            The unsolved model.
         """
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
         return cls(prob, name, p, unreachable_penalty)

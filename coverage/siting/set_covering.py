@@ -55,6 +55,15 @@ class LSCP(SitingModel):
               x_j ∈ {0, 1},  y_i ∈ [0, 1]
 
     A site whose demand another site covers too is left out of the MILP.
+
+    Parameters
+    ----------
+    problem
+        The sites, demand and times (build with :meth:`from_cost_matrix`).
+    name
+        Label for reports.
+    target
+        Share of the total demand weight to cover, 0-1.
     """
 
     model_name = "lscp"
@@ -81,9 +90,31 @@ class LSCP(SitingModel):
         excluded: Any = None,
         name: str = "lscp",
     ) -> LSCP:
-        """Build the model; ``target`` is the share of the total weight to cover (0..1).
+        """Build the model.
 
-        Other parameters as in `MCLP.from_cost_matrix`.
+        Parameters
+        ----------
+        cost
+            Candidate × demand walking times in minutes (scipy sparse; a stored entry, explicit
+            0.0 included, is reachable). A dense array counts every finite value as stored.
+        weights
+            Demand weights (workers, residents), one per demand point, non-negative.
+        target
+            Share of the total weight to cover, 0-1 (weight no site reaches included).
+        threshold
+            Minutes within which a site covers a demand point (default
+            :data:`coverage.settings.threshold_min`).
+        existing
+            Candidate rows (or boolean mask) already built: always open, not counted among the new sites.
+        excluded
+            Candidate rows (or boolean mask) that may not be chosen.
+        name
+            Label for reports.
+
+        Returns
+        -------
+        LSCP
+            The unsolved model.
         """
         threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)

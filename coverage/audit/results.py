@@ -22,8 +22,8 @@ from coverage import io as cio
 from coverage import vocab
 from coverage.audit.columns import COLUMNS, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
-from coverage.excel import data_cell
 from coverage.i18n import t
+from coverage.xlsx import Book, cell_value
 
 if TYPE_CHECKING:
     from coverage.audit.outcome import AuditRun
@@ -68,32 +68,23 @@ def district_table(run: AuditRun) -> pd.DataFrame:
 
 
 def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t(lang, "excel.audit.sheet")
     shown = labelled(table, lang)
-    ws.append([str(c) for c in shown.columns])
-    share_cols = {j for j, c in enumerate(table.columns) if c in SHARES or c.startswith("share_")}
-    for values in shown.itertuples(index=False):
-        # As coverage.xlsx: text that looks like a formula is quote-prefixed, shown unchanged.
-        ws.append(
-            [
-                None if isinstance(v, float) and not math.isfinite(v) else data_cell(ws, v, None)
-                for v in values
-            ]
-        )
-    for j in range(len(shown.columns)):
-        letter = get_column_letter(j + 1)
-        fmt = _FORMATS.get(table.columns[j], "0.0%" if j in share_cols else "#,##0")
-        for cell in ws[letter][1:]:
-            if isinstance(cell.value, float | int):
-                cell.number_format = fmt
-        ws.column_dimensions[letter].width = max(10, min(40, len(str(shown.columns[j])) * 2))
-    ws.freeze_panes = "C2"
-    wb.save(path)
+    book = Book(path)
+    sheet = book.sheet(t(lang, "excel.audit.sheet"))
+    # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
+    # is quote-prefixed text, shown unchanged.
+    for j, head in enumerate(shown.columns):
+        sheet.text(0, j, cell_value(str(head)))
+    shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
+    formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
+    rows = [
+        [None if isinstance(v, float) and not math.isfinite(v) else cell_value(v) for v in values]
+        for values in shown.itertuples(index=False, name=None)
+    ]
+    sheet.rows(rows, formats)
+    sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])
+    sheet.ws.freeze_panes(1, 2)
+    book.close()
 
 
 def write_audit(run: AuditRun) -> dict[str, Path]:

@@ -45,4 +45,6 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     counts = np.asarray(counts, dtype=np.int64)
     owner = np.repeat(np.arange(len(counts)), counts)
     shift = np.asarray(starts, dtype=np.int64) - (np.cumsum(counts) - counts)
-    return np.arange(len(owner), dtype=np.int64) + shift[owner], owner
+    pos = np.repeat(shift, counts)  # a repeat, not a gather by owner: one pass fewer
+    pos += np.arange(len(pos), dtype=np.int64)
+    return pos, owner

@@ -418,7 +418,8 @@ def audit_cmd(
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
     from coverage.audit import load_audit, run_audit
 
-    with _step("coverage audit", audit, lang) as progress:
+    # Ctrl-C: the districts finished so far are written, and a re-run skips them.
+    with _step("coverage audit", audit, lang, "console.audit.interrupted_note") as progress:
         if workers is not None and workers < 1:
             raise _bad(
                 "--workers", workers, Msg("error.value.greater_than_equal", ge=1, input=workers)
@@ -435,7 +436,8 @@ def audit_cmd(
     done, secs = n - len(result.failed), f"{result.seconds:.0f}"
     out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
     warning = prefix(lang, "console.warning")
-    for p in (p for d in result.districts for p in d.problems if p.action != "skipped"):
+    rows = (p for d in result.districts for p in d.problems if p.action != "skipped")
+    for p in [*result.problems, *rows]:  # the layer's (an undeclared datum), then its rows'
         line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
         err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)
     for rec in result.failed:  # failed, or not audited (the reader skipped its polygon)

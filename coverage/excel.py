@@ -11,10 +11,10 @@ columns to their content and freezes the header row. The file is written atomica
 (:mod:`coverage.io`): a crash mid-write leaves the previous workbook intact.
 :func:`localize` gives a table the same words for a CSV file people open (``problems.csv``).
 
-Text is data, never a formula: openpyxl would store a string starting with ``=`` as a formula
-(and ``#N/A`` as an error), so text cells are written explicitly as strings, and text a
-spreadsheet would parse as a formula when edited (:func:`coverage.io.formula_like`) gets Excel's
-quote prefix: the cell shows the text unchanged and Excel keeps it text. We write no formulas.
+Text is data, never a formula: cells are written by :mod:`coverage.xlsx` (XlsxWriter), text
+only as strings, and text a spreadsheet would parse as a formula when edited
+(:func:`coverage.io.formula_like`) gets Excel's quote prefix: the cell shows the text unchanged
+and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from coverage import vocab
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
-from coverage.io import formula_like, write_with
+from coverage.io import write_with
+from coverage.xlsx import Book, cell_value, clip
 
 __all__ = [
     "SHEETS",
@@ -42,7 +43,6 @@ __all__ = [
     "TIER_COLUMNS",
     "WHOLE",
     "cell_word",
-    "data_cell",
     "is_minutes",
     "minutes_up",
     "localize",
@@ -281,8 +281,6 @@ def _column_words(col: Any, s: pd.Series, lang: str) -> pd.Series:
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-#: Characters openpyxl refuses in cells (``openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE``).
-_ILLEGAL_CHARS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def _lang_index(lang: str) -> int:
@@ -418,125 +416,37 @@ def _cell(value: Any, sep: str) -> Any:
     return str(value)
 
 
-def _value(v: Any) -> Any:
-    """A cell value for openpyxl: NaN/NaT/None become empty cells, numpy scalars plain ones."""
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, pd.Timestamp):
-        v = v.to_pydatetime()
-    if isinstance(v, float) and not np.isfinite(v):
-        return str(v)  # Excel cannot store inf
-    if isinstance(v, str):
-        # Control characters XML cannot hold would abort the whole workbook: show them as "�".
-        v = _ILLEGAL_CHARS.sub("\ufffd", v)
-        if len(v) > 32767:
-            return v[:32766] + "…"  # Excel's cell limit
-    return v
-
-
-def _needs_cell(v: Any) -> bool:
-    """Must this value be written as an explicit text cell (see the module notes)?
-
-    openpyxl infers a formula from a leading ``=`` and an error from ``#N/A``-like text.
-    """
-    return isinstance(v, str) and (v[:1] in ("=", "#") or formula_like(v))
-
-
-def _text_cell(ws: Any, text: str) -> Any:
-    """A write-only cell holding ``text`` as a string, quote-prefixed if it looks like a formula.
-
-    The prefix is there so that Excel neither evaluates it now nor after the planner edits it.
-    """
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    if formula_like(text):
-        cell.quotePrefix = True
-    return cell
-
-
-def data_cell(ws: Any, v: Any, fmt: str | None) -> Any:
-    """A body cell: text as text (see the module notes), numbers with their column's format.
-
-    The one way our workbooks write a value (also the audit's ``districts.xlsx``): text that
-    looks like a formula gets Excel's quote prefix and shows unchanged, never evaluated, and
-    characters XML cannot hold show as "�" (:func:`_value`) instead of aborting the workbook.
-
-    Parameters
-    ----------
-    ws
-        The openpyxl worksheet (write-only).
-    v
-        The value.
-    fmt
-        The column's number format, or None.
-
-    Returns
-    -------
-    WriteOnlyCell
-        The cell to append.
-    """
-    if isinstance(v, str):
-        v = _value(v)
-    if _needs_cell(v):
-        return _text_cell(ws, v)
-    if fmt is not None and isinstance(v, int | float) and not isinstance(v, bool):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(ws, value=v)
-        cell.number_format = fmt
-        return cell
-    return v
-
-
 def _unique_titles(keys: list[str], lang: str) -> list[str]:
+    """Sheet titles Excel accepts: none of ``[]:*?/`` or a backslash, 31 UTF-16 units at most."""
     titles: list[str] = []
     for key in keys:
-        title = _BAD_SHEET_CHARS.sub("_", sheet_name(key, lang)).strip("'")[:31] or "Sheet"
+        title = _BAD_SHEET_CHARS.sub("_", sheet_name(key, lang)).strip("'")
+        title = clip(title, 31).strip("'") or "Sheet"
         base, k = title, 2
         while title.lower() in (t.lower() for t in titles):
             suffix = f" ({k})"
-            title, k = base[: 31 - len(suffix)] + suffix, k + 1
+            title, k = clip(base, 31 - len(suffix)) + suffix, k + 1
         titles.append(title)
     return titles
 
 
 def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    # Write-only mode streams rows to disk: large uncovered-demand sheets stay cheap in memory.
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
+    book = Book(path)  # rows streamed to disk: large uncovered-demand sheets stay cheap
     for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
-        ws = wb.create_sheet(title)
+        sheet = book.sheet(title)
         data = _plain(frame, lang, datum)
         heads = unique_headers([header(c, lang) for c in data.columns])
-        rows = [[_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
+        rows = [[cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(heads)
         widths = [column_width(h, col) for h, col in zip(heads, columns, strict=True)]
-        for j, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(j)].width = min(
-                max(w + 2, _MIN_WIDTH), _MAX_WIDTH
-            )
-        ws.freeze_panes = "A2"
+        sheet.widths([min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths])
+        sheet.ws.freeze_panes(1, 0)
         if heads:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
-        cells = []
-        for h in heads:
-            cell = _text_cell(ws, _value(h))
-            cell.font = bold
-            cell.alignment = Alignment(vertical="center")
-            cells.append(cell)
-        ws.append(cells)
-        formats = [number_format(c) for c in data.columns]
-        for vals in rows:
-            ws.append([data_cell(ws, v, f) for v, f in zip(vals, formats, strict=True)])
-    wb.save(path)
+            sheet.ws.autofilter(0, 0, len(rows), len(heads) - 1)
+        for j, h in enumerate(heads):
+            sheet.text(0, j, cell_value(h), bold=True)
+        sheet.rows(rows, [number_format(c) for c in data.columns])
+    book.close()
 
 
 def write_workbook(

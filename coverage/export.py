@@ -1,20 +1,18 @@
-"""Writing a run's and a plan's results: tables, GeoPackage, workbook, maps, run.json.
+"""Writing a run's and a plan's results: tables, GeoPackage, workbook, run.json.
 
-Named *export* rather than *outputs*: ``[output]`` is the scenario section that says where
-results go, and this module writes them there (and builds the maps notebooks display). Every
-writer takes results already computed (:class:`coverage.results.Run`,
-:class:`coverage.planning.PlanRun`) and computes nothing but presentation (finite numbers,
-GCJ-02 and WGS-84 coordinate columns, joined names, and with ``[output] columns = "labels"``
-headers, layer names and codes in the scenario's language); every file is written atomically
-(:mod:`coverage.io`).
-``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends keep
-working.
+The maps are written by :mod:`coverage.export_maps`, which :func:`write_results` and
+:func:`write_plan` call. Named *export* rather than *outputs*: ``[output]`` is the scenario
+section that says where results go, and this module writes them there. Every writer takes
+results already computed (:class:`coverage.results.Run`, :class:`coverage.planning.PlanRun`)
+and computes nothing but presentation (finite numbers, GCJ-02 and WGS-84 coordinate columns,
+joined names, and with ``[output] columns = "labels"`` headers, layer names and codes in the
+scenario's language); every file is written atomically (:mod:`coverage.io`).
+``coverage.pipeline`` re-exports each public name, so ``pipeline.write_results`` and friends
+keep working.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +23,6 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import shown_counts
 from coverage.datum import add_coordinates
 from coverage.excel import (
     DECIMAL,
@@ -38,15 +35,14 @@ from coverage.excel import (
     number_format,
     sheet_name,
 )
+from coverage.export_maps import plan_map_path, write_map, write_plan_map, write_print_map
 from coverage.figures import save_curve_png
 from coverage.i18n import t
 from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
 from coverage.plan_layers import (
-    plan_demand,
-    plan_subdistricts,
-    proposed_catchments,
     subdistricts_after,
 )
+from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -55,16 +51,10 @@ if TYPE_CHECKING:
     from coverage.results import Run
 
 __all__ = [
-    "coverage_map",
-    "map_sources",
-    "plan_map_path",
     "run_info",
     "write_edges",
     "write_layers",
-    "write_map",
     "write_plan",
-    "write_plan_map",
-    "write_print_map",
     "write_results",
 ]
 
@@ -200,15 +190,6 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
     return cio.write_geojson(path, both)
 
 
-def _finite(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Infinite times become empty (GeoPackage/CSV readers choke on inf)."""
-    gdf = gdf.copy()
-    for c in gdf.columns:
-        if c != "geometry" and pd.api.types.is_float_dtype(gdf[c]):
-            gdf[c] = gdf[c].where(np.isfinite(gdf[c]))
-    return gdf
-
-
 def run_info(run: Run) -> dict[str, Any]:
     """A summary of the run: scenario, network, walking model, KPIs, input sizes, notes, timings.
 
@@ -266,12 +247,12 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     files: dict[str, Path] = {}
     progress(t(s.lang, "console.step.results", path=out))
     layers = {
-        "facilities": _finite(cov.facilities),
-        "demand": _finite(cov.demand),
+        "facilities": finite(cov.facilities),
+        "demand": finite(cov.demand),
         "catchments": run.catchments,
         "tier_catchments": run.tier_catchments,
     }
-    subdistricts = _subdistrict_layer(run)
+    subdistricts = subdistrict_layer(run)
     if subdistricts is not None:
         layers["subdistricts"] = subdistricts
     files["gpkg"] = write_layers(out / "coverage.gpkg", layers, s)
@@ -308,244 +289,6 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     if s.print_map_path is not None:
         files["print_map"] = write_print_map(run, s.print_map_path)
     return files
-
-
-def _subdistrict_layer(run: Run, *, shown: bool = False) -> gpd.GeoDataFrame | None:
-    """The sub-district polygons with their coverage summary (None without sub-districts).
-
-    ``shown``: people as whole numbers that add up to the totals the report and the map's
-    panel show (`coverage.counts.shown_counts`), for the map's popups; else the exact weights.
-    """
-    if run.layers.subdistricts is None:
-        return None
-    subs = run.layers.subdistricts.copy()
-    summary = run.coverage.summary
-    mine = (summary["scope"] == "subdistrict").to_numpy()
-    table = summary[mine].copy()
-    if shown and len(table):
-        whole = shown_counts(summary)  # row for row as the summary
-        table["weight"] = whole["weight"].to_numpy()[mine]
-        table["covered_weight"] = whole["covered"].to_numpy()[mine]
-    table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
-    key = run.scenario.area.name_field
-    subs[key] = subs[key].astype(str)
-    return subs.merge(table, on=key, how="left")
-
-
-def coverage_map(
-    run: Run,
-    *,
-    proposed: gpd.GeoDataFrame | None = None,
-    kpis: dict[str, float] | None = None,
-    lang: str | None = None,
-    basemap: str | None = None,
-    plan: PlanRun | None = None,
-) -> Any:
-    """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it).
-
-    With ``plan`` (a plan of this run, :func:`coverage.pipeline.plan`), the plan map: its
-    proposed sites (unless ``proposed`` is given) and the situation with them: worker points
-    the plan newly covers in a class of their own, those left uncovered after it, sub-district
-    popups with the people covered before, after and added, and the proposed sites' catchments
-    (:mod:`coverage.plan_layers`).
-
-    Parameters
-    ----------
-    run
-        A scenario run.
-    proposed
-        Proposed sites to draw (default: the plan's, with ``plan``).
-    kpis
-        Figures of the KPI panel (default: the run's, or the plan's with ``plan``).
-    lang
-        ``"zh"`` or ``"en"`` (default: the scenario's).
-    basemap
-        The basemap shown first (default: ``[output] basemap``).
-    plan
-        A plan of this run, for the plan map.
-
-    Returns
-    -------
-    folium.Map
-        The map.
-    """
-    from coverage import maps
-
-    s = run.scenario
-    cov = run.coverage
-    f = cov.facilities
-    demand, subdistricts = cov.demand, _subdistrict_layer(run, shown=True)
-    new_catchments = None
-    title = s.display_title(lang)
-    if plan is not None:
-        proposed = plan.proposed if proposed is None else proposed
-    if plan is not None and plan.plans:
-        from coverage.planning.demand import demand_after
-
-        after = plan.after
-        # walks with the proposed sites open: what the plan leaves, as plan.xlsx says
-        demand = plan_demand(demand, plan.plans, after, walks=demand_after(plan))
-        if subdistricts is not None:
-            by_key = subdistricts_after(cov, after.covered)
-            subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
-        new_catchments = proposed_catchments(run, plan.plans)
-        # the plan's map says so at the top, as the report's map after the plan
-        title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
-    return maps.coverage_map(
-        add_coordinates(f, f.geometry.x, f.geometry.y, s.output.datum),  # for the popups
-        _finite(demand),
-        catchments=run.catchments,
-        tier_catchments=run.tier_catchments,
-        subdistricts=subdistricts,
-        proposed=proposed,
-        proposed_catchments=new_catchments,
-        area=run.layers.area,
-        kpis=cov.kpis() if kpis is None else kpis,
-        title=title,
-        lang=lang or s.lang,
-        basemap=basemap or s.output.basemap,
-        tianditu_key=_tianditu_key(s),
-        thresholds=cov.thresholds,
-        streets=run.network.edges,
-        landcover=getattr(run.network, "landcover", None),
-        # Outlines are drawn on a grid: within half a cell is within what they already mean.
-        outline_tolerance_m=0.5 * (s.walk.catchment_cell_m or 0.4 * s.walk.walk_off_m),
-        speed_kmh=s.walk.speed_kmh,
-        date=datetime.date.today().isoformat(),
-        sources=map_sources(s),
-        cache_dir=s.cache_dir,  # refused before the run (preflight)
-    )
-
-
-def map_sources(s: Scenario) -> list[str]:
-    """Data sources named under the map's KPIs: the street network's, and WorldPop's rasters.
-
-    Parameters
-    ----------
-    s
-        The scenario.
-
-    Returns
-    -------
-    list of str
-        The sources' names.
-    """
-    sources = ["OpenStreetMap"]  # the walking network (downloaded, or an OSM extract)
-    if any(layer.is_raster for layer in s.demand):
-        sources.append("WorldPop")
-    return sources
-
-
-def write_map(
-    run: Run,
-    path: Path,
-    *,
-    lang: str | None = None,
-    basemap: str | None = None,
-    self_contained: bool | None = None,
-) -> Path:
-    """Write the scenario's HTML map.
-
-    Parameters
-    ----------
-    run
-        A scenario run.
-    path
-        The HTML file to write.
-    lang
-        ``"zh"`` or ``"en"`` (default: the scenario's).
-    basemap
-        The basemap shown first (default: ``[output] basemap``).
-    self_contained
-        Inline Leaflet and jQuery (default: ``[output] self_contained``).
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    from coverage import maps
-
-    s = run.scenario
-    m = coverage_map(run, lang=lang, basemap=basemap)
-    keep = s.output.self_contained if self_contained is None else self_contained
-    return maps.save_map(m, path, self_contained=keep)
-
-
-def _tianditu_key(s: Scenario) -> str | None:
-    return s.output.tianditu_key or os.environ.get("TIANDITU_KEY") or None
-
-
-def write_print_map(
-    run: Run, path: Path, *, paper: str | None = None, lang: str | None = None
-) -> Path:
-    """A printable static map (PNG or PDF by suffix) of catchments, facilities and gaps.
-
-    Parameters
-    ----------
-    run
-        A scenario run.
-    path
-        A ``.png`` or ``.pdf`` file.
-    paper
-        ``"A4"`` or ``"A3"`` (default: ``[output] paper``).
-    lang
-        ``"zh"`` or ``"en"`` (default: the scenario's).
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    from coverage import figures
-    from coverage.figures.print_notes import print_sources
-
-    s = run.scenario
-    cov = run.coverage
-    lang = lang or s.lang
-    landcover = getattr(run.network, "landcover", None)
-    subs = run.layers.subdistricts
-    if subs is not None and s.area.name_field != "name":
-        subs = subs.drop(columns="name", errors="ignore").rename(
-            columns={s.area.name_field: "name"}
-        )
-    return figures.save_static_map(
-        cov.facilities,
-        _finite(cov.demand),
-        run.tier_catchments,
-        run.layers.area,
-        path,
-        lang=lang,
-        paper=paper or s.output.paper,
-        title=s.display_title(lang),
-        thresholds=cov.thresholds,
-        subdistricts=subs,
-        kpis=cov.kpis(),
-        date=datetime.date.today().isoformat(),
-        sources=print_sources(s, lang, landcover=landcover is not None and len(landcover) > 0),
-        speed_kmh=s.walk.speed_kmh,
-        landcover=landcover,
-    )
-
-
-def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
-    """The plan map to write: ``map_path``, or ``[output] map`` with ``_plan`` added.
-
-    Parameters
-    ----------
-    s
-        The scenario.
-    map_path
-        The caller's choice, if any.
-
-    Returns
-    -------
-    Path
-        The plan map's path.
-    """
-    if map_path is not None:
-        return Path(map_path)
-    return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
 
 
 def write_plan(
@@ -604,35 +347,6 @@ def write_plan(
         )
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
-
-
-def write_plan_map(result: PlanRun, path: Path) -> Path:
-    """The coverage map with the plan: its sites, their effect (see :func:`coverage_map`), KPIs.
-
-    The KPI panel keeps the run's figures, with the shares before and after the plan.
-
-    Parameters
-    ----------
-    result
-        A plan.
-    path
-        The HTML file to write.
-
-    Returns
-    -------
-    Path
-        The file written.
-    """
-    from coverage import maps
-
-    before = result.before
-    kpis = before.coverage.kpis()
-    if result.plans:
-        after = result.after
-        kpis["share_after_plan"] = after.after_share
-        kpis["share_before_plan"] = after.before_share
-    m = coverage_map(before, kpis=kpis, plan=result)
-    return maps.save_map(m, path, self_contained=before.scenario.output.self_contained)
 
 
 def write_edges(net: WalkNetwork, path: Path) -> Path:

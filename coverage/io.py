@@ -304,8 +304,22 @@ def write_npz(target: str | Path, arrays: dict[str, Any]) -> Path:
     return write_with(target, save)
 
 
+def _strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinite number as None (JSON has no NaN: other readers fail)."""
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict_json(v) for v in value]
+    return value
+
+
 def write_json(target: str | Path, data: Any) -> Path:
     """Write ``data`` as indented UTF-8 JSON to ``target`` atomically; return the path.
+
+    NaN and infinite numbers are written as ``null``: the file is strict JSON, which every
+    reader takes (Python's own ``json`` would write ``NaN``, which JavaScript and others refuse).
 
     Parameters
     ----------
@@ -319,7 +333,10 @@ def write_json(target: str | Path, data: Any) -> Path:
     Path
         ``target``.
     """
-    return write_text(target, json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(
+        _strict_json(data), ensure_ascii=False, indent=2, default=str, allow_nan=False
+    )
+    return write_text(target, text)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP), with their

@@ -1,6 +1,6 @@
 """What a plan changes, as layers: demand and sub-districts after it, its sites' catchments.
 
-The plan map (:func:`coverage.export.write_plan_map`) and the plan workbook (``plan.xlsx``,
+The plan map (:func:`coverage.export_maps.write_plan_map`) and the plan workbook (``plan.xlsx``,
 sheet ``by_subdistrict``) show the situation with the plan from the numbers the plan already
 has (:func:`coverage.planning.plan_coverage`): nothing is routed again, except the proposed
 sites' catchment outlines (:func:`proposed_catchments`, a fraction of a second for tens of
@@ -14,7 +14,8 @@ sites).
 * :func:`plan_subdistricts`: the same on the sub-district polygons for the map's popups, people
   as whole numbers that add up (:mod:`coverage.counts`);
 * :func:`proposed_catchments`: the proposed sites' walking catchments at their tier's threshold
-  (the plan map) or at given bands (the report's figure).
+  (the plan map) or at given bands (the report's figure);
+* :func:`served_notes`: what a capacitated plan's sites can serve, in the report's words.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
 from coverage.counts import shown_counts, whole_parts
+from coverage.i18n import t
 from coverage.summary import OUTSIDE
+from coverage.vocab import tier_label
 
 if TYPE_CHECKING:
     from coverage import analysis
@@ -43,6 +46,7 @@ __all__ = [
     "plan_demand",
     "plan_subdistricts",
     "proposed_catchments",
+    "served_notes",
     "subdistricts_after",
 ]
 
@@ -169,7 +173,7 @@ def plan_subdistricts(
     frame
         The run map's sub-district layer: polygons with the summary merged on ``name_field``,
         ``weight`` and ``covered_weight`` already whole numbers that add up to the report's
-        totals (``coverage.export._subdistrict_layer(run, shown=True)``).
+        totals (``coverage.run_layers.subdistrict_layer(run, shown=True)``).
     after
         :func:`subdistricts_after` of the plan (``key``, ``before_share``, ``after_share``,
         ``added_weight``; the ``(outside)`` row too).
@@ -238,3 +242,23 @@ def proposed_catchments(
     if not parts:
         return None
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+
+
+def served_notes(plans: Sequence[Plan], lang: str) -> list[str]:
+    """What the sites of each capacitated stage can serve, beside the share after the plan.
+
+    With capacities, the share after the plan counts everyone within reach of a site, not what
+    the sites can serve (``served_share`` of the stage, the workbook's): one sentence per stage
+    whose sites serve less (:func:`coverage.planning.plan.serves_less`), none otherwise. The
+    report's method notes and the plan map's KPI panel say it in these same words.
+    """
+    from coverage.planning.plan import serves_less  # loaded by then: a plan was made
+
+    out = []
+    for p in plans:
+        info = p.summary()
+        if serves_less(info):
+            tier = tier_label(p.tier, lang)
+            served, after = f"{info['served_share']:.1%}", f"{info['after_share']:.1%}"
+            out.append(t(lang, "report.method_served", tier=tier, served=served, after=after))
+    return out

@@ -102,10 +102,16 @@ def _peek_lang(path: Path | None, lang: str | None) -> str:
 
 
 @contextlib.contextmanager
-def step(title: str, scenario: Path | None = None, lang: str | None = None) -> Iterator[Step]:
+def step(
+    title: str,
+    scenario: Path | None = None,
+    lang: str | None = None,
+    interrupted: str = "console.interrupted_note",
+) -> Iterator[Step]:
     """A spinner with the elapsed time whose text follows the pipeline's progress messages.
 
-    Errors become one line each and exit 1, in the console's language (:class:`Step`).
+    Errors become one line each and exit 1, in the console's language (:class:`Step`); Ctrl-C
+    exits 130 with the note of catalogue key ``interrupted`` (what is left of the results).
     """
     columns = (
         SpinnerColumn(),
@@ -131,7 +137,7 @@ def step(title: str, scenario: Path | None = None, lang: str | None = None) -> I
             )
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        note = t(step.lang, "console.interrupted_note")
+        note = t(step.lang, interrupted)
         err.print(f"[bold red]{t(step.lang, 'console.interrupted')}[/]: {note}")
         raise typer.Exit(130) from None
     finally:

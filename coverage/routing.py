@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
@@ -23,6 +22,7 @@ from scipy.sparse import csgraph
 from coverage import settings
 from coverage._arrays import ranges
 from coverage.network.graph import WalkNetwork
+from coverage.network.nearest import nearest_segments as _nearest
 
 __all__ = [
     "Snapped",
@@ -117,73 +117,6 @@ def snap(
     return Snapped(edge, frac, dist, access)
 
 
-def _nearest(net: WalkNetwork, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Nearest segment, position along it and distance of each geometry, at any distance.
-
-    Each point position is located once per network (kept on it): the checks of the inputs
-    and the coverage step snap the same points with different limits, which cut the answer
-    (unbounded, then cut: the same choices as GEOS's ``max_distance``, which only adds a search
-    of the whole radius first, 4x slower at 3 km; tested).
-    """
-    n = len(geoms)
-    edge = np.full(n, -1, dtype=np.int64)
-    frac = np.zeros(n)
-    dist = np.full(n, np.inf)
-    if not n:
-        return edge, frac, dist
-    # Positions of the (non-empty) points as one complex number each: the memo's keys.
-    point = (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms)
-    keys = np.full(n, np.nan, dtype=complex)
-    keys[point] = shapely.get_x(geoms[point]) + 1j * shapely.get_y(geoms[point])
-    point &= np.isfinite(keys)
-    memo: _SnapMemo | None = getattr(net, "_snap_memo", None)
-    known = np.zeros(n, dtype=bool)
-    if memo is not None:
-        pos = memo.keys.get_indexer(keys)
-        known = point & (pos >= 0)
-        hit = pos[known]
-        edge[known], frac[known], dist[known] = memo.edge[hit], memo.frac[hit], memo.dist[hit]
-    todo = np.flatnonzero(~known)
-    (pi, ei), d = _tree(net).query_nearest(geoms[todo], return_distance=True, all_matches=False)
-    pi = todo[pi]
-    lines = net.edges.geometry.values
-    edge[pi], dist[pi] = ei, d
-    # nan_to_num: zero-length segments
-    frac[pi] = np.nan_to_num(shapely.line_locate_point(lines[ei], geoms[pi], normalized=True))
-    located = pi[point[pi]]
-    _, first = np.unique(keys[located], return_index=True)  # a position once
-    new = located[first]
-    if memo is None:
-        memo = _SnapMemo(pd.Index(keys[new]), edge[new], frac[new], dist[new])
-    else:
-        memo = _SnapMemo(
-            memo.keys.append(pd.Index(keys[new])),
-            np.concatenate([memo.edge, edge[new]]),
-            np.concatenate([memo.frac, frac[new]]),
-            np.concatenate([memo.dist, dist[new]]),
-        )
-    net._snap_memo = memo  # type: ignore[attr-defined]
-    return edge, frac, dist
-
-
-@dataclass
-class _SnapMemo:
-    """Points located on a network: position (x + iy) → nearest segment, fraction, distance."""
-
-    keys: pd.Index
-    edge: np.ndarray
-    frac: np.ndarray
-    dist: np.ndarray
-
-
-def _tree(net: WalkNetwork) -> shapely.STRtree:
-    tree = getattr(net, "_strtree", None)
-    if tree is None:
-        tree = shapely.STRtree(net.edges.geometry.values)
-        net._strtree = tree  # type: ignore[attr-defined]
-    return tree
-
-
 def snapped_points(net: WalkNetwork, snapped: Snapped) -> np.ndarray:
     """Positions on the street (network CRS) of snapped points; None where unsnapped.
 
@@ -221,25 +154,34 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
     return tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))  # type: ignore[return-value]
 
 
+def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of the sources' virtual nodes: (indptr over the sources, node, time), CSR-like.
+
+    Same rules as the base graph (``_csr_min``): the fastest of duplicate arcs, weights kept
+    positive; no self-loop test, as a virtual node is never a real one.
+    """
+    s, node, t = _entry_arcs(net, src)
+    order = np.lexsort((t, node, s))
+    s, node, t = s[order], node[order], t[order]
+    first = np.ones(len(s), dtype=bool)
+    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
+    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(src)))])
+    return indptr, node, t.astype(float)
+
+
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
     """The network graph with one virtual source node per source appended after the real nodes.
 
     The base graph's CSR arrays are reused as they are: the virtual rows (a few arcs each) are
     appended by concatenation, so the cost grows with the sources, not with the network.
     """
-    s, node, t = _entry_arcs(net, src)
+    ptr, node, t = _virtual_rows(net, src)
     n, k = net.n_nodes, len(src)
     base = net.csr
-    # same rules as the base graph (_csr_min): the fastest of duplicate arcs, weights kept
-    # positive; no self-loop test, as a virtual node is never a real one
-    order = np.lexsort((t, node, s))
-    s, node, t = s[order], node[order], t[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
-    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
-    indptr = np.concatenate([base.indptr, base.indptr[-1] + np.cumsum(np.bincount(s, minlength=k))])
+    indptr = np.concatenate([base.indptr, base.indptr[-1] + ptr[1:]])
     indices = np.concatenate([base.indices, node.astype(base.indices.dtype)])
-    data = np.concatenate([base.data, t.astype(float)])
+    data = np.concatenate([base.data, t])
     return sparse.csr_matrix((data, indices, indptr), shape=(n + k, n + k))
 
 
@@ -348,7 +290,8 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         Sources × nodes times in seconds (CSR).
     """
     n, k = net.n_nodes, len(sources)
-    g = _augmented(net, sources)
+    # only the virtual rows: the base graph is cut per group below, never copied whole
+    v_ptr, v_node, v_time = _virtual_rows(net, sources)
     tail, head, speed = _arc_bound(net)
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     per_source: list[tuple[np.ndarray, np.ndarray]] = [
@@ -357,9 +300,9 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
     for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
         # entry nodes of the group's virtual rows, and the box every reachable node lies in
-        lo, hi = g.indptr[n + grp], g.indptr[n + grp + 1]
-        pos = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
-        entries = g.indices[pos]
+        lo, hi = v_ptr[grp], v_ptr[grp + 1]
+        pos = ranges(lo, hi - lo)[0]
+        entries = v_node[pos]
         if not len(entries):
             continue
         ex, ey = net.x[entries], net.y[entries]
@@ -373,7 +316,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         arc = arc[new_id[head[arc]] >= 0]
         sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
         sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
-        data = np.concatenate([net.csr.data[arc], g.data[pos]])
+        data = np.concatenate([net.csr.data[arc], v_time[pos]])
         new_id[nodes] = -1  # clean for the next group
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
         sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
@@ -512,28 +455,41 @@ def point_times(
     si, tj, tt = same_edge_pairs(net, r.sources, targets)  # by source, ascending
     k, m = len(r.sources), len(targets)
     ptr, nodes, times = r.times.indptr, r.times.indices, r.times.data
-    # Sources in chunks of about _CHUNK_REACHED reached nodes: the chunk's arrays stay small
-    # and are reused from the heap, rather than fresh pages for one large set per call.
+    # Sources in chunks of about _CHUNK_REACHED reached nodes and at most _BLOCK_CELLS (source,
+    # target) cells: a chunk's arrays stay small and are reused from the heap, rather than
+    # fresh pages for one large set per call, and its block of cells is one dense array.
+    step = max(1, _BLOCK_CELLS // max(m, 1))
     bounds = np.unique(
-        np.r_[0, np.searchsorted(ptr, np.arange(_CHUNK_REACHED, ptr[-1], _CHUNK_REACHED)), k]
+        np.r_[
+            0,
+            np.searchsorted(ptr, np.arange(_CHUNK_REACHED, ptr[-1], _CHUNK_REACHED)),
+            np.arange(step, k, step),
+            k,
+        ]
     )
     cut_same = np.searchsorted(si, bounds)
+    # one block for every chunk: its pages are touched once per call, not once per chunk
+    cells = np.empty(int(np.diff(bounds).max(initial=0)) * m)
     out_r, out_c, out_v = [], [], []
     for j, (r0, r1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         a, b = ptr[r0], ptr[r1]
-        row = np.repeat(np.arange(r0, r1), np.diff(ptr[r0 : r1 + 1]))
         col, t = nodes[a:b], times[a:b]
         counts = ex_ptr[col + 1] - ex_ptr[col]
-        pos, rep = ranges(ex_ptr[col], counts)
+        pos = ranges(ex_ptr[col], counts)[0]
+        row = np.repeat(np.arange(r1 - r0), np.diff(ptr[r0 : r1 + 1]))
+        # the fastest way to each (source, target): a minimum over the chunk's dense block,
+        # then the block's cells within the limit, in row-major order (CSR order)
+        block = cells[: (r1 - r0) * m]
+        block.fill(np.inf)
+        np.minimum.at(
+            block, np.repeat(row * m, counts) + ex_idx[pos], np.repeat(t, counts) + ex_val[pos]
+        )
         s0, s1 = cut_same[j], cut_same[j + 1]
-        rows_a = np.concatenate([row[rep], si[s0:s1]])
-        cols_a = np.concatenate([ex_idx[pos], tj[s0:s1]])
-        vals_a = np.concatenate([t[rep] + ex_val[pos], tt[s0:s1]])
-        keep = vals_a <= limit + 1e-9
-        rr, cc, vv = _min_triplets(rows_a[keep] - r0, cols_a[keep], vals_a[keep], (r1 - r0, m))
-        out_r.append(rr + r0)
-        out_c.append(cc)
-        out_v.append(vv)
+        np.minimum.at(block, (si[s0:s1] - r0) * m + tj[s0:s1], tt[s0:s1])
+        flat = np.flatnonzero(block <= limit + 1e-9)
+        out_r.append(flat // m + r0)
+        out_c.append(flat % m)
+        out_v.append(block[flat])
     rc = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
     cc = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
     vc = np.concatenate(out_v) if out_v else np.zeros(0)
@@ -544,39 +500,8 @@ def point_times(
 #: Reached (source, node) pairs :func:`point_times` handles at a time.
 _CHUNK_REACHED = 16_384
 
-#: Most cells of the dense block :func:`_min_triplets` reduces duplicates in at a time.
+#: Most (source, target) cells of the dense block :func:`point_times` reduces at a time.
 _BLOCK_CELLS = 1 << 22
-
-
-def _min_triplets(
-    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (row, col) of the entries with the minimum value of each, sorted by both.
-
-    Duplicates are reduced by scattering into dense row blocks (``np.minimum.at``) rather than by
-    sorting every entry: the blocks are small and a scan of them is cheaper than a sort.
-    """
-    k, m = shape
-    order = np.argsort(rows, kind="stable")  # already sorted but for a short tail: cheap
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    step = max(1, _BLOCK_CELLS // max(m, 1))
-    starts = np.arange(0, k + step, step).clip(max=k)
-    cuts = np.searchsorted(rows, starts)
-    out_r, out_c, out_v = [], [], []
-    for r0, a, b in zip(starts[:-1], cuts[:-1], cuts[1:], strict=True):
-        if a == b:
-            continue
-        nb = min(step, k - r0)
-        block = np.full(nb * m, np.inf)
-        np.minimum.at(block, (rows[a:b] - r0) * m + cols[a:b], vals[a:b])
-        flat = np.flatnonzero(block != np.inf)
-        out_r.append(r0 + flat // m)
-        out_c.append(flat % m)
-        out_v.append(block[flat])
-    r = np.concatenate(out_r) if out_r else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(out_c) if out_c else np.zeros(0, dtype=np.int64)
-    v = np.concatenate(out_v) if out_v else np.zeros(0)
-    return r, c, v
 
 
 def nearest_point_times(

@@ -16,6 +16,17 @@ def test_ranges_flatten_each_start_and_count():
     assert len(pos) == len(owner) == 0
 
 
+def test_ranges_equal_a_loop_of_aranges():
+    rng = np.random.default_rng(1)
+    starts, counts = rng.integers(-5, 1000, 500), rng.integers(0, 6, 500)
+    pos, owner = ranges(starts, counts)
+    ref = [
+        (s + j, i) for i, (s, c) in enumerate(zip(starts, counts, strict=True)) for j in range(c)
+    ]
+    assert list(zip(pos.tolist(), owner.tolist(), strict=True)) == ref
+    assert pos.dtype == np.int64
+
+
 def test_whole_rows_are_nullable_integers_empty_where_missing():
     # A file layer (rows 2 and 12) concatenated with a raster one (cells, no rows): floats.
     f = pd.DataFrame(

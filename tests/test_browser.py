@@ -400,7 +400,15 @@ def test_view_is_centred_on_the_data(browser, page, request):
     )
     (x0, y0), (x1, y1), (w, h) = box["nw"], box["se"], box["size"]
     assert 0 <= x0 < x1 <= w and 0 <= y0 < y1 <= h, box  # all the data in view
-    assert abs((x0 + x1) / 2 - w / 2) <= 2 and abs((y0 + y1) / 2 - h / 2) <= 2, box
+    if abs((x0 + x1) / 2 - w / 2) <= 2 and abs((y0 + y1) / 2 - h / 2) <= 2:
+        return  # centred on the map: the panels leave it clear
+    # Or, had the panels covered some of it, centred between those on its left and right
+    # (the room they leave, test_the_data_opens_clear_of_the_panels_on_narrow_laptops).
+    boxes = [b["box"] for k, b in panel_boxes(browser)["boxes"].items() if k != "scale"]
+    left = max(b[2] for b in boxes if b[2] < w / 2)
+    right = min(b[0] for b in boxes if b[0] > w / 2)
+    assert abs((x0 + x1) / 2 - (left + right) / 2) <= 2, (box, left, right)
+    assert not any(overlaps([x0, y0, x1, y1], b) for b in boxes), (box, boxes)
 
 
 def drawn_band(driver, key: str) -> Any:
@@ -602,6 +610,28 @@ def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_p
     box.send_keys("xyz")
     wait_for(lambda: results() == [["", "No facility of that name"]], what="no result line")
     assert js(browser, "return typeof window.__covAlert;") == "undefined"
+    assert page_errors(browser) == []
+
+
+def test_a_kpi_note_is_a_line_of_text_across_the_panel(browser, tmp_path):
+    # What a capacitated plan's sites can serve (coverage.plan_layers.served_notes) sits under
+    # the plan's figures, across the panel, as text: markup in it is shown, never parsed.
+    from map_layers import sample_layers
+
+    from coverage import maps
+
+    note = "Service point: within their capacities " + HOSTILE
+    kpis = {"share_any": 0.9, "share_after_plan": 0.975, "share_before_plan": 0.9}
+    m = maps.coverage_map(**{**sample_layers(), "kpis": kpis}, kpi_notes=[note], lang="en")
+    open_map(browser, maps.save_map(m, tmp_path / "note.html", self_contained=True))
+    rows = js(
+        browser,
+        """return Array.from(document.querySelectorAll('#cov-kpi tr')).map(
+          tr => Array.from(tr.cells).map(c => [c.tagName, c.colSpan, c.className, c.textContent,
+                                               c.children.length]));""",
+    )
+    assert rows[3] == [["TD", 2, "cov-warn", note, 0]], rows
+    assert rows[4][0][3] == "Before the plan (existing facilities)"
     assert page_errors(browser) == []
 
 
@@ -868,6 +898,61 @@ def test_no_panels_overlap_on_laptops_and_phones(browser, maps, name):
         browser.set_window_size(*WINDOW)
 
 
+@pytest.mark.parametrize("name", ["zh", "plan", "sample"])
+def test_the_data_opens_clear_of_the_panels_on_narrow_laptops(browser, maps, name, request):
+    """On a 1000-px laptop the map centred the data on the whole window: the KPI panel hid its
+    west (on the sample, the weakest sub-district and half the proposed sites). When the
+    panels would cover some of it, the data is fitted into the room they leave; where they
+    leave it clear (1280 px and more), the view stays centred (test_view_is_centred…). Fitted
+    so, it fills most of that room (a quarter zoom step: a whole one could halve it)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for width, height in ((1000, 800), (1024, 768), (1280, 720), (390, 844)):
+            set_viewport(browser, width, height)
+            if name == "sample":  # the sample's plan map (data/wuhan, 10 sites)
+                open_map(browser, request.getfixturevalue("sample_reports")["plan_map"])
+            else:
+                open_map(browser, maps.paths[name])
+            browser.save_screenshot(str(ARTIFACTS / f"fit_{name}_{width}x{height}.png"))
+            got = js(
+                browser,
+                """const r = window.coverageMap, m = r.map, b = L.latLngBounds([]);
+                for (const [k, l] of Object.entries(r.layers)) {
+                  if (/^(demand|facilities_|proposed$|subdistricts$|area$)/.test(k)) b.extend(l.getBounds());
+                }
+                const c = m.getContainer().getBoundingClientRect();
+                const nw = m.latLngToContainerPoint(b.getNorthWest());
+                const se = m.latLngToContainerPoint(b.getSouthEast());
+                const box = e => { const q = e.getBoundingClientRect();
+                                   return [q.left, q.top, q.right, q.bottom]; };
+                const panels = {};
+                for (const [k, s] of Object.entries(arguments[0])) {
+                  const e = document.querySelector(s);
+                  if (e) panels[k] = box(e);
+                }
+                return {data: [c.left + nw.x, c.top + nw.y, c.left + se.x, c.top + se.y],
+                        panels, view: [innerWidth, innerHeight]};""",
+                {k: v for k, v in PANELS.items() if k != "scale"},
+            )
+            x0, y0, x1, y1 = got["data"]
+            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, (width, got)
+            for key, panel in got["panels"].items():
+                assert not overlaps(got["data"], panel), (width, height, key, got)
+            # The room: between the panels beside, above and below the data, or the window.
+            left, top, right, bottom = 0, 0, width, height
+            for a0, b0, a1, b1 in got["panels"].values():
+                beside, above_below = b0 < y1 and y0 < b1, a0 < x1 and x0 < a1
+                left = max(left, a1) if a1 <= x0 and beside else left
+                right = min(right, a0) if a0 >= x1 and beside else right
+                top = max(top, b1) if b1 <= y0 and above_below else top
+                bottom = min(bottom, b0) if b0 >= y1 and above_below else bottom
+            fill = max((x1 - x0) / (right - left), (y1 - y0) / (bottom - top))
+            assert fill >= 0.75, (width, height, fill, [left, top, right, bottom], got)
+            assert page_errors(browser) == []
+    finally:
+        set_viewport(browser, *WINDOW)
+
+
 def test_page_unpacks_geometries_like_the_reference_decoder(browser, maps):
     # The payload's polygons travel packed; the page's decoder (map.js) must give the same
     # GeoJSON as the plain decoder of tests/map_payload.py, before anything is drawn.
@@ -1116,3 +1201,129 @@ def test_the_reports_sub_district_table_fits_a_phone(browser, tmp_path, wuhan_ed
         set_viewport(browser, *SIZES[0])
     assert got["wide"] <= got["room"] + 1, got
     assert got["bars"] == "none" and got["sticky"] == "sticky"
+
+
+# --- the report on a phone and on laptops -----------------------------------------------------
+
+SAMPLE = REPO_ROOT / "data" / "wuhan" / "scenario.toml"
+
+#: For every table of the page, whether it fits its box, and for every cell with a figure
+#: whether it is shown, inside the viewport, not under another element, and (on a phone's
+#: blocks) under the label of its column. ``arguments[0]``: the phone's layout expected.
+REPORT_TABLES = """
+const out = {doc: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+             tables: []};
+for (const wrap of document.querySelectorAll('.tablewrap')) {
+  const heads = [...wrap.querySelectorAll('thead th')].map(h => h.textContent);
+  const t = {stack: wrap.classList.contains('stack'), fits: wrap.scrollWidth <= wrap.clientWidth + 1,
+             display: getComputedStyle(wrap.querySelector('table')).display,
+             thead: getComputedStyle(wrap.querySelector('thead')).display, cells: 0, bad: []};
+  for (const tr of wrap.querySelectorAll('tbody tr')) {
+    [...tr.cells].forEach((td, i) => {
+      const text = td.textContent.trim();
+      if (!text) return;
+      t.cells += 1;
+      td.scrollIntoView({block: 'center'});
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const r = range.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.right - 2, (r.top + r.bottom) / 2);
+      const label = getComputedStyle(td, '::before').content;
+      const why = [];
+      if (getComputedStyle(td).display === 'none' || r.width <= 0) why.push('hidden');
+      if (r.left < 0 || r.right > innerWidth + 0.5) why.push('outside ' + r.left + '-' + r.right);
+      if (!hit || !td.contains(hit)) why.push('covered by ' + (hit ? hit.outerHTML.slice(0, 60) : null));
+      if (td.hasAttribute('data-label') && td.getAttribute('data-label') !== heads[i]) why.push('label');
+      if (arguments[0] && td.hasAttribute('data-label') && label !== JSON.stringify(heads[i]))
+        why.push('label shown ' + label);
+      if (why.length) t.bad.push([text, why.join('; ')]);
+    });
+  }
+  out.tables.push(t);
+}
+return out;
+"""
+
+
+@pytest.fixture(scope="module")
+def sample_reports(tmp_path_factory) -> dict[str, Path]:
+    """The sample (data/wuhan) run once with a 10-site plan: its report in both languages and
+    its plan map."""
+    from coverage.report import write_report
+
+    tmp = tmp_path_factory.mktemp("sample_report")
+    s = pipeline.load_scenario(SAMPLE)
+    s.set_output("dir", tmp / "out")
+    s.set_output("map", tmp / "map.html")
+    plan = pipeline.plan(s, tier="point", add=10, write=False)
+    out = {
+        lang: write_report(plan.before, plan, tmp / f"report_{lang}.html", lang=lang)
+        for lang in ("zh", "en")
+    }
+    out["plan_map"] = pipeline.write_plan_map(plan, tmp / "plan.html")
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_reports_tables_are_read_without_sideways_scrolling(browser, sample_reports, lang):
+    """On a 390-px phone the tier/service table scrolled sideways, its figures off screen: the
+    wide tables become a block per row (label and figure side by side), the sub-district table
+    stays a table that fits; on laptops every table is the table it was."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for width, height in ((390, 844), (1000, 800), (1280, 900)):
+            set_viewport(browser, width, height)
+            browser.get(sample_reports[lang].as_uri())
+            phone = width < 600
+            got = js(browser, REPORT_TABLES, phone)
+            browser.execute_script("window.scrollTo(0, 0)")
+            browser.save_screenshot(str(ARTIFACTS / f"report_{lang}_{width}.png"))
+            doc_width, room = got["doc"]
+            assert doc_width <= room, (width, got["doc"])
+            tables = got["tables"]
+            # sub-districts, tiers and services, proposed sites, input problems
+            assert [t["stack"] for t in tables] == [False, True, True, True], width
+            for t in tables:
+                assert t["fits"] and t["cells"] > 0 and t["bad"] == [], (width, t)
+                stacked = phone and t["stack"]
+                assert (t["display"], t["thead"]) == (
+                    ("block", "none") if stacked else ("table", "table-header-group")
+                ), (width, t)
+    finally:
+        set_viewport(browser, *SIZES[0])
+
+
+def test_a_report_map_opens_full_size_and_closes(browser, sample_reports):
+    """Side by side (or on a phone) the static maps' legends are a few pixels tall: a click
+    shows a map full size over the page (no script: the figure is the link's target), its ×
+    puts it back in its place."""
+    from selenium.webdriver.common.by import By
+
+    look = """const f = document.getElementById('map-2'), r = f.getBoundingClientRect();
+    const img = f.querySelector('img'), x = f.querySelector('.close');
+    return {hash: location.hash, box: [r.left, r.top, r.right, r.bottom],
+            img: [img.getBoundingClientRect().width, img.naturalWidth],
+            view: [document.documentElement.clientWidth, innerHeight],
+            close: getComputedStyle(x).display, position: getComputedStyle(f).position};"""
+    try:
+        for width, height in ((1280, 900), (390, 844)):
+            set_viewport(browser, width, height)
+            browser.get(sample_reports["en"].as_uri())
+            assert "Click a map to see it full size." in browser.page_source
+            shown = js(browser, look)
+            assert shown["close"] == "none" and shown["position"] == "static", shown
+            assert shown["img"][0] < shown["img"][1]  # drawn smaller than it is
+            link = browser.find_element(By.CSS_SELECTOR, "#map-2 a.zoom")
+            js(browser, "arguments[0].scrollIntoView({block: 'center'});", link)
+            link.click()
+            wait_for(lambda: js(browser, look)["hash"] == "#map-2", what="the map opened")
+            full = js(browser, look)
+            w, h = full["view"]
+            assert full["position"] == "fixed" and full["box"] == [0, 0, w, h], full
+            assert full["img"][0] == full["img"][1] and full["close"] == "block", full
+            browser.save_screenshot(str(ARTIFACTS / f"report_map_full_{width}.png"))
+            browser.find_element(By.CSS_SELECTOR, "#map-2 .close").click()
+            wait_for(lambda: js(browser, look)["hash"] == "#maps", what="the map closed")
+            assert js(browser, look)["position"] == "static"
+    finally:
+        set_viewport(browser, *SIZES[0])

@@ -330,7 +330,7 @@ def test_place_scenario_runs_online_then_offline(fake_osm, ox_settings, tmp_path
     _check_landcover(again.network.landcover)
     from map_payload import overlays
 
-    from coverage.export import coverage_map, write_print_map
+    from coverage.export_maps import coverage_map, write_print_map
 
     page = coverage_map(again, basemap="osm").get_root().render()
     assert [f["properties"]["cls"] for f in overlays(page)["landcover"]["data"]["features"]] == [

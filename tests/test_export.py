@@ -245,12 +245,12 @@ def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> No
     Rounded one by one, the sample's sub-districts showed 101,879 people where the report's
     row (and its covered + not covered) says 101,878.
     """
-    from coverage import export, maps
+    from coverage import export_maps, maps, run_layers
     from coverage.counts import shown_counts
 
     seen: dict = {}
     monkeypatch.setattr(maps, "coverage_map", lambda *a, **kw: seen.update(kw))
-    export.coverage_map(sample.run)
+    export_maps.coverage_map(sample.run)
     subs = seen["subdistricts"]
     summary = sample.run.coverage.summary
     mine = (summary["scope"] == "subdistrict").to_numpy()
@@ -265,6 +265,6 @@ def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> No
     assert (alone != whole["weight"].to_numpy()).any()
     # Whole people, at most one off the exact weight, and the exact layer is left exact.
     assert (abs(shown["weight"].to_numpy() - exact["weight"].to_numpy()) < 1).all()
-    assert export._subdistrict_layer(sample.run)["weight"].sum() == pytest.approx(
+    assert run_layers.subdistrict_layer(sample.run)["weight"].sum() == pytest.approx(
         exact["weight"].sum()
     )

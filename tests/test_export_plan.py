@@ -256,3 +256,36 @@ def test_a_plan_of_no_new_site_writes_its_workbook(tmp_path, hand):
     left = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
     assert left["人数"].tolist() == [20, 30, 40]
     assert set(left["最近设施"]) == {"F"}
+
+
+def test_plan_map_says_what_a_capacitated_plans_sites_can_serve(tmp_path, hand):
+    # The street of the workbook test, A able to serve 25 workers (E 100, B 10). A still reaches
+    # the 20 and 30 at 400 and 600 m (after: 10 + 20 + 30 = 60 of 100) but serves 25 of them:
+    # with F's 10, 35 of 100 served (E would serve 20 and B 10: A is still the best site).
+    from coverage import pipeline
+
+    toml = _street_scenario(tmp_path, hand)
+    cand = pd.read_csv(tmp_path / "cand.csv").assign(capacity=[100, 25, 10])
+    cand.to_csv(tmp_path / "cand.csv", index=False, float_format="%.9f")
+    toml.write_text(toml.read_text() + "\n[plan]\ncapacity = true\n", encoding="utf-8")
+    result = pipeline.plan(toml, add=1)
+    assert result.proposed["name"].tolist() == ["A"]
+    stages = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划阶段")
+    served, after = stages.loc[0, "模型分配服务比例"], stages.loc[0, "规划后覆盖率"]
+    assert (served, after) == pytest.approx((0.35, 0.6))
+    rows = payload(result.files["map"].read_text(encoding="utf-8"))["kpi"]["rows"]
+    # Under the plan's figures, before the situation before it: the report's own sentence.
+    assert [r[0] if isinstance(r, list) else "note" for r in rows[:4]] == [
+        "规划效果", "规划后覆盖率（按规划层级标准）", "规划前覆盖率（按规划层级标准）", "note"
+    ]  # fmt: skip
+    want = "服务站点：按容量，站点可服务 35.0% 的需求；规划后覆盖率（60.0%）统计的是步行范围内的全部需求。"
+    assert rows[3] == {"warn": want}
+    assert rows[4] == ["规划前现状（现有设施）"]
+    assert f"{served:.1%}" in want and f"{after:.1%}" in want  # the workbook's figures
+
+    # Without capacities, A serves all 50 it reaches: nothing to say.
+    toml.write_text(toml.read_text().replace("capacity = true", "capacity = false"), "utf-8")
+    plain = pipeline.plan(toml, add=1)
+    rows = payload(plain.files["map"].read_text(encoding="utf-8"))["kpi"]["rows"]
+    assert not [r for r in rows if isinstance(r, dict)]
+    assert not any("按容量" in c for r in rows for c in r)

@@ -187,3 +187,36 @@ def test_an_output_path_that_is_not_utf8_is_one_error_line(tmp_path):
             assert len(lines) == 1 and "out\\udcff" in lines[0]
         assert "UTF-8" in err.value.text("en") and "UTF-8" in err.value.text("zh")
     assert not list(tmp_path.glob("**/*.part*"))
+
+
+def test_write_json_writes_strict_json_nan_and_inf_as_null(tmp_path):
+    import json
+
+    import numpy as np
+
+    from coverage import io as cio
+
+    data = {
+        "share": float("nan"),
+        "bands": [1.5, float("inf"), -float("inf")],
+        "f32": np.float32("nan"),
+        "f64": np.float64(0.25),
+        "pair": (np.nan, 2),
+        "nested": {"x": [{"y": float("nan")}]},
+        "name": "NaN",  # text stays text
+    }
+    path = cio.write_json(tmp_path / "a.json", data)
+
+    def refuse(name: str) -> None:
+        raise AssertionError(f"not strict JSON: {name}")
+
+    got = json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert got == {
+        "share": None,
+        "bands": [1.5, None, None],
+        "f32": None,
+        "f64": 0.25,
+        "pair": [None, 2],
+        "nested": {"x": [{"y": None}]},
+        "name": "NaN",
+    }

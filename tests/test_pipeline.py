@@ -207,7 +207,7 @@ def test_report_makes_a_staged_plan_from_python(tmp_path, wuhan_edges_path):
     )
     html = path.read_text(encoding="utf-8")
     table = html.split("<h2>Proposed sites", 1)[1].split("</table>", 1)[0]
-    tiers = re.findall(r'<tr><td class="n">\d+</td><td>[^<]*</td><td>([^<]*)</td>', table)
+    tiers = re.findall(r'<tr><td class="n">\d+</td><td>[^<]*</td><td[^>]*>([^<]*)</td>', table)
     assert tiers == ["Sub-centre", "Service point", "Service point"]  # sub-centres first
     assert html.count("Siting model: P-median") == 1 and html.count("Siting model: ") == 2
     walk = pipeline.load_scenario(toml).walk_model()

@@ -640,19 +640,62 @@ def slow_min_entries(rows, cols, vals, shape) -> sparse.csr_matrix:
     return sparse.csr_matrix((vals, cols.astype(np.int32), indptr), shape=shape)
 
 
-@pytest.mark.parametrize("block", [1, 7, 1 << 22])
-def test_min_entries_equals_sorting(monkeypatch, block):
-    monkeypatch.setattr(routing, "_BLOCK_CELLS", block)  # 1 and 7: many blocks of rows
-    rng = np.random.default_rng(3)
-    for k, m, nnz in [(6, 5, 60), (40, 13, 300), (3, 4, 0), (9, 1, 20)]:
-        rows = rng.integers(0, k, nnz)
-        cols = rng.integers(0, m, nnz)
-        vals = rng.choice([0.0, 1.5, 2.0, 7.25], nnz)  # zeros are reachable entries too
-        r, c, v = routing._min_triplets(rows, cols, vals, (k, m))
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=k))])
-        got = sparse.csr_matrix((v, c, indptr), shape=(k, m))
-        assert_same_graph(got, slow_min_entries(rows, cols, vals, (k, m)))
-        assert got.nnz == len(set(zip(rows.tolist(), cols.tolist(), strict=True)))
+def slow_point_times(
+    net: WalkNetwork, r: routing.Reach, tg: routing.Snapped, limit: float
+) -> sparse.csr_matrix:
+    """Source × target times by sorting: every (source, reached node) × every exit of that node,
+    plus the same-segment walks, those within the limit, then the fastest of each pair. Offsets
+    rounded as point_times stores them (in its incidence matrix, off + 1, then − 1)."""
+    tgt, node, off = routing._exit_offsets(net, tg)
+    si, tj, tt = routing.same_edge_pairs(net, r.sources, tg)
+    t = r.times.tocoo()
+    order = np.argsort(node, kind="stable")
+    node, tgt, off = node[order], tgt[order], (off[order] + 1.0) - 1.0
+    lo = np.searchsorted(node, t.col, "left")
+    pos, own = ranges(lo, np.searchsorted(node, t.col, "right") - lo)
+    rows = np.concatenate([t.row[own], si])
+    cols = np.concatenate([tgt[pos], tj])
+    vals = np.concatenate([t.data[own] + off[pos], tt])
+    keep = vals <= limit + 1e-9
+    return slow_min_entries(rows[keep], cols[keep], vals[keep], (len(r.sources), len(tg)))
+
+
+def test_point_times_equal_sorting_on_hand_grids(hand, grid_net, monkeypatch):
+    net = grid_net
+    rng = np.random.default_rng(2)
+    src = routing.snap(net, hand.pts(rng.uniform(-20, 220, (15, 2)).tolist() + [(100, 100)]))
+    tg = routing.snap(net, hand.pts(rng.uniform(-20, 220, (40, 2)).tolist() + [(0, 0), (50, 0)]))
+    for block in (1 << 22, 100, 1):  # one block; 2 sources a block; one source
+        monkeypatch.setattr(routing, "_BLOCK_CELLS", block)
+        for limit in (0.5, 60.0, 150.0, 1000.0):
+            r = routing.reach(net, src, limit)
+            got = routing.point_times(net, r, tg)
+            assert_same_graph(got, slow_point_times(net, r, tg, limit))
+    assert got.nnz > 300
+    none = routing.snap(net, hand.pts([]))
+    got = routing.point_times(net, routing.reach(net, src, 100.0), none)
+    assert got.shape == (len(src), 0) and got.nnz == 0
+
+
+@pytest.mark.realdata
+def test_wuhan_point_times_equal_sorting(wuhan_net, wuhan_sample):
+    net, r, limit = wuhan_net, wuhan_sample.reach, wuhan_sample.limit_s
+    # random targets within ±600 m of the sources, and on the sources' own segments (at both
+    # ends, and just beside each source): same-segment walks and exits at a node
+    rng = np.random.default_rng(11)
+    s = wuhan_sample.snapped
+    xy = shapely.get_coordinates(wuhan_sample.points.values)
+    around = shapely.points(xy[rng.integers(0, len(xy), 2000)] + rng.uniform(-600, 600, (2000, 2)))
+    lines = net.edges.geometry.values[s.edge[s.ok]]
+    on = [shapely.line_interpolate_point(lines, f, normalized=True) for f in (0, 0.1, 0.9, 1)]
+    beside = np.clip(s.frac[s.ok] + 0.05, 0, 1)
+    on.append(shapely.line_interpolate_point(lines, beside, normalized=True))
+    tg = routing.snap(net, np.concatenate([around, *on]))
+    ref = slow_point_times(net, r, tg, limit)
+    assert ref.nnz > 1000
+    assert_same_graph(routing.point_times(net, r, tg), ref)
+    r2 = routing.reach(net, s, 2.0)  # sources reaching little more than their own segment
+    assert_same_graph(routing.point_times(net, r2, tg), slow_point_times(net, r2, tg, 2.0))
 
 
 @pytest.mark.realdata

@@ -11,6 +11,7 @@ skipped on a re-run; a failing district is reported while the others finish.
 
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
-from coverage.audit.runner import AuditRun, run_audit
+from coverage.audit.outcome import AuditRun
+from coverage.audit.runner import run_audit
 
 __all__ = ["Audit", "AuditRun", "District", "load_audit", "read_districts", "run_audit"]

@@ -16,11 +16,11 @@ import pandas as pd
 import shapely
 
 from coverage import io as cio
-from coverage.audit.results import labelled
+from coverage.audit.columns import labelled
 from coverage.i18n import t
 
 if TYPE_CHECKING:
-    from coverage.audit.runner import AuditRun
+    from coverage.audit.outcome import AuditRun
 
 __all__ = ["choropleth_data", "write_choropleth"]
 
@@ -67,7 +67,7 @@ function show(f,el){
   const a=document.createElement("td");a.textContent=r[0];
   const v=document.createElement("td");v.textContent=r[1];tr.append(a,v);t.appendChild(tr);});
  const l=document.getElementById("link");
- if(f.done){l.setAttribute("href",f.map);l.textContent=D.words.open;}
+ if(f.map){l.setAttribute("href",f.map);l.textContent=D.words.open;}
  else{l.removeAttribute("href");l.textContent="";}
 }
 D.features.forEach(function(f){
@@ -105,7 +105,9 @@ def _text(column: str, value: Any) -> str:
     if isinstance(value, float):
         if column.startswith("share_") or column == "evaluable_share" or column == "cross_share":
             return f"{value:.1%}"
-        return f"{value:,.1f}" if column in ("facilities_per_10k", "seconds") else f"{value:,.0f}"
+        if column == "facilities_per_10k":
+            return f"{value:,.2f}"  # a few per 10,000 people: 0.04 is not "0.0"
+        return f"{value:,.1f}" if column == "seconds" else f"{value:,.0f}"
     return str(value)
 
 

@@ -13,8 +13,9 @@ import shapely
 from coverage.audit.config import Audit
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.boundaries import read_polygons
+from coverage.inputs.readers import read_features
 
-__all__ = ["District", "folder_name", "read_districts"]
+__all__ = ["District", "DistrictLayer", "folder_name", "read_districts"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,20 @@ class District:
     def skipped(self) -> Problem | None:
         """Why the district is not audited (its polygon was skipped), or None."""
         return next((p for p in self.problems if p.action == "skipped"), None)
+
+
+class DistrictLayer(list[District]):
+    """The districts in file order, and the reader's problems about the layer as a whole.
+
+    ``problems`` are those of no one row, e.g. a file in China without a declared datum
+    (Amap boundaries say WGS-84 and are GCJ-02, ~500 m off): they are the audit's to report.
+    """
+
+    problems: list[Problem]
+
+    def __init__(self, districts: list[District], problems: list[Problem]) -> None:
+        super().__init__(districts)
+        self.problems = problems
 
 
 #: Bytes of a folder name kept before the hash that ends a long one (file systems allow 255).
@@ -92,17 +107,18 @@ def _with_skipped(
     table = pd.DataFrame(gdf)
     if not rows:
         return table
-    attrs = gpd.read_file(path, layer=layer, ignore_geometry=True)
+    attrs, _ = read_features(path, layer=layer, ignore_geometry=True)  # decoded as the rest
     back = pd.DataFrame(attrs.loc[[r for r in rows if r in attrs.index]])
     back["geometry"] = None
     return pd.concat([table, back]).sort_index()
 
 
-def read_districts(audit: Audit) -> list[District]:
+def read_districts(audit: Audit) -> DistrictLayer:
     """Read the audit's districts (datum converted, selection applied), in file order.
 
     A district whose polygon the reader skipped (missing, empty, lost in repair) is kept
     without geometry, its reason in :attr:`District.skipped`: it is listed, not audited.
+    Problems of no one row are the layer's (:attr:`DistrictLayer.problems`).
 
     Parameters
     ----------
@@ -165,4 +181,4 @@ def read_districts(audit: Audit) -> list[District]:
         folders[folder] = code
         mine = tuple(p for p in problems if p.row == int(row) + 1)
         out.append(District(code, _text(name_value) or code, int(row) + 1, geom, mine))
-    return out
+    return DistrictLayer(out, [p for p in problems if p.row is None])

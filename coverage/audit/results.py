@@ -20,24 +20,19 @@ import pandas as pd
 
 from coverage import io as cio
 from coverage import vocab
+from coverage.audit.columns import COLUMNS, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
-from coverage.excel import data_cell
 from coverage.i18n import t
+from coverage.xlsx import Book, cell_value
 
 if TYPE_CHECKING:
-    from coverage.audit.runner import AuditRun
+    from coverage.audit.outcome import AuditRun
 
 __all__ = ["COLUMNS", "district_table", "labelled", "write_audit"]
 
-#: The district table's first columns, in order; per-tier and per-kind shares follow (their
-#: words, like every header and status word, are in :mod:`coverage.i18n`, ``excel.audit.*``).
-COLUMNS: tuple[str, ...] = (
-    "code", "name", "status", "error", "population", "evaluable_share", "share_any",
-    "cross_share", "workers_uncovered", "facilities_in", "facilities_serving",
-    "facilities_per_10k", "unreachable", "demand", "covered", "seconds", "map",
-)  # fmt: skip
-_SCOPES = ("share_tier", "share_kind", "weight_kind", "uncovered_kind", "unreachable_kind")
-_SHARES = ("evaluable_share", "share_any", "cross_share")
+#: Workbook formats of the columns that are neither shares nor whole counts: a district has a
+#: few facilities per 10,000 people (0.99 and 1.49 must not both read "1").
+_FORMATS = {"facilities_per_10k": "#,##0.00", "seconds": "#,##0.0"}
 
 
 def district_table(run: AuditRun) -> pd.DataFrame:
@@ -54,9 +49,10 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
             "seconds": rec.get("seconds", math.nan),
-            # Only a finished district has a map (as index.html links): no link to nothing.
+            # Only a finished district has a map (as index.html links), and not one that no
+            # facility stands near (nothing to draw): no link to nothing.
             "map": (folder / "map.html").relative_to(run.audit.output_dir).as_posix()
-            if done
+            if done and rec.get("map", True)
             else "",
         }
         row.update(rec.get("figures") or {})
@@ -71,52 +67,24 @@ def district_table(run: AuditRun) -> pd.DataFrame:
     return table[first + kinds + [f"share_tier:{t}" for t in tiers] + rest]
 
 
-def _label(column: str, lang: str) -> str:
-    if column in COLUMNS:
-        return t(lang, f"excel.audit.col.{column}")
-    scope, _, key = column.partition(":")
-    if scope == "share_tier":
-        return t(lang, "excel.audit.col.share_tier", label=vocab.tier_label(key, lang))
-    if scope in _SCOPES:
-        return t(lang, f"excel.audit.col.{scope}", kind=vocab.kind_label(key, lang))
-    return column
-
-
-def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The table with headers and status words in ``lang``, as people read it."""
-    out = table.copy()
-    words = {s: t(lang, f"excel.audit.status.{s}") for s in ("done", "failed", "skipped")}
-    out["status"] = out["status"].map(lambda s: words.get(s, s))
-    return out.rename(columns={c: _label(c, lang) for c in out.columns})
-
-
 def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t(lang, "excel.audit.sheet")
     shown = labelled(table, lang)
-    ws.append([str(c) for c in shown.columns])
-    share_cols = {j for j, c in enumerate(table.columns) if c in _SHARES or c.startswith("share_")}
-    for values in shown.itertuples(index=False):
-        # As coverage.xlsx: text that looks like a formula is quote-prefixed, shown unchanged.
-        ws.append(
-            [
-                None if isinstance(v, float) and not math.isfinite(v) else data_cell(ws, v, None)
-                for v in values
-            ]
-        )
-    for j in range(len(shown.columns)):
-        letter = get_column_letter(j + 1)
-        fmt = "0.0%" if j in share_cols else "#,##0.0" if table.columns[j] == "seconds" else "#,##0"
-        for cell in ws[letter][1:]:
-            if isinstance(cell.value, float | int):
-                cell.number_format = fmt
-        ws.column_dimensions[letter].width = max(10, min(40, len(str(shown.columns[j])) * 2))
-    ws.freeze_panes = "C2"
-    wb.save(path)
+    book = Book(path)
+    sheet = book.sheet(t(lang, "excel.audit.sheet"))
+    # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
+    # is quote-prefixed text, shown unchanged.
+    for j, head in enumerate(shown.columns):
+        sheet.text(0, j, cell_value(str(head)))
+    shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
+    formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
+    rows = [
+        [None if isinstance(v, float) and not math.isfinite(v) else cell_value(v) for v in values]
+        for values in shown.itertuples(index=False, name=None)
+    ]
+    sheet.rows(rows, formats)
+    sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])
+    sheet.ws.freeze_panes(1, 2)
+    book.close()
 
 
 def write_audit(run: AuditRun) -> dict[str, Path]:

@@ -13,15 +13,17 @@ district, so a district run twice is counted once.
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coverage._threads import cpu_count
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.audit.tasks import (
     DistrictTask,
@@ -42,38 +44,9 @@ def _noop(_: str) -> None:
     pass
 
 
-@dataclass
-class AuditRun:
-    """What :func:`run_audit` produced: one record per district (by code) and the files.
-
-    Attributes
-    ----------
-    audit
-        The audit that ran.
-    districts
-        Every district of the layer, in file order.
-    records
-        District code → its record: figures, status and, for a failed one, the error.
-    files
-        What was written (the district table, workbook, GeoPackage and choropleth), by kind.
-    seconds
-        Wall time of the whole audit.
-    """
-
-    audit: Audit
-    districts: list[District]
-    records: dict[str, dict[str, Any]]
-    files: dict[str, Path] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def failed(self) -> list[dict[str, Any]]:
-        """The records of districts that failed or were not audited, in district order."""
-        return [
-            self.records[d.code]
-            for d in self.districts
-            if self.records.get(d.code, {}).get("status") != "done"
-        ]
+def _ignore_ctrl_c(**_: Any) -> None:
+    """On a local worker: leave Ctrl-C to the audit, which stops the cluster."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
@@ -81,29 +54,45 @@ def _client(workers: int | None, scheduler: str | None) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     # The cluster's own info lines (nannies, comms) are not the audit's progress.
-    logging.getLogger("distributed").setLevel(logging.WARNING)
+    log = logging.getLogger("distributed")
+    log.setLevel(logging.WARNING)
     with ExitStack() as stack:
+        stack.callback(log.setLevel, logging.WARNING)  # last: once the cluster has stopped
         try:
             if scheduler is not None:
                 client = stack.enter_context(Client(scheduler, timeout="30s"))
             else:
+                n = workers or 1
                 cluster = stack.enter_context(
                     LocalCluster(
-                        n_workers=workers or 1,
+                        n_workers=n,
                         threads_per_worker=1,  # CPU-bound Python/numpy: one task a process
                         processes=True,
                         dashboard_address=":0",  # any free port: audits may share a host
                         silence_logs=logging.ERROR,
+                        # Each worker's thread pools (catchments, BLAS) use its share of the
+                        # CPUs: all of them for one worker, not N × N threads for N workers.
+                        env={"OMP_NUM_THREADS": str(max(1, cpu_count() // n))},
                     )
                 )
                 client = stack.enter_context(Client(cluster))
+                # Ctrl-C reaches the terminal's whole process group: without this each
+                # worker would print its own traceback while the audit stops them.
+                client.run(_ignore_ctrl_c)
         except (OSError, RuntimeError, TimeoutError, ValueError) as exc:
             if scheduler:
                 msg = Msg("error.audit.scheduler", scheduler=scheduler, reason=str(exc))
             else:
                 msg = Msg("error.audit.local_cluster", reason=str(exc))
             raise CoverageError(msg) from exc
-        yield client
+        try:
+            yield client
+        finally:
+            # The cluster is the audit's to stop, once every result is in or at Ctrl-C: a
+            # worker slow to exit (busy, or on a loaded machine) is killed, and the library's
+            # complaints about that ("Worker process still alive ... killing") are not the
+            # planner's.
+            log.setLevel(logging.CRITICAL)
 
 
 def not_audited(district: District, lang: str) -> dict[str, Any]:

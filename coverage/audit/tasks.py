@@ -24,6 +24,7 @@ import shapely
 
 from coverage import io as cio
 from coverage import network
+from coverage.analysis import Coverage
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District, folder_name
 from coverage.audit.figures import district_figures, people_without_streets
@@ -36,6 +37,7 @@ __all__ = [
     "DistrictTask",
     "FORMAT",
     "NO_STREET",
+    "RESULT_FILES",
     "district_folder",
     "file_digests",
     "make_task",
@@ -50,6 +52,14 @@ FORMAT = 1
 #: The catalogue key of the error of a district outside the street network (nothing evaluable).
 NO_STREET = "error.network.no_street"
 
+#: What a district's run writes in its folder: the record first, then ``coverage run``'s
+#: results. Removed before the district runs again, so that a district that now fails shows
+#: no figures or map of an earlier run beside its error (other files are left alone).
+RESULT_FILES = (
+    "audit.json", "coverage.gpkg", "coverage.xlsx", "summary.csv", "facilities.csv",
+    "demand.csv", "uncovered.csv", "problems.csv", "skipped_rows.csv", "run.json", "map.html",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class DistrictTask:
@@ -62,6 +72,8 @@ class DistrictTask:
     digest: str  # content hash of everything the district's results depend on
     geometry_wkb: bytes  # the district (WGS-84), for the facilities standing in it
     lang: str = "zh"  # the audit's: a failed district's error is recorded in it
+    # False: no row of any register stands within reach, so nobody in the district is covered
+    served: bool = True
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -112,13 +124,19 @@ def make_task(
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
     reach = reach_m(audit)
-    files = [write_rows(r, district_rows(r, district.geometry, reach), folder) for r in registers]
+    keeps = [district_rows(r, district.geometry, reach) for r in registers]
+    files = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
         "crs": d.crs,
         "layer": d.layer,
-        "select": {d.code_field: district.code},
+        # The audit's own selection too (a code may recur among the features it left out),
+        # in its order, then the code: each of its values is there before the code narrows.
+        "select": {
+            **{k: v for k, v in (d.select or {}).items() if k != d.code_field},
+            d.code_field: district.code,
+        },
     }
     data = scenario_data(
         audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files
@@ -140,6 +158,7 @@ def make_task(
         h.hexdigest(),
         wkb,
         audit.lang,
+        served=not registers or any(keep.any() for keep in keeps),
     )
 
 
@@ -182,16 +201,56 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
     return _NETWORKS[key]
 
 
+def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
+    """The coverage of a district that no facility of the registers stands near.
+
+    Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
+    the streets reach are counted as a run counts them; there is no catchment or map to draw.
+    """
+    from coverage import analysis, pipeline
+    from coverage.inputs.layers import load_area, read_layers
+
+    area = load_area(s)
+    net = pipeline.load_network(s, area[0], loaded=loaded)
+    layers = read_layers(s, net, area=area)
+    walk = s.walk_model()
+    return analysis.evaluate(
+        net,
+        layers.facilities,
+        layers.demand,
+        threshold_min=walk.threshold_min,
+        tier_threshold_min=walk.tier_threshold_min,
+        max_snap_m=walk.max_snap_m,
+        include_access=walk.include_access,
+        circle_radius_m=walk.circle_radius_m,
+        subdistricts=layers.subdistricts,
+        name_field=s.area.name_field,
+    )
+
+
+def _one_line(text: str) -> str:
+    """A message on one line for the table and the console, yet every line of it.
+
+    A head such as "no usable demand rows …; the first:" means nothing without the reasons
+    on the lines below it.
+    """
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
     Returns the district's record (also written to ``audit.json`` in its folder, last, so a
     folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
-    ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it).
+    ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
+    run's results (:data:`RESULT_FILES`) are removed first. A district no facility stands
+    near is done, nobody covered, without a map (``map`` false).
     """
     from coverage import pipeline
 
     start = time.perf_counter()
+    for name in RESULT_FILES:
+        (Path(task.folder) / name).unlink(missing_ok=True)
     record: dict[str, Any] = {
         "format": FORMAT,
         "code": task.code,
@@ -202,23 +261,26 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     try:
         s = load_scenario(task.scenario)
         try:
-            result = pipeline.run(s, loaded=_city_network(s))
+            if task.served:
+                cov = pipeline.run(s, loaded=_city_network(s)).coverage
+            else:
+                cov = _unserved(s, _city_network(s))
         except NetworkError as exc:  # no street in the district: say how many people that is
             figures = people_without_streets(s) if exc.key == NO_STREET else {}
             record.update(figures=figures)
             raise
-        figures = district_figures(result.coverage, shapely.from_wkb(task.geometry_wkb))
-        record.update(status="done", figures=figures)
+        figures = district_figures(cov, shapely.from_wkb(task.geometry_wkb))
+        record.update(status="done", figures=figures, map=task.served)
     except CoverageError as exc:
-        text = exc.text(task.lang)
-        record.update(
-            status="failed", error=text.splitlines()[0] if text else repr(exc), error_key=exc.key
-        )
+        text = _one_line(exc.text(task.lang))
+        record.update(status="failed", error=text or repr(exc), error_key=exc.key)
     except Exception as exc:  # noqa: BLE001 - one district's bug must not stop the others
         last = traceback.extract_tb(exc.__traceback__)[-1]
         record.update(
             status="failed",
-            error=f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})",
+            error=_one_line(
+                f"{type(exc).__name__}: {exc} ({Path(last.filename).name}:{last.lineno})"
+            ),
         )
     record["seconds"] = round(time.perf_counter() - start, 3)
     cio.write_json(Path(task.folder) / "audit.json", record)

@@ -5,7 +5,6 @@ The reference the grid method is tested against; 10-20× slower.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,6 +12,7 @@ import numpy as np
 import shapely
 from shapely import ops
 
+from coverage._threads import thread_count
 from coverage.network import WalkNetwork
 
 __all__ = ["segment_geometries"]
@@ -82,7 +82,7 @@ def _run(
 ) -> list[shapely.Geometry]:
     """Build every polygon on a thread pool (GEOS and numpy release the GIL)."""
     out: list[shapely.Geometry] = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=thread_count()) as pool:
         for poly in pool.map(build, jobs):
             out.append(poly)
             if on_done is not None and (len(out) % 10 == 0 or len(out) == len(jobs)):

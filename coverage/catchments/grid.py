@@ -4,13 +4,13 @@ The distance from grid points (spacing ``cell``) to the nearest reached stretch 
 walk-off distance by marching squares (contourpy). Distances at grid points are exact and change
 by at most a cell between neighbours, so every outline vertex is within half a cell of the exact
 walk-off line. Distances from each street segment to its grid points are computed once per
-network (:class:`_Table`) and shared by every source that reaches the segment, and all sources
-of a band are traced in one contourpy call.
+network (:class:`_Table`) and shared by every source that reaches the segment (a source that
+reaches a whole cluster of nearby segments takes the cluster's least distances instead, see
+:mod:`coverage.catchments.clusters`), and all sources of a band are traced in one contourpy call.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +23,8 @@ import shapely
 from contourpy import FillType, contour_generator
 
 from coverage._arrays import ranges
+from coverage._threads import thread_count
+from coverage.catchments.clusters import Clusters
 from coverage.catchments.stretches import _whole
 from coverage.network import WalkNetwork
 
@@ -131,7 +133,7 @@ class _Table:
         if n == 1:
             parts = [_near(net, grid, piece)]
         else:
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            with ThreadPoolExecutor(max_workers=thread_count()) as pool:
                 parts = list(pool.map(lambda c: _near(net, grid, c), np.array_split(piece, n)))
         per_piece, self.g, self.along, self.perp, self.d, i0, i1, j0, j1 = (
             np.concatenate([p[i] for p in parts]) for i in range(9)
@@ -149,19 +151,38 @@ class _Table:
              np.minimum.reduceat(j0, self._first), np.maximum.reduceat(j1, self._first)],
             axis=1,
         ) if len(edges) else np.zeros((0, 4), np.int64)  # fmt: skip
+        lo = self._ptr[self._first]
+        self.clusters = Clusters(
+            self._box, lo, self._ptr[self._first + self._count], self.g, self.d, grid.ni
+        )
 
-    def whole(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Grid points and distances near whole segments: (segment, g, distance)."""
+    def whole(
+        self, src: np.ndarray, edges: np.ndarray, offset: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Canvas cells and distances near whole segments, in parts: [(cell, distance), …].
+
+        A grid point ``g`` of source ``s`` is canvas cell ``g + offset[s]``. Segments in a
+        cluster their source reaches whole come as the cluster's entries (the least distance at
+        each of its grid points), in the first part; the others as their own.
+        """
         row = self._row[edges]
+        full, pair_src, pair_cl = self.clusters.split(src, row)
+        c = self.clusters
+        lo, hi = c.ptr[pair_cl], c.ptr[pair_cl + 1]
+        pos = ranges(lo, hi - lo)[0]
+        parts = [(c.g[pos] + np.repeat(offset[pair_src], hi - lo), c.d[pos])]
+        rest = np.flatnonzero(~full)
+        row = row[rest]
         lo = self._ptr[self._first[row]]
         hi = self._ptr[self._first[row] + self._count[row]]
-        pos, k = ranges(lo, hi - lo)
-        return k, self.g[pos], self.d[pos]
+        pos = ranges(lo, hi - lo)[0]
+        parts.append((self.g[pos] + np.repeat(offset[src[rest]], hi - lo), self.d[pos]))
+        return parts
 
     def partial(
-        self, edge: np.ndarray, start: np.ndarray, end: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Grid points and distances near stretches: (stretch, g, distance)."""
+        self, edge: np.ndarray, start: np.ndarray, end: np.ndarray, offset: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Canvas cells and distances near stretches (``offset``: per stretch)."""
         indptr, *_, m0, ln, total = _pieces(self.net)
         row = self._row[edge]
         tp, k = ranges(self._first[row], self._count[row])  # table piece, stretch
@@ -171,10 +192,13 @@ class _Table:
         keep = (hi >= 0) & (lo <= ln[gp])
         tp, k = tp[keep], k[keep]
         lo, hi = np.maximum(lo[keep], 0), np.minimum(hi[keep], ln[gp][keep])
-        pos, q = ranges(self._ptr[tp], self._ptr[tp + 1] - self._ptr[tp])
+        n = self._ptr[tp + 1] - self._ptr[tp]
+        pos = ranges(self._ptr[tp], n)[0]
         a = self.along[pos]
-        d = np.hypot(self.perp[pos], np.maximum(np.maximum(lo[q] - a, 0), a - hi[q]))
-        return k[q], self.g[pos], d.astype(np.float32)
+        d = np.hypot(
+            self.perp[pos], np.maximum(np.maximum(np.repeat(lo, n) - a, 0), a - np.repeat(hi, n))
+        )
+        return self.g[pos] + np.repeat(offset[k], n), d.astype(np.float32)
 
     def boxes(self, owner: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, ...]:
         """Grid box (i0, i1, j0, j1), around each owner's segments.
@@ -303,11 +327,11 @@ def _trace_band(
 
     canvas = np.full(grid.ni * height, _FAR, dtype=np.float32)
     whole = _whole(start, end)
-    k, g, d = table.whole(edge[whole])
-    np.minimum.at(canvas, g + offset[src[whole]][k], d)
+    for cell, d in table.whole(src[whole], edge[whole], offset):
+        np.minimum.at(canvas, cell, d)
     part = np.flatnonzero(~whole)
-    k, g, d = table.partial(edge[part], start[part], end[part])
-    np.minimum.at(canvas, g + offset[src[part]][k], d)
+    cell, d = table.partial(edge[part], start[part], end[part], offset[src[part]])
+    np.minimum.at(canvas, cell, d)
 
     x, y = (mesh or _Mesh(grid.ni)).rows(height)
     # contourpy types filled() as the union over fill types; this one is chosen by fill_type
@@ -355,12 +379,12 @@ def _grid_catchments(
     table = _table(net, grid, np.concatenate([p[1] for p in per_band]))
     # sources in contiguous chunks on a thread pool (numpy and contourpy release the GIL for
     # most of the work); at most _CHUNK sources each, so memory stays bounded for many sources
-    n_chunks = max(2 * (os.cpu_count() or 1), -(-len(sources) // _CHUNK))
+    n_chunks = max(2 * thread_count(), -(-len(sources) // _CHUNK))
     n_chunks = min(len(sources), n_chunks) or 1
     chunks = np.array_split(np.asarray(sources), n_chunks)
     out: list[shapely.Geometry] = []
     mesh = table.mesh  # kept with the table: later calls reuse its rows
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=thread_count()) as pool:
         for src, edge, start, end in per_band:
             cut = np.searchsorted(src, [c[0] if len(c) else 0 for c in chunks] + [np.inf])
 

@@ -24,6 +24,18 @@ def _incidence(net: WalkNetwork) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=(net.n_nodes, len(e)))
 
 
+def _end_weights(net: WalkNetwork, inc: sparse.csr_matrix, k: float) -> sparse.csr_matrix:
+    """The incidence with weight 1 where the node is the segment's ``u``, ``k`` where ``v``.
+
+    ``1 + k`` where it is both (a loop): a product then still reads as ``p_u + k·p_v``.
+    """
+    e = net.edges
+    node = np.repeat(np.arange(inc.shape[0]), np.diff(inc.indptr))
+    edge = inc.indices
+    w = (e["u_idx"].to_numpy()[edge] == node) + k * (e["v_idx"].to_numpy()[edge] == node)
+    return sparse.csr_matrix((w, edge, inc.indptr), shape=inc.shape)
+
+
 def _stretch_ends(
     net: WalkNetwork,
     owner: np.ndarray,
@@ -142,7 +154,7 @@ def reached_stretches(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Reached stretches of every source at once: (source, edge, start, end), sorted by source.
 
-    The same stretches as :func:`reached_segments` per source, computed with sparse products
+    The same stretches as :func:`reached_segments` per source, computed with a sparse product
     over all sources instead of a Python loop.
 
     Parameters
@@ -163,23 +175,20 @@ def reached_stretches(
     n = net.n_nodes
     keep = t.data <= limit_s + 1e-9
     rows = np.repeat(np.arange(t.shape[0], dtype=np.int64), np.diff(t.indptr))[keep]
-    cols = t.indices[keep].astype(np.int64)
-    times = t.data[keep]
-    key = rows * n + cols  # sorted: CSR order with sorted indices
-    hit = sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=t.shape)
-    pairs = (hit @ inc).tocoo()
+    times = np.concatenate([[np.inf], t.data[keep]])  # by position + 1; 0: not reached
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=t.shape[0]))])
+    # Each reached node's position in its row (from 1) times the end incidence (1 at u, K at v)
+    # gives every (source, segment) pair with p_u + K·p_v: both end times in one sparse product.
+    k = n + 1
+    at = np.arange(1, len(rows) + 1, dtype=float) - indptr[rows]
+    pos = sparse.csr_matrix((at, t.indices[keep], indptr), shape=t.shape)
+    pairs = (pos @ _end_weights(net, inc, float(k))).tocoo()
     src, cand = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
-
-    def time_at(nodes: np.ndarray) -> np.ndarray:
-        k = src * n + nodes
-        p = np.minimum(np.searchsorted(key, k), max(len(key) - 1, 0))
-        return np.where(key[p] == k, times[p], np.inf) if len(key) else np.full(len(k), np.inf)
-
-    e = net.edges
-    parts = _stretch_ends(
-        net, src, cand, time_at(e["u_idx"].to_numpy()[cand]), time_at(e["v_idx"].to_numpy()[cand]),
-        limit_s,
-    )  # fmt: skip
+    code = pairs.data.astype(np.int64)
+    pu, pv = code % k, code // k
+    tu = times[np.where(pu > 0, indptr[src] + pu, 0)]
+    tv = times[np.where(pv > 0, indptr[src] + pv, 0)]
+    parts = _stretch_ends(net, src, cand, tu, tv, limit_s)
     s = r.sources
     ok = np.flatnonzero(s.ok)
     own = _source_stretches(net, ok, s.edge[ok], s.frac[ok], s.access_s[ok], limit_s)

@@ -49,7 +49,7 @@ log = logging.getLogger(__name__)
 _PAPER_IN = {"A4": (11.69, 8.27), "A3": (16.54, 11.69)}  # landscape, inches
 
 # matplotlib markers of the tier shapes (the interactive map draws them as SVG).
-_MARKERS = {"square": "s", "diamond": "D", "circle": "o", "triangle": "^"}
+_MARKERS = {"square": "s", "diamond": "D", "circle": "o", "triangle": "^", "star": "*"}
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -72,6 +72,7 @@ def save_static_map(
     sources: Sequence[str] = (),
     speed_kmh: float | None = None,
     landcover: gpd.GeoDataFrame | None = None,
+    styles: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Path:
     """Printable map (PNG or PDF by the file suffix) of catchments, facilities and gaps.
 
@@ -104,6 +105,9 @@ def save_static_map(
         :func:`coverage.figures.print_notes.print_sources`) and the walking speed.
     landcover
         Water and green polygons (``kind`` ``water``/``green``, any CRS) drawn underneath.
+    styles
+        Marker (``color``, ``shape``, ``size``) of some tiers over their own, their catchments
+        drawn in that colour too: the report's proposed sites as the interactive map's stars.
 
     Returns
     -------
@@ -126,6 +130,9 @@ def save_static_map(
     fac_tiers = _tier_codes(facilities) or ["other"] * n_fac
     band_tiers = _tier_codes(tier_catchments)
     tiers = Tiers([*fac_tiers, *band_tiers])
+    for tier, style in (styles or {}).items():
+        if tier in tiers.style:
+            tiers.style[tier] = {**tiers.style[tier], **style}
 
     with rc_context(rc), quiet_fonts():
         fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)

@@ -219,8 +219,10 @@ WORDS: dict[str, str] = {
     "report.map_after": "After the plan (+{n} sites)",
     "report.maps_caption": "Red dots are uncovered demand points; shading shows each tier's "
     "walking catchments.",
-    "report.maps_caption_after": "On the right, '{label}' marks the proposed sites and their "
-    "{bands} walking catchments (see the legend).",
+    "report.maps_caption_after": "In the map after the plan, '{label}' marks the proposed "
+    "sites and their {bands} walking catchments (see the legend).",
+    "report.maps_zoom": "Click a map to see it full size.",
+    "report.maps_close": "Close",
     "report.proposed_tier": "Proposed {tier}",
     "report.sites": "Proposed sites (top {n})",
     "report.sites_more": "{n} sites in all; the full list is in {path} in the results "
@@ -597,6 +599,7 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{done} of {n} districts done in {s} s",
     "console.audit.failed_head": "failed",
     "console.audit.skipped_head": "not audited",
+    "console.audit.interrupted_note": "the districts finished so far are kept; run again to continue with the rest",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

@@ -218,6 +218,8 @@ WORDS: dict[str, str] = {
     "report.map_after": "规划后（新增 {n} 处）",
     "report.maps_caption": "红点为未覆盖的需求点；阴影为各层级设施的步行可达范围。",
     "report.maps_caption_after": "规划后图中“{label}”为建议站点及其{bands}步行范围（见图例）。",
+    "report.maps_zoom": "点击地图可查看原图。",
+    "report.maps_close": "关闭",
     "report.proposed_tier": "建议新增{tier}",
     "report.sites": "建议新增站点（前 {n} 处）",
     "report.sites_more": "共 {n} 处，完整列表见结果文件夹中的 {path}（由 coverage plan 生成）。",
@@ -588,6 +590,7 @@ WORDS: dict[str, str] = {
     "console.audit.summary": "{n} 个区中 {done} 个完成，用时 {s} 秒",
     "console.audit.failed_head": "失败",
     "console.audit.skipped_head": "未评估",
+    "console.audit.interrupted_note": "已完成的区已保存，再次运行将从未完成的区继续",
 }
 
 # The input problems (problems.csv, the report's data notes) and the messages that stop a run

@@ -26,6 +26,7 @@ from pyproj import CRS, Transformer
 from coverage import datum
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.coordinates import GEOMETRY, unknown_crs
+from coverage.inputs.readers import read_features
 
 __all__ = ["SourceCRS", "resolve_crs", "read_polygons", "select_features", "geos_reason"]
 
@@ -401,7 +402,7 @@ def _read(path: Path, layer: str | int | None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise InputError(Msg("error.input.file_not_found"), path)
     try:
-        gdf = gpd.read_file(path, layer=layer)
+        gdf, _ = read_features(path, layer=layer)  # a shapefile without .cpg: UTF-8 or GBK
     except Exception as exc:
         if layer is not None:
             layers = _layers(path)

@@ -35,6 +35,7 @@ __all__ = [
     "Table",
     "read_table",
     "read_frame",
+    "read_features",
 ]
 
 TABULAR = (".csv", ".txt", ".tsv")
@@ -281,17 +282,27 @@ def _gis(
     if encoding:
         kwargs["encoding"] = encoding
         info["encoding"] = encoding
-    elif suffix == ".shp" and not any(path.with_suffix(s).exists() for s in (".cpg", ".CPG")):
-        # Without a .cpg, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
-        # Chinese shapefiles are GBK as often as UTF-8, so try UTF-8 and fall back to GB18030.
+    frame, guessed = read_features(path, **kwargs)
+    if guessed is not None:
+        info["encoding"] = guessed
+    return frame, info
+
+
+def read_features(path: Path, **kwargs: Any) -> tuple[gpd.GeoDataFrame, str | None]:
+    """``geopandas.read_file``, and the encoding guessed for a shapefile without a ``.cpg``.
+
+    Without a ``.cpg``, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
+    Chinese shapefiles are GBK as often as UTF-8, so UTF-8 is tried, then GB18030. Used for
+    point layers and boundaries (areas, sub-districts, an audit's districts) alike.
+    """
+    cpg = any(path.with_suffix(s).exists() for s in (".cpg", ".CPG"))
+    if path.suffix.lower() == ".shp" and "encoding" not in kwargs and not cpg:
         for enc in ("utf-8", "gb18030"):
             try:
-                frame = gpd.read_file(path, encoding=enc, **kwargs)
+                return gpd.read_file(path, encoding=enc, **kwargs), enc
             except UnicodeDecodeError:
                 continue
-            info["encoding"] = enc
-            return frame, info
-    return gpd.read_file(path, **kwargs), info
+    return gpd.read_file(path, **kwargs), None
 
 
 def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[str]) -> Table:

@@ -46,6 +46,7 @@ def coverage_map(
     proposed_catchments: gpd.GeoDataFrame | None = None,
     area: shapely.Geometry | None = None,
     kpis: Mapping[str, float] | None = None,
+    kpi_notes: Sequence[str] = (),
     title: str = "",
     lang: str = "zh",
     basemap: str = "osm",
@@ -89,6 +90,9 @@ def coverage_map(
         Study-area outline (WGS-84).
     kpis
         Figures for the KPI panel; ``share*`` keys show as percentages, unknown keys by name.
+    kpi_notes
+        Sentences for the KPI panel, under a plan map's figures (what a capacitated plan's
+        sites can serve, :func:`coverage.plan_layers.served_notes`).
     title
         Title bar text (a default title when empty).
     lang
@@ -144,7 +148,9 @@ def coverage_map(
     bounds = _draw(reg, layers, lang, datum, thresholds or {}, outline_tolerance_m, cache_dir)
     view = fit(m, bounds, datum)
     title = title or t(lang, "map.title")
-    panels = panel_data(reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap)
+    panels = panel_data(
+        reg, layers.tiers, layers.bands, kpis or {}, title, lang, basemap, kpi_notes
+    )
     panels["note"] = kpi_note(lang, speed_kmh, date, sources) if kpis else ""
     panels["fit"] = view
     m.add_child(Script(map_script(m, reg, layers.tiers, lang, datum, panels)))

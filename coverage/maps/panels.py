@@ -80,23 +80,28 @@ def kpi_rows(kpis: Mapping[str, float], lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-#: A plan map's own figures (:func:`coverage.export.write_plan_map`): the shares with the plan.
+#: A plan map's own figures (:func:`coverage.export_maps.write_plan_map`): the shares with the plan.
 _PLAN_KPIS = ("share_after_plan", "share_before_plan")
 
 
-def kpi_panel_rows(kpis: Mapping[str, float], lang: str) -> list[list[str]]:
+def kpi_panel_rows(
+    kpis: Mapping[str, float], lang: str, notes: Sequence[str] = ()
+) -> list[list[str] | dict[str, str]]:
     """The KPI panel's rows: :func:`kpi_rows`, in two sections on a plan map.
 
     With the plan's shares (``share_after_plan``), they come first under a heading of their
-    own, and the run's figures follow under one saying they are the situation before the plan
-    (existing facilities only): a leader must not read them as the situation with it. A
-    heading is a row of one cell.
+    own, followed by ``notes`` (what a capacitated plan's sites can serve,
+    :func:`coverage.plan_layers.served_notes`), and the run's figures follow under one saying
+    they are the situation before the plan (existing facilities only): a leader must not read
+    them as the situation with it. A heading is a row of one cell, a note ``{"warn": text}``
+    across the panel.
     """
     values = {str(k): v for k, v in kpis.items()}
+    warn: list[list[str] | dict[str, str]] = [{"warn": str(n)} for n in notes]
     if "share_after_plan" not in values:
-        return [list(r) for r in kpi_rows(values, lang)]
+        return [*(list(r) for r in kpi_rows(values, lang)), *warn]
     plan = {k: values.pop(k) for k in _PLAN_KPIS if k in values}
-    out = [[t(lang, "map.kpi.plan_section")], *(list(r) for r in kpi_rows(plan, lang))]
+    out = [[t(lang, "map.kpi.plan_section")], *(list(r) for r in kpi_rows(plan, lang)), *warn]
     if values:
         out += [[t(lang, "map.kpi.before_section")], *(list(r) for r in kpi_rows(values, lang))]
     return out
@@ -119,11 +124,15 @@ def panel_data(
     title: str,
     lang: str,
     basemap: str,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Title, KPI panel and legend as data (``title``, ``kpi``, ``legend`` of the payload)."""
+    """Title, KPI panel and legend as data (``title``, ``kpi``, ``legend`` of the payload).
+
+    ``notes`` go to the KPI panel under the plan's figures (:func:`kpi_panel_rows`).
+    """
     kpi = None
     if kpis:
-        kpi = {"head": t(lang, "map.kpi"), "rows": kpi_panel_rows(kpis, lang)}
+        kpi = {"head": t(lang, "map.kpi"), "rows": kpi_panel_rows(kpis, lang, notes)}
 
     rows: list[dict[str, Any]] = []
     for tier in tiers.order:

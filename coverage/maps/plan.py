@@ -21,12 +21,17 @@ from coverage.maps.values import band_text
 __all__ = [
     "PROPOSED_CATCHMENT_STYLE",
     "PROPOSED_COLOR",
+    "PROPOSED_MARKER",
     "catchment_legend_row",
     "proposed_catchment_layer",
 ]
 
 #: Colour of the proposed sites (their stars) and of their catchments.
 PROPOSED_COLOR = "#6c3483"
+
+#: The proposed sites' marker on the report's static maps: the interactive map's star, large
+#: enough to find among the existing sites (a star fills less of its box than a circle).
+PROPOSED_MARKER: dict[str, Any] = {"color": PROPOSED_COLOR, "shape": "star", "size": 30}
 
 #: The proposed sites' catchments: a dashed outline over a light fill, so the existing
 #: facilities' catchments under them still show.

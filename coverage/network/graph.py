@@ -20,6 +20,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage.errors import Msg, NetworkError
+from coverage.network.nearest import nearest_segments
 
 __all__ = ["WalkNetwork", "subset", "largest_component", "clip"]
 
@@ -65,10 +66,21 @@ class WalkNetwork:
         """Metres from each point (in :attr:`crs`) to the nearest segment (inf beyond ``max_m``).
 
         The distance :func:`coverage.routing.snap` measures; the inputs' checks use it.
-        """
-        from coverage.routing import snap  # routing builds on this module
 
-        return np.asarray(snap(self, points, max_dist_m=max_m, include_access=False).dist_m)
+        Parameters
+        ----------
+        points
+            Shapely points in the network's CRS.
+        max_m
+            Largest distance in metres; farther points get inf.
+
+        Returns
+        -------
+        ndarray
+            One distance per point.
+        """
+        _, _, dist = nearest_segments(self, np.asarray(points.values))
+        return np.where(dist <= max_m, dist, np.inf)
 
     @property
     def n_nodes(self) -> int:

@@ -22,6 +22,8 @@ import pandas as pd
 from coverage import __version__, figures
 from coverage import io as cio
 from coverage.i18n import check_lang, t
+from coverage.maps.plan import PROPOSED_MARKER
+from coverage.plan_layers import served_notes
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
 from coverage.report.conclusion import conclusion
@@ -81,6 +83,7 @@ def static_map_png(
     title: str = "",
     dpi: int = MAP_DPI,
     thresholds: Any = None,
+    styles: Any = None,
 ) -> bytes:
     """PNG bytes of :func:`coverage.figures.save_static_map` (written to a temporary file).
 
@@ -102,6 +105,9 @@ def static_map_png(
         Resolution of the PNG.
     thresholds
         Walking threshold in minutes per tier (bands up to it are drawn).
+    styles
+        Markers of some tiers over their own (:func:`coverage.figures.save_static_map`): the
+        proposed sites as the plan map's stars.
 
     Returns
     -------
@@ -113,7 +119,7 @@ def static_map_png(
         with _quiet_fonts():
             figures.save_static_map(
                 facilities, demand, tier_catchments, area, path,
-                lang=lang, dpi=dpi, title=title, thresholds=thresholds,
+                lang=lang, dpi=dpi, title=title, thresholds=thresholds, styles=styles,
             )  # fmt: skip
         return path.read_bytes()
 
@@ -166,6 +172,7 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
         lang=lang,
         title=f"{title} · {after_title}",
         thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
+        styles={proposed: PROPOSED_MARKER for proposed in label.values()},  # as the plan map's
     )
     bands = "/".join(f"{b:g}" for b in after.bands_min)
     caption = t(
@@ -194,15 +201,20 @@ def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
         after_png, after_title, more = _after_map(run, after, title, lang)
         pngs.append((after_png, after_title))
         caption += " " + more
+    # A click shows a map full size (its legend is small beside the other): the figure is the
+    # link's target (report.css, figure:target), so the page needs no script.
+    close = _e(t(lang, "report.maps_close"))
     imgs = "".join(
-        f'<figure><img src="{data_uri(png)}" alt="{_e(cap)}"><figcaption>{_e(cap)}'
-        "</figcaption></figure>"
-        for png, cap in pngs
+        f'<figure id="map-{i}"><a class="zoom" href="#map-{i}"><img src="{data_uri(png)}" '
+        f'alt="{_e(cap)}"></a><figcaption>{_e(cap)}</figcaption>'
+        f'<a class="close" href="#maps" title="{close}">×</a></figure>'
+        for i, (png, cap) in enumerate(pngs, start=1)
     )
     cls = "pair" if len(pngs) == 2 else ""
+    zoom = f'<span class="screen">{_e(t(lang, "report.maps_zoom"))}</span>'
     return (
-        f'<section class="images"><h2>{_e(t(lang, "report.maps"))}</h2><div class="{cls}">{imgs}</div>'
-        f'<p class="small">{_e(caption)}</p></section>'
+        f'<section class="images" id="maps"><h2>{_e(t(lang, "report.maps"))}</h2>'
+        f'<div class="{cls}">{imgs}</div><p class="small">{_e(caption)} {zoom}</p></section>'
     )
 
 
@@ -247,7 +259,8 @@ def build_report(
         after = after_plan(run, plan, lang=lang)
     # Page 1 on paper: the conclusion and the key figures, nothing else.
     parts = ['<div class="summary">', *_header(run, title, lang, today)]
-    parts.append(conclusion(run, after, lang))
+    served = served_notes(plan.plans, lang) if plan is not None else []  # with capacities
+    parts.append(conclusion(run, after, lang, served))
     cards = sections.kpi_cards(run, after, lang)
     parts.append(f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{cards}</section></div>")
     subs = sections.subdistrict_table(run, after, lang)

@@ -8,7 +8,7 @@ plan's own curve; nothing is computed again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -121,8 +121,12 @@ def conclusion_lines(
     return lines
 
 
-def conclusion(run: Run, after: AfterPlan | None, lang: str) -> str:
-    """The conclusion section: :func:`conclusion_lines` of the run (and plan) as a list."""
+def conclusion(run: Run, after: AfterPlan | None, lang: str, notes: Sequence[str] = ()) -> str:
+    """The conclusion section: :func:`conclusion_lines` of the run (and plan) as a list.
+
+    ``notes`` follow them: what a capacitated plan's sites can serve beside the share after it
+    (:func:`coverage.plan_layers.served_notes`), on page 1 where that share is read.
+    """
     n_sites, after_weight, sub_after = 0, None, None
     if after is not None and after.k:
         n_sites = after.k
@@ -136,7 +140,7 @@ def conclusion(run: Run, after: AfterPlan | None, lang: str) -> str:
         after_weight=after_weight,
         sub_after=sub_after,
     )
-    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    items = "".join(f"<li>{_e(line)}</li>" for line in (*lines, *notes))
     return (
         f'<section class="conclusion"><h2>{_e(t(lang, "report.conclusion"))}</h2>'
         f"<ul>{items}</ul></section>"

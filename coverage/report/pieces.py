@@ -7,7 +7,7 @@ template engine ever sees input text.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -79,18 +79,48 @@ def bar(share: float, color: str = "#aed6f1") -> str:
     )
 
 
-def table(head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]]) -> str:
+def table(
+    head: Sequence[tuple[str, bool]],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: int | None = None,
+    wide: Collection[int] = (),
+) -> str:
     """HTML table; ``head`` is (label, numeric) pairs, ``rows`` hold ready-made cells.
 
-    The wrapper keeps the table in one piece on paper and lets it scroll sideways on a phone
-    (``report.css``).
+    With ``title`` (1 or 2 leading columns), the table becomes a stack of blocks on a phone
+    (``report.css``): each row a block headed by its first ``title`` cells, its other cells
+    "label value" pairs, two a line (the columns in ``wide`` a line each), the labels the
+    header's, escaped, in ``data-label``. Without it the table stays one and scrolls sideways
+    if need be. The wrapper keeps the table in one piece on paper.
     """
+    if title not in (None, 1, 2):
+        raise ValueError(f"title must be 1 or 2 columns (report.css), not {title!r}")
     th = "".join(f'<th class="n">{esc(h)}</th>' if n else f"<th>{esc(h)}</th>" for h, n in head)
+    wrap, cls = "tablewrap", ""
+    if title is not None:
+        wrap, cls = "tablewrap stack", f' class="t{title}"'
+        rows = [_labelled(r, head, title, wide) for r in rows]
     body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
     return (
-        f'<div class="tablewrap"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody>'
+        f'<div class="{wrap}"><table{cls}><thead><tr>{th}</tr></thead><tbody>{body}</tbody>'
         "</table></div>"
     )
+
+
+def _labelled(
+    row: Sequence[str], head: Sequence[tuple[str, bool]], title: int, wide: Collection[int]
+) -> list[str]:
+    """A row's cells after its ``title`` ones labelled with their header (``data-label``)."""
+    out = list(row[:title])
+    for i, (cell, (label, _)) in enumerate(zip(row, head, strict=True)):
+        if i < title:
+            continue
+        if not cell.startswith("<td"):
+            raise ValueError(f"a table cell must be a <td> (td() or bar()), not {cell[:20]!r}")
+        mark = f'data-label="{esc(label)}"' + (" data-w" if i in wide else "")
+        out.append(f"<td {mark}{cell[3:]}")
+    return out
 
 
 def td(value: Any, numeric: bool = False) -> str:

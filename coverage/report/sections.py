@@ -20,7 +20,7 @@ from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
-from coverage.planning.plan import serves_less
+from coverage.plan_layers import served_notes
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -206,7 +206,7 @@ def tier_table(run: Run, lang: str) -> str:
                     _td(_num(r["weight"] - r["covered_weight"]), True),
                 ]
             )
-    return _table(head, rows)
+    return _table(head, rows, title=2)  # a block per tier or service on a phone
 
 
 def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
@@ -221,9 +221,9 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
         pd.DataFrame(index=p.index), p.geometry.x, p.geometry.y, run.scenario.output.datum
     )
     datums = sorted(COORDINATE_COLUMNS, key=lambda d: d != run.scenario.output.datum)
+    head += [(t(lang, "report.subdistrict"), False), (t(lang, "report.street"), False)]
+    wide = range(len(head), len(head) + len(datums))  # "lon, lat": a line of its own
     head += [
-        (t(lang, "report.subdistrict"), False),
-        (t(lang, "report.street"), False),
         *((t(lang, f"report.coords_{d}"), False) for d in datums),
         (t(lang, "report.added"), True),
         (t(lang, "report.cumulative"), True),
@@ -242,7 +242,7 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
             _td(_pct(r.cumulative_share), True),
         ]
         rows.append(cells)
-    out = _table(head, rows)
+    out = _table(head, rows, title=2, wide=wide)  # a block per site on a phone
     if after.k > TOP_SITES:
         # File names only: the page is handed over, the planner's folders stay private.
         more = t(lang, "report.sites_more", n=after.k, path="proposed_sites.csv")
@@ -284,7 +284,7 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
             for p in shown
         ]
         out += f'<p class="small">{_e(t(lang, "report.problems_head", n=len(shown)))}</p>'
-        out += _table(head, rows)
+        out += _table(head, rows, title=1, wide=(3,))  # the problem: a line of its own
     return out
 
 
@@ -346,16 +346,7 @@ def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
                     n=len(p.proposed),
                 )
             )
-            if serves_less(info):  # capacities: "after" counts reach, not what sites can serve
-                items.append(
-                    t(
-                        lang,
-                        "report.method_served",
-                        tier=maps.tier_label(p.tier, lang),
-                        served=_pct(info["served_share"]),
-                        after=_pct(info["after_share"]),
-                    )
-                )
+            items += served_notes([p], lang)  # capacities: "after" counts reach, not service
         each = [  # every stage's new sites (a staged plan adds sub-centres, then points)
             t(
                 lang,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from coverage.audit.choropleth import write_choropleth
+from coverage.audit.choropleth import choropleth_data, write_choropleth
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
 from coverage.audit.results import district_table
@@ -67,3 +67,11 @@ def test_choropleth_draws_and_shows_a_district(tmp_path: Path) -> None:
         assert driver.find_elements("css selector", "#side b") == []  # the name stayed text
         driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click'))", paths[1])
         assert driver.find_element("id", "link").get_attribute("href") is None
+
+
+def test_facilities_per_10k_keep_their_decimals_on_the_page(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    run.records["D1"]["figures"]["facilities_per_10k"] = 0.04  # 5 facilities, 1.25 M people
+    rows = dict(choropleth_data(run, district_table(run))["features"][0]["rows"])
+    assert rows["每万人阵地数"] == "0.04"
+    assert rows["人口"] == "1,234"

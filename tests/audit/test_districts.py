@@ -6,14 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import coverage.audit
 from coverage.audit import load_audit, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.results import write_audit
-from coverage.audit.runner import AuditRun, not_audited
+from coverage.audit.runner import not_audited
 from coverage.cli import app
 from coverage.errors import InputError
 from tests.audit.conftest import audit_text, write_districts
@@ -115,3 +117,21 @@ def test_a_district_folder_stays_inside_the_districts_folder() -> None:
     long = [folder_name("区" * 300), folder_name("区" * 301), folder_name("x" * 100_000)]
     assert all(len(n.encode()) <= 255 for n in long) and len(set(long)) == 3
     assert long[0].startswith("区" * 40)
+
+
+def test_a_skipped_district_of_a_gbk_shapefile_keeps_its_name(tmp_path: Path) -> None:
+    # The attributes read again for a district without a polygon are decoded as the rest.
+    districts = write_districts(tmp_path / "districts.geojson")
+    gdf = gpd.read_file(districts)
+    gdf.loc[1, "name"] = "汉阳区"
+    gdf.loc[1, "geometry"] = None
+    gdf.to_file(tmp_path / "d.shp", encoding="gbk")
+    (tmp_path / "d.cpg").unlink(missing_ok=True)
+    path = tmp_path / "audit.toml"
+    text = audit_text(districts, tmp_path / "results")
+    path.write_text(text.replace(str(districts), str(tmp_path / "d.shp")), encoding="utf-8")
+    got = read_districts(load_audit(path))
+    assert [(d.code, d.name, d.geometry is None) for d in got][:2] == [
+        ("D1", gdf.loc[0, "name"], False),
+        ("D2", "汉阳区", True),
+    ]

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
+from coverage.audit.outcome import AuditRun
 from coverage.audit.results import write_audit
-from coverage.audit.runner import AuditRun
 
 #: Names a spreadsheet would read as formulas (and one it would not).
 HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]
@@ -70,3 +70,17 @@ def test_control_characters_in_names_do_not_stop_the_workbook(tmp_path: Path) ->
     cell = load_workbook(files["excel"]).active["B2"]
     assert cell.value == "=A\ufffd[31m\ufffdB\ufffdC" and cell.quotePrefix
     assert cell.data_type == "s"
+
+
+def test_facilities_per_10k_keep_their_decimal_in_the_workbook(tmp_path: Path) -> None:
+    # 0.99 and 1.49 facilities per 10,000 people must not both read "1".
+    run = _run(tmp_path)
+    for rec, per in zip(run.records.values(), [0.99, 1.49, 5.87, 0.04, 12.0], strict=True):
+        rec["figures"] = {"share_any": 0.5, "population": 20_000.0, "facilities_per_10k": per}
+    ws = load_workbook(write_audit(run)["excel"]).active
+    col = [c.value for c in ws[1]].index("每万人阵地数") + 1
+    cells = [ws.cell(row=i, column=col) for i in range(2, 2 + len(HOSTILE))]
+    assert [c.value for c in cells] == [0.99, 1.49, 5.87, 0.04, 12.0]
+    assert {c.number_format for c in cells} == {"#,##0.00"}
+    people = ws.cell(row=2, column=[c.value for c in ws[1]].index("人口") + 1)
+    assert people.number_format == "#,##0"  # people stay whole

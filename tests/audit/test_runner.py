@@ -8,6 +8,9 @@ district and comes last.
 from __future__ import annotations
 
 import json
+import logging
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,8 @@ import shapely
 from prcoords import Coords, gcj_wgs_bored
 
 from coverage import pipeline
-from coverage.audit import results, run_audit
+from coverage._threads import cpu_count, thread_count
+from coverage.audit import results, run_audit, runner, tasks
 from coverage.audit.districts import District
 from coverage.audit.runner import AuditRun
 from coverage.excel import header, localize
@@ -136,6 +140,17 @@ def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> No
     assert ["状态", "失败"] in data["features"][3]["rows"]  # the status is a word, not a key
 
 
+def test_every_result_a_district_writes_is_cleared_before_a_rerun(
+    audited: tuple[Path, AuditRun],
+) -> None:
+    # what the worker removes before a district runs again covers all a finished run wrote
+    root, _ = audited
+    folder = root / "results" / "districts" / "D2"
+    written = {p.name for p in folder.iterdir() if p.is_file()} - {"scenario.toml"}
+    assert "map.html" in written and "summary.csv" in written
+    assert written <= set(tasks.RESULT_FILES)
+
+
 def _rewritten(run: AuditRun, out: Path, lang: str, columns: str) -> AuditRun:
     """The same records written again by an audit in ``lang`` with ``[output] columns``."""
     output = run.audit.output.model_copy(update={"dir": out, "columns": columns})
@@ -207,3 +222,44 @@ def test_console_lines_are_in_the_audits_language(audited: tuple[Path, AuditRun]
     assert sum("完成（" in ln for ln in LINES) == 3 and sum("失败：" in ln for ln in LINES) == 1
     assert any(ln.startswith("[4/4] ") for ln in LINES)
     assert _check(o) == []  # no English word but the districts' names and the errors
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_workers_share_the_cpus(workers: int) -> None:
+    # Each worker's thread pools get its share of the CPUs: one worker all of them, two on
+    # two cores one thread each (not 2 × 2).
+    with runner._client(workers, None) as client:
+        got = client.run(thread_count)
+    assert sorted(got.values()) == [max(1, cpu_count() // workers)] * workers
+
+
+def _ignores_ctrl_c() -> bool:
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def _busy() -> None:
+    end = time.monotonic() + 30  # a district's CPU-bound work: deaf to a polite close
+    while time.monotonic() < end:
+        pass
+
+
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_local_workers_stop_quietly(caplog: pytest.LogCaptureFixture, interrupted: bool) -> None:
+    # Ctrl-C reaches the whole process group: the workers leave it to the audit (no traceback
+    # from each), which stops them. Killing a worker slow to exit (busy, or on a loaded
+    # machine once every district is in) is the audit's doing, not a warning for the planner.
+    start = time.monotonic()
+    with caplog.at_level(logging.WARNING):
+        try:
+            with runner._client(1, None) as client:
+                assert set(client.run(_ignores_ctrl_c).values()) == {True}
+                busy = client.submit(_busy)
+                while not client.processing()[next(iter(client.processing()))]:
+                    time.sleep(0.1)
+                if interrupted:
+                    raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            assert interrupted
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("distributed")] == []
+    assert time.monotonic() - start < 25  # killed, not waited for
+    del busy

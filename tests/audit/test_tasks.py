@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
 import pytest
 import shapely
 
-from coverage.audit import tasks
+from coverage.audit import load_audit, results, tasks
 from coverage.audit.config import Audit
-from coverage.audit.districts import District
+from coverage.audit.districts import District, read_districts
+from coverage.audit.outcome import AuditRun
+from coverage.audit.registers import read_registers
+from coverage.errors import InputError
+from coverage.inputs.layers import load_area
+from coverage.scenario import load_scenario
+from tests.audit.conftest import SAMPLE, audit_text, write_districts
 
 
 def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -> None:
@@ -80,3 +88,159 @@ def test_a_failed_districts_error_is_recorded_in_the_audits_language(
     assert rec["status"] == "failed"
     assert rec["error"] == expected.format(scenario=task.scenario)
     assert rec["error_key"] == "error.scenario.line"
+
+
+@pytest.mark.parametrize(
+    "select",
+    [{"year": 2020}, {"code": ["1", "2"], "name": ["甲", "乙"]}],
+    ids=["other-field", "code-and-names"],
+)
+def test_a_districts_scenario_keeps_the_audits_selection(
+    tmp_path: Path, select: dict[str, Any]
+) -> None:
+    # Two features share code "1"; the audit's select keeps only the 2020 one (甲). The
+    # district's own scenario must read that polygon alone, not both (another district's
+    # people), and a select of several values must still find them all before the code.
+    new, old = shapely.box(114.25, 30.58, 114.26, 30.59), shapely.box(114.30, 30.55, 114.31, 30.56)
+    other = shapely.box(114.26, 30.58, 114.27, 30.59)
+    layer = gpd.GeoDataFrame(
+        {"code": ["1", "1", "2"], "name": ["甲", "甲旧", "乙"], "year": [2020, 2010, 2020]},
+        geometry=[new, old, other],
+        crs=4326,
+    )
+    (tmp_path / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
+    for name in ("n.parquet", "p.tif"):  # named only: nothing is run
+        (tmp_path / name).touch()
+    (tmp_path / "f.csv").write_text("名称,经度,纬度\n甲站,114.255,30.585\n", encoding="utf-8")
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson", "crs": "wgs84", "select": select},
+            "network": {"path": "n.parquet"},
+            "facilities": [{"path": "f.csv", "crs": "wgs84"}],
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+            "source": tmp_path / "audit.toml",
+        }
+    )
+    first, second = read_districts(audit)
+    for district, polygon in ((first, new), (second, other)):
+        task = tasks.make_task(audit, district, {}, read_registers(audit))
+        area, _ = load_area(load_scenario(task.scenario))
+        assert area is not None
+        assert area.equals(polygon)
+
+
+def test_a_failed_districts_error_keeps_every_line_of_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As check_usable words it: a head ending "the first:" and the reasons on the next lines.
+    audit = Audit.model_validate(
+        {
+            "lang": "en",
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    task = tasks.make_task(
+        audit, District("Z", "江心", 1, shapely.box(114.3, 30.5, 114.4, 30.6)), {}, []
+    )
+    monkeypatch.setattr(tasks, "load_scenario", lambda _: object())
+    monkeypatch.setattr(tasks, "_city_network", lambda _: None)
+
+    def fail(*_: object, **__: object) -> None:
+        raise InputError(
+            [
+                "no usable demand rows in p.tif; the first:",
+                "  p.tif, field 'band 1': 4 cells have no data",
+            ]
+        )
+
+    monkeypatch.setattr("coverage.pipeline.run", fail)
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error"] == (
+        "no usable demand rows in p.tif; the first: p.tif, field 'band 1': 4 cells have no data"
+    )
+
+
+def test_a_district_that_fails_keeps_no_results_of_an_earlier_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    folder = Path(task.folder)
+    earlier = ["summary.csv", "map.html", "coverage.xlsx", "run.json", "problems.csv"]
+    for name in earlier:  # an earlier run's results, when the district still had streets
+        (folder / name).write_text("98 %", encoding="utf-8")
+    (folder / "notes.txt").write_text("the planner's own", encoding="utf-8")
+    rec = tasks.run_district(task)  # now refused (no facilities)
+    assert rec["status"] == "failed"
+    assert [n for n in earlier if (folder / n).exists()] == []  # no 98 % beside the failure
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "the planner's own"
+    assert (folder / "scenario.toml").is_file() and (folder / "audit.json").is_file()
+
+
+@pytest.mark.realdata
+def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path: Path) -> None:
+    # Not a failure ("facilities_1.csv has no data rows"): the audit's starkest finding.
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    far = tmp_path / "far.csv"  # one service point 30 km away (江夏)
+    far.write_text("名称,层级,经度,纬度\n远处站点,point,114.32,30.35\n", encoding="utf-8")
+    text = audit_text(districts, tmp_path / "out")
+    text = text.replace(str(SAMPLE / "facilities.xlsx"), str(far))
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml")
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, tasks.file_digests(audit), read_registers(audit))
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    fig = rec["figures"]
+    assert fig["population"] > 1_000 and fig["demand"] > fig["population"]  # + workers
+    assert fig["covered"] == 0 and fig["share_any"] == 0 and fig["share_kind:residents"] == 0
+    assert fig["workers_uncovered"] == fig["weight_kind:workers"] > 0
+    assert fig["facilities_in"] == 0 and fig["facilities_serving"] == 0
+    assert fig["facilities_per_10k"] == 0
+    assert 0.9 < fig["evaluable_share"] <= 1  # a Jianghan cell: its streets reach nearly all
+    assert not (Path(task.folder) / "map.html").exists() and rec["map"] is False
+    table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
+    assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
+
+
+def test_a_districts_unexpected_error_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A library's message may span lines; the table's cell and the console line must not.
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.tif"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    task = tasks.make_task(
+        audit, District("D1", "一区", 1, shapely.box(114, 30, 114.1, 30.1)), {}, []
+    )
+    monkeypatch.setattr(tasks, "load_scenario", lambda _: object())
+    monkeypatch.setattr(tasks, "_city_network", lambda _: None)
+
+    def fail(*_: object, **__: object) -> None:
+        raise ValueError("cannot reindex\n  on an axis with duplicate labels")
+
+    monkeypatch.setattr("coverage.pipeline.run", fail)
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error"].startswith(
+        "ValueError: cannot reindex on an axis with duplicate labels (test_tasks.py:"
+    )
+    assert "\n" not in rec["error"]

@@ -106,7 +106,7 @@ def test_grid_table_built_on_threads_equals_one_thread(hand, monkeypatch):
     edges = np.arange(0, net.n_edges, 2)
     one = grid._Table(net, g, edges)
     monkeypatch.setattr(grid, "_PIECES_PER_CHUNK", 3)  # chunks of 3 pieces on 3 threads
-    monkeypatch.setattr(grid.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(grid, "thread_count", lambda: 3)
     three = grid._Table(net, g, edges)
     for name in ("g", "along", "perp", "d", "_ptr", "_row", "_first", "_count", "_box"):
         assert np.array_equal(getattr(one, name), getattr(three, name)), name
@@ -163,3 +163,21 @@ def test_shared_mesh_rows_are_the_meshgrid_of_that_height():
         ex, ey = np.meshgrid(np.arange(4.0), np.arange(float(h)))
         assert x.shape == (h, 4) and np.array_equal(x, ex) and np.array_equal(y, ey)
         assert x.flags.c_contiguous and y.flags.c_contiguous
+
+
+def test_thread_pools_keep_to_a_parallel_runners_cap(hand, monkeypatch):
+    # A dask worker has OMP_NUM_THREADS=1: two workers on two cores must not run 2 × 2 threads.
+    sizes = []
+
+    class Pool(grid.ThreadPoolExecutor):
+        def __init__(self, max_workers=None):
+            sizes.append(max_workers)
+            super().__init__(max_workers)
+
+    monkeypatch.setattr(grid, "ThreadPoolExecutor", Pool)
+    monkeypatch.setattr(grid, "_PIECES_PER_CHUNK", 3)  # the table's pieces on a pool too
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    net = hand.net(hand.grid())
+    r = routing.reach(net, routing.snap(net, hand.pts([(30, -5), (200, 160)])), 200)
+    catchments.catchments(net, r, bands_min=[1, 3])
+    assert len(sizes) == 2 and set(sizes) == {1}

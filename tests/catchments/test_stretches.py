@@ -160,3 +160,68 @@ def test_wuhan_reached_stretches_equal_the_per_source_loop(wuhan_net, wuhan_samp
     for limit in (300.0, 900.0):
         got = catchments.reached_stretches(net, r, limit)
         assert _as_list(net, *got) == per_source_stretches(net, r, limit)
+
+
+def slow_reached_stretches(net, r, limit_s):
+    """The replaced way: both end times of each (source, segment) pair looked up by binary
+    search in the sorted (source, node) keys of the reached nodes."""
+    from coverage.catchments.stretches import _incidence, _source_stretches, _stretch_ends
+
+    inc = _incidence(net)
+    t = r.times.tocsr().copy()
+    t.sort_indices()
+    n = net.n_nodes
+    keep = t.data <= limit_s + 1e-9
+    rows = np.repeat(np.arange(t.shape[0], dtype=np.int64), np.diff(t.indptr))[keep]
+    cols = t.indices[keep].astype(np.int64)
+    times = t.data[keep]
+    key = rows * n + cols
+    hit = sparse.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=t.shape)
+    pairs = (hit @ inc).tocoo()
+    src, cand = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+
+    def time_at(nodes):
+        k = src * n + nodes
+        p = np.minimum(np.searchsorted(key, k), max(len(key) - 1, 0))
+        return np.where(key[p] == k, times[p], np.inf) if len(key) else np.full(len(k), np.inf)
+
+    e = net.edges
+    tu, tv = time_at(e["u_idx"].to_numpy()[cand]), time_at(e["v_idx"].to_numpy()[cand])
+    parts = _stretch_ends(net, src, cand, tu, tv, limit_s)
+    s = r.sources
+    ok = np.flatnonzero(s.ok)
+    own = _source_stretches(net, ok, s.edge[ok], s.frac[ok], s.access_s[ok], limit_s)
+    out = [np.concatenate([p, q]) for p, q in zip(parts, own, strict=True)]
+    order = np.argsort(out[0], kind="stable")
+    return tuple(x[order] for x in out)
+
+
+def assert_same_arrays(got, ref) -> None:
+    for a, b in zip(got, ref, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_reached_stretches_equal_the_binary_search_path(hand):
+    # the grid plus a one-way footway and a curved two-way one
+    net = hand.net(
+        [
+            *hand.grid(),
+            (4, 40, [(100, 100), (150, 130), (130, 170)], "footway"),
+            (2, 5, [(200, 0), (250, 50), (200, 100)], "footway", True),
+        ]
+    )
+    src = routing.snap(net, hand.pts([(30, -5), (500, 5000), (200, 160), (140, 140), (0, 150)]))
+    r = routing.reach(net, src, 200)
+    for limit in (0.0, 40, 120, 200):
+        got = catchments.reached_stretches(net, r, limit)
+        assert_same_arrays(got, slow_reached_stretches(net, r, limit))
+    assert len(got[0]) > 20
+
+
+@pytest.mark.realdata
+def test_wuhan_reached_stretches_equal_the_binary_search_path(wuhan_net, wuhan_sample):
+    net, r = wuhan_net, wuhan_sample.reach
+    for limit in (60.0, 300.0, 900.0):
+        got = catchments.reached_stretches(net, r, limit)
+        assert_same_arrays(got, slow_reached_stretches(net, r, limit))
+        assert len(got[0]) > 20

@@ -248,7 +248,7 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
     from conftest import copy_small_scenario
 
     from coverage import pipeline
-    from coverage.export import write_print_map
+    from coverage.export_maps import write_print_map
 
     toml = copy_small_scenario(tmp_path, wuhan_edges_path)
     run = pipeline.run(toml, write=False)
@@ -289,3 +289,39 @@ def test_free_form_tiers_keep_their_words_in_the_legend(tmp_path, data, monkeypa
     assert "Mobile Van (2)" in legend
     assert "Proposed service point: ≤10-min walk" in legend  # its own threshold, by its words
     assert not [w for w in legend if "_" in w]
+
+
+def test_a_tier_drawn_in_the_style_given(tmp_path, data, monkeypatch):
+    # The report's map after the plan drew the proposed sites as small brown triangles (the
+    # fifth free-form colour), hard to find and unlike the plan map's purple stars: a style
+    # given for a tier sets its markers, legend row and catchment outline; others keep theirs.
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+
+    from coverage.maps import TIER_STYLE
+
+    fac = data["facilities"].copy()
+    fac["tier"] = ["centre", "Proposed service point", "point", "point", "Proposed service point"]
+    tc = data["tier_catchments"]
+    tc = tc.assign(tier=tc["tier"].replace({"subcentre": "Proposed service point"}))
+    star = {"color": "#6c3483", "shape": "star", "size": 30}
+
+    def draw() -> Path:
+        return figures.save_static_map(
+            fac, data["demand"], tc, data["area"], tmp_path / "m.png", lang="en", dpi=40,
+            styles={"Proposed service point": star, "not drawn": {"color": "#000000"}},
+        )  # fmt: skip
+
+    fig = _drawn_figure(monkeypatch, draw)
+    ax = fig.axes[0]
+    dots = [c for c in ax.collections if isinstance(c, PathCollection)]  # the scatters
+    purple = [c for c in dots if to_hex(c.get_facecolor()[0]) == "#6c3483"]
+    assert len(purple) == 1 and len(purple[0].get_offsets()) == 2  # the two sites, filled
+    assert purple[0].get_sizes().tolist() == [30**2 / 4]
+    hatched = {to_hex(c.get_edgecolor()[0]) for c in ax.collections if c.get_hatch()}
+    assert "#6c3483" in hatched and to_hex(TIER_STYLE["point"]["color"]) in hatched
+    rows = dict(zip([t.get_text() for t in fig.legends[0].get_texts()],
+                    fig.legends[0].legend_handles, strict=True))  # fmt: skip
+    row = rows["Proposed service point (2)"]
+    assert row.get_marker() == "*" and to_hex(row.get_color()) == "#6c3483"
+    assert to_hex(rows["Service point (2)"].get_color()) == to_hex(TIER_STYLE["point"]["color"])

@@ -377,3 +377,17 @@ def test_undeclared_crs_in_china_is_named(tmp_path: Path) -> None:
     liege = Polygon([(5.56, 50.62), (5.58, 50.62), (5.58, 50.64), (5.56, 50.64)])
     path = _write(tmp_path, [liege], fname="liege.geojson")
     assert read_polygons(path, crs=None).attrs["problems"] == []
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8"])
+def test_a_shapefile_without_cpg_keeps_its_chinese_names(tmp_path: Path, encoding: str) -> None:
+    # As point layers are read: GDAL would take the DBF for Latin-1 ("½­ººÇø" for 江汉区).
+    gdf = gpd.GeoDataFrame(
+        {"adcode": ["420103", "420105"], "name": ["江汉区", "汉阳区"]},
+        geometry=[shapely.box(114.2, 30.5, 114.3, 30.6), shapely.box(114.1, 30.5, 114.2, 30.6)],
+        crs=4326,
+    )
+    gdf.to_file(tmp_path / "d.shp", encoding=encoding)
+    (tmp_path / "d.cpg").unlink(missing_ok=True)  # as older tools write them
+    got = read_polygons(tmp_path / "d.shp", crs="wgs84", name_field="name")
+    assert list(got["name"]) == ["江汉区", "汉阳区"]

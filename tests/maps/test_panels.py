@@ -53,3 +53,16 @@ def test_plan_kpi_panel_says_which_figures_are_before_the_plan(data):
     # A run's map has no sections.
     plain = meta_field(render_page(maps.coverage_map(**data)), "kpi")["rows"]
     assert all(len(r) == 2 for r in plain)
+
+
+def test_kpi_notes_go_under_the_plans_figures_as_text(data):
+    # A capacitated plan's sentence sits under the plan's shares, before the run's figures; it
+    # travels as data (the page sets it as text, test_browser), markup characters and all.
+    kpis = {**data["kpis"], "share_after_plan": 0.975, "share_before_plan": 0.9}
+    note = "服务站点：按容量，站点可服务 45.0% 的需求 <b>&</b>"
+    page = render_page(maps.coverage_map(**{**data, "kpis": kpis}, kpi_notes=[note]))
+    rows = meta_field(page, "kpi")["rows"]
+    assert rows[3] == {"warn": note} and rows[4] == ["规划前现状（现有设施）"]
+    # Without the plan's section (a run's map), after the figures.
+    rows = meta_field(render_page(maps.coverage_map(**data, kpi_notes=["x"])), "kpi")["rows"]
+    assert rows[-1] == {"warn": "x"} and len(rows) == len(data["kpis"]) + 1

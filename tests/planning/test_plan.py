@@ -14,7 +14,7 @@ import shapely
 from conftest import copy_small_scenario
 from scipy import sparse
 
-from coverage import excel, export, pipeline, planning, report
+from coverage import excel, export_maps, pipeline, planning, report
 
 
 def _brute_mclp(cover: np.ndarray, w: np.ndarray, k: int, existing: list[int], free: list[int]):
@@ -344,13 +344,13 @@ columns = "keys"
 
 def test_plan_files_report_and_map_show_one_curve(tmp_path, hand, monkeypatch):
     shown: list[dict] = []
-    draw = export.coverage_map
+    draw = export_maps.coverage_map
 
     def spy(run, **kw):
         shown.append(dict(kw["kpis"]))
         return draw(run, **kw)
 
-    monkeypatch.setattr(export, "coverage_map", spy)  # the plan map's writer draws with it
+    monkeypatch.setattr(export_maps, "coverage_map", spy)  # the plan map's writer draws with it
     result = pipeline.plan(_street_scenario(tmp_path, hand), add=2)
     assert result.proposed["name"].tolist() == ["A", "B"]
     weight, share = [10.0, 60.0, 100.0], [0.1, 0.6, 1.0]

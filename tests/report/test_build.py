@@ -153,3 +153,49 @@ def test_method_notes_say_what_capacities_let_the_sites_serve(planned):
     assert "can serve 45.0% of the demand" in notes
     assert f"({p.after_share:.1%})" in notes
     assert "可服务 45.0%" in method_notes(planned.before, run, "zh")
+
+
+@pytest.mark.realdata
+def test_the_map_after_the_plan_draws_the_proposed_sites_as_the_plan_maps_stars(
+    planned, monkeypatch
+):
+    """They were the fifth free-form tier's small brown triangles, hard to find among the
+    existing sites and unlike the plan map's purple stars (coverage.maps.plan)."""
+    from coverage.report import build
+
+    calls: list[dict] = []
+
+    def record(facilities, *args, **kwargs) -> bytes:
+        calls.append({"tiers": set(facilities["tier"]), **kwargs})
+        return PNG_MAGIC
+
+    monkeypatch.setattr(build, "static_map_png", record)
+    build.build_report(planned.before, planned, lang="en")
+    before, after = calls
+    assert before.get("styles") is None
+    (proposed,) = after["tiers"] - before["tiers"]
+    assert proposed == "Proposed service point"
+    assert after["styles"] == {proposed: {"color": "#6c3483", "shape": "star", "size": 30}}
+
+
+@pytest.mark.realdata
+def test_page_one_says_what_capacities_let_the_sites_serve(planned, monkeypatch):
+    """Page 1 gave the share after a capacitated plan (everyone within reach) with nothing
+    beside it; what the sites can serve was only in the method notes, on the last page."""
+    import dataclasses
+    import html
+
+    from coverage.planning import PlanRun
+    from coverage.report import build
+
+    monkeypatch.setattr(build, "static_map_png", lambda *a, **k: PNG_MAGIC)
+    (p,) = planned.plans
+    capped = dataclasses.replace(p, info={**p.info, "served_share": 0.45})
+    sentence = f"can serve 45.0% of the demand; the share after the plan ({p.after_share:.1%})"
+
+    def page_one(plan: PlanRun) -> str:
+        page = build.build_report(planned.before, plan, lang="en")
+        return html.unescape(page.split('<section class="conclusion">', 1)[1].split("</ul>")[0])
+
+    assert sentence in page_one(PlanRun(planned.before, planned.sites, [capped]))
+    assert "can serve" not in page_one(planned)

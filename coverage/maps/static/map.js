@@ -32,7 +32,8 @@ if(text){var t=svgEl('text',{x:10,y:12.5,'text-anchor':'middle','font-size':7,
 return s;}
 // A row of one cell is a section heading across both columns (a plan map's KPI panel).
 function table(rows,head,cls){var t=el('table');rows.forEach(function(r){var tr=el('tr');
-if(r.length===1){var c=el('th','cov-section',r[0]);c.colSpan=2;tr.appendChild(c);}
+if(r.warn!==undefined){var w=el('td','cov-warn',r.warn);w.colSpan=2;tr.appendChild(w);}
+else if(r.length===1){var c=el('th','cov-section',r[0]);c.colSpan=2;tr.appendChild(c);}
 else{tr.appendChild(el(head,'',r[0]));tr.appendChild(el('td',cls,r[1]));}
 t.appendChild(tr);});return t;}
 function popup(p){var d=el('div','cov-popup');d.appendChild(el('h4','',p.title));
@@ -44,12 +45,14 @@ var cramped=window.matchMedia('(max-width: 600px), (max-height: 560px)').matches
 // The room left on the map by the title, the panels and the controls, measured now: each is
 // taken off one side of the map (the title off the top, a laptop's side panels off the left or
 // right, a phone's docked panels off the bottom), the sides chosen to leave the largest room.
+function obstacles(){var c=map.getContainer();return [document.getElementById('cov-title'),
+document.getElementById('cov-kpi'),document.getElementById('cov-legend'),
+c.querySelector('.leaflet-control-layers'),c.querySelector('.leaflet-control-zoom')].filter(
+function(e){return e&&e.getClientRects().length;}).map(function(e){
+return e.getBoundingClientRect();});}
 function room(){var c=map.getContainer(),cb=c.getBoundingClientRect(),W=cb.width,H=cb.height,
 gap=8,obs=[];
-[document.getElementById('cov-title'),document.getElementById('cov-kpi'),
-document.getElementById('cov-legend'),c.querySelector('.leaflet-control-layers'),
-c.querySelector('.leaflet-control-zoom')].forEach(function(e){
-if(!e||!e.getClientRects().length){return;}var r=e.getBoundingClientRect();
+obstacles().forEach(function(r){
 var x0=r.left-cb.left,y0=r.top-cb.top,x1=r.right-cb.left,y1=r.bottom-cb.top;
 if(x1<=0||y1<=0||x0>=W||y0>=H||r.width*r.height===0){return;}
 obs.push({t:y1,b:H-y0,l:x1,r:W-x0});});
@@ -185,9 +188,22 @@ sw.style.background='rgba(60,60,60,'+Number(b[0])+')';row.appendChild(sw);
 row.appendChild(document.createTextNode(b[1]+' '));});lg.appendChild(row);});
 M.legend.notes.forEach(function(t){lg.appendChild(el('div','cov-note',t));});
 panel(lg,'cov-legend',dock);
-// A phone's view: the data fitted again into the room the title and folded panels leave.
-if(cramped&&M.fit){var fr=room();map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),
-paddingBottomRight:fr.br.add([12,0]),animate:false});}
+// Whether the title, a panel or a control would cover some of the box b fitted to the whole
+// map (20 px around it, as coverage.maps.geometry.fit does): a laptop 1000 px wide.
+function covered(b){var cb=map.getContainer().getBoundingClientRect(),s=map.getSize(),
+z=map.getBoundsZoom(b,false,L.point(40,40)),p=map.project(b.getNorthWest(),z),
+q=map.project(b.getSouthEast(),z),x0=cb.left+(s.x-(q.x-p.x))/2,y0=cb.top+(s.y-(q.y-p.y))/2,
+x1=x0+q.x-p.x,y1=y0+q.y-p.y;return obstacles().some(function(r){
+return r.left<x1&&x0<r.right&&r.top<y1&&y0<r.bottom;});}
+// A phone's view, or a laptop's with data under its panels: the data fitted again into the
+// room the title and (folded) panels leave. The first fit's zoom, when animated, starts on the
+// next frame and would put the view back as it ends: the view is fitted again after it.
+// The zoom may fall between two levels (a quarter), not halve the data's size.
+function refit(){var fr=room(),snap=map.options.zoomSnap;map.options.zoomSnap=0.25;
+map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),paddingBottomRight:fr.br.add([12,0]),
+animate:false});map.options.zoomSnap=snap;}
+if(M.fit&&(cramped||covered(L.latLngBounds(M.fit)))){refit();L.Util.requestAnimFrame(function(){
+if(map._animatingZoom){map.once('zoomend',refit);}});}
 reg.highlight=L.featureGroup().addTo(map);
 // Facility search: names matched here, from the payload; results and popups are text.
 function fold(v){return String(v).normalize('NFKC').toLowerCase().replace(/\s+/g,' ').trim();}

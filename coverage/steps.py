@@ -1,0 +1,185 @@
+"""The steps of a run, one function each: study area, network, layers, coverage.
+
+:func:`coverage.pipeline.run` calls them in order (and re-exports them, so notebooks call
+``pipeline.load_network`` and friends); each hands the next what it needs, and none writes a
+file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import geopandas as gpd
+import shapely
+
+from coverage import analysis, network
+from coverage.errors import Msg, ScenarioError
+from coverage.i18n import t
+from coverage.inputs import layers as _layers
+from coverage.inputs.layers import Layers, StudyArea, check_usable
+from coverage.scenario import Scenario
+
+__all__ = ["Progress", "evaluate", "load_area", "load_network", "read_layers"]
+
+#: Progress callback: receives short messages; a message ending in "done/total" (e.g.
+#: "catchments 120/570") reports a count, which the CLI shows as a progress bar.
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def load_area(s: Scenario) -> StudyArea:
+    """The study area and sub-districts (:func:`coverage.inputs.load_area`).
+
+    A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
+    once (:func:`coverage.network.geocode_area`), then cached.
+
+    Parameters
+    ----------
+    s
+        The scenario.
+
+    Returns
+    -------
+    StudyArea
+        The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
+    """
+    return _layers.load_area(s, geocode=network.geocode_area)
+
+
+def read_layers(
+    s: Scenario,
+    net: network.WalkNetwork,
+    progress: Callable[[str], None] = _noop,
+    *,
+    area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+) -> Layers:
+    """Every layer read and checked against ``net`` (:func:`coverage.inputs.read_layers`).
+
+    Parameters
+    ----------
+    s
+        The scenario.
+    net
+        The walking network the layers are checked against (datum, distance to a street).
+    progress
+        Receives a short message per layer.
+    area
+        What :func:`load_area` returned, when the caller has read it already.
+
+    Returns
+    -------
+    Layers
+        Facilities, demand and candidates, with every problem found.
+    """
+    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
+
+
+# --- network --------------------------------------------------------------------------------
+
+
+def load_network(
+    s: Scenario,
+    area: shapely.Geometry | None = None,
+    progress: Progress = _noop,
+    loaded: network.WalkNetwork | None = None,
+) -> network.WalkNetwork:
+    """Load (or download) the walking network and clip it to the area plus a walking margin.
+
+    The margin defaults to the distance walked in the longest threshold or band, so that facilities
+    just outside the area still reach the people inside and catchments are not cut at the edge.
+    ``loaded``: the scenario's network already loaded (e.g. a city-wide one an audit worker
+    keeps for all its districts); it is only clipped.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[network]`` and ``[walk]`` sections.
+    area
+        The study area (WGS-84) to clip to; None: no clipping.
+    progress
+        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
+        count); default: nothing.
+    loaded
+        The scenario's network already loaded (see above); None: load it here.
+
+    Returns
+    -------
+    WalkNetwork
+        The clipped walking network.
+    """
+    opts: dict[str, Any] = {
+        "speed_kmh": s.walk.speed_kmh,
+        "steps_penalty": s.walk.steps_penalty,
+        "component": s.network.component,
+    }
+    margin = s.network.margin_m
+    if margin is None:
+        margin = s.walk.speed_kmh / 3.6 * s.walk.max_threshold_min * 60
+    nw = s.network
+    if loaded is not None:
+        net = loaded
+    elif nw.path is not None:
+        progress(t(s.lang, "console.step.network", path=nw.path))
+        net = network.load(s.input_path(nw.path), cache_dir=s.cache_dir, **opts)
+    else:
+        progress(t(s.lang, "console.step.download"))
+        query: dict[str, Any]
+        if nw.place is not None:
+            query = {"place": nw.place}
+        elif nw.bbox is not None:
+            query = {"bbox": tuple(nw.bbox)}
+        else:
+            if area is None:
+                raise ScenarioError(Msg("error.network.polygon_needs_area"), s.source)
+            poly = area.buffer(margin / 111_000)  # degrees, generous at these latitudes
+            query = {"polygon": poly}
+        net = network.download(cache_dir=s.cache_dir, **query, **opts)
+    if area is not None:
+        area_m = gpd.GeoSeries([area], crs=4326).to_crs(net.crs).iloc[0]
+        net = network.clip(net, area_m, margin)
+    return net
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+
+def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
+    """Coverage of the scenario's demand by its facilities.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[walk]`` settings, services and sub-district name field.
+    net
+        The walking network.
+    layers
+        The input layers (:func:`coverage.inputs.read_layers`).
+
+    Returns
+    -------
+    Coverage
+        Coverage of the usable demand by the usable facilities.
+
+    Raises
+    ------
+    InputError
+        When no facility or no demand row is usable, with the first reasons.
+    """
+    check_usable(s, layers)
+    walk = s.walk_model()
+    return analysis.evaluate(
+        net,
+        layers.facilities,
+        layers.demand,
+        threshold_min=walk.threshold_min,
+        tier_threshold_min=walk.tier_threshold_min,
+        max_snap_m=walk.max_snap_m,
+        include_access=walk.include_access,
+        circle_radius_m=walk.circle_radius_m,
+        subdistricts=layers.subdistricts,
+        name_field=s.area.name_field,
+    )

@@ -1,0 +1,135 @@
+"""Cells written with XlsxWriter (coverage.xlsx), read back with openpyxl, cell by cell.
+
+Every expected value, type, number format and quote prefix below is worked out by hand from
+the rules in coverage.xlsx's notes, not by calling the code under test.
+"""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from coverage import excel
+from coverage.errors import OutputError
+from coverage.xlsx import Book, cell_value
+
+LONG = "x" * 40_000
+#: Rows of (text, share, count, mixed): hostile text, NaN, ±inf, bools, ints and floats.
+ROWS = [
+    ["=1+1", 0.25, 3, True],
+    ["+A1", np.nan, np.int64(7), False],
+    ["-2", np.inf, 12345, 1.5],
+    ["@SUM(A1)", -np.inf, -4, "#N/A"],
+    ["#N/A", 1.0, 0, None],
+    ["a\x01b\x1fc\x0b", np.float64(0.125), 2**40, "\r=1"],
+    [LONG, 0.0, None, "<r><t>hi</t></r>"],
+    ["", -0.5, 1, "+1.5"],
+    ["_x0041_", 1e-9, 2, "a\r\nb"],
+]
+FORMATS = [None, "0.0%", "#,##0", None]
+
+#: What openpyxl reads back: (value, data_type, number_format, quote prefix), by hand.
+S, GEN = "s", "General"
+EXPECTED = [
+    [("=1+1", S, GEN, True), (0.25, "n", "0.0%", False), (3, "n", "#,##0", False),
+     (True, "b", GEN, False)],
+    [("+A1", S, GEN, True), None, (7, "n", "#,##0", False), (False, "b", GEN, False)],
+    # "-2" is a plain number: text without a prefix; inf is text Excel can hold
+    [("-2", S, GEN, False), ("inf", S, GEN, False), (12345, "n", "#,##0", False),
+     (1.5, "n", GEN, False)],
+    [("@SUM(A1)", S, GEN, True), ("-inf", S, GEN, True), (-4, "n", "#,##0", False),
+     ("#N/A", S, GEN, False)],  # "#N/A" text, never Excel's error value
+    # Excel has one number type, written in 16 digits: a whole float reads back as an int
+    [("#N/A", S, GEN, False), (1, "n", "0.0%", False), (0, "n", "#,##0", False), None],
+    # control characters XML cannot hold show as "�"; a carriage return reads as a line feed
+    [("a\ufffdb\ufffdc\ufffd", S, GEN, False), (0.125, "n", "0.0%", False),
+     (1099511627776, "n", "#,##0", False), ("\n=1", S, GEN, True)],
+    # 32,766 characters and "…": Excel's 32,767; rich-text-looking text stays that text
+    [("x" * 32766 + "…", S, GEN, False), (0, "n", "0.0%", False), None,
+     ("<r><t>hi</t></r>", S, GEN, False)],
+    [None, (-0.5, "n", "0.0%", False), (1, "n", "#,##0", False), ("+1.5", S, GEN, False)],
+    # "_x0041_" is written as Excel's escape of itself (see below): openpyxl does not decode it
+    [("_x005F_x0041_", S, GEN, False), (1e-9, "n", "0.0%", False), (2, "n", "#,##0", False),
+     ("a\nb", S, GEN, False)],
+]  # fmt: skip
+
+
+def test_cells_read_back_with_their_types_formats_and_prefixes(tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    book = Book(path)
+    sheet = book.sheet("cells")
+    for j, head in enumerate(["text", "=share", "count", "@mixed"]):
+        sheet.text(0, j, cell_value(head), bold=True)
+    sheet.rows([[cell_value(v) for v in row] for row in ROWS], FORMATS)
+    book.close()
+
+    ws = openpyxl.load_workbook(path)["cells"]
+    head = ws[1]
+    assert [c.value for c in head] == ["text", "=share", "count", "@mixed"]
+    assert [c.data_type for c in head] == [S] * 4  # never formulas
+    assert [bool(c.quotePrefix) for c in head] == [False, True, False, True]
+    assert all(c.font.b and c.alignment.vertical == "center" for c in head)
+    assert ws.max_row == len(ROWS) + 1
+    for i, expected in enumerate(EXPECTED, start=2):
+        for j, want in enumerate(expected, start=1):
+            c = ws.cell(row=i, column=j)
+            if want is None:
+                assert c.value is None, (c.coordinate, c.value)
+                continue
+            got = (c.value, c.data_type, c.number_format, bool(c.quotePrefix))
+            assert got == want, c.coordinate
+            assert type(c.value) is type(want[0]), c.coordinate  # 7 an int, 0.25 a float
+    # Excel decodes _xHHHH_ in cell text: the literal "_x0041_" is escaped so that Excel shows
+    # it as written, not as "A".
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert "<t>_x005F_x0041_</t>" in xml and "<t>_x0041_</t>" not in xml
+
+
+def test_workbook_share_column_formats_filter_widths_and_panes(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "remark": ["=1+1", "-2", "#N/A", LONG, "ok\x07"],
+            "x_share": [0.5, np.nan, np.inf, 0.0125, -np.inf],  # "_share": a percentage
+            "n_people": [1, 2, 3, 4, 5],  # "n_": a whole count
+        }
+    )
+    path = excel.write_workbook(tmp_path / "w.xlsx", {"sheet": frame, "Sheet": frame}, lang="en")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["sheet", "Sheet (2)"]  # titles unique, case ignored
+    ws = wb["sheet"]
+    assert [c.value for c in ws[1]] == ["remark", "x_share", "n_people"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:C6"
+    notes = [ws.cell(row=i, column=1) for i in range(2, 7)]
+    assert [c.value for c in notes] == ["=1+1", "-2", "#N/A", "x" * 32766 + "…", "ok\ufffd"]
+    assert [c.data_type for c in notes] == [S] * 5
+    assert [bool(c.quotePrefix) for c in notes] == [True, False, False, False, False]
+    shares = [ws.cell(row=i, column=2) for i in range(2, 7)]
+    # A workbook table shows no inf: non-finite shares are empty cells.
+    assert [c.value for c in shares] == [0.5, None, None, 0.0125, None]
+    assert [c.number_format for c in shares if c.value is not None] == ["0.0%"] * 2
+    people = [ws.cell(row=i, column=3) for i in range(2, 7)]
+    assert [(c.value, c.number_format) for c in people] == [(k, "#,##0") for k in range(1, 6)]
+    # Widths: the widest cell + 2, at least 6 and at most 60 ("x_share": 7 + 2; "0.0125": 6).
+    widths = {
+        i: d.width for d in ws.column_dimensions.values() if d.min for i in range(d.min, d.max + 1)
+    }
+    assert widths == {1: 60, 2: 9, 3: 10}
+
+
+def test_a_failed_write_is_one_line_naming_the_file(tmp_path: Path, monkeypatch) -> None:
+    def denied(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied")
+
+    # XlsxWriter wraps the OSError of its zip in FileCreateError; the writer unwraps it.
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", denied)
+    target = tmp_path / "denied.xlsx"
+    with pytest.raises(OutputError) as info:
+        excel.write_workbook(target, {"s": pd.DataFrame({"a": [1]})}, lang="en")
+    assert "denied.xlsx" in str(info.value) and "\n" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind

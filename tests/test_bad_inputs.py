@@ -437,9 +437,9 @@ def test_a_plain_scenario_has_no_warnings(tmp_path: Path) -> None:
 
 SCENARIO_WARNINGS = [
     ("speed_kmh = 4.5", "speed_kmh = 1000", 7, "walk.speed_kmh",
-     "1000 km/h is unusual (usually 1 to 10 km/h: walking is 3-6 km/h); used as given"),
+     "1000 km/h is unusual (usually 1 to 10 km/h: walking is 3–6 km/h); used as given"),
     ("speed_kmh = 4.5", "speed_kmh = 0.5", 7, "walk.speed_kmh",
-     "0.5 km/h is unusual (usually 1 to 10 km/h: walking is 3-6 km/h); used as given"),
+     "0.5 km/h is unusual (usually 1 to 10 km/h: walking is 3–6 km/h); used as given"),
     ("threshold_min = 15", "threshold_min = 10000", 8, "walk.threshold_min",
      "10000 min is unusual (usually at most 120 min: a walking threshold is minutes, not hours); "
      "used as given"),

@@ -579,7 +579,7 @@ def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_p
         what="the chosen facility's popup",
     )
     assert state["title"] == HOSTILE
-    assert state["warn"] == "Reaches 13,511 workers, capacity 150 (90× its capacity)"
+    assert state["warn"] == "Reaches 13,511 people, capacity 150 (90× its capacity)"
     assert state["zoom"] >= 16 and state["visible"], state
     assert state["marked"] == ["1"] and state["selected"] == "1"
     assert js(browser, "return document.querySelectorAll('img[src=\"x\"]').length;") == 0
@@ -652,7 +652,7 @@ def test_uncovered_points_coloured_by_minutes_over(browser, maps):
     assert n == js(browser, "return window.coverageMap.counts.demand_uncovered;") > 0
     assert state["legend"], state
     assert {c for c, _, _ in state["legend"]} <= {"over_5", "over_15", "over_more", "unreachable"}
-    assert all(text.startswith(("超出标准", "步行无法到达")) for _, _, text in state["legend"])
+    assert all(text.startswith(("超出标准", "步行不可达")) for _, _, text in state["legend"])
     assert len(state["cols"]) == len(state["legend"])  # one colour per class drawn
     assert page_errors(browser) == []
 
@@ -681,10 +681,10 @@ def test_chinese_and_english_maps(browser, maps):
     assert "步行范围" in zh["legend"] and "未覆盖需求点" in zh["legend"]
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
-    assert "服务中心 步行范围" in zh["layers"]
+    assert "服务中心步行范围" in zh["layers"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
-    assert "Walking catchments" in en["legend"] and "Uncovered workers" in en["legend"]
+    assert "Walking catchments" in en["legend"] and "Not covered: " in en["legend"]
     assert en["kpi"].startswith("Key figures")
     assert "Service centre: walking catchment" in en["layers"]
     # Nothing Chinese left in the English panels and layer names.
@@ -759,7 +759,7 @@ def test_plan_map_shows_what_the_plan_newly_covers(browser, maps):
     assert state["dot"] == "rgb({}, {}, {})".format(*(int(hexa[i : i + 2], 16) for i in (0, 2, 4)))
     assert state["popup"].split("\n")[1].startswith("规划") and "新增覆盖" in state["popup"]
     assert "到最近建议新增站点" in state["popup"]
-    assert state["name"].startswith("建议新增站点 步行范围") and state["swatch"]
+    assert state["name"].startswith("建议新增站点步行范围") and state["swatch"]
     # The catchments switch off and on from the layer control.
     shown = "return window.coverageMap.map.hasLayer(window.coverageMap.layers.proposed_catchments);"
     layer_checkbox(browser, "proposed_catchments").click()

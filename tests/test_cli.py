@@ -402,7 +402,7 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
         ),
         (
             "zh",
-            "没有候选地点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网"
+            "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网"
             "节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、",
         ),
     ],
@@ -610,10 +610,10 @@ def test_report_shows_the_plan_that_plan_makes_with_the_same_options(small, tmp_
     plan = pd.read_excel(tmp_path / "out" / "plan" / "plan.xlsx", sheet_name=None)
     sites, stages = plan["Proposed sites"], plan["Plan stages"]
     assert stages["Sites proposed"].tolist() == [2, 3]
-    added = [f"{round(n):,}" for n in sites["Workers newly covered"]]
+    added = [f"{round(n):,}" for n in sites["People newly covered"]]
     assert _report_sites(html) == list(zip(sites["Name"], sites["Tier"], added, strict=True))
     after = re.search(r'<div class="v">([\d.]+%)</div><div class="l">Covered after the plan', html)
-    assert after is not None and after[1] == f"{stages['Share after'].iloc[-1]:.1%}"
+    assert after is not None and after[1] == f"{stages['Share after the plan'].iloc[-1]:.1%}"
     assert html.count("Siting model: ") == 2  # each stage's model and method
 
 
@@ -834,9 +834,9 @@ def test_unreachable_target_is_one_error_line_naming_what_can_be_reached(tmp_pat
     assert res.exit_code == 1 and "Traceback" not in res.output
     (line,) = [x for x in res.output.splitlines() if x.startswith("错误：")]
     m = re.fullmatch(
-        r"错误：目标覆盖率 100\.00% 无法达到：现有或可选地点步行 15 分钟内的需求最多占 "
-        r"(\d+\.\d\d)%（\d+ 个需求点共 [\d,]+ 人不在任何地点的范围内）；请改为不超过 "
-        r"(0\.\d+) 的目标（--target 或 \[plan\] target），或增加候选地点",
+        r"错误：目标覆盖率 100\.00% 无法达到：现有设施或候选点步行 15 分钟内的需求最多占 "
+        r"(\d+\.\d\d)%（\d+ 个需求点共 [\d,]+ 人不在任何设施或候选点的步行范围内）；请改为不超过 "
+        r"(0\.\d+) 的目标（--target 或 \[plan\] target），或增加候选点",
         line,
     )
     assert m, line

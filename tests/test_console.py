@@ -55,21 +55,21 @@ def test_kpi_numbers_are_never_cut_at_80_columns() -> None:
         for number in ("1,689,812", "1,564,321", "1,393,026", "19,590", "92.6%", "98.8%"):
             assert number in text, (lang, number)
     # By hand (zh): every column whole with the scope column is 1 + Σ(width + 3) over
-    # 口径 4, 分组 8 (folds from 14), 设施数 6, 权重 9, 已覆盖 9, 覆盖率 6, 交叉覆盖 8, 1 km 圆 7
+    # 口径 4, 分组 8 (folds from 14), 设施数 6, 权重 9, 已覆盖 9, 覆盖率 6, 交叉覆盖 8, 1公里圆 7
     # = 1 + 57 + 24 = 82 > 80: the scope column goes, the rest stays.
     head = _header(_print(console.kpi_table(_summary(), "zh"), 80))
-    assert "口径" not in head and "分组" in head and "1 km 圆" in head
+    assert "口径" not in head and "分组" in head and "1公里圆" in head
     head = _header(_print(console.kpi_table(_summary(), "zh"), 120))
     assert "口径" in head  # a wide terminal shows every column
     # At 60: without scope 1 + 53 + 21 = 75, without the 1 km circle 65, without cross 54.
     lines = _print(console.kpi_table(_summary(), "zh"), 60)
     head = _header(lines)
-    assert "1 km 圆" not in head and "交叉覆盖" not in head and "覆盖率" in head
+    assert "1公里圆" not in head and "交叉覆盖" not in head and "覆盖率" in head
     assert "1,689,812" in "\n".join(lines) and max(cell_len(line) for line in lines) <= 60
 
 
 def test_proposed_site_names_stay_on_one_line_at_80_columns() -> None:
-    # By hand: 序号 4, 名称 11, 层级 8, 新增覆盖 9, 街道 14, 高德经纬度 20 → 1 + 66 + 18 = 85
+    # By hand: 序号 4, 名称 11, 层级 8, 新增覆盖 9, 街道 14, 经纬度（GCJ-02） 20 → 1 + 66 + 18 = 85
     # > 80. One tier: the tier column goes (the stages table names it): 74 fits.
     lines = _print(console.proposed_table(_sites(["point", "point"]), "zh"), 80)
     text = "\n".join(lines)
@@ -91,7 +91,7 @@ def test_proposed_sites_show_the_pair_of_output_datum() -> None:
     sites = _sites(["point", "point"]).assign(
         wgs84_lon=[114.227301, 114.227193], wgs84_lat=[30.624773, 30.597703]
     )
-    for lang, head in (("en", "WGS-84 lon,lat"), ("zh", "WGS-84 经纬度")):
+    for lang, head in (("en", "WGS-84 lon,lat"), ("zh", "经纬度（WGS-84）")):
         lines = _print(console.proposed_table(sites, lang, "wgs84"), 120)
         text = "\n".join(lines)
         assert head in _header(lines) and "GCJ-02" not in text and "高德" not in text

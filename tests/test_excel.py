@@ -74,7 +74,7 @@ def test_chinese_workbook(tmp_path: Path) -> None:
     path = excel.write_workbook(tmp_path / "结果.xlsx", _sheets())
     assert path == tmp_path / "结果.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["汇总", "分街道", "未覆盖需求点", "建议选址", "跳过的行"]
+    assert wb.sheetnames == ["汇总", "分街道", "未覆盖需求点", "建议新增站点", "跳过的行"]
     for ws in wb:
         assert ws.freeze_panes == "A2"
         assert all(c.font.bold for c in ws[1])
@@ -85,19 +85,19 @@ def test_chinese_workbook(tmp_path: Path) -> None:
     ]
     sub = _rows(wb["分街道"])
     # Unknown columns keep their names.
-    assert sub[0] == ["街道", "职工总数", "已覆盖职工数", "覆盖率（%）", "remark"]
+    assert sub[0] == ["街道", "总人数", "已覆盖人数", "覆盖率（%）", "remark"]
     assert sub[2] == ["华新街街道", 2400, 1588, 66.2, "需要新增驿站"]
     unc = _rows(wb["未覆盖需求点"])
     coords = ["高德经度（GCJ-02）", "高德纬度（GCJ-02）", "经度（WGS-84）", "纬度（WGS-84）"]
-    assert unc[0] == ["行号", "名称", "职工人数", *coords]
+    assert unc[0] == ["行号", "名称", "人数", *coords]
     assert unc[1][:3] == [5, "某物流公司", 80] and unc[2][2] is None  # NaN → empty cell
     # Amap's pair first (the default), from prcoords' own (lat, lon) function.
     lat, lon = prcoords.wgs_gcj((29.578, 106.533))
     assert unc[1][3:] == pytest.approx([lon, lat, 106.533, 29.578], abs=1e-6)
     assert 0.002 < abs(unc[1][3] - 106.533) < 0.01  # the GCJ-02 shift: hundreds of metres
-    prop = _rows(wb["建议选址"])
+    prop = _rows(wb["建议新增站点"])
     lat, lon = prcoords.wgs_gcj((29.585, 106.54))
-    assert prop[0] == ["排序", "服务内容", "新增覆盖职工数", "是否覆盖", *coords]
+    assert prop[0] == ["排序", "服务项目", "新增覆盖人数", "是否覆盖", *coords]
     assert prop[1][:4] == [1, "职工书屋、母婴室", 620, "是"]
     assert prop[1][4:] == pytest.approx([lon, lat, 106.54, 29.585], abs=1e-6)
     skipped = _rows(wb["跳过的行"])
@@ -119,7 +119,7 @@ def test_english_workbook(tmp_path: Path) -> None:
     assert _rows(wb["Proposed sites"])[0] == [
         "Rank",
         "Services",
-        "Workers newly covered",
+        "People newly covered",
         "Covered",
         "Amap longitude (GCJ-02)",
         "Amap latitude (GCJ-02)",
@@ -356,7 +356,7 @@ def test_workbook_writes_input_text_as_text(tmp_path: Path) -> None:
     _check_cells(wb)
     ws = wb["服务设施"]
     head = [c.value for c in ws[1]]
-    assert head == ["名称", "地址", "街道", "职工人数", "行号", "=SUM(A1:A9)", "remark"]
+    assert head == ["名称", "地址", "街道", "人数", "行号", "=SUM(A1:A9)", "remark"]
     assert ws["F1"].quotePrefix and ws["F1"].data_type == "s"
     # XML turns a bare carriage return into a line feed: Excel shows both as a line break.
     shown = [t.replace("\r", "\n") for t in HOSTILE]
@@ -565,7 +565,7 @@ def test_row_numbers_are_whole_numbers_beside_missing_ones(tmp_path: Path) -> No
     path = excel.write_workbook(tmp_path / "r.xlsx", {"demand": frame})
     ws = openpyxl.load_workbook(path).worksheets[0]
     assert _rows(ws) == [
-        ["行号", "栅格行号", "职工人数"],
+        ["行号", "栅格行号", "人数"],
         [None, 25, 1],
         [2, None, 1],
         [1203, None, 1],

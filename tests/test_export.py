@@ -101,7 +101,7 @@ def test_proposed_sites_have_both_pairs(sample) -> None:
     for r in prop.itertuples():
         # GCJ-02 is a few hundred metres from WGS-84 in Wuhan, never the same point.
         assert 300 < _metres(r.gcj02_lon, r.gcj02_lat, r.wgs84_lon, r.wgs84_lat) < 800
-    ws = openpyxl.load_workbook(sample.out / "plan" / "plan.xlsx")["建议选址"]
+    ws = openpyxl.load_workbook(sample.out / "plan" / "plan.xlsx")["建议新增站点"]
     head = [c.value for c in ws[1]]
     assert {"高德经度（GCJ-02）", "经度（WGS-84）"} <= set(head)
 
@@ -154,9 +154,7 @@ def test_columns_keys_keep_the_program_names_and_labels_are_words(sample) -> Non
     words["outdoor_station"] = "户外劳动者驿站"
     assert labels["层级"].tolist() == keys["tier"].map(words).tolist()
     # the same rows and numbers, rounded as the workbook shows them
-    assert (
-        labels["服务范围内职工数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
-    )
+    assert labels["步行范围内人数"].tolist() == keys["workers_reached"].round().astype(int).tolist()
     assert labels["距街道距离（米）"].tolist() == keys["snap_m"].round(1).tolist()
     assert set(labels["已接入路网"]) <= {"是", "否"} and set(keys["snapped"]) <= {True, False}
     # GeoPackage: layer names in words with labels, the program's with keys
@@ -206,7 +204,7 @@ def test_skipped_rows_agree_with_the_file(sample) -> None:
     assert "共跳过" not in notes
     assert "没有跳过任何输入行；另有 2 条警告（数据已保留）" in notes
     assert (
-        "worldpop_jianghan.tif：区域内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
+        "worldpop_jianghan.tif：研究区内有 300 个像元没有数据；已跳过（整个图层的数据，不按行计数）"
         in notes
     )
 

@@ -141,17 +141,17 @@ def test_plan_workbook_shows_the_situation_with_the_plan(tmp_path, hand):
     result = pipeline.plan(_street_scenario(tmp_path, hand), add=1)
     assert result.proposed["name"].tolist() == ["A"]
     book = openpyxl.load_workbook(result.files["excel"])
-    assert book.sheetnames == ["建议选址", "规划阶段", "规划前汇总", "分街道", "规划后仍未覆盖"]
+    assert book.sheetnames == ["建议新增站点", "规划阶段", "规划前汇总", "分街道", "规划后仍未覆盖"]
     subs = _sheet(book, "分街道").set_index("分组")
     assert subs.loc[["West", "East"], "规划前覆盖率"].tolist() == pytest.approx([1 / 3, 0.0])
     assert subs.loc[["West", "East"], "规划后覆盖率"].tolist() == pytest.approx([1.0, 3 / 7])
-    assert subs.loc[["West", "East"], "新增覆盖职工数"].tolist() == [20, 30]
+    assert subs.loc[["West", "East"], "新增覆盖人数"].tolist() == [20, 30]
     left = _sheet(book, "规划后仍未覆盖")
-    assert left["职工人数"].tolist() == [40]  # not the 20 and 30 A covers
+    assert left["人数"].tolist() == [40]  # not the 20 and 30 A covers
     # The same figures as the stage table and the report's after-plan column.
     stages = _sheet(book, "规划阶段")
     assert stages.loc[0, "规划后覆盖率"] == pytest.approx(0.6)
-    assert (subs["规划后覆盖率"] * subs["职工人数"]).sum() / 100 == pytest.approx(0.6)
+    assert (subs["规划后覆盖率"] * subs["人数"]).sum() / 100 == pytest.approx(0.6)
     after = report.after.subdistrict_after(
         result.before, report.after_plan(result.before, result, catchments=False)
     )
@@ -192,21 +192,21 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     }
     assert {k: {c: v for c, v in rows.items() if "规划" in c or "新增" in c}
             for k, rows in popups.items()} == {
-        "West": {"规划前已覆盖职工": "10", "规划前覆盖率": "33.3%", "规划后已覆盖职工": "30",
-                 "规划后覆盖率": "100.0%", "新增覆盖职工数": "20"},
-        "East": {"规划前已覆盖职工": "0", "规划前覆盖率": "0.0%", "规划后已覆盖职工": "30",
-                 "规划后覆盖率": "42.9%", "新增覆盖职工数": "30"},
+        "West": {"规划前已覆盖人数": "10", "规划前覆盖率": "33.3%", "规划后已覆盖人数": "30",
+                 "规划后覆盖率": "100.0%", "新增覆盖人数": "20"},
+        "East": {"规划前已覆盖人数": "0", "规划前覆盖率": "0.0%", "规划后已覆盖人数": "30",
+                 "规划后覆盖率": "42.9%", "新增覆盖人数": "30"},
     }  # fmt: skip
     book = openpyxl.load_workbook(result.files["excel"])
     sheet = _sheet(book, "分街道").set_index("分组")
     for name, rows in popups.items():
         row = sheet.loc[name]
-        assert rows["职工人数"] == f"{row['职工人数']:,.0f}"
+        assert rows["人数"] == f"{row['人数']:,.0f}"
         assert rows["规划前覆盖率"] == f"{100 * row['规划前覆盖率']:.1f}%"
         assert rows["规划后覆盖率"] == f"{100 * row['规划后覆盖率']:.1f}%"
-        assert rows["新增覆盖职工数"] == f"{row['新增覆盖职工数']:,.0f}"
-        before_people = row["职工人数"] * row["规划前覆盖率"]
-        assert int(rows["规划后已覆盖职工"]) == round(before_people + row["新增覆盖职工数"])
+        assert rows["新增覆盖人数"] == f"{row['新增覆盖人数']:,.0f}"
+        before_people = row["人数"] * row["规划前覆盖率"]
+        assert int(rows["规划后已覆盖人数"]) == round(before_people + row["新增覆盖人数"])
     # Figures of the situation before the plan only are left to the run's map; the count of
     # facilities says it leaves the proposed sites out (A stands in East).
     assert not {"交叉覆盖率", "未覆盖需求点数", "覆盖率", "设施数"} & set(popups["East"])
@@ -215,7 +215,7 @@ def test_plan_map_shows_the_situation_with_the_plan(tmp_path, hand):
     # A's catchment at its tier's threshold (3 min, 180 m, plus the walk-off): a toggle that
     # holds the points it covers and not the others.
     spec = specs["proposed_catchments"]
-    assert meta["names"]["proposed_catchments"] == "建议新增站点 步行范围（3分钟）"
+    assert meta["names"]["proposed_catchments"] == "建议新增站点步行范围（3分钟）"
     (feature,) = spec["data"]["features"]
     area = shapely.geometry.shape(feature["geometry"])
 
@@ -254,7 +254,7 @@ def test_a_plan_of_no_new_site_writes_its_workbook(tmp_path, hand):
     result = pipeline.plan(_street_scenario(tmp_path, hand), target=0.05)
     assert len(result.proposed) == 0
     left = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划后仍未覆盖")
-    assert left["职工人数"].tolist() == [20, 30, 40]
+    assert left["人数"].tolist() == [20, 30, 40]
     assert set(left["最近设施"]) == {"F"}
 
 

@@ -217,9 +217,9 @@ def test_hostile_text_in_every_map_field_is_shown_and_never_run(tmp_path, monkey
     centre = markers["1"]
     assert centre["popup"]["title"] == centre["tooltip"] == evil("name")
     assert dict(centre["popup"]["rows"])["类型"] == evil("type")
-    assert dict(centre["popup"]["rows"])["服务内容"] == evil("service")
+    assert dict(centre["popup"]["rows"])["服务项目"] == evil("service")
     assert dict(centre["popup"]["rows"])["地址"] == evil("address")
-    assert dict(markers["2"]["popup"]["rows"])["服务内容"] == f"{evil('svc1')}、{evil('svc2')}"
+    assert dict(markers["2"]["popup"]["rows"])["服务项目"] == f"{evil('svc1')}、{evil('svc2')}"
     assert markers[evil("fid")]["data"]["fid"] == evil("fid")
     # Free-form tiers name layers and legend rows: with their text, shown as text.
     tier = maps.normalize_tier(evil("tier"))
@@ -371,7 +371,7 @@ def test_hostile_map_carries_the_text_as_data_only(hostile):
         items = [i for o in meta["overlays"] if o["kind"] == "markers" for i in o["items"]]
         popups = {i["popup"]["title"]: dict(i["popup"]["rows"]) for i in items}
         first = popups[evil("站点01")]
-        assert first["地址"] == evil("地址01") and first["服务内容"] == evil("服务")
+        assert first["地址"] == evil("地址01") and first["服务项目"] == evil("服务")
         assert first["类型"] == evil("类型")
         points = [o["data"] for o in meta["overlays"] if o["kind"] == "points"]
         assert evil("企业0") in {n for d in points for n in d["name"]}
@@ -497,7 +497,7 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
     popup = _popup_text(browser)
     assert popup["title"] == evil("name")
     assert popup["rows"]["地址"] == evil("address") and popup["rows"]["类型"] == evil("type")
-    assert popup["rows"]["服务内容"] == evil("service")
+    assert popup["rows"]["服务项目"] == evil("service")
     _close_popup(browser)
     # The facility with a hostile fid is found by it, as an attribute value.
     hit = js("return Array.from(document.querySelectorAll('svg.cov-fac')).filter("
@@ -518,7 +518,7 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
     js("""const g = window.coverageMap.layers.demand_uncovered, c = g.getLayers()[0];
        c.fire('click', {latlng: c.getLatLng()}, true);""")
     popup = _popup_text(browser)
-    assert popup["title"] == evil("worker0") and popup["rows"]["职工人数"] == "10"
+    assert popup["title"] == evil("worker0") and popup["rows"]["人数"] == "10"
     _close_popup(browser)
     _reset_view(browser)
     browser.find_element(By.CSS_SELECTOR, "svg.cov-proposed[data-rank='1']").click()
@@ -543,7 +543,7 @@ def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
     click_marker(browser, f"svg.cov-fac[data-fid='{int(fid)}']")
     popup = _popup_text(browser)
     assert popup["title"] == evil("站点01")
-    assert popup["rows"]["地址"] == evil("地址01") and popup["rows"]["服务内容"] == evil("服务")
+    assert popup["rows"]["地址"] == evil("地址01") and popup["rows"]["服务项目"] == evil("服务")
     kind, errors, injected = _pwned(browser)
     assert kind == "undefined" and errors == [] and injected == scripts
 

@@ -139,7 +139,7 @@ def test_shares_are_percentages_and_people_whole_numbers(folders, lang):
     ws = wb["汇总" if lang == "zh" else "Summary"]
     heads = [c.value for c in ws[1]]
     share, covered = (
-        ("覆盖率", "已覆盖职工数") if lang == "zh" else ("Share covered", "Workers covered")
+        ("覆盖率", "已覆盖人数") if lang == "zh" else ("Share covered", "People covered")
     )
     shares = [r[heads.index(share)] for r in ws.iter_rows(min_row=2)]
     people = [r[heads.index(covered)] for r in ws.iter_rows(min_row=2)]
@@ -148,7 +148,7 @@ def test_shares_are_percentages_and_people_whole_numbers(folders, lang):
     assert {c.number_format for c in people} == {"#,##0"}
     stages = openpyxl.load_workbook(folders[lang] / "plan" / "plan.xlsx").worksheets[1]
     heads = [c.value for c in stages[1]]
-    after = "规划后覆盖率" if lang == "zh" else "Share after"
+    after = "规划后覆盖率" if lang == "zh" else "Share after the plan"
     assert stages.cell(2, heads.index(after) + 1).number_format == "0.0%"
 
 

@@ -115,7 +115,7 @@ def test_raster_and_register_demand_in_one_run(tmp_path: Path) -> None:
     assert (
         "people.tif band 1 (EPSG:32650): 147 residents in 17 of 28 cells inside the area" in notes
     )
-    assert "18 residents (12.2%) live farther than 300 m from any walkable street" in notes
+    assert "18 residents (12.2%) are farther than 300 m from any walkable street" in notes
     nodata = [p for p in run.layers.problems if "no data" in p.message]
     assert len(nodata) == 1 and nodata[0].path.endswith("people.tif")
     kpis = run.coverage.kpis()

@@ -359,7 +359,7 @@ WORDS: dict[str, str] = {
     "error.plan.stage_form": "write TIER=N, e.g. {example}",
     "error.plan.stage_twice": "{tier} is given more than once",
     "error.plan.highs_resolve": "HiGHS returned a solution that does not match its objective; re-solving",
-    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points weighing {weight} in all are out of reach); ask for {suggest} or less ({ask}), or add candidate sites",
+    "error.plan.target_unreachable": "the target share {target} cannot be reached: at most {best} of the demand is within {minutes} min of an existing or allowed site ({points} demand points with {weight} people in all are out of reach); ask for {suggest} or less ({ask}), or add candidate sites",
     "error.plan.ask_target": "--target or [plan] target",
     "error.plan.capacity_ignored": "[plan] capacity = true applies to the maximal covering (mclp) and p-median models only; the {model} stage is planned without capacities",
     "error.plan.no_capacity": "[plan] capacity = true, but no candidate site has a capacity (a capacity column in the candidates file): the plan is made without capacities",

@@ -207,8 +207,8 @@ WORDS: dict[str, str] = {
     "problem.unit.km_h": "km/h",
     "problem.unit.min": "min",
     "problem.unit.m": "m",
-    "problem.unit.times": "x",
-    "problem.why.walk_speed_kmh": "walking is 3-6 km/h",
+    "problem.unit.times": "×",
+    "problem.why.walk_speed_kmh": "walking is 3–6 km/h",
     "problem.why.walk_threshold_min": "a walking threshold is minutes, not hours",
     "problem.why.walk_max_snap_m": "points this far from a street are not on it",
     "problem.why.walk_walk_off_m": "it widens every catchment by that much",
@@ -236,9 +236,9 @@ WORDS: dict[str, str] = {
     ),
     "problem.note.split": ", each split in {a}×{b}",
     "problem.note.skipped": "; skipped {items}",
-    "problem.note.cells.nodata": "{n} nodata",
-    "problem.note.cells.negative": "{n} negative",
-    "problem.note.cells.not_finite": "{n} not finite",
+    "problem.note.cells.nodata": "{n} cells with no data",
+    "problem.note.cells.negative": "{n} negative cells",
+    "problem.note.cells.not_finite": "{n} non-finite cells",
     "problem.note.buildings": "{people:,.0f} {kind} in {used:,} of {total:,} buildings",
     "problem.note.bld.tag": "{n} {tag}",
     "problem.note.bld.no_geometry": "{n} no geometry",
@@ -246,14 +246,14 @@ WORDS: dict[str, str] = {
     "problem.note.bld.zero_area": "{n} zero footprint area",
     "problem.note.assumptions": "{name} assumptions: {values}",
     "problem.note.far": (
-        "{name}: {people:,.0f} {kind} ({share:.1%}) live farther than {m:g} m from any walkable "
-        "street: kept, not reachable on foot"
+        "{name}: {people:,.0f} {kind} ({share:.1%}) are farther than {m:g} m from any walkable "
+        "street: kept, counted as not reachable on foot"
     ),
     "problem.note.level": "[{level}] {text}",
     "problem.note.level_warning": "warning",
     "problem.note.level_info": "info",
     "problem.note.datum_ok": (
-        "{name} OK: the median distance to the nearest street is {here} as declared ({others})"
+        "{name} confirmed: the median distance to the nearest street is {here} as declared ({others})"
     ),
     "problem.note.if_read_as": "{at} if read as {name}",
     "problem.note.few_near": (

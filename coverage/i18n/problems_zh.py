@@ -28,8 +28,8 @@ WORDS: dict[str, str] = {
     "problem.missing_tier_known": "缺少层级（已知：{known}）",
     "problem.unknown_service": "未知服务项目 {names}，已忽略（已知：{known}）",
     "problem.unknown_services": "未知服务项目 {names}，已忽略（已知：{known}）",
-    "problem.outside_area": "位于研究区域之外",
-    "problem.outside_area_kept": "位于研究区域之外；仍保留，因为它可能服务边界另一侧的人",
+    "problem.outside_area": "位于研究区之外",
+    "problem.outside_area_kept": "位于研究区之外；仍保留，因为它可能服务边界另一侧的人",
     "problem.no_street": "附近没有可步行的街道",
     "problem.far_from_street": "距最近的可步行街道 {d:.0f} 米（上限 {limit:.0f} 米）",
     "problem.row_too_wide": "该行有 {n} 个值，但表头只有 {width} 列（未加引号的值里有逗号？）",
@@ -101,10 +101,10 @@ WORDS: dict[str, str] = {
     "problem.geos.ring_not_closed": "环未闭合{at}",
     "problem.geos.other": "{reason}",
     # --- Rasters
-    "problem.raster_negative": "区域内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
-    "problem.raster_nodata": "区域内有 {n} 个像元没有数据；已跳过",
-    "problem.raster_not_finite": "区域内有 {n} 个像元不是有限数值；已跳过",
-    "problem.raster_partial": "栅格只覆盖区域的 {share:.1%}；其范围以外的人口未计入",
+    "problem.raster_negative": "研究区内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
+    "problem.raster_nodata": "研究区内有 {n} 个像元没有数据；已跳过",
+    "problem.raster_not_finite": "研究区内有 {n} 个像元不是有限数值；已跳过",
+    "problem.raster_partial": "栅格只覆盖研究区的 {share:.1%}；其范围以外的人口未计入",
     # --- The datum check (coverage.inputs.datum_words); {here} and {there} are worded distances
     "problem.as_written": "{text}",
     "problem.datum.metres": "{m:.0f} 米",
@@ -168,8 +168,8 @@ WORDS: dict[str, str] = {
     "problem.why.walk_steps_penalty": "台阶用时是平路的几倍，不会更多",
     "problem.why.walk_circle_radius_m": "直线距离圆通常为 1 公里",
     "problem.why.network_margin_m": "路网裁剪边距应在步行范围内",
-    "problem.bands_above": "时间带 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
-    "problem.default_bands_above": "默认时间带 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
+    "problem.bands_above": "步行时间段 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
+    "problem.default_bands_above": "默认步行时间段 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
     # --- How each layer was read (the console's and the report's data notes; run.json in English)
     "problem.note.file": "{file}：{text}",
     "problem.note.sep": "；",
@@ -185,27 +185,27 @@ WORDS: dict[str, str] = {
     "problem.note.mapped": "情景指定",
     "problem.note.unused": "未使用：{columns}",
     "problem.note.raster": (
-        "{file} 第 {band} 波段，坐标 {crs}：{people:,.0f} 人（{kind}），来自研究区内 {cells:,} 个栅格中的 {used:,} 个"
+        "{file} 第 {band} 波段，坐标系 {crs}：{kind}{people:,.0f} 人，取自研究区内 {cells:,} 个像元中的 {used:,} 个"
     ),
-    "problem.note.split": "，每个栅格分为 {a}×{b}",
+    "problem.note.split": "，每个像元分为 {a}×{b}",
     "problem.note.skipped": "；跳过 {items}",
-    "problem.note.cells.nodata": "{n} 个无数据栅格",
-    "problem.note.cells.negative": "{n} 个负值栅格",
-    "problem.note.cells.not_finite": "{n} 个非有限值栅格",
-    "problem.note.buildings": "{people:,.0f} 人（{kind}），来自 {total:,} 栋建筑中的 {used:,} 栋",
+    "problem.note.cells.nodata": "{n} 个无数据像元",
+    "problem.note.cells.negative": "{n} 个负值像元",
+    "problem.note.cells.not_finite": "{n} 个非有限值像元",
+    "problem.note.buildings": "{kind}{people:,.0f} 人，取自 {total:,} 栋建筑中的 {used:,} 栋",
     "problem.note.bld.tag": "{n} 栋 {tag}",
     "problem.note.bld.no_geometry": "{n} 栋无几何图形",
     "problem.note.bld.no_footprint": "{n} 栋无轮廓（{kind}）",
     "problem.note.bld.zero_area": "{n} 栋轮廓面积为零",
     "problem.note.assumptions": "{name} 的假设：{values}",
     "problem.note.far": (
-        "{name}：{people:,.0f} 人（{kind}，{share:.1%}）距任何可步行街道超过 {m:g} 米："
+        "{name}：{kind}中有 {people:,.0f} 人（占 {share:.1%}）距任何可步行街道超过 {m:g} 米："
         "已保留，计为步行不可达"
     ),
     "problem.note.level": "【{level}】{text}",
     "problem.note.level_warning": "警告",
     "problem.note.level_info": "提示",
-    "problem.note.datum_ok": "{name} 无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
+    "problem.note.datum_ok": "坐标系 {name} 核验无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
     "problem.note.if_read_as": "按 {name} 读取为 {at}",
     "problem.note.few_near": (
         "{n} 个点中只有 {k} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"

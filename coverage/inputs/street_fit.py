@@ -383,7 +383,7 @@ def _verdict(
     return DatumFinding(
         "datum_ok",
         "info",
-        f"{name} OK: the median distance to the nearest street is {_m(here, search_m)} as "
+        f"{name} confirmed: the median distance to the nearest street is {_m(here, search_m)} as "
         f"declared ({others})",
         details,
     )

@@ -144,7 +144,7 @@ def panel_data(
         swatches = [
             [BAND_OPACITY.get(b, 0.15), t(lang, "map.band", band=band_text(b))] for b in values
         ]
-        rows.append({"text": f"{t(lang, 'map.catchments')}: ", "bands": swatches})
+        rows.append({"text": t(lang, "map.catchments"), "bands": swatches})
     # A plan map's newly covered points first: what the plan changes.
     for key in ("demand_added", "demand_uncovered", "demand_covered", "demand_cross", "demand"):
         if key in reg.names:

@@ -131,7 +131,7 @@ def line_of(text: str, loc: tuple[Any, ...]) -> int | None:
 #: Bounds outside which a valid value is probably a slip (a unit mix-up, an extra zero); such
 #: values are used as given, with a warning. Keys are (section, key); bounds are inclusive.
 USUAL_RANGES: dict[tuple[str, str], tuple[float | None, float | None, str, str]] = {
-    ("walk", "speed_kmh"): (1.0, 10.0, "km/h", "walking is 3-6 km/h"),
+    ("walk", "speed_kmh"): (1.0, 10.0, "km/h", "walking is 3–6 km/h"),
     ("walk", "threshold_min"): (None, 120.0, "min", "a walking threshold is minutes, not hours"),
     ("walk", "max_snap_m"): (None, 2000.0, "m", "points this far from a street are not on it"),
     ("walk", "walk_off_m"): (None, 500.0, "m", "it widens every catchment by that much"),
@@ -147,7 +147,7 @@ _UNITS = {"km/h": "problem.unit.km_h", "min": "problem.unit.min", "m": "problem.
 
 
 def _unusual(value: float, low: float | None, high: float, unit: str, why: str) -> Msg:
-    """``12 km/h is unusual (usually 1 to 10 km/h: walking is 3-6 km/h); used as given``."""
+    """``12 km/h is unusual (usually 1 to 10 km/h: walking is 3–6 km/h); used as given``."""
     usual = (
         Msg("problem.usual_range", low=low, high=high)
         if low is not None

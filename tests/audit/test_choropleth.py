@@ -73,5 +73,5 @@ def test_facilities_per_10k_keep_their_decimals_on_the_page(tmp_path: Path) -> N
     run = _run(tmp_path)
     run.records["D1"]["figures"]["facilities_per_10k"] = 0.04  # 5 facilities, 1.25 M people
     rows = dict(choropleth_data(run, district_table(run))["features"][0]["rows"])
-    assert rows["每万人阵地数"] == "0.04"
+    assert rows["每万人设施数"] == "0.04"
     assert rows["人口"] == "1,234"

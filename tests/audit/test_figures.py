@@ -49,7 +49,7 @@ def test_district_without_streets_reports_its_population(tmp_path: Path) -> None
     rec = run_district(make_task(audit, district, {}, read_registers(audit)))
     assert (
         rec["status"] == "failed"
-        and rec["error"] == "研究区域内没有路网中的街道（请检查坐标系和研究区域）"
+        and rec["error"] == "研究区内没有路网中的街道（请检查坐标系和研究区）"
     )
     assert rec["error_key"] == "error.network.no_street"
     fig = rec["figures"]

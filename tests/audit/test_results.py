@@ -78,7 +78,7 @@ def test_facilities_per_10k_keep_their_decimal_in_the_workbook(tmp_path: Path) -
     for rec, per in zip(run.records.values(), [0.99, 1.49, 5.87, 0.04, 12.0], strict=True):
         rec["figures"] = {"share_any": 0.5, "population": 20_000.0, "facilities_per_10k": per}
     ws = load_workbook(write_audit(run)["excel"]).active
-    col = [c.value for c in ws[1]].index("每万人阵地数") + 1
+    col = [c.value for c in ws[1]].index("每万人设施数") + 1
     cells = [ws.cell(row=i, column=col) for i in range(2, 2 + len(HOSTILE))]
     assert [c.value for c in cells] == [0.99, 1.49, 5.87, 0.04, 12.0]
     assert {c.number_format for c in cells} == {"#,##0.00"}

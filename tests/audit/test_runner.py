@@ -110,7 +110,7 @@ def test_a_district_without_streets_fails_alone(audited: tuple[Path, AuditRun]) 
     root, run = audited
     assert [r["code"] for r in run.failed] == ["X9"]
     # in the audit's language; told apart by its key, not by its words
-    assert run.records["X9"]["error"] == "研究区域内没有路网中的街道（请检查坐标系和研究区域）"
+    assert run.records["X9"]["error"] == "研究区内没有路网中的街道（请检查坐标系和研究区）"
     assert run.records["X9"]["error_key"] == "error.network.no_street"
     table = pd.read_csv(root / "results" / "districts.csv", encoding="utf-8-sig")
     assert list(table["代码"]) == ["D1", "D2", "D3", "X9"]  # each district once, in file order

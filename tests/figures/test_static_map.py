@@ -145,7 +145,7 @@ def test_pdf_has_key_figures_subdistricts_date_sources(tmp_path, data, paper):
         assert words in text
     assert "观音桥街道" in text and "华新街街道" in text and "街道/乡镇边界" in text
     assert "水域" in text and "公园绿地" in text
-    assert "日期：2026-12-04" in text and "步速4.5km/h" in text
+    assert "日期：2026-12-04" in text and "步速4.5公里/小时" in text
     assert "数据来源：步行路网：streets.parquet；设施名录：facilities.xlsx" in text
     assert str(tmp_path) not in text
 

@@ -105,7 +105,7 @@ def test_lookup_fills_fields_and_refuses_unknown_keys_and_languages():
     assert i18n.t("zh", "map.count", label="服务站点", n=6) == "服务站点（6处）"
     assert i18n.t("en", "map.count", label="Service point", n=6) == "Service point (6)"
     assert i18n.t("en", "map.class.demand_w", w="1,234", pts="2 points") == (
-        "Workers: 1,234 (2 points)"
+        "Demand points: 1,234 people (2 points)"
     )
     with pytest.raises(KeyError, match="map.nonsense"):
         i18n.t("zh", "map.nonsense")

@@ -105,12 +105,12 @@ def test_chongqing_gcj_columns_are_flagged_against_wgs_positions(metro: pd.DataF
     # Every station is within 2.5 m of its true position as GCJ-02, none as WGS-84 (>300 m).
     assert f.details["share_within"] == {"WGS-84": 0.0, "GCJ-02": 1.0, "BD-09": 0.0}
     (ok,) = check_datum(truth, truth)
-    assert ok.code == "datum_ok" and ok.message.startswith("WGS-84 OK")
+    assert ok.code == "datum_ok" and ok.message.startswith("WGS-84 confirmed")
     # Read as the planner would, with crs: gcj02: now it is fine.
     path = shared_data("chongqing_metro_stations_gaode_wgs84.csv")
     layer, _ = read_points(path, crs="gcj02")
     (ok,) = check_datum(layer, truth, declared="gcj02")
-    assert ok.code == "datum_ok" and ok.message.startswith("GCJ-02 OK")
+    assert ok.code == "datum_ok" and ok.message.startswith("GCJ-02 confirmed")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def _prcoords_shift(pts: gpd.GeoSeries, fn) -> gpd.GeoSeries:
 def test_wuhan_streets_detect_gcj02(wuhan) -> None:
     edges, pts = wuhan
     (ok,) = check_datum(pts, edges)
-    assert ok.code == "datum_ok" and ok.message.startswith("WGS-84 OK")
+    assert ok.code == "datum_ok" and ok.message.startswith("WGS-84 confirmed")
     assert ok.details["median_m"]["WGS-84"] < 15
     shifted = _prcoords_shift(pts, prcoords.wgs_gcj)
     (f,) = check_datum(shifted, edges)
@@ -209,8 +209,8 @@ def test_sample_layers_declared_correctly_pass(tmp_path, wuhan_net, wuhan_edges_
     jobs = len(pd.read_csv(SAMPLE / "workplaces.csv"))
     assert len(layers.facilities) == 190 and len(layers.demand) == jobs
     assert not [p for p in layers.problems if "datum" in p.message or "street" in p.message]
-    assert any(str(n).startswith("facilities.xlsx: GCJ-02 OK") for n in layers.notes)
-    assert any(str(n).startswith("workplaces.csv: WGS-84 OK") for n in layers.notes)
+    assert any(str(n).startswith("facilities.xlsx: GCJ-02 confirmed") for n in layers.notes)
+    assert any(str(n).startswith("workplaces.csv: WGS-84 confirmed") for n in layers.notes)
 
 
 @pytest.mark.realdata

@@ -202,13 +202,13 @@ def test_raster_bad_scale_and_the_report_in_each_language(tmp_path: Path) -> Non
         negative_people=5.0,
     )
     assert report.note().text("zh") == (
-        "people.tif 第 1 波段，坐标 EPSG:4326：1,234 人（居住地（居民）），来自研究区内 12 个栅格中的 8 个，"
-        "每个栅格分为 2×2；跳过 1 个无数据栅格，2 个负值栅格"
+        "people.tif 第 1 波段，坐标系 EPSG:4326：居住地（居民）1,234 人，取自研究区内 12 个像元中的 8 个，"
+        "每个像元分为 2×2；跳过 1 个无数据像元，2 个负值像元"
     )
     assert report.summary() == (
         "people.tif band 1 (EPSG:4326): 1,234 residents in 8 of 12 cells inside the area, each "
         "split in 2×2; "
-        "skipped 1 nodata, 2 negative"
+        "skipped 1 cells with no data, 2 negative cells"
     )
     assert [(p.field_text("zh"), p.field_text("en")) for p in report.problems()] == [
         ("第 1 波段", "band 1"),
@@ -269,12 +269,12 @@ def test_datum_check_notes_in_each_language() -> None:
     )
     _, notes = review([ok, few], "a.csv")
     assert [n.text("zh") for n in notes] == [
-        "WGS-84 无误：按声明读取时到最近街道的中位距离为 212 米（按 GCJ-02 读取为 9 米，"
+        "坐标系 WGS-84 核验无误：按声明读取时到最近街道的中位距离为 212 米（按 GCJ-02 读取为 9 米，"
         "按 BD-09 读取为 700 米）",
         "40 个点中只有 3 个在街道 500 米内：街道网络可能未覆盖该图层，因此未检查其坐标系",
     ]
     assert [str(n) for n in notes] == [
-        "WGS-84 OK: the median distance to the nearest street is 212 m as declared (9 m if read "
+        "WGS-84 confirmed: the median distance to the nearest street is 212 m as declared (9 m if read "
         "as GCJ-02, 700 m if read as BD-09)",
         "only 3 of 40 points are within 500 m of the streets: the street network may not cover "
         "this layer, so its datum was not checked",

@@ -24,15 +24,15 @@ def test_worker_counts_are_whole_and_labelled_apart_from_points():
     kpis = {"uncovered_weight": 15322.1, "total_weight": 2.5, "n_facilities": 3.0, "x": 1.005}
     en = render_page(maps.coverage_map(fac, demand, kpis=kpis, lang="en", basemap="none"))
     names = meta_field(en, "names")
-    assert names["demand_uncovered"] == "Uncovered workers: 16 (2 points)"
-    assert names["demand_covered"] == "Covered by 1 facility: 20 workers (1 point)"
-    assert names["demand_cross"] == "Cross-covered, ≥2 facilities: 3 workers (1 point)"
+    assert names["demand_uncovered"] == "Not covered: 16 people (2 points)"
+    assert names["demand_covered"] == "Covered by 1 facility: 20 people (1 point)"
+    assert names["demand_cross"] == "Cross-covered, ≥2 facilities: 3 people (1 point)"
     # The legend rows are the layer names.
     rows = [r["text"] for r in meta_field(en, "legend")["rows"] if "dot" in r]
     assert rows == [names["demand_uncovered"], names["demand_covered"], names["demand_cross"]]
     assert dict(meta_field(en, "kpi")["rows"]) == {
-        "Workers not covered": "15,322",
-        "Workers in total": "2",
+        "People not covered": "15,322",
+        "People in total": "2",
         "Facilities": "3",
         "x": "1.00",  # not a count: two decimals
     }
@@ -48,7 +48,7 @@ def test_worker_counts_are_whole_and_labelled_apart_from_points():
     names = meta_field(
         render_page(maps.coverage_map(fac, bare, lang="en", basemap="none")), "names"
     )
-    assert names["demand_uncovered"] == "Uncovered worker points (2)"
+    assert names["demand_uncovered"] == "Uncovered demand points (2)"
     assert names["demand_cross"] == "Points cross-covered, ≥2 facilities (1)"
     names = meta_field(
         render_page(maps.coverage_map(fac, bare, lang="zh", basemap="none")), "names"
@@ -123,14 +123,14 @@ def test_uncovered_points_coloured_by_minutes_over_with_a_legend():
     demand, thresholds = _gap_case()
     fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
     for lang, labels in (
-        ("en", ["Up to 5 min beyond the standard: 70 workers (2 points)",
-                "5–15 min beyond the standard: 20 workers (1 point)",
-                "More than 15 min beyond the standard: 30 workers (1 point)",
-                "Not reachable on foot (far from streets): 90 workers (2 points)"]),
+        ("en", ["Up to 5 min beyond the standard: 70 people (2 points)",
+                "5–15 min beyond the standard: 20 people (1 point)",
+                "More than 15 min beyond the standard: 30 people (1 point)",
+                "Not reachable on foot (far from streets): 90 people (2 points)"]),
         ("zh", ["超出标准 5 分钟以内：2个点，共70人",
                 "超出标准 5–15 分钟：1个点，共20人",
                 "超出标准 15 分钟以上：1个点，共30人",
-                "步行无法到达（远离道路）：2个点，共90人"]),
+                "步行不可达（离街道过远）：2个点，共90人"]),
     ):  # fmt: skip
         page = render_page(
             maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=thresholds)
@@ -144,7 +144,7 @@ def test_uncovered_points_coloured_by_minutes_over_with_a_legend():
         # The popup row of minutes over says "not reachable on foot" where there is none.
         field = spec["fields"][0]
         assert field[1:3] == ["o", "min"]
-        assert field[3] == ("not reachable on foot" if lang == "en" else "步行无法到达")
+        assert field[3] == ("not reachable on foot" if lang == "en" else "步行不可达")
         legend = [r for r in meta_field(page, "legend")["rows"] if r.get("sub")]
         assert [r["text"] for r in legend] == labels
         assert [r["dot"] for r in legend] == colors
@@ -204,8 +204,8 @@ def test_plan_map_draws_newly_covered_points_as_their_own_class():
     fac = gpd.GeoDataFrame({"tier": ["point"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
     for lang, added, left, says in [
         ("zh", "规划新增覆盖：2个点，共35人", "规划后仍未覆盖：1个点，共40人", "规划"),
-        ("en", "Newly covered by the plan: 35 workers (2 points)",
-         "Still uncovered after the plan: 40 workers (1 point)", "Plan"),
+        ("en", "Newly covered by the plan: 35 people (2 points)",
+         "Still uncovered after the plan: 40 people (1 point)", "Plan"),
     ]:  # fmt: skip
         page = render_page(maps.coverage_map(fac, demand, lang=lang, basemap="none"))
         names = meta_field(page, "names")

@@ -17,11 +17,11 @@ def test_popups_show_name_and_translated_tier(data):
     assert (
         centre["title"] == "江北区职工服务中心" and markers["1"]["tooltip"] == "江北区职工服务中心"
     )
-    assert popup_rows(centre)["级别"] == "服务中心"
-    assert popup_rows(markers["5"]["popup"])["级别"] == "户外劳动者驿站"
-    assert popup_rows(centre)["服务内容"] == "法律援助、心理咨询"
-    assert popup_rows(markers["2"]["popup"])["服务内容"] == "就业、培训"
-    assert popup_rows(centre)["步行可达职工"] == "12,346"  # 12345.6 workers reached, whole
+    assert popup_rows(centre)["层级"] == "服务中心"
+    assert popup_rows(markers["5"]["popup"])["层级"] == "户外劳动者驿站"
+    assert popup_rows(centre)["服务项目"] == "法律援助、心理咨询"
+    assert popup_rows(markers["2"]["popup"])["服务项目"] == "就业、培训"
+    assert popup_rows(centre)["步行范围内人数"] == "12,346"  # 12345.6 workers reached, whole
     assert centre["hint"] == "点击设施显示其步行范围"
     # Names are data, shown as text by the page: never markup, and escaped inside the script.
     assert markers["3"]["popup"]["title"] == "<b>站点</b>A"
@@ -30,10 +30,10 @@ def test_popups_show_name_and_translated_tier(data):
     # Proposed site popup: rank and gain.
     proposed = [p for p in popups if p["title"] == "建议新增站点：建议点1"]
     assert len(proposed) == 1
-    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖职工": "523", "建议级别": "服务站点"}
+    assert popup_rows(proposed[0]) == {"排序": "1", "新增覆盖人数": "523", "建议层级": "服务站点"}
     # Sub-district click table, shares as percentages, workers whole.
     sub = next(p for p in popups if p["title"] == "观音桥街道")
-    assert popup_rows(sub) == {"职工人数": "1,000", "已覆盖职工": "800", "覆盖率": "80.0%"}
+    assert popup_rows(sub) == {"人数": "1,000", "已覆盖人数": "800", "覆盖率": "80.0%"}
     en = render_page(maps.coverage_map(**data, lang="en"))
     markers = facility_markers(en)
     assert popup_rows(markers["1"]["popup"])["Tier"] == "Service centre"
@@ -62,13 +62,11 @@ def test_capacity_flag_by_hand():
     assert REACH_FACTOR == 3.0
     # 13,511 workers for a capacity of 150: 90.07×, flagged (whole factor from 10× up).
     assert capacity_flag(13511, 150, "en") == (
-        "Reaches 13,511 workers, capacity 150 (90× its capacity)"
+        "Reaches 13,511 people, capacity 150 (90× its capacity)"
     )
-    assert (
-        capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 名职工，容量 150（为容量的 90 倍）"
-    )
+    assert capacity_flag(13511, 150, "zh") == "步行范围内有 13,511 人，为容量 150 的 90 倍"
     # 451 for 150 is 3.007×: just over the rule; 450 is exactly 3×: not flagged.
-    assert capacity_flag(451, 150, "en") == "Reaches 451 workers, capacity 150 (3.0× its capacity)"
+    assert capacity_flag(451, 150, "en") == "Reaches 451 people, capacity 150 (3.0× its capacity)"
     assert capacity_flag(450, 150, "en") == ""
     # Unknown or zero capacity, or unknown reach: nothing to compare.
     for reach, cap in ((13511, np.nan), (13511, None), (13511, 0), (np.nan, 150), (None, 150)):
@@ -87,14 +85,14 @@ def test_facility_popups_have_no_internal_fields_and_flag_reach(data):
         warns = {fid: m["popup"].get("warn", "") for fid, m in markers.items()}
         if lang == "en":
             assert warns == {
-                "1": "Reaches 12,346 workers, capacity 200 (62× its capacity)",
+                "1": "Reaches 12,346 people, capacity 200 (62× its capacity)",
                 "2": "",
                 "3": "",
                 "4": "",
-                "5": "Reaches 50 workers, capacity 10 (5.0× its capacity)",
+                "5": "Reaches 50 people, capacity 10 (5.0× its capacity)",
             }
         else:
-            assert warns["1"] == "步行范围内有 12,346 名职工，容量 200（为容量的 62 倍）"
+            assert warns["1"] == "步行范围内有 12,346 人，为容量 200 的 62 倍"
             assert [f for f, w in warns.items() if w] == ["1", "5"]
         for m in markers.values():
             labels = [k for k, _ in m["popup"]["rows"]]
@@ -113,10 +111,10 @@ def test_subdistrict_popups_show_words_not_program_keys(data):
     page = render_page(maps.coverage_map(data["facilities"], subdistricts=subs, lang="en"))
     sub = next(p for p in all_popups(page) if p["title"] == "观音桥街道")
     assert popup_rows(sub) == {
-        "Workers": "1,000",
-        "Workers covered": "800",
+        "People": "1,000",
+        "People covered": "800",
         "Share covered": "80.0%",
-        "Share covered twice+": "25.0%",
+        "Share cross-covered": "25.0%",
         "Not reachable on foot": "3",
         "人口密度": "1.50",
     }

@@ -15,10 +15,10 @@ def test_kpi_panel_and_legend(data):
     # one decimal (a plan map shows the headline again as "before the plan").
     assert kpi["rows"] == [
         ["任一设施覆盖率", "90.0%"],
-        ["未覆盖职工", "12,345"],
+        ["未覆盖人数", "12,345"],
         ["服务中心覆盖率", "40.0%"],
         ["交叉覆盖率（≥2个设施）", "50.0%"],
-        ["1公里直线圈覆盖率（对比）", "95.0%"],
+        ["1公里直线圆覆盖率（对比）", "95.0%"],
         ["mystery_kpi", "3.14"],  # unknown keys by their name
     ]
     assert meta_field(zh, "title") == "江北区覆盖评估"
@@ -30,7 +30,7 @@ def test_kpi_panel_and_legend(data):
     en = render_page(maps.coverage_map(**data, lang="en"))
     labels = [label for label, _ in meta_field(en, "kpi")["rows"]]
     assert "Covered by any facility" in labels and "Service centre coverage" in labels
-    assert "Workers not covered" in labels
+    assert "People not covered" in labels
     assert "Basemap needs internet; data shows offline" in meta_field(en, "legend")["notes"]
     assert meta_field(en, "title") == i18n.t("en", "map.title")  # default title
 

@@ -20,7 +20,7 @@ def _catchments(bands):
 def test_proposed_catchments_are_one_layer_named_by_minutes_with_a_legend_row():
     fac = gpd.GeoDataFrame({"tier": ["point"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
     for lang, bands, name in [
-        ("zh", [15.0], "建议新增站点 步行范围（15分钟）"),
+        ("zh", [15.0], "建议新增站点步行范围（15分钟）"),
         ("en", [10.0, 15.0], "Proposed sites: walking catchment (10 min, 15 min)"),
     ]:
         page = render_page(

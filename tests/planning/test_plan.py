@@ -199,8 +199,10 @@ def test_plan_workbook_names_each_gain(tmp_path):
     plan = planning.propose(cost, w, sites, model="pmedian", k=2, threshold_min=10.0)
     table = plan.proposed.drop(columns="geometry")[["rank", "name", "gain", "time_saved"]]
     path = excel.write_workbook(tmp_path / "p.xlsx", {"proposed": table})
-    rows = [list(r) for r in openpyxl.load_workbook(path)["建议选址"].iter_rows(values_only=True)]
-    assert rows[0] == ["排序", "名称", "新增覆盖职工数", "减少的加权步行时间（人·分钟）"]
+    rows = [
+        list(r) for r in openpyxl.load_workbook(path)["建议新增站点"].iter_rows(values_only=True)
+    ]
+    assert rows[0] == ["排序", "名称", "新增覆盖人数", "减少的加权步行时间（人·分钟）"]
     assert [r[2] for r in rows[1:]] == [70, 20]
     assert [r[3] for r in rows[1:]] == pytest.approx([1330, 360])
 
@@ -389,7 +391,7 @@ def test_stage_status_says_optimal_only_when_proven(tmp_path):
     # the stage table says so rather than "optimal".
     plan.model.gap = 0.0016
     assert plan.summary()["status"] == "within_gap" and plan.model.status == "optimal"
-    assert excel.cell_word("status", "within_gap", "zh") == "满足差距要求"
+    assert excel.cell_word("status", "within_gap", "zh") == "达到最优性差距要求"
     assert excel.cell_word("status", "within_gap", "en") == "Within requested gap"
     plan.model.gap = 1e-9  # a gap no table shows: optimal
     assert plan.summary()["status"] == "optimal"

@@ -42,7 +42,7 @@ def test_the_pipeline_keeps_the_policy_names():
     ("lang", "expected"),
     [
         ("en", "{src}: add=0: give a whole number of new sites, at least 1"),
-        ("zh", "{src}：add=0：请给出新增地点的整数个数，至少为 1"),
+        ("zh", "{src}：add=0：请给出新增站点的整数个数，至少为 1"),
     ],
 )
 def test_a_bad_plan_setting_is_said_in_both_languages(tmp_path, hand, lang, expected):
@@ -110,7 +110,7 @@ _WORDED = [
         _STAGED,
         "say how many subcentre sites to add: stage_add={'subcentre': N}, "
         "or [plan] stage_add = { subcentre = N }",
-        "请说明要新增多少个 subcentre 地点：stage_add={'subcentre': N}，"
+        "请说明 subcentre 要新增几处：stage_add={'subcentre': N}，"
         "或 [plan] stage_add = { subcentre = N }",
         "say how many subcentre sites to add: --stage subcentre=N, "
         "or [plan] stage_add = { subcentre = N }",
@@ -163,7 +163,7 @@ def test_a_report_without_candidates_names_its_arguments(tmp_path, hand):
         "government offices)"
     )
     assert info.value.text("en") == f"{s.source}: {start}{ways}"
-    zh = f"{s.source}：add=、target=、stage_add= 等规划设置需要候选地点"
+    zh = f"{s.source}：add=、target=、stage_add= 等规划设置需要候选点"
     assert info.value.text("zh").startswith(zh)
     cli = r"--add, --target, --stage and the other plan options need candidate sites"
     with pytest.raises(ScenarioError, match=cli):

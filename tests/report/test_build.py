@@ -92,7 +92,7 @@ def test_english_labels_and_no_plan(planned):
     page = report.build_report(run, None, lang="en", notes=["no plan for this test"])
     _self_contained(page)
     assert '<html lang="en">' in page
-    for label in ("Key figures", "Coverage by sub-district (worst first)", "Workers not covered",
+    for label in ("Key figures", "Coverage by sub-district (worst first)", "People not covered",
                   "Service centre (≤15 min)", "Data notes", "Method", "no plan for this test"):  # fmt: skip
         assert label in page, label
     assert "核心指标" not in page and "覆盖率" not in page

@@ -44,7 +44,7 @@ def test_sentences_of_a_hand_made_summary_in_chinese():
         "共 1,000 人中，700 人（70.0%）在步行标准时间内可到达至少一处服务设施，300 人尚未覆盖。",
         "居住地（居民）：450 / 600 人已覆盖（75.0%），150 人未覆盖。",
         "工作地（就业）：250 / 400 人已覆盖（62.5%），150 人未覆盖。",
-        "其中 50 人距最近道路超过 300 米，无法步行到达。",
+        "其中 50 人距最近道路超过 300 米，步行不可达。",
         "覆盖最薄弱的街道：A街道 50.0%（150 人未覆盖）、C街道 50.0%（125 人未覆盖）、"
         "B街道 90.0%（20 人未覆盖）。",
         "新增 3 处建议站点后，覆盖率将由 70.0% 提高到 85.0%（提高 15.0 个百分点），多覆盖 150 人。",
@@ -81,7 +81,7 @@ def test_plan_difference_is_that_of_the_shown_shares():
     zh = conclusion_lines(s, "zh", snap_m=300, n_sites=2, after_weight=996.6)[-1]
     en = conclusion_lines(s, "en", snap_m=300, n_sites=2, after_weight=996.6)[-1]
     assert "由 92.6% 提高到 99.7%（提高 7.1 个百分点）" in zh
-    assert "from 92.6% to 99.7% (+7.1 points)" in en
+    assert "from 92.6% to 99.7% (+7.1 percentage points)" in en
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_page_one_order_and_no_local_folders(small, wuhan_edges_path, planned, p
     # No local folder anywhere: the scenario's, the results' or the network's.
     for folder in (small.parent, small.parent / "out", wuhan_edges_path.parent):
         assert str(folder) not in page_zh and folder.as_posix() not in page_zh
-    assert "场景：small（scenario.toml）" in page_zh
+    assert "情景：small（scenario.toml）" in page_zh
     # Readable on a phone: the viewport and the narrow-screen rules.
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page_zh
     assert "@media screen and (max-width: 600px)" in page_zh

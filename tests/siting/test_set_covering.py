@@ -64,7 +64,7 @@ def test_lscp_unreachable_target_is_one_worded_line():
     assert err.key == "error.plan.target_unreachable" and err.max_share == 0.75
     assert err.text("en") == (
         "the target share 90.00% cannot be reached: at most 75.00% of the demand is within 15 "
-        "min of an existing or allowed site (1 demand points weighing 1 in all are out of reach); "
+        "min of an existing or allowed site (1 demand points with 1 people in all are out of reach); "
         "ask for 0.75 or less (target= or [plan] target), or add candidate sites"
     )
     zh = err.text("zh")

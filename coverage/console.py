@@ -203,7 +203,7 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
             "new_sites": str(r["n_selected"]),
             "before": f"{r['before_share']:.1%}",
             "after": f"{r['after_share']:.1%}",
-            "status": shown(cell_word("status", str(r["status"]), lang)),
+            "status": _status(r, lang),
             "gap": f"{r['gap']:.2%}",
             "solve_s": f"{r['solve_time_s']:.1f}",
         }
@@ -212,6 +212,18 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
     numbers = ("new_sites", "before", "after", "gap", "solve_s")
     heads = _heads(lang, "plan", _STAGE_COLUMNS, numbers)
     return FittedTable(t(lang, "console.plan.title"), heads, rows, ["solve_s", "gap"])
+
+
+def _status(stage: pd.Series, lang: str) -> str:
+    """A stage's solver status in words; an unproven one says its gap too.
+
+    A narrow terminal's table leaves the gap column out, and an unproven plan's gap matters.
+    """
+    word = cell_word("status", str(stage["status"]), lang)
+    gap = stage["gap"]
+    if stage["status"] != "optimal" and isinstance(gap, float) and gap >= 0.00005:
+        word = t(lang, "console.plan.status_gap", status=word, gap=f"{gap:.2%}")
+    return shown(word)
 
 
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:

@@ -150,3 +150,21 @@ def test_a_plan_with_capacities_says_what_its_sites_can_serve():
     assert "serve 45.0% of the demand" in en and "(100.0%)" in en
     (zh,) = console.stage_notes(stages, "zh")
     assert "45.0%" in zh and "100.0%" in zh
+
+
+def test_an_unproven_stage_says_its_gap_even_when_the_gap_column_is_left_out() -> None:
+    stages = pd.DataFrame(
+        {"tier": ["point", "subcentre"], "model": ["mclp", "p_median"], "n_selected": [25, 3],
+         "before_share": [0.926, 0.54], "after_share": [0.987, 0.61],
+         "status": ["time_limit", "optimal"], "gap": [0.0021, 0.0]}
+    ).assign(solve_time_s=[60.2, 1.5])  # fmt: skip
+    for lang, word in (("zh", "（差距 0.21%）"), ("en", "(gap 0.21%)")):
+        wide = "\n".join(_print(console.stages_table(stages, lang), 200))
+        narrow = "\n".join(_print(console.stages_table(stages, lang), 60))
+        gap_head = "最优性差距" if lang == "zh" else "gap"
+        assert gap_head in wide and gap_head not in _header(narrow.splitlines())
+        # The unproven stage carries its gap in its status (folded cells joined); a proven one
+        # does not.
+        flat = narrow.replace("│", "").replace(" ", "").replace("\n", "")
+        assert word.replace(" ", "") in flat
+        assert flat.count(word.split("0.21%")[0].replace(" ", "")) == 1

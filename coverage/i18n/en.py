@@ -502,6 +502,7 @@ WORDS: dict[str, str] = {
     "console.plan.status": "status",
     "console.plan.gap": "gap",
     "console.plan.solve_s": "solve time (s)",
+    "console.plan.status_gap": "{status} (gap {gap})",
     "console.plan.note": "{tier}: {note}.",
     "console.plan.served": '{tier}: within their capacities the sites serve {served} of the demand; "after" ({after}) counts everyone within reach.',
     "console.plan.fewer": "{tier}: {n} of the {asked} sites asked for already reach "

@@ -493,6 +493,7 @@ WORDS: dict[str, str] = {
     "console.plan.status": "求解状态",
     "console.plan.gap": "最优性差距",
     "console.plan.solve_s": "求解用时（秒）",
+    "console.plan.status_gap": "{status}（差距 {gap}）",
     "console.plan.note": "{tier}：{note}。",
     "console.plan.served": "{tier}：按容量，站点可服务 {served} 的需求；“规划后”（{after}）统计的是步行范围内的全部需求。",
     "console.plan.fewer": "{tier}：要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员；"

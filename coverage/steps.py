@@ -20,7 +20,7 @@ from coverage.inputs import layers as _layers
 from coverage.inputs.layers import Layers, StudyArea, check_usable
 from coverage.scenario import Scenario
 
-__all__ = ["Progress", "evaluate", "load_area", "load_network", "read_layers"]
+__all__ = ["Progress", "coverage_of", "evaluate", "load_area", "load_network", "read_layers"]
 
 #: Progress callback: receives short messages; a message ending in "done/total" (e.g.
 #: "catchments 120/570") reports a count, which the CLI shows as a progress bar.
@@ -170,6 +170,29 @@ def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.
         When no facility or no demand row is usable, with the first reasons.
     """
     check_usable(s, layers)
+    return coverage_of(s, net, layers)
+
+
+def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
+    """Coverage of the scenario's demand by its facilities, whatever rows are usable.
+
+    :func:`evaluate` without its check: an audit's district that no facility stands near is
+    0 % covered, not a failure.
+
+    Parameters
+    ----------
+    s
+        The scenario: its ``[walk]`` settings and sub-district name field.
+    net
+        The walking network.
+    layers
+        The input layers.
+
+    Returns
+    -------
+    Coverage
+        Coverage of the demand by the facilities.
+    """
     walk = s.walk_model()
     return analysis.evaluate(
         net,

@@ -207,25 +207,11 @@ def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
     Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
     the streets reach are counted as a run counts them; there is no catchment or map to draw.
     """
-    from coverage import analysis, pipeline
-    from coverage.inputs.layers import load_area, read_layers
+    from coverage import steps
 
-    area = load_area(s)
-    net = pipeline.load_network(s, area[0], loaded=loaded)
-    layers = read_layers(s, net, area=area)
-    walk = s.walk_model()
-    return analysis.evaluate(
-        net,
-        layers.facilities,
-        layers.demand,
-        threshold_min=walk.threshold_min,
-        tier_threshold_min=walk.tier_threshold_min,
-        max_snap_m=walk.max_snap_m,
-        include_access=walk.include_access,
-        circle_radius_m=walk.circle_radius_m,
-        subdistricts=layers.subdistricts,
-        name_field=s.area.name_field,
-    )
+    area = steps.load_area(s)
+    net = steps.load_network(s, area[0], loaded=loaded)
+    return steps.coverage_of(s, net, steps.read_layers(s, net, area=area))
 
 
 def _one_line(text: str) -> str:

@@ -431,22 +431,22 @@ def _unique_titles(keys: list[str], lang: str) -> list[str]:
 
 
 def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
-    book = Book(path)  # rows streamed to disk: large uncovered-demand sheets stay cheap
-    for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
-        sheet = book.sheet(title)
-        data = _plain(frame, lang, datum)
-        heads = unique_headers([header(c, lang) for c in data.columns])
-        rows = [[cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(heads)
-        widths = [column_width(h, col) for h, col in zip(heads, columns, strict=True)]
-        sheet.widths([min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths])
-        sheet.ws.freeze_panes(1, 0)
-        if heads:
-            sheet.ws.autofilter(0, 0, len(rows), len(heads) - 1)
-        for j, h in enumerate(heads):
-            sheet.text(0, j, cell_value(h), bold=True)
-        sheet.rows(rows, [number_format(c) for c in data.columns])
-    book.close()
+    # rows streamed to disk: large uncovered-demand sheets stay cheap
+    with Book(path) as book:
+        for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
+            sheet = book.sheet(title)
+            data = _plain(frame, lang, datum)
+            heads = unique_headers([header(c, lang) for c in data.columns])
+            rows = [[cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
+            columns = list(zip(*rows, strict=True)) if rows else [()] * len(heads)
+            widths = [column_width(h, col) for h, col in zip(heads, columns, strict=True)]
+            sheet.widths([min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths])
+            sheet.ws.freeze_panes(1, 0)
+            if heads:
+                sheet.ws.autofilter(0, 0, len(rows), len(heads) - 1)
+            for j, h in enumerate(heads):
+                sheet.text(0, j, cell_value(h), bold=True)
+            sheet.rows(rows, [number_format(c) for c in data.columns])
 
 
 def write_workbook(

@@ -447,6 +447,8 @@ def point_times(
         Sources × targets, seconds; a stored entry (explicit zeros included) is reached.
     """
     limit = r.limit_s if limit_s is None else limit_s
+    # the block's unreached cells hold inf: with no limit, the largest float keeps them out
+    cap = limit + 1e-9 if np.isfinite(limit) else np.finfo(float).max
     tgt, node, off = _exit_offsets(net, targets)
     # Node → exits incidence: for every reached (source, node), every target that node leads to.
     exits = sparse.csr_matrix((off + 1.0, (node, tgt)), shape=(net.n_nodes, len(targets)))
@@ -486,7 +488,7 @@ def point_times(
         )
         s0, s1 = cut_same[j], cut_same[j + 1]
         np.minimum.at(block, (si[s0:s1] - r0) * m + tj[s0:s1], tt[s0:s1])
-        flat = np.flatnonzero(block <= limit + 1e-9)
+        flat = np.flatnonzero(block <= cap)
         out_r.append(flat // m + r0)
         out_c.append(flat % m)
         out_v.append(block[flat])

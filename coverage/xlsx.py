@@ -19,8 +19,10 @@ import datetime as dt
 import math
 import numbers
 import re
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -119,7 +121,8 @@ class Book:
 
     Cell formats are made once each (XlsxWriter wants one object per style). Only typed writes
     are used (:class:`Sheet`); the options below keep even ``write()`` from turning text into
-    formulas, links or numbers.
+    formulas, links or numbers. Used as a context manager: the file is written on a clean exit,
+    and the sheets' streamed rows (temporary files) are removed either way.
 
     Parameters
     ----------
@@ -136,7 +139,10 @@ class Book:
             "strings_to_urls": False,
             "strings_to_numbers": False,
         }
-        self.book = xlsxwriter.Workbook(str(path), options)
+        # constant_memory streams each sheet's rows to a named temporary file that only close()
+        # removes: kept in a folder of our own, removed even when writing stops half-way (Ctrl-C)
+        self._tmp = tempfile.TemporaryDirectory(prefix="coverage-xlsx-")
+        self.book = xlsxwriter.Workbook(str(path), {**options, "tmpdir": self._tmp.name})
         self._styles: dict[tuple[str | None, bool, bool], Any] = {}
 
     def sheet(self, title: str) -> Sheet:
@@ -177,6 +183,30 @@ class Book:
             if isinstance(cause, OSError):
                 raise cause from exc
             raise
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the sheets' streamed rows (after :meth:`close`, or instead of it)."""
+        for ws in self.book.worksheets():
+            fh = getattr(ws, "row_data_fh", None)
+            if fh is not None and not fh.closed:
+                fh.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
 
 
 class Sheet:

@@ -760,3 +760,23 @@ def test_box_nodes_and_rows_equal_a_scan_of_every_node(wuhan_net):
         indptr = net.csr.indptr
         rows = ranges(indptr[nodes], indptr[nodes + 1] - indptr[nodes])[0]
         assert np.array_equal(rows, np.flatnonzero(np.isin(tail, nodes)))
+
+
+def test_point_times_without_a_limit_store_only_reached_targets(hand):
+    # Triangle with a one-way footway 0→1 and a lone street 3–4 (kept: component "all").
+    # From 30 m along the footway, 10 m along it (behind) is 70 + 100 + 100 + 10 = 280 s away;
+    # a target on the lone street is never reached, an unsnapped one (1 km off) neither.
+    h = 50 * math.sqrt(3)
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "footway", "yes"),
+        (1, 2, [(100, 0), (50, h)], "residential", None),
+        (2, 0, [(50, h), (0, 0)], "residential", None),
+        (3, 4, [(500, 0), (600, 0)], "residential", None),
+    ]
+    net = hand.net(lines, component="all")
+    src = routing.snap(net, hand.pts([(30, 0)]), include_access=False)
+    tgt = routing.snap(net, hand.pts([(10, 0), (550, 0), (0, 5000)]), include_access=False)
+    r = routing.reach(net, src, np.inf)
+    pt = routing.point_times(net, r, tgt)
+    assert sorted(zip(*pt.nonzero(), strict=True)) == [(0, 0)]
+    assert pt.nnz == 1 and pt[0, 0] == pytest.approx(280)

@@ -133,3 +133,43 @@ def test_a_failed_write_is_one_line_naming_the_file(tmp_path: Path, monkeypatch)
         excel.write_workbook(target, {"s": pd.DataFrame({"a": [1]})}, lang="en")
     assert "denied.xlsx" in str(info.value) and "\n" not in str(info.value)
     assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, OSError])
+def test_a_workbook_stopped_half_way_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
+) -> None:
+    # XlsxWriter streams each sheet's rows to a named temporary file that only its close()
+    # removes: a write stopped after the first sheet's rows (Ctrl-C, a full disk) must leave
+    # neither those files nor the workbook behind.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    import coverage.xlsx as xlsx
+
+    written = xlsx.Sheet.rows
+
+    def rows_then_stop(self: xlsx.Sheet, *args: object, **kwargs: object) -> None:
+        written(self, *args, **kwargs)  # type: ignore[arg-type]
+        raise stop("stopped")
+
+    monkeypatch.setattr(xlsx.Sheet, "rows", rows_then_stop)
+    target = tmp_path / "out" / "coverage.xlsx"
+    target.parent.mkdir()
+    frame = pd.DataFrame({"weight": [1.0, 2.0], "name": ["a", "b"]})
+    with pytest.raises((stop, OutputError)):
+        excel.write_workbook(target, {"summary": frame, "demand": frame}, lang="en")
+    assert list(temp.iterdir()) == []
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_workbook_written_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(temp))
+    target = tmp_path / "coverage.xlsx"
+    excel.write_workbook(target, {"summary": pd.DataFrame({"weight": [1.0]})}, lang="en")
+    assert list(temp.iterdir()) == []
+    assert openpyxl.load_workbook(target).active["A2"].value == 1

@@ -69,22 +69,24 @@ def district_table(run: AuditRun) -> pd.DataFrame:
 
 def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
     shown = labelled(table, lang)
-    book = Book(path)
-    sheet = book.sheet(t(lang, "excel.audit.sheet"))
-    # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
-    # is quote-prefixed text, shown unchanged.
-    for j, head in enumerate(shown.columns):
-        sheet.text(0, j, cell_value(str(head)))
-    shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
-    formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
-    rows = [
-        [None if isinstance(v, float) and not math.isfinite(v) else cell_value(v) for v in values]
-        for values in shown.itertuples(index=False, name=None)
-    ]
-    sheet.rows(rows, formats)
-    sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])
-    sheet.ws.freeze_panes(1, 2)
-    book.close()
+    with Book(path) as book:
+        sheet = book.sheet(t(lang, "excel.audit.sheet"))
+        # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
+        # is quote-prefixed text, shown unchanged.
+        for j, head in enumerate(shown.columns):
+            sheet.text(0, j, cell_value(str(head)))
+        shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
+        formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
+        rows = [
+            [
+                None if isinstance(v, float) and not math.isfinite(v) else cell_value(v)
+                for v in values
+            ]
+            for values in shown.itertuples(index=False, name=None)
+        ]
+        sheet.rows(rows, formats)
+        sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])
+        sheet.ws.freeze_panes(1, 2)
 
 
 def write_audit(run: AuditRun) -> dict[str, Path]:

@@ -208,10 +208,14 @@ def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
     the streets reach are counted as a run counts them; there is no catchment or map to draw.
     """
     from coverage import steps
+    from coverage.inputs.layers import check_usable
 
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)
-    return steps.coverage_of(s, net, steps.read_layers(s, net, area=area))
+    layers = steps.read_layers(s, net, area=area)
+    # no facility is expected; no usable demand fails as in a run, with the reasons
+    check_usable(s, layers, facilities=False)
+    return steps.coverage_of(s, net, layers)
 
 
 def _one_line(text: str) -> str:

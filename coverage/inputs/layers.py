@@ -443,7 +443,9 @@ def read_layers(
 FIRST_REASONS = 5
 
 
-def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) -> None:
+def check_usable(
+    s: Scenario, layers: Layers, problems_csv: Path | None = None, *, facilities: bool = True
+) -> None:
     """Fail when no facility or no demand row is left, saying why.
 
     Parameters
@@ -453,6 +455,9 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
     problems_csv
         Where to write every problem first (``coverage run`` writes ``problems.csv`` in the
         results folder, so the message points to a file that exists); None writes nothing.
+    facilities
+        False: the demand only (an audit's district that no facility stands near has none,
+        and is 0 % covered; without usable demand it has no figures either).
 
     Raises
     ------
@@ -466,7 +471,7 @@ def check_usable(s: Scenario, layers: Layers, problems_csv: Path | None = None) 
             ("facility", layers.facilities, s.facilities),
             ("demand", layers.demand, s.demand),
         )
-        if len(frame) == 0
+        if len(frame) == 0 and (facilities or what == "demand")
     ]
     if not empty:
         return

@@ -171,7 +171,11 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
         run.layers.area,
         lang=lang,
         title=f"{title} · {after_title}",
-        thresholds={**cov.thresholds, **getattr(after, "thresholds", {})},
+        # the proposed sites' own (their label is a tier of its own): the default otherwise
+        thresholds={
+            **cov.thresholds,
+            **{lab: run.scenario.walk_model().threshold_for(t) for t, lab in label.items()},
+        },
         styles={proposed: PROPOSED_MARKER for proposed in label.values()},  # as the plan map's
     )
     bands = "/".join(f"{b:g}" for b in after.bands_min)

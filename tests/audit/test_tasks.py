@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
@@ -85,7 +86,7 @@ def test_a_failed_districts_error_is_recorded_in_the_audits_language(
     district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
     task = tasks.make_task(audit, district, {}, [])  # a district without facilities: refused
     rec = tasks.run_district(task)
-    assert rec["status"] == "failed"
+    assert rec["status"] == "failed", rec
     assert rec["error"] == expected.format(scenario=task.scenario)
     assert rec["error_key"] == "error.scenario.line"
 
@@ -159,7 +160,7 @@ def test_a_failed_districts_error_keeps_every_line_of_the_reason(
 
     monkeypatch.setattr("coverage.pipeline.run", fail)
     rec = tasks.run_district(task)
-    assert rec["status"] == "failed"
+    assert rec["status"] == "failed", rec
     assert rec["error"] == (
         "no usable demand rows in p.tif; the first: p.tif, field 'band 1': 4 cells have no data"
     )
@@ -184,7 +185,7 @@ def test_a_district_that_fails_keeps_no_results_of_an_earlier_run(
         (folder / name).write_text("98 %", encoding="utf-8")
     (folder / "notes.txt").write_text("the planner's own", encoding="utf-8")
     rec = tasks.run_district(task)  # now refused (no facilities)
-    assert rec["status"] == "failed"
+    assert rec["status"] == "failed", rec
     assert [n for n in earlier if (folder / n).exists()] == []  # no 98 % beside the failure
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "the planner's own"
     assert (folder / "scenario.toml").is_file() and (folder / "audit.json").is_file()
@@ -239,8 +240,57 @@ def test_a_districts_unexpected_error_is_one_line(
 
     monkeypatch.setattr("coverage.pipeline.run", fail)
     rec = tasks.run_district(task)
-    assert rec["status"] == "failed"
+    assert rec["status"] == "failed", rec
     assert rec["error"].startswith(
         "ValueError: cannot reindex on an axis with duplicate labels (test_tasks.py:"
     )
     assert "\n" not in rec["error"]
+
+
+def test_a_district_no_facility_stands_near_without_usable_demand_fails_as_a_run_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No facility within reach is the audit's finding (0 % covered), but no usable demand row
+    # leaves nothing to count: the district fails with the reasons, as a district with
+    # facilities does, rather than "done" with nobody in it.
+    from dataclasses import replace
+
+    from coverage import steps
+    from coverage.errors import Problem
+    from coverage.inputs.layers import Layers
+
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": "p.csv"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = replace(tasks.make_task(audit, district, {}, []), served=False)
+    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326))
+
+    def layers(s: Any, net: Any, **_: Any) -> Layers:
+        bad = Problem(str(s.input_path(s.demand[0].path)), 2, "weight", "not a number", "skipped")
+        return Layers(empty, empty, empty, None, None, problems=[bad])
+
+    # the district's scenario: a register (none within reach) and a demand layer
+    scenario = SimpleNamespace(
+        facilities=[SimpleNamespace(path="f.csv")],
+        demand=[SimpleNamespace(path="p.csv")],
+        input_path=lambda p: tmp_path / p,
+        lang="en",
+        folder=tmp_path,
+        source=None,
+    )
+    monkeypatch.setattr(tasks, "load_scenario", lambda _: scenario)
+    monkeypatch.setattr(tasks, "_city_network", lambda _: None)
+    monkeypatch.setattr(steps, "load_area", lambda s: (None, None))
+    monkeypatch.setattr(steps, "load_network", lambda *_, **__: None)
+    monkeypatch.setattr(steps, "read_layers", layers)
+    monkeypatch.setattr(steps, "coverage_of", lambda *_: pytest.fail("nothing to count"))
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed"
+    assert rec["error_key"] == "error.input.no_usable_rows"
+    assert "p.csv" in rec["error"] and "not a number" in rec["error"]

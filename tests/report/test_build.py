@@ -179,6 +179,29 @@ def test_the_map_after_the_plan_draws_the_proposed_sites_as_the_plan_maps_stars(
 
 
 @pytest.mark.realdata
+def test_the_map_after_the_plan_draws_the_proposed_sites_up_to_their_own_threshold(
+    planned, monkeypatch
+):
+    """The static map draws a tier's bands up to its threshold, the default 15 min for a tier
+    it is not told of: the proposed sites' label must come with their tier's threshold, or a
+    20-min tier's outer band (the one "always drawn") is left out."""
+    from coverage.report import build
+
+    calls: list[dict] = []
+
+    def record(facilities, *args, **kwargs) -> bytes:
+        calls.append({"tiers": set(facilities["tier"]), **kwargs})
+        return PNG_MAGIC
+
+    monkeypatch.setattr(build, "static_map_png", record)
+    build.build_report(planned.before, planned, lang="en")
+    before, after = calls
+    (proposed,) = after["tiers"] - before["tiers"]
+    (stage,) = planned.plans
+    assert after["thresholds"][proposed] == stage.threshold_min
+
+
+@pytest.mark.realdata
 def test_page_one_says_what_capacities_let_the_sites_serve(planned, monkeypatch):
     """Page 1 gave the share after a capacitated plan (everyone within reach) with nothing
     beside it; what the sites can serve was only in the method notes, on the last page."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from rich.cells import cell_len
 from rich.measure import Measurement
@@ -204,7 +205,7 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
             "before": f"{r['before_share']:.1%}",
             "after": f"{r['after_share']:.1%}",
             "status": _status(r, lang),
-            "gap": f"{r['gap']:.2%}",
+            "gap": _gap(r["gap"]),
             "solve_s": f"{r['solve_time_s']:.1f}",
         }
         for _, r in stages.iterrows()
@@ -221,9 +222,16 @@ def _status(stage: pd.Series, lang: str) -> str:
     """
     word = cell_word("status", str(stage["status"]), lang)
     gap = stage["gap"]
-    if stage["status"] != "optimal" and isinstance(gap, float) and gap >= 0.00005:
-        word = t(lang, "console.plan.status_gap", status=word, gap=f"{gap:.2%}")
+    if stage["status"] != "optimal" and isinstance(gap, float) and 0.00005 <= gap < np.inf:
+        word = t(lang, "console.plan.status_gap", status=word, gap=_gap(gap))
     return shown(word)
+
+
+def _gap(gap: object) -> str:
+    """A gap as a percentage; "—" when there is none to show (no bound: NaN or infinite)."""
+    if isinstance(gap, int | float) and np.isfinite(gap):
+        return f"{gap:.2%}"
+    return "—"
 
 
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:

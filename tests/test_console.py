@@ -168,3 +168,15 @@ def test_an_unproven_stage_says_its_gap_even_when_the_gap_column_is_left_out() -
         flat = narrow.replace("│", "").replace(" ", "").replace("\n", "")
         assert word.replace(" ", "") in flat
         assert flat.count(word.split("0.21%")[0].replace(" ", "")) == 1
+
+
+def test_a_stage_without_a_bound_shows_no_gap_figure() -> None:
+    # Greedy alone, or a solver stopped before any bound: the gap is infinite or unknown.
+    stages = pd.DataFrame(
+        {"tier": ["point", "point"], "model": ["mclp", "mclp"], "n_selected": [5, 5],
+         "before_share": [0.9, 0.9], "after_share": [0.95, 0.95],
+         "status": ["time_limit", "greedy"], "gap": [float("inf"), float("nan")]}
+    ).assign(solve_time_s=[60.0, 0.1])  # fmt: skip
+    for lang in ("zh", "en"):
+        text = "\n".join(_print(console.stages_table(stages, lang), 200))
+        assert "inf" not in text and "nan" not in text and "—" in text

@@ -382,6 +382,7 @@ def read_layers(
     progress: Progress = _noop,
     *,
     area: tuple[shapely.Geometry | None, gpd.GeoDataFrame | None] | None = None,
+    geocode: Geocoder | None = None,
 ) -> Layers:
     """Read, validate and datum-check every facility, demand and candidate layer.
 
@@ -392,18 +393,23 @@ def read_layers(
     s
         The scenario: its ``[[facilities]]``, ``[[demand]]`` and ``[[candidates]]`` layers.
     net
-        The walking network, for the datum check and the snap distance.
+        The streets (:class:`~coverage.inputs.streets.Streets`; a walking network is one), for
+        the datum check and the distance to a street.
     progress
         Called with a line for each step (the command line's spinner); default: nothing.
     area
         What :func:`load_area` returned, when the caller has read it already (read here otherwise).
+    geocode
+        When the area is read here: the place geocoder :func:`load_area` takes (without it, a
+        scenario with only a ``place`` has no study area; ``coverage.pipeline.read_layers``
+        hands in :func:`coverage.network.geocode_area`).
 
     Returns
     -------
     Layers
         The layers read, the area, and every problem and note.
     """
-    study = load_area(s) if area is None else area
+    study = load_area(s, geocode=geocode) if area is None else area
     area, subs = study
     activate_vocabulary(s.vocabulary)  # maps, report and workbooks label these layers' tier codes
     # Unusual scenario values go to the problems report too (row: the scenario file's line).

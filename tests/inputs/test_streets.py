@@ -82,3 +82,7 @@ def test_a_places_area_comes_from_the_geocoder_handed_in(tmp_path: Path):
     assert asked == [("江汉区, 武汉市", s.cache_dir)] and area == box and subs is None
     # Without a geocoder, reading files asks nothing of OSM: no study area.
     assert inputs.load_area(s)[0] is None
+    # read_layers reads the area with the geocoder it is given (no rows here: nothing else).
+    streets = _Lines(gpd.GeoDataFrame(geometry=[], crs=32650))
+    assert inputs.read_layers(s, streets, geocode=geocode).area == box
+    assert asked[-1] == ("江汉区, 武汉市", s.cache_dir)

@@ -22,6 +22,19 @@ from coverage.scenario import load_scenario
 from tests.audit.conftest import SAMPLE, audit_text, write_districts
 
 
+def _audit(tmp_path: Path, *, demand: str = "p.tif", lang: str = "zh") -> Audit:
+    """A minimal audit: districts, network and one demand layer; results under ``tmp_path``."""
+    return Audit.model_validate(
+        {
+            "lang": lang,
+            "districts": {"path": "d.geojson"},
+            "network": {"path": "n.parquet"},
+            "demand": [{"path": demand}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+
+
 def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -> None:
     pkg = tmp_path / "pkg"
     (pkg / "sub" / "__pycache__").mkdir(parents=True)
@@ -42,14 +55,7 @@ def test_source_digest_follows_the_code_not_the_compiled_files(tmp_path: Path) -
 def test_a_code_change_reruns_a_finished_district(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.tif"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path)
     district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
     task = tasks.make_task(audit, district, {}, [])
     assert task.digest == tasks.make_task(audit, district, {}, []).digest  # deterministic
@@ -74,15 +80,7 @@ def test_a_code_change_reruns_a_finished_district(
 def test_a_failed_districts_error_is_recorded_in_the_audits_language(
     tmp_path: Path, lang: str, expected: str
 ) -> None:
-    audit = Audit.model_validate(
-        {
-            "lang": lang,
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.tif"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path, lang=lang)
     district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
     task = tasks.make_task(audit, district, {}, [])  # a district without facilities: refused
     rec = tasks.run_district(task)
@@ -135,15 +133,7 @@ def test_a_failed_districts_error_keeps_every_line_of_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As check_usable words it: a head ending "the first:" and the reasons on the next lines.
-    audit = Audit.model_validate(
-        {
-            "lang": "en",
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.tif"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path, lang="en")
     task = tasks.make_task(
         audit, District("Z", "江心", 1, shapely.box(114.3, 30.5, 114.4, 30.6)), {}, []
     )
@@ -169,14 +159,7 @@ def test_a_failed_districts_error_keeps_every_line_of_the_reason(
 def test_a_district_that_fails_keeps_no_results_of_an_earlier_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.tif"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path)
     district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
     task = tasks.make_task(audit, district, {}, [])
     folder = Path(task.folder)
@@ -221,14 +204,7 @@ def test_a_districts_unexpected_error_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A library's message may span lines; the table's cell and the console line must not.
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.tif"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path)
     task = tasks.make_task(
         audit, District("D1", "一区", 1, shapely.box(114, 30, 114.1, 30.1)), {}, []
     )
@@ -259,14 +235,7 @@ def test_a_district_no_facility_stands_near_without_usable_demand_fails_as_a_run
     from coverage.errors import Problem
     from coverage.inputs.layers import Layers
 
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": "d.geojson"},
-            "network": {"path": "n.parquet"},
-            "demand": [{"path": "p.csv"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
-    )
+    audit = _audit(tmp_path, demand="p.csv")
     district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
     task = replace(tasks.make_task(audit, district, {}, []), served=False)
     empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326))

@@ -49,11 +49,12 @@ Example::
     map = "maps/wuhan.html"
 """
 
-from coverage.scenario.checks import USUAL_RANGES, WRITE_KEYS
+from coverage.scenario.checks import WRITE_KEYS
 from coverage.scenario.load import load_scenario
 from coverage.scenario.model import Scenario
 from coverage.scenario.sections import Area, FacilityType, Layer, Network, Output, Plan, Walk
 from coverage.scenario.specs import CatchmentSpec, WalkModel
+from coverage.scenario.unusual import USUAL_RANGES
 
 __all__ = [
     "Area",

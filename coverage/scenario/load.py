@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from coverage.errors import Msg, ScenarioError
-from coverage.scenario.checks import WRITE_KEYS, error_msg, line_of, location, unusual
+from coverage.scenario.checks import WRITE_KEYS, error_msg, line_of, location
 from coverage.scenario.model import Scenario
+from coverage.scenario.unusual import unusual
 
 __all__ = ["load_scenario", "read_toml", "validation_lines"]
 

@@ -202,8 +202,11 @@ return r.left<x1&&x0<r.right&&r.top<y1&&y0<r.bottom;});}
 function refit(){var fr=room(),snap=map.options.zoomSnap;map.options.zoomSnap=0.25;
 map.fitBounds(M.fit,{paddingTopLeft:fr.tl.add([12,0]),paddingBottomRight:fr.br.add([12,0]),
 animate:false});map.options.zoomSnap=snap;}
-if(M.fit&&(cramped||covered(L.latLngBounds(M.fit)))){refit();L.Util.requestAnimFrame(function(){
-if(map._animatingZoom){map.once('zoomend',refit);}});}
+// The map is ready once its view is settled: after the last fit, not before it.
+var settling=false;function settled(){reg.ready=true;}
+if(M.fit&&(cramped||covered(L.latLngBounds(M.fit)))){refit();settling=true;
+L.Util.requestAnimFrame(function(){if(map._animatingZoom){map.once('zoomend',function(){
+refit();settled();});}else{settled();}});}
 reg.highlight=L.featureGroup().addTo(map);
 // Facility search: names matched here, from the payload; results and popups are text.
 function fold(v){return String(v).normalize('NFKC').toLowerCase().replace(/\s+/g,' ').trim();}
@@ -256,4 +259,4 @@ map.on('click',function(){reg.clearCatchment();});
 function raise(){front.forEach(function(k){var l=reg.layers[k];
 if(l&&map.hasLayer(l)){l.bringToFront();}});reg.highlight.bringToFront();}
 map.on('overlayadd',raise);
-reg.ready=true;
+if(!settling){settled();}

@@ -75,7 +75,7 @@ def read_layers(
     Layers
         Facilities, demand and candidates, with every problem found.
     """
-    return _layers.read_layers(s, net, progress, area=load_area(s) if area is None else area)
+    return _layers.read_layers(s, net, progress, area=area, geocode=network.geocode_area)
 
 
 # --- network --------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import shapely
 __all__ = ["nearest_segments", "street_tree"]
 
 
-class Streets(Protocol):
+class Segments(Protocol):
     """What the search needs of a network: its segments (``geometry``, in a metric CRS)."""
 
     @property
@@ -27,7 +27,7 @@ class Streets(Protocol):
         ...
 
 
-def nearest_segments(net: Streets, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nearest_segments(net: Segments, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nearest segment, position along it and distance of each geometry, at any distance.
 
     Each point position is located once per network (kept on it): the checks of the inputs
@@ -88,7 +88,7 @@ class _SnapMemo:
     dist: np.ndarray
 
 
-def street_tree(net: Streets) -> shapely.STRtree:
+def street_tree(net: Segments) -> shapely.STRtree:
     """The segments' search tree, built once per network (kept on it)."""
     tree = getattr(net, "_strtree", None)
     if tree is None:

@@ -9,9 +9,9 @@ without loading geopandas or folium.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from coverage._version import __version__
 from coverage.errors import (
     ArgumentError,
     CoverageError,
@@ -23,11 +23,6 @@ from coverage.errors import (
     Problem,
     ScenarioError,
 )
-
-try:
-    __version__: str = version("coverage-planner")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
 
 #: Submodules reachable as attributes of the package (``coverage.pipeline`` …), loaded lazily.
 _SUBMODULES: frozenset[str] = frozenset(

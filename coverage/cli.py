@@ -15,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from coverage import __version__, console
+from coverage import console
+from coverage._version import __version__
 from coverage.cli_options import (
     _OUTPUT_OPTIONS,
     BasemapOpt,

@@ -240,7 +240,7 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     Why a stage chose fewer sites than asked; and, for a plan with capacities, how much of the
     demand its sites can serve ("after" counts everyone within reach).
     """
-    from coverage.planning.plan import serves_less  # loaded by then: a plan was made
+    from coverage.results import serves_less
 
     notes = []
     for _, r in stages.iterrows():

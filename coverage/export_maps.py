@@ -17,15 +17,11 @@ import geopandas as gpd
 
 from coverage.datum import add_coordinates
 from coverage.i18n import t
-from coverage.plan_layers import (
-    plan_demand,
-    plan_subdistricts,
-    proposed_catchments,
-    served_notes,
-    subdistricts_after,
-)
+from coverage.i18n.values import served_notes
+from coverage.plan_layers import at_own_thresholds, plan_demand, plan_subdistricts
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
+from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
     from coverage.planning import PlanRun
@@ -98,7 +94,7 @@ def coverage_map(
         if subdistricts is not None:
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
-        new_catchments = proposed_catchments(run, plan.plans)
+        new_catchments = at_own_thresholds(plan.catchments, plan.plans)
         # capacities: what the sites can serve, beside "after" (everyone within reach)
         notes = served_notes(plan.plans, lang or s.lang)
         # the plan's map says so at the top, as the report's map after the plan

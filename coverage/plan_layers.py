@@ -9,13 +9,15 @@ sites).
 * :func:`newly_covered`: demand points covered only thanks to the plan;
 * :func:`plan_demand`: the run's demand points with coverage after the plan, the points the
   plan newly covers (``plan_added``) and their walk to the nearest proposed site (``plan_min``);
-* :func:`subdistricts_after`: per sub-district, the share before and after and the workers
-  added (the workbook's sheet);
+* :func:`subdistricts_after` (from :mod:`coverage.summary`): per sub-district, the share
+  before and after and the workers added (the workbook's sheet);
 * :func:`plan_subdistricts`: the same on the sub-district polygons for the map's popups, people
   as whole numbers that add up (:mod:`coverage.counts`);
 * :func:`proposed_catchments`: the proposed sites' walking catchments at their tier's threshold
-  (the plan map) or at given bands (the report's figure);
-* :func:`served_notes`: what a capacitated plan's sites can serve, in the report's words.
+  or at given bands (drawn once per plan, :attr:`coverage.planning.PlanRun.catchments`, for the
+  plan map and the report's figure), and :func:`at_own_thresholds` the plan map's bands;
+* :func:`served_notes` (from :mod:`coverage.i18n.values`): what a capacitated plan's sites can
+  serve, in the report's words.
 """
 
 from __future__ import annotations
@@ -29,18 +31,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
-from coverage.counts import shown_counts, whole_parts
-from coverage.i18n import t
-from coverage.summary import OUTSIDE
-from coverage.vocab import tier_label
+from coverage.counts import whole_parts
+from coverage.i18n.values import served_notes
+from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
-    from coverage import analysis
     from coverage.planning import AfterCoverage, Plan
     from coverage.results import Run
 
 __all__ = [
     "PLAN_SUBDISTRICT_COLUMNS",
+    "at_own_thresholds",
     "nearest_proposed",
     "newly_covered",
     "plan_demand",
@@ -128,41 +129,6 @@ def plan_demand(
     return out
 
 
-def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFrame:
-    """Per sub-district: the share covered before the plan, with it, and the people it adds.
-
-    ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
-    demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
-    ``added_weight`` is in whole people that add up to the rounded total (largest remainder,
-    :func:`coverage.counts.whole_parts`), as the plan map's popups show them, each at most the
-    sub-district's people left uncovered as shown (:func:`coverage.counts.shown_counts`).
-    """
-    rows = cov.summary[cov.summary["scope"] == "subdistrict"]
-    out = rows[["scope", "key", "demand_points", "weight"]].copy()
-    out["before_share"] = rows["share"]
-    d = cov.demand
-    if "subdistrict" in d and len(rows):
-        names = d["subdistrict"].fillna("").astype(str).replace("", OUTSIDE).to_numpy()
-        w = d["weight"].to_numpy(dtype=float)
-        added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
-
-        def by_name(weights: np.ndarray) -> pd.Series:
-            return out["key"].map(pd.Series(weights).groupby(names).sum())
-
-        out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
-            out["weight"] > 0
-        )
-        # Whole people adding up to the plan's total: the workbook shows the popups' figures
-        # (rounding each exact figure on its own could show one more or less than the map).
-        exact = by_name(np.where(added, w, 0.0)).to_numpy(dtype=float)
-        # At most the people left uncovered as shown, so that covered before plus added never
-        # exceeds a sub-district's people (61 + 40 of 100 when 60.6 and 39.4 each round up).
-        mine = (cov.summary["scope"] == "subdistrict").to_numpy()
-        left = shown_counts(cov.summary)["uncovered"].to_numpy()[mine]
-        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))), most=left)
-    return out.reset_index(drop=True)
-
-
 def plan_subdistricts(
     frame: gpd.GeoDataFrame, after: pd.DataFrame, name_field: str
 ) -> gpd.GeoDataFrame:
@@ -244,21 +210,17 @@ def proposed_catchments(
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
 
 
-def served_notes(plans: Sequence[Plan], lang: str) -> list[str]:
-    """What the sites of each capacitated stage can serve, beside the share after the plan.
+def at_own_thresholds(
+    catchments: gpd.GeoDataFrame | None, plans: Sequence[Plan]
+) -> gpd.GeoDataFrame | None:
+    """The proposed sites' catchments (:func:`proposed_catchments`), each stage's at its threshold.
 
-    With capacities, the share after the plan counts everyone within reach of a site, not what
-    the sites can serve (``served_share`` of the stage, the workbook's): one sentence per stage
-    whose sites serve less (:func:`coverage.planning.plan.serves_less`), none otherwise. The
-    report's method notes and the plan map's KPI panel say it in these same words.
+    The plan map draws a stage's sites at the threshold its model counted them to cover with;
+    the plan's catchments (:attr:`coverage.planning.PlanRun.catchments`) hold other bands too.
     """
-    from coverage.planning.plan import serves_less  # loaded by then: a plan was made
-
-    out = []
-    for p in plans:
-        info = p.summary()
-        if serves_less(info):
-            tier = tier_label(p.tier, lang)
-            served, after = f"{info['served_share']:.1%}", f"{info['after_share']:.1%}"
-            out.append(t(lang, "report.method_served", tier=tier, served=served, after=after))
-    return out
+    if catchments is None:
+        return None
+    own = {(p.tier, float(p.threshold_min)) for p in plans if len(p.proposed)}
+    keys = zip(catchments["tier"].astype(str), catchments["band_min"].astype(float), strict=True)
+    keep = [key in own for key in keys]
+    return gpd.GeoDataFrame(catchments[keep].reset_index(drop=True), geometry="geometry", crs=4326)

@@ -8,7 +8,7 @@ from :func:`circle_pairs`. Every share is weighted by demand (workers, residents
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -18,8 +18,12 @@ import shapely
 from scipy import sparse
 
 from coverage import settings, vocab
+from coverage.counts import shown_counts, whole_parts
 
-__all__ = ["OUTSIDE", "circle_counts", "circle_pairs", "summarize"]
+if TYPE_CHECKING:
+    from coverage import analysis
+
+__all__ = ["OUTSIDE", "circle_counts", "circle_pairs", "subdistricts_after", "summarize"]
 
 #: The ``subdistrict`` row of the demand outside every sub-district.
 OUTSIDE = "(outside)"
@@ -232,3 +236,38 @@ def _circle_pairs_of(
     if crs is None:
         return None
     return circle_pairs(facilities.geometry.to_crs(crs), d.to_crs(crs), radius)
+
+
+def subdistricts_after(cov: analysis.Coverage, covered: np.ndarray) -> pd.DataFrame:
+    """Per sub-district: the share covered before the plan, with it, and the people it adds.
+
+    ``covered`` is per demand point after the plan (:func:`coverage.planning.plan_coverage`);
+    demand outside every sub-district is the summary's ``(outside)`` row, as in the report.
+    ``added_weight`` is in whole people that add up to the rounded total (largest remainder,
+    :func:`coverage.counts.whole_parts`), as the plan map's popups show them, each at most the
+    sub-district's people left uncovered as shown (:func:`coverage.counts.shown_counts`).
+    """
+    rows = cov.summary[cov.summary["scope"] == "subdistrict"]
+    out = rows[["scope", "key", "demand_points", "weight"]].copy()
+    out["before_share"] = rows["share"]
+    d = cov.demand
+    if "subdistrict" in d and len(rows):
+        names = d["subdistrict"].fillna("").astype(str).replace("", OUTSIDE).to_numpy()
+        w = d["weight"].to_numpy(dtype=float)
+        added = covered & ~d["covered"].fillna(False).to_numpy(dtype=bool)
+
+        def by_name(weights: np.ndarray) -> pd.Series:
+            return out["key"].map(pd.Series(weights).groupby(names).sum())
+
+        out["after_share"] = (by_name(np.where(covered, w, 0.0)) / out["weight"]).where(
+            out["weight"] > 0
+        )
+        # Whole people adding up to the plan's total: the workbook shows the popups' figures
+        # (rounding each exact figure on its own could show one more or less than the map).
+        exact = by_name(np.where(added, w, 0.0)).to_numpy(dtype=float)
+        # At most the people left uncovered as shown, so that covered before plus added never
+        # exceeds a sub-district's people (61 + 40 of 100 when 60.6 and 39.4 each round up).
+        mine = (cov.summary["scope"] == "subdistrict").to_numpy()
+        left = shown_counts(cov.summary)["uncovered"].to_numpy()[mine]
+        out["added_weight"] = whole_parts(exact, round(float(np.nansum(exact))), most=left)
+    return out.reset_index(drop=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +59,52 @@ def test_every_public_module_declares_all(name):
     assert isinstance(getattr(module, "__all__", None), list | tuple), f"{name} has no __all__"
     for item in module.__all__:
         assert hasattr(module, item), f"{name}.__all__ names missing {item!r}"
+
+
+#: What renderers (maps, figures, the report, workbooks) may never import, even for types:
+#: they are handed results (coverage.results), never run the pipeline or the planner.
+_RENDERERS = ("coverage.maps", "coverage.figures", "coverage.report", "coverage.excel")
+_NEVER = (
+    "coverage.pipeline",
+    "coverage.steps",
+    "coverage.export",
+    "coverage.planning",
+    "coverage.siting",
+    "coverage.plan_layers",
+)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, type-only imports included (absolute names)."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+    return out
+
+
+@pytest.mark.parametrize("renderer", _RENDERERS)
+def test_renderers_never_import_the_pipeline_or_the_planner(renderer):
+    root = Path(coverage.__file__).parent
+    rel = Path(*renderer.split(".")[1:])
+    files = (
+        sorted((root / rel).rglob("*.py"))
+        if (root / rel).is_dir()
+        else [(root / rel).with_suffix(".py")]
+    )
+    assert files
+    for f in files:
+        bad = {m for m in _imports(f) if m.startswith(_NEVER)}
+        bad = {m for m in bad if any(m == n or m.startswith(n + ".") for n in _NEVER)}
+        assert not bad, f"{f.relative_to(root)} imports {sorted(bad)}"
+
+
+def test_the_import_rule_sees_type_only_imports(tmp_path):
+    f = tmp_path / "m.py"
+    f.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+        "    from coverage.planning import PlanRun\n"
+    )
+    assert "coverage.planning" in _imports(f)

@@ -119,7 +119,7 @@ def make_task(
     audit: Audit, district: District, digests: dict[str, str], registers: list[Register]
 ) -> DistrictTask:
     """Write the district's scenario file and register rows; describe its task and hash."""
-    from coverage import __version__
+    from coverage._version import __version__
 
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)

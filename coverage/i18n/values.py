@@ -15,14 +15,19 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from coverage import vocab
 from coverage.i18n import catalogue, t
+from coverage.results import serves_less
 
-__all__ = ["TIER_COLUMNS", "VALUES", "cell_word"]
+if TYPE_CHECKING:
+    from coverage.results import PlanStage
+
+__all__ = ["TIER_COLUMNS", "VALUES", "cell_word", "served_notes"]
 
 #: Columns whose cells are program keys, each shown as the word ``excel.value.<column>.<key>``
 #: (``kind`` and the tier columns go through :mod:`coverage.vocab`, ``key`` by its row's scope).
@@ -70,3 +75,21 @@ def cell_word(column: Any, value: Any, lang: str) -> Any:
         kind = words.get(f"excel.value.highway.{tag}", t(lang, "excel.value.highway.other"))
         return t(lang, "excel.street_unnamed", kind=kind)
     return value
+
+
+def served_notes(plans: Sequence[PlanStage], lang: str) -> list[str]:
+    """What the sites of each capacitated stage can serve, beside the share after the plan.
+
+    With capacities, the share after the plan counts everyone within reach of a site, not what
+    the sites can serve (``served_share`` of the stage, the workbook's): one sentence per stage
+    whose sites serve less (:func:`coverage.results.serves_less`), none otherwise. The
+    report's method notes and the plan map's KPI panel say it in these same words.
+    """
+    out = []
+    for p in plans:
+        info = p.summary()
+        if serves_less(info):
+            tier = vocab.tier_label(p.tier, lang)
+            served, after = f"{info['served_share']:.1%}", f"{info['after_share']:.1%}"
+            out.append(t(lang, "report.method_served", tier=tier, served=served, after=after))
+    return out

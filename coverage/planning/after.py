@@ -8,7 +8,6 @@ curve (:func:`coverage.planning.propose`) and the whole plan's on top of the cov
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,69 +15,10 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from coverage import siting
-from coverage.siting._sparse import CSR, Bools, Floats, Ints
+from coverage.results import AfterCoverage
+from coverage.siting._sparse import CSR, Floats, Ints
 
 __all__ = ["AfterCoverage", "after_coverage", "covered_gains"]
-
-
-@dataclass(frozen=True)
-class AfterCoverage:
-    """Coverage before new sites and after each of them, in the order they were added.
-
-    Attributes
-    ----------
-    covered
-        Per demand point: covered after every new site.
-    n_reach
-        Per demand point: open sites within reach after every new site (existing included).
-    gains
-        Workers each new site newly covers, in order (≥ 0; a demand point counts once).
-    curve
-        ``k`` (0 = before any new site), ``gain``, ``covered_weight`` and ``covered_share`` (of
-        all the weight) after the first ``k`` new sites; :func:`plan_coverage` adds ``tier``,
-        ``site`` (row of the plan's sites, -1 at k = 0) and ``name``.
-    total_weight
-        All the demand weight.
-    """
-
-    covered: Bools
-    n_reach: Ints
-    gains: Floats
-    curve: pd.DataFrame
-    total_weight: float
-
-    @property
-    def k(self) -> int:
-        """Number of new sites."""
-        return len(self.gains)
-
-    @property
-    def before_weight(self) -> float:
-        """Demand weight covered before the plan."""
-        return float(self.curve["covered_weight"].iloc[0])
-
-    @property
-    def after_weight(self) -> float:
-        """Demand weight covered after the whole plan."""
-        return float(self.curve["covered_weight"].iloc[-1])
-
-    @property
-    def before_share(self) -> float:
-        """Share of the total demand weight covered before the plan."""
-        return self._share(self.before_weight)
-
-    @property
-    def after_share(self) -> float:
-        """Share of the total demand weight covered after the whole plan."""
-        return self._share(self.after_weight)
-
-    @property
-    def added_weight(self) -> float:
-        """Demand weight the proposed sites add."""
-        return float(self.gains.sum())
-
-    def _share(self, weight: float) -> float:
-        return weight / self.total_weight if self.total_weight > 0 else np.nan
 
 
 def after_coverage(

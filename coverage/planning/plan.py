@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,10 +31,12 @@ from coverage._arrays import whole_rows
 from coverage.datum import add_coordinates
 from coverage.errors import Msg
 from coverage.i18n import t
+from coverage.plan_layers import proposed_catchments
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
 from coverage.planning.times import _swap_rows
+from coverage.results import serves_less
 from coverage.siting._sparse import CSR, Ints
 from coverage.siting.base import Method
 
@@ -62,19 +65,6 @@ PROVEN_GAP = 1e-6
 
 
 log = logging.getLogger(__name__)
-
-
-def serves_less(stage: Mapping[str, Any]) -> bool:
-    """Whether a stage's sites can serve less demand than they cover (a row of the stages).
-
-    Only capacities make a maximal-covering stage's served share (``served_share``) fall below
-    its covered share (``after_share``, everyone within reach): tables and the report then say
-    both. (P-median serves less when far demand is left unserved: not this.)
-    """
-    served, after = stage.get("served_share"), stage.get("after_share")
-    if stage.get("model") != "mclp" or not isinstance(served, int | float):
-        return False
-    return isinstance(after, int | float) and float(served) < float(after) - 1e-6  # NaN: False
 
 
 #: The models that can limit what a site serves ([plan] capacity); the others ignore it, saying so.
@@ -422,10 +412,35 @@ class PlanRun:
         """One row per stage (:meth:`Plan.summary`)."""
         return pd.DataFrame([p.summary() for p in self.plans])
 
-    @property
+    @cached_property
     def after(self) -> AfterCoverage:
         """Coverage of the run with the proposed sites added in plan order (`plan_coverage`)."""
         return plan_coverage(self.before, self.plans)
+
+    @cached_property
+    def catchment_bands(self) -> list[float]:
+        """Bands of :attr:`catchments`: every stage's threshold, and the scenario's below them.
+
+        The plan map draws each stage's sites at its own threshold; the report draws all of
+        them at the scenario's bands up to the longest threshold.
+        """
+        own = {float(p.threshold_min) for p in self.plans if len(p.proposed)}
+        if not own:
+            return []
+        longest = max(own)
+        spec = self.before.scenario.catchment_spec()
+        return sorted(own | {float(b) for b in spec.bands_min if b < longest})
+
+    @cached_property
+    def catchments(self) -> gpd.GeoDataFrame | None:
+        """The proposed sites' walking catchments at :attr:`catchment_bands` (None without sites).
+
+        One polygon per stage's tier and band (``tier``, ``band_min``; WGS-84), drawn once here
+        for the plan map and the report (:func:`coverage.plan_layers.proposed_catchments`).
+        """
+        if not self.catchment_bands:
+            return None
+        return proposed_catchments(self.before, self.plans, self.catchment_bands)
 
 
 def plan_coverage(before: Run, plans: Sequence[Plan]) -> AfterCoverage:

@@ -18,12 +18,10 @@ import pandas as pd
 
 from coverage import maps
 from coverage.i18n import t
-from coverage.plan_layers import proposed_catchments, subdistricts_after
-from coverage.summary import OUTSIDE
+from coverage.summary import OUTSIDE, subdistricts_after
 
 if TYPE_CHECKING:
-    from coverage.planning import PlanRun
-    from coverage.results import Run
+    from coverage.results import PlanResult, Run
 
 __all__ = ["OUTSIDE", "AfterPlan", "after_plan", "proposed_label", "subdistrict_after"]
 
@@ -75,13 +73,15 @@ class AfterPlan:
         return len(self.sites)
 
 
-def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = True) -> AfterPlan:
+def after_plan(
+    run: Run, plan: PlanResult, *, lang: str = "zh", catchments: bool = True
+) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
-    The numbers are the plan's own (:attr:`PlanRun.after`: the coverage of the run it was made
+    The numbers are the plan's own (:attr:`coverage.planning.PlanRun.after`: the coverage of the run it was made
     from, ``run``, then each proposed site in plan order), so nothing is routed again for them. With
-    ``catchments`` the new sites' walking catchments (bands up to their tier's threshold) are
-    drawn too, labelled as a "proposed" tier for the static map.
+    ``catchments`` the new sites' walking catchments (bands up to their tier's threshold, as the
+    planner drew them) are shown too, labelled as a "proposed" tier for the static map.
 
     Parameters
     ----------
@@ -112,15 +112,20 @@ def after_plan(run: Run, plan: PlanRun, *, lang: str = "zh", catchments: bool = 
 
 
 def _proposed_catchments(
-    run: Run, plan: PlanRun, lang: str
+    run: Run, plan: PlanResult, lang: str
 ) -> tuple[gpd.GeoDataFrame, list[float]]:
-    """The run's tier catchments plus the proposed sites' (a "proposed" tier each), and bands."""
+    """The run's tier catchments plus the proposed sites' (a "proposed" tier each), and bands.
+
+    The bands run up to the new sites' longest threshold, which is always drawn; the planner
+    drew the catchments (:attr:`coverage.planning.PlanRun.catchments`), at these bands among
+    others.
+    """
     thr = max(float(p.threshold_min) for p in plan.plans if len(p.proposed))
-    # Bands up to the new sites' longest threshold, which is always drawn.
     spec = run.scenario.catchment_spec()
     bands = sorted({float(b) for b in spec.bands_min if b < thr} | {thr})
-    by_tier = proposed_catchments(run, plan.plans, bands)
+    by_tier = plan.catchments
     if by_tier is not None:  # labelled as a free-form tier, so the static map draws them apart
+        by_tier = by_tier[by_tier["band_min"].isin(bands)]
         by_tier = by_tier.assign(tier=[proposed_label(str(t), lang) for t in by_tier["tier"]])
     tc = pd.concat([run.tier_catchments, by_tier], ignore_index=True)
     return gpd.GeoDataFrame(tc, geometry="geometry", crs=4326), bands
@@ -129,7 +134,7 @@ def _proposed_catchments(
 def subdistrict_after(run: Run, after: AfterPlan) -> pd.Series:
     """Share covered after the plan per sub-district (summary keys; empty without them).
 
-    The plan workbook's figures (:func:`coverage.plan_layers.subdistricts_after`).
+    The plan workbook's figures (:func:`coverage.summary.subdistricts_after`).
     """
     table = subdistricts_after(run.coverage, after.covered)
     if "after_share" not in table:

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from coverage import __version__, figures
+from coverage import figures
 from coverage import io as cio
+from coverage._version import __version__
 from coverage.i18n import check_lang, t
+from coverage.i18n.values import served_notes
 from coverage.maps.plan import PROPOSED_MARKER
-from coverage.plan_layers import served_notes
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
 from coverage.report.conclusion import conclusion
@@ -31,8 +32,7 @@ from coverage.report.pieces import CSS
 from coverage.report.pieces import esc as _e
 
 if TYPE_CHECKING:
-    from coverage.planning import PlanRun
-    from coverage.results import Run
+    from coverage.results import PlanResult, Run
 
 __all__ = ["MAP_DPI", "build_report", "curve_png", "data_uri", "static_map_png", "write_report"]
 
@@ -224,7 +224,7 @@ def _maps(run: Run, after: AfterPlan | None, title: str, lang: str) -> str:
 
 def build_report(
     run: Run,
-    plan: PlanRun | None,
+    plan: PlanResult | None,
     *,
     lang: str = "zh",
     notes: Sequence[str] = (),
@@ -302,7 +302,7 @@ def build_report(
 
 def write_report(
     run: Run,
-    plan: PlanRun | None,
+    plan: PlanResult | None,
     path: str | Path,
     *,
     lang: str = "zh",

@@ -125,7 +125,7 @@ def conclusion(run: Run, after: AfterPlan | None, lang: str, notes: Sequence[str
     """The conclusion section: :func:`conclusion_lines` of the run (and plan) as a list.
 
     ``notes`` follow them: what a capacitated plan's sites can serve beside the share after it
-    (:func:`coverage.plan_layers.served_notes`), on page 1 where that share is read.
+    (:func:`coverage.i18n.values.served_notes`), on page 1 where that share is read.
     """
     n_sites, after_weight, sub_after = 0, None, None
     if after is not None and after.k:

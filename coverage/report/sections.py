@@ -17,10 +17,9 @@ from coverage import analysis, maps, vocab
 from coverage.counts import shown_counts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
-from coverage.i18n.values import cell_word
+from coverage.i18n.values import cell_word, served_notes
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.io import file_label
-from coverage.plan_layers import served_notes
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card
@@ -35,8 +34,7 @@ from coverage.report.pieces import td as _td
 from coverage.report.pieces import without_dirs as _without_dirs
 
 if TYPE_CHECKING:
-    from coverage.planning import PlanRun
-    from coverage.results import Run
+    from coverage.results import PlanResult, Run
 
 __all__ = [
     "MAX_PROBLEMS",
@@ -299,7 +297,7 @@ def _local_dirs(run: Run) -> list[Path]:
     )
 
 
-def method_notes(run: Run, plan: PlanRun | None, lang: str) -> str:
+def method_notes(run: Run, plan: PlanResult | None, lang: str) -> str:
     """The method notes: walking model, network, catchments and planning settings."""
     s = run.scenario
     w = s.walk_model()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -9,7 +11,7 @@ import pytest
 import shapely
 from conftest import copy_small_scenario
 
-from coverage import pipeline, plan_layers, report
+from coverage import export_maps, maps, pipeline, plan_layers, report
 from coverage.report.after import proposed_label
 
 
@@ -126,3 +128,31 @@ def test_proposed_catchments_draw_as_before_in_the_report_and_on_the_map(which, 
     for p in plan.plans:
         key = (proposed_label(p.tier, "en"), float(p.threshold_min))
         _assert_same_shapes({0: shown[key]}, {0: map_want[(p.tier, float(p.threshold_min))]})
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("which", ["planned", "staged"])
+def test_renderers_draw_the_catchments_the_planner_drew(which, request, monkeypatch):
+    """The report and the plan map are handed the plan's catchments; neither draws its own."""
+    plan = dataclasses.replace(request.getfixturevalue(which))  # nothing cached yet
+    own = {(p.tier, float(p.threshold_min)) for p in plan.plans}
+    assert own <= set(zip(plan.catchments["tier"], plan.catchments["band_min"], strict=True))
+    moved = plan.catchments.copy()
+    moved["geometry"] = moved.translate(0.01, 0.0)  # no routing could draw these
+    plan.catchments = moved
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a renderer drew catchments")
+
+    monkeypatch.setattr(plan_layers, "catchments_for", refuse)
+    after = report.after_plan(plan.before, plan, lang="en")
+    n_run = len(plan.before.tier_catchments)
+    want = moved[moved["band_min"].isin(after.bands_min)]
+    want = want.assign(tier=[proposed_label(t, "en") for t in want["tier"]])
+    _assert_same_shapes(_by_tier_band(after.tier_catchments.iloc[n_run:]), _by_tier_band(want))
+
+    drawn = {}
+    monkeypatch.setattr(maps, "coverage_map", lambda *a, **kw: drawn.update(kw))
+    export_maps.coverage_map(plan.before, plan=plan, lang="en", basemap="none")
+    keep = [key in own for key in zip(moved["tier"], moved["band_min"], strict=True)]
+    _assert_same_shapes(_by_tier_band(drawn["proposed_catchments"]), _by_tier_band(moved[keep]))

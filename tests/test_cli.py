@@ -191,7 +191,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(plan_dir / "plan_summary.csv", encoding="utf-8-sig")
     assert stages["tier"].tolist() == ["subcentre", "point"]
-    assert stages["model"].tolist() == ["p_median", "mclp"]
+    assert stages["model"].tolist() == ["pmedian", "mclp"]
     assert stages.loc[1, "before_share"] == pytest.approx(stages.loc[0, "after_share"])
     prop = pd.read_csv(plan_dir / "proposed_sites.csv", encoding="utf-8-sig")
     assert prop.groupby("tier").size().to_dict() == {"point": 4, "subcentre": 2}
@@ -553,7 +553,7 @@ def test_plan_tiers_with_stages_from_the_scenario_and_the_command_line(small, tm
     assert res.exit_code == 0, res.output
     stages = pd.read_csv(mine / "out" / "plan" / "plan_summary.csv", encoding="utf-8-sig")
     assert stages["tier"].tolist() == ["subcentre", "point"]
-    assert stages["model"].tolist() == ["p_median", "mclp"]
+    assert stages["model"].tolist() == ["pmedian", "mclp"]
     assert stages["requested"].tolist() == [2, 3]
     prop = pd.read_csv(mine / "out" / "plan" / "proposed_sites.csv", encoding="utf-8-sig")
     assert prop.groupby("tier").size().to_dict() == {"point": 3, "subcentre": 2}

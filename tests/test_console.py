@@ -154,7 +154,7 @@ def test_a_plan_with_capacities_says_what_its_sites_can_serve():
 
 def test_an_unproven_stage_says_its_gap_even_when_the_gap_column_is_left_out() -> None:
     stages = pd.DataFrame(
-        {"tier": ["point", "subcentre"], "model": ["mclp", "p_median"], "n_selected": [25, 3],
+        {"tier": ["point", "subcentre"], "model": ["mclp", "pmedian"], "n_selected": [25, 3],
          "before_share": [0.926, 0.54], "after_share": [0.987, 0.61],
          "status": ["time_limit", "optimal"], "gap": [0.0021, 0.0]}
     ).assign(solve_time_s=[60.2, 1.5])  # fmt: skip

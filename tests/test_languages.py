@@ -24,7 +24,7 @@ RAW_KEYS = {
     "scope", "key", "overall", "tier", "type", "service", "subdistrict", "kind", "all",
     "centre", "subcentre", "point", "outdoor_station", "workers", "residents",
     "candidate", "existing", "excluded", "grid", "osm", "file", "facility",
-    "mclp", "lscp", "p_median", "milp", "greedy", "optimal", "within_gap", "time_limit",
+    "mclp", "lscp", "pmedian", "milp", "greedy", "optimal", "within_gap", "time_limit",
     "skipped", "kept", "failed", "True", "False",
     "facility_tier", "site_row", "cross_share", "cross_weight", "circle_share", "covered",
     "covered_weight", "share", "weight", "snapped", "fid", "nearest_fid", "index",

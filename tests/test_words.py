@@ -61,7 +61,7 @@ ZH_ALLOWED = {"GCJ-02", "WGS-84", "BD-09", "km", "KPI", "OSM", "OpenStreetMap", 
 RAW_KEYS = {
     "overall", "tier", "subdistrict", "kind", "all", "centre", "subcentre", "point",
     "outdoor_station", "workers", "residents", "candidate", "existing", "excluded", "grid",
-    "osm", "file", "facility", "mclp", "lscp", "p_median", "backup", "milp", "greedy",
+    "osm", "file", "facility", "mclp", "lscp", "pmedian", "backup", "milp", "greedy",
     "optimal", "time_limit", "skipped", "kept", "failed", "True", "False", "true", "false",
     "(tertiary)", "(secondary)", "(residential)",
 }  # fmt: skip

@@ -435,7 +435,7 @@ WORDS: dict[str, str] = {
     "excel.value.unnamed_site": "Unnamed site {n}",
     "excel.value.model.mclp": "Maximal covering",
     "excel.value.model.lscp": "Set covering",
-    "excel.value.model.p_median": "P-median",
+    "excel.value.model.pmedian": "P-median",
     "excel.value.model.backup": "Backup covering",
     "excel.value.method.milp": "Integer programming",
     "excel.value.method.greedy": "Greedy",

@@ -426,7 +426,7 @@ WORDS: dict[str, str] = {
     "excel.value.unnamed_site": "未命名候选点 {n}",
     "excel.value.model.mclp": "最大覆盖模型",
     "excel.value.model.lscp": "集合覆盖模型",
-    "excel.value.model.p_median": "P中位模型",
+    "excel.value.model.pmedian": "P中位模型",
     "excel.value.model.backup": "备份覆盖模型",
     "excel.value.method.milp": "整数规划",
     "excel.value.method.greedy": "贪心算法",

@@ -169,7 +169,7 @@ class PMedian(SitingModel):
         Minutes counted per unit of unserved weight, or None (see above).
     """
 
-    model_name = "p_median"
+    model_name = "pmedian"
     maximize = False
     _curve_sign = -1.0
     #: Minutes to the assigned site of each demand point (NaN if unserved); None with capacity.
@@ -199,7 +199,7 @@ class PMedian(SitingModel):
         excluded: Any = None,
         capacity: Any = None,
         unreachable_penalty: float | None = None,
-        name: str = "p_median",
+        name: str = "pmedian",
     ) -> PMedian:
         """Build the model.
 

@@ -32,6 +32,8 @@ def test_one_site_models_open_the_heavier_demand(name):
     m = build_model(name, _inputs(k=1))
     assert isinstance(m, MODELS[name].siting_class)
     assert m.solve("milp").selected.tolist() == [1]  # 3 workers beat 1
+    # One spelling: what the plan's summary says is what the command line and [plan] take.
+    assert m.summary()["model"] == name
 
 
 def test_lscp_opens_the_fewest_sites_for_the_target():

@@ -233,7 +233,7 @@ def test_staged_plan_gains_are_workers_covered_on_wuhan(tmp_path, wuhan_edges_pa
     toml = copy_small_scenario(tmp_path, wuhan_edges_path, extra=extra)
     result = pipeline.plan(toml, staged=True, write=False)
     stages = result.stages()
-    assert stages["model"].tolist() == ["p_median", "mclp"]
+    assert stages["model"].tolist() == ["pmedian", "mclp"]
     total = float(result.before.coverage.demand["weight"].sum())
     after = report.after_plan(result.before, result, catchments=False)
     prop = result.proposed

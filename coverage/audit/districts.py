@@ -166,19 +166,20 @@ def read_districts(audit: Audit) -> DistrictLayer:
             )
         seen[code] = int(row) + 1
         folder = folder_name(code)
-        if folder in folders:
+        key = folder.casefold()  # Windows and macOS disks do not tell "A1" from "a1"
+        if key in folders:
             raise InputError(
                 Msg(
                     "error.audit.same_folder",
                     code=repr(code),
-                    other=repr(folders[folder]),
+                    other=repr(folders[key]),
                     folder=repr(folder),
                 ),
                 path,
                 row=int(row) + 1,
                 field=d.code_field,
             )
-        folders[folder] = code
+        folders[key] = code
         mine = tuple(p for p in problems if p.row == int(row) + 1)
         out.append(District(code, _text(name_value) or code, int(row) + 1, geom, mine))
     return DistrictLayer(out, [p for p in problems if p.row is None])

@@ -79,6 +79,16 @@ def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
     assert e.value.row == 3 and "same folder name 'D_1'" in str(e.value)
 
 
+def test_codes_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    # One folder on Windows and macOS disks: the second district would overwrite the first.
+    path = _audit(tmp_path)
+    gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")
+    (tmp_path / "districts.geojson").write_text(gj.replace('"D2"', '"d1"'), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    assert e.value.row == 2 and "code 'd1' and code 'D1'" in str(e.value)
+
+
 def test_unreadable_audit_files_get_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("[districts\npath = 1\n", encoding="utf-8")

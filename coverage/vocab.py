@@ -64,6 +64,10 @@ CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 # Removed before comparing names: spaces and the separators people put between words.
 _SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
 
+# A trailing bracketed qualifier registers add to a tier name ("服务中心（区级）", "驿站(街道)"),
+# matched after NFKC, which turns full-width brackets into ASCII ones.
+_QUALIFIER = re.compile(r"^(.*?\S)\s*[(\[【]([^()\[\]【】]*)[)\]】]\s*$")
+
 
 def _missing(value: Any) -> bool:
     try:
@@ -201,13 +205,28 @@ class Vocabulary:
     def normalize(self, value: Any) -> str | None:
         """The code a name stands for, or None (blank or unknown values).
 
+        A bracketed qualifier after a name is ignored (``"服务中心（区级）"`` is the centre)
+        unless it names another tier.
+
         Parameters
         ----------
         value
             A tier cell or setting as written.
         """
         key = name_key(value)
-        return self._by_key.get(key) if key else None
+        if not key:
+            return None
+        code = self._by_key.get(key)
+        if code is None and not _missing(value):
+            # "服务中心（区级）": the name before a bracketed qualifier, unless the qualifier
+            # itself names another tier ("服务站点（驿站）" is ambiguous).
+            found = _QUALIFIER.match(unicodedata.normalize("NFKC", str(value)))
+            if found:
+                code = self._by_key.get(name_key(found[1]))
+                other = self._by_key.get(name_key(found[2]))
+                if other is not None and other != code:
+                    return None
+        return code
 
     def label(self, code: str, lang: str) -> str:
         """Display name of a code; anything else is shown as it is.

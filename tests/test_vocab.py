@@ -71,6 +71,14 @@ NURSING = vocab.Tier(
         ("Outdoor Station", "outdoor_station"),
         ("outdoor-station", "outdoor_station"),
         ("Outdoor Workers’ Station", "outdoor_station"),
+        # a bracketed qualifier after the name, as registers write it
+        ("服务中心（区级）", "centre"),
+        ("户外劳动者驿站（街道）", "outdoor_station"),
+        ("服务站点 (社区)", "point"),
+        ("分中心【园区】", "subcentre"),
+        ("服务站点（驿站）", None),  # the qualifier names another tier: ambiguous
+        ("（区级）", None),
+        ("妈咪小屋（街道）", None),
         # nothing to do with a tier
         ("supercentre", None),
         ("爱心妈咪小屋", None),

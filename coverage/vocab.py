@@ -303,6 +303,7 @@ BUILTIN = Vocabulary(
             aliases=(
                 "subcenter", "service sub-centre", "服务分中心", "职工服务分中心",
                 "街镇职工服务中心", "街道职工服务中心", "乡镇职工服务中心", "街镇服务中心",
+                "街道职工服务分中心", "街道服务分中心", "园区职工服务分中心",
             ),
             style={"color": "#e67e22", "shape": "diamond", "size": 20},
         ),
@@ -312,7 +313,7 @@ BUILTIN = Vocabulary(
             "Service point",
             aliases=(
                 "station", "service station", "服务站", "服务点", "职工服务站", "职工服务站点",
-                "职工服务点", "社区职工服务站",
+                "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点", "社区服务站",
             ),
             style={"color": "#2471a3", "shape": "circle", "size": 15},
         ),

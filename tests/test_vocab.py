@@ -71,6 +71,11 @@ NURSING = vocab.Tier(
         ("Outdoor Station", "outdoor_station"),
         ("outdoor-station", "outdoor_station"),
         ("Outdoor Workers’ Station", "outdoor_station"),
+        # names street and community offices give their own tier
+        ("街道职工服务分中心", "subcentre"),
+        ("街道服务分中心", "subcentre"),
+        ("社区服务站点（社区）", "point"),
+        ("社区职工服务站点", "point"),
         # a bracketed qualifier after the name, as registers write it
         ("服务中心（区级）", "centre"),
         ("户外劳动者驿站（街道）", "outdoor_station"),

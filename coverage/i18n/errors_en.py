@@ -153,6 +153,10 @@ WORDS: dict[str, str] = {
     ),
     "error.input.no_lon_column": "no longitude column found (recognised: {names}); columns are {columns}",
     "error.input.no_lat_column": "no latitude column found (recognised: {names}); columns are {columns}",
+    "error.input.other_sheets": (
+        " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
+        "{setting} in the scenario)"
+    ),
     "error.input.formula_no_value": (
         "sheet '{sheet}': the formula {formula} has no saved value{more}; the workbook was written "
         "by a program that does not calculate formulas: open it in Excel (or WPS) and save it, so "

@@ -138,6 +138,9 @@ WORDS: dict[str, str] = {
     "error.input.missing_column": "缺少“{field}”所需的列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lon_column": "找不到经度列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lat_column": "找不到纬度列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.other_sheets": (
+        "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
+    ),
     "error.input.formula_no_value": (
         "工作表“{sheet}”：公式 {formula} 没有保存的计算结果{more}；该工作簿由不计算公式的程序生成："
         "请在 Excel（或 WPS）中打开并保存，以便存下计算结果"

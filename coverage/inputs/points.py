@@ -115,7 +115,7 @@ def read_points(
     _check_required(cols, require, names, path)
     _check_formulas(table.info, cols, path)
     lon, lat, bad, label, coord_field = _coordinates(
-        frame, rows, cols, names, target, path, problems
+        frame, rows, cols, names, target, path, problems, _sheet_hint(table.info, layer)
     )
     _check_outside_china(lon, lat, bad, rows, target, coord_field, path, problems)
     out = gpd.GeoDataFrame({"row": rows}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
@@ -175,6 +175,17 @@ def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path
     )
 
 
+def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:
+    """Which sheet was read, when a workbook has others and none was named (a notes sheet first)."""
+    sheets = [str(n) for n in info.get("sheets", ())]
+    if layer is not None or len(sheets) < 2:
+        return ""
+    others = [n for n in sheets if n != info.get("sheet")]
+    names = {"zh": "、".join(others), "en": ", ".join(others)}
+    setting = f'layer = "{others[-1]}"'
+    return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
+
+
 def _coordinates(
     frame: pd.DataFrame,
     rows: np.ndarray,
@@ -183,11 +194,12 @@ def _coordinates(
     target: Target,
     path: Path,
     problems: list[Problem],
+    hint: Msg | str = "",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Msg, Any]:
     """WGS-84 longitudes and latitudes, rows without usable ones, and how they were read.
 
     How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
-    them.
+    them. ``hint`` ends the error of a missing coordinate column.
     """
     is_gis = (
         isinstance(frame, gpd.GeoDataFrame)
@@ -199,8 +211,9 @@ def _coordinates(
         return lon, lat, bad, label, GEOMETRY
     for fld in ("lon", "lat"):
         if fld not in cols:
+            msg = Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names)
             raise InputError(
-                Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names),
+                msg + hint if isinstance(hint, Msg) else msg,
                 path,
                 field=Msg(f"problem.field.{fld}"),
             )

@@ -148,6 +148,34 @@ def test_missing_coordinate_column() -> None:
     assert str(err.value.field) == "lat"
 
 
+def test_missing_coordinates_on_a_notes_sheet_name_the_other_sheets(tmp_path: Path) -> None:
+    # Offices put a sheet of instructions before the register: the first sheet is read, and
+    # the error says which one and what else the workbook holds.
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["1. 坐标请从高德地图拾取"])
+    wb.create_sheet("汇总").append(["类型", "数量"])
+    register = wb.create_sheet("阵地台账")
+    register.append(["名称", "经度", "纬度"])
+    register.append(["A", 114.27, 30.59])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert "read sheet '填表说明'; the workbook also has sheets 汇总, 阵地台账" in str(err.value)
+    assert 'set the layer\'s layer = "阵地台账" in the scenario' in str(err.value)
+    assert "读取的是工作表“填表说明”；工作簿还有工作表：汇总、阵地台账" in err.value.text("zh")
+    gdf, _ = read_points(path, layer="阵地台账")
+    assert gdf["name"].tolist() == ["A"]
+    wb.remove(wb["汇总"])
+    wb.remove(wb["阵地台账"])
+    wb.save(path)
+    with pytest.raises(InputError) as err:  # one sheet: nothing else to point to
+        read_points(path)
+    assert "sheet" not in str(err.value)
+
+
 def test_missing_required_column() -> None:
     with pytest.raises(InputError, match="missing required column for 'weight'") as err:
         read_points(REG / "sites_utf8.csv", require=("weight",))

@@ -161,14 +161,20 @@ class Resolved:
 
 
 def match_columns(
-    frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: Path, datum: str | None
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str] | None,
+    path: Path,
+    datum: str | None,
+    *,
+    hint: Msg | str = "",
 ) -> Resolved:
     """Map standard fields to ``frame``'s columns: mapping first, then known names.
 
     The scenario's ``mapping`` comes first, then the recognised names (:data:`ALIASES`), preferring
     columns tagged with the layer's ``datum``.
 
-    Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file; notes
+    Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file (ending
+    with ``hint``, e.g. which sheet of a workbook was read); notes
     (``action="kept"``) say when several columns could be one field or when a column's datum tag
     contradicts the declared datum.
     """
@@ -179,8 +185,9 @@ def match_columns(
             # Forgive spacing/case/width differences between the scenario and the header.
             same = [c for c in cols if normalize_column(c) == normalize_column(col)]
             if len(same) != 1:
+                msg = Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols)
                 raise InputError(
-                    Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols),
+                    msg + hint if isinstance(hint, Msg) else msg,
                     path,
                     field=str(col),
                 )

@@ -108,14 +108,15 @@ def read_points(
     frame = table.frame.reset_index(drop=True)
     rows = table.rows
     problems: list[Problem] = list(table.problems)
-    resolved = match_columns(frame, columns, path, target.datum)
+    hint = _sheet_hint(table.info, layer)
+    resolved = match_columns(frame, columns, path, target.datum, hint=hint)
     cols = resolved.columns
     problems += resolved.notes
     names = [str(c) for c in frame.columns if c != "geometry"]
     _check_required(cols, require, names, path)
     _check_formulas(table.info, cols, path)
     lon, lat, bad, label, coord_field = _coordinates(
-        frame, rows, cols, names, target, path, problems, _sheet_hint(table.info, layer)
+        frame, rows, cols, names, target, path, problems, hint
     )
     _check_outside_china(lon, lat, bad, rows, target, coord_field, path, problems)
     out = gpd.GeoDataFrame({"row": rows}, geometry=gpd.points_from_xy(lon, lat), crs=4326)

@@ -166,6 +166,9 @@ def test_missing_coordinates_on_a_notes_sheet_name_the_other_sheets(tmp_path: Pa
     assert "read sheet '填表说明'; the workbook also has sheets 汇总, 阵地台账" in str(err.value)
     assert 'set the layer\'s layer = "阵地台账" in the scenario' in str(err.value)
     assert "读取的是工作表“填表说明”；工作簿还有工作表：汇总、阵地台账" in err.value.text("zh")
+    with pytest.raises(InputError) as err:  # a column the scenario maps is not there either
+        read_points(path, columns={"tier": "阵地类型"})
+    assert "the workbook also has sheets 汇总, 阵地台账" in str(err.value)
     gdf, _ = read_points(path, layer="阵地台账")
     assert gdf["name"].tolist() == ["A"]
     wb.remove(wb["汇总"])

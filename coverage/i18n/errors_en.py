@@ -153,6 +153,10 @@ WORDS: dict[str, str] = {
     ),
     "error.input.no_lon_column": "no longitude column found (recognised: {names}); columns are {columns}",
     "error.input.no_lat_column": "no latitude column found (recognised: {names}); columns are {columns}",
+    "error.input.one_cell_coordinates": (
+        "; column '{col}' holds two numbers in every cell (e.g. '{example}'): split it into a "
+        "longitude and a latitude column"
+    ),
     "error.input.other_sheets": (
         " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
         "{setting} in the scenario)"

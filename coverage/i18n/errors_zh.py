@@ -138,6 +138,9 @@ WORDS: dict[str, str] = {
     "error.input.missing_column": "缺少“{field}”所需的列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lon_column": "找不到经度列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lat_column": "找不到纬度列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.one_cell_coordinates": (
+        "；列“{col}”的每个单元格都写着两个数（如“{example}”）：请把它分成经度、纬度两列"
+    ),
     "error.input.other_sheets": (
         "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
     ),

@@ -18,6 +18,8 @@ columns and encoding were used.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,9 @@ from coverage.inputs.values import (
 __all__ = ["read_points"]
 
 log = logging.getLogger(__name__)
+
+# Two decimal numbers in one cell, as map pickers copy them ("114.272740,30.593274").
+_PAIR = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*[,;/\s]\s*[-+]?\d+(\.\d+)?\s*")
 
 
 def read_points(
@@ -187,6 +192,18 @@ def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:
     return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
 
 
+def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | str:
+    """A column whose filled cells each hold two numbers: both coordinates in one cell."""
+    for col in frame.columns:
+        if str(col) not in names:
+            continue
+        cells = [unicodedata.normalize("NFKC", str(v)) for v in frame[col] if not pd.isna(v)]
+        cells = [c for c in cells if c.strip()]
+        if cells and all(_PAIR.fullmatch(c) for c in cells):
+            return Msg("error.input.one_cell_coordinates", col=col, example=cells[0].strip())
+    return ""
+
+
 def _coordinates(
     frame: pd.DataFrame,
     rows: np.ndarray,
@@ -213,6 +230,8 @@ def _coordinates(
     for fld in ("lon", "lat"):
         if fld not in cols:
             msg = Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names)
+            pair = _pair_hint(frame, names)
+            msg = msg + pair if isinstance(pair, Msg) else msg
             raise InputError(
                 msg + hint if isinstance(hint, Msg) else msg,
                 path,

@@ -179,6 +179,23 @@ def test_missing_coordinates_on_a_notes_sheet_name_the_other_sheets(tmp_path: Pa
     assert "sheet" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    "cell", ["114.272740,30.593274", "30.59, 114.27", "１１４．２７，３０．５９"]
+)
+def test_both_coordinates_in_one_cell_are_named(tmp_path: Path, cell: str) -> None:
+    # Amap's picker copies "lon,lat" into one cell; the error says so instead of only listing
+    # the columns.
+    text = f'名称,"坐标（经度,纬度）"\nA,"{cell}"\nB,"114.28,30.60"\n,\n'
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "t.csv", text))
+    assert "column '坐标（经度,纬度）' holds two numbers in every cell (e.g. '" in str(err.value)
+    assert "请把它分成经度、纬度两列" in err.value.text("zh")
+    text = '名称,坐标\nA,"114.27,30.59"\nB,东经114度\n'  # not every cell a pair: no guess
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "t.csv", text))
+    assert "two numbers" not in str(err.value)
+
+
 def test_missing_required_column() -> None:
     with pytest.raises(InputError, match="missing required column for 'weight'") as err:
         read_points(REG / "sites_utf8.csv", require=("weight",))

@@ -250,6 +250,10 @@ WORDS: dict[str, str] = {
     "error.input.no_usable_rows": (
         "no usable {what} rows in {names}: {rows} rows skipped, {n} problems{listed}; the first:"
     ),
+    "error.input.layer_unusable": (
+        "{file}: all {rows} data rows skipped, so no {what} of this layer counts "
+        "(each reason is in {table})"
+    ),
     "error.input.all_listed": " (all listed in {path})",
     "error.input.reason_line": "  {text}",
     "error.input.and_more": "  … and {n} more",

@@ -217,6 +217,9 @@ WORDS: dict[str, str] = {
     "error.input.no_usable_rows": (
         "{names} 中没有可用的{what}行：跳过 {rows} 行，共 {n} 个问题{listed}；前几个如下："
     ),
+    "error.input.layer_unusable": (
+        "{file}：{rows} 行数据全部跳过，该图层没有任何{what}计入结果（原因逐行列于 {table}）"
+    ),
     "error.input.all_listed": "（全部列于 {path}）",
     "error.input.reason_line": "  {text}",
     "error.input.and_more": "  ……另有 {n} 个",

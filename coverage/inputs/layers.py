@@ -12,6 +12,7 @@ notebooks use, hand in the walking network and its place's geocoder.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,9 @@ __all__ = [
 Progress = Callable[[str], None]
 #: A place name and the cache folder to the place's boundary (WGS-84).
 Geocoder = Callable[[str, Path], shapely.Geometry]
+
+
+log = logging.getLogger(__name__)
 
 
 def _noop(_: str) -> None:
@@ -253,10 +257,31 @@ def _read_layer(
         max_street_m=s.walk.max_snap_m,
     )
     problems += found
+    _warn_unusable(path, gdf, role, problems)
     gdf["layer"] = path.name
     if role == "demand":
         gdf["kind"] = layer.kind or DEFAULT_KIND
     return gdf
+
+
+def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[Problem]) -> None:
+    """A warning line when a register kept none of its rows while other layers carry on.
+
+    Each row is in ``skipped_rows.csv``, but a whole register missing from the figures should
+    not hide behind the count of skipped rows (:func:`check_usable` stops only when every layer
+    of the kind is empty).
+    """
+    if len(gdf) or role not in ("facility", "demand"):
+        return
+    rows = {p.row for p in problems if p.path == str(path) and p.action == "skipped"}
+    rows.discard(None)
+    if rows:
+        what = Msg(f"error.input.{role}")
+        table = "skipped_rows.csv"
+        msg = Msg(
+            "error.input.layer_unusable", file=path.name, rows=len(rows), what=what, table=table
+        )
+        log.warning(msg)
 
 
 #: What a register's demand counts when its layer names no ``kind``.

@@ -66,3 +66,40 @@ def test_the_study_area_pickles_and_copies_with_its_problems():
         assert isinstance(back, StudyArea)
         assert back[0].equals(study[0]) and back[1] is None
         assert [(p.path, p.row, p.field) for p in back.problems] == [("a.geojson", 2, "crs")]
+
+
+def test_a_register_that_keeps_no_row_is_warned_about(tmp_path: Path, hand, caplog):
+    # Two facility registers; every row of the second has its coordinates in one cell. The run
+    # goes on with the first, and a warning line says the second counts for nothing (each row
+    # is in skipped_rows.csv); the first, fine, is not warned about.
+    import logging
+
+    import numpy as np
+    import pandas as pd
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
+    good = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(name=["F", "G"], tier="point")
+    good.to_csv(tmp_path / "good.csv", index=False, float_format="%.9f")
+    pairs = [f"{x:.9f},{y:.9f}" for x, y in lonlat]
+    bad = pd.DataFrame({"name": ["H", "I"], "lon": pairs, "lat": ["", ""], "tier": "point"})
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    dem = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(workers=[5.0, 7.0])
+    dem.to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "good.csv"\n'
+        '[[facilities]]\npath = "bad.csv"\n[[demand]]\npath = "dem.csv"\nweight = "workers"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    net = pipeline.load_network(s, None)
+    with caplog.at_level(logging.WARNING, logger="coverage.inputs.layers"):
+        layers = pipeline.read_layers(s, net, area=(None, None))
+    assert layers.facilities["name"].tolist() == ["F", "G"]
+    said = [str(r.msg) for r in caplog.records if r.name == "coverage.inputs.layers"]
+    assert said == [
+        "bad.csv: all 2 data rows skipped, so no facility of this layer counts "
+        "(each reason is in skipped_rows.csv)"
+    ]

@@ -303,7 +303,9 @@ WORDS: dict[str, str] = {
     "error.plan.time_limit": "请给出大于 0 的秒数",
     "error.plan.no_candidates": "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
     "error.plan.add_needs_candidates": "--add、--target、--stage 等规划选项需要候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
-    "error.plan.unknown_role": "未知的角色“{role}”（可用 candidate、existing 或 excluded）",
+    "error.plan.unknown_role": (
+        "未知的角色“{role}”（可用 candidate、existing 或 excluded，或写作候选、已建、排除）"
+    ),
     "error.plan.osm_features": "plan.osm_features 需要 .osm 路网文件、地名（place）或研究区",
     "error.plan.add_and_target": "--add 和 --target 只能给出其一",
     "error.plan.whole_sites": "请给出新增站点的整数个数，至少为 1",

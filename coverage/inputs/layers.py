@@ -395,10 +395,21 @@ def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFram
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """The layers of one kind as one frame; ``attrs["layer_columns"]`` keeps each file's columns.
+
+    (pandas keeps ``attrs`` only when every frame has the same; a later error about a row, e.g.
+    an unknown candidate role, names the column as its file has it.)
+    """
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     out = pd.concat(frames, ignore_index=True)
-    return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+    out = whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+    out.attrs["layer_columns"] = {
+        str(f["layer"].iat[0]): dict(f.attrs.get("columns", {}))
+        for f in frames
+        if len(f) and "layer" in f
+    }
+    return out
 
 
 def read_layers(

@@ -239,7 +239,9 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     bad = ~f["role"].isin(list(ROLES))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), "role")
+        layer = str(f["layer"].iloc[i]) if "layer" in f else ""
+        col = files.attrs.get("layer_columns", {}).get(layer, {}).get("role", "role")
+        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), col)
     f["source"] = "file"
     return f
 

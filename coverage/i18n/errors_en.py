@@ -242,6 +242,9 @@ WORDS: dict[str, str] = {
         "no tier column and no default: add a tier column ({tiers}) or set {setting} for this "
         "layer in the scenario"
     ),
+    "error.input.tier_column_named": (
+        "; if one of the unused columns {columns} holds it, set {setting}"
+    ),
     "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
     "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",
     "error.input.facility": "facility",

@@ -209,6 +209,7 @@ WORDS: dict[str, str] = {
     "error.input.no_tier_column": (
         "没有层级列，也没有默认值：请添加层级列（{tiers}），或在情景中为该图层设置 {setting}"
     ),
+    "error.input.tier_column_named": "；若层级在未使用的列 {columns} 之一中，请设置 {setting}",
     "error.input.area_needed": "栅格和 {what} 需求需要研究区：请设置 {setting}",
     "error.input.no_layer_section": "没有 [[{section}]] 图层：coverage 至少需要一个",
     "error.input.facility": "设施",

@@ -245,6 +245,10 @@ def _read_layer(
         msg = Msg(
             "error.input.no_tier_column", tiers="centre/subcentre/point/…", setting='tier = "..."'
         )
+        unused = gdf.attrs.get("unused_columns") or []
+        if unused:  # the tier is often there under a name not recognised ("阵地类型")
+            setting = f'columns = {{ tier = "{unused[0]}" }}'
+            msg += Msg("error.input.tier_column_named", columns=unused, setting=setting)
         raise InputError(msg, path, field=Msg("problem.field.tier"))
     gdf, found = validate_layer(
         gdf,

@@ -103,3 +103,33 @@ def test_a_register_that_keeps_no_row_is_warned_about(tmp_path: Path, hand, capl
         "bad.csv: all 2 data rows skipped, so no facility of this layer counts "
         "(each reason is in skipped_rows.csv)"
     ]
+
+
+def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
+    # The register calls its tier column 阵地类型, which is not a recognised name: the error
+    # says how to map it, naming the columns that were not used.
+    import numpy as np
+    import pandas as pd
+
+    from coverage.errors import InputError
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
+    fac = pd.DataFrame(lonlat, columns=["经度", "纬度"]).assign(名称="F", 阵地类型="服务站点")
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    dem = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(w=1.0)
+    dem.to_csv(tmp_path / "dem.csv", index=False)
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    with pytest.raises(InputError) as err:
+        pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+    assert str(err.value).endswith(
+        "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
+    )
+    assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")

@@ -38,6 +38,7 @@ from coverage.inputs.buildings import (
 from coverage.inputs.columns import columns_note
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
+from coverage.inputs.duplicates import skip_duplicates_across
 from coverage.inputs.points import read_points
 from coverage.inputs.problems import joined, problems_frame
 from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
@@ -474,6 +475,12 @@ def read_layers(
         for layer in layers:
             progress(t(s.lang, f"console.step.read_{role}", path=layer.path))
             groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
+    paths = [_input(s, layer.path) for layer in s.facilities if layer.path is not None]
+    if len(paths) == len(groups["facility"]) > 1:  # registers of points only
+        groups["facility"], found = skip_duplicates_across(
+            list(zip(paths, groups["facility"], strict=True))
+        )
+        problems += found
     return Layers(
         facilities=_concat(groups["facility"]),
         demand=_concat(groups["demand"]),

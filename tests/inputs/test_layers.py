@@ -133,3 +133,29 @@ def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
         "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
     )
     assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
+
+
+def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
+    # G is in both registers (same name and tier, same place): the second file's row is
+    # skipped and listed; H, only in the second (where F stands), is kept.
+    import numpy as np
+    import pandas as pd
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
+    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    base.assign(name=["F", "G"], tier="point").to_csv(tmp_path / "a.csv", index=False)
+    base.assign(name=["H", "G"], tier="point").to_csv(tmp_path / "b.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "a.csv"\n'
+        '[[facilities]]\npath = "b.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+    assert layers.facilities["name"].tolist() == ["F", "G", "H"]
+    skipped = [(Path(p.path).name, p.row) for p in layers.problems if p.action == "skipped"]
+    assert skipped == [("b.csv", 3)]

@@ -54,6 +54,14 @@ def test_candidate_roles_and_bad_role(tmp_path):
     out = planning.candidate_sites(f)
     assert out["role"].tolist() == ["existing", "candidate", "excluded"]
     assert out["name"].tolist()[1] == "site-2"
+    # In words, an unnamed site says where it is in its file (the file's row 3, its 2nd site).
+    assert (
+        planning.candidate_sites(f, lang="zh")["name"].tolist()[1]
+        == "未命名候选点（c.csv 第 3 行）"
+    )
+    assert (
+        planning.candidate_sites(f, lang="en")["name"].tolist()[1] == "Unnamed site (c.csv row 3)"
+    )
     f.loc[2, "role"] = "maybe"
     with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
         planning.candidate_sites(f)

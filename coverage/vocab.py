@@ -30,6 +30,7 @@ import pandas as pd
 from coverage.errors import Msg
 
 __all__ = [
+    "INVISIBLE",
     "TIER_CODES",
     "LANGS",
     "SHAPES",
@@ -64,6 +65,11 @@ CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 # Removed before comparing names: spaces and the separators people put between words.
 _SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
 
+#: Characters that show as nothing, carried in by text copied from web pages and chats
+#: (zero-width space and joiners, word joiner, byte-order mark, soft hyphen, bidirectional
+#: marks and controls): removed before a tier name, a name key or a number is read.
+INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
 # A trailing bracketed qualifier registers add to a tier name ("服务中心（区级）", "驿站(街道)"),
 # matched after NFKC, which turns full-width brackets into ASCII ones.
 _QUALIFIER = re.compile(r"^(.*?\S)\s*[(\[【]([^()\[\]【】]*)[)\]】]\s*$")
@@ -92,7 +98,8 @@ def name_key(value: Any) -> str:
     """
     if _missing(value):
         return ""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)).casefold())
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return _SEPARATORS.sub("", text.casefold())
 
 
 @dataclass(frozen=True)
@@ -220,7 +227,7 @@ class Vocabulary:
         if code is None and not _missing(value):
             # "服务中心（区级）": the name before a bracketed qualifier, unless the qualifier
             # itself names another tier ("服务站点（驿站）" is ambiguous).
-            found = _QUALIFIER.match(unicodedata.normalize("NFKC", str(value)))
+            found = _QUALIFIER.match(INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))))
             if found:
                 code = self._by_key.get(name_key(found[1]))
                 other = self._by_key.get(name_key(found[2]))

@@ -76,6 +76,10 @@ NURSING = vocab.Tier(
         ("街道服务分中心", "subcentre"),
         ("社区服务站点（社区）", "point"),
         ("社区职工服务站点", "point"),
+        # invisible characters copied from web pages and chats
+        ("服务站点\u200b", "point"),
+        ("\ufeff服务中心", "centre"),
+        ("驿\u200d站（街道）\u2060", "outdoor_station"),
         # a bracketed qualifier after the name, as registers write it
         ("服务中心（区级）", "centre"),
         ("户外劳动者驿站（街道）", "outdoor_station"),

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import Msg
+from coverage.vocab import INVISIBLE
 
 __all__ = [
     "cell_text",
@@ -89,8 +90,13 @@ _HEMISPHERE_LETTER = {
 
 
 def _clean_number_text(value: Any) -> str:
-    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'."""
-    return unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'.
+
+    Invisible characters (:data:`coverage.vocab.INVISIBLE`, e.g. a zero-width space copied
+    with the number) are removed.
+    """
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return text.strip().replace("−", "-")
 
 
 def _dms(text: str) -> float | None:
@@ -236,7 +242,8 @@ def split_services(value: object) -> list[str]:
 
 
 def key_text(value: Any) -> str:
-    """Comparable form of a name, tier or service: NFKC, no spaces at all, casefold."""
+    """Comparable form of a name, tier or service: NFKC, no spaces or invisible characters, casefold."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return "".join(text.split()).casefold()

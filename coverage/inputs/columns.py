@@ -23,6 +23,7 @@ from coverage import datum as datum_mod
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t as word
 from coverage.inputs.problems import joined
+from coverage.vocab import INVISIBLE
 
 __all__ = [
     "ALIASES",
@@ -90,7 +91,7 @@ _DATUM_PREFIXES = {"高德": "gcj02", "火星": "gcj02", "百度": "bd09"}
 
 def _split_name(name: object) -> tuple[str, str | None]:
     """Normalised column name and the datum it names, if any ("WGS84_Lng" → ("lng", "wgs84"))."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower().lstrip("\ufeff")
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(name))).strip().lower()
     tag = None
     inside = re.findall(r"[\(\[【](.*?)[\)\]】]", text)
     text = re.sub(r"[\(\[【].*?[\)\]】]", "", text)

@@ -123,11 +123,12 @@ def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
     # A workplace's 职工人数 written with its unit or an "about" is the number; a count that
     # cannot be read still skips the demand row (weights are required there).
     counts = ["50人", "约120名", "200人左右", "12.5", "约1,200人", "50-80"]
+    counts += ["1.2万人", "200余人", "３００多名", "约2万", "x万人"]
     lines = [f'W{i},114.{i:02d},30.5,"{c}"' for i, c in enumerate(counts)]
     path = write_csv(tmp_path / "w.csv", "名称,经度,纬度,职工人数\n" + "\n".join(lines) + "\n")
     gdf, problems = read_points(path, require=("weight",))
-    assert gdf["row"].tolist() == [2, 3, 4, 5]
-    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5]
+    assert gdf["row"].tolist() == [2, 3, 4, 5, 8, 9, 10, 11]
+    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5, 12000.0, 200.0, 300.0, 20000.0]
     assert [(p.row, p.message, p.action) for p in problems] == [
         (
             6,
@@ -136,6 +137,7 @@ def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
             "skipped",
         ),
         (7, "not a number: '50-80'", "skipped"),
+        (12, "not a number: 'x万人'", "skipped"),
     ]
 
 

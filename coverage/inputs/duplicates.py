@@ -290,21 +290,20 @@ def skip_duplicates_across(
         for g in frames
         for n, t in zip(g["name"], g["tier"], strict=True)
     ]
+    used = np.isfinite(xy).all(axis=1)  # rows a later one may repeat: kept, with a place
     out, problems = [frames[0]], []
     for i in range(1, len(frames)):
-        earlier = np.flatnonzero(np.isfinite(xy[: start[i]]).all(axis=1))
+        earlier = np.flatnonzero(used[: start[i]])
         skip = np.zeros(len(frames[i]), dtype=bool)
-        if len(earlier):
-            tree = cKDTree(xy[earlier])
-            for k in range(len(frames[i])):
+        mine = np.flatnonzero(used[start[i] : start[i + 1]])
+        if len(earlier) and len(mine):
+            near = cKDTree(xy[earlier]).query_ball_point(xy[start[i] + mine], tol)
+            for k, found in zip(mine.tolist(), near, strict=True):
                 at = start[i] + k
-                if not keys[at][0] or not np.isfinite(xy[at]).all():
-                    continue
-                for j in (int(earlier[m]) for m in tree.query_ball_point(xy[at], tol)):
-                    if keys[j] == keys[at]:
-                        skip[k] = True
-                        problems.append(_repeat(layers, start, i, k, j, xy))
-                        break
+                same = [int(earlier[m]) for m in found if keys[int(earlier[m])] == keys[at]]
+                if keys[at][0] and same:
+                    skip[k], used[at] = True, False
+                    problems.append(_repeat(layers, start, i, k, min(same), xy))
         out.append(frames[i][~skip].reset_index(drop=True) if skip.any() else frames[i])
     return out, problems
 

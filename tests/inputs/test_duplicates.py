@@ -231,5 +231,11 @@ def test_a_later_register_repeating_an_earlier_ones_row_is_skipped() -> None:
         ("b.csv", 6, "name", "skipped",
          "duplicate of a.xlsx row 4 (same name '民族\u3000分中心' and tier, 0.0 m apart)"),
     ]  # fmt: skip
+    # A third register repeating it names the row kept (a.xlsx row 4), not b.csv's skipped one.
+    c = point_layer([{"row": 7, "name": "民族分中心", "tier": "subcentre", "xy": (114.28, 30.57)}])
+    three = [(Path("a.xlsx"), a), (Path("b.csv"), b), (Path("c.csv"), c)]
+    kept, problems = skip_duplicates_across(three)
+    assert [len(k) for k in kept] == [2, 3, 0]
+    assert problems[-1].message.startswith("duplicate of a.xlsx row 4 ")
     one = [(Path("a.xlsx"), a)]
     assert skip_duplicates_across(one) == ([a], [])

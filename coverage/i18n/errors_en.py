@@ -265,6 +265,10 @@ WORDS: dict[str, str] = {
         "the points are declared {declared} ({said}) but fit the streets as {best}: {evidence}; "
         "{fix}, or set {keep} to keep going"
     ),
+    "error.input.datum_default": (
+        "the layer sets no crs, so the points were read as {declared} ({said}, the default) but "
+        "fit the streets as {best}: {evidence}; {fix}, or set {keep} to keep going"
+    ),
     "error.input.datum_evidence": (
         "median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points "
         "within {near:.0f} m as {best} ({s_here:.0%} as {declared}, {chance:.0%} by chance)"

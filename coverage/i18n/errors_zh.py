@@ -229,6 +229,10 @@ WORDS: dict[str, str] = {
         "这些点声明为 {declared}（{said}），但按 {best} 读取才与街道吻合：{evidence}；"
         "{fix}，或设置 {keep} 以继续运行"
     ),
+    "error.input.datum_default": (
+        "图层未设置 crs，这些点按默认的 {declared}（{said}）读取，但按 {best} 读取才与街道吻合："
+        "{evidence}；{fix}，或设置 {keep} 以继续运行"
+    ),
     "error.input.datum_evidence": (
         "按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 "
         "{s_there:.0%} 的点在街道 {near:.0f} 米内（按 {declared} 为 {s_here:.0%}，随机平移为 "

@@ -235,6 +235,7 @@ def _read_layer(
             path,
             crs=layer.crs,
             strict=layer.datum_check == "error",
+            crs_set="crs" in layer.model_fields_set,
             field=gdf.attrs.get("columns", {}).get("lon", GEOMETRY),
         )
         problems += found

@@ -30,6 +30,7 @@ import pandas as pd
 from coverage.errors import Msg
 
 __all__ = [
+    "INVISIBLE",
     "TIER_CODES",
     "LANGS",
     "SHAPES",
@@ -64,6 +65,15 @@ CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 # Removed before comparing names: spaces and the separators people put between words.
 _SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
 
+#: Characters that show as nothing, carried in by text copied from web pages and chats
+#: (zero-width space and joiners, word joiner, byte-order mark, soft hyphen, bidirectional
+#: marks and controls): removed before a tier name, a name key or a number is read.
+INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+# A trailing bracketed qualifier registers add to a tier name ("服务中心（区级）", "驿站(街道)"),
+# matched after NFKC, which turns full-width brackets into ASCII ones.
+_QUALIFIER = re.compile(r"^(.*?\S)\s*[(\[【]([^()\[\]【】]*)[)\]】]\s*$")
+
 
 def _missing(value: Any) -> bool:
     try:
@@ -88,7 +98,8 @@ def name_key(value: Any) -> str:
     """
     if _missing(value):
         return ""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", str(value)).casefold())
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return _SEPARATORS.sub("", text.casefold())
 
 
 @dataclass(frozen=True)
@@ -201,13 +212,28 @@ class Vocabulary:
     def normalize(self, value: Any) -> str | None:
         """The code a name stands for, or None (blank or unknown values).
 
+        A bracketed qualifier after a name is ignored (``"服务中心（区级）"`` is the centre)
+        unless it names another tier.
+
         Parameters
         ----------
         value
             A tier cell or setting as written.
         """
         key = name_key(value)
-        return self._by_key.get(key) if key else None
+        if not key:
+            return None
+        code = self._by_key.get(key)
+        if code is None and not _missing(value):
+            # "服务中心（区级）": the name before a bracketed qualifier, unless the qualifier
+            # itself names another tier ("服务站点（驿站）" is ambiguous).
+            found = _QUALIFIER.match(INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))))
+            if found:
+                code = self._by_key.get(name_key(found[1]))
+                other = self._by_key.get(name_key(found[2]))
+                if other is not None and other != code:
+                    return None
+        return code
 
     def label(self, code: str, lang: str) -> str:
         """Display name of a code; anything else is shown as it is.
@@ -284,6 +310,7 @@ BUILTIN = Vocabulary(
             aliases=(
                 "subcenter", "service sub-centre", "服务分中心", "职工服务分中心",
                 "街镇职工服务中心", "街道职工服务中心", "乡镇职工服务中心", "街镇服务中心",
+                "街道职工服务分中心", "街道服务分中心", "园区职工服务分中心",
             ),
             style={"color": "#e67e22", "shape": "diamond", "size": 20},
         ),
@@ -293,7 +320,7 @@ BUILTIN = Vocabulary(
             "Service point",
             aliases=(
                 "station", "service station", "服务站", "服务点", "职工服务站", "职工服务站点",
-                "职工服务点", "社区职工服务站",
+                "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点", "社区服务站",
             ),
             style={"color": "#2471a3", "shape": "circle", "size": 15},
         ),

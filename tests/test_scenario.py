@@ -514,3 +514,17 @@ def test_line_of_a_sub_table_of_a_layer(loc, line):
     from coverage.scenario.checks import line_of
 
     assert line_of(SUBTABLES, loc) == line
+
+
+def test_a_declared_types_threshold_holds_without_a_walk_section(tmp_path):
+    # [types.nursing_room] threshold_min = 10 in a scenario with no [walk] section: the type's
+    # threshold is 10, as with one (it was the general 15, silently).
+    (tmp_path / "streets.parquet").write_bytes(b"")
+    text = (
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
+        '[types.nursing_room]\nlabel_zh = "爱心妈咪小屋"\nthreshold_min = 10\n'
+    )
+    s = load_scenario(_write(tmp_path, text))
+    assert s.walk.tier_threshold_min == {"nursing_room": 10.0}
+    with_walk = load_scenario(_write(tmp_path, text + "[walk]\nthreshold_min = 15\n"))
+    assert with_walk.walk.tier_threshold_min == s.walk.tier_threshold_min

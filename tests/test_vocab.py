@@ -71,6 +71,23 @@ NURSING = vocab.Tier(
         ("Outdoor Station", "outdoor_station"),
         ("outdoor-station", "outdoor_station"),
         ("Outdoor Workers’ Station", "outdoor_station"),
+        # names street and community offices give their own tier
+        ("街道职工服务分中心", "subcentre"),
+        ("街道服务分中心", "subcentre"),
+        ("社区服务站点（社区）", "point"),
+        ("社区职工服务站点", "point"),
+        # invisible characters copied from web pages and chats
+        ("服务站点\u200b", "point"),
+        ("\ufeff服务中心", "centre"),
+        ("驿\u200d站（街道）\u2060", "outdoor_station"),
+        # a bracketed qualifier after the name, as registers write it
+        ("服务中心（区级）", "centre"),
+        ("户外劳动者驿站（街道）", "outdoor_station"),
+        ("服务站点 (社区)", "point"),
+        ("分中心【园区】", "subcentre"),
+        ("服务站点（驿站）", None),  # the qualifier names another tier: ambiguous
+        ("（区级）", None),
+        ("妈咪小屋（街道）", None),
         # nothing to do with a tier
         ("supercentre", None),
         ("爱心妈咪小屋", None),

@@ -153,6 +153,14 @@ WORDS: dict[str, str] = {
     ),
     "error.input.no_lon_column": "no longitude column found (recognised: {names}); columns are {columns}",
     "error.input.no_lat_column": "no latitude column found (recognised: {names}); columns are {columns}",
+    "error.input.one_cell_coordinates": (
+        "; column '{col}' holds two numbers in every cell (e.g. '{example}'): split it into a "
+        "longitude and a latitude column"
+    ),
+    "error.input.other_sheets": (
+        " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
+        "{setting} in the scenario)"
+    ),
     "error.input.formula_no_value": (
         "sheet '{sheet}': the formula {formula} has no saved value{more}; the workbook was written "
         "by a program that does not calculate formulas: open it in Excel (or WPS) and save it, so "
@@ -234,6 +242,9 @@ WORDS: dict[str, str] = {
         "no tier column and no default: add a tier column ({tiers}) or set {setting} for this "
         "layer in the scenario"
     ),
+    "error.input.tier_column_named": (
+        "; if one of the unused columns {columns} holds it, set {setting}"
+    ),
     "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
     "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",
     "error.input.facility": "facility",
@@ -242,6 +253,10 @@ WORDS: dict[str, str] = {
     "error.input.no_usable_rows": (
         "no usable {what} rows in {names}: {rows} rows skipped, {n} problems{listed}; the first:"
     ),
+    "error.input.layer_unusable": (
+        "{file}: all {rows} data rows skipped, so no {what} of this layer counts "
+        "(each reason is in {table})"
+    ),
     "error.input.all_listed": " (all listed in {path})",
     "error.input.reason_line": "  {text}",
     "error.input.and_more": "  … and {n} more",
@@ -249,6 +264,10 @@ WORDS: dict[str, str] = {
     "error.input.datum_declared": (
         "the points are declared {declared} ({said}) but fit the streets as {best}: {evidence}; "
         "{fix}, or set {keep} to keep going"
+    ),
+    "error.input.datum_default": (
+        "the layer sets no crs, so the points were read as {declared} ({said}, the default) but "
+        "fit the streets as {best}: {evidence}; {fix}, or set {keep} to keep going"
     ),
     "error.input.datum_evidence": (
         "median {here} from a street as {declared}, {there} as {best}; {s_there:.0%} of points "

@@ -138,6 +138,12 @@ WORDS: dict[str, str] = {
     "error.input.missing_column": "缺少“{field}”所需的列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lon_column": "找不到经度列（可识别的列名：{names}）；现有列：{columns}",
     "error.input.no_lat_column": "找不到纬度列（可识别的列名：{names}）；现有列：{columns}",
+    "error.input.one_cell_coordinates": (
+        "；列“{col}”的每个单元格都写着两个数（如“{example}”）：请把它分成经度、纬度两列"
+    ),
+    "error.input.other_sheets": (
+        "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
+    ),
     "error.input.formula_no_value": (
         "工作表“{sheet}”：公式 {formula} 没有保存的计算结果{more}；该工作簿由不计算公式的程序生成："
         "请在 Excel（或 WPS）中打开并保存，以便存下计算结果"
@@ -203,6 +209,7 @@ WORDS: dict[str, str] = {
     "error.input.no_tier_column": (
         "没有层级列，也没有默认值：请添加层级列（{tiers}），或在情景中为该图层设置 {setting}"
     ),
+    "error.input.tier_column_named": "；若层级在未使用的列 {columns} 之一中，请设置 {setting}",
     "error.input.area_needed": "栅格和 {what} 需求需要研究区：请设置 {setting}",
     "error.input.no_layer_section": "没有 [[{section}]] 图层：coverage 至少需要一个",
     "error.input.facility": "设施",
@@ -211,6 +218,9 @@ WORDS: dict[str, str] = {
     "error.input.no_usable_rows": (
         "{names} 中没有可用的{what}行：跳过 {rows} 行，共 {n} 个问题{listed}；前几个如下："
     ),
+    "error.input.layer_unusable": (
+        "{file}：{rows} 行数据全部跳过，该图层没有任何{what}计入结果（原因逐行列于 {table}）"
+    ),
     "error.input.all_listed": "（全部列于 {path}）",
     "error.input.reason_line": "  {text}",
     "error.input.and_more": "  ……另有 {n} 个",
@@ -218,6 +228,10 @@ WORDS: dict[str, str] = {
     "error.input.datum_declared": (
         "这些点声明为 {declared}（{said}），但按 {best} 读取才与街道吻合：{evidence}；"
         "{fix}，或设置 {keep} 以继续运行"
+    ),
+    "error.input.datum_default": (
+        "图层未设置 crs，这些点按默认的 {declared}（{said}）读取，但按 {best} 读取才与街道吻合："
+        "{evidence}；{fix}，或设置 {keep} 以继续运行"
     ),
     "error.input.datum_evidence": (
         "按 {declared} 距街道的中位距离为 {here}，按 {best} 为 {there}；按 {best} 有 "
@@ -294,7 +308,9 @@ WORDS: dict[str, str] = {
     "error.plan.time_limit": "请给出大于 0 的秒数",
     "error.plan.no_candidates": "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
     "error.plan.add_needs_candidates": "--add、--target、--stage 等规划选项需要候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
-    "error.plan.unknown_role": "未知的角色“{role}”（可用 candidate、existing 或 excluded）",
+    "error.plan.unknown_role": (
+        "未知的角色“{role}”（可用 candidate、existing 或 excluded，或写作候选、已建、排除）"
+    ),
     "error.plan.osm_features": "plan.osm_features 需要 .osm 路网文件、地名（place）或研究区",
     "error.plan.add_and_target": "--add 和 --target 只能给出其一",
     "error.plan.whole_sites": "请给出新增站点的整数个数，至少为 1",

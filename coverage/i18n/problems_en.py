@@ -97,6 +97,9 @@ WORDS: dict[str, str] = {
     ),
     # --- Duplicates and ids (coverage.inputs.duplicates)
     "problem.duplicate_name": "duplicate of row {row} (same name '{name}', {d:.1f} m apart)",
+    "problem.duplicate_in_file": (
+        "duplicate of {file} row {row} (same name '{name}' and tier, {d:.1f} m apart)"
+    ),
     "problem.duplicate_attrs": "duplicate of row {row} (same attributes, {d:.1f} m apart)",
     "problem.same_place_named": (
         "{d:.1f} m from row {row} ('{name}'): same place, different name; check that it is not "

@@ -23,6 +23,7 @@ from coverage import datum as datum_mod
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t as word
 from coverage.inputs.problems import joined
+from coverage.vocab import INVISIBLE
 
 __all__ = [
     "ALIASES",
@@ -51,7 +52,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "name": (
         "name", "名称", "站点名称", "单位名称", "设施名称", "阵地名称", "服务站名称", "企业名称",
-        "名字", "facility", "site", "site_name", "站点",
+        "名字", "facility", "site", "site_name", "站点", "社区名称", "场所名称", "点位名称",
+        "驿站名称", "网点名称",
     ),
     "id": ("id", "编号", "站点编号", "代码", "code"),
     "tier": ("tier", "level", "层级", "级别", "等级", "类别"),
@@ -89,7 +91,7 @@ _DATUM_PREFIXES = {"高德": "gcj02", "火星": "gcj02", "百度": "bd09"}
 
 def _split_name(name: object) -> tuple[str, str | None]:
     """Normalised column name and the datum it names, if any ("WGS84_Lng" → ("lng", "wgs84"))."""
-    text = unicodedata.normalize("NFKC", str(name)).strip().lower().lstrip("\ufeff")
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(name))).strip().lower()
     tag = None
     inside = re.findall(r"[\(\[【](.*?)[\)\]】]", text)
     text = re.sub(r"[\(\[【].*?[\)\]】]", "", text)
@@ -161,14 +163,20 @@ class Resolved:
 
 
 def match_columns(
-    frame: pd.DataFrame, mapping: Mapping[str, str] | None, path: Path, datum: str | None
+    frame: pd.DataFrame,
+    mapping: Mapping[str, str] | None,
+    path: Path,
+    datum: str | None,
+    *,
+    hint: Msg | str = "",
 ) -> Resolved:
     """Map standard fields to ``frame``'s columns: mapping first, then known names.
 
     The scenario's ``mapping`` comes first, then the recognised names (:data:`ALIASES`), preferring
     columns tagged with the layer's ``datum``.
 
-    Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file; notes
+    Raises :class:`~coverage.errors.InputError` when a mapped column is not in the file (ending
+    with ``hint``, e.g. which sheet of a workbook was read); notes
     (``action="kept"``) say when several columns could be one field or when a column's datum tag
     contradicts the declared datum.
     """
@@ -179,8 +187,9 @@ def match_columns(
             # Forgive spacing/case/width differences between the scenario and the header.
             same = [c for c in cols if normalize_column(c) == normalize_column(col)]
             if len(same) != 1:
+                msg = Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols)
                 raise InputError(
-                    Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols),
+                    msg + hint if isinstance(hint, Msg) else msg,
                     path,
                     field=str(col),
                 )

@@ -265,6 +265,7 @@ def review(
     crs: str | int = "wgs84",
     strict: bool = True,
     field: str | Msg = COORDINATES,
+    crs_set: bool = True,
 ) -> tuple[list[Problem], list[Msg]]:
     """Turn a layer's findings into problems and notes, or stop on firm evidence.
 
@@ -282,6 +283,9 @@ def review(
         (``datum_check = "error"``); otherwise they become warnings (``"warn"``).
     field
         Column named in row problems (the longitude column, or ``geometry``).
+    crs_set
+        Whether the scenario set ``crs`` (False: the default was read, and the error says so
+        instead of calling it declared).
 
     Returns
     -------
@@ -301,7 +305,7 @@ def review(
             continue
         if f.code.startswith("looks_") and d.get("conclusive"):
             if strict:
-                raise InputError(_datum_error(d, crs, keep), path, field="crs")
+                raise InputError(_datum_error(d, crs, keep, crs_set), path, field="crs")
             problems.append(Problem(path, None, "crs", kept_msg(f), action="kept"))
         elif f.code == "latlon_swapped" and d.get("all") and strict:
             msg = Msg("error.input.datum_swapped", finding=finding_msg(f, declared), keep=keep)
@@ -319,8 +323,8 @@ def review(
     return problems, notes
 
 
-def _datum_error(d: dict[str, Any], crs: str | int, keep: str) -> Msg:
-    """One line: declared datum, the datum that fits, the evidence and the fix."""
+def _datum_error(d: dict[str, Any], crs: str | int, keep: str, crs_set: bool = True) -> Msg:
+    """One line: declared (or default) datum, the datum that fits, the evidence and the fix."""
     declared, best = DATUM_NAMES[d["declared"]], d["best"]
     if isinstance(crs, str) or CRS.from_epsg(int(crs)).is_geographic:
         fix = Msg("error.input.datum_fix", setting=f'crs = "{d["best_key"]}"')
@@ -331,7 +335,7 @@ def _datum_error(d: dict[str, Any], crs: str | int, keep: str) -> Msg:
         said = f"crs = {crs}"
     evidence = evidence_msg(d)
     return Msg(
-        "error.input.datum_declared",
+        "error.input.datum_declared" if crs_set else "error.input.datum_default",
         declared=declared,
         said=said,
         best=best,

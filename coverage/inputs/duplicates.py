@@ -10,24 +10,26 @@ service point and its outdoor station in one building) are two facilities.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from pyproj import CRS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from coverage.datum import utm_epsg
-from coverage.errors import Msg
+from coverage.errors import Msg, Problem
 from coverage.inputs.columns import source_column
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
 
-__all__ = ["check_duplicates", "check_ids"]
+__all__ = ["check_duplicates", "check_ids", "skip_duplicates_across"]
 
 
 def _metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -254,3 +256,75 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
             )
         else:
             first[key] = k
+
+
+def skip_duplicates_across(
+    layers: Sequence[tuple[Path, gpd.GeoDataFrame]], tol: float = 5.0
+) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
+    """Rows of a later facility register that repeat a row of an earlier one are skipped.
+
+    The same rule as within a layer (same name and tier, within ``tol`` metres): offices merge
+    registers that overlap (the district's list and a street's own), and a facility counted
+    twice would inflate the facility count and cross-coverage.
+
+    Parameters
+    ----------
+    layers
+        Each register's path and its validated rows (``row``, ``name``, ``tier``), in the
+        scenario's order.
+    tol
+        Distance in metres within which the same name and tier are one facility.
+
+    Returns
+    -------
+    (list of GeoDataFrame, list of Problem)
+        The layers without the repeated rows, and one skipped-row problem for each.
+    """
+    frames = [g for _, g in layers]
+    if len(frames) < 2 or any("name" not in g or "tier" not in g for g in frames):
+        return frames, []
+    xy = _metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
+    start = np.cumsum([0] + [len(g) for g in frames])
+    keys = [
+        (key_text(n), key_text(t))
+        for g in frames
+        for n, t in zip(g["name"], g["tier"], strict=True)
+    ]
+    used = np.isfinite(xy).all(axis=1)  # rows a later one may repeat: kept, with a place
+    out, problems = [frames[0]], []
+    for i in range(1, len(frames)):
+        earlier = np.flatnonzero(used[: start[i]])
+        skip = np.zeros(len(frames[i]), dtype=bool)
+        mine = np.flatnonzero(used[start[i] : start[i + 1]])
+        if len(earlier) and len(mine):
+            near = cKDTree(xy[earlier]).query_ball_point(xy[start[i] + mine], tol)
+            for k, found in zip(mine.tolist(), near, strict=True):
+                at = start[i] + k
+                same = [int(earlier[m]) for m in found if keys[int(earlier[m])] == keys[at]]
+                if keys[at][0] and same:
+                    skip[k], used[at] = True, False
+                    problems.append(_repeat(layers, start, i, k, min(same), xy))
+        out.append(frames[i][~skip].reset_index(drop=True) if skip.any() else frames[i])
+    return out, problems
+
+
+def _repeat(
+    layers: Sequence[tuple[Path, gpd.GeoDataFrame]],
+    start: np.ndarray,
+    i: int,
+    k: int,
+    j: int,
+    xy: np.ndarray,
+) -> Problem:
+    """The skipped-row problem of row ``k`` of layer ``i``, a repeat of overall row ``j``."""
+    first = int(np.searchsorted(start, j, side="right")) - 1
+    path, gdf = layers[i]
+    other_path, other = layers[first]
+    msg = Msg(
+        "problem.duplicate_in_file",
+        file=Path(other_path).name,
+        row=other["row"].iat[j - start[first]],
+        name=gdf["name"].iat[k],
+        d=float(np.hypot(*(xy[start[i] + k] - xy[j]))),
+    )
+    return Problem(path, int(gdf["row"].iat[k]), source_column(gdf, "name"), msg)

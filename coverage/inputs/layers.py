@@ -12,6 +12,7 @@ notebooks use, hand in the walking network and its place's geocoder.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from coverage.inputs.buildings import (
 from coverage.inputs.columns import columns_note
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
+from coverage.inputs.duplicates import skip_duplicates_across
 from coverage.inputs.points import read_points
 from coverage.inputs.problems import joined, problems_frame
 from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
@@ -60,6 +62,9 @@ __all__ = [
 Progress = Callable[[str], None]
 #: A place name and the cache folder to the place's boundary (WGS-84).
 Geocoder = Callable[[str, Path], shapely.Geometry]
+
+
+log = logging.getLogger(__name__)
 
 
 def _noop(_: str) -> None:
@@ -230,6 +235,7 @@ def _read_layer(
             path,
             crs=layer.crs,
             strict=layer.datum_check == "error",
+            crs_set="crs" in layer.model_fields_set,
             field=gdf.attrs.get("columns", {}).get("lon", GEOMETRY),
         )
         problems += found
@@ -241,6 +247,10 @@ def _read_layer(
         msg = Msg(
             "error.input.no_tier_column", tiers="centre/subcentre/point/…", setting='tier = "..."'
         )
+        unused = gdf.attrs.get("unused_columns") or []
+        if unused:  # the tier is often there under a name not recognised ("阵地类型")
+            setting = f'columns = {{ tier = "{unused[0]}" }}'
+            msg += Msg("error.input.tier_column_named", columns=unused, setting=setting)
         raise InputError(msg, path, field=Msg("problem.field.tier"))
     gdf, found = validate_layer(
         gdf,
@@ -253,10 +263,31 @@ def _read_layer(
         max_street_m=s.walk.max_snap_m,
     )
     problems += found
+    _warn_unusable(path, gdf, role, problems)
     gdf["layer"] = path.name
     if role == "demand":
         gdf["kind"] = layer.kind or DEFAULT_KIND
     return gdf
+
+
+def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[Problem]) -> None:
+    """A warning line when a register kept none of its rows while other layers carry on.
+
+    Each row is in ``skipped_rows.csv``, but a whole register missing from the figures should
+    not hide behind the count of skipped rows (:func:`check_usable` stops only when every layer
+    of the kind is empty).
+    """
+    if len(gdf) or role not in ("facility", "demand"):
+        return
+    rows = {p.row for p in problems if p.path == str(path) and p.action == "skipped"}
+    rows.discard(None)
+    if rows:
+        what = Msg(f"error.input.{role}")
+        table = "skipped_rows.csv"
+        msg = Msg(
+            "error.input.layer_unusable", file=path.name, rows=len(rows), what=what, table=table
+        )
+        log.warning(msg)
 
 
 #: What a register's demand counts when its layer names no ``kind``.
@@ -370,10 +401,21 @@ def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFram
 
 
 def _concat(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """The layers of one kind as one frame; ``attrs["layer_columns"]`` keeps each file's columns.
+
+    (pandas keeps ``attrs`` only when every frame has the same; a later error about a row, e.g.
+    an unknown candidate role, names the column as its file has it.)
+    """
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs=4326)
     out = pd.concat(frames, ignore_index=True)
-    return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+    out = whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+    out.attrs["layer_columns"] = {
+        str(f["layer"].iat[0]): dict(f.attrs.get("columns", {}))
+        for f in frames
+        if len(f) and "layer" in f
+    }
+    return out
 
 
 def read_layers(
@@ -434,6 +476,12 @@ def read_layers(
         for layer in layers:
             progress(t(s.lang, f"console.step.read_{role}", path=layer.path))
             groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
+    paths = [_input(s, layer.path) for layer in s.facilities if layer.path is not None]
+    if len(paths) == len(groups["facility"]) > 1:  # registers of points only
+        groups["facility"], found = skip_duplicates_across(
+            list(zip(paths, groups["facility"], strict=True))
+        )
+        problems += found
     return Layers(
         facilities=_concat(groups["facility"]),
         demand=_concat(groups["demand"]),

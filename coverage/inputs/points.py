@@ -18,6 +18,8 @@ columns and encoding were used.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,9 @@ from coverage.inputs.values import (
 __all__ = ["read_points"]
 
 log = logging.getLogger(__name__)
+
+# Two decimal numbers in one cell, as map pickers copy them ("114.272740,30.593274").
+_PAIR = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*[,;/\s]\s*[-+]?\d+(\.\d+)?\s*")
 
 
 def read_points(
@@ -108,14 +113,15 @@ def read_points(
     frame = table.frame.reset_index(drop=True)
     rows = table.rows
     problems: list[Problem] = list(table.problems)
-    resolved = match_columns(frame, columns, path, target.datum)
+    hint = _sheet_hint(table.info, layer)
+    resolved = match_columns(frame, columns, path, target.datum, hint=hint)
     cols = resolved.columns
     problems += resolved.notes
     names = [str(c) for c in frame.columns if c != "geometry"]
     _check_required(cols, require, names, path)
     _check_formulas(table.info, cols, path)
     lon, lat, bad, label, coord_field = _coordinates(
-        frame, rows, cols, names, target, path, problems
+        frame, rows, cols, names, target, path, problems, hint
     )
     _check_outside_china(lon, lat, bad, rows, target, coord_field, path, problems)
     out = gpd.GeoDataFrame({"row": rows}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
@@ -175,6 +181,29 @@ def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path
     )
 
 
+def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:
+    """Which sheet was read, when a workbook has others and none was named (a notes sheet first)."""
+    sheets = [str(n) for n in info.get("sheets", ())]
+    if layer is not None or len(sheets) < 2:
+        return ""
+    others = [n for n in sheets if n != info.get("sheet")]
+    names = {"zh": "、".join(others), "en": ", ".join(others)}
+    setting = f'layer = "{others[-1]}"'
+    return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
+
+
+def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | str:
+    """A column whose filled cells each hold two numbers: both coordinates in one cell."""
+    for col in frame.columns:
+        if str(col) not in names:
+            continue
+        cells = [unicodedata.normalize("NFKC", str(v)) for v in frame[col] if not pd.isna(v)]
+        cells = [c for c in cells if c.strip()]
+        if cells and all(_PAIR.fullmatch(c) for c in cells):
+            return Msg("error.input.one_cell_coordinates", col=col, example=cells[0].strip())
+    return ""
+
+
 def _coordinates(
     frame: pd.DataFrame,
     rows: np.ndarray,
@@ -183,11 +212,12 @@ def _coordinates(
     target: Target,
     path: Path,
     problems: list[Problem],
+    hint: Msg | str = "",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Msg, Any]:
     """WGS-84 longitudes and latitudes, rows without usable ones, and how they were read.
 
     How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
-    them.
+    them. ``hint`` ends the error of a missing coordinate column.
     """
     is_gis = (
         isinstance(frame, gpd.GeoDataFrame)
@@ -199,8 +229,11 @@ def _coordinates(
         return lon, lat, bad, label, GEOMETRY
     for fld in ("lon", "lat"):
         if fld not in cols:
+            msg = Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names)
+            pair = _pair_hint(frame, names)
+            msg = msg + pair if isinstance(pair, Msg) else msg
             raise InputError(
-                Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names),
+                msg + hint if isinstance(hint, Msg) else msg,
                 path,
                 field=Msg(f"problem.field.{fld}"),
             )

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import Msg
+from coverage.vocab import INVISIBLE
 
 __all__ = [
     "cell_text",
@@ -89,8 +90,13 @@ _HEMISPHERE_LETTER = {
 
 
 def _clean_number_text(value: Any) -> str:
-    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'."""
-    return unicodedata.normalize("NFKC", str(value)).strip().replace("−", "-")
+    """Cell text as compared with the number patterns: NFKC, stripped, true minus as '-'.
+
+    Invisible characters (:data:`coverage.vocab.INVISIBLE`, e.g. a zero-width space copied
+    with the number) are removed.
+    """
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return text.strip().replace("−", "-")
 
 
 def _dms(text: str) -> float | None:
@@ -144,20 +150,28 @@ def not_a_number(value: Any) -> Msg:
     return Msg("problem.not_a_number", value=shown(value))
 
 
-#: A count as registers write it: ``50人``, ``约50``, ``约 1,234,567 人次``, ``50人左右`` (NFKC).
-_COUNT = re.compile(r"^(?:约|大约|约计)?\s*(.+?)\s*(?:人次|人|名|位|个|座|张|床)?\s*(?:左右)?$")
+#: A count as registers write it: ``50人``, ``约50``, ``约 1,234,567 人次``, ``50人左右``,
+#: ``200余人``/``200多人`` (more than 200: read as about 200), ``1.2万人`` (NFKC).
+_COUNT = re.compile(
+    r"^(?:约|大约|约计)?\s*(.+?)\s*(万)?\s*(?:余|多)?\s*(?:人次|人|名|位|个|座|张|床)?\s*(?:左右)?$"
+)
 
 
 def count_text(value: Any) -> Any:
     """A count's cell without its unit or "about" (``约50人`` → ``50``); other cells as they are.
 
     The number left is read by :func:`numeric` with its usual rules, so ``约1,200人`` is as
-    ambiguous as ``1,200``.
+    ambiguous as ``1,200``; ``1.2万人`` is 12000 (a number), ``200余人`` and ``200多人`` are 200.
     """
     if type(value) is not str:
         return value
     m = _COUNT.match(_clean_number_text(value))
-    return m.group(1) if m else value
+    if m is None:
+        return value
+    if m.group(2) is None:
+        return m.group(1)
+    number = pd.to_numeric(pd.Series([number_text(m.group(1))]), errors="coerce").iat[0]
+    return float(number) * 10_000 if np.isfinite(number) else value  # 万: ten thousand
 
 
 def not_a_count(value: Any) -> Msg:
@@ -236,7 +250,8 @@ def split_services(value: object) -> list[str]:
 
 
 def key_text(value: Any) -> str:
-    """Comparable form of a name, tier or service: NFKC, no spaces at all, casefold."""
+    """Comparable form of a name, tier or service: NFKC, no spaces or invisible characters, casefold."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
-    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    return "".join(text.split()).casefold()

@@ -216,10 +216,7 @@ def candidate_sites(
     if "name" not in out:
         out["name"] = ""
     unnamed = out["name"].isna() | (out["name"].astype(str).str.strip() == "")
-    out.loc[unnamed, "name"] = [
-        f"site-{i + 1}" if lang is None else t(lang, "excel.value.unnamed_site", n=i + 1)
-        for i in np.flatnonzero(unnamed.to_numpy())
-    ]
+    out.loc[unnamed, "name"] = [_unnamed(out, int(i), lang) for i in np.flatnonzero(unnamed)]
     if lang is not None:
         grid = (out["source"] == "grid").to_numpy()
         out.loc[grid, "name"] = [
@@ -239,9 +236,22 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     bad = ~f["role"].isin(list(ROLES))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), "role")
+        layer = str(f["layer"].iloc[i]) if "layer" in f else ""
+        col = files.attrs.get("layer_columns", {}).get(layer, {}).get("role", "role")
+        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), col)
     f["source"] = "file"
     return f
+
+
+def _unnamed(sites: pd.DataFrame, i: int, lang: str | None) -> str:
+    """The name of unnamed site ``i``: its file and row when it has them, so it can be found."""
+    if lang is None:
+        return f"site-{i + 1}"
+    row = sites["row"].iat[i] if "row" in sites else None
+    layer = sites["layer"].iat[i] if "layer" in sites else None
+    if row is None or pd.isna(row) or layer is None or pd.isna(layer):
+        return t(lang, "excel.value.unnamed_site", n=i + 1)
+    return t(lang, "excel.value.unnamed_site_at", file=layer, row=int(row))
 
 
 def planning_sites(

@@ -415,7 +415,7 @@ class PlanRun:
     @cached_property
     def after(self) -> AfterCoverage:
         """Coverage of the run with the proposed sites added in plan order (`plan_coverage`)."""
-        return plan_coverage(self.before, self.plans)
+        return plan_coverage(self.before, self.plans, self.sites)
 
     @cached_property
     def catchment_bands(self) -> list[float]:
@@ -443,12 +443,17 @@ class PlanRun:
         return proposed_catchments(self.before, self.plans, self.catchment_bands)
 
 
-def plan_coverage(before: Run, plans: Sequence[Plan]) -> AfterCoverage:
+def plan_coverage(
+    before: Run, plans: Sequence[Plan], sites: gpd.GeoDataFrame | None = None
+) -> AfterCoverage:
     """Coverage after a plan: the run's coverage, then every stage's sites in plan order.
 
     A worker is covered as in ``coverage run``: a facility of some tier within that tier's
     threshold; each new site covers what its stage's model counted it to reach (its tier's
-    threshold). The curve starts at the run's overall share and ends at the share after the plan.
+    threshold). Candidate sites already built (role ``existing`` in a candidate file, which the
+    run does not read as facilities) are open before the plan, as the stages count them. The
+    curve starts at the share before the plan (the run's overall share when no candidate is
+    already built) and ends at the share after it.
 
     Parameters
     ----------
@@ -456,6 +461,9 @@ def plan_coverage(before: Run, plans: Sequence[Plan]) -> AfterCoverage:
         The coverage run the plan started from (same demand rows).
     plans
         The stages, in order.
+    sites
+        The planning sites (rows of the models), with ``role`` and ``source``; None: no site
+        beyond the run's facilities is open before the plan.
 
     Returns
     -------
@@ -463,13 +471,15 @@ def plan_coverage(before: Run, plans: Sequence[Plan]) -> AfterCoverage:
         With ``tier``, ``site`` and ``name`` of each site added in the curve.
     """
     d = before.coverage.demand
+    covered = d["covered"].fillna(False).to_numpy(dtype=bool, copy=True)
+    n_reach = d["n_reach"].fillna(0).to_numpy(dtype=np.int64, copy=True)
+    if plans and sites is not None and {"role", "source"} <= set(sites.columns):
+        built = (sites["role"].astype(str) == "existing") & (sites["source"] != "facility")
+        for hit in _site_hits(plans[0].model.problem.reach, np.flatnonzero(built.to_numpy())):
+            covered[hit] = True
+            n_reach[hit] += 1
     hits = [h for p in plans for h in _site_hits(p.model.problem.reach, p.model.selected)]
-    after = after_coverage(
-        hits,
-        d["weight"].to_numpy(dtype=float),
-        d["covered"].fillna(False).to_numpy(dtype=bool),
-        d["n_reach"].fillna(0).to_numpy(dtype=np.int64),
-    )
+    after = after_coverage(hits, d["weight"].to_numpy(dtype=float), covered, n_reach)
     added = pd.DataFrame(
         {
             "tier": ["", *(p.tier for p in plans for _ in p.model.selected)],

@@ -96,7 +96,8 @@ class Scenario(Section):
     types: dict[str, FacilityType] = Field(default_factory=dict)
     area: Area = Field(default_factory=Area)
     network: Network
-    walk: Walk = Field(default_factory=Walk)
+    # Validated when left out too: a declared type's threshold_min lands in its thresholds.
+    walk: Walk = Field(default_factory=Walk, validate_default=True)
     facilities: list[Layer] = Field(default_factory=list)
     demand: list[Layer] = Field(default_factory=list)
     candidates: list[Layer] = Field(default_factory=list)

@@ -42,6 +42,8 @@ def test_scenario_mapping_wins_and_is_reported(tmp_path: Path) -> None:
         ("Y坐标", "lat"),
         ("站点名称", "name"),
         ("单位名称", "name"),
+        ("社区名称", "name"),  # a candidate register of community centres
+        ("驿站名称", "name"),
         ("详细地址", "address"),
         ("站点类型", "type"),
         ("级别", "tier"),
@@ -51,6 +53,8 @@ def test_scenario_mapping_wins_and_is_reported(tmp_path: Path) -> None:
         ("职工人数（人）", "weight"),
         ("面积（㎡）", "area"),
         ("所属街道", "subdistrict"),
+        ("\u200b经度\u200b", "lon"),  # copied from a web page with zero-width spaces
+        ("\ufeff纬度", "lat"),
     ],
 )
 def test_aliases(header: str, field: str) -> None:

@@ -504,6 +504,17 @@ def test_review_fix_depends_on_the_declared_crs() -> None:
         "streets as GCJ-02: median 212 m from a street as WGS-84, 9 m as GCJ-02; set crs = "
         '"gcj02" for this layer, or set datum_check = "warn" to keep going'
     )
+    with pytest.raises(InputError) as err:  # no crs in the scenario: not called declared
+        review([f], "a.csv", crs="wgs84", crs_set=False)
+    assert str(err.value) == (
+        "a.csv, field 'crs': the layer sets no crs, so the points were read as WGS-84 "
+        '(crs = "wgs84", the default) but fit the streets as GCJ-02: median 212 m from a street '
+        'as WGS-84, 9 m as GCJ-02; set crs = "gcj02" for this layer, or set datum_check = '
+        '"warn" to keep going'
+    )
+    assert err.value.text("zh").startswith(
+        "a.csv，字段“crs”：图层未设置 crs，这些点按默认的 WGS-84"
+    )
     with pytest.raises(InputError, match=r"\(crs = 32650\) .* re-project the points from GCJ-02"):
         review([f], "a.csv", crs=32650)
     problems, notes = review([f], "a.csv", strict=False)

@@ -194,3 +194,48 @@ def test_row_order_equals_sorting_by_row_then_position() -> None:
         idx = rng.permutation(30)[:20]
         expected = sorted(idx.tolist(), key=lambda k: (check.rows[k], k))
         assert _in_row_order(check, idx) == expected
+
+
+def test_a_later_register_repeating_an_earlier_ones_row_is_skipped() -> None:
+    # The district's register (a.xlsx) and a street's own list (b.csv) both hold 民族分中心.
+    # In b.csv: row 2 is it again 3 m away (skipped); row 3 the same name as a point (another
+    # tier: kept); row 4 the same name 30 m away (kept, as within a layer); row 5 another name
+    # at the same place (kept); row 6 the name written with a full-width space (skipped).
+    from pathlib import Path
+
+    from coverage.inputs.duplicates import skip_duplicates_across
+
+    d = 1 / 111_320  # 1 m of latitude in degrees
+    a = point_layer(
+        [
+            {"row": 4, "name": "民族分中心", "tier": "subcentre", "xy": (114.28, 30.57)},
+            {"row": 5, "name": "花楼分中心", "tier": "subcentre", "xy": (114.29, 30.58)},
+        ]
+    )
+    b = point_layer(
+        [
+            {"row": 2, "name": "民族分中心", "tier": "subcentre", "xy": (114.28, 30.57 + 3 * d)},
+            {"row": 3, "name": "民族分中心", "tier": "point", "xy": (114.28, 30.57)},
+            {"row": 4, "name": "民族分中心", "tier": "subcentre", "xy": (114.28, 30.57 + 30 * d)},
+            {"row": 5, "name": "民族驿站", "tier": "subcentre", "xy": (114.28, 30.57)},
+            {"row": 6, "name": "民族\u3000分中心", "tier": "subcentre", "xy": (114.28, 30.57)},
+        ]
+    )
+    (first, second), problems = skip_duplicates_across([(Path("a.xlsx"), a), (Path("b.csv"), b)])
+    assert first["row"].tolist() == [4, 5]
+    assert second["row"].tolist() == [3, 4, 5]
+    got = [(Path(p.path).name, p.row, p.field_text(), p.action, p.message) for p in problems]
+    assert got == [
+        ("b.csv", 2, "name", "skipped",
+         "duplicate of a.xlsx row 4 (same name '民族分中心' and tier, 3.0 m apart)"),
+        ("b.csv", 6, "name", "skipped",
+         "duplicate of a.xlsx row 4 (same name '民族\u3000分中心' and tier, 0.0 m apart)"),
+    ]  # fmt: skip
+    # A third register repeating it names the row kept (a.xlsx row 4), not b.csv's skipped one.
+    c = point_layer([{"row": 7, "name": "民族分中心", "tier": "subcentre", "xy": (114.28, 30.57)}])
+    three = [(Path("a.xlsx"), a), (Path("b.csv"), b), (Path("c.csv"), c)]
+    kept, problems = skip_duplicates_across(three)
+    assert [len(k) for k in kept] == [2, 3, 0]
+    assert problems[-1].message.startswith("duplicate of a.xlsx row 4 ")
+    one = [(Path("a.xlsx"), a)]
+    assert skip_duplicates_across(one) == ([a], [])

@@ -123,11 +123,12 @@ def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
     # A workplace's 职工人数 written with its unit or an "about" is the number; a count that
     # cannot be read still skips the demand row (weights are required there).
     counts = ["50人", "约120名", "200人左右", "12.5", "约1,200人", "50-80"]
+    counts += ["1.2万人", "200余人", "３００多名", "约2万", "x万人"]
     lines = [f'W{i},114.{i:02d},30.5,"{c}"' for i, c in enumerate(counts)]
     path = write_csv(tmp_path / "w.csv", "名称,经度,纬度,职工人数\n" + "\n".join(lines) + "\n")
     gdf, problems = read_points(path, require=("weight",))
-    assert gdf["row"].tolist() == [2, 3, 4, 5]
-    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5]
+    assert gdf["row"].tolist() == [2, 3, 4, 5, 8, 9, 10, 11]
+    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5, 12000.0, 200.0, 300.0, 20000.0]
     assert [(p.row, p.message, p.action) for p in problems] == [
         (
             6,
@@ -136,6 +137,7 @@ def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
             "skipped",
         ),
         (7, "not a number: '50-80'", "skipped"),
+        (12, "not a number: 'x万人'", "skipped"),
     ]
 
 
@@ -146,6 +148,54 @@ def test_missing_coordinate_column() -> None:
     assert "missing_columns.csv" in msg and "no latitude column found" in msg
     assert "columns are ['名称', '经度', '地址']" in msg
     assert str(err.value.field) == "lat"
+
+
+def test_missing_coordinates_on_a_notes_sheet_name_the_other_sheets(tmp_path: Path) -> None:
+    # Offices put a sheet of instructions before the register: the first sheet is read, and
+    # the error says which one and what else the workbook holds.
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["1. 坐标请从高德地图拾取"])
+    wb.create_sheet("汇总").append(["类型", "数量"])
+    register = wb.create_sheet("阵地台账")
+    register.append(["名称", "经度", "纬度"])
+    register.append(["A", 114.27, 30.59])
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert "read sheet '填表说明'; the workbook also has sheets 汇总, 阵地台账" in str(err.value)
+    assert 'set the layer\'s layer = "阵地台账" in the scenario' in str(err.value)
+    assert "读取的是工作表“填表说明”；工作簿还有工作表：汇总、阵地台账" in err.value.text("zh")
+    with pytest.raises(InputError) as err:  # a column the scenario maps is not there either
+        read_points(path, columns={"tier": "阵地类型"})
+    assert "the workbook also has sheets 汇总, 阵地台账" in str(err.value)
+    gdf, _ = read_points(path, layer="阵地台账")
+    assert gdf["name"].tolist() == ["A"]
+    wb.remove(wb["汇总"])
+    wb.remove(wb["阵地台账"])
+    wb.save(path)
+    with pytest.raises(InputError) as err:  # one sheet: nothing else to point to
+        read_points(path)
+    assert "sheet" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "cell", ["114.272740,30.593274", "30.59, 114.27", "１１４．２７，３０．５９"]
+)
+def test_both_coordinates_in_one_cell_are_named(tmp_path: Path, cell: str) -> None:
+    # Amap's picker copies "lon,lat" into one cell; the error says so instead of only listing
+    # the columns.
+    text = f'名称,"坐标（经度,纬度）"\nA,"{cell}"\nB,"114.28,30.60"\n,\n'
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "t.csv", text))
+    assert "column '坐标（经度,纬度）' holds two numbers in every cell (e.g. '" in str(err.value)
+    assert "请把它分成经度、纬度两列" in err.value.text("zh")
+    text = '名称,坐标\nA,"114.27,30.59"\nB,东经114度\n'  # not every cell a pair: no guess
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "t.csv", text))
+    assert "two numbers" not in str(err.value)
 
 
 def test_missing_required_column() -> None:

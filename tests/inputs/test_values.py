@@ -75,3 +75,15 @@ def test_text_column_equals_cell_by_cell() -> None:
     assert values.text_column(series).tolist() == slow(series).tolist()
     assert values.text_column(pd.Series([1.5, np.nan])).tolist() == ["1.5", ""]
     assert values.text_column(pd.Series([], dtype=object)).tolist() == []
+
+
+def test_invisible_characters_copied_with_a_value_are_ignored() -> None:
+    # A zero-width space, a byte-order mark or a bidirectional mark pasted from a web page or
+    # a chat: the number, the name key and the emptiness are those of the visible text.
+    cells = pd.Series(["114.27\u200b", "\ufeff30.59", "1\u200e2", "\u200b", "\u202e5"])
+    assert values.numeric(cells, coordinate=True).tolist()[:3] == [114.27, 30.59, 12.0]
+    assert values.is_empty(cells).tolist() == [False, False, False, True, False]
+    assert values.numeric(cells).tolist()[4] == 5.0
+    assert values.count_text("１２\u200b人") == "12"
+    assert values.key_text("民族\u200b分中心\ufeff") == values.key_text("民族分中心")
+    _same(cells)

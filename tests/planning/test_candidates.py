@@ -54,9 +54,47 @@ def test_candidate_roles_and_bad_role(tmp_path):
     out = planning.candidate_sites(f)
     assert out["role"].tolist() == ["existing", "candidate", "excluded"]
     assert out["name"].tolist()[1] == "site-2"
+    # In words, an unnamed site says where it is in its file (the file's row 3, its 2nd site).
+    assert (
+        planning.candidate_sites(f, lang="zh")["name"].tolist()[1]
+        == "未命名候选点（c.csv 第 3 行）"
+    )
+    assert (
+        planning.candidate_sites(f, lang="en")["name"].tolist()[1] == "Unnamed site (c.csv row 3)"
+    )
     f.loc[2, "role"] = "maybe"
     with pytest.raises(InputError, match=r"c.csv, row 4, field 'role': unknown role 'maybe'"):
         planning.candidate_sites(f)
+
+
+def test_bad_role_names_the_column_as_the_register_has_it(tmp_path, hand):
+    # Two candidate registers, each naming its role column its own way; the unknown role of
+    # the second's row 3 is reported under that file's column, not the program's "role".
+    from coverage import pipeline
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
+    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    base.assign(name="F", tier="point").to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=[1.0, 2.0]).to_csv(tmp_path / "dem.csv", index=False)
+    base.assign(状态=["候选", "已建"]).to_csv(tmp_path / "a.csv", index=False)
+    base.assign(选址状态=["候选", "排除（房东不同意）"]).to_csv(tmp_path / "b.csv", index=False)
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n[[candidates]]\npath = "a.csv"\n'
+        '[[candidates]]\npath = "b.csv"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+    with pytest.raises(InputError) as err:
+        planning.candidate_sites(layers.candidates)
+    assert str(err.value).startswith(
+        "b.csv, row 3, field '选址状态': unknown role '排除（房东不同意）'"
+    )
+    assert "或写作候选、已建、排除" in err.value.text("zh")
 
 
 def test_file_and_grid_candidates_keep_whole_row_numbers(tmp_path, hand):

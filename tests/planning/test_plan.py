@@ -303,7 +303,7 @@ def test_pmedian_plan_has_the_covered_share_curve():
 #
 # Before: 10 of 100 workers. Two new sites: {A, B} cover everyone ({A, E} 60, {B, E} 70); A
 # first (it adds 50, B 40, E 20), then B: the curve is 10, 60, 100 workers (10 %, 60 %, 100 %).
-def _street_scenario(tmp_path, hand) -> Path:
+def _street_scenario(tmp_path, hand, roles: list[str] | None = None) -> Path:
     lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(10)]
     hand.table(lines).to_parquet(tmp_path / "streets.parquet")
 
@@ -314,7 +314,8 @@ def _street_scenario(tmp_path, hand) -> Path:
 
     layer("fac.csv", [0], name=["F"], tier=["point"])
     layer("dem.csv", [100, 400, 600, 900], workers=[10.0, 20.0, 30.0, 40.0])
-    layer("cand.csv", [300, 500, 800], name=["E", "A", "B"])
+    roles = roles or ["candidate"] * 3
+    layer("cand.csv", [300, 500, 800], name=["E", "A", "B"], role=roles)
     path = tmp_path / "scenario.toml"
     path.write_text(
         f"""name = "street"
@@ -379,6 +380,36 @@ def test_plan_files_report_and_map_show_one_curve(tmp_path, hand, monkeypatch):
     assert shown[-1]["share_any"] == pytest.approx(0.1)  # the run's headline share
     png = result.files["curve_png"].read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# The same street with E already built (role "existing" in the candidate file): before the
+# plan F and E cover d0 and d1, 30 of 100 workers. B adds d3 (40), then A adds d2 (30): the
+# curve is 30, 70, 100 workers, while the run (facilities only) still says 10.
+def test_existing_candidates_count_before_the_plan_in_every_output(tmp_path, hand, monkeypatch):
+    shown: list[dict] = []
+    draw = export_maps.coverage_map
+
+    def spy(run, **kw):
+        shown.append(dict(kw["kpis"]))
+        return draw(run, **kw)
+
+    monkeypatch.setattr(export_maps, "coverage_map", spy)
+    roles = ["existing", "candidate", "candidate"]
+    result = pipeline.plan(_street_scenario(tmp_path, hand, roles), add=2)
+    assert result.proposed["name"].tolist() == ["B", "A"]
+    assert result.proposed["gain"].tolist() == [40.0, 30.0]
+    assert result.plans[0].before_share == pytest.approx(0.3)
+    weight = [30.0, 70.0, 100.0]
+    csv = pd.read_csv(result.files["curve_csv"], encoding="utf-8-sig", keep_default_na=False)
+    assert csv["covered_weight"].tolist() == weight
+    assert csv["gain"].tolist() == [0.0, 40.0, 30.0]
+    after = report.after_plan(result.before, result, catchments=False)
+    assert after.curve["covered_weight"].tolist() == weight
+    assert after.sites["added"].tolist() == [40.0, 30.0]
+    assert after.n_reach.tolist() == [1, 2, 1, 1]  # d1: E and A
+    assert shown[-1]["share_before_plan"] == pytest.approx(0.3)
+    assert shown[-1]["share_after_plan"] == pytest.approx(1.0)
+    assert shown[-1]["share_any"] == pytest.approx(0.1)  # the run: facilities only
 
 
 def test_stage_status_says_optimal_only_when_proven(tmp_path):

@@ -38,7 +38,8 @@ from coverage.export_maps import (
     write_print_map,
 )
 from coverage.i18n import t
-from coverage.inputs.layers import Layers, check_usable
+from coverage.inputs.layers import Layers
+from coverage.inputs.usable import check_usable
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,

@@ -17,7 +17,8 @@ from coverage import analysis, network
 from coverage.errors import Msg, ScenarioError
 from coverage.i18n import t
 from coverage.inputs import layers as _layers
-from coverage.inputs.layers import Layers, StudyArea, check_usable
+from coverage.inputs.layers import Layers, StudyArea
+from coverage.inputs.usable import check_usable
 from coverage.scenario import Scenario
 
 __all__ = ["Progress", "coverage_of", "evaluate", "load_area", "load_network", "read_layers"]

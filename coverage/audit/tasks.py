@@ -208,7 +208,7 @@ def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
     the streets reach are counted as a run counts them; there is no catchment or map to draw.
     """
     from coverage import steps
-    from coverage.inputs.layers import check_usable
+    from coverage.inputs.usable import check_usable
 
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)

@@ -37,13 +37,8 @@ from coverage.inputs.readers import EXCEL, GIS, TABULAR, read_frame
 from coverage.inputs.validation import ROLES, validate_layer
 
 if TYPE_CHECKING:
-    from coverage.inputs.layers import (
-        FIRST_REASONS,
-        Layers,
-        check_usable,
-        load_area,
-        read_layers,
-    )
+    from coverage.inputs.layers import Layers, load_area, read_layers
+    from coverage.inputs.usable import FIRST_REASONS, check_usable
 
 __all__ = [
     "ALIASES",
@@ -73,14 +68,17 @@ __all__ = [
 
 #: Names of :mod:`coverage.inputs.layers`, loaded on first use: it needs the network and
 #: routing modules, which the file readers do not.
-_LAYERS = frozenset({"FIRST_REASONS", "Layers", "check_usable", "load_area", "read_layers"})
+_LAYERS = frozenset({"Layers", "load_area", "read_layers"})
+_USABLE = frozenset({"FIRST_REASONS", "check_usable"})
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAYERS:
         return getattr(importlib.import_module("coverage.inputs.layers"), name)
+    if name in _USABLE:
+        return getattr(importlib.import_module("coverage.inputs.usable"), name)
     raise AttributeError(f"module 'coverage.inputs' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAYERS})
+    return sorted({*globals(), *_LAYERS, *_USABLE})

@@ -4,7 +4,7 @@
 (:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against the streets
 (:func:`~coverage.inputs.datum_check.check_datum`) and validates it
 (:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
-report. :func:`check_usable` stops a run that has nothing left to compute with, saying why.
+report. :func:`~coverage.inputs.usable.check_usable` stops a run that has nothing left to compute with, saying why.
 The layers are checked against the streets handed in (:class:`~coverage.inputs.streets.Streets`),
 never the network itself: ``coverage.pipeline.load_area`` and ``pipeline.read_layers``, which
 notebooks use, hand in the walking network and its place's geocoder.
@@ -24,10 +24,9 @@ import pandas as pd
 import shapely
 
 from coverage import datum
-from coverage import io as cio
 from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
-from coverage.i18n import LANGS, t
+from coverage.i18n import t
 from coverage.inputs.boundaries import read_polygons
 from coverage.inputs.buildings import (
     BuildingAssumptions,
@@ -40,7 +39,7 @@ from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.duplicates import skip_duplicates_across
 from coverage.inputs.points import read_points
-from coverage.inputs.problems import joined, problems_frame
+from coverage.inputs.problems import joined
 from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
 from coverage.inputs.streets import Streets
 from coverage.inputs.validation import validate_layer
@@ -50,12 +49,10 @@ from coverage.vocab import kind_label
 
 __all__ = [
     "Layers",
-    "FIRST_REASONS",
     "StudyArea",
     "load_area",
     "read_layers",
     "read_raster_layer",
-    "check_usable",
 ]
 
 #: Progress callback: receives short messages (as in :mod:`coverage.pipeline`).
@@ -274,7 +271,7 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
     """A warning line when a register kept none of its rows while other layers carry on.
 
     Each row is in ``skipped_rows.csv``, but a whole register missing from the figures should
-    not hide behind the count of skipped rows (:func:`check_usable` stops only when every layer
+    not hide behind the count of skipped rows (:func:`~coverage.inputs.usable.check_usable` stops only when every layer
     of the kind is empty).
     """
     if len(gdf) or role not in ("facility", "demand"):
@@ -491,81 +488,3 @@ def read_layers(
         problems=problems,
         notes=notes,
     )
-
-
-#: How many reasons the "no usable rows" error lists before pointing to problems.csv.
-FIRST_REASONS = 5
-
-
-def check_usable(
-    s: Scenario, layers: Layers, problems_csv: Path | None = None, *, facilities: bool = True
-) -> None:
-    """Fail when no facility or no demand row is left, saying why.
-
-    Parameters
-    ----------
-    s, layers
-        The scenario and its layers as :func:`read_layers` returned them.
-    problems_csv
-        Where to write every problem first (``coverage run`` writes ``problems.csv`` in the
-        results folder, so the message points to a file that exists); None writes nothing.
-    facilities
-        False: the demand only (an audit's district that no facility stands near has none,
-        and is 0 % covered; without usable demand it has no figures either).
-
-    Raises
-    ------
-    InputError
-        One line saying which layer has no usable rows and how many problems were found, then
-        the first :data:`FIRST_REASONS` of them, one line each.
-    """
-    empty = [
-        (what, group)
-        for what, frame, group in (
-            ("facility", layers.facilities, s.facilities),
-            ("demand", layers.demand, s.demand),
-        )
-        if len(frame) == 0 and (facilities or what == "demand")
-    ]
-    if not empty:
-        return
-    written = None
-    if problems_csv is not None:
-        from coverage.excel import localize  # the same words as the run's problems.csv
-
-        written = cio.write_csv(
-            problems_csv, localize(problems_frame(layers.problems, s.lang, s.folder), s.lang)
-        )
-    what, group = empty[0]
-    if not group:
-        section = "demand" if what == "demand" else "facilities"
-        raise InputError(Msg("error.input.no_layer_section", section=section), s.source)
-    files = {str(s.input_path(layer.path)) for layer in group if layer.path is not None}
-    skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
-    rows = len({(p.path, p.row) for p in skipped if p.row is not None})
-    names = ", ".join(sorted(Path(f).name for f in files))
-    kind = Msg(f"error.input.{what}")
-    if not skipped:
-        head = Msg("error.input.no_data_rows", what=kind, names=names)
-    else:
-        listed = Msg("error.input.all_listed", path=written) if written else ""
-        n = len(skipped)
-        head = Msg(
-            "error.input.no_usable_rows", what=kind, names=names, rows=rows, n=n, listed=listed
-        )
-    lines = [head, *(_reason_line(p) for p in skipped[:FIRST_REASONS])]
-    if len(skipped) > FIRST_REASONS:
-        more = len(skipped) - FIRST_REASONS
-        lines.append(
-            Msg("error.input.and_more_in", n=more, path=written)
-            if written
-            else Msg("error.input.and_more", n=more)
-        )
-    raise InputError(lines)
-
-
-def _reason_line(p: Problem) -> Msg:
-    """A problem as a line of the error, in each language (file, row, field: what)."""
-    # One line per problem: a line break inside a cell value must not start another.
-    text = {lang: p.to_error().text(lang).replace("\n", "\\n") for lang in LANGS}
-    return Msg("error.input.reason_line", text=text)

@@ -21,6 +21,7 @@ from scipy.sparse import csgraph
 
 from coverage import settings
 from coverage._arrays import ranges
+from coverage.network import chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.nearest import nearest_segments as _nearest
 
@@ -243,14 +244,25 @@ def _box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> 
 
     The same nodes as scanning every node, at the cost of the box's x strip only.
     """
-    cached: tuple[np.ndarray, np.ndarray] | None = getattr(net, "_x_order", None)
-    if cached is None:
-        order = np.argsort(net.x, kind="stable")
-        cached = (order, net.x[order])
-        net._x_order = cached  # type: ignore[attr-defined]
-    order, xs = cached
+    return _in_box(net, None, (x0, x1, y0, y1))
+
+
+def _in_box(net: WalkNetwork, ids: np.ndarray | None, box: tuple[float, ...]) -> np.ndarray:
+    """Positions in ``ids`` (default: every node) of the nodes inside ``box`` (x0, x1, y0, y1).
+
+    The x order of ``ids`` is kept on the network for the next call with the same array.
+    """
+    key = "_x_order" if ids is None else "_ids_x_order"
+    cached: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = getattr(net, key, None)
+    if cached is None or cached[0] is not ids:
+        x = net.x if ids is None else net.x[ids]
+        order = np.argsort(x, kind="stable")
+        cached = (ids, order, x[order])
+        setattr(net, key, cached)
+    _, order, xs = cached
+    x0, x1, y0, y1 = box
     strip = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-    y = net.y[strip]
+    y = net.y[strip if ids is None else ids[strip]]
     return np.sort(strip[(y >= y0) & (y <= y1)])
 
 
@@ -273,7 +285,9 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
 
     Nearby sources are routed together on the part of the network they can possibly reach (the
     nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
-    the work grows with what is reached, not with the size of the whole network.
+    the work grows with what is reached, not with the size of the whole network. The Dijkstra
+    runs on the core graph (:mod:`coverage.network.chains`); the nodes along chains get their
+    times from the chains' ends afterwards.
 
     Parameters
     ----------
@@ -290,53 +304,94 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         Sources × nodes times in seconds (CSR).
     """
     n, k = net.n_nodes, len(sources)
-    # only the virtual rows: the base graph is cut per group below, never copied whole
-    v_ptr, v_node, v_time = _virtual_rows(net, sources)
-    tail, head, speed = _arc_bound(net)
+    ch = chains.chains(net)
+    src, node, t = _entry_arcs(net, sources)
+    ent = chains.enter(ch, k, src, node, np.maximum(t, 1e-6))  # weights positive, as the graph's
+    speed = _arc_bound(net)[2]
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
-    per_source: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.zeros(0, np.int32), np.zeros(0)) for _ in range(k)
-    ]
-    new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
-    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
-        # entry nodes of the group's virtual rows, and the box every reachable node lies in
-        lo, hi = v_ptr[grp], v_ptr[grp + 1]
+    cx, cy = net.x[ch.core], net.y[ch.core]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    box_id = np.full(len(ch.core), -1, dtype=np.int64)  # a core node's column, else -1
+    groups = _groups(net, sources, radius if np.isfinite(radius) else np.inf)
+    for grp in groups:
+        lo, hi = ent.ptr[grp], ent.ptr[grp + 1]
         pos = ranges(lo, hi - lo)[0]
-        entries = v_node[pos]
-        if not len(entries):
-            continue
-        ex, ey = net.x[entries], net.y[entries]
-        nodes = _box_nodes(net, ex.min() - radius, ex.max() + radius, ey.min() - radius,
-                           ey.max() + radius)  # fmt: skip
-        m, gs = len(nodes), len(grp)
-        new_id[nodes] = np.arange(m)
-        # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
-        indptr = net.csr.indptr
-        arc = ranges(indptr[nodes], indptr[nodes + 1] - indptr[nodes])[0]
-        arc = arc[new_id[head[arc]] >= 0]
-        sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
-        sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
-        data = np.concatenate([net.csr.data[arc], v_time[pos]])
-        new_id[nodes] = -1  # clean for the next group
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
-        sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
-        d = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)[:, :m]
+        entries = ent.node[pos]
+        nodes = np.zeros(0, dtype=np.int64)
+        if len(entries):
+            ex, ey = cx[entries], cy[entries]
+            box = (ex.min() - radius, ex.max() + radius, ey.min() - radius, ey.max() + radius)
+            nodes = _in_box(net, ch.core, box)
+        box_id[nodes] = np.arange(len(nodes))
+        d = _route(ch, nodes, hi - lo, entries, ent.time[pos], box_id, limit_s)
         r, c = np.nonzero(d != np.inf)
-        t = d[r, c]
-        cuts = np.searchsorted(r, np.arange(gs + 1))
-        for j, i in enumerate(grp):
-            a, b = cuts[j], cuts[j + 1]
-            per_source[i] = (nodes[c[a:b]].astype(np.int32), t[a:b])
-    counts = np.array([len(x[0]) for x in per_source], dtype=np.int64)
-    times = sparse.csr_matrix(
-        (
-            np.concatenate([x[1] for x in per_source]) if k else np.zeros(0),
-            np.concatenate([x[0] for x in per_source]) if k else np.zeros(0, np.int32),
-            np.concatenate([[0], np.cumsum(counts)]),
-        ),
-        shape=(k, n),
-    )
-    return Reach(times, float(limit_s), sources)
+        core = (r, nodes[c])
+        inner = chains.inner_times(ch, ent, grp, core, d, box_id, limit_s)
+        box_id[nodes] = -1  # clean for the next group
+        parts.append(_rows_first((r, ch.core[core[1]], d[r, c]), inner, n_rows=len(grp)))
+    return Reach(_by_source(groups, parts, k, n), float(limit_s), sources)
+
+
+def _route(
+    ch: chains.Chains,
+    nodes: np.ndarray,
+    count: np.ndarray,
+    entries: np.ndarray,
+    entry_t: np.ndarray,
+    box_id: np.ndarray,
+    limit_s: float,
+) -> np.ndarray:
+    """Sources × ``nodes`` times on the core graph cut to ``nodes`` (inf: beyond the limit).
+
+    ``count[i]`` entry arcs of source ``i`` (to ``entries``, core indices; ``entry_t``), in order;
+    ``box_id`` holds each routed node's column (-1: not routed).
+    """
+    m, gs = len(nodes), len(count)
+    if not m:
+        return np.full((gs, 0), np.inf)
+    g = ch.graph
+    # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
+    arc = ranges(g.indptr[nodes], g.indptr[nodes + 1] - g.indptr[nodes])[0]
+    arc = arc[box_id[g.indices[arc]] >= 0]
+    sub_tail = np.concatenate([box_id[ch.tail[arc]], np.repeat(m + np.arange(gs), count)])
+    sub_head = np.concatenate([box_id[g.indices[arc]], box_id[entries]])
+    data = np.concatenate([g.data[arc], entry_t])
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
+    sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
+    d: np.ndarray = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)
+    return d[:, :m]
+
+
+def _rows_first(
+    *parts: tuple[np.ndarray, np.ndarray, np.ndarray], n_rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, node, time) triplets ordered by row (stable), rows below ``n_rows``."""
+    row, node, t = (np.concatenate(x) for x in zip(*parts, strict=True))
+    dtype = np.int8 if n_rows <= 127 else np.int16 if n_rows <= 32767 else np.int64
+    order = np.argsort(row.astype(dtype), kind="stable")  # a radix sort for small ints
+    return row[order], node[order], t[order]
+
+
+def _by_source(
+    groups: list[np.ndarray],
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    k: int,
+    n: int,
+) -> sparse.csr_matrix:
+    """Each group's (row, node, time) triplets, ordered by row, as sources × nodes CSR."""
+    counts = np.zeros(k, dtype=np.int64)
+    start = np.zeros(k, dtype=np.int64)
+    offset = 0
+    for grp, (row, _, _) in zip(groups, parts, strict=True):
+        c = np.bincount(row, minlength=len(grp))
+        counts[grp] = c
+        start[grp] = offset + np.cumsum(c) - c
+        offset += len(row)
+    pos = ranges(start, counts)[0]
+    node = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+    t = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sparse.csr_matrix((t[pos], node[pos].astype(np.int32), indptr), shape=(k, n))
 
 
 def nearest(

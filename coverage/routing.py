@@ -21,7 +21,7 @@ from scipy.sparse import csgraph
 
 from coverage import settings
 from coverage._arrays import ranges
-from coverage.network import chains
+from coverage.network import chain_times, chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.nearest import nearest_segments as _nearest
 
@@ -187,6 +187,17 @@ def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
 
 
 @dataclass
+class Routed:
+    """How :func:`reach` routed its sources: on the core graph, in groups.
+
+    Node and point times follow from it (see :mod:`coverage.network.chain_times`).
+    """
+
+    chains: chains.Chains
+    entries: chain_times.Entries
+    groups: list[chain_times.Group]
+
+
 class Reach:
     """Walking times from sources to network nodes within a limit.
 
@@ -194,16 +205,37 @@ class Reach:
     ----------
     times
         CSR matrix (sources × nodes), seconds. A stored entry means "reached"; absent means
-        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times.
+        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times. Built on
+        first use from ``routed`` when :func:`reach` made it.
     limit_s
         The time limit used.
     sources
         The snapped sources.
+    routed
+        The routing on the core graph (from :func:`reach`), or None.
     """
 
-    times: sparse.csr_matrix
-    limit_s: float
-    sources: Snapped
+    def __init__(
+        self,
+        times: sparse.csr_matrix | None,
+        limit_s: float,
+        sources: Snapped,
+        routed: Routed | None = None,
+    ) -> None:
+        if times is None and routed is None:
+            raise ValueError("Reach needs its times or the routing they come from")
+        self._times = times
+        self.limit_s = limit_s
+        self.sources = sources
+        self.routed = routed
+
+    @property
+    def times(self) -> sparse.csr_matrix:
+        """Sources × nodes times (s), CSR (see the class attributes)."""
+        if self._times is None:
+            assert self.routed is not None
+            self._times = _node_times(self.routed, len(self.sources), self.limit_s)
+        return self._times
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Reached node positions and their times (s) for source ``i``.
@@ -215,6 +247,13 @@ class Reach:
         """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
+
+
+def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
+    """Sources × nodes times of a routing, CSR (nodes in no particular order within a row)."""
+    ch, ent = routed.chains, routed.entries
+    parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
+    return _by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
 
 
 #: Most sources routed together in :func:`reach`.
@@ -267,10 +306,14 @@ def _in_box(net: WalkNetwork, ids: np.ndarray | None, box: tuple[float, ...]) ->
 
 
 def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
-    """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
+    """Snapped sources grouped by square cells (side ``4 radius_m``) of their segments' ``v``.
+
+    On the core graph a box holds a quarter of the nodes, so larger groups (fewer calls, a
+    box up to ``6 radius_m`` wide) cost less than more, smaller ones.
+    """
     idx = np.flatnonzero(sources.ok)
     v = net.edges["v_idx"].to_numpy()[sources.edge[idx]]
-    side = max(2 * radius_m, 1.0)
+    side = max(4 * radius_m, 1.0)
     key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
     _, label = np.unique(key, axis=0, return_inverse=True)
     order = np.argsort(label.ravel(), kind="stable")
@@ -303,17 +346,18 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     Reach
         Sources × nodes times in seconds (CSR).
     """
-    n, k = net.n_nodes, len(sources)
+    k = len(sources)
     ch = chains.chains(net)
     src, node, t = _entry_arcs(net, sources)
-    ent = chains.enter(ch, k, src, node, np.maximum(t, 1e-6))  # weights positive, as the graph's
+    ent = chain_times.enter(
+        ch, k, src, node, np.maximum(t, 1e-6)
+    )  # weights positive, as the graph's
     speed = _arc_bound(net)[2]
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     cx, cy = net.x[ch.core], net.y[ch.core]
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    box_id = np.full(len(ch.core), -1, dtype=np.int64)  # a core node's column, else -1
-    groups = _groups(net, sources, radius if np.isfinite(radius) else np.inf)
-    for grp in groups:
+    found = []
+    col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
+    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
         lo, hi = ent.ptr[grp], ent.ptr[grp + 1]
         pos = ranges(lo, hi - lo)[0]
         entries = ent.node[pos]
@@ -322,14 +366,11 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
             ex, ey = cx[entries], cy[entries]
             box = (ex.min() - radius, ex.max() + radius, ey.min() - radius, ey.max() + radius)
             nodes = _in_box(net, ch.core, box)
-        box_id[nodes] = np.arange(len(nodes))
-        d = _route(ch, nodes, hi - lo, entries, ent.time[pos], box_id, limit_s)
-        r, c = np.nonzero(d != np.inf)
-        core = (r, nodes[c])
-        inner = chains.inner_times(ch, ent, grp, core, d, box_id, limit_s)
-        box_id[nodes] = -1  # clean for the next group
-        parts.append(_rows_first((r, ch.core[core[1]], d[r, c]), inner, n_rows=len(grp)))
-    return Reach(_by_source(groups, parts, k, n), float(limit_s), sources)
+        col[nodes] = np.arange(1, len(nodes) + 1)
+        d = _route(ch, nodes, hi - lo, entries, ent.time[pos], col, limit_s)
+        found.append(chain_times.group(ch, ent, grp, nodes, d, col))
+        col[nodes] = 0  # clean for the next group
+    return Reach(None, float(limit_s), sources, Routed(ch, ent, found))
 
 
 def _route(
@@ -338,38 +379,31 @@ def _route(
     count: np.ndarray,
     entries: np.ndarray,
     entry_t: np.ndarray,
-    box_id: np.ndarray,
+    col: np.ndarray,
     limit_s: float,
 ) -> np.ndarray:
-    """Sources × ``nodes`` times on the core graph cut to ``nodes`` (inf: beyond the limit).
+    """Sources × (1 + ``nodes``) times on the core graph cut to ``nodes`` (inf: beyond limit).
+
+    Column 0 is a node without arcs (never reached), then ``nodes``.
 
     ``count[i]`` entry arcs of source ``i`` (to ``entries``, core indices; ``entry_t``), in order;
-    ``box_id`` holds each routed node's column (-1: not routed).
+    ``col`` holds each routed node's column (0: not routed).
     """
-    m, gs = len(nodes), len(count)
-    if not m:
-        return np.full((gs, 0), np.inf)
+    m, gs = len(nodes) + 1, len(count)
+    if m == 1:
+        return np.full((gs, 1), np.inf)
     g = ch.graph
     # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
     arc = ranges(g.indptr[nodes], g.indptr[nodes + 1] - g.indptr[nodes])[0]
-    arc = arc[box_id[g.indices[arc]] >= 0]
-    sub_tail = np.concatenate([box_id[ch.tail[arc]], np.repeat(m + np.arange(gs), count)])
-    sub_head = np.concatenate([box_id[g.indices[arc]], box_id[entries]])
-    data = np.concatenate([g.data[arc], entry_t])
+    head = col[g.indices[arc]]
+    inside = head > 0
+    sub_tail = np.concatenate([col[ch.tail[arc[inside]]], np.repeat(m + np.arange(gs), count)])
+    sub_head = np.concatenate([head[inside], col[entries]])
+    data = np.concatenate([g.data[arc[inside]], entry_t])
     indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
     sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
     d: np.ndarray = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)
     return d[:, :m]
-
-
-def _rows_first(
-    *parts: tuple[np.ndarray, np.ndarray, np.ndarray], n_rows: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, node, time) triplets ordered by row (stable), rows below ``n_rows``."""
-    row, node, t = (np.concatenate(x) for x in zip(*parts, strict=True))
-    dtype = np.int8 if n_rows <= 127 else np.int16 if n_rows <= 32767 else np.int64
-    order = np.argsort(row.astype(dtype), kind="stable")  # a radix sort for small ints
-    return row[order], node[order], t[order]
 
 
 def _by_source(
@@ -377,21 +411,37 @@ def _by_source(
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     k: int,
     n: int,
+    *,
+    ordered: bool = False,
 ) -> sparse.csr_matrix:
-    """Each group's (row, node, time) triplets, ordered by row, as sources × nodes CSR."""
+    """Each group's (row, column, value) triplets as one sources × ``n`` CSR matrix.
+
+    Rows are put in order (unless ``ordered`` already) with a stable radix sort per group (rows
+    are small integers), then each source's run is gathered in source order: no sort of the
+    whole.
+    """
     counts = np.zeros(k, dtype=np.int64)
     start = np.zeros(k, dtype=np.int64)
+    cols, vals = [], []
     offset = 0
-    for grp, (row, _, _) in zip(groups, parts, strict=True):
-        c = np.bincount(row, minlength=len(grp))
-        counts[grp] = c
-        start[grp] = offset + np.cumsum(c) - c
+    for grp, (row, c, v) in zip(groups, parts, strict=True):
+        if ordered:
+            cols.append(c)
+            vals.append(v)
+        else:
+            small = np.int8 if len(grp) <= 127 else np.int64
+            order = np.argsort(row.astype(small), kind="stable")
+            cols.append(c[order])
+            vals.append(v[order])
+        per_row = np.bincount(row, minlength=len(grp))
+        counts[grp] = per_row
+        start[grp] = offset + np.cumsum(per_row) - per_row
         offset += len(row)
     pos = ranges(start, counts)[0]
-    node = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-    t = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    val = np.concatenate(vals) if vals else np.zeros(0)
     indptr = np.concatenate([[0], np.cumsum(counts)])
-    return sparse.csr_matrix((t[pos], node[pos].astype(np.int32), indptr), shape=(k, n))
+    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))
 
 
 def nearest(
@@ -504,12 +554,11 @@ def point_times(
     limit = r.limit_s if limit_s is None else limit_s
     # the block's unreached cells hold inf: with no limit, the largest float keeps them out
     cap = limit + 1e-9 if np.isfinite(limit) else np.finfo(float).max
-    tgt, node, off = _exit_offsets(net, targets)
-    # Node → exits incidence: for every reached (source, node), every target that node leads to.
-    exits = sparse.csr_matrix((off + 1.0, (node, tgt)), shape=(net.n_nodes, len(targets)))
-    exits.sum_duplicates()
-    ex_ptr, ex_idx, ex_val = exits.indptr, exits.indices, exits.data - 1.0
     si, tj, tt = same_edge_pairs(net, r.sources, targets)  # by source, ascending
+    if r.routed is not None:
+        return _routed_point_times(net, r, r.routed, targets, cap, (si, tj, tt))
+    # per side (towards u, towards v), node → exits: each target is an exit of one node a side
+    sides = _exits_by_node(net, targets)
     k, m = len(r.sources), len(targets)
     ptr, nodes, times = r.times.indptr, r.times.indices, r.times.data
     # Sources in chunks of about _CHUNK_REACHED reached nodes and at most _BLOCK_CELLS (source,
@@ -531,18 +580,21 @@ def point_times(
     for j, (r0, r1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         a, b = ptr[r0], ptr[r1]
         col, t = nodes[a:b], times[a:b]
-        counts = ex_ptr[col + 1] - ex_ptr[col]
-        pos = ranges(ex_ptr[col], counts)[0]
-        row = np.repeat(np.arange(r1 - r0), np.diff(ptr[r0 : r1 + 1]))
+        row = np.repeat(np.arange(r1 - r0) * m, np.diff(ptr[r0 : r1 + 1]))
         # the fastest way to each (source, target): a minimum over the chunk's dense block,
-        # then the block's cells within the limit, in row-major order (CSR order)
+        # then the block's cells within the limit, in row-major order (CSR order). A side
+        # holds each (source, target) once, so a side's minimum is a plain gather and scatter.
         block = cells[: (r1 - r0) * m]
         block.fill(np.inf)
-        np.minimum.at(
-            block, np.repeat(row * m, counts) + ex_idx[pos], np.repeat(t, counts) + ex_val[pos]
-        )
+        for first, (ex_ptr, ex_tgt, ex_off) in zip((True, False), sides, strict=True):
+            counts = ex_ptr[col + 1] - ex_ptr[col]
+            pos = ranges(ex_ptr[col], counts)[0]
+            cell = np.repeat(row, counts) + ex_tgt[pos]
+            val = np.repeat(t, counts) + ex_off[pos]
+            block[cell] = val if first else np.minimum(block[cell], val)
         s0, s1 = cut_same[j], cut_same[j + 1]
-        np.minimum.at(block, (si[s0:s1] - r0) * m + tj[s0:s1], tt[s0:s1])
+        cell = (si[s0:s1] - r0) * m + tj[s0:s1]
+        block[cell] = np.minimum(block[cell], tt[s0:s1])
         flat = np.flatnonzero(block <= cap)
         out_r.append(flat // m + r0)
         out_c.append(flat % m)
@@ -552,6 +604,99 @@ def point_times(
     vc = np.concatenate(out_v) if out_v else np.zeros(0)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rc, minlength=k))])
     return sparse.csr_matrix((vc, cc.astype(np.int32), indptr), shape=(k, m))
+
+
+def _exits_by_node(
+    net: WalkNetwork, targets: Snapped
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Per side of the targets' segments (``u``, then ``v`` where two-way): node → exits.
+
+    CSR-like: indptr over the nodes, target, time from the node to the target.
+    """
+    tgt, node, off = _exit_offsets(net, targets)
+    n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
+    out = []
+    for lo, hi in ((0, n_u), (n_u, len(tgt))):
+        order = np.argsort(node[lo:hi], kind="stable")
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(node[lo:hi], minlength=net.n_nodes))])
+        # offsets rounded as the incidence matrix that held them (as off + 1) stored them
+        out.append((ptr, tgt[lo:hi][order], (off[lo:hi][order] + 1.0) - 1.0))
+    return tuple(out)
+
+
+def _routed_point_times(
+    net: WalkNetwork,
+    r: Reach,
+    routed: Routed,
+    targets: Snapped,
+    cap: float,
+    same: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> sparse.csr_matrix:
+    """:func:`point_times` from the chains' pairs of a routing, without node times.
+
+    Each (source, target) comes from one pair, or also from a walk along a shared segment:
+    the faster counts. A dense block of (group row, target) cells, one per chunk of rows, puts
+    them in CSR order; only its marks are cleared, its values are read where marked.
+    """
+    ch, ent = routed.chains, routed.entries
+    k, m = len(r.sources), len(targets)
+    pl = _places(net, ch, targets)
+    si, tj, tt = same
+    # the same-segment walks by group, rows within the group
+    group_of = np.full(k, -1, dtype=np.int64)
+    row_of = np.zeros(k, dtype=np.int64)
+    for i, g in enumerate(routed.groups):
+        group_of[g.sources] = i
+        row_of[g.sources] = np.arange(len(g.sources))
+    by_group = np.argsort(group_of[si], kind="stable")
+    cut = np.searchsorted(group_of[si][by_group], np.arange(len(routed.groups) + 1))
+    step = max(1, _BLOCK_CELLS // max(m, 1))  # rows a block holds
+    size = min(step, max((len(g.sources) for g in routed.groups), default=0)) * m
+    mark, value = np.zeros(size, dtype=bool), np.empty(size)
+    parts = []
+    for i, g in enumerate(routed.groups):
+        row, pt, t = chain_times.point_times(ch, ent, g, pl, r.limit_s, cap)
+        sel = by_group[cut[i] : cut[i + 1]]
+        s_row, s_pt, s_t = row_of[si[sel]], tj[sel], tt[sel]
+        out_r, out_c, out_v = [], [], []
+        for r0 in range(0, len(g.sources), step):
+            r1 = min(r0 + step, len(g.sources))
+            whole = r0 == 0 and r1 == len(g.sources)
+            a = slice(None) if whole else (row >= r0) & (row < r1)
+            b = slice(None) if whole else (s_row >= r0) & (s_row < r1)
+            mk, val = mark[: (r1 - r0) * m], value[: (r1 - r0) * m]
+            cell = (row[a] - r0) * m + pt[a]
+            val[cell] = t[a]  # one pair per cell
+            mk[cell] = True
+            cell = (s_row[b] - r0) * m + s_pt[b]
+            best = np.minimum(np.where(mk[cell], val[cell], np.inf), s_t[b])
+            ok = best <= cap
+            val[cell[ok]] = best[ok]
+            mk[cell[ok]] = True
+            flat = np.flatnonzero(mk)
+            mk[flat] = False  # clean for the next block
+            rr, cc = np.divmod(flat, m)
+            out_r.append(rr + r0)
+            out_c.append(cc)
+            out_v.append(val[flat])
+        parts.append(tuple(np.concatenate(x) for x in (out_r, out_c, out_v)))
+    groups = [g.sources for g in routed.groups]
+    return _by_source(groups, parts, k, m, ordered=True)  # type: ignore[arg-type]
+
+
+def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_times.Places:
+    """The snapped targets located on the network's chains, with their exit times."""
+    tgt, node, off = _exit_offsets(net, targets)
+    n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
+    idx = tgt[:n_u]
+    e = net.edges
+    back = e["two_way"].to_numpy()[targets.edge[idx]]
+    # offsets rounded as the incidence matrix that held them (as off + 1) stored them
+    offs = np.full((n_u, 2), np.inf)
+    offs[:, 0] = (off[:n_u] + 1.0) - 1.0
+    offs[back, 1] = (off[n_u:] + 1.0) - 1.0
+    v = e["v_idx"].to_numpy()[targets.edge[idx]]
+    return chain_times.places(ch, len(targets), idx, node[:n_u], v, offs)
 
 
 #: Reached (source, node) pairs :func:`point_times` handles at a time.

@@ -22,7 +22,7 @@ from scipy import sparse
 from coverage._arrays import ranges
 from coverage.network.graph import WalkNetwork, _csr_min
 
-__all__ = ["Chains", "chains", "Entries", "enter", "inner_times"]
+__all__ = ["Chains", "chains"]
 
 
 @dataclass
@@ -48,16 +48,19 @@ class Chains:
         Per position: walking time from ``a`` to it, from it to ``b``, from it to ``a`` and
         from ``b`` to it along the chain (inf where an arc on the way cannot be walked); times
         from an end are summed arc by arc from that end, as a walk from it adds them up.
+        ``from_a`` is inf at ``b`` and ``from_b`` at ``a``: an end's time is its own.
     fwd, fwd_cut, back, back_cut
         Per position: the time from ``a`` (forward) and to ``a`` (backward) with missing arcs
         counted as 0, and how many are missing on the way; the difference of two positions is
         the time between them, when no arc between them is missing.
-    inc_ptr, inc_chain, inc_is_a
-        Per core node (by index): the chains it ends, and whether as their ``a``.
+    a_ptr, a_chain, b_ptr, b_chain
+        Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``)
+        and those it ends.
     tail
         Tail (core index) of each arc of :attr:`graph`, in CSR order.
     a, b
-        Per chain: its end nodes (core indices).
+        Per chain: its end nodes (core indices). Neighbouring core nodes make a chain of two
+        positions (no inner node), so that every segment lies on exactly one chain.
     """
 
     core: np.ndarray
@@ -75,9 +78,10 @@ class Chains:
     fwd_cut: np.ndarray
     back: np.ndarray
     back_cut: np.ndarray
-    inc_ptr: np.ndarray
-    inc_chain: np.ndarray
-    inc_is_a: np.ndarray
+    a_ptr: np.ndarray
+    a_chain: np.ndarray
+    b_ptr: np.ndarray
+    b_chain: np.ndarray
     tail: np.ndarray
     a: np.ndarray
     b: np.ndarray
@@ -128,7 +132,12 @@ def _build(g: sparse.csr_matrix) -> Chains:
         np.minimum.at(first, label, idx)
         core[first] = True
         walk = _walks(und, core)
-    ptr, node = walk[0], walk[1]
+    # every pair of neighbouring core nodes, once, as a chain without inner nodes: then every
+    # segment lies on exactly one chain
+    tail = np.repeat(np.arange(n), deg)
+    pair = core[tail] & core[und.indices] & (tail < und.indices)
+    ptr = np.concatenate([walk[0], walk[0][-1] + 2 * np.arange(1, pair.sum() + 1)])
+    node = np.concatenate([walk[1], np.c_[tail[pair], und.indices[pair]].ravel()])
     chain = np.full(n, -1, dtype=np.int64)
     at = np.full(n, -1, dtype=np.int64)
     n_chains = len(ptr) - 1
@@ -149,16 +158,18 @@ def _build(g: sparse.csr_matrix) -> Chains:
     to_a = _along(ptr, w_b)
     to_b = _along(ptr, w_f, reverse=True)
     from_b = _along(ptr, w_b, reverse=True)
+    a_to_b, b_to_a = from_a[ptr[1:] - 1].copy(), to_a[ptr[1:] - 1]
+    from_a[ptr[1:] - 1] = np.inf
+    from_b[ptr[:-1]] = np.inf
     fwd, fwd_cut = _finite_along(ptr, w_f)
     back, back_cut = _finite_along(ptr, w_b)
     core_ids = np.flatnonzero(core)
     local = np.full(n, -1, dtype=np.int64)
     local[core_ids] = np.arange(len(core_ids))
     a, b = node[ptr[:-1]], node[ptr[1:] - 1]
-    graph = _core_graph(g, local, a, b, from_a[ptr[1:] - 1], to_a[ptr[1:] - 1])
-    ends = np.concatenate([local[a], local[b]])
-    order = np.argsort(ends, kind="stable")
-    inc_ptr = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=len(core_ids)))])
+    graph = _core_graph(g, local, a, b, a_to_b, b_to_a)
+    a_ptr, a_chain = _incidence(local[a], len(core_ids))
+    b_ptr, b_chain = _incidence(local[b], len(core_ids))
     return Chains(
         core=core_ids,
         local=local,
@@ -175,13 +186,20 @@ def _build(g: sparse.csr_matrix) -> Chains:
         fwd_cut=fwd_cut,
         back=back,
         back_cut=back_cut,
-        inc_ptr=inc_ptr,
-        inc_chain=np.concatenate([np.arange(n_chains), np.arange(n_chains)])[order],
-        inc_is_a=(np.arange(2 * n_chains) < n_chains)[order],
+        a_ptr=a_ptr,
+        a_chain=a_chain,
+        b_ptr=b_ptr,
+        b_chain=b_chain,
         tail=np.repeat(np.arange(len(core_ids)), np.diff(graph.indptr)),
         a=local[a],
         b=local[b],
     )
+
+
+def _incidence(end: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Chains by end node: indptr over the ``n`` core nodes, and the chains."""
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(end, minlength=n))])
+    return ptr, np.argsort(end, kind="stable")
 
 
 def _walks(und: sparse.csr_matrix, core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -275,154 +293,3 @@ def _core_graph(
     vals = np.concatenate([g.data[both], a_to_b[ok_f], b_to_a[ok_b]])
     m = int(local.max(initial=-1)) + 1
     return _csr_min(rows, cols, vals, m, m)
-
-
-@dataclass
-class Entries:
-    """Where sources enter the core graph, and the chains they start inside.
-
-    Attributes
-    ----------
-    ptr, node, time
-        Arcs from each source (by position) to core nodes (by index), CSR-like: the fastest
-        to each node, directly or along the chain the source starts in.
-    chain1, pos1, time1, chain2, pos2, time2
-        Per source, up to two inner nodes it enters directly: their chain (-1: none), position
-        and time.
-    """
-
-    ptr: np.ndarray
-    node: np.ndarray
-    time: np.ndarray
-    chain1: np.ndarray
-    pos1: np.ndarray
-    time1: np.ndarray
-    chain2: np.ndarray
-    pos2: np.ndarray
-    time2: np.ndarray
-
-
-def enter(ch: Chains, k: int, src: np.ndarray, node: np.ndarray, t: np.ndarray) -> Entries:
-    """Entry arcs ``src → node`` (time ``t``) of ``k`` sources, moved onto the core graph.
-
-    An arc to a chain's inner node goes on along the chain to both its ends (where walkable).
-
-    Parameters
-    ----------
-    ch
-        The network's chains.
-    k
-        Number of sources.
-    src, node, t
-        Entry arcs: source position, network node, time.
-
-    Returns
-    -------
-    Entries
-        Arcs to core nodes, and the inner nodes entered directly.
-    """
-    c = ch.chain[node]
-    inner = c >= 0
-    cc, p, ti, si = c[inner], ch.at[node[inner]], t[inner], src[inner]
-    first, last = ch.ptr[cc], ch.ptr[cc + 1] - 1
-    s = np.concatenate([src[~inner], si, si])
-    to = np.concatenate([ch.local[node[~inner]], ch.local[ch.node[first]], ch.local[ch.node[last]]])
-    tt = np.concatenate([t[~inner], ti + ch.to_a[p], ti + ch.to_b[p]])
-    ok = np.isfinite(tt)
-    s, to, tt = s[ok], to[ok], tt[ok]
-    order = np.lexsort((tt, to, s))
-    s, to, tt = s[order], to[order], tt[order]
-    keep = np.ones(len(s), dtype=bool)
-    keep[1:] = (s[1:] != s[:-1]) | (to[1:] != to[:-1])
-    s, to, tt = s[keep], to[keep], tt[keep]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=k))])
-    # at most two inner nodes per source (its segment's ends): the first and the second met
-    chain1, chain2 = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
-    pos1, pos2 = np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)
-    time1, time2 = np.full(k, np.inf), np.full(k, np.inf)
-    again = np.zeros(len(si), dtype=bool)
-    order = np.argsort(si, kind="stable")
-    again[order[1:]] = si[order[1:]] == si[order[:-1]]
-    one, two = ~again, again
-    chain1[si[one]], pos1[si[one]], time1[si[one]] = cc[one], p[one], ti[one]
-    chain2[si[two]], pos2[si[two]], time2[si[two]] = cc[two], p[two], ti[two]
-    return Entries(ptr, to, tt, chain1, pos1, time1, chain2, pos2, time2)
-
-
-def inner_times(
-    ch: Chains,
-    ent: Entries,
-    grp: np.ndarray,
-    reached: tuple[np.ndarray, np.ndarray],
-    d: np.ndarray,
-    box_id: np.ndarray,
-    limit_s: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Times at the chains' inner nodes of a group of sources, from its core times.
-
-    Parameters
-    ----------
-    ch
-        The network's chains.
-    ent
-        The sources' entries (:func:`enter`).
-    grp
-        The group's sources (positions).
-    reached
-        Rows (in the group) and core nodes (indices) of the finite entries of ``d``, by row.
-    d
-        Group × routed core nodes times (inf: beyond the limit).
-    box_id
-        Per core node: its column in ``d`` (-1: not routed).
-    limit_s
-        Time limit in seconds.
-
-    Returns
-    -------
-    (ndarray, ndarray, ndarray)
-        Row in the group, network node and time of each inner node within the limit; the rows
-        in three ascending runs.
-    """
-    r, y = reached
-    q, owner = ranges(ch.inc_ptr[y], ch.inc_ptr[y + 1] - ch.inc_ptr[y])
-    row, chain, is_a = r[owner], ch.inc_chain[q], ch.inc_is_a[q]
-    c1, c2 = ent.chain1[grp], ent.chain2[grp]
-    # each (source, chain) once: its own chains first, then from the ``a`` end if reached
-    # there, else from the ``b`` end
-    keep = is_a | ~np.isfinite(_end_time(d, box_id, row, ch.a[chain]))
-    keep &= (chain != c1[row]) & (chain != c2[row])
-    r1 = np.flatnonzero(c1 >= 0)
-    r2 = np.flatnonzero((c2 >= 0) & (c2 != c1))
-    n_own = len(r1) + len(r2)
-    row = np.concatenate([r1, r2, row[keep]])
-    chain = np.concatenate([c1[r1], c2[r2], chain[keep]])
-    ta = _end_time(d, box_id, row, ch.a[chain])
-    tb = _end_time(d, box_id, row, ch.b[chain])
-    first = ch.ptr[chain] + 1
-    pos, pair = ranges(first, ch.ptr[chain + 1] - first - 1)
-    t = np.minimum(ta[pair] + ch.from_a[pos], tb[pair] + ch.from_b[pos])
-    own = int(np.searchsorted(pair, n_own))  # the positions of the sources' own chains
-    if own:
-        op, oc, g = pos[:own], chain[pair[:own]], grp[row[pair[:own]]]
-        t1 = _from_inside(ch, op, ent.pos1[g], np.where(ent.chain1[g] == oc, ent.time1[g], np.inf))
-        t2 = _from_inside(ch, op, ent.pos2[g], np.where(ent.chain2[g] == oc, ent.time2[g], np.inf))
-        t[:own] = np.minimum(t[:own], np.minimum(t1, t2))
-    ok = t <= limit_s
-    return row[pair[ok]], ch.node[pos[ok]], t[ok]
-
-
-def _end_time(d: np.ndarray, box_id: np.ndarray, row: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Time in ``d`` at core node ``end`` for each row; inf where the node was not routed."""
-    if not d.size:
-        return np.full(len(row), np.inf)
-    col = box_id[end]
-    return np.where(col >= 0, d[row, col], np.inf)  # col -1: the last column, masked
-
-
-def _from_inside(ch: Chains, pos: np.ndarray, e: np.ndarray, te: np.ndarray) -> np.ndarray:
-    """Time at positions ``pos`` from an entry at position ``e`` of the same chain (time ``te``)."""
-    ahead = (pos >= e) & (ch.fwd_cut[pos] == ch.fwd_cut[e])
-    behind = (pos <= e) & (ch.back_cut[pos] == ch.back_cut[e])
-    fwd = np.where(ahead, te + (ch.fwd[pos] - ch.fwd[e]), np.inf)
-    back = np.where(behind, te + (ch.back[e] - ch.back[pos]), np.inf)
-    return np.minimum(fwd, back)

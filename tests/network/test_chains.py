@@ -77,6 +77,7 @@ def test_chains_by_hand(hand, chain_net):
     assert sorted(np.concatenate([ch.node[ch.ptr[c] + 1 : ch.ptr[c + 1] - 1]
                                   for c in range(ch.n_chains)]).tolist()) == inner.tolist()  # fmt: skip
     seqs = {}
+    assert ch.n_chains == 6  # five chains with inner nodes, and 0 - 40
     for c in range(ch.n_chains):
         ids = _by_id(net, ch, c)
         seqs[frozenset(ids)] = (c, ids)
@@ -92,30 +93,36 @@ def test_chains_by_hand(hand, chain_net):
     fwd = seq == [0, 10, 11, 12, 1]
     assert seq in ([0, 10, 11, 12, 1], [1, 12, 11, 10, 0])
     p = np.arange(ch.ptr[c], ch.ptr[c + 1])
-    times_0_to = [0, 100, 200, 300, 400]
-    times_to_0 = [0, 100, 200, np.inf, np.inf]
+    # from an end: inf at the other end (which keeps its own time); to an end: the whole way
     if fwd:
-        np.testing.assert_allclose(ch.from_a[p], times_0_to)
-        np.testing.assert_allclose(ch.to_a[p], times_to_0)
+        np.testing.assert_allclose(ch.from_a[p], [0, 100, 200, 300, np.inf])
+        np.testing.assert_allclose(ch.to_a[p], [0, 100, 200, np.inf, np.inf])
         np.testing.assert_allclose(ch.from_b[p], [np.inf, np.inf, np.inf, 100, 0])
         np.testing.assert_allclose(ch.to_b[p], [400, 300, 200, 100, 0])
         np.testing.assert_array_equal(ch.back_cut[p], [0, 0, 0, 1, 1])
     else:
-        np.testing.assert_allclose(ch.from_b[p], times_0_to[::-1])
-        np.testing.assert_allclose(ch.to_b[p], times_to_0[::-1])
+        np.testing.assert_allclose(ch.to_a[p], [400, 300, 200, 100, 0])
+        np.testing.assert_allclose(ch.from_b[p], [np.inf, 300, 200, 100, 0])
     # 0 => 20 <= 21 - 1: neither end reaches the other through 20
     c, _ = chain_of([0, 20, 21, 1])
-    assert np.isinf(ch.from_a[last[c]]) and np.isinf(ch.to_a[last[c]])
+    assert np.isinf(ch.to_b[first[c]]) and np.isinf(ch.to_a[last[c]])
     # the loop 1 - 30 - 31 - 32 - 1 starts and ends at 1; the dead end 0 - 50 - 2 - 51 - 52
     c, seq = chain_of([1, 30, 31, 32])
     assert seq[0] == seq[-1] == 1 and len(seq) == 5
-    assert ch.from_a[last[c]] == pytest.approx(400)
+    assert ch.to_b[first[c]] == pytest.approx(400)
     c, seq = chain_of([0, 50, 2, 51, 52])
-    assert ch.from_a[last[c]] == pytest.approx(400) == ch.to_a[last[c]]
+    assert ch.to_b[first[c]] == pytest.approx(400) == ch.to_a[last[c]]
+    # neighbouring core nodes: a chain of two positions
+    c, seq = chain_of([0, 40])
+    assert sorted(seq) == [0, 40] and ch.to_b[first[c]] == pytest.approx(100)
     # the ring: one chain from its lowest node round to itself
     c, seq = chain_of([60, 61, 62, 63])
     assert seq[0] == seq[-1] == int(net.node_ids[ring_core])
-    assert net.node_ids[ch.node[first[c]]] == net.node_ids[ch.node[last[c]]]
+    # every chain ends at core nodes, listed by end
+    for c in range(ch.n_chains):
+        a, b = ch.a[c], ch.b[c]
+        assert c in ch.a_chain[ch.a_ptr[a] : ch.a_ptr[a + 1]]
+        assert c in ch.b_chain[ch.b_ptr[b] : ch.b_ptr[b + 1]]
     # the core graph: 0 → 1 in 400 s (the first street), 1 → 0 only by way of nothing: none
     a, b = ch.local[hand.node(net, 0)], ch.local[hand.node(net, 1)]
     assert ch.graph[a, b] == pytest.approx(400) and ch.graph[b, a] == 0

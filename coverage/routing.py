@@ -368,7 +368,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
             nodes = _in_box(net, ch.core, box)
         col[nodes] = np.arange(1, len(nodes) + 1)
         d = _route(ch, nodes, hi - lo, entries, ent.time[pos], col, limit_s)
-        found.append(chain_times.group(ch, ent, grp, nodes, d, col))
+        found.append(chain_times.group(grp, nodes, d))
         col[nodes] = 0  # clean for the next group
     return Reach(None, float(limit_s), sources, Routed(ch, ent, found))
 

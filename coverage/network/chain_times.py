@@ -15,9 +15,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from coverage._arrays import ranges
-from coverage.network.chains import Chains
+from coverage.network.chains import Chains, Incidence, incidence
 
-__all__ = ["Entries", "enter", "Group", "group", "node_times", "Places", "places", "point_times"]
+__all__ = [
+    "Entries",
+    "enter",
+    "Group",
+    "group",
+    "Pairs",
+    "pairs",
+    "node_times",
+    "Places",
+    "places",
+    "point_times",
+]
 
 
 @dataclass
@@ -93,25 +104,62 @@ def enter(ch: Chains, k: int, src: np.ndarray, node: np.ndarray, t: np.ndarray) 
 
 @dataclass
 class Group:
-    """What a group of sources routed together reaches, by core node and by chain.
+    """What a group of sources routed together reaches on the core graph.
 
     Attributes
     ----------
     sources
         The group's sources (positions); rows below index into it.
+    nodes
+        The core nodes (indices, ascending) routed for the group.
+    d
+        Rows × (1 + ``nodes``) times: column 0 is never reached (inf), then ``nodes``.
     core_row, core_node, core_time
         Reached core nodes (indices) and their times, by row.
+    """
+
+    sources: np.ndarray
+    nodes: np.ndarray
+    d: np.ndarray
+    core_row: np.ndarray
+    core_node: np.ndarray
+    core_time: np.ndarray
+
+
+def group(grp: np.ndarray, nodes: np.ndarray, d: np.ndarray) -> Group:
+    """A group's routing, from its Dijkstra times.
+
+    Parameters
+    ----------
+    grp
+        The group's sources (positions).
+    nodes
+        The core nodes (indices, ascending) routed for the group.
+    d
+        Group × (1 + ``nodes``) times: column 0 is never reached (inf), then ``nodes``.
+
+    Returns
+    -------
+    Group
+        The routing, with the reached core nodes.
+    """
+    r, c = np.nonzero(d[:, 1:] != np.inf)
+    return Group(grp, nodes, d, r, nodes[c], d[r, c + 1])
+
+
+@dataclass
+class Pairs:
+    """The (row, chain) pairs of a group: chains with an end reached, or a source inside.
+
+    Attributes
+    ----------
     row, chain, ta, tb
-        Pairs: (row, chain) with the times at the chain's ends (inf: not reached); first the
-        ``n_own`` chains the sources start inside.
+        Each pair with the times at the chain's ends (inf: not reached); first the ``n_own``
+        chains the sources start inside.
     n_own
         How many pairs come first as the sources' own chains.
     """
 
-    sources: np.ndarray
-    core_row: np.ndarray
-    core_node: np.ndarray
-    core_time: np.ndarray
     row: np.ndarray
     chain: np.ndarray
     ta: np.ndarray
@@ -119,10 +167,8 @@ class Group:
     n_own: int
 
 
-def group(
-    ch: Chains, ent: Entries, grp: np.ndarray, nodes: np.ndarray, d: np.ndarray, col: np.ndarray
-) -> Group:
-    """The reached core nodes and the pairs of a group, from its Dijkstra times.
+def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | None) -> Pairs:
+    """The group's pairs among the chains of ``inc`` (and, marked ``on``, of its own chains).
 
     Parameters
     ----------
@@ -130,33 +176,35 @@ def group(
         The network's chains.
     ent
         The sources' entries (:func:`enter`).
-    grp
-        The group's sources (positions).
-    nodes
-        The core nodes (indices, ascending) routed for the group.
-    d
-        Group × (1 + ``nodes``) times: column 0 is never reached (inf), then ``nodes``.
-    col
-        Per core node: its column in ``d`` (0: not routed).
+    g
+        The group.
+    inc
+        The chains to pair, by end node.
+    on
+        Per chain: whether a source's own chain counts (None: all do).
 
     Returns
     -------
-    Group
-        Core times and pairs.
+    Pairs
+        Each (row, chain) once.
     """
-    r, c = np.nonzero(d[:, 1:] != np.inf)
-    y, t = nodes[c], d[r, c + 1]
+    col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
+    col[g.nodes] = np.arange(1, len(g.nodes) + 1)
+    d, r, y, t = g.d, g.core_row, g.core_node, g.core_time
+    c1, c2 = ent.chain1[g.sources], ent.chain2[g.sources]
+    if on is not None:
+        c1 = np.where((c1 >= 0) & on[np.maximum(c1, 0)], c1, -1)
+        c2 = np.where((c2 >= 0) & on[np.maximum(c2, 0)], c2, -1)
     own = np.zeros(ch.n_chains, dtype=bool)  # the chains the group's sources start inside
-    c1, c2 = ent.chain1[grp], ent.chain2[grp]
     own[c1[c1 >= 0]] = True
     own[c2[c2 >= 0]] = True
     # each (source, chain) once: from the ``a`` end if reached there, else from the ``b`` end
     # (a source's own chains apart, first); the end it comes from has its time at hand
-    q, o = ranges(ch.a_ptr[y], ch.a_ptr[y + 1] - ch.a_ptr[y])
-    row_a, chain_a, ta_a = r[o], ch.a_chain[q], t[o]
+    q, o = ranges(inc.a_ptr[y], inc.a_ptr[y + 1] - inc.a_ptr[y])
+    row_a, chain_a, ta_a = r[o], inc.a_chain[q], t[o]
     tb_a = d[row_a, col[ch.b[chain_a]]]
-    q, o = ranges(ch.b_ptr[y], ch.b_ptr[y + 1] - ch.b_ptr[y])
-    row_b, chain_b, tb_b = r[o], ch.b_chain[q], t[o]
+    q, o = ranges(inc.b_ptr[y], inc.b_ptr[y + 1] - inc.b_ptr[y])
+    row_b, chain_b, tb_b = r[o], inc.b_chain[q], t[o]
     ta_b = d[row_b, col[ch.a[chain_b]]]
     keep_a = _not_own(own, c1, c2, row_a, chain_a)
     keep_b = (ta_b == np.inf) & _not_own(own, c1, c2, row_b, chain_b)
@@ -164,11 +212,7 @@ def group(
     r2 = np.flatnonzero((c2 >= 0) & (c2 != c1))
     own_row = np.concatenate([r1, r2])
     own_chain = np.concatenate([c1[r1], c2[r2]])
-    return Group(
-        sources=grp,
-        core_row=r,
-        core_node=y,
-        core_time=t,
+    return Pairs(
         row=np.concatenate([own_row, row_a[keep_a], row_b[keep_b]]),
         chain=np.concatenate([own_chain, chain_a[keep_a], chain_b[keep_b]]),
         ta=np.concatenate([d[own_row, col[ch.a[own_chain]]], ta_a[keep_a], ta_b[keep_b]]),
@@ -191,21 +235,22 @@ def _at_positions(
     ch: Chains,
     ent: Entries,
     g: Group,
-    pos: np.ndarray,
-    pair: np.ndarray,
+    pr: Pairs,
+    at: tuple[np.ndarray, np.ndarray],
     ends: tuple[np.ndarray, np.ndarray],
     n_own: int,
 ) -> np.ndarray:
-    """Times at chain positions ``pos`` of pairs ``pair``, given their chain end times ``ends``.
+    """Times at chain positions ``at[0]`` of pairs ``at[1]``, given their chain end times.
 
     An end keeps its own time; an inner node's comes from both ends and, for the first
-    ``n_own`` (the sources' own chains), from the entries inside.
+    ``n_own`` (in the sources' own chains), from the entries inside.
     """
+    pos, pair = at
     ta, tb = ends
     t: np.ndarray = np.minimum(ta + ch.from_a[pos], tb + ch.from_b[pos])
     if n_own:
         op, pp = pos[:n_own], pair[:n_own]
-        oc, s = g.chain[pp], g.sources[g.row[pp]]
+        oc, s = pr.chain[pp], g.sources[pr.row[pp]]
         inner = ch.chain[ch.node[op]] >= 0  # an end keeps its core time
         t1 = np.where((ent.chain1[s] == oc) & inner, ent.time1[s], np.inf)
         t2 = np.where((ent.chain2[s] == oc) & inner, ent.time2[s], np.inf)
@@ -246,13 +291,14 @@ def node_times(
     (ndarray, ndarray, ndarray)
         Core nodes first (rows ascending), then inner nodes (rows in ascending runs).
     """
-    first = ch.ptr[g.chain] + 1
-    pos, pair = ranges(first, ch.ptr[g.chain + 1] - first - 1)
-    n_own = int(np.searchsorted(pair, g.n_own))
-    t = _at_positions(ch, ent, g, pos, pair, (g.ta[pair], g.tb[pair]), n_own)
+    pr = pairs(ch, ent, g, ch.inner, None)
+    first = ch.ptr[pr.chain] + 1
+    pos, pair = ranges(first, ch.ptr[pr.chain + 1] - first - 1)
+    n_own = int(np.searchsorted(pair, pr.n_own))
+    t = _at_positions(ch, ent, g, pr, (pos, pair), (pr.ta[pair], pr.tb[pair]), n_own)
     ok = t <= limit_s
     return (
-        np.concatenate([g.core_row, g.row[pair[ok]]]),
+        np.concatenate([g.core_row, pr.row[pair[ok]]]),
         np.concatenate([ch.core[g.core_node], ch.node[pos[ok]]]),
         np.concatenate([g.core_time, t[ok]]),
     )
@@ -275,6 +321,8 @@ class Places:
     off_lo, off_hi
         Per listed point: time to it from its segment's end at ``lo`` and from the one at
         ``lo + 1`` (inf: not walkable that way).
+    inc, on
+        The chains with points, by end node; and per chain, whether it has points.
     """
 
     ptr: np.ndarray
@@ -286,6 +334,8 @@ class Places:
     b_hi: np.ndarray
     off_lo: np.ndarray
     off_hi: np.ndarray
+    inc: Incidence
+    on: np.ndarray
 
 
 def places(
@@ -339,6 +389,8 @@ def places(
         ch.from_b[lo + 1],
         off_lo[order],
         off_hi[order],
+        incidence(ch, np.flatnonzero(np.diff(ptr))),
+        np.diff(ptr) > 0,
     )
 
 
@@ -382,16 +434,16 @@ def point_times(
     (ndarray, ndarray, ndarray)
         Rows in ascending runs; each (row, point) once.
     """
-    q, pair = ranges(pl.ptr[g.chain], pl.ptr[g.chain + 1] - pl.ptr[g.chain])
-    ta, tb = g.ta[pair], g.tb[pair]
+    pr = pairs(ch, ent, g, pl.inc, pl.on)
+    q, pair = ranges(pl.ptr[pr.chain], pl.ptr[pr.chain + 1] - pl.ptr[pr.chain])
+    ta, tb = pr.ta[pair], pr.tb[pair]
     t_lo = np.minimum(ta + pl.a_lo[q], tb + pl.b_lo[q])
     t_hi = np.minimum(ta + pl.a_hi[q], tb + pl.b_hi[q])
-    n_own = int(np.searchsorted(pair, g.n_own))
+    n_own = int(np.searchsorted(pair, pr.n_own))
     if n_own:  # the sources' own chains: their entries inside count too
-        own = q[:n_own], pair[:n_own]
-        ends = ta[:n_own], tb[:n_own]
-        t_lo[:n_own] = _at_positions(ch, ent, g, pl.lo[own[0]], own[1], ends, n_own)
-        t_hi[:n_own] = _at_positions(ch, ent, g, pl.lo[own[0]] + 1, own[1], ends, n_own)
+        own, ends = (q[:n_own], pair[:n_own]), (ta[:n_own], tb[:n_own])
+        t_lo[:n_own] = _at_positions(ch, ent, g, pr, (pl.lo[own[0]], own[1]), ends, n_own)
+        t_hi[:n_own] = _at_positions(ch, ent, g, pr, (pl.lo[own[0]] + 1, own[1]), ends, n_own)
     off_lo, off_hi = pl.off_lo[q], pl.off_hi[q]
     t = np.minimum(t_lo + off_lo, t_hi + off_hi)
     if cap > reach_s:
@@ -403,4 +455,4 @@ def point_times(
         b[b > reach_s] = np.inf
         t[x] = np.minimum(a + off_lo[x], b + off_hi[x])
     ok = np.flatnonzero(t <= cap)
-    return g.row[pair[ok]], pl.point[q[ok]], t[ok]
+    return pr.row[pair[ok]], pl.point[q[ok]], t[ok]

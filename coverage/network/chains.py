@@ -22,7 +22,21 @@ from scipy import sparse
 from coverage._arrays import ranges
 from coverage.network.graph import WalkNetwork, _csr_min
 
-__all__ = ["Chains", "chains"]
+__all__ = ["Chains", "chains", "Incidence", "incidence"]
+
+
+@dataclass
+class Incidence:
+    """Chains by end node.
+
+    ``a_chain[a_ptr[i]:a_ptr[i + 1]]`` start at core node ``i``, ``b_chain[b_ptr[i]:b_ptr[i +
+    1]]`` end there.
+    """
+
+    a_ptr: np.ndarray
+    a_chain: np.ndarray
+    b_ptr: np.ndarray
+    b_chain: np.ndarray
 
 
 @dataclass
@@ -56,6 +70,8 @@ class Chains:
     a_ptr, a_chain, b_ptr, b_chain
         Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``)
         and those it ends.
+    inner
+        The same for the chains with inner nodes only.
     tail
         Tail (core index) of each arc of :attr:`graph`, in CSR order.
     a, b
@@ -82,6 +98,7 @@ class Chains:
     a_chain: np.ndarray
     b_ptr: np.ndarray
     b_chain: np.ndarray
+    inner: Incidence
     tail: np.ndarray
     a: np.ndarray
     b: np.ndarray
@@ -170,6 +187,7 @@ def _build(g: sparse.csr_matrix) -> Chains:
     graph = _core_graph(g, local, a, b, a_to_b, b_to_a)
     a_ptr, a_chain = _incidence(local[a], len(core_ids))
     b_ptr, b_chain = _incidence(local[b], len(core_ids))
+    with_inner = np.flatnonzero(np.diff(ptr) > 2)
     return Chains(
         core=core_ids,
         local=local,
@@ -190,10 +208,35 @@ def _build(g: sparse.csr_matrix) -> Chains:
         a_chain=a_chain,
         b_ptr=b_ptr,
         b_chain=b_chain,
+        inner=_subset(local[a], local[b], with_inner, len(core_ids)),
         tail=np.repeat(np.arange(len(core_ids)), np.diff(graph.indptr)),
         a=local[a],
         b=local[b],
     )
+
+
+def incidence(ch: Chains, chosen: np.ndarray) -> Incidence:
+    """The chains ``chosen`` (ascending) by end node.
+
+    Parameters
+    ----------
+    ch
+        The network's chains.
+    chosen
+        Chain numbers.
+
+    Returns
+    -------
+    Incidence
+        Those chains by the core node they start at and by the one they end at.
+    """
+    return _subset(ch.a, ch.b, chosen, len(ch.core))
+
+
+def _subset(a: np.ndarray, b: np.ndarray, chosen: np.ndarray, n: int) -> Incidence:
+    a_ptr, a_order = _incidence(a[chosen], n)
+    b_ptr, b_order = _incidence(b[chosen], n)
+    return Incidence(a_ptr, chosen[a_order], b_ptr, chosen[b_order])
 
 
 def _incidence(end: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

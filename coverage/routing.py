@@ -685,7 +685,22 @@ def _routed_point_times(
 
 
 def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_times.Places:
-    """The snapped targets located on the network's chains, with their exit times."""
+    """The snapped targets located on the network's chains, with their exit times.
+
+    Kept on ``targets`` for the next call on the same chains: the same demand is timed from
+    one set of sites after another (planning stages), and its places do not change.
+    """
+    key = (ch, targets.edge, targets.frac, targets.access_s)
+    cached = getattr(targets, "_places", None)
+    if cached is not None and all(a is b for a, b in zip(cached[0], key, strict=True)):
+        return cached[1]  # type: ignore[no-any-return]
+    found = _locate(net, ch, targets)
+    targets._places = (key, found)  # type: ignore[attr-defined]
+    return found
+
+
+def _locate(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_times.Places:
+    """:func:`_places`, computed."""
     tgt, node, off = _exit_offsets(net, targets)
     n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
     idx = tgt[:n_u]

@@ -127,3 +127,16 @@ def dense_rows(g, ch):
     for row, y, t in zip(g.core_row, g.core_node, g.core_time, strict=True):
         out[row][int(y)] = t
     return out
+
+
+def test_places_are_kept_on_the_targets_for_the_same_chains(hand):
+    net = hand.net(hand.grid(3))
+    tg = routing.snap(net, hand.pts([(30, 5), (200, 160), (100, 100)]))
+    ch = chains.chains(net)
+    first = routing._places(net, ch, tg)
+    assert routing._places(net, ch, tg) is first
+    # a copy of the targets, or new chains of a changed graph: located again, the same way
+    again = routing._places(net, ch, tg.take(np.arange(3)))
+    assert again is not first and np.array_equal(again.point, first.point)
+    net.__dict__.pop("csr")
+    assert routing._places(net, chains.chains(net), tg) is not first

@@ -21,7 +21,7 @@ from scipy.sparse import csgraph
 
 from coverage import settings
 from coverage._arrays import ranges
-from coverage.network import chain_times, chains
+from coverage.network import boxes, chain_points, chain_times, chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.nearest import nearest_segments as _nearest
 
@@ -253,74 +253,7 @@ def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
     """Sources × nodes times of a routing, CSR (nodes in no particular order within a row)."""
     ch, ent = routed.chains, routed.entries
     parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
-    return _by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
-
-
-#: Most sources routed together in :func:`reach`.
-_CHUNK = 64
-
-
-def _arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
-    """Arc tails and heads of ``net.csr`` and the fastest straight-line speed along any arc.
-
-    No walk of ``t`` seconds ends farther than ``t`` times that speed (m/s) from where it
-    started, as the crow flies; a bound the data itself guarantees, whatever the speeds.
-    """
-    cached = getattr(net, "_arc_bound", None)
-    if cached is None:
-        g = net.csr
-        tail = np.repeat(np.arange(net.n_nodes), np.diff(g.indptr))
-        head = g.indices
-        chord = np.hypot(net.x[head] - net.x[tail], net.y[head] - net.y[tail])
-        speed = float((chord / g.data).max()) if g.nnz else 0.0
-        cached = (tail, head, speed)
-        net._arc_bound = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
-    """Nodes inside the box, ascending: a slice of the nodes sorted by x, then filtered by y.
-
-    The same nodes as scanning every node, at the cost of the box's x strip only.
-    """
-    return _in_box(net, None, (x0, x1, y0, y1))
-
-
-def _in_box(net: WalkNetwork, ids: np.ndarray | None, box: tuple[float, ...]) -> np.ndarray:
-    """Positions in ``ids`` (default: every node) of the nodes inside ``box`` (x0, x1, y0, y1).
-
-    The x order of ``ids`` is kept on the network for the next call with the same array.
-    """
-    key = "_x_order" if ids is None else "_ids_x_order"
-    cached: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = getattr(net, key, None)
-    if cached is None or cached[0] is not ids:
-        x = net.x if ids is None else net.x[ids]
-        order = np.argsort(x, kind="stable")
-        cached = (ids, order, x[order])
-        setattr(net, key, cached)
-    _, order, xs = cached
-    x0, x1, y0, y1 = box
-    strip = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-    y = net.y[strip if ids is None else ids[strip]]
-    return np.sort(strip[(y >= y0) & (y <= y1)])
-
-
-def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
-    """Snapped sources grouped by square cells (side ``4 radius_m``) of their segments' ``v``.
-
-    On the core graph a box holds a quarter of the nodes, so larger groups (fewer calls, a
-    box up to ``6 radius_m`` wide) cost less than more, smaller ones.
-    """
-    idx = np.flatnonzero(sources.ok)
-    v = net.edges["v_idx"].to_numpy()[sources.edge[idx]]
-    side = max(4 * radius_m, 1.0)
-    key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
-    _, label = np.unique(key, axis=0, return_inverse=True)
-    order = np.argsort(label.ravel(), kind="stable")
-    cuts = np.flatnonzero(np.diff(label.ravel()[order])) + 1
-    groups = np.split(idx[order], cuts) if len(idx) else []
-    # at most _CHUNK sources routed together: their dense rows (group × box nodes) stay small
-    return [g[a : a + _CHUNK] for g in groups for a in range(0, len(g), _CHUNK)]
+    return chain_times.by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
 
 
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
@@ -352,12 +285,14 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     ent = chain_times.enter(
         ch, k, src, node, np.maximum(t, 1e-6)
     )  # weights positive, as the graph's
-    speed = _arc_bound(net)[2]
+    speed = boxes.arc_bound(net)[2]
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     cx, cy = net.x[ch.core], net.y[ch.core]
     found = []
     col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
-    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
+    for grp in boxes.groups(
+        net, sources.ok, sources.edge, radius if np.isfinite(radius) else np.inf
+    ):
         lo, hi = ent.ptr[grp], ent.ptr[grp + 1]
         pos = ranges(lo, hi - lo)[0]
         entries = ent.node[pos]
@@ -365,83 +300,12 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
         if len(entries):
             ex, ey = cx[entries], cy[entries]
             box = (ex.min() - radius, ex.max() + radius, ey.min() - radius, ey.max() + radius)
-            nodes = _in_box(net, ch.core, box)
+            nodes = boxes.in_box(net, ch.core, box)
         col[nodes] = np.arange(1, len(nodes) + 1)
-        d = _route(ch, nodes, hi - lo, entries, ent.time[pos], col, limit_s)
+        d = boxes.route(ch, nodes, hi - lo, entries, ent.time[pos], col, limit_s)
         found.append(chain_times.group(grp, nodes, d))
         col[nodes] = 0  # clean for the next group
     return Reach(None, float(limit_s), sources, Routed(ch, ent, found))
-
-
-def _route(
-    ch: chains.Chains,
-    nodes: np.ndarray,
-    count: np.ndarray,
-    entries: np.ndarray,
-    entry_t: np.ndarray,
-    col: np.ndarray,
-    limit_s: float,
-) -> np.ndarray:
-    """Sources × (1 + ``nodes``) times on the core graph cut to ``nodes`` (inf: beyond limit).
-
-    Column 0 is a node without arcs (never reached), then ``nodes``.
-
-    ``count[i]`` entry arcs of source ``i`` (to ``entries``, core indices; ``entry_t``), in order;
-    ``col`` holds each routed node's column (0: not routed).
-    """
-    m, gs = len(nodes) + 1, len(count)
-    if m == 1:
-        return np.full((gs, 1), np.inf)
-    g = ch.graph
-    # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
-    arc = ranges(g.indptr[nodes], g.indptr[nodes + 1] - g.indptr[nodes])[0]
-    head = col[g.indices[arc]]
-    inside = head > 0
-    sub_tail = np.concatenate([col[ch.tail[arc[inside]]], np.repeat(m + np.arange(gs), count)])
-    sub_head = np.concatenate([head[inside], col[entries]])
-    data = np.concatenate([g.data[arc[inside]], entry_t])
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
-    sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
-    d: np.ndarray = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)
-    return d[:, :m]
-
-
-def _by_source(
-    groups: list[np.ndarray],
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    k: int,
-    n: int,
-    *,
-    ordered: bool = False,
-) -> sparse.csr_matrix:
-    """Each group's (row, column, value) triplets as one sources × ``n`` CSR matrix.
-
-    Rows are put in order (unless ``ordered`` already) with a stable radix sort per group (rows
-    are small integers), then each source's run is gathered in source order: no sort of the
-    whole.
-    """
-    counts = np.zeros(k, dtype=np.int64)
-    start = np.zeros(k, dtype=np.int64)
-    cols, vals = [], []
-    offset = 0
-    for grp, (row, c, v) in zip(groups, parts, strict=True):
-        if ordered:
-            cols.append(c)
-            vals.append(v)
-        else:
-            small = np.int8 if len(grp) <= 127 else np.int64
-            order = np.argsort(row.astype(small), kind="stable")
-            cols.append(c[order])
-            vals.append(v[order])
-        per_row = np.bincount(row, minlength=len(grp))
-        counts[grp] = per_row
-        start[grp] = offset + np.cumsum(per_row) - per_row
-        offset += len(row)
-    pos = ranges(start, counts)[0]
-    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    val = np.concatenate(vals) if vals else np.zeros(0)
-    indptr = np.concatenate([[0], np.cumsum(counts)])
-    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))
 
 
 def nearest(
@@ -632,59 +496,15 @@ def _routed_point_times(
     cap: float,
     same: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> sparse.csr_matrix:
-    """:func:`point_times` from the chains' pairs of a routing, without node times.
-
-    Each (source, target) comes from one pair, or also from a walk along a shared segment:
-    the faster counts. A dense block of (group row, target) cells, one per chunk of rows, puts
-    them in CSR order; only its marks are cleared, its values are read where marked.
-    """
-    ch, ent = routed.chains, routed.entries
-    k, m = len(r.sources), len(targets)
-    pl = _places(net, ch, targets)
-    si, tj, tt = same
-    # the same-segment walks by group, rows within the group
-    group_of = np.full(k, -1, dtype=np.int64)
-    row_of = np.zeros(k, dtype=np.int64)
-    for i, g in enumerate(routed.groups):
-        group_of[g.sources] = i
-        row_of[g.sources] = np.arange(len(g.sources))
-    by_group = np.argsort(group_of[si], kind="stable")
-    cut = np.searchsorted(group_of[si][by_group], np.arange(len(routed.groups) + 1))
-    step = max(1, _BLOCK_CELLS // max(m, 1))  # rows a block holds
-    size = min(step, max((len(g.sources) for g in routed.groups), default=0)) * m
-    mark, value = np.zeros(size, dtype=bool), np.empty(size)
-    parts = []
-    for i, g in enumerate(routed.groups):
-        row, pt, t = chain_times.point_times(ch, ent, g, pl, r.limit_s, cap)
-        sel = by_group[cut[i] : cut[i + 1]]
-        s_row, s_pt, s_t = row_of[si[sel]], tj[sel], tt[sel]
-        out_r, out_c, out_v = [], [], []
-        for r0 in range(0, len(g.sources), step):
-            r1 = min(r0 + step, len(g.sources))
-            whole = r0 == 0 and r1 == len(g.sources)
-            a = slice(None) if whole else (row >= r0) & (row < r1)
-            b = slice(None) if whole else (s_row >= r0) & (s_row < r1)
-            mk, val = mark[: (r1 - r0) * m], value[: (r1 - r0) * m]
-            cell = (row[a] - r0) * m + pt[a]
-            val[cell] = t[a]  # one pair per cell
-            mk[cell] = True
-            cell = (s_row[b] - r0) * m + s_pt[b]
-            best = np.minimum(np.where(mk[cell], val[cell], np.inf), s_t[b])
-            ok = best <= cap
-            val[cell[ok]] = best[ok]
-            mk[cell[ok]] = True
-            flat = np.flatnonzero(mk)
-            mk[flat] = False  # clean for the next block
-            rr, cc = np.divmod(flat, m)
-            out_r.append(rr + r0)
-            out_c.append(cc)
-            out_v.append(val[flat])
-        parts.append(tuple(np.concatenate(x) for x in (out_r, out_c, out_v)))
-    groups = [g.sources for g in routed.groups]
-    return _by_source(groups, parts, k, m, ordered=True)  # type: ignore[arg-type]
+    """:func:`point_times` from the chains' pairs of a routing, without node times."""
+    pl = _places(net, routed.chains, targets)
+    return chain_points.routed_point_times(
+        routed.chains, routed.entries, routed.groups, pl, same,
+        (len(r.sources), len(targets)), (r.limit_s, cap), _BLOCK_CELLS,
+    )  # fmt: skip
 
 
-def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_times.Places:
+def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_points.Places:
     """The snapped targets located on the network's chains, with their exit times.
 
     Kept on ``targets`` for the next call on the same chains: the same demand is timed from
@@ -699,7 +519,7 @@ def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_time
     return found
 
 
-def _locate(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_times.Places:
+def _locate(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_points.Places:
     """:func:`_places`, computed."""
     tgt, node, off = _exit_offsets(net, targets)
     n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
@@ -711,7 +531,7 @@ def _locate(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_time
     offs[:, 0] = (off[:n_u] + 1.0) - 1.0
     offs[back, 1] = (off[n_u:] + 1.0) - 1.0
     v = e["v_idx"].to_numpy()[targets.edge[idx]]
-    return chain_times.places(ch, len(targets), idx, node[:n_u], v, offs)
+    return chain_points.places(ch, len(targets), idx, node[:n_u], v, offs)
 
 
 #: Reached (source, node) pairs :func:`point_times` handles at a time.

@@ -4,8 +4,7 @@ The Dijkstra of :func:`coverage.routing.reach` runs on the core graph. For a gro
 routed together, every (source, chain) with an end reached, or that the source starts inside,
 is a *pair*, with the times at the chain's two ends. From the pairs follow the times at the
 chains' inner nodes (:func:`node_times`) and, without those, the times to points snapped on the
-chains' segments (:func:`point_times`): every segment lies on exactly one chain, so each
-(source, point) comes from one pair.
+chains' segments (:mod:`coverage.network.chain_points`).
 """
 
 from __future__ import annotations
@@ -13,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from coverage._arrays import ranges
-from coverage.network.chains import Chains, Incidence, incidence
+from coverage.network.chains import Chains, Incidence
 
 __all__ = [
     "Entries",
@@ -24,10 +24,9 @@ __all__ = [
     "group",
     "Pairs",
     "pairs",
+    "at_positions",
     "node_times",
-    "Places",
-    "places",
-    "point_times",
+    "by_source",
 ]
 
 
@@ -231,7 +230,7 @@ def _not_own(
     return keep
 
 
-def _at_positions(
+def at_positions(
     ch: Chains,
     ent: Entries,
     g: Group,
@@ -295,7 +294,7 @@ def node_times(
     first = ch.ptr[pr.chain] + 1
     pos, pair = ranges(first, ch.ptr[pr.chain + 1] - first - 1)
     n_own = int(np.searchsorted(pair, pr.n_own))
-    t = _at_positions(ch, ent, g, pr, (pos, pair), (pr.ta[pair], pr.tb[pair]), n_own)
+    t = at_positions(ch, ent, g, pr, (pos, pair), (pr.ta[pair], pr.tb[pair]), n_own)
     ok = t <= limit_s
     return (
         np.concatenate([g.core_row, pr.row[pair[ok]]]),
@@ -304,155 +303,39 @@ def node_times(
     )
 
 
-@dataclass
-class Places:
-    """Points on the network, by chain: the segment each lies on, and times along it.
+def by_source(
+    groups: list[np.ndarray],
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    k: int,
+    n: int,
+    *,
+    ordered: bool = False,
+) -> sparse.csr_matrix:
+    """Each group's (row, column, value) triplets as one sources × ``n`` CSR matrix.
 
-    Attributes
-    ----------
-    ptr, point
-        Chain ``c``'s points: ``point[ptr[c]:ptr[c + 1]]`` (positions in the snapped points).
-    lo
-        Per listed point: the position (on all chains) of its segment's first end; the
-        segment joins ``lo`` and ``lo + 1``.
-    a_lo, b_lo, a_hi, b_hi
-        Per listed point: the times from the chain's ``a`` and ``b`` to its segment's ends,
-        as ``from_a`` and ``from_b`` of :class:`~coverage.network.chains.Chains` hold them.
-    off_lo, off_hi
-        Per listed point: time to it from its segment's end at ``lo`` and from the one at
-        ``lo + 1`` (inf: not walkable that way).
-    inc, on
-        The chains with points, by end node; and per chain, whether it has points.
+    Rows are put in order (unless ``ordered`` already) with a stable radix sort per group (rows
+    are small integers), then each source's run is gathered in source order: no sort of the
+    whole.
     """
-
-    ptr: np.ndarray
-    point: np.ndarray
-    lo: np.ndarray
-    a_lo: np.ndarray
-    b_lo: np.ndarray
-    a_hi: np.ndarray
-    b_hi: np.ndarray
-    off_lo: np.ndarray
-    off_hi: np.ndarray
-    inc: Incidence
-    on: np.ndarray
-
-
-def places(
-    ch: Chains, n: int, point: np.ndarray, u: np.ndarray, v: np.ndarray, off: np.ndarray
-) -> Places:
-    """Points located on chains, from their segments' ends and the times from them.
-
-    Parameters
-    ----------
-    ch
-        The network's chains.
-    n
-        Number of points.
-    point, u, v
-        Per snapped point: its position, and its segment's ``u`` and ``v`` nodes.
-    off
-        Per snapped point: times from ``u`` and from ``v`` (inf: not walkable), shape (k, 2).
-
-    Returns
-    -------
-    Places
-        The points by chain.
-    """
-    # the segment's inner end names the chain (its other end is a neighbour on it); two core
-    # ends: the chain of two positions that joins them
-    inner_u = ch.chain[u] >= 0
-    x = np.where(inner_u, u, v)
-    other = np.where(inner_u, v, u)
-    c = ch.chain[x]
-    at = ch.at[x]
-    before = ch.node[at - 1] == other  # the other end comes first on the chain
-    lo = np.where(before, at - 1, at)
-    u_first = np.where(inner_u, ~before, before)
-    both_core = c < 0
-    if both_core.any():
-        c[both_core] = _edge_chain(ch, u[both_core], v[both_core])
-        lo[both_core] = ch.ptr[c[both_core]]
-        u_first[both_core] = ch.node[lo[both_core]] == u[both_core]
-    off_lo = np.where(u_first, off[:, 0], off[:, 1])
-    off_hi = np.where(u_first, off[:, 1], off[:, 0])
-    order = np.argsort(c, kind="stable")
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(c, minlength=ch.n_chains))])
-    lo = lo[order]
-    return Places(
-        ptr,
-        point[order],
-        lo,
-        ch.from_a[lo],
-        ch.from_b[lo],
-        ch.from_a[lo + 1],
-        ch.from_b[lo + 1],
-        off_lo[order],
-        off_hi[order],
-        incidence(ch, np.flatnonzero(np.diff(ptr))),
-        np.diff(ptr) > 0,
-    )
-
-
-def _edge_chain(ch: Chains, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The chain of two positions joining core nodes ``u`` and ``v`` (network positions)."""
-    lu, lv = ch.local[u], ch.local[v]
-    lo, hi = np.minimum(lu, lv), np.maximum(lu, lv)
-    q, owner = ranges(ch.a_ptr[lo], ch.a_ptr[lo + 1] - ch.a_ptr[lo])
-    cand = ch.a_chain[q]
-    hit = (ch.ptr[cand + 1] - ch.ptr[cand] == 2) & (ch.b[cand] == hi[owner])
-    out = np.full(len(u), -1, dtype=np.int64)
-    out[owner[hit]] = cand[hit]
-    return out
-
-
-def point_times(
-    ch: Chains, ent: Entries, g: Group, pl: Places, reach_s: float, cap: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row, point and time of every (source, point) of a group within ``cap`` seconds.
-
-    The same as the node times (those within ``reach_s``) plus each point's time from its
-    segment's ends, the faster of the two, without the inner nodes' times.
-
-    Parameters
-    ----------
-    ch
-        The network's chains.
-    ent
-        The sources' entries.
-    g
-        The group (:func:`group`).
-    pl
-        The points by chain (:func:`places`).
-    reach_s
-        The routing's time limit: node times beyond it do not count.
-    cap
-        Largest time kept.
-
-    Returns
-    -------
-    (ndarray, ndarray, ndarray)
-        Rows in ascending runs; each (row, point) once.
-    """
-    pr = pairs(ch, ent, g, pl.inc, pl.on)
-    q, pair = ranges(pl.ptr[pr.chain], pl.ptr[pr.chain + 1] - pl.ptr[pr.chain])
-    ta, tb = pr.ta[pair], pr.tb[pair]
-    t_lo = np.minimum(ta + pl.a_lo[q], tb + pl.b_lo[q])
-    t_hi = np.minimum(ta + pl.a_hi[q], tb + pl.b_hi[q])
-    n_own = int(np.searchsorted(pair, pr.n_own))
-    if n_own:  # the sources' own chains: their entries inside count too
-        own, ends = (q[:n_own], pair[:n_own]), (ta[:n_own], tb[:n_own])
-        t_lo[:n_own] = _at_positions(ch, ent, g, pr, (pl.lo[own[0]], own[1]), ends, n_own)
-        t_hi[:n_own] = _at_positions(ch, ent, g, pr, (pl.lo[own[0]] + 1, own[1]), ends, n_own)
-    off_lo, off_hi = pl.off_lo[q], pl.off_hi[q]
-    t = np.minimum(t_lo + off_lo, t_hi + off_hi)
-    if cap > reach_s:
-        # node times beyond the routing's limit do not count; they only matter where the
-        # point's time is beyond it too (the node time is at most the point's)
-        x = np.flatnonzero((t > reach_s) & (t <= cap))
-        a, b = t_lo[x], t_hi[x]
-        a[a > reach_s] = np.inf
-        b[b > reach_s] = np.inf
-        t[x] = np.minimum(a + off_lo[x], b + off_hi[x])
-    ok = np.flatnonzero(t <= cap)
-    return pr.row[pair[ok]], pl.point[q[ok]], t[ok]
+    counts = np.zeros(k, dtype=np.int64)
+    start = np.zeros(k, dtype=np.int64)
+    cols, vals = [], []
+    offset = 0
+    for grp, (row, c, v) in zip(groups, parts, strict=True):
+        if ordered:
+            cols.append(c)
+            vals.append(v)
+        else:
+            small = np.int8 if len(grp) <= 127 else np.int64
+            order = np.argsort(row.astype(small), kind="stable")
+            cols.append(c[order])
+            vals.append(v[order])
+        per_row = np.bincount(row, minlength=len(grp))
+        counts[grp] = per_row
+        start[grp] = offset + np.cumsum(per_row) - per_row
+        offset += len(row)
+    pos = ranges(start, counts)[0]
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    val = np.concatenate(vals) if vals else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))

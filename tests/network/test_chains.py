@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from coverage import routing
-from coverage.network import chains
+from coverage.network import boxes, chains
 
 LINES = [
     (0, 10, [(0, 0), (100, 0)], "residential"),
@@ -188,7 +188,7 @@ def test_reach_without_access_walk_and_one_source_per_group(hand, chain_net, mon
     rng = np.random.default_rng(9)
     s = routing.snap(net, hand.pts(rng.uniform([-150, -450], [1150, 200], (60, 2)).tolist()),
                      include_access=False)  # fmt: skip
-    monkeypatch.setattr(routing, "_CHUNK", 1)
+    monkeypatch.setattr(boxes, "CHUNK", 1)
     for limit in (45.0, 260.0):
         assert_reach_equals_full(net, s, limit)
 

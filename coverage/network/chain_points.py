@@ -215,7 +215,17 @@ def routed_point_times(
     """
     (k, m), (reach_s, cap) = shape, limits
     si, tj, tt = same
-    # the same-segment walks by group, rows within the group
+    found = [point_times(ch, ent, g, pl, reach_s, cap) for g in groups]
+    if k * m <= block_cells:  # one block for all sources: CSR order at once
+        row = np.concatenate([g.sources[f[0]] for g, f in zip(groups, found, strict=True)]
+                             + [np.zeros(0, np.int64)])  # fmt: skip
+        pt = np.concatenate([f[1] for f in found] + [np.zeros(0, np.int64)])
+        t = np.concatenate([f[2] for f in found] + [np.zeros(0)])
+        mark, value = np.zeros(k * m, dtype=bool), np.empty(k * m)
+        r, c, v = _in_order((row, pt, t), (si, tj, tt), m, cap, (mark, value))
+        indptr = np.searchsorted(r, np.arange(k + 1))
+        return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=(k, m))
+    # else block by block: the same-segment walks by group, rows within the group
     group_of = np.full(k, -1, dtype=np.int64)
     row_of = np.zeros(k, dtype=np.int64)
     for i, g in enumerate(groups):
@@ -225,33 +235,48 @@ def routed_point_times(
     cut = np.searchsorted(group_of[si][by_group], np.arange(len(groups) + 1))
     step = max(1, block_cells // max(m, 1))  # rows a block holds
     size = min(step, max((len(g.sources) for g in groups), default=0)) * m
-    mark, value = np.zeros(size, dtype=bool), np.empty(size)
+    block = np.zeros(size, dtype=bool), np.empty(size)
     parts = []
-    for i, g in enumerate(groups):
-        row, pt, t = point_times(ch, ent, g, pl, reach_s, cap)
+    for i, (g, (row, pt, t)) in enumerate(zip(groups, found, strict=True)):
         sel = by_group[cut[i] : cut[i + 1]]
         s_row, s_pt, s_t = row_of[si[sel]], tj[sel], tt[sel]
-        out_r, out_c, out_v = [], [], []
+        out = []
         for r0 in range(0, len(g.sources), step):
-            r1 = min(r0 + step, len(g.sources))
-            whole = r0 == 0 and r1 == len(g.sources)
-            a = slice(None) if whole else (row >= r0) & (row < r1)
-            b = slice(None) if whole else (s_row >= r0) & (s_row < r1)
-            mk, val = mark[: (r1 - r0) * m], value[: (r1 - r0) * m]
-            cell = (row[a] - r0) * m + pt[a]
-            val[cell] = t[a]  # one pair per cell
-            mk[cell] = True
-            cell = (s_row[b] - r0) * m + s_pt[b]
-            best = np.minimum(np.where(mk[cell], val[cell], np.inf), s_t[b])
-            ok = best <= cap
-            val[cell[ok]] = best[ok]
-            mk[cell[ok]] = True
-            flat = np.flatnonzero(mk)
-            mk[flat] = False  # clean for the next block
-            rr, cc = np.divmod(flat, m)
-            out_r.append(rr + r0)
-            out_c.append(cc)
-            out_v.append(val[flat])
-        parts.append(tuple(np.concatenate(x) for x in (out_r, out_c, out_v)))
+            a = (row >= r0) & (row < r0 + step)
+            b = (s_row >= r0) & (s_row < r0 + step)
+            r, c, v = _in_order(
+                (row[a] - r0, pt[a], t[a]), (s_row[b] - r0, s_pt[b], s_t[b]), m, cap, block
+            )
+            out.append((r + r0, c, v))
+        parts.append(tuple(np.concatenate(x) for x in zip(*out, strict=True)))
     sources = [g.sources for g in groups]
     return by_source(sources, parts, k, m, ordered=True)  # type: ignore[arg-type]
+
+
+def _in_order(
+    found: tuple[np.ndarray, np.ndarray, np.ndarray],
+    same: tuple[np.ndarray, np.ndarray, np.ndarray],
+    m: int,
+    cap: float,
+    block: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, point, time) of the pairs and of the same-segment walks, in row-major order.
+
+    Where both reach a point the faster counts. ``block`` (marks all False, values) is scratch
+    space of at least (rows × ``m``) cells; its marks are left False.
+    """
+    mark, value = block
+    row, pt, t = found
+    cell = row * m + pt
+    value[cell] = t  # one pair per cell
+    mark[cell] = True
+    s_row, s_pt, s_t = same
+    cell = s_row * m + s_pt
+    best = np.minimum(np.where(mark[cell], value[cell], np.inf), s_t)
+    ok = best <= cap
+    value[cell[ok]] = best[ok]
+    mark[cell[ok]] = True
+    flat = np.flatnonzero(mark)
+    mark[flat] = False  # clean for the next block
+    r, c = np.divmod(flat, m)
+    return r, c, value[flat]

@@ -105,24 +105,36 @@ def enter(ch: Chains, k: int, src: np.ndarray, node: np.ndarray, t: np.ndarray) 
 class Group:
     """What a group of sources routed together reaches on the core graph.
 
+    Only the reached core nodes are kept (the group's dense times are rebuilt when pairs are
+    made): a routing of many sources holds no dense block per group.
+
     Attributes
     ----------
     sources
         The group's sources (positions); rows below index into it.
     nodes
         The core nodes (indices, ascending) routed for the group.
-    d
-        Rows × (1 + ``nodes``) times: column 0 is never reached (inf), then ``nodes``.
-    core_row, core_node, core_time
-        Reached core nodes (indices) and their times, by row.
+    core_row, core_col, core_time
+        Reached core nodes by row: their index in ``nodes``, and their times.
     """
 
     sources: np.ndarray
     nodes: np.ndarray
-    d: np.ndarray
     core_row: np.ndarray
-    core_node: np.ndarray
+    core_col: np.ndarray
     core_time: np.ndarray
+
+    @property
+    def core_node(self) -> np.ndarray:
+        """The reached core nodes (indices)."""
+        out: np.ndarray = self.nodes[self.core_col]
+        return out
+
+    def dense(self) -> np.ndarray:
+        """Rows × (1 + ``nodes``) times: column 0 is never reached (inf), then ``nodes``."""
+        d = np.full((len(self.sources), len(self.nodes) + 1), np.inf)
+        d[self.core_row, self.core_col + 1] = self.core_time
+        return d
 
 
 def group(grp: np.ndarray, nodes: np.ndarray, d: np.ndarray) -> Group:
@@ -140,10 +152,10 @@ def group(grp: np.ndarray, nodes: np.ndarray, d: np.ndarray) -> Group:
     Returns
     -------
     Group
-        The routing, with the reached core nodes.
+        The routing, by reached core node.
     """
     r, c = np.nonzero(d[:, 1:] != np.inf)
-    return Group(grp, nodes, d, r, nodes[c], d[r, c + 1])
+    return Group(grp, nodes, r, c, d[r, c + 1])
 
 
 @dataclass
@@ -189,7 +201,7 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     """
     col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
     col[g.nodes] = np.arange(1, len(g.nodes) + 1)
-    d, r, y, t = g.d, g.core_row, g.core_node, g.core_time
+    d, r, y, t = g.dense(), g.core_row, g.core_node, g.core_time
     c1, c2 = ent.chain1[g.sources], ent.chain2[g.sources]
     if on is not None:
         c1 = np.where((c1 >= 0) & on[np.maximum(c1, 0)], c1, -1)

@@ -7,6 +7,10 @@ either end node (only towards ``u`` when the segment may be walked backwards).
 
 Each source gets a virtual node with arcs to its segment's end nodes; scipy's Dijkstra runs from
 these virtual nodes. Virtual nodes have no incoming arcs, so no path can pass through one.
+:func:`reach` routes on the core graph (:mod:`coverage.network.chains`: chains of two-neighbour
+nodes as single arcs), in groups of nearby sources (:mod:`coverage.network.boxes`); node times
+along the chains (:mod:`coverage.network.chain_times`) and point times
+(:mod:`coverage.network.chain_points`) follow from the chains' ends.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "snap",
     "snapped_points",
     "Reach",
+    "Routed",
     "reach",
     "nearest",
     "same_edge_pairs",

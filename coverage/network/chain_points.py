@@ -222,9 +222,9 @@ def routed_point_times(
         pt = np.concatenate([f[1] for f in found] + [np.zeros(0, np.int64)])
         t = np.concatenate([f[2] for f in found] + [np.zeros(0)])
         mark, value = np.zeros(k * m, dtype=bool), np.empty(k * m)
-        r, c, v = _in_order((row, pt, t), (si, tj, tt), m, cap, (mark, value))
-        indptr = np.searchsorted(r, np.arange(k + 1))
-        return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=(k, m))
+        flat, v = _in_order((row, pt, t), (si, tj, tt), m, cap, (mark, value))
+        indptr = np.searchsorted(flat, np.arange(k + 1) * m)
+        return sparse.csr_matrix((v, (flat % m).astype(np.int32), indptr), shape=(k, m))
     # else block by block: the same-segment walks by group, rows within the group
     group_of = np.full(k, -1, dtype=np.int64)
     row_of = np.zeros(k, dtype=np.int64)
@@ -244,9 +244,10 @@ def routed_point_times(
         for r0 in range(0, len(g.sources), step):
             a = (row >= r0) & (row < r0 + step)
             b = (s_row >= r0) & (s_row < r0 + step)
-            r, c, v = _in_order(
+            flat, v = _in_order(
                 (row[a] - r0, pt[a], t[a]), (s_row[b] - r0, s_pt[b], s_t[b]), m, cap, block
             )
+            r, c = np.divmod(flat, m)
             out.append((r + r0, c, v))
         parts.append(tuple(np.concatenate(x) for x in zip(*out, strict=True)))
     sources = [g.sources for g in groups]
@@ -259,8 +260,8 @@ def _in_order(
     m: int,
     cap: float,
     block: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(row, point, time) of the pairs and of the same-segment walks, in row-major order.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cells (row × ``m`` + point) and times of the pairs and same-segment walks, in order.
 
     Where both reach a point the faster counts. ``block`` (marks all False, values) is scratch
     space of at least (rows × ``m``) cells; its marks are left False.
@@ -278,5 +279,4 @@ def _in_order(
     mark[cell[ok]] = True
     flat = np.flatnonzero(mark)
     mark[flat] = False  # clean for the next block
-    r, c = np.divmod(flat, m)
-    return r, c, value[flat]
+    return flat, value[flat]

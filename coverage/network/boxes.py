@@ -77,10 +77,15 @@ def groups(net: WalkNetwork, ok: np.ndarray, edge: np.ndarray, radius_m: float) 
     idx = np.flatnonzero(ok)
     v = net.edges["v_idx"].to_numpy()[edge[idx]]
     side = max(4 * radius_m, 1.0)
-    key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
-    _, label = np.unique(key, axis=0, return_inverse=True)
-    order = np.argsort(label.ravel(), kind="stable")
-    cuts = np.flatnonzero(np.diff(label.ravel()[order])) + 1
+    cx = np.floor(net.x[v] / side)
+    cy = np.floor(net.y[v] / side)
+    # one number per cell, in the order of (column, row): a 1-d sort instead of a row sort
+    if len(v):
+        cx -= cx.min()
+        cy -= cy.min()
+    key = cx * (cy.max(initial=0) + 1) + cy
+    order = np.argsort(key, kind="stable")
+    cuts = np.flatnonzero(np.diff(key[order])) + 1
     groups = np.split(idx[order], cuts) if len(idx) else []
     # at most CHUNK sources routed together: their dense rows (group × box nodes) stay small
     return [g[a : a + CHUNK] for g in groups for a in range(0, len(g), CHUNK)]

@@ -7,6 +7,10 @@ either end node (only towards ``u`` when the segment may be walked backwards).
 
 Each source gets a virtual node with arcs to its segment's end nodes; scipy's Dijkstra runs from
 these virtual nodes. Virtual nodes have no incoming arcs, so no path can pass through one.
+:func:`reach` routes on the core graph (:mod:`coverage.network.chains`: chains of two-neighbour
+nodes as single arcs), in groups of nearby sources (:mod:`coverage.network.boxes`); node times
+along the chains (:mod:`coverage.network.chain_times`) and point times
+(:mod:`coverage.network.chain_points`) follow from the chains' ends.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from scipy.sparse import csgraph
 
 from coverage import settings
 from coverage._arrays import ranges
+from coverage.network import boxes, chain_points, chain_times, chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.nearest import nearest_segments as _nearest
 
@@ -29,6 +34,7 @@ __all__ = [
     "snap",
     "snapped_points",
     "Reach",
+    "Routed",
     "reach",
     "nearest",
     "same_edge_pairs",
@@ -186,6 +192,17 @@ def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
 
 
 @dataclass
+class Routed:
+    """How :func:`reach` routed its sources: on the core graph, in groups.
+
+    Node and point times follow from it (see :mod:`coverage.network.chain_times`).
+    """
+
+    chains: chains.Chains
+    entries: chain_times.Entries
+    groups: list[chain_times.Group]
+
+
 class Reach:
     """Walking times from sources to network nodes within a limit.
 
@@ -193,16 +210,37 @@ class Reach:
     ----------
     times
         CSR matrix (sources × nodes), seconds. A stored entry means "reached"; absent means
-        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times.
+        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times. Built on
+        first use from ``routed`` when :func:`reach` made it.
     limit_s
         The time limit used.
     sources
         The snapped sources.
+    routed
+        The routing on the core graph (from :func:`reach`), or None.
     """
 
-    times: sparse.csr_matrix
-    limit_s: float
-    sources: Snapped
+    def __init__(
+        self,
+        times: sparse.csr_matrix | None,
+        limit_s: float,
+        sources: Snapped,
+        routed: Routed | None = None,
+    ) -> None:
+        if times is None and routed is None:
+            raise ValueError("Reach needs its times or the routing they come from")
+        self._times = times
+        self.limit_s = limit_s
+        self.sources = sources
+        self.routed = routed
+
+    @property
+    def times(self) -> sparse.csr_matrix:
+        """Sources × nodes times (s), CSR (see the class attributes)."""
+        if self._times is None:
+            assert self.routed is not None
+            self._times = _node_times(self.routed, len(self.sources), self.limit_s)
+        return self._times
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Reached node positions and their times (s) for source ``i``.
@@ -216,56 +254,11 @@ class Reach:
         return self.times.indices[a:b], self.times.data[a:b]
 
 
-#: Most sources routed together in :func:`reach`.
-_CHUNK = 64
-
-
-def _arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
-    """Arc tails and heads of ``net.csr`` and the fastest straight-line speed along any arc.
-
-    No walk of ``t`` seconds ends farther than ``t`` times that speed (m/s) from where it
-    started, as the crow flies; a bound the data itself guarantees, whatever the speeds.
-    """
-    cached = getattr(net, "_arc_bound", None)
-    if cached is None:
-        g = net.csr
-        tail = np.repeat(np.arange(net.n_nodes), np.diff(g.indptr))
-        head = g.indices
-        chord = np.hypot(net.x[head] - net.x[tail], net.y[head] - net.y[tail])
-        speed = float((chord / g.data).max()) if g.nnz else 0.0
-        cached = (tail, head, speed)
-        net._arc_bound = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
-    """Nodes inside the box, ascending: a slice of the nodes sorted by x, then filtered by y.
-
-    The same nodes as scanning every node, at the cost of the box's x strip only.
-    """
-    cached: tuple[np.ndarray, np.ndarray] | None = getattr(net, "_x_order", None)
-    if cached is None:
-        order = np.argsort(net.x, kind="stable")
-        cached = (order, net.x[order])
-        net._x_order = cached  # type: ignore[attr-defined]
-    order, xs = cached
-    strip = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-    y = net.y[strip]
-    return np.sort(strip[(y >= y0) & (y <= y1)])
-
-
-def _groups(net: WalkNetwork, sources: Snapped, radius_m: float) -> list[np.ndarray]:
-    """Snapped sources grouped by square cells (side ``2 radius_m``) of their segments' ``v``."""
-    idx = np.flatnonzero(sources.ok)
-    v = net.edges["v_idx"].to_numpy()[sources.edge[idx]]
-    side = max(2 * radius_m, 1.0)
-    key = np.c_[np.floor(net.x[v] / side), np.floor(net.y[v] / side)]
-    _, label = np.unique(key, axis=0, return_inverse=True)
-    order = np.argsort(label.ravel(), kind="stable")
-    cuts = np.flatnonzero(np.diff(label.ravel()[order])) + 1
-    groups = np.split(idx[order], cuts) if len(idx) else []
-    # at most _CHUNK sources routed together: their dense rows (group × box nodes) stay small
-    return [g[a : a + _CHUNK] for g in groups for a in range(0, len(g), _CHUNK)]
+def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
+    """Sources × nodes times of a routing, CSR (nodes in no particular order within a row)."""
+    ch, ent = routed.chains, routed.entries
+    parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
+    return chain_times.by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
 
 
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
@@ -273,7 +266,9 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
 
     Nearby sources are routed together on the part of the network they can possibly reach (the
     nodes within ``limit_s`` × the fastest straight-line arc speed of their segments' ends), so
-    the work grows with what is reached, not with the size of the whole network.
+    the work grows with what is reached, not with the size of the whole network. The Dijkstra
+    runs on the core graph (:mod:`coverage.network.chains`); the nodes along chains get their
+    times from the chains' ends afterwards.
 
     Parameters
     ----------
@@ -289,54 +284,33 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     Reach
         Sources × nodes times in seconds (CSR).
     """
-    n, k = net.n_nodes, len(sources)
-    # only the virtual rows: the base graph is cut per group below, never copied whole
-    v_ptr, v_node, v_time = _virtual_rows(net, sources)
-    tail, head, speed = _arc_bound(net)
+    k = len(sources)
+    ch = chains.chains(net)
+    src, node, t = _entry_arcs(net, sources)
+    ent = chain_times.enter(
+        ch, k, src, node, np.maximum(t, 1e-6)
+    )  # weights positive, as the graph's
+    speed = boxes.arc_bound(net)[2]
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
-    per_source: list[tuple[np.ndarray, np.ndarray]] = [
-        (np.zeros(0, np.int32), np.zeros(0)) for _ in range(k)
-    ]
-    new_id = np.full(n, -1, dtype=np.int64)  # a box node's id in its group's graph, else -1
-    for grp in _groups(net, sources, radius if np.isfinite(radius) else np.inf):
-        # entry nodes of the group's virtual rows, and the box every reachable node lies in
-        lo, hi = v_ptr[grp], v_ptr[grp + 1]
+    cx, cy = net.x[ch.core], net.y[ch.core]
+    found = []
+    col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
+    for grp in boxes.groups(
+        net, sources.ok, sources.edge, radius if np.isfinite(radius) else np.inf
+    ):
+        lo, hi = ent.ptr[grp], ent.ptr[grp + 1]
         pos = ranges(lo, hi - lo)[0]
-        entries = v_node[pos]
-        if not len(entries):
-            continue
-        ex, ey = net.x[entries], net.y[entries]
-        nodes = _box_nodes(net, ex.min() - radius, ex.max() + radius, ey.min() - radius,
-                           ey.max() + radius)  # fmt: skip
-        m, gs = len(nodes), len(grp)
-        new_id[nodes] = np.arange(m)
-        # the arcs between box nodes, in CSR order: the rows of the box nodes, heads in the box
-        indptr = net.csr.indptr
-        arc = ranges(indptr[nodes], indptr[nodes + 1] - indptr[nodes])[0]
-        arc = arc[new_id[head[arc]] >= 0]
-        sub_tail = np.concatenate([new_id[tail[arc]], np.repeat(m + np.arange(gs), hi - lo)])
-        sub_head = np.concatenate([new_id[head[arc]], new_id[entries]])
-        data = np.concatenate([net.csr.data[arc], v_time[pos]])
-        new_id[nodes] = -1  # clean for the next group
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(sub_tail, minlength=m + gs))])
-        sub = sparse.csr_matrix((data, sub_head.astype(np.int32), indptr), shape=(m + gs, m + gs))
-        d = csgraph.dijkstra(sub, directed=True, indices=m + np.arange(gs), limit=limit_s)[:, :m]
-        r, c = np.nonzero(d != np.inf)
-        t = d[r, c]
-        cuts = np.searchsorted(r, np.arange(gs + 1))
-        for j, i in enumerate(grp):
-            a, b = cuts[j], cuts[j + 1]
-            per_source[i] = (nodes[c[a:b]].astype(np.int32), t[a:b])
-    counts = np.array([len(x[0]) for x in per_source], dtype=np.int64)
-    times = sparse.csr_matrix(
-        (
-            np.concatenate([x[1] for x in per_source]) if k else np.zeros(0),
-            np.concatenate([x[0] for x in per_source]) if k else np.zeros(0, np.int32),
-            np.concatenate([[0], np.cumsum(counts)]),
-        ),
-        shape=(k, n),
-    )
-    return Reach(times, float(limit_s), sources)
+        entries = ent.node[pos]
+        nodes = np.zeros(0, dtype=np.int64)
+        if len(entries):
+            ex, ey = cx[entries], cy[entries]
+            box = (ex.min() - radius, ex.max() + radius, ey.min() - radius, ey.max() + radius)
+            nodes = boxes.in_box(net, ch.core, box)
+        col[nodes] = np.arange(1, len(nodes) + 1)
+        d = boxes.route(ch, nodes, hi - lo, entries, ent.time[pos], col, limit_s)
+        found.append(chain_times.group(grp, nodes, d))
+        col[nodes] = 0  # clean for the next group
+    return Reach(None, float(limit_s), sources, Routed(ch, ent, found))
 
 
 def nearest(
@@ -449,12 +423,11 @@ def point_times(
     limit = r.limit_s if limit_s is None else limit_s
     # the block's unreached cells hold inf: with no limit, the largest float keeps them out
     cap = limit + 1e-9 if np.isfinite(limit) else np.finfo(float).max
-    tgt, node, off = _exit_offsets(net, targets)
-    # Node → exits incidence: for every reached (source, node), every target that node leads to.
-    exits = sparse.csr_matrix((off + 1.0, (node, tgt)), shape=(net.n_nodes, len(targets)))
-    exits.sum_duplicates()
-    ex_ptr, ex_idx, ex_val = exits.indptr, exits.indices, exits.data - 1.0
     si, tj, tt = same_edge_pairs(net, r.sources, targets)  # by source, ascending
+    if r.routed is not None:
+        return _routed_point_times(net, r, r.routed, targets, cap, (si, tj, tt))
+    # per side (towards u, towards v), node → exits: each target is an exit of one node a side
+    sides = _exits_by_node(net, targets)
     k, m = len(r.sources), len(targets)
     ptr, nodes, times = r.times.indptr, r.times.indices, r.times.data
     # Sources in chunks of about _CHUNK_REACHED reached nodes and at most _BLOCK_CELLS (source,
@@ -476,18 +449,21 @@ def point_times(
     for j, (r0, r1) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
         a, b = ptr[r0], ptr[r1]
         col, t = nodes[a:b], times[a:b]
-        counts = ex_ptr[col + 1] - ex_ptr[col]
-        pos = ranges(ex_ptr[col], counts)[0]
-        row = np.repeat(np.arange(r1 - r0), np.diff(ptr[r0 : r1 + 1]))
+        row = np.repeat(np.arange(r1 - r0) * m, np.diff(ptr[r0 : r1 + 1]))
         # the fastest way to each (source, target): a minimum over the chunk's dense block,
-        # then the block's cells within the limit, in row-major order (CSR order)
+        # then the block's cells within the limit, in row-major order (CSR order). A side
+        # holds each (source, target) once, so a side's minimum is a plain gather and scatter.
         block = cells[: (r1 - r0) * m]
         block.fill(np.inf)
-        np.minimum.at(
-            block, np.repeat(row * m, counts) + ex_idx[pos], np.repeat(t, counts) + ex_val[pos]
-        )
+        for first, (ex_ptr, ex_tgt, ex_off) in zip((True, False), sides, strict=True):
+            counts = ex_ptr[col + 1] - ex_ptr[col]
+            pos = ranges(ex_ptr[col], counts)[0]
+            cell = np.repeat(row, counts) + ex_tgt[pos]
+            val = np.repeat(t, counts) + ex_off[pos]
+            block[cell] = val if first else np.minimum(block[cell], val)
         s0, s1 = cut_same[j], cut_same[j + 1]
-        np.minimum.at(block, (si[s0:s1] - r0) * m + tj[s0:s1], tt[s0:s1])
+        cell = (si[s0:s1] - r0) * m + tj[s0:s1]
+        block[cell] = np.minimum(block[cell], tt[s0:s1])
         flat = np.flatnonzero(block <= cap)
         out_r.append(flat // m + r0)
         out_c.append(flat % m)
@@ -497,6 +473,70 @@ def point_times(
     vc = np.concatenate(out_v) if out_v else np.zeros(0)
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rc, minlength=k))])
     return sparse.csr_matrix((vc, cc.astype(np.int32), indptr), shape=(k, m))
+
+
+def _exits_by_node(
+    net: WalkNetwork, targets: Snapped
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Per side of the targets' segments (``u``, then ``v`` where two-way): node → exits.
+
+    CSR-like: indptr over the nodes, target, time from the node to the target.
+    """
+    tgt, node, off = _exit_offsets(net, targets)
+    n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
+    out = []
+    for lo, hi in ((0, n_u), (n_u, len(tgt))):
+        order = np.argsort(node[lo:hi], kind="stable")
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(node[lo:hi], minlength=net.n_nodes))])
+        # offsets rounded as the incidence matrix that held them (as off + 1) stored them
+        out.append((ptr, tgt[lo:hi][order], (off[lo:hi][order] + 1.0) - 1.0))
+    return tuple(out)
+
+
+def _routed_point_times(
+    net: WalkNetwork,
+    r: Reach,
+    routed: Routed,
+    targets: Snapped,
+    cap: float,
+    same: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> sparse.csr_matrix:
+    """:func:`point_times` from the chains' pairs of a routing, without node times."""
+    pl = _places(net, routed.chains, targets)
+    return chain_points.routed_point_times(
+        routed.chains, routed.entries, routed.groups, pl, same,
+        (len(r.sources), len(targets)), (r.limit_s, cap), _BLOCK_CELLS,
+    )  # fmt: skip
+
+
+def _places(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_points.Places:
+    """The snapped targets located on the network's chains, with their exit times.
+
+    Kept on ``targets`` for the next call on the same chains: the same demand is timed from
+    one set of sites after another (planning stages), and its places do not change.
+    """
+    key = (ch, targets.edge, targets.frac, targets.access_s)
+    cached = getattr(targets, "_places", None)
+    if cached is not None and all(a is b for a, b in zip(cached[0], key, strict=True)):
+        return cached[1]  # type: ignore[no-any-return]
+    found = _locate(net, ch, targets)
+    targets._places = (key, found)  # type: ignore[attr-defined]
+    return found
+
+
+def _locate(net: WalkNetwork, ch: chains.Chains, targets: Snapped) -> chain_points.Places:
+    """:func:`_places`, computed."""
+    tgt, node, off = _exit_offsets(net, targets)
+    n_u = int(targets.ok.sum())  # _exit_offsets lists the u side first, then the v side
+    idx = tgt[:n_u]
+    e = net.edges
+    back = e["two_way"].to_numpy()[targets.edge[idx]]
+    # offsets rounded as the incidence matrix that held them (as off + 1) stored them
+    offs = np.full((n_u, 2), np.inf)
+    offs[:, 0] = (off[:n_u] + 1.0) - 1.0
+    offs[back, 1] = (off[n_u:] + 1.0) - 1.0
+    v = e["v_idx"].to_numpy()[targets.edge[idx]]
+    return chain_points.places(ch, len(targets), idx, node[:n_u], v, offs)
 
 
 #: Reached (source, node) pairs :func:`point_times` handles at a time.

@@ -28,7 +28,7 @@ from scipy import sparse
 
 from coverage import routing
 from coverage._arrays import ranges
-from coverage.network import WalkNetwork
+from coverage.network import WalkNetwork, boxes
 
 # P = (30, -5): 5 m south of edge 0→1, 30 m from node 0. Q = (200, 160): on edge 5→8, 60 m above
 # node 5. Walking times (s = m) from P with access (5 s to reach the street):
@@ -721,7 +721,7 @@ def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
     net.edges.loc[row, "time_s"] = 1.0
     for cached in ("csr", "arcs"):
         net.__dict__.pop(cached, None)
-    assert routing._arc_bound(net)[2] == pytest.approx(100.0)
+    assert boxes.arc_bound(net)[2] == pytest.approx(100.0)
     s = routing.snap(net, hand.pts([(0, -5), (400, 400), (10, 0)]))
     r = assert_same_reach(net, s, 150.0)
     # from (0, -5): 5 s to node 0, 1 s on to node 1, then 100 s up to node 6 (id 1 + 5)
@@ -730,7 +730,7 @@ def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
 
 @pytest.mark.realdata
 def test_wuhan_reach_of_many_close_sources_equals_slow_path(wuhan_net):
-    # 300 sources within 3 km of one another: groups of more than _CHUNK sources, shared boxes
+    # 300 sources within 3 km of one another: groups of more than CHUNK sources, shared boxes
     net = wuhan_net
     rng = np.random.default_rng(5)
     c = rng.choice(net.n_nodes)
@@ -753,7 +753,7 @@ def test_box_nodes_and_rows_equal_a_scan_of_every_node(wuhan_net):
         scan = np.flatnonzero(
             (net.x >= box[0]) & (net.x <= box[1]) & (net.y >= box[2]) & (net.y <= box[3])
         )
-        nodes = routing._box_nodes(net, *box)
+        nodes = boxes.box_nodes(net, *box)
         assert np.array_equal(nodes, scan)
         # the rows of those nodes in CSR order: exactly the arcs whose tail is in the box
         tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr.indptr))

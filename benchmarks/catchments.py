@@ -32,6 +32,7 @@ from coverage import catchments, routing  # noqa: E402
 from coverage.catchments.exact import _exact_catchments  # noqa: E402
 from coverage.catchments.grid import _grid_catchments  # noqa: E402
 from coverage.catchments.stretches import _incidence, _whole  # noqa: E402
+from coverage.network.nearest import street_tree  # noqa: E402
 
 
 def nx_graph(net):
@@ -136,7 +137,7 @@ def fresh_prep(net) -> float:
         net.__dict__.pop(attr, None)
     t = time.perf_counter()
     _ = net.csr
-    routing._tree(net)
+    street_tree(net)
     return time.perf_counter() - t
 
 

@@ -17,6 +17,16 @@ clipped to 1 for the rounding).
 
 Site generation adds rows (cuts of the dual), which the dual simplex continues from; the bound
 is the Lagrangian L_F(μ) of the μ found, as for the other form.
+
+Group rows (for branching on how many of a group of sites open, `coverage.siting.branch`):
+Σ_{j ∈ G} x_j <= u is a column ν >= 0 of cost u with -1 in the rows of G, Σ_{j ∈ G} x_j >= l
+a column ν >= 0 of cost -l with +1 there (u, l less the sites of G forced open). A group's
+sites come into the LP with its column, so sites added later are in no group. Columns of groups
+not imposed at a node are held at 0. With them the Lagrangian is L_F(μ, ν) = rest(μ) +
+Σ ±ν_G·rhs_G + L_F's site term over g'_j = g_j ∓ Σ_{G ∋ j} ν_G (the group rows relaxed with
+ν), valid for any ν >= 0. The bound x_j <= 1 stays left out: the LP is then a relaxation still
+(at worst a weaker one when a >= row could be met by one site at x > 1), and L_F is exact over
+0/1 plans whatever the duals.
 """
 
 from __future__ import annotations
@@ -57,6 +67,11 @@ class _DualCoverLP(_SiteLP):
         self.col = np.full(rows.n, -1, dtype=np.int64)  # row of each site (-1: none)
         self.lower = np.zeros(rows.n, dtype=bool)  # the node's fixings (see `set_bounds`)
         self.allowed = np.ones(rows.n, dtype=bool)
+        self.groups: list[tuple[Ints, int, int]] = []  # (sites, 1 for <= / -1 for >=, rhs)
+        self.ids: dict[tuple[bytes, int, int], int] = {}
+        self.active = np.zeros(0, dtype=np.int64)  # the groups imposed at the node
+        self.nu = np.zeros(0)  # their columns' values at the last solve
+        self.unbounded = False
 
     def add(self, sites: Ints) -> None:
         """Add a row Σ_{N_j} μ - λ <= 0 for each site not yet in the LP."""
@@ -100,6 +115,55 @@ class _DualCoverLP(_SiteLP):
         self.h.changeColsBounds(m, np.arange(m, dtype=np.int32), np.zeros(m), mu_upper)
         self.h.changeColCost(m, float(self.rows.k - int(self.lower.sum())))
 
+    def group(self, sites: Ints, sense: int, rhs: int) -> int:
+        """Id of the group row Σ_{sites} x <= rhs (``sense`` 1) or >= rhs (-1); added if new."""
+        sites = np.unique(np.asarray(sites, dtype=np.int64))
+        key = (sites.tobytes(), sense, rhs)
+        if key not in self.ids:
+            self.add(sites)
+            idx = self.col[sites].astype(np.int32)
+            self.h.addCol(0.0, 0.0, 0.0, len(idx), idx, np.full(len(idx), -float(sense)))
+            self.ids[key] = len(self.groups)
+            self.groups.append((sites, sense, rhs))
+        return self.ids[key]
+
+    def set_groups(self, groups: tuple[int, ...]) -> bool:
+        """Impose the group rows ``groups`` (ids from `group`) after `set_bounds`; others at 0.
+
+        False (nothing changed) when one cannot hold: more sites of a <= group forced open than
+        it allows, or fewer allowed in a >= group than it asks.
+        """
+        n = len(self.groups)
+        cost, upper = np.zeros(n), np.zeros(n)
+        active = np.unique(np.asarray(groups, dtype=np.int64))
+        for gid in active:
+            sites, sense, rhs = self.groups[gid]
+            opened = int(self.lower[sites].sum())
+            short = int(self.allowed[sites].sum()) < rhs
+            if (sense > 0 and opened > rhs) or (sense < 0 and short):
+                return False
+            cost[gid], upper[gid] = sense * (rhs - opened), highspy.kHighsInf
+        self.active = active
+        if n:
+            cols = (self.m + 1 + np.arange(n)).astype(np.int32)
+            self.h.changeColsBounds(n, cols, np.zeros(n), upper)
+            self.h.changeColsCost(n, cols, cost)
+        return True
+
+    def adjust(self, g: Floats) -> tuple[Floats, float]:
+        """Site prices g' and the constant Σ ±ν_G·rhs_G of L_F(μ, ν) (module docstring)."""
+        out, const = g.copy(), 0.0
+        for gid in self.active:
+            nu = float(self.nu[gid])
+            sites, sense, rhs = self.groups[gid]
+            out[sites] -= sense * nu
+            const += sense * nu * rhs
+        return out, const
+
+    def infeasible(self) -> bool:
+        """The dual is feasible (all 0), so unbounded means the node's LP has no solution."""
+        return self.unbounded
+
     def solve(self, basis: Any = None) -> tuple[Floats, Floats, float, Floats] | None:
         """(μ, no μ2, λ, x): x from the duals of the site rows, 1 where forced open."""
         if basis is not None:
@@ -107,12 +171,21 @@ class _DualCoverLP(_SiteLP):
             if len(status) < len(self.sites):  # rows added since: their slack in the basis
                 status += [highspy.HighsBasisStatus.kBasic] * (len(self.sites) - len(status))
                 basis.row_status = status
+            cols, n_cols = list(basis.col_status), self.m + 1 + len(self.groups)
+            if len(cols) < n_cols:  # group columns added since: at 0
+                basis.col_status = cols + [highspy.HighsBasisStatus.kLower] * (n_cols - len(cols))
             self.h.setBasis(basis)
         self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        status = self.h.getModelStatus()
+        self.unbounded = status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        )
+        if status != highspy.HighsModelStatus.kOptimal:
             return None
         sol = self.h.getSolution()
         value = np.asarray(sol.col_value, dtype=np.float64)
+        self.nu = np.maximum(value[self.m + 1 :], 0.0)
         x = np.zeros(self.rows.n)
         x[self.sites] = np.minimum(np.abs(np.asarray(sol.row_dual, dtype=np.float64)), 1.0)
         x[self.lower] = 1.0

@@ -38,8 +38,9 @@ from scipy import sparse
 
 from coverage.errors import Msg
 from coverage.siting._sparse import CSR, Bools, Floats, Ints
-from coverage.siting.cover_dual import _site_lp
+from coverage.siting.cover_dual import _DualCoverLP, _site_lp
 from coverage.siting.cover_lp import _Rows, _seed, _SiteLP
+from coverage.siting.groups import _Groups
 
 __all__: list[str] = []
 
@@ -62,6 +63,7 @@ class _Node:
     x: Floats  # LP solution
     g: Floats  # site prices of its duals
     basis: Any  # HiGHS basis to start its children from
+    groups: tuple[int, ...] = ()  # its group rows (ids of `_DualCoverLP.group`)
 
 
 @dataclass
@@ -158,12 +160,14 @@ class _Search:
             self.close(float(out[need].max()))
             lower[free[need]] = True
 
-    def evaluate(self, lower: Bools, upper: Bools, basis: Any, parent: float) -> _Node | None:
+    def evaluate(
+        self, lower: Bools, upper: Bools, basis: Any, parent: float, groups: tuple[int, ...] = ()
+    ) -> _Node | None:
         """Solve a node; None when it is closed (bound within the gap, or no LP solution)."""
         lower = lower & upper
         if int(lower.sum()) > self.rows.k:
             return None
-        priced = self.lp.generate(lower, upper, self.cut(), self.deadline, basis)
+        priced = self.lp.generate(lower, upper, self.cut(), self.deadline, basis, groups)
         if priced is None:  # HiGHS failed: give up the node, keeping its parent's bound
             log.warning(Msg("error.plan.node_lp"))
             self.close(parent)
@@ -176,7 +180,8 @@ class _Search:
         self.round(lower, upper, priced.x, priced.g, bound)
         lower, upper = lower.copy(), upper.copy()
         self.fix(priced.bound, priced.g, lower, upper)
-        return _Node(bound, priced.bound, lower, upper, priced.x, priced.g, self.lp.h.getBasis())
+        basis = self.lp.h.getBasis()
+        return _Node(bound, priced.bound, lower, upper, priced.x, priced.g, basis, groups)
 
     def pick(self, node: _Node) -> int:
         """The site to branch on, or -1 when the node is closed (its best plan is known).
@@ -213,6 +218,10 @@ class _Search:
         if root is not None:
             heap.append((-root.bound, 0, root))
         count = 1
+        lp = self.lp
+        split = None
+        if isinstance(lp, _DualCoverLP):  # group rows: maximal covering only
+            split = _Groups(self.rows.s1, self.rows.c1, lp.sites)
         while heap and time.perf_counter() <= self.deadline:
             _, _, node = heapq.heappop(heap)
             if node.bound <= self.cut():
@@ -220,13 +229,20 @@ class _Search:
                 continue
             lower, upper = node.lower, node.upper
             self.fix(node.lag, node.g, lower, upper)  # the incumbent may be better now
-            j = self.pick(node)
-            if j < 0:
-                continue
-            up, down = lower.copy(), upper.copy()
-            up[j], down[j] = True, False
-            for lo, hi in ((up, upper), (lower, down)):
-                child = self.evaluate(lo, hi, node.basis, node.bound)
+            group = split.pick(node.x, lower, upper) if split is not None else None
+            if group is not None and isinstance(lp, _DualCoverLP):
+                sites, s = group
+                ids = [lp.group(sites, 1, int(np.floor(s))), lp.group(sites, -1, int(np.ceil(s)))]
+                kids = [(lower, upper, node.groups + (i,)) for i in ids]
+            else:
+                j = self.pick(node)
+                if j < 0:
+                    continue
+                up, down = lower.copy(), upper.copy()
+                up[j], down[j] = True, False
+                kids = [(up, upper, node.groups), (lower, down, node.groups)]
+            for lo, hi, groups in kids:
+                child = self.evaluate(lo, hi, node.basis, node.bound, groups)
                 if child is not None:
                     heapq.heappush(heap, (-child.bound, count, child))
                     count += 1

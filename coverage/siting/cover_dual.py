@@ -176,12 +176,12 @@ class _DualCoverLP(_SiteLP):
                 basis.col_status = cols + [highspy.HighsBasisStatus.kLower] * (n_cols - len(cols))
             self.h.setBasis(basis)
         self.h.run()
-        status = self.h.getModelStatus()
-        self.unbounded = status in (
+        model = self.h.getModelStatus()
+        self.unbounded = model in (
             highspy.HighsModelStatus.kUnbounded,
             highspy.HighsModelStatus.kUnboundedOrInfeasible,
         )
-        if status != highspy.HighsModelStatus.kOptimal:
+        if model != highspy.HighsModelStatus.kOptimal:
             return None
         sol = self.h.getSolution()
         value = np.asarray(sol.col_value, dtype=np.float64)

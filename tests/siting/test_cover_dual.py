@@ -63,7 +63,8 @@ def group_lp(p, w, e, k, lower, upper, groups):
         row[sites] = sense
         a_ub.append(row)
         b_ub.append(sense * rhs)
-    bounds = [(1.0, 1.0) if lo else (0.0, None if hi else 0.0) for lo, hi in zip(lower, upper)]
+    free = zip(lower, upper, strict=True)
+    bounds = [(1.0, 1.0) if lo else (0.0, None if hi else 0.0) for lo, hi in free]
     bounds += [(0.0, 1.0)] * m
     res = linprog(cost, A_ub=np.array(a_ub), b_ub=b_ub, bounds=bounds, method="highs")
     return None if res.status == 2 else -res.fun

@@ -174,6 +174,10 @@ class _SiteLP:
         """Whether the last solve found the node's LP (with its group rows) infeasible."""
         return False
 
+    def widen(self) -> bool:
+        """Add the sites the LP's group rows may need to be feasible; False if none."""
+        return False
+
     def generate(
         self,
         lower: Bools,
@@ -201,14 +205,15 @@ class _SiteLP:
         while True:
             sol = self.solve(basis)
             basis = None
+            if sol is None and self.infeasible() and self.widen():
+                continue
             if sol is None:
                 return none if self.infeasible() else None
             mu1, mu2, lam, x = sol
             rest, g = rows.parts(mu1, mu2)
-            # Sites outside the LP are in no group: their price is g_j either way.
             gg, const = self.adjust(g)
             bound = rows.node_bound(rest + const, gg, lower, upper)
-            price = np.where(upper & ~lower & (self.col < 0), g, -np.inf)
+            price = np.where(upper & ~lower & (self.col < 0), gg, -np.inf)
             new = np.flatnonzero(price > lam + tol)
             if bound <= stop or not len(new) or time.perf_counter() > deadline:
                 return _Priced(bound, gg, x, not len(new))

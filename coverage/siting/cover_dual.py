@@ -83,11 +83,13 @@ class _DualCoverLP(_SiteLP):
         if not len(sites):
             return
         a = self.rows.s1[sites]
-        idx, val = [], []
+        idx: list[Ints] = []
+        val: list[Floats] = []
+        lam = np.array([self.m])
         for r, j in enumerate(sites):
             gids = np.asarray(self.of_site.get(int(j), []), dtype=np.int64)
-            idx += [a.indices[a.indptr[r] : a.indptr[r + 1]], [self.m], self.m + 1 + gids]
-            val += [np.ones(a.indptr[r + 1] - a.indptr[r]), [-1.0], -self.sense[gids]]
+            idx += [a.indices[a.indptr[r] : a.indptr[r + 1]], lam, self.m + 1 + gids]
+            val += [np.ones(a.indptr[r + 1] - a.indptr[r]), -np.ones(1), -self.sense[gids]]
         lens = np.diff(a.indptr) + 1 + [len(self.of_site.get(int(j), [])) for j in sites]
         n = len(sites)
         self.h.addRows(

@@ -148,8 +148,9 @@ class _Search:
         """Offer the incumbent kicked: `_DROP` neighbouring sites out, others drawn ∝ x in.
 
         The sites out are a random open site and the open sites sharing most demand with it;
-        the refilled plan is improved by swaps (iterated local search). Random roundings of nodes deep in the search repeat the root's; kicks move from the
-        best plan (on MCLP k = 25, 448,127 against 447,481 after 20 s).
+        the refilled plan is improved by swaps (iterated local search). Random roundings of
+        nodes deep in the search repeat the root's; kicks move from the best plan (on MCLP
+        k = 25, 448,127 against 447,481 after 20 s).
         """
         plan = self.plan.copy()
         on = np.flatnonzero(plan > 0.5)
@@ -259,9 +260,12 @@ class _Search:
             lower, upper = node.lower, node.upper
             self.fix(node.lag, node.g, lower, upper)  # the incumbent may be better now
             group = split.pick(node.x, lower, upper) if split is not None else None
+            ids = []
             if group is not None and isinstance(lp, _DualCoverLP):
                 sites, s = group
                 ids = [lp.group(sites, 1, int(np.floor(s))), lp.group(sites, -1, int(np.ceil(s)))]
+            # x is clipped to 1, so a >= row may look unmet: never a child equal to its parent.
+            if ids and not set(ids) & set(node.groups):
                 kids = [(lower, upper, node.groups + (i,)) for i in ids]
             else:
                 j = self.pick(node)

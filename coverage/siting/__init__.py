@@ -27,7 +27,8 @@ Large covering models (a million demand-site pairs on a district's street networ
 site generation (`colgen`): the LP over a few hundred generated sites, priced by the duals of the
 demand rows and kept in one HiGHS instance (`cover_lp`; for MCLP its dual, one row per site,
 `cover_dual`), bounds the optimum; a best-first
-branch-and-bound on sites over that LP (`branch`), with reduced-cost fixing at every node and
+branch-and-bound on sites and groups of similar sites (`groups`) over that LP (`branch`), with
+reduced-cost fixing at every node and
 plans from rounding and swaps, proves the gap. Large p-median models (with an unreachable penalty, or existing
 sites for every demand point) get a Lagrangian bound of the assignment rows by subgradient
 steps and a swap search for the plan (`lagrange`); the gap they prove is reported as is.
@@ -36,7 +37,8 @@ Modules: `base` (the shared model class and its solution), `covering` (MCLP), `b
 `set_covering` (LSCP), `median` (p-median; its data and exact solvers in `median_milp`), `capacity` (capacitated assignment), `curve`
 (diminishing returns), and the building blocks `problem` (inputs, demand aggregation, dominated
 sites), `greedy` (lazy greedy), `highs` (the HiGHS runner), `colgen` (site generation), `cover_lp`
-(its LP and Lagrangian bound), `cover_dual` (the MCLP's LP in dual form), `branch` (its branch-and-bound),
+(its LP and Lagrangian bound), `cover_dual` (the MCLP's LP in dual form), `branch` (its branch-and-bound), `groups` (the
+groups of sites it branches on),
 `lagrange` (the p-median's Lagrangian bound) and `_sparse`. Each model's class docstring states its formulation.
 """
 

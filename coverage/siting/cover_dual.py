@@ -17,6 +17,17 @@ clipped to 1 for the rounding).
 
 Site generation adds rows (cuts of the dual), which the dual simplex continues from; the bound
 is the Lagrangian L_F(μ) of the μ found, as for the other form.
+
+Group rows (for branching on how many of a group of sites open, `coverage.siting.branch`):
+Σ_{j ∈ G} x_j <= u is a column ν >= 0 of cost u with -1 in the rows of G, Σ_{j ∈ G} x_j >= l
+a column ν >= 0 of cost -l with +1 there (u, l less the sites of G forced open). A site of G
+outside the LP is priced with g' below and gets its entry when it comes in, so a group does not
+swell the LP; when a >= row finds too few of its sites in the LP (the LP infeasible), they all
+come in before the node is given up. Columns of groups not imposed at a node are held at 0. With them the Lagrangian is L_F(μ, ν) = rest(μ) +
+Σ ±ν_G·rhs_G + L_F's site term over g'_j = g_j ∓ Σ_{G ∋ j} ν_G (the group rows relaxed with
+ν), valid for any ν >= 0. The bound x_j <= 1 stays left out: the LP is then a relaxation still
+(at worst a weaker one when a >= row could be met by one site at x > 1), and L_F is exact over
+0/1 plans whatever the duals.
 """
 
 from __future__ import annotations
@@ -57,26 +68,34 @@ class _DualCoverLP(_SiteLP):
         self.col = np.full(rows.n, -1, dtype=np.int64)  # row of each site (-1: none)
         self.lower = np.zeros(rows.n, dtype=bool)  # the node's fixings (see `set_bounds`)
         self.allowed = np.ones(rows.n, dtype=bool)
+        self.groups: list[tuple[Ints, int, int]] = []  # (sites, 1 for <= / -1 for >=, rhs)
+        self.ids: dict[tuple[bytes, int, int], int] = {}
+        self.sense = np.zeros(0)  # of each group, as a float
+        self.of_site: dict[int, list[int]] = {}  # the groups of each site
+        self.active = np.zeros(0, dtype=np.int64)  # the groups imposed at the node
+        self.nu = np.zeros(0)  # their columns' values at the last solve
+        self.unbounded = False
 
     def add(self, sites: Ints) -> None:
-        """Add a row Σ_{N_j} μ - λ <= 0 for each site not yet in the LP."""
+        """Add a row Σ_{N_j} μ - λ ∓ Σ_{G ∋ j} ν_G <= 0 for each site not yet in the LP."""
         sites = np.unique(np.asarray(sites, dtype=np.int64))
         sites = sites[self.col[sites] < 0]
         if not len(sites):
             return
         a = self.rows.s1[sites]
-        lens = np.diff(a.indptr) + 1  # its demand rows and λ
-        starts = _indptr(lens)[:-1]
-        idx = np.full(int(lens.sum()), self.m, dtype=np.int64)
-        val = np.full(len(idx), -1.0)
-        keep = np.ones(len(idx), dtype=bool)
-        keep[starts + lens - 1] = False  # the last entry of each row is λ's
-        idx[keep], val[keep] = a.indices, 1.0
+        idx: list[Ints] = []
+        val: list[Floats] = []
+        lam = np.array([self.m])
+        for r, j in enumerate(sites):
+            gids = np.asarray(self.of_site.get(int(j), []), dtype=np.int64)
+            idx += [a.indices[a.indptr[r] : a.indptr[r + 1]], lam, self.m + 1 + gids]
+            val += [np.ones(a.indptr[r + 1] - a.indptr[r]), -np.ones(1), -self.sense[gids]]
+        lens = np.diff(a.indptr) + 1 + [len(self.of_site.get(int(j), [])) for j in sites]
         n = len(sites)
-        inf = highspy.kHighsInf
         self.h.addRows(
-            n, np.full(n, -inf), self.upper(sites), len(idx),
-            starts.astype(np.int32), idx.astype(np.int32), val,
+            n, np.full(n, -highspy.kHighsInf), self.upper(sites), int(lens.sum()),
+            _indptr(lens)[:-1].astype(np.int32), np.concatenate(idx).astype(np.int32),
+            np.concatenate(val),
         )  # fmt: skip
         self.col[sites] = len(self.sites) + np.arange(n)
         self.sites = np.concatenate([self.sites, sites])
@@ -100,6 +119,76 @@ class _DualCoverLP(_SiteLP):
         self.h.changeColsBounds(m, np.arange(m, dtype=np.int32), np.zeros(m), mu_upper)
         self.h.changeColCost(m, float(self.rows.k - int(self.lower.sum())))
 
+    def group(self, sites: Ints, sense: int, rhs: int) -> int:
+        """Id of the group row Σ_{sites} x <= rhs (``sense`` 1) or >= rhs (-1); added if new.
+
+        Only the sites already in the LP get an entry now; the others get theirs when they
+        come in (priced with the row's dual), so a group does not swell the LP.
+        """
+        sites = np.unique(np.asarray(sites, dtype=np.int64))
+        key = (sites.tobytes(), sense, rhs)
+        if key not in self.ids:
+            gid = len(self.groups)
+            idx = self.col[sites][self.col[sites] >= 0].astype(np.int32)
+            self.h.addCol(0.0, 0.0, 0.0, len(idx), idx, np.full(len(idx), -float(sense)))
+            self.ids[key] = gid
+            self.groups.append((sites, sense, rhs))
+            self.sense = np.append(self.sense, float(sense))
+            for j in sites:
+                self.of_site.setdefault(int(j), []).append(gid)
+        return self.ids[key]
+
+    def widen(self) -> bool:
+        """Bring in every allowed site of the node's >= groups; False if all were in.
+
+        Without them the LP may lack the sites a >= row needs (then it is infeasible though
+        the node is not).
+        """
+        need = [self.groups[gid][0] for gid in self.active if self.groups[gid][1] < 0]
+        if not need:
+            return False
+        sites = np.unique(np.concatenate(need))
+        sites = sites[(self.col[sites] < 0) & self.allowed[sites]]
+        self.add(sites)
+        return len(sites) > 0
+
+    def set_groups(self, groups: tuple[int, ...]) -> bool:
+        """Impose the group rows ``groups`` (ids from `group`) after `set_bounds`; others at 0.
+
+        False (nothing changed) when one cannot hold: more sites of a <= group forced open than
+        it allows, or fewer allowed in a >= group than it asks.
+        """
+        n = len(self.groups)
+        cost, upper = np.zeros(n), np.zeros(n)
+        active = np.unique(np.asarray(groups, dtype=np.int64))
+        for gid in active:
+            sites, sense, rhs = self.groups[gid]
+            opened = int(self.lower[sites].sum())
+            short = int(self.allowed[sites].sum()) < rhs
+            if (sense > 0 and opened > rhs) or (sense < 0 and short):
+                return False
+            cost[gid], upper[gid] = sense * (rhs - opened), highspy.kHighsInf
+        self.active = active
+        if n:
+            cols = (self.m + 1 + np.arange(n)).astype(np.int32)
+            self.h.changeColsBounds(n, cols, np.zeros(n), upper)
+            self.h.changeColsCost(n, cols, cost)
+        return True
+
+    def adjust(self, g: Floats) -> tuple[Floats, float]:
+        """Site prices g' and the constant Σ ±ν_G·rhs_G of L_F(μ, ν) (module docstring)."""
+        out, const = g.copy(), 0.0
+        for gid in self.active:
+            nu = float(self.nu[gid])
+            sites, sense, rhs = self.groups[gid]
+            out[sites] -= sense * nu
+            const += sense * nu * rhs
+        return out, const
+
+    def infeasible(self) -> bool:
+        """The dual is feasible (all 0), so unbounded means the node's LP has no solution."""
+        return self.unbounded
+
     def solve(self, basis: Any = None) -> tuple[Floats, Floats, float, Floats] | None:
         """(μ, no μ2, λ, x): x from the duals of the site rows, 1 where forced open."""
         if basis is not None:
@@ -107,12 +196,21 @@ class _DualCoverLP(_SiteLP):
             if len(status) < len(self.sites):  # rows added since: their slack in the basis
                 status += [highspy.HighsBasisStatus.kBasic] * (len(self.sites) - len(status))
                 basis.row_status = status
+            cols, n_cols = list(basis.col_status), self.m + 1 + len(self.groups)
+            if len(cols) < n_cols:  # group columns added since: at 0
+                basis.col_status = cols + [highspy.HighsBasisStatus.kLower] * (n_cols - len(cols))
             self.h.setBasis(basis)
         self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        model = self.h.getModelStatus()
+        self.unbounded = model in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        )
+        if model != highspy.HighsModelStatus.kOptimal:
             return None
         sol = self.h.getSolution()
         value = np.asarray(sol.col_value, dtype=np.float64)
+        self.nu = np.maximum(value[self.m + 1 :], 0.0)
         x = np.zeros(self.rows.n)
         x[self.sites] = np.minimum(np.abs(np.asarray(sol.row_dual, dtype=np.float64)), 1.0)
         x[self.lower] = 1.0

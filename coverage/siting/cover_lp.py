@@ -157,32 +157,66 @@ class _SiteLP:
         """Duals (μ1, μ2, λ) and the x of every site (0 outside the LP); None if not solved."""
         raise NotImplementedError
 
+    def set_groups(self, groups: tuple[int, ...]) -> bool:
+        """Impose the group rows ``groups`` (see `_DualCoverLP.group`); False: they cannot hold.
+
+        This form has none.
+        """
+        if groups:
+            raise ValueError("group rows are for the dual form (maximal covering) only")
+        return True
+
+    def adjust(self, g: Floats) -> tuple[Floats, float]:
+        """Site prices and constant of L_F with the group rows' duals (none here)."""
+        return g, 0.0
+
+    def infeasible(self) -> bool:
+        """Whether the last solve found the node's LP (with its group rows) infeasible."""
+        return False
+
+    def widen(self) -> bool:
+        """Add the sites the LP's group rows may need to be feasible; False if none."""
+        return False
+
     def generate(
-        self, lower: Bools, upper: Bools, stop: float, deadline: float, basis: Any = None
+        self,
+        lower: Bools,
+        upper: Bools,
+        stop: float,
+        deadline: float,
+        basis: Any = None,
+        groups: tuple[int, ...] = (),
     ) -> _Priced | None:
         """Site generation with the sites ``lower`` forced open and only ``upper`` allowed.
 
-        Solves the LP, prices the allowed sites outside it with the duals (g_j > λ: worth
-        adding), adds the best `_BATCH` and solves again, until none prices out, the bound is at
-        most ``stop``, or ``deadline``. The bound is L_F(μ) of the last duals, valid whether
-        or not the LP converged. None if HiGHS did not solve the LP.
+        Solves the LP (with the group rows ``groups``), prices the allowed sites outside it
+        with the duals (g_j > λ: worth adding), adds the best `_BATCH` and solves again, until
+        none prices out, the bound is at most ``stop``, or ``deadline``. The bound is L_F of
+        the last duals, valid whether or not the LP converged; -inf when the node has no plan.
+        None if HiGHS did not solve the LP.
         """
         rows = self.rows
         self.add(np.flatnonzero(lower))
         self.set_bounds(lower.astype(np.float64), upper.astype(np.float64))
+        none = _Priced(-np.inf, np.zeros(rows.n), np.zeros(rows.n), True)
+        if not self.set_groups(groups):
+            return none
         tol = 1e-9 * max(float(rows.c1.sum() + rows.c2.sum() + rows.c21.sum()), 1.0)
         while True:
             sol = self.solve(basis)
             basis = None
+            if sol is None and self.infeasible() and self.widen():
+                continue
             if sol is None:
-                return None
+                return none if self.infeasible() else None
             mu1, mu2, lam, x = sol
             rest, g = rows.parts(mu1, mu2)
-            bound = rows.node_bound(rest, g, lower, upper)
-            price = np.where(upper & ~lower & (self.col < 0), g, -np.inf)
+            gg, const = self.adjust(g)
+            bound = rows.node_bound(rest + const, gg, lower, upper)
+            price = np.where(upper & ~lower & (self.col < 0), gg, -np.inf)
             new = np.flatnonzero(price > lam + tol)
             if bound <= stop or not len(new) or time.perf_counter() > deadline:
-                return _Priced(bound, g, x, not len(new))
+                return _Priced(bound, gg, x, not len(new))
             self.add(new[np.argsort(-price[new])][:_BATCH])
 
 

@@ -11,7 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from coverage.siting.branch import _branch_and_bound, _Swap
+from coverage.siting.branch import _branch_and_bound, _Search, _Swap
+from coverage.siting.cover_dual import _site_lp
 from tests.siting.test_cover_lp import AB, instance, plans, truth
 
 
@@ -68,3 +69,17 @@ def test_swaps_end_at_a_local_optimum(seed, ab):
             y = x.copy()
             y[r], y[j] = 0.0, 1.0
             assert const + truth(p, w, e, a, b, y) <= value + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kicks_keep_k_sites_and_never_lose_the_incumbent(seed):
+    rows, p, w, e, const = instance(seed, 1.0, 0.0, 3)
+    rng = np.random.default_rng(seed)
+    start = np.zeros(rows.n)
+    start[rng.choice(rows.n, 3, replace=False)] = 1.0
+    search = _Search(rows, _site_lp(rows), start, 0.0, np.inf)
+    for _ in range(10):
+        before = search.value
+        search.kick(rng.random(rows.n))
+        assert search.value >= before and search.plan.sum() == 3
+        assert search.value == pytest.approx(const + truth(p, w, e, 1.0, 0.0, search.plan))

@@ -83,8 +83,8 @@ class AfterCoverage:
         Workers each new site newly covers, in order (≥ 0; a demand point counts once).
     curve
         ``k`` (0 = before any new site), ``gain``, ``covered_weight`` and ``covered_share`` (of
-        all the weight) after the first ``k`` new sites; :func:`coverage.planning.plan_coverage` adds ``tier``,
-        ``site`` (row of the plan's sites, -1 at k = 0) and ``name``.
+        all the weight) after the first ``k`` new sites; :func:`coverage.planning.plan_coverage`
+        adds ``tier``, ``site`` (row of the plan's sites, -1 at k = 0) and ``name``.
     total_weight
         All the demand weight.
     """

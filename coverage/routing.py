@@ -1,7 +1,8 @@
 """Snapping points onto the network and distance-bounded shortest paths on the CSR graph.
 
-A point is snapped (:mod:`coverage.network.snapping`, re-exported here) to its nearest position on a street segment (not just the nearest node), so
-a facility half-way along a long block starts half-way along it. Its walking time then counts:
+A point is snapped (:mod:`coverage.network.snapping`, re-exported here) to its nearest position
+on a street segment (not just the nearest node), so a facility half-way along a long block
+starts half-way along it. Its walking time then counts:
 the straight walk from the point to the street (``access``), and the walk along the segment to
 either end node (only towards ``u`` when the segment may be walked backwards).
 
@@ -51,7 +52,8 @@ def _entry_arcs(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray,
     to_v = (idx, e["v_idx"].to_numpy()[edge], a + (1 - f) * t_e)
     back = e["two_way"].to_numpy()[edge]
     to_u = (idx[back], e["u_idx"].to_numpy()[edge][back], (a + f * t_e)[back])
-    return tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))  # type: ignore[return-value]
+    out = tuple(np.concatenate([x, y]) for x, y in zip(to_v, to_u, strict=True))
+    return out  # type: ignore[return-value]
 
 
 def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,8 +106,8 @@ class Reach:
     ----------
     times
         CSR matrix (sources × nodes), seconds. A stored entry means "reached"; absent means
-        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times. Built on
-        first use from ``routed`` when :func:`reach` made it.
+        beyond ``limit_s`` (or source unsnapped). Explicit zeros are valid times. Nodes are in
+        order within a row. Built on first use from ``routed`` when :func:`reach` made it.
     limit_s
         The time limit used.
     sources
@@ -133,7 +135,9 @@ class Reach:
         """Sources × nodes times (s), CSR (see the class attributes)."""
         if self._times is None:
             assert self.routed is not None
-            self._times = _node_times(self.routed, len(self.sources), self.limit_s)
+            times = _node_times(self.routed, len(self.sources), self.limit_s)
+            times.sort_indices()  # once here, not in every reader (catchments draw it often)
+            self._times = times
         return self._times
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -149,7 +153,7 @@ class Reach:
 
 
 def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
-    """Sources × nodes times of a routing, CSR (nodes in no particular order within a row)."""
+    """Sources × nodes times of a routing, CSR (nodes in no order within a row: `Reach` sorts)."""
     ch, ent = routed.chains, routed.entries
     parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
     return chain_times.by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
@@ -251,7 +255,8 @@ def _exit_offsets(net: WalkNetwork, dst: Snapped) -> tuple[np.ndarray, np.ndarra
     from_u = (idx, e["u_idx"].to_numpy()[edge], a + g * t_e)  # along u→v: always allowed
     back = e["two_way"].to_numpy()[edge]
     from_v = (idx[back], e["v_idx"].to_numpy()[edge][back], (a + (1 - g) * t_e)[back])
-    return tuple(np.concatenate([x, y]) for x, y in zip(from_u, from_v, strict=True))  # type: ignore[return-value]
+    out = tuple(np.concatenate([x, y]) for x, y in zip(from_u, from_v, strict=True))
+    return out  # type: ignore[return-value]
 
 
 def same_edge_pairs(

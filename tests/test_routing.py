@@ -465,6 +465,7 @@ def test_wuhan_reach_equals_networkx(wuhan_net, wuhan_sample):
     for i in range(len(s)):
         ref = nx_reach(g, net, s, i, limit)
         nodes, t = r.node_times(i)
+        assert (np.diff(nodes) > 0).all()  # nodes in order within a row, as readers expect
         got = dict(zip(nodes.tolist(), t.tolist(), strict=True))
         # same reached set, except possibly nodes within a hair of the limit
         diff = set(got) ^ set(ref)

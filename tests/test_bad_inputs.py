@@ -204,22 +204,6 @@ ROW_PROBLEMS: list[tuple[str, str, str, dict, list[tuple[int | None, str | None,
                     "thousands separator; write 30.580 or 30580", "skipped")],
     ),
     (
-        "30,580 as a required weight",
-        "d.csv",
-        'name,lon,lat,workers\nA,114.27,30.58,"30,580"\nB,114.28,30.59,12\n',
-        {"require": ("weight",)},
-        [(2, "workers", "'30,580' is ambiguous: 30.580 with a decimal comma or 30580 with a "
-                        "thousands separator; write 30.580 or 30580", "skipped")],
-    ),
-    (
-        "30,580 as an optional weight is a warning",
-        "f.csv",
-        'name,lon,lat,人数\nA,114.27,30.58,"30,580"\n',
-        {},
-        [(2, "人数", "'30,580' is ambiguous: 30.580 with a decimal comma or 30580 with a "
-                     "thousands separator; write 30.580 or 30580; value left empty", "kept")],
-    ),
-    (
         "minutes over 60 are not degrees-minutes-seconds",
         "f.csv",
         "name,lon,lat\nA,114°75',30.58\n",
@@ -256,6 +240,17 @@ def test_row_problems_name_row_and_field(
     assert [(p.row, p.field, p.message, p.action) for p in problems] == expected
     assert all(p.path == str(path) for p in problems)
     assert all("\n" not in str(p.to_error()) for p in problems)
+
+
+@pytest.mark.parametrize("require", [("weight",), ()])
+def test_a_count_with_one_comma_is_thousands(tmp_path: Path, require: tuple[str, ...]) -> None:
+    # People are counted whole and Chinese registers never write a decimal comma: 30,580 and
+    # １，２００人 in a count are thousands, where the same 30,580 in a coordinate is ambiguous.
+    text = 'name,lon,lat,workers\nA,114.27,30.58,"30,580"\nB,114.28,30.59,"１，２００人"\n'
+    path = tmp_path / "d.csv"
+    path.write_text(text, encoding="utf-8")
+    gdf, problems = read_points(path, require=require)
+    assert problems == [] and gdf["weight"].tolist() == [30580.0, 1200.0]
 
 
 # --- numbers that do parse ----------------------------------------------------------------

@@ -5,7 +5,9 @@ separators (``1,234,567``), decimal commas (``114,27``) and, for coordinates, de
 and seconds (``东经114度17分20.2秒``). :func:`numeric` reads them all; a text with two plausible
 readings (``30,580``: 30.58 or 30580) stays "not a number" and :func:`not_a_number` names both.
 Counts come with a unit or an "about" (``50人``, ``约50``): :func:`count_text` takes the number
-out; a range (``50-80``) stays "not a number".
+out, and reads a single comma before three digits as a thousands separator (``1,200人``: people
+are counted whole, and Chinese registers never write a decimal comma); a range (``50-80``) stays
+"not a number".
 """
 
 from __future__ import annotations
@@ -160,8 +162,10 @@ _COUNT = re.compile(
 def count_text(value: Any) -> Any:
     """A count's cell without its unit or "about" (``约50人`` → ``50``); other cells as they are.
 
-    The number left is read by :func:`numeric` with its usual rules, so ``约1,200人`` is as
-    ambiguous as ``1,200``; ``1.2万人`` is 12000 (a number), ``200余人`` and ``200多人`` are 200.
+    The number left is read by :func:`numeric` with its usual rules, except that one comma
+    before exactly three digits separates thousands (``约1,200人`` and ``1,200`` are 1200, where
+    a coordinate ``30,580`` stays ambiguous); ``1.2万人`` is 12000 (a number), ``200余人`` and
+    ``200多人`` are 200.
     """
     if type(value) is not str:
         return value
@@ -169,13 +173,14 @@ def count_text(value: Any) -> Any:
     if m is None:
         return value
     if m.group(2) is None:
-        return m.group(1)
+        number = m.group(1)
+        return number.replace(",", "") if _AMBIGUOUS.match(number) else number
     number = pd.to_numeric(pd.Series([number_text(m.group(1))]), errors="coerce").iat[0]
     return float(number) * 10_000 if np.isfinite(number) else value  # 万: ten thousand
 
 
 def not_a_count(value: Any) -> Msg:
-    """:func:`not_a_number` of a count's cell, naming both readings of ``约1,200人``."""
+    """:func:`not_a_number` of a count's cell (a unit or an "about" taken out first)."""
     inner = not_a_number(count_text(value))
     return inner if inner.key == "problem.ambiguous_number" else not_a_number(value)
 

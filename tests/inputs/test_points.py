@@ -61,12 +61,7 @@ def test_demand_weights_are_checked_while_reading() -> None:
         4: ("职工人数", "weight must be positive, got -5"),
         5: ("职工人数", "missing weight"),
         6: ("职工人数", "not a number: '很多'"),
-        # one comma and three digits: 1.2 (decimal comma) or 1200 (thousands)? Both are named.
-        7: (
-            "职工人数",
-            "'1,200' is ambiguous: 1.200 with a decimal comma or 1200 with a thousands "
-            "separator; write 1.200 or 1200",
-        ),
+        7: ("职工人数", "not a number: '50-80'"),
     }
     assert gdf["row"].tolist() == [2, 8, 9, 10, 11]
     assert gdf.attrs["columns"]["subdistrict"] == "所属街道"
@@ -103,20 +98,14 @@ def test_capacity_as_registers_write_it(tmp_path: Path) -> None:
     gdf, problems = read_points(path)
     assert gdf["row"].tolist() == list(range(2, 12))
     got = gdf["capacity"].tolist()
-    assert got[:5] == [50.0, 50.0, 1234567.0, 50.0, 30.0] and got[8] == -5.0
-    assert np.isnan(got[5:8]).all() and np.isnan(got[9])
+    # 1,200: a count's single comma before three digits separates thousands (people are whole)
+    assert got[:6] == [50.0, 50.0, 1234567.0, 50.0, 30.0, 1200.0] and got[8] == -5.0
+    assert np.isnan(got[6:8]).all() and np.isnan(got[9])
     assert [(p.row, p.field_text(), p.message, p.action) for p in problems] == [
-        (
-            7,
-            "容量",
-            "'1,200' is ambiguous: 1.200 with a decimal comma or 1200 with a thousands "
-            "separator; write 1.200 or 1200; value left empty",
-            "kept",
-        ),
         (8, "容量", "not a number: '50-80'; value left empty", "kept"),
         (9, "容量", "not a number: '很多'; value left empty", "kept"),
     ]
-    assert problems[1].text("zh") == "不是数字：“50-80”；该值留空"
+    assert problems[0].text("zh") == "不是数字：“50-80”；该值留空"
 
 
 def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
@@ -127,15 +116,10 @@ def test_worker_counts_as_registers_write_them(tmp_path: Path) -> None:
     lines = [f'W{i},114.{i:02d},30.5,"{c}"' for i, c in enumerate(counts)]
     path = write_csv(tmp_path / "w.csv", "名称,经度,纬度,职工人数\n" + "\n".join(lines) + "\n")
     gdf, problems = read_points(path, require=("weight",))
-    assert gdf["row"].tolist() == [2, 3, 4, 5, 8, 9, 10, 11]
-    assert gdf["weight"].tolist() == [50.0, 120.0, 200.0, 12.5, 12000.0, 200.0, 300.0, 20000.0]
+    assert gdf["row"].tolist() == [2, 3, 4, 5, 6, 8, 9, 10, 11]
+    weights = [50.0, 120.0, 200.0, 12.5, 1200.0, 12000.0, 200.0, 300.0, 20000.0]
+    assert gdf["weight"].tolist() == weights  # 约1,200人: twelve hundred, as registers mean it
     assert [(p.row, p.message, p.action) for p in problems] == [
-        (
-            6,
-            "'1,200' is ambiguous: 1.200 with a decimal comma or 1200 with a thousands "
-            "separator; write 1.200 or 1200",
-            "skipped",
-        ),
         (7, "not a number: '50-80'", "skipped"),
         (12, "not a number: 'x万人'", "skipped"),
     ]

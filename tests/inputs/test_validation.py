@@ -109,7 +109,7 @@ def test_demand_register(area: gpd.GeoDataFrame) -> None:
         ],
         9: [("geometry", "outside the study area", "skipped")],
     }
-    assert kept["row"].tolist() == [2, 10, 11]  # row 7's '1,200' is ambiguous (reader)
+    assert kept["row"].tolist() == [2, 10, 11]  # row 7's '50-80' is a range (reader)
     assert kept["weight"].tolist() == [120, 80, 30]
     skipped = {p.row for p in read_problems + problems if p.action == "skipped"}
     assert len(kept) + len(skipped) == gdf.attrs["rows_read"] == 10

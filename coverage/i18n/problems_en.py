@@ -16,6 +16,9 @@ WORDS: dict[str, str] = {
     "problem.missing_geometry": "missing geometry",
     "problem.missing_lon": "missing longitude",
     "problem.missing_lat": "missing latitude",
+    "problem.formula_no_value": (
+        "formula {formula} without a saved value: open and save the file in Excel/WPS"
+    ),
     "problem.not_a_number": "not a number: '{value}'",
     "problem.ambiguous_number": (
         "'{text}' is ambiguous: {dec} with a decimal comma or {thou} with a thousands separator; "

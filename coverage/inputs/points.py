@@ -119,7 +119,10 @@ def read_points(
     problems += resolved.notes
     names = [str(c) for c in frame.columns if c != "geometry"]
     _check_required(cols, require, names, path)
-    _check_formulas(table.info, cols, path)
+    n_read = len(frame)
+    skip, found = _uncalculated(table.info, cols, rows, path)
+    problems += found
+    frame, rows = _without(frame, rows, skip)
     lon, lat, bad, label, coord_field = _coordinates(
         frame, rows, cols, names, target, path, problems, hint
     )
@@ -137,7 +140,7 @@ def read_points(
         else:
             out[fld] = text_column(values)
     out = out[~bad].reset_index(drop=True)
-    out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, len(frame)))
+    out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, n_read))
     log.info(columns_note(out))
     return out, problems
 
@@ -160,25 +163,35 @@ def _check_required(
             )
 
 
-def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path) -> None:
-    """A used cell that holds a formula without a saved value fails the file.
+def _uncalculated(
+    info: Mapping[str, Any], cols: Mapping[str, Any], rows: np.ndarray, path: Path
+) -> tuple[np.ndarray, list[Problem]]:
+    """Rows with a used cell holding a formula without a saved value, and a problem per cell.
 
-    It would read as empty. The fix, for every such cell at once, is to let Excel calculate and
-    save.
+    Such a cell would read as empty, so its row is skipped; a formula in a column the layer does
+    not use does not matter. The fix, for every such cell at once, is to let Excel or WPS
+    calculate and save.
     """
     used = {str(c) for c in cols.values()}
+    at = {int(r): k for k, r in enumerate(rows)}
+    skip = np.zeros(len(rows), dtype=bool)
+    problems: list[Problem] = []
     # In sheet order (row by row, left to right), as read_table recorded them.
-    cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
-    if not cells:
-        return
-    row, col, formula = cells[0]
-    more = Msg("error.input.more_cells", n=len(cells) - 1) if len(cells) > 1 else ""
-    raise InputError(
-        Msg("error.input.formula_no_value", sheet=info.get("sheet"), formula=formula, more=more),
-        path,
-        row=row,
-        field=col,
-    )
+    for (row, col), formula in info.get("uncalculated", {}).items():
+        if col in used and row in at:
+            skip[at[row]] = True
+            msg = Msg("problem.formula_no_value", formula=formula)
+            problems.append(Problem(path, row, col, msg))
+    return skip, problems
+
+
+def _without(
+    frame: pd.DataFrame, rows: np.ndarray, skip: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``frame`` and its row numbers without the rows to ``skip`` (already reported)."""
+    if not skip.any():
+        return frame, rows
+    return frame[~skip].reset_index(drop=True), rows[~skip]
 
 
 def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:

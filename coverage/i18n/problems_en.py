@@ -16,6 +16,7 @@ WORDS: dict[str, str] = {
     "problem.missing_geometry": "missing geometry",
     "problem.missing_lon": "missing longitude",
     "problem.missing_lat": "missing latitude",
+    "problem.totals_row": "a totals row, not a place",
     "problem.formula_no_value": (
         "formula {formula} without a saved value: open and save the file in Excel/WPS"
     ),

@@ -13,6 +13,7 @@ WORDS: dict[str, str] = {
     "problem.missing_geometry": "缺少几何位置",
     "problem.missing_lon": "缺少经度",
     "problem.missing_lat": "缺少纬度",
+    "problem.totals_row": "合计行，不是地点",
     "problem.formula_no_value": "公式 {formula} 没有保存的计算结果：请用 Excel/WPS 打开并保存该文件",
     "problem.not_a_number": "不是数字：“{value}”",
     "problem.ambiguous_number": (

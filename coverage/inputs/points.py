@@ -35,6 +35,7 @@ from coverage.inputs.columns import (
     NUMERIC_FIELDS,
     columns_note,
     header_hints,
+    is_totals,
     match_columns,
 )
 from coverage.inputs.coordinates import (
@@ -120,7 +121,9 @@ def read_points(
     names = [str(c) for c in frame.columns if c != "geometry"]
     _check_required(cols, require, names, path)
     n_read = len(frame)
-    skip, found = _uncalculated(table.info, cols, rows, path)
+    skip, found = _totals(frame, cols, rows, path)
+    problems += found
+    skip, found = _uncalculated(table.info, cols, rows, path, skip)
     problems += found
     frame, rows = _without(frame, rows, skip)
     lon, lat, bad, label, coord_field = _coordinates(
@@ -163,18 +166,38 @@ def _check_required(
             )
 
 
-def _uncalculated(
-    info: Mapping[str, Any], cols: Mapping[str, Any], rows: np.ndarray, path: Path
+def _totals(
+    frame: pd.DataFrame, cols: Mapping[str, Any], rows: np.ndarray, path: Path
 ) -> tuple[np.ndarray, list[Problem]]:
-    """Rows with a used cell holding a formula without a saved value, and a problem per cell.
+    """Totals rows (a name cell of :data:`~coverage.inputs.columns.TOTALS`), and their problems.
 
-    Such a cell would read as empty, so its row is skipped; a formula in a column the layer does
-    not use does not matter. The fix, for every such cell at once, is to let Excel or WPS
-    calculate and save.
+    Skipped whatever else they hold: the summed count would count twice, and coordinates copied
+    from another row would put it on the map.
+    """
+    if "name" not in cols:
+        return np.zeros(len(frame), dtype=bool), []
+    col = cols["name"]
+    skip = np.array([is_totals(v) for v in frame[col].to_numpy(dtype=object)], dtype=bool)
+    msg = Msg("problem.totals_row")
+    return skip, [Problem(path, int(rows[i]), str(col), msg) for i in np.flatnonzero(skip)]
+
+
+def _uncalculated(
+    info: Mapping[str, Any],
+    cols: Mapping[str, Any],
+    rows: np.ndarray,
+    path: Path,
+    skip: np.ndarray,
+) -> tuple[np.ndarray, list[Problem]]:
+    """``skip`` with the rows that have a used cell holding a formula without a saved value.
+
+    Such a cell would read as empty, so its row is skipped, with a problem per cell; a formula
+    in a column the layer does not use, or in a row skipped already (a totals row's sum), does
+    not matter. The fix, for every such cell at once, is to let Excel or WPS calculate and save.
     """
     used = {str(c) for c in cols.values()}
-    at = {int(r): k for k, r in enumerate(rows)}
-    skip = np.zeros(len(rows), dtype=bool)
+    at = {int(r): k for k, r in enumerate(rows) if not skip[k]}
+    skip = skip.copy()
     problems: list[Problem] = []
     # In sheet order (row by row, left to right), as read_table recorded them.
     for (row, col), formula in info.get("uncalculated", {}).items():

@@ -159,3 +159,28 @@ def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
     assert layers.facilities["name"].tolist() == ["F", "G", "H"]
     skipped = [(Path(p.path).name, p.row) for p in layers.problems if p.action == "skipped"]
     assert skipped == [("b.csv", 3)]
+
+
+def test_names_reach_the_layers_without_bidi_controls(tmp_path: Path, hand):
+    # A register's name with a right-to-left override would show reversed on the map, in the
+    # report and the workbook: the facilities and demand read carry it without.
+    import numpy as np
+    import pandas as pd
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
+    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    names = ["\u202eF站\u202c", "G\u2067站\u2069"]
+    base.assign(name=names, tier="point").to_csv(tmp_path / "a.csv", index=False)
+    base.assign(name=names, w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "a.csv"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+    assert layers.facilities["name"].tolist() == ["F站", "G站"]
+    assert layers.demand["name"].tolist() == ["F站", "G站"]

@@ -104,6 +104,9 @@ WORDS: dict[str, str] = {
     "problem.duplicate_in_file": (
         "duplicate of {file} row {row} (same name '{name}' and tier, {d:.1f} m apart)"
     ),
+    "problem.duplicate_in_file_kind": (
+        "duplicate of {file} row {row} (same name '{name}' and demand kind, {d:.1f} m apart)"
+    ),
     "problem.duplicate_attrs": "duplicate of row {row} (same attributes, {d:.1f} m apart)",
     "problem.same_place_named": (
         "{d:.1f} m from row {row} ('{name}'): same place, different name; check that it is not "

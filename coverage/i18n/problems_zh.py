@@ -75,6 +75,9 @@ WORDS: dict[str, str] = {
     # --- Duplicates and ids
     "problem.duplicate_name": "与第 {row} 行重复（同名“{name}”，相距 {d:.1f} 米）",
     "problem.duplicate_in_file": "与 {file} 第 {row} 行重复（同名“{name}”、同层级，相距 {d:.1f} 米）",
+    "problem.duplicate_in_file_kind": (
+        "与 {file} 第 {row} 行重复（同名“{name}”、同类需求，相距 {d:.1f} 米）"
+    ),
     "problem.duplicate_attrs": "与第 {row} 行重复（属性相同，相距 {d:.1f} 米）",
     "problem.same_place_named": (
         "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"

@@ -30,6 +30,7 @@ import pandas as pd
 from coverage.errors import Msg
 
 __all__ = [
+    "BIDI",
     "INVISIBLE",
     "TIER_CODES",
     "LANGS",
@@ -69,6 +70,13 @@ _SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
 #: (zero-width space and joiners, word joiner, byte-order mark, soft hyphen, bidirectional
 #: marks and controls): removed before a tier name, a name key or a number is read.
 INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+#: The bidirectional controls among them (LRM and RLM marks, embeddings, overrides, isolates):
+#: they reorder what follows, so a name holding U+202E would show reversed on the map, in the
+#: report and in the workbook. Removed from every text cell when a file is read; the other
+#: invisible characters stay in the text (a zero-width joiner belongs to emoji and some
+#: scripts) and are ignored only when names are compared.
+BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 # A trailing bracketed qualifier registers add to a tier name ("服务中心（区级）", "驿站(街道)"),
 # matched after NFKC, which turns full-width brackets into ASCII ones.

@@ -128,18 +128,6 @@ FILE_ERRORS: list[tuple[str, str, Callable[[], bytes], dict, list[str]]] = [
         ["sites.geojson: cannot read the file: ", "(is it damaged, or not really .geojson?)"],
     ),
     (
-        "formula cells without saved values",
-        "calc.xlsx",
-        lambda: _workbook(
-            [["name", "lon", "lat"], ["A", 114.27, 30.58], ["B", "=114.27+0", "=30.58+0"]],
-            title="站点",
-        ),
-        {},
-        # Row 3 is the first with a formula; its lon and lat make two cells.
-        ["calc.xlsx, row 3, field 'lon': sheet '站点': the formula =114.27+0 has no saved value "
-         "(and 1 more such cells)", "open it in Excel (or WPS) and save it"],
-    ),
-    (
         "a value over the CSV field limit",
         "long.csv",
         _long_cell_csv,
@@ -175,13 +163,31 @@ def test_file_errors_are_one_line_naming_the_file(
         assert part in msg
 
 
-def test_formula_message_names_row_and_field_as_attributes(tmp_path: Path) -> None:
+def test_a_formula_without_a_saved_value_skips_only_its_row(tmp_path: Path) -> None:
+    # Row 3's longitude and latitude are formulas openpyxl never calculated (two problems, one
+    # skipped row); row 4's formula is in 备注, a column the tool does not use (no problem);
+    # rows 2 and 4 are read.
     path = tmp_path / "calc.xlsx"
-    path.write_bytes(_workbook([["名称", "经度", "纬度"], ["A", "=114.27+0", 30.58]]))
-    with pytest.raises(InputError) as err:
-        read_points(path)
-    assert (err.value.row, err.value.field) == (2, "经度")
-    assert "(and" not in str(err.value)  # only one such cell
+    rows = [
+        ["名称", "经度", "纬度", "备注"],
+        ["A", 114.27, 30.58, ""],
+        ["B", "=114.27+0", "=30.58+0", ""],
+        ["C", 114.28, 30.59, "=1+1"],
+    ]
+    path.write_bytes(_workbook(rows, title="站点"))
+    gdf, problems = read_points(path)
+    assert gdf["name"].tolist() == ["A", "C"] and gdf["row"].tolist() == [2, 4]
+    assert gdf.geometry.x.tolist() == [114.27, 114.28]
+    said = "without a saved value: open and save the file in Excel/WPS"
+    assert [(p.path, p.row, p.field, p.action, p.message) for p in problems] == [
+        (str(path), 3, "经度", "skipped", f"formula =114.27+0 {said}"),
+        (str(path), 3, "纬度", "skipped", f"formula =30.58+0 {said}"),
+    ]
+    assert (
+        problems[0].text("zh")
+        == "公式 =114.27+0 没有保存的计算结果：请用 Excel/WPS 打开并保存该文件"
+    )
+    assert gdf.attrs["rows_read"] == 3  # the skipped row was read
 
 
 def test_formulas_with_saved_values_and_in_unused_columns_are_fine(tmp_path: Path) -> None:
@@ -719,7 +725,7 @@ def test_cli_infinite_speed(tmp_path: Path) -> None:
     )
 
 
-def test_cli_uncalculated_workbook(tmp_path: Path) -> None:
+def test_cli_uncalculated_workbook_skips_the_row(tmp_path: Path) -> None:
     scenario = _hand_scenario(tmp_path)
     lon, lat = _lonlat(50, 0)
     book = _workbook([["名称", "经度", "纬度"], ["甲", lon, lat], ["乙", f"={lon}+0", lat]])
@@ -727,12 +733,12 @@ def test_cli_uncalculated_workbook(tmp_path: Path) -> None:
     text = scenario.read_text(encoding="utf-8").replace("facilities.csv", "facilities.xlsx")
     scenario.write_text(text, encoding="utf-8")
     res = runner.invoke(app, ["run", str(scenario), "--lang", "en"])
-    assert res.exit_code == 1 and "Traceback" not in res.output
-    (line,) = _errors(res.output)
-    assert line.startswith(
-        f"error: {scenario.parent / 'facilities.xlsx'}, row 3, field '经度': sheet 'Sheet': the "
-        f"formula ={lon}+0 has no saved value; "
-    )
+    assert res.exit_code == 0, res.output
+    # Only 乙 is listed (file, row, field, problem, action: in whichever language).
+    table = pd.read_csv(tmp_path / "out" / "problems.csv", encoding="utf-8-sig", dtype=str)
+    listed = [r for r in table.to_numpy().tolist() if r[0] == "facilities.xlsx"]
+    assert [r[1:3] for r in listed] == [["3", "经度"]]
+    assert f"={lon}+0" in listed[0][3]
 
 
 def test_cli_no_usable_rows_prints_reasons_and_the_report(tmp_path: Path) -> None:

@@ -161,12 +161,6 @@ WORDS: dict[str, str] = {
         " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
         "{setting} in the scenario)"
     ),
-    "error.input.formula_no_value": (
-        "sheet '{sheet}': the formula {formula} has no saved value{more}; the workbook was written "
-        "by a program that does not calculate formulas: open it in Excel (or WPS) and save it, so "
-        "the values are stored"
-    ),
-    "error.input.more_cells": " (and {n} more such cells)",
     "error.input.unknown_crs": (
         "unknown coordinate system {value}; use {names} or an EPSG code such as 4326, "
         '"EPSG:4326" or 32650 (case, spaces, hyphens and underscores do not matter)'

@@ -144,11 +144,6 @@ WORDS: dict[str, str] = {
     "error.input.other_sheets": (
         "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
     ),
-    "error.input.formula_no_value": (
-        "工作表“{sheet}”：公式 {formula} 没有保存的计算结果{more}；该工作簿由不计算公式的程序生成："
-        "请在 Excel（或 WPS）中打开并保存，以便存下计算结果"
-    ),
-    "error.input.more_cells": "（另有 {n} 个这样的单元格）",
     "error.input.unknown_crs": (
         '未知的坐标系 {value}；请使用 {names}，或 EPSG 代码，如 4326、"EPSG:4326" 或 32650'
         "（不区分大小写，空格、连字符和下划线不影响识别）"

@@ -16,6 +16,10 @@ WORDS: dict[str, str] = {
     "problem.missing_geometry": "missing geometry",
     "problem.missing_lon": "missing longitude",
     "problem.missing_lat": "missing latitude",
+    "problem.totals_row": "a totals row, not a place",
+    "problem.formula_no_value": (
+        "formula {formula} without a saved value: open and save the file in Excel/WPS"
+    ),
     "problem.not_a_number": "not a number: '{value}'",
     "problem.ambiguous_number": (
         "'{text}' is ambiguous: {dec} with a decimal comma or {thou} with a thousands separator; "
@@ -99,6 +103,9 @@ WORDS: dict[str, str] = {
     "problem.duplicate_name": "duplicate of row {row} (same name '{name}', {d:.1f} m apart)",
     "problem.duplicate_in_file": (
         "duplicate of {file} row {row} (same name '{name}' and tier, {d:.1f} m apart)"
+    ),
+    "problem.duplicate_in_file_kind": (
+        "duplicate of {file} row {row} (same name '{name}' and demand kind, {d:.1f} m apart)"
     ),
     "problem.duplicate_attrs": "duplicate of row {row} (same attributes, {d:.1f} m apart)",
     "problem.same_place_named": (

@@ -13,6 +13,8 @@ WORDS: dict[str, str] = {
     "problem.missing_geometry": "缺少几何位置",
     "problem.missing_lon": "缺少经度",
     "problem.missing_lat": "缺少纬度",
+    "problem.totals_row": "合计行，不是地点",
+    "problem.formula_no_value": "公式 {formula} 没有保存的计算结果：请用 Excel/WPS 打开并保存该文件",
     "problem.not_a_number": "不是数字：“{value}”",
     "problem.ambiguous_number": (
         "“{text}”有歧义：逗号作小数点时为 {dec}，作千位分隔符时为 {thou}；请写成 {dec} 或 {thou}"
@@ -73,6 +75,9 @@ WORDS: dict[str, str] = {
     # --- Duplicates and ids
     "problem.duplicate_name": "与第 {row} 行重复（同名“{name}”，相距 {d:.1f} 米）",
     "problem.duplicate_in_file": "与 {file} 第 {row} 行重复（同名“{name}”、同层级，相距 {d:.1f} 米）",
+    "problem.duplicate_in_file_kind": (
+        "与 {file} 第 {row} 行重复（同名“{name}”、同类需求，相距 {d:.1f} 米）"
+    ),
     "problem.duplicate_attrs": "与第 {row} 行重复（属性相同，相距 {d:.1f} 米）",
     "problem.same_place_named": (
         "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"

@@ -23,11 +23,13 @@ from coverage import datum as datum_mod
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t as word
 from coverage.inputs.problems import joined
+from coverage.inputs.values import key_text
 from coverage.vocab import INVISIBLE
 
 __all__ = [
     "ALIASES",
     "NUMERIC_FIELDS",
+    "TOTALS",
     "Resolved",
     "normalize_column",
     "match_columns",
@@ -36,6 +38,7 @@ __all__ = [
     "columns_note",
     "describe_columns",
     "source_column",
+    "is_totals",
 ]
 
 #: Recognised column names for each standard field, compared after normalising (Unicode NFKC,
@@ -77,6 +80,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
 #: capacity (coverage does not depend on it; an empty one is "no limit", as an empty cell),
 #: area and an optional weight it is a warning and the value is left empty.
 NUMERIC_FIELDS = ("capacity", "weight", "area")
+
+#: The name of a register's totals row (合计 under the list, with the summed count): a row
+#: whose whole name cell is one of these, compared as :func:`is_totals` does, is no place.
+TOTALS: tuple[str, ...] = ("合计", "总计", "小计", "共计", "total")
+_TOTALS_KEYS = frozenset(key_text(w) for w in TOTALS)
 
 
 _DATUM_TOKENS = {
@@ -376,3 +384,13 @@ def _field_words(fld: str) -> dict[str, str] | str:
 def source_column(gdf: gpd.GeoDataFrame, field: str) -> str:
     """The file's column name for a standard field, as read_points recorded it."""
     return str(gdf.attrs.get("columns", {}).get(field, field))
+
+
+def is_totals(value: object) -> bool:
+    """Whether a name cell marks a totals row: exactly a word of :data:`TOTALS`.
+
+    Compared as :func:`~coverage.inputs.values.key_text` compares names (NFKC, no spaces or
+    invisible characters, case ignored): ``" 合　计 "`` and ``"TOTAL"`` are totals rows,
+    ``"合计驿站"`` is not.
+    """
+    return key_text(value) in _TOTALS_KEYS

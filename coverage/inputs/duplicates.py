@@ -5,6 +5,7 @@ and tier (or, nameless, the same attributes) within the tolerance of an earlier 
 the other coincidences are warnings, since only the planner can tell a shared building or two
 branches from an entry typed twice. Two tiers at one address under one name (a street's
 service point and its outdoor station in one building) are two facilities.
+:func:`skip_duplicates_across` applies the same rule across the registers of one role.
 """
 
 from __future__ import annotations
@@ -258,22 +259,34 @@ def check_ids(gdf: gpd.GeoDataFrame, check: Checker) -> None:
             first[key] = k
 
 
-def skip_duplicates_across(
-    layers: Sequence[tuple[Path, gpd.GeoDataFrame]], tol: float = 5.0
-) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
-    """Rows of a later facility register that repeat a row of an earlier one are skipped.
+#: The words of a repeat across registers, by what else the rows share besides the name.
+_REPEAT_WORDS = {"tier": "problem.duplicate_in_file", "kind": "problem.duplicate_in_file_kind"}
 
-    The same rule as within a layer (same name and tier, within ``tol`` metres): offices merge
-    registers that overlap (the district's list and a street's own), and a facility counted
-    twice would inflate the facility count and cross-coverage.
+
+def skip_duplicates_across(
+    layers: Sequence[tuple[Path | None, gpd.GeoDataFrame]],
+    tol: float = 5.0,
+    *,
+    same: str = "tier",
+) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
+    """Rows of a later register that repeat a row of an earlier one are skipped.
+
+    The same rule as within a layer (same name, and same tier of a facility or kind of demand,
+    within ``tol`` metres): offices merge registers that overlap (the district's list and a
+    street's own), and a facility or workplace counted twice would inflate the counts and
+    cross-coverage. Rows without a name are never repeats; rows of another tier or kind at the
+    same place (residents and workers of one building) are not either.
 
     Parameters
     ----------
     layers
-        Each register's path and its validated rows (``row``, ``name``, ``tier``), in the
-        scenario's order.
+        Each layer's path and its validated rows (``row``, ``name`` and the ``same`` column), in
+        the scenario's order. A layer without a path (people from a raster or from buildings,
+        no rows of a register) takes no part and comes back as it is.
     tol
-        Distance in metres within which the same name and tier are one facility.
+        Distance in metres within which two such rows are one place.
+    same
+        What else the rows must share: ``"tier"`` (facilities) or ``"kind"`` (demand).
 
     Returns
     -------
@@ -281,14 +294,28 @@ def skip_duplicates_across(
         The layers without the repeated rows, and one skipped-row problem for each.
     """
     frames = [g for _, g in layers]
-    if len(frames) < 2 or any("name" not in g or "tier" not in g for g in frames):
+    registers = [
+        (k, Path(p), g)
+        for k, (p, g) in enumerate(layers)
+        if p is not None and "name" in g and same in g
+    ]
+    if len(registers) < 2:
         return frames, []
+    kept, problems = _skip_repeats([(p, g) for _, p, g in registers], tol, same)
+    for (k, _, _), g in zip(registers, kept, strict=True):
+        frames[k] = g
+    return frames, problems
+
+
+def _skip_repeats(
+    layers: Sequence[tuple[Path, gpd.GeoDataFrame]], tol: float, same: str
+) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
+    """:func:`skip_duplicates_across` on registers that all have names and a ``same`` column."""
+    frames = [g for _, g in layers]
     xy = _metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
     start = np.cumsum([0] + [len(g) for g in frames])
     keys = [
-        (key_text(n), key_text(t))
-        for g in frames
-        for n, t in zip(g["name"], g["tier"], strict=True)
+        (key_text(n), key_text(t)) for g in frames for n, t in zip(g["name"], g[same], strict=True)
     ]
     used = np.isfinite(xy).all(axis=1)  # rows a later one may repeat: kept, with a place
     out, problems = [frames[0]], []
@@ -300,10 +327,11 @@ def skip_duplicates_across(
             near = cKDTree(xy[earlier]).query_ball_point(xy[start[i] + mine], tol)
             for k, found in zip(mine.tolist(), near, strict=True):
                 at = start[i] + k
-                same = [int(earlier[m]) for m in found if keys[int(earlier[m])] == keys[at]]
-                if keys[at][0] and same:
+                same_rows = [int(earlier[m]) for m in found if keys[int(earlier[m])] == keys[at]]
+                if keys[at][0] and same_rows:
                     skip[k], used[at] = True, False
-                    problems.append(_repeat(layers, start, i, k, min(same), xy))
+                    found_at = (i, k, min(same_rows))
+                    problems.append(_repeat(layers, start, found_at, xy, _REPEAT_WORDS[same]))
         out.append(frames[i][~skip].reset_index(drop=True) if skip.any() else frames[i])
     return out, problems
 
@@ -311,17 +339,20 @@ def skip_duplicates_across(
 def _repeat(
     layers: Sequence[tuple[Path, gpd.GeoDataFrame]],
     start: np.ndarray,
-    i: int,
-    k: int,
-    j: int,
+    at: tuple[int, int, int],
     xy: np.ndarray,
+    key: str,
 ) -> Problem:
-    """The skipped-row problem of row ``k`` of layer ``i``, a repeat of overall row ``j``."""
+    """The skipped-row problem (words ``key``) of a repeat ``at``.
+
+    ``at``: row ``k`` of layer ``i``, which repeats overall row ``j``.
+    """
+    i, k, j = at
     first = int(np.searchsorted(start, j, side="right")) - 1
     path, gdf = layers[i]
     other_path, other = layers[first]
     msg = Msg(
-        "problem.duplicate_in_file",
+        key,
         file=Path(other_path).name,
         row=other["row"].iat[j - start[first]],
         name=gdf["name"].iat[k],

@@ -473,10 +473,11 @@ def read_layers(
         for layer in layers:
             progress(t(s.lang, f"console.step.read_{role}", path=layer.path))
             groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
-    paths = [_input(s, layer.path) for layer in s.facilities if layer.path is not None]
-    if len(paths) == len(groups["facility"]) > 1:  # registers of points only
-        groups["facility"], found = skip_duplicates_across(
-            list(zip(paths, groups["facility"], strict=True))
+    for role, listed, same in (("facility", s.facilities, "tier"), ("demand", s.demand, "kind")):
+        # Registers only: a raster's or the buildings' people are no rows of a file.
+        paths = [None if x.path is None or x.is_raster else _input(s, x.path) for x in listed]
+        groups[role], found = skip_duplicates_across(
+            list(zip(paths, groups[role], strict=True)), same=same
         )
         problems += found
     return Layers(

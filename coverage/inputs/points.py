@@ -35,6 +35,7 @@ from coverage.inputs.columns import (
     NUMERIC_FIELDS,
     columns_note,
     header_hints,
+    is_totals,
     match_columns,
 )
 from coverage.inputs.coordinates import (
@@ -119,7 +120,12 @@ def read_points(
     problems += resolved.notes
     names = [str(c) for c in frame.columns if c != "geometry"]
     _check_required(cols, require, names, path)
-    _check_formulas(table.info, cols, path)
+    n_read = len(frame)
+    skip, found = _totals(frame, cols, rows, path)
+    problems += found
+    skip, found = _uncalculated(table.info, cols, rows, path, skip)
+    problems += found
+    frame, rows = _without(frame, rows, skip)
     lon, lat, bad, label, coord_field = _coordinates(
         frame, rows, cols, names, target, path, problems, hint
     )
@@ -137,7 +143,7 @@ def read_points(
         else:
             out[fld] = text_column(values)
     out = out[~bad].reset_index(drop=True)
-    out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, len(frame)))
+    out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, n_read))
     log.info(columns_note(out))
     return out, problems
 
@@ -160,25 +166,55 @@ def _check_required(
             )
 
 
-def _check_formulas(info: Mapping[str, Any], cols: Mapping[str, Any], path: Path) -> None:
-    """A used cell that holds a formula without a saved value fails the file.
+def _totals(
+    frame: pd.DataFrame, cols: Mapping[str, Any], rows: np.ndarray, path: Path
+) -> tuple[np.ndarray, list[Problem]]:
+    """Totals rows (a name cell of :data:`~coverage.inputs.columns.TOTALS`), and their problems.
 
-    It would read as empty. The fix, for every such cell at once, is to let Excel calculate and
-    save.
+    Skipped whatever else they hold: the summed count would count twice, and coordinates copied
+    from another row would put it on the map.
+    """
+    if "name" not in cols:
+        return np.zeros(len(frame), dtype=bool), []
+    col = cols["name"]
+    skip = np.array([is_totals(v) for v in frame[col].to_numpy(dtype=object)], dtype=bool)
+    msg = Msg("problem.totals_row")
+    return skip, [Problem(path, int(rows[i]), str(col), msg) for i in np.flatnonzero(skip)]
+
+
+def _uncalculated(
+    info: Mapping[str, Any],
+    cols: Mapping[str, Any],
+    rows: np.ndarray,
+    path: Path,
+    skip: np.ndarray,
+) -> tuple[np.ndarray, list[Problem]]:
+    """``skip`` with the rows that have a used cell holding a formula without a saved value.
+
+    Such a cell would read as empty, so its row is skipped, with a problem per cell; a formula
+    in a column the layer does not use, or in a row skipped already (a totals row's sum), does
+    not matter. The fix, for every such cell at once, is to let Excel or WPS calculate and save.
     """
     used = {str(c) for c in cols.values()}
+    at = {int(r): k for k, r in enumerate(rows) if not skip[k]}
+    skip = skip.copy()
+    problems: list[Problem] = []
     # In sheet order (row by row, left to right), as read_table recorded them.
-    cells = [(r, c, f) for (r, c), f in info.get("uncalculated", {}).items() if c in used]
-    if not cells:
-        return
-    row, col, formula = cells[0]
-    more = Msg("error.input.more_cells", n=len(cells) - 1) if len(cells) > 1 else ""
-    raise InputError(
-        Msg("error.input.formula_no_value", sheet=info.get("sheet"), formula=formula, more=more),
-        path,
-        row=row,
-        field=col,
-    )
+    for (row, col), formula in info.get("uncalculated", {}).items():
+        if col in used and row in at:
+            skip[at[row]] = True
+            msg = Msg("problem.formula_no_value", formula=formula)
+            problems.append(Problem(path, row, col, msg))
+    return skip, problems
+
+
+def _without(
+    frame: pd.DataFrame, rows: np.ndarray, skip: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """``frame`` and its row numbers without the rows to ``skip`` (already reported)."""
+    if not skip.any():
+        return frame, rows
+    return frame[~skip].reset_index(drop=True), rows[~skip]
 
 
 def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:

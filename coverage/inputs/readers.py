@@ -1,7 +1,8 @@
 """Reading files as they are: CSV in any of the encodings Excel saves, Excel by content, GIS files.
 
 :func:`read_table` turns a file into a frame of text cells (tables) or features (GIS) with the
-row number a planner sees in the source, before any column is interpreted. Tables: the header
+row number a planner sees in the source, before any column is interpreted; bidirectional
+controls (:data:`~coverage.vocab.BIDI`) are taken out of every text. Tables: the header
 is looked for in the first rows (registers often start with a title row), blank rows are
 skipped but keep their numbers, and a CSV row with more values than the header is reported, not
 read shifted. :func:`read_frame` is the same for callers that want the raw table.
@@ -17,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +28,7 @@ from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import header_hints, normalize_column
 from coverage.inputs.values import one_line
 from coverage.inputs.workbooks import workbook_cells
+from coverage.vocab import BIDI
 
 __all__ = [
     "TABULAR",
@@ -36,6 +38,7 @@ __all__ = [
     "read_table",
     "read_frame",
     "read_features",
+    "without_bidi",
 ]
 
 TABULAR = (".csv", ".txt", ".tsv")
@@ -186,7 +189,8 @@ def _table(
     ``formulas``: cells (row and column index) that hold a formula without a saved value; they
     come back in ``info["uncalculated"]`` as (row number, column name) → formula.
     """
-    cells = [[str(c).strip() for c in r] for r in cells]
+    # Bidirectional controls would show a name reversed in every output (coverage.vocab.BIDI).
+    cells = [[BIDI.sub("", str(c)).strip() for c in r] for r in cells]
     nonblank = [i for i, r in enumerate(cells) if any(r)]
     if not nonblank:
         raise InputError(Msg("error.input.empty_file"), path)
@@ -267,9 +271,9 @@ def _gis(
     info: dict[str, Any] = {"format": suffix.lstrip(".")}
     if suffix == ".parquet":
         try:
-            return gpd.read_parquet(path), info
+            return without_bidi(gpd.read_parquet(path)), info
         except ValueError:  # a plain (non-geo) Parquet table
-            return pd.read_parquet(path), info
+            return without_bidi(pd.read_parquet(path)), info
     kwargs: dict[str, Any] = {}
     if layer is None and suffix in (".gpkg", ".zip"):
         layers = pyogrio.list_layers(path)
@@ -293,16 +297,38 @@ def read_features(path: Path, **kwargs: Any) -> tuple[gpd.GeoDataFrame, str | No
 
     Without a ``.cpg``, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
     Chinese shapefiles are GBK as often as UTF-8, so UTF-8 is tried, then GB18030. Used for
-    point layers and boundaries (areas, sub-districts, an audit's districts) alike.
+    point layers and boundaries (areas, sub-districts, an audit's districts) alike. Text
+    attributes lose their bidirectional controls, as table cells do (:func:`without_bidi`).
     """
     cpg = any(path.with_suffix(s).exists() for s in (".cpg", ".CPG"))
     if path.suffix.lower() == ".shp" and "encoding" not in kwargs and not cpg:
         for enc in ("utf-8", "gb18030"):
             try:
-                return gpd.read_file(path, encoding=enc, **kwargs), enc
+                return without_bidi(gpd.read_file(path, encoding=enc, **kwargs)), enc
             except UnicodeDecodeError:
                 continue
-    return gpd.read_file(path, **kwargs), None
+    return without_bidi(gpd.read_file(path, **kwargs)), None
+
+
+#: A frame type kept by :func:`without_bidi` (a GeoDataFrame stays one).
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
+
+
+def without_bidi(frame: _Frame) -> _Frame:
+    """``frame`` with the bidirectional controls (:data:`~coverage.vocab.BIDI`) out of its text.
+
+    What the table readers do to every cell, for the attributes of a GIS file. Columns without
+    such a character are left as they are (and are not copied).
+    """
+    for col in frame.columns:
+        column = frame[col]
+        if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+            continue
+        values = column.to_numpy(dtype=object)
+        if any(isinstance(v, str) and BIDI.search(v) for v in values):
+            cleaned = [BIDI.sub("", v) if isinstance(v, str) else v for v in values]
+            frame[col] = pd.Series(cleaned, index=frame.index, dtype=column.dtype)
+    return frame
 
 
 def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[str]) -> Table:

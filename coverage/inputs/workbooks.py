@@ -3,7 +3,8 @@
 Cells come back as the text a planner sees in Excel (:func:`~coverage.inputs.values.cell_text`):
 formulas give their saved values, dates their ISO form. A workbook written by a program that
 stores formulas without their results is noticed here (the cells would read as empty) so that
-:func:`~coverage.inputs.points.read_points` can ask for the file to be saved in Excel.
+:func:`~coverage.inputs.points.read_points` can skip those rows and ask for the file to be
+saved in Excel.
 
 Merged cells read as Excel shows them: registers merge a column down a block of rows (one
 层级 cell over fifteen 分中心 rows) or a header over several columns; the value, stored in

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coverage.errors import InputError
-from coverage.inputs.columns import ALIASES, describe_columns, normalize_column
+from coverage.inputs.columns import ALIASES, describe_columns, is_totals, normalize_column
 from coverage.inputs.points import read_points
 
 from .helpers import (
@@ -84,3 +84,10 @@ def test_column_tag_contradicting_crs_is_a_warning(tmp_path: Path) -> None:
     assert any(
         p.row is None and p.action == "kept" and "looks like GCJ-02" in p.message for p in problems
     )
+
+
+def test_totals_words_are_whole_names_only() -> None:
+    totals = ["合计", " 合　计 ", "\u3000总计", "小计", "共计", "Total", "TOTAL", "\u200b合计"]
+    places = ["合计驿站", "总计划局", "Total Station", "", None, "计"]
+    assert [is_totals(v) for v in totals] == [True] * len(totals)
+    assert [is_totals(v) for v in places] == [False] * len(places)

@@ -239,3 +239,47 @@ def test_a_later_register_repeating_an_earlier_ones_row_is_skipped() -> None:
     assert problems[-1].message.startswith("duplicate of a.xlsx row 4 ")
     one = [(Path("a.xlsx"), a)]
     assert skip_duplicates_across(one) == ([a], [])
+
+
+def test_a_later_demand_register_repeating_an_earlier_ones_row_is_skipped() -> None:
+    # a.csv and b.csv count workers, c.csv residents; a raster's people (no path) sit between.
+    # b.csv row 2 is a.csv's 江汉大厦 again 3 m away (skipped); row 3 is unnamed at the place
+    # of a.csv's unnamed row 3 (unnamed rows are never repeats: kept); row 4 the same name
+    # 30 m away (kept). c.csv's 江汉大厦 counts residents, not workers: kept. The raster's
+    # points come back as they are.
+    from pathlib import Path
+
+    from coverage.inputs.duplicates import skip_duplicates_across
+
+    d = 1 / 111_320  # 1 m of latitude in degrees
+    here, there = (114.28, 30.57), (114.29, 30.58)
+    a = point_layer(
+        [
+            {"row": 2, "name": "江汉大厦", "kind": "workers", "weight": 120.0, "xy": here},
+            {"row": 3, "name": "", "kind": "workers", "weight": 40.0, "xy": there},
+        ]
+    )
+    raster = point_layer([{"weight": 7.5, "kind": "workers", "xy": here}])
+    b = point_layer(
+        [
+            {"row": 2, "name": "江汉大厦", "kind": "workers", "weight": 120.0, "xy": (here[0], here[1] + 3 * d)},
+            {"row": 3, "name": "", "kind": "workers", "weight": 40.0, "xy": there},
+            {"row": 4, "name": "江汉大厦", "kind": "workers", "weight": 9.0, "xy": (here[0], here[1] + 30 * d)},
+        ]
+    )  # fmt: skip
+    c = point_layer(
+        [{"row": 2, "name": "江汉大厦", "kind": "residents", "weight": 800.0, "xy": here}]
+    )
+    layers = [(Path("a.csv"), a), (None, raster), (Path("b.csv"), b), (Path("c.csv"), c)]
+    kept, problems = skip_duplicates_across(layers, same="kind")
+    assert kept[0] is a and kept[1] is raster and kept[3] is c
+    assert kept[2]["row"].tolist() == [3, 4]
+    got = [(Path(p.path).name, p.row, p.field_text(), p.action, p.message) for p in problems]
+    assert got == [
+        ("b.csv", 2, "name", "skipped",
+         "duplicate of a.csv row 2 (same name '江汉大厦' and demand kind, 3.0 m apart)"),
+    ]  # fmt: skip
+    assert problems[0].text("zh") == "与 a.csv 第 2 行重复（同名“江汉大厦”、同类需求，相距 3.0 米）"
+    # Without names (a register that has none) nothing is compared.
+    nameless = [(Path("a.csv"), a.drop(columns="name")), (Path("b.csv"), b.drop(columns="name"))]
+    assert skip_duplicates_across(nameless, same="kind")[1] == []

@@ -53,6 +53,46 @@ def test_facility_faults_row_by_row() -> None:
     assert by_row[16].x == pytest.approx(106.538) and by_row[16].y == pytest.approx(29.578)
 
 
+def test_totals_rows_are_skipped_as_such(tmp_path: Path) -> None:
+    # Row 4 合计 (no coordinates, the summed count), row 5 "Total" with row 2's coordinates
+    # copied, row 6 总计 between full-width spaces: totals rows, skipped with that reason only.
+    # Row 3 合计驿站 is a place whose name starts with the word; row 7 小计 has no count.
+    text = (
+        "名称,经度,纬度,职工人数\n"
+        "A,114.27,30.58,10\n"
+        "合计驿站,114.28,30.59,5\n"
+        "合计,,,15\n"
+        " Total ,114.27,30.58,15\n"
+        "\u3000总计\u3000,,,15\n"
+        "小 计,,,\n"
+    )
+    path = write_csv(tmp_path / "dem.csv", text)
+    gdf, problems = read_points(path, require=("weight",))
+    assert gdf["name"].tolist() == ["A", "合计驿站"] and gdf["weight"].sum() == 15
+    assert [(p.row, p.field_text(), p.message, p.action) for p in problems] == [
+        (r, "名称", "a totals row, not a place", "skipped") for r in (4, 5, 6, 7)
+    ]
+    assert problems[0].text("zh") == "合计行，不是地点"
+    assert gdf.attrs["rows_read"] == 6
+
+
+def test_a_totals_row_with_an_uncalculated_sum_is_a_totals_row(tmp_path: Path) -> None:
+    # openpyxl writes =SUM(...) without its value: the row is a totals row, not a formula error.
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in (
+        ["名称", "经度", "纬度", "人数"],
+        ["A", 114.27, 30.58, 3],
+        ["合计", None, None, "=SUM(D2)"],
+    ):
+        wb.active.append(r)
+    wb.save(tmp_path / "f.xlsx")
+    gdf, problems = read_points(tmp_path / "f.xlsx")
+    assert gdf["name"].tolist() == ["A"]
+    assert [(p.row, p.message) for p in problems] == [(3, "a totals row, not a place")]
+
+
 def test_demand_weights_are_checked_while_reading() -> None:
     gdf, problems = read_points(REG / "demand_faults.csv", require=("weight",))
     msgs = {p.row: (p.field_text(), p.message) for p in problems}

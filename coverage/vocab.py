@@ -499,13 +499,13 @@ def unknown_tier(value: Any, vocab: Vocabulary | None = None, more: str | Msg = 
 #: residential community": residents of working age are those workers at home, so the labels
 #: name the place, and both kinds count as workers in the totals.
 KIND_LABELS: dict[str, dict[str, str]] = {
-    "residents": {"zh": "居住地（居民）", "en": "At home (residents)"},
-    "workers": {"zh": "工作地（就业）", "en": "At work (workplaces)"},
+    "residents": {"zh": "居住地（居民）", "en": "Residents (at home)"},
+    "workers": {"zh": "工作地（就业）", "en": "Workers (at workplaces)"},
 }
 
 
 def kind_label(kind: str, lang: str) -> str:
-    """The label of a demand kind (``residents`` → 居民 / Residents); others as written.
+    """The label of a demand kind (``residents`` → Residents (at home)); others as written.
 
     Parameters
     ----------

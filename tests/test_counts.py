@@ -75,7 +75,7 @@ def test_rows_that_do_not_split_everyone_add_up_to_their_own_sum():
 def test_conclusion_shows_the_counts_that_add_up():
     lines = conclusion_lines(_summary(), "en", snap_m=300)
     assert lines[0].startswith("Of 100 people, 38 (38.0%)") and "62 are not covered" in lines[0]
-    assert lines[1] == "At home (residents): 21 of 61 covered (33.9%); 40 not covered."
+    assert lines[1] == "Residents (at home): 21 of 61 covered (33.9%); 40 not covered."
     # Weakest first (C 21.9%, B 32.1%, A 64.9%), with the table's whole people: B shows 20
     # (20.625 alone would round to 21, and the three would not add up to 62).
     assert (

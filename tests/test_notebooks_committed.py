@@ -105,7 +105,7 @@ def test_the_checks_catch_raw_keys() -> None:
         "optimal",
         "kind_share:workers",
     ]
-    assert not raw_keys(["Service point", "Outdoor workers' station", "At home (residents)", "k"])
+    assert not raw_keys(["Service point", "Outdoor workers' station", "Residents (at home)", "k"])
     assert LOCAL_PATH.search('"text": "source: /work/wt-x/data/wuhan/streets.parquet"')
     assert not LOCAL_PATH.search('"text": "source: data/wuhan/streets.parquet"')
 

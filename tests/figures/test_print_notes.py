@@ -35,8 +35,8 @@ def test_kpi_rows_percentages_and_people():
     assert kpi_rows(KPIS, "en", thresholds)[:4] == [
         ("People covered by any facility", "88.5%"),
         ("People not covered", "12,345"),
-        ("At home (residents): covered", "91.5%"),
-        ("At home (residents): not covered", "5,678"),
+        ("Residents (at home): covered", "91.5%"),
+        ("Residents (at home): not covered", "5,678"),
     ]
     assert kpi_rows({}, "zh") == []
 

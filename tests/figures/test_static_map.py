@@ -162,7 +162,7 @@ def test_pdf_in_english_has_no_chinese_words(tmp_path, data):
         "People covered by any facility",
         "People not covered",
         "12,345",
-        "At home (residents): covered",
+        "Residents (at home): covered",
         "Guanyinqiao",
         "Huaxinjie",
         "Sub-district boundaries",

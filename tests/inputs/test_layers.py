@@ -135,27 +135,37 @@ def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
     assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
 
 
-def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
-    # G is in both registers (same name and tier, same place): the second file's row is
-    # skipped and listed; H, only in the second (where F stands), is kept.
+def _two_places(tmp_path: Path, hand):
+    """A 500 m street and two places on it (lon, lat); the caller writes its registers."""
     import numpy as np
     import pandas as pd
 
     lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
     hand.table(lines).to_parquet(tmp_path / "streets.parquet")
     lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
-    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    return pd.DataFrame(lonlat, columns=["lon", "lat"])
+
+
+def _read(tmp_path: Path, sections: str):
+    """The layers of a scenario on that street with these register sections."""
+    toml = tmp_path / "scenario.toml"
+    toml.write_text('[network]\npath = "streets.parquet"\n' + sections, encoding="utf-8")
+    s = pipeline.load_scenario(toml)
+    return pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+
+
+def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
+    # G is in both registers (same name and tier, same place): the second file's row is
+    # skipped and listed; H, only in the second (where F stands), is kept.
+    base = _two_places(tmp_path, hand)
     base.assign(name=["F", "G"], tier="point").to_csv(tmp_path / "a.csv", index=False)
     base.assign(name=["H", "G"], tier="point").to_csv(tmp_path / "b.csv", index=False)
     base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
-    toml = tmp_path / "scenario.toml"
-    toml.write_text(
-        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "a.csv"\n'
+    layers = _read(
+        tmp_path,
+        '[[facilities]]\npath = "a.csv"\n'
         '[[facilities]]\npath = "b.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
-        encoding="utf-8",
     )
-    s = pipeline.load_scenario(toml)
-    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
     assert layers.facilities["name"].tolist() == ["F", "G", "H"]
     skipped = [(Path(p.path).name, p.row) for p in layers.problems if p.action == "skipped"]
     assert skipped == [("b.csv", 3)]
@@ -164,24 +174,14 @@ def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
 def test_names_reach_the_layers_without_bidi_controls(tmp_path: Path, hand):
     # A register's name with a right-to-left override would show reversed on the map, in the
     # report and the workbook: the facilities and demand read carry it without.
-    import numpy as np
-    import pandas as pd
-
-    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
-    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
-    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
-    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    base = _two_places(tmp_path, hand)
     names = ["\u202eF站\u202c", "G\u2067站\u2069"]
     base.assign(name=names, tier="point").to_csv(tmp_path / "a.csv", index=False)
     base.assign(name=names, w=1.0).to_csv(tmp_path / "dem.csv", index=False)
-    toml = tmp_path / "scenario.toml"
-    toml.write_text(
-        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "a.csv"\n'
-        '[[demand]]\npath = "dem.csv"\nweight = "w"\n',
-        encoding="utf-8",
+    layers = _read(
+        tmp_path,
+        '[[facilities]]\npath = "a.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
     )
-    s = pipeline.load_scenario(toml)
-    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
     assert layers.facilities["name"].tolist() == ["F站", "G站"]
     assert layers.demand["name"].tolist() == ["F站", "G站"]
 
@@ -189,27 +189,18 @@ def test_names_reach_the_layers_without_bidi_controls(tmp_path: Path, hand):
 def test_a_workplace_in_two_demand_registers_counts_once(tmp_path: Path, hand):
     # 江汉大厦 is in both workers' registers (same name, same place): b.csv's row 3 is skipped
     # and listed naming a.csv's row 3. c.csv counts the residents of the same building: kept.
-    import numpy as np
-    import pandas as pd
-
-    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
-    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
-    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
-    base = pd.DataFrame(lonlat, columns=["lon", "lat"])
+    base = _two_places(tmp_path, hand)
     base.assign(name="F", tier="point").iloc[:1].to_csv(tmp_path / "fac.csv", index=False)
     base.assign(name=["甲厂", "江汉大厦"], w=[10.0, 20.0]).to_csv(tmp_path / "a.csv", index=False)
     base.assign(name=["乙厂", "江汉大厦"], w=[5.0, 20.0]).to_csv(tmp_path / "b.csv", index=False)
     base.iloc[1:].assign(name="江汉大厦", w=300.0).to_csv(tmp_path / "c.csv", index=False)
-    toml = tmp_path / "scenario.toml"
-    toml.write_text(
-        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
+    layers = _read(
+        tmp_path,
+        '[[facilities]]\npath = "fac.csv"\n'
         '[[demand]]\npath = "a.csv"\nweight = "w"\nkind = "workers"\n'
         '[[demand]]\npath = "b.csv"\nweight = "w"\nkind = "workers"\n'
         '[[demand]]\npath = "c.csv"\nweight = "w"\nkind = "residents"\n',
-        encoding="utf-8",
     )
-    s = pipeline.load_scenario(toml)
-    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
     got = layers.demand[["layer", "name", "kind", "weight"]].to_numpy().tolist()
     assert got == [
         ["a.csv", "甲厂", "workers", 10.0],

@@ -188,7 +188,7 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     ent = chain_times.enter(
         ch, k, src, node, np.maximum(t, 1e-6)
     )  # weights positive, as the graph's
-    speed = boxes.arc_bound(net)[2]
+    speed = boxes.arc_bound(net)
     radius = limit_s * speed * (1 + 1e-9) + 1e-6  # a hair more: rounding must not cut a path
     cx, cy = net.x[ch.core], net.y[ch.core]
     found = []

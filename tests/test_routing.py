@@ -710,8 +710,10 @@ def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_
     monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
     assert whole.nnz > 500
     assert_same_graph(routing.point_times(net, r, tg), whole)
-    monkeypatch.setattr(routing, "_CHUNK_REACHED", 700)  # chunks of a few sources each
-    assert_same_graph(routing.point_times(net, r, tg), whole)
+    # The node-level path (a Reach made from node times only) in chunks of a few sources each
+    monkeypatch.setattr(routing, "_CHUNK_REACHED", 700)
+    node_level = routing.Reach(r.times, r.limit_s, r.sources)
+    assert_same_graph(routing.point_times(net, node_level, tg), whole)
 
 
 def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
@@ -722,7 +724,7 @@ def test_reach_with_an_arc_faster_than_the_crow_flies(hand):
     net.edges.loc[row, "time_s"] = 1.0
     for cached in ("csr", "arcs"):
         net.__dict__.pop(cached, None)
-    assert boxes.arc_bound(net)[2] == pytest.approx(100.0)
+    assert boxes.arc_bound(net) == pytest.approx(100.0)
     s = routing.snap(net, hand.pts([(0, -5), (400, 400), (10, 0)]))
     r = assert_same_reach(net, s, 150.0)
     # from (0, -5): 5 s to node 0, 1 s on to node 1, then 100 s up to node 6 (id 1 + 5)
@@ -747,6 +749,7 @@ def test_box_nodes_and_rows_equal_a_scan_of_every_node(wuhan_net):
     """The box of a group's reach: the x-sorted slice gives the nodes a full scan gives."""
     net = wuhan_net
     rng = np.random.default_rng(3)
+    every = np.arange(net.n_nodes)  # positions in it are node ids
     for _ in range(20):
         cx, cy = rng.uniform(net.x.min(), net.x.max()), rng.uniform(net.y.min(), net.y.max())
         w, h = rng.uniform(0, 3000, 2)
@@ -754,7 +757,7 @@ def test_box_nodes_and_rows_equal_a_scan_of_every_node(wuhan_net):
         scan = np.flatnonzero(
             (net.x >= box[0]) & (net.x <= box[1]) & (net.y >= box[2]) & (net.y <= box[3])
         )
-        nodes = boxes.box_nodes(net, *box)
+        nodes = boxes.in_box(net, every, box)
         assert np.array_equal(nodes, scan)
         # the rows of those nodes in CSR order: exactly the arcs whose tail is in the box
         tail = np.repeat(np.arange(net.n_nodes), np.diff(net.csr.indptr))

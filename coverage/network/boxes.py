@@ -16,55 +16,47 @@ from coverage._arrays import ranges
 from coverage.network.chains import Chains
 from coverage.network.graph import WalkNetwork
 
-__all__ = ["CHUNK", "arc_bound", "box_nodes", "in_box", "groups", "route"]
+__all__ = ["CHUNK", "arc_bound", "in_box", "groups", "route"]
 
 
 #: Most sources routed together in :func:`coverage.routing.reach`.
 CHUNK = 64
 
 
-def arc_bound(net: WalkNetwork) -> tuple[np.ndarray, np.ndarray, float]:
-    """Arc tails and heads of ``net.csr`` and the fastest straight-line speed along any arc.
+def arc_bound(net: WalkNetwork) -> float:
+    """The fastest straight-line speed (m/s) along any arc of ``net.csr`` (kept on the network).
 
-    No walk of ``t`` seconds ends farther than ``t`` times that speed (m/s) from where it
-    started, as the crow flies; a bound the data itself guarantees, whatever the speeds.
+    No walk of ``t`` seconds ends farther than ``t`` times that speed from where it started, as
+    the crow flies; a bound the data itself guarantees, whatever the speeds.
     """
-    cached = getattr(net, "_arc_bound", None)
+    cached: float | None = getattr(net, "_arc_bound", None)
     if cached is None:
         g = net.csr
         tail = np.repeat(np.arange(net.n_nodes), np.diff(g.indptr))
         head = g.indices
         chord = np.hypot(net.x[head] - net.x[tail], net.y[head] - net.y[tail])
-        speed = float((chord / g.data).max()) if g.nnz else 0.0
-        cached = (tail, head, speed)
+        cached = float((chord / g.data).max()) if g.nnz else 0.0
         net._arc_bound = cached  # type: ignore[attr-defined]
     return cached
 
 
-def box_nodes(net: WalkNetwork, x0: float, x1: float, y0: float, y1: float) -> np.ndarray:
-    """Nodes inside the box, ascending: a slice of the nodes sorted by x, then filtered by y.
+def in_box(net: WalkNetwork, ids: np.ndarray, box: tuple[float, ...]) -> np.ndarray:
+    """Positions in ``ids`` of the nodes inside ``box`` (x0, x1, y0, y1), ascending.
 
-    The same nodes as scanning every node, at the cost of the box's x strip only.
+    A slice of ``ids`` sorted by x, then filtered by y: the same nodes as scanning them all, at
+    the cost of the box's x strip only. The x order is kept on the network for the next call
+    with the same array.
     """
-    return in_box(net, None, (x0, x1, y0, y1))
-
-
-def in_box(net: WalkNetwork, ids: np.ndarray | None, box: tuple[float, ...]) -> np.ndarray:
-    """Positions in ``ids`` (default: every node) of the nodes inside ``box`` (x0, x1, y0, y1).
-
-    The x order of ``ids`` is kept on the network for the next call with the same array.
-    """
-    key = "_x_order" if ids is None else "_ids_x_order"
-    cached: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = getattr(net, key, None)
+    cached: tuple[np.ndarray, np.ndarray, np.ndarray] | None = getattr(net, "_ids_x_order", None)
     if cached is None or cached[0] is not ids:
-        x = net.x if ids is None else net.x[ids]
+        x = net.x[ids]
         order = np.argsort(x, kind="stable")
         cached = (ids, order, x[order])
-        setattr(net, key, cached)
+        net._ids_x_order = cached  # type: ignore[attr-defined]
     _, order, xs = cached
     x0, x1, y0, y1 = box
     strip = order[np.searchsorted(xs, x0, "left") : np.searchsorted(xs, x1, "right")]
-    y = net.y[strip if ids is None else ids[strip]]
+    y = net.y[ids[strip]]
     return np.sort(strip[(y >= y0) & (y <= y1)])
 
 

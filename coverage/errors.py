@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Literal
 
 __all__ = [
     "printable",
@@ -247,7 +248,8 @@ class Msg:
     ``Msg("problem.missing_weight")`` or ``Msg("problem.bad_weight", v=-3)``; a field may itself
     be a :class:`Msg` (worded in the same language) or a dict of texts by language
     (``{"zh": "服务中心、服务站点", "en": "centre, point"}``), and ``a + b`` words ``a`` then ``b`` (a
-    clause such as ``"; value left empty"`` appended to a message).
+    clause such as ``"; value left empty"`` appended to a message); ``a + ""`` is ``a``, so an
+    optional clause may be ``""`` when it has nothing to say.
 
     Parameters
     ----------
@@ -264,7 +266,9 @@ class Msg:
         self.fields: Mapping[str, object] = dict(fields)  # a dict: pickled to dask workers
         self.then: tuple[Msg, ...] = ()
 
-    def __add__(self, other: Msg) -> Msg:
+    def __add__(self, other: Msg | Literal[""]) -> Msg:
+        if not isinstance(other, Msg):  # "": an optional clause that has nothing to say
+            return self
         out = Msg(self.key, **self.fields)
         out.then = (*self.then, other)
         return out

@@ -36,6 +36,8 @@ def test_clauses_nested_messages_and_texts_by_language() -> None:
         "en"
     ) == "missing tier (allowed: a, b)"
     assert first.text("en") == "missing tier"
+    # An optional clause with nothing to say is "": it adds nothing.
+    assert (first + "").text("en") == "missing tier" and (first + "") == first
 
 
 def test_messages_compare_by_key_and_fields_and_pickle() -> None:

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -176,7 +176,7 @@ def match_columns(
     path: Path,
     datum: str | None,
     *,
-    hint: Msg | str = "",
+    hint: Msg | Literal[""] = "",
 ) -> Resolved:
     """Map standard fields to ``frame``'s columns: mapping first, then known names.
 
@@ -197,7 +197,7 @@ def match_columns(
             if len(same) != 1:
                 msg = Msg("error.input.mapped_column_missing", col=col, field=fld, columns=cols)
                 raise InputError(
-                    msg + hint if isinstance(hint, Msg) else msg,
+                    msg + hint,
                     path,
                     field=str(col),
                 )

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -50,7 +50,6 @@ from coverage.inputs.readers import Table, read_table
 from coverage.inputs.values import (
     count_text,
     is_empty,
-    not_a_count,
     not_a_number,
     numeric,
     split_services,
@@ -217,7 +216,7 @@ def _without(
     return frame[~skip].reset_index(drop=True), rows[~skip]
 
 
-def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:
+def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | Literal[""]:
     """Which sheet was read, when a workbook has others and none was named (a notes sheet first)."""
     sheets = [str(n) for n in info.get("sheets", ())]
     if layer is not None or len(sheets) < 2:
@@ -228,7 +227,7 @@ def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | str:
     return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
 
 
-def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | str:
+def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | Literal[""]:
     """A column whose filled cells each hold two numbers: both coordinates in one cell."""
     for col in frame.columns:
         if str(col) not in names:
@@ -248,7 +247,7 @@ def _coordinates(
     target: Target,
     path: Path,
     problems: list[Problem],
-    hint: Msg | str = "",
+    hint: Msg | Literal[""] = "",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Msg, Any]:
     """WGS-84 longitudes and latitudes, rows without usable ones, and how they were read.
 
@@ -266,10 +265,8 @@ def _coordinates(
     for fld in ("lon", "lat"):
         if fld not in cols:
             msg = Msg(f"error.input.no_{fld}_column", names=", ".join(ALIASES[fld]), columns=names)
-            pair = _pair_hint(frame, names)
-            msg = msg + pair if isinstance(pair, Msg) else msg
             raise InputError(
-                msg + hint if isinstance(hint, Msg) else msg,
+                msg + _pair_hint(frame, names) + hint,
                 path,
                 field=Msg(f"problem.field.{fld}"),
             )
@@ -334,7 +331,7 @@ def _numbers(
     note = None if strict else Msg("problem.value_left_empty")
     wrong = num.isna().to_numpy() & ~is_empty(values) & ~bad
     for i in np.flatnonzero(wrong):
-        msg = not_a_count(values.iat[i]) if count else not_a_number(values.iat[i])
+        msg = not_a_number(values.iat[i])
         problems.append(
             Problem(
                 path, int(rows[i]), str(col), msg if note is None else msg + note, action=action

@@ -29,7 +29,6 @@ __all__ = [
     "number_texts",
     "not_a_number",
     "count_text",
-    "not_a_count",
     "shown",
     "one_line",
     "numeric",
@@ -177,12 +176,6 @@ def count_text(value: Any) -> Any:
         return number.replace(",", "") if _AMBIGUOUS.match(number) else number
     number = pd.to_numeric(pd.Series([number_text(m.group(1))]), errors="coerce").iat[0]
     return float(number) * 10_000 if np.isfinite(number) else value  # 万: ten thousand
-
-
-def not_a_count(value: Any) -> Msg:
-    """:func:`not_a_number` of a count's cell (a unit or an "about" taken out first)."""
-    inner = not_a_number(count_text(value))
-    return inner if inner.key == "problem.ambiguous_number" else not_a_number(value)
 
 
 def shown(value: Any, limit: int = 80) -> str:

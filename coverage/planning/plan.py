@@ -33,6 +33,7 @@ from coverage.errors import Msg
 from coverage.i18n import t
 from coverage.plan_layers import proposed_catchments
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
+from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
 from coverage.planning.times import _swap_rows
@@ -418,6 +419,15 @@ class PlanRun:
         return plan_coverage(self.before, self.plans, self.sites)
 
     @cached_property
+    def demand(self) -> gpd.GeoDataFrame:
+        """The run's demand after the plan (:func:`coverage.planning.demand_after`), made once.
+
+        The plan workbook and the plan map both read it (walks to the nearest site with the
+        proposed sites open).
+        """
+        return demand_after(self)
+
+    @cached_property
     def catchment_bands(self) -> list[float]:
         """Bands of :attr:`catchments`: every stage's threshold, and the scenario's below them.
 
@@ -475,9 +485,9 @@ def plan_coverage(
     n_reach = d["n_reach"].fillna(0).to_numpy(dtype=np.int64, copy=True)
     if plans and sites is not None and {"role", "source"} <= set(sites.columns):
         built = (sites["role"].astype(str) == "existing") & (sites["source"] != "facility")
-        for hit in _site_hits(plans[0].model.problem.reach, np.flatnonzero(built.to_numpy())):
-            covered[hit] = True
-            n_reach[hit] += 1
+        extra = plans[0].model.problem.counts(np.flatnonzero(built.to_numpy()))
+        covered |= extra > 0
+        n_reach += extra
     hits = [h for p in plans for h in _site_hits(p.model.problem.reach, p.model.selected)]
     after = after_coverage(hits, d["weight"].to_numpy(dtype=float), covered, n_reach)
     added = pd.DataFrame(

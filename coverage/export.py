@@ -329,12 +329,10 @@ def write_plan(
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
         from coverage import excel
-        from coverage.planning.demand import demand_after
 
         cov = result.before.coverage
         # existing and proposed sites: how far what the plan leaves is from the nearest of them
-        after_demand = demand_after(result)
-        demand = _demand_table(cov, s.output.datum, (after_demand, prop))
+        demand = _demand_table(cov, s.output.datum, (result.demand, prop))
         sheets = {
             "proposed": _for_people(table),
             "plan_stages": _for_people(result.stages()),

@@ -86,11 +86,9 @@ def coverage_map(
     if plan is not None:
         proposed = plan.proposed if proposed is None else proposed
     if plan is not None and plan.plans:
-        from coverage.planning.demand import demand_after
-
         after = plan.after
         # walks with the proposed sites open: what the plan leaves, as plan.xlsx says
-        demand = plan_demand(demand, plan.plans, after, walks=demand_after(plan))
+        demand = plan_demand(demand, plan.plans, after, walks=plan.demand)
         if subdistricts is not None:
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)

@@ -19,6 +19,9 @@ def test_the_demand_after_a_plan_counts_the_proposed_sites(tmp_path, wuhan_edges
     before = pipeline.run(s, write=False)
     result = pipeline.plan(s, add=3, before=before)
     got = planning.demand_after(result)
+    # The plan keeps it, made once, for the plan workbook and the plan map
+    assert result.demand is result.demand
+    pd.testing.assert_frame_equal(result.demand, got)
     # A second computation: the run again, the proposed sites added as service points.
     old = before.coverage.facilities[["tier", "name", "geometry"]]
     fac = pd.concat([old, result.proposed.assign(tier="point")[list(old)]], ignore_index=True)

@@ -110,10 +110,14 @@ def cell_value(v: Any) -> Any:
     return v
 
 
+def _looks_rich(text: str) -> bool:
+    """Would XlsxWriter take ``text`` for rich-text XML (``<r>…</r>``) and write it unescaped?"""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
 def _plain_text(text: str) -> bool:
     """Is ``text`` written as it is, without a style (see :meth:`Sheet.text`)?"""
-    rich = text.startswith("<r>") and text.endswith("</r>")
-    return bool(text) and not rich and not formula_like(text)
+    return bool(text) and not _looks_rich(text) and not formula_like(text)
 
 
 class Book:
@@ -235,7 +239,7 @@ class Sheet:
         if not text:  # an empty cell, as openpyxl wrote "": no empty string for COUNTA to count
             if style is not None:
                 self.ws.write_blank(row, col, None, style)
-        elif text.startswith("<r>") and text.endswith("</r>"):
+        elif _looks_rich(text):
             parts = [text[:1], text[1:2], text[2:]]  # XlsxWriter wants three parts at least
             self.ws.write_rich_string(row, col, *parts, *([] if style is None else [style]))
         else:

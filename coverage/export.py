@@ -39,11 +39,9 @@ from coverage.export_maps import plan_map_path, write_map, write_plan_map, write
 from coverage.figures import save_curve_png
 from coverage.i18n import t
 from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
-from coverage.plan_layers import (
-    subdistricts_after,
-)
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
+from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork

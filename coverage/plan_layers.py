@@ -16,8 +16,6 @@ sites).
 * :func:`proposed_catchments`: the proposed sites' walking catchments at their tier's threshold
   or at given bands (drawn once per plan, :attr:`coverage.planning.PlanRun.catchments`, for the
   plan map and the report's figure), and :func:`at_own_thresholds` the plan map's bands;
-* :func:`served_notes` (from :mod:`coverage.i18n.values`): what a capacitated plan's sites can
-  serve, in the report's words.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from numpy.typing import ArrayLike
 
 from coverage.catchment_layers import catchments_for
 from coverage.counts import whole_parts
-from coverage.i18n.values import served_notes
 from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
@@ -47,7 +44,6 @@ __all__ = [
     "plan_demand",
     "plan_subdistricts",
     "proposed_catchments",
-    "served_notes",
     "subdistricts_after",
 ]
 

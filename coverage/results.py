@@ -151,8 +151,8 @@ class PlanStage(Protocol):
 class PlanResult(Protocol):
     """What a renderer reads of a plan (:class:`coverage.planning.PlanRun` is one).
 
-    ``catchments`` are the proposed sites' walking catchments (tier, band_min, WGS-84) at
-    :attr:`catchment_bands`, drawn by the planner, never by the renderer.
+    ``catchments`` are the proposed sites' walking catchments (tier, band_min, WGS-84), drawn
+    by the planner, never by the renderer.
     """
 
     @property
@@ -174,10 +174,6 @@ class PlanResult(Protocol):
     @property
     def catchments(self) -> gpd.GeoDataFrame | None:
         """The proposed sites' catchments, or None without proposed sites."""
-
-    @property
-    def catchment_bands(self) -> list[float]:
-        """The bands of :attr:`catchments`, in minutes."""
 
 
 def serves_less(stage: Mapping[str, Any]) -> bool:

@@ -614,7 +614,7 @@ def test_facility_search_zooms_highlights_and_shows_names_as_text(browser, tmp_p
 
 
 def test_a_kpi_note_is_a_line_of_text_across_the_panel(browser, tmp_path):
-    # What a capacitated plan's sites can serve (coverage.plan_layers.served_notes) sits under
+    # What a capacitated plan's sites can serve (coverage.i18n.values.served_notes) sits under
     # the plan's figures, across the panel, as text: markup in it is shown, never parsed.
     from map_layers import sample_layers
 

@@ -92,7 +92,7 @@ def coverage_map(
         Figures for the KPI panel; ``share*`` keys show as percentages, unknown keys by name.
     kpi_notes
         Sentences for the KPI panel, under a plan map's figures (what a capacitated plan's
-        sites can serve, :func:`coverage.plan_layers.served_notes`).
+        sites can serve, :func:`coverage.i18n.values.served_notes`).
     title
         Title bar text (a default title when empty).
     lang

@@ -91,7 +91,7 @@ def kpi_panel_rows(
 
     With the plan's shares (``share_after_plan``), they come first under a heading of their
     own, followed by ``notes`` (what a capacitated plan's sites can serve,
-    :func:`coverage.plan_layers.served_notes`), and the run's figures follow under one saying
+    :func:`coverage.i18n.values.served_notes`), and the run's figures follow under one saying
     they are the situation before the plan (existing facilities only): a leader must not read
     them as the situation with it. A heading is a row of one cell, a note ``{"warn": text}``
     across the panel.

@@ -4,7 +4,8 @@
 (:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against the streets
 (:func:`~coverage.inputs.datum_check.check_datum`) and validates it
 (:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
-report. :func:`~coverage.inputs.usable.check_usable` stops a run that has nothing left to compute with, saying why.
+report. :func:`~coverage.inputs.usable.check_usable` stops a run that has nothing left to
+compute with, saying why.
 The layers are checked against the streets handed in (:class:`~coverage.inputs.streets.Streets`),
 never the network itself: ``coverage.pipeline.load_area`` and ``pipeline.read_layers``, which
 notebooks use, hand in the walking network and its place's geocoder.
@@ -271,8 +272,8 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
     """A warning line when a register kept none of its rows while other layers carry on.
 
     Each row is in ``skipped_rows.csv``, but a whole register missing from the figures should
-    not hide behind the count of skipped rows (:func:`~coverage.inputs.usable.check_usable` stops only when every layer
-    of the kind is empty).
+    not hide behind the count of skipped rows (:func:`~coverage.inputs.usable.check_usable`
+    stops only when every layer of the kind is empty).
     """
     if len(gdf) or role not in ("facility", "demand"):
         return

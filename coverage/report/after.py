@@ -78,8 +78,9 @@ def after_plan(
 ) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
-    The numbers are the plan's own (:attr:`coverage.planning.PlanRun.after`: the coverage of the run it was made
-    from, ``run``, then each proposed site in plan order), so nothing is routed again for them. With
+    The numbers are the plan's own (:attr:`coverage.planning.PlanRun.after`: the coverage of the
+    run it was made from, ``run``, then each proposed site in plan order), so nothing is routed
+    again for them. With
     ``catchments`` the new sites' walking catchments (bands up to their tier's threshold, as the
     planner drew them) are shown too, labelled as a "proposed" tier for the static map.
 

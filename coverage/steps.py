@@ -119,7 +119,7 @@ def load_network(
     }
     margin = s.network.margin_m
     if margin is None:
-        margin = s.walk.speed_kmh / 3.6 * s.walk.max_threshold_min * 60
+        margin = s.walk.max_walk_m
     nw = s.network
     if loaded is not None:
         net = loaded

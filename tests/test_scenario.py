@@ -50,6 +50,7 @@ def test_good_scenario_resolves_paths_and_defaults(tmp_path):
     assert s.walk.threshold_for("point") == 12
     assert s.walk.max_threshold_min == 20
     assert s.walk.speed_kmh == 4.5
+    assert s.walk.max_walk_m == pytest.approx(1500.0)  # 4.5 km/h for 20 minutes
     assert s.input_path(s.facilities[0].path) == tmp_path.resolve() / "fac.csv"
     assert s.output_dir == Path("results/t")  # outputs are relative to where the command runs
     assert s.map_path == Path("maps/t.html")

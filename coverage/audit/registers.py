@@ -43,7 +43,7 @@ def reach_m(audit: Audit) -> float:
     """How far outside a district a facility may stand and still serve it (metres)."""
     margin = audit.network.margin_m
     if margin is None:  # as the pipeline clips: the longest walk
-        margin = audit.walk.speed_kmh / 3.6 * audit.walk.max_threshold_min * 60
+        margin = audit.walk.max_walk_m
     return float(margin) + audit.walk.max_snap_m + 100.0  # 100 m: rounding, datum shifts
 
 

@@ -232,6 +232,11 @@ class Walk(Section):
         """The longest walk any tier or band asks for (minutes)."""
         return max([self.threshold_min, *self.tier_threshold_min.values(), *self.bands_min])
 
+    @property
+    def max_walk_m(self) -> float:
+        """How far the longest walk reaches (metres): the network's default walking margin."""
+        return self.speed_kmh / 3.6 * self.max_threshold_min * 60
+
 
 #: File suffixes read as population rasters (demand layers only).
 RASTER_SUFFIXES = (".tif", ".tiff")

@@ -8,9 +8,11 @@ file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from coverage import analysis, network
@@ -19,6 +21,7 @@ from coverage.i18n import t
 from coverage.inputs import layers as _layers
 from coverage.inputs.layers import Layers, StudyArea
 from coverage.inputs.usable import check_usable
+from coverage.preflight import scenario_of
 from coverage.scenario import Scenario
 
 __all__ = ["Progress", "coverage_of", "evaluate", "load_area", "load_network", "read_layers"]
@@ -32,7 +35,15 @@ def _noop(_: str) -> None:
     pass
 
 
-def load_area(s: Scenario) -> StudyArea:
+def _check_net(net: object) -> None:
+    """A notebook's slip (the area for the network, arguments swapped): one clear TypeError."""
+    if not isinstance(net, network.WalkNetwork):
+        raise TypeError(
+            f"net must be the WalkNetwork load_network returned, not {type(net).__name__}"
+        )
+
+
+def load_area(s: Scenario | str | Path) -> StudyArea:
     """The study area and sub-districts (:func:`coverage.inputs.load_area`).
 
     A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
@@ -41,18 +52,18 @@ def load_area(s: Scenario) -> StudyArea:
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
 
     Returns
     -------
     StudyArea
         The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
     """
-    return _layers.load_area(s, geocode=network.geocode_area)
+    return _layers.load_area(scenario_of(s), geocode=network.geocode_area)
 
 
 def read_layers(
-    s: Scenario,
+    s: Scenario | str | Path,
     net: network.WalkNetwork,
     progress: Callable[[str], None] = _noop,
     *,
@@ -63,7 +74,7 @@ def read_layers(
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
     net
         The walking network the layers are checked against (datum, distance to a street).
     progress
@@ -76,6 +87,8 @@ def read_layers(
     Layers
         Facilities, demand and candidates, with every problem found.
     """
+    _check_net(net)
+    s = scenario_of(s)
     return _layers.read_layers(s, net, progress, area=area, geocode=network.geocode_area)
 
 
@@ -83,7 +96,7 @@ def read_layers(
 
 
 def load_network(
-    s: Scenario,
+    s: Scenario | str | Path,
     area: shapely.Geometry | None = None,
     progress: Progress = _noop,
     loaded: network.WalkNetwork | None = None,
@@ -98,7 +111,7 @@ def load_network(
     Parameters
     ----------
     s
-        The scenario: its ``[network]`` and ``[walk]`` sections.
+        The scenario (or its file): its ``[network]`` and ``[walk]`` sections.
     area
         The study area (WGS-84) to clip to; None: no clipping.
     progress
@@ -112,6 +125,7 @@ def load_network(
     WalkNetwork
         The clipped walking network.
     """
+    s = scenario_of(s)
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
         "steps_penalty": s.walk.steps_penalty,
@@ -148,13 +162,15 @@ def load_network(
 # --- analysis -------------------------------------------------------------------------------
 
 
-def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
+def evaluate(
+    s: Scenario | str | Path, net: network.WalkNetwork, layers: Layers
+) -> analysis.Coverage:
     """Coverage of the scenario's demand by its facilities.
 
     Parameters
     ----------
     s
-        The scenario: its ``[walk]`` settings, services and sub-district name field.
+        The scenario (or its file): its ``[walk]`` settings, services and sub-district name field.
     net
         The walking network.
     layers
@@ -170,6 +186,12 @@ def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.
     InputError
         When no facility or no demand row is usable, with the first reasons.
     """
+    s = scenario_of(s)
+    _check_net(net)
+    if not isinstance(layers, Layers):
+        raise TypeError(
+            f"layers must be the Layers read_layers returned, not {type(layers).__name__}"
+        )
     check_usable(s, layers)
     return coverage_of(s, net, layers)
 
@@ -197,7 +219,7 @@ def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analys
     walk = s.walk_model()
     return analysis.evaluate(
         net,
-        layers.facilities,
+        _tier_codes(s, layers.facilities),
         layers.demand,
         threshold_min=walk.threshold_min,
         tier_threshold_min=walk.tier_threshold_min,
@@ -207,3 +229,24 @@ def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analys
         subdistricts=layers.subdistricts,
         name_field=s.area.name_field,
     )
+
+
+def _tier_codes(s: Scenario, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Facilities with the scenario's tier codes; a name no tier has is named, not kept.
+
+    A notebook's own rows may say ``"服务站点"``: that is the point tier, with its threshold.
+    """
+    if not isinstance(facilities, pd.DataFrame) or "tier" not in facilities:
+        return facilities  # analysis.evaluate says what is wrong
+    words = s.vocabulary
+    codes = [words.normalize(t) for t in facilities["tier"]]
+    unknown = [c is None and not pd.isna(t) for c, t in zip(codes, facilities["tier"], strict=True)]
+    if any(unknown):
+        rows = facilities.index[unknown]
+        names = ", ".join(dict.fromkeys(repr(str(t)) for t in facilities["tier"][unknown]))
+        raise ValueError(
+            f"facilities, rows {', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}: "
+            f"unknown tier {names}; known: {', '.join(words.codes)} (or their names, "
+            "e.g. 服务站点)"
+        )
+    return facilities.assign(tier=[c or t for c, t in zip(codes, facilities["tier"], strict=True)])

@@ -363,6 +363,8 @@ WORDS: dict[str, str] = {
     "error.plan.whole_sites": "give a whole number of new sites, at least 1",
     "error.plan.share": "give a share between 0 and 1, e.g. 0.95",
     "error.plan.use": "use {choices}",
+    "error.plan.model_needs_target": "{model} finds the fewest new sites for a target share: give {ask}",
+    "error.plan.model_needs_count": "{model} places a given number of new sites: give {ask}",
     "error.plan.tier_staged": "--tier is for a one-stage plan; the stages' tiers are [plan] tiers",
     "error.plan.unknown_tier": "unknown tier (known: {known})",
     "error.plan.add_or_target": "give --add N or --target SHARE (or [plan] add / target)",

@@ -311,6 +311,8 @@ WORDS: dict[str, str] = {
     "error.plan.whole_sites": "请给出新增站点的整数个数，至少为 1",
     "error.plan.share": "请给出 0 到 1 之间的比例，例如 0.95",
     "error.plan.use": "可用 {choices}",
+    "error.plan.model_needs_target": "{model} 求达到目标覆盖比例所需的最少新增站点：请给出 {ask}",
+    "error.plan.model_needs_count": "{model} 按给定个数布设新增站点：请给出 {ask}",
     "error.plan.tier_staged": "--tier 用于单阶段规划；分阶段规划的层级见 [plan] tiers",
     "error.plan.unknown_tier": "未知层级（已知：{known}）",
     "error.plan.add_or_target": "请给出 --add N 或 --target 比例（或 [plan] add / target）",

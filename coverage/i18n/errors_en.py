@@ -352,6 +352,7 @@ WORDS: dict[str, str] = {
     "error.output.paper": "A4 or A3",
     "error.output.print_suffix": "a .png or .pdf file",
     "error.output.layers_suffix": "a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file",
+    "error.output.edges_suffix": "a .parquet (GeoParquet) or .gpkg (GeoPackage) file",
     "error.output.no_cjk_font": "no Chinese font found for matplotlib (install fonts-noto-cjk); the static map uses English labels",
     "error.plan.no_facility_rows": "no usable facility rows",
     "error.plan.time_limit": "give seconds, more than 0",

@@ -298,6 +298,7 @@ WORDS: dict[str, str] = {
     "error.output.paper": "应为 A4 或 A3",
     "error.output.print_suffix": "应为 .png 或 .pdf 文件",
     "error.output.layers_suffix": "应为 .gpkg（GeoPackage）、.geojson 或 .json（GeoJSON）文件",
+    "error.output.edges_suffix": "应为 .parquet（GeoParquet）或 .gpkg（GeoPackage）文件",
     "error.output.no_cjk_font": "matplotlib 找不到中文字体（请安装 fonts-noto-cjk）；打印地图改用英文标注",
     "error.plan.no_facility_rows": "没有可用的设施行",
     "error.plan.time_limit": "请给出大于 0 的秒数",

@@ -7,6 +7,7 @@ file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,13 @@ def evaluate(
     if not isinstance(layers, Layers):
         raise TypeError(
             f"layers must be the Layers read_layers returned, not {type(layers).__name__}"
+        )
+    speed = net.speed_mps * 3.6
+    if not math.isclose(speed, s.walk_model().speed_kmh, rel_tol=1e-9):
+        # Walking times are fixed when the network is loaded: a new speed needs a new network.
+        raise ValueError(
+            f"net was loaded walking at {speed:g} km/h and the scenario now says "
+            f"{s.walk.speed_kmh:g} km/h: load the network again (pipeline.load_network)"
         )
     check_usable(s, layers)
     return coverage_of(s, net, layers)

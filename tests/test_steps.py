@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from coverage import steps
+from coverage.scenario import load_scenario
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "wuhan" / "scenario.toml"
 
@@ -62,3 +63,12 @@ def test_arguments_mixed_up_are_named(sample):
         steps.evaluate(SAMPLE, net, layers.facilities)
     with pytest.raises(TypeError, match="scenario must be a path"):
         steps.load_area(3)
+
+
+def test_a_network_loaded_at_another_speed_is_not_used_silently(sample):
+    # A notebook sets a slower walk but keeps the network whose times were fixed at 4.5 km/h.
+    net, layers = sample
+    slow = load_scenario(SAMPLE)
+    slow.walk.speed_kmh = 3.6
+    with pytest.raises(ValueError, match=r"loaded walking at 4.5 km/h .* now says 3.6 km/h"):
+        steps.evaluate(slow, net, layers)

@@ -36,6 +36,28 @@ def _noop(_: str) -> None:
     pass
 
 
+def _area_geometry(area: object) -> shapely.Geometry | None:
+    """The area to clip to (WGS-84): a geometry, or what :func:`load_area` returned whole.
+
+    ``area = pipeline.load_area(s)`` without unpacking is a pair; a GeoDataFrame or GeoSeries
+    (in its own CRS) is its union. Anything else is one clear TypeError.
+    """
+    if isinstance(area, StudyArea):
+        area = area[0]
+    if isinstance(area, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        if area.crs is None:
+            raise ValueError(
+                "area: no CRS; set the one its coordinates are in, e.g. .set_crs(4326)"
+            )
+        area = area.to_crs(4326).union_all()
+    if area is not None and not isinstance(area, shapely.Geometry):
+        raise TypeError(
+            f"area must be a shapely geometry in WGS-84 (area, _ = pipeline.load_area(s)), "
+            f"not {type(area).__name__}"
+        )
+    return area
+
+
 def _check_net(net: object) -> None:
     """A notebook's slip (the area for the network, arguments swapped): one clear TypeError."""
     if not isinstance(net, network.WalkNetwork):
@@ -98,7 +120,7 @@ def read_layers(
 
 def load_network(
     s: Scenario | str | Path,
-    area: shapely.Geometry | None = None,
+    area: shapely.Geometry | StudyArea | gpd.GeoDataFrame | None = None,
     progress: Progress = _noop,
     loaded: network.WalkNetwork | None = None,
 ) -> network.WalkNetwork:
@@ -114,7 +136,8 @@ def load_network(
     s
         The scenario (or its file): its ``[network]`` and ``[walk]`` sections.
     area
-        The study area (WGS-84) to clip to; None: no clipping.
+        The study area (WGS-84) to clip to, or what :func:`load_area` returned; None: no
+        clipping.
     progress
         Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
         count); default: nothing.
@@ -127,6 +150,7 @@ def load_network(
         The clipped walking network.
     """
     s = scenario_of(s)
+    area = _area_geometry(area)
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
         "steps_penalty": s.walk.steps_penalty,

@@ -72,3 +72,13 @@ def test_a_network_loaded_at_another_speed_is_not_used_silently(sample):
     slow.walk.speed_kmh = 3.6
     with pytest.raises(ValueError, match=r"loaded walking at 4.5 km/h .* now says 3.6 km/h"):
         steps.evaluate(slow, net, layers)
+
+
+def test_the_area_is_taken_as_load_area_returned_it(sample):
+    net, _ = sample  # clipped to the area, unpacked
+    whole = steps.load_area(SAMPLE)  # not unpacked: the pair
+    assert len(steps.load_network(SAMPLE, whole).edges) == len(net.edges)
+    frame = gpd.GeoDataFrame(geometry=[whole[0]], crs=4326).to_crs(3857)  # a frame, its own CRS
+    assert len(steps.load_network(SAMPLE, frame).edges) == len(net.edges)
+    with pytest.raises(TypeError, match="area must be a shapely geometry in WGS-84"):
+        steps.load_network(SAMPLE, "江汉区")

@@ -318,6 +318,10 @@ def _check_points(what: str, gdf: Any) -> None:
     xy, row = shapely.get_coordinates(geoms, return_index=True)
     bad[row[~np.isfinite(xy).all(axis=1)]] = True
     _check_rows(what, gdf.index, bad, "no geometry, or a coordinate that is not a number")
+    kinds = shapely.get_type_id(geoms)
+    _check_rows(
+        what, gdf.index, kinds != 0, "not a point (e.g. .representative_point() of a polygon)"
+    )
 
 
 def _check_rows(what: str, index: pd.Index, bad: Any, reason: str) -> None:

@@ -413,3 +413,11 @@ def test_a_point_with_a_nan_coordinate_is_named_by_its_row(line_case, hand):
     dem = dem.set_geometry(gpd.points_from_xy(x, dem.geometry.y), crs=hand.crs)
     with pytest.raises(ValueError, match=r"demand, rows 13: no geometry, or a coordinate"):
         analysis.evaluate(net, coded.facilities[["tier", "geometry"]], dem)
+
+
+def test_a_polygon_is_not_taken_for_a_point(line_case, hand):
+    net, coded = line_case
+    fac = coded.facilities[["tier", "geometry"]].copy()
+    fac.loc[2, "geometry"] = fac.geometry.iloc[2].buffer(10)  # a building's footprint
+    with pytest.raises(ValueError, match=r"facilities, rows 2: not a point"):
+        analysis.evaluate(net, fac, coded.demand[["weight", "geometry"]])

@@ -137,6 +137,8 @@ class Plan:
         }
         s = self.model.summary()
         s.pop("selected", None)
+        # The model's is the cut rows' cover limit (the longest stored time), not the new sites'.
+        s.pop("threshold_min", None)
         s["served_weight"] = s.pop("covered_weight", np.nan)
         s["served_share"] = s.pop("covered_share", np.nan)
         s["covered_weight"] = self.covered_weight

@@ -287,6 +287,7 @@ def test_api_misuse_is_a_type_error_and_writes_nothing(unread, call, expected):
         ({"add": 2, "model": "pmedain"}, "model='pmedain': use "),
         ({"add": 2, "method": "greedy2"}, "method='greedy2': use milp, greedy"),
         ({"add": 2, "time_limit": 0}, "time_limit=0: give seconds, more than 0"),
+        ({"add": 2, "time_limit": "60"}, "time_limit='60': give seconds, more than 0"),
         ({"stage_add": {"point": 2.5}},
          "stage_add={'point': 2.5}: give a whole number of new sites, at least 1"),
     ],

@@ -304,11 +304,6 @@ def draw_map(
 # --- site proposals -------------------------------------------------------------------------
 
 
-def _is_number(value: object) -> bool:
-    """A real number (``"10"`` and ``True`` are not), for a one-line error instead of a TypeError."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def plan(
     scenario: Scenario | str | Path,
     *,
@@ -397,7 +392,8 @@ def plan(
     if method not in ("milp", "greedy"):
         use = Msg("error.plan.use", choices="milp, greedy")
         raise ArgumentError(_option("method", method, use, spelled), s.source)
-    if time_limit is not None and not (_is_number(time_limit) and time_limit > 0):
+    number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
+    if time_limit is not None and not (number and time_limit > 0):  # "60": one line, no TypeError
         what = _option("time_limit", time_limit, Msg("error.plan.time_limit"), spelled)
         raise ArgumentError(what, s.source)
     _check_candidates(s)

@@ -175,12 +175,14 @@ def evaluate(
     net
         Walking network (projected CRS).
     facilities
-        Points with a ``tier`` column (and optional ``type``, ``services``, ``name``).
+        Points (a GeoDataFrame with a CRS) with a ``tier`` column: codes or names
+        (``"服务站点"``; :func:`coverage.vocab.normalize_tier`); optional ``type``,
+        ``services``, ``name``.
     demand
-        Points with a ``weight`` column (workers, residents).
+        Points (a GeoDataFrame with a CRS) with a ``weight`` column (workers, residents).
     threshold_min, tier_threshold_min
         Coverage threshold in minutes (default :data:`coverage.settings.threshold_min`), and
-        per-tier overrides.
+        per-tier overrides (keyed by tier codes or names).
     max_snap_m
         Points farther than this from a walkable street are not routed (reported as unsnapped);
         default :data:`coverage.settings.max_snap_m`.
@@ -200,11 +202,19 @@ def evaluate(
     -------
     Coverage
         Per-facility and per-demand-point results, the sparse times and the summary table.
+
+    Raises
+    ------
+    TypeError
+        ``facilities`` or ``demand`` is not a GeoDataFrame.
+    ValueError
+        One has no CRS or lacks its column, or rows without a usable point, tier or weight
+        (named by the caller's index).
     """
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     circle_radius_m = settings.circle_radius_m if circle_radius_m is None else circle_radius_m
-    per_tier = dict(tier_threshold_min or {})
+    per_tier = {vocab.normalize_tier(k) or k: v for k, v in (tier_threshold_min or {}).items()}
     fac, dem = _inputs(facilities, demand)
     tiers = tier_order(pd.unique(fac["tier"]).tolist())
     thresholds = {t: float(per_tier.get(t, threshold_min)) for t in tiers}
@@ -268,16 +278,59 @@ def evaluate(
 def _inputs(
     facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Copies of the inputs, checked, with string tiers and facility ids (``fid``)."""
+    """Copies of the inputs, checked, with tier codes and facility ids (``fid``).
+
+    A caller's own frame fails here with one line naming the frame, column and rows, not deep
+    in geopandas or GEOS; tier names (``"服务站点"``) become codes, so their threshold applies.
+    """
+    for what, gdf, column in (("facilities", facilities, "tier"), ("demand", demand, "weight")):
+        _check_points(what, gdf)
+        if column not in gdf:
+            raise ValueError(
+                f"{what} {'need' if what == 'facilities' else 'needs'} a {column!r} column"
+            )
     fac = facilities.reset_index(drop=True).copy()
     dem = demand.reset_index(drop=True).copy()
-    if "tier" not in fac:
-        raise ValueError("facilities need a 'tier' column")
-    if "weight" not in dem:
-        raise ValueError("demand needs a 'weight' column")
-    fac["tier"] = fac["tier"].astype(str)
+    _check_rows("facilities", facilities.index, fac["tier"].isna(), "no tier")
+    weight = pd.to_numeric(dem["weight"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(weight) | (weight < 0)
+    _check_rows("demand", demand.index, bad, "'weight' is not a number ≥ 0")
+    dem["weight"] = weight
+    fac["tier"] = [vocab.normalize_tier(t) or str(t) for t in fac["tier"]]
     fac["fid"] = np.arange(len(fac))
     return fac, dem
+
+
+def _check_points(what: str, gdf: Any) -> None:
+    """A GeoDataFrame with a CRS and a finite geometry in every row, or one clear error."""
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(
+            f"{what} must be a GeoDataFrame, not {type(gdf).__name__}: e.g. "
+            "geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(lon, lat), crs=4326)"
+        )
+    if gdf.crs is None:
+        raise ValueError(
+            f"{what}: no CRS; set the one the coordinates are in, e.g. .set_crs(4326) "
+            "for WGS-84 (GCJ-02 or BD-09 coordinates: coverage.datum.to_wgs84 first)"
+        )
+    geoms = gdf.geometry.to_numpy()
+    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    xy, row = shapely.get_coordinates(geoms, return_index=True)
+    bad[row[~np.isfinite(xy).all(axis=1)]] = True
+    _check_rows(what, gdf.index, bad, "no geometry, or a coordinate that is not a number")
+    kinds = shapely.get_type_id(geoms)
+    _check_rows(
+        what, gdf.index, kinds != 0, "not a point (e.g. .representative_point() of a polygon)"
+    )
+
+
+def _check_rows(what: str, index: pd.Index, bad: Any, reason: str) -> None:
+    """Name the first rows (by the caller's index) where ``bad`` holds."""
+    bad = np.asarray(bad, dtype=bool)
+    if bad.any():
+        rows = index[bad]
+        shown = ", ".join(map(str, rows[:5])) + (f" … ({len(rows)} rows)" if len(rows) > 5 else "")
+        raise ValueError(f"{what}, rows {shown}: {reason}")
 
 
 def _cross_coverage(

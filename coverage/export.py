@@ -24,6 +24,7 @@ import pandas as pd
 from coverage import analysis
 from coverage import io as cio
 from coverage.datum import add_coordinates
+from coverage.errors import ArgumentError, Msg
 from coverage.excel import (
     DECIMAL,
     INTEGER,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from coverage.results import Run
 
 __all__ = [
+    "edges_path",
     "run_info",
     "write_edges",
     "write_layers",
@@ -345,8 +347,35 @@ def write_plan(
     return files
 
 
-def write_edges(net: WalkNetwork, path: Path) -> Path:
-    """The walking network's edges as GeoParquet (``.parquet``) or a GeoPackage (otherwise).
+def edges_path(path: str | Path) -> Path:
+    """``path`` as a file :func:`write_edges` can write (``.parquet``, ``.gpkg``), or one line.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ArgumentError
+        Another extension (a GeoPackage named ``.csv`` would surprise whoever opens it).
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".parquet", ".gpkg"):
+        raise ArgumentError(
+            Msg("error.scenario.argument", name="path", value=repr(str(path)))
+            + Msg("error.output.edges_suffix")
+        )
+    return path
+
+
+def write_edges(net: WalkNetwork, path: str | Path) -> Path:
+    """The walking network's edges as GeoParquet (``.parquet``) or a GeoPackage (``.gpkg``).
 
     Parameters
     ----------
@@ -360,7 +389,8 @@ def write_edges(net: WalkNetwork, path: Path) -> Path:
     Path
         The file written.
     """
+    path = edges_path(path)
     edges = net.edges.drop(columns=["u_idx", "v_idx"])
-    if path.suffix == ".parquet":
+    if path.suffix.lower() == ".parquet":
         return cio.write_with(path, lambda p: edges.to_parquet(p))
     return cio.write_gpkg(path, {"edges": edges})

@@ -29,7 +29,14 @@ from coverage import io as cio
 from coverage import network
 from coverage.catchment_layers import catchments_for, facility_catchments
 from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
-from coverage.export import run_info, write_edges, write_layers, write_plan, write_results
+from coverage.export import (
+    edges_path,
+    run_info,
+    write_edges,
+    write_layers,
+    write_plan,
+    write_results,
+)
 from coverage.export_maps import (
     coverage_map,
     plan_map_path,
@@ -60,6 +67,7 @@ from coverage.planning.stages import (
 )
 from coverage.planning.times import stage_times
 from coverage.preflight import (
+    check_catchment_args,
     check_flag,
     check_outputs,
     check_report_paths,
@@ -172,14 +180,14 @@ def run(
 
 
 def walk_network(
-    s: Scenario, *, save: Path | None = None, progress: Progress = _noop
+    s: Scenario | str | Path, *, save: str | Path | None = None, progress: Progress = _noop
 ) -> network.WalkNetwork:
     """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges.
 
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
     save
         Also write the walking edges here (``.parquet`` or ``.gpkg``).
     progress
@@ -191,7 +199,9 @@ def walk_network(
     WalkNetwork
         The walking network, not clipped.
     """
+    s = scenario_of(s)
     check_writes(s, [])
+    save = None if save is None else edges_path(save)  # a wrong extension: before loading
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:
@@ -200,11 +210,11 @@ def walk_network(
 
 
 def draw_catchments(
-    s: Scenario,
+    s: Scenario | str | Path,
     *,
     bands: list[float] | None = None,
     method: Literal["grid", "exact"] | None = None,
-    path: Path | None = None,
+    path: str | Path | None = None,
     progress: Progress = _noop,
 ) -> tuple[Path, gpd.GeoDataFrame, int]:
     """Catchments of every facility (``bands`` and ``method`` over the scenario's), written.
@@ -216,7 +226,7 @@ def draw_catchments(
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
     bands
         Bands in minutes; None: ``[walk] bands_min``.
     method
@@ -227,7 +237,10 @@ def draw_catchments(
         Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
         count); default: nothing.
     """
+    s = scenario_of(s)
+    check_catchment_args(bands, method)  # as the command line checks --bands, before loading
     spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
+    path = None if path is None else Path(path)
     if path is not None and cio.layer_format(path) is None:
         raise ScenarioError(
             Msg("error.scenario.argument", name="path", value=repr(str(path)))
@@ -248,10 +261,10 @@ def draw_catchments(
 
 
 def draw_map(
-    s: Scenario,
-    path: Path | None = None,
+    s: Scenario | str | Path,
+    path: str | Path | None = None,
     *,
-    print_path: Path | None = None,
+    print_path: str | Path | None = None,
     paper: str | None = None,
     progress: Progress = _noop,
 ) -> tuple[Path, Path | None]:
@@ -264,7 +277,7 @@ def draw_map(
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
     path
         The HTML map to write; None: ``[output] map``.
     print_path
@@ -275,15 +288,16 @@ def draw_map(
         Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
         count); default: nothing.
     """
+    s = scenario_of(s)
     check_writes(s, [] if path is not None else ["[output] map"])  # before loading
-    path = path or s.map_path
+    path = Path(path) if path is not None else s.map_path
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
     printed = None
     if print_path is not None:
         paper = paper or s.output.paper
         progress(t(s.lang, "console.step.print_map", paper=paper))
-        printed = write_print_map(result, print_path, paper=paper)
+        printed = write_print_map(result, Path(print_path), paper=paper)
     return path, printed
 
 
@@ -362,6 +376,8 @@ def plan(
     """
     check_flag("write", write)
     check_flag("staged", staged)
+    if before is not None and not isinstance(before, Run):
+        raise TypeError(f"before must be a pipeline.run result (Run), not {type(before).__name__}")
     s = scenario_of(scenario)
     stages = plan_stages(
         s,
@@ -376,7 +392,8 @@ def plan(
     if method not in ("milp", "greedy"):
         use = Msg("error.plan.use", choices="milp, greedy")
         raise ArgumentError(_option("method", method, use, spelled), s.source)
-    if time_limit is not None and not time_limit > 0:
+    number = isinstance(time_limit, (int, float)) and not isinstance(time_limit, bool)
+    if time_limit is not None and not (number and time_limit > 0):  # "60": one line, no TypeError
         what = _option("time_limit", time_limit, Msg("error.plan.time_limit"), spelled)
         raise ArgumentError(what, s.source)
     _check_candidates(s)

@@ -11,10 +11,11 @@ import os
 from pathlib import Path
 
 from coverage import io as cio
-from coverage.errors import Msg, OutputError
+from coverage.errors import ArgumentError, Msg, OutputError
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
+    "check_catchment_args",
     "check_flag",
     "check_outputs",
     "check_report_paths",
@@ -39,6 +40,32 @@ def check_flag(name: str, value: object) -> None:
     """``write="no"`` is truthy: refuse anything but a bool rather than write by surprise."""
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, not {value!r}")
+
+
+def check_catchment_args(bands: object, method: object) -> None:
+    """``bands=[5, 10, 15]`` (minutes above 0) and ``method="grid"``/``"exact"``, or one line.
+
+    None (or no bands) keeps the scenario's. Raises :class:`~coverage.errors.ArgumentError`.
+
+    Parameters
+    ----------
+    bands
+        The bands asked for.
+    method
+        The method asked for.
+    """
+    if bands is not None and not (
+        isinstance(bands, (list, tuple))
+        and all(
+            isinstance(b, (int, float)) and not isinstance(b, bool) and 0 < b < float("inf")
+            for b in bands
+        )
+    ):
+        what = Msg("error.scenario.argument", name="bands", value=repr(bands))
+        raise ArgumentError(what + Msg("error.scenario.bands_positive"))
+    if method not in (None, "grid", "exact"):
+        what = Msg("error.scenario.argument", name="method", value=repr(method))
+        raise ArgumentError(what + Msg("error.plan.use", choices="grid, exact"))
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:

@@ -7,10 +7,13 @@ file.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from coverage import analysis, network
@@ -19,6 +22,7 @@ from coverage.i18n import t
 from coverage.inputs import layers as _layers
 from coverage.inputs.layers import Layers, StudyArea
 from coverage.inputs.usable import check_usable
+from coverage.preflight import scenario_of
 from coverage.scenario import Scenario
 
 __all__ = ["Progress", "coverage_of", "evaluate", "load_area", "load_network", "read_layers"]
@@ -32,7 +36,37 @@ def _noop(_: str) -> None:
     pass
 
 
-def load_area(s: Scenario) -> StudyArea:
+def _area_geometry(area: object) -> shapely.Geometry | None:
+    """The area to clip to (WGS-84): a geometry, or what :func:`load_area` returned whole.
+
+    ``area = pipeline.load_area(s)`` without unpacking is a pair; a GeoDataFrame or GeoSeries
+    (in its own CRS) is its union. Anything else is one clear TypeError.
+    """
+    if isinstance(area, StudyArea):
+        area = area[0]
+    if isinstance(area, (gpd.GeoDataFrame, gpd.GeoSeries)):
+        if area.crs is None:
+            raise ValueError(
+                "area: no CRS; set the one its coordinates are in, e.g. .set_crs(4326)"
+            )
+        area = area.to_crs(4326).union_all()
+    if area is not None and not isinstance(area, shapely.Geometry):
+        raise TypeError(
+            f"area must be a shapely geometry in WGS-84 (area, _ = pipeline.load_area(s)), "
+            f"not {type(area).__name__}"
+        )
+    return area
+
+
+def _check_net(net: object) -> None:
+    """A notebook's slip (the area for the network, arguments swapped): one clear TypeError."""
+    if not isinstance(net, network.WalkNetwork):
+        raise TypeError(
+            f"net must be the WalkNetwork load_network returned, not {type(net).__name__}"
+        )
+
+
+def load_area(s: Scenario | str | Path) -> StudyArea:
     """The study area and sub-districts (:func:`coverage.inputs.load_area`).
 
     A scenario that names a ``place`` and no area file gets the place's boundary, geocoded
@@ -41,18 +75,18 @@ def load_area(s: Scenario) -> StudyArea:
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
 
     Returns
     -------
     StudyArea
         The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
     """
-    return _layers.load_area(s, geocode=network.geocode_area)
+    return _layers.load_area(scenario_of(s), geocode=network.geocode_area)
 
 
 def read_layers(
-    s: Scenario,
+    s: Scenario | str | Path,
     net: network.WalkNetwork,
     progress: Callable[[str], None] = _noop,
     *,
@@ -63,7 +97,7 @@ def read_layers(
     Parameters
     ----------
     s
-        The scenario.
+        The scenario, or its file.
     net
         The walking network the layers are checked against (datum, distance to a street).
     progress
@@ -76,6 +110,8 @@ def read_layers(
     Layers
         Facilities, demand and candidates, with every problem found.
     """
+    _check_net(net)
+    s = scenario_of(s)
     return _layers.read_layers(s, net, progress, area=area, geocode=network.geocode_area)
 
 
@@ -83,8 +119,8 @@ def read_layers(
 
 
 def load_network(
-    s: Scenario,
-    area: shapely.Geometry | None = None,
+    s: Scenario | str | Path,
+    area: shapely.Geometry | StudyArea | gpd.GeoDataFrame | None = None,
     progress: Progress = _noop,
     loaded: network.WalkNetwork | None = None,
 ) -> network.WalkNetwork:
@@ -98,9 +134,10 @@ def load_network(
     Parameters
     ----------
     s
-        The scenario: its ``[network]`` and ``[walk]`` sections.
+        The scenario (or its file): its ``[network]`` and ``[walk]`` sections.
     area
-        The study area (WGS-84) to clip to; None: no clipping.
+        The study area (WGS-84) to clip to, or what :func:`load_area` returned; None: no
+        clipping.
     progress
         Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
         count); default: nothing.
@@ -112,6 +149,8 @@ def load_network(
     WalkNetwork
         The clipped walking network.
     """
+    s = scenario_of(s)
+    area = _area_geometry(area)
     opts: dict[str, Any] = {
         "speed_kmh": s.walk.speed_kmh,
         "steps_penalty": s.walk.steps_penalty,
@@ -148,13 +187,15 @@ def load_network(
 # --- analysis -------------------------------------------------------------------------------
 
 
-def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:
+def evaluate(
+    s: Scenario | str | Path, net: network.WalkNetwork, layers: Layers
+) -> analysis.Coverage:
     """Coverage of the scenario's demand by its facilities.
 
     Parameters
     ----------
     s
-        The scenario: its ``[walk]`` settings, services and sub-district name field.
+        The scenario (or its file): its ``[walk]`` settings, services and sub-district name field.
     net
         The walking network.
     layers
@@ -170,6 +211,19 @@ def evaluate(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.
     InputError
         When no facility or no demand row is usable, with the first reasons.
     """
+    s = scenario_of(s)
+    _check_net(net)
+    if not isinstance(layers, Layers):
+        raise TypeError(
+            f"layers must be the Layers read_layers returned, not {type(layers).__name__}"
+        )
+    speed = net.speed_mps * 3.6
+    if not math.isclose(speed, s.walk_model().speed_kmh, rel_tol=1e-9):
+        # Walking times are fixed when the network is loaded: a new speed needs a new network.
+        raise ValueError(
+            f"net was loaded walking at {speed:g} km/h and the scenario now says "
+            f"{s.walk.speed_kmh:g} km/h: load the network again (pipeline.load_network)"
+        )
     check_usable(s, layers)
     return coverage_of(s, net, layers)
 
@@ -197,7 +251,7 @@ def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analys
     walk = s.walk_model()
     return analysis.evaluate(
         net,
-        layers.facilities,
+        _tier_codes(s, layers.facilities),
         layers.demand,
         threshold_min=walk.threshold_min,
         tier_threshold_min=walk.tier_threshold_min,
@@ -207,3 +261,24 @@ def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analys
         subdistricts=layers.subdistricts,
         name_field=s.area.name_field,
     )
+
+
+def _tier_codes(s: Scenario, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Facilities with the scenario's tier codes; a name no tier has is named, not kept.
+
+    A notebook's own rows may say ``"服务站点"``: that is the point tier, with its threshold.
+    """
+    if not isinstance(facilities, pd.DataFrame) or "tier" not in facilities:
+        return facilities  # analysis.evaluate says what is wrong
+    words = s.vocabulary
+    codes = [words.normalize(t) for t in facilities["tier"]]
+    unknown = [c is None and not pd.isna(t) for c, t in zip(codes, facilities["tier"], strict=True)]
+    if any(unknown):
+        rows = facilities.index[unknown]
+        names = ", ".join(dict.fromkeys(repr(str(t)) for t in facilities["tier"][unknown]))
+        raise ValueError(
+            f"facilities, rows {', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}: "
+            f"unknown tier {names}; known: {', '.join(words.codes)} (or their names, "
+            "e.g. 服务站点)"
+        )
+    return facilities.assign(tier=[c or t for c, t in zip(codes, facilities["tier"], strict=True)])

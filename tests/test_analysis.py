@@ -364,3 +364,60 @@ def test_defaults_are_read_from_settings_at_call_time(hand, monkeypatch):
     assert cov.demand["nearest_min"].iloc[0] == pytest.approx(155 / 60)
     monkeypatch.setattr(settings, "max_snap_m", 4.0)  # the demand is 5 m off: not snapped
     assert not analysis.evaluate(net, fac, dem).demand["snapped"].iloc[0]
+
+
+# --- a caller's own frames ---------------------------------------------------------------------
+
+
+def test_tier_names_are_read_as_their_tiers(line_case, hand):
+    # The line case with its tiers written as a register writes them: same thresholds, same cover.
+    net, coded = line_case
+    fac = coded.facilities[["tier", "geometry"]].assign(
+        tier=["服务站点", "Service point", "分中心"]
+    )
+    cov = analysis.evaluate(
+        net, fac, coded.demand[["weight", "geometry"]], threshold_min=2.0,
+        tier_threshold_min={"服务分中心": 1.5},
+    )  # fmt: skip
+    assert cov.facilities["tier"].tolist() == ["point", "point", "subcentre"]
+    assert cov.thresholds == {"subcentre": 1.5, "point": 2.0}
+    assert cov.demand["covered_subcentre"].tolist() == [False, False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "words"),
+    [
+        (lambda f, d: (f, d.drop(columns="geometry")), TypeError, "demand must be a GeoDataFrame"),
+        (lambda f, d: (f.set_crs(None, allow_override=True), d), ValueError, "facilities: no CRS"),
+        (lambda f, d: (f, d.assign(weight=[1.0, np.nan, 2.0, 3.0, 4.0])), ValueError,
+         r"demand, rows 1: 'weight' is not a number"),
+        (lambda f, d: (f, d.assign(weight=[1.0, 1.0, -2.0, 3.0, 4.0])), ValueError,
+         r"demand, rows 2: 'weight' is not a number"),
+        (lambda f, d: (f.assign(tier=["point", None, "point"]), d), ValueError,
+         r"facilities, rows 1: no tier"),
+    ],
+)  # fmt: skip
+def test_a_bad_frame_is_named(line_case, change, error, words):
+    net, coded = line_case
+    fac = coded.facilities[["tier", "geometry"]]
+    dem = coded.demand[["weight", "geometry"]]
+    with pytest.raises(error, match=words):
+        analysis.evaluate(net, *change(fac, dem))
+
+
+def test_a_point_with_a_nan_coordinate_is_named_by_its_row(line_case, hand):
+    net, coded = line_case
+    dem = coded.demand[["weight", "geometry"]].set_index(np.array([10, 11, 12, 13, 14]))
+    x = dem.geometry.x.to_numpy().copy()
+    x[3] = np.nan
+    dem = dem.set_geometry(gpd.points_from_xy(x, dem.geometry.y), crs=hand.crs)
+    with pytest.raises(ValueError, match=r"demand, rows 13: no geometry, or a coordinate"):
+        analysis.evaluate(net, coded.facilities[["tier", "geometry"]], dem)
+
+
+def test_a_polygon_is_not_taken_for_a_point(line_case, hand):
+    net, coded = line_case
+    fac = coded.facilities[["tier", "geometry"]].copy()
+    fac.loc[2, "geometry"] = fac.geometry.iloc[2].buffer(10)  # a building's footprint
+    with pytest.raises(ValueError, match=r"facilities, rows 2: not a point"):
+        analysis.evaluate(net, fac, coded.demand[["weight", "geometry"]])

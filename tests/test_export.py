@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
+import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pyogrio
@@ -268,3 +269,13 @@ def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> No
     assert run_layers.subdistrict_layer(sample.run)["weight"].sum() == pytest.approx(
         exact["weight"].sum()
     )
+
+
+def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:
+    net = hand.net(hand.grid(2))
+    written = pipeline.write_edges(net, str(tmp_path / "edges.parquet"))
+    back = gpd.read_parquet(written)
+    assert len(back) == len(net.edges) and "u_idx" not in back
+    with pytest.raises(ScenarioError, match=r"path='.*edges\.csv': a \.parquet .* or \.gpkg"):
+        pipeline.write_edges(net, str(tmp_path / "edges.csv"))  # not a GeoPackage named .csv
+    assert not (tmp_path / "edges.csv").exists()

@@ -287,6 +287,7 @@ def test_api_misuse_is_a_type_error_and_writes_nothing(unread, call, expected):
         ({"add": 2, "model": "pmedain"}, "model='pmedain': use "),
         ({"add": 2, "method": "greedy2"}, "method='greedy2': use milp, greedy"),
         ({"add": 2, "time_limit": 0}, "time_limit=0: give seconds, more than 0"),
+        ({"add": 2, "time_limit": "60"}, "time_limit='60': give seconds, more than 0"),
         ({"stage_add": {"point": 2.5}},
          "stage_add={'point': 2.5}: give a whole number of new sites, at least 1"),
     ],
@@ -344,3 +345,29 @@ def test_an_unreachable_target_names_the_keyword_argument(tmp_path):
         "(target= or [plan] target), or add candidate sites"
     )
     assert "--" not in text and "--" not in info.value.text("zh")
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda p: pipeline.draw_catchments(p, bands=[0, 5]),
+         "bands=[0, 5]: every band must be a number of minutes above 0"),
+        (lambda p: pipeline.draw_catchments(p, bands="5,10"),
+         "bands='5,10': every band must be a number of minutes above 0"),
+        (lambda p: pipeline.draw_catchments(p, method="buffer"), "method='buffer': use grid, exact"),
+        (lambda p: pipeline.walk_network(p, save="edges.csv"),
+         "path='edges.csv': a .parquet (GeoParquet) or .gpkg (GeoPackage) file"),
+    ],
+)  # fmt: skip
+def test_api_drawing_settings_are_named_before_loading(unread, call, expected):
+    # As the command line checks --bands and --save: at once, on the scenario's file itself.
+    with pytest.raises(ScenarioError) as info:
+        call(str(unread))
+    assert info.value.text("en") == expected
+    assert list(Path.cwd().iterdir()) == []
+
+
+def test_api_plan_before_must_be_a_run(unread):
+    with pytest.raises(TypeError, match="before must be a pipeline.run result \\(Run\\), not str"):
+        pipeline.plan(unread, add=2, write=False, before="run")
+    assert list(Path.cwd().iterdir()) == []

@@ -27,6 +27,7 @@ from coverage.planning.candidates import (
     osm_candidates,
     planning_sites,
     site_capacity,
+    site_roles,
 )
 from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS
@@ -60,6 +61,7 @@ __all__ = [
     "plan_stages",
     "planning_sites",
     "site_capacity",
+    "site_roles",
     "propose",
     "site_times",
     "staged_plan",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from coverage.scenario import Scenario
 
 __all__ = ["OSM_TAGS", "ROLES", "candidate_sites", "grid_candidates", "osm_candidates",
-           "planning_sites", "site_capacity"]  # fmt: skip
+           "planning_sites", "site_capacity", "site_roles"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +241,38 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), col)
     f["source"] = "file"
     return f
+
+
+def site_roles(sites: pd.DataFrame, n_rows: int) -> npt.NDArray[np.str_]:
+    """The role of each site, one per row of the times (default: all candidates).
+
+    A notebook's own sites table must match the times row for row, and a role such as
+    ``"exist"`` must not make a built site a candidate: both are one clear ValueError.
+
+    Parameters
+    ----------
+    sites
+        The sites, with an optional ``role`` column (:data:`ROLES` or 候选/已建/排除…).
+    n_rows
+        The number of rows of the times.
+
+    Returns
+    -------
+    numpy.ndarray
+        :data:`ROLES` values, one per site.
+    """
+    if len(sites) != n_rows:
+        raise ValueError(f"sites has {len(sites)} rows for {n_rows} rows of times")
+    if "role" not in sites:
+        return np.full(n_rows, "candidate")
+    role = sites["role"].fillna("candidate").astype(str).str.strip().str.lower()
+    role = role.replace(_ROLE_WORDS).replace("", "candidate")  # as in a candidates file
+    bad = ~role.isin(list(ROLES))
+    if bad.any():
+        rows = ", ".join(map(str, sites.index[bad.to_numpy()][:5]))
+        words = ", ".join(dict.fromkeys(map(repr, sites["role"][bad.to_numpy()])))
+        raise ValueError(f"sites, rows {rows}: unknown role {words}; use {', '.join(ROLES)}")
+    return np.asarray(role.to_numpy(dtype=str), dtype=np.str_)
 
 
 def _unnamed(sites: pd.DataFrame, i: int, lang: str | None) -> str:

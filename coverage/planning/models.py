@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
+
 from coverage import siting
 from coverage.siting._sparse import CSR, Floats, Ints
 
@@ -127,7 +129,10 @@ def build_model(name: str, inputs: ModelInputs) -> siting.SitingModel:
     """
     spec = MODELS.get(name)
     if spec is None:
-        raise ValueError(f"unknown model {name!r}")
+        raise ValueError(f"unknown model {name!r}; use {', '.join(MODELS)}")
+    k = inputs.k
+    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0):
+        raise ValueError(f"k must be a whole number of new sites, not {k!r}")
     if spec.needs == "target" and inputs.target is None:
         raise ValueError(f"{name.upper()} needs a target share (e.g. 0.95)")
     if spec.needs == "k" and inputs.k is None:

@@ -33,6 +33,7 @@ from coverage.errors import Msg
 from coverage.i18n import t
 from coverage.plan_layers import proposed_catchments
 from coverage.planning.after import AfterCoverage, _model_coverage, _site_hits, after_coverage
+from coverage.planning.candidates import site_roles
 from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -136,6 +137,8 @@ class Plan:
         }
         s = self.model.summary()
         s.pop("selected", None)
+        # The model's is the cut rows' cover limit (the longest stored time), not the new sites'.
+        s.pop("threshold_min", None)
         s["served_weight"] = s.pop("covered_weight", np.nan)
         s["served_share"] = s.pop("covered_share", np.nan)
         s["covered_weight"] = self.covered_weight
@@ -227,11 +230,7 @@ def propose(
         name = {lang: t(lang, f"excel.value.model.{model}") for lang in ("en", "zh")}
         log.warning(Msg("error.plan.capacity_ignored", model=name))
         capacity = None
-    role = (
-        sites["role"].astype(str).to_numpy()
-        if "role" in sites
-        else np.full(len(sites), "candidate")
-    )
+    role = site_roles(sites, times.shape[0])
     inputs = ModelInputs(
         times=times,
         weights=np.asarray(weights, dtype=float),

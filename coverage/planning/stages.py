@@ -131,9 +131,10 @@ def plan_stages(
     if staged or stage_add:
         if tier is not None:
             fail(_said("error.plan.tier_staged", spelled))
-        return _staged(
+        stages = _staged(
             s, fail, add=add, target=target, model=model, stage_add=stage_add or {}, spelled=spelled
         )
+        return _fitting(stages, fail, spelled, staged=True)
     known = s.known_tiers
     t = _tier_code(s, tier, spelled) if tier else s.plan.tier  # tier="服务站点" plans points
     if t is None:
@@ -145,7 +146,30 @@ def plan_stages(
     tg = target if target is not None else (s.plan.target if k is None else None)
     if k is None and tg is None:
         fail(_said("error.plan.add_or_target", spelled))
-    return [(t, model or ("lscp" if tg is not None else "mclp"), k, tg)]
+    return _fitting([(t, model or ("lscp" if tg is not None else "mclp"), k, tg)], fail, spelled)
+
+
+def _fitting(
+    stages: list[Stage], fail: Callable[[Msg], NoReturn], spelled: Spelled, *, staged: bool = False
+) -> list[Stage]:
+    """``stages``, when each model has what it needs: LSCP a target share, the others a count.
+
+    Only a ``model`` the caller chose can miss it (``model="lscp", add=3``): say so now, before
+    the network is loaded, not as the model's error after it.
+    """
+    for _, m, k, tg in stages:
+        if MODELS[m].needs == "target" and tg is None:
+            ask = "--target" if spelled == "cli" else "target="
+            fail(
+                _option("model", m, Msg("error.plan.model_needs_target", model=m, ask=ask), spelled)
+            )
+        if MODELS[m].needs == "k" and k is None:
+            flag = ("--stage" if staged else "--add") if spelled == "cli" else None
+            ask = flag or ("stage_add=" if staged else "add=")
+            fail(
+                _option("model", m, Msg("error.plan.model_needs_count", model=m, ask=ask), spelled)
+            )
+    return stages
 
 
 def _tier_code(s: Scenario, tier: object, spelled: Spelled) -> str | None:

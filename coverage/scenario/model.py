@@ -17,7 +17,7 @@ from pydantic import (
 
 from coverage import vocab
 from coverage.errors import Msg, ScenarioError
-from coverage.scenario.checks import WRITE_KEYS, confined, error_msg
+from coverage.scenario.checks import WRITE_KEYS, confined, error_msg, location
 from coverage.scenario.sections import (
     Area,
     FacilityType,
@@ -44,6 +44,26 @@ def _readable(name: str) -> str:
         return name
     words = re.sub(r"[_-]+", " ", name).strip() or name
     return words[:1].upper() + words[1:]
+
+
+def _tier_keys(thresholds: dict[str, float], words: vocab.Vocabulary) -> dict[str, float]:
+    """Threshold keys as tier codes (any name of a tier is accepted), or a ValueError(Msg)."""
+    out: dict[str, float] = {}
+    for key, minutes in thresholds.items():
+        code = words.normalize(key)
+        if code is None:
+            raise ValueError(
+                Msg(
+                    "error.scenario.threshold_unknown_tier",
+                    value=repr(key),
+                    known=", ".join(words.codes),
+                    example="服务中心",
+                )
+            )
+        if code in out:
+            raise ValueError(Msg("error.scenario.threshold_twice", name=repr(key), code=code))
+        out[code] = minutes
+    return out
 
 
 class Scenario(Section):
@@ -171,22 +191,8 @@ class Scenario(Section):
         """Threshold keys become codes (any name of a tier is accepted); declared types add theirs."""
         if "types" not in info.data:  # the types are invalid: reported on their own
             return v
-        types, words = info.data["types"], type_vocabulary(info.data["types"])
-        out: dict[str, float] = {}
-        for key, minutes in v.tier_threshold_min.items():
-            code = words.normalize(key)
-            if code is None:
-                raise ValueError(
-                    Msg(
-                        "error.scenario.threshold_unknown_tier",
-                        value=repr(key),
-                        known=", ".join(words.codes),
-                        example="服务中心",
-                    )
-                )
-            if code in out:
-                raise ValueError(Msg("error.scenario.threshold_twice", name=repr(key), code=code))
-            out[code] = minutes
+        types = info.data["types"]
+        out = _tier_keys(v.tier_threshold_min, type_vocabulary(types))
         for code, t in types.items():
             if t.threshold_min is None:
                 continue
@@ -211,9 +217,16 @@ class Scenario(Section):
     def _plan_tiers(cls, v: Plan, info: ValidationInfo) -> Plan:
         if "types" in info.data:
             words = type_vocabulary(info.data["types"])
-            v.tier = tier_code_in(words, v.tier, "tier")
-            v.tiers = [tier_code_in(words, t, "tiers") for t in v.tiers]
-            v.stage_add = {tier_code_in(words, t, "stage_add"): k for t, k in v.stage_add.items()}
+            # All at once: one by one, validate_assignment would see tiers and stage_add disagree.
+            v = v.model_copy(
+                update={
+                    "tier": tier_code_in(words, v.tier, "tier"),
+                    "tiers": [tier_code_in(words, t, "tiers") for t in v.tiers],
+                    "stage_add": {
+                        tier_code_in(words, t, "stage_add"): k for t, k in v.stage_add.items()
+                    },
+                }
+            )
         return v
 
     @model_validator(mode="after")
@@ -288,9 +301,35 @@ class Scenario(Section):
 
     # Typed views of [walk] ------------------------------------------------------------------
 
+    def walk_now(self) -> Walk:
+        """``[walk]`` as it is now, checked as the scenario file's was, tier names as codes.
+
+        A notebook may have changed it in place (``s.walk.tier_threshold_min["服务站点"] = 10``
+        or ``s.walk.bands_min.append(0)``), which no validator sees.
+
+        Raises
+        ------
+        ScenarioError
+            One line naming the ``[walk]`` key and what is wrong with its value.
+        """
+        try:
+            walk = Walk.model_validate(self.walk.model_dump())
+            walk.tier_threshold_min = _tier_keys(walk.tier_threshold_min, self.vocabulary)
+        except ValidationError as exc:
+            first, *more = [
+                Msg("error.text", text=f"[walk] {location('', e['loc'])}: ") + error_msg(e)
+                for e in exc.errors()
+            ]
+            for m in more:
+                first += Msg("error.scenario.and") + m
+            raise ScenarioError(first, self.source) from None
+        except ValueError as exc:  # a tier name no tier has, or one tier named twice
+            raise ScenarioError(exc.args[0], self.source) from None
+        return walk
+
     def walk_model(self) -> WalkModel:
         """The walking model of ``[walk]`` (speed, thresholds, snap limit), as it is now."""
-        w = self.walk
+        w = self.walk_now()
         return WalkModel(
             speed_kmh=w.speed_kmh,
             threshold_min=w.threshold_min,
@@ -303,7 +342,7 @@ class Scenario(Section):
 
     def catchment_spec(self) -> CatchmentSpec:
         """How ``[walk]`` says catchments are drawn (bands, walk-off, method, cell), as it is now."""
-        w = self.walk
+        w = self.walk_now()
         return CatchmentSpec(
             bands_min=tuple(w.bands_min),
             walk_off_m=w.walk_off_m,

@@ -41,7 +41,10 @@ class Section(BaseModel):
     """A table of the scenario file: unknown keys, inf and nan are errors."""
 
     # allow_inf_nan: TOML's inf/nan would pass gt=0 checks and crash far away (GEOS, Dijkstra).
-    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+    # validate_assignment: a notebook's ``s.walk.speed_kmh = -1`` fails there, not steps later.
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, allow_inf_nan=False, validate_assignment=True
+    )
 
 
 #: A value picked in ``select`` (compared with the field as stripped text).

@@ -155,3 +155,16 @@ def test_a_negative_capacity_is_one_line_naming_its_row():
     )
     zero = planning.site_capacity(_sites([np.nan, 0, 5]))  # 0 is a site that serves no one
     assert zero is not None and zero.tolist()[1:] == [0.0, 5.0]
+
+
+def test_site_roles_match_the_times_row_for_row():
+    sites = pd.DataFrame({"role": ["candidate", " 已建 ", None, "Excluded"]}, index=[5, 6, 7, 8])
+    assert planning.site_roles(sites, 4).tolist() == [
+        "candidate", "existing", "candidate", "excluded"
+    ]  # fmt: skip
+    assert planning.site_roles(sites[[]], 4).tolist() == ["candidate"] * 4  # no role column
+    with pytest.raises(ValueError, match=r"sites has 4 rows for 3 rows of times"):
+        planning.site_roles(sites, 3)
+    typo = sites.assign(role=["candidate", "exist", "exist", "candidate"])
+    with pytest.raises(ValueError, match=r"sites, rows 6, 7: unknown role 'exist'; use candidate"):
+        planning.site_roles(typo, 4)  # not taken for a candidate: a built site stays built

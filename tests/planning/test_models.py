@@ -47,8 +47,16 @@ def test_missing_settings_and_unknown_models():
         build_model("lscp", _inputs(k=2))
     with pytest.raises(ValueError, match=r"pmedian needs a number of new sites \(k\)"):
         build_model("pmedian", _inputs(target=0.9))
-    with pytest.raises(ValueError, match=r"unknown model 'median'"):
+    with pytest.raises(
+        ValueError, match=r"unknown model 'median'; use mclp, lscp, backup, pmedian"
+    ):
         build_model("median", _inputs(k=1))
+
+
+@pytest.mark.parametrize("k", ["2", 2.0, -1, True])
+def test_a_number_of_sites_that_is_not_one_is_named(k):
+    with pytest.raises(ValueError, match=rf"k must be a whole number of new sites, not {k!r}"):
+        build_model("mclp", _inputs(k=k))
 
 
 def test_each_model_names_its_own_gain_column():

@@ -125,6 +125,8 @@ def test_staged_plan_treats_earlier_stages_as_built():
     assert plans[1].before_share == 1.0
     assert plans[1].summary()["added_weight"] == 0.0
     assert plans[1].model.selected.tolist() == []
+    # Each stage's row names its new sites' threshold, not the longest time kept for built c.
+    assert [p.summary()["threshold_min"] for p in plans] == [20.0, 10.0]
     # Without stage 1 the point stage would have to choose b (7 of 10).
     alone = planning.propose(times["point"], w, sites, model="mclp", k=1, threshold_min=10.0)
     assert alone.model.selected.tolist() == [1] and alone.after_share == pytest.approx(0.7)

@@ -115,6 +115,27 @@ _WORDED = [
         "say how many subcentre sites to add: --stage subcentre=N, "
         "or [plan] stage_add = { subcentre = N }",
     ),
+    (  # a model without what it needs: said before anything is loaded, not by the model later
+        {"model": "lscp", "add": 3},
+        "",
+        "model='lscp': lscp finds the fewest new sites for a target share: give target=",
+        "model='lscp'：lscp 求达到目标覆盖比例所需的最少新增站点：请给出 target=",
+        "--model lscp: lscp finds the fewest new sites for a target share: give --target",
+    ),
+    (
+        {"model": "pmedian", "target": 0.9},
+        "",
+        "model='pmedian': pmedian places a given number of new sites: give add=",
+        "model='pmedian'：pmedian 按给定个数布设新增站点：请给出 add=",
+        "--model pmedian: pmedian places a given number of new sites: give --add",
+    ),
+    (
+        {"model": "lscp", "stage_add": {"subcentre": 2, "point": 3}},
+        _STAGED,
+        "model='lscp': lscp finds the fewest new sites for a target share: give target=",
+        "model='lscp'：lscp 求达到目标覆盖比例所需的最少新增站点：请给出 target=",
+        "--model lscp: lscp finds the fewest new sites for a target share: give --target",
+    ),
 ]
 
 

@@ -70,6 +70,7 @@ from coverage.preflight import (
     check_catchment_args,
     check_flag,
     check_outputs,
+    check_print_args,
     check_report_paths,
     check_writes,
     scenario_of,
@@ -289,7 +290,8 @@ def draw_map(
         count); default: nothing.
     """
     s = scenario_of(s)
-    check_writes(s, [] if path is not None else ["[output] map"])  # before loading
+    check_print_args(print_path, paper)  # as the command line checks them, before loading
+    check_writes(s, [] if path is not None else ["[output] map"])
     path = Path(path) if path is not None else s.map_path
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)

@@ -18,10 +18,13 @@ __all__ = [
     "check_catchment_args",
     "check_flag",
     "check_outputs",
+    "check_print_args",
     "check_report_paths",
     "check_writes",
     "scenario_of",
 ]
+
+_PRINTS = (".png", ".pdf")  # what the printable map writes
 
 
 def scenario_of(scenario: object) -> Scenario:
@@ -66,6 +69,29 @@ def check_catchment_args(bands: object, method: object) -> None:
     if method not in (None, "grid", "exact"):
         what = Msg("error.scenario.argument", name="method", value=repr(method))
         raise ArgumentError(what + Msg("error.plan.use", choices="grid, exact"))
+
+
+def check_print_args(print_path: object, paper: object) -> None:
+    """``print_path`` a ``.png``/``.pdf`` file and ``paper`` A4 or A3 (None: the scenario's).
+
+    Checked before the map's long work, as the command line checks ``--print`` and ``--paper``.
+    Raises :class:`~coverage.errors.ArgumentError`.
+
+    Parameters
+    ----------
+    print_path
+        The printable map asked for, or None.
+    paper
+        The paper size asked for, or None.
+    """
+    if paper is not None and paper not in ("A4", "A3"):
+        what = Msg("error.scenario.argument", name="paper", value=repr(paper))
+        raise ArgumentError(what + Msg("error.output.paper"))
+    if print_path is not None and (
+        not isinstance(print_path, (str, Path)) or Path(print_path).suffix.lower() not in _PRINTS
+    ):
+        what = Msg("error.scenario.argument", name="print_path", value=repr(str(print_path)))
+        raise ArgumentError(what + Msg("error.output.print_suffix"))
 
 
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:

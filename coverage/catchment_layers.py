@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 
 from coverage import catchments, network, routing, settings
+from coverage.preflight import check_catchment_args
 from coverage.scenario import CatchmentSpec
 
 __all__ = ["catchments_for", "facility_catchments"]
@@ -68,6 +69,11 @@ def facility_catchments(
     (GeoDataFrame, GeoDataFrame)
         Catchments per facility and band, and their union per tier and band.
     """
+    if isinstance(bands_min, np.ndarray):
+        bands_min = bands_min.tolist()
+    check_catchment_args(bands_min or None, method)  # "5,10" or [0]: one line, not a TypeError
+    if not bands_min:
+        raise ValueError("bands_min: give at least one band in minutes, e.g. [5, 10, 15]")
     walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     fac = facilities.reset_index(drop=True)

@@ -38,6 +38,7 @@ from coverage.siting.problem import (
     _merge_rows,
     _Problem,
     _reduced_start,
+    _site_count,
 )
 
 __all__ = ["MCLP"]
@@ -278,11 +279,9 @@ class _CoveringModel(SitingModel):
 
     def __init__(self, problem: _Problem, name: str, k: int, a: float, b: float) -> None:
         super().__init__(problem, name)
-        if k < 0:
-            raise ValueError("k must be >= 0")
         if a < 0 or b < 0:
             raise ValueError("objective weights must be >= 0")
-        self.k, self.a, self.b = int(k), float(a), float(b)
+        self.k, self.a, self.b = _site_count(k, "k"), float(a), float(b)
 
     def _solve(self, method: Method, opts: MipOptions, aggregate: bool, warm: bool) -> Solution:
         if self.problem.capacity is not None:
@@ -361,7 +360,8 @@ class MCLP(_CoveringModel):
         k
             New sites to open (existing sites do not count).
         threshold
-            Minutes within which a site covers a demand point.
+            Minutes within which a site covers a demand point (default
+            :data:`coverage.settings.threshold_min`).
         existing
             Candidate rows (or boolean mask) already built: always open, not counted in ``k``.
         excluded

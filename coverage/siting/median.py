@@ -28,7 +28,7 @@ from coverage.siting.median_milp import (
     _median_large,
     _median_milp,
 )
-from coverage.siting.problem import _free_positions, _Problem
+from coverage.siting.problem import _free_positions, _Problem, _site_count
 
 __all__ = ["PMedian"]
 
@@ -179,11 +179,9 @@ class PMedian(SitingModel):
         self, problem: _Problem, name: str, p: int, unreachable_penalty: float | None
     ) -> None:
         super().__init__(problem, name)
-        if p < 0:
-            raise ValueError("p must be >= 0")
         if unreachable_penalty is not None and not unreachable_penalty >= 0:
             raise ValueError("unreachable_penalty must be a non-negative number of minutes")
-        self.p = int(p)
+        self.p = _site_count(p, "p")
         self.unreachable_penalty = unreachable_penalty
         self.mean_time = np.nan
 

@@ -124,6 +124,15 @@ def _as_weights(weights: Any, n_d: int) -> Floats:
     return w
 
 
+def _site_count(value: Any, name: str) -> int:
+    """A number of sites: a whole number >= 0 (``10`` or ``10.0``), else a ValueError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise ValueError(f"{name} must be a whole number of sites >= 0, not {value!r}")
+    if not (np.isfinite(value) and value >= 0 and float(value).is_integer()):
+        raise ValueError(f"{name} must be a whole number of sites >= 0, not {value!r}")
+    return int(value)
+
+
 def _as_capacity(capacity: Any, n_c: int) -> Floats | None:
     if capacity is None:
         return None

@@ -39,6 +39,29 @@ def test_excluded_sites_never_chosen():
         MCLP.from_cost_matrix(cost, w, 2, existing=[1], excluded=[1])
 
 
+@pytest.mark.parametrize("bad", ["10", 1.5, -1, True, float("nan"), None])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda c, w, n: MCLP.from_cost_matrix(c, w, n),
+        lambda c, w, n: BackupCoverage.from_cost_matrix(c, w, n),
+        lambda c, w, n: PMedian.from_cost_matrix(c, w, n, unreachable_penalty=40),
+    ],
+)
+def test_a_site_count_must_be_a_whole_number(build, bad):
+    # "10" from a text box, 1.5 from a division: named, not a bare TypeError or k = 1.
+    cost, w, _ = random_instance(1)
+    with pytest.raises(ValueError, match=r"must be a whole number of sites >= 0, not "):
+        build(cost, w, bad)
+
+
+def test_a_site_count_may_be_a_whole_float_or_numpy_integer():
+    cost, w, _ = random_instance(1)
+    by_int = MCLP.from_cost_matrix(cost, w, 2).solve()
+    assert MCLP.from_cost_matrix(cost, w, 2.0).k == MCLP.from_cost_matrix(cost, w, np.int64(2)).k
+    assert MCLP.from_cost_matrix(cost, w, np.int64(2)).solve().objective == by_int.objective
+
+
 def test_explicit_zero_times_are_covered():
     # Every time is an explicit 0.0: all pairs are reachable.
     cost = sparse.csr_matrix(

@@ -16,6 +16,7 @@ import hashlib
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,17 @@ from coverage.analysis import Coverage
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District, folder_name
 from coverage.audit.figures import district_figures, people_without_streets
-from coverage.audit.registers import Register, district_rows, reach_m, write_rows
+from coverage.audit.registers import (
+    Copy,
+    Register,
+    district_rows,
+    reach_m,
+    to_register,
+    write_rows,
+)
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, NetworkError
+from coverage.inputs.layers import Layers
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -74,6 +83,8 @@ class DistrictTask:
     lang: str = "zh"  # the audit's: a failed district's error is recorded in it
     # False: no row of any register stands within reach, so nobody in the district is covered
     served: bool = True
+    # the district's copies of the registers, to name their rows as the registers do
+    copies: tuple[Copy, ...] = ()
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -125,7 +136,8 @@ def make_task(
     cio.ensure_folder(folder)
     reach = reach_m(audit)
     keeps = [district_rows(r, district.geometry, reach) for r in registers]
-    files = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
+    copies = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
+    files = [Path(c.path) for c in copies]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
@@ -147,8 +159,13 @@ def make_task(
     for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
         h.update(str(part).encode())
     h.update(wkb)
-    for f in files:
+    for f, c in zip(files, copies, strict=True):
         h.update(f.read_bytes())
+        # which register rows they are, and the register's reasons for rows it skipped
+        said = [
+            (q.row, q.field_text("en"), q.text("en"), q.text("zh"), q.action) for q in c.problems
+        ]
+        h.update(repr((c.source, c.rows, said)).encode())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
         district.code,
@@ -159,6 +176,7 @@ def make_task(
         wkb,
         audit.lang,
         served=not registers or any(keep.any() for keep in keeps),
+        copies=tuple(copies),
     )
 
 
@@ -201,7 +219,9 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
     return _NETWORKS[key]
 
 
-def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
+def _unserved(
+    s: Scenario, loaded: network.WalkNetwork | None, amend: Callable[[Layers], None]
+) -> Coverage:
     """The coverage of a district that no facility of the registers stands near.
 
     Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
@@ -213,6 +233,7 @@ def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)
     layers = steps.read_layers(s, net, area=area)
+    amend(layers)
     # no facility is expected; no usable demand fails as in a run, with the reasons
     check_usable(s, layers, facilities=False)
     return steps.coverage_of(s, net, layers)
@@ -251,10 +272,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     try:
         s = load_scenario(task.scenario)
         try:
+            amend = functools.partial(to_register, copies=list(task.copies))
             if task.served:
-                cov = pipeline.run(s, loaded=_city_network(s)).coverage
+                cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
             else:
-                cov = _unserved(s, _city_network(s))
+                cov = _unserved(s, _city_network(s), amend)
         except NetworkError as exc:  # no street in the district: say how many people that is
             figures = people_without_streets(s) if exc.key == NO_STREET else {}
             record.update(figures=figures)

@@ -48,7 +48,7 @@ def test_rows_within_reach_and_unreadable_rows(tmp_path: Path) -> None:
     keep = district_rows(reg, SQUARE, reach_m(audit))
     assert keep.tolist() == [True, True, False, True, False, True]
     out = write_rows(reg, keep, tmp_path / "d")
-    back = pd.read_csv(out)
+    back = pd.read_csv(out.path)
     assert list(back.columns) == ["name", "kind of site", "lon", "lat"]  # as the register has
     assert back["name"].tolist() == ["inside", "east in", "north in", "broken"]
     assert np.isnan(reg.lon[5])
@@ -73,6 +73,7 @@ def test_a_carriage_return_in_a_cell_stays_in_its_row(tmp_path: Path) -> None:
     (reg,) = read_registers(_audit(tmp_path, register))
     assert reg.frame["name"].tolist() == ["a\r=1+1", "b\nc", "plain"]
     out = write_rows(reg, district_rows(reg, SQUARE, 700.0), tmp_path / "d")
-    (back,) = read_registers(_audit(tmp_path, out))  # as the district's scenario reads it
+    # as the district's scenario reads it
+    (back,) = read_registers(_audit(tmp_path, Path(out.path)))
     assert back.frame["name"].tolist() == ["a\r=1+1", "b\nc", "plain"]  # as written, no prefix
     assert np.isfinite(back.lon).all()

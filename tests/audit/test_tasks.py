@@ -263,3 +263,46 @@ def test_a_district_no_facility_stands_near_without_usable_demand_fails_as_a_run
     assert rec["status"] == "failed"
     assert rec["error_key"] == "error.input.no_usable_rows"
     assert "p.csv" in rec["error"] and "not a number" in rec["error"]
+
+
+@pytest.mark.realdata
+def test_a_districts_copy_names_rows_and_reasons_as_the_city_register(tmp_path: Path) -> None:
+    # The city register's row 5 holds a longitude formula without a saved value (openpyxl
+    # never calculates). The district reads its copy, where that cell is empty: its problem must
+    # still be the formula's, at the register's row 5, not "missing longitude" at a copy row.
+    import openpyxl
+    import pandas as pd
+
+    book = openpyxl.load_workbook(SAMPLE / "facilities.xlsx")
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    formula = f"={sheet.cell(5, header.index('经度') + 1).value}+0"
+    sheet.cell(5, header.index("经度") + 1).value = formula
+    names = {str(sheet.cell(r, 1).value): r for r in range(2, sheet.max_row + 1)}
+    book.save(tmp_path / "fac.xlsx")
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "facilities.xlsx"), str(tmp_path / "fac.xlsx")
+    )
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
+    audit.output.columns = "keys"  # the tables' own names, as a script reads them
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    folder = Path(task.folder)
+    problems = pd.read_csv(folder / "problems.csv", encoding="utf-8-sig")
+    problems.columns = ["file", "row", "field", "problem", "action"]  # as worded: File, Row …
+    register = str(tmp_path / "fac.xlsx")
+    mine = problems[problems["file"] == register]
+    said = f"formula {formula} without a saved value: open and save the file in Excel/WPS"
+    at5 = mine[mine["row"] == 5]
+    assert at5[["field", "problem", "action"]].values.tolist() == [["经度", said, "Skipped"]]
+    assert not problems["file"].str.contains("facilities_1").any()  # no copy row named
+    assert not problems["problem"].str.contains("longitude").any()
+    # the facilities table names each facility by its row in the register
+    facilities = pd.read_csv(folder / "facilities.csv", encoding="utf-8-sig")
+    assert len(facilities) > 5
+    assert set(facilities["layer"]) == {"fac.xlsx"}
+    assert [names[n] for n in facilities["name"]] == facilities["row"].tolist()

@@ -37,6 +37,7 @@ __all__ = [
     "district_rows",
     "reach_m",
     "read_registers",
+    "standing_in",
     "to_register",
     "write_rows",
 ]
@@ -129,6 +130,12 @@ def district_rows(reg: Register, district: shapely.Geometry, reach: float) -> np
     keep: np.ndarray = ~known
     keep[known] = shapely.contains_xy(near, pts.x.to_numpy(), pts.y.to_numpy())
     return keep
+
+
+def standing_in(reg: Register, district: shapely.Geometry) -> int:
+    """How many rows of the register have a position in the district (WGS-84)."""
+    known = np.isfinite(reg.lon)
+    return int(np.count_nonzero(shapely.contains_xy(district, reg.lon[known], reg.lat[known])))
 
 
 def write_rows(reg: Register, keep: np.ndarray, folder: Path) -> Copy:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from coverage import io as cio
 from coverage import vocab
-from coverage.audit.columns import COLUMNS, SHARES, labelled
+from coverage.audit.columns import COLUMNS, NOT_APPLICABLE, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
 from coverage.i18n import t
 from coverage.xlsx import Book, cell_value
@@ -48,6 +48,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "name": d.name,
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
+            "note": rec.get("note", ""),
             "seconds": rec.get("seconds", math.nan),
             # Only a finished district has a map (as index.html links), and not one that no
             # facility stands near (nothing to draw): no link to nothing.
@@ -77,12 +78,17 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
             sheet.text(0, j, cell_value(str(head)))
         shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
         formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
+        # A finished district's figure that does not apply (shares of nobody) reads "—"; a
+        # failed one's cells stay empty: it has no figures.
+        done = (table["status"] == "done").tolist()
         rows = [
             [
-                None if isinstance(v, float) and not math.isfinite(v) else cell_value(v)
+                (NOT_APPLICABLE if ok else None)
+                if isinstance(v, float) and not math.isfinite(v)
+                else cell_value(v)
                 for v in values
             ]
-            for values in shown.itertuples(index=False, name=None)
+            for ok, values in zip(done, shown.itertuples(index=False, name=None), strict=True)
         ]
         sheet.rows(rows, formats)
         sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])

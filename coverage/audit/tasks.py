@@ -28,17 +28,24 @@ from coverage import network
 from coverage.analysis import Coverage
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District, folder_name
-from coverage.audit.figures import district_figures, people_without_streets
+from coverage.audit.figures import (
+    district_figures,
+    figures_without_people,
+    nobody_lives_in,
+    people_without_streets,
+)
 from coverage.audit.registers import (
     Copy,
     Register,
     district_rows,
     reach_m,
+    standing_in,
     to_register,
     write_rows,
 )
 from coverage.audit.toml import dumps
-from coverage.errors import CoverageError, NetworkError
+from coverage.errors import CoverageError, InputError, NetworkError
+from coverage.i18n import t
 from coverage.inputs.layers import Layers
 from coverage.scenario import Scenario, load_scenario
 
@@ -56,10 +63,16 @@ __all__ = [
 ]
 
 #: Bumped when what a district's record holds changes: older records are then recomputed.
-FORMAT = 1
+FORMAT = 2
 
 #: The catalogue key of the error of a district outside the street network (nothing evaluable).
 NO_STREET = "error.network.no_street"
+
+#: The catalogue keys of the error of a run left without demand (or facility) rows.
+NO_DEMAND = ("error.input.no_data_rows", "error.input.no_usable_rows")
+
+#: The district's table of every input problem, which its notes point to.
+_PROBLEMS = "problems.csv"
 
 #: What a district's run writes in its folder: the record first, then ``coverage run``'s
 #: results. Removed before the district runs again, so that a district that now fails shows
@@ -85,6 +98,8 @@ class DistrictTask:
     served: bool = True
     # the district's copies of the registers, to name their rows as the registers do
     copies: tuple[Copy, ...] = ()
+    # rows of the registers whose position lies in the district (facilities_in, if all used)
+    registered_in: int = 0
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -177,6 +192,7 @@ def make_task(
         audit.lang,
         served=not registers or any(keep.any() for keep in keeps),
         copies=tuple(copies),
+        registered_in=sum(standing_in(r, district.geometry) for r in registers),
     )
 
 
@@ -248,6 +264,46 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
+    """Run the district's scenario and put its figures and notes in ``record``, or raise."""
+    from coverage import pipeline
+
+    district = shapely.from_wkb(task.geometry_wkb)
+    read: list[Layers] = []
+
+    def amend(layers: Layers) -> None:
+        to_register(layers, list(task.copies))
+        read.append(layers)
+
+    try:
+        if task.served:
+            cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
+        else:
+            cov = _unserved(s, _city_network(s), amend)
+        figures, notes, drawn = district_figures(cov, district), [], task.served
+    except NetworkError as exc:  # no street in the district: say how many people that is
+        record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
+        raise
+    except InputError as exc:  # no demand at all: the district is done, with nobody in it
+        if exc.key not in NO_DEMAND or not read or not nobody_lives_in(s, read[-1]):
+            raise
+        figures = figures_without_people(s, read[-1], district)
+        notes, drawn = (
+            [t(task.lang, "excel.audit.note.no_people", table="problems.csv")],
+            False,
+        )  # no map is written
+    if figures.get("evaluable_share") == 0:  # 0 % covered would read as nobody served
+        notes.append(t(task.lang, "excel.audit.note.not_evaluable"))
+    unused = task.registered_in - figures["facilities_in"]
+    if unused > 0:  # register rows standing in the district that the run did not use
+        notes.append(
+            t(task.lang, "excel.audit.note.facilities_unused", n=int(unused), table="problems.csv")
+        )
+    record.update(status="done", figures=figures, map=drawn)
+    if notes:
+        record["note"] = ("；" if task.lang == "zh" else "; ").join(notes)
+
+
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
@@ -255,10 +311,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
     ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
     run's results (:data:`RESULT_FILES`) are removed first. A district no facility stands
-    near is done, nobody covered, without a map (``map`` false).
+    near is done, nobody covered, without a map (``map`` false); so is one without people
+    (no demand row or populated cell in it), its shares not applicable (NaN) and a ``note``
+    saying why. ``note`` also counts the register rows in the district that the run did not
+    use (their reasons are in the district's ``problems.csv``).
     """
-    from coverage import pipeline
-
     start = time.perf_counter()
     for name in RESULT_FILES:
         (Path(task.folder) / name).unlink(missing_ok=True)
@@ -271,18 +328,7 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     }
     try:
         s = load_scenario(task.scenario)
-        try:
-            amend = functools.partial(to_register, copies=list(task.copies))
-            if task.served:
-                cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
-            else:
-                cov = _unserved(s, _city_network(s), amend)
-        except NetworkError as exc:  # no street in the district: say how many people that is
-            figures = people_without_streets(s) if exc.key == NO_STREET else {}
-            record.update(figures=figures)
-            raise
-        figures = district_figures(cov, shapely.from_wkb(task.geometry_wkb))
-        record.update(status="done", figures=figures, map=task.served)
+        _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))
         record.update(status="failed", error=text or repr(exc), error_key=exc.key)

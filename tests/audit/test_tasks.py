@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ import pytest
 import shapely
 
 from coverage.audit import load_audit, results, tasks
+from coverage.audit.choropleth import choropleth_data
 from coverage.audit.config import Audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.outcome import AuditRun
@@ -306,3 +308,39 @@ def test_a_districts_copy_names_rows_and_reasons_as_the_city_register(tmp_path: 
     assert len(facilities) > 5
     assert set(facilities["layer"]) == {"fac.xlsx"}
     assert [names[n] for n in facilities["name"]] == facilities["row"].tolist()
+
+
+@pytest.mark.realdata
+def test_a_district_with_facilities_but_nobody_in_it_is_done_with_a_note(tmp_path: Path) -> None:
+    # A strip of the Yangtze bank in Jianghan: every raster cell in it is empty (no data) and no
+    # workplace stands in it, yet the register's service points stand within reach. Not a
+    # failure of the audit ("no usable demand rows"): 0 people, shares not applicable.
+    from openpyxl import load_workbook
+
+    river = shapely.box(114.2960, 30.5700, 114.2980, 30.5720)
+    layer = gpd.GeoDataFrame({"code": ["E1"], "name": ["江滩"]}, geometry=[river], crs=4326)
+    (tmp_path / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
+    text = audit_text(tmp_path / "d.geojson", tmp_path / "out")
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml")
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    assert task.served  # facilities within reach
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    fig = rec["figures"]
+    assert fig["population"] == fig["demand"] == fig["covered"] == 0
+    assert fig["weight_kind:residents"] == fig["weight_kind:workers"] == 0
+    for share in ("share_any", "share_kind:residents", "evaluable_share", "facilities_per_10k"):
+        assert math.isnan(fig[share]), share
+    assert rec["note"].startswith("区内无人") and rec["map"] is False
+    assert (Path(task.folder) / "problems.csv").is_file()  # the reasons, as the note says
+    run = AuditRun(audit, [district], {"E1": rec})
+    files = results.write_audit(run)
+    ws = load_workbook(files["excel"]).active
+    row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=True))
+    assert row["状态"] == "完成" and row["人口"] == 0 and row["总覆盖率"] == "—"
+    assert row["说明"] == rec["note"]
+    (feature,) = choropleth_data(run, results.district_table(run))["features"]
+    assert feature["value"] is None  # grey: no result, neither 0 % nor 100 %
+    assert ["总覆盖率", "—"] in feature["rows"]

@@ -283,6 +283,10 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
         figures, notes, drawn = district_figures(cov, district), [], task.served
     except NetworkError as exc:  # no street in the district: say how many people that is
         record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
+        if exc.key == NO_STREET and s.network.path is not None:
+            # "check the datum and the area" misleads when the street file ends short of it
+            file = Path(s.network.path).name
+            record["note"] = t(task.lang, "excel.audit.note.no_street", file=file)
         raise
     except InputError as exc:  # no demand at all: the district is done, with nobody in it
         if exc.key not in NO_DEMAND or not read or not nobody_lives_in(s, read[-1]):

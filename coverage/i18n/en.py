@@ -568,6 +568,7 @@ WORDS: dict[str, str] = {
     "excel.audit.col.note": "Note",
     "excel.audit.note.no_people": "no people in the district: no demand point or populated cell of the demand layers lies in it (see its {table}); coverage does not apply",
     "excel.audit.note.facilities_unused": "{n} facilities of the registers standing in the district are not counted (reasons in its {table})",
+    "excel.audit.note.no_street": "the street network file {file} has no street in this district: none of its people can be evaluated",
     "excel.audit.note.not_evaluable": "none of its people are near a street of the network: coverage could not be evaluated",
     "excel.audit.col.population": "Population",
     "excel.audit.col.evaluable_share": "Share of population evaluable",

@@ -559,6 +559,7 @@ WORDS: dict[str, str] = {
     "excel.audit.col.note": "说明",
     "excel.audit.note.no_people": "区内无人：需求图层中没有任何需求点或有人口的像元位于本区（见本区 {table}）；覆盖率不适用",
     "excel.audit.note.facilities_unused": "名录中位于本区的 {n} 处设施未计入（原因见本区 {table}）",
+    "excel.audit.note.no_street": "路网文件 {file} 在本区内没有街道：本区人口均无法评估",
     "excel.audit.note.not_evaluable": "本区人口均不在路网街道附近：无法评估覆盖率",
     "excel.audit.col.population": "人口",
     "excel.audit.col.evaluable_share": "可评估人口占比",

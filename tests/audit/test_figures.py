@@ -52,6 +52,8 @@ def test_district_without_streets_reports_its_population(tmp_path: Path) -> None
         and rec["error"] == "研究区内没有路网中的街道（请检查坐标系和研究区）"
     )
     assert rec["error_key"] == "error.network.no_street"
+    # the reason in the audit's words: the street file ends short of the district
+    assert rec["note"] == "路网文件 wuhan_streets_osm.parquet 在本区内没有街道：本区人口均无法评估"
     fig = rec["figures"]
     expected = _people_in(OFF_MAP, raster)
     assert expected > 100  # a populated place, so the test can fail

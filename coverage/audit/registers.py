@@ -1,8 +1,10 @@
-"""City-wide facility registers narrowed to each district and its walking margin.
+"""City-wide registers narrowed to each district: facilities within walking reach, demand in it.
 
-A district's scenario gets, for each register, the rows that stand within the walking margin
-(plus the snap limit) of the district — the only ones that can reach anyone in it — written as
-they are in the register (same columns, so the layer's ``columns`` mapping still applies) to
+A district's scenario gets, for each facility register, the rows that stand within the walking
+margin (plus the snap limit) of the district — the only ones that can reach anyone in it — and
+for each demand register (points with a weight) the rows in the district (plus
+:data:`EDGE_M`): those outside count for nobody, and each district would list the whole city's
+as "outside the study area". The rows are written as they are in the register (same columns, so the layer's ``columns`` mapping still applies) to
 ``inputs/`` in the district's folder. Rows whose coordinates cannot be read go to every
 district, so each reports them. A national register of 184,200 stations is thus read once, not
 once per district, and a district's results change only when its own rows do.
@@ -14,8 +16,10 @@ keeps that read's reasons (a formula without a saved value reads as an empty cel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -24,23 +28,37 @@ import shapely
 
 from coverage import io as cio
 from coverage.audit.config import Audit
-from coverage.errors import Problem
+from coverage.errors import Msg, Problem
 from coverage.inputs.columns import header_hints
 from coverage.inputs.layers import Layers
 from coverage.inputs.points import read_points
 from coverage.inputs.readers import read_table
+from coverage.scenario import Scenario
 from coverage.scenario.sections import Layer
 
 __all__ = [
+    "EDGE_M",
+    "as_registers",
     "Copy",
+    "Group",
     "Register",
     "district_rows",
+    "is_register",
+    "near_no_district",
     "reach_m",
     "read_registers",
     "standing_in",
     "to_register",
     "write_rows",
 ]
+
+
+#: A register's layer group in the audit file.
+Group = Literal["facilities", "demand"]
+
+#: Metres beyond a district within which a register row still goes to it: coordinates rounded,
+#: datums converted. A demand point farther out is outside the district and counts for nobody.
+EDGE_M = 100.0
 
 
 @dataclass
@@ -59,6 +77,7 @@ class Register:
     path: Path = Path()
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     problems: list[Problem] = field(default_factory=list)
+    group: Group = "facilities"
 
 
 @dataclass(frozen=True)
@@ -78,6 +97,8 @@ class Copy:
     problems
         The city-wide read's problems of no row and of the rows it skipped (every district
         gets those rows; their reasons are the register's, not what the copy reads).
+    group
+        ``"facilities"`` or ``"demand"``.
     """
 
     path: str
@@ -85,6 +106,7 @@ class Copy:
     rows: tuple[int, ...]
     first: int
     problems: tuple[Problem, ...]
+    group: Group = "facilities"
 
 
 def reach_m(audit: Audit) -> float:
@@ -92,19 +114,37 @@ def reach_m(audit: Audit) -> float:
     margin = audit.network.margin_m
     if margin is None:  # as the pipeline clips: the longest walk
         margin = audit.walk.max_walk_m
-    return float(margin) + audit.walk.max_snap_m + 100.0  # 100 m: rounding, datum shifts
+    return float(margin) + audit.walk.max_snap_m + EDGE_M
 
 
-def read_registers(audit: Audit) -> list[Register]:
-    """Read every facility layer once, as the pipeline would (same header and coordinates)."""
+def is_register(layer: Layer) -> bool:
+    """A layer of points read from a file (not a raster, not OSM buildings)."""
+    return layer.path is not None and not layer.is_raster and not layer.osm_buildings
+
+
+def read_registers(audit: Audit, group: Group = "facilities") -> list[Register]:
+    """Read every point register of the group once, as the pipeline would.
+
+    Same header and coordinates as the district's run finds; a demand register with its weight
+    column (required, as in a run).
+    """
     out = []
-    for i, layer in enumerate(audit.facilities):
-        assert layer.path is not None  # facilities are point registers
+    for i, layer in enumerate(audit.facilities if group == "facilities" else audit.demand):
+        if not is_register(layer):
+            continue
+        assert layer.path is not None
         path = audit.input_path(layer.path)
-        columns = dict(layer.columns) or None
-        table = read_table(path, layer.layer, layer.encoding, header_hints(columns))
+        columns = dict(layer.columns)
+        if layer.weight is not None:
+            columns.setdefault("weight", layer.weight)
+        table = read_table(path, layer.layer, layer.encoding, header_hints(columns or None))
         gdf, problems = read_points(
-            path, columns=columns, crs=layer.crs, layer=layer.layer, encoding=layer.encoding
+            path,
+            columns=columns or None,
+            crs=layer.crs,
+            layer=layer.layer,
+            require=("weight",) if group == "demand" else (),
+            encoding=layer.encoding,
         )
         where = dict(zip(gdf["row"].tolist(), gdf.geometry, strict=True))
         lon = np.full(len(table.frame), np.nan)
@@ -114,7 +154,7 @@ def read_registers(audit: Audit) -> list[Register]:
                 lon[j], lat[j] = where[r].x, where[r].y
         frame = table.frame.reset_index(drop=True)
         rows = np.asarray(table.rows, dtype=int)
-        out.append(Register(i, layer, frame, lon, lat, path, rows, problems))
+        out.append(Register(i, layer, frame, lon, lat, path, rows, problems, group))
     return out
 
 
@@ -132,6 +172,32 @@ def district_rows(reg: Register, district: shapely.Geometry, reach: float) -> np
     return keep
 
 
+#: How many row numbers a note of rows near no district lists.
+_FIRST_ROWS = 5
+
+
+def near_no_district(
+    reg: Register, districts: list[shapely.Geometry], reach: float
+) -> Problem | None:
+    """A note of the register rows that go to no district (read, but near none of them).
+
+    Such a row is in no district's results: a facility of another city, or coordinates typed
+    wrong (latitude and longitude swapped, another datum). Said once per register, with the
+    first rows, rather than one line per row (a national register audited for one city).
+    """
+    if not len(reg.frame) or not districts:
+        return None
+    keep = district_rows(reg, shapely.union_all(districts), reach)
+    away = reg.rows[~keep]
+    if not len(away):
+        return None
+    rows = ", ".join(str(int(r)) for r in away[:_FIRST_ROWS]) + (
+        "…" if len(away) > _FIRST_ROWS else ""
+    )
+    msg = Msg("problem.audit.near_no_district", n=len(away), rows=rows)
+    return Problem(reg.path, None, None, msg, action="kept")
+
+
 def standing_in(reg: Register, district: shapely.Geometry) -> int:
     """How many rows of the register have a position in the district (WGS-84)."""
     known = np.isfinite(reg.lon)
@@ -144,7 +210,7 @@ def write_rows(reg: Register, keep: np.ndarray, folder: Path) -> Copy:
     Returns the copy and, for :func:`to_register`, the register's row of each of its rows.
     """
     rows = reg.frame[keep]
-    name = f"facilities_{reg.index + 1}"
+    name = f"{reg.group}_{reg.index + 1}"
     if isinstance(rows, gpd.GeoDataFrame) and "geometry" in rows:
         target, first = folder / "inputs" / f"{name}.gpkg", 1  # features numbered from 1
         cio.ensure_folder(target.parent)
@@ -163,7 +229,7 @@ def write_rows(reg: Register, keep: np.ndarray, folder: Path) -> Copy:
     # with the register's own reasons; so does every district its notes of no row.
     theirs = tuple(p for p in reg.problems if p.row is None or p.row in skipped)
     copied = tuple(int(r) for r in reg.rows[keep]) if len(reg.rows) else ()
-    return Copy(str(target), str(reg.path), copied, first, theirs)
+    return Copy(str(target), str(reg.path), copied, first, theirs, reg.group)
 
 
 def _key(p: Problem) -> tuple[object, ...]:
@@ -197,11 +263,30 @@ def to_register(layers: Layers, copies: list[Copy]) -> None:
         if _key(p) not in seen:
             seen.add(_key(p))
             layers.problems.append(p)
-    fac = layers.facilities
     for c in copies:
-        if "layer" not in fac:
-            break
-        mine = (fac["layer"] == Path(c.path).name).to_numpy()
+        points = layers.facilities if c.group == "facilities" else layers.demand
+        if "layer" not in points or "row" not in points:
+            continue
+        mine = (points["layer"] == Path(c.path).name).to_numpy()
         if mine.any():
-            fac.loc[mine, "row"] = [c.rows[int(r) - c.first] for r in fac.loc[mine, "row"]]
-            fac.loc[mine, "layer"] = Path(c.source).name
+            points.loc[mine, "row"] = [c.rows[int(r) - c.first] for r in points.loc[mine, "row"]]
+            points.loc[mine, "layer"] = Path(c.source).name
+
+
+def as_registers(s: Scenario, copies: Iterable[Copy]) -> Scenario:
+    """The district's scenario with each copy's layer reading the register's path instead.
+
+    For checks that match problems to a layer's file (:func:`~coverage.inputs.usable.check_usable`)
+    once :func:`to_register` has named them by the registers.
+    """
+    source = {str(Path(c.path).resolve()): Path(c.source) for c in copies}
+
+    def named(layers: list[Layer]) -> list[Layer]:
+        out = []
+        for layer in layers:
+            path = s.input_path(layer.path) if layer.path is not None else None
+            to = None if path is None else source.get(str(path.resolve()))
+            out.append(layer if to is None else layer.model_copy(update={"path": to}))
+        return out
+
+    return s.model_copy(update={"facilities": named(s.facilities), "demand": named(s.demand)})

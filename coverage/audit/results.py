@@ -35,6 +35,12 @@ __all__ = ["COLUMNS", "district_table", "labelled", "write_audit"]
 _FORMATS = {"facilities_per_10k": "#,##0.00", "seconds": "#,##0.0"}
 
 
+def _notes(rec: dict[str, Any], lang: str) -> str:
+    """The record's notes in ``lang``, one after another."""
+    words = [t(lang, str(key), **dict(fields)) for key, fields in rec.get("notes") or []]
+    return ("；" if lang == "zh" else "; ").join(words)
+
+
 def district_table(run: AuditRun) -> pd.DataFrame:
     """One row per district: plain keys (``share_tier:point``, ``share_kind:residents``)."""
     rows = []
@@ -48,7 +54,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "name": d.name,
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
-            "note": rec.get("note", ""),
+            "note": _notes(rec, run.audit.lang),
             "seconds": rec.get("seconds", math.nan),
             # Only a finished district has a map (as index.html links), and not one that no
             # facility stands near (nothing to draw): no link to nothing.

@@ -35,9 +35,12 @@ from coverage.audit.figures import (
     people_without_streets,
 )
 from coverage.audit.registers import (
+    EDGE_M,
     Copy,
     Register,
+    as_registers,
     district_rows,
+    is_register,
     reach_m,
     standing_in,
     to_register,
@@ -45,8 +48,8 @@ from coverage.audit.registers import (
 )
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, InputError, NetworkError
-from coverage.i18n import t
 from coverage.inputs.layers import Layers
+from coverage.inputs.usable import check_usable
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -127,11 +130,13 @@ def source_digest(root: Path | None = None) -> str:
 
 def file_digests(audit: Audit) -> dict[str, str]:
     """SHA-256 of every input file's content, by key (hashed once per audit run)."""
+    # Each district hashes its own polygon and register rows: editing one district, one
+    # facility or one demand point re-runs only the districts it touches.
+    own = {"districts.path", *(f"facilities[{i}].path" for i in range(len(audit.facilities)))}
+    own |= {f"demand[{i}].path" for i, layer in enumerate(audit.demand) if is_register(layer)}
     out = {}
     for key, path in audit.input_files():
-        if key == "districts.path" or key.startswith("facilities"):
-            # Each district hashes its own polygon and register rows: editing one district
-            # or one facility re-runs only the districts it touches.
+        if key in own:
             continue
         h = hashlib.sha256()
         with path.open("rb") as f:
@@ -149,10 +154,13 @@ def make_task(
 
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
-    reach = reach_m(audit)
-    keeps = [district_rows(r, district.geometry, reach) for r in registers]
+    reach = {"facilities": reach_m(audit), "demand": EDGE_M}
+    keeps = [district_rows(r, district.geometry, reach[r.group]) for r in registers]
     copies = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
-    files = [Path(c.path) for c in copies]
+    files = [Path(c.path) for c in copies if c.group == "facilities"]
+    demand = {r.index: Path(c.path) for r, c in zip(registers, copies, strict=True)
+              if r.group == "demand"}  # fmt: skip
+    facility_keeps = [k for r, k in zip(registers, keeps, strict=True) if r.group == "facilities"]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
@@ -166,7 +174,13 @@ def make_task(
         },
     }
     data = scenario_data(
-        audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files
+        audit,
+        code=district.code,
+        name=district.name,
+        folder=folder,
+        area=area,
+        facilities=files,
+        demand=demand,
     )
     text = dumps(data)
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
@@ -174,8 +188,8 @@ def make_task(
     for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
         h.update(str(part).encode())
     h.update(wkb)
-    for f, c in zip(files, copies, strict=True):
-        h.update(f.read_bytes())
+    for c in copies:
+        h.update(Path(c.path).read_bytes())
         # which register rows they are, and the register's reasons for rows it skipped
         said = [
             (q.row, q.field_text("en"), q.text("en"), q.text("zh"), q.action) for q in c.problems
@@ -190,9 +204,11 @@ def make_task(
         h.hexdigest(),
         wkb,
         audit.lang,
-        served=not registers or any(keep.any() for keep in keeps),
+        served=not facility_keeps or any(keep.any() for keep in facility_keeps),
         copies=tuple(copies),
-        registered_in=sum(standing_in(r, district.geometry) for r in registers),
+        registered_in=sum(
+            standing_in(r, district.geometry) for r in registers if r.group == "facilities"
+        ),
     )
 
 
@@ -280,32 +296,35 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
             cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
         else:
             cov = _unserved(s, _city_network(s), amend)
-        figures, notes, drawn = district_figures(cov, district), [], task.served
+        notes: list[list[Any]] = []
+        figures, drawn = district_figures(cov, district), task.served
     except NetworkError as exc:  # no street in the district: say how many people that is
         record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
         if exc.key == NO_STREET and s.network.path is not None:
             # "check the datum and the area" misleads when the street file ends short of it
             file = Path(s.network.path).name
-            record["note"] = t(task.lang, "excel.audit.note.no_street", file=file)
+            record["notes"] = [["excel.audit.note.no_street", {"file": file}]]
         raise
     except InputError as exc:  # no demand at all: the district is done, with nobody in it
-        if exc.key not in NO_DEMAND or not read or not nobody_lives_in(s, read[-1]):
+        if exc.key not in NO_DEMAND or not read:
+            raise
+        named = as_registers(s, task.copies) if task.copies else s
+        if not nobody_lives_in(named, read[-1]):
+            if task.copies:  # the run's words, naming the registers' files as problems.csv does
+                problems = Path(task.folder) / _PROBLEMS
+                check_usable(named, read[-1], problems, facilities=task.served)
             raise
         figures = figures_without_people(s, read[-1], district)
-        notes, drawn = (
-            [t(task.lang, "excel.audit.note.no_people", table="problems.csv")],
-            False,
-        )  # no map is written
+        notes = [["excel.audit.note.no_people", {"table": _PROBLEMS}]]
+        drawn = False  # the run stopped before its map
     if figures.get("evaluable_share") == 0:  # 0 % covered would read as nobody served
-        notes.append(t(task.lang, "excel.audit.note.not_evaluable"))
+        notes.append(["excel.audit.note.not_evaluable", {}])
     unused = task.registered_in - figures["facilities_in"]
     if unused > 0:  # register rows standing in the district that the run did not use
-        notes.append(
-            t(task.lang, "excel.audit.note.facilities_unused", n=int(unused), table="problems.csv")
-        )
+        notes.append(["excel.audit.note.facilities_unused", {"n": int(unused), "table": _PROBLEMS}])
     record.update(status="done", figures=figures, map=drawn)
-    if notes:
-        record["note"] = ("；" if task.lang == "zh" else "; ").join(notes)
+    if notes:  # catalogue keys and fields: worded when the table is written, in its language
+        record["notes"] = notes
 
 
 def run_district(task: DistrictTask) -> dict[str, Any]:
@@ -316,9 +335,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
     run's results (:data:`RESULT_FILES`) are removed first. A district no facility stands
     near is done, nobody covered, without a map (``map`` false); so is one without people
-    (no demand row or populated cell in it), its shares not applicable (NaN) and a ``note``
-    saying why. ``note`` also counts the register rows in the district that the run did not
-    use (their reasons are in the district's ``problems.csv``).
+    (no demand row or populated cell in it), its shares not applicable (NaN) and a note
+    saying why. ``notes`` (catalogue key and fields each, worded by the table's writer) also
+    say when none of its people is evaluable, when the street file has no street in it, and
+    how many register rows in the district the run did not use (reasons in its
+    ``problems.csv``).
     """
     start = time.perf_counter()
     for name in RESULT_FILES:

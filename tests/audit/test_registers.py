@@ -10,7 +10,18 @@ import pytest
 import shapely
 
 from coverage.audit.config import Audit
-from coverage.audit.registers import district_rows, reach_m, read_registers, write_rows
+from coverage.audit.districts import District
+from coverage.audit.registers import (
+    EDGE_M,
+    as_registers,
+    district_rows,
+    near_no_district,
+    reach_m,
+    read_registers,
+    write_rows,
+)
+from coverage.audit.tasks import file_digests, make_task
+from coverage.scenario import load_scenario
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -77,3 +88,60 @@ def test_a_carriage_return_in_a_cell_stays_in_its_row(tmp_path: Path) -> None:
     (back,) = read_registers(_audit(tmp_path, Path(out.path)))
     assert back.frame["name"].tolist() == ["a\r=1+1", "b\nc", "plain"]  # as written, no prefix
     assert np.isfinite(back.lon).all()
+
+
+def test_a_demand_register_goes_to_the_district_it_lies_in(tmp_path: Path) -> None:
+    # Demand outside a district counts for nobody in it: only rows in it (plus 100 m) and rows
+    # without a position go, not the whole city's (each once "outside the study area").
+    # 0.0009° of longitude at 30.6° N is 86 m (in), 0.0020° is 192 m (out).
+    register = tmp_path / "jobs.csv"
+    register.write_text(
+        "name,lon,lat,staff\n"
+        "inside,114.305,30.605,10\nedge,114.3109,30.605,20\nfar,114.312,30.605,30\n"
+        "broken,东经,30.605,40\n",
+        encoding="utf-8",
+    )
+    raster = tmp_path / "p.tif"
+    raster.touch()  # named only
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": str(register)},
+            "network": {"path": str(register)},
+            "facilities": [{"path": str(register), "tier": "point"}],
+            "demand": [{"path": str(raster)}, {"path": str(register), "weight": "staff"}],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+    (reg,) = read_registers(audit, "demand")
+    assert (reg.index, reg.group) == (1, "demand")
+    assert district_rows(reg, SQUARE, EDGE_M).tolist() == [True, True, False, True]
+    assert "demand[1].path" not in file_digests(audit)  # each district hashes its own rows
+    assert "demand[0].path" in file_digests(audit)  # a raster is read whole
+    district = District("D1", "一区", 1, SQUARE)
+    task = make_task(audit, district, {}, [*read_registers(audit), reg])
+    s = load_scenario(task.scenario)
+    copy = s.input_path(s.demand[1].path)
+    assert copy.name == "demand_2.csv" and s.demand[0].path == raster
+    assert pd.read_csv(copy)["name"].tolist() == ["inside", "edge", "broken"]
+    assert as_registers(s, task.copies).demand[1].path == register  # problems name it
+
+
+def test_rows_near_no_district_are_said_once_per_register(tmp_path: Path) -> None:
+    # Coordinates typed wrong (here: Beijing's, Xi'an's) send a row to no district, so no
+    # district's problems.csv lists it: the audit says so, once, with the rows.
+    register = tmp_path / "reg.csv"
+    register.write_text(
+        "name,kind of site,lon,lat\n"
+        "here,point,114.305,30.605\nBeijing,point,116.40,39.90\nno position,point,,30.6\n"
+        "Xi'an,point,108.94,34.34\n",
+        encoding="utf-8",
+    )
+    (reg,) = read_registers(_audit(tmp_path, register))
+    note = near_no_district(reg, [SQUARE, shapely.box(114.4, 30.5, 114.5, 30.6)], 700.0)
+    assert note is not None and note.path == str(register) and note.row is None
+    assert note.action == "kept"
+    assert note.text("en") == (
+        "2 rows are near no audited district, so no district's results include them "
+        "(rows 3, 5); check their coordinates if they should be"
+    )
+    assert near_no_district(reg, [shapely.box(100, 30, 120, 40)], 700.0) is None

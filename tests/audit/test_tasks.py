@@ -333,14 +333,49 @@ def test_a_district_with_facilities_but_nobody_in_it_is_done_with_a_note(tmp_pat
     assert fig["weight_kind:residents"] == fig["weight_kind:workers"] == 0
     for share in ("share_any", "share_kind:residents", "evaluable_share", "facilities_per_10k"):
         assert math.isnan(fig[share]), share
-    assert rec["note"].startswith("区内无人") and rec["map"] is False
+    assert rec["notes"] == [["excel.audit.note.no_people", {"table": "problems.csv"}]]
+    assert rec["map"] is False
     assert (Path(task.folder) / "problems.csv").is_file()  # the reasons, as the note says
     run = AuditRun(audit, [district], {"E1": rec})
     files = results.write_audit(run)
     ws = load_workbook(files["excel"]).active
     row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=True))
     assert row["状态"] == "完成" and row["人口"] == 0 and row["总覆盖率"] == "—"
-    assert row["说明"] == rec["note"]
+    assert row["说明"].startswith("区内无人：") and row["说明"].endswith("覆盖率不适用")
     (feature,) = choropleth_data(run, results.district_table(run))["features"]
     assert feature["value"] is None  # grey: no result, neither 0 % nor 100 %
     assert ["总覆盖率", "—"] in feature["rows"]
+
+
+@pytest.mark.realdata
+def test_a_district_whose_demand_rows_are_all_broken_fails_naming_the_register(
+    tmp_path: Path,
+) -> None:
+    # Rows 2 and 3 of the city's register stand in the district with weights that are not
+    # numbers; row 4 is 30 km away. The error names the register and its rows, not the
+    # district's copy (inputs/demand_1.csv).
+    import re
+
+    subs = gpd.read_file(SAMPLE / "subdistricts.geojson")
+    inside = subs.geometry.iloc[4].representative_point()
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text(
+        "name,lon,lat,workers\n"
+        f"a,{inside.x},{inside.y},many\nb,{inside.x + 1e-4},{inside.y},?\nc,114.32,30.35,5\n",
+        encoding="utf-8",
+    )
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "workplaces.csv"), str(jobs)
+    )
+    text = re.sub(r'\[\[demand\]\]\npath = "[^"]*\.tif"\nband = 1\nkind = "residents"\n', "", text)
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
+    (district,) = read_districts(audit)
+    registers = read_registers(audit) + read_registers(audit, "demand")
+    rec = tasks.run_district(tasks.make_task(audit, district, {}, registers))
+    assert rec["status"] == "failed" and rec["error_key"] == "error.input.no_usable_rows", rec
+    assert rec["error"].startswith("no usable demand rows in jobs.csv"), rec["error"]
+    assert f"{jobs}, row 2, field 'workers'" in rec["error"]
+    assert f"{jobs}, row 3, field 'workers'" in rec["error"]
+    assert "demand_1.csv" not in rec["error"] and "inputs" not in rec["error"]

@@ -214,7 +214,8 @@ def write_rows(reg: Register, keep: np.ndarray, folder: Path) -> Copy:
     if isinstance(rows, gpd.GeoDataFrame) and "geometry" in rows:
         target, first = folder / "inputs" / f"{name}.gpkg", 1  # features numbered from 1
         cio.ensure_folder(target.parent)
-        cio.write_with(target, lambda p: rows.to_file(p, driver="GPKG"))
+        # the layer named, not taken from the temporary file's name (which GDAL refuses)
+        cio.write_with(target, lambda p: rows.to_file(p, driver="GPKG", layer=name))
     else:
         target, first = folder / "inputs" / f"{name}.csv", 2  # the header, then the rows
         cio.ensure_folder(target.parent)

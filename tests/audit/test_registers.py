@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,6 +19,7 @@ from coverage.audit.registers import (
     near_no_district,
     reach_m,
     read_registers,
+    to_register,
     write_rows,
 )
 from coverage.audit.tasks import file_digests, make_task
@@ -145,3 +147,29 @@ def test_rows_near_no_district_are_said_once_per_register(tmp_path: Path) -> Non
         "(rows 3, 5); check their coordinates if they should be"
     )
     assert near_no_district(reg, [shapely.box(100, 30, 120, 40)], 700.0) is None
+
+
+def test_a_gis_registers_copy_is_named_by_the_registers_features(tmp_path: Path) -> None:
+    # Features 1 (far), 2 and 4 (in the square) and 3 (no geometry: every district gets it).
+    # The copy holds 2, 3, 4 as its features 1, 2, 3; problems and facilities name 2, 3, 4.
+    from coverage.inputs.layers import Layers
+    from coverage.inputs.points import read_points
+
+    register = tmp_path / "sites.geojson"
+    points = [shapely.Point(116.4, 39.9), shapely.Point(114.305, 30.605), None,
+              shapely.Point(114.306, 30.606)]  # fmt: skip
+    gdf = gpd.GeoDataFrame({"name": ["far", "a", "nowhere", "b"], "kind of site": ["point"] * 4},
+                           geometry=points, crs=4326)  # fmt: skip
+    register.write_text(gdf.to_json(), encoding="utf-8")
+    (reg,) = read_registers(_audit(tmp_path, register))
+    copy = write_rows(reg, district_rows(reg, SQUARE, 700.0), tmp_path / "d")
+    assert Path(copy.path).suffix == ".gpkg" and copy.rows == (2, 3, 4) and copy.first == 1
+    read, found = read_points(copy.path, columns={"tier": "kind of site"})
+    assert [p.row for p in found] == [2]  # the copy's own numbering
+    read["layer"] = Path(copy.path).name
+    layers = Layers(read, read.iloc[:0], read.iloc[:0], None, None, problems=found)
+    to_register(layers, [copy])
+    assert [(p.path, p.row, p.action) for p in layers.problems] == [(str(register), 3, "skipped")]
+    assert layers.problems[0].text("en") == found[0].text("en")  # the register's own reason
+    assert layers.facilities["row"].tolist() == [2, 4]
+    assert set(layers.facilities["layer"]) == {"sites.geojson"}

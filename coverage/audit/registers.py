@@ -244,9 +244,13 @@ def to_register(layers: Layers, copies: list[Copy]) -> None:
     reports that read's reasons instead (file, row, field as in the register), once.
     """
     by_path = {str(Path(c.path).resolve()): c for c in copies}
+    theirs = {id(c): {q.row for q in c.problems if q.action == "skipped"} for c in copies}
+    resolved: dict[str, Copy | None] = {}  # one look-up per file, not per problem
     out: list[Problem] = []
     for p in layers.problems:
-        c = by_path.get(str(Path(p.path).resolve()))
+        if p.path not in resolved:
+            resolved[p.path] = by_path.get(str(Path(p.path).resolve()))
+        c = resolved[p.path]
         if c is None:
             out.append(p)
             continue
@@ -255,7 +259,7 @@ def to_register(layers: Layers, copies: list[Copy]) -> None:
             out.append(p)  # not a row of the copy as written: left as the copy names it
             continue
         row = None if p.row is None else c.rows[k]
-        if row is not None and any(q.row == row and q.action == "skipped" for q in c.problems):
+        if row is not None and row in theirs[id(c)]:
             continue  # the register's own reasons follow
         out.append(Problem(c.source, row, p.field, p.msg, p.action))
     seen: set[tuple[object, ...]] = set()

@@ -67,6 +67,12 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)
+    if "demand" in table:
+        # A tier no facility of within reach covers nobody in the district: 0 %, not "—"
+        # (which the workbook and the page keep for shares of nobody).
+        counted = (table["status"] == "done") & (table["demand"] > 0)
+        for col in [c for c in table if c.startswith("share_tier:")]:
+            table.loc[counted & table[col].isna(), col] = 0.0
     first = [c for c in COLUMNS if c in table and c not in ("seconds", "map")]
     tiers = vocab.tier_order([c.split(":", 1)[1] for c in table if c.startswith("share_tier:")])
     kinds = sorted(c for c in table if c.startswith("share_kind:"))

@@ -237,13 +237,37 @@ def _key(p: Problem) -> tuple[object, ...]:
     return (p.path, p.row, p.field_text("en"), p.text("en"), p.action)
 
 
+def _in_register(msg: str | Msg, c: Copy, by_name: dict[str, Copy]) -> str | Msg:
+    """A message naming another row of a copy ("0.0 m from row 3"), naming the register's.
+
+    The row is of the same copy, or of the copy its ``file`` field names (a repeat in another
+    register); a file that is no copy of the district's keeps its row.
+    """
+    row = msg.fields.get("row") if isinstance(msg, Msg) else None
+    if not isinstance(msg, Msg) or not isinstance(row, int):
+        return msg
+    fields = dict(msg.fields)
+    other = c if "file" not in fields else by_name.get(str(fields["file"]))
+    k = row - other.first if other is not None else -1
+    if other is None or not 0 <= k < len(other.rows):
+        return msg
+    fields["row"] = other.rows[k]
+    if "file" in fields:
+        fields["file"] = Path(other.source).name
+    out = Msg(msg.key, **fields)
+    out.then = msg.then
+    return out
+
+
 def to_register(layers: Layers, copies: list[Copy]) -> None:
     """Name the problems and facilities of the district's copies by the registers' rows.
 
-    A problem of a copy's row becomes the register's row; a row the city-wide read skipped
-    reports that read's reasons instead (file, row, field as in the register), once.
+    A problem of a copy's row becomes the register's row, and so does a row its message names
+    (a repeat of another row); a row the city-wide read skipped reports that read's reasons
+    instead (file, row, field as in the register), once.
     """
     by_path = {str(Path(c.path).resolve()): c for c in copies}
+    by_name = {Path(c.path).name: c for c in copies}
     theirs = {id(c): {q.row for q in c.problems if q.action == "skipped"} for c in copies}
     resolved: dict[str, Copy | None] = {}  # one look-up per file, not per problem
     out: list[Problem] = []
@@ -261,7 +285,7 @@ def to_register(layers: Layers, copies: list[Copy]) -> None:
         row = None if p.row is None else c.rows[k]
         if row is not None and row in theirs[id(c)]:
             continue  # the register's own reasons follow
-        out.append(Problem(c.source, row, p.field, p.msg, p.action))
+        out.append(Problem(c.source, row, p.field, _in_register(p.msg, c, by_name), p.action))
     seen: set[tuple[object, ...]] = set()
     layers.problems[:] = []
     for p in [*out, *(q for c in copies for q in c.problems)]:

@@ -173,3 +173,33 @@ def test_a_gis_registers_copy_is_named_by_the_registers_features(tmp_path: Path)
     assert layers.problems[0].text("en") == found[0].text("en")  # the register's own reason
     assert layers.facilities["row"].tolist() == [2, 4]
     assert set(layers.facilities["layer"]) == {"sites.geojson"}
+
+
+def test_a_row_named_in_a_copys_message_is_the_registers_row(tmp_path: Path) -> None:
+    # Rows 2 (far) and 3 stay home; the copy holds the register's rows 3, 4, 5 as its rows 2,
+    # 3, 4. "0.0 m from row 2" in the copy is 0.0 m from the register's row 3.
+    from coverage.errors import Msg, Problem
+    from coverage.inputs.layers import Layers
+
+    register = tmp_path / "reg.csv"
+    register.write_text(
+        "name,kind of site,lon,lat\nfar,point,116.4,39.9\n"
+        "a,point,114.305,30.605\nb,point,114.305,30.605\nc,point,114.306,30.606\n",
+        encoding="utf-8",
+    )
+    (reg,) = read_registers(_audit(tmp_path, register))
+    copy = write_rows(reg, district_rows(reg, SQUARE, 700.0), tmp_path / "d")
+    assert copy.rows == (3, 4, 5)
+    near = Msg("problem.same_place", row=2, d=0.0)
+    other = Msg("problem.duplicate_in_file", file=Path(copy.path).name, row=4, name="c", d=1.0)
+    elsewhere = Msg("problem.duplicate_in_file", file="own.csv", row=4, name="c", d=1.0)
+    found = [Problem(copy.path, 3, "geometry", m, "kept") for m in (near, other, elsewhere)]
+    empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326))
+    layers = Layers(empty, empty, empty, None, None, problems=found)
+    to_register(layers, [copy])
+    assert [(p.path, p.row) for p in layers.problems] == [(str(register), 4)] * 3
+    assert layers.problems[0].text("en").startswith("0.0 m from row 3:")
+    assert layers.problems[1].msg == Msg(
+        "problem.duplicate_in_file", file="reg.csv", row=5, name="c", d=1.0
+    )
+    assert layers.problems[2].msg == elsewhere  # another file: its own row

@@ -292,6 +292,10 @@ def to_register(layers: Layers, copies: list[Copy]) -> None:
         if _key(p) not in seen:
             seen.add(_key(p))
             layers.problems.append(p)
+    for i, note in enumerate(layers.notes):  # "facilities_1.csv: fits the streets as …"
+        c = by_name.get(str(note.fields.get("file")))
+        if c is not None and note.key == "problem.note.file":
+            layers.notes[i] = Msg(note.key, **{**note.fields, "file": Path(c.source).name})
     for c in copies:
         points = layers.facilities if c.group == "facilities" else layers.demand
         if "layer" not in points or "row" not in points:

@@ -195,8 +195,10 @@ def test_a_row_named_in_a_copys_message_is_the_registers_row(tmp_path: Path) -> 
     elsewhere = Msg("problem.duplicate_in_file", file="own.csv", row=4, name="c", d=1.0)
     found = [Problem(copy.path, 3, "geometry", m, "kept") for m in (near, other, elsewhere)]
     empty = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=4326))
-    layers = Layers(empty, empty, empty, None, None, problems=found)
+    said = Msg("problem.note.file", file=Path(copy.path).name, text="fits the streets")
+    layers = Layers(empty, empty, empty, None, None, problems=found, notes=[said])
     to_register(layers, [copy])
+    assert layers.notes == [Msg("problem.note.file", file="reg.csv", text="fits the streets")]
     assert [(p.path, p.row) for p in layers.problems] == [(str(register), 4)] * 3
     assert layers.problems[0].text("en").startswith("0.0 m from row 3:")
     assert layers.problems[1].msg == Msg(

@@ -252,20 +252,27 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
 
 
 def _unserved(
-    s: Scenario, loaded: network.WalkNetwork | None, amend: Callable[[Layers], None]
+    s: Scenario, loaded: network.WalkNetwork | None, amend: Callable[[Layers], None], folder: Path
 ) -> Coverage:
     """The coverage of a district that no facility of the registers stands near.
 
     Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
     the streets reach are counted as a run counts them; there is no catchment or map to draw.
+    Its input problems are written as a run writes them (``problems.csv``, ``skipped_rows.csv``
+    in ``folder``): the demand rows it skipped are listed somewhere.
     """
     from coverage import steps
-    from coverage.inputs.usable import check_usable
+    from coverage.excel import localize
+    from coverage.inputs.problems import problems_frame, skipped_rows
 
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)
     layers = steps.read_layers(s, net, area=area)
     amend(layers)
+    found = problems_frame(layers.problems, s.lang, s.folder)
+    cio.write_csv(folder / _PROBLEMS, localize(found, s.lang))
+    skipped = skipped_rows(layers.problems, s.lang, s.folder)
+    cio.write_csv(folder / "skipped_rows.csv", localize(skipped, s.lang))
     # no facility is expected; no usable demand fails as in a run, with the reasons
     check_usable(s, layers, facilities=False)
     return steps.coverage_of(s, net, layers)
@@ -295,7 +302,7 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
         if task.served:
             cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
         else:
-            cov = _unserved(s, _city_network(s), amend)
+            cov = _unserved(s, _city_network(s), amend, Path(task.folder))
         notes: list[list[Any]] = []
         figures, drawn = district_figures(cov, district), task.served
     except NetworkError as exc:  # no street in the district: say how many people that is

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
@@ -198,6 +199,10 @@ def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path:
     assert fig["facilities_per_10k"] == 0
     assert 0.9 < fig["evaluable_share"] <= 1  # a Jianghan cell: its streets reach nearly all
     assert not (Path(task.folder) / "map.html").exists() and rec["map"] is False
+    # its skipped rows are listed, as a run lists them
+    problems = pd.read_csv(Path(task.folder) / "problems.csv", encoding="utf-8-sig")
+    assert list(problems.columns) == ["文件", "行号", "字段", "问题", "处理"]
+    assert (problems["文件"] == str(SAMPLE / "workplaces.csv")).any()
     table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
     assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
 
@@ -273,7 +278,6 @@ def test_a_districts_copy_names_rows_and_reasons_as_the_city_register(tmp_path: 
     # never calculates). The district reads its copy, where that cell is empty: its problem must
     # still be the formula's, at the register's row 5, not "missing longitude" at a copy row.
     import openpyxl
-    import pandas as pd
 
     book = openpyxl.load_workbook(SAMPLE / "facilities.xlsx")
     sheet = book.active

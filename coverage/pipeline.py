@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -122,6 +123,7 @@ def run(
     progress: Progress = _noop,
     write: bool = True,
     loaded: network.WalkNetwork | None = None,
+    amend: Callable[[Layers], None] | None = None,
 ) -> Run:
     """Run a scenario: load the network and layers, compute coverage and catchments, write files.
 
@@ -138,6 +140,9 @@ def run(
         Write the tables, GeoPackage, workbook, ``run.json`` and the map (False: compute only).
     loaded
         The scenario's network already loaded; None: load it here.
+    amend
+        Called with the layers as read, before anything checks or uses them; may change them
+        in place or raise (an audit names its district copies' rows as the city register's).
 
     Returns
     -------
@@ -156,6 +161,8 @@ def run(
     timings["network"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     layers = read_layers(s, net, progress, area=area)
+    if amend is not None:
+        amend(layers)
     timings["layers"] = time.perf_counter() - t0
     # Nothing to compute with: the problems still go to problems.csv, which the message names.
     check_usable(s, layers, s.output_dir / "problems.csv" if write else None)

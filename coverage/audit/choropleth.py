@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from coverage import io as cio
-from coverage.audit.columns import labelled
+from coverage.audit.columns import NOT_APPLICABLE, labelled
 from coverage.i18n import t
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ def _rings(geom: shapely.Geometry | None, tolerance: float) -> list[list[list[fl
 
 def _text(column: str, value: Any) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
+        return NOT_APPLICABLE
     if isinstance(value, float):
         if column.startswith("share_") or column == "evaluable_share" or column == "cross_share":
             return f"{value:.1%}"
@@ -120,10 +120,14 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
     for row, words in zip(table.to_dict("records"), shown.to_dict("records"), strict=True):
         value = row.get("share_any")
         done = row["status"] == "done"
+        if row.get("evaluable_share") == 0:
+            value = None  # nobody evaluable: grey, not the red of "nobody covered"
         rows = [  # the status as a word of the page's language, the figures as numbers
             [str(label), _text(col, words[label] if col == "status" else row[col])]
             for col, label in zip(table.columns, shown.columns, strict=True)
-            if col not in ("code", "name", "map") and not (col == "error" and done)
+            if col not in ("code", "name", "map")
+            and not (col == "error" and done)
+            and not (col == "note" and not row[col])
         ]
         features.append(
             {

@@ -11,16 +11,19 @@ import pandas as pd
 from coverage import vocab
 from coverage.i18n import t
 
-__all__ = ["COLUMNS", "SHARES", "labelled"]
+__all__ = ["COLUMNS", "NOT_APPLICABLE", "SHARES", "labelled"]
 
 #: The district table's first columns, in order; per-tier and per-kind shares follow (their
 #: words, like every header and status word, are in :mod:`coverage.i18n`, ``excel.audit.*``).
 COLUMNS: tuple[str, ...] = (
-    "code", "name", "status", "error", "population", "evaluable_share", "share_any",
+    "code", "name", "status", "error", "note", "population", "evaluable_share", "share_any",
     "cross_share", "workers_uncovered", "facilities_in", "facilities_serving",
     "facilities_per_10k", "unreachable", "demand", "covered", "seconds", "map",
 )  # fmt: skip
 _SCOPES = ("share_tier", "share_kind", "weight_kind", "uncovered_kind", "unreachable_kind")
+#: What the workbook and the choropleth show for a figure that does not apply or is unknown
+#: (a share of nobody); the CSV and the GeoPackage leave it empty.
+NOT_APPLICABLE = "—"
 #: The columns that are shares of people (fractions; percentages in the workbook).
 SHARES = ("evaluable_share", "share_any", "cross_share")
 

@@ -190,6 +190,12 @@ def _layer_data(audit: Audit, layer: Layer) -> dict[str, Any]:
     return data
 
 
+def _copied(audit: Audit, layer: Layer, path: Path) -> dict[str, Any]:
+    """A register layer read from the district's copy (UTF-8 CSV or GeoPackage, one sheet)."""
+    data = _layer_data(audit, layer)
+    return {**{k: v for k, v in data.items() if k not in ("layer", "encoding")}, "path": str(path)}
+
+
 def scenario_data(
     audit: Audit,
     *,
@@ -198,6 +204,7 @@ def scenario_data(
     folder: Path,
     area: dict[str, Any],
     facilities: list[Path] | None = None,
+    demand: dict[int, Path] | None = None,
 ) -> dict[str, Any]:
     """The scenario of one district as TOML-ready data (absolute paths).
 
@@ -214,6 +221,8 @@ def scenario_data(
     facilities
         Per facility layer, the file of its rows near the district (written as the register
         has them, UTF-8, first sheet): replaces the layer's path, sheet and encoding.
+    demand
+        The same for demand registers, by the layer's index (rasters keep their file).
     """
     network = audit.network.model_dump(exclude_unset=True)
     for key in ("path", "cache_dir"):
@@ -232,17 +241,13 @@ def scenario_data(
         "network": network,
         "walk": audit.walk.model_dump(exclude_unset=True),
         "facilities": [
-            _layer_data(audit, x)
-            if facilities is None
-            else {
-                **{
-                    k: v for k, v in _layer_data(audit, x).items() if k not in ("layer", "encoding")
-                },
-                "path": str(facilities[i]),
-            }
+            _layer_data(audit, x) if facilities is None else _copied(audit, x, facilities[i])
             for i, x in enumerate(audit.facilities)
         ],
-        "demand": [_layer_data(audit, x) for x in audit.demand],
+        "demand": [
+            _copied(audit, x, (demand or {})[i]) if i in (demand or {}) else _layer_data(audit, x)
+            for i, x in enumerate(audit.demand)
+        ],
         "output": {
             **audit.output.model_dump(exclude_unset=True, exclude={"dir"}),
             "dir": str(folder),

@@ -15,9 +15,18 @@ import numpy as np
 import shapely
 
 from coverage.analysis import Coverage
+from coverage.errors import Msg, Problem
+from coverage.inputs.layers import DEFAULT_KIND, Layers
 from coverage.scenario import Scenario
 
-__all__ = ["POPULATION_KIND", "WORKERS_KIND", "district_figures", "people_without_streets"]
+__all__ = [
+    "POPULATION_KIND",
+    "WORKERS_KIND",
+    "district_figures",
+    "figures_without_people",
+    "nobody_lives_in",
+    "people_without_streets",
+]
 
 #: The demand kind that counts the district's population (facilities per 10,000 people,
 #: the share the street extract could evaluate); the overall demand when there is none.
@@ -113,4 +122,52 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
     total = sum(weights.values()) if weights else math.nan
     population = weights.get(POPULATION_KIND, total)
     out.update(demand=total, unreachable=total, population=population, evaluable_share=0.0)
+    return out
+
+
+def _key(p: Problem) -> str | None:
+    return p.msg.key if isinstance(p.msg, Msg) else None
+
+
+def nobody_lives_in(s: Scenario, layers: Layers) -> bool:
+    """Whether the district's demand is empty because no one is in it, not because of bad rows.
+
+    True when no demand point was kept and every demand row skipped lies outside the district
+    (a city-wide register's other districts) and every raster cell skipped holds no data.
+    """
+    if len(layers.demand):
+        return False
+    files = {str(s.input_path(layer.path)) for layer in s.demand if layer.path is not None}
+    skipped = [p for p in layers.problems if p.path in files and p.action == "skipped"]
+    rows = {(p.path, p.row) for p in skipped if p.row is not None}
+    away = {(p.path, p.row) for p in skipped if _key(p) == "problem.outside_area"}
+    whole = [p for p in skipped if p.row is None]
+    return rows <= away and all(_key(p) == "problem.raster_nodata" for p in whole)
+
+
+def figures_without_people(
+    s: Scenario, layers: Layers, district: shapely.Geometry
+) -> dict[str, float]:
+    """Figures of a district without people: counts 0, shares and rates not applicable (NaN).
+
+    0 % would say nobody is covered and 100 % that everybody is; with nobody there, neither
+    is true. Its facilities are counted as in :func:`district_figures`; which of them a route
+    would reach is not computed (NaN).
+    """
+    nan = math.nan
+    out: dict[str, float] = {"demand": 0.0, "covered": 0.0, "share_any": nan, "cross_share": nan,
+                             "unreachable": 0.0, "population": 0.0, "evaluable_share": nan}  # fmt: skip
+    kinds = {
+        layer.kind or (POPULATION_KIND if layer.is_raster or layer.osm_buildings else DEFAULT_KIND)
+        for layer in s.demand
+    }
+    for k in sorted(kinds):
+        out.update({f"share_kind:{k}": nan, f"weight_kind:{k}": 0.0,
+                    f"uncovered_kind:{k}": 0.0, f"unreachable_kind:{k}": 0.0})  # fmt: skip
+    out["workers_uncovered"] = 0.0 if WORKERS_KIND in kinds else nan
+    fac = layers.facilities
+    inside = shapely.contains_xy(district, fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
+    out["facilities_in"] = float(np.count_nonzero(inside))
+    out["facilities_serving"] = nan
+    out["facilities_per_10k"] = nan
     return out

@@ -35,6 +35,9 @@ class AuditRun:
         What was written (the district table, workbook, GeoPackage and choropleth), by kind.
     seconds
         Wall time of the whole audit.
+    notes
+        The registers' notes for the whole audit: rows near no district (in no district's
+        results).
     """
 
     audit: Audit
@@ -42,11 +45,15 @@ class AuditRun:
     records: dict[str, dict[str, Any]]
     files: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:
-        """The district layer's problems of no one row (e.g. an undeclared datum in China)."""
-        return list(getattr(self.districts, "problems", []))
+        """The audit's problems of no one district row.
+
+        The district layer's (e.g. an undeclared datum in China), then :attr:`notes`.
+        """
+        return [*getattr(self.districts, "problems", []), *self.notes]
 
     @property
     def failed(self) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from coverage import io as cio
 from coverage import vocab
-from coverage.audit.columns import COLUMNS, SHARES, labelled
+from coverage.audit.columns import COLUMNS, NOT_APPLICABLE, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
 from coverage.i18n import t
 from coverage.xlsx import Book, cell_value
@@ -33,6 +33,12 @@ __all__ = ["COLUMNS", "district_table", "labelled", "write_audit"]
 #: Workbook formats of the columns that are neither shares nor whole counts: a district has a
 #: few facilities per 10,000 people (0.99 and 1.49 must not both read "1").
 _FORMATS = {"facilities_per_10k": "#,##0.00", "seconds": "#,##0.0"}
+
+
+def _notes(rec: dict[str, Any], lang: str) -> str:
+    """The record's notes in ``lang``, one after another."""
+    words = [t(lang, str(key), **dict(fields)) for key, fields in rec.get("notes") or []]
+    return ("；" if lang == "zh" else "; ").join(words)
 
 
 def district_table(run: AuditRun) -> pd.DataFrame:
@@ -48,6 +54,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             "name": d.name,
             "status": rec.get("status", "failed"),
             "error": rec.get("error", ""),
+            "note": _notes(rec, run.audit.lang),
             "seconds": rec.get("seconds", math.nan),
             # Only a finished district has a map (as index.html links), and not one that no
             # facility stands near (nothing to draw): no link to nothing.
@@ -60,6 +67,12 @@ def district_table(run: AuditRun) -> pd.DataFrame:
             row["evaluable_share"] = 0.0  # outside the street extract: nothing evaluable
         rows.append(row)
     table = pd.DataFrame(rows)
+    if "demand" in table:
+        # A tier no facility of within reach covers nobody in the district: 0 %, not "—"
+        # (which the workbook and the page keep for shares of nobody).
+        counted = (table["status"] == "done") & (table["demand"] > 0)
+        for col in [c for c in table if c.startswith("share_tier:")]:
+            table.loc[counted & table[col].isna(), col] = 0.0
     first = [c for c in COLUMNS if c in table and c not in ("seconds", "map")]
     tiers = vocab.tier_order([c.split(":", 1)[1] for c in table if c.startswith("share_tier:")])
     kinds = sorted(c for c in table if c.startswith("share_kind:"))
@@ -77,12 +90,17 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
             sheet.text(0, j, cell_value(str(head)))
         shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
         formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
+        # A finished district's figure that does not apply (shares of nobody) reads "—"; a
+        # failed one's cells stay empty: it has no figures.
+        done = (table["status"] == "done").tolist()
         rows = [
             [
-                None if isinstance(v, float) and not math.isfinite(v) else cell_value(v)
+                (NOT_APPLICABLE if ok else None)
+                if isinstance(v, float) and not math.isfinite(v)
+                else cell_value(v)
                 for v in values
             ]
-            for values in shown.itertuples(index=False, name=None)
+            for ok, values in zip(done, shown.itertuples(index=False, name=None), strict=True)
         ]
         sheet.rows(rows, formats)
         sheet.widths([max(10, min(40, len(str(c)) * 2)) for c in shown.columns])

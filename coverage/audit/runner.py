@@ -24,7 +24,7 @@ from coverage._threads import cpu_count
 from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.outcome import AuditRun
-from coverage.audit.registers import read_registers
+from coverage.audit.registers import EDGE_M, near_no_district, reach_m, read_registers
 from coverage.audit.tasks import (
     DistrictTask,
     file_digests,
@@ -210,7 +210,7 @@ def run_audit(
     districts = read_districts(a)
     digests = file_digests(a)
     progress(t(a.lang, "console.audit.registers"))
-    registers = read_registers(a)
+    registers = read_registers(a) + read_registers(a, "demand")
     # A district without a polygon has no task: listed with the reader's reason, never dropped.
     records = {d.code: not_audited(d, a.lang) for d in districts if d.geometry is None}
     tasks = [make_task(a, d, digests, registers) for d in districts if d.code not in records]
@@ -230,7 +230,10 @@ def run_audit(
             n = len(client.scheduler_info()["workers"])
             progress(t(a.lang, "console.audit.workers", n=n))
             records.update(_submit_all(client, todo, retries, progress, a.lang))
-    run = AuditRun(a, districts, records)
+    mapped = [d.geometry for d in districts if d.geometry is not None]
+    reach = {"facilities": reach_m(a), "demand": EDGE_M}
+    notes = [near_no_district(r, mapped, reach[r.group]) for r in registers]
+    run = AuditRun(a, districts, records, notes=[n for n in notes if n is not None])
     if write:
         run.files = results.write_audit(run)
     run.seconds = time.perf_counter() - start

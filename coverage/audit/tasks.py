@@ -16,6 +16,7 @@ import hashlib
 import os
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,28 @@ from coverage import network
 from coverage.analysis import Coverage
 from coverage.audit.config import Audit, scenario_data
 from coverage.audit.districts import District, folder_name
-from coverage.audit.figures import district_figures, people_without_streets
-from coverage.audit.registers import Register, district_rows, reach_m, write_rows
+from coverage.audit.figures import (
+    district_figures,
+    figures_without_people,
+    nobody_lives_in,
+    people_without_streets,
+)
+from coverage.audit.registers import (
+    EDGE_M,
+    Copy,
+    Register,
+    as_registers,
+    district_rows,
+    is_register,
+    reach_m,
+    standing_in,
+    to_register,
+    write_rows,
+)
 from coverage.audit.toml import dumps
-from coverage.errors import CoverageError, NetworkError
+from coverage.errors import CoverageError, InputError, NetworkError
+from coverage.inputs.layers import Layers
+from coverage.inputs.usable import check_usable
 from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -47,10 +66,16 @@ __all__ = [
 ]
 
 #: Bumped when what a district's record holds changes: older records are then recomputed.
-FORMAT = 1
+FORMAT = 2
 
 #: The catalogue key of the error of a district outside the street network (nothing evaluable).
 NO_STREET = "error.network.no_street"
+
+#: The catalogue keys of the error of a run left without demand (or facility) rows.
+NO_DEMAND = ("error.input.no_data_rows", "error.input.no_usable_rows")
+
+#: The district's table of every input problem, which its notes point to.
+_PROBLEMS = "problems.csv"
 
 #: What a district's run writes in its folder: the record first, then ``coverage run``'s
 #: results. Removed before the district runs again, so that a district that now fails shows
@@ -74,6 +99,10 @@ class DistrictTask:
     lang: str = "zh"  # the audit's: a failed district's error is recorded in it
     # False: no row of any register stands within reach, so nobody in the district is covered
     served: bool = True
+    # the district's copies of the registers, to name their rows as the registers do
+    copies: tuple[Copy, ...] = ()
+    # rows of the registers whose position lies in the district (facilities_in, if all used)
+    registered_in: int = 0
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -101,11 +130,13 @@ def source_digest(root: Path | None = None) -> str:
 
 def file_digests(audit: Audit) -> dict[str, str]:
     """SHA-256 of every input file's content, by key (hashed once per audit run)."""
+    # Each district hashes its own polygon and register rows: editing one district, one
+    # facility or one demand point re-runs only the districts it touches.
+    own = {"districts.path", *(f"facilities[{i}].path" for i in range(len(audit.facilities)))}
+    own |= {f"demand[{i}].path" for i, layer in enumerate(audit.demand) if is_register(layer)}
     out = {}
     for key, path in audit.input_files():
-        if key == "districts.path" or key.startswith("facilities"):
-            # Each district hashes its own polygon and register rows: editing one district
-            # or one facility re-runs only the districts it touches.
+        if key in own:
             continue
         h = hashlib.sha256()
         with path.open("rb") as f:
@@ -123,9 +154,13 @@ def make_task(
 
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
-    reach = reach_m(audit)
-    keeps = [district_rows(r, district.geometry, reach) for r in registers]
-    files = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
+    reach = {"facilities": reach_m(audit), "demand": EDGE_M}
+    keeps = [district_rows(r, district.geometry, reach[r.group]) for r in registers]
+    copies = [write_rows(r, keep, folder) for r, keep in zip(registers, keeps, strict=True)]
+    files = [Path(c.path) for c in copies if c.group == "facilities"]
+    demand = {r.index: Path(c.path) for r, c in zip(registers, copies, strict=True)
+              if r.group == "demand"}  # fmt: skip
+    facility_keeps = [k for r, k in zip(registers, keeps, strict=True) if r.group == "facilities"]
     d = audit.districts
     area = {
         "path": str(audit.input_path(d.path)),
@@ -139,7 +174,13 @@ def make_task(
         },
     }
     data = scenario_data(
-        audit, code=district.code, name=district.name, folder=folder, area=area, facilities=files
+        audit,
+        code=district.code,
+        name=district.name,
+        folder=folder,
+        area=area,
+        facilities=files,
+        demand=demand,
     )
     text = dumps(data)
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
@@ -147,8 +188,13 @@ def make_task(
     for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
         h.update(str(part).encode())
     h.update(wkb)
-    for f in files:
-        h.update(f.read_bytes())
+    for c in copies:
+        h.update(Path(c.path).read_bytes())
+        # which register rows they are, and the register's reasons for rows it skipped
+        said = [
+            (q.row, q.field_text("en"), q.text("en"), q.text("zh"), q.action) for q in c.problems
+        ]
+        h.update(repr((c.source, c.rows, said)).encode())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
         district.code,
@@ -158,7 +204,11 @@ def make_task(
         h.hexdigest(),
         wkb,
         audit.lang,
-        served=not registers or any(keep.any() for keep in keeps),
+        served=not facility_keeps or any(keep.any() for keep in facility_keeps),
+        copies=tuple(copies),
+        registered_in=sum(
+            standing_in(r, district.geometry) for r in registers if r.group == "facilities"
+        ),
     )
 
 
@@ -201,18 +251,28 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
     return _NETWORKS[key]
 
 
-def _unserved(s: Scenario, loaded: network.WalkNetwork | None) -> Coverage:
+def _unserved(
+    s: Scenario, loaded: network.WalkNetwork | None, amend: Callable[[Layers], None], folder: Path
+) -> Coverage:
     """The coverage of a district that no facility of the registers stands near.
 
     Not a failure but the audit's starkest finding: nobody is covered. Its people and the share
     the streets reach are counted as a run counts them; there is no catchment or map to draw.
+    Its input problems are written as a run writes them (``problems.csv``, ``skipped_rows.csv``
+    in ``folder``): the demand rows it skipped are listed somewhere.
     """
     from coverage import steps
-    from coverage.inputs.usable import check_usable
+    from coverage.excel import localize
+    from coverage.inputs.problems import problems_frame, skipped_rows
 
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)
     layers = steps.read_layers(s, net, area=area)
+    amend(layers)
+    found = problems_frame(layers.problems, s.lang, s.folder)
+    cio.write_csv(folder / _PROBLEMS, localize(found, s.lang))
+    skipped = skipped_rows(layers.problems, s.lang, s.folder)
+    cio.write_csv(folder / "skipped_rows.csv", localize(skipped, s.lang))
     # no facility is expected; no usable demand fails as in a run, with the reasons
     check_usable(s, layers, facilities=False)
     return steps.coverage_of(s, net, layers)
@@ -227,6 +287,53 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
+def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
+    """Run the district's scenario and put its figures and notes in ``record``, or raise."""
+    from coverage import pipeline
+
+    district = shapely.from_wkb(task.geometry_wkb)
+    read: list[Layers] = []
+
+    def amend(layers: Layers) -> None:
+        to_register(layers, list(task.copies))
+        read.append(layers)
+
+    try:
+        if task.served:
+            cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
+        else:
+            cov = _unserved(s, _city_network(s), amend, Path(task.folder))
+        notes: list[list[Any]] = []
+        figures, drawn = district_figures(cov, district), task.served
+    except NetworkError as exc:  # no street in the district: say how many people that is
+        record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
+        if exc.key == NO_STREET and s.network.path is not None:
+            # "check the datum and the area" misleads when the street file ends short of it
+            file = Path(s.network.path).name
+            record["notes"] = [["excel.audit.note.no_street", {"file": file}]]
+        raise
+    except InputError as exc:  # no demand at all: the district is done, with nobody in it
+        if exc.key not in NO_DEMAND or not read:
+            raise
+        named = as_registers(s, task.copies) if task.copies else s
+        if not nobody_lives_in(named, read[-1]):
+            if task.copies:  # the run's words, naming the registers' files as problems.csv does
+                problems = Path(task.folder) / _PROBLEMS
+                check_usable(named, read[-1], problems, facilities=task.served)
+            raise
+        figures = figures_without_people(s, read[-1], district)
+        notes = [["excel.audit.note.no_people", {"table": _PROBLEMS}]]
+        drawn = False  # the run stopped before its map
+    if figures.get("evaluable_share") == 0:  # 0 % covered would read as nobody served
+        notes.append(["excel.audit.note.not_evaluable", {}])
+    unused = task.registered_in - figures["facilities_in"]
+    if unused > 0:  # register rows standing in the district that the run did not use
+        notes.append(["excel.audit.note.facilities_unused", {"n": int(unused), "table": _PROBLEMS}])
+    record.update(status="done", figures=figures, map=drawn)
+    if notes:  # catalogue keys and fields: worded when the table is written, in its language
+        record["notes"] = notes
+
+
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
@@ -234,10 +341,13 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     folder with a record is complete): ``status`` ``"done"`` with ``figures``, or
     ``"failed"`` with ``error`` (one line, as ``coverage run`` would print it). An earlier
     run's results (:data:`RESULT_FILES`) are removed first. A district no facility stands
-    near is done, nobody covered, without a map (``map`` false).
+    near is done, nobody covered, without a map (``map`` false); so is one without people
+    (no demand row or populated cell in it), its shares not applicable (NaN) and a note
+    saying why. ``notes`` (catalogue key and fields each, worded by the table's writer) also
+    say when none of its people is evaluable, when the street file has no street in it, and
+    how many register rows in the district the run did not use (reasons in its
+    ``problems.csv``).
     """
-    from coverage import pipeline
-
     start = time.perf_counter()
     for name in RESULT_FILES:
         (Path(task.folder) / name).unlink(missing_ok=True)
@@ -250,17 +360,7 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     }
     try:
         s = load_scenario(task.scenario)
-        try:
-            if task.served:
-                cov = pipeline.run(s, loaded=_city_network(s)).coverage
-            else:
-                cov = _unserved(s, _city_network(s))
-        except NetworkError as exc:  # no street in the district: say how many people that is
-            figures = people_without_streets(s) if exc.key == NO_STREET else {}
-            record.update(figures=figures)
-            raise
-        figures = district_figures(cov, shapely.from_wkb(task.geometry_wkb))
-        record.update(status="done", figures=figures, map=task.served)
+        _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))
         record.update(status="failed", error=text or repr(exc), error_key=exc.key)

@@ -12,6 +12,10 @@ from __future__ import annotations
 __all__ = ["WORDS"]
 
 WORDS: dict[str, str] = {
+    "problem.audit.near_no_district": (
+        "{n} rows are near no audited district, so no district's results include them "
+        "(rows {rows}); check their coordinates if they should be"
+    ),
     # --- Rows and cells (coverage.inputs.validation, points, coordinates, values)
     "problem.missing_geometry": "missing geometry",
     "problem.missing_lon": "missing longitude",

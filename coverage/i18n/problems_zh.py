@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = ["WORDS"]
 
 WORDS: dict[str, str] = {
+    "problem.audit.near_no_district": "{n} 行不在任何被普查的区附近，任何区的结果都不含这些行（第 {rows} 行）；若它们应当计入，请检查其坐标",
     # --- Rows and cells
     "problem.missing_geometry": "缺少几何位置",
     "problem.missing_lon": "缺少经度",

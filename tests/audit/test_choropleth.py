@@ -75,3 +75,18 @@ def test_facilities_per_10k_keep_their_decimals_on_the_page(tmp_path: Path) -> N
     rows = dict(choropleth_data(run, district_table(run))["features"][0]["rows"])
     assert rows["每万人设施数"] == "0.04"
     assert rows["人口"] == "1,234"
+
+
+def test_a_district_none_of_whose_people_is_evaluable_is_grey_with_its_note(
+    tmp_path: Path,
+) -> None:
+    # 0 % covered of people no street reaches is "not evaluated", not the red of "unserved".
+    run = _run(tmp_path)
+    run.records["D1"]["figures"].update(share_any=0.0, evaluable_share=0.0)
+    run.records["D1"]["notes"] = [["excel.audit.note.not_evaluable", {}]]
+    feature = choropleth_data(run, district_table(run))["features"][0]
+    assert feature["value"] is None
+    rows = dict(feature["rows"])
+    assert rows["说明"] == "本区人口均不在路网街道附近：无法评估覆盖率"
+    assert rows["总覆盖率"] == "0.0%"  # the run's own figure, beside the note
+    assert "说明" not in dict(choropleth_data(run, district_table(run))["features"][1]["rows"])

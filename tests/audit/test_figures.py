@@ -10,7 +10,9 @@ import rasterio
 import shapely
 
 from coverage.audit import load_audit, read_districts
+from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
+from coverage.audit.results import district_table
 from coverage.audit.tasks import make_task, run_district
 from tests.audit.conftest import OFF_MAP, SAMPLE, audit_text, write_districts
 from tests.conftest import shared_data
@@ -52,6 +54,13 @@ def test_district_without_streets_reports_its_population(tmp_path: Path) -> None
         and rec["error"] == "研究区内没有路网中的街道（请检查坐标系和研究区）"
     )
     assert rec["error_key"] == "error.network.no_street"
+    # the reason in the audit's words: the street file ends short of the district
+    assert rec["notes"] == [["excel.audit.note.no_street", {"file": "wuhan_streets_osm.parquet"}]]
+    table = district_table(AuditRun(audit, [district], {district.code: rec}))
+    assert (
+        table.loc[0, "note"]
+        == "路网文件 wuhan_streets_osm.parquet 在本区内没有街道：本区人口均无法评估"
+    )
     fig = rec["figures"]
     expected = _people_in(OFF_MAP, raster)
     assert expected > 100  # a populated place, so the test can fail

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
 from coverage.audit.outcome import AuditRun
-from coverage.audit.results import write_audit
+from coverage.audit.results import district_table, write_audit
 
 #: Names a spreadsheet would read as formulas (and one it would not).
 HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]
@@ -84,3 +84,18 @@ def test_facilities_per_10k_keep_their_decimal_in_the_workbook(tmp_path: Path) -
     assert {c.number_format for c in cells} == {"#,##0.00"}
     people = ws.cell(row=2, column=[c.value for c in ws[1]].index("人口") + 1)
     assert people.number_format == "#,##0"  # people stay whole
+
+
+def test_a_tier_no_facility_of_reaches_covers_nobody_not_unknown(tmp_path: Path) -> None:
+    # D1 has a centre within reach; D2 none (its run lists no centre tier): 0 % of its people
+    # are covered by a centre. D3 has nobody: its shares stay not applicable.
+    run = _run(tmp_path)
+    run.records["D1"]["figures"] = {"demand": 100.0, "share_tier:centre": 0.25}
+    run.records["D2"]["figures"] = {"demand": 50.0, "share_tier:point": 0.5}
+    run.records["D3"]["figures"] = {"demand": 0.0, "share_any": float("nan")}
+    table = district_table(run).set_index("code")
+    assert table.loc["D1", "share_tier:centre"] == 0.25
+    assert table.loc["D2", "share_tier:centre"] == 0.0
+    assert table.loc["D1", "share_tier:point"] == 0.0
+    assert pd.isna(table.loc["D3", "share_tier:centre"])
+    assert pd.isna(table.loc["D4", "share_tier:centre"])  # no figures at all: left unknown

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
 from coverage.audit import load_audit, results, tasks
+from coverage.audit.choropleth import choropleth_data
 from coverage.audit.config import Audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.outcome import AuditRun
@@ -196,6 +199,10 @@ def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path:
     assert fig["facilities_per_10k"] == 0
     assert 0.9 < fig["evaluable_share"] <= 1  # a Jianghan cell: its streets reach nearly all
     assert not (Path(task.folder) / "map.html").exists() and rec["map"] is False
+    # its skipped rows are listed, as a run lists them
+    problems = pd.read_csv(Path(task.folder) / "problems.csv", encoding="utf-8-sig")
+    assert list(problems.columns) == ["文件", "行号", "字段", "问题", "处理"]
+    assert (problems["文件"] == str(SAMPLE / "workplaces.csv")).any()
     table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
     assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
 
@@ -263,3 +270,116 @@ def test_a_district_no_facility_stands_near_without_usable_demand_fails_as_a_run
     assert rec["status"] == "failed"
     assert rec["error_key"] == "error.input.no_usable_rows"
     assert "p.csv" in rec["error"] and "not a number" in rec["error"]
+
+
+@pytest.mark.realdata
+def test_a_districts_copy_names_rows_and_reasons_as_the_city_register(tmp_path: Path) -> None:
+    # The city register's row 5 holds a longitude formula without a saved value (openpyxl
+    # never calculates). The district reads its copy, where that cell is empty: its problem must
+    # still be the formula's, at the register's row 5, not "missing longitude" at a copy row.
+    import openpyxl
+
+    book = openpyxl.load_workbook(SAMPLE / "facilities.xlsx")
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    formula = f"={sheet.cell(5, header.index('经度') + 1).value}+0"
+    sheet.cell(5, header.index("经度") + 1).value = formula
+    names = {str(sheet.cell(r, 1).value): r for r in range(2, sheet.max_row + 1)}
+    book.save(tmp_path / "fac.xlsx")
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "facilities.xlsx"), str(tmp_path / "fac.xlsx")
+    )
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
+    audit.output.columns = "keys"  # the tables' own names, as a script reads them
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    folder = Path(task.folder)
+    problems = pd.read_csv(folder / "problems.csv", encoding="utf-8-sig")
+    problems.columns = ["file", "row", "field", "problem", "action"]  # as worded: File, Row …
+    register = str(tmp_path / "fac.xlsx")
+    mine = problems[problems["file"] == register]
+    said = f"formula {formula} without a saved value: open and save the file in Excel/WPS"
+    at5 = mine[mine["row"] == 5]
+    assert at5[["field", "problem", "action"]].values.tolist() == [["经度", said, "Skipped"]]
+    assert not problems["file"].str.contains("facilities_1").any()  # no copy row named
+    assert not problems["problem"].str.contains("longitude").any()
+    # the facilities table names each facility by its row in the register
+    facilities = pd.read_csv(folder / "facilities.csv", encoding="utf-8-sig")
+    assert len(facilities) > 5
+    assert set(facilities["layer"]) == {"fac.xlsx"}
+    assert [names[n] for n in facilities["name"]] == facilities["row"].tolist()
+
+
+@pytest.mark.realdata
+def test_a_district_with_facilities_but_nobody_in_it_is_done_with_a_note(tmp_path: Path) -> None:
+    # A strip of the Yangtze bank in Jianghan: every raster cell in it is empty (no data) and no
+    # workplace stands in it, yet the register's service points stand within reach. Not a
+    # failure of the audit ("no usable demand rows"): 0 people, shares not applicable.
+    from openpyxl import load_workbook
+
+    river = shapely.box(114.2960, 30.5700, 114.2980, 30.5720)
+    layer = gpd.GeoDataFrame({"code": ["E1"], "name": ["江滩"]}, geometry=[river], crs=4326)
+    (tmp_path / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
+    text = audit_text(tmp_path / "d.geojson", tmp_path / "out")
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml")
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    assert task.served  # facilities within reach
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    fig = rec["figures"]
+    assert fig["population"] == fig["demand"] == fig["covered"] == 0
+    assert fig["weight_kind:residents"] == fig["weight_kind:workers"] == 0
+    for share in ("share_any", "share_kind:residents", "evaluable_share", "facilities_per_10k"):
+        assert math.isnan(fig[share]), share
+    assert rec["notes"] == [["excel.audit.note.no_people", {"table": "problems.csv"}]]
+    assert rec["map"] is False
+    assert (Path(task.folder) / "problems.csv").is_file()  # the reasons, as the note says
+    run = AuditRun(audit, [district], {"E1": rec})
+    files = results.write_audit(run)
+    ws = load_workbook(files["excel"]).active
+    row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=True))
+    assert row["状态"] == "完成" and row["人口"] == 0 and row["总覆盖率"] == "—"
+    assert row["说明"].startswith("区内无人：") and row["说明"].endswith("覆盖率不适用")
+    (feature,) = choropleth_data(run, results.district_table(run))["features"]
+    assert feature["value"] is None  # grey: no result, neither 0 % nor 100 %
+    assert ["总覆盖率", "—"] in feature["rows"]
+
+
+@pytest.mark.realdata
+def test_a_district_whose_demand_rows_are_all_broken_fails_naming_the_register(
+    tmp_path: Path,
+) -> None:
+    # Rows 2 and 3 of the city's register stand in the district with weights that are not
+    # numbers; row 4 is 30 km away. The error names the register and its rows, not the
+    # district's copy (inputs/demand_1.csv).
+    import re
+
+    subs = gpd.read_file(SAMPLE / "subdistricts.geojson")
+    inside = subs.geometry.iloc[4].representative_point()
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text(
+        "name,lon,lat,workers\n"
+        f"a,{inside.x},{inside.y},many\nb,{inside.x + 1e-4},{inside.y},?\nc,114.32,30.35,5\n",
+        encoding="utf-8",
+    )
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "workplaces.csv"), str(jobs)
+    )
+    text = re.sub(r'\[\[demand\]\]\npath = "[^"]*\.tif"\nband = 1\nkind = "residents"\n', "", text)
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
+    (district,) = read_districts(audit)
+    registers = read_registers(audit) + read_registers(audit, "demand")
+    rec = tasks.run_district(tasks.make_task(audit, district, {}, registers))
+    assert rec["status"] == "failed" and rec["error_key"] == "error.input.no_usable_rows", rec
+    assert rec["error"].startswith("no usable demand rows in jobs.csv"), rec["error"]
+    assert f"{jobs}, row 2, field 'workers'" in rec["error"]
+    assert f"{jobs}, row 3, field 'workers'" in rec["error"]
+    assert "demand_1.csv" not in rec["error"] and "inputs" not in rec["error"]

@@ -280,6 +280,9 @@ def _column_words(col: Any, s: pd.Series, lang: str) -> pd.Series:
 
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
+#: Body rows a sheet holds below its header: Excel's 1,048,576 rows less one. XlsxWriter ignores
+#: a write beyond it, so a longer table goes on in more sheets ("未覆盖 (2)"), not cut silently.
+_SHEET_ROWS = 1_048_575
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -430,12 +433,26 @@ def _unique_titles(keys: list[str], lang: str) -> list[str]:
     return titles
 
 
+def _parts(
+    sheets: Mapping[str, pd.DataFrame], lang: str, datum: str
+) -> list[tuple[str, pd.DataFrame]]:
+    """Each table as written, in as many sheets of at most :data:`_SHEET_ROWS` rows as it needs."""
+    parts = []
+    for key, frame in sheets.items():
+        data = _plain(frame, lang, datum)
+        starts = range(0, max(len(data), 1), _SHEET_ROWS)
+        parts += [(key, data.iloc[i : i + _SHEET_ROWS]) for i in starts]
+    return parts
+
+
 def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
     # rows streamed to disk: large uncovered-demand sheets stay cheap
+    parts = _parts(sheets, lang, datum)
     with Book(path) as book:
-        for title, frame in zip(_unique_titles(list(sheets), lang), sheets.values(), strict=True):
+        for title, (_, data) in zip(
+            _unique_titles([k for k, _ in parts], lang), parts, strict=True
+        ):
             sheet = book.sheet(title)
-            data = _plain(frame, lang, datum)
             heads = unique_headers([header(c, lang) for c in data.columns])
             rows = [[cell_value(v) for v in rec] for rec in data.itertuples(index=False, name=None)]
             columns = list(zip(*rows, strict=True)) if rows else [()] * len(heads)

@@ -212,6 +212,31 @@ def test_sheet_titles_are_made_valid_and_unique(tmp_path: Path) -> None:
     assert wb.sheetnames == ["a_b_c_", "x" * 31, "x" * 27 + " (2)", "分街道", "分街道 (2)"]
 
 
+def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # XlsxWriter ignores writes past Excel's last row: a whole city's uncovered cells would be
+    # cut without a word. Sheets of 4 rows stand in for Excel's 1,048,575.
+    monkeypatch.setattr(excel, "_SHEET_ROWS", 4)
+    long = pd.DataFrame({"weight": np.arange(10.0)})
+    short = pd.DataFrame({"weight": [1.0, 2.0]})
+    path = excel.write_workbook(tmp_path / "l.xlsx", {"uncovered": long, "problems": short})
+    wb = openpyxl.load_workbook(path)
+    first = excel.sheet_name("uncovered")
+    assert wb.sheetnames == [first, f"{first} (2)", f"{first} (3)", excel.sheet_name("problems")]
+    bodies = [_rows(wb[name]) for name in wb.sheetnames]
+    assert [len(b) - 1 for b in bodies] == [4, 4, 2, 2]
+    assert all(b[0] == bodies[0][0] for b in bodies)  # every part has the header
+    assert [r[0] for b in bodies[:3] for r in b[1:]] == list(range(10))
+
+
+def test_sheet_rows_are_excels_limit_less_the_header() -> None:
+    import xlsxwriter
+
+    sheet = xlsxwriter.Workbook(os.devnull).add_worksheet()
+    assert excel._SHEET_ROWS == sheet.xls_rowmax - 1 == 1_048_575
+
+
 def test_index_and_empty_frames(tmp_path: Path) -> None:
     indexed = pd.DataFrame({"value": [3]}, index=pd.Index(["观音桥"], name="subdistrict"))
     empty = pd.DataFrame(columns=["file", "row"])

@@ -17,6 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from coverage.counts import shown_share
 from coverage.i18n import t
 from coverage.i18n.values import cell_word
 from coverage.progress import shown
@@ -179,9 +180,9 @@ def kpi_table(cov: Coverage, lang: str) -> FittedTable:
                 "facilities": str(r["facilities"]),
                 "weight": f"{r['weight']:,.0f}",
                 "covered": f"{r['covered_weight']:,.0f}",
-                "share": f"{r['share']:.1%}",
-                "cross": f"{r['cross_share']:.1%}",
-                "circle": f"{r['circle_share']:.1%}",
+                "share": shown_share(r["share"]),
+                "cross": shown_share(r["cross_share"]),
+                "circle": shown_share(r["circle_share"]),
             }
         )
 
@@ -202,8 +203,8 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
             "tier": shown(tier_label(str(r["tier"]), lang)),
             "model": shown(cell_word("model", str(r["model"]), lang)),
             "new_sites": str(r["n_selected"]),
-            "before": f"{r['before_share']:.1%}",
-            "after": f"{r['after_share']:.1%}",
+            "before": shown_share(r["before_share"]),
+            "after": shown_share(r["after_share"]),
             "status": _status(r, lang),
             "gap": _gap(r["gap"]),
             "solve_s": f"{r['solve_time_s']:.1f}",
@@ -246,7 +247,7 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     for _, r in stages.iterrows():
         tier = shown(tier_label(str(r["tier"]), lang))
         if serves_less(r):
-            served, after = f"{r['served_share']:.1%}", f"{r['after_share']:.1%}"
+            served, after = shown_share(r["served_share"]), shown_share(r["after_share"])
             line = t(lang, "console.plan.served", tier=tier, served=served, after=after)
             notes.append(f"[yellow]{line}[/]")
         asked = r.get("requested")

@@ -84,6 +84,17 @@ def test_plan_difference_is_that_of_the_shown_shares():
     assert "from 92.6% to 99.7% (+7.1 percentage points)" in en
 
 
+def test_a_share_short_of_everyone_never_reads_100_percent():
+    # 999.6 of 1,000 people after the plan is 99.96 %: "99.9%", not "100.0%" (4 people are
+    # still left out); D街道's 0.9996 after the plan likewise.
+    s = _summary()
+    zh = conclusion_lines(
+        s, "zh", snap_m=300, n_sites=2, after_weight=999.6, sub_after={"A街道": 0.9996}
+    )
+    assert "由 70.0% 提高到 99.9%（提高 29.9 个百分点）" in zh[-2]
+    assert zh[-1] == "薄弱街道的变化：A街道 50.0% → 99.9%。"
+
+
 @pytest.mark.parametrize(
     ("before", "after", "shown"),
     [(0.9264, 0.9966, "7.1"), (0.12349, 0.12351, "0.1"), (0.5, 0.5, "0.0"), (0.93, 0.9249, "-0.5")],

@@ -1169,6 +1169,30 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
                     pid,
                 )
                 assert hit, (pid, x, y)
+        # The layer control's rows and band choices were 21 and 16 px tall (a finger missed
+        # them), and the search box's 12 px type made iOS zoom the page when it was tapped.
+        js(browser, "window.coverageMap.control.expand();")
+        sizes = js(
+            browser,
+            """const c = document.querySelector('.leaflet-control-layers');
+            const h = s => [...c.querySelectorAll(s)].map(e => e.getBoundingClientRect().height);
+            const box = c.querySelector('.cov-search input');
+            return {rows: h('label'), bands: h('select.cov-band'),
+                    type: parseFloat(getComputedStyle(box).fontSize),
+                    box: box.getBoundingClientRect().height};""",
+        )
+        assert sizes["rows"] and min(sizes["rows"]) >= 32, sizes
+        assert sizes["bands"] and min(sizes["bands"]) >= 28, sizes
+        assert sizes["type"] >= 16 and sizes["box"] >= 32, sizes
+        js(browser, "window.coverageMap.control.collapse();")
+        fid = next(iter(maps.name))
+        js(browser, "window.coverageMap.chooseFacility(arguments[0]);", fid)
+        close = js(
+            browser,
+            "return document.querySelector('.leaflet-popup-close-button')"
+            ".getBoundingClientRect().height;",
+        )
+        assert close >= 32, close
         assert page_errors(browser) == []
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -17,7 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from coverage.counts import shown_share
+from coverage.counts import shown_parts, shown_share
 from coverage.i18n import t
 from coverage.i18n.values import cell_word
 from coverage.progress import shown
@@ -285,14 +285,15 @@ def proposed_table(proposed: pd.DataFrame, lang: str, datum: str = "gcj02") -> F
     if datum not in ("gcj02", "wgs84"):
         raise ValueError(f"coordinates are shown as gcj02 or wgs84, not {datum!r}")
     rows = []
-    for _, r in proposed.iterrows():
+    gains = shown_parts(proposed["gain"])  # whole people adding up to the plan's total
+    for (_, r), gain in zip(proposed.iterrows(), gains, strict=True):
         tier = r.get("tier")
         rows.append(
             {
                 "rank": str(r["rank"]),
                 "name": _text(r.get("name")),
                 "tier": shown(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
-                "gain": f"{r['gain']:,.0f}",
+                "gain": f"{gain:,}",
                 "subdistrict": _text(r.get("subdistrict")),
                 datum: f"{r[f'{datum}_lon']:.6f},{r[f'{datum}_lat']:.6f}",
             }

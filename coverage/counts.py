@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["shown_counts", "shown_share", "whole_parts"]
+__all__ = ["shown_counts", "shown_parts", "shown_share", "whole_parts"]
 
 #: Shares this close to 1 (or 0) are everyone (no one): the float noise of covered / total.
 _NOISE = 1e-9
@@ -78,6 +78,26 @@ def whole_parts(
         for i in givers[:-short]:
             out[i] -= 1
     return out
+
+
+def shown_parts(parts: Sequence[float] | np.ndarray) -> npt.NDArray[np.int64]:
+    """Whole numbers near ``parts`` that add up to their rounded sum (largest remainder).
+
+    The people each proposed site adds, shown beside the plan's total: rounded one by one,
+    three sites adding 1.6 each read 2 + 2 + 2 = 6 under a total of 5.
+
+    Parameters
+    ----------
+    parts
+        Non-negative numbers (NaN counts as 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per part, summing to ``round(sum(parts))``.
+    """
+    x = np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0)
+    return whole_parts(x, round(float(x.sum())))
 
 
 def _capped(

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
-from coverage.counts import shown_counts
+from coverage.counts import shown_counts, shown_parts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word, served_notes
@@ -209,7 +209,8 @@ def tier_table(run: Run, lang: str) -> str:
 
 def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     """The table of the first :data:`TOP_SITES` proposed sites, in plan order."""
-    p = after.sites.head(TOP_SITES)
+    # Whole people adding up to the plan's total (largest remainder over every site).
+    p = after.sites.assign(added=shown_parts(after.sites["added"])).head(TOP_SITES)
     multi = p["tier"].nunique() > 1
     head = [(t(lang, "report.rank"), True), (t(lang, "report.name"), False)]
     if multi:

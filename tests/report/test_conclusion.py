@@ -196,3 +196,22 @@ def test_local_folders_are_taken_out_of_notes(tmp_path):
     dirs = local_dirs(tmp_path / "proj", deep, None)
     note = f"{deep / 'sites.csv'}: 3 rows; see {tmp_path / 'proj' / 'more' / 'x.csv'}"
     assert without_dirs(note, dirs) == "sites.csv: 3 rows; see more/x.csv"
+
+
+@pytest.mark.realdata
+def test_the_sites_added_people_add_up_to_the_plans_total(planned):
+    # Each site's people rounded on their own summed to one more than the plan's total
+    # (9,206 + 5,533 + … = 32,703 beside "32,702 more people" on the sample): largest
+    # remainder, as the sub-district table.
+    import dataclasses
+
+    from coverage.report.after import after_plan
+    from coverage.report.sections import sites_table
+
+    after = after_plan(planned.before, planned, catchments=False)
+    k = after.k
+    sites = after.sites.assign(added=[1.6] * k)  # 1.6 k people: round(1.6 k) in all
+    page = sites_table(planned.before, dataclasses.replace(after, sites=sites), "zh")
+    cells = re.findall(r'data-label="新增覆盖人数" class="n">([\d,]+)<', page)
+    assert len(cells) == k
+    assert sum(int(c.replace(",", "")) for c in cells) == round(1.6 * k)

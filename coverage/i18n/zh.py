@@ -67,6 +67,7 @@ WORDS: dict[str, str] = {
     "map.legend": "图例",
     "map.sep": "、",
     "map.proposed_named": "建议新增站点：{name}",
+    "map.proposed_one": "建议新增站点",
     "map.tier_other": "设施",
     "map.basemap_amap": "高德地图",
     "map.basemap_tianditu": "天地图",

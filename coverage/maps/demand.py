@@ -227,7 +227,10 @@ def demand_layer(
         if isinstance(col, str) and col.startswith("t_") and col != "t_any":
             tier = normalize_tier(col[2:])
             data[col] = minutes(part[col])
-            fields.append([t(lang, "map.to_tier", label=tier_label(tier, lang)), col, "min"])
+            label = tier_label(tier, lang)
+            if lang == "en":  # mid-phrase: "Nearest service point"
+                label = label[:1].lower() + label[1:]
+            fields.append([t(lang, "map.to_tier", label=label), col, "min"])
     extra: dict[str, Any] = {}
     if key == "demand_added":
         # Said first in the popup, whatever the point's name: covered only thanks to the plan.

@@ -231,3 +231,19 @@ def test_run_map_has_no_plan_class():
     assert list(demand_module.demand_classes(demand)) == [
         "demand_covered", "demand_cross", "demand_uncovered",
     ]  # fmt: skip
+
+
+def test_popup_rows_of_minutes_name_the_nearest_facility_of_each_tier():
+    # "To Service point" read as a capitalised name mid-phrase; the minutes are the walk to
+    # the nearest service point.
+    demand, thresholds = _gap_case()
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    for lang, rows in (
+        ("en", {"t_centre": "Nearest service centre", "t_point": "Nearest service point"}),
+        ("zh", {"t_centre": "到服务中心", "t_point": "到服务站点"}),
+    ):
+        page = render_page(
+            maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=thresholds)
+        )
+        spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+        assert {f[1]: f[0] for f in spec["fields"] if f[1].startswith("t_")} == rows

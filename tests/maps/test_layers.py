@@ -40,8 +40,7 @@ def test_popups_show_name_and_translated_tier(data):
     assert popup_rows(markers["2"]["popup"])["Tier"] == "Sub-centre"
     popups = all_popups(en)
     assert (
-        popup_rows(next(p for p in popups if p["title"] == "Proposed sites: 建议点2"))["Rank"]
-        == "2"
+        popup_rows(next(p for p in popups if p["title"] == "Proposed site: 建议点2"))["Rank"] == "2"
     )
     assert (
         popup_rows(next(p for p in popups if p["title"] == "华新街街道"))["Share covered"]

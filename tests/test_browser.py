@@ -665,7 +665,8 @@ def panel_text(driver) -> dict[str, Any]:
                 layers: Array.from(document.querySelectorAll('span.cov-layer')).map(
                   s => s.innerText),
                 kpiLabels: Array.from(document.querySelectorAll('#cov-kpi td:first-child')).map(
-                  td => td.innerText)};""",
+                  td => td.innerText),
+                scale: t('.leaflet-control-scale-line')};""",
     )
 
 
@@ -682,6 +683,9 @@ def test_chinese_and_english_maps(browser, maps):
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
     assert "服务中心步行范围" in zh["layers"]
+    # The scale bar in the page's words too ("1 km" on the Chinese maps before).
+    assert re.fullmatch(r"\d+ (米|公里)", zh["scale"]), zh["scale"]
+    assert re.fullmatch(r"\d+ (m|km)", en["scale"]), en["scale"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
     assert "Walking catchments" in en["legend"] and "Not covered: " in en["legend"]

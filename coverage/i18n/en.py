@@ -118,6 +118,8 @@ WORDS: dict[str, str] = {
     "map.gap.row_w": "{label}: {w} people ({pts})",
     "map.minutes_over": "Beyond the standard",
     "map.unreachable": "not reachable on foot",
+    "map.unit_m": "m",
+    "map.unit_km": "km",
     "map.search": "Find a facility by name",
     "map.search_none": "No facility of that name",
     "map.over_capacity": "Reaches {reach} people, capacity {capacity} ({factor}× its capacity)",

@@ -118,6 +118,8 @@ WORDS: dict[str, str] = {
     "map.gap.row_w": "{label}：{pts}，共{w}人",
     "map.minutes_over": "超出标准",
     "map.unreachable": "步行不可达",
+    "map.unit_m": "米",
+    "map.unit_km": "公里",
     "map.search": "按名称查找设施",
     "map.search_none": "没有该名称的设施",
     "map.over_capacity": "步行范围内有 {reach} 人，为容量 {capacity} 的 {factor} 倍",

@@ -163,6 +163,7 @@ def map_script(
             "placeholder": t(lang, "map.search"),
             "none": t(lang, "map.search_none"),
         },
+        "units": {"m": t(lang, "map.unit_m"), "km": t(lang, "map.unit_km")},  # the scale bar
         **panels,
     }
     code = static_text("map.js")

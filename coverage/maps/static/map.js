@@ -145,7 +145,10 @@ span.parentNode.parentNode.appendChild(sel);});}
 var rebuild=ctl._update;ctl._update=function(){var r=rebuild.apply(this,arguments);
 bandChoices();return r;};
 ctl.addTo(map);reg.control=ctl;
-L.control.scale({imperial:false,metric:true}).addTo(map);
+// The scale bar in the page's words (Leaflet writes "300 m", "1 km").
+var scale=L.control.scale({imperial:false,metric:true}),scaleText=scale._updateScale;
+scale._updateScale=function(e,text,ratio){scaleText.call(this,e,String(text).replace(/ km$/,
+' '+M.units.km).replace(/ m$/,' '+M.units.m),ratio);};scale.addTo(map);
 // Street names on hover: the streets sit under interactive layers (boundaries), so they are
 // found from the pointer rather than from Leaflet's own hit test.
 var streets=reg.layers.streets,tip=null,busy=false;

@@ -1149,6 +1149,16 @@ def test_panels_start_folded_on_phones_and_open_on_laptops(browser, maps):
         browser.set_window_size(*WINDOW)
 
 
+#: Where the open layer control ends, the top of the docked panels below it, and the boxes
+#: inside it that scroll.
+CONTROL_ROOM = """const c = document.querySelector('.leaflet-control-layers'), r = c.getBoundingClientRect();
+const scrollers = [c, ...c.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 1
+  && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)).map(e => e.className);
+const dock = Math.min(...['cov-kpi', 'cov-legend'].map(
+  id => document.getElementById(id).getBoundingClientRect().top));
+return {top: r.top, bottom: r.bottom, dock, scrollers};"""
+
+
 def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
     # A finger on a phone: the whole folded bar of the KPI panel and of the legend unfolds it,
     # its edges included, and the bar is at least 36 px tall (still a folded bar, < 40 px).
@@ -1188,6 +1198,12 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
         assert sizes["rows"] and min(sizes["rows"]) >= 32, sizes
         assert sizes["bands"] and min(sizes["bands"]) >= 28, sizes
         assert sizes["type"] >= 16 and sizes["box"] >= 32, sizes
+        # The open layer control takes the room above the docked panels, in one scroller
+        # (it stopped at 55 % of the screen, and on a phone on its side 185 px tall with a
+        # second scroll bar inside the first).
+        room = js(browser, CONTROL_ROOM)
+        assert len(room["scrollers"]) <= 1, room
+        assert room["dock"] - 60 <= room["bottom"] <= room["dock"], room
         js(browser, "window.coverageMap.control.collapse();")
         fid = next(iter(maps.name))
         js(browser, "window.coverageMap.chooseFacility(arguments[0]);", fid)
@@ -1198,6 +1214,11 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
         )
         assert close >= 32, close
         assert page_errors(browser) == []
+        set_viewport(browser, 844, 390)  # the phone on its side
+        open_map(browser, maps.paths["plan"])
+        js(browser, "window.coverageMap.control.expand();")
+        room = js(browser, CONTROL_ROOM)
+        assert len(room["scrollers"]) <= 1 and room["bottom"] - room["top"] >= 250, room
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.set_window_size(*WINDOW)

@@ -286,6 +286,20 @@ def test_map_opens_offline_without_errors(browser, maps, page):
     # Zoomed to the data (a 2.9 × 2.2 km box), not left at the opening zoom of 12.
     assert state["zoom"] >= 14 and state["fits"], state
     assert state["canvas"] == 1  # points and polygons share one canvas
+    # The tiles failed: a line over the map says the basemap needs the internet.
+    note = wait_for(
+        lambda: js(
+            browser,
+            "const e = document.getElementById('cov-offline');"
+            "return !!e && e.getClientRects().length > 0 && e.textContent;",
+        ),
+        what="the offline note",
+    )
+    assert note == (
+        "Basemap needs internet; data shows offline"
+        if name == "en"
+        else "底图需联网；离线时仍显示数据"
+    )
     shot = screenshot(browser, name)
     assert shot.stat().st_size > 20_000  # a drawn map, not a blank page
 

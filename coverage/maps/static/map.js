@@ -92,8 +92,17 @@ _pxBoundsToTileRange:function(b){var m=this._map,c=m.getCenter(),z=this._tileZoo
 d=m.project([c.lat+o[0],c.lng+o[1]],z).subtract(m.project(c,z)),
 pad=L.point(Math.abs(d.x)+1,Math.abs(d.y)+1);  // tiles moved in from beyond the edge
 return L.TileLayer.prototype._pxBoundsToTileRange.call(this,L.bounds(b.min.subtract(pad),b.max.add(pad)));}});
+// Offline (an office machine, a phone without data) the basemap's tiles fail and the data
+// shows on grey: a line over the map says why (the legend, folded on a phone, says it too),
+// unless a tile has loaded (one missing tile online is no reason).
+var offline=null,tileErrors=0,tilesLoad=false;
+function tileFailed(){if(tilesLoad||offline||!M.offline||++tileErrors<2){return;}
+offline=el('div','',M.offline);offline.id='cov-offline';offline.setAttribute('role','status');
+dock.insertBefore(offline,dock.firstChild);}
+function tileLoaded(){tilesLoad=true;if(offline){offline.remove();offline=null;}}
 M.basemaps.forEach(function(b){var g=L.layerGroup();b.tiles.forEach(function(tl){
-(b.shift&&M.shift?new Shifted(tl.url,tl.options):L.tileLayer(tl.url,tl.options)).addTo(g);});
+(b.shift&&M.shift?new Shifted(tl.url,tl.options):L.tileLayer(tl.url,tl.options))
+.on('tileerror',tileFailed).on('tileload',tileLoaded).addTo(g);});
 if(b.show){g.addTo(map);}reg.layers[b.key]=g;base[label(b.key)]=g;});
 var draw={
 geojson:function(g,s){L.geoJSON(s.data,{style:s.classes?function(f){

@@ -684,9 +684,23 @@ def panel_text(driver) -> dict[str, Any]:
     )
 
 
+#: The tooltips and spoken labels of the page's buttons and boxes (a facility's popup open).
+LABELS = """window.coverageMap.chooseFacility(Object.keys(window.coverageMap.facilities)[0]);
+const out = new Set();
+document.querySelectorAll('[title], [aria-label], [placeholder]').forEach(e => {
+  for (const a of ['title', 'aria-label', 'placeholder']) {
+    if (e.getAttribute(a)) out.add(e.getAttribute(a));
+  }
+});
+return [...out];"""
+
+
 def test_chinese_and_english_maps(browser, maps):
     open_map(browser, maps.paths["zh"])
     zh = panel_text(browser)
+    # Leaflet's own "Zoom in", "Layers", "Close popup"… were English on the Chinese maps.
+    english = [s for s in js(browser, LABELS) if re.search(r"[A-Za-z]{2,}", s)]
+    assert english == [], english
     open_map(browser, maps.paths["en"])
     en = panel_text(browser)
 

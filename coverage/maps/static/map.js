@@ -154,6 +154,14 @@ span.parentNode.parentNode.appendChild(sel);});}
 var rebuild=ctl._update;ctl._update=function(){var r=rebuild.apply(this,arguments);
 bandChoices();return r;};
 ctl.addTo(map);reg.control=ctl;
+// Leaflet's own tooltips and spoken labels in the page's language ("Zoom in", "Close popup").
+var W=M.words;function say(e,w){if(e){e.title=w;e.setAttribute('aria-label',w);}}
+say(ctl._layersLink,W.layers);
+if(map.zoomControl){say(map.zoomControl._zoomInButton,W.zoom_in);
+say(map.zoomControl._zoomOutButton,W.zoom_out);}
+map.on('popupopen',function(e){var b=e.popup._closeButton;if(b){b.setAttribute('aria-label',W.close);}});
+var ac=map.attributionControl;if(ac&&typeof ac.options.prefix==='string'){
+ac.setPrefix(ac.options.prefix.replace(/title="[^"]*"/,'title="'+esc(W.leaflet)+'"'));}
 // The scale bar in the page's words (Leaflet writes "300 m", "1 km").
 var scale=L.control.scale({imperial:false,metric:true}),scaleText=scale._updateScale;
 scale._updateScale=function(e,text,ratio){scaleText.call(this,e,String(text).replace(/ km$/,

@@ -701,8 +701,11 @@ def test_chinese_and_english_maps(browser, maps):
     # Leaflet's own "Zoom in", "Layers", "Close popup"… were English on the Chinese maps.
     english = [s for s in js(browser, LABELS) if re.search(r"[A-Za-z]{2,}", s)]
     assert english == [], english
+    # The page says its language: Chinese glyphs (not Japanese ones), no offer to translate.
+    assert js(browser, "return document.documentElement.lang;") == "zh-CN"
     open_map(browser, maps.paths["en"])
     en = panel_text(browser)
+    assert js(browser, "return document.documentElement.lang;") == "en"
 
     # The scenario's own (Chinese) title; in English its title_en, here unset: its name, readable.
     assert zh["title"] == "测试场景" and en["title"] == "Small"

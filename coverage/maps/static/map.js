@@ -1,4 +1,7 @@
 var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+// The page's language (folium writes a bare <html>): Chinese glyphs for Chinese text, and no
+// browser offer to translate the page.
+if(!document.documentElement.lang){document.documentElement.lang=M.lang==='zh'?'zh-CN':M.lang;}
 // Geometries come packed (coverage.maps.geometry.pack_geometry): each position list is
 // [x0,y0,dx1,dy1,...] in 1/scale degrees; restore GeoJSON coordinates before drawing.
 var DEPTH={Point:0,MultiPoint:1,LineString:1,MultiLineString:2,Polygon:2,MultiPolygon:3};

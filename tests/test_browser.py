@@ -668,6 +668,20 @@ def test_uncovered_points_coloured_by_minutes_over(browser, maps):
     assert {c for c, _, _ in state["legend"]} <= {"over_5", "over_15", "over_more", "unreachable"}
     assert all(text.startswith(("超出标准", "步行不可达")) for _, _, text in state["legend"])
     assert len(state["cols"]) == len(state["legend"])  # one colour per class drawn
+    # Every popup's minutes to a tenth, as the tables write them ("30分钟" beside "33.3分钟").
+    values = js(
+        browser,
+        """const g = window.coverageMap.layers.demand_uncovered, out = [];
+        g.eachLayer(c => {
+          g.fire('click', {layer: c, latlng: c.getLatLng()});
+          const shown = [...document.querySelectorAll('.leaflet-popup-content')].pop();
+          shown.querySelectorAll('td').forEach(td => out.push(td.textContent));
+        });
+        window.coverageMap.map.closePopup();
+        return out;""",
+    )
+    minutes = [v for v in values if v.endswith("分钟")]
+    assert minutes and [v for v in minutes if not re.fullmatch(r"\d+\.\d分钟", v)] == []
     assert page_errors(browser) == []
 
 

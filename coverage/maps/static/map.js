@@ -122,7 +122,8 @@ for(var i=0;i<d.x.length;i++){var st=d.g&&cls.length?cls[d.g[i]]:base;
 var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
 g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
 if(v===null||v===undefined){v=f[3]||(f[2]==='min'?s.beyond:'\u2013');}
-else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
+else{v=f[2]==='min'?s.minutes.split('{v}').join(Number(v).toFixed(1)):typeof v==='string'?v
+:Number(v).toLocaleString('en-US');}  // minutes to a tenth (30.0); "<1" person: fewer than 1
 return [f[0],v];});if(s.lead){rows=s.lead.concat(rows);}  // rows every point of the class shares
 var title=d.name&&d.name[i]?d.name[i]:s.head;
 new Fit({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))

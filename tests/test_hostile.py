@@ -573,5 +573,15 @@ def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
             return out;"""
         )
         assert wide == []
+        # The facility's popup too: its address and services scrolled sideways, cut off.
+        _open(browser, hostile.map)
+        wait_for(lambda: js("return window.coverageMap && coverageMap.ready;"))
+        js("window.coverageMap.chooseFacility(arguments[0]);", str(int(fid)))
+        _popup_text(browser)
+        box = js(
+            "const p = [...document.querySelectorAll('.leaflet-popup-content')].pop();"
+            "return [p.scrollWidth, p.clientWidth];"
+        )
+        assert box[0] <= box[1], box
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -17,6 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from coverage.counts import shown_parts, shown_share
 from coverage.i18n import t
 from coverage.i18n.values import cell_word
 from coverage.progress import shown
@@ -179,9 +180,9 @@ def kpi_table(cov: Coverage, lang: str) -> FittedTable:
                 "facilities": str(r["facilities"]),
                 "weight": f"{r['weight']:,.0f}",
                 "covered": f"{r['covered_weight']:,.0f}",
-                "share": f"{r['share']:.1%}",
-                "cross": f"{r['cross_share']:.1%}",
-                "circle": f"{r['circle_share']:.1%}",
+                "share": shown_share(r["share"]),
+                "cross": shown_share(r["cross_share"]),
+                "circle": shown_share(r["circle_share"]),
             }
         )
 
@@ -202,8 +203,8 @@ def stages_table(stages: pd.DataFrame, lang: str) -> FittedTable:
             "tier": shown(tier_label(str(r["tier"]), lang)),
             "model": shown(cell_word("model", str(r["model"]), lang)),
             "new_sites": str(r["n_selected"]),
-            "before": f"{r['before_share']:.1%}",
-            "after": f"{r['after_share']:.1%}",
+            "before": shown_share(r["before_share"]),
+            "after": shown_share(r["after_share"]),
             "status": _status(r, lang),
             "gap": _gap(r["gap"]),
             "solve_s": f"{r['solve_time_s']:.1f}",
@@ -246,7 +247,7 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     for _, r in stages.iterrows():
         tier = shown(tier_label(str(r["tier"]), lang))
         if serves_less(r):
-            served, after = f"{r['served_share']:.1%}", f"{r['after_share']:.1%}"
+            served, after = shown_share(r["served_share"]), shown_share(r["after_share"])
             line = t(lang, "console.plan.served", tier=tier, served=served, after=after)
             notes.append(f"[yellow]{line}[/]")
         asked = r.get("requested")
@@ -284,14 +285,15 @@ def proposed_table(proposed: pd.DataFrame, lang: str, datum: str = "gcj02") -> F
     if datum not in ("gcj02", "wgs84"):
         raise ValueError(f"coordinates are shown as gcj02 or wgs84, not {datum!r}")
     rows = []
-    for _, r in proposed.iterrows():
+    gains = shown_parts(proposed["gain"])  # whole people adding up to the plan's total
+    for (_, r), gain in zip(proposed.iterrows(), gains, strict=True):
         tier = r.get("tier")
         rows.append(
             {
                 "rank": str(r["rank"]),
                 "name": _text(r.get("name")),
                 "tier": shown(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
-                "gain": f"{r['gain']:,.0f}",
+                "gain": f"{gain:,}",
                 "subdistrict": _text(r.get("subdistrict")),
                 datum: f"{r[f'{datum}_lon']:.6f},{r[f'{datum}_lat']:.6f}",
             }

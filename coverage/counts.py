@@ -1,4 +1,4 @@
-"""People counts as the report shows them: whole numbers that add up.
+"""People counts and shares as the report shows them: whole numbers that add up.
 
 Demand weights are fractional (a WorldPop cell holds 12.37 people), so rounding each figure on
 its own can show sub-districts whose "not covered" column sums to 33,532 under a total of
@@ -9,17 +9,25 @@ its own can show sub-districts whose "not covered" column sums to 33,532 under a
   row: their people and covered people add up to the overall ones) have their covered and not-covered people rounded by the largest remainder so that each
   column sums to the overall figure shown; a row's total is its covered plus not covered;
 * other rows (tiers, services: each counts everyone again) as the overall one.
+
+Shares are shown to a tenth of a per cent by :func:`shown_share`, which keeps 99.96 % from
+reading "100.0%" (4 in 10,000 people are still left out) and 0.03 % from reading "0.0%".
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["shown_counts", "whole_parts"]
+__all__ = ["shown_counts", "shown_parts", "shown_share", "whole_parts"]
+
+#: Shares this close to 1 (or 0) are everyone (no one): the float noise of covered / total.
+_NOISE = 1e-9
 
 #: Scopes whose rows split the demand between them (their weights add up to the total).
 PART_SCOPES = ("kind", "subdistrict")
@@ -70,6 +78,26 @@ def whole_parts(
         for i in givers[:-short]:
             out[i] -= 1
     return out
+
+
+def shown_parts(parts: Sequence[float] | np.ndarray) -> npt.NDArray[np.int64]:
+    """Whole numbers near ``parts`` that add up to their rounded sum (largest remainder).
+
+    The people each proposed site adds, shown beside the plan's total: rounded one by one,
+    three sites adding 1.6 each read 2 + 2 + 2 = 6 under a total of 5.
+
+    Parameters
+    ----------
+    parts
+        Non-negative numbers (NaN counts as 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per part, summing to ``round(sum(parts))``.
+    """
+    x = np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0)
+    return whole_parts(x, round(float(x.sum())))
 
 
 def _capped(
@@ -137,3 +165,34 @@ def shown_counts(summary: pd.DataFrame) -> pd.DataFrame:
         left = whole_parts(np.clip(w[part] - c[part], 0.0, None), int(unc))
         out.loc[part, ["weight", "covered", "uncovered"]] = np.column_stack([got + left, got, left])
     return out
+
+
+def shown_share(share: Any) -> str:
+    """A share as a percentage with one decimal, never "100.0%" or "0.0%" unless it is so.
+
+    Rounded to the nearest tenth, except that a share short of everyone which would round to
+    100.0 % reads 99.9 % and a share above no one which would round to 0.0 % reads 0.1 %: a
+    planner reads "100.0%" as nobody left out.
+
+    Parameters
+    ----------
+    share
+        A fraction (0.9263 for 92.63 %); None, NaN or infinite read "–".
+
+    Returns
+    -------
+    str
+        E.g. ``"92.6%"``, ``"99.9%"`` for 0.9996, ``"100.0%"`` for 1.
+    """
+    try:
+        v = float(share)
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(v):
+        return "–"
+    text = f"{100 * v:.1f}%"
+    if text == "100.0%" and v < 1 - _NOISE:
+        return "99.9%"
+    if text in ("0.0%", "-0.0%") and v > _NOISE:
+        return "0.1%"
+    return "0.0%" if text == "-0.0%" else text

@@ -286,6 +286,20 @@ def test_map_opens_offline_without_errors(browser, maps, page):
     # Zoomed to the data (a 2.9 × 2.2 km box), not left at the opening zoom of 12.
     assert state["zoom"] >= 14 and state["fits"], state
     assert state["canvas"] == 1  # points and polygons share one canvas
+    # The tiles failed: a line over the map says the basemap needs the internet.
+    note = wait_for(
+        lambda: js(
+            browser,
+            "const e = document.getElementById('cov-offline');"
+            "return !!e && e.getClientRects().length > 0 && e.textContent;",
+        ),
+        what="the offline note",
+    )
+    assert note == (
+        "Basemap needs internet; data shows offline"
+        if name == "en"
+        else "底图需联网；离线时仍显示数据"
+    )
     shot = screenshot(browser, name)
     assert shot.stat().st_size > 20_000  # a drawn map, not a blank page
 
@@ -654,6 +668,20 @@ def test_uncovered_points_coloured_by_minutes_over(browser, maps):
     assert {c for c, _, _ in state["legend"]} <= {"over_5", "over_15", "over_more", "unreachable"}
     assert all(text.startswith(("超出标准", "步行不可达")) for _, _, text in state["legend"])
     assert len(state["cols"]) == len(state["legend"])  # one colour per class drawn
+    # Every popup's minutes to a tenth, as the tables write them ("30分钟" beside "33.3分钟").
+    values = js(
+        browser,
+        """const g = window.coverageMap.layers.demand_uncovered, out = [];
+        g.eachLayer(c => {
+          g.fire('click', {layer: c, latlng: c.getLatLng()});
+          const shown = [...document.querySelectorAll('.leaflet-popup-content')].pop();
+          shown.querySelectorAll('td').forEach(td => out.push(td.textContent));
+        });
+        window.coverageMap.map.closePopup();
+        return out;""",
+    )
+    minutes = [v for v in values if v.endswith("分钟")]
+    assert minutes and [v for v in minutes if not re.fullmatch(r"\d+\.\d分钟", v)] == []
     assert page_errors(browser) == []
 
 
@@ -665,15 +693,33 @@ def panel_text(driver) -> dict[str, Any]:
                 layers: Array.from(document.querySelectorAll('span.cov-layer')).map(
                   s => s.innerText),
                 kpiLabels: Array.from(document.querySelectorAll('#cov-kpi td:first-child')).map(
-                  td => td.innerText)};""",
+                  td => td.innerText),
+                scale: t('.leaflet-control-scale-line')};""",
     )
+
+
+#: The tooltips and spoken labels of the page's buttons and boxes (a facility's popup open).
+LABELS = """window.coverageMap.chooseFacility(Object.keys(window.coverageMap.facilities)[0]);
+const out = new Set();
+document.querySelectorAll('[title], [aria-label], [placeholder]').forEach(e => {
+  for (const a of ['title', 'aria-label', 'placeholder']) {
+    if (e.getAttribute(a)) out.add(e.getAttribute(a));
+  }
+});
+return [...out];"""
 
 
 def test_chinese_and_english_maps(browser, maps):
     open_map(browser, maps.paths["zh"])
     zh = panel_text(browser)
+    # Leaflet's own "Zoom in", "Layers", "Close popup"… were English on the Chinese maps.
+    english = [s for s in js(browser, LABELS) if re.search(r"[A-Za-z]{2,}", s)]
+    assert english == [], english
+    # The page says its language: Chinese glyphs (not Japanese ones), no offer to translate.
+    assert js(browser, "return document.documentElement.lang;") == "zh-CN"
     open_map(browser, maps.paths["en"])
     en = panel_text(browser)
+    assert js(browser, "return document.documentElement.lang;") == "en"
 
     # The scenario's own (Chinese) title; in English its title_en, here unset: its name, readable.
     assert zh["title"] == "测试场景" and en["title"] == "Small"
@@ -682,6 +728,9 @@ def test_chinese_and_english_maps(browser, maps):
     assert zh["kpi"].startswith("关键指标")
     assert all(CJK.search(s) for s in zh["layers"][1:])  # [0] is the basemap, "OpenStreetMap"
     assert "服务中心步行范围" in zh["layers"]
+    # The scale bar in the page's words too ("1 km" on the Chinese maps before).
+    assert re.fullmatch(r"\d+ (米|公里)", zh["scale"]), zh["scale"]
+    assert re.fullmatch(r"\d+ (m|km)", en["scale"]), en["scale"]
 
     assert en["legend"].startswith("Legend") and "Service centre" in en["legend"]
     assert "Walking catchments" in en["legend"] and "Not covered: " in en["legend"]
@@ -1145,6 +1194,16 @@ def test_panels_start_folded_on_phones_and_open_on_laptops(browser, maps):
         browser.set_window_size(*WINDOW)
 
 
+#: Where the open layer control ends, the top of the docked panels below it, and the boxes
+#: inside it that scroll.
+CONTROL_ROOM = """const c = document.querySelector('.leaflet-control-layers'), r = c.getBoundingClientRect();
+const scrollers = [c, ...c.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 1
+  && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)).map(e => e.className);
+const dock = Math.min(...['cov-kpi', 'cov-legend'].map(
+  id => document.getElementById(id).getBoundingClientRect().top));
+return {top: r.top, bottom: r.bottom, dock, scrollers};"""
+
+
 def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
     # A finger on a phone: the whole folded bar of the KPI panel and of the legend unfolds it,
     # its edges included, and the bar is at least 36 px tall (still a folded bar, < 40 px).
@@ -1169,7 +1228,42 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
                     pid,
                 )
                 assert hit, (pid, x, y)
+        # The layer control's rows and band choices were 21 and 16 px tall (a finger missed
+        # them), and the search box's 12 px type made iOS zoom the page when it was tapped.
+        js(browser, "window.coverageMap.control.expand();")
+        sizes = js(
+            browser,
+            """const c = document.querySelector('.leaflet-control-layers');
+            const h = s => [...c.querySelectorAll(s)].map(e => e.getBoundingClientRect().height);
+            const box = c.querySelector('.cov-search input');
+            return {rows: h('label'), bands: h('select.cov-band'),
+                    type: parseFloat(getComputedStyle(box).fontSize),
+                    box: box.getBoundingClientRect().height};""",
+        )
+        assert sizes["rows"] and min(sizes["rows"]) >= 32, sizes
+        assert sizes["bands"] and min(sizes["bands"]) >= 28, sizes
+        assert sizes["type"] >= 16 and sizes["box"] >= 32, sizes
+        # The open layer control takes the room above the docked panels, in one scroller
+        # (it stopped at 55 % of the screen, and on a phone on its side 185 px tall with a
+        # second scroll bar inside the first).
+        room = js(browser, CONTROL_ROOM)
+        assert len(room["scrollers"]) <= 1, room
+        assert room["dock"] - 60 <= room["bottom"] <= room["dock"], room
+        js(browser, "window.coverageMap.control.collapse();")
+        fid = next(iter(maps.name))
+        js(browser, "window.coverageMap.chooseFacility(arguments[0]);", fid)
+        close = js(
+            browser,
+            "return document.querySelector('.leaflet-popup-close-button')"
+            ".getBoundingClientRect().height;",
+        )
+        assert close >= 32, close
         assert page_errors(browser) == []
+        set_viewport(browser, 844, 390)  # the phone on its side
+        open_map(browser, maps.paths["plan"])
+        js(browser, "window.coverageMap.control.expand();")
+        room = js(browser, CONTROL_ROOM)
+        assert len(room["scrollers"]) <= 1 and room["bottom"] - room["top"] >= 250, room
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         browser.set_window_size(*WINDOW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coverage.counts import shown_counts, whole_parts
+from coverage.counts import shown_counts, shown_share, whole_parts
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -96,3 +96,24 @@ def test_conclusion_shows_the_counts_that_add_up():
 )
 def test_whole_parts_at_most(parts, total, most, expected):
     assert whole_parts(parts, total, most=most).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "text"),
+    [
+        (0.9996, "99.9%"),  # 99.96 %: not everyone, so never "100.0%"
+        (0.99951, "99.9%"),
+        (0.9994, "99.9%"),
+        (1.0, "100.0%"),
+        (1.0000000000000002, "100.0%"),  # float noise of covered / total in a full cell
+        (0.9999999999999999, "100.0%"),
+        (0.0004, "0.1%"),  # someone is covered: never "0.0%"
+        (0.0, "0.0%"),
+        (0.92634, "92.6%"),
+        (0.92651, "92.7%"),
+        (float("nan"), "–"),
+        (None, "–"),
+    ],
+)
+def test_shown_share_never_reads_everyone_or_no_one_unless_it_is(share, text):
+    assert shown_share(share) == text

@@ -555,3 +555,33 @@ def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
         assert text in body
     assert js("return document.querySelectorAll('script, img[src=\"x\"]').length;") == 0
     assert js("return typeof window.__pwned;") == "undefined"
+
+    # On a 390-px phone the long unbroken words of hostile names ("lipsum.__globals__.os…")
+    # pushed the sub-district table 50 px past the screen: every table and the page fit.
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        _open(browser, hostile.report)
+        wide = js(
+            """const out = [...document.querySelectorAll('.tablewrap')]
+              .filter(w => w.scrollWidth > w.clientWidth)
+              .map(w => [w.className, w.scrollWidth, w.clientWidth]);
+            const d = document.documentElement;
+            if (d.scrollWidth > d.clientWidth) out.push(['page', d.scrollWidth, d.clientWidth]);
+            return out;"""
+        )
+        assert wide == []
+        # The facility's popup too: its address and services scrolled sideways, cut off.
+        _open(browser, hostile.map)
+        wait_for(lambda: js("return window.coverageMap && coverageMap.ready;"))
+        js("window.coverageMap.chooseFacility(arguments[0]);", str(int(fid)))
+        _popup_text(browser)
+        box = js(
+            "const p = [...document.querySelectorAll('.leaflet-popup-content')].pop();"
+            "return [p.scrollWidth, p.clientWidth];"
+        )
+        assert box[0] <= box[1], box
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import io as cio
+from coverage.counts import shown_share
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, quiet_fonts
 from coverage.i18n import LANGS, t
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 __all__ = ["curve_png", "save_curve_png"]
-
-
-def _pct(x: float) -> str:
-    return "–" if not np.isfinite(x) else f"{x:.1%}"
 
 
 def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes:
@@ -67,7 +64,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
         ax.plot(curve["k"], y, color="#2471a3", marker="o" if len(y) <= 30 else None, ms=3, lw=1.8)
         ax.axvline(k, color="#8e44ad", ls="--", lw=1)
         ax.annotate(
-            t(lang, "curve.chosen", k=k, share=_pct(float(curve["covered_share"].iloc[-1]))),
+            t(lang, "curve.chosen", k=k, share=shown_share(float(curve["covered_share"].iloc[-1]))),
             (k, y[-1]),
             xytext=(-8, -18),
             textcoords="offset points",

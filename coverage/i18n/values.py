@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coverage import vocab
+from coverage.counts import shown_share
 from coverage.i18n import catalogue, t
 from coverage.results import serves_less
 
@@ -90,6 +91,6 @@ def served_notes(plans: Sequence[PlanStage], lang: str) -> list[str]:
         info = p.summary()
         if serves_less(info):
             tier = vocab.tier_label(p.tier, lang)
-            served, after = f"{info['served_share']:.1%}", f"{info['after_share']:.1%}"
+            served, after = shown_share(info["served_share"]), shown_share(info["after_share"])
             out.append(t(lang, "report.method_served", tier=tier, served=served, after=after))
     return out

@@ -209,9 +209,12 @@ def demand_layer(
     if "name" in part:
         data["name"] = [None if missing(v) else str(v) for v in part["name"]]
     if "weight" in part:
-        # Workers at the point: a whole number, like every worker count a person reads.
+        # Workers at the point: a whole number, like every worker count a person reads; "<1"
+        # where some people round to none (a point drawn with "0 people" puzzles its reader).
         data["w"] = [
-            None if missing(v) or not math.isfinite(v) else round(float(v))
+            None
+            if missing(v) or not math.isfinite(v)
+            else ("<1" if 0 < v and round(float(v)) == 0 else round(float(v)))
             for v in pd.to_numeric(part["weight"], errors="coerce")
         ]
         fields.append([t(lang, "map.weight"), "w", "num"])
@@ -227,7 +230,10 @@ def demand_layer(
         if isinstance(col, str) and col.startswith("t_") and col != "t_any":
             tier = normalize_tier(col[2:])
             data[col] = minutes(part[col])
-            fields.append([t(lang, "map.to_tier", label=tier_label(tier, lang)), col, "min"])
+            label = tier_label(tier, lang)
+            if lang == "en":  # mid-phrase: "Nearest service point"
+                label = label[:1].lower() + label[1:]
+            fields.append([t(lang, "map.to_tier", label=label), col, "min"])
     extra: dict[str, Any] = {}
     if key == "demand_added":
         # Said first in the popup, whatever the point's name: covered only thanks to the plan.

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from coverage import settings
+from coverage.counts import shown_parts
 from coverage.datum import COORDINATE_COLUMNS
 from coverage.i18n import catalogue, t
 from coverage.maps.geometry import draw_geoms, feature_collection
@@ -379,14 +380,16 @@ def proposed_layer(
     pts = draw_geoms(shapely.point_on_surface(proposed.geometry.to_numpy()), datum)
     bounds.append(np.asarray(shapely.total_bounds(pts)))
     items = []
+    # Whole people adding up to the people the plan adds, as the legend shows them.
+    gains = shown_parts(proposed["gain"]) if "gain" in proposed else None
     for i, (_, row) in enumerate(proposed.reset_index(drop=True).iterrows()):
         rank = row.get("rank")
         rank_text = "" if missing(rank) else fid_key(rank, i + 1)
         rows = []
         if rank_text:
             rows.append((t(lang, "map.rank"), rank_text))
-        if not missing(row.get("gain")):
-            rows.append((t(lang, "map.gain"), number(row["gain"])))
+        if gains is not None and not missing(row.get("gain")):
+            rows.append((t(lang, "map.gain"), number(gains[i])))
         if not missing(row.get("tier")):
             rows.append(
                 (t(lang, "map.proposed_tier"), tier_label(normalize_tier(row["tier"]), lang))
@@ -396,7 +399,7 @@ def proposed_layer(
         title = (
             t(lang, "map.proposed_named", name=name)
             if not missing(name)
-            else t(lang, "map.proposed_head")
+            else t(lang, "map.proposed_one")
         )
         items.append(
             {

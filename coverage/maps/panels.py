@@ -163,4 +163,5 @@ def panel_data(
     if basemap != "none":
         notes.append(t(lang, "map.offline"))
     legend = {"head": t(lang, "map.legend"), "rows": rows, "notes": notes}
-    return {"title": title, "kpi": kpi, "legend": legend}
+    # Shown over the map when basemap tiles fail (any basemap can be chosen in the control).
+    return {"title": title, "kpi": kpi, "legend": legend, "offline": t(lang, "map.offline")}

@@ -163,6 +163,11 @@ def map_script(
             "placeholder": t(lang, "map.search"),
             "none": t(lang, "map.search_none"),
         },
+        "units": {"m": t(lang, "map.unit_m"), "km": t(lang, "map.unit_km")},  # the scale bar
+        # Leaflet's own tooltips and spoken labels ("Zoom in", "Layers", "Close popup"…).
+        "words": {
+            k: t(lang, f"map.ui_{k}") for k in ("zoom_in", "zoom_out", "layers", "close", "leaflet")
+        },
         **panels,
     }
     code = static_text("map.js")

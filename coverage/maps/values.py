@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coverage.counts import shown_share
 from coverage.excel import minutes_up
 
 __all__ = [
@@ -55,11 +56,11 @@ def number(value: Any, *, digits: int = 0, lang: str = "zh") -> str:
 
 
 def percent(value: Any) -> str:
-    """A share as a percentage with one decimal; '–' for missing or infinite."""
-    if missing(value):
-        return "–"
-    v = float(value)
-    return "–" if not math.isfinite(v) else f"{100 * v:.1f}%"
+    """A share as a percentage with one decimal; '–' for missing or infinite.
+
+    99.96 % reads "99.9%", not "100.0%" (:func:`coverage.counts.shown_share`).
+    """
+    return "–" if missing(value) else shown_share(value)
 
 
 def is_share(key: str) -> bool:

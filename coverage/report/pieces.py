@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from coverage.counts import shown_share
 from coverage.i18n import t
 
 __all__ = [
@@ -44,8 +45,11 @@ def esc(value: Any) -> str:
 
 
 def pct(x: float) -> str:
-    """A share as a percentage with one decimal ("–" when undefined)."""
-    return "–" if x is None or not np.isfinite(x) else f"{x:.1%}"
+    """A share as a percentage with one decimal ("–" when undefined).
+
+    99.96 % reads "99.9%", not "100.0%" (:func:`coverage.counts.shown_share`).
+    """
+    return shown_share(x)
 
 
 def num(x: float) -> str:

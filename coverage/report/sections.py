@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
-from coverage.counts import shown_counts
+from coverage.counts import shown_counts, shown_parts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word, served_notes
@@ -175,6 +175,8 @@ def tier_table(run: Run, lang: str) -> str:
     cov = run.coverage
     radius = _radius(run.scenario.walk_model().circle_radius_m, lang)
     s = cov.summary
+    # People left out as the total less the covered, as shown (the console, the workbook).
+    shown = shown_counts(s)
     order = {t: i for i, t in enumerate(analysis.tier_order(cov.thresholds))}
     tiers = s[s["scope"] == "tier"].assign(_o=lambda d: d["key"].map(order)).sort_values("_o")
     services = s[s["scope"] == "service"].sort_values("share", ascending=False)
@@ -201,7 +203,7 @@ def tier_table(run: Run, lang: str) -> str:
                     _bar(r["share"]),
                     _bar(r["cross_share"], "#d6eaf8"),
                     _bar(r["circle_share"], "#e5e8e8"),
-                    _td(_num(r["weight"] - r["covered_weight"]), True),
+                    _td(_num(shown.loc[(kind, r["key"]), "uncovered"]), True),
                 ]
             )
     return _table(head, rows, title=2)  # a block per tier or service on a phone
@@ -209,7 +211,8 @@ def tier_table(run: Run, lang: str) -> str:
 
 def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     """The table of the first :data:`TOP_SITES` proposed sites, in plan order."""
-    p = after.sites.head(TOP_SITES)
+    # Whole people adding up to the plan's total (largest remainder over every site).
+    p = after.sites.assign(added=shown_parts(after.sites["added"])).head(TOP_SITES)
     multi = p["tier"].nunique() > 1
     head = [(t(lang, "report.rank"), True), (t(lang, "report.name"), False)]
     if multi:

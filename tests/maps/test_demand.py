@@ -231,3 +231,33 @@ def test_run_map_has_no_plan_class():
     assert list(demand_module.demand_classes(demand)) == [
         "demand_covered", "demand_cross", "demand_uncovered",
     ]  # fmt: skip
+
+
+def test_popup_rows_of_minutes_name_the_nearest_facility_of_each_tier():
+    # "To Service point" read as a capitalised name mid-phrase; the minutes are the walk to
+    # the nearest service point.
+    demand, thresholds = _gap_case()
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    for lang, rows in (
+        ("en", {"t_centre": "Nearest service centre", "t_point": "Nearest service point"}),
+        ("zh", {"t_centre": "到服务中心", "t_point": "到服务站点"}),
+    ):
+        page = render_page(
+            maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=thresholds)
+        )
+        spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+        assert {f[1]: f[0] for f in spec["fields"] if f[1].startswith("t_")} == rows
+
+
+def test_a_point_with_under_half_a_person_says_under_one_not_zero():
+    # A raster cell mostly outside the area holds 0.3 people: its popup said "People 0" on a
+    # point drawn as not covered; rounded half to even, 0.5 is 0 too.
+    demand = gpd.GeoDataFrame(
+        {"weight": [0.3, 0.5, 0.6, 0.0], "covered": [False] * 4, "n_reach": [0] * 4},
+        geometry=gpd.points_from_xy(LON0 + np.arange(4) * 1e-3, [LAT0] * 4),
+        crs=4326,
+    )
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    page = render_page(maps.coverage_map(fac, demand, lang="en", basemap="none"))
+    spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+    assert spec["data"]["w"] == ["<1", "<1", 1, 0]

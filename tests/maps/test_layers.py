@@ -40,8 +40,7 @@ def test_popups_show_name_and_translated_tier(data):
     assert popup_rows(markers["2"]["popup"])["Tier"] == "Sub-centre"
     popups = all_popups(en)
     assert (
-        popup_rows(next(p for p in popups if p["title"] == "Proposed sites: 建议点2"))["Rank"]
-        == "2"
+        popup_rows(next(p for p in popups if p["title"] == "Proposed site: 建议点2"))["Rank"] == "2"
     )
     assert (
         popup_rows(next(p for p in popups if p["title"] == "华新街街道"))["Share covered"]
@@ -132,3 +131,17 @@ def test_search_index_lists_every_facility_by_name(data):
         assert search["placeholder"] == (
             "按名称查找设施" if lang == "zh" else "Find a facility by name"
         )
+
+
+def test_proposed_sites_gains_add_up_to_the_people_the_plan_adds(data):
+    # Three sites adding 1.6 people each add 4.8, shown as 5 in the legend: rounded one by
+    # one the popups said 2 + 2 + 2 = 6. Largest remainder: 2 + 2 + 1.
+    proposed = data["proposed"].iloc[[0, 1, 1]].reset_index(drop=True)
+    proposed = proposed.assign(name=["甲", "乙", "丙"], rank=[1, 2, 3], gain=[1.6, 1.6, 1.6])
+    page = render_page(maps.coverage_map(**{**data, "proposed": proposed}, lang="zh"))
+    gains = {
+        p["title"]: popup_rows(p)["新增覆盖人数"]
+        for p in all_popups(page)
+        if p["title"].startswith("建议新增站点：")
+    }
+    assert gains == {"建议新增站点：甲": "2", "建议新增站点：乙": "2", "建议新增站点：丙": "1"}

@@ -84,6 +84,17 @@ def test_plan_difference_is_that_of_the_shown_shares():
     assert "from 92.6% to 99.7% (+7.1 percentage points)" in en
 
 
+def test_a_share_short_of_everyone_never_reads_100_percent():
+    # 999.6 of 1,000 people after the plan is 99.96 %: "99.9%", not "100.0%" (4 people are
+    # still left out); D街道's 0.9996 after the plan likewise.
+    s = _summary()
+    zh = conclusion_lines(
+        s, "zh", snap_m=300, n_sites=2, after_weight=999.6, sub_after={"A街道": 0.9996}
+    )
+    assert "由 70.0% 提高到 99.9%（提高 29.9 个百分点）" in zh[-2]
+    assert zh[-1] == "薄弱街道的变化：A街道 50.0% → 99.9%。"
+
+
 @pytest.mark.parametrize(
     ("before", "after", "shown"),
     [(0.9264, 0.9966, "7.1"), (0.12349, 0.12351, "0.1"), (0.5, 0.5, "0.0"), (0.93, 0.9249, "-0.5")],
@@ -185,3 +196,22 @@ def test_local_folders_are_taken_out_of_notes(tmp_path):
     dirs = local_dirs(tmp_path / "proj", deep, None)
     note = f"{deep / 'sites.csv'}: 3 rows; see {tmp_path / 'proj' / 'more' / 'x.csv'}"
     assert without_dirs(note, dirs) == "sites.csv: 3 rows; see more/x.csv"
+
+
+@pytest.mark.realdata
+def test_the_sites_added_people_add_up_to_the_plans_total(planned):
+    # Each site's people rounded on their own summed to one more than the plan's total
+    # (9,206 + 5,533 + … = 32,703 beside "32,702 more people" on the sample): largest
+    # remainder, as the sub-district table.
+    import dataclasses
+
+    from coverage.report.after import after_plan
+    from coverage.report.sections import sites_table
+
+    after = after_plan(planned.before, planned, catchments=False)
+    k = after.k
+    sites = after.sites.assign(added=[1.6] * k)  # 1.6 k people: round(1.6 k) in all
+    page = sites_table(planned.before, dataclasses.replace(after, sites=sites), "zh")
+    cells = re.findall(r'data-label="新增覆盖人数" class="n">([\d,]+)<', page)
+    assert len(cells) == k
+    assert sum(int(c.replace(",", "")) for c in cells) == round(1.6 * k)

@@ -1,4 +1,7 @@
 var M=coverageMeta,NS='http://www.w3.org/2000/svg';
+// The page's language (folium writes a bare <html>): Chinese glyphs for Chinese text, and no
+// browser offer to translate the page.
+if(!document.documentElement.lang){document.documentElement.lang=M.lang==='zh'?'zh-CN':M.lang;}
 // Geometries come packed (coverage.maps.geometry.pack_geometry): each position list is
 // [x0,y0,dx1,dy1,...] in 1/scale degrees; restore GeoJSON coordinates before drawing.
 var DEPTH={Point:0,MultiPoint:1,LineString:1,MultiLineString:2,Polygon:2,MultiPolygon:3};
@@ -92,8 +95,17 @@ _pxBoundsToTileRange:function(b){var m=this._map,c=m.getCenter(),z=this._tileZoo
 d=m.project([c.lat+o[0],c.lng+o[1]],z).subtract(m.project(c,z)),
 pad=L.point(Math.abs(d.x)+1,Math.abs(d.y)+1);  // tiles moved in from beyond the edge
 return L.TileLayer.prototype._pxBoundsToTileRange.call(this,L.bounds(b.min.subtract(pad),b.max.add(pad)));}});
+// Offline (an office machine, a phone without data) the basemap's tiles fail and the data
+// shows on grey: a line over the map says why (the legend, folded on a phone, says it too),
+// unless a tile has loaded (one missing tile online is no reason).
+var offline=null,tileErrors=0,tilesLoad=false;
+function tileFailed(){if(tilesLoad||offline||!M.offline||++tileErrors<2){return;}
+offline=el('div','',M.offline);offline.id='cov-offline';offline.setAttribute('role','status');
+dock.insertBefore(offline,dock.firstChild);}
+function tileLoaded(){tilesLoad=true;if(offline){offline.remove();offline=null;}}
 M.basemaps.forEach(function(b){var g=L.layerGroup();b.tiles.forEach(function(tl){
-(b.shift&&M.shift?new Shifted(tl.url,tl.options):L.tileLayer(tl.url,tl.options)).addTo(g);});
+(b.shift&&M.shift?new Shifted(tl.url,tl.options):L.tileLayer(tl.url,tl.options))
+.on('tileerror',tileFailed).on('tileload',tileLoaded).addTo(g);});
 if(b.show){g.addTo(map);}reg.layers[b.key]=g;base[label(b.key)]=g;});
 var draw={
 geojson:function(g,s){L.geoJSON(s.data,{style:s.classes?function(f){
@@ -110,7 +122,8 @@ for(var i=0;i<d.x.length;i++){var st=d.g&&cls.length?cls[d.g[i]]:base;
 var c=L.circleMarker([d.y[i],d.x[i]],st);c._covIndex=i;c.addTo(g);}
 g.on('click',function(e){var i=e.layer._covIndex,rows=s.fields.map(function(f){var v=d[f[1]][i];
 if(v===null||v===undefined){v=f[3]||(f[2]==='min'?s.beyond:'\u2013');}
-else{v=f[2]==='min'?s.minutes.split('{v}').join(String(v)):Number(v).toLocaleString('en-US');}
+else{v=f[2]==='min'?s.minutes.split('{v}').join(Number(v).toFixed(1)):typeof v==='string'?v
+:Number(v).toLocaleString('en-US');}  // minutes to a tenth (30.0); "<1" person: fewer than 1
 return [f[0],v];});if(s.lead){rows=s.lead.concat(rows);}  // rows every point of the class shares
 var title=d.name&&d.name[i]?d.name[i]:s.head;
 new Fit({maxWidth:320}).setLatLng(e.layer.getLatLng()).setContent(popup({title:title,rows:rows}))
@@ -145,7 +158,18 @@ span.parentNode.parentNode.appendChild(sel);});}
 var rebuild=ctl._update;ctl._update=function(){var r=rebuild.apply(this,arguments);
 bandChoices();return r;};
 ctl.addTo(map);reg.control=ctl;
-L.control.scale({imperial:false,metric:true}).addTo(map);
+// Leaflet's own tooltips and spoken labels in the page's language ("Zoom in", "Close popup").
+var W=M.words;function say(e,w){if(e){e.title=w;e.setAttribute('aria-label',w);}}
+say(ctl._layersLink,W.layers);
+if(map.zoomControl){say(map.zoomControl._zoomInButton,W.zoom_in);
+say(map.zoomControl._zoomOutButton,W.zoom_out);}
+map.on('popupopen',function(e){var b=e.popup._closeButton;if(b){b.setAttribute('aria-label',W.close);}});
+var ac=map.attributionControl;if(ac&&typeof ac.options.prefix==='string'){
+ac.setPrefix(ac.options.prefix.replace(/title="[^"]*"/,'title="'+esc(W.leaflet)+'"'));}
+// The scale bar in the page's words (Leaflet writes "300 m", "1 km").
+var scale=L.control.scale({imperial:false,metric:true}),scaleText=scale._updateScale;
+scale._updateScale=function(e,text,ratio){scaleText.call(this,e,String(text).replace(/ km$/,
+' '+M.units.km).replace(/ m$/,' '+M.units.m),ratio);};scale.addTo(map);
 // Street names on hover: the streets sit under interactive layers (boundaries), so they are
 // found from the pointer rather than from Leaflet's own hit test.
 var streets=reg.layers.streets,tip=null,busy=false;

@@ -11,7 +11,8 @@ its own can show sub-districts whose "not covered" column sums to 33,532 under a
 * other rows (tiers, services: each counts everyone again) as the overall one.
 
 Shares are shown to a tenth of a per cent by :func:`shown_share`, which keeps 99.96 % from
-reading "100.0%" (4 in 10,000 people are still left out) and 0.03 % from reading "0.0%".
+reading "100.0%" (4 in 10,000 people are still left out) and 0.03 % from reading "0.0%";
+:func:`off_the_ends` does the same for the numbers the tables and workbooks store.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["shown_counts", "shown_parts", "shown_share", "whole_parts"]
+__all__ = ["off_the_ends", "shown_counts", "shown_parts", "shown_share", "whole_parts"]
 
 #: Shares this close to 1 (or 0) are everyone (no one): the float noise of covered / total.
 _NOISE = 1e-9
@@ -196,3 +197,36 @@ def shown_share(share: Any) -> str:
     if text in ("0.0%", "-0.0%") and v > _NOISE:
         return "0.1%"
     return "0.0%" if text == "-0.0%" else text
+
+
+def off_the_ends(shares: Any, decimals: int) -> npt.NDArray[np.float64]:
+    """Shares that round to 1 (or 0) at ``decimals`` without being so, moved one step inside.
+
+    What :func:`shown_share` does for the text, for shares stored as numbers: a table rounding
+    to 4 decimals stores 0.99996 as 0.9999, not 1.0; a cell formatted ``0.0%`` (3 decimals of the
+    fraction) holds 0.999 and reads "99.9%". Every other share, NaN included, is unchanged.
+
+    Parameters
+    ----------
+    shares
+        Fractions (0.9263 for 92.63 %).
+    decimals
+        Decimals of the fraction the reader sees (4 for 0.9263, 3 for "92.6%").
+
+    Returns
+    -------
+    ndarray
+        The shares, with those at the ends moved.
+
+    Examples
+    --------
+    >>> off_the_ends([0.99996, 0.5, 1.0, 0.00003, 0.0], 3).tolist()
+    [0.999, 0.5, 1.0, 0.001, 0.0]
+    """
+    v = np.array(shares, dtype=float)
+    step = 10.0**-decimals
+    with np.errstate(invalid="ignore"):
+        r = np.round(v, decimals)
+        v[(r >= 1) & (v < 1 - _NOISE)] = 1 - step
+        v[(r <= 0) & (v > _NOISE)] = step
+    return v

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import vocab
+from coverage.counts import off_the_ends
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
@@ -398,6 +399,8 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
                 frame[col] = s.round().astype("Int64")  # row 1203 beside a row-less point
             elif is_minutes(col):
                 frame[col] = minutes_up(s)  # the cell shows what its "0.0" format displays
+            elif number_format(col) == PERCENT:  # 99.96 %: "99.9%", not "100.0%"
+                frame[col] = off_the_ends(s, 3)
         elif s.dtype == object:
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):

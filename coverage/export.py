@@ -23,6 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
+from coverage.counts import off_the_ends
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg
 from coverage.excel import (
@@ -154,6 +155,8 @@ def _rounded(table: pd.DataFrame) -> pd.DataFrame:
             table[col] = whole.astype("Int64")
         elif is_minutes(col):
             table[col] = minutes_up(s)  # 15.04 → 15.1, never "15.0" beside "not covered"
+        elif fmt == PERCENT:  # 0.99996 as 0.9999, not 1.0: someone is still left out
+            table[col] = off_the_ends(s, _DECIMALS[fmt]).round(_DECIMALS[fmt])
         elif fmt in _DECIMALS:
             table[col] = s.round(_DECIMALS[fmt])
     return table

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.counts import shown_counts, shown_share, whole_parts
+from coverage.counts import off_the_ends, shown_counts, shown_share, whole_parts
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -117,3 +118,16 @@ def test_whole_parts_at_most(parts, total, most, expected):
 )
 def test_shown_share_never_reads_everyone_or_no_one_unless_it_is(share, text):
     assert shown_share(share) == text
+
+
+def test_stored_shares_move_off_the_ends_only_when_they_are_not_there():
+    shares = [0.99996, 0.99949, 0.9995, 1.0, 1.0000000000000002, 0.00004, 0.0, 0.5, np.nan]
+    # at 4 decimals (the tables): only 0.99996 and 0.00004 would round to an end they are not
+    got = off_the_ends(shares, 4)
+    assert got[[0, 5]].tolist() == [0.9999, 0.0001]
+    assert got[[1, 2, 3, 4, 6, 7]].tolist() == [0.99949, 0.9995, 1.0, 1.0000000000000002, 0.0, 0.5]
+    assert np.isnan(got[8])
+    # at 3 decimals (a "0.0%" cell): 0.9995 and 0.99996 would read "100.0%"; 0.99949 reads 99.9
+    assert off_the_ends(shares, 3)[:3].tolist() == [0.999, 0.99949, 0.999]
+    for share, stored in zip(shares[:8], off_the_ends(shares, 3)[:8], strict=True):
+        assert f"{100 * round(stored, 3):.1f}%" == shown_share(share)  # what the cell reads

@@ -237,6 +237,16 @@ def test_sheet_rows_are_excels_limit_less_the_header() -> None:
     assert excel._SHEET_ROWS == sheet.xls_rowmax - 1 == 1_048_575
 
 
+def test_a_share_short_of_everyone_never_reads_100_percent(tmp_path: Path) -> None:
+    # 99.96 % in a "0.0%" cell reads "100.0%": the cell holds 0.999 instead (as the map shows
+    # "99.9%"); everyone (1.0), no one and a middle share keep their exact value.
+    frame = pd.DataFrame({"share": [0.99996, 1.0, 0.00004, 0.0, 0.92634]})
+    wb = openpyxl.load_workbook(excel.write_workbook(tmp_path / "s.xlsx", {"summary": frame}))
+    ws = wb.active
+    assert [r[0] for r in _rows(ws)[1:]] == [0.999, 1.0, 0.001, 0.0, 0.92634]
+    assert ws.cell(2, 1).number_format == excel.PERCENT
+
+
 def test_index_and_empty_frames(tmp_path: Path) -> None:
     indexed = pd.DataFrame({"value": [3]}, index=pd.Index(["观音桥"], name="subdistrict"))
     empty = pd.DataFrame(columns=["file", "row"])

@@ -279,3 +279,11 @@ def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:
     with pytest.raises(ScenarioError, match=r"path='.*edges\.csv': a \.parquet .* or \.gpkg"):
         pipeline.write_edges(net, str(tmp_path / "edges.csv"))  # not a GeoPackage named .csv
     assert not (tmp_path / "edges.csv").exists()
+
+
+def test_a_labelled_table_stores_no_share_of_everyone_that_is_not(tmp_path):
+    from coverage.export import _rounded
+
+    table = pd.DataFrame({"share": [0.99996, 1.0, 0.00004, 0.703049], "weight": [1.4, 2, 3, 4]})
+    got = _rounded(table)
+    assert got["share"].tolist() == [0.9999, 1.0, 0.0001, 0.703]  # 4 decimals: 70.30 %

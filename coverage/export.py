@@ -23,7 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import off_the_ends
+from coverage.counts import off_the_ends, shown_parts
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg
 from coverage.excel import (
@@ -321,8 +321,11 @@ def write_plan(
     files: dict[str, Path] = {}
     prop = result.proposed
     table = pd.DataFrame(prop.drop(columns="geometry"))
+    # whole people adding up to the plan's total, as the console, map and report show them
+    people = table.assign(gain=shown_parts(table["gain"])) if "gain" in table else table
     files["proposed_gpkg"] = write_layers(out / "proposed_sites.gpkg", {"proposed_sites": prop}, s)
-    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", _table(table, s))
+    shown = table if s.output.columns == "keys" else _table(people, s)  # keys: full precision
+    files["proposed_csv"] = cio.write_csv(out / "proposed_sites.csv", shown)
     files["stages"] = cio.write_csv(out / "plan_summary.csv", _table(result.stages(), s))
     after = result.after
     if after.k:  # the one curve the report and the plan map show too
@@ -337,7 +340,7 @@ def write_plan(
         # existing and proposed sites: how far what the plan leaves is from the nearest of them
         demand = _demand_table(cov, s.output.datum, (result.demand, prop))
         sheets = {
-            "proposed": _for_people(table),
+            "proposed": _for_people(people),
             "plan_stages": _for_people(result.stages()),
             "summary_before": cov.summary,  # the run's, titled as before the plan
             "by_subdistrict": subdistricts_after(cov, after.covered),

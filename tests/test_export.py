@@ -19,9 +19,10 @@ import pyogrio
 import pytest
 from pyproj import Geod
 
-from coverage import pipeline
+from coverage import export, pipeline
 from coverage.errors import ScenarioError
 from coverage.excel import header
+from coverage.planning import PlanRun
 from coverage.report import sections
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
@@ -287,3 +288,28 @@ def test_a_labelled_table_stores_no_share_of_everyone_that_is_not(tmp_path):
     table = pd.DataFrame({"share": [0.99996, 1.0, 0.00004, 0.703049], "weight": [1.4, 2, 3, 4]})
     got = _rounded(table)
     assert got["share"].tolist() == [0.9999, 1.0, 0.0001, 0.703]  # 4 decimals: 70.30 %
+
+
+def test_proposed_sites_gains_are_whole_people_adding_up_to_the_total(sample, tmp_path) -> None:
+    # Three sites adding 10.6 people each: the plan adds 32 (31.8), not 11 + 11 + 11 = 33.
+    (stage,) = sample.plan.plans
+    s = sample.run.scenario.model_copy(deep=True)
+    s.set_output("dir", tmp_path / "out")
+    plan = PlanRun(
+        dataclasses.replace(sample.run, scenario=s),
+        sample.plan.sites,
+        [dataclasses.replace(stage, proposed=stage.proposed.assign(gain=[10.6, 10.6, 10.6]))],
+    )
+    export.write_plan(plan, map_path=tmp_path / "p.html")
+    gains = pd.read_csv(tmp_path / "out/plan/proposed_sites.csv", encoding="utf-8-sig")[
+        header("gain", "zh")
+    ]
+    assert sorted(gains.tolist()) == [10, 11, 11]
+    ws = openpyxl.load_workbook(tmp_path / "out/plan/plan.xlsx")["建议新增站点"]
+    head = [c.value for c in ws[1]]
+    col = head.index(header("gain", "zh"))
+    assert sorted(r[col] for r in ws.iter_rows(min_row=2, values_only=True)) == [10, 11, 11]
+    s.set_output("columns", "keys")  # the program's own numbers keep their precision
+    export.write_plan(plan, map_path=tmp_path / "p.html")
+    keys = pd.read_csv(tmp_path / "out/plan/proposed_sites.csv", encoding="utf-8-sig")
+    assert keys["gain"].tolist() == [10.6, 10.6, 10.6]

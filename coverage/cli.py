@@ -418,6 +418,7 @@ def audit_cmd(
 ) -> None:
     """Audit every district of a layer, one dask task each; exit 1 if any district failed."""
     from coverage.audit import load_audit, run_audit
+    from coverage.audit.results import failure_line
 
     # Ctrl-C: the districts finished so far are written, and a re-run skips them.
     with _step("coverage audit", audit, lang, "console.audit.interrupted_note") as progress:
@@ -442,7 +443,7 @@ def audit_cmd(
         line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
         err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)
     for rec in result.failed:  # failed, or not audited (the reader skipped its polygon)
-        line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
+        line = failure_line(rec, lang)  # with its notes: why (no street there, no people)
         what = "skipped" if rec.get("status") == "skipped" else "failed"
         head = prefix(lang, f"console.audit.{what}_head")
         err.print(f"[bold red]{head}[/]{shown(line)}", highlight=False, soft_wrap=True)

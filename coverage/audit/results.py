@@ -28,7 +28,7 @@ from coverage.xlsx import Book, cell_value
 if TYPE_CHECKING:
     from coverage.audit.outcome import AuditRun
 
-__all__ = ["COLUMNS", "district_table", "labelled", "write_audit"]
+__all__ = ["COLUMNS", "district_table", "failure_line", "labelled", "write_audit"]
 
 #: Workbook formats of the columns that are neither shares nor whole counts: a district has a
 #: few facilities per 10,000 people (0.99 and 1.49 must not both read "1").
@@ -39,6 +39,26 @@ def _notes(rec: dict[str, Any], lang: str) -> str:
     """The record's notes in ``lang``, one after another."""
     words = [t(lang, str(key), **dict(fields)) for key, fields in rec.get("notes") or []]
     return ("；" if lang == "zh" else "; ").join(words)
+
+
+def failure_line(rec: dict[str, Any], lang: str) -> str:
+    """A failed or skipped district's console line: name, code, error, then its notes (why).
+
+    Parameters
+    ----------
+    rec
+        The district's record (``name``, ``code``, ``error``, ``notes``).
+    lang
+        ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"汉南区 (420113): … — 路网文件在该区没有街道 …"``.
+    """
+    line = f"{rec.get('name')} ({rec.get('code')}): {rec.get('error')}"
+    notes = _notes(rec, lang)
+    return f"{line} — {notes}" if notes else line
 
 
 def district_table(run: AuditRun) -> pd.DataFrame:

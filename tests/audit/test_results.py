@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
 from coverage.audit.outcome import AuditRun
-from coverage.audit.results import district_table, write_audit
+from coverage.audit.results import district_table, failure_line, write_audit
 
 #: Names a spreadsheet would read as formulas (and one it would not).
 HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]
@@ -99,3 +99,13 @@ def test_a_tier_no_facility_of_reaches_covers_nobody_not_unknown(tmp_path: Path)
     assert table.loc["D1", "share_tier:point"] == 0.0
     assert pd.isna(table.loc["D3", "share_tier:centre"])
     assert pd.isna(table.loc["D4", "share_tier:centre"])  # no figures at all: left unknown
+
+
+def test_a_failed_districts_console_line_says_why() -> None:
+    rec = {"name": "汉南区", "code": "420113", "error": "研究区内没有可步行街道",
+           "notes": [["excel.audit.note.no_street", {"file": "wuhan.osm.pbf"}]]}  # fmt: skip
+    assert failure_line(rec, "zh") == (
+        "汉南区 (420113): 研究区内没有可步行街道 — 路网文件 wuhan.osm.pbf 在本区内没有街道："
+        "本区人口均无法评估"
+    )
+    assert failure_line({**rec, "notes": []}, "en") == "汉南区 (420113): 研究区内没有可步行街道"

@@ -135,9 +135,10 @@ class Reach:
         """Sources × nodes times (s), CSR (see the class attributes)."""
         if self._times is None:
             assert self.routed is not None
-            times = _node_times(self.routed, len(self.sources), self.limit_s)
-            times.sort_indices()  # once here, not in every reader (catchments draw it often)
-            self._times = times
+            ro = self.routed
+            self._times = chain_times.node_matrix(
+                ro.chains, ro.entries, ro.groups, len(self.sources), self.limit_s
+            )  # nodes in order within a row, as the readers expect
         return self._times
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -150,13 +151,6 @@ class Reach:
         """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
-
-
-def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
-    """Sources × nodes times of a routing, CSR (nodes in no order within a row: `Reach` sorts)."""
-    ch, ent = routed.chains, routed.entries
-    parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
-    return chain_times.by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
 
 
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:

@@ -26,6 +26,7 @@ __all__ = [
     "pairs",
     "at_positions",
     "node_times",
+    "node_matrix",
     "by_source",
 ]
 
@@ -315,39 +316,83 @@ def node_times(
     )
 
 
+def node_matrix(
+    ch: Chains, ent: Entries, groups: list[Group], k: int, limit_s: float
+) -> sparse.csr_matrix:
+    """Sources × network nodes times of a routing within the limit, CSR with sorted indices.
+
+    Each group's times (:func:`node_times`) are put in (row, node) order on a dense block of
+    its rows × the nodes it reaches: marks set and read back in order instead of a sort, the
+    block reused from group to group (only its marks are cleared).
+
+    Parameters
+    ----------
+    ch
+        The network's chains.
+    ent
+        The sources' entries.
+    groups
+        The routing's groups.
+    k
+        Number of sources.
+    limit_s
+        Time limit in seconds.
+
+    Returns
+    -------
+    csr_matrix
+        Seconds; a stored entry (explicit zeros included) is reached.
+    """
+    n = len(ch.local)
+    seen = np.zeros(n, dtype=bool)
+    col = np.zeros(n, dtype=np.int64)
+    mark, value = np.zeros(0, dtype=bool), np.empty(0)
+    parts = []
+    for g in groups:
+        row, node, t = node_times(ch, ent, g, limit_s)
+        seen[node] = True
+        used = np.flatnonzero(seen)  # the nodes the group reaches, in order
+        seen[used] = False
+        col[used] = np.arange(len(used))
+        size = len(g.sources) * len(used)
+        if len(mark) < size:
+            mark, value = np.zeros(size, dtype=bool), np.empty(size)
+        cell = row * len(used) + col[node]  # each (row, node) once
+        value[cell] = t
+        mark[cell] = True
+        flat = np.flatnonzero(mark[:size])
+        mark[flat] = False  # clean for the next group
+        r, c = np.divmod(flat, max(len(used), 1))
+        parts.append((r, used[c], value[flat]))
+    out = by_source([g.sources for g in groups], parts, k, n)
+    out.has_sorted_indices = True  # each row's nodes came in order
+    return out
+
+
 def by_source(
     groups: list[np.ndarray],
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     k: int,
     n: int,
-    *,
-    ordered: bool = False,
 ) -> sparse.csr_matrix:
-    """Each group's (row, column, value) triplets as one sources × ``n`` CSR matrix.
+    """Each group's (row, column, value) triplets, rows in ascending runs, as sources × ``n`` CSR.
 
-    Rows are put in order (unless ``ordered`` already) with a stable radix sort per group (rows
-    are small integers), then each source's run is gathered in source order: no sort of the
-    whole.
+    Each row's run is written straight to its source's place in the result: no sort, and no
+    array of the whole but the result's own.
     """
     counts = np.zeros(k, dtype=np.int64)
-    start = np.zeros(k, dtype=np.int64)
-    cols, vals = [], []
-    offset = 0
-    for grp, (row, c, v) in zip(groups, parts, strict=True):
-        if ordered:
-            cols.append(c)
-            vals.append(v)
-        else:
-            small = np.int8 if len(grp) <= 127 else np.int64
-            order = np.argsort(row.astype(small), kind="stable")
-            cols.append(c[order])
-            vals.append(v[order])
+    per_group = []
+    for grp, (row, _, _) in zip(groups, parts, strict=True):
         per_row = np.bincount(row, minlength=len(grp))
         counts[grp] = per_row
-        start[grp] = offset + np.cumsum(per_row) - per_row
-        offset += len(row)
-    pos = ranges(start, counts)[0]
-    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    val = np.concatenate(vals) if vals else np.zeros(0)
+        per_group.append(per_row)
     indptr = np.concatenate([[0], np.cumsum(counts)])
-    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))
+    col = np.empty(indptr[-1], dtype=np.int32)
+    val = np.empty(indptr[-1])
+    for grp, (row, c, v), per_row in zip(groups, parts, per_group, strict=True):
+        # the run of a row starts at its source's place, not where it starts in the group
+        dest = np.repeat(indptr[grp] - (np.cumsum(per_row) - per_row), per_row)
+        dest += np.arange(len(row))
+        col[dest] = c
+        val[dest] = v
+    return sparse.csr_matrix((val, col, indptr), shape=(k, n))

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from coverage._arrays import ranges
+from coverage._arrays import fastest_arcs, ranges
 from coverage.network import boxes, chain_points, chain_times, chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.snapping import Snapped, snap, snapped_points
@@ -62,14 +62,8 @@ def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarra
     Same rules as the base graph (``_csr_min``): the fastest of duplicate arcs, weights kept
     positive; no self-loop test, as a virtual node is never a real one.
     """
-    s, node, t = _entry_arcs(net, src)
-    order = np.lexsort((t, node, s))
-    s, node, t = s[order], node[order], t[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
-    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(src)))])
-    return indptr, node, t.astype(float)
+    indptr, node, t = fastest_arcs(*_entry_arcs(net, src), len(src))
+    return indptr, node, np.maximum(t, 1e-6).astype(float)
 
 
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from coverage._arrays import ranges
+from coverage._arrays import fastest_arcs, ranges
 from coverage.network.chains import Chains, Incidence
 
 __all__ = [
@@ -82,13 +82,7 @@ def enter(ch: Chains, k: int, src: np.ndarray, node: np.ndarray, t: np.ndarray) 
     to = np.concatenate([ch.local[node[~inner]], ch.a[cc], ch.b[cc]])
     tt = np.concatenate([t[~inner], ti + ch.to_a[p], ti + ch.to_b[p]])
     ok = np.isfinite(tt)
-    s, to, tt = s[ok], to[ok], tt[ok]
-    order = np.lexsort((tt, to, s))
-    s, to, tt = s[order], to[order], tt[order]
-    keep = np.ones(len(s), dtype=bool)
-    keep[1:] = (s[1:] != s[:-1]) | (to[1:] != to[:-1])
-    s, to, tt = s[keep], to[keep], tt[keep]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=k))])
+    ptr, to, tt = fastest_arcs(s[ok], to[ok], tt[ok], k)
     # at most two inner nodes per source (its segment's ends): the first and the second met
     chain1, chain2 = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
     pos1, pos2 = np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)

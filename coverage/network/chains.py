@@ -67,9 +67,8 @@ class Chains:
         Per position: the time from ``a`` (forward) and to ``a`` (backward) with missing arcs
         counted as 0, and how many are missing on the way; the difference of two positions is
         the time between them, when no arc between them is missing.
-    a_ptr, a_chain, b_ptr, b_chain
-        Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``)
-        and those it ends.
+    a_ptr, a_chain
+        Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``).
     inner
         The same for the chains with inner nodes only.
     tail
@@ -96,8 +95,6 @@ class Chains:
     back_cut: np.ndarray
     a_ptr: np.ndarray
     a_chain: np.ndarray
-    b_ptr: np.ndarray
-    b_chain: np.ndarray
     inner: Incidence
     tail: np.ndarray
     a: np.ndarray
@@ -186,7 +183,6 @@ def _build(g: sparse.csr_matrix) -> Chains:
     a, b = node[ptr[:-1]], node[ptr[1:] - 1]
     graph = _core_graph(g, local, a, b, a_to_b, b_to_a)
     a_ptr, a_chain = _incidence(local[a], len(core_ids))
-    b_ptr, b_chain = _incidence(local[b], len(core_ids))
     with_inner = np.flatnonzero(np.diff(ptr) > 2)
     return Chains(
         core=core_ids,
@@ -206,8 +202,6 @@ def _build(g: sparse.csr_matrix) -> Chains:
         back_cut=back_cut,
         a_ptr=a_ptr,
         a_chain=a_chain,
-        b_ptr=b_ptr,
-        b_chain=b_chain,
         inner=_subset(local[a], local[b], with_inner, len(core_ids)),
         tail=np.repeat(np.arange(len(core_ids)), np.diff(graph.indptr)),
         a=local[a],

@@ -119,10 +119,12 @@ def test_chains_by_hand(hand, chain_net):
     c, seq = chain_of([60, 61, 62, 63])
     assert seq[0] == seq[-1] == int(net.node_ids[ring_core])
     # every chain ends at core nodes, listed by end
+    every = chains.incidence(ch, np.arange(ch.n_chains))
     for c in range(ch.n_chains):
         a, b = ch.a[c], ch.b[c]
         assert c in ch.a_chain[ch.a_ptr[a] : ch.a_ptr[a + 1]]
-        assert c in ch.b_chain[ch.b_ptr[b] : ch.b_ptr[b + 1]]
+        assert c in every.a_chain[every.a_ptr[a] : every.a_ptr[a + 1]]
+        assert c in every.b_chain[every.b_ptr[b] : every.b_ptr[b + 1]]
     # the core graph: 0 → 1 in 400 s (the first street), 1 → 0 only by way of nothing: none
     a, b = ch.local[hand.node(net, 0)], ch.local[hand.node(net, 1)]
     assert ch.graph[a, b] == pytest.approx(400) and ch.graph[b, a] == 0

@@ -194,9 +194,10 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     Pairs
         Each (row, chain) once.
     """
+    w = len(g.nodes) + 1  # the width of d: (row, core node) is d[row * w + col[node]]
     col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
-    col[g.nodes] = np.arange(1, len(g.nodes) + 1)
-    d, r, y, t = g.dense(), g.core_row, g.core_node, g.core_time
+    col[g.nodes] = np.arange(1, w)
+    d, r, y, t = g.dense().ravel(), g.core_row, g.core_node, g.core_time
     c1, c2 = ent.chain1[g.sources], ent.chain2[g.sources]
     if on is not None:
         c1 = np.where((c1 >= 0) & on[np.maximum(c1, 0)], c1, -1)
@@ -208,10 +209,10 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     # (a source's own chains apart, first); the end it comes from has its time at hand
     q, o = ranges(inc.a_ptr[y], inc.a_ptr[y + 1] - inc.a_ptr[y])
     row_a, chain_a, ta_a = r[o], inc.a_chain[q], t[o]
-    tb_a = d[row_a, col[ch.b[chain_a]]]
+    tb_a = d[row_a * w + col[ch.b[chain_a]]]
     q, o = ranges(inc.b_ptr[y], inc.b_ptr[y + 1] - inc.b_ptr[y])
     row_b, chain_b, tb_b = r[o], inc.b_chain[q], t[o]
-    ta_b = d[row_b, col[ch.a[chain_b]]]
+    ta_b = d[row_b * w + col[ch.a[chain_b]]]
     keep_a = _not_own(own, c1, c2, row_a, chain_a)
     keep_b = (ta_b == np.inf) & _not_own(own, c1, c2, row_b, chain_b)
     r1 = np.flatnonzero(c1 >= 0)
@@ -221,8 +222,8 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     return Pairs(
         row=np.concatenate([own_row, row_a[keep_a], row_b[keep_b]]),
         chain=np.concatenate([own_chain, chain_a[keep_a], chain_b[keep_b]]),
-        ta=np.concatenate([d[own_row, col[ch.a[own_chain]]], ta_a[keep_a], ta_b[keep_b]]),
-        tb=np.concatenate([d[own_row, col[ch.b[own_chain]]], tb_a[keep_a], tb_b[keep_b]]),
+        ta=np.concatenate([d[own_row * w + col[ch.a[own_chain]]], ta_a[keep_a], ta_b[keep_b]]),
+        tb=np.concatenate([d[own_row * w + col[ch.b[own_chain]]], tb_a[keep_a], tb_b[keep_b]]),
         n_own=len(own_row),
     )
 

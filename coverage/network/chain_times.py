@@ -26,6 +26,7 @@ __all__ = [
     "pairs",
     "at_positions",
     "node_times",
+    "BLOCK_CELLS",
     "node_matrix",
     "by_source",
 ]
@@ -311,14 +312,18 @@ def node_times(
     )
 
 
+#: Most (row, node) cells of the dense block :func:`node_matrix` orders times on at a time.
+BLOCK_CELLS = 1 << 22
+
+
 def node_matrix(
     ch: Chains, ent: Entries, groups: list[Group], k: int, limit_s: float
 ) -> sparse.csr_matrix:
     """Sources × network nodes times of a routing within the limit, CSR with sorted indices.
 
     Each group's times (:func:`node_times`) are put in (row, node) order on a dense block of
-    its rows × the nodes it reaches: marks set and read back in order instead of a sort, the
-    block reused from group to group (only its marks are cleared).
+    its rows × the nodes it reaches (at most :data:`BLOCK_CELLS` cells, rows at a time): marks
+    set and read back in order instead of a sort, the block reused from group to group.
 
     Parameters
     ----------
@@ -341,7 +346,7 @@ def node_matrix(
     n = len(ch.local)
     seen = np.zeros(n, dtype=bool)
     col = np.zeros(n, dtype=np.int64)
-    mark, value = np.zeros(0, dtype=bool), np.empty(0)
+    block = np.zeros(0, dtype=bool), np.empty(0)
     parts = []
     for g in groups:
         row, node, t = node_times(ch, ent, g, limit_s)
@@ -349,19 +354,49 @@ def node_matrix(
         used = np.flatnonzero(seen)  # the nodes the group reaches, in order
         seen[used] = False
         col[used] = np.arange(len(used))
-        size = len(g.sources) * len(used)
-        if len(mark) < size:
-            mark, value = np.zeros(size, dtype=bool), np.empty(size)
-        cell = row * len(used) + col[node]  # each (row, node) once
-        value[cell] = t
-        mark[cell] = True
-        flat = np.flatnonzero(mark[:size])
-        mark[flat] = False  # clean for the next group
-        r, c = np.divmod(flat, max(len(used), 1))
-        parts.append((r, used[c], value[flat]))
-    out = by_source([g.sources for g in groups], parts, k, n)
-    out.has_sorted_indices = True  # each row's nodes came in order
-    return out
+        step = max(1, BLOCK_CELLS // max(len(used), 1))  # rows a block holds
+        if len(g.sources) <= step:
+            block, (r, c, v) = _in_node_order(row, col[node], t, len(g.sources), used, block)
+        else:  # rows a block at a time (a group reaching a large part of a large network)
+            chunks = []
+            for r0 in range(0, len(g.sources), step):
+                x = np.flatnonzero((row >= r0) & (row < r0 + step))
+                rows = min(step, len(g.sources) - r0)
+                block, (r, c, v) = _in_node_order(
+                    row[x] - r0, col[node[x]], t[x], rows, used, block
+                )
+                chunks.append((r + r0, c, v))
+            r, c, v = (np.concatenate(y) for y in zip(*chunks, strict=True))
+        parts.append((r, c, v))
+    matrix = by_source([g.sources for g in groups], parts, k, n)
+    matrix.has_sorted_indices = True  # each row's nodes came in order
+    return matrix
+
+
+def _in_node_order(
+    row: np.ndarray,
+    col: np.ndarray,
+    t: np.ndarray,
+    rows: int,
+    used: np.ndarray,
+    block: tuple[np.ndarray, np.ndarray],
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(row, node, time) in order, from each (row, column of ``used``) once, and the block.
+
+    ``block`` (marks all False, values) is scratch space, grown when it holds fewer than
+    ``rows`` × ``len(used)`` cells; its marks are left False.
+    """
+    size = rows * len(used)
+    if len(block[0]) < size:
+        block = np.zeros(size, dtype=bool), np.empty(size)
+    mark, value = block
+    cell = row * len(used) + col
+    value[cell] = t
+    mark[cell] = True
+    flat = np.flatnonzero(mark[:size])
+    mark[flat] = False  # clean for the next group
+    r, c = np.divmod(flat, max(len(used), 1))
+    return block, (r, used[c], value[flat])
 
 
 def by_source(

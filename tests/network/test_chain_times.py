@@ -104,12 +104,21 @@ def test_node_matrix_equals_sorting(hand, chain_net, monkeypatch):
     pts = rng.uniform([-150, -450], [1150, 200], (80, 2)).tolist() + on_nodes + [(30, 900)]
     s = routing.snap(net, hand.pts(pts))
     assert not s.ok.all()  # an unsnapped source: an empty row
-    for chunk in (boxes.CHUNK, 3, 1):
+    whole = boxes.CHUNK
+    for chunk in (whole, 3, 1):
         monkeypatch.setattr(boxes, "CHUNK", chunk)
         for limit in (0.5, 40.0, 180.0, 420.0, np.inf):
             r = routing.reach(net, s, limit)
             assert_same_matrix(r.times, ref_node_matrix(r))
         assert r.times.nnz > 500  # most of the 100 × 19 (source, node) cells
+    # the dense block a few rows at a time (40 cells: 2 rows of 19 nodes), or one cell
+    monkeypatch.setattr(boxes, "CHUNK", whole)
+    r = routing.reach(net, s, 420.0)
+    assert max(len(g.sources) for g in r.routed.groups) > 2
+    ref = ref_node_matrix(r)
+    for cells in (40, 1):
+        monkeypatch.setattr(chain_times, "BLOCK_CELLS", cells)
+        assert_same_matrix(routing.reach(net, s, 420.0).times, ref)
     none = routing.reach(net, routing.snap(net, hand.pts([])), 100.0)
     assert none.times.shape == (0, net.n_nodes) and none.times.nnz == 0
 

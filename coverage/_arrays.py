@@ -7,7 +7,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-__all__ = ["ROW_COLUMNS", "ranges", "whole_rows"]
+__all__ = ["ROW_COLUMNS", "fastest_arcs", "ranges", "whole_rows"]
 
 #: Columns that number an input's rows or a raster's cells: whole numbers, empty where a layer
 #: has none (a raster's points have no row, a file's no cell).
@@ -48,3 +48,19 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     pos = np.repeat(shift, counts)  # a repeat, not a gather by owner: one pass fewer
     pos += np.arange(len(pos), dtype=np.int64)
     return pos, owner
+
+
+def fastest_arcs(
+    tail: np.ndarray, head: np.ndarray, t: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fastest of each tail's arcs to each head, by tail: (indptr over ``n`` tails, head, t).
+
+    Arcs of one tail are listed by head, ascending; the rows of a graph's CSR matrix with the
+    fastest of parallel arcs kept (a source's arcs to the ends of its segment, and the like).
+    """
+    order = np.lexsort((t, head, tail))
+    tail, head, t = tail[order], head[order], t[order]
+    first = np.ones(len(tail), dtype=bool)
+    first[1:] = (tail[1:] != tail[:-1]) | (head[1:] != head[:-1])
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(tail[first], minlength=n))])
+    return indptr, head[first], t[first]

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from coverage._arrays import ranges
+from coverage._arrays import fastest_arcs, ranges
 from coverage.network import boxes, chain_points, chain_times, chains
 from coverage.network.graph import WalkNetwork
 from coverage.network.snapping import Snapped, snap, snapped_points
@@ -62,14 +62,8 @@ def _virtual_rows(net: WalkNetwork, src: Snapped) -> tuple[np.ndarray, np.ndarra
     Same rules as the base graph (``_csr_min``): the fastest of duplicate arcs, weights kept
     positive; no self-loop test, as a virtual node is never a real one.
     """
-    s, node, t = _entry_arcs(net, src)
-    order = np.lexsort((t, node, s))
-    s, node, t = s[order], node[order], t[order]
-    first = np.ones(len(s), dtype=bool)
-    first[1:] = (s[1:] != s[:-1]) | (node[1:] != node[:-1])
-    s, node, t = s[first], node[first], np.maximum(t[first], 1e-6)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=len(src)))])
-    return indptr, node, t.astype(float)
+    indptr, node, t = fastest_arcs(*_entry_arcs(net, src), len(src))
+    return indptr, node, np.maximum(t, 1e-6).astype(float)
 
 
 def _augmented(net: WalkNetwork, src: Snapped) -> sparse.csr_matrix:
@@ -135,9 +129,10 @@ class Reach:
         """Sources × nodes times (s), CSR (see the class attributes)."""
         if self._times is None:
             assert self.routed is not None
-            times = _node_times(self.routed, len(self.sources), self.limit_s)
-            times.sort_indices()  # once here, not in every reader (catchments draw it often)
-            self._times = times
+            ro = self.routed
+            self._times = chain_times.node_matrix(
+                ro.chains, ro.entries, ro.groups, len(self.sources), self.limit_s
+            )  # nodes in order within a row, as the readers expect
         return self._times
 
     def node_times(self, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -150,13 +145,6 @@ class Reach:
         """
         a, b = self.times.indptr[i], self.times.indptr[i + 1]
         return self.times.indices[a:b], self.times.data[a:b]
-
-
-def _node_times(routed: Routed, k: int, limit_s: float) -> sparse.csr_matrix:
-    """Sources × nodes times of a routing, CSR (nodes in no order within a row: `Reach` sorts)."""
-    ch, ent = routed.chains, routed.entries
-    parts = [chain_times.node_times(ch, ent, g, limit_s) for g in routed.groups]
-    return chain_times.by_source([g.sources for g in routed.groups], parts, k, len(ch.local))
 
 
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:

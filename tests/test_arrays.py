@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coverage._arrays import ranges, whole_rows
+from coverage._arrays import fastest_arcs, ranges, whole_rows
 
 
 def test_ranges_flatten_each_start_and_count():
@@ -25,6 +25,31 @@ def test_ranges_equal_a_loop_of_aranges():
     ]
     assert list(zip(pos.tolist(), owner.tolist(), strict=True)) == ref
     assert pos.dtype == np.int64
+
+
+def test_fastest_arcs_by_hand():
+    tail = np.array([2, 0, 2, 2, 0, 3])
+    head = np.array([7, 5, 4, 7, 5, 1])
+    t = np.array([9.0, 3.0, 1.0, 6.0, 2.0, 0.0])
+    indptr, h, best = fastest_arcs(tail, head, t, 5)
+    assert indptr.tolist() == [0, 1, 1, 3, 4, 4]  # tails 1 and 4: no arc
+    assert h.tolist() == [5, 4, 7, 1]
+    assert best.tolist() == [2.0, 1.0, 6.0, 0.0]
+    indptr, h, best = fastest_arcs(*(np.zeros(0, np.int64),) * 2, np.zeros(0), 2)
+    assert indptr.tolist() == [0, 0, 0] and len(h) == len(best) == 0
+
+
+def test_fastest_arcs_equal_a_dictionary_of_minima():
+    rng = np.random.default_rng(4)
+    tail, head = rng.integers(0, 30, 2000), rng.integers(0, 40, 2000)
+    t = rng.integers(0, 50, 2000).astype(float)  # ties of equal times too
+    best: dict[tuple[int, int], float] = {}
+    for a, b, x in zip(tail.tolist(), head.tolist(), t.tolist(), strict=True):
+        best[(a, b)] = min(best.get((a, b), np.inf), x)
+    indptr, h, v = fastest_arcs(tail, head, t, 32)
+    owner = np.repeat(np.arange(32), np.diff(indptr))
+    got = list(zip(owner.tolist(), h.tolist(), v.tolist(), strict=True))
+    assert got == sorted((a, b, x) for (a, b), x in best.items())
 
 
 def test_whole_rows_are_nullable_integers_empty_where_missing():

@@ -56,15 +56,14 @@ def _stretch_ends(
     a = np.where(tu <= limit_s, np.clip((limit_s - tu) / te, 0, 1), -1.0)
     b = np.where(two & (tv <= limit_s), np.clip((limit_s - tv) / te, 0, 1), -1.0)
     full = (a >= 1) | (b >= 1) | ((a >= 0) & (b >= 0) & (a + b >= 1))
-    part_u = ~full & (a >= 0)
-    part_v = ~full & (b >= 0)
-    n_full, n_u, n_v = int(full.sum()), int(part_u.sum()), int(part_v.sum())
-    return (
-        np.concatenate([owner[full], owner[part_u], owner[part_v]]),
-        np.concatenate([cand[full], cand[part_u], cand[part_v]]),
-        np.concatenate([np.zeros(n_full), np.zeros(n_u), 1 - b[part_v]]),
-        np.concatenate([np.ones(n_full), a[part_u], np.ones(n_v)]),
-    )
+    part_u = np.flatnonzero(~full & (a >= 0))
+    part_v = np.flatnonzero(~full & (b >= 0))
+    # whole segments first, then those reached from u only, then from v only
+    pick = np.concatenate([np.flatnonzero(full), part_u, part_v])
+    start, end = np.zeros(len(pick)), np.ones(len(pick))
+    start[len(pick) - len(part_v) :] = 1 - b[part_v]
+    end[len(pick) - len(part_v) - len(part_u) : len(pick) - len(part_v)] = a[part_u]
+    return owner[pick], cand[pick], start, end
 
 
 def _whole(start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -184,10 +183,10 @@ def reached_stretches(
     pos = sparse.csr_matrix((at, t.indices[keep], indptr), shape=t.shape)
     pairs = (pos @ _end_weights(net, inc, float(k))).tocoo()
     src, cand = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
-    code = pairs.data.astype(np.int64)
-    pu, pv = code % k, code // k
-    tu = times[np.where(pu > 0, indptr[src] + pu, 0)]
-    tv = times[np.where(pv > 0, indptr[src] + pv, 0)]
+    pv, pu = np.divmod(pairs.data.astype(np.int64), k)
+    at_row = indptr[src]
+    tu = times[np.where(pu > 0, at_row + pu, 0)]
+    tv = times[np.where(pv > 0, at_row + pv, 0)]
     parts = _stretch_ends(net, src, cand, tu, tv, limit_s)
     s = r.sources
     ok = np.flatnonzero(s.ok)

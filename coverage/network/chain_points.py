@@ -251,7 +251,7 @@ def routed_point_times(
             out.append((r + r0, c, v))
         parts.append(tuple(np.concatenate(x) for x in zip(*out, strict=True)))
     sources = [g.sources for g in groups]
-    return by_source(sources, parts, k, m, ordered=True)  # type: ignore[arg-type]
+    return by_source(sources, parts, k, m)  # type: ignore[arg-type]
 
 
 def _in_order(

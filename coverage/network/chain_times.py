@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from coverage._arrays import ranges
+from coverage._arrays import fastest_arcs, ranges
 from coverage.network.chains import Chains, Incidence
 
 __all__ = [
@@ -26,6 +26,8 @@ __all__ = [
     "pairs",
     "at_positions",
     "node_times",
+    "BLOCK_CELLS",
+    "node_matrix",
     "by_source",
 ]
 
@@ -81,13 +83,7 @@ def enter(ch: Chains, k: int, src: np.ndarray, node: np.ndarray, t: np.ndarray) 
     to = np.concatenate([ch.local[node[~inner]], ch.a[cc], ch.b[cc]])
     tt = np.concatenate([t[~inner], ti + ch.to_a[p], ti + ch.to_b[p]])
     ok = np.isfinite(tt)
-    s, to, tt = s[ok], to[ok], tt[ok]
-    order = np.lexsort((tt, to, s))
-    s, to, tt = s[order], to[order], tt[order]
-    keep = np.ones(len(s), dtype=bool)
-    keep[1:] = (s[1:] != s[:-1]) | (to[1:] != to[:-1])
-    s, to, tt = s[keep], to[keep], tt[keep]
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=k))])
+    ptr, to, tt = fastest_arcs(s[ok], to[ok], tt[ok], k)
     # at most two inner nodes per source (its segment's ends): the first and the second met
     chain1, chain2 = np.full(k, -1, dtype=np.int64), np.full(k, -1, dtype=np.int64)
     pos1, pos2 = np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)
@@ -199,9 +195,10 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     Pairs
         Each (row, chain) once.
     """
+    w = len(g.nodes) + 1  # the width of d: (row, core node) is d[row * w + col[node]]
     col = np.zeros(len(ch.core), dtype=np.int64)  # a core node's column in d (0: none)
-    col[g.nodes] = np.arange(1, len(g.nodes) + 1)
-    d, r, y, t = g.dense(), g.core_row, g.core_node, g.core_time
+    col[g.nodes] = np.arange(1, w)
+    d, r, y, t = g.dense().ravel(), g.core_row, g.core_node, g.core_time
     c1, c2 = ent.chain1[g.sources], ent.chain2[g.sources]
     if on is not None:
         c1 = np.where((c1 >= 0) & on[np.maximum(c1, 0)], c1, -1)
@@ -213,10 +210,10 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     # (a source's own chains apart, first); the end it comes from has its time at hand
     q, o = ranges(inc.a_ptr[y], inc.a_ptr[y + 1] - inc.a_ptr[y])
     row_a, chain_a, ta_a = r[o], inc.a_chain[q], t[o]
-    tb_a = d[row_a, col[ch.b[chain_a]]]
+    tb_a = d[row_a * w + col[ch.b[chain_a]]]
     q, o = ranges(inc.b_ptr[y], inc.b_ptr[y + 1] - inc.b_ptr[y])
     row_b, chain_b, tb_b = r[o], inc.b_chain[q], t[o]
-    ta_b = d[row_b, col[ch.a[chain_b]]]
+    ta_b = d[row_b * w + col[ch.a[chain_b]]]
     keep_a = _not_own(own, c1, c2, row_a, chain_a)
     keep_b = (ta_b == np.inf) & _not_own(own, c1, c2, row_b, chain_b)
     r1 = np.flatnonzero(c1 >= 0)
@@ -226,8 +223,8 @@ def pairs(ch: Chains, ent: Entries, g: Group, inc: Incidence, on: np.ndarray | N
     return Pairs(
         row=np.concatenate([own_row, row_a[keep_a], row_b[keep_b]]),
         chain=np.concatenate([own_chain, chain_a[keep_a], chain_b[keep_b]]),
-        ta=np.concatenate([d[own_row, col[ch.a[own_chain]]], ta_a[keep_a], ta_b[keep_b]]),
-        tb=np.concatenate([d[own_row, col[ch.b[own_chain]]], tb_a[keep_a], tb_b[keep_b]]),
+        ta=np.concatenate([d[own_row * w + col[ch.a[own_chain]]], ta_a[keep_a], ta_b[keep_b]]),
+        tb=np.concatenate([d[own_row * w + col[ch.b[own_chain]]], tb_a[keep_a], tb_b[keep_b]]),
         n_own=len(own_row),
     )
 
@@ -315,39 +312,117 @@ def node_times(
     )
 
 
+#: Most (row, node) cells of the dense block :func:`node_matrix` orders times on at a time.
+BLOCK_CELLS = 1 << 22
+
+
+def node_matrix(
+    ch: Chains, ent: Entries, groups: list[Group], k: int, limit_s: float
+) -> sparse.csr_matrix:
+    """Sources × network nodes times of a routing within the limit, CSR with sorted indices.
+
+    Each group's times (:func:`node_times`) are put in (row, node) order on a dense block of
+    its rows × the nodes it reaches (at most :data:`BLOCK_CELLS` cells, rows at a time): marks
+    set and read back in order instead of a sort, the block reused from group to group.
+
+    Parameters
+    ----------
+    ch
+        The network's chains.
+    ent
+        The sources' entries.
+    groups
+        The routing's groups.
+    k
+        Number of sources.
+    limit_s
+        Time limit in seconds.
+
+    Returns
+    -------
+    csr_matrix
+        Seconds; a stored entry (explicit zeros included) is reached.
+    """
+    n = len(ch.local)
+    seen = np.zeros(n, dtype=bool)
+    col = np.zeros(n, dtype=np.int64)
+    block = np.zeros(0, dtype=bool), np.empty(0)
+    parts = []
+    for g in groups:
+        row, node, t = node_times(ch, ent, g, limit_s)
+        seen[node] = True
+        used = np.flatnonzero(seen)  # the nodes the group reaches, in order
+        seen[used] = False
+        col[used] = np.arange(len(used))
+        step = max(1, BLOCK_CELLS // max(len(used), 1))  # rows a block holds
+        if len(g.sources) <= step:
+            block, (r, c, v) = _in_node_order(row, col[node], t, len(g.sources), used, block)
+        else:  # rows a block at a time (a group reaching a large part of a large network)
+            chunks = []
+            for r0 in range(0, len(g.sources), step):
+                x = np.flatnonzero((row >= r0) & (row < r0 + step))
+                rows = min(step, len(g.sources) - r0)
+                block, (r, c, v) = _in_node_order(
+                    row[x] - r0, col[node[x]], t[x], rows, used, block
+                )
+                chunks.append((r + r0, c, v))
+            r, c, v = (np.concatenate(y) for y in zip(*chunks, strict=True))
+        parts.append((r, c, v))
+    matrix = by_source([g.sources for g in groups], parts, k, n)
+    matrix.has_sorted_indices = True  # each row's nodes came in order
+    return matrix
+
+
+def _in_node_order(
+    row: np.ndarray,
+    col: np.ndarray,
+    t: np.ndarray,
+    rows: int,
+    used: np.ndarray,
+    block: tuple[np.ndarray, np.ndarray],
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(row, node, time) in order, from each (row, column of ``used``) once, and the block.
+
+    ``block`` (marks all False, values) is scratch space, grown when it holds fewer than
+    ``rows`` × ``len(used)`` cells; its marks are left False.
+    """
+    size = rows * len(used)
+    if len(block[0]) < size:
+        block = np.zeros(size, dtype=bool), np.empty(size)
+    mark, value = block
+    cell = row * len(used) + col
+    value[cell] = t
+    mark[cell] = True
+    flat = np.flatnonzero(mark[:size])
+    mark[flat] = False  # clean for the next group
+    r, c = np.divmod(flat, max(len(used), 1))
+    return block, (r, used[c], value[flat])
+
+
 def by_source(
     groups: list[np.ndarray],
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
     k: int,
     n: int,
-    *,
-    ordered: bool = False,
 ) -> sparse.csr_matrix:
-    """Each group's (row, column, value) triplets as one sources × ``n`` CSR matrix.
+    """Each group's (row, column, value) triplets, rows in ascending runs, as sources × ``n`` CSR.
 
-    Rows are put in order (unless ``ordered`` already) with a stable radix sort per group (rows
-    are small integers), then each source's run is gathered in source order: no sort of the
-    whole.
+    Each row's run is written straight to its source's place in the result: no sort, and no
+    array of the whole but the result's own.
     """
     counts = np.zeros(k, dtype=np.int64)
-    start = np.zeros(k, dtype=np.int64)
-    cols, vals = [], []
-    offset = 0
-    for grp, (row, c, v) in zip(groups, parts, strict=True):
-        if ordered:
-            cols.append(c)
-            vals.append(v)
-        else:
-            small = np.int8 if len(grp) <= 127 else np.int64
-            order = np.argsort(row.astype(small), kind="stable")
-            cols.append(c[order])
-            vals.append(v[order])
+    per_group = []
+    for grp, (row, _, _) in zip(groups, parts, strict=True):
         per_row = np.bincount(row, minlength=len(grp))
         counts[grp] = per_row
-        start[grp] = offset + np.cumsum(per_row) - per_row
-        offset += len(row)
-    pos = ranges(start, counts)[0]
-    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    val = np.concatenate(vals) if vals else np.zeros(0)
+        per_group.append(per_row)
     indptr = np.concatenate([[0], np.cumsum(counts)])
-    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))
+    col = np.empty(indptr[-1], dtype=np.int32)
+    val = np.empty(indptr[-1])
+    for grp, (row, c, v), per_row in zip(groups, parts, per_group, strict=True):
+        # the run of a row starts at its source's place, not where it starts in the group
+        dest = np.repeat(indptr[grp] - (np.cumsum(per_row) - per_row), per_row)
+        dest += np.arange(len(row))
+        col[dest] = c
+        val[dest] = v
+    return sparse.csr_matrix((val, col, indptr), shape=(k, n))

@@ -67,9 +67,8 @@ class Chains:
         Per position: the time from ``a`` (forward) and to ``a`` (backward) with missing arcs
         counted as 0, and how many are missing on the way; the difference of two positions is
         the time between them, when no arc between them is missing.
-    a_ptr, a_chain, b_ptr, b_chain
-        Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``)
-        and those it ends.
+    a_ptr, a_chain
+        Per core node (by index): the chains it starts (``a_chain[a_ptr[i]:a_ptr[i + 1]]``).
     inner
         The same for the chains with inner nodes only.
     tail
@@ -96,8 +95,6 @@ class Chains:
     back_cut: np.ndarray
     a_ptr: np.ndarray
     a_chain: np.ndarray
-    b_ptr: np.ndarray
-    b_chain: np.ndarray
     inner: Incidence
     tail: np.ndarray
     a: np.ndarray
@@ -169,24 +166,24 @@ def _build(g: sparse.csr_matrix) -> Chains:
     p = np.flatnonzero(step)
     w_f = np.full(len(node), np.inf)
     w_b = np.full(len(node), np.inf)
-    w_f[p] = _arc_times(g, node[p], node[p + 1])
-    w_b[p] = _arc_times(g, node[p + 1], node[p])
-    from_a = _along(ptr, w_f)
-    to_a = _along(ptr, w_b)
-    to_b = _along(ptr, w_f, reverse=True)
-    from_b = _along(ptr, w_b, reverse=True)
+    both = _arc_times(g, node[np.r_[p, p + 1]], node[np.r_[p + 1, p]])  # one search, both ways
+    w_f[p], w_b[p] = both[: len(p)], both[len(p) :]
+    by_length = _by_length(ptr)
+    from_a = _along(by_length, w_f)
+    to_a = _along(by_length, w_b)
+    to_b = _along(by_length, w_f, reverse=True)
+    from_b = _along(by_length, w_b, reverse=True)
     a_to_b, b_to_a = from_a[ptr[1:] - 1].copy(), to_a[ptr[1:] - 1]
     from_a[ptr[1:] - 1] = np.inf
     from_b[ptr[:-1]] = np.inf
-    fwd, fwd_cut = _finite_along(ptr, w_f)
-    back, back_cut = _finite_along(ptr, w_b)
+    fwd, fwd_cut = _finite_along(ptr, by_length, w_f)
+    back, back_cut = _finite_along(ptr, by_length, w_b)
     core_ids = np.flatnonzero(core)
     local = np.full(n, -1, dtype=np.int64)
     local[core_ids] = np.arange(len(core_ids))
     a, b = node[ptr[:-1]], node[ptr[1:] - 1]
     graph = _core_graph(g, local, a, b, a_to_b, b_to_a)
     a_ptr, a_chain = _incidence(local[a], len(core_ids))
-    b_ptr, b_chain = _incidence(local[b], len(core_ids))
     with_inner = np.flatnonzero(np.diff(ptr) > 2)
     return Chains(
         core=core_ids,
@@ -206,8 +203,6 @@ def _build(g: sparse.csr_matrix) -> Chains:
         back_cut=back_cut,
         a_ptr=a_ptr,
         a_chain=a_chain,
-        b_ptr=b_ptr,
-        b_chain=b_chain,
         inner=_subset(local[a], local[b], with_inner, len(core_ids)),
         tail=np.repeat(np.arange(len(core_ids)), np.diff(graph.indptr)),
         a=local[a],
@@ -290,32 +285,48 @@ def _arc_times(g: sparse.csr_matrix, tail: np.ndarray, head: np.ndarray) -> np.n
     return np.where(keys[i] == want, g.data[i], np.inf) if len(keys) else np.full(len(want), np.inf)
 
 
-def _along(ptr: np.ndarray, w: np.ndarray, *, reverse: bool = False) -> np.ndarray:
+def _by_length(ptr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chains, longest first, for :func:`_along`: their first and last positions, and more.
+
+    The third array holds, per ``j``, how many chains have more than ``j`` positions: those
+    that step ``j`` of :func:`_along` adds to.
+    """
+    length = np.diff(ptr)
+    order = np.argsort(-length, kind="stable")
+    longer = np.searchsorted(-length[order], -np.arange(length.max(initial=0)), "left")
+    return ptr[:-1][order], ptr[1:][order] - 1, longer
+
+
+def _along(
+    by_length: tuple[np.ndarray, np.ndarray, np.ndarray], w: np.ndarray, *, reverse: bool = False
+) -> np.ndarray:
     """Per position, the sum of ``w`` from its chain's first position (last, if ``reverse``).
 
     ``w[p]`` is the arc between positions ``p`` and ``p + 1``. The sums are taken arc by arc
-    from the chain's end, in the order a walk from that end adds them up.
+    from the chain's end, in the order a walk from that end adds them up: step ``j`` adds the
+    ``j``-th arc of every chain that long (``by_length`` from :func:`_by_length`).
     """
+    first, last, longer = by_length
     out = np.zeros(len(w))
-    length = np.diff(ptr)
-    for j in range(1, int(length.max(initial=0))):
-        c = np.flatnonzero(length > j)
+    for j in range(1, len(longer)):
         if reverse:
-            p = ptr[c + 1] - 1 - j
+            p = last[: longer[j]] - j
             out[p] = out[p + 1] + w[p]
         else:
-            p = ptr[c] + j
+            p = first[: longer[j]] + j
             out[p] = out[p - 1] + w[p - 1]
     return out
 
 
-def _finite_along(ptr: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _finite_along(
+    ptr: np.ndarray, by_length: tuple[np.ndarray, np.ndarray, np.ndarray], w: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per position, the sum from the chain's start of the arcs that exist, and the missing."""
     missing = ~np.isfinite(w)
     cut = np.zeros(len(w), dtype=np.int64)
     cut[1:] = np.cumsum(missing[:-1])
     cut -= np.repeat(cut[ptr[:-1]], np.diff(ptr))
-    return _along(ptr, np.where(missing, 0.0, w)), cut
+    return _along(by_length, np.where(missing, 0.0, w)), cut
 
 
 def _core_graph(

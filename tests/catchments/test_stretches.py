@@ -225,3 +225,44 @@ def test_wuhan_reached_stretches_equal_the_binary_search_path(wuhan_net, wuhan_s
         got = catchments.reached_stretches(net, r, limit)
         assert_same_arrays(got, slow_reached_stretches(net, r, limit))
         assert len(got[0]) > 20
+
+
+def ref_stretch_ends(net, owner, cand, tu, tv, limit_s):
+    """The former ``stretches._stretch_ends`` (each output picked by boolean masks and
+    concatenated), verbatim but for its name."""
+    e = net.edges
+    te = np.maximum(e["time_s"].to_numpy()[cand], 1e-9)
+    two = e["two_way"].to_numpy()[cand]
+    a = np.where(tu <= limit_s, np.clip((limit_s - tu) / te, 0, 1), -1.0)
+    b = np.where(two & (tv <= limit_s), np.clip((limit_s - tv) / te, 0, 1), -1.0)
+    full = (a >= 1) | (b >= 1) | ((a >= 0) & (b >= 0) & (a + b >= 1))
+    part_u = ~full & (a >= 0)
+    part_v = ~full & (b >= 0)
+    n_full, n_u, n_v = int(full.sum()), int(part_u.sum()), int(part_v.sum())
+    return (
+        np.concatenate([owner[full], owner[part_u], owner[part_v]]),
+        np.concatenate([cand[full], cand[part_u], cand[part_v]]),
+        np.concatenate([np.zeros(n_full), np.zeros(n_u), 1 - b[part_v]]),
+        np.concatenate([np.ones(n_full), a[part_u], np.ones(n_v)]),
+    )
+
+
+def test_stretch_ends_equal_the_masked_concatenation(hand):
+    """Bit for bit, on random end times around the limit (whole, from u, from v, unreached)."""
+    from coverage.catchments.stretches import _stretch_ends
+
+    net = hand.net(hand.grid(5))
+    rng = np.random.default_rng(3)
+    cand = rng.integers(0, net.n_edges, 3000)
+    owner = np.sort(rng.integers(0, 40, 3000))
+    tu, tv = rng.uniform(0, 400, (2, 3000))
+    tu[rng.random(3000) < 0.2] = np.inf
+    for limit in (0.0, 150.0, 330.0):
+        got = _stretch_ends(net, owner, cand, tu, tv, limit)
+        for x, y in zip(got, ref_stretch_ends(net, owner, cand, tu, tv, limit), strict=True):
+            assert x.dtype == y.dtype
+            np.testing.assert_array_equal(x, y)
+    start, end = got[2], got[3]
+    assert ((start == 0) & (end == 1)).any()  # whole segments,
+    assert ((start == 0) & (end < 1)).any() and ((start > 0) & (end == 1)).any()  # and parts
+    assert len(_stretch_ends(net, owner[:0], cand[:0], tu[:0], tv[:0], 330.0)[0]) == 0

@@ -1,13 +1,16 @@
 """A routing on the core graph by group: the (source, chain) pairs against the reached core
-nodes they come from, on the hand network of ``test_chains.py``."""
+nodes they come from, on the hand network of ``test_chains.py``; and the node-time matrix against
+the sort-based path it replaced (bit for bit), there and on the real Wuhan network."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import shapely
+from scipy import sparse
 
 from coverage import routing
-from coverage.network import chain_times, chains
+from coverage.network import boxes, chain_times, chains
 from tests.network.test_chains import LINES
 
 
@@ -45,3 +48,89 @@ def dense_rows(g, ch):
     for row, y, t in zip(g.core_row, g.core_node, g.core_time, strict=True):
         out[row][int(y)] = t
     return out
+
+
+# ----------------------------------------------------------------------------- the replaced path
+
+
+def ref_by_source(groups, parts, k, n):
+    """The former ``chain_times.by_source`` (rows put in order by a radix sort per group, each
+    source's run gathered), kept verbatim but for its name and the unordered path only."""
+    from coverage._arrays import ranges
+
+    counts = np.zeros(k, dtype=np.int64)
+    start = np.zeros(k, dtype=np.int64)
+    cols, vals = [], []
+    offset = 0
+    for grp, (row, c, v) in zip(groups, parts, strict=True):
+        small = np.int8 if len(grp) <= 127 else np.int64
+        order = np.argsort(row.astype(small), kind="stable")
+        cols.append(c[order])
+        vals.append(v[order])
+        per_row = np.bincount(row, minlength=len(grp))
+        counts[grp] = per_row
+        start[grp] = offset + np.cumsum(per_row) - per_row
+        offset += len(row)
+    pos = ranges(start, counts)[0]
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    val = np.concatenate(vals) if vals else np.zeros(0)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return sparse.csr_matrix((val[pos], col[pos].astype(np.int32), indptr), shape=(k, n))
+
+
+def ref_node_matrix(r):
+    """``Reach.times`` as it was built: each group's node times, by source, then sorted."""
+    ch, ent, groups = r.routed.chains, r.routed.entries, r.routed.groups
+    parts = [chain_times.node_times(ch, ent, g, r.limit_s) for g in groups]
+    times = ref_by_source([g.sources for g in groups], parts, len(r.sources), len(ch.local))
+    times.sort_indices()
+    return times
+
+
+def assert_same_matrix(got, ref):
+    assert got.shape == ref.shape
+    for a, b in ((got.indptr, ref.indptr), (got.indices, ref.indices), (got.data, ref.data)):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    # sorted as it says: a fresh matrix of the same arrays checks its own indices
+    fresh = sparse.csr_matrix((got.data, got.indices, got.indptr), shape=got.shape)
+    assert got.has_sorted_indices and fresh.has_sorted_indices
+
+
+def test_node_matrix_equals_sorting(hand, chain_net, monkeypatch):
+    net = chain_net
+    rng = np.random.default_rng(6)
+    on_nodes = (np.c_[net.x, net.y] - [hand.x0, hand.y0]).tolist()
+    pts = rng.uniform([-150, -450], [1150, 200], (80, 2)).tolist() + on_nodes + [(30, 900)]
+    s = routing.snap(net, hand.pts(pts))
+    assert not s.ok.all()  # an unsnapped source: an empty row
+    whole = boxes.CHUNK
+    for chunk in (whole, 3, 1):
+        monkeypatch.setattr(boxes, "CHUNK", chunk)
+        for limit in (0.5, 40.0, 180.0, 420.0, np.inf):
+            r = routing.reach(net, s, limit)
+            assert_same_matrix(r.times, ref_node_matrix(r))
+        assert r.times.nnz > 500  # most of the 100 × 19 (source, node) cells
+    # the dense block a few rows at a time (40 cells: 2 rows of 19 nodes), or one cell
+    monkeypatch.setattr(boxes, "CHUNK", whole)
+    r = routing.reach(net, s, 420.0)
+    assert max(len(g.sources) for g in r.routed.groups) > 2
+    ref = ref_node_matrix(r)
+    for cells in (40, 1):
+        monkeypatch.setattr(chain_times, "BLOCK_CELLS", cells)
+        assert_same_matrix(routing.reach(net, s, 420.0).times, ref)
+    none = routing.reach(net, routing.snap(net, hand.pts([])), 100.0)
+    assert none.times.shape == (0, net.n_nodes) and none.times.nnz == 0
+
+
+@pytest.mark.realdata
+def test_wuhan_node_matrix_equals_sorting(wuhan_net):
+    net = wuhan_net
+    rng = np.random.default_rng(15)
+    e = rng.integers(0, net.n_edges, 400)
+    geoms = net.edges.geometry.values[e]
+    s = routing.snap(net, shapely.line_interpolate_point(geoms, rng.random(400), normalized=True))
+    for limit in (120.0, 900.0):
+        r = routing.reach(net, s, limit)
+        assert_same_matrix(r.times, ref_node_matrix(r))
+    assert r.times.nnz > 400 * 100

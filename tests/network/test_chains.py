@@ -119,10 +119,12 @@ def test_chains_by_hand(hand, chain_net):
     c, seq = chain_of([60, 61, 62, 63])
     assert seq[0] == seq[-1] == int(net.node_ids[ring_core])
     # every chain ends at core nodes, listed by end
+    every = chains.incidence(ch, np.arange(ch.n_chains))
     for c in range(ch.n_chains):
         a, b = ch.a[c], ch.b[c]
         assert c in ch.a_chain[ch.a_ptr[a] : ch.a_ptr[a + 1]]
-        assert c in ch.b_chain[ch.b_ptr[b] : ch.b_ptr[b + 1]]
+        assert c in every.a_chain[every.a_ptr[a] : every.a_ptr[a + 1]]
+        assert c in every.b_chain[every.b_ptr[b] : every.b_ptr[b + 1]]
     # the core graph: 0 → 1 in 400 s (the first street), 1 → 0 only by way of nothing: none
     a, b = ch.local[hand.node(net, 0)], ch.local[hand.node(net, 1)]
     assert ch.graph[a, b] == pytest.approx(400) and ch.graph[b, a] == 0
@@ -228,3 +230,35 @@ def test_wuhan_reach_equals_whole_graph(wuhan_net):
     for limit in (120.0, 900.0):
         got = assert_reach_equals_full(net, s, limit)
     assert np.isfinite(got).sum() > 5000
+
+
+def ref_along(ptr, w, *, reverse=False):
+    """The former ``chains._along`` (the chains of each step found by a scan of all), verbatim
+    but for its name."""
+    out = np.zeros(len(w))
+    length = np.diff(ptr)
+    for j in range(1, int(length.max(initial=0))):
+        c = np.flatnonzero(length > j)
+        if reverse:
+            p = ptr[c + 1] - 1 - j
+            out[p] = out[p + 1] + w[p]
+        else:
+            p = ptr[c] + j
+            out[p] = out[p - 1] + w[p - 1]
+    return out
+
+
+@pytest.mark.realdata
+def test_sums_along_chains_equal_a_scan_per_step(hand, wuhan_net):
+    """Bit for bit, on the Wuhan chains and on chains of every length up to 9 (none empty)."""
+    rng = np.random.default_rng(7)
+    wuhan = chains.chains(wuhan_net).ptr
+    small = np.concatenate([[0], np.cumsum(rng.integers(2, 10, 40))])
+    for ptr in (wuhan, small, np.zeros(1, np.int64)):
+        w = rng.uniform(0.1, 300.0, ptr[-1])
+        w[rng.random(len(w)) < 0.05] = np.inf  # arcs that cannot be walked
+        by_length = chains._by_length(ptr)
+        for reverse in (False, True):
+            got = chains._along(by_length, w, reverse=reverse)
+            np.testing.assert_array_equal(got, ref_along(ptr, w, reverse=reverse))
+    assert np.diff(wuhan).max() > 50

@@ -23,7 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import off_the_ends, shown_parts
+from coverage.counts import off_the_ends, shown_parts, whole_parts
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg
 from coverage.excel import (
@@ -88,6 +88,22 @@ def _demand_table(
         old = out["nearest_facility"].to_numpy() if "nearest_facility" in out else ""
         out["nearest_facility"] = np.where(site >= 0, new[np.maximum(site, 0)], old)
     return out
+
+
+def _whole_people(table: pd.DataFrame, covered: Any) -> pd.DataFrame:
+    """``table`` with ``weight`` in whole people adding up as the summary shows them.
+
+    A WorldPop cell holds 12.37 people: rounded one by one, the sample's demand table summed to
+    455,239 people under the 455,183 the summary, map and report show. The covered rows add up
+    to the covered people shown, the others to the total shown less those (largest remainder).
+    """
+    w = table["weight"].to_numpy(dtype=float)
+    hit = np.asarray(covered, dtype=bool)
+    total, got = round(float(w.sum())), round(float(w[hit].sum()))
+    whole = np.empty(len(w), dtype=np.int64)
+    whole[hit] = whole_parts(w[hit], got)
+    whole[~hit] = whole_parts(w[~hit], total - got)
+    return table.assign(weight=whole)
 
 
 def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
@@ -263,9 +279,13 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     facilities = _facility_table(cov, s.output.datum)
     files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
-    files["demand"] = cio.write_csv(out / "demand.csv", _table(demand, s))
-    uncovered = demand[~demand["covered"]].sort_values("weight", ascending=False)
-    files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(uncovered, s))
+    people = _whole_people(demand, demand["covered"])  # labels and the workbook: they add up
+    keys = s.output.columns == "keys"  # the program's own numbers: full precision
+    files["demand"] = cio.write_csv(out / "demand.csv", _table(demand if keys else people, s))
+    order = demand.loc[~demand["covered"], "weight"].sort_values(ascending=False).index
+    uncovered = people.loc[order]  # heaviest first, by the people each point really has
+    shown = demand.loc[order] if keys else uncovered
+    files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(shown, s))
     problems = problems_frame(run.layers.problems, s.lang, s.folder)
     # People open these two whatever [output] columns says: headers and actions in the
     # scenario's language, the messages too (plain-text ones stay as written); files named
@@ -344,7 +364,8 @@ def write_plan(
             "plan_stages": _for_people(result.stages()),
             "summary_before": cov.summary,  # the run's, titled as before the plan
             "by_subdistrict": subdistricts_after(cov, after.covered),
-            "uncovered_after": _for_people(demand[~after.covered]),  # what the plan leaves
+            # what the plan leaves, in whole people adding up to what the plan leaves as shown
+            "uncovered_after": _for_people(_whole_people(demand, after.covered)[~after.covered]),
         }
         files["excel"] = excel.write_workbook(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum

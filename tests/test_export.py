@@ -19,7 +19,7 @@ import pyogrio
 import pytest
 from pyproj import Geod
 
-from coverage import export, pipeline
+from coverage import excel, export, pipeline
 from coverage.errors import ScenarioError
 from coverage.excel import header
 from coverage.planning import PlanRun
@@ -313,3 +313,31 @@ def test_proposed_sites_gains_are_whole_people_adding_up_to_the_total(sample, tm
     export.write_plan(plan, map_path=tmp_path / "p.html")
     keys = pd.read_csv(tmp_path / "out/plan/proposed_sites.csv", encoding="utf-8-sig")
     assert keys["gain"].tolist() == [10.6, 10.6, 10.6]
+
+
+def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
+    # WorldPop cells hold fractions of people: rounded one by one, demand.csv summed to 455,239
+    # under the 455,183 the summary shows. Whole people now add up to what is shown.
+    s = sample.run.coverage.summary
+    (row,) = s[s["scope"] == "overall"].to_dict("records")
+    total, covered = round(row["weight"]), round(row["covered_weight"])
+    people = header("weight", "zh")
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    uncovered = pd.read_csv(sample.out / "uncovered.csv", encoding="utf-8-sig")
+    exact = sample.run.coverage.demand["weight"].to_numpy()
+    assert demand[people].sum() == total and uncovered[people].sum() == total - covered
+    assert (abs(demand[people].to_numpy() - exact) < 1).all()  # each row still its own people
+    assert uncovered[people].iloc[0] == round(exact[~sample.run.coverage.demand["covered"]].max())
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
+    rows = list(ws.iter_rows(values_only=True))
+    col = list(rows[0]).index(people)
+    assert sum(r[col] for r in rows[1:]) == total - covered
+    # The plan's workbook: what the plan leaves, adding up to the total less the covered after.
+    after = sample.plan.after.covered
+    left = total - round(exact[after].sum())
+    ws = openpyxl.load_workbook(sample.out / "plan/plan.xlsx", read_only=True)[
+        excel.sheet_name("uncovered_after")
+    ]
+    rows = list(ws.iter_rows(values_only=True))
+    col = list(rows[0]).index(people)
+    assert sum(r[col] for r in rows[1:]) == left

@@ -265,9 +265,11 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     out = s.output_dir
     files: dict[str, Path] = {}
     progress(t(s.lang, "console.step.results", path=out))
+    keys = s.output.columns == "keys"  # the program's own numbers: full precision
+    demand_layer = finite(cov.demand)
     layers = {
         "facilities": finite(cov.facilities),
-        "demand": finite(cov.demand),
+        "demand": demand_layer if keys else _whole_people(demand_layer, cov.demand["covered"]),
         "catchments": run.catchments,
         "tier_catchments": run.tier_catchments,
     }
@@ -280,7 +282,6 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
     people = _whole_people(demand, demand["covered"])  # labels and the workbook: they add up
-    keys = s.output.columns == "keys"  # the program's own numbers: full precision
     files["demand"] = cio.write_csv(out / "demand.csv", _table(demand if keys else people, s))
     order = demand.loc[~demand["covered"], "weight"].sort_values(ascending=False).index
     uncovered = people.loc[order]  # heaviest first, by the people each point really has

@@ -327,6 +327,8 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     exact = sample.run.coverage.demand["weight"].to_numpy()
     assert demand[people].sum() == total and uncovered[people].sum() == total - covered
     assert (abs(demand[people].to_numpy() - exact) < 1).all()  # each row still its own people
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=excel.sheet_name("demand"))
+    assert layer[people].sum() == total  # the GeoPackage's too, as QGIS sums them
     assert uncovered[people].iloc[0] == round(exact[~sample.run.coverage.demand["covered"]].max())
     ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
     rows = list(ws.iter_rows(values_only=True))

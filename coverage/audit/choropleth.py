@@ -33,7 +33,8 @@ _PAGE = """<!DOCTYPE html>
 body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;display:flex;
 height:100vh}#map{flex:2 1 0;min-width:0}#side{flex:1 1 320px;padding:12px;overflow:auto;
 min-width:0;box-sizing:border-box}
-@media (max-width:700px){body{display:block;height:auto}#map{height:60vh}#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}
+@media (max-width:700px){body{display:block;height:auto}#map{max-height:60vh}
+#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}
 svg{width:100%;height:100%}path{stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke;
 cursor:pointer}path.sel{stroke:#000;stroke-width:2.5}
 table{border-collapse:collapse;font-size:13px}td{border-bottom:1px solid #ddd;padding:3px 6px;
@@ -50,8 +51,8 @@ border:1px solid #2b6cb0;border-radius:4px;text-decoration:none}
 #note{color:#555;font-size:13px}
 </style></head><body>
 <div id="map"><svg id="svg" role="img"></svg></div>
-<div id="side"><h2 id="title"></h2><div id="legend"></div><p id="note"></p>
-<ul id="list"></ul><p id="hint"></p><h3 id="dname"></h3><table id="tbl"></table>
+<div id="side"><h2 id="title"></h2><p id="hint"></p><div id="legend"></div><p id="note"></p>
+<ul id="list"></ul><h3 id="dname"></h3><table id="tbl"></table>
 <p><a id="link"></a></p></div>
 <script type="application/json" id="data">__DATA__</script>
 <script>
@@ -72,6 +73,8 @@ const na=el("div");na.append(swatch(GREY),document.createTextNode(D.words.none))
 const svg=document.getElementById("svg");const b=D.bounds;
 const k=Math.cos((b[1]+b[3])/2*Math.PI/180);
 svg.setAttribute("viewBox",[b[0]*k,-b[3],(b[2]-b[0])*k,b[3]-b[1]].join(" "));
+// On a phone the map is as tall as the districts' shape needs (60 % of the screen at most).
+document.getElementById("map").style.aspectRatio=((b[2]-b[0])*k)+" / "+(b[3]-b[1]);
 let selected=[];
 function show(f){
  selected.forEach(function(e){e.classList.remove("sel");});selected=f.els;

@@ -2,7 +2,12 @@
 
 The districts are drawn as SVG by a small script from a JSON block: district names and codes
 are data, placed with ``textContent`` and ``setAttribute`` only, never into markup or a
-template. Clicking a district shows its row of the table and a link to its own map.
+template. Clicking a district (on the map or in the list beside it, big enough to tap on a
+phone) shows its row of the table and a link to its own map. Shares read as the maps and the
+report show them (:func:`coverage.counts.shown_share`: 99.96 % is "99.9%"), and each colour
+class holds the one-decimal shares its legend names; a district without a share that means
+something (failed, nobody there, nobody evaluable) is grey and says why. The page has no
+basemap: it needs no network.
 """
 
 from __future__ import annotations

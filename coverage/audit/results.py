@@ -22,6 +22,7 @@ from coverage import io as cio
 from coverage import vocab
 from coverage.audit.columns import COLUMNS, NOT_APPLICABLE, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
+from coverage.counts import off_the_ends
 from coverage.i18n import t
 from coverage.xlsx import Book, cell_value
 
@@ -101,6 +102,10 @@ def district_table(run: AuditRun) -> pd.DataFrame:
 
 
 def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
+    shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
+    table = table.copy()
+    for col in shares:  # a "0.0%" cell shows 0.99996 as 100.0 %: stored 0.999, it reads 99.9 %
+        table[col] = off_the_ends(pd.to_numeric(table[col], errors="coerce"), 3)
     shown = labelled(table, lang)
     with Book(path) as book:
         sheet = book.sheet(t(lang, "excel.audit.sheet"))
@@ -108,7 +113,6 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
         # is quote-prefixed text, shown unchanged.
         for j, head in enumerate(shown.columns):
             sheet.text(0, j, cell_value(str(head)))
-        shares = {c for c in table.columns if c in SHARES or c.startswith("share_")}
         formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
         # A finished district's figure that does not apply (shares of nobody) reads "—"; a
         # failed one's cells stay empty: it has no figures.

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shapely
 
-from coverage.audit.choropleth import choropleth_data, write_choropleth
+from coverage.audit.choropleth import choropleth_data, classes, share_class, write_choropleth
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
 from coverage.audit.results import district_table
 from coverage.audit.runner import AuditRun
+from coverage.counts import shown_share
 from tests.audit.conftest import NASTY
 from tests.browser_helpers import chromium
+from tests.conftest import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -90,3 +98,86 @@ def test_a_district_none_of_whose_people_is_evaluable_is_grey_with_its_note(
     assert rows["说明"] == "本区人口均不在路网街道附近：无法评估覆盖率"
     assert rows["总覆盖率"] == "0.0%"  # the run's own figure, beside the note
     assert "说明" not in dict(choropleth_data(run, district_table(run))["features"][1]["rows"])
+
+
+def _feature(run: AuditRun, i: int = 0) -> dict[str, Any]:
+    return choropleth_data(run, district_table(run))["features"][i]
+
+
+@pytest.mark.parametrize(
+    ("share", "text", "cls"),
+    [(0.99996, "99.9%", 5), (0.00003, "0.1%", 0), (1.0, "100.0%", 5), (0.0, "0.0%", 0)],
+)
+def test_shares_read_100_or_0_percent_only_when_exact(
+    tmp_path: Path, share: float, text: str, cls: int
+) -> None:
+    run = _run(tmp_path)
+    run.records["D1"]["figures"].update(share_any=share, evaluable_share=share or 1.0)
+    feature = _feature(run)
+    assert dict(feature["rows"])["总覆盖率"] == text
+    assert feature["shown"] == text and feature["cls"] == cls
+
+
+def test_a_districts_colour_class_holds_its_shown_share() -> None:
+    # Each class reads "lo–hi%" of one-decimal shares; every shown share falls in its class.
+    labels = [c["label"] for c in classes()]
+    assert labels == ["0.0–49.9%", "50.0–69.9%", "70.0–79.9%", "80.0–89.9%", "90.0–94.9%",
+                      "95.0–100.0%"]  # fmt: skip
+    for share in [0.0, 0.4994, 0.49996, 0.5, 0.69951, 0.8, 0.9499, 0.94949, 0.99999, 1.0]:
+        lo, hi = (float(x) for x in labels[share_class(share)].rstrip("%").split("–"))
+        shown = float(shown_share(share).rstrip("%"))
+        assert lo <= shown <= hi, (share, shown, lo, hi)
+    assert share_class(math.nan) is None and share_class(None) is None
+
+
+def test_districts_without_a_share_say_why_and_list_no_dashes(tmp_path: Path) -> None:
+    run = _run(tmp_path)
+    failed = _feature(run, 1)
+    assert failed["cls"] is None and failed["shown"] == "失败"
+    assert "—" not in [v for _, v in failed["rows"]]  # what it has, not a column of dashes
+    nan = math.nan
+    run.records["D1"]["figures"].update(share_any=nan, evaluable_share=nan, population=0.0)
+    assert _feature(run)["shown"] == "无人口" and _feature(run)["cls"] is None
+    run.records["D1"]["figures"].update(share_any=0.0, evaluable_share=0.0, population=5.0)
+    assert _feature(run)["shown"] == "无法评估" and _feature(run)["cls"] is None
+
+
+LATIN = re.compile(r"[A-Za-z]")
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_on_a_phone_offline(tmp_path: Path, lang: str) -> None:
+    run = _run(tmp_path)
+    run.audit = run.audit.model_copy(update={"lang": lang, "title": "普查", "title_en": "Audit"})
+    path = write_choropleth(run, district_table(run), tmp_path / "index.html")
+    with chromium() as driver:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True},
+        )
+        driver.get(path.as_uri())
+        assert driver.execute_script("return window.__covErrors;") == []
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390  # no sideways scrolling
+        buttons = driver.find_elements("css selector", "#list button")
+        assert len(buttons) == 2 and all(b.size["height"] >= 32 for b in buttons)
+        buttons[0].click()
+        link = driver.find_element("id", "link")
+        assert link.size["height"] >= 32 and link.get_attribute("href").endswith("map.html")
+        assert driver.find_element("id", "dname").text == f"{NASTY} (D1)"
+        legend = driver.find_element("id", "legend").text
+        assert "95.0–100.0%" in legend and "0.0–49.9%" in legend  # the breaks, not hover-only
+        texts = driver.execute_script("return document.body.innerText").replace(NASTY, "")
+        texts = texts.replace("D1", "").replace("X9", "").replace("off", "")
+        if lang == "zh":
+            assert not LATIN.search(texts), LATIN.findall(texts)
+        else:
+            assert not CJK.search(texts.replace("研究区域内没有路网中的街道", "")), texts
+        requests = [
+            json.loads(e["message"])["message"].get("params", {}).get("request", {}).get("url")
+            for e in driver.get_log("performance")
+        ]
+        assert not [u for u in requests if u and u.startswith(("http:", "https:"))]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(ARTIFACTS / f"choropleth_phone_{lang}.png"))

@@ -109,3 +109,15 @@ def test_a_failed_districts_console_line_says_why() -> None:
         "本区人口均无法评估"
     )
     assert failure_line({**rec, "notes": []}, "en") == "汉南区 (420113): 研究区内没有可步行街道"
+
+
+def test_workbook_shares_read_100_or_0_percent_only_when_exact(tmp_path: Path) -> None:
+    # A "0.0%" cell shows 0.99996 as "100.0%": stored 0.999 it reads 99.9 %, as on the page.
+    run = _run(tmp_path)
+    run.records["D1"]["figures"] = {"share_any": 0.99996, "evaluable_share": 0.00003}
+    run.records["D2"]["figures"] = {"share_any": 1.0, "evaluable_share": 0.0}
+    ws = load_workbook(write_audit(run)["excel"]).active
+    head = [c.value for c in ws[1]]
+    got = [[ws.cell(row=r, column=head.index(h) + 1).value for h in ("总覆盖率", "可评估人口占比")]
+           for r in (2, 3)]  # fmt: skip
+    assert got == [[0.999, 0.001], [1.0, 0.0]]

@@ -140,6 +140,25 @@ def test_outputs_gpkg_excel_and_choropleth(audited: tuple[Path, AuditRun]) -> No
     assert ["状态", "失败"] in data["features"][3]["rows"]  # the status is a word, not a key
 
 
+def test_the_page_shows_each_districts_own_figures(audited: tuple[Path, AuditRun]) -> None:
+    # Worked out again from what each district's folder holds (its people, covered or not),
+    # not from the audit's records; every link opens a file on disk.
+    root, _ = audited
+    out = root / "results"
+    blob = (out / "index.html").read_text(encoding="utf-8").split('id="data">', 1)[1]
+    data: dict[str, Any] = json.loads(blob.split("</script>", 1)[0])
+    csv = pd.read_csv(out / "districts.csv", encoding="utf-8-sig", dtype={"代码": str})
+    for code in sorted(CELLS.values()):
+        (f,) = [f for f in data["features"] if f["name"].endswith(f"({code})")]
+        demand = pd.read_csv(out / "districts" / code / "demand.csv", encoding="utf-8-sig")
+        w = demand["人数"].to_numpy(float)
+        share = w[(demand["是否覆盖"] == "是").to_numpy()].sum() / w.sum()
+        assert f["shown"] == f"{100 * share:.1f}%" == dict(f["rows"])["总覆盖率"]
+        assert csv.loc[csv["代码"] == code, "总覆盖率"].item() == pytest.approx(share, abs=1e-4)
+        assert (out / f["map"]).is_file()
+    assert data["features"][3]["shown"] == "失败" and data["features"][3]["map"] == ""
+
+
 def test_every_result_a_district_writes_is_cleared_before_a_rerun(
     audited: tuple[Path, AuditRun],
 ) -> None:
@@ -183,9 +202,11 @@ def _audit_words(o: Outputs, page: Path) -> None:
     data = json.loads(blob)
     o.words += [("index.html:title", data["title"])]
     o.words += [(f"index.html:{k}", v) for k, v in data["words"].items()]
+    o.words += [("index.html:legend", c["label"]) for c in data["classes"]]
     error = "错误" if o.lang == "zh" else "Error"
     for f in data["features"]:
         o.user.add(f["name"])
+        o.words.append(("index.html:<list>", f["shown"]))
         for label, value in f["rows"]:
             o.words.append(("index.html:<row>", label))
             if label != error:

@@ -7,13 +7,12 @@ new model is one :class:`PlanModel` entry in :data:`MODELS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
-
-import numpy as np
 
 from coverage import siting
 from coverage.siting._sparse import CSR, Floats, Ints
+from coverage.siting.problem import site_count
 
 __all__ = ["MODELS", "ModelInputs", "PlanModel", "build_model"]
 
@@ -130,9 +129,8 @@ def build_model(name: str, inputs: ModelInputs) -> siting.SitingModel:
     spec = MODELS.get(name)
     if spec is None:
         raise ValueError(f"unknown model {name!r}; use {', '.join(MODELS)}")
-    k = inputs.k
-    if k is not None and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0):
-        raise ValueError(f"k must be a whole number of new sites, not {k!r}")
+    if inputs.k is not None:
+        inputs = replace(inputs, k=site_count(inputs.k, "k"))  # 10.0 is 10 sites, as in siting
     if spec.needs == "target" and inputs.target is None:
         raise ValueError(f"{name.upper()} needs a target share (e.g. 0.95)")
     if spec.needs == "k" and inputs.k is None:

@@ -38,7 +38,7 @@ from coverage.siting.problem import (
     _merge_rows,
     _Problem,
     _reduced_start,
-    _site_count,
+    site_count,
 )
 
 __all__ = ["MCLP"]
@@ -281,7 +281,7 @@ class _CoveringModel(SitingModel):
         super().__init__(problem, name)
         if a < 0 or b < 0:
             raise ValueError("objective weights must be >= 0")
-        self.k, self.a, self.b = _site_count(k, "k"), float(a), float(b)
+        self.k, self.a, self.b = site_count(k, "k"), float(a), float(b)
 
     def _solve(self, method: Method, opts: MipOptions, aggregate: bool, warm: bool) -> Solution:
         if self.problem.capacity is not None:

@@ -28,7 +28,7 @@ from coverage.siting.median_milp import (
     _median_large,
     _median_milp,
 )
-from coverage.siting.problem import _free_positions, _Problem, _site_count
+from coverage.siting.problem import _free_positions, _Problem, site_count
 
 __all__ = ["PMedian"]
 
@@ -181,7 +181,7 @@ class PMedian(SitingModel):
         super().__init__(problem, name)
         if unreachable_penalty is not None and not unreachable_penalty >= 0:
             raise ValueError("unreachable_penalty must be a non-negative number of minutes")
-        self.p = _site_count(p, "p")
+        self.p = site_count(p, "p")
         self.unreachable_penalty = unreachable_penalty
         self.mean_time = np.nan
 

@@ -34,7 +34,7 @@ from coverage.siting._sparse import (
 )
 from coverage.siting.highs import Outcome
 
-__all__: list[str] = []
+__all__ = ["site_count"]
 
 #: Relative tolerance (of the total demand weight) for "a site adds nothing" and for reaching a
 #: coverage target; it absorbs floating-point noise in sums of weights.
@@ -124,7 +124,7 @@ def _as_weights(weights: Any, n_d: int) -> Floats:
     return w
 
 
-def _site_count(value: Any, name: str) -> int:
+def site_count(value: Any, name: str) -> int:
     """A number of sites: a whole number >= 0 (``10`` or ``10.0``), else a ValueError naming it."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise ValueError(f"{name} must be a whole number of sites >= 0, not {value!r}")

@@ -53,10 +53,14 @@ def test_missing_settings_and_unknown_models():
         build_model("median", _inputs(k=1))
 
 
-@pytest.mark.parametrize("k", ["2", 2.0, -1, True])
+@pytest.mark.parametrize("k", ["2", 2.5, -1, True])
 def test_a_number_of_sites_that_is_not_one_is_named(k):
-    with pytest.raises(ValueError, match=rf"k must be a whole number of new sites, not {k!r}"):
+    with pytest.raises(ValueError, match=rf"k must be a whole number of sites >= 0, not {k!r}"):
         build_model("mclp", _inputs(k=k))
+
+
+def test_a_whole_float_is_that_many_sites_as_the_siting_models_take_it():
+    assert build_model("mclp", _inputs(k=2.0)).k == build_model("mclp", _inputs(k=2)).k == 2
 
 
 def test_each_model_names_its_own_gain_column():

@@ -69,11 +69,10 @@ def facility_catchments(
     (GeoDataFrame, GeoDataFrame)
         Catchments per facility and band, and their union per tier and band.
     """
-    if isinstance(bands_min, np.ndarray):
-        bands_min = bands_min.tolist()
-    check_catchment_args(bands_min or None, method)  # "5,10" or [0]: one line, not a TypeError
-    if not bands_min:
+    check_catchment_args(bands_min, method)  # "5,10" or [0]: one line, not a TypeError
+    if bands_min is None or len(bands_min) == 0:
         raise ValueError("bands_min: give at least one band in minutes, e.g. [5, 10, 15]")
+    bands_min = [float(b) for b in bands_min]  # numpy numbers or an array: plain minutes
     walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
     fac = facilities.reset_index(drop=True)

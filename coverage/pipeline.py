@@ -247,7 +247,8 @@ def draw_catchments(
     """
     s = scenario_of(s)
     check_catchment_args(bands, method)  # as the command line checks --bands, before loading
-    spec = s.catchment_spec().with_(bands_min=bands or None, method=method)
+    given = None if bands is None or len(bands) == 0 else [float(b) for b in bands]  # arrays too
+    spec = s.catchment_spec().with_(bands_min=given, method=method)
     path = None if path is None else Path(path)
     if path is not None and cio.layer_format(path) is None:
         raise ScenarioError(

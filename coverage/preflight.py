@@ -7,8 +7,11 @@ these first.
 
 from __future__ import annotations
 
+import numbers
 import os
 from pathlib import Path
+
+import numpy as np
 
 from coverage import io as cio
 from coverage.errors import ArgumentError, Msg, OutputError
@@ -58,9 +61,11 @@ def check_catchment_args(bands: object, method: object) -> None:
         The method asked for.
     """
     if bands is not None and not (
-        isinstance(bands, (list, tuple))
+        isinstance(bands, (list, tuple, np.ndarray))
         and all(
-            isinstance(b, (int, float)) and not isinstance(b, bool) and 0 < b < float("inf")
+            isinstance(b, numbers.Real)
+            and not isinstance(b, (bool, np.bool_))
+            and 0 < float(b) < float("inf")
             for b in bands
         )
     ):

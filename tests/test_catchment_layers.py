@@ -39,6 +39,7 @@ def test_no_band_is_named(grid):
 def test_bands_as_an_array_are_drawn_as_a_list(grid):
     net, fac = grid
     by_list, _ = facility_catchments(net, fac, [1, 2])
-    by_array, _ = facility_catchments(net, fac, np.array([1.0, 2.0]))
-    assert list(by_array["band_min"]) == list(by_list["band_min"]) == [1, 2]
-    assert by_array.geometry.equals(by_list.geometry)
+    for bands in (np.array([1.0, 2.0]), [np.int64(1), np.float32(2)], np.array([1, 2])):
+        by_array, _ = facility_catchments(net, fac, bands)
+        assert list(by_array["band_min"]) == list(by_list["band_min"]) == [1, 2]
+        assert by_array.geometry.equals(by_list.geometry)

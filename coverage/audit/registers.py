@@ -31,7 +31,7 @@ from coverage.audit.config import Audit
 from coverage.errors import Msg, Problem
 from coverage.inputs.columns import header_hints
 from coverage.inputs.layers import Layers
-from coverage.inputs.points import read_points
+from coverage.inputs.points import positions, read_points
 from coverage.inputs.readers import read_table
 from coverage.scenario import Scenario
 from coverage.scenario.sections import Layer
@@ -146,14 +146,11 @@ def read_registers(audit: Audit, group: Group = "facilities") -> list[Register]:
             require=("weight",) if group == "demand" else (),
             encoding=layer.encoding,
         )
-        where = dict(zip(gdf["row"].tolist(), gdf.geometry, strict=True))
-        lon = np.full(len(table.frame), np.nan)
-        lat = np.full(len(table.frame), np.nan)
-        for j, r in enumerate(table.rows.tolist()):
-            if r in where:
-                lon[j], lat[j] = where[r].x, where[r].y
         frame = table.frame.reset_index(drop=True)
         rows = np.asarray(table.rows, dtype=int)
+        # every row's place, also of a row skipped for its weight or tier: it goes to the
+        # district it lies in (and is reported there), not to every district
+        lon, lat = positions(path, frame, rows, gdf.attrs["columns"], layer.crs)
         out.append(Register(i, layer, frame, lon, lat, path, rows, problems, group))
     return out
 

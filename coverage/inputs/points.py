@@ -56,7 +56,7 @@ from coverage.inputs.values import (
     text_column,
 )
 
-__all__ = ["read_points"]
+__all__ = ["positions", "read_points"]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,45 @@ def read_points(
     out.attrs.update(_read_info(table, path, label, cols, resolved.source, names, n_read))
     log.info(columns_note(out))
     return out, problems
+
+
+def positions(
+    path: str | Path,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    columns: Mapping[str, str],
+    crs: str | int = "wgs84",
+) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 positions of every row of a table :func:`read_points` read, whatever else is wrong.
+
+    A row skipped for its weight or tier still has a place: the audit sends it to the district
+    it lies in, not to every district. NaN where the coordinates themselves are unusable.
+
+    Parameters
+    ----------
+    path
+        The file (named in nothing: the problems are :func:`read_points`' to report).
+    frame
+        The table as :func:`~coverage.inputs.readers.read_table` read it.
+    rows
+        Its rows' numbers in the file.
+    columns
+        ``gdf.attrs["columns"]`` of :func:`read_points`' result (field → the file's column).
+    crs
+        As given to :func:`read_points`.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Longitudes and latitudes, one per row of ``frame``.
+    """
+    path = Path(path)
+    by_name = {str(c): c for c in frame.columns}
+    cols = {f: by_name[c] for f, c in columns.items() if f in ("lon", "lat") and c in by_name}
+    names = [str(c) for c in frame.columns if c != "geometry"]
+    target = parse_target(crs, path)
+    lon, lat, *_ = _coordinates(frame, np.asarray(rows), cols, names, target, path, [])
+    return lon, lat
 
 
 def _check_required(

@@ -128,6 +128,35 @@ def test_a_demand_register_goes_to_the_district_it_lies_in(tmp_path: Path) -> No
     assert as_registers(s, task.copies).demand[1].path == register  # problems name it
 
 
+def test_a_row_skipped_for_its_weight_goes_only_to_the_district_it_lies_in(tmp_path: Path) -> None:
+    # A row with a bad count but good coordinates had no position (only kept rows had one), so
+    # it went to every district: in each one's problems.csv, and each district empty of people
+    # "failed". GCJ-02 as registers are: the kept and the skipped row read the same place.
+    register = tmp_path / "jobs.csv"
+    register.write_text(
+        "name,lon,lat,staff\ninside,114.305,30.605,10\nbad count,114.305,30.605,很多\n"
+        "far,114.35,30.605,5\nbroken,东经,30.605,40\n",
+        encoding="utf-8",
+    )
+    audit = Audit.model_validate(
+        {
+            "districts": {"path": str(register)},
+            "network": {"path": str(register)},
+            "facilities": [{"path": str(register), "tier": "point"}],
+            "demand": [{"path": str(register), "weight": "staff", "crs": "gcj02"}],
+        }
+    )
+    (reg,) = read_registers(audit, "demand")
+    assert sorted(p.row for p in reg.problems if p.action == "skipped") == [3, 5]
+    assert reg.lon[1] == reg.lon[0] and reg.lat[1] == reg.lat[0]
+    assert 114.29 < reg.lon[0] < 114.30  # GCJ-02 → WGS-84: a few hundred metres west
+    assert np.isnan(reg.lon[3])
+    near = shapely.box(reg.lon[0] - 0.005, 30.59, reg.lon[0] + 0.005, 30.61)
+    assert district_rows(reg, near, EDGE_M).tolist() == [True, True, False, True]
+    away = shapely.box(114.40, 30.59, 114.41, 30.61)
+    assert district_rows(reg, away, EDGE_M).tolist() == [False, False, False, True]
+
+
 def test_rows_near_no_district_are_said_once_per_register(tmp_path: Path) -> None:
     # Coordinates typed wrong (here: Beijing's, Xi'an's) send a row to no district, so no
     # district's problems.csv lists it: the audit says so, once, with the rows.

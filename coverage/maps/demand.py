@@ -231,8 +231,8 @@ def demand_layer(
             tier = normalize_tier(col[2:])
             data[col] = minutes(part[col])
             label = tier_label(tier, lang)
-            if lang == "en":  # mid-phrase: "Nearest service point"
-                label = label[:1].lower() + label[1:]
+            if lang == "en" and label[1:2].islower():  # mid-phrase: "Nearest service point"
+                label = label[:1].lower() + label[1:]  # but "GP clinic", "ATM" as written
             fields.append([t(lang, "map.to_tier", label=label), col, "min"])
     extra: dict[str, Any] = {}
     if key == "demand_added":

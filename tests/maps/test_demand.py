@@ -7,7 +7,7 @@ import numpy as np
 import shapely
 from map_layers import LAT0, LON0, meta_field, render_page, sample_layers
 
-from coverage import maps
+from coverage import maps, vocab
 from coverage.maps import demand as demand_module
 
 
@@ -247,6 +247,20 @@ def test_popup_rows_of_minutes_name_the_nearest_facility_of_each_tier():
         )
         spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
         assert {f[1]: f[0] for f in spec["fields"] if f[1].startswith("t_")} == rows
+
+
+def test_a_declared_types_english_label_keeps_its_capitals_mid_phrase():
+    # "Nearest service point" lower-cases the built-in label; "GP clinic" must not read "gP".
+    clinic = vocab.Tier("gp_clinic", "社区诊所", "GP clinic")
+    demand, thresholds = _gap_case()
+    demand["t_gp_clinic"] = 3.0
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    with vocab.using(vocab.Vocabulary([*vocab.active().tiers, clinic])):
+        page = render_page(maps.coverage_map(fac, demand, lang="en", basemap="none"))
+    spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
+    rows = {f[1]: f[0] for f in spec["fields"] if f[1].startswith("t_")}
+    assert rows["t_gp_clinic"] == "Nearest GP clinic"
+    assert rows["t_point"] == "Nearest service point"
 
 
 def test_a_point_with_under_half_a_person_says_under_one_not_zero():

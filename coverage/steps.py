@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -217,15 +218,35 @@ def evaluate(
         raise TypeError(
             f"layers must be the Layers read_layers returned, not {type(layers).__name__}"
         )
-    speed = net.speed_mps * 3.6
-    if not math.isclose(speed, s.walk_model().speed_kmh, rel_tol=1e-9):
-        # Walking times are fixed when the network is loaded: a new speed needs a new network.
-        raise ValueError(
-            f"net was loaded walking at {speed:g} km/h and the scenario now says "
-            f"{s.walk.speed_kmh:g} km/h: load the network again (pipeline.load_network)"
-        )
+    _check_times(net, s)
     check_usable(s, layers)
     return coverage_of(s, net, layers)
+
+
+def _check_times(net: network.WalkNetwork, s: Scenario) -> None:
+    """The network's walking times are the scenario's: same speed, same penalty on steps.
+
+    Times are fixed when the network is loaded: a speed or steps penalty changed since needs
+    the network loaded again, not coverage at the old times without a word.
+    """
+    walk = s.walk_model()
+    speed = net.speed_mps * 3.6
+    was, now = f"{speed:g} km/h", f"{walk.speed_kmh:g} km/h"
+    if math.isclose(speed, walk.speed_kmh, rel_tol=1e-9):
+        e = net.edges
+        steps = (e["highway"].to_numpy() == "steps") & (e["length"].to_numpy() > 0)
+        if not steps.any():
+            return
+        # the penalty the times hold: time × speed / length on the steps (the same on each)
+        held = float(np.median(e["time_s"].to_numpy()[steps] * net.speed_mps
+                               / e["length"].to_numpy()[steps]))  # fmt: skip
+        if math.isclose(held, walk.steps_penalty, rel_tol=1e-6):
+            return
+        was, now = f"steps_penalty {held:g}", f"steps_penalty {walk.steps_penalty:g}"
+    raise ValueError(
+        f"net was loaded walking at {was} and the scenario now says {now}: "
+        "load the network again (pipeline.load_network)"
+    )
 
 
 def coverage_of(s: Scenario, net: network.WalkNetwork, layers: Layers) -> analysis.Coverage:

@@ -74,6 +74,21 @@ def test_a_network_loaded_at_another_speed_is_not_used_silently(sample):
         steps.evaluate(slow, net, layers)
 
 
+def test_a_network_loaded_with_another_steps_penalty_is_not_used_silently(hand):
+    # Stairs cost twice their length's time when loaded; a notebook now says three times.
+    lines = [(0, 1, [(0, 0), (100, 0)], "residential"), (1, 2, [(100, 0), (100, 50)], "steps")]
+    net = hand.net(lines, steps_penalty=2.0)  # 1 m/s
+    s = load_scenario(SAMPLE)
+    s.walk.speed_kmh = net.speed_mps * 3.6
+    s.walk.steps_penalty = 2.0
+    steps._check_times(net, s)  # as loaded: fine
+    s.walk.steps_penalty = 3.0
+    with pytest.raises(ValueError, match=r"at steps_penalty 2 .* now says steps_penalty 3: load"):
+        steps._check_times(net, s)
+    flat = hand.net(lines[:1], steps_penalty=2.0)  # no stairs: no penalty to hold
+    steps._check_times(flat, s)
+
+
 def test_the_area_is_taken_as_load_area_returned_it(sample):
     net, _ = sample  # clipped to the area, unpacked
     whole = steps.load_area(SAMPLE)  # not unpacked: the pair

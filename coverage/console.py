@@ -17,7 +17,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from coverage.counts import shown_parts, shown_share
+from coverage.counts import UNDEFINED, shown_parts, shown_share
 from coverage.i18n import t
 from coverage.i18n.values import cell_word
 from coverage.progress import shown
@@ -229,10 +229,10 @@ def _status(stage: pd.Series, lang: str) -> str:
 
 
 def _gap(gap: object) -> str:
-    """A gap as a percentage; "—" when there is none to show (no bound: NaN or infinite)."""
+    """A gap as a percentage; "–" when there is none to show (no bound: NaN or infinite)."""
     if isinstance(gap, int | float) and np.isfinite(gap):
         return f"{gap:.2%}"
-    return "—"
+    return UNDEFINED
 
 
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:

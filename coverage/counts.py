@@ -25,7 +25,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["off_the_ends", "shown_counts", "shown_parts", "shown_share", "whole_parts"]
+__all__ = ["UNDEFINED", "off_the_ends", "shown_counts", "shown_parts", "shown_share", "whole_parts"]
+
+#: What a figure that does not apply reads (a share of no one, a gap without a bound), in every
+#: table, page and console line.
+UNDEFINED = "–"
 
 #: Shares this close to 1 (or 0) are everyone (no one): the float noise of covered / total.
 _NOISE = 1e-9
@@ -188,9 +192,9 @@ def shown_share(share: Any) -> str:
     try:
         v = float(share)
     except (TypeError, ValueError):
-        return "–"
+        return UNDEFINED
     if not math.isfinite(v):
-        return "–"
+        return UNDEFINED
     text = f"{100 * v:.1f}%"
     if text == "100.0%" and v < 1 - _NOISE:
         return "99.9%"

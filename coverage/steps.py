@@ -211,6 +211,12 @@ def evaluate(
     ------
     InputError
         When no facility or no demand row is usable, with the first reasons.
+    TypeError
+        When ``net`` or ``layers`` is not what the steps before returned.
+    ValueError
+        When ``net`` was loaded at another speed or steps penalty than the scenario now says.
+    ScenarioError
+        When ``[walk]`` was changed in place to something invalid (an unknown tier name).
     """
     s = scenario_of(s)
     _check_net(net)

@@ -179,4 +179,4 @@ def test_a_stage_without_a_bound_shows_no_gap_figure() -> None:
     ).assign(solve_time_s=[60.0, 0.1])  # fmt: skip
     for lang in ("zh", "en"):
         text = "\n".join(_print(console.stages_table(stages, lang), 200))
-        assert "inf" not in text and "nan" not in text and "—" in text
+        assert "inf" not in text and "nan" not in text and "–" in text

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: Modules with an Examples section; their examples read data/wuhan/ from the repository root.
 MODULES = [
+    "coverage.counts",
     "coverage.datum",
     "coverage.i18n.values",
     "coverage.inputs.boundaries",

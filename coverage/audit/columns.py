@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from coverage import vocab
+from coverage.counts import UNDEFINED
 from coverage.i18n import t
 
 __all__ = ["COLUMNS", "NOT_APPLICABLE", "SHARES", "labelled"]
@@ -23,7 +24,7 @@ COLUMNS: tuple[str, ...] = (
 _SCOPES = ("share_tier", "share_kind", "weight_kind", "uncovered_kind", "unreachable_kind")
 #: What the workbook and the choropleth show for a figure that does not apply or is unknown
 #: (a share of nobody); the CSV and the GeoPackage leave it empty.
-NOT_APPLICABLE = "—"
+NOT_APPLICABLE = UNDEFINED  # as the maps and the report
 #: The columns that are shares of people (fractions; percentages in the workbook).
 SHARES = ("evaluable_share", "share_any", "cross_share")
 

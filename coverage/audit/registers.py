@@ -63,10 +63,11 @@ EDGE_M = 100.0
 
 @dataclass
 class Register:
-    """One facility layer as read: its raw rows and each row's WGS-84 position (NaN: unread).
+    """One facility or demand point layer as read: its raw rows and each row's WGS-84 position.
 
-    ``rows`` are the frame's row numbers in the register, ``path`` the register and
-    ``problems`` what reading it found (the register's rows, file and fields).
+    ``rows`` are the frame's row numbers in the register, ``path`` the register, ``group``
+    which list of layers it is in and ``problems`` what reading it found (the register's rows,
+    file and fields). A position is NaN only where the coordinates themselves are unusable.
     """
 
     index: int

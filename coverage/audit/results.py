@@ -89,7 +89,7 @@ def district_table(run: AuditRun) -> pd.DataFrame:
         rows.append(row)
     table = pd.DataFrame(rows)
     if "demand" in table:
-        # A tier no facility of within reach covers nobody in the district: 0 %, not "—"
+        # A tier no facility of within reach covers nobody in the district: 0 %, not "–"
         # (which the workbook and the page keep for shares of nobody).
         counted = (table["status"] == "done") & (table["demand"] > 0)
         for col in [c for c in table if c.startswith("share_tier:")]:
@@ -114,7 +114,7 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
         for j, head in enumerate(shown.columns):
             sheet.text(0, j, cell_value(str(head)))
         formats = [_FORMATS.get(c, "0.0%" if c in shares else "#,##0") for c in table.columns]
-        # A finished district's figure that does not apply (shares of nobody) reads "—"; a
+        # A finished district's figure that does not apply (shares of nobody) reads "–"; a
         # failed one's cells stay empty: it has no figures.
         done = (table["status"] == "done").tolist()
         rows = [

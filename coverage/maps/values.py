@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coverage.counts import shown_share
+from coverage.counts import UNDEFINED, shown_share
 from coverage.excel import minutes_up
 
 __all__ = [
@@ -43,13 +43,13 @@ def missing(value: Any) -> bool:
 def number(value: Any, *, digits: int = 0, lang: str = "zh") -> str:
     """Thousands-separated number; '–' for missing, '∞'-free (inf reads as missing)."""
     if missing(value):
-        return "–"
+        return UNDEFINED
     try:
         v = float(value)
     except (TypeError, ValueError):
         return str(value)
     if not math.isfinite(v):
-        return "–"
+        return UNDEFINED
     if digits == 0 or float(v).is_integer():
         return f"{round(v):,}"
     return f"{v:,.{digits}f}"
@@ -60,7 +60,7 @@ def percent(value: Any) -> str:
 
     99.96 % reads "99.9%", not "100.0%" (:func:`coverage.counts.shown_share`).
     """
-    return "–" if missing(value) else shown_share(value)
+    return UNDEFINED if missing(value) else shown_share(value)
 
 
 def is_share(key: str) -> bool:

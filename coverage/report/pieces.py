@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from coverage.counts import shown_share
+from coverage.counts import UNDEFINED, shown_share
 from coverage.i18n import t
 
 __all__ = [
@@ -54,7 +54,7 @@ def pct(x: float) -> str:
 
 def num(x: float) -> str:
     """A number with thousands separators and no decimals ("–" when undefined)."""
-    return "–" if x is None or not np.isfinite(x) else f"{x:,.0f}"
+    return UNDEFINED if x is None or not np.isfinite(x) else f"{x:,.0f}"
 
 
 def points(before: float, after: float) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis, maps, vocab
-from coverage.counts import shown_counts, shown_parts
+from coverage.counts import UNDEFINED, shown_counts, shown_parts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word, served_notes
@@ -342,7 +342,7 @@ def method_notes(run: Run, plan: PlanResult | None, lang: str) -> str:
                     model=cell_word("model", str(info.get("model", "")), lang),
                     method=cell_word("method", str(info.get("method", "")), lang),
                     status=cell_word("status", str(info.get("status", "")), lang),
-                    gap=_pct(gap) if gap is not None else "–",
+                    gap=_pct(gap) if gap is not None else UNDEFINED,
                     cands=_num(info.get("n_candidates", np.nan)),
                     n=len(p.proposed),
                 )

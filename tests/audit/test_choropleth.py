@@ -134,7 +134,7 @@ def test_districts_without_a_share_say_why_and_list_no_dashes(tmp_path: Path) ->
     run = _run(tmp_path)
     failed = _feature(run, 1)
     assert failed["cls"] is None and failed["shown"] == "失败"
-    assert "—" not in [v for _, v in failed["rows"]]  # what it has, not a column of dashes
+    assert "–" not in [v for _, v in failed["rows"]]  # what it has, not a column of dashes
     nan = math.nan
     run.records["D1"]["figures"].update(share_any=nan, evaluable_share=nan, population=0.0)
     assert _feature(run)["shown"] == "无人口" and _feature(run)["cls"] is None

@@ -344,11 +344,11 @@ def test_a_district_with_facilities_but_nobody_in_it_is_done_with_a_note(tmp_pat
     files = results.write_audit(run)
     ws = load_workbook(files["excel"]).active
     row = dict(zip([c.value for c in ws[1]], [c.value for c in ws[2]], strict=True))
-    assert row["状态"] == "完成" and row["人口"] == 0 and row["总覆盖率"] == "—"
+    assert row["状态"] == "完成" and row["人口"] == 0 and row["总覆盖率"] == "–"
     assert row["说明"].startswith("区内无人：") and row["说明"].endswith("覆盖率不适用")
     (feature,) = choropleth_data(run, results.district_table(run))["features"]
     assert feature["value"] is None  # grey: no result, neither 0 % nor 100 %
-    assert ["总覆盖率", "—"] in feature["rows"]
+    assert ["总覆盖率", "–"] in feature["rows"]
 
 
 @pytest.mark.realdata

@@ -146,7 +146,7 @@ def column_cells(column: pd.Series) -> list[Any]:
         else:
             missing = np.zeros(len(values), dtype=bool)
         return _with_none(values.tolist(), missing)
-    if pd.api.types.is_integer_dtype(dtype) and dtype != "uint64":  # Int64 & co: NA is empty
+    if pd.api.types.is_signed_integer_dtype(dtype):  # Int64 & co (int64 holds them): NA empty
         missing = column.isna().to_numpy()
         return _with_none(column.to_numpy(dtype="int64", na_value=0).tolist(), missing)
     texts: dict[str, str] = {}
@@ -325,8 +325,9 @@ class Sheet:
     ) -> None:
         """Body rows from row ``first`` on (values through :func:`cell_value`), column formats.
 
-        The common cells (plain floats, ints and booleans, plain text) are written without :meth:`value`'s
-        and :meth:`text`'s dispatch: this loop is most of a workbook's time. Whether a text is
+        The common cells (plain floats, ints and booleans, plain text) are written without
+        :meth:`value`'s and :meth:`text`'s dispatch: this loop is most of a workbook's time
+        (:func:`column_cells` prepares them column by column). Whether a text is
         plain (not empty, no formula, no rich-text look) is decided once per distinct text: the
         tables repeat a few words over thousands of rows.
         """

@@ -253,6 +253,7 @@ CLEAN = [
     pd.Series([2**64 - 1], dtype="uint64"),
     pd.Series([1, None, 3], dtype="Int64"),
     pd.Series([None, None], dtype="Int32"),
+    pd.Series([2**64 - 1, None], dtype="UInt64"),
     pd.Series([True, False]),
     pd.Series([True, None], dtype="boolean"),
     pd.Series([1.5, None], dtype="Float64"),

@@ -6,6 +6,7 @@ the rules in coverage.xlsx's notes, not by calling the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import zipfile
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from coverage import excel
 from coverage.errors import OutputError
-from coverage.xlsx import Book, cell_value
+from coverage.xlsx import Book, cell_value, column_cells
 
 LONG = "x" * 40_000
 #: Rows of (text, share, count, mixed): hostile text, NaN, ±inf, bools, ints and floats.
@@ -173,3 +174,101 @@ def test_a_workbook_written_leaves_no_temporary_file(
     excel.write_workbook(target, {"summary": pd.DataFrame({"weight": [1.0]})}, lang="en")
     assert list(temp.iterdir()) == []
     assert openpyxl.load_workbook(target).active["A2"].value == 1
+
+
+def _cells(path: Path, title: str) -> list[list[tuple[object, ...] | None]]:
+    """Every cell of a sheet: (value, its type, data type, number format, quote prefix)."""
+    ws = openpyxl.load_workbook(path)[title]
+    return [
+        [
+            None
+            if c.value is None
+            else (c.value, type(c.value), c.data_type, c.number_format, bool(c.quotePrefix))
+            for c in row
+        ]
+        for row in ws.iter_rows()
+    ]
+
+
+def _mixed_frame(n: int) -> pd.DataFrame:
+    """``n`` rows of every kind of column a workbook gets: clean, with gaps, mixed, hostile."""
+    rng = np.random.default_rng(7)
+    nums = rng.normal(10, 5, n)
+    gaps = np.where(rng.random(n) < 0.3, np.nan, nums)
+    odd = [
+        "=1+1", "<r><t>hi</t></r>", "", "a\x01b", "a\r\nb", "-2", "#N/A", None, np.nan, True,
+        False, 3, np.int64(4), 2.5, -0.0, np.inf, -np.inf, dt.date(2026, 1, 2),
+        dt.datetime(2026, 1, 2, 3, 4, 5), dt.time(1, 2, 3), dt.timedelta(hours=30), "ok",
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "gcj02_lon": 114 + nums / 100,  # no format
+            "weight": gaps * 3,  # whole people, gaps: Int64 with NA
+            "cell_share": np.where(rng.random(n) < 0.1, np.inf, gaps / 20),  # a percentage
+            "nearest_min": gaps,  # minutes, rounded up
+            "snap_m": -nums,  # "0.0"
+            "n_reach": rng.integers(0, 9, n).astype("int32"),
+            "row": pd.array(np.where(rng.random(n) < 0.4, None, np.arange(n)), dtype="Int64"),
+            "covered": rng.random(n) < 0.5,  # a word
+            "name": rng.choice(["甲", "=SUM(A1)", "b", "", None, "x\x07"], n),
+            "mixed": [odd[k % len(odd)] for k in range(n)],
+            "when": pd.to_datetime(np.where(rng.random(n) < 0.2, None, "2026-03-04 05:06")),
+        }
+    )
+
+
+def test_a_workbook_holds_what_writing_cell_by_cell_gives(tmp_path: Path) -> None:
+    """write_workbook's column-wise path against a plain writer: Sheet.value for every cell."""
+    frame = _mixed_frame(3000)
+    new = excel.write_workbook(tmp_path / "new.xlsx", {"uncovered": frame}, lang="en")
+
+    data = excel._plain(frame, "en")  # the cells both writers start from
+    old = tmp_path / "old.xlsx"
+    with Book(old) as book:
+        title = excel.sheet_name("uncovered", "en")
+        sheet = book.sheet(title)
+        for j, column in enumerate(data.columns):
+            sheet.text(0, j, cell_value(excel.header(column, "en")), bold=True)
+        formats = [excel.number_format(c) for c in data.columns]
+        for i, record in enumerate(data.itertuples(index=False, name=None), start=1):
+            for j, v in enumerate(record):
+                sheet.value(i, j, cell_value(v), formats[j])
+
+    want, got = _cells(old, title), _cells(new, title)
+    assert len(got) == 3001 and len(got[1]) == len(data.columns)
+    kinds = {(c[2], c[3]) for row in got[1:] for c in row if c is not None}
+    assert {("n", "0.0%"), ("n", "#,##0"), ("n", "0.0"), ("s", "General")} <= kinds
+    assert {("d", "yyyy-mm-dd h:mm:ss"), ("d", "h:mm:ss"), ("s", "General")} <= kinds
+    for i, (a, b) in enumerate(zip(want, got, strict=True)):
+        assert a == b, i
+
+
+CLEAN = [
+    pd.Series([1.5, np.nan, -0.0, 2.0, 1e300]),
+    pd.Series([1.0, np.inf, np.nan, -np.inf]),  # inf: the text "inf"
+    pd.Series([np.float32(0.1), np.float32(np.nan)]),
+    pd.Series([1, -2, 2**40], dtype="int64"),
+    pd.Series([1, 2], dtype="int32"),
+    pd.Series([7], dtype="uint8"),
+    pd.Series([2**64 - 1], dtype="uint64"),
+    pd.Series([1, None, 3], dtype="Int64"),
+    pd.Series([None, None], dtype="Int32"),
+    pd.Series([2**64 - 1, None], dtype="UInt64"),
+    pd.Series([True, False]),
+    pd.Series([True, None], dtype="boolean"),
+    pd.Series([1.5, None], dtype="Float64"),
+    pd.Series(["a", None, "=1", "a\x01", "a\r\nb", "a"], dtype=object),
+    pd.Series(["a", None, "b", "a"], dtype="string"),
+    pd.Series([1, "1", 1.0, True, np.int64(1), None, np.nan, dt.date(2026, 1, 1)], dtype=object),
+    pd.Series([pd.Timestamp("2026-01-01 10:00"), pd.NaT]),
+    pd.Series([], dtype=float),
+    pd.Series([], dtype=object),
+]
+
+
+@pytest.mark.parametrize("column", CLEAN, ids=[str(c.dtype) for c in CLEAN])
+def test_column_cells_are_cell_value_of_every_cell(column: pd.Series) -> None:
+    got = column_cells(column)
+    want = [cell_value(v) for v in column]
+    # repr: -0.0 is not 0.0, 1 is not 1.0 nor True
+    assert [(type(v), repr(v)) for v in got] == [(type(v), repr(v)) for v in want]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -436,24 +436,24 @@ def _unique_titles(keys: list[str], lang: str) -> list[str]:
     return titles
 
 
-def _parts(
-    sheets: Mapping[str, pd.DataFrame], lang: str, datum: str
-) -> list[tuple[str, pd.DataFrame]]:
-    """Each table as written, in as many sheets of at most :data:`_SHEET_ROWS` rows as it needs."""
-    parts = []
-    for key, frame in sheets.items():
+def _parts(sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> Iterator[pd.DataFrame]:
+    """Each table as written, in as many sheets of at most :data:`_SHEET_ROWS` rows as it needs.
+
+    One table at a time: a city's uncovered cells are not held beside every other sheet.
+    """
+    for frame in sheets.values():
         data = _plain(frame, lang, datum)
-        starts = range(0, max(len(data), 1), _SHEET_ROWS)
-        parts += [(key, data.iloc[i : i + _SHEET_ROWS]) for i in starts]
-    return parts
+        for i in range(0, max(len(data), 1), _SHEET_ROWS):
+            yield data.iloc[i : i + _SHEET_ROWS]
 
 
 def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
-    # rows streamed to disk: large uncovered-demand sheets stay cheap
-    parts = _parts(sheets, lang, datum)
+    # rows streamed to disk: large uncovered-demand sheets stay cheap. A table's sheet count
+    # is known from its length (_plain keeps every row): the titles first, then the tables.
+    keys = [k for k, f in sheets.items() for _ in range(max(1, -(-len(f) // _SHEET_ROWS)))]
     with Book(path) as book:
-        for title, (_, data) in zip(
-            _unique_titles([k for k, _ in parts], lang), parts, strict=True
+        for title, data in zip(
+            _unique_titles(keys, lang), _parts(sheets, lang, datum), strict=True
         ):
             sheet = book.sheet(title)
             heads = unique_headers([header(c, lang) for c in data.columns])

@@ -43,6 +43,24 @@ def _audit(tmp_path: Path, register: Path) -> Audit:
     )
 
 
+def _jobs_audit(
+    tmp_path: Path, rows: str, before: list[dict[str, str]] | None = None, **layer: str
+) -> Audit:
+    """An audit whose demand is ``jobs.csv`` (name, lon, lat, staff) after ``before`` layers."""
+    register = tmp_path / "jobs.csv"
+    register.write_text("name,lon,lat,staff\n" + rows, encoding="utf-8")
+    jobs = {"path": str(register), "weight": "staff", **layer}
+    return Audit.model_validate(
+        {
+            "districts": {"path": str(register)},
+            "network": {"path": str(register)},
+            "facilities": [{"path": str(register), "tier": "point"}],
+            "demand": [*(before or []), jobs],
+            "output": {"dir": str(tmp_path / "out")},
+        }
+    )
+
+
 def test_rows_within_reach_and_unreadable_rows(tmp_path: Path) -> None:
     register = tmp_path / "reg.csv"
     # reach = 500 + 100 + 100 = 700 m. East of the square: 0.0070° = 671 m (in), 0.0075° = 719 m
@@ -96,23 +114,13 @@ def test_a_demand_register_goes_to_the_district_it_lies_in(tmp_path: Path) -> No
     # Demand outside a district counts for nobody in it: only rows in it (plus 100 m) and rows
     # without a position go, not the whole city's (each once "outside the study area").
     # 0.0009° of longitude at 30.6° N is 86 m (in), 0.0020° is 192 m (out).
-    register = tmp_path / "jobs.csv"
-    register.write_text(
-        "name,lon,lat,staff\n"
-        "inside,114.305,30.605,10\nedge,114.3109,30.605,20\nfar,114.312,30.605,30\n"
-        "broken,东经,30.605,40\n",
-        encoding="utf-8",
-    )
     raster = tmp_path / "p.tif"
     raster.touch()  # named only
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": str(register)},
-            "network": {"path": str(register)},
-            "facilities": [{"path": str(register), "tier": "point"}],
-            "demand": [{"path": str(raster)}, {"path": str(register), "weight": "staff"}],
-            "output": {"dir": str(tmp_path / "out")},
-        }
+    audit = _jobs_audit(
+        tmp_path,
+        "inside,114.305,30.605,10\nedge,114.3109,30.605,20\nfar,114.312,30.605,30\n"
+        "broken,东经,30.605,40\n",
+        [{"path": str(raster)}],
     )
     (reg,) = read_registers(audit, "demand")
     assert (reg.index, reg.group) == (1, "demand")
@@ -125,26 +133,18 @@ def test_a_demand_register_goes_to_the_district_it_lies_in(tmp_path: Path) -> No
     copy = s.input_path(s.demand[1].path)
     assert copy.name == "demand_2.csv" and s.demand[0].path == raster
     assert pd.read_csv(copy)["name"].tolist() == ["inside", "edge", "broken"]
-    assert as_registers(s, task.copies).demand[1].path == register  # problems name it
+    assert as_registers(s, task.copies).demand[1].path == tmp_path / "jobs.csv"  # problems name it
 
 
 def test_a_row_skipped_for_its_weight_goes_only_to_the_district_it_lies_in(tmp_path: Path) -> None:
     # A row with a bad count but good coordinates had no position (only kept rows had one), so
     # it went to every district: in each one's problems.csv, and each district empty of people
     # "failed". GCJ-02 as registers are: the kept and the skipped row read the same place.
-    register = tmp_path / "jobs.csv"
-    register.write_text(
-        "name,lon,lat,staff\ninside,114.305,30.605,10\nbad count,114.305,30.605,很多\n"
-        "far,114.35,30.605,5\nbroken,东经,30.605,40\n",
-        encoding="utf-8",
-    )
-    audit = Audit.model_validate(
-        {
-            "districts": {"path": str(register)},
-            "network": {"path": str(register)},
-            "facilities": [{"path": str(register), "tier": "point"}],
-            "demand": [{"path": str(register), "weight": "staff", "crs": "gcj02"}],
-        }
+    audit = _jobs_audit(
+        tmp_path,
+        "inside,114.305,30.605,10\nbad count,114.305,30.605,很多\nfar,114.35,30.605,5\n"
+        "broken,东经,30.605,40\n",
+        crs="gcj02",
     )
     (reg,) = read_registers(audit, "demand")
     assert sorted(p.row for p in reg.problems if p.action == "skipped") == [3, 5]

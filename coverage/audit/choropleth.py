@@ -195,19 +195,31 @@ def _shown(row: dict[str, Any], value: float | None, lang: str) -> str:
     return t(lang, "map.audit.no_people")
 
 
-def _rows(row: dict[str, Any], words: dict[str, Any], table: pd.DataFrame, lang: str) -> list[Any]:
+def _columns(table: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """The table's columns a district's rows may show, with their words.
+
+    Not a column no district has a figure in (workers left out, without a workers layer): a
+    row of dashes on every district says nothing.
+    """
+    shown = labelled(table.head(0), lang).columns
+    return [
+        (col, str(label))
+        for col, label in zip(table.columns, shown, strict=True)
+        if col not in ("code", "name", "map") and not table[col].map(_missing).all()
+    ]
+
+
+def _rows(row: dict[str, Any], words: dict[str, Any], columns: list[tuple[str, str]]) -> list[Any]:
     """A district's table on the page: the status as a word, the figures as numbers.
 
     A district without results lists what it has (status, error, note, known counts), not a
     column of dashes.
     """
     done = row["status"] == "done"
-    shown = labelled(table.head(0), lang).columns
     return [
-        [str(label), _text(col, words[label] if col == "status" else row[col])]
-        for col, label in zip(table.columns, shown, strict=True)
-        if col not in ("code", "name", "map")
-        and not (col == "error" and done)
+        [label, _text(col, words[label] if col == "status" else row[col])]
+        for col, label in columns
+        if not (col == "error" and done)
         and not (col == "note" and not row[col])
         and (done or not _missing(row[col]))
     ]
@@ -218,6 +230,7 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
     lang = run.audit.lang
     shown = labelled(table, lang)
     geoms = {d.code: d.geometry for d in run.districts}
+    columns = _columns(table, lang)
     features = []
     for row, words in zip(table.to_dict("records"), shown.to_dict("records"), strict=True):
         value = _value(row)
@@ -228,7 +241,7 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
                 "value": value,
                 "cls": share_class(value),
                 "shown": _shown(row, value, lang),
-                "rows": _rows(row, words, table, lang),
+                "rows": _rows(row, words, columns),
                 "done": row["status"] == "done",
                 "map": str(row["map"]),
             }

@@ -100,6 +100,15 @@ def test_a_district_none_of_whose_people_is_evaluable_is_grey_with_its_note(
     assert "说明" not in dict(choropleth_data(run, district_table(run))["features"][1]["rows"])
 
 
+def test_a_figure_no_district_has_is_not_a_row_of_dashes(tmp_path: Path) -> None:
+    # Without a workers layer no district has "workers left out": no "–" row on every district.
+    run = _run(tmp_path)
+    rows = dict(_feature(run)["rows"])
+    assert "未覆盖职工" not in rows and rows["人口"] == "1,234"
+    run.records["D1"]["figures"]["workers_uncovered"] = 12.0  # one district has it: shown
+    assert dict(_feature(run)["rows"])["未覆盖职工"] == "12"
+
+
 def _feature(run: AuditRun, i: int = 0) -> dict[str, Any]:
     return choropleth_data(run, district_table(run))["features"][i]
 

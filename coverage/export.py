@@ -13,7 +13,7 @@ keep working.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from coverage import analysis
 from coverage import io as cio
 from coverage.counts import off_the_ends, shown_parts, whole_parts
 from coverage.datum import add_coordinates
-from coverage.errors import ArgumentError, Msg
+from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
     DECIMAL,
     INTEGER,
@@ -56,6 +56,7 @@ __all__ = [
     "write_edges",
     "write_layers",
     "write_plan",
+    "write_problem_tables",
     "write_results",
 ]
 
@@ -245,6 +246,39 @@ def run_info(run: Run) -> dict[str, Any]:
     }
 
 
+def write_problem_tables(
+    problems: Sequence[Problem], s: Scenario, out: Path
+) -> tuple[pd.DataFrame, dict[str, Path]]:
+    """Write ``problems.csv`` and ``skipped_rows.csv`` in ``out``, atomically.
+
+    People open these two whatever ``[output] columns`` says: headers and actions in the
+    scenario's language, the messages too (plain-text ones stay as written); files named
+    relative to the scenario's folder, as the planner wrote them.
+
+    Parameters
+    ----------
+    problems
+        What reading the inputs found (:attr:`coverage.inputs.layers.Layers.problems`).
+    s
+        The scenario: its ``lang`` and ``folder``.
+    out
+        The folder to write in.
+
+    Returns
+    -------
+    tuple
+        The problems table (program keys, for the workbook) and the files written, by kind
+        (``problems``, ``skipped``).
+    """
+    table = problems_frame(problems, s.lang, s.folder)
+    skipped = skipped_rows(problems, s.lang, s.folder)
+    files = {
+        "problems": cio.write_csv(out / "problems.csv", localize(table, s.lang)),
+        "skipped": cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang)),
+    }
+    return table, files
+
+
 def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically.
 
@@ -287,13 +321,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     uncovered = people.loc[order]  # heaviest first, by the people each point really has
     shown = demand.loc[order] if keys else uncovered
     files["uncovered"] = cio.write_csv(out / "uncovered.csv", _table(shown, s))
-    problems = problems_frame(run.layers.problems, s.lang, s.folder)
-    # People open these two whatever [output] columns says: headers and actions in the
-    # scenario's language, the messages too (plain-text ones stay as written); files named
-    # relative to the scenario's folder, as the planner wrote them.
-    files["problems"] = cio.write_csv(out / "problems.csv", localize(problems, s.lang))
-    skipped = skipped_rows(run.layers.problems, s.lang, s.folder)
-    files["skipped"] = cio.write_csv(out / "skipped_rows.csv", localize(skipped, s.lang))
+    problems, written = write_problem_tables(run.layers.problems, s, out)
+    files.update(written)
     files["run"] = cio.write_json(out / "run.json", run_info(run))
     if s.output.excel:
         from coverage import excel

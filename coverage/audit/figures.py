@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import shapely
 
 from coverage.analysis import Coverage
 from coverage.errors import Msg, Problem
-from coverage.inputs.layers import DEFAULT_KIND, Layers
+from coverage.inputs.layers import Layers, demand_kind
 from coverage.scenario import Scenario
 
 __all__ = [
@@ -38,6 +39,12 @@ WORKERS_KIND = "workers"
 def _f(v: Any) -> float:
     x = float(v)
     return x if math.isfinite(x) else math.nan
+
+
+def _facilities_in(facilities: gpd.GeoDataFrame, district: shapely.Geometry) -> float:
+    """How many of ``facilities`` (WGS-84 points) stand in the ``district`` polygon."""
+    x, y = facilities.geometry.x.to_numpy(), facilities.geometry.y.to_numpy()
+    return float(np.count_nonzero(shapely.contains_xy(district, x, y)))
 
 
 def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, float]:
@@ -87,8 +94,7 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
     out["evaluable_share"] = (population - far) / population if population > 0 else math.nan
     out["workers_uncovered"] = out.get(f"uncovered_kind:{WORKERS_KIND}", math.nan)
     fac = cov.facilities
-    inside = shapely.contains_xy(district, fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
-    out["facilities_in"] = float(np.count_nonzero(inside))
+    out["facilities_in"] = _facilities_in(fac, district)
     out["facilities_serving"] = float(np.count_nonzero(fac["snapped"].to_numpy(dtype=bool)))
     out["facilities_per_10k"] = (
         out["facilities_in"] / population * 10_000 if population > 0 else math.nan
@@ -110,7 +116,7 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
     for layer in s.demand:
         if not layer.is_raster or layer.path is None or area is None:
             continue
-        kind = layer.kind or POPULATION_KIND
+        kind = demand_kind(layer)  # a raster's: its own, else residents
         try:
             gdf, _ = read_raster_layer(s, layer, area, kind)
         except Exception:  # noqa: BLE001 - the district has failed already; this is extra
@@ -157,17 +163,12 @@ def figures_without_people(
     nan = math.nan
     out: dict[str, float] = {"demand": 0.0, "covered": 0.0, "share_any": nan, "cross_share": nan,
                              "unreachable": 0.0, "population": 0.0, "evaluable_share": nan}  # fmt: skip
-    kinds = {
-        layer.kind or (POPULATION_KIND if layer.is_raster or layer.osm_buildings else DEFAULT_KIND)
-        for layer in s.demand
-    }
+    kinds = {demand_kind(layer) for layer in s.demand}
     for k in sorted(kinds):
         out.update({f"share_kind:{k}": nan, f"weight_kind:{k}": 0.0,
                     f"uncovered_kind:{k}": 0.0, f"unreachable_kind:{k}": 0.0})  # fmt: skip
     out["workers_uncovered"] = 0.0 if WORKERS_KIND in kinds else nan
-    fac = layers.facilities
-    inside = shapely.contains_xy(district, fac.geometry.x.to_numpy(), fac.geometry.y.to_numpy())
-    out["facilities_in"] = float(np.count_nonzero(inside))
+    out["facilities_in"] = _facilities_in(layers.facilities, district)
     out["facilities_serving"] = nan
     out["facilities_per_10k"] = nan
     return out

@@ -262,17 +262,13 @@ def _unserved(
     in ``folder``): the demand rows it skipped are listed somewhere.
     """
     from coverage import steps
-    from coverage.excel import localize
-    from coverage.inputs.problems import problems_frame, skipped_rows
+    from coverage.export import write_problem_tables
 
     area = steps.load_area(s)
     net = steps.load_network(s, area[0], loaded=loaded)
     layers = steps.read_layers(s, net, area=area)
     amend(layers)
-    found = problems_frame(layers.problems, s.lang, s.folder)
-    cio.write_csv(folder / _PROBLEMS, localize(found, s.lang))
-    skipped = skipped_rows(layers.problems, s.lang, s.folder)
-    cio.write_csv(folder / "skipped_rows.csv", localize(skipped, s.lang))
+    write_problem_tables(layers.problems, s, folder)
     # no facility is expected; no usable demand fails as in a run, with the reasons
     check_usable(s, layers, facilities=False)
     return steps.coverage_of(s, net, layers)

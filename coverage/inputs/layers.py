@@ -49,8 +49,11 @@ from coverage.vocab import activate as activate_vocabulary
 from coverage.vocab import kind_label
 
 __all__ = [
+    "DEFAULT_KIND",
+    "PEOPLE_KIND",
     "Layers",
     "StudyArea",
+    "demand_kind",
     "load_area",
     "read_layers",
     "read_raster_layer",
@@ -264,7 +267,7 @@ def _read_layer(
     _warn_unusable(path, gdf, role, problems)
     gdf["layer"] = path.name
     if role == "demand":
-        gdf["kind"] = layer.kind or DEFAULT_KIND
+        gdf["kind"] = demand_kind(layer)
     return gdf
 
 
@@ -290,6 +293,27 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
 
 #: What a register's demand counts when its layer names no ``kind``.
 DEFAULT_KIND = "workers"
+#: What a population raster's or building footprints' people count when it names no ``kind``.
+PEOPLE_KIND = "residents"
+
+
+def demand_kind(layer: Layer) -> str:
+    """The ``kind`` of a ``[[demand]]`` layer's points: its own, else by what the layer reads.
+
+    Parameters
+    ----------
+    layer
+        A ``[[demand]]`` layer of the scenario.
+
+    Returns
+    -------
+    str
+        ``layer.kind``, else :data:`PEOPLE_KIND` for a raster or ``osm_buildings``, else
+        :data:`DEFAULT_KIND` (a register).
+    """
+    if layer.kind:
+        return layer.kind
+    return PEOPLE_KIND if layer.is_raster or layer.osm_buildings else DEFAULT_KIND
 
 
 def read_raster_layer(
@@ -325,7 +349,7 @@ def _read_people(
     if area is None:
         msg = Msg("error.input.area_needed", what="osm_buildings", setting="[area] path")
         raise InputError(msg, s.source)
-    kind = layer.kind or "residents"
+    kind = demand_kind(layer)
     if layer.osm_buildings:
         assumptions = BuildingAssumptions(**layer.buildings)
         found = download_buildings(area, cache_dir=s.cache_dir)

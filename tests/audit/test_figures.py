@@ -1,23 +1,27 @@
-"""A district outside the street extract: failed, with its population and 0 % evaluable."""
+"""A district's figures: outside the street extract (0 % evaluable), or nobody in it."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
 import shapely
 
 from coverage.audit import load_audit, read_districts
+from coverage.audit.figures import figures_without_people
 from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.audit.results import district_table
 from coverage.audit.tasks import make_task, run_district
+from coverage.scenario.sections import Layer
 from tests.audit.conftest import OFF_MAP, SAMPLE, audit_text, write_districts
 from tests.conftest import shared_data
-
-pytestmark = pytest.mark.realdata
 
 
 def _people_in(box: shapely.Geometry, raster: Path) -> float:
@@ -38,6 +42,7 @@ def _people_in(box: shapely.Geometry, raster: Path) -> float:
     return total
 
 
+@pytest.mark.realdata
 def test_district_without_streets_reports_its_population(tmp_path: Path) -> None:
     districts = write_districts(tmp_path / "districts.geojson", cells={}, off_map=True)
     raster = shared_data("wuhan_worldpop_adults.tif")
@@ -67,3 +72,17 @@ def test_district_without_streets_reports_its_population(tmp_path: Path) -> None
     assert fig["population"] == pytest.approx(expected, rel=0.01)
     assert fig["evaluable_share"] == 0.0
     assert np.isclose(fig["unreachable"], fig["population"])
+
+
+def test_a_district_without_people_lists_each_kind_its_layers_read() -> None:
+    # no kind given: a raster's people are residents, a register's demand workers
+    demand = [Layer(path=Path("people.tif")), Layer(path=Path("jobs.csv"))]
+    s: Any = SimpleNamespace(demand=demand)
+    points = [shapely.Point(0.5, 0.5), shapely.Point(0.2, 0.9), shapely.Point(3, 3)]
+    layers: Any = SimpleNamespace(facilities=gpd.GeoDataFrame(geometry=points, crs=4326))
+    fig = figures_without_people(s, layers, shapely.box(0, 0, 1, 1))
+    assert fig["weight_kind:residents"] == fig["weight_kind:workers"] == 0
+    assert math.isnan(fig["share_kind:residents"]) and math.isnan(fig["share_kind:workers"])
+    assert fig["workers_uncovered"] == 0  # a workers layer, none of them in the district
+    assert fig["facilities_in"] == 2  # two of the three stand in the unit square
+    assert not [k for k in fig if k.endswith(":None")]

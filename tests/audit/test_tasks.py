@@ -203,6 +203,11 @@ def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path:
     problems = pd.read_csv(Path(task.folder) / "problems.csv", encoding="utf-8-sig")
     assert list(problems.columns) == ["文件", "行号", "字段", "问题", "处理"]
     assert (problems["文件"] == str(SAMPLE / "workplaces.csv")).any()
+    skipped = pd.read_csv(Path(task.folder) / "skipped_rows.csv", encoding="utf-8-sig")
+    gone = problems[(problems["处理"] == "跳过") & problems["行号"].notna()]
+    rows = set(zip(gone["文件"], gone["行号"], strict=True))
+    assert len(rows) and len(skipped) == len(rows)  # one line per skipped row
+    assert set(zip(skipped["文件"], skipped["行号"], strict=True)) == rows
     table = results.district_table(AuditRun(audit, [district], {"D1": rec}))
     assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import copy_small_scenario
 
 from coverage import pipeline
+from coverage.inputs.layers import demand_kind
+from coverage.scenario.sections import Layer
 
 
 @pytest.mark.realdata
@@ -214,3 +216,11 @@ def test_a_workplace_in_two_demand_registers_counts_once(tmp_path: Path, hand):
     assert skipped == [
         ("b.csv", 3, "duplicate of a.csv row 3 (same name '江汉大厦' and demand kind, 0.0 m apart)")
     ]
+
+
+def test_demand_kind_is_the_layers_own_else_by_what_it_reads() -> None:
+    assert demand_kind(Layer(path=Path("w.csv"), kind="students")) == "students"
+    assert demand_kind(Layer(path=Path("p.tif"), kind="workers")) == "workers"
+    assert demand_kind(Layer(path=Path("w.csv"))) == "workers"  # a register counts workers
+    assert demand_kind(Layer(path=Path("p.tif"))) == "residents"  # a raster, people at home
+    assert demand_kind(Layer(osm_buildings=True)) == "residents"

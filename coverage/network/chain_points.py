@@ -13,7 +13,14 @@ import numpy as np
 from scipy import sparse
 
 from coverage._arrays import ranges
-from coverage.network.chain_times import Entries, Group, at_positions, by_source, pairs
+from coverage.network.chain_times import (
+    Entries,
+    Group,
+    _cells_in_order,
+    at_positions,
+    by_source,
+    pairs,
+)
 from coverage.network.chains import Chains, Incidence, incidence
 
 __all__ = ["Places", "places", "point_times", "routed_point_times"]
@@ -221,10 +228,10 @@ def routed_point_times(
                              + [np.zeros(0, np.int64)])  # fmt: skip
         pt = np.concatenate([f[1] for f in found] + [np.zeros(0, np.int64)])
         t = np.concatenate([f[2] for f in found] + [np.zeros(0)])
-        mark, value = np.zeros(k * m, dtype=bool), np.empty(k * m)
-        flat, v = _in_order((row, pt, t), (si, tj, tt), m, cap, (mark, value))
-        indptr = np.searchsorted(flat, np.arange(k + 1) * m)
-        return sparse.csr_matrix((v, (flat % m).astype(np.int32), indptr), shape=(k, m))
+        block = np.zeros(0, dtype=bool), np.empty(0)
+        _, (r, c, v) = _cells_in_order((row, pt, t), (si, tj, tt), (k, m), k, cap, block)
+        indptr = np.searchsorted(r, np.arange(k + 1))
+        return sparse.csr_matrix((v, c.astype(np.int32), indptr), shape=(k, m))
     # else block by block: the same-segment walks by group, rows within the group
     group_of = np.full(k, -1, dtype=np.int64)
     row_of = np.zeros(k, dtype=np.int64)
@@ -237,46 +244,9 @@ def routed_point_times(
     size = min(step, max((len(g.sources) for g in groups), default=0)) * m
     block = np.zeros(size, dtype=bool), np.empty(size)
     parts = []
-    for i, (g, (row, pt, t)) in enumerate(zip(groups, found, strict=True)):
+    for i, (g, f) in enumerate(zip(groups, found, strict=True)):
         sel = by_group[cut[i] : cut[i + 1]]
-        s_row, s_pt, s_t = row_of[si[sel]], tj[sel], tt[sel]
-        out = []
-        for r0 in range(0, len(g.sources), step):
-            a = (row >= r0) & (row < r0 + step)
-            b = (s_row >= r0) & (s_row < r0 + step)
-            flat, v = _in_order(
-                (row[a] - r0, pt[a], t[a]), (s_row[b] - r0, s_pt[b], s_t[b]), m, cap, block
-            )
-            r, c = np.divmod(flat, m)
-            out.append((r + r0, c, v))
-        parts.append(tuple(np.concatenate(x) for x in zip(*out, strict=True)))
-    sources = [g.sources for g in groups]
-    return by_source(sources, parts, k, m)  # type: ignore[arg-type]
-
-
-def _in_order(
-    found: tuple[np.ndarray, np.ndarray, np.ndarray],
-    same: tuple[np.ndarray, np.ndarray, np.ndarray],
-    m: int,
-    cap: float,
-    block: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cells (row × ``m`` + point) and times of the pairs and same-segment walks, in order.
-
-    Where both reach a point the faster counts. ``block`` (marks all False, values) is scratch
-    space of at least (rows × ``m``) cells; its marks are left False.
-    """
-    mark, value = block
-    row, pt, t = found
-    cell = row * m + pt
-    value[cell] = t  # one pair per cell
-    mark[cell] = True
-    s_row, s_pt, s_t = same
-    cell = s_row * m + s_pt
-    best = np.minimum(np.where(mark[cell], value[cell], np.inf), s_t)
-    ok = best <= cap
-    value[cell[ok]] = best[ok]
-    mark[cell[ok]] = True
-    flat = np.flatnonzero(mark)
-    mark[flat] = False  # clean for the next block
-    return flat, value[flat]
+        s = row_of[si[sel]], tj[sel], tt[sel]
+        block, part = _cells_in_order(f, s, (len(g.sources), m), step, cap, block)
+        parts.append(part)
+    return by_source([g.sources for g in groups], parts, k, m)

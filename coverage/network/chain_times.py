@@ -347,6 +347,7 @@ def node_matrix(
     seen = np.zeros(n, dtype=bool)
     col = np.zeros(n, dtype=np.int64)
     block = np.zeros(0, dtype=bool), np.empty(0)
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     parts = []
     for g in groups:
         row, node, t = node_times(ch, ent, g, limit_s)
@@ -355,48 +356,100 @@ def node_matrix(
         seen[used] = False
         col[used] = np.arange(len(used))
         step = max(1, BLOCK_CELLS // max(len(used), 1))  # rows a block holds
-        if len(g.sources) <= step:
-            block, (r, c, v) = _in_node_order(row, col[node], t, len(g.sources), used, block)
-        else:  # rows a block at a time (a group reaching a large part of a large network)
-            chunks = []
-            for r0 in range(0, len(g.sources), step):
-                x = np.flatnonzero((row >= r0) & (row < r0 + step))
-                rows = min(step, len(g.sources) - r0)
-                block, (r, c, v) = _in_node_order(
-                    row[x] - r0, col[node[x]], t[x], rows, used, block
-                )
-                chunks.append((r + r0, c, v))
-            r, c, v = (np.concatenate(y) for y in zip(*chunks, strict=True))
-        parts.append((r, c, v))
+        shape = (len(g.sources), len(used))
+        block, (r, c, v) = _cells_in_order((row, col[node], t), none, shape, step, np.inf, block)
+        parts.append((r, used[c], v))
     matrix = by_source([g.sources for g in groups], parts, k, n)
     matrix.has_sorted_indices = True  # each row's nodes came in order
     return matrix
 
 
-def _in_node_order(
-    row: np.ndarray,
-    col: np.ndarray,
-    t: np.ndarray,
-    rows: int,
-    used: np.ndarray,
-    block: tuple[np.ndarray, np.ndarray],
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(row, node, time) in order, from each (row, column of ``used``) once, and the block.
+#: (row, column, value) triplets.
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-    ``block`` (marks all False, values) is scratch space, grown when it holds fewer than
-    ``rows`` × ``len(used)`` cells; its marks are left False.
+#: A dense block's scratch space: marks (all False between uses) and values.
+_Block = tuple[np.ndarray, np.ndarray]
+
+
+def _cells_in_order(
+    found: _Cells, same: _Cells, shape: tuple[int, int], step: int, cap: float, block: _Block
+) -> tuple[_Block, _Cells]:
+    """(row, column, value) in row-major order, by a dense block of ``step`` rows at a time.
+
+    Cells are marked on the block and read back in order instead of a sort. Where ``same``
+    (walks along a shared segment) reaches a cell too, the faster counts, if within ``cap``.
+
+    Parameters
+    ----------
+    found
+        Row, column and value of each cell once; rows in any order.
+    same
+        Further (row, column, value) within ``cap``: the faster counts where both reach.
+    shape
+        Number of rows and columns.
+    step
+        Most rows on the block at a time.
+    cap
+        Largest value of ``same`` kept.
+    block
+        Scratch space (marks all False, values), grown when too small; its marks are left
+        False.
+
+    Returns
+    -------
+    (_Block, _Cells)
+        The block (to reuse), and the cells: rows ascending, columns ascending within a row.
     """
-    size = rows * len(used)
+    rows, width = shape
+    if rows <= step:
+        return _on_block(found, same, rows, width, cap, block)
+    # each block's entries sliced, not found by a scan per block: grouped by block (a stable
+    # sort keeps a cell's writes in their order; a radix sort for up to 2**16 blocks)
+    n_blocks = -(-rows // step)
+    small = np.uint16 if n_blocks <= 1 << 16 else np.int64
+    by, cut = [], []
+    for x in (found[0], same[0]):
+        key = (x // step).astype(small)
+        by.append(np.argsort(key, kind="stable"))
+        cut.append(np.concatenate([[0], np.cumsum(np.bincount(key, minlength=n_blocks))]))
+    chunks = []
+    for i, r0 in enumerate(range(0, rows, step)):
+        f, s = (o[c[i] : c[i + 1]] for o, c in zip(by, cut, strict=True))
+        block, (r, c, v) = _on_block(
+            (found[0][f] - r0, found[1][f], found[2][f]),
+            (same[0][s] - r0, same[1][s], same[2][s]),
+            min(step, rows - r0),
+            width,
+            cap,
+            block,
+        )
+        chunks.append((r + r0, c, v))
+    r, c, v = (np.concatenate(y) for y in zip(*chunks, strict=True))
+    return block, (r, c, v)
+
+
+def _on_block(
+    found: _Cells, same: _Cells, rows: int, width: int, cap: float, block: _Block
+) -> tuple[_Block, _Cells]:
+    """:func:`_cells_in_order` of ``rows`` rows on one block."""
+    size = rows * width
     if len(block[0]) < size:
         block = np.zeros(size, dtype=bool), np.empty(size)
     mark, value = block
-    cell = row * len(used) + col
-    value[cell] = t
+    row, col, t = found
+    cell = row * width + col
+    value[cell] = t  # one per cell
     mark[cell] = True
+    s_row, s_col, s_t = same
+    cell = s_row * width + s_col
+    best = np.minimum(np.where(mark[cell], value[cell], np.inf), s_t)
+    ok = best <= cap
+    value[cell[ok]] = best[ok]
+    mark[cell[ok]] = True
     flat = np.flatnonzero(mark[:size])
-    mark[flat] = False  # clean for the next group
-    r, c = np.divmod(flat, max(len(used), 1))
-    return block, (r, used[c], value[flat])
+    mark[flat] = False  # clean for the next block
+    r, c = np.divmod(flat, max(width, 1))
+    return block, (r, c, value[flat])
 
 
 def by_source(

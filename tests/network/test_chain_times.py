@@ -134,3 +134,108 @@ def test_wuhan_node_matrix_equals_sorting(wuhan_net):
         r = routing.reach(net, s, limit)
         assert_same_matrix(r.times, ref_node_matrix(r))
     assert r.times.nnz > 400 * 100
+
+
+# --------------------------------------------------- the block orderer against the loops it replaced
+
+
+def ref_in_node_order(row, col, t, rows, used, block):
+    """The former ``chain_times._in_node_order``, kept verbatim but for its name."""
+    size = rows * len(used)
+    if len(block[0]) < size:
+        block = np.zeros(size, dtype=bool), np.empty(size)
+    mark, value = block
+    cell = row * len(used) + col
+    value[cell] = t
+    mark[cell] = True
+    flat = np.flatnonzero(mark[:size])
+    mark[flat] = False  # clean for the next group
+    r, c = np.divmod(flat, max(len(used), 1))
+    return block, (r, used[c], value[flat])
+
+
+def ref_node_blocks(row, col, t, n_rows, used, step):
+    """The former block loop of ``node_matrix`` for one group, verbatim but for its inputs."""
+    block = np.zeros(0, dtype=bool), np.empty(0)
+    if n_rows <= step:
+        block, (r, c, v) = ref_in_node_order(row, col, t, n_rows, used, block)
+    else:
+        chunks = []
+        for r0 in range(0, n_rows, step):
+            x = np.flatnonzero((row >= r0) & (row < r0 + step))
+            rows = min(step, n_rows - r0)
+            block, (r, c, v) = ref_in_node_order(row[x] - r0, col[x], t[x], rows, used, block)
+            chunks.append((r + r0, c, v))
+        r, c, v = (np.concatenate(y) for y in zip(*chunks, strict=True))
+    return r, c, v
+
+
+def ref_in_order(found, same, m, cap, block):
+    """The former ``chain_points._in_order``, kept verbatim but for its name."""
+    mark, value = block
+    row, pt, t = found
+    cell = row * m + pt
+    value[cell] = t  # one pair per cell
+    mark[cell] = True
+    s_row, s_pt, s_t = same
+    cell = s_row * m + s_pt
+    best = np.minimum(np.where(mark[cell], value[cell], np.inf), s_t)
+    ok = best <= cap
+    value[cell[ok]] = best[ok]
+    mark[cell[ok]] = True
+    flat = np.flatnonzero(mark)
+    mark[flat] = False  # clean for the next block
+    return flat, value[flat]
+
+
+def ref_point_blocks(found, same, n_rows, m, cap, step):
+    """The former block loop of ``routed_point_times`` for one group, verbatim but its inputs."""
+    (row, pt, t), (s_row, s_pt, s_t) = found, same
+    size = min(step, n_rows) * m
+    block = np.zeros(size, dtype=bool), np.empty(size)
+    out = []
+    for r0 in range(0, n_rows, step):
+        a = (row >= r0) & (row < r0 + step)
+        b = (s_row >= r0) & (s_row < r0 + step)
+        flat, v = ref_in_order(
+            (row[a] - r0, pt[a], t[a]), (s_row[b] - r0, s_pt[b], s_t[b]), m, cap, block
+        )
+        r, c = np.divmod(flat, m)
+        out.append((r + r0, c, v))
+    return tuple(np.concatenate(x) for x in zip(*out, strict=True))
+
+
+def assert_same_cells(got, ref):
+    for a, b in zip(got, ref, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cells_in_order_equals_the_loops_it_replaced(seed):
+    rng = np.random.default_rng(seed)
+    n_rows, width, cap = 23, 11, 7.0
+    # each cell at most once, in ascending runs of rows (as node_times and point_times give)
+    cells = rng.choice(n_rows * width, 150, replace=False)
+    runs = np.array_split(cells, 4)
+    found_cells = np.concatenate([np.sort(x) for x in runs])
+    row, col = np.divmod(found_cells, width)
+    t = rng.uniform(0, 10, len(row)).round(1)  # ties with the walks below
+    # walks along a shared segment: repeated cells, some beyond cap, rows unsorted
+    s_row, s_col = rng.integers(0, n_rows, 80), rng.integers(0, width, 80)
+    s_t = rng.uniform(0, 10, 80).round(1)
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    used = np.sort(rng.choice(1000, width, replace=False))
+    assert not np.all(np.diff(row) >= 0)
+    for step in (1, 2, 3, 7, 22, 23, 100):
+        block = np.zeros(0, dtype=bool), np.empty(0)
+        _, got = chain_times._cells_in_order(
+            (row, col, t), (s_row, s_col, s_t), (n_rows, width), step, cap, block
+        )
+        ref = ref_point_blocks((row, col, t), (s_row, s_col, s_t), n_rows, width, cap, step)
+        assert_same_cells(got, ref)
+        assert len(got[0]) > 150  # walks add cells; rows ascending, columns within a row
+        assert np.all(np.diff(got[0] * width + got[1]) > 0)
+        _, (r, c, v) = chain_times._cells_in_order((row, col, t), none, (n_rows, width), step,
+                                                   np.inf, block)  # fmt: skip
+        assert_same_cells((r, used[c], v), ref_node_blocks(row, col, t, n_rows, used, step))

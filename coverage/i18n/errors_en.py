@@ -203,6 +203,8 @@ WORDS: dict[str, str] = {
     "error.input.no_select_field": "no field '{name}' to select on; the fields are: {fields}",
     "error.input.no_feature_value": "no feature has {name} = {value}{among}; the values are: {values}",
     "error.input.among_selected": " among the features the other fields select",
+    "error.rows.more": "{shown} …",
+    "error.rows.count": " ({n} rows)",
     "error.input.listing_more": "{shown}, … ({n} in all)",
     "error.input.no_name_field": "no field '{field}' for the names; the fields are: {fields}",
     "error.input.no_polygon": "no polygon to read",

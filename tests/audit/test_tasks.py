@@ -220,7 +220,9 @@ def test_register_facilities_in_the_district_the_run_drops_are_noted(tmp_path: P
         f"乙站,point,{x + 0.0005:.6f},{y:.6f}\n",
         encoding="utf-8",
     )
-    text = audit_text(districts, tmp_path / "out").replace(str(SAMPLE / "facilities.xlsx"), str(fac))
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "facilities.xlsx"), str(fac)
+    )
     text = text.replace('crs = "gcj02"', 'crs = "wgs84"')  # the positions as written
     (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
     audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
@@ -236,7 +238,11 @@ def test_register_facilities_in_the_district_the_run_drops_are_noted(tmp_path: P
     assert "1 facility of the registers standing in the district is not counted " in words
     assert "(reasons in its problems.csv)" in words
     problems = pd.read_csv(Path(task.folder) / "problems.csv", encoding="utf-8-sig")
-    assert problems.iloc[:, 3].str.startswith("duplicate of row 2").sum() == 1
+    problems.columns = ["file", "row", "field", "problem", "action"]
+    mine = problems[problems["file"] == str(fac)]  # the CSV's rows 2-4 (its header is row 1)
+    assert mine[["row", "problem"]].values.tolist() == [
+        [4, "duplicate of row 3 (same name '乙站', 0.0 m apart)"]
+    ]
 
 
 def test_a_districts_unexpected_error_is_one_line(

@@ -111,4 +111,4 @@ def _is_one(n: object) -> bool:
     """Whether a count is one: 1, 1.0 or numpy's 1, or "1" already formatted (not True)."""
     if isinstance(n, str):
         return n.strip() == "1"
-    return isinstance(n, numbers.Number) and not isinstance(n, bool) and n == 1
+    return isinstance(n, numbers.Real) and not isinstance(n, bool) and float(n) == 1

@@ -24,6 +24,7 @@ import shapely
 from scipy import sparse
 
 from coverage import routing, settings, vocab
+from coverage.errors import first_rows
 from coverage.network import WalkNetwork
 from coverage.summary import circle_counts, circle_pairs, summarize
 
@@ -328,9 +329,7 @@ def _check_rows(what: str, index: pd.Index, bad: Any, reason: str) -> None:
     """Name the first rows (by the caller's index) where ``bad`` holds."""
     bad = np.asarray(bad, dtype=bool)
     if bad.any():
-        rows = index[bad]
-        shown = ", ".join(map(str, rows[:5])) + (f" … ({len(rows)} rows)" if len(rows) > 5 else "")
-        raise ValueError(f"{what}, rows {shown}: {reason}")
+        raise ValueError(f"{what}, rows {first_rows(index[bad])}: {reason}")
 
 
 def _cross_coverage(

@@ -8,7 +8,7 @@ in a name is shown as an escape (``\n``, ``\x1b``, ``\u202e``), never acted on.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +24,8 @@ __all__ = [
     "OutputError",
     "PlanError",
     "Problem",
+    "FIRST_ROWS",
+    "first_rows",
 ]
 
 
@@ -297,6 +299,37 @@ class Msg:
 
     def __hash__(self) -> int:
         return hash((self.key, self.then))
+
+
+#: How many row numbers a message lists before "… (n rows)".
+FIRST_ROWS = 5
+
+
+def first_rows(rows: Iterable[object], *, count: bool = True) -> str | Msg:
+    """The first :data:`FIRST_ROWS` rows, then ``" … (n rows)"`` when there are more.
+
+    ``"3, 5"``, or ``"1, 2, 3, 4, 5 … (7 rows)"`` (a :class:`Msg`, worded in the message's
+    language; ``str()`` is English). ``count=False`` leaves the count out, for a message that
+    says it already (``"7 rows are …"``).
+
+    Parameters
+    ----------
+    rows
+        The row numbers or labels, in the order shown.
+    count
+        Whether to say how many rows there are in all when some are not shown.
+
+    Returns
+    -------
+    str or Msg
+        The list.
+    """
+    rows = list(rows)
+    shown = ", ".join(map(str, rows[:FIRST_ROWS]))
+    if len(rows) <= FIRST_ROWS:
+        return shown
+    more = Msg("error.rows.more", shown=shown)
+    return more + Msg("error.rows.count", n=len(rows)) if count else more
 
 
 def _file(path: str | None, lang: str) -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from coverage import analysis, network
-from coverage.errors import Msg, ScenarioError
+from coverage.errors import Msg, ScenarioError, first_rows
 from coverage.i18n import t
 from coverage.inputs import layers as _layers
 from coverage.inputs.layers import Layers, StudyArea
@@ -304,7 +304,7 @@ def _tier_codes(s: Scenario, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         rows = facilities.index[unknown]
         names = ", ".join(dict.fromkeys(repr(str(t)) for t in facilities["tier"][unknown]))
         raise ValueError(
-            f"facilities, rows {', '.join(map(str, rows[:5]))}{' …' if len(rows) > 5 else ''}: "
+            f"facilities, rows {first_rows(rows)}: "
             f"unknown tier {names}; known: {', '.join(words.codes)} (or their names, "
             "e.g. 服务站点)"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -413,6 +414,13 @@ def test_a_point_with_a_nan_coordinate_is_named_by_its_row(line_case, hand):
     dem = dem.set_geometry(gpd.points_from_xy(x, dem.geometry.y), crs=hand.crs)
     with pytest.raises(ValueError, match=r"demand, rows 13: no geometry, or a coordinate"):
         analysis.evaluate(net, coded.facilities[["tier", "geometry"]], dem)
+
+
+def test_many_bad_rows_are_listed_then_counted():
+    index = pd.Index([10, 11, 12, 13, 14, 15, 16, 17])
+    bad = [False, True, True, True, True, True, True, False]
+    with pytest.raises(ValueError, match=r"^demand, rows 11, 12, 13, 14, 15 … \(6 rows\): x$"):
+        analysis._check_rows("demand", index, bad, "x")
 
 
 def test_a_polygon_is_not_taken_for_a_point(line_case, hand):

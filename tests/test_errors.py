@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 
 
 def test_a_message_is_worded_in_each_language() -> None:
@@ -100,3 +100,14 @@ def test_an_error_is_one_line_per_problem_whatever_its_names_hold() -> None:
         assert lines[0].count(shown) == 3 and lines[1] == f"second {shown}"
     assert str(exc) == exc.text("en")
     assert not any(c in str(exc) for c in "\r\x1b\u202e")
+
+
+def test_first_rows_are_listed_then_counted() -> None:
+    # Five rows shown as they are; past five, " … (n rows)", the count worded per language.
+    assert first_rows([3, 5]) == "3, 5"
+    assert first_rows(range(1, 6)) == "1, 2, 3, 4, 5"
+    many = first_rows(range(1, 8))
+    assert str(many) == "1, 2, 3, 4, 5 … (7 rows)"
+    assert isinstance(many, Msg) and many.text("zh") == "1, 2, 3, 4, 5……（共 7 行）"
+    assert str(first_rows(["a", "b", "c", "d", "e", "f"], count=False)) == "a, b, c, d, e …"
+    assert first_rows([]) == ""

@@ -55,6 +55,14 @@ def test_a_tier_name_no_tier_has_is_named_with_its_rows(sample):
         steps.evaluate(SAMPLE, net, dataclasses.replace(layers, facilities=typo))
 
 
+def test_many_rows_with_a_tier_no_tier_has_are_counted(sample):
+    net, layers = sample
+    typo = layers.facilities.assign(tier=layers.facilities["tier"].astype(object))
+    typo.loc[[1, 2, 3, 4, 6, 8, 9], "tier"] = "服务战点"
+    with pytest.raises(ValueError, match=r"facilities, rows 1, 2, 3, 4, 6 … \(7 rows\): unknown"):
+        steps.evaluate(SAMPLE, net, dataclasses.replace(layers, facilities=typo))
+
+
 def test_arguments_mixed_up_are_named(sample):
     net, layers = sample
     with pytest.raises(TypeError, match="net must be the WalkNetwork"):

@@ -28,7 +28,7 @@ import shapely
 
 from coverage import io as cio
 from coverage.audit.config import Audit
-from coverage.errors import Msg, Problem
+from coverage.errors import Msg, Problem, first_rows
 from coverage.inputs.columns import header_hints
 from coverage.inputs.layers import Layers
 from coverage.inputs.points import positions, read_points
@@ -170,10 +170,6 @@ def district_rows(reg: Register, district: shapely.Geometry, reach: float) -> np
     return keep
 
 
-#: How many row numbers a note of rows near no district lists.
-_FIRST_ROWS = 5
-
-
 def near_no_district(
     reg: Register, districts: list[shapely.Geometry], reach: float
 ) -> Problem | None:
@@ -189,9 +185,7 @@ def near_no_district(
     away = reg.rows[~keep]
     if not len(away):
         return None
-    rows = ", ".join(str(int(r)) for r in away[:_FIRST_ROWS]) + (
-        "…" if len(away) > _FIRST_ROWS else ""
-    )
+    rows = first_rows((int(r) for r in away), count=False)  # the message says how many
     msg = Msg("problem.audit.near_no_district", n=len(away), rows=rows)
     return Problem(reg.path, None, None, msg, action="kept")
 

@@ -13,6 +13,11 @@ problems (``"problem.*"``, in :mod:`~coverage.i18n.problems_zh` and
 
 Tier labels are not here: :mod:`coverage.vocab` is the one tier vocabulary.
 
+A count that a noun or verb agrees with is the field ``{n}``: when ``n`` is 1 and the catalogue
+holds the key with ``_one`` appended, :func:`t` words that instead ("1 row is", not "1 rows
+are"). Only English needs these (Chinese has no plural), so an English ``_one`` key has no
+Chinese twin; its fields are among its plural's.
+
 Adding a word: add the same key to both catalogues, with the same ``{fields}``. The tests in
 ``tests/i18n`` check that the catalogues hold the same keys and fields, that every key the code
 asks for exists, and that the Chinese words hold no stray English and the English ones no
@@ -22,6 +27,7 @@ showing the key or a word of the other language.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -81,7 +87,8 @@ def t(lang: str, key: str, **fields: Any) -> str:
     key
         A catalogue key, e.g. ``"map.title"``; an unknown key raises ``KeyError``.
     **fields
-        Values of the text's ``{...}`` fields (``str.format``).
+        Values of the text's ``{...}`` fields (``str.format``). With ``n`` 1, the key's
+        singular ``<key>_one`` where the catalogue has one.
 
     Returns
     -------
@@ -89,6 +96,8 @@ def t(lang: str, key: str, **fields: Any) -> str:
         The text.
     """
     words = catalogue(lang)
+    if _is_one(fields.get("n")) and f"{key}_one" in words:
+        key = f"{key}_one"
     try:
         text = words[key]
     except KeyError:
@@ -96,3 +105,10 @@ def t(lang: str, key: str, **fields: Any) -> str:
             f"no word {key!r} in the {lang} catalogue (coverage/i18n/{lang}.py)"
         ) from None
     return text.format(**fields)
+
+
+def _is_one(n: object) -> bool:
+    """Whether a count is one: 1, 1.0 or numpy's 1, or "1" already formatted (not True)."""
+    if isinstance(n, str):
+        return n.strip() == "1"
+    return isinstance(n, numbers.Real) and not isinstance(n, bool) and float(n) == 1

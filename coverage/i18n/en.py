@@ -87,6 +87,7 @@ WORDS: dict[str, str] = {
     "map.kpi.share_circle": "1 km straight-line circle (comparison)",
     "map.kpi.share_before_plan": "Before the plan (planned tier's standard)",
     "map.title_plan": "{title} · After the plan (+{n} sites)",
+    "map.title_plan_one": "{title} · After the plan (+{n} site)",
     "map.kpi.share_after_plan": "After the plan (planned tier's standard)",
     "map.kpi.plan_section": "With the plan",
     "map.kpi.before_section": "Before the plan (existing facilities)",
@@ -201,6 +202,7 @@ WORDS: dict[str, str] = {
     "report.kpi_uncovered_sub": "{points} demand points",
     "report.kpi_after": "Covered after the plan",
     "report.kpi_after_sub": "{n} new sites, +{diff} percentage points",
+    "report.kpi_after_sub_one": "{n} new site, +{diff} percentage points",
     "report.people": "{n}",
     "report.subdistricts": "Coverage by sub-district (worst first)",
     "report.subdistrict": "Sub-district",
@@ -225,6 +227,7 @@ WORDS: dict[str, str] = {
     "report.maps": "Coverage now and after the plan",
     "report.map_before": "Now",
     "report.map_after": "After the plan (+{n} sites)",
+    "report.map_after_one": "After the plan (+{n} site)",
     "report.maps_caption": "Red dots are uncovered demand points; shading shows each tier's "
     "walking catchments.",
     "report.maps_caption_after": "In the map after the plan, '{label}' marks the proposed "
@@ -246,15 +249,21 @@ WORDS: dict[str, str] = {
     "report.no_candidates": "the scenario has no candidate sites: no [[candidates]] layers, no "
     "candidate grid ([plan] grid_spacing_m) and no OSM features ([plan] osm_features = true)",
     "report.default_add": "[plan] sets neither add nor target; the report proposes {n} sites",
+    "report.default_add_one": "[plan] sets neither add nor target; the report proposes {n} site",
     "report.no_new_sites": "the existing facilities already meet the target; no new sites needed",
     "report.data": "Data notes",
     "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
     "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
+    "report.skipped_one": (
+        "{n} input row could not be used and was skipped; {k} warnings (rows kept). Row-by-row "
+        "reasons: {path} in the results folder (written by coverage run)."
+    ),
     "report.skipped_none": "No input row was skipped; {k} warnings (rows kept). Details: {path} in "
     "the results folder (written by coverage run).",
     "report.skipped_layer": "{file}: {problem} (a whole layer's data, not counted as rows)",
     "report.no_problems": "Every input row was used; no data problems found.",
     "report.problems_head": "First {n} problems:",
+    "report.problems_head_one": "First problem:",
     "report.file": "File",
     "report.row": "Row",
     "report.field": "Field",
@@ -277,6 +286,10 @@ WORDS: dict[str, str] = {
     "report.method_shares": "Every share is weighted by the number of people, not by the number of points.",
     "report.method_plan": "Siting model: {model} ({method}, {status}, optimality gap {gap}); "
     "{n} sites chosen from {cands} candidates.",
+    "report.method_plan_one": (
+        "Siting model: {model} ({method}, {status}, optimality gap {gap}); {n} site chosen from"
+        " {cands} candidates."
+    ),
     "report.method_after": "After-plan shares count the new sites ({sites}) under the same "
     "standard as the existing facilities.",
     "report.method_served": "{tier}: within their capacities the sites can serve {served} of the demand; the share after the plan ({after}) counts everyone within reach.",
@@ -300,6 +313,10 @@ WORDS: dict[str, str] = {
     "report.c_gap_item": "{name} {share} ({uncovered} not covered)",
     "report.c_plan": "Adding the {n} proposed sites would raise coverage from {before} to {after} "
     "(+{points} percentage points), covering {added} more people.",
+    "report.c_plan_one": (
+        "Adding the {n} proposed site would raise coverage from {before} to {after} (+{points} "
+        "percentage points), covering {added} more people."
+    ),
     "report.c_plan_gaps": "In the weakest sub-districts: {items}.",
     "report.c_change": "{name} {before} → {after}",
     # --- Workbook sheet names, by sheet key (coverage.excel)
@@ -493,6 +510,7 @@ WORDS: dict[str, str] = {
     "console.kpi.cross": "cross",
     "console.kpi.circle": "1 km circle",
     "console.run.skipped": "{n} input rows skipped",
+    "console.run.skipped_one": "{n} input row skipped",
     "console.run.skipped_see": "see {path} for why",
     "console.wrote": "Wrote:",
     "console.network.title": "Walking network of {name}",
@@ -558,6 +576,7 @@ WORDS: dict[str, str] = {
     "console.step.writing": "writing {path}",
     "console.step.osm_features": "reading OSM features for candidate sites",
     "console.step.routing": "routing {n} sites to {k} demand points ({minutes} min)",
+    "console.step.routing_one": "routing {n} site to {k} demand points ({minutes} min)",
     "console.step.stage": "{tier} ({model})",
     "console.step.then": ", then ",
     "console.step.solving": "solving {stages}: {method}",
@@ -576,6 +595,10 @@ WORDS: dict[str, str] = {
     "excel.audit.col.note": "Note",
     "excel.audit.note.no_people": "no people in the district: no demand point or populated cell of the demand layers lies in it (see its {table}); coverage does not apply",
     "excel.audit.note.facilities_unused": "{n} facilities of the registers standing in the district are not counted (reasons in its {table})",
+    "excel.audit.note.facilities_unused_one": (
+        "{n} facility of the registers standing in the district is not counted (reasons in its "
+        "{table})"
+    ),
     "excel.audit.note.no_street": "the street network file {file} has no street in this district: none of its people can be evaluated",
     "excel.audit.note.not_evaluable": "none of its people are near a street of the network: coverage could not be evaluated",
     "excel.audit.col.population": "Population",
@@ -609,12 +632,18 @@ WORDS: dict[str, str] = {
     "map.audit.open": "Open the district's map",
     "console.audit.registers": "reading the facility registers",
     "console.audit.todo": "{n} districts: {same} unchanged, {todo} to run",
+    "console.audit.todo_one": "{n} district: {same} unchanged, {todo} to run",
     "console.audit.todo_skipped": "{n} districts: {same} unchanged, {todo} to run, {skipped} not audited (no polygon)",
+    "console.audit.todo_skipped_one": (
+        "{n} district: {same} unchanged, {todo} to run, {skipped} not audited (no polygon)"
+    ),
     "console.audit.workers": "dask: {n} workers",
+    "console.audit.workers_one": "dask: {n} worker",
     "console.audit.done": "done ({s} s)",
     "console.audit.failed": "FAILED: {error}",
     "console.audit.district": "[{i}/{n}] {name} ({code}) {what} — running {running}, queued {queued}, failed {failed}",
     "console.audit.summary": "{done} of {n} districts done in {s} s",
+    "console.audit.summary_one": "{done} of {n} district done in {s} s",
     "console.audit.failed_head": "failed",
     "console.audit.skipped_head": "not audited",
     "console.audit.interrupted_note": "the districts finished so far are kept; run again to continue with the rest",

@@ -203,6 +203,8 @@ WORDS: dict[str, str] = {
     "error.input.no_select_field": "no field '{name}' to select on; the fields are: {fields}",
     "error.input.no_feature_value": "no feature has {name} = {value}{among}; the values are: {values}",
     "error.input.among_selected": " among the features the other fields select",
+    "error.rows.more": "{shown} …",
+    "error.rows.count": " ({n} rows)",
     "error.input.listing_more": "{shown}, … ({n} in all)",
     "error.input.no_name_field": "no field '{field}' for the names; the fields are: {fields}",
     "error.input.no_polygon": "no polygon to read",
@@ -213,6 +215,9 @@ WORDS: dict[str, str] = {
     "error.input.no_features": "the layer has no features (an empty file or layer)",
     "error.input.not_polygons": (
         "expected polygons, found {kinds} ({n} features, the first is feature {first})"
+    ),
+    "error.input.not_polygons_one": (
+        "expected polygons, found {kinds} ({n} feature, the first is feature {first})"
     ),
     "error.input.raster_unreadable": "cannot read the raster: {reason}",
     "error.input.no_band": "no band {band}; the raster has {count} band(s)",
@@ -304,6 +309,9 @@ WORDS: dict[str, str] = {
     "error.input.levels_unreadable": (
         "{n} buildings with unreadable {tag} (e.g. {values}): type default used"
     ),
+    "error.input.levels_unreadable_one": (
+        "{n} building with unreadable {tag} (e.g. {values}): type default used"
+    ),
     "error.input.unknown_building_kind": "unknown demand kind '{kind}' for buildings; known: {known}",
     "error.input.no_buildings": "OpenStreetMap has no building in the area polygon",
     # --- Network, outputs and planning
@@ -334,6 +342,7 @@ WORDS: dict[str, str] = {
     "error.network.no_walkable": "{file}: no walkable street among its {ways} ways",
     "error.network.left_out": " (left out: {shown})",
     "error.network.ways_cut": "{file}: {n} street ways cut at nodes missing from the file",
+    "error.network.ways_cut_one": "{file}: {n} street way cut at nodes missing from the file",
     "error.network.polygon_needs_area": "network.polygon = true needs an [area] path",
     "error.output.reason.disk_full": "the disk is full; free some space or choose another output folder",
     "error.output.reason.quota": "the disk quota is exhausted; free some space or choose another output folder",

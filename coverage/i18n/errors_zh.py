@@ -178,6 +178,8 @@ WORDS: dict[str, str] = {
     "error.input.no_select_field": "没有用于筛选的字段“{name}”；现有字段：{fields}",
     "error.input.no_feature_value": "没有要素的 {name} = {value}{among}；现有值：{values}",
     "error.input.among_selected": "（在其他字段选出的要素中）",
+    "error.rows.more": "{shown}……",
+    "error.rows.count": "（共 {n} 行）",
     "error.input.listing_more": "{shown}……（共 {n} 个）",
     "error.input.no_name_field": "没有用作名称的字段“{field}”；现有字段：{fields}",
     "error.input.no_polygon": "没有可读取的多边形",

@@ -16,6 +16,10 @@ WORDS: dict[str, str] = {
         "{n} rows are near no audited district, so no district's results include them "
         "(rows {rows}); check their coordinates if they should be"
     ),
+    "problem.audit.near_no_district_one": (
+        "{n} row is near no audited district, so no district's results include it (row {rows});"
+        " check its coordinates if it should be"
+    ),
     # --- Rows and cells (coverage.inputs.validation, points, coordinates, values)
     "problem.missing_geometry": "missing geometry",
     "problem.missing_lon": "missing longitude",
@@ -103,6 +107,10 @@ WORDS: dict[str, str] = {
         "{n} points are outside China (rows {rows}): the {crs} shift is undefined there, so their "
         "coordinates were used unchanged; check the crs setting"
     ),
+    "problem.outside_china_one": (
+        "{n} point is outside China (row {rows}): the {crs} shift is undefined there, so its "
+        "coordinates were used unchanged; check the crs setting"
+    ),
     # --- Duplicates and ids (coverage.inputs.duplicates)
     "problem.duplicate_name": "duplicate of row {row} (same name '{name}', {d:.1f} m apart)",
     "problem.duplicate_in_file": (
@@ -155,8 +163,13 @@ WORDS: dict[str, str] = {
     "problem.raster_negative": (
         "{n} cells inside the area hold negative values ({people:,.1f} people); skipped"
     ),
+    "problem.raster_negative_one": (
+        "{n} cell inside the area holds a negative value ({people:,.1f} people); skipped"
+    ),
     "problem.raster_nodata": "{n} cells inside the area hold no data; skipped",
+    "problem.raster_nodata_one": "{n} cell inside the area holds no data; skipped",
     "problem.raster_not_finite": "{n} cells inside the area are NaN or infinite; skipped",
+    "problem.raster_not_finite_one": "{n} cell inside the area is NaN or infinite; skipped",
     "problem.raster_partial": (
         "the raster covers only {share:.1%} of the area; people outside its extent are not counted"
     ),
@@ -251,8 +264,11 @@ WORDS: dict[str, str] = {
     "problem.note.split": ", each split in {a}×{b}",
     "problem.note.skipped": "; skipped {items}",
     "problem.note.cells.nodata": "{n} cells with no data",
+    "problem.note.cells.nodata_one": "{n} cell with no data",
     "problem.note.cells.negative": "{n} negative cells",
+    "problem.note.cells.negative_one": "{n} negative cell",
     "problem.note.cells.not_finite": "{n} non-finite cells",
+    "problem.note.cells.not_finite_one": "{n} non-finite cell",
     "problem.note.buildings": "{people:,.0f} {kind} in {used:,} of {total:,} buildings",
     "problem.note.bld.tag": "{n} {tag}",
     "problem.note.bld.no_geometry": "{n} no geometry",

@@ -19,7 +19,7 @@ import shapely
 
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
-from coverage.errors import InputError, Msg, ScenarioError
+from coverage.errors import InputError, Msg, ScenarioError, first_rows
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 
@@ -269,7 +269,7 @@ def site_roles(sites: pd.DataFrame, n_rows: int) -> npt.NDArray[np.str_]:
     role = role.replace(_ROLE_WORDS).replace("", "candidate")  # as in a candidates file
     bad = ~role.isin(list(ROLES))
     if bad.any():
-        rows = ", ".join(map(str, sites.index[bad.to_numpy()][:5]))
+        rows = first_rows(sites.index[bad.to_numpy()])
         words = ", ".join(dict.fromkeys(map(repr, sites["role"][bad.to_numpy()])))
         raise ValueError(f"sites, rows {rows}: unknown role {words}; use {', '.join(ROLES)}")
     return np.asarray(role.to_numpy(dtype=str), dtype=np.str_)

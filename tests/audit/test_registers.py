@@ -178,6 +178,22 @@ def test_rows_near_no_district_are_said_once_per_register(tmp_path: Path) -> Non
     assert near_no_district(reg, [shapely.box(100, 30, 120, 40)], 700.0) is None
 
 
+def test_many_rows_near_no_district_show_the_first_five(tmp_path: Path) -> None:
+    # Six rows in Beijing: the first five listed, then "…" (the message counts them already).
+    register = tmp_path / "reg.csv"
+    register.write_text(
+        "name,kind of site,lon,lat\nhere,point,114.305,30.605\n"
+        + "".join(f"Beijing {i},point,116.40,39.9{i}\n" for i in range(6)),
+        encoding="utf-8",
+    )
+    (reg,) = read_registers(_audit(tmp_path, register))
+    note = near_no_district(reg, [SQUARE], 700.0)
+    assert note is not None
+    assert "6 rows are near no audited district" in note.text("en")
+    assert "(rows 3, 4, 5, 6, 7 …); check" in note.text("en")
+    assert "（第 3, 4, 5, 6, 7…… 行）" in note.text("zh")
+
+
 def test_a_gis_registers_copy_is_named_by_the_registers_features(tmp_path: Path) -> None:
     # Features 1 (far), 2 and 4 (in the square) and 3 (no geometry: every district gets it).
     # The copy holds 2, 3, 4 as its features 1, 2, 3; problems and facilities name 2, 3, 4.

@@ -212,6 +212,44 @@ def test_a_district_no_facility_stands_near_is_done_and_nobody_covered(tmp_path:
     assert table.loc[0, "status"] == "done" and table.loc[0, "map"] == ""
 
 
+def test_register_facilities_in_the_district_the_run_drops_are_noted(tmp_path: Path) -> None:
+    # Three register rows stand in the district; the third repeats the second (same name and
+    # tier, same place), so the run skips it: 3 registered there, 2 counted, 1 noted.
+    districts = write_districts(tmp_path / "d.geojson", {4: "D1"}, off_map=False)
+    cell = gpd.read_file(districts).geometry.iloc[0]
+    x, y = cell.representative_point().coords[0]
+    fac = tmp_path / "fac.csv"
+    fac.write_text(
+        "名称,层级,经度,纬度\n"
+        f"甲站,point,{x:.6f},{y:.6f}\n乙站,point,{x + 0.0005:.6f},{y:.6f}\n"
+        f"乙站,point,{x + 0.0005:.6f},{y:.6f}\n",
+        encoding="utf-8",
+    )
+    text = audit_text(districts, tmp_path / "out").replace(
+        str(SAMPLE / "facilities.xlsx"), str(fac)
+    )
+    text = text.replace('crs = "gcj02"', 'crs = "wgs84"')  # the positions as written
+    (tmp_path / "audit.toml").write_text(text, encoding="utf-8")
+    audit = load_audit(tmp_path / "audit.toml").model_copy(update={"lang": "en"})
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, {}, read_registers(audit))
+    assert task.registered_in == 3
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    assert rec["figures"]["facilities_in"] == 2
+    note = ["excel.audit.note.facilities_unused", {"n": 1, "table": "problems.csv"}]
+    assert note in rec["notes"]
+    words = results.district_table(AuditRun(audit, [district], {"D1": rec})).loc[0, "note"]
+    assert "1 facility of the registers standing in the district is not counted " in words
+    assert "(reasons in its problems.csv)" in words
+    problems = pd.read_csv(Path(task.folder) / "problems.csv", encoding="utf-8-sig")
+    problems.columns = ["file", "row", "field", "problem", "action"]
+    mine = problems[problems["file"] == str(fac)]  # the CSV's rows 2-4 (its header is row 1)
+    assert mine[["row", "problem"]].values.tolist() == [
+        [4, "duplicate of row 3 (same name '乙站', 0.0 m apart)"]
+    ]
+
+
 def test_a_districts_unexpected_error_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

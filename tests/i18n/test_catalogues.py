@@ -66,8 +66,52 @@ def fields(text: str) -> set[str]:
 
 def test_both_catalogues_hold_the_same_keys():
     assert set(zh.WORDS) - set(en.WORDS) == set()
-    assert set(en.WORDS) - set(zh.WORDS) == set()
+    # English alone has singulars ("1 row"): each the twin of a key both catalogues hold
+    singulars = set(en.WORDS) - set(zh.WORDS)
+    assert {
+        k for k in singulars if not (k.endswith("_one") and k[: -len("_one")] in zh.WORDS)
+    } == set()
+    assert len(singulars) > 20  # the check sees them
     assert set(i18n.LANGS) == {"zh", "en"}
+
+
+@pytest.mark.parametrize("key", sorted(set(en.WORDS) - set(zh.WORDS)))
+def test_a_singular_fills_only_its_plurals_fields(key):
+    plural = key[: -len("_one")]
+    assert fields(en.WORDS[key]) <= fields(en.WORDS[plural]) and "n:" in fields(en.WORDS[plural])
+    assert en.WORDS[key] != en.WORDS[plural]
+
+
+@pytest.mark.parametrize(
+    ("key", "fill", "one", "two"),
+    [
+        ("problem.audit.near_no_district", {"rows": "3"},
+         "1 row is near no audited district, so no district's results include it (row 3); "
+         "check its coordinates if it should be",
+         "2 rows are near no audited district, so no district's results include them (rows 3); "
+         "check their coordinates if they should be"),
+        ("excel.audit.note.facilities_unused", {"table": "problems.csv"},
+         "1 facility of the registers standing in the district is not counted (reasons in its "
+         "problems.csv)",
+         "2 facilities of the registers standing in the district are not counted (reasons in "
+         "its problems.csv)"),
+        ("problem.raster_nodata", {}, "1 cell inside the area holds no data; skipped",
+         "2 cells inside the area hold no data; skipped"),
+        ("console.run.skipped", {}, "1 input row skipped", "2 input rows skipped"),
+        ("report.problems_head", {}, "First problem:", "First 2 problems:"),
+        ("console.audit.workers", {}, "dask: 1 worker", "dask: 2 workers"),
+    ],
+)  # fmt: skip
+def test_a_count_of_one_reads_in_the_singular(key, fill, one, two):
+    import numpy as np
+
+    assert i18n.t("en", key, n=1, **fill) == one
+    assert i18n.t("en", key, n=np.int64(1), **fill) == one  # a count numpy made
+    assert i18n.t("en", key, n=2, **fill) == two
+    assert i18n.t("zh", key, n=1, **fill) == zh.WORDS[key].format(n=1, **fill)  # no plural
+    from coverage.errors import Msg
+
+    assert Msg(key, n=1, **fill).text("en") == one  # problems and notes worded later, too
 
 
 def test_keys_are_namespaced():

@@ -208,7 +208,7 @@ def test_raster_bad_scale_and_the_report_in_each_language(tmp_path: Path) -> Non
     assert report.summary() == (
         "people.tif band 1 (EPSG:4326): 1,234 residents in 8 of 12 cells inside the area, each "
         "split in 2×2; "
-        "skipped 1 cells with no data, 2 negative cells"
+        "skipped 1 cell with no data, 2 negative cells"
     )
     assert [(p.field_text("zh"), p.field_text("en")) for p in report.problems()] == [
         ("第 1 波段", "band 1"),
@@ -317,7 +317,7 @@ def test_buildings_warning_is_a_message(caplog: pytest.LogCaptureFixture) -> Non
         == "1 栋建筑的 building:levels 无法读取（如 'two'）：已使用类型的默认值"
     )
     assert record.getMessage() == (
-        "1 buildings with unreadable building:levels (e.g. 'two'): type default used"
+        "1 building with unreadable building:levels (e.g. 'two'): type default used"
     )
 
 

@@ -129,13 +129,17 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         area_covered=pytest.approx(1.0),
     )
     assert report.summary() == (
-        "people.tif band 1 (EPSG:4326 of the file, read as WGS-84): 69 residents in 8 of 12 cells inside the area; skipped 1 cells with no data, "
-        "1 non-finite cells, 1 negative cells"
+        "people.tif band 1 (EPSG:4326 of the file, read as WGS-84): 69 residents in 8 of 12 cells inside the area; skipped 1 cell with no data, "
+        "1 non-finite cell, 1 negative cell"
     )
     assert [(p.field_text(), p.message, p.action) for p in report.problems()] == [
-        ("band 1", "1 cells inside the area hold no data; skipped", "skipped"),
-        ("band 1", "1 cells inside the area are NaN or infinite; skipped", "skipped"),
-        ("band 1", "1 cells inside the area hold negative values (5.0 people); skipped", "skipped"),
+        ("band 1", "1 cell inside the area holds no data; skipped", "skipped"),
+        ("band 1", "1 cell inside the area is NaN or infinite; skipped", "skipped"),
+        (
+            "band 1",
+            "1 cell inside the area holds a negative value (5.0 people); skipped",
+            "skipped",
+        ),
     ]
 
 

@@ -168,3 +168,6 @@ def test_site_roles_match_the_times_row_for_row():
     typo = sites.assign(role=["candidate", "exist", "exist", "candidate"])
     with pytest.raises(ValueError, match=r"sites, rows 6, 7: unknown role 'exist'; use candidate"):
         planning.site_roles(typo, 4)  # not taken for a candidate: a built site stays built
+    seven = pd.DataFrame({"role": ["exist"] * 7 + ["candidate"]}, index=range(10, 18))
+    with pytest.raises(ValueError, match=r"sites, rows 10, 11, 12, 13, 14 … \(7 rows\): unknown"):
+        planning.site_roles(seven, 8)  # more rows than shown: said, with how many

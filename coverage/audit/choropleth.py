@@ -188,8 +188,9 @@ def _shown(row: dict[str, Any], value: float | None, lang: str) -> str:
     """What the district list and the tooltip say beside the name: its share, or why none."""
     if value is not None:
         return shown_share(value)
-    if row["status"] != "done":
-        return t(lang, f"excel.audit.status.{row['status']}")
+    status = row["status"]
+    if status != "done":
+        return t(lang, f"excel.audit.status.{status}")
     if row.get("evaluable_share") == 0:
         return t(lang, "map.audit.not_evaluable")
     return t(lang, "map.audit.no_people")

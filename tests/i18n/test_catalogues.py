@@ -35,7 +35,7 @@ ZH_ALLOWED = {
     "capacity",
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
-    "GraphML", "Python", "pip", "install", "pbf", "GeoParquet",
+    "GraphML", "Python", "pip", "install", "pbf", "GeoParquet", "parquet",
     # Python calls named in errors, as an analyst types them
     "scenario", "set_output", "print_map", "run_audit",
     "html",

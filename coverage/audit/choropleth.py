@@ -166,7 +166,7 @@ def _text(column: str, value: Any) -> str:
     if _missing(value):
         return NOT_APPLICABLE
     if isinstance(value, float):
-        if column.startswith("share_") or column in SHARES:
+        if _is_share(column):
             return shown_share(value)  # 99.96 % reads 99.9 %, not 100.0 %
         if column == "facilities_per_10k":
             return f"{value:,.2f}"  # a few per 10,000 people: 0.04 is not "0.0"
@@ -199,15 +199,20 @@ def _shown(row: dict[str, Any], value: float | None, lang: str) -> str:
 def _columns(table: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """The table's columns a district's rows may show, with their words.
 
-    Not a column no district has a figure in (workers left out, without a workers layer): a
-    row of dashes on every district says nothing.
+    Not a count no district has (workers left out, without a workers layer): a row of dashes
+    on every district says nothing. Shares stay: "–" says a share does not apply (no people).
     """
     shown = labelled(table.head(0), lang).columns
     return [
         (col, str(label))
         for col, label in zip(table.columns, shown, strict=True)
-        if col not in ("code", "name", "map") and not table[col].map(_missing).all()
+        if col not in ("code", "name", "map")
+        and (_is_share(col) or not table[col].map(_missing).all())
     ]
+
+
+def _is_share(column: str) -> bool:
+    return column.startswith("share_") or column in SHARES
 
 
 def _rows(row: dict[str, Any], words: dict[str, Any], columns: list[tuple[str, str]]) -> list[Any]:

@@ -1269,6 +1269,49 @@ def test_folded_panel_bars_are_tap_targets_on_phones(browser, maps):
         browser.set_window_size(*WINDOW)
 
 
+#: The title bar's lines shown (its height over its line height), whether its text runs on
+#: past them (clipped), its text.
+TITLE_LINES = """const e = document.getElementById('cov-title'), s = getComputedStyle(e);
+const inner = e.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom);
+return {lines: inner / parseFloat(s.lineHeight), clipped: e.scrollHeight > e.clientHeight + 1,
+        text: e.textContent};"""
+
+
+@pytest.mark.parametrize("name", ["en", "zh"])
+def test_a_long_title_takes_two_lines_on_a_phone_and_shows_whole_on_a_tap(browser, maps, name):
+    # The English plan map's title took 4 lines of a 390-px phone's map; clamped to 2 lines, a
+    # tap shows it whole and another folds it; on a laptop it stays whole, as it was. (The
+    # sample's Chinese plan title fits in 2 lines: a longer one, of two districts.)
+    title = {
+        "en": LONG_TITLE_EN + " · After the plan (+30 sites)",
+        "zh": "武汉市江汉区、硚口区职工服务阵地 15 分钟步行覆盖（示例） · 规划后（新增 30 处）",
+    }[name]
+    put = "document.getElementById('cov-title').textContent = arguments[0];"
+    try:
+        set_viewport(browser, 390, 844)
+        open_map(browser, maps.paths[name])
+        page_title = js(browser, "return document.title;")
+        js(browser, put, title)
+        folded = js(browser, TITLE_LINES)
+        assert round(folded["lines"], 1) <= 2 and folded["clipped"], folded
+        click_marker(browser, "#cov-title")
+        whole = js(browser, TITLE_LINES)
+        assert round(whole["lines"], 1) >= 3 and not whole["clipped"], whole
+        assert whole["text"] == title and js(browser, "return document.title;") == page_title
+        click_marker(browser, "#cov-title")
+        assert js(browser, TITLE_LINES) == folded
+        assert page_errors(browser) == []
+        set_viewport(browser, 1366, 768)
+        open_map(browser, maps.paths[name])
+        js(browser, put, title)
+        laptop = js(browser, TITLE_LINES)
+        taps = js(browser, "return getComputedStyle(document.getElementById('cov-title')).pointerEvents;")  # fmt: skip
+        assert not laptop["clipped"] and taps == "none", (laptop, taps)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        browser.set_window_size(*WINDOW)
+
+
 def test_the_reports_sub_district_table_fits_a_phone(browser, tmp_path, wuhan_edges_path):
     """On a 390-px phone the sub-district table showed its after-plan column only when scrolled
     sideways (bars and one-line headers made it ~40 % too wide); bars go, headers wrap and

@@ -194,6 +194,9 @@ h.addEventListener('click',flip);h.addEventListener('keydown',function(ev){
 if(ev.key==='Enter'||ev.key===' '){ev.preventDefault();flip();}});}}
 function foldPanels(c){folds.forEach(function(set){set(c);});}
 panel(el('div','',M.title),'cov-title',box.parentNode);
+// A phone shows a long title in two lines (map.css): a tap on it shows it whole, or folds it.
+var ttl=document.getElementById('cov-title');ttl.addEventListener('click',function(){
+ttl.classList.toggle('cov-title-open');});
 // The browser tab (a phone's tab list) names the map as its title bar does.
 if(!document.title){document.title=M.title;}box.parentNode.insertBefore(dock,box);
 if(M.kpi){var k=el('div','cov-panel');k.appendChild(el('h4','',M.kpi.head));

@@ -61,7 +61,7 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
                 "problem.datum.out_of_range", n=d["count"], total=d["of"], rows=d["rows"][:20]
             )
         if finding.code == "latlon_swapped":
-            china = " fit China only " in finding.message
+            china = " China only " in finding.message  # "fit" or "fits China only"
             return Msg(
                 "problem.datum.swapped_china" if china else "problem.datum.swapped_extent",
                 n=d["count"],

@@ -206,7 +206,9 @@ def catchments_cmd(
             path=output,
             progress=progress,
         )
-    out.print(t(s.lang, "console.catchments.done", n=len(catch), k=n_fac, path=shown(str(path))))
+    out.print(
+        t(s.lang, "console.catchments.done", n=n_fac, polygons=len(catch), path=shown(str(path)))
+    )
 
 
 def _bands(text: str | None) -> list[float]:

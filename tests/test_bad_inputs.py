@@ -675,7 +675,7 @@ def test_no_usable_rows_without_writing_names_no_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         pipeline.run(scenario, write=False)
     assert str(err.value).splitlines() == [
-        "no usable facility rows in facilities.csv: 1 rows skipped, 1 problems; the first:",
+        "no usable facility rows in facilities.csv: 1 row skipped, 1 problem; the first:",
         f"  {scenario.parent / 'facilities.csv'}, row 2, field '经度': not a number: 'abc'",
     ]
     assert not (tmp_path / "out").exists()

@@ -16,7 +16,11 @@ Tier labels are not here: :mod:`coverage.vocab` is the one tier vocabulary.
 A count that a noun or verb agrees with is the field ``{n}``: when ``n`` is 1 and the catalogue
 holds the key with ``_one`` appended, :func:`t` words that instead ("1 row is", not "1 rows
 are"). Only English needs these (Chinese has no plural), so an English ``_one`` key has no
-Chinese twin; its fields are among its plural's.
+Chinese twin; its fields are among its plural's. This is the one rule: a part of ``{k} of
+{total}`` that agrees with ``k`` is written ``{n} of {total}``, and a message that counts two
+things words the second as a field of its own, from a key whose ``{n}`` it is
+(``report.skipped``'s ``{warnings}`` is ``t(lang, "report.warnings", n=kept)``, a
+:class:`~coverage.errors.Msg` field the same).
 
 Adding a word: add the same key to both catalogues, with the same ``{fields}``. The tests in
 ``tests/i18n`` check that the catalogues hold the same keys and fields, that every key the code

@@ -67,7 +67,7 @@ WORDS: dict[str, str] = {
     "map.legend": "Legend",
     "map.sep": ", ",
     "map.proposed_named": "Proposed site: {name}",
-    "map.proposed_one": "Proposed site",
+    "map.proposed_unnamed": "Proposed site",
     "map.tier_other": "Facility",
     "map.basemap_amap": "Amap (Gaode)",
     "map.basemap_tianditu": "Tianditu",
@@ -223,7 +223,11 @@ WORDS: dict[str, str] = {
     "report.kind_service": "Service",
     "report.curve": "Coverage vs number of new sites",
     "report.curve_caption": "Share of people covered as the proposed sites are added in order "
-    "of marginal gain; the line marks the {k} sites chosen.",
+    "of marginal gain; the line marks the {n} sites chosen.",
+    "report.curve_caption_one": (
+        "Share of people covered as the proposed sites are added in order of marginal gain; the "
+        "line marks the {n} site chosen."
+    ),
     "report.maps": "Coverage now and after the plan",
     "report.map_before": "Now",
     "report.map_after": "After the plan (+{n} sites)",
@@ -252,14 +256,18 @@ WORDS: dict[str, str] = {
     "report.default_add_one": "[plan] sets neither add nor target; the report proposes {n} site",
     "report.no_new_sites": "the existing facilities already meet the target; no new sites needed",
     "report.data": "Data notes",
-    "report.skipped": "{n} input rows could not be used and were skipped; {k} warnings (rows "
-    "kept). Row-by-row reasons: {path} in the results folder (written by coverage run).",
+    "report.skipped": (
+        "{n} input rows could not be used and were skipped; {warnings}. Row-by-row reasons: "
+        "{path} in the results folder (written by coverage run)."
+    ),
     "report.skipped_one": (
-        "{n} input row could not be used and was skipped; {k} warnings (rows kept). Row-by-row "
+        "{n} input row could not be used and was skipped; {warnings}. Row-by-row "
         "reasons: {path} in the results folder (written by coverage run)."
     ),
-    "report.skipped_none": "No input row was skipped; {k} warnings (rows kept). Details: {path} in "
+    "report.skipped_none": "No input row was skipped; {warnings}. Details: {path} in "
     "the results folder (written by coverage run).",
+    "report.warnings": "{n} warnings (rows kept)",
+    "report.warnings_one": "{n} warning (row kept)",
     "report.skipped_layer": "{file}: {problem} (a whole layer's data, not counted as rows)",
     "report.no_problems": "Every input row was used; no data problems found.",
     "report.problems_head": "First {n} problems:",
@@ -285,11 +293,13 @@ WORDS: dict[str, str] = {
     "network.",
     "report.method_shares": "Every share is weighted by the number of people, not by the number of points.",
     "report.method_plan": "Siting model: {model} ({method}, {status}, optimality gap {gap}); "
-    "{n} sites chosen from {cands} candidates.",
+    "{n} sites chosen from {cands}.",
     "report.method_plan_one": (
         "Siting model: {model} ({method}, {status}, optimality gap {gap}); {n} site chosen from"
-        " {cands} candidates."
+        " {cands}."
     ),
+    "report.candidates": "{n} candidates",
+    "report.candidates_one": "{n} candidate",
     "report.method_after": "After-plan shares count the new sites ({sites}) under the same "
     "standard as the existing facilities.",
     "report.method_served": "{tier}: within their capacities the sites can serve {served} of the demand; the share after the plan ({after}) counts everyone within reach.",
@@ -516,7 +526,8 @@ WORDS: dict[str, str] = {
     "console.network.title": "Walking network of {name}",
     "console.network.item": "item",
     "console.network.value": "value",
-    "console.catchments.done": "{n} catchment polygons for {k} facilities → {path}",
+    "console.catchments.done": "walking catchments of {n} facilities ({polygons} polygons) → {path}",
+    "console.catchments.done_one": "walking catchments of {n} facility ({polygons} polygons) → {path}",
     "console.map.done": "map → {path}",
     "console.print.done": "printable map → {path}",
     "console.report.done": "report → {path}",
@@ -575,8 +586,10 @@ WORDS: dict[str, str] = {
     "console.step.plan": "writing the plan to {path}",
     "console.step.writing": "writing {path}",
     "console.step.osm_features": "reading OSM features for candidate sites",
-    "console.step.routing": "routing {n} sites to {k} demand points ({minutes} min)",
-    "console.step.routing_one": "routing {n} site to {k} demand points ({minutes} min)",
+    "console.step.routing": "routing {n} sites to {points} ({minutes} min)",
+    "console.step.routing_one": "routing {n} site to {points} ({minutes} min)",
+    "console.step.points": "{n} demand points",
+    "console.step.points_one": "{n} demand point",
     "console.step.stage": "{tier} ({model})",
     "console.step.then": ", then ",
     "console.step.solving": "solving {stages}: {method}",

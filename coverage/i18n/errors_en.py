@@ -250,11 +250,20 @@ WORDS: dict[str, str] = {
     "error.input.demand": "demand",
     "error.input.no_data_rows": "no usable {what} rows: {names} has no data rows",
     "error.input.no_usable_rows": (
-        "no usable {what} rows in {names}: {rows} rows skipped, {n} problems{listed}; the first:"
+        "no usable {what} rows in {names}: {skipped}, {n} problems{listed}; the first:"
     ),
+    "error.input.no_usable_rows_one": (
+        "no usable {what} rows in {names}: {skipped}, {n} problem{listed}; the first:"
+    ),
+    "error.input.rows_skipped": "{n} rows skipped",
+    "error.input.rows_skipped_one": "{n} row skipped",
     "error.input.layer_unusable": (
-        "{file}: all {rows} data rows skipped, so no {what} of this layer counts "
+        "{file}: all {n} data rows skipped, so no {what} of this layer counts "
         "(each reason is in {table})"
+    ),
+    "error.input.layer_unusable_one": (
+        "{file}: its {n} data row skipped, so no {what} of this layer counts (the reason is in "
+        "{table})"
     ),
     "error.input.all_listed": " (all listed in {path})",
     "error.input.reason_line": "  {text}",
@@ -339,7 +348,8 @@ WORDS: dict[str, str] = {
     "error.network.not_osmnx": "{file}: not an osmnx street graph (nodes need x, y and the graph a crs; {reason})",
     "error.network.not_found": "network file not found: {file}",
     "error.network.unknown_format": "{file}: unknown network format; use {formats}, or an edge table ({tables})",
-    "error.network.no_walkable": "{file}: no walkable street among its {ways} ways",
+    "error.network.no_walkable": "{file}: no walkable street among its {n} ways",
+    "error.network.no_walkable_one": "{file}: its {n} way is not a walkable street",
     "error.network.left_out": " (left out: {shown})",
     "error.network.ways_cut": "{file}: {n} street ways cut at nodes missing from the file",
     "error.network.ways_cut_one": "{file}: {n} street way cut at nodes missing from the file",

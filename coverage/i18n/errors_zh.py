@@ -213,10 +213,11 @@ WORDS: dict[str, str] = {
     "error.input.demand": "需求",
     "error.input.no_data_rows": "没有可用的{what}行：{names} 没有数据行",
     "error.input.no_usable_rows": (
-        "{names} 中没有可用的{what}行：跳过 {rows} 行，共 {n} 个问题{listed}；前几个如下："
+        "{names} 中没有可用的{what}行：{skipped}，共 {n} 个问题{listed}；前几个如下："
     ),
+    "error.input.rows_skipped": "跳过 {n} 行",
     "error.input.layer_unusable": (
-        "{file}：{rows} 行数据全部跳过，该图层没有任何{what}计入结果（原因逐行列于 {table}）"
+        "{file}：{n} 行数据全部跳过，该图层没有任何{what}计入结果（原因逐行列于 {table}）"
     ),
     "error.input.all_listed": "（全部列于 {path}）",
     "error.input.reason_line": "  {text}",
@@ -279,7 +280,7 @@ WORDS: dict[str, str] = {
     "error.network.not_osmnx": "{file}：不是 osmnx 街道图（节点需要 x、y 坐标，图需要 crs；{reason}）",
     "error.network.not_found": "找不到路网文件：{file}",
     "error.network.unknown_format": "{file}：未知的路网格式；请使用 {formats} 或边表（{tables}）",
-    "error.network.no_walkable": "{file}：其中 {ways} 条道路都不是可步行的街道",
+    "error.network.no_walkable": "{file}：其中 {n} 条道路都不是可步行的街道",
     "error.network.left_out": "（未采用：{shown}）",
     "error.network.ways_cut": "{file}：{n} 条街道在文件缺失的节点处被截断",
     "error.network.polygon_needs_area": "network.polygon = true 需要 [area] path",

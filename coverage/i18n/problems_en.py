@@ -198,23 +198,41 @@ WORDS: dict[str, str] = {
         "coordinate system is wrong"
     ),
     "problem.datum.out_of_range": (
-        "{k} of {n} points have a latitude beyond ±90° or a longitude beyond ±180° (rows {rows})"
+        "{n} of {total} points have a latitude beyond ±90° or a longitude beyond ±180° (rows {rows})"
+    ),
+    "problem.datum.out_of_range_one": (
+        "{n} of {total} points has a latitude beyond ±90° or a longitude beyond ±180° (row {rows})"
     ),
     "problem.datum.swapped_china": (
-        "{k} of {n} points fit China only with longitude and latitude swapped (rows {rows}): "
+        "{n} of {total} points fit China only with longitude and latitude swapped (rows {rows}): "
+        "check that the longitude column holds values of about 73–135 and the latitude column "
+        "18–54"
+    ),
+    "problem.datum.swapped_china_one": (
+        "{n} of {total} points fits China only with longitude and latitude swapped (row {rows}): "
         "check that the longitude column holds values of about 73–135 and the latitude column "
         "18–54"
     ),
     "problem.datum.swapped_extent": (
-        "{k} of {n} points fit the street network's extent only with longitude and latitude "
+        "{n} of {total} points fit the street network's extent only with longitude and latitude "
         "swapped (rows {rows}): the longitude column seems to hold latitudes and the latitude "
         "column longitudes"
     ),
+    "problem.datum.swapped_extent_one": (
+        "{n} of {total} points fits the street network's extent only with longitude and latitude "
+        "swapped (row {rows}): the longitude column seems to hold latitudes and the latitude "
+        "column longitudes"
+    ),
     "problem.datum.outside_china": (
-        "{k} of {n} points are outside China although the layer is declared {declared} (rows "
+        "{n} of {total} points are outside China although the layer is declared {declared} (rows "
         "{rows}): the {declared} shift is only defined in China"
     ),
-    "problem.datum.unchanged": ", so {k} of them were used unchanged",
+    "problem.datum.outside_china_one": (
+        "{n} of {total} points is outside China although the layer is declared {declared} (row "
+        "{rows}): the {declared} shift is only defined in China"
+    ),
+    "problem.datum.unchanged": ", so {n} of them were used unchanged",
+    "problem.datum.unchanged_one": ", so {n} of them was used unchanged",
     "problem.datum.check_coordinates": "; check the coordinates or the declared coordinate system",
     "problem.datum.row_other": (
         "fits the streets as {other}, not as {declared} (the layer's crs): {there:.0f} m from "
@@ -287,7 +305,11 @@ WORDS: dict[str, str] = {
     ),
     "problem.note.if_read_as": "{at} if read as {name}",
     "problem.note.few_near": (
-        "only {k} of {n} points are within {m:.0f} m of the streets: the street network may not "
+        "only {n} of {total} points are within {m:.0f} m of the streets: the street network may not "
+        "cover this layer, so its datum was not checked"
+    ),
+    "problem.note.few_near_one": (
+        "only {n} of {total} points is within {m:.0f} m of the streets: the street network may not "
         "cover this layer, so its datum was not checked"
     ),
     "problem.note.none_in_china": (
@@ -297,8 +319,12 @@ WORDS: dict[str, str] = {
         "too few points in China ({n}) to check the datum against the streets"
     ),
     "problem.note.rows_other": (
-        "{k} of {n} points fit the streets much better under another datum than {name} (rows "
+        "{n} of {total} points fit the streets much better under another datum than {name} (rows "
         "{rows}); they were kept as {name}"
+    ),
+    "problem.note.rows_other_one": (
+        "{n} of {total} points fits the streets much better under another datum than {name} (row "
+        "{rows}); it was kept as {name}"
     ),
     # How the coordinates were read (a layer's crs label)
     "problem.crs.converted": "{crs}, converted to WGS-84 with prcoords (precise inverse)",

@@ -139,18 +139,18 @@ WORDS: dict[str, str] = {
         "{a} 为 {at_a}，按 {b} 为 {at_b}）：路网可能没有覆盖这些点"
         "，或坐标系有误"
     ),
-    "problem.datum.out_of_range": "{n} 个点中有 {k} 个纬度超出 ±90° 或经度超出 ±180°（行 {rows}）",
+    "problem.datum.out_of_range": "{total} 个点中有 {n} 个纬度超出 ±90° 或经度超出 ±180°（行 {rows}）",
     "problem.datum.swapped_china": (
-        "{n} 个点中有 {k} 个只有在经纬度互换后才位于中国境内（行 "
+        "{total} 个点中有 {n} 个只有在经纬度互换后才位于中国境内（行 "
         "{rows}）：请检查经度列的数值约为 73–135、纬度列约为 18–54"
     ),
-    "problem.datum.swapped_extent": "{n} 个点中有 {k} 个只有在经纬度互换后才落在路网范围内（行 {rows}）：经度列似乎是纬度，纬度列似乎是经度",
+    "problem.datum.swapped_extent": "{total} 个点中有 {n} 个只有在经纬度互换后才落在路网范围内（行 {rows}）：经度列似乎是纬度，纬度列似乎是经度",
     "problem.datum.outside_china": (
-        "{n} 个点中有 {k} 个位于中国境外，但图层声明为 "
+        "{total} 个点中有 {n} 个位于中国境外，但图层声明为 "
         "{declared}（行 {rows}）：{declared} "
         "偏移只在中国境内有定义"
     ),
-    "problem.datum.unchanged": "，其中 {k} 个按原值使用",
+    "problem.datum.unchanged": "，其中 {n} 个按原值使用",
     "problem.datum.check_coordinates": "；请检查坐标或声明的坐标系",
     "problem.datum.row_other": (
         "按 {other} 读取才与街道吻合，而不是图层声明的 "
@@ -215,14 +215,14 @@ WORDS: dict[str, str] = {
     "problem.note.datum_ok": "坐标系 {name} 核验无误：按声明读取时到最近街道的中位距离为 {here}（{others}）",
     "problem.note.if_read_as": "按 {name} 读取为 {at}",
     "problem.note.few_near": (
-        "{n} 个点中只有 {k} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"
+        "{total} 个点中只有 {n} 个在街道 {m:.0f} 米内：街道网络可能未覆盖该图层，因此未检查其坐标系"
     ),
     "problem.note.none_in_china": (
         "没有点位于中国境内（WGS-84、GCJ-02 与 BD-09 只在境内有差别）：无需检查"
     ),
     "problem.note.few_in_china": "中国境内的点太少（{n} 个），无法对照街道检查坐标系",
     "problem.note.rows_other": (
-        "{n} 个点中有 {k} 个按其他坐标系读取比按 {name} 更贴合街道（第 {rows} 行）；已按 {name} 保留"
+        "{total} 个点中有 {n} 个按其他坐标系读取比按 {name} 更贴合街道（第 {rows} 行）；已按 {name} 保留"
     ),
     # How the coordinates were read (a layer's crs label)
     "problem.crs.converted": "{crs}，已用 prcoords 转换为 WGS-84（精确逆变换）",

@@ -190,18 +190,14 @@ def _swap_findings(
         swapped |= on_streets
     if swapped.any():
         k = int(swapped.sum())
-        hint = (
-            "check that the longitude column holds values of about 73–135 and the latitude "
-            "column 18–54"
-            if where == "China"
-            else "the longitude column seems to hold latitudes and the latitude column longitudes"
-        )
+        key = "china" if where == "China" else "extent"
         findings.append(
             DatumFinding(
                 "latlon_swapped",
                 "warning",
-                f"{k} of {n} points fit {where} only with longitude and latitude swapped "
-                f"(rows {_row_list(rows, swapped)}): {hint}",
+                Msg(
+                    f"problem.datum.swapped_{key}", n=k, total=n, rows=_row_list(rows, swapped)
+                ).text("en"),
                 {
                     "count": k,
                     "of": n,
@@ -217,8 +213,9 @@ def _swap_findings(
             DatumFinding(
                 "out_of_range",
                 "warning",
-                f"{k} of {n} points have a latitude beyond ±90° or a longitude beyond ±180° "
-                f"(rows {_row_list(rows, rest)})",
+                Msg("problem.datum.out_of_range", n=k, total=n, rows=_row_list(rows, rest)).text(
+                    "en"
+                ),
                 {"count": k, "of": n, "rows": _row_list(rows, rest, 1000)},
             )
         )
@@ -243,11 +240,17 @@ def _outside_china(
             DatumFinding(
                 "outside_china",
                 "warning",
-                f"{k} of {n} points are outside China although the layer is declared "
-                f"{DATUM_NAMES[decl]} (rows {_row_list(rows, outside)}): the "
-                f"{DATUM_NAMES[decl]} shift is only defined in China"
-                + (f", so {unchanged} of them were used unchanged" if unchanged else "")
-                + "; check the coordinates or the declared coordinate system",
+                (
+                    Msg(
+                        "problem.datum.outside_china",
+                        n=k,
+                        total=n,
+                        rows=_row_list(rows, outside),
+                        declared=DATUM_NAMES[decl],
+                    )
+                    + (Msg("problem.datum.unchanged", n=unchanged) if unchanged else "")
+                    + Msg("problem.datum.check_coordinates")
+                ).text("en"),
                 {
                     "count": k,
                     "of": n,

@@ -44,26 +44,28 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
             name = DATUM_NAMES[declared]
             msg = Msg(
                 "problem.datum.outside_china",
-                k=d["count"],
-                n=d["of"],
+                n=d["count"],
+                total=d["of"],
                 rows=d["rows"][:20],
                 declared=name,
             )
             if d.get("unchanged"):
-                msg += Msg("problem.datum.unchanged", k=d["unchanged"])
+                msg += Msg("problem.datum.unchanged", n=d["unchanged"])
             return msg + Msg("problem.datum.check_coordinates")
         if finding.code.startswith("looks_"):
             return _looks(d)
         if finding.code == "far_from_streets":
             return _far(d)
         if finding.code == "out_of_range":
-            return Msg("problem.datum.out_of_range", k=d["count"], n=d["of"], rows=d["rows"][:20])
+            return Msg(
+                "problem.datum.out_of_range", n=d["count"], total=d["of"], rows=d["rows"][:20]
+            )
         if finding.code == "latlon_swapped":
-            china = " fit China only " in finding.message
+            china = " China only " in finding.message  # "fit" or "fits China only"
             return Msg(
                 "problem.datum.swapped_china" if china else "problem.datum.swapped_extent",
-                k=d["count"],
-                n=d["of"],
+                n=d["count"],
+                total=d["of"],
                 rows=d["rows"][:20],
             )
     except (KeyError, TypeError):
@@ -160,14 +162,16 @@ def note_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
         if finding.code == "inconclusive":
             if "points_near_streets" in d:
                 k, n = d["points_near_streets"], d["points"]
-                return Msg("problem.note.few_near", k=k, n=n, m=float(d["search_m"]))
+                return Msg("problem.note.few_near", n=k, total=n, m=float(d["search_m"]))
             if d["points"] == 0:
                 return Msg("problem.note.none_in_china")
             return Msg("problem.note.few_in_china", n=d["points"])
         if finding.code == "rows_other_datum":
             rows = [r["row"] for r in d["rows"][:20]]
             name = DATUM_NAMES[d["declared"]]
-            text = Msg("problem.note.rows_other", k=len(d["rows"]), n=d["of"], name=name, rows=rows)
+            text = Msg(
+                "problem.note.rows_other", n=len(d["rows"]), total=d["of"], name=name, rows=rows
+            )
         else:
             text = finding_msg(finding, declared)
         return Msg(

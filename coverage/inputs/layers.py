@@ -285,9 +285,7 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
     if rows:
         what = Msg(f"error.input.{role}")
         table = "skipped_rows.csv"
-        msg = Msg(
-            "error.input.layer_unusable", file=path.name, rows=len(rows), what=what, table=table
-        )
+        msg = Msg("error.input.layer_unusable", file=path.name, n=len(rows), what=what, table=table)
         log.warning(msg)
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import datum as datum_mod
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.columns import (
     ALIASES,
     NUMERIC_FIELDS,
@@ -331,7 +331,7 @@ def _check_outside_china(
         return
     outside = ~bad & ~datum_mod.convertible(lon, lat)
     if outside.any():
-        listed = [int(r) for r in rows[outside][:20]]
+        listed = first_rows((int(r) for r in rows[outside]), count=False)  # n says how many
         problems.append(
             Problem(
                 path,

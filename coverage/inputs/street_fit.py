@@ -19,6 +19,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from coverage.datum import DATUM_NAMES, DATUMS, from_wgs84, in_china, to_wgs84, utm_epsg
+from coverage.errors import Msg
 
 __all__ = ["DatumFinding", "binom_tail", "street_geoms", "extent", "inside", "street_check"]
 
@@ -437,8 +438,9 @@ def _row_check(
     return DatumFinding(
         "rows_other_datum",
         "warning",
-        f"{k} of {int(near.sum())} points fit the streets much better under another datum "
-        f"than {name} (rows {listed}); they were kept as {name}",
+        Msg("problem.note.rows_other", n=k, total=int(near.sum()), name=name, rows=listed).text(
+            "en"
+        ),
         {
             "tolerance_m": tol,
             "search_m": search_m,

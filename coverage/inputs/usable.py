@@ -80,7 +80,12 @@ def check_usable(
         listed = Msg("error.input.all_listed", path=written) if written else ""
         n = len(skipped)
         head = Msg(
-            "error.input.no_usable_rows", what=kind, names=names, rows=rows, n=n, listed=listed
+            "error.input.no_usable_rows",
+            what=kind,
+            names=names,
+            skipped=Msg("error.input.rows_skipped", n=rows),
+            n=n,
+            listed=listed,
         )
     lines = [head, *(_reason_line(p) for p in skipped[:FIRST_REASONS])]
     if len(skipped) > FIRST_REASONS:

@@ -399,7 +399,7 @@ def proposed_layer(
         title = (
             t(lang, "map.proposed_named", name=name)
             if not missing(name)
-            else t(lang, "map.proposed_one")
+            else t(lang, "map.proposed_unnamed")
         )
         items.append(
             {

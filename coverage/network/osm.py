@@ -185,7 +185,7 @@ def read_osm(path: str | Path, **kwargs: Any) -> WalkNetwork:
         if counts["streets"] == 0:
             left = list(_count(counts["left_out"]).items())
             shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
-            msg = Msg("error.network.no_walkable", file=str(path), ways=counts["ways"])
+            msg = Msg("error.network.no_walkable", file=str(path), n=counts["ways"])
             raise NetworkError(msg + Msg("error.network.left_out", shown=shown) if left else msg)
         G = _parse(parse_xml, xml, name=path)
     net = from_graph(simplify(G), **kwargs)

@@ -143,9 +143,8 @@ def stage_times(
     )  # fmt: skip
     limits = {t: np.where(np.isnan(own), thresholds[t], own) for t in thresholds}
     longest = max(float(np.max(v)) for v in limits.values())
-    progress(
-        t(s.lang, "console.step.routing", n=len(sites), k=len(cov.demand), minutes=f"{longest:g}")
-    )
+    points = t(s.lang, "console.step.points", n=len(cov.demand))
+    progress(t(s.lang, "console.step.routing", n=len(sites), points=points, minutes=f"{longest:g}"))
     all_times, _ = site_times(
         before.network,
         sites,

@@ -145,7 +145,7 @@ def _curve(after: AfterPlan, lang: str) -> str:
     return (
         f'<section><h2>{_e(t(lang, "report.curve"))}</h2><figure class="curve">'
         f'<img src="{img}" alt="{_e(t(lang, "report.curve"))}">'
-        f"<figcaption>{_e(t(lang, 'report.curve_caption', k=after.k))}</figcaption>"
+        f"<figcaption>{_e(t(lang, 'report.curve_caption', n=after.k))}</figcaption>"
         "</figure></section>"
     )
 

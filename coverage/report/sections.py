@@ -261,7 +261,8 @@ def data_notes(run: Run, lang: str, extra: Sequence[str]) -> str:
     items = [_e(_without_dirs(n, dirs)) for n in (*notes, *extra)]
     if probs:
         key = "report.skipped" if skipped else "report.skipped_none"
-        items.append(_e(t(lang, key, n=skipped, k=kept, path="problems.csv")))
+        warnings = t(lang, "report.warnings", n=kept)
+        items.append(_e(t(lang, key, n=skipped, warnings=warnings, path="problems.csv")))
         # A layer's skipped cells (a raster's nodata) are what they are, not "1 row".
         for p in layer_skips(probs):
             where = file_label(p.path, run.scenario.folder, private=True)
@@ -343,7 +344,7 @@ def method_notes(run: Run, plan: PlanResult | None, lang: str) -> str:
                     method=cell_word("method", str(info.get("method", "")), lang),
                     status=cell_word("status", str(info.get("status", "")), lang),
                     gap=_pct(gap) if gap is not None else UNDEFINED,
-                    cands=_num(info.get("n_candidates", np.nan)),
+                    cands=t(lang, "report.candidates", n=_num(info.get("n_candidates", np.nan))),
                     n=len(p.proposed),
                 )
             )
@@ -364,4 +365,4 @@ def method_notes(run: Run, plan: PlanResult | None, lang: str) -> str:
 
 def _facilities(lang: str, n: int) -> str:
     """A KPI card's count of a tier's facilities: "1 facility", "6 facilities"."""
-    return t(lang, "report.kpi_tier_sub_one" if n == 1 else "report.kpi_tier_sub", n=n)
+    return t(lang, "report.kpi_tier_sub", n=n)

@@ -100,6 +100,61 @@ def test_a_singular_fills_only_its_plurals_fields(key):
         ("console.run.skipped", {}, "1 input row skipped", "2 input rows skipped"),
         ("report.problems_head", {}, "First problem:", "First 2 problems:"),
         ("console.audit.workers", {}, "dask: 1 worker", "dask: 2 workers"),
+        # counts once in another field, now n ("{k} of {n}" is "{n} of {total}")
+        ("problem.datum.out_of_range", {"total": 5, "rows": "3"},
+         "1 of 5 points has a latitude beyond ±90° or a longitude beyond ±180° (row 3)",
+         "2 of 5 points have a latitude beyond ±90° or a longitude beyond ±180° (rows 3)"),
+        ("problem.datum.swapped_china", {"total": 5, "rows": "3"},
+         "1 of 5 points fits China only with longitude and latitude swapped (row 3): check that "
+         "the longitude column holds values of about 73–135 and the latitude column 18–54",
+         "2 of 5 points fit China only with longitude and latitude swapped (rows 3): check that "
+         "the longitude column holds values of about 73–135 and the latitude column 18–54"),
+        ("problem.datum.swapped_extent", {"total": 5, "rows": "3"},
+         "1 of 5 points fits the street network's extent only with longitude and latitude "
+         "swapped (row 3): the longitude column seems to hold latitudes and the latitude column "
+         "longitudes",
+         "2 of 5 points fit the street network's extent only with longitude and latitude "
+         "swapped (rows 3): the longitude column seems to hold latitudes and the latitude column "
+         "longitudes"),
+        ("problem.datum.outside_china", {"total": 5, "rows": "3", "declared": "GCJ-02"},
+         "1 of 5 points is outside China although the layer is declared GCJ-02 (row 3): the "
+         "GCJ-02 shift is only defined in China",
+         "2 of 5 points are outside China although the layer is declared GCJ-02 (rows 3): the "
+         "GCJ-02 shift is only defined in China"),
+        ("problem.datum.unchanged", {}, ", so 1 of them was used unchanged",
+         ", so 2 of them were used unchanged"),
+        ("problem.note.few_near", {"total": 40, "m": 500.0},
+         "only 1 of 40 points is within 500 m of the streets: the street network may not cover "
+         "this layer, so its datum was not checked",
+         "only 2 of 40 points are within 500 m of the streets: the street network may not cover "
+         "this layer, so its datum was not checked"),
+        ("problem.note.rows_other", {"total": 45, "name": "WGS-84", "rows": "3"},
+         "1 of 45 points fits the streets much better under another datum than WGS-84 (row 3); "
+         "it was kept as WGS-84",
+         "2 of 45 points fit the streets much better under another datum than WGS-84 (rows 3); "
+         "they were kept as WGS-84"),
+        ("report.curve_caption", {},
+         "Share of people covered as the proposed sites are added in order of marginal gain; "
+         "the line marks the 1 site chosen.",
+         "Share of people covered as the proposed sites are added in order of marginal gain; "
+         "the line marks the 2 sites chosen."),
+        ("error.input.layer_unusable", {"file": "a.csv", "what": "facility", "table": "p.csv"},
+         "a.csv: its 1 data row skipped, so no facility of this layer counts (the reason is in "
+         "p.csv)",
+         "a.csv: all 2 data rows skipped, so no facility of this layer counts (each reason is in "
+         "p.csv)"),
+        ("error.network.no_walkable", {"file": "a.osm"},
+         "a.osm: its 1 way is not a walkable street",
+         "a.osm: no walkable street among its 2 ways"),
+        ("console.catchments.done", {"polygons": 3, "path": "c.gpkg"},
+         "walking catchments of 1 facility (3 polygons) → c.gpkg",
+         "walking catchments of 2 facilities (3 polygons) → c.gpkg"),
+        ("report.kpi_tier_sub", {}, "1 facility", "2 facilities"),
+        # the second count of a message, worded by a key of its own
+        ("report.warnings", {}, "1 warning (row kept)", "2 warnings (rows kept)"),
+        ("error.input.rows_skipped", {}, "1 row skipped", "2 rows skipped"),
+        ("console.step.points", {}, "1 demand point", "2 demand points"),
+        ("report.candidates", {}, "1 candidate", "2 candidates"),
     ],
 )  # fmt: skip
 def test_a_count_of_one_reads_in_the_singular(key, fill, one, two):
@@ -112,6 +167,52 @@ def test_a_count_of_one_reads_in_the_singular(key, fill, one, two):
     from coverage.errors import Msg
 
     assert Msg(key, n=1, **fill).text("en") == one  # problems and notes worded later, too
+
+
+@pytest.mark.parametrize(("a", "b"), [(1, 1), (1, 2), (2, 1), (2, 2)])
+def test_a_message_counting_two_things_reads_right_for_each(a, b):
+    # each count agrees with its own noun: the second is a field worded from a key of its own
+    from coverage.errors import Msg
+
+    def s(k: int) -> str:
+        return "" if k == 1 else "s"
+
+    head = Msg(
+        "error.input.no_usable_rows",
+        what="facility",
+        names="f.csv",
+        skipped=Msg("error.input.rows_skipped", n=a),
+        n=b,
+        listed="",
+    )
+    assert head.text("en") == (
+        f"no usable facility rows in f.csv: {a} row{s(a)} skipped, {b} problem{s(b)}; the first:"
+    )
+    assert (
+        head.text("zh") == f"f.csv 中没有可用的facility行：跳过 {a} 行，共 {b} 个问题；前几个如下："
+    )
+    warnings = i18n.t("en", "report.warnings", n=b)
+    kept = f"{b} warning{s(b)} (row{s(b)} kept)"
+    assert i18n.t("en", "report.skipped", n=a, warnings=warnings, path="p.csv").startswith(
+        f"{a} input row{s(a)} could not be used and {'was' if a == 1 else 'were'} skipped; {kept}."
+    )
+    assert i18n.t("en", "report.skipped_none", warnings=warnings, path="p.csv").startswith(
+        f"No input row was skipped; {kept}."
+    )
+    points = i18n.t("en", "console.step.points", n=b)
+    assert i18n.t("en", "console.step.routing", n=a, points=points, minutes="15") == (
+        f"routing {a} site{s(a)} to {b} demand point{s(b)} (15 min)"
+    )
+    cands = i18n.t("en", "report.candidates", n=str(b))  # the report passes it formatted
+    text = i18n.t(
+        "en", "report.method_plan", model="M", method="x", status="ok", gap="0%", cands=cands, n=a
+    )
+    assert text.endswith(f"{a} site{s(a)} chosen from {b} candidate{s(b)}.")
+
+
+def test_only_english_has_singulars():
+    # t picks <key>_one in whichever catalogue holds it: a Chinese one would change the words
+    assert [k for k in zh.WORDS if k.endswith("_one")] == []
 
 
 def test_keys_are_namespaced():

@@ -43,7 +43,7 @@ def test_chinese_datum_outside_china_is_reported(tmp_path: Path) -> None:
     assert gdf.geometry.x[0] == 5.57 and gdf.geometry.y[0] == 50.63  # unchanged
     (p,) = problems
     assert p.row is None and p.action == "kept"
-    assert "1 point is outside China (row [2])" in p.message
+    assert "1 point is outside China (row 2)" in p.message
 
 
 def test_projected_table(tmp_path: Path) -> None:

@@ -115,6 +115,12 @@ def test_swaps_ranges_and_points_outside_china() -> None:
     ranged = check_datum(_layer(wuhan + [(200.0, 95.0)]))
     (oor,) = [f for f in ranged if f.code == "out_of_range"]
     assert finding_msg(oor).text("en") == oor.message
+    assert oor.message.startswith("1 of 5 points has a latitude beyond")  # one point: singular
+    one = check_datum(_layer(wuhan + [(30.59, 114.31)]))
+    (sw1,) = [f for f in one if f.code == "latlon_swapped"]
+    assert sw1.message.startswith("1 of 5 points fits China only with longitude and latitude")
+    assert finding_msg(sw1).text("en") == sw1.message  # still read as the China one
+    assert finding_msg(sw1).text("zh").startswith("5 个点中有 1 个只有在经纬度互换后才位于中国境内")
     assert _english_free(finding_msg(oor).text("zh"))
     paris = check_datum(_layer(wuhan + [(2.35, 48.86)]), declared="gcj02")
     (out,) = [f for f in paris if f.code == "outside_china"]

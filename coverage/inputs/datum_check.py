@@ -21,7 +21,7 @@ import shapely
 from pyproj import CRS
 
 from coverage.datum import DATUM_NAMES, convertible, in_china, normalize_datum
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.datum_words import (
     evidence_msg,
     finding_msg,
@@ -196,7 +196,10 @@ def _swap_findings(
                 "latlon_swapped",
                 "warning",
                 Msg(
-                    f"problem.datum.swapped_{key}", n=k, total=n, rows=_row_list(rows, swapped)
+                    f"problem.datum.swapped_{key}",
+                    n=k,
+                    total=n,
+                    rows=first_rows(_row_list(rows, swapped), count=False),
                 ).text("en"),
                 {
                     "count": k,
@@ -213,9 +216,12 @@ def _swap_findings(
             DatumFinding(
                 "out_of_range",
                 "warning",
-                Msg("problem.datum.out_of_range", n=k, total=n, rows=_row_list(rows, rest)).text(
-                    "en"
-                ),
+                Msg(
+                    "problem.datum.out_of_range",
+                    n=k,
+                    total=n,
+                    rows=first_rows(_row_list(rows, rest), count=False),
+                ).text("en"),
                 {"count": k, "of": n, "rows": _row_list(rows, rest, 1000)},
             )
         )
@@ -245,7 +251,7 @@ def _outside_china(
                         "problem.datum.outside_china",
                         n=k,
                         total=n,
-                        rows=_row_list(rows, outside),
+                        rows=first_rows(_row_list(rows, outside), count=False),
                         declared=DATUM_NAMES[decl],
                     )
                     + (Msg("problem.datum.unchanged", n=unchanged) if unchanged else "")

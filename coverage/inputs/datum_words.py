@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from coverage.datum import DATUM_NAMES
-from coverage.errors import Msg
+from coverage.errors import Msg, first_rows
 from coverage.inputs.problems import joined
 from coverage.inputs.street_fit import DatumFinding
 
@@ -46,7 +46,7 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
                 "problem.datum.outside_china",
                 n=d["count"],
                 total=d["of"],
-                rows=d["rows"][:20],
+                rows=first_rows(d["rows"], count=False),
                 declared=name,
             )
             if d.get("unchanged"):
@@ -58,7 +58,10 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
             return _far(d)
         if finding.code == "out_of_range":
             return Msg(
-                "problem.datum.out_of_range", n=d["count"], total=d["of"], rows=d["rows"][:20]
+                "problem.datum.out_of_range",
+                n=d["count"],
+                total=d["of"],
+                rows=first_rows(d["rows"], count=False),
             )
         if finding.code == "latlon_swapped":
             china = " China only " in finding.message  # "fit" or "fits China only"
@@ -66,7 +69,7 @@ def finding_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
                 "problem.datum.swapped_china" if china else "problem.datum.swapped_extent",
                 n=d["count"],
                 total=d["of"],
-                rows=d["rows"][:20],
+                rows=first_rows(d["rows"], count=False),
             )
     except (KeyError, TypeError):
         pass
@@ -170,7 +173,11 @@ def note_msg(finding: DatumFinding, declared: str | None = None) -> Msg:
             rows = [r["row"] for r in d["rows"][:20]]
             name = DATUM_NAMES[d["declared"]]
             text = Msg(
-                "problem.note.rows_other", n=len(d["rows"]), total=d["of"], name=name, rows=rows
+                "problem.note.rows_other",
+                n=len(d["rows"]),
+                total=d["of"],
+                name=name,
+                rows=first_rows(rows, count=False),
             )
         else:
             text = finding_msg(finding, declared)

@@ -19,7 +19,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from coverage.datum import DATUM_NAMES, DATUMS, from_wgs84, in_china, to_wgs84, utm_epsg
-from coverage.errors import Msg
+from coverage.errors import Msg, first_rows
 
 __all__ = ["DatumFinding", "binom_tail", "street_geoms", "extent", "inside", "street_check"]
 
@@ -438,9 +438,13 @@ def _row_check(
     return DatumFinding(
         "rows_other_datum",
         "warning",
-        Msg("problem.note.rows_other", n=k, total=int(near.sum()), name=name, rows=listed).text(
-            "en"
-        ),
+        Msg(
+            "problem.note.rows_other",
+            n=k,
+            total=int(near.sum()),
+            name=name,
+            rows=first_rows(listed, count=False),
+        ).text("en"),
         {
             "tolerance_m": tol,
             "search_m": search_m,

@@ -349,7 +349,8 @@ def test_rows_in_another_datum_are_reported_one_by_one(wuhan_net, mixed_register
     assert rows.code == "rows_other_datum" and rows.level == "warning"
     assert [r["row"] for r in rows.details["rows"]] == mixed_register.rows
     assert rows.message.startswith(f"5 of 45 points fit the streets much better under another "
-                                   f"datum than GCJ-02 (rows {mixed_register.rows})")  # fmt: skip
+                                   f"datum than GCJ-02 (rows "
+                                   f"{', '.join(map(str, mixed_register.rows))})")  # fmt: skip
     for r, off in zip(rows.details["rows"], mixed_register.off_m, strict=True):
         assert r["datum"] == "bd09" and r["fit_m"] < 0.5  # back on its street as BD-09
         assert r["declared_m"] == pytest.approx(off, abs=0.1)

@@ -153,6 +153,17 @@ def edge_row(net: network.WalkNetwork, u: Any, v: Any) -> int:
     return int(rows[0])
 
 
+def assert_same_csr(a: Any, b: Any) -> None:
+    """Two sparse matrices hold the same entries, bit for bit (index order aside)."""
+    a, b = a.copy(), b.copy()
+    a.sort_indices()
+    b.sort_indices()
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.data, b.data)
+
+
 def node_pos(net: network.WalkNetwork, node_id: Any) -> int:
     """Position (index into ``net.x``/``net.y`` and reach results) of an original node id."""
     hit = (net.node_ids == node_id).nonzero()[0]

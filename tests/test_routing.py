@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from conftest import assert_same_csr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import sparse
@@ -558,16 +559,6 @@ def nx_nearest(net: WalkNetwork, s: routing.Snapped, limit: float) -> np.ndarray
     return out
 
 
-def assert_same_graph(a: sparse.csr_matrix, b: sparse.csr_matrix) -> None:
-    a, b = a.copy(), b.copy()
-    a.sort_indices()
-    b.sort_indices()
-    assert a.shape == b.shape
-    np.testing.assert_array_equal(a.indptr, b.indptr)
-    np.testing.assert_array_equal(a.indices, b.indices)
-    np.testing.assert_array_equal(a.data, b.data)
-
-
 def assert_same_reach(net: WalkNetwork, s: routing.Snapped, limit: float) -> routing.Reach:
     r = routing.reach(net, s, limit)
     ref = slow_reach(net, s, limit)
@@ -591,7 +582,7 @@ def test_fast_paths_equal_slow_paths_on_hand_grid(hand, sources, limit, access, 
     # optionally one source too far from any street (unsnapped), in the middle of the list
     pts = sources[:1] + [(30, 900)] * off + sources[1:]
     s = routing.snap(net, hand.pts(pts), include_access=access)
-    assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+    assert_same_csr(routing._augmented(net, s), slow_augmented(net, s))
     r = assert_same_reach(net, s, limit)
     if off:
         assert r.times.getrow(1).nnz == 0
@@ -607,7 +598,7 @@ def test_fast_paths_without_snapped_sources(hand, grid_net):
     net = grid_net
     for pts in ([], [(30, 900), (-500, 40)]):
         s = routing.snap(net, hand.pts(pts))
-        assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+        assert_same_csr(routing._augmented(net, s), slow_augmented(net, s))
         r = routing.reach(net, s, 300)
         assert r.times.shape == (len(pts), net.n_nodes) and r.times.nnz == 0
         d, who = routing.nearest(net, s, 300)
@@ -617,7 +608,7 @@ def test_fast_paths_without_snapped_sources(hand, grid_net):
 @pytest.mark.realdata
 def test_wuhan_fast_paths_equal_slow_paths(wuhan_net, wuhan_sample):
     net, s, limit = wuhan_net, wuhan_sample.snapped, wuhan_sample.limit_s
-    assert_same_graph(routing._augmented(net, s), slow_augmented(net, s))
+    assert_same_csr(routing._augmented(net, s), slow_augmented(net, s))
     assert_same_reach(net, s, limit)
     # nearest of 20 sources against networkx's multi-source Dijkstra over the whole network
     d, _ = routing.nearest(net, s, limit)
@@ -671,7 +662,7 @@ def test_point_times_equal_sorting_on_hand_grids(hand, grid_net, monkeypatch):
         for limit in (0.5, 60.0, 150.0, 1000.0):
             r = routing.reach(net, src, limit)
             got = routing.point_times(net, r, tg)
-            assert_same_graph(got, slow_point_times(net, r, tg, limit))
+            assert_same_csr(got, slow_point_times(net, r, tg, limit))
     assert got.nnz > 300
     none = routing.snap(net, hand.pts([]))
     got = routing.point_times(net, routing.reach(net, src, 100.0), none)
@@ -694,9 +685,9 @@ def test_wuhan_point_times_equal_sorting(wuhan_net, wuhan_sample):
     tg = routing.snap(net, np.concatenate([around, *on]))
     ref = slow_point_times(net, r, tg, limit)
     assert ref.nnz > 1000
-    assert_same_graph(routing.point_times(net, r, tg), ref)
+    assert_same_csr(routing.point_times(net, r, tg), ref)
     r2 = routing.reach(net, s, 2.0)  # sources reaching little more than their own segment
-    assert_same_graph(routing.point_times(net, r2, tg), slow_point_times(net, r2, tg, 2.0))
+    assert_same_csr(routing.point_times(net, r2, tg), slow_point_times(net, r2, tg, 2.0))
 
 
 @pytest.mark.realdata
@@ -709,11 +700,11 @@ def test_wuhan_point_times_blocks_equal_one_block(monkeypatch, wuhan_net, wuhan_
     whole = routing.point_times(net, r, tg)
     monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 5)  # blocks of 3 sources
     assert whole.nnz > 500
-    assert_same_graph(routing.point_times(net, r, tg), whole)
+    assert_same_csr(routing.point_times(net, r, tg), whole)
     # The node-level path (a Reach made from node times only) in chunks of a few sources each
     monkeypatch.setattr(routing, "_CHUNK_REACHED", 700)
     node_level = routing.Reach(r.times, r.limit_s, r.sources)
-    assert_same_graph(routing.point_times(net, node_level, tg), whole)
+    assert_same_csr(routing.point_times(net, node_level, tg), whole)
 
 
 def test_reach_with_an_arc_faster_than_the_crow_flies(hand):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+from conftest import assert_same_csr
 
 from coverage import routing
 from coverage.network import boxes, chains
@@ -49,16 +50,6 @@ def node_level(net, r, tg, limit=None):
     return routing.point_times(net, routing.Reach(r.times, r.limit_s, r.sources), tg, limit)
 
 
-def assert_same(a, b):
-    a, b = a.copy(), b.copy()
-    a.sort_indices()
-    b.sort_indices()
-    assert a.shape == b.shape
-    np.testing.assert_array_equal(a.indptr, b.indptr)
-    np.testing.assert_array_equal(a.indices, b.indices)
-    np.testing.assert_array_equal(a.data, b.data)
-
-
 def test_point_times_from_pairs_equal_node_level(hand, chain_net, monkeypatch):
     net = chain_net
     rng = np.random.default_rng(8)
@@ -71,16 +62,16 @@ def test_point_times_from_pairs_equal_node_level(hand, chain_net, monkeypatch):
         assert r.routed is not None
         got = routing.point_times(net, r, tg)
         assert got.has_sorted_indices
-        assert_same(got, node_level(net, r, tg))
+        assert_same_csr(got, node_level(net, r, tg))
         for other in (limit / 2, limit * 2) if np.isfinite(limit) else ():
             # a smaller limit than the routing's; a larger one (nodes beyond it do not count)
-            assert_same(routing.point_times(net, r, tg, other), node_level(net, r, tg, other))
+            assert_same_csr(routing.point_times(net, r, tg, other), node_level(net, r, tg, other))
     assert got.nnz > 2000
     # blocks of a few rows; one source per group
     monkeypatch.setattr(routing, "_BLOCK_CELLS", 3 * len(tg) + 1)
-    assert_same(routing.point_times(net, r, tg), got)
+    assert_same_csr(routing.point_times(net, r, tg), got)
     monkeypatch.setattr(boxes, "CHUNK", 1)
-    assert_same(routing.point_times(net, routing.reach(net, src, np.inf), tg), got)
+    assert_same_csr(routing.point_times(net, routing.reach(net, src, np.inf), tg), got)
 
 
 @pytest.mark.realdata
@@ -93,9 +84,9 @@ def test_wuhan_point_times_from_pairs_equal_node_level(wuhan_net, wuhan_sample):
     r = routing.reach(net, s, limit)
     got = routing.point_times(net, r, tg)
     assert got.nnz > 1000
-    assert_same(got, node_level(net, r, tg))
+    assert_same_csr(got, node_level(net, r, tg))
     r2 = routing.reach(net, s, 3.0)  # little more than the sources' own segments
-    assert_same(routing.point_times(net, r2, tg), node_level(net, r2, tg))
+    assert_same_csr(routing.point_times(net, r2, tg), node_level(net, r2, tg))
 
 
 def test_places_are_kept_on_the_targets_for_the_same_chains(hand):

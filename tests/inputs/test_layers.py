@@ -70,73 +70,6 @@ def test_the_study_area_pickles_and_copies_with_its_problems():
         assert [(p.path, p.row, p.field) for p in back.problems] == [("a.geojson", 2, "crs")]
 
 
-def test_a_register_that_keeps_no_row_is_warned_about(tmp_path: Path, hand, caplog):
-    # Two facility registers; every row of the second has its coordinates in one cell. The run
-    # goes on with the first, and a warning line says the second counts for nothing (each row
-    # is in skipped_rows.csv); the first, fine, is not warned about.
-    import logging
-
-    import numpy as np
-    import pandas as pd
-
-    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
-    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
-    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
-    good = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(name=["F", "G"], tier="point")
-    good.to_csv(tmp_path / "good.csv", index=False, float_format="%.9f")
-    pairs = [f"{x:.9f},{y:.9f}" for x, y in lonlat]
-    bad = pd.DataFrame({"name": ["H", "I"], "lon": pairs, "lat": ["", ""], "tier": "point"})
-    bad.to_csv(tmp_path / "bad.csv", index=False)
-    dem = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(workers=[5.0, 7.0])
-    dem.to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
-    toml = tmp_path / "scenario.toml"
-    toml.write_text(
-        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "good.csv"\n'
-        '[[facilities]]\npath = "bad.csv"\n[[demand]]\npath = "dem.csv"\nweight = "workers"\n',
-        encoding="utf-8",
-    )
-    s = pipeline.load_scenario(toml)
-    net = pipeline.load_network(s, None)
-    with caplog.at_level(logging.WARNING, logger="coverage.inputs.layers"):
-        layers = pipeline.read_layers(s, net, area=(None, None))
-    assert layers.facilities["name"].tolist() == ["F", "G"]
-    said = [str(r.msg) for r in caplog.records if r.name == "coverage.inputs.layers"]
-    assert said == [
-        "bad.csv: all 2 data rows skipped, so no facility of this layer counts "
-        "(each reason is in skipped_rows.csv)"
-    ]
-
-
-def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
-    # The register calls its tier column 阵地类型, which is not a recognised name: the error
-    # says how to map it, naming the columns that were not used.
-    import numpy as np
-    import pandas as pd
-
-    from coverage.errors import InputError
-
-    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(5)]
-    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
-    lonlat = np.asarray(hand.pts([(100, 0), (300, 0)]).to_crs(4326).get_coordinates())
-    fac = pd.DataFrame(lonlat, columns=["经度", "纬度"]).assign(名称="F", 阵地类型="服务站点")
-    fac.to_csv(tmp_path / "fac.csv", index=False)
-    dem = pd.DataFrame(lonlat, columns=["lon", "lat"]).assign(w=1.0)
-    dem.to_csv(tmp_path / "dem.csv", index=False)
-    toml = tmp_path / "scenario.toml"
-    toml.write_text(
-        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
-        '[[demand]]\npath = "dem.csv"\nweight = "w"\n',
-        encoding="utf-8",
-    )
-    s = pipeline.load_scenario(toml)
-    with pytest.raises(InputError) as err:
-        pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
-    assert str(err.value).endswith(
-        "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
-    )
-    assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
-
-
 def _two_places(tmp_path: Path, hand):
     """A 500 m street and two places on it (lon, lat); the caller writes its registers."""
     import numpy as np
@@ -154,6 +87,56 @@ def _read(tmp_path: Path, sections: str):
     toml.write_text('[network]\npath = "streets.parquet"\n' + sections, encoding="utf-8")
     s = pipeline.load_scenario(toml)
     return pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+
+
+def test_a_register_that_keeps_no_row_is_warned_about(tmp_path: Path, hand, caplog):
+    # Two facility registers; every row of the second has its coordinates in one cell. The run
+    # goes on with the first, and a warning line says the second counts for nothing (each row
+    # is in skipped_rows.csv); the first, fine, is not warned about.
+    import logging
+
+    import pandas as pd
+
+    base = _two_places(tmp_path, hand)
+    good = base.assign(name=["F", "G"], tier="point")
+    good.to_csv(tmp_path / "good.csv", index=False, float_format="%.9f")
+    pairs = [f"{x:.9f},{y:.9f}" for x, y in base.to_numpy()]
+    bad = pd.DataFrame({"name": ["H", "I"], "lon": pairs, "lat": ["", ""], "tier": "point"})
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    dem = base.assign(workers=[5.0, 7.0])
+    dem.to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    with caplog.at_level(logging.WARNING, logger="coverage.inputs.layers"):
+        layers = _read(
+            tmp_path,
+            '[[facilities]]\npath = "good.csv"\n[[facilities]]\npath = "bad.csv"\n'
+            '[[demand]]\npath = "dem.csv"\nweight = "workers"\n',
+        )
+    assert layers.facilities["name"].tolist() == ["F", "G"]
+    said = [str(r.msg) for r in caplog.records if r.name == "coverage.inputs.layers"]
+    assert said == [
+        "bad.csv: all 2 data rows skipped, so no facility of this layer counts "
+        "(each reason is in skipped_rows.csv)"
+    ]
+
+
+def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
+    # The register calls its tier column 阵地类型, which is not a recognised name: the error
+    # says how to map it, naming the columns that were not used.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度", "纬度"], axis=1).assign(名称="F", 阵地类型="服务站点")
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    with pytest.raises(InputError) as err:
+        _read(
+            tmp_path,
+            '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        )
+    assert str(err.value).endswith(
+        "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
+    )
+    assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
 
 
 def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):

@@ -91,20 +91,20 @@ def _demand_table(
     return out
 
 
-def _whole_people(table: pd.DataFrame, covered: Any) -> pd.DataFrame:
-    """``table`` with ``weight`` in whole people adding up as the summary shows them.
+def _whole_people(weights: Any, covered: Any) -> np.ndarray:
+    """``weights`` in whole people adding up as the summary shows them.
 
     A WorldPop cell holds 12.37 people: rounded one by one, the sample's demand table summed to
     455,239 people under the 455,183 the summary, map and report show. The covered rows add up
     to the covered people shown, the others to the total shown less those (largest remainder).
     """
-    w = table["weight"].to_numpy(dtype=float)
+    w = np.asarray(weights, dtype=float)
     hit = np.asarray(covered, dtype=bool)
     total, got = round(float(w.sum())), round(float(w[hit].sum()))
     whole = np.empty(len(w), dtype=np.int64)
     whole[hit] = whole_parts(w[hit], got)
     whole[~hit] = whole_parts(w[~hit], total - got)
-    return table.assign(weight=whole)
+    return whole
 
 
 def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
@@ -300,10 +300,12 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     files: dict[str, Path] = {}
     progress(t(s.lang, "console.step.results", path=out))
     keys = s.output.columns == "keys"  # the program's own numbers: full precision
+    # the people of each demand point as the layer, the tables and the workbook show them
+    whole = _whole_people(cov.demand["weight"], cov.demand["covered"])
     demand_layer = finite(cov.demand)
     layers = {
         "facilities": finite(cov.facilities),
-        "demand": demand_layer if keys else _whole_people(demand_layer, cov.demand["covered"]),
+        "demand": demand_layer if keys else demand_layer.assign(weight=whole),
         "catchments": run.catchments,
         "tier_catchments": run.tier_catchments,
     }
@@ -315,7 +317,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     facilities = _facility_table(cov, s.output.datum)
     files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
-    people = _whole_people(demand, demand["covered"])  # labels and the workbook: they add up
+    people = demand.assign(weight=whole)  # labels and the workbook: they add up
     files["demand"] = cio.write_csv(out / "demand.csv", _table(demand if keys else people, s))
     order = demand.loc[~demand["covered"], "weight"].sort_values(ascending=False).index
     uncovered = people.loc[order]  # heaviest first, by the people each point really has
@@ -389,13 +391,14 @@ def write_plan(
         cov = result.before.coverage
         # existing and proposed sites: how far what the plan leaves is from the nearest of them
         demand = _demand_table(cov, s.output.datum, (result.demand, prop))
+        # what the plan leaves, in whole people adding up to what the plan leaves as shown
+        left = demand.assign(weight=_whole_people(demand["weight"], after.covered))
         sheets = {
             "proposed": _for_people(people),
             "plan_stages": _for_people(result.stages()),
             "summary_before": cov.summary,  # the run's, titled as before the plan
             "by_subdistrict": subdistricts_after(cov, after.covered),
-            # what the plan leaves, in whole people adding up to what the plan leaves as shown
-            "uncovered_after": _for_people(_whole_people(demand, after.covered)[~after.covered]),
+            "uncovered_after": _for_people(left[~after.covered]),
         }
         files["excel"] = excel.write_workbook(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum

@@ -298,14 +298,16 @@ def _tier_codes(s: Scenario, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if not isinstance(facilities, pd.DataFrame) or "tier" not in facilities:
         return facilities  # analysis.evaluate says what is wrong
     words = s.vocabulary
-    codes = [words.normalize(t) for t in facilities["tier"]]
-    unknown = [c is None and not pd.isna(t) for c, t in zip(codes, facilities["tier"], strict=True)]
-    if any(unknown):
+    tier = facilities["tier"]
+    # each distinct name once: read layers hold codes already, a register repeats a few names
+    code = {t: words.normalize(t) for t in pd.unique(tier) if not pd.isna(t)}
+    unknown = tier.map(lambda t: not pd.isna(t) and code[t] is None).to_numpy(dtype=bool)
+    if unknown.any():
         rows = facilities.index[unknown]
-        names = ", ".join(dict.fromkeys(repr(str(t)) for t in facilities["tier"][unknown]))
+        names = ", ".join(dict.fromkeys(repr(str(t)) for t in tier[unknown]))
         raise ValueError(
             f"facilities, rows {first_rows(rows)}: "
             f"unknown tier {names}; known: {', '.join(words.codes)} (or their names, "
             "e.g. 服务站点)"
         )
-    return facilities.assign(tier=[c or t for c, t in zip(codes, facilities["tier"], strict=True)])
+    return facilities.assign(tier=tier.map(lambda t: t if pd.isna(t) else code[t]))

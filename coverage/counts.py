@@ -195,11 +195,7 @@ def shown_share(share: Any) -> str:
         return UNDEFINED
     if not math.isfinite(v):
         return UNDEFINED
-    text = f"{100 * v:.1f}%"
-    if text == "100.0%" and v < 1 - _NOISE:
-        return "99.9%"
-    if text in ("0.0%", "-0.0%") and v > _NOISE:
-        return "0.1%"
+    text = f"{100 * float(off_the_ends(v, 3)):.1f}%"  # a tenth of a per cent: 3 decimals
     return "0.0%" if text == "-0.0%" else text
 
 

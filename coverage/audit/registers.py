@@ -146,6 +146,7 @@ def read_registers(audit: Audit, group: Group = "facilities") -> list[Register]:
             layer=layer.layer,
             require=("weight",) if group == "demand" else (),
             encoding=layer.encoding,
+            table=table,  # read once: a national register is large
         )
         frame = table.frame.reset_index(drop=True)
         rows = np.asarray(table.rows, dtype=int)

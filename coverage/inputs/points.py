@@ -72,6 +72,7 @@ def read_points(
     layer: str | None = None,
     require: tuple[str, ...] = (),
     encoding: str | None = None,
+    table: Table | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Read a point layer into standard columns, reporting bad rows instead of dropping them.
 
@@ -96,6 +97,9 @@ def read_points(
         Standard fields that must be present (e.g. ``("weight",)`` for demand).
     encoding
         Text encoding of a CSV or Shapefile, when detection gets it wrong.
+    table
+        The file as :func:`~coverage.inputs.readers.read_table` read it with these ``layer``,
+        ``encoding`` and ``columns``' header hints, when the caller has it (not read again).
 
     Returns
     -------
@@ -109,7 +113,8 @@ def read_points(
     """
     path = Path(path)
     target = parse_target(crs, path)
-    table = read_table(path, layer, encoding, header_hints(columns))
+    if table is None:
+        table = read_table(path, layer, encoding, header_hints(columns))
     frame = table.frame.reset_index(drop=True)
     rows = table.rows
     problems: list[Problem] = list(table.problems)

@@ -47,8 +47,7 @@ from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork
-    from coverage.planning import PlanRun
-    from coverage.results import Run
+    from coverage.results import PlanResult, Run
 
 __all__ = [
     "edges_path",
@@ -347,7 +346,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
 
 
 def write_plan(
-    result: PlanRun, progress: Progress = _noop, *, map_path: str | Path | None = None
+    result: PlanResult, progress: Progress = _noop, *, map_path: str | Path | None = None
 ) -> dict[str, Path]:
     """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
 

@@ -24,8 +24,7 @@ from coverage.scenario import Scenario
 from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
-    from coverage.planning import PlanRun
-    from coverage.results import Run
+    from coverage.results import PlanResult, Run
 
 __all__ = [
     "coverage_map",
@@ -44,7 +43,7 @@ def coverage_map(
     kpis: dict[str, float] | None = None,
     lang: str | None = None,
     basemap: str | None = None,
-    plan: PlanRun | None = None,
+    plan: PlanResult | None = None,
 ) -> Any:
     """The run's interactive map as a ``folium.Map`` (display it in a notebook, or save it).
 
@@ -88,7 +87,7 @@ def coverage_map(
     if plan is not None and plan.plans:
         after = plan.after
         # walks with the proposed sites open: what the plan leaves, as plan.xlsx says
-        demand = plan_demand(demand, plan.plans, after, walks=plan.demand)
+        demand = plan_demand(demand, plan.plan_min, after, walks=plan.demand)
         if subdistricts is not None:
             by_key = subdistricts_after(cov, after.covered)
             subdistricts = plan_subdistricts(subdistricts, by_key, s.area.name_field)
@@ -255,7 +254,7 @@ def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
     return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
 
 
-def write_plan_map(result: PlanRun, path: Path) -> Path:
+def write_plan_map(result: PlanResult, path: Path) -> Path:
     """The coverage map with the plan: its sites, their effect (see :func:`coverage_map`), KPIs.
 
     The KPI panel keeps the run's figures, with the shares before and after the plan.

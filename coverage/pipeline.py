@@ -56,7 +56,8 @@ from coverage.planning import (
     planning_sites,
     site_capacity,
 )
-from coverage.planning.plan import describe_sites, staged_plan
+from coverage.planning.plan import staged_plan
+from coverage.planning.plan_run import describe_sites
 from coverage.planning.stages import (
     Spelled,
     _check_candidates,

@@ -34,7 +34,7 @@ from coverage.summary import subdistricts_after
 
 if TYPE_CHECKING:
     from coverage.planning import AfterCoverage, Plan
-    from coverage.results import Run
+    from coverage.results import PlanStage, Run
 
 __all__ = [
     "PLAN_SUBDISTRICT_COLUMNS",
@@ -95,17 +95,18 @@ def nearest_proposed(plans: Sequence[Plan], n_demand: int) -> np.ndarray:
 
 def plan_demand(
     demand: gpd.GeoDataFrame,
-    plans: Sequence[Plan],
+    plan_min: ArrayLike,
     after: AfterCoverage,
     walks: pd.DataFrame | None = None,
 ) -> gpd.GeoDataFrame:
     """The run's demand points as the plan map draws them: coverage after the plan.
 
     ``covered`` becomes coverage after the plan; ``plan_added`` marks the points covered only
-    thanks to the plan (:func:`newly_covered`) and ``plan_min`` is their walk to the nearest
-    proposed site (:func:`nearest_proposed`). The points covered before keep their own
-    ``n_reach`` (the run's map's classes, one facility or two or more); the newly covered get
-    the proposed sites reaching them. With ``walks``, the demand after the plan
+    thanks to the plan (:func:`newly_covered`) and ``plan_min`` is each point's walk to the
+    nearest proposed site reaching it (:func:`nearest_proposed`, as
+    :attr:`coverage.planning.PlanRun.plan_min`). The points covered before keep their own
+    ``n_reach`` (the run's map's classes, one facility or two or more); the newly covered get the
+    proposed sites reaching them. With ``walks``, the demand after the plan
     (:func:`coverage.planning.demand_after`, same rows), its ``nearest_min`` and ``t_<tier>``
     replace the run's: a popup's walks and the minutes beyond the standard of the points left
     uncovered are then those with the proposed sites open, as the plan workbook says.
@@ -121,7 +122,7 @@ def plan_demand(
     out["covered"] = np.asarray(after.covered, dtype=bool)
     out["n_reach"] = np.where(added, after.n_reach, n_reach)
     out["plan_added"] = added
-    out["plan_min"] = nearest_proposed(plans, len(demand))
+    out["plan_min"] = np.asarray(plan_min, dtype=float)
     return out
 
 
@@ -207,7 +208,7 @@ def proposed_catchments(
 
 
 def at_own_thresholds(
-    catchments: gpd.GeoDataFrame | None, plans: Sequence[Plan]
+    catchments: gpd.GeoDataFrame | None, plans: Sequence[PlanStage]
 ) -> gpd.GeoDataFrame | None:
     """The proposed sites' catchments (:func:`proposed_catchments`), each stage's at its threshold.
 

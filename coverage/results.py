@@ -175,6 +175,17 @@ class PlanResult(Protocol):
     def catchments(self) -> gpd.GeoDataFrame | None:
         """The proposed sites' catchments, or None without proposed sites."""
 
+    @property
+    def demand(self) -> gpd.GeoDataFrame:
+        """The run's demand with walks to the nearest site, the proposed sites open."""
+
+    @property
+    def plan_min(self) -> npt.NDArray[np.float64]:
+        """Minutes from each demand row to the nearest proposed site reaching it (else inf)."""
+
+    def stages(self) -> pd.DataFrame:
+        """One row per stage."""
+
 
 def serves_less(stage: Mapping[str, Any]) -> bool:
     """Whether a stage's sites can serve less demand than they cover (a row of the stages).

@@ -48,7 +48,7 @@ def test_plan_demand_marks_the_points_only_the_plan_covers():
     after = planning.after_coverage(
         [[2, 3]], demand["weight"], demand["covered"], demand["n_reach"]
     )
-    out = plan_layers.plan_demand(demand, [plan], after)
+    out = plan_layers.plan_demand(demand, plan_layers.nearest_proposed([plan], 4), after)
     assert out["plan_added"].tolist() == [False, False, True, False]  # d3 was covered already
     assert out["covered"].tolist() == [True, False, True, True]
     # The covered keep their own reach; the newly covered count the new site.

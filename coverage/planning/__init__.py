@@ -31,14 +31,8 @@ from coverage.planning.candidates import (
 )
 from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS
-from coverage.planning.plan import (
-    Plan,
-    PlanRun,
-    describe_sites,
-    plan_coverage,
-    propose,
-    staged_plan,
-)
+from coverage.planning.plan import Plan, propose, staged_plan
+from coverage.planning.plan_run import PlanRun, describe_sites, plan_coverage
 from coverage.planning.stages import PLAN_MODELS, Stage, plan_stages
 from coverage.planning.times import site_times, within_row_limits
 

@@ -23,7 +23,7 @@ from coverage.siting._sparse import Bools
 from coverage.summary import circle_counts
 
 if TYPE_CHECKING:
-    from coverage.planning.plan import PlanRun
+    from coverage.planning.plan_run import PlanRun
 
 __all__ = ["demand_after"]
 

@@ -60,7 +60,7 @@ COMMANDS: dict[str, tuple[list[str], float]] = {
 #: Stage of each wrapped function: (module, function) -> stage name. Stages nest.
 STAGES: dict[tuple[str, str], str] = {
     ("coverage.scenario.load", "load_scenario"): "scenario",
-    ("coverage.inputs.layers", "load_area"): "area",
+    ("coverage.inputs.area", "load_area"): "area",
     ("coverage.network.loader", "load"): "network",
     ("coverage.network.graph", "clip"): "network",
     ("coverage.inputs.layers", "read_layers"): "layers",

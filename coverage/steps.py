@@ -20,8 +20,10 @@ import shapely
 from coverage import analysis, network
 from coverage.errors import Msg, ScenarioError, first_rows
 from coverage.i18n import t
+from coverage.inputs import area as _area
 from coverage.inputs import layers as _layers
-from coverage.inputs.layers import Layers, StudyArea
+from coverage.inputs.area import StudyArea
+from coverage.inputs.layers import Layers
 from coverage.inputs.usable import check_usable
 from coverage.preflight import scenario_of
 from coverage.scenario import Scenario
@@ -83,7 +85,7 @@ def load_area(s: Scenario | str | Path) -> StudyArea:
     StudyArea
         The area (WGS-84, or None) and the sub-districts, with the boundary files' problems.
     """
-    return _layers.load_area(scenario_of(s), geocode=network.geocode_area)
+    return _area.load_area(scenario_of(s), geocode=network.geocode_area)
 
 
 def read_layers(

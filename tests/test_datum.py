@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
+from coverage import _prcoords_arrays as prcoords_arrays
 from coverage import datum
 from tests.conftest import shared_data
 
@@ -131,7 +132,7 @@ _ALL_PRCOORDS = (
 
 def test_every_conversion_runs_on_arrays() -> None:
     # Otherwise the equality tests here would compare the slow path with itself.
-    assert set(datum._vector_table()) == set(_ALL_PRCOORDS)
+    assert set(prcoords_arrays.vector_table()) == set(_ALL_PRCOORDS)
 
 
 def test_array_path_equals_point_by_point_across_the_box_and_at_its_edges() -> None:
@@ -140,8 +141,8 @@ def test_array_path_equals_point_by_point_across_the_box_and_at_its_edges() -> N
     lat = np.r_[rng.uniform(0.8293, 55.8271, 400), 30.0, 0.83, 55.826, 0.8294, 55.8270, 55.82]
     pairs = np.column_stack([lat, lon])
     for func in _ALL_PRCOORDS:
-        ref = datum._point_by_point(func, pairs)
-        out = datum._apply(func, lon, lat)
+        ref = prcoords_arrays.point_by_point(func, pairs)
+        out = prcoords_arrays.convert(func, lon, lat)
         np.testing.assert_array_equal(np.column_stack([out[1], out[0]]), ref)
 
 
@@ -160,16 +161,16 @@ def test_a_prcoords_that_fails_on_arrays_is_used_point_by_point(monkeypatch) -> 
         ns["math"] = Scalar()
         return ns
 
-    datum._vector_table.cache_clear()
-    monkeypatch.setattr(datum, "_array_prcoords", scalar_namespace)
+    prcoords_arrays.vector_table.cache_clear()
+    monkeypatch.setattr(prcoords_arrays, "_array_prcoords", scalar_namespace)
     try:
-        assert datum._vector_table() == {}
+        assert prcoords_arrays.vector_table() == {}
         lon, lat = np.array([114.3, 106.5]), np.array([30.6, 29.5])
         x, y = datum.to_wgs84(lon, lat, "gcj02")
         ref = [prcoords.gcj_wgs_bored((b, a)) for a, b in zip(lon, lat, strict=True)]
         np.testing.assert_array_equal(np.c_[y, x], ref)
     finally:
-        datum._vector_table.cache_clear()
+        prcoords_arrays.vector_table.cache_clear()
 
 
 def test_shapes_nan_scalars_and_repeats() -> None:

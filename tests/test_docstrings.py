@@ -21,6 +21,7 @@ MODULES = [
     "coverage.datum",
     "coverage.i18n.values",
     "coverage.inputs.boundaries",
+    "coverage.inputs.file_crs",
     "coverage.inputs.raster",
     "coverage.results",
 ]

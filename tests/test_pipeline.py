@@ -217,7 +217,7 @@ def test_report_makes_a_staged_plan_from_python(tmp_path, wuhan_edges_path):
 
 @pytest.mark.realdata
 def test_run_reads_the_area_once_and_the_same_layers(small, monkeypatch):
-    from coverage.inputs import layers as layers_mod
+    from coverage.inputs import area as area_mod
 
     s = pipeline.load_scenario(small / "scenario.toml")
     area = pipeline.load_area(s)
@@ -229,13 +229,13 @@ def test_run_reads_the_area_once_and_the_same_layers(small, monkeypatch):
     assert [p.as_dict() for p in given.problems] == [p.as_dict() for p in read_again.problems]
 
     calls: list[Path] = []
-    real = layers_mod.read_polygons
+    real = area_mod.read_polygons
 
     def counted(path, *args, **kwargs):
         calls.append(Path(path))
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(layers_mod, "read_polygons", counted)
+    monkeypatch.setattr(area_mod, "read_polygons", counted)
     pipeline.run(s, write=False)
     expected = [p for p in (s.area.path, s.area.subdistricts) if p is not None]
     assert len(calls) == len(expected) >= 1

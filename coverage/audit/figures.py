@@ -17,7 +17,8 @@ import shapely
 
 from coverage.analysis import Coverage
 from coverage.errors import Msg, Problem
-from coverage.inputs.layers import Layers, demand_kind
+from coverage.inputs.demand import demand_kind
+from coverage.inputs.layers import Layers
 from coverage.scenario import Scenario
 
 __all__ = [
@@ -108,7 +109,7 @@ def people_without_streets(s: Scenario) -> dict[str, float]:
     Only population rasters are counted (point registers are placed on streets); a raster that
     cannot be read for the district leaves the population unknown (NaN).
     """
-    from coverage.inputs.layers import read_raster_layer
+    from coverage.inputs.demand import read_raster_layer
     from coverage.pipeline import load_area
 
     area, _ = load_area(s)

@@ -14,8 +14,9 @@ One module per step:
 * :mod:`~coverage.inputs.validation` (with :mod:`~coverage.inputs.duplicates`): rows that
   would make the results wrong are skipped, doubtful ones kept with a warning;
 * :mod:`~coverage.inputs.problems`: every problem as a table for the run report;
-* :mod:`~coverage.inputs.layers`: a scenario's layers read, checked and validated
-  (re-exported by :mod:`coverage.pipeline`).
+* :mod:`~coverage.inputs.area`: the study area and sub-districts (boundary files);
+* :mod:`~coverage.inputs.layers`: a scenario's layers read, checked and validated, with
+  :mod:`~coverage.inputs.demand` for people as demand (re-exported by :mod:`coverage.pipeline`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from coverage.inputs.readers import EXCEL, GIS, TABULAR, read_frame
 from coverage.inputs.validation import ROLES, validate_layer
 
 if TYPE_CHECKING:
-    from coverage.inputs.layers import Layers, load_area, read_layers
+    from coverage.inputs.area import load_area
+    from coverage.inputs.layers import Layers, read_layers
     from coverage.inputs.usable import FIRST_REASONS, check_usable
 
 __all__ = [
@@ -66,19 +68,22 @@ __all__ = [
     "validate_layer",
 ]
 
-#: Names of :mod:`coverage.inputs.layers`, loaded on first use: it needs the network and
-#: routing modules, which the file readers do not.
-_LAYERS = frozenset({"Layers", "load_area", "read_layers"})
-_USABLE = frozenset({"FIRST_REASONS", "check_usable"})
+#: Names loaded on first use, by module: reading the layers needs the network and routing
+#: modules, which the file readers do not.
+_LAZY = {
+    "Layers": "coverage.inputs.layers",
+    "read_layers": "coverage.inputs.layers",
+    "load_area": "coverage.inputs.area",
+    "FIRST_REASONS": "coverage.inputs.usable",
+    "check_usable": "coverage.inputs.usable",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAYERS:
-        return getattr(importlib.import_module("coverage.inputs.layers"), name)
-    if name in _USABLE:
-        return getattr(importlib.import_module("coverage.inputs.usable"), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'coverage.inputs' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAYERS, *_USABLE})
+    return sorted({*globals(), *_LAZY})

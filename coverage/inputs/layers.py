@@ -1,11 +1,12 @@
-"""A scenario's input layers: study area, facilities, demand and candidate sites, validated.
+"""A scenario's input layers: facilities, demand and candidate sites, read and validated.
 
 :func:`read_layers` reads every layer a scenario lists
-(:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against the streets
-(:func:`~coverage.inputs.datum_check.check_datum`) and validates it
+(:func:`~coverage.inputs.points.read_points`), fills the layer's defaults, checks its datum against
+the streets (:func:`~coverage.inputs.datum_check.check_datum`) and validates it
 (:func:`~coverage.inputs.validation.validate_layer`), collecting every problem for the run
 report. :func:`~coverage.inputs.usable.check_usable` stops a run that has nothing left to
-compute with, saying why.
+compute with, saying why. The study area comes from :mod:`coverage.inputs.area`, a population
+raster's or the buildings' people from :mod:`coverage.inputs.demand`.
 The layers are checked against the streets handed in (:class:`~coverage.inputs.streets.Streets`),
 never the network itself: ``coverage.pipeline.load_area`` and ``pipeline.read_layers``, which
 notebooks use, hand in the walking network and its place's geocoder.
@@ -17,10 +18,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -28,41 +27,22 @@ from coverage import datum
 from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t
-from coverage.inputs.boundaries import read_polygons
-from coverage.inputs.buildings import (
-    BuildingAssumptions,
-    download_buildings,
-    estimate_people,
-    skip_reason,
-)
+from coverage.inputs.area import Geocoder, load_area
 from coverage.inputs.columns import columns_note
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
+from coverage.inputs.demand import demand_kind, read_people
 from coverage.inputs.duplicates import skip_duplicates_across
 from coverage.inputs.points import read_points
-from coverage.inputs.problems import joined
-from coverage.inputs.raster import DEFAULT_MAX_CELL_M, RasterReport, read_raster_demand
 from coverage.inputs.streets import Streets
 from coverage.inputs.validation import validate_layer
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
-from coverage.vocab import kind_label
 
-__all__ = [
-    "DEFAULT_KIND",
-    "PEOPLE_KIND",
-    "Layers",
-    "StudyArea",
-    "demand_kind",
-    "load_area",
-    "read_layers",
-    "read_raster_layer",
-]
+__all__ = ["Layers", "read_layers"]
 
 #: Progress callback: receives short messages (as in :mod:`coverage.pipeline`).
 Progress = Callable[[str], None]
-#: A place name and the cache folder to the place's boundary (WGS-84).
-Geocoder = Callable[[str, Path], shapely.Geometry]
 
 
 log = logging.getLogger(__name__)
@@ -105,94 +85,6 @@ class Layers:
     notes: list[Msg] = field(default_factory=list)
 
 
-class StudyArea(tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]):
-    """``(area, subdistricts)`` as :func:`load_area` returns them, unpacked like a pair.
-
-    ``problems`` holds what reading the boundary files found (polygons repaired or skipped,
-    sub-districts without a name, an undeclared datum in China), for the problems report.
-    """
-
-    problems: list[Problem]
-
-    def __new__(
-        cls,
-        area: shapely.Geometry | None,
-        subdistricts: gpd.GeoDataFrame | None,
-        problems: list[Problem] | None = None,
-    ) -> StudyArea:
-        """The pair, with the boundary files' ``problems`` (none when not given)."""
-        self = super().__new__(cls, (area, subdistricts))
-        self.problems = list(problems or [])
-        return self
-
-    def __reduce__(self) -> tuple[type[StudyArea], tuple[Any, ...]]:
-        """Pickled and copied with its problems.
-
-        A tuple's own reduction would call ``__new__`` with one argument, the pair.
-        """
-        return (StudyArea, (self[0], self[1], self.problems))
-
-
-def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
-    """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
-
-    Without an area file the area is the sub-districts' union, or the boundary of the network's
-    ``place`` as ``geocode`` gives it (:func:`coverage.pipeline.load_area` hands in
-    :func:`coverage.network.geocode_area`: geocoded once, then cached); without ``geocode``
-    such a scenario has no study area. The boundary files' problems ride along
-    (:class:`StudyArea`), so that :func:`read_layers` reports them with the layers'.
-
-    Parameters
-    ----------
-    s
-        The scenario: its ``[area]`` section (or ``[network] place``).
-    geocode
-        Turns a place name and the cache folder into the place's boundary (WGS-84); None
-        leaves a scenario without an area file or sub-districts without a study area.
-
-    Returns
-    -------
-    StudyArea
-        The area (None when the scenario has none), the sub-districts (or None) and the boundary
-        files' problems.
-    """
-    area = None
-    problems: list[Problem] = []
-    if s.area.path is not None:
-        p = _input(s, s.area.path)
-        gdf = read_polygons(p, crs=s.area.crs, layer=s.area.layer, select=s.area.select)
-        problems += gdf.attrs.get("problems", [])
-        area = shapely.union_all(gdf.geometry.values)
-    subs = None
-    if s.area.subdistricts is not None:
-        p = _input(s, s.area.subdistricts)
-        crs = s.area.subdistricts_crs if s.area.subdistricts_crs is not None else s.area.crs
-        subs = read_polygons(p, crs=crs)
-        problems += subs.attrs.get("problems", [])
-        if s.area.name_field not in subs:
-            columns = [c for c in subs.columns if c != "geometry"]
-            msg = Msg(
-                "error.input.no_names_column",
-                field=s.area.name_field,
-                columns=columns,
-                setting="[area] name_field",
-            )
-            raise InputError(msg, p, field=s.area.name_field)
-        if area is None:
-            area = shapely.union_all(subs.geometry.values)
-    if area is None and s.network.place is not None:
-        # No area file: the named place's boundary (the caller's geocoder: reading needs no OSM).
-        area = None if geocode is None else geocode(s.network.place, s.cache_dir)
-    return StudyArea(area, subs, problems)
-
-
-def _input(s: Scenario, path: Path) -> Path:
-    """A given input path resolved against the scenario's folder."""
-    resolved = s.input_path(path)
-    assert resolved is not None  # input_path returns None only for None
-    return resolved
-
-
 def _read_layer(
     s: Scenario,
     layer: Layer,
@@ -203,9 +95,9 @@ def _read_layer(
     notes: list[Msg],
 ) -> gpd.GeoDataFrame:
     if layer.is_raster or layer.osm_buildings:
-        return _read_people(s, layer, net, area, problems, notes)
+        return read_people(s, layer, net, area, problems, notes)
     assert layer.path is not None  # a register of points (checked when the scenario loads)
-    path = _input(s, layer.path)
+    path = s.input_path(layer.path)
     columns = dict(layer.columns)
     if layer.weight is not None:
         columns.setdefault("weight", layer.weight)
@@ -289,121 +181,6 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
         log.warning(msg)
 
 
-#: What a register's demand counts when its layer names no ``kind``.
-DEFAULT_KIND = "workers"
-#: What a population raster's or building footprints' people count when it names no ``kind``.
-PEOPLE_KIND = "residents"
-
-
-def demand_kind(layer: Layer) -> str:
-    """The ``kind`` of a ``[[demand]]`` layer's points: its own, else by what the layer reads.
-
-    Parameters
-    ----------
-    layer
-        A ``[[demand]]`` layer of the scenario.
-
-    Returns
-    -------
-    str
-        ``layer.kind``, else :data:`PEOPLE_KIND` for a raster or ``osm_buildings``, else
-        :data:`DEFAULT_KIND` (a register).
-    """
-    if layer.kind:
-        return layer.kind
-    return PEOPLE_KIND if layer.is_raster or layer.osm_buildings else DEFAULT_KIND
-
-
-def read_raster_layer(
-    s: Scenario, layer: Layer, area: shapely.Geometry, kind: str
-) -> tuple[gpd.GeoDataFrame, RasterReport]:
-    """A raster ``[[demand]]`` layer's people inside ``area``, as its settings ask."""
-    assert layer.path is not None
-    return read_raster_demand(
-        _input(s, layer.path),
-        area,
-        band=layer.band or 1,
-        scale=layer.scale,
-        crs=layer.crs if layer.crs_given else None,
-        kind=kind,
-        max_cell_m=layer.max_cell_m or DEFAULT_MAX_CELL_M,
-    )
-
-
-def _read_people(
-    s: Scenario,
-    layer: Layer,
-    net: Streets,
-    area: shapely.Geometry | None,
-    problems: list[Problem],
-    notes: list[Msg],
-) -> gpd.GeoDataFrame:
-    """Demand from a population raster or from OSM building footprints, inside the area.
-
-    Unlike a register's rows, people far from every street are kept: they count in the totals
-    as not reachable on foot (the coverage step leaves them unsnapped), and a note says how
-    many there are.
-    """
-    if area is None:
-        msg = Msg("error.input.area_needed", what="osm_buildings", setting="[area] path")
-        raise InputError(msg, s.source)
-    kind = demand_kind(layer)
-    if layer.osm_buildings:
-        assumptions = BuildingAssumptions(**layer.buildings)
-        found = download_buildings(area, cache_dir=s.cache_dir)
-        estimate = estimate_people(found, assumptions, kind=kind)
-        gdf, name = estimate.points, "osm_buildings"
-        notes.append(Msg("problem.note.file", file=name, text=_buildings_note(estimate.report)))
-        notes.append(Msg("problem.note.assumptions", name=name, values=str(assumptions.as_dict())))
-    else:
-        assert layer.path is not None
-        gdf, report = read_raster_layer(s, layer, area, kind)
-        problems += report.problems()
-        name = _input(s, layer.path).name
-        notes.append(report.note())
-    gdf = gdf.reset_index(drop=True)
-    gdf["kind"] = kind
-    gdf["layer"] = name
-    if len(gdf):
-        far = ~np.isfinite(net.street_distance(gdf.geometry.to_crs(net.crs), s.walk.max_snap_m))
-        if far.any():
-            w = gdf["weight"].to_numpy(dtype=float)
-            share = w[far].sum() / w.sum()
-            notes.append(
-                Msg(
-                    "problem.note.far",
-                    name=name,
-                    people=w[far].sum(),
-                    kind=_kind_words(kind),
-                    share=share,
-                    m=s.walk.max_snap_m,
-                )
-            )
-    return gdf
-
-
-def _buildings_note(report: dict[str, Any]) -> Msg:
-    """One line on what the building estimate used and skipped."""
-    skipped: dict[str, int] = report.get("skipped") or {}
-    msg = Msg(
-        "problem.note.buildings",
-        people=report.get("people", 0),
-        kind=_kind_words(str(report.get("kind"))),
-        used=report.get("buildings_used", 0),
-        total=report.get("buildings_in", 0),
-    )
-    if skipped:
-        msg += Msg(
-            "problem.note.skipped", items=joined(skip_reason(w, n) for w, n in skipped.items())
-        )
-    return msg
-
-
-def _kind_words(kind: str) -> dict[str, str]:
-    """A demand kind in a note: as the scenario names it in English, its label in Chinese."""
-    return {"en": kind, "zh": kind_label(kind, "zh")}
-
-
 def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:
     """Fill a layer's default tier/type/role where rows leave them empty."""
     gdf = gdf.copy()
@@ -448,7 +225,7 @@ def read_layers(
 ) -> Layers:
     """Read, validate and datum-check every facility, demand and candidate layer.
 
-    ``area`` is what :func:`load_area` returned, when the caller has read it already.
+    ``area`` is what :func:`~coverage.inputs.area.load_area` returned, when the caller has read it already.
 
     Parameters
     ----------
@@ -460,9 +237,10 @@ def read_layers(
     progress
         Called with a line for each step (the command line's spinner); default: nothing.
     area
-        What :func:`load_area` returned, when the caller has read it already (read here otherwise).
+        What :func:`~coverage.inputs.area.load_area` returned, when the caller has read it
+        already (read here otherwise).
     geocode
-        When the area is read here: the place geocoder :func:`load_area` takes (without it, a
+        When the area is read here: the place geocoder :func:`~coverage.inputs.area.load_area` takes (without it, a
         scenario with only a ``place`` has no study area; ``coverage.pipeline.read_layers``
         hands in :func:`coverage.network.geocode_area`).
 
@@ -498,7 +276,7 @@ def read_layers(
             groups[role].append(_read_layer(s, layer, role, net, area, problems, notes))
     for role, listed, same in (("facility", s.facilities, "tier"), ("demand", s.demand, "kind")):
         # Registers only: a raster's or the buildings' people are no rows of a file.
-        paths = [None if x.path is None or x.is_raster else _input(s, x.path) for x in listed]
+        paths = [None if x.path is None or x.is_raster else s.input_path(x.path) for x in listed]
         groups[role], found = skip_duplicates_across(
             list(zip(paths, groups[role], strict=True)), same=same
         )

@@ -37,7 +37,7 @@ from rasterio.features import rasterize  # type: ignore[import-untyped]
 from rasterio.windows import Window  # type: ignore[import-untyped]
 
 from coverage.errors import InputError, Msg, Problem
-from coverage.inputs.boundaries import SourceCRS, resolve_crs
+from coverage.inputs.file_crs import SourceCRS, resolve_crs
 from coverage.inputs.problems import joined
 from coverage.vocab import kind_label
 

@@ -20,7 +20,7 @@ from coverage.audit.districts import District, read_districts
 from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.errors import InputError
-from coverage.inputs.layers import load_area
+from coverage.inputs.area import load_area
 from coverage.scenario import load_scenario
 from tests.audit.conftest import SAMPLE, audit_text, write_districts
 

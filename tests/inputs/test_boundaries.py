@@ -19,7 +19,8 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 
 from coverage.errors import InputError
-from coverage.inputs.boundaries import read_polygons, resolve_crs
+from coverage.inputs.boundaries import read_polygons
+from coverage.inputs.file_crs import resolve_crs
 from tests.conftest import SHARED_DATA, _missing_data
 
 GEOD = pyproj.Geod(ellps="WGS84")

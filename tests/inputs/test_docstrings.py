@@ -12,11 +12,11 @@ from types import ModuleType
 import pytest
 from conftest import REPO_ROOT, shared_data
 
-from coverage.inputs import boundaries, raster
+from coverage.inputs import boundaries, file_crs, raster
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("module", [boundaries, raster], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [boundaries, file_crs, raster], ids=lambda m: m.__name__)
 def test_examples_run(module: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     shared_data("wuhan_districts_gcj02.geojson")
     shared_data("wuhan_worldpop_adults.tif")

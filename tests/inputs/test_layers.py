@@ -1,4 +1,5 @@
-"""coverage.inputs.layers: what reading the boundary files finds reaches the problems report."""
+"""coverage.inputs.layers (with .area and .demand): what reading the boundary files finds reaches
+the problems report, unusable registers are said, each demand layer has its kind."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from conftest import copy_small_scenario
 
 from coverage import pipeline
-from coverage.inputs.layers import demand_kind
+from coverage.inputs.demand import demand_kind
 from coverage.scenario.sections import Layer
 
 
@@ -61,7 +62,7 @@ def test_the_study_area_pickles_and_copies_with_its_problems():
     import shapely
 
     from coverage.errors import Msg, Problem
-    from coverage.inputs.layers import StudyArea
+    from coverage.inputs.area import StudyArea
 
     study = StudyArea(shapely.box(0, 0, 1, 1), None, [Problem("a.geojson", 2, "crs", Msg("x"))])
     for back in (pickle.loads(pickle.dumps(study)), copy.deepcopy(study)):

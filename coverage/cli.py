@@ -190,7 +190,7 @@ def catchments_cmd(
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
     from coverage import pipeline
-    from coverage.io import layer_format
+    from coverage.layer_files import layer_format
 
     with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)

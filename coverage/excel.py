@@ -13,7 +13,7 @@ columns to their content and freezes the header row. The file is written atomica
 
 Text is data, never a formula: cells are written by :mod:`coverage.xlsx` (XlsxWriter), text
 only as strings, and text a spreadsheet would parse as a formula when edited
-(:func:`coverage.io.formula_like`) gets Excel's quote prefix: the cell shows the text unchanged
+(:func:`coverage.neutralize.formula_like`) gets Excel's quote prefix: the cell shows the text unchanged
 and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas.
 """
 

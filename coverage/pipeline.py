@@ -26,7 +26,6 @@ from typing import Literal
 
 import geopandas as gpd
 
-from coverage import io as cio
 from coverage import network
 from coverage.catchment_layers import catchments_for, facility_catchments
 from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
@@ -48,6 +47,7 @@ from coverage.export_maps import (
 from coverage.i18n import t
 from coverage.inputs.layers import Layers
 from coverage.inputs.usable import check_usable
+from coverage.layer_files import layer_format
 from coverage.planning import (
     PLAN_MODELS,
     PlanRun,
@@ -250,7 +250,7 @@ def draw_catchments(
     given = None if bands is None or len(bands) == 0 else [float(b) for b in bands]  # arrays too
     spec = s.catchment_spec().with_(bands_min=given, method=method)
     path = None if path is None else Path(path)
-    if path is not None and cio.layer_format(path) is None:
+    if path is not None and layer_format(path) is None:
         raise ScenarioError(
             Msg("error.scenario.argument", name="path", value=repr(str(path)))
             + Msg("error.output.layers_suffix")

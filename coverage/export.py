@@ -32,10 +32,8 @@ from coverage.excel import (
     PERCENT,
     WHOLE,
     is_minutes,
-    localize,
     minutes_up,
     number_format,
-    sheet_name,
 )
 from coverage.export_maps import plan_map_path, write_map, write_plan_map, write_print_map
 from coverage.figures import save_curve_png
@@ -46,6 +44,7 @@ from coverage.layer_files import layer_format, write_geojson, write_gpkg
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
 from coverage.summary import subdistricts_after
+from coverage.table_words import localize, sheet_name
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork

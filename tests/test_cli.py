@@ -30,8 +30,8 @@ import coverage
 from coverage import cli, pipeline
 from coverage.cli import app
 from coverage.errors import Msg, NetworkError
-from coverage.excel import header, sheet_name
 from coverage.scenario import load_scenario
+from coverage.table_words import header, sheet_name
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

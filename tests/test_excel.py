@@ -21,7 +21,7 @@ import pytest
 import shapely
 from conftest import copy_small_scenario
 
-from coverage import excel, io, layer_files, neutralize, pipeline
+from coverage import excel, io, layer_files, neutralize, pipeline, table_words
 from coverage.errors import Problem
 from coverage.inputs.problems import problems_frame
 
@@ -222,8 +222,13 @@ def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(
     short = pd.DataFrame({"weight": [1.0, 2.0]})
     path = excel.write_workbook(tmp_path / "l.xlsx", {"uncovered": long, "problems": short})
     wb = openpyxl.load_workbook(path)
-    first = excel.sheet_name("uncovered")
-    assert wb.sheetnames == [first, f"{first} (2)", f"{first} (3)", excel.sheet_name("problems")]
+    first = table_words.sheet_name("uncovered")
+    assert wb.sheetnames == [
+        first,
+        f"{first} (2)",
+        f"{first} (3)",
+        table_words.sheet_name("problems"),
+    ]
     bodies = [_rows(wb[name]) for name in wb.sheetnames]
     assert [len(b) - 1 for b in bodies] == [4, 4, 2, 2]
     assert all(b[0] == bodies[0][0] for b in bodies)  # every part has the header
@@ -563,8 +568,8 @@ def test_sigkill_mid_geopackage_write_leaves_previous_file(tmp_path: Path) -> No
 
 
 def test_column_words_match_the_word_of_every_cell():
-    """The per-distinct-value path of ``_words`` gives what ``cell_word`` gives cell by cell."""
-    from coverage.excel import _words, cell_word
+    """The per-distinct-value path of ``localize_cells`` gives what ``cell_word`` gives cell by cell."""
+    from coverage.table_words import cell_word, localize_cells
 
     frame = pd.DataFrame(
         {
@@ -580,13 +585,13 @@ def test_column_words_match_the_word_of_every_cell():
         }
     )
     for lang in ("zh", "en"):
-        fast = _words(frame.copy(), lang)
+        fast = localize_cells(frame.copy(), lang)
         for col in frame.columns:
             slow = [cell_word(col, v, lang) for v in frame[col]]
             got = fast[col].tolist()
             assert [type(v) for v in got] == [type(v) for v in slow], col
             assert [str(v) for v in got] == [str(v) for v in slow], col
-    assert _words(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
+    assert localize_cells(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
 
 
 def test_row_numbers_are_whole_numbers_beside_missing_ones(tmp_path: Path) -> None:

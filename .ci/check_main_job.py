@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from coverage.excel import cell_word, header, sheet_name
 from coverage.i18n import t
+from coverage.table_words import cell_word, header, sheet_name
 
 # The tables speak the sample's language ([output] columns = "labels", the default).
 lang = tomllib.loads(Path("data/wuhan/scenario.toml").read_text(encoding="utf-8")).get("lang", "zh")

@@ -75,7 +75,7 @@ STAGES: dict[tuple[str, str], str] = {
     ("coverage.planning", "planning_sites"): "planning",
     ("coverage.planning.times", "stage_times"): "planning",
     ("coverage.planning.plan", "staged_plan"): "planning",
-    ("coverage.io", "write_gpkg"): "write: gpkg",
+    ("coverage.layer_files", "write_gpkg"): "write: gpkg",
     ("coverage.io", "write_csv"): "write: csv",
     ("coverage.io", "write_json"): "write: json",
     ("coverage.excel", "write_workbook"): "write: excel",

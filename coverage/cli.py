@@ -150,11 +150,11 @@ def network_cmd(
     ] = None,
 ) -> None:
     """Load (or download and cache) the scenario's walking network and report what was kept."""
-    from coverage import pipeline
+    from coverage import single_steps
 
     with _step("coverage network", scenario, lang) as progress:
         s = _scenario(scenario, progress, lang)
-        net = pipeline.walk_network(s, save=save, progress=progress)
+        net = single_steps.walk_network(s, save=save, progress=progress)
     kept, dropped = console.network_tables(net.summary(), s.display_title(s.lang), s.lang)
     out.print(kept)
     if dropped.row_count:
@@ -189,8 +189,8 @@ def catchments_cmd(
     columns: ColumnsOpt = None,
 ) -> None:
     """Walking catchments of every facility (per band) and their union per tier."""
-    from coverage import pipeline
-    from coverage.io import layer_format
+    from coverage import single_steps
+    from coverage.layer_files import layer_format
 
     with _step("coverage catchments", scenario, lang) as progress:
         band_list = _bands(bands)
@@ -199,7 +199,7 @@ def catchments_cmd(
         if output is not None and layer_format(output) is None:
             raise _bad("--out", output, Msg("error.output.layers_suffix"))
         s = _scenario(scenario, progress, lang, columns=columns)
-        path, catch, n_fac = pipeline.draw_catchments(
+        path, catch, n_fac = single_steps.draw_catchments(
             s,
             bands=band_list or None,
             method=cast(Literal["grid", "exact"] | None, method),
@@ -248,7 +248,7 @@ def map_cmd(
     ] = None,
 ) -> None:
     """Only the HTML map (computes coverage and catchments, writes no other files)."""
-    from coverage import pipeline
+    from coverage import single_steps
 
     with _step("coverage map", scenario, lang) as progress:
         if paper is not None and paper not in ("A4", "A3"):
@@ -256,7 +256,7 @@ def map_cmd(
         if print_path is not None and print_path.suffix.lower() not in (".png", ".pdf"):
             raise _bad("--print", print_path, Msg("error.output.print_suffix"))
         s = _scenario(scenario, progress, lang, basemap=basemap, self_contained=self_contained)
-        path, printed = pipeline.draw_map(
+        path, printed = single_steps.draw_map(
             s, output, print_path=print_path, paper=paper, progress=progress
         )
     out.print(t(s.lang, "console.map.done", path=shown(str(path))))

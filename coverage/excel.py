@@ -2,19 +2,17 @@
 
 Our tables use short English column names (``name``, ``covered_weight``…) and program keys
 as values (``tier = "point"``, ``role = "candidate"``); planners read words. :func:`write_workbook`
-translates sheet names and headers (:data:`SHEETS`, :data:`HEADERS`, made from the catalogues
-of :mod:`coverage.i18n`; names not in them are written as they are) and program keys
-(:func:`cell_word`) into the workbook's language, Chinese or English; formats shares as
+puts sheet names, headers and program keys in the workbook's language, Chinese or English (the
+words are :mod:`coverage.table_words`'s, which CSV files share); formats shares as
 percentages and people as whole numbers (:func:`number_format`; the cells stay numbers);
 turns point geometries into GCJ-02 and WGS-84 longitude/latitude columns, joins lists, sizes
 columns to their content and freezes the header row. The file is written atomically
 (:mod:`coverage.io`): a crash mid-write leaves the previous workbook intact.
-:func:`localize` gives a table the same words for a CSV file people open (``problems.csv``).
 
 Text is data, never a formula: cells are written by :mod:`coverage.xlsx` (XlsxWriter), text
 only as strings, and text a spreadsheet would parse as a formula when edited
-(:func:`coverage.io.formula_like`) gets Excel's quote prefix: the cell shows the text unchanged
-and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas.
+(:func:`coverage.neutralize.formula_like`) gets Excel's quote prefix: the cell shows the text
+unchanged and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas.
 """
 
 from __future__ import annotations
@@ -32,62 +30,21 @@ import pandas as pd
 from coverage import vocab
 from coverage.counts import off_the_ends
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
-from coverage.i18n import catalogue, t
-from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
+from coverage.i18n import t
 from coverage.io import write_with
+from coverage.table_words import header, lang_index, localize_cells, sheet_name, unique_headers
 from coverage.xlsx import Book, cell_value, clip, column_cells
 
 __all__ = [
-    "SHEETS",
-    "HEADERS",
-    "VALUES",
-    "TIER_COLUMNS",
     "WHOLE",
-    "cell_word",
     "is_minutes",
     "minutes_up",
-    "localize",
-    "unique_headers",
     "number_format",
-    "sheet_name",
-    "header",
     "column_width",
     "display_width",
     "write_workbook",
 ]
 
-
-def _minutes_to(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
-    """Headers of a ``t_<tier>`` column (minutes to the nearest facility of the tier)."""
-    zh, en = (vocab.tier_label(code, lang, words) for lang in ("zh", "en"))
-    en = en[:1].lower() + en[1:]  # "Minutes to service point"
-    return t("zh", "excel.minutes_to", label=zh), t("en", "excel.minutes_to", label=en)
-
-
-def _covered_by(code: str, words: vocab.Vocabulary | None = None) -> tuple[str, str]:
-    """Headers of a ``covered_<tier>`` column (within reach of a facility of the tier)."""
-    zh, en = (vocab.tier_label(code, lang, words) for lang in ("zh", "en"))
-    en = en[:1].lower() + en[1:]
-    en = ("an " if en[:1] in "aeiou" else "a ") + en  # "Within reach of a service point"
-    return t("zh", "excel.covered_by", label=zh), t("en", "excel.covered_by", label=en)
-
-
-def _pairs(prefix: str) -> dict[str, tuple[str, str]]:
-    """``{name: (Chinese, English)}`` of the catalogue keys ``<prefix><name>``."""
-    n = len(prefix)
-    return {k[n:]: (v, t("en", k)) for k, v in catalogue("zh").items() if k.startswith(prefix)}
-
-
-#: Sheet names: our key → (Chinese, English), from the catalogues (keys ``excel.sheet.*``).
-SHEETS: dict[str, tuple[str, str]] = _pairs("excel.sheet.")
-
-#: Column headers: our column name → (Chinese, English), from the catalogues (keys
-#: ``excel.header.*``), and the minutes to / reach of each built-in tier.
-HEADERS: dict[str, tuple[str, str]] = {
-    **_pairs("excel.header."),
-    **{f"t_{c}": _minutes_to(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
-    **{f"covered_{c}": _covered_by(c, vocab.BUILTIN) for c in vocab.TIER_CODES},
-}
 
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
@@ -174,165 +131,11 @@ def minutes_up(values: Any) -> np.ndarray:
     return np.where(up, np.round(near + 0.1, 1), near) + 0.0  # + 0.0: no "-0.0"
 
 
-def _group_words(frame: pd.DataFrame, lang: str) -> None:
-    """Summary rows: the ``key`` of a tier/kind/overall row as a word too, in place."""
-    scope = frame["scope"].astype(str)
-    key = frame["key"]
-    tier = scope == "tier"
-    frame.loc[tier, "key"] = key[tier].map(lambda v: cell_word("tier", v, lang))
-    kind = scope == "kind"
-    frame.loc[kind, "key"] = key[kind].map(lambda v: cell_word("kind", v, lang))
-    whole = (scope == "overall") & (key.astype(str) == "all")
-    frame.loc[whole, "key"] = t(lang, "excel.value.key.all")
-
-
-def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A copy of ``frame`` with headers and program keys in ``lang`` (for CSV files people open).
-
-    Numbers stay numbers; input text (names, messages) stays as written.
-
-    Parameters
-    ----------
-    frame
-        A table with program column names and keys.
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    DataFrame
-        The copy in words.
-    """
-    _lang_index(lang)
-    out = _words(frame.copy(), lang)
-    out.columns = unique_headers([header(c, lang) for c in out.columns])
-    return out
-
-
-def unique_headers(heads: list[str]) -> list[str]:
-    """``heads`` with a repeated header numbered (``覆盖率``, ``覆盖率 (2)``).
-
-    Two columns of a table may share a word; a CSV header or a layer's fields may not.
-
-    Parameters
-    ----------
-    heads
-        Headers in column order.
-
-    Returns
-    -------
-    list of str
-        The headers, each once.
-    """
-    seen: set[str] = set()
-    out = []
-    for h in heads:
-        name, k = h, 2
-        while name.lower() in seen:
-            name, k = f"{h} ({k})", k + 1
-        seen.add(name.lower())
-        out.append(name)
-    return out
-
-
-def _fewest_note(frame: pd.DataFrame, lang: str) -> None:
-    """A stage's note that set covering's fewer sites replaced MCLP's, as words, in place."""
-    more = pd.to_numeric(frame["mclp_sites"], errors="coerce")
-    rows = more.notna() & pd.to_numeric(frame["n_selected"], errors="coerce").notna()
-    frame["note"] = frame["note"].astype(object)
-    frame.loc[rows, "note"] = [
-        t(lang, "excel.value.note.fewest", mclp=int(m), n=int(n))
-        for m, n in zip(more[rows], frame.loc[rows, "n_selected"], strict=True)
-    ]
-
-
-def _words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """``frame`` with its program keys as words (:func:`cell_word`), in place."""
-    if {"note", "mclp_sites", "n_selected"} <= set(frame.columns):
-        _fewest_note(frame, lang)
-    if {"scope", "key"} <= set(frame.columns):
-        _group_words(frame, lang)
-    for col in frame.columns:
-        s = frame[col]
-        text = s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
-        if text or s.dtype == bool or str(col) in (*VALUES, *TIER_COLUMNS, "kind"):
-            frame[col] = _column_words(col, s, lang)
-    return frame
-
-
-def _column_words(col: Any, s: pd.Series, lang: str) -> pd.Series:
-    """``s`` with :func:`cell_word` applied to every value, as an object column.
-
-    The word depends only on the column and the value, so a column of text (or of booleans)
-    looks up each distinct value once: the tables repeat a few words over thousands of rows.
-    Mixed columns (a ``1`` beside a ``True``, which a dict would confuse) take every value.
-    """
-    if s.dtype == bool or pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
-        values = s.to_numpy(dtype=object)
-        out = values.copy()
-        keep = s.notna().to_numpy()
-        if keep.any():
-            codes, uniq = pd.factorize(values[keep])
-            words = np.empty(len(uniq), dtype=object)
-            words[:] = [cell_word(col, u, lang) for u in uniq]
-            out[keep] = words[codes]
-        return pd.Series(out, index=s.index, name=s.name, dtype=object)
-    return s.map(lambda v: cell_word(col, v, lang)).astype(object)
-
-
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 #: Body rows a sheet holds below its header: Excel's 1,048,576 rows less one. XlsxWriter ignores
 #: a write beyond it, so a longer table goes on in more sheets ("未覆盖 (2)"), not cut silently.
 _SHEET_ROWS = 1_048_575
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def _lang_index(lang: str) -> int:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
-    return 0 if lang == "zh" else 1
-
-
-def sheet_name(key: str, lang: str = "zh") -> str:
-    """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself.
-
-    Parameters
-    ----------
-    key
-        A sheet key (``"summary"``, ``"facilities"`` …).
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    str
-        The sheet's title.
-    """
-    return SHEETS[key][_lang_index(lang)] if key in SHEETS else str(key)
-
-
-def header(column: Any, lang: str = "zh") -> str:
-    """Column header for one of our column names, or the name itself.
-
-    Parameters
-    ----------
-    column
-        A column's program name.
-    lang
-        ``"zh"`` or ``"en"``.
-
-    Returns
-    -------
-    str
-        The header.
-    """
-    if column in HEADERS:
-        return HEADERS[column][_lang_index(lang)]
-    if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():
-        return _minutes_to(column[2:])[_lang_index(lang)]  # a declared type's minutes
-    if isinstance(column, str) and column.startswith("covered_") and column[8:] in vocab.active():
-        return _covered_by(column[8:])[_lang_index(lang)]
-    return str(column)
 
 
 def display_width(text: str) -> int:
@@ -405,7 +208,7 @@ def _plain(frame: pd.DataFrame, lang: str, datum: str = "gcj02") -> pd.DataFrame
             frame[col] = s.map(lambda v: _cell(v, sep))
         elif isinstance(s.dtype, pd.DatetimeTZDtype):
             frame[col] = s.dt.tz_localize(None)
-    return _words(frame, lang)
+    return localize_cells(frame, lang)
 
 
 def _cell(value: Any, sep: str) -> Any:
@@ -479,11 +282,12 @@ def write_workbook(
     path
         Target ``.xlsx`` file; replaced only once the new workbook is complete.
     sheets
-        Sheet key → table, in order. Keys in :data:`SHEETS` (``summary``, ``by_subdistrict``,
-        ``uncovered``, ``proposed``, ``skipped``…) get translated titles; others are used as
-        titles (cut to Excel's 31 characters, made unique). GeoDataFrames of points get
-        GCJ-02 and WGS-84 longitude/latitude columns (:func:`coverage.datum.add_coordinates`)
-        instead of geometry, unless they have them already; other geometries are dropped.
+        Sheet key → table, in order. Keys in :data:`~coverage.table_words.SHEETS`
+        (``summary``, ``by_subdistrict``, ``uncovered``, ``proposed``, ``skipped``…) get
+        translated titles; others are used as titles (cut to Excel's 31 characters, made
+        unique). GeoDataFrames of points get GCJ-02 and WGS-84 longitude/latitude columns
+        (:func:`coverage.datum.add_coordinates`) instead of geometry, unless they have them
+        already; other geometries are dropped.
     lang
         ``"zh"``: Chinese titles, headers and action values; ``"en"``: English ones.
     datum
@@ -494,7 +298,7 @@ def write_workbook(
     Path
         ``path``.
     """
-    _lang_index(lang)
+    lang_index(lang)
     if datum not in OUTPUT_DATUMS:
         raise ValueError(f"datum must be 'gcj02' or 'wgs84', not {datum!r}")
     if not sheets:

@@ -32,18 +32,19 @@ from coverage.excel import (
     PERCENT,
     WHOLE,
     is_minutes,
-    localize,
     minutes_up,
     number_format,
-    sheet_name,
 )
 from coverage.export_maps import plan_map_path, write_map, write_plan_map, write_print_map
 from coverage.figures import save_curve_png
+from coverage.file_labels import file_label
 from coverage.i18n import t
 from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_count, skipped_rows
+from coverage.layer_files import layer_format, write_geojson, write_gpkg
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
 from coverage.summary import subdistricts_after
+from coverage.table_words import localize, sheet_name
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork
@@ -201,12 +202,12 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
     """
     if s.output.columns != "keys":
         layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
-    if cio.layer_format(path) != "GeoJSON":
-        return cio.write_gpkg(path, layers)
+    if layer_format(path) != "GeoJSON":
+        return write_gpkg(path, layers)
     parts = [gdf.assign(layer=name) for name, gdf in layers.items()]
     crs = next((p.crs for p in parts if p.crs is not None), None)
     both = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
-    return cio.write_geojson(path, both)
+    return write_geojson(path, both)
 
 
 def run_info(run: Run) -> dict[str, Any]:
@@ -237,8 +238,7 @@ def run_info(run: Run) -> dict[str, Any]:
         # Rows as listed in skipped_rows.csv; a layer's skipped cells are named, not counted.
         "rows_skipped": skipped_row_count(run.layers.problems),
         "layer_skips": [
-            f"{cio.file_label(p.path, s.folder)}: {p.message}"
-            for p in layer_skips(run.layers.problems)
+            f"{file_label(p.path, s.folder)}: {p.message}" for p in layer_skips(run.layers.problems)
         ],
         "notes": [str(n) for n in run.layers.notes],  # English: the machine record
         "timings_s": {k: round(v, 2) for k, v in run.timings.items()},
@@ -452,4 +452,4 @@ def write_edges(net: WalkNetwork, path: str | Path) -> Path:
     edges = net.edges.drop(columns=["u_idx", "v_idx"])
     if path.suffix.lower() == ".parquet":
         return cio.write_with(path, lambda p: edges.to_parquet(p))
-    return cio.write_gpkg(path, {"edges": edges})
+    return write_gpkg(path, {"edges": edges})

@@ -2,20 +2,16 @@
 
 Each writer writes to a temporary file in the destination folder, then renames it over the
 target (``os.replace`` is atomic on the same file system), so readers see the old file or the
-new one, never a mix.
+new one, never a mix. The vector layers' writers (:mod:`coverage.layer_files`) and the
+workbooks' (:mod:`coverage.excel`) write through :func:`write_with` too.
 
-CSV files are read by spreadsheets, which evaluate a cell that starts like a formula. Text that
-came from the planner's files (names, addresses, sub-districts, file names) is therefore written
-through :func:`neutralize_text`: OWASP's CSV-injection rule, a leading ``'`` on text that starts
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
+CSV files are read by spreadsheets, which evaluate a cell that starts like a formula:
+:func:`write_csv` writes text through :func:`coverage.neutralize.neutralize_text`.
 
 A result that cannot be written (the output folder is a file, is read-only, or the disk fills
 up) raises :class:`~coverage.errors.OutputError`, one line naming the path; the temporary file
 is removed, so a failed write leaves nothing behind. :func:`check_writable` makes the same
 checks before a long run starts.
-
-Tables and pages are shared with colleagues: :func:`file_label` names an input file in them
-relative to the scenario's folder (``inputs/sites.csv``), not by the planner's absolute path.
 """
 
 from __future__ import annotations
@@ -31,15 +27,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from coverage.errors import Msg, OutputError
+from coverage.neutralize import neutralize_frame
 
 __all__ = [
-    "file_label",
     "ensure_folder",
+    "gdal_can_name",
     "check_writable",
     "probe_folder",
     "atomic_path",
@@ -48,15 +44,7 @@ __all__ = [
     "write_text",
     "write_json",
     "write_npz",
-    "FORMULA_STARTS",
-    "formula_like",
-    "neutralize_text",
-    "neutralize_frame",
     "write_csv",
-    "write_gpkg",
-    "LAYER_FORMATS",
-    "layer_format",
-    "write_geojson",
 ]
 
 #: Words a planner can act on, by errno (catalogue keys); others fall back to the system's own
@@ -108,10 +96,15 @@ def ensure_folder(folder: str | Path) -> Path:
     return folder
 
 
-def _gdal_can_name(path: Path) -> None:
+def gdal_can_name(path: Path) -> None:
     """:class:`OutputError` unless ``path`` is valid UTF-8, the only file names GDAL takes.
 
     A name written in another encoding reaches Python with lone surrogates (``out\udcff``).
+
+    Parameters
+    ----------
+    path
+        A file or folder to write.
     """
     try:
         str(path).encode("utf-8")
@@ -136,7 +129,7 @@ def check_writable(folder: str | Path) -> Path:
     Path
         The folder.
     """
-    _gdal_can_name(Path(folder))
+    gdal_can_name(Path(folder))
     folder = ensure_folder(folder)
     try:
         fd, probe = tempfile.mkstemp(prefix=".coverage-write-check.", dir=folder)
@@ -339,100 +332,13 @@ def write_json(target: str | Path, data: Any) -> Path:
     return write_text(target, text)
 
 
-#: First characters that make a spreadsheet read a cell as a formula (OWASP), with their
-#: full-width forms, which Excel in Chinese and Japanese locales converts as it parses input.
-FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
-
-# A plain decimal number ("-5", "+1.5e3") is read as that number, never as a formula.
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def formula_like(text: str) -> bool:
-    """Would a spreadsheet read ``text`` as a formula?
-
-    True when its first character, or its first one after leading white space (importers may
-    trim it), is one of :data:`FORMULA_STARTS`, unless the text is a plain number.
-
-    Parameters
-    ----------
-    text
-        A cell's text.
-
-    Returns
-    -------
-    bool
-        Whether it would be read as a formula.
-    """
-    first = text[:1]
-    if first not in FORMULA_STARTS:
-        first = text.lstrip()[:1]
-        if first not in FORMULA_STARTS:
-            return False
-    return _NUMBER.fullmatch(text.strip()) is None
-
-
-def neutralize_text(value: Any) -> Any:
-    """``value`` as a spreadsheet will show it but never evaluate it.
-
-    Text that :func:`formula_like` flags gets a leading ``'`` (OWASP's rule: Excel and
-    LibreOffice show the rest as text and the text stays readable); anything else, numbers
-    included, is returned unchanged.
-
-    Parameters
-    ----------
-    value
-        A cell value.
-
-    Returns
-    -------
-    Any
-        ``"'" + value`` for formula-like text, else ``value``.
-    """
-    if isinstance(value, str) and formula_like(value):
-        return "'" + value
-    return value
-
-
-def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells and column names are :func:`neutralize_text`-ed.
-
-    Numeric, boolean and date columns are left as they are: a number is never a formula.
-
-    Parameters
-    ----------
-    frame
-        A table about to be written.
-
-    Returns
-    -------
-    DataFrame
-        The neutralised copy.
-    """
-    out = frame.rename(columns=neutralize_text)
-    for i in range(out.shape[1]):
-        s = out.iloc[:, i]
-        if _may_hold_text(s):
-            out.isetitem(i, s.map(neutralize_text))
-    return out
-
-
-def _may_hold_text(s: pd.Series) -> bool:
-    t = s.dtype
-    return not (
-        pd.api.types.is_numeric_dtype(t)
-        or pd.api.types.is_bool_dtype(t)
-        or pd.api.types.is_datetime64_any_dtype(t)
-        or pd.api.types.is_timedelta64_dtype(t)
-    )
-
-
 def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
     """Write ``frame`` as CSV atomically, with formula-like text neutralised.
 
     UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens Chinese text correctly;
-    text cells and column names go through :func:`neutralize_text`. Lines end in CRLF (RFC 4180):
-    the csv module then quotes every field holding a carriage return, which spreadsheets would
-    otherwise read as a row break, starting a new, unneutralised cell.
+    text cells and column names go through :func:`~coverage.neutralize.neutralize_text`. Lines
+    end in CRLF (RFC 4180): the csv module then quotes every field holding a carriage return,
+    which spreadsheets would otherwise read as a row break, starting a new, unneutralised cell.
 
     Parameters
     ----------
@@ -451,174 +357,3 @@ def write_csv(target: str | Path, frame: pd.DataFrame) -> Path:
         target,
         lambda p: safe.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\r\n"),
     )
-
-
-@contextlib.contextmanager
-def _sqlite_unsynced() -> Iterator[None]:
-    """SQLite without a disk flush per transaction, for a file that is renamed when complete.
-
-    The temporary file is flushed once at the end instead (:func:`write_gpkg`): half the time
-    of writing a run's GeoPackage went into the flushes between its layers.
-    """
-    import pyogrio
-
-    key = "OGR_SQLITE_SYNCHRONOUS"
-    before = pyogrio.get_gdal_config_option(key)
-    pyogrio.set_gdal_config_options({key: "OFF"})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({key: before})
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
-def _without_nul(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``gdf`` with each NUL in its text shown as "\ufffd", as the workbooks show it.
-
-    GDAL ends a string at NUL, so the rest of the text would be silently lost.
-    """
-    out = gdf
-    for i in range(gdf.shape[1]):
-        s = gdf.iloc[:, i]
-        if gdf.columns[i] == gdf.geometry.name or not _may_hold_text(s):
-            continue
-        held = s.map(lambda v: isinstance(v, str) and "\x00" in v)
-        if held.any():
-            out = out.copy() if out is gdf else out
-            out.isetitem(
-                i, s.map(lambda v: v.replace("\x00", "\ufffd") if isinstance(v, str) else v)
-            )
-    return out
-
-
-def write_gpkg(target: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> Path:
-    """Write several layers into one GeoPackage, atomically as a whole.
-
-    Parameters
-    ----------
-    target
-        The file to write.
-    layers
-        Layer name → its features.
-
-    Returns
-    -------
-    Path
-        ``target``.
-    """
-    _gdal_can_name(Path(target))
-
-    def write(p: Path) -> None:
-        with _sqlite_unsynced():
-            for name, gdf in layers.items():
-                # GeoPackage reserves "fid" for its own row key; keep ours under a plain name.
-                gdf = _without_nul(gdf.rename(columns={"fid": "facility_id"}))
-                for col in gdf.columns:
-                    if col != gdf.geometry.name and _holds_lists(gdf[col]):
-                        gdf[col] = gdf[col].map(
-                            lambda v: ";".join(map(str, v)) if isinstance(v, list) else v
-                        )
-                gdf.to_file(p, layer=name, driver="GPKG")
-        _fsync(p)
-
-    return write_with(target, write)
-
-
-#: The vector formats an output path may name, by its extension (lower case).
-LAYER_FORMATS = {".gpkg": "GPKG", ".geojson": "GeoJSON", ".json": "GeoJSON"}
-
-
-def layer_format(path: str | Path) -> str | None:
-    """The driver that ``path``'s extension names (:data:`LAYER_FORMATS`), None for another.
-
-    Parameters
-    ----------
-    path
-        A file name.
-
-    Returns
-    -------
-    str or None
-        The GDAL driver's name, or None.
-    """
-    return LAYER_FORMATS.get(Path(path).suffix.lower())
-
-
-def write_geojson(target: str | Path, gdf: gpd.GeoDataFrame) -> Path:
-    """Write one layer as GeoJSON (RFC 7946: WGS84 longitude/latitude), atomically.
-
-    Parameters
-    ----------
-    target
-        The file to write.
-    gdf
-        The features (any CRS: written in WGS-84).
-
-    Returns
-    -------
-    Path
-        ``target``.
-    """
-    _gdal_can_name(Path(target))
-    if gdf.crs is not None:
-        gdf = gdf.to_crs(4326)
-    name = Path(target).stem  # the collection's name, not the temporary file's
-    gdf = _without_nul(gdf)
-    return write_with(target, lambda p: gdf.to_file(p, driver="GeoJSON", layer=name))
-
-
-def _holds_lists(s: pd.Series) -> bool:
-    # Only a column of Python objects can hold a list (numbers, booleans, dates cannot).
-    return s.dtype == object and bool(s.map(lambda v: isinstance(v, list)).any())
-
-
-def file_label(path: str | Path, folder: str | Path | None, *, private: bool = False) -> str:
-    """An input file as outputs name it: relative to the scenario's ``folder`` when inside it.
-
-    Tables and pages are shared, so ``/home/me/plans/inputs/sites.csv`` becomes
-    ``inputs/sites.csv`` (forward slashes) when the scenario file is in ``/home/me/plans``. A
-    file outside the folder keeps its absolute path, the only unambiguous name for it.
-
-    Parameters
-    ----------
-    path
-        The file as the program read it (:meth:`~coverage.scenario.Scenario.input_path`).
-    folder
-        The scenario's folder (:attr:`~coverage.scenario.Scenario.folder`); None: every file
-        is outside it.
-    private
-        Name a file outside ``folder`` by its file name alone (the HTML report: a page handed
-        over keeps the planner's folders private).
-
-    Returns
-    -------
-    str
-        The name to show; a name that is not an absolute path (``"scenario"``) as given.
-    """
-    if not Path(path).is_absolute():
-        return str(path)
-    # As written first, then with the folders' links followed (the scenario's folder is
-    # resolved; a file may be named through a link to it, as /tmp is on macOS). The file's own
-    # link is not followed: it is named where the planner put it.
-    plain = Path(os.path.normpath(path))
-    pairs = (
-        ((plain, Path(os.path.normpath(folder))), (_real(plain.parent) / plain.name, _real(folder)))
-        if folder is not None
-        else ()
-    )
-    for inner, outer in pairs:
-        if inner.is_relative_to(outer) and inner != outer:
-            return inner.relative_to(outer).as_posix()
-    return plain.name if private else str(plain)
-
-
-def _real(path: str | Path) -> Path:
-    """``path`` with links followed (as is when the file system cannot say)."""
-    try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):
-        return Path(path)

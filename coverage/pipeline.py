@@ -13,7 +13,8 @@ Each step is a plain function so notebooks can run them one by one::
 run are in :mod:`coverage.steps`, the writers in :mod:`coverage.export` and
 :mod:`coverage.export_maps` (all re-exported here, e.g. ``pipeline.write_results``), the
 catchment layers in :mod:`coverage.catchment_layers`, the rendering of the report in
-:mod:`coverage.report`.
+:mod:`coverage.report`. The command line's single steps (the network, the catchments or the
+map alone) are in :mod:`coverage.single_steps`.
 """
 
 from __future__ import annotations
@@ -22,19 +23,13 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
-import geopandas as gpd
-
-from coverage import io as cio
 from coverage import network
 from coverage.catchment_layers import catchments_for, facility_catchments
-from coverage.errors import ArgumentError, CoverageError, InputError, Msg, PlanError, ScenarioError
+from coverage.errors import ArgumentError, InputError, Msg, PlanError
 from coverage.export import (
-    edges_path,
     run_info,
     write_edges,
-    write_layers,
     write_plan,
     write_results,
 )
@@ -69,10 +64,8 @@ from coverage.planning.stages import (
 )
 from coverage.planning.times import stage_times
 from coverage.preflight import (
-    check_catchment_args,
     check_flag,
     check_outputs,
-    check_print_args,
     check_report_paths,
     check_writes,
     scenario_of,
@@ -100,9 +93,6 @@ __all__ = [
     "write_print_map",
     "write_edges",
     "run",
-    "walk_network",
-    "draw_catchments",
-    "draw_map",
     "PLAN_MODELS",
     "PlanRun",
     "Stage",
@@ -183,133 +173,6 @@ def run(
         result.files = write_results(result, progress)
         timings["write"] = time.perf_counter() - t0
     return result
-
-
-# --- single steps of the command line -------------------------------------------------------
-
-
-def walk_network(
-    s: Scenario | str | Path, *, save: str | Path | None = None, progress: Progress = _noop
-) -> network.WalkNetwork:
-    """The scenario's walking network (loaded, or downloaded and cached); ``save``: its edges.
-
-    Parameters
-    ----------
-    s
-        The scenario, or its file.
-    save
-        Also write the walking edges here (``.parquet`` or ``.gpkg``).
-    progress
-        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
-        count); default: nothing.
-
-    Returns
-    -------
-    WalkNetwork
-        The walking network, not clipped.
-    """
-    s = scenario_of(s)
-    check_writes(s, [])
-    save = None if save is None else edges_path(save)  # a wrong extension: before loading
-    area, _ = load_area(s)
-    net = load_network(s, area, progress)
-    if save is not None:
-        write_edges(net, save)
-    return net
-
-
-def draw_catchments(
-    s: Scenario | str | Path,
-    *,
-    bands: list[float] | None = None,
-    method: Literal["grid", "exact"] | None = None,
-    path: str | Path | None = None,
-    progress: Progress = _noop,
-) -> tuple[Path, gpd.GeoDataFrame, int]:
-    """Catchments of every facility (``bands`` and ``method`` over the scenario's), written.
-
-    Returns the file written (``path``: ``.gpkg`` for a GeoPackage, ``.geojson`` or ``.json``
-    for GeoJSON; default ``catchments.gpkg`` in the results folder), the per-facility catchment
-    polygons and the number of facilities.
-
-    Parameters
-    ----------
-    s
-        The scenario, or its file.
-    bands
-        Bands in minutes; None: ``[walk] bands_min``.
-    method
-        ``"grid"`` or ``"exact"``; None: ``[walk] catchment_method``.
-    path
-        The file to write (see above).
-    progress
-        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
-        count); default: nothing.
-    """
-    s = scenario_of(s)
-    check_catchment_args(bands, method)  # as the command line checks --bands, before loading
-    given = None if bands is None or len(bands) == 0 else [float(b) for b in bands]  # arrays too
-    spec = s.catchment_spec().with_(bands_min=given, method=method)
-    path = None if path is None else Path(path)
-    if path is not None and cio.layer_format(path) is None:
-        raise ScenarioError(
-            Msg("error.scenario.argument", name="path", value=repr(str(path)))
-            + Msg("error.output.layers_suffix")
-        )
-    check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
-    path = path or s.output_dir / "catchments.gpkg"
-    area = load_area(s)
-    net = load_network(s, area[0], progress)
-    layers = read_layers(s, net, progress, area=area)
-    if len(layers.facilities) == 0:
-        raise CoverageError(Msg("error.plan.no_facility_rows"))
-    fac = layers.facilities
-    progress(t(s.lang, "console.step.catchments"))
-    catch, by_tier = catchments_for(net, fac, spec, max_snap_m=s.walk_model().max_snap_m)
-    write_layers(path, {"catchments": catch, "tier_catchments": by_tier}, s)
-    return path, catch, len(fac)
-
-
-def draw_map(
-    s: Scenario | str | Path,
-    path: str | Path | None = None,
-    *,
-    print_path: str | Path | None = None,
-    paper: str | None = None,
-    progress: Progress = _noop,
-) -> tuple[Path, Path | None]:
-    """Only the HTML map (default: the scenario's) and, with ``print_path``, a printable one.
-
-    Computes coverage and catchments and writes no other file; returns the two paths written.
-    ``paper`` is the printable map's paper size, ``"A4"`` or ``"A3"`` (default: ``[output]
-    paper``).
-
-    Parameters
-    ----------
-    s
-        The scenario, or its file.
-    path
-        The HTML map to write; None: ``[output] map``.
-    print_path
-        Also a printable map (``.png`` or ``.pdf``).
-    paper
-        Its paper size (see above).
-    progress
-        Called with a line for each step (the command line's spinner; ``"… 120/570"`` reports a
-        count); default: nothing.
-    """
-    s = scenario_of(s)
-    check_print_args(print_path, paper)  # as the command line checks them, before loading
-    check_writes(s, [] if path is not None else ["[output] map"])
-    path = Path(path) if path is not None else s.map_path
-    result = run(s, progress=progress, write=False)
-    path = write_map(result, path)
-    printed = None
-    if print_path is not None:
-        paper = paper or s.output.paper
-        progress(t(s.lang, "console.step.print_map", paper=paper))
-        printed = write_print_map(result, Path(print_path), paper=paper)
-    return path, printed
 
 
 # --- site proposals -------------------------------------------------------------------------

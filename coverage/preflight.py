@@ -1,8 +1,8 @@
 """What is checked before the long work of a command: its arguments and where it will write.
 
 A mistyped results folder, a read-only map folder or a cache outside the scenario's folder
-should stop a command at once, not after minutes of routing; :mod:`coverage.pipeline` calls
-these first.
+should stop a command at once, not after minutes of routing; :mod:`coverage.pipeline` and
+:mod:`coverage.single_steps` call these first.
 """
 
 from __future__ import annotations

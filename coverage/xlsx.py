@@ -8,8 +8,8 @@ the time (``benchmarks/RESULTS.md``, 2026-12-05). openpyxl still reads workbooks
 
 Text is data, never a formula: text is written with ``write_string`` only (never ``write``,
 which would turn ``=…`` into a formula), and text a spreadsheet would parse as a formula when
-edited (:func:`coverage.io.formula_like`) gets Excel's quote prefix: the cell shows the text
-unchanged and Excel keeps it text. ``#N/A``-like text stays text. Characters XML cannot hold
+edited (:func:`coverage.neutralize.formula_like`) gets Excel's quote prefix: the cell shows the
+text unchanged and Excel keeps it text. ``#N/A``-like text stays text. Characters XML cannot hold
 become "�" instead of aborting the workbook, and text is cut at Excel's 32,767 characters.
 """
 
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coverage.io import formula_like
+from coverage.neutralize import formula_like
 
 __all__ = [
     "MAX_TEXT",

@@ -27,11 +27,11 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import coverage
-from coverage import cli, pipeline
+from coverage import cli, pipeline, single_steps
 from coverage.cli import app
 from coverage.errors import Msg, NetworkError
-from coverage.excel import header, sheet_name
 from coverage.scenario import load_scenario
+from coverage.table_words import header, sheet_name
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -331,8 +331,9 @@ def loads(monkeypatch) -> list[str]:
 
         return loader
 
-    monkeypatch.setattr(pipeline, "load_area", stop("load_area"))
-    monkeypatch.setattr(pipeline, "load_network", stop("load_network"))
+    for module in (pipeline, single_steps):  # a whole run, and the network/catchments/map alone
+        monkeypatch.setattr(module, "load_area", stop("load_area"))
+        monkeypatch.setattr(module, "load_network", stop("load_network"))
     return calls
 
 
@@ -810,7 +811,7 @@ def test_network_prints_what_was_kept_and_what_was_left_out(small):
         for ln in res.output.splitlines()
         if ln.startswith("│") and len(c := [x.strip() for x in ln.strip("│").split("│")]) == 2
     }
-    summary = pipeline.walk_network(load_scenario(small)).summary()
+    summary = single_steps.walk_network(load_scenario(small)).summary()
     assert cells["nodes"] == f"{summary['nodes']:,}"
     assert cells["street segments"] == f"{summary['edges']:,}"
     assert cells["component kept"].startswith("the largest of ")
@@ -925,10 +926,12 @@ def test_map_print_takes_the_scenario_paper_unless_paper_is_given(
     toml = offline.read_text(encoding="utf-8").replace("[output]\n", '[output]\npaper = "A3"\n')
     offline.write_text(toml, encoding="utf-8")
     asked: list[str | None] = []
-    monkeypatch.setattr(pipeline, "run", lambda s, **kw: s)  # no network: the drawing is faked
-    monkeypatch.setattr(pipeline, "write_map", lambda result, path: path)
+    monkeypatch.setattr(single_steps, "run", lambda s, **kw: s)  # no network: drawing is faked
+    monkeypatch.setattr(single_steps, "write_map", lambda result, path: path)
     monkeypatch.setattr(
-        pipeline, "write_print_map", lambda result, path, paper=None: asked.append(paper) or path
+        single_steps,
+        "write_print_map",
+        lambda result, path, paper=None: asked.append(paper) or path,
     )
     res = runner.invoke(
         app,

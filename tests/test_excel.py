@@ -21,7 +21,7 @@ import pytest
 import shapely
 from conftest import copy_small_scenario
 
-from coverage import excel, io, pipeline
+from coverage import excel, io, layer_files, neutralize, pipeline, table_words
 from coverage.errors import Problem
 from coverage.inputs.problems import problems_frame
 
@@ -222,8 +222,13 @@ def test_a_table_longer_than_a_sheet_goes_on_in_more_sheets(
     short = pd.DataFrame({"weight": [1.0, 2.0]})
     path = excel.write_workbook(tmp_path / "l.xlsx", {"uncovered": long, "problems": short})
     wb = openpyxl.load_workbook(path)
-    first = excel.sheet_name("uncovered")
-    assert wb.sheetnames == [first, f"{first} (2)", f"{first} (3)", excel.sheet_name("problems")]
+    first = table_words.sheet_name("uncovered")
+    assert wb.sheetnames == [
+        first,
+        f"{first} (2)",
+        f"{first} (3)",
+        table_words.sheet_name("problems"),
+    ]
     bodies = [_rows(wb[name]) for name in wb.sheetnames]
     assert [len(b) - 1 for b in bodies] == [4, 4, 2, 2]
     assert all(b[0] == bodies[0][0] for b in bodies)  # every part has the header
@@ -299,7 +304,7 @@ HOSTILE = [
 ]
 #: Text that starts like a formula but is not one, or does not start like one.
 HARMLESS = ["-5", "+1.5", "观音桥=1", "a+b", "#N/A", ""]
-#: First characters a test flags on its own (independently of coverage.io).
+#: First characters a test flags on its own (independently of coverage.neutralize).
 DANGEROUS = tuple("=+-@\t\r＝＋－＠")
 
 
@@ -327,15 +332,15 @@ def _is_number(text: str) -> bool:
 
 def test_neutralize_text_by_hand() -> None:
     for text in HOSTILE:
-        assert io.formula_like(text), repr(text)
-        assert io.neutralize_text(text) == "'" + text
+        assert neutralize.formula_like(text), repr(text)
+        assert neutralize.neutralize_text(text) == "'" + text
     for text in HARMLESS:
-        assert not io.formula_like(text), repr(text)
-        assert io.neutralize_text(text) == text
-    assert io.neutralize_text("  -7.25 ") == "  -7.25 "  # a number with spaces is a number
-    assert io.neutralize_text("-") == "'-"
+        assert not neutralize.formula_like(text), repr(text)
+        assert neutralize.neutralize_text(text) == text
+    assert neutralize.neutralize_text("  -7.25 ") == "  -7.25 "  # a number with spaces is a number
+    assert neutralize.neutralize_text("-") == "'-"
     for value in (-5, -2.5, np.float64(-1.0), np.int64(-3), None, True):
-        assert io.neutralize_text(value) is value
+        assert neutralize.neutralize_text(value) is value
 
 
 def test_csv_text_has_no_formulas(tmp_path: Path) -> None:
@@ -465,7 +470,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time, zipfile
     import numpy as np, pandas as pd, geopandas as gpd
-    from coverage import excel, io
+    from coverage import excel, layer_files
 
     kind, target = sys.argv[1], sys.argv[2]
     n = 20_000
@@ -488,7 +493,7 @@ CHILD = textwrap.dedent(
             time.sleep(30)  # after the first layer is in the partial file
             return out
         gpd.GeoDataFrame.to_file = slow_to_file
-        io.write_gpkg(target, {"demand": gdf, "again": gdf})
+        layer_files.write_gpkg(target, {"demand": gdf, "again": gdf})
     """
 )
 
@@ -548,7 +553,7 @@ def test_sigkill_mid_workbook_write_leaves_previous_file(tmp_path: Path) -> None
 def test_sigkill_mid_geopackage_write_leaves_previous_file(tmp_path: Path) -> None:
     target = tmp_path / "results.gpkg"
     old = gpd.GeoDataFrame({"name": ["A"]}, geometry=[shapely.Point(106.5, 29.5)], crs=4326)
-    io.write_gpkg(target, {"demand": old})
+    layer_files.write_gpkg(target, {"demand": old})
     before = target.read_bytes()
     parts = _kill_mid_write("gpkg", target)
     assert target.read_bytes() == before
@@ -556,15 +561,15 @@ def test_sigkill_mid_geopackage_write_leaves_previous_file(tmp_path: Path) -> No
     assert back["name"].tolist() == ["A"]
     visible = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
     assert visible == ["results.gpkg"]
-    # coverage.io.write_gpkg does not clean up after a killed writer: the partial file stays
+    # coverage.layer_files.write_gpkg does not clean up after a killed writer: the partial file stays
     # behind as a hidden ".results.gpkg.*.part.gpkg" (documented; the workbook writer cleans its
     # own). It never takes the target's name.
     assert all(p.name.startswith(".results.gpkg.") and ".part" in p.name for p in parts)
 
 
 def test_column_words_match_the_word_of_every_cell():
-    """The per-distinct-value path of ``_words`` gives what ``cell_word`` gives cell by cell."""
-    from coverage.excel import _words, cell_word
+    """The per-distinct-value path of ``localize_cells`` gives what ``cell_word`` gives cell by cell."""
+    from coverage.table_words import cell_word, localize_cells
 
     frame = pd.DataFrame(
         {
@@ -580,13 +585,13 @@ def test_column_words_match_the_word_of_every_cell():
         }
     )
     for lang in ("zh", "en"):
-        fast = _words(frame.copy(), lang)
+        fast = localize_cells(frame.copy(), lang)
         for col in frame.columns:
             slow = [cell_word(col, v, lang) for v in frame[col]]
             got = fast[col].tolist()
             assert [type(v) for v in got] == [type(v) for v in slow], col
             assert [str(v) for v in got] == [str(v) for v in slow], col
-    assert _words(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
+    assert localize_cells(frame.copy(), "en")["mixed"].tolist()[:2] == [1, "Yes"]
 
 
 def test_row_numbers_are_whole_numbers_beside_missing_ones(tmp_path: Path) -> None:

@@ -19,13 +19,13 @@ import pyogrio
 import pytest
 from pyproj import Geod
 
-from coverage import excel, export, pipeline
+from coverage import export, pipeline
 from coverage.errors import ScenarioError
-from coverage.excel import header
 from coverage.planning import PlanRun
 from coverage.report import sections
 from coverage.report.after import after_plan
 from coverage.report.sections import sites_table
+from coverage.table_words import header, sheet_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "wuhan"
@@ -327,7 +327,7 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     exact = sample.run.coverage.demand["weight"].to_numpy()
     assert demand[people].sum() == total and uncovered[people].sum() == total - covered
     assert (abs(demand[people].to_numpy() - exact) < 1).all()  # each row still its own people
-    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=excel.sheet_name("demand"))
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("demand"))
     assert layer[people].sum() == total  # the GeoPackage's too, as QGIS sums them
     assert uncovered[people].iloc[0] == round(exact[~sample.run.coverage.demand["covered"]].max())
     ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
@@ -338,7 +338,7 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     after = sample.plan.after.covered
     left = total - round(exact[after].sum())
     ws = openpyxl.load_workbook(sample.out / "plan/plan.xlsx", read_only=True)[
-        excel.sheet_name("uncovered_after")
+        sheet_name("uncovered_after")
     ]
     rows = list(ws.iter_rows(values_only=True))
     col = list(rows[0]).index(people)

@@ -1,4 +1,4 @@
-"""coverage.io helpers not covered by the output tests (test_hostile.py, test_bad_inputs.py)."""
+"""Helpers of io, file_labels, layer_files not covered by the output tests (test_hostile.py…)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import os
 import pytest
 
 from coverage.errors import OutputError
-from coverage.io import ensure_folder, file_label, probe_folder
+from coverage.file_labels import file_label
+from coverage.io import ensure_folder, probe_folder
 
 
 def test_probe_folder_creates_a_missing_folder_and_leaves_it_empty(tmp_path):
@@ -91,7 +92,7 @@ def test_write_gpkg_equals_plain_writes_and_restores_sqlite_settings(tmp_path):
     import pyogrio
     from geopandas.testing import assert_geodataframe_equal
 
-    from coverage.io import write_gpkg
+    from coverage.layer_files import write_gpkg
 
     layers = _layers()
     fast = write_gpkg(tmp_path / "fast.gpkg", layers)
@@ -148,7 +149,7 @@ def test_a_nul_in_text_is_kept_visible_not_cut_off(tmp_path, suffix):
     import geopandas as gpd
     import shapely
 
-    from coverage.io import write_geojson, write_gpkg
+    from coverage.layer_files import write_geojson, write_gpkg
 
     gdf = gpd.GeoDataFrame(
         {"name": ["站点\x00 A", "plain", None], "n": [1, 2, 3]},
@@ -171,7 +172,8 @@ def test_an_output_path_that_is_not_utf8_is_one_error_line(tmp_path):
     import geopandas as gpd
     import shapely
 
-    from coverage.io import check_writable, write_geojson, write_gpkg
+    from coverage.io import check_writable
+    from coverage.layer_files import write_geojson, write_gpkg
 
     bad = tmp_path / os.fsdecode(b"out\xff")
     gdf = gpd.GeoDataFrame({"n": [1]}, geometry=[shapely.Point(114, 30)], crs=4326)

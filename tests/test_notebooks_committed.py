@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from coverage import vocab
-from coverage.excel import VALUES
 from coverage.i18n import catalogue
+from coverage.table_words import VALUES
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 

@@ -63,7 +63,13 @@ def test_every_public_module_declares_all(name):
 
 #: What renderers (maps, figures, the report, workbooks) may never import, even for types:
 #: they are handed results (coverage.results), never run the pipeline or the planner.
-_RENDERERS = ("coverage.maps", "coverage.figures", "coverage.report", "coverage.excel")
+_RENDERERS = (
+    "coverage.maps",
+    "coverage.figures",
+    "coverage.report",
+    "coverage.excel",
+    "coverage.table_words",
+)
 _NEVER = (
     "coverage.pipeline",
     "coverage.steps",

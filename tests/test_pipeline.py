@@ -14,7 +14,7 @@ import pytest
 import shapely
 from conftest import copy_small_scenario
 
-from coverage import pipeline
+from coverage import pipeline, single_steps
 from coverage.errors import InputError, ScenarioError
 
 
@@ -259,6 +259,7 @@ def unread(tmp_path, monkeypatch) -> Path:
         raise AssertionError("loaded")
 
     monkeypatch.setattr(pipeline, "load_area", stop)
+    monkeypatch.setattr(single_steps, "load_area", stop)  # the network, catchments or map alone
     return toml
 
 
@@ -304,7 +305,7 @@ def test_api_plan_settings_are_named_as_python_spells_them(unread, kwargs, expec
 def test_api_catchments_path_names_its_format(unread):
     s = pipeline.load_scenario(unread)
     with pytest.raises(ScenarioError) as info:
-        pipeline.draw_catchments(s, path=Path("c.shp"))
+        single_steps.draw_catchments(s, path=Path("c.shp"))
     expected = "path='c.shp': a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file"
     assert info.value.text("en").endswith(expected)
     assert list(Path.cwd().iterdir()) == []
@@ -350,16 +351,16 @@ def test_an_unreachable_target_names_the_keyword_argument(tmp_path):
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda p: pipeline.draw_catchments(p, bands=[0, 5]),
+        (lambda p: single_steps.draw_catchments(p, bands=[0, 5]),
          "bands=[0, 5]: every band must be a number of minutes above 0"),
-        (lambda p: pipeline.draw_catchments(p, bands="5,10"),
+        (lambda p: single_steps.draw_catchments(p, bands="5,10"),
          "bands='5,10': every band must be a number of minutes above 0"),
-        (lambda p: pipeline.draw_catchments(p, method="buffer"), "method='buffer': use grid, exact"),
-        (lambda p: pipeline.draw_map(p, print_path="map.svg"),
+        (lambda p: single_steps.draw_catchments(p, method="buffer"), "method='buffer': use grid, exact"),
+        (lambda p: single_steps.draw_map(p, print_path="map.svg"),
          "print_path='map.svg': a .png or .pdf file"),
-        (lambda p: pipeline.draw_map(p, print_path="map.pdf", paper="B5"),
+        (lambda p: single_steps.draw_map(p, print_path="map.pdf", paper="B5"),
          "paper='B5': A4 or A3"),
-        (lambda p: pipeline.walk_network(p, save="edges.csv"),
+        (lambda p: single_steps.walk_network(p, save="edges.csv"),
          "path='edges.csv': a .parquet (GeoParquet) or .gpkg (GeoPackage) file"),
     ],
 )  # fmt: skip

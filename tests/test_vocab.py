@@ -18,7 +18,7 @@ from conftest import REPO_ROOT, copy_small_scenario
 from map_payload import overlays, payload
 from typer.testing import CliRunner
 
-from coverage import excel, maps, pipeline, vocab
+from coverage import excel, maps, pipeline, table_words, vocab
 from coverage.cli import app
 from coverage.errors import InputError, ScenarioError
 from coverage.inputs.points import read_points
@@ -158,9 +158,9 @@ def test_using_scopes_the_active_vocabulary():
         with vocab.using(words):
             assert maps.tier_label("nursing_room", "zh") == "爱心妈咪小屋"
             assert maps.normalize_tier("母婴室") == "nursing_room"
-            assert excel.cell_word("tier", "nursing_room", "zh") == "爱心妈咪小屋"
+            assert table_words.cell_word("tier", "nursing_room", "zh") == "爱心妈咪小屋"
         assert maps.tier_label("nursing_room", "zh") == "nursing_room"
-        assert excel.cell_word("tier", "nursing_room", "zh") == "nursing_room"
+        assert table_words.cell_word("tier", "nursing_room", "zh") == "nursing_room"
 
 
 # --- scenario files -----------------------------------------------------------------------------
@@ -424,7 +424,7 @@ def test_declared_type_gets_its_own_threshold(tmp_path, hand):
     # Labels for maps and workbooks come from the scenario's vocabulary.
     assert maps.tier_label("nursing_room", "zh") == "爱心妈咪小屋"
     assert maps.tier_label("nursing_room", "en") == "Nursing room"
-    assert excel.header("t_nursing_room", "zh") == "到爱心妈咪小屋（分钟）"
+    assert table_words.header("t_nursing_room", "zh") == "到爱心妈咪小屋（分钟）"
     # Without the declaration the register is refused, naming the row.
     s = load_scenario(_hand_scenario(tmp_path, hand, ""))
     with pytest.raises(

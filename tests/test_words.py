@@ -34,7 +34,7 @@ from typer.testing import CliRunner
 
 from coverage import vocab
 from coverage.cli import app
-from coverage.excel import HEADERS, cell_word, header, sheet_name
+from coverage.table_words import HEADERS, cell_word, header, sheet_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "wuhan" / "scenario.toml"

@@ -16,7 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from coverage import excel
+from coverage import excel, table_words
 from coverage.errors import OutputError
 from coverage.xlsx import Book, cell_value, column_cells
 
@@ -225,10 +225,10 @@ def test_a_workbook_holds_what_writing_cell_by_cell_gives(tmp_path: Path) -> Non
     data = excel._plain(frame, "en")  # the cells both writers start from
     old = tmp_path / "old.xlsx"
     with Book(old) as book:
-        title = excel.sheet_name("uncovered", "en")
+        title = table_words.sheet_name("uncovered", "en")
         sheet = book.sheet(title)
         for j, column in enumerate(data.columns):
-            sheet.text(0, j, cell_value(excel.header(column, "en")), bold=True)
+            sheet.text(0, j, cell_value(table_words.header(column, "en")), bold=True)
         formats = [excel.number_format(c) for c in data.columns]
         for i, record in enumerate(data.itertuples(index=False, name=None), start=1):
             for j, v in enumerate(record):

@@ -24,6 +24,7 @@ from coverage.audit.columns import COLUMNS, NOT_APPLICABLE, SHARES, labelled
 from coverage.audit.tasks import NO_STREET, district_folder
 from coverage.counts import off_the_ends
 from coverage.i18n import t
+from coverage.layer_files import write_gpkg
 from coverage.xlsx import Book, cell_value
 
 if TYPE_CHECKING:
@@ -147,10 +148,10 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         layer = gpd.GeoDataFrame(
             table.rename(columns=lambda c: c.replace(":", "_")), geometry=geoms, crs=4326
         )
-        files["gpkg"] = cio.write_gpkg(out / "districts.gpkg", {"districts": layer})
+        files["gpkg"] = write_gpkg(out / "districts.gpkg", {"districts": layer})
     else:  # as `coverage run` writes its layers: field and layer names in words
         layer = gpd.GeoDataFrame(labelled(table, lang), geometry=geoms, crs=4326)
         name = t(lang, "excel.audit.sheet")
-        files["gpkg"] = cio.write_gpkg(out / "districts.gpkg", {name: layer})
+        files["gpkg"] = write_gpkg(out / "districts.gpkg", {name: layer})
     files["map"] = write_choropleth(run, table, out / "index.html")
     return files

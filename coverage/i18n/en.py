@@ -329,7 +329,7 @@ WORDS: dict[str, str] = {
     ),
     "report.c_plan_gaps": "In the weakest sub-districts: {items}.",
     "report.c_change": "{name} {before} → {after}",
-    # --- Workbook sheet names, by sheet key (coverage.excel)
+    # --- Workbook sheet names, by sheet key (coverage.table_words)
     "excel.sheet.summary": "Summary",
     "excel.sheet.summary_before": "Summary before plan",
     "excel.sheet.uncovered_after": "Uncovered after plan",
@@ -349,7 +349,7 @@ WORDS: dict[str, str] = {
     "excel.sheet.demand": "Demand points",
     "excel.sheet.catchments": "Catchments by facility",
     "excel.sheet.tier_catchments": "Catchments by tier",
-    # --- Workbook column headers, by column name (coverage.excel)
+    # --- Workbook column headers, by column name (coverage.table_words)
     "excel.header.name": "Name",
     "excel.header.id": "ID",
     "excel.header.tier": "Tier",

@@ -294,7 +294,7 @@ WORDS: dict[str, str] = {
     "个百分点），多覆盖 {added} 人。",
     "report.c_plan_gaps": "薄弱街道的变化：{items}。",
     "report.c_change": "{name} {before} → {after}",
-    # --- Workbook sheet names, by sheet key (coverage.excel)
+    # --- Workbook sheet names, by sheet key (coverage.table_words)
     "excel.sheet.summary": "汇总",
     "excel.sheet.summary_before": "规划前汇总",
     "excel.sheet.uncovered_after": "规划后仍未覆盖",
@@ -314,7 +314,7 @@ WORDS: dict[str, str] = {
     "excel.sheet.demand": "需求点",
     "excel.sheet.catchments": "各设施步行范围",
     "excel.sheet.tier_catchments": "各层级步行范围",
-    # --- Workbook column headers, by column name (coverage.excel)
+    # --- Workbook column headers, by column name (coverage.table_words)
     "excel.header.name": "名称",
     "excel.header.id": "编号",
     "excel.header.tier": "层级",

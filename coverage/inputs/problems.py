@@ -3,7 +3,7 @@
 Every reader and check reports a :class:`~coverage.errors.Problem` (file, row, field, message,
 action); :func:`problems_frame` lists them all (``problems.csv``), :func:`skipped_rows` one line
 per skipped row with all its reasons. Both name each file as every output a planner reads does
-(:func:`~coverage.io.file_label`): relative to the scenario's folder when the file is inside it.
+(:func:`~coverage.file_labels.file_label`): relative to the scenario's folder when the file is inside it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from coverage.errors import Msg, Problem
-from coverage.io import file_label
+from coverage.file_labels import file_label
 
 __all__ = [
     "PROBLEM_COLUMNS",
@@ -73,7 +73,7 @@ def problems_frame(
     """The problems as a table for the run report: file, row, field, problem, action.
 
     The problems are worded in ``lang``; files inside ``folder`` (the scenario's) are named
-    relative to it (:func:`~coverage.io.file_label`). Sorted by file and row (layer-wide problems, without a
+    relative to it (:func:`~coverage.file_labels.file_label`). Sorted by file and row (layer-wide problems, without a
     row, first); ``row`` is a nullable integer column.
 
     Parameters

@@ -60,7 +60,7 @@ def check_usable(
         return
     written = None
     if problems_csv is not None:
-        from coverage.excel import localize  # the same words as the run's problems.csv
+        from coverage.table_words import localize  # the same words as the run's problems.csv
 
         written = cio.write_csv(
             problems_csv, localize(problems_frame(layers.problems, s.lang, s.folder), s.lang)

@@ -16,10 +16,10 @@ import pandas as pd
 from coverage import analysis, maps, vocab
 from coverage.counts import UNDEFINED, shown_counts, shown_parts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates
+from coverage.file_labels import file_label
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word, served_notes
 from coverage.inputs.problems import layer_skips, skipped_row_count
-from coverage.io import file_label
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
 from coverage.report.pieces import card as _card

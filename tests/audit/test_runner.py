@@ -26,8 +26,8 @@ from coverage._threads import cpu_count, thread_count
 from coverage.audit import results, run_audit, runner, tasks
 from coverage.audit.districts import District
 from coverage.audit.runner import AuditRun
-from coverage.excel import header, localize
 from coverage.scenario import load_scenario
+from coverage.table_words import header, localize
 from tests.audit.conftest import CELLS, NASTY, SAMPLE, audit_text, scenario_text, write_districts
 from tests.test_words import Outputs, _check, _walk_tables
 

@@ -12,6 +12,7 @@ import shapely
 from coverage import io as cio
 from coverage import planning
 from coverage.errors import InputError
+from coverage.layer_files import write_gpkg
 
 
 def test_grid_candidates_pick_the_node_nearest_each_cell_centre(hand):
@@ -111,7 +112,7 @@ def test_file_and_grid_candidates_keep_whole_row_numbers(tmp_path, hand):
     csv = cio.write_csv(tmp_path / "sites.csv", pd.DataFrame(out.drop(columns="geometry")))
     rows = pd.read_csv(csv, dtype=str, keep_default_na=False)["row"].tolist()
     assert rows == ["2", "3", "", "", "", ""]
-    gpkg = cio.write_gpkg(tmp_path / "sites.gpkg", {"sites": out})
+    gpkg = write_gpkg(tmp_path / "sites.gpkg", {"sites": out})
     info = pyogrio.read_info(gpkg, layer="sites")
     assert dict(zip(info["fields"], info["dtypes"], strict=True))["row"] == "int64"
 

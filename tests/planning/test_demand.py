@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import copy_small_scenario
 
-from coverage import analysis, excel, pipeline, planning
+from coverage import analysis, pipeline, planning, table_words
 
 
 @pytest.mark.realdata
@@ -45,9 +45,13 @@ def test_the_demand_after_a_plan_counts_the_proposed_sites(tmp_path, wuhan_edges
     assert (got["nearest_min"] < before.coverage.demand["nearest_min"])[moved].all()
 
     # The workbook's sheet of what the plan leaves: those times and names, after the plan.
-    ws = openpyxl.load_workbook(result.files["excel"])[excel.sheet_name("uncovered_after", s.lang)]
+    ws = openpyxl.load_workbook(result.files["excel"])[
+        table_words.sheet_name("uncovered_after", s.lang)
+    ]
     heads = [c.value for c in ws[1]]
-    col = {k: heads.index(excel.header(k, s.lang)) for k in ("nearest_min", "nearest_facility")}
+    col = {
+        k: heads.index(table_words.header(k, s.lang)) for k in ("nearest_min", "nearest_facility")
+    }
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(rows) == left.sum()
     minutes = np.array([r[col["nearest_min"]] for r in rows], dtype=float)

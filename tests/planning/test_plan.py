@@ -14,7 +14,7 @@ import shapely
 from conftest import copy_small_scenario
 from scipy import sparse
 
-from coverage import excel, export_maps, pipeline, planning, report
+from coverage import excel, export_maps, pipeline, planning, report, table_words
 
 
 def _brute_mclp(cover: np.ndarray, w: np.ndarray, k: int, existing: list[int], free: list[int]):
@@ -424,8 +424,8 @@ def test_stage_status_says_optimal_only_when_proven(tmp_path):
     # the stage table says so rather than "optimal".
     plan.model.gap = 0.0016
     assert plan.summary()["status"] == "within_gap" and plan.model.status == "optimal"
-    assert excel.cell_word("status", "within_gap", "zh") == "达到最优性差距要求"
-    assert excel.cell_word("status", "within_gap", "en") == "Within requested gap"
+    assert table_words.cell_word("status", "within_gap", "zh") == "达到最优性差距要求"
+    assert table_words.cell_word("status", "within_gap", "en") == "Within requested gap"
     plan.model.gap = 1e-9  # a gap no table shows: optimal
     assert plan.summary()["status"] == "optimal"
     plan.model.status, plan.model.gap = "time_limit", 0.03

@@ -69,6 +69,7 @@ from coverage.planning.stages import (
 from coverage.planning.times import stage_times
 from coverage.preflight import (
     check_catchment_args,
+    check_file,
     check_flag,
     check_outputs,
     check_print_args,
@@ -257,6 +258,7 @@ def draw_catchments(
         )
     check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
     path = path or s.output_dir / "catchments.gpkg"
+    check_file(path)  # a folder in its place or a read-only folder: before the long work
     area = load_area(s)
     net = load_network(s, area[0], progress)
     layers = read_layers(s, net, progress, area=area)

@@ -392,6 +392,24 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
     assert loads == []
 
 
+def test_catchments_file_that_cannot_be_written_fails_before_loading(offline, loads, tmp_path):
+    # A folder named like the file, or a file where its folder should be: the README promises
+    # these stop the command before the long work, as for run's and plan's outputs.
+    in_the_way = tmp_path / "catch.gpkg"
+    in_the_way.mkdir()
+    res = runner.invoke(
+        app, ["catchments", str(offline), "--out", str(in_the_way), "--lang", "en"]
+    )
+    assert "a folder of that name is in the way" in _one_error(res)
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    res = runner.invoke(
+        app,
+        ["catchments", str(offline), "--out", str(tmp_path / "blocked" / "c.gpkg"), "--lang", "en"],
+    )
+    assert "blocked" in _one_error(res)
+    assert loads == []
+
+
 @pytest.mark.parametrize(
     ("lang", "ways"),
     [

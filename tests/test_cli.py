@@ -397,9 +397,7 @@ def test_catchments_file_that_cannot_be_written_fails_before_loading(offline, lo
     # these stop the command before the long work, as for run's and plan's outputs.
     in_the_way = tmp_path / "catch.gpkg"
     in_the_way.mkdir()
-    res = runner.invoke(
-        app, ["catchments", str(offline), "--out", str(in_the_way), "--lang", "en"]
-    )
+    res = runner.invoke(app, ["catchments", str(offline), "--out", str(in_the_way), "--lang", "en"])
     assert "a folder of that name is in the way" in _one_error(res)
     (tmp_path / "blocked").write_text("a file, not a folder")
     res = runner.invoke(

@@ -211,6 +211,8 @@ def walk_network(
     s = scenario_of(s)
     check_writes(s, [])
     save = None if save is None else edges_path(save)  # a wrong extension: before loading
+    if save is not None:
+        check_file(save)  # a folder in its place or a read-only folder: before loading too
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:

@@ -199,6 +199,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     res = runner.invoke(app, ["network", str(small), "--save", str(tmp_path / "edges.parquet")])
     assert res.exit_code == 0, res.output
     assert len(gpd.read_parquet(tmp_path / "edges.parquet")) > 500
+    assert res.output.split("已写出：")[1].split() == [str(tmp_path / "edges.parquet")]
 
     res = runner.invoke(
         app,
@@ -381,6 +382,7 @@ def _one_error(res) -> str:
         (["catchments", "--out", "catch"], f"--out catch: {_LAYER_FILE}"),
         (["catchments", "--out", "c.shp"], f"--out c.shp: {_LAYER_FILE}"),
         (["catchments", "--out", "results/"], f"--out results: {_LAYER_FILE}"),  # a folder
+        (["network", "--save", "e.shp"], "--save e.shp: a .parquet (GeoParquet) or .gpkg"),
         (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
         (["report", "--target", "0"], "--target 0.0: give a share between 0 and 1"),
     ],
@@ -403,6 +405,10 @@ def test_catchments_file_that_cannot_be_written_fails_before_loading(offline, lo
     res = runner.invoke(
         app,
         ["catchments", str(offline), "--out", str(tmp_path / "blocked" / "c.gpkg"), "--lang", "en"],
+    )
+    assert "blocked" in _one_error(res)
+    res = runner.invoke(
+        app, ["network", str(offline), "--save", str(tmp_path / "blocked" / "e.gpkg")]
     )
     assert "blocked" in _one_error(res)
     assert loads == []

@@ -305,6 +305,8 @@ def draw_map(
     check_print_args(print_path, paper)  # as the command line checks them, before loading
     check_writes(s, [] if path is not None else ["[output] map"])
     path = Path(path) if path is not None else s.map_path
+    for target in [path] if print_path is None else [path, Path(print_path)]:
+        check_file(target)  # a folder in its place or a read-only folder: before the long work
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
     printed = None

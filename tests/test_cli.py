@@ -394,7 +394,7 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
     assert loads == []
 
 
-def test_catchments_file_that_cannot_be_written_fails_before_loading(offline, loads, tmp_path):
+def test_a_file_that_cannot_be_written_there_fails_before_loading(offline, loads, tmp_path):
     # A folder named like the file, or a file where its folder should be: the README promises
     # these stop the command before the long work, as for run's and plan's outputs.
     in_the_way = tmp_path / "catch.gpkg"
@@ -410,6 +410,11 @@ def test_catchments_file_that_cannot_be_written_fails_before_loading(offline, lo
     res = runner.invoke(
         app, ["network", str(offline), "--save", str(tmp_path / "blocked" / "e.gpkg")]
     )
+    assert "blocked" in _one_error(res)
+    res = runner.invoke(app, ["map", str(offline), "--out", str(in_the_way), "--lang", "en"])
+    assert "a folder of that name is in the way" in _one_error(res)
+    printed = str(tmp_path / "blocked" / "m.pdf")
+    res = runner.invoke(app, ["map", str(offline), "--print", printed, "--lang", "en"])
     assert "blocked" in _one_error(res)
     assert loads == []
 

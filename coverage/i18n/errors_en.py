@@ -69,6 +69,7 @@ WORDS: dict[str, str] = {
     "error.scenario.tiers_twice": "tiers names {tiers} more than once",
     "error.scenario.stage_not_tier": "stage_add names {stray}, not among tiers = {tiers}",
     "error.scenario.in": "{where}: ",
+    "error.scenario.tianditu_key": 'basemap = "tianditu" needs a key: set [output] tianditu_key or the TIANDITU_KEY environment variable (a free key from tianditu.gov.cn)',
     "error.scenario.print_suffix": "a .png or .pdf file, not {name}",
     "error.scenario.threshold_twice": "tier_threshold_min: {name} is '{code}', which is set twice",
     "error.scenario.threshold_in_type": "tier_threshold_min: '{code}' has threshold_min in [types.{code}] too; set it in one place",

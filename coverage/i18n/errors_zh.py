@@ -65,6 +65,7 @@ WORDS: dict[str, str] = {
     "error.scenario.tiers_twice": "tiers 中 {tiers} 出现了不止一次",
     "error.scenario.stage_not_tier": "stage_add 中的 {stray} 不在 tiers = {tiers} 之中",
     "error.scenario.in": "{where}：",
+    "error.scenario.tianditu_key": 'basemap = "tianditu" 需要天地图密钥：请设置 [output] tianditu_key 或环境变量 TIANDITU_KEY（可在天地图官网免费申请）',
     "error.scenario.print_suffix": "应为 .png 或 .pdf 文件，而不是 {name}",
     "error.scenario.threshold_twice": "tier_threshold_min：{name} 即“{code}”，被设置了两次",
     "error.scenario.threshold_in_type": "tier_threshold_min：“{code}”在 [types.{code}] 中也设置了 threshold_min；请只在一处设置",

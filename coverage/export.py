@@ -31,6 +31,7 @@ from coverage.excel import (
     INTEGER,
     PERCENT,
     WHOLE,
+    header,
     is_minutes,
     localize,
     minutes_up,
@@ -204,7 +205,9 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
         layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
     if cio.layer_format(path) != "GeoJSON":
         return cio.write_gpkg(path, layers)
-    parts = [gdf.assign(layer=name) for name, gdf in layers.items()]
+    # each feature says its layer, under a name in the words of the rest (图层 beside 层级)
+    key = "layer" if s.output.columns == "keys" else header("layer", s.lang)
+    parts = [gdf.assign(**{key: name}) for name, gdf in layers.items()]
     crs = next((p.crs for p in parts if p.crs is not None), None)
     both = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
     return cio.write_geojson(path, both)

@@ -160,6 +160,13 @@ def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
     areas = gj[gj["layer"] == "catchments"].to_crs(32650).area.to_numpy()
     assert areas == pytest.approx(per_fac.to_crs(32650).area.to_numpy(), rel=1e-6)
     assert sorted(p.name for p in tmp_path.glob(".*")) == []
+    # In words ("labels", the default), the layer too: its property and value, as QGIS shows
+    # the GeoPackage's (was an English "layer" property among Chinese ones).
+    res = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "w.geojson")])
+    assert res.exit_code == 0, res.output
+    words = gpd.read_file(tmp_path / "w.geojson")
+    assert "layer" not in words and "层级" in words
+    assert set(words["图层"]) == {"各设施步行范围", "各层级步行范围"}
 
 
 @pytest.mark.realdata

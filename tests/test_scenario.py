@@ -303,6 +303,23 @@ def test_tianditu_without_a_key_fails_when_read_not_when_the_map_is_drawn(tmp_pa
     s.set_output("basemap", "tianditu")
 
 
+def test_a_misspelt_columns_field_is_an_error_not_a_lost_column(tmp_path):
+    # capcity = "容量" mapped nothing, and took the 容量 column from the capacity it is
+    # (recognised by name otherwise): the README's "a typo never silently falls back".
+    bad = GOOD.replace(
+        'tier = "point"', 'tier = "point"\ncolumns = { capcity = "容量", name = "站名" }'
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, bad))
+    assert str(info.value).endswith(
+        "facilities[0].columns: unknown field 'capcity': a key of columns is a standard field "
+        "(lon, lat, name, id, tier, type, services, capacity, weight, area, address, role, "
+        "district, subdistrict)"
+    )
+    good = bad.replace("capcity", "capacity")
+    assert load_scenario(_write(tmp_path, good)).facilities[0].columns["capacity"] == "容量"
+
+
 # --- [plan] settings checked when the file is read ------------------------------------------
 
 

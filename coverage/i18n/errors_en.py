@@ -63,6 +63,7 @@ WORDS: dict[str, str] = {
     "error.scenario.bbox": "bbox must be [west, south, east, north] in degrees",
     "error.scenario.cell_size": "catchment_cell_m ({cell}) must be at most half of walk_off_m ({walk_off})",
     "error.scenario.layer_source": "give a path, or osm_buildings = true (demand), not both",
+    "error.scenario.columns_field": "unknown field {fields}: a key of columns is a standard field ({known})",
     "error.scenario.buildings_without_osm": "buildings settings need osm_buildings = true",
     "error.scenario.raster_only": "band and max_cell_m are for population rasters (.tif)",
     "error.scenario.add_and_target": "give add or target, not both",

@@ -59,6 +59,7 @@ WORDS: dict[str, str] = {
     "error.scenario.bbox": "bbox 应为 [西, 南, 东, 北]，单位为度",
     "error.scenario.cell_size": "catchment_cell_m（{cell}）不得超过 walk_off_m（{walk_off}）的一半",
     "error.scenario.layer_source": "请给出 path 或 osm_buildings = true（需求图层）二者之一，不能同时给出",
+    "error.scenario.columns_field": "未知字段 {fields}：columns 的键应为标准字段（{known}）",
     "error.scenario.buildings_without_osm": "buildings 设置需要 osm_buildings = true",
     "error.scenario.raster_only": "band 和 max_cell_m 只用于人口栅格（.tif）",
     "error.scenario.add_and_target": "add 和 target 只能给出其一",

@@ -318,6 +318,23 @@ class Layer(Section):
         # Checked at load time, before any file is read; stored in canonical form.
         return known_crs(v)
 
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        # A typo (capcity = "容量") would map nothing and stop the column being recognised.
+        from coverage.inputs.columns import ALIASES  # the fields a register's columns can be
+
+        unknown = [k for k in v if k not in ALIASES]
+        if unknown:
+            raise ValueError(
+                Msg(
+                    "error.scenario.columns_field",
+                    fields=", ".join(map(repr, unknown)),
+                    known=", ".join(ALIASES),
+                )
+            )
+        return v
+
     @model_validator(mode="after")
     def _one_source(self) -> Layer:
         if (self.path is None) == (not self.osm_buildings):

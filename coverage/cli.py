@@ -153,12 +153,17 @@ def network_cmd(
     from coverage import single_steps
 
     with _step("coverage network", scenario, lang) as progress:
+        if save is not None and save.suffix.lower() not in (".parquet", ".gpkg"):
+            raise _bad("--save", save, Msg("error.output.edges_suffix"))
         s = _scenario(scenario, progress, lang)
         net = single_steps.walk_network(s, save=save, progress=progress)
     kept, dropped = console.network_tables(net.summary(), s.display_title(s.lang), s.lang)
     out.print(kept)
     if dropped.row_count:
         out.print(dropped)
+    if save is not None:  # as every command that writes: what it wrote
+        out.print(t(s.lang, "console.wrote"))
+        out.print(f"  {shown(str(save))}", highlight=False)
 
 
 @app.command("catchments")

@@ -44,7 +44,7 @@ from coverage.layer_files import layer_format, write_geojson, write_gpkg
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
 from coverage.summary import subdistricts_after
-from coverage.table_words import localize, sheet_name
+from coverage.table_words import header, localize, sheet_name
 
 if TYPE_CHECKING:
     from coverage.network import WalkNetwork
@@ -204,7 +204,9 @@ def write_layers(path: Path, layers: dict[str, gpd.GeoDataFrame], s: Scenario) -
         layers = {sheet_name(k, s.lang): _table(v, s) for k, v in layers.items()}
     if layer_format(path) != "GeoJSON":
         return write_gpkg(path, layers)
-    parts = [gdf.assign(layer=name) for name, gdf in layers.items()]
+    # each feature says its layer, under a name in the words of the rest (图层 beside 层级)
+    key = "layer" if s.output.columns == "keys" else header("layer", s.lang)
+    parts = [gdf.assign(**{key: name}) for name, gdf in layers.items()]
     crs = next((p.crs for p in parts if p.crs is not None), None)
     both = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=crs)
     return write_geojson(path, both)

@@ -209,6 +209,7 @@ def write_print_map(
     s = run.scenario
     cov = run.coverage
     lang = lang or s.lang
+    drawn = figures.drawn_lang(lang)  # English without a Chinese font: its words too
     landcover = getattr(run.network, "landcover", None)
     subs = run.layers.subdistricts
     if subs is not None and s.area.name_field != "name":
@@ -223,12 +224,12 @@ def write_print_map(
         path,
         lang=lang,
         paper=paper or s.output.paper,
-        title=s.display_title(lang),
+        title=s.display_title(drawn),
         thresholds=cov.thresholds,
         subdistricts=subs,
         kpis=cov.kpis(),
         date=datetime.date.today().isoformat(),
-        sources=print_sources(s, lang, landcover=landcover is not None and len(landcover) > 0),
+        sources=print_sources(s, drawn, landcover=landcover is not None and len(landcover) > 0),
         speed_kmh=s.walk.speed_kmh,
         landcover=landcover,
     )

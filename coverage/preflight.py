@@ -19,6 +19,7 @@ from coverage.scenario import Scenario, load_scenario
 
 __all__ = [
     "check_catchment_args",
+    "check_file",
     "check_flag",
     "check_outputs",
     "check_print_args",
@@ -123,6 +124,22 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
         cio.check_writable(folder)
     if map_path.is_dir():
         raise OutputError(Msg("error.output.map_is_folder"), map_path)
+
+
+def check_file(path: Path) -> None:
+    """Fail fast, before the long work, when a file cannot be written there.
+
+    A folder of that name in the way, or a folder that cannot take the file (read-only, a file
+    in its place), raises :class:`~coverage.errors.OutputError` naming the path.
+
+    Parameters
+    ----------
+    path
+        The file to write (its folder is created if missing).
+    """
+    if path.is_dir():
+        raise OutputError(Msg("error.output.reason.folder_in_way"), path)
+    cio.check_writable(path.parent)
 
 
 def check_report_paths(report: Path, map_path: Path | None) -> None:

@@ -22,7 +22,13 @@ from coverage.export_maps import write_map, write_print_map
 from coverage.i18n import t
 from coverage.layer_files import layer_format
 from coverage.pipeline import run
-from coverage.preflight import check_catchment_args, check_print_args, check_writes, scenario_of
+from coverage.preflight import (
+    check_catchment_args,
+    check_file,
+    check_print_args,
+    check_writes,
+    scenario_of,
+)
 from coverage.scenario import Scenario
 from coverage.steps import Progress, _noop, load_area, load_network, read_layers
 
@@ -52,6 +58,8 @@ def walk_network(
     s = scenario_of(s)
     check_writes(s, [])
     save = None if save is None else edges_path(save)  # a wrong extension: before loading
+    if save is not None:
+        check_file(save)  # a folder in its place or a read-only folder: before loading too
     area, _ = load_area(s)
     net = load_network(s, area, progress)
     if save is not None:
@@ -99,6 +107,7 @@ def draw_catchments(
         )
     check_writes(s, [] if path is not None else ["[output] dir"])  # before loading
     path = path or s.output_dir / "catchments.gpkg"
+    check_file(path)  # a folder in its place or a read-only folder: before the long work
     area = load_area(s)
     net = load_network(s, area[0], progress)
     layers = read_layers(s, net, progress, area=area)
@@ -143,6 +152,8 @@ def draw_map(
     check_print_args(print_path, paper)  # as the command line checks them, before loading
     check_writes(s, [] if path is not None else ["[output] map"])
     path = Path(path) if path is not None else s.map_path
+    for target in [path] if print_path is None else [path, Path(print_path)]:
+        check_file(target)  # a folder in its place or a read-only folder: before the long work
     result = run(s, progress=progress, write=False)
     path = write_map(result, path)
     printed = None

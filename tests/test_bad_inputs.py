@@ -35,6 +35,7 @@ from coverage import io as cio
 from coverage import pipeline
 from coverage.cli import app
 from coverage.errors import InputError, OutputError, ScenarioError
+from coverage.inputs.columns import describe_columns
 from coverage.inputs.points import read_points
 from coverage.inputs.readers import read_frame
 from coverage.inputs.validation import validate_layer
@@ -326,6 +327,9 @@ def test_xlsx_named_xls_is_read_with_a_note(tmp_path: Path) -> None:
         (None, None, "the file is an Excel workbook (xlsx) named .xls; read as xlsx", "kept")
     ]
     assert gdf.attrs["rows_read"] == 1  # the note is not a row
+    # How it was read, in each language's words (was "XLSX (NAMED .XLS)" in both).
+    assert describe_columns(gdf, "en").startswith("export.xls: XLSX (named .xls), sheet")
+    assert describe_columns(gdf, "zh").startswith("export.xls：XLSX（扩展名为 .xls），工作表")
 
 
 def test_xls_named_xlsx_is_read_with_a_note(tmp_path: Path) -> None:

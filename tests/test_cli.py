@@ -160,6 +160,13 @@ def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
     areas = gj[gj["layer"] == "catchments"].to_crs(32650).area.to_numpy()
     assert areas == pytest.approx(per_fac.to_crs(32650).area.to_numpy(), rel=1e-6)
     assert sorted(p.name for p in tmp_path.glob(".*")) == []
+    # In words ("labels", the default), the layer too: its property and value, as QGIS shows
+    # the GeoPackage's (was an English "layer" property among Chinese ones).
+    res = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "w.geojson")])
+    assert res.exit_code == 0, res.output
+    words = gpd.read_file(tmp_path / "w.geojson")
+    assert "layer" not in words and "层级" in words
+    assert set(words["图层"]) == {"各设施步行范围", "各层级步行范围"}
 
 
 @pytest.mark.realdata
@@ -199,6 +206,7 @@ def test_plan_network_catchments_and_map_commands(small, tmp_path):
     res = runner.invoke(app, ["network", str(small), "--save", str(tmp_path / "edges.parquet")])
     assert res.exit_code == 0, res.output
     assert len(gpd.read_parquet(tmp_path / "edges.parquet")) > 500
+    assert res.output.split("已写出：")[1].split() == [str(tmp_path / "edges.parquet")]
 
     res = runner.invoke(
         app,
@@ -382,6 +390,7 @@ def _one_error(res) -> str:
         (["catchments", "--out", "catch"], f"--out catch: {_LAYER_FILE}"),
         (["catchments", "--out", "c.shp"], f"--out c.shp: {_LAYER_FILE}"),
         (["catchments", "--out", "results/"], f"--out results: {_LAYER_FILE}"),  # a folder
+        (["network", "--save", "e.shp"], "--save e.shp: a .parquet (GeoParquet) or .gpkg"),
         (["report", "--add", "2", "--target", "0.9"], "--add 2: give --add or --target, not both"),
         (["report", "--target", "0"], "--target 0.0: give a share between 0 and 1"),
     ],
@@ -390,6 +399,31 @@ def test_bad_settings_fail_before_anything_is_loaded(offline, loads, args, expec
     english = [] if "--lang" in args else ["--lang", "en"]  # the scenario is Chinese
     res = runner.invoke(app, [args[0], str(offline), *args[1:], *english])
     assert expected in _one_error(res)
+    assert loads == []
+
+
+def test_a_file_that_cannot_be_written_there_fails_before_loading(offline, loads, tmp_path):
+    # A folder named like the file, or a file where its folder should be: the README promises
+    # these stop the command before the long work, as for run's and plan's outputs.
+    in_the_way = tmp_path / "catch.gpkg"
+    in_the_way.mkdir()
+    res = runner.invoke(app, ["catchments", str(offline), "--out", str(in_the_way), "--lang", "en"])
+    assert "a folder of that name is in the way" in _one_error(res)
+    (tmp_path / "blocked").write_text("a file, not a folder")
+    res = runner.invoke(
+        app,
+        ["catchments", str(offline), "--out", str(tmp_path / "blocked" / "c.gpkg"), "--lang", "en"],
+    )
+    assert "blocked" in _one_error(res)
+    res = runner.invoke(
+        app, ["network", str(offline), "--save", str(tmp_path / "blocked" / "e.gpkg")]
+    )
+    assert "blocked" in _one_error(res)
+    res = runner.invoke(app, ["map", str(offline), "--out", str(in_the_way), "--lang", "en"])
+    assert "a folder of that name is in the way" in _one_error(res)
+    printed = str(tmp_path / "blocked" / "m.pdf")
+    res = runner.invoke(app, ["map", str(offline), "--print", printed, "--lang", "en"])
+    assert "blocked" in _one_error(res)
     assert loads == []
 
 

@@ -281,6 +281,45 @@ def test_set_output_validates_like_the_file(tmp_path):
     assert s.output.basemap == "amap"
 
 
+def test_tianditu_without_a_key_fails_when_read_not_when_the_map_is_drawn(tmp_path, monkeypatch):
+    # The map needs a key for Tianditu's tiles; without one the command stopped with a
+    # traceback after the whole run. Now the setting fails as read, naming where to put a key.
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    s = load_scenario(_write(tmp_path, GOOD))
+    with pytest.raises(ScenarioError) as info:
+        s.set_output("basemap", "tianditu", label="--basemap")
+    assert str(info.value) == (
+        '--basemap tianditu: basemap = "tianditu" needs a key: set [output] tianditu_key or the '
+        "TIANDITU_KEY environment variable (a free key from tianditu.gov.cn)"
+    )
+    assert s.output.basemap == "auto"
+    in_file = GOOD + '\n[output]\nbasemap = "tianditu"\n'
+    with pytest.raises(ScenarioError, match='output: basemap = "tianditu" needs a key'):
+        load_scenario(_write(tmp_path, in_file))
+    keyed = in_file + 'tianditu_key = "K"\n'
+    assert load_scenario(_write(tmp_path, keyed)).output.basemap == "tianditu"
+    monkeypatch.setenv("TIANDITU_KEY", "K")  # the environment's key stands in for the setting
+    assert load_scenario(_write(tmp_path, in_file)).output.basemap == "tianditu"
+    s.set_output("basemap", "tianditu")
+
+
+def test_a_misspelt_columns_field_is_an_error_not_a_lost_column(tmp_path):
+    # capcity = "容量" mapped nothing, and took the 容量 column from the capacity it is
+    # (recognised by name otherwise): the README's "a typo never silently falls back".
+    bad = GOOD.replace(
+        'tier = "point"', 'tier = "point"\ncolumns = { capcity = "容量", name = "站名" }'
+    )
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, bad))
+    assert str(info.value).endswith(
+        "facilities[0].columns: unknown field 'capcity': a key of columns is a standard field "
+        "(lon, lat, name, id, tier, type, services, capacity, weight, area, address, role, "
+        "district, subdistrict)"
+    )
+    good = bad.replace("capcity", "capacity")
+    assert load_scenario(_write(tmp_path, good)).facilities[0].columns["capacity"] == "容量"
+
+
 # --- [plan] settings checked when the file is read ------------------------------------------
 
 

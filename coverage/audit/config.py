@@ -40,7 +40,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from coverage.errors import Msg, ScenarioError
 from coverage.scenario import Scenario
@@ -53,6 +53,7 @@ from coverage.scenario.sections import (
     Section,
     SelectValue,
     Walk,
+    check_tianditu_key,
     known_crs,
 )
 
@@ -93,6 +94,11 @@ class AuditOutput(Section):
     datum: Literal["gcj02", "wgs84"] = "gcj02"
     # As a scenario's: tables and layers in words ("labels") or the program's names ("keys").
     columns: Literal["labels", "keys"] = "labels"
+
+    @model_validator(mode="after")
+    def _tianditu_key(self) -> AuditOutput:
+        check_tianditu_key(self.basemap, self.tianditu_key)
+        return self
 
 
 class Audit(Section):

@@ -5,7 +5,8 @@ code (so a district that ran twice appears once). Shares are fractions in the CS
 GeoPackage, percentages in the workbook; every figure is the district's own ``coverage run``
 figure (:mod:`coverage.audit.figures`). As ``coverage run``'s tables, the CSV and the GeoPackage
 follow ``[output] columns``: ``"labels"`` (default) names fields, layer and status in the
-audit's language, ``"keys"`` keeps the program's names for scripts; the workbook and the
+audit's language and rounds as the workbook shows (:func:`shown_table`: people whole and adding
+up), ``"keys"`` keeps the program's names and full precision for scripts; the workbook and the
 choropleth are always in words.
 """
 
@@ -21,8 +22,9 @@ import pandas as pd
 from coverage import io as cio
 from coverage import vocab
 from coverage.audit.columns import COLUMNS, NOT_APPLICABLE, SHARES, labelled
+from coverage.audit.figures import POPULATION_KIND, WORKERS_KIND
 from coverage.audit.tasks import NO_STREET, district_folder
-from coverage.counts import off_the_ends
+from coverage.counts import off_the_ends, shown_counts, whole_parts
 from coverage.i18n import t
 from coverage.layer_files import write_gpkg
 from coverage.xlsx import Book, cell_value
@@ -30,11 +32,116 @@ from coverage.xlsx import Book, cell_value
 if TYPE_CHECKING:
     from coverage.audit.outcome import AuditRun
 
-__all__ = ["COLUMNS", "district_table", "failure_line", "labelled", "write_audit"]
+__all__ = [
+    "COLUMNS",
+    "district_table",
+    "failure_line",
+    "labelled",
+    "shown_table",
+    "whole_people",
+    "write_audit",
+]
 
 #: Workbook formats of the columns that are neither shares nor whole counts: a district has a
 #: few facilities per 10,000 people (0.99 and 1.49 must not both read "1").
 _FORMATS = {"facilities_per_10k": "#,##0.00", "seconds": "#,##0.0"}
+#: Decimals of those columns in the CSV and the GeoPackage, as the workbook shows them.
+_DECIMALS = {"facilities_per_10k": 2, "seconds": 1}
+#: Columns counting people or facilities: whole numbers wherever people read them.
+_COUNTS = ("population", "demand", "covered", "unreachable", "workers_uncovered")
+_FACILITIES = ("facilities_in", "facilities_serving")
+_KIND_COUNTS = ("weight_kind:", "uncovered_kind:", "unreachable_kind:")
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, int | float) and math.isfinite(v)
+
+
+def _whole_row(row: dict[str, Any], kinds: list[str]) -> dict[str, Any]:
+    """One district's people as whole numbers that add up as its own ``summary.csv`` does."""
+    out = dict(row)
+    people = [c for c in row if c in _COUNTS or c.startswith(_KIND_COUNTS)]
+    demand, covered = row.get("demand"), row.get("covered")
+    if not (_finite(demand) and _finite(covered)):  # not audited: no covered people to split
+        out.update({c: round(row[c]) for c in people if _finite(row[c])})
+        return out
+    kinds = [k for k in kinds if _finite(row.get(f"weight_kind:{k}"))]
+    summary = pd.DataFrame(
+        [("overall", "all", demand, covered)]
+        + [
+            (
+                "kind",
+                k,
+                row[f"weight_kind:{k}"],
+                row[f"weight_kind:{k}"] - row[f"uncovered_kind:{k}"],
+            )
+            for k in kinds
+        ],
+        columns=["scope", "key", "weight", "covered_weight"],
+    )
+    shown = shown_counts(summary)  # each kind's covered and not covered add up to its people
+    out["demand"], out["covered"] = (int(v) for v in shown.loc[("overall", "all")][:2])
+    for k in kinds:
+        out[f"weight_kind:{k}"] = int(shown.loc[("kind", k), "weight"])
+        out[f"uncovered_kind:{k}"] = int(shown.loc[("kind", k), "uncovered"])
+    far = [f"unreachable_kind:{k}" for k in kinds if _finite(row.get(f"unreachable_kind:{k}"))]
+    if _finite(row.get("unreachable")):
+        out["unreachable"] = round(row["unreachable"])
+        parts = whole_parts([row[c] for c in far], out["unreachable"])
+        out.update({c: int(v) for c, v in zip(far, parts, strict=True)})
+    pop = f"weight_kind:{POPULATION_KIND}"
+    out["population"] = out[pop] if pop in out and _finite(out[pop]) else out["demand"]
+    if _finite(row.get("workers_uncovered")):
+        out["workers_uncovered"] = out[f"uncovered_kind:{WORKERS_KIND}"]
+    return out
+
+
+def whole_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The district table with its people and facilities as whole numbers, as people read them.
+
+    Each district's people add up as its own tables do (:func:`coverage.counts.shown_counts`):
+    the kinds to the district's total, each kind's covered and not covered people to its
+    people; those not reachable on foot split by largest remainder. Empty where unknown.
+
+    Parameters
+    ----------
+    table
+        :func:`district_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns; counts as nullable integers.
+    """
+    kinds = sorted(c.split(":", 1)[1] for c in table if c.startswith("weight_kind:"))
+    rows = [_whole_row(r, kinds) for r in table.to_dict("records")]
+    out = pd.DataFrame(rows, columns=table.columns, index=table.index)
+    for col in out:
+        if col in _COUNTS or col in _FACILITIES or col.startswith(_KIND_COUNTS):
+            out[col] = pd.to_numeric(out[col], errors="coerce").round().astype("Int64")
+    return out
+
+
+def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The district table as the CSV and the GeoPackage give it to people (``"labels"``).
+
+    As the workbook shows it, cells staying numbers: people whole and adding up
+    (:func:`whole_people`), shares to 0.0001 and never 1 or 0 unless exactly, facilities per
+    10,000 people to 0.01, seconds to 0.1.
+
+    Parameters
+    ----------
+    table
+        :func:`district_table`.
+    """
+    out = whole_people(table)
+    for col in out:
+        if col in SHARES or col.startswith("share_"):
+            s = pd.to_numeric(out[col], errors="coerce")
+            out[col] = off_the_ends(s, 4).round(4)
+        elif col in _DECIMALS:
+            out[col] = pd.to_numeric(out[col], errors="coerce").round(_DECIMALS[col])
+    return out
 
 
 def _notes(rec: dict[str, Any], lang: str) -> str:
@@ -121,7 +228,7 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
         rows = [
             [
                 (NOT_APPLICABLE if ok else None)
-                if isinstance(v, float) and not math.isfinite(v)
+                if (isinstance(v, float) and not math.isfinite(v)) or v is pd.NA  # NA: counts
                 else cell_value(v)
                 for v in values
             ]
@@ -140,9 +247,13 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
     lang = run.audit.lang
     table = district_table(run)
     keys = run.audit.output.columns == "keys"  # for scripts: the program's own names
-    files = {"csv": cio.write_csv(out / "districts.csv", table if keys else labelled(table, lang))}
+    shown = table if keys else labelled(shown_table(table), lang)  # for people: as shown
+    files = {"csv": cio.write_csv(out / "districts.csv", shown)}
     if run.audit.output.excel:
-        files["excel"] = cio.write_with(out / "districts.xlsx", lambda p: _workbook(p, table, lang))
+        people = whole_people(table)  # its shares rounded by the workbook, from the exact ones
+        files["excel"] = cio.write_with(
+            out / "districts.xlsx", lambda p: _workbook(p, people, lang)
+        )
     geoms = [{d.code: d.geometry for d in run.districts}[c] for c in table["code"]]
     if keys:
         layer = gpd.GeoDataFrame(
@@ -150,7 +261,7 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         )
         files["gpkg"] = write_gpkg(out / "districts.gpkg", {"districts": layer})
     else:  # as `coverage run` writes its layers: field and layer names in words
-        layer = gpd.GeoDataFrame(labelled(table, lang), geometry=geoms, crs=4326)
+        layer = gpd.GeoDataFrame(shown, geometry=geoms, crs=4326)
         name = t(lang, "excel.audit.sheet")
         files["gpkg"] = write_gpkg(out / "districts.gpkg", {name: layer})
     files["map"] = write_choropleth(run, table, out / "index.html")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from coverage.figures._mpl import require_matplotlib
 
-__all__ = ["cjk_font", "quiet_fonts"]
+__all__ = ["cjk_font", "drawn_lang", "quiet_fonts"]
 
 _CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -66,6 +66,20 @@ def cjk_font() -> str | None:
             with contextlib.suppress(Exception):  # an unreadable font file is just not used
                 manager.addfont(fname)
     return _pick({f.name for f in manager.ttflist})
+
+
+def drawn_lang(lang: str) -> str:
+    """The language a static map is drawn in: ``lang``, or English when Chinese has no font.
+
+    Words made for the map before it is drawn (its data sources, a proposed tier's label) are
+    made in this language, so that without a Chinese font they never print as empty boxes.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"`` or ``"en"``: the language asked for.
+    """
+    return lang if lang != "zh" or cjk_font() else "en"
 
 
 @contextlib.contextmanager

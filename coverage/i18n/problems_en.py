@@ -266,7 +266,7 @@ WORDS: dict[str, str] = {
     "problem.note.file": "{file}: {text}",
     "problem.note.sep": "; ",
     "problem.note.comma": ", ",
-    "problem.note.format_named": "CSV (named {suffix})",
+    "problem.note.format_named": "{kind} (named {suffix})",
     "problem.note.file_format": "file",
     "problem.note.utf8_bom": "UTF-8 with BOM",
     "problem.note.sheet": "sheet '{name}'",

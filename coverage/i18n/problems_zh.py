@@ -181,7 +181,7 @@ WORDS: dict[str, str] = {
     "problem.note.file": "{file}：{text}",
     "problem.note.sep": "；",
     "problem.note.comma": "，",
-    "problem.note.format_named": "CSV（扩展名为 {suffix}）",
+    "problem.note.format_named": "{kind}（扩展名为 {suffix}）",
     "problem.note.file_format": "文件",
     "problem.note.utf8_bom": "UTF-8（带 BOM）",
     "problem.note.sheet": "工作表“{name}”",

@@ -367,10 +367,15 @@ def describe_columns(layer: gpd.GeoDataFrame | Mapping[str, Any], lang: str = "e
     return columns_note(layer).text(lang)
 
 
+#: A file read as what it is, not what its suffix says: ``xlsx (named .xls)``, ``csv (named .xls)``.
+_NAMED = re.compile(r"(\w+) \(named (.+)\)")
+
+
 def _format_words(fmt: str) -> str | Msg:
-    """The file format as the note names it (``CSV``, ``XLSX``; a CSV named ``.xls`` says so)."""
-    if fmt.startswith("csv (named "):
-        return Msg("problem.note.format_named", suffix=fmt[len("csv (named ") : -1])
+    """The file format as the note names it (``CSV``, ``XLSX``; one named ``.xls`` says so)."""
+    named = _NAMED.fullmatch(fmt)
+    if named:  # the suffix as the file has it, in the note's words (was "XLSX (NAMED .XLS)")
+        return Msg("problem.note.format_named", kind=named[1].upper(), suffix=named[2])
     return fmt.upper() if fmt else Msg("problem.note.file_format")
 
 

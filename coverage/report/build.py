@@ -153,11 +153,14 @@ def _curve(after: AfterPlan, lang: str) -> str:
 def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes, str, str]:
     """The "after" static map, its caption and the extra sentence for the maps' caption."""
     cov = run.coverage
-    label = {t: proposed_label(t, lang) for t in after.sites["tier"].astype(str).unique()}
+    tiers = after.sites["tier"].astype(str).unique()
+    label = {t: proposed_label(t, lang) for t in tiers}
+    # On the map in the language it is drawn in: English without a Chinese font, never boxes.
+    drawn = {t: proposed_label(t, figures.drawn_lang(lang)) for t in tiers}
     fac = pd.concat(
         [
             cov.facilities[["tier", "geometry"]],
-            after.sites[["geometry"]].assign(tier=after.sites["tier"].astype(str).map(label)),
+            after.sites[["geometry"]].assign(tier=after.sites["tier"].astype(str).map(drawn)),
         ],
         ignore_index=True,
     )
@@ -174,9 +177,9 @@ def _after_map(run: Run, after: AfterPlan, title: str, lang: str) -> tuple[bytes
         # the proposed sites' own (their label is a tier of its own): the default otherwise
         thresholds={
             **cov.thresholds,
-            **{lab: run.scenario.walk_model().threshold_for(t) for t, lab in label.items()},
+            **{lab: run.scenario.walk_model().threshold_for(t) for t, lab in drawn.items()},
         },
-        styles={proposed: PROPOSED_MARKER for proposed in label.values()},  # as the plan map's
+        styles={proposed: PROPOSED_MARKER for proposed in drawn.values()},  # as the plan map's
     )
     bands = "/".join(f"{b:g}" for b in after.bands_min)
     caption = t(

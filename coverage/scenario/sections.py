@@ -6,6 +6,7 @@ unknown keys and non-finite numbers are errors.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -27,6 +28,7 @@ __all__ = [
     "RASTER_SUFFIXES",
     "Section",
     "Walk",
+    "check_tianditu_key",
     "known_crs",
     "tier_code_in",
     "type_vocabulary",
@@ -316,6 +318,23 @@ class Layer(Section):
         # Checked at load time, before any file is read; stored in canonical form.
         return known_crs(v)
 
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        # A typo (capcity = "容量") would map nothing and stop the column being recognised.
+        from coverage.inputs.columns import ALIASES  # the fields a register's columns can be
+
+        unknown = [k for k in v if k not in ALIASES]
+        if unknown:
+            raise ValueError(
+                Msg(
+                    "error.scenario.columns_field",
+                    fields=", ".join(map(repr, unknown)),
+                    known=", ".join(ALIASES),
+                )
+            )
+        return v
+
     @model_validator(mode="after")
     def _one_source(self) -> Layer:
         if (self.path is None) == (not self.osm_buildings):
@@ -449,6 +468,22 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
     return code
 
 
+def check_tianditu_key(basemap: str, key: str | None) -> None:
+    """A ValueError when Tianditu is to be shown first without a key to fetch its tiles.
+
+    Checked when the setting is read, so the map does not fail after the long work.
+
+    Parameters
+    ----------
+    basemap
+        ``[output] basemap``.
+    key
+        ``[output] tianditu_key``; the ``TIANDITU_KEY`` environment variable stands in for it.
+    """
+    if basemap == "tianditu" and not (key or os.environ.get("TIANDITU_KEY")):
+        raise ValueError(Msg("error.scenario.tianditu_key"))
+
+
 class Output(Section):
     """Where and how results are written (``[output]``).
 
@@ -491,6 +526,11 @@ class Output(Section):
     # Data tables and GeoPackage layers: headers and codes in the scenario's language for
     # people ("labels"), or the program's own names for scripts ("keys").
     columns: Literal["labels", "keys"] = "labels"
+
+    @model_validator(mode="after")
+    def _tianditu_key(self) -> Output:
+        check_tianditu_key(self.basemap, self.tianditu_key)
+        return self
 
     @field_validator("print_map")
     @classmethod

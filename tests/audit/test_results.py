@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
 from coverage.audit.outcome import AuditRun
-from coverage.audit.results import district_table, failure_line, write_audit
+from coverage.audit.results import district_table, failure_line, shown_table, write_audit
 
 #: Names a spreadsheet would read as formulas (and one it would not).
 HOSTILE = ["+SUM(1)", "=1+1", "-2+3", "@cmd", "江汉区"]
@@ -121,3 +121,54 @@ def test_workbook_shares_read_100_or_0_percent_only_when_exact(tmp_path: Path) -
     got = [[ws.cell(row=r, column=head.index(h) + 1).value for h in ("总覆盖率", "可评估人口占比")]
            for r in (2, 3)]  # fmt: skip
     assert got == [[0.999, 0.001], [1.0, 0.0]]
+
+
+def test_people_are_whole_and_add_up_as_the_districts_own_tables(tmp_path: Path) -> None:
+    # D1: 60.3 residents (50.2 covered) and 40.3 workers (20.4 covered), 3.5 people (2.25 and
+    # 1.25) not reachable on foot. Worked out by hand: 101 people, 71 covered, 30 not covered;
+    # covered 71 split 50.2/20.4 by largest remainder -> 50 + 21, not covered 30 split
+    # 10.1/19.9 -> 10 + 20, so residents 60 (not 60 + 41 = 101 people read as 60 + 40 = 100);
+    # not reachable round(3.5) = 4 split 2.25/1.25 -> 3 + 1 (a tie: the first kind).
+    # D2 (not audited: no streets) rounds what it has, 55.5 -> 56.
+    run = _run(tmp_path)
+    run.records["D1"]["figures"] = {
+        "demand": 100.6, "covered": 70.6, "share_any": 70.6 / 100.6, "unreachable": 3.5,
+        "weight_kind:residents": 60.3, "uncovered_kind:residents": 10.1,
+        "unreachable_kind:residents": 2.25, "share_kind:residents": 50.2 / 60.3,
+        "weight_kind:workers": 40.3, "uncovered_kind:workers": 19.9,
+        "unreachable_kind:workers": 1.25, "share_kind:workers": 20.4 / 40.3,
+        "population": 60.3, "workers_uncovered": 19.9, "evaluable_share": 0.99996,
+        "facilities_in": 3.0, "facilities_per_10k": 3 / 60.3 * 10_000,
+    }  # fmt: skip
+    run.records["D1"]["seconds"] = 4.151
+    run.records["D2"] = {
+        "status": "failed", "error": "no street", "figures": {
+            "demand": 55.5, "unreachable": 55.5, "population": 55.5, "evaluable_share": 0.0,
+            "weight_kind:residents": 55.5, "unreachable_kind:residents": 55.5},
+    }  # fmt: skip
+    shown = shown_table(district_table(run)).set_index("code")
+    d1 = shown.loc["D1"]
+    assert [d1["demand"], d1["covered"], d1["population"], d1["workers_uncovered"]] == [
+        101, 71, 60, 20,
+    ]  # fmt: skip
+    assert [d1["weight_kind:residents"], d1["uncovered_kind:residents"]] == [60, 10]
+    assert [d1["weight_kind:workers"], d1["uncovered_kind:workers"]] == [41, 20]
+    assert [d1["unreachable"], d1["unreachable_kind:residents"], d1["unreachable_kind:workers"]] == [
+        4, 3, 1,
+    ]  # fmt: skip
+    assert [d1["share_any"], d1["share_kind:residents"], d1["evaluable_share"]] == [
+        0.7018, 0.8325, 0.9999,
+    ]  # fmt: skip
+    assert [d1["facilities_in"], d1["facilities_per_10k"], d1["seconds"]] == [3, 497.51, 4.2]
+    d2 = shown.loc["D2"]
+    assert [d2["demand"], d2["population"], d2["weight_kind:residents"]] == [56, 56, 56]
+    assert pd.isna(d2["covered"]) and pd.isna(shown.loc["D3", "demand"])
+    # the CSV and the workbook give people these numbers
+    files = write_audit(run)
+    csv = pd.read_csv(files["csv"], encoding="utf-8-sig")
+    assert csv.loc[0, ["人口", "需求总量", "覆盖需求量"]].tolist() == [60, 101, 71]
+    ws = load_workbook(files["excel"]).active
+    head = [c.value for c in ws[1]]
+    assert [ws.cell(row=2, column=head.index(h) + 1).value for h in ("人口", "未覆盖职工")] == [
+        60, 20,
+    ]  # fmt: skip

@@ -269,6 +269,29 @@ def test_scenario_print_map_counts_people_and_names_files_only(tmp_path, wuhan_e
         assert "水域" not in text  # an edge table brings no water or green areas
 
 
+def test_scenario_print_map_without_a_chinese_font_says_its_sources_in_english(
+    tmp_path, wuhan_edges_path, monkeypatch
+):
+    """Without a Chinese font a Chinese scenario's printable map is drawn in English: its data
+    sources and title too (they were Chinese words, printed as empty boxes)."""
+    from conftest import copy_small_scenario
+
+    from coverage import pipeline
+    from coverage.export_maps import write_print_map
+    from coverage.figures import fonts, static_map
+
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    run = pipeline.run(toml, write=False)
+    assert run.scenario.lang == "zh"
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    monkeypatch.setattr(static_map, "cjk_font", lambda: None)
+    path = write_print_map(run, tmp_path / "print.pdf")
+    text = _pdf_text(path)
+    sources = text[text.index("Data sources") :]
+    assert "walking network" in sources and "facilities.csv" in sources
+    assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", sources), sources
+
+
 def test_free_form_tiers_keep_their_words_in_the_legend(tmp_path, data, monkeypatch):
     # The report draws proposed sites as the tier "Proposed service point"; a register may name
     # a tier no vocabulary knows. Their legend rows show those words, never a lower_snake key.

@@ -52,6 +52,7 @@ from coverage.scenario.sections import (
     Network,
     Section,
     SelectValue,
+    ShownText,
     Walk,
     known_crs,
 )
@@ -130,8 +131,8 @@ class Audit(Section):
     """
 
     name: str = "audit"
-    title: str = ""
-    title_en: str = ""
+    title: ShownText = ""
+    title_en: ShownText = ""
     lang: Literal["zh", "en"] = "zh"
     services: list[str] = Field(default_factory=list)
     types: dict[str, FacilityType] = Field(default_factory=dict)

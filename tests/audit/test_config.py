@@ -76,6 +76,13 @@ def test_district_scenario_holds_characters_toml_forbids_raw() -> None:
     assert tomllib.loads(dumps(data)) == data
 
 
+def test_audit_title_loses_bidirectional_controls(tmp_path: Path) -> None:
+    # As a scenario's title and the districts' names: an override would reverse the page title.
+    path = _audit(tmp_path, replace=('title = "小型普查"', 'title = "小型\\u202e普查"'))
+    assert "\\u202e" in path.read_text(encoding="utf-8")
+    assert load_audit(path).title == "小型普查"
+
+
 def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
     path = _audit(tmp_path)
     gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")

@@ -75,9 +75,11 @@ def whole_parts(
     frac = x - out
     short = int(total) - int(out.sum())
     if short > 0:
+        # Round after round over the parts by largest fraction, in one step (not one per unit).
         order = np.argsort(-frac, kind="stable")
-        for i in range(short):
-            out[order[i % len(out)]] += 1
+        rounds, rest = divmod(short, len(out))
+        out += rounds
+        out[order[:rest]] += 1
     elif short < 0:
         givers = [int(i) for i in np.argsort(frac, kind="stable") if out[i] > 0]
         for i in givers[:-short]:

@@ -131,3 +131,11 @@ def test_stored_shares_move_off_the_ends_only_when_they_are_not_there():
     assert off_the_ends(shares, 3)[:3].tolist() == [0.999, 0.99949, 0.999]
     for share, stored in zip(shares[:8], off_the_ends(shares, 3)[:8], strict=True):
         assert f"{100 * round(stored, 3):.1f}%" == shown_share(share)  # what the cell reads
+
+
+def test_whole_parts_hands_out_many_units_in_rounds() -> None:
+    # By hand: both parts round down to 0; 2e12 + 1 units go round by round, the extra one to
+    # the larger fraction (the first part on a tie). One unit at a time never finished.
+    big = 10**12
+    assert whole_parts([0.5, 0.5], 2 * big + 1).tolist() == [big + 1, big]
+    assert whole_parts([0.5, 0.25, 0.9], 10).tolist() == [3, 3, 4]

@@ -52,6 +52,7 @@ from coverage.scenario.sections import (
     Network,
     Section,
     SelectValue,
+    ShownText,
     Walk,
     check_tianditu_key,
     known_crs,
@@ -136,8 +137,8 @@ class Audit(Section):
     """
 
     name: str = "audit"
-    title: str = ""
-    title_en: str = ""
+    title: ShownText = ""
+    title_en: ShownText = ""
     lang: Literal["zh", "en"] = "zh"
     services: list[str] = Field(default_factory=list)
     types: dict[str, FacilityType] = Field(default_factory=dict)

@@ -1,8 +1,9 @@
 """Writing the small TOML files an audit makes (each district's scenario).
 
 District names and codes are data: every string is written as a JSON string, which is a valid
-TOML basic string (quotes, backslashes and control characters escaped), and every key that is
-not a bare TOML key is quoted the same way, so no name can break or extend the file.
+TOML basic string (quotes, backslashes and control characters escaped) once DEL, which JSON
+leaves as it is and TOML forbids, is escaped too; every key that is not a bare TOML key is quoted
+the same way, so no name can break or extend the file.
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ __all__ = ["dumps"]
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 
 
+def _string(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _key(k: str) -> str:
-    return k if _BARE.fullmatch(k) else json.dumps(k, ensure_ascii=False)
+    return k if _BARE.fullmatch(k) else _string(k)
 
 
 def _value(v: Any) -> str:
@@ -32,7 +37,7 @@ def _value(v: Any) -> str:
             raise ValueError(f"not a finite number: {v}")
         return repr(v)
     if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
+        return _string(v)
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_value(x) for x in v) + "]"
     if isinstance(v, Mapping):

@@ -37,6 +37,8 @@ WORDS: dict[str, str] = {
     "problem.no_weight_column": "no weight column: every demand point counts as 1",
     "problem.missing_weight": "missing weight",
     "problem.weight_not_positive": "weight must be positive, got {v:g}",
+    "problem.weight_too_large": "weight {v:g} is more people than one point can hold (at most "
+    "{most:,.0f}): a fill value or a slip",
     "problem.capacity_not_positive": "capacity should be positive, got {v:g}",
     "problem.missing_tier": "missing tier",
     "problem.unknown_tier": "unknown tier '{value}'",
@@ -170,6 +172,14 @@ WORDS: dict[str, str] = {
     "problem.raster_nodata_one": "{n} cell inside the area holds no data; skipped",
     "problem.raster_not_finite": "{n} cells inside the area are NaN or infinite; skipped",
     "problem.raster_not_finite_one": "{n} cell inside the area is NaN or infinite; skipped",
+    "problem.raster_too_large": (
+        "{n} cells inside the area hold more than {most:,.0f} people each (a fill value the "
+        "file does not declare as nodata?); skipped"
+    ),
+    "problem.raster_too_large_one": (
+        "{n} cell inside the area holds more than {most:,.0f} people (a fill value the file "
+        "does not declare as nodata?); skipped"
+    ),
     "problem.raster_partial": (
         "the raster covers only {share:.1%} of the area; people outside its extent are not counted"
     ),
@@ -287,6 +297,8 @@ WORDS: dict[str, str] = {
     "problem.note.cells.negative_one": "{n} negative cell",
     "problem.note.cells.not_finite": "{n} non-finite cells",
     "problem.note.cells.not_finite_one": "{n} non-finite cell",
+    "problem.note.cells.too_large": "{n} cells of more than {most:,.0f} people",
+    "problem.note.cells.too_large_one": "{n} cell of more than {most:,.0f} people",
     "problem.note.buildings": "{people:,.0f} {kind} in {used:,} of {total:,} buildings",
     "problem.note.bld.tag": "{n} {tag}",
     "problem.note.bld.no_geometry": "{n} no geometry",

@@ -24,6 +24,7 @@ WORDS: dict[str, str] = {
     "problem.no_weight_column": "没有权重列：每个需求点计为 1",
     "problem.missing_weight": "缺少权重",
     "problem.weight_not_positive": "权重必须为正数，实际为 {v:g}",
+    "problem.weight_too_large": "权重 {v:g} 超过一个点可能的人数（至多 {most:,.0f}）：应是填充值或录入错误",
     "problem.capacity_not_positive": "容量应为正数，实际为 {v:g}",
     "problem.missing_tier": "缺少层级",
     "problem.unknown_tier": "未知层级“{value}”",
@@ -111,6 +112,7 @@ WORDS: dict[str, str] = {
     "problem.raster_negative": "研究区内有 {n} 个像元为负值（{people:,.1f} 人）；已跳过",
     "problem.raster_nodata": "研究区内有 {n} 个像元没有数据；已跳过",
     "problem.raster_not_finite": "研究区内有 {n} 个像元不是有限数值；已跳过",
+    "problem.raster_too_large": "研究区内有 {n} 个像元的人数超过 {most:,.0f}（可能是文件未声明为无数据的填充值）；已跳过",
     "problem.raster_partial": "栅格只覆盖研究区的 {share:.1%}；其范围以外的人口未计入",
     # --- The datum check (coverage.inputs.datum_words); {here} and {there} are worded distances
     "problem.as_written": "{text}",
@@ -199,6 +201,7 @@ WORDS: dict[str, str] = {
     "problem.note.cells.nodata": "{n} 个无数据像元",
     "problem.note.cells.negative": "{n} 个负值像元",
     "problem.note.cells.not_finite": "{n} 个非有限值像元",
+    "problem.note.cells.too_large": "{n} 个人数超过 {most:,.0f} 的像元",
     "problem.note.buildings": "{kind}{people:,.0f} 人，取自 {total:,} 栋建筑中的 {used:,} 栋",
     "problem.note.bld.tag": "{n} 栋 {tag}",
     "problem.note.bld.no_geometry": "{n} 栋无几何图形",

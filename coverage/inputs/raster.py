@@ -39,6 +39,7 @@ from rasterio.windows import Window  # type: ignore[import-untyped]
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.file_crs import SourceCRS, resolve_crs
 from coverage.inputs.problems import joined
+from coverage.inputs.values import MAX_PEOPLE
 from coverage.vocab import kind_label
 
 __all__ = ["DEFAULT_MAX_CELL_M", "RasterReport", "read_raster_demand"]
@@ -53,8 +54,13 @@ _SLIVER = 1e-9
 _TILE = 32
 
 # Cell status codes.
-_PEOPLE, _ZERO, _NODATA, _NOT_FINITE, _NEGATIVE = 0, 1, 2, 3, 4
-_REASONS = {_NODATA: "nodata", _NOT_FINITE: "not_finite", _NEGATIVE: "negative"}
+_PEOPLE, _ZERO, _NODATA, _NOT_FINITE, _NEGATIVE, _TOO_LARGE = 0, 1, 2, 3, 4, 5
+_REASONS = {
+    _NODATA: "nodata",
+    _NOT_FINITE: "not_finite",
+    _NEGATIVE: "negative",
+    _TOO_LARGE: "too_large",
+}
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,11 @@ class RasterReport:
         )
         if self.split != (1, 1):
             msg += Msg("problem.note.split", a=self.split[0], b=self.split[1])
-        skipped = [Msg(f"problem.note.cells.{k}", n=n) for k, n in self.skipped.items() if n]
+        skipped = [
+            Msg(f"problem.note.cells.{k}", n=n, most=MAX_PEOPLE)
+            for k, n in self.skipped.items()
+            if n
+        ]
         if skipped:
             msg += Msg("problem.note.skipped", items=joined(skipped))
         return msg
@@ -141,6 +151,8 @@ class RasterReport:
                 continue
             if key == "negative":
                 msg = Msg("problem.raster_negative", n=n, people=self.negative_people)
+            elif key == "too_large":
+                msg = Msg("problem.raster_too_large", n=n, most=MAX_PEOPLE)
             else:  # "nodata", "not_finite"
                 msg = Msg(f"problem.raster_{key}", n=n)
             out.append(Problem(self.path, None, fld, msg))
@@ -212,7 +224,7 @@ def read_raster_demand(
     _check_options(path, scale, kind, max_cell_m)
     area_wgs = _area(area)
     grid = _read_window(path, area_wgs, band, crs)
-    values, status, t = grid.values, _status(grid.values, grid.nodata), grid.transform
+    values, status, t = grid.values, _status(grid.values, grid.nodata, scale), grid.transform
     kx, ky = _split(grid.source, t, values.shape, max_cell_m)
     # Affine arithmetic spelled out: affine 3 deprecates `*` and older versions lack `@`.
     fine_t = Affine(t.a / kx, 0.0, t.c, 0.0, t.e / ky, t.f)
@@ -356,12 +368,17 @@ def _window(
     return r0, r1, c0, c1
 
 
-def _status(values: np.ndarray, nodata: np.ndarray) -> np.ndarray:
-    """Status code of every cell (people, zero, nodata, not finite, negative)."""
+def _status(values: np.ndarray, nodata: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """Status code of every cell (people, zero, nodata, not finite, negative, too large).
+
+    A cell of more than :data:`~coverage.inputs.values.MAX_PEOPLE` people (after ``scale``)
+    is a fill value, not people.
+    """
     status = np.full(values.shape, _PEOPLE, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         status[values == 0] = _ZERO
         status[values < 0] = _NEGATIVE
+        status[values * scale > MAX_PEOPLE] = _TOO_LARGE
     status[~np.isfinite(values)] = _NOT_FINITE
     # GDAL's mask knows the nodata value (also float32 ones stored with rounding).
     status[nodata] = _NODATA

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -114,23 +115,28 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
 def _delimiter(text: str, suffix: str) -> str:
     """The field separator.
 
-    The one that splits the most early records into the same number of fields (a title row or a
-    stray semicolon in one cell does not decide it); commas win ties.
+    The one that splits the largest share of early records into the same number of fields (a
+    title row or a stray semicolon in one cell does not decide it); commas win ties. A share,
+    not a count: a separator that also splits quoted cells (a tab, a line break in an address)
+    cuts one record into several and must not win by numbers.
     """
     if suffix == ".tsv":
         return "\t"
-    head = "\n".join(text.splitlines()[: _HEADER_SEARCH_ROWS * 2])
-    best, best_score = ",", (0, 0)
+    best, best_score = ",", (0.0, 0)
     for sep in (",", "\t", ";", "|"):
+        # Records, not lines: a quoted cell may hold a line break (Alt+Enter in Excel, a CR).
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         try:
-            counts = [len(r) for r in csv.reader(io.StringIO(head), delimiter=sep) if len(r) > 1]
+            records = list(itertools.islice(reader, _HEADER_SEARCH_ROWS * 2))
         except csv.Error:
             continue
+        counts = [len(r) for r in records if len(r) > 1]
         if not counts:
             continue
         width, agree = Counter(counts).most_common(1)[0]
-        if (agree, width) > best_score:
-            best, best_score = sep, (agree, width)
+        score = (agree / len(records), width)
+        if score > best_score:
+            best, best_score = sep, score
     return best
 
 

@@ -52,7 +52,7 @@ from coverage.inputs.columns import source_column
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
-from coverage.inputs.values import key_text, not_a_number
+from coverage.inputs.values import MAX_PEOPLE, key_text, not_a_number
 from coverage.vocab import Vocabulary, unknown_tier
 
 __all__ = ["ROLES", "validate_layer"]
@@ -182,13 +182,16 @@ def _check_weights(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     col = source_column(gdf, "weight")
     raw = gdf["weight"]
     w = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-    for i in np.flatnonzero(~(np.isfinite(w) & (w > 0))):
+    for i in np.flatnonzero(~(np.isfinite(w) & (w > 0) & (w <= MAX_PEOPLE))):
         if np.isnan(w[i]):
             missing = raw.iat[i] is None or str(raw.iat[i]).strip() in ("", "nan", "None")
             message = Msg("problem.missing_weight") if missing else not_a_number(raw.iat[i])
             check.add(int(i), col, message, skip=True)
         elif not np.isfinite(w[i]) or w[i] <= 0:
             check.add(int(i), col, Msg("problem.weight_not_positive", v=w[i]), skip=True)
+        else:
+            msg = Msg("problem.weight_too_large", v=w[i], most=MAX_PEOPLE)
+            check.add(int(i), col, msg, skip=True)
     return gdf
 
 

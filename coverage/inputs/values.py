@@ -24,6 +24,7 @@ from coverage.errors import Msg
 from coverage.vocab import INVISIBLE
 
 __all__ = [
+    "MAX_PEOPLE",
     "cell_text",
     "number_text",
     "number_texts",
@@ -37,6 +38,11 @@ __all__ = [
     "split_services",
     "key_text",
 ]
+
+#: More people than one demand point or raster cell can stand for. A larger weight is a fill
+#: value or a slip (float rasters that declare no nodata often fill with 3.4e38), and counting
+#: it would overflow every table's whole-people counts (a run stalled on one such cell).
+MAX_PEOPLE = 1e9
 
 
 def cell_text(value: Any) -> str:

@@ -26,6 +26,7 @@ from coverage.scenario.sections import (
     Output,
     Plan,
     Section,
+    ShownText,
     Walk,
     tier_code_in,
     type_vocabulary,
@@ -104,9 +105,9 @@ class Scenario(Section):
     """
 
     name: str = "scenario"
-    title: str = ""
+    title: ShownText = ""
     #: The title of English outputs (``lang = "en"``); without it they show ``name``.
-    title_en: str = ""
+    title_en: ShownText = ""
     lang: Literal["zh", "en"] = "zh"
     #: Known services; others found in facility layers are dropped from the row with a warning
     #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.

@@ -10,7 +10,14 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from coverage import datum, settings, vocab
 from coverage.errors import Msg
@@ -27,6 +34,7 @@ __all__ = [
     "Positive",
     "RASTER_SUFFIXES",
     "Section",
+    "ShownText",
     "Walk",
     "check_tianditu_key",
     "known_crs",
@@ -37,6 +45,15 @@ __all__ = [
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=1)]
+
+
+def _without_bidi(text: str) -> str:
+    return vocab.BIDI.sub("", text)
+
+
+#: Text the outputs show as written (a title, a type's label): without bidirectional controls,
+#: as register cells are read (:data:`coverage.vocab.BIDI`), or it shows reversed everywhere.
+ShownText = Annotated[str, AfterValidator(_without_bidi)]
 
 
 class Section(BaseModel):
@@ -435,8 +452,8 @@ class FacilityType(Section):
         Map marker shape (:data:`coverage.vocab.SHAPES`).
     """
 
-    label_zh: Annotated[str, Field(min_length=1)]
-    label_en: Annotated[str, Field(min_length=1)] | None = None  # default: from the code
+    label_zh: Annotated[ShownText, Field(min_length=1)]
+    label_en: Annotated[ShownText, Field(min_length=1)] | None = None  # default: from the code
     aliases: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     threshold_min: Positive | None = None
     color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] | None = None  # map marker

@@ -69,6 +69,20 @@ def test_district_scenario_round_trips_any_name(tmp_path: Path) -> None:
     assert tomllib.loads(dumps(data)) == data | {"types": {}}
 
 
+def test_district_scenario_holds_characters_toml_forbids_raw() -> None:
+    # DEL (U+007F) may stand raw in a JSON string but not in a TOML one: a district named
+    # with it must still give a scenario file that reads back (it failed as "Illegal character").
+    data = {"title": "西\x7f街道 — \x00\x1f", "area": {"select": {"co\x7fde": "42\x7f01"}}}
+    assert tomllib.loads(dumps(data)) == data
+
+
+def test_audit_title_loses_bidirectional_controls(tmp_path: Path) -> None:
+    # As a scenario's title and the districts' names: an override would reverse the page title.
+    path = _audit(tmp_path, replace=('title = "小型普查"', 'title = "小型\\u202e普查"'))
+    assert "\\u202e" in path.read_text(encoding="utf-8")
+    assert load_audit(path).title == "小型普查"
+
+
 def test_codes_giving_one_folder_are_refused(tmp_path: Path) -> None:
     path = _audit(tmp_path)
     gj = (tmp_path / "districts.geojson").read_text(encoding="utf-8")

@@ -124,7 +124,7 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
         points=8,
         split=(1, 1),
         total_weight=pytest.approx(2.5 + 10 + 15 + 2 + 6 + 5.12 + 12 + 16, rel=1e-9),
-        skipped={"nodata": 1, "not_finite": 1, "negative": 1},
+        skipped={"nodata": 1, "not_finite": 1, "negative": 1, "too_large": 0},
         negative_people=pytest.approx(5.0),
         area_covered=pytest.approx(1.0),
     )
@@ -141,6 +141,25 @@ def test_hand_grid_weights_points_and_report(hand_tif: Path) -> None:
             "skipped",
         ),
     ]
+
+
+def test_fill_values_of_more_people_than_a_cell_holds_are_skipped(tmp_path: Path) -> None:
+    # A float raster that declares no nodata often fills with 3.4e38 (float32's largest): as
+    # people, such a cell overflowed the whole-people counts and the run never finished.
+    grid = GRID.copy()
+    grid[2, 1] = np.finfo(np.float32).max  # was 6 people
+    grid[3, 1] = 1e6  # 12 people before; 2e9 after the scale of 2000: more than any cell holds
+    path = _tif(tmp_path / "filled.tif", grid, HAND_T)
+    points, report = read_raster_demand(path, AREA, scale=2000)
+    assert report.skipped == {"nodata": 1, "not_finite": 1, "negative": 1, "too_large": 2}
+    expected = 2000 * (2.5 + 10 + 15 + 2 + 5.12 + 16)  # EXPECTED without cells (2, 1), (3, 1)
+    assert report.total_weight == pytest.approx(expected, rel=1e-9)
+    assert len(points) == 6 and points["weight"].max() < 1e9
+    assert [p.message for p in report.problems()][-1] == (
+        "2 cells inside the area hold more than 1,000,000,000 people each (a fill value the file "
+        "does not declare as nodata?); skipped"
+    )
+    assert report.summary().endswith("1 negative cell, 2 cells of more than 1,000,000,000 people")
 
 
 def test_scale_and_kind(hand_tif: Path) -> None:

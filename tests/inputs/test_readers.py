@@ -114,6 +114,19 @@ def test_semicolon_csv(tmp_path: Path) -> None:
     assert gdf.attrs["delimiter"] == ";"
 
 
+def test_line_breaks_and_tabs_inside_quoted_cells_do_not_choose_the_separator(
+    tmp_path: Path,
+) -> None:
+    # An address pasted into Excel from a document keeps its indented lines; Excel's CSV quotes
+    # the cell. Counted by lines, a tab split more of them evenly (two per row) than the comma
+    # split records (one per row), and the whole header was read as one column.
+    rows = [f'站点{i},114.2{i},30.5{i},"武汉市江汉区\n\t新华路{i}号\n\t3楼"' for i in range(4)]
+    path = write_csv(tmp_path / "f.csv", "名称,经度,纬度,地址\n" + "\n".join(rows) + "\n")
+    gdf, problems = read_points(path)
+    assert problems == [] and gdf.attrs["delimiter"] == ","
+    assert gdf["address"].tolist() == [f"武汉市江汉区\n\t新华路{i}号\n\t3楼" for i in range(4)]
+
+
 def test_undecodable_csv(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_bytes(b"name,lon,lat\n\xff\xff\xff,1,2\n")

@@ -139,6 +139,26 @@ def test_demand_weights() -> None:
     ]
 
 
+def test_demand_weight_of_more_people_than_a_point_holds_is_skipped() -> None:
+    # 1e308 workers at one place is a slip or a fill value; counted, it overflowed the
+    # whole-people counts of the tables and the run never finished.
+    gdf = point_layer(
+        [
+            {"row": 2, "weight": 1e9, "xy": (106.53, 29.575)},  # a billion: the most allowed
+            {"row": 3, "weight": 1e308, "xy": (106.531, 29.575)},
+            {"row": 4, "weight": 2.5e9, "xy": (106.532, 29.575)},
+        ]
+    )
+    gdf.attrs["columns"] = {"weight": "职工人数"}
+    kept, problems = validate_layer(gdf, "d.csv", role="demand")
+    assert kept["row"].tolist() == [2]
+    said = "is more people than one point can hold (at most 1,000,000,000): a fill value or a slip"
+    assert [(p.row, p.field_text(), p.message, p.action) for p in problems] == [
+        (3, "职工人数", f"weight 1e+308 {said}", "skipped"),
+        (4, "职工人数", f"weight 2.5e+09 {said}", "skipped"),
+    ]
+
+
 def test_demand_without_weight_column_counts_one_each() -> None:
     gdf = point_layer([{"row": 2, "name": "A", "xy": (106.53, 29.575)}])
     kept, problems = validate_layer(gdf, "d.csv", role="demand")

@@ -64,3 +64,19 @@ def test_a_value_changed_in_place_is_checked_when_used(scenario):
     scenario.walk.bands_min.append(0)
     with pytest.raises(ScenarioError, match=r"\[walk\] bands_min\[3\]: .*greater than 0"):
         scenario.catchment_spec()
+
+
+def test_titles_and_type_labels_lose_bidirectional_controls(tmp_path: Path) -> None:
+    # A right-to-left override copied into a title showed it reversed on every map, report and
+    # page; register cells already lose such controls when read.
+    (tmp_path / "fac.csv").write_text("lon,lat\n", encoding="utf-8")
+    head = (
+        'title = "\\u202e江汉区\\u202c覆盖"\ntitle_en = "\\u200fJianghan\\u2066 coverage\\u2069"\n'
+        '[types.room]\nlabel_zh = "母婴\\u202e室"\nlabel_en = "Nursing\\u202d room"\n'
+    )
+    (tmp_path / "scenario.toml").write_text(head + TEXT, encoding="utf-8")
+    s = load_scenario(tmp_path / "scenario.toml")
+    assert (s.display_title("zh"), s.display_title("en")) == ("江汉区覆盖", "Jianghan coverage")
+    assert (s.types["room"].label_zh, s.types["room"].label_en) == ("母婴室", "Nursing room")
+    s.title = "\u202bA\u202c"  # in Python too
+    assert s.title == "A"

@@ -33,6 +33,7 @@ from pyproj import Transformer
 from coverage import network
 from coverage.errors import NetworkError
 from coverage.network import fetch
+from coverage.overpass import OverpassUnreachable, check_overpass
 
 PLACE = "江北区, 重庆市, 中国"
 BBOX = (106.528, 29.578, 106.535, 29.583)  # west, south, east, north: around all the nodes
@@ -211,14 +212,16 @@ def test_download_place_then_offline_from_cache(fake_osm, ox_settings, tmp_path)
     assert list((tmp_path / "http").glob("*.json"))  # … and osmnx's HTTP cache was ours
     assert net.report["source"] == f"osmnx download {PLACE}"
 
-    # osmnx really went over HTTP: geocode, then a status check and an Overpass query for the
-    # streets in our polygon, then the same for the water and green areas
-    assert fake_osm.paths("GET") == ["/nominatim/search", "/api/status", "/api/status"]
+    # osmnx really went over HTTP: our check that Overpass can be reached at all, then osmnx's
+    # geocoding, its status check and an Overpass query for the streets in our polygon, then the
+    # same two checks and a query for the water and green areas
+    status = "/api/status"
+    assert fake_osm.paths("GET") == [status, "/nominatim/search", status, status, status]
     assert fake_osm.paths("POST") == ["/api/interpreter", "/api/interpreter"]
-    search = fake_osm.requests[0][2]
+    search = next(r[2] for r in fake_osm.requests if r[1] == "/nominatim/search")
     assert search["q"] == [PLACE] and search["format"] == ["json"]
     assert search["polygon_geojson"] == ["1"]
-    query = fake_osm.requests[2][2]["data"][0]
+    query = next(r[2] for r in fake_osm.requests if r[0] == "POST")["data"][0]
     assert query.startswith("[out:json]") and "(poly:" in query and '["highway"]' in query
     # the query polygon is the district polygon buffered by 500 m: its coordinates are there
     assert "29.57" in query and "106.52" in query
@@ -278,6 +281,37 @@ def test_download_connection_refused_gives_network_error(ox_settings, tmp_path, 
         network.download(cache_dir=tmp_path, **query)
     assert isinstance(info.value.__cause__, Exception)
     assert "Connection" in type(info.value.__cause__).__name__ or "refused" in str(info.value)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:  # a free port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_unreachable_overpass_fails_at_once(ox_settings, tmp_path):
+    """Offline, with osmnx's rate limit on (its default): osmnx would wait 60 s after failing to
+    reach the status page, then fail on the query; the download fails on the status page itself,
+    naming it (the check below fails after that minute without it)."""
+    ox = ox_settings
+    port = _free_port()
+    _point_osmnx_at(ox, port)
+    assert ox.settings.overpass_rate_limit is True
+    with pytest.raises(NetworkError, match="download of the walking network failed") as info:
+        network.download(bbox=BBOX, cache_dir=tmp_path)
+    assert isinstance(info.value.__cause__, OverpassUnreachable)
+    assert f"cannot reach http://127.0.0.1:{port}/api/status" in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_check_overpass_asks_the_status_page_only_as_osmnx_would(fake_osm, ox_settings):
+    ox = ox_settings
+    check_overpass(ox)  # a server that answers: nothing raised, one question asked
+    assert fake_osm.paths("GET") == ["/api/status"]
+    ox.settings.overpass_rate_limit = False  # osmnx asks no status page: neither do we
+    _point_osmnx_at(ox, _free_port())
+    check_overpass(ox)
+    assert fake_osm.paths("GET") == ["/api/status"]
 
 
 def test_download_needs_exactly_one_query(tmp_path):

@@ -381,6 +381,10 @@ WORDS: dict[str, str] = {
     "error.plan.add_needs_candidates": "--add, --target, --stage and the other plan options need candidate sites: add [[candidates]] layers, set [plan] grid_spacing_m above 0 (a grid of street nodes) or set [plan] osm_features = true (OSM community centres, libraries, town halls, malls and government offices)",
     "error.plan.unknown_role": "unknown role '{role}' (use candidate, existing or excluded)",
     "error.plan.osm_features": "plan.osm_features needs an .osm network file, a place or an area",
+    "error.plan.osm_download": (
+        "download of OpenStreetMap features for candidate sites failed (plan.osm_features needs "
+        "the internet unless the network is an .osm file): {reason}"
+    ),
     "error.plan.add_and_target": "give --add or --target, not both",
     "error.plan.whole_sites": "give a whole number of new sites, at least 1",
     "error.plan.share": "give a share between 0 and 1, e.g. 0.95",

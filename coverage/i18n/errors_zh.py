@@ -313,6 +313,9 @@ WORDS: dict[str, str] = {
         "未知的角色“{role}”（可用 candidate、existing 或 excluded，或写作候选、已建、排除）"
     ),
     "error.plan.osm_features": "plan.osm_features 需要 .osm 路网文件、地名（place）或研究区",
+    "error.plan.osm_download": (
+        "下载候选点位的 OpenStreetMap 要素失败（plan.osm_features 需要联网，路网为 .osm 文件时除外）：{reason}"
+    ),
     "error.plan.add_and_target": "--add 和 --target 只能给出其一",
     "error.plan.whole_sites": "请给出新增站点的整数个数，至少为 1",
     "error.plan.share": "请给出 0 到 1 之间的比例，例如 0.95",

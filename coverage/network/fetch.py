@@ -25,6 +25,7 @@ from coverage.network.formats import _reason
 from coverage.network.graph import WalkNetwork
 from coverage.network.graphml import from_graph
 from coverage.network.landcover import fetch_landcover, graph_box
+from coverage.overpass import check_overpass
 
 __all__ = ["download", "geocode_area"]
 
@@ -177,6 +178,7 @@ def _graph_from_osm(
 ) -> Any:
     """The unsimplified walk graph of exactly one of ``place``, ``polygon``, ``bbox``."""
     with osmnx_settings(cache_dir) as ox:
+        check_overpass(ox)  # offline: say so now, not after osmnx's minute of waiting
         if place is not None:
             return ox.graph_from_place(place, network_type="walk", retain_all=True, simplify=False)
         if polygon is not None:

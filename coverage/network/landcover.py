@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from coverage.network._ox import osmnx_settings
+from coverage.overpass import check_overpass
 
 __all__ = [
     "BOX_PAD_DEG",
@@ -162,6 +163,7 @@ def fetch_landcover(
 
     try:
         with osmnx_settings(cache_dir) as ox:
+            check_overpass(ox)  # offline: at once, not after osmnx's minute of waiting
             features = ox.features_from_bbox(box, tags=LANDCOVER_TAGS)
     except InsufficientResponseError:  # osmnx's answer to "nothing of the kind there"
         return tidy_landcover(gpd.GeoDataFrame(geometry=[], crs=4326))

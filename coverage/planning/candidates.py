@@ -19,9 +19,11 @@ import shapely
 
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
-from coverage.errors import InputError, Msg, ScenarioError, first_rows
+from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
 from coverage.i18n import t
+from coverage.inputs.values import one_line
 from coverage.network import WalkNetwork
+from coverage.overpass import check_overpass
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -131,17 +133,23 @@ def osm_candidates(
     import osmnx as ox
 
     tags = tags or OSM_TAGS
+    if osm_file is None and place is None and polygon is None:
+        raise ValueError("give osm_file, place or polygon")
     try:
         if osm_file is not None:
             feats = ox.features_from_xml(osm_file, tags=tags)
-        elif place is not None:
-            feats = ox.features_from_place(place, tags=tags)
-        elif polygon is not None:
-            feats = ox.features_from_polygon(polygon, tags=tags)
         else:
-            raise ValueError("give osm_file, place or polygon")
+            check_overpass(ox)  # offline: at once, not after osmnx's minute of waiting
+            if place is not None:
+                feats = ox.features_from_place(place, tags=tags)
+            else:
+                feats = ox.features_from_polygon(polygon, tags=tags)
     except ox._errors.InsufficientResponseError:
         return _empty_sites()
+    except Exception as exc:  # osmnx raises many types: a download's is one line, not a traceback
+        if osm_file is not None:
+            raise
+        raise NetworkError(Msg("error.plan.osm_download", reason=one_line(exc))) from exc
     feats = feats.reset_index()
     kind = pd.Series("", index=feats.index, dtype=object)
     for key in tags:  # the first tag that matched, e.g. "amenity=library"

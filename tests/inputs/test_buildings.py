@@ -31,6 +31,7 @@ import shapely
 
 from coverage.errors import InputError, ScenarioError
 from coverage.inputs import buildings as b
+from coverage.overpass import OverpassUnreachable
 
 X0, Y0 = 648_200.0, 3_273_200.0  # UTM 48N, ≈ 106.5301° E, 29.5798° N
 UTM = "EPSG:32648"
@@ -536,6 +537,21 @@ def test_no_building_in_the_area_gives_an_empty_layer(overpass, tmp_path):
     assert b.estimate_people(gdf).report["people"] == 0
     assert len(b.download_buildings(AREA, cache_dir=tmp_path)) == 0  # cached too
     assert len(overpass.posts()) == 1
+
+
+def test_unreachable_overpass_fails_at_once(ox, tmp_path):
+    """Offline, with osmnx's rate limit on: one line naming the status page, at once (osmnx alone
+    waits 60 s after failing to reach it, then fails on the query)."""
+    with socket.socket() as s:  # a free port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ox.settings.overpass_url = f"http://127.0.0.1:{port}/api"
+    ox.settings.overpass_rate_limit = True
+    with pytest.raises(InputError, match="download of OSM buildings failed") as info:
+        b.download_buildings(AREA, cache_dir=tmp_path)
+    assert isinstance(info.value.__cause__, OverpassUnreachable)
+    assert f"127.0.0.1:{port}/api/status" in str(info.value) and "\n" not in str(info.value)
+    assert not list(tmp_path.glob("buildings-*"))
 
 
 def test_server_error_is_one_line_and_nothing_cached(overpass, ox, tmp_path):

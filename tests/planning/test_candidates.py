@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -11,8 +13,9 @@ import shapely
 
 from coverage import io as cio
 from coverage import planning
-from coverage.errors import InputError
+from coverage.errors import InputError, NetworkError
 from coverage.layer_files import write_gpkg
+from coverage.overpass import OverpassUnreachable
 
 
 def test_grid_candidates_pick_the_node_nearest_each_cell_centre(hand):
@@ -115,6 +118,26 @@ def test_file_and_grid_candidates_keep_whole_row_numbers(tmp_path, hand):
     gpkg = write_gpkg(tmp_path / "sites.gpkg", {"sites": out})
     info = pyogrio.read_info(gpkg, layer="sites")
     assert dict(zip(info["fields"], info["dtypes"], strict=True))["row"] == "int64"
+
+
+def test_osm_candidates_offline_is_one_line_at_once(monkeypatch):
+    """A download that cannot reach Overpass is one line naming what failed, not a traceback,
+    and comes at once (osmnx alone waits 60 s after failing to reach the status page)."""
+    import osmnx as ox
+
+    with socket.socket() as s:  # a free port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for var in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(var, "127.0.0.1,localhost")
+    monkeypatch.setattr(ox.settings, "overpass_url", f"http://127.0.0.1:{port}/api")
+    monkeypatch.setattr(ox.settings, "overpass_rate_limit", True)
+    with pytest.raises(NetworkError) as info:
+        planning.osm_candidates(polygon=shapely.box(106.528, 29.578, 106.535, 29.583))
+    msg = str(info.value)
+    assert msg.startswith("download of OpenStreetMap features for candidate sites failed")
+    assert f"127.0.0.1:{port}/api/status" in msg and "\n" not in msg
+    assert isinstance(info.value.__cause__, OverpassUnreachable)
 
 
 def test_osm_candidates_from_an_osm_file(fixtures_dir):

@@ -1,0 +1,60 @@
+"""Whether the Overpass API can be reached at all, asked before osmnx would wait a minute.
+
+osmnx asks Overpass's ``/status`` page before each query (``settings.overpass_rate_limit``) and,
+when that page cannot be reached, waits 60 s (its fallback pause) before sending the query, which
+then fails too: offline, a first run of a downloading scenario said nothing for a minute, or four
+when the connection timed out. :func:`check_overpass` asks the same page as osmnx does (its URL,
+``requests_kwargs``, the environment's proxies) but waits at most :data:`CONNECT_TIMEOUT_S` for a
+connection, and raises at once when none can be made. A server that answers slowly or says it is
+busy is left to osmnx, which waits for its slot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["CONNECT_TIMEOUT_S", "OverpassUnreachable", "check_overpass"]
+
+#: Seconds to wait for a connection to the Overpass server before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 10.0
+
+
+class OverpassUnreachable(ConnectionError):
+    """No connection could be made to the Overpass API (offline, a blocked host, a bad URL)."""
+
+
+def check_overpass(ox: Any) -> None:
+    """Raise :class:`OverpassUnreachable` at once when osmnx's Overpass server cannot be reached.
+
+    Only when osmnx would ask the status page itself (``ox.settings.overpass_rate_limit``):
+    without it osmnx sends the query straight away and fails as fast as this would.
+
+    Parameters
+    ----------
+    ox
+        The osmnx module, with the settings the download will use.
+
+    Raises
+    ------
+    OverpassUnreachable
+        Naming the page and why no connection was made.
+    """
+    if not ox.settings.overpass_rate_limit:
+        return
+    import requests
+
+    url = str(ox.settings.overpass_url).rstrip("/") + "/status"
+    # (connect, read): a short wait for a connection; the page's answer as long as osmnx waits
+    timeout = (CONNECT_TIMEOUT_S, float(ox.settings.requests_timeout))
+    kwargs = {**ox.settings.requests_kwargs, "timeout": timeout}
+    try:
+        requests.get(url, **kwargs)
+    except requests.exceptions.ConnectionError as exc:  # DNS, refused, connect timeout, proxy
+        raise OverpassUnreachable(f"cannot reach {url}: {_first_line(exc)}") from exc
+    except requests.exceptions.RequestException:
+        return  # a slow or odd answer: osmnx handles it as before
+
+
+def _first_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:199] + "…" if len(text) > 200 else text

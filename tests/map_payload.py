@@ -41,6 +41,9 @@ def unpack_collection(fc: dict[str, Any]) -> dict[str, Any]:
 
 def unpack_payload(meta: dict[str, Any]) -> dict[str, Any]:
     """The payload with every packed geometry restored, as the page does before drawing."""
+    for field in ("catchments", "colors"):  # [id, value] pairs, read as the page reads them
+        if field in meta:
+            meta[field] = dict(meta[field])
     for fc in meta.get("catchments", {}).values():
         unpack_collection(fc)
     for spec in meta.get("overlays", []):

@@ -529,6 +529,81 @@ def test_hostile_map_in_chromium(browser, tmp_path, monkeypatch):
     assert injected == scripts  # no script (and no img src=x) was added by input text
 
 
+#: Ids and names that are also the names of every JavaScript object's own machinery.
+PROTO_WORDS = ("__proto__", "constructor", "toString")
+
+
+def _proto_layers() -> dict[str, Any]:
+    """Three facilities whose id and name are each one of :data:`PROTO_WORDS`."""
+    n = len(PROTO_WORDS)
+    facilities = gpd.GeoDataFrame(
+        {"fid": list(PROTO_WORDS), "name": list(PROTO_WORDS), "tier": ["centre"] * n},
+        geometry=gpd.points_from_xy(LON0 + np.arange(n) * 4e-3, [LAT0] * n),
+        crs=4326,
+    )
+    catchments = gpd.GeoDataFrame(
+        {"fid": list(PROTO_WORDS), "tier": ["centre"] * n, "band_min": [15.0] * n},
+        geometry=[shapely.Point(p.x, p.y).buffer(1e-3) for p in facilities.geometry],
+        crs=4326,
+    )
+    return {"facilities": facilities, "catchments": catchments}
+
+
+def _keys(raw: str) -> set[str]:
+    """Every object key in a JSON text."""
+    keys: set[str] = set()
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys.update(k for k, _ in pairs)
+        return dict(pairs)
+
+    json.loads(raw, object_pairs_hook=hook)
+    return keys
+
+
+def test_facility_ids_are_never_object_keys_in_the_payload():
+    # In the page's script the payload is an object literal, where a "__proto__" key sets the
+    # object's prototype instead of adding an entry: input text must never be a key there.
+    page = maps.coverage_map(**_proto_layers()).get_root().render()
+    _, raw, _ = _payload(page)
+    assert [w for w in PROTO_WORDS if w in _keys(raw)] == []
+    assert PROTO_WORDS[0] in raw  # ... while the ids travel as values
+
+
+def test_facility_named_like_object_machinery_in_chromium(browser, tmp_path):
+    path = maps.save_map(
+        maps.coverage_map(**_proto_layers()), tmp_path / "map.html", self_contained=True
+    )
+    _open(browser, path)
+    wait_for(lambda: browser.execute_script("return window.coverageMap && coverageMap.ready;"))
+    js = browser.execute_script
+    assert sorted(js("return Object.keys(window.coverageMap.facilities);")) == sorted(PROTO_WORDS)
+    for word in PROTO_WORDS:
+        # The search finds it by name, choosing it zooms to it, opens its popup and shows its
+        # own catchment (one 15-minute band).
+        js("const i = document.querySelector('.cov-search input'); i.value = arguments[0];"
+           "i.dispatchEvent(new Event('input'));", word)  # fmt: skip
+        hits = js("return Array.from(document.querySelectorAll('.cov-results li.cov-result'))"
+                  ".map(li => li.getAttribute('data-fid'));")  # fmt: skip
+        assert hits == [word]
+        assert js("return window.coverageMap.chooseFacility(arguments[0]);", word) is True
+        assert _popup_text(browser)["title"] == word
+        got = js(
+            """const r = window.coverageMap, mk = r.facilities[arguments[0]];
+            return [r.selected, r.chosen, r.highlight.getLayers().length,
+                    r.map.getCenter().distanceTo(mk.getLatLng()) < 1,
+                    r.catchments[arguments[0]].features.length];""",
+            word,
+        )
+        assert got == [word, word, 1, True, 1]
+        _close_popup(browser)
+    # An id that no facility has is not found, whatever objects inherit.
+    for other in ("hasOwnProperty", "valueOf"):
+        assert js("return window.coverageMap.chooseFacility(arguments[0]);", other) is False
+        assert js("return window.coverageMap.showCatchment(arguments[0]);", other) is None
+    assert _pwned(browser)[1] == []
+
+
 @pytest.mark.realdata
 def test_hostile_scenario_map_and_report_in_chromium(browser, hostile):
 

@@ -407,6 +407,9 @@ def test_raster_and_building_demand_layers(tmp_path):
          r"floors"),
         (GOOD + '\n[area]\npath = "fac.csv"\ncrs = "mars"\n', r"area\.crs: .*unknown coordinate system"),
         (GOOD + '\n[area]\npath = "fac.csv"\nselect = {}\n', r"select needs at least one field"),
+        (GOOD.replace('path = "dem.csv"\nweight = "workers"', 'path = "dem.tif"\nlayer = "b1"'),
+         r"demand\[0\]: layer picks a workbook's sheet or a GeoPackage's layer: a population "
+         r"raster or osm_buildings has none; remove the setting"),
     ],
 )  # fmt: skip
 def test_bad_real_data_layers_are_one_line(tmp_path, text, expected):

@@ -66,6 +66,10 @@ WORDS: dict[str, str] = {
     "error.scenario.columns_field": "unknown field {fields}: a key of columns is a standard field ({known})",
     "error.scenario.buildings_without_osm": "buildings settings need osm_buildings = true",
     "error.scenario.raster_only": "band and max_cell_m are for population rasters (.tif)",
+    "error.scenario.layer_not_table": (
+        "layer picks a workbook's sheet or a GeoPackage's layer: a population raster or "
+        "osm_buildings has none; remove the setting"
+    ),
     "error.scenario.add_and_target": "give add or target, not both",
     "error.scenario.tiers_twice": "tiers names {tiers} more than once",
     "error.scenario.stage_not_tier": "stage_add names {stray}, not among tiers = {tiers}",
@@ -130,6 +134,10 @@ WORDS: dict[str, str] = {
         "unsupported file type '{suffix}' (use CSV, Excel, GeoJSON, GeoPackage or Shapefile)"
     ),
     "error.input.no_sheet": "no sheet '{sheet}' in the workbook; sheets are {names}",
+    "error.input.layer_of_csv": (
+        "layer = '{layer}' is set, but a CSV file has a single table (layer picks a workbook's "
+        "sheet or a GeoPackage's layer): remove the setting"
+    ),
     "error.input.bad_xlsx": (
         "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a workbook "
         "({reason}); open it in Excel and save it again"

@@ -62,6 +62,10 @@ WORDS: dict[str, str] = {
     "error.scenario.columns_field": "未知字段 {fields}：columns 的键应为标准字段（{known}）",
     "error.scenario.buildings_without_osm": "buildings 设置需要 osm_buildings = true",
     "error.scenario.raster_only": "band 和 max_cell_m 只用于人口栅格（.tif）",
+    "error.scenario.layer_not_table": (
+        "layer 用于选择工作簿的工作表或 GeoPackage 的图层：人口栅格和 osm_buildings 没有这些；"
+        "请删除该设置"
+    ),
     "error.scenario.add_and_target": "add 和 target 只能给出其一",
     "error.scenario.tiers_twice": "tiers 中 {tiers} 出现了不止一次",
     "error.scenario.stage_not_tier": "stage_add 中的 {stray} 不在 tiers = {tiers} 之中",
@@ -121,6 +125,10 @@ WORDS: dict[str, str] = {
         "不支持的文件类型“{suffix}”（请使用 CSV、Excel、GeoJSON、GeoPackage 或 Shapefile）"
     ),
     "error.input.no_sheet": "工作簿中没有工作表“{sheet}”；现有工作表：{names}",
+    "error.input.layer_of_csv": (
+        "设置了 layer = '{layer}'，但 CSV 文件只有一张表（layer 用于选择工作簿的工作表或 "
+        "GeoPackage 的图层）：请删除该设置"
+    ),
     "error.input.bad_xlsx": (
         "不是可读取的 Excel 工作簿（xlsx）：文件已损坏、不完整或不是工作簿（{reason}）；"
         "请在 Excel 中打开后重新保存"

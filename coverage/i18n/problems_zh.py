@@ -92,6 +92,10 @@ WORDS: dict[str, str] = {
     "problem.duplicate_id": "编号“{id}”重复：第 {row} 行的编号相同（编号必须唯一）",
     # --- Boundaries
     "problem.no_name": "没有名称",
+    "problem.subdistrict_merged": (
+        "{n} 个多边形同名“{name}”（第 {rows} 行）：在表格和地图上合并为一个街道统计，"
+        "同一街道的几个部分本应如此；如需分开统计，请改用不同的名称"
+    ),
     "problem.missing_geometry_skipped": "缺少几何位置；已跳过",
     "problem.empty_polygon": "空多边形；已跳过",
     "problem.after_wgs84": "（转换为 WGS-84 后）",

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.boundaries import read_polygons
 from coverage.scenario import Scenario
 
@@ -53,6 +54,25 @@ class StudyArea(tuple[shapely.Geometry | None, gpd.GeoDataFrame | None]):
         A tuple's own reduction would call ``__new__`` with one argument, the pair.
         """
         return (StudyArea, (self[0], self[1], self.problems))
+
+
+def _same_names(subs: gpd.GeoDataFrame, field: str, path: Path) -> list[Problem]:
+    """One note for each name that several polygons share: their demand is counted as one.
+
+    The tables key sub-districts by their name's text (:mod:`coverage.analysis` labels the
+    demand in each polygon with it), so the parts of one sub-district (a DataV file may split a
+    multi-part one into features of the same name) make one row, as they should; but the
+    planner must hear of it. Blank names are left out here: they share no name.
+    """
+    names = subs[field].astype(str)
+    named = subs[field].map(lambda v: bool(pd.notna(v)) and str(v).strip() != "").to_numpy()
+    out = []
+    for name, rows in names[named].groupby(names[named], sort=False):
+        if len(rows) > 1:
+            listed = first_rows([int(r) + 1 for r in rows.index], count=False)
+            msg = Msg("problem.subdistrict_merged", n=len(rows), name=name, rows=listed)
+            out.append(Problem(path, None, field, msg, action="kept"))
+    return out
 
 
 def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
@@ -101,6 +121,7 @@ def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
                 setting="[area] name_field",
             )
             raise InputError(msg, p, field=s.area.name_field)
+        problems += _same_names(subs, s.area.name_field, p)
         if area is None:
             area = shapely.union_all(subs.geometry.values)
     if area is None and s.network.place is not None:

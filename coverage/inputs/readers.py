@@ -163,6 +163,12 @@ def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[
     return cells, {"format": "csv", "encoding": used, "delimiter": sep}
 
 
+def _single_table(path: Path, layer: str | None) -> None:
+    """A CSV file has one table: a sheet or layer asked of it is an error, not ignored."""
+    if layer is not None:
+        raise InputError(Msg("error.input.layer_of_csv", layer=layer), path)
+
+
 def _excel_cells(
     path: Path, sheet: str | None, encoding: str | None
 ) -> tuple[list[list[str]], dict[str, Any]]:
@@ -175,6 +181,7 @@ def _excel_cells(
         raise InputError(Msg("error.input.html_as_excel"), path)
     if kind == "binary":
         raise InputError(Msg("error.input.not_a_workbook", suffix=path.suffix), path)
+    _single_table(path, sheet)
     cells, info = _csv_cells(path, encoding)
     info["format"] = f"csv (named {path.suffix})"
     return cells, info
@@ -353,6 +360,7 @@ def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[s
             if kind in ("xlsx", "xls"):  # a workbook renamed .csv
                 cells, info = workbook_cells(path, kind, layer)
             elif suffix in TABULAR:
+                _single_table(path, layer)
                 cells, info = _csv_cells(path, encoding)
             else:
                 cells, info = _excel_cells(path, layer, encoding)

@@ -27,7 +27,9 @@ marker, popup, tooltip, layer-control label and panel from it with ``textContent
 built from input text is handed to branca/Jinja as template source (``Element(...)``,
 ``MacroElement``, folium's ``Popup``/``Tooltip``/``LayerControl``), since branca would run
 a ``{{ ... }}`` in a register while drawing the map. The script is ``static/map.js`` and the
-style ``static/map.css``: fixed files, read when a map is drawn.
+style ``static/map.css``: fixed files, read when a map is drawn. Input text is never an object
+key in that literal (where ``"__proto__"`` would set a prototype): tables keyed by facility id
+travel as ``[id, value]`` pairs.
 
 Browser registry
 ----------------
@@ -41,8 +43,8 @@ integrators should use it rather than folium's generated variable names)::
       layers,       // {key: L.Layer} for every overlay and basemap, keys below
       names,        // {key: label shown in the layer control}
       counts,       // {key: number of points / features drawn in that layer}
-      facilities,   // {fid: L.Marker}
-      catchments,   // {fid: GeoJSON FeatureCollection, one feature per band (band_min)}
+      facilities,   // {fid: L.Marker}, an object without a prototype (any fid is a key)
+      catchments,   // {fid: GeoJSON FeatureCollection, one feature per band}, likewise
       highlight,    // L.FeatureGroup holding the highlighted catchment
       selected,     // fid shown in highlight, or null
       chosen,       // fid of the facility marked (search or click), or null

@@ -152,8 +152,11 @@ def map_script(
         "datum": datum,
         "names": reg.names,
         "counts": reg.counts,
-        "catchments": reg.catchments,
-        "colors": {fid: tiers.style[t]["color"] for fid, t in reg.facility_tier.items()},
+        # Keyed by facility id as [id, value] pairs, never as a JSON object: in the script, an
+        # object's "__proto__" key would set its prototype, not add an entry (map.js reads the
+        # pairs into objects without a prototype).
+        "catchments": list(reg.catchments.items()),
+        "colors": [[fid, tiers.style[t]["color"]] for fid, t in reg.facility_tier.items()],
         "front": reg.front,
         "basemaps": reg.basemaps,
         "shift": reg.shift,

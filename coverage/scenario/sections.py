@@ -278,7 +278,7 @@ class Layer(Section):
         Datum of the coordinates (default ``"wgs84"``); a GIS file's own CRS wins over an EPSG code,
         and a raster's own CRS is used when ``crs`` is not set.
     layer
-        Workbook sheet or GeoPackage layer.
+        Workbook sheet or GeoPackage layer (an error for a CSV file, a raster or OSM buildings).
     encoding
         Text encoding of a CSV file (default: detected).
     columns
@@ -364,6 +364,8 @@ class Layer(Section):
             BuildingAssumptions(**self.buildings)  # unknown or bad assumptions fail at load
         if (self.band is not None or self.max_cell_m is not None) and not self.is_raster:
             raise ValueError(Msg("error.scenario.raster_only"))
+        if self.layer is not None and (self.is_raster or self.osm_buildings):
+            raise ValueError(Msg("error.scenario.layer_not_table"))
         return self
 
     @property

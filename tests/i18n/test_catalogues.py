@@ -27,7 +27,7 @@ ZH_ALLOWED = {
     # the program, its commands and scenario settings, as the user types them
     "coverage", "run", "plan", "add", "target", "candidates", "grid_spacing_m", "crs",
     # scenario keys, sections and options named in errors, as typed
-    "area", "band", "bbox", "buildings", "catchment_cell_m", "code", "demand", "dir",
+    "area", "band", "layer", "bbox", "buildings", "catchment_cell_m", "code", "demand", "dir",
     "facilities", "label_zh", "map", "max_cell_m", "osm_buildings", "out", "output", "path",
     "place", "polygon", "print", "select", "stage_add", "threshold_min", "tier_threshold_min",
     "tiers", "types", "walk_off_m", "weight", "network", "cache_dir", "osm_features", "districts",

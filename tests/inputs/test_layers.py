@@ -208,3 +208,29 @@ def test_demand_kind_is_the_layers_own_else_by_what_it_reads() -> None:
     assert demand_kind(Layer(path=Path("w.csv"))) == "workers"  # a register counts workers
     assert demand_kind(Layer(path=Path("p.tif"))) == "residents"  # a raster, people at home
     assert demand_kind(Layer(osm_buildings=True)) == "residents"
+
+
+def test_subdistricts_sharing_a_name_are_said_to_be_counted_as_one(tmp_path: Path):
+    # A DataV boundary file may split one sub-district into several features of the same name:
+    # the tables count them as one (right), and the planner is told which and how many.
+    import geopandas as gpd
+    import shapely
+
+    boxes = [shapely.box(114.20 + i / 100, 30.50, 114.21 + i / 100, 30.51) for i in range(4)]
+    names = ["甲街道", "乙街道", "甲街道", None]  # no name: not a name shared
+    gpd.GeoDataFrame({"name": names}, geometry=boxes, crs=4326).to_file(tmp_path / "subs.geojson")
+    (tmp_path / "f.csv").write_text("", encoding="utf-8")
+    (tmp_path / "scenario.toml").write_text(
+        'name = "t"\n[area]\nsubdistricts = "subs.geojson"\ncrs = "wgs84"\n'
+        '[network]\nplace = "x"\n[[facilities]]\npath = "f.csv"\n',
+        encoding="utf-8",
+    )
+    study = pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
+    merged = study.problems
+    assert [(p.row, p.field, p.action) for p in merged] == [(None, "name", "kept")]
+    assert merged[0].text("en") == (
+        "2 polygons share the name '甲街道' (rows 1, 3): counted as one sub-district in the "
+        "tables and on the map, as the parts of one sub-district should be; give them "
+        "different names to count them apart"
+    )
+    assert merged[0].text("zh").startswith("2 个多边形同名“甲街道”（第 1, 3 行）")

@@ -197,6 +197,21 @@ def test_spreadsheet_named_files_are_read_by_content(tmp_path: Path) -> None:
         read_points(html)
 
 
+def test_a_sheet_or_layer_asked_of_a_csv_file_is_an_error(tmp_path: Path) -> None:
+    # A CSV file has one table: layer = "Sheet2" would otherwise be ignored without a word.
+    text = "名称,经度,纬度\n甲,106.53,29.57\n"
+    for name in ("a.csv", "export.xls"):  # the second a CSV file with a spreadsheet's name
+        path = write_csv(tmp_path / name, text)
+        assert read_points(path)[0]["name"].tolist() == ["甲"]
+        with pytest.raises(InputError) as info:
+            read_points(path, layer="Sheet2")
+        said = str(info.value)
+        assert said == (
+            f"{path}: layer = 'Sheet2' is set, but a CSV file has a single table (layer picks a "
+            "workbook's sheet or a GeoPackage's layer): remove the setting"
+        )
+
+
 def test_corrupt_workbook_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 50)

@@ -12,6 +12,12 @@ function unpackGeom(g,k){if(!g){return;}if(g.geometries){g.geometries.forEach(fu
 unpackGeom(h,k);});}else if(g.c){g.coordinates=unpack(g.c,DEPTH[g.type],k);delete g.c;}}
 function unpackFC(fc){if(fc&&fc.scale){fc.features.forEach(function(f){
 unpackGeom(f.geometry,fc.scale);});delete fc.scale;}return fc;}
+// Tables keyed by facility id come as [id, value] pairs and are read into objects without a
+// prototype: any id ("__proto__", "constructor") is an ordinary key, and a missing one is
+// undefined (a JSON object in a script would take "__proto__" as the object's prototype).
+function idTable(){return Object.create(null);}
+function byId(pairs){var o=idTable();pairs.forEach(function(p){o[p[0]]=p[1];});return o;}
+M.catchments=byId(M.catchments);M.colors=byId(M.colors);
 Object.keys(M.catchments).forEach(function(k){unpackFC(M.catchments[k]);});
 M.overlays.forEach(function(s){if(s.kind==='geojson'){unpackFC(s.data);}
 if(s.kind==='bands'){s.bands.forEach(function(b){unpackFC(b.data);});}});
@@ -74,9 +80,9 @@ o.autoPanPaddingBottomRight=r.br;o.maxWidth=Math.max(120,Math.min(this._covMax,r
 o.maxHeight=Math.max(120,r.h-70);}return L.Popup.prototype.update.call(this);}});
 function fitPopup(opts,content){return new Fit(opts).setContent(content);}
 var reg=window.coverageMap={map:map,lang:M.lang,datum:M.datum,layers:{},names:M.names,
-counts:M.counts,facilities:{},catchments:M.catchments,highlight:null,selected:null,chosen:null,
+counts:M.counts,facilities:idTable(),catchments:M.catchments,highlight:null,selected:null,chosen:null,
 bands:{},ready:false};
-var bandLayers={},facLayer={};
+var bandLayers={},facLayer=idTable();
 function label(key){return '<span class="cov-layer" data-layer="'+esc(key)+'">'
 +esc(M.names[key])+'</span>';}
 var base={},over={};

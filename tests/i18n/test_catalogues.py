@@ -49,6 +49,9 @@ ZH_ALLOWED = {
     "GBK", "UTF-16", "BOM", "WPS", "prcoords",
     # layer settings, as the planner types them
     "scale", "kind",
+    # building assumptions (buildings = {...}), as the planner types them
+    "building_types", "floor_area_per_person_m2", "levels_by_type",
+    "floor_area_per_person_by_type_m2",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

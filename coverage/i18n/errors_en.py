@@ -378,7 +378,7 @@ WORDS: dict[str, str] = {
     "error.output.print_suffix": "a .png or .pdf file",
     "error.output.layers_suffix": "a .gpkg (GeoPackage), .geojson or .json (GeoJSON) file",
     "error.output.edges_suffix": "a .parquet (GeoParquet) or .gpkg (GeoPackage) file",
-    "error.output.no_cjk_font": "no Chinese font found for matplotlib (install fonts-noto-cjk); the static map uses English labels",
+    "error.output.no_cjk_font": "no Chinese font found for matplotlib: Chinese names and titles will not show on the printed map and figures, whose labels are in English; install one (Debian/Ubuntu: sudo apt-get install fonts-wqy-zenhei or fonts-noto-cjk) and run again",
     "error.plan.no_facility_rows": "no usable facility rows",
     "error.plan.time_limit": "give seconds, more than 0",
     "error.plan.no_candidates": "no candidate sites: add [[candidates]] layers, set [plan] grid_spacing_m above 0 (a grid of street nodes) or set [plan] osm_features = true (OSM community centres, libraries, town halls, malls and government offices)",

@@ -308,7 +308,7 @@ WORDS: dict[str, str] = {
     "error.output.print_suffix": "应为 .png 或 .pdf 文件",
     "error.output.layers_suffix": "应为 .gpkg（GeoPackage）、.geojson 或 .json（GeoJSON）文件",
     "error.output.edges_suffix": "应为 .parquet（GeoParquet）或 .gpkg（GeoPackage）文件",
-    "error.output.no_cjk_font": "matplotlib 找不到中文字体（请安装 fonts-noto-cjk）；打印地图改用英文标注",
+    "error.output.no_cjk_font": "matplotlib 找不到中文字体：打印地图和图表上的中文名称与标题将无法显示，图中标注改用英文；请安装中文字体（Debian/Ubuntu：sudo apt-get install fonts-wqy-zenhei 或 fonts-noto-cjk）后重新运行",
     "error.plan.no_facility_rows": "没有可用的设施行",
     "error.plan.time_limit": "请给出大于 0 的秒数",
     "error.plan.no_candidates": "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",

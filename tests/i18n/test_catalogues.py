@@ -36,6 +36,8 @@ ZH_ALLOWED = {
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
     "GraphML", "Python", "pip", "install", "pbf", "GeoParquet", "parquet",
+    # a font package and the command that installs it, as typed
+    "sudo", "apt", "get", "wqy", "zenhei", "Debian", "Ubuntu",
     # Python calls named in errors, as an analyst types them
     "scenario", "set_output", "print_map", "run_audit",
     "html",

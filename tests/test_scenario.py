@@ -571,3 +571,67 @@ def test_a_declared_types_threshold_holds_without_a_walk_section(tmp_path):
     assert s.walk.tier_threshold_min == {"nursing_room": 10.0}
     with_walk = load_scenario(_write(tmp_path, text + "[walk]\nthreshold_min = 15\n"))
     assert with_walk.walk.tier_threshold_min == s.walk.tier_threshold_min
+
+
+# A building-demand scenario, with `buildings` on line 24: each bad assumption is one line naming the setting and the value, in either language.
+_BUILDINGS = GOOD.replace(
+    '[[demand]]\npath = "dem.csv"\nweight = "workers"\n',
+    '[area]\npath = "fac.csv"\n\n[[demand]]\nosm_buildings = true\nbuildings = {}\n',
+)
+
+
+@pytest.mark.parametrize(
+    ("assumptions", "en", "zh"),
+    [
+        ("{ floor_area_per_person_m2 = { residents = -40.0, workers = 25.0 } }",
+         "demand[0].buildings.floor_area_per_person_m2.residents: must be greater than 0, got -40.0",
+         "demand[0].buildings.floor_area_per_person_m2.residents：应大于 0，实际为 -40.0"),
+        ("{ max_levels = 0 }",
+         "demand[0].buildings.max_levels: must be greater than 0, got 0",
+         "demand[0].buildings.max_levels：应大于 0，实际为 0"),
+        ('{ building_types = { residents = ["House"], workers = ["office"] } }',
+         "demand[0].buildings: building_types.residents: building type 'House' must be lower "
+         "case, without spaces around (write 'house')",
+         "demand[0].buildings：building_types.residents：建筑类型 'House' 应为小写、前后无空格"
+         "（请写作 'house'）"),
+        ('{ building_types = { residents = ["house"] } }',
+         "demand[0].buildings: building_types and floor_area_per_person_m2 must name the same "
+         "demand kinds: building_types names residents, floor_area_per_person_m2 names "
+         "residents, workers",
+         "demand[0].buildings：building_types 与 floor_area_per_person_m2 应列出相同的需求类别："
+         "building_types 为 residents，floor_area_per_person_m2 为 residents, workers"),
+        ('{ building_types = { residents = "house", workers = ["office"] } }',
+         "demand[0].buildings.building_types.residents: must be a list [...], got 'house'",
+         "demand[0].buildings.building_types.residents：应为列表 [...]，实际为 'house'"),
+        ('{ building_types = { residents = ["house"], workers = ["office"] }, '
+         "levels_by_type = { house = 2, apartment = 15 } }",
+         "demand[0].buildings: levels_by_type: building type 'apartment' is not counted by "
+         "building_types (counted: house, office); check the spelling",
+         "demand[0].buildings：levels_by_type：建筑类型 'apartment' 不在 building_types 所计的类型"
+         "之中（已计：house, office），请检查拼写"),
+    ],
+)  # fmt: skip
+def test_bad_building_assumptions_are_one_line_in_each_language(tmp_path, assumptions, en, zh):
+    p = _write(tmp_path, _BUILDINGS.replace("buildings = {}", f"buildings = {assumptions}"))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert info.value.text("en") == f"{p}:24: {en}"
+    assert info.value.text("zh") == f"{p}:24：{zh}"
+
+
+def test_building_assumptions_as_a_table_and_defaults_still_load(tmp_path):
+    # A type set in levels_by_type must be counted; the default tables need not be.
+    text = _BUILDINGS.replace(
+        "buildings = {}\n",
+        '\n[demand.buildings]\nbuilding_types = { residents = ["house"], workers = ["office"] }\n'
+        "levels_by_type = { house = 2 }\n",
+    )
+    (layer,) = load_scenario(_write(tmp_path, text)).demand
+    assert layer.buildings["levels_by_type"] == {"house": 2}
+    text = text.replace("levels_by_type = { house = 2 }", "max_levels = -1")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_write(tmp_path, text))
+    # the key's own line (27) under [demand.buildings], not the layer's
+    assert info.value.text("zh") == (
+        f"{tmp_path / 'scenario.toml'}:27：demand[0].buildings.max_levels：应大于 0，实际为 -1"
+    )

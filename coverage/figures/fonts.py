@@ -5,13 +5,25 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import warnings
 from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
+from coverage.errors import Msg
 from coverage.figures._mpl import require_matplotlib
 
-__all__ = ["cjk_font", "drawn_lang", "quiet_fonts"]
+__all__ = ["cjk_font", "drawn_lang", "no_cjk_font", "quiet_fonts"]
+
+log = logging.getLogger(__name__)
+
+# matplotlib's warning for each character its fonts cannot draw ("Glyph 27743 (\N{CJK UNIFIED
+# IDEOGRAPH-6C5F}) missing from font(s) DejaVu Sans."): one per character of every Chinese name.
+_GLYPH_MISSING = re.compile(r"Glyph \d+ .*missing from (current )?font")
+
+# Whether the outermost quiet_fonts() has Chinese to report as not shown: said once, after.
+_UNSHOWN: ContextVar[list[bool] | None] = ContextVar("coverage_unshown_chinese", default=None)
 
 _CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -82,17 +94,48 @@ def drawn_lang(lang: str) -> str:
     return lang if lang != "zh" or cjk_font() else "en"
 
 
+def no_cjk_font() -> None:
+    """Say that Chinese text will not show for want of a font: once per outermost drawing.
+
+    Inside :func:`quiet_fonts` the line is left to its outermost call, so that a report's
+    maps and curve, or a map whose title and names are Chinese, say it once.
+    """
+    unshown = _UNSHOWN.get()
+    if unshown is None:
+        log.warning(Msg("error.output.no_cjk_font"))  # in the console's language
+    else:
+        unshown[0] = True
+
+
 @contextlib.contextmanager
 def quiet_fonts() -> Iterator[None]:
-    """Silence matplotlib's "Failed to find font weight" warnings while drawing.
+    """Draw without matplotlib's font warnings; one line if Chinese text could not be drawn.
 
     Common CJK fonts (WenQuanYi Zen Hei) ship a single weight, and matplotlib warns on every
     label drawn in another weight; the text still renders, so the warnings are noise here.
+    Without any CJK font, matplotlib warns once per character of every Chinese name
+    ("Glyph … missing from font(s)"): those warnings are caught here and replaced by one line
+    saying how to install a font (:func:`no_cjk_font`); other warnings pass on unchanged.
     """
+    outer = _UNSHOWN.get() is None
+    token = _UNSHOWN.set([False]) if outer else None
     logger = logging.getLogger("matplotlib.font_manager")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            # recorded, each one (never raised by an "error" filter, nor left out as a repeat)
+            warnings.filterwarnings("always", message=_GLYPH_MISSING.pattern, category=UserWarning)
+            yield
+        for w in caught:
+            if _GLYPH_MISSING.search(str(w.message)):
+                no_cjk_font()
+            else:  # not ours to silence
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
     finally:
         logger.setLevel(level)
+        if token is not None:
+            unshown = _UNSHOWN.get()
+            _UNSHOWN.reset(token)
+            if unshown is not None and unshown[0]:
+                no_cjk_font()

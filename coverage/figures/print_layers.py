@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from coverage.figures.fonts import no_cjk_font
 from coverage.i18n import t
 from coverage.maps.values import missing
 
@@ -69,7 +70,10 @@ def draw_subdistricts(
     box = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
     spots = shapely.point_on_surface(frame.geometry.to_numpy())
     for name, spot in zip(names, spots, strict=False):
-        if missing(name) or not (font or str(name).isascii()):
+        if missing(name):
+            continue
+        if not (font or str(name).isascii()):
+            no_cjk_font()  # one line says why the names are not shown
             continue
         ax.text(
             spot.x,

@@ -23,9 +23,8 @@ import shapely
 
 from coverage import settings
 from coverage.datum import utm_epsg
-from coverage.errors import Msg
 from coverage.figures._mpl import require_matplotlib
-from coverage.figures.fonts import cjk_font, quiet_fonts
+from coverage.figures.fonts import cjk_font, no_cjk_font, quiet_fonts
 from coverage.figures.print_layers import TIER_HATCHES, draw_landcover, draw_subdistricts
 from coverage.figures.print_notes import draw_kpi_box, footer_lines, kpi_rows
 from coverage.i18n import LANGS, t
@@ -85,7 +84,8 @@ def save_static_map(
         ``.png`` or ``.pdf`` target, written atomically.
     lang
         ``"zh"`` or ``"en"``. Without a Chinese font matplotlib can find, English labels are
-        used and a warning says so (install e.g. ``fonts-noto-cjk``).
+        used and one line says so (install e.g. ``fonts-noto-cjk``): Chinese names and titles
+        cannot show.
     paper
         ``"A4"`` or ``"A3"``, landscape.
     dpi
@@ -120,52 +120,54 @@ def save_static_map(
     from matplotlib.figure import Figure
 
     path, fmt = _target(path, lang, paper)
-    font = cjk_font()
-    rc, lang, title = _font_setup(font, lang, title)
-    facilities = wgs84(facilities)
-    demand, tier_catchments = wgs84(demand), wgs84(tier_catchments)
-    area = area_geometry(area)
-    crs = _utm(area, [g for g in (facilities, demand) if g is not None and len(g)])
-    n_fac = 0 if facilities is None else len(facilities)
-    fac_tiers = _tier_codes(facilities) or ["other"] * n_fac
-    band_tiers = _tier_codes(tier_catchments)
-    tiers = Tiers([*fac_tiers, *band_tiers])
-    for tier, style in (styles or {}).items():
-        if tier in tiers.style:
-            tiers.style[tier] = {**tiers.style[tier], **style}
+    # One line, not a warning per glyph, when Chinese names or titles cannot be drawn.
+    with quiet_fonts():
+        font = cjk_font()
+        rc, lang, title = _font_setup(font, lang, title)
+        facilities = wgs84(facilities)
+        demand, tier_catchments = wgs84(demand), wgs84(tier_catchments)
+        area = area_geometry(area)
+        crs = _utm(area, [g for g in (facilities, demand) if g is not None and len(g)])
+        n_fac = 0 if facilities is None else len(facilities)
+        fac_tiers = _tier_codes(facilities) or ["other"] * n_fac
+        band_tiers = _tier_codes(tier_catchments)
+        tiers = Tiers([*fac_tiers, *band_tiers])
+        for tier, style in (styles or {}).items():
+            if tier in tiers.style:
+                tiers.style[tier] = {**tiers.style[tier], **style}
 
-    with rc_context(rc), quiet_fonts():
-        fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0.02, 0.08, 0.74, 0.84))
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        handles: list[Artist] = []
-        if landcover is not None and len(landcover):
-            handles += draw_landcover(ax, landcover, crs, lang)
-        if tier_catchments is not None and len(tier_catchments):
-            bands = _Bands(tier_catchments, band_tiers, thresholds or {})
-            handles += _draw_catchments(ax, bands, tiers, crs, lang)
-        subs = wgs84(subdistricts)
-        if subs is not None and len(subs):
-            handles += draw_subdistricts(ax, subs, crs, lang, font)
-        if area is not None:
-            handles += _draw_area(ax, area, crs, lang)
-        if demand is not None and len(demand):
-            handles += _draw_demand(ax, demand, crs, lang)
-        if facilities is not None and len(facilities):
-            handles += _draw_facilities(ax, facilities, fac_tiers, tiers, crs, lang, font)
-        _frame(ax, area, crs)
-        _scale_bar(ax, lang)
-        _north_arrow(ax, lang)
-        top = draw_kpi_box(fig, kpi_rows(kpis or {}, lang, thresholds), lang, 0.91)
-        _titles(fig, title, handles, lang, top)
-        _footer(fig, footer_lines(lang, date, sources, speed_kmh, _line_width(fig)))
+        with rc_context(rc):
+            fig = Figure(figsize=_PAPER_IN[paper], dpi=dpi)
+            FigureCanvasAgg(fig)
+            ax = fig.add_axes((0.02, 0.08, 0.74, 0.84))
+            ax.set_axis_off()
+            ax.set_aspect("equal")
+            handles: list[Artist] = []
+            if landcover is not None and len(landcover):
+                handles += draw_landcover(ax, landcover, crs, lang)
+            if tier_catchments is not None and len(tier_catchments):
+                bands = _Bands(tier_catchments, band_tiers, thresholds or {})
+                handles += _draw_catchments(ax, bands, tiers, crs, lang)
+            subs = wgs84(subdistricts)
+            if subs is not None and len(subs):
+                handles += draw_subdistricts(ax, subs, crs, lang, font)
+            if area is not None:
+                handles += _draw_area(ax, area, crs, lang)
+            if demand is not None and len(demand):
+                handles += _draw_demand(ax, demand, crs, lang)
+            if facilities is not None and len(facilities):
+                handles += _draw_facilities(ax, facilities, fac_tiers, tiers, crs, lang, font)
+            _frame(ax, area, crs)
+            _scale_bar(ax, lang)
+            _north_arrow(ax, lang)
+            top = draw_kpi_box(fig, kpi_rows(kpis or {}, lang, thresholds), lang, 0.91)
+            _titles(fig, title, handles, lang, top)
+            _footer(fig, footer_lines(lang, date, sources, speed_kmh, _line_width(fig)))
 
-        def writer(tmp: Path) -> None:
-            fig.savefig(tmp, format=fmt, dpi=dpi)
+            def writer(tmp: Path) -> None:
+                fig.savefig(tmp, format=fmt, dpi=dpi)
 
-        return write_with(path, writer)
+            return write_with(path, writer)
 
 
 def _target(path: str | Path, lang: str, paper: str) -> tuple[Path, str]:
@@ -193,7 +195,7 @@ def _font_setup(font: str | None, lang: str, title: str) -> tuple[dict[RcKeyType
     if font:
         rc["font.family"] = [font, "sans-serif"]
     elif lang == "zh" or _NON_ASCII.search(title):
-        log.warning(Msg("error.output.no_cjk_font"))  # in the console's language
+        no_cjk_font()  # said once, in the console's language
         lang = "en"
         if _NON_ASCII.search(title):
             title = ""
@@ -379,7 +381,9 @@ def _name_points(
     """Names next to the points (only ASCII ones without a font for Chinese)."""
     for r in rows:
         name = names.at[r]
-        if not missing(name) and (font or str(name).isascii()):
+        if not missing(name) and not (font or str(name).isascii()):
+            no_cjk_font()  # one line says why the names are not shown
+        elif not missing(name):
             ax.annotate(
                 str(name),
                 (pts[r].x, pts[r].y),

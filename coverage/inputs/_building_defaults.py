@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from coverage.errors import Msg
+
 __all__ = [
     "BUILDING_TYPES",
     "FLOOR_AREA_PER_PERSON_BY_TYPE_M2",
@@ -100,16 +102,49 @@ class BuildingAssumptions(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> BuildingAssumptions:
+        # Each check raises a catalogue message naming the setting and the value, so a scenario
+        # in either language gets its own words.
         kinds, areas = set(self.building_types), set(self.floor_area_per_person_m2)
         if kinds != areas:
             raise ValueError(
-                "building_types and floor_area_per_person_m2 must name the same demand kinds "
-                f"(got {sorted(kinds)} and {sorted(areas)})"
+                Msg(
+                    "error.scenario.buildings_kinds",
+                    kinds=", ".join(sorted(kinds)) or "-",
+                    areas=", ".join(sorted(areas)) or "-",
+                )
             )
-        named = [*self.levels_by_type, *self.floor_area_per_person_by_type_m2]
-        named += [t for types in self.building_types.values() for t in types]
-        if any(t != t.strip().lower() for t in named):  # they are matched to lower-cased tags
-            raise ValueError("building types must be lower case, without spaces around")
+        named = [
+            (setting, t)
+            for setting in ("levels_by_type", "floor_area_per_person_by_type_m2")
+            for t in getattr(self, setting)
+        ]
+        named += [
+            (f"building_types.{k}", t) for k, types in self.building_types.items() for t in types
+        ]
+        for setting, t in named:
+            if t != t.strip().lower():  # they are matched to lower-cased tags
+                raise ValueError(
+                    Msg(
+                        "error.scenario.buildings_case",
+                        setting=setting,
+                        value=repr(t),
+                        fixed=repr(t.strip().lower()),
+                    )
+                )
+        # A type the planner named that no kind counts is a typo: its figure would never be used.
+        # Only settings given are checked: the default tables name every default type.
+        counted = {t for types in self.building_types.values() for t in types}
+        for setting in ("levels_by_type", "floor_area_per_person_by_type_m2"):
+            stray = [t for t in getattr(self, setting) if t not in counted]
+            if setting in self.model_fields_set and stray:
+                raise ValueError(
+                    Msg(
+                        "error.scenario.buildings_type",
+                        setting=setting,
+                        value=", ".join(map(repr, stray)),
+                        known=", ".join(sorted(counted)),
+                    )
+                )
         return self
 
     def as_dict(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from coverage.planning.candidates import (
 )
 from coverage.planning.demand import demand_after
 from coverage.planning.models import MODELS
-from coverage.planning.plan import Plan, propose, staged_plan
+from coverage.planning.plan import Plan, propose, shown_status, staged_plan
 from coverage.planning.plan_run import PlanRun, describe_sites, plan_coverage
 from coverage.planning.stages import PLAN_MODELS, Stage, plan_stages
 from coverage.planning.times import site_times, within_row_limits
@@ -57,6 +57,7 @@ __all__ = [
     "site_capacity",
     "site_roles",
     "propose",
+    "shown_status",
     "site_times",
     "staged_plan",
     "within_row_limits",

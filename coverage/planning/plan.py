@@ -44,6 +44,7 @@ __all__ = [
     "Plan",
     "propose",
     "serves_less",
+    "shown_status",
     "staged_plan",
 ]
 
@@ -62,6 +63,29 @@ log = logging.getLogger(__name__)
 
 #: The models that can limit what a site serves ([plan] capacity); the others ignore it, saying so.
 _CAPACITY_MODELS = ("mclp", "pmedian")
+
+
+def shown_status(status: str, gap: float) -> str:
+    """The status a table shows for a solved model: ``"optimal"`` only at a proven gap of 0.
+
+    ``"within_gap"`` instead of ``"optimal"`` when the solver stopped within the requested
+    ``mip_rel_gap`` (``gap`` above :data:`PROVEN_GAP`); other statuses as they are. Worded by
+    :func:`coverage.table_words.cell_word` (``"status"``).
+
+    Parameters
+    ----------
+    status, gap
+        A solved siting model's ``status`` and ``gap`` (``model.status``, ``model.gap``).
+
+    Examples
+    --------
+    >>> shown_status("optimal", 0.0), shown_status("optimal", 0.008)
+    ('optimal', 'within_gap')
+    >>> shown_status("time_limit", 0.09)
+    'time_limit'
+    """
+    # proven within mip_rel_gap, not to the last worker
+    return "within_gap" if status == "optimal" and gap > PROVEN_GAP else status
 
 
 @dataclass
@@ -134,8 +158,8 @@ class Plan:
         s["served_share"] = s.pop("covered_share", np.nan)
         s["covered_weight"] = self.covered_weight
         s["covered_share"] = self.after_share
-        if s.get("status") == "optimal" and s.get("gap", 0.0) > PROVEN_GAP:
-            s["status"] = "within_gap"  # proven within mip_rel_gap, not to the last worker
+        if "status" in s:
+            s["status"] = shown_status(s["status"], s.get("gap", 0.0))
         return {**out, **s, **self.info}
 
 

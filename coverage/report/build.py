@@ -276,13 +276,14 @@ def build_report(
     tiers = sections.tier_table(run, lang)
     parts.append(f"<section><h2>{_e(t(lang, 'report.by_tier'))}</h2>{tiers}</section>")
     extra = list(notes)
-    if after is not None and after.k:
-        progress(t(lang, "console.step.report_curve"))
-        parts.append(_curve(after, lang))
-    elif after is not None:
-        extra.append(t(lang, "report.no_plan", reason=t(lang, "report.no_new_sites")))
-    progress(t(lang, "console.step.report_maps"))
-    parts.append(_maps(run, after, title, lang))
+    with _quiet_fonts():  # the figures together: at most one line when Chinese cannot show
+        if after is not None and after.k:
+            progress(t(lang, "console.step.report_curve"))
+            parts.append(_curve(after, lang))
+        elif after is not None:
+            extra.append(t(lang, "report.no_plan", reason=t(lang, "report.no_new_sites")))
+        progress(t(lang, "console.step.report_maps"))
+        parts.append(_maps(run, after, title, lang))
     if after is not None and after.k:
         n = min(sections.TOP_SITES, after.k)
         parts.append(

@@ -146,6 +146,7 @@ _PYDANTIC_TYPES = {
     "bool_parsing": ("input",),
     "list_type": ("input",),
     "dict_type": ("input",),
+    "tuple_type": ("input",),
     "model_type": ("input",),
     "literal_error": ("input", "expected"),
     "enum": ("input", "expected"),

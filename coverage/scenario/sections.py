@@ -352,16 +352,22 @@ class Layer(Section):
             )
         return v
 
+    @field_validator("buildings")
+    @classmethod
+    def _assumptions(cls, v: dict[str, Any]) -> dict[str, Any]:
+        # Unknown or bad assumptions fail at load; checked here (not with the whole layer) so
+        # that an error's location runs through ``buildings`` to the setting at fault.
+        from coverage.inputs.buildings import BuildingAssumptions
+
+        BuildingAssumptions(**v)
+        return v
+
     @model_validator(mode="after")
     def _one_source(self) -> Layer:
         if (self.path is None) == (not self.osm_buildings):
             raise ValueError(Msg("error.scenario.layer_source"))
         if self.buildings and not self.osm_buildings:
             raise ValueError(Msg("error.scenario.buildings_without_osm"))
-        if self.buildings:
-            from coverage.inputs.buildings import BuildingAssumptions
-
-            BuildingAssumptions(**self.buildings)  # unknown or bad assumptions fail at load
         if (self.band is not None or self.max_cell_m is not None) and not self.is_raster:
             raise ValueError(Msg("error.scenario.raster_only"))
         if self.layer is not None and (self.is_raster or self.osm_buildings):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import struct
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +291,47 @@ def test_scenario_print_map_without_a_chinese_font_says_its_sources_in_english(
     sources = text[text.index("Data sources") :]
     assert "walking network" in sources and "facilities.csv" in sources
     assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", sources), sources
+
+
+def test_without_a_chinese_font_one_line_and_no_glyph_warnings(tmp_path, data, monkeypatch, caplog):
+    """Without a CJK font, Chinese names (facilities, sub-districts) made matplotlib warn once
+    per character ("Glyph 27743 … missing from font(s) DejaVu Sans") on the console, and an
+    English map said nothing: now one line says why and how to install a font, in either
+    language, and no glyph warning escapes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from coverage.figures import fonts, static_map
+
+    def glyphs(caught: list[warnings.WarningMessage]) -> list[str]:
+        return [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+    # matplotlib's default font has no Chinese: drawn bare, a name does warn
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, "站点")
+        fig.savefig(tmp_path / "bare.png")
+    assert len(glyphs(caught)) == 2
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    monkeypatch.setattr(static_map, "cjk_font", lambda: None)
+    # A register's own tier words and a source file's name are drawn as written: Chinese here.
+    fac = data["facilities"].assign(tier="社区站")
+    for lang, title in (("en", "Jiangbei"), ("zh", "江北区")):  # Chinese in words given; asked for
+        caplog.clear()
+        with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            figures.save_static_map(
+                fac, data["demand"], data["tier_catchments"], data["area"], tmp_path / f"{lang}.png",
+                lang=lang, dpi=40, title=title, subdistricts=data["subdistricts"], sources=["设施.csv"],
+            )  # fmt: skip
+        assert glyphs(caught) == []
+        (line,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert line.msg.key == "error.output.no_cjk_font"
+        assert "Chinese names" in line.msg.text("en") and "fonts-wqy-zenhei" in line.msg.text("en")
+        assert "中文名称" in line.msg.text("zh") and "fonts-wqy-zenhei" in line.msg.text("zh")
 
 
 def test_free_form_tiers_keep_their_words_in_the_legend(tmp_path, data, monkeypatch):

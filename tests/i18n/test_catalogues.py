@@ -36,6 +36,8 @@ ZH_ALLOWED = {
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",
     "GraphML", "Python", "pip", "install", "pbf", "GeoParquet", "parquet",
+    # a font package and the command that installs it, as typed
+    "sudo", "apt", "get", "wqy", "zenhei", "Debian", "Ubuntu",
     # Python calls named in errors, as an analyst types them
     "scenario", "set_output", "print_map", "run_audit",
     "html",
@@ -49,6 +51,9 @@ ZH_ALLOWED = {
     "GBK", "UTF-16", "BOM", "WPS", "prcoords",
     # layer settings, as the planner types them
     "scale", "kind",
+    # building assumptions (buildings = {...}), as the planner types them
+    "building_types", "floor_area_per_person_m2", "levels_by_type",
+    "floor_area_per_person_by_type_m2",
 }  # fmt: skip
 
 # CJK ideographs, CJK punctuation (、。「」…), kana and full-width forms (（）：，).

@@ -428,5 +428,9 @@ def test_stage_status_says_optimal_only_when_proven(tmp_path):
     assert table_words.cell_word("status", "within_gap", "en") == "Within requested gap"
     plan.model.gap = 1e-9  # a gap no table shows: optimal
     assert plan.summary()["status"] == "optimal"
+    # the same word for a model solved outside a plan (the notebook's backup coverage)
+    assert planning.shown_status("optimal", 0.008) == "within_gap"
+    assert planning.shown_status("optimal", 1e-9) == "optimal"
+    assert planning.shown_status("time_limit", 0.09) == "time_limit"
     plan.model.status, plan.model.gap = "time_limit", 0.03
     assert plan.summary()["status"] == "time_limit"

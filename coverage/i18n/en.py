@@ -468,6 +468,7 @@ WORDS: dict[str, str] = {
     "can be covered; {n} suffice (set covering), so those are proposed",
     "excel.value.grid_site": "Grid point {n}",
     "excel.value.unnamed_site": "Unnamed site {n}",
+    "excel.value.unnamed_subdistrict": "Unnamed sub-district (row {row})",
     "excel.value.unnamed_site_at": "Unnamed site ({file} row {row})",
     "excel.value.model.mclp": "Maximal covering",
     "excel.value.model.lscp": "Set covering",

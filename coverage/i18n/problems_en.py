@@ -141,6 +141,9 @@ WORDS: dict[str, str] = {
     "problem.duplicate_id": "duplicate id '{id}': row {row} has the same id (ids must be unique)",
     # --- Boundaries (coverage.inputs.boundaries); GEOS's reasons keep their place [x y]
     "problem.no_name": "no name",
+    "problem.subdistrict_unnamed": (
+        "no name: counted as '{label}' in the tables and on the map; give it a name in {field}"
+    ),
     "problem.subdistrict_merged": (
         "{n} polygons share the name '{name}' (rows {rows}): counted as one sub-district in the "
         "tables and on the map, as the parts of one sub-district should be; give them different "

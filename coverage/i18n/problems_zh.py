@@ -92,6 +92,7 @@ WORDS: dict[str, str] = {
     "problem.duplicate_id": "编号“{id}”重复：第 {row} 行的编号相同（编号必须唯一）",
     # --- Boundaries
     "problem.no_name": "没有名称",
+    "problem.subdistrict_unnamed": "没有名称：在表格和地图上记为“{label}”；请在 {field} 中填写名称",
     "problem.subdistrict_merged": (
         "{n} 个多边形同名“{name}”（第 {rows} 行）：在表格和地图上合并为一个街道统计，"
         "同一街道的几个部分本应如此；如需分开统计，请改用不同的名称"

@@ -433,6 +433,7 @@ WORDS: dict[str, str] = {
     "集合覆盖只需 {n} 处，故建议这 {n} 处",
     "excel.value.grid_site": "网格点 {n}",
     "excel.value.unnamed_site": "未命名候选点 {n}",
+    "excel.value.unnamed_subdistrict": "未命名街道（第 {row} 行）",
     "excel.value.unnamed_site_at": "未命名候选点（{file} 第 {row} 行）",
     "excel.value.model.mclp": "最大覆盖模型",
     "excel.value.model.lscp": "集合覆盖模型",

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from coverage.errors import InputError, Msg, Problem, first_rows
+from coverage.i18n import t
 from coverage.inputs.boundaries import read_polygons
 from coverage.scenario import Scenario
 
@@ -75,6 +76,24 @@ def _same_names(subs: gpd.GeoDataFrame, field: str, path: Path) -> list[Problem]
     return out
 
 
+def _unnamed(subs: gpd.GeoDataFrame, field: str, path: Path, lang: str) -> list[Problem]:
+    """Name each polygon without a name by its row, in place, with a note for each.
+
+    The tables key sub-districts by their name's text: a blank name read as "" counted its
+    people as outside every sub-district, and a missing one as a sub-district called "nan".
+    """
+    blank = subs[field].map(lambda v: not (bool(pd.notna(v)) and str(v).strip() != ""))
+    out = []
+    if blank.any():
+        subs[field] = subs[field].astype(object)
+    for r in subs.index[blank.to_numpy()]:
+        label = t(lang, "excel.value.unnamed_subdistrict", row=int(r) + 1)
+        subs.loc[r, field] = label
+        msg = Msg("problem.subdistrict_unnamed", label=label, field=field)
+        out.append(Problem(path, int(r) + 1, field, msg, action="kept"))
+    return out
+
+
 def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
     """Study area (one WGS-84 geometry) and sub-district polygons (WGS-84), if given.
 
@@ -121,6 +140,7 @@ def load_area(s: Scenario, *, geocode: Geocoder | None = None) -> StudyArea:
                 setting="[area] name_field",
             )
             raise InputError(msg, p, field=s.area.name_field)
+        problems += _unnamed(subs, s.area.name_field, p, s.lang)
         problems += _same_names(subs, s.area.name_field, p)
         if area is None:
             area = shapely.union_all(subs.geometry.values)

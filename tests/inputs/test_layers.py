@@ -226,7 +226,7 @@ def test_subdistricts_sharing_a_name_are_said_to_be_counted_as_one(tmp_path: Pat
         encoding="utf-8",
     )
     study = pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
-    merged = study.problems
+    merged = [p for p in study.problems if p.row is None]  # the unnamed row 4 has its own note
     assert [(p.row, p.field, p.action) for p in merged] == [(None, "name", "kept")]
     assert merged[0].text("en") == (
         "2 polygons share the name '甲街道' (rows 1, 3): counted as one sub-district in the "
@@ -234,3 +234,39 @@ def test_subdistricts_sharing_a_name_are_said_to_be_counted_as_one(tmp_path: Pat
         "different names to count them apart"
     )
     assert merged[0].text("zh").startswith("2 个多边形同名“甲街道”（第 1, 3 行）")
+
+
+def test_subdistricts_without_a_name_are_named_by_their_row(tmp_path: Path):
+    # A blank name was read as "": its people were counted outside every sub-district; a
+    # missing one made a sub-district called "nan". Each is now named by its row, with a note.
+    import geopandas as gpd
+    import shapely
+
+    from coverage.analysis import _label
+
+    boxes = [shapely.box(114.20 + i / 100, 30.50, 114.21 + i / 100, 30.51) for i in range(3)]
+    gpd.GeoDataFrame({"name": ["甲街道", " ", None]}, geometry=boxes, crs=4326).to_file(
+        tmp_path / "subs.geojson"
+    )
+    (tmp_path / "f.csv").write_text("", encoding="utf-8")
+    (tmp_path / "scenario.toml").write_text(
+        'name = "t"\nlang = "en"\n[area]\nsubdistricts = "subs.geojson"\ncrs = "wgs84"\n'
+        '[network]\nplace = "x"\n[[facilities]]\npath = "f.csv"\n',
+        encoding="utf-8",
+    )
+    study = pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
+    names = ["甲街道", "Unnamed sub-district (row 2)", "Unnamed sub-district (row 3)"]
+    subs = study[1]
+    assert subs["name"].tolist() == names
+    notes = study.problems
+    assert [(p.row, p.field, p.action) for p in notes] == [(2, "name", "kept"), (3, "name", "kept")]
+    assert notes[0].text("en") == (
+        "no name: counted as 'Unnamed sub-district (row 2)' in the tables and on the map; give it "
+        "a name in name"
+    )
+    assert (
+        notes[1].text("zh").startswith("没有名称：在表格和地图上记为“Unnamed sub-district (row 3)”")
+    )
+    # a worker in each polygon is counted in it, none outside
+    points = gpd.GeoDataFrame(geometry=[b.centroid for b in boxes], crs=4326)
+    assert _label(points, subs, "name").tolist() == names

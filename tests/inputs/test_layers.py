@@ -10,6 +10,7 @@ import pytest
 from conftest import copy_small_scenario
 
 from coverage import pipeline
+from coverage.inputs.area import StudyArea
 from coverage.inputs.demand import demand_kind
 from coverage.scenario.sections import Layer
 
@@ -210,22 +211,28 @@ def test_demand_kind_is_the_layers_own_else_by_what_it_reads() -> None:
     assert demand_kind(Layer(osm_buildings=True)) == "residents"
 
 
-def test_subdistricts_sharing_a_name_are_said_to_be_counted_as_one(tmp_path: Path):
-    # A DataV boundary file may split one sub-district into several features of the same name:
-    # the tables count them as one (right), and the planner is told which and how many.
+def _subdistricts_study(tmp_path: Path, names: list[str | None], lang: str = "zh") -> StudyArea:
+    """The study area of a scenario whose sub-districts are side-by-side boxes with ``names``."""
     import geopandas as gpd
     import shapely
 
-    boxes = [shapely.box(114.20 + i / 100, 30.50, 114.21 + i / 100, 30.51) for i in range(4)]
-    names = ["甲街道", "乙街道", "甲街道", None]  # no name: not a name shared
+    boxes = [
+        shapely.box(114.20 + i / 100, 30.50, 114.21 + i / 100, 30.51) for i in range(len(names))
+    ]
     gpd.GeoDataFrame({"name": names}, geometry=boxes, crs=4326).to_file(tmp_path / "subs.geojson")
     (tmp_path / "f.csv").write_text("", encoding="utf-8")
     (tmp_path / "scenario.toml").write_text(
-        'name = "t"\n[area]\nsubdistricts = "subs.geojson"\ncrs = "wgs84"\n'
+        f'name = "t"\nlang = "{lang}"\n[area]\nsubdistricts = "subs.geojson"\ncrs = "wgs84"\n'
         '[network]\nplace = "x"\n[[facilities]]\npath = "f.csv"\n',
         encoding="utf-8",
     )
-    study = pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
+    return pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
+
+
+def test_subdistricts_sharing_a_name_are_said_to_be_counted_as_one(tmp_path: Path):
+    # A DataV boundary file may split one sub-district into several features of the same name:
+    # the tables count them as one (right), and the planner is told which and how many.
+    study = _subdistricts_study(tmp_path, ["甲街道", "乙街道", "甲街道", None])
     merged = [p for p in study.problems if p.row is None]  # the unnamed row 4 has its own note
     assert [(p.row, p.field, p.action) for p in merged] == [(None, "name", "kept")]
     assert merged[0].text("en") == (
@@ -240,21 +247,10 @@ def test_subdistricts_without_a_name_are_named_by_their_row(tmp_path: Path):
     # A blank name was read as "": its people were counted outside every sub-district; a
     # missing one made a sub-district called "nan". Each is now named by its row, with a note.
     import geopandas as gpd
-    import shapely
 
     from coverage.analysis import _label
 
-    boxes = [shapely.box(114.20 + i / 100, 30.50, 114.21 + i / 100, 30.51) for i in range(3)]
-    gpd.GeoDataFrame({"name": ["甲街道", " ", None]}, geometry=boxes, crs=4326).to_file(
-        tmp_path / "subs.geojson"
-    )
-    (tmp_path / "f.csv").write_text("", encoding="utf-8")
-    (tmp_path / "scenario.toml").write_text(
-        'name = "t"\nlang = "en"\n[area]\nsubdistricts = "subs.geojson"\ncrs = "wgs84"\n'
-        '[network]\nplace = "x"\n[[facilities]]\npath = "f.csv"\n',
-        encoding="utf-8",
-    )
-    study = pipeline.load_area(pipeline.load_scenario(tmp_path / "scenario.toml"))
+    study = _subdistricts_study(tmp_path, ["甲街道", " ", None], lang="en")
     names = ["甲街道", "Unnamed sub-district (row 2)", "Unnamed sub-district (row 3)"]
     subs = study[1]
     assert subs["name"].tolist() == names
@@ -268,5 +264,5 @@ def test_subdistricts_without_a_name_are_named_by_their_row(tmp_path: Path):
         notes[1].text("zh").startswith("没有名称：在表格和地图上记为“Unnamed sub-district (row 3)”")
     )
     # a worker in each polygon is counted in it, none outside
-    points = gpd.GeoDataFrame(geometry=[b.centroid for b in boxes], crs=4326)
+    points = gpd.GeoDataFrame(geometry=subs.geometry.representative_point(), crs=4326)
     assert _label(points, subs, "name").tolist() == names

@@ -23,6 +23,7 @@ MODULES = [
     "coverage.inputs.boundaries",
     "coverage.inputs.file_crs",
     "coverage.inputs.raster",
+    "coverage.planning.plan",
     "coverage.results",
 ]
 

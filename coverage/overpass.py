@@ -7,13 +7,19 @@ when the connection timed out. :func:`check_overpass` asks the same page as osmn
 ``requests_kwargs``, the environment's proxies) but waits at most :data:`CONNECT_TIMEOUT_S` for a
 connection, and raises at once when none can be made. A server that answers slowly or says it is
 busy is left to osmnx, which waits for its slot.
+
+osmnx answers a query it has asked before from its HTTP cache (``settings.use_cache``, on by
+default) without reaching Overpass: :func:`overpass_or_cache` lets such a download go on offline,
+as it did before the check, and makes only a query that must reach the server fail at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["CONNECT_TIMEOUT_S", "OverpassUnreachable", "check_overpass"]
+__all__ = ["CONNECT_TIMEOUT_S", "OverpassUnreachable", "check_overpass", "overpass_or_cache"]
 
 #: Seconds to wait for a connection to the Overpass server before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10.0
@@ -53,6 +59,47 @@ def check_overpass(ox: Any) -> None:
         raise OverpassUnreachable(f"cannot reach {url}: {_first_line(exc)}") from exc
     except requests.exceptions.RequestException:
         return  # a slow or odd answer: osmnx handles it as before
+
+
+@contextmanager
+def overpass_or_cache(ox: Any) -> Iterator[None]:
+    """osmnx's downloads in the block fail at once offline, unless osmnx's cache answers them.
+
+    Overpass reachable: nothing changes. Unreachable with osmnx's HTTP cache off: raises as
+    :func:`check_overpass` does. Unreachable with the cache on: the block runs without osmnx's
+    status page (``overpass_rate_limit`` off until it ends, since osmnx would wait a minute for
+    that page), so a query asked before is read from the cache and one that is not fails as fast
+    as its connection does, raised as :class:`OverpassUnreachable`.
+
+    Parameters
+    ----------
+    ox
+        The osmnx module, with the settings the download will use.
+
+    Raises
+    ------
+    OverpassUnreachable
+        Naming the status page, when a download in the block needed the server.
+    """
+    try:
+        check_overpass(ox)
+    except OverpassUnreachable as exc:
+        if not ox.settings.use_cache:
+            raise
+        unreachable = exc
+    else:
+        yield
+        return
+    import requests
+
+    saved = ox.settings.overpass_rate_limit
+    ox.settings.overpass_rate_limit = False
+    try:
+        yield
+    except requests.exceptions.ConnectionError as err:  # a query the cache did not hold
+        raise unreachable from err
+    finally:
+        ox.settings.overpass_rate_limit = saved
 
 
 def _first_line(exc: BaseException) -> str:

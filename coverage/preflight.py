@@ -14,10 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from coverage import io as cio
-from coverage.errors import ArgumentError, Msg, OutputError
+from coverage.errors import ArgumentError, Msg, OutputError, ScenarioError
 from coverage.scenario import Scenario, load_scenario
+from coverage.scenario.sections import check_tianditu_key
 
 __all__ = [
+    "check_basemap",
     "check_catchment_args",
     "check_file",
     "check_flag",
@@ -100,12 +102,35 @@ def check_print_args(print_path: object, paper: object) -> None:
         raise ArgumentError(what + Msg("error.output.print_suffix"))
 
 
+def check_basemap(s: Scenario) -> None:
+    """Fail fast, before the long work, when the map is to show Tianditu first without a key.
+
+    Only where a map is drawn: reading the scenario, its network or its catchments needs no
+    key, and ``--basemap`` may have replaced the setting.
+
+    Parameters
+    ----------
+    s
+        The scenario: ``[output] basemap`` and ``tianditu_key`` (or ``TIANDITU_KEY``).
+
+    Raises
+    ------
+    ScenarioError
+        One line naming where the key goes.
+    """
+    try:
+        check_tianditu_key(s.output.basemap, s.output.tianditu_key)
+    except ValueError as exc:
+        raise ScenarioError(exc.args[0], s.source) from None
+
+
 def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> None:
     """Fail fast, before the long work, when the results cannot be written.
 
     Checks the results folder, the map's folder (``map_path``, default the scenario's map) and
-    any other ``folders`` (created if missing) and that the map is not in the way of a folder.
-    Raises :class:`~coverage.errors.OutputError`.
+    any other ``folders`` (created if missing) and that the map is not in the way of a folder,
+    and that the map's basemap has its key (:func:`check_basemap`). Raises
+    :class:`~coverage.errors.OutputError` (:class:`~coverage.errors.ScenarioError` for the key).
 
     Parameters
     ----------
@@ -116,6 +141,7 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
     map_path
         The map to write; None: the scenario's.
     """
+    check_basemap(s)
     map_path = s.map_path if map_path is None else Path(map_path)
     targets = [s.output_dir, map_path.parent, *folders]
     if s.output.print_map is not None:

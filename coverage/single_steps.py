@@ -23,6 +23,7 @@ from coverage.i18n import t
 from coverage.layer_files import layer_format
 from coverage.pipeline import run
 from coverage.preflight import (
+    check_basemap,
     check_catchment_args,
     check_file,
     check_print_args,
@@ -151,6 +152,7 @@ def draw_map(
     s = scenario_of(s)
     check_print_args(print_path, paper)  # as the command line checks them, before loading
     check_writes(s, [] if path is not None else ["[output] map"])
+    check_basemap(s)  # Tianditu without a key: before the long work, not at the map
     path = Path(path) if path is not None else s.map_path
     for target in [path] if print_path is None else [path, Path(print_path)]:
         check_file(target)  # a folder in its place or a read-only folder: before the long work

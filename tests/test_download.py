@@ -545,3 +545,24 @@ def test_failed_water_and_green_leave_the_network(fake_osm, tmp_path, caplog):
 
 def test_network_files_have_no_water_and_green(fixtures_dir):
     assert network.load(fixtures_dir / "jiangbei_small.osm").landcover is None
+
+
+def test_osmnx_cache_answers_offline_despite_the_overpass_check(fake_osm, ox_settings, tmp_path):
+    """osmnx answers a query asked before from its HTTP cache without reaching Overpass: offline,
+    with the status page unreachable, such a download still works (a network file deleted to be
+    rebuilt, OSM candidates or buildings asked again), and one not in the cache fails at once."""
+    first = network.download(bbox=BBOX, cache_dir=tmp_path)
+    assert ox_settings.settings.overpass_rate_limit is True  # the status page was asked
+    fake_osm.stop()
+    for f in [*tmp_path.glob("walk-*.graphml"), *tmp_path.glob("landcover-*.parquet")]:
+        f.unlink()  # only osmnx's own cache (tmp_path/http) is left
+    again = network.download(bbox=BBOX, cache_dir=tmp_path)
+    assert sorted(again.edges["highway"]) == sorted(first.edges["highway"])
+    _check_landcover(again.landcover)
+    assert ox_settings.settings.overpass_rate_limit is True  # restored
+    other = (BBOX[0], BBOX[1], BBOX[2] + 0.001, BBOX[3])  # a query osmnx never asked
+    with pytest.raises(NetworkError, match="download of the walking network failed") as info:
+        network.download(bbox=other, cache_dir=tmp_path)
+    assert isinstance(info.value.__cause__, OverpassUnreachable)
+    assert f"cannot reach http://127.0.0.1:{fake_osm.port}/api/status" in str(info.value)
+    assert ox_settings.settings.overpass_rate_limit is True

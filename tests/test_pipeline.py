@@ -376,3 +376,32 @@ def test_api_plan_before_must_be_a_run(unread):
     with pytest.raises(TypeError, match="before must be a pipeline.run result \\(Run\\), not str"):
         pipeline.plan(unread, add=2, write=False, before="run")
     assert list(Path.cwd().iterdir()) == []
+
+
+@pytest.mark.realdata
+def test_tianditu_without_a_key_stops_only_what_draws_the_map(
+    tmp_path, wuhan_edges_path, monkeypatch
+):
+    """basemap = "tianditu" with the key left to TIANDITU_KEY, unset here: the scenario, its
+    network and a run without files need no key; a run that writes its map and `coverage map`
+    stop before the work, in one line naming where the key goes (not a traceback at the map);
+    --basemap osm runs it."""
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    toml = copy_small_scenario(tmp_path, wuhan_edges_path)
+    text = toml.read_text(encoding="utf-8").replace(
+        "[output]\n", '[output]\nbasemap = "tianditu"\n'
+    )
+    toml.write_text(text, encoding="utf-8")
+    s = pipeline.load_scenario(toml)
+    assert s.output.basemap == "tianditu"
+    assert len(single_steps.walk_network(s).edges) > 0
+    assert pipeline.run(s, write=False).coverage.kpis()
+    said = 'basemap = "tianditu" needs a key: set [output] tianditu_key or the TIANDITU_KEY'
+    for step in (lambda: pipeline.run(s), lambda: single_steps.draw_map(s)):
+        with pytest.raises(ScenarioError, match=re.escape(said)) as info:
+            step()
+        assert str(toml) in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "map.html").exists()
+    s.set_output("basemap", "osm", label="--basemap")
+    path, _ = single_steps.draw_map(s)
+    assert path.is_file()

@@ -50,7 +50,7 @@ from coverage.inputs._building_defaults import (
 )
 from coverage.inputs.boundaries import geos_reason
 from coverage.io import probe_folder
-from coverage.overpass import check_overpass
+from coverage.overpass import overpass_or_cache
 
 __all__ = [
     "FLOOR_AREA_PER_PERSON_M2",
@@ -385,8 +385,8 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     from osmnx._errors import InsufficientResponseError
 
     try:
-        with _osmnx_cache(cache_dir) as ox:
-            check_overpass(ox)  # offline: at once, not after osmnx's minute of waiting
+        # offline: at once, not after osmnx's minute of waiting (unless its cache answers)
+        with _osmnx_cache(cache_dir) as ox, overpass_or_cache(ox):
             features = ox.features_from_polygon(polygon, tags={"building": True})
     except InsufficientResponseError:  # osmnx's answer to "no building there"
         log.warning(Msg("error.input.no_buildings"))

@@ -25,7 +25,7 @@ from coverage.network.formats import _reason
 from coverage.network.graph import WalkNetwork
 from coverage.network.graphml import from_graph
 from coverage.network.landcover import fetch_landcover, graph_box
-from coverage.overpass import check_overpass
+from coverage.overpass import overpass_or_cache
 
 __all__ = ["download", "geocode_area"]
 
@@ -177,8 +177,8 @@ def _graph_from_osm(
     bbox: tuple[float, float, float, float] | None,
 ) -> Any:
     """The unsimplified walk graph of exactly one of ``place``, ``polygon``, ``bbox``."""
-    with osmnx_settings(cache_dir) as ox:
-        check_overpass(ox)  # offline: say so now, not after osmnx's minute of waiting
+    # offline: say so now, not after osmnx's minute of waiting (unless its cache answers)
+    with osmnx_settings(cache_dir) as ox, overpass_or_cache(ox):
         if place is not None:
             return ox.graph_from_place(place, network_type="walk", retain_all=True, simplify=False)
         if polygon is not None:

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 
 from coverage.network._ox import osmnx_settings
-from coverage.overpass import check_overpass
+from coverage.overpass import overpass_or_cache
 
 __all__ = [
     "BOX_PAD_DEG",
@@ -162,8 +162,8 @@ def fetch_landcover(
     from osmnx._errors import InsufficientResponseError
 
     try:
-        with osmnx_settings(cache_dir) as ox:
-            check_overpass(ox)  # offline: at once, not after osmnx's minute of waiting
+        # offline: at once, not after osmnx's minute of waiting (unless its cache answers)
+        with osmnx_settings(cache_dir) as ox, overpass_or_cache(ox):
             features = ox.features_from_bbox(box, tags=LANDCOVER_TAGS)
     except InsufficientResponseError:  # osmnx's answer to "nothing of the kind there"
         return tidy_landcover(gpd.GeoDataFrame(geometry=[], crs=4326))

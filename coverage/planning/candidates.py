@@ -23,7 +23,7 @@ from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_
 from coverage.i18n import t
 from coverage.inputs.values import one_line
 from coverage.network import WalkNetwork
-from coverage.overpass import check_overpass
+from coverage.overpass import overpass_or_cache
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -139,11 +139,12 @@ def osm_candidates(
         if osm_file is not None:
             feats = ox.features_from_xml(osm_file, tags=tags)
         else:
-            check_overpass(ox)  # offline: at once, not after osmnx's minute of waiting
-            if place is not None:
-                feats = ox.features_from_place(place, tags=tags)
-            else:
-                feats = ox.features_from_polygon(polygon, tags=tags)
+            # offline: at once, not after osmnx's minute of waiting (unless its cache answers)
+            with overpass_or_cache(ox):
+                if place is not None:
+                    feats = ox.features_from_place(place, tags=tags)
+                else:
+                    feats = ox.features_from_polygon(polygon, tags=tags)
     except ox._errors.InsufficientResponseError:
         return _empty_sites()
     except Exception as exc:  # osmnx raises many types: a download's is one line, not a traceback

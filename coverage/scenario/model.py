@@ -28,6 +28,7 @@ from coverage.scenario.sections import (
     Section,
     ShownText,
     Walk,
+    check_tianditu_key,
     tier_code_in,
     type_vocabulary,
 )
@@ -421,15 +422,19 @@ class Scenario(Section):
         ScenarioError
             One line naming the setting and the value when the value is not valid.
         """
+        what = Msg("error.scenario.option", option=label or f"[output] {key}", value=value)
         try:
             checked = Output.model_validate({**self.output.model_dump(), key: value})
+            if key == "basemap":  # --basemap tianditu without a key: now, not after the run
+                check_tianditu_key(checked.basemap, checked.tianditu_key)
         except ValidationError as exc:
             first, *more = [error_msg(e) for e in exc.errors()]  # as a scenario file's value
-            what = Msg("error.scenario.option", option=label or f"[output] {key}", value=value)
             what += first
             for m in more:
                 what += Msg("error.scenario.and") + m
             raise ScenarioError(what) from None
+        except ValueError as exc:  # check_tianditu_key's Msg
+            raise ScenarioError(what + exc.args[0]) from None
         setattr(self.output, key, getattr(checked, key))
         self._file_writes.pop(f"[output] {key}", None)
 

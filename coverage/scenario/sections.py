@@ -496,7 +496,8 @@ def tier_code_in(v: vocab.Vocabulary, value: str, where: str) -> str:
 def check_tianditu_key(basemap: str, key: str | None) -> None:
     """A ValueError when Tianditu is to be shown first without a key to fetch its tiles.
 
-    Checked when the setting is read, so the map does not fail after the long work.
+    Checked before the long work of a command that draws the map (and as ``--basemap`` is
+    given), so the map does not fail after it.
 
     Parameters
     ----------
@@ -552,10 +553,9 @@ class Output(Section):
     # people ("labels"), or the program's own names for scripts ("keys").
     columns: Literal["labels", "keys"] = "labels"
 
-    @model_validator(mode="after")
-    def _tianditu_key(self) -> Output:
-        check_tianditu_key(self.basemap, self.tianditu_key)
-        return self
+    # No key check here: the key (often the TIANDITU_KEY of whoever runs it) is needed only when a
+    # map is drawn, and a command line's --basemap may replace the setting
+    # (:func:`coverage.preflight.check_basemap`).
 
     @field_validator("print_map")
     @classmethod

@@ -105,7 +105,7 @@ WORDS: dict[str, str] = {
     "error.scenario.bands_positive": "every band must be a number of minutes above 0",
     "error.audit.no_code_field": "no field '{field}' for the district codes; the fields are: {fields}; set [districts] code_field",
     "error.audit.no_code": "district without a code",
-    "error.audit.code_twice": "code {code} is also the code of row {row}; codes must be unique",
+    "error.audit.code_twice": "code {code} is also the code of row {row}, named {name}: the parts of one district share its code and name, different districts need different codes",
     "error.audit.same_folder": "code {code} and code {other} give the same folder name {folder}; use codes of letters, digits, '-', '_' or '.'",
     "error.audit.scheduler": "cannot start or reach the dask scheduler {scheduler}: {reason}",
     "error.audit.local_cluster": "cannot start or reach a local dask cluster: {reason}",

@@ -101,7 +101,7 @@ WORDS: dict[str, str] = {
     "error.scenario.bands_positive": "每个步行时间段都必须是大于 0 的分钟数",
     "error.audit.no_code_field": "没有用作区县代码的字段“{field}”；现有字段：{fields}；请设置 [districts] code_field",
     "error.audit.no_code": "区县没有代码",
-    "error.audit.code_twice": "代码 {code} 也是第 {row} 行的代码；代码必须唯一",
+    "error.audit.code_twice": "代码 {code} 也是第 {row} 行（名称 {name}）的代码：同一区县的各部分代码和名称都相同，不同区县的代码必须不同",
     "error.audit.same_folder": "代码 {code} 和代码 {other} 对应同一个文件夹名 {folder}；代码请只用字母、数字、“-”、“_”或“.”",
     "error.audit.scheduler": "无法启动或连接 dask 调度器 {scheduler}：{reason}",
     "error.audit.local_cluster": "无法启动或连接本地 dask 集群：{reason}",

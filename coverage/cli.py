@@ -445,7 +445,11 @@ def audit_cmd(
     done, secs = n - len(result.failed), f"{result.seconds:.0f}"
     out.print(t(lang, "console.audit.summary", done=done, n=n, s=secs), highlight=False)
     warning = prefix(lang, "console.warning")
-    rows = (p for d in result.districts for p in d.problems if p.action != "skipped")
+    # a district not audited says why in its failure line; a skipped part of an audited one here
+    rows = (
+        p for d in result.districts for p in d.problems
+        if p.action != "skipped" or d.geometry is not None
+    )  # fmt: skip
     for p in [*result.problems, *rows]:  # the layer's (an undeclared datum), then its rows'
         line = p.to_error().text(lang)  # the reader's notes (repaired polygon, no name)
         err.print(f"[yellow]{warning}[/]{shown(line)}", highlight=False, soft_wrap=True)

@@ -49,6 +49,8 @@ __all__ = [
 #: Number formats by column: shares as percentages, people and counts as whole numbers (the
 #: cells stay numbers, so sums and sorting still work).
 PERCENT, INTEGER, DECIMAL = "0.0%", "#,##0", "0.0"
+#: Areas in km² to a hundredth (a hectare): a 5-minute catchment is a few tenths of a km².
+AREA = "0.00"
 #: Row numbers and raster cells: whole numbers without a thousands separator (row 1203).
 WHOLE = "0"
 _WHOLE = {"row", "rank", "cell_row", "cell_col"}
@@ -58,6 +60,7 @@ _COUNTS = {"weight", "capacity", "gain", "objective", "bound", "facilities", "de
            "time_saved", "objective_gain"}  # fmt: skip
 _DECIMALS = {"snap_m", "distance_m", "nearest_min", "threshold_min", "walk_min", "walk_time_min",
              "mean_time_min", "unreachable_penalty"}  # fmt: skip
+_AREAS = {"area_km2"}
 
 
 def number_format(column: Any) -> str | None:
@@ -82,6 +85,8 @@ def number_format(column: Any) -> str | None:
         return INTEGER
     if c in _DECIMALS or (c.startswith("t_") and c[2:] in vocab.active()):
         return DECIMAL
+    if c in _AREAS:
+        return AREA
     return None
 
 

@@ -27,6 +27,7 @@ from coverage.counts import off_the_ends, shown_parts, whole_parts
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
+    AREA,
     DECIMAL,
     INTEGER,
     PERCENT,
@@ -154,8 +155,8 @@ def _table(table: pd.DataFrame, s: Scenario, *, drop: tuple[str, ...] = ()) -> p
 
 
 #: Decimals a person reads, by the workbook's number format of the column: shares as 0.7030
-#: (70.30 %), minutes and metres to a tenth; people and counts are whole numbers.
-_DECIMALS = {PERCENT: 4, DECIMAL: 1}
+#: (70.30 %), minutes and metres to a tenth, km² to a hundredth; people and counts are whole.
+_DECIMALS = {PERCENT: 4, DECIMAL: 1, AREA: 2}
 
 
 def _rounded(table: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import openpyxl
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from pyproj import Geod
 
 from coverage import export, pipeline
@@ -343,3 +344,25 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     rows = list(ws.iter_rows(values_only=True))
     col = list(rows[0]).index(people)
     assert sum(r[col] for r in rows[1:]) == left
+
+
+def test_catchment_areas_are_rounded_in_words_and_exact_in_keys(tmp_path) -> None:
+    # area_km2 was written to 15 digits in words, beside minutes and metres to a tenth.
+    (tmp_path / "fac.csv").write_text("lon,lat\n", encoding="utf-8")
+    (tmp_path / "scenario.toml").write_text(
+        '[network]\nplace = "江汉区, 武汉市, 中国"\n\n'
+        '[[facilities]]\npath = "fac.csv"\ntier = "point"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(tmp_path / "scenario.toml")
+    square = shapely.box(114.26, 30.58, 114.27, 30.59)
+    catch = gpd.GeoDataFrame(
+        {"tier": ["point", "point"], "band_min": [5.0, 15.0], "area_km2": [0.987654, 2.718281]},
+        geometry=[square, square],
+        crs=4326,
+    )
+    words = gpd.read_file(export.write_layers(tmp_path / "w.geojson", {"catchments": catch}, s))
+    assert words[header("area_km2")].tolist() == [0.99, 2.72]  # a hundredth of a km²: a hectare
+    s.set_output("columns", "keys")
+    keys = gpd.read_file(export.write_layers(tmp_path / "k.gpkg", {"catchments": catch}, s))
+    assert keys["area_km2"].tolist() == [0.987654, 2.718281]

@@ -440,6 +440,46 @@ def test_a_bad_value_is_worded_in_both_languages(tmp_path):
     assert info.value.key == "error.scenario.line"
 
 
+@pytest.mark.parametrize(
+    ("area", "expected"),
+    [
+        ('layer = "districts"\nsubdistricts = "fac.csv"', "layer picks from the study area file (path)"),
+        ("select = { adcode = 420103 }", "select picks from the study area file (path)"),
+        ('path = "fac.csv"\nname_field = "NAME"', "name_field is a setting of the sub-districts file"),
+        ('path = "fac.csv"\nsubdistricts_crs = "wgs84"', "subdistricts_crs is a setting of the sub-"),
+        ('crs = "gcj02"', "crs is the datum of path and subdistricts, and neither is set"),
+    ],
+)  # fmt: skip
+def test_an_area_setting_that_cannot_apply_is_refused(tmp_path, area, expected):
+    # [area] layer without path (only path's features are picked) was ignored without a word.
+    p = _write(tmp_path, GOOD + f"\n[area]\n{area}\n")  # [area] on line 23
+    with pytest.raises(ScenarioError, match=re.escape(f"{p}:23: area: {expected}")) as info:
+        load_scenario(p)
+    assert "\n" not in str(info.value)
+
+
+def test_area_layer_without_path_is_worded_in_both_languages(tmp_path):
+    p = _write(tmp_path, GOOD + '\n[area]\nsubdistricts = "fac.csv"\nlayer = "streets"\n')
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(p)
+    assert info.value.text("en") == (
+        f"{p}:23: area: layer picks from the study area file (path), which is not set; a "
+        "subdistricts file is read whole: set path or remove layer"
+    )
+    assert info.value.text("zh") == (
+        f"{p}:23：area：layer 用于从研究区文件（path）中选取，但未设置 path；街道/乡镇边界文件"
+        "（subdistricts）总是整体读取：请设置 path 或删除 layer"
+    )
+
+
+def test_area_settings_that_apply_load(tmp_path):
+    text = GOOD + '\n[area]\ncrs = "gcj02"\nsubdistricts = "fac.csv"\nname_field = "NAME"\n'
+    s = load_scenario(_write(tmp_path, text))  # crs: the sub-districts' datum
+    assert (s.area.crs, s.area.name_field, s.area.path) == ("gcj02", "NAME", None)
+    with pytest.raises(ValueError, match="select picks from the study area file"):
+        s.area.select = {"name": "江汉区"}  # in Python too
+
+
 def test_a_check_across_sections_names_its_key_in_both_languages(tmp_path):
     p = _write(tmp_path, GOOD.replace('weight = "workers"\n', ""))
     with pytest.raises(ScenarioError) as info:

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from coverage.audit.config import Audit
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.boundaries import read_polygons
 from coverage.inputs.readers import read_features
 
@@ -22,9 +22,10 @@ __all__ = ["District", "DistrictLayer", "folder_name", "read_districts"]
 class District:
     """One district: its code (unique), name, row in the file and polygon in WGS-84.
 
-    ``problems`` are the reader's about this district's row. A district whose polygon was
+    ``problems`` are the reader's about this district's rows. A district whose polygon was
     missing, empty or lost in repair has no geometry and is not audited: its ``skipped``
-    problem says why (file, row, field).
+    problem says why (file, row, field). Features sharing a code and name are the parts of
+    one district: one District, their polygons joined, with a note saying so.
 
     Attributes
     ----------
@@ -33,11 +34,11 @@ class District:
     name
         Its name.
     row
-        Its row in the district file (1-based).
+        Its row in the district file (1-based); a district of several features: the first.
     geometry
         Its polygon in WGS-84, or None when it is not audited.
     problems
-        What the reader found about its row.
+        What the reader found about its rows, and that its features were joined.
     """
 
     code: str
@@ -48,7 +49,12 @@ class District:
 
     @property
     def skipped(self) -> Problem | None:
-        """Why the district is not audited (its polygon was skipped), or None."""
+        """Why the district is not audited (its polygon was skipped), or None.
+
+        None too for a district of which only some parts were skipped: the rest is audited.
+        """
+        if self.geometry is not None:
+            return None
         return next((p for p in self.problems if p.action == "skipped"), None)
 
 
@@ -118,7 +124,9 @@ def read_districts(audit: Audit) -> DistrictLayer:
 
     A district whose polygon the reader skipped (missing, empty, lost in repair) is kept
     without geometry, its reason in :attr:`District.skipped`: it is listed, not audited.
-    Problems of no one row are the layer's (:attr:`DistrictLayer.problems`).
+    Features sharing a code and name (a DataV file may split a multi-part district) are one
+    district, their polygons joined, with a note; sharing a code with different names, they
+    are refused. Problems of no one row are the layer's (:attr:`DistrictLayer.problems`).
 
     Parameters
     ----------
@@ -128,13 +136,14 @@ def read_districts(audit: Audit) -> DistrictLayer:
     Returns
     -------
     list of District
-        One per feature of the district layer, in file order.
+        One per code of the district layer, in the order of their first rows.
 
     Raises
     ------
     InputError
         One line naming the file, row and field: no name or code field, a district without a
-        code, or a code used twice (each district's results live under its code).
+        code, or a code shared by features of different names (each district's results live
+        under its code).
     """
     d = audit.districts
     path = audit.input_path(d.path)
@@ -147,24 +156,26 @@ def read_districts(audit: Audit) -> DistrictLayer:
             path,
             field=d.code_field,
         )
-    out: list[District] = []
-    seen: dict[str, int] = {}
-    folders: dict[str, str] = {}  # each district's results live in a folder named by its code
     table = _with_skipped(gdf, problems, path, d.layer)
-    for row, code_value, name_value, geom in zip(
-        table.index, table[d.code_field], table[d.name_field], table["geometry"], strict=True
-    ):
+    parts: dict[str, list[int]] = {}  # code → its rows (1-based), in file order
+    for row, code_value in zip(table.index, table[d.code_field], strict=True):
         code = _text(code_value)
         if not code:
             raise InputError(Msg("error.audit.no_code"), path, row=int(row) + 1, field=d.code_field)
-        if code in seen:
-            raise InputError(
-                Msg("error.audit.code_twice", code=repr(code), row=seen[code]),
-                path,
-                row=int(row) + 1,
-                field=d.code_field,
-            )
-        seen[code] = int(row) + 1
+        parts.setdefault(code, []).append(int(row) + 1)
+    names = {int(r) + 1: _text(v) for r, v in zip(table.index, table[d.name_field], strict=True)}
+    geoms = {int(r) + 1: g for r, g in zip(table.index, table["geometry"], strict=True)}
+    out: list[District] = []
+    folders: dict[str, str] = {}  # each district's results live in a folder named by its code
+    for code, rows in parts.items():
+        # Features sharing a code and name are the parts of one district (a DataV file may
+        # split a multi-part district): one district, as its scenario's select reads it.
+        named = {r: names[r] for r in rows if names[r]}  # a part without a name agrees
+        first = next(iter(named), 0)
+        other = next((r for r in named if named[r] != named[first]), None)
+        if other is not None:
+            msg = Msg("error.audit.code_twice", code=repr(code), row=first, name=repr(named[first]))
+            raise InputError(msg, path, row=other, field=d.code_field)
         folder = folder_name(code)
         key = folder.casefold()  # Windows and macOS disks do not tell "A1" from "a1"
         if key in folders:
@@ -176,10 +187,17 @@ def read_districts(audit: Audit) -> DistrictLayer:
                     folder=repr(folder),
                 ),
                 path,
-                row=int(row) + 1,
+                row=rows[0],
                 field=d.code_field,
             )
         folders[key] = code
-        mine = tuple(p for p in problems if p.row == int(row) + 1)
-        out.append(District(code, _text(name_value) or code, int(row) + 1, geom, mine))
+        name = next(iter(named.values()), code)
+        polygons = [geoms[r] for r in rows if geoms[r] is not None]
+        geom = shapely.union_all(polygons) if len(polygons) > 1 else next(iter(polygons), None)
+        mine = [p for p in problems if p.row in rows]
+        if len(rows) > 1:
+            listed = first_rows(rows, count=False)
+            note = Msg("problem.district_merged", n=len(rows), code=code, name=name, rows=listed)
+            mine.append(Problem(path, None, d.code_field, note, action="kept"))
+        out.append(District(code, name, rows[0], geom, tuple(mine)))
     return DistrictLayer(out, [p for p in problems if p.row is None])

@@ -144,6 +144,10 @@ WORDS: dict[str, str] = {
     "problem.subdistrict_unnamed": (
         "no name: counted as '{label}' in the tables and on the map; give it a name in {field}"
     ),
+    "problem.district_merged": (
+        "{n} features share the code '{code}' and name '{name}' (rows {rows}): audited as one "
+        "district, their polygons joined, as the parts of one district should be"
+    ),
     "problem.subdistrict_merged": (
         "{n} polygons share the name '{name}' (rows {rows}): counted as one sub-district in the "
         "tables and on the map, as the parts of one sub-district should be; give them different "

@@ -93,6 +93,10 @@ WORDS: dict[str, str] = {
     # --- Boundaries
     "problem.no_name": "没有名称",
     "problem.subdistrict_unnamed": "没有名称：在表格和地图上记为“{label}”；请在 {field} 中填写名称",
+    "problem.district_merged": (
+        "{n} 个要素的代码“{code}”和名称“{name}”相同（第 {rows} 行）：作为一个区县评估，"
+        "其多边形合并，同一区县的几个部分本应如此"
+    ),
     "problem.subdistrict_merged": (
         "{n} 个多边形同名“{name}”（第 {rows} 行）：在表格和地图上合并为一个街道统计，"
         "同一街道的几个部分本应如此；如需分开统计，请改用不同的名称"

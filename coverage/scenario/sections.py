@@ -102,17 +102,17 @@ class Area(Section):
     path
         Study area polygon file (relative to the scenario's folder); None: no area file.
     layer
-        GeoPackage layer of ``path``.
+        GeoPackage layer of ``path`` (not of ``subdistricts``; an error without ``path``).
     crs
-        Datum of the file's coordinates (``"gcj02"`` …); None: the file's own CRS.
+        Datum of the files' coordinates (``"gcj02"`` …); None: the file's own CRS.
     select
-        Field → value(s) picking features of a larger file.
+        Field → value(s) picking features of ``path`` (an error without it).
     subdistricts
         Sub-district polygon file.
     subdistricts_crs
-        Its datum; None: the area's ``crs``.
+        Its datum; None: the area's ``crs``. An error without ``subdistricts``.
     name_field
-        The sub-districts' name column (default ``"name"``).
+        The sub-districts' name column (default ``"name"``). An error without ``subdistricts``.
     """
 
     path: Path | None = None
@@ -134,6 +134,21 @@ class Area(Section):
         if v is not None and not v:
             raise ValueError(Msg("error.scenario.select_empty", example='{ name = "江汉区" }'))
         return v
+
+    @model_validator(mode="after")
+    def _settings_apply(self) -> Area:
+        # layer and select pick from path only (the sub-districts file is read whole), the
+        # sub-district settings need their file, crs a file: unapplied, they were ignored.
+        for name in ("layer", "select"):
+            if getattr(self, name) is not None and self.path is None:
+                raise ValueError(Msg("error.scenario.area_path_only", setting=name))
+        for name in ("subdistricts_crs", "name_field"):
+            given = name in self.model_fields_set and getattr(self, name) is not None
+            if given and self.subdistricts is None:
+                raise ValueError(Msg("error.scenario.area_subdistricts_only", setting=name))
+        if self.crs is not None and self.path is None and self.subdistricts is None:
+            raise ValueError(Msg("error.scenario.area_crs_unused"))
+        return self
 
 
 class Network(Section):

@@ -135,3 +135,54 @@ def test_a_skipped_district_of_a_gbk_shapefile_keeps_its_name(tmp_path: Path) ->
         ("D1", gdf.loc[0, "name"], False),
         ("D2", "汉阳区", True),
     ]
+
+
+def _split(tmp_path: Path, name: str | None = None) -> Path:
+    """The small audit with its third feature given D2's code (and D2's name, or ``name``)."""
+    districts = write_districts(tmp_path / "districts.geojson")
+    data: dict[str, Any] = json.loads(districts.read_text(encoding="utf-8"))
+    second, third = (f["properties"] for f in data["features"][1:3])
+    third.update(code="D2", name=second["name"] if name is None else name)
+    districts.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    path = tmp_path / "audit.toml"
+    path.write_text(audit_text(districts, tmp_path / "results"), encoding="utf-8")
+    return path
+
+
+def test_the_parts_of_one_district_are_one_district(tmp_path: Path) -> None:
+    # A DataV file may split a multi-part district into features of the same code and name:
+    # they were refused ("codes must be unique"); they are one district, audited once.
+    path = _split(tmp_path)
+    gj = tmp_path / "districts.geojson"
+    cells = gpd.read_file(gj).to_crs(32650)  # the two cells (rows 2, 3) touch, never overlap
+    got = read_districts(load_audit(path))
+    assert [d.code for d in got] == ["D1", "D2", "X9"]
+    d2 = got[1]
+    assert d2.row == 2 and d2.name == cells.loc[1, "name"] and d2.skipped is None
+    area = gpd.GeoSeries([d2.geometry], crs=4326).to_crs(32650).area.iloc[0]
+    assert area == pytest.approx(cells.area.iloc[1] + cells.area.iloc[2], rel=1e-6)
+    (note,) = d2.problems
+    assert note.to_error().text("en") == (
+        f"{gj}, field 'code': 2 features share the code 'D2' and name '{d2.name}' (rows 2, 3): "
+        "audited as one district, their polygons joined, as the parts of one district should be"
+    )
+    # a part without a polygon: the rest is audited, the part's reason kept
+    data: dict[str, Any] = json.loads(gj.read_text(encoding="utf-8"))
+    data["features"][1]["geometry"] = None
+    gj.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    d2 = read_districts(load_audit(path))[1]
+    area = gpd.GeoSeries([d2.geometry], crs=4326).to_crs(32650).area.iloc[0]
+    assert d2.skipped is None and area == pytest.approx(cells.area.iloc[2], rel=1e-6)
+    assert [(p.row, p.action) for p in d2.problems] == [(2, "skipped"), (None, "kept")]
+
+
+def test_one_code_for_districts_of_different_names_is_refused(tmp_path: Path) -> None:
+    path = _split(tmp_path, name="汉阳区")
+    with pytest.raises(InputError) as e:
+        read_districts(load_audit(path))
+    gj = tmp_path / "districts.geojson"
+    name = gpd.read_file(gj).loc[1, "name"]
+    assert e.value.text("en") == (
+        f"{gj}, row 3, field 'code': code 'D2' is also the code of row 2, named '{name}': the "
+        "parts of one district share its code and name, different districts need different codes"
+    )

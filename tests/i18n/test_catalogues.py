@@ -32,6 +32,7 @@ ZH_ALLOWED = {
     "place", "polygon", "print", "select", "stage_add", "threshold_min", "tier_threshold_min",
     "tiers", "types", "walk_off_m", "weight", "network", "cache_dir", "osm_features", "districts",
     "code_field", "geometry", "stage", "tier", "candidate", "existing", "excluded", "grid", "exact",
+    "subdistricts",
     "capacity", "basemap", "tianditu", "tianditu_key", "TIANDITU_KEY", "columns",
     # libraries, packages and formats named in errors
     "osmnx", "dask", "HiGHS", "matplotlib", "fonts", "noto", "cjk", "bzip2", "osm", "XML", "CRS",

@@ -24,7 +24,12 @@ ERRORS = {
     "PlanError",
 }
 #: Modules whose ``ValueError`` reaches the planner through pydantic (scenario and audit checks).
-CHECKS = ("scenario/model.py", "scenario/sections.py", "audit/config.py")
+CHECKS = (
+    "scenario/model.py",
+    "scenario/sections.py",
+    "scenario/layer_sections.py",
+    "audit/config.py",
+)
 
 
 def _text(node: ast.expr) -> bool:

@@ -45,10 +45,9 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from coverage.errors import Msg, ScenarioError
 from coverage.scenario import Scenario
 from coverage.scenario.checks import confined
+from coverage.scenario.layer_sections import FacilityType, Layer
 from coverage.scenario.load import read_toml, validation_lines
 from coverage.scenario.sections import (
-    FacilityType,
-    Layer,
     Network,
     Section,
     SelectValue,

@@ -34,7 +34,7 @@ from coverage.inputs.layers import Layers
 from coverage.inputs.points import positions, read_points
 from coverage.inputs.readers import read_table
 from coverage.scenario import Scenario
-from coverage.scenario.sections import Layer
+from coverage.scenario.layer_sections import Layer
 
 __all__ = [
     "EDGE_M",

@@ -50,9 +50,10 @@ Example::
 """
 
 from coverage.scenario.checks import WRITE_KEYS
+from coverage.scenario.layer_sections import FacilityType, Layer
 from coverage.scenario.load import load_scenario
 from coverage.scenario.model import Scenario
-from coverage.scenario.sections import Area, FacilityType, Layer, Network, Output, Plan, Walk
+from coverage.scenario.sections import Area, Network, Output, Plan, Walk
 from coverage.scenario.specs import CatchmentSpec, WalkModel
 from coverage.scenario.unusual import USUAL_RANGES
 

@@ -18,10 +18,9 @@ from pydantic import (
 from coverage import vocab
 from coverage.errors import Msg, ScenarioError
 from coverage.scenario.checks import WRITE_KEYS, confined, error_msg, location
+from coverage.scenario.layer_sections import FacilityType, Layer, tier_code_in, type_vocabulary
 from coverage.scenario.sections import (
     Area,
-    FacilityType,
-    Layer,
     Network,
     Output,
     Plan,
@@ -29,8 +28,6 @@ from coverage.scenario.sections import (
     ShownText,
     Walk,
     check_tianditu_key,
-    tier_code_in,
-    type_vocabulary,
 )
 from coverage.scenario.specs import CatchmentSpec, WalkModel
 

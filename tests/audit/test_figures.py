@@ -19,7 +19,7 @@ from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.audit.results import district_table
 from coverage.audit.tasks import make_task, run_district
-from coverage.scenario.sections import Layer
+from coverage.scenario.layer_sections import Layer
 from tests.audit.conftest import OFF_MAP, SAMPLE, audit_text, write_districts
 from tests.conftest import shared_data
 

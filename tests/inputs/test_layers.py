@@ -12,7 +12,7 @@ from conftest import copy_small_scenario
 from coverage import pipeline
 from coverage.inputs.area import StudyArea
 from coverage.inputs.demand import demand_kind
-from coverage.scenario.sections import Layer
+from coverage.scenario.layer_sections import Layer
 
 
 @pytest.mark.realdata

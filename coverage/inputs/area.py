@@ -63,12 +63,11 @@ def _same_names(subs: gpd.GeoDataFrame, field: str, path: Path) -> list[Problem]
     The tables key sub-districts by their name's text (:mod:`coverage.analysis` labels the
     demand in each polygon with it), so the parts of one sub-district (a DataV file may split a
     multi-part one into features of the same name) make one row, as they should; but the
-    planner must hear of it. Blank names are left out here: they share no name.
+    planner must hear of it. Blank names have been named by their row already (:func:`_unnamed`).
     """
     names = subs[field].astype(str)
-    named = subs[field].map(lambda v: bool(pd.notna(v)) and str(v).strip() != "").to_numpy()
     out = []
-    for name, rows in names[named].groupby(names[named], sort=False):
+    for name, rows in names.groupby(names, sort=False):
         if len(rows) > 1:
             listed = first_rows([int(r) + 1 for r in rows.index], count=False)
             msg = Msg("problem.subdistrict_merged", n=len(rows), name=name, rows=listed)

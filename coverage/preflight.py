@@ -152,7 +152,7 @@ def check_outputs(s: Scenario, *folders: Path, map_path: Path | None = None) -> 
         raise OutputError(Msg("error.output.map_is_folder"), map_path)
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, folder_msg: str = "error.output.reason.folder_in_way") -> None:
     """Fail fast, before the long work, when a file cannot be written there.
 
     A folder of that name in the way, or a folder that cannot take the file (read-only, a file
@@ -162,21 +162,19 @@ def check_file(path: Path) -> None:
     ----------
     path
         The file to write (its folder is created if missing).
+    folder_msg
+        Catalogue key of the message for a folder in the file's place.
     """
     if path.is_dir():
-        raise OutputError(Msg("error.output.reason.folder_in_way"), path)
+        raise OutputError(Msg(folder_msg), path)
     cio.check_writable(path.parent)
 
 
 def check_report_paths(report: Path, map_path: Path | None) -> None:
     """Fail fast, before the long work, when the report (or its map) cannot be written there."""
-    files = [(report, "error.output.report_is_folder")]
+    check_file(report, "error.output.report_is_folder")
     if map_path is not None:
-        files.append((map_path, "error.output.map_is_folder"))
-    for file, folder_msg in files:
-        if file.is_dir():
-            raise OutputError(Msg(folder_msg), file)
-        cio.check_writable(file.parent)
+        check_file(map_path, "error.output.map_is_folder")
 
 
 def check_writes(s: Scenario, keys: list[str]) -> None:

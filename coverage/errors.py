@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "FIRST_ROWS",
     "first_rows",
+    "reason_line",
 ]
 
 
@@ -434,3 +435,37 @@ class Problem:
 
     def __repr__(self) -> str:
         return f"Problem({self.to_error()} [{self.action}])"
+
+
+def reason_line(exc: BaseException, *, typed: bool = True) -> str:
+    r"""A library's error on one short line, for a message's reason.
+
+    Parsers, GDAL and HTTP libraries write several lines; the reason is their text on one line,
+    at most 200 characters (cut with "…").
+
+    Parameters
+    ----------
+    exc
+        The library's exception.
+    typed
+        Lead with the exception's type (``"ConnectionError: …"``; ``"…: no details"`` when it
+        has no text); otherwise the text alone, or the type's name when it has none.
+
+    Returns
+    -------
+    str
+        One line.
+
+    Examples
+    --------
+    >>> reason_line(ValueError("bad\n  value"))
+    'ValueError: bad value'
+    >>> reason_line(KeyError(), typed=False)
+    'KeyError'
+    """
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:199] + "…"
+    if not typed:
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text or 'no details'}"

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from coverage.errors import reason_line
+
 __all__ = ["CONNECT_TIMEOUT_S", "OverpassUnreachable", "check_overpass", "overpass_or_cache"]
 
 #: Seconds to wait for a connection to the Overpass server before saying it cannot be reached.
@@ -56,7 +58,7 @@ def check_overpass(ox: Any) -> None:
     try:
         requests.get(url, **kwargs)
     except requests.exceptions.ConnectionError as exc:  # DNS, refused, connect timeout, proxy
-        raise OverpassUnreachable(f"cannot reach {url}: {_first_line(exc)}") from exc
+        raise OverpassUnreachable(f"cannot reach {url}: {reason_line(exc, typed=False)}") from exc
     except requests.exceptions.RequestException:
         return  # a slow or odd answer: osmnx handles it as before
 
@@ -100,8 +102,3 @@ def overpass_or_cache(ox: Any) -> Iterator[None]:
         raise unreachable from err
     finally:
         ox.settings.overpass_rate_limit = saved
-
-
-def _first_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:199] + "…" if len(text) > 200 else text

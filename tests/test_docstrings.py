@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "coverage.counts",
     "coverage.datum",
+    "coverage.errors",
     "coverage.i18n.values",
     "coverage.inputs.boundaries",
     "coverage.inputs.file_crs",

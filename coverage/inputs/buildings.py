@@ -40,7 +40,7 @@ import shapely
 
 from coverage import settings
 from coverage._optional import import_optional
-from coverage.errors import InputError, Msg, ScenarioError
+from coverage.errors import InputError, Msg, ScenarioError, reason_line
 from coverage.inputs._building_defaults import (
     BUILDING_TYPES,
     FLOOR_AREA_PER_PERSON_BY_TYPE_M2,
@@ -313,12 +313,6 @@ def estimate_people(
 KEPT_COLUMNS = ("element", "id", "building", "building:levels", "name")
 
 
-def _reason(exc: BaseException) -> str:
-    """An error on one short line (parsers and HTTP libraries write several)."""
-    text = " ".join(str(exc).split()) or "no details"
-    return f"{type(exc).__name__}: {text[:199] + '…' if len(text) > 200 else text}"
-
-
 @contextmanager
 def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
     """osmnx with its HTTP cache in ``cache_dir/http``.
@@ -392,7 +386,7 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
         log.warning(Msg("error.input.no_buildings"))
         return _tidy(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
-        msg = Msg("error.input.buildings_download", cache=cache_dir, reason=_reason(exc))
+        msg = Msg("error.input.buildings_download", cache=cache_dir, reason=reason_line(exc))
         raise InputError(msg) from exc
     return _tidy(features)
 
@@ -438,7 +432,7 @@ def download_buildings(
         try:
             return gpd.read_parquet(cache)
         except Exception as exc:
-            msg = Msg("error.input.buildings_cache_unreadable", reason=_reason(exc))
+            msg = Msg("error.input.buildings_cache_unreadable", reason=reason_line(exc))
             raise InputError(msg, cache) from exc
     _writable(cache_dir)
     buildings = _fetch(polygon, cache_dir)

@@ -18,10 +18,9 @@ import geopandas as gpd
 import shapely
 
 from coverage import settings
-from coverage.errors import Msg, NetworkError
+from coverage.errors import Msg, NetworkError, reason_line
 from coverage.io import probe_folder
 from coverage.network._ox import osmnx, osmnx_settings, simplify
-from coverage.network.formats import _reason
 from coverage.network.graph import WalkNetwork
 from coverage.network.graphml import from_graph
 from coverage.network.landcover import fetch_landcover, graph_box
@@ -63,7 +62,7 @@ def _read_cache(cache: Path, read: Callable[[Path], Any]) -> Any:
         return read(cache)
     except Exception as exc:
         raise NetworkError(
-            Msg("error.network.cache_unreadable", file=str(cache), reason=_reason(exc))
+            Msg("error.network.cache_unreadable", file=str(cache), reason=reason_line(exc))
         ) from exc
 
 
@@ -142,7 +141,7 @@ def download(
                     "error.network.download_failed",
                     what=what,
                     cache=str(cache_dir),
-                    reason=_reason(exc),
+                    reason=reason_line(exc),
                 )
             ) from exc
         _save_cache(cache, lambda p: ox.save_graphml(G, p))
@@ -163,7 +162,7 @@ def _download_landcover(
         landcover = fetch_landcover(graph_box(G), cache_dir)
     except Exception as exc:  # osmnx raises many types; the network itself is fine
         log.warning(
-            Msg("error.network.landcover_failed", reason=_reason(exc), cache=str(graph_cache))
+            Msg("error.network.landcover_failed", reason=reason_line(exc), cache=str(graph_cache))
         )
         return None
     _save_cache(cache, lambda p: landcover.to_parquet(p))
@@ -224,7 +223,7 @@ def geocode_area(place: str, cache_dir: str | Path | None = None) -> shapely.Geo
                 "error.network.geocode_failed",
                 place=place,
                 cache=str(cache_dir),
-                reason=_reason(exc),
+                reason=reason_line(exc),
             )
         ) from exc
     kinds = set(gdf.geom_type)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import CoverageError, Msg, NetworkError
+from coverage.errors import CoverageError, Msg, NetworkError, reason_line
 
 __all__ = ["EDGE_TABLE_SUFFIXES", "OSM_SUFFIXES", "GRAPHML_SUFFIXES"]
 
@@ -34,14 +34,6 @@ def _kind(path: Path) -> str | Msg:
     return Msg("error.network.kind_network")
 
 
-def _reason(exc: BaseException) -> str:
-    """A parser's error on one short line (GDAL and pyarrow messages span several)."""
-    text = " ".join(str(exc).split()) or "no details"
-    if len(text) > 200:
-        text = text[:199] + "…"
-    return f"{type(exc).__name__}: {text}"
-
-
 def _parse(reader: Callable[..., Any], path: Path, *args: Any, name: Path | None = None) -> Any:
     """Run a file parser; turn its errors into a one-line NetworkError naming the file.
 
@@ -56,5 +48,10 @@ def _parse(reader: Callable[..., Any], path: Path, *args: Any, name: Path | None
     except Exception as exc:
         shown = name or path
         raise NetworkError(
-            Msg("error.network.unreadable", file=str(shown), kind=_kind(shown), reason=_reason(exc))
+            Msg(
+                "error.network.unreadable",
+                file=str(shown),
+                kind=_kind(shown),
+                reason=reason_line(exc),
+            )
         ) from exc

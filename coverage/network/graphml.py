@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coverage.errors import Msg, NetworkError
+from coverage.errors import Msg, NetworkError, reason_line
 from coverage.network._ox import osmnx
 from coverage.network.edges import from_edges
-from coverage.network.formats import _parse, _reason
+from coverage.network.formats import _parse
 from coverage.network.graph import WalkNetwork
 
 __all__ = ["from_graph"]
@@ -38,7 +38,7 @@ def from_graph(G: Any, **kwargs: Any) -> WalkNetwork:
         edges = ox.graph_to_gdfs(G, nodes=False, fill_edge_geometry=True).reset_index()
     except Exception as exc:  # a GraphML that osmnx did not write: nodes without x/y, no crs…
         raise NetworkError(
-            Msg("error.network.not_osmnx", file=source, reason=_reason(exc))
+            Msg("error.network.not_osmnx", file=source, reason=reason_line(exc))
         ) from exc
     return from_edges(edges, **kwargs)
 

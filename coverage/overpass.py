@@ -19,16 +19,51 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from coverage.errors import reason_line
+from coverage.errors import Msg, reason_line
 
-__all__ = ["CONNECT_TIMEOUT_S", "OverpassUnreachable", "check_overpass", "overpass_or_cache"]
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "OverpassUnreachable",
+    "check_overpass",
+    "download_reason",
+    "overpass_or_cache",
+]
 
 #: Seconds to wait for a connection to the Overpass server before saying it cannot be reached.
 CONNECT_TIMEOUT_S = 10.0
 
 
 class OverpassUnreachable(ConnectionError):
-    """No connection could be made to the Overpass API (offline, a blocked host, a bad URL)."""
+    """No connection could be made to a server a download needs (offline, a blocked host, a URL).
+
+    Parameters
+    ----------
+    url
+        The page that could not be reached (Overpass's status page, or Nominatim's search).
+    reason
+        Why, on one line (the HTTP library's text).
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        #: the reason in the catalogues' words, for a message worded in the console's language
+        self.msg = Msg("error.download.unreachable", url=url, reason=reason)
+        super().__init__(self.msg.text("en"))
+
+
+def download_reason(exc: BaseException) -> str | Msg:
+    """Why a download failed, for a message's ``{reason}``: worded by us, or the library's line.
+
+    Parameters
+    ----------
+    exc
+        What the download raised.
+
+    Returns
+    -------
+    str or Msg
+        :class:`OverpassUnreachable`'s catalogue message, else :func:`~coverage.errors.reason_line`.
+    """
+    return exc.msg if isinstance(exc, OverpassUnreachable) else reason_line(exc)
 
 
 def check_overpass(ox: Any) -> None:
@@ -58,7 +93,7 @@ def check_overpass(ox: Any) -> None:
     try:
         requests.get(url, **kwargs)
     except requests.exceptions.ConnectionError as exc:  # DNS, refused, connect timeout, proxy
-        raise OverpassUnreachable(f"cannot reach {url}: {reason_line(exc, typed=False)}") from exc
+        raise OverpassUnreachable(url, reason_line(exc, typed=False)) from exc
     except requests.exceptions.RequestException:
         return  # a slow or odd answer: osmnx handles it as before
 
@@ -99,6 +134,12 @@ def overpass_or_cache(ox: Any) -> Iterator[None]:
     try:
         yield
     except requests.exceptions.ConnectionError as err:  # a query the cache did not hold
+        url = getattr(err.request, "url", None)
+        overpass = str(ox.settings.overpass_url).rstrip("/")
+        if url and not str(url).startswith(overpass):  # another server, e.g. Nominatim's
+            raise OverpassUnreachable(
+                str(url).split("?")[0], reason_line(err, typed=False)
+            ) from err
         raise unreachable from err
     finally:
         ox.settings.overpass_rate_limit = saved

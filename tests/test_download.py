@@ -304,6 +304,34 @@ def test_unreachable_overpass_fails_at_once(ox_settings, tmp_path):
     assert "\n" not in str(info.value)
 
 
+def test_unreachable_server_is_worded_in_the_console_language(ox_settings, tmp_path):
+    """The reason is our own words, so a Chinese message says it in Chinese: no English
+    "cannot reach" inside it (the library's own text after it stays as the library wrote it)."""
+    port = _free_port()
+    _point_osmnx_at(ox_settings, port)
+    with pytest.raises(NetworkError) as info:
+        network.download(bbox=BBOX, cache_dir=tmp_path)
+    zh = info.value.text("zh")
+    assert zh.startswith("步行路网下载失败")
+    assert f"无法连接 http://127.0.0.1:{port}/api/status：" in zh
+    assert "cannot reach" not in zh and "OverpassUnreachable" not in zh
+
+
+def test_offline_place_lookup_names_nominatim_not_overpass(ox_settings, tmp_path):
+    """Offline with osmnx's cache on, a place name is looked up on Nominatim before Overpass is
+    asked: the message names the server that failed (Nominatim's search page), not Overpass's
+    status page, which was never what stopped the download."""
+    port = _free_port()
+    _point_osmnx_at(ox_settings, port)
+    assert ox_settings.settings.use_cache is True
+    with pytest.raises(NetworkError) as info:
+        network.download(place="江北区, 重庆市, 中国", cache_dir=tmp_path)
+    assert isinstance(info.value.__cause__, OverpassUnreachable)
+    msg = str(info.value)
+    assert f"cannot reach http://127.0.0.1:{port}/nominatim/search" in msg
+    assert "/api/status" not in msg and "\n" not in msg
+
+
 def test_check_overpass_asks_the_status_page_only_as_osmnx_would(fake_osm, ox_settings):
     ox = ox_settings
     check_overpass(ox)  # a server that answers: nothing raised, one question asked

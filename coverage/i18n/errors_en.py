@@ -350,6 +350,7 @@ WORDS: dict[str, str] = {
     "error.network.cache_unwritable": "{folder}: cannot write the network cache there ({reason}); set network.cache_dir in the scenario to a folder you can write to",
     "error.network.cache_save": "{file}: cannot save the downloaded data in the cache ({reason}); free some space, or set network.cache_dir in the scenario to another folder",
     "error.network.cache_unreadable": "{file}: the cached download is unreadable ({reason}); delete the file to download it again",
+    "error.download.unreachable": "cannot reach {url}: {reason}",
     "error.network.download_query": "download needs exactly one of place, polygon or bbox",
     "error.network.what_bbox": "bbox {bbox}",
     "error.network.what_area": "the area polygon",

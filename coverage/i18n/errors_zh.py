@@ -282,6 +282,7 @@ WORDS: dict[str, str] = {
     "error.network.cache_unwritable": "{folder}：无法在此写入路网缓存（{reason}）；请在情景文件中把 network.cache_dir 设为可写入的文件夹",
     "error.network.cache_save": "{file}：无法把下载的数据保存到缓存（{reason}）；请释放空间，或在情景文件中把 network.cache_dir 设为其他文件夹",
     "error.network.cache_unreadable": "{file}：缓存的下载数据无法读取（{reason}）；请删除该文件以重新下载",
+    "error.download.unreachable": "无法连接 {url}：{reason}",
     "error.network.download_query": "下载需要且只需要 place、polygon 或 bbox 之一",
     "error.network.what_bbox": "范围 {bbox}",
     "error.network.what_area": "研究区多边形",

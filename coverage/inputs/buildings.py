@@ -50,7 +50,7 @@ from coverage.inputs._building_defaults import (
 )
 from coverage.inputs.boundaries import geos_reason
 from coverage.io import probe_folder
-from coverage.overpass import overpass_or_cache
+from coverage.overpass import download_reason, overpass_or_cache
 
 __all__ = [
     "FLOOR_AREA_PER_PERSON_M2",
@@ -386,7 +386,7 @@ def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
         log.warning(Msg("error.input.no_buildings"))
         return _tidy(gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326))
     except Exception as exc:  # osmnx raises many types; say what failed, keep the cause
-        msg = Msg("error.input.buildings_download", cache=cache_dir, reason=reason_line(exc))
+        msg = Msg("error.input.buildings_download", cache=cache_dir, reason=download_reason(exc))
         raise InputError(msg) from exc
     return _tidy(features)
 

@@ -24,7 +24,7 @@ from coverage.network._ox import osmnx, osmnx_settings, simplify
 from coverage.network.graph import WalkNetwork
 from coverage.network.graphml import from_graph
 from coverage.network.landcover import fetch_landcover, graph_box
-from coverage.overpass import overpass_or_cache
+from coverage.overpass import download_reason, overpass_or_cache
 
 __all__ = ["download", "geocode_area"]
 
@@ -141,7 +141,7 @@ def download(
                     "error.network.download_failed",
                     what=what,
                     cache=str(cache_dir),
-                    reason=reason_line(exc),
+                    reason=download_reason(exc),
                 )
             ) from exc
         _save_cache(cache, lambda p: ox.save_graphml(G, p))
@@ -162,7 +162,11 @@ def _download_landcover(
         landcover = fetch_landcover(graph_box(G), cache_dir)
     except Exception as exc:  # osmnx raises many types; the network itself is fine
         log.warning(
-            Msg("error.network.landcover_failed", reason=reason_line(exc), cache=str(graph_cache))
+            Msg(
+                "error.network.landcover_failed",
+                reason=download_reason(exc),
+                cache=str(graph_cache),
+            )
         )
         return None
     _save_cache(cache, lambda p: landcover.to_parquet(p))

@@ -21,9 +21,8 @@ from coverage._arrays import whole_rows
 from coverage._optional import import_optional
 from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
 from coverage.i18n import t
-from coverage.inputs.values import one_line
 from coverage.network import WalkNetwork
-from coverage.overpass import overpass_or_cache
+from coverage.overpass import download_reason, overpass_or_cache
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -150,7 +149,7 @@ def osm_candidates(
     except Exception as exc:  # osmnx raises many types: a download's is one line, not a traceback
         if osm_file is not None:
             raise
-        raise NetworkError(Msg("error.plan.osm_download", reason=one_line(exc))) from exc
+        raise NetworkError(Msg("error.plan.osm_download", reason=download_reason(exc))) from exc
     feats = feats.reset_index()
     kind = pd.Series("", index=feats.index, dtype=object)
     for key in tags:  # the first tag that matched, e.g. "amenity=library"

@@ -16,6 +16,7 @@ report, Excel) uses :func:`active`, the vocabulary of the layers read last
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -45,7 +46,10 @@ __all__ = [
     "tier_style",
     "unknown_tier",
     "KIND_LABELS",
+    "KIND_ALIASES",
     "kind_label",
+    "normalize_kind",
+    "close_kind",
     "active",
     "activate",
     "using",
@@ -502,6 +506,66 @@ KIND_LABELS: dict[str, dict[str, str]] = {
     "residents": {"zh": "居住地（居民）", "en": "Residents (at home)"},
     "workers": {"zh": "工作地（就业）", "en": "Workers (at workplaces)"},
 }
+
+
+#: What planners call the usual demand kinds (matched as :func:`name_key` does: any case, width
+#: and spacing), the labels above included; they become the code, so the audit's workers and
+#: population figures and the building assumptions find them. Other kinds are the scenario's own.
+KIND_ALIASES: dict[str, tuple[str, ...]] = {
+    "residents": ("resident", "population", "people", "居民", "常住人口", "居住人口", "人口"),
+    "workers": ("worker", "employees", "employee", "jobs", "职工", "员工", "就业", "就业人口"),
+}
+_KINDS: dict[str, str] = {
+    name_key(alias): code
+    for code, aliases in KIND_ALIASES.items()
+    for alias in (code, *aliases, *KIND_LABELS[code].values())
+}
+
+
+def normalize_kind(value: str) -> str:
+    """The demand kind a scenario's ``kind`` stands for: a usual kind's code, or as written.
+
+    Parameters
+    ----------
+    value
+        The kind as written (``"居民"``, ``"Worker"``, ``"骑手"``).
+
+    Returns
+    -------
+    str
+        ``"residents"`` or ``"workers"`` for their aliases and labels; other kinds stripped.
+
+    Examples
+    --------
+    >>> normalize_kind("职工"), normalize_kind(" Residents "), normalize_kind("骑手")
+    ('workers', 'residents', '骑手')
+    """
+    return _KINDS.get(name_key(value), str(value).strip())
+
+
+def close_kind(value: str) -> str | None:
+    """The usual kind a kind of the scenario's own probably misspells (``"wokers"``), or None.
+
+    Parameters
+    ----------
+    value
+        A kind after :func:`normalize_kind`.
+
+    Returns
+    -------
+    str or None
+        ``"residents"`` or ``"workers"`` when ``value`` is close to one of its names.
+
+    Examples
+    --------
+    >>> close_kind("wokers"), close_kind("couriers"), close_kind("workers")
+    ('workers', None, None)
+    """
+    key = name_key(value)
+    if not key or key in _KINDS:
+        return None
+    close = difflib.get_close_matches(key, list(_KINDS), n=1, cutoff=0.8)
+    return _KINDS[close[0]] if close else None
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -26,6 +26,7 @@ MODULES = [
     "coverage.inputs.raster",
     "coverage.planning.plan",
     "coverage.results",
+    "coverage.vocab",
 ]
 
 

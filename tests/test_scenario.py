@@ -681,3 +681,30 @@ def test_building_assumptions_as_a_table_and_defaults_still_load(tmp_path):
     assert info.value.text("zh") == (
         f"{tmp_path / 'scenario.toml'}:27：demand[0].buildings.max_levels：应大于 0，实际为 -1"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("居民", "residents"), ("Resident", "residents"), (" 职工 ", "workers"), ("worker", "workers"),
+     ("工作地（就业）", "workers"), ("骑手", "骑手"), ("couriers", "couriers")],
+)  # fmt: skip
+def test_demand_kind_is_normalised_when_read(tmp_path, written, code):
+    """A usual kind by another name becomes its code (the audit's workers and population
+    figures and the building assumptions look kinds up by code); a kind of the scenario's own
+    stays as written, without a warning."""
+    text = GOOD.replace('weight = "workers"', f'weight = "workers"\nkind = "{written}"')
+    s = load_scenario(_write(tmp_path, text))
+    assert s.demand[0].kind == code
+    assert s.warnings == []
+
+
+def test_demand_kind_one_slip_from_a_usual_one_warns_with_its_line(tmp_path):
+    text = GOOD.replace('weight = "workers"', 'weight = "workers"\nkind = "wokers"')
+    s = load_scenario(_write(tmp_path, text))
+    assert s.demand[0].kind == "wokers"  # kept: it is still the planner's own name
+    assert s.warnings == [
+        f"{tmp_path.resolve() / 'scenario.toml'}:22: demand[0].kind: kind 'wokers' is not a "
+        "usual demand kind but is close to 'workers': its people are shown as a kind of their "
+        "own (write 'workers' to count them as Workers (at workplaces))"
+    ]
+    assert "“wokers”" in s.warning_lines("zh")[0] and "工作地（就业）" in s.warning_lines("zh")[0]

@@ -282,6 +282,7 @@ WORDS: dict[str, str] = {
     "problem.why.walk_steps_penalty": "steps take a few times longer, not more",
     "problem.why.walk_circle_radius_m": "the straight-line circle is usually 1 km",
     "problem.why.network_margin_m": "the network clip margin is a walking range",
+    "problem.kind_close": "kind '{kind}' is not a usual demand kind but is close to '{code}': its people are shown as a kind of their own (write '{code}' to count them as {label})",
     "problem.bands_above": "bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
     "problem.default_bands_above": "the default bands {bands} min are above every threshold ({limit:g} min): the map draws catchments beyond what counts as covered",
     # --- How each layer was read (the console's and the report's data notes; run.json in English)

@@ -186,6 +186,7 @@ WORDS: dict[str, str] = {
     "problem.why.walk_steps_penalty": "台阶用时是平路的几倍，不会更多",
     "problem.why.walk_circle_radius_m": "直线距离圆通常为 1 公里",
     "problem.why.network_margin_m": "路网裁剪边距应在步行范围内",
+    "problem.kind_close": "人群类别“{kind}”不是常用类别，但与“{code}”相近：其人数将作为单独的类别显示（写“{code}”即计为{label}）",
     "problem.bands_above": "步行时间段 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
     "problem.default_bands_above": "默认步行时间段 {bands} 分钟超过了所有阈值（{limit:g} 分钟）：地图画出的服务范围超出了计为覆盖的范围",
     # --- How each layer was read (the console's and the report's data notes; run.json in English)

@@ -51,6 +51,7 @@ from coverage.inputs._building_defaults import (
 from coverage.inputs.boundaries import geos_reason
 from coverage.io import probe_folder
 from coverage.overpass import download_reason, overpass_or_cache
+from coverage.vocab import normalize_kind
 
 __all__ = [
     "FLOOR_AREA_PER_PERSON_M2",
@@ -256,6 +257,7 @@ def estimate_people(
         When the layer has no coordinate system.
     """
     a = assumptions or BuildingAssumptions()
+    kind = normalize_kind(kind)  # "居民" counts the residents' building types
     if kind not in a.building_types:
         known = ", ".join(a.building_types)
         raise ScenarioError(Msg("error.input.unknown_building_kind", kind=kind, known=known))

@@ -40,7 +40,7 @@ from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.file_crs import SourceCRS, resolve_crs
 from coverage.inputs.problems import joined
 from coverage.inputs.values import MAX_PEOPLE
-from coverage.vocab import kind_label
+from coverage.vocab import kind_label, normalize_kind
 
 __all__ = ["DEFAULT_MAX_CELL_M", "RasterReport", "read_raster_demand"]
 
@@ -222,6 +222,7 @@ def read_raster_demand(
     """
     path = Path(path)
     _check_options(path, scale, kind, max_cell_m)
+    kind = normalize_kind(kind)  # "居民" is the residents the labels and figures know
     area_wgs = _area(area)
     grid = _read_window(path, area_wgs, band, crs)
     values, status, t = grid.values, _status(grid.values, grid.nodata, scale), grid.transform

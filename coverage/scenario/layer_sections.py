@@ -118,6 +118,13 @@ class Layer(Section):
             )
         return v
 
+    @field_validator("kind")
+    @classmethod
+    def _usual_kind(cls, v: str | None) -> str | None:
+        # "居民" or "worker" is the usual kind: the audit's figures and the building
+        # assumptions look kinds up by code, and one kind must not be shown as two.
+        return vocab.normalize_kind(v) if v is not None else None
+
     @field_validator("buildings")
     @classmethod
     def _assumptions(cls, v: dict[str, Any]) -> dict[str, Any]:

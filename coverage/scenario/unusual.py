@@ -1,13 +1,15 @@
 """Values of a scenario that are valid but unusual: each is used as given, with a warning.
 
 A walking speed of 45 km/h or a threshold of 150 minutes is allowed, but it is probably a slip
-(a unit mix-up, an extra zero); :func:`unusual` words each such value with its file line.
+(a unit mix-up, an extra zero), and so is a demand kind one letter away from a usual one;
+:func:`unusual` words each such value with its file line.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from coverage import vocab
 from coverage.errors import Msg
 from coverage.scenario.checks import line_of, location
 from coverage.scenario.model import Scenario
@@ -78,4 +80,10 @@ def unusual(s: Scenario, raw: dict[str, Any], text: str) -> list[tuple[int | Non
                 limit=limit,
             ),
         )
+    for i, layer in enumerate(s.demand):  # "wokers" would be a kind of its own, shown apart
+        close = vocab.close_kind(layer.kind) if layer.kind else None
+        if close is not None:
+            label = {lang: vocab.kind_label(close, lang) for lang in vocab.LANGS}
+            msg = Msg("problem.kind_close", kind=layer.kind, code=close, label=label)
+            warn(("demand", i, "kind"), msg)
     return out

@@ -66,6 +66,15 @@ def test_20_by_30_building_with_5_levels_holds_75_residents():
     assert report["skipped"] == {}
 
 
+def test_kind_by_its_chinese_name_counts_the_same_people():
+    """ "居民" is the residents' kind: the same building types and floor area per person (40 m²),
+    not an unknown kind."""
+    gdf = layer([{"building": "apartments", "building:levels": "5", "geometry": box(0, 0, 20, 30)}])
+    points, report = b.estimate_people(gdf, b.BuildingAssumptions(), "居民")
+    assert points["weight"].tolist() == pytest.approx([75.0], abs=1e-6)  # 3000 m² ÷ 40 m²
+    assert report["kind"] == "residents"
+
+
 def test_points_are_wgs84_inside_their_footprint():
     # an L-shaped building: its centroid lies outside, the representative point inside
     ell = shapely.Polygon(

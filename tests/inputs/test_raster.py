@@ -169,6 +169,11 @@ def test_scale_and_kind(hand_tif: Path) -> None:
     assert set(points["kind"]) == {"workers"}
 
 
+def test_kind_by_its_chinese_name_is_the_usual_kind(hand_tif: Path) -> None:
+    points, report = read_raster_demand(hand_tif, AREA, kind="职工")
+    assert set(points["kind"]) == {"workers"} and report.kind == "workers"
+
+
 def test_touching_cells_are_not_inside(hand_tif: Path) -> None:
     # A triangle over the bottom-left 2 × 2 cells, its long side on their diagonal: cell (3, 0)
     # whole, (3, 1) and (2, 0) half, (2, 1) touched at one corner only.

@@ -145,6 +145,10 @@ WORDS: dict[str, str] = {
         "layer = '{layer}' is set, but a CSV file has a single table (layer picks a workbook's "
         "sheet or a GeoPackage's layer): remove the setting"
     ),
+    "error.input.layer_of_csv_named": (
+        "layer = '{layer}' is set, but this {suffix} file is a CSV text file, not a workbook, "
+        "and has a single table: remove the setting (or save the file as .xlsx in Excel)"
+    ),
     "error.input.bad_xlsx": (
         "not a readable Excel workbook (xlsx): the file is damaged, truncated or not a workbook "
         "({reason}); open it in Excel and save it again"

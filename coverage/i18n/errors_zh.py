@@ -136,6 +136,10 @@ WORDS: dict[str, str] = {
         "设置了 layer = '{layer}'，但 CSV 文件只有一张表（layer 用于选择工作簿的工作表或 "
         "GeoPackage 的图层）：请删除该设置"
     ),
+    "error.input.layer_of_csv_named": (
+        "设置了 layer = '{layer}'，但这个 {suffix} 文件实为 CSV 文本文件而非工作簿，只有一张表："
+        "请删除该设置（或在 Excel 中另存为 .xlsx）"
+    ),
     "error.input.bad_xlsx": (
         "不是可读取的 Excel 工作簿（xlsx）：文件已损坏、不完整或不是工作簿（{reason}）；"
         "请在 Excel 中打开后重新保存"

@@ -163,10 +163,16 @@ def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[
     return cells, {"format": "csv", "encoding": used, "delimiter": sep}
 
 
-def _single_table(path: Path, layer: str | None) -> None:
-    """A CSV file has one table: a sheet or layer asked of it is an error, not ignored."""
-    if layer is not None:
-        raise InputError(Msg("error.input.layer_of_csv", layer=layer), path)
+def _single_table(path: Path, layer: str | None, named: str = "") -> None:
+    """A CSV file has one table: a sheet or layer asked of it is an error, not ignored.
+
+    ``named``: the spreadsheet extension a CSV file has (``".xls"``), which the planner sees.
+    """
+    if layer is None:
+        return
+    if named:  # the planner sees a workbook: say that its content is CSV text
+        raise InputError(Msg("error.input.layer_of_csv_named", layer=layer, suffix=named), path)
+    raise InputError(Msg("error.input.layer_of_csv", layer=layer), path)
 
 
 def _excel_cells(
@@ -181,7 +187,7 @@ def _excel_cells(
         raise InputError(Msg("error.input.html_as_excel"), path)
     if kind == "binary":
         raise InputError(Msg("error.input.not_a_workbook", suffix=path.suffix), path)
-    _single_table(path, sheet)
+    _single_table(path, sheet, named=path.suffix)
     cells, info = _csv_cells(path, encoding)
     info["format"] = f"csv (named {path.suffix})"
     return cells, info

@@ -8,7 +8,9 @@ when the connection timed out. :func:`check_overpass` asks the same page as osmn
 connection, and raises at once when none can be made. A server that answers slowly or says it is
 busy is left to osmnx, which waits for its slot.
 
-osmnx answers a query it has asked before from its HTTP cache (``settings.use_cache``, on by
+Every download keeps osmnx's HTTP cache in the scenario's cache folder (:func:`http_cache`), so a
+second run, or a run offline, finds what the first one asked. osmnx answers a query it has asked
+before from that cache (``settings.use_cache``, on by
 default) without reaching Overpass: :func:`overpass_or_cache` lets such a download go on offline,
 as it did before the check, and makes only a query that must reach the server fail at once.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from coverage.errors import Msg, reason_line
@@ -26,6 +29,7 @@ __all__ = [
     "OverpassUnreachable",
     "check_overpass",
     "download_reason",
+    "http_cache",
     "overpass_or_cache",
 ]
 
@@ -143,3 +147,32 @@ def overpass_or_cache(ox: Any) -> Iterator[None]:
         raise unreachable from err
     finally:
         ox.settings.overpass_rate_limit = saved
+
+
+@contextmanager
+def http_cache(ox: Any, cache_dir: str | Path) -> Iterator[Any]:
+    """osmnx with its HTTP cache on, in ``cache_dir/http``; the caller's settings restored after.
+
+    Analysts may use osmnx with their own settings in the same session, and a scenario's
+    downloads belong in its cache folder, not in osmnx's default ``./cache``.
+
+    Parameters
+    ----------
+    ox
+        The osmnx module.
+    cache_dir
+        The cache folder (the scenario's ``network.cache_dir``).
+
+    Yields
+    ------
+    module
+        ``ox``, with ``use_cache`` on and ``cache_folder`` set.
+    """
+    saved = {k: getattr(ox.settings, k) for k in ("use_cache", "cache_folder")}
+    try:
+        ox.settings.use_cache = True
+        ox.settings.cache_folder = str(Path(cache_dir) / "http")
+        yield ox
+    finally:
+        for k, v in saved.items():
+            setattr(ox.settings, k, v)

@@ -594,3 +594,29 @@ def test_osmnx_cache_answers_offline_despite_the_overpass_check(fake_osm, ox_set
     assert isinstance(info.value.__cause__, OverpassUnreachable)
     assert f"cannot reach http://127.0.0.1:{fake_osm.port}/api/status" in str(info.value)
     assert ox_settings.settings.overpass_rate_limit is True
+
+
+def test_osm_candidates_are_cached_in_the_scenario_cache_then_offline(
+    fake_osm, ox_settings, tmp_path, monkeypatch
+):
+    """OSM candidates keep osmnx's HTTP cache in the scenario's cache folder, as the network
+    does (not osmnx's default ``./cache`` in the working directory), so a later run offline
+    reads them from there; the caller's osmnx settings are restored."""
+    import shapely
+
+    from coverage import planning
+
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    cache = tmp_path / "scenario_cache"
+    before = (ox_settings.settings.use_cache, ox_settings.settings.cache_folder)
+    polygon = shapely.box(*BBOX)
+    first = planning.osm_candidates(polygon=polygon, cache_dir=cache)
+    assert "/api/interpreter" in fake_osm.paths("POST")
+    assert list((cache / "http").glob("*.json")), "the answer is cached in the scenario's folder"
+    assert not any(cwd.iterdir()), "nothing written to the working directory"
+    assert (ox_settings.settings.use_cache, ox_settings.settings.cache_folder) == before
+    fake_osm.stop()
+    again = planning.osm_candidates(polygon=polygon, cache_dir=cache)  # offline: the cache
+    assert again.equals(first)

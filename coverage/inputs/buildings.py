@@ -27,8 +27,6 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -50,7 +48,7 @@ from coverage.inputs._building_defaults import (
 )
 from coverage.inputs.boundaries import geos_reason
 from coverage.io import probe_folder
-from coverage.overpass import download_reason, overpass_or_cache
+from coverage.overpass import download_reason, http_cache, overpass_or_cache
 from coverage.vocab import normalize_kind
 
 __all__ = [
@@ -315,26 +313,6 @@ def estimate_people(
 KEPT_COLUMNS = ("element", "id", "building", "building:levels", "name")
 
 
-@contextmanager
-def _osmnx_cache(cache_dir: Path) -> Iterator[Any]:
-    """osmnx with its HTTP cache in ``cache_dir/http``.
-
-    The caller's ``ox.settings`` are restored afterwards (analysts may use osmnx with their own
-    settings in the same session).
-    """
-    import osmnx as ox  # checked by _fetch, its only caller
-
-    keys = ("use_cache", "cache_folder")
-    saved = {k: getattr(ox.settings, k) for k in keys}
-    try:
-        ox.settings.use_cache = True
-        ox.settings.cache_folder = str(cache_dir / "http")
-        yield ox
-    finally:
-        for k, v in saved.items():
-            setattr(ox.settings, k, v)
-
-
 def _check_polygon(polygon: Any) -> shapely.Geometry:
     if not isinstance(polygon, shapely.Polygon | shapely.MultiPolygon) or polygon.is_empty:
         raise InputError(Msg("error.input.buildings_not_polygon", kind=type(polygon).__name__))
@@ -377,12 +355,12 @@ def _tidy(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _fetch(polygon: shapely.Geometry, cache_dir: Path) -> gpd.GeoDataFrame:
     """Ask Overpass (through osmnx) for every ``building=*`` in the polygon."""
-    import_optional("osmnx", Msg("error.purpose.buildings"))
+    ox = import_optional("osmnx", Msg("error.purpose.buildings"))
     from osmnx._errors import InsufficientResponseError
 
     try:
         # offline: at once, not after osmnx's minute of waiting (unless its cache answers)
-        with _osmnx_cache(cache_dir) as ox, overpass_or_cache(ox):
+        with http_cache(ox, cache_dir), overpass_or_cache(ox):
             features = ox.features_from_polygon(polygon, tags={"building": True})
     except InsufficientResponseError:  # osmnx's answer to "no building there"
         log.warning(Msg("error.input.no_buildings"))

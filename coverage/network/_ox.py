@@ -14,6 +14,7 @@ from typing import Any
 
 from coverage._optional import import_optional
 from coverage.errors import Msg
+from coverage.overpass import http_cache
 
 __all__ = ["osmnx", "osmnx_settings", "simplify"]
 
@@ -39,18 +40,17 @@ def osmnx_settings(cache_dir: str | Path | None = None) -> Iterator[Any]:
     The caller's ``ox.settings`` are restored afterwards.
     """
     ox = osmnx()
-    keys = ("useful_tags_way", "use_cache", "cache_folder")
-    saved = {k: getattr(ox.settings, k) for k in keys}
+    saved = ox.settings.useful_tags_way
     try:
-        tags = list(ox.settings.useful_tags_way)
+        tags = list(saved)
         ox.settings.useful_tags_way = tags + [t for t in _EXTRA_WAY_TAGS if t not in tags]
-        if cache_dir is not None:
-            ox.settings.use_cache = True
-            ox.settings.cache_folder = str(Path(cache_dir) / "http")
-        yield ox
+        if cache_dir is None:
+            yield ox
+        else:
+            with http_cache(ox, cache_dir):
+                yield ox
     finally:
-        for k, v in saved.items():
-            setattr(ox.settings, k, v)
+        ox.settings.useful_tags_way = saved
 
 
 def simplify(G: Any) -> Any:

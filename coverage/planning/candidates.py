@@ -17,12 +17,13 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from coverage import settings
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
 from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
 from coverage.i18n import t
 from coverage.network import WalkNetwork
-from coverage.overpass import download_reason, overpass_or_cache
+from coverage.overpass import download_reason, http_cache, overpass_or_cache
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -106,11 +107,13 @@ def osm_candidates(
     place: str | None = None,
     polygon: shapely.Geometry | None = None,
     tags: dict[str, Any] | None = None,
+    cache_dir: str | Path | None = None,
 ) -> gpd.GeoDataFrame:
     """Candidate sites from OSM features (community centres, libraries, …) via osmnx.
 
     Give an ``.osm`` XML file (offline), or a place name / WGS-84 polygon (Overpass download,
-    cached by osmnx). Areas become their representative point.
+    kept in osmnx's HTTP cache under ``cache_dir/http``, as the network's is, so a later run
+    needs no internet). Areas become their representative point.
 
     Parameters
     ----------
@@ -122,14 +125,16 @@ def osm_candidates(
         A WGS-84 area to download for.
     tags
         OSM tags to look for (default :data:`OSM_TAGS`).
+    cache_dir
+        Folder of the download cache (default :data:`coverage.settings.cache_folder`, read at
+        call time).
 
     Returns
     -------
     GeoDataFrame
         One point per feature, in WGS-84.
     """
-    import_optional("osmnx", Msg("error.purpose.osm_candidates"))
-    import osmnx as ox
+    ox = import_optional("osmnx", Msg("error.purpose.osm_candidates"))
 
     tags = tags or OSM_TAGS
     if osm_file is None and place is None and polygon is None:
@@ -139,7 +144,8 @@ def osm_candidates(
             feats = ox.features_from_xml(osm_file, tags=tags)
         else:
             # offline: at once, not after osmnx's minute of waiting (unless its cache answers)
-            with overpass_or_cache(ox):
+            cache = settings.cache_folder if cache_dir is None else cache_dir
+            with http_cache(ox, cache), overpass_or_cache(ox):
                 if place is not None:
                     feats = ox.features_from_place(place, tags=tags)
                 else:
@@ -390,9 +396,9 @@ def _scenario_osm(s: Scenario, area: shapely.Geometry | None) -> gpd.GeoDataFram
     if path is not None and path.suffix.lower() == ".osm":
         osm = osm_candidates(osm_file=path)
     elif nw.place is not None:
-        osm = osm_candidates(place=nw.place)
+        osm = osm_candidates(place=nw.place, cache_dir=s.cache_dir)
     elif area is not None:
-        osm = osm_candidates(polygon=area)
+        osm = osm_candidates(polygon=area, cache_dir=s.cache_dir)
     else:
         raise ScenarioError(Msg("error.plan.osm_features"), s.source)
     if area is not None and len(osm):

@@ -8,11 +8,10 @@ when the connection timed out. :func:`check_overpass` asks the same page as osmn
 connection, and raises at once when none can be made. A server that answers slowly or says it is
 busy is left to osmnx, which waits for its slot.
 
-Every download keeps osmnx's HTTP cache in the scenario's cache folder (:func:`http_cache`), so a
-second run, or a run offline, finds what the first one asked. osmnx answers a query it has asked
-before from that cache (``settings.use_cache``, on by
-default) without reaching Overpass: :func:`overpass_or_cache` lets such a download go on offline,
-as it did before the check, and makes only a query that must reach the server fail at once.
+Every download keeps osmnx's HTTP cache in the scenario's cache folder (:func:`http_cache`), and
+osmnx answers a query it has asked before from that cache without reaching Overpass:
+:func:`overpass_or_cache` lets such a download go on offline, as it did before the check, and
+makes only a query that must reach a server fail at once, naming that server.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import off_the_ends, shown_parts, whole_parts
+from coverage.counts import off_the_ends, shown_parts, whole_parts, with_shown_people
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
@@ -311,11 +311,14 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         "catchments": run.catchments,
         "tier_catchments": run.tier_catchments,
     }
-    subdistricts = subdistrict_layer(run)
+    # people as the report and the map show them (keys: the exact weights)
+    subdistricts = subdistrict_layer(run, shown=not keys)
     if subdistricts is not None:
         layers["subdistricts"] = subdistricts
     files["gpkg"] = write_layers(out / "coverage.gpkg", layers, s)
-    files["summary"] = cio.write_csv(out / "summary.csv", _table(cov.summary, s))
+    shown_summary = with_shown_people(cov.summary)
+    summary = cov.summary if keys else shown_summary
+    files["summary"] = cio.write_csv(out / "summary.csv", _table(summary, s))
     facilities = _facility_table(cov, s.output.datum)
     files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
@@ -332,13 +335,13 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         from coverage import excel
 
         sheets = {
-            "summary": cov.summary,
+            "summary": shown_summary,
             "uncovered": _for_people(uncovered),
             "facilities": _for_people(facilities),
             "problems": problems,
         }
         if "subdistrict" in cov.demand:
-            sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
+            sheets["by_subdistrict"] = shown_summary[shown_summary["scope"] == "subdistrict"]
         files["excel"] = excel.write_workbook(
             out / "coverage.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
@@ -395,11 +398,15 @@ def write_plan(
         demand = _demand_table(cov, s.output.datum, (result.demand, prop))
         # what the plan leaves, in whole people adding up to what the plan leaves as shown
         left = demand.assign(weight=_whole_people(demand["weight"], after.covered))
+        shown_summary = with_shown_people(cov.summary)  # people as the report shows them
+        subdistricts = subdistricts_after(cov, after.covered)
+        mine = shown_summary["scope"] == "subdistrict"
+        subdistricts["weight"] = shown_summary.loc[mine, "weight"].to_numpy()
         sheets = {
             "proposed": _for_people(people),
             "plan_stages": _for_people(result.stages()),
-            "summary_before": cov.summary,  # the run's, titled as before the plan
-            "by_subdistrict": subdistricts_after(cov, after.covered),
+            "summary_before": shown_summary,  # the run's, titled as before the plan
+            "by_subdistrict": subdistricts,
             "uncovered_after": _for_people(left[~after.covered]),
         }
         files["excel"] = excel.write_workbook(

@@ -273,6 +273,44 @@ def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> No
     )
 
 
+def test_tables_and_workbooks_show_the_reports_sub_district_people(sample) -> None:
+    """The written tables and workbooks show the people the report and the map show.
+
+    Worked out from the exact weights: 新华街道 has 45,022.34 people, 39,449.71 covered, and
+    唐家墩街道 101,878.67 people, 97,592.20 covered. The report rounds covered and not covered
+    each to add up over the sub-districts (421,652 and 33,531): 39,450 + 5,573 = 45,023 and
+    97,592 + 4,286 = 101,878. Rounded alone, the tables and workbooks said 45,022 and 101,879.
+    """
+    want = {"新华街道": (45023, 39450), "唐家墩街道": (101878, 97592)}
+    people, covered = header("weight", "zh"), header("covered_weight", "zh")
+    key = header("key", "zh")
+
+    def check(table: pd.DataFrame, name: str, cov: str | None = covered) -> None:
+        rows = table.set_index(name)
+        for sub, (total, got) in want.items():
+            assert rows.loc[sub, people] == total, (name, sub)
+            if cov is not None:
+                assert rows.loc[sub, cov] == got, (name, sub)
+        assert rows[people].sum() == 455183  # the sub-districts add up to everyone shown
+
+    summary = pd.read_csv(sample.out / "summary.csv", encoding="utf-8-sig")
+    check(summary[summary[header("scope", "zh")] == "街道"], key)
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("subdistricts"))
+    check(layer, header("name", "zh"))
+
+    def sheet(path: Path, name: str) -> pd.DataFrame:
+        ws = openpyxl.load_workbook(path, read_only=True)[sheet_name(name)]
+        head, *rows = list(ws.iter_rows(values_only=True))
+        return pd.DataFrame(rows, columns=head)
+
+    check(sheet(sample.out / "coverage.xlsx", "by_subdistrict"), key)
+    whole = sheet(sample.out / "coverage.xlsx", "summary")
+    check(whole[whole[header("scope", "zh")] == "街道"], key)
+    before = sheet(sample.out / "plan/plan.xlsx", "summary_before")
+    check(before[before[header("scope", "zh")] == "街道"], key)
+    check(sheet(sample.out / "plan/plan.xlsx", "by_subdistrict"), key, cov=None)
+
+
 def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:
     net = hand.net(hand.grid(2))
     written = pipeline.write_edges(net, str(tmp_path / "edges.parquet"))

@@ -32,6 +32,7 @@ __all__ = [
     "shown_parts",
     "shown_share",
     "whole_parts",
+    "whole_table",
     "with_shown_people",
 ]
 
@@ -113,6 +114,60 @@ def shown_parts(parts: Sequence[float] | np.ndarray) -> npt.NDArray[np.int64]:
     """
     x = np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0)
     return whole_parts(x, round(float(x.sum())))
+
+
+def whole_table(
+    cells: npt.ArrayLike, rows: npt.ArrayLike, cols: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """Whole numbers near ``cells``, a 2-D table, adding up to the row and column totals given.
+
+    Each cell becomes its floor or its ceiling; which cells go up is the transportation
+    problem from the rows to the columns through the cells with a fraction, raising the
+    largest fractions first (controlled rounding: a linear programme whose constraint matrix is
+    totally unimodular, so its simplex solution is whole). ``rows`` and ``cols`` are normally
+    the rounded row and column sums shown elsewhere (people per demand kind and per
+    sub-district, :func:`shown_counts`). If no such table exists, the rows still add up and
+    the columns come as close as the largest fractions let them.
+
+    Parameters
+    ----------
+    cells
+        Non-negative finite numbers, one row per row total and one column per column total.
+    rows, cols
+        The totals, each at least the sum of its cells' floors; both sum to the same.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers shaped like ``cells``.
+
+    Examples
+    --------
+    >>> whole_table([[1.25, 2.5, 0.25], [3.75, 0.5, 4.75]], [4, 9], [5, 3, 5]).tolist()
+    [[1, 3, 0], [4, 0, 5]]
+    """
+    from scipy.optimize import linprog
+
+    x = np.nan_to_num(np.atleast_2d(np.asarray(cells, dtype=float)), nan=0.0)
+    out: npt.NDArray[np.int64] = np.floor(x).astype(np.int64)
+    row_total = np.asarray(rows, dtype=np.int64)
+    col_total = np.asarray(cols, dtype=np.int64)
+    ii, jj = np.nonzero(x > out)  # the cells that may go up, one unit each
+    n, m = out.shape
+    if len(ii):
+        eq = np.zeros((n + m, len(ii)))
+        eq[ii, np.arange(len(ii))] = 1.0
+        eq[n + jj, np.arange(len(ii))] = 1.0
+        want = np.concatenate([row_total - out.sum(axis=1), col_total - out.sum(axis=0)])
+        cost = 1.0 - (x[ii, jj] - out[ii, jj])  # what raising the cell moves it by
+        lp = linprog(cost, A_eq=eq, b_eq=want, bounds=(0, 1), method="highs-ds")
+        if lp.status == 0:
+            out[ii, jj] += np.round(lp.x).astype(np.int64)
+    for i in np.flatnonzero(out.sum(axis=1) < row_total):  # no such table: the rows first
+        room = np.flatnonzero(x[i] > out[i])
+        order = room[np.argsort(out[i, room] - x[i, room], kind="stable")]
+        out[i, order[: int(row_total[i] - out[i].sum())]] += 1
+    return out
 
 
 def _capped(

@@ -23,7 +23,14 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import off_the_ends, shown_parts, whole_parts, with_shown_people
+from coverage.counts import (
+    off_the_ends,
+    shown_counts,
+    shown_parts,
+    whole_parts,
+    whole_table,
+    with_shown_people,
+)
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
@@ -44,7 +51,7 @@ from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_co
 from coverage.layer_files import layer_format, write_geojson, write_gpkg
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
-from coverage.summary import subdistricts_after
+from coverage.summary import OUTSIDE, subdistricts_after
 from coverage.table_words import header, localize, sheet_name
 
 if TYPE_CHECKING:
@@ -92,20 +99,56 @@ def _demand_table(
     return out
 
 
-def _whole_people(weights: Any, covered: Any) -> np.ndarray:
+def _whole_people(
+    weights: Any, covered: Any, summary: pd.DataFrame | None = None, demand: Any = None
+) -> np.ndarray:
     """``weights`` in whole people adding up as the summary shows them.
 
     A WorldPop cell holds 12.37 people: rounded one by one, the sample's demand table summed to
     455,239 people under the 455,183 the summary, map and report show. The covered rows add up
     to the covered people shown, the others to the total shown less those (largest remainder).
+    With ``summary`` and ``demand`` (its ``kind`` and ``subdistrict``), the covered and the
+    other rows of each demand kind and of each sub-district add up to what the report shows
+    for it too (:func:`coverage.counts.shown_counts`, :func:`coverage.counts.whole_table`):
+    pooled, the sample's 新华街道 rows summed to 45,038 people beside the report's 45,023.
     """
     w = np.asarray(weights, dtype=float)
     hit = np.asarray(covered, dtype=bool)
     total, got = round(float(w.sum())), round(float(w[hit].sum()))
-    whole = np.empty(len(w), dtype=np.int64)
-    whole[hit] = whole_parts(w[hit], got)
-    whole[~hit] = whole_parts(w[~hit], total - got)
+    shown = shown_counts(summary) if summary is not None and demand is not None else None
+    whole = np.zeros(len(w), dtype=np.int64)
+    for mask, people, which in ((hit, got, "covered"), (~hit, total - got, "uncovered")):
+        r_codes, r_totals = _people_split(shown, demand, "kind", which, people, len(w))
+        c_codes, c_totals = _people_split(shown, demand, "subdistrict", which, people, len(w))
+        cells = np.zeros((len(r_totals), len(c_totals)))
+        np.add.at(cells, (r_codes[mask], c_codes[mask]), w[mask])
+        table = whole_table(cells, r_totals, c_totals)
+        for i, j in zip(*np.nonzero(cells), strict=True):
+            members = np.flatnonzero(mask & (r_codes == i) & (c_codes == j))
+            whole[members] = whole_parts(w[members], int(table[i, j]))
     return whole
+
+
+def _people_split(
+    shown: pd.DataFrame | None, demand: Any, scope: str, which: str, people: int, n: int
+) -> tuple[np.ndarray, list[int]]:
+    """Each demand point's group of ``scope`` and the people shown ``which`` per group.
+
+    ``scope`` is ``kind`` or ``subdistrict``, ``which`` ``covered`` or ``uncovered``; one group
+    of ``people`` when the summary does not split the demand that way.
+    """
+    everyone = (np.zeros(n, dtype=np.int64), [people])
+    if shown is None or scope not in demand or scope not in shown.index.get_level_values(0):
+        return everyone
+    labels = pd.Series(demand[scope]).fillna("").astype(str).to_numpy()
+    if scope == "subdistrict":
+        labels = np.where(labels == "", OUTSIDE, labels)
+    rows = shown.xs(scope, level="scope")
+    keys = rows.index.astype(str).tolist()
+    totals = [int(v) for v in rows[which]]
+    if not set(labels) <= set(keys) or sum(totals) != people:
+        return everyone
+    return pd.Series(labels).map({k: i for i, k in enumerate(keys)}).to_numpy(np.int64), totals
 
 
 def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
@@ -303,7 +346,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     progress(t(s.lang, "console.step.results", path=out))
     keys = s.output.columns == "keys"  # the program's own numbers: full precision
     # the people of each demand point as the layer, the tables and the workbook show them
-    whole = _whole_people(cov.demand["weight"], cov.demand["covered"])
+    whole = _whole_people(cov.demand["weight"], cov.demand["covered"], cov.summary, cov.demand)
     demand_layer = finite(cov.demand)
     layers = {
         "facilities": finite(cov.facilities),

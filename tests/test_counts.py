@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.counts import off_the_ends, shown_counts, shown_share, whole_parts
+from coverage.counts import off_the_ends, shown_counts, shown_share, whole_parts, whole_table
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -23,6 +23,19 @@ from coverage.report.conclusion import conclusion_lines
 )
 def test_whole_parts_sum_to_the_total(parts, total, expected):
     assert whole_parts(parts, total).tolist() == expected
+
+
+def test_whole_table_adds_up_along_rows_and_columns():
+    # Rows (demand kinds) 4 and 9, columns (sub-districts) 5, 3 and 5 people. Rounded alone the
+    # cells read 1+3+0 = 4 (2.5 up) and 4+1+5 = 10 (0.5 up too), and the middle column 4, not 3.
+    # Floors 1 2 0 / 3 0 4: the rows want 1 and 2 more, the columns 1 each; the cheapest cells
+    # to raise are the 0.75s of the second row and a 0.5 of the first one's.
+    cells = [[1.25, 2.5, 0.25], [3.75, 0.5, 4.75]]
+    got = whole_table(cells, [4, 9], [5, 3, 5])
+    assert got.tolist() == [[1, 3, 0], [4, 0, 5]]
+    # Totals no table of floors and ceilings meets: the rows add up, the columns cannot.
+    assert whole_table([[0.5, 0.0], [0.0, 0.5]], [1, 0], [0, 1]).tolist() == [[1, 0], [0, 0]]
+    assert whole_table([[3.0, 0.0]], [3], [3, 0]).tolist() == [[3, 0]]
 
 
 def _summary() -> pd.DataFrame:

@@ -384,6 +384,32 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     assert sum(r[col] for r in rows[1:]) == left
 
 
+def test_demand_tables_add_up_per_kind_and_sub_district_as_the_report(sample) -> None:
+    # Worked out from the exact weights and the report's rounding (covered and not covered each
+    # adding up over the kinds and over the sub-districts). Pooled over everyone, the rows of
+    # residents not covered summed to 28,711 (report: 28,717) and 新华街道's to 45,038 people.
+    want_kind = {"居住地（居民）": (344805, 28717), "工作地（就业）": (76847, 4814)}
+    want_sub = {"新华街道": (39450, 5573), "唐家墩街道": (97592, 4286), "常青街道": (21165, 7931)}
+    people, flag = header("weight", "zh"), header("covered", "zh")
+    kind, sub = header("kind", "zh"), header("subdistrict", "zh")
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("demand"))
+    for table in (demand, layer):
+        for col, want in ((kind, want_kind), (sub, want_sub)):
+            sums = table.groupby([col, flag])[people].sum()
+            for name, (covered, left) in want.items():
+                assert (sums[(name, "是")], sums[(name, "否")]) == (covered, left), name
+    uncovered = pd.read_csv(sample.out / "uncovered.csv", encoding="utf-8-sig")
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
+    head, *rows = list(ws.iter_rows(values_only=True))
+    for table in (uncovered, pd.DataFrame(rows, columns=head)):
+        assert table.groupby(kind)[people].sum().to_dict() == {
+            k: v[1] for k, v in want_kind.items()
+        }
+        left = table.groupby(sub)[people].sum()
+        assert {k: left[k] for k in want_sub} == {k: v[1] for k, v in want_sub.items()}
+
+
 def test_catchment_areas_are_rounded_in_words_and_exact_in_keys(tmp_path) -> None:
     # area_km2 was written to 15 digits in words, beside minutes and metres to a tenth.
     (tmp_path / "fac.csv").write_text("lon,lat\n", encoding="utf-8")

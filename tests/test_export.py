@@ -410,6 +410,39 @@ def test_demand_tables_add_up_per_kind_and_sub_district_as_the_report(sample) ->
         assert {k: left[k] for k in want_sub} == {k: v[1] for k, v in want_sub.items()}
 
 
+def test_the_curve_adds_the_people_the_sites_table_shows() -> None:
+    # 100.4 people covered before; three sites adding 10.6 each (31.8: 32 shown). Rounded
+    # alone the curve read 100, 111, 122, 132 beside gains of 11, 11, 11: the last step is 10.
+    # Shown: gains 11, 11, 10 (largest remainder, ties to the earlier), climbing from 100.
+    curve = pd.DataFrame(
+        {
+            "k": [0, 1, 2, 3],
+            "gain": [0.0, 10.6, 10.6, 10.6],
+            "covered_weight": [100.4, 111.0, 121.6, 132.2],
+            "covered_share": [0.5, 0.55, 0.6, 0.65],
+        }
+    )
+    got = export._shown_curve(curve)
+    assert got["gain"].tolist() == [0, 11, 11, 10]
+    assert got["covered_weight"].tolist() == [100, 111, 122, 132]
+    assert got["covered_share"].tolist() == curve["covered_share"].tolist()
+
+
+def test_the_sample_curve_agrees_with_the_proposed_sites(sample, tmp_path) -> None:
+    # The sample's own plan (13 sites): its 8th adds 636.51 people, 636 in the sites' table
+    # (the 13 gains add up to 32,702), while the curve's covered people climbed by 637 there.
+    s = sample.run.scenario.model_copy(deep=True)
+    s.set_output("dir", tmp_path / "out")
+    run = dataclasses.replace(sample.run, scenario=s)
+    pipeline.plan(s, before=run, map_path=tmp_path / "p.html")
+    gain, people = header("gain", "zh"), header("covered_weight", "zh")
+    sites = pd.read_csv(tmp_path / "out/plan/proposed_sites.csv", encoding="utf-8-sig")
+    curve = pd.read_csv(tmp_path / "out/plan/coverage_curve.csv", encoding="utf-8-sig")
+    assert len(sites) == 13 and sites[gain].sum() == 32702
+    assert curve[gain].tolist()[1:] == sites[gain].tolist()
+    assert curve[people].diff().tolist()[1:] == curve[gain].tolist()[1:]
+
+
 def test_catchment_areas_are_rounded_in_words_and_exact_in_keys(tmp_path) -> None:
     # area_km2 was written to 15 digits in words, beside minutes and metres to a tenth.
     (tmp_path / "fac.csv").write_text("lon,lat\n", encoding="utf-8")

@@ -18,7 +18,7 @@ reading "100.0%" (4 in 10,000 people are still left out) and 0.03 % from reading
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ __all__ = [
     "shown_parts",
     "shown_share",
     "whole_parts",
+    "whole_people",
     "whole_table",
     "with_shown_people",
 ]
@@ -114,6 +115,83 @@ def shown_parts(parts: Sequence[float] | np.ndarray) -> npt.NDArray[np.int64]:
     """
     x = np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0)
     return whole_parts(x, round(float(x.sum())))
+
+
+def whole_people(
+    weights: npt.ArrayLike,
+    covered: npt.ArrayLike,
+    shown: pd.DataFrame | None = None,
+    groups: Mapping[str, npt.ArrayLike] | None = None,
+) -> npt.NDArray[np.int64]:
+    """Each demand point's people as a whole number, adding up to the people shown.
+
+    The covered points add up to the covered people shown (the rounded covered weight), the
+    others to the rounded total less those. With ``shown`` (a frame like
+    :func:`shown_counts`' output: ``covered`` and ``uncovered`` per ``scope`` and ``key``) and
+    ``groups`` (each point's ``key`` in up to two scopes, e.g. its demand kind and its
+    sub-district), the covered and the other points of every group add up to its figures too
+    (:func:`whole_table`), when those figures split the same people; within a group each point
+    gets its share by the largest remainder.
+
+    Parameters
+    ----------
+    weights
+        The exact people of each point.
+    covered
+        Per point: covered or not.
+    shown
+        The whole people shown per group, indexed by (``scope``, ``key``).
+    groups
+        Scope → each point's key in it (at most two scopes are used, rows and columns).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per point.
+
+    Examples
+    --------
+    >>> whole_people([0.6, 0.6, 0.6, 1.2], [True, True, False, False]).tolist()
+    [1, 0, 1, 1]
+    """
+    w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    hit = np.asarray(covered, dtype=bool)
+    total, got = round(float(w.sum())), round(float(w[hit].sum()))
+    scopes = list(groups or {})[:2]
+    whole = np.zeros(len(w), dtype=np.int64)
+    for mask, people, which in ((hit, got, "covered"), (~hit, total - got, "uncovered")):
+        splits = [_split(shown, (groups or {})[sc], sc, which, people) for sc in scopes]
+        while len(splits) < 2:
+            splits.append((np.zeros(len(w), dtype=np.int64), [people]))
+        (r_codes, r_totals), (c_codes, c_totals) = splits
+        cells = np.zeros((len(r_totals), len(c_totals)))
+        np.add.at(cells, (r_codes[mask], c_codes[mask]), w[mask])
+        table = whole_table(cells, r_totals, c_totals)
+        for i, j in zip(*np.nonzero(cells), strict=True):
+            members = np.flatnonzero(mask & (r_codes == i) & (c_codes == j))
+            whole[members] = whole_parts(w[members], int(table[i, j]))
+    return whole
+
+
+def _split(
+    shown: pd.DataFrame | None, labels: npt.ArrayLike, scope: str, which: str, people: int
+) -> tuple[npt.NDArray[np.int64], list[int]]:
+    """Each point's group in ``scope`` and the people shown ``which`` per group.
+
+    One group of ``people`` when ``shown`` has no such groups, misses one of the points'
+    keys, or its figures do not add up to ``people``.
+    """
+    keys = np.asarray(labels).astype(str)
+    everyone = (np.zeros(len(keys), dtype=np.int64), [people])
+    if shown is None or scope not in shown.index.get_level_values(0):
+        return everyone
+    rows = shown.xs(scope, level=0)
+    names = rows.index.astype(str).tolist()
+    totals = [int(v) for v in rows[which]]
+    if not set(keys) <= set(names) or sum(totals) != people:
+        return everyone
+    code = {k: i for i, k in enumerate(names)}
+    return np.array([code[k] for k in keys], dtype=np.int64), totals
 
 
 def whole_table(

@@ -23,14 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import (
-    off_the_ends,
-    shown_counts,
-    shown_parts,
-    whole_parts,
-    whole_table,
-    with_shown_people,
-)
+from coverage.counts import off_the_ends, shown_counts, shown_parts, with_shown_people
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
@@ -44,6 +37,7 @@ from coverage.excel import (
     number_format,
 )
 from coverage.export_maps import plan_map_path, write_map, write_plan_map, write_print_map
+from coverage.export_people import demand_people, people_after_plan, shown_curve
 from coverage.figures import save_curve_png
 from coverage.file_labels import file_label
 from coverage.i18n import t
@@ -51,7 +45,7 @@ from coverage.inputs.problems import layer_skips, problems_frame, skipped_row_co
 from coverage.layer_files import layer_format, write_geojson, write_gpkg
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
-from coverage.summary import OUTSIDE, subdistricts_after
+from coverage.summary import subdistricts_after
 from coverage.table_words import header, localize, sheet_name
 
 if TYPE_CHECKING:
@@ -97,58 +91,6 @@ def _demand_table(
         old = out["nearest_facility"].to_numpy() if "nearest_facility" in out else ""
         out["nearest_facility"] = np.where(site >= 0, new[np.maximum(site, 0)], old)
     return out
-
-
-def _whole_people(
-    weights: Any, covered: Any, summary: pd.DataFrame | None = None, demand: Any = None
-) -> np.ndarray:
-    """``weights`` in whole people adding up as the summary shows them.
-
-    A WorldPop cell holds 12.37 people: rounded one by one, the sample's demand table summed to
-    455,239 people under the 455,183 the summary, map and report show. The covered rows add up
-    to the covered people shown, the others to the total shown less those (largest remainder).
-    With ``summary`` and ``demand`` (its ``kind`` and ``subdistrict``), the covered and the
-    other rows of each demand kind and of each sub-district add up to what the report shows
-    for it too (:func:`coverage.counts.shown_counts`, :func:`coverage.counts.whole_table`):
-    pooled, the sample's 新华街道 rows summed to 45,038 people beside the report's 45,023.
-    """
-    w = np.asarray(weights, dtype=float)
-    hit = np.asarray(covered, dtype=bool)
-    total, got = round(float(w.sum())), round(float(w[hit].sum()))
-    shown = shown_counts(summary) if summary is not None and demand is not None else None
-    whole = np.zeros(len(w), dtype=np.int64)
-    for mask, people, which in ((hit, got, "covered"), (~hit, total - got, "uncovered")):
-        r_codes, r_totals = _people_split(shown, demand, "kind", which, people, len(w))
-        c_codes, c_totals = _people_split(shown, demand, "subdistrict", which, people, len(w))
-        cells = np.zeros((len(r_totals), len(c_totals)))
-        np.add.at(cells, (r_codes[mask], c_codes[mask]), w[mask])
-        table = whole_table(cells, r_totals, c_totals)
-        for i, j in zip(*np.nonzero(cells), strict=True):
-            members = np.flatnonzero(mask & (r_codes == i) & (c_codes == j))
-            whole[members] = whole_parts(w[members], int(table[i, j]))
-    return whole
-
-
-def _people_split(
-    shown: pd.DataFrame | None, demand: Any, scope: str, which: str, people: int, n: int
-) -> tuple[np.ndarray, list[int]]:
-    """Each demand point's group of ``scope`` and the people shown ``which`` per group.
-
-    ``scope`` is ``kind`` or ``subdistrict``, ``which`` ``covered`` or ``uncovered``; one group
-    of ``people`` when the summary does not split the demand that way.
-    """
-    everyone = (np.zeros(n, dtype=np.int64), [people])
-    if shown is None or scope not in demand or scope not in shown.index.get_level_values(0):
-        return everyone
-    labels = pd.Series(demand[scope]).fillna("").astype(str).to_numpy()
-    if scope == "subdistrict":
-        labels = np.where(labels == "", OUTSIDE, labels)
-    rows = shown.xs(scope, level="scope")
-    keys = rows.index.astype(str).tolist()
-    totals = [int(v) for v in rows[which]]
-    if not set(labels) <= set(keys) or sum(totals) != people:
-        return everyone
-    return pd.Series(labels).map({k: i for i, k in enumerate(keys)}).to_numpy(np.int64), totals
 
 
 def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
@@ -346,7 +288,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     progress(t(s.lang, "console.step.results", path=out))
     keys = s.output.columns == "keys"  # the program's own numbers: full precision
     # the people of each demand point as the layer, the tables and the workbook show them
-    whole = _whole_people(cov.demand["weight"], cov.demand["covered"], cov.summary, cov.demand)
+    shown = shown_counts(cov.summary)
+    whole = demand_people(cov.demand["weight"], cov.demand["covered"], shown, cov.demand)
     demand_layer = finite(cov.demand)
     layers = {
         "facilities": finite(cov.facilities),
@@ -430,8 +373,8 @@ def write_plan(
     after = result.after
     if after.k:  # the one curve the report and the plan map show too
         # "site" is the row of the site in the plan's table: the name says which it is
-        shown_curve = after.curve if s.output.columns == "keys" else _shown_curve(after.curve)
-        curve = _table(shown_curve, s, drop=("site",))
+        whole = after.curve if s.output.columns == "keys" else shown_curve(after.curve)
+        curve = _table(whole, s, drop=("site",))
         files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
@@ -440,12 +383,14 @@ def write_plan(
         cov = result.before.coverage
         # existing and proposed sites: how far what the plan leaves is from the nearest of them
         demand = _demand_table(cov, s.output.datum, (result.demand, prop))
-        # what the plan leaves, in whole people adding up to what the plan leaves as shown
-        left = demand.assign(weight=_whole_people(demand["weight"], after.covered))
         shown_summary = with_shown_people(cov.summary)  # people as the report shows them
         subdistricts = subdistricts_after(cov, after.covered)
         mine = shown_summary["scope"] == "subdistrict"
         subdistricts["weight"] = shown_summary.loc[mine, "weight"].to_numpy()
+        # what the plan leaves, in whole people adding up to what the plan map shows it leaves
+        left_shown = people_after_plan(cov, after.covered, subdistricts)
+        whole = demand_people(demand["weight"], after.covered, left_shown, demand)
+        left = demand.assign(weight=whole)
         sheets = {
             "proposed": _for_people(people),
             "plan_stages": _for_people(result.stages()),
@@ -458,23 +403,6 @@ def write_plan(
         )
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
-
-
-def _shown_curve(curve: pd.DataFrame) -> pd.DataFrame:
-    """The coverage curve in whole people as the proposed sites' table shows them.
-
-    Each site's gain is :func:`coverage.counts.shown_parts` of the gains, as in
-    ``proposed_sites.csv``, the console and the report; the people covered climb from those
-    before the plan by exactly those gains. Rounded alone, the sample's 8th site added 636
-    people in the sites' table and 452,326 - 451,689 = 637 in the curve.
-    """
-    out = curve.copy()
-    if not len(out) or not {"gain", "covered_weight"} <= set(out.columns):
-        return out
-    gains = shown_parts(out["gain"].to_numpy(dtype=float)[1:])  # row 0: before the plan
-    out["gain"] = np.r_[0, gains]
-    out["covered_weight"] = round(float(out["covered_weight"].iloc[0])) + np.cumsum(out["gain"])
-    return out
 
 
 def edges_path(path: str | Path) -> Path:

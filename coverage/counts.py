@@ -167,8 +167,16 @@ def whole_people(
         cells = np.zeros((len(r_totals), len(c_totals)))
         np.add.at(cells, (r_codes[mask], c_codes[mask]), w[mask])
         table = whole_table(cells, r_totals, c_totals)
-        for i, j in zip(*np.nonzero(cells), strict=True):
-            members = np.flatnonzero(mask & (r_codes == i) & (c_codes == j))
+        points = np.flatnonzero(mask)
+        if not len(points):
+            continue
+        cell = r_codes[points] * len(c_totals) + c_codes[points]
+        order = np.argsort(cell, kind="stable")  # each cell's points together, in row order
+        starts = np.r_[0, np.flatnonzero(np.diff(cell[order])) + 1]
+        for members, code in zip(
+            np.split(points[order], starts[1:]), cell[order][starts], strict=True
+        ):
+            i, j = divmod(int(code), len(c_totals))
             whole[members] = whole_parts(w[members], int(table[i, j]))
     return whole
 

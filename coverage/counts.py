@@ -32,7 +32,7 @@ __all__ = [
     "shown_parts",
     "shown_share",
     "whole_parts",
-    "whole_people",
+    "whole_point_people",
     "whole_table",
     "with_shown_people",
 ]
@@ -117,7 +117,7 @@ def shown_parts(parts: Sequence[float] | np.ndarray) -> npt.NDArray[np.int64]:
     return whole_parts(x, round(float(x.sum())))
 
 
-def whole_people(
+def whole_point_people(
     weights: npt.ArrayLike,
     covered: npt.ArrayLike,
     shown: pd.DataFrame | None = None,
@@ -151,7 +151,7 @@ def whole_people(
 
     Examples
     --------
-    >>> whole_people([0.6, 0.6, 0.6, 1.2], [True, True, False, False]).tolist()
+    >>> whole_point_people([0.6, 0.6, 0.6, 1.2], [True, True, False, False]).tolist()
     [1, 0, 1, 1]
     """
     w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import analysis
-from coverage.counts import shown_counts, shown_parts, whole_people
+from coverage.counts import shown_counts, shown_parts, whole_point_people
 from coverage.summary import OUTSIDE
 
 __all__ = ["demand_people", "people_after_plan", "shown_curve"]
@@ -31,7 +31,7 @@ def demand_people(
     to the covered people shown, the others to the total shown less those; with ``shown``
     (:func:`coverage.counts.shown_counts`' frame) the rows of each demand kind and of each
     sub-district of ``demand`` too (pooled, the sample's 新华街道 rows summed to 45,038 people
-    beside the report's 45,023): :func:`coverage.counts.whole_people`.
+    beside the report's 45,023): :func:`coverage.counts.whole_point_people`.
 
     Parameters
     ----------
@@ -53,7 +53,7 @@ def demand_people(
     if demand is not None and "subdistrict" in demand:
         names = demand["subdistrict"].fillna("").astype(str).to_numpy()
         groups["subdistrict"] = np.where(names == "", OUTSIDE, names)
-    return whole_people(weights, covered, shown, groups)
+    return whole_point_people(weights, covered, shown, groups)
 
 
 def people_after_plan(

@@ -11,7 +11,7 @@ from coverage.counts import (
     shown_counts,
     shown_share,
     whole_parts,
-    whole_people,
+    whole_point_people,
     whole_table,
 )
 from coverage.report.conclusion import conclusion_lines
@@ -45,7 +45,7 @@ def test_whole_table_adds_up_along_rows_and_columns():
     assert whole_table([[3.0, 0.0]], [3], [3, 0]).tolist() == [[3, 0]]
 
 
-def test_whole_people_add_up_in_every_group_shown():
+def test_whole_point_people_add_up_in_every_group_shown():
     # Four points of 1.5 people, none covered: kinds a a b b, sub-districts X Y X Y; each kind
     # and each sub-district shows 3. Pooled, the largest remainder gives 2 2 1 1: kind a 4 and
     # b 2. Within the groups every cell of 1.5 is 1 or 2, one of each per kind and district.
@@ -56,12 +56,12 @@ def test_whole_people_add_up_in_every_group_shown():
         ),
     )
     groups = {"kind": ["a", "a", "b", "b"], "subdistrict": ["X", "Y", "X", "Y"]}
-    got = whole_people([1.5] * 4, [False] * 4, shown, groups)
+    got = whole_point_people([1.5] * 4, [False] * 4, shown, groups)
     assert sorted(got.tolist()) == [1, 1, 2, 2]
     assert got[:2].sum() == got[2:].sum() == 3  # per kind
     assert got[[0, 2]].sum() == got[[1, 3]].sum() == 3  # per sub-district
     # Figures that do not split these points (a key missing): covered and not only.
-    pooled = whole_people([1.5] * 4, [False] * 4, shown, {"kind": list("aacc")})
+    pooled = whole_point_people([1.5] * 4, [False] * 4, shown, {"kind": list("aacc")})
     assert pooled.tolist() == [2, 2, 1, 1]
 
 

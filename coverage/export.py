@@ -23,7 +23,7 @@ import pandas as pd
 
 from coverage import analysis
 from coverage import io as cio
-from coverage.counts import off_the_ends, shown_parts, whole_parts
+from coverage.counts import off_the_ends, shown_counts, shown_parts, with_shown_people
 from coverage.datum import add_coordinates
 from coverage.errors import ArgumentError, Msg, Problem
 from coverage.excel import (
@@ -37,6 +37,7 @@ from coverage.excel import (
     number_format,
 )
 from coverage.export_maps import plan_map_path, write_map, write_plan_map, write_print_map
+from coverage.export_people import demand_people, people_after_plan, shown_curve
 from coverage.figures import save_curve_png
 from coverage.file_labels import file_label
 from coverage.i18n import t
@@ -90,22 +91,6 @@ def _demand_table(
         old = out["nearest_facility"].to_numpy() if "nearest_facility" in out else ""
         out["nearest_facility"] = np.where(site >= 0, new[np.maximum(site, 0)], old)
     return out
-
-
-def _whole_people(weights: Any, covered: Any) -> np.ndarray:
-    """``weights`` in whole people adding up as the summary shows them.
-
-    A WorldPop cell holds 12.37 people: rounded one by one, the sample's demand table summed to
-    455,239 people under the 455,183 the summary, map and report show. The covered rows add up
-    to the covered people shown, the others to the total shown less those (largest remainder).
-    """
-    w = np.asarray(weights, dtype=float)
-    hit = np.asarray(covered, dtype=bool)
-    total, got = round(float(w.sum())), round(float(w[hit].sum()))
-    whole = np.empty(len(w), dtype=np.int64)
-    whole[hit] = whole_parts(w[hit], got)
-    whole[~hit] = whole_parts(w[~hit], total - got)
-    return whole
 
 
 def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
@@ -303,7 +288,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     progress(t(s.lang, "console.step.results", path=out))
     keys = s.output.columns == "keys"  # the program's own numbers: full precision
     # the people of each demand point as the layer, the tables and the workbook show them
-    whole = _whole_people(cov.demand["weight"], cov.demand["covered"])
+    shown = shown_counts(cov.summary)
+    whole = demand_people(cov.demand["weight"], cov.demand["covered"], shown, cov.demand)
     demand_layer = finite(cov.demand)
     layers = {
         "facilities": finite(cov.facilities),
@@ -311,11 +297,14 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         "catchments": run.catchments,
         "tier_catchments": run.tier_catchments,
     }
-    subdistricts = subdistrict_layer(run)
+    # people as the report and the map show them (keys: the exact weights)
+    subdistricts = subdistrict_layer(run, shown=not keys)
     if subdistricts is not None:
         layers["subdistricts"] = subdistricts
     files["gpkg"] = write_layers(out / "coverage.gpkg", layers, s)
-    files["summary"] = cio.write_csv(out / "summary.csv", _table(cov.summary, s))
+    shown_summary = with_shown_people(cov.summary)
+    summary = cov.summary if keys else shown_summary
+    files["summary"] = cio.write_csv(out / "summary.csv", _table(summary, s))
     facilities = _facility_table(cov, s.output.datum)
     files["facilities"] = cio.write_csv(out / "facilities.csv", _table(facilities, s))
     demand = _demand_table(cov, s.output.datum)
@@ -332,13 +321,13 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         from coverage import excel
 
         sheets = {
-            "summary": cov.summary,
+            "summary": shown_summary,
             "uncovered": _for_people(uncovered),
             "facilities": _for_people(facilities),
             "problems": problems,
         }
         if "subdistrict" in cov.demand:
-            sheets["by_subdistrict"] = cov.summary[cov.summary["scope"] == "subdistrict"]
+            sheets["by_subdistrict"] = shown_summary[shown_summary["scope"] == "subdistrict"]
         files["excel"] = excel.write_workbook(
             out / "coverage.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
@@ -384,7 +373,8 @@ def write_plan(
     after = result.after
     if after.k:  # the one curve the report and the plan map show too
         # "site" is the row of the site in the plan's table: the name says which it is
-        curve = _table(after.curve, s, drop=("site",))
+        whole = after.curve if s.output.columns == "keys" else shown_curve(after.curve)
+        curve = _table(whole, s, drop=("site",))
         files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     if s.output.excel:
@@ -393,13 +383,19 @@ def write_plan(
         cov = result.before.coverage
         # existing and proposed sites: how far what the plan leaves is from the nearest of them
         demand = _demand_table(cov, s.output.datum, (result.demand, prop))
-        # what the plan leaves, in whole people adding up to what the plan leaves as shown
-        left = demand.assign(weight=_whole_people(demand["weight"], after.covered))
+        shown_summary = with_shown_people(cov.summary)  # people as the report shows them
+        subdistricts = subdistricts_after(cov, after.covered)
+        mine = shown_summary["scope"] == "subdistrict"
+        subdistricts["weight"] = shown_summary.loc[mine, "weight"].to_numpy()
+        # what the plan leaves, in whole people adding up to what the plan map shows it leaves
+        left_shown = people_after_plan(cov, after.covered, subdistricts)
+        whole = demand_people(demand["weight"], after.covered, left_shown, demand)
+        left = demand.assign(weight=whole)
         sheets = {
             "proposed": _for_people(people),
             "plan_stages": _for_people(result.stages()),
-            "summary_before": cov.summary,  # the run's, titled as before the plan
-            "by_subdistrict": subdistricts_after(cov, after.covered),
+            "summary_before": shown_summary,  # the run's, titled as before the plan
+            "by_subdistrict": subdistricts,
             "uncovered_after": _for_people(left[~after.covered]),
         }
         files["excel"] = excel.write_workbook(

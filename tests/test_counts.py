@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coverage.counts import off_the_ends, shown_counts, shown_share, whole_parts
+from coverage.counts import (
+    off_the_ends,
+    shown_counts,
+    shown_share,
+    whole_parts,
+    whole_point_people,
+    whole_table,
+)
 from coverage.report.conclusion import conclusion_lines
 
 
@@ -23,6 +30,39 @@ from coverage.report.conclusion import conclusion_lines
 )
 def test_whole_parts_sum_to_the_total(parts, total, expected):
     assert whole_parts(parts, total).tolist() == expected
+
+
+def test_whole_table_adds_up_along_rows_and_columns():
+    # Rows (demand kinds) 4 and 9, columns (sub-districts) 5, 3 and 5 people. Rounded alone the
+    # cells read 1+3+0 = 4 (2.5 up) and 4+1+5 = 10 (0.5 up too), and the middle column 4, not 3.
+    # Floors 1 2 0 / 3 0 4: the rows want 1 and 2 more, the columns 1 each; the cheapest cells
+    # to raise are the 0.75s of the second row and a 0.5 of the first one's.
+    cells = [[1.25, 2.5, 0.25], [3.75, 0.5, 4.75]]
+    got = whole_table(cells, [4, 9], [5, 3, 5])
+    assert got.tolist() == [[1, 3, 0], [4, 0, 5]]
+    # Totals no table of floors and ceilings meets: the rows add up, the columns cannot.
+    assert whole_table([[0.5, 0.0], [0.0, 0.5]], [1, 0], [0, 1]).tolist() == [[1, 0], [0, 0]]
+    assert whole_table([[3.0, 0.0]], [3], [3, 0]).tolist() == [[3, 0]]
+
+
+def test_whole_point_people_add_up_in_every_group_shown():
+    # Four points of 1.5 people, none covered: kinds a a b b, sub-districts X Y X Y; each kind
+    # and each sub-district shows 3. Pooled, the largest remainder gives 2 2 1 1: kind a 4 and
+    # b 2. Within the groups every cell of 1.5 is 1 or 2, one of each per kind and district.
+    shown = pd.DataFrame(
+        {"covered": [0, 0, 0, 0], "uncovered": [3, 3, 3, 3]},
+        index=pd.MultiIndex.from_tuples(
+            [("kind", "a"), ("kind", "b"), ("subdistrict", "X"), ("subdistrict", "Y")]
+        ),
+    )
+    groups = {"kind": ["a", "a", "b", "b"], "subdistrict": ["X", "Y", "X", "Y"]}
+    got = whole_point_people([1.5] * 4, [False] * 4, shown, groups)
+    assert sorted(got.tolist()) == [1, 1, 2, 2]
+    assert got[:2].sum() == got[2:].sum() == 3  # per kind
+    assert got[[0, 2]].sum() == got[[1, 3]].sum() == 3  # per sub-district
+    # Figures that do not split these points (a key missing): covered and not only.
+    pooled = whole_point_people([1.5] * 4, [False] * 4, shown, {"kind": list("aacc")})
+    assert pooled.tolist() == [2, 2, 1, 1]
 
 
 def _summary() -> pd.DataFrame:

@@ -20,7 +20,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from coverage import export, pipeline
+from coverage import export, export_people, pipeline
 from coverage.errors import ScenarioError
 from coverage.planning import PlanRun
 from coverage.report import sections
@@ -273,6 +273,44 @@ def test_the_maps_sub_district_people_are_the_reports(sample, monkeypatch) -> No
     )
 
 
+def test_tables_and_workbooks_show_the_reports_sub_district_people(sample) -> None:
+    """The written tables and workbooks show the people the report and the map show.
+
+    Worked out from the exact weights: 新华街道 has 45,022.34 people, 39,449.71 covered, and
+    唐家墩街道 101,878.67 people, 97,592.20 covered. The report rounds covered and not covered
+    each to add up over the sub-districts (421,652 and 33,531): 39,450 + 5,573 = 45,023 and
+    97,592 + 4,286 = 101,878. Rounded alone, the tables and workbooks said 45,022 and 101,879.
+    """
+    want = {"新华街道": (45023, 39450), "唐家墩街道": (101878, 97592)}
+    people, covered = header("weight", "zh"), header("covered_weight", "zh")
+    key = header("key", "zh")
+
+    def check(table: pd.DataFrame, name: str, cov: str | None = covered) -> None:
+        rows = table.set_index(name)
+        for sub, (total, got) in want.items():
+            assert rows.loc[sub, people] == total, (name, sub)
+            if cov is not None:
+                assert rows.loc[sub, cov] == got, (name, sub)
+        assert rows[people].sum() == 455183  # the sub-districts add up to everyone shown
+
+    summary = pd.read_csv(sample.out / "summary.csv", encoding="utf-8-sig")
+    check(summary[summary[header("scope", "zh")] == "街道"], key)
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("subdistricts"))
+    check(layer, header("name", "zh"))
+
+    def sheet(path: Path, name: str) -> pd.DataFrame:
+        ws = openpyxl.load_workbook(path, read_only=True)[sheet_name(name)]
+        head, *rows = list(ws.iter_rows(values_only=True))
+        return pd.DataFrame(rows, columns=head)
+
+    check(sheet(sample.out / "coverage.xlsx", "by_subdistrict"), key)
+    whole = sheet(sample.out / "coverage.xlsx", "summary")
+    check(whole[whole[header("scope", "zh")] == "街道"], key)
+    before = sheet(sample.out / "plan/plan.xlsx", "summary_before")
+    check(before[before[header("scope", "zh")] == "街道"], key)
+    check(sheet(sample.out / "plan/plan.xlsx", "by_subdistrict"), key, cov=None)
+
+
 def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:
     net = hand.net(hand.grid(2))
     written = pipeline.write_edges(net, str(tmp_path / "edges.parquet"))
@@ -344,6 +382,84 @@ def test_demand_tables_people_add_up_to_the_summarys(sample) -> None:
     rows = list(ws.iter_rows(values_only=True))
     col = list(rows[0]).index(people)
     assert sum(r[col] for r in rows[1:]) == left
+
+
+def test_demand_tables_add_up_per_kind_and_sub_district_as_the_report(sample) -> None:
+    # Worked out from the exact weights and the report's rounding (covered and not covered each
+    # adding up over the kinds and over the sub-districts). Pooled over everyone, the rows of
+    # residents not covered summed to 28,711 (report: 28,717) and 新华街道's to 45,038 people.
+    want_kind = {"居住地（居民）": (344805, 28717), "工作地（就业）": (76847, 4814)}
+    want_sub = {"新华街道": (39450, 5573), "唐家墩街道": (97592, 4286), "常青街道": (21165, 7931)}
+    people, flag = header("weight", "zh"), header("covered", "zh")
+    kind, sub = header("kind", "zh"), header("subdistrict", "zh")
+    demand = pd.read_csv(sample.out / "demand.csv", encoding="utf-8-sig")
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("demand"))
+    for table in (demand, layer):
+        for col, want in ((kind, want_kind), (sub, want_sub)):
+            sums = table.groupby([col, flag])[people].sum()
+            for name, (covered, left) in want.items():
+                assert (sums[(name, "是")], sums[(name, "否")]) == (covered, left), name
+    uncovered = pd.read_csv(sample.out / "uncovered.csv", encoding="utf-8-sig")
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)["未覆盖需求点"]
+    head, *rows = list(ws.iter_rows(values_only=True))
+    for table in (uncovered, pd.DataFrame(rows, columns=head)):
+        assert table.groupby(kind)[people].sum().to_dict() == {
+            k: v[1] for k, v in want_kind.items()
+        }
+        left = table.groupby(sub)[people].sum()
+        assert {k: left[k] for k in want_sub} == {k: v[1] for k, v in want_sub.items()}
+
+
+def test_the_curve_adds_the_people_the_sites_table_shows() -> None:
+    # 100.4 people covered before; three sites adding 10.6 each (31.8: 32 shown). Rounded
+    # alone the curve read 100, 111, 122, 132 beside gains of 11, 11, 11: the last step is 10.
+    # Shown: gains 11, 11, 10 (largest remainder, ties to the earlier), climbing from 100.
+    curve = pd.DataFrame(
+        {
+            "k": [0, 1, 2, 3],
+            "gain": [0.0, 10.6, 10.6, 10.6],
+            "covered_weight": [100.4, 111.0, 121.6, 132.2],
+            "covered_share": [0.5, 0.55, 0.6, 0.65],
+        }
+    )
+    got = export_people.shown_curve(curve)
+    assert got["gain"].tolist() == [0, 11, 11, 10]
+    assert got["covered_weight"].tolist() == [100, 111, 122, 132]
+    assert got["covered_share"].tolist() == curve["covered_share"].tolist()
+
+
+@pytest.fixture(scope="module")
+def sample_plan(sample, tmp_path_factory) -> Path:
+    """The sample's own plan (13 sites), written to a temporary folder: its results folder."""
+    tmp = tmp_path_factory.mktemp("plan")
+    s = sample.run.scenario.model_copy(deep=True)
+    s.set_output("dir", tmp / "out")
+    run = dataclasses.replace(sample.run, scenario=s)
+    pipeline.plan(s, before=run, map_path=tmp / "p.html")
+    return tmp / "out"
+
+
+def test_the_sample_curve_agrees_with_the_proposed_sites(sample_plan) -> None:
+    # The sample's 8th site adds 636.51 people, 636 in the sites' table (the 13 gains add up
+    # to 32,702), while the curve's covered people climbed by 637 there.
+    gain, people = header("gain", "zh"), header("covered_weight", "zh")
+    sites = pd.read_csv(sample_plan / "plan/proposed_sites.csv", encoding="utf-8-sig")
+    curve = pd.read_csv(sample_plan / "plan/coverage_curve.csv", encoding="utf-8-sig")
+    assert len(sites) == 13 and sites[gain].sum() == 32702
+    assert curve[gain].tolist()[1:] == sites[gain].tolist()
+    assert curve[people].diff().tolist()[1:] == curve[gain].tolist()[1:]
+
+
+def test_what_the_plan_leaves_adds_up_per_sub_district_as_its_map_shows(sample_plan) -> None:
+    # Exact, after the 13 sites: 常青街道 keeps 87.19 people uncovered, 新华街道 397.73 (all of
+    # them too far from any street) and 江汉经济开发区 344.2; the plan map's popups show 87, 398
+    # and 344 (people shown less those covered before and added, as shown). Pooled over the
+    # whole district, the plan workbook's rows summed to 86, 397 and 346.
+    ws = openpyxl.load_workbook(sample_plan / "plan/plan.xlsx", read_only=True)
+    head, *rows = list(ws[sheet_name("uncovered_after")].iter_rows(values_only=True))
+    left = pd.DataFrame(rows, columns=head).groupby(header("subdistrict", "zh"))
+    sums = left[header("weight", "zh")].sum().to_dict()
+    assert sums == {"常青街道": 87, "新华街道": 398, "江汉经济开发区": 344}
 
 
 def test_catchment_areas_are_rounded_in_words_and_exact_in_keys(tmp_path) -> None:

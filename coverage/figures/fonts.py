@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 import warnings
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -24,6 +25,11 @@ _GLYPH_MISSING = re.compile(r"Glyph \d+ .*missing from (current )?font")
 
 # Whether the outermost quiet_fonts() has Chinese to report as not shown: said once, after.
 _UNSHOWN: ContextVar[list[bool] | None] = ContextVar("coverage_unshown_chinese", default=None)
+
+# warnings.catch_warnings and the font logger's level are process-wide: two threads inside
+# quiet_fonts() at once would each restore what the other had set (leaving its "always" filter
+# and recorder in force for good). One thread at a time; re-entrant for nested drawings.
+_QUIET = threading.RLock()
 
 _CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -116,7 +122,16 @@ def quiet_fonts() -> Iterator[None]:
     Without any CJK font, matplotlib warns once per character of every Chinese name
     ("Glyph … missing from font(s)"): those warnings are caught here and replaced by one line
     saying how to install a font (:func:`no_cjk_font`); other warnings pass on unchanged.
+
+    The warning filters and the font logger's level are the process's: threads drawing at
+    once take turns here (do not wait inside for another thread that draws).
     """
+    with _QUIET, _quiet_fonts():
+        yield
+
+
+@contextlib.contextmanager
+def _quiet_fonts() -> Iterator[None]:
     outer = _UNSHOWN.get() is None
     token = _UNSHOWN.set([False]) if outer else None
     logger = logging.getLogger("matplotlib.font_manager")

@@ -51,3 +51,18 @@ def test_default_snap_distance_is_read_at_call_time(hand, monkeypatch):
     monkeypatch.setattr(settings, "max_snap_m", 60.0)
     t, snapped = planning.site_times(net, sites, dem, 5.0)
     assert snapped.ok.tolist() == [False] and t.nnz == 0  # too far from a street: reaches nobody
+
+
+def test_site_times_name_what_would_reach_nobody_silently(hand):
+    # A negative threshold stored no pair, and a site with a NaN coordinate got an empty row,
+    # both without a word; a frame without CRS failed deep in geopandas.
+    net = hand.net(hand.grid(3, 100.0))
+    sites = gpd.GeoDataFrame(geometry=list(hand.pts([(0, 0), (200, 150)])), crs=hand.crs)
+    dem = gpd.GeoDataFrame({"weight": [1.0]}, geometry=list(hand.pts([(50, 0)])), crs=hand.crs)
+    with pytest.raises(ValueError, match=r"threshold_min must be a number >= 0, not -5"):
+        planning.site_times(net, sites, dem, -5.0)
+    bad = sites.set_geometry(gpd.points_from_xy([np.nan, 0.0], [0.0, 0.0]), crs=hand.crs)
+    with pytest.raises(ValueError, match=r"sites, rows 0: no geometry, or a coordinate"):
+        planning.site_times(net, bad, dem, 5.0)
+    with pytest.raises(ValueError, match=r"demand: no CRS"):
+        planning.site_times(net, sites, dem.set_crs(None, allow_override=True), 5.0)

@@ -34,7 +34,15 @@ from coverage import io as cio
 from coverage import settings
 from coverage.network.graph import WalkNetwork
 
-__all__ = ["FORMAT", "cache_key", "cache_file", "cached", "read_network", "write_network"]
+__all__ = [
+    "FORMAT",
+    "Unsupported",
+    "cache_key",
+    "cache_file",
+    "cached",
+    "read_network",
+    "write_network",
+]
 
 log = logging.getLogger(__name__)
 

@@ -78,6 +78,11 @@ def shown_status(status: str, gap: float) -> str:
     status, gap
         A solved siting model's ``status`` and ``gap`` (``model.status``, ``model.gap``).
 
+    Returns
+    -------
+    str
+        The status to show.
+
     Examples
     --------
     >>> shown_status("optimal", 0.0), shown_status("optimal", 0.008)

@@ -375,6 +375,11 @@ class MCLP(_CoveringModel):
             min(weight)/total weight never trades away primary coverage. Not with capacity.
         name
             Label for reports.
+
+        Returns
+        -------
+        MCLP
+            The unsolved model.
         """
         threshold = settings.threshold_min if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)

@@ -18,6 +18,7 @@ from coverage.analysis import _check_net, _check_points, _non_negative
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
+from coverage.vocab import unknown_tier
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -137,7 +138,7 @@ def stage_times(
     sites
         :func:`coverage.planning.planning_sites`: ``role``, and ``facility_tier`` for facilities.
     tiers
-        The stages' tiers.
+        The stages' tiers: codes or names (``"驿站"``), read with the scenario's vocabulary.
     progress
         Receives a short message before routing.
 
@@ -148,7 +149,11 @@ def stage_times(
     """
     cov = before.coverage
     walk = s.walk_model()
-    thresholds = {t: walk.threshold_for(t) for t in tiers}
+    codes = [s.vocabulary.normalize(t) for t in tiers]
+    if None in codes:  # threshold_for takes codes: a name would get the general threshold
+        unknown = tiers[codes.index(None)]
+        raise ValueError(f"tiers: {unknown_tier(unknown, s.vocabulary)}")
+    thresholds = {str(t): walk.threshold_for(str(t)) for t in codes}
     own = np.array(
         [walk.threshold_for(str(t)) if r == "existing" else np.nan
          for r, t in zip(sites["role"], sites.get("facility_tier", sites["role"]), strict=True)]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
 from scipy import sparse
 
 from coverage import analysis, planning
+from coverage.planning.times import stage_times
 
 
 def test_site_times_equal_the_coverage_times(hand):
@@ -66,3 +69,34 @@ def test_site_times_name_what_would_reach_nobody_silently(hand):
         planning.site_times(net, bad, dem, 5.0)
     with pytest.raises(ValueError, match=r"demand: no CRS"):
         planning.site_times(net, sites, dem.set_crs(None, allow_override=True), 5.0)
+
+
+def test_stage_times_read_a_tier_name_with_its_own_threshold(hand):
+    # The sample scenario gives rest stations (驿站, outdoor_station) 10 minutes, the others 15.
+    # On a straight street walked at 1 m/s, a candidate at 0 reaches demand at 300 m in 5 min
+    # and at 720 m in 12 min: a stage of 驿站 keeps only the first. Read as a code, "驿站" got
+    # the general 15 minutes and kept both.
+    from types import SimpleNamespace
+
+    from coverage.scenario import load_scenario
+
+    s = load_scenario(Path(__file__).resolve().parents[2] / "data" / "wuhan" / "scenario.toml")
+    net = hand.net([("A", "B", [(0, 0), (500, 0)], "residential"),
+                    ("B", "C", [(500, 0), (1000, 0)], "residential")])  # fmt: skip
+    dem = gpd.GeoDataFrame(
+        {"weight": [1.0, 1.0]}, geometry=list(hand.pts([(300, 0), (720, 0)])), crs=hand.crs
+    )
+    cov = analysis.evaluate(
+        net, gpd.GeoDataFrame({"tier": ["point"]}, geometry=list(hand.pts([(0, 0)])), crs=hand.crs),
+        dem, threshold_min=15.0,
+    )  # fmt: skip
+    sites = gpd.GeoDataFrame(
+        {"role": ["candidate"]}, geometry=list(hand.pts([(0, 0)])), crs=hand.crs
+    )
+    before = SimpleNamespace(coverage=cov, network=net)
+    times = stage_times(s, before, sites.to_crs(4326), ["驿站"])
+    assert list(times) == ["outdoor_station"]
+    assert times["outdoor_station"].indices.tolist() == [0]
+    assert times["outdoor_station"].data == pytest.approx([5.0])
+    with pytest.raises(ValueError, match=r"tiers: unknown tier '驿栈'"):
+        stage_times(s, before, sites.to_crs(4326), ["驿栈"])

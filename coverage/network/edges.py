@@ -90,8 +90,7 @@ def from_edges(
     if not keep.any():  # an empty network would route nobody anywhere, without a word
         left = list(_count(dropped).items())
         shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
-        key = "error.network.no_walkable_one" if n_in == 1 else "error.network.no_walkable"
-        msg = Msg(key, file=source, n=n_in)
+        msg = Msg("error.network.no_walkable", file=source, n=n_in)
         raise NetworkError(msg + Msg("error.network.left_out", shown=shown) if left else msg)
     edges = edges[keep]
     edges = edges[edges["u"] != edges["v"]] if (edges["u"] == edges["v"]).any() else edges

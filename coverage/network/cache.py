@@ -194,7 +194,10 @@ def read_network(file: str | Path, key: str | None = None) -> WalkNetwork:
                 values = z[f"c{i}"].astype(object)
                 values[z[f"c{i}_na"]] = np.nan
                 data[col["name"]] = pd.Series(values, dtype=col["dtype"])
-        edges = gpd.GeoDataFrame(data, geometry=geometry, crs=CRS.from_json(meta["crs"]))
+        crs = CRS.from_json(meta["crs"])
+        # As the loaders set it (a plain EPSG code), so the CRS prints as after a fresh load.
+        epsg = crs.to_epsg(min_confidence=70)
+        edges = gpd.GeoDataFrame(data, geometry=geometry, crs=crs if epsg is None else epsg)
         return WalkNetwork(
             edges, z["node_ids"], z["x"], z["y"], float(meta["speed_mps"]), meta["report"]
         )

@@ -197,7 +197,8 @@ def evaluate(
     name_field
         The sub-districts' name column.
     services
-        Services to summarise (default: all found in ``facilities.services``).
+        Services to summarise (default: all found in ``facilities.services``); one string is
+        one service.
 
     Returns
     -------
@@ -217,8 +218,12 @@ def evaluate(
     threshold_min = _non_negative("threshold_min", settings.threshold_min, threshold_min)
     max_snap_m = _non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
     circle_radius_m = _non_negative("circle_radius_m", settings.circle_radius_m, circle_radius_m)
-    per_tier = _tier_non_negative(tier_threshold_min)
+    per_tier = _tier_minutes(tier_threshold_min)
     fac, dem = _inputs(facilities, demand)
+    if isinstance(services, str):  # one service, not its characters
+        services = [services]
+    if subdistricts is not None and len(subdistricts):
+        _check_zones(subdistricts)
     tiers = tier_order(pd.unique(fac["tier"]).tolist())
     thresholds = {t: float(per_tier.get(t, threshold_min)) for t in tiers}
     f_limit = _threshold_of(fac["tier"].to_numpy(), threshold_min, per_tier)
@@ -297,7 +302,7 @@ def _non_negative(name: str, default: float, value: Any) -> float:
     return float(value)
 
 
-def _tier_non_negative(per_tier: Mapping[str, Any] | None) -> dict[str, float]:
+def _tier_minutes(per_tier: Mapping[str, Any] | None) -> dict[str, float]:
     """Per-tier thresholds keyed by tier code; a key that names no tier is an error.
 
     Otherwise a misspelt tier (``{"驿栈": 10}``) would keep the default threshold silently.
@@ -380,6 +385,18 @@ def _check_points(what: str, gdf: Any) -> None:
     _check_rows(
         what, gdf.index, kinds != 0, "not a point (e.g. .representative_point() of a polygon)"
     )
+
+
+def _check_zones(zones: Any) -> None:
+    """Sub-district polygons: a GeoDataFrame with a CRS, or one clear error."""
+    if not isinstance(zones, gpd.GeoDataFrame):
+        raise TypeError(
+            f"subdistricts must be a GeoDataFrame of polygons, not {type(zones).__name__}"
+        )
+    if zones.crs is None:
+        raise ValueError(
+            "subdistricts: no CRS; set the one its coordinates are in, e.g. .set_crs(4326)"
+        )
 
 
 def _check_rows(what: str, index: pd.Index, bad: Any, reason: str) -> None:

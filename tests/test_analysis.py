@@ -492,3 +492,28 @@ def test_a_network_that_is_not_one_is_named(line_case):
     _, cov = line_case
     with pytest.raises(TypeError, match="net must be a WalkNetwork"):
         analysis.evaluate(cov.facilities, cov.facilities, cov.demand)
+
+
+def test_one_service_given_as_a_string_is_that_service(line_case):
+    # services="law" was read as the services "l", "a" and "w". Law is offered at P2 and S:
+    # by the hand table, P2 covers d0, d1, d3 (10 + 20 + 3) and S covers d2 (5).
+    net, cov = line_case
+    fac = cov.facilities[["tier", "services", "geometry"]]
+    dem = cov.demand[["weight", "geometry"]]
+    again = analysis.evaluate(
+        net, fac, dem, threshold_min=2.0, tier_threshold_min={"subcentre": 1.5}, services="law"
+    )
+    rows = again.summary[again.summary["scope"] == "service"]
+    assert rows["key"].tolist() == ["law"]
+    assert rows["covered_weight"].tolist() == [38.0]
+
+
+def test_subdistricts_without_crs_or_geometry_are_named(line_case):
+    net, cov = line_case
+    fac = cov.facilities[["tier", "geometry"]]
+    dem = cov.demand[["weight", "geometry"]]
+    zones = gpd.GeoDataFrame({"name": ["all"]}, geometry=[dem.union_all().buffer(10)], crs=dem.crs)
+    with pytest.raises(ValueError, match="subdistricts: no CRS"):
+        analysis.evaluate(net, fac, dem, subdistricts=zones.set_crs(None, allow_override=True))
+    with pytest.raises(TypeError, match="subdistricts must be a GeoDataFrame"):
+        analysis.evaluate(net, fac, dem, subdistricts=pd.DataFrame(zones))

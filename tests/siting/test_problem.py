@@ -64,6 +64,12 @@ def test_a_site_count_must_be_a_whole_number(build, bad):
          r"target must be a share between 0 and 1, not '0.9'"),
         (lambda c, w: MCLP.from_cost_matrix(c, w, 1, existing=["site-3"]),
          r"existing must hold candidate row numbers or be a boolean mask"),
+        (lambda c, w: MCLP.from_cost_matrix(c, w, 1, backup_weight=float("nan")),
+         r"backup_weight must be a number >= 0, not nan"),
+        (lambda c, w: BackupCoverage.from_cost_matrix(c, w, 1, primary_weight="0.1"),
+         r"primary_weight must be a number >= 0, not '0.1'"),
+        (lambda c, w: PMedian.from_cost_matrix(c, w, 1, unreachable_penalty="30"),
+         r"unreachable_penalty must be a non-negative number of minutes, not '30'"),
     ],
 )  # fmt: skip
 def test_a_value_of_the_wrong_type_is_named(build, words):

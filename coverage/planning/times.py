@@ -105,15 +105,22 @@ def within_row_limits(times: CSR, limits: ArrayLike) -> CSR:
     times
         Site × demand times in minutes (sparse).
     limits
-        One limit in minutes per row.
+        One limit in minutes per row (a single number: the same for every row).
 
     Returns
     -------
     CSR
         The entries within their row's limit.
     """
+    n = times.shape[0]
+    lim = np.asarray(limits, dtype=float)
+    lim = np.full(n, float(lim)) if lim.ndim == 0 else lim.ravel()
+    if lim.shape != (n,):
+        raise ValueError(f"limits has {lim.size} values for {n} rows of times")
+    if not (lim >= 0).all():  # NaN too: its row would keep nothing, without a word
+        raise ValueError("limits must be minutes >= 0")
     rows = _row_ids(times)
-    keep = times.data <= np.asarray(limits, dtype=float)[rows] + 1e-9
+    keep = times.data <= lim[rows] + 1e-9
     return _kept(times, keep)
 
 

@@ -100,3 +100,15 @@ def test_stage_times_read_a_tier_name_with_its_own_threshold(hand):
     assert times["outdoor_station"].data == pytest.approx([5.0])
     with pytest.raises(ValueError, match=r"tiers: unknown tier '驿栈'"):
         stage_times(s, before, sites.to_crs(4326), ["驿栈"])
+
+
+def test_within_row_limits_name_limits_that_do_not_fit_the_rows():
+    # Three limits for two rows were taken as they came, a NaN limit emptied its row.
+    m = sparse.csr_matrix(
+        (np.array([1.0, 2.0]), np.array([0, 0]), np.array([0, 1, 2])), shape=(2, 2)
+    )
+    with pytest.raises(ValueError, match=r"limits has 3 values for 2 rows of times"):
+        planning.within_row_limits(m, [3.0, 1.0, 2.0])
+    with pytest.raises(ValueError, match=r"limits must be minutes >= 0"):
+        planning.within_row_limits(m, [np.nan, 3.0])
+    assert planning.within_row_limits(m, 1.5).data.tolist() == [1.0]  # one limit for every row

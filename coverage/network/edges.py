@@ -82,8 +82,12 @@ def from_edges(
     """
     speed_kmh = settings.walk_speed_kmh if speed_kmh is None else speed_kmh
     steps_penalty = settings.steps_penalty if steps_penalty is None else steps_penalty
-    if speed_kmh <= 0:
+    if not speed_kmh > 0:
         raise NetworkError(Msg("error.network.speed", speed=speed_kmh))
+    if not 1 <= steps_penalty < np.inf:  # below 1 stairs would be quicker than the street
+        raise ValueError(f"steps_penalty must be a number >= 1, not {steps_penalty!r}")
+    if component not in ("strong", "weak", "all"):  # else "biggest" was read as "weak"
+        raise ValueError(f"component must be 'strong', 'weak' or 'all', not {component!r}")
     edges, n_in = _checked_lines(edges, source)
 
     keep, dropped = _walkable_mask(edges)

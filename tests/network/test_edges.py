@@ -205,6 +205,20 @@ def test_a_table_with_no_walkable_street_is_refused_with_what_was_left_out(hand)
         network.from_edges(pd.DataFrame(hand.table(lines)).drop(columns="geometry"))
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"steps_penalty": -1.0}, r"steps_penalty must be a number >= 1, not -1.0"),
+        ({"steps_penalty": float("nan")}, r"steps_penalty must be a number >= 1, not nan"),
+        ({"component": "biggest"}, r"component must be 'strong', 'weak' or 'all', not 'biggest'"),
+    ],
+)
+def test_from_edges_names_a_penalty_or_component_it_cannot_use(hand, kwargs, words):
+    # A negative penalty gave stairs negative times; "biggest" was read as "weak".
+    with pytest.raises(ValueError, match=words):
+        network.from_edges(hand.table(hand.grid()), **kwargs)
+
+
 def test_from_edges_rejects_bad_speed(hand):
     with pytest.raises(NetworkError, match="walking speed must be positive"):
         network.from_edges(hand.table(hand.grid()), speed_kmh=0)

@@ -9,6 +9,7 @@ without loading geopandas or folium.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
 from coverage._version import __version__
@@ -24,31 +25,10 @@ from coverage.errors import (
     ScenarioError,
 )
 
-#: Submodules reachable as attributes of the package (``coverage.pipeline`` …), loaded lazily.
+#: Submodules reachable as attributes of the package (``coverage.pipeline``, ``coverage.steps``
+#: …), loaded lazily: every public module of the package, as the README names them.
 _SUBMODULES: frozenset[str] = frozenset(
-    {
-        "analysis",
-        "catchment_layers",
-        "catchments",
-        "cli",
-        "datum",
-        "errors",
-        "excel",
-        "export",
-        "figures",
-        "inputs",
-        "io",
-        "maps",
-        "network",
-        "pipeline",
-        "planning",
-        "report",
-        "routing",
-        "scenario",
-        "settings",
-        "siting",
-        "vocab",
-    }
+    m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")
 )
 
 __all__ = [

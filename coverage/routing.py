@@ -147,6 +147,14 @@ class Reach:
         return self.times.indices[a:b], self.times.data[a:b]
 
 
+def _check_limit(limit_s: object) -> None:
+    ok = isinstance(limit_s, (int, float, np.integer, np.floating)) and not isinstance(
+        limit_s, bool
+    )
+    if not ok or not float(limit_s) >= 0:  # type: ignore[arg-type]
+        raise ValueError(f"limit_s must be a number of seconds >= 0, not {limit_s!r}")
+
+
 def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     """Per-source walking times to every node reachable within ``limit_s`` (sparse result).
 
@@ -169,7 +177,13 @@ def reach(net: WalkNetwork, sources: Snapped, limit_s: float) -> Reach:
     -------
     Reach
         Sources × nodes times in seconds (CSR).
+
+    Raises
+    ------
+    ValueError
+        ``limit_s`` is not a number >= 0 (a negative or NaN limit would reach nothing).
     """
+    _check_limit(limit_s)
     k = len(sources)
     ch = chains.chains(net)
     src, node, t = _entry_arcs(net, sources)
@@ -220,6 +234,7 @@ def nearest(
     (ndarray, ndarray)
         Per node: seconds to the nearest source (inf beyond the limit) and its position (-1: none).
     """
+    _check_limit(limit_s)
     n = net.n_nodes
     if not sources.ok.any():
         return np.full(n, np.inf), np.full(n, -1)

@@ -325,6 +325,37 @@ def test_node_times_by_hand(line_case):
     assert np.isinf(island["t_point"]).all() and (island["nearest_point"] == -1).all()
 
 
+def test_node_times_read_tier_names_as_their_tiers(line_case):
+    # The register's words (服务站点, 分中心) name the same tiers as the codes: the columns are
+    # the codes' and the times those of the hand case above (P2 at 150 is nearest to C at 200).
+    net, cov = line_case
+    fac = cov.facilities[["tier", "geometry"]].assign(tier=["服务站点", "服务站点", "分中心"])
+    nodes = analysis.node_times(net, fac)
+    assert {"t_point", "t_subcentre"} <= set(nodes.columns)
+    x = np.round(nodes.geometry.x - nodes.geometry.x.min()).astype(int)
+    t = nodes[nodes.geometry.y < nodes.geometry.y.min() + 1].assign(x=x).set_index("x")
+    np.testing.assert_allclose(t.loc[[0, 200], "t_point"], np.array([0, 50]) / 60, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"limit_min": -1.0}, r"limit_min must be a number >= 0, not -1"),
+        ({"max_snap_m": float("nan")}, r"max_snap_m must be a number >= 0, not nan"),
+    ],
+)
+def test_node_times_refuse_a_negative_limit_with_its_name(line_case, kwargs, words):
+    net, cov = line_case
+    with pytest.raises(ValueError, match=words):
+        analysis.node_times(net, cov.facilities, **kwargs)
+
+
+def test_node_times_name_a_frame_without_crs(line_case):
+    net, cov = line_case
+    with pytest.raises(ValueError, match="facilities: no CRS"):
+        analysis.node_times(net, cov.facilities.set_crs(None, allow_override=True))
+
+
 @pytest.mark.realdata
 def test_node_times_match_networkx_multi_source(wuhan_net, wuhan_sample):
     """Whole-city nearest-facility times equal networkx's multi-source Dijkstra from the snapped
@@ -396,6 +427,10 @@ def test_tier_names_are_read_as_their_tiers(line_case, hand):
          r"demand, rows 2: 'weight' is not a number"),
         (lambda f, d: (f.assign(tier=["point", None, "point"]), d), ValueError,
          r"facilities, rows 1: no tier"),
+        (lambda f, d: (f.assign(tier=["point", "point", " "]), d), ValueError,
+         r"facilities, rows 2: no tier"),
+        (lambda f, d: (f.assign(tier=["point", "服务战点", "point"]), d), ValueError,
+         r"facilities, rows 1: unknown tier '服务战点'"),
     ],
 )  # fmt: skip
 def test_a_bad_frame_is_named(line_case, change, error, words):
@@ -429,3 +464,56 @@ def test_a_polygon_is_not_taken_for_a_point(line_case, hand):
     fac.loc[2, "geometry"] = fac.geometry.iloc[2].buffer(10)  # a building's footprint
     with pytest.raises(ValueError, match=r"facilities, rows 2: not a point"):
         analysis.evaluate(net, fac, coded.demand[["weight", "geometry"]])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"threshold_min": -5.0}, ValueError, r"threshold_min must be a number >= 0, not -5"),
+        ({"threshold_min": float("nan")}, ValueError, r"threshold_min must be a number >= 0"),
+        ({"threshold_min": "15"}, ValueError, r"threshold_min must be a number >= 0, not '15'"),
+        ({"tier_threshold_min": {"驿站": -1}}, ValueError, r"tier_threshold_min\['驿站'\] must"),
+        ({"tier_threshold_min": {"驿栈": 10}}, ValueError, r"tier_threshold_min: unknown tier '驿栈'"),
+        ({"max_snap_m": -1}, ValueError, r"max_snap_m must be a number >= 0, not -1"),
+        ({"circle_radius_m": -1}, ValueError, r"circle_radius_m must be a number >= 0, not -1"),
+    ],
+)  # fmt: skip
+def test_a_setting_that_would_cover_nobody_silently_is_named(line_case, kwargs, error, words):
+    # Before, a negative or NaN threshold covered nobody and a misspelt tier kept the default
+    # threshold, all without a word.
+    net, cov = line_case
+    fac = cov.facilities[["tier", "geometry"]]
+    dem = cov.demand[["weight", "geometry"]]
+    with pytest.raises(error, match=words):
+        analysis.evaluate(net, fac, dem, **kwargs)
+
+
+def test_a_network_that_is_not_one_is_named(line_case):
+    _, cov = line_case
+    with pytest.raises(TypeError, match="net must be a WalkNetwork"):
+        analysis.evaluate(cov.facilities, cov.facilities, cov.demand)
+
+
+def test_one_service_given_as_a_string_is_that_service(line_case):
+    # services="law" was read as the services "l", "a" and "w". Law is offered at P2 and S:
+    # by the hand table, P2 covers d0, d1, d3 (10 + 20 + 3) and S covers d2 (5).
+    net, cov = line_case
+    fac = cov.facilities[["tier", "services", "geometry"]]
+    dem = cov.demand[["weight", "geometry"]]
+    again = analysis.evaluate(
+        net, fac, dem, threshold_min=2.0, tier_threshold_min={"subcentre": 1.5}, services="law"
+    )
+    rows = again.summary[again.summary["scope"] == "service"]
+    assert rows["key"].tolist() == ["law"]
+    assert rows["covered_weight"].tolist() == [38.0]
+
+
+def test_subdistricts_without_crs_or_geometry_are_named(line_case):
+    net, cov = line_case
+    fac = cov.facilities[["tier", "geometry"]]
+    dem = cov.demand[["weight", "geometry"]]
+    zones = gpd.GeoDataFrame({"name": ["all"]}, geometry=[dem.union_all().buffer(10)], crs=dem.crs)
+    with pytest.raises(ValueError, match="subdistricts: no CRS"):
+        analysis.evaluate(net, fac, dem, subdistricts=zones.set_crs(None, allow_override=True))
+    with pytest.raises(TypeError, match="subdistricts must be a GeoDataFrame"):
+        analysis.evaluate(net, fac, dem, subdistricts=pd.DataFrame(zones))

@@ -45,6 +45,23 @@ def test_submodules_resolve_as_attributes():
         _ = coverage.no_such_module
 
 
+def test_every_public_module_resolves_as_an_attribute_in_a_fresh_process():
+    # The README sends readers to coverage.steps, coverage.xlsx, coverage.summary …: after a
+    # bare ``import coverage`` these were AttributeErrors (only a fixed list resolved).
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(coverage.__path__) if not m.name.startswith("_")
+    )
+    code = (
+        "import sys, coverage\n"
+        f"for name in {names!r}:\n"
+        "    assert getattr(coverage, name).__name__ == 'coverage.' + name, name\n"
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.split() == ["ok"], out.stderr[-500:]
+    assert {"steps", "summary", "xlsx", "export_maps", "layer_files"} <= set(names)
+
+
 def _public_modules() -> list[str]:
     names = []
     for info in pkgutil.walk_packages(coverage.__path__, "coverage."):

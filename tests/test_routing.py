@@ -89,6 +89,17 @@ def test_snap_accepts_arrays_and_empty(hand, grid_net):
     assert routing.reach(grid_net, empty, 100).times.shape == (0, 9)
 
 
+def test_snap_reads_a_geoseries_in_its_own_crs_and_names_a_bad_distance(hand, grid_net):
+    # Points given in WGS-84 degrees were read as metres of the network's UTM zone: nothing
+    # snapped, every point "not reachable on foot". Same point as test_snap_mid_edge: 30 m
+    # along the edge 0-1, 5 m off it.
+    s = routing.snap(grid_net, hand.pts([(30, -5)]).to_crs(4326))
+    assert s.edge[0] == hand.edge(grid_net, 0, 1)
+    assert s.frac[0] == pytest.approx(0.3, abs=1e-6) and s.dist_m[0] == pytest.approx(5.0, abs=1e-3)
+    with pytest.raises(ValueError, match=r"max_dist_m must be metres >= 0, not -1"):
+        routing.snap(grid_net, hand.pts([(30, -5)]), max_dist_m=-1)
+
+
 def _snap_bounded(net, geoms, max_dist_m):
     """The query snap replaced: GEOS's own max_distance (first nearest; ties as GEOS orders)."""
     tree = shapely.STRtree(net.edges.geometry.values)

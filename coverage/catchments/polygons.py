@@ -28,6 +28,11 @@ def _prepare(
     cell_m: float | None,
 ) -> tuple[list[float], list[tuple[np.ndarray, ...]], float]:
     """Check the arguments; reached stretches per band and the grid cell."""
+    for b in bands_min:  # a band <= 0 or NaN would be drawn as an empty polygon, without a word
+        if isinstance(b, (str, bool)) or not float(b) > 0:
+            raise ValueError(f"bands_min must be minutes > 0, not {list(bands_min)!r}")
+    if not walk_off_m > 0:
+        raise ValueError(f"walk_off_m must be positive, got {walk_off_m}")
     bands = sorted(float(b) for b in bands_min)
     if bands and bands[-1] * 60 > r.limit_s + 1e-6:
         raise ValueError(f"band {bands[-1]} min exceeds the routing limit {r.limit_s / 60:.1f} min")

@@ -34,7 +34,15 @@ from coverage import io as cio
 from coverage import settings
 from coverage.network.graph import WalkNetwork
 
-__all__ = ["FORMAT", "cache_key", "cache_file", "cached", "read_network", "write_network"]
+__all__ = [
+    "FORMAT",
+    "Unsupported",
+    "cache_key",
+    "cache_file",
+    "cached",
+    "read_network",
+    "write_network",
+]
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +194,10 @@ def read_network(file: str | Path, key: str | None = None) -> WalkNetwork:
                 values = z[f"c{i}"].astype(object)
                 values[z[f"c{i}_na"]] = np.nan
                 data[col["name"]] = pd.Series(values, dtype=col["dtype"])
-        edges = gpd.GeoDataFrame(data, geometry=geometry, crs=CRS.from_json(meta["crs"]))
+        crs = CRS.from_json(meta["crs"])
+        # As the loaders set it (a plain EPSG code), so the CRS prints as after a fresh load.
+        epsg = crs.to_epsg(min_confidence=70)
+        edges = gpd.GeoDataFrame(data, geometry=geometry, crs=crs if epsg is None else epsg)
         return WalkNetwork(
             edges, z["node_ids"], z["x"], z["y"], float(meta["speed_mps"]), meta["report"]
         )

@@ -19,7 +19,13 @@ from pyproj import CRS
 from coverage import settings
 from coverage.errors import Msg, NetworkError
 from coverage.network.graph import WalkNetwork, largest_component
-from coverage.network.walkable import _first_tag, _map_distinct, _truthy, _walkable_mask
+from coverage.network.walkable import (
+    _count,
+    _first_tag,
+    _map_distinct,
+    _truthy,
+    _walkable_mask,
+)
 
 __all__ = ["from_edges", "read_edge_table"]
 
@@ -76,11 +82,20 @@ def from_edges(
     """
     speed_kmh = settings.walk_speed_kmh if speed_kmh is None else speed_kmh
     steps_penalty = settings.steps_penalty if steps_penalty is None else steps_penalty
-    if speed_kmh <= 0:
+    if not speed_kmh > 0:
         raise NetworkError(Msg("error.network.speed", speed=speed_kmh))
+    if not 1 <= steps_penalty < np.inf:  # below 1 stairs would be quicker than the street
+        raise ValueError(f"steps_penalty must be a number >= 1, not {steps_penalty!r}")
+    if component not in ("strong", "weak", "all"):  # else "biggest" was read as "weak"
+        raise ValueError(f"component must be 'strong', 'weak' or 'all', not {component!r}")
     edges, n_in = _checked_lines(edges, source)
 
     keep, dropped = _walkable_mask(edges)
+    if not keep.any():  # an empty network would route nobody anywhere, without a word
+        left = list(_count(dropped).items())
+        shown = ", ".join(f"{k}: {n}" for k, n in left[:5]) + (", …" if len(left) > 5 else "")
+        msg = Msg("error.network.no_walkable", file=source, n=n_in)
+        raise NetworkError(msg + Msg("error.network.left_out", shown=shown) if left else msg)
     edges = edges[keep]
     edges = edges[edges["u"] != edges["v"]] if (edges["u"] == edges["v"]).any() else edges
     if (n_loops := int(keep.sum()) - len(edges)) > 0:
@@ -117,6 +132,8 @@ def _checked_lines(edges: gpd.GeoDataFrame, source: str) -> tuple[gpd.GeoDataFra
     Also returns how many rows had a geometry. A table that cannot be a street network is refused,
     naming the first bad row.
     """
+    if not isinstance(edges, gpd.GeoDataFrame):
+        raise TypeError(f"edges must be a GeoDataFrame of street lines, not {type(edges).__name__}")
     missing = [c for c in ("u", "v") if c not in edges.columns]
     if missing:
         raise NetworkError(Msg("error.network.missing_columns", file=source, missing=missing))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["nearest_segments", "street_tree"]
+__all__ = ["Segments", "nearest_segments", "street_tree"]
 
 
 class Segments(Protocol):

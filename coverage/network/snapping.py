@@ -78,7 +78,8 @@ def snap(
     net
         The walking network.
     points
-        Points in the network CRS (a GeoSeries, or an array of shapely points).
+        Points in the network CRS (an array of shapely points), or a GeoSeries (in its own CRS,
+        projected to the network's).
     max_dist_m
         Largest distance to a street in metres (see above).
     include_access
@@ -90,6 +91,11 @@ def snap(
         Segment, position along it, distance and access time of each point.
     """
     max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
+    if not max_dist_m >= 0:  # NaN too: every point would be left off the streets
+        raise ValueError(f"max_dist_m must be metres >= 0, not {max_dist_m!r}")
+    if isinstance(points, gpd.GeoSeries) and points.crs is not None and points.crs != net.crs:
+        # degrees read as metres would snap nothing, without a word
+        points = points.to_crs(net.crs)
     geoms = np.asarray(points.values if isinstance(points, gpd.GeoSeries) else points)
     n = len(geoms)
     edge, frac, dist = _nearest(net, geoms)

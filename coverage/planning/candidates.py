@@ -71,8 +71,8 @@ def grid_candidates(
     -------
     GeoDataFrame (WGS-84) with ``name``, ``role`` = ``candidate``, ``source`` = ``grid``.
     """
-    if spacing_m <= 0:
-        raise ValueError("grid spacing must be positive")
+    if not spacing_m > 0:  # NaN too: every node would become a candidate
+        raise ValueError(f"grid spacing must be positive, not {spacing_m!r}")
     x, y = net.x, net.y
     keep = np.ones(net.n_nodes, dtype=bool)
     if area is not None:
@@ -219,6 +219,8 @@ def candidate_sites(
     parts = []
     if files is not None and len(files):
         parts.append(_file_sites(files))
+    if grid_spacing_m and net is None:
+        raise ValueError("grid_spacing_m needs net, the walking network whose nodes it picks")
     if grid_spacing_m and net is not None:
         parts.append(grid_candidates(net, grid_spacing_m, area))
     if osm is not None and len(osm):

@@ -23,8 +23,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy import sparse
 
-from coverage import settings, siting
+from coverage import settings, siting, vocab
 from coverage.errors import Msg
 from coverage.i18n import t
 from coverage.planning.after import AfterCoverage, _model_coverage
@@ -76,6 +77,11 @@ def shown_status(status: str, gap: float) -> str:
     ----------
     status, gap
         A solved siting model's ``status`` and ``gap`` (``model.status``, ``model.gap``).
+
+    Returns
+    -------
+    str
+        The status to show.
 
     Examples
     --------
@@ -229,7 +235,8 @@ def propose(
     mip_rel_gap
         Relative gap at which HiGHS stops.
     tier
-        Tier of the new sites, written in the result.
+        Tier of the new sites, written in the result: a code or a name (``"服务站点"``), read
+        as the command line reads it (:func:`coverage.vocab.normalize_tier`).
     curve
         Whether to compute the coverage curve (covered weight after each site).
     cover_limit
@@ -240,6 +247,14 @@ def propose(
     Plan
         The proposed sites, the curve, the shares before and after, and the solver's report.
     """
+    if not sparse.issparse(times):
+        # A dense matrix counts every finite value as reachable: the zeros of ``.toarray()``
+        # would cover everybody.
+        raise TypeError(
+            f"times must be a scipy sparse matrix (stored entry = within reach), "
+            f"not {type(times).__name__}"
+        )
+    tier = _tier_code(tier, "tier")
     threshold_min = settings.threshold_min if threshold_min is None else threshold_min
     if capacity is not None and str(model) not in _CAPACITY_MODELS:
         name = {lang: t(lang, f"excel.value.model.{model}") for lang in ("en", "zh")}
@@ -281,6 +296,30 @@ def propose(
         covered_weight=after.after_weight,
         added_weight=after.added_weight,
     )
+
+
+def _tier_code(tier: object, name: str) -> str:
+    """The tier code ``tier`` names (``"服务站点"`` → ``"point"``), else a ValueError naming ``name``.
+
+    A value written as a code (``nursing_room``) is kept: a scenario may declare that type.
+    """
+    code = vocab.normalize_tier(tier)
+    if code is None and isinstance(tier, str) and vocab.CODE_PATTERN.fullmatch(tier):
+        code = tier
+    if code is None:
+        raise ValueError(f"{name}: {vocab.unknown_tier(tier)}")
+    return code
+
+
+def _by_tier(values: dict[str, Any], name: str) -> dict[str, Any]:
+    """``values`` keyed by tier code; two names of one tier are an error."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        code = _tier_code(key, name)
+        if code in out:
+            raise ValueError(f"{name}: {key!r} names tier {code!r} a second time")
+        out[code] = value
+    return out
 
 
 def _proposed(
@@ -342,7 +381,8 @@ def staged_plan(
 
     ``stages`` lists ``(tier, model, k, target)``, e.g. ``[("subcentre", "pmedian", 3, None),
     ("point", "mclp", 50, None)]``. ``times_by_tier`` holds each tier's site × demand times
-    (computed with that tier's threshold).
+    (computed with that tier's threshold). Tiers may be named by code or name (``"分中心"``)
+    everywhere, as the command line reads them.
 
     Parameters
     ----------
@@ -364,6 +404,13 @@ def staged_plan(
     list of Plan
         One per stage, in order.
     """
+    times_by_tier = _by_tier(times_by_tier, "times_by_tier")
+    thresholds = _by_tier(thresholds, "thresholds")
+    stages = [(_tier_code(t, "stages"), m, k, tg) for t, m, k, tg in stages]
+    for tier, *_ in stages:
+        for name, given in (("times_by_tier", times_by_tier), ("thresholds", thresholds)):
+            if tier not in given:
+                raise ValueError(f"{name} has no entry for the stage tier {tier!r}")
     plans = []
     role = (
         sites["role"].astype(str).to_numpy().copy()

@@ -14,9 +14,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coverage import routing, settings
+from coverage.analysis import _check_net, _check_points, _non_negative
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
+from coverage.vocab import unknown_tier
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -64,8 +66,19 @@ def site_times(
     -------
     (CSR, Snapped)
         Times in minutes (sites × demand) and the sites' snaps.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``net`` not a WalkNetwork, ``sites`` or ``demand`` not points with a CRS (rows named),
+        or ``threshold_min`` or ``max_snap_m`` not a number >= 0.
     """
-    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
+    _check_net(net)
+    threshold_min = _non_negative("threshold_min", settings.threshold_min, threshold_min)
+    max_snap_m = _non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    _check_points("sites", sites)
+    if demand_snap is None:
+        _check_points("demand", demand)
     ss = routing.snap(
         net, sites.geometry.to_crs(net.crs), max_dist_m=max_snap_m, include_access=include_access
     )
@@ -92,15 +105,22 @@ def within_row_limits(times: CSR, limits: ArrayLike) -> CSR:
     times
         Site × demand times in minutes (sparse).
     limits
-        One limit in minutes per row.
+        One limit in minutes per row (a single number: the same for every row).
 
     Returns
     -------
     CSR
         The entries within their row's limit.
     """
+    n = times.shape[0]
+    lim = np.asarray(limits, dtype=float)
+    lim = np.full(n, float(lim)) if lim.ndim == 0 else lim.ravel()
+    if lim.shape != (n,):
+        raise ValueError(f"limits has {lim.size} values for {n} rows of times")
+    if not (lim >= 0).all():  # NaN too: its row would keep nothing, without a word
+        raise ValueError("limits must be minutes >= 0")
     rows = _row_ids(times)
-    keep = times.data <= np.asarray(limits, dtype=float)[rows] + 1e-9
+    keep = times.data <= lim[rows] + 1e-9
     return _kept(times, keep)
 
 
@@ -125,7 +145,7 @@ def stage_times(
     sites
         :func:`coverage.planning.planning_sites`: ``role``, and ``facility_tier`` for facilities.
     tiers
-        The stages' tiers.
+        The stages' tiers: codes or names (``"驿站"``), read with the scenario's vocabulary.
     progress
         Receives a short message before routing.
 
@@ -136,7 +156,11 @@ def stage_times(
     """
     cov = before.coverage
     walk = s.walk_model()
-    thresholds = {t: walk.threshold_for(t) for t in tiers}
+    codes = [s.vocabulary.normalize(t) for t in tiers]
+    if None in codes:  # threshold_for takes codes: a name would get the general threshold
+        unknown = tiers[codes.index(None)]
+        raise ValueError(f"tiers: {unknown_tier(unknown, s.vocabulary)}")
+    thresholds = {str(t): walk.threshold_for(str(t)) for t in codes}
     own = np.array(
         [walk.threshold_for(str(t)) if r == "existing" else np.nan
          for r, t in zip(sites["role"], sites.get("facility_tier", sites["role"]), strict=True)]

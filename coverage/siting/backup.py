@@ -13,7 +13,7 @@ import numpy as np
 from coverage import settings
 from coverage.siting.base import Solution
 from coverage.siting.covering import _CoveringModel
-from coverage.siting.problem import _Problem
+from coverage.siting.problem import _is_number, _Problem
 
 __all__ = ["BackupCoverage"]
 
@@ -116,6 +116,8 @@ class BackupCoverage(_CoveringModel):
             The unsolved model.
         """
         threshold = settings.threshold_min if threshold is None else threshold
+        if not (_is_number(primary_weight) and primary_weight >= 0):
+            raise ValueError(f"primary_weight must be a number >= 0, not {primary_weight!r}")
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, k, primary_weight, 1.0)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from coverage.siting._sparse import Bools, Floats, Ints
 from coverage.siting.highs import MipOptions, Outcome, _gap
-from coverage.siting.problem import _Problem
+from coverage.siting.problem import _is_number, _Problem
 
 __all__ = ["Method", "SitingModel", "Solution"]
 
@@ -269,6 +269,17 @@ class SitingModel:
         """
         if method not in ("milp", "greedy"):
             raise ValueError(f"method must be 'milp' or 'greedy', not {method!r}")
+        # HiGHS refuses such values with a log line and keeps its defaults: say so instead.
+        if time_limit is not None and not (_is_number(time_limit) and time_limit >= 0):
+            raise ValueError(
+                f"time_limit must be a number of seconds >= 0 or None, not {time_limit!r}"
+            )
+        if not (_is_number(mip_rel_gap) and mip_rel_gap >= 0):
+            raise ValueError(f"mip_rel_gap must be a number >= 0, not {mip_rel_gap!r}")
+        if threads is not None and not (isinstance(threads, int) and threads >= 0):
+            raise ValueError(
+                f"threads must be a whole number >= 0 (0: HiGHS chooses) or None, not {threads!r}"
+            )
         opts = MipOptions(time_limit, mip_rel_gap, threads, verbose, highs_options)
         sol = self._solve(method, opts, aggregate, warm_start)
         self.method = sol.method or method  # what ran: greedy may answer a MILP request

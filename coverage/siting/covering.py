@@ -34,6 +34,7 @@ from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs,
 from coverage.siting.problem import (
     _free_positions,
     _full_values,
+    _is_number,
     _keep_sites,
     _merge_rows,
     _Problem,
@@ -279,8 +280,10 @@ class _CoveringModel(SitingModel):
 
     def __init__(self, problem: _Problem, name: str, k: int, a: float, b: float) -> None:
         super().__init__(problem, name)
-        if a < 0 or b < 0:
-            raise ValueError("objective weights must be >= 0")
+        for what, v in (("a", a), ("b", b)):
+            # NaN too: it made the objective NaN, and "optimal" a plan of no site
+            if not (_is_number(v) and v >= 0):
+                raise ValueError(f"objective weight {what} must be a number >= 0, not {v!r}")
         self.k, self.a, self.b = site_count(k, "k"), float(a), float(b)
 
     def _solve(self, method: Method, opts: MipOptions, aggregate: bool, warm: bool) -> Solution:
@@ -375,8 +378,15 @@ class MCLP(_CoveringModel):
             min(weight)/total weight never trades away primary coverage. Not with capacity.
         name
             Label for reports.
+
+        Returns
+        -------
+        MCLP
+            The unsolved model.
         """
         threshold = settings.threshold_min if threshold is None else threshold
+        if not (_is_number(backup_weight) and backup_weight >= 0):
+            raise ValueError(f"backup_weight must be a number >= 0, not {backup_weight!r}")
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)
         return cls(prob, name, k, 1.0, backup_weight)
 

@@ -48,6 +48,10 @@ def coverage_curve(
         ``covered_weight`` and ``covered_share``.
     """
     threshold = settings.threshold_min if threshold is None else threshold
+    if ks is not None:
+        ks = np.asarray(ks).ravel()
+        if not np.issubdtype(ks.dtype, np.integer) or (ks < 0).any():
+            raise ValueError(f"ks must be whole numbers of sites >= 0, not {ks.tolist()!r}")
     model = _curve_model(model_or_cost, weights, ks, threshold, existing, excluded)
     prob = model.problem
     oracle = _CoverOracle(_cover_data(prob, 1.0, 0.0, aggregate=False), 1.0, 0.0)
@@ -93,5 +97,7 @@ def _curve_model(
     if weights is None:
         raise ValueError("weights are needed with a cost matrix")
     prob = _Problem.build(model_or_cost, weights, threshold, existing, excluded, None)
-    k_max = len(prob.free) if ks is None else int(np.max(ks))
-    return MCLP(prob, "curve", k_max, 1.0, 0.0).solve("greedy")
+    # Every free site may be added: greedy then stops where no site adds anybody. Stopping at
+    # max(ks) instead would let MCLP's swap step improve the k-site plan, so row k would no
+    # longer be the nested greedy plan and the rows would depend on ``ks``.
+    return MCLP(prob, "curve", len(prob.free), 1.0, 0.0).solve("greedy")

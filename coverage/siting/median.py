@@ -28,7 +28,7 @@ from coverage.siting.median_milp import (
     _median_large,
     _median_milp,
 )
-from coverage.siting.problem import _free_positions, _Problem, site_count
+from coverage.siting.problem import _free_positions, _is_number, _Problem, site_count
 
 __all__ = ["PMedian"]
 
@@ -179,8 +179,11 @@ class PMedian(SitingModel):
         self, problem: _Problem, name: str, p: int, unreachable_penalty: float | None
     ) -> None:
         super().__init__(problem, name)
-        if unreachable_penalty is not None and not unreachable_penalty >= 0:
-            raise ValueError("unreachable_penalty must be a non-negative number of minutes")
+        pen = unreachable_penalty
+        if pen is not None and not (_is_number(pen) and pen >= 0):
+            raise ValueError(
+                f"unreachable_penalty must be a non-negative number of minutes, not {pen!r}"
+            )
         self.p = site_count(p, "p")
         self.unreachable_penalty = unreachable_penalty
         self.mean_time = np.nan

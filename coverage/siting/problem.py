@@ -106,6 +106,9 @@ def _as_rows(sel: Any, n: int, name: str) -> Ints:
             raise ValueError(f"{name} mask must have one entry per candidate ({n})")
         return np.flatnonzero(a)
     a = a.ravel()
+    if a.size and not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
+        # names or labels ("site-3"): the models take row numbers
+        raise ValueError(f"{name} must hold candidate row numbers or be a boolean mask")
     if a.size and not np.issubdtype(a.dtype, np.integer):
         if not np.all(np.mod(a, 1) == 0):
             raise ValueError(f"{name} must hold candidate row numbers or be a boolean mask")
@@ -122,6 +125,13 @@ def _as_weights(weights: Any, n_d: int) -> Floats:
     if not np.isfinite(w).all() or (w < 0).any():
         raise ValueError("weights must be finite and non-negative")
     return w
+
+
+def _is_number(value: Any) -> bool:
+    """A real number (not a bool, not a string that reads as one)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
 
 
 def site_count(value: Any, name: str) -> int:
@@ -182,8 +192,10 @@ class _Problem:
         if threshold is None:
             reach = c
         else:
-            if not threshold >= 0:
-                raise ValueError("threshold must be a non-negative number of minutes")
+            if not _is_number(threshold) or not threshold >= 0:
+                raise ValueError(
+                    f"threshold must be a non-negative number of minutes, not {threshold!r}"
+                )
             reach = _filter(c, c.data <= threshold)
         return cls(c, w, None if threshold is None else float(threshold), ex, no, free, cap, reach)
 

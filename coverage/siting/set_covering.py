@@ -24,7 +24,14 @@ from coverage.siting.covering import (
 )
 from coverage.siting.greedy import _lazy_greedy
 from coverage.siting.highs import MipOptions, Outcome, _gap, _Model, _run_highs
-from coverage.siting.problem import _TOL, _full_values, _keep_sites, _Problem, _reduced_start
+from coverage.siting.problem import (
+    _TOL,
+    _full_values,
+    _is_number,
+    _keep_sites,
+    _Problem,
+    _reduced_start,
+)
 
 __all__ = ["LSCP"]
 
@@ -71,8 +78,8 @@ class LSCP(SitingModel):
 
     def __init__(self, problem: _Problem, name: str, target: float) -> None:
         super().__init__(problem, name)
-        if not 0.0 <= target <= 1.0:
-            raise ValueError("target must be a share between 0 and 1")
+        if not _is_number(target) or not 0.0 <= target <= 1.0:
+            raise ValueError(f"target must be a share between 0 and 1, not {target!r}")
         self.target = float(target)
         total = problem.total_weight
         #: Largest covered share reachable with every allowed site open.

@@ -57,6 +57,20 @@ def test_catchment_argument_errors(hand, line_net):
     assert len(catchments.catchments(line_net, r, bands_min=[2], method="exact", cell_m=30)) == 1
 
 
+@pytest.mark.parametrize("bands", [[-5, 2], [float("nan")], [0]])
+def test_a_band_of_no_minutes_is_named_not_drawn_empty(hand, line_net, bands):
+    # Before, each such band came back as an empty polygon of 0 km² per facility.
+    r = routing.reach(line_net, routing.snap(line_net, hand.pts([(0, 0)])), 150)
+    with pytest.raises(ValueError, match=r"bands_min must be minutes > 0, not "):
+        catchments.catchments(line_net, r, bands_min=bands)
+    with pytest.raises(ValueError, match=r"walk_off_m must be positive, got nan"):
+        catchments.catchments(line_net, r, bands_min=[2], walk_off_m=float("nan"))
+    with pytest.raises(ValueError, match=r"limit_s must be a number of seconds >= 0, not -5"):
+        routing.reach(line_net, r.sources, -5)
+    with pytest.raises(ValueError, match=r"limit_s must be a number of seconds >= 0, not nan"):
+        routing.nearest(line_net, r.sources, float("nan"))
+
+
 # --------------------------------------------------------------------------------------------
 # catchments(): bands, rows, errors, union
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ def _same(a: network.WalkNetwork, b: network.WalkNetwork) -> None:
     assert a.node_ids.dtype == b.node_ids.dtype
     assert (a.speed_mps, a.report, a.summary()) == (b.speed_mps, b.report, b.summary())
     assert a.crs == b.crs
+    # Printed alike too: a cache hit gave the CRS as PROJJSON text instead of "EPSG:32650".
+    assert str(a.crs) == str(b.crs) and a.edges.crs.to_string() == b.edges.crs.to_string()
 
 
 @pytest.fixture

@@ -187,6 +187,38 @@ def test_from_edges_rejects_bad_tables(hand, change, message):
         network.from_edges(change(hand.table(hand.grid())), source="streets.gpkg")
 
 
+def test_a_table_with_no_walkable_street_is_refused_with_what_was_left_out(hand):
+    # Two motorway segments and a trunk road: nothing to walk on. Before, an empty network
+    # came back and every point was "not reachable on foot" without a word.
+    lines = [
+        (0, 1, [(0, 0), (100, 0)], "motorway"),
+        (1, 2, [(100, 0), (200, 0)], "motorway"),
+        (2, 3, [(200, 0), (300, 0)], "trunk"),
+    ]
+    words = (
+        r"^streets.gpkg: no walkable street among its 3 ways "
+        r"\(left out: highway=motorway: 2, highway=trunk: 1\)$"
+    )
+    with pytest.raises(NetworkError, match=words):
+        network.from_edges(hand.table(lines), source="streets.gpkg")
+    with pytest.raises(TypeError, match="edges must be a GeoDataFrame"):
+        network.from_edges(pd.DataFrame(hand.table(lines)).drop(columns="geometry"))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"steps_penalty": -1.0}, r"steps_penalty must be a number >= 1, not -1.0"),
+        ({"steps_penalty": float("nan")}, r"steps_penalty must be a number >= 1, not nan"),
+        ({"component": "biggest"}, r"component must be 'strong', 'weak' or 'all', not 'biggest'"),
+    ],
+)
+def test_from_edges_names_a_penalty_or_component_it_cannot_use(hand, kwargs, words):
+    # A negative penalty gave stairs negative times; "biggest" was read as "weak".
+    with pytest.raises(ValueError, match=words):
+        network.from_edges(hand.table(hand.grid()), **kwargs)
+
+
 def test_from_edges_rejects_bad_speed(hand):
     with pytest.raises(NetworkError, match="walking speed must be positive"):
         network.from_edges(hand.table(hand.grid()), speed_kmh=0)

@@ -41,6 +41,18 @@ def test_grid_candidates_respect_the_area(hand):
     assert set(xs) == {100}  # only cells west of x = 150 m
 
 
+def test_a_grid_of_no_spacing_or_without_a_network_is_named(hand):
+    # A NaN spacing made every one of the 16 nodes a candidate; a spacing without the network
+    # gave no grid site at all, both without a word.
+    net = hand.net(hand.grid(4, 100.0))
+    with pytest.raises(ValueError, match=r"grid spacing must be positive, not nan"):
+        planning.grid_candidates(net, float("nan"))
+    with pytest.raises(ValueError, match=r"grid spacing must be positive, not nan"):
+        planning.candidate_sites(None, net=net, grid_spacing_m=float("nan"))
+    with pytest.raises(ValueError, match=r"grid_spacing_m needs net"):
+        planning.candidate_sites(None, grid_spacing_m=200.0)
+
+
 def test_candidate_roles_and_bad_role(tmp_path):
     pts = gpd.GeoSeries(
         shapely.points([[114.27, 30.59], [114.28, 30.59], [114.29, 30.59]]), crs=4326

@@ -132,6 +132,62 @@ def test_staged_plan_treats_earlier_stages_as_built():
     assert alone.model.selected.tolist() == [1] and alone.after_share == pytest.approx(0.7)
 
 
+def test_staged_plan_reads_tier_names_as_the_command_line_does():
+    # The case above with the tiers named as registers name them (分中心, 服务站点): the same
+    # plan (c as the sub-centre, no point needed), reported under the tier codes.
+    rows = [[0, 1], [2, 3], [0, 1, 2, 3]]
+    t = [[5.0, 5.0], [5.0, 5.0], [12.0, 12.0, 12.0, 12.0]]
+
+    def csr(limit):
+        keep = [
+            [(c, v) for c, v in zip(r, tt, strict=True) if v <= limit]
+            for r, tt in zip(rows, t, strict=True)
+        ]
+        ptr = np.r_[0, np.cumsum([len(r) for r in keep])]
+        return sparse.csr_matrix(
+            ([v for r in keep for _, v in r], [c for r in keep for c, _ in r], ptr), shape=(3, 4)
+        )
+
+    w = np.array([1.0, 2.0, 3.0, 4.0])
+    sites = gpd.GeoDataFrame(
+        {"name": ["a", "b", "c"], "role": "candidate"},
+        geometry=shapely.points([[0, 0], [1, 0], [2, 0]]),
+        crs=4326,
+    )
+    plans = planning.staged_plan(
+        {"分中心": csr(20.0), "point": csr(10.0)}, w, sites,
+        [("subcentre", "pmedian", 1, None), ("服务站点", "mclp", 1, None)],
+        {"subcentre": 20.0, "服务站点": 10.0},
+    )  # fmt: skip
+    assert [p.tier for p in plans] == ["subcentre", "point"]
+    assert plans[0].model.selected.tolist() == [2]
+    assert plans[0].proposed["tier"].tolist() == ["subcentre"]
+    assert plans[1].before_share == 1.0 and plans[1].model.selected.tolist() == []
+    with pytest.raises(ValueError, match=r"stages: unknown tier '服务战点'"):
+        planning.staged_plan(
+            {"point": csr(10.0)}, w, sites, [("服务战点", "mclp", 1, None)], {"point": 10.0}
+        )
+    with pytest.raises(ValueError, match=r"thresholds has no entry for the stage tier 'point'"):
+        planning.staged_plan({"point": csr(10.0)}, w, sites, [("point", "mclp", 1, None)], {})
+
+
+def test_propose_names_the_tier_by_its_code_and_refuses_dense_times():
+    cost = sparse.csr_matrix(np.array([[5.0, 0.0], [0.0, 5.0]]))  # site 0 reaches d0, 1 d1
+    sites = gpd.GeoDataFrame(
+        {"name": ["a", "b"], "role": "candidate"},
+        geometry=shapely.points([[0, 0], [1, 0]]),
+        crs=4326,
+    )
+    plan = planning.propose(cost, [1.0, 3.0], sites, k=1, threshold_min=10.0, tier="驿站")
+    assert plan.tier == "outdoor_station" and plan.proposed["tier"].tolist() == ["outdoor_station"]
+    assert plan.proposed["name"].tolist() == ["b"]
+    with pytest.raises(ValueError, match=r"tier: unknown tier '驿栈'"):
+        planning.propose(cost, [1.0, 3.0], sites, k=1, tier="驿栈")
+    # As a dense array the absent pairs would be times of 0: everybody reached by every site.
+    with pytest.raises(TypeError, match="times must be a scipy sparse matrix"):
+        planning.propose(cost.toarray(), [1.0, 3.0], sites, k=1)
+
+
 # Workers newly covered, for a p-median plan, by hand. Demand d0..d3 weighs 10, 20, 30, 40
 # (100 in all); threshold 10 min, so unserved demand is charged 2 × 10 = 20 min. Times (min):
 #

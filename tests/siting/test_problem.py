@@ -55,6 +55,48 @@ def test_a_site_count_must_be_a_whole_number(build, bad):
         build(cost, w, bad)
 
 
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (lambda c, w: MCLP.from_cost_matrix(c, w, 1, threshold="15"),
+         r"threshold must be a non-negative number of minutes, not '15'"),
+        (lambda c, w: LSCP.from_cost_matrix(c, w, "0.9"),
+         r"target must be a share between 0 and 1, not '0.9'"),
+        (lambda c, w: MCLP.from_cost_matrix(c, w, 1, existing=["site-3"]),
+         r"existing must hold candidate row numbers or be a boolean mask"),
+        (lambda c, w: MCLP.from_cost_matrix(c, w, 1, backup_weight=float("nan")),
+         r"backup_weight must be a number >= 0, not nan"),
+        (lambda c, w: BackupCoverage.from_cost_matrix(c, w, 1, primary_weight="0.1"),
+         r"primary_weight must be a number >= 0, not '0.1'"),
+        (lambda c, w: PMedian.from_cost_matrix(c, w, 1, unreachable_penalty="30"),
+         r"unreachable_penalty must be a non-negative number of minutes, not '30'"),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_is_named(build, words):
+    # Before: "'>=' not supported between 'str' and 'int'", or a numpy ufunc error.
+    cost, w, _ = random_instance(1)
+    with pytest.raises(ValueError, match=words):
+        build(cost, w)
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"time_limit": -1}, r"time_limit must be a number of seconds >= 0 or None, not -1"),
+        ({"mip_rel_gap": -0.01}, r"mip_rel_gap must be a number >= 0, not -0.01"),
+        (
+            {"threads": -2},
+            r"threads must be a whole number >= 0 \(0: HiGHS chooses\) or None, not -2",
+        ),
+    ],
+)
+def test_solver_options_highs_would_ignore_are_named(options, words):
+    # HiGHS rejects these with a log line and keeps its defaults: the run went on without them.
+    cost, w, _ = random_instance(1)
+    with pytest.raises(ValueError, match=words):
+        MCLP.from_cost_matrix(cost, w, 2).solve(**options)
+
+
 def test_a_site_count_may_be_a_whole_float_or_numpy_integer():
     cost, w, _ = random_instance(1)
     by_int = MCLP.from_cost_matrix(cost, w, 2).solve()

@@ -261,6 +261,15 @@ WORDS: dict[str, str] = {
     "error.input.tier_column_named": (
         "; if one of the unused columns {columns} holds it, set {setting}"
     ),
+    "error.input.tier_column_found": (
+        "; column '{column}' names tiers (row {row}: '{value}'): to read the tiers from it, "
+        "set {setting}"
+    ),
+    "error.input.tier_default_contradicted": (
+        "names the tier '{value}' ({label}), but the layer has no tier column, so its default "
+        "{default} would stand for every row (another tier in {n} of its rows): to "
+        "read the tiers from this column, set {setting}"
+    ),
     "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
     "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",
     "error.input.facility": "facility",

@@ -224,6 +224,11 @@ WORDS: dict[str, str] = {
         "没有层级列，也没有默认值：请添加层级列（{tiers}），或在情景中为该图层设置 {setting}"
     ),
     "error.input.tier_column_named": "；若层级在未使用的列 {columns} 之一中，请设置 {setting}",
+    "error.input.tier_column_found": "；列“{column}”写的是层级（第 {row} 行：“{value}”）：如要按该列读取层级，请设置 {setting}",
+    "error.input.tier_default_contradicted": (
+        "写的是层级“{value}”（{label}），但该图层没有层级列，其默认值 {default} 会用于每一行"
+        "（此列有 {n} 行写的是其他层级）：如要按该列读取层级，请设置 {setting}"
+    ),
     "error.input.area_needed": "栅格和 {what} 需求需要研究区：请设置 {setting}",
     "error.input.no_layer_section": "没有 [[{section}]] 图层：coverage 至少需要一个",
     "error.input.facility": "设施",

@@ -136,9 +136,66 @@ def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
             '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
         )
     assert str(err.value).endswith(
-        "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
+        "; column '阵地类型' names tiers (row 2: '服务站点'): to read the tiers from it, "
+        'set columns = { tier = "阵地类型" }'
     )
-    assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
+    assert "列“阵地类型”写的是层级（第 2 行：“服务站点”）" in err.value.text("zh")
+
+
+def test_no_tier_column_names_an_unused_column_when_none_names_tiers(tmp_path: Path, hand):
+    # No column names tiers (备注 holds remarks): the first unused column is suggested.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度", "纬度"], axis=1).assign(名称="F", 备注=["新建", "服务站点"])
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    with pytest.raises(InputError) as err:
+        _read(
+            tmp_path,
+            '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        )
+    assert str(err.value).endswith(
+        "; if one of the unused columns ['备注'] holds it, set columns = { tier = \"备注\" }"
+    )
+
+
+@pytest.mark.parametrize("column", ["类型", "阵地层级"])
+def test_a_default_tier_does_not_stand_for_tiers_the_register_names(
+    tmp_path: Path, hand, column: str
+):
+    # The layer says tier = "point" and the register has no tier column, but its type column
+    # (类型) or a column under a name not recognised (阵地层级) names each row's tier: the
+    # second row (file row 3) is an outdoor station, whose 10-minute threshold the default
+    # would silently replace. The run stops at that row and field, saying how to map it.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度", "纬度"], axis=1).assign(名称=["F", "G"])
+    fac[column] = ["职工服务站", "驿站"]
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    sections = (
+        '[[facilities]]\npath = "fac.csv"\ntier = "point"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n'
+    )
+    with pytest.raises(InputError) as err:
+        _read(tmp_path, sections)
+    assert (err.value.path, err.value.row, err.value.field) == (
+        str(tmp_path / "fac.csv"),
+        3,
+        column,
+    )
+    assert str(err.value).endswith(
+        f"names the tier '驿站' (Outdoor workers' station), but the layer has no tier column, so "
+        f'its default tier = "point" would stand for every row (another tier in 1 of its rows): '
+        f'to read the tiers from this column, set columns = {{ tier = "{column}" }}'
+    )
+    # Every row naming the default's own tier (职工服务站 is a service point): read as before.
+    fac[column] = ["职工服务站", "服务站点"]
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    layers = _read(tmp_path, sections)
+    assert layers.facilities["tier"].tolist() == ["point", "point"]
 
 
 def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):

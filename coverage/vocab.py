@@ -318,6 +318,7 @@ BUILTIN = Vocabulary(
             aliases=(
                 "subcenter", "service sub-centre", "服务分中心", "职工服务分中心",
                 "街镇职工服务中心", "街道职工服务中心", "乡镇职工服务中心", "街镇服务中心",
+                "街道服务中心", "乡镇服务中心",
                 "街道职工服务分中心", "街道服务分中心", "园区职工服务分中心",
             ),
             style={"color": "#e67e22", "shape": "diamond", "size": 20},
@@ -327,8 +328,9 @@ BUILTIN = Vocabulary(
             "服务站点",
             "Service point",
             aliases=(
-                "station", "service station", "服务站", "服务点", "职工服务站", "职工服务站点",
-                "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点", "社区服务站",
+                "station", "service station", "服务站", "服务点", "站点", "职工服务站",
+                "职工服务站点", "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点",
+                "社区服务站",
             ),
             style={"color": "#2471a3", "shape": "circle", "size": 15},
         ),

@@ -51,6 +51,9 @@ NURSING = vocab.Tier(
         ("服务站点", "point"),
         ("职工服务站", "point"),
         ("服务点", "point"),
+        ("站点", "point"),  # registers listing 服务中心 / 分中心 / 站点 shorten 服务站点
+        ("街道服务中心", "subcentre"),  # a street's centre, as 街镇服务中心
+        ("乡镇服务中心", "subcentre"),
         ("station", "point"),
         ("outdoor_station", "outdoor_station"),
         ("户外劳动者驿站", "outdoor_station"),

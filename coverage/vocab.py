@@ -221,7 +221,8 @@ class Vocabulary:
         """The code a name stands for, or None (blank or unknown values).
 
         A bracketed qualifier after a name is ignored (``"服务中心（区级）"`` is the centre)
-        unless it names another tier.
+        unless it names another tier, or makes another tier's name when put before it
+        (``"服务中心（街道）"`` is a sub-centre, as ``"街道服务中心"`` is).
 
         Parameters
         ----------
@@ -237,10 +238,17 @@ class Vocabulary:
             # itself names another tier ("服务站点（驿站）" is ambiguous).
             found = _QUALIFIER.match(INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))))
             if found:
-                code = self._by_key.get(name_key(found[1]))
-                other = self._by_key.get(name_key(found[2]))
+                name, qualifier = found[1], found[2]
+                code = self._by_key.get(name_key(name))
+                other = self._by_key.get(name_key(qualifier))
                 if other is not None and other != code:
                     return None
+                # A qualifier that makes another tier's name when put first says which tier:
+                # "服务中心（街道）" is a street's centre, as "街道服务中心" is.
+                for level in (qualifier, qualifier.removesuffix("级")):
+                    joined = self._by_key.get(name_key(level + name))
+                    if joined is not None:
+                        return joined
         return code
 
     def label(self, code: str, lang: str) -> str:

@@ -89,6 +89,11 @@ NURSING = vocab.Tier(
         ("服务站点 (社区)", "point"),
         ("分中心【园区】", "subcentre"),
         ("服务站点（驿站）", None),  # the qualifier names another tier: ambiguous
+        # a qualifier that names a street's level: the street's centre is a sub-centre
+        ("服务中心（街道）", "subcentre"),
+        ("职工服务中心(街道级)", "subcentre"),
+        ("服务中心【乡镇】", "subcentre"),
+        ("职工服务中心（区级）", "centre"),
         ("（区级）", None),
         ("妈咪小屋（街道）", None),
         # nothing to do with a tier

@@ -174,6 +174,10 @@ WORDS: dict[str, str] = {
         "; column '{col}' holds two numbers in every cell (e.g. '{example}'): split it into a "
         "longitude and a latitude column"
     ),
+    "error.input.several_sheets": (
+        "sheets '{sheet}' and {names} each hold a register, and a layer reads one sheet: set "
+        "{setting} for this layer, and add a layer for each other sheet to read ({other})"
+    ),
     "error.input.other_sheets": (
         " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
         "{setting} in the scenario)"

@@ -158,6 +158,10 @@ WORDS: dict[str, str] = {
     "error.input.one_cell_coordinates": (
         "；列“{col}”的每个单元格都写着两个数（如“{example}”）：请把它分成经度、纬度两列"
     ),
+    "error.input.several_sheets": (
+        "工作表“{sheet}”和 {names} 都是登记表，而一个图层只读取一个工作表：请为该图层设置 {setting}，"
+        "并为其余每个要读取的工作表各添加一个图层（{other}）"
+    ),
     "error.input.other_sheets": (
         "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
     ),

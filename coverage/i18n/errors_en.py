@@ -178,6 +178,10 @@ WORDS: dict[str, str] = {
         "sheets '{sheet}' and {names} each hold a register, and a layer reads one sheet: set "
         "{setting} for this layer, and add a layer for each other sheet to read ({other})"
     ),
+    "error.input.column_datum_undeclared": (
+        "the column says its coordinates are {looks}, but the layer sets no crs, so they would "
+        "be read as WGS-84: set {setting} for this layer ({wgs84} if they are WGS-84)"
+    ),
     "error.input.other_sheets": (
         " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
         "{setting} in the scenario)"

@@ -162,6 +162,10 @@ WORDS: dict[str, str] = {
         "工作表“{sheet}”和 {names} 都是登记表，而一个图层只读取一个工作表：请为该图层设置 {setting}，"
         "并为其余每个要读取的工作表各添加一个图层（{other}）"
     ),
+    "error.input.column_datum_undeclared": (
+        "该列标明坐标为 {looks}，但该图层未设置 crs，将按 WGS-84 读取：请为该图层设置 {setting}"
+        "（如确为 WGS-84，请设置 {wgs84}）"
+    ),
     "error.input.other_sheets": (
         "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
     ),

@@ -32,6 +32,7 @@ __all__ = [
     "TOTALS",
     "Resolved",
     "normalize_column",
+    "column_datum",
     "match_columns",
     "resolve_columns",
     "header_hints",
@@ -138,6 +139,17 @@ def normalize_column(name: object) -> str:
         The name in comparable form.
     """
     return _split_name(name)[0]
+
+
+def column_datum(name: object) -> str | None:
+    """The datum a column name states, if any: ``"经度（高德）"`` → ``"gcj02"``, ``"lng"`` → None.
+
+    Parameters
+    ----------
+    name
+        A column name as the file has it.
+    """
+    return _split_name(name)[1]
 
 
 _ALIAS_RANK = {

@@ -28,7 +28,7 @@ from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t
 from coverage.inputs.area import Geocoder, load_area
-from coverage.inputs.columns import columns_note, header_hints
+from coverage.inputs.columns import column_datum, columns_note, header_hints
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.demand import demand_kind, read_people
@@ -115,6 +115,8 @@ def _read_layer(
         table=table,
     )
     problems += found
+    if not layer.crs_given:
+        _check_column_datum(gdf, path)
     notes.append(columns_note(gdf))
     # Tiers under a name not recognised, or in the type column: said before a default tier
     # would quietly stand for all of them (and their own thresholds be lost).
@@ -198,6 +200,26 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
         table = "skipped_rows.csv"
         msg = Msg("error.input.layer_unusable", file=path.name, n=len(rows), what=what, table=table)
         log.warning(msg)
+
+
+def _check_column_datum(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """Stop when the coordinate columns name a datum other than WGS-84 and no crs was set.
+
+    ``经度（高德）`` read as the default WGS-84 is some 500 m off; the datum check against the
+    streets would catch it only when the layer has enough points near streets.
+    """
+    columns = gdf.attrs.get("columns", {})
+    for fld in ("lon", "lat"):
+        tag = column_datum(columns[fld]) if fld in columns else None
+        if tag is not None and tag != "wgs84":
+            msg = Msg(
+                "error.input.column_datum_undeclared",
+                col=columns[fld],
+                looks=datum.DATUM_NAMES[tag],
+                setting=f'crs = "{tag}"',
+                wgs84='crs = "wgs84"',
+            )
+            raise InputError(msg, path, field=columns[fld])
 
 
 @dataclass(frozen=True)

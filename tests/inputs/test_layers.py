@@ -323,3 +323,41 @@ def test_subdistricts_without_a_name_are_named_by_their_row(tmp_path: Path):
     # a worker in each polygon is counted in it, none outside
     points = gpd.GeoDataFrame(geometry=subs.geometry.representative_point(), crs=4326)
     assert _label(points, subs, "name").tolist() == names
+
+
+def test_coordinate_columns_naming_a_datum_need_the_layers_crs(tmp_path: Path, hand):
+    # 经度（高德）/纬度（高德） with no crs set: read as the default WGS-84 they would be ~500 m
+    # off, and two points are too few for the datum check to see it. The run stops at the
+    # column, saying what to set; with the crs set (to either datum) the layer is read.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度（高德）", "纬度（高德）"], axis=1).assign(
+        名称=["F", "G"], 层级="驿站"
+    )
+    fac.to_csv(tmp_path / "fac.csv", index=False, float_format="%.9f")
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    demand = '[[demand]]\npath = "dem.csv"\nweight = "w"\n'
+    with pytest.raises(InputError) as err:
+        _read(tmp_path, '[[facilities]]\npath = "fac.csv"\n' + demand)
+    assert (err.value.path, err.value.row, err.value.field) == (
+        str(tmp_path / "fac.csv"),
+        None,
+        "经度（高德）",
+    )
+    assert str(err.value).endswith(
+        "the column says its coordinates are GCJ-02, but the layer sets no crs, so they would "
+        'be read as WGS-84: set crs = "gcj02" for this layer (crs = "wgs84" if they are WGS-84)'
+    )
+    read = {}
+    for crs in ("gcj02", "wgs84"):
+        layers = _read(tmp_path, f'[[facilities]]\npath = "fac.csv"\ncrs = "{crs}"\n' + demand)
+        read[crs] = layers.facilities["name"].tolist()
+    # (The points stand on the street in WGS-84: read as GCJ-02 they move off it, and say so.)
+    assert read == {"gcj02": [], "wgs84": ["F", "G"]}
+    # Columns that name WGS-84 need nothing more.
+    fac.set_axis(["WGS84_Lng", "WGS84_Lat", "名称", "层级"], axis=1).to_csv(
+        tmp_path / "fac.csv", index=False, float_format="%.9f"
+    )
+    layers = _read(tmp_path, '[[facilities]]\npath = "fac.csv"\n' + demand)
+    assert layers.facilities["name"].tolist() == ["F", "G"]

@@ -160,12 +160,12 @@ def test_no_tier_column_names_an_unused_column_when_none_names_tiers(tmp_path: P
     )
 
 
-@pytest.mark.parametrize("column", ["类型", "阵地层级"])
+@pytest.mark.parametrize("column", ["类型", "阵地性质"])
 def test_a_default_tier_does_not_stand_for_tiers_the_register_names(
     tmp_path: Path, hand, column: str
 ):
     # The layer says tier = "point" and the register has no tier column, but its type column
-    # (类型) or a column under a name not recognised (阵地层级) names each row's tier: the
+    # (类型) or a column under a name not recognised (阵地性质) names each row's tier: the
     # second row (file row 3) is an outdoor station, whose 10-minute threshold the default
     # would silently replace. The run stops at that row and field, saying how to map it.
     from coverage.errors import InputError

@@ -234,7 +234,16 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
     try:
         names = book.sheet_names()
         _pick_sheet(names, sheet, path)
-        ws = book.sheet_by_name(sheet) if sheet is not None else book.sheet_by_index(0)
+        heads: dict[str, list[list[str]]] = {}
+        if sheet is not None:
+            ws = book.sheet_by_name(sheet)
+        else:  # the first visible sheet, as Excel opens it (a hidden one may come first)
+            sheets = [book.sheet_by_index(i) for i in range(len(names))]
+            visible = [s for s in sheets if s.visibility == 0]
+            ws = (visible or sheets)[0]
+            for other in visible[1:]:  # do they hold registers too?
+                top = range(min(other.nrows, _HEAD_ROWS))
+                heads[other.name] = [[cell_text(c.value) for c in other.row(r)] for r in top]
         cells = []
         for r in range(ws.nrows):
             row = []
@@ -254,7 +263,7 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
             cells.append(row)
         # xlrd's ranges are (first row, row after last, first column, column after last).
         spans = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
-        info = {"format": "xls", "sheet": ws.name, "sheets": names}
+        info = {"format": "xls", "sheet": ws.name, "sheets": names, "heads": heads}
         return cells, _merged_note(info, fill_merged(cells, spans))
     except InputError:
         raise

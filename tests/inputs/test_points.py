@@ -237,6 +237,21 @@ def test_a_workbook_with_a_register_on_each_of_several_sheets_is_not_read_in_par
     assert read_points(path)[0]["name"].tolist() == ["A"]
 
 
+def test_an_xls_reads_its_first_visible_sheet_and_names_the_other_registers() -> None:
+    # Excel 97: last year's register hidden first (旧数据), then 服务中心 and 驿站. Excel opens
+    # on 服务中心; the hidden sheet was read instead, without a word about 驿站.
+    path = REG / "sheets.xls"
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert str(err.value) == (
+        f"{path}: sheets '服务中心' and 驿站 each hold a register, and a layer reads one sheet: "
+        'set layer = "服务中心" for this layer, and add a layer for each other sheet to read '
+        '(layer = "驿站")'
+    )
+    assert read_points(path, layer="驿站")[0]["name"].tolist() == ["华新街职工驿站"]
+    assert read_points(path, layer="旧数据")[0]["name"].tolist() == ["旧驿站"]
+
+
 def test_a_notes_sheet_first_points_to_the_register_not_a_hidden_sheet(tmp_path: Path) -> None:
     # Notes first, the register second, last year's register hidden at the end: the setting
     # offered names the register (it named the last sheet, the hidden one).

@@ -313,6 +313,23 @@ def test_blank_rows_keep_row_numbers(tmp_path: Path) -> None:
     assert gdf.attrs["rows_read"] == 3 and gdf.attrs["blank_rows"] == 2
 
 
+def test_metres_read_as_degrees_are_one_line_about_the_crs(tmp_path: Path) -> None:
+    # CGCS2000 Gauss-Krüger metres (easting ~523,000, northing ~3,386,000) in a register whose
+    # layer sets no crs: every row out of range as degrees. One line says the crs is wrong
+    # (it was a "latitude out of range" per row); one such row among good ones stays a row.
+    text = "name,X,Y\nA,523123.5,3386180\nB,524000,3385000.25\n"
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "m.csv", text))
+    assert (err.value.row, err.value.field) == (None, "crs")
+    assert str(err.value) == (
+        f"{tmp_path / 'm.csv'}, field 'crs': coordinates span x 523124…524000, "
+        "y 3.385e+06…3.38618e+06: not longitudes/latitudes as WGS-84 says; declare the layer's "
+        "crs (an EPSG code such as 32650)"
+    )
+    gdf, problems = read_points(write_csv(tmp_path / "m.csv", text + "C,114.27,30.59\n"))
+    assert gdf["name"].tolist() == ["C"] and [p.row for p in problems] == [2, 3]
+
+
 def test_quoted_commas_and_newlines(tmp_path: Path) -> None:
     text = 'name,lon,lat,address\n"A, north gate",106.53,29.57,"line 1\nline 2"\nB,106.54,29.58,x\n'
     gdf, problems = read_points(write_csv(tmp_path / "q.csv", text))

@@ -33,7 +33,7 @@ from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.demand import demand_kind, read_people
 from coverage.inputs.duplicates import skip_duplicates_across
-from coverage.inputs.points import read_points
+from coverage.inputs.points import from_geometry, read_points
 from coverage.inputs.readers import Table, read_table
 from coverage.inputs.streets import Streets
 from coverage.inputs.validation import validate_layer
@@ -115,7 +115,7 @@ def _read_layer(
         table=table,
     )
     problems += found
-    if not layer.crs_given:
+    if not layer.crs_given and not from_geometry(table.frame):
         _check_column_datum(gdf, path)
     notes.append(columns_note(gdf))
     # Tiers under a name not recognised, or in the type column: said before a default tier

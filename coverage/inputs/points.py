@@ -57,7 +57,7 @@ from coverage.inputs.values import (
     text_column,
 )
 
-__all__ = ["positions", "read_points"]
+__all__ = ["from_geometry", "positions", "read_points"]
 
 log = logging.getLogger(__name__)
 
@@ -274,8 +274,10 @@ def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | Literal[""]
         return ""
     others = [n for n in sheets if n != info.get("sheet")]
     names = {"zh": "、".join(others), "en": ", ".join(others)}
-    offered = _register_sheets(info) or list(info.get("heads", ())) or others
-    setting = f'layer = "{offered[0] if _register_sheets(info) else offered[-1]}"'
+    registers = _register_sheets(info)
+    setting = (
+        f'layer = "{registers[0] if registers else (list(info.get("heads", ())) or others)[-1]}"'
+    )
     return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
 
 
@@ -330,6 +332,21 @@ def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | Literal[""]:
     return ""
 
 
+def from_geometry(frame: pd.DataFrame) -> bool:
+    """Whether a file's points come from its geometries (a GIS file that has any), not columns.
+
+    Parameters
+    ----------
+    frame
+        The file as read (:attr:`~coverage.inputs.readers.Table.frame`).
+    """
+    return (
+        isinstance(frame, gpd.GeoDataFrame)
+        and frame._geometry_column_name in frame
+        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
+    )
+
+
 def _coordinates(
     frame: pd.DataFrame,
     rows: np.ndarray,
@@ -345,12 +362,7 @@ def _coordinates(
     How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
     them. ``hint`` ends the error of a missing coordinate column.
     """
-    is_gis = (
-        isinstance(frame, gpd.GeoDataFrame)
-        and frame._geometry_column_name in frame
-        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
-    )
-    if is_gis:
+    if from_geometry(frame):
         lon, lat, bad, label = gis_points(frame, rows, target, path, problems)
         return lon, lat, bad, label, GEOMETRY
     for fld in ("lon", "lat"):

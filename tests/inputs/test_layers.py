@@ -361,3 +361,23 @@ def test_coordinate_columns_naming_a_datum_need_the_layers_crs(tmp_path: Path, h
     )
     layers = _read(tmp_path, '[[facilities]]\npath = "fac.csv"\n' + demand)
     assert layers.facilities["name"].tolist() == ["F", "G"]
+
+
+def test_a_gis_layers_datum_named_attributes_need_no_crs(tmp_path: Path, hand):
+    # A GeoJSON's points are its geometries, in the file's own CRS: attribute columns named
+    # 经度（高德） are not what is read, so no crs is asked for.
+    import geopandas as gpd
+
+    base = _two_places(tmp_path, hand)
+    fac = gpd.GeoDataFrame(
+        {"名称": ["F", "G"], "层级": "驿站", "经度（高德）": 1.0, "纬度（高德）": 2.0},
+        geometry=gpd.points_from_xy(base["lon"], base["lat"]),
+        crs=4326,
+    )
+    fac.to_file(tmp_path / "fac.geojson")
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    layers = _read(
+        tmp_path,
+        '[[facilities]]\npath = "fac.geojson"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+    )
+    assert layers.facilities["name"].tolist() == ["F", "G"]

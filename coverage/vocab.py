@@ -225,7 +225,8 @@ class Vocabulary:
         """The code a name stands for, or None (blank or unknown values).
 
         A bracketed qualifier after a name is ignored (``"服务中心（区级）"`` is the centre)
-        unless it names another tier.
+        unless it names another tier, or makes another tier's name when put before it
+        (``"服务中心（街道）"`` is a sub-centre, as ``"街道服务中心"`` is).
 
         Parameters
         ----------
@@ -241,10 +242,17 @@ class Vocabulary:
             # itself names another tier ("服务站点（驿站）" is ambiguous).
             found = _QUALIFIER.match(INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))))
             if found:
-                code = self._by_key.get(name_key(found[1]))
-                other = self._by_key.get(name_key(found[2]))
+                name, qualifier = found[1], found[2]
+                code = self._by_key.get(name_key(name))
+                other = self._by_key.get(name_key(qualifier))
                 if other is not None and other != code:
                     return None
+                # A qualifier that makes another tier's name when put first says which tier:
+                # "服务中心（街道）" is a street's centre, as "街道服务中心" is.
+                for level in (qualifier, qualifier.removesuffix("级")):
+                    joined = self._by_key.get(name_key(level + name))
+                    if joined is not None:
+                        return joined
         return code
 
     def label(self, code: str, lang: str) -> str:
@@ -322,6 +330,7 @@ BUILTIN = Vocabulary(
             aliases=(
                 "subcenter", "service sub-centre", "服务分中心", "职工服务分中心",
                 "街镇职工服务中心", "街道职工服务中心", "乡镇职工服务中心", "街镇服务中心",
+                "街道服务中心", "乡镇服务中心",
                 "街道职工服务分中心", "街道服务分中心", "园区职工服务分中心",
             ),
             style={"color": "#e67e22", "shape": "diamond", "size": 20},
@@ -331,8 +340,9 @@ BUILTIN = Vocabulary(
             "服务站点",
             "Service point",
             aliases=(
-                "station", "service station", "服务站", "服务点", "职工服务站", "职工服务站点",
-                "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点", "社区服务站",
+                "station", "service station", "服务站", "服务点", "站点", "职工服务站",
+                "职工服务站点", "职工服务点", "社区职工服务站", "社区服务站点", "社区职工服务站点",
+                "社区服务站",
             ),
             style={"color": "#2471a3", "shape": "circle", "size": 15},
         ),

@@ -51,6 +51,9 @@ NURSING = vocab.Tier(
         ("服务站点", "point"),
         ("职工服务站", "point"),
         ("服务点", "point"),
+        ("站点", "point"),  # registers listing 服务中心 / 分中心 / 站点 shorten 服务站点
+        ("街道服务中心", "subcentre"),  # a street's centre, as 街镇服务中心
+        ("乡镇服务中心", "subcentre"),
         ("station", "point"),
         ("outdoor_station", "outdoor_station"),
         ("户外劳动者驿站", "outdoor_station"),
@@ -86,6 +89,11 @@ NURSING = vocab.Tier(
         ("服务站点 (社区)", "point"),
         ("分中心【园区】", "subcentre"),
         ("服务站点（驿站）", None),  # the qualifier names another tier: ambiguous
+        # a qualifier that names a street's level: the street's centre is a sub-centre
+        ("服务中心（街道）", "subcentre"),
+        ("职工服务中心(街道级)", "subcentre"),
+        ("服务中心【乡镇】", "subcentre"),
+        ("职工服务中心（区级）", "centre"),
         ("（区级）", None),
         ("妈咪小屋（街道）", None),
         # nothing to do with a tier

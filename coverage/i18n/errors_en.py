@@ -178,6 +178,14 @@ WORDS: dict[str, str] = {
         "; column '{col}' holds two numbers in every cell (e.g. '{example}'): split it into a "
         "longitude and a latitude column"
     ),
+    "error.input.several_sheets": (
+        "sheets '{sheet}' and {names} each hold a register, and a layer reads one sheet: set "
+        "{setting} for this layer, and add a layer for each other sheet to read ({other})"
+    ),
+    "error.input.column_datum_undeclared": (
+        "the column says its coordinates are {looks}, but the layer sets no crs, so they would "
+        "be read as WGS-84: set {setting} for this layer ({wgs84} if they are WGS-84)"
+    ),
     "error.input.other_sheets": (
         " (read sheet '{sheet}'; the workbook also has sheets {names}: set the layer's "
         "{setting} in the scenario)"
@@ -264,6 +272,15 @@ WORDS: dict[str, str] = {
     ),
     "error.input.tier_column_named": (
         "; if one of the unused columns {columns} holds it, set {setting}"
+    ),
+    "error.input.tier_column_found": (
+        "; column '{column}' names tiers (row {row}: '{value}'): to read the tiers from it, "
+        "set {setting}"
+    ),
+    "error.input.tier_default_contradicted": (
+        "names the tier '{value}' ({label}), but the layer has no tier column, so its default "
+        "{default} would stand for every row (another tier in {n} of its rows): to "
+        "read the tiers from this column, set {setting}"
     ),
     "error.input.area_needed": "raster and {what} demand need a study area: set {setting}",
     "error.input.no_layer_section": "no [[{section}]] layer: coverage needs at least one",

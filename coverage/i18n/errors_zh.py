@@ -162,6 +162,14 @@ WORDS: dict[str, str] = {
     "error.input.one_cell_coordinates": (
         "；列“{col}”的每个单元格都写着两个数（如“{example}”）：请把它分成经度、纬度两列"
     ),
+    "error.input.several_sheets": (
+        "工作表“{sheet}”和 {names} 都是登记表，而一个图层只读取一个工作表：请为该图层设置 {setting}，"
+        "并为其余每个要读取的工作表各添加一个图层（{other}）"
+    ),
+    "error.input.column_datum_undeclared": (
+        "该列标明坐标为 {looks}，但该图层未设置 crs，将按 WGS-84 读取：请为该图层设置 {setting}"
+        "（如确为 WGS-84，请设置 {wgs84}）"
+    ),
     "error.input.other_sheets": (
         "（读取的是工作表“{sheet}”；工作簿还有工作表：{names}：请在情景中为该图层设置 {setting}）"
     ),
@@ -228,6 +236,11 @@ WORDS: dict[str, str] = {
         "没有层级列，也没有默认值：请添加层级列（{tiers}），或在情景中为该图层设置 {setting}"
     ),
     "error.input.tier_column_named": "；若层级在未使用的列 {columns} 之一中，请设置 {setting}",
+    "error.input.tier_column_found": "；列“{column}”写的是层级（第 {row} 行：“{value}”）：如要按该列读取层级，请设置 {setting}",
+    "error.input.tier_default_contradicted": (
+        "写的是层级“{value}”（{label}），但该图层没有层级列，其默认值 {default} 会用于每一行"
+        "（此列有 {n} 行写的是其他层级）：如要按该列读取层级，请设置 {setting}"
+    ),
     "error.input.area_needed": "栅格和 {what} 需求需要研究区：请设置 {setting}",
     "error.input.no_layer_section": "没有 [[{section}]] 图层：coverage 至少需要一个",
     "error.input.facility": "设施",

@@ -32,6 +32,7 @@ __all__ = [
     "TOTALS",
     "Resolved",
     "normalize_column",
+    "column_datum",
     "match_columns",
     "resolve_columns",
     "header_hints",
@@ -59,10 +60,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "驿站名称", "网点名称",
     ),
     "id": ("id", "编号", "站点编号", "代码", "code"),
-    "tier": ("tier", "level", "层级", "级别", "等级", "类别"),
+    "tier": ("tier", "level", "层级", "级别", "等级", "类别", "阵地层级", "设施层级", "站点层级"),
     "type": ("type", "kind", "category", "类型", "站点类型", "设施类型"),
     "services": ("services", "service", "服务", "服务内容", "服务项目"),
-    "capacity": ("capacity", "容量", "服务能力", "可容纳人数"),
+    "capacity": ("capacity", "容量", "服务能力", "可容纳人数", "容纳人数"),
     "weight": (
         "weight", "权重", "workers", "employees", "residents", "population", "人数", "职工人数",
         "职工数", "员工人数", "从业人员", "从业人员数", "从业人数", "人口",
@@ -138,6 +139,17 @@ def normalize_column(name: object) -> str:
         The name in comparable form.
     """
     return _split_name(name)[0]
+
+
+def column_datum(name: object) -> str | None:
+    """The datum a column name states, if any: ``"经度（高德）"`` → ``"gcj02"``, ``"lng"`` → None.
+
+    Parameters
+    ----------
+    name
+        A column name as the file has it.
+    """
+    return _split_name(name)[1]
 
 
 _ALIAS_RANK = {

@@ -201,6 +201,20 @@ def table_points(
             path,
             field=str(cols["lat"]),
         )
+    read = ~bad
+    if geographic and read.sum() >= 2 and (unusable[read].all()):
+        # Every value far beyond any degree (3,386,180): metres of a projected CRS (CGCS2000
+        # Gauss-Krüger, UTM) read as longitudes/latitudes; one line saying so, not one per row.
+        if (np.maximum(np.abs(x[read]), np.abs(y[read])) > 1000).all():
+            msg = Msg(
+                "error.input.not_lonlat_extent",
+                x0=float(x[read].min()),
+                x1=float(x[read].max()),
+                y0=float(y[read].min()),
+                y1=float(y[read].max()),
+                crs=target.label,
+            )
+            raise InputError(msg, path, field="crs")
     ok = ~bad & ~unusable
     hints = _swap_hints(x, y, np.flatnonzero(swapped), lon[ok], lat[ok]) if geographic else {}
     for i in np.flatnonzero(unusable):

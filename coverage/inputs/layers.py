@@ -28,14 +28,16 @@ from coverage._arrays import whole_rows
 from coverage.errors import InputError, Msg, Problem
 from coverage.i18n import t
 from coverage.inputs.area import Geocoder, load_area
-from coverage.inputs.columns import columns_note
+from coverage.inputs.columns import column_datum, columns_note, header_hints
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.demand import demand_kind, read_people
 from coverage.inputs.duplicates import skip_duplicates_across
-from coverage.inputs.points import read_points
+from coverage.inputs.points import from_geometry, read_points
+from coverage.inputs.readers import Table, read_table
 from coverage.inputs.streets import Streets
 from coverage.inputs.validation import validate_layer
+from coverage.inputs.values import key_text
 from coverage.scenario import Layer, Scenario
 from coverage.vocab import activate as activate_vocabulary
 
@@ -102,6 +104,7 @@ def _read_layer(
     if layer.weight is not None:
         columns.setdefault("weight", layer.weight)
     require = ("weight",) if role == "demand" else ()
+    table = read_table(path, layer.layer, layer.encoding, header_hints(columns or None))
     gdf, found = read_points(
         path,
         columns=columns or None,
@@ -109,9 +112,17 @@ def _read_layer(
         layer=layer.layer,
         require=require,
         encoding=layer.encoding,
+        table=table,
     )
     problems += found
+    if not layer.crs_given and not from_geometry(table.frame):
+        _check_column_datum(gdf, path)
     notes.append(columns_note(gdf))
+    # Tiers under a name not recognised, or in the type column: said before a default tier
+    # would quietly stand for all of them (and their own thresholds be lost).
+    tiers_in = _tier_names_column(table, gdf, s) if role == "facility" else None
+    if "tier" not in gdf and layer.tier is not None and tiers_in is not None:
+        _check_default_tier(tiers_in, layer.tier, s, path)
     gdf = _defaults(gdf, layer, role)
     if layer.datum_check != "off" and len(gdf):
         # Before validation, which would drop points read in the wrong datum as off the streets
@@ -141,7 +152,17 @@ def _read_layer(
             "error.input.no_tier_column", tiers="centre/subcentre/point/…", setting='tier = "..."'
         )
         unused = gdf.attrs.get("unused_columns") or []
-        if unused:  # the tier is often there under a name not recognised ("阵地类型")
+        if tiers_in is not None:  # the tier under a name not recognised ("阵地类型"), or as type
+            row, value, _ = tiers_in.cells[0]
+            setting = f'columns = {{ tier = "{tiers_in.column}" }}'
+            msg += Msg(
+                "error.input.tier_column_found",
+                column=tiers_in.column,
+                row=row,
+                value=value,
+                setting=setting,
+            )
+        elif unused:
             setting = f'columns = {{ tier = "{unused[0]}" }}'
             msg += Msg("error.input.tier_column_named", columns=unused, setting=setting)
         raise InputError(msg, path, field=Msg("problem.field.tier"))
@@ -179,6 +200,79 @@ def _warn_unusable(path: Path, gdf: gpd.GeoDataFrame, role: str, problems: list[
         table = "skipped_rows.csv"
         msg = Msg("error.input.layer_unusable", file=path.name, n=len(rows), what=what, table=table)
         log.warning(msg)
+
+
+def _check_column_datum(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """Stop when the coordinate columns name a datum other than WGS-84 and no crs was set.
+
+    ``经度（高德）`` read as the default WGS-84 is some 500 m off; the datum check against the
+    streets would catch it only when the layer has enough points near streets.
+    """
+    columns = gdf.attrs.get("columns", {})
+    for fld in ("lon", "lat"):
+        tag = column_datum(columns[fld]) if fld in columns else None
+        if tag is not None and tag != "wgs84":
+            msg = Msg(
+                "error.input.column_datum_undeclared",
+                col=columns[fld],
+                looks=datum.DATUM_NAMES[tag],
+                setting=f'crs = "{tag}"',
+                wgs84='crs = "wgs84"',
+            )
+            raise InputError(msg, path, field=columns[fld])
+
+
+@dataclass(frozen=True)
+class _TierNames:
+    """A column other than the tier column whose every filled cell names a tier."""
+
+    column: str
+    cells: list[tuple[int, str, str]]  # (row, value as written, tier code), filled cells only
+
+
+def _tier_names_column(table: Table, gdf: gpd.GeoDataFrame, s: Scenario) -> _TierNames | None:
+    """The type column or the first unused column whose kept rows all name tiers, if any."""
+    if "tier" in gdf or not len(gdf):
+        return None
+    mapped = gdf.attrs.get("columns", {})
+    candidates = [mapped["type"]] if "type" in mapped else []
+    candidates += [c for c in gdf.attrs.get("unused_columns", []) if c not in candidates]
+    position = {int(r): i for i, r in enumerate(table.rows)}
+    at = [position[int(r)] for r in gdf["row"]]
+    for col in candidates:
+        if col not in table.frame.columns:
+            continue
+        cells = []
+        for row, value in zip(gdf["row"], table.frame[col].iloc[at], strict=True):
+            if not key_text(value):
+                continue
+            code = s.vocabulary.normalize(value)
+            if code is None:
+                break
+            cells.append((int(row), str(value), code))
+        else:
+            if cells:
+                return _TierNames(str(col), cells)
+    return None
+
+
+def _check_default_tier(found: _TierNames, default: str, s: Scenario, path: Path) -> None:
+    """Stop when a layer's default tier stands for rows whose own cells name another tier."""
+    code = s.vocabulary.normalize(default)
+    other = [cell for cell in found.cells if cell[2] != code]
+    if not other:
+        return
+    row, value, tier = other[0]
+    label = {lang: s.vocabulary.label(tier, lang) for lang in ("zh", "en")}
+    msg = Msg(
+        "error.input.tier_default_contradicted",
+        value=value,
+        label=label,
+        default=f'tier = "{default}"',
+        n=len(other),
+        setting=f'columns = {{ tier = "{found.column}" }}',
+    )
+    raise InputError(msg, path, row, found.column)
 
 
 def _defaults(gdf: gpd.GeoDataFrame, layer: Layer, role: str) -> gpd.GeoDataFrame:

@@ -37,6 +37,7 @@ from coverage.inputs.columns import (
     header_hints,
     is_totals,
     match_columns,
+    normalize_column,
 )
 from coverage.inputs.coordinates import (
     GEOMETRY,
@@ -56,7 +57,7 @@ from coverage.inputs.values import (
     text_column,
 )
 
-__all__ = ["positions", "read_points"]
+__all__ = ["from_geometry", "positions", "read_points"]
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,8 @@ def read_points(
     problems: list[Problem] = list(table.problems)
     hint = _sheet_hint(table.info, layer)
     resolved = match_columns(frame, columns, path, target.datum, hint=hint)
+    if "lon" in resolved.columns and "lat" in resolved.columns:  # the sheet read is a register
+        _check_one_register_sheet(table.info, layer, path)
     cols = resolved.columns
     problems += resolved.notes
     names = [str(c) for c in frame.columns if c != "geometry"]
@@ -261,14 +264,60 @@ def _without(
 
 
 def _sheet_hint(info: Mapping[str, Any], layer: str | None) -> Msg | Literal[""]:
-    """Which sheet was read, when a workbook has others and none was named (a notes sheet first)."""
+    """Which sheet was read, when a workbook has others and none was named (a notes sheet first).
+
+    The setting offered names the first other visible sheet that holds a register, else the
+    last visible one (never a hidden sheet, such as last year's copy, when one is visible).
+    """
     sheets = [str(n) for n in info.get("sheets", ())]
     if layer is not None or len(sheets) < 2:
         return ""
     others = [n for n in sheets if n != info.get("sheet")]
     names = {"zh": "、".join(others), "en": ", ".join(others)}
-    setting = f'layer = "{others[-1]}"'
+    registers = _register_sheets(info)
+    setting = (
+        f'layer = "{registers[0] if registers else (list(info.get("heads", ())) or others)[-1]}"'
+    )
     return Msg("error.input.other_sheets", sheet=info.get("sheet"), names=names, setting=setting)
+
+
+_LON_LAT = (
+    {normalize_column(a) for a in ALIASES["lon"]},
+    {normalize_column(a) for a in ALIASES["lat"]},
+)
+
+
+def _register_sheets(info: Mapping[str, Any]) -> list[str]:
+    """The other visible sheets of a workbook with a longitude and a latitude column name."""
+    found = []
+    for name, rows in info.get("heads", {}).items():
+        for row in rows:
+            names = {normalize_column(c) for c in row if c}
+            if names & _LON_LAT[0] and names & _LON_LAT[1]:
+                found.append(str(name))
+                break
+    return found
+
+
+def _check_one_register_sheet(info: Mapping[str, Any], layer: str | None, path: Path) -> None:
+    """Stop when no sheet was named and other visible sheets hold registers too.
+
+    A workbook with a sheet per tier or per street is common; reading its first sheet alone
+    would leave the others' rows out without a word.
+    """
+    others = _register_sheets(info) if layer is None else []
+    if not others:
+        return
+    sheet = str(info.get("sheet"))
+    names = {"zh": "、".join(others), "en": ", ".join(others)}
+    msg = Msg(
+        "error.input.several_sheets",
+        sheet=sheet,
+        names=names,
+        setting=f'layer = "{sheet}"',
+        other=f'layer = "{others[0]}"',
+    )
+    raise InputError(msg, path)
 
 
 def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | Literal[""]:
@@ -281,6 +330,21 @@ def _pair_hint(frame: pd.DataFrame, names: list[str]) -> Msg | Literal[""]:
         if cells and all(_PAIR.fullmatch(c) for c in cells):
             return Msg("error.input.one_cell_coordinates", col=col, example=cells[0].strip())
     return ""
+
+
+def from_geometry(frame: pd.DataFrame) -> bool:
+    """Whether a file's points come from its geometries (a GIS file that has any), not columns.
+
+    Parameters
+    ----------
+    frame
+        The file as read (:attr:`~coverage.inputs.readers.Table.frame`).
+    """
+    return (
+        isinstance(frame, gpd.GeoDataFrame)
+        and frame._geometry_column_name in frame
+        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
+    )
 
 
 def _coordinates(
@@ -298,12 +362,7 @@ def _coordinates(
     How: a GIS file's geometries, or a table's longitude/latitude columns, with the field that held
     them. ``hint`` ends the error of a missing coordinate column.
     """
-    is_gis = (
-        isinstance(frame, gpd.GeoDataFrame)
-        and frame._geometry_column_name in frame
-        and not (frame.geometry.isna() | frame.geometry.is_empty).all()
-    )
-    if is_gis:
+    if from_geometry(frame):
         lon, lat, bad, label = gis_points(frame, rows, target, path, problems)
         return lon, lat, bad, label, GEOMETRY
     for fld in ("lon", "lat"):
@@ -418,7 +477,7 @@ def _read_info(
     used = set(cols.values())
     return {
         "path": str(path),
-        **{k: v for k, v in table.info.items() if k not in ("rows", "uncalculated")},
+        **{k: v for k, v in table.info.items() if k not in ("rows", "uncalculated", "heads")},
         "encoding": table.info.get("encoding"),
         "crs": str(label),  # English, as run.json records it
         "crs_words": label,  # worded in the note's language

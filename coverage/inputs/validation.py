@@ -36,6 +36,7 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -295,7 +296,8 @@ def _check_services(
     canon = {key_text(s): str(s) for s in allowed}
     out = []
     for i, services in enumerate(gdf["services"]):
-        items = services if isinstance(services, list | tuple | np.ndarray) else []
+        listed = services if isinstance(services, list | tuple | np.ndarray) else []
+        items = [part for s in listed for part in _known_parts(s, canon)]
         known = [canon[key_text(s)] for s in items if key_text(s) in canon]
         unknown = [str(s) for s in items if key_text(s) not in canon]
         if unknown:
@@ -313,6 +315,19 @@ def _check_services(
     gdf = gdf.copy()
     gdf["services"] = pd.Series(out, index=gdf.index, dtype=object)
     return gdf
+
+
+def _known_parts(item: Any, canon: dict[str, str]) -> list[Any]:
+    """An item listing known services with spaces or slashes ("休息 饮水"), as its parts.
+
+    Any other item stays as it is: a service's own name may hold a space.
+    """
+    if key_text(item) in canon:
+        return [item]
+    parts = [p for p in re.split(r"[\s/／]+", str(item)) if p]
+    if len(parts) > 1 and all(key_text(p) in canon for p in parts):
+        return parts
+    return [item]
 
 
 def _check_area(

@@ -28,6 +28,10 @@ __all__ = ["workbook_cells", "fill_merged"]
 Span = tuple[int, int, int, int]
 
 
+#: How many of its first rows show whether another sheet holds a register (its header).
+_HEAD_ROWS = 20
+
+
 def _pick_sheet(names: list[str], sheet: str | None, path: Path) -> None:
     """Fail, listing the sheets, when the requested sheet is not in the workbook."""
     if sheet is not None and sheet not in names:
@@ -173,11 +177,17 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
         try:
             names = wb.sheetnames
             _pick_sheet(names, sheet, path)
+            heads: dict[str, list[list[str]]] = {}
             if sheet is not None:
                 ws = wb[sheet]
             else:
                 visible = [s for s in wb.worksheets if s.sheet_state == "visible"]
                 ws = (visible or wb.worksheets)[0]
+                # The other visible sheets' first rows: whether they hold registers too.
+                for other in visible[1:]:
+                    other.reset_dimensions()
+                    top = other.iter_rows(min_row=1, max_row=_HEAD_ROWS, values_only=True)
+                    heads[other.title] = [[cell_text(v) for v in r] for r in top]
             # Some writers store wrong sheet dimensions; without them openpyxl reads every row.
             ws.reset_dimensions()
             # iter_rows yields empty rows for gaps, so list positions are Excel row numbers - 1.
@@ -193,6 +203,7 @@ def _xlsx_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[st
             wb.close()
     cells = [[cell_text(v) for v in r] for r in values]
     info = {"format": "xlsx", "sheet": ws.title, "sheets": names, "formulas": marks}
+    info["heads"] = heads
     return cells, _merged_note(info, fill_merged(cells, merges))
 
 
@@ -223,7 +234,16 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
     try:
         names = book.sheet_names()
         _pick_sheet(names, sheet, path)
-        ws = book.sheet_by_name(sheet) if sheet is not None else book.sheet_by_index(0)
+        heads: dict[str, list[list[str]]] = {}
+        if sheet is not None:
+            ws = book.sheet_by_name(sheet)
+        else:  # the first visible sheet, as Excel opens it (a hidden one may come first)
+            sheets = [book.sheet_by_index(i) for i in range(len(names))]
+            visible = [s for s in sheets if s.visibility == 0]
+            ws = (visible or sheets)[0]
+            for other in visible[1:]:  # do they hold registers too?
+                top = range(min(other.nrows, _HEAD_ROWS))
+                heads[other.name] = [[cell_text(c.value) for c in other.row(r)] for r in top]
         cells = []
         for r in range(ws.nrows):
             row = []
@@ -243,7 +263,7 @@ def _xls_cells(path: Path, sheet: str | None) -> tuple[list[list[str]], dict[str
             cells.append(row)
         # xlrd's ranges are (first row, row after last, first column, column after last).
         spans = [(r0, r1 - 1, c0, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
-        info = {"format": "xls", "sheet": ws.name, "sheets": names}
+        info = {"format": "xls", "sheet": ws.name, "sheets": names, "heads": heads}
         return cells, _merged_note(info, fill_merged(cells, spans))
     except InputError:
         raise

@@ -136,9 +136,66 @@ def test_no_tier_column_points_to_the_columns_left_unused(tmp_path: Path, hand):
             '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
         )
     assert str(err.value).endswith(
-        "; if one of the unused columns ['阵地类型'] holds it, set columns = { tier = \"阵地类型\" }"
+        "; column '阵地类型' names tiers (row 2: '服务站点'): to read the tiers from it, "
+        'set columns = { tier = "阵地类型" }'
     )
-    assert "若层级在未使用的列 ['阵地类型'] 之一中" in err.value.text("zh")
+    assert "列“阵地类型”写的是层级（第 2 行：“服务站点”）" in err.value.text("zh")
+
+
+def test_no_tier_column_names_an_unused_column_when_none_names_tiers(tmp_path: Path, hand):
+    # No column names tiers (备注 holds remarks): the first unused column is suggested.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度", "纬度"], axis=1).assign(名称="F", 备注=["新建", "服务站点"])
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    with pytest.raises(InputError) as err:
+        _read(
+            tmp_path,
+            '[[facilities]]\npath = "fac.csv"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+        )
+    assert str(err.value).endswith(
+        "; if one of the unused columns ['备注'] holds it, set columns = { tier = \"备注\" }"
+    )
+
+
+@pytest.mark.parametrize("column", ["类型", "阵地性质"])
+def test_a_default_tier_does_not_stand_for_tiers_the_register_names(
+    tmp_path: Path, hand, column: str
+):
+    # The layer says tier = "point" and the register has no tier column, but its type column
+    # (类型) or a column under a name not recognised (阵地性质) names each row's tier: the
+    # second row (file row 3) is an outdoor station, whose 10-minute threshold the default
+    # would silently replace. The run stops at that row and field, saying how to map it.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度", "纬度"], axis=1).assign(名称=["F", "G"])
+    fac[column] = ["职工服务站", "驿站"]
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False)
+    sections = (
+        '[[facilities]]\npath = "fac.csv"\ntier = "point"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n'
+    )
+    with pytest.raises(InputError) as err:
+        _read(tmp_path, sections)
+    assert (err.value.path, err.value.row, err.value.field) == (
+        str(tmp_path / "fac.csv"),
+        3,
+        column,
+    )
+    assert str(err.value).endswith(
+        f"names the tier '驿站' (Outdoor workers' station), but the layer has no tier column, so "
+        f'its default tier = "point" would stand for every row (another tier in 1 of its rows): '
+        f'to read the tiers from this column, set columns = {{ tier = "{column}" }}'
+    )
+    # Every row naming the default's own tier (职工服务站 is a service point): read as before.
+    fac[column] = ["职工服务站", "服务站点"]
+    fac.to_csv(tmp_path / "fac.csv", index=False)
+    layers = _read(tmp_path, sections)
+    assert layers.facilities["tier"].tolist() == ["point", "point"]
 
 
 def test_a_facility_in_two_registers_counts_once(tmp_path: Path, hand):
@@ -266,3 +323,61 @@ def test_subdistricts_without_a_name_are_named_by_their_row(tmp_path: Path):
     # a worker in each polygon is counted in it, none outside
     points = gpd.GeoDataFrame(geometry=subs.geometry.representative_point(), crs=4326)
     assert _label(points, subs, "name").tolist() == names
+
+
+def test_coordinate_columns_naming_a_datum_need_the_layers_crs(tmp_path: Path, hand):
+    # 经度（高德）/纬度（高德） with no crs set: read as the default WGS-84 they would be ~500 m
+    # off, and two points are too few for the datum check to see it. The run stops at the
+    # column, saying what to set; with the crs set (to either datum) the layer is read.
+    from coverage.errors import InputError
+
+    base = _two_places(tmp_path, hand)
+    fac = base.set_axis(["经度（高德）", "纬度（高德）"], axis=1).assign(
+        名称=["F", "G"], 层级="驿站"
+    )
+    fac.to_csv(tmp_path / "fac.csv", index=False, float_format="%.9f")
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    demand = '[[demand]]\npath = "dem.csv"\nweight = "w"\n'
+    with pytest.raises(InputError) as err:
+        _read(tmp_path, '[[facilities]]\npath = "fac.csv"\n' + demand)
+    assert (err.value.path, err.value.row, err.value.field) == (
+        str(tmp_path / "fac.csv"),
+        None,
+        "经度（高德）",
+    )
+    assert str(err.value).endswith(
+        "the column says its coordinates are GCJ-02, but the layer sets no crs, so they would "
+        'be read as WGS-84: set crs = "gcj02" for this layer (crs = "wgs84" if they are WGS-84)'
+    )
+    read = {}
+    for crs in ("gcj02", "wgs84"):
+        layers = _read(tmp_path, f'[[facilities]]\npath = "fac.csv"\ncrs = "{crs}"\n' + demand)
+        read[crs] = layers.facilities["name"].tolist()
+    # (The points stand on the street in WGS-84: read as GCJ-02 they move off it, and say so.)
+    assert read == {"gcj02": [], "wgs84": ["F", "G"]}
+    # Columns that name WGS-84 need nothing more.
+    fac.set_axis(["WGS84_Lng", "WGS84_Lat", "名称", "层级"], axis=1).to_csv(
+        tmp_path / "fac.csv", index=False, float_format="%.9f"
+    )
+    layers = _read(tmp_path, '[[facilities]]\npath = "fac.csv"\n' + demand)
+    assert layers.facilities["name"].tolist() == ["F", "G"]
+
+
+def test_a_gis_layers_datum_named_attributes_need_no_crs(tmp_path: Path, hand):
+    # A GeoJSON's points are its geometries, in the file's own CRS: attribute columns named
+    # 经度（高德） are not what is read, so no crs is asked for.
+    import geopandas as gpd
+
+    base = _two_places(tmp_path, hand)
+    fac = gpd.GeoDataFrame(
+        {"名称": ["F", "G"], "层级": "驿站", "经度（高德）": 1.0, "纬度（高德）": 2.0},
+        geometry=gpd.points_from_xy(base["lon"], base["lat"]),
+        crs=4326,
+    )
+    fac.to_file(tmp_path / "fac.geojson")
+    base.assign(w=1.0).to_csv(tmp_path / "dem.csv", index=False, float_format="%.9f")
+    layers = _read(
+        tmp_path,
+        '[[facilities]]\npath = "fac.geojson"\n[[demand]]\npath = "dem.csv"\nweight = "w"\n',
+    )
+    assert layers.facilities["name"].tolist() == ["F", "G"]

@@ -205,6 +205,76 @@ def test_missing_coordinates_on_a_notes_sheet_name_the_other_sheets(tmp_path: Pa
     assert "sheet" not in str(err.value)
 
 
+def test_a_workbook_with_a_register_on_each_of_several_sheets_is_not_read_in_part(
+    tmp_path: Path,
+) -> None:
+    # A sheet per tier (服务中心, 驿站): reading the first alone would leave the station out
+    # without a word. With no sheet named, the layer stops, naming the sheets and the settings;
+    # a hidden sheet (last year's copy) is no register to read, and a named sheet is read.
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "服务中心"
+    for sheet, name in ((wb.active, "A"), (wb.create_sheet("驿站"), "B")):
+        sheet.append(["名称", "经度（高德）", "纬度（高德）"])
+        sheet.append([name, 114.27, 30.59])
+    old = wb.create_sheet("2023")
+    old.append(["名称", "经度", "纬度"])
+    old.append(["Z", 114.27, 30.59])
+    old.sheet_state = "hidden"
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert str(err.value) == (
+        f"{path}: sheets '服务中心' and 驿站 each hold a register, and a layer reads one sheet: "
+        'set layer = "服务中心" for this layer, and add a layer for each other sheet to read '
+        '(layer = "驿站")'
+    )
+    assert read_points(path, layer="驿站")[0]["name"].tolist() == ["B"]
+    assert read_points(path, layer="服务中心")[0]["name"].tolist() == ["A"]
+    wb.remove(wb["驿站"])
+    wb.save(path)
+    assert read_points(path)[0]["name"].tolist() == ["A"]
+
+
+def test_an_xls_reads_its_first_visible_sheet_and_names_the_other_registers() -> None:
+    # Excel 97: last year's register hidden first (旧数据), then 服务中心 and 驿站. Excel opens
+    # on 服务中心; the hidden sheet was read instead, without a word about 驿站.
+    path = REG / "sheets.xls"
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert str(err.value) == (
+        f"{path}: sheets '服务中心' and 驿站 each hold a register, and a layer reads one sheet: "
+        'set layer = "服务中心" for this layer, and add a layer for each other sheet to read '
+        '(layer = "驿站")'
+    )
+    assert read_points(path, layer="驿站")[0]["name"].tolist() == ["华新街职工驿站"]
+    assert read_points(path, layer="旧数据")[0]["name"].tolist() == ["旧驿站"]
+
+
+def test_a_notes_sheet_first_points_to_the_register_not_a_hidden_sheet(tmp_path: Path) -> None:
+    # Notes first, the register second, last year's register hidden at the end: the setting
+    # offered names the register (it named the last sheet, the hidden one).
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["坐标请从高德地图拾取"])
+    register = wb.create_sheet("数据")
+    register.append(["名称", "经度", "纬度"])
+    register.append(["A", 114.27, 30.59])
+    old = wb.create_sheet("旧数据")
+    old.append(["名称", "经度", "纬度"])
+    old.sheet_state = "hidden"
+    path = tmp_path / "台账.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert str(err.value).endswith(
+        "(read sheet '填表说明'; the workbook also has sheets 数据, 旧数据: set the layer's "
+        'layer = "数据" in the scenario)'
+    )
+
+
 @pytest.mark.parametrize(
     "cell", ["114.272740,30.593274", "30.59, 114.27", "１１４．２７，３０．５９"]
 )
@@ -241,6 +311,23 @@ def test_blank_rows_keep_row_numbers(tmp_path: Path) -> None:
     assert gdf["row"].tolist() == [4, 8]
     assert [(p.row, p.message) for p in problems] == [(7, "not a number: 'x'")]
     assert gdf.attrs["rows_read"] == 3 and gdf.attrs["blank_rows"] == 2
+
+
+def test_metres_read_as_degrees_are_one_line_about_the_crs(tmp_path: Path) -> None:
+    # CGCS2000 Gauss-Krüger metres (easting ~523,000, northing ~3,386,000) in a register whose
+    # layer sets no crs: every row out of range as degrees. One line says the crs is wrong
+    # (it was a "latitude out of range" per row); one such row among good ones stays a row.
+    text = "name,X,Y\nA,523123.5,3386180\nB,524000,3385000.25\n"
+    with pytest.raises(InputError) as err:
+        read_points(write_csv(tmp_path / "m.csv", text))
+    assert (err.value.row, err.value.field) == (None, "crs")
+    assert str(err.value) == (
+        f"{tmp_path / 'm.csv'}, field 'crs': coordinates span x 523124…524000, "
+        "y 3.385e+06…3.38618e+06: not longitudes/latitudes as WGS-84 says; declare the layer's "
+        "crs (an EPSG code such as 32650)"
+    )
+    gdf, problems = read_points(write_csv(tmp_path / "m.csv", text + "C,114.27,30.59\n"))
+    assert gdf["name"].tolist() == ["C"] and [p.row for p in problems] == [2, 3]
 
 
 def test_quoted_commas_and_newlines(tmp_path: Path) -> None:

@@ -175,6 +175,31 @@ def test_facility_without_tier_column() -> None:
     assert len(kept) == 1 and problems == []
 
 
+def test_services_listed_with_spaces_or_slashes_are_read_when_each_is_known() -> None:
+    # Registers separate services with spaces (also the ideographic one) or slashes as often as
+    # with 、 or ；. A cell whose every part is a known service is that list; a cell whose parts
+    # are not all known stays one item (warned about and ignored, as before).
+    gdf = point_layer(
+        [
+            {"row": 2, "services": ["法律援助 心理咨询\u3000职工书屋"], "xy": (106.53, 29.575)},
+            {"row": 3, "services": ["母婴室/技能培训", "法律援助"], "xy": (106.531, 29.575)},
+            {"row": 4, "services": ["法律援助 按摩椅"], "xy": (106.532, 29.575)},
+        ]
+    )
+    gdf["tier"] = "point"
+    gdf.attrs["columns"] = {"services": "服务项目"}
+    kept, problems = validate_layer(
+        gdf, "f.csv", role="facility", allowed_tiers=TIERS, allowed_services=SERVICES
+    )
+    assert kept["services"].tolist() == [
+        ["法律援助", "心理咨询", "职工书屋"],
+        ["母婴室", "技能培训", "法律援助"],
+        [],
+    ]
+    assert [(p.row, p.field_text(), p.action) for p in problems] == [(4, "服务项目", "kept")]
+    assert problems[0].message.startswith("unknown service '法律援助 按摩椅' ignored")
+
+
 def test_candidates_outside_area_are_skipped_facilities_kept() -> None:
     gdf = point_layer(
         [

@@ -162,6 +162,7 @@ class _Sheet:
     ]
     merged_cells = [(1, 3, 1, 2)]  # B2:B3
     nrows = 3
+    visibility = 0  # shown
 
     def row(self, r: int) -> list[_Cell]:
         return [_Cell(v) for v in self.rows[r]]

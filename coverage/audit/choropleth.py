@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,12 +160,17 @@ def _rings(geom: shapely.Geometry | None, tolerance: float) -> list[list[list[fl
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    # pd.NA: a count the table leaves empty (whole people, nullable integers)
+    return (
+        value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value))
+    )
 
 
 def _text(column: str, value: Any) -> str:
     if _missing(value):
         return NOT_APPLICABLE
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{value:,}"  # whole people and facilities, as the table counts them
     if isinstance(value, float):
         if _is_share(column):
             return shown_share(value)  # 99.96 % reads 99.9 %, not 100.0 %
@@ -232,7 +238,12 @@ def _rows(row: dict[str, Any], words: dict[str, Any], columns: list[tuple[str, s
 
 
 def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
-    """What the page draws: districts (rings, class, table rows, map link), legend and words."""
+    """What the page draws: districts (rings, class, table rows, map link), legend and words.
+
+    ``table`` is the district table with its people whole as the CSV and the workbook count
+    them (:func:`coverage.audit.results.whole_people`), so that the page shows the same
+    numbers: a district's covered and not covered people add up to its people.
+    """
     lang = run.audit.lang
     shown = labelled(table, lang)
     geoms = {d.code: d.geometry for d in run.districts}
@@ -267,7 +278,7 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
 
 
 def write_choropleth(run: AuditRun, table: pd.DataFrame, path: Path) -> Path:
-    """Write the choropleth page atomically and return its path."""
+    """Write the choropleth page atomically and return its path (``table``: people whole)."""
     data = json.dumps(choropleth_data(run, table), ensure_ascii=False)
     # Inside <script>: "<" escaped so no text can close the element or open a comment.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -14,7 +14,7 @@ import shapely
 from coverage.audit.choropleth import choropleth_data, classes, share_class, write_choropleth
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
-from coverage.audit.results import district_table
+from coverage.audit.results import district_table, write_audit
 from coverage.audit.runner import AuditRun
 from coverage.counts import shown_share
 from tests.audit.conftest import NASTY
@@ -126,6 +126,30 @@ def test_shares_read_100_or_0_percent_only_when_exact(
     feature = _feature(run)
     assert dict(feature["rows"])["总覆盖率"] == text
     assert feature["shown"] == text and feature["cls"] == cls
+
+
+def test_the_page_counts_people_as_the_table_and_the_workbook_do(tmp_path: Path) -> None:
+    # Jianghan as audited: 373,522.37 people, 361,289.56 covered. People read whole numbers
+    # that add up: 373,522 people, 361,290 covered, so 12,232 not covered (as the district's
+    # summary.csv, districts.csv and the workbook say), not round(12,232.81) = 12,233.
+    run = _run(tmp_path)
+    people, covered = 373522.3722892901, 361289.55806658906
+    run.records["D1"]["figures"] = {
+        "demand": people, "covered": covered, "share_any": covered / people,
+        "unreachable": 563.1115485039086, "population": people, "evaluable_share": 0.9985,
+        "weight_kind:residents": people, "uncovered_kind:residents": people - covered,
+        "unreachable_kind:residents": 563.1115485039086, "share_kind:residents": covered / people,
+    }  # fmt: skip
+    files = write_audit(run)
+    page = files["map"].read_text(encoding="utf-8")
+    data = re.search(r'id="data">(.*?)</script>', page, re.S)
+    assert data is not None
+    rows = dict(json.loads(data.group(1))["features"][0]["rows"])
+    assert rows["未覆盖居住地（居民）"] == "12,232"
+    assert (rows["居住地（居民）总数"], rows["覆盖需求量"]) == ("373,522", "361,290")
+    csv = files["csv"].read_text(encoding="utf-8-sig").splitlines()
+    head, first = csv[0].split(","), csv[1].split(",")
+    assert first[head.index("未覆盖居住地（居民）")] == "12232"
 
 
 def test_a_districts_colour_class_holds_its_shown_share() -> None:

@@ -40,18 +40,19 @@ body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;d
 height:100vh}#map{flex:2 1 0;min-width:0}#side{flex:1 1 320px;padding:12px;overflow:auto;
 min-width:0;box-sizing:border-box}
 @media (max-width:700px){body{display:block;height:auto}#map{max-height:60vh}
-#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}
+#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}h2,h3{overflow-wrap:anywhere}
 svg{width:100%;height:100%}path{stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke;
 cursor:pointer}path.sel{stroke:#000;stroke-width:2.5}
 table{border-collapse:collapse;font-size:13px}td{border-bottom:1px solid #ddd;padding:3px 6px;
 overflow-wrap:anywhere}
 .sw{display:inline-block;width:22px;height:14px;margin-right:6px;vertical-align:middle;
-border:1px solid #999}
+border:1px solid #999;flex:none}
 #legend div{margin:2px 0;font-size:14px}
 #list{list-style:none;padding:0;margin:8px 0}#list button{display:flex;width:100%;min-height:36px;
 align-items:center;gap:6px;text-align:left;font:inherit;background:#fff;border:1px solid #ddd;
-border-radius:4px;margin:2px 0;padding:4px 8px;cursor:pointer}#list button .v{margin-left:auto;
-white-space:nowrap}#list button.sel{border-color:#000;font-weight:bold}
+border-radius:4px;margin:2px 0;padding:4px 8px;cursor:pointer}#list button span{min-width:0;
+overflow-wrap:anywhere}#list button .v{margin-left:auto;white-space:nowrap;flex:none}
+#list button.sel{border-color:#000;font-weight:bold}
 #link[href]{display:inline-block;min-height:36px;line-height:36px;padding:0 12px;
 border:1px solid #2b6cb0;border-radius:4px;text-decoration:none}
 #note{color:#555;font-size:13px}

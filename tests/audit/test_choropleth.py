@@ -215,3 +215,25 @@ def test_the_page_on_a_phone_offline(tmp_path: Path, lang: str) -> None:
         assert not [u for u in requests if u and u.startswith(("http:", "https:"))]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / f"choropleth_phone_{lang}.png"))
+
+
+def test_a_long_name_without_spaces_wraps_on_a_phone(tmp_path: Path) -> None:
+    # A name of one long token (a formula, a URL, a romanised name) must wrap inside its
+    # button and heading: the share beside it stays on the screen, no sideways scrolling.
+    run = _run(tmp_path)
+    name = '=HYPERLINK("http://evil.example/very/long/path","Donghu_High-Tech_Zone")'
+    run.districts[0] = District("D1", name, 1, run.districts[0].geometry)
+    path = write_choropleth(run, district_table(run), tmp_path / "index.html")
+    with chromium() as driver:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True},
+        )
+        driver.get(path.as_uri())
+        assert driver.execute_script("return window.__covErrors;") == []
+        button = driver.find_elements("css selector", "#list button")[0]
+        button.click()
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 375
+        share = button.find_element("css selector", ".v")
+        assert share.text == "95.0%"
+        assert share.location["x"] + share.size["width"] <= 375

@@ -66,7 +66,8 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
         ``population`` (people of :data:`POPULATION_KIND`, else all demand),
         ``evaluable_share`` (of that population, the part near enough to a street to be
         routed), ``workers_uncovered`` (NaN without a workers layer), ``facilities_in``,
-        ``facilities_serving`` (every facility routed, inside or near), ``facilities_per_10k``,
+        ``facilities_serving`` (those, inside or near, whose walk reaches someone in the
+        district), ``facilities_per_10k``,
         and per tier ``share_tier:<code>``, per kind ``share_kind:<kind>``,
         ``weight_kind:<kind>``, ``uncovered_kind:<kind>``, ``unreachable_kind:<kind>``.
     """
@@ -96,7 +97,10 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
     out["workers_uncovered"] = out.get(f"uncovered_kind:{WORKERS_KIND}", math.nan)
     fac = cov.facilities
     out["facilities_in"] = _facilities_in(fac, district)
-    out["facilities_serving"] = float(np.count_nonzero(fac["snapped"].to_numpy(dtype=bool)))
+    # Serving the district: reaching one of its demand points within the facility's walk. A
+    # facility of the margin that is on a street but reaches no one in it serves it not.
+    reached = fac["snapped"].to_numpy(dtype=bool) & (fac["demand_reached"].to_numpy() > 0)
+    out["facilities_serving"] = float(np.count_nonzero(reached))
     out["facilities_per_10k"] = (
         out["facilities_in"] / population * 10_000 if population > 0 else math.nan
     )

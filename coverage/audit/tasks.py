@@ -356,6 +356,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     }
     try:
         s = load_scenario(task.scenario)
+        # The district's network cache is the audit's, which load_audit confined to the audit's
+        # folder or the working directory: not the district's folder, by which its scenario
+        # file alone would refuse it (and every district fail, naming a file nobody wrote).
+        if isinstance(s, Scenario):
+            s._file_writes.pop("[network] cache_dir", None)
         _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))

@@ -213,7 +213,10 @@ def make_task(
 
 
 def previous_record(task: DistrictTask) -> dict[str, Any] | None:
-    """The district's record from an earlier run when it finished with the same inputs."""
+    """The district's record from an earlier run when it finished with the same inputs.
+
+    None (run it again) also when the map its record links to is no longer there.
+    """
     import json
 
     path = Path(task.folder) / "audit.json"
@@ -223,6 +226,8 @@ def previous_record(task: DistrictTask) -> dict[str, Any] | None:
         return None
     if record.get("digest") != task.digest or record.get("status") != "done":
         return None
+    if record.get("map") and not (Path(task.folder) / "map.html").is_file():
+        return None  # its map was deleted: the table and the page would link to nothing
     return record
 
 

@@ -72,6 +72,22 @@ def test_a_code_change_reruns_a_finished_district(
     assert tasks.previous_record(again) is None  # the code changed: the district runs again
 
 
+def test_a_finished_district_whose_map_was_deleted_runs_again(tmp_path: Path) -> None:
+    # Unchanged inputs, but its map.html is gone: reusing the record would link the table and
+    # the page to nothing. A district drawn without a map (no facility near) is still reused.
+    audit = _audit(tmp_path)
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    record = Path(task.folder) / "audit.json"
+    tasks.cio.write_json(record, {"digest": task.digest, "status": "done", "map": True})
+    assert tasks.previous_record(task) is None
+    (Path(task.folder) / "map.html").write_text("<html></html>", encoding="utf-8")
+    assert tasks.previous_record(task) is not None
+    (Path(task.folder) / "map.html").unlink()
+    tasks.cio.write_json(record, {"digest": task.digest, "status": "done", "map": False})
+    assert tasks.previous_record(task) is not None
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [

@@ -48,6 +48,7 @@ from coverage.audit.registers import (
 )
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, InputError, NetworkError
+from coverage.inputs.demand import demand_kind
 from coverage.inputs.layers import Layers
 from coverage.inputs.usable import check_usable
 from coverage.scenario import Scenario, load_scenario
@@ -305,7 +306,8 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
         else:
             cov = _unserved(s, _city_network(s), amend, Path(task.folder))
         notes: list[list[Any]] = []
-        figures, drawn = district_figures(cov, district), task.served
+        kinds = [demand_kind(layer) for layer in s.demand]
+        figures, drawn = district_figures(cov, district, kinds), task.served
     except NetworkError as exc:  # no street in the district: say how many people that is
         record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
         if exc.key == NO_STREET and s.network.path is not None:

@@ -110,3 +110,23 @@ def test_facilities_serving_a_district_are_those_whose_walk_reaches_someone_in_i
     fig = district_figures(cov, shapely.box(0, 0, 1, 1))
     assert fig["facilities_serving"] == 2
     assert fig["facilities_in"] == 1 and fig["facilities_per_10k"] == pytest.approx(5.0)
+
+
+def test_a_kind_of_demand_with_no_row_in_the_district_counts_nobody() -> None:
+    # The audit reads a workers register; none of its rows lies in this district, so its run's
+    # summary has no workers row. Workers not covered: 0 (not unknown); their share: none.
+    summary = pd.DataFrame(
+        [("overall", "all", 1000.0, 600.0, 0.6, 0.1, 50.0),
+         ("kind", "residents", 1000.0, 600.0, 0.6, 0.1, 50.0)],
+        columns=["scope", "key", "weight", "covered_weight", "share", "cross_share",
+                 "unreachable_weight"],
+    )  # fmt: skip
+    facilities = gpd.GeoDataFrame(
+        {"snapped": [True], "demand_reached": [3]}, geometry=[shapely.Point(0.5, 0.5)], crs=4326
+    )
+    cov: Any = SimpleNamespace(summary=summary, facilities=facilities)
+    fig = district_figures(cov, shapely.box(0, 0, 1, 1), ["residents", "workers"])
+    assert fig["workers_uncovered"] == 0 and fig["weight_kind:workers"] == 0
+    assert fig["uncovered_kind:workers"] == 0 and math.isnan(fig["share_kind:workers"])
+    assert fig["population"] == 1000 and fig["evaluable_share"] == pytest.approx(0.95)
+    assert fig["uncovered_kind:residents"] == 400

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,18 +40,19 @@ body{margin:0;font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;d
 height:100vh}#map{flex:2 1 0;min-width:0}#side{flex:1 1 320px;padding:12px;overflow:auto;
 min-width:0;box-sizing:border-box}
 @media (max-width:700px){body{display:block;height:auto}#map{max-height:60vh}
-#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}
+#side{overflow:visible}}h2{font-size:1.25em;margin:.3em 0}h2,h3{overflow-wrap:anywhere}
 svg{width:100%;height:100%}path{stroke:#fff;stroke-width:.6;vector-effect:non-scaling-stroke;
 cursor:pointer}path.sel{stroke:#000;stroke-width:2.5}
 table{border-collapse:collapse;font-size:13px}td{border-bottom:1px solid #ddd;padding:3px 6px;
 overflow-wrap:anywhere}
 .sw{display:inline-block;width:22px;height:14px;margin-right:6px;vertical-align:middle;
-border:1px solid #999}
+border:1px solid #999;flex:none}
 #legend div{margin:2px 0;font-size:14px}
 #list{list-style:none;padding:0;margin:8px 0}#list button{display:flex;width:100%;min-height:36px;
 align-items:center;gap:6px;text-align:left;font:inherit;background:#fff;border:1px solid #ddd;
-border-radius:4px;margin:2px 0;padding:4px 8px;cursor:pointer}#list button .v{margin-left:auto;
-white-space:nowrap}#list button.sel{border-color:#000;font-weight:bold}
+border-radius:4px;margin:2px 0;padding:4px 8px;cursor:pointer}#list button span{min-width:0;
+overflow-wrap:anywhere}#list button .v{margin-left:auto;white-space:nowrap;flex:none}
+#list button.sel{border-color:#000;font-weight:bold}
 #link[href]{display:inline-block;min-height:36px;line-height:36px;padding:0 12px;
 border:1px solid #2b6cb0;border-radius:4px;text-decoration:none}
 #note{color:#555;font-size:13px}
@@ -159,12 +161,17 @@ def _rings(geom: shapely.Geometry | None, tolerance: float) -> list[list[list[fl
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    # pd.NA: a count the table leaves empty (whole people, nullable integers)
+    return (
+        value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value))
+    )
 
 
 def _text(column: str, value: Any) -> str:
     if _missing(value):
         return NOT_APPLICABLE
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{value:,}"  # whole people and facilities, as the table counts them
     if isinstance(value, float):
         if _is_share(column):
             return shown_share(value)  # 99.96 % reads 99.9 %, not 100.0 %
@@ -232,7 +239,12 @@ def _rows(row: dict[str, Any], words: dict[str, Any], columns: list[tuple[str, s
 
 
 def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
-    """What the page draws: districts (rings, class, table rows, map link), legend and words."""
+    """What the page draws: districts (rings, class, table rows, map link), legend and words.
+
+    ``table`` is the district table with its people whole as the CSV and the workbook count
+    them (:func:`coverage.audit.results.whole_people`), so that the page shows the same
+    numbers: a district's covered and not covered people add up to its people.
+    """
     lang = run.audit.lang
     shown = labelled(table, lang)
     geoms = {d.code: d.geometry for d in run.districts}
@@ -267,7 +279,7 @@ def choropleth_data(run: AuditRun, table: pd.DataFrame) -> dict[str, Any]:
 
 
 def write_choropleth(run: AuditRun, table: pd.DataFrame, path: Path) -> Path:
-    """Write the choropleth page atomically and return its path."""
+    """Write the choropleth page atomically and return its path (``table``: people whole)."""
     data = json.dumps(choropleth_data(run, table), ensure_ascii=False)
     # Inside <script>: "<" escaped so no text can close the element or open a comment.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

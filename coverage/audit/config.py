@@ -309,6 +309,15 @@ def load_audit(path: str | Path) -> Audit:
     ]
     if missing:
         raise ScenarioError(missing)
-    if audit.output.dir is not None and not confined(audit.output_dir, [audit.folder, Path.cwd()]):
+    allowed = [audit.folder, Path.cwd()]
+    if audit.output.dir is not None and not confined(audit.output_dir, allowed):
         raise ScenarioError(Msg("error.audit.dir_outside", value=repr(str(audit.output.dir))), path)
+    cache = audit.network.cache_dir
+    # Each district's run writes its network cache there: the audit file may choose a place
+    # in its folder or the working directory, as a scenario file may (the districts' own
+    # scenario files then allow it, see coverage.audit.tasks.run_district).
+    if "cache_dir" in audit.network.model_fields_set and not confined(
+        audit.input_path(cache), allowed
+    ):
+        raise ScenarioError(Msg("error.audit.cache_outside", value=repr(str(cache))), path)
     return audit

@@ -9,6 +9,7 @@ agree by construction. Keys are plain (``share_any``, ``share_tier:point``,
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import geopandas as gpd
@@ -48,7 +49,9 @@ def _facilities_in(facilities: gpd.GeoDataFrame, district: shapely.Geometry) -> 
     return float(np.count_nonzero(shapely.contains_xy(district, x, y)))
 
 
-def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, float]:
+def district_figures(
+    cov: Coverage, district: shapely.Geometry, kinds: Iterable[str] = ()
+) -> dict[str, float]:
     """Coverage per tier and demand kind, cross-coverage, gaps and evaluable share.
 
     Parameters
@@ -58,6 +61,10 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
     district
         The district's polygon (WGS-84): facilities standing in it are the district's own
         (those just outside may still cover its edge, and count in the shares).
+    kinds
+        The demand kinds the scenario's layers hold: a kind none of whose rows lies in the
+        district counts 0 people (0 workers not covered), its share not applicable (NaN),
+        rather than unknown.
 
     Returns
     -------
@@ -66,7 +73,8 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
         ``population`` (people of :data:`POPULATION_KIND`, else all demand),
         ``evaluable_share`` (of that population, the part near enough to a street to be
         routed), ``workers_uncovered`` (NaN without a workers layer), ``facilities_in``,
-        ``facilities_serving`` (every facility routed, inside or near), ``facilities_per_10k``,
+        ``facilities_serving`` (those, inside or near, whose walk reaches someone in the
+        district), ``facilities_per_10k``,
         and per tier ``share_tier:<code>``, per kind ``share_kind:<kind>``,
         ``weight_kind:<kind>``, ``uncovered_kind:<kind>``, ``unreachable_kind:<kind>``.
     """
@@ -79,8 +87,7 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
         "cross_share": _f(overall["cross_share"]),
         "unreachable": _f(overall["unreachable_weight"]),
     }
-    kinds = cov.summary[cov.summary["scope"] == "kind"]
-    for _, r in kinds.iterrows():
+    for _, r in cov.summary[cov.summary["scope"] == "kind"].iterrows():
         k = str(r["key"])
         out[f"share_kind:{k}"] = _f(r["share"])
         out[f"weight_kind:{k}"] = _f(r["weight"])
@@ -93,10 +100,17 @@ def district_figures(cov: Coverage, district: shapely.Geometry) -> dict[str, flo
     far = out[f"unreachable_kind:{pop_key}"] if pop_key else out["unreachable"]
     out["population"] = population
     out["evaluable_share"] = (population - far) / population if population > 0 else math.nan
+    for k in sorted(set(kinds)):
+        if f"weight_kind:{k}" not in out:  # the layer was read: nobody of it is in the district
+            out.update({f"share_kind:{k}": math.nan, f"weight_kind:{k}": 0.0,
+                        f"uncovered_kind:{k}": 0.0, f"unreachable_kind:{k}": 0.0})  # fmt: skip
     out["workers_uncovered"] = out.get(f"uncovered_kind:{WORKERS_KIND}", math.nan)
     fac = cov.facilities
     out["facilities_in"] = _facilities_in(fac, district)
-    out["facilities_serving"] = float(np.count_nonzero(fac["snapped"].to_numpy(dtype=bool)))
+    # Serving the district: reaching one of its demand points within the facility's walk. A
+    # facility of the margin that is on a street but reaches no one in it serves it not.
+    reached = fac["snapped"].to_numpy(dtype=bool) & (fac["demand_reached"].to_numpy() > 0)
+    out["facilities_serving"] = float(np.count_nonzero(reached))
     out["facilities_per_10k"] = (
         out["facilities_in"] / population * 10_000 if population > 0 else math.nan
     )

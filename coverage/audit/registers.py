@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -157,12 +157,25 @@ def read_registers(audit: Audit, group: Group = "facilities") -> list[Register]:
     return out
 
 
+def _metric_crs(zone: gpd.GeoSeries) -> Any:
+    """A CRS in metres for distances around ``zone``: its UTM zone, else one centred on it.
+
+    There is no UTM zone north of 84° N or south of 80° S (nor for a centre beyond ±180°): a
+    district there (a typo, a test polygon) must fail alone in its own run, not stop the audit.
+    """
+    try:
+        return zone.estimate_utm_crs()
+    except RuntimeError:
+        x0, y0, x1, y1 = zone.total_bounds
+        return f"+proj=aeqd +lat_0={(y0 + y1) / 2} +lon_0={(x0 + x1) / 2} +datum=WGS84 +units=m"
+
+
 def district_rows(reg: Register, district: shapely.Geometry, reach: float) -> np.ndarray:
     """Which rows of the register go to the district (near it, or without a position)."""
     if not len(reg.frame):
         return np.zeros(0, dtype=bool)
     zone = gpd.GeoSeries([district], crs=4326)
-    utm = zone.estimate_utm_crs()
+    utm = _metric_crs(zone)
     near = zone.to_crs(utm).buffer(reach).iloc[0]
     known = np.isfinite(reg.lon)
     pts = gpd.GeoSeries(gpd.points_from_xy(reg.lon[known], reg.lat[known]), crs=4326).to_crs(utm)

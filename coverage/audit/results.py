@@ -205,8 +205,16 @@ def district_table(run: AuditRun) -> pd.DataFrame:
     first = [c for c in COLUMNS if c in table and c not in ("seconds", "map")]
     tiers = vocab.tier_order([c.split(":", 1)[1] for c in table if c.startswith("share_tier:")])
     kinds = sorted(c for c in table if c.startswith("share_kind:"))
-    rest = [c for c in table if c not in first and not c.startswith(("share_tier:", "share_kind:"))]
-    return table[first + kinds + [f"share_tier:{t}" for t in tiers] + rest]
+    # Each kind's people, not covered and not reachable, in that order whichever district
+    # comes first (one outside the streets has no "not covered"): the same columns every run.
+    names = sorted({c.split(":", 1)[1] for c in table if c.startswith(_KIND_COUNTS)})
+    counts = [f"{scope}{k}" for k in names for scope in _KIND_COUNTS if f"{scope}{k}" in table]
+    rest = [
+        c
+        for c in table
+        if c not in first and c not in counts and not c.startswith(("share_tier:", "share_kind:"))
+    ]
+    return table[first + kinds + [f"share_tier:{t}" for t in tiers] + rest + counts]
 
 
 def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
@@ -264,5 +272,6 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         layer = gpd.GeoDataFrame(shown, geometry=geoms, crs=4326)
         name = t(lang, "excel.audit.sheet")
         files["gpkg"] = write_gpkg(out / "districts.gpkg", {name: layer})
-    files["map"] = write_choropleth(run, table, out / "index.html")
+    # the page counts people as the table and the workbook do (12,232 not covered, not 12,233)
+    files["map"] = write_choropleth(run, whole_people(table), out / "index.html")
     return files

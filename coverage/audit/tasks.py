@@ -48,6 +48,7 @@ from coverage.audit.registers import (
 )
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, InputError, NetworkError
+from coverage.inputs.demand import demand_kind
 from coverage.inputs.layers import Layers
 from coverage.inputs.usable import check_usable
 from coverage.scenario import Scenario, load_scenario
@@ -213,7 +214,10 @@ def make_task(
 
 
 def previous_record(task: DistrictTask) -> dict[str, Any] | None:
-    """The district's record from an earlier run when it finished with the same inputs."""
+    """The district's record from an earlier run when it finished with the same inputs.
+
+    None (run it again) also when the map its record links to is no longer there.
+    """
     import json
 
     path = Path(task.folder) / "audit.json"
@@ -223,6 +227,8 @@ def previous_record(task: DistrictTask) -> dict[str, Any] | None:
         return None
     if record.get("digest") != task.digest or record.get("status") != "done":
         return None
+    if record.get("map") and not (Path(task.folder) / "map.html").is_file():
+        return None  # its map was deleted: the table and the page would link to nothing
     return record
 
 
@@ -300,7 +306,8 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
         else:
             cov = _unserved(s, _city_network(s), amend, Path(task.folder))
         notes: list[list[Any]] = []
-        figures, drawn = district_figures(cov, district), task.served
+        kinds = [demand_kind(layer) for layer in s.demand]
+        figures, drawn = district_figures(cov, district, kinds), task.served
     except NetworkError as exc:  # no street in the district: say how many people that is
         record.update(figures=people_without_streets(s) if exc.key == NO_STREET else {})
         if exc.key == NO_STREET and s.network.path is not None:
@@ -356,6 +363,11 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
     }
     try:
         s = load_scenario(task.scenario)
+        # The district's network cache is the audit's, which load_audit confined to the audit's
+        # folder or the working directory: not the district's folder, by which its scenario
+        # file alone would refuse it (and every district fail, naming a file nobody wrote).
+        if isinstance(s, Scenario):
+            s._file_writes.pop("[network] cache_dir", None)
         _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))

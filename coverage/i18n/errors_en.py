@@ -99,6 +99,7 @@ WORDS: dict[str, str] = {
     "error.scenario.instead.print": 'remove it and pass --print to `coverage map` instead (from Python: scenario.set_output("print_map", path))',
     "error.scenario.instead.cache": "move the cache there, or run the command from a folder that holds it",
     "error.audit.dir_outside": "output.dir = {value} is outside the audit's folder and the working directory; give --out (from Python: run_audit(..., out=path)) to write elsewhere",
+    "error.audit.cache_outside": "network.cache_dir = {value} is outside the audit's folder and the working directory; move the cache there, or run the command from a folder that holds it",
     "error.scenario.use_lang": "use zh or en",
     "error.scenario.method": "'{method}' is not 'grid' or 'exact'",
     "error.scenario.bands_list": "not a list of minutes, e.g. 5,10,15",

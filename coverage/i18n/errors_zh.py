@@ -95,6 +95,7 @@ WORDS: dict[str, str] = {
     "error.scenario.instead.print": '请删除此项，改为在 `coverage map` 中使用 --print（Python 中：scenario.set_output("print_map", 路径)）',
     "error.scenario.instead.cache": "请把缓存移到那里，或在包含缓存的文件夹中运行命令",
     "error.audit.dir_outside": "output.dir = {value} 位于评估文件所在文件夹和工作目录之外；如需写到别处，请使用 --out（Python 中：run_audit(..., out=路径)）",
+    "error.audit.cache_outside": "network.cache_dir = {value} 位于评估文件所在文件夹和工作目录之外；请把缓存移到那里，或在包含缓存的文件夹中运行命令",
     "error.scenario.use_lang": "可用 zh 或 en",
     "error.scenario.method": "“{method}”不是 'grid' 或 'exact'",
     "error.scenario.bands_list": "不是分钟数列表，例如 5,10,15",

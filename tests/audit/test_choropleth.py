@@ -14,7 +14,7 @@ import shapely
 from coverage.audit.choropleth import choropleth_data, classes, share_class, write_choropleth
 from coverage.audit.config import Audit
 from coverage.audit.districts import District
-from coverage.audit.results import district_table
+from coverage.audit.results import district_table, write_audit
 from coverage.audit.runner import AuditRun
 from coverage.counts import shown_share
 from tests.audit.conftest import NASTY
@@ -128,6 +128,30 @@ def test_shares_read_100_or_0_percent_only_when_exact(
     assert feature["shown"] == text and feature["cls"] == cls
 
 
+def test_the_page_counts_people_as_the_table_and_the_workbook_do(tmp_path: Path) -> None:
+    # Jianghan as audited: 373,522.37 people, 361,289.56 covered. People read whole numbers
+    # that add up: 373,522 people, 361,290 covered, so 12,232 not covered (as the district's
+    # summary.csv, districts.csv and the workbook say), not round(12,232.81) = 12,233.
+    run = _run(tmp_path)
+    people, covered = 373522.3722892901, 361289.55806658906
+    run.records["D1"]["figures"] = {
+        "demand": people, "covered": covered, "share_any": covered / people,
+        "unreachable": 563.1115485039086, "population": people, "evaluable_share": 0.9985,
+        "weight_kind:residents": people, "uncovered_kind:residents": people - covered,
+        "unreachable_kind:residents": 563.1115485039086, "share_kind:residents": covered / people,
+    }  # fmt: skip
+    files = write_audit(run)
+    page = files["map"].read_text(encoding="utf-8")
+    data = re.search(r'id="data">(.*?)</script>', page, re.S)
+    assert data is not None
+    rows = dict(json.loads(data.group(1))["features"][0]["rows"])
+    assert rows["未覆盖居住地（居民）"] == "12,232"
+    assert (rows["居住地（居民）总数"], rows["覆盖需求量"]) == ("373,522", "361,290")
+    csv = files["csv"].read_text(encoding="utf-8-sig").splitlines()
+    head, first = csv[0].split(","), csv[1].split(",")
+    assert first[head.index("未覆盖居住地（居民）")] == "12232"
+
+
 def test_a_districts_colour_class_holds_its_shown_share() -> None:
     # Each class reads "lo–hi%" of one-decimal shares; every shown share falls in its class.
     labels = [c["label"] for c in classes()]
@@ -191,3 +215,25 @@ def test_the_page_on_a_phone_offline(tmp_path: Path, lang: str) -> None:
         assert not [u for u in requests if u and u.startswith(("http:", "https:"))]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(ARTIFACTS / f"choropleth_phone_{lang}.png"))
+
+
+def test_a_long_name_without_spaces_wraps_on_a_phone(tmp_path: Path) -> None:
+    # A name of one long token (a formula, a URL, a romanised name) must wrap inside its
+    # button and heading: the share beside it stays on the screen, no sideways scrolling.
+    run = _run(tmp_path)
+    name = '=HYPERLINK("http://evil.example/very/long/path","Donghu_High-Tech_Zone")'
+    run.districts[0] = District("D1", name, 1, run.districts[0].geometry)
+    path = write_choropleth(run, district_table(run), tmp_path / "index.html")
+    with chromium() as driver:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True},
+        )
+        driver.get(path.as_uri())
+        assert driver.execute_script("return window.__covErrors;") == []
+        button = driver.find_elements("css selector", "#list button")[0]
+        button.click()
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 375
+        share = button.find_element("css selector", ".v")
+        assert share.text == "95.0%"
+        assert share.location["x"] + share.size["width"] <= 375

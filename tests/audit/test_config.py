@@ -113,3 +113,27 @@ def test_unreadable_audit_files_get_one_line(tmp_path: Path) -> None:
         load_audit(bad)
     with pytest.raises(ScenarioError, match=r"missing\.toml: audit file not found"):
         load_audit(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "network.cache_dir = '../elsewhere' is outside the audit's folder and the working "
+               "directory; move the cache there, or run the command from a folder that holds it"),
+        ("zh", "network.cache_dir = '../elsewhere' 位于评估文件所在文件夹和工作目录之外；"
+               "请把缓存移到那里，或在包含缓存的文件夹中运行命令"),
+    ],
+)  # fmt: skip
+def test_a_network_cache_outside_the_audits_folder_and_the_cwd_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: str
+) -> None:
+    # Every district's run writes its network cache there: as a scenario's, it must lie in
+    # the audit's folder or the working directory, refused once before any district runs.
+    (tmp_path / "audit").mkdir()
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    path = _audit(tmp_path / "audit", replace=("[network]\n", '[network]\ncache_dir = "../elsewhere"\n'))  # fmt: skip
+    with pytest.raises(ScenarioError) as e:
+        load_audit(path)
+    assert e.value.text(lang).endswith(words)
+    assert e.value.text(lang).startswith(str(path))

@@ -9,12 +9,13 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import rasterio
 import shapely
 
 from coverage.audit import load_audit, read_districts
-from coverage.audit.figures import figures_without_people
+from coverage.audit.figures import district_figures, figures_without_people
 from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import read_registers
 from coverage.audit.results import district_table
@@ -86,3 +87,46 @@ def test_a_district_without_people_lists_each_kind_its_layers_read() -> None:
     assert fig["workers_uncovered"] == 0  # a workers layer, none of them in the district
     assert fig["facilities_in"] == 2  # two of the three stand in the unit square
     assert not [k for k in fig if k.endswith(":None")]
+
+
+def test_facilities_serving_a_district_are_those_whose_walk_reaches_someone_in_it() -> None:
+    # Four facilities given to a district (its own and its margin's): two reach its people,
+    # one is on a street but reaches no one in it, one is off the streets. Two serve it; the
+    # one standing in it counts per 10,000 people (1 in 2,000 people: 5 per 10,000).
+    summary = pd.DataFrame(
+        [("overall", "all", 2000.0, 1500.0, 0.75, 0.25, 0.0),
+         ("kind", "residents", 2000.0, 1500.0, 0.75, 0.25, 0.0)],
+        columns=["scope", "key", "weight", "covered_weight", "share", "cross_share",
+                 "unreachable_weight"],
+    )  # fmt: skip
+    points = [shapely.Point(0.5, 0.5), shapely.Point(1.2, 0.5), shapely.Point(1.3, 0.5),
+              shapely.Point(1.4, 0.5)]  # fmt: skip
+    facilities = gpd.GeoDataFrame(
+        {"snapped": [True, True, True, False], "demand_reached": [4, 2, 0, 0]},
+        geometry=points,
+        crs=4326,
+    )
+    cov: Any = SimpleNamespace(summary=summary, facilities=facilities)
+    fig = district_figures(cov, shapely.box(0, 0, 1, 1))
+    assert fig["facilities_serving"] == 2
+    assert fig["facilities_in"] == 1 and fig["facilities_per_10k"] == pytest.approx(5.0)
+
+
+def test_a_kind_of_demand_with_no_row_in_the_district_counts_nobody() -> None:
+    # The audit reads a workers register; none of its rows lies in this district, so its run's
+    # summary has no workers row. Workers not covered: 0 (not unknown); their share: none.
+    summary = pd.DataFrame(
+        [("overall", "all", 1000.0, 600.0, 0.6, 0.1, 50.0),
+         ("kind", "residents", 1000.0, 600.0, 0.6, 0.1, 50.0)],
+        columns=["scope", "key", "weight", "covered_weight", "share", "cross_share",
+                 "unreachable_weight"],
+    )  # fmt: skip
+    facilities = gpd.GeoDataFrame(
+        {"snapped": [True], "demand_reached": [3]}, geometry=[shapely.Point(0.5, 0.5)], crs=4326
+    )
+    cov: Any = SimpleNamespace(summary=summary, facilities=facilities)
+    fig = district_figures(cov, shapely.box(0, 0, 1, 1), ["residents", "workers"])
+    assert fig["workers_uncovered"] == 0 and fig["weight_kind:workers"] == 0
+    assert fig["uncovered_kind:workers"] == 0 and math.isnan(fig["share_kind:workers"])
+    assert fig["population"] == 1000 and fig["evaluable_share"] == pytest.approx(0.95)
+    assert fig["uncovered_kind:residents"] == 400

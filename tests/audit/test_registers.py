@@ -85,6 +85,25 @@ def test_rows_within_reach_and_unreadable_rows(tmp_path: Path) -> None:
     assert np.isnan(reg.lon[5])
 
 
+def test_a_district_where_no_utm_zone_is_gets_its_rows_too(tmp_path: Path) -> None:
+    # North of 84° N there is no UTM zone: the district must still get its rows (and fail, if
+    # at all, in its own run), not stop the audit. reach = 700 m; a degree of latitude at 85° N
+    # is 111.7 km: 0.0045° north of the box is 503 m (in), 0.018° is 2,011 m (out).
+    register = tmp_path / "reg.csv"
+    pd.DataFrame(
+        {
+            "name": ["inside", "north in", "north out"],
+            "kind of site": ["point"] * 3,
+            "lon": [10.05, 10.05, 10.05],
+            "lat": [85.025, 85.0545, 85.068],
+        }
+    ).to_csv(register, index=False)
+    audit = _audit(tmp_path, register)
+    (reg,) = read_registers(audit)
+    keep = district_rows(reg, shapely.box(10.0, 85.0, 10.1, 85.05), reach_m(audit))
+    assert keep.tolist() == [True, True, False]
+
+
 def test_empty_register(tmp_path: Path) -> None:
     register = tmp_path / "reg.csv"
     register.write_text("name,kind of site,lon,lat\n", encoding="utf-8")

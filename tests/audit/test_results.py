@@ -172,3 +172,21 @@ def test_people_are_whole_and_add_up_as_the_districts_own_tables(tmp_path: Path)
     assert [ws.cell(row=2, column=head.index(h) + 1).value for h in ("人口", "未覆盖职工")] == [
         60, 20,
     ]  # fmt: skip
+
+
+def test_each_kinds_people_columns_come_in_one_order_whichever_district_is_first(
+    tmp_path: Path,
+) -> None:
+    # The first district lies outside the streets: its figures have no "not covered" people.
+    # Columns must still read people, not covered, not reachable (as for every other audit).
+    run = _run(tmp_path)
+    off = {"weight_kind:residents": 100.0, "unreachable_kind:residents": 100.0}
+    done = {"weight_kind:residents": 200.0, "uncovered_kind:residents": 50.0,
+            "unreachable_kind:residents": 10.0}  # fmt: skip
+    run.records["D1"] = {"status": "failed", "error": "x", "figures": off}
+    run.records["D2"]["figures"].update(done)
+    assert list(district_table(run).columns[-3:]) == [
+        "weight_kind:residents",
+        "uncovered_kind:residents",
+        "unreachable_kind:residents",
+    ]

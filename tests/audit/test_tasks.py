@@ -72,6 +72,22 @@ def test_a_code_change_reruns_a_finished_district(
     assert tasks.previous_record(again) is None  # the code changed: the district runs again
 
 
+def test_a_finished_district_whose_map_was_deleted_runs_again(tmp_path: Path) -> None:
+    # Unchanged inputs, but its map.html is gone: reusing the record would link the table and
+    # the page to nothing. A district drawn without a map (no facility near) is still reused.
+    audit = _audit(tmp_path)
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    record = Path(task.folder) / "audit.json"
+    tasks.cio.write_json(record, {"digest": task.digest, "status": "done", "map": True})
+    assert tasks.previous_record(task) is None
+    (Path(task.folder) / "map.html").write_text("<html></html>", encoding="utf-8")
+    assert tasks.previous_record(task) is not None
+    (Path(task.folder) / "map.html").unlink()
+    tasks.cio.write_json(record, {"digest": task.digest, "status": "done", "map": False})
+    assert tasks.previous_record(task) is not None
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
@@ -426,3 +442,27 @@ def test_a_district_whose_demand_rows_are_all_broken_fails_naming_the_register(
     assert f"{jobs}, row 2, field 'workers'" in rec["error"]
     assert f"{jobs}, row 3, field 'workers'" in rec["error"]
     assert "demand_1.csv" not in rec["error"] and "inputs" not in rec["error"]
+
+
+@pytest.mark.realdata
+def test_a_district_runs_with_the_audits_network_cache_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The audit keeps its network cache in its own folder and is run from elsewhere: allowed
+    # for the audit file, so each district (whose scenario file lies in its own folder) runs.
+    root, elsewhere = tmp_path / "audit", tmp_path / "cwd"
+    root.mkdir()
+    elsewhere.mkdir()
+    districts = write_districts(root / "d.geojson", {4: "D1"}, off_map=False)
+    text = audit_text(districts, root / "out").replace(
+        "[network]\n", '[network]\ncache_dir = "netcache"\n'
+    )
+    (root / "audit.toml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    audit = load_audit(root / "audit.toml")
+    (district,) = read_districts(audit)
+    task = tasks.make_task(audit, district, tasks.file_digests(audit), read_registers(audit))
+    assert 'cache_dir = "' + str(root / "netcache") + '"' in Path(task.scenario).read_text("utf-8")
+    rec = tasks.run_district(task)
+    assert rec["status"] == "done", rec
+    assert list(elsewhere.iterdir()) == []  # nothing written in the working directory

@@ -336,7 +336,7 @@ def test_a_misspelt_columns_field_is_an_error_not_a_lost_column(tmp_path):
             'tiers = ["subcentre", "pont"]',
             r"plan: tiers: unknown tier 'pont'; known tiers: centre \(",
         ),
-        ('tier = "站点"', r"plan: tier: unknown tier '站点'; known tiers: centre \("),
+        ('tier = "站台"', r"plan: tier: unknown tier '站台'; known tiers: centre \("),
         ('tiers = ["point", "point"]', r"plan: tiers names point more than once"),
         ("tiers = []", r"plan.tiers: needs at least 1 item\(s\), got \[\]"),
         ("stage_add = { centre = 1 }", r"plan: stage_add names centre, not among tiers"),

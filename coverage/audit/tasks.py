@@ -367,7 +367,7 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         # folder or the working directory: not the district's folder, by which its scenario
         # file alone would refuse it (and every district fail, naming a file nobody wrote).
         if isinstance(s, Scenario):
-            s._file_writes.pop("[network] cache_dir", None)
+            s.allow_write("[network] cache_dir")
         _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))

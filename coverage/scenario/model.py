@@ -435,6 +435,22 @@ class Scenario(Section):
         setattr(self.output, key, getattr(checked, key))
         self._file_writes.pop(f"[output] {key}", None)
 
+    def allow_write(self, key: str) -> None:
+        """Let :meth:`check_writes` pass a write path a caller has confined itself.
+
+        The audit writes each district's scenario with the audit's network cache, which it
+        checked against the audit's folder and the working directory: the district's folder
+        (where its scenario file lies) is not where that path must be.
+
+        Parameters
+        ----------
+        key
+            A key of :data:`WRITE_KEYS`, e.g. ``"[network] cache_dir"``.
+        """
+        if key not in WRITE_KEYS:
+            raise KeyError(key)
+        self._file_writes.pop(key, None)
+
     def check_writes(self, keys: list[str] | None = None) -> None:
         """Refuse write paths from the scenario file that lead outside its folder and the cwd.
 

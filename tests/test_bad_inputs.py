@@ -285,6 +285,15 @@ N_30_35_42 = 30 + 35 / 60 + 42 / 3600  # 30.595
         ("１１４．２７", 114.27),  # full-width digits
         ("114,27", 114.27),  # one comma, not three digits after it: a decimal comma
         ("0,580", 0.58),  # a leading 0 cannot start a thousands group
+        ("114.27E", 114.27),  # a hemisphere says degrees, without a degree sign
+        ("E114.27", 114.27),
+        ("东经114", 114.0),
+        ("北纬30.5", 30.5),
+        ("30.5 N", 30.5),
+        ("S33.5", -33.5),
+        ("73.9w", -73.9),
+        ("114。27274", 114.27274),  # a Chinese input method's full stop as the decimal point
+        ("-73。9", -73.9),
     ],
 )
 def test_coordinates_that_parse(text: str, value: float) -> None:
@@ -300,9 +309,14 @@ def test_unambiguous_separators(text: str, value: float) -> None:
     assert numeric(pd.Series([text])).iat[0] == value
 
 
-@pytest.mark.parametrize("text", ["30,580", "1,200", "-30,580", "东经114", "114°17'75\"", "1,2,3"])
+@pytest.mark.parametrize(
+    "text",
+    ["30,580", "1,200", "-30,580", "东经一一四", "114°17'75\"", "1,2,3", "N30.5E", "-E114",
+     "114。27。3", "114.27EN"],
+)  # fmt: skip
 def test_texts_that_stay_not_a_number(text: str) -> None:
-    # NaN, so read_points reports them; "东经114" has no degree sign, 75" is not a second.
+    # NaN, so read_points reports them: Chinese numerals, 75" is not a second, two hemispheres,
+    # a sign and a hemisphere, two full stops.
     assert np.isnan(numeric(pd.Series([text]), coordinate=True).iat[0])
 
 

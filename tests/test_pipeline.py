@@ -27,7 +27,7 @@ def small(tmp_path, wuhan_edges_path):
 @pytest.mark.realdata
 def test_bad_rows_are_reported_and_the_rest_used(small):
     fac = pd.read_csv(small / "facilities.csv", dtype=str)
-    fac.loc[2, "经度"] = "东经114"  # spreadsheet row 4 (row 1 is the header): not a number
+    fac.loc[2, "经度"] = "东经一一四"  # spreadsheet row 4 (row 1 is the header): not a number
     fac.loc[4, "层级"] = ""  # row 6: no tier
     fac.loc[6, ["经度", "纬度"]] = ["114.2875", "30.595"]  # row 8: 200 m outside the area
     fac.loc[7, ["经度", "纬度"]] = ["114.40", "30.70"]  # row 9: far outside, no street near

@@ -88,6 +88,12 @@ _DMS = re.compile(
     r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|′′|''|’’|”|秒)\s*)?"
     rf"{_HEMISPHERE}?$"
 )
+#: Decimal degrees with a hemisphere and no degree sign: ``114.27E``, ``E114.27``, ``北纬30.5``.
+_HEMISPHERE_DECIMAL = re.compile(
+    rf"^(?:{_HEMISPHERE}\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*{_HEMISPHERE})$"
+)
+#: A decimal point typed as the ideographic full stop by a Chinese input method: ``114。27``.
+_IDEOGRAPHIC_POINT = re.compile(r"^([+-]?\d+)。(\d+)$")
 _HEMISPHERE_LETTER = {
     **dict.fromkeys(("n", "北", "北纬"), "n"),
     **dict.fromkeys(("s", "南", "南纬"), "s"),
@@ -107,10 +113,19 @@ def _clean_number_text(value: Any) -> str:
 
 
 def _dms(text: str) -> float | None:
-    """Decimal degrees of a degrees-minutes-seconds text, or None if it is not one."""
+    """Decimal degrees of a degrees-minutes-seconds text, or None if it is not one.
+
+    Decimal degrees with a hemisphere and no degree sign (``114.27E``, ``北纬30.5``) count too:
+    the hemisphere says they are degrees.
+    """
     m = _DMS.match(text.lower())
     if m is None:
-        return None
+        h = _HEMISPHERE_DECIMAL.match(text.lower())
+        if h is None:
+            return None
+        before, deg_before, deg_after, after = h.groups()
+        value = float(deg_before or deg_after)
+        return -value if _HEMISPHERE_LETTER[before or after] in ("s", "w") else value
     before, sign, deg, minutes, seconds, after = m.groups()
     hemispheres = {_HEMISPHERE_LETTER[h] for h in (before, after) if h}
     if len(hemispheres) > 1 or (sign and hemispheres):
@@ -141,6 +156,8 @@ def number_text(value: Any, coordinate: bool = False) -> Any:
         return text.replace(",", ".")
     if coordinate and (deg := _dms(text)) is not None:
         return deg
+    if coordinate and (point := _IDEOGRAPHIC_POINT.match(text)):
+        return f"{point[1]}.{point[2]}"
     return text
 
 

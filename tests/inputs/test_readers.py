@@ -160,7 +160,7 @@ def test_xls_sheet_by_name_with_xy_headers() -> None:
     assert gdf["name"].tolist() == NAMES
     np.testing.assert_allclose(np.c_[gdf.geometry.x, gdf.geometry.y], LONLAT)
     assert [(p.row, p.field_text(), p.message) for p in problems] == [
-        (4, "X坐标", "not a number: '106.53 E'")
+        (4, "X坐标", "not a number: '106.53.0'")
     ]
 
 

@@ -2,7 +2,7 @@
 
 :func:`read_table` turns a file into a frame of text cells (tables) or features (GIS) with the
 row number a planner sees in the source, before any column is interpreted; bidirectional
-controls (:data:`~coverage.vocab.BIDI`) are taken out of every text. Tables: the header
+controls and zero-width spaces (:data:`~coverage.vocab.UNSEEN`) are taken out of every text. Tables: the header
 is looked for in the first rows (registers often start with a title row), blank rows are
 skipped but keep their numbers, and a CSV row with more values than the header is reported, not
 read shifted. :func:`read_frame` is the same for callers that want the raw table.
@@ -29,7 +29,7 @@ from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import header_hints, normalize_column
 from coverage.inputs.values import one_line
 from coverage.inputs.workbooks import workbook_cells
-from coverage.vocab import BIDI
+from coverage.vocab import UNSEEN
 
 __all__ = [
     "TABULAR",
@@ -39,7 +39,7 @@ __all__ = [
     "read_table",
     "read_frame",
     "read_features",
-    "without_bidi",
+    "without_unseen",
 ]
 
 TABULAR = (".csv", ".txt", ".tsv")
@@ -208,8 +208,9 @@ def _table(
     ``formulas``: cells (row and column index) that hold a formula without a saved value; they
     come back in ``info["uncalculated"]`` as (row number, column name) → formula.
     """
-    # Bidirectional controls would show a name reversed in every output (coverage.vocab.BIDI).
-    cells = [[BIDI.sub("", str(c)).strip() for c in r] for r in cells]
+    # A bidirectional control would show a name reversed in every output, a zero-width space
+    # make it a look-alike of another (coverage.vocab.UNSEEN).
+    cells = [[UNSEEN.sub("", str(c)).strip() for c in r] for r in cells]
     nonblank = [i for i, r in enumerate(cells) if any(r)]
     if not nonblank:
         raise InputError(Msg("error.input.empty_file"), path)
@@ -290,9 +291,9 @@ def _gis(
     info: dict[str, Any] = {"format": suffix.lstrip(".")}
     if suffix == ".parquet":
         try:
-            return without_bidi(gpd.read_parquet(path)), info
+            return without_unseen(gpd.read_parquet(path)), info
         except ValueError:  # a plain (non-geo) Parquet table
-            return without_bidi(pd.read_parquet(path)), info
+            return without_unseen(pd.read_parquet(path)), info
     kwargs: dict[str, Any] = {}
     if layer is None and suffix in (".gpkg", ".zip"):
         layers = pyogrio.list_layers(path)
@@ -317,35 +318,37 @@ def read_features(path: Path, **kwargs: Any) -> tuple[gpd.GeoDataFrame, str | No
     Without a ``.cpg``, GDAL reads the DBF as Latin-1 and Chinese names become mojibake;
     Chinese shapefiles are GBK as often as UTF-8, so UTF-8 is tried, then GB18030. Used for
     point layers and boundaries (areas, sub-districts, an audit's districts) alike. Text
-    attributes lose their bidirectional controls, as table cells do (:func:`without_bidi`).
+    attributes lose their bidirectional controls and zero-width spaces, as table cells do
+    (:func:`without_unseen`).
     """
     cpg = any(path.with_suffix(s).exists() for s in (".cpg", ".CPG"))
     if path.suffix.lower() == ".shp" and "encoding" not in kwargs and not cpg:
         for enc in ("utf-8", "gb18030"):
             try:
-                return without_bidi(gpd.read_file(path, encoding=enc, **kwargs)), enc
+                return without_unseen(gpd.read_file(path, encoding=enc, **kwargs)), enc
             except UnicodeDecodeError:
                 continue
-    return without_bidi(gpd.read_file(path, **kwargs)), None
+    return without_unseen(gpd.read_file(path, **kwargs)), None
 
 
-#: A frame type kept by :func:`without_bidi` (a GeoDataFrame stays one).
+#: A frame type kept by :func:`without_unseen` (a GeoDataFrame stays one).
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
-def without_bidi(frame: _Frame) -> _Frame:
-    """``frame`` with the bidirectional controls (:data:`~coverage.vocab.BIDI`) out of its text.
+def without_unseen(frame: _Frame) -> _Frame:
+    """``frame`` without bidirectional controls or zero-width spaces in its text.
 
-    What the table readers do to every cell, for the attributes of a GIS file. Columns without
-    such a character are left as they are (and are not copied).
+    The characters are :data:`~coverage.vocab.UNSEEN`; the table readers take them out of every
+    cell, this out of a GIS file's attributes. Columns without such a character are left as
+    they are (and are not copied).
     """
     for col in frame.columns:
         column = frame[col]
         if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
             continue
         values = column.to_numpy(dtype=object)
-        if any(isinstance(v, str) and BIDI.search(v) for v in values):
-            cleaned = [BIDI.sub("", v) if isinstance(v, str) else v for v in values]
+        if any(isinstance(v, str) and UNSEEN.search(v) for v in values):
+            cleaned = [UNSEEN.sub("", v) if isinstance(v, str) else v for v in values]
             frame[col] = pd.Series(cleaned, index=frame.index, dtype=column.dtype)
     return frame
 

@@ -43,13 +43,14 @@ NonNegative = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=1)]
 
 
-def _without_bidi(text: str) -> str:
-    return vocab.BIDI.sub("", text)
+def _without_unseen(text: str) -> str:
+    return vocab.UNSEEN.sub("", text)
 
 
-#: Text the outputs show as written (a title, a type's label): without bidirectional controls,
-#: as register cells are read (:data:`coverage.vocab.BIDI`), or it shows reversed everywhere.
-ShownText = Annotated[str, AfterValidator(_without_bidi)]
+#: Text the outputs show as written (a title, a type's label): without bidirectional controls
+#: and zero-width spaces, as register cells are read (:data:`coverage.vocab.UNSEEN`), or it
+#: shows reversed everywhere.
+ShownText = Annotated[str, AfterValidator(_without_unseen)]
 
 
 class Section(BaseModel):

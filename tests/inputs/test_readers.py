@@ -363,15 +363,18 @@ def test_real_chongqing_file_reads_both_ways() -> None:
 
 # --- bidirectional controls ---------------------------------------------------------------------
 
-#: A name with a right-to-left override (it would show as 站驿A) and one with an isolate and the
-#: LRM/RLM marks; the emoji's zero-width joiner and the Arabic text are legitimate and stay.
+#: A name with a right-to-left override (it would show as 站驿A), one with an isolate and the
+#: LRM/RLM marks, one with the ALM mark, a zero-width space, a word joiner and a byte-order mark
+#: (it looks like "D站" yet a search for D站 misses it); the emoji's zero-width joiner and the
+#: Arabic text are legitimate and stay.
 BIDI_NAMES = [
     "\u202eA驿站\u202c",
     "\u2066B站\u2069\u200e\u200f",
     "C\U0001f469\u200d\U0001f4bb站",
     "دكان",
+    "D\u200b站\u061c\u2060\ufeff",
 ]
-CLEAN_NAMES = ["A驿站", "B站", "C\U0001f469\u200d\U0001f4bb站", "دكان"]
+CLEAN_NAMES = ["A驿站", "B站", "C\U0001f469\u200d\U0001f4bb站", "دكان", "D站"]
 
 
 def test_bidi_controls_are_taken_out_of_table_text(tmp_path: Path) -> None:
@@ -382,13 +385,14 @@ def test_bidi_controls_are_taken_out_of_table_text(tmp_path: Path) -> None:
     gdf, problems = read_points(path)
     assert problems == []
     assert gdf["name"].tolist() == CLEAN_NAMES
-    assert gdf["address"].tolist() == [f"地址{i}" for i in range(4)]
+    assert gdf["address"].tolist() == [f"地址{i}" for i in range(5)]
     assert set(gdf["tier"]) == {"服务站点"}
 
 
 def test_bidi_controls_are_taken_out_of_gis_attributes(tmp_path: Path) -> None:
     path = tmp_path / "f.geojson"
-    pts = gpd.points_from_xy([114.2 + i / 100 for i in range(4)], [30.5] * 4)
-    gpd.GeoDataFrame({"name": BIDI_NAMES, "n": [1, 2, 3, 4]}, geometry=pts, crs=4326).to_file(path)
+    pts = gpd.points_from_xy([114.2 + i / 100 for i in range(5)], [30.5] * 5)
+    frame = {"name": BIDI_NAMES, "n": [1, 2, 3, 4, 5]}
+    gpd.GeoDataFrame(frame, geometry=pts, crs=4326).to_file(path)
     gdf, _ = read_points(path)
     assert gdf["name"].tolist() == CLEAN_NAMES

@@ -80,3 +80,5 @@ def test_titles_and_type_labels_lose_bidirectional_controls(tmp_path: Path) -> N
     assert (s.types["room"].label_zh, s.types["room"].label_en) == ("母婴室", "Nursing room")
     s.title = "\u202bA\u202c"  # in Python too
     assert s.title == "A"
+    s.title = "\u200b江汉\ufeff区\u2060"  # zero-width: a look-alike of 江汉区 that search misses
+    assert s.title == "江汉区"

@@ -24,7 +24,15 @@ import shapely
 from scipy import sparse
 
 from coverage import routing, settings, vocab
-from coverage.errors import first_rows
+from coverage.frame_checks import (
+    check_net,
+    check_points,
+    check_rows,
+    check_zones,
+    non_negative,
+    tier_codes,
+    tier_minutes,
+)
 from coverage.network import WalkNetwork
 from coverage.summary import circle_counts, circle_pairs, summarize
 
@@ -140,7 +148,7 @@ def _projected(gdf: gpd.GeoDataFrame, net: WalkNetwork) -> gpd.GeoSeries:
     return gdf.geometry.to_crs(net.crs)
 
 
-def _to_non_negative(m: sparse.csr_matrix) -> sparse.csr_matrix:
+def _tonon_negative(m: sparse.csr_matrix) -> sparse.csr_matrix:
     # Build anew rather than ``m / 60`` so explicit zeros (site on the demand point) survive.
     return sparse.csr_matrix((m.data / 60.0, m.indices, m.indptr), shape=m.shape)
 
@@ -214,16 +222,16 @@ def evaluate(
         with a tier no tier has (named by the caller's index); a threshold, distance or
         radius that is not a number >= 0, or a ``tier_threshold_min`` key that names no tier.
     """
-    _check_net(net)
-    threshold_min = _non_negative("threshold_min", settings.threshold_min, threshold_min)
-    max_snap_m = _non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
-    circle_radius_m = _non_negative("circle_radius_m", settings.circle_radius_m, circle_radius_m)
-    per_tier = _tier_minutes(tier_threshold_min)
+    check_net(net)
+    threshold_min = non_negative("threshold_min", settings.threshold_min, threshold_min)
+    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    circle_radius_m = non_negative("circle_radius_m", settings.circle_radius_m, circle_radius_m)
+    per_tier = tier_minutes(tier_threshold_min)
     fac, dem = _inputs(facilities, demand)
     if isinstance(services, str):  # one service, not its characters
         services = [services]
     if subdistricts is not None and len(subdistricts):
-        _check_zones(subdistricts)
+        check_zones(subdistricts)
     tiers = tier_order(pd.unique(fac["tier"]).tolist())
     thresholds = {t: float(per_tier.get(t, threshold_min)) for t in tiers}
     f_limit = _threshold_of(fac["tier"].to_numpy(), threshold_min, per_tier)
@@ -240,7 +248,7 @@ def evaluate(
 
     limit_s = float(f_limit.max() if len(f_limit) else threshold_min) * 60.0
     r = routing.reach(net, fs, limit_s)
-    times = _to_non_negative(routing.point_times(net, r, ds, limit_s))
+    times = _tonon_negative(routing.point_times(net, r, ds, limit_s))
     # Unsnapped demand is never covered: it has no place on the network.
     if not ds.ok.all():
         times = _keep(times, ds.ok[times.indices])
@@ -283,39 +291,6 @@ def evaluate(
     )
 
 
-def _check_net(net: object) -> None:
-    if not isinstance(net, WalkNetwork):
-        raise TypeError(
-            f"net must be a WalkNetwork (coverage.network.load), not {type(net).__name__}"
-        )
-
-
-def _non_negative(name: str, default: float, value: Any) -> float:
-    """``value`` (``default`` when None) as a number >= 0, else a ValueError naming ``name``.
-
-    A negative or NaN threshold would leave everybody uncovered without a word.
-    """
-    value = default if value is None else value
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    if not ok or not float(value) >= 0:
-        raise ValueError(f"{name} must be a number >= 0, not {value!r}")
-    return float(value)
-
-
-def _tier_minutes(per_tier: Mapping[str, Any] | None) -> dict[str, float]:
-    """Per-tier thresholds keyed by tier code; a key that names no tier is an error.
-
-    Otherwise a misspelt tier (``{"驿栈": 10}``) would keep the default threshold silently.
-    """
-    out: dict[str, float] = {}
-    for key, value in (per_tier or {}).items():
-        code = vocab.normalize_tier(key)
-        if code is None:
-            raise ValueError(f"tier_threshold_min: {vocab.unknown_tier(key)}")
-        out[code] = _non_negative(f"tier_threshold_min[{key!r}]", 0.0, value)
-    return out
-
-
 def _inputs(
     facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -325,7 +300,7 @@ def _inputs(
     in geopandas or GEOS; tier names (``"服务站点"``) become codes, so their threshold applies.
     """
     for what, gdf, column in (("facilities", facilities, "tier"), ("demand", demand, "weight")):
-        _check_points(what, gdf)
+        check_points(what, gdf)
         if column not in gdf:
             raise ValueError(
                 f"{what} {'need' if what == 'facilities' else 'needs'} a {column!r} column"
@@ -334,76 +309,11 @@ def _inputs(
     dem = demand.reset_index(drop=True).copy()
     weight = pd.to_numeric(dem["weight"], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(weight) | (weight < 0)
-    _check_rows("demand", demand.index, bad, "'weight' is not a number ≥ 0")
+    check_rows("demand", demand.index, bad, "'weight' is not a number ≥ 0")
     dem["weight"] = weight
-    fac["tier"] = _tier_codes(facilities)
+    fac["tier"] = tier_codes(facilities)
     fac["fid"] = np.arange(len(fac))
     return fac, dem
-
-
-def _tier_codes(facilities: gpd.GeoDataFrame) -> list[str]:
-    """The tier code of each facility (``"服务站点"`` → ``"point"``), as the command line reads them.
-
-    A blank tier, or a name no tier of the active vocabulary has (``"服务战点"``), is a
-    ValueError naming its rows: kept as written, it would be a tier of its own with the default
-    threshold. A value written as a code (``nursing_room``) is kept as the code of a type a
-    scenario declares, whose vocabulary need not be the active one here.
-    """
-    raw = facilities["tier"].to_numpy()
-    codes = [
-        vocab.normalize_tier(t)
-        or (t if isinstance(t, str) and vocab.CODE_PATTERN.fullmatch(t) else None)
-        for t in raw
-    ]
-    blank = np.array([vocab.name_key(t) == "" for t in raw], dtype=bool)
-    _check_rows("facilities", facilities.index, blank, "no tier")
-    unknown = np.array([c is None for c in codes], dtype=bool)
-    if unknown.any():
-        first = raw[np.flatnonzero(unknown)[0]]
-        _check_rows("facilities", facilities.index, unknown, str(vocab.unknown_tier(first)))
-    return [str(c) for c in codes]
-
-
-def _check_points(what: str, gdf: Any) -> None:
-    """A GeoDataFrame with a CRS and a finite geometry in every row, or one clear error."""
-    if not isinstance(gdf, gpd.GeoDataFrame):
-        raise TypeError(
-            f"{what} must be a GeoDataFrame, not {type(gdf).__name__}: e.g. "
-            "geopandas.GeoDataFrame(df, geometry=geopandas.points_from_xy(lon, lat), crs=4326)"
-        )
-    if gdf.crs is None:
-        raise ValueError(
-            f"{what}: no CRS; set the one the coordinates are in, e.g. .set_crs(4326) "
-            "for WGS-84 (GCJ-02 or BD-09 coordinates: coverage.datum.to_wgs84 first)"
-        )
-    geoms = gdf.geometry.to_numpy()
-    bad = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    xy, row = shapely.get_coordinates(geoms, return_index=True)
-    bad[row[~np.isfinite(xy).all(axis=1)]] = True
-    _check_rows(what, gdf.index, bad, "no geometry, or a coordinate that is not a number")
-    kinds = shapely.get_type_id(geoms)
-    _check_rows(
-        what, gdf.index, kinds != 0, "not a point (e.g. .representative_point() of a polygon)"
-    )
-
-
-def _check_zones(zones: Any) -> None:
-    """Sub-district polygons: a GeoDataFrame with a CRS, or one clear error."""
-    if not isinstance(zones, gpd.GeoDataFrame):
-        raise TypeError(
-            f"subdistricts must be a GeoDataFrame of polygons, not {type(zones).__name__}"
-        )
-    if zones.crs is None:
-        raise ValueError(
-            "subdistricts: no CRS; set the one its coordinates are in, e.g. .set_crs(4326)"
-        )
-
-
-def _check_rows(what: str, index: pd.Index, bad: Any, reason: str) -> None:
-    """Name the first rows (by the caller's index) where ``bad`` holds."""
-    bad = np.asarray(bad, dtype=bool)
-    if bad.any():
-        raise ValueError(f"{what}, rows {first_rows(index[bad])}: {reason}")
 
 
 def _cross_coverage(
@@ -494,10 +404,10 @@ def node_times(
         As :func:`evaluate` for ``net`` and ``facilities``; ``limit_min`` or ``max_snap_m``
         not a number >= 0.
     """
-    _check_net(net)
-    limit_min = _non_negative("limit_min", np.inf, limit_min)
-    max_snap_m = _non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
-    _check_points("facilities", facilities)
+    check_net(net)
+    limit_min = non_negative("limit_min", np.inf, limit_min)
+    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    check_points("facilities", facilities)
     if "tier" not in facilities:
         raise ValueError("facilities need a 'tier' column")
     fac = facilities.reset_index(drop=True)
@@ -505,7 +415,7 @@ def node_times(
         net, _projected(fac, net), max_dist_m=max_snap_m, include_access=include_access
     )
     out = net.nodes_gdf()
-    tiers = np.asarray(_tier_codes(facilities), dtype=object)
+    tiers = np.asarray(tier_codes(facilities), dtype=object)
     for tier in tier_order(pd.unique(tiers).tolist()):
         idx = np.flatnonzero(tiers == tier)
         t, who = routing.nearest(net, fs.take(idx), limit_min * 60.0)

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 
 from coverage import catchments, network, routing, settings
+from coverage.frame_checks import check_points, tier_codes
 from coverage.preflight import check_catchment_args
 from coverage.scenario import CatchmentSpec
 
@@ -40,7 +41,8 @@ def facility_catchments(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Per-facility catchment bands and their union per tier (both WGS-84).
 
-    ``facilities`` needs ``tier``; ``fid`` and ``name`` are copied to the polygons when present.
+    ``facilities`` needs ``tier`` (codes, or names as registers write them: ``"服务站点"``);
+    ``fid`` and ``name`` are copied to the polygons when present.
     ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
 
     Parameters
@@ -75,7 +77,11 @@ def facility_catchments(
     bands_min = [float(b) for b in bands_min]  # numpy numbers or an array: plain minutes
     walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
     max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
-    fac = facilities.reset_index(drop=True)
+    check_points("facilities", facilities)
+    if "tier" not in facilities:
+        raise ValueError("facilities need a 'tier' column")
+    # tier names as the command line reads them: "服务站点" and "point" are one tier's union
+    fac = facilities.reset_index(drop=True).assign(tier=tier_codes(facilities))
     if "fid" not in fac:
         fac = fac.assign(fid=np.arange(len(fac)))
     fs = snapped

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from coverage import analysis, network, routing
+from coverage import analysis, frame_checks, network, routing
 
 # --- by hand ----------------------------------------------------------------------------------
 # A straight street A(0)–B(100)–C(200)–D(300) m, walked at 1 m/s, and a separate island street
@@ -455,7 +455,7 @@ def test_many_bad_rows_are_listed_then_counted():
     index = pd.Index([10, 11, 12, 13, 14, 15, 16, 17])
     bad = [False, True, True, True, True, True, True, False]
     with pytest.raises(ValueError, match=r"^demand, rows 11, 12, 13, 14, 15 … \(6 rows\): x$"):
-        analysis._check_rows("demand", index, bad, "x")
+        frame_checks.check_rows("demand", index, bad, "x")
 
 
 def test_a_polygon_is_not_taken_for_a_point(line_case, hand):

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from coverage import routing, settings
-from coverage.analysis import _check_net, _check_points, _non_negative
+from coverage.frame_checks import check_net, check_points, non_negative
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
@@ -73,12 +73,12 @@ def site_times(
         ``net`` not a WalkNetwork, ``sites`` or ``demand`` not points with a CRS (rows named),
         or ``threshold_min`` or ``max_snap_m`` not a number >= 0.
     """
-    _check_net(net)
-    threshold_min = _non_negative("threshold_min", settings.threshold_min, threshold_min)
-    max_snap_m = _non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
-    _check_points("sites", sites)
+    check_net(net)
+    threshold_min = non_negative("threshold_min", settings.threshold_min, threshold_min)
+    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    check_points("sites", sites)
     if demand_snap is None:
-        _check_points("demand", demand)
+        check_points("demand", demand)
     ss = routing.snap(
         net, sites.geometry.to_crs(net.crs), max_dist_m=max_snap_m, include_access=include_access
     )

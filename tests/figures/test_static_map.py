@@ -390,3 +390,21 @@ def test_a_tier_drawn_in_the_style_given(tmp_path, data, monkeypatch):
     row = rows["Proposed service point (2)"]
     assert row.get_marker() == "*" and to_hex(row.get_color()) == "#6c3483"
     assert to_hex(rows["Service point (2)"].get_color()) == to_hex(TIER_STYLE["point"]["color"])
+
+
+def test_a_static_map_without_lang_is_in_the_lang_setting(tmp_path, data, monkeypatch):
+    from coverage import report, settings
+
+    layers = (data["facilities"], data["demand"], data["tier_catchments"], data["area"])
+    english = figures.save_static_map(*layers, tmp_path / "en.png", lang="en", dpi=40)
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the map is drawn
+    default = figures.save_static_map(*layers, tmp_path / "default.png", dpi=40)
+    assert default.read_bytes() == english.read_bytes()
+    assert report.static_map_png(*layers, dpi=40) == report.static_map_png(
+        *layers, lang="en", dpi=40
+    )
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        figures.save_static_map(*layers, tmp_path / "fr.png", dpi=40)
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        report.static_map_png(*layers, dpi=40)

@@ -30,9 +30,9 @@ import pandas as pd
 from coverage import vocab
 from coverage.counts import off_the_ends
 from coverage.datum import COORDINATE_COLUMNS, OUTPUT_DATUMS, add_coordinates
-from coverage.i18n import t
+from coverage.i18n import lang_or_default, t
 from coverage.io import write_with
-from coverage.table_words import header, lang_index, localize_cells, sheet_name, unique_headers
+from coverage.table_words import header, localize_cells, sheet_name, unique_headers
 from coverage.xlsx import Book, cell_value, clip, column_cells
 
 __all__ = [
@@ -278,7 +278,10 @@ def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str)
 
 
 def write_workbook(
-    path: str | Path, sheets: Mapping[str, pd.DataFrame], lang: str = "zh", datum: str = "gcj02"
+    path: str | Path,
+    sheets: Mapping[str, pd.DataFrame],
+    lang: str | None = None,
+    datum: str = "gcj02",
 ) -> Path:
     """Write tables as an ``.xlsx`` workbook for planners, atomically.
 
@@ -294,7 +297,8 @@ def write_workbook(
         (:func:`coverage.datum.add_coordinates`) instead of geometry, unless they have them
         already; other geometries are dropped.
     lang
-        ``"zh"``: Chinese titles, headers and action values; ``"en"``: English ones.
+        ``"zh"``: Chinese titles, headers and action values; ``"en"``: English ones (default
+        :data:`coverage.settings.lang`).
     datum
         ``"gcj02"`` or ``"wgs84"``: the coordinate pair that comes first (``[output] datum``).
 
@@ -303,7 +307,7 @@ def write_workbook(
     Path
         ``path``.
     """
-    lang_index(lang)
+    lang = lang_or_default(lang)
     if datum not in OUTPUT_DATUMS:
         raise ValueError(f"datum must be 'gcj02' or 'wgs84', not {datum!r}")
     if not sheets:

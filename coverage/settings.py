@@ -1,6 +1,9 @@
-"""Package-wide defaults. Scenario files override them; change them here only for new defaults."""
+"""Package-wide defaults, read at call time (as ``osmnx.settings``).
 
-from coverage.vocab import TIER_CODES
+Set one after import (``coverage.settings.threshold_min = 10``) and a scenario loaded or a
+function called afterwards without that value uses it; scenario files and arguments override
+them. Tier codes are not here: they live in :mod:`coverage.vocab`.
+"""
 
 __all__ = [
     "walk_speed_kmh",
@@ -16,7 +19,6 @@ __all__ = [
     "foot_forbidden",
     "access_forbidden",
     "pedestrian_highways",
-    "tiers",
     "cache_folder",
     "lang",
 ]
@@ -96,11 +98,9 @@ pedestrian_highways: frozenset[str] = frozenset(
     {"footway", "path", "steps", "pedestrian", "corridor", "bridleway", "cycleway", "track"}
 )
 
-#: Facility tiers known to the planner, from the top down (codes; see :mod:`coverage.vocab`).
-tiers: tuple[str, ...] = TIER_CODES
-
 #: Where downloaded networks are cached.
 cache_folder: str = "cache"
 
-#: Default label language for maps and reports ("zh" or "en").
+#: Default label language for maps, figures, reports, workbooks and scenarios without ``lang``
+#: ("zh" or "en").
 lang: str = "zh"

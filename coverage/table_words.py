@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import vocab
-from coverage.i18n import catalogue, t
+from coverage.i18n import catalogue, lang_or_default, t
 from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
 
 __all__ = [
@@ -89,7 +89,7 @@ def lang_index(lang: str) -> int:
     return 0 if lang == "zh" else 1
 
 
-def sheet_name(key: str, lang: str = "zh") -> str:
+def sheet_name(key: str, lang: str | None = None) -> str:
     """Sheet title for one of our keys (e.g. ``"summary"`` → ``"汇总"``), or the key itself.
 
     Parameters
@@ -97,17 +97,18 @@ def sheet_name(key: str, lang: str = "zh") -> str:
     key
         A sheet key (``"summary"``, ``"facilities"`` …).
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
 
     Returns
     -------
     str
         The sheet's title.
     """
+    lang = lang_or_default(lang)
     return SHEETS[key][lang_index(lang)] if key in SHEETS else str(key)
 
 
-def header(column: Any, lang: str = "zh") -> str:
+def header(column: Any, lang: str | None = None) -> str:
     """Column header for one of our column names, or the name itself.
 
     Parameters
@@ -115,13 +116,14 @@ def header(column: Any, lang: str = "zh") -> str:
     column
         A column's program name.
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
 
     Returns
     -------
     str
         The header.
     """
+    lang = lang_or_default(lang)
     if column in HEADERS:
         return HEADERS[column][lang_index(lang)]
     if isinstance(column, str) and column.startswith("t_") and column[2:] in vocab.active():

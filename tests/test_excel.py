@@ -634,3 +634,15 @@ def test_workbook_minutes_never_contradict_the_covered_flag(tmp_path: Path) -> N
     ws = openpyxl.load_workbook(excel.write_workbook(tmp_path / "m.xlsx", {"d": frame})).active
     assert _rows(ws)[1:] == [[15.1, "否", 3.04], [15.0, "是", 3.06]]  # metres as they are
     assert ws["A2"].number_format == "0.0"
+
+
+def test_a_workbook_written_without_lang_is_in_the_lang_setting(tmp_path, monkeypatch):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the book is written
+    wb = openpyxl.load_workbook(excel.write_workbook(tmp_path / "w.xlsx", _sheets()))
+    assert wb.sheetnames[:2] == ["Summary", "By sub-district"]
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        excel.write_workbook(tmp_path / "x.xlsx", _sheets())
+    assert not (tmp_path / "x.xlsx").exists()

@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import re
 import subprocess
 import sys
 from importlib.metadata import version
@@ -131,3 +132,19 @@ def test_the_import_rule_sees_type_only_imports(tmp_path):
         "    from coverage.planning import PlanRun\n"
     )
     assert "coverage.planning" in _imports(f)
+
+
+def test_every_setting_is_read_by_the_package_when_it_is_used():
+    # A setting nobody reads is a promise broken (settings.lang was; settings.tiers copied
+    # vocab.TIER_CODES, the one place tier codes live). Read as ``settings.<name>`` so a
+    # change after import is seen: ``from coverage.settings import x`` would freeze it.
+    from coverage import settings
+
+    package = Path(coverage.__file__).parent
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "settings.py"
+    )
+    unread = [n for n in settings.__all__ if not re.search(rf"\bsettings\.{n}\b", source)]
+    assert unread == []
+    assert "from coverage.settings import" not in source
+    assert not hasattr(settings, "tiers")

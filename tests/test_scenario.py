@@ -708,3 +708,92 @@ def test_demand_kind_one_slip_from_a_usual_one_warns_with_its_line(tmp_path):
         "own (write 'workers' to count them as Workers (at workplaces))"
     ]
     assert "“wokers”" in s.warning_lines("zh")[0] and "工作地（就业）" in s.warning_lines("zh")[0]
+
+
+# --- coverage.settings: read when a scenario is built, not when the package is imported -----
+
+#: A scenario that leaves every [walk] key, [network] cache_dir and lang to coverage.settings.
+BARE = """\
+[network]
+place = "江北区, 重庆市, 中国"
+
+[[facilities]]
+path = "fac.csv"
+crs = "gcj02"
+tier = "point"
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "read"),
+    [
+        ("walk_speed_kmh", 3.6, lambda s: (s.walk.speed_kmh, s.walk_model().speed_kmh)),
+        ("threshold_min", 20.0, lambda s: (s.walk.threshold_min, s.walk_model().threshold_min)),
+        ("steps_penalty", 3.0, lambda s: (s.walk.steps_penalty, s.walk_model().steps_penalty)),
+        ("max_snap_m", 200.0, lambda s: (s.walk.max_snap_m, s.walk_model().max_snap_m)),
+        ("walk_off_m", 40.0, lambda s: (s.walk.walk_off_m, s.catchment_spec().walk_off_m)),
+        (
+            "circle_radius_m",
+            500.0,
+            lambda s: (s.walk.circle_radius_m, s.walk_model().circle_radius_m),
+        ),
+        # Sorted as the file's bands are: the catchments need them ascending.
+        (
+            "bands_min",
+            (10.0, 5.0),
+            lambda s: (s.walk.bands_min, list(s.catchment_spec().bands_min)),
+        ),
+    ],
+)
+def test_a_setting_changed_after_import_is_the_default_of_a_scenario(
+    tmp_path, monkeypatch, name, value, read
+):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, name, value)
+    s = load_scenario(_write(tmp_path, BARE, files=("fac.csv",)))
+    want = sorted(value) if isinstance(value, tuple) else value
+    assert read(s) == (want, want)
+    assert s.warnings == []
+
+
+def test_the_scenario_file_still_wins_over_a_changed_setting(tmp_path, monkeypatch):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "threshold_min", 10.0)
+    monkeypatch.setattr(settings, "lang", "en")
+    s = load_scenario(_write(tmp_path, 'lang = "zh"\n' + GOOD))
+    assert s.walk.threshold_min == 12 and s.lang == "zh"
+
+
+def test_the_walk_specs_built_by_hand_read_the_settings_when_built(monkeypatch):
+    from coverage import settings
+    from coverage.scenario import CatchmentSpec, WalkModel
+
+    for name, value in [("walk_speed_kmh", 3.6), ("threshold_min", 10.0), ("max_snap_m", 200.0),
+                        ("steps_penalty", 3.0), ("circle_radius_m", 500.0),
+                        ("bands_min", (5.0, 10.0)), ("walk_off_m", 40.0)]:  # fmt: skip
+        monkeypatch.setattr(settings, name, value)
+    model, spec = WalkModel(), CatchmentSpec()
+    assert (model.speed_kmh, model.threshold_min, model.max_snap_m) == (3.6, 10.0, 200.0)
+    assert (model.steps_penalty, model.circle_radius_m) == (3.0, 500.0)
+    assert (spec.bands_min, spec.walk_off_m) == ((5.0, 10.0), 40.0)
+
+
+def test_the_cache_folder_setting_is_the_default_cache(tmp_path, monkeypatch):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "cache_folder", "downloads")
+    s = load_scenario(_write(tmp_path, BARE, files=("fac.csv",)))
+    assert s.cache_dir == tmp_path.resolve() / "downloads"
+
+
+def test_the_lang_setting_is_the_language_of_a_scenario_without_lang(tmp_path, monkeypatch):
+    from coverage import settings
+
+    path = _write(tmp_path, BARE, files=("fac.csv",))
+    monkeypatch.setattr(settings, "lang", "en")
+    assert load_scenario(path).lang == "en"
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        load_scenario(path)

@@ -354,3 +354,14 @@ def test_input_text_is_taken_out_before_checking():
     _table_words(o2, "t", table)
     assert o2.user == {"站点01", "甲;乙", "甲", "乙"}
     assert ("t:Tier", "Service point") in o2.words and ("t:Name", "站点01") not in o2.words
+
+
+def test_sheet_names_and_headers_without_lang_are_in_the_lang_setting(monkeypatch):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "lang", "en")
+    assert sheet_name("summary") == "Summary"
+    assert header("share") == header("share", "en") != header("share", "zh")
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang"):
+        header("share")

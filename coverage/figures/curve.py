@@ -17,7 +17,7 @@ from coverage import io as cio
 from coverage.counts import shown_share
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, quiet_fonts
-from coverage.i18n import LANGS, t
+from coverage.i18n import lang_or_default, t
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["curve_png", "save_curve_png"]
 
 
-def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes:
+def curve_png(curve: pd.DataFrame, *, lang: str | None = None, dpi: int = 150) -> bytes:
     """PNG of covered share against the number of new sites, with the plan's k marked.
 
     Parameters
@@ -33,7 +33,8 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
     curve
         ``k`` (0, 1, …, the plan's number of sites) and ``covered_share`` after the first k.
     lang
-        ``"zh"`` or ``"en"``; Chinese falls back to English labels when no CJK font is found.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`); Chinese falls back to
+        English labels when no CJK font is found.
     dpi
         Resolution of the 7 × 3.4 inch figure.
 
@@ -47,10 +48,10 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    lang = lang_or_default(lang)
     font = cjk_font()
     if lang == "zh" and not font:
         lang = "en"  # no Chinese glyphs: English axis labels beat empty boxes
-    lang = lang if lang in LANGS else "en"
     rc: dict[RcKeyType, Any] = {"axes.unicode_minus": False}
     if font:
         rc["font.family"] = [font, "sans-serif"]
@@ -88,7 +89,7 @@ def curve_png(curve: pd.DataFrame, *, lang: str = "zh", dpi: int = 150) -> bytes
 
 
 def save_curve_png(
-    curve: pd.DataFrame, path: str | Path, *, lang: str = "zh", dpi: int = 150
+    curve: pd.DataFrame, path: str | Path, *, lang: str | None = None, dpi: int = 150
 ) -> Path:
     """Write :func:`curve_png` to ``path`` atomically; returns the path.
 
@@ -99,7 +100,7 @@ def save_curve_png(
     path
         The PNG file to write.
     lang
-        ``"zh"`` or ``"en"``: the words of the axes.
+        ``"zh"`` or ``"en"``: the words of the axes (default :data:`coverage.settings.lang`).
     dpi
         Resolution of the PNG.
 

@@ -27,7 +27,7 @@ from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, no_cjk_font, quiet_fonts
 from coverage.figures.print_layers import TIER_HATCHES, draw_landcover, draw_subdistricts
 from coverage.figures.print_notes import draw_kpi_box, footer_lines, kpi_rows
-from coverage.i18n import LANGS, t
+from coverage.i18n import LANGS, lang_or_default, t
 from coverage.io import write_with
 from coverage.maps.demand import demand_classes, demand_label
 from coverage.maps.geometry import area_geometry, wgs84
@@ -60,7 +60,7 @@ def save_static_map(
     area: shapely.Geometry | None,
     path: str | Path,
     *,
-    lang: str = "zh",
+    lang: str | None = None,
     paper: str = "A4",
     dpi: int = 200,
     title: str = "",
@@ -83,7 +83,7 @@ def save_static_map(
     path
         ``.png`` or ``.pdf`` target, written atomically.
     lang
-        ``"zh"`` or ``"en"``. Without a Chinese font matplotlib can find, English labels are
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`). Without a Chinese font matplotlib can find, English labels are
         used and one line says so (install e.g. ``fonts-noto-cjk``): Chinese names and titles
         cannot show.
     paper
@@ -119,6 +119,7 @@ def save_static_map(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    lang = lang_or_default(lang)
     path, fmt = _target(path, lang, paper)
     # One line, not a warning per glyph, when Chinese names or titles cannot be drawn.
     with quiet_fonts():

@@ -36,9 +36,10 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+from coverage import settings
 from coverage.i18n import en, zh
 
-__all__ = ["LANGS", "catalogue", "check_lang", "t"]
+__all__ = ["LANGS", "catalogue", "check_lang", "lang_or_default", "t"]
 
 #: Languages every word exists in.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -59,6 +60,28 @@ def check_lang(lang: str) -> None:
     """
     if lang not in _CATALOGUES:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+def lang_or_default(lang: str | None) -> str:
+    """``lang``, or :data:`coverage.settings.lang` (read now) when None; checked either way.
+
+    Parameters
+    ----------
+    lang
+        ``"zh"``, ``"en"`` or None.
+
+    Returns
+    -------
+    str
+        The language to word an output in.
+    """
+    if lang is not None:
+        check_lang(lang)
+        return lang
+    default = settings.lang  # read at call time: an analyst may set it after import
+    if default not in _CATALOGUES:
+        raise ValueError(f"coverage.settings.lang must be one of {LANGS}, not {default!r}")
+    return default
 
 
 def catalogue(lang: str) -> Mapping[str, str]:

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from branca.element import Figure
 
-from coverage.i18n import LANGS, t
+from coverage.i18n import lang_or_default, t
 from coverage.maps.basemaps import BASEMAPS, TILE_DATUM, add_basemaps, resolve_basemap
 from coverage.maps.demand import demand_classes, demand_layer
 from coverage.maps.geometry import area_geometry, draw_geoms, feature_collection, fit, wgs84
@@ -48,7 +48,7 @@ def coverage_map(
     kpis: Mapping[str, float] | None = None,
     kpi_notes: Sequence[str] = (),
     title: str = "",
-    lang: str = "zh",
+    lang: str | None = None,
     basemap: str = "osm",
     tianditu_key: str | None = None,
     thresholds: Mapping[str, float] | None = None,
@@ -96,7 +96,7 @@ def coverage_map(
     title
         Title bar text (a default title when empty).
     lang
-        ``"zh"`` or ``"en"`` for every label.
+        ``"zh"`` or ``"en"`` for every label (default :data:`coverage.settings.lang`).
     basemap
         The basemap shown on opening: ``"osm"``, ``"amap"`` (data shifted to GCJ-02),
         ``"tianditu"`` (needs ``tianditu_key``), ``"none"`` or ``"auto"`` (Amap for
@@ -126,8 +126,7 @@ def coverage_map(
     folium.Map
         With ``window.coverageMap`` set by a script (see :mod:`coverage.maps`).
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    lang = lang_or_default(lang)
     if basemap not in BASEMAPS:
         raise ValueError(f"basemap must be one of {BASEMAPS}, not {basemap!r}")
     basemap = resolve_basemap(basemap, lang)

@@ -40,7 +40,7 @@ def missing(value: Any) -> bool:
         return False
 
 
-def number(value: Any, *, digits: int = 0, lang: str = "zh") -> str:
+def number(value: Any, *, digits: int = 0) -> str:
     """Thousands-separated number; '–' for missing, '∞'-free (inf reads as missing)."""
     if missing(value):
         return UNDEFINED

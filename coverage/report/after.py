@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import maps
-from coverage.i18n import t
+from coverage.i18n import lang_or_default, t
 from coverage.summary import OUTSIDE, subdistricts_after
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class AfterPlan:
 
 
 def after_plan(
-    run: Run, plan: PlanResult, *, lang: str = "zh", catchments: bool = True
+    run: Run, plan: PlanResult, *, lang: str | None = None, catchments: bool = True
 ) -> AfterPlan:
     """Coverage after adding the plan's proposed sites to the existing facilities.
 
@@ -91,7 +91,8 @@ def after_plan(
     plan
         A plan for it (:func:`coverage.pipeline.plan`).
     lang
-        ``"zh"`` or ``"en"``: the label of the proposed tier.
+        ``"zh"`` or ``"en"``: the label of the proposed tier (default
+        :data:`coverage.settings.lang`).
     catchments
         Whether to draw the proposed sites' catchments.
 
@@ -100,6 +101,7 @@ def after_plan(
     AfterPlan
         Coverage with the plan, its curve, the proposed sites and their catchments.
     """
+    lang = lang_or_default(lang)
     after = plan.after
     prop = plan.proposed.reset_index(drop=True)
     prop = prop.assign(

@@ -22,7 +22,7 @@ import pandas as pd
 from coverage import figures
 from coverage import io as cio
 from coverage._version import __version__
-from coverage.i18n import check_lang, t
+from coverage.i18n import lang_or_default, t
 from coverage.i18n.values import served_notes
 from coverage.maps.plan import PROPOSED_MARKER
 from coverage.report import sections
@@ -53,7 +53,7 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
+def curve_png(after: AfterPlan, *, lang: str | None = None, dpi: int = 150) -> bytes:
     """PNG of covered share against the number of new sites (:func:`coverage.figures.curve_png`).
 
     Parameters
@@ -61,7 +61,7 @@ def curve_png(after: AfterPlan, *, lang: str = "zh", dpi: int = 150) -> bytes:
     after
         Coverage with the plan (:func:`after_plan`).
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
     dpi
         Resolution of the PNG.
 
@@ -79,7 +79,7 @@ def static_map_png(
     tier_catchments: gpd.GeoDataFrame | None,
     area: Any,
     *,
-    lang: str = "zh",
+    lang: str | None = None,
     title: str = "",
     dpi: int = MAP_DPI,
     thresholds: Any = None,
@@ -98,7 +98,7 @@ def static_map_png(
     area
         The study area (WGS-84), or None.
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
     title
         Title (a default title when empty).
     dpi
@@ -229,7 +229,7 @@ def build_report(
     run: Run,
     plan: PlanResult | None,
     *,
-    lang: str = "zh",
+    lang: str | None = None,
     notes: Sequence[str] = (),
     today: dt.date | None = None,
     progress: Progress = _noop,
@@ -244,7 +244,7 @@ def build_report(
         A site plan for the same scenario (:func:`coverage.pipeline.plan`), or None to leave out
         the curve, the "after" map and the proposed sites.
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
     notes
         Extra lines for the data notes (e.g. why there is no plan).
     today
@@ -257,7 +257,7 @@ def build_report(
     str
         HTML with inline CSS and base64 PNG images: no scripts, no external links.
     """
-    check_lang(lang)
+    lang = lang_or_default(lang)
     s = run.scenario
     title = s.display_title(lang)
     after = None
@@ -309,7 +309,7 @@ def write_report(
     plan: PlanResult | None,
     path: str | Path,
     *,
-    lang: str = "zh",
+    lang: str | None = None,
     notes: Sequence[str] = (),
     progress: Progress = _noop,
 ) -> Path:
@@ -324,7 +324,7 @@ def write_report(
     path
         The HTML file to write.
     lang
-        ``"zh"`` or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
     notes
         Extra lines for the data notes.
     progress
@@ -335,6 +335,7 @@ def write_report(
     Path
         The file written.
     """
+    lang = lang_or_default(lang)
     page = build_report(run, plan, lang=lang, notes=notes, progress=progress)
     progress(t(lang, "console.step.writing", path=path))
     return cio.write_text(Path(path), page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Any, Literal, cast, overload
 
 from pydantic import (
     Field,
@@ -17,6 +17,7 @@ from pydantic import (
 
 from coverage import vocab
 from coverage.errors import Msg, ScenarioError
+from coverage.i18n import lang_or_default
 from coverage.scenario.checks import WRITE_KEYS, confined, error_msg, location
 from coverage.scenario.layer_sections import FacilityType, Layer, tier_code_in, type_vocabulary
 from coverage.scenario.sections import (
@@ -65,6 +66,11 @@ def _tier_keys(thresholds: dict[str, float], words: vocab.Vocabulary) -> dict[st
     return out
 
 
+def _default_lang() -> Literal["zh", "en"]:
+    """:data:`coverage.settings.lang`, checked (a ValueError names it when unknown)."""
+    return cast(Literal["zh", "en"], lang_or_default(None))
+
+
 class Scenario(Section):
     """A validated scenario. Build with :func:`load_scenario`.
 
@@ -77,7 +83,8 @@ class Scenario(Section):
     title_en
         Title of English outputs (default: ``name``, made readable).
     lang
-        ``"zh"`` (default) or ``"en"``: the words of every output.
+        ``"zh"`` or ``"en"``: the words of every output (default
+        :data:`coverage.settings.lang`, ``"zh"``).
     services
         Known services; empty: accept all.
     types
@@ -106,7 +113,8 @@ class Scenario(Section):
     title: ShownText = ""
     #: The title of English outputs (``lang = "en"``); without it they show ``name``.
     title_en: ShownText = ""
-    lang: Literal["zh", "en"] = "zh"
+    # Read when a scenario is built: a file without lang follows coverage.settings.lang.
+    lang: Literal["zh", "en"] = Field(default_factory=_default_lang)
     #: Known services; others found in facility layers are dropped from the row with a warning
     #: (a typo such as 法律援肋 must not create a service of its own). Empty: accept all.
     services: list[str] = Field(default_factory=list)

@@ -162,7 +162,8 @@ class Network(Section):
     polygon
         Download for the ``[area]`` polygon.
     cache_dir
-        Download and network cache, relative to the scenario's folder (default ``cache``).
+        Download and network cache, relative to the scenario's folder (default
+        :data:`coverage.settings.cache_folder`, ``cache``).
     margin_m
         Clip margin around the area in metres; None: the walk in the longest threshold or band.
     component
@@ -173,7 +174,8 @@ class Network(Section):
     place: str | None = None
     bbox: tuple[float, float, float, float] | None = None
     polygon: bool = False  # download for the [area] polygon
-    cache_dir: Path = Path(settings.cache_folder)
+    # Defaults from coverage.settings are read when a section is built, not at import.
+    cache_dir: Path = Field(default_factory=lambda: Path(settings.cache_folder))
     margin_m: NonNegative | None = None  # clip margin around the area; default: the walk limit
     component: Literal["strong", "weak"] = "strong"
 
@@ -200,19 +202,23 @@ class Walk(Section):
     Attributes
     ----------
     speed_kmh
-        Walking speed (default 4.5).
+        Walking speed (default :data:`coverage.settings.walk_speed_kmh`, 4.5).
     threshold_min
-        Walking threshold in minutes (default 15).
+        Walking threshold in minutes (default :data:`coverage.settings.threshold_min`, 15).
     tier_threshold_min
         Threshold per tier (codes once validated); others use ``threshold_min``.
     bands_min
-        Catchment bands in minutes, sorted (default 5, 10, 15).
+        Catchment bands in minutes, sorted (default :data:`coverage.settings.bands_min`,
+        5, 10, 15).
     steps_penalty
-        Multiplier on the time of ``highway=steps`` (≥ 1, default 2).
+        Multiplier on the time of ``highway=steps`` (≥ 1, default
+        :data:`coverage.settings.steps_penalty`, 2).
     max_snap_m
-        Points farther from a walkable street are not reachable on foot (default 300).
+        Points farther from a walkable street are not reachable on foot (default
+        :data:`coverage.settings.max_snap_m`, 300).
     walk_off_m
-        How far off a reached street a catchment reaches, in metres (default 50).
+        How far off a reached street a catchment reaches, in metres (default
+        :data:`coverage.settings.walk_off_m`, 50).
     catchment_method
         ``"grid"`` (default) or ``"exact"``.
     catchment_cell_m
@@ -220,21 +226,25 @@ class Walk(Section):
     include_access
         Whether the walk between a point and its street counts (default True).
     circle_radius_m
-        Radius of the straight-line comparison circle (default 1000).
+        Radius of the straight-line comparison circle (default
+        :data:`coverage.settings.circle_radius_m`, 1000).
     """
 
-    speed_kmh: Positive = settings.walk_speed_kmh
-    threshold_min: Positive = settings.threshold_min
+    # Defaults from coverage.settings are read when a section is built, not at import.
+    speed_kmh: Positive = Field(default_factory=lambda: settings.walk_speed_kmh)
+    threshold_min: Positive = Field(default_factory=lambda: settings.threshold_min)
     tier_threshold_min: dict[str, Positive] = Field(default_factory=dict)
-    bands_min: list[Positive] = Field(default_factory=lambda: list(settings.bands_min))
-    steps_penalty: Annotated[float, Field(ge=1)] = settings.steps_penalty
-    max_snap_m: Positive = settings.max_snap_m
-    walk_off_m: Positive = settings.walk_off_m
+    bands_min: list[Positive] = Field(default_factory=lambda: sorted(set(settings.bands_min)))
+    steps_penalty: Annotated[float, Field(ge=1)] = Field(
+        default_factory=lambda: settings.steps_penalty
+    )
+    max_snap_m: Positive = Field(default_factory=lambda: settings.max_snap_m)
+    walk_off_m: Positive = Field(default_factory=lambda: settings.walk_off_m)
     # how catchment outlines are drawn: "grid" (fast, within about a cell) or "exact" (buffers)
     catchment_method: Literal["grid", "exact"] = "grid"
     catchment_cell_m: Positive | None = None  # grid spacing; default 0.4 × walk_off_m
     include_access: bool = True
-    circle_radius_m: Positive = settings.circle_radius_m
+    circle_radius_m: Positive = Field(default_factory=lambda: settings.circle_radius_m)
 
     @field_validator("bands_min")
     @classmethod

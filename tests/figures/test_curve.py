@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import struct
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from coverage import figures, report
 
@@ -43,3 +45,33 @@ def test_the_report_draws_the_plan_curve_with_the_same_renderer():
     assert report.curve_png(after, lang="en", dpi=100) == figures.curve_png(
         CURVE, lang="en", dpi=100
     )
+
+
+def test_curves_drawn_without_lang_are_in_the_lang_setting(tmp_path, monkeypatch):
+    from coverage import settings
+
+    after = report.AfterPlan(
+        covered=np.zeros(0, dtype=bool),
+        n_reach=np.zeros(0, dtype=int),
+        curve=CURVE,
+        sites=pd.DataFrame({"name": ["a", "b", "c"]}),
+        tier_catchments=None,
+        bands_min=[],
+    )
+    english = hashlib.sha256(figures.curve_png(CURVE, lang="en", dpi=100)).hexdigest()
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the curve is drawn
+    for png in (
+        figures.curve_png(CURVE, dpi=100),
+        figures.save_curve_png(CURVE, tmp_path / "c.png", dpi=100).read_bytes(),
+        report.curve_png(after, dpi=100),
+    ):
+        assert hashlib.sha256(png).hexdigest() == english  # digests: a bytes diff is slow
+    monkeypatch.setattr(settings, "lang", "fr")
+    for draw in (
+        lambda: figures.curve_png(CURVE),
+        lambda: figures.save_curve_png(CURVE, tmp_path / "fr.png"),
+        lambda: report.curve_png(after),
+    ):
+        with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+            draw()
+    assert not (tmp_path / "fr.png").exists()

@@ -3,6 +3,7 @@ font; the key figures, sub-districts, tier hatching, date and sources on A4 and 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import struct
@@ -390,3 +391,24 @@ def test_a_tier_drawn_in_the_style_given(tmp_path, data, monkeypatch):
     row = rows["Proposed service point (2)"]
     assert row.get_marker() == "*" and to_hex(row.get_color()) == "#6c3483"
     assert to_hex(rows["Service point (2)"].get_color()) == to_hex(TIER_STYLE["point"]["color"])
+
+
+def test_a_static_map_without_lang_is_in_the_lang_setting(tmp_path, data, monkeypatch):
+    from coverage import report, settings
+
+    layers = (data["facilities"], data["demand"], data["tier_catchments"], data["area"])
+
+    def digest(png: bytes) -> str:  # compared as digests: a diff of two PNGs takes minutes
+        return hashlib.sha256(png).hexdigest()
+
+    english = figures.save_static_map(*layers, tmp_path / "en.png", lang="en", dpi=40)
+    report_en = digest(report.static_map_png(*layers, lang="en", dpi=40))
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the map is drawn
+    default = figures.save_static_map(*layers, tmp_path / "default.png", dpi=40)
+    assert digest(default.read_bytes()) == digest(english.read_bytes())
+    assert digest(report.static_map_png(*layers, dpi=40)) == report_en
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        figures.save_static_map(*layers, tmp_path / "fr.png", dpi=40)
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        report.static_map_png(*layers, dpi=40)

@@ -135,3 +135,14 @@ def test_bad_arguments():
         maps.coverage_map(pts, basemap="google")
     with pytest.raises(ValueError, match="tianditu_key"):
         maps.coverage_map(pts, basemap="tianditu")
+
+
+def test_a_map_without_lang_is_in_the_lang_setting(data, monkeypatch):
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the map is drawn
+    names = meta_field(render_page(maps.coverage_map(**data)), "names")
+    assert names["area"] == "Study area" and names["facilities_centre"] == "Service centre (1)"
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        maps.coverage_map(**data)

@@ -156,3 +156,19 @@ def test_renderers_draw_the_catchments_the_planner_drew(which, request, monkeypa
     export_maps.coverage_map(plan.before, plan=plan, lang="en", basemap="none")
     keep = [key in own for key in zip(moved["tier"], moved["band_min"], strict=True)]
     _assert_same_shapes(_by_tier_band(drawn["proposed_catchments"]), _by_tier_band(moved[keep]))
+
+
+@pytest.mark.realdata
+def test_after_plan_without_lang_labels_the_proposed_sites_in_the_lang_setting(
+    planned, monkeypatch
+):
+    from coverage import settings
+
+    run = planned.before
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when it is called
+    tiers = set(report.after_plan(run, planned).tier_catchments["tier"])
+    assert tiers == set(report.after_plan(run, planned, lang="en").tier_catchments["tier"])
+    assert tiers != set(report.after_plan(run, planned, lang="zh").tier_catchments["tier"])
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        report.after_plan(run, planned)

@@ -222,3 +222,17 @@ def test_page_one_says_what_capacities_let_the_sites_serve(planned, monkeypatch)
 
     assert sentence in page_one(PlanRun(planned.before, planned.sites, [capped]))
     assert "can serve" not in page_one(planned)
+
+
+@pytest.mark.realdata
+def test_a_report_without_lang_is_in_the_lang_setting(planned, tmp_path, monkeypatch):
+    from coverage import settings
+
+    run = planned.before
+    monkeypatch.setattr(settings, "lang", "en")  # after import: read when the page is built
+    path = report.write_report(run, None, tmp_path / "report.html")
+    page = path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in page and "Key figures" in page and "核心指标" not in page
+    monkeypatch.setattr(settings, "lang", "fr")
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        report.build_report(run, None)

@@ -15,8 +15,8 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 
-from coverage import catchments, network, routing, settings
-from coverage.frame_checks import check_points, tier_codes
+from coverage import catchments, network, routing, settings, vocab
+from coverage.frame_checks import check_points
 from coverage.preflight import check_catchment_args
 from coverage.scenario import CatchmentSpec
 
@@ -41,8 +41,9 @@ def facility_catchments(
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Per-facility catchment bands and their union per tier (both WGS-84).
 
-    ``facilities`` needs ``tier`` (codes, or names as registers write them: ``"服务站点"``);
-    ``fid`` and ``name`` are copied to the polygons when present.
+    ``facilities`` needs ``tier`` (codes, or names as registers write them: ``"服务站点"``; any
+    other value groups the polygons as written); ``fid`` and ``name`` are copied to the
+    polygons when present.
     ``method`` and ``cell_m`` are passed to :func:`coverage.catchments.catchments`.
 
     Parameters
@@ -80,8 +81,11 @@ def facility_catchments(
     check_points("facilities", facilities)
     if "tier" not in facilities:
         raise ValueError("facilities need a 'tier' column")
-    # tier names as the command line reads them: "服务站点" and "point" are one tier's union
-    fac = facilities.reset_index(drop=True).assign(tier=tier_codes(facilities))
+    # Tier names as the command line reads them ("服务站点" and "point" are one tier's union);
+    # any other value is a group of its own, as written (the report groups proposed sites by
+    # their shown label).
+    tiers = [vocab.normalize_tier(t) or t for t in facilities["tier"].to_numpy()]
+    fac = facilities.reset_index(drop=True).assign(tier=tiers)
     if "fid" not in fac:
         fac = fac.assign(fid=np.arange(len(fac)))
     fs = snapped

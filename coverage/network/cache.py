@@ -62,9 +62,13 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
+#: Settings a prepared network does not depend on: changing them must not rebuild it.
+_NOT_IN_NETWORK = frozenset({"lang", "cache_folder"})
+
+
 def _settings() -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for name in settings.__all__:
+    for name in sorted(set(settings.__all__) - _NOT_IN_NETWORK):
         value = getattr(settings, name)
         out[name] = sorted(value) if isinstance(value, frozenset | set) else value
     return out

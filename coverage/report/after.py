@@ -91,8 +91,8 @@ def after_plan(
     plan
         A plan for it (:func:`coverage.pipeline.plan`).
     lang
-        ``"zh"`` or ``"en"``: the label of the proposed tier (default
-        :data:`coverage.settings.lang`).
+        ``"zh"`` or ``"en"``: the label of the proposed tier (default: the run's scenario's
+        ``lang``, which is :data:`coverage.settings.lang` when its file sets none).
     catchments
         Whether to draw the proposed sites' catchments.
 
@@ -101,7 +101,7 @@ def after_plan(
     AfterPlan
         Coverage with the plan, its curve, the proposed sites and their catchments.
     """
-    lang = lang_or_default(lang)
+    lang = lang_or_default(run.scenario.lang if lang is None else lang)
     after = plan.after
     prop = plan.proposed.reset_index(drop=True)
     prop = prop.assign(

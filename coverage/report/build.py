@@ -244,7 +244,8 @@ def build_report(
         A site plan for the same scenario (:func:`coverage.pipeline.plan`), or None to leave out
         the curve, the "after" map and the proposed sites.
     lang
-        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
+        ``"zh"`` or ``"en"`` (default: the run's scenario's ``lang``, which is
+        :data:`coverage.settings.lang` when its file sets none).
     notes
         Extra lines for the data notes (e.g. why there is no plan).
     today
@@ -257,7 +258,7 @@ def build_report(
     str
         HTML with inline CSS and base64 PNG images: no scripts, no external links.
     """
-    lang = lang_or_default(lang)
+    lang = lang_or_default(run.scenario.lang if lang is None else lang)
     s = run.scenario
     title = s.display_title(lang)
     after = None
@@ -324,7 +325,8 @@ def write_report(
     path
         The HTML file to write.
     lang
-        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`).
+        ``"zh"`` or ``"en"`` (default: the run's scenario's ``lang``, which is
+        :data:`coverage.settings.lang` when its file sets none).
     notes
         Extra lines for the data notes.
     progress
@@ -335,7 +337,7 @@ def write_report(
     Path
         The file written.
     """
-    lang = lang_or_default(lang)
+    lang = lang_or_default(run.scenario.lang if lang is None else lang)
     page = build_report(run, plan, lang=lang, notes=notes, progress=progress)
     progress(t(lang, "console.step.writing", path=path))
     return cio.write_text(Path(path), page)

@@ -127,3 +127,16 @@ def test_pipeline_keeps_the_sample_network_in_the_scenario_cache(tmp_path):
     first = pipeline.load_network(s, area)
     assert len(list((folder / "cache").glob("network-streets-*.npz"))) == 1
     _same(pipeline.load_network(s, area), first)
+
+
+def test_the_language_or_cache_folder_setting_is_still_a_hit(
+    streets, tmp_path, builds, monkeypatch
+):
+    """The words of the outputs and where downloads go do not change a prepared network: an
+    analyst switching settings.lang to English must not rebuild it."""
+    where = tmp_path / "cache"
+    network.load(streets, speed_kmh=4.5, cache_dir=where)
+    monkeypatch.setattr(settings, "lang", "en")
+    monkeypatch.setattr(settings, "cache_folder", str(tmp_path / "elsewhere"))
+    network.load(streets, speed_kmh=4.5, cache_dir=where)
+    assert len(builds) == 1

@@ -159,16 +159,20 @@ def test_renderers_draw_the_catchments_the_planner_drew(which, request, monkeypa
 
 
 @pytest.mark.realdata
-def test_after_plan_without_lang_labels_the_proposed_sites_in_the_lang_setting(
+def test_after_plan_without_lang_labels_the_proposed_sites_in_the_scenarios_lang(
     planned, monkeypatch
 ):
+    """Without ``lang``, the run's own language (its scenario's), which the package setting
+    does not override: a report for an English scenario is English in any session."""
     from coverage import settings
 
     run = planned.before
-    monkeypatch.setattr(settings, "lang", "en")  # after import: read when it is called
-    tiers = set(report.after_plan(run, planned).tier_catchments["tier"])
-    assert tiers == set(report.after_plan(run, planned, lang="en").tier_catchments["tier"])
-    assert tiers != set(report.after_plan(run, planned, lang="zh").tier_catchments["tier"])
-    monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
-        report.after_plan(run, planned)
+    english = set(report.after_plan(run, planned, lang="en").tier_catchments["tier"])
+    chinese = set(report.after_plan(run, planned, lang="zh").tier_catchments["tier"])
+    assert english != chinese
+    monkeypatch.setattr(run.scenario, "lang", "en")
+    monkeypatch.setattr(settings, "lang", "zh")
+    assert set(report.after_plan(run, planned).tier_catchments["tier"]) == english
+    monkeypatch.setattr(run.scenario, "lang", "zh")
+    monkeypatch.setattr(settings, "lang", "en")
+    assert set(report.after_plan(run, planned).tier_catchments["tier"]) == chinese

@@ -65,8 +65,9 @@ class WalkModel:
             A tier code, or a name registers write (``"驿站"``), read as the command line reads
             it; a value no tier has gets the general threshold.
         """
-        code = vocab.normalize_tier(tier) or tier
-        return float(self.tier_threshold_min.get(code, self.threshold_min))
+        own = self.tier_threshold_min
+        code = tier if tier in own else vocab.normalize_tier(tier) or tier
+        return float(own.get(code, self.threshold_min))
 
 
 @dataclass(frozen=True)

@@ -797,3 +797,13 @@ def test_the_lang_setting_is_the_language_of_a_scenario_without_lang(tmp_path, m
     monkeypatch.setattr(settings, "lang", "fr")
     with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
         load_scenario(path)
+
+
+def test_threshold_for_reads_tier_names_as_the_command_line_does(tmp_path):
+    """An analyst asking for 驿站 or 区级职工服务中心 gets that tier's threshold, not the
+    general one (the keys are codes once read); a value no tier has gets the general one."""
+    s = load_scenario(_write(tmp_path, GOOD))
+    assert s.walk.threshold_for("区级职工服务中心") == s.walk.threshold_for("centre") == 20
+    assert s.walk_model().threshold_for("服务中心") == 20
+    assert s.walk.threshold_for("驿站") == s.walk.threshold_for("outdoor_station") == 12
+    assert s.walk.threshold_for("nowhere") == 12

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
-from coverage import settings
+from coverage import settings, vocab
 
 __all__ = ["CatchmentSpec", "WalkModel"]
 
@@ -62,9 +62,12 @@ class WalkModel:
         Parameters
         ----------
         tier
-            A tier code.
+            A tier code, or a name registers write (``"驿站"``), read as the command line reads
+            it; a value no tier has gets the general threshold.
         """
-        return float(self.tier_threshold_min.get(tier, self.threshold_min))
+        own = self.tier_threshold_min
+        code = tier if tier in own else vocab.normalize_tier(tier) or tier
+        return float(own.get(code, self.threshold_min))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,11 @@ import pkgutil
 import re
 from pathlib import Path
 
+import typer
+from typer.testing import CliRunner
+
 import coverage
+from coverage.cli import app
 from coverage.scenario.layer_sections import FacilityType, Layer
 from coverage.scenario.model import Scenario
 from coverage.scenario.sections import Area, Network, Output, Plan, Walk
@@ -36,7 +40,7 @@ def _example_keys() -> dict[str, set[str]]:
     return keys
 
 
-def test_every_documented_scenario_key_exists_and_every_key_is_documented():
+def test_every_documented_scenario_key_exists_and_every_key_is_documented() -> None:
     keys = _example_keys()
     sections = {"area", "network", "walk", "types", "facilities", "demand", "candidates"}
     sections |= {"plan", "output"}
@@ -57,9 +61,21 @@ def test_every_documented_scenario_key_exists_and_every_key_is_documented():
     assert set(keys) == {"", "walk.tier_threshold_min"} | sections
 
 
-def test_module_table_names_every_module_of_the_package():
+def test_module_table_names_every_module_of_the_package() -> None:
     table = README.split("## How it is built", 1)[1].split("## Scenario file", 1)[0]
     named = set(re.findall(r"`(coverage\.[a-z0-9_]+)", table))
     modules = {f"coverage.{m.name}" for m in pkgutil.iter_modules(coverage.__path__)}
     assert modules - {"coverage.__main__"} <= named
     assert named <= modules
+
+
+def test_command_table_names_every_command_and_only_options_it_has() -> None:
+    table = README.split("| command | writes", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `([a-z]+)` \|.*\| (.*) \|$", table, flags=re.M)
+    commands = dict(rows)
+    assert set(commands) == set(typer.main.get_command(app).commands)
+    for cmd, options in commands.items():
+        shown = CliRunner().invoke(app, [cmd, "--help"], env={"COLUMNS": "240", "NO_COLOR": "1"})
+        assert shown.exit_code == 0, shown.output
+        for opt in re.findall(r"--[a-z][\w-]*", options):
+            assert opt in shown.output, f"README: {opt} is not an option of `coverage {cmd}`"

@@ -1,7 +1,7 @@
-"""Command line: ``coverage run SCENARIO`` and its sub-steps.
+"""Command line: ``coverage run SCENARIO``, its single steps, ``plan``, ``report`` and ``audit``.
 
-Every command takes a scenario file (TOML, see the README). Failures print one line per
-problem on stderr, naming the file/row/field, and exit with status 1.
+Every command takes a scenario file (TOML, see the README), ``audit`` an audit file. Failures
+print one line per problem on stderr, naming the file/row/field, and exit with status 1.
 """
 
 from __future__ import annotations

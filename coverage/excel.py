@@ -138,7 +138,7 @@ def minutes_up(values: Any) -> np.ndarray:
 
 _MIN_WIDTH, _MAX_WIDTH = 6, 60
 #: Body rows a sheet holds below its header: Excel's 1,048,576 rows less one. XlsxWriter ignores
-#: a write beyond it, so a longer table goes on in more sheets ("未覆盖 (2)"), not cut silently.
+#: a write beyond it, so a longer table goes on in more sheets ("未覆盖需求点 (2)"), not cut silently.
 _SHEET_ROWS = 1_048_575
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 

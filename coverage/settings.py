@@ -98,9 +98,11 @@ pedestrian_highways: frozenset[str] = frozenset(
     {"footway", "path", "steps", "pedestrian", "corridor", "bridleway", "cycleway", "track"}
 )
 
-#: Where downloaded networks are cached.
+#: Cache folder when none is given: a scenario's without ``[network] cache_dir`` (relative to
+#: the scenario file) and the download functions' (relative to the working directory). It holds
+#: downloaded networks, osmnx's HTTP cache (``http/``) and prepared networks.
 cache_folder: str = "cache"
 
-#: Default label language for maps, figures, reports, workbooks and scenarios without ``lang``
-#: ("zh" or "en").
+#: Default language ("zh" or "en") of scenarios and audit files without ``lang``, and of maps,
+#: figures, reports and workbooks made without a ``lang`` argument.
 lang: str = "zh"

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from coverage.errors import Msg, ScenarioError
+from coverage.i18n import lang_or_default
 from coverage.scenario import Scenario
 from coverage.scenario.checks import confined
 from coverage.scenario.layer_sections import FacilityType, Layer
@@ -113,7 +114,7 @@ class Audit(Section):
     title_en
         Title of English outputs.
     lang
-        ``"zh"`` (default) or ``"en"``.
+        ``"zh"`` or ``"en"`` (default :data:`coverage.settings.lang`, ``"zh"``).
     services
         Known services, as in a scenario.
     types
@@ -138,7 +139,10 @@ class Audit(Section):
     name: str = "audit"
     title: ShownText = ""
     title_en: ShownText = ""
-    lang: Literal["zh", "en"] = "zh"
+    # As a scenario's: coverage.settings.lang, read when the audit is loaded.
+    lang: Literal["zh", "en"] = Field(
+        default_factory=lambda: cast(Literal["zh", "en"], lang_or_default(None))
+    )
     services: list[str] = Field(default_factory=list)
     types: dict[str, FacilityType] = Field(default_factory=dict)
     districts: Districts

@@ -137,3 +137,20 @@ def test_a_network_cache_outside_the_audits_folder_and_the_cwd_is_refused(
         load_audit(path)
     assert e.value.text(lang).endswith(words)
     assert e.value.text(lang).startswith(str(path))
+
+
+def test_lang_left_out_follows_the_package_setting_as_a_scenarios_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # coverage.settings.lang is "the scenario's lang" when the file has none; an audit is read
+    # with the scenario's keys, so it follows the setting too (it was always Chinese).
+    from coverage import settings
+
+    monkeypatch.setattr(settings, "lang", "en")
+    path = _audit(tmp_path)
+    assert not any(ln.startswith("lang") for ln in path.read_text(encoding="utf-8").splitlines())
+    assert load_audit(path).lang == "en"
+    district = scenario_data(load_audit(path), code="D1", name="D1", folder=tmp_path, area={})
+    assert district["lang"] == "en"
+    path.write_text('lang = "zh"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_audit(path).lang == "zh"  # the file's own wins

@@ -170,6 +170,24 @@ def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
 
 
 @pytest.mark.realdata
+def test_plan_lists_the_candidate_rows_it_skipped(small, tmp_path):
+    # `plan` writes no skipped_rows.csv: a candidate outside the area must be named on screen
+    dem = pd.read_csv(small.parent / "demand.csv")
+    rows = [
+        "id,name,lon,lat",
+        "a,近处,{},{}".format(*dem.loc[0, ["lon", "lat"]]),
+        "b,北京,116.4,39.9",
+    ]
+    (small.parent / "cands.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with small.open("a", encoding="utf-8") as f:
+        f.write('\n[[candidates]]\npath = "cands.csv"\n')
+    res = runner.invoke(app, ["plan", str(small), "--add", "1"])
+    assert res.exit_code == 0, res.output
+    assert "跳过 1 行输入数据" in res.output
+    # the row as a spreadsheet numbers it: the header is line 1, Beijing line 3
+    assert "cands.csv，第 3 行，字段“几何图形”：位于研究区之外" in res.output
+
+
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
     keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
     res = runner.invoke(app, ["plan", str(small), "--add", "3", *keys])

@@ -188,6 +188,22 @@ def test_plan_lists_the_candidate_rows_it_skipped(small, tmp_path):
     assert "cands.csv，第 3 行，字段“几何图形”：位于研究区之外" in res.output
 
 
+def test_plan_without_a_site_to_choose_says_what_the_candidate_rows_are(tmp_path, wuhan_edges_path):
+    # rows there, none to choose: "add [[candidates]] layers" would send the planner astray
+    small = copy_small_scenario(tmp_path, wuhan_edges_path)  # no grid of candidates
+    dem = pd.read_csv(small.parent / "demand.csv")
+    lon, lat = dem.loc[0, ["lon", "lat"]]
+    rows = ["name,lon,lat,role", f"a,{lon},{lat},existing", f"b,{lon},{lat},excluded"]
+    (small.parent / "cands.csv").write_text("\n".join([*rows, "c,116.4,39.9,"]) + "\n")
+    with small.open("a", encoding="utf-8") as f:
+        f.write('\n[[candidates]]\npath = "cands.csv"\n')
+    res = runner.invoke(app, ["plan", str(small), "--add", "1", "--lang", "en"])
+    assert res.exit_code == 1
+    line = res.output.strip().splitlines()[-1]
+    assert "cands.csv has no usable row with role candidate" in line
+    assert "(1 existing, 1 excluded, 1 skipped as unusable)" in line
+
+
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
     keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
     res = runner.invoke(app, ["plan", str(small), "--add", "3", *keys])

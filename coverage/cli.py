@@ -297,9 +297,18 @@ def _print_skipped(problems: list[Problem], lang: str) -> None:
         return
     warning = prefix(lang, "console.warning")
     err.print(f"[yellow]{warning}[/]{t(lang, 'console.run.skipped', n=n)}", highlight=False)
-    for p in problems:
-        if p.action == "skipped" and p.row is not None:  # the rows the count counts
-            err.print(f"  {shown(p.to_error().text(lang))}", highlight=False, soft_wrap=True)
+    rows = [p for p in problems if p.action == "skipped" and p.row is not None]
+    for p in rows[:_SKIPPED_SHOWN]:  # the rows the count counts
+        err.print(f"  {shown(p.to_error().text(lang))}", highlight=False, soft_wrap=True)
+    if len(rows) > _SKIPPED_SHOWN:
+        n = len(rows) - _SKIPPED_SHOWN
+        more = t(lang, "console.plan.skipped_more", n=n, command="coverage run", file=_SKIPPED_FILE)
+        err.print(f"  {more}", highlight=False, soft_wrap=True)
+
+
+#: Skipped-row lines ``plan`` prints before it points to ``coverage run`` for the rest.
+_SKIPPED_SHOWN = 20
+_SKIPPED_FILE = "skipped_rows.csv"
 
 
 @app.command("plan")

@@ -37,8 +37,9 @@ from coverage.cli_options import (
     _lang,
     _plan_how,
 )
-from coverage.errors import Msg
+from coverage.errors import Msg, Problem
 from coverage.i18n import t
+from coverage.inputs.problems import skipped_row_count
 from coverage.progress import Step, err, log_handler, prefix, shown
 from coverage.progress import step as _step
 
@@ -278,6 +279,7 @@ def _print_plan(result: PlanRun) -> None:
         out.print(note)
     if len(result.proposed):
         out.print(console.proposed_table(result.proposed, s.lang, s.output.datum))
+    _print_skipped(result.before.layers.problems, s.lang)
     out.print(t(s.lang, "console.wrote"))
     for path in result.files.values():
         out.print(f"  {shown(str(path))}", highlight=False)
@@ -286,6 +288,27 @@ def _print_plan(result: PlanRun) -> None:
         key = "console.next" if "excel" in files else "console.next_map"
         step = t(s.lang, key, map=files["map"], workbook=files.get("excel", ""))
         out.print(f"[bold]{step}[/]", highlight=False, soft_wrap=True)
+
+
+def _print_skipped(problems: list[Problem], lang: str) -> None:
+    """Each skipped input row on its own line: a plan writes no ``skipped_rows.csv`` to read."""
+    n = skipped_row_count(problems)
+    if not n:
+        return
+    warning = prefix(lang, "console.warning")
+    err.print(f"[yellow]{warning}[/]{t(lang, 'console.run.skipped', n=n)}", highlight=False)
+    rows = [p for p in problems if p.action == "skipped" and p.row is not None]
+    for p in rows[:_SKIPPED_SHOWN]:  # the rows the count counts
+        err.print(f"  {shown(p.to_error().text(lang))}", highlight=False, soft_wrap=True)
+    if len(rows) > _SKIPPED_SHOWN:
+        n = len(rows) - _SKIPPED_SHOWN
+        more = t(lang, "console.plan.skipped_more", n=n, command="coverage run", file=_SKIPPED_FILE)
+        err.print(f"  {more}", highlight=False, soft_wrap=True)
+
+
+#: Skipped-row lines ``plan`` prints before it points to ``coverage run`` for the rest.
+_SKIPPED_SHOWN = 20
+_SKIPPED_FILE = "skipped_rows.csv"
 
 
 @app.command("plan")

@@ -266,6 +266,11 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
                 asked=int(asked),
             )
             notes.append(f"[yellow]{fewer}[/]")
+        target = r.get("target_share")
+        if target == target and target is not None and r["n_selected"] == 0:  # not NaN
+            before, goal = shown_share(r["before_share"]), shown_share(target)
+            met = t(lang, "console.plan.met", tier=tier, before=before, target=goal)
+            notes.append(f"[yellow]{met}[/]")
     return notes
 
 

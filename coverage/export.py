@@ -377,6 +377,9 @@ def write_plan(
         curve = _table(whole, s, drop=("site",))
         files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
+    else:  # no new site, no curve: an earlier plan's would contradict this one's tables
+        for name in ("coverage_curve.csv", "coverage_curve.png"):
+            (out / name).unlink(missing_ok=True)
     if s.output.excel:
         from coverage import excel
 

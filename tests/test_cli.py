@@ -170,6 +170,41 @@ def test_catchments_out_follows_the_extension(small, tmp_path, recwarn):
 
 
 @pytest.mark.realdata
+def test_plan_lists_the_candidate_rows_it_skipped(small, tmp_path):
+    # `plan` writes no skipped_rows.csv: a candidate outside the area must be named on screen
+    dem = pd.read_csv(small.parent / "demand.csv")
+    lon, lat = dem.loc[0, ["lon", "lat"]]
+    far = [f"b{i},北京,116.4,39.9" for i in range(21)]  # lines 3-23, two reasons each
+    rows = ["id,name,lon,lat", f"a,近处,{lon},{lat}", *far]
+    (small.parent / "cands.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with small.open("a", encoding="utf-8") as f:
+        f.write('\n[[candidates]]\npath = "cands.csv"\n')
+    res = runner.invoke(app, ["plan", str(small), "--add", "1"])
+    assert res.exit_code == 0, res.output
+    assert "跳过 21 行输入数据" in res.output
+    # the row as a spreadsheet numbers it: the header is line 1, the first far one line 3
+    assert "cands.csv，第 3 行，字段“几何图形”：位于研究区之外" in res.output
+    # 42 reasons: the first 20 shown, then where to read them all
+    assert res.output.count("cands.csv，第") == 20
+    assert "……另有 22 条：coverage run 会把全部写入 skipped_rows.csv" in res.output
+
+
+def test_plan_without_a_site_to_choose_says_what_the_candidate_rows_are(tmp_path, wuhan_edges_path):
+    # rows there, none to choose: "add [[candidates]] layers" would send the planner astray
+    small = copy_small_scenario(tmp_path, wuhan_edges_path)  # no grid of candidates
+    dem = pd.read_csv(small.parent / "demand.csv")
+    lon, lat = dem.loc[0, ["lon", "lat"]]
+    rows = ["name,lon,lat,role", f"a,{lon},{lat},existing", f"b,{lon},{lat},excluded"]
+    (small.parent / "cands.csv").write_text("\n".join([*rows, "c,116.4,39.9,"]) + "\n")
+    with small.open("a", encoding="utf-8") as f:
+        f.write('\n[[candidates]]\npath = "cands.csv"\n')
+    res = runner.invoke(app, ["plan", str(small), "--add", "1", "--lang", "en"])
+    assert res.exit_code == 1
+    line = res.output.strip().splitlines()[-1]
+    assert "cands.csv has no usable row with role candidate" in line
+    assert "(1 existing, 1 excluded, 1 skipped as unusable)" in line
+
+
 def test_plan_network_catchments_and_map_commands(small, tmp_path):
     keys = ["--columns", "keys"]  # the tables with the program's names, for the numbers
     res = runner.invoke(app, ["plan", str(small), "--add", "3", *keys])

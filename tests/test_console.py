@@ -152,6 +152,19 @@ def test_a_plan_with_capacities_says_what_its_sites_can_serve():
     assert "45.0%" in zh and "100.0%" in zh
 
 
+def test_a_target_the_existing_facilities_meet_is_said_to_need_no_site():
+    # 0 sites for a 50 % target from 92.6 %: without a word the table looks like a failed plan
+    stages = pd.DataFrame(
+        [{"tier": "point", "model": "lscp", "n_selected": 0, "requested": float("nan"),
+          "target_share": 0.5, "before_share": 0.926, "after_share": 0.926,
+          "served_share": 0.926}]
+    )  # fmt: skip
+    (en,) = console.stage_notes(stages, "en")
+    assert "already cover 92.6%, no less than the target of 50.0%: no new site" in en
+    (zh,) = console.stage_notes(stages, "zh")
+    assert "现有设施已覆盖 92.6%，不低于目标 50.0%，无需新增站点" in zh
+
+
 def test_an_unproven_stage_says_its_gap_even_when_the_gap_column_is_left_out() -> None:
     stages = pd.DataFrame(
         {"tier": ["point", "subcentre"], "model": ["mclp", "pmedian"], "n_selected": [25, 3],

@@ -258,6 +258,20 @@ def test_a_plan_of_no_new_site_writes_its_workbook(tmp_path, hand):
     assert set(left["最近设施"]) == {"F"}
 
 
+def test_a_plan_of_no_new_site_leaves_no_earlier_plans_curve(tmp_path, hand):
+    # add=1 proposes A (curve: 10 then 60 workers); a 5 % target after it needs no site (F
+    # covers 10 %): the folder must not keep A's curve beside a plan that proposes nothing.
+    from coverage import pipeline
+
+    scenario = _street_scenario(tmp_path, hand)
+    first = pipeline.plan(scenario, add=1)
+    curve = first.files["curve_csv"]
+    assert pd.read_csv(curve, encoding="utf-8-sig").iloc[:, 0].tolist() == [0, 1]
+    result = pipeline.plan(scenario, target=0.05)
+    assert len(result.proposed) == 0 and "curve_csv" not in result.files
+    assert not curve.exists() and not first.files["curve_png"].exists()
+
+
 def test_plan_map_says_what_a_capacitated_plans_sites_can_serve(tmp_path, hand):
     # The street of the workbook test, A able to serve 25 workers (E 100, B 10). A still reaches
     # the 20 and 30 at 400 and 600 m (after: 10 + 20 + 30 = 60 of 100) but serves 25 of them:

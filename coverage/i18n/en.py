@@ -544,6 +544,8 @@ WORDS: dict[str, str] = {
     "console.plan.status_gap": "{status} (gap {gap})",
     "console.plan.note": "{tier}: {note}.",
     "console.plan.served": '{tier}: within their capacities the sites serve {served} of the demand; "after" ({after}) counts everyone within reach.',
+    "console.plan.met": "{tier}: the existing facilities already cover {before}, no less than the target of {target}: no new site is needed.",
+    "console.plan.skipped_more": "… and {n} more: {command} lists every one in {file}",
     "console.plan.fewer": "{tier}: {n} of the {asked} sites asked for already reach "
     "everyone any candidate site can reach; more would add nobody.",
     "console.sites.title": "Proposed sites (added: people newly within reach)",

@@ -415,6 +415,7 @@ WORDS: dict[str, str] = {
     "error.output.no_cjk_font": "no Chinese font found for matplotlib: Chinese names and titles will not show on the printed map and figures, whose labels are in English; install one (Debian/Ubuntu: sudo apt-get install fonts-wqy-zenhei or fonts-noto-cjk) and run again",
     "error.plan.no_facility_rows": "no usable facility rows",
     "error.plan.time_limit": "give seconds, more than 0",
+    "error.plan.no_candidate_rows": "no site may be chosen: {files} has no usable row with role candidate ({existing} existing, {excluded} excluded, {skipped} skipped as unusable); mark sites as candidate, or set [plan] grid_spacing_m above 0 or [plan] osm_features = true",
     "error.plan.no_candidates": "no candidate sites: add [[candidates]] layers, set [plan] grid_spacing_m above 0 (a grid of street nodes) or set [plan] osm_features = true (OSM community centres, libraries, town halls, malls and government offices)",
     "error.plan.add_needs_candidates": "--add, --target, --stage and the other plan options need candidate sites: add [[candidates]] layers, set [plan] grid_spacing_m above 0 (a grid of street nodes) or set [plan] osm_features = true (OSM community centres, libraries, town halls, malls and government offices)",
     "error.plan.unknown_role": "unknown role '{role}' (use candidate, existing or excluded)",

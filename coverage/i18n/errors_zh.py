@@ -341,6 +341,7 @@ WORDS: dict[str, str] = {
     "error.output.no_cjk_font": "matplotlib 找不到中文字体：打印地图和图表上的中文名称与标题将无法显示，图中标注改用英文；请安装中文字体（Debian/Ubuntu：sudo apt-get install fonts-wqy-zenhei 或 fonts-noto-cjk）后重新运行",
     "error.plan.no_facility_rows": "没有可用的设施行",
     "error.plan.time_limit": "请给出大于 0 的秒数",
+    "error.plan.no_candidate_rows": "没有可选的候选点：{files} 中没有角色为“候选”的可用行（已建 {existing} 行，排除 {excluded} 行，因无法使用而跳过 {skipped} 行）；请将可选地点标为候选，或将 [plan] grid_spacing_m 设为大于 0，或设置 [plan] osm_features = true",
     "error.plan.no_candidates": "没有候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
     "error.plan.add_needs_candidates": "--add、--target、--stage 等规划选项需要候选点：请添加 [[candidates]] 图层、将 [plan] grid_spacing_m 设为大于 0（路网节点网格），或设置 [plan] osm_features = true（OSM 中的社区中心、图书馆、市政厅、商场和政府机关）",
     "error.plan.unknown_role": (

@@ -507,6 +507,8 @@ WORDS: dict[str, str] = {
     "console.plan.status_gap": "{status}（差距 {gap}）",
     "console.plan.note": "{tier}：{note}。",
     "console.plan.served": "{tier}：按容量，站点可服务 {served} 的需求；“规划后”（{after}）统计的是步行范围内的全部需求。",
+    "console.plan.met": "{tier}：现有设施已覆盖 {before}，不低于目标 {target}，无需新增站点。",
+    "console.plan.skipped_more": "……另有 {n} 条：{command} 会把全部写入 {file}",
     "console.plan.fewer": "{tier}：要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员；"
     "再多也不会新增覆盖。",
     "console.sites.title": "建议新增站点（新增覆盖：新纳入步行范围的人数）",

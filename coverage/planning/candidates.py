@@ -344,8 +344,28 @@ def planning_sites(
         osm=osm,
         lang=s.lang,
     )
+    if s.candidates and not (len(cands) and (cands["role"] == "candidate").any()):
+        raise InputError(_none_to_choose(s, result, cands), s.source)
     out = pd.concat([existing, cands], ignore_index=True)
     return whole_rows(gpd.GeoDataFrame(out, geometry="geometry", crs=4326))
+
+
+def _none_to_choose(s: Scenario, result: Run, cands: pd.DataFrame) -> Msg:
+    """Why candidate files gave no site to choose: every row existing, excluded or skipped."""
+    files = {f.resolve() for c in s.candidates if (f := s.input_path(c.path)) is not None}
+    skipped = {
+        (p.path, p.row)
+        for p in result.layers.problems
+        if p.action == "skipped" and p.row is not None and Path(p.path).resolve() in files
+    }
+    roles = cands["role"] if "role" in cands else pd.Series([], dtype=str)
+    return Msg(
+        "error.plan.no_candidate_rows",
+        files=", ".join(sorted(f.name for f in files)),
+        existing=int((roles == "existing").sum()),
+        excluded=int((roles == "excluded").sum()),
+        skipped=len(skipped),
+    )
 
 
 def site_capacity(sites: gpd.GeoDataFrame) -> npt.NDArray[np.float64] | None:

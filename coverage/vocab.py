@@ -46,6 +46,9 @@ __all__ = [
     "tier_order",
     "tier_style",
     "unknown_tier",
+    "ROLES",
+    "ROLE_WORDS",
+    "role_code",
     "KIND_LABELS",
     "KIND_ALIASES",
     "kind_label",
@@ -512,6 +515,37 @@ def unknown_tier(value: Any, vocab: Vocabulary | None = None, more: str | Msg = 
         known=vocab.describe(),
         label=json.dumps(str(value), ensure_ascii=False),
     )
+
+
+#: Candidate-site roles: may be chosen, already built (counted as open), may not be chosen.
+ROLES: tuple[str, ...] = ("candidate", "existing", "excluded")
+
+#: Role words planners write in Chinese registers.
+ROLE_WORDS: dict[str, str] = {"候选": "candidate", "备选": "candidate", "已建": "existing",
+                              "现有": "existing", "排除": "excluded", "不可用": "excluded"}  # fmt: skip
+
+
+def role_code(value: Any) -> str | None:
+    """The role a candidate row's cell stands for: blank is ``candidate``; None if unknown.
+
+    Parameters
+    ----------
+    value
+        The cell as written (``"Excluded"``, ``" 已建 "``, ``""``).
+
+    Returns
+    -------
+    str or None
+        One of :data:`ROLES`, or None for a word that is none of them.
+
+    Examples
+    --------
+    >>> role_code("排除"), role_code(" Existing "), role_code(None), role_code("maybe")
+    ('excluded', 'existing', 'candidate', None)
+    """
+    text = "" if _missing(value) else str(value).strip().lower()
+    text = ROLE_WORDS.get(text, text) or "candidate"
+    return text if text in ROLES else None
 
 
 #: Labels of the usual demand kinds (what a demand layer's weight counts); other kinds a

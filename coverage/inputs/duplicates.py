@@ -23,6 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from coverage import vocab
 from coverage.datum import utm_epsg
 from coverage.errors import Msg, Problem
 from coverage.inputs.columns import source_column
@@ -115,6 +116,14 @@ def _signatures(gdf: gpd.GeoDataFrame, rows: np.ndarray) -> dict[int, tuple[Any,
     }
 
 
+#: Which row of duplicates stays, by role: the site may not be chosen, is built, may be chosen.
+_ROLE_RANK = {"excluded": 0, "existing": 1, "candidate": 2}
+
+
+def _role_rank(roles: np.ndarray | None, k: int) -> int:
+    return 0 if roles is None else _ROLE_RANK.get(vocab.role_code(roles[k]) or "", 3)
+
+
 def _skip_duplicates(
     gdf: gpd.GeoDataFrame,
     check: Checker,
@@ -131,8 +140,11 @@ def _skip_duplicates(
     for k in set(dup_a) | set(dup_b):
         members.setdefault(int(label[k]), []).append(k)
     name_col = source_column(gdf, "name")
+    # Of one site written twice, the strictest role stays: an "excluded" row beside its
+    # "candidate" twin must keep the site out of a plan, whichever row comes first.
+    roles = gdf["role"].to_numpy(dtype=object) if "role" in gdf else None
     for group in members.values():
-        group.sort(key=lambda k: (check.rows[k], k))
+        group.sort(key=lambda k: (_role_rank(roles, k), check.rows[k], k))
         first = group[0]
         for k in group[1:]:
             d = dist(k, first)

@@ -24,6 +24,7 @@ from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_
 from coverage.i18n import t
 from coverage.network import WalkNetwork
 from coverage.overpass import download_reason, http_cache, overpass_or_cache
+from coverage.vocab import ROLE_WORDS, ROLES
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -40,13 +41,6 @@ OSM_TAGS: dict[str, Any] = {
     "shop": ["mall"],
     "office": ["government"],
 }
-
-#: Site roles: may be chosen, already built (counted as open), may not be chosen.
-ROLES: tuple[str, ...] = ("candidate", "existing", "excluded")
-
-#: Role words planners write in Chinese registers.
-_ROLE_WORDS = {"候选": "candidate", "备选": "candidate", "已建": "existing", "现有": "existing",
-               "排除": "excluded", "不可用": "excluded"}  # fmt: skip
 
 
 def _noop(_: str) -> None:
@@ -248,7 +242,7 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if "role" not in f:
         f["role"] = "candidate"
     f["role"] = f["role"].fillna("candidate").astype(str).str.strip().str.lower()
-    f["role"] = f["role"].replace(_ROLE_WORDS).replace("", "candidate")
+    f["role"] = f["role"].replace(ROLE_WORDS).replace("", "candidate")
     bad = ~f["role"].isin(list(ROLES))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -282,7 +276,7 @@ def site_roles(sites: pd.DataFrame, n_rows: int) -> npt.NDArray[np.str_]:
     if "role" not in sites:
         return np.full(n_rows, "candidate")
     role = sites["role"].fillna("candidate").astype(str).str.strip().str.lower()
-    role = role.replace(_ROLE_WORDS).replace("", "candidate")  # as in a candidates file
+    role = role.replace(ROLE_WORDS).replace("", "candidate")  # as in a candidates file
     bad = ~role.isin(list(ROLES))
     if bad.any():
         rows = first_rows(sites.index[bad.to_numpy()])

@@ -283,3 +283,23 @@ def test_a_later_demand_register_repeating_an_earlier_ones_row_is_skipped() -> N
     # Without names (a register that has none) nothing is compared.
     nameless = [(Path("a.csv"), a.drop(columns="name")), (Path("b.csv"), b.drop(columns="name"))]
     assert skip_duplicates_across(nameless, same="kind")[1] == []
+
+
+def test_of_a_site_written_twice_the_strictest_role_stays() -> None:
+    """A candidate file lists 候选点-1350 as a candidate and again, lower down, as excluded (the
+    landlord refused): the excluded row stays and the candidate row is the duplicate, so the
+    plan cannot propose the site (the later row was skipped, and the site proposed)."""
+    gdf = point_layer(
+        [
+            {"row": 2, "name": "候选点-1350", "role": "candidate", "xy": (106.53, 29.575)},
+            {"row": 3, "name": "候选点-7", "role": "候选", "xy": (106.54, 29.58)},
+            {"row": 4, "name": "候选点-1350", "role": "排除", "xy": (106.53, 29.575)},
+            {"row": 5, "name": "候选点-7", "role": "existing", "xy": (106.54, 29.58)},
+        ]
+    )
+    kept, problems = validate_layer(gdf, "c.csv", role="candidate")
+    assert kept["row"].tolist() == [4, 5]
+    assert [(p.row, p.message.split(" (")[0]) for p in problems] == [
+        (2, "duplicate of row 4"),
+        (3, "duplicate of row 5"),
+    ]

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from coverage import settings
+from coverage import settings, vocab
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
 from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
@@ -250,7 +250,39 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         col = files.attrs.get("layer_columns", {}).get(layer, {}).get("role", "role")
         raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), col)
     f["source"] = "file"
-    return f
+    return _excluded_twins(f)
+
+
+#: Metres within which a candidate of an excluded site's name is that site (as a register's
+#: duplicates are found).
+_TWIN_M = 5.0
+
+
+def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Candidates with an excluded site's name at its place are excluded too.
+
+    A planner keeps the refused sites in a file of their own (or lists a site again, lower down
+    another file): a candidate row of the same site in another file must not be proposed.
+    """
+    excluded = (f["role"] == "excluded").to_numpy()
+    if "name" not in f or not excluded.any() or excluded.all():
+        return f
+    from scipy.spatial import cKDTree
+
+    lon, lat = f.geometry.x.to_numpy(dtype=float), f.geometry.y.to_numpy(dtype=float)
+    lat0 = np.nanmean(lat)
+    xy = np.column_stack([lon * 111_320.0 * np.cos(np.radians(lat0)), lat * 110_574.0])
+    names = np.array([vocab.name_key(n) for n in f["name"]], dtype=object)
+    ok = np.isfinite(xy).all(axis=1)
+    out = (f["role"] == "candidate").to_numpy() & ok & (names != "")
+    ex = np.flatnonzero(excluded & ok)
+    tree = cKDTree(xy[ex])
+    role = f["role"].to_numpy(dtype=object).copy()
+    for i in np.flatnonzero(out):
+        near = tree.query_ball_point(xy[i], _TWIN_M)
+        if any(names[ex[k]] == names[i] for k in near):
+            role[i] = "excluded"
+    return f.assign(role=role)
 
 
 def site_roles(sites: pd.DataFrame, n_rows: int) -> npt.NDArray[np.str_]:

@@ -207,3 +207,26 @@ def test_site_roles_match_the_times_row_for_row():
     seven = pd.DataFrame({"role": ["exist"] * 7 + ["candidate"]}, index=range(10, 18))
     with pytest.raises(ValueError, match=r"sites, rows 10, 11, 12, 13, 14 … \(7 rows\): unknown"):
         planning.site_roles(seven, 8)  # more rows than shown: said, with how many
+
+
+def test_a_site_excluded_in_another_file_is_not_a_candidate():
+    """The refused sites kept in a file of their own: a candidate row of the same name within
+    5 m of an excluded one is excluded too; another name there, or the same name 20 m away,
+    stays a candidate (by hand: 3 m and 20 m of latitude at 30.5° N)."""
+    m = 1 / 110_574  # one metre of latitude in degrees
+    pts = gpd.points_from_xy(
+        [114.27, 114.28, 114.27, 114.28, 114.27],
+        [30.5, 30.5, 30.5 + 3 * m, 30.5 + 20 * m, 30.5 + 3 * m],
+    )
+    f = gpd.GeoDataFrame(
+        {
+            "name": ["甲", "乙", " 甲 ", "乙", "丙"],
+            "role": ["candidate", "candidate", "排除", "excluded", "candidate"],
+            "row": [2, 3, 2, 3, 4],
+            "layer": ["a.csv", "a.csv", "refused.csv", "refused.csv", "a.csv"],
+        },
+        geometry=pts,
+        crs=4326,
+    )
+    out = planning.candidate_sites(f)
+    assert out["role"].tolist() == ["excluded", "candidate", "excluded", "excluded", "candidate"]

@@ -20,11 +20,13 @@ import shapely
 from coverage import settings, vocab
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
+from coverage.datum import utm_epsg
 from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
 from coverage.i18n import t
+from coverage.inputs.values import key_text
 from coverage.network import WalkNetwork
 from coverage.overpass import download_reason, http_cache, overpass_or_cache
-from coverage.vocab import ROLE_WORDS, ROLES
+from coverage.vocab import ROLES
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -241,14 +243,15 @@ def _file_sites(files: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     f = files.copy()
     if "role" not in f:
         f["role"] = "candidate"
-    f["role"] = f["role"].fillna("candidate").astype(str).str.strip().str.lower()
-    f["role"] = f["role"].replace(ROLE_WORDS).replace("", "candidate")
-    bad = ~f["role"].isin(list(ROLES))
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
+    raw = f["role"].to_numpy(dtype=object)
+    roles = [vocab.role_code(v) for v in raw]
+    if None in roles:
+        i = roles.index(None)
         layer = str(f["layer"].iloc[i]) if "layer" in f else ""
         col = files.attrs.get("layer_columns", {}).get(layer, {}).get("role", "role")
-        raise _site_error(f, i, Msg("error.plan.unknown_role", role=f["role"].iloc[i]), col)
+        word = str(raw[i]).strip().lower()
+        raise _site_error(f, i, Msg("error.plan.unknown_role", role=word), col)
+    f["role"] = roles
     f["source"] = "file"
     return _excluded_twins(f)
 
@@ -263,6 +266,7 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
     A planner keeps the refused sites in a file of their own (or lists a site again, lower down
     another file): a candidate row of the same site in another file must not be proposed.
+    Names compare as a register's duplicates do (:func:`~coverage.inputs.values.key_text`).
     """
     excluded = (f["role"] == "excluded").to_numpy()
     if "name" not in f or not excluded.any() or excluded.all():
@@ -270,16 +274,19 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     from scipy.spatial import cKDTree
 
     lon, lat = f.geometry.x.to_numpy(dtype=float), f.geometry.y.to_numpy(dtype=float)
-    lat0 = np.nanmean(lat)
-    xy = np.column_stack([lon * 111_320.0 * np.cos(np.radians(lat0)), lat * 110_574.0])
-    names = np.array([vocab.name_key(n) for n in f["name"]], dtype=object)
-    ok = np.isfinite(xy).all(axis=1)
-    out = (f["role"] == "candidate").to_numpy() & ok & (names != "")
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    names = np.array([key_text(n) for n in f["name"]], dtype=object)
+    cand = np.flatnonzero((f["role"] == "candidate").to_numpy() & ok & (names != ""))
     ex = np.flatnonzero(excluded & ok)
-    tree = cKDTree(xy[ex])
+    if not len(cand) or not len(ex):
+        return f
+    wgs = f.geometry[ok] if f.crs is not None else f.geometry[ok].set_crs(4326)  # WGS-84 given
+    metric = wgs.to_crs(utm_epsg(lon[ok], lat[ok]))
+    xy = np.full((len(f), 2), np.nan)
+    xy[ok] = np.column_stack([metric.x.to_numpy(), metric.y.to_numpy()])
     role = f["role"].to_numpy(dtype=object).copy()
-    for i in np.flatnonzero(out):
-        near = tree.query_ball_point(xy[i], _TWIN_M)
+    hits = cKDTree(xy[ex]).query_ball_point(xy[cand], _TWIN_M)
+    for i, near in zip(cand, hits, strict=True):
         if any(names[ex[k]] == names[i] for k in near):
             role[i] = "excluded"
     return f.assign(role=role)
@@ -307,14 +314,13 @@ def site_roles(sites: pd.DataFrame, n_rows: int) -> npt.NDArray[np.str_]:
         raise ValueError(f"sites has {len(sites)} rows for {n_rows} rows of times")
     if "role" not in sites:
         return np.full(n_rows, "candidate")
-    role = sites["role"].fillna("candidate").astype(str).str.strip().str.lower()
-    role = role.replace(ROLE_WORDS).replace("", "candidate")  # as in a candidates file
-    bad = ~role.isin(list(ROLES))
+    roles = [vocab.role_code(v) for v in sites["role"]]  # as in a candidates file
+    bad = np.array([r is None for r in roles], dtype=bool)
     if bad.any():
-        rows = first_rows(sites.index[bad.to_numpy()])
-        words = ", ".join(dict.fromkeys(map(repr, sites["role"][bad.to_numpy()])))
+        rows = first_rows(sites.index[bad])
+        words = ", ".join(dict.fromkeys(map(repr, sites["role"][bad])))
         raise ValueError(f"sites, rows {rows}: unknown role {words}; use {', '.join(ROLES)}")
-    return np.asarray(role.to_numpy(dtype=str), dtype=np.str_)
+    return np.asarray(roles, dtype=np.str_)
 
 
 def _unnamed(sites: pd.DataFrame, i: int, lang: str | None) -> str:

@@ -157,7 +157,7 @@ def stage_times(
     cov = before.coverage
     walk = s.walk_model()
     codes = [s.vocabulary.normalize(t) for t in tiers]
-    if None in codes:  # threshold_for takes codes: a name would get the general threshold
+    if None in codes:  # a stage of no tier would walk the general threshold, without a word
         unknown = tiers[codes.index(None)]
         raise ValueError(f"tiers: {unknown_tier(unknown, s.vocabulary)}")
     thresholds = {str(t): walk.threshold_for(str(t)) for t in codes}

@@ -31,7 +31,6 @@ import pandas as pd
 from coverage.errors import Msg
 
 __all__ = [
-    "BIDI",
     "INVISIBLE",
     "UNSEEN",
     "TIER_CODES",
@@ -79,16 +78,13 @@ _SEPARATORS = re.compile(r"[\s\-_'’‘·•.]+")
 #: marks and controls): removed before a tier name, a name key or a number is read.
 INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
-#: The bidirectional controls among them (LRM, RLM and ALM marks, embeddings, overrides,
-#: isolates): they reorder what follows, so a name holding U+202E would show reversed on the map,
-#: in the report and in the workbook.
-BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
 #: What is removed from every text cell when a file is read, and from titles: the bidirectional
-#: controls and the zero-width space, word joiner and byte-order mark, which no name needs and
-#: which make two names look alike yet differ (a search for one misses the other). The soft
-#: hyphen and zero-width (non-)joiners stay (they belong to some words, scripts and emoji) and
-#: are ignored only when names are compared (:data:`INVISIBLE`).
+#: marks and controls (LRM, RLM, ALM, embeddings, overrides, isolates), which reorder what follows
+#: (a name holding U+202E would show reversed on the map, in the report and in the workbook), and
+#: the zero-width space, word joiner and byte-order mark, which no name needs and which make two
+#: names look alike yet differ (a search for one misses the other). The soft hyphen and
+#: zero-width (non-)joiners stay (they belong to some words, scripts and emoji) and are ignored
+#: only when names are compared (:data:`INVISIBLE`).
 UNSEEN = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 # A trailing bracketed qualifier registers add to a tier name ("服务中心（区级）", "驿站(街道)"),

@@ -2,10 +2,10 @@
 
 :func:`read_table` turns a file into a frame of text cells (tables) or features (GIS) with the
 row number a planner sees in the source, before any column is interpreted; bidirectional
-controls and zero-width spaces (:data:`~coverage.vocab.UNSEEN`) are taken out of every text. Tables: the header
-is looked for in the first rows (registers often start with a title row), blank rows are
-skipped but keep their numbers, and a CSV row with more values than the header is reported, not
-read shifted. :func:`read_frame` is the same for callers that want the raw table.
+controls and zero-width spaces (:data:`~coverage.vocab.UNSEEN`) are taken out of every text.
+Tables: the header is looked for in the first rows (registers often start with a title row),
+blank rows are skipped but keep their numbers, and a CSV row with more values than the header
+is reported, not read shifted. :func:`read_frame` is the same for callers that want the raw table.
 """
 
 from __future__ import annotations

@@ -59,3 +59,11 @@ def test_tier_names_are_read_as_codes_and_unioned_as_one_tier(hand):
         "Proposed service point",
         "point",
     ]
+
+
+def test_facilities_without_tier_or_crs_are_named(grid):
+    net, fac = grid
+    with pytest.raises(ValueError, match=r"^facilities need a 'tier' column$"):
+        facility_catchments(net, fac.drop(columns="tier"), [1])
+    with pytest.raises(ValueError, match=r"^facilities: no CRS"):
+        facility_catchments(net, fac.set_crs(None, allow_override=True), [1])

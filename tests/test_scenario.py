@@ -237,6 +237,18 @@ def test_scenario_cache_outside_is_refused(places, cache):
         _ = s.cache_dir
 
 
+def test_a_write_path_the_caller_confined_is_allowed(places):
+    """The audit confines its cache to its own folder, then lets each district's scenario use
+    it (Scenario.allow_write); a key that is no write path is a KeyError, not a silent no-op."""
+    s = load_scenario(_with_writes(places / "scen", cache="../elsewhere/cache"))
+    with pytest.raises(ScenarioError, match=r"\[network\] cache_dir = .* is outside"):
+        _ = s.cache_dir
+    s.allow_write("[network] cache_dir")
+    assert s.cache_dir.resolve() == places.resolve() / "elsewhere" / "cache"
+    with pytest.raises(KeyError, match="network.cache_dir"):
+        s.allow_write("network.cache_dir")
+
+
 def test_scenario_outputs_inside_its_folder_or_the_cwd_are_allowed(places):
     (places / "run" / "inner").mkdir()
     (places / "run" / "inner" / "link").symlink_to(places / "scen")  # points into the folder

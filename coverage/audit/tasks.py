@@ -46,6 +46,7 @@ from coverage.audit.registers import (
     to_register,
     write_rows,
 )
+from coverage.audit.snapshot import Snapshot, applied, in_results, take
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, InputError, NetworkError
 from coverage.inputs.demand import demand_kind
@@ -104,6 +105,8 @@ class DistrictTask:
     copies: tuple[Copy, ...] = ()
     # rows of the registers whose position lies in the district (facilities_in, if all used)
     registered_in: int = 0
+    # the coordinator's coverage.settings, in force on the worker while the task runs
+    settings: Snapshot = ()
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -148,10 +151,19 @@ def file_digests(audit: Audit) -> dict[str, str]:
 
 
 def make_task(
-    audit: Audit, district: District, digests: dict[str, str], registers: list[Register]
+    audit: Audit,
+    district: District,
+    digests: dict[str, str],
+    registers: list[Register],
+    settings: Snapshot | None = None,
 ) -> DistrictTask:
-    """Write the district's scenario file and register rows; describe its task and hash."""
+    """Write the district's scenario file and register rows; describe its task and hash.
+
+    ``settings``: the coordinator's (:func:`coverage.audit.snapshot.take`), taken now if None.
+    """
     from coverage._version import __version__
+
+    settings = take() if settings is None else settings
 
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
@@ -188,6 +200,8 @@ def make_task(
     h = hashlib.sha256()
     for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
         h.update(str(part).encode())
+    for name, value in in_results(settings):  # a set's order varies between processes
+        h.update(repr((name, sorted(value) if isinstance(value, frozenset) else value)).encode())
     h.update(wkb)
     for c in copies:
         h.update(Path(c.path).read_bytes())
@@ -210,6 +224,7 @@ def make_task(
         registered_in=sum(
             standing_in(r, district.geometry) for r in registers if r.group == "facilities"
         ),
+        settings=settings,
     )
 
 
@@ -238,14 +253,21 @@ def previous_record(task: DistrictTask) -> dict[str, Any] | None:
 _NETWORKS: dict[tuple[Any, ...], network.WalkNetwork] = {}
 
 
-def _city_network(s: Scenario) -> network.WalkNetwork | None:
+def _city_network(s: Scenario, settings: Snapshot = ()) -> network.WalkNetwork | None:
     """The scenario's whole network file, loaded once per worker process (None: downloads)."""
     if s.network.path is None:
         return None  # osmnx per district: downloaded and cached by the pipeline
     path = s.input_path(s.network.path)
     st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns, s.walk.speed_kmh, s.walk.steps_penalty,
-           s.network.component)  # fmt: skip
+    key = (
+        str(path),
+        st.st_size,
+        st.st_mtime_ns,
+        s.walk.speed_kmh,
+        s.walk.steps_penalty,
+        s.network.component,
+        settings,
+    )  # fmt: skip (settings: the walk rule among them)
     if key not in _NETWORKS:
         _NETWORKS.clear()  # one city at a time: memory stays one network
         _NETWORKS[key] = network.load(
@@ -302,9 +324,9 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
 
     try:
         if task.served:
-            cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
+            cov = pipeline.run(s, loaded=_city_network(s, task.settings), amend=amend).coverage
         else:
-            cov = _unserved(s, _city_network(s), amend, Path(task.folder))
+            cov = _unserved(s, _city_network(s, task.settings), amend, Path(task.folder))
         notes: list[list[Any]] = []
         kinds = [demand_kind(layer) for layer in s.demand]
         figures, drawn = district_figures(cov, district, kinds), task.served
@@ -362,13 +384,15 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         "worker_pid": os.getpid(),
     }
     try:
-        s = load_scenario(task.scenario)
-        # The district's network cache is the audit's, which load_audit confined to the audit's
-        # folder or the working directory: not the district's folder, by which its scenario
-        # file alone would refuse it (and every district fail, naming a file nobody wrote).
-        if isinstance(s, Scenario):
-            s.allow_write("[network] cache_dir")
-        _run(task, s, record)
+        with applied(task.settings):  # the coordinator's settings, for this task only
+            s = load_scenario(task.scenario)
+            # The district's network cache is the audit's, which load_audit confined to the
+            # audit's folder or the working directory: not the district's folder, by which its
+            # scenario file alone would refuse it (and every district fail, naming a file
+            # nobody wrote).
+            if isinstance(s, Scenario):
+                s.allow_write("[network] cache_dir")
+            _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))
         record.update(status="failed", error=text or repr(exc), error_key=exc.key)

@@ -150,6 +150,23 @@ def file_digests(audit: Audit) -> dict[str, str]:
     return out
 
 
+def _by_content(data: Any, places: dict[str, str]) -> Any:
+    """``data`` with each path in ``places`` (or under it) written as its label instead.
+
+    A district's hash follows its inputs' content, hashed apart, not where they lie: a register
+    moved or renamed with the same bytes leaves its districts as they were.
+    """
+    if isinstance(data, dict):
+        return {k: _by_content(v, places) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_by_content(v, places) for v in data]
+    if isinstance(data, str):
+        for path in sorted(places, key=len, reverse=True):  # a file before its folder
+            if data == path or data.startswith(path.rstrip(os.sep) + os.sep):
+                return places[path] + data[len(path) :]
+    return data
+
+
 def make_task(
     audit: Audit,
     district: District,
@@ -196,20 +213,28 @@ def make_task(
         demand=demand,
     )
     text = dumps(data)
+    # The hash reads the scenario with its places as labels: the files' contents are hashed
+    # apart (``digests``, the district's polygon and register rows), and the cache is no result.
+    places = {str(p): f"<{key}>" for key, p in audit.input_files()}
+    places[str(folder)] = "<district>"
+    if "cache_dir" in data["network"]:
+        places[data["network"]["cache_dir"]] = "<cache>"
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
     h = hashlib.sha256()
-    for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
+    keyed = dumps(_by_content(data, places))
+    for part in (str(FORMAT), __version__, source_digest(), keyed, *sorted(digests.items())):
         h.update(str(part).encode())
     for name, value in in_results(settings):  # a set's order varies between processes
         h.update(repr((name, sorted(value) if isinstance(value, frozenset) else value)).encode())
     h.update(wkb)
     for c in copies:
         h.update(Path(c.path).read_bytes())
-        # which register rows they are, and the register's reasons for rows it skipped
+        # which register rows they are, and the register's reasons for rows it skipped (by
+        # content: the register is named by its place in the scenario, not by its path)
         said = [
             (q.row, q.field_text("en"), q.text("en"), q.text("zh"), q.action) for q in c.problems
         ]
-        h.update(repr((c.source, c.rows, said)).encode())
+        h.update(repr((c.group, c.rows, said)).encode())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
         district.code,
@@ -253,21 +278,15 @@ def previous_record(task: DistrictTask) -> dict[str, Any] | None:
 _NETWORKS: dict[tuple[Any, ...], network.WalkNetwork] = {}
 
 
-def _city_network(s: Scenario, settings: Snapshot = ()) -> network.WalkNetwork | None:
+def _city_network(s: Scenario) -> network.WalkNetwork | None:
     """The scenario's whole network file, loaded once per worker process (None: downloads)."""
     if s.network.path is None:
         return None  # osmnx per district: downloaded and cached by the pipeline
     path = s.input_path(s.network.path)
     st = path.stat()
-    key = (
-        str(path),
-        st.st_size,
-        st.st_mtime_ns,
-        s.walk.speed_kmh,
-        s.walk.steps_penalty,
-        s.network.component,
-        settings,
-    )  # fmt: skip (settings: the walk rule among them)
+    # the settings in force (the task's): the walk rule is among them
+    key = (str(path), st.st_size, st.st_mtime_ns, s.walk.speed_kmh, s.walk.steps_penalty,
+           s.network.component, in_results(take()))  # fmt: skip
     if key not in _NETWORKS:
         _NETWORKS.clear()  # one city at a time: memory stays one network
         _NETWORKS[key] = network.load(
@@ -324,9 +343,9 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
 
     try:
         if task.served:
-            cov = pipeline.run(s, loaded=_city_network(s, task.settings), amend=amend).coverage
+            cov = pipeline.run(s, loaded=_city_network(s), amend=amend).coverage
         else:
-            cov = _unserved(s, _city_network(s, task.settings), amend, Path(task.folder))
+            cov = _unserved(s, _city_network(s), amend, Path(task.folder))
         notes: list[list[Any]] = []
         kinds = [demand_kind(layer) for layer in s.demand]
         figures, drawn = district_figures(cov, district, kinds), task.served

@@ -807,8 +807,17 @@ def test_the_lang_setting_is_the_language_of_a_scenario_without_lang(tmp_path, m
     monkeypatch.setattr(settings, "lang", "en")
     assert load_scenario(path).lang == "en"
     monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    line = "setting coverage.settings.lang: must be one of 'zh' or 'en', got 'fr'"
+    with pytest.raises(ValueError, match=re.escape(line)):  # an ArgumentError
         load_scenario(path)
+    from typer.testing import CliRunner
+
+    from coverage.cli import app
+
+    res = CliRunner().invoke(app, ["run", str(path)])  # one line, not a traceback
+    shown = res.output.strip()
+    assert res.exit_code == 1 and len(shown.splitlines()) == 1, shown
+    assert shown.endswith("运行参数 coverage.settings.lang：应为 'zh'、'en' 之一，实际为 'fr'")
 
 
 @pytest.mark.parametrize(

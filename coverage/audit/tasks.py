@@ -2,10 +2,12 @@
 
 The coordinator writes each district's scenario (``scenario.toml`` in the district's folder:
 the district as ``[area]``, the audit's network, registers, demand and walking model, all paths
-absolute), so ``coverage run`` on that file reproduces the district's results. A task carries
-only that file's path and a few strings: the worker loads the city-wide network itself (once
-per worker process, kept for its next districts) and clips it to the district plus the walking
-margin, exactly as ``coverage run`` does. The city-wide registers are read whole; facilities
+absolute), so ``coverage run`` on that file reproduces the district's results (with the same
+:mod:`coverage.settings`, which the task carries to the worker: see
+:mod:`coverage.audit.snapshot`). A task carries only that file's path, a few strings and those
+settings: the worker loads the city-wide network itself (once per worker process, kept for
+its next districts) and clips it to the district plus the walking margin, exactly as
+``coverage run`` does. The city-wide registers are read whole; facilities
 outside the district and its margin reach no one in it, those just outside serve its edge.
 """
 

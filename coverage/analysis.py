@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from coverage import routing, settings, vocab
+from coverage import routing, vocab
 from coverage.frame_checks import (
     check_net,
     check_points,
@@ -34,6 +34,7 @@ from coverage.frame_checks import (
     tier_minutes,
 )
 from coverage.network import WalkNetwork
+from coverage.scenario.defaults import setting
 from coverage.summary import circle_counts, circle_pairs, summarize
 
 __all__ = [
@@ -86,7 +87,7 @@ class Coverage:
     thresholds: dict[str, float]
     facility_snap: routing.Snapped | None = None
     demand_snap: routing.Snapped | None = None
-    circle_radius_m: float = field(default_factory=lambda: settings.circle_radius_m)
+    circle_radius_m: float = field(default_factory=lambda: setting("circle_radius_m"))
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -223,9 +224,17 @@ def evaluate(
         radius that is not a number >= 0, or a ``tier_threshold_min`` key that names no tier.
     """
     check_net(net)
-    threshold_min = non_negative("threshold_min", settings.threshold_min, threshold_min)
-    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
-    circle_radius_m = non_negative("circle_radius_m", settings.circle_radius_m, circle_radius_m)
+    threshold_min = non_negative(
+        "threshold_min", 0.0, setting("threshold_min") if threshold_min is None else threshold_min
+    )
+    max_snap_m = non_negative(
+        "max_snap_m", 0.0, setting("max_snap_m") if max_snap_m is None else max_snap_m
+    )
+    circle_radius_m = non_negative(
+        "circle_radius_m",
+        0.0,
+        setting("circle_radius_m") if circle_radius_m is None else circle_radius_m,
+    )
     per_tier = tier_minutes(tier_threshold_min)
     fac, dem = _inputs(facilities, demand)
     if isinstance(services, str):  # one service, not its characters
@@ -406,7 +415,9 @@ def node_times(
     """
     check_net(net)
     limit_min = non_negative("limit_min", np.inf, limit_min)
-    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    max_snap_m = non_negative(
+        "max_snap_m", 0.0, setting("max_snap_m") if max_snap_m is None else max_snap_m
+    )
     check_points("facilities", facilities)
     if "tier" not in facilities:
         raise ValueError("facilities need a 'tier' column")

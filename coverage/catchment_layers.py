@@ -15,10 +15,11 @@ from typing import Literal
 import geopandas as gpd
 import numpy as np
 
-from coverage import catchments, network, routing, settings, vocab
+from coverage import catchments, network, routing, vocab
 from coverage.frame_checks import check_points
 from coverage.preflight import check_catchment_args
 from coverage.scenario import CatchmentSpec
+from coverage.scenario.defaults import setting
 
 __all__ = ["catchments_for", "facility_catchments"]
 
@@ -76,8 +77,8 @@ def facility_catchments(
     if bands_min is None or len(bands_min) == 0:
         raise ValueError("bands_min: give at least one band in minutes, e.g. [5, 10, 15]")
     bands_min = [float(b) for b in bands_min]  # numpy numbers or an array: plain minutes
-    walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
-    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
+    walk_off_m = setting("walk_off_m") if walk_off_m is None else walk_off_m
+    max_snap_m = setting("max_snap_m") if max_snap_m is None else max_snap_m
     check_points("facilities", facilities)
     if "tier" not in facilities:
         raise ValueError("facilities need a 'tier' column")
@@ -147,7 +148,7 @@ def catchments_for(
     (GeoDataFrame, GeoDataFrame)
         As :func:`facility_catchments`.
     """
-    max_snap_m = settings.max_snap_m if max_snap_m is None else max_snap_m
+    max_snap_m = setting("max_snap_m") if max_snap_m is None else max_snap_m
     return facility_catchments(
         net,
         facilities,

@@ -17,8 +17,9 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from coverage import settings, vocab
+from coverage import vocab
 from coverage.counts import shown_counts, whole_parts
+from coverage.scenario.defaults import setting
 
 if TYPE_CHECKING:
     from coverage import analysis
@@ -228,7 +229,7 @@ def _circle_pairs_of(
     facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
 ) -> sparse.csr_matrix | None:
     """:func:`circle_pairs` in the demand's metric CRS (None when it has no usable CRS)."""
-    radius = demand.attrs.get("circle_radius_m", settings.circle_radius_m)
+    radius = demand.attrs.get("circle_radius_m", setting("circle_radius_m"))
     crs = demand.attrs.get("metric_crs")
     d = demand.geometry
     if crs is None:

@@ -643,6 +643,6 @@ def test_a_workbook_written_without_lang_is_in_the_lang_setting(tmp_path, monkey
     wb = openpyxl.load_workbook(excel.write_workbook(tmp_path / "w.xlsx", _sheets()))
     assert wb.sheetnames[:2] == ["Summary", "By sub-district"]
     monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
         excel.write_workbook(tmp_path / "x.xlsx", _sheets())
     assert not (tmp_path / "x.xlsx").exists()

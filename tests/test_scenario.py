@@ -807,8 +807,77 @@ def test_the_lang_setting_is_the_language_of_a_scenario_without_lang(tmp_path, m
     monkeypatch.setattr(settings, "lang", "en")
     assert load_scenario(path).lang == "en"
     monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    line = "setting coverage.settings.lang: must be one of 'zh' or 'en', got 'fr'"
+    with pytest.raises(ValueError, match=re.escape(line)):  # an ArgumentError
         load_scenario(path)
+    from typer.testing import CliRunner
+
+    from coverage.cli import app
+
+    res = CliRunner().invoke(app, ["run", str(path)])  # one line, not a traceback
+    shown = res.output.strip()
+    assert res.exit_code == 1 and len(shown.splitlines()) == 1, shown
+    assert shown.endswith("运行参数 coverage.settings.lang：应为 'zh'、'en' 之一，实际为 'fr'")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("walk_speed_kmh", -4.5, "must be greater than 0, got -4.5"),
+        ("walk_speed_kmh", 0, "must be greater than 0, got 0"),
+        ("threshold_min", -15, "must be greater than 0, got -15"),
+        ("threshold_min", float("nan"), "must be a finite number, got nan"),
+        ("max_snap_m", float("inf"), "must be a finite number, got inf"),
+        ("walk_off_m", "50 m", "must be a number, got '50 m'"),
+        ("steps_penalty", 0.5, "must be at least 1, got 0.5"),
+        ("circle_radius_m", 0.0, "must be greater than 0, got 0.0"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_and_its_range(
+    tmp_path, monkeypatch, name, value, said
+):
+    """Checked as the scenario file's [walk] value is, when read: by a scenario without that
+    key, by the walk specs built by hand, and at the command line (one line, no traceback)."""
+    from typer.testing import CliRunner
+
+    from coverage import settings
+    from coverage.cli import app
+    from coverage.errors import ArgumentError
+    from coverage.scenario import CatchmentSpec, WalkModel
+
+    path = _write(tmp_path, BARE, files=("fac.csv",))
+    monkeypatch.setattr(settings, name, value)
+    line = f"setting coverage.settings.{name}: {said}"
+    with pytest.raises(ArgumentError) as info:
+        load_scenario(path)
+    assert info.value.text("en") == line
+    with pytest.raises(ValueError, match=re.escape(line)):  # an ArgumentError is a ValueError
+        WalkModel() if name not in ("walk_off_m",) else CatchmentSpec()
+    res = CliRunner().invoke(app, ["run", str(path)])
+    assert res.exit_code != 0 and "Traceback" not in res.output
+    shown = res.output.strip()  # the scenario's language (settings.lang, zh)
+    assert len(shown.splitlines()) == 1 and shown.endswith(info.value.text("zh")), shown
+
+
+def test_a_bad_band_setting_names_the_band(tmp_path, monkeypatch):
+    from coverage import settings
+    from coverage.errors import ArgumentError
+
+    monkeypatch.setattr(settings, "bands_min", (5.0, -10.0))
+    with pytest.raises(ArgumentError) as info:
+        load_scenario(_write(tmp_path, BARE, files=("fac.csv",)))
+    assert (
+        info.value.text("en")
+        == "setting coverage.settings.bands_min[1]: must be greater than 0, got -10.0"
+    )
+    assert (
+        info.value.text("zh") == "运行参数 coverage.settings.bands_min[1]：应大于 0，实际为 -10.0"
+    )
+    # a scenario that sets its own value does not need the setting
+    path = _write(
+        tmp_path, BARE.replace("[[facilities]]", "[walk]\nbands_min = [5]\n\n[[facilities]]")
+    )
+    assert load_scenario(path).walk.bands_min == [5.0]
 
 
 def test_threshold_for_reads_tier_names_as_the_command_line_does(tmp_path):

@@ -13,7 +13,7 @@ import shapely
 from coverage.audit.config import Audit
 from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.boundaries import read_polygons
-from coverage.inputs.readers import read_features
+from coverage.inputs.readers import clean_name, read_features
 
 __all__ = ["District", "DistrictLayer", "folder_name", "read_districts"]
 
@@ -94,11 +94,12 @@ def folder_name(code: str) -> str:
 
 
 def _text(value: object) -> str:
+    """A name or code as read: text cleaned as a register cell is, on one line (clean_name)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a numeric code read as float: 420103.0 -> "420103"
-    return str(value).strip()
+    return clean_name(str(value))
 
 
 def _with_skipped(

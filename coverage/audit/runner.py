@@ -25,6 +25,7 @@ from coverage.audit.config import Audit, load_audit
 from coverage.audit.districts import District, read_districts
 from coverage.audit.outcome import AuditRun
 from coverage.audit.registers import EDGE_M, near_no_district, reach_m, read_registers
+from coverage.audit.snapshot import take
 from coverage.audit.tasks import (
     DistrictTask,
     file_digests,
@@ -213,7 +214,9 @@ def run_audit(
     registers = read_registers(a) + read_registers(a, "demand")
     # A district without a polygon has no task: listed with the reader's reason, never dropped.
     records = {d.code: not_audited(d, a.lang) for d in districts if d.geometry is None}
-    tasks = [make_task(a, d, digests, registers) for d in districts if d.code not in records]
+    # The settings in force here, for every worker (their processes start with the defaults).
+    now = take()
+    tasks = [make_task(a, d, digests, registers, now) for d in districts if d.code not in records]
     skipped = len(records)
     todo = []
     for task in tasks:

@@ -2,10 +2,12 @@
 
 The coordinator writes each district's scenario (``scenario.toml`` in the district's folder:
 the district as ``[area]``, the audit's network, registers, demand and walking model, all paths
-absolute), so ``coverage run`` on that file reproduces the district's results. A task carries
-only that file's path and a few strings: the worker loads the city-wide network itself (once
-per worker process, kept for its next districts) and clips it to the district plus the walking
-margin, exactly as ``coverage run`` does. The city-wide registers are read whole; facilities
+absolute), so ``coverage run`` on that file reproduces the district's results (with the same
+:mod:`coverage.settings`, which the task carries to the worker: see
+:mod:`coverage.audit.snapshot`). A task carries only that file's path, a few strings and those
+settings: the worker loads the city-wide network itself (once per worker process, kept for
+its next districts) and clips it to the district plus the walking margin, exactly as
+``coverage run`` does. The city-wide registers are read whole; facilities
 outside the district and its margin reach no one in it, those just outside serve its edge.
 """
 
@@ -46,6 +48,7 @@ from coverage.audit.registers import (
     to_register,
     write_rows,
 )
+from coverage.audit.snapshot import Snapshot, applied, in_results, take
 from coverage.audit.toml import dumps
 from coverage.errors import CoverageError, InputError, NetworkError
 from coverage.inputs.demand import demand_kind
@@ -104,6 +107,8 @@ class DistrictTask:
     copies: tuple[Copy, ...] = ()
     # rows of the registers whose position lies in the district (facilities_in, if all used)
     registered_in: int = 0
+    # the coordinator's coverage.settings, in force on the worker while the task runs
+    settings: Snapshot = ()
 
 
 def district_folder(audit_dir: Path, code: str) -> Path:
@@ -147,11 +152,37 @@ def file_digests(audit: Audit) -> dict[str, str]:
     return out
 
 
+def _by_content(data: Any, places: dict[str, str]) -> Any:
+    """``data`` with each path in ``places`` (or under it) written as its label instead.
+
+    A district's hash follows its inputs' content, hashed apart, not where they lie: a register
+    moved or renamed with the same bytes leaves its districts as they were.
+    """
+    if isinstance(data, dict):
+        return {k: _by_content(v, places) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_by_content(v, places) for v in data]
+    if isinstance(data, str):
+        for path in sorted(places, key=len, reverse=True):  # a file before its folder
+            if data == path or data.startswith(path.rstrip(os.sep) + os.sep):
+                return places[path] + data[len(path) :]
+    return data
+
+
 def make_task(
-    audit: Audit, district: District, digests: dict[str, str], registers: list[Register]
+    audit: Audit,
+    district: District,
+    digests: dict[str, str],
+    registers: list[Register],
+    settings: Snapshot | None = None,
 ) -> DistrictTask:
-    """Write the district's scenario file and register rows; describe its task and hash."""
+    """Write the district's scenario file and register rows; describe its task and hash.
+
+    ``settings``: the coordinator's (:func:`coverage.audit.snapshot.take`), taken now if None.
+    """
     from coverage._version import __version__
+
+    settings = take() if settings is None else settings
 
     folder = district_folder(audit.output_dir, district.code)
     cio.ensure_folder(folder)
@@ -184,18 +215,28 @@ def make_task(
         demand=demand,
     )
     text = dumps(data)
+    # The hash reads the scenario with its places as labels: the files' contents are hashed
+    # apart (``digests``, the district's polygon and register rows), and the cache is no result.
+    places = {str(p): f"<{key}>" for key, p in audit.input_files()}
+    places[str(folder)] = "<district>"
+    if "cache_dir" in data["network"]:
+        places[data["network"]["cache_dir"]] = "<cache>"
     wkb = shapely.to_wkb(shapely.normalize(district.geometry))
     h = hashlib.sha256()
-    for part in (str(FORMAT), __version__, source_digest(), text, *sorted(digests.items())):
+    keyed = dumps(_by_content(data, places))
+    for part in (str(FORMAT), __version__, source_digest(), keyed, *sorted(digests.items())):
         h.update(str(part).encode())
+    for name, value in in_results(settings):  # a set's order varies between processes
+        h.update(repr((name, sorted(value) if isinstance(value, frozenset) else value)).encode())
     h.update(wkb)
     for c in copies:
         h.update(Path(c.path).read_bytes())
-        # which register rows they are, and the register's reasons for rows it skipped
+        # which register rows they are, and the register's reasons for rows it skipped (by
+        # content: the register is named by its place in the scenario, not by its path)
         said = [
             (q.row, q.field_text("en"), q.text("en"), q.text("zh"), q.action) for q in c.problems
         ]
-        h.update(repr((c.source, c.rows, said)).encode())
+        h.update(repr((c.group, c.rows, said)).encode())
     cio.write_text(folder / "scenario.toml", text)
     return DistrictTask(
         district.code,
@@ -210,6 +251,7 @@ def make_task(
         registered_in=sum(
             standing_in(r, district.geometry) for r in registers if r.group == "facilities"
         ),
+        settings=settings,
     )
 
 
@@ -244,8 +286,9 @@ def _city_network(s: Scenario) -> network.WalkNetwork | None:
         return None  # osmnx per district: downloaded and cached by the pipeline
     path = s.input_path(s.network.path)
     st = path.stat()
+    # the settings in force (the task's): the walk rule is among them
     key = (str(path), st.st_size, st.st_mtime_ns, s.walk.speed_kmh, s.walk.steps_penalty,
-           s.network.component)  # fmt: skip
+           s.network.component, in_results(take()))  # fmt: skip
     if key not in _NETWORKS:
         _NETWORKS.clear()  # one city at a time: memory stays one network
         _NETWORKS[key] = network.load(
@@ -362,13 +405,15 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         "worker_pid": os.getpid(),
     }
     try:
-        s = load_scenario(task.scenario)
-        # The district's network cache is the audit's, which load_audit confined to the audit's
-        # folder or the working directory: not the district's folder, by which its scenario
-        # file alone would refuse it (and every district fail, naming a file nobody wrote).
-        if isinstance(s, Scenario):
-            s.allow_write("[network] cache_dir")
-        _run(task, s, record)
+        with applied(task.settings):  # the coordinator's settings, for this task only
+            s = load_scenario(task.scenario)
+            # The district's network cache is the audit's, which load_audit confined to the
+            # audit's folder or the working directory: not the district's folder, by which its
+            # scenario file alone would refuse it (and every district fail, naming a file
+            # nobody wrote).
+            if isinstance(s, Scenario):
+                s.allow_write("[network] cache_dir")
+            _run(task, s, record)
     except CoverageError as exc:
         text = _one_line(exc.text(task.lang))
         record.update(status="failed", error=text or repr(exc), error_key=exc.key)

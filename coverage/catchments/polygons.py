@@ -9,12 +9,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from coverage import settings
 from coverage.catchments.exact import _exact_catchments
 from coverage.catchments.grid import _grid_catchments, _regroup
 from coverage.catchments.stretches import _incidence, reached_stretches
 from coverage.network import WalkNetwork
 from coverage.routing import Reach
+from coverage.scenario.defaults import setting
 
 __all__ = ["catchments", "group_catchments", "union_by"]
 
@@ -115,8 +115,8 @@ def catchments(
         One row per (source, band): ``source`` (position in the source list), ``band_min``,
         ``area_km2`` and the polygon, in the network CRS. Unsnapped sources get no rows.
     """
-    bands_min = settings.bands_min if bands_min is None else bands_min
-    walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
+    bands_min = setting("bands_min") if bands_min is None else bands_min
+    walk_off_m = setting("walk_off_m") if walk_off_m is None else walk_off_m
     bands, per_band, cell = _prepare(net, r, bands_min, walk_off_m, method, cell_m)
     ok = np.flatnonzero(r.sources.ok)
     keys = [(int(s), b) for b in bands for s in ok]
@@ -172,8 +172,8 @@ def group_catchments(
         One row per (group, band) with a snapped source: ``name``, ``band_min``, ``area_km2`` and
         the polygon, in the network CRS.
     """
-    bands_min = settings.bands_min if bands_min is None else bands_min
-    walk_off_m = settings.walk_off_m if walk_off_m is None else walk_off_m
+    bands_min = setting("bands_min") if bands_min is None else bands_min
+    walk_off_m = setting("walk_off_m") if walk_off_m is None else walk_off_m
     groups = np.asarray(groups)
     if len(groups) != r.times.shape[0]:
         raise ValueError(f"groups has {len(groups)} values for {r.times.shape[0]} sources")

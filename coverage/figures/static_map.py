@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from coverage import settings
 from coverage.datum import utm_epsg
 from coverage.figures._mpl import require_matplotlib
 from coverage.figures.fonts import cjk_font, no_cjk_font, quiet_fonts
@@ -34,6 +33,7 @@ from coverage.maps.geometry import area_geometry, wgs84
 from coverage.maps.layers import BAND_OPACITY, shown_band
 from coverage.maps.tiers import Tiers, normalize_tier, tier_label
 from coverage.maps.values import band_text, missing
+from coverage.scenario.defaults import setting
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -233,7 +233,7 @@ class _Bands:
 
     def limit(self, tier: str) -> float:
         """The walking threshold of ``tier`` (minutes)."""
-        return self.limits.get(tier, settings.threshold_min)
+        return float(self.limits.get(tier, setting("threshold_min")))
 
 
 def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str) -> list[Artist]:

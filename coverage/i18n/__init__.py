@@ -80,7 +80,13 @@ def lang_or_default(lang: str | None) -> str:
         return lang
     default = settings.lang  # read at call time: an analyst may set it after import
     if default not in _CATALOGUES:
-        raise ValueError(f"coverage.settings.lang must be one of {LANGS}, not {default!r}")
+        from coverage.errors import ArgumentError, Msg  # errors words its messages from here
+
+        said = {"en": " or ".join(map(repr, LANGS)), "zh": "、".join(map(repr, LANGS))}
+        raise ArgumentError(
+            Msg("error.settings.value", setting="coverage.settings.lang")
+            + Msg("error.value.literal_error", input=repr(default), expected=said)
+        )
     return default
 
 

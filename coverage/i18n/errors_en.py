@@ -25,6 +25,7 @@ WORDS: dict[str, str] = {
     # --- Scenario and audit files
     "error.text": "{text}",
     "error.scenario.line": "{file}: {where}: ",
+    "error.settings.value": "setting {setting}: ",
     "error.value.missing": "required",
     "error.value.extra_forbidden": "unknown key (check the spelling)",
     "error.value.finite_number": "must be a finite number, got {input}",

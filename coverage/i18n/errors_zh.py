@@ -21,6 +21,7 @@ WORDS: dict[str, str] = {
     # --- Scenario and audit files
     "error.text": "{text}",
     "error.scenario.line": "{file}：{where}：",
+    "error.settings.value": "运行参数 {setting}：",
     "error.value.missing": "必填",
     "error.value.extra_forbidden": "未知的键（请检查拼写）",
     "error.value.finite_number": "应为有限数值，实际为 {input}",

@@ -25,7 +25,7 @@ from coverage import datum
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.file_crs import crs_name, resolve_crs
-from coverage.inputs.readers import read_features
+from coverage.inputs.readers import clean_name, read_features
 
 __all__ = ["read_polygons", "select_features", "geos_reason"]
 
@@ -37,12 +37,16 @@ _LIST_MAX = 20
 
 
 def _key(value: Any) -> str:
-    """A value as compared in selections: 420103, 420103.0 and " 420103" are all "420103"."""
+    """A value as compared in selections: 420103, 420103.0 and " 420103" are all "420103".
+
+    Text as a name is read (:func:`~coverage.inputs.readers.clean_name`): a district's code,
+    cleaned when read, still selects its feature.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_name(str(value))
 
 
 def _listing(values: Sequence[str]) -> str | Msg:

@@ -40,6 +40,7 @@ __all__ = [
     "read_frame",
     "read_features",
     "without_unseen",
+    "clean_name",
 ]
 
 TABULAR = (".csv", ".txt", ".tsv")
@@ -329,6 +330,27 @@ def read_features(path: Path, **kwargs: Any) -> tuple[gpd.GeoDataFrame, str | No
             except UnicodeDecodeError:
                 continue
     return without_unseen(gpd.read_file(path, **kwargs)), None
+
+
+#: What a name never needs: C0 and C1 control characters (tab and line breaks among them), DEL,
+#: and the line and paragraph separators. A terminal acts on them, a line or a CSV row breaks at
+#: them, an XML file (a workbook) cannot hold most of them.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def clean_name(text: str) -> str:
+    r"""A name or code as every output shows it: cleaned as a table cell is, and on one line.
+
+    :data:`~coverage.vocab.UNSEEN` taken out (as from every cell), each run of control
+    characters or separators one space, and the ends stripped: ``" 江汉\x1b[31m区\n"`` is
+    ``"江汉 [31m区"``, the text shown, never acted on.
+
+    Parameters
+    ----------
+    text
+        The value as read.
+    """
+    return _CONTROLS.sub(" ", UNSEEN.sub("", text)).strip()
 
 
 #: A frame type kept by :func:`without_unseen` (a GeoDataFrame stays one).

@@ -47,13 +47,13 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from coverage import settings
 from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import source_column
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import MAX_PEOPLE, key_text, not_a_number
+from coverage.scenario.defaults import setting
 from coverage.vocab import Vocabulary, unknown_tier
 
 __all__ = ["ROLES", "validate_layer"]
@@ -133,7 +133,7 @@ def validate_layer(
     (GeoDataFrame, list of Problem)
         The kept rows (index reset, ``attrs`` kept) and the problems, in row order per check.
     """
-    max_street_m = settings.max_snap_m if max_street_m is None else max_street_m
+    max_street_m = setting("max_snap_m") if max_street_m is None else max_street_m
     role_key = _ROLE_ALIASES.get(str(role).strip().lower())
     if role_key is None:
         raise ValueError(f"unknown role '{role}' (use one of {', '.join(ROLES)})")

@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from coverage import settings
 from coverage.i18n import t
 from coverage.maps.geometry import draw_geoms
 from coverage.maps.registry import Registry
 from coverage.maps.tiers import normalize_tier, tier_label
 from coverage.maps.values import clean, minutes, missing, number
+from coverage.scenario.defaults import setting
 
 __all__ = [
     "DEMAND_STYLE",
@@ -100,7 +100,7 @@ def minutes_over(demand: pd.DataFrame, thresholds: Mapping[str, float]) -> np.nd
     best = np.full(len(demand), np.inf)
     for col in demand.columns:
         if isinstance(col, str) and col.startswith("t_") and col != "t_any":
-            limit = limits.get(normalize_tier(col[2:]), settings.threshold_min)
+            limit = limits.get(normalize_tier(col[2:]), setting("threshold_min"))
             times = pd.to_numeric(demand[col], errors="coerce").to_numpy(dtype=float)
             best = np.fmin(best, np.where(np.isfinite(times), times - limit, np.inf))
     if "snapped" in demand:
@@ -132,7 +132,7 @@ def demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
         covered = pd.to_numeric(demand["n_reach"], errors="coerce").fillna(0).to_numpy() > 0
     elif "nearest_min" in demand:
         nearest = pd.to_numeric(demand["nearest_min"], errors="coerce").to_numpy(dtype=float)
-        covered = np.nan_to_num(nearest, nan=np.inf) <= settings.threshold_min
+        covered = np.nan_to_num(nearest, nan=np.inf) <= setting("threshold_min")
     if covered is None:
         return {"demand": np.ones(n, dtype=bool)}
     added = None

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from coverage import settings
 from coverage.counts import shown_parts
 from coverage.datum import COORDINATE_COLUMNS
 from coverage.i18n import catalogue, t
@@ -34,6 +33,7 @@ from coverage.maps.values import (
     number,
     percent,
 )
+from coverage.scenario.defaults import setting
 
 __all__ = [
     "BAND_OPACITY",
@@ -259,7 +259,7 @@ def catchment_layers(
         tier_bands = sorted(set(of_tier["_band"]))
         if not tier_bands:
             continue
-        shown = shown_band(tier_bands, limits.get(tier, settings.threshold_min))
+        shown = shown_band(tier_bands, limits.get(tier, setting("threshold_min")))
         choices = []
         for band in tier_bands:
             part = of_tier[of_tier["_band"] == band]

@@ -26,6 +26,7 @@ from coverage.network.walkable import (
     _truthy,
     _walkable_mask,
 )
+from coverage.scenario.defaults import setting
 
 __all__ = ["from_edges", "read_edge_table"]
 
@@ -80,8 +81,8 @@ def from_edges(
     -------
     WalkNetwork
     """
-    speed_kmh = settings.walk_speed_kmh if speed_kmh is None else speed_kmh
-    steps_penalty = settings.steps_penalty if steps_penalty is None else steps_penalty
+    speed_kmh = setting("walk_speed_kmh") if speed_kmh is None else speed_kmh
+    steps_penalty = setting("steps_penalty") if steps_penalty is None else steps_penalty
     if not speed_kmh > 0:
         raise NetworkError(Msg("error.network.speed", speed=speed_kmh))
     if not 1 <= steps_penalty < np.inf:  # below 1 stairs would be quicker than the street

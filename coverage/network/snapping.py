@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from coverage import settings
 from coverage.network.graph import WalkNetwork
 from coverage.network.nearest import nearest_segments as _nearest
+from coverage.scenario.defaults import setting
 
 __all__ = ["Snapped", "snap", "snapped_points"]
 
@@ -90,7 +90,7 @@ def snap(
     Snapped
         Segment, position along it, distance and access time of each point.
     """
-    max_dist_m = settings.max_snap_m if max_dist_m is None else max_dist_m
+    max_dist_m = setting("max_snap_m") if max_dist_m is None else max_dist_m
     if not max_dist_m >= 0:  # NaN too: every point would be left off the streets
         raise ValueError(f"max_dist_m must be metres >= 0, not {max_dist_m!r}")
     if isinstance(points, gpd.GeoSeries) and points.crs is not None and points.crs != net.crs:

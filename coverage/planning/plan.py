@@ -25,7 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import sparse
 
-from coverage import settings, siting, vocab
+from coverage import siting, vocab
 from coverage.errors import Msg
 from coverage.i18n import t
 from coverage.planning.after import AfterCoverage, _model_coverage
@@ -34,6 +34,7 @@ from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
 from coverage.planning.times import _swap_rows
 from coverage.results import serves_less
+from coverage.scenario.defaults import setting
 from coverage.siting._sparse import CSR, Ints
 from coverage.siting.base import Method
 
@@ -255,7 +256,7 @@ def propose(
             f"not {type(times).__name__}"
         )
     tier = _tier_code(tier, "tier")
-    threshold_min = settings.threshold_min if threshold_min is None else threshold_min
+    threshold_min = setting("threshold_min") if threshold_min is None else threshold_min
     if capacity is not None and str(model) not in _CAPACITY_MODELS:
         name = {lang: t(lang, f"excel.value.model.{model}") for lang in ("en", "zh")}
         log.warning(Msg("error.plan.capacity_ignored", model=name))

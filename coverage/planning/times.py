@@ -13,10 +13,11 @@ import geopandas as gpd
 import numpy as np
 from numpy.typing import ArrayLike
 
-from coverage import routing, settings
+from coverage import routing
 from coverage.frame_checks import check_net, check_points, non_negative
 from coverage.i18n import t
 from coverage.network import WalkNetwork
+from coverage.scenario.defaults import setting
 from coverage.siting._sparse import CSR, Bools, _csr, _indptr, _row_ids
 from coverage.vocab import unknown_tier
 
@@ -74,8 +75,12 @@ def site_times(
         or ``threshold_min`` or ``max_snap_m`` not a number >= 0.
     """
     check_net(net)
-    threshold_min = non_negative("threshold_min", settings.threshold_min, threshold_min)
-    max_snap_m = non_negative("max_snap_m", settings.max_snap_m, max_snap_m)
+    threshold_min = non_negative(
+        "threshold_min", 0.0, setting("threshold_min") if threshold_min is None else threshold_min
+    )
+    max_snap_m = non_negative(
+        "max_snap_m", 0.0, setting("max_snap_m") if max_snap_m is None else max_snap_m
+    )
     check_points("sites", sites)
     if demand_snap is None:
         check_points("demand", demand)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -41,6 +41,13 @@ __all__ = [
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=1)]
+
+
+def _setting(name: str) -> Any:
+    """``coverage.settings.<name>`` now, checked (:func:`coverage.scenario.defaults.setting`)."""
+    from coverage.scenario.defaults import setting  # it checks against Walk, defined below
+
+    return setting(name)
 
 
 def _without_unseen(text: str) -> str:
@@ -230,21 +237,22 @@ class Walk(Section):
         :data:`coverage.settings.circle_radius_m`, 1000).
     """
 
-    # Defaults from coverage.settings are read when a section is built, not at import.
-    speed_kmh: Positive = Field(default_factory=lambda: settings.walk_speed_kmh)
-    threshold_min: Positive = Field(default_factory=lambda: settings.threshold_min)
+    # Defaults from coverage.settings are read when a section is built, not at import, and
+    # checked then: pydantic does not check defaults, and a bad one is the setting's to name.
+    speed_kmh: Positive = Field(default_factory=lambda: _setting("walk_speed_kmh"))
+    threshold_min: Positive = Field(default_factory=lambda: _setting("threshold_min"))
     tier_threshold_min: dict[str, Positive] = Field(default_factory=dict)
-    bands_min: list[Positive] = Field(default_factory=lambda: sorted(set(settings.bands_min)))
+    bands_min: list[Positive] = Field(default_factory=lambda: sorted(set(_setting("bands_min"))))
     steps_penalty: Annotated[float, Field(ge=1)] = Field(
-        default_factory=lambda: settings.steps_penalty
+        default_factory=lambda: _setting("steps_penalty")
     )
-    max_snap_m: Positive = Field(default_factory=lambda: settings.max_snap_m)
-    walk_off_m: Positive = Field(default_factory=lambda: settings.walk_off_m)
+    max_snap_m: Positive = Field(default_factory=lambda: _setting("max_snap_m"))
+    walk_off_m: Positive = Field(default_factory=lambda: _setting("walk_off_m"))
     # how catchment outlines are drawn: "grid" (fast, within about a cell) or "exact" (buffers)
     catchment_method: Literal["grid", "exact"] = "grid"
     catchment_cell_m: Positive | None = None  # grid spacing; default 0.4 × walk_off_m
     include_access: bool = True
-    circle_radius_m: Positive = Field(default_factory=lambda: settings.circle_radius_m)
+    circle_radius_m: Positive = Field(default_factory=lambda: _setting("circle_radius_m"))
 
     @field_validator("bands_min")
     @classmethod

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
-from coverage import settings, vocab
+from coverage import vocab
+from coverage.scenario.defaults import setting
 
 __all__ = ["CatchmentSpec", "WalkModel"]
 
@@ -43,13 +44,13 @@ class WalkModel:
         Radius of the straight-line circle shown for comparison.
     """
 
-    speed_kmh: float = field(default_factory=lambda: settings.walk_speed_kmh)
-    threshold_min: float = field(default_factory=lambda: settings.threshold_min)
+    speed_kmh: float = field(default_factory=lambda: setting("walk_speed_kmh"))
+    threshold_min: float = field(default_factory=lambda: setting("threshold_min"))
     tier_threshold_min: Mapping[str, float] = field(default_factory=dict)
-    max_snap_m: float = field(default_factory=lambda: settings.max_snap_m)
+    max_snap_m: float = field(default_factory=lambda: setting("max_snap_m"))
     include_access: bool = True
-    steps_penalty: float = field(default_factory=lambda: settings.steps_penalty)
-    circle_radius_m: float = field(default_factory=lambda: settings.circle_radius_m)
+    steps_penalty: float = field(default_factory=lambda: setting("steps_penalty"))
+    circle_radius_m: float = field(default_factory=lambda: setting("circle_radius_m"))
 
     def __post_init__(self) -> None:
         # A copy behind a read-only view: the scenario's dict may change after this is built.
@@ -86,8 +87,8 @@ class CatchmentSpec:
         Grid spacing; None: the default (0.4 × ``walk_off_m``).
     """
 
-    bands_min: tuple[float, ...] = field(default_factory=lambda: tuple(settings.bands_min))
-    walk_off_m: float = field(default_factory=lambda: settings.walk_off_m)
+    bands_min: tuple[float, ...] = field(default_factory=lambda: tuple(setting("bands_min")))
+    walk_off_m: float = field(default_factory=lambda: setting("walk_off_m"))
     method: Literal["grid", "exact"] = "grid"
     cell_m: float | None = None
 

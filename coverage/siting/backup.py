@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from coverage import settings
+from coverage.scenario.defaults import setting
 from coverage.siting.base import Solution
 from coverage.siting.covering import _CoveringModel
 from coverage.siting.problem import _is_number, _Problem
@@ -115,7 +115,7 @@ class BackupCoverage(_CoveringModel):
         BackupCoverage
             The unsolved model.
         """
-        threshold = settings.threshold_min if threshold is None else threshold
+        threshold = setting("threshold_min") if threshold is None else threshold
         if not (_is_number(primary_weight) and primary_weight >= 0):
             raise ValueError(f"primary_weight must be a number >= 0, not {primary_weight!r}")
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)

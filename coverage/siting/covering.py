@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from coverage import settings
+from coverage.scenario.defaults import setting
 from coverage.siting._sparse import CSR, Floats, Ints, _coo, _row_ids, _take_rows, _transpose
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.capacity import (
@@ -384,7 +384,7 @@ class MCLP(_CoveringModel):
         MCLP
             The unsolved model.
         """
-        threshold = settings.threshold_min if threshold is None else threshold
+        threshold = setting("threshold_min") if threshold is None else threshold
         if not (_is_number(backup_weight) and backup_weight >= 0):
             raise ValueError(f"backup_weight must be a number >= 0, not {backup_weight!r}")
         prob = _Problem.build(cost, weights, threshold, existing, excluded, capacity)

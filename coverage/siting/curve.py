@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coverage import settings
+from coverage.scenario.defaults import setting
 from coverage.siting.base import SitingModel
 from coverage.siting.covering import MCLP, _cover_data, _CoverOracle
 from coverage.siting.median import PMedian
@@ -47,7 +47,7 @@ def coverage_curve(
         Columns ``k``, ``site`` (the k-th site added, -1 for k = 0), ``gain``,
         ``covered_weight`` and ``covered_share``.
     """
-    threshold = settings.threshold_min if threshold is None else threshold
+    threshold = setting("threshold_min") if threshold is None else threshold
     if ks is not None:
         ks = np.asarray(ks).ravel()
         if not np.issubdtype(ks.dtype, np.integer) or (ks < 0).any():

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from coverage import settings
 from coverage.errors import Msg, PlanError
+from coverage.scenario.defaults import setting
 from coverage.siting._sparse import Floats, Ints, _coo, _row_ids, _take_rows
 from coverage.siting.base import Method, SitingModel, Solution, _trivial
 from coverage.siting.covering import (
@@ -123,7 +123,7 @@ class LSCP(SitingModel):
         LSCP
             The unsolved model.
         """
-        threshold = settings.threshold_min if threshold is None else threshold
+        threshold = setting("threshold_min") if threshold is None else threshold
         prob = _Problem.build(cost, weights, threshold, existing, excluded, None)
         return cls(prob, name, target)
 

@@ -186,3 +186,41 @@ def test_one_code_for_districts_of_different_names_is_refused(tmp_path: Path) ->
         f"{gj}, row 3, field 'code': code 'D2' is also the code of row 2, named '{name}': the "
         "parts of one district share its code and name, different districts need different codes"
     )
+
+
+def test_a_hostile_district_name_and_code_are_read_clean(tmp_path: Path) -> None:
+    # A name copied from a web page or a chat: a right-to-left override, a zero-width space,
+    # a terminal escape and a line break; a code with a bell and a tab in it. Each is read as a
+    # register cell is (invisible characters out) and on one line (control characters a space):
+    # districts.csv, the map and each district's own scenario show the clean text, its folder
+    # is a safe name, and its code still selects its polygon in the district file.
+    from coverage.audit import tasks
+    from coverage.audit.registers import read_registers
+    from coverage.inputs.area import load_area
+    from coverage.scenario import load_scenario
+
+    path = _null_second(tmp_path)
+    gj = tmp_path / "districts.geojson"
+    data: dict[str, Any] = json.loads(gj.read_text(encoding="utf-8"))
+    props = data["features"][0]["properties"]
+    props["name"] = " 江\u202e汉\u200b\x1b[31m区\r\n"
+    props["code"] = "D\x07\t1"
+    gj.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    audit = load_audit(path)
+    districts = read_districts(audit)
+    first = districts[0]
+    assert (first.code, first.name) == ("D 1", "江汉 [31m区")
+    records = {d.code: {"status": "done", "figures": {"share_any": 0.5}} for d in districts}
+    records["D2"] = not_audited(districts[1], "zh")
+    files = write_audit(AuditRun(audit, districts, records))
+    csv = files["csv"].read_text(encoding="utf-8-sig")
+    assert "D 1,江汉 [31m区," in csv
+    html = files["map"].read_text(encoding="utf-8")
+    for text in (csv, html):
+        assert not any(c in text for c in "\u202e\u200b\x1b\x07\t\r")
+    task = tasks.make_task(audit, first, {}, read_registers(audit))
+    assert Path(task.folder).name == "D_1"
+    scenario = load_scenario(task.scenario)
+    assert scenario.title.endswith("江汉 [31m区")
+    area, _ = load_area(scenario)
+    assert area is not None and area.equals(first.geometry)

@@ -466,3 +466,45 @@ def test_a_district_runs_with_the_audits_network_cache_from_another_folder(
     rec = tasks.run_district(task)
     assert rec["status"] == "done", rec
     assert list(elsewhere.iterdir()) == []  # nothing written in the working directory
+
+
+def test_a_districts_hash_follows_its_inputs_content_not_their_paths(tmp_path: Path) -> None:
+    # Every input moved to another folder and renamed, same bytes: the district is not run
+    # again. A changed register row near it, or a changed street file, runs it again.
+    box = shapely.box(114.25, 30.58, 114.26, 30.59)
+    layer = gpd.GeoDataFrame({"code": ["1"], "name": ["甲"]}, geometry=[box], crs=4326)
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    (here / "d.geojson").write_text(layer.to_json(), encoding="utf-8")
+    (here / "n.parquet").write_bytes(b"streets")  # named only: nothing is run
+    (here / "p.tif").write_bytes(b"people")
+    (here / "f.csv").write_text("名称,经度,纬度\n甲站,114.255,30.585\n", encoding="utf-8")
+
+    def digest(folder: Path, names: dict[str, str]) -> str:
+        audit = Audit.model_validate(
+            {
+                "districts": {"path": str(folder / names["d"]), "crs": "wgs84"},
+                "network": {"path": str(folder / names["n"])},
+                "facilities": [{"path": str(folder / names["f"]), "crs": "wgs84"}],
+                "demand": [{"path": str(folder / names["p"])}],
+                "output": {"dir": str(tmp_path / "out")},
+                "source": tmp_path / "audit.toml",
+            }
+        )
+        (district,) = read_districts(audit)
+        return tasks.make_task(
+            audit, district, tasks.file_digests(audit), read_registers(audit)
+        ).digest
+
+    old = {"d": "d.geojson", "n": "n.parquet", "f": "f.csv", "p": "p.tif"}
+    new = {"d": "区.geojson", "n": "streets.parquet", "f": "阵地.csv", "p": "pop.tif"}
+    first = digest(here, old)
+    for key, name in old.items():
+        shutil.move(here / name, there / new[key])
+    assert digest(there, new) == first
+    (there / new["f"]).write_text("名称,经度,纬度\n甲站,114.256,30.585\n", encoding="utf-8")
+    moved_row = digest(there, new)
+    assert moved_row != first
+    (there / new["n"]).write_bytes(b"other streets")
+    assert digest(there, new) not in (first, moved_row)

@@ -72,6 +72,6 @@ def test_curves_drawn_without_lang_are_in_the_lang_setting(tmp_path, monkeypatch
         lambda: figures.save_curve_png(CURVE, tmp_path / "fr.png"),
         lambda: report.curve_png(after),
     ):
-        with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+        with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
             draw()
     assert not (tmp_path / "fr.png").exists()

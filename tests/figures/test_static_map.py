@@ -408,7 +408,7 @@ def test_a_static_map_without_lang_is_in_the_lang_setting(tmp_path, data, monkey
     assert digest(default.read_bytes()) == digest(english.read_bytes())
     assert digest(report.static_map_png(*layers, dpi=40)) == report_en
     monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
         figures.save_static_map(*layers, tmp_path / "fr.png", dpi=40)
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
         report.static_map_png(*layers, dpi=40)

@@ -144,5 +144,5 @@ def test_a_map_without_lang_is_in_the_lang_setting(data, monkeypatch):
     names = meta_field(render_page(maps.coverage_map(**data)), "names")
     assert names["area"] == "Study area" and names["facilities_centre"] == "Service centre (1)"
     monkeypatch.setattr(settings, "lang", "fr")
-    with pytest.raises(ValueError, match=r"coverage\.settings\.lang .*'fr'"):
+    with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
         maps.coverage_map(**data)

@@ -311,6 +311,39 @@ def test_tables_and_workbooks_show_the_reports_sub_district_people(sample) -> No
     check(sheet(sample.out / "plan/plan.xlsx", "by_subdistrict"), key, cov=None)
 
 
+def _never_inverted(table: pd.DataFrame, what: str) -> None:
+    """People nested in others never read more than them (columns keyed, one row each)."""
+    t = table.fillna(0)
+    for small, big in (("covered_weight", "weight"), ("cross_weight", "covered_weight")):
+        assert (t[small] <= t[big]).all(), (what, small, big)
+    far = t["unreachable_weight"] <= t["weight"] - t["covered_weight"]
+    assert far.all(), (what, "unreachable_weight")
+
+
+def test_nested_people_never_invert_on_the_sample(sample) -> None:
+    """Cross-covered ≤ covered ≤ everyone and unreachable ≤ not covered, wherever shown.
+
+    Also a tier's (some facilities') covered and cross-covered ≤ everyone's.
+    """
+    keys = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    names = {header(k, "zh"): k for k in keys}
+    summary = pd.read_csv(sample.out / "summary.csv", encoding="utf-8-sig").rename(columns=names)
+    _never_inverted(summary, "summary.csv")
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)
+    for sheet in ("summary", "by_subdistrict"):
+        head, *rows = list(ws[sheet_name(sheet)].iter_rows(values_only=True))
+        _never_inverted(pd.DataFrame(rows, columns=head).rename(columns=names), sheet)
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("subdistricts"))
+    _never_inverted(layer.rename(columns=names), "gpkg")
+    from coverage import run_layers
+
+    popups = run_layers.subdistrict_layer(sample.run, shown=True)
+    _never_inverted(popups, "popups")
+    everyone = summary.iloc[0]  # the overall row comes first; every other row is some of it
+    for col in ("covered_weight", "cross_weight", "unreachable_weight"):
+        assert (summary[col] <= float(everyone[col])).all(), col
+
+
 def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:
     net = hand.net(hand.grid(2))
     written = pipeline.write_edges(net, str(tmp_path / "edges.parquet"))

@@ -79,7 +79,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     for _, row in kinds.iterrows() if len(kinds) > 1 else ():  # residents, workers …
         shown = n.loc[("kind", row["key"])]
         sub = t(lang, "report.kpi_kind_sub", covered=_num(shown["covered"]),
-                 total=_num(shown["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
+                 total=_num(shown["weight"]), far=_num(shown.get("unreachable", 0)))  # fmt: skip
         kind = vocab.kind_label(str(row["key"]), lang)
         cards.append(_card(_pct(row["share"]), t(lang, "report.kpi_kind", kind=kind), sub, "main"))
     if after is not None and after.k:

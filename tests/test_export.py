@@ -88,10 +88,10 @@ def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
     (xrow,) = [r for r in rows[1:] if sample.centre[0] in r]
     _check_centre(dict(zip(PAIRS, xrow[:4], strict=True)), sample.centre)
 
-    # The map's popup of the centre: both pairs, Amap's first, as "lon, lat".
+    # The map's popup of the centre: both pairs, Amap's first, as "lon,lat".
     html = (sample.tmp / "w.html").read_text(encoding="utf-8")
-    gcj = f"{row['gcj02_lon']:.6f}, {row['gcj02_lat']:.6f}"
-    wgs = f"{row['wgs84_lon']:.6f}, {row['wgs84_lat']:.6f}"
+    gcj = f"{row['gcj02_lon']:.6f},{row['gcj02_lat']:.6f}"  # as Amap's search box takes it
+    wgs = f"{row['wgs84_lon']:.6f},{row['wgs84_lat']:.6f}"
     assert html.count(gcj) == 1 and html.index("高德坐标（GCJ-02）") < html.index(gcj)
     assert html.index(gcj) < html.index(wgs)
 
@@ -108,17 +108,17 @@ def test_proposed_sites_have_both_pairs(sample) -> None:
     head = [c.value for c in ws[1]]
     assert {"高德经度（GCJ-02）", "经度（WGS-84）"} <= set(head)
 
-    # The report's table: "lon, lat" per datum, Amap's first, as the CSV has them.
+    # The report's table: "lon,lat" per datum, Amap's first, as the CSV has them.
     html = sites_table(sample.run, after_plan(sample.run, sample.plan, catchments=False), "zh")
     assert html.index("高德坐标（GCJ-02）") < html.index("坐标（WGS-84）")
     for r in prop.itertuples():
-        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in html
-        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in html
+        assert f"{r.gcj02_lon:.6f},{r.gcj02_lat:.6f}" in html
+        assert f"{r.wgs84_lon:.6f},{r.wgs84_lat:.6f}" in html
     # The plan map's popups of the proposed sites give both pairs too.
     page = (sample.tmp / "p.html").read_text(encoding="utf-8")
     for r in prop.itertuples():
-        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in page
-        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in page
+        assert f"{r.gcj02_lon:.6f},{r.gcj02_lat:.6f}" in page
+        assert f"{r.wgs84_lon:.6f},{r.wgs84_lat:.6f}" in page
 
 
 def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:

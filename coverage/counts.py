@@ -362,14 +362,18 @@ def _nested(
     most = out[parent].to_numpy(np.int64)
     shown = nested_parts(x, most)  # every row alone: rounded, at most its parent
     parts = [scope == s for s in PART_SCOPES]
-    for part in parts:
-        if not part.any():
-            continue
-        splits = is_overall.any() and int(most[part].sum()) == int(most[is_overall][0])
-        total = int(shown[is_overall][0]) if splits else round(float(x[part].sum()))
-        shown[part] = nested_parts(x[part], most[part], total)
-        if splits and int(shown[part].sum()) < int(shown[is_overall][0]):
-            shown[is_overall] = int(shown[part].sum())  # as far as the rows can come
+    lowered = True
+    while lowered:  # until every scope adds up to the overall figure (it only comes down)
+        lowered = False
+        for part in parts:
+            if not part.any():
+                continue
+            splits = is_overall.any() and int(most[part].sum()) == int(most[is_overall][0])
+            total = int(shown[is_overall][0]) if splits else round(float(x[part].sum()))
+            shown[part] = nested_parts(x[part], most[part], total)
+            if splits and int(shown[part].sum()) < int(shown[is_overall][0]):
+                shown[is_overall] = int(shown[part].sum())  # as far as the rows can come
+                lowered = True
     if is_overall.any():
         some = ~is_overall & ~np.logical_or.reduce(parts)
         shown[some] = np.minimum(shown[some], int(shown[is_overall].min()))

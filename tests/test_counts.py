@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coverage.counts import (
     nested_parts,
@@ -241,3 +243,39 @@ def test_people_no_street_reaches_never_exceed_the_not_covered_shown():
 )
 def test_nested_parts(parts, most, total, expected):
     assert nested_parts(parts, most, total).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(*[st.floats(0.0, 1.0)] * 3, st.floats(0.0, 60.0)), min_size=1, max_size=8),
+    st.floats(0.0, 1.0),
+)
+def test_nested_figures_never_invert(subs, tier_part) -> None:
+    # Each sub-district: its people, the share of them covered, of those cross-covered, and
+    # of the rest out of reach of any street; a tier covers some of the covered.
+    rows, w_all, c_all, x_all, f_all = [], 0.0, 0.0, 0.0, 0.0
+    for i, (cov, cross, far, w) in enumerate(subs):
+        c, x = w * cov, w * cov * cross
+        f = (w - c) * far
+        rows.append(("subdistrict", f"S{i}", w, c, x, f))
+        w_all, c_all, x_all, f_all = w_all + w, c_all + c, x_all + x, f_all + f
+    rows.insert(0, ("tier", "point", w_all, c_all * tier_part, x_all * tier_part, f_all))
+    rows.insert(0, ("overall", "all", w_all, c_all, x_all, f_all))
+    cols = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    n = shown_counts(pd.DataFrame(rows, columns=cols))
+    assert (n["cross"] <= n["covered"]).all() and (n["covered"] <= n["weight"]).all()
+    assert (n["unreachable"] <= n["uncovered"]).all() and (
+        n[["cross", "unreachable"]] >= 0
+    ).all().all()
+    everyone = n.loc[("overall", "all")]
+    assert (
+        (n[["covered", "cross", "unreachable"]] <= everyone[["covered", "cross", "unreachable"]])
+        .all()
+        .all()
+    )
+    # The sub-districts add up to everyone, each figure within a person of the exact one.
+    subs_shown = n.loc["subdistrict"]
+    assert subs_shown["cross"].sum() == everyone["cross"]
+    assert subs_shown["unreachable"].sum() == everyone["unreachable"]
+    exact = pd.DataFrame(rows, columns=cols).set_index(["scope", "key"])
+    assert (abs(n.loc["subdistrict", "cross"] - exact.loc["subdistrict", "cross_weight"]) < 1).all()

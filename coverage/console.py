@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from coverage.counts import UNDEFINED, shown_parts, shown_share
+from coverage.datum import coordinate_text
 from coverage.i18n import t
 from coverage.i18n.values import cell_word
 from coverage.progress import shown
@@ -300,7 +301,7 @@ def proposed_table(proposed: pd.DataFrame, lang: str, datum: str = "gcj02") -> F
                 "tier": shown(tier_label(str(tier), lang)) if isinstance(tier, str) else "",
                 "gain": f"{gain:,}",
                 "subdistrict": _text(r.get("subdistrict")),
-                datum: f"{r[f'{datum}_lon']:.6f},{r[f'{datum}_lat']:.6f}",
+                datum: coordinate_text(r[f"{datum}_lon"], r[f"{datum}_lat"]),
             }
         )
     one_tier = len({r["tier"] for r in rows}) <= 1

@@ -8,7 +8,13 @@ its own can show sub-districts whose "not covered" column sums to 33,532 under a
 * the rows of a scope that splits everyone (demand kinds, sub-districts with the "outside"
   row: their people and covered people add up to the overall ones) have their covered and not-covered people rounded by the largest remainder so that each
   column sums to the overall figure shown; a row's total is its covered plus not covered;
-* other rows (tiers, services: each counts everyone again) as the overall one.
+* other rows (tiers, services: each counts everyone again) as the overall one;
+* the figures nested in these (people cross-covered within the covered, people no street
+  reaches within the not covered) are rounded within their parent as shown, by the largest
+  remainder, each part at most its parent (:func:`nested_parts`): a row never shows more
+  people cross-covered than covered, nor a tier more than everyone, however the figures would
+  round alone (a sub-district's 10.6 covered people shown as 10 so that the column adds up,
+  beside 10.6 cross-covered rounded alone to 11).
 
 Shares are shown to a tenth of a per cent by :func:`shown_share`, which keeps 99.96 % from
 reading "100.0%" (4 in 10,000 people are still left out) and 0.03 % from reading "0.0%";
@@ -26,7 +32,9 @@ import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
+    "NESTED",
     "UNDEFINED",
+    "nested_parts",
     "off_the_ends",
     "shown_counts",
     "shown_parts",
@@ -46,6 +54,12 @@ _NOISE = 1e-9
 
 #: Scopes whose rows split the demand between them (their weights add up to the total).
 PART_SCOPES = ("kind", "subdistrict")
+
+#: Figures nested in a shown count: summary column → (:func:`shown_counts` column, its parent).
+NESTED: dict[str, tuple[str, str]] = {
+    "cross_weight": ("cross", "covered"),
+    "unreachable_weight": ("unreachable", "uncovered"),
+}
 
 
 def whole_parts(
@@ -295,7 +309,10 @@ def shown_counts(summary: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by (``scope``, ``key``) like the summary, with integer columns ``weight``,
-        ``covered`` and ``uncovered`` (``weight == covered + uncovered`` on every row).
+        ``covered`` and ``uncovered`` (``weight == covered + uncovered`` on every row), then
+        ``cross`` (at most ``covered``) when the summary has ``cross_weight`` and
+        ``unreachable`` (at most ``uncovered``) when it has ``unreachable_weight``
+        (:data:`NESTED`).
     """
     w = pd.to_numeric(summary["weight"], errors="coerce").fillna(0.0).to_numpy(float)
     c = pd.to_numeric(summary["covered_weight"], errors="coerce").fillna(0.0).to_numpy(float)
@@ -320,11 +337,97 @@ def shown_counts(summary: pd.DataFrame) -> pd.DataFrame:
         got = whole_parts(c[part], int(cov))
         left = whole_parts(np.clip(w[part] - c[part], 0.0, None), int(unc))
         out.loc[part, ["weight", "covered", "uncovered"]] = np.column_stack([got + left, got, left])
+    for column, (name, parent) in NESTED.items():
+        if column in summary:
+            _nested(out, summary[column], name, parent, scope, is_overall)
     return out
 
 
+def _nested(
+    out: pd.DataFrame,
+    exact: pd.Series,
+    name: str,
+    parent: str,
+    scope: npt.NDArray[Any],
+    is_overall: npt.NDArray[np.bool_],
+) -> None:
+    """Add column ``name``: ``exact`` in whole people within the shown ``parent`` of each row.
+
+    Rows of a :data:`PART_SCOPES` scope add up to the overall row's figure when their parents
+    add up to the overall parent (else to their own rounded sum), which comes down to what they
+    can reach if they cannot; every other row (a tier, type or service: some of the facilities)
+    is at most the overall row's figure too.
+    """
+    x = pd.to_numeric(exact, errors="coerce").fillna(0.0).to_numpy(float)
+    most = out[parent].to_numpy(np.int64)
+    shown = nested_parts(x, most)  # every row alone: rounded, at most its parent
+    parts = [scope == s for s in PART_SCOPES]
+    lowered = True
+    while lowered:  # until every scope adds up to the overall figure (it only comes down)
+        lowered = False
+        for part in parts:
+            if not part.any():
+                continue
+            splits = is_overall.any() and int(most[part].sum()) == int(most[is_overall][0])
+            total = int(shown[is_overall][0]) if splits else round(float(x[part].sum()))
+            shown[part] = nested_parts(x[part], most[part], total)
+            if splits and int(shown[part].sum()) < int(shown[is_overall][0]):
+                shown[is_overall] = int(shown[part].sum())  # as far as the rows can come
+                lowered = True
+    if is_overall.any():
+        some = ~is_overall & ~np.logical_or.reduce(parts)
+        shown[some] = np.minimum(shown[some], int(shown[is_overall].min()))
+    out[name] = shown
+
+
+def nested_parts(
+    parts: Sequence[float] | np.ndarray,
+    most: Sequence[int] | np.ndarray,
+    total: int | None = None,
+) -> npt.NDArray[np.int64]:
+    """Whole numbers near ``parts``, each at most the whole number ``most`` it is nested in.
+
+    People cross-covered are among the people covered, people no street reaches among those
+    not covered: each is shown within its parent as shown, never more. Without ``total`` each
+    part is rounded alone (half to even) and cut to its most. With it, each part is its floor
+    or its ceiling (cut to its most), the largest fractions going up until the parts add up to
+    ``total``, or as near as those bounds let them.
+
+    Parameters
+    ----------
+    parts
+        Non-negative numbers (NaN counts as 0), each at most its parent's exact figure.
+    most
+        The parent of each part, as shown.
+    total
+        The sum wanted, or None.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integers, one per part, each between 0 and its ``most``.
+
+    Examples
+    --------
+    >>> nested_parts([10.6, 3.2], [10, 4]).tolist()
+    [10, 3]
+    >>> nested_parts([10.6, 0.5, 0.5, 0.0], [10, 1, 1, 6], 12).tolist()
+    [10, 1, 1, 0]
+    """
+    x = np.clip(np.nan_to_num(np.asarray(parts, dtype=float), nan=0.0), 0.0, None)
+    cap = np.maximum(np.asarray(most, dtype=np.int64), 0)
+    if total is None:
+        alone: npt.NDArray[np.int64] = np.minimum(np.round(x).astype(np.int64), cap)
+        return alone
+    low: npt.NDArray[np.int64] = np.minimum(np.floor(x).astype(np.int64), cap)
+    up = np.flatnonzero(np.minimum(np.ceil(x).astype(np.int64), cap) > low)
+    order = up[np.argsort(low[up] - x[up], kind="stable")]  # largest fraction first
+    low[order[: max(int(total) - int(low.sum()), 0)]] += 1
+    return low
+
+
 def with_shown_people(summary: pd.DataFrame) -> pd.DataFrame:
-    """``summary`` with its ``weight`` and ``covered_weight`` as :func:`shown_counts` shows them.
+    """``summary`` with its people (``weight``, ``covered_weight``, the :data:`NESTED` figures) as shown.
 
     The tables and workbooks a person reads then say what the report and the map say: rounded
     alone, the sample's 新华街道 read 45,022 people in the workbook and 45,023 in the report.
@@ -343,6 +446,9 @@ def with_shown_people(summary: pd.DataFrame) -> pd.DataFrame:
     out = summary.copy()
     out["weight"] = whole["weight"].to_numpy()
     out["covered_weight"] = whole["covered"].to_numpy()
+    for column, (name, _) in NESTED.items():
+        if column in out:
+            out[column] = whole[name].to_numpy()
     return out
 
 

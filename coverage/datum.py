@@ -51,6 +51,7 @@ __all__ = [
     "OUTPUT_DATUMS",
     "COORDINATE_COLUMNS",
     "add_coordinates",
+    "coordinate_text",
 ]
 
 #: Datums handled here besides plain EPSG codes.
@@ -355,3 +356,30 @@ def add_coordinates(
         for name, v in zip(reversed(COORDINATE_COLUMNS[d]), reversed(values[d]), strict=True):
             out.insert(at, name, np.round(v, 6))
     return out
+
+
+def coordinate_text(lon: float, lat: float) -> str:
+    """A longitude/latitude pair as a person reads and pastes it: ``"114.300000,30.590000"``.
+
+    Longitude first, a comma and no space: Amap's search box takes the pair pasted whole so
+    (and so do GPS tools), and the pair stays one word that a narrow page or console does not
+    break. Six decimals (about 0.1 m), as the tables store them (:func:`add_coordinates`).
+    The datum is never in the text: the console column, report column and popup row holding it
+    name it.
+
+    Parameters
+    ----------
+    lon, lat
+        Longitude and latitude in degrees, in the datum the reader is told.
+
+    Returns
+    -------
+    str
+        The pair.
+
+    Examples
+    --------
+    >>> coordinate_text(114.3, 30.59)
+    '114.300000,30.590000'
+    """
+    return f"{float(lon):.6f},{float(lat):.6f}"

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from coverage.counts import shown_counts
+from coverage.counts import NESTED, with_shown_people
 
 if TYPE_CHECKING:
     from coverage.results import Run
@@ -33,7 +33,8 @@ def subdistrict_layer(run: Run, *, shown: bool = False) -> gpd.GeoDataFrame | No
     """The sub-district polygons with their coverage summary (None without sub-districts).
 
     ``shown``: people as whole numbers that add up to the totals the report and the map's
-    panel show (`coverage.counts.shown_counts`), for the map's popups; else the exact weights.
+    panel show (`coverage.counts.shown_counts`; cross-covered within covered), for the map's
+    popups; else the exact weights.
     """
     if run.layers.subdistricts is None:
         return None
@@ -42,9 +43,10 @@ def subdistrict_layer(run: Run, *, shown: bool = False) -> gpd.GeoDataFrame | No
     mine = (summary["scope"] == "subdistrict").to_numpy()
     table = summary[mine].copy()
     if shown and len(table):
-        whole = shown_counts(summary)  # row for row as the summary
-        table["weight"] = whole["weight"].to_numpy()[mine]
-        table["covered_weight"] = whole["covered"].to_numpy()[mine]
+        whole = with_shown_people(summary)  # row for row as the summary
+        for column in ("weight", "covered_weight", *NESTED):
+            if column in table:
+                table[column] = whole[column].to_numpy()[mine]
     table = table.drop(columns="scope").rename(columns={"key": run.scenario.area.name_field})
     key = run.scenario.area.name_field
     subs[key] = subs[key].astype(str)

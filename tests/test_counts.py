@@ -5,14 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coverage.counts import (
+    nested_parts,
     off_the_ends,
     shown_counts,
     shown_share,
     whole_parts,
     whole_point_people,
     whole_table,
+    with_shown_people,
 )
 from coverage.report.conclusion import conclusion_lines
 
@@ -83,7 +87,7 @@ def _summary() -> pd.DataFrame:
 
 
 def test_shown_counts_add_up_to_the_shown_totals():
-    n = shown_counts(_summary())
+    n = shown_counts(_summary())[["weight", "covered", "uncovered"]]
     assert n.loc[("overall", "all")].tolist() == [100, 38, 62]
     # Covered to 38: 19 + 9 + 8 = 36 rounded down, one more to B (.75) then A (.625, before C).
     # Not covered to 62: 10 + 20 + 30 = 60, one more to C (.75) then A (.625, before B).
@@ -104,7 +108,7 @@ def test_shown_counts_add_up_to_the_shown_totals():
 def test_rows_that_do_not_split_everyone_add_up_to_their_own_sum():
     s = _summary()
     s = s[~((s["scope"] == "subdistrict") & (s["key"] == "C"))]  # A and B: 60.625 people
-    n = shown_counts(s)
+    n = shown_counts(s)[["weight", "covered", "uncovered"]]
     # Covered 19.625 + 9.75 = 29.375 → 29: 19 + 9 = 28, one more to B (.75).
     # Not covered 10.625 + 20.625 = 31.25 → 31: 10 + 20 = 30, one more to A (tie, earlier).
     assert n.loc["subdistrict"].to_dict("index") == {
@@ -179,3 +183,99 @@ def test_whole_parts_hands_out_many_units_in_rounds() -> None:
     big = 10**12
     assert whole_parts([0.5, 0.5], 2 * big + 1).tolist() == [big + 1, big]
     assert whole_parts([0.5, 0.25, 0.9], 10).tolist() == [3, 3, 4]
+
+
+def _nested_summary() -> pd.DataFrame:
+    # Sub-district A: 12 people, 10.6 covered, all of them by two facilities or more; B: 8.4
+    # people, 5.8 covered, none twice. Everyone: 20.4 people, 16.4 covered, 10.6 cross-covered.
+    cols = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    rows = [
+        ("overall", "all", 20.4, 16.4, 10.6, 0.0),
+        ("tier", "point", 20.4, 16.4, 10.6, 0.0),
+        ("subdistrict", "A", 12.0, 10.6, 10.6, 0.0),
+        ("subdistrict", "B", 8.4, 5.8, 0.0, 0.0),
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def test_cross_covered_people_never_exceed_the_covered_shown():
+    # Covered 16.4 → 16 shown: floors 10 + 5 = 15, one more to B (.8 before A's .6): A 10,
+    # B 6. Rounded alone, A's 10.6 cross-covered read 11 beside its 10 covered. Within its
+    # parent A shows 10; B has no one cross-covered, so the column adds up to 10, not the 11
+    # that 10.6 rounds to: everyone and the tier (some of the facilities) show 10 too.
+    n = shown_counts(_nested_summary())
+    assert n.loc["subdistrict"][["covered", "cross"]].to_dict("index") == {
+        "A": {"covered": 10, "cross": 10},
+        "B": {"covered": 6, "cross": 0},
+    }
+    assert n.loc[("overall", "all"), ["covered", "cross"]].tolist() == [16, 10]
+    assert n.loc[("tier", "point"), ["covered", "cross"]].tolist() == [16, 10]
+    # The tables, workbooks and popups (with_shown_people) show the same.
+    shown = with_shown_people(_nested_summary()).set_index("key")
+    assert shown.loc["A", ["covered_weight", "cross_weight"]].tolist() == [10, 10]
+
+
+def test_people_no_street_reaches_never_exceed_the_not_covered_shown():
+    # No one covered. A: 1.6 people, all too far from any street; B: 2.7, all reachable.
+    # Not covered 4.3 → 4: floors 1 + 2, one more to B (.7): A 1, B 3. A's 1.6 unreachable
+    # rounded alone read 2 beside its 1 not covered; within it, 1, and so everyone's 1 too.
+    cols = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    rows = [
+        ("overall", "all", 4.3, 0.0, 0.0, 1.6),
+        ("tier", "point", 4.3, 0.0, 0.0, 1.6),
+        ("subdistrict", "A", 1.6, 0.0, 0.0, 1.6),
+        ("subdistrict", "B", 2.7, 0.0, 0.0, 0.0),
+    ]
+    n = shown_counts(pd.DataFrame(rows, columns=cols))
+    assert n["uncovered"].tolist() == [4, 4, 1, 3]
+    assert n["unreachable"].tolist() == [1, 1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("parts", "most", "total", "expected"),
+    [
+        ([10.6, 3.2], [10, 4], None, [10, 3]),  # alone: rounded, at most the parent
+        ([2.5, 3.5], [9, 9], None, [2, 4]),  # half to even, as everywhere
+        ([1.5, 2.5, 0.0], [2, 2, 5], 4, [2, 2, 0]),  # 1 + 2 + 0; +1 to the first .5 (and
+        # the second .5 has no room); the row with no one gets no one
+        ([0.4, 0.7], [1, 1], 1, [0, 1]),  # largest fraction first
+    ],
+)
+def test_nested_parts(parts, most, total, expected):
+    assert nested_parts(parts, most, total).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(*[st.floats(0.0, 1.0)] * 3, st.floats(0.0, 60.0)), min_size=1, max_size=8),
+    st.floats(0.0, 1.0),
+)
+def test_nested_figures_never_invert(subs, tier_part) -> None:
+    # Each sub-district: its people, the share of them covered, of those cross-covered, and
+    # of the rest out of reach of any street; a tier covers some of the covered.
+    rows, w_all, c_all, x_all, f_all = [], 0.0, 0.0, 0.0, 0.0
+    for i, (cov, cross, far, w) in enumerate(subs):
+        c, x = w * cov, w * cov * cross
+        f = (w - c) * far
+        rows.append(("subdistrict", f"S{i}", w, c, x, f))
+        w_all, c_all, x_all, f_all = w_all + w, c_all + c, x_all + x, f_all + f
+    rows.insert(0, ("tier", "point", w_all, c_all * tier_part, x_all * tier_part, f_all))
+    rows.insert(0, ("overall", "all", w_all, c_all, x_all, f_all))
+    cols = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    n = shown_counts(pd.DataFrame(rows, columns=cols))
+    assert (n["cross"] <= n["covered"]).all() and (n["covered"] <= n["weight"]).all()
+    assert (n["unreachable"] <= n["uncovered"]).all() and (
+        n[["cross", "unreachable"]] >= 0
+    ).all().all()
+    everyone = n.loc[("overall", "all")]
+    assert (
+        (n[["covered", "cross", "unreachable"]] <= everyone[["covered", "cross", "unreachable"]])
+        .all()
+        .all()
+    )
+    # The sub-districts add up to everyone, each figure within a person of the exact one.
+    subs_shown = n.loc["subdistrict"]
+    assert subs_shown["cross"].sum() == everyone["cross"]
+    assert subs_shown["unreachable"].sum() == everyone["unreachable"]
+    exact = pd.DataFrame(rows, columns=cols).set_index(["scope", "key"])
+    assert (abs(n.loc["subdistrict", "cross"] - exact.loc["subdistrict", "cross_weight"]) < 1).all()

@@ -319,3 +319,14 @@ def test_output_columns_read_back_in_their_own_datum() -> None:
 
     for key, pair in datum.COORDINATE_COLUMNS.items():
         assert [_split_name(c) for c in pair] == [("lon", key), ("lat", key)]
+
+
+def test_one_coordinate_text_for_every_reader() -> None:
+    """Console, report and popups show a pair as Amap's search box takes it: "lon,lat"."""
+    from coverage.datum import coordinate_text
+    from coverage.maps.layers import coordinate_rows
+
+    assert coordinate_text(114.3, 30.59) == "114.300000,30.590000"
+    row = pd.Series({"name": "x", "gcj02_lon": 114.305, "gcj02_lat": 30.595})
+    # The popup row names the datum and holds the same text (it read "114.305000, 30.595000").
+    assert coordinate_rows(row, "zh") == [("高德坐标（GCJ-02）", "114.305000,30.595000")]

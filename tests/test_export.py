@@ -88,10 +88,10 @@ def test_the_centre_comes_back_at_its_register_coordinates(sample) -> None:
     (xrow,) = [r for r in rows[1:] if sample.centre[0] in r]
     _check_centre(dict(zip(PAIRS, xrow[:4], strict=True)), sample.centre)
 
-    # The map's popup of the centre: both pairs, Amap's first, as "lon, lat".
+    # The map's popup of the centre: both pairs, Amap's first, as "lon,lat".
     html = (sample.tmp / "w.html").read_text(encoding="utf-8")
-    gcj = f"{row['gcj02_lon']:.6f}, {row['gcj02_lat']:.6f}"
-    wgs = f"{row['wgs84_lon']:.6f}, {row['wgs84_lat']:.6f}"
+    gcj = f"{row['gcj02_lon']:.6f},{row['gcj02_lat']:.6f}"  # as Amap's search box takes it
+    wgs = f"{row['wgs84_lon']:.6f},{row['wgs84_lat']:.6f}"
     assert html.count(gcj) == 1 and html.index("高德坐标（GCJ-02）") < html.index(gcj)
     assert html.index(gcj) < html.index(wgs)
 
@@ -108,17 +108,17 @@ def test_proposed_sites_have_both_pairs(sample) -> None:
     head = [c.value for c in ws[1]]
     assert {"高德经度（GCJ-02）", "经度（WGS-84）"} <= set(head)
 
-    # The report's table: "lon, lat" per datum, Amap's first, as the CSV has them.
+    # The report's table: "lon,lat" per datum, Amap's first, as the CSV has them.
     html = sites_table(sample.run, after_plan(sample.run, sample.plan, catchments=False), "zh")
     assert html.index("高德坐标（GCJ-02）") < html.index("坐标（WGS-84）")
     for r in prop.itertuples():
-        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in html
-        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in html
+        assert f"{r.gcj02_lon:.6f},{r.gcj02_lat:.6f}" in html
+        assert f"{r.wgs84_lon:.6f},{r.wgs84_lat:.6f}" in html
     # The plan map's popups of the proposed sites give both pairs too.
     page = (sample.tmp / "p.html").read_text(encoding="utf-8")
     for r in prop.itertuples():
-        assert f"{r.gcj02_lon:.6f}, {r.gcj02_lat:.6f}" in page
-        assert f"{r.wgs84_lon:.6f}, {r.wgs84_lat:.6f}" in page
+        assert f"{r.gcj02_lon:.6f},{r.gcj02_lat:.6f}" in page
+        assert f"{r.wgs84_lon:.6f},{r.wgs84_lat:.6f}" in page
 
 
 def test_output_datum_wgs84_puts_its_pair_first_in_english_too(sample) -> None:
@@ -309,6 +309,39 @@ def test_tables_and_workbooks_show_the_reports_sub_district_people(sample) -> No
     before = sheet(sample.out / "plan/plan.xlsx", "summary_before")
     check(before[before[header("scope", "zh")] == "街道"], key)
     check(sheet(sample.out / "plan/plan.xlsx", "by_subdistrict"), key, cov=None)
+
+
+def _never_inverted(table: pd.DataFrame, what: str) -> None:
+    """People nested in others never read more than them (columns keyed, one row each)."""
+    t = table.fillna(0)
+    for small, big in (("covered_weight", "weight"), ("cross_weight", "covered_weight")):
+        assert (t[small] <= t[big]).all(), (what, small, big)
+    far = t["unreachable_weight"] <= t["weight"] - t["covered_weight"]
+    assert far.all(), (what, "unreachable_weight")
+
+
+def test_nested_people_never_invert_on_the_sample(sample) -> None:
+    """Cross-covered ≤ covered ≤ everyone and unreachable ≤ not covered, wherever shown.
+
+    Also a tier's (some facilities') covered and cross-covered ≤ everyone's.
+    """
+    keys = ["scope", "key", "weight", "covered_weight", "cross_weight", "unreachable_weight"]
+    names = {header(k, "zh"): k for k in keys}
+    summary = pd.read_csv(sample.out / "summary.csv", encoding="utf-8-sig").rename(columns=names)
+    _never_inverted(summary, "summary.csv")
+    ws = openpyxl.load_workbook(sample.out / "coverage.xlsx", read_only=True)
+    for sheet in ("summary", "by_subdistrict"):
+        head, *rows = list(ws[sheet_name(sheet)].iter_rows(values_only=True))
+        _never_inverted(pd.DataFrame(rows, columns=head).rename(columns=names), sheet)
+    layer = pyogrio.read_dataframe(sample.out / "coverage.gpkg", layer=sheet_name("subdistricts"))
+    _never_inverted(layer.rename(columns=names), "gpkg")
+    from coverage import run_layers
+
+    popups = run_layers.subdistrict_layer(sample.run, shown=True)
+    _never_inverted(popups, "popups")
+    everyone = summary.iloc[0]  # the overall row comes first; every other row is some of it
+    for col in ("covered_weight", "cross_weight", "unreachable_weight"):
+        assert (summary[col] <= float(everyone[col])).all(), col
 
 
 def test_edges_are_written_to_a_path_given_as_text(tmp_path, hand) -> None:

@@ -405,3 +405,32 @@ def test_tianditu_without_a_key_stops_only_what_draws_the_map(
     s.set_output("basemap", "osm", label="--basemap")
     path, _ = single_steps.draw_map(s)
     assert path.is_file()
+
+
+@pytest.mark.realdata
+def test_a_gcj02_point_outside_china_is_one_line_of_problems_csv(small):
+    """Declared GCJ-02, a point at Liège (5.57, 50.63) is outside China: said once, on its row.
+
+    The reader (no shift there: used unchanged) and the datum check (a Chinese datum outside
+    China) each wrote it, as two layer-wide lines without a row.
+    """
+    from coverage.datum import from_wgs84
+
+    fac = pd.read_csv(small / "facilities.csv")
+    fac["经度"], fac["纬度"] = from_wgs84(fac["经度"].to_numpy(), fac["纬度"].to_numpy(), "gcj02")
+    fac.loc[len(fac)] = [*fac.iloc[1, :4], 5.57, 50.63]  # row 14 (row 1 is the header)
+    fac.to_csv(small / "facilities.csv", index=False)
+    toml = small / "scenario.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = 'lang = "en"\n' + text.replace('"facilities.csv"', '"facilities.csv"\ncrs = "gcj02"')
+    toml.write_text(text, encoding="utf-8")
+    s = pipeline.load_scenario(toml)
+    pipeline.run(s, write=True)
+    problems = pd.read_csv(s.output_dir / "problems.csv", encoding="utf-8-sig")
+    china = problems[problems.iloc[:, 3].str.contains("China")]
+    assert china.iloc[:, :3].astype(str).values.tolist() == [["facilities.csv", "14", "经度"]]
+    assert china.iloc[0, 3] == (
+        "outside China although the layer is declared GCJ-02: the GCJ-02 shift is only defined "
+        "in China, so its coordinates were used unchanged; check the coordinates or the "
+        "declared coordinate system"
+    )

@@ -79,14 +79,22 @@ def _whole_row(row: dict[str, Any], kinds: list[str]) -> dict[str, Any]:
         ],
         columns=["scope", "key", "weight", "covered_weight"],
     )
+    far = [f"unreachable_kind:{k}" for k in kinds if _finite(row.get(f"unreachable_kind:{k}"))]
+    nested = _finite(row.get("unreachable")) and len(far) == len(kinds)
+    if nested:  # people no street reaches: within the not covered shown (counts.NESTED)
+        summary["unreachable_weight"] = [row["unreachable"], *(row[c] for c in far)]
     shown = shown_counts(summary)  # each kind's covered and not covered add up to its people
     out["demand"], out["covered"] = (int(v) for v in shown.loc[("overall", "all")][:2])
     for k in kinds:
         out[f"weight_kind:{k}"] = int(shown.loc[("kind", k), "weight"])
         out[f"uncovered_kind:{k}"] = int(shown.loc[("kind", k), "uncovered"])
-    far = [f"unreachable_kind:{k}" for k in kinds if _finite(row.get(f"unreachable_kind:{k}"))]
-    if _finite(row.get("unreachable")):
-        out["unreachable"] = round(row["unreachable"])
+    if nested:
+        out["unreachable"] = int(shown.loc[("overall", "all"), "unreachable"])
+        out.update(
+            {f"unreachable_kind:{k}": int(shown.loc[("kind", k), "unreachable"]) for k in kinds}
+        )
+    elif _finite(row.get("unreachable")):
+        out["unreachable"] = min(round(row["unreachable"]), out["demand"] - out["covered"])
         parts = whole_parts([row[c] for c in far], out["unreachable"])
         out.update({c: int(v) for c, v in zip(far, parts, strict=True)})
     pop = f"weight_kind:{POPULATION_KIND}"

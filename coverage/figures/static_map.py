@@ -155,7 +155,7 @@ def save_static_map(
             if area is not None:
                 handles += _draw_area(ax, area, crs, lang)
             if demand is not None and len(demand):
-                handles += _draw_demand(ax, demand, crs, lang)
+                handles += _draw_demand(ax, demand, crs, lang, thresholds)
             if facilities is not None and len(facilities):
                 handles += _draw_facilities(ax, facilities, fac_tiers, tiers, crs, lang, font)
             _frame(ax, area, crs)
@@ -305,20 +305,36 @@ def _point_handle(color: str, ms: float, label: str) -> Artist:
     return Line2D([], [], marker="o", ls="", color=color, ms=ms, label=label)
 
 
-def _draw_demand(ax: Axes, demand: gpd.GeoDataFrame, crs: int, lang: str) -> list[Artist]:
-    """Uncovered worker points prominent, covered ones faint (all grey without coverage)."""
+def _draw_demand(
+    ax: Axes,
+    demand: gpd.GeoDataFrame,
+    crs: int,
+    lang: str,
+    thresholds: Mapping[str, float] | None = None,
+) -> list[Artist]:
+    """Uncovered worker points prominent, covered ones faint (all grey without coverage).
+
+    Points whose coverage the frame cannot tell (walk times without the nearest facility's
+    tier, :func:`coverage.maps.demand.covered_by_times`) are grey and labelled so.
+    """
     dm = demand.to_crs(crs)
-    unc = demand_classes(demand).get("demand_uncovered")
+    classes = demand_classes(demand, thresholds)
+    unc = classes.get("demand_uncovered")
     if unc is None:
         dm.plot(ax=ax, color="#566573", markersize=0.8, zorder=4)
         label = demand_label(lang, "demand", np.ones(len(dm), bool), demand)
         return [_point_handle("#566573", 3, label)]
     handles: list[Artist] = []
-    covered = dm[~unc]
+    unknown = classes.get("demand", np.zeros(len(dm), dtype=bool))
+    covered = dm[~unc & ~unknown]
     if len(covered):
         covered.plot(ax=ax, color="#7f8c8d", markersize=0.6, alpha=0.5, zorder=4)
-        label = demand_label(lang, "demand_covered", ~unc, demand)
+        label = demand_label(lang, "demand_covered", ~unc & ~unknown, demand)
         handles.append(_point_handle("#7f8c8d", 3, label))
+    if unknown.any():
+        dm[unknown].plot(ax=ax, color="#566573", markersize=0.8, zorder=4)
+        label = demand_label(lang, "demand_unknown", unknown, demand)
+        handles.append(_point_handle("#566573", 3, label))
     if unc.any():
         dm[unc].plot(ax=ax, color="#e74c3c", markersize=3, zorder=5)
         label = demand_label(lang, "demand_uncovered", unc, demand)

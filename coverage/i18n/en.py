@@ -34,6 +34,8 @@ WORDS: dict[str, str] = {
     "map.class.demand_cross_before_w": "Cross-covered before the plan, ≥2 facilities: {w} people ({pts})",
     "map.class.demand": "Demand points ({n})",
     "map.class.demand_w": "Demand points: {w} people ({pts})",
+    "map.class.demand_unknown": "Points of unknown coverage: tier of the nearest facility not given ({n})",
+    "map.class.demand_unknown_w": "Coverage unknown, tier of the nearest facility not given: {w} people ({pts})",
     "map.n_point": "{n} point",
     "map.n_points": "{n} points",
     "map.demand_head": "Demand point",

@@ -106,13 +106,10 @@ WORDS: dict[str, str] = {
     "problem.not_transformable": "({x:.2f}, {y:.2f}) cannot be transformed from {crs}",
     "problem.not_transformable_g": "({x:g}, {y:g}) cannot be transformed from {crs}",
     "problem.outside_china": (
-        "{n} points are outside China (rows {rows}): the {crs} shift is undefined there, so their "
-        "coordinates were used unchanged; check the crs setting"
+        "outside China although the layer is declared {crs}: the {crs} shift is only defined in "
+        "China"
     ),
-    "problem.outside_china_one": (
-        "{n} point is outside China (row {rows}): the {crs} shift is undefined there, so its "
-        "coordinates were used unchanged; check the crs setting"
-    ),
+    "problem.outside_china_unchanged": ", so its coordinates were used unchanged",
     # --- Duplicates and ids (coverage.inputs.duplicates)
     "problem.duplicate_name": "duplicate of row {row} (same name '{name}', {d:.1f} m apart)",
     "problem.duplicate_in_file": (

@@ -70,10 +70,8 @@ WORDS: dict[str, str] = {
     ),
     "problem.not_transformable": "（{x:.2f}, {y:.2f}）无法从 {crs} 转换",
     "problem.not_transformable_g": "（{x:g}, {y:g}）无法从 {crs} 转换",
-    "problem.outside_china": (
-        "{n} 个点位于中国境外（行 {rows}）：{crs} 偏移在境外没有定义，坐标按原值使用；"
-        "请检查坐标系设置"
-    ),
+    "problem.outside_china": "位于中国境外，但图层声明为 {crs}：{crs} 偏移只在中国境内有定义",
+    "problem.outside_china_unchanged": "，坐标按原值使用",
     # --- Duplicates and ids
     "problem.duplicate_name": "与第 {row} 行重复（同名“{name}”，相距 {d:.1f} 米）",
     "problem.duplicate_in_file": "与 {file} 第 {row} 行重复（同名“{name}”、同层级，相距 {d:.1f} 米）",

@@ -34,6 +34,8 @@ WORDS: dict[str, str] = {
     "map.class.demand_cross_before_w": "规划前交叉覆盖·≥2个设施：{pts}，共{w}人",
     "map.class.demand": "需求点（{n}个点）",
     "map.class.demand_w": "需求点：{pts}，共{w}人",
+    "map.class.demand_unknown": "覆盖未知的需求点（未给出最近设施的层级，{n}个点）",
+    "map.class.demand_unknown_w": "覆盖未知（未给出最近设施的层级）：{pts}，共{w}人",
     "map.n_point": "{n}个点",
     "map.n_points": "{n}个点",
     "map.demand_head": "需求点",

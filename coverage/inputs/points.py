@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from coverage import datum as datum_mod
-from coverage.errors import InputError, Msg, Problem, first_rows
+from coverage.errors import InputError, Msg, Problem
 from coverage.inputs.columns import (
     ALIASES,
     NUMERIC_FIELDS,
@@ -387,24 +387,25 @@ def _check_outside_china(
     path: Path,
     problems: list[Problem],
 ) -> None:
-    """Note the points of a GCJ-02/BD-09 layer outside China: prcoords leaves them unchanged.
+    """One line per point of a GCJ-02/BD-09 layer outside China, naming its row and field.
 
-    The shift is undefined there.
+    The shift is undefined there (prcoords leaves the points outside its box unchanged). The
+    only report of these points: the datum check's layer-wide finding is not written again
+    (:func:`coverage.inputs.layers.read_layers`).
     """
     if target.datum not in ("gcj02", "bd09"):
         return
-    outside = ~bad & ~datum_mod.convertible(lon, lat)
-    if outside.any():
-        listed = first_rows((int(r) for r in rows[outside]), count=False)  # n says how many
-        problems.append(
-            Problem(
-                path,
-                None,
-                coord_field if isinstance(coord_field, Msg) else str(coord_field),
-                Msg("problem.outside_china", n=int(outside.sum()), rows=listed, crs=target.label),
-                action="kept",
-            )
-        )
+    outside = ~bad & ~datum_mod.in_china(lon, lat)
+    if not outside.any():
+        return
+    kept = datum_mod.convertible(lon, lat)
+    field = coord_field if isinstance(coord_field, Msg) else str(coord_field)
+    for i in np.flatnonzero(outside):
+        msg = Msg("problem.outside_china", crs=target.label)
+        if not kept[i]:
+            msg += Msg("problem.outside_china_unchanged")
+        msg += Msg("problem.datum.check_coordinates")
+        problems.append(Problem(path, int(rows[i]), field, msg, action="kept"))
 
 
 def _numbers(

@@ -66,7 +66,9 @@ tier's threshold band), ``demand_uncovered`` (each point coloured by the minutes
 beyond the standard of the nearest tier: up to 5, 5–15, more than 15, or not reachable on foot;
 see :func:`coverage.maps.demand.minutes_over`),
 ``demand_covered``, ``demand_cross`` (covered by two or more facilities; ``demand`` when the
-layer has no coverage columns), ``proposed``, ``subdistricts``, ``area``; on a plan map also
+layer has no coverage columns, or for the points its walk times alone cannot tell: minutes to
+the nearest facility within some tiers' thresholds but not others', its tier not given),
+``proposed``, ``subdistricts``, ``area``; on a plan map also
 ``demand_added`` (points covered only thanks to the plan; ``demand_uncovered`` then holds those
 still uncovered after it) and ``proposed_catchments`` (the proposed sites' catchments). ``<tier>`` is the tier
 reduced to ``[A-Za-z0-9_-]`` (``tier1``, ``tier2``… for names with none of those characters).

@@ -273,7 +273,7 @@ def _draw(
         # Bounds of the drawn (for Amap: GCJ-02-shifted) points, like every other layer.
         geoms = draw_geoms(demand.geometry.to_numpy(), datum)
         bounds.append(np.asarray(shapely.total_bounds(geoms)))
-        for key, mask in demand_classes(demand).items():
+        for key, mask in demand_classes(demand, thresholds).items():
             demand_layer(reg, demand, key, mask, lang, datum, thresholds)
     catchments = layers.catchments
     if catchments is not None and len(catchments) and "fid" in catchments:

@@ -37,6 +37,7 @@ __all__ = [
     "GAP_COLORS",
     "MAX_COVERED_POINTS",
     "UNTHINNED",
+    "covered_by_times",
     "demand_classes",
     "demand_label",
     "demand_layer",
@@ -108,6 +109,36 @@ def minutes_over(demand: pd.DataFrame, thresholds: Mapping[str, float]) -> np.nd
     return np.where(np.isfinite(best), best, np.nan)
 
 
+def _tier_times(demand: pd.DataFrame) -> list[str]:
+    """The ``t_<tier>`` columns: each tier's nearest facility, in minutes."""
+    return [c for c in demand.columns if isinstance(c, str) and c.startswith("t_") and c != "t_any"]
+
+
+def covered_by_times(
+    demand: pd.DataFrame, thresholds: Mapping[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Covered, and unknown, per point from the walk times alone, each tier at its threshold.
+
+    With ``t_<tier>`` columns a point is covered when some tier's nearest facility is within
+    that tier's threshold (:func:`minutes_over`). With ``nearest_min`` only, the tier of the
+    nearest facility is not known: a point within every tier's threshold is covered, one beyond
+    every tier's is not, and one between is neither (the second mask): the general threshold
+    would call a point 18 minutes from a 20-minute centre uncovered. ``thresholds``: minutes
+    by tier code (none: :data:`coverage.settings.threshold_min` for every tier).
+    """
+    none = np.zeros(len(demand), dtype=bool)
+    if _tier_times(demand):
+        over = minutes_over(demand, thresholds)
+        return np.nan_to_num(over, nan=np.inf) <= 0, none
+    limits = [float(v) for v in thresholds.values()] or [setting("threshold_min")]
+    nearest = pd.to_numeric(demand["nearest_min"], errors="coerce").to_numpy(dtype=float)
+    nearest = np.nan_to_num(nearest, nan=np.inf)
+    if "snapped" in demand:
+        nearest[~demand["snapped"].fillna(False).to_numpy(dtype=bool)] = np.inf
+    covered = nearest <= min(limits)
+    return covered, ~covered & (nearest <= max(limits))
+
+
 def gap_classes(over: np.ndarray) -> np.ndarray:
     """Class code (index into :data:`GAP_CLASSES`) of each point's :func:`minutes_over`.
 
@@ -118,23 +149,34 @@ def gap_classes(over: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(over), 3, codes).astype(np.int64)
 
 
-def demand_classes(demand: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
+def demand_classes(
+    demand: gpd.GeoDataFrame, thresholds: Mapping[str, float] | None = None
+) -> dict[str, np.ndarray]:
     """Boolean masks per demand layer key (uncovered last so it is drawn on top).
 
     With ``plan_added`` (a plan map), the points it marks are ``demand_added`` and leave the
-    covered classes; ``covered`` is then coverage after the plan.
+    covered classes; ``covered`` is then coverage after the plan. Without ``covered`` or
+    ``n_reach``, coverage is read from the walk times against each tier's own threshold
+    (``thresholds``, by tier code): see :func:`covered_by_times`; the points it cannot tell
+    are the ``demand`` class, whose legend says so (:func:`demand_layer`).
     """
     n = len(demand)
     covered: np.ndarray | None = None
+    unknown = np.zeros(n, dtype=bool)
     if "covered" in demand:
         covered = demand["covered"].fillna(False).astype(bool).to_numpy()
     elif "n_reach" in demand:
         covered = pd.to_numeric(demand["n_reach"], errors="coerce").fillna(0).to_numpy() > 0
-    elif "nearest_min" in demand:
-        nearest = pd.to_numeric(demand["nearest_min"], errors="coerce").to_numpy(dtype=float)
-        covered = np.nan_to_num(nearest, nan=np.inf) <= setting("threshold_min")
+    elif "nearest_min" in demand or _tier_times(demand):
+        covered, unknown = covered_by_times(demand, thresholds or {})
     if covered is None:
         return {"demand": np.ones(n, dtype=bool)}
+    if unknown.any():
+        return {
+            "demand_covered": covered,
+            "demand": unknown,
+            "demand_uncovered": ~covered & ~unknown,
+        }
     added = None
     if "plan_added" in demand:
         added = demand["plan_added"].fillna(False).astype(bool).to_numpy()
@@ -192,6 +234,8 @@ def demand_layer(
     label_key = key
     if key == "demand_covered" and "n_reach" in demand:
         label_key = "demand_covered_once"
+    elif key == "demand" and ("nearest_min" in demand or _tier_times(demand)):
+        label_key = "demand_unknown"  # times without the tier of the nearest: said so
     plan = "plan_added" in demand  # a plan map: the uncovered are those the plan leaves
     if key == "demand_uncovered" and plan:
         label_key = "demand_uncovered_after"

@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from coverage.counts import shown_parts
-from coverage.datum import COORDINATE_COLUMNS
+from coverage.datum import COORDINATE_COLUMNS, coordinate_text
 from coverage.i18n import catalogue, t
 from coverage.maps.geometry import draw_geoms, feature_collection
 from coverage.maps.registry import Registry, polygon_spec, popup
@@ -97,7 +97,9 @@ def _services_text(value: Any, lang: str) -> str:
 
 
 def coordinate_rows(row: pd.Series, lang: str) -> list[tuple[str, str]]:
-    """Popup rows ``(label, "lon, lat")`` of the row's coordinate pairs, in the row's order.
+    """Popup rows ``(label, "lon,lat")`` of the row's coordinate pairs, in the row's order.
+
+    The label names the datum; the pair is :func:`coverage.datum.coordinate_text`'s.
 
     The pairs are those :func:`coverage.datum.add_coordinates` wrote (ordered by
     ``[output] datum``); a row without them gets none.
@@ -107,7 +109,7 @@ def coordinate_rows(row: pd.Series, lang: str) -> list[tuple[str, str]]:
     for col in row.index:
         if col in pairs and not missing(row[col]) and not missing(row.get(pairs[col][1])):
             d, lat = pairs[col]
-            rows.append((t(lang, f"map.coords_{d}"), f"{row[col]:.6f}, {row[lat]:.6f}"))
+            rows.append((t(lang, f"map.coords_{d}"), coordinate_text(row[col], row[lat])))
     return rows
 
 

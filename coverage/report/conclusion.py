@@ -62,8 +62,10 @@ def _coverage_lines(summary: pd.DataFrame, lang: str, snap_m: float) -> list[str
               share=_pct(c / w if w > 0 else np.nan), uncovered=_num(k["uncovered"]))
         )  # fmt: skip
     far = float(o.get("unreachable_weight", 0.0) or 0.0)
-    if far > 0:
-        lines.append(t(lang, "report.c_far", far=_num(far), snap=f"{snap_m:g}"))
+    if far > 0:  # among the people not covered, as shown (counts.NESTED)
+        lines.append(
+            t(lang, "report.c_far", far=_num(shown.get("unreachable", far)), snap=f"{snap_m:g}")
+        )
     return lines
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from coverage import analysis, maps, vocab
 from coverage.counts import UNDEFINED, shown_counts, shown_parts
-from coverage.datum import COORDINATE_COLUMNS, add_coordinates
+from coverage.datum import COORDINATE_COLUMNS, add_coordinates, coordinate_text
 from coverage.file_labels import file_label
 from coverage.i18n import catalogue, t
 from coverage.i18n.values import cell_word, served_notes
@@ -79,7 +79,7 @@ def kpi_cards(run: Run, after: AfterPlan | None, lang: str) -> str:
     for _, row in kinds.iterrows() if len(kinds) > 1 else ():  # residents, workers …
         shown = n.loc[("kind", row["key"])]
         sub = t(lang, "report.kpi_kind_sub", covered=_num(shown["covered"]),
-                 total=_num(shown["weight"]), far=_num(row.get("unreachable_weight", 0.0)))  # fmt: skip
+                 total=_num(shown["weight"]), far=_num(shown.get("unreachable", 0)))  # fmt: skip
         kind = vocab.kind_label(str(row["key"]), lang)
         cards.append(_card(_pct(row["share"]), t(lang, "report.kpi_kind", kind=kind), sub, "main"))
     if after is not None and after.k:
@@ -217,13 +217,13 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
     head = [(t(lang, "report.rank"), True), (t(lang, "report.name"), False)]
     if multi:
         head.append((t(lang, "report.tier"), False))
-    # Both datums, "lon, lat" in one cell as Amap's search box takes it; [output] datum first.
+    # Both datums, "lon,lat" in one cell as Amap's search box takes it; [output] datum first.
     coords = add_coordinates(
         pd.DataFrame(index=p.index), p.geometry.x, p.geometry.y, run.scenario.output.datum
     )
     datums = sorted(COORDINATE_COLUMNS, key=lambda d: d != run.scenario.output.datum)
     head += [(t(lang, "report.subdistrict"), False), (t(lang, "report.street"), False)]
-    wide = range(len(head), len(head) + len(datums))  # "lon, lat": a line of its own
+    wide = range(len(head), len(head) + len(datums))  # "lon,lat": a line of its own
     head += [
         *((t(lang, f"report.coords_{d}"), False) for d in datums),
         (t(lang, "report.added"), True),
@@ -238,7 +238,7 @@ def sites_table(run: Run, after: AfterPlan, lang: str) -> str:
         cells += [
             _td(getattr(r, "subdistrict", "")),
             _td(cell_word("street", getattr(r, "street", ""), lang)),  # "(tertiary)": words
-            *(_td(f"{c[k]:.6f}, {c[k + 1]:.6f}") for k in range(0, len(c), 2)),
+            *(_td(coordinate_text(c[k], c[k + 1])) for k in range(0, len(c), 2)),
             _td(_num(r.added), True),
             _td(_pct(r.cumulative_share), True),
         ]

@@ -190,3 +190,18 @@ def test_each_kinds_people_columns_come_in_one_order_whichever_district_is_first
         "uncovered_kind:residents",
         "unreachable_kind:residents",
     ]
+
+
+def test_people_no_street_reaches_never_read_more_than_those_not_covered(tmp_path: Path) -> None:
+    # 10.4 people, 0.6 covered, the other 9.8 all too far from a street: shown 10 people, 1
+    # covered, 9 not covered. Rounded alone the 9.8 read 10 people not reachable of 9 not
+    # covered; within them, 9 (the district's and its one kind's).
+    run = _run(tmp_path)
+    run.records["D1"]["figures"] = {
+        "demand": 10.4, "covered": 0.6, "share_any": 0.6 / 10.4, "unreachable": 9.8,
+        "weight_kind:residents": 10.4, "uncovered_kind:residents": 9.8,
+        "unreachable_kind:residents": 9.8, "population": 10.4,
+    }  # fmt: skip
+    d1 = shown_table(district_table(run)).set_index("code").loc["D1"]
+    assert [d1["demand"], d1["covered"], d1["uncovered_kind:residents"]] == [10, 1, 9]
+    assert [d1["unreachable"], d1["unreachable_kind:residents"]] == [9, 9]

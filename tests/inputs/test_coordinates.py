@@ -41,9 +41,13 @@ def test_chinese_datum_outside_china_is_reported(tmp_path: Path) -> None:
     text = "name,lng,lat\nLiege,5.57,50.63\nA,106.53,29.57\n"
     gdf, problems = read_points(write_csv(tmp_path / "o.csv", text), crs="gcj02")
     assert gdf.geometry.x[0] == 5.57 and gdf.geometry.y[0] == 50.63  # unchanged
-    (p,) = problems
-    assert p.row is None and p.action == "kept"
-    assert "1 point is outside China (row 2)" in p.message
+    (p,) = problems  # one line, on the point's row and field
+    assert (p.row, p.field_text(), p.action) == (2, "lng", "kept")
+    assert p.message == (
+        "outside China although the layer is declared GCJ-02: the GCJ-02 shift is only defined "
+        "in China, so its coordinates were used unchanged; check the coordinates or the declared "
+        "coordinate system"
+    )
 
 
 def test_projected_table(tmp_path: Path) -> None:

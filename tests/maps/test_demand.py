@@ -275,3 +275,55 @@ def test_a_point_with_under_half_a_person_says_under_one_not_zero():
     page = render_page(maps.coverage_map(fac, demand, lang="en", basemap="none"))
     spec = next(o for o in meta_field(page, "overlays") if o["key"] == "demand_uncovered")
     assert spec["data"]["w"] == ["<1", "<1", 1, 0]
+
+
+#: Own thresholds by tier (the general one is settings.threshold_min, 15 minutes).
+OWN = {"centre": 20.0, "point": 10.0}
+
+
+def test_times_without_coverage_columns_are_read_at_each_tiers_own_threshold():
+    # 18 min from a centre (20-min standard): covered, though over the general 15; 12 min from
+    # a service point (10-min standard): not covered, though under 15; 9 min from a point:
+    # covered. The general threshold had them uncovered, covered, covered.
+    demand = gpd.GeoDataFrame(
+        {"nearest_min": [18.0, 12.0, 9.0], "t_centre": [18.0, 40.0, 25.0],
+         "t_point": [30.0, 12.0, 9.0]},
+        geometry=gpd.points_from_xy(LON0 + np.arange(3) * 1e-3, [LAT0] * 3),
+        crs=4326,
+    )  # fmt: skip
+    masks = demand_module.demand_classes(demand, OWN)
+    assert {k: np.flatnonzero(v).tolist() for k, v in masks.items()} == {
+        "demand_covered": [0, 2],
+        "demand_uncovered": [1],
+    }
+
+
+def test_nearest_minutes_alone_colour_only_what_every_tier_agrees_on():
+    # Without the tier of the nearest facility: 8 min is within every tier's standard
+    # (covered), 25 beyond every one (not covered); 12 is within the centre's 20 but not the
+    # point's 10: unknown, drawn grey and labelled so, not coloured by the general 15.
+    demand = gpd.GeoDataFrame(
+        {"nearest_min": [8.0, 12.0, 25.0], "weight": [1.0, 5.0, 2.0]},
+        geometry=gpd.points_from_xy(LON0 + np.arange(3) * 1e-3, [LAT0] * 3),
+        crs=4326,
+    )
+    masks = demand_module.demand_classes(demand, OWN)
+    assert {k: np.flatnonzero(v).tolist() for k, v in masks.items()} == {
+        "demand_covered": [0],
+        "demand": [1],
+        "demand_uncovered": [2],
+    }
+    fac = gpd.GeoDataFrame({"tier": ["centre"]}, geometry=[shapely.Point(LON0, LAT0)], crs=4326)
+    for lang, says in (
+        ("en", "Coverage unknown, tier of the nearest facility not given: 5 people (1 point)"),
+        ("zh", "覆盖未知（未给出最近设施的层级）：1个点，共5人"),
+    ):
+        page = maps.coverage_map(fac, demand, lang=lang, basemap="none", thresholds=OWN)
+        names = meta_field(render_page(page), "names")
+        assert names["demand"] == says
+    # Every tier at one threshold: nothing is unknown.
+    same = demand_module.demand_classes(demand, {"centre": 15.0, "point": 15.0})
+    assert {k: np.flatnonzero(v).tolist() for k, v in same.items()} == {
+        "demand_covered": [0, 1],
+        "demand_uncovered": [2],
+    }

@@ -24,6 +24,7 @@ import shapely
 from scipy import sparse
 
 from coverage import routing, vocab
+from coverage.counts import shown_counts
 from coverage.frame_checks import (
     check_net,
     check_points,
@@ -97,8 +98,14 @@ class Coverage:
         return d.sort_values("weight", ascending=False)
 
     def kpis(self) -> dict[str, float]:
-        """Headline numbers for maps and reports."""
+        """Headline numbers for maps and reports.
+
+        Counts of people (``uncovered_weight``, ``unreachable_weight``, ``kind_uncovered:*``)
+        are the whole numbers the tables show (:func:`coverage.counts.shown_counts`), so a map's
+        panel and the report name the same people.
+        """
         s = self.summary.set_index(["scope", "key"])
+        shown = shown_counts(self.summary)
         out: dict[str, float] = {}
         for tier in tier_order(self.thresholds):
             if ("tier", tier) in s.index:
@@ -108,15 +115,17 @@ class Coverage:
             out["share_any"] = float(row["share"])
             out["share_cross"] = float(row["cross_share"])
             out["share_circle"] = float(row["circle_share"])
-            out["uncovered_weight"] = float(row["weight"] - row["covered_weight"])
+            out["uncovered_weight"] = float(shown.loc[("overall", "all"), "uncovered"])
             out["total_weight"] = float(row["weight"])
             if row.get("unreachable_weight", 0) > 0:
-                out["unreachable_weight"] = float(row["unreachable_weight"])
+                out["unreachable_weight"] = float(shown.loc[("overall", "all"), "unreachable"])
         kinds = self.summary[self.summary["scope"] == "kind"]
         if len(kinds) > 1:  # one kind is the overall figure already
             for _, r in kinds.iterrows():
                 out[f"kind_share:{r['key']}"] = float(r["share"])
-                out[f"kind_uncovered:{r['key']}"] = float(r["weight"] - r["covered_weight"])
+                out[f"kind_uncovered:{r['key']}"] = float(
+                    shown.loc[("kind", r["key"]), "uncovered"]
+                )
         return out
 
 

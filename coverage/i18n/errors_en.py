@@ -121,7 +121,13 @@ WORDS: dict[str, str] = {
         "renamed); open it in Excel and save it as CSV UTF-8 or .xlsx"
     ),
     "error.input.not_utf8_gbk": (
-        "the file is neither UTF-8 nor GBK/GB18030 text ({reason}); save it as UTF-8 CSV"
+        "the file is neither UTF-8 nor GBK/GB18030 text ({reason}); save it as UTF-8 CSV, or "
+        'name its encoding in the layer\'s settings (encoding = "big5", for example)'
+    ),
+    "error.input.not_gbk_text": (
+        "the file is neither UTF-8 nor GBK/GB18030 text: read as GBK its column names and values "
+        'come out garbled; name its encoding in the layer\'s settings (encoding = "big5" for '
+        "traditional Chinese Big5, for example), or save it as UTF-8 CSV"
     ),
     "error.input.value_too_long": (
         'a value is longer than {limit:,} characters (line {line} of the file): a quote (") '

@@ -116,7 +116,15 @@ WORDS: dict[str, str] = {
         "不是文本（CSV）文件：其中含有二进制数据（文件已损坏，或是改了扩展名的其他类型文件）；"
         "请在 Excel 中打开并另存为 CSV UTF-8 或 .xlsx"
     ),
-    "error.input.not_utf8_gbk": "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{reason}）；请另存为 UTF-8 编码的 CSV",
+    "error.input.not_utf8_gbk": (
+        "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{reason}）；请另存为 UTF-8 编码的 CSV，"
+        '或在该图层的设置中写明其编码（例如 encoding = "big5"）'
+    ),
+    "error.input.not_gbk_text": (
+        "文件既不是 UTF-8 也不是 GBK/GB18030 文本：按 GBK 读取，列名和数值都是乱码；"
+        '请在该图层的设置中写明其编码（例如繁体中文 Big5 写 encoding = "big5"），'
+        "或另存为 UTF-8 编码的 CSV"
+    ),
     "error.input.value_too_long": (
         '有一个值超过 {limit:,} 个字符（文件第 {line} 行）：有一个引号（"）没有配对，'
         "文件的其余部分都成了一个值；请补上或删去这个引号"

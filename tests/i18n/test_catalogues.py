@@ -49,9 +49,9 @@ ZH_ALLOWED = {
     # file types, encodings and programs an input file is named or saved with
     "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile", "gpkg", "geojson",
     "json",
-    "GBK", "UTF-16", "BOM", "WPS", "prcoords",
+    "GBK", "UTF-16", "BOM", "WPS", "prcoords", "Big5", "big5",
     # layer settings, as the planner types them
-    "scale", "kind",
+    "scale", "kind", "encoding",
     # building assumptions (buildings = {...}), as the planner types them
     "building_types", "floor_area_per_person_m2", "levels_by_type",
     "floor_area_per_person_by_type_m2",

@@ -104,6 +104,8 @@ def test_a_singular_fills_only_its_plurals_fields(key):
         ("problem.raster_nodata", {}, "1 cell inside the area holds no data; skipped",
          "2 cells inside the area hold no data; skipped"),
         ("console.run.skipped", {}, "1 input row skipped", "2 input rows skipped"),
+        ("console.run.warned", {"file": "a.csv"}, "a.csv: 1 row kept with a warning",
+         "a.csv: 2 rows kept with warnings"),
         ("report.problems_head", {}, "First problem:", "First 2 problems:"),
         ("console.audit.workers", {}, "dask: 1 worker", "dask: 2 workers"),
         # counts once in another field, now n ("{k} of {n}" is "{n} of {total}")

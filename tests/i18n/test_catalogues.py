@@ -51,7 +51,7 @@ ZH_ALLOWED = {
     "json",
     "GBK", "UTF-16", "BOM", "WPS", "prcoords", "Big5", "big5",
     # layer settings, as the planner types them
-    "scale", "kind", "encoding",
+    "scale", "kind", "encoding", "services",
     # building assumptions (buildings = {...}), as the planner types them
     "building_types", "floor_area_per_person_m2", "levels_by_type",
     "floor_area_per_person_by_type_m2",

@@ -400,6 +400,14 @@ WORDS: dict[str, str] = {
     "error.network.ways_cut": "{file}: {n} street ways cut at nodes missing from the file",
     "error.network.ways_cut_one": "{file}: {n} street way cut at nodes missing from the file",
     "error.network.polygon_needs_area": "network.polygon = true needs an [area] path",
+    "error.output.cells_cut": (
+        "{book}, sheet '{sheet}', column '{column}': {n} cells hold more than the {limit:,} "
+        'characters a cell of Excel can, and were cut to them, ending with "…" (rows {rows})'
+    ),
+    "error.output.cells_cut_one": (
+        "{book}, sheet '{sheet}', column '{column}': {n} cell holds more than the {limit:,} "
+        'characters a cell of Excel can, and was cut to them, ending with "…" (row {rows})'
+    ),
     "error.output.reason.disk_full": "the disk is full; free some space or choose another output folder",
     "error.output.reason.quota": "the disk quota is exhausted; free some space or choose another output folder",
     "error.output.reason.denied": "permission denied (the folder is read-only?); choose another output folder",

@@ -328,6 +328,10 @@ WORDS: dict[str, str] = {
     "error.network.left_out": "（未采用：{shown}）",
     "error.network.ways_cut": "{file}：{n} 条街道在文件缺失的节点处被截断",
     "error.network.polygon_needs_area": "network.polygon = true 需要 [area] path",
+    "error.output.cells_cut": (
+        "{book}，工作表“{sheet}”，列“{column}”：有 {n} 个单元格超过 Excel 单元格的 {limit:,} "
+        "个字符上限，已截断至上限，以“…”结尾（行 {rows}）"
+    ),
     "error.output.reason.disk_full": "磁盘已满；请释放空间或选择其他输出文件夹",
     "error.output.reason.quota": "磁盘配额已用尽；请释放空间或选择其他输出文件夹",
     "error.output.reason.denied": "没有权限（文件夹是否只读？）；请选择其他输出文件夹",

@@ -38,8 +38,9 @@ from coverage.cli_options import (
     _plan_how,
 )
 from coverage.errors import Msg, Problem
+from coverage.file_labels import file_label
 from coverage.i18n import t
-from coverage.inputs.problems import skipped_row_count
+from coverage.inputs.problems import skipped_row_count, warned_rows
 from coverage.progress import Step, err, log_handler, prefix, shown
 from coverage.progress import step as _step
 
@@ -135,6 +136,13 @@ def run_cmd(
     if skipped:
         see = t(s.lang, "console.run.skipped_see", path=shown(str(result.files["skipped"])))
         out.print(f"[yellow]{t(s.lang, 'console.run.skipped', n=skipped)}[/] — {see}")
+    # Rows kept with a warning (a value corrected or assumed), per input file; the scenario's
+    # own warnings were printed when it was read.
+    layers = [p for p in result.layers.problems if p.path != str(s.source or "scenario")]
+    for name, n in warned_rows(layers).items():
+        warned = t(s.lang, "console.run.warned", file=file_label(name, s.folder), n=n)
+        see = t(s.lang, "console.run.warned_see", path=str(result.files["problems"]))
+        out.print(f"[yellow]{shown(warned)}[/] — {shown(see)}", soft_wrap=True)
     for note in result.layers.notes:  # how each layer was read, in the console's language
         out.print(f"  {shown(note.text(s.lang))}", highlight=False, soft_wrap=True)
     out.print(t(s.lang, "console.wrote"))

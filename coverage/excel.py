@@ -12,7 +12,9 @@ columns to their content and freezes the header row. The file is written atomica
 Text is data, never a formula: cells are written by :mod:`coverage.xlsx` (XlsxWriter), text
 only as strings, and text a spreadsheet would parse as a formula when edited
 (:func:`coverage.neutralize.formula_like`) gets Excel's quote prefix: the cell shows the text
-unchanged and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas.
+unchanged and Excel keeps it text. ``#N/A``-like text stays text. We write no formulas. Text
+over Excel's 32,767 characters is cut, ending with "…", with a warning naming the sheet, column
+and rows (:class:`coverage.xlsx.Book`).
 """
 
 from __future__ import annotations
@@ -255,11 +257,11 @@ def _parts(sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> Iterato
             yield data.iloc[i : i + _SHEET_ROWS]
 
 
-def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str) -> None:
+def _save(path: Path, sheets: Mapping[str, pd.DataFrame], lang: str, datum: str, name: str) -> None:
     # rows streamed to disk: large uncovered-demand sheets stay cheap. A table's sheet count
     # is known from its length (_plain keeps every row): the titles first, then the tables.
     keys = [k for k, f in sheets.items() for _ in range(max(1, -(-len(f) // _SHEET_ROWS)))]
-    with Book(path) as book:
+    with Book(path, name) as book:  # name: the workbook's, not the temporary file's
         for title, data in zip(
             _unique_titles(keys, lang), _parts(sheets, lang, datum), strict=True
         ):
@@ -315,4 +317,4 @@ def write_workbook(
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         raise ValueError(f"write_workbook writes .xlsx files, not {target.suffix or 'no suffix'}")
-    return write_with(target, lambda tmp: _save(tmp, sheets, lang, datum))
+    return write_with(target, lambda tmp: _save(tmp, sheets, lang, datum, target.name))

@@ -48,6 +48,7 @@ __all__ = [
     "ROLES",
     "ROLE_WORDS",
     "role_code",
+    "SERVICES",
     "KIND_LABELS",
     "KIND_ALIASES",
     "kind_label",
@@ -542,6 +543,15 @@ def role_code(value: Any) -> str | None:
     text = "" if _missing(value) else str(value).strip().lower()
     text = ROLE_WORDS.get(text, text) or "candidate"
     return text if text in ROLES else None
+
+
+#: Services trade-union worker sites commonly offer, as registers name them (those of the
+#: outdoor workers' stations among them). Without the scenario's ``services`` list, a services
+#: item that lists some of these with spaces between them ("休息 饮水") is read as those services.
+SERVICES: tuple[str, ...] = (
+    "法律援助", "心理咨询", "职工书屋", "技能培训", "就业服务", "困难帮扶", "母婴室", "休息",
+    "饮水", "充电", "热饭", "如厕", "应急药箱", "取暖", "纳凉",
+)  # fmt: skip
 
 
 #: Labels of the usual demand kinds (what a demand layer's weight counts); other kinds a

@@ -10,12 +10,15 @@ Text is data, never a formula: text is written with ``write_string`` only (never
 which would turn ``=…`` into a formula), and text a spreadsheet would parse as a formula when
 edited (:func:`coverage.neutralize.formula_like`) gets Excel's quote prefix: the cell shows the
 text unchanged and Excel keeps it text. ``#N/A``-like text stays text. Characters XML cannot hold
-become "�" instead of aborting the workbook, and text is cut at Excel's 32,767 characters.
+become "�" instead of aborting the workbook. Text longer than Excel's 32,767 characters is cut
+when written, ending with "…", and the workbook's :meth:`Book.close` logs a warning per sheet
+and column naming the rows cut: never silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import numbers
 import re
@@ -28,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from coverage.errors import Msg, first_rows
 from coverage.neutralize import formula_like
 
 __all__ = [
@@ -40,6 +44,8 @@ __all__ = [
     "column_cells",
     "pixels",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Excel's limit on a cell's text, in UTF-16 units (a character above U+FFFF counts two).
 MAX_TEXT = 32767
@@ -77,11 +83,9 @@ def clip(text: str, units: int) -> str:
     return text if len(data) <= 2 * units else data[: 2 * units].decode("utf-16-le", "ignore")
 
 
-def _cut(text: str) -> str:
-    """``text`` within Excel's limit: cut, with "…" to show it, if it is longer."""
-    if len(clip(text, MAX_TEXT)) == len(text):
-        return text
-    return clip(text, MAX_TEXT - 1) + "…"
+def _fits(text: str) -> bool:
+    """Whether ``text`` is within Excel's limit on a cell's text."""
+    return len(text) <= MAX_TEXT // 2 or len(clip(text, MAX_TEXT)) == len(text)
 
 
 def _text(text: str) -> str:
@@ -90,14 +94,15 @@ def _text(text: str) -> str:
         # Line ends as XML reads them (openpyxl wrote "\r" raw, read back as "\n"); XlsxWriter
         # would escape "\r" as "_x000D_", which only Excel decodes.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _cut(_ILLEGAL_CHARS.sub("\ufffd", text))
+    return _ILLEGAL_CHARS.sub("\ufffd", text)
 
 
 def cell_value(v: Any) -> Any:
     """A value a cell can hold: NaN/NaT/None → None (an empty cell), numpy scalars plain ones.
 
-    Text loses characters XML cannot hold (shown as "�"), has its line ends as line feeds and is
-    cut at Excel's limit; an infinite number becomes the text ``inf`` (Excel cannot store it).
+    Text loses characters XML cannot hold (shown as "�") and has its line ends as line feeds;
+    an infinite number becomes the text ``inf`` (Excel cannot store it). Text over Excel's
+    limit is cut when a :class:`Sheet` writes it, where the cell is known.
     """
     kind = type(v)
     if kind is float:  # most cells: a fast path with the same answers as below
@@ -175,8 +180,8 @@ def _looks_rich(text: str) -> bool:
 
 
 def _plain_text(text: str) -> bool:
-    """Is ``text`` written as it is, without a style (see :meth:`Sheet.text`)?"""
-    return bool(text) and not _looks_rich(text) and not formula_like(text)
+    """Is ``text`` written as it is, without a style or a cut (see :meth:`Sheet.text`)?"""
+    return bool(text) and not _looks_rich(text) and not formula_like(text) and _fits(text)
 
 
 class Book:
@@ -191,9 +196,11 @@ class Book:
     ----------
     path
         The file to write (a temporary one of :func:`coverage.io.write_with`).
+    name
+        The workbook as its warnings name it (default: ``path``'s file name).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
         import xlsxwriter
 
         options = {
@@ -207,10 +214,14 @@ class Book:
         self._tmp = tempfile.TemporaryDirectory(prefix="coverage-xlsx-")
         self.book = xlsxwriter.Workbook(str(path), {**options, "tmpdir": self._tmp.name})
         self._styles: dict[tuple[str | None, bool, bool], Any] = {}
+        self.name = Path(path).name if name is None else name
+        self._sheets: list[Sheet] = []
 
     def sheet(self, title: str) -> Sheet:
         """A new sheet (``title`` valid and unique: XlsxWriter refuses others)."""
-        return Sheet(self, self.book.add_worksheet(title))
+        sheet = Sheet(self, self.book.add_worksheet(title))
+        self._sheets.append(sheet)
+        return sheet
 
     def style(
         self, number_format: str | None = None, *, quote: bool = False, bold: bool = False
@@ -229,7 +240,7 @@ class Book:
         return self._styles[key]
 
     def close(self) -> None:
-        """Write the file.
+        """Write the file; then say which cells' text was cut at Excel's limit, if any.
 
         Raises
         ------
@@ -248,6 +259,21 @@ class Book:
             raise
         finally:
             self.discard()
+        from xlsxwriter.utility import xl_col_to_name
+
+        for sheet in self._sheets:
+            for col, rows in sheet.cut.items():
+                column = sheet.heads.get(col) or xl_col_to_name(col)
+                msg = Msg(
+                    "error.output.cells_cut",
+                    book=self.name,
+                    sheet=sheet.ws.name,
+                    column=column,
+                    n=len(rows),
+                    rows=first_rows(rows, count=False),
+                    limit=MAX_TEXT,
+                )
+                log.warning(msg)
 
     def discard(self) -> None:
         """Remove the sheets' streamed rows (after :meth:`close`, or instead of it)."""
@@ -286,14 +312,24 @@ class Sheet:
     def __init__(self, book: Book, ws: Any) -> None:
         self.ws = ws
         self.style = book.style
+        #: Header texts (row 0), by column: what a warning calls a column.
+        self.heads: dict[int, str] = {}
+        #: Rows (as Excel numbers them) whose text was cut at Excel's limit, by column.
+        self.cut: dict[int, list[int]] = {}
 
     def text(self, row: int, col: int, text: str, *, bold: bool = False) -> None:
         """``text`` as a string cell, quote-prefixed if it looks like a formula.
 
+        Text over Excel's limit is cut, ending with "…", and the cell recorded (:attr:`cut`).
         XlsxWriter writes a string that starts with ``<r>`` and ends with ``</r>`` as rich-text
         XML, unescaped: such text goes in as plain runs instead, which it escapes (the cell
         reads the same text).
         """
+        if row == 0:
+            self.heads[col] = text
+        if not _fits(text):
+            text = clip(text, MAX_TEXT - 1) + "…"
+            self.cut.setdefault(col, []).append(row + 1)
         style = self.style(quote=formula_like(text), bold=bold)
         if not text:  # an empty cell, as openpyxl wrote "": no empty string for COUNTA to count
             if style is not None:

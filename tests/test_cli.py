@@ -109,9 +109,20 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
     dem.loc[4, "lat"] = "north"
     dem.loc[7, "workers"] = "0"
     dem.to_csv(small.parent / "demand.csv", index=False)
-    res = runner.invoke(app, ["run", str(small)])
+    # Rows kept with a warning: a capacity that is no number is left empty, the site serves.
+    fac = pd.read_csv(small.parent / "facilities.csv", dtype=str)
+    fac.loc[[1, 3], "容量"] = "很多"
+    fac.to_csv(small.parent / "facilities.csv", index=False)
+    res = runner.invoke(app, ["run", str(small)], env={"COLUMNS": "300"})
     assert res.exit_code == 0, res.output
     assert "跳过 2 行输入" in res.output  # the console speaks the scenario's language
+    # ... and one line per file with rows kept with warnings, which only problems.csv lists
+    problems_csv = tmp_path / "out" / "problems.csv"
+    line = f"facilities.csv：2 行有警告（已保留） — 更正或假定了什么见 {problems_csv}"
+    assert line in res.output
+    assert res.output.count("行有警告") == 1  # demand.csv's rows were skipped, not kept
+    kept = pd.read_csv(problems_csv, encoding="utf-8-sig")
+    assert kept.loc[kept["处理"] == "保留（警告）", "行号"].tolist() == [3, 5]
     skipped = pd.read_csv(tmp_path / "out" / "skipped_rows.csv", encoding="utf-8-sig")
     assert skipped["行号"].tolist() == [6, 9]  # headers in the scenario's language
     assert skipped["字段"].tolist() == ["lat", "workers"]

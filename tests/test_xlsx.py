@@ -92,6 +92,49 @@ def test_cells_read_back_with_their_types_formats_and_prefixes(tmp_path: Path) -
     assert "<t>_x005F_x0041_</t>" in xml and "<t>_x0041_</t>" not in xml
 
 
+def test_text_cut_at_excels_limit_is_named_in_one_warning_per_column(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Rows 3 and 5 of the "remark" column (header on row 1) are over 32,767 characters; row 4's
+    # 32,767 characters fit, as does every other cell: one warning, naming the workbook (not
+    # the temporary file it is written as), the sheet, the column and the two rows.
+    frame = pd.DataFrame(
+        {"remark": ["ok", LONG, "y" * 32767, "=" + LONG], "name": ["a", "b", "c", "d"]}
+    )
+    with caplog.at_level("WARNING", logger="coverage.xlsx"):
+        excel.write_workbook(tmp_path / "w.xlsx", {"notes": frame}, lang="en")
+    assert [r.getMessage() for r in caplog.records] == [
+        "w.xlsx, sheet 'notes', column 'remark': 2 cells hold more than the 32,767 characters "
+        'a cell of Excel can, and were cut to them, ending with "…" (rows 3, 5)'
+    ]
+    assert caplog.records[0].msg.text("zh") == (
+        "w.xlsx，工作表“notes”，列“remark”：有 2 个单元格超过 Excel 单元格的 32,767 "
+        "个字符上限，已截断至上限，以“…”结尾（行 3, 5）"
+    )
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx")["notes"]
+    cells = [ws.cell(row=i, column=1) for i in range(2, 6)]
+    assert [c.value for c in cells] == [
+        "ok",
+        "x" * 32766 + "…",
+        "y" * 32767,
+        "=" + "x" * 32765 + "…",
+    ]
+    assert [bool(c.quotePrefix) for c in cells] == [False, False, False, True]
+    # A sheet without a header (body from row 2, as always) names the column by its letter;
+    # nothing cut, nothing said.
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="coverage.xlsx"), Book(tmp_path / "b.xlsx") as book:
+        book.sheet("s").rows([["a", LONG]], [None, None])
+    assert [r.getMessage() for r in caplog.records] == [
+        "b.xlsx, sheet 's', column 'B': 1 cell holds more than the 32,767 characters a cell "
+        'of Excel can, and was cut to them, ending with "…" (row 2)'
+    ]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="coverage.xlsx"):
+        excel.write_workbook(tmp_path / "s.xlsx", {"notes": frame.iloc[[0, 2]]}, lang="en")
+    assert caplog.records == []
+
+
 def test_workbook_share_column_formats_filter_widths_and_panes(tmp_path: Path) -> None:
     frame = pd.DataFrame(
         {

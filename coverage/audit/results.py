@@ -231,7 +231,7 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
     for col in shares:  # a "0.0%" cell shows 0.99996 as 100.0 %: stored 0.999, it reads 99.9 %
         table[col] = off_the_ends(pd.to_numeric(table[col], errors="coerce"), 3)
     shown = labelled(table, lang)
-    with Book(path) as book:
+    with Book(path, "districts.xlsx") as book:  # the workbook's name, not the temporary file's
         sheet = book.sheet(t(lang, "excel.audit.sheet"))
         # Cells as in the run's workbook (coverage.xlsx module): formula-like text, headers too,
         # is quote-prefixed text, shown unchanged.

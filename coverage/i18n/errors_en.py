@@ -122,7 +122,13 @@ WORDS: dict[str, str] = {
         "renamed); open it in Excel and save it as CSV UTF-8 or .xlsx"
     ),
     "error.input.not_utf8_gbk": (
-        "the file is neither UTF-8 nor GBK/GB18030 text ({reason}); save it as UTF-8 CSV"
+        "the file is neither UTF-8 nor GBK/GB18030 text ({reason}); save it as UTF-8 CSV, or "
+        'name its encoding in the layer\'s settings (encoding = "big5", for example)'
+    ),
+    "error.input.not_gbk_text": (
+        "the file is neither UTF-8 nor GBK/GB18030 text: read as GBK its column names and values "
+        'come out garbled; name its encoding in the layer\'s settings (encoding = "big5" for '
+        "traditional Chinese Big5, for example), or save it as UTF-8 CSV"
     ),
     "error.input.value_too_long": (
         'a value is longer than {limit:,} characters (line {line} of the file): a quote (") '
@@ -395,6 +401,14 @@ WORDS: dict[str, str] = {
     "error.network.ways_cut": "{file}: {n} street ways cut at nodes missing from the file",
     "error.network.ways_cut_one": "{file}: {n} street way cut at nodes missing from the file",
     "error.network.polygon_needs_area": "network.polygon = true needs an [area] path",
+    "error.output.cells_cut": (
+        "{book}, sheet '{sheet}', column '{column}': {n} cells hold more than the {limit:,} "
+        'characters a cell of Excel can, and were cut to them, ending with "…" (rows {rows})'
+    ),
+    "error.output.cells_cut_one": (
+        "{book}, sheet '{sheet}', column '{column}': {n} cell holds more than the {limit:,} "
+        'characters a cell of Excel can, and was cut to them, ending with "…" (row {rows})'
+    ),
     "error.output.reason.disk_full": "the disk is full; free some space or choose another output folder",
     "error.output.reason.quota": "the disk quota is exhausted; free some space or choose another output folder",
     "error.output.reason.denied": "permission denied (the folder is read-only?); choose another output folder",

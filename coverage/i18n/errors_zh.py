@@ -117,7 +117,15 @@ WORDS: dict[str, str] = {
         "不是文本（CSV）文件：其中含有二进制数据（文件已损坏，或是改了扩展名的其他类型文件）；"
         "请在 Excel 中打开并另存为 CSV UTF-8 或 .xlsx"
     ),
-    "error.input.not_utf8_gbk": "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{reason}）；请另存为 UTF-8 编码的 CSV",
+    "error.input.not_utf8_gbk": (
+        "文件既不是 UTF-8 也不是 GBK/GB18030 文本（{reason}）；请另存为 UTF-8 编码的 CSV，"
+        '或在该图层的设置中写明其编码（例如 encoding = "big5"）'
+    ),
+    "error.input.not_gbk_text": (
+        "文件既不是 UTF-8 也不是 GBK/GB18030 文本：按 GBK 读取，列名和数值都是乱码；"
+        '请在该图层的设置中写明其编码（例如繁体中文 Big5 写 encoding = "big5"），'
+        "或另存为 UTF-8 编码的 CSV"
+    ),
     "error.input.value_too_long": (
         '有一个值超过 {limit:,} 个字符（文件第 {line} 行）：有一个引号（"）没有配对，'
         "文件的其余部分都成了一个值；请补上或删去这个引号"
@@ -321,6 +329,10 @@ WORDS: dict[str, str] = {
     "error.network.left_out": "（未采用：{shown}）",
     "error.network.ways_cut": "{file}：{n} 条街道在文件缺失的节点处被截断",
     "error.network.polygon_needs_area": "network.polygon = true 需要 [area] path",
+    "error.output.cells_cut": (
+        "{book}，工作表“{sheet}”，列“{column}”：有 {n} 个单元格超过 Excel 单元格的 {limit:,} "
+        "个字符上限，已截断至上限，以“…”结尾（行 {rows}）"
+    ),
     "error.output.reason.disk_full": "磁盘已满；请释放空间或选择其他输出文件夹",
     "error.output.reason.quota": "磁盘配额已用尽；请释放空间或选择其他输出文件夹",
     "error.output.reason.denied": "没有权限（文件夹是否只读？）；请选择其他输出文件夹",

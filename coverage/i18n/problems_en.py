@@ -46,6 +46,16 @@ WORDS: dict[str, str] = {
     "problem.missing_tier_known": "missing tier (known: {known})",
     "problem.unknown_service": "unknown service {names} ignored (known: {known})",
     "problem.unknown_services": "unknown services {names} ignored (known: {known})",
+    "problem.services_joined": (
+        "{n} rows list services joined by spaces or slashes that are not all known services: "
+        "{names} (rows {rows}); each was counted as one service, as written. Separate services "
+        "with semicolons (or list the known ones in the scenario's services) to count them apart"
+    ),
+    "problem.services_joined_one": (
+        "{n} row lists services joined by spaces or slashes that are not all known services: "
+        "{names} (row {rows}); it was counted as one service, as written. Separate services "
+        "with semicolons (or list the known ones in the scenario's services) to count them apart"
+    ),
     "problem.outside_area": "outside the study area",
     "problem.outside_area_kept": (
         "outside the study area; kept because it may serve people across the boundary"

@@ -32,6 +32,11 @@ WORDS: dict[str, str] = {
     "problem.missing_tier_known": "缺少层级（已知：{known}）",
     "problem.unknown_service": "未知服务项目 {names}，已忽略（已知：{known}）",
     "problem.unknown_services": "未知服务项目 {names}，已忽略（已知：{known}）",
+    "problem.services_joined": (
+        "{n} 行的服务项目以空格或斜杠连接，但并非都是已知服务：{names}（行 {rows}）；"
+        "均按原文计为一项服务。要分开统计，请用 ; 或 、 分隔各项服务"
+        "（或在情景文件的 services 中列出已知服务）"
+    ),
     "problem.outside_area": "位于研究区之外",
     "problem.outside_area_kept": "位于研究区之外；仍保留，因为它可能服务边界另一侧的人",
     "problem.no_street": "附近没有可步行的街道",

@@ -26,6 +26,7 @@ __all__ = [
     "problems_frame",
     "skipped_row_count",
     "skipped_rows",
+    "warned_rows",
 ]
 
 #: Columns of the problems table, in order (the keys of :meth:`Problem.as_dict`).
@@ -111,6 +112,35 @@ def skipped_row_count(problems: Iterable[Problem]) -> int:
     a layer-wide skip (e.g. a raster's nodata cells) is no row and is not counted.
     """
     return len({(p.path, p.row) for p in problems if _row_skipped(p)})
+
+
+def warned_rows(problems: Iterable[Problem]) -> dict[str, int]:
+    """How many rows of each file were kept with a warning (a value corrected or assumed).
+
+    A row that was also skipped is a skipped row, not a kept one; a layer-wide warning is no
+    row. Files in the order of their first such row; none without one.
+
+    Parameters
+    ----------
+    problems
+        The problems of a run.
+
+    Returns
+    -------
+    dict
+        File (as the problems name it) → number of rows.
+    """
+    problems = list(problems)
+    skipped = {(p.path, p.row) for p in problems if _row_skipped(p)}
+    warned = dict.fromkeys(
+        (p.path, p.row)
+        for p in problems
+        if p.action == "kept" and p.row is not None and (p.path, p.row) not in skipped
+    )
+    counts: dict[str, int] = {}
+    for path, _ in warned:
+        counts[path] = counts.get(path, 0) + 1
+    return counts
 
 
 def layer_skips(problems: Iterable[Problem]) -> list[Problem]:

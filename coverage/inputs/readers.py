@@ -83,11 +83,12 @@ def _sniff(path: Path) -> str:
     return "binary" if _CONTROL.search(head) else "text"
 
 
-def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+def _decode(raw: bytes, path: Path, encoding: str | None, hints: set[str]) -> tuple[str, str]:
     """Text of a CSV file and the encoding used.
 
     Tried: the given one, or UTF-8 (BOM or not), UTF-16 (with BOM, Excel's "Unicode text"), then
-    GB18030 (a superset of GBK and GB2312).
+    GB18030 (a superset of GBK and GB2312), trusted only when the text reads as Chinese
+    (:func:`_misread`): almost any bytes decode as GB18030.
     """
     if encoding:
         try:
@@ -106,11 +107,40 @@ def _decode(raw: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return raw.decode("gb18030"), "gb18030"
+        text = raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         if _CONTROL.search(raw[:4096]):
             raise InputError(Msg("error.input.binary_csv"), path) from exc
         raise InputError(Msg("error.input.not_utf8_gbk", reason=exc), path) from exc
+    if _misread(text, hints):
+        raise InputError(Msg("error.input.not_gbk_text"), path)
+    return text, "gb18030"
+
+
+#: Characters a Chinese register does not hold but other encodings' bytes read as GB18030 give:
+#: Big5's commonest characters (lead bytes A4-AF) become kana, Greek, Cyrillic, zhuyin, box
+#: drawing and private-use characters (GBK's user-defined areas).
+_MISREAD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f\ue000-\uf8ff]")
+#: Share of such characters among the non-ASCII ones above which GB18030 text is not trusted;
+#: Big5 text gives about 40 %, real GBK registers none.
+_MISREAD_SHARE = 0.05
+
+
+def _misread(text: str, hints: set[str]) -> bool:
+    """Whether GB18030 ``text`` is really another encoding's bytes (Big5, most often).
+
+    A recognised Chinese column name in the first rows settles it as read; otherwise the text
+    is misread when more than :data:`_MISREAD_SHARE` of its non-ASCII characters are ones
+    Chinese registers do not hold (:data:`_MISREAD`).
+    """
+    head = text[:65536]
+    for line in head.splitlines()[: _HEADER_SEARCH_ROWS * 2]:
+        for cell in re.split(r"[,\t;|]", line):
+            cell = cell.strip().strip('"')
+            if not cell.isascii() and normalize_column(cell) in hints:
+                return False
+    wide = sum(not c.isascii() for c in head)
+    return wide > 0 and len(_MISREAD.findall(head)) > _MISREAD_SHARE * wide
 
 
 def _delimiter(text: str, suffix: str) -> str:
@@ -141,10 +171,15 @@ def _delimiter(text: str, suffix: str) -> str:
     return best
 
 
-def _csv_cells(path: Path, encoding: str | None) -> tuple[list[list[str]], dict[str, Any]]:
-    """Records of a CSV file as lists of text cells, and how it was read."""
+def _csv_cells(
+    path: Path, encoding: str | None, hints: set[str]
+) -> tuple[list[list[str]], dict[str, Any]]:
+    """Records of a CSV file as lists of text cells, and how it was read.
+
+    ``hints``: normalised column names that tell a CSV file read right (:func:`_decode`).
+    """
     raw = path.read_bytes()
-    text, used = _decode(raw, path, encoding)
+    text, used = _decode(raw, path, encoding, hints)
     sep = _delimiter(text, path.suffix.lower())
     cells: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -177,7 +212,7 @@ def _single_table(path: Path, layer: str | None, named: str = "") -> None:
 
 
 def _excel_cells(
-    path: Path, sheet: str | None, encoding: str | None
+    path: Path, sheet: str | None, encoding: str | None, hints: set[str]
 ) -> tuple[list[list[str]], dict[str, Any]]:
     """Cells of a file with a spreadsheet name (``.xlsx``, ``.xls``), read by its content."""
     # Go by content, not name: ".xls" downloads from web systems are often CSV, HTML or xlsx.
@@ -189,7 +224,7 @@ def _excel_cells(
     if kind == "binary":
         raise InputError(Msg("error.input.not_a_workbook", suffix=path.suffix), path)
     _single_table(path, sheet, named=path.suffix)
-    cells, info = _csv_cells(path, encoding)
+    cells, info = _csv_cells(path, encoding, hints)
     info["format"] = f"csv (named {path.suffix})"
     return cells, info
 
@@ -392,9 +427,9 @@ def read_table(path: Path, layer: str | None, encoding: str | None, hints: set[s
                 cells, info = workbook_cells(path, kind, layer)
             elif suffix in TABULAR:
                 _single_table(path, layer)
-                cells, info = _csv_cells(path, encoding)
+                cells, info = _csv_cells(path, encoding, hints)
             else:
-                cells, info = _excel_cells(path, layer, encoding)
+                cells, info = _excel_cells(path, layer, encoding, hints)
             frame, rows, problems, more = _table(
                 cells,
                 path,

@@ -16,6 +16,8 @@ missing tier                  skipped             —                   kept
 unknown tier                  error               —                   error
 unknown service               kept, dropped from  —                   kept, dropped from
                               its services                            its services
+services with spaces, not     kept as written     —                   kept as written
+all known (no services list)  (warning)                               (warning)
 missing / non-positive weight —                   skipped             —
 non-positive capacity         kept (warning)      —                   kept (warning)
 outside the study area        kept (it may serve  skipped             skipped
@@ -32,6 +34,10 @@ same id as an earlier row     kept (warning)      kept (warning)      kept (warn
 
 Tiers become codes of a :class:`~coverage.vocab.Vocabulary`; with a plain ``allowed_tiers`` list
 instead, rows with unknown tiers (and candidates without one) are skipped.
+
+A services item that lists known services with spaces or slashes between them (``休息 饮水``) is
+read as those services: known are the scenario's ``services``, or without them
+:data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own.
 """
 
 from __future__ import annotations
@@ -47,14 +53,14 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from coverage.errors import InputError, Msg, Problem
+from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.columns import source_column
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.duplicates import check_duplicates, check_ids
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import MAX_PEOPLE, key_text, not_a_number
 from coverage.scenario.defaults import setting
-from coverage.vocab import Vocabulary, unknown_tier
+from coverage.vocab import SERVICES, Vocabulary, unknown_tier
 
 __all__ = ["ROLES", "validate_layer"]
 
@@ -156,6 +162,8 @@ def validate_layer(
         gdf = _check_tiers(gdf, check, allowed_tiers, required=role_key == "facility")
     if allowed_services is not None and role_key != "demand":
         gdf = _check_services(gdf, check, allowed_services)
+    elif role_key != "demand":
+        gdf = _split_services(gdf, check)
     if area is not None and n:
         _check_area(gdf, check, area, role_key, no_geom)
     if street_distance_m is not None and n:
@@ -317,6 +325,54 @@ def _check_services(
     return gdf
 
 
+#: What may join several services in one item: spaces and slashes.
+_JOINS = re.compile(r"[\s/／]+")
+#: Items a warning names before "…".
+_NAMES_SHOWN = 5
+
+
+def _split_services(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
+    """Without the scenario's services: items of known services with spaces, as their parts.
+
+    Known: :data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own
+    (``休息;饮水`` in one row makes ``休息 饮水`` in another two services). Any other item with a
+    space or slash stays as written, reported once for the layer: it counts as one service.
+    """
+    if "services" not in gdf.columns:
+        return gdf
+    lists = [list(v) if isinstance(v, list | tuple | np.ndarray) else v for v in gdf["services"]]
+    alone = [str(s) for v in lists if isinstance(v, list) for s in v]
+    canon = {key_text(s): s for s in (*SERVICES, *alone) if not _JOINS.search(s.strip())}
+    out: list[Any] = []
+    whole: dict[str, list[int]] = {}  # item kept as written → its rows
+    for i, items in enumerate(lists):
+        if not isinstance(items, list):
+            out.append(items)
+            continue
+        parts = [str(p) for s in items for p in _known_parts(s, canon)]
+        for part in parts:
+            if _JOINS.search(part.strip()):
+                whole.setdefault(part, []).append(check.row(i) or i + 1)
+        out.append(parts)
+    if whole:
+        rows = sorted({r for found in whole.values() for r in found})
+        check.add(
+            None,
+            source_column(gdf, "services"),
+            Msg(
+                "problem.services_joined",
+                n=len(rows),
+                names=", ".join(repr(s) for s in list(whole)[:_NAMES_SHOWN])
+                + (" …" if len(whole) > _NAMES_SHOWN else ""),
+                rows=first_rows(rows, count=False),
+            ),
+            skip=False,
+        )
+    gdf = gdf.copy()
+    gdf["services"] = pd.Series(out, index=gdf.index, dtype=object)
+    return gdf
+
+
 def _known_parts(item: Any, canon: dict[str, str]) -> list[Any]:
     """An item listing known services with spaces or slashes ("休息 饮水"), as its parts.
 
@@ -324,7 +380,7 @@ def _known_parts(item: Any, canon: dict[str, str]) -> list[Any]:
     """
     if key_text(item) in canon:
         return [item]
-    parts = [p for p in re.split(r"[\s/／]+", str(item)) if p]
+    parts = [p for p in _JOINS.split(str(item)) if p]
     if len(parts) > 1 and all(key_text(p) in canon for p in parts):
         return parts
     return [item]

@@ -46,7 +46,8 @@ class Layer(Section):
     layer
         Workbook sheet or GeoPackage layer (an error for a CSV file, a raster or OSM buildings).
     encoding
-        Text encoding of a CSV file (default: detected).
+        Text encoding of a CSV file (default: detected: UTF-8, UTF-16 or GBK/GB18030; another,
+        such as ``"big5"``, must be named).
     columns
         Standard field → column, for columns not recognised by name.
     tier

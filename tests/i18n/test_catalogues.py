@@ -49,9 +49,9 @@ ZH_ALLOWED = {
     # file types, encodings and programs an input file is named or saved with
     "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile", "gpkg", "geojson",
     "json",
-    "GBK", "UTF-16", "BOM", "WPS", "prcoords",
+    "GBK", "UTF-16", "BOM", "WPS", "prcoords", "Big5", "big5",
     # layer settings, as the planner types them
-    "scale", "kind",
+    "scale", "kind", "encoding", "services",
     # building assumptions (buildings = {...}), as the planner types them
     "building_types", "floor_area_per_person_m2", "levels_by_type",
     "floor_area_per_person_by_type_m2",
@@ -104,6 +104,8 @@ def test_a_singular_fills_only_its_plurals_fields(key):
         ("problem.raster_nodata", {}, "1 cell inside the area holds no data; skipped",
          "2 cells inside the area hold no data; skipped"),
         ("console.run.skipped", {}, "1 input row skipped", "2 input rows skipped"),
+        ("console.run.warned", {"file": "a.csv"}, "a.csv: 1 row kept with a warning",
+         "a.csv: 2 rows kept with warnings"),
         ("report.problems_head", {}, "First problem:", "First 2 problems:"),
         ("console.audit.workers", {}, "dask: 1 worker", "dask: 2 workers"),
         # counts once in another field, now n ("{k} of {n}" is "{n} of {total}")

@@ -13,6 +13,7 @@ from coverage.inputs.problems import (
     problems_frame,
     skipped_row_count,
     skipped_rows,
+    warned_rows,
 )
 from coverage.inputs.validation import validate_layer
 
@@ -85,3 +86,21 @@ def test_skipped_row_count_is_the_lines_of_skipped_rows() -> None:
     assert layer_skips(problems) == [problems[0]]
     assert skipped_row_count(problems[:1]) == 0 and len(skipped_rows(problems[:1])) == 0
     assert skipped_row_count([]) == 0 and layer_skips(problems[1:]) == []
+
+
+def test_warned_rows_counts_rows_kept_with_warnings_per_file() -> None:
+    # By hand: b.csv rows 2 (two warnings) and 7 are kept with warnings: 2; a.csv row 5 too: 1.
+    # a.csv row 3 has a warning but is skipped; layer-wide warnings are no row.
+    problems = [
+        Problem("b.csv", 2, "capacity", "not a number; left empty", action="kept"),
+        Problem("a.csv", None, "lon", "two longitude columns", action="kept"),
+        Problem("a.csv", 3, "capacity", "not a number; left empty", action="kept"),
+        Problem("a.csv", 3, "lon", "not a number"),
+        Problem("a.csv", 5, "tier", "assumed point", action="kept"),
+        Problem("b.csv", 2, "area", "not a number; left empty", action="kept"),
+        Problem("b.csv", 7, "services", "not a known service", action="kept"),
+        Problem("c.csv", 4, "lat", "missing"),
+    ]
+    assert warned_rows(problems) == {"b.csv": 2, "a.csv": 1}
+    assert list(warned_rows(problems)) == ["b.csv", "a.csv"]  # in the order of their rows
+    assert warned_rows(problems[1:4]) == {} and warned_rows([]) == {}

@@ -97,6 +97,59 @@ def test_encoding_can_be_forced(tmp_path: Path) -> None:
         read_points(path, encoding="utf-8")
 
 
+# Big5 bytes (traditional Chinese) nearly always decode as GB18030, into characters no register
+# holds: the reader must not take them for GBK and let a "no longitude column" error follow.
+BIG5_TEXT = "名稱,經度,緯度,地址\n江漢區職工服務驛站,114.27,30.59,武漢市江漢區解放大道123號\n"
+BIG5_MAPPED = {"name": "名稱", "lon": "經度", "lat": "緯度", "address": "地址"}
+
+
+def test_big5_csv_is_not_taken_for_gbk(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "big5.csv", BIG5_TEXT, "big5")
+    path.read_bytes().decode("gb18030")  # the trap: the bytes are valid GB18030
+    with pytest.raises(InputError) as err:
+        read_points(path, columns=BIG5_MAPPED)
+    line = err.value.text("en")
+    assert line.startswith(f"{path}: the file is neither UTF-8 nor GBK/GB18030 text")
+    assert 'encoding = "big5"' in line and "\n" not in line
+    assert 'encoding = "big5"' in err.value.text("zh")
+
+
+def test_big5_values_under_english_headers_are_not_taken_for_gbk(tmp_path: Path) -> None:
+    # The header reads right in any encoding; the names under it do not.
+    text = "name,lon,lat\n江漢區職工服務驛站,114.27,30.59\n甲,114.28,30.60\n"
+    path = write_csv(tmp_path / "big5.csv", text, "big5")
+    with pytest.raises(InputError, match="neither UTF-8 nor GBK/GB18030"):
+        read_points(path)
+
+
+def test_big5_csv_reads_with_its_encoding_named(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "big5.csv", BIG5_TEXT, "big5")
+    gdf, problems = read_points(path, columns=BIG5_MAPPED, encoding="big5")
+    assert problems == [] and gdf.attrs["encoding"] == "big5"
+    assert gdf["name"].tolist() == ["江漢區職工服務驛站"]
+    assert gdf["address"].tolist() == ["武漢市江漢區解放大道123號"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "名称,经度,纬度\n江汉区职工服务驿站,114.27,30.59\n",
+        # Kana and Greek, which misread Big5 gives, in a file whose Chinese header reads right.
+        "名称,经度,纬度,备注\n江汉区职工服务驿站,114.27,30.59,サービス αβγ\n",
+        # Column names not recognised (mapped nowhere): still GBK, so the column error follows.
+        "站名,东经度,北纬度\n江汉区职工服务驿站,114.27,30.59\n",
+        # Traditional characters saved as GBK are GBK's own, not misread ones.
+        "name,lon,lat\n江漢區職工服務驛站,114.27,30.59\n",
+    ],
+)
+def test_gbk_csv_is_still_read_as_gbk(tmp_path: Path, text: str) -> None:
+    path = write_csv(tmp_path / "gbk.csv", text, "gbk")
+    frame = read_frame(path)
+    assert frame.attrs["encoding"] == "gb18030"
+    assert frame.iloc[0].tolist()[0] in ("江汉区职工服务驿站", "江漢區職工服務驛站")
+    assert frame.columns.tolist() == text.split("\n", 1)[0].split(",")
+
+
 def test_utf16_tab_separated(tmp_path: Path) -> None:
     # Excel's "Unicode text" export: UTF-16 with BOM, tab-separated.
     text = "名称\t经度\t纬度\r\n甲\t106.53\t29.57\r\n"

@@ -200,6 +200,41 @@ def test_services_listed_with_spaces_or_slashes_are_read_when_each_is_known() ->
     assert problems[0].message.startswith("unknown service '法律援助 按摩椅' ignored")
 
 
+def test_services_with_spaces_are_split_without_a_services_list() -> None:
+    # No services in the scenario: the built-in services (休息, 饮水, 充电) and those the layer
+    # lists on its own elsewhere (职工驿站书吧, row 5) are known. Rows 2 and 3 list only known ones;
+    # rows 3 and 4's "免费 WiFi" and row 4's "休息 按摩" are not all known: kept as written, with
+    # one warning for the layer naming both items and their rows.
+    gdf = point_layer(
+        [
+            {"row": 2, "services": ["休息 饮水"], "xy": (106.53, 29.575)},
+            {"row": 3, "services": ["充电/职工驿站书吧", "免费 WiFi"], "xy": (106.531, 29.575)},
+            {"row": 4, "services": ["免费 WiFi", "休息 按摩"], "xy": (106.532, 29.575)},
+            {"row": 5, "services": ["职工驿站书吧"], "xy": (106.533, 29.575)},
+            {"row": 6, "services": [], "xy": (106.534, 29.575)},
+        ]
+    )
+    gdf["tier"] = "point"
+    gdf.attrs["columns"] = {"services": "服务项目"}
+    kept, problems = validate_layer(gdf, "f.csv", role="facility", allowed_tiers=TIERS)
+    assert kept["services"].tolist() == [
+        ["休息", "饮水"],
+        ["充电", "职工驿站书吧", "免费 WiFi"],
+        ["免费 WiFi", "休息 按摩"],
+        ["职工驿站书吧"],
+        [],
+    ]
+    assert [(p.row, p.field_text(), p.action) for p in problems] == [(None, "服务项目", "kept")]
+    assert problems[0].message.startswith(
+        "2 rows list services joined by spaces or slashes that are not all known services: "
+        "'免费 WiFi', '休息 按摩' (rows 3, 4); each was counted as one service, as written."
+    )
+    assert problems[0].text("zh").startswith("2 行的服务项目以空格或斜杠连接")
+    # Demand layers have no services to read.
+    _, problems = validate_layer(gdf.drop(columns="tier"), "d.csv", role="demand")
+    assert not [p for p in problems if "services" in p.message]
+
+
 def test_candidates_outside_area_are_skipped_facilities_kept() -> None:
     gdf = point_layer(
         [

@@ -303,3 +303,28 @@ def test_plan_map_says_what_a_capacitated_plans_sites_can_serve(tmp_path, hand):
     rows = payload(plain.files["map"].read_text(encoding="utf-8"))["kpi"]["rows"]
     assert not [r for r in rows if isinstance(r, dict)]
     assert not any("按容量" in c for r in rows for c in r)
+
+
+def test_a_plan_with_the_workbook_turned_off_leaves_no_earlier_workbook(tmp_path, hand):
+    # A first plan writes plan.xlsx (and the run coverage.xlsx); with [output] excel = false
+    # the next ones write no workbook: the folder must not keep the earlier figures beside
+    # the new map and tables. A file of the planner's own in the folder stays.
+    from coverage import pipeline
+
+    scenario = _street_scenario(tmp_path, hand)
+    first = pipeline.plan(scenario, add=1)
+    book = first.files["excel"]
+    assert book.name == "plan.xlsx" and book.is_file()
+    run = pipeline.run(scenario)
+    assert run.files["excel"].name == "coverage.xlsx"
+    mine = book.parent / "notes.xlsx"
+    mine.write_text("the planner's own", encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("[output]\n", "[output]\nexcel = false\n"), encoding="utf-8")
+    result = pipeline.plan(scenario, add=1)
+    assert "excel" not in result.files and not book.exists()
+    assert result.files["map"].is_file()
+    assert mine.read_text(encoding="utf-8") == "the planner's own"
+    # coverage run does the same with its own workbook
+    again = pipeline.run(scenario)
+    assert "excel" not in again.files and not run.files["excel"].exists()

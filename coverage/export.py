@@ -110,7 +110,6 @@ def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
 INTERNAL_COLUMNS: tuple[str, ...] = (
     "fid", "nearest_fid", "nearest_proposed", "site_row", "solver_status", "solver_bound",
     "solver_gap", "n_demand_model", "n_demand_aggregated", "build_time_s", "solve_time_s",
-    "requested",
 )  # fmt: skip
 
 

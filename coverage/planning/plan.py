@@ -28,6 +28,7 @@ from scipy import sparse
 from coverage import settings, siting, vocab
 from coverage.errors import Msg
 from coverage.i18n import t
+from coverage.i18n.values import stage_note
 from coverage.planning.after import AfterCoverage, _model_coverage
 from coverage.planning.candidates import site_roles
 from coverage.planning.models import MODELS, ModelInputs, build_model
@@ -66,17 +67,19 @@ log = logging.getLogger(__name__)
 _CAPACITY_MODELS = ("mclp", "pmedian")
 
 
-def shown_status(status: str, gap: float) -> str:
+def shown_status(status: str, gap: float, objective: float = 0.0) -> str:
     """The status a table shows for a solved model: ``"optimal"`` only at a proven gap of 0.
 
     ``"within_gap"`` instead of ``"optimal"`` when the solver stopped within the requested
-    ``mip_rel_gap`` (``gap`` above :data:`PROVEN_GAP`); other statuses as they are. Worded by
-    :func:`coverage.table_words.cell_word` (``"status"``).
+    ``mip_rel_gap`` (``gap`` above :data:`PROVEN_GAP`); ``"no_plan"`` instead of
+    ``"time_limit"`` when the solver stopped with no plan at all (no ``objective``): "time
+    limit reached" beside no site reads as a plan that needs none. Other statuses as they are.
+    Worded by :func:`coverage.table_words.cell_word` (``"status"``).
 
     Parameters
     ----------
-    status, gap
-        A solved siting model's ``status`` and ``gap`` (``model.status``, ``model.gap``).
+    status, gap, objective
+        A solved siting model's ``status``, ``gap`` and ``objective`` (``model.status`` …).
 
     Returns
     -------
@@ -87,9 +90,11 @@ def shown_status(status: str, gap: float) -> str:
     --------
     >>> shown_status("optimal", 0.0), shown_status("optimal", 0.008)
     ('optimal', 'within_gap')
-    >>> shown_status("time_limit", 0.09)
-    'time_limit'
+    >>> shown_status("time_limit", 0.09), shown_status("time_limit", float("inf"), float("nan"))
+    ('time_limit', 'no_plan')
     """
+    if status == "time_limit" and not np.isfinite(objective):
+        return "no_plan"
     # proven within mip_rel_gap, not to the last worker
     return "within_gap" if status == "optimal" and gap > PROVEN_GAP else status
 
@@ -165,8 +170,12 @@ class Plan:
         s["covered_weight"] = self.covered_weight
         s["covered_share"] = self.after_share
         if "status" in s:
-            s["status"] = shown_status(s["status"], s.get("gap", 0.0))
-        return {**out, **s, **self.info}
+            s["status"] = shown_status(s["status"], s.get("gap", 0.0), s.get("objective", 0.0))
+        row = {**out, **s, **self.info}
+        note = stage_note(row, "en")  # the machine table's; tables and console word it anew
+        if note:
+            row["note"] = note
+        return row
 
 
 def propose(
@@ -276,6 +285,8 @@ def propose(
     solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
+    if shown_status(m.status, m.gap, m.objective) == "no_plan":
+        info["time_limit_s"] = time_limit  # the note says how long it had
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
     after = _model_coverage(m)

@@ -29,7 +29,7 @@ from coverage import settings, siting, vocab
 from coverage.errors import Msg
 from coverage.i18n import t
 from coverage.i18n.values import stage_note
-from coverage.planning.after import AfterCoverage, _model_coverage
+from coverage.planning.after import AfterCoverage, _model_coverage, covered_gains
 from coverage.planning.candidates import site_roles
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -289,6 +289,8 @@ def propose(
         info["time_limit_s"] = time_limit  # the note says how long it had
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
+    if capacity is not None and len(m.selected):
+        m = _without_idle(m, model, inputs, method, solve)
     after = _model_coverage(m)
     prop = _proposed(sites, m, after, MODELS[model].own_gain(inputs), tier)
     crv = None
@@ -378,6 +380,32 @@ def _fewest(
         )
         return fewest
     return m
+
+
+def _without_idle(
+    m: siting.SitingModel, model: str, inputs: ModelInputs, method: Method, solve: dict[str, Any]
+) -> siting.SitingModel:
+    """A capacitated plan without its last sites when they add nothing, solved again with fewer.
+
+    Greedy stops when no site adds anything, but the capacitated MILP opens all ``k`` sites
+    even when the last ones serve nobody more and cover nobody more (their gains in plan order
+    are 0): those are not proposed. The model is solved again for the sites that add something,
+    and kept when it does as well.
+    """
+    prob = m.problem
+    added = covered_gains(prob, m.selected)
+    idle = (added <= prob.tol) & (np.abs(m.gains) <= 1e-9 * max(1.0, abs(float(m.objective))))
+    n = len(idle)
+    while n and idle[n - 1]:
+        n -= 1
+    if n == len(idle):
+        return m
+    fewer = build_model(model, dataclasses.replace(inputs, k=n)).solve(method, **solve)
+    tol = 1e-9 * max(1.0, abs(float(m.objective)))
+    as_good = (
+        fewer.objective >= m.objective - tol if m.maximize else fewer.objective <= m.objective + tol
+    )
+    return fewer if as_good and len(fewer.selected) <= n else m
 
 
 def staged_plan(

@@ -559,3 +559,22 @@ def test_greedy_with_more_sites_than_needed_says_how_many_and_why():
     )
     assert cells["要求新增站点数"] == 3
     assert console.stage_notes(stages, "en") == [f"[yellow]Service point: {why}.[/]"]
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_a_capacitated_plan_proposes_no_site_that_adds_nothing(method):
+    """By hand, the p-median case within 10 minutes, each new site able to serve 100 workers:
+    E (built, no limit) serves d0 (10); C reaches and can serve d1, d2, d3 (90). After C every
+    worker is covered and served: A and B would add nobody. The MILP opened all 3 sites asked
+    for (A and B idle); the plan proposes C alone and says 1 of the 3, and why."""
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    (plan,) = planning.staged_plan(
+        {"point": cost}, w, sites, [("point", "mclp", 3, None)], {"point": 10.0},
+        method=method, capacity=capacity,
+    )  # fmt: skip
+    assert plan.proposed["name"].tolist() == ["C"]
+    assert plan.proposed["gain"].tolist() == [90.0] and plan.after_share == 1.0
+    row = plan.summary()
+    assert row["served_share"] == 1.0 and row["n_selected"] == 1 and row["requested"] == 3
+    assert row["note"].startswith("1 of the 3 sites asked for already reach everyone")

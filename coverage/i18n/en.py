@@ -468,6 +468,9 @@ WORDS: dict[str, str] = {
     "excel.value.source.file": "Candidate file",
     "excel.value.source.facility": "Existing facility",
     "excel.value.note.no_plan": "no plan found within the time limit ({seconds} s): no site is proposed; raise the time limit ({setting})",
+    "excel.value.note.greedy_instead": "the MILP found no plan within the time limit "
+    "({seconds} s), so the greedy plan is proposed; raise the time limit for a better one "
+    "({setting})",
     "excel.value.note.fewer": "{n} of the {asked} sites asked for already reach everyone any candidate site can reach; more would add nobody",
     "excel.value.note.fewer_backup": "{n} of the {asked} sites asked for already reach everyone any candidate site can reach, twice where two sites can; more would add nobody",
     "excel.value.note.fewer_pmedian": "{n} of the {asked} sites asked for are proposed: with them open, a further site would shorten nobody's walk",

@@ -119,7 +119,7 @@ def stage_note(stage: Mapping[str, Any], lang: str) -> str:
     """The note of one plan stage (a row of ``PlanRun.stages()``) in ``lang``; "" if none.
 
     A stage that found no plan within its time limit (status ``no_plan``) says so and how to
-    give it more time; one that proposes fewer sites than asked (``requested``) says why, in
+    give it more time, and so does one whose MILP found none, so greedy's plan stands; one that proposes fewer sites than asked (``requested``) says why, in
     its model's terms; set covering's fewer sites replacing maximal covering's (``mclp_sites``)
     say so. Any other note is the stage's own. The console, the plan's tables and workbook and
     the report all show these words.
@@ -141,6 +141,12 @@ def stage_note(stage: Mapping[str, Any], lang: str) -> str:
         limit = stage.get("time_limit_s")
         seconds = f"{float(limit):g}" if _given(limit) else "–"
         return t(lang, "excel.value.note.no_plan", seconds=seconds, setting=TIME_LIMIT_SETTING)
+    if stage.get("status") == "greedy" and stage.get("method") == "milp":  # capacitated
+        limit = stage.get("time_limit_s")
+        seconds = f"{float(limit):g}" if _given(limit) else "–"
+        return t(
+            lang, "excel.value.note.greedy_instead", seconds=seconds, setting=TIME_LIMIT_SETTING
+        )
     more = stage.get("mclp_sites")
     if _given(more) and _given(n):  # set covering's fewer sites replaced MCLP's
         return t(lang, "excel.value.note.fewest", mclp=int(more), n=int(n))

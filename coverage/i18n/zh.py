@@ -433,6 +433,8 @@ WORDS: dict[str, str] = {
     "excel.value.source.file": "候选点文件",
     "excel.value.source.facility": "现有设施",
     "excel.value.note.no_plan": "在时间上限（{seconds} 秒）内未找到方案，未建议任何站点；请调高时间上限（{setting}）",
+    "excel.value.note.greedy_instead": "混合整数规划在时间上限（{seconds} 秒）内未找到方案，故建议贪心解；"
+    "调高时间上限可求更优方案（{setting}）",
     "excel.value.note.fewer": "要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员；再多也不会新增覆盖",
     "excel.value.note.fewer_backup": "要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员（可被两处覆盖的已覆盖两次）；再多也不会新增覆盖",
     "excel.value.note.fewer_pmedian": "要求 {asked} 处，建议 {n} 处：这些站点建成后，再多一处也不会缩短任何人的步行时间",

@@ -285,7 +285,7 @@ def propose(
     solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
-    if shown_status(m.status, m.gap, m.objective) == "no_plan":
+    if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
         info["time_limit_s"] = time_limit  # the note says how long it had
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
@@ -309,6 +309,11 @@ def propose(
         covered_weight=after.after_weight,
         added_weight=after.added_weight,
     )
+
+
+def _greedy_instead(m: siting.SitingModel) -> bool:
+    """Whether a capacitated MILP found no plan in its time limit, so greedy's is proposed."""
+    return m.method == "milp" and m.status == "greedy"
 
 
 def _tier_code(tier: object, name: str) -> str:

@@ -578,3 +578,32 @@ def test_a_capacitated_plan_proposes_no_site_that_adds_nothing(method):
     row = plan.summary()
     assert row["served_share"] == 1.0 and row["n_selected"] == 1 and row["requested"] == 3
     assert row["note"].startswith("1 of the 3 sites asked for already reach everyone")
+
+
+def test_a_capacitated_milp_with_no_plan_in_time_says_greedys_stands(monkeypatch):
+    """A time limit of 1 ns and no warm start: the capacitated MILP finds no plan and greedy's
+    is proposed (C, by hand as above); the stage says so and how to look for a better one, not
+    just "greedy solution" beside the MILP it asked for."""
+    import functools
+
+    from coverage import siting
+    from coverage.i18n.values import stage_note
+
+    solve = functools.partialmethod(siting.MCLP.solve, warm_start=False)
+    monkeypatch.setattr(siting.MCLP, "solve", solve)
+
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    plan = planning.propose(
+        cost, w, sites, model="mclp", k=1, threshold_min=10.0, capacity=capacity, time_limit=1e-9
+    )
+    assert plan.proposed["name"].tolist() == ["C"]
+    row = plan.summary()
+    assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 1e-9)
+    assert row["note"] == (
+        "the MILP found no plan within the time limit (1e-09 s), so the greedy plan is "
+        "proposed; raise the time limit for a better one ([plan] time_limit_s / --time-limit)"
+    )
+    assert stage_note(row, "zh").startswith(
+        "混合整数规划在时间上限（1e-09 秒）内未找到方案，故建议贪心解"
+    )

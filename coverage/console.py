@@ -20,7 +20,7 @@ from rich.text import Text
 from coverage.counts import UNDEFINED, shown_parts, shown_share
 from coverage.datum import coordinate_text
 from coverage.i18n import t
-from coverage.i18n.values import cell_word
+from coverage.i18n.values import cell_word, stage_note
 from coverage.progress import shown
 from coverage.vocab import tier_label
 
@@ -239,8 +239,9 @@ def _gap(gap: object) -> str:
 def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
     """Notes on the stages, one markup line each.
 
-    Why a stage chose fewer sites than asked; and, for a plan with capacities, how much of the
-    demand its sites can serve ("after" counts everyone within reach).
+    The stage's note (:func:`coverage.i18n.values.stage_note`: no plan within the time limit,
+    fewer sites than asked and why); for a plan with capacities, how much of the demand its
+    sites can serve ("after" counts everyone within reach); a target met without a new site.
     """
     from coverage.results import serves_less
 
@@ -251,27 +252,15 @@ def stage_notes(stages: pd.DataFrame, lang: str) -> list[str]:
             served, after = shown_share(r["served_share"]), shown_share(r["after_share"])
             line = t(lang, "console.plan.served", tier=tier, served=served, after=after)
             notes.append(f"[yellow]{line}[/]")
-        asked = r.get("requested")
-        note = r.get("note")
-        more = r.get("mclp_sites")
-        if more is not None and more == more:  # set covering's fewer sites replaced MCLP's
-            note = t(lang, "excel.value.note.fewest", mclp=int(more), n=int(r["n_selected"]))
-        if isinstance(note, str) and note:
+        note = stage_note(r.to_dict(), lang)
+        if note:
             notes.append(f"[yellow]{t(lang, 'console.plan.note', tier=tier, note=shown(note))}[/]")
-        elif asked == asked and asked is not None and r["n_selected"] < asked:  # not NaN
-            fewer = t(
-                lang,
-                "console.plan.fewer",
-                tier=tier,
-                n=r["n_selected"],
-                asked=int(asked),
-            )
-            notes.append(f"[yellow]{fewer}[/]")
         target = r.get("target_share")
-        if target == target and target is not None and r["n_selected"] == 0:  # not NaN
+        met = r["n_selected"] == 0 and r.get("status") != "no_plan"  # not a plan not found
+        if target == target and target is not None and met:  # not NaN
             before, goal = shown_share(r["before_share"]), shown_share(target)
-            met = t(lang, "console.plan.met", tier=tier, before=before, target=goal)
-            notes.append(f"[yellow]{met}[/]")
+            line = t(lang, "console.plan.met", tier=tier, before=before, target=goal)
+            notes.append(f"[yellow]{line}[/]")
     return notes
 
 

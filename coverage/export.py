@@ -110,7 +110,6 @@ def _facility_table(cov: analysis.Coverage, first: str) -> pd.DataFrame:
 INTERNAL_COLUMNS: tuple[str, ...] = (
     "fid", "nearest_fid", "nearest_proposed", "site_row", "solver_status", "solver_bound",
     "solver_gap", "n_demand_model", "n_demand_aggregated", "build_time_s", "solve_time_s",
-    "requested",
 )  # fmt: skip
 
 
@@ -269,6 +268,8 @@ def write_problem_tables(
 def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
     """Write the GeoPackage, CSV tables, problems report, Excel workbook and map, atomically.
 
+    With ``[output] excel = false`` an earlier run's ``coverage.xlsx`` is removed.
+
     Parameters
     ----------
     run
@@ -331,6 +332,8 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
         files["excel"] = excel.write_workbook(
             out / "coverage.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
+    else:  # [output] excel = false: an earlier run's workbook would disagree with these tables
+        _drop_earlier(out, ["coverage.xlsx"])
     files["map"] = write_map(run, s.map_path)
     if s.print_map_path is not None:
         files["print_map"] = write_print_map(run, s.print_map_path)
@@ -343,6 +346,8 @@ def write_plan(
     """Proposed sites (GeoPackage, CSV), stage summary, coverage curve (CSV, PNG) and the map.
 
     The map goes to ``map_path``, by default ``[output] map`` with ``_plan`` added to its name.
+    What this plan does not write (``plan.xlsx`` with ``[output] excel = false``, the curve of a
+    plan of no new site) is removed if an earlier plan left it.
 
     Parameters
     ----------
@@ -378,8 +383,7 @@ def write_plan(
         files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     else:  # no new site, no curve: an earlier plan's would contradict this one's tables
-        for name in ("coverage_curve.csv", "coverage_curve.png"):
-            (out / name).unlink(missing_ok=True)
+        _drop_earlier(out, ["coverage_curve.csv", "coverage_curve.png"])
     if s.output.excel:
         from coverage import excel
 
@@ -404,8 +408,21 @@ def write_plan(
         files["excel"] = excel.write_workbook(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
+    else:  # [output] excel = false: an earlier plan's workbook would disagree with the map
+        _drop_earlier(out, ["plan.xlsx"])
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
+
+
+def _drop_earlier(out: Path, names: Sequence[str]) -> None:
+    """Remove the files ``names`` (outputs this program writes) an earlier run left in ``out``.
+
+    Called for the outputs this run does not write (a format turned off, no curve to draw):
+    the folder then holds this run's results only. Only these fixed names are touched, never
+    a file the program did not write.
+    """
+    for name in names:
+        (out / name).unlink(missing_ok=True)
 
 
 def edges_path(path: str | Path) -> Path:

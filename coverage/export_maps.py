@@ -17,7 +17,7 @@ import geopandas as gpd
 
 from coverage.datum import add_coordinates
 from coverage.i18n import t
-from coverage.i18n.values import served_notes
+from coverage.i18n.values import served_notes, unsolved_notes
 from coverage.plan_layers import at_own_thresholds, plan_demand, plan_subdistricts
 from coverage.run_layers import finite, subdistrict_layer
 from coverage.scenario import Scenario
@@ -94,6 +94,7 @@ def coverage_map(
         new_catchments = at_own_thresholds(plan.catchments, plan.plans)
         # capacities: what the sites can serve, beside "after" (everyone within reach)
         notes = served_notes(plan.plans, lang or s.lang)
+        notes += unsolved_notes(plan.plans, lang or s.lang)  # a stage that found no plan
         # the plan's map says so at the top, as the report's map after the plan
         title = t(lang or s.lang, "map.title_plan", title=title, n=len(plan.proposed))
     return maps.coverage_map(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from coverage import vocab
 from coverage.i18n import catalogue, lang_or_default, t
-from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word
+from coverage.i18n.values import TIER_COLUMNS, VALUES, cell_word, stage_note
 
 __all__ = [
     "SHEETS",
@@ -194,15 +194,14 @@ def unique_headers(heads: list[str]) -> list[str]:
     return out
 
 
-def _fewest_note(frame: pd.DataFrame, lang: str) -> None:
-    """A stage's note that set covering's fewer sites replaced MCLP's, as words, in place."""
-    more = pd.to_numeric(frame["mclp_sites"], errors="coerce")
-    rows = more.notna() & pd.to_numeric(frame["n_selected"], errors="coerce").notna()
-    frame["note"] = frame["note"].astype(object)
-    frame.loc[rows, "note"] = [
-        t(lang, "excel.value.note.fewest", mclp=int(m), n=int(n))
-        for m, n in zip(more[rows], frame.loc[rows, "n_selected"], strict=True)
-    ]
+def _stage_notes(frame: pd.DataFrame, lang: str) -> None:
+    """A plan stage table's notes in ``lang`` (:func:`coverage.i18n.values.stage_note`), in place.
+
+    The notes come from the stage's figures (no plan within the time limit, fewer sites than
+    asked, set covering's fewer sites), so each table says them in its own language.
+    """
+    notes = [stage_note(row, lang) or None for row in frame.to_dict("records")]
+    frame["note"] = pd.Series(notes, index=frame.index, dtype=object)
 
 
 def localize_cells(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -220,8 +219,8 @@ def localize_cells(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     DataFrame
         ``frame``.
     """
-    if {"note", "mclp_sites", "n_selected"} <= set(frame.columns):
-        _fewest_note(frame, lang)
+    if {"note", "model", "n_selected"} <= set(frame.columns):
+        _stage_notes(frame, lang)
     if {"scope", "key"} <= set(frame.columns):
         _group_words(frame, lang)
     for col in frame.columns:

@@ -303,3 +303,54 @@ def test_plan_map_says_what_a_capacitated_plans_sites_can_serve(tmp_path, hand):
     rows = payload(plain.files["map"].read_text(encoding="utf-8"))["kpi"]["rows"]
     assert not [r for r in rows if isinstance(r, dict)]
     assert not any("按容量" in c for r in rows for c in r)
+
+
+def test_a_plan_with_the_workbook_turned_off_leaves_no_earlier_workbook(tmp_path, hand):
+    # A first plan writes plan.xlsx (and the run coverage.xlsx); with [output] excel = false
+    # the next ones write no workbook: the folder must not keep the earlier figures beside
+    # the new map and tables. A file of the planner's own in the folder stays.
+    from coverage import pipeline
+
+    scenario = _street_scenario(tmp_path, hand)
+    first = pipeline.plan(scenario, add=1)
+    book = first.files["excel"]
+    assert book.name == "plan.xlsx" and book.is_file()
+    run = pipeline.run(scenario)
+    assert run.files["excel"].name == "coverage.xlsx"
+    mine = book.parent / "notes.xlsx"
+    mine.write_text("the planner's own", encoding="utf-8")
+    text = scenario.read_text(encoding="utf-8")
+    scenario.write_text(text.replace("[output]\n", "[output]\nexcel = false\n"), encoding="utf-8")
+    result = pipeline.plan(scenario, add=1)
+    assert "excel" not in result.files and not book.exists()
+    assert result.files["map"].is_file()
+    assert mine.read_text(encoding="utf-8") == "the planner's own"
+    # coverage run does the same with its own workbook
+    again = pipeline.run(scenario)
+    assert "excel" not in again.files and not run.files["excel"].exists()
+
+
+def test_a_plan_not_found_in_its_time_limit_is_said_in_every_output(tmp_path, hand, monkeypatch):
+    # p-median stopped at a time limit of 1 ns with no plan (no warm start, as when HiGHS has
+    # none to start from): the workbook, the plan map and the report must say that no plan
+    # was found and how to get one, not "time limit reached" beside an empty objective, nor
+    # that the existing facilities need no new site.
+    import functools
+
+    from coverage import pipeline, report, siting
+
+    solve = functools.partialmethod(siting.PMedian.solve, warm_start=False)
+    monkeypatch.setattr(siting.PMedian, "solve", solve)
+    result = pipeline.plan(
+        _street_scenario(tmp_path, hand), add=1, model="pmedian", time_limit=1e-9
+    )
+    assert len(result.proposed) == 0
+    note = "在时间上限（1e-09 秒）内未找到方案，未建议任何站点；请调高时间上限（[plan] time_limit_s / --time-limit）"
+    stages = _sheet(openpyxl.load_workbook(result.files["excel"]), "规划阶段")
+    assert stages.loc[0, "求解状态"] == "时间上限内未找到方案"
+    assert stages.loc[0, "说明"] == note
+    kpi = payload(result.files["map"].read_text(encoding="utf-8"))["kpi"]["rows"]
+    assert {"warn": f"服务站点：{note}。"} in kpi
+    page = report.build_report(result.before, result, lang="zh")
+    assert page.count(f"服务站点：{note}。") == 2  # page 1 and the method notes
+    assert "无需新增站点" not in page and "达到时间上限" not in page

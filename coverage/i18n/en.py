@@ -256,6 +256,7 @@ WORDS: dict[str, str] = {
     "candidate grid ([plan] grid_spacing_m) and no OSM features ([plan] osm_features = true)",
     "report.default_add": "[plan] sets neither add nor target; the report proposes {n} sites",
     "report.default_add_one": "[plan] sets neither add nor target; the report proposes {n} site",
+    "report.stage_note": "{tier}: {note}.",
     "report.no_new_sites": "the existing facilities already meet the target; no new sites needed",
     "report.data": "Data notes",
     "report.skipped": (
@@ -443,6 +444,8 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "Share covered after the plan",
     "excel.header.note": "Note",
     "excel.header.mclp_sites": "Sites from maximal covering",
+    "excel.header.requested": "Sites asked for",
+    "excel.header.time_limit_s": "Time limit (s)",
     "excel.header.cell_share": "Share of raster cell inside area",
     "excel.header.cell_row": "Raster row",
     "excel.header.cell_col": "Raster column",
@@ -466,6 +469,13 @@ WORDS: dict[str, str] = {
     "excel.value.source.osm": "OpenStreetMap",
     "excel.value.source.file": "Candidate file",
     "excel.value.source.facility": "Existing facility",
+    "excel.value.note.no_plan": "no plan found within the time limit ({seconds} s): no site is proposed; raise the time limit ({setting})",
+    "excel.value.note.greedy_instead": "the MILP found no plan within the time limit "
+    "({seconds} s), so the greedy plan is proposed; raise the time limit for a better one "
+    "({setting})",
+    "excel.value.note.fewer": "{n} of the {asked} sites asked for already reach everyone any candidate site can reach; more would add nobody",
+    "excel.value.note.fewer_backup": "{n} of the {asked} sites asked for already reach everyone any candidate site can reach, twice where two sites can; more would add nobody",
+    "excel.value.note.fewer_pmedian": "{n} of the {asked} sites asked for are proposed: with them open, a further site would shorten nobody's walk",
     "excel.value.note.fewest": "{mclp} sites from maximal covering reach everyone who "
     "can be covered; {n} suffice (set covering), so those are proposed",
     "excel.value.grid_site": "Grid point {n}",
@@ -481,6 +491,7 @@ WORDS: dict[str, str] = {
     "excel.value.status.optimal": "Optimal",
     "excel.value.status.within_gap": "Within requested gap",
     "excel.value.status.time_limit": "Time limit reached",
+    "excel.value.status.no_plan": "No plan within the time limit",
     "excel.value.status.greedy": "Greedy solution",
     "excel.value.status.infeasible": "Infeasible",
     "excel.value.status.not_solved": "Not solved",
@@ -551,8 +562,6 @@ WORDS: dict[str, str] = {
     "console.plan.served": '{tier}: within their capacities the sites serve {served} of the demand; "after" ({after}) counts everyone within reach.',
     "console.plan.met": "{tier}: the existing facilities already cover {before}, no less than the target of {target}: no new site is needed.",
     "console.plan.skipped_more": "… and {n} more: {command} lists every one in {file}",
-    "console.plan.fewer": "{tier}: {n} of the {asked} sites asked for already reach "
-    "everyone any candidate site can reach; more would add nobody.",
     "console.sites.title": "Proposed sites (added: people newly within reach)",
     "console.sites.rank": "#",
     "console.sites.name": "name",

@@ -128,6 +128,10 @@ WORDS: dict[str, str] = {
     "problem.duplicate_in_file_kind": (
         "duplicate of {file} row {row} (same name '{name}' and demand kind, {d:.1f} m apart)"
     ),
+    "problem.role_twin": (
+        "a nameless site at the place of {file} row {row} ({d:.1f} m apart), which says "
+        "'{role}': the stricter role stands, so this row is not used"
+    ),
     "problem.duplicate_attrs": "duplicate of row {row} (same attributes, {d:.1f} m apart)",
     "problem.same_place_named": (
         "{d:.1f} m from row {row} ('{name}'): same place, different name; check that it is not "

@@ -83,6 +83,7 @@ WORDS: dict[str, str] = {
     "problem.duplicate_in_file_kind": (
         "与 {file} 第 {row} 行重复（同名“{name}”、同类需求，相距 {d:.1f} 米）"
     ),
+    "problem.role_twin": "与 {file} 第 {row} 行为同一地点的无名称站点（相距 {d:.1f} 米），该行为“{role}”：以更严格的角色为准，本行不予使用",
     "problem.duplicate_attrs": "与第 {row} 行重复（属性相同，相距 {d:.1f} 米）",
     "problem.same_place_named": (
         "距第 {row} 行（“{name}”）{d:.1f} 米：同一地点、名称不同；请核实不是同一设施"

@@ -243,6 +243,7 @@ WORDS: dict[str, str] = {
     "report.no_candidates": "情景中没有候选点：没有 [[candidates]] 图层，未设置网格候选（[plan] "
     "grid_spacing_m），也未启用 OSM 要素候选（[plan] osm_features = true）",
     "report.default_add": "情景的 [plan] 未设置 add 或 target，报告按新增 {n} 处站点规划",
+    "report.stage_note": "{tier}：{note}。",
     "report.no_new_sites": "现有设施已达到目标，无需新增站点",
     "report.data": "数据说明",
     "report.skipped": "共跳过 {n} 行无法使用的数据，另有 {warnings}；逐行原因见"
@@ -408,6 +409,8 @@ WORDS: dict[str, str] = {
     "excel.header.covered_share": "规划后覆盖率",
     "excel.header.note": "说明",
     "excel.header.mclp_sites": "最大覆盖模型选址数",
+    "excel.header.requested": "要求新增站点数",
+    "excel.header.time_limit_s": "时间上限（秒）",
     "excel.header.cell_share": "栅格像元在区内比例",
     "excel.header.cell_row": "栅格行号",
     "excel.header.cell_col": "栅格列号",
@@ -431,6 +434,12 @@ WORDS: dict[str, str] = {
     "excel.value.source.osm": "OpenStreetMap",
     "excel.value.source.file": "候选点文件",
     "excel.value.source.facility": "现有设施",
+    "excel.value.note.no_plan": "在时间上限（{seconds} 秒）内未找到方案，未建议任何站点；请调高时间上限（{setting}）",
+    "excel.value.note.greedy_instead": "混合整数规划在时间上限（{seconds} 秒）内未找到方案，故建议贪心解；"
+    "调高时间上限可求更优方案（{setting}）",
+    "excel.value.note.fewer": "要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员；再多也不会新增覆盖",
+    "excel.value.note.fewer_backup": "要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员（可被两处覆盖的已覆盖两次）；再多也不会新增覆盖",
+    "excel.value.note.fewer_pmedian": "要求 {asked} 处，建议 {n} 处：这些站点建成后，再多一处也不会缩短任何人的步行时间",
     "excel.value.note.fewest": "最大覆盖模型的 {mclp} 处已覆盖所有可覆盖的人；"
     "集合覆盖只需 {n} 处，故建议这 {n} 处",
     "excel.value.grid_site": "网格点 {n}",
@@ -446,6 +455,7 @@ WORDS: dict[str, str] = {
     "excel.value.status.optimal": "最优解",
     "excel.value.status.within_gap": "达到最优性差距要求",
     "excel.value.status.time_limit": "达到时间上限",
+    "excel.value.status.no_plan": "时间上限内未找到方案",
     "excel.value.status.greedy": "贪心解",
     "excel.value.status.infeasible": "无可行解",
     "excel.value.status.not_solved": "未求解",
@@ -513,8 +523,6 @@ WORDS: dict[str, str] = {
     "console.plan.served": "{tier}：按容量，站点可服务 {served} 的需求；“规划后”（{after}）统计的是步行范围内的全部需求。",
     "console.plan.met": "{tier}：现有设施已覆盖 {before}，不低于目标 {target}，无需新增站点。",
     "console.plan.skipped_more": "……另有 {n} 条：{command} 会把全部写入 {file}",
-    "console.plan.fewer": "{tier}：要求 {asked} 处，选出的 {n} 处已能覆盖任一候选点所能覆盖的全部人员；"
-    "再多也不会新增覆盖。",
     "console.sites.title": "建议新增站点（新增覆盖：新纳入步行范围的人数）",
     "console.sites.rank": "序号",
     "console.sites.name": "名称",

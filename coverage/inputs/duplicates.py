@@ -5,7 +5,8 @@ and tier (or, nameless, the same attributes) within the tolerance of an earlier 
 the other coincidences are warnings, since only the planner can tell a shared building or two
 branches from an entry typed twice. Two tiers at one address under one name (a street's
 service point and its outdoor station in one building) are two facilities.
-:func:`skip_duplicates_across` applies the same rule across the registers of one role.
+:func:`skip_duplicates_across` applies the same rule across the registers of one role;
+:func:`skip_role_twins` keeps the strictest role of nameless candidate rows at one place.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from scipy.spatial import cKDTree
 from coverage import vocab
 from coverage.datum import utm_epsg
 from coverage.errors import Msg, Problem
+from coverage.i18n import LANGS, t
 from coverage.inputs.columns import source_column
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
 
-__all__ = ["check_duplicates", "check_ids", "skip_duplicates_across"]
+__all__ = ["check_duplicates", "check_ids", "skip_duplicates_across", "skip_role_twins"]
 
 
 def _metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -73,10 +75,14 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
     dups: list[tuple[int, int]] = []
     near: list[tuple[int, int]] = []
     tiered: list[tuple[int, int]] = []
+    roles = _keys(gdf, "role", in_pairs) if role == "candidate" else None
     for a, b in pairs:
         i, j = sorted((int(live[a]), int(live[b])), key=lambda k: (check.rows[k], k))
         same_name = names is not None and names[i] != "" and names[i] == names[j]
-        nameless_twin = (names is None or names[i] == names[j] == "") and sig[i] == sig[j]
+        nameless = names is None or names[i] == names[j] == ""
+        if nameless and roles is not None and _role(roles[i]) != _role(roles[j]):
+            continue  # one place given two roles: skip_role_twins keeps the strictest
+        nameless_twin = nameless and sig[i] == sig[j]
         if same_name and tiers is not None and tiers[i] and tiers[j] and tiers[i] != tiers[j]:
             tiered.append((i, j))
         else:
@@ -122,6 +128,11 @@ _ROLE_RANK = {"excluded": 0, "existing": 1, "candidate": 2}
 
 def _role_rank(roles: np.ndarray | None, k: int) -> int:
     return 0 if roles is None else _ROLE_RANK.get(vocab.role_code(roles[k]) or "", 3)
+
+
+def _role(value: object) -> str:
+    """A candidate row's role code ("" for a word that is no role: refused when planned)."""
+    return vocab.role_code(value) or ""
 
 
 def _skip_duplicates(
@@ -371,3 +382,84 @@ def _repeat(
         d=float(np.hypot(*(xy[start[i] + k] - xy[j]))),
     )
     return Problem(path, int(gdf["row"].iat[k]), source_column(gdf, "name"), msg)
+
+
+def skip_role_twins(
+    layers: Sequence[tuple[Path | None, gpd.GeoDataFrame]], tol: float = 5.0
+) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
+    """Of nameless candidate rows at one place with different roles, the strictest stands.
+
+    A place listed as ``excluded`` (refused) and again as ``candidate``, or as ``existing``
+    (built) and ``candidate``, within ``tol`` metres, in one file or two, is one site: proposing
+    it would propose a refused or a built site. As for a register's duplicates the strictest
+    role stays (excluded, then existing, then candidate) and the other row is skipped, its
+    file, row and role field named. Rows with a name follow the name (a register's duplicate
+    rule, and the excluded-twin rule of :mod:`coverage.planning.candidates`); nameless rows of
+    one role at one place stay as they are (the same-place warning).
+
+    Parameters
+    ----------
+    layers
+        Each candidate layer's path and validated rows (``row``, ``role``), in scenario order.
+    tol
+        Distance in metres within which two rows are one place.
+
+    Returns
+    -------
+    (list of GeoDataFrame, list of Problem)
+        The layers without the skipped rows, and one skipped-row problem for each.
+    """
+    frames = [g for _, g in layers]
+    if sum(len(g) for g in frames) < 2 or any("role" not in g for g in frames):
+        return frames, []
+    start = np.cumsum([0] + [len(g) for g in frames])
+    xy = _metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
+    names = [key_text(n) if "name" in g else "" for g in frames for n in _names(g)]
+    rank = np.array([_ROLE_RANK.get(_role(r), -1) for g in frames for r in g["role"]])
+    rows = np.flatnonzero(
+        np.isfinite(xy).all(axis=1) & (np.asarray(names, dtype=object) == "") & (rank >= 0)
+    )
+    stricter: dict[int, int] = {}  # skipped row -> the strictest row at its place
+    for a, b in cKDTree(xy[rows]).query_pairs(tol, output_type="ndarray") if len(rows) else []:
+        i, j = sorted((int(rows[a]), int(rows[b])), key=lambda k: (rank[k], k))
+        if rank[i] < rank[j] and (j not in stricter or rank[i] < rank[stricter[j]]):
+            stricter[j] = i
+    problems, skip = [], np.zeros(len(xy), dtype=bool)
+    for j, i in sorted(stricter.items()):
+        skip[j] = True
+        problems.append(_role_twin(layers, start, (j, i), xy))
+    out = [
+        g[~skip[start[n] : start[n + 1]]].reset_index(drop=True)
+        if skip[start[n] : start[n + 1]].any()
+        else g
+        for n, g in enumerate(frames)
+    ]
+    return out, problems
+
+
+def _names(g: gpd.GeoDataFrame) -> Sequence[Any]:
+    return g["name"].tolist() if "name" in g else [""] * len(g)
+
+
+def _role_twin(
+    layers: Sequence[tuple[Path | None, gpd.GeoDataFrame]],
+    start: np.ndarray,
+    pair: tuple[int, int],
+    xy: np.ndarray,
+) -> Problem:
+    """The skipped-row problem of overall row ``j``, at the place of stricter row ``i``."""
+    j, i = pair
+    n_j = int(np.searchsorted(start, j, side="right")) - 1
+    n_i = int(np.searchsorted(start, i, side="right")) - 1
+    path, gdf = layers[n_j]
+    other_path, other = layers[n_i]
+    code = _role(other["role"].iat[i - start[n_i]])
+    msg = Msg(
+        "problem.role_twin",
+        file=Path(other_path).name if other_path is not None else "",
+        row=other["row"].iat[i - start[n_i]],
+        role={lang: t(lang, f"excel.value.role.{code}") for lang in LANGS},
+        d=float(np.hypot(*(xy[j] - xy[i]))),
+    )
+    row = gdf["row"].iat[j - start[n_j]]
+    return Problem(path or "", int(row), source_column(gdf, "role"), msg)

@@ -32,7 +32,7 @@ from coverage.inputs.columns import column_datum, columns_note, header_hints
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.datum_check import check_datum, review
 from coverage.inputs.demand import demand_kind, read_people
-from coverage.inputs.duplicates import skip_duplicates_across
+from coverage.inputs.duplicates import skip_duplicates_across, skip_role_twins
 from coverage.inputs.points import from_geometry, read_points
 from coverage.inputs.readers import Table, read_table
 from coverage.inputs.streets import Streets
@@ -378,6 +378,10 @@ def read_layers(
             list(zip(paths, groups[role], strict=True)), same=same
         )
         problems += found
+    # One place listed nameless as refused (or built) and as a candidate: the strictest stands.
+    paths = [s.input_path(x.path) if x.path is not None else None for x in s.candidates]
+    groups["candidate"], found = skip_role_twins(list(zip(paths, groups["candidate"], strict=True)))
+    problems += found
     return Layers(
         facilities=_concat(groups["facility"]),
         demand=_concat(groups["demand"]),

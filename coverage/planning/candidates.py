@@ -267,6 +267,8 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     A planner keeps the refused sites in a file of their own (or lists a site again, lower down
     another file): a candidate row of the same site in another file must not be proposed.
     Names compare as a register's duplicates do (:func:`~coverage.inputs.values.key_text`).
+    Rows without a name at one place were settled when read
+    (:func:`coverage.inputs.duplicates.skip_role_twins`: the strictest role stays).
     """
     excluded = (f["role"] == "excluded").to_numpy()
     if "name" not in f or not excluded.any() or excluded.all():

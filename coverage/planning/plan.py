@@ -28,7 +28,8 @@ from scipy import sparse
 from coverage import siting, vocab
 from coverage.errors import Msg
 from coverage.i18n import t
-from coverage.planning.after import AfterCoverage, _model_coverage
+from coverage.i18n.values import stage_note
+from coverage.planning.after import AfterCoverage, _model_coverage, covered_gains
 from coverage.planning.candidates import site_roles
 from coverage.planning.models import MODELS, ModelInputs, build_model
 from coverage.planning.stages import Stage
@@ -67,17 +68,19 @@ log = logging.getLogger(__name__)
 _CAPACITY_MODELS = ("mclp", "pmedian")
 
 
-def shown_status(status: str, gap: float) -> str:
+def shown_status(status: str, gap: float, objective: float = 0.0) -> str:
     """The status a table shows for a solved model: ``"optimal"`` only at a proven gap of 0.
 
     ``"within_gap"`` instead of ``"optimal"`` when the solver stopped within the requested
-    ``mip_rel_gap`` (``gap`` above :data:`PROVEN_GAP`); other statuses as they are. Worded by
-    :func:`coverage.table_words.cell_word` (``"status"``).
+    ``mip_rel_gap`` (``gap`` above :data:`PROVEN_GAP`); ``"no_plan"`` instead of
+    ``"time_limit"`` when the solver stopped with no plan at all (no ``objective``): "time
+    limit reached" beside no site reads as a plan that needs none. Other statuses as they are.
+    Worded by :func:`coverage.table_words.cell_word` (``"status"``).
 
     Parameters
     ----------
-    status, gap
-        A solved siting model's ``status`` and ``gap`` (``model.status``, ``model.gap``).
+    status, gap, objective
+        A solved siting model's ``status``, ``gap`` and ``objective`` (``model.status`` …).
 
     Returns
     -------
@@ -88,9 +91,11 @@ def shown_status(status: str, gap: float) -> str:
     --------
     >>> shown_status("optimal", 0.0), shown_status("optimal", 0.008)
     ('optimal', 'within_gap')
-    >>> shown_status("time_limit", 0.09)
-    'time_limit'
+    >>> shown_status("time_limit", 0.09), shown_status("time_limit", float("inf"), float("nan"))
+    ('time_limit', 'no_plan')
     """
+    if status == "time_limit" and not np.isfinite(objective):
+        return "no_plan"
     # proven within mip_rel_gap, not to the last worker
     return "within_gap" if status == "optimal" and gap > PROVEN_GAP else status
 
@@ -166,8 +171,12 @@ class Plan:
         s["covered_weight"] = self.covered_weight
         s["covered_share"] = self.after_share
         if "status" in s:
-            s["status"] = shown_status(s["status"], s.get("gap", 0.0))
-        return {**out, **s, **self.info}
+            s["status"] = shown_status(s["status"], s.get("gap", 0.0), s.get("objective", 0.0))
+        row = {**out, **s, **self.info}
+        note = stage_note(row, "en")  # the machine table's; tables and console word it anew
+        if note:
+            row["note"] = note
+        return row
 
 
 def propose(
@@ -277,8 +286,12 @@ def propose(
     solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
+    if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
+        info["time_limit_s"] = time_limit  # the note says how long it had
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
+    if capacity is not None and len(m.selected):
+        m = _without_idle(m, model, inputs, method, solve)
     after = _model_coverage(m)
     prop = _proposed(sites, m, after, MODELS[model].own_gain(inputs), tier)
     crv = None
@@ -297,6 +310,11 @@ def propose(
         covered_weight=after.after_weight,
         added_weight=after.added_weight,
     )
+
+
+def _greedy_instead(m: siting.SitingModel) -> bool:
+    """Whether a capacitated MILP found no plan in its time limit, so greedy's is proposed."""
+    return m.method == "milp" and m.status == "greedy"
 
 
 def _tier_code(tier: object, name: str) -> str:
@@ -368,6 +386,32 @@ def _fewest(
         )
         return fewest
     return m
+
+
+def _without_idle(
+    m: siting.SitingModel, model: str, inputs: ModelInputs, method: Method, solve: dict[str, Any]
+) -> siting.SitingModel:
+    """A capacitated plan without its last sites when they add nothing, solved again with fewer.
+
+    Greedy stops when no site adds anything, but the capacitated MILP opens all ``k`` sites
+    even when the last ones serve nobody more and cover nobody more (their gains in plan order
+    are 0): those are not proposed. The model is solved again for the sites that add something,
+    and kept when it does as well.
+    """
+    prob = m.problem
+    added = covered_gains(prob, m.selected)
+    idle = (added <= prob.tol) & (np.abs(m.gains) <= 1e-9 * max(1.0, abs(float(m.objective))))
+    n = len(idle)
+    while n and idle[n - 1]:
+        n -= 1
+    if n == len(idle):
+        return m
+    fewer = build_model(model, dataclasses.replace(inputs, k=n)).solve(method, **solve)
+    tol = 1e-9 * max(1.0, abs(float(m.objective)))
+    as_good = (
+        fewer.objective >= m.objective - tol if m.maximize else fewer.objective <= m.objective + tol
+    )
+    return fewer if as_good and len(fewer.selected) <= n else m
 
 
 def staged_plan(

@@ -23,7 +23,7 @@ from coverage import figures
 from coverage import io as cio
 from coverage._version import __version__
 from coverage.i18n import lang_or_default, t
-from coverage.i18n.values import served_notes
+from coverage.i18n.values import served_notes, unsolved_notes
 from coverage.maps.plan import PROPOSED_MARKER
 from coverage.report import sections
 from coverage.report.after import AfterPlan, after_plan, proposed_label
@@ -268,6 +268,8 @@ def build_report(
     # Page 1 on paper: the conclusion and the key figures, nothing else.
     parts = ['<div class="summary">', *_header(run, title, lang, today)]
     served = served_notes(plan.plans, lang) if plan is not None else []  # with capacities
+    unsolved = unsolved_notes(plan.plans, lang) if plan is not None else []  # no plan in time
+    served += unsolved
     parts.append(conclusion(run, after, lang, served))
     cards = sections.kpi_cards(run, after, lang)
     parts.append(f"<section><h2>{_e(t(lang, 'report.kpis'))}</h2>{cards}</section></div>")
@@ -281,7 +283,7 @@ def build_report(
         if after is not None and after.k:
             progress(t(lang, "console.step.report_curve"))
             parts.append(_curve(after, lang))
-        elif after is not None:
+        elif after is not None and not unsolved:  # else page 1 says why there is none
             extra.append(t(lang, "report.no_plan", reason=t(lang, "report.no_new_sites")))
         progress(t(lang, "console.step.report_maps"))
         parts.append(_maps(run, after, title, lang))

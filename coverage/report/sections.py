@@ -18,7 +18,7 @@ from coverage.counts import UNDEFINED, shown_counts, shown_parts
 from coverage.datum import COORDINATE_COLUMNS, add_coordinates, coordinate_text
 from coverage.file_labels import file_label
 from coverage.i18n import catalogue, t
-from coverage.i18n.values import cell_word, served_notes
+from coverage.i18n.values import cell_word, served_notes, stage_note
 from coverage.inputs.problems import layer_skips, skipped_row_count
 from coverage.report.after import OUTSIDE, AfterPlan, subdistrict_after
 from coverage.report.pieces import bar as _bar
@@ -349,6 +349,11 @@ def method_notes(run: Run, plan: PlanResult | None, lang: str) -> str:
                 )
             )
             items += served_notes([p], lang)  # capacities: "after" counts reach, not service
+            note = stage_note(info, lang)  # no plan in time, fewer sites than asked: why
+            if note:
+                items.append(
+                    t(lang, "report.stage_note", tier=maps.tier_label(p.tier, lang), note=note)
+                )
         each = [  # every stage's new sites (a staged plan adds sub-centres, then points)
             t(
                 lang,

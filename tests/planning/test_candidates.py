@@ -230,3 +230,59 @@ def test_a_site_excluded_in_another_file_is_not_a_candidate():
     )
     out = planning.candidate_sites(f)
     assert out["role"].tolist() == ["excluded", "candidate", "excluded", "excluded", "candidate"]
+
+
+def test_nameless_rows_of_two_roles_at_one_place_keep_the_strictest(tmp_path, hand):
+    """Candidate rows without a name: a.csv lists places at 100, 300 and 500 m along a street
+    (candidate, candidate, built) and a candidate 2 m from the built one; refused.csv lists
+    refused places 3 m from the first and 20 m from the second. As a register's duplicates,
+    one place keeps its strictest role: a.csv row 2 (refused 3 m away) and row 5 (built 2 m
+    away) are skipped, each named with its file, row and role column; the place 20 m away is
+    another place and stays a candidate."""
+    from coverage import pipeline
+
+    lines = [(i, i + 1, [(100 * i, 0), (100 * (i + 1), 0)], "residential") for i in range(6)]
+    hand.table(lines).to_parquet(tmp_path / "streets.parquet")
+
+    def lonlat(xs: list[float]) -> pd.DataFrame:
+        xy = np.asarray(hand.pts([(x, 0) for x in xs]).to_crs(4326).get_coordinates())
+        return pd.DataFrame(xy, columns=["lon", "lat"])
+
+    lonlat([100]).assign(name="F", tier="point").to_csv(tmp_path / "fac.csv", index=False)
+    lonlat([200]).assign(w=[1.0]).to_csv(tmp_path / "dem.csv", index=False)
+    a = lonlat([100, 300, 500, 502]).assign(状态=["候选", "候选", "已建", "候选"])
+    a.to_csv(tmp_path / "a.csv", index=False, float_format="%.9f")
+    refused = lonlat([103, 320]).assign(选址状态=["排除", "排除"])
+    refused.to_csv(tmp_path / "refused.csv", index=False, float_format="%.9f")
+    toml = tmp_path / "scenario.toml"
+    toml.write_text(
+        '[network]\npath = "streets.parquet"\n[[facilities]]\npath = "fac.csv"\n'
+        '[[demand]]\npath = "dem.csv"\nweight = "w"\n[[candidates]]\npath = "a.csv"\n'
+        '[[candidates]]\npath = "refused.csv"\n',
+        encoding="utf-8",
+    )
+    s = pipeline.load_scenario(toml)
+    layers = pipeline.read_layers(s, pipeline.load_network(s, None), area=(None, None))
+    cands = planning.candidate_sites(layers.candidates)
+    kept = list(zip(cands["layer"], cands["row"], cands["role"], strict=True))
+    assert kept == [
+        ("a.csv", 3, "candidate"), ("a.csv", 4, "existing"),
+        ("refused.csv", 2, "excluded"), ("refused.csv", 3, "excluded"),
+    ]  # fmt: skip
+    skipped = [p for p in layers.problems if p.action == "skipped"]
+    assert [(p.path.endswith("a.csv"), p.row, p.field) for p in skipped] == [
+        (True, 2, "状态"), (True, 5, "状态")
+    ]  # fmt: skip
+    assert skipped[0].message == (
+        "a nameless site at the place of refused.csv row 2 (3.0 m apart), which says "
+        "'Excluded': the stricter role stands, so this row is not used"
+    )
+    assert (
+        skipped[1]
+        .text("zh")
+        .endswith(
+            "与 a.csv 第 4 行为同一地点的无名称站点（相距 2.0 米），该行为“现有”：以更严格的角色为准，本行不予使用"
+        )
+    )
+    # no "same place, different name" warning beside the skipped row
+    assert [p for p in layers.problems if p.action == "kept" and p.row == 5] == []

@@ -490,3 +490,120 @@ def test_stage_status_says_optimal_only_when_proven(tmp_path):
     assert planning.shown_status("time_limit", 0.09) == "time_limit"
     plan.model.status, plan.model.gap = "time_limit", 0.03
     assert plan.summary()["status"] == "time_limit"
+
+
+NO_PLAN_EN = (
+    "no plan found within the time limit (0 s): no site is proposed; raise the time limit "
+    "([plan] time_limit_s / --time-limit)"
+)
+
+
+@pytest.mark.parametrize(
+    ("model", "cls", "ask"),
+    [("pmedian", "PMedian", {"k": 2}), ("backup", "BackupCoverage", {"k": 2}),
+     ("lscp", "LSCP", {"target": 0.9})],
+)  # fmt: skip
+def test_a_stage_that_finds_no_plan_in_its_time_limit_says_so(model, cls, ask, monkeypatch):
+    """HiGHS stopped at a time limit of 0 s before any plan (no warm start: as when it has
+    none to start from). The stage must not read "time limit reached" beside no site and a
+    NaN objective, nor "0 of the 2 sites asked for already reach everyone": it found no plan."""
+    import functools
+
+    from coverage import console, siting
+    from coverage.i18n.values import stage_note
+
+    klass = getattr(siting, cls)
+    monkeypatch.setattr(klass, "solve", functools.partialmethod(klass.solve, warm_start=False))
+    cost, w, sites = _pmedian_case()
+    plan = planning.propose(cost, w, sites, model=model, threshold_min=10.0, time_limit=0.0, **ask)
+    plan.info["requested"] = ask.get("k", np.nan)  # as staged_plan records it
+    assert plan.model.status == "time_limit" and np.isnan(plan.model.objective)
+    assert len(plan.proposed) == 0 and plan.after_share == plan.before_share
+    row = plan.summary()
+    assert (row["status"], row["time_limit_s"], row["note"]) == ("no_plan", 0.0, NO_PLAN_EN)
+    stages = pd.DataFrame([row])
+    markup = NO_PLAN_EN.replace("[plan]", "\\[plan]")  # rich markup: the bracket as text
+    assert console.stage_notes(stages, "en") == [f"[yellow]Service point: {markup}.[/]"]
+    zh = "在时间上限（0 秒）内未找到方案，未建议任何站点；请调高时间上限（[plan] time_limit_s / --time-limit）"
+    assert stage_note(row, "zh") == zh
+    for lang, status in (("zh", "时间上限内未找到方案"), ("en", "No plan within the time limit")):
+        cells = table_words.localize(stages, lang).iloc[0]
+        assert cells[table_words.header("status", lang)] == status
+        assert cells[table_words.header("note", lang)] == stage_note(row, lang)
+
+
+def test_greedy_with_more_sites_than_needed_says_how_many_and_why():
+    """By hand, on the p-median case within 10 minutes: E (built) covers d0 (10 workers); C
+    covers d1, d2, d3 (90), so after C every worker any site reaches is covered, and A (d0, d1)
+    and B (d2, d3) add nobody. Greedy asked for 3 sites proposes C alone, and the stage's
+    note (table, workbook, console) says 1 of the 3 and why."""
+    from coverage import console
+
+    cost, w, sites = _pmedian_case()
+    sites = sites.assign(name=["E", "A", "B", "C"])
+    (plan,) = planning.staged_plan(
+        {"point": cost}, w, sites, [("point", "mclp", 3, None)], {"point": 10.0}, method="greedy"
+    )
+    assert plan.proposed["name"].tolist() == ["C"] and plan.after_share == 1.0
+    row = plan.summary()
+    why = (
+        "1 of the 3 sites asked for already reach everyone any candidate site can reach; "
+        "more would add nobody"
+    )
+    assert row["note"] == why and row["requested"] == 3
+    stages = pd.DataFrame([row])
+    cells = table_words.localize(stages, "zh").iloc[0]
+    assert (
+        cells["说明"]
+        == "要求 3 处，选出的 1 处已能覆盖任一候选点所能覆盖的全部人员；再多也不会新增覆盖"
+    )
+    assert cells["要求新增站点数"] == 3
+    assert console.stage_notes(stages, "en") == [f"[yellow]Service point: {why}.[/]"]
+
+
+@pytest.mark.parametrize("method", ["milp", "greedy"])
+def test_a_capacitated_plan_proposes_no_site_that_adds_nothing(method):
+    """By hand, the p-median case within 10 minutes, each new site able to serve 100 workers:
+    E (built, no limit) serves d0 (10); C reaches and can serve d1, d2, d3 (90). After C every
+    worker is covered and served: A and B would add nobody. The MILP opened all 3 sites asked
+    for (A and B idle); the plan proposes C alone and says 1 of the 3, and why."""
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    (plan,) = planning.staged_plan(
+        {"point": cost}, w, sites, [("point", "mclp", 3, None)], {"point": 10.0},
+        method=method, capacity=capacity,
+    )  # fmt: skip
+    assert plan.proposed["name"].tolist() == ["C"]
+    assert plan.proposed["gain"].tolist() == [90.0] and plan.after_share == 1.0
+    row = plan.summary()
+    assert row["served_share"] == 1.0 and row["n_selected"] == 1 and row["requested"] == 3
+    assert row["note"].startswith("1 of the 3 sites asked for already reach everyone")
+
+
+def test_a_capacitated_milp_with_no_plan_in_time_says_greedys_stands(monkeypatch):
+    """A time limit of 1 ns and no warm start: the capacitated MILP finds no plan and greedy's
+    is proposed (C, by hand as above); the stage says so and how to look for a better one, not
+    just "greedy solution" beside the MILP it asked for."""
+    import functools
+
+    from coverage import siting
+    from coverage.i18n.values import stage_note
+
+    solve = functools.partialmethod(siting.MCLP.solve, warm_start=False)
+    monkeypatch.setattr(siting.MCLP, "solve", solve)
+
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    plan = planning.propose(
+        cost, w, sites, model="mclp", k=1, threshold_min=10.0, capacity=capacity, time_limit=1e-9
+    )
+    assert plan.proposed["name"].tolist() == ["C"]
+    row = plan.summary()
+    assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 1e-9)
+    assert row["note"] == (
+        "the MILP found no plan within the time limit (1e-09 s), so the greedy plan is "
+        "proposed; raise the time limit for a better one ([plan] time_limit_s / --time-limit)"
+    )
+    assert stage_note(row, "zh").startswith(
+        "混合整数规划在时间上限（1e-09 秒）内未找到方案，故建议贪心解"
+    )

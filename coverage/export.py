@@ -422,7 +422,7 @@ def _drop_earlier(out: Path, names: Sequence[str]) -> None:
     a file the program did not write.
     """
     for name in names:
-        (out / name).unlink(missing_ok=True)
+        cio.remove_output(out / name)
 
 
 def edges_path(path: str | Path) -> Path:

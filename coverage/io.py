@@ -38,6 +38,7 @@ __all__ = [
     "gdal_can_name",
     "check_writable",
     "probe_folder",
+    "remove_output",
     "atomic_path",
     "clean_stale_parts",
     "write_with",
@@ -138,6 +139,24 @@ def check_writable(folder: str | Path) -> Path:
     except OSError as exc:
         raise OutputError(Msg("error.output.cannot_write_in", reason=_reason(exc)), folder) from exc
     return folder
+
+
+def remove_output(path: str | Path) -> None:
+    """Remove an output an earlier run left, if there; :class:`OutputError` if it cannot be.
+
+    A workbook still open in Excel (locked on Windows) or a read-only folder is one line naming
+    the file, as a failed write is, not a traceback.
+
+    Parameters
+    ----------
+    path
+        The file: one of the program's own output names (never a file it did not write).
+    """
+    path = Path(path)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(Msg("error.output.cannot_remove", reason=_reason(exc)), path) from exc
 
 
 def probe_folder(folder: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from coverage.errors import OutputError
 from coverage.file_labels import file_label
-from coverage.io import ensure_folder, probe_folder
+from coverage.io import ensure_folder, probe_folder, remove_output
 
 
 def test_probe_folder_creates_a_missing_folder_and_leaves_it_empty(tmp_path):
@@ -222,3 +222,24 @@ def test_write_json_writes_strict_json_nan_and_inf_as_null(tmp_path):
         "nested": {"x": [{"y": None}]},
         "name": "NaN",
     }
+
+
+def test_remove_output_removes_an_earlier_file_and_says_when_it_cannot(tmp_path):
+    """What an earlier run left and this one does not write (a format turned off) goes; a file
+    that cannot go (open in Excel on Windows, a folder in its place) is one line, both languages."""
+    old = tmp_path / "plan.xlsx"
+    old.write_text("earlier figures")
+    remove_output(old)
+    assert not old.exists()
+    remove_output(old)  # nothing left: nothing to say
+    (tmp_path / "coverage.xlsx").mkdir()  # unlink cannot remove it, as a locked file
+    with pytest.raises(OutputError) as info:
+        remove_output(tmp_path / "coverage.xlsx")
+    where = tmp_path / "coverage.xlsx"
+    assert info.value.text("en") == (
+        f"{where}: left by an earlier run (not from this run) and cannot be removed: "
+        "a folder of that name is in the way; remove it or choose another name"
+    )
+    assert info.value.text("zh") == (
+        f"{where}：上次运行留下的文件（并非本次结果），无法删除：已有同名文件夹；请删除它或换一个名称"
+    )

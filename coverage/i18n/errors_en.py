@@ -420,6 +420,9 @@ WORDS: dict[str, str] = {
     "error.output.parent_is_file": "the output folder is a file, not a folder ('{blocker}' is a file); remove the file or choose another output folder",
     "error.output.cannot_create": "cannot create the output folder: {reason}",
     "error.output.cannot_write_in": "cannot write in the output folder: {reason}",
+    "error.output.cannot_remove": (
+        "left by an earlier run (not from this run) and cannot be removed: {reason}"
+    ),
     "error.output.cannot_write": "cannot write: {reason}",
     "error.output.report_is_folder": "the report path is a folder; give a file name ending in .html",
     "error.output.map_is_folder": "the map path is a folder; give a file name ending in .html",

@@ -344,6 +344,7 @@ WORDS: dict[str, str] = {
     "error.output.parent_is_file": "输出文件夹是一个文件而不是文件夹（“{blocker}”是文件）；请删除该文件或选择其他输出文件夹",
     "error.output.cannot_create": "无法创建输出文件夹：{reason}",
     "error.output.cannot_write_in": "无法在输出文件夹中写入：{reason}",
+    "error.output.cannot_remove": "上次运行留下的文件（并非本次结果），无法删除：{reason}",
     "error.output.cannot_write": "无法写入：{reason}",
     "error.output.report_is_folder": "报告路径是一个文件夹；请给出以 .html 结尾的文件名",
     "error.output.map_is_folder": "地图路径是一个文件夹；请给出以 .html 结尾的文件名",

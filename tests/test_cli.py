@@ -118,7 +118,7 @@ def test_bad_rows_are_listed_and_the_run_goes_on(small, tmp_path):
     assert "跳过 2 行输入" in res.output  # the console speaks the scenario's language
     # ... and one line per file with rows kept with warnings, which only problems.csv lists
     problems_csv = tmp_path / "out" / "problems.csv"
-    line = f"facilities.csv：2 行有警告（已保留） — 更正或假定了什么见 {problems_csv}"
+    line = f"facilities.csv：2 行有警告（已保留） — 更正或假定的内容见 {problems_csv}"
     assert line in res.output
     assert res.output.count("行有警告") == 1  # demand.csv's rows were skipped, not kept
     kept = pd.read_csv(problems_csv, encoding="utf-8-sig")

@@ -500,7 +500,7 @@ WORDS: dict[str, str] = {
     "console.run.skipped": "跳过 {n} 行输入数据",
     "console.run.skipped_see": "原因见 {path}",
     "console.run.warned": "{file}：{n} 行有警告（已保留）",
-    "console.run.warned_see": "更正或假定了什么见 {path}",
+    "console.run.warned_see": "更正或假定的内容见 {path}",
     "console.wrote": "已写出：",
     "console.network.title": "{name} 的步行路网",
     "console.network.item": "项目",

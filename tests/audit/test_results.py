@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import shapely
 from openpyxl import load_workbook
 
@@ -205,3 +206,24 @@ def test_people_no_street_reaches_never_read_more_than_those_not_covered(tmp_pat
     d1 = shown_table(district_table(run)).set_index("code").loc["D1"]
     assert [d1["demand"], d1["covered"], d1["uncovered_kind:residents"]] == [10, 1, 9]
     assert [d1["unreachable"], d1["unreachable_kind:residents"]] == [9, 9]
+
+
+def test_each_districts_people_are_made_whole_once_per_audit_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rounding a district's people within their parents (shown_counts) is the costly part of
+    # writing a large audit: the CSV, the workbook and the map read the same whole numbers, so
+    # each of the 5 districts is rounded once, not once per output.
+    from coverage.audit import results
+
+    calls: list[str] = []
+    whole_row = results._whole_row
+    monkeypatch.setattr(
+        results, "_whole_row", lambda row, kinds: calls.append(row["code"]) or whole_row(row, kinds)
+    )
+    run = _run(tmp_path)
+    for rec in run.records.values():
+        rec["figures"] = {"demand": 10.4, "covered": 0.6, "share_any": 0.6 / 10.4}
+    files = write_audit(run)
+    assert {"csv", "excel", "map"} <= set(files)
+    assert sorted(calls) == [f"D{i}" for i in range(1, 6)]

@@ -259,7 +259,10 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
 
 
 def write_audit(run: AuditRun) -> dict[str, Path]:
-    """Write ``districts.csv``, ``districts.xlsx``, ``districts.gpkg`` and ``index.html``."""
+    """Write ``districts.csv``, ``districts.xlsx``, ``districts.gpkg`` and ``index.html``.
+
+    With ``[output] excel = false`` an earlier audit's ``districts.xlsx`` is removed.
+    """
     from coverage.audit.choropleth import write_choropleth
 
     out = run.audit.output_dir
@@ -275,6 +278,8 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         files["excel"] = cio.write_with(
             out / "districts.xlsx", lambda p: _workbook(p, people, lang)
         )
+    else:  # [output] excel = false: an earlier audit's workbook would disagree with these tables
+        cio.remove_output(out / "districts.xlsx")
     geoms = [{d.code: d.geometry for d in run.districts}[c] for c in table["code"]]
     if keys:
         layer = gpd.GeoDataFrame(

@@ -227,3 +227,23 @@ def test_each_districts_people_are_made_whole_once_per_audit_written(
     files = write_audit(run)
     assert {"csv", "excel", "map"} <= set(files)
     assert sorted(calls) == [f"D{i}" for i in range(1, 6)]
+
+
+def test_an_audit_with_the_workbook_turned_off_leaves_no_earlier_workbook(tmp_path: Path) -> None:
+    # As a run's and a plan's: with [output] excel = false an earlier audit's districts.xlsx
+    # would give other figures beside the new CSV and map; it is removed, a file of the
+    # planner's own in the folder stays.
+    run = _run(tmp_path)
+    book = write_audit(run)["excel"]
+    assert book.name == "districts.xlsx" and book.is_file()
+    mine = tmp_path / "notes.xlsx"
+    mine.write_text("the planner's own", encoding="utf-8")
+    off = dataclasses.replace(
+        run,
+        audit=run.audit.model_copy(
+            update={"output": run.audit.output.model_copy(update={"excel": False})}
+        ),
+    )
+    files = write_audit(off)
+    assert "excel" not in files and files["csv"].is_file() and not book.exists()
+    assert mine.read_text(encoding="utf-8") == "the planner's own"

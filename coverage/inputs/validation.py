@@ -37,7 +37,8 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 A services item that lists known services with spaces or slashes between them (``休息 饮水``) is
 read as those services: known are the scenario's ``services``, or without them
-:data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own.
+:data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own. Others
+are kept as written, with a warning, unless Latin words alone ("legal aid"): a service's name.
 """
 
 from __future__ import annotations

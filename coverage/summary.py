@@ -229,7 +229,9 @@ def _circle_pairs_of(
     facilities: gpd.GeoDataFrame, demand: gpd.GeoDataFrame
 ) -> sparse.csr_matrix | None:
     """:func:`circle_pairs` in the demand's metric CRS (None when it has no usable CRS)."""
-    radius = demand.attrs.get("circle_radius_m", setting("circle_radius_m"))
+    radius = demand.attrs.get("circle_radius_m")
+    if radius is None:  # the setting only when the run gave none: reading it checks it
+        radius = setting("circle_radius_m")
     crs = demand.attrs.get("metric_crs")
     d = demand.geometry
     if crs is None:

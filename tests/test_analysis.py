@@ -171,7 +171,7 @@ def test_circle_counts_straight_line():
     assert analysis.circle_counts(f, d, 1000).tolist() == [1, 2, 0]
 
 
-def test_group_circles_from_pairs_found_once_equal_each_groups_own(hand):
+def test_group_circles_from_pairs_found_once_equal_each_groups_own(hand, monkeypatch):
     # The slow path replaced: each group's facilities projected and queried on their own.
     rng = np.random.default_rng(8)
     net = hand.net(hand.grid(n=4, block=400.0))
@@ -208,6 +208,13 @@ def test_group_circles_from_pairs_found_once_equal_each_groups_own(hand):
         assert table.loc[key, "circle_share"] == float(w[own].sum()) / float(w.sum())
         assert bare.loc[key, "circle_share"] == table.loc[key, "circle_share"]
     assert 0 < table["circle_share"].min() < table["circle_share"].max() < 1
+    from coverage import settings
+
+    # The run's radius (300 m, kept with the demand) is used: the package default is not read,
+    # so an analyst's bad one (checked when read) does not stop the summary.
+    monkeypatch.setattr(settings, "circle_radius_m", float("nan"))
+    again = analysis.summarize(f, d, cov.covers, cov.thresholds).set_index(["scope", "key"])
+    assert again["circle_share"].equals(bare["circle_share"])
 
 
 def test_tier_order_known_first():

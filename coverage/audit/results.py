@@ -130,7 +130,7 @@ def whole_people(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def shown_table(table: pd.DataFrame) -> pd.DataFrame:
+def shown_table(table: pd.DataFrame, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """The district table as the CSV and the GeoPackage give it to people (``"labels"``).
 
     As the workbook shows it, cells staying numbers: people whole and adding up
@@ -141,8 +141,11 @@ def shown_table(table: pd.DataFrame) -> pd.DataFrame:
     ----------
     table
         :func:`district_table`.
+    people
+        ``whole_people(table)`` if already made (it rounds each district apart: costly on a
+        large audit); made here if None.
     """
-    out = whole_people(table)
+    out = (whole_people(table) if people is None else people).copy()
     for col in out:
         if col in SHARES or col.startswith("share_"):
             s = pd.to_numeric(out[col], errors="coerce")
@@ -256,20 +259,27 @@ def _workbook(path: Path, table: pd.DataFrame, lang: str) -> None:
 
 
 def write_audit(run: AuditRun) -> dict[str, Path]:
-    """Write ``districts.csv``, ``districts.xlsx``, ``districts.gpkg`` and ``index.html``."""
+    """Write ``districts.csv``, ``districts.xlsx``, ``districts.gpkg`` and ``index.html``.
+
+    With ``[output] excel = false`` an earlier audit's ``districts.xlsx`` is removed.
+    """
     from coverage.audit.choropleth import write_choropleth
 
     out = run.audit.output_dir
     lang = run.audit.lang
     table = district_table(run)
     keys = run.audit.output.columns == "keys"  # for scripts: the program's own names
-    shown = table if keys else labelled(shown_table(table), lang)  # for people: as shown
+    # Each district's people made whole once, for the CSV, the workbook and the map alike.
+    people = whole_people(table)
+    shown = table if keys else labelled(shown_table(table, people), lang)  # for people: as shown
     files = {"csv": cio.write_csv(out / "districts.csv", shown)}
     if run.audit.output.excel:
-        people = whole_people(table)  # its shares rounded by the workbook, from the exact ones
+        # its shares rounded by the workbook, from the exact ones
         files["excel"] = cio.write_with(
             out / "districts.xlsx", lambda p: _workbook(p, people, lang)
         )
+    else:  # [output] excel = false: an earlier audit's workbook would disagree with these tables
+        cio.remove_output(out / "districts.xlsx")
     geoms = [{d.code: d.geometry for d in run.districts}[c] for c in table["code"]]
     if keys:
         layer = gpd.GeoDataFrame(
@@ -281,5 +291,5 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         name = t(lang, "excel.audit.sheet")
         files["gpkg"] = write_gpkg(out / "districts.gpkg", {name: layer})
     # the page counts people as the table and the workbook do (12,232 not covered, not 12,233)
-    files["map"] = write_choropleth(run, whole_people(table), out / "index.html")
+    files["map"] = write_choropleth(run, people, out / "index.html")
     return files

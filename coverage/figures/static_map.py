@@ -233,7 +233,8 @@ class _Bands:
 
     def limit(self, tier: str) -> float:
         """The walking threshold of ``tier`` (minutes)."""
-        return float(self.limits.get(tier, setting("threshold_min")))
+        # the setting only when no threshold is given: reading it checks it
+        return float(self.limits[tier] if tier in self.limits else setting("threshold_min"))
 
 
 def _draw_catchments(ax: Axes, bands: _Bands, tiers: Tiers, crs: int, lang: str) -> list[Artist]:

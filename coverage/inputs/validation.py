@@ -37,7 +37,8 @@ instead, rows with unknown tiers (and candidates without one) are skipped.
 
 A services item that lists known services with spaces or slashes between them (``休息 饮水``) is
 read as those services: known are the scenario's ``services``, or without them
-:data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own.
+:data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own. Others
+are kept as written, with a warning, unless Latin words alone ("legal aid"): a service's name.
 """
 
 from __future__ import annotations
@@ -337,6 +338,8 @@ def _split_services(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     Known: :data:`~coverage.vocab.SERVICES` and the services the layer's rows list on their own
     (``休息;饮水`` in one row makes ``休息 饮水`` in another two services). Any other item with a
     space or slash stays as written, reported once for the layer: it counts as one service.
+    Not reported: an item of Latin words alone with no known part ("legal aid"), a service's
+    own name in an English register (:func:`_looks_joined`).
     """
     if "services" not in gdf.columns:
         return gdf
@@ -351,7 +354,7 @@ def _split_services(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
             continue
         parts = [str(p) for s in items for p in _known_parts(s, canon)]
         for part in parts:
-            if _JOINS.search(part.strip()):
+            if _looks_joined(part, canon):
                 whole.setdefault(part, []).append(check.row(i) or i + 1)
         out.append(parts)
     if whole:
@@ -371,6 +374,18 @@ def _split_services(gdf: gpd.GeoDataFrame, check: Checker) -> gpd.GeoDataFrame:
     gdf = gdf.copy()
     gdf["services"] = pd.Series(out, index=gdf.index, dtype=object)
     return gdf
+
+
+def _looks_joined(item: str, canon: dict[str, str]) -> bool:
+    """Whether ``item``, kept as written, may be several services joined by spaces or slashes.
+
+    So when one of its parts is a known service ("休息 按摩"), or it holds other than ASCII text
+    ("免费 WiFi": Chinese service names hold no space); words alone ("legal aid") are a name.
+    """
+    parts = [p for p in _JOINS.split(item) if p]
+    if len(parts) < 2:
+        return False
+    return not item.isascii() or any(key_text(p) in canon for p in parts)
 
 
 def _known_parts(item: Any, canon: dict[str, str]) -> list[Any]:

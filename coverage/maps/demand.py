@@ -101,7 +101,8 @@ def minutes_over(demand: pd.DataFrame, thresholds: Mapping[str, float]) -> np.nd
     best = np.full(len(demand), np.inf)
     for col in demand.columns:
         if isinstance(col, str) and col.startswith("t_") and col != "t_any":
-            limit = limits.get(normalize_tier(col[2:]), setting("threshold_min"))
+            tier = normalize_tier(col[2:])  # the setting only when needed: it is checked
+            limit = limits[tier] if tier in limits else setting("threshold_min")
             times = pd.to_numeric(demand[col], errors="coerce").to_numpy(dtype=float)
             best = np.fmin(best, np.where(np.isfinite(times), times - limit, np.inf))
     if "snapped" in demand:

@@ -261,7 +261,8 @@ def catchment_layers(
         tier_bands = sorted(set(of_tier["_band"]))
         if not tier_bands:
             continue
-        shown = shown_band(tier_bands, limits.get(tier, setting("threshold_min")))
+        limit = limits[tier] if tier in limits else setting("threshold_min")  # checked: if used
+        shown = shown_band(tier_bands, limit)
         choices = []
         for band in tier_bands:
             part = of_tier[of_tier["_band"] == band]

@@ -286,12 +286,13 @@ def propose(
     solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
-    if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
-        info["time_limit_s"] = time_limit  # the note says how long it had
     if model == "mclp" and capacity is None and len(m.selected) > 1:
         m = _fewest(m, inputs, method, solve, info)
     if capacity is not None and len(m.selected):
         m = _without_idle(m, model, inputs, method, solve)
+    # of the plan proposed, which may come from a solve made again above
+    if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
+        info["time_limit_s"] = time_limit  # the note says how long it had
     after = _model_coverage(m)
     prop = _proposed(sites, m, after, MODELS[model].own_gain(inputs), tier)
     crv = None

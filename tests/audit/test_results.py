@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import shapely
 from openpyxl import load_workbook
 
@@ -205,3 +206,44 @@ def test_people_no_street_reaches_never_read_more_than_those_not_covered(tmp_pat
     d1 = shown_table(district_table(run)).set_index("code").loc["D1"]
     assert [d1["demand"], d1["covered"], d1["uncovered_kind:residents"]] == [10, 1, 9]
     assert [d1["unreachable"], d1["unreachable_kind:residents"]] == [9, 9]
+
+
+def test_each_districts_people_are_made_whole_once_per_audit_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rounding a district's people within their parents (shown_counts) is the costly part of
+    # writing a large audit: the CSV, the workbook and the map read the same whole numbers, so
+    # each of the 5 districts is rounded once, not once per output.
+    from coverage.audit import results
+
+    calls: list[str] = []
+    whole_row = results._whole_row
+    monkeypatch.setattr(
+        results, "_whole_row", lambda row, kinds: calls.append(row["code"]) or whole_row(row, kinds)
+    )
+    run = _run(tmp_path)
+    for rec in run.records.values():
+        rec["figures"] = {"demand": 10.4, "covered": 0.6, "share_any": 0.6 / 10.4}
+    files = write_audit(run)
+    assert {"csv", "excel", "map"} <= set(files)
+    assert sorted(calls) == [f"D{i}" for i in range(1, 6)]
+
+
+def test_an_audit_with_the_workbook_turned_off_leaves_no_earlier_workbook(tmp_path: Path) -> None:
+    # As a run's and a plan's: with [output] excel = false an earlier audit's districts.xlsx
+    # would give other figures beside the new CSV and map; it is removed, a file of the
+    # planner's own in the folder stays.
+    run = _run(tmp_path)
+    book = write_audit(run)["excel"]
+    assert book.name == "districts.xlsx" and book.is_file()
+    mine = tmp_path / "notes.xlsx"
+    mine.write_text("the planner's own", encoding="utf-8")
+    off = dataclasses.replace(
+        run,
+        audit=run.audit.model_copy(
+            update={"output": run.audit.output.model_copy(update={"excel": False})}
+        ),
+    )
+    files = write_audit(off)
+    assert "excel" not in files and files["csv"].is_file() and not book.exists()
+    assert mine.read_text(encoding="utf-8") == "the planner's own"

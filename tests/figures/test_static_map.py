@@ -412,3 +412,35 @@ def test_a_static_map_without_lang_is_in_the_lang_setting(tmp_path, data, monkey
         figures.save_static_map(*layers, tmp_path / "fr.png", dpi=40)
     with pytest.raises(ValueError, match=r"coverage\.settings\.lang: .*'fr'"):
         report.static_map_png(*layers, dpi=40)
+
+
+def test_printed_demand_of_unknown_coverage_is_grey_and_labelled_so() -> None:
+    # Minutes to the nearest facility alone, its tier not given; centres at 20 min, points at
+    # 10: 8 min is covered whichever is nearest, 25 is not, 12 only if it is a centre: grey
+    # and labelled unknown, as on the interactive map. Without thresholds every tier is at the
+    # default 15 min, so 12 is covered.
+    import matplotlib.pyplot as plt
+
+    from coverage.figures.static_map import _draw_demand
+
+    demand = gpd.GeoDataFrame(
+        {"weight": [1.0, 2.0, 4.0], "nearest_min": [8.0, 25.0, 12.0]},
+        geometry=gpd.points_from_xy([114.300, 114.301, 114.302], [30.59] * 3),
+        crs=4326,
+    )
+    fig, ax = plt.subplots()
+    try:
+        handles = _draw_demand(ax, demand, 32650, "en", {"centre": 20.0, "point": 10.0})
+        assert [(h.get_label(), h.get_color()) for h in handles] == [
+            ("Covered: 1 people (1 point)", "#7f8c8d"),
+            ("Coverage unknown, tier of the nearest facility not given: 4 people (1 point)",
+             "#566573"),
+            ("Not covered: 2 people (1 point)", "#e74c3c"),
+        ]  # fmt: skip
+        handles = _draw_demand(ax, demand, 32650, "en")
+        assert [h.get_label() for h in handles] == [
+            "Covered: 5 people (2 points)",
+            "Not covered: 2 people (1 point)",
+        ]
+    finally:
+        plt.close(fig)

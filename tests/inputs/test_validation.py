@@ -235,6 +235,30 @@ def test_services_with_spaces_are_split_without_a_services_list() -> None:
     assert not [p for p in problems if "services" in p.message]
 
 
+def test_an_english_service_name_with_a_space_is_one_service_without_a_warning() -> None:
+    # An English register names its services in words: "legal aid" and "drinking water" are
+    # one service each (no part is a known service, nothing but Latin words), not services
+    # joined by a space. Row 3's "休息 massage" does join a known service: still warned.
+    gdf = point_layer(
+        [
+            {"row": 2, "services": ["legal aid", "drinking water"], "xy": (106.53, 29.575)},
+            {"row": 3, "services": ["legal aid/counselling"], "xy": (106.531, 29.575)},
+            {"row": 4, "services": ["休息 massage"], "xy": (106.532, 29.575)},
+        ]
+    )
+    gdf["tier"] = "point"
+    kept, problems = validate_layer(gdf, "f.csv", role="facility", allowed_tiers=TIERS)
+    assert kept["services"].tolist() == [
+        ["legal aid", "drinking water"],
+        ["legal aid/counselling"],
+        ["休息 massage"],
+    ]
+    assert [p.message.split(" (row")[0] for p in problems] == [
+        "1 row lists services joined by spaces or slashes that are not all known services: "
+        "'休息 massage'"
+    ]
+
+
 def test_candidates_outside_area_are_skipped_facilities_kept() -> None:
     gdf = point_layer(
         [

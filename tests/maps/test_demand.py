@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 from map_layers import LAT0, LON0, meta_field, render_page, sample_layers
 
@@ -327,3 +328,19 @@ def test_nearest_minutes_alone_colour_only_what_every_tier_agrees_on():
         "demand_covered": [0, 1],
         "demand_uncovered": [2],
     }
+
+
+def test_a_threshold_given_for_every_tier_needs_no_valid_default(monkeypatch):
+    # coverage.settings.threshold_min is the fallback of a tier without a threshold; it is
+    # checked when read. With a threshold for each tier it is never read, so an analyst's bad
+    # default (0 minutes) must not stop the map: the same minutes over as by hand above.
+    from coverage import settings
+    from coverage.errors import ArgumentError
+
+    demand, thresholds = _gap_case()
+    monkeypatch.setattr(settings, "threshold_min", 0.0)
+    over = demand_module.minutes_over(demand, thresholds)
+    np.testing.assert_allclose(over, [2.0, 15.0, 16.5, np.nan, np.nan, 5.0])
+    # ... and a tier without one reads it, and the line names it
+    with pytest.raises(ArgumentError, match="coverage.settings.threshold_min"):
+        demand_module.minutes_over(demand, {"centre": 15.0})

@@ -607,3 +607,30 @@ def test_a_capacitated_milp_with_no_plan_in_time_says_greedys_stands(monkeypatch
     assert stage_note(row, "zh").startswith(
         "混合整数规划在时间上限（1e-09 秒）内未找到方案，故建议贪心解"
     )
+
+
+def test_a_resolved_capacitated_stage_says_the_time_limit_of_the_plan_it_proposes(monkeypatch):
+    """The capacitated plan opened A and B for nobody (by hand above) and is solved again with
+    C alone; when that solve is the one whose MILP found no plan in its 30 s (greedy's stands),
+    its note must say the 30 s it had, not "–": the time limit is recorded for the plan
+    proposed, not only for the first solve."""
+    from coverage.planning import plan as plan_module
+
+    resolve = plan_module._without_idle
+
+    def greedy_on_resolve(m, *args):
+        fewer = resolve(m, *args)
+        assert fewer is not m  # solved again with C alone
+        fewer.status, fewer.method = "greedy", "milp"  # as when that MILP found no plan
+        return fewer
+
+    monkeypatch.setattr(plan_module, "_without_idle", greedy_on_resolve)
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    plan = planning.propose(
+        cost, w, sites, model="mclp", k=3, threshold_min=10.0, capacity=capacity, time_limit=30.0
+    )
+    assert plan.proposed["name"].tolist() == ["C"]
+    row = plan.summary()
+    assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 30.0)
+    assert row["note"].startswith("the MILP found no plan within the time limit (30 s)")

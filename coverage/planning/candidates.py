@@ -262,13 +262,15 @@ _TWIN_M = 5.0
 
 
 def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Candidates with an excluded site's name at its place are excluded too.
+    """Candidates at an excluded site's place, of its name or with no name on one side, are excluded.
 
     A planner keeps the refused sites in a file of their own (or lists a site again, lower down
     another file): a candidate row of the same site in another file must not be proposed.
-    Names compare as a register's duplicates do (:func:`~coverage.inputs.values.key_text`).
-    Rows without a name at one place were settled when read
-    (:func:`coverage.inputs.duplicates.skip_role_twins`: the strictest role stays).
+    Names compare as a register's duplicates do (:func:`~coverage.inputs.values.key_text`); a
+    row without a name is known by its place only, so it is that site (two other names there
+    are two sites). Rows without a name at one place were settled when read
+    (:func:`coverage.inputs.duplicates.skip_role_twins`: the strictest role stays); an analyst's
+    own table is settled here.
     """
     excluded = (f["role"] == "excluded").to_numpy()
     if "name" not in f or not excluded.any() or excluded.all():
@@ -278,7 +280,7 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lon, lat = f.geometry.x.to_numpy(dtype=float), f.geometry.y.to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
     names = np.array([key_text(n) for n in f["name"]], dtype=object)
-    cand = np.flatnonzero((f["role"] == "candidate").to_numpy() & ok & (names != ""))
+    cand = np.flatnonzero((f["role"] == "candidate").to_numpy() & ok)
     ex = np.flatnonzero(excluded & ok)
     if not len(cand) or not len(ex):
         return f
@@ -289,7 +291,7 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     role = f["role"].to_numpy(dtype=object).copy()
     hits = cKDTree(xy[ex]).query_ball_point(xy[cand], _TWIN_M)
     for i, near in zip(cand, hits, strict=True):
-        if any(names[ex[k]] == names[i] for k in near):
+        if any(names[i] in ("", names[ex[k]]) or names[ex[k]] == "" for k in near):
             role[i] = "excluded"
     return f.assign(role=role)
 

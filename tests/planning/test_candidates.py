@@ -212,24 +212,59 @@ def test_site_roles_match_the_times_row_for_row():
 def test_a_site_excluded_in_another_file_is_not_a_candidate():
     """The refused sites kept in a file of their own: a candidate row of the same name within
     5 m of an excluded one is excluded too; another name there, or the same name 20 m away,
-    stays a candidate (by hand: 3 m and 20 m of latitude at 30.5° N)."""
+    stays a candidate (by hand: 3 m and 20 m of latitude at 30.5° N). A row without a name is
+    known by its place only: a nameless candidate 3 m from 甲's refusal, and 丁 4 m from a
+    nameless refusal, are those refused places; a nameless candidate 20 m away is not."""
     m = 1 / 110_574  # one metre of latitude in degrees
     pts = gpd.points_from_xy(
-        [114.27, 114.28, 114.27, 114.28, 114.27],
-        [30.5, 30.5, 30.5 + 3 * m, 30.5 + 20 * m, 30.5 + 3 * m],
+        [114.27, 114.28, 114.27, 114.28, 114.27, 114.27, 114.29, 114.29, 114.27],
+        [
+            30.5,
+            30.5,
+            30.5 + 3 * m,
+            30.5 + 20 * m,
+            30.5 + 3 * m,
+            30.5,
+            30.5,
+            30.5 + 4 * m,
+            30.5 + 20 * m,
+        ],
     )
     f = gpd.GeoDataFrame(
         {
-            "name": ["甲", "乙", " 甲 ", "乙", "丙"],
-            "role": ["candidate", "candidate", "排除", "excluded", "candidate"],
-            "row": [2, 3, 2, 3, 4],
-            "layer": ["a.csv", "a.csv", "refused.csv", "refused.csv", "a.csv"],
+            "name": ["甲", "乙", " 甲 ", "乙", "丙", "", None, "丁", ""],
+            "role": [
+                "candidate",
+                "candidate",
+                "排除",
+                "excluded",
+                "candidate",
+                "candidate",
+                "excluded",
+                "candidate",
+                "candidate",
+            ],  # fmt: skip
+            "row": [2, 3, 2, 3, 4, 5, 4, 6, 7],
+            "layer": [
+                "a.csv",
+                "a.csv",
+                "refused.csv",
+                "refused.csv",
+                "a.csv",
+                "a.csv",
+                "refused.csv",
+                "a.csv",
+                "a.csv",
+            ],  # fmt: skip
         },
         geometry=pts,
         crs=4326,
     )
     out = planning.candidate_sites(f)
-    assert out["role"].tolist() == ["excluded", "candidate", "excluded", "excluded", "candidate"]
+    assert out["role"].tolist() == [
+        "excluded", "candidate", "excluded", "excluded", "candidate",
+        "excluded", "excluded", "excluded", "candidate",
+    ]  # fmt: skip
 
 
 def test_nameless_rows_of_two_roles_at_one_place_keep_the_strictest(tmp_path, hand):

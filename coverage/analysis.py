@@ -117,8 +117,9 @@ class Coverage:
             out["share_circle"] = float(row["circle_share"])
             out["uncovered_weight"] = float(shown.loc[("overall", "all"), "uncovered"])
             out["total_weight"] = float(row["weight"])
-            if row.get("unreachable_weight", 0) > 0:
-                out["unreachable_weight"] = float(shown.loc[("overall", "all"), "unreachable"])
+            far = shown.loc[("overall", "all")].get("unreachable", 0)
+            if far > 0:  # under half a person reads 0: the panel says nothing of it
+                out["unreachable_weight"] = float(far)
         kinds = self.summary[self.summary["scope"] == "kind"]
         if len(kinds) > 1:  # one kind is the overall figure already
             for _, r in kinds.iterrows():

@@ -543,3 +543,5 @@ def test_kpis_count_the_people_the_report_shows(line_case):
     k = dataclasses.replace(cov, summary=summary).kpis()
     assert k["uncovered_weight"] == 5
     assert k["unreachable_weight"] == 1
+    summary.loc[overall, "unreachable_weight"] = 0.3  # shown 0: the panel says nothing of it
+    assert "unreachable_weight" not in dataclasses.replace(cov, summary=summary).kpis()

@@ -320,8 +320,10 @@ WORDS: dict[str, str] = {
     "report.c_overall_all": "All {total} people ({share}) can walk to at least one facility within "
     "its walking standard.",
     "report.c_kind": "{kind}: {covered} of {total} covered ({share}); {uncovered} not covered.",
-    "report.c_far": "Of those, {far} are more than {snap} m from any street and cannot be reached "
+    "report.c_far": "Of those, {n} are more than {snap} m from any street and cannot be reached "
     "on foot.",
+    "report.c_far_one": "Of those, {n} is more than {snap} m from any street and cannot be "
+    "reached on foot.",
     "report.c_gaps": "Weakest sub-districts: {items}.",
     "report.c_gap_item": "{name} {share} ({uncovered} not covered)",
     "report.c_plan": "Adding the {n} proposed sites would raise coverage from {before} to {after} "

@@ -290,7 +290,7 @@ WORDS: dict[str, str] = {
     "{uncovered} 人尚未覆盖。",
     "report.c_overall_all": "全部 {total} 人（{share}）均在步行标准时间内可到达至少一处服务设施。",
     "report.c_kind": "{kind}：{covered} / {total} 人已覆盖（{share}），{uncovered} 人未覆盖。",
-    "report.c_far": "其中 {far} 人距最近道路超过 {snap} 米，步行不可达。",
+    "report.c_far": "其中 {n} 人距最近道路超过 {snap} 米，步行不可达。",
     "report.c_gaps": "覆盖最薄弱的街道：{items}。",
     "report.c_gap_item": "{name} {share}（{uncovered} 人未覆盖）",
     "report.c_plan": "新增 {n} 处建议站点后，覆盖率将由 {before} 提高到 {after}（提高 {points} "

@@ -61,11 +61,9 @@ def _coverage_lines(summary: pd.DataFrame, lang: str, snap_m: float) -> list[str
               total=_num(k["weight"]), covered=_num(k["covered"]),
               share=_pct(c / w if w > 0 else np.nan), uncovered=_num(k["uncovered"]))
         )  # fmt: skip
-    far = float(o.get("unreachable_weight", 0.0) or 0.0)
-    if far > 0:  # among the people not covered, as shown (counts.NESTED)
-        lines.append(
-            t(lang, "report.c_far", far=_num(shown.get("unreachable", far)), snap=f"{snap_m:g}")
-        )
+    far = shown.get("unreachable", 0)  # among the people not covered, as shown (counts.NESTED)
+    if far > 0:  # under half a person reads 0: no sentence about "0 people"
+        lines.append(t(lang, "report.c_far", n=_num(far), snap=f"{snap_m:g}"))
     return lines
 
 

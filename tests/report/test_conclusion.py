@@ -64,6 +64,18 @@ def test_sentences_in_english_without_a_plan_or_unreachable_people():
     ]
 
 
+def test_under_half_a_person_no_street_reaches_is_no_sentence():
+    # 0.4 people farther than the snap limit round to 0 within the 300 not covered: the
+    # conclusion read "Of those, 0 are more than 300 m from any street".
+    s = _summary()
+    s = s[s["scope"] != "kind"].assign(unreachable_weight=0.4)
+    lines = conclusion_lines(s, "en", snap_m=300)
+    assert not any("300 m from any street" in line for line in lines)
+    assert len(lines) == 2
+    s = s.assign(unreachable_weight=0.6)  # rounds to 1: said
+    assert "Of those, 1 is more than 300 m" in conclusion_lines(s, "en", snap_m=300)[1]
+
+
 def test_everyone_covered_names_no_gaps():
     s = _summary()
     s = s.assign(covered_weight=s["weight"], share=1.0, unreachable_weight=0.0)

@@ -280,7 +280,8 @@ def write_audit(run: AuditRun) -> dict[str, Path]:
         )
     else:  # [output] excel = false: an earlier audit's workbook would disagree with these tables
         cio.remove_output(out / "districts.xlsx")
-    geoms = [{d.code: d.geometry for d in run.districts}[c] for c in table["code"]]
+    outlines = {d.code: d.geometry for d in run.districts}
+    geoms = [outlines[c] for c in table["code"]]
     if keys:
         layer = gpd.GeoDataFrame(
             table.rename(columns=lambda c: c.replace(":", "_")), geometry=geoms, crs=4326

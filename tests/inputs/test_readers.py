@@ -130,6 +130,20 @@ def test_big5_csv_reads_with_its_encoding_named(tmp_path: Path) -> None:
     assert gdf["address"].tolist() == ["武漢市江漢區解放大道123號"]
 
 
+def test_gbk_with_many_greek_letters_is_refused_then_read_when_named(tmp_path: Path) -> None:
+    # English headers and names full of Greek letters look like misread Big5: the line says
+    # how to read it as GBK after all, and that reads it as written.
+    path = write_csv(tmp_path / "gbk.csv", "name,lon,lat\nαβ科技站,114.27,30.59\n", "gbk")
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    assert 'if it is GBK after all (Greek or Japanese letters in its names), encoding = "gbk"' in (
+        err.value.text("en")
+    )
+    assert '若确为 GBK（名称中有希腊字母或日文假名），写 encoding = "gbk"' in err.value.text("zh")
+    gdf, _ = read_points(path, encoding="gbk")
+    assert gdf["name"].tolist() == ["αβ科技站"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

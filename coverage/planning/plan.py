@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -284,12 +285,16 @@ def propose(
         backup_weight=backup_weight,
     )
     solve: dict[str, Any] = {"time_limit": time_limit, "mip_rel_gap": mip_rel_gap}
+    started = time.perf_counter()
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
+    # The solves below only improve the plan: they share what is left of the stage's limit.
     if model == "mclp" and capacity is None and len(m.selected) > 1:
-        m = _fewest(m, inputs, method, solve, info)
+        if (rest := _rest(solve, started)) is not None:
+            m = _fewest(m, inputs, method, rest, info)
     if capacity is not None and len(m.selected):
-        m = _without_idle(m, model, inputs, method, solve)
+        if (rest := _rest(solve, started)) is not None:
+            m = _without_idle(m, model, inputs, method, rest)
     # of the plan proposed, which may come from a solve made again above
     if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
         info["time_limit_s"] = time_limit  # the note says how long it had
@@ -387,6 +392,19 @@ def _fewest(
         )
         return fewest
     return m
+
+
+def _rest(solve: dict[str, Any], started: float) -> dict[str, Any] | None:
+    """``solve`` with what is left of its time limit since ``started``; None when nothing is.
+
+    A stage's limit bounds the whole stage: a plan solved again (fewer sites, no idle ones)
+    must not double the wait a planner set.
+    """
+    limit = solve.get("time_limit")
+    if limit is None:
+        return solve
+    left = float(limit) - (time.perf_counter() - started)
+    return {**solve, "time_limit": left} if left > 0 else None
 
 
 def _without_idle(

@@ -634,3 +634,38 @@ def test_a_resolved_capacitated_stage_says_the_time_limit_of_the_plan_it_propose
     row = plan.summary()
     assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 30.0)
     assert row["note"].startswith("the MILP found no plan within the time limit (30 s)")
+
+
+def test_a_plan_solved_again_shares_the_stages_time_limit(monkeypatch):
+    """The capacitated plan opened A and B for nobody (by hand above) and is solved again with
+    C alone: that solve gets what is left of the stage's 30 s, not 30 s more (a planner's limit
+    bounds the stage); with no time left the plan is not solved again."""
+    from coverage.planning import plan as plan_module
+
+    limits: list[float] = []
+    build = plan_module.build_model
+
+    def recording(model, inputs):
+        built = build(model, inputs)
+        solve = built.solve
+
+        def timed(method, **kw):
+            limits.append(kw["time_limit"])
+            return solve(method, **kw)
+
+        built.solve = timed
+        return built
+
+    monkeypatch.setattr(plan_module, "build_model", recording)
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    plan = planning.propose(
+        cost, w, sites, model="mclp", k=3, threshold_min=10.0, capacity=capacity, time_limit=30.0
+    )
+    assert plan.proposed["name"].tolist() == ["C"]
+    assert len(limits) == 2 and limits[0] == 30.0 and 0 < limits[1] < 30.0
+    import time
+
+    past = time.perf_counter() - 2.0
+    assert plan_module._rest({"time_limit": 1.0}, started=past) is None  # nothing left
+    assert plan_module._rest({"time_limit": None}, started=0.0) == {"time_limit": None}

@@ -130,6 +130,8 @@ def run_cmd(
             self_contained=self_contained,
             columns=columns,
         )
+        if out_dir is not None and map_path is None:  # beside the results it shows, not over
+            s.set_output("map", out_dir / s.map_path.name, label="--out")  # another run's map
         result = pipeline.run(s, progress=progress)
     out.print(console.kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]
@@ -339,14 +341,21 @@ def plan_cmd(
     lang: LangOpt = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Results folder; the plan goes to its plan/ subfolder."),
+        typer.Option(
+            "--out",
+            help=escape(
+                "Results folder; the plan and its map go to its plan/ subfolder (default: "
+                "[output] dir)."
+            ),
+        ),
     ] = None,
     map_path: Annotated[
         Path | None,
         typer.Option(
             "--map",
             help=escape(
-                "HTML plan map to write (default: [output] map + _plan, maps/<name>_plan.html)."
+                "HTML plan map to write (default: [output] map + _plan, maps/<name>_plan.html; "
+                "with --out, in its plan/ subfolder)."
             ),
         ),
     ] = None,
@@ -358,6 +367,10 @@ def plan_cmd(
     with _step("coverage plan", scenario, lang) as progress:
         how = _plan_how(tier, tiers, model, greedy, stage, time_limit)
         s = _scenario(scenario, progress, lang, dir=out_dir, columns=columns)
+        if out_dir is not None and map_path is None:  # beside the plan it shows, in plan/
+            from coverage.export_maps import plan_map_path
+
+            map_path = out_dir / "plan" / plan_map_path(s, None).name
         # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,

@@ -53,12 +53,19 @@ ColumnsOpt = Annotated[
 ]
 OutOpt = Annotated[
     Path | None,
-    typer.Option("--out", help=escape("Results folder (default: [output] dir, results/<name>).")),
+    typer.Option(
+        "--out",
+        help=escape("Results folder, the map too (default: [output] dir, results/<name>)."),
+    ),
 ]
 MapOpt = Annotated[
     Path | None,
     typer.Option(
-        "--map", help=escape("HTML map to write (default: [output] map, maps/<name>.html).")
+        "--map",
+        help=escape(
+            "HTML map to write (default: [output] map, maps/<name>.html; with --out, in that "
+            "folder)."
+        ),
     ),
 ]
 BasemapOpt = Annotated[

@@ -1020,3 +1020,24 @@ def test_map_print_takes_the_scenario_paper_unless_paper_is_given(
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     assert asked == [paper]
+
+
+@pytest.mark.realdata
+def test_out_alone_puts_the_map_beside_the_results_it_shows(small, tmp_path):
+    """Two variants run with --out A and --out B each keep their own map (both wrote the
+    scenario's one map, so A's folder was paired with B's map); --map still decides."""
+    default_map = tmp_path / "map.html"  # the small scenario's [output] map
+    for variant in ("a", "b"):
+        out = tmp_path / variant
+        res = runner.invoke(app, ["run", str(small), "--out", str(out), "--lang", "en"])
+        assert res.exit_code == 0, res.output
+        assert (out / "map.html").is_file()
+        res = runner.invoke(
+            app, ["plan", str(small), "--add", "2", "--out", str(out), "--lang", "en"]
+        )
+        assert res.exit_code == 0, res.output
+        assert (out / "plan" / "map_plan.html").is_file()
+    assert not default_map.exists() and not (tmp_path / "map_plan.html").exists()
+    mine = tmp_path / "mine.html"
+    res = runner.invoke(app, ["run", str(small), "--out", str(tmp_path / "c"), "--map", str(mine)])
+    assert res.exit_code == 0 and mine.is_file() and not (tmp_path / "c" / "map.html").exists()

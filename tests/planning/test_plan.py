@@ -580,6 +580,16 @@ def test_a_capacitated_plan_proposes_no_site_that_adds_nothing(method):
     assert row["note"].startswith("1 of the 3 sites asked for already reach everyone")
 
 
+def _capacitated_mclp(k: int, time_limit: float) -> planning.Plan:
+    """MCLP on the p-median case (by hand above), each new site able to serve 100 workers."""
+    cost, w, sites = _pmedian_case()
+    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
+    return planning.propose(
+        cost, w, sites, model="mclp", k=k, threshold_min=10.0, capacity=capacity,
+        time_limit=time_limit,
+    )  # fmt: skip
+
+
 def test_a_capacitated_milp_with_no_plan_in_time_says_greedys_stands(monkeypatch):
     """A time limit of 1 ns and no warm start: the capacitated MILP finds no plan and greedy's
     is proposed (C, by hand as above); the stage says so and how to look for a better one, not
@@ -592,11 +602,7 @@ def test_a_capacitated_milp_with_no_plan_in_time_says_greedys_stands(monkeypatch
     solve = functools.partialmethod(siting.MCLP.solve, warm_start=False)
     monkeypatch.setattr(siting.MCLP, "solve", solve)
 
-    cost, w, sites = _pmedian_case()
-    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
-    plan = planning.propose(
-        cost, w, sites, model="mclp", k=1, threshold_min=10.0, capacity=capacity, time_limit=1e-9
-    )
+    plan = _capacitated_mclp(k=1, time_limit=1e-9)
     assert plan.proposed["name"].tolist() == ["C"]
     row = plan.summary()
     assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 1e-9)
@@ -625,11 +631,7 @@ def test_a_resolved_capacitated_stage_says_the_time_limit_of_the_plan_it_propose
         return fewer
 
     monkeypatch.setattr(plan_module, "_without_idle", greedy_on_resolve)
-    cost, w, sites = _pmedian_case()
-    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
-    plan = planning.propose(
-        cost, w, sites, model="mclp", k=3, threshold_min=10.0, capacity=capacity, time_limit=30.0
-    )
+    plan = _capacitated_mclp(k=3, time_limit=30.0)
     assert plan.proposed["name"].tolist() == ["C"]
     row = plan.summary()
     assert (row["status"], row["method"], row["time_limit_s"]) == ("greedy", "milp", 30.0)
@@ -657,11 +659,7 @@ def test_a_plan_solved_again_shares_the_stages_time_limit(monkeypatch):
         return built
 
     monkeypatch.setattr(plan_module, "build_model", recording)
-    cost, w, sites = _pmedian_case()
-    capacity = np.array([np.nan, 100.0, 100.0, 100.0])
-    plan = planning.propose(
-        cost, w, sites, model="mclp", k=3, threshold_min=10.0, capacity=capacity, time_limit=30.0
-    )
+    plan = _capacitated_mclp(k=3, time_limit=30.0)
     assert plan.proposed["name"].tolist() == ["C"]
     assert len(limits) == 2 and limits[0] == 30.0 and 0 < limits[1] < 30.0
     import time

@@ -52,6 +52,11 @@ def _coverage_lines(summary: pd.DataFrame, lang: str, snap_m: float) -> list[str
         t(lang, key, total=_num(shown["weight"]), covered=_num(shown["covered"]),
           share=_pct(share), uncovered=_num(shown["uncovered"]))
     ]  # fmt: skip
+    # Right after the people not covered it counts among ("of those"): after a demand kind's
+    # line it read as that kind's, the workers', when no street reaches residents' cells.
+    far = shown.get("unreachable", 0)  # among the people not covered, as shown (counts.NESTED)
+    if far > 0:  # under half a person reads 0: no sentence about "0 people"
+        lines.append(t(lang, "report.c_far", n=_num(far), snap=f"{snap_m:g}"))
     kinds = summary[summary["scope"] == "kind"]
     for _, r in kinds.iterrows() if len(kinds) > 1 else ():  # one kind is the overall line
         w, c = float(r["weight"]), float(r["covered_weight"])
@@ -61,9 +66,6 @@ def _coverage_lines(summary: pd.DataFrame, lang: str, snap_m: float) -> list[str
               total=_num(k["weight"]), covered=_num(k["covered"]),
               share=_pct(c / w if w > 0 else np.nan), uncovered=_num(k["uncovered"]))
         )  # fmt: skip
-    far = shown.get("unreachable", 0)  # among the people not covered, as shown (counts.NESTED)
-    if far > 0:  # under half a person reads 0: no sentence about "0 people"
-        lines.append(t(lang, "report.c_far", n=_num(far), snap=f"{snap_m:g}"))
     return lines
 
 

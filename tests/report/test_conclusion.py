@@ -40,11 +40,13 @@ def test_sentences_of_a_hand_made_summary_in_chinese():
         _summary(), "zh", snap_m=300, n_sites=3, after_weight=850,
         sub_after={"A街道": 0.8, "B街道": 0.95, "C街道": 0.6, "D街道": 1.0},
     )  # fmt: skip
+    # "其中" (of those) right after the 300 not covered it counts among: after the workers'
+    # line it read as 50 of the workers' 150.
     assert lines == [
         "共 1,000 人中，700 人（70.0%）在步行标准时间内可到达至少一处服务设施，300 人尚未覆盖。",
+        "其中 50 人距最近道路超过 300 米，步行不可达。",
         "居住地（居民）：450 / 600 人已覆盖（75.0%），150 人未覆盖。",
         "工作地（就业）：250 / 400 人已覆盖（62.5%），150 人未覆盖。",
-        "其中 50 人距最近道路超过 300 米，步行不可达。",
         "覆盖最薄弱的街道：A街道 50.0%（150 人未覆盖）、C街道 50.0%（125 人未覆盖）、"
         "B街道 90.0%（20 人未覆盖）。",
         "新增 3 处建议站点后，覆盖率将由 70.0% 提高到 85.0%（提高 15.0 个百分点），多覆盖 150 人。",

@@ -24,6 +24,7 @@ MODULES = [
     "coverage.inputs.boundaries",
     "coverage.inputs.file_crs",
     "coverage.inputs.raster",
+    "coverage.inputs.readers",
     "coverage.planning.plan",
     "coverage.results",
     "coverage.vocab",

@@ -2,7 +2,8 @@
 
 :func:`read_table` turns a file into a frame of text cells (tables) or features (GIS) with the
 row number a planner sees in the source, before any column is interpreted; bidirectional
-controls and zero-width spaces (:data:`~coverage.vocab.UNSEEN`) are taken out of every text.
+controls and zero-width spaces (:data:`~coverage.vocab.UNSEEN`) are taken out of every text,
+and other control characters become a space (:func:`clean_cell`).
 Tables: the header is looked for in the first rows (registers often start with a title row),
 blank rows are skipped but keep their numbers, and a CSV row with more values than the header
 is reported, not read shifted. :func:`read_frame` is the same for callers that want the raw table.
@@ -40,6 +41,7 @@ __all__ = [
     "read_frame",
     "read_features",
     "without_unseen",
+    "clean_cell",
     "clean_name",
 ]
 
@@ -245,8 +247,8 @@ def _table(
     come back in ``info["uncalculated"]`` as (row number, column name) → formula.
     """
     # A bidirectional control would show a name reversed in every output, a zero-width space
-    # make it a look-alike of another (coverage.vocab.UNSEEN).
-    cells = [[UNSEEN.sub("", str(c)).strip() for c in r] for r in cells]
+    # make it a look-alike of another (coverage.vocab.UNSEEN); other controls: clean_cell.
+    cells = [[clean_cell(str(c)) for c in r] for r in cells]
     nonblank = [i for i, r in enumerate(cells) if any(r)]
     if not nonblank:
         raise InputError(Msg("error.input.empty_file"), path)
@@ -369,8 +371,27 @@ def read_features(path: Path, **kwargs: Any) -> tuple[gpd.GeoDataFrame, str | No
 
 #: What a name never needs: C0 and C1 control characters (tab and line breaks among them), DEL,
 #: and the line and paragraph separators. A terminal acts on them, a line or a CSV row breaks at
-#: them, an XML file (a workbook) cannot hold most of them.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+#: them, an XML file (a workbook) cannot hold most of them. Spaces beside them join the run
+#: (a cell read with its bell a space, then its tab: one space, not two).
+_CONTROLS = re.compile(" *[\x00-\x1f\x7f-\x9f\u2028\u2029][ \x00-\x1f\x7f-\x9f\u2028\u2029]*")
+
+
+#: Control characters a cell never needs (a broken export's NUL, a bell, an escape, C1):
+#: every C0 and C1 control and DEL but the tab and line breaks an address may hold.
+_CELL_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
+
+
+def clean_cell(text: str) -> str:
+    r"""A text cell as every output shows it, cleaned of what no register means.
+
+    :data:`~coverage.vocab.UNSEEN` taken out, each run of other control characters one space
+    (tab and line breaks kept), the ends stripped. A terminal acts on an escape, a workbook (XML) cannot hold a bell or a NUL: ``"江汉\x07区"``
+    reads ``"江汉 区"`` everywhere, not "江汉�区" in the workbook beside the bell in a CSV.
+
+    >>> clean_cell(" 甲\x00\x1b[31m乙\u202e\n丙 ")
+    '甲 [31m乙\n丙'
+    """
+    return _CELL_CONTROLS.sub(" ", UNSEEN.sub("", text)).strip()
 
 
 def clean_name(text: str) -> str:
@@ -395,8 +416,9 @@ _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 def without_unseen(frame: _Frame) -> _Frame:
     """``frame`` without bidirectional controls or zero-width spaces in its text.
 
-    The characters are :data:`~coverage.vocab.UNSEEN`; the table readers take them out of every
-    cell, this out of a GIS file's attributes. Columns without such a character are left as
+    The characters are :data:`~coverage.vocab.UNSEEN` (other controls become a space, as
+    :func:`clean_cell` has them); the table readers clean every cell so, this a GIS file's
+    attributes. Columns without such a character are left as
     they are (and are not copied).
     """
     for col in frame.columns:
@@ -404,8 +426,10 @@ def without_unseen(frame: _Frame) -> _Frame:
         if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
             continue
         values = column.to_numpy(dtype=object)
-        if any(isinstance(v, str) and UNSEEN.search(v) for v in values):
-            cleaned = [UNSEEN.sub("", v) if isinstance(v, str) else v for v in values]
+        if any(
+            isinstance(v, str) and (UNSEEN.search(v) or _CELL_CONTROLS.search(v)) for v in values
+        ):
+            cleaned = [clean_cell(v) if isinstance(v, str) else v for v in values]
             frame[col] = pd.Series(cleaned, index=frame.index, dtype=column.dtype)
     return frame
 

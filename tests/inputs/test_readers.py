@@ -7,6 +7,7 @@ written at test time in ``tmp_path``.
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -463,3 +464,24 @@ def test_bidi_controls_are_taken_out_of_gis_attributes(tmp_path: Path) -> None:
     gpd.GeoDataFrame(frame, geometry=pts, crs=4326).to_file(path)
     gdf, _ = read_points(path)
     assert gdf["name"].tolist() == CLEAN_NAMES
+
+
+def test_control_characters_in_cells_become_one_space_and_line_breaks_stay(tmp_path: Path) -> None:
+    r"""A broken export's NUL, a bell, a terminal escape and C1 controls are no part of a name:
+    each run reads as one space, in a CSV and a GIS file alike (a workbook showed "坏�名" beside
+    the raw bell in a CSV); a quoted address keeps its line break (Alt+Enter in Excel)."""
+    text = 'name,lon,lat,address\n"坏\x07名\x1b[31m称",114.27,30.59,"一行\n二行"\n乙\x00\x85,114.28,30.6,x\n'
+    path = tmp_path / "ctrl.csv"
+    path.write_text(text, encoding="utf-8")
+    gdf, _ = read_points(path)
+    assert gdf["name"].tolist() == ["坏 名 [31m称", "乙"]
+    assert gdf["address"].tolist() == ["一行\n二行", "x"]
+    gj = tmp_path / "ctrl.geojson"
+    feature = {"type": "Feature", "properties": {"name": "丙\x1b[2J丁 \t"},
+               "geometry": {"type": "Point", "coordinates": [114.27, 30.59]}}  # fmt: skip
+    gj.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}),
+        encoding="utf-8",
+    )
+    gdf, _ = read_points(gj)
+    assert gdf["name"].tolist() == ["丙 [2J丁"]

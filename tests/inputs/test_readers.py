@@ -485,3 +485,30 @@ def test_control_characters_in_cells_become_one_space_and_line_breaks_stay(tmp_p
     )
     gdf, _ = read_points(gj)
     assert gdf["name"].tolist() == ["丙 [2J丁"]
+
+
+def test_clean_cell_leaves_printable_cells_to_strip_alone(monkeypatch) -> None:
+    """Every cell of every register is cleaned: a cell with nothing to take out (no control,
+    no UNSEEN character, so printable) is only stripped, without the two regex passes (they
+    made reading a 100,000-row register about 30 % slower); what is cleaned is never printable,
+    so the shortcut changes no cell."""
+    import sys
+
+    from coverage.inputs import readers
+    from coverage.vocab import UNSEEN
+
+    cleaned = [
+        chr(i)
+        for i in range(sys.maxunicode + 1)
+        if UNSEEN.match(chr(i)) or readers._CELL_CONTROLS.match(chr(i))
+    ]
+    assert "\x07" in cleaned and "\u202e" in cleaned
+    assert not [c for c in cleaned if c.isprintable()]
+
+    class Unused:
+        def sub(self, *args: object) -> str:
+            raise AssertionError("a printable cell went through the regex")
+
+    monkeypatch.setattr(readers, "_CELL_CONTROLS", Unused())
+    monkeypatch.setattr(readers, "UNSEEN", Unused())
+    assert readers.clean_cell(" 江汉区 解放大道1号 ") == "江汉区 解放大道1号"

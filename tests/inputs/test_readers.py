@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -137,12 +138,27 @@ def test_gbk_with_many_greek_letters_is_refused_then_read_when_named(tmp_path: P
     path = write_csv(tmp_path / "gbk.csv", "name,lon,lat\nαβ科技站,114.27,30.59\n", "gbk")
     with pytest.raises(InputError) as err:
         read_points(path)
-    assert 'if it is GBK after all (Greek or Japanese letters in its names), encoding = "gbk"' in (
-        err.value.text("en")
+    hint = 'if it is GBK after all (Greek or Japanese letters in its names), encoding = "gb18030"'
+    assert hint in err.value.text("en")
+    assert '若确为 GBK（名称中有希腊字母或日文假名），写 encoding = "gb18030"' in err.value.text(
+        "zh"
     )
-    assert '若确为 GBK（名称中有希腊字母或日文假名），写 encoding = "gbk"' in err.value.text("zh")
-    gdf, _ = read_points(path, encoding="gbk")
+    gdf, _ = read_points(path, encoding="gb18030")
     assert gdf["name"].tolist() == ["αβ科技站"]
+
+
+def test_the_encoding_a_refused_gbk_file_is_told_reads_every_gb18030_name(tmp_path: Path) -> None:
+    # 䶮 (a name character) is in GB18030, as the reader decodes GBK files, but not in Python's
+    # "gbk": the encoding the line names must read the file, not fail on its names.
+    text = "name,lon,lat\nαβ刘䶮站,114.27,30.59\n"
+    path = tmp_path / "gb.csv"
+    path.write_bytes(text.encode("gb18030"))
+    with pytest.raises(InputError) as err:
+        read_points(path)
+    for lang in ("en", "zh"):
+        told = re.findall(r'encoding = "([\w-]+)"', err.value.text(lang))[-1]
+        gdf, _ = read_points(path, encoding=told)
+        assert gdf["name"].tolist() == ["αβ刘䶮站"]
 
 
 @pytest.mark.parametrize(

@@ -141,6 +141,8 @@ def run_cmd(
         )
         if out_dir is not None and map_path is None:  # beside the results it shows, not over
             s.set_output("map", _map_in(s, out_dir), label="--out")  # another run's map
+        if out_dir is not None and s.output.print_map is not None:  # its printable one too
+            s.set_output("print_map", out_dir / s.output.print_map.name, label="--out")
         result = pipeline.run(s, progress=progress)
     out.print(console.kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]

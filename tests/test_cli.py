@@ -1048,15 +1048,20 @@ def test_out_alone_puts_the_map_beside_the_results_it_shows(small, tmp_path):
 
 def test_out_alone_takes_only_the_name_of_the_scenario_map(offline, monkeypatch, tmp_path_factory):
     """A scenario's [output] map outside its folder, without .html: run --out X writes X/<name>,
-    plan --out X writes X/plan/<name>_plan, and neither refuses the path it does not write."""
+    plan --out X writes X/plan/<name>_plan, and neither refuses the path it does not write; a
+    run's printable map ([output] print_map) goes to X too (two variants kept one file)."""
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     toml = offline.read_text(encoding="utf-8")
     toml = re.sub(r'(?m)^map = ".*"$', f'map = "{(elsewhere / "town").as_posix()}"', toml)
     offline.write_text(toml, encoding="utf-8")
-    seen: list[Path] = []
+    toml = toml.replace(
+        "[output]\n", f'[output]\nprint_map = "{(elsewhere / "t.pdf").as_posix()}"\n'
+    )
+    offline.write_text(toml, encoding="utf-8")
+    seen: list[Path | None] = []
 
     def run(s, **kwargs):
-        seen.append(s.map_path)
+        seen.extend([s.map_path, s.print_map_path])
         raise typer.Exit(0)
 
     def plan(s, **kwargs):
@@ -1069,4 +1074,4 @@ def test_out_alone_takes_only_the_name_of_the_scenario_map(offline, monkeypatch,
     for args in (["run"], ["plan", "--add", "2"]):
         res = runner.invoke(app, [args[0], str(offline), *args[1:], "--out", str(out)])
         assert res.exit_code == 0, res.output
-    assert seen == [out / "town", out / "plan" / "town_plan"]
+    assert seen == [out / "town", out / "t.pdf", out / "plan" / "town_plan"]

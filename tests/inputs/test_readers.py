@@ -528,3 +528,13 @@ def test_clean_cell_leaves_printable_cells_to_strip_alone(monkeypatch) -> None:
     monkeypatch.setattr(readers, "_CELL_CONTROLS", Unused())
     monkeypatch.setattr(readers, "UNSEEN", Unused())
     assert readers.clean_cell(" 江汉区 解放大道1号 ") == "江汉区 解放大道1号"
+
+
+def test_a_name_on_one_line_has_one_space_where_its_controls_and_spaces_were() -> None:
+    # A district's name read from a GIS file: its bell a space when read (clean_cell), its tab
+    # and the spaces beside its line break then one space with them, not two or three.
+    from coverage.inputs.readers import clean_cell, clean_name
+
+    assert clean_name(clean_cell("江汉\x07\t区")) == "江汉 区"
+    assert clean_name("江岸 \r\n 区 ") == "江岸 区"
+    assert clean_name("硚口  区") == "硚口  区"  # spaces alone are the name's own

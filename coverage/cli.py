@@ -88,6 +88,15 @@ def _scenario(path: Path, step: Step, lang: str | None = None, **output: object)
     return s
 
 
+def _map_in(s: Scenario, folder: Path) -> Path:
+    """The scenario's map (``[output] map``) by its file name in ``folder``: --out alone's map.
+
+    Only the name is taken: a scenario file's map outside its folder is not written, so not
+    refused (:meth:`~coverage.scenario.Scenario.check_writes` is for the paths written).
+    """
+    return folder / (s.output.map or s.map_path).name
+
+
 def _version(show: bool) -> None:
     if show:
         out.print(f"coverage {__version__}", highlight=False)
@@ -131,7 +140,9 @@ def run_cmd(
             columns=columns,
         )
         if out_dir is not None and map_path is None:  # beside the results it shows, not over
-            s.set_output("map", out_dir / s.map_path.name, label="--out")  # another run's map
+            s.set_output("map", _map_in(s, out_dir), label="--out")  # another run's map
+        if out_dir is not None and s.output.print_map is not None:  # its printable one too
+            s.set_output("print_map", out_dir / s.output.print_map.name, label="--out")
         result = pipeline.run(s, progress=progress)
     out.print(console.kpi_table(result.coverage, s.lang))
     skipped = pipeline.run_info(result)["rows_skipped"]
@@ -368,9 +379,9 @@ def plan_cmd(
         how = _plan_how(tier, tiers, model, greedy, stage, time_limit)
         s = _scenario(scenario, progress, lang, dir=out_dir, columns=columns)
         if out_dir is not None and map_path is None:  # beside the plan it shows, in plan/
-            from coverage.export_maps import plan_map_path
+            from coverage.export_maps import plan_map_of
 
-            map_path = out_dir / "plan" / plan_map_path(s, None).name
+            map_path = plan_map_of(_map_in(s, out_dir / "plan"))
         # Every setting is checked before the network is loaded (pipeline.plan_stages).
         result = pipeline.plan(
             s,

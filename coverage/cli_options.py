@@ -55,7 +55,9 @@ OutOpt = Annotated[
     Path | None,
     typer.Option(
         "--out",
-        help=escape("Results folder, the map too (default: [output] dir, results/<name>)."),
+        help=escape(
+            "Results folder, the map and printable map too (default: [output] dir, results/<name>)."
+        ),
     ),
 ]
 MapOpt = Annotated[

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "coverage_map",
     "map_sources",
+    "plan_map_of",
     "plan_map_path",
     "write_map",
     "write_plan_map",
@@ -253,7 +254,17 @@ def plan_map_path(s: Scenario, map_path: str | Path | None = None) -> Path:
     """
     if map_path is not None:
         return Path(map_path)
-    return s.map_path.with_name(s.map_path.stem + "_plan" + s.map_path.suffix)
+    return plan_map_of(s.map_path)
+
+
+def plan_map_of(run_map: str | Path) -> Path:
+    """The plan map beside the run's map ``run_map``: its name with ``_plan`` added.
+
+    >>> plan_map_of("maps/wuhan.html").as_posix()
+    'maps/wuhan_plan.html'
+    """
+    run_map = Path(run_map)
+    return run_map.with_name(run_map.stem + "_plan" + run_map.suffix)
 
 
 def write_plan_map(result: PlanResult, path: Path) -> Path:

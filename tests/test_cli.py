@@ -564,7 +564,6 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
     for args, keys in (
         (["run"], ["dir", "map"]),
         (["plan", "--add", "2"], ["dir", "map"]),
-        (["plan", "--add", "2", "--out", str(mine / "out")], ["map"]),
         (["report"], ["dir"]),
         (["catchments"], ["dir"]),
         (["map"], ["map"]),
@@ -575,8 +574,12 @@ def test_scenario_output_elsewhere_is_refused_unless_given_on_the_command_line(
         for line, key in zip(lines, keys, strict=True):
             assert line.startswith(refused[key]) and line.endswith(hint[key]), (args, line)
     assert loads == []
-    # The command line's own paths are the user's choice: the run goes on to loading.
+    # The command line's own paths are the user's choice: the run goes on to loading. --out
+    # alone puts the map in that folder (plan: its plan/), so the scenario's map is not written
+    # and not refused (only its file name is taken).
     for args in (
+        ["run", "--out", str(mine / "out")],
+        ["plan", "--add", "2", "--out", str(mine / "out")],
         ["run", "--out", str(mine / "out"), "--map", str(mine / "m.html")],
         ["plan", "--add", "2", "--out", str(mine / "out"), "--map", str(mine / "p.html")],
         ["report", "--out", str(mine / "r.html")],
@@ -1041,3 +1044,34 @@ def test_out_alone_puts_the_map_beside_the_results_it_shows(small, tmp_path):
     mine = tmp_path / "mine.html"
     res = runner.invoke(app, ["run", str(small), "--out", str(tmp_path / "c"), "--map", str(mine)])
     assert res.exit_code == 0 and mine.is_file() and not (tmp_path / "c" / "map.html").exists()
+
+
+def test_out_alone_takes_only_the_name_of_the_scenario_map(offline, monkeypatch, tmp_path_factory):
+    """A scenario's [output] map outside its folder, without .html: run --out X writes X/<name>,
+    plan --out X writes X/plan/<name>_plan, and neither refuses the path it does not write; a
+    run's printable map ([output] print_map) goes to X too (two variants kept one file)."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    toml = offline.read_text(encoding="utf-8")
+    toml = re.sub(r'(?m)^map = ".*"$', f'map = "{(elsewhere / "town").as_posix()}"', toml)
+    offline.write_text(toml, encoding="utf-8")
+    toml = toml.replace(
+        "[output]\n", f'[output]\nprint_map = "{(elsewhere / "t.pdf").as_posix()}"\n'
+    )
+    offline.write_text(toml, encoding="utf-8")
+    seen: list[Path | None] = []
+
+    def run(s, **kwargs):
+        seen.extend([s.map_path, s.print_map_path])
+        raise typer.Exit(0)
+
+    def plan(s, **kwargs):
+        seen.append(kwargs["map_path"])
+        raise typer.Exit(0)
+
+    monkeypatch.setattr(pipeline, "run", run)
+    monkeypatch.setattr(pipeline, "plan", plan)
+    out = tmp_path_factory.mktemp("mine") / "out"
+    for args in (["run"], ["plan", "--add", "2"]):
+        res = runner.invoke(app, [args[0], str(offline), *args[1:], "--out", str(out)])
+        assert res.exit_code == 0, res.output
+    assert seen == [out / "town", out / "t.pdf", out / "plan" / "town_plan"]

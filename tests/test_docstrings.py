@@ -20,6 +20,7 @@ MODULES = [
     "coverage.counts",
     "coverage.datum",
     "coverage.errors",
+    "coverage.export_maps",
     "coverage.i18n.values",
     "coverage.inputs.boundaries",
     "coverage.inputs.file_crs",

@@ -129,7 +129,7 @@ WORDS: dict[str, str] = {
         "the file is neither UTF-8 nor GBK/GB18030 text: read as GBK its column names and values "
         'come out garbled; name its encoding in the layer\'s settings (encoding = "big5" for '
         "traditional Chinese Big5, for example), or save it as UTF-8 CSV; if it is GBK after all "
-        '(Greek or Japanese letters in its names), encoding = "gbk" reads it as it is'
+        '(Greek or Japanese letters in its names), encoding = "gb18030" reads it as it is'
     ),
     "error.input.value_too_long": (
         'a value is longer than {limit:,} characters (line {line} of the file): a quote (") '

@@ -125,7 +125,7 @@ WORDS: dict[str, str] = {
         "文件既不是 UTF-8 也不是 GBK/GB18030 文本：按 GBK 读取，列名和数值都是乱码；"
         '请在该图层的设置中写明其编码（例如繁体中文 Big5 写 encoding = "big5"），'
         "或另存为 UTF-8 编码的 CSV；若确为 GBK（名称中有希腊字母或日文假名），"
-        '写 encoding = "gbk" 即按原样读取'
+        '写 encoding = "gb18030" 即按原样读取'
     ),
     "error.input.value_too_long": (
         '有一个值超过 {limit:,} 个字符（文件第 {line} 行）：有一个引号（"）没有配对，'

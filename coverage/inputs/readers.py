@@ -391,6 +391,8 @@ def clean_cell(text: str) -> str:
     >>> clean_cell(" 甲\x00\x1b[31m乙\u202e\n丙 ")
     '甲 [31m乙\n丙'
     """
+    if text.isprintable():  # most cells: no control (Cc) nor UNSEEN (Cf) character to find
+        return text.strip()
     return _CELL_CONTROLS.sub(" ", UNSEEN.sub("", text)).strip()
 
 

@@ -273,13 +273,14 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     own table is settled here.
     """
     excluded = (f["role"] == "excluded").to_numpy()
-    if "name" not in f or not excluded.any() or excluded.all():
+    if not excluded.any() or excluded.all():
         return f
     from scipy.spatial import cKDTree
 
     lon, lat = f.geometry.x.to_numpy(dtype=float), f.geometry.y.to_numpy(dtype=float)
     ok = np.isfinite(lon) & np.isfinite(lat)
-    names = np.array([key_text(n) for n in f["name"]], dtype=object)
+    # no name column: every row is known by its place only
+    names = np.array([key_text(n) for n in f.get("name", [""] * len(f))], dtype=object)
     cand = np.flatnonzero((f["role"] == "candidate").to_numpy() & ok)
     ex = np.flatnonzero(excluded & ok)
     if not len(cand) or not len(ex):

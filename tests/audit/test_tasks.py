@@ -508,3 +508,21 @@ def test_a_districts_hash_follows_its_inputs_content_not_their_paths(tmp_path: P
     assert moved_row != first
     (there / new["n"]).write_bytes(b"other streets")
     assert digest(there, new) not in (first, moved_row)
+
+
+def test_an_earlier_result_that_cannot_be_removed_fails_the_district_in_one_line(
+    tmp_path: Path,
+) -> None:
+    # A district's coverage.xlsx open in Excel (here a folder in its place, which unlink cannot
+    # remove either): that district fails with one line naming the file, "never raises".
+    audit = _audit(tmp_path, lang="en")
+    district = District("D1", "一区", 1, shapely.box(114.0, 30.0, 114.1, 30.1))
+    task = tasks.make_task(audit, district, {}, [])
+    stuck = Path(task.folder) / "coverage.xlsx"
+    stuck.mkdir()
+    (Path(task.folder) / "summary.csv").write_text("98 %", encoding="utf-8")
+    rec = tasks.run_district(task)
+    assert rec["status"] == "failed", rec
+    assert rec["error"].startswith(f"{stuck}: left by an earlier run"), rec
+    assert not (Path(task.folder) / "summary.csv").exists()  # what can go goes
+    assert (Path(task.folder) / "audit.json").is_file()

@@ -49,7 +49,7 @@ ZH_ALLOWED = {
     # file types, encodings and programs an input file is named or saved with
     "xls", "xlsx", "zip", "prj", "HTML", "GeoJSON", "GeoPackage", "Shapefile", "gpkg", "geojson",
     "json",
-    "GBK", "UTF-16", "BOM", "WPS", "prcoords", "Big5", "big5", "gbk",
+    "GBK", "UTF-16", "BOM", "WPS", "prcoords", "Big5", "big5", "gb18030",
     # layer settings, as the planner types them
     "scale", "kind", "encoding", "services",
     # building assumptions (buildings = {...}), as the planner types them

@@ -321,3 +321,14 @@ def test_nameless_rows_of_two_roles_at_one_place_keep_the_strictest(tmp_path, ha
     )
     # no "same place, different name" warning beside the skipped row
     assert [p for p in layers.problems if p.action == "kept" and p.row == 5] == []
+
+
+def test_an_analysts_table_without_names_excludes_a_candidate_at_a_refused_place():
+    """A table of places with no name column at all: every row is known by its place, so the
+    candidate 3 m from the refused place is that place, excluded; the one 20 m away stays
+    (3 m and 20 m of latitude at 30.5° N)."""
+    m = 1 / 110_574  # one metre of latitude in degrees
+    pts = gpd.points_from_xy([114.27] * 3, [30.5, 30.5 + 3 * m, 30.5 + 20 * m])
+    f = gpd.GeoDataFrame({"role": ["excluded", "candidate", "candidate"]}, geometry=pts, crs=4326)
+    out = planning.candidate_sites(f)
+    assert out["role"].tolist() == ["excluded", "excluded", "candidate"]

@@ -288,13 +288,11 @@ def propose(
     started = time.perf_counter()
     m = build_model(model, inputs).solve(method, **solve)
     info: dict[str, Any] = {}
-    # The solves below only improve the plan: they share what is left of the stage's limit.
+    # The solves below only improve the plan: what is left of the stage's limit (_rest).
     if model == "mclp" and capacity is None and len(m.selected) > 1:
-        if (rest := _rest(solve, started)) is not None:
-            m = _fewest(m, inputs, method, rest, info)
+        m = _fewest(m, inputs, method, _rest(solve, started), info)
     if capacity is not None and len(m.selected):
-        if (rest := _rest(solve, started)) is not None:
-            m = _without_idle(m, model, inputs, method, rest)
+        m = _without_idle(m, model, inputs, method, _rest(solve, started))
     # of the plan proposed, which may come from a solve made again above
     if shown_status(m.status, m.gap, m.objective) == "no_plan" or _greedy_instead(m):
         info["time_limit_s"] = time_limit  # the note says how long it had
@@ -394,17 +392,22 @@ def _fewest(
     return m
 
 
-def _rest(solve: dict[str, Any], started: float) -> dict[str, Any] | None:
-    """``solve`` with what is left of its time limit since ``started``; None when nothing is.
+#: Share of a stage's time limit a follow-up solve has at least, when the first used it all.
+_FOLLOW_UP_SHARE = 0.1
+
+
+def _rest(solve: dict[str, Any], started: float) -> dict[str, Any]:
+    """``solve`` with what is left of its time limit since ``started``, at least a tenth of it.
 
     A stage's limit bounds the whole stage: a plan solved again (fewer sites, no idle ones)
-    must not double the wait a planner set.
+    must not double the wait a planner set; but when the first solve used it all, the plan is
+    still solved again for a tenth of it, or it would propose sites that add nobody.
     """
     limit = solve.get("time_limit")
     if limit is None:
         return solve
     left = float(limit) - (time.perf_counter() - started)
-    return {**solve, "time_limit": left} if left > 0 else None
+    return {**solve, "time_limit": max(left, _FOLLOW_UP_SHARE * float(limit))}
 
 
 def _without_idle(

@@ -641,7 +641,8 @@ def test_a_resolved_capacitated_stage_says_the_time_limit_of_the_plan_it_propose
 def test_a_plan_solved_again_shares_the_stages_time_limit(monkeypatch):
     """The capacitated plan opened A and B for nobody (by hand above) and is solved again with
     C alone: that solve gets what is left of the stage's 30 s, not 30 s more (a planner's limit
-    bounds the stage); with no time left the plan is not solved again."""
+    bounds the stage); with no time left, a tenth of it (not none: the plan would keep sites
+    that add nobody)."""
     from coverage.planning import plan as plan_module
 
     limits: list[float] = []
@@ -664,6 +665,6 @@ def test_a_plan_solved_again_shares_the_stages_time_limit(monkeypatch):
     assert len(limits) == 2 and limits[0] == 30.0 and 0 < limits[1] < 30.0
     import time
 
-    past = time.perf_counter() - 2.0
-    assert plan_module._rest({"time_limit": 1.0}, started=past) is None  # nothing left
+    past = time.perf_counter() - 2.0  # the first solve used all of its 1 s: a tenth of it
+    assert plan_module._rest({"time_limit": 1.0}, started=past) == {"time_limit": 0.1}
     assert plan_module._rest({"time_limit": None}, started=0.0) == {"time_limit": None}

@@ -25,7 +25,7 @@ MODULES = [
     "coverage.inputs.boundaries",
     "coverage.inputs.file_crs",
     "coverage.inputs.raster",
-    "coverage.inputs.readers",
+    "coverage.inputs.cells",
     "coverage.planning.plan",
     "coverage.results",
     "coverage.vocab",

@@ -13,7 +13,8 @@ import shapely
 from coverage.audit.config import Audit
 from coverage.errors import InputError, Msg, Problem, first_rows
 from coverage.inputs.boundaries import read_polygons
-from coverage.inputs.readers import clean_name, read_features
+from coverage.inputs.cells import clean_name
+from coverage.inputs.readers import read_features
 
 __all__ = ["District", "DistrictLayer", "folder_name", "read_districts"]
 

@@ -23,9 +23,10 @@ import shapely
 
 from coverage import datum
 from coverage.errors import InputError, Msg, Problem
+from coverage.inputs.cells import clean_name
 from coverage.inputs.coordinates import GEOMETRY
 from coverage.inputs.file_crs import crs_name, resolve_crs
-from coverage.inputs.readers import clean_name, read_features
+from coverage.inputs.readers import read_features
 
 __all__ = ["read_polygons", "select_features", "geos_reason"]
 

@@ -510,13 +510,13 @@ def test_clean_cell_leaves_printable_cells_to_strip_alone(monkeypatch) -> None:
     so the shortcut changes no cell."""
     import sys
 
-    from coverage.inputs import readers
+    from coverage.inputs import cells
     from coverage.vocab import UNSEEN
 
     cleaned = [
         chr(i)
         for i in range(sys.maxunicode + 1)
-        if UNSEEN.match(chr(i)) or readers._CELL_CONTROLS.match(chr(i))
+        if UNSEEN.match(chr(i)) or cells._CELL_CONTROLS.match(chr(i))
     ]
     assert "\x07" in cleaned and "\u202e" in cleaned
     assert not [c for c in cleaned if c.isprintable()]
@@ -525,9 +525,9 @@ def test_clean_cell_leaves_printable_cells_to_strip_alone(monkeypatch) -> None:
         def sub(self, *args: object) -> str:
             raise AssertionError("a printable cell went through the regex")
 
-    monkeypatch.setattr(readers, "_CELL_CONTROLS", Unused())
-    monkeypatch.setattr(readers, "UNSEEN", Unused())
-    assert readers.clean_cell(" 江汉区 解放大道1号 ") == "江汉区 解放大道1号"
+    monkeypatch.setattr(cells, "_CELL_CONTROLS", Unused())
+    monkeypatch.setattr(cells, "UNSEEN", Unused())
+    assert cells.clean_cell(" 江汉区 解放大道1号 ") == "江汉区 解放大道1号"
 
 
 def test_a_name_on_one_line_has_one_space_where_its_controls_and_spaces_were() -> None:

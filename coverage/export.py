@@ -333,7 +333,7 @@ def write_results(run: Run, progress: Progress = _noop) -> dict[str, Path]:
             out / "coverage.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
     else:  # [output] excel = false: an earlier run's workbook would disagree with these tables
-        _drop_earlier(out, ["coverage.xlsx"])
+        cio.remove_outputs(out, ["coverage.xlsx"])
     files["map"] = write_map(run, s.map_path)
     if s.print_map_path is not None:
         files["print_map"] = write_print_map(run, s.print_map_path)
@@ -383,7 +383,7 @@ def write_plan(
         files["curve_csv"] = cio.write_csv(out / "coverage_curve.csv", curve)
         files["curve_png"] = save_curve_png(after.curve, out / "coverage_curve.png", lang=s.lang)
     else:  # no new site, no curve: an earlier plan's would contradict this one's tables
-        _drop_earlier(out, ["coverage_curve.csv", "coverage_curve.png"])
+        cio.remove_outputs(out, ["coverage_curve.csv", "coverage_curve.png"])
     if s.output.excel:
         from coverage import excel
 
@@ -409,20 +409,9 @@ def write_plan(
             out / "plan.xlsx", sheets, lang=s.lang, datum=s.output.datum
         )
     else:  # [output] excel = false: an earlier plan's workbook would disagree with the map
-        _drop_earlier(out, ["plan.xlsx"])
+        cio.remove_outputs(out, ["plan.xlsx"])
     files["map"] = write_plan_map(result, plan_map_path(s, map_path))
     return files
-
-
-def _drop_earlier(out: Path, names: Sequence[str]) -> None:
-    """Remove the files ``names`` (outputs this program writes) an earlier run left in ``out``.
-
-    Called for the outputs this run does not write (a format turned off, no curve to draw):
-    the folder then holds this run's results only. Only these fixed names are touched, never
-    a file the program did not write.
-    """
-    for name in names:
-        cio.remove_output(out / name)
 
 
 def edges_path(path: str | Path) -> Path:

@@ -23,7 +23,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "check_writable",
     "probe_folder",
     "remove_output",
+    "remove_outputs",
     "atomic_path",
     "clean_stale_parts",
     "write_with",
@@ -157,6 +158,31 @@ def remove_output(path: str | Path) -> None:
         path.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(Msg("error.output.cannot_remove", reason=_reason(exc)), path) from exc
+
+
+def remove_outputs(folder: str | Path, names: Iterable[str]) -> None:
+    """Remove the outputs ``names`` an earlier run left in ``folder`` (:func:`remove_output`).
+
+    Every one that can go goes; one that cannot (open in Excel) is then one line
+    (:class:`OutputError`, the first that could not): no earlier figure stays beside the new
+    ones that could have gone. Only these fixed names are touched, never a file the program
+    did not write.
+
+    Parameters
+    ----------
+    folder
+        The results folder.
+    names
+        The program's own output names there (``"coverage.xlsx"``, ...).
+    """
+    stuck: list[OutputError] = []
+    for name in names:
+        try:
+            remove_output(Path(folder) / name)
+        except OutputError as exc:
+            stuck.append(exc)
+    if stuck:
+        raise stuck[0]
 
 
 def probe_folder(folder: Path) -> None:

@@ -50,7 +50,7 @@ from coverage.audit.registers import (
 )
 from coverage.audit.snapshot import Snapshot, applied, in_results, take
 from coverage.audit.toml import dumps
-from coverage.errors import CoverageError, InputError, NetworkError, OutputError
+from coverage.errors import CoverageError, InputError, NetworkError
 from coverage.inputs.demand import demand_kind
 from coverage.inputs.layers import Layers
 from coverage.inputs.usable import check_usable
@@ -380,22 +380,6 @@ def _run(task: DistrictTask, s: Scenario, record: dict[str, Any]) -> None:
         record["notes"] = notes
 
 
-def _remove_earlier(folder: Path) -> None:
-    """Remove an earlier run's results (:data:`RESULT_FILES`) from a district's folder.
-
-    Every one that can go goes; one that cannot (open in Excel) is then one line
-    (:class:`~coverage.errors.OutputError`): the district fails, no earlier figure beside it.
-    """
-    stuck: list[OutputError] = []
-    for name in RESULT_FILES:
-        try:
-            cio.remove_output(folder / name)
-        except OutputError as exc:
-            stuck.append(exc)
-    if stuck:
-        raise stuck[0]
-
-
 def run_district(task: DistrictTask) -> dict[str, Any]:
     """Run one district's scenario and write its folder; never raises for the district's data.
 
@@ -419,7 +403,7 @@ def run_district(task: DistrictTask) -> dict[str, Any]:
         "worker_pid": os.getpid(),
     }
     try:
-        _remove_earlier(Path(task.folder))
+        cio.remove_outputs(task.folder, RESULT_FILES)  # one line if one cannot go
         with applied(task.settings):  # the coordinator's settings, for this task only
             s = load_scenario(task.scenario)
             # The district's network cache is the audit's, which load_audit confined to the

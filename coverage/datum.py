@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ import prcoords
 from pyproj import CRS
 
 from coverage._prcoords_arrays import convert, in_box
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "DATUMS",
@@ -48,6 +51,7 @@ __all__ = [
     "to_wgs84",
     "from_wgs84",
     "utm_epsg",
+    "metric_xy",
     "OUTPUT_DATUMS",
     "COORDINATE_COLUMNS",
     "add_coordinates",
@@ -307,6 +311,32 @@ def utm_epsg(lon: Any, lat: Any) -> int:
     x, y = float(np.median(lon[ok])), float(np.median(lat[ok]))
     zone = min(int((x + 180) // 6) + 1, 60)
     return (32600 if y >= 0 else 32700) + zone
+
+
+def metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Point coordinates in metres (the local UTM zone, :func:`utm_epsg`), for distances.
+
+    Longitude/latitude (or no CRS: WGS-84 given) is projected; a projected layer is kept as it
+    is. A missing or empty point is NaN.
+
+    Parameters
+    ----------
+    gdf
+        Points.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(gdf), 2)`` easting and northing.
+    """
+    geom = gdf.geometry
+    if gdf.crs is None or not CRS(gdf.crs).is_projected:
+        geom = geom.set_crs(4326) if gdf.crs is None else geom.to_crs(4326)
+        ok = ~(geom.isna() | geom.is_empty)
+        if not ok.any():
+            return np.full((len(gdf), 2), np.nan)
+        geom = geom.to_crs(utm_epsg(geom[ok].x, geom[ok].y))
+    return np.column_stack([geom.x.to_numpy(dtype=float), geom.y.to_numpy(dtype=float)])
 
 
 #: Datums of the coordinates written for people to read and paste (``[output] datum``).

@@ -19,13 +19,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from coverage import vocab
-from coverage.datum import utm_epsg
+from coverage.datum import metric_xy
 from coverage.errors import Msg, Problem
 from coverage.i18n import LANGS, t
 from coverage.inputs.columns import source_column
@@ -34,18 +33,6 @@ from coverage.inputs.problems import Checker
 from coverage.inputs.values import key_text
 
 __all__ = ["check_duplicates", "check_ids", "skip_duplicates_across", "skip_role_twins"]
-
-
-def _metric_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Point coordinates in metres (local UTM), for distances between rows."""
-    geom = gdf.geometry
-    if gdf.crs is None or not CRS(gdf.crs).is_projected:
-        geom = geom.set_crs(4326) if gdf.crs is None else geom.to_crs(4326)
-        ok = ~(geom.isna() | geom.is_empty)
-        if not ok.any():
-            return np.full((len(gdf), 2), np.nan)
-        geom = geom.to_crs(utm_epsg(geom[ok].x, geom[ok].y))
-    return np.column_stack([geom.x.to_numpy(dtype=float), geom.y.to_numpy(dtype=float)])
 
 
 def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: float) -> None:
@@ -57,7 +44,7 @@ def check_duplicates(gdf: gpd.GeoDataFrame, check: Checker, role: str, tol: floa
     live = np.flatnonzero(~check.skip)
     if len(live) < 2:
         return
-    xy = _metric_xy(gdf)[live]
+    xy = metric_xy(gdf)[live]
     ok = np.isfinite(xy).all(axis=1)
     live, xy = live[ok], xy[ok]
     pairs = cKDTree(xy).query_pairs(tol, output_type="ndarray") if len(live) else np.empty((0, 2))
@@ -335,7 +322,7 @@ def _skip_repeats(
 ) -> tuple[list[gpd.GeoDataFrame], list[Problem]]:
     """:func:`skip_duplicates_across` on registers that all have names and a ``same`` column."""
     frames = [g for _, g in layers]
-    xy = _metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
+    xy = metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
     start = np.cumsum([0] + [len(g) for g in frames])
     keys = [
         (key_text(n), key_text(t)) for g in frames for n, t in zip(g["name"], g[same], strict=True)
@@ -413,7 +400,7 @@ def skip_role_twins(
     if sum(len(g) for g in frames) < 2 or any("role" not in g for g in frames):
         return frames, []
     start = np.cumsum([0] + [len(g) for g in frames])
-    xy = _metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
+    xy = metric_xy(gpd.GeoDataFrame(geometry=pd.concat([g.geometry for g in frames]), crs=4326))
     names = [key_text(n) if "name" in g else "" for g in frames for n in _names(g)]
     rank = np.array([_ROLE_RANK.get(_role(r), -1) for g in frames for r in g["role"]])
     rows = np.flatnonzero(

@@ -20,7 +20,7 @@ import shapely
 from coverage import settings, vocab
 from coverage._arrays import whole_rows
 from coverage._optional import import_optional
-from coverage.datum import utm_epsg
+from coverage.datum import metric_xy
 from coverage.errors import InputError, Msg, NetworkError, ScenarioError, first_rows
 from coverage.i18n import t
 from coverage.inputs.values import key_text
@@ -285,10 +285,7 @@ def _excluded_twins(f: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ex = np.flatnonzero(excluded & ok)
     if not len(cand) or not len(ex):
         return f
-    wgs = f.geometry[ok] if f.crs is not None else f.geometry[ok].set_crs(4326)  # WGS-84 given
-    metric = wgs.to_crs(utm_epsg(lon[ok], lat[ok]))
-    xy = np.full((len(f), 2), np.nan)
-    xy[ok] = np.column_stack([metric.x.to_numpy(), metric.y.to_numpy()])
+    xy = metric_xy(f)  # as a register's duplicates are measured
     role = f["role"].to_numpy(dtype=object).copy()
     hits = cKDTree(xy[ex]).query_ball_point(xy[cand], _TWIN_M)
     for i, near in zip(cand, hits, strict=True):

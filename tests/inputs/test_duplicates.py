@@ -117,13 +117,14 @@ def _eager_check_duplicates(gdf, check, role, tol) -> None:
     import numpy as np
     from scipy.spatial import cKDTree
 
+    from coverage.datum import metric_xy
     from coverage.inputs import duplicates as dup
     from coverage.inputs.values import key_text
 
     live = np.flatnonzero(~check.skip)
     if len(live) < 2:
         return
-    xy = dup._metric_xy(gdf)[live]
+    xy = metric_xy(gdf)[live]
     ok = np.isfinite(xy).all(axis=1)
     live, xy = live[ok], xy[ok]
     names = np.array([key_text(v) for v in gdf["name"]]) if "name" in gdf.columns else None
